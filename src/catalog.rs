@@ -1,0 +1,346 @@
+//! Finding and loading playbooks, clock packs and drill scenarios: the
+//! bundled ones compiled into the binary and local ones on disk.
+//!
+//! This is the IO shell around `playbook::load` and `playbook::validate`.
+
+use std::fmt::Write as _;
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+
+use crate::diag::Diagnostic;
+use crate::hash::sha256_hex;
+use crate::playbook::doc::{DrillDoc, PackDoc, PlaybookDoc};
+use crate::playbook::load::{self, DocumentKind};
+use crate::playbook::validate::{self, Checked, ClockLibrary, Context};
+use crate::playbook::{Drill, Playbook};
+
+mod bundled {
+    include!(concat!(env!("OUT_DIR"), "/bundled.rs"));
+}
+
+/// One source file's text, named the way diagnostics should name it.
+#[derive(Debug, Clone)]
+pub struct SourceText {
+    /// `playbooks/ddos.yaml` (bundled) or the path as given.
+    pub label: String,
+    pub path: Option<PathBuf>,
+    pub text: String,
+    pub sha256: String,
+}
+
+impl SourceText {
+    pub fn bundled(label: &str, text: &str) -> Self {
+        Self {
+            label: format!("(bundled) {label}"),
+            path: None,
+            text: text.to_string(),
+            sha256: sha256_hex(text.as_bytes()),
+        }
+    }
+
+    pub fn is_bundled(&self) -> bool {
+        self.path.is_none()
+    }
+}
+
+/// Why a file could not be used.
+#[derive(Debug)]
+pub enum LoadError {
+    /// Missing, unreadable: a usage or IO problem (exit 2).
+    Io { label: String, message: String },
+    /// Read but not valid (exit 1), with every diagnostic.
+    Invalid {
+        label: String,
+        text: String,
+        diagnostics: Vec<Diagnostic>,
+    },
+}
+
+impl LoadError {
+    pub const fn exit_code(&self) -> u8 {
+        match self {
+            Self::Io { .. } => 2,
+            Self::Invalid { .. } => 1,
+        }
+    }
+
+    /// Full report: each diagnostic with its snippet, then a count.
+    pub fn render(&self) -> String {
+        match self {
+            Self::Io { label, message } => format!("error: {label}: {message}\n"),
+            Self::Invalid {
+                label,
+                text,
+                diagnostics,
+            } => render_diagnostics(label, text, diagnostics),
+        }
+    }
+}
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.render().trim_end())
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+/// Every diagnostic of a file, then a summary line when there are errors.
+pub fn render_diagnostics(label: &str, text: &str, diagnostics: &[Diagnostic]) -> String {
+    let mut out = String::new();
+    for d in diagnostics {
+        out.push_str(&d.render(label, text));
+        out.push('\n');
+    }
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    if errors > 0 {
+        let _ = writeln!(
+            out,
+            "{label}: {errors} error{}",
+            if errors == 1 { "" } else { "s" }
+        );
+    }
+    out
+}
+
+/// Reads a file with the size limit applied before the whole file is read.
+pub fn read_source(path: &Path) -> Result<SourceText, LoadError> {
+    let label = path.display().to_string();
+    let io = |e: std::io::Error| LoadError::Io {
+        label: label.clone(),
+        message: describe_io(&e),
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    if file.metadata().map_err(io)?.is_dir() {
+        return Err(LoadError::Io {
+            label,
+            message: "is a directory, not a YAML file".into(),
+        });
+    }
+    let mut bytes = Vec::new();
+    file.take(load::MAX_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    let text = load::preflight(&bytes).map_err(|d| LoadError::Invalid {
+        label: label.clone(),
+        text: String::from_utf8_lossy(&bytes[..bytes.len().min(64 * 1024)]).into_owned(),
+        diagnostics: vec![d],
+    })?;
+    Ok(SourceText {
+        label,
+        path: Some(path.to_path_buf()),
+        text: text.to_string(),
+        sha256: sha256_hex(&bytes),
+    })
+}
+
+/// `No such file or directory` without the `(os error 2)` noise.
+pub fn describe_io(e: &std::io::Error) -> String {
+    let text = e.to_string();
+    match text.find(" (os error") {
+        Some(i) => text[..i].to_string(),
+        None => text,
+    }
+}
+
+fn invalid(source: &SourceText, diagnostics: Vec<Diagnostic>) -> LoadError {
+    LoadError::Invalid {
+        label: source.label.clone(),
+        text: source.text.clone(),
+        diagnostics,
+    }
+}
+
+fn into_result<T>(
+    source: &SourceText,
+    checked: Checked<T>,
+) -> Result<(T, Vec<Diagnostic>), LoadError> {
+    match checked.value {
+        Some(v) => Ok((v, checked.diagnostics)),
+        None => Err(invalid(source, checked.diagnostics)),
+    }
+}
+
+/// Checks a playbook source against a clock library.
+pub fn check_playbook(
+    source: &SourceText,
+    library: &ClockLibrary,
+    today: NaiveDate,
+) -> Result<(Playbook, Vec<Diagnostic>), LoadError> {
+    let doc: PlaybookDoc = load::parse(&source.text).map_err(|d| invalid(source, vec![d]))?;
+    let cx = Context {
+        library,
+        today,
+        sha256: &source.sha256,
+    };
+    into_result(source, validate::compile_playbook(&doc, &source.text, cx))
+}
+
+/// Checks a clock pack source.
+pub fn check_pack(
+    source: &SourceText,
+) -> Result<(Vec<crate::playbook::Clock>, Vec<Diagnostic>), LoadError> {
+    let doc: PackDoc = load::parse(&source.text).map_err(|d| invalid(source, vec![d]))?;
+    into_result(source, validate::compile_pack(&doc, &source.text))
+}
+
+/// Checks a drill scenario; `playbook` finds the playbook it runs by id.
+pub fn check_drill(
+    source: &SourceText,
+    playbook: &dyn Fn(&str) -> Option<Playbook>,
+) -> Result<(Drill, Vec<Diagnostic>), LoadError> {
+    let doc: DrillDoc = load::parse(&source.text).map_err(|d| invalid(source, vec![d]))?;
+    into_result(
+        source,
+        validate::compile_drill(&doc, &source.text, &source.sha256, playbook),
+    )
+}
+
+/// Where a catalogued file came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    Bundled,
+    Local(PathBuf),
+}
+
+#[derive(Debug, Clone)]
+pub struct PlaybookEntry {
+    pub playbook: Playbook,
+    pub source: SourceText,
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone)]
+pub struct DrillEntry {
+    pub drill: Drill,
+    pub source: SourceText,
+    pub origin: Origin,
+}
+
+/// Everything runsheet can find: bundled files first, then local folders.
+/// A local file with the id of a bundled one replaces it; invalid local
+/// files are kept as problems to report, never silently dropped.
+#[derive(Debug, Default)]
+pub struct Catalog {
+    pub library: ClockLibrary,
+    pub playbooks: Vec<PlaybookEntry>,
+    pub drills: Vec<DrillEntry>,
+    pub problems: Vec<LoadError>,
+}
+
+impl Catalog {
+    /// Only the bundled files.
+    pub fn bundled(today: NaiveDate) -> Self {
+        Self::discover(&[], today)
+    }
+
+    /// Bundled files plus `*.yaml` in each folder, with packs in its
+    /// `clocks/` and drill scenarios in its `drills/`.
+    pub fn discover(dirs: &[PathBuf], today: NaiveDate) -> Self {
+        let mut sources: Vec<(SourceText, Origin)> = bundled::BUNDLED
+            .iter()
+            .map(|(label, text)| (SourceText::bundled(label, text), Origin::Bundled))
+            .collect();
+        let mut catalog = Self::default();
+        for dir in dirs {
+            for sub in [dir.clone(), dir.join("clocks"), dir.join("drills")] {
+                for path in yaml_files(&sub) {
+                    match read_source(&path) {
+                        Ok(s) => sources.push((s, Origin::Local(path))),
+                        Err(e) => catalog.problems.push(e),
+                    }
+                }
+            }
+        }
+        catalog.add_sources(sources, today);
+        catalog
+    }
+
+    fn add_sources(&mut self, sources: Vec<(SourceText, Origin)>, today: NaiveDate) {
+        let mut playbooks = Vec::new();
+        let mut drills = Vec::new();
+        for (source, origin) in sources {
+            match load::detect_kind(&source.text) {
+                DocumentKind::ClockPack => match check_pack(&source) {
+                    Ok((clocks, _)) => {
+                        for clock in clocks {
+                            self.library.insert(clock, &source.label);
+                        }
+                    }
+                    Err(e) => self.problems.push(e),
+                },
+                DocumentKind::Playbook => playbooks.push((source, origin)),
+                DocumentKind::Drill => drills.push((source, origin)),
+            }
+        }
+        for (source, origin) in playbooks {
+            match check_playbook(&source, &self.library, today) {
+                Ok((playbook, _)) => self.add_playbook(PlaybookEntry {
+                    playbook,
+                    source,
+                    origin,
+                }),
+                Err(e) => self.problems.push(e),
+            }
+        }
+        for (source, origin) in drills {
+            let lookup = |id: &str| self.playbook(id).map(|e| e.playbook.clone());
+            match check_drill(&source, &lookup) {
+                Ok((drill, _)) => {
+                    self.drills.retain(|d| d.drill.id != drill.id);
+                    self.drills.push(DrillEntry {
+                        drill,
+                        source,
+                        origin,
+                    });
+                }
+                Err(e) => self.problems.push(e),
+            }
+        }
+    }
+
+    fn add_playbook(&mut self, entry: PlaybookEntry) {
+        if let Some(existing) = self
+            .playbooks
+            .iter_mut()
+            .find(|e| e.playbook.id == entry.playbook.id)
+        {
+            // The same bytes found twice (e.g. `./playbooks` in a checkout)
+            // stay bundled; different bytes are a local override.
+            if existing.source.sha256 != entry.source.sha256 {
+                *existing = entry;
+            }
+        } else {
+            self.playbooks.push(entry);
+        }
+    }
+
+    pub fn playbook(&self, id: &str) -> Option<&PlaybookEntry> {
+        self.playbooks.iter().find(|e| e.playbook.id == id)
+    }
+
+    pub fn drill(&self, id: &str) -> Option<&DrillEntry> {
+        self.drills.iter().find(|e| e.drill.id == id)
+    }
+}
+
+/// `*.yaml` and `*.yml` directly in `dir`, sorted; none when it is missing.
+pub fn yaml_files(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut files: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "yaml" || e == "yml"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// The bundled files, for tests and `list`.
+pub fn bundled_files() -> &'static [(&'static str, &'static str)] {
+    bundled::BUNDLED
+}

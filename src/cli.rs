@@ -1,0 +1,144 @@
+//! The command-line contract (see `docs/` and FORMATS section 1). Only
+//! definitions live here; `commands` carries them out.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Incident-response playbooks in the terminal, with a tamper-evident journal.
+///
+/// Run with no command to pick a bundled or local playbook, or a journal to
+/// resume.
+#[derive(Debug, Parser)]
+#[command(name = "runsheet", version, about, long_about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Start a new incident from a playbook (a bundled id or a file) and open it.
+    Run {
+        /// Playbook id (see `runsheet list`) or path to a playbook file.
+        playbook: String,
+        /// Where to write the journal (default: the data directory).
+        #[arg(long, value_name = "FILE")]
+        journal: Option<PathBuf>,
+        /// Your name, recorded with every action.
+        #[arg(long = "as", value_name = "NAME")]
+        actor: Option<String>,
+        /// Incident title.
+        #[arg(long, value_name = "TEXT")]
+        title: Option<String>,
+        /// Mark the journal as an exercise, not a real incident.
+        #[arg(long)]
+        exercise: bool,
+    },
+    /// Reopen a journal where it was left (after quitting or a crash).
+    Resume {
+        journal: PathBuf,
+        #[arg(long = "as", value_name = "NAME")]
+        actor: Option<String>,
+    },
+    /// Create a journal without opening the terminal interface; prints its path.
+    New {
+        playbook: String,
+        #[arg(long, value_name = "FILE")]
+        journal: Option<PathBuf>,
+        #[arg(long, value_name = "TEXT")]
+        title: Option<String>,
+        #[arg(long = "as", value_name = "NAME")]
+        actor: Option<String>,
+        #[arg(long)]
+        exercise: bool,
+    },
+    /// Check playbooks, clock packs and drill scenarios (files or folders).
+    Validate {
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
+    /// Print the JSON Schema (draft-07) of the playbook format.
+    Schema,
+    /// List bundled and local playbooks: id, version, title.
+    List {
+        /// List drill scenarios instead.
+        #[arg(long)]
+        drills: bool,
+    },
+    /// Show progress, facts, decisions, clocks and open required steps.
+    Status {
+        journal: PathBuf,
+        /// Machine-readable output (documented in docs/journal-format.md).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Append a note to a journal.
+    Note {
+        journal: PathBuf,
+        text: String,
+        #[arg(long = "as", value_name = "NAME")]
+        actor: Option<String>,
+        /// The step the note is about.
+        #[arg(long, value_name = "ID")]
+        step: Option<String>,
+    },
+    /// Record a fact, e.g. `aware_at=2026-11-28T09:15:00Z`.
+    Set {
+        journal: PathBuf,
+        /// `fact=value`, checked against the fact's type.
+        #[arg(value_name = "FACT=VALUE")]
+        assignment: String,
+        /// When it became true, if not now.
+        #[arg(long, value_name = "TIME")]
+        occurred_at: Option<String>,
+        #[arg(long = "as", value_name = "NAME")]
+        actor: Option<String>,
+    },
+    /// Check a journal's hash chain and framing; prints the entry count and head hash.
+    Verify { journal: PathBuf },
+    /// Read a journal: timeline, metrics, state at any moment (never writes).
+    Review {
+        journal: PathBuf,
+        /// Participant view for projection during a drill: follows new entries,
+        /// shows no facilitator material.
+        #[arg(long)]
+        follow: bool,
+    },
+    /// Export a journal for others: report, spreadsheet, timeline tools.
+    Export {
+        journal: PathBuf,
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        /// Output file (default: standard output).
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Run a tabletop exercise from a drill scenario (facilitator view).
+    Drill {
+        /// Scenario id (see `runsheet list --drills`) or path to a scenario file.
+        scenario: String,
+        #[arg(long, value_name = "FILE")]
+        journal: Option<PathBuf>,
+        #[arg(long = "as", value_name = "NAME")]
+        actor: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// After-action report in Markdown.
+    Md,
+    /// Self-contained HTML report with an SVG timeline.
+    Html,
+    /// One row per entry (RFC 4180).
+    Csv,
+    /// Entries and the derived state.
+    Json,
+    /// JSON Lines for Timesketch.
+    Timesketch,
+    /// Exercise after-action report (Markdown).
+    Aar,
+    /// Exercise after-action report (HTML).
+    AarHtml,
+}

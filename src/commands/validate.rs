@@ -1,0 +1,161 @@
+//! `runsheet validate <file>...`: check playbooks, clock packs and drill
+//! scenarios, reporting every problem of every file in one run.
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+
+use crate::catalog::{self, Catalog, LoadError, SourceText};
+use crate::playbook::load::{self, DocumentKind};
+
+/// Checks the files (folders are searched for `*.yaml`) and writes the
+/// report; returns the exit code: 0 valid, 1 invalid, 2 IO.
+pub fn run(
+    paths: &[PathBuf],
+    today: NaiveDate,
+    out: &mut dyn std::io::Write,
+    err: &mut dyn std::io::Write,
+) -> u8 {
+    let mut code = 0;
+    let mut sources = Vec::new();
+    for path in expand(paths) {
+        match catalog::read_source(&path) {
+            Ok(s) => sources.push(s),
+            Err(e) => {
+                let _ = write!(err, "{}", e.render());
+                code = code.max(e.exit_code());
+            }
+        }
+    }
+
+    // Packs first: named ones, then `clocks/` beside each playbook, over the
+    // bundled library, so local overrides are what the playbooks see.
+    let mut context = Catalog::discover(&crate::paths::local_playbook_dirs(), today);
+    let mut extra_packs: Vec<SourceText> = Vec::new();
+    for source in &sources {
+        if load::detect_kind(&source.text) == DocumentKind::Playbook {
+            if let Some(dir) = source.path.as_deref().and_then(Path::parent) {
+                for pack in catalog::yaml_files(&dir.join("clocks")) {
+                    let named = sources
+                        .iter()
+                        .any(|s| s.path.as_deref() == Some(pack.as_path()));
+                    let seen = extra_packs
+                        .iter()
+                        .any(|s| s.path.as_deref() == Some(pack.as_path()));
+                    if !named && !seen {
+                        if let Ok(s) = catalog::read_source(&pack) {
+                            extra_packs.push(s);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    for pack in extra_packs.iter().chain(&sources) {
+        if load::detect_kind(&pack.text) == DocumentKind::ClockPack {
+            if let Ok((clocks, _)) = catalog::check_pack(pack) {
+                for clock in clocks {
+                    context.library.insert(clock, &pack.label);
+                }
+            }
+        }
+    }
+
+    let mut checked_playbooks = Vec::new();
+    let mut report = |source: &SourceText,
+                      result: Result<(String, Vec<crate::diag::Diagnostic>), LoadError>,
+                      code: &mut u8| match result {
+        Ok((summary, warnings)) => {
+            if !warnings.is_empty() {
+                let _ = write!(
+                    err,
+                    "{}",
+                    catalog::render_diagnostics(&source.label, &source.text, &warnings)
+                );
+            }
+            let _ = writeln!(out, "ok: {} ({summary})", source.label);
+        }
+        Err(e) => {
+            let _ = write!(err, "{}", e.render());
+            *code = (*code).max(e.exit_code());
+        }
+    };
+    for source in &sources {
+        match load::detect_kind(&source.text) {
+            DocumentKind::ClockPack => {
+                let result = catalog::check_pack(source).map(|(clocks, w)| {
+                    let ids: Vec<_> = clocks.iter().map(|c| c.id.as_str()).collect();
+                    (format!("clock pack: {}", ids.join(", ")), w)
+                });
+                report(source, result, &mut code);
+            }
+            DocumentKind::Playbook => {
+                let result =
+                    catalog::check_playbook(source, &context.library, today).map(|(p, w)| {
+                        let summary = format!(
+                            "playbook `{}` {}: {} phases, {} steps, {} facts, {} clocks",
+                            p.id,
+                            p.version,
+                            p.phases.len(),
+                            p.step_count(),
+                            p.facts.len(),
+                            p.clocks.len()
+                        );
+                        checked_playbooks.push(p);
+                        (summary, w)
+                    });
+                report(source, result, &mut code);
+            }
+            DocumentKind::Drill => {}
+        }
+    }
+    for source in &sources {
+        if load::detect_kind(&source.text) == DocumentKind::Drill {
+            let lookup = |id: &str| {
+                checked_playbooks
+                    .iter()
+                    .find(|p| p.id == id)
+                    .cloned()
+                    .or_else(|| context.playbook(id).map(|e| e.playbook.clone()))
+            };
+            let result = catalog::check_drill(source, &lookup).map(|(d, w)| {
+                (
+                    format!(
+                        "drill `{}` on playbook `{}`: {} injects",
+                        d.id,
+                        d.playbook,
+                        d.injects.len()
+                    ),
+                    w,
+                )
+            });
+            report(source, result, &mut code);
+        }
+    }
+    code
+}
+
+/// Files as given, with folders replaced by the YAML files under them.
+fn expand(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let mut stack = vec![path.clone()];
+            while let Some(dir) = stack.pop() {
+                out.extend(catalog::yaml_files(&dir));
+                if let Ok(entries) = std::fs::read_dir(&dir) {
+                    let mut subdirs: Vec<_> = entries
+                        .flatten()
+                        .map(|e| e.path())
+                        .filter(|p| p.is_dir())
+                        .collect();
+                    subdirs.sort();
+                    stack.extend(subdirs.into_iter().rev());
+                }
+            }
+        } else {
+            out.push(path.clone());
+        }
+    }
+    out
+}

@@ -1,0 +1,289 @@
+//! Diagnostics: source positions, located values, and the one renderer used
+//! for every YAML and semantic error so authors see the same shape everywhere.
+
+use std::fmt::{self, Write as _};
+
+/// A 1-based line and column in a source file (columns count characters).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct Pos {
+    pub line: u32,
+    pub col: u32,
+}
+
+impl Pos {
+    pub const fn new(line: u32, col: u32) -> Self {
+        Self { line, col }
+    }
+
+    /// True when the parser could not tell where a value came from.
+    pub const fn is_unknown(self) -> bool {
+        self.line == 0
+    }
+
+    /// The position `chars` characters further along the same line.
+    #[must_use]
+    pub fn shifted(self, chars: usize) -> Self {
+        let chars = u32::try_from(chars).unwrap_or(u32::MAX);
+        Self::new(self.line, self.col.saturating_add(chars))
+    }
+}
+
+impl fmt::Display for Pos {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.line, self.col)
+    }
+}
+
+/// A value together with where it was written, so validation can point at it.
+///
+/// Deserialisation (which needs the YAML crate) lives in `playbook::load`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Located<T> {
+    pub value: T,
+    pub at: Pos,
+}
+
+impl<T> Located<T> {
+    pub const fn new(value: T, at: Pos) -> Self {
+        Self { value, at }
+    }
+}
+
+impl Located<String> {
+    pub fn as_str(&self) -> &str {
+        &self.value
+    }
+}
+
+impl<T> std::ops::Deref for Located<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.value
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl Severity {
+    pub const fn label(self) -> &'static str {
+        match self {
+            Self::Error => "error",
+            Self::Warning => "warning",
+        }
+    }
+}
+
+/// One problem found in one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub message: String,
+    pub pos: Option<Pos>,
+    /// How many characters to underline at `pos` (at least one is drawn).
+    pub width: usize,
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Error,
+            message: message.into(),
+            pos: None,
+            width: 1,
+            help: None,
+        }
+    }
+
+    pub fn warning(message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Warning,
+            ..Self::error(message)
+        }
+    }
+
+    #[must_use]
+    pub fn at(mut self, pos: Pos) -> Self {
+        if !pos.is_unknown() {
+            self.pos = Some(pos);
+        }
+        self
+    }
+
+    /// Points at a located value and underlines its text.
+    #[must_use]
+    pub fn at_value(self, value: &Located<String>) -> Self {
+        let width = value.value.chars().count().max(1);
+        self.at(value.at).underline(width)
+    }
+
+    #[must_use]
+    pub fn underline(mut self, width: usize) -> Self {
+        self.width = width.max(1);
+        self
+    }
+
+    #[must_use]
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// Renders `severity: message`, the `path:line:col` locator, the source
+    /// line with a caret underline, and any help, in the style of rustc.
+    pub fn render(&self, path: &str, source: &str) -> String {
+        let mut out = format!("{}: {}\n", self.severity.label(), self.message);
+        match self.pos {
+            Some(pos) => {
+                let _ = writeln!(out, "  --> {path}:{pos}");
+                if let Some(line_text) = source_line(source, pos.line) {
+                    let number = pos.line.to_string();
+                    let pad = " ".repeat(number.len());
+                    let caret_col = usize::try_from(pos.col.saturating_sub(1)).unwrap_or(0);
+                    let (shown, caret_col) = snippet_window(line_text, caret_col);
+                    let available = shown.chars().count().saturating_sub(caret_col).max(1);
+                    let width = self.width.min(available).max(1);
+                    let _ = writeln!(out, "{pad} |");
+                    let _ = writeln!(out, "{number} | {shown}");
+                    let _ = writeln!(
+                        out,
+                        "{pad} | {}{}",
+                        " ".repeat(caret_col),
+                        "^".repeat(width)
+                    );
+                }
+            }
+            None => {
+                let _ = writeln!(out, "  --> {path}");
+            }
+        }
+        if let Some(help) = &self.help {
+            let _ = writeln!(out, "  = help: {help}");
+        }
+        out
+    }
+
+    /// One line, `path:line:col: severity: message`, for terse listings.
+    pub fn one_line(&self, path: &str) -> String {
+        match self.pos {
+            Some(pos) => format!("{path}:{pos}: {}: {}", self.severity.label(), self.message),
+            None => format!("{path}: {}: {}", self.severity.label(), self.message),
+        }
+    }
+}
+
+/// At most ~100 characters of a line around the caret, control characters
+/// made visible, so a minified or binary line cannot flood the terminal.
+fn snippet_window(line: &str, caret: usize) -> (String, usize) {
+    const WIDTH: usize = 100;
+    let chars: Vec<char> = line
+        .chars()
+        .map(|c| match c {
+            '\t' => ' ',
+            c if c.is_control() => '\u{FFFD}',
+            c => c,
+        })
+        .collect();
+    if chars.len() <= WIDTH {
+        return (chars.into_iter().collect(), caret);
+    }
+    let start = caret
+        .saturating_sub(WIDTH / 2)
+        .min(chars.len().saturating_sub(WIDTH));
+    let end = (start + WIDTH).min(chars.len());
+    let mut shown = String::new();
+    let mut caret = caret - start;
+    if start > 0 {
+        shown.push('…');
+        caret += 1;
+    }
+    shown.extend(&chars[start..end]);
+    if end < chars.len() {
+        shown.push('…');
+    }
+    (shown, caret)
+}
+
+/// The text of a 1-based line, without its line ending.
+pub fn source_line(source: &str, line: u32) -> Option<&str> {
+    let index = usize::try_from(line.checked_sub(1)?).ok()?;
+    source
+        .split('\n')
+        .nth(index)
+        .map(|l| l.strip_suffix('\r').unwrap_or(l))
+}
+
+/// Byte offset of a position in `source`, if it exists.
+pub fn byte_offset(source: &str, pos: Pos) -> Option<usize> {
+    let mut line_start = 0;
+    for _ in 1..pos.line {
+        line_start += source[line_start..].find('\n')? + 1;
+    }
+    let line = &source[line_start..];
+    let col = usize::try_from(pos.col.checked_sub(1)?).ok()?;
+    let within = line
+        .char_indices()
+        .nth(col)
+        .map_or(line.len(), |(offset, _)| offset);
+    Some(line_start + within)
+}
+
+/// The position of a byte offset in `source`.
+pub fn pos_of_offset(source: &str, offset: usize) -> Pos {
+    let offset = offset.min(source.len());
+    let before = &source[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let col = source[line_start..offset].chars().count() + 1;
+    Pos::new(
+        u32::try_from(line).unwrap_or(u32::MAX),
+        u32::try_from(col).unwrap_or(u32::MAX),
+    )
+}
+
+/// Where `needle` is first written at or after `from` in the source: used to
+/// point inside a scalar (a placeholder in a block of text, a token of an
+/// expression). Falls back to `from`.
+pub fn find_after(source: &str, from: Pos, needle: &str) -> Pos {
+    byte_offset(source, from)
+        .and_then(|start| source[start..].find(needle).map(|i| start + i))
+        .map_or(from, |offset| pos_of_offset(source, offset))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_locator_snippet_and_caret() {
+        let src = "a: 1\nstep: unknwn\n";
+        let d = Diagnostic::error("unknown step `unknwn`")
+            .at(Pos::new(2, 7))
+            .underline(6)
+            .help("did you mean `unknown`?");
+        let out = d.render("p.yaml", src);
+        assert_eq!(
+            out,
+            "error: unknown step `unknwn`\n  --> p.yaml:2:7\n  |\n2 | step: unknwn\n  |       ^^^^^^\n  = help: did you mean `unknown`?\n"
+        );
+    }
+
+    #[test]
+    fn offsets_and_positions_round_trip() {
+        let src = "ab\ncdé\nf";
+        for (offset, _) in src.char_indices() {
+            let pos = pos_of_offset(src, offset);
+            assert_eq!(byte_offset(src, pos), Some(offset));
+        }
+        assert_eq!(find_after(src, Pos::new(1, 1), "f"), Pos::new(3, 1));
+        assert_eq!(find_after(src, Pos::new(1, 1), "zz"), Pos::new(1, 1));
+    }
+}

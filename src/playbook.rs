@@ -1,0 +1,392 @@
+//! The playbook domain: what a checked playbook, clock and drill scenario
+//! mean, with every reference resolved and every expression and duration
+//! parsed. Built only by `validate`, so holding a `Playbook` means it is valid.
+
+pub mod doc;
+pub mod expr;
+pub mod load;
+pub mod period;
+pub mod template;
+pub mod validate;
+pub mod value;
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, NaiveTime};
+use chrono_tz::Tz;
+
+pub use doc::{ContactKind, StatementKind, Verification};
+pub use expr::Expr;
+pub use period::Period;
+pub use template::Template;
+pub use value::FactValue;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reference {
+    pub title: String,
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Role {
+    pub id: String,
+    pub title: String,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChoiceOption {
+    pub value: String,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FactType {
+    Text,
+    Bool,
+    Number,
+    DateTime,
+    Choice(Vec<ChoiceOption>),
+}
+
+impl FactType {
+    /// `a datetime`, `one of: eu, uk`, for messages.
+    pub fn describe(&self, multiple: bool) -> String {
+        match self {
+            Self::Text => "text".into(),
+            Self::Bool => "yes or no".into(),
+            Self::Number => "a number".into(),
+            Self::DateTime => "a date and time".into(),
+            Self::Choice(options) => {
+                let values: Vec<_> = options.iter().map(|o| o.value.as_str()).collect();
+                if multiple {
+                    format!("any of: {}", values.join(", "))
+                } else {
+                    format!("one of: {}", values.join(", "))
+                }
+            }
+        }
+    }
+
+    pub const fn name(&self) -> &'static str {
+        match self {
+            Self::Text => "text",
+            Self::Bool => "bool",
+            Self::Number => "number",
+            Self::DateTime => "datetime",
+            Self::Choice(_) => "choice",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FactDef {
+    pub id: String,
+    pub prompt: String,
+    pub ty: FactType,
+    pub multiple: bool,
+    pub help: Option<String>,
+}
+
+impl FactDef {
+    pub fn option_label(&self, value: &str) -> Option<&str> {
+        match &self.ty {
+            FactType::Choice(options) => options
+                .iter()
+                .find(|o| o.value == value)
+                .map(|o| o.label.as_str()),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Contact {
+    pub id: String,
+    pub name: String,
+    pub kind: ContactKind,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub url: Option<String>,
+    pub notes: Option<String>,
+}
+
+/// A parsed `when:`/`condition:` with its source text for display.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Condition {
+    pub source: String,
+    pub expr: Expr,
+}
+
+/// What a clock stage counts from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Anchor {
+    /// A datetime fact.
+    Fact(String),
+    /// The (latest) submission of an earlier stage of the same clock.
+    Stage(String),
+}
+
+impl Anchor {
+    pub fn name(&self) -> &str {
+        match self {
+            Self::Fact(s) | Self::Stage(s) => s,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum StartRule {
+    /// Count from the trigger itself.
+    #[default]
+    Trigger,
+    /// A trigger on a non-business day counts from the next business day.
+    NextBusinessDay,
+    /// Count from 31 December 24:00 of the trigger's year.
+    EndOfYear,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stage {
+    pub id: String,
+    pub title: String,
+    pub from: Anchor,
+    pub within: Option<Period>,
+    pub soft: Option<String>,
+    pub earliest_of: Vec<(Anchor, Period)>,
+    pub start: StartRule,
+    pub condition: Option<Condition>,
+    pub repeatable: bool,
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ClockStatus {
+    #[default]
+    InForce,
+    NotInEffect,
+    Proposal,
+}
+
+impl ClockStatus {
+    pub const fn label(self) -> &'static str {
+        match self {
+            Self::InForce => "in force",
+            Self::NotInEffect => "not in effect",
+            Self::Proposal => "proposal",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Clock {
+    pub id: String,
+    pub title: String,
+    pub regime: String,
+    pub jurisdiction: Option<String>,
+    pub source: String,
+    pub verified_on: NaiveDate,
+    pub verification: Option<Verification>,
+    pub notes: Option<String>,
+    pub status: ClockStatus,
+    pub applies_from: Option<NaiveDate>,
+    pub timezone: Option<Tz>,
+    pub holidays: Vec<NaiveDate>,
+    pub cutoff: Option<NaiveTime>,
+    /// The playbook's condition for using this clock.
+    pub when: Option<Condition>,
+    pub stages: Vec<Stage>,
+}
+
+impl Clock {
+    pub fn stage(&self, id: &str) -> Option<&Stage> {
+        self.stages.iter().find(|s| s.id == id)
+    }
+}
+
+/// A message draft: optional subject, body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub subject: Option<Template>,
+    pub body: Template,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Statement {
+    pub kind: StatementKind,
+    pub approver: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decide {
+    pub fact: String,
+    pub prompt: String,
+}
+
+/// `clock.stage`, as named by `satisfies:` and recorded in submissions.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct StageRef {
+    pub clock: String,
+    pub stage: String,
+}
+
+impl std::fmt::Display for StageRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}", self.clock, self.stage)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    pub id: String,
+    pub title: String,
+    pub role: Option<String>,
+    pub instructions: Option<String>,
+    pub checklist: Vec<String>,
+    pub capture: Vec<String>,
+    pub decide: Option<Decide>,
+    pub when: Option<Condition>,
+    pub after: Vec<String>,
+    pub required: bool,
+    pub timebox: Option<Period>,
+    pub contact: Option<String>,
+    pub message: Option<Message>,
+    pub statement: Option<Statement>,
+    pub satisfies: Vec<StageRef>,
+    pub command: Option<String>,
+    pub references: Vec<Reference>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Phase {
+    pub id: String,
+    pub title: String,
+    pub summary: Option<String>,
+    pub steps: Vec<Step>,
+}
+
+/// A checked playbook.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Playbook {
+    pub id: String,
+    pub title: String,
+    pub version: String,
+    pub summary: String,
+    pub owner: Option<String>,
+    pub reviewed: Option<NaiveDate>,
+    pub timezone: Option<Tz>,
+    pub tags: Vec<String>,
+    pub references: Vec<Reference>,
+    pub roles: Vec<Role>,
+    pub facts: Vec<FactDef>,
+    pub contacts: Vec<Contact>,
+    pub clocks: Vec<Clock>,
+    pub phases: Vec<Phase>,
+    /// Lowercase hex SHA-256 of the file's bytes, recorded in journals.
+    pub sha256: String,
+    step_index: HashMap<String, (usize, usize)>,
+    fact_index: HashMap<String, usize>,
+}
+
+impl Playbook {
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn assemble(mut self) -> Self {
+        self.step_index = self
+            .phases
+            .iter()
+            .enumerate()
+            .flat_map(|(p, phase)| {
+                phase
+                    .steps
+                    .iter()
+                    .enumerate()
+                    .map(move |(s, step)| (step.id.clone(), (p, s)))
+            })
+            .collect();
+        self.fact_index = self
+            .facts
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.id.clone(), i))
+            .collect();
+        self
+    }
+
+    pub fn step(&self, id: &str) -> Option<&Step> {
+        let (p, s) = *self.step_index.get(id)?;
+        Some(&self.phases[p].steps[s])
+    }
+
+    /// Index of the phase holding a step.
+    pub fn phase_of(&self, step: &str) -> Option<usize> {
+        self.step_index.get(step).map(|(p, _)| *p)
+    }
+
+    pub fn fact(&self, id: &str) -> Option<&FactDef> {
+        self.fact_index.get(id).map(|i| &self.facts[*i])
+    }
+
+    pub fn role(&self, id: &str) -> Option<&Role> {
+        self.roles.iter().find(|r| r.id == id)
+    }
+
+    pub fn contact(&self, id: &str) -> Option<&Contact> {
+        self.contacts.iter().find(|c| c.id == id)
+    }
+
+    pub fn clock(&self, id: &str) -> Option<&Clock> {
+        self.clocks.iter().find(|c| c.id == id)
+    }
+
+    /// All steps in playbook order.
+    pub fn steps(&self) -> impl Iterator<Item = &Step> {
+        self.phases.iter().flat_map(|p| p.steps.iter())
+    }
+
+    pub fn step_count(&self) -> usize {
+        self.step_index.len()
+    }
+}
+
+/// What sets off an inject in a drill.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Trigger {
+    /// Scenario time since the start of the drill.
+    At(chrono::Duration),
+    /// When the named step is done.
+    AfterStep(String),
+    /// When the condition over facts becomes true.
+    When(Condition),
+    /// Released by the facilitator only.
+    Manual,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Inject {
+    pub id: String,
+    pub title: String,
+    pub body: Option<String>,
+    pub trigger: Trigger,
+    pub audience: Vec<String>,
+    pub expect: Option<String>,
+    pub notes: Option<String>,
+}
+
+/// A checked drill scenario.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Drill {
+    pub id: String,
+    pub title: String,
+    pub playbook: String,
+    pub summary: Option<String>,
+    pub objectives: Vec<String>,
+    pub facilitator_notes: Option<String>,
+    pub injects: Vec<Inject>,
+    pub sha256: String,
+}
+
+impl Drill {
+    pub fn inject(&self, id: &str) -> Option<&Inject> {
+        self.injects.iter().find(|i| i.id == id)
+    }
+}

@@ -1,0 +1,184 @@
+//! YAML text to documents. This is the only file that names the YAML crate,
+//! so swapping parsers touches nothing else.
+//!
+//! Inputs are refused before parsing when they are too big, contain a NUL
+//! byte or are not UTF-8, and parsing runs under tight budgets so alias bombs
+//! and pathological nesting fail fast instead of being expanded.
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer};
+
+use crate::diag::{Diagnostic, Located, Pos, pos_of_offset};
+
+/// Largest file accepted (a big real playbook is under 200 KiB).
+pub const MAX_BYTES: usize = 4 * 1024 * 1024;
+const MAX_DEPTH: usize = 64;
+const MAX_NODES: usize = 200_000;
+const MAX_ALIASES: usize = 1_000;
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Located<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let spanned = serde_saphyr::Spanned::<T>::deserialize(deserializer)?;
+        let at = &spanned.referenced;
+        Ok(Self::new(spanned.value, to_pos(at.line(), at.column())))
+    }
+}
+
+fn to_pos(line: u64, column: u64) -> Pos {
+    Pos::new(
+        u32::try_from(line).unwrap_or(u32::MAX),
+        u32::try_from(column).unwrap_or(u32::MAX),
+    )
+}
+
+/// Which kind of file a text is, judged from its top-level keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocumentKind {
+    Playbook,
+    ClockPack,
+    Drill,
+}
+
+impl DocumentKind {
+    pub const fn label(self) -> &'static str {
+        match self {
+            Self::Playbook => "playbook",
+            Self::ClockPack => "clock pack",
+            Self::Drill => "drill scenario",
+        }
+    }
+}
+
+/// Looks at unindented keys only: cheap, and enough to choose the type to
+/// parse into (a wrong guess still ends in a clear "unknown field" error).
+pub fn detect_kind(source: &str) -> DocumentKind {
+    let mut has_clocks = false;
+    for line in source.lines() {
+        if line.starts_with("drill:") {
+            return DocumentKind::Drill;
+        }
+        if line.starts_with("phases:") || line.starts_with("id:") {
+            return DocumentKind::Playbook;
+        }
+        has_clocks |= line.starts_with("clocks:");
+    }
+    if has_clocks {
+        DocumentKind::ClockPack
+    } else {
+        DocumentKind::Playbook
+    }
+}
+
+/// Checks raw bytes before any parsing: size, NUL bytes, UTF-8.
+pub fn preflight(bytes: &[u8]) -> Result<&str, Diagnostic> {
+    if bytes.len() > MAX_BYTES {
+        return Err(Diagnostic::error(format!(
+            "file is {} bytes, more than the {MAX_BYTES}-byte limit for playbooks; refusing to parse it",
+            bytes.len()
+        )));
+    }
+    if let Some(offset) = bytes.iter().position(|b| *b == 0) {
+        let before = String::from_utf8_lossy(&bytes[..offset]);
+        return Err(
+            Diagnostic::error("file contains a NUL byte; playbooks are plain UTF-8 text")
+                .at(pos_of_offset(&before, before.len())),
+        );
+    }
+    std::str::from_utf8(bytes).map_err(|e| {
+        let valid = &bytes[..e.valid_up_to()];
+        let valid = std::str::from_utf8(valid).unwrap_or_default();
+        Diagnostic::error("file is not valid UTF-8; save it as UTF-8")
+            .at(pos_of_offset(valid, valid.len()))
+    })
+}
+
+/// Parses one YAML document into `T` with strict booleans, duplicate keys
+/// rejected and input budgets applied.
+pub fn parse<T: DeserializeOwned>(source: &str) -> Result<T, Diagnostic> {
+    if source.len() > MAX_BYTES {
+        return Err(preflight(source.as_bytes())
+            .err()
+            .unwrap_or_else(|| Diagnostic::error("file is larger than the limit for playbooks")));
+    }
+    let budget = serde_saphyr::budget! {
+        max_depth: MAX_DEPTH,
+        max_nodes: MAX_NODES,
+        max_aliases: MAX_ALIASES,
+        max_anchors: MAX_ALIASES,
+        max_documents: 1,
+        max_reader_input_bytes: Some(MAX_BYTES),
+        max_total_scalar_bytes: MAX_BYTES,
+    };
+    let options = serde_saphyr::options! {
+        strict_booleans: true,
+        budget: budget,
+    };
+    serde_saphyr::from_str_with_options::<T>(source, options).map_err(|e| to_diagnostic(&e))
+}
+
+fn to_diagnostic(error: &serde_saphyr::Error) -> Diagnostic {
+    let message = humanize(first_sentence(&error.without_snippet().to_string()));
+    let diagnostic = Diagnostic::error(message);
+    match error.location() {
+        Some(at) => diagnostic.at(to_pos(at.line(), at.column())),
+        None => diagnostic,
+    }
+}
+
+/// Rewrites the parser's terse messages as sentences a playbook author can
+/// act on; others pass through unchanged.
+fn humanize(message: String) -> String {
+    if let Some(key) = message.strip_prefix("duplicate mapping key: ") {
+        let key = key.split(", set ").next().unwrap_or(key);
+        return format!("duplicate key `{key}`: a key may appear only once in a mapping");
+    }
+    if message.starts_with("tabs disallowed") {
+        return "tab used for indentation: indent YAML with spaces".into();
+    }
+    if message.starts_with("invalid boolean") {
+        return "not a boolean: write `true` or `false` (yes/no/on/off are not booleans in runsheet)".into();
+    }
+    if message.starts_with("recursion limit exceeded") {
+        return format!("refused: nesting deeper than {MAX_DEPTH} levels");
+    }
+    let Some(breach) = message.strip_prefix("budget breached: ") else {
+        return message;
+    };
+    let what = breach.split([' ', '{', '(']).next().unwrap_or(breach);
+    match what {
+        "Depth" => format!("refused: nesting deeper than {MAX_DEPTH} levels"),
+        "Nodes" | "Events" => format!("refused: more than {MAX_NODES} YAML nodes"),
+        "Aliases"
+        | "Anchors"
+        | "AliasAnchorRatio"
+        | "RecordedAnchorEvents"
+        | "RecordedAnchorBytes" => {
+            format!(
+                "refused: more than {MAX_ALIASES} YAML aliases or anchors (a guard against alias bombs)"
+            )
+        }
+        "Documents" => "a file holds one YAML document; remove the extra `---`".into(),
+        "ScalarBytes" | "InputBytes" | "CommentBytes" => {
+            format!("refused: more than {MAX_BYTES} bytes of text")
+        }
+        _ => format!("refused: the file exceeds a parsing limit ({what})"),
+    }
+}
+
+/// The parser's message without its own location suffix and snippet: the
+/// renderer adds both in the shared format.
+fn first_sentence(raw: &str) -> String {
+    let first = raw.lines().next().unwrap_or(raw).trim();
+    let first = first.strip_prefix("error: ").unwrap_or(first);
+    let cut = first
+        .find(" at line ")
+        .map_or(first, |i| &first[..i])
+        .trim_end_matches(['.', ','])
+        .trim();
+    let mut message = cut.to_string();
+    if let Some(c) = message.get(..1) {
+        let lower = c.to_lowercase();
+        message.replace_range(..1, &lower);
+    }
+    message
+}

@@ -3,8 +3,12 @@
 
 pub mod catalog;
 pub mod cli;
+pub mod clock;
+pub mod clocks;
 pub mod commands;
 pub mod diag;
 pub mod hash;
+pub mod journal;
 pub mod paths;
 pub mod playbook;
+pub mod run;

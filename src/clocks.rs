@@ -1,0 +1,330 @@
+//! Deadline clocks: pure arithmetic over recorded triggers and submissions.
+//!
+//! Hours are exact elapsed time (no weekend relief, no rounding: the
+//! conservative reading). Days, business days and months are counted in the
+//! clock's time zone (else the incident's), so daylight-saving changes move
+//! wall-clock hours but never dates. Every state is derived from the run
+//! state at a given `now`; nothing here reads a clock or a file.
+
+pub mod arith;
+
+use chrono::{DateTime, Duration, Utc};
+
+use crate::playbook::expr::Truth;
+use crate::playbook::{Anchor, Clock, ClockStatus, Playbook, Stage, StageRef, StartRule};
+use crate::run::RunState;
+
+pub use arith::{Calendar, add_period};
+
+/// Where one stage of a clock stands at `now`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StageState {
+    /// The clock is shown for reference but does not count (not in force,
+    /// a proposal, or before the date it applies from).
+    NotInForce { reason: String },
+    /// The clock's `when:` or the stage's `condition:` is false.
+    NotApplicable { reason: String },
+    /// The trigger has not been recorded (or the earlier stage submitted).
+    Waiting { reason: String },
+    /// Counting down to `due`.
+    Running { remaining: Duration, used: f64 },
+    /// A duty with no computable date ("without undue delay"): time elapsed.
+    Elapsing { elapsed: Duration },
+    /// Submitted; `margin` is how long before the deadline (when there is one).
+    Met {
+        at: DateTime<Utc>,
+        margin: Option<Duration>,
+    },
+    /// Past due: still open (`submitted` none) or submitted late.
+    Breached {
+        late_by: Duration,
+        submitted: Option<DateTime<Utc>>,
+    },
+}
+
+impl StageState {
+    /// Sorting key for panels: breached first, then running by urgency.
+    pub const fn is_live(&self) -> bool {
+        matches!(
+            self,
+            Self::Running { .. }
+                | Self::Elapsing { .. }
+                | Self::Breached {
+                    submitted: None,
+                    ..
+                }
+        )
+    }
+
+    pub const fn label(&self) -> &'static str {
+        match self {
+            Self::NotInForce { .. } => "not in force",
+            Self::NotApplicable { .. } => "not applicable",
+            Self::Waiting { .. } => "waiting",
+            Self::Running { .. } => "running",
+            Self::Elapsing { .. } => "due without undue delay",
+            Self::Met { .. } => "met",
+            Self::Breached {
+                submitted: None, ..
+            } => "breached",
+            Self::Breached { .. } => "submitted late",
+        }
+    }
+}
+
+/// One stage, evaluated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StageView<'a> {
+    pub clock: &'a Clock,
+    pub stage: &'a Stage,
+    pub state: StageState,
+    /// When the stage's count started (its trigger, after any start rule).
+    pub started: Option<DateTime<Utc>>,
+    pub due: Option<DateTime<Utc>>,
+    /// Facts whose answers decide whether the clock applies at all; while
+    /// non-empty the deadline is shown as provisional ("if it applies").
+    pub provisional: Vec<String>,
+    /// Steps whose submission meets this stage.
+    pub met_by: Vec<&'a str>,
+    /// Every submission recorded for the stage (repeatable ones may be many).
+    pub submissions: usize,
+}
+
+impl StageView<'_> {
+    pub fn stage_ref(&self) -> StageRef {
+        StageRef {
+            clock: self.clock.id.clone(),
+            stage: self.stage.id.clone(),
+        }
+    }
+
+    /// Share of the allowed time used, for gauges (0.0 to 1.0+).
+    pub fn used(&self) -> Option<f64> {
+        match &self.state {
+            StageState::Running { used, .. } => Some(*used),
+            StageState::Breached {
+                submitted: None, ..
+            } => Some(1.0),
+            _ => None,
+        }
+    }
+}
+
+/// Every stage of every clock in the playbook, at `now`.
+pub fn evaluate<'a>(
+    playbook: &'a Playbook,
+    state: &RunState,
+    now: DateTime<Utc>,
+) -> Vec<StageView<'a>> {
+    playbook
+        .clocks
+        .iter()
+        .flat_map(|clock| evaluate_clock(playbook, clock, state, now))
+        .collect()
+}
+
+fn truth(
+    cond: Option<&crate::playbook::Condition>,
+    state: &RunState,
+) -> (Truth, Vec<String>, String) {
+    match cond {
+        None => (Truth::True, Vec::new(), String::new()),
+        Some(c) => {
+            let lookup = |id: &str| state.fact(id);
+            let e = c.expr.eval(&lookup);
+            (e.truth, e.waiting_on, c.source.clone())
+        }
+    }
+}
+
+fn evaluate_clock<'a>(
+    playbook: &'a Playbook,
+    clock: &'a Clock,
+    state: &RunState,
+    now: DateTime<Utc>,
+) -> Vec<StageView<'a>> {
+    let tz = clock.timezone.unwrap_or_else(|| state.timezone());
+    let calendar = Calendar {
+        tz,
+        holidays: &clock.holidays,
+        cutoff: clock.cutoff,
+    };
+    let (clock_truth, clock_waiting, clock_when) = truth(clock.when.as_ref(), state);
+    let mut out: Vec<StageView<'a>> = Vec::with_capacity(clock.stages.len());
+    for stage in &clock.stages {
+        let met_by: Vec<&str> = playbook
+            .steps()
+            .filter(|s| {
+                s.satisfies
+                    .iter()
+                    .any(|r| r.clock == clock.id && r.stage == stage.id)
+            })
+            .map(|s| s.id.as_str())
+            .collect();
+        let submissions: Vec<DateTime<Utc>> = state
+            .submissions_for(&clock.id, &stage.id)
+            .map(|s| s.data.sent_at)
+            .collect();
+        let mut view = StageView {
+            clock,
+            stage,
+            state: StageState::Waiting {
+                reason: String::new(),
+            },
+            started: None,
+            due: None,
+            provisional: Vec::new(),
+            met_by,
+            submissions: submissions.len(),
+        };
+        view.state = stage_state(
+            &mut view,
+            &calendar,
+            state,
+            now,
+            &submissions,
+            (clock_truth, &clock_waiting, &clock_when),
+        );
+        out.push(view);
+    }
+    out
+}
+
+/// When an anchor happened: a datetime fact, or an earlier stage's
+/// submission (the latest one for a repeatable stage).
+fn anchor_time(clock: &Clock, anchor: &Anchor, state: &RunState) -> Result<DateTime<Utc>, String> {
+    match anchor {
+        Anchor::Fact(f) => state
+            .fact(f)
+            .and_then(crate::playbook::FactValue::as_datetime)
+            .ok_or_else(|| format!("waiting for fact `{f}`")),
+        Anchor::Stage(s) => {
+            let repeatable = clock.stage(s).is_some_and(|st| st.repeatable);
+            let mut sent = state.submissions_for(&clock.id, s).map(|x| x.data.sent_at);
+            let time = if repeatable { sent.max() } else { sent.next() };
+            time.ok_or_else(|| format!("waiting for the `{s}` submission"))
+        }
+    }
+}
+
+fn stage_state(
+    view: &mut StageView<'_>,
+    calendar: &Calendar<'_>,
+    state: &RunState,
+    now: DateTime<Utc>,
+    submissions: &[DateTime<Utc>],
+    (clock_truth, clock_waiting, clock_when): (Truth, &[String], &str),
+) -> StageState {
+    let clock = view.clock;
+    let stage = view.stage;
+    if clock.status != ClockStatus::InForce {
+        return StageState::NotInForce {
+            reason: format!(
+                "{}: shown for reference, not counting",
+                clock.status.label()
+            ),
+        };
+    }
+    if clock_truth == Truth::False {
+        return StageState::NotApplicable {
+            reason: format!("clock condition is false: {clock_when}"),
+        };
+    }
+    let (stage_truth, stage_waiting, stage_cond) = truth(stage.condition.as_ref(), state);
+    if stage_truth == Truth::False {
+        return StageState::NotApplicable {
+            reason: format!("stage condition is false: {stage_cond}"),
+        };
+    }
+    view.provisional = clock_waiting
+        .iter()
+        .chain(&stage_waiting)
+        .cloned()
+        .collect();
+    view.provisional.dedup();
+
+    let trigger = match anchor_time(clock, &stage.from, state) {
+        Ok(t) => t,
+        Err(reason) => return StageState::Waiting { reason },
+    };
+    if let Some(from) = clock.applies_from {
+        if trigger.with_timezone(&calendar.tz).date_naive() < from {
+            return StageState::NotInForce {
+                reason: format!("applies to events from {from}"),
+            };
+        }
+    }
+    let started = match stage.start {
+        StartRule::Trigger => trigger,
+        StartRule::NextBusinessDay => calendar.next_business_start(trigger),
+        StartRule::EndOfYear => calendar.end_of_year(trigger),
+    };
+    view.started = Some(started);
+    let due = stage.within.map(|within| {
+        let own = add_period(started, within, calendar);
+        stage
+            .earliest_of
+            .iter()
+            .filter_map(|(anchor, period)| {
+                let t = anchor_time(clock, anchor, state).ok()?;
+                Some(add_period(t, *period, calendar))
+            })
+            // A cap already past when the stage's own trigger happened does
+            // not apply (DORA: classified after the 24 h mark -> 4 h from then).
+            .filter(|cap| *cap >= trigger)
+            .fold(own, DateTime::min)
+    });
+    view.due = due;
+
+    let submitted = if stage.repeatable {
+        submissions.iter().max().copied()
+    } else {
+        submissions.iter().min().copied()
+    };
+    match (submitted, due) {
+        (Some(at), Some(due)) if at <= due => StageState::Met {
+            at,
+            margin: Some(due - at),
+        },
+        (Some(at), Some(due)) => StageState::Breached {
+            late_by: at - due,
+            submitted: Some(at),
+        },
+        (Some(at), None) => StageState::Met { at, margin: None },
+        (None, Some(due)) if now > due => StageState::Breached {
+            late_by: now - due,
+            submitted: None,
+        },
+        (None, Some(due)) => {
+            let total = (due - started).num_seconds().max(1) as f64;
+            let used = ((now - started).num_seconds() as f64 / total).max(0.0);
+            StageState::Running {
+                remaining: due - now,
+                used,
+            }
+        }
+        (None, None) => StageState::Elapsing {
+            elapsed: (now - started).max(Duration::zero()),
+        },
+    }
+}
+
+/// `3d 4h`, `5h 20m`, `12m`, `45s`: a compact, human duration.
+pub fn format_duration(d: Duration) -> String {
+    let secs = d.num_seconds().abs();
+    let (days, hours, minutes) = (secs / 86_400, secs % 86_400 / 3600, secs % 3600 / 60);
+    let text = match (days, hours, minutes) {
+        (0, 0, 0) => format!("{secs}s"),
+        (0, 0, m) => format!("{m}m"),
+        (0, h, m) => format!("{h}h {m:02}m"),
+        (d, h, _) => format!("{d}d {h}h"),
+    };
+    if d < Duration::zero() {
+        format!("-{text}")
+    } else {
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests;

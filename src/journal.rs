@@ -1,0 +1,273 @@
+//! The journal: one JSON object per line, hash-chained, append-only.
+//!
+//! This module owns the line format (FORMATS section 3): field order, the
+//! timestamp form, the `prev` chain and each line's own `hash`. Encoding is
+//! canonical, so decoding a line and encoding it again gives the same bytes,
+//! and verification always hashes the bytes as stored.
+
+pub mod event;
+pub mod verify;
+pub mod writer;
+
+use std::fmt;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::hash::sha256_hex;
+
+pub use event::Event;
+
+/// Format version written in every line.
+pub const VERSION: u32 = 1;
+
+/// The kinds of entry. Names are the contract in FORMATS section 3, plus
+/// `checklist_item`, `approval` and `drill_control` (see journal-format.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    JournalCreated,
+    SessionStarted,
+    SessionEnded,
+    StepStarted,
+    StepDone,
+    StepSkipped,
+    StepBlocked,
+    StepReopened,
+    ChecklistItem,
+    Note,
+    FactSet,
+    Decision,
+    RoleAssigned,
+    MessageDrafted,
+    Approval,
+    Submission,
+    Correction,
+    Recovery,
+    InjectDelivered,
+    Observation,
+    DrillControl,
+}
+
+impl Kind {
+    pub const ALL: [Self; 21] = [
+        Self::JournalCreated,
+        Self::SessionStarted,
+        Self::SessionEnded,
+        Self::StepStarted,
+        Self::StepDone,
+        Self::StepSkipped,
+        Self::StepBlocked,
+        Self::StepReopened,
+        Self::ChecklistItem,
+        Self::Note,
+        Self::FactSet,
+        Self::Decision,
+        Self::RoleAssigned,
+        Self::MessageDrafted,
+        Self::Approval,
+        Self::Submission,
+        Self::Correction,
+        Self::Recovery,
+        Self::InjectDelivered,
+        Self::Observation,
+        Self::DrillControl,
+    ];
+
+    /// The name as written in the journal.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::JournalCreated => "journal_created",
+            Self::SessionStarted => "session_started",
+            Self::SessionEnded => "session_ended",
+            Self::StepStarted => "step_started",
+            Self::StepDone => "step_done",
+            Self::StepSkipped => "step_skipped",
+            Self::StepBlocked => "step_blocked",
+            Self::StepReopened => "step_reopened",
+            Self::ChecklistItem => "checklist_item",
+            Self::Note => "note",
+            Self::FactSet => "fact_set",
+            Self::Decision => "decision",
+            Self::RoleAssigned => "role_assigned",
+            Self::MessageDrafted => "message_drafted",
+            Self::Approval => "approval",
+            Self::Submission => "submission",
+            Self::Correction => "correction",
+            Self::Recovery => "recovery",
+            Self::InjectDelivered => "inject_delivered",
+            Self::Observation => "observation",
+            Self::DrillControl => "drill_control",
+        }
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// `ts`: UTC, RFC 3339, exactly six fractional digits and `Z`.
+pub mod timestamp {
+    use chrono::{DateTime, NaiveDateTime, Utc};
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    const FORMAT: &str = "%Y-%m-%dT%H:%M:%S%.6fZ";
+
+    pub fn format(t: &DateTime<Utc>) -> String {
+        t.format(FORMAT).to_string()
+    }
+
+    pub fn parse(text: &str) -> Option<DateTime<Utc>> {
+        let t = NaiveDateTime::parse_from_str(text, FORMAT).ok()?.and_utc();
+        // Only the canonical form is accepted, so re-encoding is exact.
+        (format(&t) == text).then_some(t)
+    }
+
+    pub fn serialize<S: Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&format(t))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
+        let text = String::deserialize(d)?;
+        parse(&text).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "`{text}` is not a UTC timestamp with microseconds (2026-11-28T13:05:00.000000Z)"
+            ))
+        })
+    }
+}
+
+/// One journal line, decoded. `hash` is not a field: it is derived from the
+/// other fields when encoding and checked when decoding.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Entry {
+    pub v: u32,
+    pub seq: u64,
+    #[serde(with = "timestamp")]
+    pub ts: DateTime<Utc>,
+    pub mono_ms: u64,
+    /// Scenario time in a drill: milliseconds since T+0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scenario_ms: Option<u64>,
+    pub session: String,
+    pub actor: String,
+    pub kind: Kind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step: Option<String>,
+    pub data: serde_json::Map<String, serde_json::Value>,
+    pub prev: String,
+}
+
+/// Why a line could not be decoded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecodeError(pub String);
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+const HASH_KEY: &str = ",\"hash\":\"";
+
+impl Entry {
+    /// The canonical line, without the trailing newline.
+    pub fn encode(&self) -> String {
+        let body = serde_json::to_string(self).unwrap_or_default();
+        let hash = sha256_hex(body.as_bytes());
+        let mut line = String::with_capacity(body.len() + HASH_KEY.len() + 66);
+        line.push_str(&body[..body.len() - 1]);
+        line.push_str(HASH_KEY);
+        line.push_str(&hash);
+        line.push_str("\"}");
+        line
+    }
+
+    /// Decodes one line (without its newline), checking its own hash and
+    /// that it is in canonical form.
+    pub fn decode(line: &str) -> Result<Self, DecodeError> {
+        let body = check_own_hash(line)?;
+        let entry: Self = serde_json::from_str(&body)
+            .map_err(|e| DecodeError(format!("not a journal entry: {e}")))?;
+        if entry.encode() != line {
+            return Err(DecodeError(
+                "not in canonical form (edited by hand or by another tool)".into(),
+            ));
+        }
+        Ok(entry)
+    }
+
+    /// The typed event this entry records.
+    pub fn event(&self) -> Result<Event, DecodeError> {
+        Event::from_parts(self.kind, self.step.as_deref(), &self.data)
+    }
+}
+
+/// A line's `hash` must be the SHA-256 of the line with the hash member
+/// removed; this is what catches a changed byte on the last line, which no
+/// later `prev` covers.
+/// Returns the line's body (the line without its hash member).
+pub fn check_own_hash(line: &str) -> Result<String, DecodeError> {
+    let bad = || DecodeError("line does not end with its `hash` member".into());
+    let body_end = line.rfind(HASH_KEY).ok_or_else(bad)?;
+    let stored = line[body_end + HASH_KEY.len()..]
+        .strip_suffix("\"}")
+        .ok_or_else(bad)?;
+    let mut body = String::with_capacity(body_end + 1);
+    body.push_str(&line[..body_end]);
+    body.push('}');
+    if sha256_hex(body.as_bytes()) == stored {
+        Ok(body)
+    } else {
+        Err(DecodeError(
+            "content does not match the line's own `hash`: the line was altered".into(),
+        ))
+    }
+}
+
+/// What a caller supplies to append: everything but `seq` and `prev`, which
+/// the journal file assigns in order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Draft {
+    pub ts: DateTime<Utc>,
+    pub mono_ms: u64,
+    pub scenario_ms: Option<u64>,
+    pub session: String,
+    pub actor: String,
+    pub event: Event,
+}
+
+impl Draft {
+    /// The entry this draft becomes at position `seq` after `prev`.
+    pub fn into_entry(self, seq: u64, prev: String) -> Entry {
+        let (kind, step, data) = self.event.into_parts();
+        Entry {
+            v: VERSION,
+            seq,
+            ts: self.ts,
+            mono_ms: self.mono_ms,
+            scenario_ms: self.scenario_ms,
+            session: self.session,
+            actor: self.actor,
+            kind,
+            step,
+            data,
+            prev,
+        }
+    }
+}
+
+/// A decoded line with its stored text, for consumers that hash or show it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    pub entry: Entry,
+    pub text: String,
+}
+
+#[cfg(test)]
+mod tests;

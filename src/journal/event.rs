@@ -1,0 +1,408 @@
+//! Typed payloads for every kind of entry. An `Event` is what the rest of
+//! the program speaks; `(kind, step, data)` is how it is stored.
+
+use chrono::{DateTime, Utc};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use super::{DecodeError, Kind};
+
+/// One thing that happened, optionally about a step.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    pub step: Option<String>,
+    pub payload: Payload,
+}
+
+impl Event {
+    pub fn new(payload: Payload) -> Self {
+        Self {
+            step: None,
+            payload,
+        }
+    }
+
+    pub fn on_step(step: impl Into<String>, payload: Payload) -> Self {
+        Self {
+            step: Some(step.into()),
+            payload,
+        }
+    }
+
+    pub fn kind(&self) -> Kind {
+        self.payload.kind()
+    }
+
+    pub fn into_parts(self) -> (Kind, Option<String>, Map<String, Value>) {
+        (self.payload.kind(), self.step, self.payload.to_data())
+    }
+
+    pub fn from_parts(
+        kind: Kind,
+        step: Option<&str>,
+        data: &Map<String, Value>,
+    ) -> Result<Self, DecodeError> {
+        Ok(Self {
+            step: step.map(str::to_string),
+            payload: Payload::from_data(kind, data)?,
+        })
+    }
+}
+
+fn to_map<T: Serialize>(value: &T) -> Map<String, Value> {
+    match serde_json::to_value(value) {
+        Ok(Value::Object(map)) => map,
+        _ => Map::new(),
+    }
+}
+
+fn from_map<T: DeserializeOwned>(kind: Kind, data: &Map<String, Value>) -> Result<T, DecodeError> {
+    serde_json::from_value(Value::Object(data.clone()))
+        .map_err(|e| DecodeError(format!("bad `data` for {kind}: {e}")))
+}
+
+macro_rules! payloads {
+    ($( $variant:ident($ty:ty) ),* $(,)?) => {
+        /// The kind-specific part of an entry.
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum Payload { $( $variant($ty) ),* }
+
+        impl Payload {
+            pub fn kind(&self) -> Kind {
+                match self { $( Self::$variant(_) => Kind::$variant ),* }
+            }
+
+            pub fn to_data(&self) -> Map<String, Value> {
+                match self { $( Self::$variant(p) => to_map(p) ),* }
+            }
+
+            pub fn from_data(kind: Kind, data: &Map<String, Value>) -> Result<Self, DecodeError> {
+                Ok(match kind { $( Kind::$variant => Self::$variant(from_map(kind, data)?) ),* })
+            }
+        }
+    };
+}
+
+payloads! {
+    JournalCreated(Created),
+    SessionStarted(SessionStarted),
+    SessionEnded(SessionEnded),
+    StepStarted(Empty),
+    StepDone(StepDone),
+    StepSkipped(Reason),
+    StepBlocked(Reason),
+    StepReopened(Reopened),
+    ChecklistItem(ChecklistItem),
+    Note(Note),
+    FactSet(FactSet),
+    Decision(Decision),
+    RoleAssigned(RoleAssigned),
+    MessageDrafted(MessageDrafted),
+    Approval(Approval),
+    Submission(Submission),
+    Correction(Correction),
+    Recovery(Recovery),
+    InjectDelivered(InjectDelivered),
+    Observation(Observation),
+    DrillControl(DrillControl),
+}
+
+/// Serde helper for optional UTC datetimes in payloads.
+mod opt_time {
+    use chrono::{DateTime, Utc};
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    #[allow(clippy::ref_option)]
+    pub fn serialize<S: Serializer>(t: &Option<DateTime<Utc>>, s: S) -> Result<S::Ok, S::Error> {
+        match t {
+            Some(t) => s.serialize_str(&crate::playbook::value::format_utc(*t)),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
+        let text: Option<String> = Option::deserialize(d)?;
+        text.map(|t| {
+            DateTime::parse_from_rfc3339(&t)
+                .map(|t| t.with_timezone(&Utc))
+                .map_err(serde::de::Error::custom)
+        })
+        .transpose()
+    }
+}
+
+/// Serde helper for required UTC datetimes in payloads.
+mod time {
+    use chrono::{DateTime, Utc};
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&crate::playbook::value::format_utc(*t))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
+        let t = String::deserialize(d)?;
+        DateTime::parse_from_rfc3339(&t)
+            .map(|t| t.with_timezone(&Utc))
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Empty {}
+
+/// The playbook a journal runs, pinned by the hash of its bytes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlaybookRef {
+    pub id: String,
+    pub version: String,
+    /// File path, or `bundled:<file>` for a playbook compiled into runsheet.
+    pub path: String,
+    pub sha256: String,
+}
+
+/// The drill scenario an exercise journal runs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DrillRef {
+    pub id: String,
+    pub path: String,
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Created {
+    pub journal_id: String,
+    pub playbook: PlaybookRef,
+    pub title: String,
+    /// IANA zone used to show times and count days.
+    pub timezone: String,
+    pub exercise: bool,
+    pub app_version: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drill: Option<DrillRef>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionStarted {
+    pub pid: u32,
+    pub host: String,
+    pub app_version: String,
+    /// `run`, `resume`, `cli`, `drill`.
+    pub mode: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionEnded {
+    /// `quit`, `signal`, `cli`.
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct StepDone {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reason {
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Reopened {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChecklistItem {
+    /// 0-based position in the step's checklist.
+    pub item: usize,
+    pub text: String,
+    pub checked: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Note {
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FactSet {
+    pub fact: String,
+    /// Typed per the playbook: string, bool, number, RFC 3339 string, array.
+    pub value: Value,
+    /// When it became true, if different from when it was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "opt_time")]
+    pub occurred_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Decision {
+    pub fact: String,
+    pub value: Value,
+    pub rationale: String,
+    /// The options that were offered, so a reviewer sees what was rejected.
+    pub options: Vec<String>,
+    pub decider: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleAssigned {
+    pub role: String,
+    pub person: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Purpose {
+    Notification,
+    Statement,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageDrafted {
+    /// 1, 2, … per step: editing makes a new version, never an overwrite.
+    pub version: u32,
+    pub purpose: Purpose,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    /// SHA-256 of the exact text written to `file`.
+    pub text_sha256: String,
+    /// File name beside the journal holding the text.
+    pub file: String,
+    /// Placeholders that had no value when drafted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub gaps: Vec<String>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub edited: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Approval {
+    pub version: u32,
+    pub approver: String,
+    pub role: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Submission {
+    /// Clock stages met, as `clock.stage`.
+    pub stages: Vec<String>,
+    pub channel: String,
+    pub recipient: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// When it was actually sent or published.
+    #[serde(with = "time")]
+    pub sent_at: DateTime<Utc>,
+    /// Required when `sent_at` is earlier than the entry's own time by more
+    /// than a few minutes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backdated_reason: Option<String>,
+    /// The message version sent, when one was drafted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Publishing a statement version that was not approved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub override_reason: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Correction {
+    /// The `seq` of the entry corrected; it is never edited.
+    pub corrects: u64,
+    pub reason: String,
+    /// For a corrected fact: its new value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "opt_time")]
+    pub occurred_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Recovery {
+    /// Bytes of the torn last line that were quarantined.
+    pub bytes: u64,
+    pub sha256: String,
+    /// Quarantine file beside the journal.
+    pub file: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InjectDelivered {
+    pub inject: String,
+    pub title: String,
+    /// `at`, `after`, `when` or `manual`.
+    pub trigger: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ObservationKind {
+    /// Against an inject's `expect`.
+    Evaluation,
+    Strength,
+    Improvement,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rating {
+    Met,
+    Partly,
+    NotMet,
+}
+
+impl Rating {
+    pub const fn label(self) -> &'static str {
+        match self {
+            Self::Met => "met",
+            Self::Partly => "partly met",
+            Self::NotMet => "not met",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Observation {
+    pub kind: ObservationKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inject: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rating: Option<Rating>,
+    pub note: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// `YYYY-MM-DD`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DrillAction {
+    Start,
+    Pause,
+    Resume,
+    Speed,
+    Jump,
+    Hold,
+    Unhold,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DrillControl {
+    pub action: DrillAction,
+    /// Scenario speed after the action (1 to 60).
+    pub speed: u32,
+    /// Scenario time when the action took effect.
+    pub scenario_ms: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inject: Option<String>,
+}

@@ -1,0 +1,443 @@
+//! The only code that writes journals.
+//!
+//! - create: mode 0600, `create_new`, first line written, file and folder synced;
+//! - lock: an exclusive `flock` for as long as the journal is open, with a
+//!   note beside it naming the holder so a second writer is told who;
+//! - append: one `write_all` of the whole line, then `sync_data`, and only
+//!   then is the entry acknowledged; after any error the file is read-only
+//!   (a failed fsync may have dropped pages: never retry silently);
+//! - open: verify, quarantine a torn last line, and report what to record.
+//!
+//! [`Writer`] runs a [`JournalFile`] on its own thread so the interface
+//! never waits on the disk.
+
+use std::fs::{File, OpenOptions};
+use std::io::{self, Read as _, Write as _};
+use std::os::unix::fs::{DirBuilderExt as _, OpenOptionsExt as _};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::thread::JoinHandle;
+
+use sha2::{Digest, Sha256};
+
+use super::event::{Payload, Recovery};
+use super::verify::{Break, verify};
+use super::{Draft, Line};
+use crate::hash::{ZERO_HASH, sha256_hex, to_hex};
+
+/// Why a journal could not be opened for writing.
+#[derive(Debug)]
+pub enum OpenError {
+    Io {
+        path: PathBuf,
+        error: io::Error,
+    },
+    /// Another runsheet (this or another process) holds the lock.
+    Locked {
+        path: PathBuf,
+        holder: Option<String>,
+    },
+    /// A complete line fails verification: the journal is never rewritten
+    /// and may only be opened read-only.
+    Broken {
+        path: PathBuf,
+        problem: Break,
+    },
+    /// Not a runsheet journal (empty, or the first line is not one).
+    NotAJournal {
+        path: PathBuf,
+        reason: String,
+    },
+}
+
+impl std::fmt::Display for OpenError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Io { path, error } => {
+                write!(
+                    f,
+                    "{}: {}",
+                    path.display(),
+                    crate::catalog::describe_io(error)
+                )
+            }
+            Self::Locked { path, holder } => {
+                write!(
+                    f,
+                    "{}: journal already open by another runsheet",
+                    path.display()
+                )?;
+                match holder {
+                    Some(h) => write!(f, " ({h})"),
+                    None => Ok(()),
+                }
+            }
+            Self::Broken { path, problem } => write!(
+                f,
+                "{}: journal fails verification at {problem}; it will not be written to (open it read-only with `runsheet review`)",
+                path.display()
+            ),
+            Self::NotAJournal { path, reason } => {
+                write!(f, "{}: not a runsheet journal: {reason}", path.display())
+            }
+        }
+    }
+}
+
+impl std::error::Error for OpenError {}
+
+/// An open, locked journal ready to append to.
+#[derive(Debug)]
+pub struct JournalFile {
+    file: File,
+    path: PathBuf,
+    next_seq: u64,
+    last_hash: String,
+    failed: Option<String>,
+}
+
+/// What opening found.
+#[derive(Debug)]
+pub struct Opened {
+    pub file: JournalFile,
+    pub lines: Vec<Line>,
+    /// Torn tails quarantined (now or by an earlier open that was
+    /// interrupted) that no `recovery` entry records yet: append these first.
+    pub recoveries: Vec<Recovery>,
+}
+
+fn io_error(path: &Path) -> impl Fn(io::Error) -> OpenError + '_ {
+    move |error| OpenError::Io {
+        path: path.to_path_buf(),
+        error,
+    }
+}
+
+/// The note beside a journal naming who holds its lock.
+fn lock_note_path(path: &Path) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(".lock");
+    path.with_file_name(name)
+}
+
+/// Takes the exclusive lock or says who has it.
+fn lock(file: &File, path: &Path) -> Result<(), OpenError> {
+    match file.try_lock() {
+        Ok(()) => {
+            let note = format!("pid {} on {}", std::process::id(), hostname());
+            // The note is informative only; the lock itself is the flock.
+            let _ = std::fs::write(lock_note_path(path), note);
+            Ok(())
+        }
+        Err(std::fs::TryLockError::WouldBlock) => Err(OpenError::Locked {
+            path: path.to_path_buf(),
+            holder: std::fs::read_to_string(lock_note_path(path))
+                .ok()
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty()),
+        }),
+        Err(std::fs::TryLockError::Error(error)) => Err(io_error(path)(error)),
+    }
+}
+
+/// This machine's name, for lock notes and session entries.
+pub fn hostname() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .map(|h| h.trim().to_string())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "unknown host".into())
+}
+
+/// Makes a newly created or renamed entry in `dir` durable.
+fn sync_dir(dir: &Path) -> io::Result<()> {
+    File::open(if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    })?
+    .sync_all()
+}
+
+impl JournalFile {
+    /// Creates a new journal whose first entry is `first` (journal_created).
+    pub fn create(path: &Path, first: Draft) -> Result<(Self, Line), OpenError> {
+        let dir = path.parent().unwrap_or(Path::new(""));
+        if !dir.as_os_str().is_empty() {
+            std::fs::DirBuilder::new()
+                .recursive(true)
+                .mode(0o700)
+                .create(dir)
+                .map_err(io_error(dir))?;
+        }
+        let file = OpenOptions::new()
+            .append(true)
+            .read(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(path)
+            .map_err(io_error(path))?;
+        lock(&file, path)?;
+        let mut journal = Self {
+            file,
+            path: path.to_path_buf(),
+            next_seq: 0,
+            last_hash: ZERO_HASH.to_string(),
+            failed: None,
+        };
+        let line = journal
+            .append(first)
+            .map_err(|e| io_error(path)(io::Error::other(e)))?;
+        journal.file.sync_all().map_err(io_error(path))?;
+        sync_dir(dir).map_err(io_error(dir))?;
+        Ok((journal, line))
+    }
+
+    /// Opens an existing journal for appending: locks it, verifies every
+    /// complete line, and quarantines a torn last line.
+    pub fn open(path: &Path) -> Result<Opened, OpenError> {
+        let mut file = OpenOptions::new()
+            .read(true)
+            .append(true)
+            .open(path)
+            .map_err(io_error(path))?;
+        lock(&file, path)?;
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes).map_err(io_error(path))?;
+        let checked = verify(&bytes);
+        if let Some(problem) = checked.broken {
+            return Err(OpenError::Broken {
+                path: path.to_path_buf(),
+                problem,
+            });
+        }
+        if checked.lines.is_empty() {
+            return Err(OpenError::NotAJournal {
+                path: path.to_path_buf(),
+                reason: if bytes.is_empty() {
+                    "the file is empty".into()
+                } else {
+                    "it holds no complete entry".into()
+                },
+            });
+        }
+        if checked.lines[0].entry.kind != super::Kind::JournalCreated {
+            return Err(OpenError::NotAJournal {
+                path: path.to_path_buf(),
+                reason: "the first entry is not `journal_created`".into(),
+            });
+        }
+        let journal = Self {
+            file,
+            path: path.to_path_buf(),
+            next_seq: checked.lines.len() as u64,
+            last_hash: checked
+                .head_hash
+                .clone()
+                .unwrap_or_else(|| ZERO_HASH.into()),
+            failed: None,
+        };
+        if checked.torn_tail > 0 {
+            journal.quarantine(&bytes[checked.verified_len..], checked.verified_len)?;
+        }
+        let recoveries = journal.unrecorded_quarantines(&checked.lines);
+        Ok(Opened {
+            file: journal,
+            lines: checked.lines,
+            recoveries,
+        })
+    }
+
+    /// Copies the torn bytes beside the journal (durably), then cuts them off.
+    fn quarantine(&self, torn: &[u8], keep: usize) -> Result<(), OpenError> {
+        let name = quarantine_name(&self.path, self.next_seq, torn);
+        let target = self.path.with_file_name(&name);
+        let dir = self.path.parent().unwrap_or(Path::new(""));
+        if !target.exists() {
+            let mut q = OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(&target)
+                .map_err(io_error(&target))?;
+            q.write_all(torn).map_err(io_error(&target))?;
+            q.sync_all().map_err(io_error(&target))?;
+            sync_dir(dir).map_err(io_error(dir))?;
+        }
+        self.file
+            .set_len(keep as u64)
+            .map_err(io_error(&self.path))?;
+        self.file.sync_all().map_err(io_error(&self.path))?;
+        Ok(())
+    }
+
+    /// Quarantine files for this journal that no `recovery` entry names.
+    fn unrecorded_quarantines(&self, lines: &[Line]) -> Vec<Recovery> {
+        let prefix = format!(
+            "{}.torn-",
+            self.path.file_name().unwrap_or_default().to_string_lossy()
+        );
+        let recorded: Vec<String> = lines
+            .iter()
+            .filter_map(|l| match l.entry.event().ok()?.payload {
+                Payload::Recovery(r) => Some(r.file),
+                _ => None,
+            })
+            .collect();
+        let dir = self
+            .path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let mut found: Vec<Recovery> = std::fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                if !name.starts_with(&prefix) || recorded.contains(&name) {
+                    return None;
+                }
+                let bytes = std::fs::read(e.path()).ok()?;
+                Some(Recovery {
+                    bytes: bytes.len() as u64,
+                    sha256: sha256_hex(&bytes),
+                    file: name,
+                })
+            })
+            .collect();
+        found.sort_by(|a, b| a.file.cmp(&b.file));
+        found
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The `seq` the next entry will get.
+    pub fn next_seq(&self) -> u64 {
+        self.next_seq
+    }
+
+    /// Writes one entry durably: a single `write_all` of the line and its
+    /// newline, then `sync_data`. Returns only once it is on disk.
+    pub fn append(&mut self, draft: Draft) -> Result<Line, String> {
+        if let Some(reason) = &self.failed {
+            return Err(format!(
+                "journal is read-only after an earlier write error: {reason}"
+            ));
+        }
+        let entry = draft.into_entry(self.next_seq, self.last_hash.clone());
+        let text = entry.encode();
+        let mut bytes = Vec::with_capacity(text.len() + 1);
+        bytes.extend_from_slice(text.as_bytes());
+        bytes.push(b'\n');
+        let result = self
+            .file
+            .write_all(&bytes)
+            .and_then(|()| self.file.sync_data());
+        if let Err(e) = result {
+            let reason = crate::catalog::describe_io(&e);
+            self.failed = Some(reason.clone());
+            return Err(reason);
+        }
+        self.last_hash = to_hex(&Sha256::digest(text.as_bytes()));
+        self.next_seq += 1;
+        Ok(Line { entry, text })
+    }
+}
+
+impl Drop for JournalFile {
+    fn drop(&mut self) {
+        // The flock goes with the file; the note is only informative.
+        let _ = std::fs::remove_file(lock_note_path(&self.path));
+    }
+}
+
+/// `<journal>.torn-<seq>-<first 12 hex of the bytes' SHA-256>`: unique per
+/// tear, and found again if recording it was interrupted.
+fn quarantine_name(path: &Path, seq: u64, torn: &[u8]) -> String {
+    format!(
+        "{}.torn-{seq}-{}",
+        path.file_name().unwrap_or_default().to_string_lossy(),
+        &sha256_hex(torn)[..12]
+    )
+}
+
+/// Anything that durably appends drafts: a [`JournalFile`], or a failing
+/// stand-in in tests.
+pub trait Append: Send {
+    fn append(&mut self, draft: Draft) -> Result<Line, String>;
+}
+
+impl Append for JournalFile {
+    fn append(&mut self, draft: Draft) -> Result<Line, String> {
+        Self::append(self, draft)
+    }
+}
+
+/// What the writer thread reports for each submitted draft, in order.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Ack {
+    /// On disk (written and synced).
+    Saved { ticket: u64, line: Line },
+    /// Not written; the journal is now read-only.
+    Failed { ticket: u64, error: String },
+}
+
+enum Request {
+    Append { ticket: u64, draft: Draft },
+    Stop,
+}
+
+/// Appends on a dedicated thread; callers submit and get acks through a
+/// callback, so the interface never waits on `fsync`.
+#[derive(Debug)]
+pub struct Writer {
+    tx: mpsc::Sender<Request>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Writer {
+    pub fn spawn(mut target: Box<dyn Append>, on_ack: impl Fn(Ack) + Send + 'static) -> Self {
+        let (tx, rx) = mpsc::channel::<Request>();
+        let thread = std::thread::Builder::new()
+            .name("journal-writer".into())
+            .spawn(move || {
+                while let Ok(Request::Append { ticket, draft }) = rx.recv() {
+                    on_ack(match target.append(draft) {
+                        Ok(line) => Ack::Saved { ticket, line },
+                        Err(error) => Ack::Failed { ticket, error },
+                    });
+                }
+            })
+            .ok();
+        Self { tx, thread }
+    }
+
+    /// Queues a draft; its ack arrives later through the callback.
+    pub fn submit(&self, ticket: u64, draft: Draft) -> Result<(), String> {
+        self.tx
+            .send(Request::Append { ticket, draft })
+            .map_err(|_| "the journal writer has stopped".to_string())
+    }
+
+    /// Finishes queued writes and stops the thread.
+    pub fn close(mut self) {
+        self.stop();
+    }
+
+    fn stop(&mut self) {
+        let _ = self.tx.send(Request::Stop);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+impl Drop for Writer {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}

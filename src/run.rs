@@ -1,0 +1,702 @@
+//! Run state, derived by replaying journal entries against a playbook.
+//!
+//! `replay` is pure and is the only way state is built: the live runner,
+//! resume, `status`, review and every export fold entries through the same
+//! [`RunState::apply`]. Nothing is ever dropped: entries about steps or facts
+//! the playbook no longer has are kept and reported.
+
+pub mod query;
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use serde_json::Value;
+
+use crate::journal::Entry;
+use crate::journal::event::{self, Created, DrillAction, Observation, Payload, Rating, Recovery};
+use crate::playbook::{FactValue, Playbook};
+
+/// Who did something, when, in which entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stamp {
+    pub seq: u64,
+    pub ts: DateTime<Utc>,
+    pub actor: String,
+    pub scenario_ms: Option<u64>,
+}
+
+impl Stamp {
+    fn of(entry: &Entry) -> Self {
+        Self {
+            seq: entry.seq,
+            ts: entry.ts,
+            actor: entry.actor.clone(),
+            scenario_ms: entry.scenario_ms,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub enum StepStatus {
+    /// Not started (or reopened).
+    #[default]
+    Open,
+    InProgress,
+    Blocked,
+    Skipped,
+    Done,
+}
+
+impl StepStatus {
+    /// Done or skipped: nothing more is expected.
+    pub const fn is_closed(self) -> bool {
+        matches!(self, Self::Done | Self::Skipped)
+    }
+
+    pub const fn label(self) -> &'static str {
+        match self {
+            Self::Open => "open",
+            Self::InProgress => "in progress",
+            Self::Blocked => "blocked",
+            Self::Skipped => "skipped",
+            Self::Done => "done",
+        }
+    }
+}
+
+/// One change of a step's status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepChange {
+    pub at: Stamp,
+    pub status: StepStatus,
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct StepState {
+    pub status: StepStatus,
+    pub history: Vec<StepChange>,
+    /// Checklist items by position: ticked or not, and by whom.
+    pub checklist: BTreeMap<usize, (bool, Stamp)>,
+}
+
+impl StepState {
+    /// When work on the step last started (for its timebox).
+    pub fn started_at(&self) -> Option<DateTime<Utc>> {
+        self.history
+            .iter()
+            .rev()
+            .find(|c| c.status == StepStatus::InProgress)
+            .map(|c| c.at.ts)
+    }
+
+    pub fn closed_at(&self) -> Option<DateTime<Utc>> {
+        self.status
+            .is_closed()
+            .then(|| self.history.last().map(|c| c.at.ts))
+            .flatten()
+    }
+
+    pub fn is_checked(&self, item: usize) -> bool {
+        self.checklist.get(&item).is_some_and(|(c, _)| *c)
+    }
+}
+
+/// How a fact got a value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FactSource {
+    Set,
+    Decision,
+}
+
+/// One recorded value of a fact, and its correction if one was made.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FactRecord {
+    pub at: Stamp,
+    pub step: Option<String>,
+    pub source: FactSource,
+    pub value: Value,
+    pub occurred_at: Option<DateTime<Utc>>,
+    /// The typed value, when the playbook defines the fact and it decodes.
+    pub typed: Option<FactValue>,
+    pub correction: Option<FactCorrection>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FactCorrection {
+    pub at: Stamp,
+    pub reason: String,
+    pub value: Value,
+    pub typed: Option<FactValue>,
+    pub occurred_at: Option<DateTime<Utc>>,
+}
+
+impl FactRecord {
+    /// The value in force for this record: the correction's, if corrected.
+    pub fn effective(&self) -> Option<&FactValue> {
+        match &self.correction {
+            Some(c) => c.typed.as_ref(),
+            None => self.typed.as_ref(),
+        }
+    }
+}
+
+/// Every value a fact has had, in journal order.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FactState {
+    pub history: Vec<FactRecord>,
+}
+
+impl FactState {
+    /// The latest value (corrections applied).
+    pub fn current(&self) -> Option<&FactValue> {
+        self.history.last().and_then(FactRecord::effective)
+    }
+
+    pub fn latest(&self) -> Option<&FactRecord> {
+        self.history.last()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DecisionRecord {
+    pub at: Stamp,
+    pub step: Option<String>,
+    pub fact: String,
+    pub value: Value,
+    pub rationale: String,
+    pub options: Vec<String>,
+    pub decider: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoleAssignment {
+    pub at: Stamp,
+    pub role: String,
+    pub person: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoteRecord {
+    pub at: Stamp,
+    pub step: Option<String>,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubmissionRecord {
+    pub at: Stamp,
+    pub step: Option<String>,
+    pub data: event::Submission,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DraftRecord {
+    pub at: Stamp,
+    pub step: String,
+    pub data: event::MessageDrafted,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApprovalRecord {
+    pub at: Stamp,
+    pub step: String,
+    pub data: event::Approval,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRecord {
+    pub id: String,
+    pub started: Stamp,
+    pub mode: String,
+    pub host: String,
+    pub ended: Option<(Stamp, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CorrectionRecord {
+    pub at: Stamp,
+    pub corrects: u64,
+    pub reason: String,
+    pub value: Option<Value>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InjectRecord {
+    pub at: Stamp,
+    pub inject: String,
+    pub title: String,
+    pub trigger: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObservationRecord {
+    pub at: Stamp,
+    pub data: Observation,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DrillControlRecord {
+    pub at: Stamp,
+    pub data: event::DrillControl,
+}
+
+/// What replay noticed that a reader must be told.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Warning {
+    /// The playbook's bytes differ from those the journal was created with.
+    PlaybookChanged { recorded: String, current: String },
+    /// Entries name a step the playbook no longer has.
+    UnknownStep { step: String, seq: u64 },
+    /// Entries name a fact the playbook no longer has.
+    UnknownFact { fact: String, seq: u64 },
+    /// An entry whose data could not be decoded.
+    Undecodable { seq: u64, reason: String },
+    /// A value that does not fit the fact's type.
+    BadValue {
+        fact: String,
+        seq: u64,
+        reason: String,
+    },
+}
+
+impl std::fmt::Display for Warning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::PlaybookChanged { recorded, current } => write!(
+                f,
+                "the playbook has changed since this journal was created (SHA-256 {} then, {} now); entries are shown as recorded",
+                &recorded[..recorded.len().min(12)],
+                &current[..current.len().min(12)]
+            ),
+            Self::UnknownStep { step, seq } => {
+                write!(
+                    f,
+                    "entry {seq} names step `{step}`, which the playbook no longer has"
+                )
+            }
+            Self::UnknownFact { fact, seq } => {
+                write!(
+                    f,
+                    "entry {seq} sets fact `{fact}`, which the playbook no longer has"
+                )
+            }
+            Self::Undecodable { seq, reason } => {
+                write!(f, "entry {seq} could not be read: {reason}")
+            }
+            Self::BadValue { fact, seq, reason } => {
+                write!(
+                    f,
+                    "entry {seq}: value of `{fact}` does not fit its type: {reason}"
+                )
+            }
+        }
+    }
+}
+
+/// Everything known about a run at the end of the entries replayed.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RunState {
+    pub created: Option<Created>,
+    pub created_at: Option<DateTime<Utc>>,
+    pub steps: BTreeMap<String, StepState>,
+    pub facts: BTreeMap<String, FactState>,
+    pub decisions: Vec<DecisionRecord>,
+    pub roles: BTreeMap<String, RoleAssignment>,
+    pub role_history: Vec<RoleAssignment>,
+    pub notes: Vec<NoteRecord>,
+    pub submissions: Vec<SubmissionRecord>,
+    pub drafts: Vec<DraftRecord>,
+    pub approvals: Vec<ApprovalRecord>,
+    pub sessions: Vec<SessionRecord>,
+    pub corrections: Vec<CorrectionRecord>,
+    pub recoveries: Vec<(Stamp, Recovery)>,
+    pub injects: Vec<InjectRecord>,
+    pub observations: Vec<ObservationRecord>,
+    pub drill_controls: Vec<DrillControlRecord>,
+    pub warnings: Vec<Warning>,
+    /// The last entry applied.
+    pub last: Option<Stamp>,
+    pub entry_count: u64,
+}
+
+/// Replays entries in order against a playbook.
+pub fn replay<'a>(playbook: &Playbook, entries: impl IntoIterator<Item = &'a Entry>) -> RunState {
+    let mut state = RunState::default();
+    for entry in entries {
+        state.apply(playbook, entry);
+    }
+    state
+}
+
+impl RunState {
+    /// Folds one entry into the state. Never fails: what cannot be
+    /// understood becomes a warning, and the rest still applies.
+    pub fn apply(&mut self, playbook: &Playbook, entry: &Entry) {
+        self.entry_count += 1;
+        let at = Stamp::of(entry);
+        self.last = Some(at.clone());
+        let event = match entry.event() {
+            Ok(e) => e,
+            Err(e) => {
+                self.warnings.push(Warning::Undecodable {
+                    seq: entry.seq,
+                    reason: e.0,
+                });
+                return;
+            }
+        };
+        if let Some(step) = &event.step {
+            if playbook.step(step).is_none()
+                && !self
+                    .warnings
+                    .iter()
+                    .any(|w| matches!(w, Warning::UnknownStep { step: s, .. } if s == step))
+            {
+                self.warnings.push(Warning::UnknownStep {
+                    step: step.clone(),
+                    seq: entry.seq,
+                });
+            }
+        }
+        let step = event.step.clone();
+        match event.payload {
+            Payload::JournalCreated(created) => {
+                if created.playbook.sha256 != playbook.sha256 {
+                    self.warnings.push(Warning::PlaybookChanged {
+                        recorded: created.playbook.sha256.clone(),
+                        current: playbook.sha256.clone(),
+                    });
+                }
+                self.created_at = Some(entry.ts);
+                self.created = Some(created);
+            }
+            Payload::SessionStarted(s) => self.sessions.push(SessionRecord {
+                id: entry.session.clone(),
+                started: at,
+                mode: s.mode,
+                host: s.host,
+                ended: None,
+            }),
+            Payload::SessionEnded(e) => {
+                if let Some(s) = self
+                    .sessions
+                    .iter_mut()
+                    .rev()
+                    .find(|s| s.id == entry.session)
+                {
+                    s.ended = Some((at, e.reason));
+                }
+            }
+            Payload::StepStarted(_) => self.change_step(step, at, StepStatus::InProgress, None),
+            Payload::StepDone(d) => self.change_step(step, at, StepStatus::Done, d.note),
+            Payload::StepSkipped(r) => {
+                self.change_step(step, at, StepStatus::Skipped, Some(r.reason))
+            }
+            Payload::StepBlocked(r) => {
+                self.change_step(step, at, StepStatus::Blocked, Some(r.reason))
+            }
+            Payload::StepReopened(r) => self.change_step(step, at, StepStatus::Open, r.reason),
+            Payload::ChecklistItem(c) => {
+                if let Some(step) = step {
+                    self.steps
+                        .entry(step)
+                        .or_default()
+                        .checklist
+                        .insert(c.item, (c.checked, at));
+                }
+            }
+            Payload::Note(n) => self.notes.push(NoteRecord {
+                at,
+                step,
+                text: n.text,
+            }),
+            Payload::FactSet(f) => {
+                self.record_fact(
+                    playbook,
+                    &f.fact,
+                    f.value,
+                    f.occurred_at,
+                    FactSource::Set,
+                    step,
+                    at,
+                );
+            }
+            Payload::Decision(d) => {
+                self.record_fact(
+                    playbook,
+                    &d.fact,
+                    d.value.clone(),
+                    None,
+                    FactSource::Decision,
+                    step.clone(),
+                    at.clone(),
+                );
+                self.decisions.push(DecisionRecord {
+                    at,
+                    step,
+                    fact: d.fact,
+                    value: d.value,
+                    rationale: d.rationale,
+                    options: d.options,
+                    decider: d.decider,
+                });
+            }
+            Payload::RoleAssigned(r) => {
+                let assignment = RoleAssignment {
+                    at,
+                    role: r.role.clone(),
+                    person: r.person,
+                };
+                self.role_history.push(assignment.clone());
+                if assignment.person.trim().is_empty() {
+                    self.roles.remove(&r.role);
+                } else {
+                    self.roles.insert(r.role, assignment);
+                }
+            }
+            Payload::MessageDrafted(data) => {
+                if let Some(step) = step {
+                    self.drafts.push(DraftRecord { at, step, data });
+                }
+            }
+            Payload::Approval(data) => {
+                if let Some(step) = step {
+                    self.approvals.push(ApprovalRecord { at, step, data });
+                }
+            }
+            Payload::Submission(data) => self.submissions.push(SubmissionRecord { at, step, data }),
+            Payload::Correction(c) => self.correct(playbook, at, c),
+            Payload::Recovery(r) => self.recoveries.push((at, r)),
+            Payload::InjectDelivered(i) => self.injects.push(InjectRecord {
+                at,
+                inject: i.inject,
+                title: i.title,
+                trigger: i.trigger,
+            }),
+            Payload::Observation(data) => self.observations.push(ObservationRecord { at, data }),
+            Payload::DrillControl(data) => {
+                self.drill_controls.push(DrillControlRecord { at, data })
+            }
+        }
+    }
+
+    fn change_step(
+        &mut self,
+        step: Option<String>,
+        at: Stamp,
+        status: StepStatus,
+        reason: Option<String>,
+    ) {
+        let Some(step) = step else { return };
+        let state = self.steps.entry(step).or_default();
+        state.status = status;
+        state.history.push(StepChange { at, status, reason });
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn record_fact(
+        &mut self,
+        playbook: &Playbook,
+        fact: &str,
+        value: Value,
+        occurred_at: Option<DateTime<Utc>>,
+        source: FactSource,
+        step: Option<String>,
+        at: Stamp,
+    ) {
+        let typed = self.typed(playbook, fact, &value, at.seq);
+        self.facts
+            .entry(fact.to_string())
+            .or_default()
+            .history
+            .push(FactRecord {
+                at,
+                step,
+                source,
+                value,
+                occurred_at,
+                typed,
+                correction: None,
+            });
+    }
+
+    fn typed(
+        &mut self,
+        playbook: &Playbook,
+        fact: &str,
+        value: &Value,
+        seq: u64,
+    ) -> Option<FactValue> {
+        let Some(def) = playbook.fact(fact) else {
+            self.warnings.push(Warning::UnknownFact {
+                fact: fact.to_string(),
+                seq,
+            });
+            return None;
+        };
+        FactValue::from_json(def, value)
+            .map_err(|reason| {
+                self.warnings.push(Warning::BadValue {
+                    fact: fact.to_string(),
+                    seq,
+                    reason,
+                });
+            })
+            .ok()
+    }
+
+    fn correct(&mut self, playbook: &Playbook, at: Stamp, c: event::Correction) {
+        self.corrections.push(CorrectionRecord {
+            at: at.clone(),
+            corrects: c.corrects,
+            reason: c.reason.clone(),
+            value: c.value.clone(),
+        });
+        let Some(value) = c.value else { return };
+        let target = self.facts.iter().find_map(|(fact, state)| {
+            state
+                .history
+                .iter()
+                .position(|r| r.at.seq == c.corrects)
+                .map(|i| (fact.clone(), i))
+        });
+        if let Some((fact, index)) = target {
+            let typed = self.typed(playbook, &fact, &value, at.seq);
+            if let Some(record) = self
+                .facts
+                .get_mut(&fact)
+                .and_then(|s| s.history.get_mut(index))
+            {
+                record.correction = Some(FactCorrection {
+                    at,
+                    reason: c.reason,
+                    value,
+                    typed,
+                    occurred_at: c.occurred_at,
+                });
+            }
+        }
+    }
+
+    /// The current value of a fact (corrections applied).
+    pub fn fact(&self, id: &str) -> Option<&FactValue> {
+        self.facts.get(id).and_then(FactState::current)
+    }
+
+    pub fn step(&self, id: &str) -> Option<&StepState> {
+        self.steps.get(id)
+    }
+
+    pub fn status(&self, id: &str) -> StepStatus {
+        self.steps.get(id).map(|s| s.status).unwrap_or_default()
+    }
+
+    pub fn is_exercise(&self) -> bool {
+        self.created.as_ref().is_some_and(|c| c.exercise)
+    }
+
+    pub fn title(&self) -> &str {
+        self.created.as_ref().map_or("", |c| c.title.as_str())
+    }
+
+    /// The incident's time zone (UTC when unknown or unparseable).
+    pub fn timezone(&self) -> Tz {
+        self.created
+            .as_ref()
+            .and_then(|c| c.timezone.parse().ok())
+            .unwrap_or(chrono_tz::UTC)
+    }
+
+    /// Submissions that meet a clock stage, in journal order.
+    pub fn submissions_for(
+        &self,
+        clock: &str,
+        stage: &str,
+    ) -> impl Iterator<Item = &SubmissionRecord> {
+        let key = format!("{clock}.{stage}");
+        self.submissions
+            .iter()
+            .filter(move |s| s.data.stages.iter().any(|x| *x == key))
+    }
+
+    /// Drafts of a step's message, oldest first.
+    pub fn drafts_for<'a>(&'a self, step: &'a str) -> impl Iterator<Item = &'a DraftRecord> {
+        self.drafts.iter().filter(move |d| d.step == step)
+    }
+
+    pub fn approvals_for<'a>(&'a self, step: &'a str) -> impl Iterator<Item = &'a ApprovalRecord> {
+        self.approvals.iter().filter(move |a| a.step == step)
+    }
+
+    pub fn notes_for<'a>(&'a self, step: &'a str) -> impl Iterator<Item = &'a NoteRecord> {
+        self.notes
+            .iter()
+            .filter(move |n| n.step.as_deref() == Some(step))
+    }
+
+    /// Person holding a role now, if any.
+    pub fn holder(&self, role: &str) -> Option<&str> {
+        self.roles.get(role).map(|r| r.person.as_str())
+    }
+
+    /// Roles a person holds now.
+    pub fn roles_of(&self, person: &str) -> Vec<&str> {
+        self.roles
+            .values()
+            .filter(|r| r.person == person)
+            .map(|r| r.role.as_str())
+            .collect()
+    }
+
+    /// Observations of one kind, e.g. strengths.
+    pub fn observations_of(
+        &self,
+        kind: event::ObservationKind,
+    ) -> impl Iterator<Item = &ObservationRecord> {
+        self.observations
+            .iter()
+            .filter(move |o| o.data.kind == kind)
+    }
+
+    /// Whether the drill's facilitator has held an inject (and not released it).
+    pub fn is_held(&self, inject: &str) -> bool {
+        self.drill_controls
+            .iter()
+            .rev()
+            .find(|c| {
+                c.data.inject.as_deref() == Some(inject)
+                    && matches!(c.data.action, DrillAction::Hold | DrillAction::Unhold)
+            })
+            .is_some_and(|c| c.data.action == DrillAction::Hold)
+    }
+
+    pub fn delivered(&self, inject: &str) -> Option<&InjectRecord> {
+        self.injects.iter().find(|i| i.inject == inject)
+    }
+
+    /// Evaluation recorded against an inject, latest first.
+    pub fn evaluation_of(&self, inject: &str) -> Option<(Rating, &ObservationRecord)> {
+        self.observations.iter().rev().find_map(|o| {
+            (o.data.inject.as_deref() == Some(inject))
+                .then_some(o.data.rating.map(|r| (r, o)))
+                .flatten()
+        })
+    }
+
+    /// The latest drafted version of a step's message.
+    pub fn latest_draft(&self, step: &str) -> Option<&DraftRecord> {
+        self.drafts.iter().rev().find(|d| d.step == step)
+    }
+
+    /// Whether a statement version has been approved.
+    pub fn is_approved(&self, step: &str, version: u32) -> bool {
+        self.approvals
+            .iter()
+            .any(|a| a.step == step && a.data.version == version)
+    }
+}
+
+#[cfg(test)]
+mod tests;

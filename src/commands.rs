@@ -1,5 +1,111 @@
 //! One module per subcommand: the IO shell that calls the pure core.
 
+pub mod journal;
 pub mod list;
 pub mod schema;
+pub mod status;
 pub mod validate;
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+
+use crate::catalog::{Catalog, LoadError};
+use crate::clock::{Clock, ManualClock, SystemClock};
+use crate::config::Config;
+use crate::journal::writer::OpenError;
+
+/// A command that could not finish: the message for stderr and the exit
+/// code (1: the thing checked is bad; 2: usage or IO).
+#[derive(Debug)]
+pub struct Failure {
+    pub code: u8,
+    pub message: String,
+}
+
+impl Failure {
+    pub fn usage(message: impl Into<String>) -> Self {
+        Self {
+            code: 2,
+            message: message.into(),
+        }
+    }
+
+    pub fn bad(message: impl Into<String>) -> Self {
+        Self {
+            code: 1,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<LoadError> for Failure {
+    fn from(e: LoadError) -> Self {
+        Self {
+            code: e.exit_code(),
+            message: e
+                .render()
+                .trim_end()
+                .trim_start_matches("error: ")
+                .to_string(),
+        }
+    }
+}
+
+impl From<OpenError> for Failure {
+    fn from(e: OpenError) -> Self {
+        let code = match e {
+            OpenError::Broken { .. } | OpenError::NotAJournal { .. } => 1,
+            OpenError::Io { .. } | OpenError::Locked { .. } => 2,
+        };
+        Self {
+            code,
+            message: e.to_string(),
+        }
+    }
+}
+
+/// What every command may need: settings, time, and the playbook catalog.
+#[derive(Clone)]
+pub struct Env {
+    pub config: Config,
+    pub clock: Arc<dyn Clock>,
+    pub today: NaiveDate,
+}
+
+impl std::fmt::Debug for Env {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Env")
+            .field("config", &self.config)
+            .field("today", &self.today)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Env {
+    /// The real environment. `RUNSHEET_NOW` (RFC 3339) fixes the current
+    /// time, for reproducible reports and tests.
+    pub fn from_system() -> Result<Self, Failure> {
+        let config = Config::load(&Config::default_path()).map_err(Failure::usage)?;
+        let clock: Arc<dyn Clock> = match std::env::var("RUNSHEET_NOW") {
+            Ok(text) if !text.is_empty() => {
+                let now = chrono::DateTime::parse_from_rfc3339(&text).map_err(|_| {
+                    Failure::usage(format!("RUNSHEET_NOW=`{text}` is not an RFC 3339 time"))
+                })?;
+                Arc::new(ManualClock::at(now.with_timezone(&chrono::Utc)))
+            }
+            _ => Arc::new(SystemClock::new()),
+        };
+        let today = clock.now().date_naive();
+        Ok(Self {
+            config,
+            clock,
+            today,
+        })
+    }
+
+    /// Bundled playbooks plus local folders.
+    pub fn catalog(&self) -> Catalog {
+        Catalog::discover(&crate::paths::local_playbook_dirs(), self.today)
+    }
+}

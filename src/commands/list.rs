@@ -46,3 +46,16 @@ fn table(rows: &[[String; 3]]) -> String {
     }
     out
 }
+
+/// What `runsheet` prints when it has no terminal to draw the picker in.
+pub fn no_command(catalog: &Catalog) -> String {
+    let mut out =
+        String::from("runsheet: incident-response playbooks in the terminal.\n\nPlaybooks:\n");
+    for line in playbooks(catalog).lines() {
+        let _ = writeln!(out, "  {line}");
+    }
+    out.push_str(
+        "\nStart one:     runsheet run <id>          e.g. runsheet run ransomware-extortion\nRehearse:      runsheet drill <scenario>  (runsheet list --drills)\nMore:          runsheet --help\n",
+    );
+    out
+}

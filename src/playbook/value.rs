@@ -118,7 +118,7 @@ pub fn format_utc(t: DateTime<Utc>) -> String {
 /// differs from the local date.
 pub fn format_local_and_utc(t: DateTime<Utc>, tz: Tz) -> String {
     let local = t.with_timezone(&tz);
-    if tz == chrono_tz::UTC {
+    if local.format("%Z").to_string() == "UTC" {
         return format!("{} UTC", t.format("%Y-%m-%d %H:%M"));
     }
     let utc = if local.date_naive() == t.date_naive() {

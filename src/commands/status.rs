@@ -1,0 +1,227 @@
+//! `runsheet status`: where an incident stands, for people (text) and
+//! scripts (`--json`, documented in docs/journal-format.md).
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use chrono::DateTime;
+use chrono_tz::Tz;
+
+use super::{Env, Failure};
+use crate::clocks::format_duration;
+use crate::playbook::value::format_local_and_utc;
+use crate::report::{self, Summary};
+use crate::run;
+use crate::session;
+
+/// Reads, verifies and summarises a journal (never writes it). The exit
+/// code is 1 when the journal fails verification.
+pub fn run(env: &Env, path: &Path, json: bool) -> Result<(String, u8), Failure> {
+    let verified = session::read_journal(path)?;
+    let lines = &verified.lines;
+    let created = session::created_of(lines).ok_or_else(|| {
+        Failure::bad(format!(
+            "{}: no `journal_created` entry could be verified",
+            path.display()
+        ))
+    })?;
+    let resolved = session::playbook_for(&created, &env.catalog(), env.today)?;
+    let state = run::replay(&resolved.playbook, lines.iter().map(|l| &l.entry));
+    let summary = report::summarise(&verified, &resolved.playbook, &state, env.clock.now());
+    let code = u8::from(verified.broken.is_some());
+    let text = if json {
+        let mut t = serde_json::to_string_pretty(&summary).unwrap_or_default();
+        t.push('\n');
+        t
+    } else {
+        render_text(&summary, state.timezone())
+    };
+    Ok((text, code))
+}
+
+fn when(text: Option<&str>, tz: Tz) -> String {
+    text.and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+        .map_or_else(|| "-".into(), |t| format_local_and_utc(t.to_utc(), tz))
+}
+
+fn secs(s: i64) -> String {
+    format_duration(chrono::Duration::seconds(s))
+}
+
+/// The human report.
+pub fn render_text(s: &Summary, tz: Tz) -> String {
+    let mut out = String::new();
+    let j = &s.journal;
+    if j.exercise {
+        let _ = writeln!(
+            out,
+            "*** EXERCISE EXERCISE EXERCISE: this is a drill, not a real incident ***"
+        );
+    }
+    let _ = writeln!(out, "{}", j.title);
+    let _ = writeln!(
+        out,
+        "playbook {} {} · {} entries · {}",
+        s.playbook.id,
+        s.playbook.version,
+        j.entries,
+        match (&j.problem, j.torn_tail_bytes) {
+            (Some(p), _) => format!("BROKEN at {p}"),
+            (None, 0) => "intact".to_string(),
+            (None, n) => format!("incomplete last line ({n} bytes)"),
+        }
+    );
+    if let Some(head) = &j.head_hash {
+        let _ = writeln!(out, "head hash {head}");
+    }
+    let _ = writeln!(
+        out,
+        "created {} · last activity {} · times in {}",
+        when(j.created_at.as_deref(), tz),
+        when(j.last_activity.as_deref(), tz),
+        j.timezone
+    );
+
+    let p = &s.progress;
+    let _ = writeln!(out, "\nProgress {}/{} steps", p.closed, p.total);
+    let width = p
+        .phases
+        .iter()
+        .map(|x| x.title.chars().count())
+        .max()
+        .unwrap_or(0);
+    for phase in &p.phases {
+        let _ = writeln!(
+            out,
+            "  {:<width$}  {:>3}/{:<3} {}",
+            phase.title,
+            phase.closed,
+            phase.total,
+            bar(phase.closed, phase.total)
+        );
+    }
+
+    let _ = writeln!(out, "\nOpen required steps ({})", s.open_required.len());
+    for step in &s.open_required {
+        let role = step
+            .role
+            .as_deref()
+            .map(|r| format!(" [{r}]"))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "  {} · {}{role} ({})",
+            step.id, step.title, step.status
+        );
+    }
+
+    let _ = writeln!(
+        out,
+        "\nClocks (not legal advice: check each against its source)"
+    );
+    if s.clocks.is_empty() {
+        let _ = writeln!(out, "  none");
+    }
+    for c in &s.clocks {
+        let provisional = if c.provisional.is_empty() {
+            String::new()
+        } else {
+            format!(" [if it applies: waiting for {}]", c.provisional.join(", "))
+        };
+        let detail = match c.state {
+            "running" => format!(
+                "running, {} left, due {}",
+                secs(c.remaining_seconds.unwrap_or_default()),
+                when(c.due.as_deref(), tz)
+            ),
+            "breached" => format!(
+                "BREACHED, late by {}, was due {}",
+                secs(c.late_by_seconds.unwrap_or_default()),
+                when(c.due.as_deref(), tz)
+            ),
+            "submitted_late" => format!(
+                "submitted late by {} at {}",
+                secs(c.late_by_seconds.unwrap_or_default()),
+                when(c.submitted_at.as_deref(), tz)
+            ),
+            "met" => match c.margin_seconds {
+                Some(m) => format!(
+                    "met at {}, {} before the deadline",
+                    when(c.submitted_at.as_deref(), tz),
+                    secs(m)
+                ),
+                None => format!("met at {}", when(c.submitted_at.as_deref(), tz)),
+            },
+            "elapsing" => format!(
+                "{}: {} elapsed",
+                c.soft.as_deref().unwrap_or("no fixed deadline"),
+                secs(c.elapsed_seconds.unwrap_or_default())
+            ),
+            other => format!(
+                "{}: {}",
+                other.replace('_', " "),
+                c.reason.as_deref().unwrap_or("")
+            ),
+        };
+        let _ = writeln!(
+            out,
+            "  {}.{} · {} · {detail}{provisional}",
+            c.clock, c.stage, c.title
+        );
+    }
+
+    let _ = writeln!(out, "\nFacts ({})", s.facts.len());
+    for f in &s.facts {
+        let corrected = if f.corrected { " (corrected)" } else { "" };
+        let _ = writeln!(
+            out,
+            "  {} = {}{corrected} · by {} at {}",
+            f.id,
+            f.display,
+            f.by,
+            when(Some(&f.recorded_at), tz)
+        );
+    }
+    let _ = writeln!(out, "\nDecisions ({})", s.decisions.len());
+    for d in &s.decisions {
+        let _ = writeln!(
+            out,
+            "  {} = {} · decided by {} at {} · because: {}",
+            d.fact,
+            d.display,
+            d.decider,
+            when(Some(&d.at), tz),
+            d.rationale
+        );
+    }
+    let assigned: Vec<_> = s.roles.iter().filter(|r| r.person.is_some()).collect();
+    if !assigned.is_empty() {
+        let _ = writeln!(out, "\nRoles");
+        for r in assigned {
+            let _ = writeln!(
+                out,
+                "  {} ({}): {}",
+                r.title,
+                r.role,
+                r.person.as_deref().unwrap_or("")
+            );
+        }
+    }
+    if !s.warnings.is_empty() {
+        let _ = writeln!(out, "\nWarnings");
+        for w in &s.warnings {
+            let _ = writeln!(out, "  {w}");
+        }
+    }
+    out
+}
+
+fn bar(closed: usize, total: usize) -> String {
+    const WIDTH: usize = 10;
+    let filled = if total == 0 {
+        WIDTH
+    } else {
+        closed * WIDTH / total
+    };
+    format!("{}{}", "#".repeat(filled), ".".repeat(WIDTH - filled))
+}

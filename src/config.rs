@@ -1,0 +1,160 @@
+//! `~/.config/runsheet/config.toml`: who I am, my time zone, my keys, my
+//! theme. Every field is optional; a bad file is reported, never ignored.
+//!
+//! ```toml
+//! actor = "Dana Reyes"
+//! timezone = "Europe/Amsterdam"
+//! theme = "dark"            # dark | light | mono
+//! holidays = ["2026-12-25"] # extra non-business days for every clock
+//!
+//! [keys]
+//! done = ["x", "ctrl-d"]
+//! skip = "s"
+//! ```
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use chrono_tz::Tz;
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Theme {
+    #[default]
+    Dark,
+    Light,
+    /// No colour at all (also forced by `NO_COLOR`).
+    Mono,
+}
+
+/// Key overrides: an action name to one key or a list of keys.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum KeyList {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl KeyList {
+    pub fn keys(&self) -> Vec<&str> {
+        match self {
+            Self::One(k) => vec![k.as_str()],
+            Self::Many(ks) => ks.iter().map(String::as_str).collect(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub actor: Option<String>,
+    pub timezone: Option<String>,
+    #[serde(default)]
+    pub theme: Theme,
+    #[serde(default)]
+    pub holidays: Vec<NaiveDate>,
+    #[serde(default)]
+    pub keys: BTreeMap<String, KeyList>,
+}
+
+impl Config {
+    /// Reads the config file; a missing file is the default config.
+    pub fn load(path: &Path) -> Result<Self, String> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => Self::parse(&text).map_err(|e| format!("{}: {e}", path.display())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Self::default()),
+            Err(e) => Err(format!(
+                "{}: {}",
+                path.display(),
+                crate::catalog::describe_io(&e)
+            )),
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let config: Self = toml::from_str(text).map_err(|e| e.to_string().trim().to_string())?;
+        if let Some(tz) = &config.timezone {
+            tz.parse::<Tz>().map_err(|_| {
+                format!("`timezone = \"{tz}\"` is not an IANA time zone such as Europe/Amsterdam")
+            })?;
+        }
+        Ok(config)
+    }
+
+    pub fn default_path() -> PathBuf {
+        crate::paths::config_dir().join("config.toml")
+    }
+
+    /// `--as` wins, then the config, then the login name.
+    pub fn actor(&self, flag: Option<&str>) -> String {
+        flag.map(str::to_string)
+            .or_else(|| self.actor.clone())
+            .or_else(|| std::env::var("USER").ok())
+            .filter(|a| !a.trim().is_empty())
+            .unwrap_or_else(|| "responder".into())
+    }
+
+    /// The zone for a new incident: config, then the playbook's, then the
+    /// system's, then UTC.
+    pub fn incident_zone(&self, playbook: Option<Tz>) -> Tz {
+        self.timezone
+            .as_deref()
+            .and_then(|t| t.parse().ok())
+            .or(playbook)
+            .or_else(system_zone)
+            .unwrap_or(chrono_tz::UTC)
+    }
+
+    /// Whether colour may be used: `NO_COLOR` set to anything disables it.
+    pub fn colour(&self) -> bool {
+        self.theme != Theme::Mono && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+    }
+}
+
+/// The system's IANA zone from `TZ`, `/etc/timezone` or `/etc/localtime`.
+pub fn system_zone() -> Option<Tz> {
+    if let Ok(tz) = std::env::var("TZ") {
+        if let Ok(z) = tz.trim_start_matches(':').parse() {
+            return Some(z);
+        }
+    }
+    if let Ok(text) = std::fs::read_to_string("/etc/timezone") {
+        if let Ok(z) = text.trim().parse() {
+            return Some(z);
+        }
+    }
+    let target = std::fs::read_link("/etc/localtime").ok()?;
+    let text = target.to_string_lossy();
+    let name = text.split("zoneinfo/").nth(1)?;
+    name.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_every_field() {
+        let c = Config::parse(
+            "actor = \"Dana\"\ntimezone = \"Europe/Amsterdam\"\ntheme = \"mono\"\nholidays = [2026-12-25]\n[keys]\ndone = [\"x\", \"ctrl-d\"]\nskip = \"s\"\n",
+        )
+        .unwrap();
+        assert_eq!(c.actor.as_deref(), Some("Dana"));
+        assert_eq!(c.theme, Theme::Mono);
+        assert_eq!(c.keys["done"].keys(), ["x", "ctrl-d"]);
+        assert_eq!(c.actor(Some("Sam")), "Sam");
+        assert!(!c.colour());
+    }
+
+    #[test]
+    fn refuses_typos_and_bad_zones() {
+        assert!(Config::parse("actr = \"x\"").unwrap_err().contains("actr"));
+        assert!(
+            Config::parse("timezone = \"Mars/Base\"")
+                .unwrap_err()
+                .contains("IANA")
+        );
+    }
+}

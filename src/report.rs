@@ -1,0 +1,361 @@
+//! A serialisable summary of a run: the single derived view behind
+//! `status`, `status --json` and the `json` export's `state`. Pure: built
+//! from verified lines, a playbook and a time.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::clocks::{self, StageState};
+use crate::journal::verify::Verified;
+use crate::playbook::Playbook;
+use crate::playbook::value::format_utc;
+use crate::run::query::{self, Applicability};
+use crate::run::{FactSource, RunState};
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Summary {
+    pub journal: JournalInfo,
+    pub playbook: PlaybookInfo,
+    /// The time clocks were evaluated at.
+    pub now: String,
+    pub progress: ProgressInfo,
+    pub open_required: Vec<StepInfo>,
+    pub steps: Vec<StepInfo>,
+    pub facts: Vec<FactInfo>,
+    pub decisions: Vec<DecisionInfo>,
+    pub roles: Vec<RoleInfo>,
+    pub clocks: Vec<StageInfo>,
+    pub warnings: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct JournalInfo {
+    pub id: String,
+    pub title: String,
+    pub exercise: bool,
+    pub created_at: Option<String>,
+    pub timezone: String,
+    pub entries: usize,
+    pub head_hash: Option<String>,
+    pub intact: bool,
+    /// The first verification problem, e.g. `line 7 (seq 6): ...`.
+    pub problem: Option<String>,
+    pub torn_tail_bytes: usize,
+    pub last_activity: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct PlaybookInfo {
+    pub id: String,
+    pub version: String,
+    pub title: String,
+    pub sha256: String,
+    /// The playbook's bytes differ from those the journal was created with.
+    pub changed: bool,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ProgressInfo {
+    pub closed: usize,
+    pub total: usize,
+    pub phases: Vec<PhaseInfo>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct PhaseInfo {
+    pub id: String,
+    pub title: String,
+    pub closed: usize,
+    pub total: usize,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct StepInfo {
+    pub id: String,
+    pub phase: String,
+    pub title: String,
+    pub status: &'static str,
+    pub required: bool,
+    pub role: Option<String>,
+    /// `true`, `false`, or `null` while the facts it depends on are unknown.
+    pub applies: Option<bool>,
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct FactInfo {
+    pub id: String,
+    /// As stored in the journal (corrections applied).
+    pub value: serde_json::Value,
+    /// As a person reads it, in the incident's time zone.
+    pub display: String,
+    pub recorded_at: String,
+    pub by: String,
+    /// `set` or `decision`.
+    pub source: &'static str,
+    pub occurred_at: Option<String>,
+    /// How many values the fact has had.
+    pub changes: usize,
+    pub corrected: bool,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct DecisionInfo {
+    pub at: String,
+    pub step: Option<String>,
+    pub fact: String,
+    pub value: serde_json::Value,
+    pub display: String,
+    pub rationale: String,
+    pub decider: String,
+    pub options: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct RoleInfo {
+    pub role: String,
+    pub title: String,
+    pub person: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct StageInfo {
+    pub clock: String,
+    pub stage: String,
+    pub title: String,
+    pub regime: String,
+    pub source: String,
+    pub verified_on: String,
+    /// `not_in_force`, `not_applicable`, `waiting`, `running`, `elapsing`,
+    /// `met`, `breached`, `submitted_late`.
+    pub state: &'static str,
+    pub reason: Option<String>,
+    pub started: Option<String>,
+    pub due: Option<String>,
+    pub remaining_seconds: Option<i64>,
+    pub elapsed_seconds: Option<i64>,
+    pub submitted_at: Option<String>,
+    pub margin_seconds: Option<i64>,
+    pub late_by_seconds: Option<i64>,
+    /// Facts still unanswered that decide whether this clock applies.
+    pub provisional: Vec<String>,
+    pub soft: Option<String>,
+}
+
+/// Builds the summary.
+pub fn summarise(
+    verified: &Verified,
+    playbook: &Playbook,
+    state: &RunState,
+    now: DateTime<Utc>,
+) -> Summary {
+    let tz = state.timezone();
+    let phase_title = |step: &str| {
+        playbook
+            .phase_of(step)
+            .map(|p| playbook.phases[p].id.clone())
+            .unwrap_or_default()
+    };
+    let steps: Vec<StepInfo> = playbook
+        .steps()
+        .map(|s| {
+            let a = query::applicability(s, state);
+            StepInfo {
+                id: s.id.clone(),
+                phase: phase_title(&s.id),
+                title: s.title.clone(),
+                status: state.status(&s.id).label(),
+                required: s.required,
+                role: s.role.clone(),
+                applies: match a {
+                    Applicability::Applies => Some(true),
+                    Applicability::NotApplicable { .. } => Some(false),
+                    Applicability::Undetermined { .. } => None,
+                },
+                reason: a.reason(),
+            }
+        })
+        .collect();
+    let open_required = query::open_required(playbook, state)
+        .into_iter()
+        .filter_map(|s| steps.iter().find(|i| i.id == s.id).cloned())
+        .collect();
+    let phases: Vec<PhaseInfo> = playbook
+        .phases
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let progress = query::phase_progress(playbook, state, i);
+            PhaseInfo {
+                id: p.id.clone(),
+                title: p.title.clone(),
+                closed: progress.closed,
+                total: progress.total,
+            }
+        })
+        .collect();
+    let total = query::total_progress(playbook, state);
+    let facts = state
+        .facts
+        .iter()
+        .filter_map(|(id, fact)| {
+            let latest = fact.latest()?;
+            let def = playbook.fact(id);
+            let (value, corrected) = match &latest.correction {
+                Some(c) => (c.value.clone(), true),
+                None => (latest.value.clone(), false),
+            };
+            Some(FactInfo {
+                id: id.clone(),
+                display: latest
+                    .effective()
+                    .map_or_else(|| value.to_string(), |v| v.display(def, tz)),
+                value,
+                recorded_at: format_utc(latest.at.ts),
+                by: latest.at.actor.clone(),
+                source: match latest.source {
+                    FactSource::Set => "set",
+                    FactSource::Decision => "decision",
+                },
+                occurred_at: latest.occurred_at.map(format_utc),
+                changes: fact.history.len(),
+                corrected: corrected || fact.history.iter().any(|r| r.correction.is_some()),
+            })
+        })
+        .collect();
+    let decisions = state
+        .decisions
+        .iter()
+        .map(|d| DecisionInfo {
+            at: format_utc(d.at.ts),
+            step: d.step.clone(),
+            fact: d.fact.clone(),
+            display: playbook
+                .fact(&d.fact)
+                .and_then(|def| {
+                    crate::playbook::FactValue::from_json(def, &d.value)
+                        .ok()
+                        .map(|v| v.display(Some(def), tz))
+                })
+                .unwrap_or_else(|| d.value.to_string()),
+            value: d.value.clone(),
+            rationale: d.rationale.clone(),
+            decider: d.decider.clone(),
+            options: d.options.clone(),
+        })
+        .collect();
+    let roles = playbook
+        .roles
+        .iter()
+        .map(|r| RoleInfo {
+            role: r.id.clone(),
+            title: r.title.clone(),
+            person: state.holder(&r.id).map(str::to_string),
+        })
+        .collect();
+    let clocks = clocks::evaluate(playbook, state, now)
+        .iter()
+        .map(stage_info)
+        .collect();
+    let created = state.created.as_ref();
+    Summary {
+        journal: JournalInfo {
+            id: created.map(|c| c.journal_id.clone()).unwrap_or_default(),
+            title: state.title().to_string(),
+            exercise: state.is_exercise(),
+            created_at: state.created_at.map(format_utc),
+            timezone: tz.name().to_string(),
+            entries: verified.lines.len(),
+            head_hash: verified.head_hash.clone(),
+            intact: verified.is_intact(),
+            problem: verified.broken.as_ref().map(ToString::to_string),
+            torn_tail_bytes: verified.torn_tail,
+            last_activity: state.last.as_ref().map(|s| format_utc(s.ts)),
+        },
+        playbook: PlaybookInfo {
+            id: playbook.id.clone(),
+            version: playbook.version.clone(),
+            title: playbook.title.clone(),
+            sha256: playbook.sha256.clone(),
+            changed: created.is_some_and(|c| c.playbook.sha256 != playbook.sha256),
+        },
+        now: format_utc(now),
+        progress: ProgressInfo {
+            closed: total.closed,
+            total: total.total,
+            phases,
+        },
+        open_required,
+        steps,
+        facts,
+        decisions,
+        roles,
+        clocks,
+        warnings: state.warnings.iter().map(ToString::to_string).collect(),
+    }
+}
+
+/// The stable machine name of a stage state.
+pub const fn state_name(state: &StageState) -> &'static str {
+    match state {
+        StageState::NotInForce { .. } => "not_in_force",
+        StageState::NotApplicable { .. } => "not_applicable",
+        StageState::Waiting { .. } => "waiting",
+        StageState::Running { .. } => "running",
+        StageState::Elapsing { .. } => "elapsing",
+        StageState::Met { .. } => "met",
+        StageState::Breached {
+            submitted: None, ..
+        } => "breached",
+        StageState::Breached { .. } => "submitted_late",
+    }
+}
+
+pub fn stage_info(v: &clocks::StageView<'_>) -> StageInfo {
+    let (remaining, elapsed, submitted, margin, late, reason) = match &v.state {
+        StageState::NotInForce { reason }
+        | StageState::NotApplicable { reason }
+        | StageState::Waiting { reason } => (None, None, None, None, None, Some(reason.clone())),
+        StageState::Running { remaining, .. } => {
+            (Some(remaining.num_seconds()), None, None, None, None, None)
+        }
+        StageState::Elapsing { elapsed } => {
+            (None, Some(elapsed.num_seconds()), None, None, None, None)
+        }
+        StageState::Met { at, margin } => (
+            None,
+            None,
+            Some(format_utc(*at)),
+            margin.map(|m| m.num_seconds()),
+            None,
+            None,
+        ),
+        StageState::Breached { late_by, submitted } => (
+            None,
+            None,
+            submitted.map(format_utc),
+            None,
+            Some(late_by.num_seconds()),
+            None,
+        ),
+    };
+    StageInfo {
+        clock: v.clock.id.clone(),
+        stage: v.stage.id.clone(),
+        title: v.stage.title.clone(),
+        regime: v.clock.regime.clone(),
+        source: v.clock.source.clone(),
+        verified_on: v.clock.verified_on.to_string(),
+        state: state_name(&v.state),
+        reason,
+        started: v.started.map(format_utc),
+        due: v.due.map(format_utc),
+        remaining_seconds: remaining,
+        elapsed_seconds: elapsed,
+        submitted_at: submitted,
+        margin_seconds: margin,
+        late_by_seconds: late,
+        provisional: v.provisional.clone(),
+        soft: v.stage.soft.clone(),
+    }
+}

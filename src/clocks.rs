@@ -243,9 +243,36 @@ fn stage_state(
         .collect();
     view.provisional.dedup();
 
+    let caps: Vec<DateTime<Utc>> = stage
+        .earliest_of
+        .iter()
+        .filter_map(|(anchor, period)| {
+            let t = anchor_time(clock, anchor, state).ok()?;
+            Some(add_period(t, *period, calendar))
+        })
+        .collect();
     let trigger = match anchor_time(clock, &stage.from, state) {
         Ok(t) => t,
-        Err(reason) => return StageState::Waiting { reason },
+        // The stage's own trigger is unknown, but a cap is already running
+        // (DORA: at most 24 h from awareness): show that limit, provisionally.
+        Err(reason) => match (caps.iter().min(), stage.within) {
+            (Some(cap), Some(_)) if submissions.is_empty() => {
+                view.provisional.push(stage.from.name().to_string());
+                view.due = Some(*cap);
+                return if now > *cap {
+                    StageState::Breached {
+                        late_by: now - *cap,
+                        submitted: None,
+                    }
+                } else {
+                    StageState::Running {
+                        remaining: *cap - now,
+                        used: 0.0,
+                    }
+                };
+            }
+            _ => return StageState::Waiting { reason },
+        },
     };
     if let Some(from) = clock.applies_from {
         if trigger.with_timezone(&calendar.tz).date_naive() < from {
@@ -254,21 +281,22 @@ fn stage_state(
             };
         }
     }
-    let started = match stage.start {
-        StartRule::Trigger => trigger,
-        StartRule::NextBusinessDay => calendar.next_business_start(trigger),
-        StartRule::EndOfYear => calendar.end_of_year(trigger),
+    // Business days are counted after the trigger's date, so a trigger on a
+    // Saturday already counts Monday as day one (Form 8-K B.1); the start
+    // rule moves only the point the gauge starts from.
+    let (count_from, started) = match stage.start {
+        StartRule::Trigger => (trigger, trigger),
+        StartRule::NextBusinessDay => (trigger, calendar.next_business_start(trigger)),
+        StartRule::EndOfYear => {
+            let end = calendar.end_of_year(trigger);
+            (end, end)
+        }
     };
     view.started = Some(started);
     let due = stage.within.map(|within| {
-        let own = add_period(started, within, calendar);
-        stage
-            .earliest_of
-            .iter()
-            .filter_map(|(anchor, period)| {
-                let t = anchor_time(clock, anchor, state).ok()?;
-                Some(add_period(t, *period, calendar))
-            })
+        let own = add_period(count_from, within, calendar);
+        caps.iter()
+            .copied()
             // A cap already past when the stage's own trigger happened does
             // not apply (DORA: classified after the 24 h mark -> 4 h from then).
             .filter(|cap| *cap >= trigger)

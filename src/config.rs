@@ -29,6 +29,24 @@ pub enum Theme {
     Mono,
 }
 
+/// A date written as a TOML date (`2026-12-25`) or a string.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+enum DateField {
+    Date(toml::value::Datetime),
+    Text(String),
+}
+
+impl DateField {
+    fn date(&self) -> Option<NaiveDate> {
+        let text = match self {
+            Self::Date(d) => d.to_string(),
+            Self::Text(t) => t.clone(),
+        };
+        NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok()
+    }
+}
+
 /// Key overrides: an action name to one key or a list of keys.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(untagged)]
@@ -54,7 +72,7 @@ pub struct Config {
     #[serde(default)]
     pub theme: Theme,
     #[serde(default)]
-    pub holidays: Vec<NaiveDate>,
+    holidays: Vec<DateField>,
     #[serde(default)]
     pub keys: BTreeMap<String, KeyList>,
 }
@@ -75,12 +93,20 @@ impl Config {
 
     pub fn parse(text: &str) -> Result<Self, String> {
         let config: Self = toml::from_str(text).map_err(|e| e.to_string().trim().to_string())?;
+        if let Some(bad) = config.holidays.iter().find(|h| h.date().is_none()) {
+            return Err(format!("holiday `{bad:?}` is not a date (YYYY-MM-DD)"));
+        }
         if let Some(tz) = &config.timezone {
             tz.parse::<Tz>().map_err(|_| {
                 format!("`timezone = \"{tz}\"` is not an IANA time zone such as Europe/Amsterdam")
             })?;
         }
         Ok(config)
+    }
+
+    /// Extra non-business days for every clock.
+    pub fn holidays(&self) -> Vec<NaiveDate> {
+        self.holidays.iter().filter_map(DateField::date).collect()
     }
 
     pub fn default_path() -> PathBuf {
@@ -144,6 +170,15 @@ mod tests {
         assert_eq!(c.actor.as_deref(), Some("Dana"));
         assert_eq!(c.theme, Theme::Mono);
         assert_eq!(c.keys["done"].keys(), ["x", "ctrl-d"]);
+        assert_eq!(
+            c.holidays(),
+            [NaiveDate::from_ymd_opt(2026, 12, 25).unwrap()]
+        );
+        let quoted = Config::parse("holidays = [\"2026-12-24\"]").unwrap();
+        assert_eq!(
+            quoted.holidays(),
+            [NaiveDate::from_ymd_opt(2026, 12, 24).unwrap()]
+        );
         assert_eq!(c.actor(Some("Sam")), "Sam");
         assert!(!c.colour());
     }

@@ -289,7 +289,6 @@ pub struct Playbook {
 }
 
 impl Playbook {
-    #[allow(clippy::too_many_arguments)]
     pub(crate) fn assemble(mut self) -> Self {
         self.step_index = self
             .phases
@@ -341,6 +340,19 @@ impl Playbook {
     /// All steps in playbook order.
     pub fn steps(&self) -> impl Iterator<Item = &Step> {
         self.phases.iter().flat_map(|p| p.steps.iter())
+    }
+
+    /// Adds non-business days (from the user's config) to every clock.
+    #[must_use]
+    pub fn with_extra_holidays(mut self, days: &[NaiveDate]) -> Self {
+        for clock in &mut self.clocks {
+            for day in days {
+                if !clock.holidays.contains(day) {
+                    clock.holidays.push(*day);
+                }
+            }
+        }
+        self
     }
 
     pub fn step_count(&self) -> usize {

@@ -16,13 +16,32 @@ use runsheet::journal::{Draft, Event, Line};
 use runsheet::playbook::value::parse_input;
 use runsheet::session::Resolved;
 
+/// A temporary folder on tmpfs when the machine has one: these tests check
+/// recovery logic, not the disk, and fsync there costs nothing.
+pub fn fast_tempdir() -> tempfile::TempDir {
+    let shm = Path::new("/dev/shm");
+    if shm.is_dir() {
+        if let Ok(dir) = tempfile::Builder::new()
+            .prefix("runsheet-test")
+            .tempdir_in(shm)
+        {
+            return dir;
+        }
+    }
+    tempfile::tempdir().expect("temp dir")
+}
+
 /// Path of a file under `tests/fixtures`.
 pub fn fixture(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(rel)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(rel)
 }
 
 pub fn utc(text: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(text).expect("valid time").with_timezone(&Utc)
+    DateTime::parse_from_rfc3339(text)
+        .expect("valid time")
+        .with_timezone(&Utc)
 }
 
 /// The fixture playbook (stable, inline clocks), loaded like any local file.
@@ -30,8 +49,9 @@ pub fn fixture_playbook() -> Resolved {
     let path = fixture("playbooks/fixture-incident.yaml");
     let source = catalog::read_source(&path).expect("fixture readable");
     let library = Catalog::bundled(utc("2026-11-28T00:00:00Z").date_naive()).library;
-    let (playbook, _) = catalog::check_playbook(&source, &library, utc("2026-11-28T00:00:00Z").date_naive())
-        .expect("fixture playbook valid");
+    let (playbook, _) =
+        catalog::check_playbook(&source, &library, utc("2026-11-28T00:00:00Z").date_naive())
+            .expect("fixture playbook valid");
     Resolved { playbook, source }
 }
 
@@ -60,7 +80,7 @@ pub struct JournalBuilder {
 impl JournalBuilder {
     /// A journal for `resolved`, created at `start` by "Dana Reyes".
     pub fn new(resolved: Resolved, start: &str, exercise: bool) -> Self {
-        let dir = tempfile::tempdir().expect("temp dir");
+        let dir = fast_tempdir();
         let path = dir.path().join("incident.jsonl");
         let clock = ManualClock::at(utc(start));
         let mut reference = resolved.reference();
@@ -68,8 +88,15 @@ impl JournalBuilder {
         let created = Created {
             journal_id: "fixture-journal-0001".into(),
             playbook: reference,
-            title: if exercise { "Drill: fixture incident".into() } else { "Fixture incident".into() },
-            timezone: resolved.playbook.timezone.map_or("UTC".into(), |t| t.name().to_string()),
+            title: if exercise {
+                "Drill: fixture incident".into()
+            } else {
+                "Fixture incident".into()
+            },
+            timezone: resolved
+                .playbook
+                .timezone
+                .map_or("UTC".into(), |t| t.name().to_string()),
             exercise,
             app_version: "test".into(),
             drill: None,
@@ -131,7 +158,10 @@ impl JournalBuilder {
     }
 
     pub fn start(&mut self, step: &str) -> &mut Self {
-        self.event(Event::on_step(step, Payload::StepStarted(Default::default())));
+        self.event(Event::on_step(
+            step,
+            Payload::StepStarted(Default::default()),
+        ));
         self
     }
 
@@ -141,12 +171,22 @@ impl JournalBuilder {
     }
 
     pub fn skip(&mut self, step: &str, reason: &str) -> &mut Self {
-        self.event(Event::on_step(step, Payload::StepSkipped(Reason { reason: reason.into() })));
+        self.event(Event::on_step(
+            step,
+            Payload::StepSkipped(Reason {
+                reason: reason.into(),
+            }),
+        ));
         self
     }
 
     pub fn block(&mut self, step: &str, reason: &str) -> &mut Self {
-        self.event(Event::on_step(step, Payload::StepBlocked(Reason { reason: reason.into() })));
+        self.event(Event::on_step(
+            step,
+            Payload::StepBlocked(Reason {
+                reason: reason.into(),
+            }),
+        ));
         self
     }
 
@@ -161,7 +201,9 @@ impl JournalBuilder {
     fn value(&self, fact: &str, input: &str) -> serde_json::Value {
         let def = self.resolved.playbook.fact(fact).expect("fact in playbook");
         let tz = self.resolved.playbook.timezone.unwrap_or(chrono_tz::UTC);
-        parse_input(def, input, self.clock.now(), tz).expect("valid input").to_json()
+        parse_input(def, input, self.clock.now(), tz)
+            .expect("valid input")
+            .to_json()
     }
 
     /// Sets a fact from what a responder would type.
@@ -197,7 +239,13 @@ impl JournalBuilder {
     }
 
     /// Records a submission meeting `stages`, sent now.
-    pub fn submit(&mut self, step: &str, stages: &[&str], channel: &str, reference: &str) -> &mut Self {
+    pub fn submit(
+        &mut self,
+        step: &str,
+        stages: &[&str],
+        channel: &str,
+        reference: &str,
+    ) -> &mut Self {
         let sent_at = self.clock.now();
         self.event(Event::on_step(
             step,
@@ -242,7 +290,12 @@ pub fn complete_incident(exercise: bool) -> JournalBuilder {
         .start("scope")
         .set("jurisdictions", "eu")
         .set("records", "1200")
-        .decide("scope", "personal_data", "yes", "Case-party contact details were in the exfiltrated share")
+        .decide(
+            "scope",
+            "personal_data",
+            "yes",
+            "Case-party contact details were in the exfiltrated share",
+        )
         .done("scope")
         .advance(20)
         .decide("rate", "severity", "high", "Privileged account compromised")
@@ -250,13 +303,29 @@ pub fn complete_incident(exercise: bool) -> JournalBuilder {
         .start("isolate")
         .advance(40)
         .done("isolate")
-        .note(Some("isolate"), "Registry file server moved to quarantine VLAN")
-        .skip("preserve", "Forensic images taken by the vendor before isolation")
+        .note(
+            Some("isolate"),
+            "Registry file server moved to quarantine VLAN",
+        )
+        .skip(
+            "preserve",
+            "Forensic images taken by the vendor before isolation",
+        )
         .advance(60 * 20)
-        .submit("early-warning", &["csirt-report.early-warning"], "portal", "CSIRT-2026-0042")
+        .submit(
+            "early-warning",
+            &["csirt-report.early-warning"],
+            "portal",
+            "CSIRT-2026-0042",
+        )
         .done("early-warning")
         .advance(60 * 30)
-        .submit("notify-csirt", &["csirt-report.notification"], "portal", "CSIRT-2026-0042/2")
+        .submit(
+            "notify-csirt",
+            &["csirt-report.notification"],
+            "portal",
+            "CSIRT-2026-0042/2",
+        )
         .done("notify-csirt")
         .advance(60 * 30)
         .submit("notify-dpa", &["breach-72h.notify"], "email", "DPA-REF-77")

@@ -1,0 +1,129 @@
+//! Exports of a journal for people who were not there: after-action
+//! reviewers, auditors, regulators and lawyers.
+//!
+//! Every export is a pure function of the verified lines, the playbook, the
+//! replayed state and one instant, `now`, at which deadline clocks are
+//! evaluated. `now` is the time of the last verified entry, never the wall
+//! clock, so the same journal always gives byte-identical output. Entries
+//! are ordered by recorded time, ties by `seq`, and every time says its zone.
+//!
+//! A broken journal still exports: the verified prefix is reported and the
+//! break is stated where it happened. An exercise journal is marked EXERCISE
+//! throughout (title, top and bottom banners and section headings in
+//! reports; every row in `csv`; every line in `timesketch`).
+//!
+//! | format | what it is |
+//! |---|---|
+//! | `md` | after-action report in Markdown |
+//! | `html` | the same report as one self-contained page, with an SVG timeline |
+//! | `csv` | one RFC 4180 row per entry |
+//! | `json` | the entries as stored plus the derived state |
+//! | `timesketch` | JSON Lines for Timesketch |
+
+mod chart;
+pub mod command;
+mod content;
+mod csv;
+mod describe;
+mod document;
+mod html;
+mod json;
+mod markdown;
+mod metrics;
+mod svg;
+mod timesketch;
+mod view;
+mod when;
+
+use chrono::{DateTime, Utc};
+
+use crate::cli::ExportFormat;
+use crate::journal::verify::Verified;
+use crate::playbook::Playbook;
+use crate::run::RunState;
+
+/// The export formats this module writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Markdown,
+    Html,
+    Csv,
+    Json,
+    Timesketch,
+}
+
+impl Format {
+    pub const ALL: [Self; 5] = [
+        Self::Markdown,
+        Self::Html,
+        Self::Csv,
+        Self::Json,
+        Self::Timesketch,
+    ];
+
+    /// The format for a `--format` value; `None` for the exercise
+    /// after-action formats, which belong to the drill work.
+    pub const fn from_cli(format: ExportFormat) -> Option<Self> {
+        match format {
+            ExportFormat::Md => Some(Self::Markdown),
+            ExportFormat::Html => Some(Self::Html),
+            ExportFormat::Csv => Some(Self::Csv),
+            ExportFormat::Json => Some(Self::Json),
+            ExportFormat::Timesketch => Some(Self::Timesketch),
+            ExportFormat::Aar | ExportFormat::AarHtml => None,
+        }
+    }
+
+    /// The usual file extension, e.g. for naming golden files.
+    pub const fn extension(self) -> &'static str {
+        match self {
+            Self::Markdown => "md",
+            Self::Html => "html",
+            Self::Csv => "csv",
+            Self::Json => "json",
+            Self::Timesketch => "jsonl",
+        }
+    }
+}
+
+/// Everything an export is computed from.
+#[derive(Debug, Clone, Copy)]
+pub struct Input<'a> {
+    pub verified: &'a Verified,
+    pub playbook: &'a Playbook,
+    /// The state replayed from `verified.lines`.
+    pub state: &'a RunState,
+    /// When clocks are evaluated.
+    pub now: DateTime<Utc>,
+}
+
+impl<'a> Input<'a> {
+    /// An input evaluated at the last verified entry (or the Unix epoch for
+    /// a journal with none), so the output never depends on when it is made.
+    pub fn new(verified: &'a Verified, playbook: &'a Playbook, state: &'a RunState) -> Self {
+        let now = verified
+            .lines
+            .iter()
+            .map(|l| l.entry.ts)
+            .max()
+            .unwrap_or(DateTime::UNIX_EPOCH);
+        Self {
+            verified,
+            playbook,
+            state,
+            now,
+        }
+    }
+}
+
+/// Renders one export.
+pub fn render(format: Format, input: &Input<'_>) -> String {
+    let view = view::View::new(input);
+    match format {
+        Format::Markdown => markdown::render(&content::after_action(&view)),
+        Format::Html => html::render(&content::after_action(&view)),
+        Format::Csv => csv::render(&view),
+        Format::Json => json::render(&view),
+        Format::Timesketch => timesketch::render(&view),
+    }
+}

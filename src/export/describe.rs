@@ -1,0 +1,259 @@
+//! One human sentence per entry: the `summary` column in `csv`, the
+//! `message` in `timesketch`, the details in report timelines. A reader
+//! who never saw the playbook should understand each one on its own.
+
+use std::fmt::Write as _;
+
+use super::view::View;
+use super::when;
+use crate::journal::Entry;
+use crate::journal::event::{self, ObservationKind, Payload, Purpose};
+
+impl View<'_> {
+    /// What the entry records, in words, with any later correction of it.
+    pub fn sentence(&self, entry: &Entry) -> String {
+        let mut text = match entry.event() {
+            Ok(event) => self.payload_sentence(entry, event.step.as_deref(), &event.payload),
+            Err(e) => format!("A `{}` entry that could not be read: {e}", entry.kind),
+        };
+        for correction in self.corrections_of(entry.seq) {
+            let _ = write!(text, " [corrected by entry {}]", correction.seq);
+        }
+        text
+    }
+
+    fn on_step(&self, step: Option<&str>) -> String {
+        step.map(|s| format!(" on \"{}\"", self.step_title(s)))
+            .unwrap_or_default()
+    }
+
+    fn payload_sentence(&self, entry: &Entry, step: Option<&str>, payload: &Payload) -> String {
+        let title = || step.map_or_else(String::new, |s| self.step_title(s));
+        match payload {
+            Payload::JournalCreated(c) => {
+                let exercise = if c.exercise { " as an EXERCISE" } else { "" };
+                format!(
+                    "Journal created{exercise} for \"{}\" with playbook {} {} (incident time zone {})",
+                    c.title, c.playbook.id, c.playbook.version, c.timezone
+                )
+            }
+            Payload::SessionStarted(s) => format!(
+                "Session started ({}) on {} with runsheet {}",
+                s.mode, s.host, s.app_version
+            ),
+            Payload::SessionEnded(s) => format!("Session ended ({})", s.reason),
+            Payload::StepStarted(_) => format!("Started \"{}\"", title()),
+            Payload::StepDone(d) => with_detail(format!("Done \"{}\"", title()), d.note.as_deref()),
+            Payload::StepSkipped(r) => format!("Skipped \"{}\": {}", title(), r.reason),
+            Payload::StepBlocked(r) => format!("Blocked \"{}\": {}", title(), r.reason),
+            Payload::StepReopened(r) => {
+                with_detail(format!("Reopened \"{}\"", title()), r.reason.as_deref())
+            }
+            Payload::ChecklistItem(c) => format!(
+                "{} checklist item {} \"{}\"{}",
+                if c.checked { "Ticked" } else { "Unticked" },
+                c.item + 1,
+                c.text,
+                self.on_step(step)
+            ),
+            Payload::Note(n) => format!("Note{}: {}", self.on_step(step), n.text),
+            Payload::FactSet(f) => {
+                let mut text = format!(
+                    "Set {} to {}",
+                    self.fact_name(&f.fact),
+                    self.fact_value(&f.fact, &f.value)
+                );
+                if let Some(t) = f.occurred_at {
+                    let _ = write!(text, ", which occurred at {}", when::both(t, self.tz));
+                }
+                text
+            }
+            Payload::Decision(d) => format!(
+                "{} decided {} = {}{} (options offered: {}), because: {}",
+                d.decider,
+                self.fact_name(&d.fact),
+                self.fact_value(&d.fact, &d.value),
+                self.on_step(step),
+                d.options.join(", "),
+                d.rationale
+            ),
+            Payload::RoleAssigned(r) if r.person.trim().is_empty() => {
+                format!("Role {} ({}) unassigned", self.role_title(&r.role), r.role)
+            }
+            Payload::RoleAssigned(r) => format!(
+                "{} assigned as {} ({})",
+                r.person,
+                self.role_title(&r.role),
+                r.role
+            ),
+            Payload::MessageDrafted(m) => self.drafted(m, step),
+            Payload::Approval(a) => with_detail(
+                format!(
+                    "{} approved version {}{} as {}",
+                    a.approver,
+                    a.version,
+                    self.on_step(step),
+                    self.role_title(&a.role)
+                ),
+                a.comment.as_deref(),
+            ),
+            Payload::Submission(s) => self.submitted(entry, s, step),
+            Payload::Correction(c) => self.corrected(c),
+            Payload::Recovery(r) => format!(
+                "Recovered an interrupted write: {} bytes quarantined in {} (SHA-256 {})",
+                r.bytes, r.file, r.sha256
+            ),
+            Payload::InjectDelivered(i) => format!(
+                "Inject {} delivered ({}): {}",
+                i.inject, i.trigger, i.title
+            ),
+            Payload::Observation(o) => observed(o),
+            Payload::DrillControl(d) => {
+                let mut text = format!(
+                    "Drill {:?} at scenario T+{} (speed {}x)",
+                    d.action,
+                    when::span(chrono::Duration::milliseconds(
+                        i64::try_from(d.scenario_ms).unwrap_or(i64::MAX)
+                    )),
+                    d.speed
+                )
+                .to_lowercase();
+                if let Some(inject) = &d.inject {
+                    let _ = write!(text, ", inject {inject}");
+                }
+                capitalise(&text)
+            }
+        }
+    }
+
+    /// `records (How many records?)`: the id and what it asks.
+    pub fn fact_name(&self, fact: &str) -> String {
+        self.input
+            .playbook
+            .fact(fact)
+            .map_or_else(|| fact.to_string(), |d| format!("{fact} ({})", d.prompt))
+    }
+
+    fn drafted(&self, m: &event::MessageDrafted, step: Option<&str>) -> String {
+        let purpose = match m.purpose {
+            Purpose::Notification => "notification",
+            Purpose::Statement => "statement",
+        };
+        let mut text = format!(
+            "Drafted {purpose} version {}{}",
+            m.version,
+            self.on_step(step)
+        );
+        if let Some(subject) = &m.subject {
+            let _ = write!(text, ", subject \"{subject}\"");
+        }
+        let _ = write!(text, ", text in {} (SHA-256 {})", m.file, m.text_sha256);
+        if m.edited {
+            text.push_str(", edited by hand");
+        }
+        if !m.gaps.is_empty() {
+            let _ = write!(text, ", unfilled: {}", m.gaps.join(", "));
+        }
+        text
+    }
+
+    fn submitted(&self, entry: &Entry, s: &event::Submission, step: Option<&str>) -> String {
+        let mut text = format!(
+            "Sent{} via {} to {}",
+            self.on_step(step),
+            s.channel,
+            s.recipient
+        );
+        if let Some(r) = &s.reference {
+            let _ = write!(text, ", reference {r}");
+        }
+        if let Some(v) = s.version {
+            let _ = write!(text, ", message version {v}");
+        }
+        if s.sent_at != entry.ts {
+            let _ = write!(text, ", sent at {}", when::both(s.sent_at, self.tz));
+        }
+        if !s.stages.is_empty() {
+            let _ = write!(text, "; meets {}", s.stages.join(", "));
+        }
+        if let Some(url) = &s.url {
+            let _ = write!(text, "; published at {url}");
+        }
+        if let Some(why) = &s.backdated_reason {
+            let _ = write!(text, "; recorded later because: {why}");
+        }
+        if let Some(why) = &s.override_reason {
+            let _ = write!(text, "; published without approval because: {why}");
+        }
+        text
+    }
+
+    fn corrected(&self, c: &event::Correction) -> String {
+        let target = self.entry(c.corrects);
+        let fact = target.and_then(fact_of);
+        let what = match (target, &fact) {
+            (None, _) => format!("entry {} (not among the verified entries)", c.corrects),
+            (Some(_), Some(f)) => format!("entry {} ({})", c.corrects, self.fact_name(f)),
+            (Some(e), None) => format!("entry {} ({})", c.corrects, e.kind),
+        };
+        let mut text = format!("Corrected {what}");
+        if let Some(value) = &c.value {
+            let shown = fact
+                .as_deref()
+                .map_or_else(|| value.to_string(), |f| self.fact_value(f, value));
+            let _ = write!(text, ": the value is {shown}");
+        }
+        if let Some(t) = c.occurred_at {
+            let _ = write!(text, ", which occurred at {}", when::both(t, self.tz));
+        }
+        let _ = write!(text, ", because: {}", c.reason);
+        text
+    }
+}
+
+/// The fact a `fact_set` or `decision` entry gives a value to.
+pub fn fact_of(entry: &Entry) -> Option<String> {
+    match entry.event().ok()?.payload {
+        Payload::FactSet(f) => Some(f.fact),
+        Payload::Decision(d) => Some(d.fact),
+        _ => None,
+    }
+}
+
+fn observed(o: &event::Observation) -> String {
+    let kind = match o.kind {
+        ObservationKind::Evaluation => "Evaluation",
+        ObservationKind::Strength => "Strength",
+        ObservationKind::Improvement => "Improvement",
+    };
+    let mut text = kind.to_string();
+    if let Some(inject) = &o.inject {
+        let _ = write!(text, " of inject {inject}");
+    }
+    if let Some(rating) = o.rating {
+        let _ = write!(text, ", {}", rating.label());
+    }
+    let _ = write!(text, ": {}", o.note);
+    if let Some(owner) = &o.owner {
+        let _ = write!(text, " (owner {owner}");
+        if let Some(due) = &o.due {
+            let _ = write!(text, ", due {due}");
+        }
+        text.push(')');
+    }
+    text
+}
+
+fn with_detail(text: String, detail: Option<&str>) -> String {
+    match detail {
+        Some(d) if !d.trim().is_empty() => format!("{text}: {d}"),
+        _ => text,
+    }
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
+}

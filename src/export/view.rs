@@ -1,0 +1,101 @@
+//! What every format derives from the same input: entries in time order,
+//! which entries correct which, and names for steps, phases and facts.
+
+use std::collections::BTreeMap;
+
+use chrono_tz::Tz;
+use serde_json::Value;
+
+use super::Input;
+use crate::journal::event::Payload;
+use crate::journal::{Entry, Line};
+use crate::playbook::{FactValue, Phase, Step};
+
+/// The input, indexed for the renderers.
+#[derive(Debug)]
+pub struct View<'a> {
+    pub input: &'a Input<'a>,
+    /// The incident's time zone.
+    pub tz: Tz,
+    /// Verified lines by recorded time, ties by `seq`.
+    pub timeline: Vec<&'a Line>,
+    by_seq: BTreeMap<u64, &'a Entry>,
+    /// Corrected `seq` -> the correction entries naming it, in order.
+    corrected_by: BTreeMap<u64, Vec<&'a Entry>>,
+}
+
+impl<'a> View<'a> {
+    pub fn new(input: &'a Input<'a>) -> Self {
+        let mut timeline: Vec<&Line> = input.verified.lines.iter().collect();
+        timeline.sort_by_key(|l| (l.entry.ts, l.entry.seq));
+        let by_seq = timeline.iter().map(|l| (l.entry.seq, &l.entry)).collect();
+        let mut corrected_by: BTreeMap<u64, Vec<&Entry>> = BTreeMap::new();
+        for line in &timeline {
+            if let Ok(Payload::Correction(c)) = line.entry.event().map(|e| e.payload) {
+                corrected_by.entry(c.corrects).or_default().push(&line.entry);
+            }
+        }
+        Self {
+            input,
+            tz: input.state.timezone(),
+            timeline,
+            by_seq,
+            corrected_by,
+        }
+    }
+
+    pub fn is_exercise(&self) -> bool {
+        self.input.state.is_exercise()
+    }
+
+    /// The verified entry with this `seq`.
+    pub fn entry(&self, seq: u64) -> Option<&'a Entry> {
+        self.by_seq.get(&seq).copied()
+    }
+
+    /// Correction entries that name `seq`, oldest first.
+    pub fn corrections_of(&self, seq: u64) -> &[&'a Entry] {
+        self.corrected_by.get(&seq).map_or(&[], Vec::as_slice)
+    }
+
+    pub fn step(&self, id: &str) -> Option<&'a Step> {
+        self.input.playbook.step(id)
+    }
+
+    /// A step's title, or its id when the playbook no longer has it.
+    pub fn step_title(&self, id: &str) -> String {
+        self.step(id).map_or_else(|| id.to_string(), |s| s.title.clone())
+    }
+
+    pub fn phase_of(&self, step: &str) -> Option<&'a Phase> {
+        let playbook = self.input.playbook;
+        playbook.phase_of(step).and_then(|i| playbook.phases.get(i))
+    }
+
+    /// A fact value as a person reads it (labels, zones), or the JSON as
+    /// stored when the playbook cannot type it.
+    pub fn fact_value(&self, fact: &str, value: &Value) -> String {
+        let def = self.input.playbook.fact(fact);
+        def.and_then(|d| FactValue::from_json(d, value).ok())
+            .map_or_else(
+                || match value {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                },
+                |v| v.display(def, self.tz),
+            )
+    }
+
+    /// A role's title, or its id.
+    pub fn role_title(&self, id: &str) -> String {
+        self.input
+            .playbook
+            .role(id)
+            .map_or_else(|| id.to_string(), |r| r.title.clone())
+    }
+
+    /// The last verified entry, in time order.
+    pub fn last(&self) -> Option<&'a Entry> {
+        self.timeline.last().map(|l| &l.entry)
+    }
+}

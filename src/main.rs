@@ -5,8 +5,9 @@ use std::process::ExitCode;
 
 use clap::Parser as _;
 
-use runsheet::cli::{Cli, Command};
+use runsheet::cli::{Cli, Command, ExportFormat};
 use runsheet::commands::{self, Env, Failure};
+use runsheet::export;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -31,7 +32,26 @@ fn print(text: &str, code: u8) -> Result<u8, Failure> {
 fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
     let env = Env::from_system()?;
     match command {
-        None => print(&commands::list::no_command(&env.catalog()), 0),
+        None => match commands::tui::picker(&env)? {
+            Some(text) => print(&text, 0),
+            None => Ok(0),
+        },
+        Some(Command::Run {
+            playbook,
+            journal,
+            actor,
+            title,
+            exercise,
+        }) => commands::tui::run(&env, &playbook, journal, actor.as_deref(), title, exercise)
+            .map(|()| 0),
+        Some(Command::Resume { journal, actor }) => {
+            commands::tui::resume(&env, &journal, actor.as_deref()).map(|()| 0)
+        }
+        Some(Command::Drill {
+            scenario,
+            journal,
+            actor,
+        }) => commands::tui::drill(&env, &scenario, journal, actor.as_deref()).map(|()| 0),
         Some(Command::Validate { files }) => {
             let mut stdout = std::io::stdout().lock();
             let mut stderr = std::io::stderr().lock();
@@ -104,6 +124,30 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
             let (text, code) = commands::status::run(&env, &journal, json)?;
             print(&text, code)
         }
+        Some(Command::Export {
+            journal,
+            format,
+            output,
+        }) if export::Format::from_cli(format).is_some() => {
+            export_journal(&env, &journal, format, output.as_deref())
+        }
         Some(other) => Err(Failure::usage(format!("`{other:?}` is pending"))),
     }
+}
+
+/// `runsheet export`: the report on stdout or in a file, a warning on
+/// stderr when the journal does not fully verify.
+fn export_journal(
+    env: &Env,
+    journal: &std::path::Path,
+    format: ExportFormat,
+    output: Option<&std::path::Path>,
+) -> Result<u8, Failure> {
+    let format = export::Format::from_cli(format)
+        .ok_or_else(|| Failure::usage(format!("`--format {format:?}` is pending")))?;
+    let done = export::command::run(env, journal, format, output)?;
+    if let Some(warning) = &done.warning {
+        let _ = writeln!(std::io::stderr(), "warning: {warning}");
+    }
+    print(&done.stdout, done.code)
 }

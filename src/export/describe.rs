@@ -7,19 +7,24 @@ use std::fmt::Write as _;
 use super::view::View;
 use super::when;
 use crate::journal::Entry;
-use crate::journal::event::{self, ObservationKind, Payload, Purpose};
+use crate::journal::event::{self, DrillAction, ObservationKind, Payload, Purpose};
 
 impl View<'_> {
-    /// What the entry records, in words, with any later correction of it.
+    /// What the entry records, in words, noting any later correction of it.
     pub fn sentence(&self, entry: &Entry) -> String {
-        let mut text = match entry.event() {
-            Ok(event) => self.payload_sentence(entry, event.step.as_deref(), &event.payload),
-            Err(e) => format!("A `{}` entry that could not be read: {e}", entry.kind),
-        };
+        let mut text = self.sentence_as_recorded(entry);
         for correction in self.corrections_of(entry.seq) {
-            let _ = write!(text, " [corrected by entry {}]", correction.seq);
+            let _ = write!(text, " (corrected by entry {})", correction.seq);
         }
         text
+    }
+
+    /// What the entry records, in words, as it was recorded.
+    pub fn sentence_as_recorded(&self, entry: &Entry) -> String {
+        match entry.event() {
+            Ok(event) => self.payload_sentence(entry, event.step.as_deref(), &event.payload),
+            Err(e) => format!("A {} entry that could not be read: {e}", entry.kind),
+        }
     }
 
     fn on_step(&self, step: Option<&str>) -> String {
@@ -103,26 +108,11 @@ impl View<'_> {
                 "Recovered an interrupted write: {} bytes quarantined in {} (SHA-256 {})",
                 r.bytes, r.file, r.sha256
             ),
-            Payload::InjectDelivered(i) => format!(
-                "Inject {} delivered ({}): {}",
-                i.inject, i.trigger, i.title
-            ),
-            Payload::Observation(o) => observed(o),
-            Payload::DrillControl(d) => {
-                let mut text = format!(
-                    "Drill {:?} at scenario T+{} (speed {}x)",
-                    d.action,
-                    when::span(chrono::Duration::milliseconds(
-                        i64::try_from(d.scenario_ms).unwrap_or(i64::MAX)
-                    )),
-                    d.speed
-                )
-                .to_lowercase();
-                if let Some(inject) = &d.inject {
-                    let _ = write!(text, ", inject {inject}");
-                }
-                capitalise(&text)
+            Payload::InjectDelivered(i) => {
+                format!("Inject {} delivered ({}): {}", i.inject, i.trigger, i.title)
             }
+            Payload::Observation(o) => observed(o),
+            Payload::DrillControl(d) => drill_control(d),
         }
     }
 
@@ -192,16 +182,19 @@ impl View<'_> {
         let target = self.entry(c.corrects);
         let fact = target.and_then(fact_of);
         let what = match (target, &fact) {
-            (None, _) => format!("entry {} (not among the verified entries)", c.corrects),
-            (Some(_), Some(f)) => format!("entry {} ({})", c.corrects, self.fact_name(f)),
-            (Some(e), None) => format!("entry {} ({})", c.corrects, e.kind),
+            (None, _) => format!(
+                "entry {}, which is not among the verified entries",
+                c.corrects
+            ),
+            (Some(_), Some(f)) => format!("entry {}, which set {}", c.corrects, self.fact_name(f)),
+            (Some(e), None) => format!("entry {}, a {} entry", c.corrects, e.kind),
         };
         let mut text = format!("Corrected {what}");
         if let Some(value) = &c.value {
             let shown = fact
                 .as_deref()
                 .map_or_else(|| value.to_string(), |f| self.fact_value(f, value));
-            let _ = write!(text, ": the value is {shown}");
+            let _ = write!(text, ": the value is now {shown}");
         }
         if let Some(t) = c.occurred_at {
             let _ = write!(text, ", which occurred at {}", when::both(t, self.tz));
@@ -251,9 +244,24 @@ fn with_detail(text: String, detail: Option<&str>) -> String {
     }
 }
 
-fn capitalise(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map_or_else(String::new, |first| {
-        first.to_uppercase().chain(chars).collect()
-    })
+fn drill_control(d: &event::DrillControl) -> String {
+    let action = match d.action {
+        DrillAction::Start => "Drill started",
+        DrillAction::Pause => "Drill paused",
+        DrillAction::Resume => "Drill resumed",
+        DrillAction::Speed => "Drill speed changed",
+        DrillAction::Jump => "Drill clock moved",
+        DrillAction::Hold => "Inject held",
+        DrillAction::Unhold => "Inject released from hold",
+    };
+    let at = chrono::Duration::milliseconds(i64::try_from(d.scenario_ms).unwrap_or(i64::MAX));
+    let mut text = format!(
+        "{action} at scenario time T+{} (speed {}x)",
+        when::span(at),
+        d.speed
+    );
+    if let Some(inject) = &d.inject {
+        let _ = write!(text, ", inject {inject}");
+    }
+    text
 }

@@ -61,7 +61,10 @@ pub enum Span {
     /// A met deadline: green where colour is available.
     Good(String),
     /// A public reference listed by the playbook.
-    Link { text: String, url: String },
+    Link {
+        text: String,
+        url: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -112,10 +115,57 @@ pub fn alert(text: impl Into<String>) -> Text {
     vec![Span::Alert(text.into())]
 }
 
+/// A message runsheet wrote, such as a verification failure, with its
+/// `backticked` names as code spans. Unbalanced backticks stay plain.
+pub fn message(text: &str) -> Text {
+    let parts: Vec<&str> = text.split('`').collect();
+    // An odd count of backticks leaves an even count of parts.
+    if parts.len().is_multiple_of(2) {
+        return plain(text);
+    }
+    parts
+        .iter()
+        .enumerate()
+        .filter(|(_, part)| !part.is_empty())
+        .map(|(i, part)| {
+            if i % 2 == 1 {
+                Span::Code((*part).to_string())
+            } else {
+                Span::Plain((*part).to_string())
+            }
+        })
+        .collect()
+}
+
 /// Whether a URL may become a link: only public web addresses, never
 /// `javascript:` or local files.
 pub fn is_web_url(url: &str) -> bool {
     let lower = url.trim().to_ascii_lowercase();
     (lower.starts_with("https://") || lower.starts_with("http://"))
         && !url.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_keep_names_as_code() {
+        assert_eq!(
+            message("the `hash` differs"),
+            vec![
+                Span::Plain("the ".into()),
+                Span::Code("hash".into()),
+                Span::Plain(" differs".into())
+            ]
+        );
+        assert_eq!(message("odd ` tick"), plain("odd ` tick"));
+    }
+
+    #[test]
+    fn only_web_urls_link() {
+        assert!(is_web_url("https://doi.org/x"));
+        assert!(!is_web_url("javascript:alert(1)"));
+        assert!(!is_web_url("https://a b"));
+    }
 }

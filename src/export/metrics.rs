@@ -25,12 +25,6 @@ pub struct PhaseSpan<'a> {
     pub progress: Progress,
 }
 
-impl PhaseSpan<'_> {
-    pub fn is_finished(&self) -> bool {
-        self.last_close.is_some()
-    }
-}
-
 /// Every phase of the playbook, in order.
 pub fn phase_spans<'a>(view: &View<'a>) -> Vec<PhaseSpan<'a>> {
     let playbook = view.input.playbook;

@@ -36,7 +36,7 @@ pub fn draw(chart: &Chart) -> String {
     let mut out = String::new();
     let _ = write!(
         out,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {height}\" \
+        "<svg viewBox=\"0 0 {WIDTH} {height}\" \
          width=\"100%\" role=\"img\" aria-labelledby=\"chart-title\" class=\"chart\">\n\
          <title id=\"chart-title\">Timeline of phases and deadline clocks, axis in UTC</title>\n"
     );
@@ -73,18 +73,7 @@ impl Axis {
 /// Grid lines at a round step giving at most eight intervals, in UTC.
 fn ticks(out: &mut String, axis: &Axis, chart: &Chart, bottom: i64) {
     const STEPS_MINUTES: [i64; 12] = [
-        15,
-        30,
-        60,
-        120,
-        180,
-        360,
-        720,
-        1440,
-        2880,
-        10_080,
-        20_160,
-        43_200,
+        15, 30, 60, 120, 180, 360, 720, 1440, 2880, 10_080, 20_160, 43_200,
     ];
     let minutes = axis.span / 60;
     let step = STEPS_MINUTES
@@ -195,6 +184,7 @@ fn draw_bar(out: &mut String, axis: &Axis, chart: &Chart, bar: &Bar, y: i64) {
             );
         }
     }
+    out.push_str("</g>\n");
 }
 
 fn legend(out: &mut String, y: i64) {

@@ -32,7 +32,10 @@ impl<'a> View<'a> {
         let mut corrected_by: BTreeMap<u64, Vec<&Entry>> = BTreeMap::new();
         for line in &timeline {
             if let Ok(Payload::Correction(c)) = line.entry.event().map(|e| e.payload) {
-                corrected_by.entry(c.corrects).or_default().push(&line.entry);
+                corrected_by
+                    .entry(c.corrects)
+                    .or_default()
+                    .push(&line.entry);
             }
         }
         Self {
@@ -64,7 +67,8 @@ impl<'a> View<'a> {
 
     /// A step's title, or its id when the playbook no longer has it.
     pub fn step_title(&self, id: &str) -> String {
-        self.step(id).map_or_else(|| id.to_string(), |s| s.title.clone())
+        self.step(id)
+            .map_or_else(|| id.to_string(), |s| s.title.clone())
     }
 
     pub fn phase_of(&self, step: &str) -> Option<&'a Phase> {

@@ -369,11 +369,39 @@ fn quarantine_name(path: &Path, seq: u64, torn: &[u8]) -> String {
 /// stand-in in tests.
 pub trait Append: Send {
     fn append(&mut self, draft: Draft) -> Result<Line, String>;
+
+    /// Writes a file beside the journal (a message draft) durably, before
+    /// the entry that names it.
+    fn attach(&mut self, file_name: &str, text: &str) -> Result<(), String>;
 }
 
 impl Append for JournalFile {
     fn append(&mut self, draft: Draft) -> Result<Line, String> {
         Self::append(self, draft)
+    }
+
+    fn attach(&mut self, file_name: &str, text: &str) -> Result<(), String> {
+        if file_name.contains('/') || file_name.contains('\\') || file_name.starts_with('.') {
+            return Err(format!(
+                "refusing to write `{file_name}` outside the journal's folder"
+            ));
+        }
+        let target = self.path.with_file_name(file_name);
+        let temp = self.path.with_file_name(format!(".{file_name}.tmp"));
+        let dir = self.path.parent().unwrap_or(Path::new(""));
+        let write = || -> io::Result<()> {
+            let mut f = OpenOptions::new()
+                .write(true)
+                .create(true)
+                .truncate(true)
+                .mode(0o600)
+                .open(&temp)?;
+            f.write_all(text.as_bytes())?;
+            f.sync_all()?;
+            std::fs::rename(&temp, &target)?;
+            sync_dir(dir)
+        };
+        write().map_err(|e| format!("{file_name}: {}", crate::catalog::describe_io(&e)))
     }
 }
 
@@ -387,7 +415,11 @@ pub enum Ack {
 }
 
 enum Request {
-    Append { ticket: u64, draft: Draft },
+    Append {
+        ticket: u64,
+        draft: Draft,
+        attachment: Option<(String, String)>,
+    },
     Stop,
 }
 
@@ -405,8 +437,18 @@ impl Writer {
         let thread = std::thread::Builder::new()
             .name("journal-writer".into())
             .spawn(move || {
-                while let Ok(Request::Append { ticket, draft }) = rx.recv() {
-                    on_ack(match target.append(draft) {
+                while let Ok(Request::Append {
+                    ticket,
+                    draft,
+                    attachment,
+                }) = rx.recv()
+                {
+                    let attached = match &attachment {
+                        Some((name, text)) => target.attach(name, text),
+                        None => Ok(()),
+                    };
+                    let result = attached.and_then(|()| target.append(draft));
+                    on_ack(match result {
                         Ok(line) => Ack::Saved { ticket, line },
                         Err(error) => Ack::Failed { ticket, error },
                     });
@@ -416,10 +458,20 @@ impl Writer {
         Self { tx, thread }
     }
 
-    /// Queues a draft; its ack arrives later through the callback.
-    pub fn submit(&self, ticket: u64, draft: Draft) -> Result<(), String> {
+    /// Queues a draft (and a file to write first); its ack arrives later
+    /// through the callback.
+    pub fn submit(
+        &self,
+        ticket: u64,
+        draft: Draft,
+        attachment: Option<(String, String)>,
+    ) -> Result<(), String> {
         self.tx
-            .send(Request::Append { ticket, draft })
+            .send(Request::Append {
+                ticket,
+                draft,
+                attachment,
+            })
             .map_err(|_| "the journal writer has stopped".to_string())
     }
 

@@ -333,3 +333,82 @@ pub fn complete_incident(exercise: bool) -> JournalBuilder {
         .note(None, "Lessons-learned session booked for next week");
     j
 }
+
+/// Assigns the communications lead, then drafts, approves and publishes the
+/// fixture's holding statement: Sam Okafor drafts and publishes, Dana Reyes
+/// approves as incident commander.
+pub fn publish_holding_statement(j: &mut JournalBuilder) {
+    use runsheet::journal::event::{Approval, MessageDrafted, Purpose, RoleAssigned};
+    let step = "holding-statement";
+    let text = "Example Court is responding to a security incident.";
+    j.actor("Dana Reyes")
+        .event(Event::new(Payload::RoleAssigned(RoleAssigned {
+            role: "comms".into(),
+            person: "Sam Okafor".into(),
+        })));
+    j.advance(5).actor("Sam Okafor").start(step);
+    j.event(Event::on_step(
+        step,
+        Payload::MessageDrafted(MessageDrafted {
+            version: 1,
+            purpose: Purpose::Statement,
+            subject: None,
+            text_sha256: runsheet::hash::sha256_hex(text.as_bytes()),
+            file: "incident.jsonl.holding-statement-v1.txt".into(),
+            gaps: Vec::new(),
+            edited: false,
+        }),
+    ));
+    j.advance(15).actor("Dana Reyes");
+    j.event(Event::on_step(
+        step,
+        Payload::Approval(Approval {
+            version: 1,
+            approver: "Dana Reyes".into(),
+            role: "ic".into(),
+            comment: Some("Approved as drafted".into()),
+        }),
+    ));
+    j.advance(10).actor("Sam Okafor");
+    let sent_at = j.now();
+    j.event(Event::on_step(
+        step,
+        Payload::Submission(Submission {
+            stages: Vec::new(),
+            channel: "website".into(),
+            recipient: "public".into(),
+            reference: None,
+            sent_at,
+            backdated_reason: None,
+            version: Some(1),
+            url: Some("https://court.example/news/incident".into()),
+            override_reason: None,
+        }),
+    ));
+    j.done(step).actor("Dana Reyes");
+}
+
+/// A complete incident with a published holding statement, then a
+/// correction of the `records` fact: 1200 recorded, 1500 after a recount.
+pub fn incident_with_correction() -> JournalBuilder {
+    let mut j = complete_incident(false);
+    publish_holding_statement(&mut j);
+    let records = j
+        .lines
+        .iter()
+        .find(|l| {
+            l.entry.kind == runsheet::journal::Kind::FactSet
+                && l.entry.data.get("fact") == Some(&serde_json::json!("records"))
+        })
+        .map(|l| l.entry.seq)
+        .expect("the fixture records `records`");
+    j.advance(30).event(Event::new(Payload::Correction(
+        runsheet::journal::event::Correction {
+            corrects: records,
+            reason: "Recount after removing duplicate case parties".into(),
+            value: Some(serde_json::json!(1500)),
+            occurred_at: None,
+        },
+    )));
+    j
+}

@@ -1,0 +1,1285 @@
+//! The live runner's state and its pure update function.
+//!
+//! `App::update(msg, now)` turns key presses, journal acknowledgements and
+//! ticks into new state and [`Effect`]s for the runtime (append an entry,
+//! copy to the clipboard, quit). Run state is never edited here: every
+//! action becomes a journal entry, shown as *saving* until the writer
+//! acknowledges it, and the state is the replay of what was saved plus what
+//! is still saving.
+
+pub mod action;
+pub mod dialog;
+mod drill;
+pub mod editor;
+pub mod keymap;
+pub mod message;
+pub mod picker;
+mod screen;
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use chrono::{DateTime, Duration, Utc};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use self::action::Action;
+use self::dialog::{
+    ApproveDialog, AssignDialog, Attachment, Ctx, DecideDialog, FactsDialog, NoteDialog, Outcome,
+    ReasonDialog, ReasonKind, SubmitDialog, Write,
+};
+use self::editor::Editor;
+use self::keymap::{Key, Keymap};
+use crate::clocks::{self, StageState};
+use crate::drill::DrillState;
+use crate::journal::event::{self, Payload, Purpose};
+use crate::journal::writer::Ack;
+use crate::journal::{Draft, Entry, Event, Line};
+use crate::playbook::{Playbook, Step};
+use crate::run::query::{self, StepView};
+use crate::run::{self, RunState, StepStatus};
+use crate::session::Identity;
+
+pub use self::drill::{ObserveDialog, ObserveField};
+pub use self::screen::{Pane, StepRow};
+
+/// Inputs to the runner.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Msg {
+    Key(KeyEvent),
+    Paste(String),
+    Ack(Ack),
+    /// Time passed (elapsed counters, clocks, drill injects).
+    Tick,
+}
+
+/// What the runtime must do for the runner.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Write `attachment` (if any) beside the journal, then append `draft`.
+    Append {
+        ticket: u64,
+        draft: Draft,
+        attachment: Option<Attachment>,
+    },
+    /// Put text on the terminal's clipboard (OSC 52).
+    Clipboard(String),
+    Quit,
+}
+
+/// How a recent entry is shown in the journal tail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Saved {
+    Saving,
+    Saved(u64),
+    Failed(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TailLine {
+    pub ts: DateTime<Utc>,
+    pub ticket: Option<u64>,
+    pub status: Saved,
+    pub entry: Entry,
+}
+
+/// A short-lived message at the bottom of the screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub text: String,
+    pub urgent: bool,
+    pub until: DateTime<Utc>,
+}
+
+/// The message view of a step (drafts, copy, record as sent).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageView {
+    pub step: String,
+    pub scroll: u16,
+    /// Show this saved version instead of the live template.
+    pub version: Option<u32>,
+}
+
+/// Navigating all clock stages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ClocksView {
+    pub selected: usize,
+    pub detail: bool,
+}
+
+/// Searching steps by title, id or instructions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchView {
+    pub editor: Editor,
+    pub selected: usize,
+}
+
+/// What has the keyboard.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mode {
+    Normal,
+    Help { scroll: u16 },
+    Search(SearchView),
+    Reason(ReasonDialog),
+    Note(NoteDialog),
+    Facts(FactsDialog),
+    Decide(DecideDialog),
+    Assign(AssignDialog),
+    Message(MessageView),
+    EditDraft { step: String, editor: Editor },
+    Submit(SubmitDialog),
+    Approve(ApproveDialog),
+    Clocks(ClocksView),
+    Observe(ObserveDialog),
+    ConfirmQuit,
+}
+
+/// Drafts not yet acknowledged by the writer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pending {
+    pub ticket: u64,
+    pub draft: Draft,
+}
+
+/// How many recent entries the tail keeps.
+const TAIL: usize = 64;
+/// How long a notice stays.
+const NOTICE_SECONDS: i64 = 10;
+
+#[derive(Debug, Clone)]
+pub struct App {
+    pub playbook: Playbook,
+    saved: RunState,
+    view: RunState,
+    pending: Vec<Pending>,
+    /// An entry the writer refused; the journal is read-only from then on.
+    pub write_error: Option<String>,
+    pub tail: VecDeque<TailLine>,
+    pub identity: Identity,
+    /// The journal's file name (drafts are saved beside it).
+    pub journal_file: String,
+    pub mode: Mode,
+    pub focus: Pane,
+    pub phase: usize,
+    pub selected: Option<String>,
+    pub item: usize,
+    pub detail_scroll: u16,
+    pub show_hidden: bool,
+    pub mine_only: bool,
+    pub notices: Vec<Notice>,
+    /// Shown once on open: recovered torn writes, playbook changes.
+    pub banners: Vec<String>,
+    pub keymap: Keymap,
+    pub now: DateTime<Utc>,
+    pub quitting: bool,
+    next_ticket: u64,
+    next_seq: u64,
+    nudged: BTreeSet<(String, u8)>,
+    /// Texts of drafted versions: (step, version) to text.
+    pub draft_texts: BTreeMap<(String, u32), String>,
+    pub drill: Option<DrillState>,
+}
+
+impl App {
+    /// A runner over the journal's verified lines.
+    pub fn new(
+        playbook: Playbook,
+        lines: &[Line],
+        identity: Identity,
+        journal_file: &str,
+        keymap: Keymap,
+        now: DateTime<Utc>,
+    ) -> Self {
+        let saved = run::replay(&playbook, lines.iter().map(|l| &l.entry));
+        let tail = lines
+            .iter()
+            .rev()
+            .take(TAIL)
+            .rev()
+            .map(|l| TailLine {
+                ts: l.entry.ts,
+                ticket: None,
+                status: Saved::Saved(l.entry.seq),
+                entry: l.entry.clone(),
+            })
+            .collect();
+        let banners = saved
+            .warnings
+            .iter()
+            .filter(|w| matches!(w, run::Warning::PlaybookChanged { .. }))
+            .map(ToString::to_string)
+            .collect();
+        let mut app = Self {
+            view: saved.clone(),
+            saved,
+            playbook,
+            pending: Vec::new(),
+            write_error: None,
+            tail,
+            identity,
+            journal_file: journal_file.to_string(),
+            mode: Mode::Normal,
+            focus: Pane::Steps,
+            phase: 0,
+            selected: None,
+            item: 0,
+            detail_scroll: 0,
+            show_hidden: false,
+            mine_only: false,
+            notices: Vec::new(),
+            banners,
+            keymap,
+            now,
+            quitting: false,
+            next_ticket: 1,
+            next_seq: lines.len() as u64,
+            nudged: BTreeSet::new(),
+            draft_texts: BTreeMap::new(),
+            drill: None,
+        };
+        app.select_resume_point(lines);
+        app.mark_passed_thresholds();
+        app
+    }
+
+    /// The run as it stands, including entries still saving.
+    pub fn state(&self) -> &RunState {
+        &self.view
+    }
+
+    /// Entries submitted but not yet on disk.
+    pub fn pending(&self) -> &[Pending] {
+        &self.pending
+    }
+
+    pub fn tz(&self) -> chrono_tz::Tz {
+        self.view.timezone()
+    }
+
+    /// "Now" for facts and clocks: scenario time in a drill, else wall time.
+    pub fn domain_now(&self) -> DateTime<Utc> {
+        self.drill
+            .as_ref()
+            .map_or(self.now, |d| d.scenario_now(self.now))
+    }
+
+    pub fn ctx(&self) -> Ctx<'_> {
+        Ctx {
+            playbook: &self.playbook,
+            state: &self.view,
+            now: self.domain_now(),
+            tz: self.tz(),
+            actor: &self.identity.actor,
+        }
+    }
+
+    /// Selects the step the journal last acted on, so a resumed run opens
+    /// where it was left.
+    fn select_resume_point(&mut self, lines: &[Line]) {
+        let last_step = lines.iter().rev().find_map(|l| l.entry.step.clone());
+        let target = last_step
+            .filter(|s| self.playbook.step(s).is_some())
+            .or_else(|| query::next_open(&self.playbook, &self.view, true).map(|s| s.id.clone()))
+            .or_else(|| self.playbook.steps().next().map(|s| s.id.clone()));
+        if let Some(step) = target {
+            self.select_step(&step);
+        }
+    }
+
+    pub fn select_step(&mut self, step: &str) {
+        if let Some(phase) = self.playbook.phase_of(step) {
+            self.phase = phase;
+            self.selected = Some(step.to_string());
+            self.item = 0;
+            self.detail_scroll = 0;
+        }
+    }
+
+    /// The selected step, if it is in the current list.
+    pub fn selected_step(&self) -> Option<&Step> {
+        self.selected.as_deref().and_then(|s| self.playbook.step(s))
+    }
+
+    pub fn step_view<'a>(&'a self, step: &'a Step) -> StepView<'a> {
+        query::step_view(&self.playbook, &self.view, step, self.domain_now())
+    }
+
+    /// Handles one input. `now` is the wall time it arrived at.
+    pub fn update(&mut self, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
+        self.now = now;
+        self.notices.retain(|n| n.until > now);
+        let mut effects = match msg {
+            Msg::Key(key) => self.key(&key),
+            Msg::Paste(text) => {
+                self.paste(&text);
+                Vec::new()
+            }
+            Msg::Ack(ack) => self.ack(ack),
+            Msg::Tick => self.tick(),
+        };
+        if self.quitting && self.pending.is_empty() && !effects.contains(&Effect::Quit) {
+            effects.push(Effect::Quit);
+        }
+        effects
+    }
+
+    fn notice(&mut self, text: impl Into<String>, urgent: bool) {
+        self.notices.push(Notice {
+            text: text.into(),
+            urgent,
+            until: self.now + Duration::seconds(NOTICE_SECONDS),
+        });
+    }
+
+    /// Turns events into drafts for the writer, stamped now.
+    fn record(&mut self, writes: Vec<Write>) -> Vec<Effect> {
+        if let Some(error) = &self.write_error {
+            let text =
+                format!("not recorded: the journal is read-only after a write error ({error})");
+            self.notice(text, true);
+            return Vec::new();
+        }
+        let mut effects = Vec::new();
+        for write in writes {
+            let draft = Draft {
+                ts: self.now,
+                mono_ms: 0,
+                scenario_ms: self.drill.as_ref().map(|d| d.scenario_ms(self.now)),
+                session: self.identity.session.clone(),
+                actor: self.identity.actor.clone(),
+                event: write.event,
+            };
+            let ticket = self.next_ticket;
+            self.next_ticket += 1;
+            let provisional = draft
+                .clone()
+                .into_entry(self.next_seq + self.pending.len() as u64, String::new());
+            self.tail.push_back(TailLine {
+                ts: draft.ts,
+                ticket: Some(ticket),
+                status: Saved::Saving,
+                entry: provisional,
+            });
+            while self.tail.len() > TAIL {
+                self.tail.pop_front();
+            }
+            self.pending.push(Pending {
+                ticket,
+                draft: draft.clone(),
+            });
+            effects.push(Effect::Append {
+                ticket,
+                draft,
+                attachment: write.attachment,
+            });
+        }
+        self.rebuild_view();
+        effects
+    }
+
+    /// Saved state plus what is still saving (applied in order).
+    fn rebuild_view(&mut self) {
+        let mut view = self.saved.clone();
+        for (i, p) in self.pending.iter().enumerate() {
+            let entry = p
+                .draft
+                .clone()
+                .into_entry(self.next_seq + i as u64, String::new());
+            view.apply(&self.playbook, &entry);
+        }
+        self.view = view;
+    }
+
+    fn ack(&mut self, ack: Ack) -> Vec<Effect> {
+        match ack {
+            Ack::Saved { ticket, line } => {
+                self.pending.retain(|p| p.ticket != ticket);
+                self.saved.apply(&self.playbook, &line.entry);
+                self.next_seq = line.entry.seq + 1;
+                if let Some(t) = self.tail.iter_mut().find(|t| t.ticket == Some(ticket)) {
+                    t.status = Saved::Saved(line.entry.seq);
+                    t.entry = line.entry;
+                }
+            }
+            Ack::Failed { ticket, error } => {
+                self.pending.retain(|p| p.ticket != ticket);
+                if let Some(t) = self.tail.iter_mut().find(|t| t.ticket == Some(ticket)) {
+                    t.status = Saved::Failed(error.clone());
+                }
+                self.write_error = Some(error);
+            }
+        }
+        self.rebuild_view();
+        Vec::new()
+    }
+
+    fn tick(&mut self) -> Vec<Effect> {
+        let mut effects = self.nudge_clocks();
+        if self.drill.is_some() {
+            effects.extend(self.drill_tick());
+        }
+        effects
+    }
+
+    /// Thresholds already passed when the journal opens are not announced.
+    fn mark_passed_thresholds(&mut self) {
+        let _ = self.nudge_clocks();
+        self.notices.clear();
+    }
+
+    /// A notice when a running clock passes 75 % and 90 % of its time, and
+    /// when it is breached.
+    fn nudge_clocks(&mut self) -> Vec<Effect> {
+        let now = self.domain_now();
+        let mut fresh = Vec::new();
+        for v in clocks::evaluate(&self.playbook, &self.view, now) {
+            let key = format!("{}.{}", v.clock.id, v.stage.id);
+            let level = match &v.state {
+                StageState::Breached {
+                    submitted: None, ..
+                } => 100,
+                StageState::Running { used, .. } if *used >= 0.9 => 90,
+                StageState::Running { used, .. } if *used >= 0.75 => 75,
+                _ => continue,
+            };
+            if self.nudged.insert((key.clone(), level)) {
+                let text = match level {
+                    100 => format!("⚠ DEADLINE PASSED: {} — {}", key, v.stage.title),
+                    _ => format!("⏰ {level}% of the time used: {} — {}", key, v.stage.title),
+                };
+                fresh.push((text, level >= 90));
+            }
+        }
+        for (text, urgent) in fresh {
+            self.notice(text, urgent);
+        }
+        Vec::new()
+    }
+
+    fn paste(&mut self, text: &str) {
+        match &mut self.mode {
+            Mode::Note(d) => d.editor.insert(text),
+            Mode::EditDraft { editor, .. } => editor.insert(text),
+            Mode::Reason(d) => d.editor.insert(text),
+            Mode::Search(s) => s.editor.insert(text),
+            _ => {}
+        }
+    }
+
+    fn key(&mut self, key: &KeyEvent) -> Vec<Effect> {
+        if key.modifiers.contains(KeyModifiers::CONTROL)
+            && key.code == KeyCode::Char('c')
+            && self.mode == Mode::Normal
+        {
+            return self.request_quit();
+        }
+        let cx_outcome = match &mut self.mode {
+            Mode::Normal => return self.normal_key(key),
+            Mode::Help { scroll } => {
+                match key.code {
+                    KeyCode::Down | KeyCode::Char('j') => *scroll = scroll.saturating_add(1),
+                    KeyCode::Up | KeyCode::Char('k') => *scroll = scroll.saturating_sub(1),
+                    _ => self.mode = Mode::Normal,
+                }
+                return Vec::new();
+            }
+            Mode::ConfirmQuit => {
+                if matches!(key.code, KeyCode::Char('y' | 'Y')) {
+                    return vec![Effect::Quit];
+                }
+                self.mode = Mode::Normal;
+                return Vec::new();
+            }
+            Mode::Search(_) => return self.search_key(key),
+            Mode::Clocks(_) => return self.clocks_key(key),
+            Mode::Message(_) => return self.message_key(key),
+            Mode::EditDraft { .. } => return self.edit_draft_key(key),
+            _ => self.dialog_key(key),
+        };
+        self.apply_outcome(cx_outcome)
+    }
+
+    fn dialog_key(&mut self, key: &KeyEvent) -> Outcome {
+        let cx = Ctx {
+            playbook: &self.playbook,
+            state: &self.view,
+            now: self
+                .drill
+                .as_ref()
+                .map_or(self.now, |d| d.scenario_now(self.now)),
+            tz: self.view.timezone(),
+            actor: &self.identity.actor,
+        };
+        match &mut self.mode {
+            Mode::Reason(d) => d.key(key),
+            Mode::Note(d) => d.key(key),
+            Mode::Facts(d) => d.key(key, cx),
+            Mode::Decide(d) => d.key(key, cx),
+            Mode::Assign(d) => d.key(key, cx),
+            Mode::Submit(d) => d.key(key, cx),
+            Mode::Approve(d) => d.key(key),
+            Mode::Observe(d) => d.key(key),
+            _ => Outcome::Stay,
+        }
+    }
+
+    fn apply_outcome(&mut self, outcome: Outcome) -> Vec<Effect> {
+        match outcome {
+            Outcome::Stay => Vec::new(),
+            Outcome::Close => {
+                self.close_dialog();
+                Vec::new()
+            }
+            Outcome::Record(writes) => {
+                self.close_dialog();
+                self.record(writes)
+            }
+            Outcome::RecordAndStay(writes) => self.record(writes),
+        }
+    }
+
+    /// Dialogs opened from the message view return to it.
+    fn close_dialog(&mut self) {
+        self.mode = match &self.mode {
+            Mode::Submit(d) if !d.then_done => Mode::Message(MessageView {
+                step: d.step.clone(),
+                scroll: 0,
+                version: None,
+            }),
+            Mode::Approve(d) => Mode::Message(MessageView {
+                step: d.step.clone(),
+                scroll: 0,
+                version: None,
+            }),
+            _ => Mode::Normal,
+        };
+    }
+
+    fn request_quit(&mut self) -> Vec<Effect> {
+        if !self.pending.is_empty() {
+            self.mode = Mode::ConfirmQuit;
+            return Vec::new();
+        }
+        if self.write_error.is_some() {
+            return vec![Effect::Quit];
+        }
+        self.quitting = true;
+        self.record(vec![Write::event(Event::new(Payload::SessionEnded(
+            event::SessionEnded {
+                reason: "quit".into(),
+            },
+        )))])
+    }
+
+    /// Ends the session on a signal: the entry is queued; the runtime waits
+    /// (bounded) for it and quits.
+    pub fn end_session(&mut self, reason: &str) -> Vec<Effect> {
+        self.quitting = true;
+        if self.write_error.is_some() {
+            return vec![Effect::Quit];
+        }
+        self.record(vec![Write::event(Event::new(Payload::SessionEnded(
+            event::SessionEnded {
+                reason: reason.into(),
+            },
+        )))])
+    }
+
+    fn normal_key(&mut self, key: &KeyEvent) -> Vec<Effect> {
+        if let Some(effects) = self.drill_key(key) {
+            return effects;
+        }
+        let Some(action) = self.keymap.action(Key::from_event(key)) else {
+            if let KeyCode::Char(c @ '1'..='9') = key.code {
+                return self.toggle_item(c as usize - '1' as usize);
+            }
+            return Vec::new();
+        };
+        self.act(action)
+    }
+
+    /// Carries out an action in normal mode.
+    pub fn act(&mut self, action: Action) -> Vec<Effect> {
+        match action {
+            Action::MoveUp => self.move_cursor(-1),
+            Action::MoveDown => self.move_cursor(1),
+            Action::NextPane => {
+                self.focus = if self.focus == Pane::Detail && self.drill.is_some() {
+                    Pane::Drill
+                } else {
+                    self.focus.next()
+                };
+            }
+            Action::PrevPane => {
+                self.focus = if self.focus == Pane::Phases && self.drill.is_some() {
+                    Pane::Drill
+                } else {
+                    self.focus.prev()
+                };
+            }
+            Action::NextPhase => self.change_phase(1),
+            Action::PrevPhase => self.change_phase(-1),
+            Action::PageUp => self.detail_scroll = self.detail_scroll.saturating_sub(8),
+            Action::PageDown => self.detail_scroll = self.detail_scroll.saturating_add(8),
+            Action::Open => return self.open(),
+            Action::Done => return self.done(),
+            Action::Skip => self.with_step(|app, step| {
+                app.mode = Mode::Reason(ReasonDialog::new(ReasonKind::Skip, step))
+            }),
+            Action::Block => self.with_step(|app, step| {
+                app.mode = Mode::Reason(ReasonDialog::new(ReasonKind::Block, step))
+            }),
+            Action::Reopen => self.reopen(),
+            Action::Note => {
+                let step = if self.focus == Pane::Phases {
+                    None
+                } else {
+                    self.selected.clone()
+                };
+                self.mode = Mode::Note(NoteDialog::new(step.as_deref()));
+            }
+            Action::Answer => self.answer(),
+            Action::Decide => self.decide(),
+            Action::Assign => {
+                let roles: Vec<String> = self.playbook.roles.iter().map(|r| r.id.clone()).collect();
+                if roles.is_empty() {
+                    self.notice("this playbook defines no roles", false);
+                } else {
+                    let pre = self.selected_step().and_then(|s| s.role.clone());
+                    self.mode = Mode::Assign(AssignDialog::new(roles, pre.as_deref()));
+                }
+            }
+            Action::Message => self.with_step(|app, step| {
+                if app.playbook.step(step).is_some_and(|s| s.message.is_some()) {
+                    app.mode = Mode::Message(MessageView {
+                        step: step.to_string(),
+                        scroll: 0,
+                        version: None,
+                    });
+                } else {
+                    app.notice("this step has no message to draft", false);
+                }
+            }),
+            Action::Clocks => {
+                if self.playbook.clocks.is_empty() {
+                    self.notice("this playbook has no deadline clocks", false);
+                } else {
+                    self.mode = Mode::Clocks(ClocksView::default());
+                }
+            }
+            Action::ToggleItem => return self.toggle_item(self.item),
+            Action::Search => {
+                self.mode = Mode::Search(SearchView {
+                    editor: Editor::single(""),
+                    selected: 0,
+                });
+            }
+            Action::NextRequired => self.next_required(),
+            Action::MyRoles => {
+                self.mine_only = !self.mine_only;
+                if self.mine_only && self.view.roles_of(&self.identity.actor).is_empty() {
+                    self.notice(
+                        format!(
+                            "{} holds no role yet: assign one with `o`",
+                            self.identity.actor
+                        ),
+                        false,
+                    );
+                }
+            }
+            Action::ShowHidden => self.show_hidden = !self.show_hidden,
+            Action::Help => self.mode = Mode::Help { scroll: 0 },
+            Action::Quit => return self.request_quit(),
+        }
+        Vec::new()
+    }
+
+    fn with_step(&mut self, f: impl FnOnce(&mut Self, &str)) {
+        match self.selected.clone() {
+            Some(step) if self.focus != Pane::Phases => f(self, &step),
+            _ => self.notice("select a step first", false),
+        }
+    }
+
+    fn open(&mut self) -> Vec<Effect> {
+        match self.focus {
+            Pane::Phases | Pane::Drill => {
+                self.focus = Pane::Steps;
+                Vec::new()
+            }
+            Pane::Detail => self.toggle_item(self.item),
+            Pane::Steps => {
+                let Some(step) = self.selected.clone() else {
+                    return Vec::new();
+                };
+                match self.view.status(&step) {
+                    StepStatus::Open | StepStatus::Blocked => {
+                        let waiting = self
+                            .selected_step()
+                            .map(|s| {
+                                self.step_view(s)
+                                    .waiting_for
+                                    .iter()
+                                    .map(|w| (*w).to_string())
+                                    .collect::<Vec<_>>()
+                            })
+                            .unwrap_or_default();
+                        if !waiting.is_empty() {
+                            self.notice(
+                                format!("note: this step normally follows {}", waiting.join(", ")),
+                                false,
+                            );
+                        }
+                        self.record(vec![Write::event(Event::on_step(
+                            step,
+                            Payload::StepStarted(event::Empty {}),
+                        ))])
+                    }
+                    _ => {
+                        self.focus = Pane::Detail;
+                        Vec::new()
+                    }
+                }
+            }
+        }
+    }
+
+    fn done(&mut self) -> Vec<Effect> {
+        let Some(step) = self.selected_step().cloned() else {
+            self.notice("select a step first", false);
+            return Vec::new();
+        };
+        if self.view.status(&step.id) == StepStatus::Done {
+            self.notice("already done (reopen it with `r`)", false);
+            return Vec::new();
+        }
+        // A step that meets a clock stage records the submission first.
+        let unmet: Vec<String> = step
+            .satisfies
+            .iter()
+            .map(ToString::to_string)
+            .filter(|r| {
+                !self
+                    .view
+                    .submissions
+                    .iter()
+                    .any(|s| s.data.stages.contains(r))
+            })
+            .collect();
+        if !unmet.is_empty() {
+            self.open_submit(&step, unmet, true);
+            return Vec::new();
+        }
+        let unanswered: Vec<&str> = step
+            .capture
+            .iter()
+            .filter(|f| self.view.fact(f).is_none())
+            .map(String::as_str)
+            .collect();
+        if !unanswered.is_empty() {
+            let text = format!("done, but not answered yet: {}", unanswered.join(", "));
+            self.notice(text, false);
+        }
+        self.record(vec![Write::event(Event::on_step(
+            step.id.clone(),
+            Payload::StepDone(event::StepDone::default()),
+        ))])
+    }
+
+    fn reopen(&mut self) {
+        self.with_step(|app, step| {
+            if app.view.status(step) == StepStatus::Open {
+                app.notice("the step is already open", false);
+            } else {
+                app.mode = Mode::Reason(ReasonDialog::new(ReasonKind::Reopen, step));
+            }
+        });
+    }
+
+    fn answer(&mut self) {
+        let step = self.selected_step().cloned();
+        let facts: Vec<String> = match &step {
+            Some(s) if !s.capture.is_empty() => s.capture.clone(),
+            _ => self.playbook.facts.iter().map(|f| f.id.clone()).collect(),
+        };
+        if facts.is_empty() {
+            self.notice("this playbook defines no facts", false);
+            return;
+        }
+        let on = step.filter(|s| !s.capture.is_empty()).map(|s| s.id);
+        self.mode = Mode::Facts(FactsDialog::new(on.as_deref(), facts));
+    }
+
+    fn decide(&mut self) {
+        let Some(step) = self.selected_step().cloned() else {
+            self.notice("select a step first", false);
+            return;
+        };
+        let Some(decide) = &step.decide else {
+            self.notice("this step has no decision", false);
+            return;
+        };
+        let Some(def) = self.playbook.fact(&decide.fact) else {
+            return;
+        };
+        let decider = step
+            .role
+            .as_deref()
+            .and_then(|r| self.view.holder(r))
+            .unwrap_or(&self.identity.actor)
+            .to_string();
+        self.mode = Mode::Decide(DecideDialog::new(
+            &step.id,
+            def,
+            &decide.prompt,
+            &decider,
+            &self.view,
+        ));
+    }
+
+    fn toggle_item(&mut self, item: usize) -> Vec<Effect> {
+        let Some(step) = self.selected_step().cloned() else {
+            return Vec::new();
+        };
+        let Some(text) = step.checklist.get(item) else {
+            if step.checklist.is_empty() {
+                self.notice("this step has no checklist", false);
+            }
+            return Vec::new();
+        };
+        self.item = item;
+        let checked = !self.view.step(&step.id).is_some_and(|s| s.is_checked(item));
+        self.record(vec![Write::event(Event::on_step(
+            step.id.clone(),
+            Payload::ChecklistItem(event::ChecklistItem {
+                item,
+                text: text.clone(),
+                checked,
+            }),
+        ))])
+    }
+
+    fn next_required(&mut self) {
+        let open: Vec<String> = query::open_required(&self.playbook, &self.view)
+            .into_iter()
+            .map(|s| s.id.clone())
+            .collect();
+        if open.is_empty() {
+            self.notice("no required step is open", false);
+            return;
+        }
+        let order: Vec<&str> = self.playbook.steps().map(|s| s.id.as_str()).collect();
+        let here = self
+            .selected
+            .as_deref()
+            .and_then(|s| order.iter().position(|o| *o == s))
+            .unwrap_or(0);
+        let next = open
+            .iter()
+            .find(|s| order.iter().position(|o| o == s).is_some_and(|p| p > here))
+            .unwrap_or(&open[0])
+            .clone();
+        self.select_step(&next);
+        self.focus = Pane::Steps;
+    }
+
+    fn change_phase(&mut self, delta: isize) {
+        let count = self.playbook.phases.len();
+        if count == 0 {
+            return;
+        }
+        self.phase = (self.phase as isize + delta).rem_euclid(count as isize) as usize;
+        self.selected = self.rows(self.phase).first().map(|r| r.id.clone());
+        self.item = 0;
+        self.detail_scroll = 0;
+    }
+
+    fn move_cursor(&mut self, delta: isize) {
+        match self.focus {
+            Pane::Phases => self.change_phase(delta),
+            Pane::Steps => {
+                let rows = self.rows(self.phase);
+                if rows.is_empty() {
+                    return;
+                }
+                let here = self
+                    .selected
+                    .as_deref()
+                    .and_then(|s| rows.iter().position(|r| r.id == s))
+                    .unwrap_or(0);
+                let next = (here as isize + delta).clamp(0, rows.len() as isize - 1) as usize;
+                self.selected = Some(rows[next].id.clone());
+                self.item = 0;
+                self.detail_scroll = 0;
+            }
+            Pane::Detail | Pane::Drill => {
+                let items = self.selected_step().map_or(0, |s| s.checklist.len());
+                if items > 0 {
+                    self.item = (self.item as isize + delta).clamp(0, items as isize - 1) as usize;
+                } else if delta > 0 {
+                    self.detail_scroll = self.detail_scroll.saturating_add(1);
+                } else {
+                    self.detail_scroll = self.detail_scroll.saturating_sub(1);
+                }
+            }
+        }
+    }
+
+    fn search_key(&mut self, key: &KeyEvent) -> Vec<Effect> {
+        let Mode::Search(search) = &mut self.mode else {
+            return Vec::new();
+        };
+        match key.code {
+            KeyCode::Esc => self.mode = Mode::Normal,
+            KeyCode::Up => search.selected = search.selected.saturating_sub(1),
+            KeyCode::Down => search.selected += 1,
+            KeyCode::Enter => {
+                let query = search.editor.text();
+                let selected = search.selected;
+                let hits = self.search_hits(&query);
+                if let Some(step) = hits.get(selected.min(hits.len().saturating_sub(1))) {
+                    let step = step.clone();
+                    self.select_step(&step);
+                    self.focus = Pane::Steps;
+                    self.show_hidden |= !query::applicability(
+                        self.playbook.step(&step).expect("hit is a step"),
+                        &self.view,
+                    )
+                    .applies();
+                }
+                self.mode = Mode::Normal;
+            }
+            _ => {
+                search.editor.key(key);
+                search.selected = 0;
+            }
+        }
+        Vec::new()
+    }
+
+    /// Steps whose title, id or instructions contain every word of `query`.
+    pub fn search_hits(&self, query: &str) -> Vec<String> {
+        let words: Vec<String> = query.split_whitespace().map(str::to_lowercase).collect();
+        if words.is_empty() {
+            return Vec::new();
+        }
+        self.playbook
+            .steps()
+            .filter(|s| {
+                let hay = format!(
+                    "{} {} {}",
+                    s.id,
+                    s.title,
+                    s.instructions.as_deref().unwrap_or("")
+                )
+                .to_lowercase();
+                words.iter().all(|w| hay.contains(w))
+            })
+            .map(|s| s.id.clone())
+            .collect()
+    }
+
+    fn clocks_key(&mut self, key: &KeyEvent) -> Vec<Effect> {
+        let count = clocks::evaluate(&self.playbook, &self.view, self.domain_now()).len();
+        let Mode::Clocks(view) = &mut self.mode else {
+            return Vec::new();
+        };
+        match key.code {
+            KeyCode::Esc | KeyCode::Char('q' | 'c') => {
+                if view.detail {
+                    view.detail = false;
+                } else {
+                    self.mode = Mode::Normal;
+                }
+            }
+            KeyCode::Up | KeyCode::Char('k') => view.selected = view.selected.saturating_sub(1),
+            KeyCode::Down | KeyCode::Char('j') => {
+                view.selected = (view.selected + 1).min(count.saturating_sub(1))
+            }
+            KeyCode::Enter => view.detail = !view.detail,
+            KeyCode::Char('g') => {
+                let selected = view.selected;
+                let stages = clocks::evaluate(&self.playbook, &self.view, self.domain_now());
+                if let Some(step) = stages.get(selected).and_then(|s| s.met_by.first()) {
+                    let step = (*step).to_string();
+                    self.mode = Mode::Normal;
+                    self.select_step(&step);
+                    self.focus = Pane::Steps;
+                }
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    /// The text the message view shows: a saved version, or the template
+    /// filled from current facts (marked when this is an exercise).
+    pub fn message_text(&self, step: &Step, version: Option<u32>) -> Option<(String, Vec<String>)> {
+        if let Some(v) = version.or_else(|| self.edited_latest(&step.id)) {
+            if let Some(text) = self.draft_texts.get(&(step.id.clone(), v)) {
+                return Some((text.clone(), message::gaps_in(text)));
+            }
+        }
+        let filled = message::fill(step, &self.playbook, &self.view, self.tz())?;
+        Some((filled.text(self.view.is_exercise()), filled.gaps()))
+    }
+
+    /// The latest version if it was edited by hand (then it, not the
+    /// template, is the current text).
+    fn edited_latest(&self, step: &str) -> Option<u32> {
+        self.view
+            .latest_draft(step)
+            .filter(|d| d.data.edited)
+            .map(|d| d.data.version)
+    }
+
+    /// Records the text as the next version unless the latest is the same.
+    /// Returns the version that holds the text and the writes needed.
+    fn save_version(&mut self, step: &Step, text: &str, edited: bool) -> (u32, Vec<Write>) {
+        let hash = message::text_hash(text);
+        if let Some(latest) = self.view.latest_draft(&step.id) {
+            if latest.data.text_sha256 == hash {
+                return (latest.data.version, Vec::new());
+            }
+        }
+        let version = self
+            .view
+            .drafts_for(&step.id)
+            .map(|d| d.data.version)
+            .max()
+            .unwrap_or(0)
+            + 1;
+        let file = message::draft_file_name(&self.journal_file, &step.id, version);
+        self.draft_texts
+            .insert((step.id.clone(), version), text.to_string());
+        let purpose = if step.statement.is_some() {
+            Purpose::Statement
+        } else {
+            Purpose::Notification
+        };
+        let subject = step
+            .message
+            .as_ref()
+            .and_then(|m| m.subject.as_ref())
+            .map(|t| {
+                t.render(&|n| message::placeholder_value(n, &self.playbook, &self.view, self.tz()))
+                    .text()
+            });
+        let write = Write {
+            event: Event::on_step(
+                step.id.clone(),
+                Payload::MessageDrafted(event::MessageDrafted {
+                    version,
+                    purpose,
+                    subject,
+                    text_sha256: hash,
+                    file: file.clone(),
+                    gaps: message::gaps_in(text),
+                    edited,
+                }),
+            ),
+            attachment: Some(Attachment {
+                file_name: file,
+                text: text.to_string(),
+            }),
+        };
+        (version, vec![write])
+    }
+
+    fn message_key(&mut self, key: &KeyEvent) -> Vec<Effect> {
+        let Mode::Message(view) = &mut self.mode else {
+            return Vec::new();
+        };
+        let Some(step) = self.playbook.step(&view.step).cloned() else {
+            self.mode = Mode::Normal;
+            return Vec::new();
+        };
+        let version = view.version;
+        match key.code {
+            KeyCode::Esc | KeyCode::Char('q') => self.mode = Mode::Normal,
+            KeyCode::Down | KeyCode::Char('j') => view.scroll = view.scroll.saturating_add(1),
+            KeyCode::Up | KeyCode::Char('k') => view.scroll = view.scroll.saturating_sub(1),
+            KeyCode::Char('t') => view.version = None,
+            KeyCode::Char('e') => {
+                let text = self
+                    .message_text(&step, version)
+                    .map(|(t, _)| t)
+                    .unwrap_or_default();
+                self.mode = Mode::EditDraft {
+                    step: step.id.clone(),
+                    editor: Editor::multi(text.trim_end()),
+                };
+            }
+            KeyCode::Char('w') => {
+                let Some((text, _)) = self.message_text(&step, version) else {
+                    return Vec::new();
+                };
+                let (version, writes) = self.save_version(&step, &text, false);
+                let saved = writes.is_empty();
+                let effects = self.record(writes);
+                self.notice(
+                    if saved {
+                        format!("already saved as version {version}")
+                    } else {
+                        format!(
+                            "saving version {version} as {}",
+                            message::draft_file_name(&self.journal_file, &step.id, version)
+                        )
+                    },
+                    false,
+                );
+                return effects;
+            }
+            KeyCode::Char('y' | 'c') => {
+                let Some((text, _)) = self.message_text(&step, version) else {
+                    return Vec::new();
+                };
+                let (version, writes) = self.save_version(&step, &text, false);
+                let mut effects = self.record(writes);
+                effects.push(Effect::Clipboard(text));
+                self.notice(
+                    format!(
+                        "version {version} copied to the clipboard and saved beside the journal"
+                    ),
+                    false,
+                );
+                return effects;
+            }
+            KeyCode::Char('p') if step.statement.is_some() => return self.approve(&step),
+            KeyCode::Char('s') => return self.send(&step),
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    fn approve(&mut self, step: &Step) -> Vec<Effect> {
+        let Some(statement) = &step.statement else {
+            return Vec::new();
+        };
+        let version_text = self.message_text(step, None);
+        let Some((text, _)) = version_text else {
+            return Vec::new();
+        };
+        let (version, writes) = self.save_version(step, &text, false);
+        let effects = self.record(writes);
+        let approver = self
+            .view
+            .holder(&statement.approver)
+            .unwrap_or(&self.identity.actor)
+            .to_string();
+        self.mode = Mode::Approve(ApproveDialog::new(
+            &step.id,
+            version,
+            &statement.approver,
+            &approver,
+        ));
+        effects
+    }
+
+    fn send(&mut self, step: &Step) -> Vec<Effect> {
+        let Some((text, gaps)) = self.message_text(step, None) else {
+            return Vec::new();
+        };
+        let (version, writes) = self.save_version(step, &text, false);
+        let effects = self.record(writes);
+        let unapproved = step.statement.is_some() && !self.view.is_approved(&step.id, version);
+        let stages: Vec<String> = step.satisfies.iter().map(ToString::to_string).collect();
+        let recipient = step
+            .contact
+            .as_deref()
+            .and_then(|c| self.playbook.contact(c))
+            .map_or_else(
+                || {
+                    if step.statement.is_some() {
+                        "the public".to_string()
+                    } else {
+                        String::new()
+                    }
+                },
+                |c| c.name.clone(),
+            );
+        let purpose = if step.statement.is_some() {
+            Purpose::Statement
+        } else {
+            Purpose::Notification
+        };
+        let mut dialog = SubmitDialog::new(
+            &step.id,
+            stages,
+            purpose,
+            Some(version),
+            gaps,
+            unapproved,
+            &recipient,
+            false,
+        );
+        dialog.then_done = false;
+        self.mode = Mode::Submit(dialog);
+        effects
+    }
+
+    fn open_submit(&mut self, step: &Step, stages: Vec<String>, then_done: bool) {
+        let recipient = step
+            .contact
+            .as_deref()
+            .and_then(|c| self.playbook.contact(c))
+            .map(|c| c.name.clone())
+            .unwrap_or_default();
+        let version = self.view.latest_draft(&step.id).map(|d| d.data.version);
+        let gaps = version
+            .and_then(|v| self.draft_texts.get(&(step.id.clone(), v)))
+            .map(|t| message::gaps_in(t))
+            .unwrap_or_default();
+        let purpose = if step.statement.is_some() {
+            Purpose::Statement
+        } else {
+            Purpose::Notification
+        };
+        let unapproved =
+            step.statement.is_some() && version.is_none_or(|v| !self.view.is_approved(&step.id, v));
+        self.mode = Mode::Submit(SubmitDialog::new(
+            &step.id, stages, purpose, version, gaps, unapproved, &recipient, then_done,
+        ));
+        self.notice(
+            "record the submission: it meets the step's deadline clock",
+            false,
+        );
+    }
+
+    fn edit_draft_key(&mut self, key: &KeyEvent) -> Vec<Effect> {
+        let Mode::EditDraft { step, editor } = &mut self.mode else {
+            return Vec::new();
+        };
+        if key.code == KeyCode::Esc {
+            let step = step.clone();
+            self.mode = Mode::Message(MessageView {
+                step,
+                scroll: 0,
+                version: None,
+            });
+            return Vec::new();
+        }
+        if dialog::is_save(key) {
+            let step_id = step.clone();
+            let text = message::mark(&editor.text(), self.view.is_exercise());
+            let Some(step) = self.playbook.step(&step_id).cloned() else {
+                return Vec::new();
+            };
+            let (version, writes) = self.save_version(&step, &text, true);
+            self.mode = Mode::Message(MessageView {
+                step: step_id,
+                scroll: 0,
+                version: Some(version),
+            });
+            return self.record(writes);
+        }
+        editor.key(key);
+        Vec::new()
+    }
+
+    /// Rows of a phase's step list, filtered as the responder asked.
+    pub fn rows(&self, phase: usize) -> Vec<StepRow> {
+        screen::rows(self, phase)
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,335 @@
+//! The facilitator's side of a drill in the runner: the scenario clock's
+//! controls, releasing and holding injects, and recording observations.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+
+use super::dialog::{Choices, Outcome, Write};
+use super::editor::Editor;
+use super::{App, Effect, Mode, Pane};
+use crate::drill::{self, SPEEDS};
+use crate::journal::Event;
+use crate::journal::event::{self, DrillAction, ObservationKind, Payload, Rating};
+
+/// Which field of the observation form has the keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ObserveField {
+    Kind,
+    Note,
+    Owner,
+    Due,
+}
+
+/// An evaluation of an inject against its `expect`, or a hot-wash item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObserveDialog {
+    pub inject: Option<String>,
+    /// Met / partly / not met for an inject; strength / improvement otherwise.
+    pub kind: Choices,
+    pub note: Editor,
+    pub owner: Editor,
+    pub due: Editor,
+    pub focus: ObserveField,
+    pub error: Option<String>,
+}
+
+impl ObserveDialog {
+    pub fn evaluation(inject: &str) -> Self {
+        Self::with_options(
+            Some(inject),
+            &[
+                ("met", "Met"),
+                ("partly", "Partly met"),
+                ("not_met", "Not met"),
+            ],
+        )
+    }
+
+    pub fn hot_wash() -> Self {
+        Self::with_options(
+            None,
+            &[
+                ("strength", "Strength"),
+                ("improvement", "Area for improvement"),
+            ],
+        )
+    }
+
+    fn with_options(inject: Option<&str>, options: &[(&str, &str)]) -> Self {
+        let options: Vec<(String, String)> = options
+            .iter()
+            .map(|(v, l)| ((*v).to_string(), (*l).to_string()))
+            .collect();
+        let n = options.len();
+        Self {
+            inject: inject.map(str::to_string),
+            kind: Choices {
+                options,
+                cursor: 0,
+                chosen: vec![false; n],
+                multiple: false,
+            },
+            note: Editor::multi(""),
+            owner: Editor::single(""),
+            due: Editor::single(""),
+            focus: ObserveField::Kind,
+            error: None,
+        }
+    }
+
+    /// The fields in Tab order (owner and due only for hot-wash items).
+    pub fn fields(&self) -> Vec<ObserveField> {
+        if self.inject.is_some() {
+            vec![ObserveField::Kind, ObserveField::Note]
+        } else {
+            vec![
+                ObserveField::Kind,
+                ObserveField::Note,
+                ObserveField::Owner,
+                ObserveField::Due,
+            ]
+        }
+    }
+
+    pub fn key(&mut self, key: &KeyEvent) -> Outcome {
+        if key.code == KeyCode::Esc {
+            return Outcome::Close;
+        }
+        if key.code == KeyCode::Tab || key.code == KeyCode::BackTab {
+            let fields = self.fields();
+            let i = fields.iter().position(|f| *f == self.focus).unwrap_or(0);
+            let next = if key.code == KeyCode::Tab {
+                i + 1
+            } else {
+                i + fields.len() - 1
+            };
+            self.focus = fields[next % fields.len()];
+            return Outcome::Stay;
+        }
+        if super::dialog::is_save(key)
+            || (key.code == KeyCode::Enter && self.focus != ObserveField::Note)
+        {
+            return self.submit();
+        }
+        match self.focus {
+            ObserveField::Kind => {
+                self.kind.key(key);
+            }
+            ObserveField::Note => {
+                self.note.key(key);
+            }
+            ObserveField::Owner => {
+                self.owner.key(key);
+            }
+            ObserveField::Due => {
+                self.due.key(key);
+            }
+        }
+        self.error = None;
+        Outcome::Stay
+    }
+
+    fn submit(&mut self) -> Outcome {
+        let chosen = self.kind.as_input();
+        let note = self.note.text().trim().to_string();
+        if note.is_empty() {
+            self.error = Some("write what was observed".into());
+            self.focus = ObserveField::Note;
+            return Outcome::Stay;
+        }
+        let due = self.due.text().trim().to_string();
+        if !due.is_empty() && chrono::NaiveDate::parse_from_str(&due, "%Y-%m-%d").is_err() {
+            self.error = Some("due date as YYYY-MM-DD".into());
+            self.focus = ObserveField::Due;
+            return Outcome::Stay;
+        }
+        let owner = self.owner.text().trim().to_string();
+        let (kind, rating) = match chosen.as_str() {
+            "met" => (ObservationKind::Evaluation, Some(Rating::Met)),
+            "partly" => (ObservationKind::Evaluation, Some(Rating::Partly)),
+            "not_met" => (ObservationKind::Evaluation, Some(Rating::NotMet)),
+            "strength" => (ObservationKind::Strength, None),
+            _ => (ObservationKind::Improvement, None),
+        };
+        Outcome::Record(vec![Write::event(Event::new(Payload::Observation(
+            event::Observation {
+                kind,
+                inject: self.inject.clone(),
+                rating,
+                note,
+                owner: (!owner.is_empty()).then_some(owner),
+                due: (!due.is_empty()).then_some(due),
+            },
+        )))])
+    }
+}
+
+impl App {
+    /// Keys of the facilitator pane; `None` when the pane does not have
+    /// the keyboard (the key then goes to the normal keymap).
+    pub(super) fn drill_key(&mut self, key: &KeyEvent) -> Option<Vec<Effect>> {
+        if self.focus != Pane::Drill {
+            return None;
+        }
+        let drill = self.drill.as_mut()?;
+        let count = drill.drill.injects.len();
+        let selected = drill
+            .drill
+            .injects
+            .get(drill.selected)
+            .map(|i| i.id.clone());
+        let effects = match key.code {
+            KeyCode::Tab => {
+                self.focus = Pane::Phases;
+                Vec::new()
+            }
+            KeyCode::BackTab => {
+                self.focus = Pane::Detail;
+                Vec::new()
+            }
+            KeyCode::Up | KeyCode::Char('k') => {
+                drill.selected = drill.selected.saturating_sub(1);
+                Vec::new()
+            }
+            KeyCode::Down | KeyCode::Char('j') => {
+                drill.selected = (drill.selected + 1).min(count.saturating_sub(1));
+                Vec::new()
+            }
+            KeyCode::Char(' ') => {
+                let action = match (drill.clock.started, drill.clock.running) {
+                    (false, _) => DrillAction::Start,
+                    (true, true) => DrillAction::Pause,
+                    (true, false) => DrillAction::Resume,
+                };
+                let speed = drill.clock.speed;
+                self.control(action, speed, None, None)
+            }
+            KeyCode::Char('+' | '=' | '-') => {
+                let i = SPEEDS
+                    .iter()
+                    .position(|s| *s >= drill.clock.speed)
+                    .unwrap_or(0);
+                let next = if key.code == KeyCode::Char('-') {
+                    SPEEDS[i.saturating_sub(1)]
+                } else {
+                    SPEEDS[(i + 1).min(SPEEDS.len() - 1)]
+                };
+                self.control(DrillAction::Speed, next, None, None)
+            }
+            KeyCode::Char('n') => {
+                let state = self.state().clone();
+                let target = self
+                    .drill
+                    .as_ref()
+                    .and_then(|d| d.next_timed(&state).map(|(_, ms)| ms));
+                match target {
+                    Some(ms) => {
+                        let speed = self.drill.as_ref().map_or(1, |d| d.clock.speed);
+                        self.control(DrillAction::Jump, speed, Some(ms), None)
+                    }
+                    None => {
+                        self.notice("no timed inject is left", false);
+                        Vec::new()
+                    }
+                }
+            }
+            KeyCode::Char('r') => match selected {
+                Some(id) => self.deliver(&id, "manual"),
+                None => Vec::new(),
+            },
+            KeyCode::Char('h') => match selected {
+                Some(id) => {
+                    let action = if self.state().is_held(&id) {
+                        DrillAction::Unhold
+                    } else {
+                        DrillAction::Hold
+                    };
+                    let speed = self.drill.as_ref().map_or(1, |d| d.clock.speed);
+                    self.control(action, speed, None, Some(id))
+                }
+                None => Vec::new(),
+            },
+            KeyCode::Char('o') => {
+                if let Some(id) = selected {
+                    self.mode = Mode::Observe(ObserveDialog::evaluation(&id));
+                }
+                Vec::new()
+            }
+            KeyCode::Char('w') => {
+                self.mode = Mode::Observe(ObserveDialog::hot_wash());
+                Vec::new()
+            }
+            _ => return None,
+        };
+        Some(effects)
+    }
+
+    /// Records a scenario-clock control, applying it at once so the clock
+    /// shown moves with the key press.
+    fn control(
+        &mut self,
+        action: DrillAction,
+        speed: u32,
+        jump_to: Option<u64>,
+        inject: Option<String>,
+    ) -> Vec<Effect> {
+        let now = self.now;
+        let Some(drill) = self.drill.as_mut() else {
+            return Vec::new();
+        };
+        let scenario_ms = jump_to.unwrap_or_else(|| drill.scenario_ms(now));
+        drill.clock.apply(action, speed, scenario_ms, now);
+        let writes = vec![Write::event(Event::new(Payload::DrillControl(
+            event::DrillControl {
+                action,
+                speed,
+                scenario_ms,
+                inject,
+            },
+        )))];
+        let mut effects = self.record(writes);
+        effects.extend(self.drill_tick());
+        effects
+    }
+
+    /// Journals an inject's delivery; participants see it as a banner.
+    fn deliver(&mut self, inject: &str, trigger: &str) -> Vec<Effect> {
+        let Some(def) = self
+            .drill
+            .as_ref()
+            .and_then(|d| d.drill.inject(inject))
+            .cloned()
+        else {
+            return Vec::new();
+        };
+        if self.state().delivered(inject).is_some() {
+            self.notice(format!("inject {inject} was already delivered"), false);
+            return Vec::new();
+        }
+        self.notice(format!("📣 INJECT {}: {}", def.id, def.title), true);
+        self.record(vec![Write::event(Event::new(Payload::InjectDelivered(
+            event::InjectDelivered {
+                inject: def.id.clone(),
+                title: def.title.clone(),
+                trigger: trigger.to_string(),
+            },
+        )))])
+    }
+
+    /// Delivers every inject that has fallen due.
+    pub(super) fn drill_tick(&mut self) -> Vec<Effect> {
+        let now = self.now;
+        let due: Vec<(String, &'static str)> = match &self.drill {
+            Some(d) => d
+                .due(self.state(), now)
+                .into_iter()
+                .map(|i| (i.id.clone(), drill::trigger_name(&i.trigger)))
+                .collect(),
+            None => return Vec::new(),
+        };
+        let mut effects = Vec::new();
+        for (id, trigger) in due {
+            effects.extend(self.deliver(&id, trigger));
+        }
+        effects
+    }
+}

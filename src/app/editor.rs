@@ -1,0 +1,212 @@
+//! A small text editor for dialogs: one line or many, a cursor, and the
+//! usual keys. Pure state; drawing is in `ui::dialog`.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// What a key did to the editor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Edit {
+    /// The text or cursor changed.
+    Changed,
+    /// The key is not an editing key; the dialog may use it.
+    Ignored,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Editor {
+    /// Lines of text (at least one).
+    lines: Vec<String>,
+    /// Cursor line and column (in characters).
+    row: usize,
+    col: usize,
+    multiline: bool,
+}
+
+impl Editor {
+    pub fn single(text: &str) -> Self {
+        let mut e = Self {
+            lines: vec![text.replace('\n', " ")],
+            row: 0,
+            col: 0,
+            multiline: false,
+        };
+        e.col = e.lines[0].chars().count();
+        e
+    }
+
+    pub fn multi(text: &str) -> Self {
+        let mut lines: Vec<String> = text.split('\n').map(str::to_string).collect();
+        if lines.is_empty() {
+            lines.push(String::new());
+        }
+        let row = lines.len() - 1;
+        let col = lines[row].chars().count();
+        Self {
+            lines,
+            row,
+            col,
+            multiline: true,
+        }
+    }
+
+    pub fn text(&self) -> String {
+        self.lines.join("\n")
+    }
+
+    pub fn is_blank(&self) -> bool {
+        self.lines.iter().all(|l| l.trim().is_empty())
+    }
+
+    pub fn lines(&self) -> &[String] {
+        &self.lines
+    }
+
+    pub const fn cursor(&self) -> (usize, usize) {
+        (self.row, self.col)
+    }
+
+    pub fn set(&mut self, text: &str) {
+        *self = if self.multiline {
+            Self::multi(text)
+        } else {
+            Self::single(text)
+        };
+    }
+
+    fn byte_index(line: &str, col: usize) -> usize {
+        line.char_indices().nth(col).map_or(line.len(), |(i, _)| i)
+    }
+
+    fn line_len(&self) -> usize {
+        self.lines[self.row].chars().count()
+    }
+
+    /// Inserts text at the cursor (typing or a paste).
+    pub fn insert(&mut self, text: &str) {
+        for c in text.chars() {
+            if c == '\n' || c == '\r' {
+                if self.multiline && c == '\n' {
+                    self.newline();
+                } else if !self.multiline {
+                    self.insert_char(' ');
+                }
+            } else if !c.is_control() || c == '\t' {
+                self.insert_char(if c == '\t' { ' ' } else { c });
+            }
+        }
+    }
+
+    fn insert_char(&mut self, c: char) {
+        let line = &mut self.lines[self.row];
+        let at = Self::byte_index(line, self.col);
+        line.insert(at, c);
+        self.col += 1;
+    }
+
+    fn newline(&mut self) {
+        let line = &mut self.lines[self.row];
+        let at = Self::byte_index(line, self.col);
+        let rest = line.split_off(at);
+        self.lines.insert(self.row + 1, rest);
+        self.row += 1;
+        self.col = 0;
+    }
+
+    /// Applies an editing key. Enter is left to the dialog in single-line
+    /// editors; in multi-line ones it breaks the line.
+    pub fn key(&mut self, key: &KeyEvent) -> Edit {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Char('u') if ctrl => {
+                self.lines[self.row].clear();
+                self.col = 0;
+            }
+            KeyCode::Char('a') if ctrl => self.col = 0,
+            KeyCode::Char('e') if ctrl => self.col = self.line_len(),
+            KeyCode::Char(c) if !ctrl && !key.modifiers.contains(KeyModifiers::ALT) => {
+                self.insert_char(c)
+            }
+            KeyCode::Enter if self.multiline && !ctrl => self.newline(),
+            KeyCode::Backspace => {
+                if self.col > 0 {
+                    let line = &mut self.lines[self.row];
+                    let at = Self::byte_index(line, self.col - 1);
+                    line.remove(at);
+                    self.col -= 1;
+                } else if self.row > 0 {
+                    let line = self.lines.remove(self.row);
+                    self.row -= 1;
+                    self.col = self.line_len();
+                    self.lines[self.row].push_str(&line);
+                }
+            }
+            KeyCode::Delete => {
+                if self.col < self.line_len() {
+                    let line = &mut self.lines[self.row];
+                    let at = Self::byte_index(line, self.col);
+                    line.remove(at);
+                } else if self.row + 1 < self.lines.len() {
+                    let next = self.lines.remove(self.row + 1);
+                    self.lines[self.row].push_str(&next);
+                }
+            }
+            KeyCode::Left if self.col > 0 => self.col -= 1,
+            KeyCode::Left if self.row > 0 => {
+                self.row -= 1;
+                self.col = self.line_len();
+            }
+            KeyCode::Right if self.col < self.line_len() => self.col += 1,
+            KeyCode::Right if self.row + 1 < self.lines.len() => {
+                self.row += 1;
+                self.col = 0;
+            }
+            KeyCode::Up if self.multiline && self.row > 0 => {
+                self.row -= 1;
+                self.col = self.col.min(self.line_len());
+            }
+            KeyCode::Down if self.multiline && self.row + 1 < self.lines.len() => {
+                self.row += 1;
+                self.col = self.col.min(self.line_len());
+            }
+            KeyCode::Home => self.col = 0,
+            KeyCode::End => self.col = self.line_len(),
+            _ => return Edit::Ignored,
+        }
+        Edit::Changed
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn press(e: &mut Editor, code: KeyCode) {
+        e.key(&KeyEvent::new(code, KeyModifiers::NONE));
+    }
+
+    #[test]
+    fn types_edits_and_breaks_lines() {
+        let mut e = Editor::multi("");
+        e.insert("héllo");
+        press(&mut e, KeyCode::Enter);
+        e.insert("world");
+        press(&mut e, KeyCode::Left);
+        press(&mut e, KeyCode::Backspace);
+        assert_eq!(e.text(), "héllo\nwold");
+        press(&mut e, KeyCode::Home);
+        press(&mut e, KeyCode::Backspace);
+        assert_eq!(e.text(), "héllowold");
+        assert_eq!(e.cursor(), (0, 5));
+    }
+
+    #[test]
+    fn single_line_folds_pasted_newlines() {
+        let mut e = Editor::single("a");
+        e.insert("b\nc");
+        assert_eq!(e.text(), "ab c");
+        assert_eq!(
+            e.key(&KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+            Edit::Ignored
+        );
+    }
+}

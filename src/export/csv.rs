@@ -1,0 +1,165 @@
+//! The `csv` export: one RFC 4180 row per verified entry, for spreadsheets.
+//!
+//! - CRLF line ends; a field is quoted when it holds a comma, a quote, CR
+//!   or LF, and quotes inside are doubled. UTF-8, no byte-order mark.
+//! - Columns: `seq, ts_utc, scenario_ms, actor, session, kind, step,
+//!   step_title, phase, summary, data, prev, hash`. `ts_utc` is the
+//!   recorded time as stored (RFC 3339, UTC, `Z`); `summary` is a sentence;
+//!   `data` is the entry's `data` as compact JSON; `prev` is as stored;
+//!   `hash` is the SHA-256 of the line as stored, which is what the next
+//!   row's `prev` names (the last row's is the journal's head hash).
+//! - Rows are ordered by `ts_utc`, ties by `seq`.
+//! - Exercise journals get an extra first column, `exercise`, reading
+//!   `EXERCISE` on every row, so no row can be mistaken for a real event
+//!   when copied out on its own.
+//! - A field that starts with `=`, `+`, `-` or `@` (which a spreadsheet
+//!   would run as a formula) is written with a leading apostrophe.
+//! - A journal that fails verification ends with one extra row whose
+//!   `kind` is `verification_failed` (or `torn_tail`) and whose `summary`
+//!   says where and why; its `seq` is empty.
+
+use super::view::View;
+use super::when;
+use crate::hash::sha256_hex;
+
+const COLUMNS: [&str; 13] = [
+    "seq",
+    "ts_utc",
+    "scenario_ms",
+    "actor",
+    "session",
+    "kind",
+    "step",
+    "step_title",
+    "phase",
+    "summary",
+    "data",
+    "prev",
+    "hash",
+];
+
+pub fn render(view: &View<'_>) -> String {
+    let mark = view.is_exercise().then_some("EXERCISE");
+    let mut out = String::new();
+    record(&mut out, mark.map(|_| "exercise"), &COLUMNS);
+    for line in &view.timeline {
+        let e = &line.entry;
+        let step = e.step.as_deref().unwrap_or("");
+        let step_title = e
+            .step
+            .as_deref()
+            .and_then(|s| view.step(s))
+            .map_or("", |s| s.title.as_str());
+        let phase = e
+            .step
+            .as_deref()
+            .and_then(|s| view.phase_of(s))
+            .map_or("", |p| p.id.as_str());
+        let data = serde_json::to_string(&e.data).unwrap_or_default();
+        record(
+            &mut out,
+            mark,
+            &[
+                &e.seq.to_string(),
+                &when::iso(e.ts),
+                &e.scenario_ms.map(|m| m.to_string()).unwrap_or_default(),
+                &e.actor,
+                &e.session,
+                e.kind.as_str(),
+                step,
+                step_title,
+                phase,
+                &view.sentence(e),
+                &data,
+                &e.prev,
+                &sha256_hex(line.text.as_bytes()),
+            ],
+        );
+    }
+    if let Some((kind, summary)) = problem(view) {
+        let ts = view.last().map(|e| when::iso(e.ts)).unwrap_or_default();
+        record(
+            &mut out,
+            mark,
+            &["", &ts, "", "", "", kind, "", "", "", &summary, "", "", ""],
+        );
+    }
+    out
+}
+
+/// One CRLF-terminated record, with the exercise column first when marked.
+fn record(out: &mut String, exercise: Option<&str>, fields: &[&str]) {
+    for (i, field) in exercise.iter().chain(fields).enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        push_field(out, field);
+    }
+    out.push_str("\r\n");
+}
+
+/// The trailing row for a journal that does not fully verify.
+fn problem(view: &View<'_>) -> Option<(&'static str, String)> {
+    let verified = view.input.verified;
+    if let Some(b) = &verified.broken {
+        return Some((
+            "verification_failed",
+            format!(
+                "JOURNAL BROKEN at line {} (seq {}): {}. Entries from that line on are not trusted and are not exported.",
+                b.line, b.seq, b.reason
+            ),
+        ));
+    }
+    (verified.torn_tail > 0).then(|| {
+        (
+            "torn_tail",
+            format!(
+                "The file ends with {} bytes of an interrupted write, not exported.",
+                verified.torn_tail
+            ),
+        )
+    })
+}
+
+/// One field, quoted only when RFC 4180 requires it. A field a spreadsheet
+/// would run as a formula gets a leading apostrophe (OWASP's advice for CSV
+/// injection); no column runsheet writes itself starts that way.
+fn push_field(out: &mut String, field: &str) {
+    let defused;
+    let field = if field.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        defused = format!("'{field}");
+        defused.as_str()
+    } else {
+        field
+    };
+    if field.contains([',', '"', '\r', '\n']) {
+        out.push('"');
+        out.push_str(&field.replace('"', "\"\""));
+        out.push('"');
+    } else {
+        out.push_str(field);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::push_field;
+
+    #[test]
+    fn quotes_only_when_needed() {
+        let cases = [
+            ("plain", "plain"),
+            ("a,b", "\"a,b\""),
+            ("say \"hi\"", "\"say \"\"hi\"\"\""),
+            ("two\r\nlines", "\"two\r\nlines\""),
+            ("", ""),
+            ("=HYPERLINK(\"x\")", "\"'=HYPERLINK(\"\"x\"\")\""),
+            ("-1", "'-1"),
+        ];
+        for (input, expected) in cases {
+            let mut out = String::new();
+            push_field(&mut out, input);
+            assert_eq!(out, expected);
+        }
+    }
+}

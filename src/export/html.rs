@@ -1,0 +1,181 @@
+//! Renders a [`Document`] as one self-contained HTML page: inline CSS, no
+//! scripts, nothing fetched (a Content-Security-Policy says so too), the
+//! only links being public references the playbook lists. Readable on
+//! screen and on paper; colour is never the only signal.
+
+use std::fmt::Write as _;
+
+use super::document::{Block, Document, Span, Table, Text, Tone};
+use super::svg;
+
+const STYLE: &str = include_str!("../../assets/report.css");
+
+/// Printed on every page of an exercise report (where the browser supports
+/// page margin boxes), in addition to the banners and section headings.
+const EXERCISE_PAGES: &str = "@page{@top-center{content:\"EXERCISE — not a real incident\";color:#8a4b00;font:700 10pt system-ui,sans-serif}\
+@bottom-center{content:\"EXERCISE — not a real incident\";color:#8a4b00;font:700 10pt system-ui,sans-serif}}\n";
+
+pub fn render(doc: &Document) -> String {
+    let mut out = String::with_capacity(64 * 1024);
+    let _ = write!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n\
+         <meta name=\"generator\" content=\"runsheet\">\n<title>{}</title>\n<style>\n{STYLE}{}</style>\n</head>\n<body>\n",
+        escape(&doc.title),
+        if doc.exercise { EXERCISE_PAGES } else { "" }
+    );
+    out.push_str("<header>\n");
+    let _ = writeln!(out, "<h1>{}</h1>", escape(&doc.title));
+    for block in &doc.preamble {
+        write_block(&mut out, block);
+    }
+    out.push_str("<nav><p>Contents: ");
+    let links: Vec<String> = doc
+        .sections
+        .iter()
+        .map(|s| format!("<a href=\"#{}\">{}</a>", s.id, escape(&s.title)))
+        .collect();
+    out.push_str(&links.join(" · "));
+    out.push_str("</p></nav>\n</header>\n<main>\n");
+    for section in &doc.sections {
+        let _ = write!(
+            out,
+            "<section id=\"{}\">\n<h2>{}{}</h2>\n",
+            section.id,
+            escape(&section.title),
+            if doc.exercise {
+                " <span class=\"tag\">EXERCISE</span>"
+            } else {
+                ""
+            }
+        );
+        for block in &section.blocks {
+            write_block(&mut out, block);
+        }
+        out.push_str("</section>\n");
+    }
+    out.push_str("</main>\n<footer>\n");
+    for block in &doc.closing {
+        write_block(&mut out, block);
+    }
+    out.push_str("</footer>\n</body>\n</html>\n");
+    out
+}
+
+fn write_block(out: &mut String, block: &Block) {
+    match block {
+        Block::Banner(tone, text) => {
+            let class = match tone {
+                Tone::Exercise => "banner exercise",
+                Tone::Alert => "banner alert",
+            };
+            let _ = writeln!(out, "<p class=\"{class}\">{}</p>", inline(text));
+        }
+        Block::Subheading(text) => {
+            let _ = writeln!(out, "<h3>{}</h3>", escape(text));
+        }
+        Block::Paragraph(text) => {
+            let _ = writeln!(out, "<p>{}</p>", inline(text));
+        }
+        Block::Fields(fields) => {
+            out.push_str("<dl class=\"fields\">\n");
+            for (label, value) in fields {
+                let _ = writeln!(out, "<dt>{}</dt><dd>{}</dd>", escape(label), inline(value));
+            }
+            out.push_str("</dl>\n");
+        }
+        Block::List(items) => {
+            out.push_str("<ul>\n");
+            for item in items {
+                let _ = writeln!(out, "<li>{}</li>", inline(item));
+            }
+            out.push_str("</ul>\n");
+        }
+        Block::Table(table) => write_table(out, table),
+        Block::Chart(chart) => {
+            out.push_str("<figure>\n");
+            out.push_str(&svg::draw(chart));
+            out.push_str(
+                "<figcaption>Phases and deadline clocks on one axis (UTC). Every bar is also listed in the tables above.</figcaption>\n</figure>\n",
+            );
+        }
+    }
+}
+
+fn write_table(out: &mut String, table: &Table) {
+    out.push_str("<div class=\"scroll\"><table>\n<thead><tr>");
+    for head in &table.head {
+        let _ = write!(out, "<th scope=\"col\">{}</th>", escape(head));
+    }
+    out.push_str("</tr></thead>\n<tbody>\n");
+    for row in &table.rows {
+        out.push_str(if row.alert {
+            "<tr class=\"alert-row\">"
+        } else {
+            "<tr>"
+        });
+        for cell in &row.cells {
+            let _ = write!(out, "<td>{}</td>", inline(cell));
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</tbody>\n</table></div>\n");
+}
+
+fn inline(text: &Text) -> String {
+    text.iter().map(span).collect()
+}
+
+fn span(span: &Span) -> String {
+    match span {
+        Span::Plain(t) => text(t),
+        Span::Strong(t) => format!("<strong>{}</strong>", text(t)),
+        Span::Alert(t) => format!("<strong class=\"alert\">{}</strong>", text(t)),
+        Span::Good(t) => format!("<span class=\"good\">{}</span>", text(t)),
+        Span::Code(t) => format!("<code>{}</code>", escape(t)),
+        Span::Link { text, url } => format!(
+            "<a href=\"{}\" rel=\"noopener noreferrer\">{}</a>",
+            escape(url),
+            escape(text)
+        ),
+    }
+}
+
+/// Escapes text for element content and double-quoted attributes.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '\r' => {}
+            '\n' | '\t' => out.push(c),
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Escaped user text whose line breaks stay visible.
+fn text(text: &str) -> String {
+    escape(text).replace('\n', "<br>")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup_and_quotes() {
+        assert_eq!(
+            escape("<a href=\"x\">&'</a>"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;"
+        );
+    }
+}

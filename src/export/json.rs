@@ -1,0 +1,75 @@
+//! The `json` export: one pretty-printed object.
+//!
+//! ```text
+//! {
+//!   "format": "runsheet-export",
+//!   "version": 1,
+//!   "exercise": false,
+//!   "generated_for": "<journal id>",
+//!   "evaluated_at": "<time of the last entry: clocks are evaluated then>",
+//!   "verification": {
+//!     "intact": true,            // no break and no torn tail
+//!     "entries": 31,             // verified entries, all in "entries"
+//!     "head_hash": "<SHA-256 of the last verified line>",
+//!     "broken": null,            // or {"line", "seq", "reason"}: nothing after it is trusted
+//!     "torn_tail_bytes": 0       // bytes of an interrupted write after the last line
+//!   },
+//!   "playbook": {"id", "version", "title", "sha256" (of the playbook used),
+//!                "recorded_path", "recorded_sha256" (from the journal), "changed"},
+//!   "entries": [ ... each verified line's object exactly as stored, `hash` included,
+//!                ordered by `ts`, ties by `seq` ... ],
+//!   "state": { ... the same summary as `runsheet status --json`, at "evaluated_at" ... }
+//! }
+//! ```
+
+use serde_json::{Map, Value, json};
+
+use super::view::View;
+use crate::playbook::value::format_utc;
+use crate::report;
+
+pub fn render(view: &View<'_>) -> String {
+    let input = view.input;
+    let verified = input.verified;
+    let created = input.state.created.as_ref();
+    let entries: Vec<Value> = view
+        .timeline
+        .iter()
+        .map(|l| serde_json::from_str(&l.text).unwrap_or_else(|_| Value::Object(Map::new())))
+        .collect();
+    let broken = verified.broken.as_ref().map(|b| {
+        json!({
+            "line": b.line,
+            "seq": b.seq,
+            "reason": b.reason,
+        })
+    });
+    let document = json!({
+        "format": "runsheet-export",
+        "version": 1,
+        "exercise": view.is_exercise(),
+        "generated_for": created.map(|c| c.journal_id.clone()),
+        "evaluated_at": format_utc(input.now),
+        "verification": {
+            "intact": verified.is_intact(),
+            "entries": verified.lines.len(),
+            "head_hash": verified.head_hash,
+            "broken": broken,
+            "torn_tail_bytes": verified.torn_tail,
+        },
+        "playbook": {
+            "id": input.playbook.id,
+            "version": input.playbook.version,
+            "title": input.playbook.title,
+            "sha256": input.playbook.sha256,
+            "recorded_path": created.map(|c| c.playbook.path.clone()),
+            "recorded_sha256": created.map(|c| c.playbook.sha256.clone()),
+            "changed": created.is_some_and(|c| c.playbook.sha256 != input.playbook.sha256),
+        },
+        "entries": entries,
+        "state": report::summarise(verified, input.playbook, input.state, input.now),
+    });
+    let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
+    text.push('\n');
+    text
+}

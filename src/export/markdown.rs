@@ -1,0 +1,206 @@
+//! Renders a [`Document`] as GitHub-flavoured Markdown that also reads
+//! well as plain text. User text is escaped so it can never become markup:
+//! no links, HTML, headings or table breaks can be smuggled in a note.
+
+use std::fmt::Write as _;
+
+use super::document::{Block, Document, Span, Table, Text};
+
+const EXERCISE_MARK: &str = " — EXERCISE";
+
+pub fn render(doc: &Document) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "# {}\n", escape(&doc.title));
+    for block in &doc.preamble {
+        write_block(&mut out, block);
+    }
+    for section in &doc.sections {
+        let mark = if doc.exercise { EXERCISE_MARK } else { "" };
+        let _ = writeln!(out, "## {}{mark}\n", escape(&section.title));
+        for block in &section.blocks {
+            write_block(&mut out, block);
+        }
+    }
+    out.push_str("---\n\n");
+    for block in &doc.closing {
+        write_block(&mut out, block);
+    }
+    // One newline at the end, however the last block ended.
+    let trimmed = out.trim_end().len();
+    out.truncate(trimmed);
+    out.push('\n');
+    out
+}
+
+fn write_block(out: &mut String, block: &Block) {
+    match block {
+        // Both kinds of banner say what they are in words.
+        Block::Banner(_, text) => {
+            let _ = writeln!(out, "> **{}**\n", inline(text));
+        }
+        Block::Subheading(text) => {
+            let _ = writeln!(out, "### {}\n", escape(text));
+        }
+        Block::Paragraph(text) => {
+            let _ = writeln!(out, "{}\n", guard_line_start(inline(text)));
+        }
+        Block::Fields(fields) => {
+            for (label, value) in fields {
+                let _ = writeln!(out, "- **{}:** {}", escape(label), inline(value));
+            }
+            out.push('\n');
+        }
+        Block::List(items) => {
+            for item in items {
+                let _ = writeln!(out, "- {}", guard_line_start(inline(item)));
+            }
+            out.push('\n');
+        }
+        Block::Table(table) => write_table(out, table),
+        // The phases and deadlines tables carry the same data.
+        Block::Chart(_) => {}
+    }
+}
+
+fn write_table(out: &mut String, table: &Table) {
+    let head: Vec<String> = table
+        .head
+        .iter()
+        .map(|h| cell(&[Span::Plain(h.clone())]))
+        .collect();
+    let _ = writeln!(out, "| {} |", head.join(" | "));
+    let _ = writeln!(out, "|{}", "---|".repeat(table.head.len()));
+    for row in &table.rows {
+        let cells: Vec<String> = row.cells.iter().map(|c| cell(c)).collect();
+        let _ = writeln!(out, "| {} |", cells.join(" | "));
+    }
+    out.push('\n');
+}
+
+/// A table cell: pipes are escaped everywhere, code spans included.
+fn cell(text: &[Span]) -> String {
+    text.iter()
+        .map(|s| match s {
+            Span::Code(t) => code(t).replace('|', "\\|"),
+            other => span(other),
+        })
+        .collect()
+}
+
+fn inline(text: &Text) -> String {
+    text.iter().map(span).collect()
+}
+
+fn span(span: &Span) -> String {
+    match span {
+        Span::Plain(t) | Span::Good(t) => escape(t),
+        Span::Strong(t) | Span::Alert(t) => format!("**{}**", escape(t)),
+        Span::Code(t) => code(t),
+        Span::Link { text, url } => format!("[{}](<{}>)", escape(text), url_text(url)),
+    }
+}
+
+/// Backslash-escapes Markdown punctuation; line breaks become `<br>` so
+/// user text cannot start a new block. An underscore inside a word stays
+/// as it is (it cannot start emphasis there), so `aware_at` reads cleanly.
+pub fn escape(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    for (i, &c) in chars.iter().enumerate() {
+        let between_words = |i: usize| {
+            i > 0
+                && chars[i - 1].is_alphanumeric()
+                && chars.get(i + 1).is_some_and(|n| n.is_alphanumeric())
+        };
+        match c {
+            '_' if between_words(i) => out.push(c),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '&' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\r' => {}
+            '\n' => out.push_str("<br>"),
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Keeps a paragraph or list item from opening a heading, list or rule:
+/// escapes a leading `#`, `-`, `+`, `=` or the `.`/`)` of `1.`.
+fn guard_line_start(line: String) -> String {
+    if line.starts_with(['#', '-', '+', '=']) {
+        return format!("\\{line}");
+    }
+    let digits = line.chars().take_while(char::is_ascii_digit).count();
+    if digits > 0 && line[digits..].starts_with(['.', ')']) {
+        return format!("{}\\{}", &line[..digits], &line[digits..]);
+    }
+    line
+}
+
+/// A code span long enough to hold any backticks in `text`.
+fn code(text: &str) -> String {
+    let flat: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let longest = flat.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if flat.starts_with('`') || flat.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{flat}{pad}{fence}")
+}
+
+/// A link destination in angle brackets: no spaces, `<`, `>` or `|`.
+fn url_text(url: &str) -> String {
+    url.chars()
+        .filter(|c| !matches!(c, '<' | '>') && !c.is_whitespace())
+        .map(|c| {
+            if c == '|' {
+                "%7C".to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn user_text_cannot_become_markup() {
+        assert_eq!(escape("a|b"), "a\\|b");
+        assert_eq!(escape("[x](javascript:y)"), "\\[x\\](javascript:y)");
+        assert_eq!(escape("line\n# heading"), "line<br># heading");
+        assert_eq!(escape("aware_at _x_"), "aware_at \\_x\\_");
+        assert_eq!(escape("<script>"), "\\<script\\>");
+    }
+
+    #[test]
+    fn lines_cannot_open_blocks() {
+        assert_eq!(guard_line_start("# x".into()), "\\# x");
+        assert_eq!(guard_line_start("- x".into()), "\\- x");
+        assert_eq!(guard_line_start("12. x".into()), "12\\. x");
+        assert_eq!(guard_line_start("12 x".into()), "12 x");
+    }
+
+    #[test]
+    fn code_spans_hold_backticks() {
+        assert_eq!(code("a`b"), "``a`b``");
+        assert_eq!(code("`x"), "`` `x ``");
+        assert_eq!(code("plain"), "`plain`");
+    }
+
+    #[test]
+    fn pipes_in_cells_are_escaped_once() {
+        assert_eq!(cell(&[Span::Code("a|b".into())]), "`a\\|b`");
+        assert_eq!(cell(&[Span::Plain("a|b".into())]), "a\\|b");
+    }
+}

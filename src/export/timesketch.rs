@@ -1,0 +1,185 @@
+//! The `timesketch` export: JSON Lines that Timesketch imports as is.
+//!
+//! Every line has `message` (a sentence), `datetime` (ISO 8601, UTC, `Z`)
+//! and `timestamp_desc`, plus attributes: `journal_id`, `playbook_id`,
+//! `playbook_version`, `exercise`, the entry's own fields (`seq`,
+//! `recorded_at`, `mono_ms`, `scenario_ms`, `session`, `actor`, `kind`,
+//! `step`, `step_title`, `phase`, `prev`, `hash` = SHA-256 of the line) and
+//! its `data` flattened as `data_<key>` (nested objects as
+//! `data_<key>_<field>`, lists as compact JSON). No name starts with `_`.
+//!
+//! Each entry gives a `Recorded` line. Secondary times give extra lines with
+//! the same attributes: `Fact occurred` for a fact's or a correction's
+//! `occurred_at`, `Sent` for a submission's `sent_at`. Lines are ordered by
+//! `datetime`, ties by `seq`.
+//!
+//! Exercise journals: `exercise` is `true` and every `message` starts with
+//! `[EXERCISE]`. A journal that fails verification ends with a
+//! `Verification` line saying where and why.
+
+use chrono::{DateTime, Utc};
+use serde_json::{Map, Value};
+
+use super::view::View;
+use super::when;
+use crate::hash::sha256_hex;
+use crate::journal::Line;
+use crate::journal::event::Payload;
+
+/// One Timesketch event and its sort key: time, `seq`, then which of the
+/// entry's times it is.
+struct Event {
+    at: DateTime<Utc>,
+    seq: u64,
+    order: usize,
+    fields: Map<String, Value>,
+}
+
+pub fn render(view: &View<'_>) -> String {
+    let mut events: Vec<Event> = Vec::new();
+    for line in &view.timeline {
+        let base = attributes(view, line);
+        for (order, (at, desc)) in times(line).into_iter().enumerate() {
+            let mut event = Map::new();
+            event.insert(
+                "message".into(),
+                message(view, &view.sentence(&line.entry)).into(),
+            );
+            event.insert("datetime".into(), when::iso(at).into());
+            event.insert("timestamp_desc".into(), desc.into());
+            event.extend(base.clone());
+            events.push(Event {
+                at,
+                seq: line.entry.seq,
+                order,
+                fields: event,
+            });
+        }
+    }
+    events.sort_by_key(|e| (e.at, e.seq, e.order));
+    let mut out = String::new();
+    for event in events {
+        out.push_str(&Value::Object(event.fields).to_string());
+        out.push('\n');
+    }
+    if let Some(event) = problem(view) {
+        out.push_str(&Value::Object(event).to_string());
+        out.push('\n');
+    }
+    out
+}
+
+fn message(view: &View<'_>, text: &str) -> String {
+    if view.is_exercise() {
+        format!("[EXERCISE] {text}")
+    } else {
+        text.to_string()
+    }
+}
+
+/// The recorded time, then any time the entry says something happened.
+fn times(line: &Line) -> Vec<(DateTime<Utc>, &'static str)> {
+    let mut out = vec![(line.entry.ts, "Recorded")];
+    match line.entry.event().map(|e| e.payload) {
+        Ok(Payload::FactSet(f)) => out.extend(f.occurred_at.map(|t| (t, "Fact occurred"))),
+        Ok(Payload::Correction(c)) => out.extend(c.occurred_at.map(|t| (t, "Fact occurred"))),
+        Ok(Payload::Submission(s)) => out.push((s.sent_at, "Sent")),
+        _ => {}
+    }
+    out
+}
+
+/// Journal-wide attributes, then the entry's own, then its data.
+fn attributes(view: &View<'_>, line: &Line) -> Map<String, Value> {
+    let e = &line.entry;
+    let mut map = journal_attributes(view);
+    map.insert("seq".into(), e.seq.into());
+    map.insert("recorded_at".into(), when::iso(e.ts).into());
+    map.insert("mono_ms".into(), e.mono_ms.into());
+    if let Some(ms) = e.scenario_ms {
+        map.insert("scenario_ms".into(), ms.into());
+    }
+    map.insert("session".into(), e.session.clone().into());
+    map.insert("actor".into(), e.actor.clone().into());
+    map.insert("kind".into(), e.kind.as_str().into());
+    if let Some(step) = &e.step {
+        map.insert("step".into(), step.clone().into());
+        if let Some(s) = view.step(step) {
+            map.insert("step_title".into(), s.title.clone().into());
+        }
+        if let Some(p) = view.phase_of(step) {
+            map.insert("phase".into(), p.id.clone().into());
+        }
+    }
+    map.insert("prev".into(), e.prev.clone().into());
+    map.insert("hash".into(), sha256_hex(line.text.as_bytes()).into());
+    for (key, value) in &e.data {
+        flatten(&mut map, &format!("data_{key}"), value);
+    }
+    map
+}
+
+fn journal_attributes(view: &View<'_>) -> Map<String, Value> {
+    let mut map = Map::new();
+    let created = view.input.state.created.as_ref();
+    map.insert(
+        "journal_id".into(),
+        created.map_or(Value::Null, |c| c.journal_id.clone().into()),
+    );
+    map.insert("playbook_id".into(), view.input.playbook.id.clone().into());
+    map.insert(
+        "playbook_version".into(),
+        view.input.playbook.version.clone().into(),
+    );
+    map.insert("exercise".into(), view.is_exercise().into());
+    map
+}
+
+/// Objects become `name_field` attributes; lists stay as compact JSON so
+/// every attribute is a scalar Timesketch can filter on.
+fn flatten(map: &mut Map<String, Value>, name: &str, value: &Value) {
+    match value {
+        Value::Object(fields) => {
+            for (key, v) in fields {
+                flatten(map, &format!("{name}_{key}"), v);
+            }
+        }
+        Value::Array(_) => {
+            map.insert(name.to_string(), value.to_string().into());
+        }
+        scalar => {
+            map.insert(name.to_string(), scalar.clone());
+        }
+    }
+}
+
+/// The closing line for a journal that does not fully verify.
+fn problem(view: &View<'_>) -> Option<Map<String, Value>> {
+    let verified = view.input.verified;
+    let (kind, text) = match (&verified.broken, verified.torn_tail) {
+        (Some(b), _) => (
+            "verification_failed",
+            format!(
+                "JOURNAL BROKEN at line {} (seq {}): {}. Entries from that line on are not trusted and are not exported.",
+                b.line, b.seq, b.reason
+            ),
+        ),
+        (None, n) if n > 0 => (
+            "torn_tail",
+            format!("The journal ends with {n} bytes of an interrupted write, not exported."),
+        ),
+        _ => return None,
+    };
+    let at = view.last().map_or(DateTime::UNIX_EPOCH, |e| e.ts);
+    let mut event = Map::new();
+    event.insert("message".into(), message(view, &text).into());
+    event.insert("datetime".into(), when::iso(at).into());
+    event.insert("timestamp_desc".into(), "Verification".into());
+    event.extend(journal_attributes(view));
+    event.insert("kind".into(), kind.into());
+    event.insert(
+        "head_hash".into(),
+        verified.head_hash.clone().map_or(Value::Null, Value::from),
+    );
+    Some(event)
+}

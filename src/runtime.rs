@@ -1,0 +1,327 @@
+//! The one task that owns the terminal.
+//!
+//! [`Core`] connects the pure [`App`] to the journal writer thread and the
+//! clipboard; it has no terminal and drives headless tests. The event loop
+//! around it selects over terminal events, writer acknowledgements, a tick
+//! and signals, and redraws only when something changed. The terminal is
+//! restored on every exit path: normal quit, error, SIGTERM/SIGHUP, and
+//! panic (ratatui's hook, kept).
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::mpsc;
+use std::time::Duration as StdDuration;
+
+use base64::Engine as _;
+use futures_util::StreamExt as _;
+use ratatui::crossterm::event::{self as ct, Event as TermEvent, EventStream, KeyEventKind};
+use ratatui::{DefaultTerminal, Frame};
+use tokio::sync::Notify;
+
+use crate::app::picker::{Choice, Picker};
+use crate::app::{App, Effect, Msg};
+use crate::clock::Clock;
+use crate::journal::writer::{Ack, Append, Writer};
+use crate::ui::picker::PickerView;
+use crate::ui::{RunnerView, Theme};
+
+/// How long quitting waits for the last entries to be acknowledged.
+const QUIT_BOUND: StdDuration = StdDuration::from_secs(5);
+
+/// The app, its writer and its clipboard, without a terminal.
+pub struct Core {
+    pub app: App,
+    writer: Writer,
+    acks: mpsc::Receiver<Ack>,
+    wake: Arc<Notify>,
+    clock: Arc<dyn Clock>,
+    clipboard: Box<dyn FnMut(&str) + Send>,
+    pub quit: bool,
+}
+
+impl std::fmt::Debug for Core {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Core")
+            .field("quit", &self.quit)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Core {
+    /// Starts the writer thread over `target` (an open, locked journal).
+    pub fn new(
+        app: App,
+        target: Box<dyn Append>,
+        clock: Arc<dyn Clock>,
+        clipboard: Box<dyn FnMut(&str) + Send>,
+    ) -> Self {
+        let (tx, acks) = mpsc::channel();
+        let wake = Arc::new(Notify::new());
+        let waker = Arc::clone(&wake);
+        let writer = Writer::spawn(target, move |ack| {
+            let _ = tx.send(ack);
+            waker.notify_one();
+        });
+        Self {
+            app,
+            writer,
+            acks,
+            wake,
+            clock,
+            clipboard,
+            quit: false,
+        }
+    }
+
+    /// Feeds one input to the app and carries out its effects.
+    pub fn handle(&mut self, msg: Msg) {
+        let effects = self.app.update(msg, self.clock.now());
+        self.run_effects(effects);
+    }
+
+    fn run_effects(&mut self, effects: Vec<Effect>) {
+        for effect in effects {
+            match effect {
+                Effect::Append {
+                    ticket,
+                    draft,
+                    attachment,
+                } => {
+                    let attachment = attachment.map(|a| (a.file_name, a.text));
+                    if let Err(error) = self.writer.submit(ticket, draft, attachment) {
+                        let effects = self
+                            .app
+                            .update(Msg::Ack(Ack::Failed { ticket, error }), self.clock.now());
+                        self.run_effects(effects);
+                    }
+                }
+                Effect::Clipboard(text) => (self.clipboard)(&text),
+                Effect::Quit => self.quit = true,
+            }
+        }
+    }
+
+    /// Applies every acknowledgement that has arrived.
+    pub fn drain_acks(&mut self) -> bool {
+        let mut any = false;
+        while let Ok(ack) = self.acks.try_recv() {
+            self.handle(Msg::Ack(ack));
+            any = true;
+        }
+        any
+    }
+
+    /// Waits (bounded) until nothing is saving; for tests and for quitting.
+    pub fn settle(&mut self, bound: StdDuration) -> bool {
+        let deadline = std::time::Instant::now() + bound;
+        while !self.app.pending().is_empty() {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match self.acks.recv_timeout(left) {
+                Ok(ack) => self.handle(Msg::Ack(ack)),
+                Err(_) => return false,
+            }
+        }
+        true
+    }
+
+    /// Stops the writer after the queued writes are done.
+    pub fn finish(self) {
+        self.writer.close();
+    }
+}
+
+/// Puts text on the clipboard of the terminal (and of the machine running
+/// it, over SSH too) with the OSC 52 escape sequence.
+pub fn osc52(text: &str) {
+    let encoded = base64::engine::general_purpose::STANDARD.encode(text.as_bytes());
+    let mut out = std::io::stdout();
+    let _ = write!(out, "\x1b]52;c;{encoded}\x07");
+    let _ = out.flush();
+}
+
+/// Restores the terminal when dropped, whatever path leaves the loop.
+struct TerminalGuard;
+
+impl TerminalGuard {
+    fn start() -> (DefaultTerminal, Self) {
+        let terminal = ratatui::init();
+        let _ = ratatui::crossterm::execute!(std::io::stdout(), ct::EnableBracketedPaste);
+        (terminal, Self)
+    }
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        let _ = ratatui::crossterm::execute!(std::io::stdout(), ct::DisableBracketedPaste);
+        ratatui::restore();
+    }
+}
+
+/// What a terminal event means to the app, if anything.
+fn to_msg(event: TermEvent) -> Option<Msg> {
+    match event {
+        TermEvent::Key(key) if key.kind != KeyEventKind::Release => Some(Msg::Key(key)),
+        TermEvent::Paste(text) => Some(Msg::Paste(text)),
+        TermEvent::Resize(..) => Some(Msg::Tick),
+        _ => None,
+    }
+}
+
+/// What to open after the picker.
+#[derive(Debug)]
+enum Next {
+    Runner(Box<Core>),
+    Quit,
+}
+
+/// Runs the picker until a choice; `open` turns the choice into a runner
+/// (creating or opening a journal) or an error to show in the picker.
+pub fn run_picker(
+    mut picker: Picker,
+    theme: &Theme,
+    open: &mut dyn FnMut(Choice) -> Result<Option<Core>, String>,
+) -> std::io::Result<()> {
+    let (mut terminal, guard) = TerminalGuard::start();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let next = rt.block_on(async {
+        let mut events = EventStream::new();
+        loop {
+            terminal.draw(|f: &mut Frame| {
+                f.render_widget(
+                    PickerView {
+                        picker: &picker,
+                        theme,
+                    },
+                    f.area(),
+                )
+            })?;
+            let Some(Ok(event)) = events.next().await else {
+                return Ok::<Next, std::io::Error>(Next::Quit);
+            };
+            let Some(Msg::Key(key)) = to_msg(event) else {
+                continue;
+            };
+            let Some(choice) = picker.key(&key) else {
+                continue;
+            };
+            if choice == Choice::Quit {
+                return Ok(Next::Quit);
+            }
+            match open(choice) {
+                Ok(Some(core)) => return Ok(Next::Runner(Box::new(core))),
+                Ok(None) => return Ok(Next::Quit),
+                Err(problem) => {
+                    picker.form = None;
+                    picker.problems.insert(0, problem);
+                }
+            }
+        }
+    })?;
+    match next {
+        Next::Runner(core) => {
+            let result = rt.block_on(event_loop(*core, &mut terminal, theme));
+            drop(guard);
+            result
+        }
+        Next::Quit => Ok(()),
+    }
+}
+
+/// Runs the runner on the real terminal until the responder quits.
+pub fn run_runner(core: Core, theme: &Theme) -> std::io::Result<()> {
+    let (mut terminal, guard) = TerminalGuard::start();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let result = rt.block_on(event_loop(core, &mut terminal, theme));
+    drop(guard);
+    result
+}
+
+async fn event_loop(
+    mut core: Core,
+    terminal: &mut DefaultTerminal,
+    theme: &Theme,
+) -> std::io::Result<()> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut events = EventStream::new();
+    let mut sigterm = signal(SignalKind::terminate())?;
+    let mut sighup = signal(SignalKind::hangup())?;
+    let tick = if core.app.drill.is_some() { 250 } else { 1000 };
+    let mut ticker = tokio::time::interval(StdDuration::from_millis(tick));
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let wake = Arc::clone(&core.wake);
+    let mut dirty = true;
+    loop {
+        if dirty {
+            terminal.draw(|f| {
+                f.render_widget(
+                    RunnerView {
+                        app: &core.app,
+                        theme,
+                    },
+                    f.area(),
+                )
+            })?;
+            dirty = false;
+        }
+        if core.quit {
+            break;
+        }
+        tokio::select! {
+            event = events.next() => match event {
+                Some(Ok(event)) => {
+                    if let Some(msg) = to_msg(event) {
+                        core.handle(msg);
+                        dirty = true;
+                    }
+                }
+                Some(Err(e)) => return Err(e),
+                None => break,
+            },
+            () = wake.notified() => {
+                dirty |= core.drain_acks();
+            }
+            _ = ticker.tick() => {
+                core.handle(Msg::Tick);
+                dirty = true;
+            }
+            _ = sigterm.recv() => {
+                let effects = core.app.end_session("signal");
+                core.run_effects(effects);
+                core.settle(QUIT_BOUND);
+                break;
+            }
+            _ = sighup.recv() => {
+                let effects = core.app.end_session("hangup");
+                core.run_effects(effects);
+                core.settle(QUIT_BOUND);
+                break;
+            }
+        }
+    }
+    core.settle(QUIT_BOUND);
+    core.finish();
+    Ok(())
+}
+
+/// Reads the saved texts of a journal's drafts (files beside it).
+pub fn load_draft_texts(app: &mut App, journal: &Path) {
+    let dir = journal
+        .parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    let drafts: Vec<(String, u32, String)> = app
+        .state()
+        .drafts
+        .iter()
+        .map(|d| (d.step.clone(), d.data.version, d.data.file.clone()))
+        .collect();
+    for (step, version, file) in drafts {
+        if let Ok(text) = std::fs::read_to_string(dir.join(&file)) {
+            app.draft_texts.insert((step, version), text);
+        }
+    }
+}

@@ -1,0 +1,104 @@
+//! The facilitator's panel in a drill: scenario clock and inject queue.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Widget, Wrap};
+
+use super::text;
+use super::theme::Theme;
+use crate::app::{App, Pane};
+use crate::drill::format_scenario;
+use crate::playbook::Trigger;
+
+/// Scenario clock, controls, and every inject with its state; the selected
+/// one shows its text, expected response and facilitator notes.
+pub fn facilitator_pane(app: &App, t: &Theme, area: Rect, buf: &mut Buffer) {
+    let Some(drill) = &app.drill else { return };
+    let focused = app.focus == Pane::Drill;
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .border_type(if focused {
+            BorderType::Thick
+        } else {
+            BorderType::Rounded
+        })
+        .border_style(if focused { t.focus_border } else { t.border })
+        .title(Span::styled(
+            " Facilitator (participants do not see this) ",
+            t.title,
+        ));
+    let inner = block.inner(area);
+    block.render(area, buf);
+    let state = app.state();
+    let ms = drill.scenario_ms(app.now);
+    let status = match (drill.clock.started, drill.clock.running) {
+        (false, _) => "not started — space to start".to_string(),
+        (true, true) => format!("running x{}", drill.clock.speed),
+        (true, false) => format!("paused (x{})", drill.clock.speed),
+    };
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled(format!("Scenario {} ", format_scenario(ms)), t.title),
+            Span::styled(status, t.active),
+        ]),
+        Line::from(Span::styled(
+            text::fit(&drill.drill.title, usize::from(inner.width)),
+            t.dim,
+        )),
+        Line::default(),
+    ];
+    for (i, inject) in drill.drill.injects.iter().enumerate() {
+        let (glyph, style) = if state.delivered(&inject.id).is_some() {
+            ("✓", t.ok)
+        } else if state.is_held(&inject.id) {
+            ("⏸", t.warn)
+        } else {
+            ("○", t.base)
+        };
+        let when = match &inject.trigger {
+            Trigger::At(d) => format_scenario(u64::try_from(d.num_milliseconds()).unwrap_or(0)),
+            Trigger::AfterStep(s) => format!("after {s}"),
+            Trigger::When(c) => format!("when {}", c.source),
+            Trigger::Manual => "by hand".into(),
+        };
+        let rated = state
+            .evaluation_of(&inject.id)
+            .map(|(r, _)| format!(" [{}]", r.label()))
+            .unwrap_or_default();
+        let line_style = if i == drill.selected && focused {
+            style.patch(t.selected)
+        } else {
+            style
+        };
+        lines.push(Line::from(vec![
+            Span::styled(format!("{glyph} {} ", inject.id), line_style),
+            Span::styled(
+                text::fit(&inject.title, usize::from(inner.width).saturating_sub(20)),
+                line_style,
+            ),
+            Span::styled(format!(" {}{rated}", text::fit(&when, 18)), t.dim),
+        ]));
+    }
+    if let Some(inject) = drill.drill.injects.get(drill.selected) {
+        lines.push(Line::default());
+        if let Some(body) = &inject.body {
+            lines.push(Line::from(Span::styled(body.trim().to_string(), t.base)));
+        }
+        if let Some(expect) = &inject.expect {
+            lines.push(Line::from(Span::styled(
+                format!("Expect: {}", expect.trim()),
+                t.ok,
+            )));
+        }
+        if let Some(notes) = &inject.notes {
+            lines.push(Line::from(Span::styled(
+                format!("Notes: {}", notes.trim()),
+                t.dim,
+            )));
+        }
+    }
+    Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .render(inner, buf);
+}

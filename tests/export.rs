@@ -1,0 +1,774 @@
+//! `runsheet export`: golden files of every format on five fixture
+//! journals (complete, exercise, corrected, recovered torn tail, tampered),
+//! plus checks that hold for any journal: well-formed self-contained HTML,
+//! RFC 4180 CSV, importable Timesketch lines, exercise marking everywhere,
+//! byte-identical output on every run, and the command's exit codes.
+
+mod support;
+
+use runsheet::export::{self, Format, Input};
+use runsheet::journal::event::Payload;
+use runsheet::journal::verify::verify;
+use runsheet::journal::writer::JournalFile;
+use runsheet::journal::{Draft, Event};
+use runsheet::run;
+use runsheet::session::Resolved;
+use support::{JournalBuilder, complete_incident, incident_with_correction};
+
+/// Exports a journal's bytes the way the command does.
+fn export_bytes(bytes: &[u8], resolved: &Resolved, format: Format) -> String {
+    let verified = verify(bytes);
+    let state = run::replay(&resolved.playbook, verified.entries());
+    export::render(format, &Input::new(&verified, &resolved.playbook, &state))
+}
+
+/// One fixture journal, as bytes, with the folder it was written in.
+struct Fixture {
+    dir: tempfile::TempDir,
+    bytes: Vec<u8>,
+    resolved: Resolved,
+}
+
+impl Fixture {
+    fn from_builder(j: JournalBuilder) -> Self {
+        let bytes = j.bytes();
+        let (dir, _, resolved) = j.close();
+        Self {
+            dir,
+            bytes,
+            resolved,
+        }
+    }
+
+    fn export(&self, format: Format) -> String {
+        export_bytes(&self.bytes, &self.resolved, format)
+    }
+
+    fn all(&self) -> Vec<(Format, String)> {
+        Format::ALL.iter().map(|f| (*f, self.export(*f))).collect()
+    }
+}
+
+fn complete() -> Fixture {
+    Fixture::from_builder(complete_incident(false))
+}
+
+fn exercise() -> Fixture {
+    Fixture::from_builder(complete_incident(true))
+}
+
+fn corrected() -> Fixture {
+    Fixture::from_builder(incident_with_correction())
+}
+
+/// A complete incident whose file then gained half a line (a crash during
+/// a write), reopened: the writer quarantines the torn bytes and the
+/// `recovery` entries it reports are appended, as `resume` does.
+fn recovered() -> Fixture {
+    let j = complete_incident(false);
+    let at = j.now() + chrono::Duration::minutes(1);
+    let torn_seq = j.lines.len();
+    let (dir, path, resolved) = j.close();
+    let mut bytes = std::fs::read(&path).expect("read journal");
+    bytes.extend_from_slice(
+        format!("{{\"v\":1,\"seq\":{torn_seq},\"ts\":\"2026-11-05T17:2").as_bytes(),
+    );
+    std::fs::write(&path, &bytes).expect("tear the journal");
+    let opened = JournalFile::open(&path).expect("reopen");
+    assert_eq!(opened.recoveries.len(), 1, "one torn tail quarantined");
+    let mut file = opened.file;
+    for recovery in opened.recoveries {
+        file.append(Draft {
+            ts: at,
+            mono_ms: 0,
+            scenario_ms: None,
+            session: "session-2".into(),
+            actor: "Dana Reyes".into(),
+            event: Event::new(Payload::Recovery(recovery)),
+        })
+        .expect("record recovery");
+    }
+    drop(file);
+    let bytes = std::fs::read(&path).expect("read journal");
+    Fixture {
+        dir,
+        bytes,
+        resolved,
+    }
+}
+
+/// The text of the note tampered with in [`tampered`].
+const TAMPERED_NOTE: &[u8] = b"Registry file server moved to quarantine VLAN";
+
+/// A complete incident with one byte flipped inside a note's text in the
+/// middle of the file.
+fn tampered() -> Fixture {
+    let mut fixture = complete();
+    let at = find(&fixture.bytes, TAMPERED_NOTE).expect("the note is in the journal");
+    fixture.bytes[at] ^= 0x20; // 'R' becomes 'r': still valid JSON and UTF-8
+    fixture
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// Snapshots every format and checks what must hold for any of them.
+fn assert_goldens(name: &str, fixture: &Fixture) {
+    let dir = fixture.dir.path().to_string_lossy().into_owned();
+    for (format, text) in fixture.all() {
+        assert!(
+            !text.contains(&dir),
+            "{name}.{}: the temporary folder's path leaked into the export",
+            format.extension()
+        );
+        insta::assert_snapshot!(format!("{name}.{}", format.extension()), text);
+    }
+}
+
+#[test]
+fn golden_complete_incident() {
+    assert_goldens("complete", &complete());
+}
+
+#[test]
+fn golden_exercise() {
+    assert_goldens("exercise", &exercise());
+}
+
+#[test]
+fn golden_correction() {
+    let fixture = corrected();
+    let md = fixture.export(Format::Markdown);
+    // The correction and what it corrects appear side by side.
+    let row = md
+        .lines()
+        .find(|l| l.starts_with("| #") && l.contains("Recount after removing"))
+        .expect("a corrections row");
+    assert!(row.contains("1200") && row.contains("1500"), "{row}");
+    assert_goldens("corrected", &fixture);
+}
+
+#[test]
+fn golden_recovered_torn_tail() {
+    let fixture = recovered();
+    let md = fixture.export(Format::Markdown);
+    assert!(
+        md.contains("`incident.jsonl.torn-24-"),
+        "quarantine file named"
+    );
+    assert_goldens("recovered", &fixture);
+}
+
+#[test]
+fn golden_tampered() {
+    let fixture = tampered();
+    let verified = verify(&fixture.bytes);
+    let broken = verified.broken.as_ref().expect("tampering is detected");
+    let md = fixture.export(Format::Markdown);
+    assert!(md.contains(&format!("JOURNAL BROKEN at line {}", broken.line)));
+    assert!(
+        !md.contains("Lessons-learned session"),
+        "nothing after the break is reported"
+    );
+    let csv = fixture.export(Format::Csv);
+    assert!(
+        csv.trim_end()
+            .lines()
+            .last()
+            .is_some_and(|l| l.contains("verification_failed"))
+    );
+    assert_goldens("tampered", &fixture);
+}
+
+#[test]
+fn every_format_is_byte_identical_on_every_run() {
+    for (name, build) in [
+        ("complete", complete as fn() -> Fixture),
+        ("exercise", exercise),
+        ("corrected", corrected),
+        ("recovered", recovered),
+        ("tampered", tampered),
+    ] {
+        let first = build();
+        let again = build();
+        assert_eq!(
+            first.bytes, again.bytes,
+            "{name}: the fixture is deterministic"
+        );
+        for format in Format::ALL {
+            let a = first.export(format);
+            assert_eq!(a, first.export(format), "{name} {format:?}: same input");
+            assert_eq!(
+                a,
+                again.export(format),
+                "{name} {format:?}: rebuilt journal"
+            );
+        }
+    }
+}
+
+#[test]
+fn exercise_is_marked_everywhere() {
+    let fixture = exercise();
+    let md = fixture.export(Format::Markdown);
+    let first = md.lines().next().unwrap_or_default();
+    assert!(first.starts_with("# EXERCISE"), "{first}");
+    assert!(
+        md.lines().nth(2).is_some_and(|l| l.contains("EXERCISE")),
+        "top banner"
+    );
+    let last = md.trim_end().lines().last().unwrap_or_default();
+    assert!(last.contains("EXERCISE"), "bottom banner: {last}");
+    for heading in md.lines().filter(|l| l.starts_with("## ")) {
+        assert!(heading.ends_with("EXERCISE"), "{heading}");
+    }
+
+    let html = fixture.export(Format::Html);
+    let title = between(&html, "<title>", "</title>").unwrap_or_default();
+    assert!(title.starts_with("EXERCISE"), "{title}");
+    let body = between(&html, "<body>", "</body>").unwrap_or_default();
+    let first_banner = between(body, "<p class=\"banner", "</p>").unwrap_or_default();
+    assert!(first_banner.contains("EXERCISE"), "top banner");
+    let last_banner = body.rsplit("<p class=\"banner").next().unwrap_or_default();
+    assert!(
+        last_banner.contains("EXERCISE") && !last_banner.contains("<section"),
+        "bottom banner"
+    );
+    assert!(
+        html.contains("@top-center") && html.contains("@bottom-center"),
+        "printed pages"
+    );
+
+    let records = parse_csv(&fixture.export(Format::Csv));
+    assert_eq!(records[0][0], "exercise");
+    for record in &records[1..] {
+        assert_eq!(record[0], "EXERCISE", "{record:?}");
+    }
+
+    for line in fixture.export(Format::Timesketch).lines() {
+        let event: serde_json::Value = serde_json::from_str(line).expect("JSON line");
+        assert_eq!(event["exercise"], true, "{line}");
+        let message = event["message"].as_str().unwrap_or_default();
+        assert!(message.starts_with("[EXERCISE] "), "{message}");
+    }
+
+    let json: serde_json::Value =
+        serde_json::from_str(&fixture.export(Format::Json)).expect("JSON");
+    assert_eq!(json["exercise"], true);
+}
+
+#[test]
+fn a_real_incident_is_never_marked_as_an_exercise() {
+    for (format, text) in complete().all() {
+        assert!(!text.contains("EXERCISE"), "{format:?}");
+    }
+}
+
+fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {
+    let from = text.find(start)? + start.len();
+    let to = text[from..].find(end)? + from;
+    Some(&text[from..to])
+}
+
+#[test]
+fn html_is_well_formed() {
+    for fixture in [complete(), exercise(), corrected(), recovered(), tampered()] {
+        let html = fixture.export(Format::Html);
+        if let Err(problem) = html_check::parse(&html) {
+            panic!("{problem}");
+        }
+    }
+}
+
+#[test]
+fn html_makes_no_external_request() {
+    for fixture in [complete(), corrected(), tampered()] {
+        let html = fixture.export(Format::Html);
+        let playbook = &fixture.resolved.playbook;
+        let listed: Vec<&str> = playbook
+            .references
+            .iter()
+            .chain(playbook.steps().flat_map(|s| s.references.iter()))
+            .filter_map(|r| r.url.as_deref())
+            .chain(playbook.clocks.iter().map(|c| c.source.as_str()))
+            .collect();
+        for banned in [
+            "<script", "<link", "@import", "url(", "<img", "<iframe", "<object",
+        ] {
+            assert!(!html.contains(banned), "{banned}");
+        }
+        let tags = html_check::parse(&html).expect("well formed");
+        let mut links = 0;
+        for tag in &tags {
+            for (name, value) in &tag.attributes {
+                assert_ne!(name, "src", "<{} src={value}>", tag.name);
+                if name != "href" || value.starts_with('#') {
+                    continue;
+                }
+                assert_eq!(tag.name, "a", "only links may point elsewhere");
+                assert!(
+                    listed.contains(&value.as_str()),
+                    "{value} is not a reference the playbook lists"
+                );
+                links += 1;
+            }
+        }
+        assert!(links > 0, "the playbook's references are linked");
+    }
+}
+
+#[test]
+fn user_text_is_escaped_in_html_and_markdown() {
+    let mut j = complete_incident(false);
+    j.note(
+        None,
+        "<script>alert(1)</script> & [click](javascript:x) | `tick`\n# not a heading",
+    );
+    let fixture = Fixture::from_builder(j);
+    let html = fixture.export(Format::Html);
+    assert!(!html.contains("<script>"));
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; [click](javascript:x)"));
+    html_check::parse(&html).expect("well formed");
+    let md = fixture.export(Format::Markdown);
+    assert!(md.contains("\\<script\\>"));
+    assert!(md.contains("\\[click\\](javascript:x) \\| \\`tick\\`<br># not a heading"));
+    assert!(!md.lines().any(|l| l.starts_with("# not")));
+}
+
+#[test]
+fn every_kind_of_entry_reads_as_a_sentence() {
+    use runsheet::journal::event::{
+        ChecklistItem, DrillAction, DrillControl, InjectDelivered, Observation, ObservationKind,
+        Rating, Reopened, SessionEnded,
+    };
+    let mut j = incident_with_correction();
+    j.block("final-report", "Waiting for the forensic report");
+    j.event(Event::on_step(
+        "confirm",
+        Payload::ChecklistItem(ChecklistItem {
+            item: 0,
+            text: "Collect the alert".into(),
+            checked: true,
+        }),
+    ));
+    j.event(Event::on_step(
+        "confirm",
+        Payload::StepReopened(Reopened {
+            reason: Some("New indicators".into()),
+        }),
+    ));
+    j.event(Event::new(Payload::InjectDelivered(InjectDelivered {
+        inject: "i1".into(),
+        title: "A journalist calls".into(),
+        trigger: "manual".into(),
+    })));
+    j.event(Event::new(Payload::Observation(Observation {
+        kind: ObservationKind::Evaluation,
+        inject: Some("i1".into()),
+        rating: Some(Rating::Partly),
+        note: "Holding line given late".into(),
+        owner: Some("Sam Okafor".into()),
+        due: Some("2026-12-01".into()),
+    })));
+    j.event(Event::new(Payload::DrillControl(DrillControl {
+        action: DrillAction::Pause,
+        speed: 1,
+        scenario_ms: 5_400_000,
+        inject: None,
+    })));
+    j.event(Event::new(Payload::SessionEnded(SessionEnded {
+        reason: "quit".into(),
+    })));
+    let fixture = Fixture::from_builder(j);
+    let records = parse_csv(&fixture.export(Format::Csv));
+    let kinds: std::collections::BTreeSet<&str> =
+        records[1..].iter().map(|r| r[5].as_str()).collect();
+    assert_eq!(kinds.len(), 20, "every kind but recovery: {kinds:?}");
+    for record in &records[1..] {
+        let summary = &record[9];
+        assert!(
+            summary.len() > 10 && !summary.contains("could not be read"),
+            "{record:?}"
+        );
+    }
+    let summaries: Vec<&str> = records[1..].iter().map(|r| r[9].as_str()).collect();
+    for expected in [
+        "Blocked \"Send the final report\": Waiting for the forensic report",
+        "Ticked checklist item 1 \"Collect the alert\" on \"Confirm the incident\"",
+        "Reopened \"Confirm the incident\": New indicators",
+        "Inject i1 delivered (manual): A journalist calls",
+        "Evaluation of inject i1, partly met: Holding line given late (owner Sam Okafor, due 2026-12-01)",
+        "Drill paused at scenario time T+1h 30m (speed 1x)",
+        "Session ended (quit)",
+    ] {
+        assert!(summaries.contains(&expected), "{expected}\n{summaries:#?}");
+    }
+}
+
+#[test]
+fn csv_is_rfc_4180() {
+    let fixture = corrected();
+    let text = fixture.export(Format::Csv);
+    assert!(text.ends_with("\r\n"));
+    let records = parse_csv(&text);
+    let header = &records[0];
+    assert_eq!(
+        header.join(","),
+        "seq,ts_utc,scenario_ms,actor,session,kind,step,step_title,phase,summary,data,prev,hash"
+    );
+    let verified = verify(&fixture.bytes);
+    assert_eq!(records.len(), verified.lines.len() + 1);
+    let mut previous: Option<&Vec<String>> = None;
+    for record in &records[1..] {
+        assert_eq!(record.len(), header.len(), "{record:?}");
+        assert!(record[1].ends_with('Z'), "UTC: {}", record[1]);
+        serde_json::from_str::<serde_json::Value>(&record[10]).expect("data is JSON");
+        if let Some(p) = previous {
+            assert!(p[1] <= record[1], "sorted by time");
+            assert_eq!(record[11], p[12], "prev names the row before's hash");
+        }
+        previous = Some(record);
+    }
+    assert_eq!(
+        previous.map(|r| r[12].as_str()),
+        verified.head_hash.as_deref(),
+        "the last row's hash is the head hash"
+    );
+}
+
+#[test]
+fn timesketch_lines_are_importable() {
+    let fixture = corrected();
+    let text = fixture.export(Format::Timesketch);
+    let mut last = String::new();
+    let mut sent = 0;
+    for line in text.lines() {
+        let event: serde_json::Value = serde_json::from_str(line).expect("one JSON object a line");
+        let object = event.as_object().expect("an object");
+        for key in ["message", "datetime", "timestamp_desc"] {
+            assert!(
+                object.get(key).is_some_and(serde_json::Value::is_string),
+                "{key}: {line}"
+            );
+        }
+        assert!(object.keys().all(|k| !k.starts_with('_')), "{line}");
+        assert!(
+            object.values().all(|v| !v.is_object() && !v.is_array()),
+            "flat attributes: {line}"
+        );
+        let datetime = object["datetime"].as_str().unwrap_or_default().to_string();
+        assert!(datetime.ends_with('Z'));
+        chrono::DateTime::parse_from_rfc3339(&datetime).expect("ISO 8601");
+        assert!(last <= datetime, "sorted by time");
+        last = datetime;
+        sent += usize::from(object["timestamp_desc"] == "Sent");
+    }
+    assert_eq!(sent, 4, "one `Sent` line per submission");
+}
+
+#[test]
+fn json_holds_entries_as_stored_and_the_derived_state() {
+    let fixture = tampered();
+    let json: serde_json::Value =
+        serde_json::from_str(&fixture.export(Format::Json)).expect("JSON");
+    let verified = verify(&fixture.bytes);
+    assert_eq!(json["format"], "runsheet-export");
+    assert_eq!(json["version"], 1);
+    assert_eq!(json["generated_for"], "fixture-journal-0001");
+    assert_eq!(json["verification"]["intact"], false);
+    let broken = verified.broken.as_ref().expect("broken");
+    assert_eq!(json["verification"]["broken"]["line"], broken.line);
+    let entries = json["entries"].as_array().expect("entries");
+    assert_eq!(entries.len(), verified.lines.len());
+    for (entry, line) in entries.iter().zip(&verified.lines) {
+        let stored: serde_json::Value = serde_json::from_str(&line.text).expect("stored line");
+        assert_eq!(entry, &stored);
+    }
+    assert_eq!(json["state"]["journal"]["intact"], false);
+    assert_eq!(json["state"]["now"], json["evaluated_at"]);
+}
+
+/// Splits RFC 4180 text into records, checking quoting and CRLF endings.
+fn parse_csv(text: &str) -> Vec<Vec<String>> {
+    let mut records = Vec::new();
+    let mut record = Vec::new();
+    let mut field = String::new();
+    let mut chars = text.chars().peekable();
+    let mut quoted = false;
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                chars.next();
+                field.push('"');
+            }
+            (true, '"') => {
+                quoted = false;
+                assert!(
+                    matches!(chars.peek(), Some(',' | '\r') | None),
+                    "a closing quote ends its field"
+                );
+            }
+            (false, '"') => {
+                assert!(field.is_empty(), "quotes open a field");
+                quoted = true;
+            }
+            (false, ',') => record.push(std::mem::take(&mut field)),
+            (false, '\r') => {
+                assert_eq!(chars.next(), Some('\n'), "CRLF line ends");
+                record.push(std::mem::take(&mut field));
+                records.push(std::mem::take(&mut record));
+            }
+            (false, '\n') => panic!("bare LF outside quotes"),
+            (_, c) => field.push(c),
+        }
+    }
+    assert!(
+        !quoted && field.is_empty() && record.is_empty(),
+        "ends with CRLF"
+    );
+    records
+}
+
+#[test]
+fn the_command_writes_whole_files_and_reports_breaks() {
+    use assert_cmd::Command;
+
+    let home = support::fast_tempdir();
+    // The fixture journals name their playbook `fixtures/<id>.yaml`,
+    // relative to where the command runs.
+    let fixtures = home.path().join("fixtures");
+    std::fs::create_dir_all(&fixtures).expect("mkdir");
+    std::fs::copy(
+        support::fixture("playbooks/fixture-incident.yaml"),
+        fixtures.join("fixture-incident.yaml"),
+    )
+    .expect("copy playbook");
+    let run = |args: &[&str]| {
+        Command::cargo_bin("runsheet")
+            .expect("binary")
+            .current_dir(home.path())
+            .env("RUNSHEET_DATA_DIR", home.path().join("data"))
+            .env("RUNSHEET_CONFIG_DIR", home.path().join("config"))
+            .args(args)
+            .output()
+            .expect("runs")
+    };
+    let write = |name: &str, fixture: &Fixture| {
+        let path = home.path().join(name);
+        std::fs::write(&path, &fixture.bytes).expect("write journal");
+        path.to_string_lossy().into_owned()
+    };
+
+    let intact = complete();
+    let journal = write("intact.jsonl", &intact);
+    let out = run(&["export", &journal, "--format", "md"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        intact.export(Format::Markdown)
+    );
+
+    let report = home.path().join("report.html");
+    let out = run(&[
+        "export",
+        &journal,
+        "--format",
+        "html",
+        "-o",
+        &report.to_string_lossy(),
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stdout.is_empty());
+    assert_eq!(
+        std::fs::read_to_string(&report).expect("report written"),
+        intact.export(Format::Html)
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(home.path())
+        .expect("list")
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().contains(".tmp-"))
+        .collect();
+    assert!(leftovers.is_empty(), "no temporary file left behind");
+
+    let broken = write("broken.jsonl", &tampered());
+    let out = run(&["export", &broken, "--format", "csv"]);
+    assert_eq!(out.status.code(), Some(1), "a broken journal exits 1");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("verification_failed"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("broken"));
+
+    let missing = home.path().join("missing.jsonl");
+    let out = run(&["export", &missing.to_string_lossy(), "--format", "json"]);
+    assert_eq!(out.status.code(), Some(2), "a missing file is an IO error");
+
+    let out = run(&["export", &journal, "--format", "aar"]);
+    assert_eq!(out.status.code(), Some(2), "aar belongs to the drill work");
+}
+
+/// A strict, small well-formedness checker for the HTML runsheet writes:
+/// every non-void element closed in order, attributes double-quoted and not
+/// repeated, `&` only in entities, no raw `<` or `>` in text, and no block
+/// element inside a paragraph (which a browser would silently re-nest).
+mod html_check {
+    #[derive(Debug)]
+    pub struct Tag {
+        pub name: String,
+        pub attributes: Vec<(String, String)>,
+    }
+
+    const VOID: [&str; 14] = [
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+        "source", "track", "wbr",
+    ];
+    const BLOCK: [&str; 13] = [
+        "div", "dl", "figure", "footer", "h1", "h2", "h3", "header", "p", "section", "table", "ul",
+        "nav",
+    ];
+    /// Elements whose children may close themselves (`<rect/>`).
+    const FOREIGN: [&str; 1] = ["svg"];
+
+    pub fn parse(html: &str) -> Result<Vec<Tag>, String> {
+        let bytes = html.as_bytes();
+        let mut stack: Vec<String> = Vec::new();
+        let mut tags = Vec::new();
+        let mut i = 0;
+        let at = |i: usize, what: &str| {
+            let line = html[..i].matches('\n').count() + 1;
+            format!("line {line}: {what}")
+        };
+        if !html.starts_with("<!DOCTYPE html>\n") {
+            return Err(at(0, "no doctype"));
+        }
+        i += "<!DOCTYPE html>\n".len();
+        while i < bytes.len() {
+            match bytes[i] {
+                b'<' if html[i..].starts_with("<!--") => {
+                    let Some(end) = html[i..].find("-->") else {
+                        return Err(at(i, "unclosed comment"));
+                    };
+                    i += end + 3;
+                }
+                b'<' if html[i..].starts_with("</") => {
+                    let Some(end) = html[i..].find('>') else {
+                        return Err(at(i, "unclosed end tag"));
+                    };
+                    let name = &html[i + 2..i + end];
+                    match stack.pop() {
+                        Some(open) if open == name => {}
+                        Some(open) => return Err(at(i, &format!("</{name}> closes <{open}>"))),
+                        None => return Err(at(i, &format!("</{name}> closes nothing"))),
+                    }
+                    i += end + 1;
+                }
+                b'<' => {
+                    let (tag, end, self_closing) = start_tag(html, i).map_err(|e| at(i, &e))?;
+                    if BLOCK.contains(&tag.name.as_str()) && stack.last().is_some_and(|t| t == "p")
+                    {
+                        return Err(at(i, &format!("<{}> inside <p>", tag.name)));
+                    }
+                    let in_foreign = stack.iter().any(|t| FOREIGN.contains(&t.as_str()));
+                    if self_closing && !in_foreign && !VOID.contains(&tag.name.as_str()) {
+                        return Err(at(i, &format!("<{}/> is not a void element", tag.name)));
+                    }
+                    i = end;
+                    if tag.name == "style" {
+                        let Some(close) = html[i..].find("</style>") else {
+                            return Err(at(i, "unclosed <style>"));
+                        };
+                        i += close + "</style>".len();
+                    } else if !self_closing && !VOID.contains(&tag.name.as_str()) {
+                        stack.push(tag.name.clone());
+                    }
+                    tags.push(tag);
+                }
+                b'>' => return Err(at(i, "raw `>` in text")),
+                b'&' => {
+                    let rest = &html[i + 1..];
+                    let Some(end) = rest.find(';') else {
+                        return Err(at(i, "bare `&`"));
+                    };
+                    let entity = &rest[..end];
+                    let named =
+                        !entity.is_empty() && entity.chars().all(|c| c.is_ascii_alphanumeric());
+                    let numeric = entity
+                        .strip_prefix('#')
+                        .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+                    if !(named || numeric) || end > 10 {
+                        return Err(at(i, "bare `&`"));
+                    }
+                    i += end + 2;
+                }
+                _ => i += 1,
+            }
+        }
+        if !stack.is_empty() {
+            return Err(format!("unclosed elements: {stack:?}"));
+        }
+        if tags.first().is_none_or(|t| t.name != "html") {
+            return Err("the document element is not <html>".into());
+        }
+        Ok(tags)
+    }
+
+    /// Parses `<name attr="value" ...>` at `i`; returns the tag, the index
+    /// after it, and whether it closed itself.
+    fn start_tag(html: &str, i: usize) -> Result<(Tag, usize, bool), String> {
+        let bytes = html.as_bytes();
+        let mut j = i + 1;
+        let name_end = html[j..]
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+            .map(|n| j + n)
+            .ok_or("unclosed tag")?;
+        let name = html[j..name_end].to_string();
+        if name.is_empty() || name != name.to_ascii_lowercase() {
+            return Err(format!("bad tag name `{name}`"));
+        }
+        j = name_end;
+        let mut attributes: Vec<(String, String)> = Vec::new();
+        loop {
+            while j < bytes.len() && bytes[j].is_ascii_whitespace() {
+                j += 1;
+            }
+            match bytes.get(j) {
+                Some(b'>') => return Ok((Tag { name, attributes }, j + 1, false)),
+                Some(b'/') if bytes.get(j + 1) == Some(&b'>') => {
+                    return Ok((Tag { name, attributes }, j + 2, true));
+                }
+                Some(_) => {}
+                None => return Err("unclosed tag".into()),
+            }
+            let attr_end = html[j..]
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == ':'))
+                .map(|n| j + n)
+                .ok_or("unclosed tag")?;
+            let attr = html[j..attr_end].to_string();
+            if attr.is_empty() {
+                return Err(format!("bad attribute in <{name}>"));
+            }
+            if bytes.get(attr_end) != Some(&b'=') || bytes.get(attr_end + 1) != Some(&b'"') {
+                return Err(format!(
+                    "attribute `{attr}` of <{name}> is not double-quoted"
+                ));
+            }
+            let value_start = attr_end + 2;
+            let value_end = html[value_start..]
+                .find('"')
+                .map(|n| value_start + n)
+                .ok_or("unclosed attribute value")?;
+            let value = &html[value_start..value_end];
+            if value.contains('<') {
+                return Err(format!("raw `<` in attribute `{attr}`"));
+            }
+            if attributes.iter().any(|(a, _)| *a == attr) {
+                return Err(format!("attribute `{attr}` repeated in <{name}>"));
+            }
+            attributes.push((attr, value.replace("&amp;", "&")));
+            j = value_end + 1;
+        }
+    }
+}

@@ -25,7 +25,7 @@ pub mod command;
 mod content;
 mod csv;
 mod describe;
-mod document;
+pub mod document;
 mod html;
 mod json;
 mod markdown;
@@ -114,6 +114,12 @@ impl<'a> Input<'a> {
             now,
         }
     }
+}
+
+/// The measures a reviewer reads first (summary, key times, phases,
+/// deadlines, decisions, steps), as a document the review screen draws.
+pub fn metrics_document(input: &Input<'_>) -> document::Document {
+    content::metrics(&view::View::new(input))
 }
 
 /// Renders one export.

@@ -16,6 +16,7 @@ pub mod journal;
 pub mod paths;
 pub mod playbook;
 pub mod report;
+pub mod review;
 pub mod run;
 pub mod runtime;
 pub mod session;

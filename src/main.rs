@@ -44,6 +44,9 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
             exercise,
         }) => commands::tui::run(&env, &playbook, journal, actor.as_deref(), title, exercise)
             .map(|()| 0),
+        Some(Command::Review { journal, follow }) => {
+            commands::tui::review(&env, &journal, follow).map(|()| 0)
+        }
         Some(Command::Resume { journal, actor }) => {
             commands::tui::resume(&env, &journal, actor.as_deref()).map(|()| 0)
         }

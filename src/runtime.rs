@@ -325,3 +325,94 @@ pub fn load_draft_texts(app: &mut App, journal: &Path) {
         }
     }
 }
+
+/// Reads what was appended to a journal since `review` last looked and
+/// verifies it as a continuation of the chain. Never writes, never locks.
+pub fn poll_journal(review: &mut crate::review::Review, path: &Path) -> std::io::Result<bool> {
+    use std::io::{Read as _, Seek as _, SeekFrom};
+    if review.broken.is_some() {
+        return Ok(false);
+    }
+    let mut file = std::fs::File::open(path)?;
+    let len = file.metadata()?.len();
+    let from = review.verified_len as u64;
+    if len <= from {
+        return Ok(false);
+    }
+    file.seek(SeekFrom::Start(from))?;
+    let mut bytes = Vec::new();
+    file.take(len - from).read_to_end(&mut bytes)?;
+    let next_seq = review.lines.len() as u64;
+    let head = review
+        .head_hash
+        .clone()
+        .unwrap_or_else(|| crate::hash::ZERO_HASH.to_string());
+    let more = crate::journal::verify::verify_from(&bytes, next_seq, &head);
+    let changed =
+        !more.lines.is_empty() || more.broken.is_some() || more.torn_tail != review.torn_tail;
+    review.extend(more);
+    Ok(changed)
+}
+
+/// Runs the read-only review (or, for a drill followed live, the
+/// participant view) until the reader quits.
+pub fn run_review(
+    mut review: crate::review::Review,
+    path: &Path,
+    participant: bool,
+    clock: &Arc<dyn Clock>,
+    theme: &Theme,
+) -> std::io::Result<()> {
+    use crate::ui::participant::ParticipantView;
+    use crate::ui::review::ReviewView;
+    let (mut terminal, guard) = TerminalGuard::start();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let result = rt.block_on(async {
+        let mut events = EventStream::new();
+        let mut ticker = tokio::time::interval(StdDuration::from_millis(500));
+        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+        let mut dirty = true;
+        loop {
+            if dirty {
+                review.now = clock.now();
+                terminal.draw(|f| {
+                    if participant {
+                        f.render_widget(ParticipantView { review: &review, theme }, f.area());
+                    } else {
+                        f.render_widget(ReviewView { review: &mut review, theme }, f.area());
+                    }
+                })?;
+                dirty = false;
+            }
+            if review.quit {
+                return Ok(());
+            }
+            tokio::select! {
+                event = events.next() => match event {
+                    Some(Ok(TermEvent::Key(key))) if key.kind != KeyEventKind::Release => {
+                        if participant {
+                            review.quit |= matches!(key.code, ct::KeyCode::Char('q') | ct::KeyCode::Esc);
+                        } else {
+                            review.key(&key);
+                        }
+                        dirty = true;
+                    }
+                    Some(Ok(_)) => dirty = true,
+                    Some(Err(e)) => return Err(e),
+                    None => return Ok(()),
+                },
+                _ = ticker.tick() => {
+                    if review.follow {
+                        dirty |= poll_journal(&mut review, path)?;
+                    }
+                    // The scenario clock and elapsed times move on.
+                    dirty |= participant;
+                }
+            }
+        }
+    });
+    drop(guard);
+    result
+}

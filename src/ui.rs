@@ -3,9 +3,12 @@
 //! only here and in the runtime.
 
 pub mod dialogs;
+pub mod document;
 pub mod drill;
 pub mod markdown;
+pub mod participant;
 pub mod picker;
+pub mod review;
 pub mod runner;
 pub mod text;
 pub mod theme;

@@ -352,3 +352,31 @@ pub fn picker(env: &Env) -> Result<Option<String>, Failure> {
     runtime::run_picker(picker, &theme(env), &mut open).map_err(|e| io_failure(&e))?;
     Ok(None)
 }
+
+/// `runsheet review <journal> [--follow]`: read-only; on a drill journal
+/// followed live, the participant view for projection.
+pub fn review(env: &Env, journal: &Path, follow: bool) -> Result<(), Failure> {
+    let catalog = env.catalog();
+    let verified = session::read_journal(journal)?;
+    let created = session::created_of(&verified.lines).ok_or_else(|| {
+        Failure::bad(format!(
+            "{}: no `journal_created` entry could be verified",
+            journal.display()
+        ))
+    })?;
+    let resolved = session::playbook_for(&created, &catalog, env.today)?;
+    let name = journal
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut review =
+        crate::review::Review::new(resolved.playbook, &name, verified, follow, env.clock.now());
+    review.drill = created
+        .drill
+        .as_ref()
+        .and_then(|d| catalog.drill(&d.id))
+        .map(|e| e.drill.clone());
+    let participant = follow && review.drill.is_some();
+    runtime::run_review(review, journal, participant, &env.clock, &theme(env))
+        .map_err(|e| io_failure(&e))
+}

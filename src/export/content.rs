@@ -52,6 +52,27 @@ pub fn after_action(view: &View<'_>) -> Document {
     }
 }
 
+/// The review screen's metrics: the report's opening sections only.
+pub fn metrics(view: &View<'_>) -> Document {
+    let full = after_action(view);
+    let keep = [
+        "summary",
+        "key-times",
+        "phases",
+        "deadlines",
+        "decisions",
+        "steps",
+    ];
+    Document {
+        sections: full
+            .sections
+            .into_iter()
+            .filter(|s| keep.contains(&s.id))
+            .collect(),
+        ..full
+    }
+}
+
 fn section(id: &'static str, title: &str, blocks: Vec<Block>) -> Section {
     Section {
         id,

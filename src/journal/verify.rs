@@ -50,6 +50,13 @@ impl Verified {
 
 /// Verifies complete lines in order and stops at the first problem.
 pub fn verify(bytes: &[u8]) -> Verified {
+    verify_from(bytes, 0, ZERO_HASH)
+}
+
+/// Verifies lines that continue a journal already verified up to `seq`
+/// (exclusive) with head hash `prev`: used to follow a journal that
+/// another runsheet is still writing, reading only what was appended.
+pub fn verify_from(bytes: &[u8], first_seq: u64, prev: &str) -> Verified {
     let complete = bytes.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
     let mut out = Verified {
         lines: Vec::new(),
@@ -58,14 +65,14 @@ pub fn verify(bytes: &[u8]) -> Verified {
         broken: None,
         torn_tail: bytes.len() - complete,
     };
-    let mut prev = ZERO_HASH.to_string();
+    let mut prev = prev.to_string();
     let mut offset = 0;
     for (index, raw) in bytes[..complete]
         .split_inclusive(|b| *b == b'\n')
         .enumerate()
     {
-        let seq = index as u64;
-        let line_no = index + 1;
+        let seq = first_seq + index as u64;
+        let line_no = usize::try_from(seq).unwrap_or(usize::MAX) + 1;
         let body = &raw[..raw.len() - 1];
         match check_line(body, seq, &prev) {
             Ok(line) => {

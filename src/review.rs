@@ -1,0 +1,372 @@
+//! The read-only review of a journal: a sorted, filterable timeline, the
+//! run state at any moment (replay of the prefix), metrics, and the
+//! verification status. It never writes; following a live journal it reads
+//! complete lines only and verifies them as a continuation of the chain.
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Utc};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use crate::app::editor::Editor;
+use crate::export::document::Document;
+use crate::journal::verify::{Break, Verified};
+use crate::journal::{Kind, Line};
+use crate::playbook::{Drill, Playbook};
+use crate::run::{self, RunState};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tab {
+    Timeline,
+    State,
+    Metrics,
+}
+
+impl Tab {
+    pub const ALL: [Self; 3] = [Self::Timeline, Self::State, Self::Metrics];
+
+    pub const fn title(self) -> &'static str {
+        match self {
+            Self::Timeline => "Timeline",
+            Self::State => "State at cursor",
+            Self::Metrics => "Metrics",
+        }
+    }
+}
+
+/// What the timeline shows; every part optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filter {
+    pub kind: Option<Kind>,
+    pub actor: Option<String>,
+    pub phase: Option<String>,
+    pub step: Option<String>,
+    pub text: String,
+}
+
+impl Filter {
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+
+    /// `kind=note actor=Dana` for the filter line.
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(k) = self.kind {
+            parts.push(format!("kind={k}"));
+        }
+        if let Some(a) = &self.actor {
+            parts.push(format!("actor={a}"));
+        }
+        if let Some(p) = &self.phase {
+            parts.push(format!("phase={p}"));
+        }
+        if let Some(s) = &self.step {
+            parts.push(format!("step={s}"));
+        }
+        if !self.text.is_empty() {
+            parts.push(format!("\"{}\"", self.text));
+        }
+        parts.join(" ")
+    }
+}
+
+/// A journal opened for review.
+#[derive(Debug, Clone)]
+pub struct Review {
+    pub playbook: Playbook,
+    pub journal_name: String,
+    pub lines: Vec<Line>,
+    pub head_hash: Option<String>,
+    pub broken: Option<Break>,
+    pub torn_tail: usize,
+    /// Bytes of the file verified so far (where following resumes).
+    pub verified_len: usize,
+    /// The state after every verified entry.
+    pub state: RunState,
+    /// Line indexes in time order (ties by seq).
+    order: Vec<usize>,
+    /// `order` filtered.
+    pub visible: Vec<usize>,
+    pub tab: Tab,
+    pub cursor: usize,
+    pub filter: Filter,
+    pub searching: Option<Editor>,
+    pub follow: bool,
+    pub drill: Option<Drill>,
+    pub now: DateTime<Utc>,
+    pub quit: bool,
+    /// Scroll of the metrics view.
+    pub scroll: u16,
+    cursor_state: Option<(u64, RunState)>,
+    metrics: Option<Document>,
+}
+
+impl Review {
+    pub fn new(
+        playbook: Playbook,
+        journal_name: &str,
+        verified: Verified,
+        follow: bool,
+        now: DateTime<Utc>,
+    ) -> Self {
+        let state = run::replay(&playbook, verified.entries());
+        let mut review = Self {
+            playbook,
+            journal_name: journal_name.to_string(),
+            lines: verified.lines,
+            head_hash: verified.head_hash,
+            broken: verified.broken,
+            torn_tail: verified.torn_tail,
+            verified_len: verified.verified_len,
+            state,
+            order: Vec::new(),
+            visible: Vec::new(),
+            tab: Tab::Timeline,
+            cursor: 0,
+            filter: Filter::default(),
+            searching: None,
+            follow,
+            drill: None,
+            now,
+            quit: false,
+            scroll: 0,
+            cursor_state: None,
+            metrics: None,
+        };
+        review.resort();
+        review.cursor = review.visible.len().saturating_sub(1);
+        review
+    }
+
+    fn resort(&mut self) {
+        let mut order: Vec<usize> = (0..self.lines.len()).collect();
+        order.sort_by_key(|i| (self.lines[*i].entry.ts, self.lines[*i].entry.seq));
+        self.order = order;
+        self.refilter();
+    }
+
+    fn refilter(&mut self) {
+        let selected = self.selected_index();
+        let words: Vec<String> = self
+            .filter
+            .text
+            .split_whitespace()
+            .map(str::to_lowercase)
+            .collect();
+        self.visible = self
+            .order
+            .iter()
+            .copied()
+            .filter(|i| self.matches(&self.lines[*i], &words))
+            .collect();
+        self.cursor = selected
+            .and_then(|s| self.visible.iter().position(|i| *i == s))
+            .unwrap_or_else(|| self.visible.len().saturating_sub(1));
+    }
+
+    fn matches(&self, line: &Line, words: &[String]) -> bool {
+        let e = &line.entry;
+        let f = &self.filter;
+        if f.kind.is_some_and(|k| k != e.kind) || f.actor.as_ref().is_some_and(|a| *a != e.actor) {
+            return false;
+        }
+        if let Some(step) = &f.step {
+            if e.step.as_ref() != Some(step) {
+                return false;
+            }
+        }
+        if let Some(phase) = &f.phase {
+            let in_phase = e
+                .step
+                .as_deref()
+                .and_then(|s| self.playbook.phase_of(s))
+                .is_some_and(|p| self.playbook.phases[p].id == *phase);
+            if !in_phase {
+                return false;
+            }
+        }
+        if words.is_empty() {
+            return true;
+        }
+        let hay = line.text.to_lowercase();
+        words.iter().all(|w| hay.contains(w))
+    }
+
+    /// The line index under the cursor.
+    pub fn selected_index(&self) -> Option<usize> {
+        self.visible.get(self.cursor).copied()
+    }
+
+    pub fn selected(&self) -> Option<&Line> {
+        self.selected_index().map(|i| &self.lines[i])
+    }
+
+    /// Adds lines verified as a continuation (following a live journal).
+    pub fn extend(&mut self, more: Verified) {
+        if more.lines.is_empty() && more.broken.is_none() {
+            return;
+        }
+        let at_end = self.cursor + 1 >= self.visible.len();
+        for line in &more.lines {
+            self.state.apply(&self.playbook, &line.entry);
+        }
+        self.verified_len += more.verified_len;
+        if more.head_hash.is_some() {
+            self.head_hash = more.head_hash;
+        }
+        self.broken = self.broken.take().or(more.broken);
+        self.torn_tail = more.torn_tail;
+        self.lines.extend(more.lines);
+        self.metrics = None;
+        self.resort();
+        if at_end || self.follow {
+            self.cursor = self.visible.len().saturating_sub(1);
+        }
+    }
+
+    /// The state as it was when the selected entry was written: a replay of
+    /// every entry up to it. Cached per selected entry.
+    pub fn state_at_cursor(&mut self) -> Option<&RunState> {
+        let seq = self.selected()?.entry.seq;
+        if self.cursor_state.as_ref().is_none_or(|(s, _)| *s != seq) {
+            let state = run::replay(
+                &self.playbook,
+                self.lines.iter().map(|l| &l.entry).filter(|e| e.seq <= seq),
+            );
+            self.cursor_state = Some((seq, state));
+        }
+        self.cursor_state.as_ref().map(|(_, s)| s)
+    }
+
+    /// The metrics document, built once per change of the journal.
+    pub fn metrics(&mut self) -> &Document {
+        if self.metrics.is_none() {
+            let verified = Verified {
+                lines: self.lines.clone(),
+                head_hash: self.head_hash.clone(),
+                verified_len: self.verified_len,
+                broken: self.broken.clone(),
+                torn_tail: self.torn_tail,
+            };
+            let input = crate::export::Input::new(&verified, &self.playbook, &self.state);
+            self.metrics = Some(crate::export::metrics_document(&input));
+        }
+        self.metrics.get_or_insert_with(|| Document {
+            title: String::new(),
+            exercise: false,
+            preamble: Vec::new(),
+            sections: Vec::new(),
+            closing: Vec::new(),
+        })
+    }
+
+    /// The next value of a cycling filter: each value present in the
+    /// journal in turn, then none.
+    fn cycle<T: Ord + Clone>(current: Option<&T>, values: &BTreeSet<T>) -> Option<T> {
+        match current {
+            None => values.iter().next().cloned(),
+            Some(c) => values
+                .range((
+                    std::ops::Bound::Excluded(c.clone()),
+                    std::ops::Bound::Unbounded,
+                ))
+                .next()
+                .cloned(),
+        }
+    }
+
+    pub fn key(&mut self, key: &KeyEvent) {
+        if let Some(editor) = &mut self.searching {
+            match key.code {
+                KeyCode::Esc => self.searching = None,
+                KeyCode::Enter => {
+                    self.filter.text = editor.text().trim().to_string();
+                    self.searching = None;
+                    self.refilter();
+                }
+                _ => {
+                    editor.key(key);
+                }
+            }
+            return;
+        }
+        if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
+            self.quit = true;
+            return;
+        }
+        let page = 15;
+        let last = self.visible.len().saturating_sub(1);
+        if self.tab == Tab::Metrics {
+            match key.code {
+                KeyCode::Down | KeyCode::Char('j') => self.scroll = self.scroll.saturating_add(1),
+                KeyCode::Up | KeyCode::Char('k') => self.scroll = self.scroll.saturating_sub(1),
+                KeyCode::PageDown => self.scroll = self.scroll.saturating_add(15),
+                KeyCode::PageUp => self.scroll = self.scroll.saturating_sub(15),
+                _ => {}
+            }
+        }
+        match key.code {
+            KeyCode::Down
+            | KeyCode::Up
+            | KeyCode::PageDown
+            | KeyCode::PageUp
+            | KeyCode::Char('j' | 'k')
+                if self.tab == Tab::Metrics => {}
+            KeyCode::Char('q') => self.quit = true,
+            KeyCode::Tab => {
+                self.tab =
+                    Tab::ALL[(Tab::ALL.iter().position(|t| *t == self.tab).unwrap_or(0) + 1) % 3]
+            }
+            KeyCode::BackTab => {
+                self.tab =
+                    Tab::ALL[(Tab::ALL.iter().position(|t| *t == self.tab).unwrap_or(0) + 2) % 3]
+            }
+            KeyCode::Char('1') => self.tab = Tab::Timeline,
+            KeyCode::Char('2') => self.tab = Tab::State,
+            KeyCode::Char('3') => self.tab = Tab::Metrics,
+            KeyCode::Down | KeyCode::Char('j' | ']') => self.cursor = (self.cursor + 1).min(last),
+            KeyCode::Up | KeyCode::Char('k' | '[') => self.cursor = self.cursor.saturating_sub(1),
+            KeyCode::PageDown => self.cursor = (self.cursor + page).min(last),
+            KeyCode::PageUp => self.cursor = self.cursor.saturating_sub(page),
+            KeyCode::Home | KeyCode::Char('g') => self.cursor = 0,
+            KeyCode::End | KeyCode::Char('G') => self.cursor = last,
+            KeyCode::Enter if self.tab == Tab::Timeline => self.tab = Tab::State,
+            KeyCode::Char('/') => self.searching = Some(Editor::single(&self.filter.text)),
+            KeyCode::Char('K') => {
+                let kinds: BTreeSet<Kind> = self.lines.iter().map(|l| l.entry.kind).collect();
+                self.filter.kind = Self::cycle(self.filter.kind.as_ref(), &kinds);
+                self.refilter();
+            }
+            KeyCode::Char('A') => {
+                let actors: BTreeSet<String> =
+                    self.lines.iter().map(|l| l.entry.actor.clone()).collect();
+                self.filter.actor = Self::cycle(self.filter.actor.as_ref(), &actors);
+                self.refilter();
+            }
+            KeyCode::Char('P') => {
+                let phases: Vec<String> =
+                    self.playbook.phases.iter().map(|p| p.id.clone()).collect();
+                self.filter.phase = match &self.filter.phase {
+                    None => phases.first().cloned(),
+                    Some(p) => phases.iter().skip_while(|x| *x != p).nth(1).cloned(),
+                };
+                self.refilter();
+            }
+            KeyCode::Char('S') => {
+                self.filter.step = if self.filter.step.is_some() {
+                    None
+                } else {
+                    self.selected().and_then(|l| l.entry.step.clone())
+                };
+                self.refilter();
+            }
+            KeyCode::Esc | KeyCode::Char('0') => {
+                self.filter = Filter::default();
+                self.refilter();
+            }
+            KeyCode::Char('f') => self.follow = !self.follow,
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,178 @@
+//! The participant view of a drill, for projection: the scenario clock,
+//! the injects delivered so far (their text only), progress and running
+//! deadlines. No facilitator notes, expected outcomes, evaluations or
+//! upcoming injects are ever drawn here.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Widget, Wrap};
+
+use super::runner::{exercise_band, stage_style, stage_words, too_small};
+use super::text;
+use super::theme::Theme;
+use crate::clocks::{self, StageState};
+use crate::drill::{ScenarioClock, format_scenario};
+use crate::journal::Kind;
+use crate::review::Review;
+use crate::run::query;
+
+#[derive(Debug, Clone, Copy)]
+pub struct ParticipantView<'a> {
+    pub review: &'a Review,
+    pub theme: &'a Theme,
+}
+
+impl Widget for ParticipantView<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let t = self.theme;
+        if area.width < super::runner::MIN_WIDTH || area.height < super::runner::MIN_HEIGHT {
+            too_small(area, buf, t);
+            return;
+        }
+        let review = self.review;
+        let state = &review.state;
+        let origin = state.created_at.unwrap_or(review.now);
+        let clock = ScenarioClock::from_controls(origin, &state.drill_controls);
+        let scenario_now = clock.scenario_now(review.now);
+        let [band, header, inject, body, band2] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Length(2),
+            Constraint::Length(8),
+            Constraint::Min(4),
+            Constraint::Length(1),
+        ])
+        .areas(area);
+        exercise_band(band, buf, t);
+        exercise_band(band2, buf, t);
+        let running = match (clock.started, clock.running) {
+            (false, _) => "waiting to start",
+            (true, true) => "running",
+            (true, false) => "paused",
+        };
+        Paragraph::new(vec![
+            Line::from(vec![
+                Span::styled(format!(" {}", state.title()), t.title),
+                Span::styled(
+                    format!(
+                        "   scenario time {} ({running})",
+                        format_scenario(clock.scenario_ms(review.now))
+                    ),
+                    t.active,
+                ),
+            ]),
+            Line::from(Span::styled(
+                " This is an exercise. Nothing shown here is a real incident.",
+                t.dim,
+            )),
+        ])
+        .render(header, buf);
+
+        let block = Block::new()
+            .borders(Borders::ALL)
+            .border_type(BorderType::Double)
+            .border_style(t.warn)
+            .title(Span::styled(" Latest inject ", t.title));
+        let inner = block.inner(inject);
+        block.render(inject, buf);
+        let latest = state.injects.last();
+        let lines = match latest {
+            None => vec![Line::from(Span::styled("No inject yet.", t.dim))],
+            Some(i) => {
+                let body = review
+                    .drill
+                    .as_ref()
+                    .and_then(|d| d.inject(&i.inject))
+                    .and_then(|d| d.body.clone())
+                    .unwrap_or_default();
+                let mut lines = vec![Line::from(vec![
+                    Span::styled(
+                        format!(
+                            "{} ",
+                            i.at.scenario_ms.map(format_scenario).unwrap_or_default()
+                        ),
+                        t.active,
+                    ),
+                    Span::styled(i.title.clone(), t.title),
+                ])];
+                lines.extend(body.lines().map(|l| Line::from(l.to_string())));
+                lines
+            }
+        };
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .render(inner, buf);
+
+        let [left, right] =
+            Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)])
+                .areas(body);
+        let mut progress = vec![Line::from(Span::styled(" Progress", t.title))];
+        for (i, phase) in review.playbook.phases.iter().enumerate() {
+            let p = query::phase_progress(&review.playbook, state, i);
+            progress.push(Line::from(format!(
+                "  {} {}/{}",
+                text::fit(&phase.title, 28),
+                p.closed,
+                p.total
+            )));
+        }
+        progress.push(Line::default());
+        progress.push(Line::from(Span::styled(" Earlier injects", t.title)));
+        for i in state.injects.iter().rev().skip(1).take(6) {
+            progress.push(Line::from(Span::styled(
+                format!(
+                    "  {} {}",
+                    i.at.scenario_ms.map(format_scenario).unwrap_or_default(),
+                    i.title
+                ),
+                t.dim,
+            )));
+        }
+        Paragraph::new(progress)
+            .wrap(Wrap { trim: false })
+            .render(left, buf);
+
+        let tz = state.timezone();
+        let mut right_lines = vec![Line::from(Span::styled(
+            " Deadlines (scenario time; not legal advice)",
+            t.title,
+        ))];
+        for v in clocks::evaluate(&review.playbook, state, scenario_now)
+            .iter()
+            .filter(|v| v.state.is_live() || matches!(v.state, StageState::Met { .. }))
+        {
+            right_lines.push(Line::from(Span::styled(
+                format!("  {}: {}", v.stage.title, stage_words(v, tz)),
+                stage_style(&v.state, t),
+            )));
+        }
+        right_lines.push(Line::default());
+        right_lines.push(Line::from(Span::styled(" Recent actions", t.title)));
+        let recent = review
+            .lines
+            .iter()
+            .rev()
+            .filter(|l| {
+                !matches!(
+                    l.entry.kind,
+                    Kind::Observation
+                        | Kind::DrillControl
+                        | Kind::SessionStarted
+                        | Kind::SessionEnded
+                )
+            })
+            .take(8)
+            .collect::<Vec<_>>();
+        for l in recent.into_iter().rev() {
+            right_lines.push(Line::from(format!(
+                "  {} {}: {}",
+                l.entry.scenario_ms.map(format_scenario).unwrap_or_default(),
+                l.entry.actor,
+                text::entry_summary(&l.entry, &review.playbook)
+            )));
+        }
+        Paragraph::new(right_lines)
+            .wrap(Wrap { trim: false })
+            .render(right, buf);
+    }
+}

@@ -1,0 +1,320 @@
+//! The review screen: verification header, tabs, timeline with filters,
+//! state at the time cursor, metrics.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Widget, Wrap};
+
+use super::runner::{exercise_band, stage_style, stage_words, status_glyph, too_small};
+use super::theme::Theme;
+use super::{document, text};
+use crate::clocks;
+use crate::journal::Kind;
+use crate::journal::event::Payload;
+use crate::review::{Review, Tab};
+use crate::run::query;
+
+/// The review screen; takes `&mut` because the time cursor's state and the
+/// metrics are computed on demand and cached.
+#[derive(Debug)]
+pub struct ReviewView<'a> {
+    pub review: &'a mut Review,
+    pub theme: &'a Theme,
+}
+
+impl Widget for ReviewView<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let t = self.theme;
+        if area.width < super::runner::MIN_WIDTH || area.height < super::runner::MIN_HEIGHT {
+            too_small(area, buf, t);
+            return;
+        }
+        let review = self.review;
+        let exercise = review.state.is_exercise();
+        let [band, header, verify, tabs, body, footer] = Layout::vertical([
+            Constraint::Length(u16::from(exercise)),
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Min(3),
+            Constraint::Length(1),
+        ])
+        .areas(area);
+        if exercise {
+            exercise_band(band, buf, t);
+        }
+        Paragraph::new(Line::from(vec![
+            Span::styled(format!(" {}", review.state.title()), t.title),
+            Span::styled(
+                format!(
+                    " · {} {} · {} · read-only",
+                    review.playbook.id, review.playbook.version, review.journal_name
+                ),
+                t.dim,
+            ),
+            Span::styled(
+                if review.follow {
+                    " · ● following"
+                } else {
+                    ""
+                },
+                t.active,
+            ),
+        ]))
+        .render(header, buf);
+        verification_line(review, t).render(verify, buf);
+        let mut spans = vec![Span::raw(" ")];
+        for (i, tab) in Tab::ALL.iter().enumerate() {
+            let style = if *tab == review.tab {
+                t.selected
+            } else {
+                t.dim
+            };
+            spans.push(Span::styled(format!(" {} {} ", i + 1, tab.title()), style));
+        }
+        Paragraph::new(Line::from(spans)).render(tabs, buf);
+        match review.tab {
+            Tab::Timeline => timeline(review, t, body, buf),
+            Tab::State => state_at(review, t, body, buf),
+            Tab::Metrics => {
+                let lines = document::lines(review.metrics(), t);
+                Paragraph::new(lines)
+                    .wrap(Wrap { trim: false })
+                    .scroll((review.scroll, 0))
+                    .render(body, buf);
+            }
+        }
+        let hint = match &review.searching {
+            Some(editor) => format!(" search: {}▏ Enter apply · Esc cancel", editor.text()),
+            None => " ↑↓ move · Enter state at entry · / search · K kind · A actor · P phase · S step · Esc clear · Tab view · f follow · q quit".into(),
+        };
+        Paragraph::new(Line::from(Span::styled(
+            text::fit(&hint, usize::from(footer.width)),
+            t.dim,
+        )))
+        .render(footer, buf);
+    }
+}
+
+fn verification_line(review: &Review, t: &Theme) -> Paragraph<'static> {
+    let head = review
+        .head_hash
+        .as_deref()
+        .map_or("none".into(), |h| h.to_string());
+    let line = match &review.broken {
+        None => {
+            let mut spans = vec![
+                Span::styled(format!(" ✓ intact: {} entries", review.lines.len()), t.ok),
+                Span::styled(format!(" · head {head}"), t.dim),
+            ];
+            if review.torn_tail > 0 {
+                spans.push(Span::styled(
+                    format!(
+                        " · {} bytes of an unfinished line not shown",
+                        review.torn_tail
+                    ),
+                    t.warn,
+                ));
+            }
+            Line::from(spans)
+        }
+        Some(b) => Line::from(vec![
+            Span::styled(format!(" ✗ BROKEN at {b}"), t.danger),
+            Span::styled(
+                format!(
+                    " · {} entries before it verify (head {})",
+                    review.lines.len(),
+                    text::fit(&head, 16)
+                ),
+                t.dim,
+            ),
+        ]),
+    };
+    Paragraph::new(line)
+}
+
+fn timeline(review: &Review, t: &Theme, area: Rect, buf: &mut Buffer) {
+    let [filter, list, detail] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(3),
+        Constraint::Length(4),
+    ])
+    .areas(area);
+    let shown = format!(
+        " {} of {} entries{}",
+        review.visible.len(),
+        review.lines.len(),
+        if review.filter.is_empty() {
+            String::new()
+        } else {
+            format!(" · filter: {}", review.filter.describe())
+        }
+    );
+    Paragraph::new(Line::from(Span::styled(shown, t.dim))).render(filter, buf);
+    let tz = review.state.timezone();
+    let height = usize::from(list.height);
+    let first = review.cursor.saturating_sub(height.saturating_sub(2));
+    let corrected: std::collections::BTreeMap<u64, u64> = review
+        .lines
+        .iter()
+        .filter_map(|l| match l.entry.event().ok()?.payload {
+            Payload::Correction(c) => Some((c.corrects, l.entry.seq)),
+            _ => None,
+        })
+        .collect();
+    let mut lines: Vec<Line> = review
+        .visible
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(height)
+        .map(|(i, index)| {
+            let e = &review.lines[*index].entry;
+            let style = if i == review.cursor {
+                t.selected
+            } else {
+                kind_style(e.kind, t)
+            };
+            let local = e.ts.with_timezone(&tz);
+            let mut summary = text::entry_summary(e, &review.playbook);
+            if let Some(by) = corrected.get(&e.seq) {
+                summary.push_str(&format!("  ⟲ corrected by #{by}"));
+            }
+            let scenario = e
+                .scenario_ms
+                .map(|ms| format!("{} ", crate::drill::format_scenario(ms)))
+                .unwrap_or_default();
+            Line::from(vec![
+                Span::styled(format!(" {} ", e.ts.format("%m-%d %H:%M:%S UTC")), t.dim),
+                Span::styled(format!("{} ", local.format("%H:%M %Z")), t.dim),
+                Span::styled(scenario, t.active),
+                Span::styled(format!("#{:<5}", e.seq), t.dim),
+                Span::styled(format!("{:<14}", text::fit(&e.actor, 14)), style),
+                Span::styled(
+                    format!(
+                        " {}",
+                        text::fit(&summary, usize::from(list.width).saturating_sub(50))
+                    ),
+                    style,
+                ),
+            ])
+        })
+        .collect();
+    if let Some(b) = &review.broken {
+        if first + height > review.visible.len() {
+            lines.push(Line::from(Span::styled(
+                format!(" ✗ ─── verification stops here: {b} ───"),
+                t.danger,
+            )));
+        }
+    }
+    Paragraph::new(lines).render(list, buf);
+    if let Some(line) = review.selected() {
+        let e = &line.entry;
+        let data = serde_json::to_string(&e.data).unwrap_or_default();
+        let block = Block::new()
+            .borders(Borders::TOP)
+            .border_style(t.border)
+            .title(Span::styled(format!(" #{} {} ", e.seq, e.kind), t.title));
+        let inner = block.inner(detail);
+        block.render(detail, buf);
+        Paragraph::new(vec![
+            Line::from(format!(
+                "{} · {} · session {}",
+                e.ts.format("%Y-%m-%dT%H:%M:%S%.6fZ"),
+                e.actor,
+                e.session
+            )),
+            Line::from(Span::styled(data, t.dim)),
+        ])
+        .wrap(Wrap { trim: true })
+        .render(inner, buf);
+    }
+}
+
+fn kind_style(kind: Kind, t: &Theme) -> Style {
+    match kind {
+        Kind::Decision | Kind::Submission | Kind::Approval => t.active,
+        Kind::StepSkipped | Kind::StepBlocked | Kind::Correction | Kind::Recovery => t.warn,
+        Kind::InjectDelivered => t.exercise,
+        _ => t.base,
+    }
+}
+
+fn state_at(review: &mut Review, t: &Theme, area: Rect, buf: &mut Buffer) {
+    let Some((seq, ts)) = review.selected().map(|l| (l.entry.seq, l.entry.ts)) else {
+        Paragraph::new("no entry selected").render(area, buf);
+        return;
+    };
+    let playbook = review.playbook.clone();
+    let drill_now = review
+        .selected()
+        .and_then(|l| l.entry.scenario_ms)
+        .zip(review.state.created_at)
+        .map(|(ms, origin)| {
+            origin + chrono::Duration::milliseconds(i64::try_from(ms).unwrap_or(0))
+        });
+    let Some(state) = review.state_at_cursor() else {
+        return;
+    };
+    let tz = state.timezone();
+    let now = drill_now.unwrap_or(ts);
+    let mut lines = vec![
+        Line::from(Span::styled(
+            format!(
+                " As at entry #{seq}, {} ([ and ] move in time)",
+                crate::playbook::value::format_local_and_utc(ts, tz)
+            ),
+            t.title,
+        )),
+        Line::default(),
+    ];
+    for (i, phase) in playbook.phases.iter().enumerate() {
+        let p = query::phase_progress(&playbook, state, i);
+        lines.push(Line::from(Span::styled(
+            format!(" {} {}/{}", phase.title, p.closed, p.total),
+            t.title,
+        )));
+        let steps: Vec<Span> = phase
+            .steps
+            .iter()
+            .filter(|s| {
+                query::applicability(s, state).applies()
+                    || state.status(&s.id) != crate::run::StepStatus::Open
+            })
+            .map(|s| {
+                let (g, style) = status_glyph(state.status(&s.id), t);
+                Span::styled(format!("  {g} {}", text::fit(&s.title, 34)), style)
+            })
+            .collect();
+        for chunk in steps.chunks(2) {
+            lines.push(Line::from(chunk.to_vec()));
+        }
+    }
+    lines.push(Line::default());
+    lines.push(Line::from(Span::styled(
+        " Deadlines then (not legal advice)",
+        t.title,
+    )));
+    for v in clocks::evaluate(&playbook, state, now) {
+        lines.push(Line::from(Span::styled(
+            format!("  {}.{}: {}", v.clock.id, v.stage.id, stage_words(&v, tz)),
+            stage_style(&v.state, t),
+        )));
+    }
+    lines.push(Line::default());
+    lines.push(Line::from(Span::styled(" Facts then", t.title)));
+    for (id, fact) in &state.facts {
+        if let Some(v) = fact.current() {
+            lines.push(Line::from(format!(
+                "  {id} = {}",
+                v.display(playbook.fact(id), tz)
+            )));
+        }
+    }
+    Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .render(area, buf);
+}

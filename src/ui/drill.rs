@@ -71,19 +71,20 @@ pub fn facilitator_pane(app: &App, t: &Theme, area: Rect, buf: &mut Buffer) {
         } else {
             style
         };
+        let when = format!(" {}{rated}", text::fit(&when, 16));
+        let room = usize::from(inner.width).saturating_sub(when.chars().count() + 2);
         lines.push(Line::from(vec![
-            Span::styled(format!("{glyph} {} ", inject.id), line_style),
             Span::styled(
-                text::fit(&inject.title, usize::from(inner.width).saturating_sub(20)),
+                format!("{glyph} {}", text::fit(&format!("{} {}", inject.id, inject.title), room)),
                 line_style,
             ),
-            Span::styled(format!(" {}{rated}", text::fit(&when, 18)), t.dim),
+            Span::styled(when, t.dim),
         ]));
     }
     if let Some(inject) = drill.drill.injects.get(drill.selected) {
         lines.push(Line::default());
         if let Some(body) = &inject.body {
-            lines.push(Line::from(Span::styled(body.trim().to_string(), t.base)));
+            lines.extend(super::markdown::render(body, t));
         }
         if let Some(expect) = &inject.expect {
             lines.push(Line::from(Span::styled(

@@ -95,7 +95,7 @@ impl Widget for ParticipantView<'_> {
                     ),
                     Span::styled(i.title.clone(), t.title),
                 ])];
-                lines.extend(body.lines().map(|l| Line::from(l.to_string())));
+                lines.extend(super::markdown::render(&body, t));
                 lines
             }
         };

@@ -92,7 +92,7 @@ impl Widget for RunnerView<'_> {
         if exercise {
             exercise_band(ex, buf, t);
         }
-        header_line(app, t).render(header, buf);
+        self::header(app, t, header, buf);
         if banner_rows > 0 {
             banner_line(app, t).render(banner, buf);
         }
@@ -176,24 +176,21 @@ fn save_status(app: &App, t: &Theme) -> Span<'static> {
     }
 }
 
-fn header_line(app: &App, t: &Theme) -> Paragraph<'static> {
+/// Title and times on the left; who is acting and whether everything is
+/// saved on the right, where it is never cut off.
+fn header(app: &App, t: &Theme, area: Rect, buf: &mut Buffer) {
     let state = app.state();
     let tz = app.tz();
-    let elapsed = state.created_at.map_or_else(String::new, |c| {
-        format_duration((app.domain_now() - c).max(Duration::zero()))
-    });
+    let elapsed = state
+        .created_at
+        .map_or_else(String::new, |c| format_duration((app.domain_now() - c).max(Duration::zero())));
     let roles = state.roles_of(&app.identity.actor);
-    let who = if roles.is_empty() {
-        app.identity.actor.clone()
-    } else {
-        format!("{} ({})", app.identity.actor, roles.join(", "))
-    };
-    let mut spans = vec![
+    let who = if roles.is_empty() { app.identity.actor.clone() } else { format!("{} ({})", app.identity.actor, roles.join(", ")) };
+    let status = save_status(app, t);
+    let right = vec![Span::raw(format!(" {who} · ")), status];
+    let right_width = right.iter().map(|s| s.content.chars().count()).sum::<usize>() + 1;
+    let mut left = vec![
         Span::styled(format!(" {}", state.title()), t.title),
-        Span::styled(
-            format!(" · {} {}", app.playbook.id, app.playbook.version),
-            t.dim,
-        ),
         Span::raw(format!(" · ⏱ {elapsed}")),
     ];
     if let Some(d) = &app.drill {
@@ -203,18 +200,13 @@ fn header_line(app: &App, t: &Theme) -> Paragraph<'static> {
             (true, true) => format!("▶ x{}", d.clock.speed),
             (true, false) => "⏸ paused".to_string(),
         };
-        spans.push(Span::styled(
-            format!(" · scenario {} {run}", format_scenario(ms)),
-            t.active,
-        ));
+        left.push(Span::styled(format!(" · scenario {} {run}", format_scenario(ms)), t.active));
     }
-    spans.push(Span::styled(
-        format!(" · {}", short_time(app.domain_now(), tz)),
-        t.dim,
-    ));
-    spans.push(Span::raw(format!(" · {who} · ")));
-    spans.push(save_status(app, t));
-    Paragraph::new(Line::from(spans))
+    left.push(Span::styled(format!(" · {}", short_time(app.domain_now(), tz)), t.dim));
+    left.push(Span::styled(format!(" · {} {}", app.playbook.id, app.playbook.version), t.dim));
+    let [l, r] = Layout::horizontal([Constraint::Min(10), Constraint::Length(u16::try_from(right_width).unwrap_or(20))]).areas(area);
+    Paragraph::new(Line::from(left)).render(l, buf);
+    Paragraph::new(Line::from(right)).render(r, buf);
 }
 
 /// `14:05 CET (13:05 UTC)` without the date, for the header.
@@ -252,7 +244,8 @@ fn inject_line(app: &App, t: &Theme) -> Paragraph<'static> {
         .as_ref()
         .and_then(|d| d.drill.inject(&last.inject))
         .and_then(|i| i.body.clone())
-        .map(|b| format!(" — {}", b.lines().next().unwrap_or_default()))
+        .and_then(|b| markdown::render(&b, t).into_iter().find(|l| !l.to_string().trim().is_empty()))
+        .map(|l| format!(" — {l}"))
         .unwrap_or_default();
     let when = last.at.scenario_ms.map(format_scenario).unwrap_or_default();
     Paragraph::new(Line::from(vec![
@@ -331,7 +324,7 @@ fn clocks_panel(app: &App, live: &[StageView<'_>], t: &Theme, area: Rect, buf: &
                 format!(
                     "BREACHED {} ago · was due {}",
                     format_duration(*late_by),
-                    due_text(v.due, tz)
+                    due_short(v.due, app.domain_now(), tz)
                 ),
             ),
             StageState::Running { remaining, used } => {
@@ -348,7 +341,7 @@ fn clocks_panel(app: &App, live: &[StageView<'_>], t: &Theme, area: Rect, buf: &
                     format!(
                         "{} left · due {}{bar}",
                         format_duration(*remaining),
-                        due_text(v.due, tz)
+                        due_short(v.due, app.domain_now(), tz)
                     ),
                 )
             }
@@ -374,7 +367,19 @@ fn clocks_panel(app: &App, live: &[StageView<'_>], t: &Theme, area: Rect, buf: &
     Paragraph::new(lines).render(area, buf);
 }
 
-/// A due time, short when it is today in the incident's zone.
+/// A due time for the panel: `today 16:05 CET`, `Tue 3 Nov 08:45 CET`
+/// (the clock detail shows it in UTC too).
+fn due_short(due: Option<DateTime<Utc>>, now: DateTime<Utc>, tz: chrono_tz::Tz) -> String {
+    let Some(due) = due else { return "-".into() };
+    let local = due.with_timezone(&tz);
+    if local.date_naive() == now.with_timezone(&tz).date_naive() {
+        local.format("today %H:%M %Z").to_string()
+    } else {
+        local.format("%a %-d %b %H:%M %Z").to_string()
+    }
+}
+
+/// A due time in the incident's zone and UTC.
 pub fn due_text(due: Option<DateTime<Utc>>, tz: chrono_tz::Tz) -> String {
     due.map_or_else(|| "-".into(), |d| format_local_and_utc(d, tz))
 }

@@ -1,0 +1,398 @@
+//! Render snapshots of every screen at 80x24 (and a tiny terminal), plus
+//! explicit style checks where colour carries meaning. Snapshots are
+//! reviewed by people; CI never writes them.
+
+mod support;
+
+use chrono::Duration;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::style::Color;
+use runsheet::app::keymap::Keymap;
+use runsheet::app::picker::{DrillItem, JournalItem, Picker, PlaybookItem};
+use runsheet::app::{App, Effect, Msg};
+use runsheet::drill::DrillState;
+use runsheet::journal::Line;
+use runsheet::journal::verify::verify;
+use runsheet::journal::writer::Ack;
+use runsheet::review::{Review, Tab};
+use runsheet::session::Identity;
+use runsheet::ui::Theme;
+use runsheet::ui::participant::ParticipantView;
+use runsheet::ui::picker::PickerView;
+use runsheet::ui::review::ReviewView;
+use runsheet::ui::{RunnerView, theme};
+use support::{JournalBuilder, fixture_playbook, utc};
+
+/// The screen's text, one line per row, trailing spaces trimmed.
+fn screen(buf: &Buffer) -> String {
+    let area = buf.area;
+    let mut out = String::new();
+    for y in 0..area.height {
+        let mut line = String::new();
+        for x in 0..area.width {
+            line.push_str(buf[(x, y)].symbol());
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn draw(app: &App, width: u16, height: u16) -> Buffer {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
+    let theme = Theme::default();
+    terminal
+        .draw(|f| f.render_widget(RunnerView { app, theme: &theme }, f.area()))
+        .expect("draw");
+    terminal.backend().buffer().clone()
+}
+
+fn key(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
+}
+
+fn code(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+/// An app over a builder's journal, at the builder's current time.
+fn app_for(j: &JournalBuilder) -> App {
+    App::new(
+        j.resolved.playbook.clone(),
+        &j.lines,
+        Identity {
+            actor: "Dana Reyes".into(),
+            session: "session-2".into(),
+        },
+        "incident.jsonl",
+        Keymap::default(),
+        j.now(),
+    )
+}
+
+/// Sends a message and acknowledges whatever it asked to write.
+fn send(app: &mut App, msg: Msg) {
+    let now = app.now;
+    let base = app.state().entry_count - app.pending().len() as u64;
+    let effects = app.update(msg, now);
+    let mut next = base + app.pending().len() as u64 - effects.iter().filter(|e| matches!(e, Effect::Append { .. })).count() as u64;
+    for effect in effects {
+        if let Effect::Append { ticket, draft, .. } = effect {
+            let seq = next;
+            next += 1;
+            let entry = draft.into_entry(seq, String::new());
+            let line = Line {
+                text: entry.encode(),
+                entry,
+            };
+            let effects = app.update(Msg::Ack(Ack::Saved { ticket, line }), now);
+            assert!(effects.iter().all(|e| !matches!(e, Effect::Append { .. })), "acks write nothing");
+        }
+    }
+}
+
+/// A run in progress: facts known, a step started and overdue, one clock
+/// running and one breached.
+fn in_progress() -> App {
+    let mut j = JournalBuilder::new(fixture_playbook(), "2026-11-02T08:00:00Z", false);
+    j.set("aware_at", "2026-11-02T07:45:00Z")
+        .set("org", "Example Court")
+        .set("jurisdictions", "eu")
+        .decide("scope", "personal_data", "yes", "Contact details in the share")
+        .start("confirm")
+        .start("isolate")
+        .advance(60 * 70);
+    let mut app = app_for(&j);
+    app.select_step("confirm");
+    app
+}
+
+#[test]
+fn main_screen_80x24() {
+    insta::assert_snapshot!(screen(&draw(&in_progress(), 80, 24)));
+}
+
+#[test]
+fn main_screen_wide_shows_phases_pane() {
+    insta::assert_snapshot!(screen(&draw(&in_progress(), 130, 32)));
+}
+
+#[test]
+fn too_small_notice() {
+    let app = in_progress();
+    let text = screen(&draw(&app, 30, 10));
+    assert!(text.contains("Terminal too small"), "{text}");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn help_overlay() {
+    let mut app = in_progress();
+    send(&mut app, key('?'));
+    insta::assert_snapshot!(screen(&draw(&app, 80, 24)));
+}
+
+#[test]
+fn decision_dialog() {
+    let mut app = in_progress();
+    app.select_step("rate");
+    send(&mut app, key('d'));
+    send(&mut app, key('2'));
+    send(&mut app, code(KeyCode::Tab));
+    for c in "Privileged account".chars() {
+        send(&mut app, key(c));
+    }
+    insta::assert_snapshot!(screen(&draw(&app, 80, 24)));
+}
+
+#[test]
+fn fact_input_with_time_preview() {
+    let mut app = in_progress();
+    app.select_step("confirm");
+    send(&mut app, key('a'));
+    send(&mut app, code(KeyCode::Enter));
+    send(&mut app, Msg::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)));
+    for c in "09:30".chars() {
+        send(&mut app, key(c));
+    }
+    let text = screen(&draw(&app, 80, 24));
+    // `09:30` is today in the incident's zone (Europe/Amsterdam).
+    assert!(text.contains("= 2026-11-05 09:30 CET (08:30 UTC)"), "{text}");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn note_editor() {
+    let mut app = in_progress();
+    send(&mut app, key('n'));
+    for c in "Registry server isolated.".chars() {
+        send(&mut app, key(c));
+    }
+    send(&mut app, code(KeyCode::Enter));
+    for c in "Vendor imaging next.".chars() {
+        send(&mut app, key(c));
+    }
+    insta::assert_snapshot!(screen(&draw(&app, 80, 24)));
+}
+
+#[test]
+fn message_draft_marks_gaps() {
+    let mut app = in_progress();
+    app.select_step("notify-csirt");
+    send(&mut app, key('m'));
+    let text = screen(&draw(&app, 80, 24));
+    assert!(text.contains("⟦records?⟧"), "{text}");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn clocks_panel_and_detail() {
+    let mut app = in_progress();
+    send(&mut app, key('c'));
+    insta::assert_snapshot!("clock_list", screen(&draw(&app, 100, 30)));
+    send(&mut app, code(KeyCode::Enter));
+    let detail = screen(&draw(&app, 100, 30));
+    assert!(detail.contains("Not legal advice"), "{detail}");
+    assert!(detail.contains("Verified on: 2026-11-01"), "{detail}");
+    insta::assert_snapshot!("clock_detail", detail);
+}
+
+#[test]
+fn picker_screen() {
+    let picker = Picker::new(
+        vec![JournalItem {
+            path: "/data/journals/2026-11-02T0800Z-ransomware-extortion-1a2b3c.jsonl".into(),
+            title: "Ransomware at the registry".into(),
+            playbook: "ransomware-extortion".into(),
+            last_activity: Some(utc("2026-11-02T09:10:00Z")),
+            closed: 12,
+            total: 40,
+            exercise: false,
+            problem: None,
+        }],
+        vec![
+            PlaybookItem {
+                id: "state-actor-intrusion".into(),
+                version: "1.0.0".into(),
+                title: "State-actor intrusion".into(),
+                summary: "An international court detects anomalous activity".into(),
+                local: false,
+            },
+            PlaybookItem {
+                id: "ddos".into(),
+                version: "1.0.0".into(),
+                title: "DDoS".into(),
+                summary: "Public services flooded".into(),
+                local: false,
+            },
+        ],
+        vec![DrillItem {
+            id: "intl-court-intrusion".into(),
+            title: "Intrusion at an international court".into(),
+            playbook: "state-actor-intrusion".into(),
+            injects: 13,
+        }],
+    );
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+    let theme = Theme::default();
+    terminal
+        .draw(|f| f.render_widget(PickerView { picker: &picker, theme: &theme }, f.area()))
+        .expect("draw");
+    insta::assert_snapshot!(screen(terminal.backend().buffer()));
+}
+
+/// The first cell whose text starts a match of `needle`.
+fn find(buf: &Buffer, needle: &str) -> Option<(u16, u16)> {
+    let area = buf.area;
+    for y in 0..area.height {
+        let row: Vec<&str> = (0..area.width).map(|x| buf[(x, y)].symbol()).collect();
+        let text: String = row.concat();
+        if let Some(byte) = text.find(needle) {
+            let col = text[..byte].chars().count();
+            return Some((u16::try_from(col).unwrap_or(0), y));
+        }
+    }
+    None
+}
+
+#[test]
+fn colour_carries_meaning_with_glyphs_too() {
+    let app = in_progress();
+    let buf = draw(&app, 100, 30);
+    // The breached 24 h early warning: red and spelled out.
+    let (x, y) = find(&buf, "BREACHED").expect("breach shown in words");
+    assert_eq!(buf[(x, y)].fg, Color::Red);
+    // The overdue step: red and marked.
+    let (x, y) = find(&buf, "⚠late").expect("overdue shown with a glyph");
+    assert_eq!(buf[(x, y)].fg, Color::Red);
+    // Saved status: green and with a tick.
+    let (x, y) = find(&buf, "✓ all saved").expect("saved status");
+    assert_eq!(buf[(x, y)].fg, Color::Green);
+}
+
+#[test]
+fn exercise_band_is_red_and_says_exercise() {
+    let j = support::complete_incident(true);
+    let app = app_for(&j);
+    let buf = draw(&app, 80, 24);
+    let text = screen(&buf);
+    assert!(text.lines().next().is_some_and(|l| l.contains("EXERCISE")), "{text}");
+    assert_eq!(buf[(0, 0)].bg, Color::Red);
+}
+
+#[test]
+fn no_color_mono_theme_keeps_every_word() {
+    let app = in_progress();
+    let mut terminal = Terminal::new(TestBackend::new(100, 30)).expect("terminal");
+    let mono = theme::Theme::mono();
+    terminal
+        .draw(|f| f.render_widget(RunnerView { app: &app, theme: &mono }, f.area()))
+        .expect("draw");
+    let buf = terminal.backend().buffer();
+    let coloured = draw(&app, 100, 30);
+    assert_eq!(screen(buf), screen(&coloured), "mono shows the same text");
+    for y in 0..buf.area.height {
+        for x in 0..buf.area.width {
+            assert!(buf[(x, y)].fg == Color::Reset && buf[(x, y)].bg == Color::Reset, "no colour at {x},{y}");
+        }
+    }
+}
+
+fn review_of(j: &JournalBuilder, bytes: &[u8]) -> Review {
+    Review::new(j.resolved.playbook.clone(), "incident.jsonl", verify(bytes), false, j.now())
+}
+
+fn draw_review(review: &mut Review) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(100, 30)).expect("terminal");
+    let theme = Theme::default();
+    terminal
+        .draw(|f| f.render_widget(ReviewView { review, theme: &theme }, f.area()))
+        .expect("draw");
+    screen(terminal.backend().buffer())
+}
+
+#[test]
+fn review_timeline_metrics_and_time_cursor() {
+    let j = support::complete_incident(false);
+    let mut review = review_of(&j, &j.bytes());
+    insta::assert_snapshot!("review_timeline", draw_review(&mut review));
+    review.tab = Tab::Metrics;
+    insta::assert_snapshot!("review_metrics", draw_review(&mut review));
+    review.tab = Tab::Timeline;
+    review.cursor = 12;
+    review.tab = Tab::State;
+    let at = draw_review(&mut review);
+    assert!(at.contains("As at entry #"), "{at}");
+    insta::assert_snapshot!("review_time_cursor", at);
+}
+
+#[test]
+fn review_header_of_a_broken_journal() {
+    let j = support::complete_incident(false);
+    let mut bytes = j.bytes();
+    let at = bytes.len() / 2;
+    let at = at + bytes[at..].iter().position(|b| *b == b'"').expect("a quote") + 2;
+    bytes[at] ^= 0x01;
+    let mut review = review_of(&j, &bytes);
+    let text = draw_review(&mut review);
+    assert!(text.contains("✗ BROKEN at line"), "{text}");
+    assert!(text.contains("verification stops here"), "{text}");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn facilitator_panel_and_participant_view() {
+    let catalog = runsheet::catalog::Catalog::bundled(utc("2026-11-28T00:00:00Z").date_naive());
+    let drill = catalog.drill("intl-court-intrusion").expect("bundled drill").drill.clone();
+    let mut j = JournalBuilder::new(support::bundled_playbook("state-actor-intrusion"), "2026-11-02T08:00:00Z", true);
+    j.advance(1);
+    let mut app = app_for(&j);
+    app.drill = Some(DrillState::new(drill.clone(), app.state()));
+    app.focus = runsheet::app::Pane::Drill;
+    send(&mut app, key(' '));
+    app.now += Duration::minutes(45);
+    send(&mut app, Msg::Tick);
+    let panel = screen(&draw(&app, 100, 30));
+    assert!(panel.contains("Facilitator"), "{panel}");
+    insta::assert_snapshot!("facilitator_panel", panel);
+
+    // Participants see delivered injects' text only.
+    let mut lines = j.lines.clone();
+    for t in app.tail.iter().skip(lines.len()) {
+        lines.push(Line {
+            text: t.entry.encode(),
+            entry: t.entry.clone(),
+        });
+    }
+    let state = runsheet::run::replay(&j.resolved.playbook, lines.iter().map(|l| &l.entry));
+    let verified = runsheet::journal::verify::Verified {
+        head_hash: None,
+        verified_len: 0,
+        broken: None,
+        torn_tail: 0,
+        lines,
+    };
+    let mut review = Review::new(j.resolved.playbook.clone(), "drill.jsonl", verified, true, app.now);
+    review.drill = Some(drill.clone());
+    assert!(!state.injects.is_empty(), "an inject fell due");
+    let mut terminal = Terminal::new(TestBackend::new(100, 30)).expect("terminal");
+    let theme = Theme::default();
+    terminal
+        .draw(|f| f.render_widget(ParticipantView { review: &review, theme: &theme }, f.area()))
+        .expect("draw");
+    let view = screen(terminal.backend().buffer());
+    for inject in &drill.injects {
+        if let Some(expect) = &inject.expect {
+            let probe: String = expect.chars().take(30).collect();
+            assert!(!view.contains(&probe), "expected outcome leaked: {probe}");
+        }
+        if let Some(notes) = &inject.notes {
+            let probe: String = notes.chars().take(30).collect();
+            assert!(!view.contains(&probe), "facilitator note leaked: {probe}");
+        }
+    }
+    insta::assert_snapshot!("participant_view", view);
+}

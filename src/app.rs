@@ -955,26 +955,40 @@ impl App {
         Vec::new()
     }
 
-    /// Steps whose title, id or instructions contain every word of `query`.
+    /// Steps whose title, id or instructions contain every word of
+    /// `query`: title matches first, then id matches, then the rest.
     pub fn search_hits(&self, query: &str) -> Vec<String> {
         let words: Vec<String> = query.split_whitespace().map(str::to_lowercase).collect();
         if words.is_empty() {
             return Vec::new();
         }
-        self.playbook
+        let all = |text: &str| {
+            let text = text.to_lowercase();
+            words.iter().all(|w| text.contains(w))
+        };
+        let mut hits: Vec<(u8, String)> = self
+            .playbook
             .steps()
-            .filter(|s| {
-                let hay = format!(
+            .filter_map(|s| {
+                let rank = if all(&s.title) {
+                    0
+                } else if all(&s.id) {
+                    1
+                } else if all(&format!(
                     "{} {} {}",
                     s.id,
                     s.title,
                     s.instructions.as_deref().unwrap_or("")
-                )
-                .to_lowercase();
-                words.iter().all(|w| hay.contains(w))
+                )) {
+                    2
+                } else {
+                    return None;
+                };
+                Some((rank, s.id.clone()))
             })
-            .map(|s| s.id.clone())
-            .collect()
+            .collect();
+        hits.sort_by_key(|(rank, _)| *rank);
+        hits.into_iter().map(|(_, id)| id).collect()
     }
 
     fn clocks_key(&mut self, key: &KeyEvent) -> Vec<Effect> {

@@ -1,0 +1,363 @@
+//! Real-terminal tests: the built binary inside tmux, driven with
+//! send-keys and read with capture-pane. No sleeps: every wait polls the
+//! screen until the expected text appears or a deadline passes.
+//!
+//! `.ci/run` installs tmux when it is missing; without it these tests say
+//! so and pass, so a developer machine without tmux can still run the rest.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// One tmux server private to a test.
+struct Tmux {
+    socket: String,
+    data: tempfile::TempDir,
+    config: tempfile::TempDir,
+}
+
+const WAIT: Duration = Duration::from_secs(20);
+
+impl Tmux {
+    fn start(name: &str) -> Option<Self> {
+        if Command::new("tmux").arg("-V").output().is_err() {
+            eprintln!("tmux is not installed: skipping {name} (CI installs it)");
+            return None;
+        }
+        let config = tempfile::tempdir().expect("config dir");
+        std::fs::write(
+            config.path().join("config.toml"),
+            "actor = \"Dana Reyes\"\ntimezone = \"Europe/Amsterdam\"\n",
+        )
+        .expect("config");
+        Some(Self {
+            socket: format!("runsheet-{name}-{}", std::process::id()),
+            data: tempfile::tempdir().expect("data dir"),
+            config,
+        })
+    }
+
+    fn tmux(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .expect("run tmux");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Starts `runsheet <args>` in a 110x34 window; the pane stays after the
+    /// program exits, showing its exit status.
+    fn launch(&self, session: &str, args: &[&str]) {
+        let bin = env!("CARGO_BIN_EXE_runsheet");
+        let quoted: Vec<String> = args.iter().map(|a| format!("'{a}'")).collect();
+        // `cat` keeps the pane open after the program exits, so its last
+        // screen and exit status can be read.
+        let script = format!("{bin} {}; echo \"EXITED $?\"; exec cat", quoted.join(" "));
+        let data = format!("RUNSHEET_DATA_DIR={}", self.data.path().display());
+        let config = format!("RUNSHEET_CONFIG_DIR={}", self.config.path().display());
+        self.tmux(&["new-session", "-d", "-s", session, "-x", "110", "-y", "34"]);
+        self.tmux(&["set-option", "-t", session, "remain-on-exit", "on"]);
+        self.tmux(&[
+            "respawn-pane",
+            "-k",
+            "-t",
+            session,
+            "-e",
+            &data,
+            "-e",
+            &config,
+            "-e",
+            "TERM=xterm-256color",
+            &format!("sh -c '{}'", script.replace('\'', "'\\''")),
+        ]);
+    }
+
+    fn screen(&self, session: &str) -> String {
+        self.tmux(&["capture-pane", "-p", "-t", session])
+    }
+
+    /// Polls the screen until `needle` shows, or fails with the screen.
+    fn wait_for(&self, session: &str, needle: &str) -> String {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let screen = self.screen(session);
+            if screen.contains(needle) {
+                return screen;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "`{needle}` never appeared; screen:\n{screen}"
+            );
+        }
+    }
+
+    fn keys(&self, session: &str, keys: &[&str]) {
+        for k in keys {
+            self.tmux(&["send-keys", "-t", session, k]);
+        }
+    }
+
+    fn text(&self, session: &str, text: &str) {
+        self.tmux(&["send-keys", "-t", session, "-l", text]);
+    }
+
+    fn pane_pid(&self, session: &str) -> i32 {
+        self.tmux(&["display-message", "-p", "-t", session, "#{pane_pid}"])
+            .trim()
+            .parse()
+            .expect("pid")
+    }
+
+    fn journal(&self) -> PathBuf {
+        let dir = self.data.path().join("journals");
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .expect("journals dir")
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "jsonl"))
+            .collect();
+        files.sort();
+        files.pop().expect("a journal")
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .arg("kill-server")
+            .output();
+    }
+}
+
+/// The children of the shell running in the pane (runsheet itself).
+fn runsheet_pid(shell: i32) -> i32 {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let out = Command::new("pgrep")
+            .args(["-P", &shell.to_string()])
+            .output()
+            .expect("pgrep");
+        if let Some(pid) = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .next()
+            .and_then(|l| l.trim().parse().ok())
+        {
+            return pid;
+        }
+        assert!(Instant::now() < deadline, "runsheet did not start");
+    }
+}
+
+fn kinds(journal: &Path) -> Vec<String> {
+    let checked = runsheet::journal::verify::verify(&std::fs::read(journal).expect("journal"));
+    assert!(checked.broken.is_none(), "{:?}", checked.broken);
+    checked.entries().map(|e| e.kind.to_string()).collect()
+}
+
+#[test]
+fn run_act_sigkill_resume_and_quit_cleanly() {
+    let Some(t) = Tmux::start("resume") else {
+        return;
+    };
+    t.launch(
+        "a",
+        &[
+            "run",
+            "personal-data-breach",
+            "--title",
+            "Misdirected payroll email",
+        ],
+    );
+    t.wait_for("a", "Misdirected payroll email");
+    t.wait_for("a", "✓ all saved");
+    // Start the first step, tick a checklist item, mark it done.
+    t.keys("a", &["Enter"]);
+    t.wait_for("a", "started");
+    t.keys("a", &["1"]);
+    t.wait_for("a", "ticked");
+    t.keys("a", &["x"]);
+    t.wait_for("a", "done ·");
+    // Answer a fact on the next step: select it and type a time.
+    t.keys("a", &["j", "a"]);
+    t.wait_for("a", "Answer facts");
+    t.keys("a", &["Enter", "C-u"]);
+    t.text("a", "-2h");
+    t.keys("a", &["Enter"]);
+    t.wait_for("a", "saving:");
+    t.keys("a", &["Escape"]);
+    // Take a decision: the breach decision with a rationale.
+    t.keys("a", &["j", "d"]);
+    t.wait_for("a", "Decision");
+    t.keys("a", &["1", "Tab"]);
+    t.text("a", "Payroll data for 40 staff sent to a supplier");
+    t.keys("a", &["C-s"]);
+    t.wait_for("a", "decided");
+    let before = t.wait_for("a", "✓ all saved");
+    let progress = before
+        .lines()
+        .find(|l| l.contains("Detect and assess"))
+        .expect("phase strip")
+        .to_string();
+
+    // SIGKILL the runner mid-session.
+    let pid = runsheet_pid(t.pane_pid("a"));
+    Command::new("kill")
+        .args(["-9", &pid.to_string()])
+        .status()
+        .expect("kill");
+    t.wait_for("a", "EXITED 137");
+    let journal = t.journal();
+    let k = kinds(&journal);
+    assert!(
+        k.contains(&"decision".to_string()) && !k.contains(&"session_ended".to_string()),
+        "{k:?}"
+    );
+
+    // Resume: the same progress is on screen, and a new session is recorded.
+    t.launch("b", &["resume", journal.to_str().expect("utf-8")]);
+    let resumed = t.wait_for("b", "Misdirected payroll email");
+    let again = resumed
+        .lines()
+        .find(|l| l.contains("Detect and assess"))
+        .expect("phase strip");
+    assert_eq!(
+        again.split('│').next().map(str::trim),
+        progress.split('│').next().map(str::trim),
+        "progress after resume:\n{resumed}"
+    );
+    assert!(
+        kinds(&journal)
+            .last()
+            .is_some_and(|k| k == "session_started")
+    );
+
+    // `q` quits, writes session_ended, and leaves the alternate screen.
+    t.keys("b", &["q"]);
+    let after = t.wait_for("b", "EXITED 0");
+    assert!(
+        !after.contains("Deadlines"),
+        "the runner's screen is gone after quitting:\n{after}"
+    );
+    assert_eq!(
+        t.tmux(&["display-message", "-p", "-t", "b", "#{alternate_on}"])
+            .trim(),
+        "0"
+    );
+    assert_eq!(
+        kinds(&journal).last().map(String::as_str),
+        Some("session_ended")
+    );
+}
+
+#[test]
+fn recording_a_submission_meets_the_clock() {
+    let Some(t) = Tmux::start("clock") else {
+        return;
+    };
+    // A journal with the facts that start the GDPR clock, made with the CLI.
+    let env = [
+        ("RUNSHEET_DATA_DIR", t.data.path().to_path_buf()),
+        ("RUNSHEET_CONFIG_DIR", t.config.path().to_path_buf()),
+    ];
+    let cli = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_runsheet"))
+            .args(args)
+            .envs(env.iter().cloned())
+            .output()
+            .expect("cli");
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    };
+    let journal = cli(&["new", "personal-data-breach", "--title", "Lost laptop"]);
+    for fact in [
+        "breach_aware_at=-3h",
+        "personal_data=yes",
+        "jurisdictions=eu",
+        "controller_role=controller",
+        "risk_level=risk",
+        "org=Example Court",
+    ] {
+        cli(&["set", &journal, fact]);
+    }
+    t.launch("c", &["resume", &journal]);
+    let screen = t.wait_for("c", "gdpr-art33.notify");
+    assert!(screen.contains("left"), "clock running:\n{screen}");
+    // Find the notification step and record its submission.
+    t.keys("c", &["/"]);
+    t.text("c", "notify supervisory authority");
+    t.keys("c", &["Enter"]);
+    t.keys("c", &["x"]);
+    t.wait_for("c", "Record as sent");
+    t.keys("c", &["Tab", "Tab"]);
+    t.text("c", "DPA-2026-118");
+    t.keys("c", &["Enter"]);
+    // The draft may still have gaps: confirm once more if asked.
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let s = t.screen("c");
+        if !s.contains("Record as sent") {
+            break;
+        }
+        if s.contains("press Enter again") {
+            t.keys("c", &["Enter"]);
+        }
+        assert!(Instant::now() < deadline, "submission not recorded:\n{s}");
+    }
+    t.keys("c", &["c"]);
+    let clocks = t.wait_for("c", "Deadline clocks");
+    assert!(
+        clocks.contains("gdpr-art33.notify") && clocks.contains("met at"),
+        "{clocks}"
+    );
+    let k = kinds(Path::new(&journal));
+    assert!(k.contains(&"submission".to_string()), "{k:?}");
+}
+
+#[test]
+fn drill_scenario_clock_delivers_an_inject() {
+    let Some(t) = Tmux::start("drill") else {
+        return;
+    };
+    t.launch("d", &["drill", "intl-court-intrusion"]);
+    t.wait_for("d", "Facilitator");
+    t.wait_for("d", "not started");
+    // Start the scenario clock, speed it to x60, jump to the next inject.
+    t.keys("d", &["Space"]);
+    t.wait_for("d", "INJECT");
+    t.keys("d", &["+", "+", "+", "+", "+"]);
+    t.wait_for("d", "x60");
+    t.keys("d", &["n"]);
+    let screen = t.wait_for("d", "i03");
+    assert!(screen.contains("EXERCISE"), "{screen}");
+    let deadline = Instant::now() + WAIT;
+    let journal = loop {
+        let j = t.journal();
+        if kinds(&j)
+            .iter()
+            .filter(|k| *k == "inject_delivered")
+            .count()
+            >= 2
+        {
+            break j;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "second inject not journaled:\n{}",
+            t.screen("d")
+        );
+    };
+    t.keys("d", &["q"]);
+    t.wait_for("d", "EXITED 0");
+    let k = kinds(&journal);
+    assert!(k.contains(&"drill_control".to_string()), "{k:?}");
+}

@@ -94,6 +94,13 @@ pub enum Command {
         occurred_at: Option<String>,
         #[arg(long = "as", value_name = "NAME")]
         actor: Option<String>,
+        /// The value in force was wrong: record a correction of it (kept
+        /// beside the original) instead of a new value.
+        #[arg(long, requires = "reason")]
+        correct: bool,
+        /// Why the earlier value was wrong (with --correct).
+        #[arg(long, value_name = "TEXT")]
+        reason: Option<String>,
     },
     /// Check a journal's hash chain and framing; prints the entry count and head hash.
     Verify { journal: PathBuf },

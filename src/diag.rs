@@ -223,39 +223,118 @@ pub fn source_line(source: &str, line: u32) -> Option<&str> {
 
 /// Byte offset of a position in `source`, if it exists.
 pub fn byte_offset(source: &str, pos: Pos) -> Option<usize> {
-    let mut line_start = 0;
-    for _ in 1..pos.line {
-        line_start += source[line_start..].find('\n')? + 1;
-    }
-    let line = &source[line_start..];
-    let col = usize::try_from(pos.col.checked_sub(1)?).ok()?;
-    let within = line
-        .char_indices()
-        .nth(col)
-        .map_or(line.len(), |(offset, _)| offset);
-    Some(line_start + within)
+    LineIndex::new(source).offset(pos)
 }
 
 /// The position of a byte offset in `source`.
 pub fn pos_of_offset(source: &str, offset: usize) -> Pos {
-    let offset = offset.min(source.len());
-    let before = &source[..offset];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let col = source[line_start..offset].chars().count() + 1;
-    Pos::new(
-        u32::try_from(line).unwrap_or(u32::MAX),
-        u32::try_from(col).unwrap_or(u32::MAX),
-    )
+    LineIndex::new(source).pos(offset)
 }
 
-/// Where `needle` is first written at or after `from` in the source: used to
-/// point inside a scalar (a placeholder in a block of text, a token of an
-/// expression). Falls back to `from`.
-pub fn find_after(source: &str, from: Pos, needle: &str) -> Pos {
-    byte_offset(source, from)
-        .and_then(|start| source[start..].find(needle).map(|i| start + i))
-        .map_or(from, |offset| pos_of_offset(source, offset))
+/// Where each line of a source starts, so positions and byte offsets convert
+/// in time proportional to one line, not to the whole file. Validation
+/// locates every placeholder and expression token through one of these.
+#[derive(Debug, Clone)]
+pub struct LineIndex<'a> {
+    source: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub fn new(source: &'a str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(source.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Self { source, starts }
+    }
+
+    /// Byte offset of a position, if its line exists. A column past the end
+    /// of its line runs on into the following text.
+    pub fn offset(&self, pos: Pos) -> Option<usize> {
+        let index = usize::try_from(pos.line.checked_sub(1)?).ok()?;
+        let line_start = *self.starts.get(index)?;
+        let rest = &self.source[line_start..];
+        let col = usize::try_from(pos.col.checked_sub(1)?).ok()?;
+        let within = rest
+            .char_indices()
+            .nth(col)
+            .map_or(rest.len(), |(offset, _)| offset);
+        Some(line_start + within)
+    }
+
+    /// The position of a byte offset (clamped to the end of the source).
+    pub fn pos(&self, offset: usize) -> Pos {
+        let offset = offset.min(self.source.len());
+        let line = self.starts.partition_point(|start| *start <= offset);
+        let line_start = self.starts[line.saturating_sub(1)];
+        let col = self.source[line_start..offset].chars().count() + 1;
+        Pos::new(
+            u32::try_from(line).unwrap_or(u32::MAX),
+            u32::try_from(col).unwrap_or(u32::MAX),
+        )
+    }
+
+    /// Where `needle` is first written at or after `from`: used to point
+    /// inside a scalar (a placeholder in a block of text). Falls back to
+    /// `from`.
+    pub fn find_after(&self, from: Pos, needle: &str) -> Pos {
+        self.offset(from)
+            .and_then(|start| self.source[start..].find(needle).map(|i| start + i))
+            .map_or(from, |offset| self.pos(offset))
+    }
+
+    /// The position of byte `offset` of a scalar's value, given where the
+    /// scalar starts in the source (its first character, or its opening
+    /// quote).
+    ///
+    /// YAML keeps a scalar's words in order but may fold line breaks and
+    /// indentation into single spaces, so the offset is mapped by word: the
+    /// same word in the source, then the same number of characters into it.
+    /// Exact for unescaped scalars on one line or several; falls back to
+    /// `start`.
+    pub fn pos_in_scalar(&self, start: Pos, value: &str, offset: usize) -> Pos {
+        let (Some(begin), Some(prefix)) = (self.offset(start), value.get(..offset)) else {
+            return start;
+        };
+        let quote = usize::from(self.source[begin..].starts_with(['"', '\'']));
+        let text = &self.source[begin + quote..];
+        let ends_in_word = prefix
+            .chars()
+            .next_back()
+            .is_some_and(|c| !c.is_whitespace());
+        let words_before = prefix.split_whitespace().count();
+        let (word, into) = if ends_in_word {
+            let last = prefix.split_whitespace().next_back().unwrap_or_default();
+            (words_before - 1, last.chars().count())
+        } else {
+            (words_before, 0)
+        };
+        let mut seen = 0;
+        let mut in_word = false;
+        for (i, c) in text.char_indices() {
+            if c.is_whitespace() {
+                in_word = false;
+                continue;
+            }
+            if !in_word {
+                in_word = true;
+                if seen == word {
+                    let found = &text[i..];
+                    let skip = found
+                        .char_indices()
+                        .take_while(|(_, c)| !c.is_whitespace())
+                        .nth(into)
+                        .map_or_else(
+                            || found.find(char::is_whitespace).unwrap_or(found.len()),
+                            |(j, _)| j,
+                        );
+                    return self.pos(begin + quote + i + skip);
+                }
+                seen += 1;
+            }
+        }
+        start
+    }
 }
 
 #[cfg(test)]
@@ -283,7 +362,25 @@ mod tests {
             let pos = pos_of_offset(src, offset);
             assert_eq!(byte_offset(src, pos), Some(offset));
         }
-        assert_eq!(find_after(src, Pos::new(1, 1), "f"), Pos::new(3, 1));
-        assert_eq!(find_after(src, Pos::new(1, 1), "zz"), Pos::new(1, 1));
+        let lines = LineIndex::new(src);
+        assert_eq!(lines.find_after(Pos::new(1, 1), "f"), Pos::new(3, 1));
+        assert_eq!(lines.find_after(Pos::new(1, 1), "zz"), Pos::new(1, 1));
+        assert_eq!(lines.pos(src.len()), Pos::new(3, 2));
+        assert_eq!(lines.offset(Pos::new(4, 1)), None);
+    }
+
+    #[test]
+    fn offsets_inside_folded_and_quoted_scalars() {
+        let src = "when: >-\n  a and\n    b > 'x'\nother: \"c and d\"\n";
+        let lines = LineIndex::new(src);
+        let folded = "a and b > 'x'";
+        let at = Pos::new(2, 3);
+        assert_eq!(lines.pos_in_scalar(at, folded, 0), Pos::new(2, 3));
+        assert_eq!(lines.pos_in_scalar(at, folded, 6), Pos::new(3, 5));
+        assert_eq!(lines.pos_in_scalar(at, folded, 10), Pos::new(3, 9));
+        assert_eq!(lines.pos_in_scalar(at, folded, 11), Pos::new(3, 10));
+        let quoted = Pos::new(4, 8);
+        assert_eq!(lines.pos_in_scalar(quoted, "c and d", 6), Pos::new(4, 15));
+        assert_eq!(lines.pos_in_scalar(quoted, "c and d", 99), quoted);
     }
 }

@@ -109,16 +109,23 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
             assignment,
             occurred_at,
             actor,
-        }) => print(
-            &commands::journal::set(
+            correct,
+            reason,
+        }) => {
+            let mode = match (correct, reason.as_deref()) {
+                (true, Some(reason)) => commands::journal::SetMode::Correct { reason },
+                _ => commands::journal::SetMode::New,
+            };
+            let text = commands::journal::set(
                 &env,
                 &journal,
                 &assignment,
                 occurred_at.as_deref(),
                 actor.as_deref(),
-            )?,
-            0,
-        ),
+                mode,
+            )?;
+            print(&text, 0)
+        }
         Some(Command::Verify { journal }) => {
             let (text, code) = commands::journal::verify(&journal)?;
             print(&text, code)

@@ -355,6 +355,31 @@ impl Playbook {
         self
     }
 
+    /// Applies local contact details (a `contacts.yaml`) over the
+    /// playbook's placeholders, by contact id; returns the ids it did not
+    /// know, so a typo is reported rather than ignored.
+    pub fn apply_contacts(&mut self, overrides: &[doc::ContactOverrideDoc]) -> Vec<String> {
+        let mut unknown = Vec::new();
+        for o in overrides {
+            let Some(c) = self.contacts.iter_mut().find(|c| c.id == o.id.value) else {
+                unknown.push(o.id.value.clone());
+                continue;
+            };
+            if let Some(v) = &o.name {
+                c.name.clone_from(v);
+            }
+            if let Some(k) = o.kind {
+                c.kind = k;
+            }
+            for (field, value) in [(&mut c.phone, &o.phone), (&mut c.email, &o.email), (&mut c.url, &o.url), (&mut c.notes, &o.notes)] {
+                if value.is_some() {
+                    field.clone_from(value);
+                }
+            }
+        }
+        unknown
+    }
+
     pub fn step_count(&self) -> usize {
         self.step_index.len()
     }

@@ -78,7 +78,11 @@ fn send(app: &mut App, msg: Msg) {
     let now = app.now;
     let base = app.state().entry_count - app.pending().len() as u64;
     let effects = app.update(msg, now);
-    let mut next = base + app.pending().len() as u64 - effects.iter().filter(|e| matches!(e, Effect::Append { .. })).count() as u64;
+    let mut next = base + app.pending().len() as u64
+        - effects
+            .iter()
+            .filter(|e| matches!(e, Effect::Append { .. }))
+            .count() as u64;
     for effect in effects {
         if let Effect::Append { ticket, draft, .. } = effect {
             let seq = next;
@@ -89,7 +93,10 @@ fn send(app: &mut App, msg: Msg) {
                 entry,
             };
             let effects = app.update(Msg::Ack(Ack::Saved { ticket, line }), now);
-            assert!(effects.iter().all(|e| !matches!(e, Effect::Append { .. })), "acks write nothing");
+            assert!(
+                effects.iter().all(|e| !matches!(e, Effect::Append { .. })),
+                "acks write nothing"
+            );
         }
     }
 }
@@ -101,7 +108,12 @@ fn in_progress() -> App {
     j.set("aware_at", "2026-11-02T07:45:00Z")
         .set("org", "Example Court")
         .set("jurisdictions", "eu")
-        .decide("scope", "personal_data", "yes", "Contact details in the share")
+        .decide(
+            "scope",
+            "personal_data",
+            "yes",
+            "Contact details in the share",
+        )
         .start("confirm")
         .start("isolate")
         .advance(60 * 70);
@@ -154,13 +166,19 @@ fn fact_input_with_time_preview() {
     app.select_step("confirm");
     send(&mut app, key('a'));
     send(&mut app, code(KeyCode::Enter));
-    send(&mut app, Msg::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)));
+    send(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)),
+    );
     for c in "09:30".chars() {
         send(&mut app, key(c));
     }
     let text = screen(&draw(&app, 80, 24));
     // `09:30` is today in the incident's zone (Europe/Amsterdam).
-    assert!(text.contains("= 2026-11-05 09:30 CET (08:30 UTC)"), "{text}");
+    assert!(
+        text.contains("= 2026-11-05 09:30 CET (08:30 UTC)"),
+        "{text}"
+    );
     insta::assert_snapshot!(text);
 }
 
@@ -239,7 +257,15 @@ fn picker_screen() {
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
     let theme = Theme::default();
     terminal
-        .draw(|f| f.render_widget(PickerView { picker: &picker, theme: &theme }, f.area()))
+        .draw(|f| {
+            f.render_widget(
+                PickerView {
+                    picker: &picker,
+                    theme: &theme,
+                },
+                f.area(),
+            )
+        })
         .expect("draw");
     insta::assert_snapshot!(screen(terminal.backend().buffer()));
 }
@@ -279,7 +305,10 @@ fn exercise_band_is_red_and_says_exercise() {
     let app = app_for(&j);
     let buf = draw(&app, 80, 24);
     let text = screen(&buf);
-    assert!(text.lines().next().is_some_and(|l| l.contains("EXERCISE")), "{text}");
+    assert!(
+        text.lines().next().is_some_and(|l| l.contains("EXERCISE")),
+        "{text}"
+    );
     assert_eq!(buf[(0, 0)].bg, Color::Red);
 }
 
@@ -289,27 +318,52 @@ fn no_color_mono_theme_keeps_every_word() {
     let mut terminal = Terminal::new(TestBackend::new(100, 30)).expect("terminal");
     let mono = theme::Theme::mono();
     terminal
-        .draw(|f| f.render_widget(RunnerView { app: &app, theme: &mono }, f.area()))
+        .draw(|f| {
+            f.render_widget(
+                RunnerView {
+                    app: &app,
+                    theme: &mono,
+                },
+                f.area(),
+            )
+        })
         .expect("draw");
     let buf = terminal.backend().buffer();
     let coloured = draw(&app, 100, 30);
     assert_eq!(screen(buf), screen(&coloured), "mono shows the same text");
     for y in 0..buf.area.height {
         for x in 0..buf.area.width {
-            assert!(buf[(x, y)].fg == Color::Reset && buf[(x, y)].bg == Color::Reset, "no colour at {x},{y}");
+            assert!(
+                buf[(x, y)].fg == Color::Reset && buf[(x, y)].bg == Color::Reset,
+                "no colour at {x},{y}"
+            );
         }
     }
 }
 
 fn review_of(j: &JournalBuilder, bytes: &[u8]) -> Review {
-    Review::new(j.resolved.playbook.clone(), "incident.jsonl", verify(bytes), false, j.now())
+    Review::new(
+        j.resolved.playbook.clone(),
+        "incident.jsonl",
+        verify(bytes),
+        false,
+        j.now(),
+    )
 }
 
 fn draw_review(review: &mut Review) -> String {
     let mut terminal = Terminal::new(TestBackend::new(100, 30)).expect("terminal");
     let theme = Theme::default();
     terminal
-        .draw(|f| f.render_widget(ReviewView { review, theme: &theme }, f.area()))
+        .draw(|f| {
+            f.render_widget(
+                ReviewView {
+                    review,
+                    theme: &theme,
+                },
+                f.area(),
+            )
+        })
         .expect("draw");
     screen(terminal.backend().buffer())
 }
@@ -334,7 +388,12 @@ fn review_header_of_a_broken_journal() {
     let j = support::complete_incident(false);
     let mut bytes = j.bytes();
     let at = bytes.len() / 2;
-    let at = at + bytes[at..].iter().position(|b| *b == b'"').expect("a quote") + 2;
+    let at = at
+        + bytes[at..]
+            .iter()
+            .position(|b| *b == b'"')
+            .expect("a quote")
+        + 2;
     bytes[at] ^= 0x01;
     let mut review = review_of(&j, &bytes);
     let text = draw_review(&mut review);
@@ -346,8 +405,16 @@ fn review_header_of_a_broken_journal() {
 #[test]
 fn facilitator_panel_and_participant_view() {
     let catalog = runsheet::catalog::Catalog::bundled(utc("2026-11-28T00:00:00Z").date_naive());
-    let drill = catalog.drill("intl-court-intrusion").expect("bundled drill").drill.clone();
-    let mut j = JournalBuilder::new(support::bundled_playbook("state-actor-intrusion"), "2026-11-02T08:00:00Z", true);
+    let drill = catalog
+        .drill("intl-court-intrusion")
+        .expect("bundled drill")
+        .drill
+        .clone();
+    let mut j = JournalBuilder::new(
+        support::bundled_playbook("state-actor-intrusion"),
+        "2026-11-02T08:00:00Z",
+        true,
+    );
     j.advance(1);
     let mut app = app_for(&j);
     app.drill = Some(DrillState::new(drill.clone(), app.state()));
@@ -375,13 +442,27 @@ fn facilitator_panel_and_participant_view() {
         torn_tail: 0,
         lines,
     };
-    let mut review = Review::new(j.resolved.playbook.clone(), "drill.jsonl", verified, true, app.now);
+    let mut review = Review::new(
+        j.resolved.playbook.clone(),
+        "drill.jsonl",
+        verified,
+        true,
+        app.now,
+    );
     review.drill = Some(drill.clone());
     assert!(!state.injects.is_empty(), "an inject fell due");
     let mut terminal = Terminal::new(TestBackend::new(100, 30)).expect("terminal");
     let theme = Theme::default();
     terminal
-        .draw(|f| f.render_widget(ParticipantView { review: &review, theme: &theme }, f.area()))
+        .draw(|f| {
+            f.render_widget(
+                ParticipantView {
+                    review: &review,
+                    theme: &theme,
+                },
+                f.area(),
+            )
+        })
         .expect("draw");
     let view = screen(terminal.backend().buffer());
     for inject in &drill.injects {

@@ -284,6 +284,21 @@ pub enum FieldInput {
     Pick(Choices),
 }
 
+/// A new value for a fact that already has one: was the earlier value
+/// wrong (a correction, with a reason, kept beside the original) or has the
+/// situation changed (a new value)?
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Amend {
+    pub fact: String,
+    pub value: serde_json::Value,
+    pub shown: String,
+    pub previous: String,
+    /// `seq` of the entry that recorded the value in force.
+    pub previous_seq: u64,
+    /// `Some` once the responder chose "correction".
+    pub reason: Option<Editor>,
+}
+
 /// Answering a step's facts, one at a time, each saved on Enter.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FactsDialog {
@@ -291,6 +306,7 @@ pub struct FactsDialog {
     pub facts: Vec<String>,
     pub selected: usize,
     pub editing: Option<FieldInput>,
+    pub amend: Option<Amend>,
     pub error: Option<String>,
     /// The last saved value, read back in both time zones.
     pub echo: Option<String>,
@@ -303,8 +319,86 @@ impl FactsDialog {
             facts,
             selected: 0,
             editing: None,
+            amend: None,
             error: None,
             echo: None,
+        }
+    }
+
+    fn set_event(&self, fact: &str, value: serde_json::Value) -> Write {
+        Write::event(Event {
+            step: self.step.clone(),
+            payload: Payload::FactSet(FactSet {
+                fact: fact.to_string(),
+                value,
+                occurred_at: None,
+            }),
+        })
+    }
+
+    /// Saved: echo it and move to the next fact.
+    fn saved(&mut self, echo: String) {
+        self.echo = Some(echo);
+        self.editing = None;
+        self.amend = None;
+        self.error = None;
+        if self.selected + 1 < self.facts.len() {
+            self.selected += 1;
+        }
+    }
+
+    fn amend_key(&mut self, key: &KeyEvent) -> Outcome {
+        let Some(amend) = &mut self.amend else {
+            return Outcome::Stay;
+        };
+        if let Some(reason) = &mut amend.reason {
+            return match key.code {
+                KeyCode::Esc => {
+                    amend.reason = None;
+                    Outcome::Stay
+                }
+                KeyCode::Enter => {
+                    let why = reason.text().trim().to_string();
+                    if why.is_empty() {
+                        self.error = Some("say why the earlier value was wrong".into());
+                        return Outcome::Stay;
+                    }
+                    let write = Write::event(Event {
+                        step: self.step.clone(),
+                        payload: Payload::Correction(event::Correction {
+                            corrects: amend.previous_seq,
+                            reason: why,
+                            value: Some(amend.value.clone()),
+                            occurred_at: None,
+                        }),
+                    });
+                    let echo = format!("{} corrected to {} (was {})", amend.fact, amend.shown, amend.previous);
+                    self.saved(echo);
+                    Outcome::RecordAndStay(vec![write])
+                }
+                _ => {
+                    reason.key(key);
+                    self.error = None;
+                    Outcome::Stay
+                }
+            };
+        }
+        match key.code {
+            KeyCode::Char('c') => {
+                amend.reason = Some(Editor::single(""));
+                Outcome::Stay
+            }
+            KeyCode::Char('n') => {
+                let (fact, value, echo) = (amend.fact.clone(), amend.value.clone(), format!("{} = {}", amend.fact, amend.shown));
+                let write = self.set_event(&fact, value);
+                self.saved(echo);
+                Outcome::RecordAndStay(vec![write])
+            }
+            KeyCode::Esc => {
+                self.amend = None;
+                Outcome::Stay
+            }
+            _ => Outcome::Stay,
         }
     }
 
@@ -337,6 +431,9 @@ impl FactsDialog {
     }
 
     pub fn key(&mut self, key: &KeyEvent, cx: Ctx<'_>) -> Outcome {
+        if self.amend.is_some() {
+            return self.amend_key(key);
+        }
         let Some(input) = &mut self.editing else {
             match key.code {
                 KeyCode::Esc | KeyCode::Char('q') => return Outcome::Close,

@@ -121,6 +121,15 @@ pub fn note(
     Ok(confirm(&line, &notices))
 }
 
+/// How `set` records the value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SetMode<'a> {
+    /// A new value (the situation changed or it was not known).
+    New,
+    /// The value in force was wrong: a `correction` entry with the reason.
+    Correct { reason: &'a str },
+}
+
 /// `runsheet set fact=value`: typed against the playbook.
 pub fn set(
     env: &Env,
@@ -128,6 +137,7 @@ pub fn set(
     assignment: &str,
     occurred_at: Option<&str>,
     actor: Option<&str>,
+    mode: SetMode<'_>,
 ) -> Result<String, Failure> {
     let (fact, raw) = assignment
         .split_once('=')
@@ -156,11 +166,31 @@ pub fn set(
         .transpose()
         .map_err(|why| Failure::usage(format!("--occurred-at: {why}")))?;
     let shown = value.display(Some(def), tz);
-    let event = Event::new(Payload::FactSet(FactSet {
-        fact: fact.to_string(),
-        value: value.to_json(),
-        occurred_at,
-    }));
+    let event = match mode {
+        SetMode::New => Event::new(Payload::FactSet(FactSet {
+            fact: fact.to_string(),
+            value: value.to_json(),
+            occurred_at,
+        })),
+        SetMode::Correct { reason } => {
+            let corrects = shot
+                .state
+                .facts
+                .get(fact)
+                .and_then(|f| f.latest())
+                .map(|r| r.at.seq)
+                .ok_or_else(|| Failure::usage(format!("`{fact}` has no value yet: there is nothing to correct")))?;
+            if reason.trim().is_empty() {
+                return Err(Failure::usage("--reason must say why the earlier value was wrong"));
+            }
+            Event::new(Payload::Correction(crate::journal::event::Correction {
+                corrects,
+                reason: reason.trim().to_string(),
+                value: Some(value.to_json()),
+                occurred_at,
+            }))
+        }
+    };
     let (line, notices) = shot.append(env, event)?;
     let mut out = confirm(&line, &notices);
     let _ = writeln!(out, "{fact} = {shown}");

@@ -43,10 +43,12 @@ fn runner(
     banners: Vec<String>,
     drill: Option<Drill>,
 ) -> Result<Core, Failure> {
-    let playbook = resolved
+    let mut playbook = resolved
         .playbook
         .clone()
         .with_extra_holidays(&env.config.holidays());
+    let contacts_file = crate::paths::config_dir().join("contacts.yaml");
+    let unknown = playbook.apply_contacts(&catalog::local_contacts(&contacts_file)?);
     let journal_file = file
         .path()
         .file_name()
@@ -61,6 +63,13 @@ fn runner(
         env.clock.now(),
     );
     app.banners.extend(banners);
+    if !unknown.is_empty() {
+        app.banners.push(format!(
+            "{} lists contacts this playbook does not have: {}",
+            contacts_file.display(),
+            unknown.join(", ")
+        ));
+    }
     if let Some(drill) = drill {
         app.drill = Some(DrillState::new(drill, app.state()));
         app.focus = Pane::Drill;

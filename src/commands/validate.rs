@@ -107,6 +107,10 @@ pub fn run(
                 report(source, result, &mut code);
             }
             DocumentKind::Drill => {}
+            DocumentKind::Contacts => {
+                let result = catalog::local_contacts_text(source).map(|n| (format!("contacts file: {n} contacts"), Vec::new()));
+                report(source, result, &mut code);
+            }
         }
     }
     for source in &sources {

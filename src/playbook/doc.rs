@@ -37,6 +37,7 @@ pub enum AnyDocument {
     Playbook(PlaybookDoc),
     ClockPack(PackDoc),
     Drill(DrillDoc),
+    Contacts(ContactsDoc),
 }
 
 /// A playbook file (`runsheet: 1` with `phases`).
@@ -489,6 +490,35 @@ pub struct InjectDoc {
     #[serde(default)]
     pub expect: Option<String>,
     /// Facilitator notes; never shown to participants.
+    #[serde(default)]
+    pub notes: Option<String>,
+}
+
+/// A local `contacts.yaml`: real details for the playbook's placeholder
+/// contacts, kept out of shared playbooks.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ContactsDoc {
+    #[schemars(extend("const" = 1))]
+    pub runsheet: Located<u32>,
+    pub contacts: Vec<ContactOverrideDoc>,
+}
+
+/// Replaces the given fields of the contact with the same id.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ContactOverrideDoc {
+    pub id: Located<String>,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub kind: Option<ContactKind>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub url: Option<String>,
     #[serde(default)]
     pub notes: Option<String>,
 }

@@ -9,6 +9,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
 
 use crate::diag::{Diagnostic, Located, Pos, pos_of_offset};
+use crate::playbook::validate::with_suggestion;
 
 /// Largest file accepted (a big real playbook is under 200 KiB).
 pub const MAX_BYTES: usize = 4 * 1024 * 1024;
@@ -37,6 +38,8 @@ pub enum DocumentKind {
     Playbook,
     ClockPack,
     Drill,
+    /// A local `contacts.yaml`.
+    Contacts,
 }
 
 impl DocumentKind {
@@ -45,6 +48,7 @@ impl DocumentKind {
             Self::Playbook => "playbook",
             Self::ClockPack => "clock pack",
             Self::Drill => "drill scenario",
+            Self::Contacts => "contacts file",
         }
     }
 }
@@ -53,6 +57,7 @@ impl DocumentKind {
 /// parse into (a wrong guess still ends in a clear "unknown field" error).
 pub fn detect_kind(source: &str) -> DocumentKind {
     let mut has_clocks = false;
+    let mut has_contacts = false;
     for line in source.lines() {
         if line.starts_with("drill:") {
             return DocumentKind::Drill;
@@ -61,9 +66,12 @@ pub fn detect_kind(source: &str) -> DocumentKind {
             return DocumentKind::Playbook;
         }
         has_clocks |= line.starts_with("clocks:");
+        has_contacts |= line.starts_with("contacts:");
     }
     if has_clocks {
         DocumentKind::ClockPack
+    } else if has_contacts {
+        DocumentKind::Contacts
     } else {
         DocumentKind::Playbook
     }
@@ -72,9 +80,10 @@ pub fn detect_kind(source: &str) -> DocumentKind {
 /// Checks raw bytes before any parsing: size, NUL bytes, UTF-8.
 pub fn preflight(bytes: &[u8]) -> Result<&str, Diagnostic> {
     if bytes.len() > MAX_BYTES {
+        // Callers may read only `MAX_BYTES + 1` bytes, so the real size is unknown here.
         return Err(Diagnostic::error(format!(
-            "file is {} bytes, more than the {MAX_BYTES}-byte limit for playbooks; refusing to parse it",
-            bytes.len()
+            "file is larger than {} MiB, the limit for playbooks; refusing to parse it",
+            MAX_BYTES / (1024 * 1024)
         )));
     }
     if let Some(offset) = bytes.iter().position(|b| *b == 0) {
@@ -102,6 +111,7 @@ pub fn parse<T: DeserializeOwned>(source: &str) -> Result<T, Diagnostic> {
     }
     let budget = serde_saphyr::budget! {
         max_depth: MAX_DEPTH,
+        flow_nesting_limit: MAX_DEPTH,
         max_nodes: MAX_NODES,
         max_aliases: MAX_ALIASES,
         max_anchors: MAX_ALIASES,
@@ -113,16 +123,57 @@ pub fn parse<T: DeserializeOwned>(source: &str) -> Result<T, Diagnostic> {
         strict_booleans: true,
         budget: budget,
     };
-    serde_saphyr::from_str_with_options::<T>(source, options).map_err(|e| to_diagnostic(&e))
+    serde_saphyr::from_str_with_options::<T>(source, options).map_err(|e| to_diagnostic(&e, source))
 }
 
-fn to_diagnostic(error: &serde_saphyr::Error) -> Diagnostic {
-    let message = humanize(first_sentence(&error.without_snippet().to_string()));
-    let diagnostic = Diagnostic::error(message);
-    match error.location() {
-        Some(at) => diagnostic.at(to_pos(at.line(), at.column())),
-        None => diagnostic,
+fn to_diagnostic(error: &serde_saphyr::Error, source: &str) -> Diagnostic {
+    let at = error
+        .location()
+        .map_or(Pos::default(), |at| to_pos(at.line(), at.column()));
+    let diagnostic = match error.without_snippet() {
+        serde_saphyr::Error::SerdeUnknownField {
+            field, expected, ..
+        } => not_one_of(format!("unknown key `{field}`"), field, expected),
+        serde_saphyr::Error::SerdeUnknownVariant {
+            variant, expected, ..
+        } => not_one_of(
+            format!("`{variant}` is not a valid value here"),
+            variant,
+            expected,
+        ),
+        other => {
+            let mut message = humanize(first_sentence(&other.to_string()));
+            // A limit tripped while an alias is replayed: say so, or the
+            // author looks for a huge file that is not there.
+            let replaying = char_at(source, at) == Some('*');
+            if replaying && message.starts_with("refused") && !message.contains("alias") {
+                message.push_str(" once aliases are expanded (a guard against alias bombs)");
+            }
+            Diagnostic::error(message)
+        }
+    };
+    diagnostic.at(at)
+}
+
+/// A name that is not one of the allowed ones: underline it and suggest the
+/// closest, or list them all in their documented order.
+fn not_one_of(message: String, name: &str, allowed: &[&str]) -> Diagnostic {
+    let d = Diagnostic::error(message).underline(name.chars().count());
+    let suggested = with_suggestion(d.clone(), name, allowed.iter().copied());
+    if suggested
+        .help
+        .as_deref()
+        .is_some_and(|h| h.starts_with("did you mean"))
+    {
+        suggested
+    } else {
+        d.help(format!("expected one of: {}", allowed.join(", ")))
     }
+}
+
+/// The character at a position, if the position is in the text.
+fn char_at(source: &str, at: Pos) -> Option<char> {
+    crate::diag::byte_offset(source, at).and_then(|i| source[i..].chars().next())
 }
 
 /// Rewrites the parser's terse messages as sentences a playbook author can
@@ -137,6 +188,19 @@ fn humanize(message: String) -> String {
     }
     if message.starts_with("invalid boolean") {
         return "not a boolean: write `true` or `false` (yes/no/on/off are not booleans in runsheet)".into();
+    }
+    if let Some(field) = message.strip_prefix("missing field ") {
+        return format!("missing required key {field}");
+    }
+    match message.as_str() {
+        "expected sequence start" => {
+            return "expected a list here: `[a, b]`, or one `- item` per line".into();
+        }
+        "expected mapping start" => return "expected a mapping here (`key: value`)".into(),
+        "expected string scalar" => return "expected text here, not a list or a mapping".into(),
+        "expected scalar" => return "expected a single value here, not a list or a mapping".into(),
+        "invalid u32" => return "expected a whole number here".into(),
+        _ => {}
     }
     if message.starts_with("recursion limit exceeded") {
         return format!("refused: nesting deeper than {MAX_DEPTH} levels");

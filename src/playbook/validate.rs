@@ -19,7 +19,7 @@ use super::{
     ChoiceOption, Condition, Contact, Decide, FactDef, FactType, Message, Period, Phase, Playbook,
     Reference, Role, StageRef, Statement, Step,
 };
-use crate::diag::{Diagnostic, Located, Pos, find_after};
+use crate::diag::{Diagnostic, LineIndex, Located, Pos};
 
 pub use clocks::{ClockLibrary, compile_pack};
 pub use drill::compile_drill;
@@ -40,15 +40,16 @@ impl<T> Checked<T> {
 
 /// Collects diagnostics for one source text.
 pub(crate) struct Checker<'a> {
-    pub src: &'a str,
     pub diags: Vec<Diagnostic>,
+    /// The source's lines, to point inside scalars without rescanning it.
+    lines: LineIndex<'a>,
 }
 
 impl<'a> Checker<'a> {
     pub fn new(src: &'a str) -> Self {
         Self {
-            src,
             diags: Vec::new(),
+            lines: LineIndex::new(src),
         }
     }
 
@@ -154,16 +155,10 @@ impl<'a> Checker<'a> {
             .ok()
     }
 
-    /// Position of a byte offset inside a one-line scalar (after its quote).
+    /// Position of a byte offset of a scalar's value, on whichever line of
+    /// the scalar it was written.
     pub fn inside(&self, scalar: &Located<String>, offset: usize) -> Pos {
-        let quoted = crate::diag::byte_offset(self.src, scalar.at)
-            .and_then(|i| self.src[i..].chars().next())
-            .is_some_and(|c| c == '"' || c == '\'');
-        let chars = scalar
-            .value
-            .get(..offset)
-            .map_or(offset, |s| s.chars().count());
-        scalar.at.shifted(chars + usize::from(quoted))
+        self.lines.pos_in_scalar(scalar.at, &scalar.value, offset)
     }
 
     /// Parses an expression and checks it against the facts it may read.
@@ -258,7 +253,7 @@ impl<'a> Checker<'a> {
             Err(e) => {
                 let raw = text.value.get(e.offset..).unwrap_or_default();
                 let needle: String = raw.chars().take(12).collect();
-                let at = find_after(self.src, text.at, &needle);
+                let at = self.lines.find_after(text.at, &needle);
                 self.push(Diagnostic::error(e.message).at(at));
                 return None;
             }
@@ -270,7 +265,7 @@ impl<'a> Checker<'a> {
                 .find("}}")
                 .map_or(text.value.len(), |i| offset + i + 2);
             let raw = &text.value[offset..raw_end];
-            let at = find_after(self.src, cursor, raw);
+            let at = self.lines.find_after(cursor, raw);
             cursor = at.shifted(1);
             if let Err(message) = known(name) {
                 ok = false;
@@ -907,12 +902,12 @@ fn warn_unused(
         }
     }
     for contact in &doc.contacts {
+        let needle = format!("contact.{}", contact.id.value);
         let used = steps.iter().any(|s| {
             s.contact
                 .as_ref()
                 .is_some_and(|x| x.value == contact.id.value)
         }) || steps.iter().any(|s| {
-            let needle = format!("contact.{}", contact.id.value);
             s.message.as_ref().is_some_and(|m| {
                 m.body.contains(&needle) || m.subject.as_ref().is_some_and(|t| t.contains(&needle))
             })
@@ -929,11 +924,10 @@ fn warn_unused(
     }
     for clock in clocks {
         for stage in &clock.stages {
-            let met = steps.iter().any(|s| {
-                s.satisfies
-                    .iter()
-                    .any(|r| r.value == format!("{}.{}", clock.id, stage.id))
-            });
+            let name = format!("{}.{}", clock.id, stage.id);
+            let met = steps
+                .iter()
+                .any(|s| s.satisfies.iter().any(|r| r.value == name));
             if !met && stage.within.is_some() {
                 let at = doc
                     .clocks

@@ -130,6 +130,14 @@ pub fn overlay(app: &App, t: &Theme, area: Rect, buf: &mut Buffer) {
                     }
                 }
             }
+            if let Some(a) = &d.amend {
+                lines.push(Line::default());
+                lines.push(Line::from(Span::styled(format!("{} was {}; new value {}.", a.fact, a.previous, a.shown), t.warn)));
+                match &a.reason {
+                    None => lines.push(Line::from("c: the earlier value was wrong (a correction, kept beside it) · n: it has changed since")),
+                    Some(reason) => lines.push(editor_line("Why was it wrong: ", reason, true, t)),
+                }
+            }
             error_line(&mut lines, d.error.as_ref(), t);
             if let Some(echo) = &d.echo {
                 lines.push(Line::from(Span::styled(format!("saving: {echo}"), t.ok)));

@@ -75,7 +75,10 @@ pub fn facilitator_pane(app: &App, t: &Theme, area: Rect, buf: &mut Buffer) {
         let room = usize::from(inner.width).saturating_sub(when.chars().count() + 2);
         lines.push(Line::from(vec![
             Span::styled(
-                format!("{glyph} {}", text::fit(&format!("{} {}", inject.id, inject.title), room)),
+                format!(
+                    "{glyph} {}",
+                    text::fit(&format!("{} {}", inject.id, inject.title), room)
+                ),
                 line_style,
             ),
             Span::styled(when, t.dim),

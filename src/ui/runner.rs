@@ -181,14 +181,22 @@ fn save_status(app: &App, t: &Theme) -> Span<'static> {
 fn header(app: &App, t: &Theme, area: Rect, buf: &mut Buffer) {
     let state = app.state();
     let tz = app.tz();
-    let elapsed = state
-        .created_at
-        .map_or_else(String::new, |c| format_duration((app.domain_now() - c).max(Duration::zero())));
+    let elapsed = state.created_at.map_or_else(String::new, |c| {
+        format_duration((app.domain_now() - c).max(Duration::zero()))
+    });
     let roles = state.roles_of(&app.identity.actor);
-    let who = if roles.is_empty() { app.identity.actor.clone() } else { format!("{} ({})", app.identity.actor, roles.join(", ")) };
+    let who = if roles.is_empty() {
+        app.identity.actor.clone()
+    } else {
+        format!("{} ({})", app.identity.actor, roles.join(", "))
+    };
     let status = save_status(app, t);
     let right = vec![Span::raw(format!(" {who} · ")), status];
-    let right_width = right.iter().map(|s| s.content.chars().count()).sum::<usize>() + 1;
+    let right_width = right
+        .iter()
+        .map(|s| s.content.chars().count())
+        .sum::<usize>()
+        + 1;
     let mut left = vec![
         Span::styled(format!(" {}", state.title()), t.title),
         Span::raw(format!(" · ⏱ {elapsed}")),
@@ -200,11 +208,24 @@ fn header(app: &App, t: &Theme, area: Rect, buf: &mut Buffer) {
             (true, true) => format!("▶ x{}", d.clock.speed),
             (true, false) => "⏸ paused".to_string(),
         };
-        left.push(Span::styled(format!(" · scenario {} {run}", format_scenario(ms)), t.active));
+        left.push(Span::styled(
+            format!(" · scenario {} {run}", format_scenario(ms)),
+            t.active,
+        ));
     }
-    left.push(Span::styled(format!(" · {}", short_time(app.domain_now(), tz)), t.dim));
-    left.push(Span::styled(format!(" · {} {}", app.playbook.id, app.playbook.version), t.dim));
-    let [l, r] = Layout::horizontal([Constraint::Min(10), Constraint::Length(u16::try_from(right_width).unwrap_or(20))]).areas(area);
+    left.push(Span::styled(
+        format!(" · {}", short_time(app.domain_now(), tz)),
+        t.dim,
+    ));
+    left.push(Span::styled(
+        format!(" · {} {}", app.playbook.id, app.playbook.version),
+        t.dim,
+    ));
+    let [l, r] = Layout::horizontal([
+        Constraint::Min(10),
+        Constraint::Length(u16::try_from(right_width).unwrap_or(20)),
+    ])
+    .areas(area);
     Paragraph::new(Line::from(left)).render(l, buf);
     Paragraph::new(Line::from(right)).render(r, buf);
 }
@@ -244,7 +265,11 @@ fn inject_line(app: &App, t: &Theme) -> Paragraph<'static> {
         .as_ref()
         .and_then(|d| d.drill.inject(&last.inject))
         .and_then(|i| i.body.clone())
-        .and_then(|b| markdown::render(&b, t).into_iter().find(|l| !l.to_string().trim().is_empty()))
+        .and_then(|b| {
+            markdown::render(&b, t)
+                .into_iter()
+                .find(|l| !l.to_string().trim().is_empty())
+        })
         .map(|l| format!(" — {l}"))
         .unwrap_or_default();
     let when = last.at.scenario_ms.map(format_scenario).unwrap_or_default();

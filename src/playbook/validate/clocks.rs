@@ -117,8 +117,9 @@ pub(super) fn compile_playbook_clocks(
                 .when
                 .as_ref()
                 .and_then(|w| c.condition(w, Some(facts)));
+            // Inline clocks had their triggers and conditions checked
+            // against the facts where they are written.
             if let Some(id) = &entry.id {
-                check_clock_facts(c, &clock, id, "this playbook", facts);
                 ids.push(id.clone());
             }
             out.push(clock);
@@ -195,8 +196,38 @@ fn check_clock_facts(
     }
 }
 
-/// Checks one full clock definition. Stage conditions are checked against
-/// `facts` when the clock is inline in a playbook, and at `use:` otherwise.
+/// In an inline clock, a stage's trigger must be a datetime fact of the
+/// playbook; the problem is shown at the `from:` that names it.
+fn check_trigger_fact(
+    c: &mut Checker<'_>,
+    stage: &Located<String>,
+    from: &Located<String>,
+    facts: &FactTable,
+) {
+    match facts.get(from.as_str()) {
+        None => {
+            let d = Diagnostic::error(format!(
+                "stage `{}` counts from `{}`, which is neither a fact of this playbook nor an earlier stage",
+                stage.value, from.value
+            ))
+            .at_value(from);
+            c.push(with_suggestion(d, from, facts.keys().copied()));
+        }
+        Some(def) if def.ty != FactType::DateTime => c.push(
+            Diagnostic::error(format!(
+                "stage `{}` counts from fact `{}`, which must be a datetime, but it is {}",
+                stage.value,
+                from.value,
+                def.ty.name()
+            ))
+            .at_value(from),
+        ),
+        Some(_) => {}
+    }
+}
+
+/// Checks one full clock definition. Stage triggers and conditions are checked
+/// against `facts` when the clock is inline in a playbook, and at `use:` otherwise.
 fn compile_clock(c: &mut Checker<'_>, doc: &ClockDoc, facts: Option<&FactTable>) -> Option<Clock> {
     let Some(id) = &doc.id else {
         let at = doc
@@ -283,10 +314,13 @@ fn compile_clock(c: &mut Checker<'_>, doc: &ClockDoc, facts: Option<&FactTable>)
                 );
             }
             if earlier.contains(&from.as_str()) {
-                Anchor::Stage(from.value.clone())
-            } else {
-                Anchor::Fact(from.value.clone())
+                return Anchor::Stage(from.value.clone());
             }
+            let is_stage = doc.stages.iter().any(|o| o.id.value == from.value);
+            if let (Some(facts), false) = (facts, is_stage) {
+                check_trigger_fact(c, &s.id, from, facts);
+            }
+            Anchor::Fact(from.value.clone())
         };
         let from = anchor(c, &s.from, &earlier);
         let within = s.within.as_ref().and_then(|w| c.period(w));

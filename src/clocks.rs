@@ -243,33 +243,25 @@ fn stage_state(
         .collect();
     view.provisional.dedup();
 
-    let caps: Vec<DateTime<Utc>> = stage
+    // Each cap as (its anchor time, its deadline).
+    let caps: Vec<(DateTime<Utc>, DateTime<Utc>)> = stage
         .earliest_of
         .iter()
         .filter_map(|(anchor, period)| {
             let t = anchor_time(clock, anchor, state).ok()?;
-            Some(add_period(t, *period, calendar))
+            Some((t, add_period(t, *period, calendar)))
         })
         .collect();
     let trigger = match anchor_time(clock, &stage.from, state) {
         Ok(t) => t,
         // The stage's own trigger is unknown, but a cap is already running
         // (DORA: at most 24 h from awareness): show that limit, provisionally.
-        Err(reason) => match (caps.iter().min(), stage.within) {
-            (Some(cap), Some(_)) if submissions.is_empty() => {
+        Err(reason) => match (caps.iter().min_by_key(|(_, due)| *due), stage.within) {
+            (Some(&(from, cap)), Some(_)) if submissions.is_empty() => {
                 view.provisional.push(stage.from.name().to_string());
-                view.due = Some(*cap);
-                return if now > *cap {
-                    StageState::Breached {
-                        late_by: now - *cap,
-                        submitted: None,
-                    }
-                } else {
-                    StageState::Running {
-                        remaining: *cap - now,
-                        used: 0.0,
-                    }
-                };
+                view.started = Some(from);
+                view.due = Some(cap);
+                return running_or_breached(from, cap, now);
             }
             _ => return StageState::Waiting { reason },
         },
@@ -296,7 +288,7 @@ fn stage_state(
     let due = stage.within.map(|within| {
         let own = add_period(count_from, within, calendar);
         caps.iter()
-            .copied()
+            .map(|(_, cap)| *cap)
             // A cap already past when the stage's own trigger happened does
             // not apply (DORA: classified after the 24 h mark -> 4 h from then).
             .filter(|cap| *cap >= trigger)
@@ -319,21 +311,26 @@ fn stage_state(
             submitted: Some(at),
         },
         (Some(at), None) => StageState::Met { at, margin: None },
-        (None, Some(due)) if now > due => StageState::Breached {
-            late_by: now - due,
-            submitted: None,
-        },
-        (None, Some(due)) => {
-            let total = (due - started).num_seconds().max(1) as f64;
-            let used = ((now - started).num_seconds() as f64 / total).max(0.0);
-            StageState::Running {
-                remaining: due - now,
-                used,
-            }
-        }
+        (None, Some(due)) => running_or_breached(started, due, now),
         (None, None) => StageState::Elapsing {
             elapsed: (now - started).max(Duration::zero()),
         },
+    }
+}
+
+/// An open stage counting from `started` towards `due`.
+fn running_or_breached(started: DateTime<Utc>, due: DateTime<Utc>, now: DateTime<Utc>) -> StageState {
+    if now > due {
+        return StageState::Breached {
+            late_by: now - due,
+            submitted: None,
+        };
+    }
+    let total = (due - started).num_seconds().max(1) as f64;
+    let used = ((now - started).num_seconds() as f64 / total).max(0.0);
+    StageState::Running {
+        remaining: due - now,
+        used,
     }
 }
 

@@ -85,9 +85,11 @@ impl Core {
             match effect {
                 Effect::Append {
                     ticket,
-                    draft,
+                    mut draft,
                     attachment,
                 } => {
+                    // The pure app has no monotonic clock; the shell stamps it.
+                    draft.mono_ms = self.clock.mono_ms();
                     let attachment = attachment.map(|a| (a.file_name, a.text));
                     if let Err(error) = self.writer.submit(ticket, draft, attachment) {
                         let effects = self

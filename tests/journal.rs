@@ -402,3 +402,38 @@ fn sigkill_at_random_moments_loses_no_acknowledged_entry() {
     unique.dedup();
     assert_eq!(unique.len(), notes.len(), "an entry appears twice");
 }
+
+/// The Python recipe in docs/journal-format.md checks real journals: it
+/// accepts an intact one and names the altered line of a tampered one.
+#[test]
+fn the_documented_python_recipe_verifies_journals() {
+    if Command::new("python3").arg("--version").output().is_err() {
+        eprintln!("python3 is not installed: skipping the recipe check");
+        return;
+    }
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/journal-format.md")).expect("doc");
+    let start = doc.find("<!-- verify-recipe:start -->").expect("start marker");
+    let end = doc.find("<!-- verify-recipe:end -->").expect("end marker");
+    let block = &doc[start..end];
+    let code = block
+        .split("```python\n")
+        .nth(1)
+        .and_then(|b| b.split("```").next())
+        .expect("python block");
+    let (dir, path, bytes) = sample();
+    let script = dir.path().join("verify.py");
+    std::fs::write(&script, code).expect("script");
+    let run = |file: &std::path::Path| Command::new("python3").arg(&script).arg(file).output().expect("python3");
+    let ok = run(&path);
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    let head = runsheet::journal::verify::verify(&bytes).head_hash.expect("head");
+    assert!(String::from_utf8_lossy(&ok.stdout).contains(&head));
+    let mut tampered = bytes.clone();
+    let line4 = bytes.iter().enumerate().filter(|(_, b)| **b == b'\n').nth(2).map(|(i, _)| i + 20).expect("line 4");
+    tampered[line4] ^= 0x01;
+    let bad = dir.path().join("tampered.jsonl");
+    std::fs::write(&bad, &tampered).expect("write");
+    let out = run(&bad);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("line 4"), "{}", String::from_utf8_lossy(&out.stderr));
+}

@@ -381,12 +381,14 @@ fn clocks_panel(app: &App, live: &[StageView<'_>], t: &Theme, area: Rect, buf: &
             ),
             _ => continue,
         };
+        let title_width = (width / 3).clamp(20, 48);
         lines.push(Line::from(vec![
             Span::styled(format!("  {glyph} "), style),
-            Span::styled(text::fit(&format!("{cond}{name}"), 30), style),
+            Span::styled(format!("{:<title_width$}", text::fit(&v.stage.title, title_width)), style.add_modifier(ratatui::style::Modifier::BOLD)),
             Span::raw(" "),
             Span::styled(detail, style),
-            Span::styled(format!(" · {}", v.stage.title), t.dim),
+            Span::styled(if cond.is_empty() { String::new() } else { " · if it applies".to_string() }, t.dim),
+            Span::styled(format!(" · {name}"), t.dim),
         ]));
     }
     Paragraph::new(lines).render(area, buf);

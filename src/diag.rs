@@ -262,9 +262,13 @@ impl<'a> LineIndex<'a> {
         Some(line_start + within)
     }
 
-    /// The position of a byte offset (clamped to the end of the source).
+    /// The position of a byte offset (clamped to the end of the source, and
+    /// back to the start of the character it falls in).
     pub fn pos(&self, offset: usize) -> Pos {
-        let offset = offset.min(self.source.len());
+        let mut offset = offset.min(self.source.len());
+        while !self.source.is_char_boundary(offset) {
+            offset -= 1;
+        }
         let line = self.starts.partition_point(|start| *start <= offset);
         let line_start = self.starts[line.saturating_sub(1)];
         let col = self.source[line_start..offset].chars().count() + 1;
@@ -366,6 +370,7 @@ mod tests {
         assert_eq!(lines.find_after(Pos::new(1, 1), "f"), Pos::new(3, 1));
         assert_eq!(lines.find_after(Pos::new(1, 1), "zz"), Pos::new(1, 1));
         assert_eq!(lines.pos(src.len()), Pos::new(3, 2));
+        assert_eq!(lines.pos(6), Pos::new(2, 3), "inside `é`: the start of `é`");
         assert_eq!(lines.offset(Pos::new(4, 1)), None);
     }
 

@@ -192,10 +192,10 @@ mod tests {
         e.insert("world");
         press(&mut e, KeyCode::Left);
         press(&mut e, KeyCode::Backspace);
-        assert_eq!(e.text(), "héllo\nwold");
+        assert_eq!(e.text(), "héllo\nword");
         press(&mut e, KeyCode::Home);
         press(&mut e, KeyCode::Backspace);
-        assert_eq!(e.text(), "héllowold");
+        assert_eq!(e.text(), "hélloword");
         assert_eq!(e.cursor(), (0, 5));
     }
 

@@ -28,10 +28,11 @@ impl<T: JsonSchema> JsonSchema for Located<T> {
     }
 }
 
-/// Any file runsheet reads; used only to derive the published schema.
+/// Any file runsheet reads: a playbook, a clock pack, a drill scenario or a
+/// local contacts file.
 #[derive(Debug, JsonSchema)]
 #[serde(untagged)]
-#[schemars(title = "runsheet playbook, clock pack or drill scenario (format 1)")]
+#[schemars(title = "runsheet playbook, clock pack, drill scenario or contacts file (format 1)")]
 #[allow(dead_code)]
 pub enum AnyDocument {
     Playbook(PlaybookDoc),

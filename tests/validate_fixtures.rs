@@ -1,0 +1,843 @@
+//! `runsheet validate` on bad input, table-driven.
+//!
+//! Every file under `tests/fixtures/bad` is listed in [`BAD`] with every
+//! diagnostic it must produce: severity, exact `line:column`, a specific part
+//! of the message and, where it matters, the help. Each is checked twice:
+//! through the library (the diagnostics themselves, nothing more and nothing
+//! less) and through the binary (exit code, `path:line:col` locator and the
+//! source snippet on stderr). Files under `tests/fixtures/warn` must pass
+//! with their warnings shown. Hostile inputs (alias bombs, a 50 MB file,
+//! deep nesting, NUL bytes, invalid UTF-8, tabs) are generated at test time
+//! and must each be refused with one clear sentence.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use chrono::NaiveDate;
+use runsheet::catalog::{self, Catalog, LoadError};
+use runsheet::diag::{Diagnostic, Pos, Severity, source_line};
+use runsheet::playbook::load::{self, DocumentKind};
+
+/// The date the checks run on (`RUNSHEET_NOW` for the binary), so the
+/// "reviewed more than a year ago" warning does not depend on the calendar.
+const TODAY: (i32, u32, u32) = (2026, 11, 28);
+const NOW: &str = "2026-11-28T12:00:00Z";
+
+/// One diagnostic a fixture must produce.
+#[derive(Debug, Clone, Copy)]
+struct Expect {
+    severity: Severity,
+    line: u32,
+    col: u32,
+    /// A specific part of the message.
+    message: &'static str,
+    /// A part of the help, when it is worth pinning down.
+    help: Option<&'static str>,
+}
+
+const fn error(line: u32, col: u32, message: &'static str) -> Expect {
+    Expect {
+        severity: Severity::Error,
+        line,
+        col,
+        message,
+        help: None,
+    }
+}
+
+const fn warning(line: u32, col: u32, message: &'static str) -> Expect {
+    Expect {
+        severity: Severity::Warning,
+        ..error(line, col, message)
+    }
+}
+
+impl Expect {
+    const fn help(self, help: &'static str) -> Self {
+        Self {
+            help: Some(help),
+            ..self
+        }
+    }
+
+    fn matches(&self, d: &Diagnostic) -> bool {
+        d.severity == self.severity
+            && d.pos == Some(Pos::new(self.line, self.col))
+            && d.message.contains(self.message)
+            && self
+                .help
+                .is_none_or(|h| d.help.as_deref().is_some_and(|dh| dh.contains(h)))
+    }
+}
+
+/// A fixture file and everything `validate` must say about it, in order.
+struct Case {
+    file: &'static str,
+    expect: &'static [Expect],
+}
+
+const BAD: &[Case] = &[
+    // Duplicate ids, each pointing at the repeat and naming the first.
+    Case {
+        file: "dup-phase-id.yaml",
+        expect: &[error(11, 9, "duplicate phase id `detect`").help("first defined at line 7")],
+    },
+    Case {
+        file: "dup-step-id.yaml",
+        expect: &[error(15, 14, "duplicate step id `triage`").help("first defined at line 10")],
+    },
+    Case {
+        file: "dup-fact-id.yaml",
+        expect: &[error(8, 10, "duplicate fact id `aware_at`").help("first defined at line 7")],
+    },
+    Case {
+        file: "dup-role-id.yaml",
+        expect: &[error(9, 10, "duplicate role id `ic`").help("first defined at line 7")],
+    },
+    Case {
+        file: "dup-contact-id.yaml",
+        expect: &[error(8, 10, "duplicate contact id `csirt`").help("first defined at line 7")],
+    },
+    Case {
+        file: "dup-clock-id.yaml",
+        expect: &[error(16, 9, "duplicate clock id `contract`").help("first defined at line 9")],
+    },
+    // References to things that do not exist.
+    Case {
+        file: "unknown-after-step.yaml",
+        expect: &[
+            error(13, 17, "unknown step `isolate-host`").help("did you mean `isolate-hosts`?")
+        ],
+    },
+    Case {
+        file: "unknown-capture-fact.yaml",
+        expect: &[error(14, 29, "unknown fact `awere_at`").help("did you mean `aware_at`?")],
+    },
+    Case {
+        file: "unknown-role.yaml",
+        expect: &[error(13, 41, "unknown role `lead`").help("known: `ic`")],
+    },
+    Case {
+        file: "unknown-contact.yaml",
+        expect: &[error(13, 60, "unknown contact `police`").help("known: `csirt`")],
+    },
+    Case {
+        file: "unknown-decide-fact.yaml",
+        expect: &[error(18, 17, "unknown fact `pay_ransom`").help("known: `personal_data`")],
+    },
+    Case {
+        file: "unknown-satisfies-clock.yaml",
+        expect: &[error(
+            17,
+            40,
+            "`satisfies` names clock `gdpr-art34`, which this playbook does not use",
+        )],
+    },
+    Case {
+        file: "unknown-satisfies-stage.yaml",
+        expect: &[
+            warning(9, 10, "no step satisfies clock stage `gdpr-art33.notify`"),
+            error(17, 21, "clock `gdpr-art33` has no stage `notification`")
+                .help("known: `notify`, `phased`"),
+        ],
+    },
+    Case {
+        file: "unknown-approver.yaml",
+        expect: &[error(16, 46, "unknown role `ceo`").help("known: `comms`, `ic`")],
+    },
+    Case {
+        file: "unknown-use-clock.yaml",
+        expect: &[error(
+            10,
+            10,
+            "unknown clock `nis2-art32`: no clock pack defines it",
+        )
+        .help("did you mean `nis2-art23`?")],
+    },
+    Case {
+        file: "clock-from-unknown.yaml",
+        expect: &[error(
+            15,
+            56,
+            "stage `notice` counts from `awareness_at`, which is neither a fact of this playbook nor an earlier stage",
+        )],
+    },
+    Case {
+        file: "after-cycle.yaml",
+        expect: &[error(
+            15,
+            17,
+            "`after` dependencies form a cycle: restore → verify → rebuild → restore",
+        )],
+    },
+    // `when:` expressions.
+    Case {
+        file: "when-syntax.yaml",
+        expect: &[error(
+            17,
+            29,
+            "invalid expression: use `==` to compare, not `=`",
+        )],
+    },
+    Case {
+        file: "when-unknown-fact.yaml",
+        expect: &[error(
+            17,
+            34,
+            "expression names unknown fact `persnal_data_eu`",
+        )],
+    },
+    Case {
+        file: "when-bool-vs-string.yaml",
+        expect: &[error(
+            17,
+            32,
+            "fact `personal_data` is bool, but is compared with a string",
+        )],
+    },
+    Case {
+        file: "when-choice-option.yaml",
+        expect: &[error(
+            20,
+            27,
+            "`critical` is not an option of fact `severity` (options: low, medium, high)",
+        )],
+    },
+    Case {
+        file: "when-ordering-non-number.yaml",
+        expect: &[error(
+            17,
+            25,
+            "`>` compares numbers, but fact `records` is text",
+        )],
+    },
+    Case {
+        file: "when-eq-multiple-choice.yaml",
+        expect: &[error(
+            21,
+            27,
+            "fact `regions` is a multiple choice; write `\"value\" in regions`",
+        )],
+    },
+    Case {
+        file: "when-multiline.yaml",
+        expect: &[
+            error(
+                21,
+                21,
+                "fact `records` is number, but is compared with a string",
+            ),
+            error(22, 15, "expression names unknown fact `exempted`"),
+        ],
+    },
+    // Templates, decisions, durations.
+    Case {
+        file: "placeholder-unknown.yaml",
+        expect: &[error(
+            21,
+            69,
+            "placeholder `{{sytem_name}}` names no fact or built-in",
+        )],
+    },
+    Case {
+        file: "decide-wrong-type.yaml",
+        expect: &[error(
+            14,
+            24,
+            "`decide` needs a bool or choice fact, but `ransom_decision` is text",
+        )],
+    },
+    Case {
+        file: "timebox-bad.yaml",
+        expect: &[error(
+            12,
+            18,
+            "`half an hour` is not a duration; write e.g. `90m`",
+        )],
+    },
+    Case {
+        file: "clock-within-bad.yaml",
+        expect: &[error(
+            18,
+            17,
+            "`2 fortnights` is not a duration; write e.g. `90m`",
+        )],
+    },
+    // YAML and shape.
+    Case {
+        file: "unknown-key.yaml",
+        expect: &[error(12, 9, "unknown key `requried`").help("did you mean `required`?")],
+    },
+    Case {
+        file: "duplicate-key.yaml",
+        expect: &[error(
+            13,
+            9,
+            "duplicate key `title`: a key may appear only once in a mapping",
+        )],
+    },
+    Case {
+        file: "yes-boolean.yaml",
+        expect: &[error(
+            12,
+            19,
+            "not a boolean: write `true` or `false` (yes/no/on/off are not booleans in runsheet)",
+        )],
+    },
+    Case {
+        file: "wrong-type.yaml",
+        expect: &[error(12, 20, "expected a list here")],
+    },
+    Case {
+        file: "version-2.yaml",
+        expect: &[error(
+            1,
+            11,
+            "unsupported format version `runsheet: 2`; this runsheet reads version 1",
+        )],
+    },
+    // Facts, dates, zones, clocks.
+    Case {
+        file: "choice-no-options.yaml",
+        expect: &[error(9, 11, "choice fact `severity` needs `options`")],
+    },
+    Case {
+        file: "reviewed-bad-date.yaml",
+        expect: &[error(
+            6,
+            11,
+            "`reviewed` `2026-02-30` is not a date (YYYY-MM-DD)",
+        )],
+    },
+    Case {
+        file: "timezone-bad.yaml",
+        expect: &[error(6, 11, "`CET+1` is not an IANA time zone")],
+    },
+    Case {
+        file: "inline-clock-missing-source.yaml",
+        expect: &[error(
+            9,
+            9,
+            "clock `contract` is missing `source`, `verified_on`",
+        )],
+    },
+    Case {
+        file: "pack-bad.yaml",
+        expect: &[
+            error(
+                7,
+                18,
+                "`verified_on` `2026-11-31` is not a date (YYYY-MM-DD)",
+            ),
+            error(8, 15, "`Europe/Bruxelles` is not an IANA time zone"),
+            error(9, 13, "cutoff `5pm` is not a time (HH:MM)"),
+            error(
+                12,
+                48,
+                "stage `final` counts from stage `follow-up`, which comes later",
+            ),
+            error(13, 14, "stage `follow-up` needs `within`, `soft`, or both"),
+            error(14, 14, "duplicate stage id `initial`"),
+        ],
+    },
+    // Drill scenarios, checked against the bundled playbook they run.
+    Case {
+        file: "drill-two-triggers.yaml",
+        expect: &[error(
+            8,
+            9,
+            "inject `i2` has more than one of `at`, `after`, `when`; give it one trigger",
+        )],
+    },
+    Case {
+        file: "drill-unknown-step.yaml",
+        expect: &[error(
+            8,
+            21,
+            "inject `i2` waits for step `declare-incident`, which playbook `ransomware-extortion` does not have",
+        )],
+    },
+    Case {
+        file: "drill-unknown-playbook.yaml",
+        expect: &[error(
+            4,
+            11,
+            "drill runs playbook `ransomware-extorsion`, which is not bundled nor found locally",
+        )],
+    },
+    Case {
+        file: "drill-inject-when.yaml",
+        expect: &[
+            error(
+                8,
+                47,
+                "fact `exfiltration_confirmed` is bool, but is compared with a string",
+            ),
+            error(9, 18, "`T+90` is not a scenario time"),
+            error(9, 61, "unknown role `fbi-liaison` in audience"),
+            error(10, 10, "duplicate inject id `i1`"),
+        ],
+    },
+    // Every problem of a file in one run.
+    Case {
+        file: "many-errors.yaml",
+        expect: &[
+            error(6, 11, "`Europe/Amsterdm` is not an IANA time zone"),
+            error(18, 15, "unknown role `icc`").help("did you mean `ic`?"),
+            error(21, 18, "`30 mins` is not a duration"),
+            error(
+                24,
+                32,
+                "fact `personal_data` is bool, but is compared with a string",
+            ),
+            error(25, 25, "unknown step `scope`"),
+            error(
+                28,
+                25,
+                "placeholder `{{organisation}}` names no fact or built-in",
+            ),
+        ],
+    },
+];
+
+const WARN: &[Case] = &[
+    Case {
+        file: "reviewed-old.yaml",
+        expect: &[warning(
+            6,
+            11,
+            "playbook was last reviewed on 2025-06-30, more than a year ago",
+        )],
+    },
+    Case {
+        file: "fact-unused.yaml",
+        expect: &[warning(
+            8,
+            10,
+            "fact `ticket` is never captured nor decided by any step",
+        )],
+    },
+    Case {
+        file: "contact-unused.yaml",
+        expect: &[warning(8, 10, "contact `insurer` is not used by any step")],
+    },
+];
+
+fn fixtures(dir: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(dir)
+}
+
+fn today() -> NaiveDate {
+    let (y, m, d) = TODAY;
+    NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
+}
+
+/// Every diagnostic the library reports for a file, errors and warnings.
+fn diagnostics(path: &Path, catalog: &Catalog) -> Vec<Diagnostic> {
+    let source = match catalog::read_source(path) {
+        Ok(source) => source,
+        Err(e) => return into_diagnostics(e),
+    };
+    let result = match load::detect_kind(&source.text) {
+        DocumentKind::Playbook => {
+            catalog::check_playbook(&source, &catalog.library, today()).map(|(_, w)| w)
+        }
+        DocumentKind::ClockPack => catalog::check_pack(&source).map(|(_, w)| w),
+        DocumentKind::Drill => {
+            let lookup = |id: &str| catalog.playbook(id).map(|e| e.playbook.clone());
+            catalog::check_drill(&source, &lookup).map(|(_, w)| w)
+        }
+        DocumentKind::Contacts => panic!("{}: no fixture is a contacts file", path.display()),
+    };
+    result.unwrap_or_else(into_diagnostics)
+}
+
+fn into_diagnostics(e: LoadError) -> Vec<Diagnostic> {
+    match e {
+        LoadError::Invalid { diagnostics, .. } => diagnostics,
+        LoadError::Io { label, message } => panic!("{label}: {message}"),
+    }
+}
+
+/// Compares what was reported with what was expected, one by one.
+fn mismatch(file: &str, expect: &[Expect], actual: &[Diagnostic]) -> Option<String> {
+    let same = expect.len() == actual.len() && expect.iter().zip(actual).all(|(e, d)| e.matches(d));
+    if same {
+        return None;
+    }
+    let mut report = format!("{file}: expected\n");
+    for e in expect {
+        let _ = writeln!(
+            report,
+            "  {}:{}: {}: {}{}",
+            e.line,
+            e.col,
+            e.severity.label(),
+            e.message,
+            e.help.map(|h| format!(" (help: {h})")).unwrap_or_default()
+        );
+    }
+    report.push_str("but got\n");
+    for d in actual {
+        let _ = writeln!(
+            report,
+            "  {}{}",
+            d.one_line(""),
+            d.help
+                .as_ref()
+                .map(|h| format!(" (help: {h})"))
+                .unwrap_or_default()
+        );
+    }
+    Some(report)
+}
+
+#[test]
+fn every_bad_fixture_is_in_the_table_and_the_other_way_round() {
+    for (dir, cases) in [("bad", BAD), ("warn", WARN)] {
+        let mut on_disk: Vec<String> = catalog::yaml_files(&fixtures(dir))
+            .iter()
+            .filter_map(|p| p.file_name()?.to_str().map(str::to_string))
+            .collect();
+        let mut listed: Vec<String> = cases.iter().map(|c| c.file.to_string()).collect();
+        on_disk.sort();
+        listed.sort();
+        assert_eq!(on_disk, listed, "tests/fixtures/{dir} and its table differ");
+    }
+    assert!(
+        BAD.len() >= 30,
+        "the acceptance asks for at least 30 bad fixtures"
+    );
+    let most = BAD.iter().map(|c| c.expect.len()).max().unwrap_or(0);
+    assert!(
+        most >= 4,
+        "one fixture shows that all errors come in one run"
+    );
+}
+
+#[test]
+fn library_reports_exactly_the_expected_diagnostics() {
+    let catalog = Catalog::bundled(today());
+    let mut failures = Vec::new();
+    for (dir, cases) in [("bad", BAD), ("warn", WARN)] {
+        for case in cases {
+            let actual = diagnostics(&fixtures(dir).join(case.file), &catalog);
+            failures.extend(mismatch(case.file, case.expect, &actual));
+            let errors = actual.iter().filter(|d| d.is_error()).count();
+            if dir == "warn" && errors > 0 {
+                failures.push(format!("{}: warnings only, but {errors} errors", case.file));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Runs the binary in `dir` on `file`, with no local playbooks or config and
+/// a fixed "now".
+fn validate(dir: &Path, file: &str) -> std::process::Output {
+    let home = tempfile::tempdir().expect("temp dir");
+    Command::cargo_bin("runsheet")
+        .expect("binary built")
+        .current_dir(dir)
+        .env("RUNSHEET_DATA_DIR", home.path().join("data"))
+        .env("RUNSHEET_CONFIG_DIR", home.path().join("config"))
+        .env("RUNSHEET_NOW", NOW)
+        .args(["validate", file])
+        .output()
+        .expect("runsheet runs")
+}
+
+/// What the binary must print for one expected diagnostic: the message line,
+/// the locator, and the offending source line.
+fn rendered_problems(file: &str, source: &str, stderr: &str, expect: &[Expect]) -> Vec<String> {
+    let mut problems = Vec::new();
+    for e in expect {
+        let heading = format!("{}: ", e.severity.label());
+        let message_shown = stderr
+            .lines()
+            .any(|l| l.starts_with(&heading) && l.contains(e.message));
+        if !message_shown {
+            problems.push(format!("{file}: no `{heading}…{}` line", e.message));
+        }
+        let locator = format!("  --> {file}:{}:{}\n", e.line, e.col);
+        if !stderr.contains(&locator) {
+            problems.push(format!("{file}: no locator `{}`", locator.trim()));
+        }
+        let line = source_line(source, e.line).unwrap_or_default();
+        let snippet = format!("\n{} | {line}\n", e.line);
+        if !stderr.contains(&snippet) {
+            problems.push(format!("{file}: no snippet `{}`", snippet.trim()));
+        }
+    }
+    problems
+}
+
+#[test]
+fn binary_exits_1_with_locators_and_snippets() {
+    let dir = fixtures("bad");
+    let mut failures = Vec::new();
+    for case in BAD {
+        let out = validate(&dir, case.file);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let source = std::fs::read_to_string(dir.join(case.file)).expect("fixture readable");
+        let mut problems = rendered_problems(case.file, &source, &stderr, case.expect);
+        if out.status.code() != Some(1) {
+            problems.push(format!(
+                "{}: exit {:?}, expected 1",
+                case.file,
+                out.status.code()
+            ));
+        }
+        let errors = case
+            .expect
+            .iter()
+            .filter(|e| e.severity == Severity::Error)
+            .count();
+        let plural = if errors == 1 { "" } else { "s" };
+        let summary = format!("{}: {errors} error{plural}\n", case.file);
+        if !stderr.ends_with(&summary) {
+            problems.push(format!(
+                "{}: stderr does not end with `{}`",
+                case.file,
+                summary.trim()
+            ));
+        }
+        if !out.stdout.is_empty() {
+            problems.push(format!(
+                "{}: nothing is `ok`, yet stdout is not empty",
+                case.file
+            ));
+        }
+        if !problems.is_empty() {
+            failures.extend(problems);
+            failures.push(format!("--- stderr of {}:\n{stderr}", case.file));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn binary_shows_warnings_and_exits_0() {
+    let dir = fixtures("warn");
+    let mut failures = Vec::new();
+    for case in WARN {
+        let out = validate(&dir, case.file);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let source = std::fs::read_to_string(dir.join(case.file)).expect("fixture readable");
+        if out.status.code() != Some(0) {
+            failures.push(format!(
+                "{}: exit {:?}, expected 0",
+                case.file,
+                out.status.code()
+            ));
+        }
+        if !stdout.starts_with(&format!("ok: {} (playbook", case.file)) {
+            failures.push(format!("{}: stdout is `{stdout}`", case.file));
+        }
+        if stderr.lines().any(|l| l.starts_with("error")) {
+            failures.push(format!("{}: an error was printed:\n{stderr}", case.file));
+        }
+        failures.extend(rendered_problems(case.file, &source, &stderr, case.expect));
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Hostile inputs, generated here (the big one is not worth committing).
+mod hostile {
+    use std::fmt::Write as _;
+    use std::io::Write as _;
+
+    use super::validate;
+
+    /// A type-correct alias bomb under `phases:` (a list): each phase is an
+    /// alias of one with 300 steps, each an alias of one with 300 checklist
+    /// aliases, so 10 KB would expand to 27 million strings.
+    fn alias_bomb() -> String {
+        const N: usize = 300;
+        let mut yaml = String::from(
+            "runsheet: 1\nid: bomb\ntitle: Alias bomb\nversion: 1.0.0\nsummary: Expands exponentially.\n\
+             phases:\n  - id: p0\n    title: First\n    steps: &steps\n",
+        );
+        yaml.push_str("      - &step {id: s, title: Step, checklist: [&item lol");
+        yaml.push_str(&", *item".repeat(N));
+        yaml.push_str("]}\n");
+        yaml.push_str(&"      - *step\n".repeat(N));
+        yaml.push_str("  - &phase {id: p1, title: Second, steps: *steps}\n");
+        yaml.push_str(&"  - *phase\n".repeat(N));
+        yaml
+    }
+
+    /// The classic billion laughs, nine levels of ten, under `tags:`.
+    fn billion_laughs() -> String {
+        let mut yaml = String::from(
+            "runsheet: 1\nid: laughs\ntitle: Billion laughs\nversion: 1.0.0\nsummary: Lol.\ntags:\n",
+        );
+        yaml.push_str("  - &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+        for level in 1..10 {
+            let previous = format!("*a{}", level - 1);
+            let items = [previous.as_str(); 10].join(", ");
+            let _ = writeln!(yaml, "  - &a{level} [{items}]");
+        }
+        yaml.push_str("phases: []\n");
+        yaml
+    }
+
+    /// More aliases than the parser accepts at all.
+    fn alias_flood() -> String {
+        let mut yaml = String::from(
+            "runsheet: 1\nid: flood\ntitle: Alias flood\nversion: 1.0.0\nsummary: Many aliases.\n\
+             tags: [&tag incident",
+        );
+        yaml.push_str(&", *tag".repeat(5_000));
+        yaml.push_str("]\nphases: []\n");
+        yaml
+    }
+
+    fn deep_nesting() -> String {
+        format!(
+            "runsheet: 1\nid: deep\ntitle: Deep\nversion: 1.0.0\nsummary: Deep.\ntags: {}{}\nphases: []\n",
+            "[".repeat(10_000),
+            "]".repeat(10_000)
+        )
+    }
+
+    /// Runs `validate` on `bytes` and returns the exit code and stderr.
+    fn refuse(name: &str, write: impl FnOnce(&mut std::fs::File)) -> (Option<i32>, String) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut file = std::fs::File::create(dir.path().join(name)).expect("create");
+        write(&mut file);
+        file.flush().expect("flush");
+        drop(file);
+        let out = validate(dir.path(), name);
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+
+    fn bytes(data: &[u8]) -> impl FnOnce(&mut std::fs::File) + '_ {
+        move |f| f.write_all(data).expect("write")
+    }
+
+    /// Exit 1, the expected sentence first, and no second error.
+    fn assert_refused(name: &str, (code, stderr): (Option<i32>, String), first_line: &str) {
+        assert_eq!(code, Some(1), "{name}: exit code; stderr:\n{stderr}");
+        assert_eq!(
+            stderr.lines().next(),
+            Some(first_line),
+            "{name}: stderr:\n{stderr}"
+        );
+        let errors = stderr.lines().filter(|l| l.starts_with("error")).count();
+        assert_eq!(errors, 1, "{name}: one error only; stderr:\n{stderr}");
+        assert!(
+            stderr.ends_with(&format!("{name}: 1 error\n")),
+            "{name}: {stderr}"
+        );
+    }
+
+    #[test]
+    fn alias_bomb_is_refused() {
+        let result = refuse("bomb.yaml", bytes(alias_bomb().as_bytes()));
+        assert_refused(
+            "bomb.yaml",
+            result,
+            "error: refused: more than 200000 YAML nodes once aliases are expanded (a guard against alias bombs)",
+        );
+    }
+
+    #[test]
+    fn billion_laughs_is_refused_before_expanding() {
+        let result = refuse("laughs.yaml", bytes(billion_laughs().as_bytes()));
+        assert_refused(
+            "laughs.yaml",
+            result,
+            "error: expected text here, not a list or a mapping",
+        );
+    }
+
+    #[test]
+    fn alias_flood_is_refused() {
+        let result = refuse("flood.yaml", bytes(alias_flood().as_bytes()));
+        assert_refused(
+            "flood.yaml",
+            result,
+            "error: refused: more than 1000 YAML aliases or anchors (a guard against alias bombs)",
+        );
+    }
+
+    #[test]
+    fn fifty_megabytes_are_refused() {
+        let result = refuse("big.yaml", |f| {
+            let mut out = std::io::BufWriter::new(f);
+            out.write_all(
+                b"runsheet: 1\nid: big\ntitle: Big\nversion: 1.0.0\nsummary: Big.\ntags:\n",
+            )
+            .expect("write");
+            let line = format!("  - {}\n", "x".repeat(96));
+            for _ in 0..(50 * 1024 * 1024 / line.len()) {
+                out.write_all(line.as_bytes()).expect("write");
+            }
+            out.write_all(b"phases: []\n").expect("write");
+            out.flush().expect("flush");
+        });
+        assert_refused(
+            "big.yaml",
+            result,
+            "error: file is larger than 4 MiB, the limit for playbooks; refusing to parse it",
+        );
+    }
+
+    #[test]
+    fn nesting_ten_thousand_deep_is_refused() {
+        let result = refuse("deep.yaml", bytes(deep_nesting().as_bytes()));
+        assert_refused(
+            "deep.yaml",
+            result,
+            "error: refused: nesting deeper than 64 levels",
+        );
+    }
+
+    #[test]
+    fn nul_byte_is_refused() {
+        let result = refuse("nul.yaml", bytes(b"runsheet: 1\nid: n\0l\ntitle: NUL\n"));
+        let stderr = result.1.clone();
+        assert_refused(
+            "nul.yaml",
+            result,
+            "error: file contains a NUL byte; playbooks are plain UTF-8 text",
+        );
+        assert!(stderr.contains("  --> nul.yaml:2:6\n"), "{stderr}");
+    }
+
+    #[test]
+    fn invalid_utf8_is_refused() {
+        let result = refuse(
+            "latin1.yaml",
+            bytes(b"runsheet: 1\nid: cafe\ntitle: Caf\xe9\n"),
+        );
+        let stderr = result.1.clone();
+        assert_refused(
+            "latin1.yaml",
+            result,
+            "error: file is not valid UTF-8; save it as UTF-8",
+        );
+        assert!(stderr.contains("  --> latin1.yaml:3:11\n"), "{stderr}");
+    }
+
+    #[test]
+    fn tab_indentation_is_refused() {
+        let yaml = "runsheet: 1\nid: tabs\ntitle: Tabs\nversion: 1.0.0\nsummary: Tabs.\nphases:\n\t- id: detect\n\t  title: Detect\n";
+        let result = refuse("tabs.yaml", bytes(yaml.as_bytes()));
+        let stderr = result.1.clone();
+        assert_refused(
+            "tabs.yaml",
+            result,
+            "error: tab used for indentation: indent YAML with spaces",
+        );
+        assert!(stderr.contains("  --> tabs.yaml:7:"), "{stderr}");
+    }
+}

@@ -2,6 +2,8 @@
 //! tests draw into a `TestBackend` buffer. The terminal library is named
 //! only here and in the runtime.
 
+pub mod deadlines;
+pub mod detail;
 pub mod dialogs;
 pub mod document;
 pub mod drill;
@@ -10,6 +12,7 @@ pub mod participant;
 pub mod picker;
 pub mod review;
 pub mod runner;
+pub mod steps;
 pub mod text;
 pub mod theme;
 

@@ -5,412 +5,419 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Widget, Wrap};
 
-use super::runner::{stage_style, stage_words};
+use super::deadlines::{stage_style, stage_words};
 use super::theme::Theme;
 use super::{centered, text};
-use crate::app::dialog::{Choices, DecideFocus, FieldInput, SubmitField};
+use crate::app::dialog::{
+    ApproveDialog, AssignDialog, Choices, DecideDialog, DecideFocus, FactsDialog, FieldInput,
+    NoteDialog, ReasonDialog, SubmitDialog, SubmitField,
+};
 use crate::app::editor::Editor;
-use crate::app::{App, Mode, ObserveField};
+use crate::app::{App, Mode, ObserveDialog, ObserveField, SearchView};
 use crate::clocks;
 
 /// Draws whatever dialog the mode calls for.
 pub fn overlay(app: &App, t: &Theme, area: Rect, buf: &mut Buffer) {
-    match &app.mode {
-        Mode::Normal => {}
-        Mode::Help { scroll } => help(app, t, area, buf, *scroll),
-        Mode::Search(s) => {
-            let hits = app.search_hits(&s.editor.text());
-            let mut lines = vec![editor_line("Find: ", &s.editor, true, t), Line::default()];
-            for (i, id) in hits.iter().enumerate().take(12) {
-                let Some(step) = app.playbook.step(id) else {
-                    continue;
-                };
-                let phase = app
-                    .playbook
-                    .phase_of(id)
-                    .map_or("", |p| app.playbook.phases[p].title.as_str());
-                let style = if i == s.selected.min(hits.len().saturating_sub(1)) {
-                    t.selected
-                } else {
-                    t.base
-                };
-                lines.push(Line::from(vec![
-                    Span::styled(step.title.clone(), style),
-                    Span::styled(format!("  {phase} · {id}"), t.dim),
-                ]));
-            }
-            if hits.is_empty() && !s.editor.is_blank() {
-                lines.push(Line::from(Span::styled("no step matches", t.dim)));
-            }
-            dialog(
-                area,
-                buf,
-                t,
-                "Search steps",
-                70,
-                18,
-                lines,
-                "Enter: go · ↑↓ choose · Esc: close",
-            );
-        }
-        Mode::Reason(d) => {
-            let mut lines = vec![
-                Line::from(
-                    app.playbook
-                        .step(&d.step)
-                        .map_or(d.step.clone(), |s| s.title.clone()),
-                ),
-                Line::default(),
-                editor_line("Reason: ", &d.editor, true, t),
-            ];
-            error_line(&mut lines, d.error.as_ref(), t);
-            dialog(
-                area,
-                buf,
-                t,
-                d.kind.title(),
-                70,
-                8,
-                lines,
-                "Enter: record · Esc: cancel",
-            );
-        }
-        Mode::Note(d) => {
-            let about = d
-                .step
-                .as_deref()
-                .and_then(|s| app.playbook.step(s))
-                .map_or("the incident in general".to_string(), |s| {
-                    format!("step: {}", s.title)
-                });
-            let mut lines = vec![
-                Line::from(Span::styled(format!("About {about}"), t.dim)),
-                Line::default(),
-            ];
-            lines.extend(editor_lines(&d.editor, true, t));
-            dialog(
-                area,
-                buf,
-                t,
-                "Note",
-                76,
-                16,
-                lines,
-                "Ctrl-S: save · Tab: step/general · Esc: cancel",
-            );
-        }
-        Mode::Facts(d) => {
-            let cx = app.ctx();
-            let mut lines = Vec::new();
-            for (i, fact) in d.facts.iter().enumerate() {
-                let def = app.playbook.fact(fact);
-                let prompt = def.map_or(fact.as_str(), |d| d.prompt.as_str());
-                let value = app
-                    .state()
-                    .fact(fact)
-                    .map_or_else(|| "—".to_string(), |v| v.display(def, app.tz()));
-                let style = if i == d.selected { t.selected } else { t.base };
-                lines.push(Line::from(vec![
-                    Span::styled(format!("{prompt} "), style),
-                    Span::styled(value, t.ok),
-                ]));
-                if i == d.selected {
-                    match &d.editing {
-                        Some(FieldInput::Text(e)) => {
-                            lines.push(editor_line("  > ", e, true, t));
-                            if let Some(p) = d.preview(cx) {
-                                lines.push(Line::from(Span::styled(format!("    {p}"), t.dim)));
-                            }
-                        }
-                        Some(FieldInput::Pick(c)) => lines.extend(choice_lines(c, true, t)),
-                        None => {}
-                    }
-                    if let Some(help) = def.and_then(|d| d.help.clone()) {
-                        lines.push(Line::from(Span::styled(format!("  {help}"), t.dim)));
-                    }
-                }
-            }
-            if let Some(a) = &d.amend {
-                lines.push(Line::default());
-                lines.push(Line::from(Span::styled(format!("{} was {}; new value {}.", a.fact, a.previous, a.shown), t.warn)));
-                match &a.reason {
-                    None => lines.push(Line::from("c: the earlier value was wrong (a correction, kept beside it) · n: it has changed since")),
-                    Some(reason) => lines.push(editor_line("Why was it wrong: ", reason, true, t)),
-                }
-            }
-            error_line(&mut lines, d.error.as_ref(), t);
-            if let Some(echo) = &d.echo {
-                lines.push(Line::from(Span::styled(format!("saving: {echo}"), t.ok)));
-            }
-            let hint = if d.editing.is_some() {
-                "Enter: save · Esc: back"
-            } else {
-                "Enter: edit · ↑↓ choose · Esc: close"
-            };
-            dialog(area, buf, t, "Answer facts", 78, 20, lines, hint);
-        }
-        Mode::Decide(d) => {
-            let mut lines = vec![
-                Line::from(Span::styled(d.prompt.clone(), t.title)),
-                Line::default(),
-            ];
-            lines.extend(choice_lines(&d.choices, d.focus == DecideFocus::Options, t));
-            lines.push(Line::default());
-            lines.push(Line::from(Span::styled("Rationale (required):", t.title)));
-            lines.extend(editor_lines(
-                &d.rationale,
-                d.focus == DecideFocus::Rationale,
-                t,
-            ));
-            lines.push(editor_line(
-                "Decided by: ",
-                &d.decider,
-                d.focus == DecideFocus::Decider,
-                t,
-            ));
-            error_line(&mut lines, d.error.as_ref(), t);
-            dialog(
-                area,
-                buf,
-                t,
-                "Decision",
-                76,
-                20,
-                lines,
-                "Tab: next field · space/1-9: choose · Ctrl-S: record · Esc",
-            );
-        }
-        Mode::Assign(d) => {
-            let mut lines = Vec::new();
-            for (i, role) in d.roles.iter().enumerate() {
-                let title = app
-                    .playbook
-                    .role(role)
-                    .map_or(role.as_str(), |r| r.title.as_str());
-                let holder = app.state().holder(role).unwrap_or("unassigned");
-                let style = if i == d.cursor { t.selected } else { t.base };
-                lines.push(Line::from(vec![
-                    Span::styled(format!("{title} ({role})"), style),
-                    Span::styled(format!("  {holder}"), t.dim),
-                ]));
-                if i == d.cursor && d.editing {
-                    lines.push(editor_line("  person: ", &d.person, true, t));
-                }
-            }
-            dialog(
-                area,
-                buf,
-                t,
-                "Assign roles",
-                70,
-                18,
-                lines,
-                "Enter: assign (empty clears) · Esc: close",
-            );
-        }
-        Mode::Message(v) => message(app, t, area, buf, v),
-        Mode::EditDraft { editor, .. } => {
-            let lines = editor_lines(editor, true, t);
-            dialog(
-                area,
-                buf,
-                t,
-                "Edit draft (saved as a new version)",
-                90,
-                24,
-                lines,
-                "Ctrl-S: save version · Esc: discard",
-            );
-        }
-        Mode::Submit(d) => {
-            let title = if d.purpose == crate::journal::event::Purpose::Statement {
-                "Record publication"
-            } else {
-                "Record as sent"
-            };
-            let mut lines = vec![Line::from(Span::styled(
-                format!(
-                    "{}{}",
-                    app.playbook
-                        .step(&d.step)
-                        .map_or(d.step.clone(), |s| s.title.clone()),
-                    d.version
-                        .map(|v| format!(" · version {v}"))
-                        .unwrap_or_default()
-                ),
-                t.title,
-            ))];
-            if !d.stages.is_empty() {
-                lines.push(Line::from(Span::styled(
-                    format!("meets: {}", d.stages.join(", ")),
-                    t.dim,
-                )));
-            }
-            if !d.gaps.is_empty() {
-                lines.push(Line::from(Span::styled(
-                    format!("⟦gaps⟧ still unknown: {}", d.gaps.join(", ")),
-                    t.gap,
-                )));
-            }
-            if d.unapproved {
-                lines.push(Line::from(Span::styled(
-                    "this version has no approval",
-                    t.warn,
-                )));
-            }
-            lines.push(Line::default());
-            let cx = app.ctx();
-            for (i, (field, editor)) in d.fields.iter().enumerate() {
-                lines.push(editor_line(
-                    &format!("{:<24}", field.label()),
-                    editor,
-                    i == d.focus,
-                    t,
-                ));
-                if *field == SubmitField::SentAt {
-                    let shown = d.sent_at(cx).map_or_else(
-                        |e| e,
-                        |at| {
-                            format!(
-                                "= {}",
-                                crate::playbook::value::format_local_and_utc(at, app.tz())
-                            )
-                        },
-                    );
-                    lines.push(Line::from(Span::styled(
-                        format!("{:<24}{shown}", ""),
-                        t.dim,
-                    )));
-                }
-            }
-            error_line(&mut lines, d.error.as_ref(), t);
-            dialog(
-                area,
-                buf,
-                t,
-                title,
-                80,
-                20,
-                lines,
-                "Tab/↑↓: field · Enter: record · Esc: cancel",
-            );
-        }
-        Mode::Approve(d) => {
-            let mut lines = vec![
-                Line::from(format!("Approve version {} as {}", d.version, d.role)),
-                Line::default(),
-                editor_line("Approver: ", &d.approver, !d.on_comment, t),
-                editor_line("Comment:  ", &d.comment, d.on_comment, t),
-            ];
-            error_line(&mut lines, d.error.as_ref(), t);
-            dialog(
-                area,
-                buf,
-                t,
-                "Approve statement",
-                70,
-                10,
-                lines,
-                "Tab: field · Enter: record · Esc: cancel",
-            );
-        }
-        Mode::Clocks(v) => clocks_dialog(app, t, area, buf, v.selected, v.detail),
-        Mode::Observe(d) => {
-            let title = d
-                .inject
-                .as_deref()
-                .map_or("Hot-wash item".to_string(), |i| {
-                    format!("Observation on inject {i}")
-                });
-            let mut lines = Vec::new();
-            if let Some(expect) = d
-                .inject
-                .as_deref()
-                .and_then(|i| app.drill.as_ref()?.drill.inject(i))
-                .and_then(|i| i.expect.clone())
-            {
-                lines.push(Line::from(Span::styled(
-                    format!("Expected: {expect}"),
-                    t.dim,
-                )));
-                lines.push(Line::default());
-            }
-            lines.extend(choice_lines(&d.kind, d.focus == ObserveField::Kind, t));
-            lines.push(Line::from(Span::styled("What was observed:", t.title)));
-            lines.extend(editor_lines(&d.note, d.focus == ObserveField::Note, t));
-            if d.inject.is_none() {
-                lines.push(editor_line(
-                    "Owner: ",
-                    &d.owner,
-                    d.focus == ObserveField::Owner,
-                    t,
-                ));
-                lines.push(editor_line(
-                    "Due (YYYY-MM-DD): ",
-                    &d.due,
-                    d.focus == ObserveField::Due,
-                    t,
-                ));
-            }
-            error_line(&mut lines, d.error.as_ref(), t);
-            dialog(
-                area,
-                buf,
-                t,
-                &title,
-                76,
-                18,
-                lines,
-                "Tab: field · Ctrl-S: record · Esc: cancel",
-            );
-        }
-        Mode::ConfirmQuit => {
-            let n = app.pending().len();
-            let lines = vec![
-                Line::from(format!(
-                    "{n} entr{} still saving.",
-                    if n == 1 { "y is" } else { "ies are" }
-                )),
-                Line::from("Quit anyway? Writes already queued are finished first."),
-            ];
-            dialog(
-                area,
-                buf,
-                t,
-                "Quit?",
-                60,
-                6,
-                lines,
-                "y: quit · any other key: stay",
-            );
-        }
+    let dialog = match &app.mode {
+        Mode::Normal => return,
+        Mode::Help { scroll } => return help(app, t, area, buf, *scroll),
+        Mode::Message(v) => return message(app, t, area, buf, v),
+        Mode::Clocks(v) => return clocks_dialog(app, t, area, buf, v.selected, v.detail),
+        Mode::Search(s) => search(app, s, t),
+        Mode::Reason(d) => reason(app, d, t),
+        Mode::Note(d) => note(app, d, t),
+        Mode::Facts(d) => facts(app, d, t),
+        Mode::Decide(d) => decide(d, t),
+        Mode::Assign(d) => assign(app, d, t),
+        Mode::EditDraft { editor, .. } => edit_draft(editor, t),
+        Mode::Submit(d) => submit(app, d, t),
+        Mode::Approve(d) => approve(d, t),
+        Mode::Observe(d) => observe(app, d, t),
+        Mode::ConfirmQuit => confirm_quit(app),
+    };
+    dialog.render(area, buf, t);
+}
+
+/// A framed dialog: its lines, size and key hint.
+struct Dialog {
+    title: String,
+    width: u16,
+    height: u16,
+    hint: &'static str,
+    lines: Vec<Line<'static>>,
+}
+
+impl Dialog {
+    fn render(self, area: Rect, buf: &mut Buffer, t: &Theme) {
+        let wanted = u16::try_from(self.lines.len() + 3).unwrap_or(u16::MAX);
+        let rect = centered(area, self.width, self.height.max(wanted));
+        Clear.render(rect, buf);
+        let block = Block::new()
+            .borders(Borders::ALL)
+            .border_type(BorderType::Double)
+            .border_style(t.focus_border)
+            .title(Span::styled(format!(" {} ", self.title), t.title))
+            .title_bottom(Span::styled(format!(" {} ", self.hint), t.dim));
+        let inner = block.inner(rect);
+        block.render(rect, buf);
+        Paragraph::new(self.lines)
+            .wrap(Wrap { trim: false })
+            .render(inner, buf);
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn dialog(
-    area: Rect,
-    buf: &mut Buffer,
-    t: &Theme,
-    title: &str,
-    width: u16,
-    height: u16,
-    lines: Vec<Line<'_>>,
-    hint: &str,
-) {
-    let rect = centered(area, width, height.max(lines.len() as u16 + 3));
-    Clear.render(rect, buf);
-    let block = Block::new()
-        .borders(Borders::ALL)
-        .border_type(BorderType::Double)
-        .border_style(t.focus_border)
-        .title(Span::styled(format!(" {title} "), t.title))
-        .title_bottom(Span::styled(format!(" {hint} "), t.dim));
-    let inner = block.inner(rect);
-    block.render(rect, buf);
-    Paragraph::new(lines)
-        .wrap(Wrap { trim: false })
-        .render(inner, buf);
+fn search(app: &App, s: &SearchView, t: &Theme) -> Dialog {
+    let hits = app.search_hits(&s.editor.text());
+    let mut lines = vec![editor_line("Find: ", &s.editor, true, t), Line::default()];
+    for (i, id) in hits.iter().enumerate().take(12) {
+        let Some(step) = app.playbook.step(id) else {
+            continue;
+        };
+        let phase = app
+            .playbook
+            .phase_of(id)
+            .map_or("", |p| app.playbook.phases[p].title.as_str());
+        let style = if i == s.selected.min(hits.len().saturating_sub(1)) {
+            t.selected
+        } else {
+            t.base
+        };
+        lines.push(Line::from(vec![
+            Span::styled(step.title.clone(), style),
+            Span::styled(format!("  {phase} · {id}"), t.dim),
+        ]));
+    }
+    if hits.is_empty() && !s.editor.is_blank() {
+        lines.push(Line::from(Span::styled("no step matches", t.dim)));
+    }
+    Dialog {
+        title: ("Search steps").to_string(),
+        width: 70,
+        height: 18,
+        hint: "Enter: go · ↑↓ choose · Esc: close",
+        lines,
+    }
+}
+
+fn reason(app: &App, d: &ReasonDialog, t: &Theme) -> Dialog {
+    let mut lines = vec![
+        Line::from(
+            app.playbook
+                .step(&d.step)
+                .map_or(d.step.clone(), |s| s.title.clone()),
+        ),
+        Line::default(),
+        editor_line("Reason: ", &d.editor, true, t),
+    ];
+    error_line(&mut lines, d.error.as_ref(), t);
+    Dialog {
+        title: (d.kind.title()).to_string(),
+        width: 70,
+        height: 8,
+        hint: "Enter: record · Esc: cancel",
+        lines,
+    }
+}
+
+fn note(app: &App, d: &NoteDialog, t: &Theme) -> Dialog {
+    let about = d
+        .step
+        .as_deref()
+        .and_then(|s| app.playbook.step(s))
+        .map_or("the incident in general".to_string(), |s| {
+            format!("step: {}", s.title)
+        });
+    let mut lines = vec![
+        Line::from(Span::styled(format!("About {about}"), t.dim)),
+        Line::default(),
+    ];
+    lines.extend(editor_lines(&d.editor, true, t));
+    Dialog {
+        title: ("Note").to_string(),
+        width: 76,
+        height: 16,
+        hint: "Ctrl-S: save · Tab: step/general · Esc: cancel",
+        lines,
+    }
+}
+
+fn facts(app: &App, d: &FactsDialog, t: &Theme) -> Dialog {
+    let cx = app.ctx();
+    let mut lines = Vec::new();
+    for (i, fact) in d.facts.iter().enumerate() {
+        let def = app.playbook.fact(fact);
+        let prompt = def.map_or(fact.as_str(), |d| d.prompt.as_str());
+        let value = app
+            .state()
+            .fact(fact)
+            .map_or_else(|| "—".to_string(), |v| v.display(def, app.tz()));
+        let style = if i == d.selected { t.selected } else { t.base };
+        lines.push(Line::from(vec![
+            Span::styled(format!("{prompt} "), style),
+            Span::styled(value, t.ok),
+        ]));
+        if i == d.selected {
+            match &d.editing {
+                Some(FieldInput::Text(e)) => {
+                    lines.push(editor_line("  > ", e, true, t));
+                    if let Some(p) = d.preview(cx) {
+                        lines.push(Line::from(Span::styled(format!("    {p}"), t.dim)));
+                    }
+                }
+                Some(FieldInput::Pick(c)) => lines.extend(choice_lines(c, true, t)),
+                None => {}
+            }
+            if let Some(help) = def.and_then(|d| d.help.clone()) {
+                lines.push(Line::from(Span::styled(format!("  {help}"), t.dim)));
+            }
+        }
+    }
+    if let Some(a) = &d.amend {
+        lines.push(Line::default());
+        lines.push(Line::from(Span::styled(
+            format!("{} was {}; new value {}.", a.fact, a.previous, a.shown),
+            t.warn,
+        )));
+        match &a.reason {
+                None => lines.push(Line::from("c: the earlier value was wrong (a correction, kept beside it) · n: it has changed since")),
+                Some(reason) => lines.push(editor_line("Why was it wrong: ", reason, true, t)),
+            }
+    }
+    error_line(&mut lines, d.error.as_ref(), t);
+    if let Some(echo) = &d.echo {
+        lines.push(Line::from(Span::styled(format!("saving: {echo}"), t.ok)));
+    }
+    let hint = if d.editing.is_some() {
+        "Enter: save · Esc: back"
+    } else {
+        "Enter: edit · ↑↓ choose · Esc: close"
+    };
+    Dialog {
+        title: ("Answer facts").to_string(),
+        width: 78,
+        height: 20,
+        hint,
+        lines,
+    }
+}
+
+fn decide(d: &DecideDialog, t: &Theme) -> Dialog {
+    let mut lines = vec![
+        Line::from(Span::styled(d.prompt.clone(), t.title)),
+        Line::default(),
+    ];
+    lines.extend(choice_lines(&d.choices, d.focus == DecideFocus::Options, t));
+    lines.push(Line::default());
+    lines.push(Line::from(Span::styled("Rationale (required):", t.title)));
+    lines.extend(editor_lines(
+        &d.rationale,
+        d.focus == DecideFocus::Rationale,
+        t,
+    ));
+    lines.push(editor_line(
+        "Decided by: ",
+        &d.decider,
+        d.focus == DecideFocus::Decider,
+        t,
+    ));
+    error_line(&mut lines, d.error.as_ref(), t);
+    Dialog {
+        title: ("Decision").to_string(),
+        width: 76,
+        height: 20,
+        hint: "Tab: next field · space/1-9: choose · Ctrl-S: record · Esc",
+        lines,
+    }
+}
+
+fn assign(app: &App, d: &AssignDialog, t: &Theme) -> Dialog {
+    let mut lines = Vec::new();
+    for (i, role) in d.roles.iter().enumerate() {
+        let title = app
+            .playbook
+            .role(role)
+            .map_or(role.as_str(), |r| r.title.as_str());
+        let holder = app.state().holder(role).unwrap_or("unassigned");
+        let style = if i == d.cursor { t.selected } else { t.base };
+        lines.push(Line::from(vec![
+            Span::styled(format!("{title} ({role})"), style),
+            Span::styled(format!("  {holder}"), t.dim),
+        ]));
+        if i == d.cursor && d.editing {
+            lines.push(editor_line("  person: ", &d.person, true, t));
+        }
+    }
+    Dialog {
+        title: ("Assign roles").to_string(),
+        width: 70,
+        height: 18,
+        hint: "Enter: assign (empty clears) · Esc: close",
+        lines,
+    }
+}
+
+fn edit_draft(editor: &Editor, t: &Theme) -> Dialog {
+    let lines = editor_lines(editor, true, t);
+    Dialog {
+        title: ("Edit draft (saved as a new version)").to_string(),
+        width: 90,
+        height: 24,
+        hint: "Ctrl-S: save version · Esc: discard",
+        lines,
+    }
+}
+
+fn submit(app: &App, d: &SubmitDialog, t: &Theme) -> Dialog {
+    let title = if d.purpose == crate::journal::event::Purpose::Statement {
+        "Record publication"
+    } else {
+        "Record as sent"
+    };
+    let mut lines = vec![Line::from(Span::styled(
+        format!(
+            "{}{}",
+            app.playbook
+                .step(&d.step)
+                .map_or(d.step.clone(), |s| s.title.clone()),
+            d.version
+                .map(|v| format!(" · version {v}"))
+                .unwrap_or_default()
+        ),
+        t.title,
+    ))];
+    if !d.stages.is_empty() {
+        lines.push(Line::from(Span::styled(
+            format!("meets: {}", d.stages.join(", ")),
+            t.dim,
+        )));
+    }
+    if !d.gaps.is_empty() {
+        lines.push(Line::from(Span::styled(
+            format!("⟦gaps⟧ still unknown: {}", d.gaps.join(", ")),
+            t.gap,
+        )));
+    }
+    if d.unapproved {
+        lines.push(Line::from(Span::styled(
+            "this version has no approval",
+            t.warn,
+        )));
+    }
+    lines.push(Line::default());
+    let cx = app.ctx();
+    for (i, (field, editor)) in d.fields.iter().enumerate() {
+        lines.push(editor_line(
+            &format!("{:<24}", field.label()),
+            editor,
+            i == d.focus,
+            t,
+        ));
+        if *field == SubmitField::SentAt {
+            let shown = d.sent_at(cx).map_or_else(
+                |e| e,
+                |at| {
+                    format!(
+                        "= {}",
+                        crate::playbook::value::format_local_and_utc(at, app.tz())
+                    )
+                },
+            );
+            lines.push(Line::from(Span::styled(
+                format!("{:<24}{shown}", ""),
+                t.dim,
+            )));
+        }
+    }
+    error_line(&mut lines, d.error.as_ref(), t);
+    Dialog {
+        title: (title).to_string(),
+        width: 80,
+        height: 20,
+        hint: "Tab/↑↓: field · Enter: record · Esc: cancel",
+        lines,
+    }
+}
+
+fn approve(d: &ApproveDialog, t: &Theme) -> Dialog {
+    let mut lines = vec![
+        Line::from(format!("Approve version {} as {}", d.version, d.role)),
+        Line::default(),
+        editor_line("Approver: ", &d.approver, !d.on_comment, t),
+        editor_line("Comment:  ", &d.comment, d.on_comment, t),
+    ];
+    error_line(&mut lines, d.error.as_ref(), t);
+    Dialog {
+        title: ("Approve statement").to_string(),
+        width: 70,
+        height: 10,
+        hint: "Tab: field · Enter: record · Esc: cancel",
+        lines,
+    }
+}
+
+fn observe(app: &App, d: &ObserveDialog, t: &Theme) -> Dialog {
+    let title = d
+        .inject
+        .as_deref()
+        .map_or("Hot-wash item".to_string(), |i| {
+            format!("Observation on inject {i}")
+        });
+    let mut lines = Vec::new();
+    if let Some(expect) = d
+        .inject
+        .as_deref()
+        .and_then(|i| app.drill.as_ref()?.drill.inject(i))
+        .and_then(|i| i.expect.clone())
+    {
+        lines.push(Line::from(Span::styled(
+            format!("Expected: {expect}"),
+            t.dim,
+        )));
+        lines.push(Line::default());
+    }
+    lines.extend(choice_lines(&d.kind, d.focus == ObserveField::Kind, t));
+    lines.push(Line::from(Span::styled("What was observed:", t.title)));
+    lines.extend(editor_lines(&d.note, d.focus == ObserveField::Note, t));
+    if d.inject.is_none() {
+        lines.push(editor_line(
+            "Owner: ",
+            &d.owner,
+            d.focus == ObserveField::Owner,
+            t,
+        ));
+        lines.push(editor_line(
+            "Due (YYYY-MM-DD): ",
+            &d.due,
+            d.focus == ObserveField::Due,
+            t,
+        ));
+    }
+    error_line(&mut lines, d.error.as_ref(), t);
+    Dialog {
+        title,
+        width: 76,
+        height: 18,
+        hint: "Tab: field · Ctrl-S: record · Esc: cancel",
+        lines,
+    }
+}
+
+fn confirm_quit(app: &App) -> Dialog {
+    let n = app.pending().len();
+    let lines = vec![
+        Line::from(format!(
+            "{n} entr{} still saving.",
+            if n == 1 { "y is" } else { "ies are" }
+        )),
+        Line::from("Quit anyway? Writes already queued are finished first."),
+    ];
+    Dialog {
+        title: ("Quit?").to_string(),
+        width: 60,
+        height: 6,
+        hint: "y: quit · any other key: stay",
+        lines,
+    }
 }
 
 fn error_line(lines: &mut Vec<Line<'_>>, error: Option<&String>, t: &Theme) {
@@ -644,63 +651,7 @@ fn clocks_dialog(
     lines.push(Line::default());
     if detail {
         if let Some(v) = stages.get(selected) {
-            let c = v.clock;
-            lines.push(Line::from(Span::styled(
-                format!("{} — {}", c.title, v.stage.title),
-                t.title,
-            )));
-            lines.push(Line::from(format!("Regime: {}", c.regime)));
-            if let Some(j) = &c.jurisdiction {
-                lines.push(Line::from(format!("Jurisdiction: {j}")));
-            }
-            lines.push(Line::from(format!("Source: {}", c.source)));
-            lines.push(Line::from(format!(
-                "Verified on: {}{}",
-                c.verified_on,
-                c.verification
-                    .map(|v| format!(" ({})", v.label()))
-                    .unwrap_or_default()
-            )));
-            lines.push(Line::from(format!("Status: {}", c.status.label())));
-            if let Some(when) = &c.when {
-                lines.push(Line::from(format!("Applies when: {}", when.source)));
-            }
-            lines.push(Line::default());
-            for s in stages.iter().filter(|s| s.clock.id == c.id) {
-                let within = s
-                    .stage
-                    .within
-                    .map(|w| format!(" within {w}"))
-                    .unwrap_or_default();
-                lines.push(Line::from(vec![Span::styled(
-                    format!(
-                        "• {} ({}{within} from {})",
-                        s.stage.title,
-                        s.stage.id,
-                        s.stage.from.name()
-                    ),
-                    t.title,
-                )]));
-                lines.push(Line::from(Span::styled(
-                    format!("  {}", stage_words(s, tz)),
-                    stage_style(&s.state, t),
-                )));
-                if !s.met_by.is_empty() {
-                    lines.push(Line::from(Span::styled(
-                        format!("  met by step: {}", s.met_by.join(", ")),
-                        t.dim,
-                    )));
-                }
-                if let Some(n) = &s.stage.notes {
-                    lines.push(Line::from(Span::styled(format!("  {}", n.trim()), t.dim)));
-                }
-            }
-            if let Some(notes) = &c.notes {
-                lines.push(Line::default());
-                for l in notes.lines() {
-                    lines.push(Line::from(Span::styled(l.to_string(), t.dim)));
-                }
-            }
+            lines.extend(clock_detail(v, &stages, tz, t));
         }
     } else {
         for (i, v) in stages.iter().enumerate() {
@@ -744,4 +695,74 @@ fn clocks_dialog(
         .wrap(Wrap { trim: false })
         .scroll((scroll, 0))
         .render(inner, buf);
+}
+
+/// One clock in full: regime, source, verified-on date, every stage with
+/// its state and the step that meets it.
+fn clock_detail(
+    v: &clocks::StageView<'_>,
+    stages: &[clocks::StageView<'_>],
+    tz: chrono_tz::Tz,
+    t: &Theme,
+) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    let c = v.clock;
+    lines.push(Line::from(Span::styled(
+        format!("{} — {}", c.title, v.stage.title),
+        t.title,
+    )));
+    lines.push(Line::from(format!("Regime: {}", c.regime)));
+    if let Some(j) = &c.jurisdiction {
+        lines.push(Line::from(format!("Jurisdiction: {j}")));
+    }
+    lines.push(Line::from(format!("Source: {}", c.source)));
+    lines.push(Line::from(format!(
+        "Verified on: {}{}",
+        c.verified_on,
+        c.verification
+            .map(|v| format!(" ({})", v.label()))
+            .unwrap_or_default()
+    )));
+    lines.push(Line::from(format!("Status: {}", c.status.label())));
+    if let Some(when) = &c.when {
+        lines.push(Line::from(format!("Applies when: {}", when.source)));
+    }
+    lines.push(Line::default());
+    for s in stages.iter().filter(|s| s.clock.id == c.id) {
+        let within = s
+            .stage
+            .within
+            .map(|w| format!(" within {w}"))
+            .unwrap_or_default();
+        lines.push(Line::from(vec![Span::styled(
+            format!(
+                "• {} ({}{within} from {})",
+                s.stage.title,
+                s.stage.id,
+                s.stage.from.name()
+            ),
+            t.title,
+        )]));
+        lines.push(Line::from(Span::styled(
+            format!("  {}", stage_words(s, tz)),
+            stage_style(&s.state, t),
+        )));
+        if !s.met_by.is_empty() {
+            lines.push(Line::from(Span::styled(
+                format!("  met by step: {}", s.met_by.join(", ")),
+                t.dim,
+            )));
+        }
+        if let Some(n) = &s.stage.notes {
+            lines.push(Line::from(Span::styled(format!("  {}", n.trim()), t.dim)));
+        }
+    }
+    if let Some(notes) = &c.notes {
+        lines.push(Line::default());
+        for l in notes.lines() {
+            lines.push(Line::from(Span::styled(l.to_string(), t.dim)));
+        }
+    }
+
+    lines
 }

@@ -9,120 +9,164 @@ use super::theme::Theme;
 
 /// Renders Markdown into lines (wrapping is left to the paragraph).
 pub fn render(text: &str, theme: &Theme) -> Vec<Line<'static>> {
-    let mut out: Vec<Line<'static>> = Vec::new();
-    let mut spans: Vec<Span<'static>> = Vec::new();
-    let mut styles: Vec<Style> = vec![theme.base];
-    let mut lists: Vec<Option<u64>> = Vec::new();
-    let mut link: Option<String> = None;
-    let mut in_code_block = false;
-
-    let flush = |spans: &mut Vec<Span<'static>>, out: &mut Vec<Line<'static>>| {
-        if !spans.is_empty() {
-            out.push(Line::from(std::mem::take(spans)));
-        }
-    };
+    let mut r = Renderer::new(theme);
     for event in Parser::new_ext(text, Options::ENABLE_STRIKETHROUGH) {
-        let style = *styles.last().unwrap_or(&theme.base);
+        r.event(event);
+    }
+    r.flush();
+    r.out
+}
+
+/// The state of a render: finished lines, the line being built, and the
+/// open styles, lists and link.
+struct Renderer<'t> {
+    theme: &'t Theme,
+    out: Vec<Line<'static>>,
+    spans: Vec<Span<'static>>,
+    styles: Vec<Style>,
+    /// Open lists: `Some(next number)` for ordered ones.
+    lists: Vec<Option<u64>>,
+    link: Option<String>,
+    in_code_block: bool,
+}
+
+impl<'t> Renderer<'t> {
+    fn new(theme: &'t Theme) -> Self {
+        Self {
+            theme,
+            out: Vec::new(),
+            spans: Vec::new(),
+            styles: vec![theme.base],
+            lists: Vec::new(),
+            link: None,
+            in_code_block: false,
+        }
+    }
+
+    fn style(&self) -> Style {
+        *self.styles.last().unwrap_or(&self.theme.base)
+    }
+
+    fn flush(&mut self) {
+        if !self.spans.is_empty() {
+            self.out.push(Line::from(std::mem::take(&mut self.spans)));
+        }
+    }
+
+    /// A blank line between blocks, never at the top.
+    fn gap(&mut self) {
+        if !self.out.is_empty() {
+            self.out.push(Line::default());
+        }
+    }
+
+    fn event(&mut self, event: Event<'_>) {
         match event {
-            Event::Start(Tag::Heading { level, .. }) => {
-                flush(&mut spans, &mut out);
-                if !out.is_empty() {
-                    out.push(Line::default());
-                }
-                let mut heading = theme.title;
-                if level == HeadingLevel::H1 || level == HeadingLevel::H2 {
-                    heading = heading.add_modifier(Modifier::UNDERLINED);
-                }
-                styles.push(heading);
-            }
-            Event::End(TagEnd::Heading(_)) => {
-                styles.pop();
-                flush(&mut spans, &mut out);
-            }
-            Event::Start(Tag::Paragraph) => {
-                if lists.is_empty() && !out.is_empty() && spans.is_empty() {
-                    out.push(Line::default());
-                }
-            }
-            Event::End(TagEnd::Paragraph) => flush(&mut spans, &mut out),
-            Event::Start(Tag::Emphasis) => styles.push(style.add_modifier(Modifier::ITALIC)),
-            Event::Start(Tag::Strong) => styles.push(style.add_modifier(Modifier::BOLD)),
-            Event::Start(Tag::Strikethrough) => {
-                styles.push(style.add_modifier(Modifier::CROSSED_OUT))
-            }
-            Event::End(TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough) => {
-                styles.pop();
-            }
-            Event::Start(Tag::List(start)) => {
-                flush(&mut spans, &mut out);
-                if lists.is_empty() && !out.is_empty() {
-                    out.push(Line::default());
-                }
-                lists.push(start);
-            }
-            Event::End(TagEnd::List(_)) => {
-                flush(&mut spans, &mut out);
-                lists.pop();
-            }
-            Event::Start(Tag::Item) => {
-                flush(&mut spans, &mut out);
-                let depth = lists.len().saturating_sub(1);
-                let bullet = match lists.last_mut() {
-                    Some(Some(n)) => {
-                        let b = format!("{n}. ");
-                        *n += 1;
-                        b
-                    }
-                    _ => "• ".to_string(),
-                };
-                spans.push(Span::styled(
-                    format!("{}{bullet}", "  ".repeat(depth)),
-                    theme.dim,
-                ));
-            }
-            Event::End(TagEnd::Item) => flush(&mut spans, &mut out),
-            Event::Start(Tag::CodeBlock(_)) => {
-                flush(&mut spans, &mut out);
-                in_code_block = true;
-            }
-            Event::End(TagEnd::CodeBlock) => in_code_block = false,
-            Event::Start(Tag::Link { dest_url, .. }) => link = Some(dest_url.to_string()),
-            Event::End(TagEnd::Link) => {
-                if let Some(url) = link.take() {
-                    spans.push(Span::styled(format!(" ({url})"), theme.dim));
-                }
-            }
-            Event::Start(Tag::BlockQuote(_)) => {
-                styles.push(theme.dim.add_modifier(Modifier::ITALIC))
-            }
-            Event::End(TagEnd::BlockQuote(_)) => {
-                styles.pop();
-            }
-            Event::Text(t) if in_code_block => {
+            Event::Start(tag) => self.start(tag),
+            Event::End(tag) => self.end(tag),
+            Event::Text(t) if self.in_code_block => {
                 for line in t.lines() {
-                    out.push(Line::from(Span::styled(format!("    {line}"), theme.code)));
+                    self.out.push(Line::from(Span::styled(
+                        format!("    {line}"),
+                        self.theme.code,
+                    )));
                 }
             }
             Event::Text(t) => {
-                let style = if link.is_some() {
-                    style.add_modifier(Modifier::UNDERLINED)
-                } else {
-                    style
-                };
-                spans.push(Span::styled(t.to_string(), style));
+                let mut style = self.style();
+                if self.link.is_some() {
+                    style = style.add_modifier(Modifier::UNDERLINED);
+                }
+                self.spans.push(Span::styled(t.to_string(), style));
             }
-            Event::Code(c) => spans.push(Span::styled(c.to_string(), theme.code)),
-            Event::SoftBreak => spans.push(Span::raw(" ")),
-            Event::HardBreak => flush(&mut spans, &mut out),
+            Event::Code(c) => self
+                .spans
+                .push(Span::styled(c.to_string(), self.theme.code)),
+            Event::SoftBreak => self.spans.push(Span::raw(" ")),
+            Event::HardBreak => self.flush(),
             Event::Rule => {
-                flush(&mut spans, &mut out);
-                out.push(Line::from(Span::styled("────────", theme.dim)));
+                self.flush();
+                self.out
+                    .push(Line::from(Span::styled("────────", self.theme.dim)));
             }
             _ => {}
         }
     }
-    flush(&mut spans, &mut out);
-    out
+
+    fn start(&mut self, tag: Tag<'_>) {
+        let style = self.style();
+        match tag {
+            Tag::Heading { level, .. } => {
+                self.flush();
+                self.gap();
+                let mut heading = self.theme.title;
+                if matches!(level, HeadingLevel::H1 | HeadingLevel::H2) {
+                    heading = heading.add_modifier(Modifier::UNDERLINED);
+                }
+                self.styles.push(heading);
+            }
+            Tag::Paragraph if self.lists.is_empty() && self.spans.is_empty() => self.gap(),
+            Tag::Emphasis => self.styles.push(style.add_modifier(Modifier::ITALIC)),
+            Tag::Strong => self.styles.push(style.add_modifier(Modifier::BOLD)),
+            Tag::Strikethrough => self.styles.push(style.add_modifier(Modifier::CROSSED_OUT)),
+            Tag::BlockQuote(_) => self
+                .styles
+                .push(self.theme.dim.add_modifier(Modifier::ITALIC)),
+            Tag::List(start) => {
+                self.flush();
+                if self.lists.is_empty() {
+                    self.gap();
+                }
+                self.lists.push(start);
+            }
+            Tag::Item => {
+                self.flush();
+                let depth = self.lists.len().saturating_sub(1);
+                let bullet = match self.lists.last_mut() {
+                    Some(Some(n)) => {
+                        *n += 1;
+                        format!("{}. ", *n - 1)
+                    }
+                    _ => "• ".to_string(),
+                };
+                self.spans.push(Span::styled(
+                    format!("{}{bullet}", "  ".repeat(depth)),
+                    self.theme.dim,
+                ));
+            }
+            Tag::CodeBlock(_) => {
+                self.flush();
+                self.in_code_block = true;
+            }
+            Tag::Link { dest_url, .. } => self.link = Some(dest_url.to_string()),
+            _ => {}
+        }
+    }
+
+    fn end(&mut self, tag: TagEnd) {
+        match tag {
+            TagEnd::Heading(_) => {
+                self.styles.pop();
+                self.flush();
+            }
+            TagEnd::Paragraph | TagEnd::Item => self.flush(),
+            TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::BlockQuote(_) => {
+                self.styles.pop();
+            }
+            TagEnd::List(_) => {
+                self.flush();
+                self.lists.pop();
+            }
+            TagEnd::CodeBlock => self.in_code_block = false,
+            TagEnd::Link => {
+                if let Some(url) = self.link.take() {
+                    self.spans
+                        .push(Span::styled(format!(" ({url})"), self.theme.dim));
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 #[cfg(test)]

@@ -8,7 +8,8 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Widget, Wrap};
 
-use super::runner::{exercise_band, stage_style, stage_words, too_small};
+use super::deadlines::{stage_style, stage_words};
+use super::runner::{exercise_band, too_small};
 use super::text;
 use super::theme::Theme;
 use crate::clocks::{self, StageState};
@@ -68,111 +69,131 @@ impl Widget for ParticipantView<'_> {
         ])
         .render(header, buf);
 
-        let block = Block::new()
-            .borders(Borders::ALL)
-            .border_type(BorderType::Double)
-            .border_style(t.warn)
-            .title(Span::styled(" Latest inject ", t.title));
-        let inner = block.inner(inject);
-        block.render(inject, buf);
-        let latest = state.injects.last();
-        let lines = match latest {
-            None => vec![Line::from(Span::styled("No inject yet.", t.dim))],
-            Some(i) => {
-                let body = review
-                    .drill
-                    .as_ref()
-                    .and_then(|d| d.inject(&i.inject))
-                    .and_then(|d| d.body.clone())
-                    .unwrap_or_default();
-                let mut lines = vec![Line::from(vec![
-                    Span::styled(
-                        format!(
-                            "{} ",
-                            i.at.scenario_ms.map(format_scenario).unwrap_or_default()
-                        ),
-                        t.active,
-                    ),
-                    Span::styled(i.title.clone(), t.title),
-                ])];
-                lines.extend(super::markdown::render(&body, t));
-                lines
-            }
-        };
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .render(inner, buf);
-
+        latest_inject(review, t, inject, buf);
         let [left, right] =
             Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)])
                 .areas(body);
-        let mut progress = vec![Line::from(Span::styled(" Progress", t.title))];
-        for (i, phase) in review.playbook.phases.iter().enumerate() {
-            let p = query::phase_progress(&review.playbook, state, i);
-            progress.push(Line::from(format!(
-                "  {} {}/{}",
-                text::fit(&phase.title, 28),
-                p.closed,
-                p.total
-            )));
-        }
-        progress.push(Line::default());
-        progress.push(Line::from(Span::styled(" Earlier injects", t.title)));
-        for i in state.injects.iter().rev().skip(1).take(6) {
-            progress.push(Line::from(Span::styled(
-                format!(
-                    "  {} {}",
-                    i.at.scenario_ms.map(format_scenario).unwrap_or_default(),
-                    i.title
-                ),
-                t.dim,
-            )));
-        }
-        Paragraph::new(progress)
-            .wrap(Wrap { trim: false })
-            .render(left, buf);
-
-        let tz = state.timezone();
-        let mut right_lines = vec![Line::from(Span::styled(
-            " Deadlines (scenario time; not legal advice)",
-            t.title,
-        ))];
-        for v in clocks::evaluate(&review.playbook, state, scenario_now)
-            .iter()
-            .filter(|v| v.state.is_live() || matches!(v.state, StageState::Met { .. }))
-        {
-            right_lines.push(Line::from(Span::styled(
-                format!("  {}: {}", v.stage.title, stage_words(v, tz)),
-                stage_style(&v.state, t),
-            )));
-        }
-        right_lines.push(Line::default());
-        right_lines.push(Line::from(Span::styled(" Recent actions", t.title)));
-        let recent = review
-            .lines
-            .iter()
-            .rev()
-            .filter(|l| {
-                !matches!(
-                    l.entry.kind,
-                    Kind::Observation
-                        | Kind::DrillControl
-                        | Kind::SessionStarted
-                        | Kind::SessionEnded
-                )
-            })
-            .take(8)
-            .collect::<Vec<_>>();
-        for l in recent.into_iter().rev() {
-            right_lines.push(Line::from(format!(
-                "  {} {}: {}",
-                l.entry.scenario_ms.map(format_scenario).unwrap_or_default(),
-                l.entry.actor,
-                text::entry_summary(&l.entry, &review.playbook)
-            )));
-        }
-        Paragraph::new(right_lines)
-            .wrap(Wrap { trim: false })
-            .render(right, buf);
+        progress(review, t, left, buf);
+        deadlines_and_actions(review, scenario_now, t, right, buf);
     }
+}
+
+/// The last inject delivered, with its text for participants.
+fn latest_inject(review: &Review, t: &Theme, inject: Rect, buf: &mut Buffer) {
+    let state = &review.state;
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Double)
+        .border_style(t.warn)
+        .title(Span::styled(" Latest inject ", t.title));
+    let inner = block.inner(inject);
+    block.render(inject, buf);
+    let latest = state.injects.last();
+    let lines = match latest {
+        None => vec![Line::from(Span::styled("No inject yet.", t.dim))],
+        Some(i) => {
+            let body = review
+                .drill
+                .as_ref()
+                .and_then(|d| d.inject(&i.inject))
+                .and_then(|d| d.body.clone())
+                .unwrap_or_default();
+            let mut lines = vec![Line::from(vec![
+                Span::styled(
+                    format!(
+                        "{} ",
+                        i.at.scenario_ms.map(format_scenario).unwrap_or_default()
+                    ),
+                    t.active,
+                ),
+                Span::styled(i.title.clone(), t.title),
+            ])];
+            lines.extend(super::markdown::render(&body, t));
+            lines
+        }
+    };
+    Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .render(inner, buf);
+}
+
+/// Progress by phase and the injects delivered earlier.
+fn progress(review: &Review, t: &Theme, left: Rect, buf: &mut Buffer) {
+    let state = &review.state;
+    let mut progress = vec![Line::from(Span::styled(" Progress", t.title))];
+    for (i, phase) in review.playbook.phases.iter().enumerate() {
+        let p = query::phase_progress(&review.playbook, state, i);
+        progress.push(Line::from(format!(
+            "  {} {}/{}",
+            text::fit(&phase.title, 28),
+            p.closed,
+            p.total
+        )));
+    }
+    progress.push(Line::default());
+    progress.push(Line::from(Span::styled(" Earlier injects", t.title)));
+    for i in state.injects.iter().rev().skip(1).take(6) {
+        progress.push(Line::from(Span::styled(
+            format!(
+                "  {} {}",
+                i.at.scenario_ms.map(format_scenario).unwrap_or_default(),
+                i.title
+            ),
+            t.dim,
+        )));
+    }
+    Paragraph::new(progress)
+        .wrap(Wrap { trim: false })
+        .render(left, buf);
+}
+
+/// Running deadlines (on scenario time) and recent actions, without any
+/// facilitator entry.
+fn deadlines_and_actions(
+    review: &Review,
+    scenario_now: chrono::DateTime<chrono::Utc>,
+    t: &Theme,
+    right: Rect,
+    buf: &mut Buffer,
+) {
+    let state = &review.state;
+    let tz = state.timezone();
+    let mut right_lines = vec![Line::from(Span::styled(
+        " Deadlines (scenario time; not legal advice)",
+        t.title,
+    ))];
+    for v in clocks::evaluate(&review.playbook, state, scenario_now)
+        .iter()
+        .filter(|v| v.state.is_live() || matches!(v.state, StageState::Met { .. }))
+    {
+        right_lines.push(Line::from(Span::styled(
+            format!("  {}: {}", v.stage.title, stage_words(v, tz)),
+            stage_style(&v.state, t),
+        )));
+    }
+    right_lines.push(Line::default());
+    right_lines.push(Line::from(Span::styled(" Recent actions", t.title)));
+    let recent = review
+        .lines
+        .iter()
+        .rev()
+        .filter(|l| {
+            !matches!(
+                l.entry.kind,
+                Kind::Observation | Kind::DrillControl | Kind::SessionStarted | Kind::SessionEnded
+            )
+        })
+        .take(8)
+        .collect::<Vec<_>>();
+    for l in recent.into_iter().rev() {
+        right_lines.push(Line::from(format!(
+            "  {} {}: {}",
+            l.entry.scenario_ms.map(format_scenario).unwrap_or_default(),
+            l.entry.actor,
+            text::entry_summary(&l.entry, &review.playbook)
+        )));
+    }
+    Paragraph::new(right_lines)
+        .wrap(Wrap { trim: false })
+        .render(right, buf);
 }

@@ -7,7 +7,7 @@ use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Widget, Wra
 
 use super::theme::Theme;
 use super::{centered, text};
-use crate::app::picker::{Item, Picker};
+use crate::app::picker::{Item, NewIncident, Picker};
 
 #[derive(Debug, Clone, Copy)]
 pub struct PickerView<'a> {
@@ -47,137 +47,147 @@ impl Widget for PickerView<'_> {
             Span::styled(" ", t.selected),
         ]))
         .render(filter, buf);
-        let width = usize::from(list.width);
-        let visible = p.visible();
-        let mut lines = Vec::new();
-        let mut last_section = "";
-        let mut cursor_line = 0;
-        for (i, item) in visible.iter().enumerate() {
-            let section = match item {
-                Item::Journal(_) => "Resume an incident",
-                Item::Playbook(_) => "Start a new incident",
-                Item::Drill(_) => "Rehearse (tabletop drill — marked EXERCISE)",
-            };
-            if section != last_section {
-                if !lines.is_empty() {
-                    lines.push(Line::default());
-                }
-                lines.push(Line::from(Span::styled(format!(" {section}"), t.title)));
-                last_section = section;
-            }
-            let selected = i == p.cursor;
-            if selected {
-                cursor_line = lines.len();
-            }
-            let style = if selected { t.selected } else { t.base };
-            let line = match item {
-                Item::Journal(j) => {
-                    let when = j
-                        .last_activity
-                        .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
-                        .unwrap_or_default();
-                    let exercise = if j.exercise { " EXERCISE" } else { "" };
-                    let detail = j.problem.as_ref().map_or_else(
-                        || {
-                            format!(
-                                " {} · {}/{} steps · {when}{exercise}",
-                                j.playbook, j.closed, j.total
-                            )
-                        },
-                        |e| format!(" cannot resume: {e}"),
-                    );
-                    Line::from(vec![
-                        Span::styled(format!("   {}", text::fit(&j.title, width / 2)), style),
-                        Span::styled(
-                            text::fit(&detail, width / 2),
-                            if j.problem.is_some() { t.danger } else { t.dim },
-                        ),
-                    ])
-                }
-                Item::Playbook(pb) => Line::from(vec![
-                    Span::styled(format!("   {:<26}", pb.id), style),
-                    Span::styled(
-                        text::fit(
-                            &format!("{} — {}", pb.title, pb.summary),
-                            width.saturating_sub(30),
-                        ),
-                        t.dim,
-                    ),
-                ]),
-                Item::Drill(d) => Line::from(vec![
-                    Span::styled(format!("   {:<26}", d.id), style),
-                    Span::styled(
-                        text::fit(
-                            &format!(
-                                "{} ({} injects, playbook {})",
-                                d.title, d.injects, d.playbook
-                            ),
-                            width.saturating_sub(30),
-                        ),
-                        t.dim,
-                    ),
-                ]),
-            };
-            lines.push(line);
-        }
-        if visible.is_empty() {
-            lines.push(Line::from(Span::styled(
-                " nothing matches the filter",
-                t.dim,
-            )));
-        }
-        for problem in &p.problems {
-            lines.push(Line::from(Span::styled(format!(" ⚠ {problem}"), t.warn)));
-        }
-        let scroll = cursor_line.saturating_sub(usize::from(list.height).saturating_sub(2));
-        Paragraph::new(lines)
-            .scroll((u16::try_from(scroll).unwrap_or(0), 0))
-            .render(list, buf);
+        list_lines(p, t, list, buf);
         Paragraph::new(Line::from(Span::styled(
             " type to filter · ↑↓ choose · Enter: open · Esc: quit",
             t.dim,
         )))
         .render(footer, buf);
         if let Some(form) = &p.form {
-            let rect = centered(area, 72, 10);
-            Clear.render(rect, buf);
-            let block = Block::new()
-                .borders(Borders::ALL)
-                .border_type(BorderType::Double)
-                .border_style(t.focus_border)
-                .title(Span::styled(
-                    format!(" Start: {} ", form.playbook.title),
-                    t.title,
-                ))
-                .title_bottom(Span::styled(
-                    " Enter: start · Tab: exercise on/off · Esc: back ",
-                    t.dim,
-                ));
-            let inner = block.inner(rect);
-            block.render(rect, buf);
-            let lines = vec![
-                Line::from(vec![
-                    Span::styled("Incident title: ", t.title),
-                    Span::raw(form.title.text()),
-                    Span::styled(" ", t.selected),
-                ]),
-                Line::from(Span::styled(
-                    "(leave empty for the playbook title and today's date)",
-                    t.dim,
-                )),
-                Line::default(),
-                Line::from(vec![
-                    Span::styled("Exercise: ", t.title),
-                    if form.exercise {
-                        Span::styled(" YES — marked EXERCISE everywhere ", t.exercise)
-                    } else {
-                        Span::raw("no — a real incident")
-                    },
-                ]),
-            ];
-            Paragraph::new(lines)
-                .wrap(Wrap { trim: false })
-                .render(inner, buf);
+            new_incident_form(form, t, area, buf);
         }
     }
+}
+
+/// Journals, playbooks and drills in sections, scrolled to the cursor.
+fn list_lines(p: &Picker, t: &Theme, list: Rect, buf: &mut Buffer) {
+    let width = usize::from(list.width);
+    let visible = p.visible();
+    let mut lines = Vec::new();
+    let mut last_section = "";
+    let mut cursor_line = 0;
+    for (i, item) in visible.iter().enumerate() {
+        let section = match item {
+            Item::Journal(_) => "Resume an incident",
+            Item::Playbook(_) => "Start a new incident",
+            Item::Drill(_) => "Rehearse (tabletop drill — marked EXERCISE)",
+        };
+        if section != last_section {
+            if !lines.is_empty() {
+                lines.push(Line::default());
+            }
+            lines.push(Line::from(Span::styled(format!(" {section}"), t.title)));
+            last_section = section;
+        }
+        let selected = i == p.cursor;
+        if selected {
+            cursor_line = lines.len();
+        }
+        let style = if selected { t.selected } else { t.base };
+        let line = match item {
+            Item::Journal(j) => {
+                let when = j
+                    .last_activity
+                    .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+                    .unwrap_or_default();
+                let exercise = if j.exercise { " EXERCISE" } else { "" };
+                let detail = j.problem.as_ref().map_or_else(
+                    || {
+                        format!(
+                            " {} · {}/{} steps · {when}{exercise}",
+                            j.playbook, j.closed, j.total
+                        )
+                    },
+                    |e| format!(" cannot resume: {e}"),
+                );
+                Line::from(vec![
+                    Span::styled(format!("   {}", text::fit(&j.title, width / 2)), style),
+                    Span::styled(
+                        text::fit(&detail, width / 2),
+                        if j.problem.is_some() { t.danger } else { t.dim },
+                    ),
+                ])
+            }
+            Item::Playbook(pb) => Line::from(vec![
+                Span::styled(format!("   {:<26}", pb.id), style),
+                Span::styled(
+                    text::fit(
+                        &format!("{} — {}", pb.title, pb.summary),
+                        width.saturating_sub(30),
+                    ),
+                    t.dim,
+                ),
+            ]),
+            Item::Drill(d) => Line::from(vec![
+                Span::styled(format!("   {:<26}", d.id), style),
+                Span::styled(
+                    text::fit(
+                        &format!(
+                            "{} ({} injects, playbook {})",
+                            d.title, d.injects, d.playbook
+                        ),
+                        width.saturating_sub(30),
+                    ),
+                    t.dim,
+                ),
+            ]),
+        };
+        lines.push(line);
+    }
+    if visible.is_empty() {
+        lines.push(Line::from(Span::styled(
+            " nothing matches the filter",
+            t.dim,
+        )));
+    }
+    for problem in &p.problems {
+        lines.push(Line::from(Span::styled(format!(" ⚠ {problem}"), t.warn)));
+    }
+    let scroll = cursor_line.saturating_sub(usize::from(list.height).saturating_sub(2));
+    Paragraph::new(lines)
+        .scroll((u16::try_from(scroll).unwrap_or(0), 0))
+        .render(list, buf);
+}
+
+/// The title and exercise choice for a new incident.
+fn new_incident_form(form: &NewIncident, t: &Theme, area: Rect, buf: &mut Buffer) {
+    let rect = centered(area, 72, 10);
+    Clear.render(rect, buf);
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Double)
+        .border_style(t.focus_border)
+        .title(Span::styled(
+            format!(" Start: {} ", form.playbook.title),
+            t.title,
+        ))
+        .title_bottom(Span::styled(
+            " Enter: start · Tab: exercise on/off · Esc: back ",
+            t.dim,
+        ));
+    let inner = block.inner(rect);
+    block.render(rect, buf);
+    let lines = vec![
+        Line::from(vec![
+            Span::styled("Incident title: ", t.title),
+            Span::raw(form.title.text()),
+            Span::styled(" ", t.selected),
+        ]),
+        Line::from(Span::styled(
+            "(leave empty for the playbook title and today's date)",
+            t.dim,
+        )),
+        Line::default(),
+        Line::from(vec![
+            Span::styled("Exercise: ", t.title),
+            if form.exercise {
+                Span::styled(" YES — marked EXERCISE everywhere ", t.exercise)
+            } else {
+                Span::raw("no — a real incident")
+            },
+        ]),
+    ];
+    Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .render(inner, buf);
 }

@@ -7,7 +7,9 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Widget, Wrap};
 
-use super::runner::{exercise_band, stage_style, stage_words, status_glyph, too_small};
+use super::deadlines::{stage_style, stage_words};
+use super::runner::{exercise_band, too_small};
+use super::steps::status_glyph;
 use super::theme::Theme;
 use super::{document, text};
 use crate::clocks;

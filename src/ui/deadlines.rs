@@ -1,0 +1,237 @@
+//! The deadlines panel and how a clock stage is put into words: always
+//! visible in the runner, most urgent first, never colour alone.
+
+use chrono::{DateTime, Utc};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Widget};
+
+use super::text;
+use super::theme::Theme;
+use crate::app::App;
+use crate::clocks::{self, StageState, StageView, format_duration};
+use crate::playbook::value::format_local_and_utc;
+
+/// Stages that need attention: breached first, then running by due time,
+/// then elapsing duties.
+pub fn live_clocks(app: &App) -> Vec<StageView<'_>> {
+    let mut live: Vec<StageView<'_>> =
+        clocks::evaluate(&app.playbook, app.state(), app.domain_now())
+            .into_iter()
+            .filter(|v| v.state.is_live())
+            .collect();
+    live.sort_by_key(|v| {
+        let rank = match v.state {
+            StageState::Breached { .. } => 0,
+            StageState::Running { .. } => 1,
+            _ => 2,
+        };
+        (rank, v.due)
+    });
+    live
+}
+
+/// Glyph and style for a share of time used: never colour alone.
+pub fn urgency(used: f64, t: &Theme) -> (&'static str, Style) {
+    if used >= 1.0 {
+        ("✗", t.danger)
+    } else if used >= 0.9 {
+        ("⚠", t.danger)
+    } else if used >= 0.75 {
+        ("◕", t.warn)
+    } else if used >= 0.5 {
+        ("◑", t.warn)
+    } else {
+        ("◔", t.ok)
+    }
+}
+
+/// A share of time used as a whole percentage, 0 to 100 (past 100 %
+/// counts as 100: the breach is shown in words).
+pub fn percent(used: f64) -> u16 {
+    // Clamped to 0..=100 first, so the conversion can neither wrap nor
+    // lose a sign.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let pct = (used.clamp(0.0, 1.0) * 100.0).round() as u16;
+    pct
+}
+
+pub(super) fn gauge(used: f64, width: usize) -> String {
+    let filled = (usize::from(percent(used)) * width / 100).min(width);
+    format!("{}{}", "█".repeat(filled), "░".repeat(width - filled))
+}
+
+pub(super) fn clocks_panel(
+    app: &App,
+    live: &[StageView<'_>],
+    t: &Theme,
+    area: Rect,
+    buf: &mut Buffer,
+) {
+    let tz = app.tz();
+    let mut lines = vec![Line::from(vec![
+        Span::styled(" Deadlines", t.title),
+        Span::styled(" (not legal advice — `c` for sources)", t.dim),
+    ])];
+    if live.is_empty() {
+        let waiting = clocks::evaluate(&app.playbook, app.state(), app.domain_now())
+            .iter()
+            .filter(|v| matches!(v.state, StageState::Waiting { .. }))
+            .count();
+        lines.push(Line::from(Span::styled(
+            format!("  no deadline running · {waiting} waiting for a trigger"),
+            t.dim,
+        )));
+    }
+    let width = usize::from(area.width);
+    for v in live.iter().take(usize::from(area.height.saturating_sub(1))) {
+        let name = format!("{}.{}", v.clock.id, v.stage.id);
+        let cond = if v.provisional.is_empty() {
+            ""
+        } else {
+            "if it applies: "
+        };
+        let (glyph, style, detail) = match &v.state {
+            StageState::Breached { late_by, .. } => (
+                "✗",
+                t.danger,
+                format!(
+                    "BREACHED {} ago · was due {}",
+                    format_duration(*late_by),
+                    due_short(v.due, app.domain_now(), tz)
+                ),
+            ),
+            StageState::Running { remaining, used } => {
+                let (g, s) = urgency(*used, t);
+                let pct = percent(*used);
+                let bar = if width > 100 {
+                    format!(" {} {pct}%", gauge(*used, 10))
+                } else {
+                    format!(" {pct}%")
+                };
+                (
+                    g,
+                    s,
+                    format!(
+                        "{} left · due {}{bar}",
+                        format_duration(*remaining),
+                        due_short(v.due, app.domain_now(), tz)
+                    ),
+                )
+            }
+            StageState::Elapsing { elapsed } => (
+                "⌛",
+                t.warn,
+                format!(
+                    "{} · {} elapsed",
+                    v.stage.soft.as_deref().unwrap_or("no fixed date"),
+                    format_duration(*elapsed)
+                ),
+            ),
+            _ => continue,
+        };
+        let title_width = (width / 3).clamp(20, 48);
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {glyph} "), style),
+            Span::styled(
+                format!("{:<title_width$}", text::fit(&v.stage.title, title_width)),
+                style.add_modifier(ratatui::style::Modifier::BOLD),
+            ),
+            Span::raw(" "),
+            Span::styled(detail, style),
+            Span::styled(
+                if cond.is_empty() {
+                    String::new()
+                } else {
+                    " · if it applies".to_string()
+                },
+                t.dim,
+            ),
+            Span::styled(format!(" · {name}"), t.dim),
+        ]));
+    }
+    Paragraph::new(lines).render(area, buf);
+}
+
+/// A due time for the panel: `today 16:05 CET`, `Tue 3 Nov 08:45 CET`
+/// (the clock detail shows it in UTC too).
+pub(super) fn due_short(
+    due: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+    tz: chrono_tz::Tz,
+) -> String {
+    let Some(due) = due else { return "-".into() };
+    let local = due.with_timezone(&tz);
+    if local.date_naive() == now.with_timezone(&tz).date_naive() {
+        local.format("today %H:%M %Z").to_string()
+    } else {
+        local.format("%a %-d %b %H:%M %Z").to_string()
+    }
+}
+
+/// A due time in the incident's zone and UTC.
+pub fn due_text(due: Option<DateTime<Utc>>, tz: chrono_tz::Tz) -> String {
+    due.map_or_else(|| "-".into(), |d| format_local_and_utc(d, tz))
+}
+
+/// A stage's state in words.
+pub fn stage_words(v: &StageView<'_>, tz: chrono_tz::Tz) -> String {
+    match &v.state {
+        StageState::NotInForce { reason }
+        | StageState::NotApplicable { reason }
+        | StageState::Waiting { reason } => {
+            format!("{} — {reason}", v.state.label())
+        }
+        StageState::Running { remaining, used } => format!(
+            "{} left of the time ({:.0}% used), due {}",
+            format_duration(*remaining),
+            used * 100.0,
+            due_text(v.due, tz)
+        ),
+        StageState::Elapsing { elapsed } => format!(
+            "{}: {} elapsed",
+            v.stage.soft.as_deref().unwrap_or("no fixed date"),
+            format_duration(*elapsed)
+        ),
+        StageState::Met { at, margin } => match margin {
+            Some(m) => format!(
+                "met at {}, {} to spare",
+                format_local_and_utc(*at, tz),
+                format_duration(*m)
+            ),
+            None => format!("met at {}", format_local_and_utc(*at, tz)),
+        },
+        StageState::Breached {
+            late_by,
+            submitted: None,
+        } => {
+            format!(
+                "BREACHED: {} late, was due {}",
+                format_duration(*late_by),
+                due_text(v.due, tz)
+            )
+        }
+        StageState::Breached {
+            late_by,
+            submitted: Some(at),
+        } => {
+            format!(
+                "submitted {} late at {}",
+                format_duration(*late_by),
+                format_local_and_utc(*at, tz)
+            )
+        }
+    }
+}
+
+pub fn stage_style(state: &StageState, t: &Theme) -> Style {
+    match state {
+        StageState::Breached { .. } => t.danger,
+        StageState::Met { .. } => t.ok,
+        StageState::Running { used, .. } => urgency(*used, t).1,
+        StageState::Elapsing { .. } => t.warn,
+        _ => t.dim,
+    }
+}

@@ -391,12 +391,19 @@ impl App {
     fn ack(&mut self, ack: Ack) -> Vec<Effect> {
         match ack {
             Ack::Saved { ticket, line } => {
+                // The oldest pending entry saved at the seq it was shown with:
+                // the view already includes it, so no rebuild is needed.
+                let in_order = self.pending.first().is_some_and(|p| p.ticket == ticket)
+                    && line.entry.seq == self.next_seq;
                 self.pending.retain(|p| p.ticket != ticket);
                 self.saved.apply(&self.playbook, &line.entry);
                 self.next_seq = line.entry.seq + 1;
                 if let Some(t) = self.tail.iter_mut().find(|t| t.ticket == Some(ticket)) {
                     t.status = Saved::Saved(line.entry.seq);
                     t.entry = line.entry;
+                }
+                if in_order {
+                    return Vec::new();
                 }
             }
             Ack::Failed { ticket, error } => {
@@ -483,7 +490,11 @@ impl App {
             }
             Mode::ConfirmQuit => {
                 if matches!(key.code, KeyCode::Char('y' | 'Y')) {
-                    return vec![Effect::Quit];
+                    // Queued writes (this one included) are finished by the
+                    // runtime before it exits; the session still ends.
+                    let mut effects = self.end_session("quit");
+                    effects.push(Effect::Quit);
+                    return effects;
                 }
                 self.mode = Mode::Normal;
                 return Vec::new();
@@ -622,10 +633,10 @@ impl App {
             Action::Open => return self.open(),
             Action::Done => return self.done(),
             Action::Skip => self.with_step(|app, step| {
-                app.mode = Mode::Reason(ReasonDialog::new(ReasonKind::Skip, step))
+                app.mode = Mode::Reason(ReasonDialog::new(ReasonKind::Skip, step));
             }),
             Action::Block => self.with_step(|app, step| {
-                app.mode = Mode::Reason(ReasonDialog::new(ReasonKind::Block, step))
+                app.mode = Mode::Reason(ReasonDialog::new(ReasonKind::Block, step));
             }),
             Action::Reopen => self.reopen(),
             Action::Note => {
@@ -1006,7 +1017,7 @@ impl App {
             }
             KeyCode::Up | KeyCode::Char('k') => view.selected = view.selected.saturating_sub(1),
             KeyCode::Down | KeyCode::Char('j') => {
-                view.selected = (view.selected + 1).min(count.saturating_sub(1))
+                view.selected = (view.selected + 1).min(count.saturating_sub(1));
             }
             KeyCode::Enter => view.detail = !view.detail,
             KeyCode::Char('g') => {
@@ -1027,10 +1038,10 @@ impl App {
     /// The text the message view shows: a saved version, or the template
     /// filled from current facts (marked when this is an exercise).
     pub fn message_text(&self, step: &Step, version: Option<u32>) -> Option<(String, Vec<String>)> {
-        if let Some(v) = version.or_else(|| self.edited_latest(&step.id)) {
-            if let Some(text) = self.draft_texts.get(&(step.id.clone(), v)) {
-                return Some((text.clone(), message::gaps_in(text)));
-            }
+        if let Some(v) = version.or_else(|| self.edited_latest(&step.id))
+            && let Some(text) = self.draft_texts.get(&(step.id.clone(), v))
+        {
+            return Some((text.clone(), message::gaps_in(text)));
         }
         let filled = message::fill(step, &self.playbook, &self.view, self.tz())?;
         Some((filled.text(self.view.is_exercise()), filled.gaps()))
@@ -1049,10 +1060,10 @@ impl App {
     /// Returns the version that holds the text and the writes needed.
     fn save_version(&mut self, step: &Step, text: &str, edited: bool) -> (u32, Vec<Write>) {
         let hash = message::text_hash(text);
-        if let Some(latest) = self.view.latest_draft(&step.id) {
-            if latest.data.text_sha256 == hash {
-                return (latest.data.version, Vec::new());
-            }
+        if let Some(latest) = self.view.latest_draft(&step.id)
+            && latest.data.text_sha256 == hash
+        {
+            return (latest.data.version, Vec::new());
         }
         let version = self
             .view
@@ -1129,6 +1140,9 @@ impl App {
                 let (version, writes) = self.save_version(&step, &text, false);
                 let saved = writes.is_empty();
                 let effects = self.record(writes);
+                if self.write_error.is_some() {
+                    return effects;
+                }
                 self.notice(
                     if saved {
                         format!("already saved as version {version}")
@@ -1149,11 +1163,14 @@ impl App {
                 let (version, writes) = self.save_version(&step, &text, false);
                 let mut effects = self.record(writes);
                 effects.push(Effect::Clipboard(text));
+                let saved = if self.write_error.is_some() {
+                    "NOT saved (read-only journal)"
+                } else {
+                    "saved beside the journal"
+                };
                 self.notice(
-                    format!(
-                        "version {version} copied to the clipboard and saved beside the journal"
-                    ),
-                    false,
+                    format!("version {version} copied to the clipboard; {saved}"),
+                    self.write_error.is_some(),
                 );
                 return effects;
             }

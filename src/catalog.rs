@@ -199,18 +199,22 @@ pub fn check_drill(
 }
 
 /// The local `contacts.yaml` (in the config folder), if there is one.
-pub fn local_contacts(path: &Path) -> Result<Vec<crate::playbook::doc::ContactOverrideDoc>, LoadError> {
+pub fn local_contacts(
+    path: &Path,
+) -> Result<Vec<crate::playbook::doc::ContactOverrideDoc>, LoadError> {
     if !path.is_file() {
         return Ok(Vec::new());
     }
     let source = read_source(path)?;
-    let doc: crate::playbook::doc::ContactsDoc = load::parse(&source.text).map_err(|d| invalid(&source, vec![d]))?;
+    let doc: crate::playbook::doc::ContactsDoc =
+        load::parse(&source.text).map_err(|d| invalid(&source, vec![d]))?;
     Ok(doc.contacts)
 }
 
 /// Checks a contacts file's shape; returns how many contacts it lists.
 pub fn local_contacts_text(source: &SourceText) -> Result<usize, LoadError> {
-    let doc: crate::playbook::doc::ContactsDoc = load::parse(&source.text).map_err(|d| invalid(source, vec![d]))?;
+    let doc: crate::playbook::doc::ContactsDoc =
+        load::parse(&source.text).map_err(|d| invalid(source, vec![d]))?;
     let mut c = crate::playbook::validate::Checker::new(&source.text);
     c.runsheet_version(&doc.runsheet);
     c.unique("contact", doc.contacts.iter().map(|x| &x.id));

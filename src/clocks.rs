@@ -266,12 +266,12 @@ fn stage_state(
             _ => return StageState::Waiting { reason },
         },
     };
-    if let Some(from) = clock.applies_from {
-        if trigger.with_timezone(&calendar.tz).date_naive() < from {
-            return StageState::NotInForce {
-                reason: format!("applies to events from {from}"),
-            };
-        }
+    if let Some(from) = clock.applies_from
+        && trigger.with_timezone(&calendar.tz).date_naive() < from
+    {
+        return StageState::NotInForce {
+            reason: format!("applies to events from {from}"),
+        };
     }
     // Business days are counted after the trigger's date, so a trigger on a
     // Saturday already counts Monday as day one (Form 8-K B.1); the start
@@ -319,7 +319,11 @@ fn stage_state(
 }
 
 /// An open stage counting from `started` towards `due`.
-fn running_or_breached(started: DateTime<Utc>, due: DateTime<Utc>, now: DateTime<Utc>) -> StageState {
+fn running_or_breached(
+    started: DateTime<Utc>,
+    due: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> StageState {
     if now > due {
         return StageState::Breached {
             late_by: now - due,

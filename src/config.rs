@@ -141,15 +141,15 @@ impl Config {
 
 /// The system's IANA zone from `TZ`, `/etc/timezone` or `/etc/localtime`.
 pub fn system_zone() -> Option<Tz> {
-    if let Ok(tz) = std::env::var("TZ") {
-        if let Ok(z) = tz.trim_start_matches(':').parse() {
-            return Some(z);
-        }
+    if let Ok(tz) = std::env::var("TZ")
+        && let Ok(z) = tz.trim_start_matches(':').parse()
+    {
+        return Some(z);
     }
-    if let Ok(text) = std::fs::read_to_string("/etc/timezone") {
-        if let Ok(z) = text.trim().parse() {
-            return Some(z);
-        }
+    if let Ok(text) = std::fs::read_to_string("/etc/timezone")
+        && let Ok(z) = text.trim().parse()
+    {
+        return Some(z);
     }
     let target = std::fs::read_link("/etc/localtime").ok()?;
     let text = target.to_string_lossy();

@@ -19,7 +19,9 @@
 //! | `csv` | one RFC 4180 row per entry |
 //! | `json` | the entries as stored plus the derived state |
 //! | `timesketch` | JSON Lines for Timesketch |
+//! | `aar`, `aar-html` | exercise after-action report (see [`aar`]) |
 
+pub mod aar;
 mod chart;
 pub mod command;
 mod content;
@@ -62,7 +64,7 @@ impl Format {
     ];
 
     /// The format for a `--format` value; `None` for the exercise
-    /// after-action formats, which belong to the drill work.
+    /// after-action formats, which [`aar::Format`] covers.
     pub const fn from_cli(format: ExportFormat) -> Option<Self> {
         match format {
             ExportFormat::Md => Some(Self::Markdown),

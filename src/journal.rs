@@ -13,6 +13,7 @@ use std::fmt;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use sha2::{Digest as _, Sha256};
 
 use crate::hash::sha256_hex;
 
@@ -110,19 +111,86 @@ impl fmt::Display for Kind {
 
 /// `ts`: UTC, RFC 3339, exactly six fractional digits and `Z`.
 pub mod timestamp {
-    use chrono::{DateTime, NaiveDateTime, Utc};
+    use chrono::{DateTime, Datelike as _, NaiveDate, NaiveDateTime, Timelike as _, Utc};
     use serde::{Deserialize, Deserializer, Serializer};
 
     const FORMAT: &str = "%Y-%m-%dT%H:%M:%S%.6fZ";
 
+    /// Length of `2026-11-28T13:05:00.000000Z`.
+    const LEN: usize = 27;
+
     pub fn format(t: &DateTime<Utc>) -> String {
-        t.format(FORMAT).to_string()
+        format_fixed(t).unwrap_or_else(|| t.format(FORMAT).to_string())
     }
 
     pub fn parse(text: &str) -> Option<DateTime<Utc>> {
+        if let Some(t) = parse_fixed(text) {
+            return Some(t);
+        }
         let t = NaiveDateTime::parse_from_str(text, FORMAT).ok()?.and_utc();
         // Only the canonical form is accepted, so re-encoding is exact.
         (format(&t) == text).then_some(t)
+    }
+
+    /// What `FORMAT` gives, written digit by digit (every journal line has
+    /// one timestamp, decoded and encoded again by verification). `None`
+    /// for what the fixed width cannot hold: years outside 0 to 9999 (which
+    /// `%Y` signs) and leap seconds; those go through chrono.
+    fn format_fixed(t: &DateTime<Utc>) -> Option<String> {
+        let year = u32::try_from(t.year()).ok().filter(|y| *y <= 9999)?;
+        let nanos = t.nanosecond();
+        if nanos >= 1_000_000_000 {
+            return None;
+        }
+        let mut out = *b"0000-00-00T00:00:00.000000Z";
+        let mut put = |at: usize, width: usize, mut n: u32| {
+            for i in (at..at + width).rev() {
+                // A single decimal digit always fits in a byte.
+                #[allow(clippy::cast_possible_truncation)]
+                let digit = (n % 10) as u8;
+                out[i] = b'0' + digit;
+                n /= 10;
+            }
+        };
+        put(0, 4, year);
+        put(5, 2, t.month());
+        put(8, 2, t.day());
+        put(11, 2, t.hour());
+        put(14, 2, t.minute());
+        put(17, 2, t.second());
+        put(20, 6, nanos / 1_000);
+        String::from_utf8(out.to_vec()).ok()
+    }
+
+    /// The exact inverse of [`format_fixed`]: `YYYY-MM-DDTHH:MM:SS.ffffffZ`
+    /// with every field in range, or `None` (and the general, slower path
+    /// decides).
+    fn parse_fixed(text: &str) -> Option<DateTime<Utc>> {
+        let b = text.as_bytes();
+        if b.len() != LEN
+            || b[4] != b'-'
+            || b[7] != b'-'
+            || b[10] != b'T'
+            || b[13] != b':'
+            || b[16] != b':'
+            || b[19] != b'.'
+            || b[26] != b'Z'
+        {
+            return None;
+        }
+        let num = |from: usize, to: usize| -> Option<u32> {
+            b[from..to].iter().try_fold(0_u32, |n, c| {
+                c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+            })
+        };
+        let year = i32::try_from(num(0, 4)?).ok()?;
+        let date = NaiveDate::from_ymd_opt(year, num(5, 7)?, num(8, 10)?)?;
+        let (hour, minute, second) = (num(11, 13)?, num(14, 16)?, num(17, 19)?);
+        if hour > 23 || minute > 59 || second > 59 {
+            return None;
+        }
+        let time = date.and_hms_micro_opt(hour, minute, second, num(20, 26)?)?;
+        Some(time.and_utc())
     }
 
     pub fn serialize<S: Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
@@ -136,6 +204,17 @@ pub mod timestamp {
                 "`{text}` is not a UTC timestamp with microseconds (2026-11-28T13:05:00.000000Z)"
             ))
         })
+    }
+
+    #[cfg(test)]
+    pub(super) fn chrono_format(t: &DateTime<Utc>) -> String {
+        t.format(FORMAT).to_string()
+    }
+
+    #[cfg(test)]
+    pub(super) fn chrono_parse(text: &str) -> Option<DateTime<Utc>> {
+        let t = NaiveDateTime::parse_from_str(text, FORMAT).ok()?.and_utc();
+        (chrono_format(&t) == text).then_some(t)
     }
 }
 
@@ -194,7 +273,12 @@ impl Entry {
         let body = check_own_hash(line)?;
         let entry: Self = serde_json::from_str(&body)
             .map_err(|e| DecodeError(format!("not a journal entry: {e}")))?;
-        if entry.encode() != line {
+        // `encode` would give back `line` exactly when the entry serialises
+        // to `body`: the hash member after it was just checked to be the
+        // hash of `body`. Comparing as it serialises needs no copy, and no
+        // second hash.
+        let mut rest = Unwritten(body.as_bytes());
+        if serde_json::to_writer(&mut rest, &entry).is_err() || !rest.0.is_empty() {
             return Err(DecodeError(
                 "not in canonical form (edited by hand or by another tool)".into(),
             ));
@@ -221,12 +305,45 @@ pub fn check_own_hash(line: &str) -> Result<String, DecodeError> {
     let mut body = String::with_capacity(body_end + 1);
     body.push_str(&line[..body_end]);
     body.push('}');
-    if sha256_hex(body.as_bytes()) == stored {
+    if is_hex_of(&Sha256::digest(body.as_bytes()), stored) {
         Ok(body)
     } else {
         Err(DecodeError(
             "content does not match the line's own `hash`: the line was altered".into(),
         ))
+    }
+}
+
+/// Whether `hex` is the lowercase hex of `digest` (what [`sha256_hex`]
+/// would return), without building that string.
+pub(crate) fn is_hex_of(digest: &[u8], hex: &str) -> bool {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    hex.len() == digest.len() * 2
+        && digest
+            .iter()
+            .zip(hex.as_bytes().chunks_exact(2))
+            .all(|(b, pair)| {
+                pair[0] == DIGITS[usize::from(b >> 4)] && pair[1] == DIGITS[usize::from(b & 0x0f)]
+            })
+}
+
+/// The bytes a serialisation must still write to reproduce a line: each
+/// write must be their next part, and none may be left at the end.
+struct Unwritten<'a>(&'a [u8]);
+
+impl std::io::Write for Unwritten<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self.0.strip_prefix(buf) {
+            Some(rest) => {
+                self.0 = rest;
+                Ok(buf.len())
+            }
+            None => Err(std::io::Error::other("differs from the stored line")),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 

@@ -138,24 +138,29 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
             journal,
             format,
             output,
-        }) if export::Format::from_cli(format).is_some() => {
-            export_journal(&env, &journal, format, output.as_deref())
-        }
-        Some(other) => Err(Failure::usage(format!("`{other:?}` is pending"))),
+        }) => export_journal(&env, &journal, format, output.as_deref()),
     }
 }
 
 /// `runsheet export`: the report on stdout or in a file, a warning on
-/// stderr when the journal does not fully verify.
+/// stderr when the journal does not fully verify. `aar` and `aar-html`
+/// are the exercise after-action report.
 fn export_journal(
     env: &Env,
     journal: &std::path::Path,
     format: ExportFormat,
     output: Option<&std::path::Path>,
 ) -> Result<u8, Failure> {
-    let format = export::Format::from_cli(format)
-        .ok_or_else(|| Failure::usage(format!("`--format {format:?}` is pending")))?;
-    let done = export::command::run(env, journal, format, output)?;
+    let done = match (
+        export::Format::from_cli(format),
+        export::aar::Format::from_cli(format),
+    ) {
+        (Some(format), _) => export::command::run(env, journal, format, output)?,
+        (None, Some(format)) => export::command::run_aar(env, journal, format, output)?,
+        (None, None) => {
+            return Err(Failure::usage(format!("`--format {format:?}` is pending")));
+        }
+    };
     if let Some(warning) = &done.warning {
         let _ = writeln!(std::io::stderr(), "warning: {warning}");
     }

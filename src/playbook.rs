@@ -371,7 +371,12 @@ impl Playbook {
             if let Some(k) = o.kind {
                 c.kind = k;
             }
-            for (field, value) in [(&mut c.phone, &o.phone), (&mut c.email, &o.email), (&mut c.url, &o.url), (&mut c.notes, &o.notes)] {
+            for (field, value) in [
+                (&mut c.phone, &o.phone),
+                (&mut c.email, &o.email),
+                (&mut c.url, &o.url),
+                (&mut c.notes, &o.notes),
+            ] {
                 if value.is_some() {
                     field.clone_from(value);
                 }

@@ -171,10 +171,10 @@ impl Review {
         if f.kind.is_some_and(|k| k != e.kind) || f.actor.as_ref().is_some_and(|a| *a != e.actor) {
             return false;
         }
-        if let Some(step) = &f.step {
-            if e.step.as_ref() != Some(step) {
-                return false;
-            }
+        if let Some(step) = &f.step
+            && e.step.as_ref() != Some(step)
+        {
+            return false;
         }
         if let Some(phase) = &f.phase {
             let in_phase = e
@@ -316,11 +316,11 @@ impl Review {
             KeyCode::Char('q') => self.quit = true,
             KeyCode::Tab => {
                 self.tab =
-                    Tab::ALL[(Tab::ALL.iter().position(|t| *t == self.tab).unwrap_or(0) + 1) % 3]
+                    Tab::ALL[(Tab::ALL.iter().position(|t| *t == self.tab).unwrap_or(0) + 1) % 3];
             }
             KeyCode::BackTab => {
                 self.tab =
-                    Tab::ALL[(Tab::ALL.iter().position(|t| *t == self.tab).unwrap_or(0) + 2) % 3]
+                    Tab::ALL[(Tab::ALL.iter().position(|t| *t == self.tab).unwrap_or(0) + 2) % 3];
             }
             KeyCode::Char('1') => self.tab = Tab::Timeline,
             KeyCode::Char('2') => self.tab = Tab::State,

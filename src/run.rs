@@ -13,8 +13,8 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use serde_json::Value;
 
-use crate::journal::Entry;
 use crate::journal::event::{self, Created, DrillAction, Observation, Payload, Rating, Recovery};
+use crate::journal::{Entry, Event};
 use crate::playbook::{FactValue, Playbook};
 
 /// Who did something, when, in which entry.
@@ -336,7 +336,7 @@ impl RunState {
     pub fn apply(&mut self, playbook: &Playbook, entry: &Entry) {
         self.entry_count += 1;
         let at = Stamp::of(entry);
-        self.last = Some(at.clone());
+        self.mark_last(&at);
         let event = match entry.event() {
             Ok(e) => e,
             Err(e) => {
@@ -347,21 +347,20 @@ impl RunState {
                 return;
             }
         };
-        if let Some(step) = &event.step {
-            if playbook.step(step).is_none()
-                && !self
-                    .warnings
-                    .iter()
-                    .any(|w| matches!(w, Warning::UnknownStep { step: s, .. } if s == step))
-            {
-                self.warnings.push(Warning::UnknownStep {
-                    step: step.clone(),
-                    seq: entry.seq,
-                });
-            }
+        if let Some(step) = &event.step
+            && playbook.step(step).is_none()
+            && !self
+                .warnings
+                .iter()
+                .any(|w| matches!(w, Warning::UnknownStep { step: s, .. } if s == step))
+        {
+            self.warnings.push(Warning::UnknownStep {
+                step: step.clone(),
+                seq: entry.seq,
+            });
         }
-        let step = event.step.clone();
-        match event.payload {
+        let Event { step, payload } = event;
+        match payload {
             Payload::JournalCreated(created) => {
                 if created.playbook.sha256 != playbook.sha256 {
                     self.warnings.push(Warning::PlaybookChanged {
@@ -392,10 +391,10 @@ impl RunState {
             Payload::StepStarted(_) => self.change_step(step, at, StepStatus::InProgress, None),
             Payload::StepDone(d) => self.change_step(step, at, StepStatus::Done, d.note),
             Payload::StepSkipped(r) => {
-                self.change_step(step, at, StepStatus::Skipped, Some(r.reason))
+                self.change_step(step, at, StepStatus::Skipped, Some(r.reason));
             }
             Payload::StepBlocked(r) => {
-                self.change_step(step, at, StepStatus::Blocked, Some(r.reason))
+                self.change_step(step, at, StepStatus::Blocked, Some(r.reason));
             }
             Payload::StepReopened(r) => self.change_step(step, at, StepStatus::Open, r.reason),
             Payload::ChecklistItem(c) => {
@@ -477,8 +476,22 @@ impl RunState {
             }),
             Payload::Observation(data) => self.observations.push(ObservationRecord { at, data }),
             Payload::DrillControl(data) => {
-                self.drill_controls.push(DrillControlRecord { at, data })
+                self.drill_controls.push(DrillControlRecord { at, data });
             }
+        }
+    }
+
+    /// Records `at` as the last entry applied. It changes on every entry:
+    /// the actor's allocation is reused rather than cloned afresh.
+    fn mark_last(&mut self, at: &Stamp) {
+        match &mut self.last {
+            Some(last) => {
+                last.seq = at.seq;
+                last.ts = at.ts;
+                last.actor.clone_from(&at.actor);
+                last.scenario_ms = at.scenario_ms;
+            }
+            None => self.last = Some(at.clone()),
         }
     }
 
@@ -507,19 +520,28 @@ impl RunState {
         at: Stamp,
     ) {
         let typed = self.typed(playbook, fact, &value, at.seq);
-        self.facts
-            .entry(fact.to_string())
-            .or_default()
-            .history
-            .push(FactRecord {
-                at,
-                step,
-                source,
-                value,
-                occurred_at,
-                typed,
-                correction: None,
-            });
+        let record = FactRecord {
+            at,
+            step,
+            source,
+            value,
+            occurred_at,
+            typed,
+            correction: None,
+        };
+        // Look up before inserting: most values are for facts already set,
+        // and a lookup needs no owned key.
+        match self.facts.get_mut(fact) {
+            Some(state) => state.history.push(record),
+            None => {
+                self.facts.insert(
+                    fact.to_string(),
+                    FactState {
+                        history: vec![record],
+                    },
+                );
+            }
+        }
     }
 
     fn typed(
@@ -618,7 +640,7 @@ impl RunState {
         let key = format!("{clock}.{stage}");
         self.submissions
             .iter()
-            .filter(move |s| s.data.stages.iter().any(|x| *x == key))
+            .filter(move |s| s.data.stages.contains(&key))
     }
 
     /// Drafts of a step's message, oldest first.

@@ -198,7 +198,7 @@ pub fn run_picker(
                         theme,
                     },
                     f.area(),
-                )
+                );
             })?;
             let Some(Ok(event)) = events.next().await else {
                 return Ok::<Next, std::io::Error>(Next::Quit);
@@ -266,7 +266,7 @@ async fn event_loop(
                         theme,
                     },
                     f.area(),
-                )
+                );
             })?;
             dirty = false;
         }

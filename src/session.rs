@@ -123,13 +123,11 @@ pub fn playbook_for(
     let recorded = &created.playbook;
     if !recorded.path.starts_with("bundled:") {
         let path = Path::new(&recorded.path);
-        if path.is_file() {
-            if let Ok(source) = catalog::read_source(path) {
-                if let Ok((playbook, _)) = catalog::check_playbook(&source, &catalog.library, today)
-                {
-                    return Ok(Resolved { playbook, source });
-                }
-            }
+        if path.is_file()
+            && let Ok(source) = catalog::read_source(path)
+            && let Ok((playbook, _)) = catalog::check_playbook(&source, &catalog.library, today)
+        {
+            return Ok(Resolved { playbook, source });
         }
     }
     catalog

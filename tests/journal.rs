@@ -364,10 +364,10 @@ fn sigkill_at_random_moments_loses_no_acknowledged_entry() {
             if reader.read_line(&mut line).unwrap_or(0) == 0 {
                 break;
             }
-            if let Some(rest) = line.trim_end().strip_prefix("ack ") {
-                if let Some((_, text)) = rest.split_once(' ') {
-                    acked.push(text.to_string());
-                }
+            if let Some(rest) = line.trim_end().strip_prefix("ack ")
+                && let Some((_, text)) = rest.split_once(' ')
+            {
+                acked.push(text.to_string());
             }
         }
         child.wait().expect("reap");
@@ -411,8 +411,14 @@ fn the_documented_python_recipe_verifies_journals() {
         eprintln!("python3 is not installed: skipping the recipe check");
         return;
     }
-    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/journal-format.md")).expect("doc");
-    let start = doc.find("<!-- verify-recipe:start -->").expect("start marker");
+    let doc = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/docs/journal-format.md"
+    ))
+    .expect("doc");
+    let start = doc
+        .find("<!-- verify-recipe:start -->")
+        .expect("start marker");
     let end = doc.find("<!-- verify-recipe:end -->").expect("end marker");
     let block = &doc[start..end];
     let code = block
@@ -423,17 +429,39 @@ fn the_documented_python_recipe_verifies_journals() {
     let (dir, path, bytes) = sample();
     let script = dir.path().join("verify.py");
     std::fs::write(&script, code).expect("script");
-    let run = |file: &std::path::Path| Command::new("python3").arg(&script).arg(file).output().expect("python3");
+    let run = |file: &std::path::Path| {
+        Command::new("python3")
+            .arg(&script)
+            .arg(file)
+            .output()
+            .expect("python3")
+    };
     let ok = run(&path);
-    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
-    let head = runsheet::journal::verify::verify(&bytes).head_hash.expect("head");
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let head = runsheet::journal::verify::verify(&bytes)
+        .head_hash
+        .expect("head");
     assert!(String::from_utf8_lossy(&ok.stdout).contains(&head));
     let mut tampered = bytes.clone();
-    let line4 = bytes.iter().enumerate().filter(|(_, b)| **b == b'\n').nth(2).map(|(i, _)| i + 20).expect("line 4");
+    let line4 = bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b'\n')
+        .nth(2)
+        .map(|(i, _)| i + 20)
+        .expect("line 4");
     tampered[line4] ^= 0x01;
     let bad = dir.path().join("tampered.jsonl");
     std::fs::write(&bad, &tampered).expect("write");
     let out = run(&bad);
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("line 4"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("line 4"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

@@ -264,7 +264,7 @@ fn picker_screen() {
                     theme: &theme,
                 },
                 f.area(),
-            )
+            );
         })
         .expect("draw");
     insta::assert_snapshot!(screen(terminal.backend().buffer()));
@@ -325,7 +325,7 @@ fn no_color_mono_theme_keeps_every_word() {
                     theme: &mono,
                 },
                 f.area(),
-            )
+            );
         })
         .expect("draw");
     let buf = terminal.backend().buffer();
@@ -362,7 +362,7 @@ fn draw_review(review: &mut Review) -> String {
                     theme: &theme,
                 },
                 f.area(),
-            )
+            );
         })
         .expect("draw");
     screen(terminal.backend().buffer())
@@ -461,7 +461,7 @@ fn facilitator_panel_and_participant_view() {
                     theme: &theme,
                 },
                 f.area(),
-            )
+            );
         })
         .expect("draw");
     let view = screen(terminal.backend().buffer());

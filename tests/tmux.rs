@@ -290,7 +290,7 @@ fn recording_a_submission_meets_the_clock() {
         cli(&["set", &journal, fact]);
     }
     t.launch("c", &["resume", &journal]);
-    let screen = t.wait_for("c", "gdpr-art33.notify");
+    let screen = t.wait_for("c", "Notify the supervisory authority");
     assert!(screen.contains("left"), "clock running:\n{screen}");
     // Find the notification step and record its submission.
     t.keys("c", &["/"]);

@@ -232,7 +232,7 @@ impl Choices {
         match key.code {
             KeyCode::Up | KeyCode::Char('k') => self.cursor = self.cursor.saturating_sub(1),
             KeyCode::Down | KeyCode::Char('j') => {
-                self.cursor = (self.cursor + 1).min(self.options.len().saturating_sub(1))
+                self.cursor = (self.cursor + 1).min(self.options.len().saturating_sub(1));
             }
             KeyCode::Char(' ') => self.toggle(self.cursor),
             KeyCode::Char(c @ '1'..='9') => {
@@ -372,7 +372,10 @@ impl FactsDialog {
                             occurred_at: None,
                         }),
                     });
-                    let echo = format!("{} corrected to {} (was {})", amend.fact, amend.shown, amend.previous);
+                    let echo = format!(
+                        "{} corrected to {} (was {})",
+                        amend.fact, amend.shown, amend.previous
+                    );
                     self.saved(echo);
                     Outcome::RecordAndStay(vec![write])
                 }
@@ -389,7 +392,11 @@ impl FactsDialog {
                 Outcome::Stay
             }
             KeyCode::Char('n') => {
-                let (fact, value, echo) = (amend.fact.clone(), amend.value.clone(), format!("{} = {}", amend.fact, amend.shown));
+                let (fact, value, echo) = (
+                    amend.fact.clone(),
+                    amend.value.clone(),
+                    format!("{} = {}", amend.fact, amend.shown),
+                );
                 let write = self.set_event(&fact, value);
                 self.saved(echo);
                 Outcome::RecordAndStay(vec![write])
@@ -439,7 +446,7 @@ impl FactsDialog {
                 KeyCode::Esc | KeyCode::Char('q') => return Outcome::Close,
                 KeyCode::Up | KeyCode::Char('k') => self.selected = self.selected.saturating_sub(1),
                 KeyCode::Down | KeyCode::Char('j') => {
-                    self.selected = (self.selected + 1).min(self.facts.len().saturating_sub(1))
+                    self.selected = (self.selected + 1).min(self.facts.len().saturating_sub(1));
                 }
                 KeyCode::Enter | KeyCode::Char('e') => self.begin(cx),
                 _ => {}
@@ -466,6 +473,29 @@ impl FactsDialog {
                 };
                 match parse_input(def, &text, cx.now, cx.tz) {
                     Ok(value) => {
+                        // A different value for a fact that has one: ask
+                        // whether the old one was wrong or has changed.
+                        let in_force = cx
+                            .state
+                            .facts
+                            .get(&def.id)
+                            .and_then(crate::run::FactState::latest)
+                            .and_then(|r| r.effective().map(|v| (r.at.seq, v)));
+                        if let Some((previous_seq, old)) = in_force
+                            && *old != value
+                        {
+                            self.amend = Some(Amend {
+                                fact: def.id.clone(),
+                                value: value.to_json(),
+                                shown: value.display(Some(def), cx.tz),
+                                previous: old.display(Some(def), cx.tz),
+                                previous_seq,
+                                reason: None,
+                            });
+                            self.editing = None;
+                            self.error = None;
+                            return Outcome::Stay;
+                        }
                         self.echo =
                             Some(format!("{} = {}", def.id, value.display(Some(def), cx.tz)));
                         self.editing = None;
@@ -599,13 +629,12 @@ impl DecideDialog {
         let Some(def) = cx.playbook.fact(&self.fact) else {
             return Outcome::Close;
         };
-        let value = match parse_input(def, &self.choices.as_input(), cx.now, cx.tz) {
-            Ok(v) => v,
-            Err(_) => {
-                self.error = Some("choose an option (space or its number)".into());
-                self.focus = DecideFocus::Options;
-                return Outcome::Stay;
-            }
+        let value = if let Ok(v) = parse_input(def, &self.choices.as_input(), cx.now, cx.tz) {
+            v
+        } else {
+            self.error = Some("choose an option (space or its number)".into());
+            self.focus = DecideFocus::Options;
+            return Outcome::Stay;
         };
         let rationale = self.rationale.text().trim().to_string();
         if rationale.is_empty() {
@@ -660,7 +689,7 @@ impl AssignDialog {
                 KeyCode::Esc | KeyCode::Char('q') => return Outcome::Close,
                 KeyCode::Up | KeyCode::Char('k') => self.cursor = self.cursor.saturating_sub(1),
                 KeyCode::Down | KeyCode::Char('j') => {
-                    self.cursor = (self.cursor + 1).min(self.roles.len().saturating_sub(1))
+                    self.cursor = (self.cursor + 1).min(self.roles.len().saturating_sub(1));
                 }
                 KeyCode::Enter => {
                     let current = self
@@ -822,10 +851,10 @@ impl SubmitDialog {
             KeyCode::Enter => return self.submit(cx),
             _ => {}
         }
-        if let Some((_, editor)) = self.fields.get_mut(self.focus) {
-            if editor.key(key) == Edit::Changed {
-                self.error = None;
-            }
+        if let Some((_, editor)) = self.fields.get_mut(self.focus)
+            && editor.key(key) == Edit::Changed
+        {
+            self.error = None;
         }
         Outcome::Stay
     }

@@ -221,15 +221,12 @@ impl App {
                     .drill
                     .as_ref()
                     .and_then(|d| d.next_timed(&state).map(|(_, ms)| ms));
-                match target {
-                    Some(ms) => {
-                        let speed = self.drill.as_ref().map_or(1, |d| d.clock.speed);
-                        self.control(DrillAction::Jump, speed, Some(ms), None)
-                    }
-                    None => {
-                        self.notice("no timed inject is left", false);
-                        Vec::new()
-                    }
+                if let Some(ms) = target {
+                    let speed = self.drill.as_ref().map_or(1, |d| d.clock.speed);
+                    self.control(DrillAction::Jump, speed, Some(ms), None)
+                } else {
+                    self.notice("no timed inject is left", false);
+                    Vec::new()
                 }
             }
             KeyCode::Char('r') => match selected {
@@ -273,6 +270,10 @@ impl App {
         inject: Option<String>,
     ) -> Vec<Effect> {
         let now = self.now;
+        if self.write_error.is_some() {
+            // Read-only: the clock may only move with a journaled control.
+            return self.record(Vec::new());
+        }
         let Some(drill) = self.drill.as_mut() else {
             return Vec::new();
         };
@@ -317,6 +318,11 @@ impl App {
 
     /// Delivers every inject that has fallen due.
     pub(super) fn drill_tick(&mut self) -> Vec<Effect> {
+        if self.write_error.is_some() {
+            // Nothing can be journaled: announcing injects again every tick
+            // would only repeat the read-only notice.
+            return Vec::new();
+        }
         let now = self.now;
         let due: Vec<(String, &'static str)> = match &self.drill {
             Some(d) => d

@@ -124,7 +124,7 @@ impl Editor {
             KeyCode::Char('a') if ctrl => self.col = 0,
             KeyCode::Char('e') if ctrl => self.col = self.line_len(),
             KeyCode::Char(c) if !ctrl && !key.modifiers.contains(KeyModifiers::ALT) => {
-                self.insert_char(c)
+                self.insert_char(c);
             }
             KeyCode::Enter if self.multiline && !ctrl => self.newline(),
             KeyCode::Backspace => {

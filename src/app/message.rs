@@ -74,10 +74,15 @@ impl Filled {
 /// Wraps a text in the exercise marking when the run is a drill.
 pub fn mark(text: &str, exercise: bool) -> String {
     let text = text.trim_end();
-    if !exercise || text.starts_with(EXERCISE_MARK) {
+    if !exercise {
         return format!("{text}\n");
     }
-    format!("{EXERCISE_MARK}\n\n{text}\n\n{EXERCISE_MARK}\n")
+    // Top and bottom both, even when an edit removed one of them.
+    let body = text
+        .strip_prefix(EXERCISE_MARK)
+        .map_or(text, str::trim_start);
+    let body = body.strip_suffix(EXERCISE_MARK).map_or(body, str::trim_end);
+    format!("{EXERCISE_MARK}\n\n{body}\n\n{EXERCISE_MARK}\n")
 }
 
 /// Fills a step's message template from the run state.
@@ -115,7 +120,7 @@ pub fn text_hash(text: &str) -> String {
     sha256_hex(text.as_bytes())
 }
 
-/// Plain parts for display: (text, is_gap).
+/// Plain parts for display: (text, `is_gap`).
 pub fn parts(rendered: &Rendered) -> Vec<(String, bool)> {
     rendered
         .parts
@@ -139,6 +144,13 @@ mod tests {
             "EXERCISE EXERCISE EXERCISE\n\nHello\n\nEXERCISE EXERCISE EXERCISE\n"
         );
         assert_eq!(mark(&marked, true), marked);
+        let top_only = "EXERCISE EXERCISE EXERCISE\n\nHello edited";
+        assert_eq!(
+            mark(top_only, true),
+            marked.replace("Hello", "Hello edited")
+        );
+        let bottom_only = "Hello\n\nEXERCISE EXERCISE EXERCISE";
+        assert_eq!(mark(bottom_only, true), marked);
         assert_eq!(mark("Hello\n\n", false), "Hello\n");
     }
 

@@ -103,13 +103,13 @@ pub fn note(
         return Err(Failure::usage("the note is empty"));
     }
     let shot = open_for_append(env, path, actor)?;
-    if let Some(step) = step {
-        if shot.resolved.playbook.step(step).is_none() {
-            return Err(Failure::usage(format!(
-                "playbook `{}` has no step `{step}`",
-                shot.resolved.playbook.id
-            )));
-        }
+    if let Some(step) = step
+        && shot.resolved.playbook.step(step).is_none()
+    {
+        return Err(Failure::usage(format!(
+            "playbook `{}` has no step `{step}`",
+            shot.resolved.playbook.id
+        )));
     }
     let event = Event {
         step: step.map(str::to_string),
@@ -179,9 +179,15 @@ pub fn set(
                 .get(fact)
                 .and_then(|f| f.latest())
                 .map(|r| r.at.seq)
-                .ok_or_else(|| Failure::usage(format!("`{fact}` has no value yet: there is nothing to correct")))?;
+                .ok_or_else(|| {
+                    Failure::usage(format!(
+                        "`{fact}` has no value yet: there is nothing to correct"
+                    ))
+                })?;
             if reason.trim().is_empty() {
-                return Err(Failure::usage("--reason must say why the earlier value was wrong"));
+                return Err(Failure::usage(
+                    "--reason must say why the earlier value was wrong",
+                ));
             }
             Event::new(Payload::Correction(crate::journal::event::Correction {
                 corrects,

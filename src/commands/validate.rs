@@ -33,30 +33,31 @@ pub fn run(
     let mut context = Catalog::discover(&crate::paths::local_playbook_dirs(), today);
     let mut extra_packs: Vec<SourceText> = Vec::new();
     for source in &sources {
-        if load::detect_kind(&source.text) == DocumentKind::Playbook {
-            if let Some(dir) = source.path.as_deref().and_then(Path::parent) {
-                for pack in catalog::yaml_files(&dir.join("clocks")) {
-                    let named = sources
-                        .iter()
-                        .any(|s| s.path.as_deref() == Some(pack.as_path()));
-                    let seen = extra_packs
-                        .iter()
-                        .any(|s| s.path.as_deref() == Some(pack.as_path()));
-                    if !named && !seen {
-                        if let Ok(s) = catalog::read_source(&pack) {
-                            extra_packs.push(s);
-                        }
-                    }
+        if load::detect_kind(&source.text) == DocumentKind::Playbook
+            && let Some(dir) = source.path.as_deref().and_then(Path::parent)
+        {
+            for pack in catalog::yaml_files(&dir.join("clocks")) {
+                let named = sources
+                    .iter()
+                    .any(|s| s.path.as_deref() == Some(pack.as_path()));
+                let seen = extra_packs
+                    .iter()
+                    .any(|s| s.path.as_deref() == Some(pack.as_path()));
+                if !named
+                    && !seen
+                    && let Ok(s) = catalog::read_source(&pack)
+                {
+                    extra_packs.push(s);
                 }
             }
         }
     }
     for pack in extra_packs.iter().chain(&sources) {
-        if load::detect_kind(&pack.text) == DocumentKind::ClockPack {
-            if let Ok((clocks, _)) = catalog::check_pack(pack) {
-                for clock in clocks {
-                    context.library.insert(clock, &pack.label);
-                }
+        if load::detect_kind(&pack.text) == DocumentKind::ClockPack
+            && let Ok((clocks, _)) = catalog::check_pack(pack)
+        {
+            for clock in clocks {
+                context.library.insert(clock, &pack.label);
             }
         }
     }
@@ -108,7 +109,8 @@ pub fn run(
             }
             DocumentKind::Drill => {}
             DocumentKind::Contacts => {
-                let result = catalog::local_contacts_text(source).map(|n| (format!("contacts file: {n} contacts"), Vec::new()));
+                let result = catalog::local_contacts_text(source)
+                    .map(|n| (format!("contacts file: {n} contacts"), Vec::new()));
                 report(source, result, &mut code);
             }
         }

@@ -1,14 +1,19 @@
-//! `runsheet export`: the IO around [`render`]. Reads and
-//! verifies the journal (never writes it), resolves its playbook, renders,
-//! and writes the result whole or not at all.
+//! `runsheet export`: the IO around [`render`] and [`aar::render`]. Reads
+//! and verifies the journal (never writes it), resolves its playbook (and
+//! for an exercise report, its drill scenario), renders, and writes the
+//! result whole or not at all.
 
 use std::fs::{File, OpenOptions};
 use std::io::Write as _;
 use std::os::unix::fs::OpenOptionsExt as _;
 use std::path::{Path, PathBuf};
 
-use super::{Format, Input, render};
+use super::{Format, Input, aar, render};
+use crate::catalog::{self, Catalog};
 use crate::commands::{Env, Failure};
+use crate::journal::event::Created;
+use crate::journal::verify::Verified;
+use crate::playbook::Drill;
 use crate::{run, session};
 
 /// What the command produced.
@@ -30,6 +35,40 @@ pub fn run(
     format: Format,
     output: Option<&Path>,
 ) -> Result<Exported, Failure> {
+    let (verified, created) = read(journal)?;
+    let catalog = env.catalog();
+    let resolved = session::playbook_for(&created, &catalog, env.today)?;
+    let state = run::replay(&resolved.playbook, verified.entries());
+    let text = render(format, &Input::new(&verified, &resolved.playbook, &state));
+    deliver(journal, &verified, &text, output)
+}
+
+/// Exports the after-action report of the exercise `journal`. A journal
+/// of a real incident is a usage error, refused before anything is written.
+pub fn run_aar(
+    env: &Env,
+    journal: &Path,
+    format: aar::Format,
+    output: Option<&Path>,
+) -> Result<Exported, Failure> {
+    let refused = |e: aar::NotAnExercise| Failure::usage(format!("{}: {e}", journal.display()));
+    let (verified, created) = read(journal)?;
+    if !created.exercise {
+        return Err(refused(aar::NotAnExercise));
+    }
+    let catalog = env.catalog();
+    let resolved = session::playbook_for(&created, &catalog, env.today)?;
+    let state = run::replay(&resolved.playbook, verified.entries());
+    let drill = scenario_for(&created, &catalog);
+    let exercise = aar::Exercise::new(&verified, &resolved.playbook, &state, drill.as_ref())
+        .map_err(refused)?;
+    let text = aar::render(format, &exercise);
+    deliver(journal, &verified, &text, output)
+}
+
+/// Reads and verifies the journal (never writing it) and its
+/// `journal_created` entry, without which there is nothing to export.
+fn read(journal: &Path) -> Result<(Verified, Created), Failure> {
     let verified = session::read_journal(journal)?;
     let created = session::created_of(&verified.lines).ok_or_else(|| {
         Failure::bad(format!(
@@ -37,9 +76,44 @@ pub fn run(
             journal.display()
         ))
     })?;
-    let resolved = session::playbook_for(&created, &env.catalog(), env.today)?;
-    let state = run::replay(&resolved.playbook, verified.entries());
-    let text = render(format, &Input::new(&verified, &resolved.playbook, &state));
+    Ok((verified, created))
+}
+
+/// The scenario a drill journal ran: its recorded file, or the bundled or
+/// local scenario with the recorded id, preferring whichever still has the
+/// recorded SHA-256. `None` when neither is found: the report then says
+/// the scenario definition is missing and renders from the journal alone.
+fn scenario_for(created: &Created, catalog: &Catalog) -> Option<Drill> {
+    let recorded = created.drill.as_ref()?;
+    let path = Path::new(&recorded.path);
+    let from_file = (!recorded.path.starts_with("bundled:") && path.is_file())
+        .then(|| catalog::read_source(path).ok())
+        .flatten()
+        .and_then(|source| {
+            let lookup = |id: &str| catalog.playbook(id).map(|e| e.playbook.clone());
+            catalog::check_drill(&source, &lookup).ok()
+        })
+        .map(|(drill, _)| drill)
+        .filter(|drill| drill.id == recorded.id);
+    let mut found: Vec<Drill> = from_file
+        .into_iter()
+        .chain(catalog.drill(&recorded.id).map(|e| e.drill.clone()))
+        .collect();
+    let best = found
+        .iter()
+        .position(|d| d.sha256 == recorded.sha256)
+        .unwrap_or(0);
+    (best < found.len()).then(|| found.swap_remove(best))
+}
+
+/// Writes the export (or hands it back for stdout) and says whether the
+/// journal fully verified: code 1 and a warning when it did not.
+fn deliver(
+    journal: &Path,
+    verified: &Verified,
+    text: &str,
+    output: Option<&Path>,
+) -> Result<Exported, Failure> {
     let warning = match (&verified.broken, verified.torn_tail) {
         (Some(b), _) => Some(format!(
             "{}: journal broken at {b}; exported the {} entries before it",
@@ -65,7 +139,7 @@ pub fn run(
             })?;
             String::new()
         }
-        None => text,
+        None => text.to_string(),
     };
     Ok(Exported {
         stdout,

@@ -3,10 +3,10 @@
 //! long it took, whether deadlines were met, who decided what and why, the
 //! full timeline, and whether the record can be trusted.
 
-mod integrity;
-mod overview;
+pub(super) mod integrity;
+pub(super) mod overview;
 mod record;
-mod timeline;
+pub(super) mod timeline;
 
 use super::document::{Block, Document, Section, Span, Text, plain};
 use super::metrics;
@@ -73,7 +73,7 @@ pub fn metrics(view: &View<'_>) -> Document {
     }
 }
 
-fn section(id: &'static str, title: &str, blocks: Vec<Block>) -> Section {
+pub(super) fn section(id: &'static str, title: &str, blocks: Vec<Block>) -> Section {
     Section {
         id,
         title: title.to_string(),
@@ -81,7 +81,7 @@ fn section(id: &'static str, title: &str, blocks: Vec<Block>) -> Section {
     }
 }
 
-fn nonempty<'a>(text: &'a str, fallback: &'a str) -> &'a str {
+pub(super) fn nonempty<'a>(text: &'a str, fallback: &'a str) -> &'a str {
     if text.trim().is_empty() {
         fallback
     } else {
@@ -90,17 +90,17 @@ fn nonempty<'a>(text: &'a str, fallback: &'a str) -> &'a str {
 }
 
 /// `2026-11-02 09:00 CET (08:00 UTC)` as text.
-fn at(view: &View<'_>, t: chrono::DateTime<chrono::Utc>) -> Text {
+pub(super) fn at(view: &View<'_>, t: chrono::DateTime<chrono::Utc>) -> Text {
     plain(when::both(t, view.tz))
 }
 
 /// `#12`: an entry's `seq`, the key into the timeline.
-fn seq(n: u64) -> Text {
+pub(super) fn seq(n: u64) -> Text {
     plain(format!("#{n}"))
 }
 
 /// A paragraph saying a section has nothing, so silence is never ambiguous.
-fn none(what: &str) -> Block {
+pub(super) fn none(what: &str) -> Block {
     Block::Paragraph(vec![Span::Plain(what.to_string())])
 }
 

@@ -23,43 +23,46 @@ use serde_json::{Map, Value};
 use super::view::View;
 use super::when;
 use crate::hash::sha256_hex;
-use crate::journal::Line;
 use crate::journal::event::Payload;
+use crate::journal::{Kind, Line};
 
-/// One Timesketch event and its sort key: time, `seq`, then which of the
-/// entry's times it is.
-struct Event {
+/// Where one Timesketch event comes from, and its sort key: time, `seq`,
+/// then which of the entry's times it is.
+struct Event<'v> {
     at: DateTime<Utc>,
     seq: u64,
     order: usize,
-    fields: Map<String, Value>,
+    desc: &'static str,
+    line: &'v Line,
 }
 
 pub fn render(view: &View<'_>) -> String {
-    let mut events: Vec<Event> = Vec::new();
+    // Sort what each event is first, then build and write each in turn:
+    // only one event's fields exist at a time.
+    let mut events: Vec<Event> = Vec::with_capacity(view.timeline.len());
     for line in &view.timeline {
-        let base = attributes(view, line);
         for (order, (at, desc)) in times(line).into_iter().enumerate() {
-            let mut event = Map::new();
-            event.insert(
-                "message".into(),
-                message(view, &view.sentence(&line.entry)).into(),
-            );
-            event.insert("datetime".into(), when::iso(at).into());
-            event.insert("timestamp_desc".into(), desc.into());
-            event.extend(base.clone());
             events.push(Event {
                 at,
                 seq: line.entry.seq,
                 order,
-                fields: event,
+                desc,
+                line,
             });
         }
     }
     events.sort_by_key(|e| (e.at, e.seq, e.order));
     let mut out = String::new();
     for event in events {
-        out.push_str(&Value::Object(event.fields).to_string());
+        let mut fields = Map::new();
+        fields.insert(
+            "message".into(),
+            message(view, &view.sentence(&event.line.entry)).into(),
+        );
+        fields.insert("datetime".into(), when::iso(event.at).into());
+        fields.insert("timestamp_desc".into(), event.desc.into());
+        fields.extend(attributes(view, event.line));
+        out.push_str(&Value::Object(fields).to_string());
         out.push('\n');
     }
     if let Some(event) = problem(view) {
@@ -80,6 +83,13 @@ fn message(view: &View<'_>, text: &str) -> String {
 /// The recorded time, then any time the entry says something happened.
 fn times(line: &Line) -> Vec<(DateTime<Utc>, &'static str)> {
     let mut out = vec![(line.entry.ts, "Recorded")];
+    // Only these kinds carry a second time: skip decoding the others.
+    if !matches!(
+        line.entry.kind,
+        Kind::FactSet | Kind::Correction | Kind::Submission
+    ) {
+        return out;
+    }
     match line.entry.event().map(|e| e.payload) {
         Ok(Payload::FactSet(f)) => out.extend(f.occurred_at.map(|t| (t, "Fact occurred"))),
         Ok(Payload::Correction(c)) => out.extend(c.occurred_at.map(|t| (t, "Fact occurred"))),

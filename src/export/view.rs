@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::Input;
 use crate::journal::event::Payload;
-use crate::journal::{Entry, Line};
+use crate::journal::{Entry, Kind, Line};
 use crate::playbook::{FactValue, Phase, Step};
 
 /// The input, indexed for the renderers.
@@ -30,7 +30,9 @@ impl<'a> View<'a> {
         timeline.sort_by_key(|l| (l.entry.ts, l.entry.seq));
         let by_seq = timeline.iter().map(|l| (l.entry.seq, &l.entry)).collect();
         let mut corrected_by: BTreeMap<u64, Vec<&Entry>> = BTreeMap::new();
-        for line in &timeline {
+        // Only a correction entry can decode to a correction: skip decoding
+        // the others.
+        for line in timeline.iter().filter(|l| l.entry.kind == Kind::Correction) {
             if let Ok(Payload::Correction(c)) = line.entry.event().map(|e| e.payload) {
                 corrected_by
                     .entry(c.corrects)

@@ -58,8 +58,9 @@ fn to_map<T: Serialize>(value: &T) -> Map<String, Value> {
 }
 
 fn from_map<T: DeserializeOwned>(kind: Kind, data: &Map<String, Value>) -> Result<T, DecodeError> {
-    serde_json::from_value(Value::Object(data.clone()))
-        .map_err(|e| DecodeError(format!("bad `data` for {kind}: {e}")))
+    // Reads the map in place: no copy of it to consume (every replay and
+    // export decodes every entry).
+    T::deserialize(data).map_err(|e| DecodeError(format!("bad `data` for {kind}: {e}")))
 }
 
 macro_rules! payloads {

@@ -161,7 +161,7 @@ fn sync_dir(dir: &Path) -> io::Result<()> {
 }
 
 impl JournalFile {
-    /// Creates a new journal whose first entry is `first` (journal_created).
+    /// Creates a new journal whose first entry is `first` (`journal_created`).
     pub fn create(path: &Path, first: Draft) -> Result<(Self, Line), OpenError> {
         let dir = path.parent().unwrap_or(Path::new(""));
         if !dir.as_os_str().is_empty() {

@@ -113,10 +113,10 @@ impl Rendered {
     pub fn gaps(&self) -> Vec<&str> {
         let mut out: Vec<&str> = Vec::new();
         for part in &self.parts {
-            if let Part::Gap(name) = part {
-                if !out.contains(&name.as_str()) {
-                    out.push(name);
-                }
+            if let Part::Gap(name) = part
+                && !out.contains(&name.as_str())
+            {
+                out.push(name);
             }
         }
         out

@@ -399,16 +399,16 @@ pub fn compile_playbook(doc: &PlaybookDoc, src: &str, cx: Context<'_>) -> Checke
     c.runsheet_version(&doc.runsheet);
     c.id("playbook", &doc.id);
     let reviewed = doc.reviewed.as_ref().and_then(|r| c.date("`reviewed`", r));
-    if let (Some(date), Some(at)) = (reviewed, &doc.reviewed) {
-        if (cx.today - date).num_days() > 365 {
-            c.push(
-                Diagnostic::warning(format!(
-                    "playbook was last reviewed on {date}, more than a year ago"
-                ))
-                .at_value(at)
-                .help("review the content and update `reviewed:`"),
-            );
-        }
+    if let (Some(date), Some(at)) = (reviewed, &doc.reviewed)
+        && (cx.today - date).num_days() > 365
+    {
+        c.push(
+            Diagnostic::warning(format!(
+                "playbook was last reviewed on {date}, more than a year ago"
+            ))
+            .at_value(at)
+            .help("review the content and update `reviewed:`"),
+        );
     }
     let timezone = doc.timezone.as_ref().and_then(|t| c.timezone(t));
     if doc.phases.is_empty() {
@@ -650,10 +650,10 @@ fn compile_step(c: &mut Checker<'_>, s: &StepDoc, names: &Names<'_>) -> Step {
             .map(|r| r.id.as_str())
             .collect::<Vec<_>>()
     };
-    if let Some(role) = &s.role {
-        if !names.roles.iter().any(|r| r.id == role.value) {
-            unknown(c, "role", role, role_ids());
-        }
+    if let Some(role) = &s.role
+        && !names.roles.iter().any(|r| r.id == role.value)
+    {
+        unknown(c, "role", role, role_ids());
     }
     let fact_ids = || names.facts.keys().copied().collect::<Vec<_>>();
     for fact in &s.capture {
@@ -698,15 +698,15 @@ fn compile_step(c: &mut Checker<'_>, s: &StepDoc, names: &Names<'_>) -> Step {
         }
     }
     let timebox = s.timebox.as_ref().and_then(|t| c.period(t));
-    if let Some(contact) = &s.contact {
-        if !names.contacts.iter().any(|x| x.id == contact.value) {
-            unknown(
-                c,
-                "contact",
-                contact,
-                names.contacts.iter().map(|x| x.id.as_str()).collect(),
-            );
-        }
+    if let Some(contact) = &s.contact
+        && !names.contacts.iter().any(|x| x.id == contact.value)
+    {
+        unknown(
+            c,
+            "contact",
+            contact,
+            names.contacts.iter().map(|x| x.id.as_str()).collect(),
+        );
     }
     let placeholder = |name: &str| names.placeholder(name);
     let message = s.message.as_ref().and_then(|m| {

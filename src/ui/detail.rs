@@ -323,31 +323,28 @@ fn notes_and_history(app: &App, step: &Step, t: &Theme) -> Vec<Line<'static>> {
 pub(super) fn fact_line(app: &App, fact: &str, t: &Theme) -> Line<'static> {
     let def = app.playbook.fact(fact);
     let prompt = def.map_or(fact, |d| d.prompt.as_str());
-    match app.state().facts.get(fact).and_then(|f| f.latest()) {
-        Some(record) => {
-            let value = record
-                .effective()
-                .map_or_else(|| record.value.to_string(), |v| v.display(def, app.tz()));
-            let corrected = if record.correction.is_some() {
-                " (corrected)"
-            } else {
-                ""
-            };
-            Line::from(vec![
-                Span::raw(format!("  {prompt} ")),
-                Span::styled(format!("{value}{corrected}"), t.ok),
-            ])
-        }
-        None => {
-            let kind = def.map_or(String::new(), |d| match &d.ty {
-                FactType::DateTime => " (now, 14:05, -2h…)".into(),
-                ty => format!(" ({})", ty.describe(d.multiple)),
-            });
-            Line::from(vec![
-                Span::raw(format!("  {prompt} ")),
-                Span::styled(format!("not answered{kind}"), t.warn),
-            ])
-        }
+    if let Some(record) = app.state().facts.get(fact).and_then(|f| f.latest()) {
+        let value = record
+            .effective()
+            .map_or_else(|| record.value.to_string(), |v| v.display(def, app.tz()));
+        let corrected = if record.correction.is_some() {
+            " (corrected)"
+        } else {
+            ""
+        };
+        Line::from(vec![
+            Span::raw(format!("  {prompt} ")),
+            Span::styled(format!("{value}{corrected}"), t.ok),
+        ])
+    } else {
+        let kind = def.map_or(String::new(), |d| match &d.ty {
+            FactType::DateTime => " (now, 14:05, -2h…)".into(),
+            ty => format!(" ({})", ty.describe(d.multiple)),
+        });
+        Line::from(vec![
+            Span::raw(format!("  {prompt} ")),
+            Span::styled(format!("not answered{kind}"), t.warn),
+        ])
     }
 }
 

@@ -41,7 +41,7 @@ pub fn lines(doc: &Document, t: &Theme) -> Vec<Line<'static>> {
                     out.push(Line::from(line));
                 }
                 Block::Subheading(h) => {
-                    out.push(Line::from(Span::styled(format!("  {h}"), t.title)))
+                    out.push(Line::from(Span::styled(format!("  {h}"), t.title)));
                 }
                 Block::Paragraph(text) => {
                     let mut line = vec![Span::raw("  ")];

@@ -104,7 +104,7 @@ fn verification_line(review: &Review, t: &Theme) -> Paragraph<'static> {
     let head = review
         .head_hash
         .as_deref()
-        .map_or("none".into(), |h| h.to_string());
+        .map_or("none".into(), std::string::ToString::to_string);
     let line = match &review.broken {
         None => {
             let mut spans = vec![
@@ -161,6 +161,7 @@ fn timeline(review: &Review, t: &Theme, area: Rect, buf: &mut Buffer) {
     let corrected: std::collections::BTreeMap<u64, u64> = review
         .lines
         .iter()
+        .filter(|l| l.entry.kind == Kind::Correction)
         .filter_map(|l| match l.entry.event().ok()?.payload {
             Payload::Correction(c) => Some((c.corrects, l.entry.seq)),
             _ => None,
@@ -204,13 +205,13 @@ fn timeline(review: &Review, t: &Theme, area: Rect, buf: &mut Buffer) {
             ])
         })
         .collect();
-    if let Some(b) = &review.broken {
-        if first + height > review.visible.len() {
-            lines.push(Line::from(Span::styled(
-                format!(" ✗ ─── verification stops here: {b} ───"),
-                t.danger,
-            )));
-        }
+    if let Some(b) = &review.broken
+        && first + height > review.visible.len()
+    {
+        lines.push(Line::from(Span::styled(
+            format!(" ✗ ─── verification stops here: {b} ───"),
+            t.danger,
+        )));
     }
     Paragraph::new(lines).render(list, buf);
     if let Some(line) = review.selected() {

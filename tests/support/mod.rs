@@ -20,13 +20,12 @@ use runsheet::session::Resolved;
 /// recovery logic, not the disk, and fsync there costs nothing.
 pub fn fast_tempdir() -> tempfile::TempDir {
     let shm = Path::new("/dev/shm");
-    if shm.is_dir() {
-        if let Ok(dir) = tempfile::Builder::new()
+    if shm.is_dir()
+        && let Ok(dir) = tempfile::Builder::new()
             .prefix("runsheet-test")
             .tempdir_in(shm)
-        {
-            return dir;
-        }
+    {
+        return dir;
     }
     tempfile::tempdir().expect("temp dir")
 }
@@ -72,6 +71,9 @@ pub struct JournalBuilder {
     pub resolved: Resolved,
     pub clock: ManualClock,
     pub lines: Vec<Line>,
+    /// Scenario time stamped on the entries written next (`None`, the
+    /// default, outside a drill); see [`DrillBuilder`].
+    pub scenario_ms: Option<u64>,
     file: JournalFile,
     actor: String,
     session: String,
@@ -116,6 +118,7 @@ impl JournalBuilder {
             resolved,
             clock,
             lines: vec![line],
+            scenario_ms: None,
             file,
             actor: "Dana Reyes".into(),
             session: "session-1".into(),
@@ -147,7 +150,7 @@ impl JournalBuilder {
         let draft = Draft {
             ts: self.clock.now(),
             mono_ms: self.clock.mono_ms(),
-            scenario_ms: None,
+            scenario_ms: self.scenario_ms,
             session: self.session.clone(),
             actor: self.actor.clone(),
             event,
@@ -411,4 +414,398 @@ pub fn incident_with_correction() -> JournalBuilder {
         },
     )));
     j
+}
+
+pub mod html_check;
+
+// Drill journals, for the exercise after-action report (`export --format aar`).
+
+/// The fixture drill scenario, relative to `tests/fixtures`: command tests
+/// run there, so the catalog finds it as a local scenario and the journal's
+/// recorded path names it.
+pub const FIXTURE_DRILL: &str = "playbooks/drills/fixture-drill.yaml";
+
+/// The facilitator of the fixture drill.
+pub const FACILITATOR: &str = "Alex Moreau";
+
+/// The fixture drill scenario, checked against the fixture playbook.
+pub fn fixture_drill() -> runsheet::playbook::Drill {
+    let source = catalog::read_source(&fixture(FIXTURE_DRILL)).expect("fixture drill readable");
+    let playbook = fixture_playbook().playbook;
+    let lookup = |id: &str| (id == playbook.id).then(|| playbook.clone());
+    catalog::check_drill(&source, &lookup)
+        .expect("fixture drill valid")
+        .0
+}
+
+/// A drill journal written the way the facilitator's screen writes it:
+/// every entry after `journal_created` and `session_started` carries the
+/// scenario time of the real [`ScenarioClock`], which only the controls
+/// (and wall time, while it runs) move. Use [`DrillBuilder::wait`] rather
+/// than `j.advance` so scenario time follows.
+pub struct DrillBuilder {
+    pub j: JournalBuilder,
+    pub clock: runsheet::drill::ScenarioClock,
+}
+
+impl DrillBuilder {
+    /// A drill of the fixture scenario, created at `start` by the
+    /// facilitator. The journal records the scenario file's real SHA-256
+    /// (stable: the file is checked in) and its fixed relative path.
+    pub fn new(start: &str) -> Self {
+        use runsheet::journal::event::DrillRef;
+        let resolved = fixture_playbook();
+        let drill = fixture_drill();
+        let dir = fast_tempdir();
+        let path = dir.path().join("drill.jsonl");
+        let clock = ManualClock::at(utc(start));
+        let mut reference = resolved.reference();
+        reference.path = format!("fixtures/{}.yaml", resolved.playbook.id);
+        let created = Created {
+            journal_id: "fixture-drill-journal-0001".into(),
+            playbook: reference,
+            title: format!("EXERCISE: {}", drill.title),
+            timezone: resolved
+                .playbook
+                .timezone
+                .map_or("UTC".into(), |t| t.name().to_string()),
+            exercise: true,
+            app_version: "test".into(),
+            drill: Some(DrillRef {
+                id: drill.id.clone(),
+                path: FIXTURE_DRILL.into(),
+                sha256: drill.sha256.clone(),
+            }),
+        };
+        let first = Draft {
+            ts: clock.now(),
+            mono_ms: clock.mono_ms(),
+            scenario_ms: None,
+            session: "session-1".into(),
+            actor: FACILITATOR.into(),
+            event: Event::new(Payload::JournalCreated(created)),
+        };
+        let (file, line) = JournalFile::create(&path, first).expect("create journal");
+        let mut j = JournalBuilder {
+            dir,
+            path,
+            resolved,
+            clock,
+            lines: vec![line],
+            scenario_ms: None,
+            file,
+            actor: FACILITATOR.into(),
+            session: "session-1".into(),
+        };
+        j.event(Event::new(Payload::SessionStarted(SessionStarted {
+            pid: 1,
+            host: "test-host".into(),
+            app_version: "test".into(),
+            mode: "drill".into(),
+        })));
+        let mut builder = Self {
+            j,
+            clock: runsheet::drill::ScenarioClock::new(utc(start)),
+        };
+        builder.sync();
+        builder
+    }
+
+    fn sync(&mut self) {
+        self.j.scenario_ms = Some(self.clock.scenario_ms(self.j.now()));
+    }
+
+    /// Moves wall time; scenario time follows while the clock runs.
+    pub fn wait(&mut self, minutes: i64) -> &mut Self {
+        self.j.advance(minutes);
+        self.sync();
+        self
+    }
+
+    /// The scenario instant now: "now" for facts and submissions in a drill.
+    pub fn scenario_now(&self) -> DateTime<Utc> {
+        self.clock.scenario_now(self.j.now())
+    }
+
+    pub fn actor(&mut self, name: &str) -> &mut Self {
+        self.j.actor(name);
+        self
+    }
+
+    /// Records a clock control as the facilitator's keys do (`jump_to` for
+    /// a jump), applying it first so the entry carries the new time.
+    pub fn control(
+        &mut self,
+        action: runsheet::journal::event::DrillAction,
+        speed: u32,
+        jump_to: Option<u64>,
+        inject: Option<&str>,
+    ) -> &mut Self {
+        let now = self.j.now();
+        let scenario_ms = jump_to.unwrap_or_else(|| self.clock.scenario_ms(now));
+        self.clock.apply(action, speed, scenario_ms, now);
+        self.sync();
+        self.j.event(Event::new(Payload::DrillControl(
+            runsheet::journal::event::DrillControl {
+                action,
+                speed,
+                scenario_ms,
+                inject: inject.map(str::to_string),
+            },
+        )));
+        self
+    }
+
+    /// Delivers an inject of the fixture scenario by `trigger`.
+    pub fn deliver(&mut self, inject: &str, trigger: &str) -> &mut Self {
+        let title = fixture_drill()
+            .inject(inject)
+            .expect("inject in the fixture drill")
+            .title
+            .clone();
+        self.j.event(Event::new(Payload::InjectDelivered(
+            runsheet::journal::event::InjectDelivered {
+                inject: inject.into(),
+                title,
+                trigger: trigger.into(),
+            },
+        )));
+        self
+    }
+
+    pub fn observe(&mut self, observation: runsheet::journal::event::Observation) -> &mut Self {
+        self.j.event(Event::new(Payload::Observation(observation)));
+        self
+    }
+
+    /// The facilitator's rating of the response to an inject.
+    pub fn evaluate(
+        &mut self,
+        inject: &str,
+        rating: runsheet::journal::event::Rating,
+        note: &str,
+    ) -> &mut Self {
+        use runsheet::journal::event::{Observation, ObservationKind};
+        self.observe(Observation {
+            kind: ObservationKind::Evaluation,
+            inject: Some(inject.into()),
+            rating: Some(rating),
+            note: note.into(),
+            owner: None,
+            due: None,
+        })
+    }
+
+    /// A hot-wash strength or improvement, with its owner and due date.
+    pub fn hot_wash(
+        &mut self,
+        kind: runsheet::journal::event::ObservationKind,
+        note: &str,
+        owner: Option<&str>,
+        due: Option<&str>,
+    ) -> &mut Self {
+        self.observe(runsheet::journal::event::Observation {
+            kind,
+            inject: None,
+            rating: None,
+            note: note.into(),
+            owner: owner.map(str::to_string),
+            due: due.map(str::to_string),
+        })
+    }
+
+    /// A submission meeting `stage`, sent at the scenario instant now.
+    pub fn submit(&mut self, step: &str, stage: &str, reference: &str) -> &mut Self {
+        let sent_at = self.scenario_now();
+        self.j.event(Event::on_step(
+            step,
+            Payload::Submission(Submission {
+                stages: vec![stage.into()],
+                channel: "portal".into(),
+                recipient: "CSIRT".into(),
+                reference: Some(reference.into()),
+                sent_at,
+                backdated_reason: None,
+                version: None,
+                url: None,
+                override_reason: None,
+            }),
+        ));
+        self
+    }
+
+    /// A note appended from the command line by another process during
+    /// the drill: no scenario time, another session.
+    pub fn cli_note(&mut self, actor: &str, text: &str) -> &mut Self {
+        let (session, scenario_ms) = (self.j.session.clone(), self.j.scenario_ms.take());
+        let previous = std::mem::replace(&mut self.j.actor, actor.into());
+        self.j.session = "session-cli".into();
+        self.j.note(None, text);
+        self.j.session = session;
+        self.j.actor = previous;
+        self.j.scenario_ms = scenario_ms;
+        self
+    }
+}
+
+/// A complete fixture drill (wall time from 2026-11-02 08:00 UTC): every
+/// trigger kind, a pause, a speed change, jumps, a held inject and one
+/// never triggered, evaluations with each rating, a CLI note without
+/// scenario time, strengths, improvements with (and one without) an owner
+/// and due date, and on scenario time one deadline met (the CSIRT early
+/// warning) and others breached (the 72-hour notifications).
+pub fn drill_exercise() -> DrillBuilder {
+    let mut d = DrillBuilder::new("2026-11-02T08:00:00Z");
+    drill_first_hour(&mut d);
+    drill_compressed(&mut d);
+    drill_hot_wash(&mut d);
+    d
+}
+
+/// Real time, then a pause, a CLI note, a speed change: injects i1 to i4.
+fn drill_first_hour(d: &mut DrillBuilder) {
+    use runsheet::journal::event::{DrillAction, Rating, RoleAssigned};
+    let role = |role: &str, person: &str| {
+        Event::new(Payload::RoleAssigned(RoleAssigned {
+            role: role.into(),
+            person: person.into(),
+        }))
+    };
+    d.j.event(role("ic", "Dana Reyes"));
+    d.wait(5)
+        .control(DrillAction::Start, 1, None, None)
+        .deliver("i1", "at")
+        .actor("Dana Reyes");
+    d.j.start("confirm");
+    d.wait(10);
+    d.j.set("aware_at", "2026-11-02T08:05:00Z")
+        .set("org", "Example Court");
+    d.wait(5);
+    d.j.done("confirm").event(role("comms", "Sam Okafor"));
+    d.j.start("scope")
+        .set("jurisdictions", "eu")
+        .set("records", "1200");
+    d.wait(5);
+    d.j.decide(
+        "scope",
+        "personal_data",
+        "yes",
+        "Case-party contact details were on the exfiltrated share",
+    )
+    .done("scope");
+    d.actor(FACILITATOR).deliver("i4", "when").wait(3).evaluate(
+        "i1",
+        Rating::Met,
+        "Awareness recorded ten minutes after the alert; channel opened",
+    );
+    d.control(DrillAction::Pause, 1, None, None)
+        .wait(15)
+        .cli_note("Lee Chen", "Break: the DPO role-player joins by phone")
+        .control(DrillAction::Resume, 1, None, None)
+        .wait(2)
+        .control(DrillAction::Speed, 5, None, None)
+        .wait(3)
+        .deliver("i2", "at")
+        .actor("Sam Okafor");
+    d.j.start("holding-statement").note(
+        Some("holding-statement"),
+        "Holding line agreed with the IC: we are investigating, no detail",
+    );
+    d.wait(2).actor("Dana Reyes");
+    d.j.decide("rate", "severity", "high", "A privileged account was used")
+        .done("rate")
+        .start("isolate");
+    d.wait(4);
+    d.j.done("isolate");
+    d.actor(FACILITATOR)
+        .deliver("i3", "after")
+        .actor("Dana Reyes");
+    d.j.skip("preserve", "The vendor imaged the server before isolation");
+}
+
+/// Evaluations, a held inject and a jump of scenario time: the early
+/// warning goes out at T+20:00 and i5 is released by hand.
+fn drill_compressed(d: &mut DrillBuilder) {
+    use runsheet::journal::event::{DrillAction, Rating};
+    d.wait(2)
+        .actor(FACILITATOR)
+        .evaluate(
+            "i2",
+            Rating::Partly,
+            "Holding line given, but twenty minutes late and not approved by the IC",
+        )
+        .evaluate(
+            "i3",
+            Rating::NotMet,
+            "No one compared the leaked sample with the records",
+        )
+        .evaluate(
+            "i4",
+            Rating::Met,
+            "The IC took the call with the agreed line",
+        )
+        .control(DrillAction::Hold, 5, None, Some("i6"))
+        .control(DrillAction::Jump, 5, Some(20 * 3_600_000), None)
+        .actor("Dana Reyes");
+    d.j.start("early-warning");
+    d.submit(
+        "early-warning",
+        "csirt-report.early-warning",
+        "CSIRT-DRILL-1",
+    );
+    d.j.done("early-warning");
+    d.actor(FACILITATOR)
+        .deliver("i5", "manual")
+        .wait(2)
+        .actor("Dana Reyes");
+    d.j.note(None, "Leaked sample not yet compared with the records");
+}
+
+/// A jump to T+75:00 (past the 72-hour deadlines), a pause, and the
+/// hot-wash: strengths and improvements.
+fn drill_hot_wash(d: &mut DrillBuilder) {
+    use runsheet::journal::event::{DrillAction, ObservationKind, SessionEnded};
+    d.actor(FACILITATOR)
+        .control(DrillAction::Jump, 5, Some(75 * 3_600_000), None)
+        .control(DrillAction::Pause, 5, None, None)
+        .wait(10)
+        .hot_wash(
+            ObservationKind::Strength,
+            "Awareness and scope recorded with a rationale within twenty minutes",
+            None,
+            None,
+        )
+        .hot_wash(
+            ObservationKind::Strength,
+            "The early warning went out well inside its deadline",
+            None,
+            None,
+        )
+        .hot_wash(
+            ObservationKind::Improvement,
+            "Compare leaked samples with the records by hash before any comment",
+            Some("Dana Reyes"),
+            Some("2026-12-15"),
+        )
+        .hot_wash(
+            ObservationKind::Improvement,
+            "Pre-approve a holding statement template with the IC",
+            Some("Sam Okafor"),
+            Some("2026-12-01"),
+        )
+        .hot_wash(
+            ObservationKind::Improvement,
+            "Put the 72-hour notifications on the first-day checklist",
+            Some("Dana Reyes"),
+            Some("2026-12-01"),
+        )
+        .hot_wash(
+            ObservationKind::Improvement,
+            "Rehearse the backup-server scenario that was held",
+            None,
+            None,
+        );
+    d.j.event(Event::new(Payload::SessionEnded(SessionEnded {
+        reason: "quit".into(),
+    })));
 }

@@ -6,7 +6,7 @@ use crate::export::document::{Block, Section, Span, Table, Text, Tone, code, mes
 use crate::export::view::View;
 use crate::export::when;
 
-const EXERCISE_BANNER: &str =
+pub(in crate::export) const EXERCISE_BANNER: &str =
     "EXERCISE — EXERCISE — EXERCISE: this journal records a drill, not a real incident.";
 
 /// Banners and how to read the report.
@@ -55,7 +55,7 @@ pub fn closing(view: &View<'_>) -> Vec<Block> {
     blocks
 }
 
-fn journal_id(view: &View<'_>) -> String {
+pub(in crate::export) fn journal_id(view: &View<'_>) -> String {
     view.input
         .state
         .created
@@ -65,7 +65,7 @@ fn journal_id(view: &View<'_>) -> String {
 
 /// The banner text for a broken or incomplete journal (the banner itself
 /// carries the emphasis).
-fn problem(view: &View<'_>) -> Option<Text> {
+pub(in crate::export) fn problem(view: &View<'_>) -> Option<Text> {
     let verified = view.input.verified;
     if let Some(b) = &verified.broken {
         return Some(message(&format!(

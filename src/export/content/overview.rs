@@ -231,7 +231,7 @@ pub fn deadlines(view: &View<'_>, stages: &[StageView<'_>]) -> Section {
 }
 
 /// Met or breached with the margin, in words first; colour only helps.
-fn outcome(s: &StageView<'_>) -> Text {
+pub(in crate::export) fn outcome(s: &StageView<'_>) -> Text {
     let mut text = match &s.state {
         StageState::Met {
             margin: Some(m), ..
@@ -284,7 +284,7 @@ fn outcome(s: &StageView<'_>) -> Text {
     text
 }
 
-fn clock_source(clock: &crate::playbook::Clock) -> Text {
+pub(in crate::export) fn clock_source(clock: &crate::playbook::Clock) -> Text {
     let mut text = vec![
         Span::Strong(clock.title.clone()),
         Span::Plain(format!(" — {}", clock.regime)),

@@ -2,7 +2,7 @@
 //! marked where verification stopped.
 
 use super::{section, seq, step_cell};
-use crate::export::document::{Block, Section, Table, alert, code, message, plain};
+use crate::export::document::{Block, Section, Table, Text, alert, code, message, plain};
 use crate::export::view::View;
 use crate::export::when;
 
@@ -22,33 +22,8 @@ pub fn timeline(view: &View<'_>) -> Section {
             plain(view.sentence(e)),
         ]);
     }
-    let verified = view.input.verified;
-    if let Some(b) = &verified.broken {
-        table.push_alert(vec![
-            plain(format!("line {}", b.line)),
-            alert("✗ BROKEN"),
-            plain("—"),
-            plain("—"),
-            plain("—"),
-            plain("—"),
-            message(&format!(
-                "Verification stops here: {}. Entries from this line on are not trusted and are not shown.",
-                b.reason
-            )),
-        ]);
-    } else if verified.torn_tail > 0 {
-        table.push_alert(vec![
-            plain("end"),
-            alert("✗ INCOMPLETE"),
-            plain("—"),
-            plain("—"),
-            plain("—"),
-            plain("—"),
-            plain(format!(
-                "The file ends with {} bytes of an interrupted write, not shown.",
-                verified.torn_tail
-            )),
-        ]);
+    if let Some(cells) = end_row(view, table.head.len()) {
+        table.push_alert(cells);
     }
     section(
         "timeline",
@@ -61,4 +36,36 @@ pub fn timeline(view: &View<'_>) -> Section {
             Block::Table(table),
         ],
     )
+}
+
+/// The last row of a timeline `width` columns wide when the journal does
+/// not fully verify: where verification stopped and why, so a reader of
+/// any timeline sees the break in place rather than a shorter list.
+pub(in crate::export) fn end_row(view: &View<'_>, width: usize) -> Option<Vec<Text>> {
+    let verified = view.input.verified;
+    let (label, marker, details) = if let Some(b) = &verified.broken {
+        (
+            format!("line {}", b.line),
+            "✗ BROKEN",
+            message(&format!(
+                "Verification stops here: {}. Entries from this line on are not trusted and are not shown.",
+                b.reason
+            )),
+        )
+    } else if verified.torn_tail > 0 {
+        (
+            "end".to_string(),
+            "✗ INCOMPLETE",
+            plain(format!(
+                "The file ends with {} bytes of an interrupted write, not shown.",
+                verified.torn_tail
+            )),
+        )
+    } else {
+        return None;
+    };
+    let mut cells = vec![plain(label), alert(marker)];
+    cells.extend(std::iter::repeat_with(|| plain("—")).take(width.saturating_sub(3)));
+    cells.push(details);
+    Some(cells)
 }

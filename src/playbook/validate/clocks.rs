@@ -286,7 +286,7 @@ fn compile_clock(c: &mut Checker<'_>, doc: &ClockDoc, facts: Option<&FactTable>)
                 c.push(
                     Diagnostic::error(format!("cutoff `{}` is not a time (HH:MM)", t.value))
                         .at_value(t),
-                )
+                );
             })
             .ok()
     });

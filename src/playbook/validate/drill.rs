@@ -56,8 +56,8 @@ pub fn compile_drill(
             let trigger = if let Some(at) = &i.at {
                 scenario_time(&mut c, at).map_or(Trigger::Manual, Trigger::At)
             } else if let Some(after) = &i.after {
-                if let Some(p) = &target {
-                    if p.step(after).is_none() {
+                if let Some(p) = &target
+                    && p.step(after).is_none() {
                         let d = Diagnostic::error(format!(
                             "inject `{}` waits for step `{}`, which playbook `{}` does not have",
                             i.id.value, after.value, p.id
@@ -65,7 +65,6 @@ pub fn compile_drill(
                         .at_value(after);
                         c.push(with_suggestion(d, after, p.steps().map(|s| s.id.as_str())));
                     }
-                }
                 Trigger::AfterStep(after.value.clone())
             } else if let Some(when) = &i.when {
                 c.condition(when, facts.as_ref()).map_or(Trigger::Manual, Trigger::When)

@@ -1,0 +1,470 @@
+//! `runsheet export --format aar|aar-html`: the exercise after-action
+//! report. Golden files of both renderings on the fixture drill, plus what
+//! must hold for any of them: well-formed self-contained HTML, EXERCISE on
+//! every section and at both ends, byte-identical output, scenario time
+//! (T+) beside wall time, the report without its scenario file, and the
+//! command's refusal of a real incident's journal.
+
+mod support;
+
+use std::process::Command;
+
+use runsheet::export::aar::{self, Exercise, Format, NotAnExercise};
+use runsheet::journal::verify::verify;
+use runsheet::playbook::Drill;
+use runsheet::run;
+use runsheet::session::Resolved;
+use support::{DrillBuilder, complete_incident, drill_exercise, fixture_drill, html_check};
+
+/// A fixture journal as bytes, with the folder it was written in.
+struct Fixture {
+    dir: tempfile::TempDir,
+    bytes: Vec<u8>,
+    resolved: Resolved,
+}
+
+impl Fixture {
+    fn from_drill(d: DrillBuilder) -> Self {
+        let bytes = d.j.bytes();
+        let (dir, _, resolved) = d.j.close();
+        Self {
+            dir,
+            bytes,
+            resolved,
+        }
+    }
+
+    /// The report as the command renders it, with `drill` as the scenario found.
+    fn report(&self, format: Format, drill: Option<&Drill>) -> Result<String, NotAnExercise> {
+        let verified = verify(&self.bytes);
+        let state = run::replay(&self.resolved.playbook, verified.entries());
+        let exercise = Exercise::new(&verified, &self.resolved.playbook, &state, drill)?;
+        Ok(aar::render(format, &exercise))
+    }
+
+    /// The report with the fixture scenario.
+    fn render(&self, format: Format) -> String {
+        self.report(format, Some(&fixture_drill()))
+            .expect("the fixture drill is an exercise")
+    }
+}
+
+fn drill() -> Fixture {
+    Fixture::from_drill(drill_exercise())
+}
+
+#[test]
+fn golden_reports() {
+    let fixture = drill();
+    let dir = fixture.dir.path().to_string_lossy().into_owned();
+    for format in Format::ALL {
+        let text = fixture.render(format);
+        assert!(
+            !text.contains(&dir),
+            "{format:?}: the temporary folder's path leaked into the report"
+        );
+        insta::assert_snapshot!(format!("drill.{}", format.extension()), text);
+    }
+}
+
+#[test]
+fn the_report_states_what_when_and_the_record_it_rests_on() {
+    let fixture = drill();
+    let md = fixture.render(Format::Markdown);
+    let verified = verify(&fixture.bytes);
+    let drill = fixture_drill();
+    // What: scenario and playbook, pinned by their hashes.
+    for expected in [
+        "Fixture drill — case files leaking from a court registry (`fixture-drill`, 7 injects)",
+        "`playbooks/drills/fixture-drill.yaml`",
+        &format!("`{}` (recorded when the journal was created)", drill.sha256),
+        "the scenario file used for this report has the same SHA-256",
+        &format!("`{}`", fixture.resolved.playbook.sha256),
+        "version 1.0.0",
+    ] {
+        assert!(md.contains(expected), "{expected}");
+    }
+    // When: wall time and scenario time covered.
+    assert!(md.contains(
+        "**Drill started (wall time):** T+00:00 · wall 2026-11-02 09:05 CET (08:05 UTC)"
+    ));
+    assert!(
+        md.contains("of which 25m paused"),
+        "15m break + 10m hot-wash"
+    );
+    assert!(md.contains("T+00:00 to T+75:00 (3d 3h 00m of scenario time)"));
+    // The record: entries, head hash, intact.
+    let head = verified.head_hash.expect("head hash");
+    assert!(md.contains(&format!("**Entries verified:** {}", verified.lines.len())));
+    assert!(md.contains(&format!("**Head hash:** `{head}`")));
+    assert!(md.contains("✓ intact"));
+}
+
+#[test]
+fn each_inject_shows_trigger_expectation_evaluation_and_responses() {
+    let md = drill().render(Format::Markdown);
+    let section = |heading: &str| -> String {
+        let from = md.find(heading).unwrap_or_else(|| panic!("{heading}"));
+        let rest = &md[from + heading.len()..];
+        let to = rest.find("\n### ").unwrap_or(rest.len());
+        rest[..to].to_string()
+    };
+    let i1 = section("### i1: SOC sees anomalous outbound traffic");
+    assert!(i1.contains("**Planned trigger:** at T+00:00 on the scenario clock"));
+    assert!(i1.contains("**Audience:** Incident commander (ic)"));
+    assert!(i1.contains("trigger recorded: `at`"));
+    assert!(i1.contains("**Expected response:** Confirm the incident, record awareness"));
+    assert!(i1.contains("**Evaluation:** ✓ met: Awareness recorded"));
+    assert!(
+        i1.contains("| #6 | T+00:10 (+10m) |"),
+        "response time since the inject"
+    );
+    let i2 = section("### i2: A journalist asks for comment");
+    assert!(i2.contains("**◐ partly met**"));
+    let i3 = section("### i3: Attacker posts a sample of case files");
+    assert!(i3.contains("after \"Isolate affected hosts\" (`isolate`) is done"));
+    assert!(i3.contains("**✗ not met**"));
+    let i4 = section("### i4: The data protection authority calls");
+    assert!(i4.contains("when `personal_data` holds"));
+    let i5 = section("### i5: A forged document appears among the leaked files");
+    assert!(i5.contains("manual: released by the facilitator"));
+    assert!(i5.contains("**Evaluation:** not evaluated"));
+    assert!(i5.contains("Leaked sample not yet compared"));
+    let i6 = section("### i6: A second implant is found on the backup server (not delivered)");
+    assert!(i6.contains("**not delivered**: held by the facilitator"));
+    let i7 = section("### i7: The CSIRT asks for the final report (not delivered)");
+    assert!(i7.contains("never triggered; \"Send the final report\" was not done"));
+    assert!(md.contains(
+        "7 injects: 5 delivered, 2 not delivered (1 held by the facilitator, 1 never triggered)"
+    ));
+    assert!(md.contains("rated met 2, partly met 1, not met 1; 1 not evaluated"));
+}
+
+#[test]
+fn deadlines_are_met_or_missed_on_scenario_time() {
+    let md = drill().render(Format::Markdown);
+    let row = |stage: &str| -> String {
+        md.lines()
+            .find(|l| l.starts_with("| ") && l.contains(stage))
+            .unwrap_or_else(|| panic!("{stage}"))
+            .to_string()
+    };
+    let early = row("`csirt-report.early-warning`");
+    assert!(
+        early.contains("✓ met, 4h 05m before the deadline"),
+        "{early}"
+    );
+    assert!(
+        early.contains("T+24:05 · scenario date 2026-11-03 09:05 CET"),
+        "{early}"
+    );
+    assert!(early.contains("T+20:00 · scenario date"), "{early}");
+    assert!(early.contains("at wall 2026-11-02 09:56 CET"), "{early}");
+    let late = row("`csirt-report.notification`");
+    assert!(
+        late.contains("**✗ BREACHED**: not submitted, 2h 55m past due"),
+        "{late}"
+    );
+    assert!(md.contains("1 met, 2 missed"));
+    assert!(md.contains("Not legal advice."));
+}
+
+#[test]
+fn the_improvement_plan_is_sorted_by_due_date_then_owner() {
+    let md = drill().render(Format::Markdown);
+    let plan = &md[md.find("## Improvement plan").expect("plan")..];
+    let rows: Vec<&str> = plan
+        .lines()
+        .filter(|l| l.starts_with("| ") && !l.starts_with("| Due"))
+        .take(4)
+        .collect();
+    let due_owner: Vec<String> = rows
+        .iter()
+        .map(|r| r.split(" | ").take(2).collect::<Vec<_>>().join(" "))
+        .collect();
+    assert_eq!(
+        due_owner,
+        [
+            "| 2026-12-01 Dana Reyes",
+            "| 2026-12-01 Sam Okafor",
+            "| 2026-12-15 Dana Reyes",
+            "| **no due date** **no owner**",
+        ]
+    );
+    assert!(plan.contains("4 actions; 1 still without an owner or a due date"));
+}
+
+#[test]
+fn participants_and_roles_are_listed() {
+    let md = drill().render(Format::Markdown);
+    for expected in [
+        "| Alex Moreau | facilitator | — |",
+        "| Dana Reyes | participant | Incident commander |",
+        "| Sam Okafor | participant | Communications lead |",
+        "| Lee Chen | participant | — | 1 | T+00:23 · wall",
+        "| Incident commander (`ic`) | Dana Reyes | #2 Dana Reyes at T+00:00 by Alex Moreau |",
+        "| Communications lead (`comms`) | Sam Okafor | #9 Sam Okafor at T+00:15 by Dana Reyes |",
+    ] {
+        assert!(md.contains(expected), "{expected}");
+    }
+}
+
+#[test]
+fn exercise_is_marked_at_both_ends_and_on_every_section() {
+    let fixture = drill();
+    let md = fixture.render(Format::Markdown);
+    let first = md.lines().next().unwrap_or_default();
+    assert!(
+        first.starts_with("# EXERCISE — After-action report"),
+        "{first}"
+    );
+    assert!(
+        md.lines()
+            .nth(2)
+            .is_some_and(|l| l.contains("EXERCISE — EXERCISE")),
+        "top banner"
+    );
+    let last = md.trim_end().lines().last().unwrap_or_default();
+    assert!(
+        last.contains("EXERCISE — EXERCISE"),
+        "bottom banner: {last}"
+    );
+    let headings: Vec<&str> = md.lines().filter(|l| l.starts_with("## ")).collect();
+    assert!(headings.len() >= 12, "{headings:?}");
+    for heading in headings {
+        assert!(heading.ends_with("— EXERCISE"), "{heading}");
+    }
+
+    let html = fixture.render(Format::Html);
+    let title = between(&html, "<title>", "</title>").unwrap_or_default();
+    assert!(title.starts_with("EXERCISE"), "{title}");
+    let body = between(&html, "<body>", "</body>").unwrap_or_default();
+    let first_banner = between(body, "<p class=\"banner", "</p>").unwrap_or_default();
+    assert!(first_banner.contains("EXERCISE"), "top banner");
+    let last_banner = body.rsplit("<p class=\"banner").next().unwrap_or_default();
+    assert!(
+        last_banner.contains("EXERCISE") && !last_banner.contains("<section"),
+        "bottom banner"
+    );
+    let sections = body.matches("<section ").count();
+    assert_eq!(
+        body.matches("</h2>").count(),
+        sections,
+        "one heading a section"
+    );
+    assert_eq!(
+        body.matches("<span class=\"tag\">EXERCISE</span></h2>")
+            .count(),
+        sections,
+        "every section heading is tagged"
+    );
+    assert!(
+        html.contains("@top-center") && html.contains("@bottom-center"),
+        "every printed page"
+    );
+}
+
+#[test]
+fn html_is_well_formed_and_requests_nothing() {
+    let fixture = drill();
+    let html = fixture.render(Format::Html);
+    let tags = html_check::parse(&html).unwrap_or_else(|problem| panic!("{problem}"));
+    for banned in [
+        "<script", "<link", "@import", "url(", "<img", "<iframe", "<object",
+    ] {
+        assert!(!html.contains(banned), "{banned}");
+    }
+    let playbook = &fixture.resolved.playbook;
+    let listed: Vec<&str> = playbook.clocks.iter().map(|c| c.source.as_str()).collect();
+    for tag in &tags {
+        for (name, value) in &tag.attributes {
+            assert_ne!(name, "src", "<{} src={value}>", tag.name);
+            if name == "href" && !value.starts_with('#') {
+                assert_eq!(tag.name, "a", "only links may point elsewhere");
+                assert!(
+                    listed.contains(&value.as_str()),
+                    "{value} is not a clock source"
+                );
+            }
+        }
+    }
+    // The Markdown says the same as the HTML, section by section.
+    let md = fixture.render(Format::Markdown);
+    assert_eq!(
+        md.matches("\n## ").count(),
+        html.matches("<section ").count()
+    );
+}
+
+#[test]
+fn reports_are_byte_identical_on_every_run() {
+    let first = drill();
+    let again = drill();
+    assert_eq!(first.bytes, again.bytes, "the fixture is deterministic");
+    for format in Format::ALL {
+        let a = first.render(format);
+        assert_eq!(a, first.render(format), "{format:?}: same input");
+        assert_eq!(a, again.render(format), "{format:?}: rebuilt journal");
+    }
+}
+
+#[test]
+fn without_its_scenario_the_report_still_renders_from_the_journal() {
+    let fixture = drill();
+    let md = fixture.report(Format::Markdown, None).expect("an exercise");
+    assert!(md.contains("SCENARIO DEFINITION MISSING: drill scenario `fixture-drill`"));
+    assert!(md.contains(
+        "The scenario definition is missing, so the exercise's objectives cannot be shown."
+    ));
+    assert!(
+        md.contains("### i2: A journalist asks for comment"),
+        "injects from the journal"
+    );
+    assert!(md.contains("**Expected response:** unknown: the scenario definition is missing"));
+    assert!(md.contains("5 injects were delivered"));
+    assert!(
+        !md.contains("(not delivered)"),
+        "the journal cannot know them"
+    );
+    assert!(
+        md.contains("1 met, 2 missed"),
+        "deadlines need only the playbook"
+    );
+    html_check::parse(&fixture.report(Format::Html, None).expect("an exercise"))
+        .unwrap_or_else(|problem| panic!("{problem}"));
+
+    // A scenario with another id is not this drill's.
+    let mut other = fixture_drill();
+    other.id = "another-drill".into();
+    let md_other = fixture
+        .report(Format::Markdown, Some(&other))
+        .expect("an exercise");
+    assert_eq!(md_other, md);
+}
+
+#[test]
+fn a_changed_scenario_file_is_called_out() {
+    let fixture = drill();
+    let mut changed = fixture_drill();
+    changed.sha256 = "f".repeat(64);
+    let md = fixture
+        .report(Format::Markdown, Some(&changed))
+        .expect("an exercise");
+    assert!(md.contains("SCENARIO CHANGED: the scenario file found now"));
+    assert!(md.contains(&format!(
+        "**✗ differs** from the scenario file found now: `{}`",
+        "f".repeat(64)
+    )));
+}
+
+#[test]
+fn a_real_incident_has_no_after_action_exercise_report() {
+    let j = complete_incident(false);
+    let bytes = j.bytes();
+    let (_dir, _, resolved) = j.close();
+    let fixture = Fixture {
+        dir: tempfile::tempdir().expect("temp dir"),
+        bytes,
+        resolved,
+    };
+    assert_eq!(fixture.report(Format::Markdown, None), Err(NotAnExercise));
+    assert_eq!(
+        NotAnExercise.to_string(),
+        "this journal is a real incident, not a drill; use --format md"
+    );
+}
+
+#[test]
+fn a_broken_drill_journal_reports_the_verified_part() {
+    let mut fixture = drill();
+    let note = b"Leaked sample not yet compared";
+    let at = fixture
+        .bytes
+        .windows(note.len())
+        .position(|w| w == note)
+        .expect("the note is in the journal");
+    fixture.bytes[at] ^= 0x20; // 'L' becomes 'l': still valid JSON and UTF-8
+    let verified = verify(&fixture.bytes);
+    let broken = verified.broken.as_ref().expect("tampering is detected");
+    let md = fixture.render(Format::Markdown);
+    assert!(md.contains(&format!("JOURNAL BROKEN at line {}", broken.line)));
+    assert!(md.contains(&format!("| line {} | **✗ BROKEN** |", broken.line)));
+    assert!(
+        !md.contains("Rehearse the backup-server"),
+        "nothing after the break"
+    );
+    assert!(
+        md.contains("T+20:00 · scenario date"),
+        "clocks at the last verified entry"
+    );
+    html_check::parse(&fixture.render(Format::Html)).unwrap_or_else(|problem| panic!("{problem}"));
+}
+
+/// The command from `tests/fixtures`, where the fixture playbook and drill
+/// are local files, with empty configuration and data folders.
+fn runsheet(args: &[&str]) -> std::process::Output {
+    let home = tempfile::tempdir().expect("temp dir");
+    Command::new(env!("CARGO_BIN_EXE_runsheet"))
+        .args(args)
+        .env("RUNSHEET_CONFIG_DIR", home.path().join("config"))
+        .env("RUNSHEET_DATA_DIR", home.path().join("data"))
+        .current_dir(support::fixture(""))
+        .output()
+        .expect("run runsheet")
+}
+
+#[test]
+fn the_command_refuses_a_real_incident_with_exit_2() {
+    let j = complete_incident(false);
+    let path = j.path.to_string_lossy().into_owned();
+    for format in ["aar", "aar-html"] {
+        let out = runsheet(&["export", &path, "--format", format]);
+        assert_eq!(out.status.code(), Some(2), "{format}");
+        assert!(out.stdout.is_empty());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("this journal is a real incident, not a drill; use --format md"),
+            "{stderr}"
+        );
+    }
+}
+
+#[test]
+fn the_command_finds_the_scenario_and_writes_the_report() {
+    let fixture = drill();
+    let journal = fixture.dir.path().join("drill.jsonl");
+    let journal = journal.to_string_lossy().into_owned();
+    let out = runsheet(&["export", &journal, "--format", "aar"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        fixture.render(Format::Markdown)
+    );
+
+    let report = fixture.dir.path().join("report.html");
+    let out = runsheet(&[
+        "export",
+        &journal,
+        "--format",
+        "aar-html",
+        "-o",
+        &report.to_string_lossy(),
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stdout.is_empty());
+    assert_eq!(
+        std::fs::read_to_string(&report).expect("report written"),
+        fixture.render(Format::Html)
+    );
+}
+
+fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {
+    let from = text.find(start)? + start.len();
+    let to = text[from..].find(end)? + from;
+    Some(&text[from..to])
+}

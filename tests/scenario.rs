@@ -1,0 +1,786 @@
+//! Headless scenarios: a playbook plus a script of key presses gives the
+//! expected journal entries and final state.
+//!
+//! Each scenario runs through the real [`Core`]: a real journal file in a
+//! temporary folder, the real writer thread, and a [`ManualClock`] moved by
+//! hand. After every input the writes settle (bounded, no sleeping). At the
+//! end the file is verified, the kinds appended by the script are compared
+//! with the expected list, and the state replayed from the file must equal
+//! the runner's live state.
+
+mod support;
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::Duration as StdDuration;
+
+use chrono::{DateTime, Duration, Utc};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use runsheet::app::keymap::Keymap;
+use runsheet::app::{App, Msg, Pane};
+use runsheet::catalog::{self, Catalog};
+use runsheet::clock::{Clock, ManualClock};
+use runsheet::clocks::{self, StageState};
+use runsheet::drill::DrillState;
+use runsheet::journal::event::{DrillAction, DrillRef};
+use runsheet::journal::verify::verify;
+use runsheet::journal::{Kind, Line};
+use runsheet::playbook::{Drill, FactValue, Playbook};
+use runsheet::run::{self, RunState, StepStatus};
+use runsheet::runtime::Core;
+use runsheet::session::{self, Identity, NewJournal, Resolved};
+
+/// When every scenario starts (09:00 in Amsterdam).
+const START: &str = "2026-11-02T08:00:00Z";
+const ACTOR: &str = "Dana Reyes";
+const JOURNAL: &str = "scenario.jsonl";
+/// How long writes may take to settle after an input.
+const SETTLE: StdDuration = StdDuration::from_secs(5);
+
+/// The playbook (and drill) a scenario runs.
+#[derive(Debug, Clone, Copy)]
+enum Setup {
+    /// `tests/fixtures/playbooks/fixture-incident.yaml`.
+    Fixture,
+    /// A bundled playbook by id.
+    Bundled(&'static str),
+    /// `tests/fixtures/playbooks/drills/scenario-drill.yaml` on the fixture.
+    FixtureDrill,
+    /// A bundled drill by id, on its bundled playbook.
+    BundledDrill(&'static str),
+}
+
+impl Setup {
+    fn load(self) -> (Resolved, Option<(Drill, String)>) {
+        let today = support::utc(START).date_naive();
+        match self {
+            Self::Fixture => (support::fixture_playbook(), None),
+            Self::Bundled(id) => (support::bundled_playbook(id), None),
+            Self::FixtureDrill => {
+                let resolved = support::fixture_playbook();
+                let path = support::fixture("playbooks/drills/scenario-drill.yaml");
+                let source = catalog::read_source(&path).expect("drill readable");
+                let lookup =
+                    |id: &str| (id == resolved.playbook.id).then(|| resolved.playbook.clone());
+                let (drill, _) = catalog::check_drill(&source, &lookup).expect("drill valid");
+                (resolved, Some((drill, path.display().to_string())))
+            }
+            Self::BundledDrill(id) => {
+                let catalog = Catalog::bundled(today);
+                let entry = catalog.drill(id).expect("bundled drill");
+                let drill = entry.drill.clone();
+                let label = format!("bundled:drills/{id}.yaml");
+                (
+                    support::bundled_playbook(&drill.playbook),
+                    Some((drill, label)),
+                )
+            }
+        }
+    }
+}
+
+/// One input of a script.
+#[derive(Debug, Clone)]
+enum Do {
+    /// Put the step list's cursor on a step (as the picker or search would).
+    Select(&'static str),
+    Key(char),
+    Ctrl(char),
+    Type(&'static str),
+    Enter,
+    Esc,
+    Tab,
+    /// Move the manual clock on.
+    Wait(Duration),
+    Tick,
+}
+
+impl Do {
+    fn apply(&self, core: &mut Core, clock: &ManualClock) {
+        let key = |code, modifiers| Msg::Key(KeyEvent::new(code, modifiers));
+        match self {
+            Self::Select(step) => {
+                core.app.select_step(step);
+                core.app.focus = Pane::Steps;
+            }
+            Self::Key(c) => core.handle(key(KeyCode::Char(*c), KeyModifiers::NONE)),
+            Self::Ctrl(c) => core.handle(key(KeyCode::Char(*c), KeyModifiers::CONTROL)),
+            Self::Type(text) => {
+                for c in text.chars() {
+                    core.handle(key(KeyCode::Char(c), KeyModifiers::NONE));
+                }
+            }
+            Self::Enter => core.handle(key(KeyCode::Enter, KeyModifiers::NONE)),
+            Self::Esc => core.handle(key(KeyCode::Esc, KeyModifiers::NONE)),
+            Self::Tab => core.handle(key(KeyCode::Tab, KeyModifiers::NONE)),
+            Self::Wait(by) => clock.advance(*by),
+            Self::Tick => core.handle(Msg::Tick),
+        }
+    }
+}
+
+/// A playbook, a script, and the kinds of entry the script must append.
+struct Scenario {
+    setup: Setup,
+    script: Vec<Do>,
+    expect: Vec<Kind>,
+}
+
+/// What a scenario left behind, read back from the journal file.
+struct Outcome {
+    playbook: Playbook,
+    /// Replayed from the verified file (equal to the live state).
+    state: RunState,
+    /// Lines the script appended (after `journal_created`, `session_started`).
+    appended: Vec<Line>,
+    now: DateTime<Utc>,
+    /// Notices on screen at the end.
+    notices: Vec<String>,
+    /// Visible step ids of each phase at the end.
+    rows: Vec<Vec<String>>,
+    clipboard: Vec<String>,
+    quit: bool,
+}
+
+fn run(scenario: &Scenario) -> Outcome {
+    let (resolved, drill) = scenario.setup.load();
+    let dir = support::fast_tempdir();
+    let path = dir.path().join(JOURNAL);
+    let clock = ManualClock::at(support::utc(START));
+    let who = Identity {
+        actor: ACTOR.into(),
+        session: "scenario-session".into(),
+    };
+    let settings = NewJournal {
+        path: Some(path.clone()),
+        title: Some("Scenario incident".into()),
+        exercise: drill.is_some(),
+        timezone: resolved.playbook.timezone.unwrap_or(chrono_tz::UTC),
+        drill: drill.as_ref().map(|(d, path)| DrillRef {
+            id: d.id.clone(),
+            path: path.clone(),
+            sha256: d.sha256.clone(),
+        }),
+    };
+    let mode = if drill.is_some() { "drill" } else { "run" };
+    let (file, opening) =
+        session::create_journal(&resolved, settings, &who, &clock, mode).expect("create journal");
+    let mut app = App::new(
+        resolved.playbook.clone(),
+        &opening,
+        who,
+        JOURNAL,
+        Keymap::default(),
+        clock.now(),
+    );
+    if let Some((drill, _)) = drill {
+        app.drill = Some(DrillState::new(drill, app.state()));
+        app.focus = Pane::Drill;
+    }
+    let clipboard = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&clipboard);
+    let mut core = Core::new(
+        app,
+        Box::new(file),
+        Arc::new(clock.clone()),
+        Box::new(move |text: &str| sink.lock().expect("clipboard").push(text.to_string())),
+    );
+    for input in &scenario.script {
+        input.apply(&mut core, &clock);
+        assert!(core.settle(SETTLE), "writes did not settle after {input:?}");
+    }
+    assert_eq!(core.app.write_error, None);
+    let live = core.app.state().clone();
+    let notices = core.app.notices.iter().map(|n| n.text.clone()).collect();
+    let rows = (0..resolved.playbook.phases.len())
+        .map(|p| core.app.rows(p).into_iter().map(|r| r.id).collect())
+        .collect();
+    let quit = core.quit;
+    core.finish();
+
+    let verified = verify(&std::fs::read(&path).expect("journal readable"));
+    assert!(
+        verified.is_intact(),
+        "journal verifies: {:?}",
+        verified.broken
+    );
+    let state = run::replay(&resolved.playbook, verified.entries());
+    assert_eq!(live, state, "the live state is the replay of the file");
+    let appended = verified.lines[opening.len()..].to_vec();
+    let kinds: Vec<Kind> = appended.iter().map(|l| l.entry.kind).collect();
+    assert_eq!(kinds, scenario.expect, "kinds appended by the script");
+    assert_drafts_sit_beside_the_journal(dir.path(), &state);
+    let clipboard = clipboard.lock().expect("clipboard").clone();
+    Outcome {
+        playbook: resolved.playbook,
+        state,
+        appended,
+        now: clock.now(),
+        notices,
+        rows,
+        clipboard,
+        quit,
+    }
+}
+
+/// Every drafted version's file exists beside the journal with the hash
+/// its entry records.
+fn assert_drafts_sit_beside_the_journal(dir: &Path, state: &RunState) {
+    for draft in &state.drafts {
+        let text = std::fs::read(dir.join(&draft.data.file)).expect("draft file beside journal");
+        assert_eq!(
+            runsheet::hash::sha256_hex(&text),
+            draft.data.text_sha256,
+            "{}",
+            draft.data.file
+        );
+    }
+}
+
+impl Outcome {
+    fn status(&self, step: &str) -> StepStatus {
+        self.state.status(step)
+    }
+
+    /// Delivered injects, in order, with their trigger.
+    fn delivered(&self) -> Vec<(&str, &str)> {
+        self.state
+            .injects
+            .iter()
+            .map(|i| (i.inject.as_str(), i.trigger.as_str()))
+            .collect()
+    }
+
+    /// The appended entry of a kind, the `n`th one (0-based).
+    fn entry(&self, kind: Kind, n: usize) -> &Line {
+        self.appended
+            .iter()
+            .filter(|l| l.entry.kind == kind)
+            .nth(n)
+            .unwrap_or_else(|| panic!("no {kind} #{n}"))
+    }
+
+    fn stage(&self, clock: &str, stage: &str) -> StageState {
+        clocks::evaluate(&self.playbook, &self.state, self.now)
+            .into_iter()
+            .find(|v| v.clock.id == clock && v.stage.id == stage)
+            .map(|v| v.state)
+            .expect("stage in playbook")
+    }
+}
+
+fn minutes(n: i64) -> Duration {
+    Duration::minutes(n)
+}
+
+/// Answers `aware_at` (08:00 local: 07:00 UTC) and `org` on `confirm`.
+fn answer_basics() -> Vec<Do> {
+    use Do::{Enter, Esc, Key, Select, Type};
+    vec![
+        Select("confirm"),
+        Key('a'),
+        Enter,
+        Type("08:00"),
+        Enter,
+        Enter,
+        Type("Example Court"),
+        Enter,
+        Esc,
+    ]
+}
+
+fn with_basics(script: Vec<Do>) -> Vec<Do> {
+    answer_basics().into_iter().chain(script).collect()
+}
+
+// --- incidents -----------------------------------------------------------
+
+#[test]
+fn complete_a_step_with_a_checklist() {
+    use Do::{Enter, Key, Select, Tab};
+    let out = run(&Scenario {
+        setup: Setup::Fixture,
+        script: vec![
+            Select("confirm"),
+            Enter,
+            Tab,
+            Key(' '),
+            Key('j'),
+            Enter,
+            Key('x'),
+            Key('q'),
+        ],
+        expect: vec![
+            Kind::StepStarted,
+            Kind::ChecklistItem,
+            Kind::ChecklistItem,
+            Kind::StepDone,
+            Kind::SessionEnded,
+        ],
+    });
+    assert_eq!(out.status("confirm"), StepStatus::Done);
+    let confirm = out.state.step("confirm").expect("acted on");
+    assert!(confirm.is_checked(0) && confirm.is_checked(1));
+    assert!(out.quit, "quit once session_ended was saved");
+    let session = out.state.sessions.last().expect("session");
+    assert_eq!(
+        session.ended.as_ref().map(|(_, r)| r.as_str()),
+        Some("quit")
+    );
+    assert!(out.notices.iter().any(|n| n.contains("not answered yet")));
+}
+
+#[test]
+fn a_bundled_playbook_runs_from_its_first_required_step() {
+    use Do::{Enter, Key};
+    let out = run(&Scenario {
+        setup: Setup::Bundled("ddos"),
+        script: vec![Enter, Key('x')],
+        expect: vec![Kind::StepStarted, Kind::StepDone],
+    });
+    assert_eq!(out.appended[0].entry.step.as_deref(), Some("confirm-ddos"));
+    assert_eq!(out.status("confirm-ddos"), StepStatus::Done);
+}
+
+#[test]
+fn answering_a_datetime_fact_starts_a_clock() {
+    use Do::{Enter, Esc, Key, Select, Tick, Type, Wait};
+    let out = run(&Scenario {
+        setup: Setup::Fixture,
+        script: vec![
+            Select("confirm"),
+            Key('a'),
+            Enter,
+            Type("08:30"),
+            Enter,
+            Esc,
+            Wait(Duration::hours(18)),
+            Tick,
+        ],
+        expect: vec![Kind::FactSet],
+    });
+    let aware = support::utc("2026-11-02T07:30:00Z");
+    assert_eq!(
+        out.state.fact("aware_at"),
+        Some(&FactValue::DateTime(aware)),
+        "08:30 in Amsterdam"
+    );
+    let view = clocks::evaluate(&out.playbook, &out.state, out.now)
+        .into_iter()
+        .find(|v| v.stage.id == "early-warning")
+        .expect("stage");
+    assert_eq!(
+        (view.started, view.due),
+        (Some(aware), Some(aware + Duration::hours(24)))
+    );
+    assert!(
+        matches!(view.state, StageState::Running { .. }),
+        "{:?}",
+        view.state
+    );
+    assert!(
+        out.notices
+            .iter()
+            .any(|n| n.contains("75% of the time used: csirt-report.early-warning")),
+        "{:?}",
+        out.notices
+    );
+}
+
+#[test]
+fn a_decision_reveals_a_step_that_depends_on_it() {
+    use Do::{Ctrl, Key, Select, Tab, Type};
+    let before = run(&Scenario {
+        setup: Setup::Fixture,
+        script: Vec::new(),
+        expect: Vec::new(),
+    });
+    assert!(!before.rows[2].contains(&"notify-dpa".to_string()));
+
+    let out = run(&Scenario {
+        setup: Setup::Fixture,
+        script: vec![
+            Select("scope"),
+            Key('d'),
+            Key('1'),
+            Tab,
+            Type("Case-party contact details were in the share"),
+            Ctrl('s'),
+        ],
+        expect: vec![Kind::Decision],
+    });
+    assert_eq!(
+        out.state.fact("personal_data"),
+        Some(&FactValue::Bool(true))
+    );
+    let decision = &out.state.decisions[0];
+    assert_eq!(
+        (decision.step.as_deref(), decision.decider.as_str()),
+        (Some("scope"), ACTOR)
+    );
+    assert_eq!(
+        out.rows[2],
+        [
+            "early-warning",
+            "notify-csirt",
+            "final-report",
+            "notify-dpa"
+        ]
+    );
+    assert_eq!(
+        out.rows[1],
+        ["isolate"],
+        "`preserve` still waits for severity"
+    );
+}
+
+#[test]
+fn skip_with_a_reason() {
+    use Do::{Enter, Key, Select, Type};
+    let out = run(&Scenario {
+        setup: Setup::Fixture,
+        script: vec![
+            Select("preserve"),
+            Key('s'),
+            Enter,
+            Type("Vendor imaged the disks before isolation"),
+            Enter,
+        ],
+        expect: vec![Kind::StepSkipped],
+    });
+    let preserve = out.state.step("preserve").expect("acted on");
+    assert_eq!(preserve.status, StepStatus::Skipped);
+    assert_eq!(
+        preserve.history[0].reason.as_deref(),
+        Some("Vendor imaged the disks before isolation")
+    );
+}
+
+#[test]
+fn block_and_reopen() {
+    use Do::{Enter, Key, Select, Type};
+    let out = run(&Scenario {
+        setup: Setup::Fixture,
+        script: vec![
+            Select("isolate"),
+            Key('b'),
+            Type("Waiting for the network team"),
+            Enter,
+            Key('r'),
+            Type("Access granted"),
+            Enter,
+            Enter,
+        ],
+        expect: vec![Kind::StepBlocked, Kind::StepReopened, Kind::StepStarted],
+    });
+    let history: Vec<(StepStatus, Option<&str>)> = out
+        .state
+        .step("isolate")
+        .expect("acted on")
+        .history
+        .iter()
+        .map(|c| (c.status, c.reason.as_deref()))
+        .collect();
+    assert_eq!(
+        history,
+        [
+            (StepStatus::Blocked, Some("Waiting for the network team")),
+            (StepStatus::Open, Some("Access granted")),
+            (StepStatus::InProgress, None),
+        ]
+    );
+}
+
+#[test]
+fn a_notification_submission_meets_its_clock_stage() {
+    use Do::{Enter, Esc, Key, Select, Tab, Type};
+    let out = run(&Scenario {
+        setup: Setup::Fixture,
+        script: with_basics(vec![
+            Select("early-warning"),
+            Key('m'),
+            Key('y'),
+            Esc,
+            Key('x'),
+            Tab,
+            Tab,
+            Type("CSIRT-2026-0042"),
+            Enter,
+        ]),
+        expect: vec![
+            Kind::FactSet,
+            Kind::FactSet,
+            Kind::MessageDrafted,
+            Kind::Submission,
+            Kind::StepDone,
+        ],
+    });
+    assert_eq!(
+        out.stage("csirt-report", "early-warning"),
+        StageState::Met {
+            at: support::utc(START),
+            margin: Some(Duration::hours(23)),
+        }
+    );
+    let submission = &out.state.submissions[0].data;
+    assert_eq!(
+        (
+            submission.reference.as_deref(),
+            submission.version,
+            submission.recipient.as_str()
+        ),
+        (Some("CSIRT-2026-0042"), Some(1), "National CSIRT")
+    );
+    assert_eq!(out.status("early-warning"), StepStatus::Done);
+    assert_eq!(
+        out.clipboard,
+        ["Subject: Early warning — Example Court\n\n\
+          We became aware of an incident at 2026-11-02 08:00 CET (07:00 UTC).\n"]
+    );
+    assert_eq!(
+        out.state.drafts[0].data.file,
+        "scenario.early-warning.v1.txt"
+    );
+}
+
+#[test]
+fn an_approved_holding_statement_is_published() {
+    use Do::{Ctrl, Enter, Esc, Key, Select, Tab, Type};
+    let mut script = vec![
+        Select("holding-statement"),
+        Key('o'),
+        Enter,
+        Ctrl('u'),
+        Type("Sam Okafor"),
+        Enter,
+        Esc,
+        Key('m'),
+        Key('p'),
+        Type("Approved as drafted"),
+        Enter,
+        Key('s'),
+    ];
+    script.extend(std::iter::repeat_n(Tab, 5));
+    script.extend([
+        Type("https://court.example/news/incident"),
+        Enter,
+        Esc,
+        Key('x'),
+    ]);
+    let out = run(&Scenario {
+        setup: Setup::Fixture,
+        script: with_basics(script),
+        expect: vec![
+            Kind::FactSet,
+            Kind::FactSet,
+            Kind::RoleAssigned,
+            Kind::MessageDrafted,
+            Kind::Approval,
+            Kind::Submission,
+            Kind::StepDone,
+        ],
+    });
+    assert_eq!(out.state.holder("comms"), Some("Sam Okafor"));
+    let approval = &out.state.approvals[0].data;
+    assert_eq!(
+        (
+            approval.version,
+            approval.approver.as_str(),
+            approval.role.as_str()
+        ),
+        (1, ACTOR, "ic")
+    );
+    let published = &out.state.submissions[0].data;
+    assert_eq!(published.version, Some(1));
+    assert_eq!(published.override_reason, None, "approved: no override");
+    assert_eq!(
+        (published.channel.as_str(), published.url.as_deref()),
+        ("website", Some("https://court.example/news/incident"))
+    );
+    assert!(out.state.is_approved("holding-statement", 1));
+    assert_eq!(out.status("holding-statement"), StepStatus::Done);
+}
+
+// --- drills --------------------------------------------------------------
+
+#[test]
+fn a_drill_delivers_timed_injects_as_the_scenario_clock_runs() {
+    use Do::{Key, Tick, Wait};
+    let out = run(&Scenario {
+        setup: Setup::FixtureDrill,
+        script: vec![Key(' '), Wait(minutes(31)), Tick, Wait(minutes(10)), Tick],
+        expect: vec![
+            Kind::DrillControl,
+            Kind::InjectDelivered,
+            Kind::InjectDelivered,
+        ],
+    });
+    assert_eq!(
+        out.delivered(),
+        [("s01-kickoff", "at"), ("s02-manager-call", "at")],
+        "T+45m has not come"
+    );
+    let start = &out.state.drill_controls[0].data;
+    assert_eq!((start.action, start.scenario_ms), (DrillAction::Start, 0));
+    assert_eq!(out.state.injects[1].at.scenario_ms, Some(31 * 60_000));
+    assert!(out.state.is_exercise());
+    assert!(out.appended.iter().all(|l| l.entry.scenario_ms.is_some()));
+}
+
+#[test]
+fn an_after_inject_fires_once_its_step_is_done() {
+    use Do::{Key, Select, Tick};
+    let out = run(&Scenario {
+        setup: Setup::FixtureDrill,
+        script: vec![Key(' '), Select("confirm"), Tick, Key('x'), Tick],
+        expect: vec![
+            Kind::DrillControl,
+            Kind::InjectDelivered,
+            Kind::StepDone,
+            Kind::InjectDelivered,
+        ],
+    });
+    assert_eq!(out.delivered()[1], ("s03-after-confirm", "after"));
+    assert!(out.entry(Kind::InjectDelivered, 1).entry.seq > out.entry(Kind::StepDone, 0).entry.seq);
+}
+
+#[test]
+fn a_when_inject_fires_once_its_fact_is_set() {
+    use Do::{Enter, Esc, Key, Select, Tick};
+    let out = run(&Scenario {
+        setup: Setup::FixtureDrill,
+        script: vec![
+            Key(' '),
+            Tick,
+            Select("rate"),
+            Key('a'),
+            Key('j'),
+            Key('j'),
+            Enter,
+            Key('1'),
+            Enter,
+            Esc,
+            Tick,
+        ],
+        expect: vec![
+            Kind::DrillControl,
+            Kind::InjectDelivered,
+            Kind::FactSet,
+            Kind::InjectDelivered,
+        ],
+    });
+    assert_eq!(
+        out.state.fact("personal_data"),
+        Some(&FactValue::Bool(true))
+    );
+    assert_eq!(out.delivered()[1], ("s04-personal-data", "when"));
+}
+
+#[test]
+fn a_held_inject_does_not_fire_until_released() {
+    use Do::{Key, Tick, Wait};
+    let mut script = vec![Key(' ')];
+    script.extend(std::iter::repeat_n(Key('j'), 5));
+    script.extend([Key('h'), Wait(minutes(50)), Tick, Tick, Key('h')]);
+    let out = run(&Scenario {
+        setup: Setup::FixtureDrill,
+        script,
+        expect: vec![
+            Kind::DrillControl,
+            Kind::InjectDelivered,
+            Kind::DrillControl,
+            Kind::InjectDelivered,
+            Kind::DrillControl,
+            Kind::InjectDelivered,
+        ],
+    });
+    assert_eq!(
+        out.delivered(),
+        [
+            ("s01-kickoff", "at"),
+            ("s02-manager-call", "at"),
+            ("s06-journalist", "at"),
+        ]
+    );
+    let actions: Vec<(DrillAction, Option<&str>)> = out
+        .state
+        .drill_controls
+        .iter()
+        .map(|c| (c.data.action, c.data.inject.as_deref()))
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            (DrillAction::Start, None),
+            (DrillAction::Hold, Some("s06-journalist")),
+            (DrillAction::Unhold, Some("s06-journalist")),
+        ]
+    );
+    assert!(!out.state.is_held("s06-journalist"));
+}
+
+#[test]
+fn a_reserve_inject_fires_only_when_released_by_hand() {
+    use Do::{Key, Tick, Wait};
+    let mut script = vec![Key(' '), Wait(Duration::hours(4)), Tick];
+    script.extend(std::iter::repeat_n(Key('j'), 4));
+    script.push(Key('r'));
+    let out = run(&Scenario {
+        setup: Setup::FixtureDrill,
+        script,
+        expect: vec![
+            Kind::DrillControl,
+            Kind::InjectDelivered,
+            Kind::InjectDelivered,
+            Kind::InjectDelivered,
+            Kind::InjectDelivered,
+        ],
+    });
+    assert_eq!(
+        out.delivered(),
+        [
+            ("s01-kickoff", "at"),
+            ("s02-manager-call", "at"),
+            ("s06-journalist", "at"),
+            ("s05-reserve", "manual"),
+        ]
+    );
+}
+
+#[test]
+fn a_bundled_drill_jumps_to_its_next_timed_inject() {
+    use Do::{Key, Tick, Wait};
+    let out = run(&Scenario {
+        setup: Setup::BundledDrill("intl-court-intrusion"),
+        script: vec![Key(' '), Key('n'), Wait(minutes(25)), Tick],
+        expect: vec![
+            Kind::DrillControl,
+            Kind::InjectDelivered,
+            Kind::DrillControl,
+            Kind::InjectDelivered,
+            Kind::InjectDelivered,
+        ],
+    });
+    assert_eq!(
+        out.delivered(),
+        [
+            ("i01-soc-alert", "at"),
+            ("i03-registrar-keep-cms-up", "at"),
+            ("i04-host-csirt-call", "at"),
+        ]
+    );
+    let jump = &out.state.drill_controls[1].data;
+    assert_eq!(
+        (jump.action, jump.scenario_ms),
+        (DrillAction::Jump, 50 * 60_000)
+    );
+    let created = out.state.created.as_ref().expect("created");
+    assert_eq!(
+        created.drill.as_ref().map(|d| d.id.as_str()),
+        Some("intl-court-intrusion")
+    );
+    assert_eq!(
+        out.entry(Kind::InjectDelivered, 2).entry.scenario_ms,
+        Some(75 * 60_000)
+    );
+}

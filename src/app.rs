@@ -41,8 +41,10 @@ use crate::session::Identity;
 pub use self::drill::{ObserveDialog, ObserveField};
 pub use self::screen::{Pane, StepRow};
 
-/// Inputs to the runner.
+/// Inputs to the runner. Each is moved once, by value: boxing the large
+/// variant would only add an allocation per journal write.
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum Msg {
     Key(KeyEvent),
     Paste(String),
@@ -51,8 +53,9 @@ pub enum Msg {
     Tick,
 }
 
-/// What the runtime must do for the runner.
+/// What the runtime must do for the runner (moved once, by value).
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum Effect {
     /// Write `attachment` (if any) beside the journal, then append `draft`.
     Append {
@@ -897,7 +900,11 @@ impl App {
         if count == 0 {
             return;
         }
-        self.phase = (self.phase as isize + delta).rem_euclid(count as isize) as usize;
+        self.phase = if delta < 0 {
+            (self.phase + count - 1) % count
+        } else {
+            (self.phase + 1) % count
+        };
         self.selected = self.rows(self.phase).first().map(|r| r.id.clone());
         self.item = 0;
         self.detail_scroll = 0;
@@ -916,7 +923,7 @@ impl App {
                     .as_deref()
                     .and_then(|s| rows.iter().position(|r| r.id == s))
                     .unwrap_or(0);
-                let next = (here as isize + delta).clamp(0, rows.len() as isize - 1) as usize;
+                let next = here.saturating_add_signed(delta).min(rows.len() - 1);
                 self.selected = Some(rows[next].id.clone());
                 self.item = 0;
                 self.detail_scroll = 0;
@@ -924,7 +931,7 @@ impl App {
             Pane::Detail | Pane::Drill => {
                 let items = self.selected_step().map_or(0, |s| s.checklist.len());
                 if items > 0 {
-                    self.item = (self.item as isize + delta).clamp(0, items as isize - 1) as usize;
+                    self.item = self.item.saturating_add_signed(delta).min(items - 1);
                 } else if delta > 0 {
                     self.detail_scroll = self.detail_scroll.saturating_add(1);
                 } else {

@@ -216,7 +216,7 @@ fn stage_state(
     (clock_truth, clock_waiting, clock_when): (Truth, &[String], &str),
 ) -> StageState {
     let clock = view.clock;
-    let stage = view.stage;
+    let spec = view.stage;
     if clock.status != ClockStatus::InForce {
         return StageState::NotInForce {
             reason: format!(
@@ -230,7 +230,7 @@ fn stage_state(
             reason: format!("clock condition is false: {clock_when}"),
         };
     }
-    let (stage_truth, stage_waiting, stage_cond) = truth(stage.condition.as_ref(), state);
+    let (stage_truth, stage_waiting, stage_cond) = truth(spec.condition.as_ref(), state);
     if stage_truth == Truth::False {
         return StageState::NotApplicable {
             reason: format!("stage condition is false: {stage_cond}"),
@@ -244,7 +244,7 @@ fn stage_state(
     view.provisional.dedup();
 
     // Each cap as (its anchor time, its deadline).
-    let caps: Vec<(DateTime<Utc>, DateTime<Utc>)> = stage
+    let caps: Vec<(DateTime<Utc>, DateTime<Utc>)> = spec
         .earliest_of
         .iter()
         .filter_map(|(anchor, period)| {
@@ -252,13 +252,13 @@ fn stage_state(
             Some((t, add_period(t, *period, calendar)))
         })
         .collect();
-    let trigger = match anchor_time(clock, &stage.from, state) {
+    let trigger = match anchor_time(clock, &spec.from, state) {
         Ok(t) => t,
         // The stage's own trigger is unknown, but a cap is already running
         // (DORA: at most 24 h from awareness): show that limit, provisionally.
-        Err(reason) => match (caps.iter().min_by_key(|(_, due)| *due), stage.within) {
+        Err(reason) => match (caps.iter().min_by_key(|(_, due)| *due), spec.within) {
             (Some(&(from, cap)), Some(_)) if submissions.is_empty() => {
-                view.provisional.push(stage.from.name().to_string());
+                view.provisional.push(spec.from.name().to_string());
                 view.started = Some(from);
                 view.due = Some(cap);
                 return running_or_breached(from, cap, now);
@@ -276,7 +276,7 @@ fn stage_state(
     // Business days are counted after the trigger's date, so a trigger on a
     // Saturday already counts Monday as day one (Form 8-K B.1); the start
     // rule moves only the point the gauge starts from.
-    let (count_from, started) = match stage.start {
+    let (count_from, started) = match spec.start {
         StartRule::Trigger => (trigger, trigger),
         StartRule::NextBusinessDay => (trigger, calendar.next_business_start(trigger)),
         StartRule::EndOfYear => {
@@ -285,7 +285,7 @@ fn stage_state(
         }
     };
     view.started = Some(started);
-    let due = stage.within.map(|within| {
+    let due = spec.within.map(|within| {
         let own = add_period(count_from, within, calendar);
         caps.iter()
             .map(|(_, cap)| *cap)
@@ -296,7 +296,7 @@ fn stage_state(
     });
     view.due = due;
 
-    let submitted = if stage.repeatable {
+    let submitted = if spec.repeatable {
         submissions.iter().max().copied()
     } else {
         submissions.iter().min().copied()
@@ -330,8 +330,10 @@ fn running_or_breached(
             submitted: None,
         };
     }
-    let total = (due - started).num_seconds().max(1) as f64;
-    let used = ((now - started).num_seconds() as f64 / total).max(0.0);
+    // Minutes keep the share exact to well past any legal deadline.
+    let minutes = |d: Duration| f64::from(i32::try_from(d.num_minutes()).unwrap_or(i32::MAX));
+    let total = minutes(due - started).max(1.0);
+    let used = (minutes(now - started) / total).max(0.0);
     StageState::Running {
         remaining: due - now,
         used,

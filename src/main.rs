@@ -1,6 +1,7 @@
 //! The `runsheet` binary: parse the command line and dispatch.
 
 use std::io::Write as _;
+use std::path::Path;
 use std::process::ExitCode;
 
 use clap::Parser as _;
@@ -22,40 +23,27 @@ fn main() -> ExitCode {
 }
 
 /// Prints a command's text to stdout and passes its exit code on.
-fn print(text: &str, code: u8) -> Result<u8, Failure> {
+fn print(text: &str, code: u8) -> u8 {
     let mut stdout = std::io::stdout().lock();
     let _ = stdout.write_all(text.as_bytes());
     let _ = stdout.flush();
-    Ok(code)
+    code
 }
 
 fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
     let env = Env::from_system()?;
+    let Some(command) = command else {
+        return Ok(commands::tui::picker(&env)?.map_or(0, |text| print(&text, 0)));
+    };
     match command {
-        None => match commands::tui::picker(&env)? {
-            Some(text) => print(&text, 0),
-            None => Ok(0),
-        },
-        Some(Command::Run {
-            playbook,
-            journal,
-            actor,
-            title,
-            exercise,
-        }) => commands::tui::run(&env, &playbook, journal, actor.as_deref(), title, exercise)
-            .map(|()| 0),
-        Some(Command::Review { journal, follow }) => {
-            commands::tui::review(&env, &journal, follow).map(|()| 0)
+        Command::Run { .. }
+        | Command::Resume { .. }
+        | Command::Drill { .. }
+        | Command::Review { .. } => interactive(&env, command).map(|()| 0),
+        Command::New { .. } | Command::Note { .. } | Command::Set { .. } => {
+            journal_command(&env, command)
         }
-        Some(Command::Resume { journal, actor }) => {
-            commands::tui::resume(&env, &journal, actor.as_deref()).map(|()| 0)
-        }
-        Some(Command::Drill {
-            scenario,
-            journal,
-            actor,
-        }) => commands::tui::drill(&env, &scenario, journal, actor.as_deref()).map(|()| 0),
-        Some(Command::Validate { files }) => {
+        Command::Validate { files } => {
             let mut stdout = std::io::stdout().lock();
             let mut stderr = std::io::stderr().lock();
             Ok(commands::validate::run(
@@ -65,8 +53,8 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
                 &mut stderr,
             ))
         }
-        Some(Command::Schema) => print(&commands::schema::schema_json(), 0),
-        Some(Command::List { drills }) => {
+        Command::Schema => Ok(print(&commands::schema::schema_json(), 0)),
+        Command::List { drills } => {
             let catalog = env.catalog();
             for problem in &catalog.problems {
                 let _ = write!(std::io::stderr(), "{}", problem.render());
@@ -76,70 +64,97 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
             } else {
                 commands::list::playbooks(&catalog)
             };
-            print(&text, 0)
+            Ok(print(&text, 0))
         }
-        Some(Command::New {
+        Command::Verify { journal } => {
+            let (text, code) = commands::journal::verify(&journal)?;
+            Ok(print(&text, code))
+        }
+        Command::Status { journal, json } => {
+            let (text, code) = commands::status::run(&env, &journal, json)?;
+            Ok(print(&text, code))
+        }
+        Command::Export {
+            journal,
+            format,
+            output,
+        } => export_journal(&env, &journal, format, output.as_deref()),
+    }
+}
+
+/// Commands that open the terminal interface.
+fn interactive(env: &Env, command: Command) -> Result<(), Failure> {
+    match command {
+        Command::Run {
+            playbook,
+            journal,
+            actor,
+            title,
+            exercise,
+        } => commands::tui::run(env, &playbook, journal, actor.as_deref(), title, exercise),
+        Command::Resume { journal, actor } => {
+            commands::tui::resume(env, &journal, actor.as_deref())
+        }
+        Command::Drill {
+            scenario,
+            journal,
+            actor,
+        } => commands::tui::drill(env, &scenario, journal, actor.as_deref()),
+        Command::Review { journal, follow } => commands::tui::review(env, &journal, follow),
+        other => Err(Failure::usage(format!(
+            "`{other:?}` does not open the interface"
+        ))),
+    }
+}
+
+/// Commands that create or append to a journal from scripts.
+fn journal_command(env: &Env, command: Command) -> Result<u8, Failure> {
+    let text = match command {
+        Command::New {
             playbook,
             journal,
             title,
             actor,
             exercise,
-        }) => {
-            let path = commands::journal::new(
-                &env,
-                &playbook,
-                journal,
-                title,
-                actor.as_deref(),
-                exercise,
-            )?;
-            print(&format!("{}\n", path.display()), 0)
+        } => {
+            let path =
+                commands::journal::new(env, &playbook, journal, title, actor.as_deref(), exercise)?;
+            format!("{}\n", path.display())
         }
-        Some(Command::Note {
+        Command::Note {
             journal,
             text,
             actor,
             step,
-        }) => print(
-            &commands::journal::note(&env, &journal, &text, actor.as_deref(), step.as_deref())?,
-            0,
-        ),
-        Some(Command::Set {
+        } => commands::journal::note(env, &journal, &text, actor.as_deref(), step.as_deref())?,
+        Command::Set {
             journal,
             assignment,
             occurred_at,
             actor,
             correct,
             reason,
-        }) => {
+        } => {
             let mode = match (correct, reason.as_deref()) {
                 (true, Some(reason)) => commands::journal::SetMode::Correct { reason },
                 _ => commands::journal::SetMode::New,
             };
-            let text = commands::journal::set(
-                &env,
+            commands::journal::set(
+                env,
                 &journal,
                 &assignment,
                 occurred_at.as_deref(),
                 actor.as_deref(),
                 mode,
-            )?;
-            print(&text, 0)
+            )?
         }
-        Some(Command::Verify { journal }) => {
-            let (text, code) = commands::journal::verify(&journal)?;
-            print(&text, code)
+        other => {
+            return Err(Failure::usage(format!(
+                "`{other:?}` does not write a journal"
+            )));
         }
-        Some(Command::Status { journal, json }) => {
-            let (text, code) = commands::status::run(&env, &journal, json)?;
-            print(&text, code)
-        }
-        Some(Command::Export {
-            journal,
-            format,
-            output,
-        }) => export_journal(&env, &journal, format, output.as_deref()),
-    }
+    };
+    Ok(print(&text, 0))
 }
 
 /// `runsheet export`: the report on stdout or in a file, a warning on
@@ -147,9 +162,9 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
 /// are the exercise after-action report.
 fn export_journal(
     env: &Env,
-    journal: &std::path::Path,
+    journal: &Path,
     format: ExportFormat,
-    output: Option<&std::path::Path>,
+    output: Option<&Path>,
 ) -> Result<u8, Failure> {
     let done = match (
         export::Format::from_cli(format),
@@ -158,11 +173,13 @@ fn export_journal(
         (Some(format), _) => export::command::run(env, journal, format, output)?,
         (None, Some(format)) => export::command::run_aar(env, journal, format, output)?,
         (None, None) => {
-            return Err(Failure::usage(format!("`--format {format:?}` is pending")));
+            return Err(Failure::usage(format!(
+                "`--format {format:?}` is not an export format"
+            )));
         }
     };
     if let Some(warning) = &done.warning {
         let _ = writeln!(std::io::stderr(), "warning: {warning}");
     }
-    print(&done.stdout, done.code)
+    Ok(print(&done.stdout, done.code))
 }

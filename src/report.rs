@@ -150,32 +150,7 @@ pub fn summarise(
     now: DateTime<Utc>,
 ) -> Summary {
     let tz = state.timezone();
-    let phase_title = |step: &str| {
-        playbook
-            .phase_of(step)
-            .map(|p| playbook.phases[p].id.clone())
-            .unwrap_or_default()
-    };
-    let steps: Vec<StepInfo> = playbook
-        .steps()
-        .map(|s| {
-            let a = query::applicability(s, state);
-            StepInfo {
-                id: s.id.clone(),
-                phase: phase_title(&s.id),
-                title: s.title.clone(),
-                status: state.status(&s.id).label(),
-                required: s.required,
-                role: s.role.clone(),
-                applies: match a {
-                    Applicability::Applies => Some(true),
-                    Applicability::NotApplicable { .. } => Some(false),
-                    Applicability::Undetermined { .. } => None,
-                },
-                reason: a.reason(),
-            }
-        })
-        .collect();
+    let steps = step_infos(playbook, state);
     let open_required = query::open_required(playbook, state)
         .into_iter()
         .filter_map(|s| steps.iter().find(|i| i.id == s.id).cloned())
@@ -195,55 +170,8 @@ pub fn summarise(
         })
         .collect();
     let total = query::total_progress(playbook, state);
-    let facts = state
-        .facts
-        .iter()
-        .filter_map(|(id, fact)| {
-            let latest = fact.latest()?;
-            let def = playbook.fact(id);
-            let (value, corrected) = match &latest.correction {
-                Some(c) => (c.value.clone(), true),
-                None => (latest.value.clone(), false),
-            };
-            Some(FactInfo {
-                id: id.clone(),
-                display: latest
-                    .effective()
-                    .map_or_else(|| value.to_string(), |v| v.display(def, tz)),
-                value,
-                recorded_at: format_utc(latest.at.ts),
-                by: latest.at.actor.clone(),
-                source: match latest.source {
-                    FactSource::Set => "set",
-                    FactSource::Decision => "decision",
-                },
-                occurred_at: latest.occurred_at.map(format_utc),
-                changes: fact.history.len(),
-                corrected: corrected || fact.history.iter().any(|r| r.correction.is_some()),
-            })
-        })
-        .collect();
-    let decisions = state
-        .decisions
-        .iter()
-        .map(|d| DecisionInfo {
-            at: format_utc(d.at.ts),
-            step: d.step.clone(),
-            fact: d.fact.clone(),
-            display: playbook
-                .fact(&d.fact)
-                .and_then(|def| {
-                    crate::playbook::FactValue::from_json(def, &d.value)
-                        .ok()
-                        .map(|v| v.display(Some(def), tz))
-                })
-                .unwrap_or_else(|| d.value.to_string()),
-            value: d.value.clone(),
-            rationale: d.rationale.clone(),
-            decider: d.decider.clone(),
-            options: d.options.clone(),
-        })
-        .collect();
+    let facts = fact_infos(playbook, state, tz);
+    let decisions = decision_infos(playbook, state, tz);
     let roles = playbook
         .roles
         .iter()
@@ -358,4 +286,91 @@ pub fn stage_info(v: &clocks::StageView<'_>) -> StageInfo {
         provisional: v.provisional.clone(),
         soft: v.stage.soft.clone(),
     }
+}
+
+/// Every step with its status and whether it applies.
+fn step_infos(playbook: &Playbook, state: &RunState) -> Vec<StepInfo> {
+    let phase_title = |step: &str| {
+        playbook
+            .phase_of(step)
+            .map(|p| playbook.phases[p].id.clone())
+            .unwrap_or_default()
+    };
+    playbook
+        .steps()
+        .map(|s| {
+            let a = query::applicability(s, state);
+            StepInfo {
+                id: s.id.clone(),
+                phase: phase_title(&s.id),
+                title: s.title.clone(),
+                status: state.status(&s.id).label(),
+                required: s.required,
+                role: s.role.clone(),
+                applies: match a {
+                    Applicability::Applies => Some(true),
+                    Applicability::NotApplicable { .. } => Some(false),
+                    Applicability::Undetermined { .. } => None,
+                },
+                reason: a.reason(),
+            }
+        })
+        .collect()
+}
+
+/// Facts as they stand, corrections applied.
+fn fact_infos(playbook: &Playbook, state: &RunState, tz: chrono_tz::Tz) -> Vec<FactInfo> {
+    state
+        .facts
+        .iter()
+        .filter_map(|(id, fact)| {
+            let latest = fact.latest()?;
+            let def = playbook.fact(id);
+            let (value, corrected) = match &latest.correction {
+                Some(c) => (c.value.clone(), true),
+                None => (latest.value.clone(), false),
+            };
+            Some(FactInfo {
+                id: id.clone(),
+                display: latest
+                    .effective()
+                    .map_or_else(|| value.to_string(), |v| v.display(def, tz)),
+                value,
+                recorded_at: format_utc(latest.at.ts),
+                by: latest.at.actor.clone(),
+                source: match latest.source {
+                    FactSource::Set => "set",
+                    FactSource::Decision => "decision",
+                },
+                occurred_at: latest.occurred_at.map(format_utc),
+                changes: fact.history.len(),
+                corrected: corrected || fact.history.iter().any(|r| r.correction.is_some()),
+            })
+        })
+        .collect()
+}
+
+/// Decisions with their rationale and decider.
+fn decision_infos(playbook: &Playbook, state: &RunState, tz: chrono_tz::Tz) -> Vec<DecisionInfo> {
+    state
+        .decisions
+        .iter()
+        .map(|d| DecisionInfo {
+            at: format_utc(d.at.ts),
+            step: d.step.clone(),
+            fact: d.fact.clone(),
+            display: playbook
+                .fact(&d.fact)
+                .and_then(|def| {
+                    crate::playbook::FactValue::from_json(def, &d.value)
+                        .ok()
+                        .map(|v| v.display(Some(def), tz))
+                })
+                .unwrap_or_else(|| d.value.to_string()),
+            value: d.value.clone(),
+            rationale: d.rationale.clone(),
+            decider: d.decider.clone(),
+            options: d.options.clone(),
+        })
+        .collect()
 }

@@ -359,18 +359,14 @@ impl RunState {
                 seq: entry.seq,
             });
         }
+        self.apply_payload(playbook, entry, at, event);
+    }
+
+    /// The kind-specific part of [`RunState::apply`].
+    fn apply_payload(&mut self, playbook: &Playbook, entry: &Entry, at: Stamp, event: Event) {
         let Event { step, payload } = event;
         match payload {
-            Payload::JournalCreated(created) => {
-                if created.playbook.sha256 != playbook.sha256 {
-                    self.warnings.push(Warning::PlaybookChanged {
-                        recorded: created.playbook.sha256.clone(),
-                        current: playbook.sha256.clone(),
-                    });
-                }
-                self.created_at = Some(entry.ts);
-                self.created = Some(created);
-            }
+            Payload::JournalCreated(created) => self.created(playbook, entry, created),
             Payload::SessionStarted(s) => self.sessions.push(SessionRecord {
                 id: entry.session.clone(),
                 started: at,
@@ -422,39 +418,8 @@ impl RunState {
                     at,
                 );
             }
-            Payload::Decision(d) => {
-                self.record_fact(
-                    playbook,
-                    &d.fact,
-                    d.value.clone(),
-                    None,
-                    FactSource::Decision,
-                    step.clone(),
-                    at.clone(),
-                );
-                self.decisions.push(DecisionRecord {
-                    at,
-                    step,
-                    fact: d.fact,
-                    value: d.value,
-                    rationale: d.rationale,
-                    options: d.options,
-                    decider: d.decider,
-                });
-            }
-            Payload::RoleAssigned(r) => {
-                let assignment = RoleAssignment {
-                    at,
-                    role: r.role.clone(),
-                    person: r.person,
-                };
-                self.role_history.push(assignment.clone());
-                if assignment.person.trim().is_empty() {
-                    self.roles.remove(&r.role);
-                } else {
-                    self.roles.insert(r.role, assignment);
-                }
-            }
+            Payload::Decision(d) => self.decide(playbook, at, step, d),
+            Payload::RoleAssigned(r) => self.assign(at, r),
             Payload::MessageDrafted(data) => {
                 if let Some(step) = step {
                     self.drafts.push(DraftRecord { at, step, data });
@@ -492,6 +457,53 @@ impl RunState {
                 last.scenario_ms = at.scenario_ms;
             }
             None => self.last = Some(at.clone()),
+        }
+    }
+
+    fn created(&mut self, playbook: &Playbook, entry: &Entry, created: Created) {
+        if created.playbook.sha256 != playbook.sha256 {
+            self.warnings.push(Warning::PlaybookChanged {
+                recorded: created.playbook.sha256.clone(),
+                current: playbook.sha256.clone(),
+            });
+        }
+        self.created_at = Some(entry.ts);
+        self.created = Some(created);
+    }
+
+    fn decide(&mut self, playbook: &Playbook, at: Stamp, step: Option<String>, d: event::Decision) {
+        self.record_fact(
+            playbook,
+            &d.fact,
+            d.value.clone(),
+            None,
+            FactSource::Decision,
+            step.clone(),
+            at.clone(),
+        );
+        self.decisions.push(DecisionRecord {
+            at,
+            step,
+            fact: d.fact,
+            value: d.value,
+            rationale: d.rationale,
+            options: d.options,
+            decider: d.decider,
+        });
+    }
+
+    /// A role given to a person; an empty name takes it back.
+    fn assign(&mut self, at: Stamp, r: event::RoleAssigned) {
+        let assignment = RoleAssignment {
+            at,
+            role: r.role.clone(),
+            person: r.person,
+        };
+        self.role_history.push(assignment.clone());
+        if assignment.person.trim().is_empty() {
+            self.roles.remove(&r.role);
+        } else {
+            self.roles.insert(r.role, assignment);
         }
     }
 

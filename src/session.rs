@@ -95,7 +95,10 @@ pub fn resolve_playbook(
     today: chrono::NaiveDate,
 ) -> Result<Resolved, LoadError> {
     let path = Path::new(arg);
-    if path.is_file() || arg.ends_with(".yaml") || arg.ends_with(".yml") || arg.contains('/') {
+    let yaml = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"));
+    if path.is_file() || yaml || arg.contains('/') {
         let source = catalog::read_source(path)?;
         let (playbook, _) = catalog::check_playbook(&source, &catalog.library, today)?;
         return Ok(Resolved { playbook, source });

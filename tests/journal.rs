@@ -62,7 +62,7 @@ fn apply(j: &mut JournalBuilder, action: &Action) {
         Action::Reopen(i) => {
             j.event(Event::on_step(
                 steps[*i].clone(),
-                Payload::StepReopened(Default::default()),
+                Payload::StepReopened(runsheet::journal::event::Reopened::default()),
             ));
         }
         Action::Note(t) => {
@@ -163,7 +163,7 @@ fn a_journal_cut_at_every_byte_offset_reopens_to_a_valid_prefix() {
                 assert_eq!(opened.recoveries.len(), usize::from(torn > 0), "cut {cut}");
                 let mut file = opened.file;
                 for r in opened.recoveries {
-                    assert_eq!(r.bytes as usize, torn);
+                    assert_eq!(usize::try_from(r.bytes).ok(), Some(torn));
                     let quarantined =
                         std::fs::read(dir.path().join(&r.file)).expect("quarantine file");
                     assert_eq!(quarantined, &bytes[cut - torn..cut]);

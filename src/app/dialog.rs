@@ -629,9 +629,7 @@ impl DecideDialog {
         let Some(def) = cx.playbook.fact(&self.fact) else {
             return Outcome::Close;
         };
-        let value = if let Ok(v) = parse_input(def, &self.choices.as_input(), cx.now, cx.tz) {
-            v
-        } else {
+        let Ok(value) = parse_input(def, &self.choices.as_input(), cx.now, cx.tz) else {
             self.error = Some("choose an option (space or its number)".into());
             self.focus = DecideFocus::Options;
             return Outcome::Stay;

@@ -111,8 +111,8 @@ pub fn gaps_in(text: &str) -> Vec<String> {
 
 /// The file a draft version is saved to, beside the journal.
 pub fn draft_file_name(journal_file: &str, step: &str, version: u32) -> String {
-    let stem = journal_file.strip_suffix(".jsonl").unwrap_or(journal_file);
-    format!("{stem}.{step}.v{version}.txt")
+    let base = journal_file.strip_suffix(".jsonl").unwrap_or(journal_file);
+    format!("{base}.{step}.v{version}.txt")
 }
 
 /// Hash of a draft's exact text, as recorded in `message_drafted`.

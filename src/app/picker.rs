@@ -96,7 +96,7 @@ impl Picker {
         playbooks: Vec<PlaybookItem>,
         drills: Vec<DrillItem>,
     ) -> Self {
-        journals.sort_by(|a, b| b.last_activity.cmp(&a.last_activity));
+        journals.sort_by_key(|j| std::cmp::Reverse(j.last_activity));
         let items = journals
             .into_iter()
             .map(Item::Journal)

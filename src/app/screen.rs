@@ -15,6 +15,7 @@ pub enum Pane {
 }
 
 impl Pane {
+    #[must_use]
     pub const fn next(self) -> Self {
         match self {
             Self::Phases => Self::Steps,
@@ -23,6 +24,7 @@ impl Pane {
         }
     }
 
+    #[must_use]
     pub const fn prev(self) -> Self {
         match self {
             Self::Phases | Self::Drill => Self::Detail,

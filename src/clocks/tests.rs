@@ -18,175 +18,166 @@ fn zone(name: &str) -> Tz {
     name.parse().expect("known zone")
 }
 
-/// (start, period, zone, holidays, cutoff, expected due) — each row written
-/// out by hand from a calendar.
+/// Checks `start + period` in `zone` against a due time written out by hand
+/// from a calendar.
+fn check(
+    start: &str,
+    period: Period,
+    zone_name: &str,
+    holidays: &[NaiveDate],
+    cutoff: Option<NaiveTime>,
+    due: &str,
+) {
+    let cal = Calendar {
+        tz: zone(zone_name),
+        holidays,
+        cutoff,
+    };
+    assert_eq!(
+        add_period(utc(start), period, &cal),
+        utc(due),
+        "{start} + {period} in {zone_name}"
+    );
+}
+
 #[test]
-fn deadline_arithmetic_table() {
-    let us_holidays = [date("2026-11-26"), date("2026-12-25"), date("2027-01-01")];
-    let none: [NaiveDate; 0] = [];
+fn exact_hours_ignore_weekends_and_daylight_saving() {
+    let h = |n| Period::Exact(Duration::hours(n));
+    check(
+        "2026-03-27T10:00:00Z",
+        h(72),
+        "Europe/Brussels",
+        &[],
+        None,
+        "2026-03-30T10:00:00Z",
+    );
+    check(
+        "2026-10-23T22:30:00Z",
+        h(24),
+        "Europe/Brussels",
+        &[],
+        None,
+        "2026-10-24T22:30:00Z",
+    );
+}
+
+#[test]
+fn calendar_days_keep_the_local_wall_time_across_daylight_saving() {
+    // 28 Mar 09:00 CET + 3d = 31 Mar 09:00 CEST (07:00Z), 71 h later.
+    check(
+        "2026-03-28T08:00:00Z",
+        Period::Days(3),
+        "Europe/Brussels",
+        &[],
+        None,
+        "2026-03-31T07:00:00Z",
+    );
+    check(
+        "2026-10-24T07:00:00Z",
+        Period::Days(2),
+        "Europe/Brussels",
+        &[],
+        None,
+        "2026-10-26T08:00:00Z",
+    );
+    // HIPAA 60 calendar days.
+    check(
+        "2026-11-28T14:00:00Z",
+        Period::Days(60),
+        "America/Chicago",
+        &[],
+        None,
+        "2027-01-27T14:00:00Z",
+    );
+}
+
+#[test]
+fn business_days_skip_weekends_and_holidays() {
+    let us = [date("2026-11-26"), date("2026-12-25"), date("2027-01-01")];
     let cutoff = NaiveTime::from_hms_opt(17, 30, 0);
-    let rows: Vec<(&str, Period, &str, &[NaiveDate], Option<NaiveTime>, &str)> = vec![
-        // Exact hours: no weekend relief, straight through a DST change.
-        (
-            "2026-03-27T10:00:00Z",
-            Period::Exact(Duration::hours(72)),
-            "Europe/Brussels",
-            &none,
-            None,
-            "2026-03-30T10:00:00Z",
-        ),
-        (
-            "2026-10-23T22:30:00Z",
-            Period::Exact(Duration::hours(24)),
-            "Europe/Brussels",
-            &none,
-            None,
-            "2026-10-24T22:30:00Z",
-        ),
-        // Calendar days keep the local wall time across a DST change:
-        // 28 Mar 09:00 CET + 3d = 31 Mar 09:00 CEST (07:00Z), 71 h later.
-        (
-            "2026-03-28T08:00:00Z",
-            Period::Days(3),
-            "Europe/Brussels",
-            &none,
-            None,
-            "2026-03-31T07:00:00Z",
-        ),
-        (
-            "2026-10-24T07:00:00Z",
-            Period::Days(2),
-            "Europe/Brussels",
-            &none,
-            None,
-            "2026-10-26T08:00:00Z",
-        ),
-        // SEC 8-K: determination Friday 27 Nov 2026 15:00 ET -> Thursday 3 Dec 17:30 ET.
-        (
-            "2026-11-27T20:00:00Z",
+    let sec = |start: &str, due: &str| {
+        check(
+            start,
             Period::BusinessDays(4),
             "America/New_York",
-            &us_holidays,
+            &us,
             cutoff,
-            "2026-12-03T22:30:00Z",
-        ),
-        // ... Monday 30 Nov -> Friday 4 Dec.
-        (
-            "2026-11-30T15:00:00Z",
-            Period::BusinessDays(4),
-            "America/New_York",
-            &us_holidays,
-            cutoff,
-            "2026-12-04T22:30:00Z",
-        ),
-        // ... Saturday 28 Nov -> Thursday 3 Dec.
-        (
-            "2026-11-28T15:00:00Z",
-            Period::BusinessDays(4),
-            "America/New_York",
-            &us_holidays,
-            cutoff,
-            "2026-12-03T22:30:00Z",
-        ),
-        // ... Wednesday 25 Nov: Thanksgiving (26th) skipped -> 27, 30 Nov, 1, 2 Dec.
-        (
-            "2026-11-25T15:00:00Z",
-            Period::BusinessDays(4),
-            "America/New_York",
-            &us_holidays,
-            cutoff,
-            "2026-12-02T22:30:00Z",
-        ),
-        // ... across Christmas and New Year: Wed 23 Dec -> 24, 28, 29, 30 Dec.
-        (
-            "2026-12-23T15:00:00Z",
-            Period::BusinessDays(4),
-            "America/New_York",
-            &us_holidays,
-            cutoff,
-            "2026-12-30T22:30:00Z",
-        ),
-        // Business days without a cut-off end at local midnight.
-        (
-            "2026-11-27T10:00:00Z",
-            Period::BusinessDays(1),
-            "Europe/Amsterdam",
-            &none,
-            None,
-            "2026-11-30T23:00:00Z",
-        ),
-        // Months clamp to the month's end, leap years included.
-        (
-            "2026-01-31T09:00:00Z",
-            Period::Months(1),
-            "UTC",
-            &none,
-            None,
-            "2026-02-28T09:00:00Z",
-        ),
-        (
-            "2028-01-31T09:00:00Z",
-            Period::Months(1),
-            "UTC",
-            &none,
-            None,
-            "2028-02-29T09:00:00Z",
-        ),
-        (
-            "2028-02-29T09:00:00Z",
-            Period::Months(1),
-            "UTC",
-            &none,
-            None,
-            "2028-03-29T09:00:00Z",
-        ),
-        (
-            "2028-02-29T09:00:00Z",
-            Period::Months(12),
-            "UTC",
-            &none,
-            None,
-            "2029-02-28T09:00:00Z",
-        ),
-        (
-            "2026-08-31T12:00:00Z",
-            Period::Months(1),
-            "Europe/Paris",
-            &none,
-            None,
-            "2026-09-30T12:00:00Z",
-        ),
-        // A month across the autumn DST change keeps local 10:00.
-        (
-            "2026-10-15T08:00:00Z",
-            Period::Months(1),
-            "Europe/Paris",
-            &none,
-            None,
-            "2026-11-15T09:00:00Z",
-        ),
-        // HIPAA 60 calendar days.
-        (
-            "2026-11-28T14:00:00Z",
-            Period::Days(60),
-            "America/Chicago",
-            &none,
-            None,
-            "2027-01-27T14:00:00Z",
-        ),
-    ];
-    for (start, period, tz, holidays, cutoff, expected) in rows {
-        let cal = Calendar {
-            tz: zone(tz),
-            holidays,
-            cutoff,
-        };
-        assert_eq!(
-            add_period(utc(start), period, &cal),
-            utc(expected),
-            "{start} + {period} in {tz}"
+            due,
         );
-    }
+    };
+    // Determination on Friday 27 Nov 2026 15:00 ET -> Thursday 3 Dec 17:30 ET.
+    sec("2026-11-27T20:00:00Z", "2026-12-03T22:30:00Z");
+    // Monday 30 Nov -> Friday 4 Dec.
+    sec("2026-11-30T15:00:00Z", "2026-12-04T22:30:00Z");
+    // Saturday 28 Nov -> Thursday 3 Dec (Form 8-K B.1).
+    sec("2026-11-28T15:00:00Z", "2026-12-03T22:30:00Z");
+    // Wednesday 25 Nov: Thanksgiving (26th) skipped -> 27, 30 Nov, 1, 2 Dec.
+    sec("2026-11-25T15:00:00Z", "2026-12-02T22:30:00Z");
+    // Across Christmas: Wed 23 Dec -> 24, 28, 29, 30 Dec.
+    sec("2026-12-23T15:00:00Z", "2026-12-30T22:30:00Z");
+    // Without a cut-off the last business day ends at local midnight.
+    check(
+        "2026-11-27T10:00:00Z",
+        Period::BusinessDays(1),
+        "Europe/Amsterdam",
+        &[],
+        None,
+        "2026-11-30T23:00:00Z",
+    );
+}
+
+#[test]
+fn months_clamp_to_the_end_of_the_month_and_leap_days() {
+    let m = Period::Months;
+    check(
+        "2026-01-31T09:00:00Z",
+        m(1),
+        "UTC",
+        &[],
+        None,
+        "2026-02-28T09:00:00Z",
+    );
+    check(
+        "2028-01-31T09:00:00Z",
+        m(1),
+        "UTC",
+        &[],
+        None,
+        "2028-02-29T09:00:00Z",
+    );
+    check(
+        "2028-02-29T09:00:00Z",
+        m(1),
+        "UTC",
+        &[],
+        None,
+        "2028-03-29T09:00:00Z",
+    );
+    check(
+        "2028-02-29T09:00:00Z",
+        m(12),
+        "UTC",
+        &[],
+        None,
+        "2029-02-28T09:00:00Z",
+    );
+    check(
+        "2026-08-31T12:00:00Z",
+        m(1),
+        "Europe/Paris",
+        &[],
+        None,
+        "2026-09-30T12:00:00Z",
+    );
+    // A month across the autumn change keeps local 10:00.
+    check(
+        "2026-10-15T08:00:00Z",
+        m(1),
+        "Europe/Paris",
+        &[],
+        None,
+        "2026-11-15T09:00:00Z",
+    );
 }
 
 #[test]

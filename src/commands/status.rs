@@ -51,6 +51,21 @@ fn secs(s: i64) -> String {
 /// The human report.
 pub fn render_text(s: &Summary, tz: Tz) -> String {
     let mut out = String::new();
+    for section in [
+        header,
+        progress,
+        open_required,
+        clocks,
+        facts_and_decisions,
+        roles_and_warnings,
+    ] {
+        section(&mut out, s, tz);
+    }
+    out
+}
+
+/// Title, exercise marking, verification and times.
+fn header(out: &mut String, s: &Summary, tz: Tz) {
     let j = &s.journal;
     if j.exercise {
         let _ = writeln!(
@@ -81,7 +96,10 @@ pub fn render_text(s: &Summary, tz: Tz) -> String {
         when(j.last_activity.as_deref(), tz),
         j.timezone
     );
+}
 
+/// Steps closed per phase.
+fn progress(out: &mut String, s: &Summary, _: Tz) {
     let p = &s.progress;
     let _ = writeln!(out, "\nProgress {}/{} steps", p.closed, p.total);
     let width = p
@@ -100,7 +118,10 @@ pub fn render_text(s: &Summary, tz: Tz) -> String {
             bar(phase.closed, phase.total)
         );
     }
+}
 
+/// Required steps still open.
+fn open_required(out: &mut String, s: &Summary, _: Tz) {
     let _ = writeln!(out, "\nOpen required steps ({})", s.open_required.len());
     for step in &s.open_required {
         let role = step
@@ -114,7 +135,10 @@ pub fn render_text(s: &Summary, tz: Tz) -> String {
             step.id, step.title, step.status
         );
     }
+}
 
+/// Every clock stage, in words.
+fn clocks(out: &mut String, s: &Summary, tz: Tz) {
     let _ = writeln!(
         out,
         "\nClocks (not legal advice: check each against its source)"
@@ -169,7 +193,10 @@ pub fn render_text(s: &Summary, tz: Tz) -> String {
             c.clock, c.stage, c.title
         );
     }
+}
 
+/// Facts as they stand and the decisions taken.
+fn facts_and_decisions(out: &mut String, s: &Summary, tz: Tz) {
     let _ = writeln!(out, "\nFacts ({})", s.facts.len());
     for f in &s.facts {
         let corrected = if f.corrected { " (corrected)" } else { "" };
@@ -194,6 +221,10 @@ pub fn render_text(s: &Summary, tz: Tz) -> String {
             d.rationale
         );
     }
+}
+
+/// Who holds which role, and what replay noticed.
+fn roles_and_warnings(out: &mut String, s: &Summary, _: Tz) {
     let assigned: Vec<_> = s.roles.iter().filter(|r| r.person.is_some()).collect();
     if !assigned.is_empty() {
         let _ = writeln!(out, "\nRoles");
@@ -213,15 +244,13 @@ pub fn render_text(s: &Summary, tz: Tz) -> String {
             let _ = writeln!(out, "  {w}");
         }
     }
-    out
 }
 
 fn bar(closed: usize, total: usize) -> String {
     const WIDTH: usize = 10;
-    let filled = if total == 0 {
-        WIDTH
-    } else {
-        closed * WIDTH / total
-    };
+    let filled = (closed * WIDTH)
+        .checked_div(total)
+        .unwrap_or(WIDTH)
+        .min(WIDTH);
     format!("{}{}", "#".repeat(filled), ".".repeat(WIDTH - filled))
 }

@@ -28,40 +28,7 @@ pub fn run(
         }
     }
 
-    // Packs first: named ones, then `clocks/` beside each playbook, over the
-    // bundled library, so local overrides are what the playbooks see.
-    let mut context = Catalog::discover(&crate::paths::local_playbook_dirs(), today);
-    let mut extra_packs: Vec<SourceText> = Vec::new();
-    for source in &sources {
-        if load::detect_kind(&source.text) == DocumentKind::Playbook
-            && let Some(dir) = source.path.as_deref().and_then(Path::parent)
-        {
-            for pack in catalog::yaml_files(&dir.join("clocks")) {
-                let named = sources
-                    .iter()
-                    .any(|s| s.path.as_deref() == Some(pack.as_path()));
-                let seen = extra_packs
-                    .iter()
-                    .any(|s| s.path.as_deref() == Some(pack.as_path()));
-                if !named
-                    && !seen
-                    && let Ok(s) = catalog::read_source(&pack)
-                {
-                    extra_packs.push(s);
-                }
-            }
-        }
-    }
-    for pack in extra_packs.iter().chain(&sources) {
-        if load::detect_kind(&pack.text) == DocumentKind::ClockPack
-            && let Ok((clocks, _)) = catalog::check_pack(pack)
-        {
-            for clock in clocks {
-                context.library.insert(clock, &pack.label);
-            }
-        }
-    }
-
+    let context = context_for(&sources, today);
     let mut checked_playbooks = Vec::new();
     let mut report = |source: &SourceText,
                       result: Result<(String, Vec<crate::diag::Diagnostic>), LoadError>,
@@ -139,6 +106,45 @@ pub fn run(
         }
     }
     code
+}
+
+/// What the files are checked against: bundled and local files, with the
+/// clock packs among the files and in `clocks/` beside each playbook laid
+/// over the bundled library, so local overrides are what the playbooks see.
+fn context_for(sources: &[SourceText], today: NaiveDate) -> Catalog {
+    let mut context = Catalog::discover(&crate::paths::local_playbook_dirs(), today);
+    let mut extra_packs: Vec<SourceText> = Vec::new();
+    let known = |path: &Path, extra: &[SourceText]| {
+        sources
+            .iter()
+            .chain(extra)
+            .any(|s| s.path.as_deref() == Some(path))
+    };
+    for source in sources {
+        if load::detect_kind(&source.text) != DocumentKind::Playbook {
+            continue;
+        }
+        let Some(dir) = source.path.as_deref().and_then(Path::parent) else {
+            continue;
+        };
+        for pack in catalog::yaml_files(&dir.join("clocks")) {
+            if !known(&pack, &extra_packs)
+                && let Ok(s) = catalog::read_source(&pack)
+            {
+                extra_packs.push(s);
+            }
+        }
+    }
+    for pack in extra_packs.iter().chain(sources) {
+        if load::detect_kind(&pack.text) == DocumentKind::ClockPack
+            && let Ok((clocks, _)) = catalog::check_pack(pack)
+        {
+            for clock in clocks {
+                context.library.insert(clock, &pack.label);
+            }
+        }
+    }
+    context
 }
 
 /// Files as given, with folders replaced by the YAML files under them.

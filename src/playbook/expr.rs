@@ -229,10 +229,7 @@ fn tokenize(src: &str) -> Result<Vec<(Token, usize)>, ParseError> {
         let c = bytes[i];
         let start = i;
         match c {
-            b' ' | b'\t' | b'\n' | b'\r' => {
-                i += 1;
-                continue;
-            }
+            b' ' | b'\t' | b'\n' | b'\r' => i += 1,
             b'(' => {
                 tokens.push((Token::LParen, start));
                 i += 1;

@@ -415,40 +415,12 @@ pub fn compile_playbook(doc: &PlaybookDoc, src: &str, cx: Context<'_>) -> Checke
         c.push(Diagnostic::error("a playbook needs at least one phase").at(doc.id.at));
     }
 
-    for r in &doc.roles {
-        c.id("role", &r.id);
-    }
-    c.unique("role", doc.roles.iter().map(|r| &r.id));
-    let roles: Vec<Role> = doc
-        .roles
-        .iter()
-        .map(|r| Role {
-            id: r.id.value.clone(),
-            title: r.title.clone(),
-            description: r.description.clone(),
-        })
-        .collect();
+    let roles = compile_roles(&mut c, doc);
 
     let facts = compile_facts(&mut c, doc);
     let fact_table: FactTable = facts.iter().map(|f| (f.id.as_str(), f)).collect();
 
-    for contact in &doc.contacts {
-        c.id("contact", &contact.id);
-    }
-    c.unique("contact", doc.contacts.iter().map(|x| &x.id));
-    let contacts: Vec<Contact> = doc
-        .contacts
-        .iter()
-        .map(|x| Contact {
-            id: x.id.value.clone(),
-            name: x.name.clone(),
-            kind: x.kind,
-            phone: x.phone.clone(),
-            email: x.email.clone(),
-            url: x.url.clone(),
-            notes: x.notes.clone(),
-        })
-        .collect();
+    let contacts = compile_contacts(&mut c, doc);
 
     let clocks = clocks::compile_playbook_clocks(&mut c, doc, cx.library, &fact_table);
 
@@ -516,6 +488,40 @@ pub fn compile_playbook(doc: &PlaybookDoc, src: &str, cx: Context<'_>) -> Checke
         }
         .assemble()
     })
+}
+
+fn compile_roles(c: &mut Checker<'_>, doc: &PlaybookDoc) -> Vec<Role> {
+    for r in &doc.roles {
+        c.id("role", &r.id);
+    }
+    c.unique("role", doc.roles.iter().map(|r| &r.id));
+    doc.roles
+        .iter()
+        .map(|r| Role {
+            id: r.id.value.clone(),
+            title: r.title.clone(),
+            description: r.description.clone(),
+        })
+        .collect()
+}
+
+fn compile_contacts(c: &mut Checker<'_>, doc: &PlaybookDoc) -> Vec<Contact> {
+    for contact in &doc.contacts {
+        c.id("contact", &contact.id);
+    }
+    c.unique("contact", doc.contacts.iter().map(|x| &x.id));
+    doc.contacts
+        .iter()
+        .map(|x| Contact {
+            id: x.id.value.clone(),
+            name: x.name.clone(),
+            kind: x.kind,
+            phone: x.phone.clone(),
+            email: x.email.clone(),
+            url: x.url.clone(),
+            notes: x.notes.clone(),
+        })
+        .collect()
 }
 
 fn compile_facts(c: &mut Checker<'_>, doc: &PlaybookDoc) -> Vec<FactDef> {
@@ -642,6 +648,82 @@ fn unknown(c: &mut Checker<'_>, kind: &str, value: &Located<String>, known: Vec<
     c.push(with_suggestion(d, value, known.into_iter()));
 }
 
+/// A decision: the fact must be a bool or a choice.
+fn compile_decide(
+    c: &mut Checker<'_>,
+    s: &StepDoc,
+    d: &super::doc::DecideDoc,
+    names: &Names<'_>,
+) -> Decide {
+    match names.facts.get(d.fact.as_str()) {
+        None => unknown(c, "fact", &d.fact, names.facts.keys().copied().collect()),
+        Some(def) if !matches!(def.ty, FactType::Bool | FactType::Choice(_)) => c.push(
+            Diagnostic::error(format!(
+                "`decide` needs a bool or choice fact, but `{}` is {}",
+                def.id,
+                def.ty.name()
+            ))
+            .at_value(&d.fact),
+        ),
+        Some(_) => {}
+    }
+    Decide {
+        fact: d.fact.value.clone(),
+        prompt: d
+            .prompt
+            .clone()
+            .or_else(|| names.facts.get(d.fact.as_str()).map(|f| f.prompt.clone()))
+            .unwrap_or_else(|| s.title.clone()),
+    }
+}
+
+/// A message: every placeholder must name a fact or a built-in.
+fn compile_message(
+    c: &mut Checker<'_>,
+    m: &super::doc::MessageDoc,
+    names: &Names<'_>,
+) -> Option<Message> {
+    let placeholder = |name: &str| names.placeholder(name);
+    let subject = m.subject.as_ref().map(|t| c.template(t, &placeholder));
+    let body = c.template(&m.body, &placeholder);
+    match (subject, body) {
+        (Some(None), _) | (_, None) => None,
+        (subject, Some(body)) => Some(Message {
+            subject: subject.flatten(),
+            body,
+        }),
+    }
+}
+
+/// `after:` names other, existing steps.
+fn check_after(c: &mut Checker<'_>, s: &StepDoc, names: &Names<'_>) {
+    for after in &s.after {
+        if after.value == s.id.value {
+            c.push(
+                Diagnostic::error(format!("step `{}` cannot come after itself", s.id.value))
+                    .at_value(after),
+            );
+        } else if !names.steps.contains(after.as_str()) {
+            unknown(c, "step", after, names.steps.iter().copied().collect());
+        }
+    }
+}
+
+fn check_checklist(c: &mut Checker<'_>, s: &StepDoc) {
+    for (i, item) in s.checklist.iter().enumerate() {
+        if item.trim().is_empty() {
+            c.push(
+                Diagnostic::error(format!(
+                    "checklist item {} of step `{}` is empty",
+                    i + 1,
+                    s.id.value
+                ))
+                .at_value(&s.id),
+            );
+        }
+    }
+}
+
 fn compile_step(c: &mut Checker<'_>, s: &StepDoc, names: &Names<'_>) -> Step {
     let role_ids = || {
         names
@@ -661,42 +743,12 @@ fn compile_step(c: &mut Checker<'_>, s: &StepDoc, names: &Names<'_>) -> Step {
             unknown(c, "fact", fact, fact_ids());
         }
     }
-    let decide = s.decide.as_ref().map(|d| {
-        match names.facts.get(d.fact.as_str()) {
-            None => unknown(c, "fact", &d.fact, fact_ids()),
-            Some(def) if !matches!(def.ty, FactType::Bool | FactType::Choice(_)) => c.push(
-                Diagnostic::error(format!(
-                    "`decide` needs a bool or choice fact, but `{}` is {}",
-                    def.id,
-                    def.ty.name()
-                ))
-                .at_value(&d.fact),
-            ),
-            Some(_) => {}
-        }
-        Decide {
-            fact: d.fact.value.clone(),
-            prompt: d
-                .prompt
-                .clone()
-                .or_else(|| names.facts.get(d.fact.as_str()).map(|f| f.prompt.clone()))
-                .unwrap_or_else(|| s.title.clone()),
-        }
-    });
+    let decide = s.decide.as_ref().map(|d| compile_decide(c, s, d, names));
     let when = s
         .when
         .as_ref()
         .and_then(|w| c.condition(w, Some(names.facts)));
-    for after in &s.after {
-        if after.value == s.id.value {
-            c.push(
-                Diagnostic::error(format!("step `{}` cannot come after itself", s.id.value))
-                    .at_value(after),
-            );
-        } else if !names.steps.contains(after.as_str()) {
-            unknown(c, "step", after, names.steps.iter().copied().collect());
-        }
-    }
+    check_after(c, s, names);
     let timebox = s.timebox.as_ref().and_then(|t| c.period(t));
     if let Some(contact) = &s.contact
         && !names.contacts.iter().any(|x| x.id == contact.value)
@@ -708,18 +760,10 @@ fn compile_step(c: &mut Checker<'_>, s: &StepDoc, names: &Names<'_>) -> Step {
             names.contacts.iter().map(|x| x.id.as_str()).collect(),
         );
     }
-    let placeholder = |name: &str| names.placeholder(name);
-    let message = s.message.as_ref().and_then(|m| {
-        let subject = m.subject.as_ref().map(|t| c.template(t, &placeholder));
-        let body = c.template(&m.body, &placeholder);
-        match (subject, body) {
-            (Some(None), _) | (_, None) => None,
-            (subject, Some(body)) => Some(Message {
-                subject: subject.flatten(),
-                body,
-            }),
-        }
-    });
+    let message = s
+        .message
+        .as_ref()
+        .and_then(|m| compile_message(c, m, names));
     let statement = s.statement.as_ref().map(|st| {
         if !names.roles.iter().any(|r| r.id == st.approver.value) {
             unknown(c, "role", &st.approver, role_ids());
@@ -743,18 +787,7 @@ fn compile_step(c: &mut Checker<'_>, s: &StepDoc, names: &Names<'_>) -> Step {
         .iter()
         .filter_map(|r| stage_ref(c, r, names.clocks))
         .collect();
-    for (i, item) in s.checklist.iter().enumerate() {
-        if item.trim().is_empty() {
-            c.push(
-                Diagnostic::error(format!(
-                    "checklist item {} of step `{}` is empty",
-                    i + 1,
-                    s.id.value
-                ))
-                .at_value(&s.id),
-            );
-        }
-    }
+    check_checklist(c, s);
     Step {
         id: s.id.value.clone(),
         title: s.title.clone(),
@@ -820,15 +853,17 @@ fn stage_ref(
     })
 }
 
+/// Depth-first search marks for cycle detection.
+#[derive(Clone, Copy, PartialEq)]
+enum Mark {
+    New,
+    Active,
+    Done,
+}
+
 /// Finds `after:` cycles and names each one, pointing at the edge closing it.
 fn check_after_cycles(c: &mut Checker<'_>, steps: &[&StepDoc]) {
     let by_id: HashMap<&str, &StepDoc> = steps.iter().map(|s| (s.id.as_str(), *s)).collect();
-    #[derive(Clone, Copy, PartialEq)]
-    enum Mark {
-        New,
-        Active,
-        Done,
-    }
     let mut marks: HashMap<&str, Mark> = steps.iter().map(|s| (s.id.as_str(), Mark::New)).collect();
     let mut reported: HashSet<Vec<String>> = HashSet::new();
     for start in steps {

@@ -1,6 +1,8 @@
 //! The review screen: verification header, tabs, timeline with filters,
 //! state at the time cursor, metrics.
 
+use std::fmt::Write as _;
+
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
@@ -183,7 +185,7 @@ fn timeline(review: &Review, t: &Theme, area: Rect, buf: &mut Buffer) {
             let local = e.ts.with_timezone(&tz);
             let mut summary = text::entry_summary(e, &review.playbook);
             if let Some(by) = corrected.get(&e.seq) {
-                summary.push_str(&format!("  ⟲ corrected by #{by}"));
+                let _ = write!(summary, "  ⟲ corrected by #{by}");
             }
             let scenario = e
                 .scenario_ms

@@ -1,5 +1,7 @@
 //! Phases and the step list: status glyphs, progress, filters.
 
+use std::fmt::Write as _;
+
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -139,13 +141,13 @@ pub(super) fn steps_pane(app: &App, t: &Theme, area: Rect, buf: &mut Buffer) {
                 } else if let Some(tb) = step.timebox.filter(|_| {
                     row.status == StepStatus::InProgress || row.status == StepStatus::Open
                 }) {
-                    suffix.push_str(&format!(" {tb}"));
+                    let _ = write!(suffix, " {tb}");
                 }
                 if !row.waiting_for.is_empty() && !row.status.is_closed() {
                     suffix.push_str(" ⋯");
                 }
                 if let Some(role) = &step.role {
-                    suffix.push_str(&format!(" {role}"));
+                    let _ = write!(suffix, " {role}");
                 }
                 let title_width = width.saturating_sub(4 + suffix.chars().count());
                 let mut line_style = style;

@@ -163,7 +163,7 @@ impl JournalBuilder {
     pub fn start(&mut self, step: &str) -> &mut Self {
         self.event(Event::on_step(
             step,
-            Payload::StepStarted(Default::default()),
+            Payload::StepStarted(runsheet::journal::event::Empty::default()),
         ));
         self
     }

@@ -226,71 +226,9 @@ fn check_trigger_fact(
     }
 }
 
-/// Checks one full clock definition. Stage triggers and conditions are checked
-/// against `facts` when the clock is inline in a playbook, and at `use:` otherwise.
-fn compile_clock(c: &mut Checker<'_>, doc: &ClockDoc, facts: Option<&FactTable>) -> Option<Clock> {
-    let Some(id) = &doc.id else {
-        let at = doc
-            .stages
-            .first()
-            .map_or(crate::diag::Pos::default(), |s| s.id.at);
-        c.push(
-            Diagnostic::error("a clock needs an `id` (or, in a playbook, `use:` of a pack clock)")
-                .at(at),
-        );
-        return None;
-    };
-    c.id("clock", id);
-    let mut missing = Vec::new();
-    for (key, present) in [
-        ("title", doc.title.is_some()),
-        ("regime", doc.regime.is_some()),
-        ("source", doc.source.is_some()),
-        ("verified_on", doc.verified_on.is_some()),
-    ] {
-        if !present {
-            missing.push(format!("`{key}`"));
-        }
-    }
-    if doc.stages.is_empty() {
-        missing.push("`stages`".into());
-    }
-    if !missing.is_empty() {
-        c.push(
-            Diagnostic::error(format!(
-                "clock `{}` is missing {}",
-                id.value,
-                missing.join(", ")
-            ))
-            .at_value(id)
-            .help("every clock carries its legal source and the date it was verified"),
-        );
-    }
-    let verified_on = doc
-        .verified_on
-        .as_ref()
-        .and_then(|d| c.date("`verified_on`", d));
-    let applies_from = doc
-        .applies_from
-        .as_ref()
-        .and_then(|d| c.date("`applies_from`", d));
-    let timezone = doc.timezone.as_ref().and_then(|t| c.timezone(t));
-    let holidays = doc
-        .holidays
-        .iter()
-        .filter_map(|d| c.date("holiday", d))
-        .collect();
-    let cutoff = doc.cutoff.as_ref().and_then(|t| {
-        NaiveTime::parse_from_str(t.trim(), "%H:%M")
-            .map_err(|_| {
-                c.push(
-                    Diagnostic::error(format!("cutoff `{}` is not a time (HH:MM)", t.value))
-                        .at_value(t),
-                );
-            })
-            .ok()
-    });
-
+/// The stages of a clock, in order: a stage may count from an earlier
+/// stage's submission, never a later one.
+fn compile_stages(c: &mut Checker<'_>, doc: &ClockDoc, facts: Option<&FactTable>) -> Vec<Stage> {
     c.unique("stage", doc.stages.iter().map(|s| &s.id));
     let mut earlier: Vec<&str> = Vec::new();
     let mut stages = Vec::new();
@@ -369,6 +307,75 @@ fn compile_clock(c: &mut Checker<'_>, doc: &ClockDoc, facts: Option<&FactTable>)
         });
         earlier.push(s.id.as_str());
     }
+    stages
+}
+
+/// Checks one full clock definition. Stage triggers and conditions are checked
+/// against `facts` when the clock is inline in a playbook, and at `use:` otherwise.
+fn compile_clock(c: &mut Checker<'_>, doc: &ClockDoc, facts: Option<&FactTable>) -> Option<Clock> {
+    let Some(id) = &doc.id else {
+        let at = doc
+            .stages
+            .first()
+            .map_or(crate::diag::Pos::default(), |s| s.id.at);
+        c.push(
+            Diagnostic::error("a clock needs an `id` (or, in a playbook, `use:` of a pack clock)")
+                .at(at),
+        );
+        return None;
+    };
+    c.id("clock", id);
+    let mut missing = Vec::new();
+    for (key, present) in [
+        ("title", doc.title.is_some()),
+        ("regime", doc.regime.is_some()),
+        ("source", doc.source.is_some()),
+        ("verified_on", doc.verified_on.is_some()),
+    ] {
+        if !present {
+            missing.push(format!("`{key}`"));
+        }
+    }
+    if doc.stages.is_empty() {
+        missing.push("`stages`".into());
+    }
+    if !missing.is_empty() {
+        c.push(
+            Diagnostic::error(format!(
+                "clock `{}` is missing {}",
+                id.value,
+                missing.join(", ")
+            ))
+            .at_value(id)
+            .help("every clock carries its legal source and the date it was verified"),
+        );
+    }
+    let verified_on = doc
+        .verified_on
+        .as_ref()
+        .and_then(|d| c.date("`verified_on`", d));
+    let applies_from = doc
+        .applies_from
+        .as_ref()
+        .and_then(|d| c.date("`applies_from`", d));
+    let timezone = doc.timezone.as_ref().and_then(|t| c.timezone(t));
+    let holidays = doc
+        .holidays
+        .iter()
+        .filter_map(|d| c.date("holiday", d))
+        .collect();
+    let cutoff = doc.cutoff.as_ref().and_then(|t| {
+        NaiveTime::parse_from_str(t.trim(), "%H:%M")
+            .map_err(|_| {
+                c.push(
+                    Diagnostic::error(format!("cutoff `{}` is not a time (HH:MM)", t.value))
+                        .at_value(t),
+                );
+            })
+            .ok()
+    });
+
+    let stages = compile_stages(c, doc, facts);
     Some(Clock {
         id: id.value.clone(),
         title: doc.title.clone().unwrap_or_default(),

@@ -1,0 +1,62 @@
+//! `runsheet status` on a fixture incident: the JSON documented in
+//! docs/journal-format.md and the text report, as golden files.
+
+mod support;
+
+use std::process::Command;
+
+fn status(path: &std::path::Path, json: bool) -> String {
+    let config = tempfile::tempdir().expect("config");
+    let mut args = vec!["status", path.to_str().expect("utf-8")];
+    if json {
+        args.push("--json");
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_runsheet"))
+        .args(&args)
+        .current_dir(support::fixture(""))
+        .env("RUNSHEET_CONFIG_DIR", config.path())
+        .env("RUNSHEET_NOW", "2026-11-05T18:00:00Z")
+        .output()
+        .expect("run runsheet");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8")
+}
+
+#[test]
+fn status_json_golden() {
+    let (_dir, path, _) = support::complete_incident(false).close();
+    let text = status(&path, true);
+    let value: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
+    for member in [
+        "journal",
+        "playbook",
+        "now",
+        "progress",
+        "open_required",
+        "steps",
+        "facts",
+        "decisions",
+        "roles",
+        "clocks",
+        "warnings",
+    ] {
+        assert!(
+            value.get(member).is_some(),
+            "documented member `{member}` present"
+        );
+    }
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn status_text_golden() {
+    let (_dir, path, _) = support::complete_incident(true).close();
+    let text = status(&path, false);
+    assert!(text.starts_with("*** EXERCISE EXERCISE EXERCISE"), "{text}");
+    insta::assert_snapshot!(text);
+}

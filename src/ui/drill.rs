@@ -3,7 +3,7 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Widget, Wrap};
+use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use super::text;
 use super::theme::Theme;
@@ -16,18 +16,7 @@ use crate::playbook::Trigger;
 pub fn facilitator_pane(app: &App, t: &Theme, area: Rect, buf: &mut Buffer) {
     let Some(drill) = &app.drill else { return };
     let focused = app.focus == Pane::Drill;
-    let block = Block::new()
-        .borders(Borders::ALL)
-        .border_type(if focused {
-            BorderType::Thick
-        } else {
-            BorderType::Rounded
-        })
-        .border_style(if focused { t.focus_border } else { t.border })
-        .title(Span::styled(
-            " Facilitator (participants do not see this) ",
-            t.title,
-        ));
+    let block = super::runner::pane_block("Facilitator (participants do not see this)", focused, t);
     let inner = block.inner(area);
     block.render(area, buf);
     let state = app.state();

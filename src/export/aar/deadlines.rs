@@ -3,7 +3,7 @@
 
 use super::Report;
 use crate::clocks::{self, StageState};
-use crate::export::content::overview::{clock_source, outcome};
+use crate::export::content::overview::{clock_source, outcome, stage_name};
 use crate::export::content::{none, section};
 use crate::export::document::{Block, Section, Span, Table, Text, plain};
 use crate::export::when;
@@ -48,11 +48,7 @@ pub fn deadlines(r: &Report<'_>) -> Section {
             _ => plain("—"),
         };
         table.push(vec![
-            vec![
-                Span::Plain(format!("{}: {} (", s.clock.title, s.stage.title)),
-                Span::Code(format!("{}.{}", s.clock.id, s.stage.id)),
-                Span::Plain(")".into()),
-            ],
+            stage_name(s),
             outcome(s),
             s.started.map_or_else(|| plain("—"), |t| r.instant(t)),
             s.due.map_or_else(

@@ -203,11 +203,7 @@ pub fn deadlines(view: &View<'_>, stages: &[StageView<'_>]) -> Section {
             _ => plain("—"),
         };
         table.push(vec![
-            vec![
-                Span::Plain(format!("{}: {} (", s.clock.title, s.stage.title)),
-                Span::Code(format!("{}.{}", s.clock.id, s.stage.id)),
-                Span::Plain(")".into()),
-            ],
+            stage_name(s),
             outcome(s),
             s.started.map_or_else(|| plain("—"), |t| at(view, t)),
             s.due.map_or_else(
@@ -356,4 +352,13 @@ fn reference(r: &crate::playbook::Reference, step: Option<&str>) -> Text {
         text.push(Span::Plain(format!(" (step \"{step}\")")));
     }
     text
+}
+
+/// `Clock: Stage (clock.stage)`, the first cell of a deadline row.
+pub(in crate::export) fn stage_name(s: &crate::clocks::StageView<'_>) -> Text {
+    vec![
+        Span::Plain(format!("{}: {} (", s.clock.title, s.stage.title)),
+        Span::Code(format!("{}.{}", s.clock.id, s.stage.id)),
+        Span::Plain(")".into()),
+    ]
 }

@@ -169,13 +169,28 @@ pub fn check_playbook(
     library: &ClockLibrary,
     today: NaiveDate,
 ) -> Result<(Playbook, Vec<Diagnostic>), LoadError> {
-    let doc: PlaybookDoc = load::parse(&source.text).map_err(|d| invalid(source, vec![d]))?;
+    compile_playbook(source, &parse_playbook(source)?, library, today)
+}
+
+/// The YAML step of [`check_playbook`]: needs no clock library, so it can
+/// run while the library is being loaded.
+pub fn parse_playbook(source: &SourceText) -> Result<PlaybookDoc, LoadError> {
+    load::parse(&source.text).map_err(|d| invalid(source, vec![d]))
+}
+
+/// The checking step of [`check_playbook`].
+pub fn compile_playbook(
+    source: &SourceText,
+    doc: &PlaybookDoc,
+    library: &ClockLibrary,
+    today: NaiveDate,
+) -> Result<(Playbook, Vec<Diagnostic>), LoadError> {
     let cx = Context {
         library,
         today,
         sha256: &source.sha256,
     };
-    into_result(source, validate::compile_playbook(&doc, &source.text, cx))
+    into_result(source, validate::compile_playbook(doc, &source.text, cx))
 }
 
 /// Checks a clock pack source.

@@ -115,6 +115,37 @@ pub fn resolve_playbook(
         })
 }
 
+/// Finds what a command names (a playbook file or id) and discovers the
+/// catalog at the same time: the catalog loads on a second thread while a
+/// named file is read and parsed, since only checking it needs the clock
+/// library. Same result as [`Catalog::discover`] then [`resolve_playbook`].
+pub fn discover_and_resolve(
+    arg: &str,
+    dirs: &[std::path::PathBuf],
+    today: chrono::NaiveDate,
+) -> Result<(Catalog, Resolved), LoadError> {
+    let path = Path::new(arg);
+    if !path.is_file() {
+        let catalog = Catalog::discover(dirs, today);
+        let resolved = resolve_playbook(arg, &catalog, today)?;
+        return Ok((catalog, resolved));
+    }
+    let (catalog, parsed) = std::thread::scope(|scope| {
+        let discovering = scope.spawn(|| Catalog::discover(dirs, today));
+        let parsed = catalog::read_source(path).and_then(|source| {
+            let doc = catalog::parse_playbook(&source)?;
+            Ok((source, doc))
+        });
+        let catalog = discovering
+            .join()
+            .unwrap_or_else(|_| Catalog::discover(dirs, today));
+        (catalog, parsed)
+    });
+    let (source, doc) = parsed?;
+    let (playbook, _) = catalog::compile_playbook(&source, &doc, &catalog.library, today)?;
+    Ok((catalog, Resolved { playbook, source }))
+}
+
 /// The playbook a journal runs: its recorded file when it still exists,
 /// else the catalogued playbook with the same id (the run state reports
 /// when its bytes differ from those recorded).

@@ -21,8 +21,8 @@ pub fn new(
     actor: Option<&str>,
     exercise: bool,
 ) -> Result<PathBuf, Failure> {
-    let catalog = env.catalog();
-    let resolved = session::resolve_playbook(playbook, &catalog, env.today)?;
+    let (_, resolved) =
+        session::discover_and_resolve(playbook, &crate::paths::local_playbook_dirs(), env.today)?;
     let who = Identity::new(env.config.actor(actor));
     let settings = NewJournal {
         path: journal,

@@ -166,8 +166,8 @@ pub fn run(
     title: Option<String>,
     exercise: bool,
 ) -> Result<(), Failure> {
-    let catalog = env.catalog();
-    let resolved = session::resolve_playbook(playbook, &catalog, env.today)?;
+    let (_, resolved) =
+        session::discover_and_resolve(playbook, &crate::paths::local_playbook_dirs(), env.today)?;
     let settings = NewJournal {
         path: journal,
         title,

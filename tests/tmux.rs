@@ -362,3 +362,33 @@ fn drill_scenario_clock_delivers_an_inject() {
     let k = kinds(&journal);
     assert!(k.contains(&"drill_control".to_string()), "{k:?}");
 }
+
+#[test]
+fn sigterm_ends_the_session_and_restores_the_terminal() {
+    let Some(t) = Tmux::start("sigterm") else {
+        return;
+    };
+    t.launch("e", &["run", "ddos", "--title", "Flood"]);
+    t.wait_for("e", "Flood");
+    t.wait_for("e", "✓ all saved");
+    let pid = runsheet_pid(t.pane_pid("e"));
+    Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .expect("kill");
+    let after = t.wait_for("e", "EXITED");
+    assert!(
+        !after.contains("Deadlines"),
+        "the runner's screen is gone:\n{after}"
+    );
+    assert_eq!(
+        t.tmux(&["display-message", "-p", "-t", "e", "#{alternate_on}"])
+            .trim(),
+        "0"
+    );
+    let journal = t.journal();
+    let checked = runsheet::journal::verify::verify(&std::fs::read(&journal).expect("journal"));
+    let last = checked.entries().last().expect("entries");
+    assert_eq!(last.kind.to_string(), "session_ended");
+    assert_eq!(last.data["reason"], "signal");
+}

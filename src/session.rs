@@ -260,6 +260,15 @@ pub fn read_journal(path: &Path) -> Result<Verified, OpenError> {
     Ok(verify(&bytes))
 }
 
+/// The `journal_created` payload every journal starts with, or why the
+/// file cannot be treated as a journal (exit 1).
+pub fn require_created(lines: &[Line], path: &Path) -> Result<Created, OpenError> {
+    created_of(lines).ok_or_else(|| OpenError::NotAJournal {
+        path: path.to_path_buf(),
+        reason: "no verified `journal_created` entry opens it".into(),
+    })
+}
+
 /// The `journal_created` payload of verified lines, if the first line is one.
 pub fn created_of(lines: &[Line]) -> Option<Created> {
     let first = lines.first()?;

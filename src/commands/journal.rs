@@ -47,12 +47,7 @@ struct OneShot {
 
 fn open_for_append(env: &Env, path: &Path, actor: Option<&str>) -> Result<OneShot, Failure> {
     let opened = JournalFile::open(path)?;
-    let created = session::created_of(&opened.lines).ok_or_else(|| {
-        Failure::bad(format!(
-            "{}: first entry is not `journal_created`",
-            path.display()
-        ))
-    })?;
+    let created = session::require_created(&opened.lines, path)?;
     let resolved = session::playbook_for(&created, &env.catalog(), env.today)?;
     let who = Identity::new(env.config.actor(actor));
     let mut file = opened.file;

@@ -19,12 +19,7 @@ use crate::session;
 pub fn run(env: &Env, path: &Path, json: bool) -> Result<(String, u8), Failure> {
     let verified = session::read_journal(path)?;
     let lines = &verified.lines;
-    let created = session::created_of(lines).ok_or_else(|| {
-        Failure::bad(format!(
-            "{}: no `journal_created` entry could be verified",
-            path.display()
-        ))
-    })?;
+    let created = session::require_created(lines, path)?;
     let resolved = session::playbook_for(&created, &env.catalog(), env.today)?;
     let state = run::replay(&resolved.playbook, lines.iter().map(|l| &l.entry));
     let summary = report::summarise(&verified, &resolved.playbook, &state, env.clock.now());

@@ -111,8 +111,7 @@ fn reopen(env: &Env, catalog: &Catalog, path: &Path, actor: Option<&str>) -> Res
         }
         f
     })?;
-    let created = session::created_of(&opened.lines)
-        .ok_or_else(|| Failure::bad("the first entry is not `journal_created`"))?;
+    let created = session::require_created(&opened.lines, path)?;
     let resolved = session::playbook_for(&created, catalog, env.today)?;
     let who = Identity::new(env.config.actor(actor));
     let mut file = opened.file;
@@ -367,12 +366,7 @@ pub fn picker(env: &Env) -> Result<Option<String>, Failure> {
 pub fn review(env: &Env, journal: &Path, follow: bool) -> Result<(), Failure> {
     let catalog = env.catalog();
     let verified = session::read_journal(journal)?;
-    let created = session::created_of(&verified.lines).ok_or_else(|| {
-        Failure::bad(format!(
-            "{}: no `journal_created` entry could be verified",
-            journal.display()
-        ))
-    })?;
+    let created = session::require_created(&verified.lines, journal)?;
     let resolved = session::playbook_for(&created, &catalog, env.today)?;
     let name = journal
         .file_name()

@@ -70,12 +70,7 @@ pub fn run_aar(
 /// `journal_created` entry, without which there is nothing to export.
 fn read(journal: &Path) -> Result<(Verified, Created), Failure> {
     let verified = session::read_journal(journal)?;
-    let created = session::created_of(&verified.lines).ok_or_else(|| {
-        Failure::bad(format!(
-            "{}: no `journal_created` entry could be verified, so there is nothing to export",
-            journal.display()
-        ))
-    })?;
+    let created = session::require_created(&verified.lines, journal)?;
     Ok((verified, created))
 }
 

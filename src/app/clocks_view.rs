@@ -1,0 +1,41 @@
+//! Browsing every deadline clock and jumping to the step that meets one.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+
+use super::{App, Effect, Mode, Pane};
+use crate::clocks;
+
+impl App {
+    pub(super) fn clocks_key(&mut self, key: &KeyEvent) -> Vec<Effect> {
+        let count = clocks::evaluate(&self.playbook, &self.view, self.domain_now()).len();
+        let Mode::Clocks(view) = &mut self.mode else {
+            return Vec::new();
+        };
+        match key.code {
+            KeyCode::Esc | KeyCode::Char('q' | 'c') => {
+                if view.detail {
+                    view.detail = false;
+                } else {
+                    self.mode = Mode::Normal;
+                }
+            }
+            KeyCode::Up | KeyCode::Char('k') => view.selected = view.selected.saturating_sub(1),
+            KeyCode::Down | KeyCode::Char('j') => {
+                view.selected = (view.selected + 1).min(count.saturating_sub(1));
+            }
+            KeyCode::Enter => view.detail = !view.detail,
+            KeyCode::Char('g') => {
+                let selected = view.selected;
+                let stages = clocks::evaluate(&self.playbook, &self.view, self.domain_now());
+                if let Some(step) = stages.get(selected).and_then(|s| s.met_by.first()) {
+                    let step = (*step).to_string();
+                    self.mode = Mode::Normal;
+                    self.select_step(&step);
+                    self.focus = Pane::Steps;
+                }
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+}

@@ -1,0 +1,288 @@
+//! The message view of a step: versions, copying, approval and recording as sent.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+
+use super::dialog::{self, ApproveDialog, Attachment, SubmitDialog, Write};
+use super::editor::Editor;
+use super::{App, Effect, MessageView, Mode, message};
+use crate::journal::Event;
+use crate::journal::event::{self, Payload, Purpose};
+use crate::playbook::Step;
+
+impl App {
+    /// The text the message view shows: a saved version, or the template
+    /// filled from current facts (marked when this is an exercise).
+    pub fn message_text(&self, step: &Step, version: Option<u32>) -> Option<(String, Vec<String>)> {
+        if let Some(v) = version.or_else(|| self.edited_latest(&step.id))
+            && let Some(text) = self.draft_texts.get(&(step.id.clone(), v))
+        {
+            return Some((text.clone(), message::gaps_in(text)));
+        }
+        let filled = message::fill(step, &self.playbook, &self.view, self.tz())?;
+        Some((filled.text(self.view.is_exercise()), filled.gaps()))
+    }
+
+    /// The latest version if it was edited by hand (then it, not the
+    /// template, is the current text).
+    pub(super) fn edited_latest(&self, step: &str) -> Option<u32> {
+        self.view
+            .latest_draft(step)
+            .filter(|d| d.data.edited)
+            .map(|d| d.data.version)
+    }
+
+    /// Records the text as the next version unless the latest is the same.
+    /// Returns the version that holds the text and the writes needed.
+    pub(super) fn save_version(
+        &mut self,
+        step: &Step,
+        text: &str,
+        edited: bool,
+    ) -> (u32, Vec<Write>) {
+        let hash = message::text_hash(text);
+        if let Some(latest) = self.view.latest_draft(&step.id)
+            && latest.data.text_sha256 == hash
+        {
+            return (latest.data.version, Vec::new());
+        }
+        let version = self
+            .view
+            .drafts_for(&step.id)
+            .map(|d| d.data.version)
+            .max()
+            .unwrap_or(0)
+            + 1;
+        let file = message::draft_file_name(&self.journal_file, &step.id, version);
+        self.draft_texts
+            .insert((step.id.clone(), version), text.to_string());
+        let purpose = if step.statement.is_some() {
+            Purpose::Statement
+        } else {
+            Purpose::Notification
+        };
+        let subject = step
+            .message
+            .as_ref()
+            .and_then(|m| m.subject.as_ref())
+            .map(|t| {
+                t.render(&|n| message::placeholder_value(n, &self.playbook, &self.view, self.tz()))
+                    .text()
+            });
+        let write = Write {
+            event: Event::on_step(
+                step.id.clone(),
+                Payload::MessageDrafted(event::MessageDrafted {
+                    version,
+                    purpose,
+                    subject,
+                    text_sha256: hash,
+                    file: file.clone(),
+                    gaps: message::gaps_in(text),
+                    edited,
+                }),
+            ),
+            attachment: Some(Attachment {
+                file_name: file,
+                text: text.to_string(),
+            }),
+        };
+        (version, vec![write])
+    }
+
+    pub(super) fn message_key(&mut self, key: &KeyEvent) -> Vec<Effect> {
+        let Mode::Message(view) = &mut self.mode else {
+            return Vec::new();
+        };
+        let Some(step) = self.playbook.step(&view.step).cloned() else {
+            self.mode = Mode::Normal;
+            return Vec::new();
+        };
+        let version = view.version;
+        match key.code {
+            KeyCode::Esc | KeyCode::Char('q') => self.mode = Mode::Normal,
+            KeyCode::Down | KeyCode::Char('j') => view.scroll = view.scroll.saturating_add(1),
+            KeyCode::Up | KeyCode::Char('k') => view.scroll = view.scroll.saturating_sub(1),
+            KeyCode::Char('t') => view.version = None,
+            KeyCode::Char('e') => {
+                let text = self
+                    .message_text(&step, version)
+                    .map(|(t, _)| t)
+                    .unwrap_or_default();
+                self.mode = Mode::EditDraft {
+                    step: step.id.clone(),
+                    editor: Editor::multi(text.trim_end()),
+                };
+            }
+            KeyCode::Char('w') => {
+                let Some((text, _)) = self.message_text(&step, version) else {
+                    return Vec::new();
+                };
+                let (version, writes) = self.save_version(&step, &text, false);
+                let saved = writes.is_empty();
+                let effects = self.record(writes);
+                if self.write_error.is_some() {
+                    return effects;
+                }
+                self.notice(
+                    if saved {
+                        format!("already saved as version {version}")
+                    } else {
+                        format!(
+                            "saving version {version} as {}",
+                            message::draft_file_name(&self.journal_file, &step.id, version)
+                        )
+                    },
+                    false,
+                );
+                return effects;
+            }
+            KeyCode::Char('y' | 'c') => {
+                let Some((text, _)) = self.message_text(&step, version) else {
+                    return Vec::new();
+                };
+                let (version, writes) = self.save_version(&step, &text, false);
+                let mut effects = self.record(writes);
+                effects.push(Effect::Clipboard(text));
+                let saved = if self.write_error.is_some() {
+                    "NOT saved (read-only journal)"
+                } else {
+                    "saved beside the journal"
+                };
+                self.notice(
+                    format!("version {version} copied to the clipboard; {saved}"),
+                    self.write_error.is_some(),
+                );
+                return effects;
+            }
+            KeyCode::Char('p') if step.statement.is_some() => return self.approve(&step),
+            KeyCode::Char('s') => return self.send(&step),
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    pub(super) fn approve(&mut self, step: &Step) -> Vec<Effect> {
+        let Some(statement) = &step.statement else {
+            return Vec::new();
+        };
+        let version_text = self.message_text(step, None);
+        let Some((text, _)) = version_text else {
+            return Vec::new();
+        };
+        let (version, writes) = self.save_version(step, &text, false);
+        let effects = self.record(writes);
+        let approver = self
+            .view
+            .holder(&statement.approver)
+            .unwrap_or(&self.identity.actor)
+            .to_string();
+        self.mode = Mode::Approve(ApproveDialog::new(
+            &step.id,
+            version,
+            &statement.approver,
+            &approver,
+        ));
+        effects
+    }
+
+    pub(super) fn send(&mut self, step: &Step) -> Vec<Effect> {
+        let Some((text, gaps)) = self.message_text(step, None) else {
+            return Vec::new();
+        };
+        let (version, writes) = self.save_version(step, &text, false);
+        let effects = self.record(writes);
+        let unapproved = step.statement.is_some() && !self.view.is_approved(&step.id, version);
+        let stages: Vec<String> = step.satisfies.iter().map(ToString::to_string).collect();
+        let recipient = step
+            .contact
+            .as_deref()
+            .and_then(|c| self.playbook.contact(c))
+            .map_or_else(
+                || {
+                    if step.statement.is_some() {
+                        "the public".to_string()
+                    } else {
+                        String::new()
+                    }
+                },
+                |c| c.name.clone(),
+            );
+        let purpose = if step.statement.is_some() {
+            Purpose::Statement
+        } else {
+            Purpose::Notification
+        };
+        let mut dialog = SubmitDialog::new(
+            &step.id,
+            stages,
+            purpose,
+            Some(version),
+            gaps,
+            unapproved,
+            &recipient,
+            false,
+        );
+        dialog.then_done = false;
+        self.mode = Mode::Submit(dialog);
+        effects
+    }
+
+    pub(super) fn open_submit(&mut self, step: &Step, stages: Vec<String>, then_done: bool) {
+        let recipient = step
+            .contact
+            .as_deref()
+            .and_then(|c| self.playbook.contact(c))
+            .map(|c| c.name.clone())
+            .unwrap_or_default();
+        let version = self.view.latest_draft(&step.id).map(|d| d.data.version);
+        let gaps = version
+            .and_then(|v| self.draft_texts.get(&(step.id.clone(), v)))
+            .map(|t| message::gaps_in(t))
+            .unwrap_or_default();
+        let purpose = if step.statement.is_some() {
+            Purpose::Statement
+        } else {
+            Purpose::Notification
+        };
+        let unapproved =
+            step.statement.is_some() && version.is_none_or(|v| !self.view.is_approved(&step.id, v));
+        self.mode = Mode::Submit(SubmitDialog::new(
+            &step.id, stages, purpose, version, gaps, unapproved, &recipient, then_done,
+        ));
+        self.notice(
+            "record the submission: it meets the step's deadline clock",
+            false,
+        );
+    }
+
+    pub(super) fn edit_draft_key(&mut self, key: &KeyEvent) -> Vec<Effect> {
+        let Mode::EditDraft { step, editor } = &mut self.mode else {
+            return Vec::new();
+        };
+        if key.code == KeyCode::Esc {
+            let step = step.clone();
+            self.mode = Mode::Message(MessageView {
+                step,
+                scroll: 0,
+                version: None,
+            });
+            return Vec::new();
+        }
+        if dialog::is_save(key) {
+            let step_id = step.clone();
+            let text = message::mark(&editor.text(), self.view.is_exercise());
+            let Some(step) = self.playbook.step(&step_id).cloned() else {
+                return Vec::new();
+            };
+            let (version, writes) = self.save_version(&step, &text, true);
+            self.mode = Mode::Message(MessageView {
+                step: step_id,
+                scroll: 0,
+                version: Some(version),
+            });
+            return self.record(writes);
+        }
+        editor.key(key);
+        Vec::new()
+    }
+}

@@ -1,0 +1,145 @@
+//! Every deadline clock, and one clock in full.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Widget, Wrap};
+
+use crate::app::App;
+use crate::clocks;
+use crate::ui::centered;
+use crate::ui::deadlines::{stage_style, stage_words};
+use crate::ui::theme::Theme;
+
+pub(super) fn clocks_dialog(
+    app: &App,
+    t: &Theme,
+    area: Rect,
+    buf: &mut Buffer,
+    selected: usize,
+    detail: bool,
+) {
+    let tz = app.tz();
+    let stages = clocks::evaluate(&app.playbook, app.state(), app.domain_now());
+    let mut lines = vec![Line::from(Span::styled(
+        "Not legal advice: each clock is the regime's text as checked on its verified-on date; confirm with counsel.",
+        t.warn,
+    ))];
+    lines.push(Line::default());
+    if detail {
+        if let Some(v) = stages.get(selected) {
+            lines.extend(clock_detail(v, &stages, tz, t));
+        }
+    } else {
+        for (i, v) in stages.iter().enumerate() {
+            let style = if i == selected {
+                t.selected
+            } else {
+                stage_style(&v.state, t)
+            };
+            let provisional = if v.provisional.is_empty() {
+                ""
+            } else {
+                " (if it applies)"
+            };
+            lines.push(Line::from(vec![
+                Span::styled(format!("{}.{}", v.clock.id, v.stage.id), style),
+                Span::styled(format!(" {}{provisional}: ", v.stage.title), t.dim),
+                Span::styled(stage_words(v, tz), stage_style(&v.state, t)),
+            ]));
+        }
+    }
+    let rect = centered(area, 110, area.height.saturating_sub(2));
+    Clear.render(rect, buf);
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Double)
+        .border_style(t.focus_border)
+        .title(Span::styled(" Deadline clocks ", t.title))
+        .title_bottom(Span::styled(
+            " ↑↓ choose · Enter: details · g: go to its step · Esc ",
+            t.dim,
+        ));
+    let inner = block.inner(rect);
+    block.render(rect, buf);
+    let scroll = if detail {
+        0
+    } else {
+        u16::try_from(selected.saturating_sub(usize::from(inner.height).saturating_sub(4)))
+            .unwrap_or(0)
+    };
+    Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .scroll((scroll, 0))
+        .render(inner, buf);
+}
+
+/// One clock in full: regime, source, verified-on date, every stage with
+/// its state and the step that meets it.
+fn clock_detail(
+    v: &clocks::StageView<'_>,
+    stages: &[clocks::StageView<'_>],
+    tz: chrono_tz::Tz,
+    t: &Theme,
+) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    let c = v.clock;
+    lines.push(Line::from(Span::styled(
+        format!("{} — {}", c.title, v.stage.title),
+        t.title,
+    )));
+    lines.push(Line::from(format!("Regime: {}", c.regime)));
+    if let Some(j) = &c.jurisdiction {
+        lines.push(Line::from(format!("Jurisdiction: {j}")));
+    }
+    lines.push(Line::from(format!("Source: {}", c.source)));
+    lines.push(Line::from(format!(
+        "Verified on: {}{}",
+        c.verified_on,
+        c.verification
+            .map(|v| format!(" ({})", v.label()))
+            .unwrap_or_default()
+    )));
+    lines.push(Line::from(format!("Status: {}", c.status.label())));
+    if let Some(when) = &c.when {
+        lines.push(Line::from(format!("Applies when: {}", when.source)));
+    }
+    lines.push(Line::default());
+    for s in stages.iter().filter(|s| s.clock.id == c.id) {
+        let within = s
+            .stage
+            .within
+            .map(|w| format!(" within {w}"))
+            .unwrap_or_default();
+        lines.push(Line::from(vec![Span::styled(
+            format!(
+                "• {} ({}{within} from {})",
+                s.stage.title,
+                s.stage.id,
+                s.stage.from.name()
+            ),
+            t.title,
+        )]));
+        lines.push(Line::from(Span::styled(
+            format!("  {}", stage_words(s, tz)),
+            stage_style(&s.state, t),
+        )));
+        if !s.met_by.is_empty() {
+            lines.push(Line::from(Span::styled(
+                format!("  met by step: {}", s.met_by.join(", ")),
+                t.dim,
+            )));
+        }
+        if let Some(n) = &s.stage.notes {
+            lines.push(Line::from(Span::styled(format!("  {}", n.trim()), t.dim)));
+        }
+    }
+    if let Some(notes) = &c.notes {
+        lines.push(Line::default());
+        for l in notes.lines() {
+            lines.push(Line::from(Span::styled(l.to_string(), t.dim)));
+        }
+    }
+
+    lines
+}

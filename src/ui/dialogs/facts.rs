@@ -1,0 +1,68 @@
+//! Answering facts, one at a time.
+
+use ratatui::text::{Line, Span};
+
+use super::{Dialog, choice_lines, editor_line, error_line};
+use crate::app::App;
+use crate::app::dialog::{FactsDialog, FieldInput};
+use crate::ui::theme::Theme;
+
+pub(super) fn facts(app: &App, d: &FactsDialog, t: &Theme) -> Dialog {
+    let cx = app.ctx();
+    let mut lines = Vec::new();
+    for (i, fact) in d.facts.iter().enumerate() {
+        let def = app.playbook.fact(fact);
+        let prompt = def.map_or(fact.as_str(), |d| d.prompt.as_str());
+        let value = app
+            .state()
+            .fact(fact)
+            .map_or_else(|| "—".to_string(), |v| v.display(def, app.tz()));
+        let style = if i == d.selected { t.selected } else { t.base };
+        lines.push(Line::from(vec![
+            Span::styled(format!("{prompt} "), style),
+            Span::styled(value, t.ok),
+        ]));
+        if i == d.selected {
+            match &d.editing {
+                Some(FieldInput::Text(e)) => {
+                    lines.push(editor_line("  > ", e, true, t));
+                    if let Some(p) = d.preview(cx) {
+                        lines.push(Line::from(Span::styled(format!("    {p}"), t.dim)));
+                    }
+                }
+                Some(FieldInput::Pick(c)) => lines.extend(choice_lines(c, true, t)),
+                None => {}
+            }
+            if let Some(help) = def.and_then(|d| d.help.clone()) {
+                lines.push(Line::from(Span::styled(format!("  {help}"), t.dim)));
+            }
+        }
+    }
+    if let Some(a) = &d.amend {
+        lines.push(Line::default());
+        lines.push(Line::from(Span::styled(
+            format!("{} was {}; new value {}.", a.fact, a.previous, a.shown),
+            t.warn,
+        )));
+        match &a.reason {
+                None => lines.push(Line::from("c: the earlier value was wrong (a correction, kept beside it) · n: it has changed since")),
+                Some(reason) => lines.push(editor_line("Why was it wrong: ", reason, true, t)),
+            }
+    }
+    error_line(&mut lines, d.error.as_ref(), t);
+    if let Some(echo) = &d.echo {
+        lines.push(Line::from(Span::styled(format!("saving: {echo}"), t.ok)));
+    }
+    let hint = if d.editing.is_some() {
+        "Enter: save · Esc: back"
+    } else {
+        "Enter: edit · ↑↓ choose · Esc: close"
+    };
+    Dialog {
+        title: ("Answer facts").to_string(),
+        width: 78,
+        height: 20,
+        hint,
+        lines,
+    }
+}

@@ -1,0 +1,47 @@
+//! The help screen.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Widget};
+
+use crate::app::App;
+use crate::ui::centered;
+use crate::ui::theme::Theme;
+
+pub(super) fn help(app: &App, t: &Theme, area: Rect, buf: &mut Buffer, scroll: u16) {
+    let mut lines = vec![
+        Line::from(Span::styled(
+            "Every action is written to the journal and shown as “saving” until it is on disk.",
+            t.dim,
+        )),
+        Line::default(),
+    ];
+    for (keys, what) in app.keymap.help_rows() {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{keys:<16}"), t.key),
+            Span::raw(what),
+        ]));
+    }
+    lines.push(Line::default());
+    lines.push(Line::from(Span::styled("Glyphs: ○ open ▶ in progress ✓ done ↷ skipped ✗ blocked ◌ does not apply ! required ⋯ waits for another step", t.dim)));
+    lines.push(Line::from(Span::styled(
+        "Clocks: ◔ <50% ◑ <75% ◕ <90% ⚠ ≥90% ✗ breached ⌛ without undue delay",
+        t.dim,
+    )));
+    lines.push(Line::from(Span::styled(
+        "Keys can be changed in ~/.config/runsheet/config.toml under [keys].",
+        t.dim,
+    )));
+    let rect = centered(area, 84, area.height.saturating_sub(2));
+    Clear.render(rect, buf);
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Double)
+        .border_style(t.focus_border)
+        .title(Span::styled(" Help ", t.title))
+        .title_bottom(Span::styled(" ↑↓ scroll · any key: close ", t.dim));
+    let inner = block.inner(rect);
+    block.render(rect, buf);
+    Paragraph::new(lines).scroll((scroll, 0)).render(inner, buf);
+}

@@ -1,0 +1,131 @@
+//! A step's message: drafts, versions, approvals and what was sent.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Widget, Wrap};
+
+use crate::app::App;
+use crate::ui::theme::Theme;
+use crate::ui::{centered, text};
+
+pub(super) fn message(
+    app: &App,
+    t: &Theme,
+    area: Rect,
+    buf: &mut Buffer,
+    v: &crate::app::MessageView,
+) {
+    let Some(step) = app.playbook.step(&v.step) else {
+        return;
+    };
+    let state = app.state();
+    let mut lines = Vec::new();
+    if let Some(contact) = step
+        .contact
+        .as_deref()
+        .and_then(|c| app.playbook.contact(c))
+    {
+        let how = [&contact.email, &contact.phone, &contact.url]
+            .iter()
+            .filter_map(|x| x.as_deref())
+            .collect::<Vec<_>>()
+            .join(" · ");
+        lines.push(Line::from(Span::styled(
+            format!("To: {} {how}", contact.name),
+            t.title,
+        )));
+    }
+    if let Some(s) = &step.statement {
+        let latest = state.latest_draft(&step.id).map(|d| d.data.version);
+        let approved = latest.is_some_and(|ver| state.is_approved(&step.id, ver));
+        lines.push(Line::from(Span::styled(
+            format!(
+                "{} · approval by {} · {}",
+                text::capitalise(s.kind.label()),
+                s.approver,
+                if approved {
+                    "latest version approved"
+                } else {
+                    "not approved"
+                }
+            ),
+            if approved { t.ok } else { t.warn },
+        )));
+    }
+    let versions: Vec<String> = state
+        .drafts_for(&step.id)
+        .map(|d| format!("v{}", d.data.version))
+        .collect();
+    let showing = v.version.map_or_else(
+        || {
+            if state.latest_draft(&step.id).is_some_and(|d| d.data.edited) {
+                "latest edited version".to_string()
+            } else {
+                "filled from current facts".to_string()
+            }
+        },
+        |n| format!("version {n}"),
+    );
+    lines.push(Line::from(Span::styled(
+        format!(
+            "Showing: {showing}{}",
+            if versions.is_empty() {
+                String::new()
+            } else {
+                format!(" · saved: {}", versions.join(" "))
+            }
+        ),
+        t.dim,
+    )));
+    lines.push(Line::default());
+    if let Some((text, gaps)) = app.message_text(step, v.version) {
+        for line in text.lines() {
+            lines.push(gap_highlighted(line, t));
+        }
+        if !gaps.is_empty() {
+            lines.push(Line::default());
+            lines.push(Line::from(Span::styled(
+                format!(
+                    "⟦gaps⟧ not yet known: {} (answer the facts with a)",
+                    gaps.join(", ")
+                ),
+                t.warn,
+            )));
+        }
+    }
+    let hint = if step.statement.is_some() {
+        "c copy · w save · e edit · p approve · s record published · t template · Esc"
+    } else {
+        "c copy · w save · e edit · s record as sent · t template · Esc"
+    };
+    let rect = centered(area, 96, area.height.saturating_sub(2));
+    Clear.render(rect, buf);
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Double)
+        .border_style(t.focus_border)
+        .title(Span::styled(format!(" {} ", step.title), t.title))
+        .title_bottom(Span::styled(format!(" {hint} "), t.dim));
+    let inner = block.inner(rect);
+    block.render(rect, buf);
+    Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .scroll((v.scroll, 0))
+        .render(inner, buf);
+}
+
+/// A line with `⟦gap?⟧` markers highlighted so they cannot be missed.
+fn gap_highlighted(line: &str, t: &Theme) -> Line<'static> {
+    let mut spans = Vec::new();
+    let mut rest = line;
+    while let Some(start) = rest.find('⟦') {
+        spans.push(Span::raw(rest[..start].to_string()));
+        let after = &rest[start..];
+        let end = after.find('⟧').map_or(after.len(), |e| e + '⟧'.len_utf8());
+        spans.push(Span::styled(after[..end].to_string(), t.gap));
+        rest = &after[end..];
+    }
+    spans.push(Span::raw(rest.to_string()));
+    Line::from(spans)
+}

@@ -14,6 +14,7 @@ pub mod editor;
 pub mod keymap;
 pub mod message;
 pub mod picker;
+pub mod review;
 mod screen;
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
@@ -31,12 +32,12 @@ use self::keymap::{Key, Keymap};
 use crate::clocks::{self, StageState};
 use crate::drill::DrillState;
 use crate::journal::event::{self, Payload, Purpose};
+use crate::journal::identity::Identity;
 use crate::journal::writer::Ack;
 use crate::journal::{Draft, Entry, Event, Line};
 use crate::playbook::{Playbook, Step};
 use crate::run::query::{self, StepView};
 use crate::run::{self, RunState, StepStatus};
-use crate::session::Identity;
 
 pub use self::drill::{ObserveDialog, ObserveField};
 pub use self::screen::{Pane, StepRow};

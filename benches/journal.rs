@@ -16,11 +16,11 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use runsheet::catalog::Catalog;
+use runsheet::commands::open::Resolved;
 use runsheet::journal::Draft;
 use runsheet::journal::verify::verify;
 use runsheet::journal::writer::JournalFile;
 use runsheet::run;
-use runsheet::session::Resolved;
 
 use common::{Incident, Stats, mib, ms, ratio, us, verdict};
 

@@ -11,11 +11,11 @@ use std::time::{Duration, Instant};
 
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+use runsheet::app::review::Review;
 use runsheet::catalog::Catalog;
+use runsheet::commands::open;
 use runsheet::export::{self, Format, Input, aar};
-use runsheet::review::Review;
 use runsheet::run;
-use runsheet::session;
 use runsheet::ui::Theme;
 use runsheet::ui::review::ReviewView;
 
@@ -85,14 +85,14 @@ fn open_review(path: &Path, catalog: &Catalog) {
             times[i] = lap.elapsed();
             lap = Instant::now();
         };
-        let Ok(verified) = session::read_journal(path) else {
+        let Ok(verified) = open::read_journal(path) else {
             return eprintln!("cannot read {}", path.display());
         };
         split(0);
-        let Some(created) = session::created_of(&verified.lines) else {
+        let Some(created) = open::created_of(&verified.lines) else {
             return eprintln!("no journal_created entry");
         };
-        let Ok(resolved) = session::playbook_for(&created, catalog, common::today()) else {
+        let Ok(resolved) = open::playbook_for(&created, catalog, common::today()) else {
             return eprintln!("the journal's playbook cannot be found");
         };
         split(1);
@@ -127,7 +127,7 @@ fn open_review(path: &Path, catalog: &Catalog) {
     }
     let [read, lookup, new, draw] = phases.map(|p| Stats::of(p).median);
     println!("  open the review screen to its first frame (200x60):");
-    row("read + verify (session::read_journal)", read);
+    row("read + verify (open::read_journal)", read);
     row("find the playbook (created_of, playbook_for)", lookup);
     row("Review::new (replay, sort by time, filter)", new);
     row("first ReviewView draw (timeline tab)", draw);
@@ -147,11 +147,11 @@ fn opened_at() -> chrono::DateTime<chrono::Utc> {
 /// Every incident export of the journal, timed alone (read, verify and
 /// replay done once beforehand, as the command does once per export).
 fn exports(path: &Path, catalog: &Catalog) {
-    let Ok(verified) = session::read_journal(path) else {
+    let Ok(verified) = open::read_journal(path) else {
         return eprintln!("cannot read {}", path.display());
     };
-    let Some(resolved) = session::created_of(&verified.lines)
-        .and_then(|c| session::playbook_for(&c, catalog, common::today()).ok())
+    let Some(resolved) = open::created_of(&verified.lines)
+        .and_then(|c| open::playbook_for(&c, catalog, common::today()).ok())
     else {
         return eprintln!("the journal's playbook cannot be found");
     };
@@ -188,13 +188,13 @@ fn cli_name(format: Format) -> &'static str {
 
 /// The exercise after-action report in both renderings.
 fn after_action(path: &Path, catalog: &Catalog) {
-    let Ok(verified) = session::read_journal(path) else {
+    let Ok(verified) = open::read_journal(path) else {
         return eprintln!("cannot read {}", path.display());
     };
-    let Some(created) = session::created_of(&verified.lines) else {
+    let Some(created) = open::created_of(&verified.lines) else {
         return eprintln!("no journal_created entry");
     };
-    let Ok(resolved) = session::playbook_for(&created, catalog, common::today()) else {
+    let Ok(resolved) = open::playbook_for(&created, catalog, common::today()) else {
         return eprintln!("the journal's playbook cannot be found");
     };
     let drill = catalog.drill(DRILL).map(|e| &e.drill);

@@ -18,13 +18,14 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use runsheet::app::keymap::Keymap;
 use runsheet::app::{App, Effect, Mode, Msg, Pane};
 use runsheet::catalog::Catalog;
-use runsheet::clock::{Clock, SystemClock};
+use runsheet::commands::open::{self, NewJournal, Resolved};
 use runsheet::journal::Line;
+use runsheet::journal::identity::Identity;
 use runsheet::journal::writer::Ack;
 use runsheet::playbook::doc::PlaybookDoc;
 use runsheet::playbook::load;
 use runsheet::runtime::Core;
-use runsheet::session::{self, Identity, NewJournal, Resolved};
+use runsheet::time::{SystemTime, TimeSource};
 use runsheet::ui::{RunnerView, Theme};
 
 use common::{Stats, ms, us, verdict};
@@ -232,7 +233,7 @@ fn first_frame(
     local: &[PathBuf],
     journal: &Path,
 ) -> Result<[Duration; 5], String> {
-    let clock: Arc<dyn Clock> = Arc::new(SystemClock::new());
+    let clock: Arc<dyn TimeSource> = Arc::new(SystemTime::new());
     let today = clock.now().date_naive();
     let mut times = [Duration::ZERO; 5];
     let mut lap = Instant::now();
@@ -248,7 +249,7 @@ fn first_frame(
     // What `run` does: the catalog is discovered while a named file is
     // parsed (both phases are reported as one, in `discover`).
     let (_catalog, resolved) =
-        session::discover_and_resolve(&arg, local, today).map_err(|e| e.to_string())?;
+        open::discover_and_resolve(&arg, local, today).map_err(|e| e.to_string())?;
     split(0);
     let playbook = resolved.playbook.clone().with_extra_holidays(&[]);
     split(1);
@@ -260,7 +261,7 @@ fn first_frame(
         drill: None,
     };
     let who = Identity::new("Dana Reyes");
-    let (file, lines) = session::create_journal(&resolved, settings, &who, clock.as_ref(), "run")
+    let (file, lines) = open::create_journal(&resolved, settings, &who, clock.as_ref(), "run")
         .map_err(|e| e.to_string())?;
     split(2);
     let name = journal

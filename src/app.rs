@@ -16,6 +16,7 @@ pub mod keymap;
 pub mod message;
 mod message_view;
 pub mod picker;
+pub mod review;
 mod screen;
 mod search;
 
@@ -34,12 +35,12 @@ use self::keymap::{Key, Keymap};
 use crate::clocks::{self, StageState};
 use crate::drill::DrillState;
 use crate::journal::event::{self, Payload};
+use crate::journal::identity::Identity;
 use crate::journal::writer::Ack;
 use crate::journal::{Draft, Entry, Event, Line};
 use crate::playbook::{Playbook, Step};
 use crate::run::query::{self, StepView};
 use crate::run::{self, RunState, StepStatus};
-use crate::session::Identity;
 
 pub use self::dialog::{ObserveDialog, ObserveField};
 pub use self::screen::{Pane, StepRow};

@@ -110,7 +110,7 @@ pub fn read_source(path: &Path) -> Result<SourceText, LoadError> {
     let label = path.display().to_string();
     let io = |e: std::io::Error| LoadError::Io {
         label: label.clone(),
-        message: describe_io(&e),
+        message: crate::diag::describe_io(&e),
     };
     let file = std::fs::File::open(path).map_err(io)?;
     if file.metadata().map_err(io)?.is_dir() {
@@ -134,15 +134,6 @@ pub fn read_source(path: &Path) -> Result<SourceText, LoadError> {
         text: text.to_string(),
         sha256: sha256_hex(&bytes),
     })
-}
-
-/// `No such file or directory` without the `(os error 2)` noise.
-pub fn describe_io(e: &std::io::Error) -> String {
-    let text = e.to_string();
-    match text.find(" (os error") {
-        Some(i) => text[..i].to_string(),
-        None => text,
-    }
 }
 
 fn invalid(source: &SourceText, diagnostics: Vec<Diagnostic>) -> LoadError {

@@ -1,7 +1,9 @@
 //! One module per subcommand: the IO shell that calls the pure core.
 
+pub mod export;
 pub mod journal;
 pub mod list;
+pub mod open;
 pub mod schema;
 pub mod status;
 pub mod tui;
@@ -12,9 +14,9 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 
 use crate::catalog::{Catalog, LoadError};
-use crate::clock::{Clock, ManualClock, SystemClock};
 use crate::config::Config;
 use crate::journal::writer::OpenError;
+use crate::time::{ManualTime, SystemTime, TimeSource};
 
 /// A command that could not finish: the message for stderr and the exit
 /// code (1: the thing checked is bad; 2: usage or IO).
@@ -70,7 +72,7 @@ impl From<OpenError> for Failure {
 #[derive(Clone)]
 pub struct Env {
     pub config: Config,
-    pub clock: Arc<dyn Clock>,
+    pub clock: Arc<dyn TimeSource>,
     pub today: NaiveDate,
 }
 
@@ -88,14 +90,14 @@ impl Env {
     /// time, for reproducible reports and tests.
     pub fn from_system() -> Result<Self, Failure> {
         let config = Config::load(&Config::default_path()).map_err(Failure::usage)?;
-        let clock: Arc<dyn Clock> = match std::env::var("RUNSHEET_NOW") {
+        let clock: Arc<dyn TimeSource> = match std::env::var("RUNSHEET_NOW") {
             Ok(text) if !text.is_empty() => {
                 let now = chrono::DateTime::parse_from_rfc3339(&text).map_err(|_| {
                     Failure::usage(format!("RUNSHEET_NOW=`{text}` is not an RFC 3339 time"))
                 })?;
-                Arc::new(ManualClock::at(now.with_timezone(&chrono::Utc)))
+                Arc::new(ManualTime::at(now.with_timezone(&chrono::Utc)))
             }
-            _ => Arc::new(SystemClock::new()),
+            _ => Arc::new(SystemTime::new()),
         };
         let today = clock.now().date_naive();
         Ok(Self {

@@ -86,7 +86,7 @@ impl Config {
             Err(e) => Err(format!(
                 "{}: {}",
                 path.display(),
-                crate::catalog::describe_io(&e)
+                crate::diag::describe_io(&e)
             )),
         }
     }

@@ -341,6 +341,15 @@ impl<'a> LineIndex<'a> {
     }
 }
 
+/// `No such file or directory` without the `(os error 2)` noise.
+pub fn describe_io(e: &std::io::Error) -> String {
+    let text = e.to_string();
+    match text.find(" (os error") {
+        Some(i) => text[..i].to_string(),
+        None => text,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

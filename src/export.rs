@@ -23,15 +23,16 @@
 
 pub mod aar;
 mod chart;
-pub mod command;
 mod content;
 mod csv;
 mod describe;
 pub mod document;
+mod escape;
 mod html;
 mod json;
 mod markdown;
 mod metrics;
+pub mod summary;
 mod svg;
 mod timesketch;
 mod view;

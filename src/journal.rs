@@ -6,6 +6,7 @@
 //! and verification always hashes the bytes as stored.
 
 pub mod event;
+pub mod identity;
 pub mod verify;
 pub mod writer;
 

@@ -1,23 +1,32 @@
 //! runsheet: incident-response playbooks in the terminal, with a durable,
 //! tamper-evident journal from which everything else is derived.
+//!
+//! Layers, each importing only from the ones above it:
+//! - pure core (no terminal, no wall clock, no IO except the journal
+//!   writer): `time`, `hash`, `diag`, `playbook`, `journal`, `run`,
+//!   `clocks`, `drill`, `export`;
+//! - app state machines: `app`;
+//! - widgets over that state: `ui`;
+//! - the shell doing IO: `runtime`, `config`, `paths`, `catalog`, `cli`,
+//!   `commands`.
 
-pub mod app;
-pub mod catalog;
-pub mod cli;
-pub mod clock;
 pub mod clocks;
-pub mod commands;
-pub mod config;
 pub mod diag;
 pub mod drill;
 pub mod export;
 pub mod hash;
 pub mod journal;
-pub mod paths;
 pub mod playbook;
-pub mod report;
-pub mod review;
 pub mod run;
-pub mod runtime;
-pub mod session;
+pub mod time;
+
+pub mod app;
+
 pub mod ui;
+
+pub mod catalog;
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod paths;
+pub mod runtime;

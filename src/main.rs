@@ -170,8 +170,8 @@ fn export_journal(
         export::Format::from_cli(format),
         export::aar::Format::from_cli(format),
     ) {
-        (Some(format), _) => export::command::run(env, journal, format, output)?,
-        (None, Some(format)) => export::command::run_aar(env, journal, format, output)?,
+        (Some(format), _) => commands::export::run(env, journal, format, output)?,
+        (None, Some(format)) => commands::export::run_aar(env, journal, format, output)?,
         (None, None) => {
             return Err(Failure::usage(format!(
                 "`--format {format:?}` is not an export format"

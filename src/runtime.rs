@@ -21,8 +21,8 @@ use tokio::sync::Notify;
 
 use crate::app::picker::{Choice, Picker};
 use crate::app::{App, Effect, Msg};
-use crate::clock::Clock;
 use crate::journal::writer::{Ack, Append, Writer};
+use crate::time::TimeSource;
 use crate::ui::picker::PickerView;
 use crate::ui::{RunnerView, Theme};
 
@@ -35,7 +35,7 @@ pub struct Core {
     writer: Writer,
     acks: mpsc::Receiver<Ack>,
     wake: Arc<Notify>,
-    clock: Arc<dyn Clock>,
+    clock: Arc<dyn TimeSource>,
     clipboard: Box<dyn FnMut(&str) + Send>,
     pub quit: bool,
 }
@@ -53,7 +53,7 @@ impl Core {
     pub fn new(
         app: App,
         target: Box<dyn Append>,
-        clock: Arc<dyn Clock>,
+        clock: Arc<dyn TimeSource>,
         clipboard: Box<dyn FnMut(&str) + Send>,
     ) -> Self {
         let (tx, acks) = mpsc::channel();
@@ -330,7 +330,7 @@ pub fn load_draft_texts(app: &mut App, journal: &Path) {
 
 /// Reads what was appended to a journal since `review` last looked and
 /// verifies it as a continuation of the chain. Never writes, never locks.
-pub fn poll_journal(review: &mut crate::review::Review, path: &Path) -> std::io::Result<bool> {
+pub fn poll_journal(review: &mut crate::app::review::Review, path: &Path) -> std::io::Result<bool> {
     use std::io::{Read as _, Seek as _, SeekFrom};
     if review.broken.is_some() {
         return Ok(false);
@@ -359,10 +359,10 @@ pub fn poll_journal(review: &mut crate::review::Review, path: &Path) -> std::io:
 /// Runs the read-only review (or, for a drill followed live, the
 /// participant view) until the reader quits.
 pub fn run_review(
-    mut review: crate::review::Review,
+    mut review: crate::app::review::Review,
     path: &Path,
     participant: bool,
-    clock: &Arc<dyn Clock>,
+    clock: &Arc<dyn TimeSource>,
     theme: &Theme,
 ) -> std::io::Result<()> {
     use crate::ui::participant::ParticipantView;

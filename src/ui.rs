@@ -7,6 +7,7 @@ pub mod detail;
 pub mod dialogs;
 pub mod document;
 pub mod drill;
+pub mod frame;
 pub mod markdown;
 pub mod participant;
 pub mod picker;

@@ -9,11 +9,11 @@ mod support;
 
 use std::process::Command;
 
+use runsheet::commands::open::Resolved;
 use runsheet::export::aar::{self, Exercise, Format, NotAnExercise};
 use runsheet::journal::verify::verify;
 use runsheet::playbook::Drill;
 use runsheet::run;
-use runsheet::session::Resolved;
 use support::{DrillBuilder, complete_incident, drill_exercise, fixture_drill, html_check};
 
 /// A fixture journal as bytes, with the folder it was written in.

@@ -6,13 +6,13 @@
 
 mod support;
 
+use runsheet::commands::open::Resolved;
 use runsheet::export::{self, Format, Input};
 use runsheet::journal::event::Payload;
 use runsheet::journal::verify::verify;
 use runsheet::journal::writer::JournalFile;
 use runsheet::journal::{Draft, Event};
 use runsheet::run;
-use runsheet::session::Resolved;
 use support::{JournalBuilder, complete_incident, html_check, incident_with_correction};
 
 /// Exports a journal's bytes the way the command does.

@@ -2,7 +2,7 @@
 //! expected journal entries and final state.
 //!
 //! Each scenario runs through the real [`Core`]: a real journal file in a
-//! temporary folder, the real writer thread, and a [`ManualClock`] moved by
+//! temporary folder, the real writer thread, and a [`ManualTime`] moved by
 //! hand. After every input the writes settle (bounded, no sleeping). At the
 //! end the file is verified, the kinds appended by the script are compared
 //! with the expected list, and the state replayed from the file must equal
@@ -19,16 +19,17 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use runsheet::app::keymap::Keymap;
 use runsheet::app::{App, Msg, Pane};
 use runsheet::catalog::{self, Catalog};
-use runsheet::clock::{Clock, ManualClock};
 use runsheet::clocks::{self, StageState};
+use runsheet::commands::open::{self, NewJournal, Resolved};
 use runsheet::drill::DrillState;
 use runsheet::journal::event::{DrillAction, DrillRef};
+use runsheet::journal::identity::Identity;
 use runsheet::journal::verify::verify;
 use runsheet::journal::{Kind, Line};
 use runsheet::playbook::{Drill, FactValue, Playbook};
 use runsheet::run::{self, RunState, StepStatus};
 use runsheet::runtime::Core;
-use runsheet::session::{self, Identity, NewJournal, Resolved};
+use runsheet::time::{ManualTime, TimeSource};
 
 /// When every scenario starts (09:00 in Amsterdam).
 const START: &str = "2026-11-02T08:00:00Z";
@@ -96,7 +97,7 @@ enum Do {
 }
 
 impl Do {
-    fn apply(&self, core: &mut Core, clock: &ManualClock) {
+    fn apply(&self, core: &mut Core, clock: &ManualTime) {
         let key = |code, modifiers| Msg::Key(KeyEvent::new(code, modifiers));
         match self {
             Self::Select(step) => {
@@ -146,7 +147,7 @@ fn run(scenario: &Scenario) -> Outcome {
     let (resolved, drill) = scenario.setup.load();
     let dir = support::fast_tempdir();
     let path = dir.path().join(JOURNAL);
-    let clock = ManualClock::at(support::utc(START));
+    let clock = ManualTime::at(support::utc(START));
     let who = Identity {
         actor: ACTOR.into(),
         session: "scenario-session".into(),
@@ -164,7 +165,7 @@ fn run(scenario: &Scenario) -> Outcome {
     };
     let mode = if drill.is_some() { "drill" } else { "run" };
     let (file, opening) =
-        session::create_journal(&resolved, settings, &who, &clock, mode).expect("create journal");
+        open::create_journal(&resolved, settings, &who, &clock, mode).expect("create journal");
     let mut app = App::new(
         resolved.playbook.clone(),
         &opening,

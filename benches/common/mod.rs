@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use runsheet::catalog::Catalog;
 use runsheet::catalog::DrillEntry;
+use runsheet::commands::open::Resolved;
 use runsheet::hash::{ZERO_HASH, sha256_hex};
 use runsheet::journal::event::{
     Approval, ChecklistItem, Correction, Created, Decision, DrillAction, DrillControl, DrillRef,
@@ -22,7 +23,6 @@ use runsheet::journal::event::{
 };
 use runsheet::journal::{Draft, Event, Line};
 use runsheet::playbook::{Drill, FactDef, FactType, FactValue, Playbook, Step};
-use runsheet::session::Resolved;
 
 /// The day benchmarks pretend it is (clock packs are checked against it).
 pub fn today() -> NaiveDate {

@@ -5,12 +5,13 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use super::{Env, Failure};
+use crate::commands::open::{self, NewJournal, Resolved};
 use crate::journal::event::{FactSet, Note, Payload};
+use crate::journal::identity::Identity;
 use crate::journal::writer::JournalFile;
 use crate::journal::{Event, Line};
 use crate::playbook::value;
 use crate::run::{self, RunState};
-use crate::session::{self, Identity, NewJournal, Resolved};
 
 /// `runsheet new`: creates a journal and returns its path.
 pub fn new(
@@ -22,7 +23,7 @@ pub fn new(
     exercise: bool,
 ) -> Result<PathBuf, Failure> {
     let (_, resolved) =
-        session::discover_and_resolve(playbook, &crate::paths::local_playbook_dirs(), env.today)?;
+        open::discover_and_resolve(playbook, &crate::paths::local_playbook_dirs(), env.today)?;
     let who = Identity::new(env.config.actor(actor));
     let settings = NewJournal {
         path: journal,
@@ -31,7 +32,7 @@ pub fn new(
         timezone: env.config.incident_zone(resolved.playbook.timezone),
         drill: None,
     };
-    let (file, _) = session::create_journal(&resolved, settings, &who, env.clock.as_ref(), "cli")?;
+    let (file, _) = open::create_journal(&resolved, settings, &who, env.clock.as_ref(), "cli")?;
     Ok(file.path().to_path_buf())
 }
 
@@ -47,8 +48,8 @@ struct OneShot {
 
 fn open_for_append(env: &Env, path: &Path, actor: Option<&str>) -> Result<OneShot, Failure> {
     let opened = JournalFile::open(path)?;
-    let created = session::require_created(&opened.lines, path)?;
-    let resolved = session::playbook_for(&created, &env.catalog(), env.today)?;
+    let created = open::require_created(&opened.lines, path)?;
+    let resolved = open::playbook_for(&created, &env.catalog(), env.today)?;
     let who = Identity::new(env.config.actor(actor));
     let mut file = opened.file;
     let mut lines: Vec<Line> = opened.lines;
@@ -209,7 +210,7 @@ fn confirm(line: &Line, notices: &[String]) -> String {
 
 /// `runsheet verify`: the report and the exit code (0 intact, 1 broken).
 pub fn verify(path: &Path) -> Result<(String, u8), Failure> {
-    let checked = session::read_journal(path)?;
+    let checked = open::read_journal(path)?;
     let mut out = String::new();
     let count = checked.lines.len();
     let head = checked

@@ -9,20 +9,20 @@ use chrono_tz::Tz;
 
 use super::{Env, Failure};
 use crate::clocks::format_duration;
+use crate::commands::open;
+use crate::export::summary::{self, Summary};
 use crate::playbook::value::format_local_and_utc;
-use crate::report::{self, Summary};
 use crate::run;
-use crate::session;
 
 /// Reads, verifies and summarises a journal (never writes it). The exit
 /// code is 1 when the journal fails verification.
 pub fn run(env: &Env, path: &Path, json: bool) -> Result<(String, u8), Failure> {
-    let verified = session::read_journal(path)?;
+    let verified = open::read_journal(path)?;
     let lines = &verified.lines;
-    let created = session::require_created(lines, path)?;
-    let resolved = session::playbook_for(&created, &env.catalog(), env.today)?;
+    let created = open::require_created(lines, path)?;
+    let resolved = open::playbook_for(&created, &env.catalog(), env.today)?;
     let state = run::replay(&resolved.playbook, lines.iter().map(|l| &l.entry));
-    let summary = report::summarise(&verified, &resolved.playbook, &state, env.clock.now());
+    let summary = summary::summarise(&verified, &resolved.playbook, &state, env.clock.now());
     let code = u8::from(verified.broken.is_some());
     let text = if json {
         let mut t = serde_json::to_string_pretty(&summary).unwrap_or_default();

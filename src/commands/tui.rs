@@ -10,14 +10,15 @@ use crate::app::keymap::Keymap;
 use crate::app::picker::{Choice, DrillItem, JournalItem, Picker, PlaybookItem};
 use crate::app::{App, Pane};
 use crate::catalog::{self, Catalog, Origin};
+use crate::commands::open::{self, NewJournal, Resolved};
 use crate::drill::DrillState;
 use crate::journal::event::{DrillRef, Payload};
+use crate::journal::identity::Identity;
 use crate::journal::writer::JournalFile;
 use crate::journal::{Event, Line};
 use crate::playbook::Drill;
 use crate::run;
 use crate::runtime::{self, Core};
-use crate::session::{self, Identity, NewJournal, Resolved};
 use crate::ui::Theme;
 
 fn theme(env: &Env) -> Theme {
@@ -94,8 +95,7 @@ fn start(
     drill: Option<Drill>,
 ) -> Result<Core, Failure> {
     let who = Identity::new(env.config.actor(actor));
-    let (file, lines) =
-        session::create_journal(resolved, settings, &who, env.clock.as_ref(), mode)?;
+    let (file, lines) = open::create_journal(resolved, settings, &who, env.clock.as_ref(), mode)?;
     runner(env, file, &lines, resolved, who, Vec::new(), drill)
 }
 
@@ -111,8 +111,8 @@ fn reopen(env: &Env, catalog: &Catalog, path: &Path, actor: Option<&str>) -> Res
         }
         f
     })?;
-    let created = session::require_created(&opened.lines, path)?;
-    let resolved = session::playbook_for(&created, catalog, env.today)?;
+    let created = open::require_created(&opened.lines, path)?;
+    let resolved = open::playbook_for(&created, catalog, env.today)?;
     let who = Identity::new(env.config.actor(actor));
     let mut file = opened.file;
     let mut lines = opened.lines;
@@ -131,7 +131,7 @@ fn reopen(env: &Env, catalog: &Catalog, path: &Path, actor: Option<&str>) -> Res
         );
     }
     lines.push(
-        file.append(who.draft(env.clock.as_ref(), session::session_started("resume")))
+        file.append(who.draft(env.clock.as_ref(), open::session_started("resume")))
             .map_err(write_failed)?,
     );
     let drill = created
@@ -153,7 +153,7 @@ fn reopen(env: &Env, catalog: &Catalog, path: &Path, actor: Option<&str>) -> Res
 }
 
 fn io_failure(e: &std::io::Error) -> Failure {
-    Failure::usage(format!("terminal: {}", catalog::describe_io(e)))
+    Failure::usage(format!("terminal: {}", crate::diag::describe_io(e)))
 }
 
 /// `runsheet run <playbook>`.
@@ -166,7 +166,7 @@ pub fn run(
     exercise: bool,
 ) -> Result<(), Failure> {
     let (_, resolved) =
-        session::discover_and_resolve(playbook, &crate::paths::local_playbook_dirs(), env.today)?;
+        open::discover_and_resolve(playbook, &crate::paths::local_playbook_dirs(), env.today)?;
     let settings = NewJournal {
         path: journal,
         title,
@@ -265,10 +265,10 @@ pub fn journal_items(dir: &Path, catalog: &Catalog, env: &Env) -> Vec<JournalIte
         if path.extension().is_none_or(|e| e != "jsonl") {
             continue;
         }
-        let Ok(verified) = session::read_journal(&path) else {
+        let Ok(verified) = open::read_journal(&path) else {
             continue;
         };
-        let Some(created) = session::created_of(&verified.lines) else {
+        let Some(created) = open::created_of(&verified.lines) else {
             continue;
         };
         let mut item = JournalItem {
@@ -284,7 +284,7 @@ pub fn journal_items(dir: &Path, catalog: &Catalog, env: &Env) -> Vec<JournalIte
                 .as_ref()
                 .map(|b| format!("fails verification at {b}")),
         };
-        match session::playbook_for(&created, catalog, env.today) {
+        match open::playbook_for(&created, catalog, env.today) {
             Ok(resolved) => {
                 let state = run::replay(&resolved.playbook, verified.entries());
                 let p = run::query::total_progress(&resolved.playbook, &state);
@@ -342,7 +342,7 @@ pub fn picker(env: &Env) -> Result<Option<String>, Failure> {
                 playbook,
                 title,
                 exercise,
-            } => session::resolve_playbook(&playbook, &catalog, env.today)
+            } => open::resolve_playbook(&playbook, &catalog, env.today)
                 .map_err(Failure::from)
                 .and_then(|resolved| {
                     let settings = NewJournal {
@@ -365,15 +365,20 @@ pub fn picker(env: &Env) -> Result<Option<String>, Failure> {
 /// followed live, the participant view for projection.
 pub fn review(env: &Env, journal: &Path, follow: bool) -> Result<(), Failure> {
     let catalog = env.catalog();
-    let verified = session::read_journal(journal)?;
-    let created = session::require_created(&verified.lines, journal)?;
-    let resolved = session::playbook_for(&created, &catalog, env.today)?;
+    let verified = open::read_journal(journal)?;
+    let created = open::require_created(&verified.lines, journal)?;
+    let resolved = open::playbook_for(&created, &catalog, env.today)?;
     let name = journal
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let mut review =
-        crate::review::Review::new(resolved.playbook, &name, verified, follow, env.clock.now());
+    let mut review = crate::app::review::Review::new(
+        resolved.playbook,
+        &name,
+        verified,
+        follow,
+        env.clock.now(),
+    );
     review.drill = created
         .drill
         .as_ref()

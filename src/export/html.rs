@@ -6,6 +6,7 @@
 use std::fmt::Write as _;
 
 use super::document::{Block, Document, Span, Table, Text, Tone};
+use super::escape::{escape, text};
 use super::svg;
 
 const STYLE: &str = include_str!("../../assets/report.css");
@@ -140,42 +141,5 @@ fn span(span: &Span) -> String {
             escape(url),
             escape(text)
         ),
-    }
-}
-
-/// Escapes text for element content and double-quoted attributes.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            '\r' => {}
-            '\n' | '\t' => out.push(c),
-            c if c.is_control() => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// Escaped user text whose line breaks stay visible.
-fn text(text: &str) -> String {
-    escape(text).replace('\n', "<br>")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escapes_markup_and_quotes() {
-        assert_eq!(
-            escape("<a href=\"x\">&'</a>"),
-            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;"
-        );
     }
 }

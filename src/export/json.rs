@@ -25,8 +25,8 @@
 use serde_json::{Map, Value, json};
 
 use super::view::View;
+use crate::export::summary;
 use crate::playbook::value::format_utc;
-use crate::report;
 
 pub fn render(view: &View<'_>) -> String {
     let input = view.input;
@@ -67,7 +67,7 @@ pub fn render(view: &View<'_>) -> String {
             "changed": created.is_some_and(|c| c.playbook.sha256 != input.playbook.sha256),
         },
         "entries": entries,
-        "state": report::summarise(verified, input.playbook, input.state, input.now),
+        "state": summary::summarise(verified, input.playbook, input.state, input.now),
     });
     let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
     text.push('\n');

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use chrono::{DateTime, Duration, DurationRound as _, Utc};
 
 use super::chart::{Bar, Chart, Outcome};
-use super::html::escape;
+use super::escape::escape;
 use super::when;
 
 const WIDTH: i64 = 960;

@@ -54,12 +54,7 @@ impl std::fmt::Display for OpenError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::Io { path, error } => {
-                write!(
-                    f,
-                    "{}: {}",
-                    path.display(),
-                    crate::catalog::describe_io(error)
-                )
+                write!(f, "{}: {}", path.display(), crate::diag::describe_io(error))
             }
             Self::Locked { path, holder } => {
                 write!(
@@ -338,7 +333,7 @@ impl JournalFile {
             .write_all(&bytes)
             .and_then(|()| self.file.sync_data());
         if let Err(e) = result {
-            let reason = crate::catalog::describe_io(&e);
+            let reason = crate::diag::describe_io(&e);
             self.failed = Some(reason.clone());
             return Err(reason);
         }
@@ -401,7 +396,7 @@ impl Append for JournalFile {
             std::fs::rename(&temp, &target)?;
             sync_dir(dir)
         };
-        write().map_err(|e| format!("{file_name}: {}", crate::catalog::describe_io(&e)))
+        write().map_err(|e| format!("{file_name}: {}", crate::diag::describe_io(&e)))
     }
 }
 

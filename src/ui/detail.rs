@@ -8,8 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use super::deadlines::{stage_style, stage_words};
-use super::runner::pane_block;
-use super::steps::status_glyph;
+use super::frame::{pane_block, status_glyph};
 use super::theme::Theme;
 use super::{markdown, text};
 use crate::app::{App, Pane};

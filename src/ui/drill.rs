@@ -16,7 +16,7 @@ use crate::playbook::Trigger;
 pub fn facilitator_pane(app: &App, t: &Theme, area: Rect, buf: &mut Buffer) {
     let Some(drill) = &app.drill else { return };
     let focused = app.focus == Pane::Drill;
-    let block = super::runner::pane_block("Facilitator (participants do not see this)", focused, t);
+    let block = super::frame::pane_block("Facilitator (participants do not see this)", focused, t);
     let inner = block.inner(area);
     block.render(area, buf);
     let state = app.state();

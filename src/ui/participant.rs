@@ -9,13 +9,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Widget, Wrap};
 
 use super::deadlines::{stage_style, stage_words};
-use super::runner::{exercise_band, too_small};
+use super::frame::{exercise_band, too_small};
 use super::text;
 use super::theme::Theme;
+use crate::app::review::Review;
 use crate::clocks::{self, StageState};
 use crate::drill::{ScenarioClock, format_scenario};
 use crate::journal::Kind;
-use crate::review::Review;
 use crate::run::query;
 
 #[derive(Debug, Clone, Copy)]
@@ -27,7 +27,7 @@ pub struct ParticipantView<'a> {
 impl Widget for ParticipantView<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let t = self.theme;
-        if area.width < super::runner::MIN_WIDTH || area.height < super::runner::MIN_HEIGHT {
+        if area.width < super::frame::MIN_WIDTH || area.height < super::frame::MIN_HEIGHT {
             too_small(area, buf, t);
             return;
         }

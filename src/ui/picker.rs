@@ -19,8 +19,8 @@ impl Widget for PickerView<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let t = self.theme;
         let p = self.picker;
-        if area.width < super::runner::MIN_WIDTH || area.height < super::runner::MIN_HEIGHT {
-            super::runner::too_small(area, buf, t);
+        if area.width < super::frame::MIN_WIDTH || area.height < super::frame::MIN_HEIGHT {
+            super::frame::too_small(area, buf, t);
             return;
         }
         let [title, filter, list, footer] = Layout::vertical([

@@ -10,14 +10,14 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Widget, Wrap};
 
 use super::deadlines::{stage_style, stage_words};
-use super::runner::{exercise_band, too_small};
-use super::steps::status_glyph;
+use super::frame::status_glyph;
+use super::frame::{exercise_band, too_small};
 use super::theme::Theme;
 use super::{document, text};
+use crate::app::review::{Review, Tab};
 use crate::clocks;
 use crate::journal::Kind;
 use crate::journal::event::Payload;
-use crate::review::{Review, Tab};
 use crate::run::query;
 
 /// The review screen; takes `&mut` because the time cursor's state and the
@@ -31,7 +31,7 @@ pub struct ReviewView<'a> {
 impl Widget for ReviewView<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let t = self.theme;
-        if area.width < super::runner::MIN_WIDTH || area.height < super::runner::MIN_HEIGHT {
+        if area.width < super::frame::MIN_WIDTH || area.height < super::frame::MIN_HEIGHT {
             too_small(area, buf, t);
             return;
         }

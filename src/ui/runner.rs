@@ -18,19 +18,15 @@ use chrono::{DateTime, Duration, Utc};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Widget, Wrap};
+use ratatui::widgets::{Paragraph, Widget};
 
+use super::frame::{MIN_HEIGHT, MIN_WIDTH, exercise_band, too_small};
 use super::theme::Theme;
 use super::{deadlines, detail, dialogs, markdown, steps, text};
 use crate::app::action::Action;
 use crate::app::{App, Pane, Saved};
 use crate::clocks::format_duration;
 use crate::drill::format_scenario;
-
-/// Smallest usable terminal.
-pub const MIN_WIDTH: u16 = 40;
-
-pub const MIN_HEIGHT: u16 = 12;
 
 /// The runner screen as a widget.
 #[derive(Debug, Clone, Copy)]
@@ -134,32 +130,6 @@ impl Widget for RunnerView<'_> {
         footer_line(app, t, footer.width).render(footer, buf);
         dialogs::overlay(app, t, area, buf);
     }
-}
-
-/// The notice shown instead of the screen on a tiny terminal.
-pub fn too_small(area: Rect, buf: &mut Buffer, t: &Theme) {
-    Clear.render(area, buf);
-    let text = vec![
-        Line::from(Span::styled("Terminal too small", t.title)),
-        Line::from(format!(
-            "{}x{} — runsheet needs at least {MIN_WIDTH}x{MIN_HEIGHT}.",
-            area.width, area.height
-        )),
-        Line::from("Enlarge the window; nothing is lost meanwhile."),
-    ];
-    Paragraph::new(text)
-        .wrap(Wrap { trim: true })
-        .render(area, buf);
-}
-
-pub fn exercise_band(area: Rect, buf: &mut Buffer, t: &Theme) {
-    let unit = " EXERCISE ·";
-    let text: String = unit
-        .repeat(usize::from(area.width) / unit.len() + 1)
-        .chars()
-        .take(usize::from(area.width))
-        .collect();
-    Paragraph::new(Line::from(Span::styled(text, t.exercise))).render(area, buf);
 }
 
 fn save_status(app: &App, t: &Theme) -> Span<'static> {
@@ -273,18 +243,6 @@ fn inject_line(app: &App, t: &Theme) -> Paragraph<'static> {
         Span::styled(format!(" 📣 INJECT {when} "), t.exercise),
         Span::styled(format!(" {}{body}", last.title), t.title),
     ]))
-}
-
-pub(super) fn pane_block<'a>(title: &str, focused: bool, t: &Theme) -> Block<'a> {
-    Block::new()
-        .borders(Borders::ALL)
-        .border_type(if focused {
-            BorderType::Thick
-        } else {
-            BorderType::Rounded
-        })
-        .border_style(if focused { t.focus_border } else { t.border })
-        .title(Span::styled(format!(" {title} "), t.title))
 }
 
 fn tail_panel(app: &App, t: &Theme, area: Rect, buf: &mut Buffer) {

@@ -4,11 +4,10 @@ use std::fmt::Write as _;
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
-use super::runner::pane_block;
+use super::frame::{pane_block, status_glyph};
 use super::text;
 use super::theme::Theme;
 use crate::app::{App, Pane};
@@ -79,17 +78,6 @@ pub(super) fn phases_pane(app: &App, t: &Theme, area: Rect, buf: &mut Buffer) {
         })
         .collect();
     Paragraph::new(lines).render(inner, buf);
-}
-
-/// Glyph and style of a step status; a hidden step is always dim.
-pub fn status_glyph(status: StepStatus, t: &Theme) -> (&'static str, Style) {
-    match status {
-        StepStatus::Open => ("○", t.base),
-        StepStatus::InProgress => ("▶", t.active),
-        StepStatus::Blocked => ("✗", t.danger),
-        StepStatus::Skipped => ("↷", t.dim),
-        StepStatus::Done => ("✓", t.ok),
-    }
 }
 
 pub(super) fn steps_pane(app: &App, t: &Theme, area: Rect, buf: &mut Buffer) {

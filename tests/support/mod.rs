@@ -7,14 +7,14 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Duration, Utc};
 use runsheet::catalog::{self, Catalog};
-use runsheet::clock::{Clock, ManualClock};
+use runsheet::commands::open::Resolved;
 use runsheet::journal::event::{
     Created, Decision, FactSet, Note, Payload, Reason, SessionStarted, StepDone, Submission,
 };
 use runsheet::journal::writer::JournalFile;
 use runsheet::journal::{Draft, Event, Line};
 use runsheet::playbook::value::parse_input;
-use runsheet::session::Resolved;
+use runsheet::time::{ManualTime, TimeSource};
 
 /// A temporary folder on tmpfs when the machine has one: these tests check
 /// recovery logic, not the disk, and fsync there costs nothing.
@@ -69,7 +69,7 @@ pub struct JournalBuilder {
     pub dir: tempfile::TempDir,
     pub path: PathBuf,
     pub resolved: Resolved,
-    pub clock: ManualClock,
+    pub clock: ManualTime,
     pub lines: Vec<Line>,
     /// Scenario time stamped on the entries written next (`None`, the
     /// default, outside a drill); see [`DrillBuilder`].
@@ -84,7 +84,7 @@ impl JournalBuilder {
     pub fn new(resolved: Resolved, start: &str, exercise: bool) -> Self {
         let dir = fast_tempdir();
         let path = dir.path().join("incident.jsonl");
-        let clock = ManualClock::at(utc(start));
+        let clock = ManualTime::at(utc(start));
         let mut reference = resolved.reference();
         reference.path = format!("fixtures/{}.yaml", resolved.playbook.id);
         let created = Created {
@@ -458,7 +458,7 @@ impl DrillBuilder {
         let drill = fixture_drill();
         let dir = fast_tempdir();
         let path = dir.path().join("drill.jsonl");
-        let clock = ManualClock::at(utc(start));
+        let clock = ManualTime::at(utc(start));
         let mut reference = resolved.reference();
         reference.path = format!("fixtures/{}.yaml", resolved.playbook.id);
         let created = Created {

@@ -1,64 +1,22 @@
-//! Shared IO for every command that touches a journal: ids, resolving the
-//! playbook a journal runs, creating journals, and reading them back.
+//! Opening journals for every command: resolving the playbook a journal
+//! runs, creating journals, and reading them back.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 use crate::catalog::{self, Catalog, LoadError, SourceText};
-use crate::clock::Clock;
-use crate::hash::sha256_hex;
 use crate::journal::event::{Created, DrillRef, Payload, PlaybookRef, SessionStarted};
+use crate::journal::identity::{Identity, new_id};
 use crate::journal::verify::{Verified, verify};
 use crate::journal::writer::{JournalFile, OpenError, hostname};
-use crate::journal::{Draft, Event, Line};
+use crate::journal::{Event, Line};
 use crate::playbook::Playbook;
+use crate::time::TimeSource;
 
 /// The running program's version, recorded in journals.
 pub const APP_VERSION: &str = env!("CARGO_PKG_VERSION");
-
-/// A fresh random-looking id (hex) from time, process and a counter.
-pub fn new_id(len: usize) -> String {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let seed = format!(
-        "{}:{}:{}:{}",
-        Utc::now().timestamp_nanos_opt().unwrap_or_default(),
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed),
-        hostname()
-    );
-    sha256_hex(seed.as_bytes())[..len.min(64)].to_string()
-}
-
-/// Who is acting, and the id of this program start.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Identity {
-    pub actor: String,
-    pub session: String,
-}
-
-impl Identity {
-    pub fn new(actor: impl Into<String>) -> Self {
-        Self {
-            actor: actor.into(),
-            session: new_id(12),
-        }
-    }
-
-    /// A draft of `event` stamped now.
-    pub fn draft(&self, clock: &dyn Clock, event: Event) -> Draft {
-        Draft {
-            ts: clock.now(),
-            mono_ms: clock.mono_ms(),
-            scenario_ms: None,
-            session: self.session.clone(),
-            actor: self.actor.clone(),
-            event,
-        }
-    }
-}
 
 /// A playbook ready to run, with the text it was loaded from.
 #[derive(Debug, Clone)]
@@ -203,7 +161,7 @@ pub fn create_journal(
     resolved: &Resolved,
     settings: NewJournal,
     who: &Identity,
-    clock: &dyn Clock,
+    clock: &dyn TimeSource,
     mode: &str,
 ) -> Result<(JournalFile, Vec<Line>), OpenError> {
     let now = clock.now();

@@ -8,13 +8,14 @@ use std::io::Write as _;
 use std::os::unix::fs::OpenOptionsExt as _;
 use std::path::{Path, PathBuf};
 
-use super::{Format, Input, aar, render};
 use crate::catalog::{self, Catalog};
+use crate::commands::open;
 use crate::commands::{Env, Failure};
+use crate::export::{Format, Input, aar, render};
 use crate::journal::event::Created;
 use crate::journal::verify::Verified;
 use crate::playbook::Drill;
-use crate::{run, session};
+use crate::run;
 
 /// What the command produced.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,7 +38,7 @@ pub fn run(
 ) -> Result<Exported, Failure> {
     let (verified, created) = read(journal)?;
     let catalog = env.catalog();
-    let resolved = session::playbook_for(&created, &catalog, env.today)?;
+    let resolved = open::playbook_for(&created, &catalog, env.today)?;
     let state = run::replay(&resolved.playbook, verified.entries());
     let text = render(format, &Input::new(&verified, &resolved.playbook, &state));
     deliver(journal, &verified, &text, output)
@@ -57,7 +58,7 @@ pub fn run_aar(
         return Err(refused(aar::NotAnExercise));
     }
     let catalog = env.catalog();
-    let resolved = session::playbook_for(&created, &catalog, env.today)?;
+    let resolved = open::playbook_for(&created, &catalog, env.today)?;
     let state = run::replay(&resolved.playbook, verified.entries());
     let drill = scenario_for(&created, &catalog);
     let exercise = aar::Exercise::new(&verified, &resolved.playbook, &state, drill.as_ref())
@@ -69,8 +70,8 @@ pub fn run_aar(
 /// Reads and verifies the journal (never writing it) and its
 /// `journal_created` entry, without which there is nothing to export.
 fn read(journal: &Path) -> Result<(Verified, Created), Failure> {
-    let verified = session::read_journal(journal)?;
-    let created = session::require_created(&verified.lines, journal)?;
+    let verified = open::read_journal(journal)?;
+    let created = open::require_created(&verified.lines, journal)?;
     Ok((verified, created))
 }
 
@@ -129,7 +130,7 @@ fn deliver(
                 Failure::usage(format!(
                     "{}: {}",
                     path.display(),
-                    crate::catalog::describe_io(&e)
+                    crate::diag::describe_io(&e)
                 ))
             })?;
             String::new()

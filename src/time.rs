@@ -8,7 +8,7 @@ use std::time::Instant;
 use chrono::{DateTime, Utc};
 
 /// Wall time for timestamps and a monotonic count for `mono_ms`.
-pub trait Clock: Send + Sync {
+pub trait TimeSource: Send + Sync {
     fn now(&self) -> DateTime<Utc>;
     /// Milliseconds since this session started, never going backwards.
     fn mono_ms(&self) -> u64;
@@ -16,11 +16,11 @@ pub trait Clock: Send + Sync {
 
 /// The real clock.
 #[derive(Debug)]
-pub struct SystemClock {
+pub struct SystemTime {
     start: Instant,
 }
 
-impl SystemClock {
+impl SystemTime {
     pub fn new() -> Self {
         Self {
             start: Instant::now(),
@@ -28,13 +28,13 @@ impl SystemClock {
     }
 }
 
-impl Default for SystemClock {
+impl Default for SystemTime {
     fn default() -> Self {
         Self::new()
     }
 }
 
-impl Clock for SystemClock {
+impl TimeSource for SystemTime {
     fn now(&self) -> DateTime<Utc> {
         Utc::now()
     }
@@ -46,12 +46,12 @@ impl Clock for SystemClock {
 
 /// A clock tests move by hand; clones share the same time.
 #[derive(Debug, Clone)]
-pub struct ManualClock {
+pub struct ManualTime {
     micros: Arc<AtomicI64>,
     mono: Arc<AtomicU64>,
 }
 
-impl ManualClock {
+impl ManualTime {
     pub fn at(t: DateTime<Utc>) -> Self {
         Self {
             micros: Arc::new(AtomicI64::new(t.timestamp_micros())),
@@ -69,7 +69,7 @@ impl ManualClock {
     }
 }
 
-impl Clock for ManualClock {
+impl TimeSource for ManualTime {
     fn now(&self) -> DateTime<Utc> {
         DateTime::from_timestamp_micros(self.micros.load(Ordering::SeqCst)).unwrap_or_default()
     }

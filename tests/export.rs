@@ -476,7 +476,7 @@ fn timesketch_lines_are_importable() {
     assert_eq!(sent, 4, "one `Sent` line per submission");
 }
 
-/// OpenSearch maps a field by the first type it sees: a fact of every type
+/// The search index (`OpenSearch`) maps a field by the first type it sees: a fact of every type
 /// (datetime, text, choice, number, bool decision, a correction) must not
 /// give one attribute two JSON types.
 #[test]

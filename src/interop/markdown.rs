@@ -13,7 +13,7 @@
 //! roles (spacing around `/` normalised, so `[Account/Agent Owner]` and
 //! `[Account / Agent Owner]` are one role; the first tag is the step's
 //! role), and the rest stays Markdown instructions. ATT&CK ids anywhere
-//! (`T1567`, `T1567.002`, `TA0010`) become tags. An AWS "Game Day"
+//! (`T1567`, `T1567.002`, `TA0010`, `M1050`, `DS0029`) become tags. An AWS "Game Day"
 //! section also becomes a drill scenario stub. The source, its licence and
 //! the import date go into `references`; every other non-blank line is
 //! listed as not mapped.
@@ -218,17 +218,17 @@ fn normalise_role(name: &str) -> String {
         .join(" ")
 }
 
-/// ATT&CK technique and tactic ids in a text.
+/// ATT&CK ids in a text: techniques (`T1567`, `T1567.002`), tactics
+/// (`TA0010`), mitigations (`M1050`) and data sources (`DS0029`).
 fn attack_ids(text: &str, into: &mut BTreeSet<String>) {
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
         let boundary = i == 0 || !bytes[i - 1].is_ascii_alphanumeric();
-        let prefix = if bytes[i..].starts_with(b"TA") {
-            2
-        } else {
-            usize::from(bytes[i] == b'T')
-        };
+        let prefix = ["TA", "DS", "T", "M"]
+            .iter()
+            .find(|p| bytes[i..].starts_with(p.as_bytes()))
+            .map_or(0, |p| p.len());
         if boundary && prefix > 0 {
             let digits = bytes[i + prefix..]
                 .iter()
@@ -236,7 +236,8 @@ fn attack_ids(text: &str, into: &mut BTreeSet<String>) {
                 .count();
             if digits == 4 {
                 let mut end = i + prefix + 4;
-                if prefix == 1
+                let technique = prefix == 1 && bytes[i] == b'T';
+                if technique
                     && bytes.get(end) == Some(&b'.')
                     && bytes[end + 1..]
                         .iter()
@@ -340,7 +341,7 @@ impl<'a> Builder<'a> {
                 fence = Some(lang);
                 continue;
             }
-            if let Some(next) = self.heading(line) {
+            if let Some(next) = self.heading(line, region) {
                 region = next;
                 continue;
             }
@@ -349,7 +350,7 @@ impl<'a> Builder<'a> {
     }
 
     /// A line that changes region: the title, a phase, a step, references.
-    fn heading(&mut self, line: &str) -> Option<Region> {
+    fn heading(&mut self, line: &str, region: Region) -> Option<Region> {
         if self.title.is_none() {
             let title = match self.preset {
                 Preset::GuardSight => line.strip_prefix("#####").map(|t| {
@@ -402,6 +403,9 @@ impl<'a> Builder<'a> {
                     return Some(Region::Unmapped);
                 }
                 let step = line.strip_prefix("### ")?;
+                if region != Region::Phase {
+                    return None;
+                }
                 let phase = self.phases.last_mut()?;
                 phase.headed = true;
                 phase.steps.push(StepBuild {
@@ -524,6 +528,13 @@ impl<'a> Builder<'a> {
             let mut steps = Vec::new();
             for step in &phase.steps {
                 steps.push(step_document(step, &role_ids, &mut step_ids));
+            }
+            if steps.is_empty() && phase.intro.is_empty() {
+                self.notes.push(format!(
+                    "not mapped: heading `{}` has no content of its own",
+                    phase.title
+                ));
+                continue;
             }
             if steps.is_empty() {
                 let text = phase.intro.join("\n").trim().to_string();

@@ -691,3 +691,75 @@ fn the_extension_is_declared_and_carries_the_document() {
     let phases = doc["phases"].as_array().expect("phases");
     assert_eq!(phases.len(), playbook.phases.len());
 }
+
+/// The execution report maps each runsheet status, including the two the
+/// SOARCA shape lacks (skipped, not applicable).
+#[test]
+fn cacao_status_maps_every_step_status() {
+    use runsheet::export::{Format, Input};
+    let mut j =
+        support::JournalBuilder::new(support::fixture_playbook(), "2026-11-02T08:00:00Z", false);
+    j.start("confirm").advance(5).done("confirm");
+    j.start("rate").advance(1);
+    j.start("isolate").block("isolate", "No console access");
+    j.set("severity", "low");
+    let bytes = j.bytes();
+    let (_dir, _, resolved) = j.close();
+    let verified = runsheet::journal::verify::verify(&bytes);
+    let state = runsheet::run::replay(&resolved.playbook, verified.entries());
+    let text = runsheet::export::render(
+        Format::CacaoStatus,
+        &Input::new(&verified, &resolved.playbook, &state),
+    );
+    let report: Value = serde_json::from_str(&text).expect("JSON");
+    let step = |id: &str| {
+        report["step_results"][cacao::export::step_action_id(&resolved.playbook.id, id)].clone()
+    };
+    assert_eq!(report["type"], "execution_status");
+    assert_eq!(report["status"], "ongoing", "required `isolate` is open");
+    assert_eq!(step("confirm")["status"], "successfully_executed");
+    assert_eq!(step("confirm")["executed_by"], "Dana Reyes");
+    assert_eq!(step("isolate")["status"], "failed");
+    assert_eq!(step("isolate")["status_text"], "blocked: No console access");
+    // `rate` was answered after it started: no longer waiting.
+    assert_eq!(step("rate")["status"], "ongoing");
+    assert_eq!(step("rate")["variables"]["__severity__"]["value"], "low");
+    // `preserve` does not apply (severity is low) and `scope` never started.
+    assert!(step("preserve").is_null(), "{text}");
+    assert!(step("scope").is_null(), "{text}");
+}
+
+#[test]
+fn cacao_status_waits_for_user_input_on_an_open_decision() {
+    use runsheet::export::{Format, Input};
+    let mut j =
+        support::JournalBuilder::new(support::fixture_playbook(), "2026-11-02T08:00:00Z", true);
+    j.start("rate");
+    j.start("preserve").advance(3);
+    j.event(runsheet::journal::Event::on_step(
+        "preserve",
+        runsheet::journal::event::Payload::StepSkipped(runsheet::journal::event::Reason {
+            reason: "Vendor imaged the disks".into(),
+        }),
+    ));
+    let bytes = j.bytes();
+    let (_dir, _, resolved) = j.close();
+    let verified = runsheet::journal::verify::verify(&bytes);
+    let state = runsheet::run::replay(&resolved.playbook, verified.entries());
+    let text = runsheet::export::render(
+        Format::CacaoStatus,
+        &Input::new(&verified, &resolved.playbook, &state),
+    );
+    let report: Value = serde_json::from_str(&text).expect("JSON");
+    let id = |s: &str| cacao::export::step_action_id(&resolved.playbook.id, s);
+    let rate = &report["step_results"][id("rate")];
+    assert_eq!(rate["status"], "await_user_input");
+    assert_eq!(rate["status_text"], "EXERCISE: waiting for: severity");
+    assert_eq!(rate["variables"]["__severity__"]["value"], Value::Null);
+    let preserve = &report["step_results"][id("preserve")];
+    assert_eq!(preserve["status"], "successfully_executed");
+    assert_eq!(
+        preserve["status_text"],
+        "EXERCISE: skipped: Vendor imaged the disks"
+    );
+}

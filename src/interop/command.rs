@@ -55,7 +55,15 @@ pub fn import(
                         );
                     }
                 }
-                None => out.stdout = imported.yaml,
+                None => {
+                    if imported.drill.is_some() {
+                        let _ = writeln!(
+                            out.stderr,
+                            "{label}: a drill scenario stub was made from the Game Day section; give -o to write it beside the playbook"
+                        );
+                    }
+                    out.stdout = imported.yaml;
+                }
             }
             Ok(out)
         }

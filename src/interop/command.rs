@@ -42,28 +42,25 @@ pub fn import(
             for note in &imported.notes {
                 let _ = writeln!(out.stderr, "{label}: {note}");
             }
-            match output {
-                Some(path) => {
-                    write_whole(path, &imported.yaml)?;
-                    if let Some(drill) = &imported.drill {
-                        let target = drill_path(path);
-                        write_whole(&target, drill)?;
-                        let _ = writeln!(
-                            out.stderr,
-                            "{label}: drill scenario stub written to {}",
-                            target.display()
-                        );
-                    }
+            if let Some(path) = output {
+                write_whole(path, &imported.yaml)?;
+                if let Some(drill) = &imported.drill {
+                    let target = drill_path(path);
+                    write_whole(&target, drill)?;
+                    let _ = writeln!(
+                        out.stderr,
+                        "{label}: drill scenario stub written to {}",
+                        target.display()
+                    );
                 }
-                None => {
-                    if imported.drill.is_some() {
-                        let _ = writeln!(
-                            out.stderr,
-                            "{label}: a drill scenario stub was made from the Game Day section; give -o to write it beside the playbook"
-                        );
-                    }
-                    out.stdout = imported.yaml;
+            } else {
+                if imported.drill.is_some() {
+                    let _ = writeln!(
+                        out.stderr,
+                        "{label}: a drill scenario stub was made from the Game Day section; give -o to write it beside the playbook"
+                    );
                 }
+                out.stdout = imported.yaml;
             }
             Ok(out)
         }

@@ -367,6 +367,26 @@ fn an_aws_game_day_section_becomes_a_drill_stub() {
         drill.contains("API Gateway"),
         "the scenario narrative: {drill}"
     );
+    // The stub is a drill scenario the loader accepts for that playbook.
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("irp-dos.yaml"), &imported.yaml).expect("written");
+    std::fs::write(dir.path().join("irp-dos.drill.yaml"), &drill).expect("written");
+    let run = assert_cmd::Command::cargo_bin("runsheet")
+        .expect("binary")
+        .env("XDG_CONFIG_HOME", dir.path())
+        .env("XDG_DATA_HOME", dir.path())
+        .arg("validate")
+        .arg(dir.path().join("irp-dos.yaml"))
+        .arg(dir.path().join("irp-dos.drill.yaml"))
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        run.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(stdout.contains("drill `irp-dos-game-day`"), "{stdout}");
 }
 
 #[test]

@@ -183,6 +183,7 @@ fn cli_name(format: Format) -> &'static str {
         Format::Csv => "csv",
         Format::Json => "json",
         Format::Timesketch => "timesketch",
+        Format::CacaoStatus => "cacao-status",
     }
 }
 

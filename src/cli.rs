@@ -121,6 +121,29 @@ pub enum Command {
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// Convert a CACAO 2.0 playbook (`.json`) or a Markdown playbook (`.md`)
+    /// into a runsheet playbook; a folder converts every such file in it.
+    Import {
+        /// A `.json` or `.md` file, or a folder of them.
+        input: PathBuf,
+        /// Output file (default: standard output); for a folder, the folder
+        /// to write `<name>.yaml` files into (default: the current one).
+        #[arg(short, long, value_name = "PATH")]
+        output: Option<PathBuf>,
+        /// Markdown layout (detected when not given).
+        #[arg(long, value_enum)]
+        preset: Option<MarkdownPreset>,
+    },
+    /// Write a playbook in another tool's format.
+    ExportPlaybook {
+        /// Playbook id (see `runsheet list`) or path to a playbook file.
+        playbook: String,
+        #[arg(long, value_enum)]
+        format: PlaybookFormat,
+        /// Output file (default: standard output).
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
     /// Run a tabletop exercise from a drill scenario (facilitator view).
     Drill {
         /// Scenario id (see `runsheet list --drills`) or path to a scenario file.
@@ -148,4 +171,24 @@ pub enum ExportFormat {
     Aar,
     /// Exercise after-action report (HTML).
     AarHtml,
+    /// Step execution statuses in the shape of SOARCA's reporter API.
+    CacaoStatus,
+}
+
+/// Formats `export-playbook` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PlaybookFormat {
+    /// OASIS CACAO Security Playbooks 2.0 (JSON), with runsheet's extension.
+    Cacao,
+}
+
+/// Layouts of Markdown playbooks `import` knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MarkdownPreset {
+    /// `GuardSight` CIRT playbook battle cards (PICERL bold headings).
+    Guardsight,
+    /// AWS incident-response playbooks (`## Part N —`, `###` steps).
+    Aws,
+    /// Any Markdown: `##` phases, `###` steps.
+    Generic,
 }

@@ -19,6 +19,7 @@
 //! | `csv` | one RFC 4180 row per entry |
 //! | `json` | the entries as stored plus the derived state |
 //! | `timesketch` | JSON Lines for Timesketch |
+//! | `cacao-status` | step execution statuses, SOARCA reporter shape (see [`crate::interop::cacao::status`]) |
 //! | `aar`, `aar-html` | exercise after-action report (see [`aar`]) |
 
 pub mod aar;
@@ -35,7 +36,7 @@ mod metrics;
 pub mod summary;
 mod svg;
 mod timesketch;
-mod view;
+pub(crate) mod view;
 mod when;
 
 use chrono::{DateTime, Utc};
@@ -53,15 +54,17 @@ pub enum Format {
     Csv,
     Json,
     Timesketch,
+    CacaoStatus,
 }
 
 impl Format {
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 6] = [
         Self::Markdown,
         Self::Html,
         Self::Csv,
         Self::Json,
         Self::Timesketch,
+        Self::CacaoStatus,
     ];
 
     /// The format for a `--format` value; `None` for the exercise
@@ -73,6 +76,7 @@ impl Format {
             ExportFormat::Csv => Some(Self::Csv),
             ExportFormat::Json => Some(Self::Json),
             ExportFormat::Timesketch => Some(Self::Timesketch),
+            ExportFormat::CacaoStatus => Some(Self::CacaoStatus),
             ExportFormat::Aar | ExportFormat::AarHtml => None,
         }
     }
@@ -85,6 +89,7 @@ impl Format {
             Self::Csv => "csv",
             Self::Json => "json",
             Self::Timesketch => "jsonl",
+            Self::CacaoStatus => "cacao-status.json",
         }
     }
 }
@@ -134,5 +139,6 @@ pub fn render(format: Format, input: &Input<'_>) -> String {
         Format::Csv => csv::render(&view),
         Format::Json => json::render(&view),
         Format::Timesketch => timesketch::render(&view),
+        Format::CacaoStatus => crate::interop::cacao::status::render(&view),
     }
 }

@@ -15,6 +15,7 @@ pub mod diag;
 pub mod drill;
 pub mod export;
 pub mod hash;
+pub mod interop;
 pub mod journal;
 pub mod playbook;
 pub mod run;

@@ -8,7 +8,7 @@ use clap::Parser as _;
 
 use runsheet::cli::{Cli, Command, ExportFormat};
 use runsheet::commands::{self, Env, Failure};
-use runsheet::export;
+use runsheet::{export, interop};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -79,7 +79,25 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
             format,
             output,
         } => export_journal(&env, &journal, format, output.as_deref()),
+        Command::Import {
+            input,
+            output,
+            preset,
+        } => interop::command::import(&env, &input, output.as_deref(), preset).map(finish),
+        Command::ExportPlaybook {
+            playbook,
+            format,
+            output,
+        } => interop::command::export_playbook(&env, &playbook, format, output.as_deref())
+            .map(finish),
     }
+}
+
+/// Prints an interop command's output and passes its exit code on.
+#[allow(clippy::needless_pass_by_value)] // used as `.map(finish)`
+fn finish(outcome: interop::command::Outcome) -> u8 {
+    let _ = std::io::stderr().write_all(outcome.stderr.as_bytes());
+    print(&outcome.stdout, outcome.code)
 }
 
 /// Commands that open the terminal interface.

@@ -249,6 +249,8 @@ fn exercise_is_marked_everywhere() {
     for line in fixture.export(Format::Timesketch).lines() {
         let event: serde_json::Value = serde_json::from_str(line).expect("JSON line");
         assert_eq!(event["exercise"], true, "{line}");
+        let tags = event["tag"].as_array().expect("tag list");
+        assert!(tags.contains(&"exercise".into()), "{line}");
         let message = event["message"].as_str().unwrap_or_default();
         assert!(message.starts_with("[EXERCISE] "), "{message}");
     }
@@ -415,7 +417,7 @@ fn csv_is_rfc_4180() {
     let header = &records[0];
     assert_eq!(
         header.join(","),
-        "seq,ts_utc,scenario_ms,actor,session,kind,step,step_title,phase,summary,data,prev,hash"
+        "seq,ts_utc,scenario_ms,actor,session,kind,step,step_title,phase,summary,data,prev,hash,message,datetime,timestamp_desc"
     );
     let verified = verify(&fixture.bytes);
     assert_eq!(records.len(), verified.lines.len() + 1);
@@ -454,9 +456,16 @@ fn timesketch_lines_are_importable() {
         }
         assert!(object.keys().all(|k| !k.starts_with('_')), "{line}");
         assert!(
-            object.values().all(|v| !v.is_object() && !v.is_array()),
+            object
+                .iter()
+                .all(|(k, v)| !v.is_object() && (k == "tag" || !v.is_array())),
             "flat attributes: {line}"
         );
+        let micros = object["timestamp"].as_i64().expect("timestamp in µs");
+        let stated =
+            chrono::DateTime::parse_from_rfc3339(object["datetime"].as_str().unwrap_or(""))
+                .expect("datetime");
+        assert_eq!(micros, stated.timestamp_micros(), "{line}");
         let datetime = object["datetime"].as_str().unwrap_or_default().to_string();
         assert!(datetime.ends_with('Z'));
         chrono::DateTime::parse_from_rfc3339(&datetime).expect("ISO 8601");
@@ -465,6 +474,90 @@ fn timesketch_lines_are_importable() {
         sent += usize::from(object["timestamp_desc"] == "Sent");
     }
     assert_eq!(sent, 4, "one `Sent` line per submission");
+}
+
+/// The search index (`OpenSearch`) maps a field by the first type it sees: a fact of every type
+/// (datetime, text, choice, number, bool decision, a correction) must not
+/// give one attribute two JSON types.
+#[test]
+fn m7_timesketch_fields_keep_one_type_across_lines() {
+    let fixture = corrected();
+    let text = fixture.export(Format::Timesketch);
+    let mut types: std::collections::BTreeMap<String, (&'static str, String)> =
+        std::collections::BTreeMap::new();
+    let type_of = |v: &serde_json::Value| match v {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "bool",
+        serde_json::Value::Number(_) => "number",
+        serde_json::Value::String(_) => "string",
+        serde_json::Value::Array(_) => "array",
+        serde_json::Value::Object(_) => "object",
+    };
+    let mut fact_kinds = std::collections::BTreeSet::new();
+    for line in text.lines() {
+        let event: serde_json::Value = serde_json::from_str(line).expect("JSON line");
+        if let Some(fact) = event["data_fact"].as_str() {
+            fact_kinds.insert(fact.to_string());
+        }
+        for (key, value) in event.as_object().expect("object") {
+            let ty = type_of(value);
+            assert_ne!(ty, "null", "{key} is null: {line}");
+            if key.starts_with("data_") {
+                assert_eq!(ty, "string", "{key}: {line}");
+            }
+            let first = types
+                .entry(key.clone())
+                .or_insert_with(|| (ty, line.to_string()));
+            assert_eq!(
+                first.0, ty,
+                "{key} changes type between\n{}\nand\n{line}",
+                first.1
+            );
+        }
+        let tags = event["tag"].as_array().expect("tag is a list");
+        assert_eq!(tags[0], event["kind"], "{line}");
+        if let Some(phase) = event["phase"].as_str() {
+            assert!(tags.contains(&format!("phase:{phase}").into()), "{line}");
+        }
+    }
+    for fact in [
+        "aware_at",
+        "org",
+        "jurisdictions",
+        "records",
+        "personal_data",
+    ] {
+        assert!(
+            fact_kinds.contains(fact),
+            "the journal sets {fact}: {fact_kinds:?}"
+        );
+    }
+    let aware = text
+        .lines()
+        .find(|l| l.contains("\"timestamp_desc\":\"Fact value: aware_at\""))
+        .expect("the stated time of aware_at is its own event");
+    assert!(
+        aware.contains("\"datetime\":\"2026-11-02T07:45:00"),
+        "{aware}"
+    );
+}
+
+#[test]
+fn csv_has_the_columns_timesketch_requires() {
+    let fixture = exercise();
+    let records = parse_csv(&fixture.export(Format::Csv));
+    let header = &records[0];
+    let column = |name: &str| header.iter().position(|h| h == name).expect(name);
+    let (message, datetime, desc) = (
+        column("message"),
+        column("datetime"),
+        column("timestamp_desc"),
+    );
+    for record in &records[1..] {
+        assert!(record[message].starts_with("[EXERCISE] "), "{record:?}");
+        chrono::DateTime::parse_from_rfc3339(&record[datetime]).expect("ISO 8601");
+        assert!(!record[desc].is_empty());
+    }
 }
 
 #[test]

@@ -3,7 +3,11 @@
 //! - CRLF line ends; a field is quoted when it holds a comma, a quote, CR
 //!   or LF, and quotes inside are doubled. UTF-8, no byte-order mark.
 //! - Columns: `seq, ts_utc, scenario_ms, actor, session, kind, step,
-//!   step_title, phase, summary, data, prev, hash`. `ts_utc` is the
+//!   step_title, phase, summary, data, prev, hash, message, datetime,
+//!   timestamp_desc`. The last three are the columns Timesketch requires,
+//!   so the file imports into it as is: `message` is the summary (with
+//!   `[EXERCISE] ` first in an exercise journal), `datetime` the recorded
+//!   time and `timestamp_desc` reads `Recorded`. `ts_utc` is the
 //!   recorded time as stored (RFC 3339, UTC, `Z`); `summary` is a sentence;
 //!   `data` is the entry's `data` as compact JSON; `prev` is as stored;
 //!   `hash` is the SHA-256 of the line as stored, which is what the next
@@ -22,7 +26,7 @@ use super::view::View;
 use super::when;
 use crate::hash::sha256_hex;
 
-const COLUMNS: [&str; 13] = [
+const COLUMNS: [&str; 16] = [
     "seq",
     "ts_utc",
     "scenario_ms",
@@ -36,6 +40,9 @@ const COLUMNS: [&str; 13] = [
     "data",
     "prev",
     "hash",
+    "message",
+    "datetime",
+    "timestamp_desc",
 ];
 
 pub fn render(view: &View<'_>) -> String {
@@ -56,12 +63,14 @@ pub fn render(view: &View<'_>) -> String {
             .and_then(|s| view.phase_of(s))
             .map_or("", |p| p.id.as_str());
         let data = serde_json::to_string(&e.data).unwrap_or_default();
+        let summary = view.sentence(e);
+        let ts = when::iso(e.ts);
         record(
             &mut out,
             mark,
             &[
                 &e.seq.to_string(),
-                &when::iso(e.ts),
+                &ts,
                 &e.scenario_ms.map(|m| m.to_string()).unwrap_or_default(),
                 &e.actor,
                 &e.session,
@@ -69,10 +78,13 @@ pub fn render(view: &View<'_>) -> String {
                 step,
                 step_title,
                 phase,
-                &view.sentence(e),
+                &summary,
                 &data,
                 &e.prev,
                 &sha256_hex(line.text.as_bytes()),
+                &timesketch_message(mark, &summary),
+                &ts,
+                "Recorded",
             ],
         );
     }
@@ -81,10 +93,35 @@ pub fn render(view: &View<'_>) -> String {
         record(
             &mut out,
             mark,
-            &["", &ts, "", "", "", kind, "", "", "", &summary, "", "", ""],
+            &[
+                "",
+                &ts,
+                "",
+                "",
+                "",
+                kind,
+                "",
+                "",
+                "",
+                &summary,
+                "",
+                "",
+                "",
+                &timesketch_message(mark, &summary),
+                &ts,
+                "Verification",
+            ],
         );
     }
     out
+}
+
+/// The `message` column: the summary, marked in an exercise journal.
+fn timesketch_message(exercise: Option<&str>, summary: &str) -> String {
+    match exercise {
+        Some(_) => format!("[EXERCISE] {summary}"),
+        None => summary.to_string(),
+    }
 }
 
 /// One CRLF-terminated record, with the exercise column first when marked.

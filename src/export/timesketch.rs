@@ -1,20 +1,34 @@
 //! The `timesketch` export: JSON Lines that Timesketch imports as is.
 //!
-//! Every line has `message` (a sentence), `datetime` (ISO 8601, UTC, `Z`)
-//! and `timestamp_desc`, plus attributes: `journal_id`, `playbook_id`,
-//! `playbook_version`, `exercise`, the entry's own fields (`seq`,
-//! `recorded_at`, `mono_ms`, `scenario_ms`, `session`, `actor`, `kind`,
-//! `step`, `step_title`, `phase`, `prev`, `hash` = SHA-256 of the line) and
-//! its `data` flattened as `data_<key>` (nested objects as
-//! `data_<key>_<field>`, lists as compact JSON). No name starts with `_`.
+//! Every line has `message` (a sentence), `datetime` (ISO 8601, UTC, `Z`),
+//! `timestamp` (the same instant in microseconds since the Unix epoch, so
+//! the server parses nothing) and `timestamp_desc`, plus attributes:
+//! `journal_id`, `playbook_id`, `playbook_version`, `exercise`, `tag`, the
+//! entry's own fields (`seq`, `recorded_at`, `mono_ms`, `scenario_ms`,
+//! `session`, `actor`, `kind`, `step`, `step_title`, `phase`, `prev`,
+//! `hash` = SHA-256 of the line) and its `data` flattened as `data_<key>`
+//! (nested objects as `data_<key>_<field>`). No name starts with `_`.
+//!
+//! Every attribute keeps one JSON type on every line, because Timesketch's
+//! index maps a field by the first type it sees and rejects later lines
+//! that disagree. The one rule for `data_*`: **every `data_*` value is a
+//! string** — text as is, any other value (boolean, number, list) as its
+//! compact JSON text (`true`, `4.5`, `["eu","uk"]`). An attribute with no
+//! value is left out rather than written as `null`.
+//!
+//! `tag` is a list Timesketch shows as filter chips: the entry's kind, then
+//! `phase:<id>` when the entry is about a step, then `exercise` for an
+//! exercise journal.
 //!
 //! Each entry gives a `Recorded` line. Secondary times give extra lines with
 //! the same attributes: `Fact occurred` for a fact's or a correction's
-//! `occurred_at`, `Sent` for a submission's `sent_at`. Lines are ordered by
+//! `occurred_at`, `Sent` for a submission's `sent_at`, and `Fact value:
+//! <fact>` at the time a datetime fact states (e.g. `aware_at`), so that
+//! moment sits on the timeline where it happened. Lines are ordered by
 //! `datetime`, ties by `seq`.
 //!
-//! Exercise journals: `exercise` is `true` and every `message` starts with
-//! `[EXERCISE]`. A journal that fails verification ends with a
+//! Exercise journals: `exercise` is `true`, `tag` holds `exercise`, and
+//! every `message` starts with `[EXERCISE]`. A journal that fails verification ends with a
 //! `Verification` line saying where and why.
 
 use chrono::{DateTime, Utc};
@@ -25,6 +39,7 @@ use super::when;
 use crate::hash::sha256_hex;
 use crate::journal::event::Payload;
 use crate::journal::{Kind, Line};
+use crate::playbook::FactType;
 
 /// Where one Timesketch event comes from, and its sort key: time, `seq`,
 /// then which of the entry's times it is.
@@ -32,7 +47,7 @@ struct Event<'v> {
     at: DateTime<Utc>,
     seq: u64,
     order: usize,
-    desc: &'static str,
+    desc: String,
     line: &'v Line,
 }
 
@@ -41,7 +56,7 @@ pub fn render(view: &View<'_>) -> String {
     // only one event's fields exist at a time.
     let mut events: Vec<Event> = Vec::with_capacity(view.timeline.len());
     for line in &view.timeline {
-        for (order, (at, desc)) in times(line).into_iter().enumerate() {
+        for (order, (at, desc)) in times(view, line).into_iter().enumerate() {
             events.push(Event {
                 at,
                 seq: line.entry.seq,
@@ -60,6 +75,7 @@ pub fn render(view: &View<'_>) -> String {
             message(view, &view.sentence(&event.line.entry)).into(),
         );
         fields.insert("datetime".into(), when::iso(event.at).into());
+        fields.insert("timestamp".into(), event.at.timestamp_micros().into());
         fields.insert("timestamp_desc".into(), event.desc.into());
         fields.extend(attributes(view, event.line));
         out.push_str(&Value::Object(fields).to_string());
@@ -81,8 +97,8 @@ fn message(view: &View<'_>, text: &str) -> String {
 }
 
 /// The recorded time, then any time the entry says something happened.
-fn times(line: &Line) -> Vec<(DateTime<Utc>, &'static str)> {
-    let mut out = vec![(line.entry.ts, "Recorded")];
+fn times(view: &View<'_>, line: &Line) -> Vec<(DateTime<Utc>, String)> {
+    let mut out = vec![(line.entry.ts, "Recorded".to_string())];
     // Only these kinds carry a second time: skip decoding the others.
     if !matches!(
         line.entry.kind,
@@ -90,13 +106,38 @@ fn times(line: &Line) -> Vec<(DateTime<Utc>, &'static str)> {
     ) {
         return out;
     }
+    let occurred = |t: DateTime<Utc>| (t, "Fact occurred".to_string());
     match line.entry.event().map(|e| e.payload) {
-        Ok(Payload::FactSet(f)) => out.extend(f.occurred_at.map(|t| (t, "Fact occurred"))),
-        Ok(Payload::Correction(c)) => out.extend(c.occurred_at.map(|t| (t, "Fact occurred"))),
-        Ok(Payload::Submission(s)) => out.push((s.sent_at, "Sent")),
+        Ok(Payload::FactSet(f)) => {
+            out.extend(f.occurred_at.map(occurred));
+            out.extend(stated_time(view, &f.fact, &f.value));
+        }
+        Ok(Payload::Correction(c)) => {
+            out.extend(c.occurred_at.map(occurred));
+            let fact = view
+                .input
+                .state
+                .facts
+                .iter()
+                .find(|(_, state)| state.history.iter().any(|r| r.at.seq == c.corrects));
+            if let (Some((fact, _)), Some(value)) = (fact, &c.value) {
+                out.extend(stated_time(view, fact, value));
+            }
+        }
+        Ok(Payload::Submission(s)) => out.push((s.sent_at, "Sent".to_string())),
         _ => {}
     }
     out
+}
+
+/// The time a datetime fact's value states, as its own event.
+fn stated_time(view: &View<'_>, fact: &str, value: &Value) -> Option<(DateTime<Utc>, String)> {
+    let def = view.input.playbook.fact(fact)?;
+    if def.ty != FactType::DateTime {
+        return None;
+    }
+    let at = DateTime::parse_from_rfc3339(value.as_str()?).ok()?;
+    Some((at.with_timezone(&Utc), format!("Fact value: {fact}")))
 }
 
 /// Journal-wide attributes, then the entry's own, then its data.
@@ -112,6 +153,7 @@ fn attributes(view: &View<'_>, line: &Line) -> Map<String, Value> {
     map.insert("session".into(), e.session.clone().into());
     map.insert("actor".into(), e.actor.clone().into());
     map.insert("kind".into(), e.kind.as_str().into());
+    let mut tags = vec![Value::from(e.kind.as_str())];
     if let Some(step) = &e.step {
         map.insert("step".into(), step.clone().into());
         if let Some(s) = view.step(step) {
@@ -119,8 +161,13 @@ fn attributes(view: &View<'_>, line: &Line) -> Map<String, Value> {
         }
         if let Some(p) = view.phase_of(step) {
             map.insert("phase".into(), p.id.clone().into());
+            tags.push(format!("phase:{}", p.id).into());
         }
     }
+    if view.is_exercise() {
+        tags.push("exercise".into());
+    }
+    map.insert("tag".into(), tags.into());
     map.insert("prev".into(), e.prev.clone().into());
     map.insert("hash".into(), sha256_hex(line.text.as_bytes()).into());
     for (key, value) in &e.data {
@@ -132,10 +179,9 @@ fn attributes(view: &View<'_>, line: &Line) -> Map<String, Value> {
 fn journal_attributes(view: &View<'_>) -> Map<String, Value> {
     let mut map = Map::new();
     let created = view.input.state.created.as_ref();
-    map.insert(
-        "journal_id".into(),
-        created.map_or(Value::Null, |c| c.journal_id.clone().into()),
-    );
+    if let Some(c) = created {
+        map.insert("journal_id".into(), c.journal_id.clone().into());
+    }
     map.insert("playbook_id".into(), view.input.playbook.id.clone().into());
     map.insert(
         "playbook_version".into(),
@@ -145,8 +191,9 @@ fn journal_attributes(view: &View<'_>) -> Map<String, Value> {
     map
 }
 
-/// Objects become `name_field` attributes; lists stay as compact JSON so
-/// every attribute is a scalar Timesketch can filter on.
+/// Objects become `name_field` attributes; every other value becomes a
+/// string (text as is, anything else as compact JSON), so a field has one
+/// type on every line; `null` is left out.
 fn flatten(map: &mut Map<String, Value>, name: &str, value: &Value) {
     match value {
         Value::Object(fields) => {
@@ -154,11 +201,12 @@ fn flatten(map: &mut Map<String, Value>, name: &str, value: &Value) {
                 flatten(map, &format!("{name}_{key}"), v);
             }
         }
-        Value::Array(_) => {
-            map.insert(name.to_string(), value.to_string().into());
+        Value::Null => {}
+        Value::String(text) => {
+            map.insert(name.to_string(), text.clone().into());
         }
-        scalar => {
-            map.insert(name.to_string(), scalar.clone());
+        other => {
+            map.insert(name.to_string(), other.to_string().into());
         }
     }
 }
@@ -184,12 +232,17 @@ fn problem(view: &View<'_>) -> Option<Map<String, Value>> {
     let mut event = Map::new();
     event.insert("message".into(), message(view, &text).into());
     event.insert("datetime".into(), when::iso(at).into());
+    event.insert("timestamp".into(), at.timestamp_micros().into());
     event.insert("timestamp_desc".into(), "Verification".into());
     event.extend(journal_attributes(view));
     event.insert("kind".into(), kind.into());
-    event.insert(
-        "head_hash".into(),
-        verified.head_hash.clone().map_or(Value::Null, Value::from),
-    );
+    let mut tags = vec![Value::from(kind)];
+    if view.is_exercise() {
+        tags.push("exercise".into());
+    }
+    event.insert("tag".into(), tags.into());
+    if let Some(head) = &verified.head_hash {
+        event.insert("head_hash".into(), head.clone().into());
+    }
     Some(event)
 }

@@ -1,0 +1,953 @@
+//! CACAO 2.0 → runsheet playbook.
+//!
+//! The input is checked first, and every problem is reported in one run
+//! with its JSON pointer and line:column. Refused: text that is not JSON,
+//! a document that is not a CACAO 2.0 playbook, a `workflow` that is not
+//! an object, an unknown step type, an agent or target whose `type` is not
+//! the kind its id names, a step reference to a step the workflow does not
+//! have, and a step nothing reaches. Accepted with a note (real files do
+//! this): actions without `commands` or `agent`, conditions without a
+//! condition, a `switch-condition` without `switch`, identifiers that do
+//! not match the identifier pattern, missing `created_by`/`created`/
+//! `modified`, agents or targets a step names but nobody defines.
+//!
+//! A file runsheet exported carries runsheet's extension and is rebuilt
+//! from it exactly; any other file is mapped as `docs/interop.md` says.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
+
+use base64::Engine as _;
+use chrono::NaiveDate;
+use serde_json::{Map, Value, json};
+
+use super::EXTENSION_ID;
+use super::locate::locate;
+use crate::catalog::LoadError;
+use crate::interop::document::{self, slug, unique};
+use crate::playbook::Playbook;
+
+/// One problem in the input: where, and what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub pointer: String,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+/// Why an input was refused.
+#[derive(Debug)]
+pub enum ImportError {
+    /// Not a CACAO playbook runsheet can import; every problem found.
+    Invalid(Vec<Problem>),
+    /// The converted playbook did not validate (a defect in the mapping).
+    Playbook(LoadError),
+}
+
+impl ImportError {
+    /// `file:line:column: error: … (at /pointer)`, one line per problem.
+    pub fn render(&self, label: &str) -> String {
+        match self {
+            Self::Invalid(problems) => {
+                let mut out = String::new();
+                for p in problems {
+                    let _ = writeln!(
+                        out,
+                        "{label}:{}:{}: error: {} (at {})",
+                        p.line,
+                        p.column,
+                        p.message,
+                        if p.pointer.is_empty() {
+                            "/"
+                        } else {
+                            &p.pointer
+                        }
+                    );
+                }
+                let _ = write!(
+                    out,
+                    "{label}: {} problem{}; nothing was imported",
+                    problems.len(),
+                    if problems.len() == 1 { "" } else { "s" }
+                );
+                out
+            }
+            Self::Playbook(e) => e.render(),
+        }
+    }
+}
+
+/// A converted playbook: the YAML to write, the checked playbook, and what
+/// the reader must know (dropped secrets, leniency, what did not map).
+#[derive(Debug)]
+pub struct Imported {
+    pub yaml: String,
+    pub playbook: Playbook,
+    pub notes: Vec<String>,
+    /// A drill scenario stub to write beside the playbook (YAML).
+    pub drill: Option<String>,
+}
+
+/// Imports CACAO JSON text.
+pub fn import(label: &str, text: &str, today: NaiveDate) -> Result<Imported, ImportError> {
+    let root: Value = serde_json::from_str(text).map_err(|e| {
+        ImportError::Invalid(vec![Problem {
+            pointer: String::new(),
+            line: e.line(),
+            column: e.column(),
+            message: format!("not valid JSON: {e}"),
+        }])
+    })?;
+    let mut check = Check {
+        text,
+        problems: Vec::new(),
+        notes: Vec::new(),
+    };
+    check.playbook(&root);
+    if !check.problems.is_empty() {
+        return Err(ImportError::Invalid(check.problems));
+    }
+    let mut notes = check.notes;
+    let doc = match own_document(&root) {
+        Some(doc) => doc,
+        None => Mapper::new(&root, &mut notes).document(label),
+    };
+    let yaml = document::to_yaml(&doc).map_err(|message| {
+        ImportError::Invalid(vec![Problem {
+            pointer: String::new(),
+            line: 1,
+            column: 1,
+            message,
+        }])
+    })?;
+    let playbook = document::check(label, &yaml, today).map_err(ImportError::Playbook)?;
+    Ok(Imported {
+        yaml,
+        playbook,
+        notes,
+        drill: None,
+    })
+}
+
+const STEP_TYPES: [&str; 8] = [
+    "start",
+    "end",
+    "action",
+    "playbook-action",
+    "parallel",
+    "if-condition",
+    "while-condition",
+    "switch-condition",
+];
+
+/// The agent and target kinds the schema defines.
+const AGENT_TARGET_TYPES: [&str; 10] = [
+    "group",
+    "individual",
+    "location",
+    "organization",
+    "sector",
+    "http-api",
+    "linux",
+    "net-address",
+    "security-category",
+    "ssh",
+];
+
+/// Fields of a step that name other steps.
+const LINKS: [&str; 5] = [
+    "on_completion",
+    "on_success",
+    "on_true",
+    "on_false",
+    "on_failure",
+];
+
+struct Check<'t> {
+    text: &'t str,
+    problems: Vec<Problem>,
+    notes: Vec<String>,
+}
+
+impl Check<'_> {
+    fn problem(&mut self, pointer: String, message: String) {
+        let (line, column) = locate(self.text, &pointer);
+        self.problems.push(Problem {
+            pointer,
+            line,
+            column,
+            message,
+        });
+    }
+
+    fn lenient(&mut self, pointer: &str, message: &str) {
+        let (line, column) = locate(self.text, pointer);
+        self.notes.push(format!(
+            "lenient: {message} (line {line}:{column}, at {pointer}); imported anyway"
+        ));
+    }
+
+    fn playbook(&mut self, root: &Value) {
+        let Some(object) = root.as_object() else {
+            self.problem(String::new(), "a CACAO playbook is a JSON object".into());
+            return;
+        };
+        if object.get("type").and_then(Value::as_str) != Some("playbook") {
+            self.problem("/type".into(), "`type` must be `playbook`".into());
+        }
+        if object.get("spec_version").and_then(Value::as_str) != Some("cacao-2.0") {
+            self.problem(
+                "/spec_version".into(),
+                "`spec_version` must be `cacao-2.0`; runsheet imports CACAO 2.0 only".into(),
+            );
+        }
+        for key in ["id", "name", "workflow_start"] {
+            if !object.get(key).is_some_and(Value::is_string) {
+                self.problem(format!("/{key}"), format!("missing required text `{key}`"));
+            }
+        }
+        for key in ["created_by", "created", "modified"] {
+            if !object.contains_key(key) {
+                self.lenient("", &format!("missing required `{key}`"));
+            }
+        }
+        if let Some(id) = object.get("id").and_then(Value::as_str) {
+            self.identifier("/id", id);
+        }
+        self.definitions(object, "agent_definitions");
+        self.definitions(object, "target_definitions");
+        match object.get("workflow") {
+            Some(Value::Object(workflow)) => self.workflow(object, workflow),
+            Some(Value::Array(_)) => self.problem(
+                "/workflow".into(),
+                "`workflow` is a list (a pre-2.0 draft shape); CACAO 2.0 wants an object keyed by step id".into(),
+            ),
+            _ => self.problem("/workflow".into(), "missing required object `workflow`".into()),
+        }
+    }
+
+    fn identifier(&mut self, pointer: &str, id: &str) {
+        let valid = id.split_once("--").is_some_and(|(kind, uuid)| {
+            !kind.is_empty()
+                && kind
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                && uuid::Uuid::parse_str(uuid).is_ok()
+        });
+        if !valid {
+            self.lenient(
+                pointer,
+                &format!("`{id}` is not a CACAO identifier (`<type>--<uuid>`)"),
+            );
+        }
+    }
+
+    /// An agent or target whose id names one of the schema's kinds must
+    /// have that `type` (the schema binds them); other kinds are open.
+    fn definitions(&mut self, object: &Map<String, Value>, key: &str) {
+        let Some(definitions) = object.get(key).and_then(Value::as_object) else {
+            return;
+        };
+        for (id, definition) in definitions {
+            let pointer = format!("/{key}/{}", escape(id));
+            let kind = id.split_once("--").map_or(id.as_str(), |(k, _)| k);
+            match definition.get("type").and_then(Value::as_str) {
+                Some(ty) if ty == kind || !AGENT_TARGET_TYPES.contains(&kind) => {}
+                Some(ty) => self.problem(
+                    format!("{pointer}/type"),
+                    format!("{key} entry `{id}` has type `{ty}`, but its id says `{kind}`"),
+                ),
+                None => self.problem(pointer, format!("{key} entry `{id}` has no `type`")),
+            }
+        }
+    }
+
+    fn workflow(&mut self, object: &Map<String, Value>, workflow: &Map<String, Value>) {
+        let agents = known_keys(object, "agent_definitions");
+        let targets = known_keys(object, "target_definitions");
+        for (id, step) in workflow {
+            let pointer = format!("/workflow/{}", escape(id));
+            self.identifier(&pointer, id);
+            let ty = step.get("type").and_then(Value::as_str).unwrap_or("");
+            if !STEP_TYPES.contains(&ty) {
+                self.problem(
+                    format!("{pointer}/type"),
+                    format!(
+                        "step `{id}` has type `{ty}`; expected one of: {}",
+                        STEP_TYPES.join(", ")
+                    ),
+                );
+                continue;
+            }
+            self.step_fields(&pointer, ty, step, &agents, &targets);
+            for (field, target) in links(step) {
+                if !workflow.contains_key(&target) {
+                    self.problem(
+                        format!("{pointer}/{field}"),
+                        format!(
+                            "dangling reference: step `{id}` goes on to `{target}`, which the workflow does not have"
+                        ),
+                    );
+                }
+            }
+        }
+        let mut roots = Vec::new();
+        for key in ["workflow_start", "workflow_exception"] {
+            if let Some(start) = object.get(key).and_then(Value::as_str) {
+                if workflow.contains_key(start) {
+                    roots.push(start.to_string());
+                } else if key == "workflow_exception" {
+                    // SOARCA's own examples point it at a step they lack.
+                    self.lenient(
+                        &format!("/{key}"),
+                        &format!("`{key}` names `{start}`, which the workflow does not have"),
+                    );
+                } else {
+                    self.problem(
+                        format!("/{key}"),
+                        format!("dangling reference: `{key}` names `{start}`, which the workflow does not have"),
+                    );
+                }
+            }
+        }
+        if roots.is_empty() {
+            return;
+        }
+        let reached = reachable(workflow, &roots);
+        for (id, step) in workflow {
+            if !reached.contains(id) {
+                let name = step.get("name").and_then(Value::as_str).unwrap_or("");
+                self.problem(
+                    format!("/workflow/{}", escape(id)),
+                    format!("unreachable step `{id}` ({name}): nothing leads to it from `workflow_start`"),
+                );
+            }
+        }
+    }
+
+    fn step_fields(
+        &mut self,
+        pointer: &str,
+        ty: &str,
+        step: &Value,
+        agents: &HashSet<String>,
+        targets: &HashSet<String>,
+    ) {
+        let missing = |field: &str| step.get(field).is_none();
+        match ty {
+            "action" => {
+                for field in ["commands", "agent"] {
+                    if missing(field) {
+                        self.lenient(pointer, &format!("action has no `{field}`"));
+                    }
+                }
+                if let Some(agent) = step.get("agent").and_then(Value::as_str)
+                    && !agents.contains(agent)
+                {
+                    self.lenient(
+                        &format!("{pointer}/agent"),
+                        &format!("agent `{agent}` is not in `agent_definitions`"),
+                    );
+                }
+                for (i, target) in step["targets"].as_array().into_iter().flatten().enumerate() {
+                    if let Some(target) = target.as_str()
+                        && !targets.contains(target)
+                    {
+                        self.lenient(
+                            &format!("{pointer}/targets/{i}"),
+                            &format!("target `{target}` is not in `target_definitions`"),
+                        );
+                    }
+                }
+            }
+            "if-condition" | "while-condition" if missing("condition") => {
+                self.lenient(pointer, &format!("{ty} has no `condition`"));
+            }
+            "switch-condition" if missing("switch") => {
+                self.lenient(pointer, "switch-condition has no `switch`");
+            }
+            _ => {}
+        }
+    }
+}
+
+fn known_keys(object: &Map<String, Value>, key: &str) -> HashSet<String> {
+    object
+        .get(key)
+        .and_then(Value::as_object)
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
+/// RFC 6901 escaping of one pointer token.
+fn escape(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+/// Every step a step leads to, with the pointer suffix naming the field,
+/// in the order a reader follows them.
+fn links(step: &Value) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for field in LINKS {
+        if let Some(target) = step.get(field).and_then(Value::as_str) {
+            out.push((field.to_string(), target.to_string()));
+        }
+    }
+    for (i, target) in step["next_steps"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        if let Some(target) = target.as_str() {
+            out.push((format!("next_steps/{i}"), target.to_string()));
+        }
+    }
+    for (case, target) in step["cases"].as_object().into_iter().flatten() {
+        if let Some(target) = target.as_str() {
+            out.push((format!("cases/{}", escape(case)), target.to_string()));
+        }
+    }
+    // The failure branch is read last: it is the exception, not the flow.
+    if let Some(pos) = out.iter().position(|(f, _)| f == "on_failure") {
+        let failure = out.remove(pos);
+        out.push(failure);
+    }
+    out
+}
+
+/// Steps reachable from `roots`, depth first, in reading order.
+fn reachable(workflow: &Map<String, Value>, roots: &[String]) -> Vec<String> {
+    let mut seen = HashSet::new();
+    let mut order = Vec::new();
+    for root in roots {
+        visit(workflow, root, None, &mut seen, &mut order);
+    }
+    order
+}
+
+fn visit(
+    workflow: &Map<String, Value>,
+    id: &str,
+    avoid: Option<&str>,
+    seen: &mut HashSet<String>,
+    order: &mut Vec<String>,
+) {
+    if Some(id) == avoid || !seen.insert(id.to_string()) {
+        return;
+    }
+    order.push(id.to_string());
+    if let Some(step) = workflow.get(id) {
+        for (_, next) in links(step) {
+            visit(workflow, &next, avoid, seen, order);
+        }
+    }
+}
+
+/// The playbook document of a file runsheet exported, from its extension.
+fn own_document(root: &Value) -> Option<Value> {
+    let mut doc = root["playbook_extensions"][EXTENSION_ID]["document"].clone();
+    if !doc.is_object() {
+        return None;
+    }
+    let steps: HashMap<String, Value> = root["workflow"]
+        .as_object()?
+        .values()
+        .filter_map(|s| {
+            let step = s["step_extensions"][EXTENSION_ID]["step"].clone();
+            Some((step["id"].as_str()?.to_string(), step))
+        })
+        .collect();
+    for phase in doc["phases"].as_array_mut()? {
+        let ids = phase["steps"].as_array()?.clone();
+        let bodies: Option<Vec<Value>> = ids
+            .iter()
+            .map(|id| id.as_str().and_then(|id| steps.get(id).cloned()))
+            .collect();
+        phase["steps"] = Value::Array(bodies?);
+    }
+    Some(doc)
+}
+
+/// Maps a generic CACAO playbook to a runsheet document.
+struct Mapper<'r, 'n> {
+    root: &'r Value,
+    workflow: &'r Map<String, Value>,
+    notes: &'n mut Vec<String>,
+    facts: Vec<Value>,
+    fact_ids: HashMap<String, String>,
+    roles: Vec<Value>,
+    role_ids: HashMap<String, String>,
+    taken: HashSet<String>,
+    /// The step id each workflow step became.
+    step_ids: HashMap<String, String>,
+    /// Conditions (runsheet `when:` text) each workflow step is under.
+    conditions: HashMap<String, Vec<String>>,
+}
+
+impl<'r, 'n> Mapper<'r, 'n> {
+    fn new(root: &'r Value, notes: &'n mut Vec<String>) -> Self {
+        static EMPTY: std::sync::OnceLock<Map<String, Value>> = std::sync::OnceLock::new();
+        let workflow = root["workflow"]
+            .as_object()
+            .unwrap_or_else(|| EMPTY.get_or_init(Map::new));
+        Self {
+            root,
+            workflow,
+            notes,
+            facts: Vec::new(),
+            fact_ids: HashMap::new(),
+            roles: Vec::new(),
+            role_ids: HashMap::new(),
+            taken: HashSet::new(),
+            step_ids: HashMap::new(),
+            conditions: HashMap::new(),
+        }
+    }
+
+    fn document(mut self, label: &str) -> Value {
+        let root = self.root;
+        let text = |key: &str| root[key].as_str().unwrap_or("").trim().to_string();
+        if root.get("authentication_info_definitions").is_some() {
+            self.notes.push(
+                "warning: `authentication_info_definitions` dropped: they may hold credentials, and runsheet runs no command".into(),
+            );
+        }
+        for key in [
+            "markings",
+            "data_marking_definitions",
+            "signatures",
+            "target_definitions",
+        ] {
+            if root.get(key).is_some() {
+                self.notes.push(format!("not mapped: `{key}`"));
+            }
+        }
+        for (name, variable) in root["playbook_variables"].as_object().into_iter().flatten() {
+            self.fact(name, variable);
+        }
+        let mut roots = vec![text("workflow_start")];
+        if let Some(exception) = root["workflow_exception"]
+            .as_str()
+            .filter(|e| self.workflow.contains_key(*e))
+        {
+            roots.push(exception.to_string());
+            self.notes.push(format!(
+                "not mapped: `workflow_exception` ({exception}): its steps are listed after the others, as ordinary steps"
+            ));
+        }
+        let order = reachable(self.workflow, &roots);
+        self.branch_conditions(&order);
+        let mut steps = Vec::new();
+        for id in &order {
+            if let Some(step) = self.step(id) {
+                steps.push(step);
+            }
+        }
+        if steps.is_empty() {
+            steps.push(json!({"id": "review", "title": "Review the imported playbook", "instructions": "The source workflow has no steps runsheet can show."}));
+        }
+        let name = text("name");
+        let mut tags = vec![Value::from("cacao")];
+        tags.extend(
+            root["labels"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .map(|l| Value::from(l.to_string())),
+        );
+        let mut references = vec![json!({
+            "title": format!("Imported from CACAO playbook {} ({label})", text("id")),
+        })];
+        for r in root["external_references"].as_array().into_iter().flatten() {
+            let mut m = Map::new();
+            m.insert(
+                "title".into(),
+                r["name"].as_str().unwrap_or("reference").into(),
+            );
+            if let Some(url) = r["url"].as_str() {
+                m.insert("url".into(), url.into());
+            }
+            references.push(Value::Object(m));
+        }
+        let summary = first_line(&text("description")).unwrap_or_else(|| name.clone());
+        let mut doc = Map::new();
+        doc.insert("runsheet".into(), 1.into());
+        doc.insert("id".into(), slug(&name, "imported").into());
+        doc.insert("title".into(), name.clone().into());
+        doc.insert(
+            "version".into(),
+            root["modified"].as_str().unwrap_or("1").into(),
+        );
+        doc.insert("summary".into(), summary.into());
+        doc.insert("tags".into(), tags.into());
+        doc.insert("references".into(), references.into());
+        if !self.roles.is_empty() {
+            doc.insert("roles".into(), std::mem::take(&mut self.roles).into());
+        }
+        if !self.facts.is_empty() {
+            doc.insert("facts".into(), std::mem::take(&mut self.facts).into());
+        }
+        doc.insert(
+            "phases".into(),
+            json!([{
+                "id": "imported",
+                "title": "Imported from CACAO",
+                "summary": text("description"),
+                "steps": steps,
+            }]),
+        );
+        if doc["phases"][0]["summary"] == "" {
+            doc["phases"][0]
+                .as_object_mut()
+                .map(|p| p.remove("summary"));
+        }
+        Value::Object(doc)
+    }
+
+    /// A CACAO variable as a fact; returns the fact id.
+    fn fact(&mut self, name: &str, variable: &Value) -> String {
+        if let Some(id) = self.fact_ids.get(name) {
+            return id.clone();
+        }
+        let bare = name.trim_matches('_');
+        let id = unique(slug(bare, "fact").replace('-', "_"), &mut self.taken);
+        let ty = match variable["type"].as_str().unwrap_or("string") {
+            "bool" => "bool",
+            "integer" | "long" | "float" => "number",
+            _ => "text",
+        };
+        let prompt = variable["description"]
+            .as_str()
+            .map_or_else(|| bare.to_string(), str::to_string);
+        self.facts
+            .push(json!({"id": id, "prompt": prompt, "type": ty}));
+        self.fact_ids.insert(name.to_string(), id.clone());
+        id
+    }
+
+    /// A new fact that the importer needs for a decision.
+    fn decision_fact(&mut self, base: &str, ty: &str, prompt: &str, options: &[String]) -> String {
+        let id = unique(slug(base, "decision").replace('-', "_"), &mut self.taken);
+        let mut fact = json!({"id": id, "prompt": prompt, "type": ty});
+        if !options.is_empty() {
+            fact["options"] = json!(options);
+        }
+        self.facts.push(fact);
+        id
+    }
+
+    /// Works out, for every step, the branch conditions it is under: a step
+    /// reached from only one branch of a condition gets that branch's
+    /// `when:`; a step where branches meet again gets none.
+    fn branch_conditions(&mut self, order: &[String]) {
+        for id in order {
+            let step = &self.workflow[id];
+            let ty = step["type"].as_str().unwrap_or("");
+            let name = step["name"].as_str().unwrap_or(id).to_string();
+            let branches: Vec<(Option<String>, String)> = match ty {
+                "if-condition" => {
+                    let prompt = format!(
+                        "Is this true? {}",
+                        step["condition"]
+                            .as_str()
+                            .unwrap_or("(the source gives no condition)")
+                    );
+                    let fact = self.decision_fact(&name, "bool", &prompt, &[]);
+                    self.step_ids.insert(format!("fact:{id}"), fact.clone());
+                    let mut b = vec![];
+                    if let Some(t) = step["on_true"].as_str() {
+                        b.push((Some(fact.clone()), t.to_string()));
+                    }
+                    if let Some(f) = step["on_false"].as_str() {
+                        b.push((Some(format!("not {fact}")), f.to_string()));
+                    }
+                    b
+                }
+                "switch-condition" => {
+                    let cases: Vec<String> = step["cases"]
+                        .as_object()
+                        .map(|c| c.keys().cloned().collect())
+                        .unwrap_or_default();
+                    let prompt = format!(
+                        "Which case applies? {}",
+                        step["switch"]
+                            .as_str()
+                            .unwrap_or("(the source names no variable)")
+                    );
+                    let fact = self.decision_fact(&name, "choice", &prompt, &cases);
+                    self.step_ids.insert(format!("fact:{id}"), fact.clone());
+                    step["cases"]
+                        .as_object()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|(case, target)| {
+                            Some((
+                                Some(format!("{fact} == {}", quote(case))),
+                                target.as_str()?.to_string(),
+                            ))
+                        })
+                        .collect()
+                }
+                _ => continue,
+            };
+            let mut all: Vec<(Option<String>, String)> = branches;
+            if let Some(after) = step["on_completion"].as_str() {
+                all.push((None, after.to_string()));
+            }
+            let sets: Vec<HashSet<String>> = all
+                .iter()
+                .map(|(_, start)| {
+                    let mut seen = HashSet::new();
+                    let mut order = Vec::new();
+                    visit(self.workflow, start, Some(id), &mut seen, &mut order);
+                    seen
+                })
+                .collect();
+            for (i, (condition, _)) in all.iter().enumerate() {
+                let Some(condition) = condition else { continue };
+                for member in &sets[i] {
+                    let elsewhere = sets
+                        .iter()
+                        .enumerate()
+                        .any(|(j, s)| j != i && s.contains(member));
+                    if !elsewhere {
+                        self.conditions
+                            .entry(member.clone())
+                            .or_default()
+                            .push(condition.clone());
+                    }
+                }
+            }
+        }
+    }
+
+    fn when(&self, id: &str) -> Option<String> {
+        let conditions = self.conditions.get(id)?;
+        match conditions.as_slice() {
+            [] => None,
+            [one] => Some(one.clone()),
+            many => Some(
+                many.iter()
+                    .map(|c| format!("({c})"))
+                    .collect::<Vec<_>>()
+                    .join(" and "),
+            ),
+        }
+    }
+
+    fn step(&mut self, id: &str) -> Option<Value> {
+        let step = &self.workflow[id];
+        let ty = step["type"].as_str().unwrap_or("");
+        let name = step["name"]
+            .as_str()
+            .map(str::trim)
+            .filter(|n| !n.is_empty());
+        let mut instructions: Vec<String> = step["description"]
+            .as_str()
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
+            .map(str::to_string)
+            .into_iter()
+            .collect();
+        let mut out = Map::new();
+        let title = match ty {
+            "action" => {
+                self.action(step, &mut instructions, &mut out);
+                name.unwrap_or("Action").to_string()
+            }
+            "playbook-action" => {
+                let callee = step["playbook_id"].as_str().unwrap_or("(not given)");
+                let version = step["playbook_version"]
+                    .as_str()
+                    .map(|v| format!(" (version {v})"))
+                    .unwrap_or_default();
+                instructions.push(format!(
+                    "Run the playbook `{callee}`{version} as a sub-playbook. runsheet does not run it: open it separately."
+                ));
+                self.notes.push(format!(
+                    "not mapped: playbook-action `{id}` calls `{callee}`; kept as a note naming the sub-playbook"
+                ));
+                name.map_or_else(|| format!("Run playbook {callee}"), str::to_string)
+            }
+            "if-condition" | "switch-condition" => {
+                let fact = self.step_ids.get(&format!("fact:{id}")).cloned();
+                if let Some(fact) = fact {
+                    out.insert("decide".into(), json!({"fact": fact}));
+                }
+                let what = step["condition"]
+                    .as_str()
+                    .or_else(|| step["switch"].as_str())
+                    .unwrap_or("(not given)");
+                instructions.push(format!("The source decides on: `{what}`."));
+                name.unwrap_or("Decide").to_string()
+            }
+            "while-condition" => {
+                let condition = step["condition"].as_str().unwrap_or("(not given)");
+                let body = step["on_true"]
+                    .as_str()
+                    .and_then(|t| self.workflow.get(t))
+                    .and_then(|t| t["name"].as_str())
+                    .unwrap_or("the next steps");
+                instructions.push(format!(
+                    "The source repeats \"{body}\" while `{condition}` holds. runsheet lists those steps once: repeat them by hand until it no longer holds."
+                ));
+                self.notes.push(format!(
+                    "not mapped: while-condition `{id}` (a loop) kept as an instruction"
+                ));
+                name.unwrap_or("Repeat while").to_string()
+            }
+            _ => return None,
+        };
+        self.common(id, step, &mut instructions);
+        let step_id = unique(slug(&title, "step"), &mut self.taken);
+        self.step_ids.insert(id.to_string(), step_id.clone());
+        let mut doc = Map::new();
+        doc.insert("id".into(), step_id.into());
+        doc.insert("title".into(), title.into());
+        if !instructions.is_empty() {
+            doc.insert("instructions".into(), instructions.join("\n\n").into());
+        }
+        if let Some(when) = self.when(id) {
+            doc.insert("when".into(), when.into());
+        }
+        doc.extend(out);
+        Some(Value::Object(doc))
+    }
+
+    /// Notes every step type can carry: delay, timeout, failure routing.
+    fn common(&mut self, id: &str, step: &Value, instructions: &mut Vec<String>) {
+        if let Some(delay) = step["delay"].as_u64() {
+            instructions.push(format!(
+                "The source waits {} before this step.",
+                millis(delay)
+            ));
+        }
+        if let Some(timeout) = step["timeout"].as_u64() {
+            instructions.push(format!(
+                "The source counts this step as failed after {}.",
+                millis(timeout)
+            ));
+        }
+        if let Some(failure) = step["on_failure"].as_str() {
+            let target = self.workflow[failure]["name"].as_str().unwrap_or(failure);
+            instructions.push(format!(
+                "If this step fails, the source continues with \"{target}\"."
+            ));
+            self.notes.push(format!(
+                "not mapped: `on_failure` of `{id}` (error branch) kept as an instruction"
+            ));
+        }
+    }
+
+    fn action(
+        &mut self,
+        step: &Value,
+        instructions: &mut Vec<String>,
+        out: &mut Map<String, Value>,
+    ) {
+        let mut manual = Vec::new();
+        let mut automated = Vec::new();
+        for command in step["commands"].as_array().into_iter().flatten() {
+            let ty = command["type"].as_str().unwrap_or("manual").to_string();
+            let text = command["command"].as_str().map(str::to_string).or_else(|| {
+                let b64 = command["command_b64"].as_str()?;
+                let bytes = base64::engine::general_purpose::STANDARD.decode(b64).ok()?;
+                String::from_utf8(bytes).ok()
+            });
+            let Some(text) = text.filter(|t| !t.trim().is_empty()) else {
+                continue;
+            };
+            if ty == "manual" {
+                manual.push(text.trim().to_string());
+            } else {
+                automated.push((ty, text));
+            }
+        }
+        match manual.len() {
+            0 => {}
+            1 => instructions.push(manual.remove(0)),
+            _ => {
+                out.insert("checklist".into(), manual.into());
+            }
+        }
+        if !automated.is_empty() {
+            let kinds: Vec<String> = automated.iter().map(|(t, _)| format!("`{t}`")).collect();
+            instructions.push(format!(
+                "Automated in the source ({}). runsheet never runs it: the command is here to copy and run by hand if you decide to.",
+                kinds.join(", ")
+            ));
+            let text: Vec<String> = automated.into_iter().map(|(_, t)| t).collect();
+            out.insert("command".into(), text.join("\n").into());
+        }
+        if let Some(agent) = step["agent"].as_str() {
+            self.agent(agent, instructions, out);
+        }
+        let captured: Vec<String> = step["out_args"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .filter_map(|v| {
+                let variable = step["step_variables"][v].clone();
+                let variable = if variable.is_object() {
+                    variable
+                } else {
+                    self.root["playbook_variables"][v].clone()
+                };
+                variable.is_object().then(|| self.fact(v, &variable))
+            })
+            .collect();
+        for (name, variable) in step["step_variables"].as_object().into_iter().flatten() {
+            self.fact(name, variable);
+        }
+        if !captured.is_empty() {
+            out.insert("capture".into(), captured.into());
+        }
+    }
+
+    /// People (individual, group, organization) become roles; a system
+    /// agent is named in the instructions.
+    fn agent(&mut self, agent: &str, instructions: &mut Vec<String>, out: &mut Map<String, Value>) {
+        let definition = &self.root["agent_definitions"][agent];
+        let kind = definition["type"].as_str().unwrap_or("");
+        let name = definition["name"].as_str().unwrap_or(agent);
+        if matches!(kind, "individual" | "group" | "organization") {
+            let role = if let Some(role) = self.role_ids.get(agent) {
+                role.clone()
+            } else {
+                let role = unique(slug(name, "role"), &mut self.taken);
+                self.roles.push(json!({"id": role, "title": name}));
+                self.role_ids.insert(agent.to_string(), role.clone());
+                role
+            };
+            out.insert("role".into(), role.into());
+        } else if !definition.is_null() {
+            instructions.push(format!("Agent in the source: {name} ({kind})."));
+        }
+    }
+}
+
+fn first_line(text: &str) -> Option<String> {
+    text.lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .map(str::to_string)
+}
+
+fn millis(ms: u64) -> String {
+    if ms.is_multiple_of(60_000) {
+        format!("{} min", ms / 60_000)
+    } else if ms.is_multiple_of(1000) {
+        format!("{} s", ms / 1000)
+    } else {
+        format!("{ms} ms")
+    }
+}
+
+/// A string literal for a `when:` expression.
+fn quote(text: &str) -> String {
+    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
+}

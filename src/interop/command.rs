@@ -1,0 +1,231 @@
+//! `runsheet import` and `runsheet export-playbook`: the IO around the
+//! pure converters. Output files are written whole or not at all.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use super::markdown::{self, Preset};
+use super::{ImportError, Imported, cacao, document};
+use crate::catalog::describe_io;
+use crate::cli::{MarkdownPreset, PlaybookFormat};
+use crate::commands::{Env, Failure};
+use crate::session;
+
+/// What a command printed: standard output, standard error, exit code.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub stdout: String,
+    pub stderr: String,
+    pub code: u8,
+}
+
+/// `runsheet import <file|folder> [-o PATH] [--preset P]`.
+pub fn import(
+    env: &Env,
+    input: &Path,
+    output: Option<&Path>,
+    preset: Option<MarkdownPreset>,
+) -> Result<Outcome, Failure> {
+    let preset = preset.map(|p| match p {
+        MarkdownPreset::Guardsight => Preset::GuardSight,
+        MarkdownPreset::Aws => Preset::Aws,
+        MarkdownPreset::Generic => Preset::Generic,
+    });
+    if input.is_dir() {
+        return import_folder(env, input, output.unwrap_or(Path::new(".")), preset);
+    }
+    let label = input.display().to_string();
+    let text = read(input)?;
+    match convert(env, input, &label, &text, preset) {
+        Ok(imported) => {
+            let mut out = Outcome::default();
+            for note in &imported.notes {
+                let _ = writeln!(out.stderr, "{label}: {note}");
+            }
+            if let Some(path) = output {
+                write_whole(path, &imported.yaml)?;
+                if let Some(drill) = &imported.drill {
+                    let target = drill_path(path);
+                    write_whole(&target, drill)?;
+                    let _ = writeln!(
+                        out.stderr,
+                        "{label}: drill scenario stub written to {}",
+                        target.display()
+                    );
+                }
+            } else {
+                if imported.drill.is_some() {
+                    let _ = writeln!(
+                        out.stderr,
+                        "{label}: a drill scenario stub was made from the Game Day section; give -o to write it beside the playbook"
+                    );
+                }
+                out.stdout = imported.yaml;
+            }
+            Ok(out)
+        }
+        Err(e) => Err(Failure::bad(e.render(&label))),
+    }
+}
+
+/// One summary line per `.json` and `.md` file; exit 1 if any failed.
+fn import_folder(
+    env: &Env,
+    folder: &Path,
+    out_dir: &Path,
+    preset: Option<Preset>,
+) -> Result<Outcome, Failure> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(folder)
+        .map_err(|e| Failure::usage(format!("{}: {}", folder.display(), describe_io(&e))))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file() && kind(p).is_some())
+        .collect();
+    files.sort();
+    let mut out = Outcome::default();
+    for path in &files {
+        let label = path.display().to_string();
+        let result = read(path).map_err(|f| f.message).and_then(|text| {
+            convert(env, path, &label, &text, preset).map_err(|e| e.render(&label))
+        });
+        match result {
+            Ok(imported) => {
+                let stem = path
+                    .file_stem()
+                    .map_or_else(|| "imported".into(), |s| s.to_string_lossy().into_owned());
+                let target = out_dir.join(format!("{stem}.yaml"));
+                write_whole(&target, &imported.yaml)?;
+                if let Some(drill) = &imported.drill {
+                    write_whole(&drill_path(&target), drill)?;
+                }
+                let p = &imported.playbook;
+                let _ = writeln!(
+                    out.stdout,
+                    "ok    {label} -> {}: {} phases, {} steps, {} notes",
+                    target.display(),
+                    p.phases.len(),
+                    p.step_count(),
+                    imported.notes.len()
+                );
+                for note in &imported.notes {
+                    let _ = writeln!(out.stderr, "{label}: {note}");
+                }
+            }
+            Err(message) => {
+                out.code = 1;
+                let first = message.lines().last().unwrap_or_default().to_string();
+                let _ = writeln!(out.stdout, "FAIL  {label}: {first}");
+                let _ = writeln!(out.stderr, "{message}");
+            }
+        }
+    }
+    if files.is_empty() {
+        return Err(Failure::usage(format!(
+            "{}: no .json or .md files to import",
+            folder.display()
+        )));
+    }
+    Ok(out)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Cacao,
+    Markdown,
+}
+
+fn kind(path: &Path) -> Option<Kind> {
+    let ext = path.extension()?.to_string_lossy().to_ascii_lowercase();
+    match ext.as_str() {
+        "json" => Some(Kind::Cacao),
+        "md" | "markdown" => Some(Kind::Markdown),
+        _ => None,
+    }
+}
+
+fn convert(
+    env: &Env,
+    path: &Path,
+    label: &str,
+    text: &str,
+    preset: Option<Preset>,
+) -> Result<Imported, ImportError> {
+    match kind(path) {
+        Some(Kind::Markdown) => {
+            let licence = licence_beside(path);
+            let source = markdown::Source {
+                label,
+                text,
+                licence: licence.as_deref(),
+                imported_on: env.today,
+            };
+            markdown::import(source, preset, env.today)
+        }
+        _ => cacao::import::import(label, text, env.today),
+    }
+}
+
+/// The licence line of a `LICENSE` file in the source's folder.
+fn licence_beside(path: &Path) -> Option<String> {
+    let folder = path.parent()?;
+    ["LICENSE", "LICENSE.md", "LICENSE.txt", "COPYING"]
+        .iter()
+        .find_map(|name| std::fs::read_to_string(folder.join(name)).ok())
+        .map(|text| markdown::licence_line(&text))
+}
+
+fn read(path: &Path) -> Result<String, Failure> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| Failure::usage(format!("{}: {}", path.display(), describe_io(&e))))?;
+    String::from_utf8(bytes)
+        .map_err(|_| Failure::bad(format!("{}: not valid UTF-8", path.display())))
+}
+
+/// `x.yaml` → `x.drill.yaml`.
+fn drill_path(playbook: &Path) -> PathBuf {
+    let stem = playbook
+        .file_stem()
+        .map_or_else(|| "imported".into(), |s| s.to_string_lossy().into_owned());
+    playbook.with_file_name(format!("{stem}.drill.yaml"))
+}
+
+/// Writes beside the target, then renames: never a half-written file.
+fn write_whole(path: &Path, text: &str) -> Result<(), Failure> {
+    let fail =
+        |e: std::io::Error| Failure::usage(format!("{}: {}", path.display(), describe_io(&e)));
+    let mut temp = path.as_os_str().to_owned();
+    temp.push(".partial");
+    let temp = PathBuf::from(temp);
+    std::fs::write(&temp, text).map_err(fail)?;
+    std::fs::File::open(&temp)
+        .and_then(|f| f.sync_all())
+        .map_err(fail)?;
+    std::fs::rename(&temp, path).map_err(fail)
+}
+
+/// `runsheet export-playbook <playbook> --format cacao [-o FILE]`.
+pub fn export_playbook(
+    env: &Env,
+    playbook: &str,
+    format: PlaybookFormat,
+    output: Option<&Path>,
+) -> Result<Outcome, Failure> {
+    let catalog = env.catalog();
+    let resolved = session::resolve_playbook(playbook, &catalog, env.today)?;
+    let doc = document::from_yaml(&resolved.source.text)
+        .map_err(|m| Failure::bad(format!("{}: {m}", resolved.source.label)))?;
+    let text = match format {
+        PlaybookFormat::Cacao => {
+            let value = cacao::export::export(&resolved.playbook, &doc);
+            let mut text = serde_json::to_string_pretty(&value)
+                .map_err(|e| Failure::bad(format!("could not write JSON: {e}")))?;
+            text.push('\n');
+            text
+        }
+    };
+    let mut out = Outcome::default();
+    match output {
+        Some(path) => write_whole(path, &text)?,
+        None => out.stdout = text,
+    }
+    Ok(out)
+}

@@ -1,0 +1,783 @@
+//! Markdown playbooks → runsheet: `GuardSight` CIRT battle cards, AWS
+//! incident-response playbooks (current template), and generic pages.
+//!
+//! | preset | title | phases | steps |
+//! |---|---|---|---|
+//! | `guardsight` | the `#####` battle-card line | the six bold PICERL headings, `**(P) Preparation**` … | numbered items; `a.`-items are their checklist |
+//! | `aws` | the `#` line; version and review date from the header | `## Part N — …` | `###` sections |
+//! | `generic` | the first `#` line | every `##` | `###` sections, or top-level list items when a phase has none |
+//!
+//! Inside a step: `- [ ]` items become its checklist, a fenced shell block
+//! (`bash`, `sh`, `shell`, `zsh`, `console`, `powershell`) becomes its
+//! copy-only `command` (runsheet never runs it), `` `[Role]` `` tags become
+//! roles (spacing around `/` normalised, so `[Account/Agent Owner]` and
+//! `[Account / Agent Owner]` are one role; the first tag is the step's
+//! role), and the rest stays Markdown instructions. ATT&CK ids anywhere
+//! (`T1567`, `T1567.002`, `TA0010`, `M1050`, `DS0029`) become tags. An AWS "Game Day"
+//! section also becomes a drill scenario stub. The source, its licence and
+//! the import date go into `references`; every other non-blank line is
+//! listed as not mapped.
+
+use std::collections::{BTreeSet, HashSet};
+
+use chrono::NaiveDate;
+use serde_json::{Map, Value, json};
+
+use super::document::{self, slug, unique};
+use super::{ImportError, Imported};
+
+/// A Markdown layout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Preset {
+    GuardSight,
+    Aws,
+    Generic,
+}
+
+impl Preset {
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::GuardSight => "guardsight",
+            Self::Aws => "aws",
+            Self::Generic => "generic",
+        }
+    }
+}
+
+/// What is imported: the file's text and what is known about it.
+#[derive(Debug, Clone, Copy)]
+pub struct Source<'a> {
+    pub label: &'a str,
+    pub text: &'a str,
+    /// The licence of the source, as one line (from a `LICENSE` beside it).
+    pub licence: Option<&'a str>,
+    pub imported_on: NaiveDate,
+}
+
+/// The layout of a file, from its content.
+pub fn detect(text: &str) -> Preset {
+    if text.contains("CIRT Playbook Battle Card") {
+        Preset::GuardSight
+    } else if text.lines().any(|l| part_heading(l).is_some()) {
+        Preset::Aws
+    } else {
+        Preset::Generic
+    }
+}
+
+/// Converts a Markdown playbook; `preset` is detected when `None`.
+pub fn import(
+    source: Source<'_>,
+    preset: Option<Preset>,
+    today: NaiveDate,
+) -> Result<Imported, ImportError> {
+    let preset = preset.unwrap_or_else(|| detect(source.text));
+    let mut builder = Builder::new(source, preset);
+    builder.read();
+    let (doc, drill) = builder.finish();
+    let yaml = document::to_yaml(&doc).map_err(|message| {
+        ImportError::Invalid(vec![super::Problem {
+            pointer: String::new(),
+            line: 1,
+            column: 1,
+            message,
+        }])
+    })?;
+    let playbook = document::check(source.label, &yaml, today).map_err(ImportError::Playbook)?;
+    let drill = match drill {
+        Some(d) => Some(document::to_yaml(&d).map_err(|message| {
+            ImportError::Invalid(vec![super::Problem {
+                pointer: String::new(),
+                line: 1,
+                column: 1,
+                message,
+            }])
+        })?),
+        None => None,
+    };
+    Ok(Imported {
+        yaml,
+        playbook,
+        notes: builder.notes,
+        drill,
+    })
+}
+
+/// The licence of a folder's `LICENSE` text, as one line: its name and
+/// its copyright line.
+pub fn licence_line(license_text: &str) -> String {
+    let name = if license_text.contains("MIT License") {
+        "MIT"
+    } else if license_text.contains("Permission is hereby granted")
+        && !license_text.contains("shall be included")
+    {
+        "MIT-0 (MIT No Attribution)"
+    } else if license_text.contains("Apache License") {
+        "Apache-2.0"
+    } else {
+        license_text
+            .lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty())
+            .unwrap_or("unknown")
+    };
+    match license_text
+        .lines()
+        .map(str::trim)
+        .find(|l| l.starts_with("Copyright"))
+    {
+        Some(copyright) => format!("{name}; {copyright}"),
+        None => name.to_string(),
+    }
+}
+
+/// `## Part 4b — Recover` → `Part 4b — Recover`.
+fn part_heading(line: &str) -> Option<&str> {
+    let title = line.strip_prefix("## ")?.trim();
+    let rest = title.strip_prefix("Part ")?;
+    rest.starts_with(|c: char| c.is_ascii_digit())
+        .then_some(title)
+}
+
+/// `**(P) Preparation**` (any spacing or case) → `Preparation`.
+fn picerl_heading(line: &str) -> Option<String> {
+    let inner = line.trim().strip_prefix("**")?.strip_suffix("**")?.trim();
+    let rest = inner.strip_prefix('(')?;
+    let (letter, title) = rest.split_once(')')?;
+    let letter = letter.trim();
+    (letter.len() == 1 && "PICERL".contains(&letter.to_ascii_uppercase()))
+        .then(|| title.trim().to_string())
+        .filter(|t| !t.is_empty())
+}
+
+fn bold_section(line: &str) -> Option<String> {
+    let inner = line.trim().strip_prefix("**")?.strip_suffix("**")?.trim();
+    inner
+        .strip_suffix(':')
+        .map(|s| s.trim().to_ascii_lowercase())
+}
+
+/// A top-level numbered or bulleted item: its text.
+fn top_item(line: &str) -> Option<&str> {
+    if line.starts_with([' ', '\t']) {
+        return None;
+    }
+    let digits = line.chars().take_while(char::is_ascii_digit).count();
+    if digits > 0 {
+        return line[digits..].strip_prefix(". ").map(str::trim);
+    }
+    line.strip_prefix("- ")
+        .or_else(|| line.strip_prefix("* "))
+        .filter(|t| !t.starts_with('['))
+        .map(str::trim)
+}
+
+/// An indented `a.` sub-item (GuardSight): its text.
+fn sub_item(line: &str) -> Option<&str> {
+    if !line.starts_with([' ', '\t']) {
+        return None;
+    }
+    let t = line.trim_start();
+    let mut chars = t.chars();
+    let letter = chars.next()?;
+    (letter.is_ascii_lowercase() && t[1..].starts_with(". ")).then(|| t[3..].trim())
+}
+
+/// `- [ ] item` or `- [x] item`: the item.
+fn checkbox(line: &str) -> Option<&str> {
+    let t = line.trim_start();
+    let rest = t.strip_prefix("- [").or_else(|| t.strip_prefix("* ["))?;
+    let (mark, item) = rest.split_once(']')?;
+    matches!(mark, " " | "x" | "X").then(|| item.trim())
+}
+
+const SHELLS: [&str; 7] = ["bash", "sh", "shell", "zsh", "console", "powershell", "ps1"];
+
+/// Every `` `[Role]` `` tag in a line, normalised.
+fn role_tags(line: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = line;
+    while let Some(start) = rest.find("`[") {
+        let after = &rest[start + 2..];
+        let Some(end) = after.find("]`") else { break };
+        let name = normalise_role(&after[..end]);
+        if !name.is_empty() && name.len() <= 60 {
+            out.push(name);
+        }
+        rest = &after[end + 2..];
+    }
+    out
+}
+
+fn normalise_role(name: &str) -> String {
+    let spaced: Vec<&str> = name.split('/').map(str::trim).collect();
+    spaced
+        .join(" / ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// ATT&CK ids in a text: techniques (`T1567`, `T1567.002`), tactics
+/// (`TA0010`), mitigations (`M1050`) and data sources (`DS0029`).
+fn attack_ids(text: &str, into: &mut BTreeSet<String>) {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let boundary = i == 0 || !bytes[i - 1].is_ascii_alphanumeric();
+        let prefix = ["TA", "DS", "T", "M"]
+            .iter()
+            .find(|p| bytes[i..].starts_with(p.as_bytes()))
+            .map_or(0, |p| p.len());
+        if boundary && prefix > 0 {
+            let digits = bytes[i + prefix..]
+                .iter()
+                .take_while(|b| b.is_ascii_digit())
+                .count();
+            if digits == 4 {
+                let mut end = i + prefix + 4;
+                let technique = prefix == 1 && bytes[i] == b'T';
+                if technique
+                    && bytes.get(end) == Some(&b'.')
+                    && bytes[end + 1..]
+                        .iter()
+                        .take_while(|b| b.is_ascii_digit())
+                        .count()
+                        == 3
+                {
+                    end += 4;
+                }
+                let closed = bytes.get(end).is_none_or(|b| !b.is_ascii_alphanumeric());
+                if closed {
+                    into.insert(text[i..end].to_string());
+                    i = end;
+                    continue;
+                }
+            }
+        }
+        i += 1;
+    }
+}
+
+#[derive(Debug, Default)]
+struct StepBuild {
+    title: String,
+    instructions: Vec<String>,
+    checklist: Vec<String>,
+    commands: Vec<String>,
+    role: Option<String>,
+}
+
+#[derive(Debug, Default)]
+struct PhaseBuild {
+    title: String,
+    intro: Vec<String>,
+    steps: Vec<StepBuild>,
+    /// Steps come from headings; list items then stay instructions.
+    headed: bool,
+}
+
+/// Where the reader is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Region {
+    Preamble,
+    Phase,
+    References,
+    Unmapped,
+}
+
+struct Builder<'a> {
+    source: Source<'a>,
+    preset: Preset,
+    title: Option<String>,
+    version: Option<String>,
+    reviewed: Option<String>,
+    phases: Vec<PhaseBuild>,
+    references: Vec<Value>,
+    roles: Vec<String>,
+    attack: BTreeSet<String>,
+    notes: Vec<String>,
+    unmapped: Vec<(usize, String)>,
+    game_day: Option<(String, Vec<String>)>,
+}
+
+impl<'a> Builder<'a> {
+    fn new(source: Source<'a>, preset: Preset) -> Self {
+        Self {
+            source,
+            preset,
+            title: None,
+            version: None,
+            reviewed: None,
+            phases: Vec::new(),
+            references: Vec::new(),
+            roles: Vec::new(),
+            attack: BTreeSet::new(),
+            notes: Vec::new(),
+            unmapped: Vec::new(),
+            game_day: None,
+        }
+    }
+
+    fn read(&mut self) {
+        let mut region = Region::Preamble;
+        let mut fence: Option<String> = None;
+        let text = self.source.text;
+        attack_ids(text, &mut self.attack);
+        for (index, raw) in text.lines().enumerate() {
+            let number = index + 1;
+            let line = raw.trim_end();
+            if let Some(lang) = &fence {
+                let lang = lang.clone();
+                if line.trim_start().starts_with("```") {
+                    fence = None;
+                }
+                self.content(region, number, line, Some(&lang));
+                continue;
+            }
+            if let Some(lang) = line.trim_start().strip_prefix("```") {
+                let lang = lang.trim().to_ascii_lowercase();
+                self.content(region, number, line, Some(&lang));
+                fence = Some(lang);
+                continue;
+            }
+            if let Some(next) = self.heading(line, region) {
+                region = next;
+                continue;
+            }
+            self.content(region, number, line, None);
+        }
+    }
+
+    /// A line that changes region: the title, a phase, a step, references.
+    fn heading(&mut self, line: &str, region: Region) -> Option<Region> {
+        if self.title.is_none() {
+            let title = match self.preset {
+                Preset::GuardSight => line.strip_prefix("#####").map(|t| {
+                    t.replace("**", "")
+                        .replace("CIRT Playbook Battle Card:", "")
+                }),
+                Preset::Aws | Preset::Generic => line.strip_prefix("# ").map(str::to_string),
+            };
+            if let Some(title) = title {
+                self.title = Some(title.trim().to_string());
+                return Some(Region::Preamble);
+            }
+        }
+        match self.preset {
+            Preset::GuardSight => {
+                if let Some(title) = picerl_heading(line) {
+                    self.phases.push(PhaseBuild {
+                        title,
+                        ..PhaseBuild::default()
+                    });
+                    return Some(Region::Phase);
+                }
+                if let Some(name) = bold_section(line) {
+                    return Some(if name == "references" || name == "resources" {
+                        Region::References
+                    } else {
+                        Region::Unmapped
+                    });
+                }
+                None
+            }
+            Preset::Aws | Preset::Generic => {
+                if let Some(title) = line.strip_prefix("## ") {
+                    let is_phase = self.preset == Preset::Generic || part_heading(line).is_some();
+                    if is_phase {
+                        self.phases.push(PhaseBuild {
+                            title: title.trim().to_string(),
+                            ..PhaseBuild::default()
+                        });
+                        return Some(Region::Phase);
+                    }
+                    let lower = title.to_ascii_lowercase();
+                    if lower.contains("reference") {
+                        return Some(Region::References);
+                    }
+                    self.notes.push(format!(
+                        "not mapped: section `{}` (outside the phases; kept out of the playbook)",
+                        title.trim()
+                    ));
+                    return Some(Region::Unmapped);
+                }
+                let step = line.strip_prefix("### ")?;
+                if region != Region::Phase {
+                    return None;
+                }
+                let phase = self.phases.last_mut()?;
+                phase.headed = true;
+                phase.steps.push(StepBuild {
+                    title: step.trim().to_string(),
+                    ..StepBuild::default()
+                });
+                Some(Region::Phase)
+            }
+        }
+    }
+
+    fn content(&mut self, region: Region, number: usize, line: &str, fence: Option<&str>) {
+        match region {
+            Region::Phase => self.phase_line(number, line, fence),
+            Region::References => {
+                if let Some(reference) = reference(line) {
+                    self.references.push(reference);
+                } else if !line.trim().is_empty() {
+                    self.unmapped.push((number, line.to_string()));
+                }
+            }
+            Region::Preamble => self.preamble(number, line),
+            Region::Unmapped => {
+                if self.preset == Preset::GuardSight && !line.trim().is_empty() {
+                    self.unmapped.push((number, line.to_string()));
+                }
+            }
+        }
+    }
+
+    fn preamble(&mut self, number: usize, line: &str) {
+        let plain = line.trim_start_matches('>').trim().replace("**", "");
+        if let Some(v) = plain.strip_prefix("Playbook Version:") {
+            self.version = Some(v.trim().to_string());
+        } else if let Some(v) = plain.strip_prefix("Last Reviewed:") {
+            self.reviewed = Some(v.trim().to_string());
+        } else if !plain.is_empty() {
+            self.unmapped.push((number, line.to_string()));
+        }
+    }
+
+    fn phase_line(&mut self, number: usize, line: &str, fence: Option<&str>) {
+        for role in role_tags(line) {
+            if !self.roles.contains(&role) {
+                self.roles.push(role.clone());
+            }
+        }
+        let preset = self.preset;
+        let Some(phase) = self.phases.last_mut() else {
+            self.unmapped.push((number, line.to_string()));
+            return;
+        };
+        // A list item starts a step when the phase has no step headings.
+        if !phase.headed && fence.is_none() {
+            if let Some(item) = top_item(line).filter(|_| preset != Preset::Aws) {
+                phase.steps.push(step_from_item(item));
+                return;
+            }
+            if preset == Preset::GuardSight
+                && let (Some(item), Some(step)) = (sub_item(line), phase.steps.last_mut())
+            {
+                step.checklist.push(item.to_string());
+                return;
+            }
+        }
+        let Some(step) = phase.steps.last_mut() else {
+            if !line.trim().is_empty() {
+                phase.intro.push(line.to_string());
+            }
+            return;
+        };
+        if step.role.is_none() {
+            step.role = role_tags(line).into_iter().next();
+        }
+        match fence {
+            Some(lang) if SHELLS.contains(&lang) => {
+                if !line.trim_start().starts_with("```") {
+                    step.commands.push(line.to_string());
+                } else if !step.commands.is_empty() && line.trim() == "```" {
+                    // Blocks are kept apart by a blank line.
+                    step.commands.push(String::new());
+                }
+            }
+            _ => {
+                if let Some(item) = checkbox(line).filter(|_| fence.is_none()) {
+                    if !item.is_empty() {
+                        step.checklist.push(item.to_string());
+                    }
+                } else {
+                    step.instructions.push(line.to_string());
+                }
+            }
+        }
+        if preset == Preset::Aws && step.title.contains("Game Day") {
+            let narrative = line.trim_start_matches('>').trim();
+            let entry = self
+                .game_day
+                .get_or_insert_with(|| (step.title.clone(), Vec::new()));
+            if narrative.starts_with("*\"") || narrative.starts_with('"') {
+                entry.1.push(narrative.trim_matches(['*', '"']).to_string());
+            }
+        }
+    }
+
+    fn finish(&mut self) -> (Value, Option<Value>) {
+        let label = self.source.label;
+        let file = std::path::Path::new(label)
+            .file_name()
+            .map_or_else(|| label.to_string(), |f| f.to_string_lossy().into_owned());
+        let title = self.title.clone().unwrap_or_else(|| file.clone());
+        let id = match self.preset {
+            Preset::Aws => slug(title.split(':').next().unwrap_or(&title), "imported"),
+            _ => slug(&title, "imported"),
+        };
+        let (roles, role_ids) = role_documents(&self.roles);
+        let mut step_ids = HashSet::new();
+        let mut phase_ids = HashSet::new();
+        let mut phases = Vec::new();
+        for phase in &self.phases {
+            let mut steps = Vec::new();
+            for step in &phase.steps {
+                steps.push(step_document(step, &role_ids, &mut step_ids));
+            }
+            if steps.is_empty() && phase.intro.is_empty() {
+                self.notes.push(format!(
+                    "not mapped: heading `{}` has no content of its own",
+                    phase.title
+                ));
+                continue;
+            }
+            if steps.is_empty() {
+                let text = phase.intro.join("\n").trim().to_string();
+                steps.push(json!({
+                    "id": unique(slug(&phase.title, "step"), &mut step_ids),
+                    "title": phase.title,
+                    "instructions": if text.is_empty() { "(the source has no items here)".to_string() } else { text },
+                }));
+            }
+            let mut p = Map::new();
+            p.insert(
+                "id".into(),
+                unique(slug(&phase.title, "phase"), &mut phase_ids).into(),
+            );
+            p.insert("title".into(), phase.title.clone().into());
+            let intro = phase.intro.join("\n").trim().to_string();
+            if !intro.is_empty() && !phase.steps.is_empty() {
+                p.insert("summary".into(), intro.into());
+            }
+            p.insert("steps".into(), steps.into());
+            phases.push(Value::Object(p));
+        }
+        if phases.is_empty() {
+            self.notes
+                .push("warning: no phase headings found; the whole file is one step".into());
+            phases.push(json!({
+                "id": "imported",
+                "title": "Imported",
+                "steps": [{"id": "read", "title": title, "instructions": self.source.text.trim()}],
+            }));
+        }
+        self.unmapped_notes();
+        let mut references = vec![json!({
+            "title": format!("Source: {file} (imported {} with the {} preset)", self.source.imported_on, self.preset.name()),
+        })];
+        references.push(json!({
+            "title": format!("Licence: {}", self.source.licence.unwrap_or("not stated beside the source")),
+        }));
+        references.append(&mut self.references);
+        let mut tags = vec![Value::from("imported"), Value::from(self.preset.name())];
+        tags.extend(self.attack.iter().map(|t| Value::from(t.clone())));
+        let mut doc = Map::new();
+        doc.insert("runsheet".into(), 1.into());
+        doc.insert("id".into(), id.clone().into());
+        doc.insert("title".into(), title.clone().into());
+        doc.insert(
+            "version".into(),
+            self.version.clone().unwrap_or_else(|| "1".into()).into(),
+        );
+        doc.insert(
+            "summary".into(),
+            format!("Imported from {file}; review before use.").into(),
+        );
+        if let Some(r) = self
+            .reviewed
+            .clone()
+            .filter(|r| NaiveDate::parse_from_str(r, "%Y-%m-%d").is_ok())
+        {
+            doc.insert("reviewed".into(), r.into());
+        }
+        doc.insert("tags".into(), tags.into());
+        doc.insert("references".into(), references.into());
+        if !roles.is_empty() {
+            doc.insert("roles".into(), roles.into());
+        }
+        doc.insert("phases".into(), phases.into());
+        let drill = self
+            .game_day
+            .as_ref()
+            .map(|(section, narrative)| drill_stub(&id, &title, &file, section, narrative));
+        (Value::Object(doc), drill)
+    }
+
+    /// Groups unmapped lines into ranges, one note each.
+    fn unmapped_notes(&mut self) {
+        let mut ranges: Vec<(usize, usize, String)> = Vec::new();
+        for (number, line) in &self.unmapped {
+            match ranges.last_mut() {
+                Some((_, end, _)) if *end + 2 >= *number => *end = *number,
+                _ => ranges.push((*number, *number, line.clone())),
+            }
+        }
+        for (start, end, first) in ranges {
+            let mut snippet: String = first.trim().chars().take(60).collect();
+            if first.trim().chars().count() > 60 {
+                snippet.push('…');
+            }
+            let lines = if start == end {
+                format!("line {start}")
+            } else {
+                format!("lines {start}–{end}")
+            };
+            self.notes.push(format!("not mapped: {lines}: {snippet}"));
+        }
+    }
+}
+
+/// Roles as documents, and each role name's id.
+fn role_documents(names: &[String]) -> (Vec<Value>, Vec<(String, String)>) {
+    let mut taken = HashSet::new();
+    let mut ids = Vec::new();
+    let docs = names
+        .iter()
+        .map(|r| {
+            let rid = unique(slug(r, "role"), &mut taken);
+            ids.push((r.clone(), rid.clone()));
+            json!({"id": rid, "title": r})
+        })
+        .collect();
+    (docs, ids)
+}
+
+/// A drill scenario from a "Game Day" section: its narrative is the
+/// opening inject; the facilitator completes the rest.
+fn drill_stub(id: &str, title: &str, file: &str, section: &str, narrative: &[String]) -> Value {
+    let body = if narrative.is_empty() {
+        "(write the opening scenario)".to_string()
+    } else {
+        narrative.join("\n\n")
+    };
+    json!({
+        "runsheet": 1,
+        "drill": format!("{id}-game-day"),
+        "title": format!("Game day: {title}"),
+        "playbook": id,
+        "summary": format!("Stub from \"{section}\" of {file}: complete the injects before use."),
+        "injects": [{
+            "id": "scenario",
+            "at": "T+0m",
+            "title": "The scenario begins",
+            "body": body,
+        }],
+    })
+}
+
+fn step_from_item(item: &str) -> StepBuild {
+    let text = item.trim_end_matches('\\').trim();
+    if text.chars().count() <= 120 {
+        StepBuild {
+            title: text.to_string(),
+            ..StepBuild::default()
+        }
+    } else {
+        let short: String = text.chars().take(100).collect();
+        StepBuild {
+            title: format!("{}…", short.trim_end()),
+            instructions: vec![text.to_string()],
+            ..StepBuild::default()
+        }
+    }
+}
+
+fn step_document(
+    step: &StepBuild,
+    roles: &[(String, String)],
+    taken: &mut HashSet<String>,
+) -> Value {
+    let mut doc = Map::new();
+    let title = if step.title.is_empty() {
+        "Step".to_string()
+    } else {
+        step.title.clone()
+    };
+    doc.insert("id".into(), unique(slug(&title, "step"), taken).into());
+    doc.insert("title".into(), title.into());
+    if let Some(role) = &step.role
+        && let Some((_, id)) = roles.iter().find(|(r, _)| r == role)
+    {
+        doc.insert("role".into(), id.clone().into());
+    }
+    let instructions = step.instructions.join("\n").trim().to_string();
+    if !instructions.is_empty() {
+        doc.insert("instructions".into(), instructions.into());
+    }
+    if !step.checklist.is_empty() {
+        doc.insert("checklist".into(), step.checklist.clone().into());
+    }
+    if !step.commands.is_empty() {
+        doc.insert("command".into(), step.commands.join("\n").trim_end().into());
+    }
+    Value::Object(doc)
+}
+
+/// A references line: a numbered or bulleted URL or Markdown link.
+fn reference(line: &str) -> Option<Value> {
+    let item = top_item(line)?;
+    if let Some(rest) = item.strip_prefix('[')
+        && let Some((title, tail)) = rest.split_once("](")
+        && let Some((url, _)) = tail.split_once(')')
+    {
+        return Some(json!({"title": title, "url": url}));
+    }
+    let url = item.split_whitespace().find(|w| w.starts_with("http"))?;
+    Some(json!({"title": item, "url": url}))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headings_and_items_are_recognised() {
+        assert_eq!(
+            picerl_heading("**(P) Preparation**").as_deref(),
+            Some("Preparation")
+        );
+        assert_eq!(
+            picerl_heading("** (l)  Lessons/Opportunities **").as_deref(),
+            Some("Lessons/Opportunities")
+        );
+        assert_eq!(
+            part_heading("## Part 4b — Recover"),
+            Some("Part 4b — Recover")
+        );
+        assert_eq!(top_item("12.  Restrict the use"), Some("Restrict the use"));
+        assert_eq!(
+            sub_item("    a. Command executions  "),
+            Some("Command executions")
+        );
+        assert_eq!(checkbox("- [ ] Isolate the host"), Some("Isolate the host"));
+    }
+
+    #[test]
+    fn role_spellings_are_normalised() {
+        assert_eq!(
+            role_tags("`[Account/Agent Owner]` then `[Account / Agent Owner]`"),
+            vec![
+                "Account / Agent Owner".to_string(),
+                "Account / Agent Owner".to_string()
+            ]
+        );
+    }
+
+    #[test]
+    fn attack_ids_are_found() {
+        let mut ids = BTreeSet::new();
+        attack_ids(
+            "see T1567.002, TA0010 and https://attack.mitre.org/techniques/T1567/ not T12345",
+            &mut ids,
+        );
+        assert_eq!(
+            ids.into_iter().collect::<Vec<_>>(),
+            vec!["T1567", "T1567.002", "TA0010"]
+        );
+    }
+}

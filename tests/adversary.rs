@@ -1,0 +1,263 @@
+//! Hostile files: every input here comes from an attacker who can drop a
+//! playbook where responders work or hand over a journal for review. None
+//! may crash runsheet (exit 101 or 134), stall it, or write control
+//! characters to the reader's terminal.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use assert_cmd::Command;
+
+/// A scratch working folder with its own data and config folders.
+struct Scratch {
+    dir: tempfile::TempDir,
+}
+
+impl Scratch {
+    fn new() -> Self {
+        let dir = support::fast_tempdir();
+        for sub in ["data", "config", "playbooks"] {
+            std::fs::create_dir_all(dir.path().join(sub)).expect("scratch folder");
+        }
+        Self { dir }
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    /// Copies an adversary fixture into the scratch folder at `rel`.
+    fn copy(&self, fixture: &str, rel: &str) -> PathBuf {
+        let to = self.path(rel);
+        std::fs::copy(adversary(fixture), &to).expect("copy fixture");
+        to
+    }
+
+    fn write(&self, rel: &str, text: &str) -> PathBuf {
+        let to = self.path(rel);
+        std::fs::write(&to, text).expect("write scratch file");
+        to
+    }
+
+    /// Runs runsheet here; never a crash, whatever the input.
+    fn run(&self, args: &[&str]) -> Output {
+        let out = Command::cargo_bin("runsheet")
+            .expect("binary")
+            .args(args)
+            .current_dir(self.dir.path())
+            .env("RUNSHEET_DATA_DIR", self.path("data"))
+            .env("RUNSHEET_CONFIG_DIR", self.path("config"))
+            .env_remove("RUNSHEET_NOW")
+            .env("RUNSHEET_ACTOR", "Tester")
+            .output()
+            .expect("run runsheet");
+        let code = out.status.code();
+        assert!(
+            matches!(code, Some(0..=2)),
+            "runsheet {args:?} crashed ({:?}): {}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out
+    }
+}
+
+fn adversary(name: &str) -> PathBuf {
+    support::fixture("adversary").join(name)
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Bytes below 0x20 other than newline and tab, DEL, C1 controls, and
+/// bidi controls: none may reach a terminal.
+fn unsafe_chars(output: &[u8]) -> Vec<char> {
+    text(output)
+        .chars()
+        .filter(|&c| runsheet::printable::is_unsafe(c))
+        .collect()
+}
+
+fn assert_clean(args: &[&str], out: &Output) {
+    for (stream, bytes) in [("stdout", &out.stdout), ("stderr", &out.stderr)] {
+        let found = unsafe_chars(bytes);
+        assert!(
+            found.is_empty(),
+            "runsheet {args:?} wrote {found:?} raw to {stream}: {}",
+            text(bytes)
+        );
+    }
+}
+
+/// A playbook whose every string is hostile.
+const HOSTILE_PLAYBOOK: &str = "runsheet: 1
+id: hostile-\u{1b}
+title: \"Evil \\e]0;PWNED\\a \\e]52;c;ZXZpbA==\\a \\u202e title\"
+version: \"1.0.0\\e[2J\"
+summary: \"s \\e[31m red \\x08\\r\"
+\"\\e]52;c;ZXZpbA==\\a\\e[2J\": 1
+phases:
+  - id: p
+    title: \"P\\x9b\"
+    steps:
+      - {id: s, title: \"step \\e[31mred\"}
+";
+
+#[test]
+fn d4_d8_no_command_writes_control_characters_to_the_terminal() {
+    let s = Scratch::new();
+    s.copy("terminal-injection-list-status-title.yaml", "playbooks/evil.yaml");
+    s.copy("terminal-injection-validate-unknown-key.yaml", "unknown-key.yaml");
+    s.write("hostile.yaml", HOSTILE_PLAYBOOK);
+    let j = s.copy("terminal-injection-status-csv.jsonl", "status.jsonl");
+    let kind = s.copy("terminal-injection-verify-kind.jsonl", "kind.jsonl");
+    let j = j.to_str().expect("utf-8");
+    let kind = kind.to_str().expect("utf-8");
+    let mut runs: Vec<Vec<&str>> = vec![
+        vec!["list"],
+        vec![],
+        vec!["validate", "playbooks/evil.yaml"],
+        vec!["validate", "unknown-key.yaml"],
+        vec!["validate", "hostile.yaml"],
+        vec!["validate", "playbooks"],
+        vec!["verify", j],
+        vec!["verify", kind],
+        vec!["status", j],
+        vec!["status", j, "--json"],
+        vec!["status", kind],
+    ];
+    for format in ["md", "html", "csv", "json", "timesketch", "aar", "aar-html"] {
+        runs.push(vec!["export", j, "--format", format]);
+    }
+    runs.push(vec!["note", j, "\u{1b}]0;PWNED\u{7} note \u{202e}"]);
+    runs.push(vec!["set", j, "org=\u{1b}[5mBLINK\u{202e}"]);
+    runs.push(vec!["new", "evil", "--title", "t\u{1b}[2J"]);
+    for args in &runs {
+        let out = s.run(args);
+        assert_clean(args, &out);
+    }
+}
+
+#[test]
+fn d4_files_written_with_o_keep_the_exact_data() {
+    let s = Scratch::new();
+    let j = s.copy("terminal-injection-status-csv.jsonl", "status.jsonl");
+    let out = s.path("out.csv");
+    s.run(&[
+        "export",
+        j.to_str().expect("utf-8"),
+        "--format",
+        "csv",
+        "-o",
+        out.to_str().expect("utf-8"),
+    ]);
+    let written = std::fs::read_to_string(&out).expect("export written");
+    assert!(written.contains('\u{1b}'), "the file keeps the data as recorded");
+}
+
+#[test]
+fn d4_verify_names_a_hostile_kind_escaped() {
+    let s = Scratch::new();
+    let kind = s.copy("terminal-injection-verify-kind.jsonl", "kind.jsonl");
+    let out = s.run(&["verify", kind.to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("\\u{1b}]0;PWNED"), "{stdout}");
+}
+
+#[test]
+fn d5_verify_reports_a_draft_outside_the_folder() {
+    let s = Scratch::new();
+    let j = s.copy("draft-file-path-traversal-etc-passwd.jsonl", "j.jsonl");
+    let out = s.run(&["verify", j.to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("message_drafted") && stdout.contains("/etc/passwd"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("outside the journal's folder"), "{stdout}");
+}
+
+/// The stack-overflow fixture with its `when:` replaced by `when`.
+fn with_when(when: &str) -> String {
+    let base = std::fs::read_to_string(adversary("stackoverflow-when-parens-10000.yaml"))
+        .expect("fixture");
+    let start = base.find("when: '").expect("fixture has a when") + "when: '".len();
+    let end = start + base[start..].find('\'').expect("closing quote");
+    format!("{}{when}{}", &base[..start], &base[end..])
+}
+
+fn assert_located_refusal(s: &Scratch, file: &Path, needle: &str) {
+    let out = s.run(&["validate", file.to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
+    let all = format!("{}{}", text(&out.stdout), text(&out.stderr));
+    let name = file.file_name().expect("name").to_string_lossy();
+    assert!(
+        all.contains(&format!("{name}:")),
+        "error names the file: {all}"
+    );
+    assert!(all.contains(needle), "{needle}: {all}");
+}
+
+#[test]
+fn d9_deep_when_expressions_are_refused_with_a_located_error() {
+    let s = Scratch::new();
+    let parens = s.copy("stackoverflow-when-parens-10000.yaml", "parens.yaml");
+    assert_located_refusal(&s, &parens, "64 levels");
+    let cases = [
+        ("and.yaml", vec!["a"; 30_000].join(" and "), "1000 conditions"),
+        ("or.yaml", vec!["a"; 50_000].join(" or "), "1000 conditions"),
+        ("not.yaml", format!("{}a", "not ".repeat(50_000)), "64 levels"),
+    ];
+    for (name, when, needle) in cases {
+        let file = s.write(name, &with_when(&when));
+        assert_located_refusal(&s, &file, needle);
+    }
+}
+
+#[test]
+fn d9_one_bad_local_playbook_never_stops_other_commands() {
+    let s = Scratch::new();
+    s.copy("stackoverflow-when-parens-10000.yaml", "playbooks/deep.yaml");
+    let list = s.run(&["list"]);
+    assert_eq!(list.status.code(), Some(0), "{}", text(&list.stderr));
+    assert!(
+        text(&list.stderr).contains("deep.yaml"),
+        "the bad file is reported: {}",
+        text(&list.stderr)
+    );
+    assert!(
+        text(&list.stdout).contains("ransomware-extortion"),
+        "{}",
+        text(&list.stdout)
+    );
+    let new = s.run(&["new", "ransomware-extortion", "--journal", "j.jsonl"]);
+    assert_eq!(new.status.code(), Some(0), "{}", text(&new.stderr));
+    let note = s.run(&["note", "j.jsonl", "still works"]);
+    assert_eq!(note.status.code(), Some(0), "{}", text(&note.stderr));
+}
+
+#[test]
+fn d10_huge_scenario_times_never_panic() {
+    let s = Scratch::new();
+    for name in [
+        "panic-aar-and-resume-drill-jump-2p63.jsonl",
+        "panic-aar-entry-scenario-ms-u64max.jsonl",
+    ] {
+        let j = s.copy(name, name);
+        let j = j.to_str().expect("utf-8");
+        for args in [
+            vec!["export", j, "--format", "aar-html"],
+            vec!["export", j, "--format", "aar"],
+            vec!["export", j, "--format", "html"],
+            vec!["status", j],
+            vec!["verify", j],
+        ] {
+            s.run(&args);
+        }
+    }
+}

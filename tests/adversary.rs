@@ -109,8 +109,14 @@ phases:
 #[test]
 fn d4_d8_no_command_writes_control_characters_to_the_terminal() {
     let s = Scratch::new();
-    s.copy("terminal-injection-list-status-title.yaml", "playbooks/evil.yaml");
-    s.copy("terminal-injection-validate-unknown-key.yaml", "unknown-key.yaml");
+    s.copy(
+        "terminal-injection-list-status-title.yaml",
+        "playbooks/evil.yaml",
+    );
+    s.copy(
+        "terminal-injection-validate-unknown-key.yaml",
+        "unknown-key.yaml",
+    );
     s.write("hostile.yaml", HOSTILE_PLAYBOOK);
     let j = s.copy("terminal-injection-status-csv.jsonl", "status.jsonl");
     let kind = s.copy("terminal-injection-verify-kind.jsonl", "kind.jsonl");
@@ -155,7 +161,10 @@ fn d4_files_written_with_o_keep_the_exact_data() {
         out.to_str().expect("utf-8"),
     ]);
     let written = std::fs::read_to_string(&out).expect("export written");
-    assert!(written.contains('\u{1b}'), "the file keeps the data as recorded");
+    assert!(
+        written.contains('\u{1b}'),
+        "the file keeps the data as recorded"
+    );
 }
 
 #[test]
@@ -209,9 +218,17 @@ fn d9_deep_when_expressions_are_refused_with_a_located_error() {
     let parens = s.copy("stackoverflow-when-parens-10000.yaml", "parens.yaml");
     assert_located_refusal(&s, &parens, "64 levels");
     let cases = [
-        ("and.yaml", vec!["a"; 30_000].join(" and "), "1000 conditions"),
+        (
+            "and.yaml",
+            vec!["a"; 30_000].join(" and "),
+            "1000 conditions",
+        ),
         ("or.yaml", vec!["a"; 50_000].join(" or "), "1000 conditions"),
-        ("not.yaml", format!("{}a", "not ".repeat(50_000)), "64 levels"),
+        (
+            "not.yaml",
+            format!("{}a", "not ".repeat(50_000)),
+            "64 levels",
+        ),
     ];
     for (name, when, needle) in cases {
         let file = s.write(name, &with_when(&when));
@@ -222,7 +239,10 @@ fn d9_deep_when_expressions_are_refused_with_a_located_error() {
 #[test]
 fn d9_one_bad_local_playbook_never_stops_other_commands() {
     let s = Scratch::new();
-    s.copy("stackoverflow-when-parens-10000.yaml", "playbooks/deep.yaml");
+    s.copy(
+        "stackoverflow-when-parens-10000.yaml",
+        "playbooks/deep.yaml",
+    );
     let list = s.run(&["list"]);
     assert_eq!(list.status.code(), Some(0), "{}", text(&list.stderr));
     assert!(

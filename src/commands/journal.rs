@@ -80,7 +80,9 @@ impl OneShot {
             .file
             .append(self.who.draft(env.clock.as_ref(), event))
             .map_err(|e| {
-                Failure::usage(format!("{path}: write failed, nothing was recorded: {e}"))
+                Failure::usage(format!(
+                    "{path}: write failed, the entry was not saved: {e}"
+                ))
             })?;
         Ok((line, self.notices))
     }

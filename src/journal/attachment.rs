@@ -45,9 +45,9 @@ impl fmt::Display for AttachmentError {
             Self::OutsideFolder => {
                 f.write_str("the entry names a file outside the journal's folder")
             }
-            Self::NotRegularFile => f.write_str(
-                "the draft is not a regular file (a symlink, FIFO, device or folder)",
-            ),
+            Self::NotRegularFile => {
+                f.write_str("the draft is not a regular file (a symlink, FIFO, device or folder)")
+            }
             Self::TooLarge { limit } => {
                 write!(f, "the draft file is larger than {limit} bytes")
             }
@@ -141,7 +141,11 @@ mod tests {
     fn reads_a_matching_draft() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("j.msg-1.txt"), "hello").unwrap();
-        let text = read_draft(&journal_in(dir.path()), "j.msg-1.txt", &sha256_hex(b"hello"));
+        let text = read_draft(
+            &journal_in(dir.path()),
+            "j.msg-1.txt",
+            &sha256_hex(b"hello"),
+        );
         assert_eq!(text, Ok("hello".to_string()));
     }
 

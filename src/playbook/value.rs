@@ -1,7 +1,9 @@
 //! Typed fact values: what responders enter, what the journal stores, and
 //! how values are shown back (datetimes in the incident's zone and UTC).
 
-use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use chrono::{
+    DateTime, Datelike as _, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc,
+};
 use chrono_tz::Tz;
 
 use super::{FactDef, FactType};
@@ -117,6 +119,9 @@ pub fn format_utc(t: DateTime<Utc>) -> String {
 /// `2026-11-28 14:05 CET (13:05 UTC)`; the UTC part carries its date when it
 /// differs from the local date.
 pub fn format_local_and_utc(t: DateTime<Utc>, tz: Tz) -> String {
+    if !in_calendar(t) {
+        return format!("{} UTC", t.format("%Y-%m-%d %H:%M"));
+    }
     let local = t.with_timezone(&tz);
     if local.format("%Z").to_string() == "UTC" {
         return format!("{} UTC", t.format("%Y-%m-%d %H:%M"));
@@ -127,6 +132,12 @@ pub fn format_local_and_utc(t: DateTime<Utc>, tz: Tz) -> String {
         t.format("%Y-%m-%d %H:%M UTC").to_string()
     };
     format!("{} ({utc})", local.format("%Y-%m-%d %H:%M %Z"))
+}
+
+/// True for years 0000 to 9999, which every time zone conversion can hold
+/// (chrono's own limits are near enough to overflow on conversion).
+pub fn in_calendar(t: DateTime<Utc>) -> bool {
+    (0..=9999).contains(&t.year())
 }
 
 /// Parses what a responder typed for a fact.

@@ -258,9 +258,7 @@ fn state_at(review: &mut Review, t: &Theme, area: Rect, buf: &mut Buffer) {
         .selected()
         .and_then(|l| l.entry.scenario_ms)
         .zip(review.state.created_at)
-        .map(|(ms, origin)| {
-            origin + chrono::Duration::milliseconds(i64::try_from(ms).unwrap_or(0))
-        });
+        .map(|(ms, origin)| crate::drill::scenario_instant(origin, ms));
     let Some(state) = review.state_at_cursor() else {
         return;
     };

@@ -52,10 +52,7 @@ impl<'a> ScenarioTime<'a> {
     /// The instant `ms` after T+0 (the latest representable one for a
     /// value no calendar holds, rather than a panic on a corrupt entry).
     pub fn instant(&self, ms: u64) -> DateTime<Utc> {
-        i64::try_from(ms)
-            .ok()
-            .and_then(|ms| self.origin.checked_add_signed(Duration::milliseconds(ms)))
-            .unwrap_or(DateTime::<Utc>::MAX_UTC)
+        crate::drill::scenario_instant(self.origin, ms)
     }
 
     /// Scenario milliseconds of an instant (0 before T+0).

@@ -281,3 +281,73 @@ fn d10_huge_scenario_times_never_panic() {
         }
     }
 }
+
+#[test]
+fn d15_fifos_and_devices_are_refused_not_waited_on() {
+    let s = Scratch::new();
+    let fifo = s.path("pipe.yaml");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    let fifo = fifo.to_str().expect("utf-8");
+    for args in [
+        vec!["validate", fifo],
+        vec!["verify", fifo],
+        vec!["status", fifo],
+        vec!["note", fifo, "x"],
+        vec!["verify", "/dev/zero"],
+        vec!["export", "/dev/zero", "--format", "csv"],
+    ] {
+        let out = s.run(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(
+            text(&out.stderr).contains("not a regular file"),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+    }
+}
+
+#[test]
+fn d16_a_failed_append_says_what_remains_in_the_journal() {
+    let s = Scratch::new();
+    let new = s.run(&["new", "ransomware-extortion", "--journal", "j.jsonl"]);
+    assert_eq!(new.status.code(), Some(0), "{}", text(&new.stderr));
+    let size = std::fs::metadata(s.path("j.jsonl")).expect("journal").len();
+    // A file-size limit one 512-byte block past the journal's end: the
+    // note's line is cut short there, as on a full disk.
+    let blocks = size / 512 + 1;
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "trap '' XFSZ; ulimit -f {blocks}; exec \"$0\" note j.jsonl \"$1\"",
+        ))
+        .arg(assert_cmd::cargo::cargo_bin("runsheet"))
+        .arg("x".repeat(4096))
+        .current_dir(s.path(""))
+        .env("RUNSHEET_DATA_DIR", s.path("data"))
+        .env("RUNSHEET_CONFIG_DIR", s.path("config"))
+        .env_remove("RUNSHEET_NOW")
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    let after = std::fs::metadata(s.path("j.jsonl")).expect("journal").len();
+    assert!(after > size, "part of the line was written");
+    let stderr = text(&out.stderr);
+    assert!(!stderr.contains("nothing was recorded"), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "{} bytes of this unfinished entry remain",
+            after - size
+        )),
+        "{stderr}"
+    );
+    let note = s.run(&["note", "j.jsonl", "after"]);
+    assert!(
+        text(&note.stdout).contains("recovered an interrupted write"),
+        "{}",
+        text(&note.stdout)
+    );
+}

@@ -129,6 +129,54 @@ fn read_beside(journal_path: &Path, file: &str, limit: u64) -> Result<Vec<u8>, A
     Ok(bytes)
 }
 
+/// The largest journal read: far beyond years of entries, small enough
+/// that a hostile file cannot exhaust memory.
+pub const JOURNAL_LIMIT: u64 = 1 << 30;
+
+/// Opens `path` for reading only if it is a regular file (following
+/// symlinks, as a user naming a file expects), without ever waiting on a
+/// FIFO or reading a device.
+pub fn open_regular(path: &Path) -> io::Result<std::fs::File> {
+    let file = OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)?;
+    refuse_special(&file)?;
+    Ok(file)
+}
+
+/// An error unless `file` is a regular file.
+pub fn refuse_special(file: &std::fs::File) -> io::Result<()> {
+    let meta = file.metadata()?;
+    if meta.is_dir() {
+        return Err(io::Error::new(
+            io::ErrorKind::IsADirectory,
+            "is a directory, not a file",
+        ));
+    }
+    if !meta.is_file() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "is not a regular file (a FIFO, socket or device); refusing to read it",
+        ));
+    }
+    Ok(())
+}
+
+/// All of a regular file, refused when larger than `limit`.
+pub fn read_limited(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
+    let file = open_regular(path)?;
+    let mut bytes = Vec::new();
+    file.take(limit + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(io::Error::new(
+            io::ErrorKind::FileTooLarge,
+            format!("is larger than {limit} bytes; refusing to read it"),
+        ));
+    }
+    Ok(bytes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -244,11 +244,22 @@ impl JournalFile {
         let mut file = OpenOptions::new()
             .read(true)
             .append(true)
+            .custom_flags(libc::O_NONBLOCK)
             .open(path)
             .map_err(io_error(path))?;
+        super::attachment::refuse_special(&file).map_err(io_error(path))?;
         lock(&file, path)?;
         let mut bytes = Vec::new();
-        file.read_to_end(&mut bytes).map_err(io_error(path))?;
+        (&mut file)
+            .take(super::attachment::JOURNAL_LIMIT + 1)
+            .read_to_end(&mut bytes)
+            .map_err(io_error(path))?;
+        if bytes.len() as u64 > super::attachment::JOURNAL_LIMIT {
+            return Err(io_error(path)(io::Error::new(
+                io::ErrorKind::FileTooLarge,
+                "is larger than the journal size limit; refusing to read it",
+            )));
+        }
         let checked = verify(&bytes);
         if let Some(problem) = checked.broken {
             return Err(OpenError::Broken {

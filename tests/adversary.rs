@@ -351,3 +351,72 @@ fn d16_a_failed_append_says_what_remains_in_the_journal() {
         text(&note.stdout)
     );
 }
+
+/// A small valid header for generated playbooks.
+const HEAD: &str = "runsheet: 1
+id: gen
+title: G
+version: 1.0.0
+summary: s
+facts:
+  - {id: a, prompt: A?, type: bool}
+";
+
+fn errors_in(out: &Output) -> usize {
+    text(&out.stderr)
+        .lines()
+        .chain(text(&out.stdout).lines())
+        .filter(|l| l.starts_with("error:"))
+        .count()
+}
+
+#[test]
+fn d11_300k_unknown_placeholders_get_a_capped_located_report() {
+    let s = Scratch::new();
+    let file = s.write(
+        "placeholders.yaml",
+        &format!(
+            "{HEAD}phases:\n  - id: p\n    title: P\n    steps:\n      - id: s1\n        title: S\n        message:\n          body: \"{}\"\n",
+            "{{zz}}".repeat(300_000)
+        ),
+    );
+    assert_located_refusal(&s, &file, "placeholders.yaml:15:18");
+    let out = s.run(&["validate", "placeholders.yaml"]);
+    assert_eq!(errors_in(&out), 101, "100 shown and one count");
+    assert!(text(&out.stderr).contains("299900 more like"));
+}
+
+#[test]
+fn d12_d27_100k_character_ids_are_refused_without_a_quadratic_suggestion() {
+    let s = Scratch::new();
+    let (fact, capture) = (
+        format!("f{}", "a".repeat(99_999)),
+        format!("f{}", "b".repeat(99_999)),
+    );
+    let file = s.write(
+        "long-ids.yaml",
+        &format!(
+            "runsheet: 1\nid: gen\ntitle: G\nversion: 1.0.0\nsummary: s\nfacts:\n  - {{id: {fact}, prompt: A?, type: bool}}\nphases:\n  - id: p\n    title: P\n    steps:\n      - id: s1\n        title: S\n        capture: [{capture}]\n"
+        ),
+    );
+    assert_located_refusal(&s, &file, "longer than 64 characters");
+    let out = s.run(&["validate", "long-ids.yaml"]);
+    assert!(
+        out.stderr.len() + out.stdout.len() < 8_000,
+        "names are quoted shortened"
+    );
+}
+
+#[test]
+fn d13_30k_duplicate_ids_get_a_capped_report() {
+    let s = Scratch::new();
+    let steps = "      - {id: s, title: S}\n".repeat(30_000);
+    let file = s.write(
+        "dups.yaml",
+        &format!("{HEAD}phases:\n  - id: p\n    title: P\n    steps:\n{steps}"),
+    );
+    assert_located_refusal(&s, &file, "duplicate step id `s`");
+    let out = s.run(&["validate", "dups.yaml"]);
+    assert_eq!(errors_in(&out), 101);
+    assert!(text(&out.stderr).contains("29899 more like \"duplicate step id…\""));
+}

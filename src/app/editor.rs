@@ -116,7 +116,8 @@ impl Editor {
         last.push_str(&rest);
         segments.push(last);
         let count = segments.len();
-        self.lines.splice(self.row + 1..self.row + 1, segments);
+        let after = self.row + 1;
+        self.lines.splice(after..after, segments);
         self.row += count;
     }
 

@@ -39,7 +39,27 @@ fn eprint_safe(text: &str) {
 }
 
 fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
-    let env = Env::from_system()?;
+    let writes = matches!(
+        command,
+        None | Some(
+            Command::Run { .. }
+                | Command::Resume { .. }
+                | Command::Drill { .. }
+                | Command::New { .. }
+                | Command::Note { .. }
+                | Command::Set { .. }
+        )
+    );
+    let env = if writes {
+        if std::env::var_os("RUNSHEET_NOW").is_some_and(|v| !v.is_empty()) {
+            eprint_safe(
+                "warning: RUNSHEET_NOW is ignored by commands that write a journal: entries always get the real time\n",
+            );
+        }
+        Env::for_writing()?
+    } else {
+        Env::from_system()?
+    };
     let Some(command) = command else {
         return Ok(commands::tui::picker(&env)?.map_or(0, |text| print(&text, 0)));
     };

@@ -420,3 +420,59 @@ fn d13_30k_duplicate_ids_get_a_capped_report() {
     assert_eq!(errors_in(&out), 101);
     assert!(text(&out.stderr).contains("29899 more like \"duplicate step id…\""));
 }
+
+#[test]
+fn d3_runsheet_now_never_stamps_a_written_entry() {
+    let s = Scratch::new();
+    let new = s.run(&["new", "ransomware-extortion", "--journal", "j.jsonl"]);
+    assert_eq!(new.status.code(), Some(0), "{}", text(&new.stderr));
+    let out = Command::cargo_bin("runsheet")
+        .expect("binary")
+        .args(["note", "j.jsonl", "frozen?"])
+        .current_dir(s.path(""))
+        .env("RUNSHEET_DATA_DIR", s.path("data"))
+        .env("RUNSHEET_CONFIG_DIR", s.path("config"))
+        .env("RUNSHEET_NOW", "2020-01-01T00:00:00Z")
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("RUNSHEET_NOW is ignored"));
+    let journal = std::fs::read_to_string(s.path("j.jsonl")).expect("journal");
+    let last = journal.lines().last().expect("an entry");
+    assert!(last.contains("frozen?"), "{last}");
+    assert!(!last.contains("\"ts\":\"2020-"), "{last}");
+}
+
+#[test]
+fn d20_occurred_at_takes_a_relative_time_as_written() {
+    let s = Scratch::new();
+    s.run(&["new", "ransomware-extortion", "--journal", "j.jsonl"]);
+    let out = s.run(&[
+        "set",
+        "j.jsonl",
+        "encryption_observed=yes",
+        "--occurred-at",
+        "-2h",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let journal = std::fs::read_to_string(s.path("j.jsonl")).expect("journal");
+    assert!(
+        journal
+            .lines()
+            .last()
+            .expect("entry")
+            .contains("occurred_at")
+    );
+}
+
+#[test]
+fn d2_set_refuses_a_time_replay_would_reject() {
+    let s = Scratch::new();
+    s.run(&["new", "ransomware-extortion", "--journal", "j.jsonl"]);
+    let before = std::fs::read(s.path("j.jsonl")).expect("journal");
+    for value in ["aware_at=9999-12-31T23:59:59-12:00", "aware_at=-99999999h"] {
+        let out = s.run(&["set", "j.jsonl", value]);
+        assert_eq!(out.status.code(), Some(2), "{value}: {}", text(&out.stdout));
+    }
+    assert_eq!(std::fs::read(s.path("j.jsonl")).expect("journal"), before);
+}

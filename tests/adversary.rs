@@ -476,3 +476,18 @@ fn d2_set_refuses_a_time_replay_would_reject() {
     }
     assert_eq!(std::fs::read(s.path("j.jsonl")).expect("journal"), before);
 }
+
+/// Found by `tests/fuzz.rs` (journal target): a forged `journal_created`
+/// whose playbook SHA-256 holds multi-byte characters made `status` and
+/// every export panic while shortening it.
+#[test]
+fn fuzz_regression_playbook_hash_with_multibyte_characters() {
+    let warning = runsheet::run::Warning::PlaybookChanged {
+        recorded:
+            "0aa3ebbeaQ\u{fffd}\u{fffd}092b0bddb0b3b502a1ccfd518309c056f19498b7ea13d97004b6520"
+                .into(),
+        current: "é".repeat(20),
+    };
+    let text = warning.to_string();
+    assert!(text.contains("0aa3ebbeaQ\u{fffd}\u{fffd}"), "{text}");
+}

@@ -89,8 +89,8 @@ pub enum Command {
         /// `fact=value`, checked against the fact's type.
         #[arg(value_name = "FACT=VALUE")]
         assignment: String,
-        /// When it became true, if not now.
-        #[arg(long, value_name = "TIME")]
+        /// When it became true, if not now (`-2h` works as written).
+        #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
         occurred_at: Option<String>,
         #[arg(long = "as", value_name = "NAME")]
         actor: Option<String>,

@@ -267,8 +267,8 @@ impl std::fmt::Display for Warning {
             Self::PlaybookChanged { recorded, current } => write!(
                 f,
                 "the playbook has changed since this journal was created (SHA-256 {} then, {} now); entries are shown as recorded",
-                &recorded[..recorded.len().min(12)],
-                &current[..current.len().min(12)]
+                recorded.chars().take(12).collect::<String>(),
+                current.chars().take(12).collect::<String>()
             ),
             Self::UnknownStep { step, seq } => {
                 write!(

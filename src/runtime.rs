@@ -8,7 +8,7 @@
 //! panic (ratatui's hook, kept).
 
 use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::mpsc;
 use std::time::Duration as StdDuration;
@@ -310,20 +310,32 @@ async fn event_loop(
     Ok(())
 }
 
-/// Reads the saved texts of a journal's drafts (files beside it).
+/// Reads the saved texts of a journal's drafts (files beside it). A draft
+/// that is missing, outside the journal's folder, not a regular file, too
+/// large or changed since it was recorded is never shown as the message: a
+/// banner names it instead.
 pub fn load_draft_texts(app: &mut App, journal: &Path) {
-    let dir = journal
-        .parent()
-        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-    let drafts: Vec<(String, u32, String)> = app
+    let drafts: Vec<(String, u32, String, String)> = app
         .state()
         .drafts
         .iter()
-        .map(|d| (d.step.clone(), d.data.version, d.data.file.clone()))
+        .map(|d| {
+            (
+                d.step.clone(),
+                d.data.version,
+                d.data.file.clone(),
+                d.data.text_sha256.clone(),
+            )
+        })
         .collect();
-    for (step, version, file) in drafts {
-        if let Ok(text) = std::fs::read_to_string(dir.join(&file)) {
-            app.draft_texts.insert((step, version), text);
+    for (step, version, file, sha256) in drafts {
+        match crate::journal::attachment::read_draft(journal, &file, &sha256) {
+            Ok(text) => {
+                app.draft_texts.insert((step, version), text);
+            }
+            Err(problem) => app.banners.push(format!(
+                "draft v{version} of step `{step}` is not shown ({file}): {problem}"
+            )),
         }
     }
 }

@@ -477,3 +477,17 @@ fn facilitator_panel_and_participant_view() {
     }
     insta::assert_snapshot!("participant_view", view);
 }
+
+#[test]
+fn d17_review_header_of_a_torn_journal_is_not_intact() {
+    let j = support::complete_incident(false);
+    let mut bytes = j.bytes();
+    bytes.extend_from_slice(br#"{"v":1,"seq":99,"ts":"2026-11"#);
+    let mut review = review_of(&j, &bytes);
+    let text = draw_review(&mut review);
+    assert!(!text.contains("intact"), "{text}");
+    assert!(
+        text.contains("✗ INCOMPLETE") && text.contains("29 bytes of an interrupted write"),
+        "{text}"
+    );
+}

@@ -81,7 +81,9 @@ impl OneShot {
             .file
             .append(self.who.draft(env.clock.as_ref(), event))
             .map_err(|e| {
-                Failure::usage(format!("{path}: write failed, nothing was recorded: {e}"))
+                Failure::usage(format!(
+                    "{path}: write failed, the entry was not saved: {e}"
+                ))
             })?;
         Ok((line, self.notices))
     }
@@ -217,7 +219,19 @@ pub fn verify(path: &Path) -> Result<(String, u8), Failure> {
         .head_hash
         .as_deref()
         .unwrap_or("none (no verified entry)");
+    let drafts = draft_problems(path, &checked.lines);
+    for problem in &drafts {
+        let _ = writeln!(out, "broken: {problem}");
+    }
     match &checked.broken {
+        None if checked.torn_tail == 0 && count > 0 && !drafts.is_empty() => {
+            let _ = writeln!(
+                out,
+                "{count} entries, hash chain verified from the first line, but the drafts above do not match the journal"
+            );
+            let _ = writeln!(out, "head hash: {head}");
+            Ok((out, 1))
+        }
         None if checked.torn_tail == 0 && count > 0 => {
             let _ = writeln!(
                 out,
@@ -253,4 +267,30 @@ pub fn verify(path: &Path) -> Result<(String, u8), Failure> {
             Ok((out, 1))
         }
     }
+}
+
+/// Every `message_drafted` entry whose file is missing, outside the
+/// journal's folder, not a regular file, too large or changed.
+fn draft_problems(path: &Path, lines: &[Line]) -> Vec<String> {
+    lines
+        .iter()
+        .filter_map(|line| {
+            let Ok(Event {
+                step,
+                payload: Payload::MessageDrafted(m),
+            }) = line.entry.event()
+            else {
+                return None;
+            };
+            let problem =
+                crate::journal::attachment::read_draft(path, &m.file, &m.text_sha256).err()?;
+            Some(format!(
+                "entry {} (message_drafted v{}{}) names `{}`: {problem}",
+                line.entry.seq,
+                m.version,
+                step.map(|s| format!(" of step `{s}`")).unwrap_or_default(),
+                m.file
+            ))
+        })
+        .collect()
 }

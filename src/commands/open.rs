@@ -211,10 +211,12 @@ pub fn session_started(mode: &str) -> Event {
 
 /// Reads and verifies a journal without locking or writing it.
 pub fn read_journal(path: &Path) -> Result<Verified, OpenError> {
-    let bytes = std::fs::read(path).map_err(|error| OpenError::Io {
-        path: path.to_path_buf(),
-        error,
-    })?;
+    let bytes =
+        crate::journal::attachment::read_limited(path, crate::journal::attachment::JOURNAL_LIMIT)
+            .map_err(|error| OpenError::Io {
+            path: path.to_path_buf(),
+            error,
+        })?;
     Ok(verify(&bytes))
 }
 

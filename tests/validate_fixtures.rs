@@ -149,7 +149,7 @@ const BAD: &[Case] = &[
     Case {
         file: "unknown-use-clock.yaml",
         expect: &[error(
-            10,
+            11,
             10,
             "unknown clock `nis2-art32`: no clock pack defines it",
         )
@@ -239,6 +239,22 @@ const BAD: &[Case] = &[
             69,
             "placeholder `{{sytem_name}}` names no fact or built-in",
         )],
+    },
+    Case {
+        file: "template-if.yaml",
+        expect: &[
+            error(23, 19, "expression names unknown fact `personal_dta`")
+                .help("did you mean `personal_data`?"),
+            error(
+                23,
+                46,
+                "fact `records` is number, but is compared with a string",
+            ),
+            error(31, 15, "`{{#if}}` is not closed by `{{/if}}`"),
+            error(36, 28, "`{{else}}` outside an `{{#if}}` block"),
+            error(42, 43, "`{{/if}}` closes no `{{#if}}` block"),
+            error(49, 13, "`{{#if}}` blocks nest more than 8 deep"),
+        ],
     },
     Case {
         file: "decide-wrong-type.yaml",

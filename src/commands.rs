@@ -4,6 +4,7 @@ pub mod journal;
 pub mod list;
 pub mod schema;
 pub mod status;
+pub mod test;
 pub mod tui;
 pub mod validate;
 

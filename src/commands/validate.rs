@@ -51,7 +51,7 @@ pub fn run(
     for source in &sources {
         match load::detect_kind(&source.text) {
             DocumentKind::ClockPack => {
-                let result = catalog::check_pack(source).map(|(clocks, w)| {
+                let result = catalog::check_pack(source, today).map(|(clocks, w)| {
                     let ids: Vec<_> = clocks.iter().map(|c| c.id.as_str()).collect();
                     (format!("clock pack: {}", ids.join(", ")), w)
                 });
@@ -137,7 +137,7 @@ pub(crate) fn context_for(sources: &[SourceText], today: NaiveDate) -> Catalog {
     }
     for pack in extra_packs.iter().chain(sources) {
         if load::detect_kind(&pack.text) == DocumentKind::ClockPack
-            && let Ok((clocks, _)) = catalog::check_pack(pack)
+            && let Ok((clocks, _)) = catalog::check_pack(pack, today)
         {
             for clock in clocks {
                 context.library.insert(clock, &pack.label);

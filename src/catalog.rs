@@ -190,9 +190,10 @@ pub fn compile_playbook(
 /// Checks a clock pack source.
 pub fn check_pack(
     source: &SourceText,
+    today: NaiveDate,
 ) -> Result<(Vec<crate::playbook::Clock>, Vec<Diagnostic>), LoadError> {
     let doc: PackDoc = load::parse(&source.text).map_err(|d| invalid(source, vec![d]))?;
-    into_result(source, validate::compile_pack(&doc, &source.text))
+    into_result(source, validate::compile_pack(&doc, &source.text, today))
 }
 
 /// Checks a drill scenario; `playbook` finds the playbook it runs by id.
@@ -296,7 +297,7 @@ impl Catalog {
         let mut drills = Vec::new();
         for (source, origin) in sources {
             match load::detect_kind(&source.text) {
-                DocumentKind::ClockPack => match check_pack(&source) {
+                DocumentKind::ClockPack => match check_pack(&source, today) {
                     Ok((clocks, _)) => {
                         for clock in clocks {
                             self.library.insert(clock, &source.label);

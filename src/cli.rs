@@ -60,6 +60,19 @@ pub enum Command {
     },
     /// Print the JSON Schema (draft-07) of the playbook format.
     Schema,
+    /// Run playbook test cases headless: one line per case, then a summary.
+    ///
+    /// Without case files, each playbook's cases are read from
+    /// `tests/playbooks/<playbook-id>/*.yaml` in its folder or the nearest
+    /// folder above it.
+    Test {
+        /// A playbook file, or a folder of playbooks.
+        #[arg(value_name = "PLAYBOOK|FOLDER")]
+        target: PathBuf,
+        /// Case files to run instead of the discovered ones.
+        #[arg(value_name = "CASES.yaml")]
+        cases: Vec<PathBuf>,
+    },
     /// List bundled and local playbooks: id, version, title.
     List {
         /// List drill scenarios instead.

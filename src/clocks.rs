@@ -28,7 +28,8 @@ pub enum StageState {
     Waiting { reason: String },
     /// Counting down to `due`.
     Running { remaining: Duration, used: f64 },
-    /// A duty with no computable date ("without undue delay"): time elapsed.
+    /// A duty "without undue delay": time elapsed. When the stage also has
+    /// a cap, `due` on the view is that cap (shown beside, never as time left).
     Elapsing { elapsed: Duration },
     /// Submitted; `margin` is how long before the deadline (when there is one).
     Met {
@@ -261,7 +262,7 @@ fn stage_state(
                 view.provisional.push(spec.from.name().to_string());
                 view.started = Some(from);
                 view.due = Some(cap);
-                return running_or_breached(from, cap, now);
+                return open_stage(spec, from, cap, now);
             }
             _ => return StageState::Waiting { reason },
         },
@@ -296,11 +297,10 @@ fn stage_state(
     });
     view.due = due;
 
-    let submitted = if spec.repeatable {
-        submissions.iter().max().copied()
-    } else {
-        submissions.iter().min().copied()
-    };
+    // Met or late is judged on the first submission, also for a repeatable
+    // stage: later updates re-anchor the stages counting from it (see
+    // `anchor_time`) but never turn an on-time report into a late one.
+    let submitted = submissions.iter().min().copied();
     match (submitted, due) {
         (Some(at), Some(due)) if at <= due => StageState::Met {
             at,
@@ -311,11 +311,28 @@ fn stage_state(
             submitted: Some(at),
         },
         (Some(at), None) => StageState::Met { at, margin: None },
-        (None, Some(due)) => running_or_breached(started, due, now),
+        (None, Some(due)) => open_stage(spec, started, due, now),
         (None, None) => StageState::Elapsing {
             elapsed: (now - started).max(Duration::zero()),
         },
     }
+}
+
+/// An open stage with a deadline. A `soft` duty ("without undue delay")
+/// with a cap shows the time elapsed, the cap beside it: the cap is a limit,
+/// never time the law grants, so it is not shown as time left.
+fn open_stage(
+    spec: &Stage,
+    started: DateTime<Utc>,
+    due: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> StageState {
+    if spec.soft.is_some() && now <= due {
+        return StageState::Elapsing {
+            elapsed: (now - started).max(Duration::zero()),
+        };
+    }
+    running_or_breached(started, due, now)
 }
 
 /// An open stage counting from `started` towards `due`.

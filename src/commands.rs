@@ -6,6 +6,7 @@ pub mod list;
 pub mod open;
 pub mod schema;
 pub mod status;
+pub mod test;
 pub mod tui;
 pub mod validate;
 

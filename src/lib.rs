@@ -18,6 +18,7 @@ pub mod hash;
 pub mod interop;
 pub mod journal;
 pub mod playbook;
+pub mod playtest;
 pub mod printable;
 pub mod run;
 pub mod time;

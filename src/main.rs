@@ -78,6 +78,17 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
             Ok(print(&String::from_utf8_lossy(&out), code))
         }
         Command::Schema => Ok(print(&commands::schema::schema_json(), 0)),
+        Command::Test { target, cases } => {
+            let mut stdout = std::io::stdout().lock();
+            let mut stderr = std::io::stderr().lock();
+            Ok(commands::test::run(
+                &target,
+                &cases,
+                env.today,
+                &mut stdout,
+                &mut stderr,
+            ))
+        }
         Command::List { drills } => {
             let catalog = env.catalog();
             for problem in &catalog.problems {

@@ -205,7 +205,7 @@ impl Clock {
 }
 
 /// A message draft: optional subject, body.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Message {
     pub subject: Option<Template>,
     pub body: Template,

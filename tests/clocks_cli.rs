@@ -62,6 +62,7 @@ fn status_json_due_times_match_hand_computed_ones_for_every_pack() {
         "exploited_vuln_aware_at",
         "corrective_measure_at",
         "severe_incident_aware_at",
+        "intermediate_requested_at",
     ] {
         ok(&run(&["set", journal_arg, &format!("{fact}={T}")]));
     }
@@ -80,8 +81,8 @@ fn status_json_due_times_match_hand_computed_ones_for_every_pack() {
         ("uk-gdpr-art34.subjects", "elapsing"),
         ("nis2-art23.early-warning", "2026-11-28T14:00:00Z"), // 24 h
         ("nis2-art23.notification", "2026-11-30T14:00:00Z"),  // 72 h
-        ("nis2-art23.intermediate", "waiting"),
-        ("nis2-art23.final-report", "waiting"), // one month after the notification
+        ("nis2-art23.intermediate", "elapsing"), // on the CSIRT's request, no fixed date
+        ("nis2-art23.final-report", "waiting"),  // one month after the notification
         ("dora-art19.initial", "2026-11-27T18:00:00Z"), // 4 h from classification, inside the 24 h cap
         ("dora-art19.intermediate", "waiting"),
         ("dora-art19.final", "waiting"),
@@ -90,9 +91,10 @@ fn status_json_due_times_match_hand_computed_ones_for_every_pack() {
         ("sec-8k-item105.form-8k", "2026-12-03T22:30:00Z"),
         ("hipaa-breach.individuals", "2027-01-26T14:00:00Z"), // 60 calendar days
         ("hipaa-breach.media", "2027-01-26T14:00:00Z"),       // more than 500 in one state
-        ("hipaa-breach.hhs", "2027-01-26T14:00:00Z"),         // 500 or more
-        ("hipaa-breach.hhs-annual", "not_applicable"),        // only under 500
-        ("nydfs-500-17.notice", "2026-11-30T14:00:00Z"),      // 72 h
+        ("hipaa-breach.hhs", "waiting"), // 500 or more: with the individual notices
+        ("hipaa-breach.hhs-annual", "not_applicable"), // only under 500
+        ("hipaa-ba-to-ce.covered-entity", "2027-01-26T14:00:00Z"), // 60 calendar days
+        ("nydfs-500-17.notice", "2026-11-30T14:00:00Z"), // 72 h
         ("nydfs-500-17.extortion-notice", "2026-11-28T14:00:00Z"), // 24 h
         ("nydfs-500-17.extortion-reasons", "2026-12-27T14:00:00Z"), // 30 days
         ("circia.incident", "not_in_force"),

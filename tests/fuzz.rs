@@ -29,6 +29,7 @@ use runsheet::journal::verify::{Verified, verify};
 use runsheet::journal::{Entry, Line};
 use runsheet::playbook::expr;
 use runsheet::playbook::template::Template;
+use runsheet::playbook::value::FactValue;
 
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 28).expect("date")
@@ -327,13 +328,23 @@ fn fuzz_when_expressions() {
 fn fuzz_templates() {
     let seeds = lines_with(
         "body:",
-        &["Dear {{contact.dpa}}, at {{aware_at}} {{ org }}"],
+        &[
+            "Dear {{contact.dpa}}, at {{aware_at}} {{ org }}",
+            "{{#if contained}}We contained it.{{else}}We are containing it.{{/if}}",
+            "{{#if a and not b}}x{{#if c == 'y'}}{{d}}{{/if}}{{else}}z{{/if}}",
+        ],
     );
     fuzz("template", &seeds, |bytes| {
         let text = String::from_utf8_lossy(bytes);
         if let Ok(t) = Template::parse(&text) {
-            let rendered = t.render(&|name| (name.len() % 2 == 0).then(|| name.repeat(2)));
-            let _ = (rendered.gaps(), rendered.text(), t.slots().count());
+            // Facts with even-length names are known and true; the rest
+            // are unknown, so both branches and gaps are exercised.
+            let yes = FactValue::Bool(true);
+            let rendered = t.render(
+                &|name| (name.len() % 2 == 0).then(|| name.repeat(2)),
+                &|name| (name.len() % 2 == 0).then_some(&yes),
+            );
+            let _ = (rendered.gaps(), rendered.text(), t.slots().len());
         }
     });
 }

@@ -149,7 +149,7 @@ const BAD: &[Case] = &[
     Case {
         file: "unknown-use-clock.yaml",
         expect: &[error(
-            10,
+            11,
             10,
             "unknown clock `nis2-art32`: no clock pack defines it",
         )
@@ -239,6 +239,22 @@ const BAD: &[Case] = &[
             69,
             "placeholder `{{sytem_name}}` names no fact or built-in",
         )],
+    },
+    Case {
+        file: "template-if.yaml",
+        expect: &[
+            error(23, 19, "expression names unknown fact `personal_dta`")
+                .help("did you mean `personal_data`?"),
+            error(
+                23,
+                46,
+                "fact `records` is number, but is compared with a string",
+            ),
+            error(31, 15, "`{{#if}}` is not closed by `{{/if}}`"),
+            error(36, 28, "`{{else}}` outside an `{{#if}}` block"),
+            error(42, 43, "`{{/if}}` closes no `{{#if}}` block"),
+            error(49, 13, "`{{#if}}` blocks nest more than 8 deep"),
+        ],
     },
     Case {
         file: "decide-wrong-type.yaml",
@@ -422,6 +438,15 @@ const WARN: &[Case] = &[
         file: "contact-unused.yaml",
         expect: &[warning(8, 10, "contact `insurer` is not used by any step")],
     },
+    Case {
+        file: "holidays-ending.yaml",
+        expect: &[warning(
+            12,
+            9,
+            "the holidays of clock `filing-4bd` end on 2027-05-31, less than 12 months from today (2026-11-28)",
+        )
+        .help("extend `holidays:` from the official calendar")],
+    },
 ];
 
 fn fixtures(dir: &str) -> PathBuf {
@@ -445,7 +470,7 @@ fn diagnostics(path: &Path, catalog: &Catalog) -> Vec<Diagnostic> {
         DocumentKind::Playbook => {
             catalog::check_playbook(&source, &catalog.library, today()).map(|(_, w)| w)
         }
-        DocumentKind::ClockPack => catalog::check_pack(&source).map(|(_, w)| w),
+        DocumentKind::ClockPack => catalog::check_pack(&source, today()).map(|(_, w)| w),
         DocumentKind::Drill => {
             let lookup = |id: &str| catalog.playbook(id).map(|e| e.playbook.clone());
             catalog::check_drill(&source, &lookup).map(|(_, w)| w)
@@ -635,7 +660,9 @@ fn binary_shows_warnings_and_exits_0() {
                 out.status.code()
             ));
         }
-        if !stdout.starts_with(&format!("ok: {} (playbook", case.file)) {
+        if !stdout.starts_with(&format!("ok: {} (playbook", case.file))
+            && !stdout.starts_with(&format!("ok: {} (clock pack", case.file))
+        {
             failures.push(format!("{}: stdout is `{stdout}`", case.file));
         }
         if stderr.lines().any(|l| l.starts_with("error")) {
@@ -840,4 +867,16 @@ mod hostile {
         );
         assert!(stderr.contains("  --> tabs.yaml:7:"), "{stderr}");
     }
+}
+
+#[test]
+fn d6_validate_warns_when_a_holiday_list_ends_within_twelve_months() {
+    let pack = catalog::read_source(&fixtures("warn").join("holidays-ending.yaml")).expect("read");
+    let (_, warnings) = catalog::check_pack(&pack, today()).expect("valid pack");
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].message.contains("end on 2027-05-31"));
+    // Twelve months or more ahead of today, the list is long enough.
+    let early = NaiveDate::from_ymd_opt(2026, 5, 30).expect("date");
+    let (_, quiet) = catalog::check_pack(&pack, early).expect("valid pack");
+    assert!(quiet.is_empty(), "{quiet:?}");
 }

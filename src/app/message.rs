@@ -4,7 +4,7 @@
 use chrono_tz::Tz;
 
 use crate::hash::sha256_hex;
-use crate::playbook::template::{Part, Rendered};
+use crate::playbook::template::Rendered;
 use crate::playbook::value::format_local_and_utc;
 use crate::playbook::{Playbook, Step};
 use crate::run::RunState;
@@ -89,9 +89,10 @@ pub fn mark(text: &str, exercise: bool) -> String {
 pub fn fill(step: &Step, playbook: &Playbook, state: &RunState, tz: Tz) -> Option<Filled> {
     let message = step.message.as_ref()?;
     let value = |name: &str| placeholder_value(name, playbook, state, tz);
+    let fact = |name: &str| state.fact(name);
     Some(Filled {
-        subject: message.subject.as_ref().map(|t| t.render(&value)),
-        body: message.body.render(&value),
+        subject: message.subject.as_ref().map(|t| t.render(&value, &fact)),
+        body: message.body.render(&value, &fact),
     })
 }
 
@@ -125,10 +126,7 @@ pub fn parts(rendered: &Rendered) -> Vec<(String, bool)> {
     rendered
         .parts
         .iter()
-        .map(|p| match p {
-            Part::Text(t) | Part::Filled(t) => (t.clone(), false),
-            Part::Gap(name) => (crate::playbook::template::gap_marker(name), true),
-        })
+        .map(|p| (p.text(), p.is_gap()))
         .collect()
 }
 
@@ -158,6 +156,27 @@ mod tests {
     fn finds_gap_markers_in_saved_text() {
         assert_eq!(gaps_in("a ⟦org?⟧ b ⟦aware_at?⟧"), ["org", "aware_at"]);
         assert!(gaps_in("no gaps").is_empty());
+    }
+
+    #[test]
+    fn an_open_decision_is_a_gap_that_needs_confirmation() {
+        let template = crate::playbook::Template::parse(
+            "Update.\n{{#if le_reported}}\nReported to the police.\n{{/if}}\nEnd.",
+        )
+        .expect("template");
+        let filled = Filled {
+            subject: None,
+            body: template.render(&|_| None, &|_| None),
+        };
+        assert_eq!(filled.gaps(), ["if le_reported"]);
+        let text = filled.text(false);
+        assert_eq!(text, "Update.\n⟦if le_reported?⟧\nEnd.\n");
+        assert_eq!(gaps_in(&text), ["if le_reported"]);
+        assert!(
+            parts(&filled.body)
+                .iter()
+                .any(|(t, gap)| *gap && t == "⟦if le_reported?⟧")
+        );
     }
 
     #[test]

@@ -65,8 +65,11 @@ impl App {
             .as_ref()
             .and_then(|m| m.subject.as_ref())
             .map(|t| {
-                t.render(&|n| message::placeholder_value(n, &self.playbook, &self.view, self.tz()))
-                    .text()
+                t.render(
+                    &|n| message::placeholder_value(n, &self.playbook, &self.view, self.tz()),
+                    &|n| self.view.fact(n),
+                )
+                .text()
             });
         let write = Write {
             event: Event::on_step(

@@ -172,9 +172,13 @@ fn clocks(out: &mut String, s: &Summary, tz: Tz) {
                 None => format!("met at {}", when(c.submitted_at.as_deref(), tz)),
             },
             "elapsing" => format!(
-                "{}: {} elapsed",
+                "{}: {} elapsed{}",
                 c.soft.as_deref().unwrap_or("no fixed deadline"),
-                secs(c.elapsed_seconds.unwrap_or_default())
+                secs(c.elapsed_seconds.unwrap_or_default()),
+                c.due
+                    .as_deref()
+                    .map(|cap| format!(", at the latest by {}", when(Some(cap), tz)))
+                    .unwrap_or_default()
             ),
             other => format!(
                 "{}: {}",

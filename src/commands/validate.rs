@@ -51,7 +51,7 @@ pub fn run(
     for source in &sources {
         match load::detect_kind(&source.text) {
             DocumentKind::ClockPack => {
-                let result = catalog::check_pack(source).map(|(clocks, w)| {
+                let result = catalog::check_pack(source, today).map(|(clocks, w)| {
                     let ids: Vec<_> = clocks.iter().map(|c| c.id.as_str()).collect();
                     (format!("clock pack: {}", ids.join(", ")), w)
                 });
@@ -111,7 +111,7 @@ pub fn run(
 /// What the files are checked against: bundled and local files, with the
 /// clock packs among the files and in `clocks/` beside each playbook laid
 /// over the bundled library, so local overrides are what the playbooks see.
-fn context_for(sources: &[SourceText], today: NaiveDate) -> Catalog {
+pub(crate) fn context_for(sources: &[SourceText], today: NaiveDate) -> Catalog {
     let mut context = Catalog::discover(&crate::paths::local_playbook_dirs(), today);
     let mut extra_packs: Vec<SourceText> = Vec::new();
     let known = |path: &Path, extra: &[SourceText]| {
@@ -137,7 +137,7 @@ fn context_for(sources: &[SourceText], today: NaiveDate) -> Catalog {
     }
     for pack in extra_packs.iter().chain(sources) {
         if load::detect_kind(&pack.text) == DocumentKind::ClockPack
-            && let Ok((clocks, _)) = catalog::check_pack(pack)
+            && let Ok((clocks, _)) = catalog::check_pack(pack, today)
         {
             for clock in clocks {
                 context.library.insert(clock, &pack.label);
@@ -148,7 +148,7 @@ fn context_for(sources: &[SourceText], today: NaiveDate) -> Catalog {
 }
 
 /// Files as given, with folders replaced by the YAML files under them.
-fn expand(paths: &[PathBuf]) -> Vec<PathBuf> {
+pub(crate) fn expand(paths: &[PathBuf]) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for path in paths {
         if path.is_dir() {

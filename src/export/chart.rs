@@ -151,9 +151,14 @@ fn stage_bar(view: &StageView<'_>, now: DateTime<Utc>) -> Option<Bar> {
         StageState::Elapsing { elapsed } => (
             Outcome::Open,
             format!(
-                "{}: {} elapsed",
+                "{}: {} elapsed{}",
                 view.stage.soft.as_deref().unwrap_or("no fixed deadline"),
-                when::span(*elapsed)
+                when::span(*elapsed),
+                if view.due.is_some() {
+                    ", with a cap"
+                } else {
+                    ""
+                }
             ),
             None,
             None,

@@ -408,8 +408,15 @@ pub struct DecideDoc {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MessageDoc {
+    /// Subject line template: `{{fact}}` placeholders and
+    /// `{{#if <when-expression>}} … {{else}} … {{/if}}` conditional text.
     #[serde(default)]
     pub subject: Option<Located<String>>,
+    /// Body template: `{{fact}}`, `{{role.<id>}}`, `{{contact.<id>}}`,
+    /// `{{incident.title}}` placeholders and
+    /// `{{#if <when-expression>}} … {{else}} … {{/if}}` conditional text
+    /// (nested at most 8 deep). While the condition's facts are unanswered
+    /// the block shows as an open decision, `⟦if fact?⟧`.
     pub body: Located<String>,
 }
 

@@ -135,6 +135,28 @@ impl Expr {
         }
     }
 
+    /// Moves every span `by` bytes, for an expression embedded in a longer
+    /// text (a template's `{{#if …}}`).
+    pub fn shift_spans(&mut self, by: usize) {
+        match self {
+            Self::Fact(f) => f.span.0 += by,
+            Self::Compare {
+                fact, value_span, ..
+            }
+            | Self::In {
+                fact, value_span, ..
+            } => {
+                fact.span.0 += by;
+                value_span.0 += by;
+            }
+            Self::Not(e) => e.shift_spans(by),
+            Self::And(a, b) | Self::Or(a, b) => {
+                a.shift_spans(by);
+                b.shift_spans(by);
+            }
+        }
+    }
+
     const fn precedence(&self) -> u8 {
         match self {
             Self::Or(..) => 1,

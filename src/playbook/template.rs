@@ -1,10 +1,21 @@
-//! `{{placeholder}}` templates for notification messages and statements.
+//! `{{placeholder}}` templates for notification messages and statements,
+//! with conditional text: `{{#if <when-expression>}} … {{else}} … {{/if}}`.
 //!
 //! Rendering never fails: a placeholder with no value yet stays visibly
-//! marked as a gap, so a draft can be read (and its gaps seen) at any time.
+//! marked as a gap, and so does a conditional block whose facts are not
+//! answered yet (`⟦if personal_data?⟧`). A draft never silently states, or
+//! silently leaves out, something that depends on an open question.
+
+use super::Condition;
+use super::expr::{self, Truth};
+use super::value::FactValue;
+
+/// How deep `{{#if}}` blocks may nest: deeper text is unreadable for the
+/// author and the reviewer alike.
+pub const MAX_NESTING: usize = 8;
 
 /// One piece of a template.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Segment {
     Text(String),
     /// A placeholder name and its byte offset in the template text.
@@ -12,9 +23,25 @@ pub enum Segment {
         name: String,
         offset: usize,
     },
+    /// `{{#if …}} … {{else}} … {{/if}}`.
+    If(Box<Block>),
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A conditional block. The condition's spans are byte offsets into the
+/// whole template text, so errors point inside the template.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Block {
+    pub condition: Condition,
+    /// Byte offset of the `{{#if`.
+    pub offset: usize,
+    /// Whether the `{{#if}}` stood alone on its line: an open decision is
+    /// then shown on a line of its own too.
+    pub own_line: bool,
+    pub then: Vec<Segment>,
+    pub otherwise: Vec<Segment>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
 pub struct Template {
     pub source: String,
     pub segments: Vec<Segment>,
@@ -27,80 +54,303 @@ pub struct TemplateError {
     pub offset: usize,
 }
 
+impl TemplateError {
+    fn new(message: impl Into<String>, offset: usize) -> Self {
+        Self {
+            message: message.into(),
+            offset,
+        }
+    }
+}
+
+/// What a `{{…}}` tag is.
+enum TagKind {
+    Slot(String),
+    If(Condition),
+    Else,
+    EndIf,
+}
+
+/// A tag with its byte range in the source, widened over its whole line
+/// when it stands alone on it (so block tags leave no blank lines).
+struct Tag {
+    kind: TagKind,
+    start: usize,
+    own_line: bool,
+    cut_from: usize,
+    cut_to: usize,
+}
+
+/// An `{{#if}}` being built while parsing.
+struct Open {
+    block: Block,
+    else_at: Option<usize>,
+}
+
+impl Open {
+    fn segments(&mut self) -> &mut Vec<Segment> {
+        if self.else_at.is_some() {
+            &mut self.block.otherwise
+        } else {
+            &mut self.block.then
+        }
+    }
+}
+
 impl Template {
     pub fn parse(source: &str) -> Result<Self, TemplateError> {
-        let mut segments = Vec::new();
-        let mut rest = source;
-        let mut consumed = 0;
-        while let Some(open) = rest.find("{{") {
-            if open > 0 {
-                segments.push(Segment::Text(rest[..open].to_string()));
+        let mut root = Vec::new();
+        let mut open: Vec<Open> = Vec::new();
+        let mut cursor = 0;
+        let mut from = 0;
+        while let Some(found) = source[from..].find("{{") {
+            let tag = lex_tag(source, from + found)?;
+            from = tag.cut_to.max(from + found + 2);
+            let segments = open.last_mut().map_or(&mut root, Open::segments);
+            let start = tag.cut_from.max(cursor);
+            if start > cursor {
+                segments.push(Segment::Text(source[cursor..start].to_string()));
             }
-            let after = &rest[open + 2..];
-            let Some(close) = after.find("}}") else {
-                return Err(TemplateError {
-                    message: "`{{` is not closed by `}}`".into(),
-                    offset: consumed + open,
-                });
-            };
-            let name = after[..close].trim();
-            let valid = !name.is_empty()
-                && name
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
-            if !valid {
-                return Err(TemplateError {
-                    message: format!("`{{{{{}}}}}` is not a placeholder name", &after[..close]),
-                    offset: consumed + open,
-                });
+            cursor = tag.cut_to;
+            match tag.kind {
+                TagKind::Slot(name) => segments.push(Segment::Slot {
+                    name,
+                    offset: tag.start,
+                }),
+                TagKind::If(condition) => {
+                    if open.len() == MAX_NESTING {
+                        return Err(TemplateError::new(
+                            format!("`{{{{#if}}}}` blocks nest more than {MAX_NESTING} deep"),
+                            tag.start,
+                        ));
+                    }
+                    open.push(Open {
+                        block: Block {
+                            condition,
+                            offset: tag.start,
+                            own_line: tag.own_line,
+                            then: Vec::new(),
+                            otherwise: Vec::new(),
+                        },
+                        else_at: None,
+                    });
+                }
+                TagKind::Else => match open.last_mut() {
+                    None => {
+                        return Err(TemplateError::new(
+                            "`{{else}}` outside an `{{#if}}` block",
+                            tag.start,
+                        ));
+                    }
+                    Some(o) if o.else_at.is_some() => {
+                        return Err(TemplateError::new(
+                            "second `{{else}}` in one `{{#if}}` block",
+                            tag.start,
+                        ));
+                    }
+                    Some(o) => o.else_at = Some(tag.start),
+                },
+                TagKind::EndIf => {
+                    let Some(done) = open.pop() else {
+                        return Err(TemplateError::new(
+                            "`{{/if}}` closes no `{{#if}}` block",
+                            tag.start,
+                        ));
+                    };
+                    let segments = open.last_mut().map_or(&mut root, Open::segments);
+                    segments.push(Segment::If(Box::new(done.block)));
+                }
             }
-            segments.push(Segment::Slot {
-                name: name.to_string(),
-                offset: consumed + open,
-            });
-            let used = open + 2 + close + 2;
-            consumed += used;
-            rest = &rest[used..];
         }
-        if !rest.is_empty() {
-            segments.push(Segment::Text(rest.to_string()));
+        if let Some(unclosed) = open.last() {
+            return Err(TemplateError::new(
+                "`{{#if}}` is not closed by `{{/if}}`",
+                unclosed.block.offset,
+            ));
+        }
+        if cursor < source.len() {
+            root.push(Segment::Text(source[cursor..].to_string()));
         }
         Ok(Self {
             source: source.to_string(),
-            segments,
+            segments: root,
         })
     }
 
-    /// The placeholders, in order, with their offsets.
-    pub fn slots(&self) -> impl Iterator<Item = (&str, usize)> {
-        self.segments.iter().filter_map(|s| match s {
-            Segment::Slot { name, offset } => Some((name.as_str(), *offset)),
-            Segment::Text(_) => None,
-        })
-    }
-
-    /// Fills the template; `value` returns `None` for a name with no value yet.
-    pub fn render(&self, value: &dyn Fn(&str) -> Option<String>) -> Rendered {
-        let mut parts = Vec::with_capacity(self.segments.len());
-        for segment in &self.segments {
-            match segment {
-                Segment::Text(t) => parts.push(Part::Text(t.clone())),
-                Segment::Slot { name, .. } => match value(name) {
-                    Some(v) => parts.push(Part::Filled(v)),
-                    None => parts.push(Part::Gap(name.clone())),
-                },
+    /// The placeholders, in order and inside every branch, with offsets.
+    pub fn slots(&self) -> Vec<(&str, usize)> {
+        let mut out = Vec::new();
+        visit(&self.segments, &mut |s| {
+            if let Segment::Slot { name, offset } = s {
+                out.push((name.as_str(), *offset));
             }
-        }
+        });
+        out
+    }
+
+    /// The conditional blocks, outermost first, in order.
+    pub fn blocks(&self) -> Vec<&Block> {
+        let mut out = Vec::new();
+        visit(&self.segments, &mut |s| {
+            if let Segment::If(block) = s {
+                out.push(&**block);
+            }
+        });
+        out
+    }
+
+    /// Fills the template. `value` gives a placeholder's text and `fact` a
+    /// fact's value for conditions; both return `None` for "not known yet".
+    pub fn render<'a>(
+        &self,
+        value: &dyn Fn(&str) -> Option<String>,
+        fact: &dyn Fn(&str) -> Option<&'a FactValue>,
+    ) -> Rendered {
+        let mut parts = Vec::with_capacity(self.segments.len());
+        render_into(&self.segments, value, fact, &mut parts);
         Rendered { parts }
     }
 }
 
-/// A rendered piece: text from the template, a filled value, or a gap.
+fn visit<'t>(segments: &'t [Segment], f: &mut dyn FnMut(&'t Segment)) {
+    for segment in segments {
+        f(segment);
+        if let Segment::If(block) = segment {
+            visit(&block.then, f);
+            visit(&block.otherwise, f);
+        }
+    }
+}
+
+fn render_into<'a>(
+    segments: &[Segment],
+    value: &dyn Fn(&str) -> Option<String>,
+    fact: &dyn Fn(&str) -> Option<&'a FactValue>,
+    parts: &mut Vec<Part>,
+) {
+    for segment in segments {
+        match segment {
+            Segment::Text(t) => parts.push(Part::Text(t.clone())),
+            Segment::Slot { name, .. } => match value(name) {
+                Some(v) => parts.push(Part::Filled(v)),
+                None => parts.push(Part::Gap(name.clone())),
+            },
+            Segment::If(block) => {
+                let evaluation = block.condition.expr.eval(fact);
+                match evaluation.truth {
+                    Truth::True => render_into(&block.then, value, fact, parts),
+                    Truth::False => render_into(&block.otherwise, value, fact, parts),
+                    Truth::Unknown => {
+                        parts.push(Part::Undecided(format!(
+                            "if {}",
+                            evaluation.waiting_on.join(", ")
+                        )));
+                        if block.own_line {
+                            parts.push(Part::Text("\n".into()));
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Reads the tag opening at `open` (which points at `{{`).
+fn lex_tag(source: &str, open: usize) -> Result<Tag, TemplateError> {
+    let after = &source[open + 2..];
+    let Some(close) = after.find("}}") else {
+        return Err(TemplateError::new("`{{` is not closed by `}}`", open));
+    };
+    let end = open + 2 + close + 2;
+    let inner = &after[..close];
+    let content = inner.trim();
+    let kind = if let Some(rest) = content.strip_prefix('#') {
+        let keyword_len = rest
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .unwrap_or(rest.len());
+        let keyword = &rest[..keyword_len];
+        if keyword != "if" {
+            return Err(TemplateError::new(
+                format!("`{{{{#{keyword}}}}}` is not a block; templates know `{{{{#if …}}}}`"),
+                open,
+            ));
+        }
+        let expr_text = &rest[keyword_len..];
+        let expr_start = open + 2 + (inner.len() - inner.trim_start().len()) + 1 + keyword_len;
+        TagKind::If(condition(expr_text, expr_start)?)
+    } else if content == "else" {
+        TagKind::Else
+    } else if content == "/if" {
+        TagKind::EndIf
+    } else if let Some(rest) = content.strip_prefix('/') {
+        return Err(TemplateError::new(
+            format!("`{{{{/{rest}}}}}` closes no block; close `{{{{#if}}}}` with `{{{{/if}}}}`"),
+            open,
+        ));
+    } else if content.starts_with("else ") {
+        return Err(TemplateError::new(
+            "`{{else …}}` takes no condition; nest another `{{#if}}` inside `{{else}}`",
+            open,
+        ));
+    } else {
+        let valid = !content.is_empty()
+            && content
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+        if !valid {
+            return Err(TemplateError::new(
+                format!("`{{{{{inner}}}}}` is not a placeholder name"),
+                open,
+            ));
+        }
+        TagKind::Slot(content.to_string())
+    };
+    let line = if matches!(kind, TagKind::Slot(_)) {
+        None
+    } else {
+        standalone_line(source, open, end)
+    };
+    let (cut_from, cut_to) = line.unwrap_or((open, end));
+    Ok(Tag {
+        kind,
+        start: open,
+        own_line: line.is_some(),
+        cut_from,
+        cut_to,
+    })
+}
+
+/// A block tag alone on its line takes the whole line, newline included.
+fn standalone_line(source: &str, start: usize, end: usize) -> Option<(usize, usize)> {
+    let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = source[end..]
+        .find('\n')
+        .map_or(source.len(), |i| end + i + 1);
+    let blank = |s: &str| s.chars().all(|c| c == ' ' || c == '\t' || c == '\r');
+    let after = source[end..line_end].trim_end_matches('\n');
+    (blank(&source[line_start..start]) && blank(after)).then_some((line_start, line_end))
+}
+
+fn condition(text: &str, base: usize) -> Result<Condition, TemplateError> {
+    let mut parsed = expr::parse(text).map_err(|e| {
+        TemplateError::new(format!("invalid condition: {}", e.message), base + e.offset)
+    })?;
+    parsed.shift_spans(base);
+    Ok(Condition {
+        source: text.trim().to_string(),
+        expr: parsed,
+    })
+}
+
+/// A rendered piece: text from the template, a filled value, a gap, or a
+/// conditional block whose facts are not answered yet.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Part {
     Text(String),
     Filled(String),
     Gap(String),
+    /// `if fact, fact`: the decision the block waits for.
+    Undecided(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -109,11 +359,11 @@ pub struct Rendered {
 }
 
 impl Rendered {
-    /// Names still without a value, each once.
+    /// Names still without a value (and open decisions), each once.
     pub fn gaps(&self) -> Vec<&str> {
         let mut out: Vec<&str> = Vec::new();
         for part in &self.parts {
-            if let Part::Gap(name) = part
+            if let Part::Gap(name) | Part::Undecided(name) = part
                 && !out.contains(&name.as_str())
             {
                 out.push(name);
@@ -122,15 +372,25 @@ impl Rendered {
         out
     }
 
-    /// Plain text with gaps written as `⟦name?⟧`, so they cannot be missed.
+    /// Plain text with gaps written as `⟦name?⟧` and open decisions as
+    /// `⟦if fact?⟧`, so they cannot be missed.
     pub fn text(&self) -> String {
-        self.parts
-            .iter()
-            .map(|p| match p {
-                Part::Text(t) | Part::Filled(t) => t.clone(),
-                Part::Gap(name) => gap_marker(name),
-            })
-            .collect()
+        self.parts.iter().map(Part::text).collect()
+    }
+}
+
+impl Part {
+    /// The piece as it appears in a draft.
+    pub fn text(&self) -> String {
+        match self {
+            Self::Text(t) | Self::Filled(t) => t.clone(),
+            Self::Gap(name) | Self::Undecided(name) => gap_marker(name),
+        }
+    }
+
+    /// Whether the piece marks something still open.
+    pub const fn is_gap(&self) -> bool {
+        matches!(self, Self::Gap(_) | Self::Undecided(_))
     }
 }
 
@@ -142,13 +402,24 @@ pub fn gap_marker(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::HashMap;
+
+    fn render(t: &Template, facts: &HashMap<&str, FactValue>) -> String {
+        t.render(
+            &|name| facts.get(name).map(|v| format!("<{v:?}>")),
+            &|name| facts.get(name),
+        )
+        .text()
+    }
 
     #[test]
     fn parses_and_renders_with_gaps() {
         let t = Template::parse("Breach at {{org}} since {{ aware_at }}; {{org}}.").unwrap();
-        let names: Vec<_> = t.slots().map(|(n, _)| n).collect();
+        let names: Vec<_> = t.slots().into_iter().map(|(n, _)| n).collect();
         assert_eq!(names, ["org", "aware_at", "org"]);
-        let r = t.render(&|name| (name == "org").then(|| "ACME".to_string()));
+        let r = t.render(&|name| (name == "org").then(|| "ACME".to_string()), &|_| {
+            None
+        });
         assert_eq!(r.text(), "Breach at ACME since ⟦aware_at?⟧; ACME.");
         assert_eq!(r.gaps(), ["aware_at"]);
     }
@@ -162,5 +433,125 @@ mod tests {
             (e.offset, e.message.as_str()),
             (2, "`{{bad name}}` is not a placeholder name")
         );
+    }
+
+    #[test]
+    fn conditional_text_follows_the_facts() {
+        let t = Template::parse(
+            "We {{#if contained}}have contained{{else}}are containing{{/if}} the attack.",
+        )
+        .unwrap();
+        let yes = HashMap::from([("contained", FactValue::Bool(true))]);
+        let no = HashMap::from([("contained", FactValue::Bool(false))]);
+        assert_eq!(render(&t, &yes), "We have contained the attack.");
+        assert_eq!(render(&t, &no), "We are containing the attack.");
+    }
+
+    #[test]
+    fn an_unanswered_condition_is_a_visible_decision_gap() {
+        let t =
+            Template::parse("A.{{#if leak_claimed and pd}} Claims circulate.{{/if}} B.").unwrap();
+        let none: HashMap<&str, FactValue> = HashMap::new();
+        let r = t.render(&|_| None, &|name| none.get(name));
+        assert_eq!(r.text(), "A.⟦if leak_claimed, pd?⟧ B.");
+        assert_eq!(r.gaps(), ["if leak_claimed, pd"]);
+        // Kleene logic: one false conjunct decides the block.
+        let some = HashMap::from([("pd", FactValue::Bool(false))]);
+        assert_eq!(render(&t, &some), "A. B.");
+    }
+
+    #[test]
+    fn block_tags_alone_on_a_line_leave_no_blank_line() {
+        let t = Template::parse(
+            "Dear all,\n  {{#if contained}}\nWe contained it.\n  {{else}}\nWe are containing it.\n{{/if}}\nRegards",
+        )
+        .unwrap();
+        let yes = HashMap::from([("contained", FactValue::Bool(true))]);
+        let no = HashMap::from([("contained", FactValue::Bool(false))]);
+        assert_eq!(render(&t, &yes), "Dear all,\nWe contained it.\nRegards");
+        assert_eq!(render(&t, &no), "Dear all,\nWe are containing it.\nRegards");
+        let none: HashMap<&str, FactValue> = HashMap::new();
+        assert_eq!(render(&t, &none), "Dear all,\n⟦if contained?⟧\nRegards");
+    }
+
+    #[test]
+    fn nested_blocks_and_slots_inside_branches() {
+        let t = Template::parse(
+            "{{#if pd}}{{#if count > 500}}Over {{count}}.{{else}}Few.{{/if}}{{else}}No data.{{/if}}",
+        )
+        .unwrap();
+        let names: Vec<_> = t.slots().into_iter().map(|(n, _)| n).collect();
+        assert_eq!(names, ["count"]);
+        assert_eq!(t.blocks().len(), 2);
+        let big = HashMap::from([
+            ("pd", FactValue::Bool(true)),
+            ("count", FactValue::Number(600.0)),
+        ]);
+        assert_eq!(render(&t, &big), "Over <Number(600.0)>.");
+        let undecided_inner = HashMap::from([("pd", FactValue::Bool(true))]);
+        assert_eq!(render(&t, &undecided_inner), "⟦if count?⟧");
+    }
+
+    #[test]
+    fn condition_spans_point_into_the_template() {
+        let t = Template::parse("ab {{#if  pd and count > 1}}x{{/if}}").unwrap();
+        let facts: Vec<_> = t.blocks()[0]
+            .condition
+            .expr
+            .facts()
+            .iter()
+            .map(|f| (f.name.clone(), f.span.0))
+            .collect();
+        assert_eq!(facts, [("pd".to_string(), 10), ("count".to_string(), 17)]);
+        let e = Template::parse("ab {{#if pd and}}x{{/if}}").unwrap_err();
+        assert_eq!(
+            (e.message.as_str(), e.offset),
+            (
+                "invalid condition: expected a fact name, found the end of the expression",
+                15
+            )
+        );
+    }
+
+    #[test]
+    fn unbalanced_and_misplaced_block_tags_are_errors() {
+        let cases = [
+            ("a {{#if x}} b", "`{{#if}}` is not closed by `{{/if}}`", 2),
+            ("a {{/if}}", "`{{/if}}` closes no `{{#if}}` block", 2),
+            ("a {{else}} b", "`{{else}}` outside an `{{#if}}` block", 2),
+            (
+                "{{#if x}}a{{else}}b{{else}}c{{/if}}",
+                "second `{{else}}` in one `{{#if}}` block",
+                19,
+            ),
+            (
+                "{{#unless x}}a{{/unless}}",
+                "`{{#unless}}` is not a block; templates know `{{#if …}}`",
+                0,
+            ),
+            (
+                "{{#if x}}a{{else if y}}b{{/if}}",
+                "`{{else …}}` takes no condition; nest another `{{#if}}` inside `{{else}}`",
+                10,
+            ),
+            (
+                "{{#if}}a{{/if}}",
+                "invalid condition: expected an expression, found the end of the expression",
+                5,
+            ),
+        ];
+        for (src, message, offset) in cases {
+            let e = Template::parse(src).expect_err(src);
+            assert_eq!((e.message.as_str(), e.offset), (message, offset), "{src}");
+        }
+    }
+
+    #[test]
+    fn nesting_is_limited() {
+        let deep = |n: usize| format!("{}x{}", "{{#if a}}".repeat(n), "{{/if}}".repeat(n));
+        assert!(Template::parse(&deep(MAX_NESTING)).is_ok());
+        let e = Template::parse(&deep(MAX_NESTING + 1)).unwrap_err();
+        assert_eq!(e.offset, MAX_NESTING * "{{#if a}}".len());
+        assert!(e.message.contains("nest more than 8 deep"), "{}", e.message);
     }
 }

@@ -254,82 +254,27 @@ impl<'a> Checker<'a> {
     }
 
     fn type_check(&mut self, text: &Located<String>, expr: &Expr, facts: &FactTable) -> bool {
-        match expr {
-            Expr::Not(e) => self.type_check(text, e, facts),
-            Expr::And(a, b) | Expr::Or(a, b) => {
-                let left = self.type_check(text, a, facts);
-                self.type_check(text, b, facts) && left
-            }
-            Expr::Fact(r) => self.known_fact(text, &r.name, r.span.0, facts).is_some(),
-            Expr::Compare {
-                fact,
-                op,
-                value,
-                value_span,
-            } => {
-                let Some(def) = self.known_fact(text, &fact.name, fact.span.0, facts) else {
-                    return false;
-                };
-                let problem = compare_problem(def, *op, value);
-                if let Some(problem) = &problem {
-                    let at = self.inside(text, value_span.0);
-                    self.push(Diagnostic::error(problem.clone()).at(at));
-                }
-                problem.is_none()
-            }
-            Expr::In {
-                value,
-                value_span,
-                fact,
-            } => {
-                let Some(def) = self.known_fact(text, &fact.name, fact.span.0, facts) else {
-                    return false;
-                };
-                let problem = membership_problem(def, value);
-                if let Some(problem) = &problem {
-                    let at = self.inside(text, value_span.0);
-                    self.push(Diagnostic::error(problem.clone()).at(at));
-                }
-                problem.is_none()
-            }
+        let mut found = Vec::new();
+        let located = |offset| self.inside(text, offset);
+        let ok = type_check(&located, expr, facts, &mut found);
+        for d in found {
+            self.push(d);
         }
+        ok
     }
 
-    fn known_fact<'f>(
-        &mut self,
-        text: &Located<String>,
-        name: &str,
-        offset: usize,
-        facts: &'f FactTable,
-    ) -> Option<&'f FactDef> {
-        let def = facts.get(name).copied();
-        if def.is_none() {
-            let message = format!("expression names unknown fact `{}`", quoted(name));
-            if !self.shows(&message) {
-                self.push(Diagnostic::error(message));
-                return def;
-            }
-            let at = self.inside(text, offset);
-            let d = Diagnostic::error(message)
-                .at(at)
-                .underline(name.chars().count());
-            self.push(with_suggestion(d, name, facts.keys().copied()));
-        }
-        def
-    }
-
-    /// Parses a template and checks every placeholder names something known.
+    /// Parses a template and checks every placeholder names something known
+    /// and every `{{#if}}` condition reads known facts with fitting values.
     pub fn template(
         &mut self,
         text: &Located<String>,
         known: &dyn Fn(&str) -> Result<(), String>,
+        facts: &FactTable,
     ) -> Option<Template> {
         let template = match Template::parse(text) {
             Ok(t) => t,
             Err(e) => {
-                let raw = text.value.get(e.offset..).unwrap_or_default();
-                let needle: String = raw.chars().take(12).collect();
-                let at = self.lines.find_after(text.at, &needle);
+                let at = self.in_template(text, e.offset);
                 self.push(Diagnostic::error(e.message).at(at));
                 return None;
             }
@@ -360,8 +305,103 @@ impl<'a> Checker<'a> {
                     .underline(raw.chars().count()),
             );
         }
+        let mut found = Vec::new();
+        for block in template.blocks() {
+            let located = |offset| self.in_template(text, offset);
+            ok &= type_check(&located, &block.condition.expr, facts, &mut found);
+        }
+        for d in found {
+            self.push(d);
+        }
         ok.then_some(template)
     }
+
+    /// Position of a byte offset of a template, found by the `{{…}}` tag
+    /// around it: tags keep their text in the source even when YAML folds
+    /// the lines of a block scalar.
+    fn in_template(&self, text: &Located<String>, offset: usize) -> Pos {
+        let value = &text.value;
+        let mut cut = (offset + 2).min(value.len());
+        while !value.is_char_boundary(cut) {
+            cut += 1;
+        }
+        let Some(tag) = value[..cut].rfind("{{") else {
+            return self.inside(text, offset);
+        };
+        let tag_end = value[tag..].find("}}").map_or(value.len(), |i| tag + i + 2);
+        let raw = &value[tag..tag_end];
+        let earlier = value[..tag].matches(raw).count();
+        let (mut from, mut found) = (text.at, text.at);
+        for _ in 0..=earlier {
+            found = self.lines.find_after(from, raw);
+            from = found.shifted(1);
+        }
+        found.shifted(value.get(tag..offset).map_or(0, |s| s.chars().count()))
+    }
+}
+
+/// Checks every fact an expression reads; `located` turns a byte offset of
+/// the expression's text into a source position.
+fn type_check(
+    located: &dyn Fn(usize) -> Pos,
+    expr: &Expr,
+    facts: &FactTable,
+    out: &mut Vec<Diagnostic>,
+) -> bool {
+    match expr {
+        Expr::Not(e) => type_check(located, e, facts, out),
+        Expr::And(a, b) | Expr::Or(a, b) => {
+            let left = type_check(located, a, facts, out);
+            type_check(located, b, facts, out) && left
+        }
+        Expr::Fact(r) => known_fact(located, &r.name, r.span.0, facts, out).is_some(),
+        Expr::Compare {
+            fact,
+            op,
+            value,
+            value_span,
+        } => {
+            let Some(def) = known_fact(located, &fact.name, fact.span.0, facts, out) else {
+                return false;
+            };
+            let problem = compare_problem(def, *op, value);
+            if let Some(problem) = &problem {
+                out.push(Diagnostic::error(problem.clone()).at(located(value_span.0)));
+            }
+            problem.is_none()
+        }
+        Expr::In {
+            value,
+            value_span,
+            fact,
+        } => {
+            let Some(def) = known_fact(located, &fact.name, fact.span.0, facts, out) else {
+                return false;
+            };
+            let problem = membership_problem(def, value);
+            if let Some(problem) = &problem {
+                out.push(Diagnostic::error(problem.clone()).at(located(value_span.0)));
+            }
+            problem.is_none()
+        }
+    }
+}
+
+fn known_fact<'f>(
+    located: &dyn Fn(usize) -> Pos,
+    name: &str,
+    offset: usize,
+    facts: &'f FactTable,
+    out: &mut Vec<Diagnostic>,
+) -> Option<&'f FactDef> {
+    let def = facts.get(name).copied();
+    if def.is_none() {
+        let d = Diagnostic::error(format!("expression names unknown fact `{}`", quoted(name)))
+            .at(located(offset))
+            .underline(name.chars().count());
+        out.push(with_suggestion(d, name, facts.keys().copied()));
+    }
+    def
 }
 
 /// Facts by id, for expression checks.
@@ -781,8 +821,11 @@ fn compile_message(
     names: &Names<'_>,
 ) -> Option<Message> {
     let placeholder = |name: &str| names.placeholder(name);
-    let subject = m.subject.as_ref().map(|t| c.template(t, &placeholder));
-    let body = c.template(&m.body, &placeholder);
+    let subject = m
+        .subject
+        .as_ref()
+        .map(|t| c.template(t, &placeholder, names.facts));
+    let body = c.template(&m.body, &placeholder, names.facts);
     match (subject, body) {
         (Some(None), _) | (_, None) => None,
         (subject, Some(body)) => Some(Message {

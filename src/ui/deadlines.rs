@@ -26,6 +26,8 @@ pub fn live_clocks(app: &App) -> Vec<StageView<'_>> {
         let rank = match v.state {
             StageState::Breached { .. } => 0,
             StageState::Running { .. } => 1,
+            // A duty "without undue delay" with a cap ranks by its cap.
+            StageState::Elapsing { .. } if v.due.is_some() => 1,
             _ => 2,
         };
         (rank, v.due)
@@ -45,6 +47,20 @@ pub fn urgency(used: f64, t: &Theme) -> (&'static str, Style) {
         ("◑", t.warn)
     } else {
         ("◔", t.ok)
+    }
+}
+
+/// Glyph and style of an elapsing duty: by the share of its cap used when
+/// it has one (no gauge and no "left": the cap is a limit, not an allowance).
+fn cap_urgency(v: &StageView<'_>, elapsed: chrono::Duration, t: &Theme) -> (&'static str, Style) {
+    match (v.started, v.due) {
+        (Some(started), Some(cap)) if cap > started => {
+            let minutes =
+                |d: chrono::Duration| f64::from(i32::try_from(d.num_minutes()).unwrap_or(i32::MAX));
+            let used = minutes(elapsed) / minutes(cap - started).max(1.0);
+            urgency(used, t)
+        }
+        _ => ("⌛", t.warn),
     }
 }
 
@@ -122,12 +138,15 @@ pub(super) fn clocks_panel(
                 )
             }
             StageState::Elapsing { elapsed } => (
-                "⌛",
-                t.warn,
+                cap_urgency(v, *elapsed, t).0,
+                cap_urgency(v, *elapsed, t).1,
                 format!(
-                    "{} · {} elapsed",
+                    "{} · {} elapsed{}",
                     v.stage.soft.as_deref().unwrap_or("no fixed date"),
-                    format_duration(*elapsed)
+                    format_duration(*elapsed),
+                    v.due
+                        .map(|cap| format!(" · cap {}", due_short(Some(cap), app.domain_now(), tz)))
+                        .unwrap_or_default()
                 ),
             ),
             _ => continue,
@@ -191,9 +210,12 @@ pub fn stage_words(v: &StageView<'_>, tz: chrono_tz::Tz) -> String {
             due_text(v.due, tz)
         ),
         StageState::Elapsing { elapsed } => format!(
-            "{}: {} elapsed",
+            "{}: {} elapsed{}",
             v.stage.soft.as_deref().unwrap_or("no fixed date"),
-            format_duration(*elapsed)
+            format_duration(*elapsed),
+            v.due
+                .map(|cap| format!(", at the latest by {}", due_text(Some(cap), tz)))
+                .unwrap_or_default()
         ),
         StageState::Met { at, margin } => match margin {
             Some(m) => format!(

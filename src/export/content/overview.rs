@@ -260,11 +260,19 @@ pub(in crate::export) fn outcome(s: &StageView<'_>) -> Text {
             "running: {} left at the last entry",
             when::span(*remaining)
         )),
-        StageState::Elapsing { elapsed } => plain(format!(
-            "{}: {} elapsed, no fixed deadline",
-            s.stage.soft.as_deref().unwrap_or("due"),
-            when::span(*elapsed)
-        )),
+        StageState::Elapsing { elapsed } => plain(match s.due {
+            Some(cap) => format!(
+                "{}: {} elapsed at the last entry, at the latest by {}",
+                s.stage.soft.as_deref().unwrap_or("due"),
+                when::span(*elapsed),
+                when::utc(cap)
+            ),
+            None => format!(
+                "{}: {} elapsed, no fixed deadline",
+                s.stage.soft.as_deref().unwrap_or("due"),
+                when::span(*elapsed)
+            ),
+        }),
         // The reason already says what it waits for.
         StageState::Waiting { reason } => message(reason),
         StageState::NotInForce { reason } | StageState::NotApplicable { reason } => {

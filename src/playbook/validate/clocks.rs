@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use chrono::NaiveTime;
+use chrono::{NaiveDate, NaiveTime};
 
 use super::{Checked, Checker, FactTable, with_suggestion};
 use crate::diag::{Diagnostic, Located};
@@ -40,8 +40,8 @@ impl ClockLibrary {
     }
 }
 
-/// Checks a clock pack file.
-pub fn compile_pack(doc: &PackDoc, src: &str) -> Checked<Vec<Clock>> {
+/// Checks a clock pack file; `today` dates the holiday-list horizon check.
+pub fn compile_pack(doc: &PackDoc, src: &str, today: NaiveDate) -> Checked<Vec<Clock>> {
     let mut c = Checker::new(src);
     c.runsheet_version(&doc.runsheet);
     if doc.clocks.is_empty() {
@@ -60,11 +60,44 @@ pub fn compile_pack(doc: &PackDoc, src: &str) -> Checked<Vec<Clock>> {
             }
         }
         if let Some(k) = compile_clock(&mut c, clock, None) {
+            warn_holiday_horizon(&mut c, clock, &k, today);
             clocks.push(k);
         }
     }
     c.unique("clock", doc.clocks.iter().filter_map(|k| k.id.as_ref()));
     c.finish(|| clocks)
+}
+
+/// How far ahead a holiday list must reach before `validate` is quiet.
+const HOLIDAY_HORIZON_DAYS: i64 = 365;
+
+/// A clock that skips holidays but whose list ends within a year counts
+/// later holidays as business days, silently: say so while there is time.
+fn warn_holiday_horizon(c: &mut Checker<'_>, doc: &ClockDoc, clock: &Clock, today: NaiveDate) {
+    let Some(last) = clock.holidays.iter().max() else {
+        return;
+    };
+    if (*last - today).num_days() >= HOLIDAY_HORIZON_DAYS {
+        return;
+    }
+    let at = doc
+        .holidays
+        .iter()
+        .find(|h| h.trim() == last.to_string())
+        .map_or(clock_at(doc), |h| h.at);
+    c.push(
+        Diagnostic::warning(format!(
+            "the holidays of clock `{}` end on {last}, less than 12 months from today ({today}); \
+             after that date holidays count as business days",
+            clock.id
+        ))
+        .at(at)
+        .help("extend `holidays:` from the official calendar"),
+    );
+}
+
+fn clock_at(doc: &ClockDoc) -> crate::diag::Pos {
+    doc.id.as_ref().map(|i| i.at).unwrap_or_default()
 }
 
 /// The clocks of a playbook: pack clocks it uses and inline ones, with every

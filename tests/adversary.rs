@@ -491,3 +491,48 @@ fn fuzz_regression_playbook_hash_with_multibyte_characters() {
     let text = warning.to_string();
     assert!(text.contains("0aa3ebbeaQ\u{fffd}\u{fffd}"), "{text}");
 }
+
+fn playbook_with_title(title: &str) -> String {
+    format!(
+        "runsheet: 1\nid: gen\ntitle: {title}\nversion: 1.0.0\nsummary: s\nphases:\n  - id: p\n    title: P\n    steps:\n      - {{id: s, title: S}}\n"
+    )
+}
+
+#[test]
+fn d7_scalar_yaml_tags_are_refused_with_a_located_error() {
+    let s = Scratch::new();
+    for (i, (title, needle)) in [
+        ("!!binary aGVsbG8=", "tag `!!binary` is not allowed"),
+        (
+            "!!python/object/apply:os.system \"echo PWNED\"",
+            "tag `!!python/object/apply:os.system` is not allowed",
+        ),
+        ("!evil x", "tag `!evil` is not allowed"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let file = s.write(&format!("tag{i}.yaml"), &playbook_with_title(title));
+        assert_located_refusal(&s, &file, needle);
+    }
+    let quoted = s.write("quoted.yaml", &playbook_with_title("\"!!binary is text\""));
+    let out = s.run(&["validate", quoted.to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+}
+
+#[test]
+fn d19_parser_wording_is_about_the_users_file() {
+    let s = Scratch::new();
+    let recursive = s.write(
+        "recursive.yaml",
+        &playbook_with_title("t\ntags: &r [a, *r]"),
+    );
+    assert_located_refusal(&s, &recursive, "recursive alias");
+    let out = s.run(&["validate", "recursive.yaml"]);
+    assert!(!text(&out.stderr).contains("weak recursion"));
+    let negative = s.write(
+        "negative.yaml",
+        &playbook_with_title("t").replace("runsheet: 1", "runsheet: -1"),
+    );
+    assert_located_refusal(&s, &negative, "from 0 to 4294967295");
+}

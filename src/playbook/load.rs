@@ -146,7 +146,6 @@ fn binary_tag(source: &str) -> Option<Pos> {
         for (i, c) in line.char_indices() {
             match (quote, c) {
                 (Some(q), c) if c == q => quote = None,
-                (Some(_), _) => {}
                 (None, '"' | '\'') if " :-[{,".contains(previous) => quote = Some(c),
                 (None, '#') if previous == ' ' || i == 0 => break,
                 (None, '!')

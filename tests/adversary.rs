@@ -536,3 +536,62 @@ fn d19_parser_wording_is_about_the_users_file() {
     );
     assert_located_refusal(&s, &negative, "from 0 to 4294967295");
 }
+
+/// Re-seals journal lines as a forger would: every `prev` and `hash`
+/// recomputed, so the chain verifies.
+fn reseal(entries: &mut [serde_json::Value]) -> String {
+    let mut prev = "0".repeat(64);
+    let mut out = String::new();
+    for (seq, entry) in entries.iter_mut().enumerate() {
+        let object = entry.as_object_mut().expect("an object");
+        object.remove("hash");
+        object.insert("seq".into(), serde_json::json!(seq));
+        object.insert("prev".into(), serde_json::json!(prev));
+        let unsealed = serde_json::to_string(&entry).expect("encode");
+        let hash = runsheet::hash::sha256_hex(unsealed.as_bytes());
+        let line = format!("{},\"hash\":\"{hash}\"}}", &unsealed[..unsealed.len() - 1]);
+        prev = runsheet::hash::sha256_hex(line.as_bytes());
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn d24_forged_but_consistent_journals_draw_warnings() {
+    let s = Scratch::new();
+    s.run(&["new", "ransomware-extortion", "--journal", "j.jsonl"]);
+    s.run(&["note", "j.jsonl", "first"]);
+    let mut entries: Vec<serde_json::Value> = std::fs::read_to_string(s.path("j.jsonl"))
+        .expect("journal")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json"))
+        .collect();
+    entries[0]["data"]["timezone"] = "Mars/Olympus".into();
+    let mut hijack = entries[0].clone();
+    hijack["data"]["title"] = "HIJACKED".into();
+    let mut correction = entries[entries.len() - 1].clone();
+    correction["kind"] = "correction".into();
+    correction["data"] = serde_json::json!({"corrects": 99, "reason": "forged"});
+    let mut backwards = entries[entries.len() - 1].clone();
+    backwards["ts"] = "2001-01-01T00:00:00.000000Z".into();
+    let mut leap = entries[entries.len() - 1].clone();
+    leap["ts"] = "9999-01-01T00:00:00.000000Z".into();
+    entries.extend([hijack, correction, backwards, leap]);
+    std::fs::write(s.path("forged.jsonl"), reseal(&mut entries)).expect("forged");
+    let verify = s.run(&["verify", "forged.jsonl"]);
+    assert_eq!(verify.status.code(), Some(0), "{}", text(&verify.stdout));
+    let status = s.run(&["status", "forged.jsonl"]);
+    for out in [text(&verify.stdout), text(&status.stdout)] {
+        for needle in [
+            "time zone `Mars/Olympus`, which does not exist",
+            "is a second `journal_created`",
+            "corrects entry 99, which does not come before it",
+            "stamped earlier than the entry before it",
+            "more than a year after",
+        ] {
+            assert!(out.contains(needle), "{needle}: {out}");
+        }
+        assert!(!out.contains("HIJACKED"), "{out}");
+    }
+}

@@ -222,6 +222,9 @@ pub fn verify(path: &Path) -> Result<(String, u8), Failure> {
     for problem in &drafts {
         let _ = writeln!(out, "broken: {problem}");
     }
+    for warning in run::consistency_warnings(checked.lines.iter().map(|l| &l.entry)) {
+        let _ = writeln!(out, "warning: {warning}");
+    }
     match &checked.broken {
         None if checked.torn_tail == 0 && count > 0 && !drafts.is_empty() => {
             let _ = writeln!(

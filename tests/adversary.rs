@@ -595,3 +595,39 @@ fn d24_forged_but_consistent_journals_draw_warnings() {
         assert!(!out.contains("HIJACKED"), "{out}");
     }
 }
+
+#[test]
+fn note_wait_appends_once_the_holder_closes_the_journal() {
+    use std::io::BufRead as _;
+    let s = Scratch::new();
+    s.run(&["new", "ransomware-extortion", "--journal", "j.jsonl"]);
+    let held = runsheet::journal::writer::JournalFile::open(&s.path("j.jsonl")).expect("lock");
+    let refused = s.run(&["note", "j.jsonl", "no wait"]);
+    assert_eq!(refused.status.code(), Some(2));
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("runsheet"))
+        .args([
+            "note",
+            "j.jsonl",
+            "from the alert pipeline",
+            "--wait",
+            "60s",
+        ])
+        .current_dir(s.path(""))
+        .env("RUNSHEET_DATA_DIR", s.path("data"))
+        .env("RUNSHEET_CONFIG_DIR", s.path("config"))
+        .env_remove("RUNSHEET_NOW")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut stderr = std::io::BufReader::new(child.stderr.take().expect("stderr"));
+    let mut line = String::new();
+    stderr.read_line(&mut line).expect("read");
+    assert!(line.contains("waiting for the journal"), "{line}");
+    drop(held);
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text(&out.stdout).contains("saved: entry"));
+    let journal = std::fs::read_to_string(s.path("j.jsonl")).expect("journal");
+    assert!(journal.contains("from the alert pipeline"));
+}

@@ -631,3 +631,30 @@ fn note_wait_appends_once_the_holder_closes_the_journal() {
     let journal = std::fs::read_to_string(s.path("j.jsonl")).expect("journal");
     assert!(journal.contains("from the alert pipeline"));
 }
+
+#[test]
+fn d22_set_shows_occurred_at_and_warns_about_future_times() {
+    let s = Scratch::new();
+    s.run(&["new", "ransomware-extortion", "--journal", "j.jsonl"]);
+    let out = s.run(&[
+        "set",
+        "j.jsonl",
+        "encryption_observed=yes",
+        "--occurred-at",
+        "9999-12-31T23:59:59Z",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("occurred at 9999-12-31"), "{stdout}");
+    assert!(
+        stdout.contains("warning: this time is in the future"),
+        "{stdout}"
+    );
+    let past = s.run(&[
+        "set",
+        "j.jsonl",
+        "encryption_observed=no",
+        "--occurred-at=-2h",
+    ]);
+    assert!(!text(&past.stdout).contains("future"));
+}

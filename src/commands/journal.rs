@@ -261,6 +261,20 @@ pub fn set(
     let (line, notices) = shot.append(env, event)?;
     let mut out = confirm(&line, &notices);
     let _ = writeln!(out, "{fact} = {shown}");
+    if let Some(t) = occurred_at {
+        let _ = writeln!(out, "occurred at {}", value::format_local_and_utc(t, tz));
+    }
+    let times = [occurred_at, value.as_datetime()];
+    if times
+        .iter()
+        .flatten()
+        .any(|t| *t > now + chrono::Duration::hours(1))
+    {
+        let _ = writeln!(
+            out,
+            "warning: this time is in the future; if that is a typo, record the right one with `runsheet set --correct`"
+        );
+    }
     Ok(out)
 }
 

@@ -95,6 +95,10 @@ pub enum Command {
         /// The step the note is about.
         #[arg(long, value_name = "ID")]
         step: Option<String>,
+        /// If another runsheet has the journal open, wait up to this long
+        /// (`10s`, `2m`) for it instead of failing at once.
+        #[arg(long, value_name = "DURATION")]
+        wait: Option<String>,
     },
     /// Record a fact, e.g. `aware_at=2026-11-28T09:15:00Z`.
     Set {

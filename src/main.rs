@@ -179,7 +179,20 @@ fn journal_command(env: &Env, command: Command) -> Result<u8, Failure> {
             text,
             actor,
             step,
-        } => commands::journal::note(env, &journal, &text, actor.as_deref(), step.as_deref())?,
+            wait,
+        } => {
+            let wait = wait
+                .as_deref()
+                .map(commands::journal::parse_wait)
+                .transpose()?;
+            let note = commands::journal::NoteArgs {
+                text: &text,
+                actor: actor.as_deref(),
+                step: step.as_deref(),
+                wait,
+            };
+            commands::journal::note(env, &journal, &note)?
+        }
         Command::Set {
             journal,
             assignment,

@@ -491,3 +491,170 @@ fn fuzz_regression_playbook_hash_with_multibyte_characters() {
     let text = warning.to_string();
     assert!(text.contains("0aa3ebbeaQ\u{fffd}\u{fffd}"), "{text}");
 }
+
+fn playbook_with_title(title: &str) -> String {
+    format!(
+        "runsheet: 1\nid: gen\ntitle: {title}\nversion: 1.0.0\nsummary: s\nphases:\n  - id: p\n    title: P\n    steps:\n      - {{id: s, title: S}}\n"
+    )
+}
+
+#[test]
+fn d7_scalar_yaml_tags_are_refused_with_a_located_error() {
+    let s = Scratch::new();
+    for (i, (title, needle)) in [
+        ("!!binary aGVsbG8=", "tag `!!binary` is not allowed"),
+        (
+            "!!python/object/apply:os.system \"echo PWNED\"",
+            "tag `!!python/object/apply:os.system` is not allowed",
+        ),
+        ("!evil x", "tag `!evil` is not allowed"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let file = s.write(&format!("tag{i}.yaml"), &playbook_with_title(title));
+        assert_located_refusal(&s, &file, needle);
+    }
+    let quoted = s.write("quoted.yaml", &playbook_with_title("\"!!binary is text\""));
+    let out = s.run(&["validate", quoted.to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+}
+
+#[test]
+fn d19_parser_wording_is_about_the_users_file() {
+    let s = Scratch::new();
+    let recursive = s.write(
+        "recursive.yaml",
+        &playbook_with_title("t\ntags: &r [a, *r]"),
+    );
+    assert_located_refusal(&s, &recursive, "recursive alias");
+    let out = s.run(&["validate", "recursive.yaml"]);
+    assert!(!text(&out.stderr).contains("weak recursion"));
+    let negative = s.write(
+        "negative.yaml",
+        &playbook_with_title("t").replace("runsheet: 1", "runsheet: -1"),
+    );
+    assert_located_refusal(&s, &negative, "from 0 to 4294967295");
+}
+
+/// Re-seals journal lines as a forger would: every `prev` and `hash`
+/// recomputed, so the chain verifies.
+fn reseal(entries: &mut [serde_json::Value]) -> String {
+    let mut prev = "0".repeat(64);
+    let mut out = String::new();
+    for (seq, entry) in entries.iter_mut().enumerate() {
+        let object = entry.as_object_mut().expect("an object");
+        object.remove("hash");
+        object.insert("seq".into(), serde_json::json!(seq));
+        object.insert("prev".into(), serde_json::json!(prev));
+        let unsealed = serde_json::to_string(&entry).expect("encode");
+        let hash = runsheet::hash::sha256_hex(unsealed.as_bytes());
+        let line = format!("{},\"hash\":\"{hash}\"}}", &unsealed[..unsealed.len() - 1]);
+        prev = runsheet::hash::sha256_hex(line.as_bytes());
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn d24_forged_but_consistent_journals_draw_warnings() {
+    let s = Scratch::new();
+    s.run(&["new", "ransomware-extortion", "--journal", "j.jsonl"]);
+    s.run(&["note", "j.jsonl", "first"]);
+    let mut entries: Vec<serde_json::Value> = std::fs::read_to_string(s.path("j.jsonl"))
+        .expect("journal")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json"))
+        .collect();
+    entries[0]["data"]["timezone"] = "Mars/Olympus".into();
+    let mut hijack = entries[0].clone();
+    hijack["data"]["title"] = "HIJACKED".into();
+    let mut correction = entries[entries.len() - 1].clone();
+    correction["kind"] = "correction".into();
+    correction["data"] = serde_json::json!({"corrects": 99, "reason": "forged"});
+    let mut backwards = entries[entries.len() - 1].clone();
+    backwards["ts"] = "2001-01-01T00:00:00.000000Z".into();
+    let mut leap = entries[entries.len() - 1].clone();
+    leap["ts"] = "9999-01-01T00:00:00.000000Z".into();
+    entries.extend([hijack, correction, backwards, leap]);
+    std::fs::write(s.path("forged.jsonl"), reseal(&mut entries)).expect("forged");
+    let verify = s.run(&["verify", "forged.jsonl"]);
+    assert_eq!(verify.status.code(), Some(0), "{}", text(&verify.stdout));
+    let status = s.run(&["status", "forged.jsonl"]);
+    for out in [text(&verify.stdout), text(&status.stdout)] {
+        for needle in [
+            "time zone `Mars/Olympus`, which does not exist",
+            "is a second `journal_created`",
+            "corrects entry 99, which does not come before it",
+            "stamped earlier than the entry before it",
+            "more than a year after",
+        ] {
+            assert!(out.contains(needle), "{needle}: {out}");
+        }
+        assert!(!out.contains("HIJACKED"), "{out}");
+    }
+}
+
+#[test]
+fn note_wait_appends_once_the_holder_closes_the_journal() {
+    use std::io::BufRead as _;
+    let s = Scratch::new();
+    s.run(&["new", "ransomware-extortion", "--journal", "j.jsonl"]);
+    let held = runsheet::journal::writer::JournalFile::open(&s.path("j.jsonl")).expect("lock");
+    let refused = s.run(&["note", "j.jsonl", "no wait"]);
+    assert_eq!(refused.status.code(), Some(2));
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("runsheet"))
+        .args([
+            "note",
+            "j.jsonl",
+            "from the alert pipeline",
+            "--wait",
+            "60s",
+        ])
+        .current_dir(s.path(""))
+        .env("RUNSHEET_DATA_DIR", s.path("data"))
+        .env("RUNSHEET_CONFIG_DIR", s.path("config"))
+        .env_remove("RUNSHEET_NOW")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut stderr = std::io::BufReader::new(child.stderr.take().expect("stderr"));
+    let mut line = String::new();
+    stderr.read_line(&mut line).expect("read");
+    assert!(line.contains("waiting for the journal"), "{line}");
+    drop(held);
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text(&out.stdout).contains("saved: entry"));
+    let journal = std::fs::read_to_string(s.path("j.jsonl")).expect("journal");
+    assert!(journal.contains("from the alert pipeline"));
+}
+
+#[test]
+fn d22_set_shows_occurred_at_and_warns_about_future_times() {
+    let s = Scratch::new();
+    s.run(&["new", "ransomware-extortion", "--journal", "j.jsonl"]);
+    let out = s.run(&[
+        "set",
+        "j.jsonl",
+        "encryption_observed=yes",
+        "--occurred-at",
+        "9999-12-31T23:59:59Z",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("occurred at 9999-12-31"), "{stdout}");
+    assert!(
+        stdout.contains("warning: this time is in the future"),
+        "{stdout}"
+    );
+    let past = s.run(&[
+        "set",
+        "j.jsonl",
+        "encryption_observed=no",
+        "--occurred-at=-2h",
+    ]);
+    assert!(!text(&past.stdout).contains("future"));
+}

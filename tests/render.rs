@@ -491,3 +491,22 @@ fn d17_review_header_of_a_torn_journal_is_not_intact() {
         "{text}"
     );
 }
+
+#[test]
+fn d24_review_shows_consistency_warnings() {
+    let mut j = support::complete_incident(false);
+    j.advance(-600);
+    j.note(None, "stamped before the entry above");
+    let mut review = review_of(&j, &j.bytes());
+    review.tab = Tab::Metrics;
+    let mut found = false;
+    for _ in 0..40 {
+        let text = draw_review(&mut review);
+        if text.contains("stamped earlier than the entry before") {
+            found = true;
+            break;
+        }
+        review.scroll = review.scroll.saturating_add(25);
+    }
+    assert!(found, "the warning is shown on the metrics tab");
+}

@@ -783,3 +783,22 @@ fn cacao_status_waits_for_user_input_on_an_open_decision() {
         "EXERCISE: skipped: Vendor imaged the disks"
     );
 }
+
+/// The pre-2.0 draft shape (`workflow` as a list, as in SOARCA's
+/// `changed-playbook.json`) is refused, not half-imported.
+#[test]
+fn a_workflow_list_is_refused_at_its_place() {
+    let mut old = synthetic();
+    old["workflow"] = json!([{"type": "start"}]);
+    let text = serde_json::to_string_pretty(&old).expect("JSON");
+    let found = problems(import_cacao("old.json", &text));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].pointer, "/workflow");
+    assert!(
+        found[0].message.contains("is a list"),
+        "{}",
+        found[0].message
+    );
+    let line = text.lines().nth(found[0].line - 1).expect("line");
+    assert!(line.contains("\"workflow\""), "{line}");
+}

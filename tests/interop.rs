@@ -159,7 +159,7 @@ fn every_soarca_playbook_imports_and_the_negative_ones_are_refused_where_they_br
                 );
                 for p in &found {
                     assert!(
-                        rendered.contains(&format!("{label}:{}:{}: error:", p.line, p.column)),
+                        rendered.contains(&format!("--> {label}:{}:{}\n", p.line, p.column)),
                         "{rendered}"
                     );
                 }

@@ -46,7 +46,8 @@ pub enum ImportError {
 }
 
 impl ImportError {
-    /// `file:line:column: error: … (at /pointer)`, one line per problem.
+    /// Each problem as `error: … (at /pointer)` over `--> file:line:column`,
+    /// the way playbook diagnostics read, then a count.
     pub fn render(&self, label: &str) -> String {
         match self {
             Self::Invalid(problems) => {
@@ -54,15 +55,15 @@ impl ImportError {
                 for p in problems {
                     let _ = writeln!(
                         out,
-                        "{label}:{}:{}: error: {} (at {})",
-                        p.line,
-                        p.column,
+                        "error: {} (at {})\n  --> {label}:{}:{}",
                         p.message,
                         if p.pointer.is_empty() {
                             "/"
                         } else {
                             &p.pointer
-                        }
+                        },
+                        p.line,
+                        p.column,
                     );
                 }
                 let _ = write!(

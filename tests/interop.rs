@@ -421,6 +421,21 @@ fn a_folder_imports_with_one_summary_line_per_file() {
         Some(1),
         "a refused file makes the exit code 1"
     );
+    let fail = |name: &str| {
+        lines
+            .iter()
+            .find(|l| l.starts_with("FAIL") && l.contains(name))
+            .copied()
+            .unwrap_or("")
+    };
+    assert!(
+        fail("invalid_playbook.json").contains("type `invalid`"),
+        "{stdout}"
+    );
+    assert!(
+        fail("missing_step_playbook.json").contains("dangling reference"),
+        "{stdout}"
+    );
     assert!(out.path().join("manual-playbook.yaml").is_file());
 }
 

@@ -406,10 +406,17 @@ impl<'a> Builder<'a> {
                 if region != Region::Phase {
                     return None;
                 }
+                let roles = role_tags(step);
+                for role in &roles {
+                    if !self.roles.contains(role) {
+                        self.roles.push(role.clone());
+                    }
+                }
                 let phase = self.phases.last_mut()?;
                 phase.headed = true;
                 phase.steps.push(StepBuild {
                     title: step.trim().to_string(),
+                    role: roles.into_iter().next(),
                     ..StepBuild::default()
                 });
                 Some(Region::Phase)
@@ -672,9 +679,11 @@ fn drill_stub(id: &str, title: &str, file: &str, section: &str, narrative: &[Str
 
 fn step_from_item(item: &str) -> StepBuild {
     let text = item.trim_end_matches('\\').trim();
+    let role = role_tags(text).into_iter().next();
     if text.chars().count() <= 120 {
         StepBuild {
             title: text.to_string(),
+            role,
             ..StepBuild::default()
         }
     } else {
@@ -682,6 +691,7 @@ fn step_from_item(item: &str) -> StepBuild {
         StepBuild {
             title: format!("{}…", short.trim_end()),
             instructions: vec![text.to_string()],
+            role,
             ..StepBuild::default()
         }
     }

@@ -75,26 +75,11 @@ pub fn import(
     let mut builder = Builder::new(source, preset);
     builder.read();
     let (doc, drill) = builder.finish();
-    let yaml = document::to_yaml(&doc).map_err(|message| {
-        ImportError::Invalid(vec![super::Problem {
-            pointer: String::new(),
-            line: 1,
-            column: 1,
-            message,
-        }])
-    })?;
+    let yaml = document::to_yaml(&doc).map_err(ImportError::unwritable)?;
     let playbook = document::check(source.label, &yaml, today).map_err(ImportError::Playbook)?;
-    let drill = match drill {
-        Some(d) => Some(document::to_yaml(&d).map_err(|message| {
-            ImportError::Invalid(vec![super::Problem {
-                pointer: String::new(),
-                line: 1,
-                column: 1,
-                message,
-            }])
-        })?),
-        None => None,
-    };
+    let drill = drill
+        .map(|d| document::to_yaml(&d).map_err(ImportError::unwritable))
+        .transpose()?;
     Ok(Imported {
         yaml,
         playbook,

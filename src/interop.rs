@@ -9,6 +9,7 @@
 pub mod cacao;
 pub mod command;
 pub mod document;
+pub mod imported;
 pub mod markdown;
 
-pub use cacao::import::{ImportError, Imported, Problem};
+pub use imported::{ImportError, Imported, Problem};

@@ -159,7 +159,7 @@ fn every_soarca_playbook_imports_and_the_negative_ones_are_refused_where_they_br
                 );
                 for p in &found {
                     assert!(
-                        rendered.contains(&format!("{label}:{}:{}: error:", p.line, p.column)),
+                        rendered.contains(&format!("--> {label}:{}:{}\n", p.line, p.column)),
                         "{rendered}"
                     );
                 }
@@ -420,6 +420,21 @@ fn a_folder_imports_with_one_summary_line_per_file() {
         run.status.code(),
         Some(1),
         "a refused file makes the exit code 1"
+    );
+    let fail = |name: &str| {
+        lines
+            .iter()
+            .find(|l| l.starts_with("FAIL") && l.contains(name))
+            .copied()
+            .unwrap_or("")
+    };
+    assert!(
+        fail("invalid_playbook.json").contains("type `invalid`"),
+        "{stdout}"
+    );
+    assert!(
+        fail("missing_step_playbook.json").contains("dangling reference"),
+        "{stdout}"
     );
     assert!(out.path().join("manual-playbook.yaml").is_file());
 }
@@ -781,5 +796,102 @@ fn cacao_status_waits_for_user_input_on_an_open_decision() {
     assert_eq!(
         preserve["status_text"],
         "EXERCISE: skipped: Vendor imaged the disks"
+    );
+}
+
+/// The pre-2.0 draft shape (`workflow` as a list, as in SOARCA's
+/// `changed-playbook.json`) is refused, not half-imported.
+#[test]
+fn a_workflow_list_is_refused_at_its_place() {
+    let mut old = synthetic();
+    old["workflow"] = json!([{"type": "start"}]);
+    let text = serde_json::to_string_pretty(&old).expect("JSON");
+    let found = problems(import_cacao("old.json", &text));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].pointer, "/workflow");
+    assert!(
+        found[0].message.contains("is a list"),
+        "{}",
+        found[0].message
+    );
+    let line = text.lines().nth(found[0].line - 1).expect("line");
+    assert!(line.contains("\"workflow\""), "{line}");
+}
+
+/// A wiki page in no known layout: `##` phases, `###` steps or list items,
+/// shell blocks as copy-only commands, roles, and what did not fit listed.
+#[test]
+fn a_generic_markdown_page_imports_and_lists_what_it_left_out() {
+    let text = "\
+# Lost laptop runbook
+
+Owner: the service desk.
+
+## Triage
+
+### Confirm the loss `[Service Desk]`
+
+- [ ] Ask when and where it was last seen
+- [x] Check the asset register
+
+```bash
+mdm lock --device \"$SERIAL\"
+```
+
+## Contain
+
+1. Revoke the user's sessions `[IAM Admin]`
+2. Rotate VPN certificates
+   with the PKI team
+";
+    assert_eq!(markdown::detect(text), Preset::Generic);
+    let source = markdown::Source {
+        label: "lost-laptop.md",
+        text,
+        licence: None,
+        imported_on: today(),
+    };
+    let imported = markdown::import(source, None, today())
+        .unwrap_or_else(|e| panic!("{}", e.render("lost-laptop.md")));
+    let p = &imported.playbook;
+    assert_eq!(p.id, "lost-laptop-runbook");
+    let phases: Vec<&str> = p.phases.iter().map(|ph| ph.title.as_str()).collect();
+    assert_eq!(phases, ["Triage", "Contain"]);
+    let confirm = &p.phases[0].steps[0];
+    assert_eq!(confirm.role.as_deref(), Some("service-desk"));
+    assert_eq!(confirm.title, "Confirm the loss `[Service Desk]`");
+    assert_eq!(
+        confirm.checklist,
+        [
+            "Ask when and where it was last seen",
+            "Check the asset register"
+        ]
+    );
+    assert_eq!(
+        confirm.command.as_deref(),
+        Some("mdm lock --device \"$SERIAL\"")
+    );
+    let contain: Vec<&str> = p.phases[1].steps.iter().map(|s| s.title.as_str()).collect();
+    assert_eq!(
+        contain,
+        [
+            "Revoke the user's sessions `[IAM Admin]`",
+            "Rotate VPN certificates"
+        ]
+    );
+    assert_eq!(p.phases[1].steps[0].role.as_deref(), Some("iam-admin"));
+    assert!(p.role("service-desk").is_some(), "{:?}", p.roles);
+    assert!(
+        p.references
+            .iter()
+            .any(|r| r.title == "Licence: not stated beside the source")
+    );
+    assert!(
+        imported
+            .notes
+            .iter()
+            .any(|n| n.contains("line 3") && n.contains("Owner")),
+        "the preamble line is listed: {:?}",
+        imported.notes
     );
 }

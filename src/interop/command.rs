@@ -64,7 +64,10 @@ pub fn import(
             }
             Ok(out)
         }
-        Err(e) => Err(Failure::bad(e.render(&label))),
+        // The caller says `error: ` before the message already.
+        Err(e) => Err(Failure::bad(
+            e.render(&label).trim_start_matches("error: ").to_string(),
+        )),
     }
 }
 
@@ -112,7 +115,12 @@ fn import_folder(
             }
             Err(message) => {
                 out.code = 1;
-                let first = message.lines().last().unwrap_or_default().to_string();
+                // The first problem names the defect; stderr has them all.
+                let first = message
+                    .lines()
+                    .next()
+                    .unwrap_or_default()
+                    .trim_start_matches("error: ");
                 let _ = writeln!(out.stdout, "FAIL  {label}: {first}");
                 let _ = writeln!(out.stderr, "{message}");
             }

@@ -75,26 +75,11 @@ pub fn import(
     let mut builder = Builder::new(source, preset);
     builder.read();
     let (doc, drill) = builder.finish();
-    let yaml = document::to_yaml(&doc).map_err(|message| {
-        ImportError::Invalid(vec![super::Problem {
-            pointer: String::new(),
-            line: 1,
-            column: 1,
-            message,
-        }])
-    })?;
+    let yaml = document::to_yaml(&doc).map_err(ImportError::unwritable)?;
     let playbook = document::check(source.label, &yaml, today).map_err(ImportError::Playbook)?;
-    let drill = match drill {
-        Some(d) => Some(document::to_yaml(&d).map_err(|message| {
-            ImportError::Invalid(vec![super::Problem {
-                pointer: String::new(),
-                line: 1,
-                column: 1,
-                message,
-            }])
-        })?),
-        None => None,
-    };
+    let drill = drill
+        .map(|d| document::to_yaml(&d).map_err(ImportError::unwritable))
+        .transpose()?;
     Ok(Imported {
         yaml,
         playbook,
@@ -406,10 +391,17 @@ impl<'a> Builder<'a> {
                 if region != Region::Phase {
                     return None;
                 }
+                let roles = role_tags(step);
+                for role in &roles {
+                    if !self.roles.contains(role) {
+                        self.roles.push(role.clone());
+                    }
+                }
                 let phase = self.phases.last_mut()?;
                 phase.headed = true;
                 phase.steps.push(StepBuild {
                     title: step.trim().to_string(),
+                    role: roles.into_iter().next(),
                     ..StepBuild::default()
                 });
                 Some(Region::Phase)
@@ -672,9 +664,11 @@ fn drill_stub(id: &str, title: &str, file: &str, section: &str, narrative: &[Str
 
 fn step_from_item(item: &str) -> StepBuild {
     let text = item.trim_end_matches('\\').trim();
+    let role = role_tags(text).into_iter().next();
     if text.chars().count() <= 120 {
         StepBuild {
             title: text.to_string(),
+            role,
             ..StepBuild::default()
         }
     } else {
@@ -682,6 +676,7 @@ fn step_from_item(item: &str) -> StepBuild {
         StepBuild {
             title: format!("{}…", short.trim_end()),
             instructions: vec![text.to_string()],
+            role,
             ..StepBuild::default()
         }
     }

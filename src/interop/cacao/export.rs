@@ -30,7 +30,6 @@ pub fn export(playbook: &Playbook, doc: &Value) -> Value {
     out.insert("id".into(), identifier("playbook", &playbook.id).into());
     out.insert("name".into(), playbook.title.clone().into());
     out.insert("description".into(), playbook.summary.clone().into());
-    out.insert("playbook_types".into(), json!(["investigation"]));
     out.insert("created_by".into(), creator.clone().into());
     out.insert("created".into(), stamp.clone().into());
     out.insert("modified".into(), stamp.into());

@@ -15,7 +15,6 @@
 //! from it exactly; any other file is mapped as `docs/interop.md` says.
 
 use std::collections::{HashMap, HashSet};
-use std::fmt::Write as _;
 
 use base64::Engine as _;
 use chrono::NaiveDate;
@@ -23,71 +22,8 @@ use serde_json::{Map, Value, json};
 
 use super::EXTENSION_ID;
 use super::locate::locate;
-use crate::catalog::LoadError;
 use crate::interop::document::{self, slug, unique};
-use crate::playbook::Playbook;
-
-/// One problem in the input: where, and what.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    pub pointer: String,
-    pub line: usize,
-    pub column: usize,
-    pub message: String,
-}
-
-/// Why an input was refused.
-#[derive(Debug)]
-pub enum ImportError {
-    /// Not a CACAO playbook runsheet can import; every problem found.
-    Invalid(Vec<Problem>),
-    /// The converted playbook did not validate (a defect in the mapping).
-    Playbook(LoadError),
-}
-
-impl ImportError {
-    /// `file:line:column: error: … (at /pointer)`, one line per problem.
-    pub fn render(&self, label: &str) -> String {
-        match self {
-            Self::Invalid(problems) => {
-                let mut out = String::new();
-                for p in problems {
-                    let _ = writeln!(
-                        out,
-                        "{label}:{}:{}: error: {} (at {})",
-                        p.line,
-                        p.column,
-                        p.message,
-                        if p.pointer.is_empty() {
-                            "/"
-                        } else {
-                            &p.pointer
-                        }
-                    );
-                }
-                let _ = write!(
-                    out,
-                    "{label}: {} problem{}; nothing was imported",
-                    problems.len(),
-                    if problems.len() == 1 { "" } else { "s" }
-                );
-                out
-            }
-            Self::Playbook(e) => e.render(),
-        }
-    }
-}
-
-/// A converted playbook: the YAML to write, the checked playbook, and what
-/// the reader must know (dropped secrets, leniency, what did not map).
-#[derive(Debug)]
-pub struct Imported {
-    pub yaml: String,
-    pub playbook: Playbook,
-    pub notes: Vec<String>,
-    /// A drill scenario stub to write beside the playbook (YAML).
-    pub drill: Option<String>,
-}
+use crate::interop::imported::{ImportError, Imported, Problem};
 
 /// Imports CACAO JSON text.
 pub fn import(label: &str, text: &str, today: NaiveDate) -> Result<Imported, ImportError> {
@@ -113,14 +49,7 @@ pub fn import(label: &str, text: &str, today: NaiveDate) -> Result<Imported, Imp
         Some(doc) => doc,
         None => Mapper::new(&root, &mut notes).document(label),
     };
-    let yaml = document::to_yaml(&doc).map_err(|message| {
-        ImportError::Invalid(vec![Problem {
-            pointer: String::new(),
-            line: 1,
-            column: 1,
-            message,
-        }])
-    })?;
+    let yaml = document::to_yaml(&doc).map_err(ImportError::unwritable)?;
     let playbook = document::check(label, &yaml, today).map_err(ImportError::Playbook)?;
     Ok(Imported {
         yaml,

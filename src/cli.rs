@@ -201,8 +201,9 @@ pub enum PlaybookFormat {
 
 /// Layouts of Markdown playbooks `import` knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[allow(clippy::doc_markdown)] // the doc comments are `--help` text
 pub enum MarkdownPreset {
-    /// `GuardSight` CIRT playbook battle cards (PICERL bold headings).
+    /// GuardSight CIRT playbook battle cards (PICERL bold headings).
     Guardsight,
     /// AWS incident-response playbooks (`## Part N —`, `###` steps).
     Aws,

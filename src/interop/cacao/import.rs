@@ -45,9 +45,13 @@ pub fn import(label: &str, text: &str, today: NaiveDate) -> Result<Imported, Imp
         return Err(ImportError::Invalid(check.problems));
     }
     let mut notes = check.notes;
-    let doc = match own_document(&root) {
-        Some(doc) => doc,
-        None => Mapper::new(&root, &mut notes).document(label),
+    let doc = if let Some(doc) = own_document(&root) {
+        doc
+    } else {
+        // The check refused any file whose workflow is not an object.
+        let empty = Map::new();
+        let workflow = root["workflow"].as_object().unwrap_or(&empty);
+        Mapper::new(&root, workflow, &mut notes).document(label)
     };
     let yaml = document::to_yaml(&doc).map_err(ImportError::unwritable)?;
     let playbook = document::check(label, &yaml, today).map_err(ImportError::Playbook)?;
@@ -416,11 +420,7 @@ struct Mapper<'r, 'n> {
 }
 
 impl<'r, 'n> Mapper<'r, 'n> {
-    fn new(root: &'r Value, notes: &'n mut Vec<String>) -> Self {
-        static EMPTY: std::sync::OnceLock<Map<String, Value>> = std::sync::OnceLock::new();
-        let workflow = root["workflow"]
-            .as_object()
-            .unwrap_or_else(|| EMPTY.get_or_init(Map::new));
+    fn new(root: &'r Value, workflow: &'r Map<String, Value>, notes: &'n mut Vec<String>) -> Self {
         Self {
             root,
             workflow,

@@ -633,7 +633,7 @@ fn note_wait_appends_once_the_holder_closes_the_journal() {
 }
 
 #[test]
-fn d22_set_shows_occurred_at_and_warns_about_future_times() {
+fn d22_set_shows_occurred_at_and_warns_about_implausible_times() {
     let s = Scratch::new();
     s.run(&["new", "ransomware-extortion", "--journal", "j.jsonl"]);
     let out = s.run(&[
@@ -656,5 +656,16 @@ fn d22_set_shows_occurred_at_and_warns_about_future_times() {
         "encryption_observed=no",
         "--occurred-at=-2h",
     ]);
-    assert!(!text(&past.stdout).contains("future"));
+    assert!(
+        !text(&past.stdout).contains("warning"),
+        "{}",
+        text(&past.stdout)
+    );
+    let old = s.run(&["set", "j.jsonl", "aware_at=0001-01-01T00:00:00Z"]);
+    assert_eq!(old.status.code(), Some(0), "{}", text(&old.stderr));
+    assert!(
+        text(&old.stdout).contains("warning: this time is more than a year ago"),
+        "{}",
+        text(&old.stdout)
+    );
 }

@@ -145,6 +145,16 @@ fn d4_d8_no_command_writes_control_characters_to_the_terminal() {
         let out = s.run(args);
         assert_clean(args, &out);
     }
+    // JSON on stdout stays JSON, with the hostile text intact.
+    let status = s.run(&["status", j, "--json"]);
+    let value: serde_json::Value = serde_json::from_slice(&status.stdout).expect("status JSON");
+    assert!(value.to_string().contains('\u{202e}'), "{value}");
+    let export = s.run(&["export", j, "--format", "json"]);
+    serde_json::from_slice::<serde_json::Value>(&export.stdout).expect("export JSON");
+    let sketch = s.run(&["export", j, "--format", "timesketch"]);
+    for line in text(&sketch.stdout).lines() {
+        serde_json::from_str::<serde_json::Value>(line).expect("timesketch line");
+    }
 }
 
 #[test]

@@ -33,6 +33,15 @@ fn print(text: &str, code: u8) -> u8 {
     code
 }
 
+/// Prints a JSON document with unsafe characters as JSON escapes, so it
+/// still parses to the same data.
+fn print_json(text: &str, code: u8) -> u8 {
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(printable_json(text).as_bytes());
+    let _ = stdout.flush();
+    code
+}
+
 /// Writes `text` to stderr with control characters escaped.
 fn eprint_safe(text: &str) {
     let _ = std::io::stderr().write_all(printable(text).as_bytes());
@@ -107,6 +116,9 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
         }
         Command::Status { journal, json } => {
             let (text, code) = commands::status::run(&env, &journal, json)?;
+            if json {
+                return Ok(print_json(&text, code));
+            }
             Ok(print(&text, code))
         }
         Command::Export {
@@ -248,11 +260,7 @@ fn export_journal(
         eprint_safe(&format!("warning: {warning}\n"));
     }
     if matches!(format, ExportFormat::Json | ExportFormat::Timesketch) {
-        // JSON escapes stay JSON: the document parses to the same data.
-        let mut stdout = std::io::stdout().lock();
-        let _ = stdout.write_all(printable_json(&done.stdout).as_bytes());
-        let _ = stdout.flush();
-        return Ok(done.code);
+        return Ok(print_json(&done.stdout, done.code));
     }
     Ok(print(&done.stdout, done.code))
 }

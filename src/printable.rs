@@ -25,13 +25,19 @@ pub fn is_unsafe(c: char) -> bool {
 }
 
 /// `text` with every unsafe character written as `\u{…}`; newline and tab
-/// are kept so reports keep their layout.
+/// are kept so reports keep their layout, and a CRLF line ending (CSV)
+/// becomes a plain newline: only a bare carriage return, which can
+/// overwrite what was printed, is shown escaped.
 pub fn printable(text: &str) -> Cow<'_, str> {
     if !text.chars().any(is_unsafe) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\r' && chars.peek() == Some(&'\n') {
+            continue;
+        }
         if is_unsafe(c) {
             let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
         } else {
@@ -67,9 +73,14 @@ mod tests {
     fn d4_escapes_controls_and_keeps_layout() {
         assert_eq!(
             printable("a\u{1b}]0;PWNED\u{7}b\u{8}\r\n\tc\u{9b}"),
-            "a\\u{1b}]0;PWNED\\u{7}b\\u{8}\\u{d}\n\tc\\u{9b}"
+            "a\\u{1b}]0;PWNED\\u{7}b\\u{8}\n\tc\\u{9b}"
         );
         assert!(matches!(printable("plain ✓ text"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn d4_crlf_line_endings_become_newlines_and_bare_cr_is_escaped() {
+        assert_eq!(printable("a,b\r\nc\rd\r\n"), "a,b\nc\\u{d}d\n");
     }
 
     #[test]

@@ -183,7 +183,7 @@ pub fn run_picker(
     mut picker: Picker,
     theme: &Theme,
     open: &mut dyn FnMut(Choice) -> Result<Option<Core>, String>,
-) -> std::io::Result<()> {
+) -> std::io::Result<Option<String>> {
     let (mut terminal, guard) = TerminalGuard::start();
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -228,12 +228,14 @@ pub fn run_picker(
             drop(guard);
             result
         }
-        Next::Quit => Ok(()),
+        Next::Quit => Ok(None),
     }
 }
 
 /// Runs the runner on the real terminal until the responder quits.
-pub fn run_runner(core: Core, theme: &Theme) -> std::io::Result<()> {
+/// Runs the interface until quit. Returns the write error that made the
+/// journal read-only, if one did: some actions were then not saved.
+pub fn run_runner(core: Core, theme: &Theme) -> std::io::Result<Option<String>> {
     let (mut terminal, guard) = TerminalGuard::start();
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -247,7 +249,7 @@ async fn event_loop(
     mut core: Core,
     terminal: &mut DefaultTerminal,
     theme: &Theme,
-) -> std::io::Result<()> {
+) -> std::io::Result<Option<String>> {
     use tokio::signal::unix::{SignalKind, signal};
     let mut events = EventStream::new();
     let mut sigterm = signal(SignalKind::terminate())?;
@@ -306,8 +308,9 @@ async fn event_loop(
         }
     }
     core.settle(QUIT_BOUND);
+    let unsaved = core.app.write_error.clone();
     core.finish();
-    Ok(())
+    Ok(unsaved)
 }
 
 /// Reads the saved texts of a journal's drafts (files beside it). A draft

@@ -145,6 +145,16 @@ fn d4_d8_no_command_writes_control_characters_to_the_terminal() {
         let out = s.run(args);
         assert_clean(args, &out);
     }
+    // JSON on stdout stays JSON, with the hostile text intact.
+    let status = s.run(&["status", j, "--json"]);
+    let value: serde_json::Value = serde_json::from_slice(&status.stdout).expect("status JSON");
+    assert!(value.to_string().contains('\u{202e}'), "{value}");
+    let export = s.run(&["export", j, "--format", "json"]);
+    serde_json::from_slice::<serde_json::Value>(&export.stdout).expect("export JSON");
+    let sketch = s.run(&["export", j, "--format", "timesketch"]);
+    for line in text(&sketch.stdout).lines() {
+        serde_json::from_str::<serde_json::Value>(line).expect("timesketch line");
+    }
 }
 
 #[test]
@@ -633,7 +643,7 @@ fn note_wait_appends_once_the_holder_closes_the_journal() {
 }
 
 #[test]
-fn d22_set_shows_occurred_at_and_warns_about_future_times() {
+fn d22_set_shows_occurred_at_and_warns_about_implausible_times() {
     let s = Scratch::new();
     s.run(&["new", "ransomware-extortion", "--journal", "j.jsonl"]);
     let out = s.run(&[
@@ -656,5 +666,16 @@ fn d22_set_shows_occurred_at_and_warns_about_future_times() {
         "encryption_observed=no",
         "--occurred-at=-2h",
     ]);
-    assert!(!text(&past.stdout).contains("future"));
+    assert!(
+        !text(&past.stdout).contains("warning"),
+        "{}",
+        text(&past.stdout)
+    );
+    let old = s.run(&["set", "j.jsonl", "aware_at=0001-01-01T00:00:00Z"]);
+    assert_eq!(old.status.code(), Some(0), "{}", text(&old.stderr));
+    assert!(
+        text(&old.stdout).contains("warning: this time is more than a year ago"),
+        "{}",
+        text(&old.stdout)
+    );
 }

@@ -276,6 +276,16 @@ pub fn set(
             "warning: this time is in the future; if that is a typo, record the right one with `runsheet set --correct`"
         );
     }
+    if times
+        .iter()
+        .flatten()
+        .any(|t| *t < now - chrono::Duration::days(366))
+    {
+        let _ = writeln!(
+            out,
+            "warning: this time is more than a year ago; if that is a typo, record the right one with `runsheet set --correct`"
+        );
+    }
     Ok(out)
 }
 

@@ -23,7 +23,7 @@ pub enum ObserveField {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ObserveDialog {
     pub inject: Option<String>,
-    /// Met / partly / not met for an inject; strength / improvement otherwise.
+    /// The HSEEP rating for an inject; strength / improvement otherwise.
     pub kind: Choices,
     pub note: Editor,
     pub owner: Editor,
@@ -34,14 +34,7 @@ pub struct ObserveDialog {
 
 impl ObserveDialog {
     pub fn evaluation(inject: &str) -> Self {
-        Self::with_options(
-            Some(inject),
-            &[
-                ("met", "Met"),
-                ("partly", "Partly met"),
-                ("not_met", "Not met"),
-            ],
-        )
+        Self::with_options(Some(inject), &Rating::HSEEP.map(|r| (r.name(), r.label())))
     }
 
     pub fn hot_wash() -> Self {
@@ -143,12 +136,10 @@ impl ObserveDialog {
             return Outcome::Stay;
         }
         let owner = self.owner.text().trim().to_string();
-        let (kind, rating) = match chosen.as_str() {
-            "met" => (ObservationKind::Evaluation, Some(Rating::Met)),
-            "partly" => (ObservationKind::Evaluation, Some(Rating::Partly)),
-            "not_met" => (ObservationKind::Evaluation, Some(Rating::NotMet)),
-            "strength" => (ObservationKind::Strength, None),
-            _ => (ObservationKind::Improvement, None),
+        let (kind, rating) = match Rating::HSEEP.iter().find(|r| r.name() == chosen) {
+            Some(r) => (ObservationKind::Evaluation, Some(*r)),
+            None if chosen == "strength" => (ObservationKind::Strength, None),
+            None => (ObservationKind::Improvement, None),
         };
         Outcome::Record(vec![Write::event(Event::new(Payload::Observation(
             event::Observation {
@@ -158,6 +149,11 @@ impl ObserveDialog {
                 note,
                 owner: (!owner.is_empty()).then_some(owner),
                 due: (!due.is_empty()).then_some(due),
+                corrective_action: None,
+                capability: None,
+                organisation: None,
+                start: None,
+                status: None,
             },
         )))])
     }

@@ -1884,6 +1884,8 @@ fn inject(id: &str, trigger: Trigger) -> Inject {
         body: None,
         trigger,
         audience: Vec::new(),
+        objectives: Vec::new(),
+        module: None,
         expect: None,
         notes: None,
     }
@@ -1899,6 +1901,9 @@ fn drill_runner() -> Runner {
         playbook: "fixture-incident".into(),
         summary: None,
         objectives: Vec::new(),
+        ground_rules: Vec::new(),
+        codeword: None,
+        modules: Vec::new(),
         facilitator_notes: None,
         injects: vec![
             inject("kickoff", Trigger::At(Duration::zero())),
@@ -2030,7 +2035,7 @@ fn observations_are_recorded_from_the_facilitator_pane() {
         ),
         (
             ObservationKind::Evaluation,
-            Some(Rating::Partly),
+            Some(Rating::SomeChallenges),
             Some("kickoff"),
             "Slow to confirm"
         )

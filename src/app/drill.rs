@@ -15,7 +15,12 @@ use crate::journal::event::{self, DrillAction, ObservationKind, Payload, Rating}
 pub enum ObserveField {
     Kind,
     Note,
+    /// Improvement plan (hot-wash items): kept apart from the finding.
+    Action,
+    Capability,
+    Organisation,
     Owner,
+    Start,
     Due,
 }
 
@@ -26,7 +31,11 @@ pub struct ObserveDialog {
     /// The HSEEP rating for an inject; strength / improvement otherwise.
     pub kind: Choices,
     pub note: Editor,
+    pub action: Editor,
+    pub capability: Editor,
+    pub organisation: Editor,
     pub owner: Editor,
+    pub start: Editor,
     pub due: Editor,
     pub focus: ObserveField,
     pub error: Option<String>,
@@ -62,14 +71,19 @@ impl ObserveDialog {
                 multiple: false,
             },
             note: Editor::multi(""),
+            action: Editor::single(""),
+            capability: Editor::single(""),
+            organisation: Editor::single(""),
             owner: Editor::single(""),
+            start: Editor::single(""),
             due: Editor::single(""),
             focus: ObserveField::Kind,
             error: None,
         }
     }
 
-    /// The fields in Tab order (owner and due only for hot-wash items).
+    /// The fields in Tab order (the improvement-plan fields only for
+    /// hot-wash items).
     pub fn fields(&self) -> Vec<ObserveField> {
         if self.inject.is_some() {
             vec![ObserveField::Kind, ObserveField::Note]
@@ -77,7 +91,11 @@ impl ObserveDialog {
             vec![
                 ObserveField::Kind,
                 ObserveField::Note,
+                ObserveField::Action,
+                ObserveField::Capability,
+                ObserveField::Organisation,
                 ObserveField::Owner,
+                ObserveField::Start,
                 ObserveField::Due,
             ]
         }
@@ -110,8 +128,20 @@ impl ObserveDialog {
             ObserveField::Note => {
                 self.note.key(key);
             }
+            ObserveField::Action => {
+                self.action.key(key);
+            }
+            ObserveField::Capability => {
+                self.capability.key(key);
+            }
+            ObserveField::Organisation => {
+                self.organisation.key(key);
+            }
             ObserveField::Owner => {
                 self.owner.key(key);
+            }
+            ObserveField::Start => {
+                self.start.key(key);
             }
             ObserveField::Due => {
                 self.due.key(key);
@@ -135,7 +165,14 @@ impl ObserveDialog {
             self.focus = ObserveField::Due;
             return Outcome::Stay;
         }
+        let start = self.start.text().trim().to_string();
+        if !start.is_empty() && chrono::NaiveDate::parse_from_str(&start, "%Y-%m-%d").is_err() {
+            self.error = Some("start date as YYYY-MM-DD".into());
+            self.focus = ObserveField::Start;
+            return Outcome::Stay;
+        }
         let owner = self.owner.text().trim().to_string();
+        let given = |e: &Editor| Some(e.text().trim().to_string()).filter(|t| !t.is_empty());
         let (kind, rating) = match Rating::HSEEP.iter().find(|r| r.name() == chosen) {
             Some(r) => (ObservationKind::Evaluation, Some(*r)),
             None if chosen == "strength" => (ObservationKind::Strength, None),
@@ -149,10 +186,10 @@ impl ObserveDialog {
                 note,
                 owner: (!owner.is_empty()).then_some(owner),
                 due: (!due.is_empty()).then_some(due),
-                corrective_action: None,
-                capability: None,
-                organisation: None,
-                start: None,
+                corrective_action: given(&self.action),
+                capability: given(&self.capability),
+                organisation: given(&self.organisation),
+                start: (!start.is_empty()).then_some(start),
                 status: None,
             },
         )))])

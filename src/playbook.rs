@@ -385,6 +385,22 @@ impl Playbook {
         unknown
     }
 
+    /// Contact details for a run: the local `contacts.yaml` for a real
+    /// incident, none at all in an exercise (see
+    /// [`Playbook::play_contacts_by_facilitator`]). Returns the override
+    /// ids the playbook does not know.
+    pub fn contacts_for_run(
+        &mut self,
+        overrides: &[doc::ContactOverrideDoc],
+        exercise: bool,
+    ) -> Vec<String> {
+        if exercise {
+            self.play_contacts_by_facilitator();
+            return Vec::new();
+        }
+        self.apply_contacts(overrides)
+    }
+
     /// In an exercise every outside party is played by the facilitator:
     /// no number, address or link is shown, so no participant reaches the
     /// real CSIRT, police or regulator by mistake.

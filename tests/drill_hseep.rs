@@ -91,8 +91,17 @@ fn dr4_an_exercise_shows_no_real_contact_details() {
         "{id: csirt, phone: '+31 70 751 5555', email: cert@ncsc.nl, url: 'https://www.ncsc.nl'}",
     )
     .expect("override");
-    assert!(playbook.apply_contacts(&[real]).is_empty());
-    playbook.play_contacts_by_facilitator();
+    // A real incident gets the local details...
+    let mut incident = playbook.clone();
+    assert!(
+        incident
+            .contacts_for_run(std::slice::from_ref(&real), false)
+            .is_empty()
+    );
+    let csirt = incident.contact("csirt").expect("csirt");
+    assert_eq!(csirt.phone.as_deref(), Some("+31 70 751 5555"));
+    // ...an exercise never does, whatever the local file says.
+    assert!(playbook.contacts_for_run(&[real], true).is_empty());
     for c in &playbook.contacts {
         assert_eq!(c.phone.as_deref(), Some(PLAYED_BY_FACILITATOR), "{}", c.id);
         assert_eq!((&c.email, &c.url), (&None, &None), "{}", c.id);

@@ -48,14 +48,14 @@ fn runner(
         .clone()
         .with_extra_holidays(&env.config.holidays());
     let contacts_file = crate::paths::config_dir().join("contacts.yaml");
+    // Never the real numbers of the local contacts file in a drill.
     let exercise = session::require_created(lines, file.path()).is_ok_and(|c| c.exercise);
-    let unknown = if exercise {
-        // Never the real numbers of the local contacts file in a drill.
-        playbook.play_contacts_by_facilitator();
+    let local = if exercise {
         Vec::new()
     } else {
-        playbook.apply_contacts(&catalog::local_contacts(&contacts_file)?)
+        catalog::local_contacts(&contacts_file)?
     };
+    let unknown = playbook.contacts_for_run(&local, exercise);
     let journal_file = file
         .path()
         .file_name()

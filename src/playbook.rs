@@ -385,10 +385,44 @@ impl Playbook {
         unknown
     }
 
+    /// Contact details for a run: the local `contacts.yaml` for a real
+    /// incident, none at all in an exercise (see
+    /// [`Playbook::play_contacts_by_facilitator`]). Returns the override
+    /// ids the playbook does not know.
+    pub fn contacts_for_run(
+        &mut self,
+        overrides: &[doc::ContactOverrideDoc],
+        exercise: bool,
+    ) -> Vec<String> {
+        if exercise {
+            self.play_contacts_by_facilitator();
+            return Vec::new();
+        }
+        self.apply_contacts(overrides)
+    }
+
+    /// In an exercise every outside party is played by the facilitator:
+    /// no number, address or link is shown, so no participant reaches the
+    /// real CSIRT, police or regulator by mistake.
+    pub fn play_contacts_by_facilitator(&mut self) {
+        for c in &mut self.contacts {
+            c.phone = Some(PLAYED_BY_FACILITATOR.into());
+            c.email = None;
+            c.url = None;
+            c.notes = Some(format!(
+                "EXERCISE: {PLAYED_BY_FACILITATOR}; do not contact the real {}",
+                c.name
+            ));
+        }
+    }
+
     pub fn step_count(&self) -> usize {
         self.step_index.len()
     }
 }
+
+/// Shown instead of a contact's details during an exercise.
+pub const PLAYED_BY_FACILITATOR: &str = "played by the facilitator";
 
 /// What sets off an inject in a drill.
 #[derive(Debug, Clone, PartialEq)]
@@ -410,6 +444,9 @@ pub struct Inject {
     pub body: Option<String>,
     pub trigger: Trigger,
     pub audience: Vec<String>,
+    /// Ids of the objectives the inject tests.
+    pub objectives: Vec<String>,
+    pub module: Option<String>,
     pub expect: Option<String>,
     pub notes: Option<String>,
 }
@@ -421,10 +458,31 @@ pub struct Drill {
     pub title: String,
     pub playbook: String,
     pub summary: Option<String>,
-    pub objectives: Vec<String>,
+    pub objectives: Vec<Objective>,
+    pub ground_rules: Vec<String>,
+    /// Said by anyone to stop the exercise for a real-world emergency.
+    pub codeword: Option<String>,
+    pub modules: Vec<Module>,
     pub facilitator_notes: Option<String>,
     pub injects: Vec<Inject>,
     pub sha256: String,
+}
+
+/// An exercise objective (HSEEP).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Objective {
+    /// Absent for an objective written as a plain sentence.
+    pub id: Option<String>,
+    pub text: String,
+    pub capability: Option<String>,
+}
+
+/// A discussion module and its questions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Module {
+    pub id: String,
+    pub title: String,
+    pub questions: Vec<String>,
 }
 
 impl Drill {

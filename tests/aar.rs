@@ -114,16 +114,16 @@ fn each_inject_shows_trigger_expectation_evaluation_and_responses() {
     assert!(i1.contains("**Audience:** Incident commander (ic)"));
     assert!(i1.contains("trigger recorded: `at`"));
     assert!(i1.contains("**Expected response:** Confirm the incident, record awareness"));
-    assert!(i1.contains("**Evaluation:** ✓ met: Awareness recorded"));
+    assert!(i1.contains("**Evaluation:** ✓ Performed without Challenges (P): Awareness recorded"));
     assert!(
         i1.contains("| #6 | T+00:10 (+10m) |"),
         "response time since the inject"
     );
     let i2 = section("### i2: A journalist asks for comment");
-    assert!(i2.contains("**◐ partly met**"));
+    assert!(i2.contains("**◐ Performed with Some Challenges (S)**"));
     let i3 = section("### i3: Attacker posts a sample of case files");
     assert!(i3.contains("after \"Isolate affected hosts\" (`isolate`) is done"));
-    assert!(i3.contains("**✗ not met**"));
+    assert!(i3.contains("**◔ Performed with Major Challenges (M)**"));
     let i4 = section("### i4: The data protection authority calls");
     assert!(i4.contains("when `personal_data` holds"));
     let i5 = section("### i5: A forged document appears among the leaked files");
@@ -137,7 +137,7 @@ fn each_inject_shows_trigger_expectation_evaluation_and_responses() {
     assert!(md.contains(
         "7 injects: 5 delivered, 2 not delivered (1 held by the facilitator, 1 never triggered)"
     ));
-    assert!(md.contains("rated met 2, partly met 1, not met 1; 1 not evaluated"));
+    assert!(md.contains("rated (HSEEP) P 2, S 1, M 1, U 0; 1 not evaluated"));
 }
 
 #[test]
@@ -173,25 +173,36 @@ fn deadlines_are_met_or_missed_on_scenario_time() {
 fn the_improvement_plan_is_sorted_by_due_date_then_owner() {
     let md = drill().render(Format::Markdown);
     let plan = &md[md.find("## Improvement plan").expect("plan")..];
-    let rows: Vec<&str> = plan
+    let rows: Vec<Vec<&str>> = plan
         .lines()
-        .filter(|l| l.starts_with("| ") && !l.starts_with("| Due"))
-        .take(4)
+        .filter(|l| l.starts_with("| ") && !l.starts_with("| Capability"))
+        .take(5)
+        .map(|r| r.split(" | ").collect())
         .collect();
-    let due_owner: Vec<String> = rows
-        .iter()
-        .map(|r| r.split(" | ").take(2).collect::<Vec<_>>().join(" "))
-        .collect();
+    // Completion date and point of contact, in plan order.
+    let due_owner: Vec<String> = rows.iter().map(|c| format!("{} {}", c[6], c[4])).collect();
     assert_eq!(
         due_owner,
         [
-            "| 2026-12-01 Dana Reyes",
-            "| 2026-12-01 Sam Okafor",
-            "| 2026-12-15 Dana Reyes",
-            "| **no due date** **no owner**",
+            "2026-12-01 Dana Reyes",
+            "2026-12-01 Sam Okafor",
+            "2026-12-15 Dana Reyes",
+            "2027-01-15 Dana Reyes",
+            "**no due date** **no owner**",
         ]
     );
-    assert!(plan.contains("4 actions; 1 still without an owner or a due date"));
+    // The finding and its corrective action are separate columns.
+    assert_eq!(
+        (rows[3][1], rows[3][2]),
+        (
+            "The leaked sample was not compared with the records by hash",
+            "Add a hash comparison to the leak-handling procedure and train the analysts"
+        )
+    );
+    assert_eq!(rows[0][2], "**to be agreed**");
+    assert!(plan.contains(
+        "5 actions; 4 still without a corrective action, a point of contact or a completion date"
+    ));
 }
 
 #[test]

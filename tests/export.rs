@@ -372,6 +372,11 @@ fn every_kind_of_entry_reads_as_a_sentence() {
         note: "Holding line given late".into(),
         owner: Some("Sam Okafor".into()),
         due: Some("2026-12-01".into()),
+        corrective_action: None,
+        capability: None,
+        organisation: None,
+        start: None,
+        status: None,
     })));
     j.event(Event::new(Payload::DrillControl(DrillControl {
         action: DrillAction::Pause,

@@ -404,17 +404,9 @@ fn review_header_of_a_broken_journal() {
 
 #[test]
 fn facilitator_panel_and_participant_view() {
-    let catalog = runsheet::catalog::Catalog::bundled(utc("2026-11-28T00:00:00Z").date_naive());
-    let drill = catalog
-        .drill("intl-court-intrusion")
-        .expect("bundled drill")
-        .drill
-        .clone();
-    let mut j = JournalBuilder::new(
-        support::bundled_playbook("state-actor-intrusion"),
-        "2026-11-02T08:00:00Z",
-        true,
-    );
+    // The fixture scenario: its text changes only with the tests.
+    let drill = support::fixture_drill();
+    let mut j = JournalBuilder::new(support::fixture_playbook(), "2026-11-02T08:00:00Z", true);
     j.advance(1);
     let mut app = app_for(&j);
     app.drill = Some(DrillState::new(drill.clone(), app.state()));
@@ -424,6 +416,12 @@ fn facilitator_panel_and_participant_view() {
     send(&mut app, Msg::Tick);
     let panel = screen(&draw(&app, 100, 30));
     assert!(panel.contains("Facilitator"), "{panel}");
+    // DR4: the real-world codeword and the ground rules are always in view.
+    assert!(
+        panel.contains("Real-world emergency codeword: REAL WORLD"),
+        "{panel}"
+    );
+    assert!(panel.contains("• Every outside party"), "{panel}");
     insta::assert_snapshot!("facilitator_panel", panel);
 
     // Participants see delivered injects' text only.

@@ -395,6 +395,23 @@ const BAD: &[Case] = &[
             error(10, 10, "duplicate inject id `i1`"),
         ],
     },
+    Case {
+        file: "drill-hseep.yaml",
+        expect: &[
+            error(5, 11, "`codeword` is empty"),
+            error(9, 10, "duplicate objective id `o1`"),
+            error(
+                13,
+                51,
+                "inject `i1` tests objective `o2`, which the drill does not define",
+            ),
+            error(
+                13,
+                64,
+                "inject `i1` names module `m9`, which the drill does not define",
+            ),
+        ],
+    },
     // Every problem of a file in one run.
     Case {
         file: "many-errors.yaml",

@@ -547,6 +547,11 @@ impl<'a> Incident<'a> {
             note: NOTES[self.rng.below(NOTES.len())].to_string(),
             owner: (kind == ObservationKind::Improvement).then(|| "Jonas Berg".to_string()),
             due: (kind == ObservationKind::Improvement).then(|| "2026-12-15".to_string()),
+            corrective_action: None,
+            capability: None,
+            organisation: None,
+            start: None,
+            status: None,
         })))
     }
 

@@ -1884,6 +1884,8 @@ fn inject(id: &str, trigger: Trigger) -> Inject {
         body: None,
         trigger,
         audience: Vec::new(),
+        objectives: Vec::new(),
+        module: None,
         expect: None,
         notes: None,
     }
@@ -1899,6 +1901,9 @@ fn drill_runner() -> Runner {
         playbook: "fixture-incident".into(),
         summary: None,
         objectives: Vec::new(),
+        ground_rules: Vec::new(),
+        codeword: None,
+        modules: Vec::new(),
         facilitator_notes: None,
         injects: vec![
             inject("kickoff", Trigger::At(Duration::zero())),
@@ -2030,31 +2035,49 @@ fn observations_are_recorded_from_the_facilitator_pane() {
         ),
         (
             ObservationKind::Evaluation,
-            Some(Rating::Partly),
+            Some(Rating::SomeChallenges),
             Some("kickoff"),
             "Slow to confirm"
         )
     );
 
+    // DR5: the improvement plan keeps the corrective action apart from the
+    // finding, with capability, organisation, contact and dates.
     r.ch('w');
     r.ch('2');
-    r.tab();
-    r.type_text("No runbook for DNS");
-    r.tab();
-    r.type_text("Sam");
-    r.tab();
-    r.type_text("2026-12-01");
+    for text in [
+        "No runbook for DNS",
+        "Write and test a DNS runbook",
+        "Cybersecurity",
+        "Network operations",
+        "Sam",
+        "2026-11-20",
+        "2026-12-01",
+    ] {
+        r.tab();
+        r.type_text(text);
+    }
     let effects = r.enter();
-    let observed = payload!(only_append(&effects), Observation);
+    let o = payload!(only_append(&effects), Observation);
     assert_eq!(
         (
-            observed.kind,
-            observed.owner.as_deref(),
-            observed.due.as_deref()
+            o.kind,
+            o.note.as_str(),
+            o.corrective_action.as_deref(),
+            o.capability.as_deref(),
+            o.organisation.as_deref(),
+            o.owner.as_deref(),
+            o.start.as_deref(),
+            o.due.as_deref()
         ),
         (
             ObservationKind::Improvement,
+            "No runbook for DNS",
+            Some("Write and test a DNS runbook"),
+            Some("Cybersecurity"),
+            Some("Network operations"),
             Some("Sam"),
+            Some("2026-11-20"),
             Some("2026-12-01")
         )
     );

@@ -49,7 +49,14 @@ fn runner(
         .clone()
         .with_extra_holidays(&env.config.holidays());
     let contacts_file = crate::paths::config_dir().join("contacts.yaml");
-    let unknown = playbook.apply_contacts(&catalog::local_contacts(&contacts_file)?);
+    // Never the real numbers of the local contacts file in a drill.
+    let exercise = open::require_created(lines, file.path()).is_ok_and(|c| c.exercise);
+    let local = if exercise {
+        Vec::new()
+    } else {
+        catalog::local_contacts(&contacts_file)?
+    };
+    let unknown = playbook.contacts_for_run(&local, exercise);
     let journal_file = file
         .path()
         .file_name()

@@ -355,17 +355,75 @@ pub enum ObservationKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Rating {
+    /// HSEEP "Performed without Challenges" (P).
+    WithoutChallenges,
+    /// HSEEP "Performed with Some Challenges" (S).
+    SomeChallenges,
+    /// HSEEP "Performed with Major Challenges" (M).
+    MajorChallenges,
+    /// HSEEP "Unable to be Performed" (U).
+    Unable,
+    /// Earlier three-level scale, still read from older journals.
     Met,
     Partly,
     NotMet,
 }
 
 impl Rating {
+    /// The HSEEP scale, best first, as the facilitator chooses from it.
+    pub const HSEEP: [Self; 4] = [
+        Self::WithoutChallenges,
+        Self::SomeChallenges,
+        Self::MajorChallenges,
+        Self::Unable,
+    ];
+
     pub const fn label(self) -> &'static str {
         match self {
+            Self::WithoutChallenges => "Performed without Challenges (P)",
+            Self::SomeChallenges => "Performed with Some Challenges (S)",
+            Self::MajorChallenges => "Performed with Major Challenges (M)",
+            Self::Unable => "Unable to be Performed (U)",
             Self::Met => "met",
             Self::Partly => "partly met",
             Self::NotMet => "not met",
+        }
+    }
+
+    /// `P`, `S`, `M`, `U` (older scale: its words), for tight spaces.
+    pub const fn short(self) -> &'static str {
+        match self {
+            Self::WithoutChallenges => "P",
+            Self::SomeChallenges => "S",
+            Self::MajorChallenges => "M",
+            Self::Unable => "U",
+            Self::Met => "met",
+            Self::Partly => "partly",
+            Self::NotMet => "not met",
+        }
+    }
+
+    /// The stable name written in the journal.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::WithoutChallenges => "without_challenges",
+            Self::SomeChallenges => "some_challenges",
+            Self::MajorChallenges => "major_challenges",
+            Self::Unable => "unable",
+            Self::Met => "met",
+            Self::Partly => "partly",
+            Self::NotMet => "not_met",
+        }
+    }
+
+    /// 0 (best) to 3 (worst), with the older scale mapped onto it, so an
+    /// objective tested by several injects takes its worst rating.
+    pub const fn severity(self) -> u8 {
+        match self {
+            Self::WithoutChallenges | Self::Met => 0,
+            Self::SomeChallenges | Self::Partly => 1,
+            Self::MajorChallenges => 2,
+            Self::Unable | Self::NotMet => 3,
         }
     }
 }
@@ -383,6 +441,23 @@ pub struct Observation {
     /// `YYYY-MM-DD`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub due: Option<String>,
+    /// Improvement plan (HSEEP): what will be done about the finding in
+    /// `note`, kept apart from it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub corrective_action: Option<String>,
+    /// The core capability the finding concerns.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capability: Option<String>,
+    /// The organisation responsible for the corrective action (`owner` is
+    /// its point of contact).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organisation: Option<String>,
+    /// `YYYY-MM-DD` the corrective action starts (`due`: its completion).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<String>,
+    /// `open`, `in progress`, `complete`…
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

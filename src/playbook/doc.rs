@@ -468,12 +468,91 @@ pub struct DrillDoc {
     pub playbook: Located<String>,
     #[serde(default)]
     pub summary: Option<String>,
+    /// What the exercise tests (HSEEP: each with an id and the core
+    /// capability it exercises). A plain string is read as an objective
+    /// without id or capability, with a warning.
     #[serde(default)]
-    pub objectives: Vec<String>,
+    #[schemars(with = "Vec<ObjectiveSchema>")]
+    pub objectives: Vec<ObjectiveDoc>,
+    /// Ground rules read out before the exercise starts (shown on the
+    /// facilitator screen).
+    #[serde(default)]
+    pub ground_rules: Vec<String>,
+    /// The word anyone says to stop the exercise for a real-world emergency
+    /// (shown on the facilitator screen).
+    #[serde(default)]
+    pub codeword: Option<Located<String>>,
+    /// Discussion modules, each with 3 to 5 questions.
+    #[serde(default)]
+    pub modules: Vec<ModuleDoc>,
     /// Markdown for the facilitator only.
     #[serde(default)]
     pub facilitator_notes: Option<String>,
     pub injects: Vec<InjectDoc>,
+}
+
+/// An exercise objective: `{id, text, capability}`, or a plain string.
+#[derive(Debug)]
+pub enum ObjectiveDoc {
+    Text(Located<String>),
+    Full(ObjectiveFields),
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ObjectiveFields {
+    pub id: Located<String>,
+    /// The objective, specific and observable within the exercise.
+    pub text: String,
+    /// The core capability it exercises (HSEEP / National Preparedness
+    /// Goal), e.g. `Cybersecurity`, `Operational Communications`.
+    pub capability: Located<String>,
+}
+
+/// The schema of an objective: either form.
+#[derive(Debug, JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+pub enum ObjectiveSchema {
+    Text(String),
+    Full(ObjectiveFields),
+}
+
+impl<'de> Deserialize<'de> for ObjectiveDoc {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ObjectiveVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectiveVisitor {
+            type Value = ObjectiveDoc;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an objective: `{id, text, capability}` or a sentence")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<ObjectiveDoc, E> {
+                Ok(ObjectiveDoc::Text(Located::new(
+                    v.to_string(),
+                    crate::diag::Pos::default(),
+                )))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<ObjectiveDoc, A::Error> {
+                ObjectiveFields::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(ObjectiveDoc::Full)
+            }
+        }
+        deserializer.deserialize_any(ObjectiveVisitor)
+    }
+}
+
+/// A discussion module (HSEEP): a part of the exercise with its questions.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ModuleDoc {
+    pub id: Located<String>,
+    pub title: String,
+    /// 3 to 5 discussion questions.
+    #[serde(default)]
+    pub questions: Vec<String>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -494,6 +573,12 @@ pub struct InjectDoc {
     pub when: Option<Located<String>>,
     #[serde(default)]
     pub audience: Vec<Located<String>>,
+    /// Ids of the objectives this inject tests.
+    #[serde(default)]
+    pub objectives: Vec<Located<String>>,
+    /// Id of the discussion module the inject belongs to.
+    #[serde(default)]
+    pub module: Option<Located<String>>,
     /// The expected response; facilitator only.
     #[serde(default)]
     pub expect: Option<String>,

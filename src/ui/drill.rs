@@ -35,8 +35,9 @@ pub fn facilitator_pane(app: &App, t: &Theme, area: Rect, buf: &mut Buffer) {
             text::fit(&drill.drill.title, usize::from(inner.width)),
             t.dim,
         )),
-        Line::default(),
     ];
+    lines.extend(safety_lines(&drill.drill, t));
+    lines.push(Line::default());
     for (i, inject) in drill.drill.injects.iter().enumerate() {
         let (glyph, style) = if state.delivered(&inject.id).is_some() {
             ("✓", t.ok)
@@ -53,7 +54,7 @@ pub fn facilitator_pane(app: &App, t: &Theme, area: Rect, buf: &mut Buffer) {
         };
         let rated = state
             .evaluation_of(&inject.id)
-            .map(|(r, _)| format!(" [{}]", r.label()))
+            .map(|(r, _)| format!(" [{}]", r.short()))
             .unwrap_or_default();
         let line_style = if i == drill.selected && focused {
             style.patch(t.selected)
@@ -94,4 +95,30 @@ pub fn facilitator_pane(app: &App, t: &Theme, area: Rect, buf: &mut Buffer) {
     Paragraph::new(lines)
         .wrap(Wrap { trim: false })
         .render(inner, buf);
+}
+
+/// The real-world codeword and the ground rules, always at the top: the
+/// facilitator must be able to stop the exercise for a real emergency.
+fn safety_lines(drill: &crate::playbook::Drill, t: &Theme) -> Vec<Line<'static>> {
+    let mut lines = vec![Line::from(match &drill.codeword {
+        Some(word) => Span::styled(
+            format!("Real-world emergency codeword: {word} — stops the exercise"),
+            t.danger,
+        ),
+        None => Span::styled(
+            "No real-world codeword set: agree one before starting".to_string(),
+            t.danger,
+        ),
+    })];
+    lines.push(Line::from(Span::styled(
+        "External parties are played by the facilitator: no real calls".to_string(),
+        t.warn,
+    )));
+    for rule in &drill.ground_rules {
+        lines.push(Line::from(Span::styled(
+            format!("• {}", rule.trim()),
+            t.dim,
+        )));
+    }
+    lines
 }

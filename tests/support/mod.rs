@@ -593,6 +593,11 @@ impl DrillBuilder {
             note: note.into(),
             owner: None,
             due: None,
+            corrective_action: None,
+            capability: None,
+            organisation: None,
+            start: None,
+            status: None,
         })
     }
 
@@ -611,6 +616,11 @@ impl DrillBuilder {
             note: note.into(),
             owner: owner.map(str::to_string),
             due: due.map(str::to_string),
+            corrective_action: None,
+            capability: None,
+            organisation: None,
+            start: None,
+            status: None,
         })
     }
 
@@ -695,7 +705,7 @@ fn drill_first_hour(d: &mut DrillBuilder) {
     .done("scope");
     d.actor(FACILITATOR).deliver("i4", "when").wait(3).evaluate(
         "i1",
-        Rating::Met,
+        Rating::WithoutChallenges,
         "Awareness recorded ten minutes after the alert; channel opened",
     );
     d.control(DrillAction::Pause, 1, None, None)
@@ -731,17 +741,17 @@ fn drill_compressed(d: &mut DrillBuilder) {
         .actor(FACILITATOR)
         .evaluate(
             "i2",
-            Rating::Partly,
+            Rating::SomeChallenges,
             "Holding line given, but twenty minutes late and not approved by the IC",
         )
         .evaluate(
             "i3",
-            Rating::NotMet,
+            Rating::MajorChallenges,
             "No one compared the leaked sample with the records",
         )
         .evaluate(
             "i4",
-            Rating::Met,
+            Rating::WithoutChallenges,
             "The IC took the call with the agreed line",
         )
         .control(DrillAction::Hold, 5, None, Some("i6"))
@@ -804,7 +814,23 @@ fn drill_hot_wash(d: &mut DrillBuilder) {
             "Rehearse the backup-server scenario that was held",
             None,
             None,
-        );
+        )
+        .observe(runsheet::journal::event::Observation {
+            kind: ObservationKind::Improvement,
+            inject: Some("i3".into()),
+            rating: None,
+            note: "The leaked sample was not compared with the records by hash".into(),
+            owner: Some("Dana Reyes".into()),
+            due: Some("2027-01-15".into()),
+            corrective_action: Some(
+                "Add a hash comparison to the leak-handling procedure and train the analysts"
+                    .into(),
+            ),
+            capability: None,
+            organisation: Some("Registry IT security".into()),
+            start: Some("2026-12-01".into()),
+            status: Some("in progress".into()),
+        });
     d.j.event(Event::new(Payload::SessionEnded(SessionEnded {
         reason: "quit".into(),
     })));

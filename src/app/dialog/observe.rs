@@ -13,7 +13,12 @@ use crate::journal::event::{self, ObservationKind, Payload, Rating};
 pub enum ObserveField {
     Kind,
     Note,
+    /// Improvement plan (hot-wash items): kept apart from the finding.
+    Action,
+    Capability,
+    Organisation,
     Owner,
+    Start,
     Due,
 }
 
@@ -21,10 +26,14 @@ pub enum ObserveField {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ObserveDialog {
     pub inject: Option<String>,
-    /// Met / partly / not met for an inject; strength / improvement otherwise.
+    /// The HSEEP rating for an inject; strength / improvement otherwise.
     pub kind: Choices,
     pub note: Editor,
+    pub action: Editor,
+    pub capability: Editor,
+    pub organisation: Editor,
     pub owner: Editor,
+    pub start: Editor,
     pub due: Editor,
     pub focus: ObserveField,
     pub error: Option<String>,
@@ -32,14 +41,7 @@ pub struct ObserveDialog {
 
 impl ObserveDialog {
     pub fn evaluation(inject: &str) -> Self {
-        Self::with_options(
-            Some(inject),
-            &[
-                ("met", "Met"),
-                ("partly", "Partly met"),
-                ("not_met", "Not met"),
-            ],
-        )
+        Self::with_options(Some(inject), &Rating::HSEEP.map(|r| (r.name(), r.label())))
     }
 
     pub fn hot_wash() -> Self {
@@ -67,14 +69,19 @@ impl ObserveDialog {
                 multiple: false,
             },
             note: Editor::multi(""),
+            action: Editor::single(""),
+            capability: Editor::single(""),
+            organisation: Editor::single(""),
             owner: Editor::single(""),
+            start: Editor::single(""),
             due: Editor::single(""),
             focus: ObserveField::Kind,
             error: None,
         }
     }
 
-    /// The fields in Tab order (owner and due only for hot-wash items).
+    /// The fields in Tab order (the improvement-plan fields only for
+    /// hot-wash items).
     pub fn fields(&self) -> Vec<ObserveField> {
         if self.inject.is_some() {
             vec![ObserveField::Kind, ObserveField::Note]
@@ -82,7 +89,11 @@ impl ObserveDialog {
             vec![
                 ObserveField::Kind,
                 ObserveField::Note,
+                ObserveField::Action,
+                ObserveField::Capability,
+                ObserveField::Organisation,
                 ObserveField::Owner,
+                ObserveField::Start,
                 ObserveField::Due,
             ]
         }
@@ -103,7 +114,9 @@ impl ObserveDialog {
             self.focus = fields[next % fields.len()];
             return Outcome::Stay;
         }
-        if is_save(key) || (key.code == KeyCode::Enter && self.focus != ObserveField::Note) {
+        if is_save(key)
+            || (key.code == KeyCode::Enter && self.focus != ObserveField::Note)
+        {
             return self.submit();
         }
         match self.focus {
@@ -113,8 +126,20 @@ impl ObserveDialog {
             ObserveField::Note => {
                 self.note.key(key);
             }
+            ObserveField::Action => {
+                self.action.key(key);
+            }
+            ObserveField::Capability => {
+                self.capability.key(key);
+            }
+            ObserveField::Organisation => {
+                self.organisation.key(key);
+            }
             ObserveField::Owner => {
                 self.owner.key(key);
+            }
+            ObserveField::Start => {
+                self.start.key(key);
             }
             ObserveField::Due => {
                 self.due.key(key);
@@ -138,13 +163,18 @@ impl ObserveDialog {
             self.focus = ObserveField::Due;
             return Outcome::Stay;
         }
+        let start = self.start.text().trim().to_string();
+        if !start.is_empty() && chrono::NaiveDate::parse_from_str(&start, "%Y-%m-%d").is_err() {
+            self.error = Some("start date as YYYY-MM-DD".into());
+            self.focus = ObserveField::Start;
+            return Outcome::Stay;
+        }
         let owner = self.owner.text().trim().to_string();
-        let (kind, rating) = match chosen.as_str() {
-            "met" => (ObservationKind::Evaluation, Some(Rating::Met)),
-            "partly" => (ObservationKind::Evaluation, Some(Rating::Partly)),
-            "not_met" => (ObservationKind::Evaluation, Some(Rating::NotMet)),
-            "strength" => (ObservationKind::Strength, None),
-            _ => (ObservationKind::Improvement, None),
+        let given = |e: &Editor| Some(e.text().trim().to_string()).filter(|t| !t.is_empty());
+        let (kind, rating) = match Rating::HSEEP.iter().find(|r| r.name() == chosen) {
+            Some(r) => (ObservationKind::Evaluation, Some(*r)),
+            None if chosen == "strength" => (ObservationKind::Strength, None),
+            None => (ObservationKind::Improvement, None),
         };
         Outcome::Record(vec![Write::event(Event::new(Payload::Observation(
             event::Observation {
@@ -154,6 +184,11 @@ impl ObserveDialog {
                 note,
                 owner: (!owner.is_empty()).then_some(owner),
                 due: (!due.is_empty()).then_some(due),
+                corrective_action: given(&self.action),
+                capability: given(&self.capability),
+                organisation: given(&self.organisation),
+                start: (!start.is_empty()).then_some(start),
+                status: None,
             },
         )))])
     }

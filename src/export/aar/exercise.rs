@@ -49,9 +49,44 @@ pub fn what(r: &Report<'_>) -> Section {
         fields.push(("Journal id".into(), code(created.journal_id.clone())));
     }
     fields.push(("Exercise time zone".into(), plain(view.tz.name())));
+    if let Some(drill) = r.drill {
+        let mut capabilities: Vec<&str> = drill
+            .objectives
+            .iter()
+            .filter_map(|o| o.capability.as_deref())
+            .collect();
+        capabilities.sort_unstable();
+        capabilities.dedup();
+        fields.push((
+            "Objectives".into(),
+            plain(format!(
+                "{} (see Objectives and ratings)",
+                drill.objectives.len()
+            )),
+        ));
+        fields.push((
+            "Core capabilities".into(),
+            if capabilities.is_empty() {
+                vec![Span::Alert("none given".into())]
+            } else {
+                plain(capabilities.join("; "))
+            },
+        ));
+        if !drill.modules.is_empty() {
+            let modules: Vec<&str> = drill.modules.iter().map(|m| m.title.as_str()).collect();
+            fields.push(("Modules".into(), plain(modules.join("; "))));
+        }
+        fields.push((
+            "Real-world codeword".into(),
+            drill
+                .codeword
+                .clone()
+                .map_or_else(|| vec![Span::Alert("none set".into())], plain),
+        ));
+    }
     section(
         "exercised",
-        "What was exercised",
+        "Exercise overview",
         vec![
             Block::Fields(fields),
             Block::Paragraph(vec![
@@ -175,18 +210,68 @@ pub fn objectives(r: &Report<'_>) -> Section {
     if drill.objectives.is_empty() {
         return section(
             "objectives",
-            "Objectives",
+            "Objectives and ratings",
             vec![none("The scenario lists no objectives.")],
         );
     }
+    let mut table = Table::new([
+        "Objective",
+        "Core capability",
+        "Tested by injects",
+        "Rating (HSEEP)",
+    ]);
+    for objective in &drill.objectives {
+        let injects: Vec<&str> = objective.id.as_deref().map_or_else(Vec::new, |id| {
+            drill
+                .injects
+                .iter()
+                .filter(|i| i.objectives.iter().any(|o| o == id))
+                .map(|i| i.id.as_str())
+                .collect()
+        });
+        let ratings: Vec<_> = injects
+            .iter()
+            .filter_map(|i| super::injects::latest_rating(r, i))
+            .collect();
+        let rating = match ratings.iter().max_by_key(|r| r.severity()) {
+            Some(worst) => {
+                let mut text = super::injects::rating(*worst);
+                text.push(Span::Plain(format!(
+                    " (worst of {} rated of {} injects)",
+                    ratings.len(),
+                    injects.len()
+                )));
+                text
+            }
+            None if injects.is_empty() => vec![Span::Alert("no inject tests it".into())],
+            None => plain("not rated"),
+        };
+        let name = match &objective.id {
+            Some(id) => format!("{id}: {}", objective.text.trim()),
+            None => objective.text.trim().to_string(),
+        };
+        table.push(vec![
+            plain(name),
+            objective
+                .capability
+                .clone()
+                .map_or_else(|| vec![Span::Alert("none given".into())], plain),
+            if injects.is_empty() {
+                plain("—")
+            } else {
+                plain(injects.join(", "))
+            },
+            rating,
+        ]);
+    }
     section(
         "objectives",
-        "Objectives",
+        "Objectives and ratings",
         vec![
             Block::Paragraph(plain(
-                "What the exercise set out to test, as written in the scenario. The evaluations of each inject, the deadlines and the findings below are the evidence.",
+                "What the exercise set out to test, with the core capability each exercises. An objective's rating is the worst HSEEP rating the facilitator gave to the injects that test it; the evaluations of each inject, the deadlines and the findings below are the evidence.",
             )),
-            Block::List(drill.objectives.iter().map(|o| plain(o.trim())).collect()),
+            Block::Table(table),
         ],
     )
 }

@@ -1,6 +1,8 @@
 //! The hot-wash: strengths, areas for improvement, and the improvement
-//! plan an auditor follows up (every action with an owner and a due date,
-//! and those still missing one called out).
+//! plan an auditor follows up (HSEEP: each finding with its corrective
+//! action kept apart, the capability, the responsible organisation, a point
+//! of contact, start and completion dates and a status; anything missing is
+//! called out).
 
 use std::fmt::Write as _;
 
@@ -88,9 +90,22 @@ pub fn plan(r: &Report<'_>) -> Section {
     });
     let incomplete = actions
         .iter()
-        .filter(|o| o.data.owner.is_none() || o.data.due.is_none())
+        .filter(|o| {
+            o.data.owner.is_none() || o.data.due.is_none() || o.data.corrective_action.is_none()
+        })
         .count();
-    let mut table = Table::new(["Due", "Owner", "Action", "From", "Raised"]);
+    let mut table = Table::new([
+        "Capability",
+        "Finding",
+        "Corrective action",
+        "Responsible organisation",
+        "Point of contact",
+        "Start",
+        "Completion",
+        "Status",
+        "Raised",
+    ]);
+    let missing = |text: &str| vec![Span::Alert(text.into())];
     for o in &actions {
         let from = match (o.data.kind, &o.data.inject) {
             (ObservationKind::Improvement, None) => "area for improvement".to_string(),
@@ -99,19 +114,25 @@ pub fn plan(r: &Report<'_>) -> Section {
             (ObservationKind::Evaluation, Some(i)) => format!("evaluation of inject {i}"),
             (ObservationKind::Evaluation, None) => "evaluation".to_string(),
         };
+        let d = &o.data;
         table.push(vec![
-            o.data
-                .due
+            d.capability
                 .clone()
-                .map_or_else(|| vec![Span::Alert("no due date".into())], plain),
-            o.data
-                .owner
+                .or_else(|| inject_capabilities(r, o))
+                .map_or_else(|| missing("not given"), plain),
+            plain(d.note.trim()),
+            d.corrective_action
                 .clone()
-                .map_or_else(|| vec![Span::Alert("no owner".into())], plain),
-            plain(o.data.note.trim()),
-            plain(from),
+                .map_or_else(|| missing("to be agreed"), plain),
+            d.organisation
+                .clone()
+                .map_or_else(|| missing("to be assigned"), plain),
+            d.owner.clone().map_or_else(|| missing("no owner"), plain),
+            d.start.clone().map_or_else(|| plain("—"), plain),
+            d.due.clone().map_or_else(|| missing("no due date"), plain),
+            plain(d.status.clone().unwrap_or_else(|| "open".into())),
             plain(format!(
-                "{} at {}, #{}",
+                "{from}; {} at {}, #{}",
                 o.at.actor,
                 r.scenario(&o.at),
                 o.at.seq
@@ -120,11 +141,11 @@ pub fn plan(r: &Report<'_>) -> Section {
     }
     let summary = match incomplete {
         0 => format!(
-            "{} actions, each with an owner and a due date.",
+            "{} actions, each with a corrective action, a point of contact and a completion date.",
             actions.len()
         ),
         n => format!(
-            "{} actions; {n} still without an owner or a due date, which the plan needs before it can be followed up.",
+            "{} actions; {n} still without a corrective action, a point of contact or a completion date, which the plan needs before it can be followed up.",
             actions.len()
         ),
     };
@@ -133,4 +154,22 @@ pub fn plan(r: &Report<'_>) -> Section {
         "Improvement plan",
         vec![Block::Paragraph(plain(summary)), Block::Table(table)],
     )
+}
+
+/// The core capabilities of the objectives an observed inject tests.
+fn inject_capabilities(r: &Report<'_>, o: &ObservationRecord) -> Option<String> {
+    let drill = r.drill?;
+    let inject = drill.inject(o.data.inject.as_deref()?)?;
+    let mut capabilities: Vec<&str> = drill
+        .objectives
+        .iter()
+        .filter(|obj| {
+            obj.id
+                .as_deref()
+                .is_some_and(|id| inject.objectives.iter().any(|i| i == id))
+        })
+        .filter_map(|obj| obj.capability.as_deref())
+        .collect();
+    capabilities.dedup();
+    (!capabilities.is_empty()).then(|| capabilities.join("; "))
 }

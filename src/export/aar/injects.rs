@@ -133,20 +133,18 @@ fn counts(r: &Report<'_>, deliveries: &[Delivery<'_>], undelivered: &[&Inject]) 
             deliveries.len()
         ),
     };
-    let mut tally = [0_usize; 3];
+    let mut tally = [0_usize; 4];
     let mut unrated = 0;
     for d in deliveries {
         match latest_rating(r, &d.record.inject) {
-            Some(Rating::Met) => tally[0] += 1,
-            Some(Rating::Partly) => tally[1] += 1,
-            Some(Rating::NotMet) => tally[2] += 1,
+            Some(rating) => tally[usize::from(rating.severity())] += 1,
             None => unrated += 1,
         }
     }
     let _ = write!(
         text,
-        " Responses to delivered injects were rated met {}, partly met {}, not met {}; {unrated} not evaluated.",
-        tally[0], tally[1], tally[2]
+        " Responses to delivered injects were rated (HSEEP) P {}, S {}, M {}, U {}; {unrated} not evaluated.",
+        tally[0], tally[1], tally[2], tally[3]
     );
     plain(text)
 }
@@ -338,7 +336,7 @@ fn evaluations_of<'a>(r: &Report<'a>, id: &str) -> Vec<&'a ObservationRecord> {
         .collect()
 }
 
-fn latest_rating(r: &Report<'_>, id: &str) -> Option<Rating> {
+pub(super) fn latest_rating(r: &Report<'_>, id: &str) -> Option<Rating> {
     evaluations_of(r, id)
         .iter()
         .rev()
@@ -369,11 +367,13 @@ fn evaluation(r: &Report<'_>, o: &ObservationRecord) -> Text {
 }
 
 /// A rating in words first; the mark and colour only help.
-fn rating(rating: Rating) -> Text {
-    vec![match rating {
-        Rating::Met => Span::Good("✓ met".into()),
-        Rating::Partly => Span::Strong("◐ partly met".into()),
-        Rating::NotMet => Span::Alert("✗ not met".into()),
+pub(super) fn rating(rating: Rating) -> Text {
+    let words = rating.label();
+    vec![match rating.severity() {
+        0 => Span::Good(format!("✓ {words}")),
+        1 => Span::Strong(format!("◐ {words}")),
+        2 => Span::Alert(format!("◔ {words}")),
+        _ => Span::Alert(format!("✗ {words}")),
     }]
 }
 

@@ -4,8 +4,11 @@ use chrono::Duration;
 
 use super::{Checked, Checker, FactTable, with_suggestion};
 use crate::diag::{Diagnostic, Located};
-use crate::playbook::doc::DrillDoc;
-use crate::playbook::{Drill, Inject, Period, Playbook, Trigger};
+use crate::playbook::doc::{DrillDoc, ObjectiveDoc};
+use crate::playbook::{Drill, Inject, Module, Objective, Period, Playbook, Trigger};
+
+/// HSEEP: each discussion module has three to five questions.
+const QUESTIONS: std::ops::RangeInclusive<usize> = 3..=5;
 
 /// Checks a drill scenario; `playbook` finds a playbook by id.
 pub fn compile_drill(
@@ -35,6 +38,11 @@ pub fn compile_drill(
         c.id("inject", &inject.id);
     }
     c.unique("inject", doc.injects.iter().map(|i| &i.id));
+    let objectives = compile_objectives(&mut c, doc);
+    let modules = compile_modules(&mut c, doc);
+    check_safety(&mut c, doc);
+    let objective_ids: Vec<&str> = objectives.iter().filter_map(|o| o.id.as_deref()).collect();
+    let module_ids: Vec<&str> = modules.iter().map(|m| m.id.as_str()).collect();
     let facts: Option<FactTable> = target
         .as_ref()
         .map(|p| p.facts.iter().map(|f| (f.id.as_str(), f)).collect());
@@ -79,12 +87,15 @@ pub fn compile_drill(
                     }
                 }
             }
+            check_links(&mut c, i, &objective_ids, &module_ids);
             Inject {
                 id: i.id.value.clone(),
                 title: i.title.clone(),
                 body: i.body.clone(),
                 trigger,
                 audience: i.audience.iter().map(|r| r.value.clone()).collect(),
+                objectives: i.objectives.iter().map(|o| o.value.clone()).collect(),
+                module: i.module.as_ref().map(|m| m.value.clone()),
                 expect: i.expect.clone(),
                 notes: i.notes.clone(),
             }
@@ -96,11 +107,145 @@ pub fn compile_drill(
         title: doc.title.clone(),
         playbook: doc.playbook.value.clone(),
         summary: doc.summary.clone(),
-        objectives: doc.objectives.clone(),
+        objectives,
+        ground_rules: doc.ground_rules.clone(),
+        codeword: doc.codeword.as_ref().map(|w| w.value.trim().to_string()),
+        modules,
         facilitator_notes: doc.facilitator_notes.clone(),
         injects,
         sha256: sha256.to_string(),
     })
+}
+
+/// An inject's `objectives:` and `module:` name ones the drill defines.
+fn check_links(
+    c: &mut Checker<'_>,
+    i: &crate::playbook::doc::InjectDoc,
+    objective_ids: &[&str],
+    module_ids: &[&str],
+) {
+    for objective in &i.objectives {
+        if !objective_ids.contains(&objective.as_str()) {
+            let d = Diagnostic::error(format!(
+                "inject `{}` tests objective `{}`, which the drill does not define",
+                i.id.value, objective.value
+            ))
+            .at_value(objective);
+            c.push(with_suggestion(d, objective, objective_ids.iter().copied()));
+        }
+    }
+    if let Some(module) = &i.module
+        && !module_ids.contains(&module.as_str())
+    {
+        let d = Diagnostic::error(format!(
+            "inject `{}` names module `{}`, which the drill does not define",
+            i.id.value, module.value
+        ))
+        .at_value(module);
+        c.push(with_suggestion(d, module, module_ids.iter().copied()));
+    }
+}
+
+/// Objectives with ids and core capabilities; a plain sentence is accepted
+/// with a warning, since no inject can name it and no rating can be traced.
+fn compile_objectives(c: &mut Checker<'_>, doc: &DrillDoc) -> Vec<Objective> {
+    let mut ids = Vec::new();
+    let objectives = doc
+        .objectives
+        .iter()
+        .map(|o| match o {
+            ObjectiveDoc::Text(text) => {
+                c.push(
+                    Diagnostic::warning(format!(
+                        "objective \"{}\" has no id and no core capability",
+                        short(text)
+                    ))
+                    .at(doc.drill.at)
+                    .help("write it as `{id: o1, text: …, capability: …}` so injects can name it"),
+                );
+                Objective {
+                    id: None,
+                    text: text.value.clone(),
+                    capability: None,
+                }
+            }
+            ObjectiveDoc::Full(f) => {
+                c.id("objective", &f.id);
+                ids.push(f.id.clone());
+                if f.capability.trim().is_empty() {
+                    c.push(
+                        Diagnostic::error(format!(
+                            "objective `{}` needs a core capability",
+                            f.id.value
+                        ))
+                        .at(f.capability.at),
+                    );
+                }
+                Objective {
+                    id: Some(f.id.value.clone()),
+                    text: f.text.clone(),
+                    capability: Some(f.capability.value.trim().to_string()),
+                }
+            }
+        })
+        .collect();
+    c.unique("objective", ids.iter());
+    objectives
+}
+
+fn short(text: &str) -> String {
+    let mut s: String = text.chars().take(40).collect();
+    if s.len() < text.len() {
+        s.push('…');
+    }
+    s
+}
+
+fn compile_modules(c: &mut Checker<'_>, doc: &DrillDoc) -> Vec<Module> {
+    for m in &doc.modules {
+        c.id("module", &m.id);
+        if !QUESTIONS.contains(&m.questions.len()) {
+            c.push(
+                Diagnostic::warning(format!(
+                    "module `{}` has {} discussion questions; HSEEP modules have 3 to 5",
+                    m.id.value,
+                    m.questions.len()
+                ))
+                .at_value(&m.id),
+            );
+        }
+    }
+    c.unique("module", doc.modules.iter().map(|m| &m.id));
+    doc.modules
+        .iter()
+        .map(|m| Module {
+            id: m.id.value.clone(),
+            title: m.title.clone(),
+            questions: m.questions.clone(),
+        })
+        .collect()
+}
+
+/// Real-world safety: ground rules and a codeword that stops the exercise.
+fn check_safety(c: &mut Checker<'_>, doc: &DrillDoc) {
+    if doc.ground_rules.is_empty() {
+        c.push(
+            Diagnostic::warning("the drill has no `ground_rules`")
+                .at_value(&doc.drill)
+                .help("state the rules read out before the start: no real calls, the codeword, artificialities"),
+        );
+    }
+    match &doc.codeword {
+        None => c.push(
+            Diagnostic::warning("the drill has no real-world emergency `codeword`")
+                .at_value(&doc.drill)
+                .help("e.g. `codeword: REAL WORLD`; anyone who says it stops the exercise"),
+        ),
+        Some(w) if w.trim().is_empty() => {
+            c.push(Diagnostic::error("`codeword` is empty").at(w.at));
+        }
+        Some(_) => {}
+    }
 }
 
 /// `T+40m`, `T+1h30m`, `T+0`: an offset on the scenario clock.

@@ -30,24 +30,26 @@ pub(super) fn observe(app: &App, d: &ObserveDialog, t: &Theme) -> Dialog {
     lines.push(Line::from(Span::styled("What was observed:", t.title)));
     lines.extend(editor_lines(&d.note, d.focus == ObserveField::Note, t));
     if d.inject.is_none() {
-        lines.push(editor_line(
-            "Owner: ",
-            &d.owner,
-            d.focus == ObserveField::Owner,
-            t,
-        ));
-        lines.push(editor_line(
-            "Due (YYYY-MM-DD): ",
-            &d.due,
-            d.focus == ObserveField::Due,
-            t,
-        ));
+        for (label, editor, field) in [
+            ("Corrective action: ", &d.action, ObserveField::Action),
+            ("Core capability: ", &d.capability, ObserveField::Capability),
+            (
+                "Responsible organisation: ",
+                &d.organisation,
+                ObserveField::Organisation,
+            ),
+            ("Point of contact: ", &d.owner, ObserveField::Owner),
+            ("Start (YYYY-MM-DD): ", &d.start, ObserveField::Start),
+            ("Completion (YYYY-MM-DD): ", &d.due, ObserveField::Due),
+        ] {
+            lines.push(editor_line(label, editor, d.focus == field, t));
+        }
     }
     error_line(&mut lines, d.error.as_ref(), t);
     Dialog {
         title,
         width: 76,
-        height: 18,
+        height: 22,
         hint: "Tab: field · Ctrl-S: record · Esc: cancel",
         lines,
     }

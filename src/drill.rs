@@ -98,6 +98,8 @@ pub struct DrillState {
     pub selected: usize,
     /// The facilitator's panel (false: the participant view).
     pub facilitator: bool,
+    /// Rows scrolled in the selected inject's text, expectation and notes.
+    pub detail_scroll: u16,
 }
 
 impl DrillState {
@@ -108,7 +110,18 @@ impl DrillState {
             drill,
             selected: 0,
             facilitator: true,
+            detail_scroll: 0,
         }
+    }
+
+    /// Scrolls the selected inject's text by a few rows (`PgDn`/`PgUp`).
+    pub fn scroll_detail(&mut self, down: bool) {
+        const PAGE: u16 = 5;
+        self.detail_scroll = if down {
+            self.detail_scroll.saturating_add(PAGE)
+        } else {
+            self.detail_scroll.saturating_sub(PAGE)
+        };
     }
 
     pub fn scenario_ms(&self, now: DateTime<Utc>) -> u64 {

@@ -15,6 +15,7 @@ pub mod keymap;
 pub mod message;
 pub mod picker;
 mod screen;
+pub mod urgency;
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
@@ -698,8 +699,12 @@ impl App {
                         false,
                     );
                 }
+                self.keep_selection_listed();
             }
-            Action::ShowHidden => self.show_hidden = !self.show_hidden,
+            Action::ShowHidden => {
+                self.show_hidden = !self.show_hidden;
+                self.keep_selection_listed();
+            }
             Action::Help => self.mode = Mode::Help { scroll: 0 },
             Action::Quit => return self.request_quit(),
         }
@@ -871,28 +876,28 @@ impl App {
         ))])
     }
 
+    /// `g`: the most urgent required step the responder can act on, and why.
     fn next_required(&mut self) {
-        let open: Vec<String> = query::open_required(&self.playbook, &self.view)
-            .into_iter()
-            .map(|s| s.id.clone())
-            .collect();
-        if open.is_empty() {
-            self.notice("no required step is open", false);
+        let Some(found) = urgency::most_urgent(&self.playbook, &self.view, self.domain_now())
+        else {
+            self.notice("no required step is open that waits on nothing", false);
             return;
-        }
-        let order: Vec<&str> = self.playbook.steps().map(|s| s.id.as_str()).collect();
-        let here = self
-            .selected
-            .as_deref()
-            .and_then(|s| order.iter().position(|o| *o == s))
-            .unwrap_or(0);
-        let next = open
-            .iter()
-            .find(|s| order.iter().position(|o| o == s).is_some_and(|p| p > here))
-            .unwrap_or(&open[0])
-            .clone();
-        self.select_step(&next);
+        };
+        self.select_step(&found.step);
         self.focus = Pane::Steps;
+        let title = urgency::title(&self.playbook, &found.step).to_string();
+        self.notice(format!("→ {title}: {}", found.why), false);
+    }
+
+    /// After a filter changes, the selection (and so the Details pane)
+    /// stays on a listed row: the first one when the old one went away.
+    fn keep_selection_listed(&mut self) {
+        let rows = self.rows(self.phase);
+        if !rows.iter().any(|r| Some(&r.id) == self.selected.as_ref()) {
+            self.selected = rows.first().map(|r| r.id.clone());
+            self.item = 0;
+            self.detail_scroll = 0;
+        }
     }
 
     fn change_phase(&mut self, delta: isize) {

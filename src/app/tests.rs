@@ -1626,12 +1626,13 @@ fn searching_for_a_step_that_does_not_apply_shows_hidden_steps() {
 }
 
 #[test]
-fn next_required_jumps_to_the_next_open_required_step_and_wraps() {
+fn next_required_goes_to_the_most_urgent_actionable_step() {
     let mut r = Runner::new();
     assert!(r.ch('g').is_empty());
-    assert_eq!(r.app.selected.as_deref(), Some("isolate"));
+    assert_eq!(r.app.selected.as_deref(), Some("confirm"), "30m timebox");
+    assert!(r.has_notice("earliest timebox"));
     r.ch('g');
-    assert_eq!(r.app.selected.as_deref(), Some("confirm"), "wraps");
+    assert_eq!(r.app.selected.as_deref(), Some("confirm"), "stays on it");
 
     let mut done = Journal::incident()
         .step("confirm", Payload::StepDone(event::StepDone::default()))

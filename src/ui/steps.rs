@@ -12,20 +12,82 @@ use super::runner::pane_block;
 use super::text;
 use super::theme::Theme;
 use crate::app::{App, Pane};
+use crate::playbook::Step;
 use crate::run::StepStatus;
-use crate::run::query::{self};
+use crate::run::query::{self, Applicability};
 
 pub(super) fn phase_label(app: &App, i: usize) -> (String, bool) {
     let p = query::phase_progress(&app.playbook, app.state(), i);
     let done = p.is_complete() && p.total > 0;
     let glyph = if done { "✓" } else { "" };
-    (
-        format!(
-            "{glyph}{} {}/{}",
-            app.playbook.phases[i].title, p.closed, p.total
-        ),
-        done,
-    )
+    let title = &app.playbook.phases[i].title;
+    let waiting = waiting_on_facts(app, i).len();
+    if p.total == 0 && waiting > 0 {
+        return (format!("{title} {waiting} waiting on facts"), false);
+    }
+    (format!("{glyph}{title} {}/{}", p.closed, p.total), done)
+}
+
+/// Open steps of a phase whose condition cannot be decided yet because
+/// facts are unanswered: they are neither "to do" nor "does not apply".
+pub(super) fn waiting_on_facts(app: &App, phase: usize) -> Vec<&Step> {
+    let Some(phase) = app.playbook.phases.get(phase) else {
+        return Vec::new();
+    };
+    phase
+        .steps
+        .iter()
+        .filter(|s| app.state().status(&s.id) == StepStatus::Open)
+        .filter(|s| {
+            matches!(
+                query::applicability(s, app.state()),
+                Applicability::Undetermined { .. }
+            )
+        })
+        .collect()
+}
+
+/// What an empty step list says: which facts the waiting steps need and
+/// the first step that asks for them.
+fn empty_reason(app: &App) -> String {
+    let waiting = waiting_on_facts(app, app.phase);
+    if waiting.is_empty() {
+        return "no step applies (H: show hidden)".into();
+    }
+    let mut facts: Vec<String> = Vec::new();
+    for step in &waiting {
+        if let Applicability::Undetermined { waiting_on, .. } =
+            query::applicability(step, app.state())
+        {
+            for f in waiting_on {
+                if !facts.contains(&f) {
+                    facts.push(f);
+                }
+            }
+        }
+    }
+    let asker = app.playbook.steps().find(|s| {
+        s.capture.iter().any(|c| facts.contains(c))
+            || s.decide.as_ref().is_some_and(|d| facts.contains(&d.fact))
+    });
+    let names: Vec<String> = facts
+        .iter()
+        .map(|f| {
+            app.playbook
+                .fact(f)
+                .map_or_else(|| f.clone(), |d| d.prompt.clone())
+        })
+        .collect();
+    let mut why = format!("{} steps waiting on facts.", waiting.len());
+    if let Some(step) = asker {
+        let _ = write!(why, " Answered in “{}”.", step.title);
+    }
+    let _ = write!(
+        why,
+        " H: show them with why. Waiting on: {}",
+        names.join("; ")
+    );
+    why
 }
 
 pub(super) fn phase_strip(app: &App, t: &Theme) -> Paragraph<'static> {
@@ -74,7 +136,13 @@ pub(super) fn phases_pane(app: &App, t: &Theme, area: Rect, buf: &mut Buffer) {
                     ),
                     style,
                 ),
-                Span::styled(format!(" {:>2}/{:<2}", p.closed, p.total), t.dim),
+                Span::styled(
+                    match waiting_on_facts(app, i).len() {
+                        n if p.total == 0 && n > 0 => format!(" {n:>2} ◌ "),
+                        _ => format!(" {:>2}/{:<2}", p.closed, p.total),
+                    },
+                    t.dim,
+                ),
             ])
         })
         .collect();
@@ -94,24 +162,33 @@ pub fn status_glyph(status: StepStatus, t: &Theme) -> (&'static str, Style) {
 
 pub(super) fn steps_pane(app: &App, t: &Theme, area: Rect, buf: &mut Buffer) {
     let phase = &app.playbook.phases[app.phase.min(app.playbook.phases.len().saturating_sub(1))];
-    let mut title = format!("Steps: {}", phase.title);
+    // Filters lead the title so a cut title still shows them.
+    let mut title = "Steps".to_string();
     if app.mine_only {
-        title.push_str(" · mine");
+        title.push_str(" [mine only]");
     }
     if app.show_hidden {
-        title.push_str(" · +hidden");
+        title.push_str(" [+hidden]");
     }
+    let _ = write!(title, ": {}", phase.title);
     let block = pane_block(&title, app.focus == Pane::Steps, t);
     let inner = block.inner(area);
     block.render(area, buf);
     let rows = app.rows(app.phase);
     if rows.is_empty() {
         let why = if app.mine_only {
-            "none of your roles' steps here (f: show all)"
+            "none of your roles' steps here (f: show all)".to_string()
         } else {
-            "no step applies yet (H: show hidden)"
+            empty_reason(app)
         };
-        Paragraph::new(Span::styled(why, t.dim)).render(inner, buf);
+        super::scroll::render(
+            &[Line::from(Span::styled(why, t.warn))],
+            0,
+            "",
+            inner,
+            buf,
+            t,
+        );
         return;
     }
     let selected = rows

@@ -1,0 +1,171 @@
+//! Friction a responder under stress meets: `g` picks what is urgent and
+//! says why, filters show that they are on, steps waiting on facts are
+//! counted and explained, through `App::update` and the rendered screen.
+
+mod support;
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use runsheet::app::keymap::Keymap;
+use runsheet::app::{App, Effect, Msg};
+use runsheet::journal::Line;
+use runsheet::journal::writer::Ack;
+use runsheet::session::Identity;
+use runsheet::ui::{RunnerView, Theme};
+use support::{JournalBuilder, fixture_playbook};
+
+fn app_for(j: &JournalBuilder) -> App {
+    App::new(
+        j.resolved.playbook.clone(),
+        &j.lines,
+        Identity {
+            actor: "Dana Reyes".into(),
+            session: "session-2".into(),
+        },
+        "incident.jsonl",
+        Keymap::default(),
+        j.now(),
+    )
+}
+
+fn send(app: &mut App, c: char) {
+    let now = app.now;
+    let mut seq = app.state().entry_count;
+    let msg = Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+    for effect in app.update(msg, now) {
+        if let Effect::Append { ticket, draft, .. } = effect {
+            let entry = draft.into_entry(seq, String::new());
+            seq += 1;
+            let line = Line {
+                text: entry.encode(),
+                entry,
+            };
+            app.update(Msg::Ack(Ack::Saved { ticket, line }), now);
+        }
+    }
+}
+
+fn draw(app: &App, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
+    let theme = Theme::default();
+    terminal
+        .draw(|f| f.render_widget(RunnerView { app, theme: &theme }, f.area()))
+        .expect("draw");
+    let buf = terminal.backend().buffer();
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        let line: String = (0..buf.area.width)
+            .map(|x| buf[(x, y)].symbol().to_string())
+            .collect();
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn last_notice(app: &App) -> String {
+    app.notices
+        .last()
+        .map(|n| n.text.clone())
+        .unwrap_or_default()
+}
+
+#[test]
+fn friction1_g_prefers_a_running_deadline_and_says_why() {
+    let mut j = JournalBuilder::new(fixture_playbook(), "2026-11-02T08:00:00Z", false);
+    j.set("aware_at", "2026-11-02T07:45:00Z")
+        .set("jurisdictions", "eu")
+        .decide("scope", "personal_data", "yes", "Contact details")
+        .done("confirm")
+        .advance(10);
+    let mut app = app_for(&j);
+    send(&mut app, 'g');
+    // isolate (no timebox, no deadline) comes first in the list, but the
+    // DPA notification has a running 72-hour clock.
+    assert_eq!(app.selected.as_deref(), Some("notify-dpa"));
+    let notice = last_notice(&app);
+    assert!(notice.contains("deadline first"), "{notice}");
+    assert!(notice.contains("Notify the authority"), "{notice}");
+    assert!(notice.contains("left"), "{notice}");
+}
+
+#[test]
+fn friction1_g_passes_over_steps_waiting_on_others() {
+    let mut j = JournalBuilder::new(fixture_playbook(), "2026-11-02T08:00:00Z", false);
+    j.start("confirm").advance(5);
+    let mut app = app_for(&j);
+    app.select_step("isolate");
+    send(&mut app, 'g');
+    assert_eq!(app.selected.as_deref(), Some("confirm"));
+    let notice = last_notice(&app);
+    assert!(notice.contains("earliest timebox: 25m"), "{notice}");
+}
+
+/// The ransomware exercise just started, on its "Notify authorities" phase.
+fn ransomware_at_notify() -> App {
+    let j = JournalBuilder::new(
+        support::bundled_playbook("ransomware-extortion"),
+        "2026-11-02T08:00:00Z",
+        true,
+    );
+    let mut app = app_for(&j);
+    let notify = app
+        .playbook
+        .phases
+        .iter()
+        .position(|p| p.title.starts_with("Notify"))
+        .expect("a notify phase");
+    for _ in 0..notify {
+        send(&mut app, ']');
+    }
+    app
+}
+
+#[test]
+fn d5_a_phase_of_steps_waiting_on_facts_never_reads_zero_of_zero() {
+    // Nothing answered: every notification step waits on scoping facts.
+    let mut app = ransomware_at_notify();
+    for (w, h) in [(80, 24), (120, 36)] {
+        let text = draw(&app, w, h);
+        assert!(!text.contains("0/0"), "{w}x{h}\n{text}");
+        assert!(text.contains("steps waiting on facts"), "{w}x{h}\n{text}");
+        assert!(text.contains("Answered"), "{w}x{h}\n{text}");
+        insta::assert_snapshot!(format!("waiting_on_facts_{w}x{h}"), text);
+    }
+}
+
+#[test]
+fn d5_show_hidden_selects_a_row_so_details_say_why() {
+    let mut app = ransomware_at_notify();
+    send(&mut app, 'H');
+    let selected = app.selected.clone().expect("a hidden row is selected");
+    let rows = app.rows(app.phase);
+    assert!(rows.iter().any(|r| r.id == selected), "{selected}");
+    let text = draw(&app, 120, 36);
+    assert!(text.contains("waiting for"), "the why is shown\n{text}");
+}
+
+#[test]
+fn d12_my_roles_filter_is_visible_and_details_follow_the_list() {
+    let mut j = JournalBuilder::new(fixture_playbook(), "2026-11-02T08:00:00Z", false);
+    j.event(runsheet::journal::Event::new(
+        runsheet::journal::event::Payload::RoleAssigned(runsheet::journal::event::RoleAssigned {
+            role: "ic".into(),
+            person: "Dana Reyes".into(),
+        }),
+    ));
+    let mut app = app_for(&j);
+    send(&mut app, ']');
+    send(&mut app, ']');
+    send(&mut app, ']');
+    // The public statement is for comms; with the filter the list is empty
+    // and no step stays in the Details pane.
+    send(&mut app, 'f');
+    assert!(app.mine_only);
+    for (w, h) in [(80, 24), (120, 36)] {
+        let text = draw(&app, w, h);
+        assert!(text.contains("[mine only]"), "{w}x{h}\n{text}");
+    }
+    assert_eq!(app.selected, None);
+}

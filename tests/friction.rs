@@ -125,7 +125,7 @@ fn ransomware_at_notify() -> App {
 #[test]
 fn d5_a_phase_of_steps_waiting_on_facts_never_reads_zero_of_zero() {
     // Nothing answered: every notification step waits on scoping facts.
-    let mut app = ransomware_at_notify();
+    let app = ransomware_at_notify();
     for (w, h) in [(80, 24), (120, 36)] {
         let text = draw(&app, w, h);
         assert!(!text.contains("0/0"), "{w}x{h}\n{text}");

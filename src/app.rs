@@ -1015,7 +1015,13 @@ impl App {
     }
 
     fn clocks_key(&mut self, key: &KeyEvent) -> Vec<Effect> {
-        let count = clocks::evaluate(&self.playbook, &self.view, self.domain_now()).len();
+        let count = urgency::clocks_by_urgency(clocks::evaluate(
+            &self.playbook,
+            &self.view,
+            self.domain_now(),
+        ))
+        .0
+        .len();
         let Mode::Clocks(view) = &mut self.mode else {
             return Vec::new();
         };
@@ -1034,7 +1040,11 @@ impl App {
             KeyCode::Enter => view.detail = !view.detail,
             KeyCode::Char('g') => {
                 let selected = view.selected;
-                let stages = clocks::evaluate(&self.playbook, &self.view, self.domain_now());
+                let (stages, _) = urgency::clocks_by_urgency(clocks::evaluate(
+                    &self.playbook,
+                    &self.view,
+                    self.domain_now(),
+                ));
                 if let Some(step) = stages.get(selected).and_then(|s| s.met_by.first()) {
                     let step = (*step).to_string();
                     self.mode = Mode::Normal;

@@ -169,3 +169,33 @@ fn d12_my_roles_filter_is_visible_and_details_follow_the_list() {
     }
     assert_eq!(app.selected, None);
 }
+
+#[test]
+fn friction7_clocks_screen_sorts_by_urgency_and_folds_what_does_not_apply() {
+    let mut j = JournalBuilder::new(fixture_playbook(), "2026-11-02T08:00:00Z", false);
+    j.set("aware_at", "2026-11-02T07:45:00Z")
+        .set("jurisdictions", "eu")
+        .decide("scope", "personal_data", "yes", "Contact details")
+        .advance(60 * 30);
+    let mut app = app_for(&j);
+    send(&mut app, 'c');
+    let text = draw(&app, 120, 36);
+    let row = |needle: &str| text.lines().position(|l| l.contains(needle));
+    let breached = row("BREACHED").expect("a breached clock");
+    let running = row("left of the time").expect("a running clock");
+    let waiting = row("waiting —").expect("a waiting clock");
+    assert!(breached < running && running < waiting, "{text}");
+
+    let mut j = JournalBuilder::new(fixture_playbook(), "2026-11-02T08:00:00Z", false);
+    j.set("aware_at", "2026-11-02T07:45:00Z")
+        .set("jurisdictions", "eu")
+        .decide("scope", "personal_data", "no", "Only service logs");
+    let mut app = app_for(&j);
+    send(&mut app, 'c');
+    let text = draw(&app, 120, 36);
+    assert!(
+        text.contains("▸ 1 more do not apply or are not in force: breach-72h.notify"),
+        "{text}"
+    );
+    assert!(!text.contains("not applicable —"), "folded away\n{text}");
+}

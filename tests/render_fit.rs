@@ -291,3 +291,53 @@ fn m13_review_detail_is_readable_not_raw_json() {
     assert!(!text.contains("{\"text\""), "{text}");
     assert!(!text.contains("\\n"), "{text}");
 }
+
+#[test]
+fn d11_the_picker_shows_exercise_at_every_width() {
+    use runsheet::app::picker::{JournalItem, Picker};
+    use runsheet::ui::picker::PickerView;
+    let picker = Picker::new(
+        vec![JournalItem {
+            path: "/data/journals/picker-test.jsonl".into(),
+            title: "Picker test intrusion with a rather long title to cut".into(),
+            playbook: "state-actor-intrusion".into(),
+            last_activity: Some(utc("2026-11-29T01:44:00Z")),
+            closed: 0,
+            total: 32,
+            exercise: true,
+            problem: None,
+        }],
+        vec![],
+        vec![],
+    );
+    for width in [60, 80, 120] {
+        let mut terminal = Terminal::new(TestBackend::new(width, 24)).expect("terminal");
+        let theme = Theme::default();
+        terminal
+            .draw(|f| {
+                f.render_widget(
+                    PickerView {
+                        picker: &picker,
+                        theme: &theme,
+                    },
+                    f.area(),
+                );
+            })
+            .expect("draw");
+        let buf = terminal.backend().buffer();
+        let text = screen(buf);
+        let row = text
+            .lines()
+            .position(|l| l.contains("Picker test"))
+            .expect("the journal row");
+        let line = text.lines().nth(row).unwrap_or_default();
+        assert!(line.contains("EXERCISE"), "{width}: {line}");
+        let x = u16::try_from(line.find("EXERCISE").unwrap_or(0)).unwrap_or(0);
+        let y = u16::try_from(row).unwrap_or(0);
+        assert_eq!(
+            buf[(x, y)].style().bg,
+            theme.exercise.bg,
+            "{width}: the mark has the exercise colour"
+        );
+    }
+}

@@ -128,3 +128,30 @@ fn left(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
 pub fn title<'a>(playbook: &'a Playbook, id: &'a str) -> &'a str {
     playbook.step(id).map_or(id, |s: &Step| s.title.as_str())
 }
+
+/// The clocks screen's order: breached, running (soonest due first),
+/// elapsing duties, waiting, met; clocks that do not apply or are not in
+/// force are returned apart, to be folded under one line.
+pub fn clocks_by_urgency(
+    stages: Vec<clocks::StageView<'_>>,
+) -> (Vec<clocks::StageView<'_>>, Vec<clocks::StageView<'_>>) {
+    let (mut shown, folded): (Vec<_>, Vec<_>) = stages.into_iter().partition(|v| {
+        !matches!(
+            v.state,
+            StageState::NotApplicable { .. } | StageState::NotInForce { .. }
+        )
+    });
+    shown.sort_by_key(|v| {
+        let rank = match v.state {
+            StageState::Breached {
+                submitted: None, ..
+            } => 0,
+            StageState::Running { .. } => 1,
+            StageState::Elapsing { .. } => 2,
+            StageState::Waiting { .. } => 3,
+            _ => 4,
+        };
+        (rank, v.due)
+    });
+    (shown, folded)
+}

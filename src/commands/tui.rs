@@ -313,6 +313,7 @@ pub fn picker(env: &Env) -> Result<Option<String>, Failure> {
             version: e.playbook.version.clone(),
             title: e.playbook.title.clone(),
             summary: e.playbook.summary.clone(),
+            tags: e.playbook.tags.clone(),
             local: e.origin != Origin::Bundled,
         })
         .collect();

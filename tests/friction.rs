@@ -199,3 +199,39 @@ fn friction7_clocks_screen_sorts_by_urgency_and_folds_what_does_not_apply() {
     );
     assert!(!text.contains("not applicable —"), "folded away\n{text}");
 }
+
+#[test]
+fn friction8_the_header_counts_from_awareness_and_says_so() {
+    let mut j = JournalBuilder::new(fixture_playbook(), "2026-11-02T08:00:00Z", false);
+    j.advance(9);
+    let app = app_for(&j);
+    let text = draw(&app, 120, 36);
+    assert!(text.contains("⏱ since opened 9m"), "{text}");
+    j.set("aware_at", "2026-11-02T06:01:00Z");
+    let app = app_for(&j);
+    let text = draw(&app, 120, 36);
+    assert!(text.contains("⏱ since aware 2h 08m"), "{text}");
+}
+
+#[test]
+fn friction5_the_footer_always_keeps_help_and_narrow_lists_drop_the_role() {
+    let j = JournalBuilder::new(fixture_playbook(), "2026-11-02T08:00:00Z", false);
+    let app = app_for(&j);
+    for width in [60, 80, 120] {
+        let text = draw(&app, width, 24);
+        let footer = text.lines().last().unwrap_or_default();
+        assert!(footer.contains("? help"), "{width}: {footer}");
+    }
+    let narrow = draw(&app, 80, 24);
+    let row = narrow
+        .lines()
+        .find(|l| l.contains("○! Confirm the incident"))
+        .unwrap_or_default();
+    assert!(!row.contains(" ic "), "no role column at 80: {row}");
+    let wide = draw(&app, 130, 36);
+    let row = wide
+        .lines()
+        .find(|l| l.contains("○! Confirm the incident"))
+        .unwrap_or_default();
+    assert!(row.contains(" ic"), "role column when wide: {row}");
+}

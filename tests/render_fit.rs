@@ -341,3 +341,17 @@ fn d11_the_picker_shows_exercise_at_every_width() {
         );
     }
 }
+
+#[test]
+fn m11_scenario_time_stays_in_the_drill_header_and_help_in_the_footer() {
+    let (_j, app) = facilitator();
+    for (w, h) in SIZES {
+        let text = draw(&app, w, h);
+        let header = text.lines().nth(1).unwrap_or_default();
+        assert!(header.contains("scenario T+00:45"), "{w}x{h}: {header}");
+        assert!(header.contains("Nora Lind"), "{w}x{h}: {header}");
+        let footer = text.lines().last().unwrap_or_default();
+        assert!(footer.contains("? help"), "{w}x{h}: {footer}");
+        assert!(footer.contains("q quit"), "{w}x{h}: {footer}");
+    }
+}

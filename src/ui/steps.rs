@@ -160,6 +160,9 @@ pub fn status_glyph(status: StepStatus, t: &Theme) -> (&'static str, Style) {
     }
 }
 
+/// Step lists narrower than this leave out the role column.
+const ROLE_MIN_WIDTH: usize = 36;
+
 pub(super) fn steps_pane(app: &App, t: &Theme, area: Rect, buf: &mut Buffer) {
     let phase = &app.playbook.phases[app.phase.min(app.playbook.phases.len().saturating_sub(1))];
     // Filters lead the title so a cut title still shows them.
@@ -223,7 +226,9 @@ pub(super) fn steps_pane(app: &App, t: &Theme, area: Rect, buf: &mut Buffer) {
                 if !row.waiting_for.is_empty() && !row.status.is_closed() {
                     suffix.push_str(" ⋯");
                 }
-                if let Some(role) = &step.role {
+                // Narrow lists keep the title readable: the role is in
+                // the Details pane.
+                if let Some(role) = step.role.as_ref().filter(|_| width >= ROLE_MIN_WIDTH) {
                     let _ = write!(suffix, " {role}");
                 }
                 let title_width = width.saturating_sub(4 + suffix.chars().count());

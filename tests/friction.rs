@@ -235,3 +235,25 @@ fn friction5_the_footer_always_keeps_help_and_narrow_lists_drop_the_role() {
         .unwrap_or_default();
     assert!(row.contains(" ic"), "role column when wide: {row}");
 }
+
+#[test]
+fn d4_copy_does_not_claim_what_it_cannot_confirm_and_names_the_file() {
+    let mut j = JournalBuilder::new(fixture_playbook(), "2026-11-02T08:00:00Z", false);
+    j.set("aware_at", "2026-11-02T07:45:00Z")
+        .set("org", "Example Court");
+    let mut app = app_for(&j);
+    app.journal_dir = Some("/srv/journals".into());
+    app.select_step("early-warning");
+    send(&mut app, 'm');
+    send(&mut app, 'c');
+    let notice = last_notice(&app);
+    assert!(!notice.contains("copied"), "{notice}");
+    assert!(
+        notice.contains("sent to the terminal clipboard (OSC 52"),
+        "{notice}"
+    );
+    assert!(
+        notice.contains("also saved to /srv/journals/incident.early-warning.v1.txt"),
+        "{notice}"
+    );
+}

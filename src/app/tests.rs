@@ -1277,7 +1277,7 @@ fn copy_saves_a_version_beside_the_journal_and_puts_it_on_the_clipboard() {
     );
     assert_eq!(file.file_name, drafted.file, "the file the entry names");
     assert!(!file.file_name.contains('/'), "beside the journal");
-    assert!(r.has_notice("version 1 copied"));
+    assert!(r.has_notice("version 1 sent to the terminal clipboard"));
 
     r.save(&effects);
     let again = r.ch('c');

@@ -63,6 +63,9 @@ fn runner(
         env.clock.now(),
     );
     app.banners.extend(banners);
+    app.journal_dir = std::path::absolute(file.path())
+        .ok()
+        .and_then(|p| p.parent().map(std::path::Path::to_path_buf));
     if !unknown.is_empty() {
         app.banners.push(format!(
             "{} lists contacts this playbook does not have: {}",

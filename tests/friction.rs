@@ -257,3 +257,30 @@ fn d4_copy_does_not_claim_what_it_cannot_confirm_and_names_the_file() {
         "{notice}"
     );
 }
+
+#[test]
+fn friction13_a_step_that_meets_a_running_deadline_shows_it_in_the_list() {
+    let mut j = JournalBuilder::new(fixture_playbook(), "2026-11-02T08:00:00Z", false);
+    j.set("aware_at", "2026-11-02T07:45:00Z")
+        .set("jurisdictions", "eu")
+        .decide("scope", "personal_data", "yes", "Contact details")
+        .advance(60 * 25);
+    let mut app = app_for(&j);
+    app.phase = 2;
+    for (w, h) in [(80, 24), (120, 36)] {
+        let text = draw(&app, w, h);
+        // The early warning (24h from awareness) is breached; the DPA
+        // notification (72h) is due Thursday 08:45 CET.
+        let row = |needle: &str| {
+            text.lines()
+                .find(|l| l.contains(needle))
+                .unwrap_or_default()
+                .to_string()
+        };
+        assert!(row("Send the early").contains("⚑ late"), "{w}x{h}\n{text}");
+        assert!(
+            row("Notify the data").contains("⚑ Thu 08:45"),
+            "{w}x{h}\n{text}"
+        );
+    }
+}

@@ -160,6 +160,35 @@ pub fn status_glyph(status: StepStatus, t: &Theme) -> (&'static str, Style) {
     }
 }
 
+/// ` ⚑ Thu 08:45` on an open step that meets a running legal deadline
+/// (` ⚑ late` once breached), so the list shows which steps the law times.
+fn deadline_marker(
+    app: &App,
+    step: &Step,
+    status: StepStatus,
+    live: &[crate::clocks::StageView<'_>],
+    t: &Theme,
+) -> (String, Style) {
+    if status.is_closed() {
+        return (String::new(), t.dim);
+    }
+    let Some(v) = live
+        .iter()
+        .find(|v| step.satisfies.contains(&v.stage_ref()))
+    else {
+        return (String::new(), t.dim);
+    };
+    match (&v.state, v.due) {
+        (crate::clocks::StageState::Breached { .. }, _) => (" ⚑ late".into(), t.danger),
+        (crate::clocks::StageState::Running { used, .. }, Some(due)) => {
+            let local = due.with_timezone(&app.tz());
+            let style = super::deadlines::urgency(*used, t).1;
+            (format!(" ⚑ {}", local.format("%a %H:%M")), style)
+        }
+        _ => (" ⚑".into(), t.warn),
+    }
+}
+
 /// Step lists narrower than this leave out the role column.
 const ROLE_MIN_WIDTH: usize = 36;
 
@@ -201,55 +230,59 @@ pub(super) fn steps_pane(app: &App, t: &Theme, area: Rect, buf: &mut Buffer) {
     let height = usize::from(inner.height);
     let first = selected.saturating_sub(height.saturating_sub(1));
     let width = usize::from(inner.width);
-    let lines: Vec<Line> =
-        rows.iter()
-            .enumerate()
-            .skip(first)
-            .take(height)
-            .map(|(i, row)| {
-                let Some(step) = app.playbook.step(&row.id) else {
-                    return Line::default();
-                };
-                let (glyph, mut style) = status_glyph(row.status, t);
-                if row.hidden.is_some() {
-                    style = t.dim;
-                }
-                let mark = if step.required { "!" } else { " " };
-                let mut suffix = String::new();
-                if row.overdue {
-                    suffix.push_str(" ⚠late");
-                } else if let Some(tb) = step.timebox.filter(|_| {
-                    row.status == StepStatus::InProgress || row.status == StepStatus::Open
-                }) {
-                    let _ = write!(suffix, " {tb}");
-                }
-                if !row.waiting_for.is_empty() && !row.status.is_closed() {
-                    suffix.push_str(" ⋯");
-                }
-                // Narrow lists keep the title readable: the role is in
-                // the Details pane.
-                if let Some(role) = step.role.as_ref().filter(|_| width >= ROLE_MIN_WIDTH) {
-                    let _ = write!(suffix, " {role}");
-                }
-                let title_width = width.saturating_sub(4 + suffix.chars().count());
-                let mut line_style = style;
-                if i == selected {
-                    line_style = line_style.patch(t.selected);
-                }
-                let title = if row.hidden.is_some() {
-                    format!("◌ {}", step.title)
-                } else {
-                    step.title.clone()
-                };
-                Line::from(vec![
-                    Span::styled(format!("{glyph}{mark} "), line_style),
-                    Span::styled(
-                        format!("{:<title_width$}", text::fit(&title, title_width)),
-                        line_style,
-                    ),
-                    Span::styled(suffix, if row.overdue { t.danger } else { t.dim }),
-                ])
-            })
-            .collect();
+    let live = super::deadlines::live_clocks(app);
+    let lines: Vec<Line> = rows
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(height)
+        .map(|(i, row)| {
+            let Some(step) = app.playbook.step(&row.id) else {
+                return Line::default();
+            };
+            let (glyph, mut style) = status_glyph(row.status, t);
+            if row.hidden.is_some() {
+                style = t.dim;
+            }
+            let mark = if step.required { "!" } else { " " };
+            let mut suffix = String::new();
+            if row.overdue {
+                suffix.push_str(" ⚠late");
+            } else if let Some(tb) = step
+                .timebox
+                .filter(|_| row.status == StepStatus::InProgress || row.status == StepStatus::Open)
+            {
+                let _ = write!(suffix, " {tb}");
+            }
+            if !row.waiting_for.is_empty() && !row.status.is_closed() {
+                suffix.push_str(" ⋯");
+            }
+            // Narrow lists keep the title readable: the role is in
+            // the Details pane.
+            if let Some(role) = step.role.as_ref().filter(|_| width >= ROLE_MIN_WIDTH) {
+                let _ = write!(suffix, " {role}");
+            }
+            let (due, due_style) = deadline_marker(app, step, row.status, &live, t);
+            let title_width = width.saturating_sub(4 + text::width(&suffix) + text::width(&due));
+            let mut line_style = style;
+            if i == selected {
+                line_style = line_style.patch(t.selected);
+            }
+            let title = if row.hidden.is_some() {
+                format!("◌ {}", step.title)
+            } else {
+                step.title.clone()
+            };
+            Line::from(vec![
+                Span::styled(format!("{glyph}{mark} "), line_style),
+                Span::styled(
+                    format!("{:<title_width$}", text::fit(&title, title_width)),
+                    line_style,
+                ),
+                Span::styled(due, due_style),
+                Span::styled(suffix, if row.overdue { t.danger } else { t.dim }),
+            ])
+        })
+        .collect();
     Paragraph::new(lines).render(inner, buf);
 }

@@ -284,3 +284,24 @@ fn friction13_a_step_that_meets_a_running_deadline_shows_it_in_the_list() {
         );
     }
 }
+
+#[test]
+fn friction15_the_phases_pane_widens_to_show_whole_phase_names() {
+    let j = JournalBuilder::new(
+        support::bundled_playbook("state-actor-intrusion"),
+        "2026-11-02T08:00:00Z",
+        false,
+    );
+    let app = app_for(&j);
+    let text = draw(&app, 200, 40);
+    assert!(
+        text.contains("○ Detect, scope and preserve evidence"),
+        "{text}"
+    );
+    assert!(
+        text.contains("○ Contain while judicial work continues"),
+        "{text}"
+    );
+    let narrow = draw(&app, 120, 36);
+    assert!(narrow.contains("╭ Phases ────────────────╮"), "{narrow}");
+}

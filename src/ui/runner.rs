@@ -99,8 +99,11 @@ impl Widget for RunnerView<'_> {
             deadlines::clocks_panel(app, &live, t, clocks_area, buf);
         }
         let main = if wide {
-            let [phases, rest] =
-                Layout::horizontal([Constraint::Length(26), Constraint::Min(20)]).areas(main);
+            let [phases, rest] = Layout::horizontal([
+                Constraint::Length(phases_width(app, area.width)),
+                Constraint::Min(20),
+            ])
+            .areas(main);
             steps::phases_pane(app, t, phases, buf);
             rest
         } else {
@@ -134,6 +137,24 @@ impl Widget for RunnerView<'_> {
         footer_line(app, t, footer.width).render(footer, buf);
         dialogs::overlay(app, t, area, buf);
     }
+}
+
+/// The phases pane grows with its longest title on wide terminals (up to
+/// a quarter of the width, from 150 columns), so names are not cut when
+/// there is room; narrower screens keep the room for step titles.
+fn phases_width(app: &App, width: u16) -> u16 {
+    let longest = app
+        .playbook
+        .phases
+        .iter()
+        .map(|p| text::width(&p.title))
+        .max()
+        .unwrap_or(0);
+    if width < 150 {
+        return 26;
+    }
+    let wanted = u16::try_from(longest + 11).unwrap_or(u16::MAX);
+    wanted.clamp(26, (width / 4).max(26))
 }
 
 /// The notice shown instead of the screen on a tiny terminal.

@@ -8,6 +8,7 @@
 //! is still saving.
 
 pub mod action;
+pub mod confirm;
 pub mod dialog;
 mod drill;
 pub mod editor;
@@ -162,6 +163,8 @@ pub struct App {
     pub journal_file: String,
     /// The journal's folder, to name draft files in full; unset in tests.
     pub journal_dir: Option<std::path::PathBuf>,
+    /// An action that asked "press again" and waits for its key.
+    pub armed: Option<confirm::Armed>,
     pub mode: Mode,
     pub focus: Pane,
     pub phase: usize,
@@ -223,6 +226,7 @@ impl App {
             identity,
             journal_file: journal_file.to_string(),
             journal_dir: None,
+            armed: None,
             mode: Mode::Normal,
             focus: Pane::Steps,
             phase: 0,
@@ -616,6 +620,9 @@ impl App {
 
     /// Carries out an action in normal mode.
     pub fn act(&mut self, action: Action) -> Vec<Effect> {
+        // Any key answers a pending "press again" question: only the same
+        // action on the same step says yes.
+        let armed = self.armed.take();
         match action {
             Action::MoveUp => self.move_cursor(-1),
             Action::MoveDown => self.move_cursor(1),
@@ -637,8 +644,8 @@ impl App {
             Action::PrevPhase => self.change_phase(-1),
             Action::PageUp => self.detail_scroll = self.detail_scroll.saturating_sub(8),
             Action::PageDown => self.detail_scroll = self.detail_scroll.saturating_add(8),
-            Action::Open => return self.open(),
-            Action::Done => return self.done(),
+            Action::Open => return self.open(armed.as_ref()),
+            Action::Done => return self.done(armed.as_ref()),
             Action::Skip => self.with_step(|app, step| {
                 app.mode = Mode::Reason(ReasonDialog::new(ReasonKind::Skip, step));
             }),
@@ -721,7 +728,7 @@ impl App {
         }
     }
 
-    fn open(&mut self) -> Vec<Effect> {
+    fn open(&mut self, armed: Option<&confirm::Armed>) -> Vec<Effect> {
         match self.focus {
             Pane::Phases | Pane::Drill => {
                 self.focus = Pane::Steps;
@@ -734,6 +741,16 @@ impl App {
                 };
                 match self.view.status(&step) {
                     StepStatus::Open | StepStatus::Blocked => {
+                        let question = self
+                            .selected_step()
+                            .and_then(|s| confirm::start_question(s, &self.view));
+                        let yes = armed == Some(&confirm::Armed::Start(step.clone()))
+                            || self.write_error.is_some();
+                        if let Some(question) = question.filter(|_| !yes) {
+                            self.armed = Some(confirm::Armed::Start(step));
+                            self.notice(question, true);
+                            return Vec::new();
+                        }
                         let waiting = self
                             .selected_step()
                             .map(|s| {
@@ -764,13 +781,21 @@ impl App {
         }
     }
 
-    fn done(&mut self) -> Vec<Effect> {
+    fn done(&mut self, armed: Option<&confirm::Armed>) -> Vec<Effect> {
         let Some(step) = self.selected_step().cloned() else {
             self.notice("select a step first", false);
             return Vec::new();
         };
         if self.view.status(&step.id) == StepStatus::Done {
             self.notice("already done (reopen it with `r`)", false);
+            return Vec::new();
+        }
+        // A read-only journal refuses in `record`; asking first would only delay that.
+        let yes =
+            armed == Some(&confirm::Armed::Done(step.id.clone())) || self.write_error.is_some();
+        if let Some(question) = confirm::done_question(&step, &self.view).filter(|_| !yes) {
+            self.armed = Some(confirm::Armed::Done(step.id.clone()));
+            self.notice(question, true);
             return Vec::new();
         }
         // A step that meets a clock stage records the submission first.

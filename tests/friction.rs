@@ -305,3 +305,47 @@ fn friction15_the_phases_pane_widens_to_show_whole_phase_names() {
     let narrow = draw(&app, 120, 36);
     assert!(narrow.contains("╭ Phases ────────────────╮"), "{narrow}");
 }
+
+fn key(app: &mut App, code: KeyCode) -> Vec<Effect> {
+    let now = app.now;
+    app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)), now)
+}
+
+fn appends(effects: &[Effect]) -> usize {
+    effects
+        .iter()
+        .filter(|e| matches!(e, Effect::Append { .. }))
+        .count()
+}
+
+#[test]
+fn friction2_done_on_a_required_step_with_unticked_items_asks_first() {
+    let j = JournalBuilder::new(fixture_playbook(), "2026-11-02T08:00:00Z", false);
+    let mut app = app_for(&j);
+    app.select_step("confirm");
+    assert_eq!(appends(&key(&mut app, KeyCode::Char('x'))), 0);
+    let notice = last_notice(&app);
+    assert!(notice.contains("checklist items unticked"), "{notice}");
+    assert!(notice.contains("press x again"), "{notice}");
+    // Any other key says no: the next x asks again.
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Up);
+    assert_eq!(app.selected.as_deref(), Some("confirm"));
+    assert_eq!(appends(&key(&mut app, KeyCode::Char('x'))), 0);
+    // The same key again says yes.
+    assert_eq!(appends(&key(&mut app, KeyCode::Char('x'))), 1);
+}
+
+#[test]
+fn friction14_starting_a_step_that_does_not_apply_asks_first() {
+    let j = JournalBuilder::new(fixture_playbook(), "2026-11-02T08:00:00Z", false);
+    let mut app = app_for(&j);
+    app.show_hidden = true;
+    app.phase = 2;
+    app.select_step("notify-dpa");
+    assert_eq!(appends(&key(&mut app, KeyCode::Enter)), 0);
+    let notice = last_notice(&app);
+    assert!(notice.contains("waiting for: personal_data"), "{notice}");
+    assert!(notice.contains("press Enter again"), "{notice}");
+    assert_eq!(appends(&key(&mut app, KeyCode::Enter)), 1);
+}

@@ -592,6 +592,8 @@ fn enter_in_the_phases_pane_moves_to_the_steps() {
 #[test]
 fn done_records_step_done_and_names_unanswered_facts() {
     let mut r = Runner::new();
+    assert!(r.ch('x').is_empty(), "unticked checklist: asks first");
+    assert!(r.has_notice("press x again"));
     let effects = r.ch('x');
     assert_eq!(
         only_append(&effects).event,

@@ -790,14 +790,6 @@ impl App {
             self.notice("already done (reopen it with `r`)", false);
             return Vec::new();
         }
-        // A read-only journal refuses in `record`; asking first would only delay that.
-        let yes =
-            armed == Some(&confirm::Armed::Done(step.id.clone())) || self.write_error.is_some();
-        if let Some(question) = confirm::done_question(&step, &self.view).filter(|_| !yes) {
-            self.armed = Some(confirm::Armed::Done(step.id.clone()));
-            self.notice(question, true);
-            return Vec::new();
-        }
         // A step that meets a clock stage records the submission first.
         let unmet: Vec<String> = step
             .satisfies
@@ -813,6 +805,15 @@ impl App {
             .collect();
         if !unmet.is_empty() {
             self.open_submit(&step, unmet, true);
+            return Vec::new();
+        }
+        // The submission form above is its own confirmation; a read-only
+        // journal refuses in `record`, so asking first would only delay that.
+        let yes =
+            armed == Some(&confirm::Armed::Done(step.id.clone())) || self.write_error.is_some();
+        if let Some(question) = confirm::done_question(&step, &self.view).filter(|_| !yes) {
+            self.armed = Some(confirm::Armed::Done(step.id.clone()));
+            self.notice(question, true);
             return Vec::new();
         }
         let unanswered: Vec<&str> = step

@@ -183,6 +183,9 @@ fn run_act_sigkill_resume_and_quit_cleanly() {
     t.keys("a", &["1"]);
     t.wait_for("a", "ticked “");
     t.keys("a", &["x"]);
+    // Four items are still unticked: runsheet asks, x again confirms.
+    t.wait_for("a", "press x again");
+    t.keys("a", &["x"]);
     t.wait_for("a", "done ·");
     // Answer a fact on the next step: select it and type a time.
     t.keys("a", &["j", "a"]);

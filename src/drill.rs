@@ -155,12 +155,13 @@ impl DrillState {
             .collect()
     }
 
-    /// The next timed inject not yet delivered, for "jump to next inject".
+    /// The next timed inject neither delivered nor held, for "jump to next
+    /// inject" (a held one waits for the facilitator, not for the clock).
     pub fn next_timed(&self, state: &RunState) -> Option<(&Inject, u64)> {
         self.drill
             .injects
             .iter()
-            .filter(|i| state.delivered(&i.id).is_none())
+            .filter(|i| state.delivered(&i.id).is_none() && !state.is_held(&i.id))
             .filter_map(|i| match i.trigger {
                 Trigger::At(at) => Some((i, u64::try_from(at.num_milliseconds()).unwrap_or(0))),
                 _ => None,

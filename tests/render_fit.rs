@@ -355,3 +355,21 @@ fn m11_scenario_time_stays_in_the_drill_header_and_help_in_the_footer() {
         assert!(footer.contains("q quit"), "{w}x{h}: {footer}");
     }
 }
+
+#[test]
+fn m8_next_inject_skips_held_ones() {
+    let (_j, mut app) = facilitator();
+    // i03 (T+00:50) is the next timed inject; hold it.
+    send(&mut app, key(KeyCode::Char('j')));
+    send(&mut app, key(KeyCode::Char('j')));
+    let drill = app.drill.as_ref().expect("drill");
+    assert_eq!(
+        drill.drill.injects[drill.selected].id,
+        "i03-registrar-keep-cms-up"
+    );
+    send(&mut app, key(KeyCode::Char('h')));
+    assert!(app.state().is_held("i03-registrar-keep-cms-up"));
+    let drill = app.drill.as_ref().expect("drill");
+    let next = drill.next_timed(app.state()).map(|(i, _)| i.id.clone());
+    assert_eq!(next.as_deref(), Some("i04-host-csirt-call"));
+}

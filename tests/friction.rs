@@ -349,3 +349,18 @@ fn friction14_starting_a_step_that_does_not_apply_asks_first() {
     assert!(notice.contains("press Enter again"), "{notice}");
     assert_eq!(appends(&key(&mut app, KeyCode::Enter)), 1);
 }
+
+#[test]
+fn d18_a_hidden_step_names_the_question_it_waits_for_not_the_fact_id() {
+    let j = JournalBuilder::new(fixture_playbook(), "2026-11-02T08:00:00Z", false);
+    let mut app = app_for(&j);
+    app.show_hidden = true;
+    app.phase = 2;
+    app.select_step("notify-dpa");
+    let text = draw(&app, 120, 36);
+    assert!(
+        text.contains("◌ hidden: waiting for the answer to: Is personal data"),
+        "{text}"
+    );
+    assert!(!text.contains("waiting for: personal_data"), "{text}");
+}

@@ -134,7 +134,7 @@ fn status_lines(app: &App, step: &Step, t: &Theme) -> Vec<Line<'static>> {
                 t.dim,
             )));
         }
-        other => lines.push(Line::from(Span::styled(
+        other @ Applicability::NotApplicable { .. } => lines.push(Line::from(Span::styled(
             format!("◌ hidden: {}", other.reason().unwrap_or_default()),
             t.dim,
         ))),

@@ -9,6 +9,7 @@
 
 pub mod action;
 mod clocks_view;
+pub mod confirm;
 pub mod dialog;
 mod drill;
 pub mod editor;
@@ -19,6 +20,7 @@ pub mod picker;
 pub mod review;
 mod screen;
 mod search;
+pub mod urgency;
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
@@ -163,6 +165,10 @@ pub struct App {
     pub identity: Identity,
     /// The journal's file name (drafts are saved beside it).
     pub journal_file: String,
+    /// The journal's folder, to name draft files in full; unset in tests.
+    pub journal_dir: Option<std::path::PathBuf>,
+    /// An action that asked "press again" and waits for its key.
+    pub armed: Option<confirm::Armed>,
     pub mode: Mode,
     pub focus: Pane,
     pub phase: usize,
@@ -223,6 +229,8 @@ impl App {
             tail,
             identity,
             journal_file: journal_file.to_string(),
+            journal_dir: None,
+            armed: None,
             mode: Mode::Normal,
             focus: Pane::Steps,
             phase: 0,
@@ -616,6 +624,9 @@ impl App {
 
     /// Carries out an action in normal mode.
     pub fn act(&mut self, action: Action) -> Vec<Effect> {
+        // Any key answers a pending "press again" question: only the same
+        // action on the same step says yes.
+        let armed = self.armed.take();
         match action {
             Action::MoveUp => self.move_cursor(-1),
             Action::MoveDown => self.move_cursor(1),
@@ -637,8 +648,8 @@ impl App {
             Action::PrevPhase => self.change_phase(-1),
             Action::PageUp => self.detail_scroll = self.detail_scroll.saturating_sub(8),
             Action::PageDown => self.detail_scroll = self.detail_scroll.saturating_add(8),
-            Action::Open => return self.open(),
-            Action::Done => return self.done(),
+            Action::Open => return self.open(armed.as_ref()),
+            Action::Done => return self.done(armed.as_ref()),
             Action::Skip => self.with_step(|app, step| {
                 app.mode = Mode::Reason(ReasonDialog::new(ReasonKind::Skip, step));
             }),
@@ -702,8 +713,12 @@ impl App {
                         false,
                     );
                 }
+                self.keep_selection_listed();
             }
-            Action::ShowHidden => self.show_hidden = !self.show_hidden,
+            Action::ShowHidden => {
+                self.show_hidden = !self.show_hidden;
+                self.keep_selection_listed();
+            }
             Action::Help => self.mode = Mode::Help { scroll: 0 },
             Action::Quit => return self.request_quit(),
         }
@@ -717,7 +732,7 @@ impl App {
         }
     }
 
-    fn open(&mut self) -> Vec<Effect> {
+    fn open(&mut self, armed: Option<&confirm::Armed>) -> Vec<Effect> {
         match self.focus {
             Pane::Phases | Pane::Drill => {
                 self.focus = Pane::Steps;
@@ -730,6 +745,16 @@ impl App {
                 };
                 match self.view.status(&step) {
                     StepStatus::Open | StepStatus::Blocked => {
+                        let question = self
+                            .selected_step()
+                            .and_then(|s| confirm::start_question(s, &self.view));
+                        let yes = armed == Some(&confirm::Armed::Start(step.clone()))
+                            || self.write_error.is_some();
+                        if let Some(question) = question.filter(|_| !yes) {
+                            self.armed = Some(confirm::Armed::Start(step));
+                            self.notice(question, true);
+                            return Vec::new();
+                        }
                         let waiting = self
                             .selected_step()
                             .map(|s| {
@@ -760,7 +785,7 @@ impl App {
         }
     }
 
-    fn done(&mut self) -> Vec<Effect> {
+    fn done(&mut self, armed: Option<&confirm::Armed>) -> Vec<Effect> {
         let Some(step) = self.selected_step().cloned() else {
             self.notice("select a step first", false);
             return Vec::new();
@@ -784,6 +809,15 @@ impl App {
             .collect();
         if !unmet.is_empty() {
             self.open_submit(&step, unmet, true);
+            return Vec::new();
+        }
+        // The submission form above is its own confirmation; a read-only
+        // journal refuses in `record`, so asking first would only delay that.
+        let yes =
+            armed == Some(&confirm::Armed::Done(step.id.clone())) || self.write_error.is_some();
+        if let Some(question) = confirm::done_question(&step, &self.view).filter(|_| !yes) {
+            self.armed = Some(confirm::Armed::Done(step.id.clone()));
+            self.notice(question, true);
             return Vec::new();
         }
         let unanswered: Vec<&str> = step
@@ -875,28 +909,28 @@ impl App {
         ))])
     }
 
+    /// `g`: the most urgent required step the responder can act on, and why.
     fn next_required(&mut self) {
-        let open: Vec<String> = query::open_required(&self.playbook, &self.view)
-            .into_iter()
-            .map(|s| s.id.clone())
-            .collect();
-        if open.is_empty() {
-            self.notice("no required step is open", false);
+        let Some(found) = urgency::most_urgent(&self.playbook, &self.view, self.domain_now())
+        else {
+            self.notice("no required step is open that waits on nothing", false);
             return;
-        }
-        let order: Vec<&str> = self.playbook.steps().map(|s| s.id.as_str()).collect();
-        let here = self
-            .selected
-            .as_deref()
-            .and_then(|s| order.iter().position(|o| *o == s))
-            .unwrap_or(0);
-        let next = open
-            .iter()
-            .find(|s| order.iter().position(|o| o == s).is_some_and(|p| p > here))
-            .unwrap_or(&open[0])
-            .clone();
-        self.select_step(&next);
+        };
+        self.select_step(&found.step);
         self.focus = Pane::Steps;
+        let title = urgency::title(&self.playbook, &found.step).to_string();
+        self.notice(format!("→ {title}: {}", found.why), false);
+    }
+
+    /// After a filter changes, the selection (and so the Details pane)
+    /// stays on a listed row: the first one when the old one went away.
+    fn keep_selection_listed(&mut self) {
+        let rows = self.rows(self.phase);
+        if !rows.iter().any(|r| Some(&r.id) == self.selected.as_ref()) {
+            self.selected = rows.first().map(|r| r.id.clone());
+            self.item = 0;
+            self.detail_scroll = 0;
+        }
     }
 
     fn change_phase(&mut self, delta: isize) {

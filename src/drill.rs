@@ -111,6 +111,8 @@ pub struct DrillState {
     pub selected: usize,
     /// The facilitator's panel (false: the participant view).
     pub facilitator: bool,
+    /// Rows scrolled in the selected inject's text, expectation and notes.
+    pub detail_scroll: u16,
 }
 
 impl DrillState {
@@ -121,7 +123,18 @@ impl DrillState {
             drill,
             selected: 0,
             facilitator: true,
+            detail_scroll: 0,
         }
+    }
+
+    /// Scrolls the selected inject's text by a few rows (`PgDn`/`PgUp`).
+    pub fn scroll_detail(&mut self, down: bool) {
+        const PAGE: u16 = 5;
+        self.detail_scroll = if down {
+            self.detail_scroll.saturating_add(PAGE)
+        } else {
+            self.detail_scroll.saturating_sub(PAGE)
+        };
     }
 
     pub fn scenario_ms(&self, now: DateTime<Utc>) -> u64 {
@@ -155,12 +168,13 @@ impl DrillState {
             .collect()
     }
 
-    /// The next timed inject not yet delivered, for "jump to next inject".
+    /// The next timed inject neither delivered nor held, for "jump to next
+    /// inject" (a held one waits for the facilitator, not for the clock).
     pub fn next_timed(&self, state: &RunState) -> Option<(&Inject, u64)> {
         self.drill
             .injects
             .iter()
-            .filter(|i| state.delivered(&i.id).is_none())
+            .filter(|i| state.delivered(&i.id).is_none() && !state.is_held(&i.id))
             .filter_map(|i| match i.trigger {
                 Trigger::At(at) => Some((i, u64::try_from(at.num_milliseconds()).unwrap_or(0))),
                 _ => None,

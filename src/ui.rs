@@ -13,6 +13,7 @@ pub mod participant;
 pub mod picker;
 pub mod review;
 pub mod runner;
+pub mod scroll;
 pub mod steps;
 pub mod text;
 pub mod theme;

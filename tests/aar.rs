@@ -381,7 +381,7 @@ fn a_real_incident_has_no_after_action_exercise_report() {
     assert_eq!(fixture.report(Format::Markdown, None), Err(NotAnExercise));
     assert_eq!(
         NotAnExercise.to_string(),
-        "this journal is a real incident, not a drill; use --format md"
+        "this journal is a real incident, not a drill; use --format md or --format html"
     );
 }
 
@@ -434,7 +434,9 @@ fn the_command_refuses_a_real_incident_with_exit_2() {
         assert!(out.stdout.is_empty());
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(
-            stderr.contains("this journal is a real incident, not a drill; use --format md"),
+            stderr.contains(
+                "this journal is a real incident, not a drill; use --format md or --format html"
+            ),
             "{stderr}"
         );
     }
@@ -478,4 +480,49 @@ fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {
     let from = text.find(start)? + start.len();
     let to = text[from..].find(end)? + from;
     Some(&text[from..to])
+}
+
+#[test]
+fn m7_the_export_docs_describe_aar_and_aar_html() {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/export.md"))
+        .expect("docs/export.md");
+    assert!(doc.contains("## `aar` and `aar-html`"), "a section");
+    assert!(doc.contains("--format aar-html"), "an example");
+    assert!(
+        doc.contains("the journal records a real incident, not a drill"),
+        "its exit codes"
+    );
+}
+
+#[test]
+fn m2_markdown_in_inject_texts_is_converted_not_shown_raw() {
+    let fixture = drill();
+    let mut scenario = fixture_drill();
+    let first = scenario.injects.first_mut().expect("an inject");
+    first.body = Some("**06:40.** The SOC calls.\nIt runs as `svchost.exe`.\n".into());
+    first.expect = Some("- **No immediate block**\n- Verify first\n".into());
+    let md = fixture
+        .report(Format::Markdown, Some(&scenario))
+        .expect("an exercise");
+    assert!(
+        md.contains("**06:40.** The SOC calls. It runs as `svchost.exe`"),
+        "{md}"
+    );
+    assert!(
+        md.contains("• **No immediate block**<br>• Verify first"),
+        "{md}"
+    );
+    assert!(!md.contains("\\*\\*"), "escaped emphasis\n{md}");
+    let html = fixture
+        .report(Format::Html, Some(&scenario))
+        .expect("an exercise");
+    assert!(
+        html.contains("<strong>06:40.</strong> The SOC calls."),
+        "{html}"
+    );
+    assert!(
+        html.contains("<strong>No immediate block</strong>"),
+        "{html}"
+    );
+    assert!(!html.contains("**"), "raw emphasis in html");
 }

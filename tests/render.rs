@@ -237,6 +237,7 @@ fn picker_screen() {
                 version: "1.0.0".into(),
                 title: "State-actor intrusion".into(),
                 summary: "An international court detects anomalous activity".into(),
+                tags: vec!["apt".into()],
                 local: false,
             },
             PlaybookItem {
@@ -244,6 +245,7 @@ fn picker_screen() {
                 version: "1.0.0".into(),
                 title: "DDoS".into(),
                 summary: "Public services flooded".into(),
+                tags: vec!["availability".into()],
                 local: false,
             },
         ],

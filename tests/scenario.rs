@@ -336,7 +336,8 @@ fn a_bundled_playbook_runs_from_its_first_required_step() {
     use Do::{Enter, Key};
     let out = run(&Scenario {
         setup: Setup::Bundled("ddos"),
-        script: vec![Enter, Key('x')],
+        // The second `x` confirms "checklist items unticked — done anyway".
+        script: vec![Enter, Key('x'), Key('x')],
         expect: vec![Kind::StepStarted, Kind::StepDone],
     });
     assert_eq!(out.appended[0].entry.step.as_deref(), Some("confirm-ddos"));
@@ -633,7 +634,8 @@ fn an_after_inject_fires_once_its_step_is_done() {
     use Do::{Key, Select, Tick};
     let out = run(&Scenario {
         setup: Setup::FixtureDrill,
-        script: vec![Key(' '), Select("confirm"), Tick, Key('x'), Tick],
+        // The second `x` confirms "checklist items unticked — done anyway".
+        script: vec![Key(' '), Select("confirm"), Tick, Key('x'), Key('x'), Tick],
         expect: vec![
             Kind::DrillControl,
             Kind::InjectDelivered,

@@ -2,12 +2,18 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
-use super::{App, Effect, Mode, Pane};
+use super::{App, Effect, Mode, Pane, urgency};
 use crate::clocks;
 
 impl App {
     pub(super) fn clocks_key(&mut self, key: &KeyEvent) -> Vec<Effect> {
-        let count = clocks::evaluate(&self.playbook, &self.view, self.domain_now()).len();
+        let count = urgency::clocks_by_urgency(clocks::evaluate(
+            &self.playbook,
+            &self.view,
+            self.domain_now(),
+        ))
+        .0
+        .len();
         let Mode::Clocks(view) = &mut self.mode else {
             return Vec::new();
         };
@@ -26,7 +32,11 @@ impl App {
             KeyCode::Enter => view.detail = !view.detail,
             KeyCode::Char('g') => {
                 let selected = view.selected;
-                let stages = clocks::evaluate(&self.playbook, &self.view, self.domain_now());
+                let (stages, _) = urgency::clocks_by_urgency(clocks::evaluate(
+                    &self.playbook,
+                    &self.view,
+                    self.domain_now(),
+                ));
                 if let Some(step) = stages.get(selected).and_then(|s| s.met_by.first()) {
                     let step = (*step).to_string();
                     self.mode = Mode::Normal;

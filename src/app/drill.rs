@@ -34,10 +34,16 @@ impl App {
             }
             KeyCode::Up | KeyCode::Char('k') => {
                 drill.selected = drill.selected.saturating_sub(1);
+                drill.detail_scroll = 0;
                 Vec::new()
             }
             KeyCode::Down | KeyCode::Char('j') => {
                 drill.selected = (drill.selected + 1).min(count.saturating_sub(1));
+                drill.detail_scroll = 0;
+                Vec::new()
+            }
+            KeyCode::PageDown | KeyCode::PageUp => {
+                drill.scroll_detail(key.code == KeyCode::PageDown);
                 Vec::new()
             }
             KeyCode::Char(' ') => {

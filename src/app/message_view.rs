@@ -146,13 +146,22 @@ impl App {
                 let (version, writes) = self.save_version(&step, &text, false);
                 let mut effects = self.record(writes);
                 effects.push(Effect::Clipboard(text));
+                // OSC 52 has no reply: the terminal (or tmux) may drop it,
+                // so the file is named in full as the sure way to the text.
+                let file = message::draft_file_name(&self.journal_file, &step.id, version);
+                let path = self
+                    .journal_dir
+                    .as_ref()
+                    .map_or_else(|| file.clone(), |d| d.join(&file).display().to_string());
                 let saved = if self.write_error.is_some() {
-                    "NOT saved (read-only journal)"
+                    "NOT saved (read-only journal)".to_string()
                 } else {
-                    "saved beside the journal"
+                    format!("also saved to {path}")
                 };
                 self.notice(
-                    format!("version {version} copied to the clipboard; {saved}"),
+                    format!(
+                        "version {version} sent to the terminal clipboard (OSC 52; if paste fails, use the file); {saved}"
+                    ),
                     self.write_error.is_some(),
                 );
                 return effects;

@@ -29,6 +29,8 @@ pub struct PlaybookItem {
     pub version: String,
     pub title: String,
     pub summary: String,
+    /// Matched by the filter too (`gdpr`, `apt`).
+    pub tags: Vec<String>,
     pub local: bool,
 }
 
@@ -51,7 +53,9 @@ impl Item {
     fn haystack(&self) -> String {
         match self {
             Self::Journal(j) => format!("{} {} {}", j.title, j.playbook, j.path.display()),
-            Self::Playbook(p) => format!("{} {} {}", p.id, p.title, p.summary),
+            Self::Playbook(p) => {
+                format!("{} {} {} {}", p.id, p.title, p.summary, p.tags.join(" "))
+            }
             Self::Drill(d) => format!("{} {} {}", d.id, d.title, d.playbook),
         }
         .to_lowercase()
@@ -208,6 +212,7 @@ mod tests {
                 version: "1.0.0".into(),
                 title: "DDoS".into(),
                 summary: "Service flooded".into(),
+                tags: vec!["availability".into()],
                 local: false,
             }],
             vec![],
@@ -234,6 +239,15 @@ mod tests {
                 exercise: true
             })
         );
+    }
+
+    #[test]
+    fn d14_the_filter_matches_tags() {
+        let mut p = picker();
+        for c in "availability".chars() {
+            p.key(&key(KeyCode::Char(c)));
+        }
+        assert_eq!(p.visible().len(), 1, "the ddos playbook by its tag");
     }
 
     #[test]

@@ -98,6 +98,8 @@ pub struct Review {
     pub quit: bool,
     /// Scroll of the metrics view.
     pub scroll: u16,
+    /// Scroll of the state-at-cursor view (`[`/`]` move in time there).
+    pub state_scroll: u16,
     cursor_state: Option<(u64, RunState)>,
     metrics: Option<Document>,
 }
@@ -131,6 +133,7 @@ impl Review {
             now,
             quit: false,
             scroll: 0,
+            state_scroll: 0,
             cursor_state: None,
             metrics: None,
         };
@@ -297,12 +300,17 @@ impl Review {
         }
         let page = 15;
         let last = self.visible.len().saturating_sub(1);
-        if self.tab == Tab::Metrics {
+        let scroll = match self.tab {
+            Tab::Metrics => Some(&mut self.scroll),
+            Tab::State => Some(&mut self.state_scroll),
+            Tab::Timeline => None,
+        };
+        if let Some(scroll) = scroll {
             match key.code {
-                KeyCode::Down | KeyCode::Char('j') => self.scroll = self.scroll.saturating_add(1),
-                KeyCode::Up | KeyCode::Char('k') => self.scroll = self.scroll.saturating_sub(1),
-                KeyCode::PageDown => self.scroll = self.scroll.saturating_add(15),
-                KeyCode::PageUp => self.scroll = self.scroll.saturating_sub(15),
+                KeyCode::Down | KeyCode::Char('j') => *scroll = scroll.saturating_add(1),
+                KeyCode::Up | KeyCode::Char('k') => *scroll = scroll.saturating_sub(1),
+                KeyCode::PageDown => *scroll = scroll.saturating_add(15),
+                KeyCode::PageUp => *scroll = scroll.saturating_sub(15),
                 _ => {}
             }
         }
@@ -312,7 +320,7 @@ impl Review {
             | KeyCode::PageDown
             | KeyCode::PageUp
             | KeyCode::Char('j' | 'k')
-                if self.tab == Tab::Metrics => {}
+                if self.tab != Tab::Timeline => {}
             KeyCode::Char('q') => self.quit = true,
             KeyCode::Tab => {
                 self.tab =

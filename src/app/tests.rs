@@ -592,6 +592,8 @@ fn enter_in_the_phases_pane_moves_to_the_steps() {
 #[test]
 fn done_records_step_done_and_names_unanswered_facts() {
     let mut r = Runner::new();
+    assert!(r.ch('x').is_empty(), "unticked checklist: asks first");
+    assert!(r.has_notice("press x again"));
     let effects = r.ch('x');
     assert_eq!(
         only_append(&effects).event,
@@ -1277,7 +1279,7 @@ fn copy_saves_a_version_beside_the_journal_and_puts_it_on_the_clipboard() {
     );
     assert_eq!(file.file_name, drafted.file, "the file the entry names");
     assert!(!file.file_name.contains('/'), "beside the journal");
-    assert!(r.has_notice("version 1 copied"));
+    assert!(r.has_notice("version 1 sent to the terminal clipboard"));
 
     r.save(&effects);
     let again = r.ch('c');
@@ -1626,12 +1628,13 @@ fn searching_for_a_step_that_does_not_apply_shows_hidden_steps() {
 }
 
 #[test]
-fn next_required_jumps_to_the_next_open_required_step_and_wraps() {
+fn next_required_goes_to_the_most_urgent_actionable_step() {
     let mut r = Runner::new();
     assert!(r.ch('g').is_empty());
-    assert_eq!(r.app.selected.as_deref(), Some("isolate"));
+    assert_eq!(r.app.selected.as_deref(), Some("confirm"), "30m timebox");
+    assert!(r.has_notice("earliest timebox"));
     r.ch('g');
-    assert_eq!(r.app.selected.as_deref(), Some("confirm"), "wraps");
+    assert_eq!(r.app.selected.as_deref(), Some("confirm"), "stays on it");
 
     let mut done = Journal::incident()
         .step("confirm", Payload::StepDone(event::StepDone::default()))

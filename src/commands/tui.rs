@@ -71,6 +71,9 @@ fn runner(
         env.clock.now(),
     );
     app.banners.extend(banners);
+    app.journal_dir = std::path::absolute(file.path())
+        .ok()
+        .and_then(|p| p.parent().map(std::path::Path::to_path_buf));
     if !unknown.is_empty() {
         app.banners.push(format!(
             "{} lists contacts this playbook does not have: {}",
@@ -337,6 +340,7 @@ pub fn picker(env: &Env) -> Result<Option<String>, Failure> {
             version: e.playbook.version.clone(),
             title: e.playbook.title.clone(),
             summary: e.playbook.summary.clone(),
+            tags: e.playbook.tags.clone(),
             local: e.origin != Origin::Bundled,
         })
         .collect();

@@ -26,6 +26,7 @@ mod exercise;
 mod findings;
 mod injects;
 mod people;
+mod rich;
 mod scenario;
 mod timeline;
 
@@ -84,7 +85,9 @@ pub struct NotAnExercise;
 
 impl std::fmt::Display for NotAnExercise {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("this journal is a real incident, not a drill; use --format md")
+        f.write_str(
+            "this journal is a real incident, not a drill; use --format md or --format html",
+        )
     }
 }
 

@@ -52,7 +52,11 @@ pub fn urgency(used: f64, t: &Theme) -> (&'static str, Style) {
 
 /// Glyph and style of an elapsing duty: by the share of its cap used when
 /// it has one (no gauge and no "left": the cap is a limit, not an allowance).
-fn cap_urgency(v: &StageView<'_>, elapsed: chrono::Duration, t: &Theme) -> (&'static str, Style) {
+pub(super) fn cap_urgency(
+    v: &StageView<'_>,
+    elapsed: chrono::Duration,
+    t: &Theme,
+) -> (&'static str, Style) {
     match (v.started, v.due) {
         (Some(started), Some(cap)) if cap > started => {
             let minutes =
@@ -116,7 +120,7 @@ pub(super) fn clocks_panel(
                 format!(
                     "BREACHED {} ago · was due {}",
                     format_duration(*late_by),
-                    due_short(v.due, app.domain_now(), tz)
+                    due_short(v.due, app.domain_now(), tz, v.clock.timezone)
                 ),
             ),
             StageState::Running { remaining, used } => {
@@ -133,7 +137,7 @@ pub(super) fn clocks_panel(
                     format!(
                         "{} left · due {}{bar}",
                         format_duration(*remaining),
-                        due_short(v.due, app.domain_now(), tz)
+                        due_short(v.due, app.domain_now(), tz, v.clock.timezone)
                     ),
                 )
             }
@@ -145,54 +149,127 @@ pub(super) fn clocks_panel(
                     v.stage.soft.as_deref().unwrap_or("no fixed date"),
                     format_duration(*elapsed),
                     v.due
-                        .map(|cap| format!(" · cap {}", due_short(Some(cap), app.domain_now(), tz)))
+                        .map(|cap| format!(
+                            " · cap {}",
+                            due_short(Some(cap), app.domain_now(), tz, v.clock.timezone)
+                        ))
                         .unwrap_or_default()
                 ),
             ),
             _ => continue,
         };
-        let title_width = (width / 3).clamp(20, 48);
-        lines.push(Line::from(vec![
-            Span::styled(format!("  {glyph} "), style),
-            Span::styled(
-                format!("{:<title_width$}", text::fit(&v.stage.title, title_width)),
-                style.add_modifier(ratatui::style::Modifier::BOLD),
-            ),
-            Span::raw(" "),
-            Span::styled(detail, style),
-            Span::styled(
-                if cond.is_empty() {
-                    String::new()
-                } else {
-                    " · if it applies".to_string()
-                },
-                t.dim,
-            ),
-            Span::styled(format!(" · {name}"), t.dim),
-        ]));
+        lines.push(strip_line(
+            glyph,
+            style,
+            &name,
+            cond,
+            &detail,
+            &v.stage.title,
+            width,
+            t,
+        ));
     }
     Paragraph::new(lines).render(area, buf);
 }
 
-/// A due time for the panel: `today 16:05 CET`, `Tue 3 Nov 08:45 CET`
-/// (the clock detail shows it in UTC too).
-pub(super) fn due_short(
+/// One deadline in the strip. The regime id, "if it applies" and the time
+/// left come first and are kept whole; the stage title gets what room is
+/// left, so two cut lines can always be told apart.
+#[allow(clippy::too_many_arguments)]
+fn strip_line(
+    glyph: &str,
+    style: Style,
+    name: &str,
+    cond: &str,
+    detail: &str,
+    title: &str,
+    width: usize,
+    t: &Theme,
+) -> Line<'static> {
+    let head = format!("  {glyph} {name} ");
+    let used = text::width(&head) + text::width(cond) + text::width(detail);
+    let room = width.saturating_sub(used + 3);
+    let title = if room >= 8 {
+        format!(" · {}", text::fit(title, room))
+    } else {
+        String::new()
+    };
+    let detail = text::fit(
+        detail,
+        width.saturating_sub(text::width(&head) + text::width(cond)),
+    );
+    Line::from(vec![
+        Span::styled(head, style.add_modifier(ratatui::style::Modifier::BOLD)),
+        Span::styled(cond.to_string(), t.dim),
+        Span::styled(detail, style),
+        Span::styled(title, style),
+    ])
+}
+
+/// A due time for the panel: `today 16:05 CET`, `Tue 3 Nov 08:45 CET`.
+/// A clock whose law counts in its own zone (SEC: New York) shows that
+/// zone's time first: `Thu 3 Dec 17:30 ET (23:30 CET)`.
+pub fn due_short(
     due: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
     tz: chrono_tz::Tz,
+    clock_tz: Option<chrono_tz::Tz>,
 ) -> String {
     let Some(due) = due else { return "-".into() };
     let local = due.with_timezone(&tz);
-    if local.date_naive() == now.with_timezone(&tz).date_naive() {
-        local.format("today %H:%M %Z").to_string()
+    let ours = if local.date_naive() == now.with_timezone(&tz).date_naive() {
+        format!("today {}", local.format("%H:%M"))
     } else {
-        local.format("%a %-d %b %H:%M %Z").to_string()
+        local.format("%a %-d %b %H:%M").to_string()
+    };
+    let ours = format!("{ours} {}", zone_name(&local.format("%Z").to_string()));
+    match clock_tz.filter(|c| *c != tz) {
+        Some(law) => {
+            let theirs = due.with_timezone(&law);
+            format!(
+                "{} {} ({} {})",
+                theirs.format("%a %-d %b %H:%M"),
+                zone_name(&theirs.format("%Z").to_string()),
+                local.format("%H:%M"),
+                zone_name(&local.format("%Z").to_string()),
+            )
+        }
+        None => ours,
     }
 }
 
-/// A due time in the incident's zone and UTC.
-pub fn due_text(due: Option<DateTime<Utc>>, tz: chrono_tz::Tz) -> String {
-    due.map_or_else(|| "-".into(), |d| format_local_and_utc(d, tz))
+/// US zone abbreviations as counsel writes them in deadlines (`ET`, not
+/// `EST`/`EDT`, which change with the season); others as they are.
+fn zone_name(abbreviation: &str) -> String {
+    match abbreviation {
+        "EST" | "EDT" => "ET".into(),
+        "CST" | "CDT" => "CT".into(),
+        "MST" | "MDT" => "MT".into(),
+        "PST" | "PDT" => "PT".into(),
+        other => other.into(),
+    }
+}
+
+/// A due time in the incident's zone and UTC, after the law's own zone
+/// when the clock has one.
+pub fn due_text(
+    due: Option<DateTime<Utc>>,
+    tz: chrono_tz::Tz,
+    clock_tz: Option<chrono_tz::Tz>,
+) -> String {
+    let Some(d) = due else { return "-".into() };
+    match clock_tz.filter(|c| *c != tz) {
+        Some(law) => {
+            let theirs = d.with_timezone(&law);
+            format!(
+                "{} {} = {}",
+                theirs.format("%a %-d %b %Y %H:%M"),
+                zone_name(&theirs.format("%Z").to_string()),
+                format_local_and_utc(d, tz)
+            )
+        }
+        None => format_local_and_utc(d, tz),
+    }
 }
 
 /// A stage's state in words.
@@ -207,14 +284,17 @@ pub fn stage_words(v: &StageView<'_>, tz: chrono_tz::Tz) -> String {
             "{} left of the time ({:.0}% used), due {}",
             format_duration(*remaining),
             used * 100.0,
-            due_text(v.due, tz)
+            due_text(v.due, tz, v.clock.timezone)
         ),
         StageState::Elapsing { elapsed } => format!(
             "{}: {} elapsed{}",
             v.stage.soft.as_deref().unwrap_or("no fixed date"),
             format_duration(*elapsed),
             v.due
-                .map(|cap| format!(", at the latest by {}", due_text(Some(cap), tz)))
+                .map(|cap| format!(
+                    ", at the latest by {}",
+                    due_text(Some(cap), tz, v.clock.timezone)
+                ))
                 .unwrap_or_default()
         ),
         StageState::Met { at, margin } => match margin {
@@ -232,7 +312,7 @@ pub fn stage_words(v: &StageView<'_>, tz: chrono_tz::Tz) -> String {
             format!(
                 "BREACHED: {} late, was due {}",
                 format_duration(*late_by),
-                due_text(v.due, tz)
+                due_text(v.due, tz, v.clock.timezone)
             )
         }
         StageState::Breached {
@@ -255,5 +335,78 @@ pub fn stage_style(state: &StageState, t: &Theme) -> Style {
         StageState::Running { used, .. } => urgency(*used, t).1,
         StageState::Elapsing { .. } => t.warn,
         _ => t.dim,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn utc(text: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(text)
+            .expect("time")
+            .with_timezone(&Utc)
+    }
+
+    #[test]
+    fn d6_a_clock_with_its_own_zone_shows_that_zone_first() {
+        let due = Some(utc("2026-12-03T22:30:00Z"));
+        let now = utc("2026-11-28T12:00:00Z");
+        let ams = chrono_tz::Europe::Amsterdam;
+        let ny = Some(chrono_tz::America::New_York);
+        assert_eq!(
+            due_short(due, now, ams, ny),
+            "Thu 3 Dec 17:30 ET (23:30 CET)"
+        );
+        assert_eq!(due_short(due, now, ams, None), "Thu 3 Dec 23:30 CET");
+        assert_eq!(
+            due_text(due, ams, ny),
+            "Thu 3 Dec 2026 17:30 ET = 2026-12-03 23:30 CET (22:30 UTC)"
+        );
+        // A clock in the incident's own zone is not shown twice.
+        assert_eq!(due_short(due, now, ams, Some(ams)), "Thu 3 Dec 23:30 CET");
+    }
+
+    #[test]
+    fn d6_a_cut_deadline_line_keeps_the_regime_and_the_time_left() {
+        let t = Theme::mono();
+        for (name, title) in [
+            ("nis2.early-warning", "Send the early warning to the CSIRT"),
+            (
+                "dora.initial",
+                "Send the initial notification to the authority",
+            ),
+        ] {
+            let line = strip_line(
+                "✗",
+                t.danger,
+                name,
+                "if it applies: ",
+                "BREACHED 6h 00m ago · was due Sat 28 Nov 21:03 CET",
+                title,
+                80,
+                &t,
+            )
+            .to_string();
+            assert!(text::width(&line) <= 80, "{line}");
+            assert!(line.contains(name), "{line}");
+            assert!(
+                line.contains("if it applies: BREACHED 6h 00m ago"),
+                "{line}"
+            );
+        }
+        let wide = strip_line(
+            "◔",
+            t.ok,
+            "sec-8k-item105.form-8k",
+            "",
+            "4d 20h left · due Thu 3 Dec 17:30 ET (23:30 CET)",
+            "Form 8-K Item 1.05",
+            120,
+            &t,
+        )
+        .to_string();
+        assert!(wide.contains("17:30 ET (23:30 CET) · Form 8-K"), "{wide}");
+        {}
     }
 }

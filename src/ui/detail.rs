@@ -115,7 +115,25 @@ fn status_lines(app: &App, step: &Step, t: &Theme) -> Vec<Line<'static>> {
     lines.push(Line::from(meta));
     match &view.applicability {
         Applicability::Applies => {}
-        other => lines.push(Line::from(Span::styled(
+        // The questions, not the fact ids: a responder answers questions.
+        Applicability::Undetermined { waiting_on, .. } => {
+            let questions: Vec<String> = waiting_on
+                .iter()
+                .map(|f| {
+                    app.playbook
+                        .fact(f)
+                        .map_or_else(|| f.clone(), |d| d.prompt.clone())
+                })
+                .collect();
+            lines.push(Line::from(Span::styled(
+                format!(
+                    "◌ hidden: waiting for the answer to: {} (a: answer facts)",
+                    questions.join("; ")
+                ),
+                t.dim,
+            )));
+        }
+        other @ Applicability::NotApplicable { .. } => lines.push(Line::from(Span::styled(
             format!("◌ hidden: {}", other.reason().unwrap_or_default()),
             t.dim,
         ))),

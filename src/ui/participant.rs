@@ -6,12 +6,12 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Widget, Wrap};
+use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Widget};
 
 use super::deadlines::{stage_style, stage_words};
 use super::frame::{exercise_band, too_small};
-use super::text;
 use super::theme::Theme;
+use super::{scroll, text};
 use crate::app::review::Review;
 use crate::clocks::{self, StageState};
 use crate::drill::{ScenarioClock, format_scenario};
@@ -36,10 +36,20 @@ impl Widget for ParticipantView<'_> {
         let origin = state.created_at.unwrap_or(review.now);
         let clock = ScenarioClock::from_controls(origin, &state.drill_controls);
         let scenario_now = clock.scenario_now(review.now);
+        let inject_lines = latest_inject_lines(review, t);
+        // The latest inject gets the height its text needs, up to two
+        // thirds of the screen; the rest keeps at least four rows.
+        let room = area.height.saturating_sub(4 + 4);
+        let needed = u16::try_from(
+            scroll::wrap(&inject_lines, usize::from(area.width.saturating_sub(2))).len(),
+        )
+        .unwrap_or(u16::MAX)
+        .saturating_add(2);
+        let inject_height = needed.clamp(4, (room * 2 / 3).max(4));
         let [band, header, inject, body, band2] = Layout::vertical([
             Constraint::Length(1),
             Constraint::Length(2),
-            Constraint::Length(8),
+            Constraint::Length(inject_height),
             Constraint::Min(4),
             Constraint::Length(1),
         ])
@@ -69,9 +79,10 @@ impl Widget for ParticipantView<'_> {
         ])
         .render(header, buf);
 
-        latest_inject(review, t, inject, buf);
+        latest_inject(&inject_lines, t, inject, buf);
         let [left, right] =
             Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)])
+                .spacing(2)
                 .areas(body);
         progress(review, t, left, buf);
         deadlines_and_actions(review, scenario_now, t, right, buf);
@@ -79,17 +90,9 @@ impl Widget for ParticipantView<'_> {
 }
 
 /// The last inject delivered, with its text for participants.
-fn latest_inject(review: &Review, t: &Theme, inject: Rect, buf: &mut Buffer) {
+fn latest_inject_lines(review: &Review, t: &Theme) -> Vec<Line<'static>> {
     let state = &review.state;
-    let block = Block::new()
-        .borders(Borders::ALL)
-        .border_type(BorderType::Double)
-        .border_style(t.warn)
-        .title(Span::styled(" Latest inject ", t.title));
-    let inner = block.inner(inject);
-    block.render(inject, buf);
-    let latest = state.injects.last();
-    let lines = match latest {
+    match state.injects.last() {
         None => vec![Line::from(Span::styled("No inject yet.", t.dim))],
         Some(i) => {
             let body = review
@@ -111,10 +114,20 @@ fn latest_inject(review: &Review, t: &Theme, inject: Rect, buf: &mut Buffer) {
             lines.extend(super::markdown::render(&body, t));
             lines
         }
-    };
-    Paragraph::new(lines)
-        .wrap(Wrap { trim: false })
-        .render(inner, buf);
+    }
+}
+
+/// The latest inject in its double-ruled box; text that still does not
+/// fit ends in a marker so the room knows it is not the whole inject.
+fn latest_inject(lines: &[Line<'static>], t: &Theme, inject: Rect, buf: &mut Buffer) {
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Double)
+        .border_style(t.warn)
+        .title(Span::styled(" Latest inject ", t.title));
+    let inner = block.inner(inject);
+    block.render(inject, buf);
+    scroll::render(lines, 0, " (ask the facilitator)", inner, buf, t);
 }
 
 /// Progress by phase and the injects delivered earlier.
@@ -142,9 +155,7 @@ fn progress(review: &Review, t: &Theme, left: Rect, buf: &mut Buffer) {
             t.dim,
         )));
     }
-    Paragraph::new(progress)
-        .wrap(Wrap { trim: false })
-        .render(left, buf);
+    scroll::render(&progress, 0, "", left, buf, t);
 }
 
 /// Running deadlines (on scenario time) and recent actions, without any
@@ -193,7 +204,5 @@ fn deadlines_and_actions(
             text::entry_summary(&l.entry, &review.playbook)
         )));
     }
-    Paragraph::new(right_lines)
-        .wrap(Wrap { trim: false })
-        .render(right, buf);
+    scroll::render(&right_lines, 0, "", right, buf, t);
 }

@@ -90,18 +90,17 @@ fn list_lines(p: &Picker, t: &Theme, list: Rect, buf: &mut Buffer) {
                     .last_activity
                     .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
                     .unwrap_or_default();
-                let exercise = if j.exercise { " EXERCISE" } else { "" };
                 let detail = j.problem.as_ref().map_or_else(
-                    || {
-                        format!(
-                            " {} · {}/{} steps · {when}{exercise}",
-                            j.playbook, j.closed, j.total
-                        )
-                    },
+                    || format!(" {} · {}/{} steps · {when}", j.playbook, j.closed, j.total),
                     |e| format!(" cannot resume: {e}"),
                 );
+                // The exercise mark leads the row so no width can cut it.
+                let mark = if j.exercise { "EXERCISE " } else { "" };
+                let title_width = (width / 2).saturating_sub(mark.len());
                 Line::from(vec![
-                    Span::styled(format!("   {}", text::fit(&j.title, width / 2)), style),
+                    Span::raw("   "),
+                    Span::styled(mark, t.exercise),
+                    Span::styled(text::fit(&j.title, title_width), style),
                     Span::styled(
                         text::fit(&detail, width / 2),
                         if j.problem.is_some() { t.danger } else { t.dim },

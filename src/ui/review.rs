@@ -7,13 +7,13 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Widget, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph, Widget};
 
 use super::deadlines::{stage_style, stage_words};
 use super::frame::status_glyph;
 use super::frame::{exercise_band, too_small};
 use super::theme::Theme;
-use super::{document, text};
+use super::{document, scroll, text};
 use crate::app::review::{Review, Tab};
 use crate::clocks;
 use crate::journal::Kind;
@@ -84,10 +84,15 @@ impl Widget for ReviewView<'_> {
             Tab::State => state_at(review, t, body, buf),
             Tab::Metrics => {
                 let lines = document::lines(review.metrics(), t);
-                Paragraph::new(lines)
-                    .wrap(Wrap { trim: false })
-                    .scroll((review.scroll, 0))
-                    .render(body, buf);
+                let shown = scroll::render(
+                    &lines,
+                    usize::from(review.scroll),
+                    " · ↓/PgDn",
+                    body,
+                    buf,
+                    t,
+                );
+                review.scroll = u16::try_from(shown.offset).unwrap_or(u16::MAX);
             }
         }
         let hint = match &review.searching {
@@ -144,7 +149,7 @@ fn timeline(review: &Review, t: &Theme, area: Rect, buf: &mut Buffer) {
     let [filter, list, detail] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(3),
-        Constraint::Length(4),
+        Constraint::Length(6),
     ])
     .areas(area);
     let shown = format!(
@@ -219,25 +224,52 @@ fn timeline(review: &Review, t: &Theme, area: Rect, buf: &mut Buffer) {
     Paragraph::new(lines).render(list, buf);
     if let Some(line) = review.selected() {
         let e = &line.entry;
-        let data = serde_json::to_string(&e.data).unwrap_or_default();
         let block = Block::new()
             .borders(Borders::TOP)
             .border_style(t.border)
             .title(Span::styled(format!(" #{} {} ", e.seq, e.kind), t.title));
         let inner = block.inner(detail);
         block.render(detail, buf);
-        Paragraph::new(vec![
-            Line::from(format!(
-                "{} · {} · session {}",
-                e.ts.format("%Y-%m-%dT%H:%M:%S%.6fZ"),
-                e.actor,
-                e.session
-            )),
-            Line::from(Span::styled(data, t.dim)),
-        ])
-        .wrap(Wrap { trim: true })
-        .render(inner, buf);
+        let mut lines = vec![Line::from(format!(
+            "{} · {} · session {}",
+            e.ts.format("%Y-%m-%dT%H:%M:%S%.6fZ"),
+            e.actor,
+            e.session
+        ))];
+        if let Some(by) = corrected.get(&e.seq) {
+            lines.push(Line::from(Span::styled(
+                format!("⟲ corrected by #{by}: see that entry for the value in force"),
+                t.warn,
+            )));
+        }
+        lines.extend(readable_data(&e.data, t));
+        scroll::render(&lines, 0, "", inner, buf, t);
     }
+}
+
+/// An entry's data as `field: value` lines: strings unquoted with their
+/// line breaks kept, numbers as written, lists joined; nested objects stay
+/// compact JSON.
+fn readable_data(
+    fields: &serde_json::Map<String, serde_json::Value>,
+    t: &Theme,
+) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    for (key, value) in fields {
+        let shown = match value {
+            serde_json::Value::Object(_) => value.to_string(),
+            other => text::compact(other),
+        };
+        let mut parts = shown.lines();
+        lines.push(Line::from(vec![
+            Span::styled(format!("{key}: "), t.dim),
+            Span::raw(parts.next().unwrap_or_default().to_string()),
+        ]));
+        for more in parts {
+            lines.push(Line::from(format!("  {more}")));
+        }
+    }
+    lines
 }
 
 fn kind_style(kind: Kind, t: &Theme) -> Style {
@@ -268,13 +300,34 @@ fn state_at(review: &mut Review, t: &Theme, area: Rect, buf: &mut Buffer) {
     let mut lines = vec![
         Line::from(Span::styled(
             format!(
-                " As at entry #{seq}, {} ([ and ] move in time)",
+                " As at entry #{seq}, {} ([ and ] move in time, ↓↑ scroll)",
                 crate::playbook::value::format_local_and_utc(ts, tz)
             ),
             t.title,
         )),
         Line::default(),
     ];
+    lines.push(Line::from(Span::styled(
+        " Deadlines then (not legal advice)",
+        t.title,
+    )));
+    for v in clocks::evaluate(&playbook, state, now) {
+        lines.push(Line::from(Span::styled(
+            format!("  {}.{}: {}", v.clock.id, v.stage.id, stage_words(&v, tz)),
+            stage_style(&v.state, t),
+        )));
+    }
+    lines.push(Line::default());
+    lines.push(Line::from(Span::styled(" Facts then", t.title)));
+    for (id, fact) in &state.facts {
+        if let Some(v) = fact.current() {
+            lines.push(Line::from(format!(
+                "  {id} = {}",
+                v.display(playbook.fact(id), tz)
+            )));
+        }
+    }
+    lines.push(Line::default());
     for (i, phase) in playbook.phases.iter().enumerate() {
         let p = query::phase_progress(&playbook, state, i);
         lines.push(Line::from(Span::styled(
@@ -297,28 +350,13 @@ fn state_at(review: &mut Review, t: &Theme, area: Rect, buf: &mut Buffer) {
             lines.push(Line::from(chunk.to_vec()));
         }
     }
-    lines.push(Line::default());
-    lines.push(Line::from(Span::styled(
-        " Deadlines then (not legal advice)",
-        t.title,
-    )));
-    for v in clocks::evaluate(&playbook, state, now) {
-        lines.push(Line::from(Span::styled(
-            format!("  {}.{}: {}", v.clock.id, v.stage.id, stage_words(&v, tz)),
-            stage_style(&v.state, t),
-        )));
-    }
-    lines.push(Line::default());
-    lines.push(Line::from(Span::styled(" Facts then", t.title)));
-    for (id, fact) in &state.facts {
-        if let Some(v) = fact.current() {
-            lines.push(Line::from(format!(
-                "  {id} = {}",
-                v.display(playbook.fact(id), tz)
-            )));
-        }
-    }
-    Paragraph::new(lines)
-        .wrap(Wrap { trim: false })
-        .render(area, buf);
+    let shown = scroll::render(
+        &lines,
+        usize::from(review.state_scroll),
+        " · ↓/PgDn scroll",
+        area,
+        buf,
+        t,
+    );
+    review.state_scroll = u16::try_from(shown.offset).unwrap_or(u16::MAX);
 }

@@ -95,8 +95,11 @@ impl Widget for RunnerView<'_> {
             deadlines::clocks_panel(app, &live, t, clocks_area, buf);
         }
         let main = if wide {
-            let [phases, rest] =
-                Layout::horizontal([Constraint::Length(26), Constraint::Min(20)]).areas(main);
+            let [phases, rest] = Layout::horizontal([
+                Constraint::Length(phases_width(app, area.width)),
+                Constraint::Min(20),
+            ])
+            .areas(main);
             steps::phases_pane(app, t, phases, buf);
             rest
         } else {
@@ -132,6 +135,24 @@ impl Widget for RunnerView<'_> {
     }
 }
 
+/// The phases pane grows with its longest title on wide terminals (up to
+/// a quarter of the width, from 150 columns), so names are not cut when
+/// there is room; narrower screens keep the room for step titles.
+fn phases_width(app: &App, width: u16) -> u16 {
+    let longest = app
+        .playbook
+        .phases
+        .iter()
+        .map(|p| text::width(&p.title))
+        .max()
+        .unwrap_or(0);
+    if width < 150 {
+        return 26;
+    }
+    let wanted = u16::try_from(longest + 11).unwrap_or(u16::MAX);
+    wanted.clamp(26, (width / 4).max(26))
+}
+
 fn save_status(app: &App, t: &Theme) -> Span<'static> {
     if app.write_error.is_some() {
         return Span::styled("✗ NOT SAVED", t.danger);
@@ -147,9 +168,7 @@ fn save_status(app: &App, t: &Theme) -> Span<'static> {
 fn header(app: &App, t: &Theme, area: Rect, buf: &mut Buffer) {
     let state = app.state();
     let tz = app.tz();
-    let elapsed = state.created_at.map_or_else(String::new, |c| {
-        format_duration((app.domain_now() - c).max(Duration::zero()))
-    });
+    let elapsed = since_label(app);
     let roles = state.roles_of(&app.identity.actor);
     let who = if roles.is_empty() {
         app.identity.actor.clone()
@@ -158,15 +177,10 @@ fn header(app: &App, t: &Theme, area: Rect, buf: &mut Buffer) {
     };
     let status = save_status(app, t);
     let right = vec![Span::raw(format!(" {who} · ")), status];
-    let right_width = right
-        .iter()
-        .map(|s| s.content.chars().count())
-        .sum::<usize>()
-        + 1;
-    let mut left = vec![
-        Span::styled(format!(" {}", state.title()), t.title),
-        Span::raw(format!(" · ⏱ {elapsed}")),
-    ];
+    let right_width = right.iter().map(|s| text::width(&s.content)).sum::<usize>() + 1;
+    // Most important first: pieces that do not fit are left out whole,
+    // never cut mid-word; the title takes what room is left.
+    let mut left = Vec::new();
     if let Some(d) = &app.drill {
         let ms = d.scenario_ms(app.now);
         let run = match (d.clock.started, d.clock.running) {
@@ -179,6 +193,7 @@ fn header(app: &App, t: &Theme, area: Rect, buf: &mut Buffer) {
             t.active,
         ));
     }
+    left.push(Span::raw(format!(" · ⏱ {elapsed}")));
     left.push(Span::styled(
         format!(" · {}", short_time(app.domain_now(), tz)),
         t.dim,
@@ -192,8 +207,52 @@ fn header(app: &App, t: &Theme, area: Rect, buf: &mut Buffer) {
         Constraint::Length(u16::try_from(right_width).unwrap_or(20)),
     ])
     .areas(area);
-    Paragraph::new(Line::from(left)).render(l, buf);
+    let room = usize::from(l.width);
+    let title_min = text::width(state.title()).min(16) + 1;
+    let mut used = title_min;
+    let kept: Vec<Span> = left
+        .into_iter()
+        .take_while(|s| {
+            used += text::width(&s.content);
+            used <= room
+        })
+        .collect();
+    let rest: usize = kept.iter().map(|s| text::width(&s.content)).sum();
+    let mut line = vec![Span::styled(
+        format!(
+            " {}",
+            text::fit(state.title(), room.saturating_sub(rest + 1))
+        ),
+        t.title,
+    )];
+    line.extend(kept);
+    Paragraph::new(Line::from(line)).render(l, buf);
     Paragraph::new(Line::from(right)).render(r, buf);
+}
+
+/// The fact recording when the organisation became aware (the reports
+/// measure from it too).
+const AWARE_FACT: &str = "aware_at";
+
+/// `since aware 2h 08m`, counted from the awareness fact once answered
+/// (legal clocks run from it), else `since opened 9m`.
+fn since_label(app: &App) -> String {
+    let now = app.domain_now();
+    let aware = match app.state().fact(AWARE_FACT) {
+        Some(crate::playbook::value::FactValue::DateTime(t)) => Some(*t),
+        _ => None,
+    };
+    match (aware, app.state().created_at) {
+        (Some(t), _) => format!(
+            "since aware {}",
+            format_duration((now - t).max(Duration::zero()))
+        ),
+        (None, Some(c)) => format!(
+            "since opened {}",
+            format_duration((now - c).max(Duration::zero()))
+        ),
+        (None, None) => String::new(),
+    }
 }
 
 /// `14:05 CET (13:05 UTC)` without the date, for the header.
@@ -277,6 +336,18 @@ fn tail_panel(app: &App, t: &Theme, area: Rect, buf: &mut Buffer) {
     Paragraph::new(lines).render(area, buf);
 }
 
+/// The facilitator panel's keys, for the footer.
+const DRILL_KEYS: [(&str, &str); 8] = [
+    ("space", "start/pause"),
+    ("+/-", "speed"),
+    ("n", "next inject"),
+    ("r", "release"),
+    ("h", "hold"),
+    ("o", "observe"),
+    ("w", "hot-wash"),
+    ("PgDn", "inject text"),
+];
+
 fn footer_line(app: &App, t: &Theme, width: u16) -> Paragraph<'static> {
     let actions: &[Action] = if app.focus == Pane::Drill {
         &[Action::Help, Action::Quit]
@@ -297,25 +368,60 @@ fn footer_line(app: &App, t: &Theme, width: u16) -> Paragraph<'static> {
             Action::Quit,
         ]
     };
+    // `? help` and `q quit` are reserved first: at any width the way to
+    // every other key stays on screen.
+    let piece = |action: Action| {
+        app.keymap
+            .first(action)
+            .map(|key| (format!(" {key}"), format!(" {}", action.hint())))
+    };
+    let reserved: Vec<(String, String)> = [Action::Help, Action::Quit]
+        .into_iter()
+        .filter_map(piece)
+        .collect();
+    let mut budget = usize::from(width).saturating_sub(
+        reserved
+            .iter()
+            .map(|(k, h)| text::width(k) + text::width(h))
+            .sum(),
+    );
     let mut spans = Vec::new();
+    let add = |spans: &mut Vec<Span<'static>>, key: String, hint: String, budget: &mut usize| {
+        let w = text::width(&key) + text::width(&hint);
+        if w > *budget {
+            return false;
+        }
+        *budget -= w;
+        spans.push(Span::styled(key, t.key));
+        spans.push(Span::styled(hint, t.dim));
+        true
+    };
     if app.focus == Pane::Drill {
-        spans.push(Span::styled(" space start/pause · +/- speed · n next inject · r release · h hold · o observe · w hot-wash ·", t.dim));
+        for (key, hint) in DRILL_KEYS {
+            if !add(
+                &mut spans,
+                format!(" {key}"),
+                format!(" {hint}"),
+                &mut budget,
+            ) {
+                break;
+            }
+        }
     }
-    let mut used = spans
+    for action in actions
         .iter()
-        .map(|s| s.content.chars().count())
-        .sum::<usize>();
-    for action in actions {
-        let Some(key) = app.keymap.first(*action) else {
+        .filter(|a| !matches!(a, Action::Help | Action::Quit))
+    {
+        let Some((key, hint)) = piece(*action) else {
             continue;
         };
-        let piece = format!(" {key} {}", action.hint());
-        if used + piece.chars().count() > usize::from(width) {
+        if !add(&mut spans, key, hint, &mut budget) {
             break;
         }
-        used += piece.chars().count();
-        spans.push(Span::styled(format!(" {key}"), t.key));
-        spans.push(Span::styled(format!(" {}", action.hint()), t.dim));
+    }
+    for (key, hint) in reserved {
+        spans.push(Span::styled(key, t.key));
+        spans.push(Span::styled(hint, t.dim));
     }
     Paragraph::new(Line::from(spans))
 }

@@ -1,18 +1,36 @@
 //! Small text helpers shared by the screens.
 
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
 use crate::journal::Entry;
 use crate::journal::event::Payload;
 use crate::playbook::Playbook;
+use crate::playbook::value::{FactValue, format_number};
 
-/// Cuts a string to `width` characters, with `…` when it was longer.
+/// Display columns a string takes: wide characters count two, combining
+/// marks none, so cut text lines up in the terminal.
+pub fn width(text: &str) -> usize {
+    UnicodeWidthStr::width(text)
+}
+
+/// Cuts a string to `width` display columns, with `…` when it was longer.
 pub fn fit(text: &str, width: usize) -> String {
-    if text.chars().count() <= width {
+    if self::width(text) <= width {
         return text.to_string();
     }
     if width == 0 {
         return String::new();
     }
-    let mut out: String = text.chars().take(width - 1).collect();
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w > width - 1 {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
     out.push('…');
     out
 }
@@ -50,10 +68,13 @@ pub fn entry_summary(entry: &Entry, playbook: &Playbook) -> String {
             c.text
         ),
         Payload::Note(n) => format!("note{on}: {}", n.text.lines().next().unwrap_or_default()),
-        Payload::FactSet(f) => format!("{} = {}", f.fact, compact(&f.value)),
-        Payload::Decision(d) => {
-            format!("decided {} = {} ({})", d.fact, compact(&d.value), d.decider)
-        }
+        Payload::FactSet(f) => format!("{} = {}", f.fact, fact_value(playbook, &f.fact, &f.value)),
+        Payload::Decision(d) => format!(
+            "decided {} = {} ({})",
+            d.fact,
+            fact_value(playbook, &d.fact, &d.value),
+            d.decider
+        ),
         Payload::RoleAssigned(r) if r.person.is_empty() => format!("role {} cleared", r.role),
         Payload::RoleAssigned(r) => format!("{} is {}", r.person, r.role),
         Payload::MessageDrafted(m) => format!("draft v{} saved{on}", m.version),
@@ -71,9 +92,25 @@ pub fn entry_summary(entry: &Entry, playbook: &Playbook) -> String {
     }
 }
 
-fn compact(value: &serde_json::Value) -> String {
+/// A fact's value as the dialogs show it (option labels, `yes`/`no`,
+/// whole numbers), falling back to the raw value for unknown facts.
+fn fact_value(playbook: &Playbook, fact: &str, value: &serde_json::Value) -> String {
+    playbook
+        .fact(fact)
+        .and_then(|def| FactValue::from_json(def, value).ok().map(|v| (def, v)))
+        .map_or_else(
+            || compact(value),
+            |(def, v)| v.display(Some(def), chrono_tz::UTC),
+        )
+}
+
+/// A value in a few words: strings without quotes, whole numbers without
+/// `.0`, lists as `a, b`.
+pub fn compact(value: &serde_json::Value) -> String {
     match value {
         serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Number(n) => n.as_f64().map_or_else(|| n.to_string(), format_number),
+        serde_json::Value::Array(items) => items.iter().map(compact).collect::<Vec<_>>().join(", "),
         other => other.to_string(),
     }
 }
@@ -87,5 +124,20 @@ mod tests {
         assert_eq!(fit("abcdef", 4), "abc…");
         assert_eq!(fit("abc", 4), "abc");
         assert_eq!(fit("abc", 0), "");
+    }
+
+    #[test]
+    fn fit_counts_display_columns_not_chars() {
+        // Each ideograph takes two columns: six columns hold two and the ellipsis.
+        assert_eq!(fit("事件事件事件", 5), "事件…");
+        assert_eq!(width("事件"), 4);
+        assert_eq!(width("é"), 1);
+    }
+
+    #[test]
+    fn m14_whole_numbers_show_as_integers() {
+        assert_eq!(compact(&serde_json::json!(140.0)), "140");
+        assert_eq!(compact(&serde_json::json!(0.5)), "0.5");
+        assert_eq!(compact(&serde_json::json!(["eu", "other"])), "eu, other");
     }
 }

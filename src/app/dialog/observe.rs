@@ -114,9 +114,7 @@ impl ObserveDialog {
             self.focus = fields[next % fields.len()];
             return Outcome::Stay;
         }
-        if is_save(key)
-            || (key.code == KeyCode::Enter && self.focus != ObserveField::Note)
-        {
+        if is_save(key) || (key.code == KeyCode::Enter && self.focus != ObserveField::Note) {
             return self.submit();
         }
         match self.focus {

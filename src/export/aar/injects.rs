@@ -245,13 +245,13 @@ fn planned_fields(r: &Report<'_>, id: &str) -> Vec<(String, Text)> {
         ("Audience".into(), plain(audience)),
     ];
     if let Some(body) = inject.body.as_deref().filter(|b| !b.trim().is_empty()) {
-        fields.push(("Inject text".into(), plain(body.trim())));
+        fields.push(("Inject text".into(), super::rich::inline(body)));
     }
     fields.push((
         "Expected response".into(),
         inject.expect.as_deref().map_or_else(
             || plain("none written in the scenario"),
-            |e| plain(e.trim()),
+            super::rich::inline,
         ),
     ));
     fields

@@ -20,7 +20,8 @@ pub(super) fn clocks_dialog(
     detail: bool,
 ) {
     let tz = app.tz();
-    let stages = clocks::evaluate(&app.playbook, app.state(), app.domain_now());
+    let all = clocks::evaluate(&app.playbook, app.state(), app.domain_now());
+    let (stages, folded) = crate::app::urgency::clocks_by_urgency(all.clone());
     let mut lines = vec![Line::from(Span::styled(
         "Not legal advice: each clock is the regime's text as checked on its verified-on date; confirm with counsel.",
         t.warn,
@@ -28,7 +29,7 @@ pub(super) fn clocks_dialog(
     lines.push(Line::default());
     if detail {
         if let Some(v) = stages.get(selected) {
-            lines.extend(clock_detail(v, &stages, tz, t));
+            lines.extend(clock_detail(v, &all, tz, t));
         }
     } else {
         for (i, v) in stages.iter().enumerate() {
@@ -47,6 +48,20 @@ pub(super) fn clocks_dialog(
                 Span::styled(format!(" {}{provisional}: ", v.stage.title), t.dim),
                 Span::styled(stage_words(v, tz), stage_style(&v.state, t)),
             ]));
+        }
+        if !folded.is_empty() {
+            let ids: Vec<String> = folded
+                .iter()
+                .map(|v| format!("{}.{}", v.clock.id, v.stage.id))
+                .collect();
+            lines.push(Line::from(Span::styled(
+                format!(
+                    "▸ {} more do not apply or are not in force: {}",
+                    folded.len(),
+                    ids.join(", ")
+                ),
+                t.dim,
+            )));
         }
     }
     let rect = centered(area, 110, area.height.saturating_sub(2));

@@ -1,0 +1,49 @@
+//! Actions that ask before they write: marking a required step done with
+//! checklist items unticked, and starting a step that does not apply. The
+//! question is a notice; pressing the same key again on the same step
+//! answers yes, any other key answers no.
+
+use crate::playbook::Step;
+use crate::run::RunState;
+use crate::run::query::{self, Applicability};
+
+/// An action waiting for its key to be pressed again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Armed {
+    Done(String),
+    Start(String),
+}
+
+/// Why `x` on this step should ask first, if it should: a required step
+/// with checklist items nobody ticked.
+pub fn done_question(step: &Step, state: &RunState) -> Option<String> {
+    if !step.required || step.checklist.is_empty() {
+        return None;
+    }
+    let ticked = state.step(&step.id).map_or(0, |s| {
+        (0..step.checklist.len())
+            .filter(|i| s.is_checked(*i))
+            .count()
+    });
+    let unticked = step.checklist.len() - ticked;
+    (unticked > 0).then(|| {
+        format!(
+            "{unticked} of {} checklist items unticked — press x again to mark done anyway",
+            step.checklist.len()
+        )
+    })
+}
+
+/// Why starting this step should ask first, if it should: its condition
+/// is false or still undecided, so it is hidden from the list.
+pub fn start_question(step: &Step, state: &RunState) -> Option<String> {
+    match query::applicability(step, state) {
+        Applicability::Applies => None,
+        other => Some(format!(
+            "{} — press Enter again to start it anyway",
+            other
+                .reason()
+                .unwrap_or_else(|| "this step does not apply".into())
+        )),
+    }
+}

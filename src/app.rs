@@ -12,6 +12,7 @@ mod clocks_view;
 pub mod dialog;
 mod drill;
 pub mod editor;
+pub mod input;
 pub mod keymap;
 pub mod message;
 mod message_view;
@@ -21,8 +22,8 @@ mod search;
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
+use crate::app::input::{KeyCode, KeyEvent, KeyModifiers};
 use chrono::{DateTime, Duration, Utc};
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use self::action::Action;
 use self::dialog::{
@@ -54,6 +55,8 @@ pub enum Msg {
     Ack(Ack),
     /// Time passed (elapsed counters, clocks, drill injects).
     Tick,
+    /// The terminal changed size: only a redraw, never a domain tick.
+    Resize,
 }
 
 /// What the runtime must do for the runner (moved once, by value).
@@ -320,6 +323,7 @@ impl App {
             }
             Msg::Ack(ack) => self.ack(ack),
             Msg::Tick => self.tick(),
+            Msg::Resize => Vec::new(),
         };
         if self.quitting && self.pending.is_empty() && !effects.contains(&Effect::Quit) {
             effects.push(Effect::Quit);

@@ -5,8 +5,8 @@
 
 use std::collections::BTreeSet;
 
+use crate::app::input::{KeyCode, KeyEvent, KeyModifiers};
 use chrono::{DateTime, Utc};
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::app::editor::Editor;
 use crate::export::document::Document;
@@ -96,6 +96,8 @@ pub struct Review {
     pub drill: Option<Drill>,
     pub now: DateTime<Utc>,
     pub quit: bool,
+    /// The projector asked "q again to stop"; any other key cancels.
+    pub stop_armed: bool,
     /// Scroll of the metrics view.
     pub scroll: u16,
     cursor_state: Option<(u64, RunState)>,
@@ -130,6 +132,7 @@ impl Review {
             drill: None,
             now,
             quit: false,
+            stop_armed: false,
             scroll: 0,
             cursor_state: None,
             metrics: None,
@@ -274,6 +277,19 @@ impl Review {
                 .next()
                 .cloned(),
         }
+    }
+
+    /// Keys of the participant projector: a stray key must not end a
+    /// projection the room is reading, so stopping takes `q` twice (or
+    /// Ctrl-C); Esc and every other key only cancel a pending stop.
+    pub fn participant_key(&mut self, key: &KeyEvent) {
+        let ctrl_c =
+            key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c');
+        if ctrl_c || (self.stop_armed && key.code == KeyCode::Char('q')) {
+            self.quit = true;
+            return;
+        }
+        self.stop_armed = key.code == KeyCode::Char('q');
     }
 
     pub fn key(&mut self, key: &KeyEvent) {

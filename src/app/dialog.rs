@@ -13,9 +13,9 @@ mod observe;
 mod reason;
 mod submit;
 
+use crate::app::input::{KeyCode, KeyEvent, KeyModifiers};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 pub use self::approve::ApproveDialog;
 pub use self::assign::AssignDialog;

@@ -1,7 +1,7 @@
 //! The facilitator's side of a drill in the runner: the scenario clock's
 //! controls, releasing and holding injects, and recording observations.
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use crate::app::input::{KeyCode, KeyEvent};
 
 use super::dialog::{ObserveDialog, Write};
 use super::{App, Effect, Mode, Pane};

@@ -1,7 +1,7 @@
 //! A small text editor for dialogs: one line or many, a cursor, and the
 //! usual keys. Pure state; drawing is in `ui::dialog`.
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crate::app::input::{KeyCode, KeyEvent, KeyModifiers};
 
 /// What a key did to the editor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -9,8 +9,8 @@
 use std::path::Path;
 use std::sync::OnceLock;
 
+use crate::app::input::{KeyCode, KeyEvent, KeyModifiers};
 use chrono::{DateTime, Duration, Utc};
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde_json::json;
 
 use super::dialog::{DecideFocus, FieldInput, SubmitField};

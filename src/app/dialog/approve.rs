@@ -1,6 +1,6 @@
 //! Approving a statement version.
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use crate::app::input::{KeyCode, KeyEvent};
 
 use super::{Outcome, Write};
 use crate::app::editor::Editor;

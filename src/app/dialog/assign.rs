@@ -1,6 +1,6 @@
 //! Assigning roles to people.
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use crate::app::input::{KeyCode, KeyEvent};
 
 use super::{Ctx, Outcome, Write};
 use crate::app::editor::Editor;

@@ -1,6 +1,6 @@
 //! Picking one or several options of a bool or choice fact.
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use crate::app::input::{KeyCode, KeyEvent};
 
 use crate::playbook::{FactDef, FactType};
 

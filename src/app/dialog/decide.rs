@@ -1,6 +1,6 @@
 //! A decision: an option, a rationale and who decided.
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use crate::app::input::{KeyCode, KeyEvent};
 
 use super::{Choices, Ctx, Outcome, Write, is_save};
 use crate::app::editor::Editor;

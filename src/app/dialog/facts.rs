@@ -1,6 +1,6 @@
 //! Answering a step's facts one at a time, with corrections of earlier values.
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use crate::app::input::{KeyCode, KeyEvent};
 
 use super::{Choices, Ctx, Outcome, Write};
 use crate::app::editor::Editor;

@@ -1,6 +1,6 @@
 //! A free note, about a step or the incident in general.
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use crate::app::input::{KeyCode, KeyEvent};
 
 use super::{Outcome, Write, is_save};
 use crate::app::editor::Editor;

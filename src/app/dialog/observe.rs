@@ -1,7 +1,7 @@
 //! An observation in a drill: an inject evaluated against its `expect`, or
 //! a hot-wash item.
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use crate::app::input::{KeyCode, KeyEvent};
 
 use super::{Choices, Outcome, Write, is_save};
 use crate::app::editor::Editor;

@@ -1,6 +1,6 @@
 //! Skip, block or reopen a step, with a reason reviewers will read.
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use crate::app::input::{KeyCode, KeyEvent};
 
 use super::{Outcome, Write};
 use crate::app::editor::Editor;

@@ -1,7 +1,7 @@
 //! Recording that a notification was sent or a statement published.
 
+use crate::app::input::{KeyCode, KeyEvent};
 use chrono::{DateTime, Duration, Utc};
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
 use super::{Ctx, Outcome, Write};
 use crate::app::editor::{Edit, Editor};

@@ -153,7 +153,10 @@ const TAIL: usize = 64;
 /// How long a notice stays.
 const NOTICE_SECONDS: i64 = 10;
 
+/// Its flags are independent toggles of the screen (hidden steps, my
+/// roles, quitting, a pending discard), not a state machine in disguise.
 #[derive(Debug, Clone)]
+#[allow(clippy::struct_excessive_bools)]
 pub struct App {
     pub playbook: Playbook,
     saved: RunState,
@@ -179,6 +182,9 @@ pub struct App {
     pub keymap: Keymap,
     pub now: DateTime<Utc>,
     pub quitting: bool,
+    /// Esc was pressed on a dialog holding typed text: a second Esc
+    /// discards it, any other key keeps editing.
+    pub discard_armed: bool,
     next_ticket: u64,
     next_seq: u64,
     nudged: BTreeSet<(String, u8)>,
@@ -238,6 +244,7 @@ impl App {
             keymap,
             now,
             quitting: false,
+            discard_armed: false,
             next_ticket: 1,
             next_seq: lines.len() as u64,
             nudged: BTreeSet::new(),
@@ -471,14 +478,54 @@ impl App {
         Vec::new()
     }
 
+    /// Pasted text goes wherever typed text would go, in every mode that
+    /// takes text.
     fn paste(&mut self, text: &str) {
+        self.discard_armed = false;
         match &mut self.mode {
             Mode::Note(d) => d.editor.insert(text),
             Mode::EditDraft { editor, .. } => editor.insert(text),
             Mode::Reason(d) => d.editor.insert(text),
             Mode::Search(s) => s.editor.insert(text),
+            Mode::Facts(d) => d.paste(text),
+            Mode::Decide(d) => d.paste(text),
+            Mode::Assign(d) => d.paste(text),
+            Mode::Submit(d) => d.paste(text),
+            Mode::Approve(d) => d.paste(text),
+            Mode::Observe(d) => d.paste(text),
             _ => {}
         }
+    }
+
+    /// Whether Esc now would throw away text the responder typed.
+    fn esc_would_discard(&self) -> bool {
+        match &self.mode {
+            Mode::Reason(d) => d.typed(),
+            Mode::Note(d) => d.typed(),
+            Mode::Facts(d) => d.amend.is_none() && d.typed(),
+            Mode::Decide(d) => d.typed(),
+            Mode::Assign(d) => d.typed(),
+            Mode::Submit(d) => d.typed(),
+            Mode::Approve(d) => d.typed(),
+            Mode::Observe(d) => d.typed(),
+            Mode::EditDraft { editor, .. } => editor.is_edited(),
+            _ => false,
+        }
+    }
+
+    /// Esc on a dialog holding typed text asks first: `true` when this
+    /// key was that question (and is used up).
+    fn guard_discard(&mut self, key: &KeyEvent) -> bool {
+        if key.code != KeyCode::Esc {
+            self.discard_armed = false;
+            return false;
+        }
+        if self.discard_armed || !self.esc_would_discard() {
+            self.discard_armed = false;
+            return false;
+        }
+        self.discard_armed = true;
+        true
     }
 
     fn key(&mut self, key: &KeyEvent) -> Vec<Effect> {
@@ -512,8 +559,15 @@ impl App {
             Mode::Search(_) => return self.search_key(key),
             Mode::Clocks(_) => return self.clocks_key(key),
             Mode::Message(_) => return self.message_key(key),
-            Mode::EditDraft { .. } => return self.edit_draft_key(key),
-            _ => self.dialog_key(key),
+            _ => {
+                if self.guard_discard(key) {
+                    return Vec::new();
+                }
+                if matches!(self.mode, Mode::EditDraft { .. }) {
+                    return self.edit_draft_key(key);
+                }
+                self.dialog_key(key)
+            }
         };
         self.apply_outcome(cx_outcome)
     }
@@ -665,7 +719,8 @@ impl App {
                     self.notice("this playbook defines no roles", false);
                 } else {
                     let pre = self.selected_step().and_then(|s| s.role.clone());
-                    self.mode = Mode::Assign(AssignDialog::new(roles, pre.as_deref()));
+                    let dialog = AssignDialog::new(roles, pre.as_deref(), self.ctx());
+                    self.mode = Mode::Assign(dialog);
                 }
             }
             Action::Message => self.with_step(|app, step| {
@@ -754,8 +809,17 @@ impl App {
                             Payload::StepStarted(event::Empty {}),
                         ))])
                     }
-                    _ => {
+                    StepStatus::InProgress => {
                         self.focus = Pane::Detail;
+                        Vec::new()
+                    }
+                    StepStatus::Done | StepStatus::Skipped => {
+                        // Keys stay in the list: a closed step's checklist
+                        // is not something to tick by momentum.
+                        self.notice(
+                            "this step is closed: `r` reopens it; Tab shows its details",
+                            false,
+                        );
                         Vec::new()
                     }
                 }
@@ -826,7 +890,8 @@ impl App {
             return;
         }
         let on = step.filter(|s| !s.capture.is_empty()).map(|s| s.id);
-        self.mode = Mode::Facts(FactsDialog::new(on.as_deref(), facts));
+        let dialog = FactsDialog::open(on.as_deref(), facts, self.ctx());
+        self.mode = Mode::Facts(dialog);
     }
 
     fn decide(&mut self) {

@@ -165,11 +165,6 @@ fn fact_input_with_time_preview() {
     let mut app = in_progress();
     app.select_step("confirm");
     send(&mut app, key('a'));
-    send(&mut app, code(KeyCode::Enter));
-    send(
-        &mut app,
-        Msg::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)),
-    );
     for c in "09:30".chars() {
         send(&mut app, key(c));
     }
@@ -476,4 +471,105 @@ fn facilitator_panel_and_participant_view() {
         }
     }
     insta::assert_snapshot!("participant_view", view);
+}
+
+// --- every dialog --------------------------------------------------------
+
+fn typed(app: &mut App, text: &str) {
+    for c in text.chars() {
+        send(app, key(c));
+    }
+}
+
+#[test]
+fn reason_dialog() {
+    let mut app = in_progress();
+    send(&mut app, key('s'));
+    typed(&mut app, "Vendor imaged the disks");
+    insta::assert_snapshot!(screen(&draw(&app, 80, 24)));
+}
+
+#[test]
+fn assign_dialog_replaces_the_holder_as_typed() {
+    let mut app = in_progress();
+    send(&mut app, key('o'));
+    typed(&mut app, "Sam Okafor");
+    insta::assert_snapshot!(screen(&draw(&app, 80, 24)));
+}
+
+#[test]
+fn submit_dialog_says_where_the_cursor_went() {
+    let mut app = in_progress();
+    app.select_step("final-report");
+    send(&mut app, key('x'));
+    send(&mut app, code(KeyCode::Tab));
+    send(&mut app, code(KeyCode::Backspace));
+    send(&mut app, code(KeyCode::BackTab));
+    send(&mut app, code(KeyCode::Enter));
+    let text = screen(&draw(&app, 80, 24));
+    assert!(text.contains("the cursor is now in Recipient"), "{text}");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn approve_dialog_starts_on_the_approver_selected() {
+    let mut app = in_progress();
+    app.select_step("holding-statement");
+    send(&mut app, key('m'));
+    send(&mut app, key('p'));
+    insta::assert_snapshot!(screen(&draw(&app, 80, 24)));
+}
+
+#[test]
+fn observe_dialog() {
+    let mut app = in_progress();
+    app.drill = None;
+    app.mode = runsheet::app::Mode::Observe(runsheet::app::ObserveDialog::hot_wash());
+    typed(&mut app, "s");
+    send(&mut app, code(KeyCode::Tab));
+    typed(&mut app, "Out-of-band channel worked");
+    insta::assert_snapshot!(screen(&draw(&app, 80, 24)));
+}
+
+#[test]
+fn search_dialog() {
+    let mut app = in_progress();
+    send(&mut app, key('/'));
+    typed(&mut app, "isolate");
+    insta::assert_snapshot!(screen(&draw(&app, 80, 24)));
+}
+
+#[test]
+fn confirm_quit_dialog() {
+    let mut app = in_progress();
+    app.mode = runsheet::app::Mode::ConfirmQuit;
+    insta::assert_snapshot!(screen(&draw(&app, 80, 24)));
+}
+
+#[test]
+fn edit_draft_dialog_asks_before_discarding() {
+    let mut app = in_progress();
+    app.select_step("early-warning");
+    send(&mut app, key('m'));
+    send(&mut app, key('e'));
+    typed(&mut app, " Update.");
+    send(&mut app, code(KeyCode::Esc));
+    let text = screen(&draw(&app, 80, 24));
+    assert!(text.contains("Esc again discards what you typed"), "{text}");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn facts_dialog_at_40x12_scrolls_and_says_there_is_more() {
+    let mut app = in_progress();
+    app.select_step("isolate");
+    send(&mut app, key('a'));
+    for _ in 0..5 {
+        send(&mut app, code(KeyCode::Tab));
+    }
+    send(&mut app, key('z'));
+    let text = screen(&draw(&app, 40, 12));
+    assert!(text.contains("more"), "{text}");
+    assert!(text.contains("▶"), "the focused field is in view: {text}");
+    insta::assert_snapshot!(text);
 }

@@ -17,6 +17,11 @@ pub struct NoteDialog {
 }
 
 impl NoteDialog {
+    /// Whether the responder typed something not yet recorded.
+    pub fn typed(&self) -> bool {
+        self.editor.is_edited()
+    }
+
     pub fn new(step: Option<&str>) -> Self {
         Self {
             step: step.map(str::to_string),

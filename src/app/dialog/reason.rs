@@ -38,6 +38,11 @@ pub struct ReasonDialog {
 }
 
 impl ReasonDialog {
+    /// Whether the responder typed something not yet recorded.
+    pub fn typed(&self) -> bool {
+        self.editor.is_edited()
+    }
+
     pub fn new(kind: ReasonKind, step: &str) -> Self {
         Self {
             kind,

@@ -110,8 +110,9 @@ impl AssignDialog {
                     self.cursor += 1;
                     self.begin(cx);
                 } else {
-                    // The last role stays: its field is filled again from
-                    // the run (with this entry) before the next key.
+                    // The last role stays, showing what was recorded; its
+                    // field is filled again from the run before the next key.
+                    self.person = Editor::prefilled(self.person.text().trim());
                     self.stale = true;
                 }
                 Outcome::RecordAndStay(vec![write])

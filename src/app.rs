@@ -16,6 +16,7 @@ pub mod input;
 pub mod keymap;
 pub mod message;
 mod message_view;
+pub mod modes;
 pub mod picker;
 mod screen;
 mod search;

@@ -573,3 +573,81 @@ fn facts_dialog_at_40x12_scrolls_and_says_there_is_more() {
     assert!(text.contains("▶"), "the focused field is in view: {text}");
     insta::assert_snapshot!(text);
 }
+
+#[test]
+fn m3_drill_help_lists_the_facilitator_keys() {
+    let catalog = runsheet::catalog::Catalog::bundled(utc("2026-11-28T00:00:00Z").date_naive());
+    let drill = catalog
+        .drill("intl-court-intrusion")
+        .expect("bundled drill")
+        .drill
+        .clone();
+    let mut j = JournalBuilder::new(
+        support::bundled_playbook("state-actor-intrusion"),
+        "2026-11-02T08:00:00Z",
+        true,
+    );
+    j.advance(1);
+    let mut app = app_for(&j);
+    app.drill = Some(DrillState::new(drill, app.state()));
+    send(&mut app, key('?'));
+    for _ in 0..30 {
+        send(&mut app, code(KeyCode::Down));
+    }
+    let text = screen(&draw(&app, 100, 40));
+    for line in [
+        "Facilitator pane",
+        "start, pause or resume the scenario clock",
+        "record a hot-wash item",
+        "`r`: reopen (steps) / release (facilitator pane)",
+    ] {
+        assert!(text.contains(line), "`{line}` missing:\n{text}");
+    }
+}
+
+#[test]
+fn m4_review_has_a_help_screen_from_its_key_table() {
+    let mut j = JournalBuilder::new(fixture_playbook(), "2026-11-02T08:00:00Z", false);
+    j.set("org", "Example Court");
+    let bytes = j.bytes();
+    let mut review = review_of(&j, &bytes);
+    let footer = draw_review(&mut review);
+    assert!(
+        footer.lines().any(|l| l.starts_with(" ? help · q quit")),
+        "help and quit come first in the footer, so a cut keeps them:\n{footer}"
+    );
+    review.key(&KeyEvent::new(KeyCode::Char('?'), KeyModifiers::NONE));
+    let text = draw_review(&mut review);
+    for line in [
+        "Review help",
+        "filter by kind (cycles)",
+        "follow the journal",
+    ] {
+        assert!(text.contains(line), "`{line}` missing:\n{text}");
+    }
+    review.key(&KeyEvent::new(KeyCode::Char('K'), KeyModifiers::NONE));
+    assert!(!review.help, "any key closes the help");
+    assert_eq!(
+        review.filter.kind, None,
+        "the closing key does nothing else"
+    );
+}
+
+#[test]
+fn m10_esc_does_not_end_the_projection() {
+    let mut j = JournalBuilder::new(fixture_playbook(), "2026-11-02T08:00:00Z", true);
+    j.set("org", "Example Court");
+    let bytes = j.bytes();
+    let mut review = review_of(&j, &bytes);
+    let press =
+        |r: &mut Review, c: KeyCode| r.participant_key(&KeyEvent::new(c, KeyModifiers::NONE));
+    press(&mut review, KeyCode::Esc);
+    assert!(!review.quit, "Esc is a stray key on a projector");
+    press(&mut review, KeyCode::Char('q'));
+    assert!(!review.quit && review.stop_armed, "q asks first");
+    press(&mut review, KeyCode::Char('x'));
+    assert!(!review.stop_armed, "any other key keeps projecting");
+    press(&mut review, KeyCode::Char('q'));
+    press(&mut review, KeyCode::Char('q'));
+    assert!(review.quit, "q twice stops");
+}

@@ -57,6 +57,31 @@ pub fn overlay(app: &App, t: &Theme, area: Rect, buf: &mut Buffer) {
     dialog.render(area, buf, t);
 }
 
+/// The review screen's help, drawn from its key table.
+pub fn review_help(t: &Theme, area: Rect, buf: &mut Buffer) {
+    let mut lines = vec![
+        Line::from(Span::styled(
+            "Review is read-only: nothing here writes to the journal.",
+            t.dim,
+        )),
+        Line::default(),
+    ];
+    for (keys, what) in crate::app::modes::REVIEW.help_rows() {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{keys:<16}"), t.key),
+            Span::raw(what),
+        ]));
+    }
+    Dialog {
+        title: "Review help".to_string(),
+        width: 72,
+        height: 26,
+        hint: "any key: close",
+        lines,
+    }
+    .render(area, buf, t);
+}
+
 /// Marks the line that has the keys, so the focus is never only a shade.
 const FOCUS_MARK: &str = "▶ ";
 

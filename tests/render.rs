@@ -202,6 +202,19 @@ fn message_draft_marks_gaps() {
 }
 
 #[test]
+fn d19_the_gap_hint_names_the_step_that_answers_each_fact() {
+    let mut app = in_progress();
+    app.select_step("notify-csirt");
+    send(&mut app, key('m'));
+    let text = screen(&draw(&app, 100, 40));
+    assert!(
+        text.contains("records: `a` on “"),
+        "the hint points to the step capturing `records`:\n{text}"
+    );
+    assert!(!text.contains("answer the facts with a"), "{text}");
+}
+
+#[test]
 fn clocks_panel_and_detail() {
     let mut app = in_progress();
     send(&mut app, key('c'));
@@ -650,4 +663,33 @@ fn m10_esc_does_not_end_the_projection() {
     press(&mut review, KeyCode::Char('q'));
     press(&mut review, KeyCode::Char('q'));
     assert!(review.quit, "q twice stops");
+}
+
+#[test]
+fn d13_the_facts_dialog_says_saved_once_the_entry_is_on_disk() {
+    let mut app = in_progress();
+    app.select_step("scope");
+    send(&mut app, key('a'));
+    send(&mut app, code(KeyCode::Tab));
+    // Not acknowledged yet: the entry is still on its way to the disk.
+    let now = app.now;
+    for c in "1200".chars() {
+        app.update(key(c), now);
+    }
+    let effects = app.update(code(KeyCode::Enter), now);
+    assert_eq!(effects.len(), 1, "{effects:?}");
+    let saving = screen(&draw(&app, 100, 30));
+    assert!(saving.contains("saving: records = 1200"), "{saving}");
+    // Acknowledged: the same line says saved, and a later error replaces it.
+    if let Some(Effect::Append { ticket, draft, .. }) = effects.into_iter().next() {
+        let entry = draft.into_entry(app.state().entry_count - 1, String::new());
+        let line = Line {
+            text: entry.encode(),
+            entry,
+        };
+        app.update(Msg::Ack(Ack::Saved { ticket, line }), now);
+    }
+    let saved = screen(&draw(&app, 100, 30));
+    assert!(saved.contains("✓ saved: records = 1200"), "{saved}");
+    assert!(!saved.contains("saving:"), "{saved}");
 }

@@ -693,3 +693,14 @@ fn d13_the_facts_dialog_says_saved_once_the_entry_is_on_disk() {
     assert!(saved.contains("✓ saved: records = 1200"), "{saved}");
     assert!(!saved.contains("saving:"), "{saved}");
 }
+
+#[test]
+fn the_focused_pane_is_visible_at_80x24() {
+    let mut app = in_progress();
+    app.focus = runsheet::app::Pane::Phases;
+    let text = screen(&draw(&app, 80, 24));
+    assert!(
+        text.contains("▶ phases (←→, Enter)"),
+        "the strip that stands in for the Phases pane shows the focus:\n{text}"
+    );
+}

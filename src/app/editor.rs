@@ -168,13 +168,16 @@ impl Editor {
     pub fn key(&mut self, key: &KeyEvent) -> Edit {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         let was_selected = self.selected;
-        let before = self.lines.clone();
+        // Every text change alters the line count or the cursor's line,
+        // so keeping that one line is enough to tell an edit from a move.
+        let (count, row) = (self.lines.len(), self.row);
+        let line = self.lines[row].clone();
         let outcome = self.apply(key, ctrl);
         if outcome == Edit::Changed {
             // Any edit or cursor move ends the selection; a change of text
             // marks the field as typed in.
             self.selected = false;
-            if before != self.lines {
+            if self.lines.len() != count || self.lines[row] != line {
                 self.edited = true;
             }
         } else {
@@ -296,6 +299,9 @@ mod tests {
     #[test]
     fn a_cursor_move_keeps_a_prefilled_value_to_edit_it() {
         let mut e = Editor::prefilled("Dana Reyes");
+        press(&mut e, KeyCode::End);
+        press(&mut e, KeyCode::Left);
+        assert!(!e.is_edited(), "moving the cursor is not typing");
         press(&mut e, KeyCode::End);
         e.insert(" (ic)");
         assert_eq!(e.text(), "Dana Reyes (ic)");

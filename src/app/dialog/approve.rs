@@ -20,6 +20,12 @@ pub struct ApproveDialog {
 }
 
 impl ApproveDialog {
+    /// The keys this dialog takes, for its footer: written beside the
+    /// handler that reads them.
+    pub const fn hints(&self) -> &'static str {
+        "Tab: field · Enter: record · Esc: cancel"
+    }
+
     /// Whether the responder typed something not yet recorded.
     pub fn typed(&self) -> bool {
         self.approver.is_edited() || self.comment.is_edited()

@@ -17,6 +17,12 @@ pub struct NoteDialog {
 }
 
 impl NoteDialog {
+    /// The keys this dialog takes, for its footer: written beside the
+    /// handler that reads them.
+    pub const fn hints(&self) -> &'static str {
+        "Ctrl-S: save · Tab: step/general · Esc: cancel"
+    }
+
     /// Whether the responder typed something not yet recorded.
     pub fn typed(&self) -> bool {
         self.editor.is_edited()

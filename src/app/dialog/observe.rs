@@ -31,6 +31,12 @@ pub struct ObserveDialog {
 }
 
 impl ObserveDialog {
+    /// The keys this dialog takes, for its footer: written beside the
+    /// handler that reads them.
+    pub const fn hints(&self) -> &'static str {
+        "Tab: field · Ctrl-S: record · Esc: cancel"
+    }
+
     pub fn evaluation(inject: &str) -> Self {
         Self::with_options(
             Some(inject),

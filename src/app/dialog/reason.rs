@@ -38,6 +38,12 @@ pub struct ReasonDialog {
 }
 
 impl ReasonDialog {
+    /// The keys this dialog takes, for its footer: written beside the
+    /// handler that reads them.
+    pub const fn hints(&self) -> &'static str {
+        "Enter: record · Esc: cancel"
+    }
+
     /// Whether the responder typed something not yet recorded.
     pub fn typed(&self) -> bool {
         self.editor.is_edited()

@@ -59,6 +59,12 @@ pub struct SubmitDialog {
 const BACKDATE_GRACE_MINUTES: i64 = 10;
 
 impl SubmitDialog {
+    /// The keys this dialog takes, for its footer: written beside the
+    /// handler that reads them.
+    pub const fn hints(&self) -> &'static str {
+        "Tab/↑↓: field · Enter: record · Esc: cancel"
+    }
+
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         step: &str,

@@ -52,7 +52,7 @@ pub(super) fn observe(app: &App, d: &ObserveDialog, t: &Theme) -> Dialog {
         title,
         width: 76,
         height: 18,
-        hint: "Tab: field · Ctrl-S: record · Esc: cancel",
+        hint: d.hints(),
         lines,
     }
 }

@@ -483,12 +483,22 @@ impl App {
     /// takes text.
     fn paste(&mut self, text: &str) {
         self.discard_armed = false;
+        let cx = Ctx {
+            playbook: &self.playbook,
+            state: &self.view,
+            now: self
+                .drill
+                .as_ref()
+                .map_or(self.now, |d| d.scenario_now(self.now)),
+            tz: self.view.timezone(),
+            actor: &self.identity.actor,
+        };
         match &mut self.mode {
             Mode::Note(d) => d.editor.insert(text),
             Mode::EditDraft { editor, .. } => editor.insert(text),
             Mode::Reason(d) => d.editor.insert(text),
             Mode::Search(s) => s.editor.insert(text),
-            Mode::Facts(d) => d.paste(text),
+            Mode::Facts(d) => d.paste(text, cx),
             Mode::Decide(d) => d.paste(text),
             Mode::Assign(d) => d.paste(text),
             Mode::Submit(d) => d.paste(text),

@@ -2378,6 +2378,19 @@ fn code11_paste_goes_into_every_text_dialog() {
         &mode!(r, Facts).editing,
         Some(FieldInput::Text(e)) if e.text() == "2026-11-02 08:30"
     ));
+    // Saved on the last fact, then pasted at once: it still lands in it.
+    r.tab();
+    r.update(Msg::Paste("Example Corp".into()));
+    let saved = r.enter();
+    assert_eq!(
+        payload!(only_append(&saved), FactSet).value,
+        json!("Example Corp")
+    );
+    r.update(Msg::Paste(" Ltd".into()));
+    assert!(matches!(
+        &mode!(r, Facts).editing,
+        Some(FieldInput::Text(e)) if e.text() == " Ltd"
+    ));
     r.esc();
     r.esc();
     r.select("scope");

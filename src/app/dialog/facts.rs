@@ -105,7 +105,10 @@ impl FactsDialog {
     }
 
     /// Pasted text goes where typed text would.
-    pub fn paste(&mut self, text: &str) {
+    pub fn paste(&mut self, text: &str, cx: Ctx<'_>) {
+        if self.editing.is_none() {
+            self.begin(cx);
+        }
         if let Some(reason) = self.amend.as_mut().and_then(|a| a.reason.as_mut()) {
             reason.insert(text);
         } else if self.amend.is_none()

@@ -149,6 +149,9 @@ pub struct Pending {
     pub draft: Draft,
 }
 
+/// Letters arriving this soon after a dialog recorded and closed are
+/// type-ahead (nobody reads the new screen that fast), never commands.
+const TYPE_AHEAD_MS: i64 = 400;
 /// How many recent entries the tail keeps.
 const TAIL: usize = 64;
 /// How long a notice stays.
@@ -186,6 +189,9 @@ pub struct App {
     /// Esc was pressed on a dialog holding typed text: a second Esc
     /// discards it, any other key keeps editing.
     pub discard_armed: bool,
+    /// Until then, letters typed on after a dialog recorded and closed are
+    /// held back: they were meant for the dialog, not as commands.
+    pub typed_ahead_until: Option<DateTime<Utc>>,
     next_ticket: u64,
     next_seq: u64,
     nudged: BTreeSet<(String, u8)>,
@@ -246,6 +252,7 @@ impl App {
             now,
             quitting: false,
             discard_armed: false,
+            typed_ahead_until: None,
             next_ticket: 1,
             next_seq: lines.len() as u64,
             nudged: BTreeSet::new(),
@@ -508,6 +515,27 @@ impl App {
         }
     }
 
+    /// A printable key in the screen a dialog just closed onto, within the
+    /// type-ahead window: dropped with a notice. Any other key ends the
+    /// window at once.
+    fn held_as_type_ahead(&mut self, key: &KeyEvent) -> bool {
+        let Some(until) = self.typed_ahead_until else {
+            return false;
+        };
+        let commands_here = matches!(self.mode, Mode::Normal | Mode::Message(_));
+        if !commands_here || key.printable().is_none() || self.now >= until {
+            self.typed_ahead_until = None;
+            return false;
+        }
+        // Each held key keeps the window open, so a burst is held whole.
+        self.typed_ahead_until = Some(self.now + Duration::milliseconds(TYPE_AHEAD_MS));
+        self.notice(
+            "keys typed right after saving were not used as commands",
+            false,
+        );
+        true
+    }
+
     /// Whether Esc now would throw away text the responder typed.
     fn esc_would_discard(&self) -> bool {
         match &self.mode {
@@ -545,6 +573,9 @@ impl App {
             && self.mode == Mode::Normal
         {
             return self.request_quit();
+        }
+        if self.held_as_type_ahead(key) {
+            return Vec::new();
         }
         let cx_outcome = match &mut self.mode {
             Mode::Normal => return self.normal_key(key),
@@ -616,6 +647,7 @@ impl App {
             }
             Outcome::Record(writes) => {
                 self.close_dialog();
+                self.typed_ahead_until = Some(self.now + Duration::milliseconds(TYPE_AHEAD_MS));
                 self.record(writes)
             }
             Outcome::RecordAndStay(writes) => self.record(writes),

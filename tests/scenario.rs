@@ -466,6 +466,8 @@ fn block_and_reopen() {
             Key('b'),
             Type("Waiting for the network team"),
             Enter,
+            // A moment later: letters typed on at once are held back.
+            Do::Wait(minutes(1)),
             Key('r'),
             Type("Access granted"),
             Enter,
@@ -557,6 +559,7 @@ fn an_approved_holding_statement_is_published() {
         Tab,
         Type("Approved as drafted"),
         Enter,
+        Do::Wait(minutes(1)),
         Key('s'),
     ];
     script.extend(std::iter::repeat_n(Tab, 5));

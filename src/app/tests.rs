@@ -861,6 +861,7 @@ fn reopen_a_closed_step_takes_an_optional_reason() {
         "no reason needed"
     );
     r.select("rate");
+    r.advance(Duration::seconds(1)); // a moment after the dialog closed
     r.ch('r');
     r.type_text("New evidence");
     let more = r.enter();
@@ -1433,6 +1434,7 @@ fn an_approved_statement_is_published_without_an_override() {
     assert!(matches!(r.app.mode, Mode::Message(_)));
     r.save(&drafted);
     r.save(&approval);
+    r.advance(Duration::seconds(1)); // a moment after the dialog closed
     assert!(r.ch('s').is_empty(), "version 1 is already saved");
     let form = mode!(r, Submit);
     assert!(!form.unapproved);
@@ -1800,6 +1802,7 @@ fn a_failed_write_makes_the_journal_read_only() {
     r.type_text("whatever");
     assert!(r.enter().is_empty());
     assert!(r.app.pending().is_empty());
+    r.advance(Duration::seconds(1)); // a moment after the dialog closed
     assert_eq!(
         r.ch('q'),
         [Effect::Quit],
@@ -2043,6 +2046,7 @@ fn observations_are_recorded_from_the_facilitator_pane() {
         )
     );
 
+    r.advance(Duration::seconds(1)); // a moment after the dialog closed
     r.ch('w');
     r.ch('2');
     r.tab();
@@ -2092,6 +2096,7 @@ fn after_a_write_error_the_scenario_clock_does_not_move() {
         r.ctrl('s')
     };
     r.fail(&note, "I/O error");
+    r.advance(Duration::seconds(1)); // a moment after the dialog closed
     r.app.focus = Pane::Drill;
     assert!(r.ch(' ').is_empty());
     assert!(r.has_notice("read-only"));
@@ -2412,4 +2417,32 @@ fn code11_a_resize_is_not_a_domain_tick() {
     assert!(r.update(Msg::Resize).is_empty());
     assert_eq!(r.app.notices.len(), notices);
     assert_eq!(r.app.mode, Mode::Normal);
+}
+
+#[test]
+fn d1_letters_typed_on_after_a_dialog_closes_are_not_commands() {
+    let mut r = Runner::new();
+    r.select("preserve");
+    r.ch('s');
+    r.type_text("Vendor imaged the disks");
+    let skipped = r.enter();
+    assert_eq!(kinds(&skipped), [Kind::StepSkipped]);
+    // Typed on in the same burst: `x` would mark a step done, `b` block.
+    assert!(r.ch('x').is_empty());
+    assert!(r.ch('b').is_empty());
+    assert_eq!(r.app.mode, Mode::Normal, "no dialog opened");
+    assert!(r.has_notice("not used as commands"));
+    // A moment later, keys are commands again.
+    r.advance(Duration::seconds(1));
+    r.ch('n');
+    assert!(matches!(r.app.mode, Mode::Note(_)));
+    // An arrow key also ends the window at once.
+    r.esc();
+    r.select("isolate");
+    r.ch('b');
+    r.type_text("Waiting for the network team");
+    assert_eq!(kinds(&r.enter()), [Kind::StepBlocked]);
+    r.press(KeyCode::Down);
+    r.ch('n');
+    assert!(matches!(r.app.mode, Mode::Note(_)));
 }

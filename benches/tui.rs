@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use chrono::TimeDelta;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use runsheet::app::input::{KeyCode, KeyEvent, KeyModifiers};
 use runsheet::app::keymap::Keymap;
 use runsheet::app::{App, Effect, Mode, Msg, Pane};
 use runsheet::catalog::Catalog;

@@ -13,9 +13,11 @@ pub mod confirm;
 pub mod dialog;
 mod drill;
 pub mod editor;
+pub mod input;
 pub mod keymap;
 pub mod message;
 mod message_view;
+pub mod modes;
 pub mod picker;
 pub mod review;
 mod screen;
@@ -24,8 +26,8 @@ pub mod urgency;
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
+use crate::app::input::{KeyCode, KeyEvent, KeyModifiers};
 use chrono::{DateTime, Duration, Utc};
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use self::action::Action;
 use self::dialog::{
@@ -57,6 +59,8 @@ pub enum Msg {
     Ack(Ack),
     /// Time passed (elapsed counters, clocks, drill injects).
     Tick,
+    /// The terminal changed size: only a redraw, never a domain tick.
+    Resize,
 }
 
 /// What the runtime must do for the runner (moved once, by value).
@@ -148,12 +152,18 @@ pub struct Pending {
     pub draft: Draft,
 }
 
+/// Letters arriving this soon after a dialog recorded and closed are
+/// type-ahead (nobody reads the new screen that fast), never commands.
+const TYPE_AHEAD_MS: i64 = 400;
 /// How many recent entries the tail keeps.
 const TAIL: usize = 64;
 /// How long a notice stays.
 const NOTICE_SECONDS: i64 = 10;
 
+/// Its flags are independent toggles of the screen (hidden steps, my
+/// roles, quitting, a pending discard), not a state machine in disguise.
 #[derive(Debug, Clone)]
+#[allow(clippy::struct_excessive_bools)]
 pub struct App {
     pub playbook: Playbook,
     saved: RunState,
@@ -183,6 +193,12 @@ pub struct App {
     pub keymap: Keymap,
     pub now: DateTime<Utc>,
     pub quitting: bool,
+    /// Esc was pressed on a dialog holding typed text: a second Esc
+    /// discards it, any other key keeps editing.
+    pub discard_armed: bool,
+    /// Until then, letters typed on after a dialog recorded and closed are
+    /// held back: they were meant for the dialog, not as commands.
+    pub typed_ahead_until: Option<DateTime<Utc>>,
     next_ticket: u64,
     next_seq: u64,
     nudged: BTreeSet<(String, u8)>,
@@ -244,6 +260,8 @@ impl App {
             keymap,
             now,
             quitting: false,
+            discard_armed: false,
+            typed_ahead_until: None,
             next_ticket: 1,
             next_seq: lines.len() as u64,
             nudged: BTreeSet::new(),
@@ -329,6 +347,7 @@ impl App {
             }
             Msg::Ack(ack) => self.ack(ack),
             Msg::Tick => self.tick(),
+            Msg::Resize => Vec::new(),
         };
         if self.quitting && self.pending.is_empty() && !effects.contains(&Effect::Quit) {
             effects.push(Effect::Quit);
@@ -476,14 +495,85 @@ impl App {
         Vec::new()
     }
 
+    /// Pasted text goes wherever typed text would go, in every mode that
+    /// takes text.
     fn paste(&mut self, text: &str) {
+        self.discard_armed = false;
+        let cx = Ctx {
+            playbook: &self.playbook,
+            state: &self.view,
+            now: self
+                .drill
+                .as_ref()
+                .map_or(self.now, |d| d.scenario_now(self.now)),
+            tz: self.view.timezone(),
+            actor: &self.identity.actor,
+        };
         match &mut self.mode {
             Mode::Note(d) => d.editor.insert(text),
             Mode::EditDraft { editor, .. } => editor.insert(text),
             Mode::Reason(d) => d.editor.insert(text),
             Mode::Search(s) => s.editor.insert(text),
+            Mode::Facts(d) => d.paste(text, cx),
+            Mode::Decide(d) => d.paste(text),
+            Mode::Assign(d) => d.paste(text),
+            Mode::Submit(d) => d.paste(text),
+            Mode::Approve(d) => d.paste(text),
+            Mode::Observe(d) => d.paste(text),
             _ => {}
         }
+    }
+
+    /// A printable key in the screen a dialog just closed onto, within the
+    /// type-ahead window: dropped with a notice. Any other key ends the
+    /// window at once.
+    fn held_as_type_ahead(&mut self, key: &KeyEvent) -> bool {
+        let Some(until) = self.typed_ahead_until else {
+            return false;
+        };
+        let commands_here = matches!(self.mode, Mode::Normal | Mode::Message(_));
+        if !commands_here || key.printable().is_none() || self.now >= until {
+            self.typed_ahead_until = None;
+            return false;
+        }
+        // Each held key keeps the window open, so a burst is held whole.
+        self.typed_ahead_until = Some(self.now + Duration::milliseconds(TYPE_AHEAD_MS));
+        self.notice(
+            "keys typed right after saving were not used as commands",
+            false,
+        );
+        true
+    }
+
+    /// Whether Esc now would throw away text the responder typed.
+    fn esc_would_discard(&self) -> bool {
+        match &self.mode {
+            Mode::Reason(d) => d.typed(),
+            Mode::Note(d) => d.typed(),
+            Mode::Facts(d) => d.amend.is_none() && d.typed(),
+            Mode::Decide(d) => d.typed(),
+            Mode::Assign(d) => d.typed(),
+            Mode::Submit(d) => d.typed(),
+            Mode::Approve(d) => d.typed(),
+            Mode::Observe(d) => d.typed(),
+            Mode::EditDraft { editor, .. } => editor.is_edited(),
+            _ => false,
+        }
+    }
+
+    /// Esc on a dialog holding typed text asks first: `true` when this
+    /// key was that question (and is used up).
+    fn guard_discard(&mut self, key: &KeyEvent) -> bool {
+        if key.code != KeyCode::Esc {
+            self.discard_armed = false;
+            return false;
+        }
+        if self.discard_armed || !self.esc_would_discard() {
+            self.discard_armed = false;
+            return false;
+        }
+        self.discard_armed = true;
+        true
     }
 
     fn key(&mut self, key: &KeyEvent) -> Vec<Effect> {
@@ -492,6 +582,9 @@ impl App {
             && self.mode == Mode::Normal
         {
             return self.request_quit();
+        }
+        if self.held_as_type_ahead(key) {
+            return Vec::new();
         }
         let cx_outcome = match &mut self.mode {
             Mode::Normal => return self.normal_key(key),
@@ -517,8 +610,15 @@ impl App {
             Mode::Search(_) => return self.search_key(key),
             Mode::Clocks(_) => return self.clocks_key(key),
             Mode::Message(_) => return self.message_key(key),
-            Mode::EditDraft { .. } => return self.edit_draft_key(key),
-            _ => self.dialog_key(key),
+            _ => {
+                if self.guard_discard(key) {
+                    return Vec::new();
+                }
+                if matches!(self.mode, Mode::EditDraft { .. }) {
+                    return self.edit_draft_key(key);
+                }
+                self.dialog_key(key)
+            }
         };
         self.apply_outcome(cx_outcome)
     }
@@ -556,6 +656,7 @@ impl App {
             }
             Outcome::Record(writes) => {
                 self.close_dialog();
+                self.typed_ahead_until = Some(self.now + Duration::milliseconds(TYPE_AHEAD_MS));
                 self.record(writes)
             }
             Outcome::RecordAndStay(writes) => self.record(writes),
@@ -673,7 +774,8 @@ impl App {
                     self.notice("this playbook defines no roles", false);
                 } else {
                     let pre = self.selected_step().and_then(|s| s.role.clone());
-                    self.mode = Mode::Assign(AssignDialog::new(roles, pre.as_deref()));
+                    let dialog = AssignDialog::new(roles, pre.as_deref(), self.ctx());
+                    self.mode = Mode::Assign(dialog);
                 }
             }
             Action::Message => self.with_step(|app, step| {
@@ -776,8 +878,17 @@ impl App {
                             Payload::StepStarted(event::Empty {}),
                         ))])
                     }
-                    _ => {
+                    StepStatus::InProgress => {
                         self.focus = Pane::Detail;
+                        Vec::new()
+                    }
+                    StepStatus::Done | StepStatus::Skipped => {
+                        // Keys stay in the list: a closed step's checklist
+                        // is not something to tick by momentum.
+                        self.notice(
+                            "this step is closed: `r` reopens it; Tab shows its details",
+                            false,
+                        );
                         Vec::new()
                     }
                 }
@@ -857,7 +968,8 @@ impl App {
             return;
         }
         let on = step.filter(|s| !s.capture.is_empty()).map(|s| s.id);
-        self.mode = Mode::Facts(FactsDialog::new(on.as_deref(), facts));
+        let dialog = FactsDialog::open(on.as_deref(), facts, self.ctx());
+        self.mode = Mode::Facts(dialog);
     }
 
     fn decide(&mut self) {

@@ -7,6 +7,8 @@
 //! restored on every exit path: normal quit, error, SIGTERM/SIGHUP, and
 //! panic (ratatui's hook, kept).
 
+mod keys;
+
 use std::io::Write as _;
 use std::path::Path;
 use std::sync::Arc;
@@ -163,9 +165,11 @@ impl Drop for TerminalGuard {
 /// What a terminal event means to the app, if anything.
 fn to_msg(event: TermEvent) -> Option<Msg> {
     match event {
-        TermEvent::Key(key) if key.kind != KeyEventKind::Release => Some(Msg::Key(key)),
+        TermEvent::Key(key) if key.kind != KeyEventKind::Release => {
+            keys::translate(&key).map(Msg::Key)
+        }
         TermEvent::Paste(text) => Some(Msg::Paste(text)),
-        TermEvent::Resize(..) => Some(Msg::Tick),
+        TermEvent::Resize(..) => Some(Msg::Resize),
         _ => None,
     }
 }
@@ -396,9 +400,21 @@ pub fn run_review(
                 review.now = clock.now();
                 terminal.draw(|f| {
                     if participant {
-                        f.render_widget(ParticipantView { review: &review, theme }, f.area());
+                        f.render_widget(
+                            ParticipantView {
+                                review: &review,
+                                theme,
+                            },
+                            f.area(),
+                        );
                     } else {
-                        f.render_widget(ReviewView { review: &mut review, theme }, f.area());
+                        f.render_widget(
+                            ReviewView {
+                                review: &mut review,
+                                theme,
+                            },
+                            f.area(),
+                        );
                     }
                 })?;
                 dirty = false;
@@ -409,10 +425,12 @@ pub fn run_review(
             tokio::select! {
                 event = events.next() => match event {
                     Some(Ok(TermEvent::Key(key))) if key.kind != KeyEventKind::Release => {
-                        if participant {
-                            review.quit |= matches!(key.code, ct::KeyCode::Char('q') | ct::KeyCode::Esc);
-                        } else {
-                            review.key(&key);
+                        if let Some(key) = keys::translate(&key) {
+                            if participant {
+                                review.participant_key(&key);
+                            } else {
+                                review.key(&key);
+                            }
                         }
                         dirty = true;
                     }

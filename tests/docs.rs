@@ -27,3 +27,54 @@ fn the_complete_example_in_the_playbook_format_validates() {
         Err(e) => panic!("{e}"),
     }
 }
+
+/// The backticked keys of a README section, lower-cased.
+fn backticked(section: &str) -> Vec<String> {
+    section
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_lowercase)
+        .collect()
+}
+
+fn readme_section(start: &str, end: &str) -> String {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).expect("readme");
+    let from = readme.find(start).expect("section start");
+    let to = readme[from..].find(end).map_or(readme.len(), |i| from + i);
+    readme[from..to].to_string()
+}
+
+/// Every key of the key tables is in the README, so the README cannot
+/// drift from what the program does.
+#[test]
+fn code1_the_readme_key_table_matches_the_key_tables() {
+    use runsheet::app::action::Action;
+    use runsheet::app::keymap::Keymap;
+    use runsheet::app::modes::FACILITATOR;
+
+    let keys = backticked(&readme_section("## Keys", "\n## Commands"));
+    let map = Keymap::default();
+    for action in Action::ALL {
+        for key in map.keys(action) {
+            let shown = key.to_string().to_lowercase();
+            assert!(
+                keys.contains(&shown),
+                "README key table lacks `{shown}` ({})",
+                action.name()
+            );
+        }
+    }
+    for binding in FACILITATOR.0 {
+        for key in binding.keys {
+            let shown = key.to_string().to_lowercase();
+            assert!(
+                keys.iter()
+                    .any(|k| k == &shown || k.split('/').any(|p| p == shown)),
+                "README lacks facilitator key `{shown}` ({})",
+                binding.name
+            );
+        }
+    }
+}

@@ -8,8 +8,8 @@ use chrono::Duration;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::style::Color;
+use runsheet::app::input::{KeyCode, KeyEvent, KeyModifiers};
 use runsheet::app::keymap::Keymap;
 use runsheet::app::picker::{DrillItem, JournalItem, Picker, PlaybookItem};
 use runsheet::app::review::{Review, Tab};
@@ -165,11 +165,6 @@ fn fact_input_with_time_preview() {
     let mut app = in_progress();
     app.select_step("confirm");
     send(&mut app, key('a'));
-    send(&mut app, code(KeyCode::Enter));
-    send(
-        &mut app,
-        Msg::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)),
-    );
     for c in "09:30".chars() {
         send(&mut app, key(c));
     }
@@ -204,6 +199,19 @@ fn message_draft_marks_gaps() {
     let text = screen(&draw(&app, 80, 24));
     assert!(text.contains("⟦records?⟧"), "{text}");
     insta::assert_snapshot!(text);
+}
+
+#[test]
+fn d19_the_gap_hint_names_the_step_that_answers_each_fact() {
+    let mut app = in_progress();
+    app.select_step("notify-csirt");
+    send(&mut app, key('m'));
+    let text = screen(&draw(&app, 100, 40));
+    assert!(
+        text.contains("records: `a` on “"),
+        "the hint points to the step capturing `records`:\n{text}"
+    );
+    assert!(!text.contains("answer the facts with a"), "{text}");
 }
 
 #[test]
@@ -492,6 +500,166 @@ fn d17_review_header_of_a_torn_journal_is_not_intact() {
     );
 }
 
+// --- every dialog --------------------------------------------------------
+
+fn typed(app: &mut App, text: &str) {
+    for c in text.chars() {
+        send(app, key(c));
+    }
+}
+
+#[test]
+fn reason_dialog() {
+    let mut app = in_progress();
+    send(&mut app, key('s'));
+    typed(&mut app, "Vendor imaged the disks");
+    insta::assert_snapshot!(screen(&draw(&app, 80, 24)));
+}
+
+#[test]
+fn assign_dialog_replaces_the_holder_as_typed() {
+    let mut app = in_progress();
+    send(&mut app, key('o'));
+    typed(&mut app, "Sam Okafor");
+    insta::assert_snapshot!(screen(&draw(&app, 80, 24)));
+}
+
+#[test]
+fn submit_dialog_says_where_the_cursor_went() {
+    let mut app = in_progress();
+    app.select_step("final-report");
+    send(&mut app, key('x'));
+    send(&mut app, code(KeyCode::Tab));
+    send(&mut app, code(KeyCode::Backspace));
+    send(&mut app, code(KeyCode::BackTab));
+    send(&mut app, code(KeyCode::Enter));
+    let text = screen(&draw(&app, 80, 24));
+    assert!(text.contains("the cursor is now in Recipient"), "{text}");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn approve_dialog_starts_on_the_approver_selected() {
+    let mut app = in_progress();
+    app.select_step("holding-statement");
+    send(&mut app, key('m'));
+    send(&mut app, key('p'));
+    insta::assert_snapshot!(screen(&draw(&app, 80, 24)));
+}
+
+#[test]
+fn observe_dialog() {
+    let mut app = in_progress();
+    app.drill = None;
+    app.mode = runsheet::app::Mode::Observe(runsheet::app::ObserveDialog::hot_wash());
+    typed(&mut app, "s");
+    send(&mut app, code(KeyCode::Tab));
+    typed(&mut app, "Out-of-band channel worked");
+    insta::assert_snapshot!(screen(&draw(&app, 80, 24)));
+}
+
+#[test]
+fn search_dialog() {
+    let mut app = in_progress();
+    send(&mut app, key('/'));
+    typed(&mut app, "isolate");
+    insta::assert_snapshot!(screen(&draw(&app, 80, 24)));
+}
+
+#[test]
+fn confirm_quit_dialog() {
+    let mut app = in_progress();
+    app.mode = runsheet::app::Mode::ConfirmQuit;
+    insta::assert_snapshot!(screen(&draw(&app, 80, 24)));
+}
+
+#[test]
+fn edit_draft_dialog_asks_before_discarding() {
+    let mut app = in_progress();
+    app.select_step("early-warning");
+    send(&mut app, key('m'));
+    send(&mut app, key('e'));
+    typed(&mut app, " Update.");
+    send(&mut app, code(KeyCode::Esc));
+    let text = screen(&draw(&app, 80, 24));
+    assert!(text.contains("Esc again discards what you typed"), "{text}");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn facts_dialog_at_40x12_scrolls_and_says_there_is_more() {
+    let mut app = in_progress();
+    app.select_step("isolate");
+    send(&mut app, key('a'));
+    for _ in 0..5 {
+        send(&mut app, code(KeyCode::Tab));
+    }
+    send(&mut app, key('z'));
+    let text = screen(&draw(&app, 40, 12));
+    assert!(text.contains("more"), "{text}");
+    assert!(text.contains("▶"), "the focused field is in view: {text}");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn m3_drill_help_lists_the_facilitator_keys() {
+    let catalog = runsheet::catalog::Catalog::bundled(utc("2026-11-28T00:00:00Z").date_naive());
+    let drill = catalog
+        .drill("intl-court-intrusion")
+        .expect("bundled drill")
+        .drill
+        .clone();
+    let mut j = JournalBuilder::new(
+        support::bundled_playbook("state-actor-intrusion"),
+        "2026-11-02T08:00:00Z",
+        true,
+    );
+    j.advance(1);
+    let mut app = app_for(&j);
+    app.drill = Some(DrillState::new(drill, app.state()));
+    send(&mut app, key('?'));
+    for _ in 0..30 {
+        send(&mut app, code(KeyCode::Down));
+    }
+    let text = screen(&draw(&app, 100, 40));
+    for line in [
+        "Facilitator pane",
+        "start, pause or resume the scenario clock",
+        "record a hot-wash item",
+        "`r`: reopen (steps) / release (facilitator pane)",
+    ] {
+        assert!(text.contains(line), "`{line}` missing:\n{text}");
+    }
+}
+
+#[test]
+fn m4_review_has_a_help_screen_from_its_key_table() {
+    let mut j = JournalBuilder::new(fixture_playbook(), "2026-11-02T08:00:00Z", false);
+    j.set("org", "Example Court");
+    let bytes = j.bytes();
+    let mut review = review_of(&j, &bytes);
+    let footer = draw_review(&mut review);
+    assert!(
+        footer.lines().any(|l| l.starts_with(" ? help · q quit")),
+        "help and quit come first in the footer, so a cut keeps them:\n{footer}"
+    );
+    review.key(&KeyEvent::new(KeyCode::Char('?'), KeyModifiers::NONE));
+    let text = draw_review(&mut review);
+    for line in [
+        "Review help",
+        "filter by kind (cycles)",
+        "follow the journal",
+    ] {
+        assert!(text.contains(line), "`{line}` missing:\n{text}");
+    }
+    review.key(&KeyEvent::new(KeyCode::Char('K'), KeyModifiers::NONE));
+    assert!(!review.help, "any key closes the help");
+    assert_eq!(
+        review.filter.kind, None,
+        "the closing key does nothing else"
+    );
+}
+
 #[test]
 fn d24_review_shows_consistency_warnings() {
     let mut j = support::complete_incident(false);
@@ -509,4 +677,63 @@ fn d24_review_shows_consistency_warnings() {
         review.scroll = review.scroll.saturating_add(25);
     }
     assert!(found, "the warning is shown on the metrics tab");
+}
+
+#[test]
+fn m10_esc_does_not_end_the_projection() {
+    let mut j = JournalBuilder::new(fixture_playbook(), "2026-11-02T08:00:00Z", true);
+    j.set("org", "Example Court");
+    let bytes = j.bytes();
+    let mut review = review_of(&j, &bytes);
+    let press =
+        |r: &mut Review, c: KeyCode| r.participant_key(&KeyEvent::new(c, KeyModifiers::NONE));
+    press(&mut review, KeyCode::Esc);
+    assert!(!review.quit, "Esc is a stray key on a projector");
+    press(&mut review, KeyCode::Char('q'));
+    assert!(!review.quit && review.stop_armed, "q asks first");
+    press(&mut review, KeyCode::Char('x'));
+    assert!(!review.stop_armed, "any other key keeps projecting");
+    press(&mut review, KeyCode::Char('q'));
+    press(&mut review, KeyCode::Char('q'));
+    assert!(review.quit, "q twice stops");
+}
+
+#[test]
+fn d13_the_facts_dialog_says_saved_once_the_entry_is_on_disk() {
+    let mut app = in_progress();
+    app.select_step("scope");
+    send(&mut app, key('a'));
+    send(&mut app, code(KeyCode::Tab));
+    // Not acknowledged yet: the entry is still on its way to the disk.
+    let now = app.now;
+    for c in "1200".chars() {
+        app.update(key(c), now);
+    }
+    let effects = app.update(code(KeyCode::Enter), now);
+    assert_eq!(effects.len(), 1, "{effects:?}");
+    let saving = screen(&draw(&app, 100, 30));
+    assert!(saving.contains("saving: records = 1200"), "{saving}");
+    // Acknowledged: the same line says saved, and a later error replaces it.
+    if let Some(Effect::Append { ticket, draft, .. }) = effects.into_iter().next() {
+        let entry = draft.into_entry(app.state().entry_count - 1, String::new());
+        let line = Line {
+            text: entry.encode(),
+            entry,
+        };
+        app.update(Msg::Ack(Ack::Saved { ticket, line }), now);
+    }
+    let saved = screen(&draw(&app, 100, 30));
+    assert!(saved.contains("✓ saved: records = 1200"), "{saved}");
+    assert!(!saved.contains("saving:"), "{saved}");
+}
+
+#[test]
+fn the_focused_pane_is_visible_at_80x24() {
+    let mut app = in_progress();
+    app.focus = runsheet::app::Pane::Phases;
+    let text = screen(&draw(&app, 80, 24));
+    assert!(
+        text.contains("▶ phases (←→, Enter)"),
+        "the strip that stands in for the Phases pane shows the focus:\n{text}"
+    );
 }

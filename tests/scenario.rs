@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Duration, Utc};
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use runsheet::app::input::{KeyCode, KeyEvent, KeyModifiers};
 use runsheet::app::keymap::Keymap;
 use runsheet::app::{App, Msg, Pane};
 use runsheet::catalog::{self, Catalog};
@@ -91,6 +91,8 @@ enum Do {
     Enter,
     Esc,
     Tab,
+    /// Any other key (Backspace, Shift-Tab).
+    Press(KeyCode),
     /// Move the manual clock on.
     Wait(Duration),
     Tick,
@@ -114,6 +116,7 @@ impl Do {
             Self::Enter => core.handle(key(KeyCode::Enter, KeyModifiers::NONE)),
             Self::Esc => core.handle(key(KeyCode::Esc, KeyModifiers::NONE)),
             Self::Tab => core.handle(key(KeyCode::Tab, KeyModifiers::NONE)),
+            Self::Press(pressed) => core.handle(key(*pressed, KeyModifiers::NONE)),
             Self::Wait(by) => clock.advance(*by),
             Self::Tick => core.handle(Msg::Tick),
         }
@@ -280,9 +283,7 @@ fn answer_basics() -> Vec<Do> {
     vec![
         Select("confirm"),
         Key('a'),
-        Enter,
         Type("08:00"),
-        Enter,
         Enter,
         Type("Example Court"),
         Enter,
@@ -352,7 +353,6 @@ fn answering_a_datetime_fact_starts_a_clock() {
         script: vec![
             Select("confirm"),
             Key('a'),
-            Enter,
             Type("08:30"),
             Enter,
             Esc,
@@ -468,6 +468,8 @@ fn block_and_reopen() {
             Key('b'),
             Type("Waiting for the network team"),
             Enter,
+            // A moment later: letters typed on at once are held back.
+            Do::Wait(minutes(1)),
             Key('r'),
             Type("Access granted"),
             Enter,
@@ -547,19 +549,19 @@ fn a_notification_submission_meets_its_clock_stage() {
 
 #[test]
 fn an_approved_holding_statement_is_published() {
-    use Do::{Ctrl, Enter, Esc, Key, Select, Tab, Type};
+    use Do::{Enter, Esc, Key, Select, Tab, Type};
     let mut script = vec![
         Select("holding-statement"),
         Key('o'),
-        Enter,
-        Ctrl('u'),
         Type("Sam Okafor"),
         Enter,
         Esc,
         Key('m'),
         Key('p'),
+        Tab,
         Type("Approved as drafted"),
         Enter,
+        Do::Wait(minutes(1)),
         Key('s'),
     ];
     script.extend(std::iter::repeat_n(Tab, 5));
@@ -649,7 +651,7 @@ fn an_after_inject_fires_once_its_step_is_done() {
 
 #[test]
 fn a_when_inject_fires_once_its_fact_is_set() {
-    use Do::{Enter, Esc, Key, Select, Tick};
+    use Do::{Enter, Esc, Key, Select, Tab, Tick};
     let out = run(&Scenario {
         setup: Setup::FixtureDrill,
         script: vec![
@@ -657,9 +659,8 @@ fn a_when_inject_fires_once_its_fact_is_set() {
             Tick,
             Select("rate"),
             Key('a'),
-            Key('j'),
-            Key('j'),
-            Enter,
+            Tab,
+            Tab,
             Key('1'),
             Enter,
             Esc,
@@ -785,5 +786,216 @@ fn a_bundled_drill_jumps_to_its_next_timed_inject() {
     assert_eq!(
         out.entry(Kind::InjectDelivered, 2).entry.scenario_ms,
         Some(75 * 60_000)
+    );
+}
+
+// --- typing lands where it is meant: the exact entries on disk ---------------
+
+/// The appended entries as (kind, step, data), to compare whole.
+fn written(out: &Outcome) -> Vec<(Kind, Option<String>, serde_json::Value)> {
+    out.appended
+        .iter()
+        .map(|l| {
+            (
+                l.entry.kind,
+                l.entry.step.clone(),
+                serde_json::Value::Object(l.entry.data.clone()),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn d1_type_example_corp_right_after_a_save() {
+    use Do::{Enter, Key, Select, Type};
+    let out = run(&Scenario {
+        setup: Setup::Fixture,
+        script: vec![
+            Select("confirm"),
+            Key('a'),
+            Type("08:00"),
+            Enter,
+            Type("Example Corp"),
+            Enter,
+        ],
+        expect: vec![Kind::FactSet, Kind::FactSet],
+    });
+    assert_eq!(
+        written(&out),
+        [
+            (
+                Kind::FactSet,
+                Some("confirm".into()),
+                serde_json::json!({"fact": "aware_at", "value": "2026-11-02T07:00:00Z"})
+            ),
+            (
+                Kind::FactSet,
+                Some("confirm".into()),
+                serde_json::json!({"fact": "org", "value": "Example Corp"})
+            ),
+        ]
+    );
+}
+
+#[test]
+fn d1_m4_qx_inside_the_facts_dialog() {
+    use Do::{Enter, Key, Select, Tab, Type};
+    let out = run(&Scenario {
+        setup: Setup::Fixture,
+        script: vec![Select("confirm"), Key('a'), Tab, Type("qx quiet x"), Enter],
+        expect: vec![Kind::FactSet],
+    });
+    assert_eq!(
+        written(&out),
+        [(
+            Kind::FactSet,
+            Some("confirm".into()),
+            serde_json::json!({"fact": "org", "value": "qx quiet x"})
+        )]
+    );
+    assert_eq!(
+        out.status("confirm"),
+        StepStatus::Open,
+        "x marked nothing done"
+    );
+}
+
+#[test]
+fn d3a_tab_then_type_in_approve() {
+    use Do::{Enter, Key, Select, Tab, Type};
+    let out = run(&Scenario {
+        setup: Setup::Fixture,
+        script: with_basics(vec![
+            Select("holding-statement"),
+            Key('m'),
+            Key('p'),
+            Tab,
+            Type("Registrar concurred by phone"),
+            Enter,
+        ]),
+        expect: vec![
+            Kind::FactSet,
+            Kind::FactSet,
+            Kind::MessageDrafted,
+            Kind::Approval,
+        ],
+    });
+    assert_eq!(
+        written(&out)[3],
+        (
+            Kind::Approval,
+            Some("holding-statement".into()),
+            serde_json::json!({
+                "version": 1,
+                "approver": ACTOR,
+                "role": "ic",
+                "comment": "Registrar concurred by phone"
+            })
+        )
+    );
+}
+
+#[test]
+fn d3b_type_a_name_into_the_prefilled_assignee() {
+    use Do::{Enter, Esc, Key, Select, Type};
+    let out = run(&Scenario {
+        setup: Setup::Fixture,
+        script: vec![
+            Select("confirm"),
+            Key('o'),
+            Type("Ana Ruiz"),
+            Enter,
+            Esc,
+            Key('o'),
+            // `ic` is held by Ana Ruiz now: her name is selected.
+            Type("Dana Reyes"),
+            Enter,
+        ],
+        expect: vec![Kind::RoleAssigned, Kind::RoleAssigned],
+    });
+    assert_eq!(
+        written(&out),
+        [
+            (
+                Kind::RoleAssigned,
+                None,
+                serde_json::json!({"role": "ic", "person": "Ana Ruiz"})
+            ),
+            (
+                Kind::RoleAssigned,
+                None,
+                serde_json::json!({"role": "ic", "person": "Dana Reyes"})
+            ),
+        ]
+    );
+}
+
+#[test]
+fn d3c_ctrl_s_with_a_missing_rationale_then_keep_typing() {
+    use Do::{Ctrl, Key, Select, Tab, Type};
+    let out = run(&Scenario {
+        setup: Setup::Fixture,
+        script: vec![
+            Select("scope"),
+            Key('d'),
+            Key('n'),
+            Ctrl('s'),
+            Type("Only system logs were in the share"),
+            Tab,
+            Type("Ana Ruiz"),
+            Ctrl('s'),
+        ],
+        expect: vec![Kind::Decision],
+    });
+    assert_eq!(
+        written(&out),
+        [(
+            Kind::Decision,
+            Some("scope".into()),
+            serde_json::json!({
+                "fact": "personal_data",
+                "value": false,
+                "rationale": "Only system logs were in the share",
+                "options": ["true", "false"],
+                "decider": "Ana Ruiz"
+            })
+        )]
+    );
+}
+
+#[test]
+fn d9_submission_with_a_missing_recipient_then_keep_typing() {
+    use Do::{Enter, Key, Press, Select, Tab, Type};
+    let out = run(&Scenario {
+        setup: Setup::Fixture,
+        script: with_basics(vec![
+            Select("final-report"),
+            Key('x'),
+            Tab,
+            Press(KeyCode::Backspace),
+            Press(KeyCode::BackTab),
+            Enter,
+            Type("in person via the protection unit"),
+            Enter,
+        ]),
+        expect: vec![
+            Kind::FactSet,
+            Kind::FactSet,
+            Kind::Submission,
+            Kind::StepDone,
+        ],
+    });
+    let submission = &out.entry(Kind::Submission, 0).entry.data;
+    assert_eq!(
+        (
+            submission.get("channel"),
+            submission.get("recipient"),
+            submission.get("backdated_reason")
+        ),
+        (
+            Some(&serde_json::json!("email")),
+            Some(&serde_json::json!("in person via the protection unit")),
+            None
+        )
     );
 }

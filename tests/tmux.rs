@@ -96,6 +96,21 @@ impl Tmux {
         }
     }
 
+    /// Polls the screen until `needle` is gone, or fails with the screen.
+    fn wait_gone(&self, session: &str, needle: &str) {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let screen = self.screen(session);
+            if !screen.contains(needle) {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "`{needle}` never went away; screen:\n{screen}"
+            );
+        }
+    }
+
     fn keys(&self, session: &str, keys: &[&str]) {
         for k in keys {
             self.tmux(&["send-keys", "-t", session, k]);
@@ -187,14 +202,14 @@ fn run_act_sigkill_resume_and_quit_cleanly() {
     t.wait_for("a", "press x again");
     t.keys("a", &["x"]);
     t.wait_for("a", "done ·");
-    // Answer a fact on the next step: select it and type a time.
+    // Answer a fact on the next step.
     t.keys("a", &["j", "a"]);
     t.wait_for("a", "Answer facts");
-    t.keys("a", &["Enter", "C-u"]);
-    t.text("a", "-2h");
+    // The first fact is a choice: Enter takes the option under the cursor.
     t.keys("a", &["Enter"]);
-    t.wait_for("a", "saving:");
+    t.wait_for("a", "saved:");
     t.keys("a", &["Escape"]);
+    t.wait_gone("a", "Answer facts");
     // Take a decision: the breach decision with a rationale.
     t.keys("a", &["j", "d"]);
     t.wait_for("a", " Decision ═");
@@ -323,7 +338,9 @@ fn recording_a_submission_meets_the_clock() {
         }
         assert!(Instant::now() < deadline, "submission not recorded:\n{s}");
     }
-    t.keys("c", &["c"]);
+    // Letters typed at once after a dialog closes are held back as
+    // type-ahead; a key that is not a letter ends that at once.
+    t.keys("c", &["PageUp", "c"]);
     let clocks = t.wait_for("c", "Deadline clocks");
     assert!(
         clocks.contains("gdpr-art33.notify") && clocks.contains("met at"),
@@ -400,4 +417,64 @@ fn sigterm_ends_the_session_and_restores_the_terminal() {
     let last = checked.entries().last().expect("entries");
     assert_eq!(last.kind.to_string(), "session_ended");
     assert_eq!(last.data["reason"], "signal");
+}
+
+/// Typing ahead in the facts dialog: a time, Enter, and straight on into
+/// the next fact, with letters that are commands on the main screen (`q`,
+/// `x`). The journal holds exactly the two answers.
+#[test]
+fn d1_typing_ahead_in_the_facts_dialog_writes_exactly_what_was_typed() {
+    let Some(t) = Tmux::start("typeahead") else {
+        return;
+    };
+    let playbook = support::fixture("playbooks/fixture-incident.yaml");
+    t.launch(
+        "f",
+        &[
+            "run",
+            playbook.to_str().expect("utf-8"),
+            "--title",
+            "Type-ahead check",
+        ],
+    );
+    t.wait_for("f", "Type-ahead check");
+    t.wait_for("f", "✓ all saved");
+    t.keys("f", &["a"]);
+    t.wait_for("f", "Answer facts");
+    // One burst: no waiting between the first answer and the second.
+    t.text("f", "now");
+    t.keys("f", &["Enter"]);
+    t.text("f", "Example Corp quick x");
+    t.keys("f", &["Enter"]);
+    t.wait_for("f", "saved: org = Example Corp quick x");
+    t.keys("f", &["Escape"]);
+    t.wait_for("f", "✓ all saved");
+    let journal = t.journal();
+    let checked = runsheet::journal::verify::verify(&std::fs::read(&journal).expect("journal"));
+    assert!(checked.broken.is_none(), "{:?}", checked.broken);
+    let acted: Vec<(String, serde_json::Value)> = checked
+        .entries()
+        .filter(|e| {
+            !matches!(
+                e.kind.to_string().as_str(),
+                "journal_created" | "session_started"
+            )
+        })
+        .map(|e| {
+            (
+                e.kind.to_string(),
+                serde_json::Value::Object(e.data.clone()),
+            )
+        })
+        .collect();
+    assert_eq!(acted.len(), 2, "{acted:?}");
+    assert_eq!(acted[0].0, "fact_set");
+    assert_eq!(acted[0].1["fact"], "aware_at");
+    assert_eq!(
+        acted[1],
+        (
+            "fact_set".to_string(),
+            serde_json::json!({"fact": "org", "value": "Example Corp quick x"})
+        )
+    );
 }

@@ -1,6 +1,6 @@
 //! Browsing every deadline clock and jumping to the step that meets one.
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use crate::app::input::{KeyCode, KeyEvent};
 
 use super::{App, Effect, Mode, Pane, urgency};
 use crate::clocks;

@@ -13,9 +13,9 @@ mod observe;
 mod reason;
 mod submit;
 
+use crate::app::input::{KeyCode, KeyEvent, KeyModifiers};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 pub use self::approve::ApproveDialog;
 pub use self::assign::AssignDialog;
@@ -84,4 +84,35 @@ pub fn is_save(key: &KeyEvent) -> bool {
         || (key.code == KeyCode::Enter
             && (key.modifiers.contains(KeyModifiers::ALT)
                 || key.modifiers.contains(KeyModifiers::CONTROL)))
+}
+
+/// The fields of a form in the order they are drawn: Tab moves forward,
+/// Shift-Tab back, both wrapping round.
+#[derive(Debug, Clone, Copy)]
+pub struct FocusRing<'a, T>(pub &'a [T]);
+
+impl<T: Copy + PartialEq> FocusRing<'_, T> {
+    /// The field after (or before) `current`, for Tab (or Shift-Tab);
+    /// `None` for any other key.
+    pub fn step(&self, current: T, key: &KeyEvent) -> Option<T> {
+        let forward = match key.code {
+            KeyCode::Tab => true,
+            KeyCode::BackTab => false,
+            _ => return None,
+        };
+        let n = self.0.len();
+        let i = self.0.iter().position(|f| *f == current).unwrap_or(0);
+        let next = if forward { i + 1 } else { i + n - 1 };
+        self.0.get(next % n.max(1)).copied()
+    }
+}
+
+/// The sentence after a refused save: what is wrong and, when focus had to
+/// move to fix it, where the cursor now is.
+pub fn refusal(problem: &str, field: &str, moved: bool) -> String {
+    if moved {
+        format!("{problem} · the cursor is now in {field}")
+    } else {
+        problem.to_string()
+    }
 }

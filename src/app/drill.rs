@@ -1,7 +1,8 @@
 //! The facilitator's side of a drill in the runner: the scenario clock's
 //! controls, releasing and holding injects, and recording observations.
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use super::modes::{FACILITATOR, Facilitator};
+use crate::app::input::KeyEvent;
 
 use super::dialog::{ObserveDialog, Write};
 use super::{App, Effect, Mode, Pane};
@@ -23,30 +24,31 @@ impl App {
             .injects
             .get(drill.selected)
             .map(|i| i.id.clone());
-        let effects = match key.code {
-            KeyCode::Tab => {
+        let action = FACILITATOR.action(key)?;
+        let effects = match action {
+            Facilitator::NextPane => {
                 self.focus = Pane::Phases;
                 Vec::new()
             }
-            KeyCode::BackTab => {
+            Facilitator::PrevPane => {
                 self.focus = Pane::Detail;
                 Vec::new()
             }
-            KeyCode::Up | KeyCode::Char('k') => {
+            Facilitator::Up => {
                 drill.selected = drill.selected.saturating_sub(1);
                 drill.detail_scroll = 0;
                 Vec::new()
             }
-            KeyCode::Down | KeyCode::Char('j') => {
+            Facilitator::Down => {
                 drill.selected = (drill.selected + 1).min(count.saturating_sub(1));
                 drill.detail_scroll = 0;
                 Vec::new()
             }
-            KeyCode::PageDown | KeyCode::PageUp => {
-                drill.scroll_detail(key.code == KeyCode::PageDown);
+            Facilitator::ScrollDown | Facilitator::ScrollUp => {
+                drill.scroll_detail(action == Facilitator::ScrollDown);
                 Vec::new()
             }
-            KeyCode::Char(' ') => {
+            Facilitator::StartPause => {
                 let action = match (drill.clock.started, drill.clock.running) {
                     (false, _) => DrillAction::Start,
                     (true, true) => DrillAction::Pause,
@@ -55,19 +57,19 @@ impl App {
                 let speed = drill.clock.speed;
                 self.control(action, speed, None, None)
             }
-            KeyCode::Char('+' | '=' | '-') => {
+            Facilitator::Faster | Facilitator::Slower => {
                 let i = SPEEDS
                     .iter()
                     .position(|s| *s >= drill.clock.speed)
                     .unwrap_or(0);
-                let next = if key.code == KeyCode::Char('-') {
+                let next = if action == Facilitator::Slower {
                     SPEEDS[i.saturating_sub(1)]
                 } else {
                     SPEEDS[(i + 1).min(SPEEDS.len() - 1)]
                 };
                 self.control(DrillAction::Speed, next, None, None)
             }
-            KeyCode::Char('n') => {
+            Facilitator::NextInject => {
                 let state = self.state().clone();
                 let target = self
                     .drill
@@ -81,11 +83,11 @@ impl App {
                     Vec::new()
                 }
             }
-            KeyCode::Char('r') => match selected {
+            Facilitator::Release => match selected {
                 Some(id) => self.deliver(&id, "manual"),
                 None => Vec::new(),
             },
-            KeyCode::Char('h') => match selected {
+            Facilitator::Hold => match selected {
                 Some(id) => {
                     let action = if self.state().is_held(&id) {
                         DrillAction::Unhold
@@ -97,17 +99,16 @@ impl App {
                 }
                 None => Vec::new(),
             },
-            KeyCode::Char('o') => {
+            Facilitator::Observe => {
                 if let Some(id) = selected {
                     self.mode = Mode::Observe(ObserveDialog::evaluation(&id));
                 }
                 Vec::new()
             }
-            KeyCode::Char('w') => {
+            Facilitator::HotWash => {
                 self.mode = Mode::Observe(ObserveDialog::hot_wash());
                 Vec::new()
             }
-            _ => return None,
         };
         Some(effects)
     }

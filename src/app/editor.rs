@@ -1,7 +1,7 @@
 //! A small text editor for dialogs: one line or many, a cursor, and the
 //! usual keys. Pure state; drawing is in `ui::dialog`.
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crate::app::input::{KeyCode, KeyEvent, KeyModifiers};
 
 /// What a key did to the editor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,6 +20,11 @@ pub struct Editor {
     row: usize,
     col: usize,
     multiline: bool,
+    /// The whole text is selected (a pre-filled value on focus): the
+    /// next typed or pasted text replaces it instead of being appended.
+    selected: bool,
+    /// The responder changed the text (Esc then asks before discarding).
+    edited: bool,
 }
 
 impl Editor {
@@ -29,6 +34,8 @@ impl Editor {
             row: 0,
             col: 0,
             multiline: false,
+            selected: false,
+            edited: false,
         };
         e.col = e.lines[0].chars().count();
         e
@@ -46,6 +53,45 @@ impl Editor {
             row,
             col,
             multiline: true,
+            selected: false,
+            edited: false,
+        }
+    }
+
+    /// A one-line field holding a suggested value (an approver, a channel),
+    /// selected so that typing replaces it rather than appending to it.
+    pub fn prefilled(text: &str) -> Self {
+        let mut e = Self::single(text);
+        e.select_all();
+        e
+    }
+
+    /// Selects the whole text (when the field gains focus); an empty
+    /// field has nothing to select.
+    pub fn select_all(&mut self) {
+        self.selected = !self.is_blank();
+    }
+
+    /// Whether the whole text is selected (drawn highlighted).
+    pub const fn is_selected(&self) -> bool {
+        self.selected
+    }
+
+    /// Whether the responder changed the text since the field was made.
+    pub const fn is_edited(&self) -> bool {
+        self.edited
+    }
+
+    /// Drops a selection before text is inserted over it.
+    fn replace_selection(&mut self) {
+        if self.selected {
+            let (multiline, edited) = (self.multiline, self.edited);
+            *self = if multiline {
+                Self::multi("")
+            } else {
+                Self::single("")
+            };
+            self.edited = edited;
         }
     }
 
@@ -85,6 +131,11 @@ impl Editor {
     /// text goes in with one string insertion, so a megabyte paste costs
     /// time linear in its size, not one scan of the line per character.
     pub fn insert(&mut self, text: &str) {
+        if text.is_empty() {
+            return;
+        }
+        self.replace_selection();
+        self.edited = true;
         let multiline = self.multiline;
         let clean = |segment: &str| -> String {
             segment
@@ -141,16 +192,40 @@ impl Editor {
     /// editors; in multi-line ones it breaks the line.
     pub fn key(&mut self, key: &KeyEvent) -> Edit {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        let was_selected = self.selected;
+        // Every text change alters the line count or the cursor's line,
+        // so keeping that one line is enough to tell an edit from a move.
+        let (count, row) = (self.lines.len(), self.row);
+        let line = self.lines[row].clone();
+        let outcome = self.apply(key, ctrl);
+        if outcome == Edit::Changed {
+            // Any edit or cursor move ends the selection; a change of text
+            // marks the field as typed in.
+            self.selected = false;
+            if self.lines.len() != count || self.lines[row] != line {
+                self.edited = true;
+            }
+        } else {
+            self.selected = was_selected;
+        }
+        outcome
+    }
+
+    fn apply(&mut self, key: &KeyEvent, ctrl: bool) -> Edit {
         match key.code {
+            KeyCode::Backspace | KeyCode::Delete if self.selected => {
+                self.replace_selection();
+            }
+            KeyCode::Char(c) if !ctrl && !key.modifiers.contains(KeyModifiers::ALT) => {
+                self.replace_selection();
+                self.insert_char(c);
+            }
             KeyCode::Char('u') if ctrl => {
                 self.lines[self.row].clear();
                 self.col = 0;
             }
             KeyCode::Char('a') if ctrl => self.col = 0,
             KeyCode::Char('e') if ctrl => self.col = self.line_len(),
-            KeyCode::Char(c) if !ctrl && !key.modifiers.contains(KeyModifiers::ALT) => {
-                self.insert_char(c);
-            }
             KeyCode::Enter if self.multiline && !ctrl => self.newline(),
             KeyCode::Backspace => {
                 if self.col > 0 {
@@ -266,5 +341,34 @@ mod tests {
             e.key(&KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
             Edit::Ignored
         );
+    }
+
+    #[test]
+    fn d3_typing_replaces_a_prefilled_value() {
+        let mut e = Editor::prefilled("Dana Reyes");
+        assert!(e.is_selected());
+        for c in "Lena Visser".chars() {
+            press(&mut e, KeyCode::Char(c));
+        }
+        assert_eq!(e.text(), "Lena Visser");
+        assert!(e.is_edited());
+    }
+
+    #[test]
+    fn a_cursor_move_keeps_a_prefilled_value_to_edit_it() {
+        let mut e = Editor::prefilled("Dana Reyes");
+        press(&mut e, KeyCode::End);
+        press(&mut e, KeyCode::Left);
+        assert!(!e.is_edited(), "moving the cursor is not typing");
+        press(&mut e, KeyCode::End);
+        e.insert(" (ic)");
+        assert_eq!(e.text(), "Dana Reyes (ic)");
+        let mut e = Editor::prefilled("email");
+        press(&mut e, KeyCode::Backspace);
+        assert_eq!(e.text(), "");
+        let mut e = Editor::prefilled("email");
+        e.insert("phone");
+        assert_eq!(e.text(), "phone", "a paste replaces the selection too");
+        assert!(!Editor::prefilled("x").is_edited());
     }
 }

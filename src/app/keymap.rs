@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crate::app::input::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::action::Action;
 use crate::config::KeyList;

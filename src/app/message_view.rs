@@ -1,6 +1,6 @@
 //! The message view of a step: versions, copying, approval and recording as sent.
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use crate::app::input::{KeyCode, KeyEvent};
 
 use super::dialog::{self, ApproveDialog, Attachment, SubmitDialog, Write};
 use super::editor::Editor;

@@ -4,8 +4,8 @@
 
 use std::path::PathBuf;
 
+use crate::app::input::{KeyCode, KeyEvent, KeyModifiers};
 use chrono::{DateTime, Utc};
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::editor::Editor;
 

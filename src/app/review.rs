@@ -5,8 +5,9 @@
 
 use std::collections::BTreeSet;
 
+use crate::app::input::{KeyCode, KeyEvent, KeyModifiers};
+use crate::app::modes::{REVIEW, Review as Act};
 use chrono::{DateTime, Utc};
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::app::editor::Editor;
 use crate::export::document::Document;
@@ -71,8 +72,10 @@ impl Filter {
     }
 }
 
-/// A journal opened for review.
+/// A journal opened for review. Its flags are independent switches of
+/// the screen (following, help, quitting, a pending stop), not one state.
 #[derive(Debug, Clone)]
+#[allow(clippy::struct_excessive_bools)]
 pub struct Review {
     pub playbook: Playbook,
     pub journal_name: String,
@@ -96,6 +99,10 @@ pub struct Review {
     pub drill: Option<Drill>,
     pub now: DateTime<Utc>,
     pub quit: bool,
+    /// The projector asked "q again to stop"; any other key cancels.
+    pub stop_armed: bool,
+    /// The help screen is open (any key closes it).
+    pub help: bool,
     /// Scroll of the metrics view.
     pub scroll: u16,
     /// Scroll of the state-at-cursor view (`[`/`]` move in time there).
@@ -132,6 +139,8 @@ impl Review {
             drill: None,
             now,
             quit: false,
+            stop_armed: false,
+            help: false,
             scroll: 0,
             state_scroll: 0,
             cursor_state: None,
@@ -279,6 +288,19 @@ impl Review {
         }
     }
 
+    /// Keys of the participant projector: a stray key must not end a
+    /// projection the room is reading, so stopping takes `q` twice (or
+    /// Ctrl-C); Esc and every other key only cancel a pending stop.
+    pub fn participant_key(&mut self, key: &KeyEvent) {
+        let ctrl_c =
+            key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c');
+        if ctrl_c || (self.stop_armed && key.code == KeyCode::Char('q')) {
+            self.quit = true;
+            return;
+        }
+        self.stop_armed = key.code == KeyCode::Char('q');
+    }
+
     pub fn key(&mut self, key: &KeyEvent) {
         if let Some(editor) = &mut self.searching {
             match key.code {
@@ -298,6 +320,14 @@ impl Review {
             self.quit = true;
             return;
         }
+        if self.help {
+            // Any key closes the help.
+            self.help = false;
+            return;
+        }
+        let Some(action) = REVIEW.action(key) else {
+            return;
+        };
         let page = 15;
         let last = self.visible.len().saturating_sub(1);
         let scroll = match self.tab {
@@ -306,53 +336,52 @@ impl Review {
             Tab::Timeline => None,
         };
         if let Some(scroll) = scroll {
-            match key.code {
-                KeyCode::Down | KeyCode::Char('j') => *scroll = scroll.saturating_add(1),
-                KeyCode::Up | KeyCode::Char('k') => *scroll = scroll.saturating_sub(1),
-                KeyCode::PageDown => *scroll = scroll.saturating_add(15),
-                KeyCode::PageUp => *scroll = scroll.saturating_sub(15),
+            match action {
+                Act::Down => return *scroll = scroll.saturating_add(1),
+                Act::Up => return *scroll = scroll.saturating_sub(1),
+                Act::PageDown => return *scroll = scroll.saturating_add(15),
+                Act::PageUp => return *scroll = scroll.saturating_sub(15),
                 _ => {}
             }
         }
-        match key.code {
-            KeyCode::Down
-            | KeyCode::Up
-            | KeyCode::PageDown
-            | KeyCode::PageUp
-            | KeyCode::Char('j' | 'k')
-                if self.tab != Tab::Timeline => {}
-            KeyCode::Char('q') => self.quit = true,
-            KeyCode::Tab => {
+        match action {
+            Act::Quit => self.quit = true,
+            Act::Help => self.help = true,
+            Act::NextTab => {
                 self.tab =
                     Tab::ALL[(Tab::ALL.iter().position(|t| *t == self.tab).unwrap_or(0) + 1) % 3];
             }
-            KeyCode::BackTab => {
+            Act::PrevTab => {
                 self.tab =
                     Tab::ALL[(Tab::ALL.iter().position(|t| *t == self.tab).unwrap_or(0) + 2) % 3];
             }
-            KeyCode::Char('1') => self.tab = Tab::Timeline,
-            KeyCode::Char('2') => self.tab = Tab::State,
-            KeyCode::Char('3') => self.tab = Tab::Metrics,
-            KeyCode::Down | KeyCode::Char('j' | ']') => self.cursor = (self.cursor + 1).min(last),
-            KeyCode::Up | KeyCode::Char('k' | '[') => self.cursor = self.cursor.saturating_sub(1),
-            KeyCode::PageDown => self.cursor = (self.cursor + page).min(last),
-            KeyCode::PageUp => self.cursor = self.cursor.saturating_sub(page),
-            KeyCode::Home | KeyCode::Char('g') => self.cursor = 0,
-            KeyCode::End | KeyCode::Char('G') => self.cursor = last,
-            KeyCode::Enter if self.tab == Tab::Timeline => self.tab = Tab::State,
-            KeyCode::Char('/') => self.searching = Some(Editor::single(&self.filter.text)),
-            KeyCode::Char('K') => {
+            Act::Timeline => self.tab = Tab::Timeline,
+            Act::State => self.tab = Tab::State,
+            Act::Metrics => self.tab = Tab::Metrics,
+            Act::Down => self.cursor = (self.cursor + 1).min(last),
+            Act::Up => self.cursor = self.cursor.saturating_sub(1),
+            Act::PageDown => self.cursor = (self.cursor + page).min(last),
+            Act::PageUp => self.cursor = self.cursor.saturating_sub(page),
+            Act::First => self.cursor = 0,
+            Act::Last => self.cursor = last,
+            Act::StateAtCursor => {
+                if self.tab == Tab::Timeline {
+                    self.tab = Tab::State;
+                }
+            }
+            Act::Search => self.searching = Some(Editor::single(&self.filter.text)),
+            Act::FilterKind => {
                 let kinds: BTreeSet<Kind> = self.lines.iter().map(|l| l.entry.kind).collect();
                 self.filter.kind = Self::cycle(self.filter.kind.as_ref(), &kinds);
                 self.refilter();
             }
-            KeyCode::Char('A') => {
+            Act::FilterActor => {
                 let actors: BTreeSet<String> =
                     self.lines.iter().map(|l| l.entry.actor.clone()).collect();
                 self.filter.actor = Self::cycle(self.filter.actor.as_ref(), &actors);
                 self.refilter();
             }
-            KeyCode::Char('P') => {
+            Act::FilterPhase => {
                 let phases: Vec<String> =
                     self.playbook.phases.iter().map(|p| p.id.clone()).collect();
                 self.filter.phase = match &self.filter.phase {
@@ -361,7 +390,7 @@ impl Review {
                 };
                 self.refilter();
             }
-            KeyCode::Char('S') => {
+            Act::FilterStep => {
                 self.filter.step = if self.filter.step.is_some() {
                     None
                 } else {
@@ -369,12 +398,11 @@ impl Review {
                 };
                 self.refilter();
             }
-            KeyCode::Esc | KeyCode::Char('0') => {
+            Act::ClearFilters => {
                 self.filter = Filter::default();
                 self.refilter();
             }
-            KeyCode::Char('f') => self.follow = !self.follow,
-            _ => {}
+            Act::Follow => self.follow = !self.follow,
         }
     }
 }

@@ -1,6 +1,6 @@
 //! Finding a step by title, id or instructions.
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use crate::app::input::{KeyCode, KeyEvent};
 
 use super::{App, Effect, Mode, Pane};
 use crate::run::query;

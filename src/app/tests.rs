@@ -9,8 +9,8 @@
 use std::path::Path;
 use std::sync::OnceLock;
 
+use crate::app::input::{KeyCode, KeyEvent, KeyModifiers};
 use chrono::{DateTime, Duration, Utc};
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde_json::json;
 
 use super::dialog::{DecideFocus, FieldInput, SubmitField};
@@ -625,6 +625,7 @@ fn done_on_a_step_that_meets_a_clock_opens_the_submission_form() {
     );
     assert_eq!(form.fields[3].1.text(), "now");
 
+    r.press(KeyCode::End);
     r.type_text("-portal");
     let effects = r.enter();
     assert_eq!(kinds(&effects), [Kind::Submission, Kind::StepDone]);
@@ -664,7 +665,7 @@ fn a_submission_backdated_beyond_ten_minutes_needs_a_reason() {
     let form = mode!(r, Submit);
     assert_eq!(
         form.error.as_deref(),
-        Some("sent 30m ago: say why it is recorded late")
+        Some("sent 30m ago: say why it is recorded late · the cursor is now in Why backdated")
     );
     assert_eq!(form.fields[form.focus].0, SubmitField::Backdate);
 
@@ -745,11 +746,13 @@ fn a_submission_needs_a_channel_and_a_recipient_and_esc_cancels() {
     r.clear_line();
     assert!(r.enter().is_empty());
     let form = mode!(r, Submit);
-    assert_eq!(
-        form.error.as_deref(),
-        Some("channel and recipient are required")
-    );
+    assert_eq!(form.error.as_deref(), Some("the recipient is required"));
     assert_eq!(form.fields[form.focus].0, SubmitField::Recipient);
+    assert!(r.esc().is_empty());
+    assert!(
+        r.app.discard_armed,
+        "a cleared field is typed text: Esc asks"
+    );
     assert!(r.esc().is_empty());
     assert_eq!(r.app.mode, Mode::Normal);
     assert_eq!(r.status("final-report"), StepStatus::Open);
@@ -804,6 +807,11 @@ fn esc_leaves_the_reason_dialog_without_recording() {
     r.ch('s');
     r.type_text("not yet");
     assert!(r.esc().is_empty());
+    assert!(
+        matches!(r.app.mode, Mode::Reason(_)),
+        "typed text: Esc asks first"
+    );
+    assert!(r.esc().is_empty());
     assert_eq!(r.app.mode, Mode::Normal);
 }
 
@@ -855,6 +863,7 @@ fn reopen_a_closed_step_takes_an_optional_reason() {
         "no reason needed"
     );
     r.select("rate");
+    r.advance(Duration::seconds(1)); // a moment after the dialog closed
     r.ch('r');
     r.type_text("New evidence");
     let more = r.enter();
@@ -948,7 +957,6 @@ fn a_datetime_typed_as_a_local_time_is_stored_as_utc_in_the_incident_zone() {
     // 08:00 UTC is 09:00 in Amsterdam (CET, UTC+1) on 2 November.
     let mut r = Runner::new();
     r.ch('a');
-    r.enter();
     r.type_text("08:30");
     let preview = mode!(r, Facts).preview(r.app.ctx());
     assert_eq!(
@@ -967,10 +975,10 @@ fn a_datetime_typed_as_a_local_time_is_stored_as_utc_in_the_incident_zone() {
         }
     );
     let dialog = mode!(r, Facts);
-    assert_eq!(
-        (dialog.selected, &dialog.editing),
-        (1, &None),
-        "on to `org`"
+    assert_eq!(dialog.selected, 1, "on to `org`");
+    assert!(
+        matches!(&dialog.editing, Some(FieldInput::Text(e)) if e.text().is_empty()),
+        "`org` is ready for typing"
     );
     assert_eq!(
         dialog.echo.as_deref(),
@@ -987,7 +995,6 @@ fn a_local_time_in_summer_is_read_with_daylight_saving() {
     // 06:00 UTC is 08:00 in Amsterdam (CEST, UTC+2) on 1 July.
     let mut r = Journal::created(utc("2026-07-01T06:00:00Z"), false).open();
     r.ch('a');
-    r.enter();
     r.type_text("14:05");
     let effects = r.enter();
     assert_eq!(
@@ -1001,9 +1008,8 @@ fn a_bad_value_is_refused_with_the_type_expected() {
     let mut r = Runner::new();
     r.select("scope");
     r.ch('a');
-    r.ch('j');
+    r.tab();
     assert_eq!(mode!(r, Facts).selected, 1, "`records`");
-    r.enter();
     r.type_text("lots");
     assert!(r.enter().is_empty());
     let dialog = mode!(r, Facts);
@@ -1024,7 +1030,6 @@ fn a_bad_value_is_refused_with_the_type_expected() {
     assert_eq!(r.app.mode, Mode::Normal);
     r.select("confirm");
     r.ch('a');
-    r.enter();
     r.type_text("25:99");
     assert!(r.enter().is_empty());
     assert!(
@@ -1040,7 +1045,6 @@ fn a_multiple_choice_fact_is_answered_by_picking_options() {
     let mut r = Runner::new();
     r.select("scope");
     r.ch('a');
-    r.enter();
     assert!(matches!(mode!(r, Facts).editing, Some(FieldInput::Pick(_))));
     r.ch('1');
     r.ch('2');
@@ -1060,7 +1064,6 @@ fn a_new_value_for_a_fact_asks_whether_the_old_one_was_wrong() {
         .open();
     let first_seq = r.lines.last().expect("fact").entry.seq;
     r.ch('a');
-    r.enter();
     assert!(matches!(
         &mode!(r, Facts).editing,
         Some(FieldInput::Text(e)) if e.text() == "2026-11-02 08:30"
@@ -1076,7 +1079,8 @@ fn a_new_value_for_a_fact_asks_whether_the_old_one_was_wrong() {
     assert_eq!(amend.previous, "2026-11-02 08:30 CET (07:30 UTC)");
     assert_eq!(amend.shown, "2026-11-02 08:10 CET (07:10 UTC)");
 
-    r.ch('c');
+    r.press(KeyCode::Up);
+    assert!(r.enter().is_empty(), "opens the reason");
     assert!(r.enter().is_empty(), "a correction needs a reason");
     assert_eq!(
         mode!(r, Facts).error.as_deref(),
@@ -1105,12 +1109,12 @@ fn a_new_value_that_reflects_a_change_is_recorded_as_a_new_fact_set() {
     let mut r = Journal::incident().fact("records", json!(100.0)).open();
     r.select("scope");
     r.ch('a');
-    r.ch('j');
-    r.enter();
+    r.tab();
     r.clear_line();
     r.type_text("250");
     assert!(r.enter().is_empty());
-    let effects = r.ch('n');
+    r.press(KeyCode::Down);
+    let effects = r.enter();
     assert_eq!(payload!(only_append(&effects), FactSet).value, json!(250.0));
     r.save(&effects);
     assert_eq!(r.app.state().facts["records"].history.len(), 2);
@@ -1131,7 +1135,7 @@ fn a_decision_without_a_rationale_is_refused() {
     let dialog = mode!(r, Decide);
     assert_eq!(
         dialog.error.as_deref(),
-        Some("a rationale is required: reviewers will ask why")
+        Some("a rationale is required: reviewers will ask why · the cursor is now in Rationale")
     );
     assert_eq!(dialog.focus, DecideFocus::Rationale);
 }
@@ -1209,9 +1213,7 @@ fn assign_prefills_me_and_records_role_assigned() {
         (dialog.roles.as_slice(), dialog.cursor),
         (["ic".to_string(), "comms".to_string()].as_slice(), 0)
     );
-    r.enter();
-    assert_eq!(mode!(r, Assign).person.text(), ACTOR);
-    r.clear_line();
+    assert_eq!(mode!(r, Assign).person.text(), "", "nobody holds it yet");
     r.type_text("Sam Okafor");
     let effects = r.enter();
     assert_eq!(
@@ -1221,7 +1223,7 @@ fn assign_prefills_me_and_records_role_assigned() {
             person: "Sam Okafor".into()
         }
     );
-    assert!(!mode!(r, Assign).editing, "stays open for the next role");
+    assert_eq!(mode!(r, Assign).cursor, 1, "on to the next role");
     r.save(&effects);
     assert_eq!(r.app.state().holder("ic"), Some("Sam Okafor"));
     r.esc();
@@ -1354,6 +1356,8 @@ fn esc_in_the_draft_editor_returns_to_the_message_unsaved() {
     r.ch('e');
     r.type_text("scratch");
     assert!(r.esc().is_empty());
+    assert!(r.app.discard_armed, "typed text: Esc asks first");
+    assert!(r.esc().is_empty());
     assert_eq!(mode!(r, Message).version, None);
     assert!(r.app.state().drafts.is_empty());
     r.ch('j');
@@ -1380,7 +1384,10 @@ fn a_statement_published_without_approval_requires_an_override_reason() {
     let form = mode!(r, Submit);
     assert_eq!(
         form.error.as_deref(),
-        Some("this version was not approved: give the reason to publish it anyway")
+        Some(
+            "this version was not approved: give the reason to publish it anyway \
+             · the cursor is now in Publish unapproved: why"
+        )
     );
     assert_eq!(form.fields[form.focus].0, SubmitField::Override);
     r.type_text("IC unreachable; press deadline");
@@ -1414,6 +1421,7 @@ fn an_approved_statement_is_published_without_an_override() {
         (dialog.version, dialog.role.as_str(), dialog.approver.text()),
         (1, "ic", ACTOR.to_string())
     );
+    r.tab();
     r.type_text("Approved as drafted");
     let approval = r.enter();
     assert_eq!(
@@ -1428,6 +1436,7 @@ fn an_approved_statement_is_published_without_an_override() {
     assert!(matches!(r.app.mode, Mode::Message(_)));
     r.save(&drafted);
     r.save(&approval);
+    r.advance(Duration::seconds(1)); // a moment after the dialog closed
     assert!(r.ch('s').is_empty(), "version 1 is already saved");
     let form = mode!(r, Submit);
     assert!(!form.unapproved);
@@ -1796,6 +1805,7 @@ fn a_failed_write_makes_the_journal_read_only() {
     r.type_text("whatever");
     assert!(r.enter().is_empty());
     assert!(r.app.pending().is_empty());
+    r.advance(Duration::seconds(1)); // a moment after the dialog closed
     assert_eq!(
         r.ch('q'),
         [Effect::Quit],
@@ -2044,6 +2054,7 @@ fn observations_are_recorded_from_the_facilitator_pane() {
         )
     );
 
+    r.advance(Duration::seconds(1)); // a moment after the dialog closed
     // DR5: the improvement plan keeps the corrective action apart from the
     // finding, with capability, organisation, contact and dates.
     r.ch('w');
@@ -2111,6 +2122,7 @@ fn after_a_write_error_the_scenario_clock_does_not_move() {
         r.ctrl('s')
     };
     r.fail(&note, "I/O error");
+    r.advance(Duration::seconds(1)); // a moment after the dialog closed
     r.app.focus = Pane::Drill;
     assert!(r.ch(' ').is_empty());
     assert!(r.has_notice("read-only"));
@@ -2137,4 +2149,326 @@ fn quitting_still_quits_when_session_ended_cannot_be_saved() {
     let mut r = Runner::new();
     let effects = r.ch('q');
     assert_eq!(r.fail(&effects, "I/O error"), [Effect::Quit]);
+}
+
+// --- typing lands where it is meant (regressions) ---------------------------
+
+#[test]
+fn d1_m4_type_ahead_after_a_save_goes_into_the_next_field() {
+    let mut r = Runner::new();
+    r.ch('a');
+    r.type_text("08:30");
+    let first = r.enter();
+    assert_eq!(kinds(&first), [Kind::FactSet]);
+    // Straight on, without pressing anything first.
+    r.type_text("Example Corp");
+    let second = r.enter();
+    assert_eq!(
+        payload!(only_append(&second), FactSet),
+        &FactSet {
+            fact: "org".into(),
+            value: json!("Example Corp"),
+            occurred_at: None,
+        }
+    );
+    r.save(&first);
+    r.save(&second);
+    r.assert_live_state_is_replay();
+}
+
+#[test]
+fn d1_qx_inside_the_facts_dialog_is_text_not_commands() {
+    let mut r = Runner::new();
+    r.select("confirm");
+    r.ch('a');
+    r.tab();
+    r.type_text("qx quick note: sandbox x");
+    assert!(matches!(
+        &mode!(r, Facts).editing,
+        Some(FieldInput::Text(e)) if e.text() == "qx quick note: sandbox x"
+    ));
+    assert_eq!(
+        r.status("confirm"),
+        StepStatus::Open,
+        "x did not mark it done"
+    );
+    let effects = r.enter();
+    assert_eq!(
+        payload!(only_append(&effects), FactSet).value,
+        json!("qx quick note: sandbox x")
+    );
+}
+
+#[test]
+fn d3a_tab_then_type_in_approve_writes_the_comment_not_the_approver() {
+    let mut r = Journal::incident().with_basics().open();
+    r.select("holding-statement");
+    r.ch('m');
+    let drafted = r.ch('p');
+    assert!(
+        !mode!(r, Approve).on_comment,
+        "focus starts on Approver, drawn first"
+    );
+    r.tab();
+    r.type_text("Registrar concurred by phone");
+    let approval = r.enter();
+    assert_eq!(
+        payload!(only_append(&approval), Approval),
+        &event::Approval {
+            version: 1,
+            approver: ACTOR.into(),
+            role: "ic".into(),
+            comment: Some("Registrar concurred by phone".into()),
+        }
+    );
+    r.save(&drafted);
+}
+
+#[test]
+fn d3b_a_name_typed_into_the_prefilled_assignee_replaces_it() {
+    let mut r = Journal::incident().role("ic", "Ana Ruiz").open();
+    r.ch('o');
+    assert_eq!(mode!(r, Assign).person.text(), "Ana Ruiz");
+    r.type_text("Dana Reyes");
+    let effects = r.enter();
+    assert_eq!(
+        payload!(only_append(&effects), RoleAssigned),
+        &RoleAssigned {
+            role: "ic".into(),
+            person: "Dana Reyes".into()
+        }
+    );
+}
+
+#[test]
+fn d3c_ctrl_s_with_a_missing_rationale_then_typing_fills_the_rationale() {
+    let mut r = Runner::new();
+    r.select("scope");
+    r.ch('d');
+    r.ch('n');
+    assert!(r.ctrl('s').is_empty(), "refused: no rationale");
+    let dialog = mode!(r, Decide);
+    assert_eq!(dialog.focus, DecideFocus::Rationale);
+    assert!(
+        dialog
+            .error
+            .as_deref()
+            .is_some_and(|e| e.ends_with("the cursor is now in Rationale")),
+        "the move is said: {:?}",
+        dialog.error
+    );
+    r.type_text("Only system logs were in the share");
+    r.tab();
+    assert!(
+        mode!(r, Decide).decider.is_selected(),
+        "a name is replaced, never appended to"
+    );
+    let effects = r.ctrl('s');
+    let decision = payload!(only_append(&effects), Decision);
+    assert_eq!(
+        (
+            &decision.value,
+            decision.rationale.as_str(),
+            decision.decider.as_str()
+        ),
+        (&json!(false), "Only system logs were in the share", ACTOR)
+    );
+}
+
+#[test]
+fn d9_a_submission_missing_its_recipient_then_typing_fills_the_recipient() {
+    let mut r = Journal::incident().with_basics().open();
+    r.select("final-report");
+    r.ch('x');
+    r.tab();
+    r.press(KeyCode::Backspace);
+    r.press(KeyCode::BackTab);
+    assert_eq!(
+        mode!(r, Submit).fields[mode!(r, Submit).focus].0,
+        SubmitField::Channel
+    );
+    assert!(r.enter().is_empty(), "refused: no recipient");
+    let form = mode!(r, Submit);
+    assert_eq!(form.fields[form.focus].0, SubmitField::Recipient);
+    assert_eq!(
+        form.error.as_deref(),
+        Some("the recipient is required · the cursor is now in Recipient")
+    );
+    r.type_text("in person via the protection unit");
+    let effects = r.enter();
+    let sub = payload!(appended(&effects)[0], Submission);
+    assert_eq!(
+        (sub.channel.as_str(), sub.recipient.as_str()),
+        ("email", "in person via the protection unit")
+    );
+}
+
+#[test]
+fn d3_prefilled_channel_is_replaced_by_typing() {
+    let mut r = Journal::incident().with_basics().open();
+    r.select("final-report");
+    r.ch('x');
+    r.type_text("phone");
+    let effects = r.enter();
+    assert_eq!(payload!(appended(&effects)[0], Submission).channel, "phone");
+}
+
+#[test]
+fn friction3_esc_on_typed_text_asks_before_discarding_it() {
+    let mut r = Runner::new();
+    r.ch('n');
+    r.type_text("half a thought");
+    assert!(r.esc().is_empty());
+    assert!(r.app.discard_armed);
+    r.type_text(" and the rest");
+    assert!(!r.app.discard_armed, "any other key keeps editing");
+    assert_eq!(mode!(r, Note).editor.text(), "half a thought and the rest");
+    r.esc();
+    r.esc();
+    assert_eq!(r.app.mode, Mode::Normal, "Esc twice discards");
+    r.ch('n');
+    r.esc();
+    assert_eq!(
+        r.app.mode,
+        Mode::Normal,
+        "nothing typed: Esc closes at once"
+    );
+}
+
+#[test]
+fn friction4_enter_on_a_done_step_keeps_the_keys_in_the_list() {
+    let mut r = Journal::incident()
+        .step("preserve", Payload::StepDone(event::StepDone::default()))
+        .open();
+    r.select("preserve");
+    assert!(r.enter().is_empty());
+    assert_eq!(r.app.focus, Pane::Steps);
+    assert!(r.has_notice("`r` reopens it"));
+}
+
+#[test]
+fn friction17_the_roles_dialog_moves_on_after_an_assignment() {
+    let mut r = Runner::new();
+    r.ch('o');
+    r.type_text("Sam Okafor");
+    let first = r.enter();
+    assert_eq!(mode!(r, Assign).cursor, 1);
+    r.type_text("Lena Visser");
+    let second = r.enter();
+    assert_eq!(
+        (
+            payload!(only_append(&first), RoleAssigned).role.as_str(),
+            payload!(only_append(&second), RoleAssigned).role.as_str()
+        ),
+        ("ic", "comms")
+    );
+    // Enter on the same name again records nothing.
+    r.save(&first);
+    r.save(&second);
+    r.press(KeyCode::Up);
+    assert!(r.enter().is_empty(), "unchanged: nothing recorded");
+}
+
+#[test]
+fn friction18_choice_questions_accept_y_n_and_the_first_letter() {
+    let mut r = Runner::new();
+    r.select("scope");
+    r.ch('d');
+    r.ch('y');
+    assert_eq!(mode!(r, Decide).choices.as_input(), "true");
+    r.ch('n');
+    assert_eq!(mode!(r, Decide).choices.as_input(), "false");
+    r.ch('z');
+    assert!(
+        mode!(r, Decide)
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("y/n")),
+        "the hint says which letters work"
+    );
+    r.esc();
+    r.esc();
+    r.select("rate");
+    r.ch('d');
+    r.ch('h');
+    assert_eq!(
+        mode!(r, Decide).choices.as_input(),
+        "high",
+        "first letter of `high`"
+    );
+    r.ch('l');
+    assert_eq!(mode!(r, Decide).choices.as_input(), "low");
+}
+
+#[test]
+fn code11_paste_goes_into_every_text_dialog() {
+    let mut r = Runner::new();
+    r.ch('a');
+    r.update(Msg::Paste("2026-11-02 08:30".into()));
+    assert!(matches!(
+        &mode!(r, Facts).editing,
+        Some(FieldInput::Text(e)) if e.text() == "2026-11-02 08:30"
+    ));
+    // Saved on the last fact, then pasted at once: it still lands in it.
+    r.tab();
+    r.update(Msg::Paste("Example Corp".into()));
+    let saved = r.enter();
+    assert_eq!(
+        payload!(only_append(&saved), FactSet).value,
+        json!("Example Corp")
+    );
+    r.update(Msg::Paste(" Ltd".into()));
+    assert!(matches!(
+        &mode!(r, Facts).editing,
+        Some(FieldInput::Text(e)) if e.text() == " Ltd"
+    ));
+    r.esc();
+    r.esc();
+    r.select("scope");
+    r.ch('d');
+    r.tab();
+    r.update(Msg::Paste("pasted rationale".into()));
+    assert_eq!(mode!(r, Decide).rationale.text(), "pasted rationale");
+    r.esc();
+    r.esc();
+    r.ch('o');
+    r.update(Msg::Paste("Lena Visser".into()));
+    assert_eq!(mode!(r, Assign).person.text(), "Lena Visser");
+}
+
+#[test]
+fn code11_a_resize_is_not_a_domain_tick() {
+    let mut r = Runner::new();
+    let notices = r.app.notices.len();
+    assert!(r.update(Msg::Resize).is_empty());
+    assert_eq!(r.app.notices.len(), notices);
+    assert_eq!(r.app.mode, Mode::Normal);
+}
+
+#[test]
+fn d1_letters_typed_on_after_a_dialog_closes_are_not_commands() {
+    let mut r = Runner::new();
+    r.select("preserve");
+    r.ch('s');
+    r.type_text("Vendor imaged the disks");
+    let skipped = r.enter();
+    assert_eq!(kinds(&skipped), [Kind::StepSkipped]);
+    // Typed on in the same burst: `x` would mark a step done, `b` block.
+    assert!(r.ch('x').is_empty());
+    assert!(r.ch('b').is_empty());
+    assert_eq!(r.app.mode, Mode::Normal, "no dialog opened");
+    assert!(r.has_notice("not used as commands"));
+    // A moment later, keys are commands again.
+    r.advance(Duration::seconds(1));
+    r.ch('n');
+    assert!(matches!(r.app.mode, Mode::Note(_)));
+    // An arrow key also ends the window at once.
+    r.esc();
+    r.select("isolate");
+    r.ch('b');
+    r.type_text("Waiting for the network team");
+    assert_eq!(kinds(&r.enter()), [Kind::StepBlocked]);
+    r.press(KeyCode::Down);
+    r.ch('n');
+    assert!(matches!(r.app.mode, Mode::Note(_)));
 }

@@ -47,8 +47,43 @@ pub fn overlay(app: &App, t: &Theme, area: Rect, buf: &mut Buffer) {
         Mode::Observe(d) => observe::observe(app, d, t),
         Mode::ConfirmQuit => confirm_quit::confirm_quit(app),
     };
+    let mut dialog = dialog;
+    if app.discard_armed {
+        dialog.lines.push(Line::from(Span::styled(
+            "Esc again discards what you typed · any other key keeps editing",
+            t.warn,
+        )));
+    }
     dialog.render(area, buf, t);
 }
+
+/// The review screen's help, drawn from its key table.
+pub fn review_help(t: &Theme, area: Rect, buf: &mut Buffer) {
+    let mut lines = vec![
+        Line::from(Span::styled(
+            "Review is read-only: nothing here writes to the journal.",
+            t.dim,
+        )),
+        Line::default(),
+    ];
+    for (keys, what) in crate::app::modes::REVIEW.help_rows() {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{keys:<16}"), t.key),
+            Span::raw(what),
+        ]));
+    }
+    Dialog {
+        title: "Review help".to_string(),
+        width: 72,
+        height: 26,
+        hint: "any key: close",
+        lines,
+    }
+    .render(area, buf, t);
+}
+
+/// Marks the line that has the keys, so the focus is never only a shade.
+const FOCUS_MARK: &str = "▶ ";
 
 /// A framed dialog: its lines, size and key hint.
 struct Dialog {
@@ -60,20 +95,55 @@ struct Dialog {
 }
 
 impl Dialog {
+    /// Draws the dialog; when its lines do not fit (a small terminal), it
+    /// scrolls to keep the focused line in view and says there is more.
     fn render(self, area: Rect, buf: &mut Buffer, t: &Theme) {
         let wanted = u16::try_from(self.lines.len() + 3).unwrap_or(u16::MAX);
         let rect = centered(area, self.width, self.height.max(wanted));
         Clear.render(rect, buf);
+        let rows = usize::from(rect.height.saturating_sub(2)).max(1);
+        let width = usize::from(rect.width.saturating_sub(2)).max(1);
+        // Rows each line takes once wrapped (close enough for scrolling).
+        let heights: Vec<usize> = self
+            .lines
+            .iter()
+            .map(|l| l.width().div_ceil(width).max(1))
+            .collect();
+        let total: usize = heights.iter().sum();
+        let focus = self
+            .lines
+            .iter()
+            .position(|l| {
+                l.spans
+                    .first()
+                    .is_some_and(|s| s.content.starts_with(FOCUS_MARK))
+            })
+            .unwrap_or(0);
+        // Keep the focused line and the one after it (an error, a
+        // preview) in view.
+        let focus_end: usize = heights.iter().take(focus + 2).sum();
+        let top = if total > rows {
+            focus_end.saturating_sub(rows).min(total - rows)
+        } else {
+            0
+        };
+        let more = match (top > 0, top + rows < total) {
+            (true, true) => "▲▼ more · ",
+            (true, false) => "▲ more · ",
+            (false, true) => "▼ more · ",
+            (false, false) => "",
+        };
         let block = Block::new()
             .borders(Borders::ALL)
             .border_type(BorderType::Double)
             .border_style(t.focus_border)
             .title(Span::styled(format!(" {} ", self.title), t.title))
-            .title_bottom(Span::styled(format!(" {} ", self.hint), t.dim));
+            .title_bottom(Span::styled(format!(" {more}{} ", self.hint), t.dim));
         let inner = block.inner(rect);
         block.render(rect, buf);
         Paragraph::new(self.lines)
             .wrap(Wrap { trim: false })
+            .scroll((u16::try_from(top).unwrap_or(u16::MAX), 0))
             .render(inner, buf);
     }
 }
@@ -85,13 +155,32 @@ fn error_line(lines: &mut Vec<Line<'_>>, error: Option<&String>, t: &Theme) {
 }
 
 /// A one-line editor with its label and a visible cursor.
+/// The label above a multi-line field, marked when the field has the keys.
+fn field_label(label: &str, focused: bool, t: &Theme) -> Line<'static> {
+    let (mark, style) = if focused {
+        (FOCUS_MARK, t.title)
+    } else {
+        ("  ", t.dim)
+    };
+    Line::from(Span::styled(format!("{mark}{label}"), style))
+}
+
+/// The focused field carries the focus mark; a selected (pre-filled)
+/// value is drawn highlighted, as typing will replace it.
 fn editor_line(label: &str, editor: &Editor, focused: bool, t: &Theme) -> Line<'static> {
     let text = editor.lines().first().cloned().unwrap_or_default();
-    let mut spans = vec![Span::styled(
-        label.to_string(),
-        if focused { t.title } else { t.dim },
-    )];
-    spans.extend(with_cursor(&text, focused.then_some(editor.cursor().1), t));
+    let (mark, style) = if focused {
+        (FOCUS_MARK, t.title)
+    } else {
+        ("  ", t.dim)
+    };
+    let mut spans = vec![Span::styled(format!("{mark}{label}"), style)];
+    if focused && editor.is_selected() {
+        spans.push(Span::styled(text, t.selected));
+        spans.push(Span::raw(" "));
+    } else {
+        spans.extend(with_cursor(&text, focused.then_some(editor.cursor().1), t));
+    }
     Line::from(spans)
 }
 
@@ -135,7 +224,15 @@ fn choice_lines(c: &Choices, focused: bool, t: &Theme) -> Vec<Line<'static>> {
             } else {
                 t.base
             };
-            Line::from(Span::styled(format!("  {mark} {}. {label}", i + 1), style))
+            let lead = if focused && i == c.cursor {
+                FOCUS_MARK
+            } else {
+                "  "
+            };
+            Line::from(Span::styled(
+                format!("{lead}{mark} {}. {label}", i + 1),
+                style,
+            ))
         })
         .collect()
 }

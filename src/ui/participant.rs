@@ -72,10 +72,17 @@ impl Widget for ParticipantView<'_> {
                     t.active,
                 ),
             ]),
-            Line::from(Span::styled(
-                " This is an exercise. Nothing shown here is a real incident.",
-                t.dim,
-            )),
+            if review.stop_armed {
+                Line::from(Span::styled(
+                    " Press q again to stop projecting (any other key keeps it).",
+                    t.warn,
+                ))
+            } else {
+                Line::from(Span::styled(
+                    " This is an exercise. Nothing shown here is a real incident.",
+                    t.dim,
+                ))
+            },
         ])
         .render(header, buf);
 

@@ -97,13 +97,16 @@ impl Widget for ReviewView<'_> {
         }
         let hint = match &review.searching {
             Some(editor) => format!(" search: {}▏ Enter apply · Esc cancel", editor.text()),
-            None => " ↑↓ move · Enter state at entry · / search · K kind · A actor · P phase · S step · Esc clear · Tab view · f follow · q quit".into(),
+            None => " ? help · q quit · ↑↓ move · Enter state at entry · / search · K kind · A actor · P phase · S step · Esc clear · Tab view · f follow".into(),
         };
         Paragraph::new(Line::from(Span::styled(
             text::fit(&hint, usize::from(footer.width)),
             t.dim,
         )))
         .render(footer, buf);
+        if review.help {
+            super::dialogs::review_help(t, area, buf);
+        }
     }
 }
 

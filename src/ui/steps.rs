@@ -91,7 +91,13 @@ fn empty_reason(app: &App) -> String {
 }
 
 pub(super) fn phase_strip(app: &App, t: &Theme) -> Paragraph<'static> {
-    let mut spans = vec![Span::raw(" ")];
+    // The strip stands in for the Phases pane on narrow screens, so it
+    // shows when that pane has the keys.
+    let mut spans = if app.focus == Pane::Phases {
+        vec![Span::styled("▶ phases (←→, Enter): ", t.title)]
+    } else {
+        vec![Span::raw(" ")]
+    };
     for i in 0..app.playbook.phases.len() {
         let (label, done) = phase_label(app, i);
         let style = if i == app.phase {

@@ -1,8 +1,8 @@
 //! Approving a statement version.
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use crate::app::input::{KeyCode, KeyEvent};
 
-use super::{Outcome, Write};
+use super::{Outcome, Write, refusal};
 use crate::app::editor::Editor;
 use crate::journal::Event;
 use crate::journal::event::{self, Payload};
@@ -20,14 +20,33 @@ pub struct ApproveDialog {
 }
 
 impl ApproveDialog {
+    /// The keys this dialog takes, for its footer: written beside the
+    /// handler that reads them.
+    pub const fn hints(&self) -> &'static str {
+        "Tab: field · Enter: record · Esc: cancel"
+    }
+
+    /// Whether the responder typed something not yet recorded.
+    pub fn typed(&self) -> bool {
+        self.approver.is_edited() || self.comment.is_edited()
+    }
+
+    pub fn paste(&mut self, text: &str) {
+        if self.on_comment {
+            self.comment.insert(text);
+        } else {
+            self.approver.insert(text);
+        }
+    }
+
     pub fn new(step: &str, version: u32, role: &str, approver: &str) -> Self {
         Self {
             step: step.to_string(),
             version,
             role: role.to_string(),
-            approver: Editor::single(approver),
+            approver: Editor::prefilled(approver),
             comment: Editor::single(""),
-            on_comment: true,
+            on_comment: false,
             error: None,
         }
     }
@@ -37,12 +56,16 @@ impl ApproveDialog {
             KeyCode::Esc => Outcome::Close,
             KeyCode::Tab | KeyCode::BackTab => {
                 self.on_comment = !self.on_comment;
+                if !self.on_comment {
+                    self.approver.select_all();
+                }
                 Outcome::Stay
             }
             KeyCode::Enter => {
                 let approver = self.approver.text().trim().to_string();
                 if approver.is_empty() {
-                    self.error = Some("name the approver".into());
+                    self.error = Some(refusal("name the approver", "Approver", self.on_comment));
+                    self.on_comment = false;
                     return Outcome::Stay;
                 }
                 let comment = self.comment.text().trim().to_string();

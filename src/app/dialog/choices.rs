@@ -1,6 +1,6 @@
 //! Picking one or several options of a bool or choice fact.
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use crate::app::input::{KeyCode, KeyEvent};
 
 use crate::playbook::{FactDef, FactType};
 
@@ -12,6 +12,8 @@ pub struct Choices {
     pub cursor: usize,
     pub chosen: Vec<bool>,
     pub multiple: bool,
+    /// The responder changed the choice (Esc then asks before discarding).
+    pub touched: bool,
 }
 
 impl Choices {
@@ -41,30 +43,73 @@ impl Choices {
             cursor,
             chosen,
             multiple: def.multiple,
+            touched: false,
         }
     }
 
-    /// Up, down, space (toggle), a digit (pick). `true` when handled.
+    /// Up, down, space (toggle), a digit (pick), `y`/`n` for yes/no, or
+    /// the first letter of an option when only one option starts with it.
+    /// `true` when handled.
     pub fn key(&mut self, key: &KeyEvent) -> bool {
         match key.code {
-            KeyCode::Up | KeyCode::Char('k') => self.cursor = self.cursor.saturating_sub(1),
-            KeyCode::Down | KeyCode::Char('j') => {
+            KeyCode::Up => self.cursor = self.cursor.saturating_sub(1),
+            KeyCode::Down => {
                 self.cursor = (self.cursor + 1).min(self.options.len().saturating_sub(1));
             }
             KeyCode::Char(' ') => self.toggle(self.cursor),
             KeyCode::Char(c @ '1'..='9') => {
                 let i = c as usize - '1' as usize;
-                if i < self.options.len() {
-                    self.cursor = i;
-                    self.toggle(i);
+                if i >= self.options.len() {
+                    return false;
                 }
+                self.cursor = i;
+                self.toggle(i);
+            }
+            KeyCode::Char(c) if key.printable().is_some() => {
+                let Some(i) = self.by_letter(c) else {
+                    return false;
+                };
+                self.cursor = i;
+                self.toggle(i);
             }
             _ => return false,
         }
         true
     }
 
+    /// The option a letter picks: `y`/`n` pick yes/no (`true`/`false`),
+    /// otherwise the one option whose label starts with the letter.
+    fn by_letter(&self, c: char) -> Option<usize> {
+        let c = c.to_lowercase().next()?;
+        let value = match c {
+            'y' => Some("true"),
+            'n' => Some("false"),
+            _ => None,
+        };
+        if let Some(i) = value.and_then(|v| self.options.iter().position(|o| o.0 == v)) {
+            return Some(i);
+        }
+        let mut starting = self.options.iter().enumerate().filter(|(_, (_, label))| {
+            label.chars().next().and_then(|f| f.to_lowercase().next()) == Some(c)
+        });
+        match (starting.next(), starting.next()) {
+            (Some((i, _)), None) => Some(i),
+            _ => None,
+        }
+    }
+
+    /// What keys a choice takes, for the hint after a key it does not.
+    pub fn keys_hint(&self) -> String {
+        let letters = if self.options.iter().any(|o| o.0 == "true") {
+            "y/n"
+        } else {
+            "the first letter of an option"
+        };
+        format!("this answer is a choice: ↑↓ and space, 1-9, or {letters}")
+    }
+
     fn toggle(&mut self, i: usize) {
+        self.touched = true;
         if self.multiple {
             self.chosen[i] = !self.chosen[i];
         } else {

@@ -1,8 +1,8 @@
 //! A decision: an option, a rationale and who decided.
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use crate::app::input::{KeyCode, KeyEvent};
 
-use super::{Choices, Ctx, Outcome, Write, is_save};
+use super::{Choices, Ctx, FocusRing, Outcome, Write, is_save, refusal};
 use crate::app::editor::Editor;
 use crate::journal::Event;
 use crate::journal::event::{self, Payload};
@@ -16,6 +16,19 @@ pub enum DecideFocus {
     Options,
     Rationale,
     Decider,
+}
+
+impl DecideFocus {
+    /// Tab order: as drawn.
+    pub const ORDER: [Self; 3] = [Self::Options, Self::Rationale, Self::Decider];
+
+    pub const fn label(self) -> &'static str {
+        match self {
+            Self::Options => "the options",
+            Self::Rationale => "Rationale",
+            Self::Decider => "Decided by",
+        }
+    }
 }
 
 /// Taking a decision: an option, a rationale (required), who decided.
@@ -39,7 +52,7 @@ impl DecideDialog {
             prompt: prompt.to_string(),
             choices: Choices::for_fact(fact, state.fact(&fact.id)),
             rationale: Editor::multi(""),
-            decider: Editor::single(decider),
+            decider: Editor::prefilled(decider),
             focus: DecideFocus::Options,
             error: None,
         }
@@ -49,19 +62,9 @@ impl DecideDialog {
         if key.code == KeyCode::Esc {
             return Outcome::Close;
         }
-        if key.code == KeyCode::Tab || key.code == KeyCode::BackTab {
-            let order = [
-                DecideFocus::Options,
-                DecideFocus::Rationale,
-                DecideFocus::Decider,
-            ];
-            let i = order.iter().position(|f| *f == self.focus).unwrap_or(0);
-            let next = if key.code == KeyCode::Tab {
-                i + 1
-            } else {
-                i + order.len() - 1
-            };
-            self.focus = order[next % order.len()];
+        if let Some(next) = FocusRing(&DecideFocus::ORDER).step(self.focus, key) {
+            self.focus_on(next);
+            self.error = None;
             return Outcome::Stay;
         }
         if is_save(key) || (key.code == KeyCode::Enter && self.focus != DecideFocus::Rationale) {
@@ -69,7 +72,15 @@ impl DecideDialog {
         }
         match self.focus {
             DecideFocus::Options => {
-                self.choices.key(key);
+                if self.choices.key(key) {
+                    self.error = None;
+                } else if key.printable().is_some() {
+                    self.error = Some(format!(
+                        "{}; Tab moves to the rationale",
+                        self.choices.keys_hint()
+                    ));
+                }
+                return Outcome::Stay;
             }
             DecideFocus::Rationale => {
                 self.rationale.key(key);
@@ -82,26 +93,64 @@ impl DecideDialog {
         Outcome::Stay
     }
 
+    /// Moves the keys to a field; a name there is selected, so typing
+    /// replaces it.
+    fn focus_on(&mut self, field: DecideFocus) {
+        self.focus = field;
+        if field == DecideFocus::Decider {
+            self.decider.select_all();
+        }
+    }
+
+    /// Refuses a save: names the field and, if the keys were elsewhere,
+    /// moves them there and says so.
+    fn refuse(&mut self, problem: &str, field: DecideFocus) -> Outcome {
+        let moved = self.focus != field;
+        self.error = Some(refusal(problem, field.label(), moved));
+        self.focus_on(field);
+        Outcome::Stay
+    }
+
+    /// The keys this dialog takes, for its footer.
+    pub const fn hints(&self) -> &'static str {
+        match self.focus {
+            DecideFocus::Options => {
+                "y/n, first letter, 1-9: choose · Tab: next field · Ctrl-S: record · Esc"
+            }
+            _ => "Tab: next field · Ctrl-S: record · Esc: cancel",
+        }
+    }
+
+    /// Whether the responder typed or chose something not yet recorded.
+    pub fn typed(&self) -> bool {
+        self.choices.touched || self.rationale.is_edited() || self.decider.is_edited()
+    }
+
+    pub fn paste(&mut self, text: &str) {
+        match self.focus {
+            DecideFocus::Options => {}
+            DecideFocus::Rationale => self.rationale.insert(text),
+            DecideFocus::Decider => self.decider.insert(text),
+        }
+    }
+
     fn submit(&mut self, cx: Ctx<'_>) -> Outcome {
         let Some(def) = cx.playbook.fact(&self.fact) else {
             return Outcome::Close;
         };
         let Ok(value) = parse_input(def, &self.choices.as_input(), cx.now, cx.tz) else {
-            self.error = Some("choose an option (space or its number)".into());
-            self.focus = DecideFocus::Options;
-            return Outcome::Stay;
+            return self.refuse("choose an option", DecideFocus::Options);
         };
         let rationale = self.rationale.text().trim().to_string();
         if rationale.is_empty() {
-            self.error = Some("a rationale is required: reviewers will ask why".into());
-            self.focus = DecideFocus::Rationale;
-            return Outcome::Stay;
+            return self.refuse(
+                "a rationale is required: reviewers will ask why",
+                DecideFocus::Rationale,
+            );
         }
         let decider = self.decider.text().trim().to_string();
         if decider.is_empty() {
-            self.error = Some("name who decided".into());
-            self.focus = DecideFocus::Decider;
-            return Outcome::Stay;
+            return self.refuse("name who decided", DecideFocus::Decider);
         }
         Outcome::Record(vec![Write::event(Event::on_step(
             self.step.clone(),

@@ -1,6 +1,6 @@
 //! Answering a step's facts one at a time, with corrections of earlier values.
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use crate::app::input::{KeyCode, KeyEvent};
 
 use super::{Choices, Ctx, Outcome, Write};
 use crate::app::editor::Editor;
@@ -27,21 +27,32 @@ pub struct Amend {
     pub previous: String,
     /// `seq` of the entry that recorded the value in force.
     pub previous_seq: u64,
+    /// The answer chosen with ↑↓: `Some(true)` a correction, `Some(false)`
+    /// a change since. Letters never answer it, so text typed ahead cannot.
+    pub choice: Option<bool>,
     /// `Some` once the responder chose "correction".
     pub reason: Option<Editor>,
 }
 
-/// Answering a step's facts, one at a time, each saved on Enter.
+/// Answering a step's facts, one at a time, each saved on Enter. The
+/// selected fact is always in edit mode: every printable key is text (or,
+/// for a choice, picks an option), and after a save the next fact is ready
+/// for typing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FactsDialog {
     pub step: Option<String>,
     pub facts: Vec<String>,
     pub selected: usize,
+    /// The input of the selected fact (`None` only before the first key
+    /// when opened without a context).
     pub editing: Option<FieldInput>,
     pub amend: Option<Amend>,
     pub error: Option<String>,
-    /// The last saved value, read back in both time zones.
+    /// What happened to the last fact, read back in both time zones.
     pub echo: Option<String>,
+    /// Whether `echo` is an entry written (shown "saving" until on disk)
+    /// or only a note ("unchanged", "left unanswered").
+    pub echo_recorded: bool,
 }
 
 impl FactsDialog {
@@ -54,6 +65,57 @@ impl FactsDialog {
             amend: None,
             error: None,
             echo: None,
+            echo_recorded: false,
+        }
+    }
+
+    /// Opens the dialog with the first fact ready for typing.
+    pub fn open(step: Option<&str>, facts: Vec<String>, cx: Ctx<'_>) -> Self {
+        let mut dialog = Self::new(step, facts);
+        dialog.begin(cx);
+        dialog
+    }
+
+    /// The keys this dialog takes now, for its footer.
+    pub fn hints(&self) -> &'static str {
+        match (&self.amend, &self.editing) {
+            (Some(a), _) if a.reason.is_some() => "Enter: record the correction · Esc: back",
+            (Some(_), _) => "↑↓: choose · Enter: confirm · Esc: back",
+            (None, Some(FieldInput::Pick(_))) => {
+                "y/n, first letter, 1-9 or ↑↓ space: choose · Enter: save, next · Tab: next fact · Esc: close"
+            }
+            (None, _) => "type the answer · Enter: save, next · Tab/↑↓: fact · Esc: close",
+        }
+    }
+
+    /// Whether the responder typed something not yet recorded.
+    pub fn typed(&self) -> bool {
+        let input = match &self.editing {
+            Some(FieldInput::Text(e)) => e.is_edited(),
+            Some(FieldInput::Pick(c)) => c.touched,
+            None => false,
+        };
+        input
+            || self.amend.is_some()
+            || self
+                .amend
+                .as_ref()
+                .and_then(|a| a.reason.as_ref())
+                .is_some_and(Editor::is_edited)
+    }
+
+    /// Pasted text goes where typed text would.
+    pub fn paste(&mut self, text: &str, cx: Ctx<'_>) {
+        if self.editing.is_none() {
+            self.begin(cx);
+        }
+        if let Some(reason) = self.amend.as_mut().and_then(|a| a.reason.as_mut()) {
+            reason.insert(text);
+        } else if self.amend.is_none()
+            && let Some(FieldInput::Text(e)) = &mut self.editing
+        {
+            e.insert(text);
+            self.error = None;
         }
     }
 
@@ -68,18 +130,23 @@ impl FactsDialog {
         })
     }
 
-    /// Saved: echo it and move to the next fact.
-    fn saved(&mut self, echo: String) {
+    /// Recorded (or left as it was): echo it and make the next fact ready.
+    fn saved(&mut self, echo: String, recorded: bool, cx: Ctx<'_>) {
         self.echo = Some(echo);
-        self.editing = None;
+        self.echo_recorded = recorded;
         self.amend = None;
         self.error = None;
         if self.selected + 1 < self.facts.len() {
             self.selected += 1;
+            self.begin(cx);
+        } else {
+            // The last fact stays selected: its field is filled again from
+            // the run (with this entry) before the next key.
+            self.editing = None;
         }
     }
 
-    fn amend_key(&mut self, key: &KeyEvent) -> Outcome {
+    fn amend_key(&mut self, key: &KeyEvent, cx: Ctx<'_>) -> Outcome {
         let Some(amend) = &mut self.amend else {
             return Outcome::Stay;
         };
@@ -108,7 +175,7 @@ impl FactsDialog {
                         "{} corrected to {} (was {})",
                         amend.fact, amend.shown, amend.previous
                     );
-                    self.saved(echo);
+                    self.saved(echo, true, cx);
                     Outcome::RecordAndStay(vec![write])
                 }
                 _ => {
@@ -119,28 +186,54 @@ impl FactsDialog {
             };
         }
         match key.code {
-            KeyCode::Char('c') => {
-                amend.reason = Some(Editor::single(""));
+            KeyCode::Up | KeyCode::BackTab => {
+                amend.choice = Some(true);
+                self.error = None;
                 Outcome::Stay
             }
-            KeyCode::Char('n') => {
-                let (fact, value, echo) = (
-                    amend.fact.clone(),
-                    amend.value.clone(),
-                    format!("{} = {}", amend.fact, amend.shown),
-                );
-                let write = self.set_event(&fact, value);
-                self.saved(echo);
-                Outcome::RecordAndStay(vec![write])
+            KeyCode::Down | KeyCode::Tab => {
+                amend.choice = Some(false);
+                self.error = None;
+                Outcome::Stay
             }
+            KeyCode::Enter => match amend.choice {
+                Some(true) => {
+                    amend.reason = Some(Editor::single(""));
+                    self.error = None;
+                    Outcome::Stay
+                }
+                Some(false) => {
+                    let (fact, value, echo) = (
+                        amend.fact.clone(),
+                        amend.value.clone(),
+                        format!("{} = {}", amend.fact, amend.shown),
+                    );
+                    let write = self.set_event(&fact, value);
+                    self.saved(echo, true, cx);
+                    Outcome::RecordAndStay(vec![write])
+                }
+                None => {
+                    self.error = Some("choose with ↑ or ↓ first, then Enter".into());
+                    Outcome::Stay
+                }
+            },
             KeyCode::Esc => {
                 self.amend = None;
+                self.error = None;
                 Outcome::Stay
             }
-            _ => Outcome::Stay,
+            _ => {
+                self.error = Some(
+                    "answer the question first: ↑ the earlier value was wrong · ↓ it has changed"
+                        .into(),
+                );
+                Outcome::Stay
+            }
         }
     }
 
+    /// Makes the selected fact's input ready: its current value, selected
+    /// so that typing replaces it.
     fn begin(&mut self, cx: Ctx<'_>) {
         let Some(def) = self
             .facts
@@ -154,115 +247,134 @@ impl FactsDialog {
             FactType::Bool | FactType::Choice(_) => {
                 FieldInput::Pick(Choices::for_fact(def, current))
             }
-            FactType::DateTime => FieldInput::Text(Editor::single(
+            FactType::DateTime => FieldInput::Text(Editor::prefilled(
                 &current
                     .and_then(crate::playbook::FactValue::as_datetime)
                     .map(|t| t.with_timezone(&cx.tz).format("%Y-%m-%d %H:%M").to_string())
                     .unwrap_or_default(),
             )),
-            _ => FieldInput::Text(Editor::single(
+            _ => FieldInput::Text(Editor::prefilled(
                 &current
                     .map(|v| v.display(Some(def), cx.tz))
                     .unwrap_or_default(),
             )),
         });
+    }
+
+    fn move_to(&mut self, index: usize, cx: Ctx<'_>) {
+        self.selected = index.min(self.facts.len().saturating_sub(1));
         self.error = None;
+        self.begin(cx);
     }
 
     pub fn key(&mut self, key: &KeyEvent, cx: Ctx<'_>) -> Outcome {
         if self.amend.is_some() {
-            return self.amend_key(key);
+            return self.amend_key(key, cx);
         }
-        let Some(input) = &mut self.editing else {
-            match key.code {
-                KeyCode::Esc | KeyCode::Char('q') => return Outcome::Close,
-                KeyCode::Up | KeyCode::Char('k') => self.selected = self.selected.saturating_sub(1),
-                KeyCode::Down | KeyCode::Char('j') => {
-                    self.selected = (self.selected + 1).min(self.facts.len().saturating_sub(1));
-                }
-                KeyCode::Enter | KeyCode::Char('e') => self.begin(cx),
-                _ => {}
+        if self.editing.is_none() {
+            self.begin(cx);
+        }
+        let picking = matches!(self.editing, Some(FieldInput::Pick(_)));
+        match key.code {
+            KeyCode::Esc => return Outcome::Close,
+            KeyCode::Tab => return self.step_by(1, cx),
+            KeyCode::BackTab => return self.step_by(-1, cx),
+            KeyCode::Down if !picking => return self.step_by(1, cx),
+            KeyCode::Up if !picking => return self.step_by(-1, cx),
+            KeyCode::Enter => return self.enter(cx),
+            _ => {}
+        }
+        match &mut self.editing {
+            Some(FieldInput::Text(e)) => {
+                e.key(key);
+                self.error = None;
             }
+            Some(FieldInput::Pick(c)) => {
+                if c.key(key) {
+                    self.error = None;
+                } else if key.printable().is_some() {
+                    self.error = Some(c.keys_hint());
+                }
+            }
+            None => {}
+        }
+        Outcome::Stay
+    }
+
+    fn step_by(&mut self, delta: isize, cx: Ctx<'_>) -> Outcome {
+        let n = self.facts.len();
+        if n > 0 {
+            let next = (self.selected.cast_signed() + delta).rem_euclid(n.cast_signed());
+            self.move_to(next.cast_unsigned(), cx);
+        }
+        Outcome::Stay
+    }
+
+    fn enter(&mut self, cx: Ctx<'_>) -> Outcome {
+        let Some(input) = &self.editing else {
             return Outcome::Stay;
         };
-        match key.code {
-            KeyCode::Esc => {
-                self.editing = None;
-                self.error = None;
-                Outcome::Stay
-            }
-            KeyCode::Enter => {
-                let text = match input {
-                    FieldInput::Text(e) => e.text(),
-                    FieldInput::Pick(c) => c.as_input(),
-                };
-                let Some(def) = self
+        let text = match input {
+            FieldInput::Text(e) => e.text(),
+            FieldInput::Pick(c) => c.as_input(),
+        };
+        let Some(def) = self
+            .facts
+            .get(self.selected)
+            .and_then(|f| cx.playbook.fact(f))
+        else {
+            return Outcome::Stay;
+        };
+        if text.trim().is_empty() && cx.state.fact(&def.id).is_none() {
+            // Nothing typed for an unanswered fact: move on, record nothing.
+            let echo = format!("{} left unanswered", def.id);
+            self.saved(echo, false, cx);
+            return Outcome::Stay;
+        }
+        match parse_input(def, &text, cx.now, cx.tz) {
+            Ok(value) => {
+                let in_force = cx
+                    .state
                     .facts
-                    .get(self.selected)
-                    .and_then(|f| cx.playbook.fact(f))
-                else {
-                    return Outcome::Stay;
-                };
-                match parse_input(def, &text, cx.now, cx.tz) {
-                    Ok(value) => {
-                        // A different value for a fact that has one: ask
-                        // whether the old one was wrong or has changed.
-                        let in_force = cx
-                            .state
-                            .facts
-                            .get(&def.id)
-                            .and_then(crate::run::FactState::latest)
-                            .and_then(|r| r.effective().map(|v| (r.at.seq, v)));
-                        if let Some((previous_seq, old)) = in_force
-                            && *old != value
-                        {
-                            self.amend = Some(Amend {
-                                fact: def.id.clone(),
-                                value: value.to_json(),
-                                shown: value.display(Some(def), cx.tz),
-                                previous: old.display(Some(def), cx.tz),
-                                previous_seq,
-                                reason: None,
-                            });
-                            self.editing = None;
-                            self.error = None;
-                            return Outcome::Stay;
-                        }
-                        self.echo =
-                            Some(format!("{} = {}", def.id, value.display(Some(def), cx.tz)));
-                        self.editing = None;
-                        self.error = None;
-                        if self.selected + 1 < self.facts.len() {
-                            self.selected += 1;
-                        }
-                        Outcome::RecordAndStay(vec![Write::event(Event {
-                            step: self.step.clone(),
-                            payload: Payload::FactSet(FactSet {
-                                fact: def.id.clone(),
-                                value: value.to_json(),
-                                occurred_at: None,
-                            }),
-                        })])
-                    }
-                    Err(why) => {
-                        self.error = Some(format!(
-                            "{why} ({} expected)",
-                            def.ty.describe(def.multiple)
-                        ));
+                    .get(&def.id)
+                    .and_then(crate::run::FactState::latest)
+                    .and_then(|r| r.effective().map(|v| (r.at.seq, v)));
+                match in_force {
+                    // The same value again: nothing to record.
+                    Some((_, old)) if *old == value => {
+                        let echo = format!("{} unchanged", def.id);
+                        self.saved(echo, false, cx);
                         Outcome::Stay
                     }
+                    // A different value for a fact that has one: ask
+                    // whether the old one was wrong or has changed.
+                    Some((previous_seq, old)) => {
+                        self.amend = Some(Amend {
+                            fact: def.id.clone(),
+                            value: value.to_json(),
+                            shown: value.display(Some(def), cx.tz),
+                            previous: old.display(Some(def), cx.tz),
+                            previous_seq,
+                            choice: None,
+                            reason: None,
+                        });
+                        self.error = None;
+                        Outcome::Stay
+                    }
+                    None => {
+                        let write = self.set_event(&def.id, value.to_json());
+                        let echo = format!("{} = {}", def.id, value.display(Some(def), cx.tz));
+                        self.saved(echo, true, cx);
+                        Outcome::RecordAndStay(vec![write])
+                    }
                 }
             }
-            _ => {
-                match input {
-                    FieldInput::Text(e) => {
-                        e.key(key);
-                    }
-                    FieldInput::Pick(c) => {
-                        c.key(key);
-                    }
-                }
-                self.error = None;
+            Err(why) => {
+                self.echo = None;
+                self.error = Some(format!(
+                    "{why} ({} expected)",
+                    def.ty.describe(def.multiple)
+                ));
                 Outcome::Stay
             }
         }

@@ -1,6 +1,6 @@
 //! A free note, about a step or the incident in general.
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use crate::app::input::{KeyCode, KeyEvent};
 
 use super::{Outcome, Write, is_save};
 use crate::app::editor::Editor;
@@ -17,6 +17,17 @@ pub struct NoteDialog {
 }
 
 impl NoteDialog {
+    /// The keys this dialog takes, for its footer: written beside the
+    /// handler that reads them.
+    pub const fn hints(&self) -> &'static str {
+        "Ctrl-S: save · Tab: step/general · Esc: cancel"
+    }
+
+    /// Whether the responder typed something not yet recorded.
+    pub fn typed(&self) -> bool {
+        self.editor.is_edited()
+    }
+
     pub fn new(step: Option<&str>) -> Self {
         Self {
             step: step.map(str::to_string),

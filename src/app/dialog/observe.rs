@@ -1,9 +1,9 @@
 //! An observation in a drill: an inject evaluated against its `expect`, or
 //! a hot-wash item.
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use crate::app::input::{KeyCode, KeyEvent};
 
-use super::{Choices, Outcome, Write, is_save};
+use super::{Choices, FocusRing, Outcome, Write, is_save, refusal};
 use crate::app::editor::Editor;
 use crate::journal::Event;
 use crate::journal::event::{self, ObservationKind, Payload, Rating};
@@ -40,6 +40,12 @@ pub struct ObserveDialog {
 }
 
 impl ObserveDialog {
+    /// The keys this dialog takes, for its footer: written beside the
+    /// handler that reads them.
+    pub const fn hints(&self) -> &'static str {
+        "Tab: field · Ctrl-S: record · Esc: cancel"
+    }
+
     pub fn evaluation(inject: &str) -> Self {
         Self::with_options(Some(inject), &Rating::HSEEP.map(|r| (r.name(), r.label())))
     }
@@ -67,6 +73,7 @@ impl ObserveDialog {
                 cursor: 0,
                 chosen: vec![false; n],
                 multiple: false,
+                touched: false,
             },
             note: Editor::multi(""),
             action: Editor::single(""),
@@ -99,19 +106,41 @@ impl ObserveDialog {
         }
     }
 
+    /// Whether the responder typed or chose something not yet recorded.
+    pub fn typed(&self) -> bool {
+        self.kind.touched
+            || [
+                &self.note,
+                &self.action,
+                &self.capability,
+                &self.organisation,
+                &self.owner,
+                &self.start,
+                &self.due,
+            ]
+            .iter()
+            .any(|e| e.is_edited())
+    }
+
+    pub fn paste(&mut self, text: &str) {
+        match self.focus {
+            ObserveField::Kind => {}
+            ObserveField::Note => self.note.insert(text),
+            ObserveField::Action => self.action.insert(text),
+            ObserveField::Capability => self.capability.insert(text),
+            ObserveField::Organisation => self.organisation.insert(text),
+            ObserveField::Owner => self.owner.insert(text),
+            ObserveField::Start => self.start.insert(text),
+            ObserveField::Due => self.due.insert(text),
+        }
+    }
+
     pub fn key(&mut self, key: &KeyEvent) -> Outcome {
         if key.code == KeyCode::Esc {
             return Outcome::Close;
         }
-        if key.code == KeyCode::Tab || key.code == KeyCode::BackTab {
-            let fields = self.fields();
-            let i = fields.iter().position(|f| *f == self.focus).unwrap_or(0);
-            let next = if key.code == KeyCode::Tab {
-                i + 1
-            } else {
-                i + fields.len() - 1
-            };
-            self.focus = fields[next % fields.len()];
+        if let Some(next) = FocusRing(&self.fields()).step(self.focus, key) {
+            self.focus = next;
             return Outcome::Stay;
         }
         if is_save(key) || (key.code == KeyCode::Enter && self.focus != ObserveField::Note) {
@@ -119,7 +148,10 @@ impl ObserveDialog {
         }
         match self.focus {
             ObserveField::Kind => {
-                self.kind.key(key);
+                if !self.kind.key(key) && key.printable().is_some() {
+                    self.error = Some(format!("{}; Tab moves to the note", self.kind.keys_hint()));
+                    return Outcome::Stay;
+                }
             }
             ObserveField::Note => {
                 self.note.key(key);
@@ -151,19 +183,26 @@ impl ObserveDialog {
         let chosen = self.kind.as_input();
         let note = self.note.text().trim().to_string();
         if note.is_empty() {
-            self.error = Some("write what was observed".into());
+            let moved = self.focus != ObserveField::Note;
+            self.error = Some(refusal("write what was observed", "the note", moved));
             self.focus = ObserveField::Note;
             return Outcome::Stay;
         }
         let due = self.due.text().trim().to_string();
         if !due.is_empty() && chrono::NaiveDate::parse_from_str(&due, "%Y-%m-%d").is_err() {
-            self.error = Some("due date as YYYY-MM-DD".into());
+            let moved = self.focus != ObserveField::Due;
+            self.error = Some(refusal(
+                "completion date as YYYY-MM-DD",
+                "Completion",
+                moved,
+            ));
             self.focus = ObserveField::Due;
             return Outcome::Stay;
         }
         let start = self.start.text().trim().to_string();
         if !start.is_empty() && chrono::NaiveDate::parse_from_str(&start, "%Y-%m-%d").is_err() {
-            self.error = Some("start date as YYYY-MM-DD".into());
+            let moved = self.focus != ObserveField::Start;
+            self.error = Some(refusal("start date as YYYY-MM-DD", "Start", moved));
             self.focus = ObserveField::Start;
             return Outcome::Stay;
         }

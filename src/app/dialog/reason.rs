@@ -1,6 +1,6 @@
 //! Skip, block or reopen a step, with a reason reviewers will read.
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use crate::app::input::{KeyCode, KeyEvent};
 
 use super::{Outcome, Write};
 use crate::app::editor::Editor;
@@ -38,6 +38,17 @@ pub struct ReasonDialog {
 }
 
 impl ReasonDialog {
+    /// The keys this dialog takes, for its footer: written beside the
+    /// handler that reads them.
+    pub const fn hints(&self) -> &'static str {
+        "Enter: record · Esc: cancel"
+    }
+
+    /// Whether the responder typed something not yet recorded.
+    pub fn typed(&self) -> bool {
+        self.editor.is_edited()
+    }
+
     pub fn new(kind: ReasonKind, step: &str) -> Self {
         Self {
             kind,

@@ -1,9 +1,9 @@
 //! Recording that a notification was sent or a statement published.
 
+use crate::app::input::{KeyCode, KeyEvent};
 use chrono::{DateTime, Duration, Utc};
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
-use super::{Ctx, Outcome, Write};
+use super::{Ctx, Outcome, Write, refusal};
 use crate::app::editor::{Edit, Editor};
 use crate::journal::Event;
 use crate::journal::event::{self, Payload, Purpose};
@@ -59,6 +59,12 @@ pub struct SubmitDialog {
 const BACKDATE_GRACE_MINUTES: i64 = 10;
 
 impl SubmitDialog {
+    /// The keys this dialog takes, for its footer: written beside the
+    /// handler that reads them.
+    pub const fn hints(&self) -> &'static str {
+        "Tab/↑↓: field · Enter: record · Esc: cancel"
+    }
+
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         step: &str,
@@ -73,15 +79,15 @@ impl SubmitDialog {
         let mut fields = vec![
             (
                 SubmitField::Channel,
-                Editor::single(if purpose == Purpose::Statement {
+                Editor::prefilled(if purpose == Purpose::Statement {
                     "website"
                 } else {
                     "email"
                 }),
             ),
-            (SubmitField::Recipient, Editor::single(recipient)),
+            (SubmitField::Recipient, Editor::prefilled(recipient)),
             (SubmitField::Reference, Editor::single("")),
-            (SubmitField::SentAt, Editor::single("now")),
+            (SubmitField::SentAt, Editor::prefilled("now")),
             (SubmitField::Backdate, Editor::single("")),
         ];
         if purpose == Purpose::Statement {
@@ -117,11 +123,11 @@ impl SubmitDialog {
         match key.code {
             KeyCode::Esc => return Outcome::Close,
             KeyCode::Tab | KeyCode::Down => {
-                self.focus = (self.focus + 1) % self.fields.len();
+                self.move_focus((self.focus + 1) % self.fields.len());
                 return Outcome::Stay;
             }
             KeyCode::BackTab | KeyCode::Up => {
-                self.focus = (self.focus + self.fields.len() - 1) % self.fields.len();
+                self.move_focus((self.focus + self.fields.len() - 1) % self.fields.len());
                 return Outcome::Stay;
             }
             KeyCode::Enter => return self.submit(cx),
@@ -135,60 +141,75 @@ impl SubmitDialog {
         Outcome::Stay
     }
 
+    /// Moves the keys to a field, its text selected so typing replaces it.
+    fn move_focus(&mut self, index: usize) {
+        self.focus = index;
+        if let Some((_, editor)) = self.fields.get_mut(index) {
+            editor.select_all();
+        }
+    }
+
+    /// Whether the responder typed something not yet recorded.
+    pub fn typed(&self) -> bool {
+        self.fields.iter().any(|(_, e)| e.is_edited())
+    }
+
+    pub fn paste(&mut self, text: &str) {
+        if let Some((_, editor)) = self.fields.get_mut(self.focus) {
+            editor.insert(text);
+            self.error = None;
+        }
+    }
+
     /// When the text says it was sent, read in the incident's zone.
     pub fn sent_at(&self, cx: Ctx<'_>) -> Result<DateTime<Utc>, String> {
         parse_datetime(&self.value(SubmitField::SentAt), cx.now, cx.tz)
     }
 
-    fn focus_on(&mut self, field: SubmitField) {
-        self.focus = self
+    /// Refuses a save: names the field and, if the keys were elsewhere,
+    /// moves them there and says so.
+    fn refuse(&mut self, problem: &str, field: SubmitField) -> Outcome {
+        let index = self
             .fields
             .iter()
             .position(|(f, _)| *f == field)
             .unwrap_or(0);
+        self.error = Some(refusal(problem, field.label(), index != self.focus));
+        self.move_focus(index);
+        Outcome::Stay
     }
 
     fn submit(&mut self, cx: Ctx<'_>) -> Outcome {
         let channel = self.value(SubmitField::Channel);
         let recipient = self.value(SubmitField::Recipient);
-        if channel.is_empty() || recipient.is_empty() {
-            self.error = Some("channel and recipient are required".into());
-            self.focus_on(if channel.is_empty() {
-                SubmitField::Channel
-            } else {
-                SubmitField::Recipient
-            });
-            return Outcome::Stay;
+        if channel.is_empty() {
+            return self.refuse("the channel is required", SubmitField::Channel);
+        }
+        if recipient.is_empty() {
+            return self.refuse("the recipient is required", SubmitField::Recipient);
         }
         let sent_at = match self.sent_at(cx) {
             Ok(t) if t > cx.now + Duration::minutes(1) => {
-                self.error = Some("the time sent is in the future".into());
-                self.focus_on(SubmitField::SentAt);
-                return Outcome::Stay;
+                return self.refuse("the time sent is in the future", SubmitField::SentAt);
             }
             Ok(t) => t,
-            Err(why) => {
-                self.error = Some(why);
-                self.focus_on(SubmitField::SentAt);
-                return Outcome::Stay;
-            }
+            Err(why) => return self.refuse(&why, SubmitField::SentAt),
         };
         let backdated = cx.now - sent_at > Duration::minutes(BACKDATE_GRACE_MINUTES);
         let backdate_reason = self.value(SubmitField::Backdate);
         if backdated && backdate_reason.is_empty() {
-            self.error = Some(format!(
+            let problem = format!(
                 "sent {} ago: say why it is recorded late",
                 crate::clocks::format_duration(cx.now - sent_at)
-            ));
-            self.focus_on(SubmitField::Backdate);
-            return Outcome::Stay;
+            );
+            return self.refuse(&problem, SubmitField::Backdate);
         }
         let override_reason = self.value(SubmitField::Override);
         if self.unapproved && override_reason.is_empty() {
-            self.error =
-                Some("this version was not approved: give the reason to publish it anyway".into());
-            self.focus_on(SubmitField::Override);
-            return Outcome::Stay;
+            return self.refuse(
+                "this version was not approved: give the reason to publish it anyway",
+                SubmitField::Override,
+            );
         }
         if !self.gaps.is_empty() && !self.confirmed_gaps {
             self.confirmed_gaps = true;

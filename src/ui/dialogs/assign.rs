@@ -20,7 +20,7 @@ pub(super) fn assign(app: &App, d: &AssignDialog, t: &Theme) -> Dialog {
             Span::styled(format!("{title} ({role})"), style),
             Span::styled(format!("  {holder}"), t.dim),
         ]));
-        if i == d.cursor && d.editing {
+        if i == d.cursor {
             lines.push(editor_line("  person: ", &d.person, true, t));
         }
     }
@@ -28,7 +28,7 @@ pub(super) fn assign(app: &App, d: &AssignDialog, t: &Theme) -> Dialog {
         title: ("Assign roles").to_string(),
         width: 70,
         height: 18,
-        hint: "Enter: assign (empty clears) · Esc: close",
+        hint: d.hints(),
         lines,
     }
 }

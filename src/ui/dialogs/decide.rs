@@ -13,7 +13,11 @@ pub(super) fn decide(d: &DecideDialog, t: &Theme) -> Dialog {
     ];
     lines.extend(choice_lines(&d.choices, d.focus == DecideFocus::Options, t));
     lines.push(Line::default());
-    lines.push(Line::from(Span::styled("Rationale (required):", t.title)));
+    lines.push(super::field_label(
+        "Rationale (required):",
+        d.focus == DecideFocus::Rationale,
+        t,
+    ));
     lines.extend(editor_lines(
         &d.rationale,
         d.focus == DecideFocus::Rationale,
@@ -30,7 +34,7 @@ pub(super) fn decide(d: &DecideDialog, t: &Theme) -> Dialog {
         title: ("Decision").to_string(),
         width: 76,
         height: 20,
-        hint: "Tab: next field · space/1-9: choose · Ctrl-S: record · Esc",
+        hint: d.hints(),
         lines,
     }
 }

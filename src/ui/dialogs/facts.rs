@@ -25,7 +25,7 @@ pub(super) fn facts(app: &App, d: &FactsDialog, t: &Theme) -> Dialog {
         if i == d.selected {
             match &d.editing {
                 Some(FieldInput::Text(e)) => {
-                    lines.push(editor_line("  > ", e, true, t));
+                    lines.push(editor_line("> ", e, d.amend.is_none(), t));
                     if let Some(p) = d.preview(cx) {
                         lines.push(Line::from(Span::styled(format!("    {p}"), t.dim)));
                     }
@@ -45,19 +45,37 @@ pub(super) fn facts(app: &App, d: &FactsDialog, t: &Theme) -> Dialog {
             t.warn,
         )));
         match &a.reason {
-                None => lines.push(Line::from("c: the earlier value was wrong (a correction, kept beside it) · n: it has changed since")),
-                Some(reason) => lines.push(editor_line("Why was it wrong: ", reason, true, t)),
+            None => {
+                for (answer, text) in [
+                    (
+                        true,
+                        "↑ the earlier value was wrong (a correction, kept beside it)",
+                    ),
+                    (false, "↓ it has changed since"),
+                ] {
+                    let chosen = a.choice == Some(answer);
+                    lines.push(Line::from(Span::styled(
+                        format!("{}{text}", if chosen { "▶ " } else { "  " }),
+                        if chosen { t.selected } else { t.base },
+                    )));
+                }
             }
+            Some(reason) => lines.push(editor_line("Why was it wrong: ", reason, true, t)),
+        }
     }
     error_line(&mut lines, d.error.as_ref(), t);
     if let Some(echo) = &d.echo {
-        lines.push(Line::from(Span::styled(format!("saving: {echo}"), t.ok)));
+        // Dialogs see no acknowledgements: "saving" only while entries are
+        // on their way to the disk.
+        let shown = match (d.echo_recorded, app.pending().is_empty()) {
+            (true, false) => format!("saving: {echo}"),
+            (true, true) if app.write_error.is_none() => format!("✓ saved: {echo}"),
+            (true, true) => format!("✗ not saved: {echo}"),
+            (false, _) => echo.clone(),
+        };
+        lines.push(Line::from(Span::styled(shown, t.ok)));
     }
-    let hint = if d.editing.is_some() {
-        "Enter: save · Esc: back"
-    } else {
-        "Enter: edit · ↑↓ choose · Esc: close"
-    };
+    let hint = d.hints();
     Dialog {
         title: ("Answer facts").to_string(),
         width: 78,

@@ -6,6 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Widget};
 
 use crate::app::App;
+use crate::app::modes::{FACILITATOR, shadowed_by_facilitator};
 use crate::ui::centered;
 use crate::ui::theme::Theme;
 
@@ -22,6 +23,31 @@ pub(super) fn help(app: &App, t: &Theme, area: Rect, buf: &mut Buffer, scroll: u
             Span::styled(format!("{keys:<16}"), t.key),
             Span::raw(what),
         ]));
+    }
+    lines.push(Line::from(vec![
+        Span::styled(format!("{:<16}", "1-9"), t.key),
+        Span::raw("tick or untick that checklist item"),
+    ]));
+    lines.push(Line::default());
+    lines.push(Line::from(Span::styled(
+        "In a dialog every letter is text: Enter saves · Tab moves field · Esc closes (twice if you typed)",
+        t.dim,
+    )));
+    if app.drill.is_some() {
+        lines.push(Line::default());
+        lines.push(Line::from(Span::styled(
+            "Facilitator pane (Tab to it); its keys apply while it has the focus:",
+            t.title,
+        )));
+        for (keys, what) in FACILITATOR.help_rows() {
+            lines.push(Line::from(vec![
+                Span::styled(format!("{keys:<16}"), t.key),
+                Span::raw(what),
+            ]));
+        }
+        for shadow in shadowed_by_facilitator(&app.keymap) {
+            lines.push(Line::from(Span::styled(format!("  {shadow}"), t.dim)));
+        }
     }
     lines.push(Line::default());
     lines.push(Line::from(Span::styled("Glyphs: ○ open ▶ in progress ✓ done ↷ skipped ✗ blocked ◌ does not apply ! required ⋯ waits for another step", t.dim)));

@@ -86,12 +86,15 @@ pub(super) fn message(
         if !gaps.is_empty() {
             lines.push(Line::default());
             lines.push(Line::from(Span::styled(
-                format!(
-                    "⟦gaps⟧ not yet known: {} (answer the facts with a)",
-                    gaps.join(", ")
-                ),
+                format!("⟦gaps⟧ not yet known: {}", gaps.join(", ")),
                 t.warn,
             )));
+            for (where_, facts) in gap_sources(app, step, &gaps) {
+                lines.push(Line::from(Span::styled(
+                    format!("  {}: {where_}", facts.join(", ")),
+                    t.dim,
+                )));
+            }
         }
     }
     let hint = if step.statement.is_some() {
@@ -128,4 +131,37 @@ fn gap_highlighted(line: &str, t: &Theme) -> Line<'static> {
     }
     spans.push(Span::raw(rest.to_string()));
     Line::from(spans)
+}
+
+/// Where each missing fact is answered: `a` on this step when it captures
+/// it, else the steps that do (or `a` from the phases pane, which offers
+/// every fact), grouped so the hint points to the right key.
+fn gap_sources(
+    app: &App,
+    step: &crate::playbook::Step,
+    gaps: &[String],
+) -> Vec<(String, Vec<String>)> {
+    let mut groups: Vec<(String, Vec<String>)> = Vec::new();
+    for gap in gaps {
+        let where_ = if step.capture.contains(gap) {
+            "`a` on this step".to_string()
+        } else {
+            let owners: Vec<String> = app
+                .playbook
+                .steps()
+                .filter(|s| s.capture.contains(gap))
+                .map(|s| format!("“{}”", s.title))
+                .collect();
+            if owners.is_empty() {
+                "`a` with the phases pane focused (every fact)".to_string()
+            } else {
+                format!("`a` on {}", owners.join(" or "))
+            }
+        };
+        match groups.iter_mut().find(|(w, _)| *w == where_) {
+            Some((_, facts)) => facts.push(gap.clone()),
+            None => groups.push((where_, vec![gap.clone()])),
+        }
+    }
+    groups
 }

@@ -27,7 +27,11 @@ pub(super) fn observe(app: &App, d: &ObserveDialog, t: &Theme) -> Dialog {
         lines.push(Line::default());
     }
     lines.extend(choice_lines(&d.kind, d.focus == ObserveField::Kind, t));
-    lines.push(Line::from(Span::styled("What was observed:", t.title)));
+    lines.push(super::field_label(
+        "What was observed:",
+        d.focus == ObserveField::Note,
+        t,
+    ));
     lines.extend(editor_lines(&d.note, d.focus == ObserveField::Note, t));
     if d.inject.is_none() {
         for (label, editor, field) in [
@@ -50,7 +54,7 @@ pub(super) fn observe(app: &App, d: &ObserveDialog, t: &Theme) -> Dialog {
         title,
         width: 76,
         height: 22,
-        hint: "Tab: field · Ctrl-S: record · Esc: cancel",
+        hint: d.hints(),
         lines,
     }
 }

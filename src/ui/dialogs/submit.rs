@@ -73,7 +73,7 @@ pub(super) fn submit(app: &App, d: &SubmitDialog, t: &Theme) -> Dialog {
         title: (title).to_string(),
         width: 80,
         height: 20,
-        hint: "Tab/↑↓: field · Enter: record · Esc: cancel",
+        hint: d.hints(),
         lines,
     }
 }

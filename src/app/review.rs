@@ -301,6 +301,24 @@ impl Review {
         self.stop_armed = key.code == KeyCode::Char('q');
     }
 
+    /// Moves through the metrics or state tab, which scroll as text;
+    /// whether `action` was a scroll there.
+    fn scroll_tab(&mut self, action: Act) -> bool {
+        let scroll = match self.tab {
+            Tab::Metrics => &mut self.scroll,
+            Tab::State => &mut self.state_scroll,
+            Tab::Timeline => return false,
+        };
+        *scroll = match action {
+            Act::Down => scroll.saturating_add(1),
+            Act::Up => scroll.saturating_sub(1),
+            Act::PageDown => scroll.saturating_add(15),
+            Act::PageUp => scroll.saturating_sub(15),
+            _ => return false,
+        };
+        true
+    }
+
     pub fn key(&mut self, key: &KeyEvent) {
         if let Some(editor) = &mut self.searching {
             match key.code {
@@ -330,19 +348,8 @@ impl Review {
         };
         let page = 15;
         let last = self.visible.len().saturating_sub(1);
-        let scroll = match self.tab {
-            Tab::Metrics => Some(&mut self.scroll),
-            Tab::State => Some(&mut self.state_scroll),
-            Tab::Timeline => None,
-        };
-        if let Some(scroll) = scroll {
-            match action {
-                Act::Down => return *scroll = scroll.saturating_add(1),
-                Act::Up => return *scroll = scroll.saturating_sub(1),
-                Act::PageDown => return *scroll = scroll.saturating_add(15),
-                Act::PageUp => return *scroll = scroll.saturating_sub(15),
-                _ => {}
-            }
+        if self.scroll_tab(action) {
+            return;
         }
         match action {
             Act::Quit => self.quit = true,

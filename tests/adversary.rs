@@ -679,3 +679,26 @@ fn d22_set_shows_occurred_at_and_warns_about_implausible_times() {
         text(&old.stdout)
     );
 }
+
+#[test]
+fn d25_an_unknown_playbook_is_named_by_its_id() {
+    let s = Scratch::new();
+    s.run(&["new", "ransomware-extortion", "--journal", "j.jsonl"]);
+    let mut entries: Vec<serde_json::Value> = std::fs::read_to_string(s.path("j.jsonl"))
+        .expect("journal")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json"))
+        .collect();
+    entries[0]["data"]["playbook"]["id"] = "no-such-playbook".into();
+    std::fs::write(s.path("unknown.jsonl"), reseal(&mut entries)).expect("forged");
+    let status = s.run(&["status", "unknown.jsonl"]);
+    assert_eq!(status.status.code(), Some(2));
+    let stderr = text(&status.stderr);
+    assert!(
+        stderr.starts_with("error: playbook `no-such-playbook`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("runsheet verify"), "{stderr}");
+    let verify = s.run(&["verify", "unknown.jsonl"]);
+    assert_eq!(verify.status.code(), Some(0));
+}

@@ -129,10 +129,10 @@ pub fn playbook_for(
             source: e.source.clone(),
         })
         .ok_or_else(|| LoadError::Io {
-            label: recorded.path.clone(),
+            label: format!("playbook `{}` {}", recorded.id, recorded.version),
             message: format!(
-                "this journal runs playbook `{}` {}, which cannot be found (put the file back, or a playbook with that id in ./playbooks)",
-                recorded.id, recorded.version
+                "this journal runs it (recorded from {}), and no playbook with that id can be found: put the file back, or a playbook with id `{}` in ./playbooks; `runsheet verify` checks the journal without it",
+                recorded.path, recorded.id
             ),
         })
 }

@@ -22,24 +22,41 @@ fn main() -> ExitCode {
     ExitCode::from(code)
 }
 
-/// Prints a command's text to stdout and passes its exit code on.
+/// Prints a command's text to stdout and passes its exit code on; a
+/// failed write (full disk, closed pipe) is an IO error, exit 2, so a
+/// truncated export is never taken for a whole one.
 fn print(text: &str, code: u8) -> u8 {
     let mut stdout = std::io::stdout().lock();
-    let _ = stdout.write_all(text.as_bytes());
-    let _ = stdout.flush();
-    code
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => code,
+        Err(e) => {
+            let _ = writeln!(
+                std::io::stderr(),
+                "error: standard output: {}",
+                runsheet::diag::describe_io(&e)
+            );
+            2
+        }
+    }
 }
 
 fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
     let env = Env::from_system()?;
     let Some(command) = command else {
-        return Ok(commands::tui::picker(&env)?.map_or(0, |text| print(&text, 0)));
+        return Ok(match commands::tui::picker(&env)? {
+            Err(text) => print(&text, 0),
+            Ok(None) => 0,
+            Ok(Some(outcome)) => farewell(&outcome),
+        });
     };
     match command {
         Command::Run { .. }
         | Command::Resume { .. }
         | Command::Drill { .. }
-        | Command::Review { .. } => interactive(&env, command).map(|()| 0),
+        | Command::Review { .. } => interactive(&env, command),
         Command::New { .. } | Command::Note { .. } | Command::Set { .. } => {
             journal_command(&env, command)
         }
@@ -82,9 +99,26 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
     }
 }
 
+/// Prints where the journal is and what was lost, once the terminal is
+/// restored; returns the exit code.
+fn farewell(outcome: &runsheet::runtime::Outcome) -> u8 {
+    let (out, err, code) = commands::tui::farewell(outcome);
+    let _ = std::io::stderr().write_all(err.as_bytes());
+    print(&out, code)
+}
+
 /// Commands that open the terminal interface.
-fn interactive(env: &Env, command: Command) -> Result<(), Failure> {
-    match command {
+fn interactive(env: &Env, command: Command) -> Result<u8, Failure> {
+    if !commands::tui::has_terminal() {
+        let name = match &command {
+            Command::Run { .. } => "run",
+            Command::Resume { .. } => "resume",
+            Command::Drill { .. } => "drill",
+            _ => "review",
+        };
+        return Err(commands::tui::needs_terminal(name));
+    }
+    let outcome = match command {
         Command::Run {
             playbook,
             journal,
@@ -100,11 +134,14 @@ fn interactive(env: &Env, command: Command) -> Result<(), Failure> {
             journal,
             actor,
         } => commands::tui::drill(env, &scenario, journal, actor.as_deref()),
-        Command::Review { journal, follow } => commands::tui::review(env, &journal, follow),
+        Command::Review { journal, follow } => {
+            return commands::tui::review(env, &journal, follow).map(|()| 0);
+        }
         other => Err(Failure::usage(format!(
             "`{other:?}` does not open the interface"
         ))),
-    }
+    }?;
+    Ok(farewell(&outcome))
 }
 
 /// Commands that create or append to a journal from scripts.

@@ -38,6 +38,8 @@ pub struct Core {
     clock: Arc<dyn TimeSource>,
     clipboard: Box<dyn FnMut(&str) + Send>,
     pub quit: bool,
+    /// Where the journal is, for the message printed on exit.
+    pub journal_path: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for Core {
@@ -71,6 +73,7 @@ impl Core {
             clock,
             clipboard,
             quit: false,
+            journal_path: None,
         }
     }
 
@@ -170,81 +173,33 @@ fn to_msg(event: TermEvent) -> Option<Msg> {
     }
 }
 
-/// What to open after the picker.
-#[derive(Debug)]
-enum Next {
-    Runner(Box<Core>),
-    Quit,
-}
-
-/// Runs the picker until a choice; `open` turns the choice into a runner
-/// (creating or opening a journal) or an error to show in the picker.
-pub fn run_picker(
-    mut picker: Picker,
-    theme: &Theme,
-    open: &mut dyn FnMut(Choice) -> Result<Option<Core>, String>,
-) -> std::io::Result<()> {
-    let (mut terminal, guard) = TerminalGuard::start();
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    let next = rt.block_on(async {
-        let mut events = EventStream::new();
-        loop {
-            terminal.draw(|f: &mut Frame| {
-                f.render_widget(
-                    PickerView {
-                        picker: &picker,
-                        theme,
-                    },
-                    f.area(),
-                );
-            })?;
-            let Some(Ok(event)) = events.next().await else {
-                return Ok::<Next, std::io::Error>(Next::Quit);
-            };
-            let Some(Msg::Key(key)) = to_msg(event) else {
-                continue;
-            };
-            let Some(choice) = picker.key(&key) else {
-                continue;
-            };
-            if choice == Choice::Quit {
-                return Ok(Next::Quit);
-            }
-            match open(choice) {
-                Ok(Some(core)) => return Ok(Next::Runner(Box::new(core))),
-                Ok(None) => return Ok(Next::Quit),
-                Err(problem) => {
-                    picker.form = None;
-                    picker.problems.insert(0, problem);
-                }
-            }
-        }
-    })?;
-    match next {
-        Next::Runner(core) => {
-            let result = rt.block_on(event_loop(*core, &mut terminal, theme));
-            drop(guard);
-            result
-        }
-        Next::Quit => Ok(()),
+/// One screen driven by [`run_screen`]: the picker, the runner or the
+/// review. The loop is the same for all three, so every screen redraws only
+/// when something changed, handles SIGTERM/SIGHUP and restores the terminal.
+trait Screen {
+    fn draw(&mut self, frame: &mut Frame, theme: &Theme);
+    /// A terminal event; returns whether the screen changed.
+    fn event(&mut self, event: TermEvent) -> bool;
+    /// The periodic tick; returns whether the screen changed.
+    fn tick(&mut self) -> std::io::Result<bool>;
+    /// The writer acknowledged something; returns whether the screen changed.
+    fn wake(&mut self) -> bool {
+        false
+    }
+    /// A signal asks the program to end; `reason` is recorded where the
+    /// screen writes a journal.
+    fn signal(&mut self, reason: &str);
+    fn done(&self) -> bool;
+    fn tick_ms(&self) -> u64;
+    /// What wakes the loop when the writer acknowledges an entry.
+    fn waker(&self) -> Option<Arc<Notify>> {
+        None
     }
 }
 
-/// Runs the runner on the real terminal until the responder quits.
-pub fn run_runner(core: Core, theme: &Theme) -> std::io::Result<()> {
-    let (mut terminal, guard) = TerminalGuard::start();
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    let result = rt.block_on(event_loop(core, &mut terminal, theme));
-    drop(guard);
-    result
-}
-
-async fn event_loop(
-    mut core: Core,
+/// Runs `screen` until it is done, a signal arrives or the terminal closes.
+async fn run_screen(
+    screen: &mut dyn Screen,
     terminal: &mut DefaultTerminal,
     theme: &Theme,
 ) -> std::io::Result<()> {
@@ -252,62 +207,246 @@ async fn event_loop(
     let mut events = EventStream::new();
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sighup = signal(SignalKind::hangup())?;
-    let tick = if core.app.drill.is_some() { 250 } else { 1000 };
-    let mut ticker = tokio::time::interval(StdDuration::from_millis(tick));
+    let mut ticker = tokio::time::interval(StdDuration::from_millis(screen.tick_ms()));
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-    let wake = Arc::clone(&core.wake);
+    let wake = screen.waker().unwrap_or_default();
     let mut dirty = true;
     loop {
         if dirty {
-            terminal.draw(|f| {
-                f.render_widget(
-                    RunnerView {
-                        app: &core.app,
-                        theme,
-                    },
-                    f.area(),
-                );
-            })?;
+            terminal.draw(|f| screen.draw(f, theme))?;
             dirty = false;
         }
-        if core.quit {
-            break;
+        if screen.done() {
+            return Ok(());
         }
         tokio::select! {
             event = events.next() => match event {
-                Some(Ok(event)) => {
-                    if let Some(msg) = to_msg(event) {
-                        core.handle(msg);
-                        dirty = true;
-                    }
-                }
+                Some(Ok(event)) => dirty |= screen.event(event),
                 Some(Err(e)) => return Err(e),
-                None => break,
+                None => {
+                    screen.signal("hangup");
+                    return Ok(());
+                }
             },
-            () = wake.notified() => {
-                dirty |= core.drain_acks();
-            }
-            _ = ticker.tick() => {
-                core.handle(Msg::Tick);
-                dirty = true;
-            }
+            () = wake.notified() => dirty |= screen.wake(),
+            _ = ticker.tick() => dirty |= screen.tick()?,
             _ = sigterm.recv() => {
-                let effects = core.app.end_session("signal");
-                core.run_effects(effects);
-                core.settle(QUIT_BOUND);
-                break;
+                screen.signal("signal");
+                return Ok(());
             }
             _ = sighup.recv() => {
-                let effects = core.app.end_session("hangup");
-                core.run_effects(effects);
-                core.settle(QUIT_BOUND);
-                break;
+                screen.signal("hangup");
+                return Ok(());
             }
         }
     }
-    core.settle(QUIT_BOUND);
-    core.finish();
-    Ok(())
+}
+
+/// How a runner session ended, for the shell to report once the terminal
+/// is restored.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Outcome {
+    /// The journal the session wrote, when one was opened.
+    pub journal: Option<PathBuf>,
+    /// Entries still saving when the bounded wait ran out, described.
+    pub unsaved: Vec<String>,
+    /// The write error that stopped the journal, if one did.
+    pub write_error: Option<String>,
+}
+
+impl Outcome {
+    /// Whether anything the responder did is not in the journal.
+    pub fn lost_entries(&self) -> bool {
+        !self.unsaved.is_empty() || self.write_error.is_some()
+    }
+}
+
+struct RunnerScreen {
+    core: Core,
+}
+
+impl Screen for RunnerScreen {
+    fn draw(&mut self, frame: &mut Frame, theme: &Theme) {
+        frame.render_widget(
+            RunnerView {
+                app: &self.core.app,
+                theme,
+            },
+            frame.area(),
+        );
+    }
+
+    fn event(&mut self, event: TermEvent) -> bool {
+        let Some(msg) = to_msg(event) else {
+            return false;
+        };
+        self.core.handle(msg);
+        true
+    }
+
+    fn tick(&mut self) -> std::io::Result<bool> {
+        self.core.handle(Msg::Tick);
+        Ok(true)
+    }
+
+    fn wake(&mut self) -> bool {
+        self.core.drain_acks()
+    }
+
+    fn signal(&mut self, reason: &str) {
+        let effects = self.core.app.end_session(reason);
+        self.core.run_effects(effects);
+    }
+
+    fn done(&self) -> bool {
+        self.core.quit
+    }
+
+    fn tick_ms(&self) -> u64 {
+        if self.core.app.drill.is_some() {
+            250
+        } else {
+            1000
+        }
+    }
+
+    fn waker(&self) -> Option<Arc<Notify>> {
+        Some(Arc::clone(&self.core.wake))
+    }
+}
+
+impl Core {
+    /// Waits (bounded) for the last entries, stops the writer and says what,
+    /// if anything, did not reach the journal.
+    pub fn shut_down(mut self) -> Outcome {
+        self.settle(QUIT_BOUND);
+        let outcome = Outcome {
+            journal: self.journal_path.clone(),
+            unsaved: self
+                .app
+                .pending()
+                .iter()
+                .map(|p| {
+                    let event = &p.draft.event;
+                    match &event.step {
+                        Some(step) => format!("{} ({step})", event.kind()),
+                        None => event.kind().to_string(),
+                    }
+                })
+                .collect(),
+            write_error: self.app.write_error.clone(),
+        };
+        if outcome.unsaved.is_empty() {
+            self.finish();
+        }
+        // With entries still queued the writer thread may be stuck in a
+        // write; it is left to the process exit rather than joined.
+        outcome
+    }
+}
+
+/// The picker, until a choice opens a runner or the user leaves.
+struct PickerScreen<'a> {
+    picker: Picker,
+    open: &'a mut dyn FnMut(Choice) -> Result<Option<Core>, String>,
+    next: Option<Next>,
+}
+
+/// What the picker leads to.
+enum Next {
+    Runner(Box<Core>),
+    Quit,
+}
+
+impl Screen for PickerScreen<'_> {
+    fn draw(&mut self, frame: &mut Frame, theme: &Theme) {
+        frame.render_widget(
+            PickerView {
+                picker: &self.picker,
+                theme,
+            },
+            frame.area(),
+        );
+    }
+
+    fn event(&mut self, event: TermEvent) -> bool {
+        let Some(Msg::Key(key)) = to_msg(event) else {
+            return false;
+        };
+        let Some(choice) = self.picker.key(&key) else {
+            return true;
+        };
+        if choice == Choice::Quit {
+            self.next = Some(Next::Quit);
+            return true;
+        }
+        match (self.open)(choice) {
+            Ok(core) => self.next = Some(core.map_or(Next::Quit, |c| Next::Runner(Box::new(c)))),
+            Err(problem) => {
+                self.picker.form = None;
+                self.picker.problems.insert(0, problem);
+            }
+        }
+        true
+    }
+
+    fn tick(&mut self) -> std::io::Result<bool> {
+        Ok(false)
+    }
+
+    fn signal(&mut self, _reason: &str) {
+        self.next = Some(Next::Quit);
+    }
+
+    fn done(&self) -> bool {
+        self.next.is_some()
+    }
+
+    fn tick_ms(&self) -> u64 {
+        1000
+    }
+}
+
+/// Runs the picker until a choice; `open` turns the choice into a runner
+/// (creating or opening a journal) or an error to show in the picker.
+/// Returns the runner's outcome when one was opened.
+pub fn run_picker(
+    picker: Picker,
+    theme: &Theme,
+    open: &mut dyn FnMut(Choice) -> Result<Option<Core>, String>,
+) -> std::io::Result<Option<Outcome>> {
+    let (mut terminal, guard) = TerminalGuard::start();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let mut screen = PickerScreen {
+        picker,
+        open,
+        next: None,
+    };
+    rt.block_on(run_screen(&mut screen, &mut terminal, theme))?;
+    let Some(Next::Runner(core)) = screen.next else {
+        return Ok(None);
+    };
+    let mut runner = RunnerScreen { core: *core };
+    let result = rt.block_on(run_screen(&mut runner, &mut terminal, theme));
+    let outcome = runner.core.shut_down();
+    drop(guard);
+    result.map(|()| Some(outcome))
+}
+
+/// Runs the runner on the real terminal until the responder quits; the
+/// terminal is restored before the outcome is returned.
+pub fn run_runner(core: Core, theme: &Theme) -> std::io::Result<Outcome> {
+    let (mut terminal, guard) = TerminalGuard::start();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let mut runner = RunnerScreen { core };
+    let result = rt.block_on(run_screen(&mut runner, &mut terminal, theme));
+    let outcome = runner.core.shut_down();
+    drop(guard);
+    result.map(|()| outcome)
 }
 
 /// Reads the saved texts of a journal's drafts (files beside it).
@@ -356,65 +495,94 @@ pub fn poll_journal(review: &mut crate::app::review::Review, path: &Path) -> std
     Ok(changed)
 }
 
+/// The read-only review, or for a drill followed live the participant view.
+struct ReviewScreen<'a> {
+    review: crate::app::review::Review,
+    path: &'a Path,
+    participant: bool,
+    clock: &'a Arc<dyn TimeSource>,
+}
+
+impl Screen for ReviewScreen<'_> {
+    fn draw(&mut self, frame: &mut Frame, theme: &Theme) {
+        use crate::ui::participant::ParticipantView;
+        use crate::ui::review::ReviewView;
+        self.review.now = self.clock.now();
+        if self.participant {
+            frame.render_widget(
+                ParticipantView {
+                    review: &self.review,
+                    theme,
+                },
+                frame.area(),
+            );
+        } else {
+            frame.render_widget(
+                ReviewView {
+                    review: &mut self.review,
+                    theme,
+                },
+                frame.area(),
+            );
+        }
+    }
+
+    fn event(&mut self, event: TermEvent) -> bool {
+        if let TermEvent::Key(key) = event {
+            if key.kind == KeyEventKind::Release {
+                return false;
+            }
+            if self.participant {
+                self.review.quit |= matches!(key.code, ct::KeyCode::Char('q') | ct::KeyCode::Esc);
+            } else {
+                self.review.key(&key);
+            }
+        }
+        true
+    }
+
+    fn tick(&mut self) -> std::io::Result<bool> {
+        let mut dirty = false;
+        if self.review.follow {
+            dirty |= poll_journal(&mut self.review, self.path)?;
+        }
+        // The scenario clock and elapsed times move on.
+        Ok(dirty || self.participant)
+    }
+
+    fn signal(&mut self, _reason: &str) {
+        self.review.quit = true;
+    }
+
+    fn done(&self) -> bool {
+        self.review.quit
+    }
+
+    fn tick_ms(&self) -> u64 {
+        500
+    }
+}
+
 /// Runs the read-only review (or, for a drill followed live, the
 /// participant view) until the reader quits.
 pub fn run_review(
-    mut review: crate::app::review::Review,
+    review: crate::app::review::Review,
     path: &Path,
     participant: bool,
     clock: &Arc<dyn TimeSource>,
     theme: &Theme,
 ) -> std::io::Result<()> {
-    use crate::ui::participant::ParticipantView;
-    use crate::ui::review::ReviewView;
     let (mut terminal, guard) = TerminalGuard::start();
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    let result = rt.block_on(async {
-        let mut events = EventStream::new();
-        let mut ticker = tokio::time::interval(StdDuration::from_millis(500));
-        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-        let mut dirty = true;
-        loop {
-            if dirty {
-                review.now = clock.now();
-                terminal.draw(|f| {
-                    if participant {
-                        f.render_widget(ParticipantView { review: &review, theme }, f.area());
-                    } else {
-                        f.render_widget(ReviewView { review: &mut review, theme }, f.area());
-                    }
-                })?;
-                dirty = false;
-            }
-            if review.quit {
-                return Ok(());
-            }
-            tokio::select! {
-                event = events.next() => match event {
-                    Some(Ok(TermEvent::Key(key))) if key.kind != KeyEventKind::Release => {
-                        if participant {
-                            review.quit |= matches!(key.code, ct::KeyCode::Char('q') | ct::KeyCode::Esc);
-                        } else {
-                            review.key(&key);
-                        }
-                        dirty = true;
-                    }
-                    Some(Ok(_)) => dirty = true,
-                    Some(Err(e)) => return Err(e),
-                    None => return Ok(()),
-                },
-                _ = ticker.tick() => {
-                    if review.follow {
-                        dirty |= poll_journal(&mut review, path)?;
-                    }
-                    // The scenario clock and elapsed times move on.
-                    dirty |= participant;
-                }
-            }
-        }
-    });
+    let mut screen = ReviewScreen {
+        review,
+        path,
+        participant,
+        clock,
+    };
+    let result = rt.block_on(run_screen(&mut screen, &mut terminal, theme));
     drop(guard);
     result
 }

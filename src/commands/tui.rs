@@ -2,6 +2,7 @@
 //! terminal interface. Journals are created or opened (and recovered) here,
 //! before the interface starts; from then on only the writer thread writes.
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -18,7 +19,7 @@ use crate::journal::writer::JournalFile;
 use crate::journal::{Event, Line};
 use crate::playbook::Drill;
 use crate::run;
-use crate::runtime::{self, Core};
+use crate::runtime::{self, Core, Outcome};
 use crate::ui::Theme;
 
 fn theme(env: &Env) -> Theme {
@@ -76,13 +77,11 @@ fn runner(
         app.focus = Pane::Drill;
     }
     runtime::load_draft_texts(&mut app, file.path());
+    let journal_path = file.path().to_path_buf();
     let clipboard: Box<dyn FnMut(&str) + Send> = Box::new(runtime::osc52);
-    Ok(Core::new(
-        app,
-        Box::new(file),
-        Arc::clone(&env.clock),
-        clipboard,
-    ))
+    let mut core = Core::new(app, Box::new(file), Arc::clone(&env.clock), clipboard);
+    core.journal_path = Some(journal_path);
+    Ok(core)
 }
 
 /// Creates a journal and returns its runner.
@@ -164,7 +163,7 @@ pub fn run(
     actor: Option<&str>,
     title: Option<String>,
     exercise: bool,
-) -> Result<(), Failure> {
+) -> Result<Outcome, Failure> {
     let (_, resolved) =
         open::discover_and_resolve(playbook, &crate::paths::local_playbook_dirs(), env.today)?;
     let settings = NewJournal {
@@ -179,7 +178,7 @@ pub fn run(
 }
 
 /// `runsheet resume <journal>`.
-pub fn resume(env: &Env, journal: &Path, actor: Option<&str>) -> Result<(), Failure> {
+pub fn resume(env: &Env, journal: &Path, actor: Option<&str>) -> Result<Outcome, Failure> {
     let catalog = env.catalog();
     let core = reopen(env, &catalog, journal, actor)?;
     runtime::run_runner(core, &theme(env)).map_err(|e| io_failure(&e))
@@ -248,7 +247,7 @@ pub fn drill(
     scenario: &str,
     journal: Option<PathBuf>,
     actor: Option<&str>,
-) -> Result<(), Failure> {
+) -> Result<Outcome, Failure> {
     let catalog = env.catalog();
     let core = start_drill(env, &catalog, scenario, journal, actor)?;
     runtime::run_runner(core, &theme(env)).map_err(|e| io_failure(&e))
@@ -298,12 +297,70 @@ pub fn journal_items(dir: &Path, catalog: &Catalog, env: &Env) -> Vec<JournalIte
     items
 }
 
-/// `runsheet` with no command: the picker (or, without a terminal, the list).
-pub fn picker(env: &Env) -> Result<Option<String>, Failure> {
+/// Whether both standard input and output are a terminal.
+pub fn has_terminal() -> bool {
     use std::io::IsTerminal as _;
+    std::io::stdout().is_terminal() && std::io::stdin().is_terminal()
+}
+
+/// The refusal for `runsheet <command>` run without a terminal.
+pub fn needs_terminal(command: &str) -> Failure {
+    Failure::usage(format!(
+        "runsheet {command} needs an interactive terminal; use `runsheet status` or `export` in scripts"
+    ))
+}
+
+/// What the shell prints once the terminal is restored: where the journal
+/// is, how to resume it and, when entries were lost, which ones; with the
+/// exit code (2 when anything was lost).
+pub fn farewell(outcome: &Outcome) -> (String, String, u8) {
+    let mut out = String::new();
+    let mut err = String::new();
+    if let Some(path) = &outcome.journal {
+        let _ = write!(
+            out,
+            "Journal: {}\nResume with: runsheet resume {}\n",
+            path.display(),
+            shell_quote(&path.display().to_string())
+        );
+    }
+    if let Some(error) = &outcome.write_error {
+        let _ = writeln!(err, "error: the journal stopped accepting entries: {error}");
+    }
+    if !outcome.unsaved.is_empty() {
+        let _ = writeln!(
+            err,
+            "error: {} entr{} NOT saved: {}",
+            outcome.unsaved.len(),
+            if outcome.unsaved.len() == 1 {
+                "y was"
+            } else {
+                "ies were"
+            },
+            outcome.unsaved.join(", ")
+        );
+    }
+    (out, err, if outcome.lost_entries() { 2 } else { 0 })
+}
+
+/// `path` as one shell word.
+fn shell_quote(path: &str) -> String {
+    if path
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "/._-+:@%".contains(c))
+    {
+        path.to_string()
+    } else {
+        format!("'{}'", path.replace('\'', "'\\''"))
+    }
+}
+
+/// `runsheet` with no command: the picker (or, without a terminal, the
+/// list as text). Returns the text or the outcome of the runner opened.
+pub fn picker(env: &Env) -> Result<Result<Option<Outcome>, String>, Failure> {
     let catalog = env.catalog();
-    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
-        return Ok(Some(super::list::no_command(&catalog)));
+    if !has_terminal() {
+        return Ok(Err(super::list::no_command(&catalog)));
     }
     let playbooks = catalog
         .playbooks
@@ -357,8 +414,9 @@ pub fn picker(env: &Env) -> Result<Option<String>, Failure> {
         };
         result.map(Some).map_err(|f| f.message)
     };
-    runtime::run_picker(picker, &theme(env), &mut open).map_err(|e| io_failure(&e))?;
-    Ok(None)
+    runtime::run_picker(picker, &theme(env), &mut open)
+        .map(Ok)
+        .map_err(|e| io_failure(&e))
 }
 
 /// `runsheet review <journal> [--follow]`: read-only; on a drill journal
@@ -387,4 +445,39 @@ pub fn review(env: &Env, journal: &Path, follow: bool) -> Result<(), Failure> {
     let participant = follow && review.drill.is_some();
     runtime::run_review(review, journal, participant, &env.clock, &theme(env))
         .map_err(|e| io_failure(&e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn friction_11_exit_prints_the_journal_and_the_resume_command() {
+        let outcome = Outcome {
+            journal: Some(PathBuf::from("/data/my incident.jsonl")),
+            ..Outcome::default()
+        };
+        let (out, err, code) = farewell(&outcome);
+        assert_eq!(
+            out,
+            "Journal: /data/my incident.jsonl\nResume with: runsheet resume '/data/my incident.jsonl'\n"
+        );
+        assert_eq!((err.as_str(), code), ("", 0));
+    }
+
+    #[test]
+    fn d15_shutdown_with_lost_entries_says_which_and_exits_non_zero() {
+        let outcome = Outcome {
+            journal: Some(PathBuf::from("/data/x.jsonl")),
+            unsaved: vec!["note".into(), "step_done (triage)".into()],
+            write_error: Some("No space left on device".into()),
+        };
+        let (_, err, code) = farewell(&outcome);
+        assert_eq!(code, 2);
+        assert!(err.contains("No space left on device"), "{err}");
+        assert!(
+            err.contains("2 entries were NOT saved: note, step_done (triage)"),
+            "{err}"
+        );
+    }
 }

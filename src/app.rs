@@ -13,6 +13,7 @@ mod drill;
 pub mod editor;
 pub mod keymap;
 pub mod message;
+pub mod name_prompt;
 pub mod picker;
 pub mod review;
 mod screen;

@@ -19,10 +19,12 @@ use ratatui::crossterm::event::{self as ct, Event as TermEvent, EventStream, Key
 use ratatui::{DefaultTerminal, Frame};
 use tokio::sync::Notify;
 
+use crate::app::name_prompt::NamePrompt;
 use crate::app::picker::{Choice, Picker};
 use crate::app::{App, Effect, Msg};
 use crate::journal::writer::{Ack, Append, Writer};
 use crate::time::TimeSource;
+use crate::ui::name_prompt::NamePromptView;
 use crate::ui::picker::PickerView;
 use crate::ui::{RunnerView, Theme};
 
@@ -345,11 +347,42 @@ impl Core {
     }
 }
 
+/// Why the picker's choice did not open a runner.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Opening {
+    /// Nobody is named yet: ask, then open again (the text says what is
+    /// being opened).
+    NeedsName(String),
+    /// A sentence to show in the picker.
+    Problem(String),
+}
+
+/// The choice-to-runner function the picker calls, with the name typed
+/// into the prompt when one was asked.
+pub type OpenChoice<'a> = dyn FnMut(Choice, Option<String>) -> Result<Option<Core>, Opening> + 'a;
+
 /// The picker, until a choice opens a runner or the user leaves.
 struct PickerScreen<'a> {
     picker: Picker,
-    open: &'a mut dyn FnMut(Choice) -> Result<Option<Core>, String>,
+    open: &'a mut OpenChoice<'a>,
+    /// The choice waiting for a name, with the prompt asking for it.
+    asking: Option<(Choice, NamePrompt)>,
     next: Option<Next>,
+}
+
+impl PickerScreen<'_> {
+    fn open(&mut self, choice: Choice, name: Option<String>) {
+        match (self.open)(choice.clone(), name) {
+            Ok(core) => self.next = Some(core.map_or(Next::Quit, |c| Next::Runner(Box::new(c)))),
+            Err(Opening::NeedsName(context)) => {
+                self.asking = Some((choice, NamePrompt::new(context)));
+            }
+            Err(Opening::Problem(problem)) => {
+                self.picker.form = None;
+                self.picker.problems.insert(0, problem);
+            }
+        }
+    }
 }
 
 /// What the picker leads to.
@@ -367,9 +400,29 @@ impl Screen for PickerScreen<'_> {
             },
             frame.area(),
         );
+        if let Some((_, prompt)) = &self.asking {
+            frame.render_widget(NamePromptView { prompt, theme }, frame.area());
+        }
     }
 
     fn event(&mut self, event: TermEvent) -> bool {
+        if let Some((choice, prompt)) = &mut self.asking {
+            match to_msg(event) {
+                Some(Msg::Key(key)) => prompt.key(&key),
+                Some(Msg::Paste(text)) => prompt.paste(&text),
+                _ => return false,
+            }
+            match prompt.answer.clone() {
+                Some(Some(name)) => {
+                    let choice = choice.clone();
+                    self.asking = None;
+                    self.open(choice, Some(name));
+                }
+                Some(None) => self.asking = None,
+                None => {}
+            }
+            return true;
+        }
         let Some(Msg::Key(key)) = to_msg(event) else {
             return false;
         };
@@ -380,13 +433,7 @@ impl Screen for PickerScreen<'_> {
             self.next = Some(Next::Quit);
             return true;
         }
-        match (self.open)(choice) {
-            Ok(core) => self.next = Some(core.map_or(Next::Quit, |c| Next::Runner(Box::new(c)))),
-            Err(problem) => {
-                self.picker.form = None;
-                self.picker.problems.insert(0, problem);
-            }
-        }
+        self.open(choice, None);
         true
     }
 
@@ -410,10 +457,10 @@ impl Screen for PickerScreen<'_> {
 /// Runs the picker until a choice; `open` turns the choice into a runner
 /// (creating or opening a journal) or an error to show in the picker.
 /// Returns the runner's outcome when one was opened.
-pub fn run_picker(
+pub fn run_picker<'a>(
     picker: Picker,
     theme: &Theme,
-    open: &mut dyn FnMut(Choice) -> Result<Option<Core>, String>,
+    open: &'a mut OpenChoice<'a>,
 ) -> std::io::Result<Option<Outcome>> {
     let (mut terminal, guard) = TerminalGuard::start();
     let rt = tokio::runtime::Builder::new_current_thread()
@@ -422,6 +469,7 @@ pub fn run_picker(
     let mut screen = PickerScreen {
         picker,
         open,
+        asking: None,
         next: None,
     };
     rt.block_on(run_screen(&mut screen, &mut terminal, theme))?;
@@ -433,6 +481,62 @@ pub fn run_picker(
     let outcome = runner.core.shut_down();
     drop(guard);
     result.map(|()| Some(outcome))
+}
+
+/// The name prompt on its own, before a journal is opened or created.
+struct NameScreen {
+    prompt: NamePrompt,
+}
+
+impl Screen for NameScreen {
+    fn draw(&mut self, frame: &mut Frame, theme: &Theme) {
+        frame.render_widget(
+            NamePromptView {
+                prompt: &self.prompt,
+                theme,
+            },
+            frame.area(),
+        );
+    }
+
+    fn event(&mut self, event: TermEvent) -> bool {
+        match to_msg(event) {
+            Some(Msg::Key(key)) => self.prompt.key(&key),
+            Some(Msg::Paste(text)) => self.prompt.paste(&text),
+            _ => return false,
+        }
+        true
+    }
+
+    fn tick(&mut self) -> std::io::Result<bool> {
+        Ok(false)
+    }
+
+    fn signal(&mut self, _reason: &str) {
+        self.prompt.answer = Some(None);
+    }
+
+    fn done(&self) -> bool {
+        self.prompt.answer.is_some()
+    }
+
+    fn tick_ms(&self) -> u64 {
+        1000
+    }
+}
+
+/// Asks who is acting; `None` when the user left without a name.
+pub fn ask_name(theme: &Theme, context: &str) -> std::io::Result<Option<String>> {
+    let (mut terminal, guard) = TerminalGuard::start();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let mut screen = NameScreen {
+        prompt: NamePrompt::new(context),
+    };
+    let result = rt.block_on(run_screen(&mut screen, &mut terminal, theme));
+    drop(guard);
+    result.map(|()| screen.prompt.answer.flatten())
 }
 
 /// Runs the runner on the real terminal until the responder quits; the

@@ -47,7 +47,14 @@ fn status_json_due_times_match_hand_computed_ones_for_every_pack() {
     let run = |args: &[&str]| runsheet(&fixtures, config.path(), "2026-11-27T15:00:00Z", args);
     let journal = work.path().join("all-packs.jsonl");
     let journal_arg = journal.to_str().expect("utf-8");
-    ok(&run(&["new", "all-packs", "--journal", journal_arg]));
+    ok(&run(&[
+        "new",
+        "all-packs",
+        "--journal",
+        journal_arg,
+        "--as",
+        "Clock Tester",
+    ]));
     for fact in [
         "aware_at",
         "breach_aware_at",

@@ -84,3 +84,90 @@ fn export_to_a_closed_pipe_exits_2() {
     );
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
 }
+
+/// `runsheet` in `dir` with no login name, so only the journal can say who
+/// is acting.
+fn cli(dir: &std::path::Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_runsheet"))
+        .args(args)
+        .current_dir(dir)
+        .env("RUNSHEET_CONFIG_DIR", dir.join("config"))
+        .env("RUNSHEET_DATA_DIR", dir.join("data"))
+        .env_remove("USER")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run runsheet")
+}
+
+fn entries(path: &std::path::Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(path)
+        .expect("journal")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json line"))
+        .collect()
+}
+
+fn new_journal(dir: &std::path::Path) -> std::path::PathBuf {
+    let playbook = support::fixture("playbooks/fixture-incident.yaml");
+    let journal = dir.join("j.jsonl");
+    let out = cli(
+        dir,
+        &[
+            "new",
+            playbook.to_str().expect("utf-8"),
+            "--journal",
+            journal.to_str().expect("utf-8"),
+            "--as",
+            "Dana Reyes",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    journal
+}
+
+#[test]
+fn d2_cli_without_a_name_acts_as_the_last_actor_on_this_host() {
+    let dir = tempfile::tempdir().expect("dir");
+    let journal = new_journal(dir.path());
+    let out = cli(
+        dir.path(),
+        &["note", journal.to_str().expect("utf-8"), "called the CISO"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let note = entries(&journal)
+        .into_iter()
+        .find(|e| e["kind"] == "note")
+        .expect("note written");
+    assert_eq!(note["actor"], "Dana Reyes");
+}
+
+#[test]
+fn d2_cli_refuses_to_guess_who_created_a_journal() {
+    let dir = tempfile::tempdir().expect("dir");
+    let playbook = support::fixture("playbooks/fixture-incident.yaml");
+    let out = cli(dir.path(), &["new", playbook.to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--as NAME"), "{}", stderr(&out));
+}
+
+#[test]
+fn m16_cli_note_and_set_write_their_own_session() {
+    let dir = tempfile::tempdir().expect("dir");
+    let journal = new_journal(dir.path());
+    let path = journal.to_str().expect("utf-8");
+    let before = entries(&journal).len();
+    let out = cli(
+        dir.path(),
+        &["note", path, "bridge opened", "--as", "Sam Ortiz"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let added: Vec<_> = entries(&journal).split_off(before);
+    let kinds: Vec<&str> = added
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(kinds, ["session_started", "note", "session_ended"]);
+    assert_eq!(added[0]["data"]["mode"], "cli");
+    assert!(added.iter().all(|e| e["session"] == added[0]["session"]));
+    assert!(added.iter().all(|e| e["actor"] == "Sam Ortiz"));
+}

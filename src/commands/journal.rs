@@ -24,7 +24,7 @@ pub fn new(
 ) -> Result<PathBuf, Failure> {
     let (_, resolved) =
         open::discover_and_resolve(playbook, &crate::paths::local_playbook_dirs(), env.today)?;
-    let who = Identity::new(env.config.actor(actor));
+    let who = Identity::new(script_actor(env, actor, &[])?);
     let settings = NewJournal {
         path: journal,
         title,
@@ -34,6 +34,25 @@ pub fn new(
     };
     let (file, _) = open::create_journal(&resolved, settings, &who, env.clock.as_ref(), "cli")?;
     Ok(file.path().to_path_buf())
+}
+
+/// Who a script acts as: `--as`, the config, the journal's last session
+/// on this host, then the login name; never a made-up placeholder.
+fn script_actor(env: &Env, flag: Option<&str>, lines: &[Line]) -> Result<String, Failure> {
+    env.config
+        .actor(flag)
+        .or_else(|| open::last_actor_on_host(lines, &crate::journal::writer::hostname()))
+        .or_else(|| {
+            std::env::var("USER")
+                .ok()
+                .map(|u| u.trim().to_string())
+                .filter(|u| !u.is_empty())
+        })
+        .ok_or_else(|| {
+            Failure::usage(
+                "nobody is named: pass --as NAME or set `actor` in config.toml, so the journal records who acted",
+            )
+        })
 }
 
 /// A journal opened for one append from the command line.
@@ -50,7 +69,7 @@ fn open_for_append(env: &Env, path: &Path, actor: Option<&str>) -> Result<OneSho
     let opened = JournalFile::open(path)?;
     let created = open::require_created(&opened.lines, path)?;
     let resolved = open::playbook_for(&created, &env.catalog(), env.today)?;
-    let who = Identity::new(env.config.actor(actor));
+    let who = Identity::new(script_actor(env, actor, &opened.lines)?);
     let mut file = opened.file;
     let mut lines: Vec<Line> = opened.lines;
     let mut notices = Vec::new();
@@ -75,13 +94,31 @@ fn open_for_append(env: &Env, path: &Path, actor: Option<&str>) -> Result<OneSho
 }
 
 impl OneShot {
+    /// Appends `event` inside a session of its own (`session_started`,
+    /// the entry, `session_ended`), like every program that opens the
+    /// journal; returns the entry's line.
     fn append(mut self, env: &Env, event: Event) -> Result<(Line, Vec<String>), Failure> {
         let path = self.file.path().display().to_string();
+        let clock = env.clock.as_ref();
+        let failed =
+            |e: String| Failure::usage(format!("{path}: write failed, nothing was recorded: {e}"));
+        self.file
+            .append(self.who.draft(clock, open::session_started("cli")))
+            .map_err(failed)?;
         let line = self
             .file
-            .append(self.who.draft(env.clock.as_ref(), event))
+            .append(self.who.draft(clock, event))
+            .map_err(failed)?;
+        let ended = Event::new(Payload::SessionEnded(crate::journal::event::SessionEnded {
+            reason: "cli".into(),
+        }));
+        self.file
+            .append(self.who.draft(clock, ended))
             .map_err(|e| {
-                Failure::usage(format!("{path}: write failed, nothing was recorded: {e}"))
+                Failure::usage(format!(
+                    "{path}: the entry was saved as #{}, but ending the session failed: {e}",
+                    line.entry.seq
+                ))
             })?;
         Ok((line, self.notices))
     }

@@ -18,6 +18,19 @@ use crate::time::TimeSource;
 /// The running program's version, recorded in journals.
 pub const APP_VERSION: &str = env!("CARGO_PKG_VERSION");
 
+/// The actor of the last session opened on `host`, which is who most likely
+/// sits at this machine again.
+pub fn last_actor_on_host(lines: &[Line], host: &str) -> Option<String> {
+    lines
+        .iter()
+        .rev()
+        .find(|line| {
+            line.entry.kind == crate::journal::Kind::SessionStarted
+                && line.entry.data.get("host").and_then(|h| h.as_str()) == Some(host)
+        })
+        .map(|line| line.entry.actor.clone())
+}
+
 /// A playbook ready to run, with the text it was loaded from.
 #[derive(Debug, Clone)]
 pub struct Resolved {
@@ -233,5 +246,49 @@ pub fn created_of(lines: &[Line]) -> Option<Created> {
     match first.entry.event().ok()?.payload {
         Payload::JournalCreated(c) => Some(c),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::journal::{Entry, Kind};
+
+    fn session(seq: u64, actor: &str, host: &str) -> Line {
+        let mut data = serde_json::Map::new();
+        data.insert("host".into(), host.into());
+        Line {
+            entry: Entry {
+                v: 1,
+                seq,
+                ts: chrono::DateTime::UNIX_EPOCH,
+                mono_ms: 0,
+                scenario_ms: None,
+                session: "s".into(),
+                actor: actor.into(),
+                kind: Kind::SessionStarted,
+                step: None,
+                data,
+                prev: String::new(),
+            },
+            text: String::new(),
+        }
+    }
+
+    #[test]
+    fn d2_last_actor_on_this_host_not_another() {
+        let lines = vec![
+            session(0, "Dana Reyes", "laptop"),
+            session(1, "Sam Ortiz", "desk"),
+        ];
+        assert_eq!(
+            last_actor_on_host(&lines, "laptop").as_deref(),
+            Some("Dana Reyes")
+        );
+        assert_eq!(
+            last_actor_on_host(&lines, "desk").as_deref(),
+            Some("Sam Ortiz")
+        );
+        assert_eq!(last_actor_on_host(&lines, "kiosk"), None);
     }
 }

@@ -19,7 +19,7 @@ use crate::journal::writer::JournalFile;
 use crate::journal::{Event, Line};
 use crate::playbook::Drill;
 use crate::run;
-use crate::runtime::{self, Core, Outcome};
+use crate::runtime::{self, Core, Opening, Outcome};
 use crate::ui::Theme;
 
 fn theme(env: &Env) -> Theme {
@@ -89,18 +89,45 @@ fn start(
     env: &Env,
     resolved: &Resolved,
     settings: NewJournal,
-    actor: Option<&str>,
+    actor: String,
     mode: &str,
     drill: Option<Drill>,
 ) -> Result<Core, Failure> {
-    let who = Identity::new(env.config.actor(actor));
+    let who = Identity::new(actor);
     let (file, lines) = open::create_journal(resolved, settings, &who, env.clock.as_ref(), mode)?;
     runner(env, file, &lines, resolved, who, Vec::new(), drill)
 }
 
+/// Who resumes `path` when `--as` and the config do not say: the actor of
+/// the journal's last session on this host.
+fn journal_actor(path: &Path) -> Option<String> {
+    let verified = open::read_journal(path).ok()?;
+    open::last_actor_on_host(&verified.lines, &crate::journal::writer::hostname())
+}
+
+/// Who is acting: `--as`, the config, then (for `journal`) its last
+/// session on this host; else the name prompt, before anything is written.
+fn actor_or_ask(
+    env: &Env,
+    flag: Option<&str>,
+    journal: Option<&Path>,
+    context: &str,
+) -> Result<String, Failure> {
+    if let Some(name) = env
+        .config
+        .actor(flag)
+        .or_else(|| journal.and_then(journal_actor))
+    {
+        return Ok(name);
+    }
+    runtime::ask_name(&theme(env), context)
+        .map_err(|e| io_failure(&e))?
+        .ok_or_else(|| Failure::usage("no name given; nothing was written"))
+}
+
 /// Opens an existing journal: lock, verify, quarantine a torn tail, record
 /// the recovery and the new session.
-fn reopen(env: &Env, catalog: &Catalog, path: &Path, actor: Option<&str>) -> Result<Core, Failure> {
+fn reopen(env: &Env, catalog: &Catalog, path: &Path, actor: String) -> Result<Core, Failure> {
     let opened = JournalFile::open(path).map_err(|e| {
         let mut f = Failure::from(e);
         if f.code == 2 && f.message.contains("already open") {
@@ -112,7 +139,7 @@ fn reopen(env: &Env, catalog: &Catalog, path: &Path, actor: Option<&str>) -> Res
     })?;
     let created = open::require_created(&opened.lines, path)?;
     let resolved = open::playbook_for(&created, catalog, env.today)?;
-    let who = Identity::new(env.config.actor(actor));
+    let who = Identity::new(actor);
     let mut file = opened.file;
     let mut lines = opened.lines;
     let mut banners = Vec::new();
@@ -173,6 +200,12 @@ pub fn run(
         timezone: env.config.incident_zone(resolved.playbook.timezone),
         drill: None,
     };
+    let actor = actor_or_ask(
+        env,
+        actor,
+        None,
+        &format!("Starting: {}", resolved.playbook.title),
+    )?;
     let core = start(env, &resolved, settings, actor, "run", None)?;
     runtime::run_runner(core, &theme(env)).map_err(|e| io_failure(&e))
 }
@@ -180,6 +213,12 @@ pub fn run(
 /// `runsheet resume <journal>`.
 pub fn resume(env: &Env, journal: &Path, actor: Option<&str>) -> Result<Outcome, Failure> {
     let catalog = env.catalog();
+    let actor = actor_or_ask(
+        env,
+        actor,
+        Some(journal),
+        &format!("Resuming {}", journal.display()),
+    )?;
     let core = reopen(env, &catalog, journal, actor)?;
     runtime::run_runner(core, &theme(env)).map_err(|e| io_failure(&e))
 }
@@ -211,7 +250,7 @@ fn start_drill(
     catalog: &Catalog,
     scenario: &str,
     journal: Option<PathBuf>,
-    actor: Option<&str>,
+    actor: String,
 ) -> Result<Core, Failure> {
     let (drill, source) = resolve_drill(scenario, catalog)?;
     let entry = catalog.playbook(&drill.playbook).ok_or_else(|| {
@@ -249,6 +288,7 @@ pub fn drill(
     actor: Option<&str>,
 ) -> Result<Outcome, Failure> {
     let catalog = env.catalog();
+    let actor = actor_or_ask(env, actor, None, &format!("Facilitating drill {scenario}"))?;
     let core = start_drill(env, &catalog, scenario, journal, actor)?;
     runtime::run_runner(core, &theme(env)).map_err(|e| io_failure(&e))
 }
@@ -390,11 +430,25 @@ pub fn picker(env: &Env) -> Result<Result<Option<Outcome>, String>, Failure> {
         .iter()
         .map(|p| p.to_string().lines().next().unwrap_or_default().to_string())
         .collect();
-    let mut open = |choice: Choice| -> Result<Option<Core>, String> {
+    let mut open = |choice: Choice, given: Option<String>| -> Result<Option<Core>, Opening> {
+        let journal = match &choice {
+            Choice::Resume(path) => Some(path.as_path()),
+            _ => None,
+        };
+        let Some(actor) = given
+            .or_else(|| env.config.actor(None))
+            .or_else(|| journal.and_then(journal_actor))
+        else {
+            return Err(Opening::NeedsName(match &choice {
+                Choice::Resume(path) => format!("Resuming {}", path.display()),
+                Choice::Drill(id) => format!("Facilitating drill {id}"),
+                _ => "Starting an incident".to_string(),
+            }));
+        };
         let result = match choice {
             Choice::Quit => return Ok(None),
-            Choice::Resume(path) => reopen(env, &catalog, &path, None),
-            Choice::Drill(id) => start_drill(env, &catalog, &id, None, None),
+            Choice::Resume(path) => reopen(env, &catalog, &path, actor),
+            Choice::Drill(id) => start_drill(env, &catalog, &id, None, actor),
             Choice::Start {
                 playbook,
                 title,
@@ -409,10 +463,10 @@ pub fn picker(env: &Env) -> Result<Result<Option<Outcome>, String>, Failure> {
                         timezone: env.config.incident_zone(resolved.playbook.timezone),
                         drill: None,
                     };
-                    start(env, &resolved, settings, None, "run", None)
+                    start(env, &resolved, settings, actor, "run", None)
                 }),
         };
-        result.map(Some).map_err(|f| f.message)
+        result.map(Some).map_err(|f| Opening::Problem(f.message))
     };
     runtime::run_picker(picker, &theme(env), &mut open)
         .map(Ok)

@@ -732,5 +732,3 @@ impl RunState {
     }
 }
 
-#[cfg(test)]
-mod tests;

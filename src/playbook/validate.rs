@@ -987,5 +987,3 @@ fn warn_unused(
     }
 }
 
-#[cfg(test)]
-mod tests;

@@ -101,6 +101,14 @@ pub enum Command {
         /// Why the earlier value was wrong (with --correct).
         #[arg(long, value_name = "TEXT")]
         reason: Option<String>,
+        /// Record a time that contradicts the playbook's `not_before:` or
+        /// `not_after:` (the confirmation is recorded with it).
+        #[arg(long)]
+        confirm: bool,
+        /// For a fact a step decides: why it was decided (the decider is
+        /// the actor); required for such facts.
+        #[arg(long, value_name = "TEXT")]
+        rationale: Option<String>,
     },
     /// Check a journal's hash chain and framing; prints the entry count and head hash.
     Verify { journal: PathBuf },

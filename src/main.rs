@@ -171,10 +171,15 @@ fn journal_command(env: &Env, command: Command) -> Result<u8, Failure> {
             actor,
             correct,
             reason,
+            confirm,
+            rationale,
         } => {
-            let mode = match (correct, reason.as_deref()) {
-                (true, Some(reason)) => commands::journal::SetMode::Correct { reason },
-                _ => commands::journal::SetMode::New,
+            let mode = match (correct, reason.as_deref(), rationale.as_deref()) {
+                (true, Some(reason), _) => commands::journal::SetMode::Correct { reason, confirm },
+                (_, _, Some(rationale)) => {
+                    commands::journal::SetMode::Decide { rationale, confirm }
+                }
+                _ => commands::journal::SetMode::New { confirm },
             };
             commands::journal::set(
                 env,

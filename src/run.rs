@@ -6,6 +6,7 @@
 //! the playbook no longer has are kept and reported.
 
 pub mod query;
+pub mod rules;
 
 use std::collections::BTreeMap;
 
@@ -731,4 +732,3 @@ impl RunState {
             .any(|a| a.step == step && a.data.version == version)
     }
 }
-

@@ -171,3 +171,47 @@ fn m16_cli_note_and_set_write_their_own_session() {
     assert!(added.iter().all(|e| e["session"] == added[0]["session"]));
     assert!(added.iter().all(|e| e["actor"] == "Sam Ortiz"));
 }
+
+#[test]
+fn d8_cli_set_refuses_a_time_in_the_future() {
+    let dir = tempfile::tempdir().expect("dir");
+    let journal = new_journal(dir.path());
+    let path = journal.to_str().expect("utf-8");
+    let before = entries(&journal).len();
+    let out = cli(dir.path(), &["set", path, "aware_at=2099-01-01 10:00"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("in the future"), "{}", stderr(&out));
+    assert_eq!(entries(&journal).len(), before, "nothing written");
+    let out = cli(dir.path(), &["set", path, "aware_at=-3h"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+#[test]
+fn d16_cli_set_of_a_decided_fact_needs_a_rationale_and_records_a_decision() {
+    let dir = tempfile::tempdir().expect("dir");
+    let journal = new_journal(dir.path());
+    let path = journal.to_str().expect("utf-8");
+    let out = cli(dir.path(), &["set", path, "personal_data=true"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("--rationale"), "{}", stderr(&out));
+    let out = cli(
+        dir.path(),
+        &[
+            "set",
+            path,
+            "personal_data=true",
+            "--rationale",
+            "HR files on the share",
+            "--as",
+            "Sam Ortiz",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let decision = entries(&journal)
+        .into_iter()
+        .find(|e| e["kind"] == "decision")
+        .expect("decision written");
+    assert_eq!(decision["data"]["rationale"], "HR files on the share");
+    assert_eq!(decision["data"]["decider"], "Sam Ortiz");
+    assert_eq!(decision["data"]["value"], true);
+}

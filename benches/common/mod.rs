@@ -558,6 +558,7 @@ impl<'a> Incident<'a> {
             fact: fact.to_string(),
             value: value.to_json(),
             occurred_at: None,
+            confirmed: None,
         })))
     }
 
@@ -613,6 +614,7 @@ impl<'a> Incident<'a> {
             fact: def.id.clone(),
             value,
             occurred_at,
+            confirmed: None,
         }))
     }
 

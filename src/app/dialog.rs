@@ -2,7 +2,7 @@
 //! decisions, roles, submissions, approvals). Each is pure state plus a key
 //! handler that says what to record; nothing here touches the disk.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -11,7 +11,7 @@ use crate::journal::Event;
 use crate::journal::event::{self, FactSet, Payload, Purpose};
 use crate::playbook::value::{format_local_and_utc, parse_datetime, parse_input};
 use crate::playbook::{FactDef, FactType, Playbook};
-use crate::run::RunState;
+use crate::run::{RunState, rules};
 
 /// A file written beside the journal before the entry that names it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -310,6 +310,9 @@ pub struct FactsDialog {
     pub error: Option<String>,
     /// The last saved value, read back in both time zones.
     pub echo: Option<String>,
+    /// The text whose contradiction with the playbook was shown; Enter on
+    /// the same text again confirms it.
+    pub confirm_asked: Option<String>,
 }
 
 impl FactsDialog {
@@ -322,6 +325,7 @@ impl FactsDialog {
             amend: None,
             error: None,
             echo: None,
+            confirm_asked: None,
         }
     }
 
@@ -332,6 +336,7 @@ impl FactsDialog {
                 fact: fact.to_string(),
                 value,
                 occurred_at: None,
+                confirmed: None,
             }),
         })
     }
@@ -437,6 +442,31 @@ impl FactsDialog {
         self.error = None;
     }
 
+    /// The shared rules for a new value ([`rules::fact_value`]): what was
+    /// confirmed, if anything; or, when it is refused or awaits
+    /// confirmation, the error set and the outcome to return.
+    fn check_rules(
+        &mut self,
+        def: &FactDef,
+        value: &crate::playbook::FactValue,
+        text: String,
+        cx: Ctx<'_>,
+    ) -> Result<Option<String>, Outcome> {
+        let again = self.confirm_asked.take().is_some_and(|t| t == text);
+        match rules::fact_value(def, value, cx.state, cx.now, cx.tz, again) {
+            Ok(confirmed) => Ok(confirmed),
+            Err(rules::Refusal::Refused(why)) => {
+                self.error = Some(why);
+                Err(Outcome::Stay)
+            }
+            Err(rules::Refusal::Confirm(why)) => {
+                self.error = Some(format!("{why}. Enter again records it anyway."));
+                self.confirm_asked = Some(text);
+                Err(Outcome::Stay)
+            }
+        }
+    }
+
     pub fn key(&mut self, key: &KeyEvent, cx: Ctx<'_>) -> Outcome {
         if self.amend.is_some() {
             return self.amend_key(key);
@@ -473,6 +503,10 @@ impl FactsDialog {
                 };
                 match parse_input(def, &text, cx.now, cx.tz) {
                     Ok(value) => {
+                        let confirmed = match self.check_rules(def, &value, text, cx) {
+                            Ok(confirmed) => confirmed,
+                            Err(outcome) => return outcome,
+                        };
                         // A different value for a fact that has one: ask
                         // whether the old one was wrong or has changed.
                         let in_force = cx
@@ -509,6 +543,7 @@ impl FactsDialog {
                                 fact: def.id.clone(),
                                 value: value.to_json(),
                                 occurred_at: None,
+                                confirmed,
                             }),
                         })])
                     }
@@ -777,9 +812,6 @@ pub struct SubmitDialog {
     pub then_done: bool,
 }
 
-/// Sent-at times further back than this need a reason.
-const BACKDATE_GRACE_MINUTES: i64 = 10;
-
 impl SubmitDialog {
     #[allow(clippy::too_many_arguments)]
     pub fn new(
@@ -883,11 +915,6 @@ impl SubmitDialog {
             return Outcome::Stay;
         }
         let sent_at = match self.sent_at(cx) {
-            Ok(t) if t > cx.now + Duration::minutes(1) => {
-                self.error = Some("the time sent is in the future".into());
-                self.focus_on(SubmitField::SentAt);
-                return Outcome::Stay;
-            }
             Ok(t) => t,
             Err(why) => {
                 self.error = Some(why);
@@ -895,23 +922,33 @@ impl SubmitDialog {
                 return Outcome::Stay;
             }
         };
-        let backdated = cx.now - sent_at > Duration::minutes(BACKDATE_GRACE_MINUTES);
+        let drafted_at = cx
+            .state
+            .drafts
+            .iter()
+            .find(|d| d.step == self.step && Some(d.data.version) == self.version)
+            .map(|d| d.at.ts);
         let backdate_reason = self.value(SubmitField::Backdate);
-        if backdated && backdate_reason.is_empty() {
-            self.error = Some(format!(
-                "sent {} ago: say why it is recorded late",
-                crate::clocks::format_duration(cx.now - sent_at)
-            ));
-            self.focus_on(SubmitField::Backdate);
-            return Outcome::Stay;
-        }
         let override_reason = self.value(SubmitField::Override);
-        if self.unapproved && override_reason.is_empty() {
-            self.error =
-                Some("this version was not approved: give the reason to publish it anyway".into());
-            self.focus_on(SubmitField::Override);
-            return Outcome::Stay;
-        }
+        let times = rules::SubmissionTimes {
+            sent_at,
+            drafted_at,
+            backdate_reason: &backdate_reason,
+            unapproved: self.unapproved,
+            override_reason: &override_reason,
+        };
+        let reasons = match rules::submission(&times, cx.now, cx.tz) {
+            Ok(reasons) => reasons,
+            Err((field, refusal)) => {
+                self.error = Some(refusal.sentence().to_string());
+                self.focus_on(match field {
+                    rules::SubmissionField::SentAt => SubmitField::SentAt,
+                    rules::SubmissionField::Backdate => SubmitField::Backdate,
+                    rules::SubmissionField::Override => SubmitField::Override,
+                });
+                return Outcome::Stay;
+            }
+        };
         if !self.gaps.is_empty() && !self.confirmed_gaps {
             self.confirmed_gaps = true;
             self.error = Some(format!(
@@ -930,12 +967,10 @@ impl SubmitDialog {
                 recipient,
                 reference: (!reference.is_empty()).then_some(reference),
                 sent_at,
-                backdated_reason: (backdated && !backdate_reason.is_empty())
-                    .then_some(backdate_reason),
+                backdated_reason: reasons.backdated_reason,
                 version: self.version,
                 url: (!url.is_empty()).then_some(url),
-                override_reason: (self.unapproved && !override_reason.is_empty())
-                    .then_some(override_reason),
+                override_reason: reasons.override_reason,
             }),
         ))];
         if self.then_done {

@@ -140,6 +140,7 @@ impl Journal {
             fact: fact.into(),
             value,
             occurred_at: None,
+            confirmed: None,
         })))
     }
 
@@ -962,6 +963,7 @@ fn a_datetime_typed_as_a_local_time_is_stored_as_utc_in_the_incident_zone() {
             fact: "aware_at".into(),
             value: json!("2026-11-02T07:30:00Z"),
             occurred_at: None,
+            confirmed: None,
         }
     );
     let dialog = mode!(r, Facts);
@@ -986,12 +988,24 @@ fn a_local_time_in_summer_is_read_with_daylight_saving() {
     let mut r = Journal::created(utc("2026-07-01T06:00:00Z"), false).open();
     r.ch('a');
     r.enter();
-    r.type_text("14:05");
+    r.type_text("07:05");
     let effects = r.enter();
     assert_eq!(
         payload!(only_append(&effects), FactSet).value,
-        json!("2026-07-01T12:05:00Z")
+        json!("2026-07-01T05:05:00Z")
     );
+}
+
+#[test]
+fn d8_a_local_time_later_today_is_refused_as_in_the_future() {
+    // 08:00 in Amsterdam: "14:05" would be six hours from now.
+    let mut r = Journal::created(utc("2026-07-01T06:00:00Z"), false).open();
+    r.ch('a');
+    r.enter();
+    r.type_text("14:05");
+    assert!(r.enter().is_empty(), "nothing written");
+    let error = mode!(r, Facts).error.clone().unwrap_or_default();
+    assert!(error.contains("in the future"), "{error}");
 }
 
 #[test]

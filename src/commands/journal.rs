@@ -11,7 +11,7 @@ use crate::journal::identity::Identity;
 use crate::journal::writer::JournalFile;
 use crate::journal::{Event, Line};
 use crate::playbook::value;
-use crate::run::{self, RunState};
+use crate::run::{self, RunState, rules};
 
 /// `runsheet new`: creates a journal and returns its path.
 pub fn new(
@@ -158,9 +158,21 @@ pub fn note(
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SetMode<'a> {
     /// A new value (the situation changed or it was not known).
-    New,
+    New { confirm: bool },
     /// The value in force was wrong: a `correction` entry with the reason.
-    Correct { reason: &'a str },
+    Correct { reason: &'a str, confirm: bool },
+    /// A decision on a fact a step decides, with why.
+    Decide { rationale: &'a str, confirm: bool },
+}
+
+impl SetMode<'_> {
+    fn confirmed(self) -> bool {
+        match self {
+            Self::New { confirm }
+            | Self::Correct { confirm, .. }
+            | Self::Decide { confirm, .. } => confirm,
+        }
+    }
 }
 
 /// `runsheet set fact=value`: typed against the playbook.
@@ -198,14 +210,38 @@ pub fn set(
         .map(|t| value::parse_datetime(t, now, tz))
         .transpose()
         .map_err(|why| Failure::usage(format!("--occurred-at: {why}")))?;
+    if let Some(at) = occurred_at {
+        rules::not_in_future("--occurred-at", at, now, tz)
+            .map_err(|r| Failure::usage(r.sentence()))?;
+    }
+    let confirmed = rules::fact_value(def, &value, &shot.state, now, tz, mode.confirmed())
+        .map_err(|r| match r {
+            rules::Refusal::Refused(why) => Failure::usage(why),
+            rules::Refusal::Confirm(why) => {
+                Failure::usage(format!("{why}; pass --confirm to record it anyway"))
+            }
+        })?;
     let shown = value.display(Some(def), tz);
+    let decided_by = playbook
+        .steps()
+        .find(|s| s.decide.as_ref().is_some_and(|d| d.fact == fact))
+        .map(|s| s.id.clone());
+    if let (Some(step), SetMode::New { .. }) = (&decided_by, mode) {
+        return Err(Failure::usage(format!(
+            "`{fact}` is decided in step `{step}`: a decision records why, so pass --rationale TEXT (the decider is --as)"
+        )));
+    }
     let event = match mode {
-        SetMode::New => Event::new(Payload::FactSet(FactSet {
+        SetMode::Decide { rationale, .. } => {
+            decision(def, &value, decided_by, rationale, &shot.who.actor)?
+        }
+        SetMode::New { .. } => Event::new(Payload::FactSet(FactSet {
             fact: fact.to_string(),
             value: value.to_json(),
             occurred_at,
+            confirmed,
         })),
-        SetMode::Correct { reason } => {
+        SetMode::Correct { reason, .. } => {
             let corrects = shot
                 .state
                 .facts
@@ -234,6 +270,41 @@ pub fn set(
     let mut out = confirm(&line, &notices);
     let _ = writeln!(out, "{fact} = {shown}");
     Ok(out)
+}
+
+/// The `decision` entry `set --rationale` records on the deciding step.
+fn decision(
+    def: &crate::playbook::FactDef,
+    value: &crate::playbook::FactValue,
+    decided_by: Option<String>,
+    rationale: &str,
+    decider: &str,
+) -> Result<Event, Failure> {
+    let fact = &def.id;
+    let Some(step) = decided_by else {
+        return Err(Failure::usage(format!(
+            "no step decides `{fact}`: --rationale applies to decisions only"
+        )));
+    };
+    if rationale.trim().is_empty() {
+        return Err(Failure::usage("--rationale must say why it was decided"));
+    }
+    let options = match &def.ty {
+        crate::playbook::FactType::Choice(options) => {
+            options.iter().map(|o| o.value.clone()).collect()
+        }
+        _ => vec!["true".into(), "false".into()],
+    };
+    Ok(Event::on_step(
+        step,
+        Payload::Decision(crate::journal::event::Decision {
+            fact: fact.clone(),
+            value: value.to_json(),
+            rationale: rationale.trim().to_string(),
+            options,
+            decider: decider.to_string(),
+        }),
+    ))
 }
 
 fn confirm(line: &Line, notices: &[String]) -> String {

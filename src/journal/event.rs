@@ -237,6 +237,10 @@ pub struct FactSet {
     /// When it became true, if different from when it was recorded.
     #[serde(default, skip_serializing_if = "Option::is_none", with = "opt_time")]
     pub occurred_at: Option<DateTime<Utc>>,
+    /// What the person confirmed when the value contradicts the playbook
+    /// (a time before a fact it never precedes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confirmed: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -216,6 +216,7 @@ impl JournalBuilder {
             fact: fact.into(),
             value,
             occurred_at: None,
+            confirmed: None,
         })));
         self
     }

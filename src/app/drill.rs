@@ -260,8 +260,7 @@ impl App {
         Some(effects)
     }
 
-    /// Records a scenario-clock control, applying it at once so the clock
-    /// shown moves with the key press.
+    /// Records a scenario-clock control.
     fn control(
         &mut self,
         action: DrillAction,
@@ -277,8 +276,9 @@ impl App {
         let Some(drill) = self.drill.as_mut() else {
             return Vec::new();
         };
+        // The clock shown moves only once the journal holds the control
+        // (see `sync_drill_clock`), so a failed write never moves it.
         let scenario_ms = jump_to.unwrap_or_else(|| drill.scenario_ms(now));
-        drill.clock.apply(action, speed, scenario_ms, now);
         let writes = vec![Write::event(Event::new(Payload::DrillControl(
             event::DrillControl {
                 action,
@@ -337,5 +337,32 @@ impl App {
             effects.extend(self.deliver(&id, trigger));
         }
         effects
+    }
+
+    /// Derives the scenario clock from the saved `drill_control` entries:
+    /// the screen shows what the journal holds, never a control still
+    /// saving or one that failed.
+    pub(super) fn sync_drill_clock(&mut self) {
+        let origin = self.saved.created_at.unwrap_or_default();
+        if let Some(drill) = self.drill.as_mut() {
+            drill.clock = drill::ScenarioClock::from_controls(origin, &self.saved.drill_controls);
+        }
+    }
+
+    /// The pause a clean exit writes while the scenario clock runs, so
+    /// time away from the drill never advances it.
+    pub(super) fn pause_on_exit(&self) -> Option<Write> {
+        let drill = self.drill.as_ref()?;
+        if !drill.clock.running {
+            return None;
+        }
+        Some(Write::event(Event::new(Payload::DrillControl(
+            event::DrillControl {
+                action: DrillAction::Pause,
+                speed: drill.clock.speed,
+                scenario_ms: drill.scenario_ms(self.now),
+                inject: None,
+            },
+        ))))
     }
 }

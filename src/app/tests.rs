@@ -1807,11 +1807,12 @@ fn a_failed_write_makes_the_journal_read_only() {
     r.type_text("whatever");
     assert!(r.enter().is_empty());
     assert!(r.app.pending().is_empty());
-    assert_eq!(
-        r.ch('q'),
-        [Effect::Quit],
-        "quits at once: nothing can be saved"
+    assert!(
+        r.ch('q').is_empty(),
+        "d15: never quits silently over an entry not saved"
     );
+    assert!(matches!(r.app.mode, Mode::ConfirmQuit));
+    assert_eq!(r.ch('y'), [Effect::Quit], "quit and lose, once confirmed");
 }
 
 // --- ticks and clock nudges ----------------------------------------------
@@ -1934,29 +1935,38 @@ fn control(draft: &Draft) -> &event::DrillControl {
 fn the_facilitator_pane_starts_the_scenario_clock_and_delivers_due_injects() {
     let mut r = drill_runner();
     let effects = r.ch(' ');
-    assert_eq!(kinds(&effects), [Kind::DrillControl, Kind::InjectDelivered]);
-    let drafts = appended(&effects);
+    assert_eq!(kinds(&effects), [Kind::DrillControl]);
     assert_eq!(
-        (control(drafts[0]).action, control(drafts[0]).scenario_ms),
+        (
+            control(only_append(&effects)).action,
+            control(only_append(&effects)).scenario_ms
+        ),
         (DrillAction::Start, 0)
     );
-    let delivered = payload!(drafts[1], InjectDelivered);
+    assert!(
+        !r.app.drill.as_ref().expect("drill").clock.started,
+        "the clock moves only once the control is saved"
+    );
+    let due = r.save(&effects);
+    let delivered = payload!(only_append(&due), InjectDelivered);
     assert_eq!(
         (delivered.inject.as_str(), delivered.trigger.as_str()),
         ("kickoff", "at")
     );
-    assert!(drafts.iter().all(|d| d.scenario_ms == Some(0)));
+    assert_eq!(only_append(&due).scenario_ms, Some(0));
     assert!(r.has_notice("📣 INJECT kickoff"));
-    r.save(&effects);
+    r.save(&due);
 
     r.advance(Duration::minutes(10));
     let paused = r.ch(' ');
     assert_eq!(control(only_append(&paused)).action, DrillAction::Pause);
     assert_eq!(control(only_append(&paused)).scenario_ms, 600_000);
+    r.save(&paused);
     r.advance(Duration::hours(1));
     assert!(r.tick().is_empty(), "paused: T+30m has not come");
     let resumed = r.ch(' ');
     assert_eq!(control(only_append(&resumed)).action, DrillAction::Resume);
+    r.save(&resumed);
     let faster = r.ch('+');
     assert_eq!(
         (
@@ -1965,6 +1975,7 @@ fn the_facilitator_pane_starts_the_scenario_clock_and_delivers_due_injects() {
         ),
         (DrillAction::Speed, 2)
     );
+    r.save(&faster);
     r.advance(Duration::minutes(10));
     let due = r.tick();
     assert_eq!(payload!(only_append(&due), InjectDelivered).inject, "later");
@@ -1977,7 +1988,7 @@ fn n_jumps_to_the_next_timed_inject_and_r_releases_the_selected_one() {
     let started = r.ch(' ');
     r.save(&started);
     let jump = r.ch('n');
-    assert_eq!(kinds(&jump), [Kind::DrillControl, Kind::InjectDelivered]);
+    assert_eq!(kinds(&jump), [Kind::DrillControl]);
     assert_eq!(
         (
             control(appended(&jump)[0]).action,
@@ -1985,7 +1996,9 @@ fn n_jumps_to_the_next_timed_inject_and_r_releases_the_selected_one() {
         ),
         (DrillAction::Jump, 1_800_000)
     );
-    r.save(&jump);
+    let due = r.save(&jump);
+    assert_eq!(kinds(&due), [Kind::InjectDelivered]);
+    r.save(&due);
     assert!(r.ch('n').is_empty());
     assert!(r.has_notice("no timed inject is left"));
 
@@ -2125,4 +2138,32 @@ fn quitting_still_quits_when_session_ended_cannot_be_saved() {
     let mut r = Runner::new();
     let effects = r.ch('q');
     assert_eq!(r.fail(&effects, "I/O error"), [Effect::Quit]);
+}
+
+#[test]
+fn m5_quitting_a_running_drill_pauses_the_scenario_clock_first() {
+    let mut r = drill_runner();
+    let started = r.ch(' ');
+    let due = r.save(&started);
+    r.save(&due);
+    r.advance(Duration::minutes(7));
+    r.app.focus = Pane::Steps;
+    let quit = r.ch('q');
+    assert_eq!(kinds(&quit), [Kind::DrillControl, Kind::SessionEnded]);
+    let pause = control(appended(&quit)[0]);
+    assert_eq!(
+        (pause.action, pause.scenario_ms),
+        (DrillAction::Pause, 420_000)
+    );
+}
+
+#[test]
+fn code_2_a_failed_clock_control_never_moves_the_clock_shown() {
+    let mut r = drill_runner();
+    let started = r.ch(' ');
+    r.fail(&started, "No space left on device");
+    let clock = r.app.drill.as_ref().expect("drill").clock;
+    assert!(!clock.started, "the journal holds no start");
+    r.advance(Duration::hours(1));
+    assert_eq!(r.app.drill.as_ref().expect("drill").scenario_ms(r.now), 0);
 }

@@ -12,7 +12,7 @@ use crate::journal::identity::{Identity, new_id};
 use crate::journal::verify::{Verified, verify};
 use crate::journal::writer::{JournalFile, OpenError, hostname};
 use crate::journal::{Event, Line};
-use crate::playbook::Playbook;
+use crate::playbook::{Drill, Playbook};
 use crate::time::TimeSource;
 
 /// The running program's version, recorded in journals.
@@ -29,6 +29,85 @@ pub fn last_actor_on_host(lines: &[Line], host: &str) -> Option<String> {
                 && line.entry.data.get("host").and_then(|h| h.as_str()) == Some(host)
         })
         .map(|line| line.entry.actor.clone())
+}
+
+/// When the last session that wrote `lines` never ended (its program was
+/// killed or crashed), a sentence saying so and naming its last entry.
+pub fn unexpected_end(lines: &[Line]) -> Option<String> {
+    use crate::journal::Kind;
+    let start = lines
+        .iter()
+        .rposition(|l| l.entry.kind == Kind::SessionStarted)?;
+    let session = &lines[start].entry.session;
+    let own: Vec<&Line> = lines[start..]
+        .iter()
+        .filter(|l| &l.entry.session == session)
+        .collect();
+    if own.iter().any(|l| l.entry.kind == Kind::SessionEnded) {
+        return None;
+    }
+    let last = own.last()?;
+    Some(format!(
+        "The previous session ({}, {}) ended unexpectedly; its last saved entry is #{} ({}) at {}. Anything typed after it was lost.",
+        lines[start].entry.actor,
+        lines[start]
+            .entry
+            .data
+            .get("mode")
+            .and_then(|m| m.as_str())
+            .unwrap_or("?"),
+        last.entry.seq,
+        last.entry.kind,
+        last.entry.ts.format("%Y-%m-%d %H:%M:%S UTC")
+    ))
+}
+
+/// The scenario a drill journal ran: its recorded file, or the bundled or
+/// local scenario with the recorded id, preferring whichever still has the
+/// recorded SHA-256. `None` when neither is found: the report then says
+/// the scenario definition is missing and renders from the journal alone.
+pub fn scenario_for(created: &Created, catalog: &Catalog) -> Option<FoundScenario> {
+    let recorded = created.drill.as_ref()?;
+    let path = Path::new(&recorded.path);
+    let from_file = (!recorded.path.starts_with("bundled:") && path.is_file())
+        .then(|| catalog::read_source(path).ok())
+        .flatten()
+        .and_then(|source| {
+            let lookup = |id: &str| catalog.playbook(id).map(|e| e.playbook.clone());
+            catalog::check_drill(&source, &lookup).ok()
+        })
+        .map(|(drill, _)| drill)
+        .filter(|drill| drill.id == recorded.id);
+    let mut found: Vec<Drill> = from_file
+        .into_iter()
+        .chain(catalog.drill(&recorded.id).map(|e| e.drill.clone()))
+        .collect();
+    let best = found
+        .iter()
+        .position(|d| d.sha256 == recorded.sha256)
+        .unwrap_or(0);
+    if best >= found.len() {
+        return None;
+    }
+    let drill = found.swap_remove(best);
+    let changed = (drill.sha256 != recorded.sha256).then(|| {
+        format!(
+            "drill scenario `{}` ({}) has changed since this exercise started (SHA-256 {}… then, {}… now)",
+            recorded.id,
+            recorded.path,
+            &recorded.sha256.get(..12).unwrap_or(&recorded.sha256),
+            &drill.sha256.get(..12).unwrap_or(&drill.sha256)
+        )
+    });
+    Some(FoundScenario { drill, changed })
+}
+
+/// The scenario a drill journal runs, and a sentence when its file is not
+/// the one the exercise started with.
+#[derive(Debug, Clone)]
+pub struct FoundScenario {
+    pub drill: Drill,
+    pub changed: Option<String>,
 }
 
 /// A playbook ready to run, with the text it was loaded from.

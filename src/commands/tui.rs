@@ -98,6 +98,30 @@ fn start(
     runner(env, file, &lines, resolved, who, Vec::new(), drill)
 }
 
+/// The pause to journal when a drill is resumed with its scenario clock
+/// still running (the facilitator's program died): the clock stops at the
+/// scenario time of the last saved entry, so time away never advanced it.
+fn crash_pause(resolved: &Resolved, lines: &[Line]) -> Option<crate::journal::event::DrillControl> {
+    let state = run::replay(&resolved.playbook, lines.iter().map(|l| &l.entry));
+    let origin = state.created_at.unwrap_or_default();
+    let clock = crate::drill::ScenarioClock::from_controls(origin, &state.drill_controls);
+    if !clock.running {
+        return None;
+    }
+    let last = lines
+        .iter()
+        .rev()
+        .find_map(|l| l.entry.scenario_ms)
+        .unwrap_or(clock.base_ms)
+        .max(clock.base_ms);
+    Some(crate::journal::event::DrillControl {
+        action: crate::journal::event::DrillAction::Pause,
+        speed: clock.speed,
+        scenario_ms: last,
+        inject: None,
+    })
+}
+
 /// Who resumes `path` when `--as` and the config do not say: the actor of
 /// the journal's last session on this host.
 fn journal_actor(path: &Path) -> Option<String> {
@@ -156,25 +180,38 @@ fn reopen(env: &Env, catalog: &Catalog, path: &Path, actor: String) -> Result<Co
                 .map_err(write_failed)?,
         );
     }
+    let drill = match &created.drill {
+        None => None,
+        Some(recorded) => {
+            let found = open::scenario_for(&created, catalog).ok_or_else(|| {
+                Failure::usage(format!(
+                    "this exercise runs drill `{}` from {}, which cannot be found",
+                    recorded.id, recorded.path
+                ))
+            })?;
+            banners.extend(found.changed);
+            Some(found.drill)
+        }
+    };
+    if let Some(notice) = open::unexpected_end(&lines) {
+        banners.push(notice);
+    }
+    if drill.is_some()
+        && let Some(pause) = crash_pause(&resolved, &lines)
+    {
+        banners.push(format!(
+            "The scenario clock was running when the last session ended; it is paused at {}. Press space to resume it.",
+            crate::drill::format_scenario(pause.scenario_ms)
+        ));
+        lines.push(
+            file.append(who.draft(env.clock.as_ref(), Event::new(Payload::DrillControl(pause))))
+                .map_err(write_failed)?,
+        );
+    }
     lines.push(
         file.append(who.draft(env.clock.as_ref(), open::session_started("resume")))
             .map_err(write_failed)?,
     );
-    let drill = created
-        .drill
-        .as_ref()
-        .map(|d| {
-            catalog
-                .drill(&d.id)
-                .map(|e| e.drill.clone())
-                .ok_or_else(|| {
-                    Failure::usage(format!(
-                        "this exercise runs drill `{}`, which cannot be found",
-                        d.id
-                    ))
-                })
-        })
-        .transpose()?;
     runner(env, file, &lines, &resolved, who, banners, drill)
 }
 
@@ -491,11 +528,7 @@ pub fn review(env: &Env, journal: &Path, follow: bool) -> Result<(), Failure> {
         follow,
         env.clock.now(),
     );
-    review.drill = created
-        .drill
-        .as_ref()
-        .and_then(|d| catalog.drill(&d.id))
-        .map(|e| e.drill.clone());
+    review.drill = open::scenario_for(&created, &catalog).map(|found| found.drill);
     let participant = follow && review.drill.is_some();
     runtime::run_review(review, journal, participant, &env.clock, &theme(env))
         .map_err(|e| io_failure(&e))

@@ -37,7 +37,11 @@ pub enum Command {
     },
     /// Reopen a journal where it was left (after quitting or a crash).
     Resume {
-        journal: PathBuf,
+        #[arg(required_unless_present = "latest", conflicts_with = "latest")]
+        journal: Option<PathBuf>,
+        /// The journal in the data folder written to most recently.
+        #[arg(long)]
+        latest: bool,
         #[arg(long = "as", value_name = "NAME")]
         actor: Option<String>,
     },

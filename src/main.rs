@@ -126,7 +126,11 @@ fn interactive(env: &Env, command: Command) -> Result<u8, Failure> {
             title,
             exercise,
         } => commands::tui::run(env, &playbook, journal, actor.as_deref(), title, exercise),
-        Command::Resume { journal, actor } => {
+        Command::Resume { journal, actor, .. } => {
+            let journal = match journal {
+                Some(journal) => journal,
+                None => commands::tui::latest_journal(&runsheet::paths::journals_dir())?,
+            };
             commands::tui::resume(env, &journal, actor.as_deref())
         }
         Command::Drill {

@@ -370,4 +370,27 @@ mod tests {
         );
         assert_eq!(last_actor_on_host(&lines, "kiosk"), None);
     }
+
+    fn entry(seq: u64, session_id: &str, kind: Kind) -> Line {
+        let mut line = session(seq, "Dana Reyes", "laptop");
+        line.entry.session = session_id.into();
+        line.entry.kind = kind;
+        line
+    }
+
+    #[test]
+    fn friction_12_a_session_without_its_end_is_named_with_its_last_entry() {
+        let mut lines = vec![
+            entry(0, "a", Kind::SessionStarted),
+            entry(1, "a", Kind::Note),
+            entry(2, "a", Kind::SessionEnded),
+            entry(3, "b", Kind::SessionStarted),
+            entry(4, "b", Kind::StepDone),
+        ];
+        let notice = unexpected_end(&lines).expect("b never ended");
+        assert!(notice.contains("ended unexpectedly"), "{notice}");
+        assert!(notice.contains("#4 (step_done)"), "{notice}");
+        lines.push(entry(5, "b", Kind::SessionEnded));
+        assert_eq!(unexpected_end(&lines), None);
+    }
 }

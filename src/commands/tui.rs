@@ -260,6 +260,25 @@ pub fn resume(env: &Env, journal: &Path, actor: Option<&str>) -> Result<Outcome,
     runtime::run_runner(core, &theme(env)).map_err(|e| io_failure(&e))
 }
 
+/// `resume --latest`: the journal in `dir` written to most recently.
+pub fn latest_journal(dir: &Path) -> Result<PathBuf, Failure> {
+    let entries = std::fs::read_dir(dir).map_err(|e| {
+        Failure::usage(format!(
+            "{}: {}; there is no journal to resume",
+            dir.display(),
+            crate::diag::describe_io(&e)
+        ))
+    })?;
+    entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
+        .filter_map(|p| Some((std::fs::metadata(&p).ok()?.modified().ok()?, p)))
+        .max()
+        .map(|(_, p)| p)
+        .ok_or_else(|| Failure::usage(format!("no journal in {} to resume", dir.display())))
+}
+
 /// Finds a drill scenario by id or file.
 fn resolve_drill(
     scenario: &str,
@@ -566,5 +585,22 @@ mod tests {
             err.contains("2 entries were NOT saved: note, step_done (triage)"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn friction_11_resume_latest_opens_the_journal_written_last() {
+        let dir = std::env::temp_dir().join(format!("runsheet-latest-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let old = dir.join("a.jsonl");
+        let new = dir.join("b.jsonl");
+        for (path, age) in [(&new, 60), (&old, 3600)] {
+            let file = std::fs::File::create(path).expect("file");
+            file.set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(age))
+                .expect("mtime");
+        }
+        std::fs::write(dir.join("notes.txt"), "x").expect("other file");
+        assert_eq!(latest_journal(&dir).expect("found"), new);
+        std::fs::remove_dir_all(&dir).expect("clean up");
+        assert!(latest_journal(&dir).is_err());
     }
 }

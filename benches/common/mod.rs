@@ -408,6 +408,7 @@ impl<'a> Incident<'a> {
             exercise,
             app_version: "bench".into(),
             drill: None,
+            holidays: Vec::new(),
         };
         let steps: Vec<&Step> = playbook.steps().collect();
         Self {

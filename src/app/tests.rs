@@ -102,6 +102,7 @@ impl Journal {
             exercise,
             app_version: "test".into(),
             drill: None,
+            holidays: Vec::new(),
         };
         let mut journal = Self {
             playbook,

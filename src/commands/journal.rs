@@ -31,6 +31,7 @@ pub fn new(
         exercise,
         timezone: env.config.incident_zone(resolved.playbook.timezone),
         drill: None,
+        holidays: env.config.holidays(),
     };
     let (file, _) = open::create_journal(&resolved, settings, &who, env.clock.as_ref(), "cli")?;
     Ok(file.path().to_path_buf())

@@ -211,13 +211,16 @@ pub fn playbook_for(
             && let Ok(source) = catalog::read_source(path)
             && let Ok((playbook, _)) = catalog::check_playbook(&source, &catalog.library, today)
         {
-            return Ok(Resolved { playbook, source });
+            return Ok(Resolved {
+                playbook: playbook.with_extra_holidays(&created.holidays),
+                source,
+            });
         }
     }
     catalog
         .playbook(&recorded.id)
         .map(|e| Resolved {
-            playbook: e.playbook.clone(),
+            playbook: e.playbook.clone().with_extra_holidays(&created.holidays),
             source: e.source.clone(),
         })
         .ok_or_else(|| LoadError::Io {
@@ -237,6 +240,8 @@ pub struct NewJournal {
     pub exercise: bool,
     pub timezone: Tz,
     pub drill: Option<DrillRef>,
+    /// Extra non-business days (config.toml), recorded in the journal.
+    pub holidays: Vec<chrono::NaiveDate>,
 }
 
 /// `<journals>/<YYYY-MM-DDTHHMMZ>-<playbook>-<id>.jsonl`
@@ -278,6 +283,7 @@ pub fn create_journal(
         exercise: settings.exercise,
         app_version: APP_VERSION.to_string(),
         drill: settings.drill,
+        holidays: settings.holidays,
     };
     let (mut file, first) = JournalFile::create(
         &path,

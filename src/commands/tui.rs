@@ -45,10 +45,12 @@ fn runner(
     banners: Vec<String>,
     drill: Option<Drill>,
 ) -> Result<Core, Failure> {
-    let mut playbook = resolved
-        .playbook
-        .clone()
-        .with_extra_holidays(&env.config.holidays());
+    // The holidays the journal recorded when it was created, so the
+    // runner, status, review and export compute the same due times.
+    let holidays = open::created_of(lines)
+        .map(|c| c.holidays)
+        .unwrap_or_default();
+    let mut playbook = resolved.playbook.clone().with_extra_holidays(&holidays);
     let contacts_file = crate::paths::config_dir().join("contacts.yaml");
     let unknown = playbook.apply_contacts(&catalog::local_contacts(&contacts_file)?);
     let journal_file = file
@@ -236,6 +238,7 @@ pub fn run(
         exercise,
         timezone: env.config.incident_zone(resolved.playbook.timezone),
         drill: None,
+        holidays: env.config.holidays(),
     };
     let actor = actor_or_ask(
         env,
@@ -332,6 +335,7 @@ fn start_drill(
             ),
             sha256: source.sha256.clone(),
         }),
+        holidays: env.config.holidays(),
     };
     start(env, &resolved, settings, actor, "drill", Some(drill))
 }
@@ -518,6 +522,7 @@ pub fn picker(env: &Env) -> Result<Result<Option<Outcome>, String>, Failure> {
                         exercise,
                         timezone: env.config.incident_zone(resolved.playbook.timezone),
                         drill: None,
+                        holidays: env.config.holidays(),
                     };
                     start(env, &resolved, settings, actor, "run", None)
                 }),

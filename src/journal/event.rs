@@ -182,6 +182,10 @@ pub struct Created {
     pub app_version: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub drill: Option<DrillRef>,
+    /// Extra non-business days from the creator's config.toml, so every
+    /// reader of the journal computes the same business-day deadlines.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub holidays: Vec<chrono::NaiveDate>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -102,6 +102,7 @@ impl JournalBuilder {
             exercise,
             app_version: "test".into(),
             drill: None,
+            holidays: Vec::new(),
         };
         let first = Draft {
             ts: clock.now(),
@@ -477,6 +478,7 @@ impl DrillBuilder {
                 path: FIXTURE_DRILL.into(),
                 sha256: drill.sha256.clone(),
             }),
+            holidays: Vec::new(),
         };
         let first = Draft {
             ts: clock.now(),

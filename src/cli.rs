@@ -114,6 +114,22 @@ pub enum Command {
         #[arg(long, value_name = "TEXT")]
         rationale: Option<String>,
     },
+    /// Correct a recorded entry (approval, submission, decision, role
+    /// assignment, note): a new entry naming it, with the reason and the
+    /// corrected fields; the original stays and is shown beside them.
+    Correct {
+        journal: PathBuf,
+        /// The `seq` of the entry to correct (as `review` and exports show).
+        seq: u64,
+        /// A corrected field, `name=value`; repeat for several.
+        #[arg(long = "field", value_name = "NAME=VALUE", required = true)]
+        fields: Vec<String>,
+        /// Why the entry was wrong.
+        #[arg(long, value_name = "TEXT")]
+        reason: String,
+        #[arg(long = "as", value_name = "NAME")]
+        actor: Option<String>,
+    },
     /// Check a journal's hash chain and framing; prints the entry count and head hash.
     Verify { journal: PathBuf },
     /// Read a journal: timeline, metrics, state at any moment (never writes).

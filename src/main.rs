@@ -57,9 +57,10 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
         | Command::Resume { .. }
         | Command::Drill { .. }
         | Command::Review { .. } => interactive(&env, command),
-        Command::New { .. } | Command::Note { .. } | Command::Set { .. } => {
-            journal_command(&env, command)
-        }
+        Command::New { .. }
+        | Command::Note { .. }
+        | Command::Set { .. }
+        | Command::Correct { .. } => journal_command(&env, command),
         Command::Validate { files } => {
             let mut stdout = std::io::stdout().lock();
             let mut stderr = std::io::stderr().lock();
@@ -194,6 +195,13 @@ fn journal_command(env: &Env, command: Command) -> Result<u8, Failure> {
                 mode,
             )?
         }
+        Command::Correct {
+            journal,
+            seq,
+            fields,
+            reason,
+            actor,
+        } => commands::journal::correct(env, &journal, seq, &fields, &reason, actor.as_deref())?,
         other => {
             return Err(Failure::usage(format!(
                 "`{other:?}` does not write a journal"

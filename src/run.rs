@@ -221,6 +221,8 @@ pub struct CorrectionRecord {
     pub corrects: u64,
     pub reason: String,
     pub value: Option<Value>,
+    /// Corrected fields of a non-fact entry, with their new values.
+    pub fields: serde_json::Map<String, Value>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -588,7 +590,11 @@ impl RunState {
             corrects: c.corrects,
             reason: c.reason.clone(),
             value: c.value.clone(),
+            fields: c.fields.clone(),
         });
+        if !c.fields.is_empty() {
+            self.correct_fields(c.corrects, &c.fields);
+        }
         let Some(value) = c.value else { return };
         let target = self.facts.iter().find_map(|(fact, state)| {
             state
@@ -611,6 +617,45 @@ impl RunState {
                     typed,
                     occurred_at: c.occurred_at,
                 });
+            }
+        }
+    }
+
+    /// Applies corrected fields to the record of entry `seq`, so the state
+    /// (status, review, exports) holds the corrected values; the journal
+    /// keeps the original, which exports show beside it.
+    fn correct_fields(&mut self, seq: u64, fields: &serde_json::Map<String, Value>) {
+        fn merged<T: serde::Serialize + serde::de::DeserializeOwned>(
+            data: &T,
+            fields: &serde_json::Map<String, Value>,
+        ) -> Option<T> {
+            let mut value = serde_json::to_value(data).ok()?;
+            let object = value.as_object_mut()?;
+            for (k, v) in fields {
+                object.insert(k.clone(), v.clone());
+            }
+            serde_json::from_value(value).ok()
+        }
+        let text = |k: &str| fields.get(k).and_then(Value::as_str).map(str::to_string);
+        if let Some(r) = self.approvals.iter_mut().find(|r| r.at.seq == seq) {
+            if let Some(data) = merged(&r.data, fields) {
+                r.data = data;
+            }
+        } else if let Some(r) = self.submissions.iter_mut().find(|r| r.at.seq == seq) {
+            if let Some(data) = merged(&r.data, fields) {
+                r.data = data;
+            }
+        } else if let Some(r) = self.decisions.iter_mut().find(|r| r.at.seq == seq) {
+            r.rationale = text("rationale").unwrap_or_else(|| r.rationale.clone());
+            r.decider = text("decider").unwrap_or_else(|| r.decider.clone());
+        } else if let Some(r) = self.notes.iter_mut().find(|r| r.at.seq == seq) {
+            r.text = text("text").unwrap_or_else(|| r.text.clone());
+        } else if let Some(person) = text("person") {
+            for r in self.role_history.iter_mut().filter(|r| r.at.seq == seq) {
+                r.person.clone_from(&person);
+            }
+            for r in self.roles.values_mut().filter(|r| r.at.seq == seq) {
+                r.person.clone_from(&person);
             }
         }
     }

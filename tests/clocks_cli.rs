@@ -229,6 +229,7 @@ fn correcting_the_awareness_time_moves_the_deadline_and_keeps_both() {
         reason: "the SOC alert was two hours earlier".into(),
         value: Some(Value::String("2026-11-02T05:00:00Z".into())),
         occurred_at: None,
+        fields: serde_json::Map::new(),
     })));
     let state = runsheet::run::replay(&j.resolved.playbook, j.lines.iter().map(|l| &l.entry));
     let stages = clocks::evaluate(&j.resolved.playbook, &state, j.now());

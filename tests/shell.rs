@@ -215,3 +215,61 @@ fn d16_cli_set_of_a_decided_fact_needs_a_rationale_and_records_a_decision() {
     assert_eq!(decision["data"]["decider"], "Sam Ortiz");
     assert_eq!(decision["data"]["value"], true);
 }
+
+#[test]
+fn d2_any_recorded_entry_can_be_corrected_and_exports_show_both_values() {
+    let dir = tempfile::tempdir().expect("dir");
+    let journal = new_journal(dir.path());
+    let path = journal.to_str().expect("utf-8");
+    let out = cli(dir.path(), &["note", path, "called Sam at the regulator"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let note = entries(&journal)
+        .into_iter()
+        .find(|e| e["kind"] == "note")
+        .expect("note");
+    let seq = note["seq"].to_string();
+    let out = cli(
+        dir.path(),
+        &[
+            "correct",
+            path,
+            &seq,
+            "--field",
+            "text=called Kim at the regulator",
+            "--reason",
+            "wrong name",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let correction = entries(&journal)
+        .into_iter()
+        .find(|e| e["kind"] == "correction")
+        .expect("correction");
+    assert_eq!(correction["data"]["corrects"], note["seq"]);
+    assert_eq!(correction["data"]["reason"], "wrong name");
+    assert_eq!(
+        correction["data"]["fields"]["text"],
+        "called Kim at the regulator"
+    );
+    let out = cli(dir.path(), &["export", path, "--format", "md"]);
+    let md = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        md.contains("called Sam at the regulator"),
+        "original kept:\n{md}"
+    );
+    assert!(
+        md.contains("text is now “called Kim at the regulator”"),
+        "{md}"
+    );
+
+    let out = cli(
+        dir.path(),
+        &["correct", path, "0", "--field", "title=x", "--reason", "y"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("no fields to correct"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -775,6 +775,7 @@ impl<'a> Incident<'a> {
             reason: "Recount after removing duplicates".into(),
             value: Some(value),
             occurred_at: None,
+            fields: serde_json::Map::new(),
         }))
     }
 }

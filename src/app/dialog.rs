@@ -375,6 +375,7 @@ impl FactsDialog {
                             reason: why,
                             value: Some(amend.value.clone()),
                             occurred_at: None,
+                            fields: serde_json::Map::new(),
                         }),
                     });
                     let echo = format!(

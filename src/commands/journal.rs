@@ -59,6 +59,8 @@ fn script_actor(env: &Env, flag: Option<&str>, lines: &[Line]) -> Result<String,
 /// A journal opened for one append from the command line.
 struct OneShot {
     file: JournalFile,
+    /// The journal's lines as opened (recoveries included).
+    lines: Vec<Line>,
     resolved: Resolved,
     state: RunState,
     who: Identity,
@@ -87,6 +89,7 @@ fn open_for_append(env: &Env, path: &Path, actor: Option<&str>) -> Result<OneSho
     let state = run::replay(&resolved.playbook, lines.iter().map(|l| &l.entry));
     Ok(OneShot {
         file,
+        lines,
         resolved,
         state,
         who,
@@ -264,6 +267,7 @@ pub fn set(
                 reason: reason.trim().to_string(),
                 value: Some(value.to_json()),
                 occurred_at,
+                fields: serde_json::Map::new(),
             }))
         }
     };
@@ -271,6 +275,47 @@ pub fn set(
     let mut out = confirm(&line, &notices);
     let _ = writeln!(out, "{fact} = {shown}");
     Ok(out)
+}
+
+/// `runsheet correct`: a correction of any correctable entry, naming it,
+/// with the reason and the corrected fields.
+pub fn correct(
+    env: &Env,
+    path: &Path,
+    seq: u64,
+    fields: &[String],
+    reason: &str,
+    actor: Option<&str>,
+) -> Result<String, Failure> {
+    let pairs = fields
+        .iter()
+        .map(|f| {
+            f.split_once('=')
+                .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+                .ok_or_else(|| Failure::usage(format!("--field expects NAME=VALUE, got `{f}`")))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let shot = open_for_append(env, path, actor)?;
+    let target = shot
+        .lines
+        .iter()
+        .find(|l| l.entry.seq == seq)
+        .map(|l| (l.entry.kind, l.entry.step.clone()))
+        .ok_or_else(|| Failure::usage(format!("{} has no entry #{seq}", path.display())))?;
+    let corrected = rules::correction_fields(target.0, &pairs, reason)
+        .map_err(|r| Failure::usage(format!("entry #{seq}: {r}")))?;
+    let event = Event {
+        step: target.1,
+        payload: Payload::Correction(crate::journal::event::Correction {
+            corrects: seq,
+            reason: reason.trim().to_string(),
+            value: None,
+            occurred_at: None,
+            fields: corrected,
+        }),
+    };
+    let (line, notices) = shot.append(env, event)?;
+    Ok(confirm(&line, &notices))
 }
 
 /// The `decision` entry `set --rationale` records on the deciding step.

@@ -196,6 +196,12 @@ impl View<'_> {
                 .map_or_else(|| value.to_string(), |f| self.fact_value(f, value));
             let _ = write!(text, ": the value is now {shown}");
         }
+        for (field, value) in &c.fields {
+            let shown = value
+                .as_str()
+                .map_or_else(|| value.to_string(), str::to_string);
+            let _ = write!(text, "; {field} is now “{shown}”");
+        }
         if let Some(t) = c.occurred_at {
             let _ = write!(text, ", which occurred at {}", when::both(t, self.tz));
         }

@@ -332,6 +332,10 @@ pub struct Correction {
     pub value: Option<Value>,
     #[serde(default, skip_serializing_if = "Option::is_none", with = "opt_time")]
     pub occurred_at: Option<DateTime<Utc>>,
+    /// For any other entry: the corrected fields and their new values
+    /// (an approval's `approver`, a submission's `recipient`, ...).
+    #[serde(default, skip_serializing_if = "Map::is_empty")]
+    pub fields: Map<String, Value>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -193,6 +193,63 @@ pub fn submission(
     })
 }
 
+/// The fields a correction may change, by kind of entry: who and what was
+/// recorded, never when it was written. Facts are corrected by value
+/// (`runsheet set --correct`).
+pub fn correctable_fields(kind: crate::journal::Kind) -> &'static [&'static str] {
+    use crate::journal::Kind;
+    match kind {
+        Kind::Approval => &["approver", "comment"],
+        Kind::Submission => &["channel", "recipient", "reference", "url"],
+        Kind::Decision => &["rationale", "decider"],
+        Kind::RoleAssigned => &["person"],
+        Kind::Note => &["text"],
+        _ => &[],
+    }
+}
+
+/// Checks a correction of an entry of `kind`: a reason, at least one field,
+/// and only fields that kind may have corrected.
+pub fn correction_fields(
+    kind: crate::journal::Kind,
+    fields: &[(String, String)],
+    reason: &str,
+) -> Result<serde_json::Map<String, serde_json::Value>, Refusal> {
+    let allowed = correctable_fields(kind);
+    if allowed.is_empty() {
+        return Err(Refusal::Refused(format!(
+            "a {kind} entry has no fields to correct{}",
+            if kind == crate::journal::Kind::FactSet {
+                "; correct a fact's value with `runsheet set --correct`"
+            } else {
+                ""
+            }
+        )));
+    }
+    if reason.trim().is_empty() {
+        return Err(Refusal::Refused(
+            "--reason must say why the entry was wrong".into(),
+        ));
+    }
+    if fields.is_empty() {
+        return Err(Refusal::Refused(format!(
+            "name at least one corrected field: {}",
+            allowed.join(", ")
+        )));
+    }
+    let mut out = serde_json::Map::new();
+    for (key, value) in fields {
+        if !allowed.contains(&key.as_str()) {
+            return Err(Refusal::Refused(format!(
+                "a {kind} entry's `{key}` cannot be corrected; its correctable fields are {}",
+                allowed.join(", ")
+            )));
+        }
+        out.insert(key.clone(), serde_json::Value::String(value.clone()));
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -331,5 +388,19 @@ mod tests {
             submission(&future, utc(NOW), Tz::UTC).map_err(|e| e.0),
             Err(SubmissionField::SentAt)
         );
+    }
+
+    #[test]
+    fn correction_fields_are_checked_per_kind() {
+        use crate::journal::Kind;
+        let fields = vec![("approver".to_string(), "Dana Reyes".to_string())];
+        let ok =
+            correction_fields(Kind::Approval, &fields, "typed the wrong name").expect("allowed");
+        assert_eq!(ok["approver"], "Dana Reyes");
+        assert!(correction_fields(Kind::Submission, &fields, "x").is_err());
+        assert!(correction_fields(Kind::Approval, &fields, " ").is_err());
+        assert!(correction_fields(Kind::Approval, &[], "x").is_err());
+        let fact = correction_fields(Kind::FactSet, &fields, "x").expect_err("facts by value");
+        assert!(fact.sentence().contains("set --correct"));
     }
 }

@@ -413,6 +413,7 @@ pub fn incident_with_correction() -> JournalBuilder {
             reason: "Recount after removing duplicate case parties".into(),
             value: Some(serde_json::json!(1500)),
             occurred_at: None,
+            fields: serde_json::Map::new(),
         },
     )));
     j

@@ -1,5 +1,7 @@
 //! Small text helpers shared by the screens.
 
+use std::fmt::Write as _;
+
 use crate::journal::Entry;
 use crate::journal::event::Payload;
 use crate::playbook::Playbook;
@@ -66,7 +68,11 @@ pub fn entry_summary(entry: &Entry, playbook: &Playbook) -> String {
             format!("observation: {}", o.note.lines().next().unwrap_or_default())
         }
         Payload::DrillControl(c) => {
-            format!("scenario clock: {:?} x{}", c.action, c.speed).to_lowercase()
+            let mut text = format!("scenario clock: {:?} x{}", c.action, c.speed).to_lowercase();
+            if let Some(inject) = &c.inject {
+                let _ = write!(text, " · inject {inject}");
+            }
+            text
         }
     }
 }

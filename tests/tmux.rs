@@ -106,6 +106,23 @@ impl Tmux {
         }
     }
 
+    /// Polls the screen until `needle` is gone (a dialog closed), so the
+    /// next keys cannot reach it.
+    fn wait_gone(&self, session: &str, needle: &str) {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let screen = self.screen(session);
+            if !screen.contains(needle) {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "`{needle}` never went away; screen:\n{screen}"
+            );
+            std::thread::sleep(POLL);
+        }
+    }
+
     fn keys(&self, session: &str, keys: &[&str]) {
         for k in keys {
             self.tmux(&["send-keys", "-t", session, k]);
@@ -203,6 +220,7 @@ fn run_act_sigkill_resume_and_quit_cleanly() {
     t.keys("a", &["Enter"]);
     t.wait_for("a", "saving:");
     t.keys("a", &["Escape"]);
+    t.wait_gone("a", "Answer facts");
     // Take a decision: the breach decision with a rationale.
     t.keys("a", &["j", "d"]);
     t.wait_for("a", " Decision ═");

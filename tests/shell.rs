@@ -273,3 +273,42 @@ fn d2_any_recorded_entry_can_be_corrected_and_exports_show_both_values() {
         stderr(&out)
     );
 }
+
+#[test]
+fn m12_a_cli_correction_carries_the_step_of_the_value_it_corrects() {
+    use runsheet::journal::Event;
+    use runsheet::journal::event::{FactSet, Payload};
+    let mut j =
+        support::JournalBuilder::new(support::fixture_playbook(), "2026-11-05T08:00:00Z", false);
+    j.event(Event::on_step(
+        "confirm",
+        Payload::FactSet(FactSet {
+            fact: "org".into(),
+            value: serde_json::json!("Exmaple Corp"),
+            occurred_at: None,
+            confirmed: None,
+        }),
+    ));
+    let (_keep, journal, _) = j.close();
+    let path = journal.to_str().expect("utf-8");
+    let out = runsheet(
+        &[
+            "set",
+            path,
+            "org=Example Corp",
+            "--correct",
+            "--reason",
+            "typo",
+            "--as",
+            "Dana Reyes",
+        ],
+        Stdio::null(),
+        Stdio::piped(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let correction = entries(&journal)
+        .into_iter()
+        .find(|e| e["kind"] == "correction")
+        .expect("correction");
+    assert_eq!(correction["step"], "confirm");
+}

@@ -246,12 +246,14 @@ pub fn set(
             confirmed,
         })),
         SetMode::Correct { reason, .. } => {
-            let corrects = shot
+            // The correction carries the corrected entry's step, so a
+            // step's history lists it (m12).
+            let (corrects, step) = shot
                 .state
                 .facts
                 .get(fact)
                 .and_then(|f| f.latest())
-                .map(|r| r.at.seq)
+                .map(|r| (r.at.seq, r.step.clone()))
                 .ok_or_else(|| {
                     Failure::usage(format!(
                         "`{fact}` has no value yet: there is nothing to correct"
@@ -262,13 +264,16 @@ pub fn set(
                     "--reason must say why the earlier value was wrong",
                 ));
             }
-            Event::new(Payload::Correction(crate::journal::event::Correction {
-                corrects,
-                reason: reason.trim().to_string(),
-                value: Some(value.to_json()),
-                occurred_at,
-                fields: serde_json::Map::new(),
-            }))
+            Event {
+                step,
+                payload: Payload::Correction(crate::journal::event::Correction {
+                    corrects,
+                    reason: reason.trim().to_string(),
+                    value: Some(value.to_json()),
+                    occurred_at,
+                    fields: serde_json::Map::new(),
+                }),
+            }
         }
     };
     let (line, notices) = shot.append(env, event)?;

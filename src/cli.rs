@@ -130,6 +130,20 @@ pub enum Command {
         #[arg(long = "as", value_name = "NAME")]
         actor: Option<String>,
     },
+    /// Close the incident: a `closed` entry with the reason. Required steps
+    /// still open are named and refused unless each has a reason.
+    Close {
+        journal: PathBuf,
+        /// Why the incident is closed.
+        #[arg(long, value_name = "TEXT")]
+        reason: String,
+        /// Why a required step is left open, `step=reason`; one per open
+        /// required step.
+        #[arg(long = "open-step-reason", value_name = "STEP=REASON")]
+        open_step_reasons: Vec<String>,
+        #[arg(long = "as", value_name = "NAME")]
+        actor: Option<String>,
+    },
     /// Check a journal's hash chain and framing; prints the entry count and head hash.
     Verify { journal: PathBuf },
     /// Read a journal: timeline, metrics, state at any moment (never writes).

@@ -60,7 +60,8 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
         Command::New { .. }
         | Command::Note { .. }
         | Command::Set { .. }
-        | Command::Correct { .. } => journal_command(&env, command),
+        | Command::Correct { .. }
+        | Command::Close { .. } => journal_command(&env, command),
         Command::Validate { files } => {
             let mut stdout = std::io::stdout().lock();
             let mut stderr = std::io::stderr().lock();
@@ -202,6 +203,14 @@ fn journal_command(env: &Env, command: Command) -> Result<u8, Failure> {
             reason,
             actor,
         } => commands::journal::correct(env, &journal, seq, &fields, &reason, actor.as_deref())?,
+        Command::Close {
+            journal,
+            reason,
+            open_step_reasons,
+            actor,
+        } => {
+            commands::journal::close(env, &journal, &reason, &open_step_reasons, actor.as_deref())?
+        }
         other => {
             return Err(Failure::usage(format!(
                 "`{other:?}` does not write a journal"

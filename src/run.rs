@@ -5,6 +5,7 @@
 //! [`RunState::apply`]. Nothing is ever dropped: entries about steps or facts
 //! the playbook no longer has are kept and reported.
 
+pub mod closing;
 pub mod query;
 pub mod rules;
 
@@ -298,6 +299,13 @@ impl std::fmt::Display for Warning {
     }
 }
 
+/// The incident was closed: when, by whom, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClosedRecord {
+    pub at: Stamp,
+    pub data: event::Closed,
+}
+
 /// Everything known about a run at the end of the entries replayed.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RunState {
@@ -318,6 +326,8 @@ pub struct RunState {
     pub injects: Vec<InjectRecord>,
     pub observations: Vec<ObservationRecord>,
     pub drill_controls: Vec<DrillControlRecord>,
+    /// The last `closed` entry: the incident is closed.
+    pub closed: Option<ClosedRecord>,
     pub warnings: Vec<Warning>,
     /// The last entry applied.
     pub last: Option<Stamp>,
@@ -446,6 +456,7 @@ impl RunState {
             Payload::DrillControl(data) => {
                 self.drill_controls.push(DrillControlRecord { at, data });
             }
+            Payload::Closed(data) => self.closed = Some(ClosedRecord { at, data }),
         }
     }
 

@@ -312,3 +312,84 @@ fn m12_a_cli_correction_carries_the_step_of_the_value_it_corrects() {
         .expect("correction");
     assert_eq!(correction["step"], "confirm");
 }
+
+#[test]
+fn d15_close_incident_names_open_required_steps_and_records_a_reason_for_each() {
+    let dir = tempfile::tempdir().expect("dir");
+    let journal = new_journal(dir.path());
+    let path = journal.to_str().expect("utf-8");
+    let status = cli(dir.path(), &["status", path, "--json"]);
+    let summary: serde_json::Value = serde_json::from_slice(&status.stdout).expect("json");
+    assert_eq!(
+        summary["closed"],
+        serde_json::Value::Null,
+        "open until closed"
+    );
+    let open: Vec<String> = summary["open_required"]
+        .as_array()
+        .expect("open_required")
+        .iter()
+        .map(|s| s["id"].as_str().expect("id").to_string())
+        .collect();
+    assert!(!open.is_empty(), "the fixture has required steps open");
+
+    let before = entries(&journal).len();
+    let refused = cli(dir.path(), &["close", path, "--reason", "contained"]);
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
+    for id in &open {
+        assert!(
+            stderr(&refused).contains(id.as_str()),
+            "{}",
+            stderr(&refused)
+        );
+    }
+    assert_eq!(
+        entries(&journal).len(),
+        before,
+        "nothing written when refused"
+    );
+
+    let mut args = vec![
+        "close".to_string(),
+        path.to_string(),
+        "--reason".into(),
+        "contained and reported".into(),
+    ];
+    for id in &open {
+        args.push("--open-step-reason".into());
+        args.push(format!("{id}=handled by the vendor"));
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = cli(dir.path(), &args);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let closed = entries(&journal)
+        .into_iter()
+        .find(|e| e["kind"] == "closed")
+        .expect("closed entry");
+    assert_eq!(closed["data"]["reason"], "contained and reported");
+    assert_eq!(
+        closed["data"]["open_steps"].as_array().map(Vec::len),
+        Some(open.len())
+    );
+
+    let text = cli(dir.path(), &["status", path]);
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("CLOSED"), "{text}");
+    assert!(text.contains("contained and reported"), "{text}");
+    let json = cli(dir.path(), &["status", path, "--json"]);
+    let summary: serde_json::Value = serde_json::from_slice(&json.stdout).expect("json");
+    assert_eq!(summary["closed"]["reason"], "contained and reported");
+    assert_eq!(summary["closed"]["by"], "Dana Reyes");
+    let md = cli(dir.path(), &["export", path, "--format", "md"]);
+    let md = String::from_utf8_lossy(&md.stdout);
+    assert!(md.contains("Closed by Dana Reyes"), "{md}");
+    assert!(md.contains("left open: handled by the vendor"), "{md}");
+
+    let again = cli(dir.path(), &["close", path, "--reason", "twice"]);
+    assert_eq!(again.status.code(), Some(2), "{}", stderr(&again));
+    assert!(
+        stderr(&again).contains("already closed"),
+        "{}",
+        stderr(&again)
+    );
+}

@@ -413,3 +413,29 @@ pub fn verify(path: &Path) -> Result<(String, u8), Failure> {
         }
     }
 }
+
+/// `runsheet close`: writes the `closed` entry. Required steps still open
+/// are refused by name unless each has `--open-step-reason STEP=REASON`.
+pub fn close(
+    env: &Env,
+    path: &Path,
+    reason: &str,
+    step_reasons: &[String],
+    actor: Option<&str>,
+) -> Result<String, Failure> {
+    let pairs = step_reasons
+        .iter()
+        .map(|r| {
+            r.split_once('=')
+                .map(|(s, why)| (s.trim().to_string(), why.to_string()))
+                .ok_or_else(|| {
+                    Failure::usage(format!("--open-step-reason expects STEP=REASON, got `{r}`"))
+                })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let shot = open_for_append(env, path, actor)?;
+    let closed = crate::run::closing::close(&shot.resolved.playbook, &shot.state, reason, &pairs)
+        .map_err(|r| Failure::usage(format!("{}: not closed: {r}", path.display())))?;
+    let (line, notices) = shot.append(env, Event::new(Payload::Closed(closed)))?;
+    Ok(confirm(&line, &notices))
+}

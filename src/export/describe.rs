@@ -113,6 +113,7 @@ impl View<'_> {
             }
             Payload::Observation(o) => observed(o),
             Payload::DrillControl(d) => drill_control(d),
+            Payload::Closed(c) => closed(c),
         }
     }
 
@@ -268,6 +269,19 @@ fn drill_control(d: &event::DrillControl) -> String {
     );
     if let Some(inject) = &d.inject {
         let _ = write!(text, ", inject {inject}");
+    }
+    text
+}
+
+/// `Closed the incident: REASON`, then each required step left open.
+fn closed(c: &event::Closed) -> String {
+    let mut text = format!("Closed the incident: {}", c.reason);
+    for open in &c.open_steps {
+        let _ = write!(
+            text,
+            "; required step {} left open: {}",
+            open.step, open.reason
+        );
     }
     text
 }

@@ -107,6 +107,7 @@ payloads! {
     InjectDelivered(InjectDelivered),
     Observation(Observation),
     DrillControl(DrillControl),
+    Closed(Closed),
 }
 
 /// Serde helper for optional UTC datetimes in payloads.
@@ -336,6 +337,22 @@ pub struct Correction {
     /// (an approval's `approver`, a submission's `recipient`, ...).
     #[serde(default, skip_serializing_if = "Map::is_empty")]
     pub fields: Map<String, Value>,
+}
+
+/// The incident is closed. Required steps still open at that moment are
+/// named, each with why it was left open.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Closed {
+    pub reason: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub open_steps: Vec<OpenStep>,
+}
+
+/// A required step left open when the incident was closed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenStep {
+    pub step: String,
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

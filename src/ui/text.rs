@@ -74,6 +74,7 @@ pub fn entry_summary(entry: &Entry, playbook: &Playbook) -> String {
             }
             text
         }
+        Payload::Closed(c) => format!("incident closed: {}", c.reason),
     }
 }
 

@@ -199,6 +199,31 @@ pub fn steps(view: &View<'_>) -> Section {
                 .collect(),
         ));
     }
+    if let Some(closed) = &state.closed {
+        blocks.push(Block::Subheading("Incident closed".into()));
+        blocks.push(Block::Paragraph(vec![Span::Plain(format!(
+            "Closed by {} at {}: {}",
+            closed.at.actor,
+            when::both(closed.at.ts, view.tz),
+            closed.data.reason
+        ))]));
+        if !closed.data.open_steps.is_empty() {
+            blocks.push(Block::List(
+                closed
+                    .data
+                    .open_steps
+                    .iter()
+                    .map(|o| {
+                        vec![
+                            Span::Plain(format!("{} (", view.step_title(&o.step))),
+                            Span::Code(o.step.clone()),
+                            Span::Plain(format!(") left open: {}", o.reason)),
+                        ]
+                    })
+                    .collect(),
+            ));
+        }
+    }
     section("steps", "Steps set aside or left open", blocks)
 }
 

@@ -259,6 +259,7 @@ fn first_frame(
         exercise: false,
         timezone: resolved.playbook.timezone.unwrap_or(chrono_tz::UTC),
         drill: None,
+        holidays: Vec::new(),
     };
     let who = Identity::new("Dana Reyes");
     let (file, lines) = open::create_journal(&resolved, settings, &who, clock.as_ref(), "run")

@@ -18,6 +18,7 @@ pub mod keymap;
 pub mod message;
 mod message_view;
 pub mod modes;
+pub mod name_prompt;
 pub mod picker;
 pub mod review;
 mod screen;
@@ -430,11 +431,21 @@ impl App {
                 let in_order = self.pending.first().is_some_and(|p| p.ticket == ticket)
                     && line.entry.seq == self.next_seq;
                 self.pending.retain(|p| p.ticket != ticket);
+                let control = line.entry.kind == crate::journal::Kind::DrillControl;
                 self.saved.apply(&self.playbook, &line.entry);
                 self.next_seq = line.entry.seq + 1;
                 if let Some(t) = self.tail.iter_mut().find(|t| t.ticket == Some(ticket)) {
                     t.status = Saved::Saved(line.entry.seq);
                     t.entry = line.entry;
+                }
+                if control {
+                    // The clock moves now that the journal holds the
+                    // control; injects it made due are delivered.
+                    self.sync_drill_clock();
+                    if !in_order {
+                        self.rebuild_view();
+                    }
+                    return self.drill_tick();
                 }
                 if in_order {
                     return Vec::new();
@@ -601,7 +612,9 @@ impl App {
                     // Queued writes (this one included) are finished by the
                     // runtime before it exits; the session still ends.
                     let mut effects = self.end_session("quit");
-                    effects.push(Effect::Quit);
+                    if !effects.contains(&Effect::Quit) {
+                        effects.push(Effect::Quit);
+                    }
                     return effects;
                 }
                 self.mode = Mode::Normal;
@@ -681,19 +694,12 @@ impl App {
     }
 
     fn request_quit(&mut self) -> Vec<Effect> {
-        if !self.pending.is_empty() {
+        // Never quit silently over entries still saving or not saved.
+        if !self.pending.is_empty() || self.write_error.is_some() {
             self.mode = Mode::ConfirmQuit;
             return Vec::new();
         }
-        if self.write_error.is_some() {
-            return vec![Effect::Quit];
-        }
-        self.quitting = true;
-        self.record(vec![Write::event(Event::new(Payload::SessionEnded(
-            event::SessionEnded {
-                reason: "quit".into(),
-            },
-        )))])
+        self.end_session("quit")
     }
 
     /// Ends the session on a signal: the entry is queued; the runtime waits
@@ -703,11 +709,13 @@ impl App {
         if self.write_error.is_some() {
             return vec![Effect::Quit];
         }
-        self.record(vec![Write::event(Event::new(Payload::SessionEnded(
+        let mut writes: Vec<Write> = self.pause_on_exit().into_iter().collect();
+        writes.push(Write::event(Event::new(Payload::SessionEnded(
             event::SessionEnded {
                 reason: reason.into(),
             },
-        )))])
+        ))));
+        self.record(writes)
     }
 
     fn normal_key(&mut self, key: &KeyEvent) -> Vec<Effect> {

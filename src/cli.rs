@@ -37,7 +37,11 @@ pub enum Command {
     },
     /// Reopen a journal where it was left (after quitting or a crash).
     Resume {
-        journal: PathBuf,
+        #[arg(required_unless_present = "latest", conflicts_with = "latest")]
+        journal: Option<PathBuf>,
+        /// The journal in the data folder written to most recently.
+        #[arg(long)]
+        latest: bool,
         #[arg(long = "as", value_name = "NAME")]
         actor: Option<String>,
     },
@@ -118,6 +122,44 @@ pub enum Command {
         /// Why the earlier value was wrong (with --correct).
         #[arg(long, value_name = "TEXT")]
         reason: Option<String>,
+        /// Record a time that contradicts the playbook's `not_before:` or
+        /// `not_after:` (the confirmation is recorded with it).
+        #[arg(long)]
+        confirm: bool,
+        /// For a fact a step decides: why it was decided (the decider is
+        /// the actor); required for such facts.
+        #[arg(long, value_name = "TEXT")]
+        rationale: Option<String>,
+    },
+    /// Correct a recorded entry (approval, submission, decision, role
+    /// assignment, note): a new entry naming it, with the reason and the
+    /// corrected fields; the original stays and is shown beside them.
+    Correct {
+        journal: PathBuf,
+        /// The `seq` of the entry to correct (as `review` and exports show).
+        seq: u64,
+        /// A corrected field, `name=value`; repeat for several.
+        #[arg(long = "field", value_name = "NAME=VALUE", required = true)]
+        fields: Vec<String>,
+        /// Why the entry was wrong.
+        #[arg(long, value_name = "TEXT")]
+        reason: String,
+        #[arg(long = "as", value_name = "NAME")]
+        actor: Option<String>,
+    },
+    /// Close the incident: a `closed` entry with the reason. Required steps
+    /// still open are named and refused unless each has a reason.
+    Close {
+        journal: PathBuf,
+        /// Why the incident is closed.
+        #[arg(long, value_name = "TEXT")]
+        reason: String,
+        /// Why a required step is left open, `step=reason`; one per open
+        /// required step.
+        #[arg(long = "open-step-reason", value_name = "STEP=REASON")]
+        open_step_reasons: Vec<String>,
+        #[arg(long = "as", value_name = "NAME")]
+        actor: Option<String>,
     },
     /// Check a journal's hash chain and framing; prints the entry count and head hash.
     Verify { journal: PathBuf },

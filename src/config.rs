@@ -113,13 +113,14 @@ impl Config {
         crate::paths::config_dir().join("config.toml")
     }
 
-    /// `--as` wins, then the config, then the login name.
-    pub fn actor(&self, flag: Option<&str>) -> String {
+    /// Who is acting as far as the command line and the config say:
+    /// `--as` wins, then the config. `None` means the caller must find out
+    /// (from the journal, or by asking), never guess.
+    pub fn actor(&self, flag: Option<&str>) -> Option<String> {
         flag.map(str::to_string)
             .or_else(|| self.actor.clone())
-            .or_else(|| std::env::var("USER").ok())
-            .filter(|a| !a.trim().is_empty())
-            .unwrap_or_else(|| "responder".into())
+            .map(|a| a.trim().to_string())
+            .filter(|a| !a.is_empty())
     }
 
     /// The zone for a new incident: config, then the playbook's, then the
@@ -179,7 +180,8 @@ mod tests {
             quoted.holidays(),
             [NaiveDate::from_ymd_opt(2026, 12, 24).unwrap()]
         );
-        assert_eq!(c.actor(Some("Sam")), "Sam");
+        assert_eq!(c.actor(Some(" Sam ")).as_deref(), Some("Sam"));
+        assert_eq!(Config::parse("").unwrap().actor(None), None);
         assert!(!c.colour());
     }
 

@@ -50,10 +50,11 @@ pub enum Kind {
     InjectDelivered,
     Observation,
     DrillControl,
+    Closed,
 }
 
 impl Kind {
-    pub const ALL: [Self; 21] = [
+    pub const ALL: [Self; 22] = [
         Self::JournalCreated,
         Self::SessionStarted,
         Self::SessionEnded,
@@ -75,6 +76,7 @@ impl Kind {
         Self::InjectDelivered,
         Self::Observation,
         Self::DrillControl,
+        Self::Closed,
     ];
 
     /// The name as written in the journal.
@@ -101,6 +103,7 @@ impl Kind {
             Self::InjectDelivered => "inject_delivered",
             Self::Observation => "observation",
             Self::DrillControl => "drill_control",
+            Self::Closed => "closed",
         }
     }
 }

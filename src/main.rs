@@ -25,21 +25,33 @@ fn main() -> ExitCode {
 
 /// Prints a command's text to stdout and passes its exit code on. The text
 /// quotes playbooks and journals, so control characters and bidi overrides
-/// are shown escaped, never sent to the terminal.
+/// are shown escaped, never sent to the terminal. A failed write (full
+/// disk, closed pipe) is an IO error, exit 2, so a truncated export is never
+/// taken for a whole one.
 fn print(text: &str, code: u8) -> u8 {
+    write_out(printable(text).as_bytes(), code)
+}
+
+/// Writes `bytes` to stdout; exit 2 when stdout cannot take them.
+fn write_out(bytes: &[u8], code: u8) -> u8 {
     let mut stdout = std::io::stdout().lock();
-    let _ = stdout.write_all(printable(text).as_bytes());
-    let _ = stdout.flush();
-    code
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        Ok(()) => code,
+        Err(e) => {
+            let _ = writeln!(
+                std::io::stderr(),
+                "error: standard output: {}",
+                runsheet::diag::describe_io(&e)
+            );
+            2
+        }
+    }
 }
 
 /// Prints a JSON document with unsafe characters as JSON escapes, so it
 /// still parses to the same data.
 fn print_json(text: &str, code: u8) -> u8 {
-    let mut stdout = std::io::stdout().lock();
-    let _ = stdout.write_all(printable_json(text).as_bytes());
-    let _ = stdout.flush();
-    code
+    write_out(printable_json(text).as_bytes(), code)
 }
 
 /// Writes `text` to stderr with control characters escaped.
@@ -57,6 +69,8 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
                 | Command::New { .. }
                 | Command::Note { .. }
                 | Command::Set { .. }
+                | Command::Correct { .. }
+                | Command::Close { .. }
         )
     );
     let env = if writes {
@@ -70,16 +84,22 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
         Env::from_system()?
     };
     let Some(command) = command else {
-        return Ok(commands::tui::picker(&env)?.map_or(0, |text| print(&text, 0)));
+        return Ok(match commands::tui::picker(&env)? {
+            Err(text) => print(&text, 0),
+            Ok(None) => 0,
+            Ok(Some(outcome)) => farewell(&outcome),
+        });
     };
     match command {
         Command::Run { .. }
         | Command::Resume { .. }
         | Command::Drill { .. }
-        | Command::Review { .. } => interactive(&env, command).map(|()| 0),
-        Command::New { .. } | Command::Note { .. } | Command::Set { .. } => {
-            journal_command(&env, command)
-        }
+        | Command::Review { .. } => interactive(&env, command),
+        Command::New { .. }
+        | Command::Note { .. }
+        | Command::Set { .. }
+        | Command::Correct { .. }
+        | Command::Close { .. } => journal_command(&env, command),
         Command::Validate { files } => {
             let (mut out, mut err) = (Vec::new(), Vec::new());
             let code = commands::validate::run(&files, env.today, &mut out, &mut err);
@@ -147,9 +167,26 @@ fn finish(outcome: interop::command::Outcome) -> u8 {
     print(&outcome.stdout, outcome.code)
 }
 
+/// Prints where the journal is and what was lost, once the terminal is
+/// restored; returns the exit code.
+fn farewell(outcome: &runsheet::runtime::Outcome) -> u8 {
+    let (out, err, code) = commands::tui::farewell(outcome);
+    eprint_safe(&err);
+    print(&out, code)
+}
+
 /// Commands that open the terminal interface.
-fn interactive(env: &Env, command: Command) -> Result<(), Failure> {
-    match command {
+fn interactive(env: &Env, command: Command) -> Result<u8, Failure> {
+    if !commands::tui::has_terminal() {
+        let name = match &command {
+            Command::Run { .. } => "run",
+            Command::Resume { .. } => "resume",
+            Command::Drill { .. } => "drill",
+            _ => "review",
+        };
+        return Err(commands::tui::needs_terminal(name));
+    }
+    let outcome = match command {
         Command::Run {
             playbook,
             journal,
@@ -157,7 +194,11 @@ fn interactive(env: &Env, command: Command) -> Result<(), Failure> {
             title,
             exercise,
         } => commands::tui::run(env, &playbook, journal, actor.as_deref(), title, exercise),
-        Command::Resume { journal, actor } => {
+        Command::Resume { journal, actor, .. } => {
+            let journal = match journal {
+                Some(journal) => journal,
+                None => commands::tui::latest_journal(&runsheet::paths::journals_dir())?,
+            };
             commands::tui::resume(env, &journal, actor.as_deref())
         }
         Command::Drill {
@@ -165,11 +206,14 @@ fn interactive(env: &Env, command: Command) -> Result<(), Failure> {
             journal,
             actor,
         } => commands::tui::drill(env, &scenario, journal, actor.as_deref()),
-        Command::Review { journal, follow } => commands::tui::review(env, &journal, follow),
+        Command::Review { journal, follow } => {
+            return commands::tui::review(env, &journal, follow).map(|()| 0);
+        }
         other => Err(Failure::usage(format!(
             "`{other:?}` does not open the interface"
         ))),
-    }
+    }?;
+    Ok(farewell(&outcome))
 }
 
 /// Commands that create or append to a journal from scripts.
@@ -212,10 +256,15 @@ fn journal_command(env: &Env, command: Command) -> Result<u8, Failure> {
             actor,
             correct,
             reason,
+            confirm,
+            rationale,
         } => {
-            let mode = match (correct, reason.as_deref()) {
-                (true, Some(reason)) => commands::journal::SetMode::Correct { reason },
-                _ => commands::journal::SetMode::New,
+            let mode = match (correct, reason.as_deref(), rationale.as_deref()) {
+                (true, Some(reason), _) => commands::journal::SetMode::Correct { reason, confirm },
+                (_, _, Some(rationale)) => {
+                    commands::journal::SetMode::Decide { rationale, confirm }
+                }
+                _ => commands::journal::SetMode::New { confirm },
             };
             commands::journal::set(
                 env,
@@ -225,6 +274,21 @@ fn journal_command(env: &Env, command: Command) -> Result<u8, Failure> {
                 actor.as_deref(),
                 mode,
             )?
+        }
+        Command::Correct {
+            journal,
+            seq,
+            fields,
+            reason,
+            actor,
+        } => commands::journal::correct(env, &journal, seq, &fields, &reason, actor.as_deref())?,
+        Command::Close {
+            journal,
+            reason,
+            open_step_reasons,
+            actor,
+        } => {
+            commands::journal::close(env, &journal, &reason, &open_step_reasons, actor.as_deref())?
         }
         other => {
             return Err(Failure::usage(format!(

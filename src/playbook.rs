@@ -86,6 +86,10 @@ pub struct FactDef {
     pub ty: FactType,
     pub multiple: bool,
     pub help: Option<String>,
+    /// Datetime facts this one is never earlier than.
+    pub not_before: Vec<String>,
+    /// Datetime facts this one is never later than.
+    pub not_after: Vec<String>,
 }
 
 impl FactDef {

@@ -5,7 +5,9 @@
 //! [`RunState::apply`]. Nothing is ever dropped: entries about steps or facts
 //! the playbook no longer has are kept and reported.
 
+pub mod closing;
 pub mod query;
+pub mod rules;
 
 use std::collections::BTreeMap;
 
@@ -220,6 +222,8 @@ pub struct CorrectionRecord {
     pub corrects: u64,
     pub reason: String,
     pub value: Option<Value>,
+    /// Corrected fields of a non-fact entry, with their new values.
+    pub fields: serde_json::Map<String, Value>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -326,6 +330,13 @@ impl std::fmt::Display for Warning {
     }
 }
 
+/// The incident was closed: when, by whom, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClosedRecord {
+    pub at: Stamp,
+    pub data: event::Closed,
+}
+
 /// Everything known about a run at the end of the entries replayed.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RunState {
@@ -346,6 +357,8 @@ pub struct RunState {
     pub injects: Vec<InjectRecord>,
     pub observations: Vec<ObservationRecord>,
     pub drill_controls: Vec<DrillControlRecord>,
+    /// The last `closed` entry: the incident is closed.
+    pub closed: Option<ClosedRecord>,
     pub warnings: Vec<Warning>,
     /// The last entry applied.
     pub last: Option<Stamp>,
@@ -521,6 +534,7 @@ impl RunState {
             Payload::DrillControl(data) => {
                 self.drill_controls.push(DrillControlRecord { at, data });
             }
+            Payload::Closed(data) => self.closed = Some(ClosedRecord { at, data }),
         }
     }
 
@@ -668,7 +682,11 @@ impl RunState {
             corrects: c.corrects,
             reason: c.reason.clone(),
             value: c.value.clone(),
+            fields: c.fields.clone(),
         });
+        if !c.fields.is_empty() {
+            self.correct_fields(c.corrects, &c.fields);
+        }
         let Some(value) = c.value else { return };
         let target = self.facts.iter().find_map(|(fact, state)| {
             state
@@ -691,6 +709,45 @@ impl RunState {
                     typed,
                     occurred_at: c.occurred_at,
                 });
+            }
+        }
+    }
+
+    /// Applies corrected fields to the record of entry `seq`, so the state
+    /// (status, review, exports) holds the corrected values; the journal
+    /// keeps the original, which exports show beside it.
+    fn correct_fields(&mut self, seq: u64, fields: &serde_json::Map<String, Value>) {
+        fn merged<T: serde::Serialize + serde::de::DeserializeOwned>(
+            data: &T,
+            fields: &serde_json::Map<String, Value>,
+        ) -> Option<T> {
+            let mut value = serde_json::to_value(data).ok()?;
+            let object = value.as_object_mut()?;
+            for (k, v) in fields {
+                object.insert(k.clone(), v.clone());
+            }
+            serde_json::from_value(value).ok()
+        }
+        let text = |k: &str| fields.get(k).and_then(Value::as_str).map(str::to_string);
+        if let Some(r) = self.approvals.iter_mut().find(|r| r.at.seq == seq) {
+            if let Some(data) = merged(&r.data, fields) {
+                r.data = data;
+            }
+        } else if let Some(r) = self.submissions.iter_mut().find(|r| r.at.seq == seq) {
+            if let Some(data) = merged(&r.data, fields) {
+                r.data = data;
+            }
+        } else if let Some(r) = self.decisions.iter_mut().find(|r| r.at.seq == seq) {
+            r.rationale = text("rationale").unwrap_or_else(|| r.rationale.clone());
+            r.decider = text("decider").unwrap_or_else(|| r.decider.clone());
+        } else if let Some(r) = self.notes.iter_mut().find(|r| r.at.seq == seq) {
+            r.text = text("text").unwrap_or_else(|| r.text.clone());
+        } else if let Some(person) = text("person") {
+            for r in self.role_history.iter_mut().filter(|r| r.at.seq == seq) {
+                r.person.clone_from(&person);
+            }
+            for r in self.roles.values_mut().filter(|r| r.at.seq == seq) {
+                r.person.clone_from(&person);
             }
         }
     }
@@ -812,6 +869,3 @@ impl RunState {
             .any(|a| a.step == step && a.data.version == version)
     }
 }
-
-#[cfg(test)]
-mod tests;

@@ -10,7 +10,7 @@
 mod keys;
 
 use std::io::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc;
 use std::time::Duration as StdDuration;
@@ -21,10 +21,12 @@ use ratatui::crossterm::event::{self as ct, Event as TermEvent, EventStream, Key
 use ratatui::{DefaultTerminal, Frame};
 use tokio::sync::Notify;
 
+use crate::app::name_prompt::NamePrompt;
 use crate::app::picker::{Choice, Picker};
 use crate::app::{App, Effect, Msg};
 use crate::journal::writer::{Ack, Append, Writer};
 use crate::time::TimeSource;
+use crate::ui::name_prompt::NamePromptView;
 use crate::ui::picker::PickerView;
 use crate::ui::{RunnerView, Theme};
 
@@ -40,6 +42,8 @@ pub struct Core {
     clock: Arc<dyn TimeSource>,
     clipboard: Box<dyn FnMut(&str) + Send>,
     pub quit: bool,
+    /// Where the journal is, for the message printed on exit.
+    pub journal_path: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for Core {
@@ -73,6 +77,7 @@ impl Core {
             clock,
             clipboard,
             quit: false,
+            journal_path: None,
         }
     }
 
@@ -174,147 +179,382 @@ fn to_msg(event: TermEvent) -> Option<Msg> {
     }
 }
 
-/// What to open after the picker.
-#[derive(Debug)]
+/// One screen driven by [`run_screen`]: the picker, the runner or the
+/// review. The loop is the same for all three, so every screen redraws only
+/// when something changed, handles SIGTERM/SIGHUP and restores the terminal.
+trait Screen {
+    fn draw(&mut self, frame: &mut Frame, theme: &Theme);
+    /// A terminal event; returns whether the screen changed.
+    fn event(&mut self, event: TermEvent) -> bool;
+    /// The periodic tick; returns whether the screen changed.
+    fn tick(&mut self) -> std::io::Result<bool>;
+    /// The writer acknowledged something; returns whether the screen changed.
+    fn wake(&mut self) -> bool {
+        false
+    }
+    /// A signal asks the program to end; `reason` is recorded where the
+    /// screen writes a journal.
+    fn signal(&mut self, reason: &str);
+    fn done(&self) -> bool;
+    fn tick_ms(&self) -> u64;
+    /// What wakes the loop when the writer acknowledges an entry.
+    fn waker(&self) -> Option<Arc<Notify>> {
+        None
+    }
+}
+
+/// Runs `screen` until it is done, a signal arrives or the terminal closes.
+async fn run_screen(
+    screen: &mut dyn Screen,
+    terminal: &mut DefaultTerminal,
+    theme: &Theme,
+) -> std::io::Result<()> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut events = EventStream::new();
+    let mut sigterm = signal(SignalKind::terminate())?;
+    let mut sighup = signal(SignalKind::hangup())?;
+    let mut ticker = tokio::time::interval(StdDuration::from_millis(screen.tick_ms()));
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let wake = screen.waker().unwrap_or_default();
+    let mut dirty = true;
+    loop {
+        if dirty {
+            terminal.draw(|f| screen.draw(f, theme))?;
+            dirty = false;
+        }
+        if screen.done() {
+            return Ok(());
+        }
+        tokio::select! {
+            event = events.next() => match event {
+                Some(Ok(event)) => dirty |= screen.event(event),
+                Some(Err(e)) => return Err(e),
+                None => {
+                    screen.signal("hangup");
+                    return Ok(());
+                }
+            },
+            () = wake.notified() => dirty |= screen.wake(),
+            _ = ticker.tick() => dirty |= screen.tick()?,
+            _ = sigterm.recv() => {
+                screen.signal("signal");
+                return Ok(());
+            }
+            _ = sighup.recv() => {
+                screen.signal("hangup");
+                return Ok(());
+            }
+        }
+    }
+}
+
+/// How a runner session ended, for the shell to report once the terminal
+/// is restored.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Outcome {
+    /// The journal the session wrote, when one was opened.
+    pub journal: Option<PathBuf>,
+    /// Entries still saving when the bounded wait ran out, described.
+    pub unsaved: Vec<String>,
+    /// The write error that stopped the journal, if one did.
+    pub write_error: Option<String>,
+}
+
+impl Outcome {
+    /// Whether anything the responder did is not in the journal.
+    pub fn lost_entries(&self) -> bool {
+        !self.unsaved.is_empty() || self.write_error.is_some()
+    }
+}
+
+struct RunnerScreen {
+    core: Core,
+}
+
+impl Screen for RunnerScreen {
+    fn draw(&mut self, frame: &mut Frame, theme: &Theme) {
+        frame.render_widget(
+            RunnerView {
+                app: &self.core.app,
+                theme,
+            },
+            frame.area(),
+        );
+    }
+
+    fn event(&mut self, event: TermEvent) -> bool {
+        let Some(msg) = to_msg(event) else {
+            return false;
+        };
+        self.core.handle(msg);
+        true
+    }
+
+    fn tick(&mut self) -> std::io::Result<bool> {
+        self.core.handle(Msg::Tick);
+        Ok(true)
+    }
+
+    fn wake(&mut self) -> bool {
+        self.core.drain_acks()
+    }
+
+    fn signal(&mut self, reason: &str) {
+        let effects = self.core.app.end_session(reason);
+        self.core.run_effects(effects);
+    }
+
+    fn done(&self) -> bool {
+        self.core.quit
+    }
+
+    fn tick_ms(&self) -> u64 {
+        if self.core.app.drill.is_some() {
+            250
+        } else {
+            1000
+        }
+    }
+
+    fn waker(&self) -> Option<Arc<Notify>> {
+        Some(Arc::clone(&self.core.wake))
+    }
+}
+
+impl Core {
+    /// Waits (bounded) for the last entries, stops the writer and says what,
+    /// if anything, did not reach the journal.
+    pub fn shut_down(mut self) -> Outcome {
+        self.settle(QUIT_BOUND);
+        let outcome = Outcome {
+            journal: self.journal_path.clone(),
+            unsaved: self
+                .app
+                .pending()
+                .iter()
+                .map(|p| {
+                    let event = &p.draft.event;
+                    match &event.step {
+                        Some(step) => format!("{} ({step})", event.kind()),
+                        None => event.kind().to_string(),
+                    }
+                })
+                .collect(),
+            write_error: self.app.write_error.clone(),
+        };
+        if outcome.unsaved.is_empty() {
+            self.finish();
+        }
+        // With entries still queued the writer thread may be stuck in a
+        // write; it is left to the process exit rather than joined.
+        outcome
+    }
+}
+
+/// Why the picker's choice did not open a runner.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Opening {
+    /// Nobody is named yet: ask, then open again (the text says what is
+    /// being opened).
+    NeedsName(String),
+    /// A sentence to show in the picker.
+    Problem(String),
+}
+
+/// The choice-to-runner function the picker calls, with the name typed
+/// into the prompt when one was asked.
+pub type OpenChoice<'a> = dyn FnMut(Choice, Option<String>) -> Result<Option<Core>, Opening> + 'a;
+
+/// The picker, until a choice opens a runner or the user leaves.
+struct PickerScreen<'a> {
+    picker: Picker,
+    open: &'a mut OpenChoice<'a>,
+    /// The choice waiting for a name, with the prompt asking for it.
+    asking: Option<(Choice, NamePrompt)>,
+    next: Option<Next>,
+}
+
+impl PickerScreen<'_> {
+    fn open(&mut self, choice: Choice, name: Option<String>) {
+        match (self.open)(choice.clone(), name) {
+            Ok(core) => self.next = Some(core.map_or(Next::Quit, |c| Next::Runner(Box::new(c)))),
+            Err(Opening::NeedsName(context)) => {
+                self.asking = Some((choice, NamePrompt::new(context)));
+            }
+            Err(Opening::Problem(problem)) => {
+                self.picker.form = None;
+                self.picker.problems.insert(0, problem);
+            }
+        }
+    }
+}
+
+/// What the picker leads to.
 enum Next {
     Runner(Box<Core>),
     Quit,
 }
 
+impl Screen for PickerScreen<'_> {
+    fn draw(&mut self, frame: &mut Frame, theme: &Theme) {
+        frame.render_widget(
+            PickerView {
+                picker: &self.picker,
+                theme,
+            },
+            frame.area(),
+        );
+        if let Some((_, prompt)) = &self.asking {
+            frame.render_widget(NamePromptView { prompt, theme }, frame.area());
+        }
+    }
+
+    fn event(&mut self, event: TermEvent) -> bool {
+        if let Some((choice, prompt)) = &mut self.asking {
+            match to_msg(event) {
+                Some(Msg::Key(key)) => prompt.key(&key),
+                Some(Msg::Paste(text)) => prompt.paste(&text),
+                _ => return false,
+            }
+            match prompt.answer.clone() {
+                Some(Some(name)) => {
+                    let choice = choice.clone();
+                    self.asking = None;
+                    self.open(choice, Some(name));
+                }
+                Some(None) => self.asking = None,
+                None => {}
+            }
+            return true;
+        }
+        let Some(Msg::Key(key)) = to_msg(event) else {
+            return false;
+        };
+        let Some(choice) = self.picker.key(&key) else {
+            return true;
+        };
+        if choice == Choice::Quit {
+            self.next = Some(Next::Quit);
+            return true;
+        }
+        self.open(choice, None);
+        true
+    }
+
+    fn tick(&mut self) -> std::io::Result<bool> {
+        Ok(false)
+    }
+
+    fn signal(&mut self, _reason: &str) {
+        self.next = Some(Next::Quit);
+    }
+
+    fn done(&self) -> bool {
+        self.next.is_some()
+    }
+
+    fn tick_ms(&self) -> u64 {
+        1000
+    }
+}
+
 /// Runs the picker until a choice; `open` turns the choice into a runner
 /// (creating or opening a journal) or an error to show in the picker.
-pub fn run_picker(
-    mut picker: Picker,
+/// Returns the runner's outcome when one was opened.
+pub fn run_picker<'a>(
+    picker: Picker,
     theme: &Theme,
-    open: &mut dyn FnMut(Choice) -> Result<Option<Core>, String>,
-) -> std::io::Result<Option<String>> {
+    open: &'a mut OpenChoice<'a>,
+) -> std::io::Result<Option<Outcome>> {
     let (mut terminal, guard) = TerminalGuard::start();
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    let next = rt.block_on(async {
-        let mut events = EventStream::new();
-        loop {
-            terminal.draw(|f: &mut Frame| {
-                f.render_widget(
-                    PickerView {
-                        picker: &picker,
-                        theme,
-                    },
-                    f.area(),
-                );
-            })?;
-            let Some(Ok(event)) = events.next().await else {
-                return Ok::<Next, std::io::Error>(Next::Quit);
-            };
-            let Some(Msg::Key(key)) = to_msg(event) else {
-                continue;
-            };
-            let Some(choice) = picker.key(&key) else {
-                continue;
-            };
-            if choice == Choice::Quit {
-                return Ok(Next::Quit);
-            }
-            match open(choice) {
-                Ok(Some(core)) => return Ok(Next::Runner(Box::new(core))),
-                Ok(None) => return Ok(Next::Quit),
-                Err(problem) => {
-                    picker.form = None;
-                    picker.problems.insert(0, problem);
-                }
-            }
-        }
-    })?;
-    match next {
-        Next::Runner(core) => {
-            let result = rt.block_on(event_loop(*core, &mut terminal, theme));
-            drop(guard);
-            result
-        }
-        Next::Quit => Ok(None),
-    }
-}
-
-/// Runs the runner on the real terminal until the responder quits.
-/// Runs the interface until quit. Returns the write error that made the
-/// journal read-only, if one did: some actions were then not saved.
-pub fn run_runner(core: Core, theme: &Theme) -> std::io::Result<Option<String>> {
-    let (mut terminal, guard) = TerminalGuard::start();
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    let result = rt.block_on(event_loop(core, &mut terminal, theme));
+    let mut screen = PickerScreen {
+        picker,
+        open,
+        asking: None,
+        next: None,
+    };
+    rt.block_on(run_screen(&mut screen, &mut terminal, theme))?;
+    let Some(Next::Runner(core)) = screen.next else {
+        return Ok(None);
+    };
+    let mut runner = RunnerScreen { core: *core };
+    let result = rt.block_on(run_screen(&mut runner, &mut terminal, theme));
+    let outcome = runner.core.shut_down();
     drop(guard);
-    result
+    result.map(|()| Some(outcome))
 }
 
-async fn event_loop(
-    mut core: Core,
-    terminal: &mut DefaultTerminal,
-    theme: &Theme,
-) -> std::io::Result<Option<String>> {
-    use tokio::signal::unix::{SignalKind, signal};
-    let mut events = EventStream::new();
-    let mut sigterm = signal(SignalKind::terminate())?;
-    let mut sighup = signal(SignalKind::hangup())?;
-    let tick = if core.app.drill.is_some() { 250 } else { 1000 };
-    let mut ticker = tokio::time::interval(StdDuration::from_millis(tick));
-    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-    let wake = Arc::clone(&core.wake);
-    let mut dirty = true;
-    loop {
-        if dirty {
-            terminal.draw(|f| {
-                f.render_widget(
-                    RunnerView {
-                        app: &core.app,
-                        theme,
-                    },
-                    f.area(),
-                );
-            })?;
-            dirty = false;
-        }
-        if core.quit {
-            break;
-        }
-        tokio::select! {
-            event = events.next() => match event {
-                Some(Ok(event)) => {
-                    if let Some(msg) = to_msg(event) {
-                        core.handle(msg);
-                        dirty = true;
-                    }
-                }
-                Some(Err(e)) => return Err(e),
-                None => break,
+/// The name prompt on its own, before a journal is opened or created.
+struct NameScreen {
+    prompt: NamePrompt,
+}
+
+impl Screen for NameScreen {
+    fn draw(&mut self, frame: &mut Frame, theme: &Theme) {
+        frame.render_widget(
+            NamePromptView {
+                prompt: &self.prompt,
+                theme,
             },
-            () = wake.notified() => {
-                dirty |= core.drain_acks();
-            }
-            _ = ticker.tick() => {
-                core.handle(Msg::Tick);
-                dirty = true;
-            }
-            _ = sigterm.recv() => {
-                let effects = core.app.end_session("signal");
-                core.run_effects(effects);
-                core.settle(QUIT_BOUND);
-                break;
-            }
-            _ = sighup.recv() => {
-                let effects = core.app.end_session("hangup");
-                core.run_effects(effects);
-                core.settle(QUIT_BOUND);
-                break;
-            }
-        }
+            frame.area(),
+        );
     }
-    core.settle(QUIT_BOUND);
-    let unsaved = core.app.write_error.clone();
-    core.finish();
-    Ok(unsaved)
+
+    fn event(&mut self, event: TermEvent) -> bool {
+        match to_msg(event) {
+            Some(Msg::Key(key)) => self.prompt.key(&key),
+            Some(Msg::Paste(text)) => self.prompt.paste(&text),
+            _ => return false,
+        }
+        true
+    }
+
+    fn tick(&mut self) -> std::io::Result<bool> {
+        Ok(false)
+    }
+
+    fn signal(&mut self, _reason: &str) {
+        self.prompt.answer = Some(None);
+    }
+
+    fn done(&self) -> bool {
+        self.prompt.answer.is_some()
+    }
+
+    fn tick_ms(&self) -> u64 {
+        1000
+    }
+}
+
+/// Asks who is acting; `None` when the user left without a name.
+pub fn ask_name(theme: &Theme, context: &str) -> std::io::Result<Option<String>> {
+    let (mut terminal, guard) = TerminalGuard::start();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let mut screen = NameScreen {
+        prompt: NamePrompt::new(context),
+    };
+    let result = rt.block_on(run_screen(&mut screen, &mut terminal, theme));
+    drop(guard);
+    result.map(|()| screen.prompt.answer.flatten())
+}
+
+/// Runs the runner on the real terminal until the responder quits; the
+/// terminal is restored before the outcome is returned.
+pub fn run_runner(core: Core, theme: &Theme) -> std::io::Result<Outcome> {
+    let (mut terminal, guard) = TerminalGuard::start();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let mut runner = RunnerScreen { core };
+    let result = rt.block_on(run_screen(&mut runner, &mut terminal, theme));
+    let outcome = runner.core.shut_down();
+    drop(guard);
+    result.map(|()| outcome)
 }
 
 /// Reads the saved texts of a journal's drafts (files beside it). A draft
@@ -375,79 +615,96 @@ pub fn poll_journal(review: &mut crate::app::review::Review, path: &Path) -> std
     Ok(changed)
 }
 
+/// The read-only review, or for a drill followed live the participant view.
+struct ReviewScreen<'a> {
+    review: crate::app::review::Review,
+    path: &'a Path,
+    participant: bool,
+    clock: &'a Arc<dyn TimeSource>,
+}
+
+impl Screen for ReviewScreen<'_> {
+    fn draw(&mut self, frame: &mut Frame, theme: &Theme) {
+        use crate::ui::participant::ParticipantView;
+        use crate::ui::review::ReviewView;
+        self.review.now = self.clock.now();
+        if self.participant {
+            frame.render_widget(
+                ParticipantView {
+                    review: &self.review,
+                    theme,
+                },
+                frame.area(),
+            );
+        } else {
+            frame.render_widget(
+                ReviewView {
+                    review: &mut self.review,
+                    theme,
+                },
+                frame.area(),
+            );
+        }
+    }
+
+    fn event(&mut self, event: TermEvent) -> bool {
+        if let TermEvent::Key(key) = event {
+            if key.kind == KeyEventKind::Release {
+                return false;
+            }
+            if let Some(key) = keys::translate(&key) {
+                if self.participant {
+                    self.review.participant_key(&key);
+                } else {
+                    self.review.key(&key);
+                }
+            }
+        }
+        true
+    }
+
+    fn tick(&mut self) -> std::io::Result<bool> {
+        let mut dirty = false;
+        if self.review.follow {
+            dirty |= poll_journal(&mut self.review, self.path)?;
+        }
+        // The scenario clock and elapsed times move on.
+        Ok(dirty || self.participant)
+    }
+
+    fn signal(&mut self, _reason: &str) {
+        self.review.quit = true;
+    }
+
+    fn done(&self) -> bool {
+        self.review.quit
+    }
+
+    fn tick_ms(&self) -> u64 {
+        500
+    }
+}
+
 /// Runs the read-only review (or, for a drill followed live, the
 /// participant view) until the reader quits.
 pub fn run_review(
-    mut review: crate::app::review::Review,
+    review: crate::app::review::Review,
     path: &Path,
     participant: bool,
     clock: &Arc<dyn TimeSource>,
     theme: &Theme,
 ) -> std::io::Result<()> {
-    use crate::ui::participant::ParticipantView;
-    use crate::ui::review::ReviewView;
     let (mut terminal, guard) = TerminalGuard::start();
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    let result = rt.block_on(async {
-        let mut events = EventStream::new();
-        let mut ticker = tokio::time::interval(StdDuration::from_millis(500));
-        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-        let mut dirty = true;
-        loop {
-            if dirty {
-                review.now = clock.now();
-                terminal.draw(|f| {
-                    if participant {
-                        f.render_widget(
-                            ParticipantView {
-                                review: &review,
-                                theme,
-                            },
-                            f.area(),
-                        );
-                    } else {
-                        f.render_widget(
-                            ReviewView {
-                                review: &mut review,
-                                theme,
-                            },
-                            f.area(),
-                        );
-                    }
-                })?;
-                dirty = false;
-            }
-            if review.quit {
-                return Ok(());
-            }
-            tokio::select! {
-                event = events.next() => match event {
-                    Some(Ok(TermEvent::Key(key))) if key.kind != KeyEventKind::Release => {
-                        if let Some(key) = keys::translate(&key) {
-                            if participant {
-                                review.participant_key(&key);
-                            } else {
-                                review.key(&key);
-                            }
-                        }
-                        dirty = true;
-                    }
-                    Some(Ok(_)) => dirty = true,
-                    Some(Err(e)) => return Err(e),
-                    None => return Ok(()),
-                },
-                _ = ticker.tick() => {
-                    if review.follow {
-                        dirty |= poll_journal(&mut review, path)?;
-                    }
-                    // The scenario clock and elapsed times move on.
-                    dirty |= participant;
-                }
-            }
-        }
-    });
+    let mut screen = ReviewScreen {
+        review,
+        path,
+        participant,
+        clock,
+    };
+    let result = rt.block_on(run_screen(&mut screen, &mut terminal, theme));
     drop(guard);
     result
 }

@@ -9,6 +9,7 @@ pub mod document;
 pub mod drill;
 pub mod frame;
 pub mod markdown;
+pub mod name_prompt;
 pub mod participant;
 pub mod picker;
 pub mod review;

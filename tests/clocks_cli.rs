@@ -47,7 +47,14 @@ fn status_json_due_times_match_hand_computed_ones_for_every_pack() {
     let run = |args: &[&str]| runsheet(&fixtures, config.path(), "2026-11-27T15:00:00Z", args);
     let journal = work.path().join("all-packs.jsonl");
     let journal_arg = journal.to_str().expect("utf-8");
-    ok(&run(&["new", "all-packs", "--journal", journal_arg]));
+    ok(&run(&[
+        "new",
+        "all-packs",
+        "--journal",
+        journal_arg,
+        "--as",
+        "Clock Tester",
+    ]));
     for fact in [
         "aware_at",
         "breach_aware_at",
@@ -224,6 +231,7 @@ fn correcting_the_awareness_time_moves_the_deadline_and_keeps_both() {
         reason: "the SOC alert was two hours earlier".into(),
         value: Some(Value::String("2026-11-02T05:00:00Z".into())),
         occurred_at: None,
+        fields: serde_json::Map::new(),
     })));
     let state = runsheet::run::replay(&j.resolved.playbook, j.lines.iter().map(|l| &l.entry));
     let stages = clocks::evaluate(&j.resolved.playbook, &state, j.now());
@@ -246,5 +254,82 @@ fn correcting_the_awareness_time_moves_the_deadline_and_keeps_both() {
     assert_eq!(
         history[0].correction.as_ref().map(|c| c.reason.as_str()),
         Some("the SOC alert was two hours earlier")
+    );
+}
+
+/// Holidays from config.toml are recorded in `journal_created`, so the due
+/// times every command computes come from the journal, not from whoever
+/// reads it later: the runner (which replays the same `journal_created`)
+/// and `status` agree.
+#[test]
+fn code_2_holidays_recorded_at_creation_decide_due_times_for_every_reader() {
+    let work = tempfile::tempdir().expect("dir");
+    let plain = tempfile::tempdir().expect("config");
+    let with_holidays = tempfile::tempdir().expect("config");
+    std::fs::write(
+        with_holidays.path().join("config.toml"),
+        "holidays = [\"2026-11-30\", \"2026-12-01\"]\n",
+    )
+    .expect("config");
+    let fixtures = support::fixture("cli");
+    let now = "2026-11-27T15:00:00Z";
+    let make = |name: &str, config: &Path| {
+        let journal = work.path().join(name);
+        let arg = journal.to_str().expect("utf-8").to_string();
+        ok(&runsheet(
+            &fixtures,
+            config,
+            now,
+            &[
+                "new",
+                "all-packs",
+                "--journal",
+                &arg,
+                "--as",
+                "Clock Tester",
+            ],
+        ));
+        ok(&runsheet(
+            &fixtures,
+            config,
+            now,
+            &["set", &arg, &format!("materiality_determined_at={T}")],
+        ));
+        arg
+    };
+    let a = make("a.jsonl", with_holidays.path());
+    let b = make("b.jsonl", plain.path());
+    let created: Value = serde_json::from_str(
+        std::fs::read_to_string(&a)
+            .expect("journal")
+            .lines()
+            .next()
+            .expect("first line"),
+    )
+    .expect("json");
+    assert_eq!(
+        created["data"]["holidays"],
+        serde_json::json!(["2026-11-30", "2026-12-01"])
+    );
+    let status = |journal: &str, config: &Path| {
+        let text = ok(&runsheet(
+            &fixtures,
+            config,
+            now,
+            &["status", journal, "--json"],
+        ));
+        let v: Value = serde_json::from_str(&text).expect("json");
+        v["clocks"].clone()
+    };
+    let a_plain = status(&a, plain.path());
+    assert_eq!(
+        a_plain,
+        status(&a, with_holidays.path()),
+        "the journal decides, not the reader's config"
+    );
+    assert_ne!(
+        a_plain,
+        status(&b, with_holidays.path()),
+        "the recorded holidays move business-day deadlines"
     );
 }

@@ -73,30 +73,21 @@ fn app_for(j: &JournalBuilder) -> App {
     )
 }
 
-/// Sends a message and acknowledges whatever it asked to write.
+/// Sends a message and acknowledges whatever it asked to write, and what
+/// those acknowledgements asked to write in turn (a saved drill control
+/// delivers the injects it made due).
 fn send(app: &mut App, msg: Msg) {
     let now = app.now;
-    let base = app.state().entry_count - app.pending().len() as u64;
-    let effects = app.update(msg, now);
-    let mut next = base + app.pending().len() as u64
-        - effects
-            .iter()
-            .filter(|e| matches!(e, Effect::Append { .. }))
-            .count() as u64;
-    for effect in effects {
+    let mut queue: std::collections::VecDeque<Effect> = app.update(msg, now).into();
+    while let Some(effect) = queue.pop_front() {
         if let Effect::Append { ticket, draft, .. } = effect {
-            let seq = next;
-            next += 1;
+            let seq = app.state().entry_count - app.pending().len() as u64;
             let entry = draft.into_entry(seq, String::new());
             let line = Line {
                 text: entry.encode(),
                 entry,
             };
-            let effects = app.update(Msg::Ack(Ack::Saved { ticket, line }), now);
-            assert!(
-                effects.iter().all(|e| !matches!(e, Effect::Append { .. })),
-                "acks write nothing"
-            );
+            queue.extend(app.update(Msg::Ack(Ack::Saved { ticket, line }), now));
         }
     }
 }
@@ -569,7 +560,19 @@ fn search_dialog() {
 #[test]
 fn confirm_quit_dialog() {
     let mut app = in_progress();
-    app.mode = runsheet::app::Mode::ConfirmQuit;
+    // A note written but not yet acknowledged: `q` asks first.
+    let now = app.now;
+    app.update(key('n'), now);
+    for c in "call back".chars() {
+        app.update(key(c), now);
+    }
+    app.update(
+        Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
+        now,
+    );
+    assert_eq!(app.pending().len(), 1);
+    app.update(key('q'), now + chrono::Duration::seconds(2));
+    assert!(matches!(app.mode, runsheet::app::Mode::ConfirmQuit));
     insta::assert_snapshot!(screen(&draw(&app, 80, 24)));
 }
 

@@ -65,19 +65,21 @@ fn key(code: KeyCode) -> Msg {
     Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
 }
 
-/// Sends a message and saves whatever it asked to write.
+/// Sends a message and saves whatever it asked to write, and what those
+/// acknowledgements asked to write in turn (a saved drill control delivers
+/// the injects it made due).
 fn send(app: &mut App, msg: Msg) {
     let now = app.now;
-    let mut seq = app.state().entry_count;
-    for effect in app.update(msg, now) {
+    let mut queue: std::collections::VecDeque<Effect> = app.update(msg, now).into();
+    while let Some(effect) = queue.pop_front() {
         if let Effect::Append { ticket, draft, .. } = effect {
+            let seq = app.state().entry_count - app.pending().len() as u64;
             let entry = draft.into_entry(seq, String::new());
-            seq += 1;
             let line = Line {
                 text: entry.encode(),
                 entry,
             };
-            app.update(Msg::Ack(Ack::Saved { ticket, line }), now);
+            queue.extend(app.update(Msg::Ack(Ack::Saved { ticket, line }), now));
         }
     }
 }

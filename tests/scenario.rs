@@ -165,6 +165,7 @@ fn run(scenario: &Scenario) -> Outcome {
             path: path.clone(),
             sha256: d.sha256.clone(),
         }),
+        holidays: Vec::new(),
     };
     let mode = if drill.is_some() { "drill" } else { "run" };
     let (file, opening) =

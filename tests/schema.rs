@@ -58,10 +58,16 @@ for path in sys.argv[2:]:
 "#;
 
 /// Whether python3 with `yaml` and `jsonschema` can be used; says why not.
+/// Under `CI=true` a missing tool fails the test: CI installs them.
 fn python_ready() -> bool {
     let probe = Command::new("python3")
         .args(["-c", "import yaml, jsonschema"])
         .output();
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true")
+            || probe.as_ref().is_ok_and(|out| out.status.success()),
+        "CI=true but python3 with pyyaml and jsonschema is missing: .ci/run must install them"
+    );
     match probe {
         Err(e) => {
             eprintln!("skipping the independent schema check: cannot run python3 ({e})");

@@ -60,3 +60,22 @@ fn status_text_golden() {
     assert!(text.starts_with("*** EXERCISE EXERCISE EXERCISE"), "{text}");
     insta::assert_snapshot!(text);
 }
+
+#[test]
+fn d15_status_of_a_closed_incident_golden() {
+    use runsheet::journal::Event;
+    use runsheet::journal::event::{Closed, OpenStep, Payload};
+    let mut journal = support::complete_incident(false);
+    journal
+        .advance(30)
+        .event(Event::new(Payload::Closed(Closed {
+            reason: "contained; regulators informed".into(),
+            open_steps: vec![OpenStep {
+                step: "notify-dpa".into(),
+                reason: "review booked for next week".into(),
+            }],
+        })));
+    let (_dir, path, _) = journal.close();
+    insta::assert_snapshot!("closed_text", status(&path, false));
+    insta::assert_snapshot!("closed_json", status(&path, true));
+}

@@ -1,9 +1,11 @@
 //! Real-terminal tests: the built binary inside tmux, driven with
-//! send-keys and read with capture-pane. No sleeps: every wait polls the
-//! screen until the expected text appears or a deadline passes.
+//! send-keys and read with capture-pane. No sleeps for synchronisation:
+//! every wait polls the screen (every 25 ms, so the program under test
+//! keeps the CPU) until the expected text appears or a deadline passes.
 //!
-//! `.ci/run` installs tmux when it is missing; without it these tests say
-//! so and pass, so a developer machine without tmux can still run the rest.
+//! `.ci/run` installs tmux when it is missing; under `CI=true` a missing
+//! tmux fails these tests, elsewhere they say so and pass, so a developer
+//! machine without tmux can still run the rest.
 
 mod support;
 
@@ -21,9 +23,16 @@ struct Tmux {
 /// Generous: CI runs test binaries side by side on two cores.
 const WAIT: Duration = Duration::from_secs(45);
 
+/// Between two looks at the screen: short, and not a busy spin.
+const POLL: Duration = Duration::from_millis(25);
+
 impl Tmux {
     fn start(name: &str) -> Option<Self> {
         if Command::new("tmux").arg("-V").output().is_err() {
+            assert!(
+                std::env::var("CI").as_deref() != Ok("true"),
+                "tmux is not installed but CI=true: .ci/run must install it"
+            );
             eprintln!("tmux is not installed: skipping {name} (CI installs it)");
             return None;
         }
@@ -93,10 +102,12 @@ impl Tmux {
                 Instant::now() < deadline,
                 "`{needle}` never appeared; screen:\n{screen}"
             );
+            std::thread::sleep(POLL);
         }
     }
 
-    /// Polls the screen until `needle` is gone, or fails with the screen.
+    /// Polls the screen until `needle` is gone (a dialog closed), so the
+    /// next keys cannot reach it.
     fn wait_gone(&self, session: &str, needle: &str) {
         let deadline = Instant::now() + WAIT;
         loop {
@@ -108,6 +119,7 @@ impl Tmux {
                 Instant::now() < deadline,
                 "`{needle}` never went away; screen:\n{screen}"
             );
+            std::thread::sleep(POLL);
         }
     }
 
@@ -167,6 +179,7 @@ fn runsheet_pid(shell: i32) -> i32 {
             return pid;
         }
         assert!(Instant::now() < deadline, "runsheet did not start");
+        std::thread::sleep(POLL);
     }
 }
 
@@ -306,7 +319,17 @@ fn recording_a_submission_meets_the_clock() {
         "risk_level=risk",
         "org=Example Court",
     ] {
-        cli(&["set", &journal, fact]);
+        if fact.starts_with("personal_data=") || fact.starts_with("risk_level=") {
+            cli(&[
+                "set",
+                &journal,
+                fact,
+                "--rationale",
+                "the laptop held HR files",
+            ]);
+        } else {
+            cli(&["set", &journal, fact]);
+        }
     }
     t.launch("c", &["resume", &journal]);
     // The strip names the regime's clock first; the step title may be cut.
@@ -327,16 +350,21 @@ fn recording_a_submission_meets_the_clock() {
     t.text("c", "DPA-2026-118");
     t.keys("c", &["Enter"]);
     // The draft may still have gaps: confirm once more if asked.
+    // Enter goes once per prompt seen: a spare Enter would land on the
+    // main screen and act there.
     let deadline = Instant::now() + WAIT;
+    let mut confirmed = false;
     loop {
         let s = t.screen("c");
         if !s.contains("Record as sent") {
             break;
         }
-        if s.contains("press Enter again") {
+        if s.contains("press Enter again") && !confirmed {
             t.keys("c", &["Enter"]);
+            confirmed = true;
         }
         assert!(Instant::now() < deadline, "submission not recorded:\n{s}");
+        std::thread::sleep(POLL);
     }
     // Letters typed at once after a dialog closes are held back as
     // type-ahead; a key that is not a letter ends that at once.
@@ -382,6 +410,7 @@ fn drill_scenario_clock_delivers_an_inject() {
             "second inject not journaled:\n{}",
             t.screen("d")
         );
+        std::thread::sleep(POLL);
     };
     t.keys("d", &["q"]);
     t.wait_for("d", "EXITED 0");
@@ -477,4 +506,44 @@ fn d1_typing_ahead_in_the_facts_dialog_writes_exactly_what_was_typed() {
             serde_json::json!({"fact": "org", "value": "Example Corp quick x"})
         )
     );
+}
+
+#[test]
+fn m5_sigkilled_facilitator_resumes_with_the_scenario_clock_paused() {
+    let Some(t) = Tmux::start("drillkill") else {
+        return;
+    };
+    t.launch("f", &["drill", "intl-court-intrusion"]);
+    t.wait_for("f", "not started");
+    t.keys("f", &["Space"]);
+    t.wait_for("f", "INJECT");
+    t.wait_for("f", "✓ all saved");
+    let pid = runsheet_pid(t.pane_pid("f"));
+    Command::new("kill")
+        .args(["-9", &pid.to_string()])
+        .status()
+        .expect("kill");
+    t.wait_for("f", "EXITED 137");
+    let journal = t.journal();
+    let before = std::fs::read(&journal).expect("journal");
+    let killed = runsheet::journal::verify::verify(&before);
+    let last_scenario_ms = killed
+        .entries()
+        .filter_map(|e| e.scenario_ms)
+        .last()
+        .expect("scenario time recorded");
+
+    t.launch("g", &["resume", journal.to_str().expect("utf-8")]);
+    let screen = t.wait_for("g", "paused");
+    assert!(screen.contains("ended unexpectedly"), "{screen}");
+    let resumed = runsheet::journal::verify::verify(&std::fs::read(&journal).expect("journal"));
+    let pause = resumed
+        .entries()
+        .skip(killed.entries().count())
+        .find(|e| e.kind.to_string() == "drill_control")
+        .expect("a pause written on resume");
+    assert_eq!(pause.data["action"], "pause");
+    assert_eq!(pause.data["scenario_ms"], last_scenario_ms);
+    t.keys("g", &["q"]);
+    t.wait_for("g", "EXITED 0");
 }

@@ -408,6 +408,7 @@ impl<'a> Incident<'a> {
             exercise,
             app_version: "bench".into(),
             drill: None,
+            holidays: Vec::new(),
         };
         let steps: Vec<&Step> = playbook.steps().collect();
         Self {
@@ -563,6 +564,7 @@ impl<'a> Incident<'a> {
             fact: fact.to_string(),
             value: value.to_json(),
             occurred_at: None,
+            confirmed: None,
         })))
     }
 
@@ -618,6 +620,7 @@ impl<'a> Incident<'a> {
             fact: def.id.clone(),
             value,
             occurred_at,
+            confirmed: None,
         }))
     }
 
@@ -777,6 +780,7 @@ impl<'a> Incident<'a> {
             reason: "Recount after removing duplicates".into(),
             value: Some(value),
             occurred_at: None,
+            fields: serde_json::Map::new(),
         }))
     }
 }

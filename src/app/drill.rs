@@ -17,6 +17,7 @@ impl App {
         if self.focus != Pane::Drill {
             return None;
         }
+        let intended = self.intended_clock()?;
         let drill = self.drill.as_mut()?;
         let count = drill.drill.injects.len();
         let selected = drill
@@ -49,18 +50,18 @@ impl App {
                 Vec::new()
             }
             Facilitator::StartPause => {
-                let action = match (drill.clock.started, drill.clock.running) {
+                let action = match (intended.started, intended.running) {
                     (false, _) => DrillAction::Start,
                     (true, true) => DrillAction::Pause,
                     (true, false) => DrillAction::Resume,
                 };
-                let speed = drill.clock.speed;
+                let speed = intended.speed;
                 self.control(action, speed, None, None)
             }
             Facilitator::Faster | Facilitator::Slower => {
                 let i = SPEEDS
                     .iter()
-                    .position(|s| *s >= drill.clock.speed)
+                    .position(|s| *s >= intended.speed)
                     .unwrap_or(0);
                 let next = if action == Facilitator::Slower {
                     SPEEDS[i.saturating_sub(1)]
@@ -76,8 +77,7 @@ impl App {
                     .as_ref()
                     .and_then(|d| d.next_timed(&state).map(|(_, ms)| ms));
                 if let Some(ms) = target {
-                    let speed = self.drill.as_ref().map_or(1, |d| d.clock.speed);
-                    self.control(DrillAction::Jump, speed, Some(ms), None)
+                    self.control(DrillAction::Jump, intended.speed, Some(ms), None)
                 } else {
                     self.notice("no timed inject is left", false);
                     Vec::new()
@@ -94,8 +94,7 @@ impl App {
                     } else {
                         DrillAction::Hold
                     };
-                    let speed = self.drill.as_ref().map_or(1, |d| d.clock.speed);
-                    self.control(action, speed, None, Some(id))
+                    self.control(action, intended.speed, None, Some(id))
                 }
                 None => Vec::new(),
             },
@@ -113,8 +112,7 @@ impl App {
         Some(effects)
     }
 
-    /// Records a scenario-clock control, applying it at once so the clock
-    /// shown moves with the key press.
+    /// Records a scenario-clock control.
     fn control(
         &mut self,
         action: DrillAction,
@@ -127,11 +125,12 @@ impl App {
             // Read-only: the clock may only move with a journaled control.
             return self.record(Vec::new());
         }
-        let Some(drill) = self.drill.as_mut() else {
+        // The clock shown moves only once the journal holds the control
+        // (see `sync_drill_clock`), so a failed write never moves it.
+        let Some(intended) = self.intended_clock() else {
             return Vec::new();
         };
-        let scenario_ms = jump_to.unwrap_or_else(|| drill.scenario_ms(now));
-        drill.clock.apply(action, speed, scenario_ms, now);
+        let scenario_ms = jump_to.unwrap_or_else(|| intended.scenario_ms(now));
         let writes = vec![Write::event(Event::new(Payload::DrillControl(
             event::DrillControl {
                 action,
@@ -190,5 +189,44 @@ impl App {
             effects.extend(self.deliver(&id, trigger));
         }
         effects
+    }
+
+    /// Derives the scenario clock from the saved `drill_control` entries:
+    /// the screen shows what the journal holds, never a control still
+    /// saving or one that failed.
+    pub(super) fn sync_drill_clock(&mut self) {
+        let origin = self.saved.created_at.unwrap_or_default();
+        if let Some(drill) = self.drill.as_mut() {
+            drill.clock = drill::ScenarioClock::from_controls(origin, &self.saved.drill_controls);
+        }
+    }
+
+    /// The clock as it will be once the controls still saving are saved:
+    /// what the next key press builds on, so `+ + +` means x5 even before
+    /// the first is acknowledged. The screen shows the saved clock.
+    fn intended_clock(&self) -> Option<drill::ScenarioClock> {
+        self.drill.as_ref()?;
+        let origin = self.saved.created_at.unwrap_or_default();
+        Some(drill::ScenarioClock::from_controls(
+            origin,
+            &self.state().drill_controls,
+        ))
+    }
+
+    /// The pause a clean exit writes while the scenario clock runs, so
+    /// time away from the drill never advances it.
+    pub(super) fn pause_on_exit(&self) -> Option<Write> {
+        let clock = self.intended_clock()?;
+        if !clock.running {
+            return None;
+        }
+        Some(Write::event(Event::new(Payload::DrillControl(
+            event::DrillControl {
+                action: DrillAction::Pause,
+                speed: clock.speed,
+                scenario_ms: clock.scenario_ms(self.now),
+                inject: None,
+            },
+        ))))
     }
 }

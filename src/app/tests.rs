@@ -102,6 +102,7 @@ impl Journal {
             exercise,
             app_version: "test".into(),
             drill: None,
+            holidays: Vec::new(),
         };
         let mut journal = Self {
             playbook,
@@ -140,6 +141,7 @@ impl Journal {
             fact: fact.into(),
             value,
             occurred_at: None,
+            confirmed: None,
         })))
     }
 
@@ -972,6 +974,7 @@ fn a_datetime_typed_as_a_local_time_is_stored_as_utc_in_the_incident_zone() {
             fact: "aware_at".into(),
             value: json!("2026-11-02T07:30:00Z"),
             occurred_at: None,
+            confirmed: None,
         }
     );
     let dialog = mode!(r, Facts);
@@ -995,12 +998,23 @@ fn a_local_time_in_summer_is_read_with_daylight_saving() {
     // 06:00 UTC is 08:00 in Amsterdam (CEST, UTC+2) on 1 July.
     let mut r = Journal::created(utc("2026-07-01T06:00:00Z"), false).open();
     r.ch('a');
-    r.type_text("14:05");
+    r.type_text("07:05");
     let effects = r.enter();
     assert_eq!(
         payload!(only_append(&effects), FactSet).value,
-        json!("2026-07-01T12:05:00Z")
+        json!("2026-07-01T05:05:00Z")
     );
+}
+
+#[test]
+fn d8_a_local_time_later_today_is_refused_as_in_the_future() {
+    // 08:00 in Amsterdam: "14:05" would be six hours from now.
+    let mut r = Journal::created(utc("2026-07-01T06:00:00Z"), false).open();
+    r.ch('a');
+    r.type_text("14:05");
+    assert!(r.enter().is_empty(), "nothing written");
+    let error = mode!(r, Facts).error.clone().unwrap_or_default();
+    assert!(error.contains("in the future"), "{error}");
 }
 
 #[test]
@@ -1806,11 +1820,12 @@ fn a_failed_write_makes_the_journal_read_only() {
     assert!(r.enter().is_empty());
     assert!(r.app.pending().is_empty());
     r.advance(Duration::seconds(1)); // a moment after the dialog closed
-    assert_eq!(
-        r.ch('q'),
-        [Effect::Quit],
-        "quits at once: nothing can be saved"
+    assert!(
+        r.ch('q').is_empty(),
+        "d15: never quits silently over an entry not saved"
     );
+    assert!(matches!(r.app.mode, Mode::ConfirmQuit));
+    assert_eq!(r.ch('y'), [Effect::Quit], "quit and lose, once confirmed");
 }
 
 // --- ticks and clock nudges ----------------------------------------------
@@ -1938,29 +1953,38 @@ fn control(draft: &Draft) -> &event::DrillControl {
 fn the_facilitator_pane_starts_the_scenario_clock_and_delivers_due_injects() {
     let mut r = drill_runner();
     let effects = r.ch(' ');
-    assert_eq!(kinds(&effects), [Kind::DrillControl, Kind::InjectDelivered]);
-    let drafts = appended(&effects);
+    assert_eq!(kinds(&effects), [Kind::DrillControl]);
     assert_eq!(
-        (control(drafts[0]).action, control(drafts[0]).scenario_ms),
+        (
+            control(only_append(&effects)).action,
+            control(only_append(&effects)).scenario_ms
+        ),
         (DrillAction::Start, 0)
     );
-    let delivered = payload!(drafts[1], InjectDelivered);
+    assert!(
+        !r.app.drill.as_ref().expect("drill").clock.started,
+        "the clock moves only once the control is saved"
+    );
+    let due = r.save(&effects);
+    let delivered = payload!(only_append(&due), InjectDelivered);
     assert_eq!(
         (delivered.inject.as_str(), delivered.trigger.as_str()),
         ("kickoff", "at")
     );
-    assert!(drafts.iter().all(|d| d.scenario_ms == Some(0)));
+    assert_eq!(only_append(&due).scenario_ms, Some(0));
     assert!(r.has_notice("📣 INJECT kickoff"));
-    r.save(&effects);
+    r.save(&due);
 
     r.advance(Duration::minutes(10));
     let paused = r.ch(' ');
     assert_eq!(control(only_append(&paused)).action, DrillAction::Pause);
     assert_eq!(control(only_append(&paused)).scenario_ms, 600_000);
+    r.save(&paused);
     r.advance(Duration::hours(1));
     assert!(r.tick().is_empty(), "paused: T+30m has not come");
     let resumed = r.ch(' ');
     assert_eq!(control(only_append(&resumed)).action, DrillAction::Resume);
+    r.save(&resumed);
     let faster = r.ch('+');
     assert_eq!(
         (
@@ -1969,6 +1993,7 @@ fn the_facilitator_pane_starts_the_scenario_clock_and_delivers_due_injects() {
         ),
         (DrillAction::Speed, 2)
     );
+    r.save(&faster);
     r.advance(Duration::minutes(10));
     let due = r.tick();
     assert_eq!(payload!(only_append(&due), InjectDelivered).inject, "later");
@@ -1981,7 +2006,7 @@ fn n_jumps_to_the_next_timed_inject_and_r_releases_the_selected_one() {
     let started = r.ch(' ');
     r.save(&started);
     let jump = r.ch('n');
-    assert_eq!(kinds(&jump), [Kind::DrillControl, Kind::InjectDelivered]);
+    assert_eq!(kinds(&jump), [Kind::DrillControl]);
     assert_eq!(
         (
             control(appended(&jump)[0]).action,
@@ -1989,7 +2014,9 @@ fn n_jumps_to_the_next_timed_inject_and_r_releases_the_selected_one() {
         ),
         (DrillAction::Jump, 1_800_000)
     );
-    r.save(&jump);
+    let due = r.save(&jump);
+    assert_eq!(kinds(&due), [Kind::InjectDelivered]);
+    r.save(&due);
     assert!(r.ch('n').is_empty());
     assert!(r.has_notice("no timed inject is left"));
 
@@ -2169,6 +2196,7 @@ fn d1_m4_type_ahead_after_a_save_goes_into_the_next_field() {
             fact: "org".into(),
             value: json!("Example Corp"),
             occurred_at: None,
+            confirmed: None,
         }
     );
     r.save(&first);
@@ -2471,4 +2499,32 @@ fn d1_letters_typed_on_after_a_dialog_closes_are_not_commands() {
     r.press(KeyCode::Down);
     r.ch('n');
     assert!(matches!(r.app.mode, Mode::Note(_)));
+}
+
+#[test]
+fn m5_quitting_a_running_drill_pauses_the_scenario_clock_first() {
+    let mut r = drill_runner();
+    let started = r.ch(' ');
+    let due = r.save(&started);
+    r.save(&due);
+    r.advance(Duration::minutes(7));
+    r.app.focus = Pane::Steps;
+    let quit = r.ch('q');
+    assert_eq!(kinds(&quit), [Kind::DrillControl, Kind::SessionEnded]);
+    let pause = control(appended(&quit)[0]);
+    assert_eq!(
+        (pause.action, pause.scenario_ms),
+        (DrillAction::Pause, 420_000)
+    );
+}
+
+#[test]
+fn code_2_a_failed_clock_control_never_moves_the_clock_shown() {
+    let mut r = drill_runner();
+    let started = r.ch(' ');
+    r.fail(&started, "No space left on device");
+    let clock = r.app.drill.as_ref().expect("drill").clock;
+    assert!(!clock.started, "the journal holds no start");
+    r.advance(Duration::hours(1));
+    assert_eq!(r.app.drill.as_ref().expect("drill").scenario_ms(r.now), 0);
 }

@@ -8,13 +8,11 @@ use std::io::Write as _;
 use std::os::unix::fs::OpenOptionsExt as _;
 use std::path::{Path, PathBuf};
 
-use crate::catalog::{self, Catalog};
 use crate::commands::open;
 use crate::commands::{Env, Failure};
 use crate::export::{Format, Input, aar, render};
 use crate::journal::event::Created;
 use crate::journal::verify::Verified;
-use crate::playbook::Drill;
 use crate::run;
 
 /// What the command produced.
@@ -60,7 +58,7 @@ pub fn run_aar(
     let catalog = env.catalog();
     let resolved = open::playbook_for(&created, &catalog, env.today)?;
     let state = run::replay(&resolved.playbook, verified.entries());
-    let drill = scenario_for(&created, &catalog);
+    let drill = open::scenario_for(&created, &catalog).map(|found| found.drill);
     let exercise = aar::Exercise::new(&verified, &resolved.playbook, &state, drill.as_ref())
         .map_err(refused)?;
     let text = aar::render(format, &exercise);
@@ -73,33 +71,6 @@ fn read(journal: &Path) -> Result<(Verified, Created), Failure> {
     let verified = open::read_journal(journal)?;
     let created = open::require_created(&verified.lines, journal)?;
     Ok((verified, created))
-}
-
-/// The scenario a drill journal ran: its recorded file, or the bundled or
-/// local scenario with the recorded id, preferring whichever still has the
-/// recorded SHA-256. `None` when neither is found: the report then says
-/// the scenario definition is missing and renders from the journal alone.
-fn scenario_for(created: &Created, catalog: &Catalog) -> Option<Drill> {
-    let recorded = created.drill.as_ref()?;
-    let path = Path::new(&recorded.path);
-    let from_file = (!recorded.path.starts_with("bundled:") && path.is_file())
-        .then(|| catalog::read_source(path).ok())
-        .flatten()
-        .and_then(|source| {
-            let lookup = |id: &str| catalog.playbook(id).map(|e| e.playbook.clone());
-            catalog::check_drill(&source, &lookup).ok()
-        })
-        .map(|(drill, _)| drill)
-        .filter(|drill| drill.id == recorded.id);
-    let mut found: Vec<Drill> = from_file
-        .into_iter()
-        .chain(catalog.drill(&recorded.id).map(|e| e.drill.clone()))
-        .collect();
-    let best = found
-        .iter()
-        .position(|d| d.sha256 == recorded.sha256)
-        .unwrap_or(0);
-    (best < found.len()).then(|| found.swap_remove(best))
 }
 
 /// Writes the export (or hands it back for stdout) and says whether the

@@ -11,7 +11,7 @@ use crate::journal::identity::Identity;
 use crate::journal::writer::{JournalFile, OpenError};
 use crate::journal::{Event, Line};
 use crate::playbook::value;
-use crate::run::{self, RunState};
+use crate::run::{self, RunState, rules};
 
 /// `runsheet new`: creates a journal and returns its path.
 pub fn new(
@@ -24,21 +24,43 @@ pub fn new(
 ) -> Result<PathBuf, Failure> {
     let (_, resolved) =
         open::discover_and_resolve(playbook, &crate::paths::local_playbook_dirs(), env.today)?;
-    let who = Identity::new(env.config.actor(actor));
+    let who = Identity::new(script_actor(env, actor, &[])?);
     let settings = NewJournal {
         path: journal,
         title,
         exercise,
         timezone: env.config.incident_zone(resolved.playbook.timezone),
         drill: None,
+        holidays: env.config.holidays(),
     };
     let (file, _) = open::create_journal(&resolved, settings, &who, env.clock.as_ref(), "cli")?;
     Ok(file.path().to_path_buf())
 }
 
+/// Who a script acts as: `--as`, the config, the journal's last session
+/// on this host, then the login name; never a made-up placeholder.
+fn script_actor(env: &Env, flag: Option<&str>, lines: &[Line]) -> Result<String, Failure> {
+    env.config
+        .actor(flag)
+        .or_else(|| open::last_actor_on_host(lines, &crate::journal::writer::hostname()))
+        .or_else(|| {
+            std::env::var("USER")
+                .ok()
+                .map(|u| u.trim().to_string())
+                .filter(|u| !u.is_empty())
+        })
+        .ok_or_else(|| {
+            Failure::usage(
+                "nobody is named: pass --as NAME or set `actor` in config.toml, so the journal records who acted",
+            )
+        })
+}
+
 /// A journal opened for one append from the command line.
 struct OneShot {
     file: JournalFile,
+    /// The journal's lines as opened (recoveries included).
+    lines: Vec<Line>,
     resolved: Resolved,
     state: RunState,
     who: Identity,
@@ -84,7 +106,7 @@ fn open_waiting(
     };
     let created = open::require_created(&opened.lines, path)?;
     let resolved = open::playbook_for(&created, &env.catalog(), env.today)?;
-    let who = Identity::new(env.config.actor(actor));
+    let who = Identity::new(script_actor(env, actor, &opened.lines)?);
     let mut file = opened.file;
     let mut lines: Vec<Line> = opened.lines;
     let mut notices = Vec::new();
@@ -101,6 +123,7 @@ fn open_waiting(
     let state = run::replay(&resolved.playbook, lines.iter().map(|l| &l.entry));
     Ok(OneShot {
         file,
+        lines,
         resolved,
         state,
         who,
@@ -109,14 +132,30 @@ fn open_waiting(
 }
 
 impl OneShot {
+    /// Appends `event` inside a session of its own (`session_started`,
+    /// the entry, `session_ended`), like every program that opens the
+    /// journal; returns the entry's line.
     fn append(mut self, env: &Env, event: Event) -> Result<(Line, Vec<String>), Failure> {
         let path = self.file.path().display().to_string();
+        let clock = env.clock.as_ref();
+        let failed =
+            |e: String| Failure::usage(format!("{path}: write failed, nothing was recorded: {e}"));
+        self.file
+            .append(self.who.draft(clock, open::session_started("cli")))
+            .map_err(failed)?;
         let line = self
             .file
-            .append(self.who.draft(env.clock.as_ref(), event))
+            .append(self.who.draft(clock, event))
+            .map_err(failed)?;
+        let ended = Event::new(Payload::SessionEnded(crate::journal::event::SessionEnded {
+            reason: "cli".into(),
+        }));
+        self.file
+            .append(self.who.draft(clock, ended))
             .map_err(|e| {
                 Failure::usage(format!(
-                    "{path}: write failed, the entry was not saved: {e}"
+                    "{path}: the entry was saved as #{}, but ending the session failed: {e}",
+                    line.entry.seq
                 ))
             })?;
         Ok((line, self.notices))
@@ -187,9 +226,57 @@ pub fn note(env: &Env, path: &Path, args: &NoteArgs<'_>) -> Result<String, Failu
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SetMode<'a> {
     /// A new value (the situation changed or it was not known).
-    New,
+    New { confirm: bool },
     /// The value in force was wrong: a `correction` entry with the reason.
-    Correct { reason: &'a str },
+    Correct { reason: &'a str, confirm: bool },
+    /// A decision on a fact a step decides, with why.
+    Decide { rationale: &'a str, confirm: bool },
+}
+
+impl SetMode<'_> {
+    fn confirmed(self) -> bool {
+        match self {
+            Self::New { confirm }
+            | Self::Correct { confirm, .. }
+            | Self::Decide { confirm, .. } => confirm,
+        }
+    }
+}
+
+/// A `correction` of the fact's value in force, carrying the corrected
+/// entry's step so a step's history lists it (m12).
+fn correction(
+    state: &RunState,
+    fact: &str,
+    value: serde_json::Value,
+    occurred_at: Option<chrono::DateTime<chrono::Utc>>,
+    reason: &str,
+) -> Result<Event, Failure> {
+    let (corrects, step) = state
+        .facts
+        .get(fact)
+        .and_then(|f| f.latest())
+        .map(|r| (r.at.seq, r.step.clone()))
+        .ok_or_else(|| {
+            Failure::usage(format!(
+                "`{fact}` has no value yet: there is nothing to correct"
+            ))
+        })?;
+    if reason.trim().is_empty() {
+        return Err(Failure::usage(
+            "--reason must say why the earlier value was wrong",
+        ));
+    }
+    Ok(Event {
+        step,
+        payload: Payload::Correction(crate::journal::event::Correction {
+            corrects,
+            reason: reason.trim().to_string(),
+            value: Some(value),
+            occurred_at,
+            fields: serde_json::Map::new(),
+        }),
+    })
 }
 
 /// `runsheet set fact=value`: typed against the playbook.
@@ -227,36 +314,39 @@ pub fn set(
         .map(|t| value::parse_datetime(t, now, tz))
         .transpose()
         .map_err(|why| Failure::usage(format!("--occurred-at: {why}")))?;
+    if let Some(at) = occurred_at {
+        rules::not_in_future("--occurred-at", at, now, tz)
+            .map_err(|r| Failure::usage(r.sentence()))?;
+    }
+    let confirmed = rules::fact_value(def, &value, &shot.state, now, tz, mode.confirmed())
+        .map_err(|r| match r {
+            rules::Refusal::Refused(why) => Failure::usage(why),
+            rules::Refusal::Confirm(why) => {
+                Failure::usage(format!("{why}; pass --confirm to record it anyway"))
+            }
+        })?;
     let shown = value.display(Some(def), tz);
+    let decided_by = playbook
+        .steps()
+        .find(|s| s.decide.as_ref().is_some_and(|d| d.fact == fact))
+        .map(|s| s.id.clone());
+    if let (Some(step), SetMode::New { .. }) = (&decided_by, mode) {
+        return Err(Failure::usage(format!(
+            "`{fact}` is decided in step `{step}`: a decision records why, so pass --rationale TEXT (the decider is --as)"
+        )));
+    }
     let event = match mode {
-        SetMode::New => Event::new(Payload::FactSet(FactSet {
+        SetMode::Decide { rationale, .. } => {
+            decision(def, &value, decided_by, rationale, &shot.who.actor)?
+        }
+        SetMode::New { .. } => Event::new(Payload::FactSet(FactSet {
             fact: fact.to_string(),
             value: value.to_json(),
             occurred_at,
+            confirmed,
         })),
-        SetMode::Correct { reason } => {
-            let corrects = shot
-                .state
-                .facts
-                .get(fact)
-                .and_then(|f| f.latest())
-                .map(|r| r.at.seq)
-                .ok_or_else(|| {
-                    Failure::usage(format!(
-                        "`{fact}` has no value yet: there is nothing to correct"
-                    ))
-                })?;
-            if reason.trim().is_empty() {
-                return Err(Failure::usage(
-                    "--reason must say why the earlier value was wrong",
-                ));
-            }
-            Event::new(Payload::Correction(crate::journal::event::Correction {
-                corrects,
-                reason: reason.trim().to_string(),
-                value: Some(value.to_json()),
-                occurred_at,
-            }))
+        SetMode::Correct { reason, .. } => {
+            correction(&shot.state, fact, value.to_json(), occurred_at, reason)?
         }
     };
     let (line, notices) = shot.append(env, event)?;
@@ -287,6 +377,82 @@ pub fn set(
         );
     }
     Ok(out)
+}
+
+/// `runsheet correct`: a correction of any correctable entry, naming it,
+/// with the reason and the corrected fields.
+pub fn correct(
+    env: &Env,
+    path: &Path,
+    seq: u64,
+    fields: &[String],
+    reason: &str,
+    actor: Option<&str>,
+) -> Result<String, Failure> {
+    let pairs = fields
+        .iter()
+        .map(|f| {
+            f.split_once('=')
+                .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+                .ok_or_else(|| Failure::usage(format!("--field expects NAME=VALUE, got `{f}`")))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let shot = open_for_append(env, path, actor)?;
+    let target = shot
+        .lines
+        .iter()
+        .find(|l| l.entry.seq == seq)
+        .map(|l| (l.entry.kind, l.entry.step.clone()))
+        .ok_or_else(|| Failure::usage(format!("{} has no entry #{seq}", path.display())))?;
+    let corrected = rules::correction_fields(target.0, &pairs, reason)
+        .map_err(|r| Failure::usage(format!("entry #{seq}: {r}")))?;
+    let event = Event {
+        step: target.1,
+        payload: Payload::Correction(crate::journal::event::Correction {
+            corrects: seq,
+            reason: reason.trim().to_string(),
+            value: None,
+            occurred_at: None,
+            fields: corrected,
+        }),
+    };
+    let (line, notices) = shot.append(env, event)?;
+    Ok(confirm(&line, &notices))
+}
+
+/// The `decision` entry `set --rationale` records on the deciding step.
+fn decision(
+    def: &crate::playbook::FactDef,
+    value: &crate::playbook::FactValue,
+    decided_by: Option<String>,
+    rationale: &str,
+    decider: &str,
+) -> Result<Event, Failure> {
+    let fact = &def.id;
+    let Some(step) = decided_by else {
+        return Err(Failure::usage(format!(
+            "no step decides `{fact}`: --rationale applies to decisions only"
+        )));
+    };
+    if rationale.trim().is_empty() {
+        return Err(Failure::usage("--rationale must say why it was decided"));
+    }
+    let options = match &def.ty {
+        crate::playbook::FactType::Choice(options) => {
+            options.iter().map(|o| o.value.clone()).collect()
+        }
+        _ => vec!["true".into(), "false".into()],
+    };
+    Ok(Event::on_step(
+        step,
+        Payload::Decision(crate::journal::event::Decision {
+            fact: fact.clone(),
+            value: value.to_json(),
+            rationale: rationale.trim().to_string(),
+            options,
+            decider: decider.to_string(),
+        }),
+    ))
 }
 
 fn confirm(line: &Line, notices: &[String]) -> String {
@@ -384,4 +550,30 @@ fn draft_problems(path: &Path, lines: &[Line]) -> Vec<String> {
             ))
         })
         .collect()
+}
+
+/// `runsheet close`: writes the `closed` entry. Required steps still open
+/// are refused by name unless each has `--open-step-reason STEP=REASON`.
+pub fn close(
+    env: &Env,
+    path: &Path,
+    reason: &str,
+    step_reasons: &[String],
+    actor: Option<&str>,
+) -> Result<String, Failure> {
+    let pairs = step_reasons
+        .iter()
+        .map(|r| {
+            r.split_once('=')
+                .map(|(s, why)| (s.trim().to_string(), why.to_string()))
+                .ok_or_else(|| {
+                    Failure::usage(format!("--open-step-reason expects STEP=REASON, got `{r}`"))
+                })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let shot = open_for_append(env, path, actor)?;
+    let closed = crate::run::closing::close(&shot.resolved.playbook, &shot.state, reason, &pairs)
+        .map_err(|r| Failure::usage(format!("{}: not closed: {r}", path.display())))?;
+    let (line, notices) = shot.append(env, Event::new(Payload::Closed(closed)))?;
+    Ok(confirm(&line, &notices))
 }

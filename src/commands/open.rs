@@ -12,11 +12,103 @@ use crate::journal::identity::{Identity, new_id};
 use crate::journal::verify::{Verified, verify};
 use crate::journal::writer::{JournalFile, OpenError, hostname};
 use crate::journal::{Event, Line};
-use crate::playbook::Playbook;
+use crate::playbook::{Drill, Playbook};
 use crate::time::TimeSource;
 
 /// The running program's version, recorded in journals.
 pub const APP_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The actor of the last session opened on `host`, which is who most likely
+/// sits at this machine again.
+pub fn last_actor_on_host(lines: &[Line], host: &str) -> Option<String> {
+    lines
+        .iter()
+        .rev()
+        .find(|line| {
+            line.entry.kind == crate::journal::Kind::SessionStarted
+                && line.entry.data.get("host").and_then(|h| h.as_str()) == Some(host)
+        })
+        .map(|line| line.entry.actor.clone())
+}
+
+/// When the last session that wrote `lines` never ended (its program was
+/// killed or crashed), a sentence saying so and naming its last entry.
+pub fn unexpected_end(lines: &[Line]) -> Option<String> {
+    use crate::journal::Kind;
+    let start = lines
+        .iter()
+        .rposition(|l| l.entry.kind == Kind::SessionStarted)?;
+    let session = &lines[start].entry.session;
+    let own: Vec<&Line> = lines[start..]
+        .iter()
+        .filter(|l| &l.entry.session == session)
+        .collect();
+    if own.iter().any(|l| l.entry.kind == Kind::SessionEnded) {
+        return None;
+    }
+    let last = own.last()?;
+    Some(format!(
+        "The previous session ({}, {}) ended unexpectedly; its last saved entry is #{} ({}) at {}. Anything typed after it was lost.",
+        lines[start].entry.actor,
+        lines[start]
+            .entry
+            .data
+            .get("mode")
+            .and_then(|m| m.as_str())
+            .unwrap_or("?"),
+        last.entry.seq,
+        last.entry.kind,
+        last.entry.ts.format("%Y-%m-%d %H:%M:%S UTC")
+    ))
+}
+
+/// The scenario a drill journal ran: its recorded file, or the bundled or
+/// local scenario with the recorded id, preferring whichever still has the
+/// recorded SHA-256. `None` when neither is found: the report then says
+/// the scenario definition is missing and renders from the journal alone.
+pub fn scenario_for(created: &Created, catalog: &Catalog) -> Option<FoundScenario> {
+    let recorded = created.drill.as_ref()?;
+    let path = Path::new(&recorded.path);
+    let from_file = (!recorded.path.starts_with("bundled:") && path.is_file())
+        .then(|| catalog::read_source(path).ok())
+        .flatten()
+        .and_then(|source| {
+            let lookup = |id: &str| catalog.playbook(id).map(|e| e.playbook.clone());
+            catalog::check_drill(&source, &lookup).ok()
+        })
+        .map(|(drill, _)| drill)
+        .filter(|drill| drill.id == recorded.id);
+    let mut found: Vec<Drill> = from_file
+        .into_iter()
+        .chain(catalog.drill(&recorded.id).map(|e| e.drill.clone()))
+        .collect();
+    let best = found
+        .iter()
+        .position(|d| d.sha256 == recorded.sha256)
+        .unwrap_or(0);
+    if best >= found.len() {
+        return None;
+    }
+    let drill = found.swap_remove(best);
+    let changed = (drill.sha256 != recorded.sha256).then(|| {
+        format!(
+            "drill scenario `{}` ({}) has changed since this exercise started (SHA-256 {}… then, {}… now)",
+            recorded.id,
+            recorded.path,
+            &recorded.sha256.get(..12).unwrap_or(&recorded.sha256),
+            &drill.sha256.get(..12).unwrap_or(&drill.sha256)
+        )
+    });
+    Some(FoundScenario { drill, changed })
+}
+
+/// The scenario a drill journal runs, and a sentence when its file is not
+/// the one the exercise started with.
+#[derive(Debug, Clone)]
+pub struct FoundScenario {
+    pub drill: Drill,
+    pub changed: Option<String>,
+}
 
 /// A playbook ready to run, with the text it was loaded from.
 #[derive(Debug, Clone)]
@@ -119,13 +211,16 @@ pub fn playbook_for(
             && let Ok(source) = catalog::read_source(path)
             && let Ok((playbook, _)) = catalog::check_playbook(&source, &catalog.library, today)
         {
-            return Ok(Resolved { playbook, source });
+            return Ok(Resolved {
+                playbook: playbook.with_extra_holidays(&created.holidays),
+                source,
+            });
         }
     }
     catalog
         .playbook(&recorded.id)
         .map(|e| Resolved {
-            playbook: e.playbook.clone(),
+            playbook: e.playbook.clone().with_extra_holidays(&created.holidays),
             source: e.source.clone(),
         })
         .ok_or_else(|| LoadError::Io {
@@ -145,6 +240,8 @@ pub struct NewJournal {
     pub exercise: bool,
     pub timezone: Tz,
     pub drill: Option<DrillRef>,
+    /// Extra non-business days (config.toml), recorded in the journal.
+    pub holidays: Vec<chrono::NaiveDate>,
 }
 
 /// `<journals>/<YYYY-MM-DDTHHMMZ>-<playbook>-<id>.jsonl`
@@ -186,6 +283,7 @@ pub fn create_journal(
         exercise: settings.exercise,
         app_version: APP_VERSION.to_string(),
         drill: settings.drill,
+        holidays: settings.holidays,
     };
     let (mut file, first) = JournalFile::create(
         &path,
@@ -235,5 +333,72 @@ pub fn created_of(lines: &[Line]) -> Option<Created> {
     match first.entry.event().ok()?.payload {
         Payload::JournalCreated(c) => Some(c),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::journal::{Entry, Kind};
+
+    fn session(seq: u64, actor: &str, host: &str) -> Line {
+        let mut data = serde_json::Map::new();
+        data.insert("host".into(), host.into());
+        Line {
+            entry: Entry {
+                v: 1,
+                seq,
+                ts: chrono::DateTime::UNIX_EPOCH,
+                mono_ms: 0,
+                scenario_ms: None,
+                session: "s".into(),
+                actor: actor.into(),
+                kind: Kind::SessionStarted,
+                step: None,
+                data,
+                prev: String::new(),
+            },
+            text: String::new(),
+        }
+    }
+
+    #[test]
+    fn d2_last_actor_on_this_host_not_another() {
+        let lines = vec![
+            session(0, "Dana Reyes", "laptop"),
+            session(1, "Sam Ortiz", "desk"),
+        ];
+        assert_eq!(
+            last_actor_on_host(&lines, "laptop").as_deref(),
+            Some("Dana Reyes")
+        );
+        assert_eq!(
+            last_actor_on_host(&lines, "desk").as_deref(),
+            Some("Sam Ortiz")
+        );
+        assert_eq!(last_actor_on_host(&lines, "kiosk"), None);
+    }
+
+    fn entry(seq: u64, session_id: &str, kind: Kind) -> Line {
+        let mut line = session(seq, "Dana Reyes", "laptop");
+        line.entry.session = session_id.into();
+        line.entry.kind = kind;
+        line
+    }
+
+    #[test]
+    fn friction_12_a_session_without_its_end_is_named_with_its_last_entry() {
+        let mut lines = vec![
+            entry(0, "a", Kind::SessionStarted),
+            entry(1, "a", Kind::Note),
+            entry(2, "a", Kind::SessionEnded),
+            entry(3, "b", Kind::SessionStarted),
+            entry(4, "b", Kind::StepDone),
+        ];
+        let notice = unexpected_end(&lines).expect("b never ended");
+        assert!(notice.contains("ended unexpectedly"), "{notice}");
+        assert!(notice.contains("#4 (step_done)"), "{notice}");
+        lines.push(entry(5, "b", Kind::SessionEnded));
+        assert_eq!(unexpected_end(&lines), None);
     }
 }

@@ -81,6 +81,18 @@ fn header(out: &mut String, s: &Summary, tz: Tz) {
             (None, n) => format!("incomplete last line ({n} bytes)"),
         }
     );
+    if let Some(c) = &s.closed {
+        let _ = writeln!(
+            out,
+            "CLOSED {} by {} · {}",
+            when(Some(&c.at), tz),
+            c.by,
+            c.reason
+        );
+        for open in &c.open_steps {
+            let _ = writeln!(out, "  left open: {} · {}", open.step, open.reason);
+        }
+    }
     if let Some(head) = &j.head_hash {
         let _ = writeln!(out, "head hash {head}");
     }

@@ -2,6 +2,7 @@
 //! terminal interface. Journals are created or opened (and recovered) here,
 //! before the interface starts; from then on only the writer thread writes.
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -18,7 +19,7 @@ use crate::journal::writer::JournalFile;
 use crate::journal::{Event, Line};
 use crate::playbook::Drill;
 use crate::run;
-use crate::runtime::{self, Core};
+use crate::runtime::{self, Core, Opening, Outcome};
 use crate::ui::Theme;
 
 fn theme(env: &Env) -> Theme {
@@ -44,10 +45,12 @@ fn runner(
     banners: Vec<String>,
     drill: Option<Drill>,
 ) -> Result<Core, Failure> {
-    let mut playbook = resolved
-        .playbook
-        .clone()
-        .with_extra_holidays(&env.config.holidays());
+    // The holidays the journal recorded when it was created, so the
+    // runner, status, review and export compute the same due times.
+    let holidays = open::created_of(lines)
+        .map(|c| c.holidays)
+        .unwrap_or_default();
+    let mut playbook = resolved.playbook.clone().with_extra_holidays(&holidays);
     let contacts_file = crate::paths::config_dir().join("contacts.yaml");
     // Never the real numbers of the local contacts file in a drill.
     let exercise = open::require_created(lines, file.path()).is_ok_and(|c| c.exercise);
@@ -86,13 +89,11 @@ fn runner(
         app.focus = Pane::Drill;
     }
     runtime::load_draft_texts(&mut app, file.path());
+    let journal_path = file.path().to_path_buf();
     let clipboard: Box<dyn FnMut(&str) + Send> = Box::new(runtime::osc52);
-    Ok(Core::new(
-        app,
-        Box::new(file),
-        Arc::clone(&env.clock),
-        clipboard,
-    ))
+    let mut core = Core::new(app, Box::new(file), Arc::clone(&env.clock), clipboard);
+    core.journal_path = Some(journal_path);
+    Ok(core)
 }
 
 /// Creates a journal and returns its runner.
@@ -100,18 +101,69 @@ fn start(
     env: &Env,
     resolved: &Resolved,
     settings: NewJournal,
-    actor: Option<&str>,
+    actor: String,
     mode: &str,
     drill: Option<Drill>,
 ) -> Result<Core, Failure> {
-    let who = Identity::new(env.config.actor(actor));
+    let who = Identity::new(actor);
     let (file, lines) = open::create_journal(resolved, settings, &who, env.clock.as_ref(), mode)?;
     runner(env, file, &lines, resolved, who, Vec::new(), drill)
 }
 
+/// The pause to journal when a drill is resumed with its scenario clock
+/// still running (the facilitator's program died): the clock stops at the
+/// scenario time of the last saved entry, so time away never advanced it.
+fn crash_pause(resolved: &Resolved, lines: &[Line]) -> Option<crate::journal::event::DrillControl> {
+    let state = run::replay(&resolved.playbook, lines.iter().map(|l| &l.entry));
+    let origin = state.created_at.unwrap_or_default();
+    let clock = crate::drill::ScenarioClock::from_controls(origin, &state.drill_controls);
+    if !clock.running {
+        return None;
+    }
+    let last = lines
+        .iter()
+        .rev()
+        .find_map(|l| l.entry.scenario_ms)
+        .unwrap_or(clock.base_ms)
+        .max(clock.base_ms);
+    Some(crate::journal::event::DrillControl {
+        action: crate::journal::event::DrillAction::Pause,
+        speed: clock.speed,
+        scenario_ms: last,
+        inject: None,
+    })
+}
+
+/// Who resumes `path` when `--as` and the config do not say: the actor of
+/// the journal's last session on this host.
+fn journal_actor(path: &Path) -> Option<String> {
+    let verified = open::read_journal(path).ok()?;
+    open::last_actor_on_host(&verified.lines, &crate::journal::writer::hostname())
+}
+
+/// Who is acting: `--as`, the config, then (for `journal`) its last
+/// session on this host; else the name prompt, before anything is written.
+fn actor_or_ask(
+    env: &Env,
+    flag: Option<&str>,
+    journal: Option<&Path>,
+    context: &str,
+) -> Result<String, Failure> {
+    if let Some(name) = env
+        .config
+        .actor(flag)
+        .or_else(|| journal.and_then(journal_actor))
+    {
+        return Ok(name);
+    }
+    runtime::ask_name(&theme(env), context)
+        .map_err(|e| io_failure(&e))?
+        .ok_or_else(|| Failure::usage("no name given; nothing was written"))
+}
+
 /// Opens an existing journal: lock, verify, quarantine a torn tail, record
 /// the recovery and the new session.
-fn reopen(env: &Env, catalog: &Catalog, path: &Path, actor: Option<&str>) -> Result<Core, Failure> {
+fn reopen(env: &Env, catalog: &Catalog, path: &Path, actor: String) -> Result<Core, Failure> {
     let opened = JournalFile::open(path).map_err(|e| {
         let mut f = Failure::from(e);
         if f.code == 2 && f.message.contains("already open") {
@@ -123,7 +175,7 @@ fn reopen(env: &Env, catalog: &Catalog, path: &Path, actor: Option<&str>) -> Res
     })?;
     let created = open::require_created(&opened.lines, path)?;
     let resolved = open::playbook_for(&created, catalog, env.today)?;
-    let who = Identity::new(env.config.actor(actor));
+    let who = Identity::new(actor);
     let mut file = opened.file;
     let mut lines = opened.lines;
     let mut banners = Vec::new();
@@ -140,25 +192,38 @@ fn reopen(env: &Env, catalog: &Catalog, path: &Path, actor: Option<&str>) -> Res
                 .map_err(write_failed)?,
         );
     }
+    let drill = match &created.drill {
+        None => None,
+        Some(recorded) => {
+            let found = open::scenario_for(&created, catalog).ok_or_else(|| {
+                Failure::usage(format!(
+                    "this exercise runs drill `{}` from {}, which cannot be found",
+                    recorded.id, recorded.path
+                ))
+            })?;
+            banners.extend(found.changed);
+            Some(found.drill)
+        }
+    };
+    if let Some(notice) = open::unexpected_end(&lines) {
+        banners.push(notice);
+    }
+    if drill.is_some()
+        && let Some(pause) = crash_pause(&resolved, &lines)
+    {
+        banners.push(format!(
+            "The scenario clock was running when the last session ended; it is paused at {}. Press space to resume it.",
+            crate::drill::format_scenario(pause.scenario_ms)
+        ));
+        lines.push(
+            file.append(who.draft(env.clock.as_ref(), Event::new(Payload::DrillControl(pause))))
+                .map_err(write_failed)?,
+        );
+    }
     lines.push(
         file.append(who.draft(env.clock.as_ref(), open::session_started("resume")))
             .map_err(write_failed)?,
     );
-    let drill = created
-        .drill
-        .as_ref()
-        .map(|d| {
-            catalog
-                .drill(&d.id)
-                .map(|e| e.drill.clone())
-                .ok_or_else(|| {
-                    Failure::usage(format!(
-                        "this exercise runs drill `{}`, which cannot be found",
-                        d.id
-                    ))
-                })
-        })
-        .transpose()?;
     runner(env, file, &lines, &resolved, who, banners, drill)
 }
 
@@ -174,7 +239,7 @@ pub fn run(
     actor: Option<&str>,
     title: Option<String>,
     exercise: bool,
-) -> Result<(), Failure> {
+) -> Result<Outcome, Failure> {
     let (_, resolved) =
         open::discover_and_resolve(playbook, &crate::paths::local_playbook_dirs(), env.today)?;
     let settings = NewJournal {
@@ -183,31 +248,48 @@ pub fn run(
         exercise,
         timezone: env.config.incident_zone(resolved.playbook.timezone),
         drill: None,
+        holidays: env.config.holidays(),
     };
+    let actor = actor_or_ask(
+        env,
+        actor,
+        None,
+        &format!("Starting: {}", resolved.playbook.title),
+    )?;
     let core = start(env, &resolved, settings, actor, "run", None)?;
-    runtime::run_runner(core, &theme(env))
-        .map_err(|e| io_failure(&e))
-        .and_then(unsaved_failure)
-}
-
-/// Exit 2 after a session in which a write failed: actions shown ✗ were
-/// not saved, and a script or shell must not read the exit as success.
-fn unsaved_failure(write_error: Option<String>) -> Result<(), Failure> {
-    match write_error {
-        None => Ok(()),
-        Some(error) => Err(Failure::usage(format!(
-            "a write to the journal failed ({error}); actions marked ✗ were not saved"
-        ))),
-    }
+    runtime::run_runner(core, &theme(env)).map_err(|e| io_failure(&e))
 }
 
 /// `runsheet resume <journal>`.
-pub fn resume(env: &Env, journal: &Path, actor: Option<&str>) -> Result<(), Failure> {
+pub fn resume(env: &Env, journal: &Path, actor: Option<&str>) -> Result<Outcome, Failure> {
     let catalog = env.catalog();
+    let actor = actor_or_ask(
+        env,
+        actor,
+        Some(journal),
+        &format!("Resuming {}", journal.display()),
+    )?;
     let core = reopen(env, &catalog, journal, actor)?;
-    runtime::run_runner(core, &theme(env))
-        .map_err(|e| io_failure(&e))
-        .and_then(unsaved_failure)
+    runtime::run_runner(core, &theme(env)).map_err(|e| io_failure(&e))
+}
+
+/// `resume --latest`: the journal in `dir` written to most recently.
+pub fn latest_journal(dir: &Path) -> Result<PathBuf, Failure> {
+    let entries = std::fs::read_dir(dir).map_err(|e| {
+        Failure::usage(format!(
+            "{}: {}; there is no journal to resume",
+            dir.display(),
+            crate::diag::describe_io(&e)
+        ))
+    })?;
+    entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
+        .filter_map(|p| Some((std::fs::metadata(&p).ok()?.modified().ok()?, p)))
+        .max()
+        .map(|(_, p)| p)
+        .ok_or_else(|| Failure::usage(format!("no journal in {} to resume", dir.display())))
 }
 
 /// Finds a drill scenario by id or file.
@@ -237,7 +319,7 @@ fn start_drill(
     catalog: &Catalog,
     scenario: &str,
     journal: Option<PathBuf>,
-    actor: Option<&str>,
+    actor: String,
 ) -> Result<Core, Failure> {
     let (drill, source) = resolve_drill(scenario, catalog)?;
     let entry = catalog.playbook(&drill.playbook).ok_or_else(|| {
@@ -263,6 +345,7 @@ fn start_drill(
             ),
             sha256: source.sha256.clone(),
         }),
+        holidays: env.config.holidays(),
     };
     start(env, &resolved, settings, actor, "drill", Some(drill))
 }
@@ -273,12 +356,11 @@ pub fn drill(
     scenario: &str,
     journal: Option<PathBuf>,
     actor: Option<&str>,
-) -> Result<(), Failure> {
+) -> Result<Outcome, Failure> {
     let catalog = env.catalog();
+    let actor = actor_or_ask(env, actor, None, &format!("Facilitating drill {scenario}"))?;
     let core = start_drill(env, &catalog, scenario, journal, actor)?;
-    runtime::run_runner(core, &theme(env))
-        .map_err(|e| io_failure(&e))
-        .and_then(unsaved_failure)
+    runtime::run_runner(core, &theme(env)).map_err(|e| io_failure(&e))
 }
 
 /// Journals in the data directory, summarised for the picker.
@@ -325,12 +407,75 @@ pub fn journal_items(dir: &Path, catalog: &Catalog, env: &Env) -> Vec<JournalIte
     items
 }
 
-/// `runsheet` with no command: the picker (or, without a terminal, the list).
-pub fn picker(env: &Env) -> Result<Option<String>, Failure> {
+/// Whether both standard input and output are a terminal.
+pub fn has_terminal() -> bool {
     use std::io::IsTerminal as _;
+    std::io::stdout().is_terminal() && std::io::stdin().is_terminal()
+}
+
+/// The refusal for `runsheet <command>` run without a terminal.
+pub fn needs_terminal(command: &str) -> Failure {
+    Failure::usage(format!(
+        "runsheet {command} needs an interactive terminal; use `runsheet status` or `export` in scripts"
+    ))
+}
+
+/// What the shell prints once the terminal is restored: where the journal
+/// is, how to resume it and, when entries were lost, which ones; with the
+/// exit code (2 when anything was lost).
+pub fn farewell(outcome: &Outcome) -> (String, String, u8) {
+    let mut out = String::new();
+    let mut err = String::new();
+    if let Some(path) = &outcome.journal {
+        let _ = write!(
+            out,
+            "Journal: {}\nResume with: runsheet resume {}\n",
+            path.display(),
+            shell_quote(&path.display().to_string())
+        );
+    }
+    if let Some(error) = &outcome.write_error {
+        // Exit 2: actions shown ✗ were not saved, and a script or shell
+        // must not read the exit as success.
+        let _ = writeln!(
+            err,
+            "error: the journal stopped accepting entries ({error}); actions marked ✗ were not saved"
+        );
+    }
+    if !outcome.unsaved.is_empty() {
+        let _ = writeln!(
+            err,
+            "error: {} entr{} NOT saved: {}",
+            outcome.unsaved.len(),
+            if outcome.unsaved.len() == 1 {
+                "y was"
+            } else {
+                "ies were"
+            },
+            outcome.unsaved.join(", ")
+        );
+    }
+    (out, err, if outcome.lost_entries() { 2 } else { 0 })
+}
+
+/// `path` as one shell word.
+fn shell_quote(path: &str) -> String {
+    if path
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "/._-+:@%".contains(c))
+    {
+        path.to_string()
+    } else {
+        format!("'{}'", path.replace('\'', "'\\''"))
+    }
+}
+
+/// `runsheet` with no command: the picker (or, without a terminal, the
+/// list as text). Returns the text or the outcome of the runner opened.
+pub fn picker(env: &Env) -> Result<Result<Option<Outcome>, String>, Failure> {
     let catalog = env.catalog();
-    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
-        return Ok(Some(super::list::no_command(&catalog)));
+    if !has_terminal() {
+        return Ok(Err(super::list::no_command(&catalog)));
     }
     let playbooks = catalog
         .playbooks
@@ -361,11 +506,25 @@ pub fn picker(env: &Env) -> Result<Option<String>, Failure> {
         .iter()
         .map(|p| p.to_string().lines().next().unwrap_or_default().to_string())
         .collect();
-    let mut open = |choice: Choice| -> Result<Option<Core>, String> {
+    let mut open = |choice: Choice, given: Option<String>| -> Result<Option<Core>, Opening> {
+        let journal = match &choice {
+            Choice::Resume(path) => Some(path.as_path()),
+            _ => None,
+        };
+        let Some(actor) = given
+            .or_else(|| env.config.actor(None))
+            .or_else(|| journal.and_then(journal_actor))
+        else {
+            return Err(Opening::NeedsName(match &choice {
+                Choice::Resume(path) => format!("Resuming {}", path.display()),
+                Choice::Drill(id) => format!("Facilitating drill {id}"),
+                _ => "Starting an incident".to_string(),
+            }));
+        };
         let result = match choice {
             Choice::Quit => return Ok(None),
-            Choice::Resume(path) => reopen(env, &catalog, &path, None),
-            Choice::Drill(id) => start_drill(env, &catalog, &id, None, None),
+            Choice::Resume(path) => reopen(env, &catalog, &path, actor),
+            Choice::Drill(id) => start_drill(env, &catalog, &id, None, actor),
             Choice::Start {
                 playbook,
                 title,
@@ -379,16 +538,16 @@ pub fn picker(env: &Env) -> Result<Option<String>, Failure> {
                         exercise,
                         timezone: env.config.incident_zone(resolved.playbook.timezone),
                         drill: None,
+                        holidays: env.config.holidays(),
                     };
-                    start(env, &resolved, settings, None, "run", None)
+                    start(env, &resolved, settings, actor, "run", None)
                 }),
         };
-        result.map(Some).map_err(|f| f.message)
+        result.map(Some).map_err(|f| Opening::Problem(f.message))
     };
-    let unsaved =
-        runtime::run_picker(picker, &theme(env), &mut open).map_err(|e| io_failure(&e))?;
-    unsaved_failure(unsaved)?;
-    Ok(None)
+    runtime::run_picker(picker, &theme(env), &mut open)
+        .map(Ok)
+        .map_err(|e| io_failure(&e))
 }
 
 /// `runsheet review <journal> [--follow]`: read-only; on a drill journal
@@ -409,25 +568,73 @@ pub fn review(env: &Env, journal: &Path, follow: bool) -> Result<(), Failure> {
         follow,
         env.clock.now(),
     );
-    review.drill = created
-        .drill
-        .as_ref()
-        .and_then(|d| catalog.drill(&d.id))
-        .map(|e| e.drill.clone());
+    review.drill = open::scenario_for(&created, &catalog).map(|found| found.drill);
     let participant = follow && review.drill.is_some();
     runtime::run_review(review, journal, participant, &env.clock, &theme(env))
         .map_err(|e| io_failure(&e))
 }
 
 #[cfg(test)]
-mod exit_tests {
-    use super::unsaved_failure;
+mod tests {
+    use super::*;
+
+    #[test]
+    fn friction_11_exit_prints_the_journal_and_the_resume_command() {
+        let outcome = Outcome {
+            journal: Some(PathBuf::from("/data/my incident.jsonl")),
+            ..Outcome::default()
+        };
+        let (out, err, code) = farewell(&outcome);
+        assert_eq!(
+            out,
+            "Journal: /data/my incident.jsonl\nResume with: runsheet resume '/data/my incident.jsonl'\n"
+        );
+        assert_eq!((err.as_str(), code), ("", 0));
+    }
 
     #[test]
     fn d26_a_session_with_a_failed_write_does_not_exit_0() {
-        assert!(unsaved_failure(None).is_ok());
-        let failure = unsaved_failure(Some("No space left on device".into())).unwrap_err();
-        assert_eq!(failure.code, 2);
-        assert!(failure.message.contains("not saved"), "{}", failure.message);
+        let clean = Outcome::default();
+        assert_eq!(farewell(&clean).2, 0);
+        let failed = Outcome {
+            write_error: Some("No space left on device".into()),
+            ..Outcome::default()
+        };
+        let (_, err, code) = farewell(&failed);
+        assert_eq!(code, 2);
+        assert!(err.contains("not saved"), "{err}");
+    }
+
+    #[test]
+    fn d15_shutdown_with_lost_entries_says_which_and_exits_non_zero() {
+        let outcome = Outcome {
+            journal: Some(PathBuf::from("/data/x.jsonl")),
+            unsaved: vec!["note".into(), "step_done (triage)".into()],
+            write_error: Some("No space left on device".into()),
+        };
+        let (_, err, code) = farewell(&outcome);
+        assert_eq!(code, 2);
+        assert!(err.contains("No space left on device"), "{err}");
+        assert!(
+            err.contains("2 entries were NOT saved: note, step_done (triage)"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn friction_11_resume_latest_opens_the_journal_written_last() {
+        let dir = std::env::temp_dir().join(format!("runsheet-latest-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let old = dir.join("a.jsonl");
+        let new = dir.join("b.jsonl");
+        for (path, age) in [(&new, 60), (&old, 3600)] {
+            let file = std::fs::File::create(path).expect("file");
+            file.set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(age))
+                .expect("mtime");
+        }
+        std::fs::write(dir.join("notes.txt"), "x").expect("other file");
+        assert_eq!(latest_journal(&dir).expect("found"), new);
+        std::fs::remove_dir_all(&dir).expect("clean up");
+        assert!(latest_journal(&dir).is_err());
     }
 }

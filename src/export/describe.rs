@@ -113,6 +113,7 @@ impl View<'_> {
             }
             Payload::Observation(o) => observed(o),
             Payload::DrillControl(d) => drill_control(d),
+            Payload::Closed(c) => closed(c),
         }
     }
 
@@ -196,6 +197,12 @@ impl View<'_> {
                 .map_or_else(|| value.to_string(), |f| self.fact_value(f, value));
             let _ = write!(text, ": the value is now {shown}");
         }
+        for (field, value) in &c.fields {
+            let shown = value
+                .as_str()
+                .map_or_else(|| value.to_string(), str::to_string);
+            let _ = write!(text, "; {field} is now “{shown}”");
+        }
         if let Some(t) = c.occurred_at {
             let _ = write!(text, ", which occurred at {}", when::both(t, self.tz));
         }
@@ -262,6 +269,19 @@ fn drill_control(d: &event::DrillControl) -> String {
     );
     if let Some(inject) = &d.inject {
         let _ = write!(text, ", inject {inject}");
+    }
+    text
+}
+
+/// `Closed the incident: REASON`, then each required step left open.
+fn closed(c: &event::Closed) -> String {
+    let mut text = format!("Closed the incident: {}", c.reason);
+    for open in &c.open_steps {
+        let _ = write!(
+            text,
+            "; required step {} left open: {}",
+            open.step, open.reason
+        );
     }
     text
 }

@@ -26,6 +26,24 @@ pub struct Summary {
     pub roles: Vec<RoleInfo>,
     pub clocks: Vec<StageInfo>,
     pub warnings: Vec<String>,
+    /// `null` while the incident is open.
+    pub closed: Option<ClosedInfo>,
+}
+
+/// The `closed` entry that closed the incident.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ClosedInfo {
+    pub at: String,
+    pub by: String,
+    pub reason: String,
+    /// Required steps left open, each with why.
+    pub open_steps: Vec<OpenStepInfo>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct OpenStepInfo {
+    pub step: String,
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -220,6 +238,20 @@ pub fn summarise(
         roles,
         clocks,
         warnings: state.warnings.iter().map(ToString::to_string).collect(),
+        closed: state.closed.as_ref().map(|c| ClosedInfo {
+            at: format_utc(c.at.ts),
+            by: c.at.actor.clone(),
+            reason: c.data.reason.clone(),
+            open_steps: c
+                .data
+                .open_steps
+                .iter()
+                .map(|o| OpenStepInfo {
+                    step: o.step.clone(),
+                    reason: o.reason.clone(),
+                })
+                .collect(),
+        }),
     }
 }
 

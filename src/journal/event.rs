@@ -107,6 +107,7 @@ payloads! {
     InjectDelivered(InjectDelivered),
     Observation(Observation),
     DrillControl(DrillControl),
+    Closed(Closed),
 }
 
 /// Serde helper for optional UTC datetimes in payloads.
@@ -182,6 +183,10 @@ pub struct Created {
     pub app_version: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub drill: Option<DrillRef>,
+    /// Extra non-business days from the creator's config.toml, so every
+    /// reader of the journal computes the same business-day deadlines.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub holidays: Vec<chrono::NaiveDate>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -237,6 +242,10 @@ pub struct FactSet {
     /// When it became true, if different from when it was recorded.
     #[serde(default, skip_serializing_if = "Option::is_none", with = "opt_time")]
     pub occurred_at: Option<DateTime<Utc>>,
+    /// What the person confirmed when the value contradicts the playbook
+    /// (a time before a fact it never precedes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confirmed: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -324,6 +333,26 @@ pub struct Correction {
     pub value: Option<Value>,
     #[serde(default, skip_serializing_if = "Option::is_none", with = "opt_time")]
     pub occurred_at: Option<DateTime<Utc>>,
+    /// For any other entry: the corrected fields and their new values
+    /// (an approval's `approver`, a submission's `recipient`, ...).
+    #[serde(default, skip_serializing_if = "Map::is_empty")]
+    pub fields: Map<String, Value>,
+}
+
+/// The incident is closed. Required steps still open at that moment are
+/// named, each with why it was left open.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Closed {
+    pub reason: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub open_steps: Vec<OpenStep>,
+}
+
+/// A required step left open when the incident was closed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenStep {
+    pub step: String,
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -330,6 +330,7 @@ mod quarantine {
             exercise: false,
             app_version: "test".into(),
             drill: None,
+            holidays: Vec::new(),
         }))
     }
 

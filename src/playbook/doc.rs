@@ -123,6 +123,13 @@ pub struct FactDoc {
     pub multiple: bool,
     #[serde(default)]
     pub help: Option<String>,
+    /// For `datetime`: facts this time is never earlier than. A time
+    /// before one of them is recorded only once the responder confirms it.
+    #[serde(default)]
+    pub not_before: Vec<Located<String>>,
+    /// For `datetime`: facts this time is never later than.
+    #[serde(default)]
+    pub not_after: Vec<Located<String>>,
 }
 
 /// A choice option: a bare string is both value and label.

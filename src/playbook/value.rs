@@ -369,6 +369,8 @@ mod tests {
             ty,
             multiple,
             help: None,
+            not_before: Vec::new(),
+            not_after: Vec::new(),
         }
     }
 

@@ -168,6 +168,7 @@ impl<'c, 'a> CaseBuilder<'c, 'a> {
                 exercise: case.exercise,
                 app_version: env!("CARGO_PKG_VERSION").to_string(),
                 drill: None,
+                holidays: Vec::new(),
             })),
         );
         for given in &case.given {
@@ -360,6 +361,7 @@ impl<'c, 'a> CaseBuilder<'c, 'a> {
                 fact: def.id.clone(),
                 value: typed.to_json(),
                 occurred_at,
+                confirmed: None,
             })
         };
         let event = Event { step, payload };

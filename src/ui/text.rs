@@ -1,5 +1,7 @@
 //! Small text helpers shared by the screens.
 
+use std::fmt::Write as _;
+
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::journal::Entry;
@@ -87,8 +89,13 @@ pub fn entry_summary(entry: &Entry, playbook: &Playbook) -> String {
             format!("observation: {}", o.note.lines().next().unwrap_or_default())
         }
         Payload::DrillControl(c) => {
-            format!("scenario clock: {:?} x{}", c.action, c.speed).to_lowercase()
+            let mut text = format!("scenario clock: {:?} x{}", c.action, c.speed).to_lowercase();
+            if let Some(inject) = &c.inject {
+                let _ = write!(text, " · inject {inject}");
+            }
+            text
         }
+        Payload::Closed(c) => format!("incident closed: {}", c.reason),
     }
 }
 

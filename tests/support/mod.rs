@@ -102,6 +102,7 @@ impl JournalBuilder {
             exercise,
             app_version: "test".into(),
             drill: None,
+            holidays: Vec::new(),
         };
         let first = Draft {
             ts: clock.now(),
@@ -216,6 +217,7 @@ impl JournalBuilder {
             fact: fact.into(),
             value,
             occurred_at: None,
+            confirmed: None,
         })));
         self
     }
@@ -411,6 +413,7 @@ pub fn incident_with_correction() -> JournalBuilder {
             reason: "Recount after removing duplicate case parties".into(),
             value: Some(serde_json::json!(1500)),
             occurred_at: None,
+            fields: serde_json::Map::new(),
         },
     )));
     j
@@ -476,6 +479,7 @@ impl DrillBuilder {
                 path: FIXTURE_DRILL.into(),
                 sha256: drill.sha256.clone(),
             }),
+            holidays: Vec::new(),
         };
         let first = Draft {
             ts: clock.now(),

@@ -6,8 +6,9 @@ use super::{Choices, Ctx, Outcome, Write};
 use crate::app::editor::Editor;
 use crate::journal::Event;
 use crate::journal::event::{self, FactSet, Payload};
-use crate::playbook::FactType;
 use crate::playbook::value::{format_local_and_utc, parse_datetime, parse_input};
+use crate::playbook::{FactDef, FactType};
+use crate::run::rules;
 
 /// How one fact is being edited.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,6 +54,9 @@ pub struct FactsDialog {
     /// Whether `echo` is an entry written (shown "saving" until on disk)
     /// or only a note ("unchanged", "left unanswered").
     pub echo_recorded: bool,
+    /// The text whose contradiction with the playbook was shown; Enter on
+    /// the same text again confirms it.
+    pub confirm_asked: Option<String>,
 }
 
 impl FactsDialog {
@@ -66,6 +70,7 @@ impl FactsDialog {
             error: None,
             echo: None,
             echo_recorded: false,
+            confirm_asked: None,
         }
     }
 
@@ -119,13 +124,14 @@ impl FactsDialog {
         }
     }
 
-    fn set_event(&self, fact: &str, value: serde_json::Value) -> Write {
+    fn set_event(&self, fact: &str, value: serde_json::Value, confirmed: Option<String>) -> Write {
         Write::event(Event {
             step: self.step.clone(),
             payload: Payload::FactSet(FactSet {
                 fact: fact.to_string(),
                 value,
                 occurred_at: None,
+                confirmed,
             }),
         })
     }
@@ -169,6 +175,7 @@ impl FactsDialog {
                             reason: why,
                             value: Some(amend.value.clone()),
                             occurred_at: None,
+                            fields: serde_json::Map::new(),
                         }),
                     });
                     let echo = format!(
@@ -208,7 +215,7 @@ impl FactsDialog {
                         amend.value.clone(),
                         format!("{} = {}", amend.fact, amend.shown),
                     );
-                    let write = self.set_event(&fact, value);
+                    let write = self.set_event(&fact, value, None);
                     self.saved(echo, true, cx);
                     Outcome::RecordAndStay(vec![write])
                 }
@@ -310,6 +317,33 @@ impl FactsDialog {
         Outcome::Stay
     }
 
+    /// The shared rules for a new value ([`rules::fact_value`]): what was
+    /// confirmed, if anything; or, when it is refused or awaits
+    /// confirmation, the error set and the outcome to return.
+    fn check_rules(
+        &mut self,
+        def: &FactDef,
+        value: &crate::playbook::FactValue,
+        text: String,
+        cx: Ctx<'_>,
+    ) -> Result<Option<String>, Outcome> {
+        let again = self.confirm_asked.take().is_some_and(|t| t == text);
+        match rules::fact_value(def, value, cx.state, cx.now, cx.tz, again) {
+            Ok(confirmed) => Ok(confirmed),
+            Err(rules::Refusal::Refused(why)) => {
+                self.echo = None;
+                self.error = Some(why);
+                Err(Outcome::Stay)
+            }
+            Err(rules::Refusal::Confirm(why)) => {
+                self.echo = None;
+                self.error = Some(format!("{why}. Enter again records it anyway."));
+                self.confirm_asked = Some(text);
+                Err(Outcome::Stay)
+            }
+        }
+    }
+
     fn enter(&mut self, cx: Ctx<'_>) -> Outcome {
         let Some(input) = &self.editing else {
             return Outcome::Stay;
@@ -333,6 +367,10 @@ impl FactsDialog {
         }
         match parse_input(def, &text, cx.now, cx.tz) {
             Ok(value) => {
+                let confirmed = match self.check_rules(def, &value, text, cx) {
+                    Ok(confirmed) => confirmed,
+                    Err(outcome) => return outcome,
+                };
                 let in_force = cx
                     .state
                     .facts
@@ -362,7 +400,7 @@ impl FactsDialog {
                         Outcome::Stay
                     }
                     None => {
-                        let write = self.set_event(&def.id, value.to_json());
+                        let write = self.set_event(&def.id, value.to_json(), confirmed);
                         let echo = format!("{} = {}", def.id, value.display(Some(def), cx.tz));
                         self.saved(echo, true, cx);
                         Outcome::RecordAndStay(vec![write])

@@ -1,13 +1,14 @@
 //! Recording that a notification was sent or a statement published.
 
 use crate::app::input::{KeyCode, KeyEvent};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 
 use super::{Ctx, Outcome, Write, refusal};
 use crate::app::editor::{Edit, Editor};
 use crate::journal::Event;
 use crate::journal::event::{self, Payload, Purpose};
 use crate::playbook::value::parse_datetime;
+use crate::run::rules;
 
 /// Fields of the "record as sent / published" form, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,9 +55,6 @@ pub struct SubmitDialog {
     /// Mark the step done once recorded.
     pub then_done: bool,
 }
-
-/// Sent-at times further back than this need a reason.
-const BACKDATE_GRACE_MINUTES: i64 = 10;
 
 impl SubmitDialog {
     /// The keys this dialog takes, for its footer: written beside the
@@ -189,28 +187,35 @@ impl SubmitDialog {
             return self.refuse("the recipient is required", SubmitField::Recipient);
         }
         let sent_at = match self.sent_at(cx) {
-            Ok(t) if t > cx.now + Duration::minutes(1) => {
-                return self.refuse("the time sent is in the future", SubmitField::SentAt);
-            }
             Ok(t) => t,
             Err(why) => return self.refuse(&why, SubmitField::SentAt),
         };
-        let backdated = cx.now - sent_at > Duration::minutes(BACKDATE_GRACE_MINUTES);
+        let drafted_at = cx
+            .state
+            .drafts
+            .iter()
+            .find(|d| d.step == self.step && Some(d.data.version) == self.version)
+            .map(|d| d.at.ts);
         let backdate_reason = self.value(SubmitField::Backdate);
-        if backdated && backdate_reason.is_empty() {
-            let problem = format!(
-                "sent {} ago: say why it is recorded late",
-                crate::clocks::format_duration(cx.now - sent_at)
-            );
-            return self.refuse(&problem, SubmitField::Backdate);
-        }
         let override_reason = self.value(SubmitField::Override);
-        if self.unapproved && override_reason.is_empty() {
-            return self.refuse(
-                "this version was not approved: give the reason to publish it anyway",
-                SubmitField::Override,
-            );
-        }
+        let times = rules::SubmissionTimes {
+            sent_at,
+            drafted_at,
+            backdate_reason: &backdate_reason,
+            unapproved: self.unapproved,
+            override_reason: &override_reason,
+        };
+        let reasons = match rules::submission(&times, cx.now, cx.tz) {
+            Ok(reasons) => reasons,
+            Err((field, refused)) => {
+                let field = match field {
+                    rules::SubmissionField::SentAt => SubmitField::SentAt,
+                    rules::SubmissionField::Backdate => SubmitField::Backdate,
+                    rules::SubmissionField::Override => SubmitField::Override,
+                };
+                return self.refuse(refused.sentence(), field);
+            }
+        };
         if !self.gaps.is_empty() && !self.confirmed_gaps {
             self.confirmed_gaps = true;
             self.error = Some(format!(
@@ -229,12 +234,10 @@ impl SubmitDialog {
                 recipient,
                 reference: (!reference.is_empty()).then_some(reference),
                 sent_at,
-                backdated_reason: (backdated && !backdate_reason.is_empty())
-                    .then_some(backdate_reason),
+                backdated_reason: reasons.backdated_reason,
                 version: self.version,
                 url: (!url.is_empty()).then_some(url),
-                override_reason: (self.unapproved && !override_reason.is_empty())
-                    .then_some(override_reason),
+                override_reason: reasons.override_reason,
             }),
         ))];
         if self.then_done {

@@ -159,6 +159,27 @@ pub fn when(r: &Report<'_>) -> Section {
                     when::span(r.time.paused(end))
                 )),
             ));
+            let gaps: Vec<String> = r
+                .time
+                .gaps(end)
+                .iter()
+                .map(|(since, length, ms)| {
+                    format!(
+                        "{} at {} for {}",
+                        crate::drill::format_scenario(*ms),
+                        when::both(*since, view.tz),
+                        when::span(*length)
+                    )
+                })
+                .collect();
+            fields.push((
+                "Gaps in the scenario clock".into(),
+                plain(if gaps.is_empty() {
+                    "none: the clock ran from the start to the last entry".to_string()
+                } else {
+                    gaps.join("; ")
+                }),
+            ));
         }
         _ => fields.push((
             "Drill started".into(),

@@ -78,6 +78,33 @@ impl<'a> ScenarioTime<'a> {
             .map(|c| &c.at)
     }
 
+    /// Each span the started clock stood still, up to `end`: when it
+    /// stopped (wall time), for how long, and at which scenario time. A
+    /// facilitator's break, or the time a crashed session was away.
+    pub fn gaps(&self, end: DateTime<Utc>) -> Vec<(DateTime<Utc>, Duration, u64)> {
+        let mut gaps = Vec::new();
+        let mut paused_since: Option<(DateTime<Utc>, u64)> = None;
+        let mut started = false;
+        for c in self.controls {
+            match c.data.action {
+                DrillAction::Start | DrillAction::Resume => {
+                    if let Some((since, ms)) = paused_since.take() {
+                        gaps.push((since, c.at.ts - since, ms));
+                    }
+                    started = true;
+                }
+                DrillAction::Pause if started && paused_since.is_none() => {
+                    paused_since = Some((c.at.ts, c.data.scenario_ms));
+                }
+                _ => {}
+            }
+        }
+        if let Some((since, ms)) = paused_since {
+            gaps.push((since, (end - since).max(Duration::zero()), ms));
+        }
+        gaps
+    }
+
     /// Wall time the started clock spent paused, up to `end`.
     pub fn paused(&self, end: DateTime<Utc>) -> Duration {
         let mut total = Duration::zero();
@@ -173,5 +200,26 @@ mod tests {
         assert_eq!(time.offset(t("2026-11-02T07:45:00Z")), "T-00:15");
         assert_eq!(time.instant(u64::MAX), t("9999-12-31T23:59:59.999Z"));
         assert_eq!(time.ms_of(t("2026-11-02T07:00:00Z")), 0);
+    }
+
+    #[test]
+    fn m5_the_report_lists_each_gap_in_the_scenario_clock() {
+        let controls = [
+            control(2, "2026-11-02T08:10:00Z", DrillAction::Start, 0),
+            control(5, "2026-11-02T08:20:00Z", DrillAction::Pause, 1_200_000),
+            control(8, "2026-11-02T08:50:00Z", DrillAction::Resume, 1_200_000),
+            control(9, "2026-11-02T09:00:00Z", DrillAction::Pause, 2_400_000),
+        ];
+        let time = ScenarioTime {
+            origin: t("2026-11-02T08:00:00Z"),
+            controls: &controls,
+        };
+        assert_eq!(
+            time.gaps(t("2026-11-02T09:05:00Z")),
+            [
+                (t("2026-11-02T08:20:00Z"), Duration::minutes(30), 1_200_000),
+                (t("2026-11-02T09:00:00Z"), Duration::minutes(5), 2_400_000),
+            ]
+        );
     }
 }

@@ -2,6 +2,8 @@
 //! messages, notes and corrections. Each row carries its entry number
 //! (`#seq`) so a reader can find it in the timeline.
 
+use std::fmt::Write as _;
+
 use super::{at, none, section, seq, step_cell};
 use crate::export::describe::fact_of;
 use crate::export::document::{Block, Section, Span, Table, Text, plain};
@@ -197,6 +199,31 @@ pub fn steps(view: &View<'_>) -> Section {
                 .collect(),
         ));
     }
+    if let Some(closed) = &state.closed {
+        blocks.push(Block::Subheading("Incident closed".into()));
+        blocks.push(Block::Paragraph(vec![Span::Plain(format!(
+            "Closed by {} at {}: {}",
+            closed.at.actor,
+            when::both(closed.at.ts, view.tz),
+            closed.data.reason
+        ))]));
+        if !closed.data.open_steps.is_empty() {
+            blocks.push(Block::List(
+                closed
+                    .data
+                    .open_steps
+                    .iter()
+                    .map(|o| {
+                        vec![
+                            Span::Plain(format!("{} (", view.step_title(&o.step))),
+                            Span::Code(o.step.clone()),
+                            Span::Plain(format!(") left open: {}", o.reason)),
+                        ]
+                    })
+                    .collect(),
+            ));
+        }
+    }
     section("steps", "Steps set aside or left open", blocks)
 }
 
@@ -296,11 +323,17 @@ pub fn corrections(view: &View<'_>) -> Section {
             },
         );
         let fact = view.entry(c.corrects).and_then(fact_of);
-        let new_value = match (&c.value, &fact) {
+        let mut new_value = match (&c.value, &fact) {
             (Some(v), Some(f)) => format!(": the value is now {}", view.fact_value(f, v)),
             (Some(v), None) => format!(": the value is now {v}"),
             (None, _) => String::new(),
         };
+        for (field, value) in &c.fields {
+            let shown = value
+                .as_str()
+                .map_or_else(|| value.to_string(), str::to_string);
+            let _ = write!(new_value, "; {field} is now “{shown}”");
+        }
         table.push(vec![
             original,
             plain(format!(

@@ -468,3 +468,20 @@ fn facilitator_panel_and_participant_view() {
     }
     insta::assert_snapshot!("participant_view", view);
 }
+
+#[test]
+fn d20_a_placeholder_contact_is_flagged_in_the_draft_and_the_recipient() {
+    let mut app = in_progress();
+    let csirt = app.playbook.contact("csirt").expect("csirt");
+    assert!(csirt.is_placeholder(), "`+00` is no real country code");
+    let dpa = app.playbook.contact("dpa").expect("dpa");
+    assert!(!dpa.is_placeholder());
+    app.select_step("notify-csirt");
+    send(&mut app, key('m'));
+    let draft = screen(&draw(&app, 120, 36));
+    assert!(draft.contains("placeholder contact"), "{draft}");
+    send(&mut app, key('s'));
+    let dialog = screen(&draw(&app, 120, 36));
+    assert!(dialog.contains("Record as sent"), "{dialog}");
+    assert!(dialog.contains("placeholder contact"), "{dialog}");
+}

@@ -303,6 +303,15 @@ fn submit(app: &App, d: &SubmitDialog, t: &Theme) -> Dialog {
             t.warn,
         )));
     }
+    if let Some(warning) = app
+        .playbook
+        .step(&d.step)
+        .and_then(|s| s.contact.as_deref())
+        .and_then(|c| app.playbook.contact(c))
+        .and_then(crate::playbook::Contact::placeholder_warning)
+    {
+        lines.push(Line::from(Span::styled(warning, t.warn)));
+    }
     lines.push(Line::default());
     let cx = app.ctx();
     for (i, (field, editor)) in d.fields.iter().enumerate() {
@@ -557,6 +566,9 @@ fn message(app: &App, t: &Theme, area: Rect, buf: &mut Buffer, v: &crate::app::M
             format!("To: {} {how}", contact.name),
             t.title,
         )));
+        if let Some(warning) = contact.placeholder_warning() {
+            lines.push(Line::from(Span::styled(warning, t.warn)));
+        }
     }
     if let Some(s) = &step.statement {
         let latest = state.latest_draft(&step.id).map(|d| d.data.version);

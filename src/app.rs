@@ -424,9 +424,9 @@ impl App {
             Ack::Failed { ticket, error } => {
                 self.pending.retain(|p| p.ticket != ticket);
                 if let Some(t) = self.tail.iter_mut().find(|t| t.ticket == Some(ticket)) {
-                    t.status = Saved::Failed(error.clone());
+                    t.status = Saved::Failed(error.to_string());
                 }
-                self.write_error = Some(error);
+                self.write_error = Some(error.to_string());
             }
         }
         self.rebuild_view();

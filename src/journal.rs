@@ -8,6 +8,7 @@
 pub mod event;
 pub mod identity;
 pub mod verify;
+pub mod write_error;
 pub mod writer;
 
 use std::fmt;

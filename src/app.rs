@@ -434,22 +434,23 @@ impl App {
     }
 
     fn tick(&mut self) -> Vec<Effect> {
-        let mut effects = self.nudge_clocks();
+        self.nudge_clocks();
         if self.drill.is_some() {
-            effects.extend(self.drill_tick());
+            self.drill_tick()
+        } else {
+            Vec::new()
         }
-        effects
     }
 
     /// Thresholds already passed when the journal opens are not announced.
     fn mark_passed_thresholds(&mut self) {
-        let _ = self.nudge_clocks();
+        self.nudge_clocks();
         self.notices.clear();
     }
 
     /// A notice when a running clock passes 75 % and 90 % of its time, and
     /// when it is breached.
-    fn nudge_clocks(&mut self) -> Vec<Effect> {
+    fn nudge_clocks(&mut self) {
         let now = self.domain_now();
         let mut fresh = Vec::new();
         for v in clocks::evaluate(&self.playbook, &self.view, now) {
@@ -473,7 +474,6 @@ impl App {
         for (text, urgent) in fresh {
             self.notice(text, urgent);
         }
-        Vec::new()
     }
 
     fn paste(&mut self, text: &str) {

@@ -485,3 +485,27 @@ fn d20_a_placeholder_contact_is_flagged_in_the_draft_and_the_recipient() {
     assert!(dialog.contains("Record as sent"), "{dialog}");
     assert!(dialog.contains("placeholder contact"), "{dialog}");
 }
+
+#[test]
+fn d15_review_shows_the_incident_closed_from_its_closed_entry() {
+    use runsheet::journal::event::{Closed, Payload};
+    let mut j = support::complete_incident(false);
+    let before = j.lines.len();
+    j.advance(30)
+        .event(runsheet::journal::Event::new(Payload::Closed(Closed {
+            reason: "contained".into(),
+            open_steps: Vec::new(),
+        })));
+    let mut review = review_of(&j, &j.bytes());
+    review.tab = Tab::State;
+    review.cursor = before;
+    let closed = draw_review(&mut review);
+    assert!(closed.contains("CLOSED by"), "{closed}");
+    assert!(closed.contains("contained"), "{closed}");
+    review.cursor = before - 1;
+    let open = draw_review(&mut review);
+    assert!(
+        !open.contains("CLOSED by"),
+        "not closed before its entry:\n{open}"
+    );
+}

@@ -276,6 +276,18 @@ fn state_at(review: &mut Review, t: &Theme, area: Rect, buf: &mut Buffer) {
         )),
         Line::default(),
     ];
+    if let Some(closed) = &state.closed {
+        lines.push(Line::from(Span::styled(
+            format!(
+                " CLOSED by {} at {}: {}",
+                closed.at.actor,
+                crate::playbook::value::format_local_and_utc(closed.at.ts, tz),
+                closed.data.reason
+            ),
+            t.warn,
+        )));
+        lines.push(Line::default());
+    }
     for (i, phase) in playbook.phases.iter().enumerate() {
         let p = query::phase_progress(&playbook, state, i);
         lines.push(Line::from(Span::styled(

@@ -454,9 +454,9 @@ impl App {
             Ack::Failed { ticket, error } => {
                 self.pending.retain(|p| p.ticket != ticket);
                 if let Some(t) = self.tail.iter_mut().find(|t| t.ticket == Some(ticket)) {
-                    t.status = Saved::Failed(error.clone());
+                    t.status = Saved::Failed(error.to_string());
                 }
-                self.write_error = Some(error);
+                self.write_error = Some(error.to_string());
             }
         }
         self.rebuild_view();
@@ -464,22 +464,23 @@ impl App {
     }
 
     fn tick(&mut self) -> Vec<Effect> {
-        let mut effects = self.nudge_clocks();
+        self.nudge_clocks();
         if self.drill.is_some() {
-            effects.extend(self.drill_tick());
+            self.drill_tick()
+        } else {
+            Vec::new()
         }
-        effects
     }
 
     /// Thresholds already passed when the journal opens are not announced.
     fn mark_passed_thresholds(&mut self) {
-        let _ = self.nudge_clocks();
+        self.nudge_clocks();
         self.notices.clear();
     }
 
     /// A notice when a running clock passes 75 % and 90 % of its time, and
     /// when it is breached.
-    fn nudge_clocks(&mut self) -> Vec<Effect> {
+    fn nudge_clocks(&mut self) {
         let now = self.domain_now();
         let mut fresh = Vec::new();
         for v in clocks::evaluate(&self.playbook, &self.view, now) {
@@ -503,7 +504,6 @@ impl App {
         for (text, urgent) in fresh {
             self.notice(text, urgent);
         }
-        Vec::new()
     }
 
     /// Pasted text goes wherever typed text would go, in every mode that
@@ -918,6 +918,7 @@ impl App {
             .satisfies
             .iter()
             .map(ToString::to_string)
+            .filter(|r| crate::clocks::stage_applies(&self.playbook, &self.view, r))
             .filter(|r| {
                 !self
                     .view

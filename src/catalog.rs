@@ -39,10 +39,6 @@ impl SourceText {
             sha256: sha256_hex(text.as_bytes()),
         }
     }
-
-    pub fn is_bundled(&self) -> bool {
-        self.path.is_none()
-    }
 }
 
 /// Why a file could not be used.

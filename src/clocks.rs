@@ -124,6 +124,38 @@ pub fn evaluate<'a>(
         .collect()
 }
 
+/// Whether stage `stage_ref` (`clock.stage`) can be met on the facts known
+/// now: its clock is in force and neither the clock's nor the stage's
+/// condition is false. A stage still waiting on facts may apply, so it is
+/// kept. A submission records only stages that apply, and reports name
+/// only those.
+pub fn stage_applies(playbook: &Playbook, state: &RunState, stage_ref: &str) -> bool {
+    let Some((clock_id, stage_id)) = stage_ref.split_once('.') else {
+        return false;
+    };
+    let Some(clock) = playbook.clock(clock_id) else {
+        return false;
+    };
+    let Some(spec) = clock.stage(stage_id) else {
+        return false;
+    };
+    clock.status == ClockStatus::InForce
+        && truth(clock.when.as_ref(), state).0 != Truth::False
+        && truth(spec.condition.as_ref(), state).0 != Truth::False
+}
+
+/// The stages of `refs` that apply (see [`stage_applies`]), in order.
+pub fn applicable_stages<'r>(
+    playbook: &Playbook,
+    state: &RunState,
+    refs: impl IntoIterator<Item = &'r str>,
+) -> Vec<String> {
+    refs.into_iter()
+        .filter(|r| stage_applies(playbook, state, r))
+        .map(str::to_string)
+        .collect()
+}
+
 fn truth(
     cond: Option<&crate::playbook::Condition>,
     state: &RunState,

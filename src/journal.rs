@@ -9,6 +9,7 @@ pub mod attachment;
 pub mod event;
 pub mod identity;
 pub mod verify;
+pub mod write_error;
 pub mod writer;
 
 use std::fmt;
@@ -54,31 +55,6 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Self; 22] = [
-        Self::JournalCreated,
-        Self::SessionStarted,
-        Self::SessionEnded,
-        Self::StepStarted,
-        Self::StepDone,
-        Self::StepSkipped,
-        Self::StepBlocked,
-        Self::StepReopened,
-        Self::ChecklistItem,
-        Self::Note,
-        Self::FactSet,
-        Self::Decision,
-        Self::RoleAssigned,
-        Self::MessageDrafted,
-        Self::Approval,
-        Self::Submission,
-        Self::Correction,
-        Self::Recovery,
-        Self::InjectDelivered,
-        Self::Observation,
-        Self::DrillControl,
-        Self::Closed,
-    ];
-
     /// The name as written in the journal.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -115,6 +115,31 @@ pub struct Contact {
     pub notes: Option<String>,
 }
 
+impl Contact {
+    /// The playbook's stand-in rather than a real contact: its name asks
+    /// to be replaced, or its phone number uses the unassigned country
+    /// code `+00`. A local `contacts.yaml` entry with its id replaces it.
+    pub fn is_placeholder(&self) -> bool {
+        let asks = self.name.to_lowercase().contains("replace with yours");
+        let fake_phone = self.phone.as_deref().is_some_and(|p| {
+            p.trim_start()
+                .strip_prefix('+')
+                .is_some_and(|rest| rest.trim_start().starts_with("00"))
+        });
+        asks || fake_phone
+    }
+
+    /// The warning shown wherever a placeholder contact would be used.
+    pub fn placeholder_warning(&self) -> Option<String> {
+        self.is_placeholder().then(|| {
+            format!(
+                "⚠ `{}` is the playbook's placeholder contact, not a real one: check the recipient (add `{}` to contacts.yaml)",
+                self.id, self.id
+            )
+        })
+    }
+}
+
 /// A parsed `when:`/`condition:` with its source text for display.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Condition {

@@ -798,10 +798,6 @@ impl RunState {
         self.drafts.iter().filter(move |d| d.step == step)
     }
 
-    pub fn approvals_for<'a>(&'a self, step: &'a str) -> impl Iterator<Item = &'a ApprovalRecord> {
-        self.approvals.iter().filter(move |a| a.step == step)
-    }
-
     pub fn notes_for<'a>(&'a self, step: &'a str) -> impl Iterator<Item = &'a NoteRecord> {
         self.notes
             .iter()

@@ -711,3 +711,52 @@ fn the_command_writes_whole_files_and_reports_breaks() {
         "aar is for exercise journals only"
     );
 }
+
+#[test]
+fn d10_a_stage_that_does_not_apply_is_never_shown_as_met() {
+    let mut j = JournalBuilder::new(support::fixture_playbook(), "2026-11-02T08:00:00Z", false);
+    j.set("aware_at", "2026-11-02T08:00:00Z")
+        .set("personal_data", "no")
+        .advance(60)
+        .submit(
+            "notify-dpa",
+            &["breach-72h.notify", "csirt-report.early-warning"],
+            "email",
+            "REF-1",
+        );
+    let playbook = &j.resolved.playbook;
+    let state = run::replay(playbook, j.lines.iter().map(|l| &l.entry));
+    assert!(!runsheet::clocks::stage_applies(
+        playbook,
+        &state,
+        "breach-72h.notify"
+    ));
+    assert!(runsheet::clocks::stage_applies(
+        playbook,
+        &state,
+        "csirt-report.early-warning"
+    ));
+    assert_eq!(
+        runsheet::clocks::applicable_stages(
+            playbook,
+            &state,
+            ["breach-72h.notify", "csirt-report.early-warning", "nope.x"]
+        ),
+        ["csirt-report.early-warning"]
+    );
+    let md = Fixture::from_builder(j).export(Format::Markdown);
+    let key_times = md
+        .split("Key times")
+        .nth(1)
+        .and_then(|rest| rest.split("\n#").next())
+        .expect("key times section");
+    assert!(
+        key_times.contains("(csirt-report.early-warning) to authority"),
+        "{key_times}"
+    );
+    assert!(!key_times.contains("breach-72h.notify"), "{key_times}");
+    assert!(
+        md.contains("recorded as meeting breach-72h.notify, which does not apply"),
+        "{md}"
+    );
+}

@@ -740,3 +740,44 @@ fn the_focused_pane_is_visible_at_80x24() {
         "the strip that stands in for the Phases pane shows the focus:\n{text}"
     );
 }
+
+#[test]
+fn d20_a_placeholder_contact_is_flagged_in_the_draft_and_the_recipient() {
+    let mut app = in_progress();
+    let csirt = app.playbook.contact("csirt").expect("csirt");
+    assert!(csirt.is_placeholder(), "`+00` is no real country code");
+    let dpa = app.playbook.contact("dpa").expect("dpa");
+    assert!(!dpa.is_placeholder());
+    app.select_step("notify-csirt");
+    send(&mut app, key('m'));
+    let draft = screen(&draw(&app, 120, 36));
+    assert!(draft.contains("placeholder contact"), "{draft}");
+    send(&mut app, key('s'));
+    let dialog = screen(&draw(&app, 120, 36));
+    assert!(dialog.contains("Record as sent"), "{dialog}");
+    assert!(dialog.contains("placeholder contact"), "{dialog}");
+}
+
+#[test]
+fn d15_review_shows_the_incident_closed_from_its_closed_entry() {
+    use runsheet::journal::event::{Closed, Payload};
+    let mut j = support::complete_incident(false);
+    let before = j.lines.len();
+    j.advance(30)
+        .event(runsheet::journal::Event::new(Payload::Closed(Closed {
+            reason: "contained".into(),
+            open_steps: Vec::new(),
+        })));
+    let mut review = review_of(&j, &j.bytes());
+    review.tab = Tab::State;
+    review.cursor = before;
+    let closed = draw_review(&mut review);
+    assert!(closed.contains("CLOSED by"), "{closed}");
+    assert!(closed.contains("contained"), "{closed}");
+    review.cursor = before - 1;
+    let open = draw_review(&mut review);
+    assert!(
+        !open.contains("CLOSED by"),
+        "not closed before its entry:\n{open}"
+    );
+}

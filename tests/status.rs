@@ -79,3 +79,28 @@ fn d15_status_of_a_closed_incident_golden() {
     insta::assert_snapshot!("closed_text", status(&path, false));
     insta::assert_snapshot!("closed_json", status(&path, true));
 }
+
+#[test]
+fn friction_16_status_lists_what_was_sent() {
+    let (_dir, path, _) = support::complete_incident(false).close();
+    let text = status(&path, false);
+    let sent = text
+        .split("\nSent (")
+        .nth(1)
+        .and_then(|rest| rest.split("\n\n").next())
+        .expect("a Sent section");
+    assert!(!sent.starts_with('0'), "{text}");
+    let json: serde_json::Value = serde_json::from_str(&status(&path, true)).expect("json");
+    let list = json["sent"].as_array().expect("sent");
+    assert!(!list.is_empty());
+    for m in list {
+        for member in ["sent_at", "by", "purpose", "channel", "recipient"] {
+            assert!(m[member].is_string(), "{member} in {m}");
+        }
+        let recipient = m["recipient"].as_str().expect("recipient");
+        assert!(sent.contains(&format!("to {recipient}")), "{sent}");
+        if let Some(reference) = m["reference"].as_str() {
+            assert!(sent.contains(&format!("reference {reference}")), "{sent}");
+        }
+    }
+}

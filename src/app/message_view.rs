@@ -204,7 +204,12 @@ impl App {
         let (version, writes) = self.save_version(step, &text, false);
         let effects = self.record(writes);
         let unapproved = step.statement.is_some() && !self.view.is_approved(&step.id, version);
-        let stages: Vec<String> = step.satisfies.iter().map(ToString::to_string).collect();
+        let refs: Vec<String> = step.satisfies.iter().map(ToString::to_string).collect();
+        let stages = crate::clocks::applicable_stages(
+            &self.playbook,
+            &self.view,
+            refs.iter().map(String::as_str),
+        );
         let recipient = step
             .contact
             .as_deref()

@@ -282,7 +282,10 @@ impl Runner {
             if let Effect::Append { ticket, .. } = effect {
                 out.extend(self.update(Msg::Ack(Ack::Failed {
                     ticket: *ticket,
-                    error: error.into(),
+                    error: crate::journal::writer::WriteError::new(
+                        std::io::ErrorKind::Other,
+                        error,
+                    ),
                 })));
             }
         }

@@ -8,7 +8,7 @@ use super::{Env, Failure};
 use crate::commands::open::{self, NewJournal, Resolved};
 use crate::journal::event::{FactSet, Note, Payload};
 use crate::journal::identity::Identity;
-use crate::journal::writer::{JournalFile, OpenError};
+use crate::journal::writer::{JournalFile, OpenError, WriteError};
 use crate::journal::{Event, Line};
 use crate::playbook::value;
 use crate::run::{self, RunState, rules};
@@ -138,8 +138,9 @@ impl OneShot {
     fn append(mut self, env: &Env, event: Event) -> Result<(Line, Vec<String>), Failure> {
         let path = self.file.path().display().to_string();
         let clock = env.clock.as_ref();
-        let failed =
-            |e: String| Failure::usage(format!("{path}: write failed, nothing was recorded: {e}"));
+        let failed = |e: WriteError| {
+            Failure::usage(format!("{path}: write failed, nothing was recorded: {e}"))
+        };
         self.file
             .append(self.who.draft(clock, open::session_started("cli")))
             .map_err(failed)?;

@@ -51,6 +51,7 @@ pub fn render_text(s: &Summary, tz: Tz) -> String {
         progress,
         open_required,
         clocks,
+        sent,
         facts_and_decisions,
         roles_and_warnings,
     ] {
@@ -202,6 +203,33 @@ fn clocks(out: &mut String, s: &Summary, tz: Tz) {
             out,
             "  {}.{} · {} · {detail}{provisional}",
             c.clock, c.stage, c.title
+        );
+    }
+}
+
+/// Notifications and statements sent: who, when, how, to whom, reference.
+fn sent(out: &mut String, s: &Summary, tz: Tz) {
+    let _ = writeln!(out, "\nSent ({})", s.sent.len());
+    for m in &s.sent {
+        let reference = m
+            .reference
+            .as_deref()
+            .map(|r| format!(" · reference {r}"))
+            .unwrap_or_default();
+        let meets = if m.stages.is_empty() {
+            String::new()
+        } else {
+            format!(" · meets {}", m.stages.join(", "))
+        };
+        let _ = writeln!(
+            out,
+            "  {} {} · {} · via {} to {}{reference}{meets} · recorded by {}",
+            m.purpose,
+            m.step.as_deref().unwrap_or("-"),
+            when(Some(&m.sent_at), tz),
+            m.channel,
+            m.recipient,
+            m.by
         );
     }
 }

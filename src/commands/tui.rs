@@ -15,7 +15,7 @@ use crate::commands::open::{self, NewJournal, Resolved};
 use crate::drill::DrillState;
 use crate::journal::event::{DrillRef, Payload};
 use crate::journal::identity::Identity;
-use crate::journal::writer::JournalFile;
+use crate::journal::writer::{JournalFile, WriteError};
 use crate::journal::{Event, Line};
 use crate::playbook::Drill;
 use crate::run;
@@ -179,7 +179,7 @@ fn reopen(env: &Env, catalog: &Catalog, path: &Path, actor: String) -> Result<Co
     let mut file = opened.file;
     let mut lines = opened.lines;
     let mut banners = Vec::new();
-    let write_failed = |e: String| Failure::usage(format!("{}: {e}", path.display()));
+    let write_failed = |e: WriteError| Failure::usage(format!("{}: {e}", path.display()));
     for recovery in opened.recoveries {
         banners.push(format!(
             "Recovered an interrupted write: {} bytes were quarantined in {} (SHA-256 {}…). Everything saved before it is intact.",

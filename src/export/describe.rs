@@ -164,8 +164,21 @@ impl View<'_> {
         if s.sent_at != entry.ts {
             let _ = write!(text, ", sent at {}", when::both(s.sent_at, self.tz));
         }
-        if !s.stages.is_empty() {
-            let _ = write!(text, "; meets {}", s.stages.join(", "));
+        let (applies, not): (Vec<&String>, Vec<&String>) = s
+            .stages
+            .iter()
+            .partition(|r| crate::clocks::stage_applies(self.input.playbook, self.input.state, r));
+        if !applies.is_empty() {
+            let joined: Vec<&str> = applies.iter().map(|r| r.as_str()).collect();
+            let _ = write!(text, "; meets {}", joined.join(", "));
+        }
+        if !not.is_empty() {
+            let joined: Vec<&str> = not.iter().map(|r| r.as_str()).collect();
+            let _ = write!(
+                text,
+                "; recorded as meeting {}, which does not apply",
+                joined.join(", ")
+            );
         }
         if let Some(url) = &s.url {
             let _ = write!(text, "; published at {url}");

@@ -90,10 +90,17 @@ pub fn milestones(view: &View<'_>, spans: &[PhaseSpan<'_>]) -> Vec<Milestone> {
             .step
             .as_deref()
             .map_or_else(|| "Notification".to_string(), |id| view.step_title(id));
-        let stages = if s.data.stages.is_empty() {
+        // Only stages that apply: a stage recorded but not applicable is
+        // not a deadline the organisation met.
+        let applicable = crate::clocks::applicable_stages(
+            view.input.playbook,
+            state,
+            s.data.stages.iter().map(String::as_str),
+        );
+        let stages = if applicable.is_empty() {
             String::new()
         } else {
-            format!(" ({})", s.data.stages.join(", "))
+            format!(" ({})", applicable.join(", "))
         };
         out.push(Milestone {
             label: format!("{what}{stages} to {}", s.data.recipient),

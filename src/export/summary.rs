@@ -26,8 +26,27 @@ pub struct Summary {
     pub roles: Vec<RoleInfo>,
     pub clocks: Vec<StageInfo>,
     pub warnings: Vec<String>,
+    /// Notifications and statements recorded as sent, in the order sent.
+    pub sent: Vec<SentInfo>,
     /// `null` while the incident is open.
     pub closed: Option<ClosedInfo>,
+}
+
+/// A notification or statement recorded as sent (corrections applied).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SentInfo {
+    pub sent_at: String,
+    /// Who recorded it.
+    pub by: String,
+    pub step: Option<String>,
+    /// `notification` or `statement`.
+    pub purpose: &'static str,
+    pub channel: String,
+    pub recipient: String,
+    pub reference: Option<String>,
+    pub url: Option<String>,
+    /// The clock stages it meets (only those that apply).
+    pub stages: Vec<String>,
 }
 
 /// The `closed` entry that closed the incident.
@@ -238,6 +257,7 @@ pub fn summarise(
         roles,
         clocks,
         warnings: state.warnings.iter().map(ToString::to_string).collect(),
+        sent: sent_infos(playbook, state),
         closed: state.closed.as_ref().map(|c| ClosedInfo {
             at: format_utc(c.at.ts),
             by: c.at.actor.clone(),
@@ -253,6 +273,39 @@ pub fn summarise(
                 .collect(),
         }),
     }
+}
+
+fn sent_infos(playbook: &Playbook, state: &RunState) -> Vec<SentInfo> {
+    let mut sent: Vec<_> = state.submissions.iter().collect();
+    sent.sort_by_key(|s| (s.data.sent_at, s.at.seq));
+    sent.into_iter()
+        .map(|s| {
+            let statement = s
+                .step
+                .as_deref()
+                .and_then(|id| playbook.step(id))
+                .is_some_and(|step| step.statement.is_some());
+            SentInfo {
+                sent_at: format_utc(s.data.sent_at),
+                by: s.at.actor.clone(),
+                step: s.step.clone(),
+                purpose: if statement {
+                    "statement"
+                } else {
+                    "notification"
+                },
+                channel: s.data.channel.clone(),
+                recipient: s.data.recipient.clone(),
+                reference: s.data.reference.clone(),
+                url: s.data.url.clone(),
+                stages: clocks::applicable_stages(
+                    playbook,
+                    state,
+                    s.data.stages.iter().map(String::as_str),
+                ),
+            }
+        })
+        .collect()
 }
 
 /// The stable machine name of a stage state.

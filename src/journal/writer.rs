@@ -25,6 +25,8 @@ use super::verify::{Break, verify};
 use super::{Draft, Line};
 use crate::hash::{ZERO_HASH, sha256_hex, to_hex};
 
+pub use super::write_error::WriteError;
+
 /// Why a journal could not be opened for writing.
 #[derive(Debug)]
 pub enum OpenError {
@@ -88,7 +90,7 @@ pub struct JournalFile {
     path: PathBuf,
     next_seq: u64,
     last_hash: String,
-    failed: Option<String>,
+    failed: Option<WriteError>,
 }
 
 /// What opening found.
@@ -382,10 +384,14 @@ impl JournalFile {
 
     /// Writes one entry durably: a single `write_all` of the line and its
     /// newline, then `sync_data`. Returns only once it is on disk.
-    pub fn append(&mut self, draft: Draft) -> Result<Line, String> {
-        if let Some(reason) = &self.failed {
-            return Err(format!(
-                "journal is read-only after an earlier write error: {reason}"
+    pub fn append(&mut self, draft: Draft) -> Result<Line, WriteError> {
+        if let Some(earlier) = &self.failed {
+            return Err(WriteError::new(
+                earlier.kind,
+                format!(
+                    "journal is read-only after an earlier write error: {}",
+                    earlier.message
+                ),
             ));
         }
         let entry = draft.into_entry(self.next_seq, self.last_hash.clone());
@@ -410,9 +416,12 @@ impl JournalFile {
                 _ => "; part of this entry may remain at the end of the journal (the next open quarantines it)"
                     .to_string(),
             };
-            let reason = format!("{}{what_remains}", crate::diag::describe_io(&e));
-            self.failed = Some(reason.clone());
-            return Err(reason);
+            let error = WriteError::new(
+                e.kind(),
+                format!("{}{what_remains}", crate::diag::describe_io(&e)),
+            );
+            self.failed = Some(error.clone());
+            return Err(error);
         }
         self.last_hash = to_hex(&Sha256::digest(text.as_bytes()));
         self.next_seq += 1;
@@ -521,22 +530,23 @@ fn write_verified(target: &Path, bytes: &[u8], sink: &SinkFactory) -> io::Result
 /// Anything that durably appends drafts: a [`JournalFile`], or a failing
 /// stand-in in tests.
 pub trait Append: Send {
-    fn append(&mut self, draft: Draft) -> Result<Line, String>;
+    fn append(&mut self, draft: Draft) -> Result<Line, WriteError>;
 
     /// Writes a file beside the journal (a message draft) durably, before
     /// the entry that names it.
-    fn attach(&mut self, file_name: &str, text: &str) -> Result<(), String>;
+    fn attach(&mut self, file_name: &str, text: &str) -> Result<(), WriteError>;
 }
 
 impl Append for JournalFile {
-    fn append(&mut self, draft: Draft) -> Result<Line, String> {
+    fn append(&mut self, draft: Draft) -> Result<Line, WriteError> {
         Self::append(self, draft)
     }
 
-    fn attach(&mut self, file_name: &str, text: &str) -> Result<(), String> {
+    fn attach(&mut self, file_name: &str, text: &str) -> Result<(), WriteError> {
         if file_name.contains('/') || file_name.contains('\\') || file_name.starts_with('.') {
-            return Err(format!(
-                "refusing to write `{file_name}` outside the journal's folder"
+            return Err(WriteError::new(
+                io::ErrorKind::InvalidInput,
+                format!("refusing to write `{file_name}` outside the journal's folder"),
             ));
         }
         let target = self.path.with_file_name(file_name);
@@ -554,7 +564,7 @@ impl Append for JournalFile {
             std::fs::rename(&temp, &target)?;
             sync_dir(dir)
         };
-        write().map_err(|e| format!("{file_name}: {}", crate::diag::describe_io(&e)))
+        write().map_err(|e| WriteError::io(Some(file_name), &e))
     }
 }
 
@@ -566,7 +576,7 @@ pub enum Ack {
     /// On disk (written and synced).
     Saved { ticket: u64, line: Line },
     /// Not written; the journal is now read-only.
-    Failed { ticket: u64, error: String },
+    Failed { ticket: u64, error: WriteError },
 }
 
 #[allow(clippy::large_enum_variant)]
@@ -621,14 +631,16 @@ impl Writer {
         ticket: u64,
         draft: Draft,
         attachment: Option<(String, String)>,
-    ) -> Result<(), String> {
+    ) -> Result<(), WriteError> {
         self.tx
             .send(Request::Append {
                 ticket,
                 draft,
                 attachment,
             })
-            .map_err(|_| "the journal writer has stopped".to_string())
+            .map_err(|_| {
+                WriteError::new(io::ErrorKind::BrokenPipe, "the journal writer has stopped")
+            })
     }
 
     /// Finishes queued writes and stops the thread.

@@ -100,3 +100,57 @@ pub fn close(
             .collect(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::catalog::{self, Catalog};
+
+    fn fixture() -> Playbook {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/playbooks/fixture-incident.yaml");
+        let source = catalog::read_source(&path).expect("fixture readable");
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 2).expect("date");
+        catalog::check_playbook(&source, &Catalog::bundled(today).library, today)
+            .expect("fixture valid")
+            .0
+    }
+
+    #[test]
+    fn d15_closing_needs_a_reason_for_every_open_required_step_and_only_those() {
+        let playbook = fixture();
+        let state = RunState::default();
+        let open = open_required(&playbook, &state);
+        assert!(!open.is_empty());
+        assert_eq!(
+            close(&playbook, &state, "  ", &[]),
+            Err(CloseRefusal::NoReason)
+        );
+        assert_eq!(
+            close(&playbook, &state, "done", &[]),
+            Err(CloseRefusal::Unexplained(open.clone()))
+        );
+        let blank: Vec<(String, String)> = open
+            .iter()
+            .map(|(id, _)| (id.clone(), " ".into()))
+            .collect();
+        assert!(matches!(
+            close(&playbook, &state, "done", &blank),
+            Err(CloseRefusal::Unexplained(_))
+        ));
+        assert_eq!(
+            close(&playbook, &state, "done", &[("nope".into(), "x".into())]),
+            Err(CloseRefusal::NotOpen("nope".into()))
+        );
+        let reasons: Vec<(String, String)> = open
+            .iter()
+            .map(|(id, _)| (id.clone(), " vendor ".into()))
+            .collect();
+        let closed = close(&playbook, &state, " done ", &reasons).expect("closes");
+        assert_eq!(closed.reason, "done");
+        assert_eq!(closed.open_steps.len(), open.len());
+        assert!(closed.open_steps.iter().all(|o| o.reason == "vendor"));
+    }
+}

@@ -310,6 +310,18 @@ fn state_at(review: &mut Review, t: &Theme, area: Rect, buf: &mut Buffer) {
         )),
         Line::default(),
     ];
+    if let Some(closed) = &state.closed {
+        lines.push(Line::from(Span::styled(
+            format!(
+                " CLOSED by {} at {}: {}",
+                closed.at.actor,
+                crate::playbook::value::format_local_and_utc(closed.at.ts, tz),
+                closed.data.reason
+            ),
+            t.warn,
+        )));
+        lines.push(Line::default());
+    }
     lines.push(Line::from(Span::styled(
         " Deadlines then (not legal advice)",
         t.title,

@@ -35,6 +35,9 @@ pub(super) fn message(
             format!("To: {} {how}", contact.name),
             t.title,
         )));
+        if let Some(warning) = contact.placeholder_warning() {
+            lines.push(Line::from(Span::styled(warning, t.warn)));
+        }
     }
     if let Some(s) = &step.statement {
         let latest = state.latest_draft(&step.id).map(|d| d.data.version);

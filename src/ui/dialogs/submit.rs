@@ -43,6 +43,15 @@ pub(super) fn submit(app: &App, d: &SubmitDialog, t: &Theme) -> Dialog {
             t.warn,
         )));
     }
+    if let Some(warning) = app
+        .playbook
+        .step(&d.step)
+        .and_then(|s| s.contact.as_deref())
+        .and_then(|c| app.playbook.contact(c))
+        .and_then(crate::playbook::Contact::placeholder_warning)
+    {
+        lines.push(Line::from(Span::styled(warning, t.warn)));
+    }
     lines.push(Line::default());
     let cx = app.ctx();
     for (i, (field, editor)) in d.fields.iter().enumerate() {

@@ -102,8 +102,37 @@ pub enum Command {
         #[arg(long, value_name = "TEXT")]
         reason: Option<String>,
     },
-    /// Check a journal's hash chain and framing; prints the entry count and head hash.
-    Verify { journal: PathBuf },
+    /// Check a journal's hash chain and framing, and every checkpoint it
+    /// records; prints the entry count and head hash.
+    Verify {
+        journal: PathBuf,
+        /// A signed checkpoint note kept elsewhere (a ticket, an email):
+        /// the journal must still hold exactly the lines it covers.
+        #[arg(long, value_name = "FILE")]
+        checkpoint: Option<PathBuf>,
+        /// A head hash kept elsewhere: some entry must still have it.
+        #[arg(long, value_name = "HASH")]
+        expect_head: Option<String>,
+        /// Public key (OpenSSH) that must have signed every checkpoint;
+        /// repeat for several.
+        #[arg(long = "key", value_name = "FILE")]
+        keys: Vec<PathBuf>,
+    },
+    /// Sign the state of a journal (or of every journal in a folder) with an
+    /// Ed25519 key: a C2SP signed note and an SSH signature beside it.
+    Checkpoint {
+        /// A journal, or a folder of journals.
+        target: PathBuf,
+        /// OpenSSH Ed25519 private key (default: the data directory's
+        /// `keys/checkpoint_ed25519`, made by `runsheet key new`).
+        #[arg(long, value_name = "FILE")]
+        key: Option<PathBuf>,
+        #[arg(long = "as", value_name = "NAME")]
+        actor: Option<String>,
+    },
+    /// Manage checkpoint signing keys.
+    #[command(subcommand)]
+    Key(KeyCommand),
     /// Read a journal: timeline, metrics, state at any moment (never writes).
     Review {
         journal: PathBuf,
@@ -129,6 +158,15 @@ pub enum Command {
         journal: Option<PathBuf>,
         #[arg(long = "as", value_name = "NAME")]
         actor: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeyCommand {
+    /// Make an Ed25519 key (OpenSSH format, FILE and FILE.pub) for checkpoints.
+    New {
+        /// Where to write it (default: the data directory's `keys/checkpoint_ed25519`).
+        file: Option<PathBuf>,
     },
 }
 

@@ -2,6 +2,7 @@
 
 pub mod journal;
 pub mod list;
+pub mod proof;
 pub mod schema;
 pub mod status;
 pub mod tui;

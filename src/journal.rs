@@ -23,7 +23,8 @@ pub use event::Event;
 pub const VERSION: u32 = 1;
 
 /// The kinds of entry. Names are the contract in FORMATS section 3, plus
-/// `checklist_item`, `approval` and `drill_control` (see journal-format.md).
+/// `checklist_item`, `approval`, `drill_control` and `checkpoint` (see
+/// journal-format.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
@@ -48,10 +49,11 @@ pub enum Kind {
     InjectDelivered,
     Observation,
     DrillControl,
+    Checkpoint,
 }
 
 impl Kind {
-    pub const ALL: [Self; 21] = [
+    pub const ALL: [Self; 22] = [
         Self::JournalCreated,
         Self::SessionStarted,
         Self::SessionEnded,
@@ -73,6 +75,7 @@ impl Kind {
         Self::InjectDelivered,
         Self::Observation,
         Self::DrillControl,
+        Self::Checkpoint,
     ];
 
     /// The name as written in the journal.
@@ -99,6 +102,7 @@ impl Kind {
             Self::InjectDelivered => "inject_delivered",
             Self::Observation => "observation",
             Self::DrillControl => "drill_control",
+            Self::Checkpoint => "checkpoint",
         }
     }
 }

@@ -15,6 +15,7 @@ pub mod hash;
 pub mod journal;
 pub mod paths;
 pub mod playbook;
+pub mod proof;
 pub mod report;
 pub mod review;
 pub mod run;

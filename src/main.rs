@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::Parser as _;
 
-use runsheet::cli::{Cli, Command, ExportFormat};
+use runsheet::cli::{Cli, Command, ExportFormat, KeyCommand};
 use runsheet::commands::{self, Env, Failure};
 use runsheet::export;
 
@@ -66,9 +66,27 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
             };
             Ok(print(&text, 0))
         }
-        Command::Verify { journal } => {
-            let (text, code) = commands::journal::verify(&journal)?;
+        Command::Verify {
+            journal,
+            checkpoint,
+            expect_head,
+            keys,
+        } => {
+            let options = commands::proof::VerifyOptions {
+                checkpoint,
+                expect_head,
+                keys,
+            };
+            let (text, code) = commands::proof::verify(&journal, &options)?;
             Ok(print(&text, code))
+        }
+        Command::Checkpoint { target, key, actor } => {
+            let text =
+                commands::proof::checkpoint(&env, &target, key.as_deref(), actor.as_deref())?;
+            Ok(print(&text, 0))
+        }
+        Command::Key(KeyCommand::New { file }) => {
+            Ok(print(&commands::proof::key_new(file.as_deref())?, 0))
         }
         Command::Status { journal, json } => {
             let (text, code) = commands::status::run(&env, &journal, json)?;

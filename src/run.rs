@@ -443,6 +443,8 @@ impl RunState {
             Payload::DrillControl(data) => {
                 self.drill_controls.push(DrillControlRecord { at, data });
             }
+            // Proof of the record, not part of the incident's state.
+            Payload::Checkpoint(_) => {}
         }
     }
 

@@ -210,6 +210,11 @@ fn confirm(line: &Line, notices: &[String]) -> String {
 /// `runsheet verify`: the report and the exit code (0 intact, 1 broken).
 pub fn verify(path: &Path) -> Result<(String, u8), Failure> {
     let checked = session::read_journal(path)?;
+    Ok(chain_report(path, &checked))
+}
+
+/// The hash-chain part of `verify`'s report for a journal already read.
+pub fn chain_report(path: &Path, checked: &crate::journal::verify::Verified) -> (String, u8) {
     let mut out = String::new();
     let count = checked.lines.len();
     let head = checked
@@ -223,7 +228,7 @@ pub fn verify(path: &Path) -> Result<(String, u8), Failure> {
                 "intact: {count} entries, hash chain verified from the first line"
             );
             let _ = writeln!(out, "head hash: {head}");
-            Ok((out, 0))
+            (out, 0)
         }
         None if count == 0 => {
             let _ = writeln!(
@@ -231,7 +236,7 @@ pub fn verify(path: &Path) -> Result<(String, u8), Failure> {
                 "broken: {} holds no complete journal entry",
                 path.display()
             );
-            Ok((out, 1))
+            (out, 1)
         }
         None => {
             let _ = writeln!(
@@ -241,7 +246,7 @@ pub fn verify(path: &Path) -> Result<(String, u8), Failure> {
                 count.saturating_sub(1)
             );
             let _ = writeln!(out, "{count} complete entries verify; head hash: {head}");
-            Ok((out, 1))
+            (out, 1)
         }
         Some(problem) => {
             let _ = writeln!(out, "broken at {problem}");
@@ -249,7 +254,7 @@ pub fn verify(path: &Path) -> Result<(String, u8), Failure> {
                 out,
                 "{count} entries before it verify; head hash of the verified part: {head}"
             );
-            Ok((out, 1))
+            (out, 1)
         }
     }
 }

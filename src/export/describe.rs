@@ -113,6 +113,13 @@ impl View<'_> {
             }
             Payload::Observation(o) => observed(o),
             Payload::DrillControl(d) => drill_control(d),
+            Payload::Checkpoint(c) => format!(
+                "Checkpoint of entries 0–{} signed by key {} (Merkle root {}; note {})",
+                c.size.saturating_sub(1),
+                c.key,
+                c.root,
+                c.note
+            ),
         }
     }
 

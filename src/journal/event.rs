@@ -107,6 +107,7 @@ payloads! {
     InjectDelivered(InjectDelivered),
     Observation(Observation),
     DrillControl(DrillControl),
+    Checkpoint(Checkpoint),
 }
 
 /// Serde helper for optional UTC datetimes in payloads.
@@ -406,4 +407,24 @@ pub struct DrillControl {
     pub scenario_ms: u64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inject: Option<String>,
+}
+
+/// A signed checkpoint of the entries before this one: the note and the
+/// SSH signature are files beside the journal (see `crate::proof`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Checkpoint {
+    /// How many entries it covers: entries 0 to `size - 1`.
+    pub size: u64,
+    /// Base64 RFC 6962 Merkle root over those lines, as in the note.
+    pub root: String,
+    /// SHA-256 of entry `size - 1`: the chain head at that moment.
+    pub head: String,
+    /// `SHA256:…` fingerprint of the signing key.
+    pub key: String,
+    /// The signed-note verifier key (`name+id+base64`).
+    pub verifier: String,
+    /// File name of the signed note, in the journal's folder.
+    pub note: String,
+    /// File name of the SSH signature of the note file.
+    pub ssh_signature: String,
 }

@@ -68,6 +68,7 @@ pub fn entry_summary(entry: &Entry, playbook: &Playbook) -> String {
         Payload::DrillControl(c) => {
             format!("scenario clock: {:?} x{}", c.action, c.speed).to_lowercase()
         }
+        Payload::Checkpoint(c) => format!("checkpoint of {} entries signed by {}", c.size, c.key),
     }
 }
 

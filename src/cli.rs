@@ -133,6 +133,10 @@ pub enum Command {
     /// Manage checkpoint signing keys.
     #[command(subcommand)]
     Key(KeyCommand),
+    /// RFC 3161 trusted timestamps of checkpoints (no network: you send
+    /// the request yourself).
+    #[command(subcommand)]
+    Anchor(AnchorCommand),
     /// Read a journal: timeline, metrics, state at any moment (never writes).
     Review {
         journal: PathBuf,
@@ -167,6 +171,29 @@ pub enum KeyCommand {
     New {
         /// Where to write it (default: the data directory's `keys/checkpoint_ed25519`).
         file: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AnchorCommand {
+    /// Write `<note>.tsq`, a timestamp request for a checkpoint note.
+    Request {
+        /// A checkpoint note (`<journal>.checkpoint-N.note`).
+        note: PathBuf,
+    },
+    /// Check a timestamp reply and record it in the journal.
+    Attach {
+        journal: PathBuf,
+        /// The authority's reply (`.tsr`).
+        reply: PathBuf,
+        /// The request it answers (default: the reply's name with `.tsq`).
+        #[arg(long, value_name = "FILE")]
+        request: Option<PathBuf>,
+        /// The authority's certificate (PEM) to check the signature with.
+        #[arg(long, value_name = "PEM")]
+        tsa_cert: Option<PathBuf>,
+        #[arg(long = "as", value_name = "NAME")]
+        actor: Option<String>,
     },
 }
 

@@ -23,8 +23,8 @@ pub use event::Event;
 pub const VERSION: u32 = 1;
 
 /// The kinds of entry. Names are the contract in FORMATS section 3, plus
-/// `checklist_item`, `approval`, `drill_control` and `checkpoint` (see
-/// journal-format.md).
+/// `checklist_item`, `approval`, `drill_control`, `checkpoint` and `anchor`
+/// (see journal-format.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
@@ -50,10 +50,11 @@ pub enum Kind {
     Observation,
     DrillControl,
     Checkpoint,
+    Anchor,
 }
 
 impl Kind {
-    pub const ALL: [Self; 22] = [
+    pub const ALL: [Self; 23] = [
         Self::JournalCreated,
         Self::SessionStarted,
         Self::SessionEnded,
@@ -76,6 +77,7 @@ impl Kind {
         Self::Observation,
         Self::DrillControl,
         Self::Checkpoint,
+        Self::Anchor,
     ];
 
     /// The name as written in the journal.
@@ -103,6 +105,7 @@ impl Kind {
             Self::Observation => "observation",
             Self::DrillControl => "drill_control",
             Self::Checkpoint => "checkpoint",
+            Self::Anchor => "anchor",
         }
     }
 }

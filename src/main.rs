@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::Parser as _;
 
-use runsheet::cli::{Cli, Command, ExportFormat, KeyCommand};
+use runsheet::cli::{AnchorCommand, Cli, Command, ExportFormat, KeyCommand};
 use runsheet::commands::{self, Env, Failure};
 use runsheet::export;
 
@@ -87,6 +87,26 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
         }
         Command::Key(KeyCommand::New { file }) => {
             Ok(print(&commands::proof::key_new(file.as_deref())?, 0))
+        }
+        Command::Anchor(AnchorCommand::Request { note }) => {
+            Ok(print(&commands::proof::anchor_request(&note)?, 0))
+        }
+        Command::Anchor(AnchorCommand::Attach {
+            journal,
+            reply,
+            request,
+            tsa_cert,
+            actor,
+        }) => {
+            let text = commands::proof::anchor_attach(
+                &env,
+                &journal,
+                &reply,
+                request.as_deref(),
+                tsa_cert.as_deref(),
+                actor.as_deref(),
+            )?;
+            Ok(print(&text, 0))
         }
         Command::Status { journal, json } => {
             let (text, code) = commands::status::run(&env, &journal, json)?;

@@ -7,6 +7,7 @@
 //! kept beside the journal and, ideally, somewhere else too (a ticket, an
 //! email, a timestamp authority).
 
+pub mod anchor;
 pub mod checkpoint;
 pub mod key;
 pub mod merkle;

@@ -120,6 +120,10 @@ impl View<'_> {
                 c.root,
                 c.note
             ),
+            Payload::Anchor(a) => format!(
+                "Trusted timestamp (RFC 3161) of {} by {} at {}",
+                a.note, a.tsa, a.gen_time
+            ),
         }
     }
 

@@ -108,6 +108,7 @@ payloads! {
     Observation(Observation),
     DrillControl(DrillControl),
     Checkpoint(Checkpoint),
+    Anchor(Anchor),
 }
 
 /// Serde helper for optional UTC datetimes in payloads.
@@ -427,4 +428,23 @@ pub struct Checkpoint {
     pub note: String,
     /// File name of the SSH signature of the note file.
     pub ssh_signature: String,
+}
+
+/// An RFC 3161 timestamp of a checkpoint note, checked when attached.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Anchor {
+    /// File name of the checkpoint note stamped, beside the journal.
+    pub note: String,
+    /// SHA-256 of the note file, in hex: the message imprint.
+    pub imprint: String,
+    /// The request's nonce, in hex.
+    pub nonce: String,
+    /// The authority's time (`genTime`).
+    pub gen_time: String,
+    /// Subject of the authority's certificate.
+    pub tsa: String,
+    /// The timestamp token (CMS), DER in base64.
+    pub token: String,
+    /// The authority's certificate the token was checked with, DER in base64.
+    pub tsa_cert: String,
 }

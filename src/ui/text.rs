@@ -69,6 +69,7 @@ pub fn entry_summary(entry: &Entry, playbook: &Playbook) -> String {
             format!("scenario clock: {:?} x{}", c.action, c.speed).to_lowercase()
         }
         Payload::Checkpoint(c) => format!("checkpoint of {} entries signed by {}", c.size, c.key),
+        Payload::Anchor(a) => format!("timestamp of {} by {} at {}", a.note, a.tsa, a.gen_time),
     }
 }
 

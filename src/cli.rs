@@ -137,6 +137,9 @@ pub enum Command {
     /// the request yourself).
     #[command(subcommand)]
     Anchor(AnchorCommand),
+    /// The evidence register and its chain of custody.
+    #[command(subcommand)]
+    Evidence(EvidenceCommand),
     /// Read a journal: timeline, metrics, state at any moment (never writes).
     Review {
         journal: PathBuf,
@@ -171,6 +174,44 @@ pub enum KeyCommand {
     New {
         /// Where to write it (default: the data directory's `keys/checkpoint_ed25519`).
         file: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EvidenceCommand {
+    /// Record files (a folder file by file) with their SHA-256.
+    Add {
+        journal: PathBuf,
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        #[arg(long, value_name = "TEXT")]
+        label: Option<String>,
+        /// The step it was collected for.
+        #[arg(long, value_name = "ID")]
+        step: Option<String>,
+        /// The machine it came from (default: this one).
+        #[arg(long, value_name = "HOST")]
+        source: Option<String>,
+        #[arg(long = "as", value_name = "NAME")]
+        actor: Option<String>,
+    },
+    /// Record that an item was handed to someone.
+    Transfer {
+        journal: PathBuf,
+        /// Item id (`E1`, …).
+        item: String,
+        #[arg(long, value_name = "NAME")]
+        to: String,
+        #[arg(long, value_name = "TEXT")]
+        reason: String,
+        #[arg(long = "as", value_name = "NAME")]
+        actor: Option<String>,
+    },
+    /// Hash every item again; exit 1 if one changed or is missing.
+    Check {
+        journal: PathBuf,
+        /// Look for items under this folder by their relative path.
+        root: Option<PathBuf>,
     },
 }
 
@@ -213,4 +254,6 @@ pub enum ExportFormat {
     Aar,
     /// Exercise after-action report (HTML).
     AarHtml,
+    /// Chain-of-custody form of the evidence register (RFC 4180).
+    CustodyCsv,
 }

@@ -72,7 +72,7 @@ impl Format {
             ExportFormat::Csv => Some(Self::Csv),
             ExportFormat::Json => Some(Self::Json),
             ExportFormat::Timesketch => Some(Self::Timesketch),
-            ExportFormat::Aar | ExportFormat::AarHtml => None,
+            ExportFormat::Aar | ExportFormat::AarHtml | ExportFormat::CustodyCsv => None,
         }
     }
 

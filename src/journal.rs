@@ -23,8 +23,8 @@ pub use event::Event;
 pub const VERSION: u32 = 1;
 
 /// The kinds of entry. Names are the contract in FORMATS section 3, plus
-/// `checklist_item`, `approval`, `drill_control`, `checkpoint` and `anchor`
-/// (see journal-format.md).
+/// `checklist_item`, `approval`, `drill_control`, `checkpoint`, `anchor`
+/// and the evidence kinds (see journal-format.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
@@ -51,10 +51,12 @@ pub enum Kind {
     DrillControl,
     Checkpoint,
     Anchor,
+    EvidenceAdded,
+    EvidenceTransferred,
 }
 
 impl Kind {
-    pub const ALL: [Self; 23] = [
+    pub const ALL: [Self; 25] = [
         Self::JournalCreated,
         Self::SessionStarted,
         Self::SessionEnded,
@@ -78,6 +80,8 @@ impl Kind {
         Self::DrillControl,
         Self::Checkpoint,
         Self::Anchor,
+        Self::EvidenceAdded,
+        Self::EvidenceTransferred,
     ];
 
     /// The name as written in the journal.
@@ -106,6 +110,8 @@ impl Kind {
             Self::DrillControl => "drill_control",
             Self::Checkpoint => "checkpoint",
             Self::Anchor => "anchor",
+            Self::EvidenceAdded => "evidence_added",
+            Self::EvidenceTransferred => "evidence_transferred",
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod commands;
 pub mod config;
 pub mod diag;
 pub mod drill;
+pub mod evidence;
 pub mod export;
 pub mod hash;
 pub mod journal;

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::Parser as _;
 
-use runsheet::cli::{AnchorCommand, Cli, Command, ExportFormat, KeyCommand};
+use runsheet::cli::{AnchorCommand, Cli, Command, EvidenceCommand, ExportFormat, KeyCommand};
 use runsheet::commands::{self, Env, Failure};
 use runsheet::export;
 
@@ -88,6 +88,7 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
         Command::Key(KeyCommand::New { file }) => {
             Ok(print(&commands::proof::key_new(file.as_deref())?, 0))
         }
+        Command::Evidence(command) => evidence_command(&env, command),
         Command::Anchor(AnchorCommand::Request { note }) => {
             Ok(print(&commands::proof::anchor_request(&note)?, 0))
         }
@@ -198,12 +199,70 @@ fn journal_command(env: &Env, command: Command) -> Result<u8, Failure> {
 /// `runsheet export`: the report on stdout or in a file, a warning on
 /// stderr when the journal does not fully verify. `aar` and `aar-html`
 /// are the exercise after-action report.
+fn evidence_command(env: &Env, command: EvidenceCommand) -> Result<u8, Failure> {
+    use commands::evidence;
+    match command {
+        EvidenceCommand::Add {
+            journal,
+            paths,
+            label,
+            step,
+            source,
+            actor,
+        } => {
+            let options = evidence::AddOptions {
+                label: label.as_deref(),
+                step: step.as_deref(),
+                source: source.as_deref(),
+                actor: actor.as_deref(),
+            };
+            Ok(print(&evidence::add(env, &journal, &paths, &options)?, 0))
+        }
+        EvidenceCommand::Transfer {
+            journal,
+            item,
+            to,
+            reason,
+            actor,
+        } => {
+            let text = evidence::transfer(env, &journal, &item, &to, &reason, actor.as_deref())?;
+            Ok(print(&text, 0))
+        }
+        EvidenceCommand::Check { journal, root } => {
+            let (text, code) = evidence::check(&journal, root.as_deref())?;
+            Ok(print(&text, code))
+        }
+    }
+}
+
+/// `export --format custody-csv`: the register's custody form.
+fn custody_export(journal: &Path, output: Option<&Path>) -> Result<u8, Failure> {
+    let (csv, intact) = commands::evidence::custody_csv(journal)?;
+    if !intact {
+        let _ = writeln!(
+            std::io::stderr(),
+            "warning: the journal does not verify; the form holds the verified part only"
+        );
+    }
+    match output {
+        Some(path) => {
+            export::command::write_atomically(path, csv.as_bytes())
+                .map_err(|e| Failure::usage(format!("{}: {e}", path.display())))?;
+            Ok(u8::from(!intact))
+        }
+        None => Ok(print(&csv, u8::from(!intact))),
+    }
+}
+
 fn export_journal(
     env: &Env,
     journal: &Path,
     format: ExportFormat,
     output: Option<&Path>,
 ) -> Result<u8, Failure> {
+    if format == ExportFormat::CustodyCsv {
+        return custody_export(journal, output);
+    }
     let done = match (
         export::Format::from_cli(format),
         export::aar::Format::from_cli(format),

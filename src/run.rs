@@ -444,7 +444,10 @@ impl RunState {
                 self.drill_controls.push(DrillControlRecord { at, data });
             }
             // Proof of the record, not part of the incident's state.
-            Payload::Checkpoint(_) | Payload::Anchor(_) => {}
+            Payload::Checkpoint(_)
+            | Payload::Anchor(_)
+            | Payload::EvidenceAdded(_)
+            | Payload::EvidenceTransferred(_) => {}
         }
     }
 

@@ -63,7 +63,8 @@ impl Format {
             | ExportFormat::Html
             | ExportFormat::Csv
             | ExportFormat::Json
-            | ExportFormat::Timesketch => None,
+            | ExportFormat::Timesketch
+            | ExportFormat::CustodyCsv => None,
         }
     }
 

@@ -109,6 +109,8 @@ payloads! {
     DrillControl(DrillControl),
     Checkpoint(Checkpoint),
     Anchor(Anchor),
+    EvidenceAdded(EvidenceAdded),
+    EvidenceTransferred(EvidenceTransferred),
 }
 
 /// Serde helper for optional UTC datetimes in payloads.
@@ -447,4 +449,42 @@ pub struct Anchor {
     pub token: String,
     /// The authority's certificate the token was checked with, DER in base64.
     pub tsa_cert: String,
+}
+
+/// Evidence collected: one or more items (a folder is recorded file by
+/// file), collected by the entry's actor at the entry's time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EvidenceAdded {
+    pub items: Vec<EvidenceItem>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// The machine it was collected from.
+    pub source: String,
+}
+
+/// One file of evidence as it was when recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EvidenceItem {
+    /// `E1`, `E2`, … in the journal.
+    pub id: String,
+    /// Absolute path when collected.
+    pub path: String,
+    /// Path relative to what was named on the command line's folder (for
+    /// `evidence check` against a copy elsewhere).
+    pub rel: String,
+    pub size: u64,
+    pub sha256: String,
+    /// Modification time of the file (UTC, RFC 3339), if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modified: Option<String>,
+}
+
+/// Custody of an item passed to someone else.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EvidenceTransferred {
+    pub item: String,
+    /// Who held it (the collector or the last recipient).
+    pub from: String,
+    pub to: String,
+    pub reason: String,
 }

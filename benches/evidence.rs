@@ -33,7 +33,10 @@ fn main() {
     });
     let mut theirs = String::new();
     let sha256sum = common::sample(WARM_UP, RUNS, || {
-        let out = Command::new("sha256sum").arg(&path).output().expect("sha256sum");
+        let out = Command::new("sha256sum")
+            .arg(&path)
+            .output()
+            .expect("sha256sum");
         theirs = String::from_utf8_lossy(&out.stdout)
             .split_whitespace()
             .next()

@@ -148,6 +148,25 @@ fn custody_is_recorded_and_exported_as_a_form() {
         rows[2].contains(",Dana Reyes,Lee (forensics lab),Dana Reyes,\"imaging, sealed bag 7\""),
         "{form}"
     );
+    // The report needs the playbook: a local copy, as a reviewer would have.
+    std::fs::create_dir_all(d.join("playbooks")).unwrap();
+    std::fs::copy(
+        support::fixture("playbooks/fixture-incident.yaml"),
+        d.join("playbooks/fixture-incident.yaml"),
+    )
+    .unwrap();
+    let md = ok(&runsheet(d, &["export", j, "--format", "md"]));
+    assert!(md.contains("## Evidence and chain of custody"), "{md}");
+    assert!(md.contains("Dana Reyes → Lee (forensics lab)"), "{md}");
+    let html = ok(&runsheet(d, &["export", j, "--format", "html"]));
+    assert!(html.contains("Evidence and chain of custody") && html.contains(&sha));
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(&runsheet(d, &["export", j, "--format", "json"]))).unwrap();
+    assert_eq!(json["evidence"][0]["sha256"], sha.as_str());
+    assert_eq!(
+        json["evidence"][0]["custody"][1]["to"],
+        "Lee (forensics lab)"
+    );
     let verified = ok(&runsheet(d, &["verify", j]));
     assert!(verified.starts_with("intact:"), "{verified}");
 }

@@ -18,7 +18,8 @@
 //!                "recorded_path", "recorded_sha256" (from the journal), "changed"},
 //!   "entries": [ ... each verified line's object exactly as stored, `hash` included,
 //!                ordered by `ts`, ties by `seq` ... ],
-//!   "state": { ... the same summary as `runsheet status --json`, at "evaluated_at" ... }
+//!   "state": { ... the same summary as `runsheet status --json`, at "evaluated_at" ... },
+//!   "evidence": [ ... only when evidence was recorded: each item with its "custody" ... ]
 //! }
 //! ```
 
@@ -69,6 +70,12 @@ pub fn render(view: &View<'_>) -> String {
         "entries": entries,
         "state": report::summarise(verified, input.playbook, input.state, input.now),
     });
+    let mut document = document;
+    if let (Some(register), Value::Object(map)) =
+        (super::content::evidence::json(view), &mut document)
+    {
+        map.insert("evidence".into(), register);
+    }
     let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
     text.push('\n');
     text

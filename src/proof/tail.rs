@@ -15,7 +15,8 @@ use crate::journal::{Kind, Line};
 /// What can be said about the end of a journal.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Tail {
-    /// The last session ended with `session_ended`, or none was started.
+    /// The last interactive session ended with `session_ended`, or none
+    /// was started.
     Closed,
     /// A runsheet holds the lock: the journal is being written now.
     Live,
@@ -32,10 +33,14 @@ pub enum Tail {
 
 /// Looks at the last session and the lock of the journal at `path`.
 pub fn assess(path: &Path, lines: &[Line]) -> Tail {
-    let Some(start) = lines
-        .iter()
-        .rposition(|l| l.entry.kind == Kind::SessionStarted)
-    else {
+    // One-shot command-line sessions (`mode: cli`) never write
+    // `session_ended`: only interactive sessions count.
+    let Some(start) = lines.iter().rposition(|l| {
+        l.entry.kind == Kind::SessionStarted
+            && l.entry
+                .event()
+                .is_ok_and(|e| matches!(e.payload, Payload::SessionStarted(s) if s.mode != "cli"))
+    }) else {
         return Tail::Closed;
     };
     let session = &lines[start].entry.session;
@@ -108,4 +113,68 @@ fn capitalise(text: &str) -> String {
     chars
         .next()
         .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::journal::event::{SessionEnded, SessionStarted};
+    use crate::journal::{Draft, Event};
+
+    fn lines(modes: &[(&str, bool)]) -> Vec<Line> {
+        let mut out = Vec::new();
+        for (i, (mode, ended)) in modes.iter().enumerate() {
+            let session = format!("s{i}");
+            let mut push = |payload| {
+                let draft = Draft {
+                    ts: chrono::DateTime::UNIX_EPOCH,
+                    mono_ms: 0,
+                    scenario_ms: None,
+                    session: session.clone(),
+                    actor: "a".into(),
+                    event: Event::new(payload),
+                };
+                let entry = draft.into_entry(out.len() as u64, String::new());
+                out.push(Line {
+                    text: entry.encode(),
+                    entry,
+                });
+            };
+            push(Payload::SessionStarted(SessionStarted {
+                pid: 1,
+                host: "h".into(),
+                app_version: "t".into(),
+                mode: (*mode).to_string(),
+            }));
+            if *ended {
+                push(Payload::SessionEnded(SessionEnded {
+                    reason: "quit".into(),
+                }));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn only_an_unclosed_interactive_session_leaves_the_tail_open() {
+        let nowhere = Path::new("/nonexistent/journal.jsonl");
+        assert_eq!(assess(nowhere, &lines(&[("cli", false)])), Tail::Closed);
+        assert_eq!(
+            assess(nowhere, &lines(&[("run", true), ("cli", false)])),
+            Tail::Closed
+        );
+        let open = assess(nowhere, &lines(&[("run", true), ("resume", false)]));
+        assert!(
+            matches!(
+                open,
+                Tail::Open {
+                    started_at: 2,
+                    checkpoint: None,
+                    ..
+                }
+            ),
+            "{open:?}"
+        );
+        assert!(open.message().unwrap().contains("started at entry 2"));
+    }
 }

@@ -130,6 +130,19 @@ fn custody_is_recorded_and_exported_as_a_form() {
         ],
     );
     assert_eq!(unknown.status.code(), Some(2));
+    // The report needs the playbook: a local copy, as a reviewer would have.
+    std::fs::create_dir_all(d.join("playbooks")).unwrap();
+    std::fs::copy(
+        support::fixture("playbooks/fixture-incident.yaml"),
+        d.join("playbooks/fixture-incident.yaml"),
+    )
+    .unwrap();
+    let typo = runsheet(
+        d,
+        &["evidence", "add", j, "disk.img", "--step", "no-such-step"],
+    );
+    assert_eq!(typo.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&typo.stderr).contains("has no step `no-such-step`"));
     let form = ok(&runsheet(d, &["export", j, "--format", "custody-csv"]));
     let rows: Vec<&str> = form.lines().collect();
     assert_eq!(rows.len(), 3, "{form}");
@@ -148,13 +161,6 @@ fn custody_is_recorded_and_exported_as_a_form() {
         rows[2].contains(",Dana Reyes,Lee (forensics lab),Dana Reyes,\"imaging, sealed bag 7\""),
         "{form}"
     );
-    // The report needs the playbook: a local copy, as a reviewer would have.
-    std::fs::create_dir_all(d.join("playbooks")).unwrap();
-    std::fs::copy(
-        support::fixture("playbooks/fixture-incident.yaml"),
-        d.join("playbooks/fixture-incident.yaml"),
-    )
-    .unwrap();
     let md = ok(&runsheet(d, &["export", j, "--format", "md"]));
     assert!(md.contains("## Evidence and chain of custody"), "{md}");
     assert!(md.contains("Dana Reyes → Lee (forensics lab)"), "{md}");

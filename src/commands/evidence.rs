@@ -80,7 +80,17 @@ pub fn add(
         return Err(Failure::usage("no file to record"));
     }
     let opened = JournalFile::open(journal)?;
-    session::require_created(&opened.lines, journal)?;
+    let created = session::require_created(&opened.lines, journal)?;
+    if let Some(step) = options.step {
+        // A mistyped step would file the evidence under nothing.
+        let resolved = session::playbook_for(&created, &env.catalog(), env.today)?;
+        if resolved.playbook.step(step).is_none() {
+            return Err(Failure::usage(format!(
+                "playbook `{}` has no step `{step}`",
+                resolved.playbook.id
+            )));
+        }
+    }
     let known = evidence::register(&opened.lines);
     let mut progress: Box<dyn Progress> = Bar::for_terminal();
     let mut items = Vec::with_capacity(files.len());

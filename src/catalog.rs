@@ -112,13 +112,16 @@ pub fn read_source(path: &Path) -> Result<SourceText, LoadError> {
         label: label.clone(),
         message: describe_io(&e),
     };
-    let file = std::fs::File::open(path).map_err(io)?;
-    if file.metadata().map_err(io)?.is_dir() {
-        return Err(LoadError::Io {
-            label,
-            message: "is a directory, not a YAML file".into(),
-        });
-    }
+    let file = crate::journal::attachment::open_regular(path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::IsADirectory {
+            LoadError::Io {
+                label: label.clone(),
+                message: "is a directory, not a YAML file".into(),
+            }
+        } else {
+            io(e)
+        }
+    })?;
     let mut bytes = Vec::new();
     file.take(load::MAX_BYTES as u64 + 1)
         .read_to_end(&mut bytes)

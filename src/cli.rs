@@ -82,6 +82,10 @@ pub enum Command {
         /// The step the note is about.
         #[arg(long, value_name = "ID")]
         step: Option<String>,
+        /// If another runsheet has the journal open, wait up to this long
+        /// (`10s`, `2m`) for it instead of failing at once.
+        #[arg(long, value_name = "DURATION")]
+        wait: Option<String>,
     },
     /// Record a fact, e.g. `aware_at=2026-11-28T09:15:00Z`.
     Set {
@@ -89,8 +93,8 @@ pub enum Command {
         /// `fact=value`, checked against the fact's type.
         #[arg(value_name = "FACT=VALUE")]
         assignment: String,
-        /// When it became true, if not now.
-        #[arg(long, value_name = "TIME")]
+        /// When it became true, if not now (`-2h` works as written).
+        #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
         occurred_at: Option<String>,
         #[arg(long = "as", value_name = "NAME")]
         actor: Option<String>,

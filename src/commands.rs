@@ -89,9 +89,21 @@ impl Env {
     /// The real environment. `RUNSHEET_NOW` (RFC 3339) fixes the current
     /// time, for reproducible reports and tests.
     pub fn from_system() -> Result<Self, Failure> {
+        Self::with_clock(true)
+    }
+
+    /// The environment of a command that writes a journal: always the
+    /// system clock, so `RUNSHEET_NOW` can never stamp a real entry with a
+    /// made-up time.
+    pub fn for_writing() -> Result<Self, Failure> {
+        Self::with_clock(false)
+    }
+
+    fn with_clock(honour_now: bool) -> Result<Self, Failure> {
         let config = Config::load(&Config::default_path()).map_err(Failure::usage)?;
-        let clock: Arc<dyn Clock> = match std::env::var("RUNSHEET_NOW") {
-            Ok(text) if !text.is_empty() => {
+        let fixed = std::env::var("RUNSHEET_NOW").ok().filter(|_| honour_now);
+        let clock: Arc<dyn Clock> = match fixed {
+            Some(text) if !text.is_empty() => {
                 let now = chrono::DateTime::parse_from_rfc3339(&text).map_err(|_| {
                     Failure::usage(format!("RUNSHEET_NOW=`{text}` is not an RFC 3339 time"))
                 })?;

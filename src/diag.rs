@@ -184,29 +184,27 @@ impl Diagnostic {
 /// made visible, so a minified or binary line cannot flood the terminal.
 fn snippet_window(line: &str, caret: usize) -> (String, usize) {
     const WIDTH: usize = 100;
-    let chars: Vec<char> = line
-        .chars()
-        .map(|c| match c {
-            '\t' => ' ',
-            c if c.is_control() => '\u{FFFD}',
-            c => c,
-        })
-        .collect();
-    if chars.len() <= WIDTH {
-        return (chars.into_iter().collect(), caret);
+    let visible = |c: char| match c {
+        '\t' => ' ',
+        c if c.is_control() => '\u{FFFD}',
+        c => c,
+    };
+    // Only characters up to one window past the caret are counted, so a
+    // report on a megabyte-long line costs the window, not the line.
+    let seen = line.chars().take(caret.max(WIDTH) + WIDTH + 1).count();
+    if seen <= WIDTH {
+        return (line.chars().map(visible).collect(), caret);
     }
-    let start = caret
-        .saturating_sub(WIDTH / 2)
-        .min(chars.len().saturating_sub(WIDTH));
-    let end = (start + WIDTH).min(chars.len());
+    let start = caret.saturating_sub(WIDTH / 2).min(seen - WIDTH);
+    let end = (start + WIDTH).min(seen);
     let mut shown = String::new();
     let mut caret = caret - start;
     if start > 0 {
         shown.push('…');
         caret += 1;
     }
-    shown.extend(&chars[start..end]);
-    if end < chars.len() {
+    shown.extend(line.chars().skip(start).take(end - start).map(visible));
+    if end < seen {
         shown.push('…');
     }
     (shown, caret)

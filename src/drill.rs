@@ -78,9 +78,22 @@ impl ScenarioClock {
 
     /// The scenario instant at wall time `now`: deadlines in a drill run on it.
     pub fn scenario_now(&self, now: DateTime<Utc>) -> DateTime<Utc> {
-        self.origin
-            + Duration::milliseconds(i64::try_from(self.scenario_ms(now)).unwrap_or(i64::MAX))
+        scenario_instant(self.origin, self.scenario_ms(now))
     }
+}
+
+/// The instant `ms` after `origin`, held at the end of year 9999: a forged
+/// or corrupt journal can name any `scenario_ms`, and no calendar (or time
+/// zone conversion) has to cope with a time beyond that.
+pub fn scenario_instant(origin: DateTime<Utc>, ms: u64) -> DateTime<Utc> {
+    let latest = chrono::NaiveDate::from_ymd_opt(9999, 12, 31)
+        .and_then(|d| d.and_hms_milli_opt(23, 59, 59, 999))
+        .map_or(DateTime::<Utc>::MAX_UTC, |t| t.and_utc());
+    i64::try_from(ms)
+        .ok()
+        .and_then(Duration::try_milliseconds)
+        .and_then(|d| origin.checked_add_signed(d))
+        .map_or(latest, |t| t.min(latest))
 }
 
 /// `T+01:35`: scenario time as facilitators write it.

@@ -5,6 +5,7 @@
 //! canonical, so decoding a line and encoding it again gives the same bytes,
 //! and verification always hashes the bytes as stored.
 
+pub mod attachment;
 pub mod event;
 pub mod verify;
 pub mod writer;

@@ -16,6 +16,7 @@ pub mod hash;
 pub mod journal;
 pub mod paths;
 pub mod playbook;
+pub mod printable;
 pub mod proof;
 pub mod report;
 pub mod review;

@@ -9,29 +9,66 @@ use clap::Parser as _;
 use runsheet::cli::{AnchorCommand, Cli, Command, EvidenceCommand, ExportFormat, KeyCommand};
 use runsheet::commands::{self, Env, Failure};
 use runsheet::export;
+use runsheet::printable::{printable, printable_json};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match dispatch(cli.command) {
         Ok(code) => code,
         Err(failure) => {
-            let _ = writeln!(std::io::stderr(), "error: {}", failure.message);
+            eprint_safe(&format!("error: {}\n", failure.message));
             failure.code
         }
     };
     ExitCode::from(code)
 }
 
-/// Prints a command's text to stdout and passes its exit code on.
+/// Prints a command's text to stdout and passes its exit code on. The text
+/// quotes playbooks and journals, so control characters and bidi overrides
+/// are shown escaped, never sent to the terminal.
 fn print(text: &str, code: u8) -> u8 {
     let mut stdout = std::io::stdout().lock();
-    let _ = stdout.write_all(text.as_bytes());
+    let _ = stdout.write_all(printable(text).as_bytes());
     let _ = stdout.flush();
     code
 }
 
+/// Prints a JSON document with unsafe characters as JSON escapes, so it
+/// still parses to the same data.
+fn print_json(text: &str, code: u8) -> u8 {
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(printable_json(text).as_bytes());
+    let _ = stdout.flush();
+    code
+}
+
+/// Writes `text` to stderr with control characters escaped.
+fn eprint_safe(text: &str) {
+    let _ = std::io::stderr().write_all(printable(text).as_bytes());
+}
+
 fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
-    let env = Env::from_system()?;
+    let writes = matches!(
+        command,
+        None | Some(
+            Command::Run { .. }
+                | Command::Resume { .. }
+                | Command::Drill { .. }
+                | Command::New { .. }
+                | Command::Note { .. }
+                | Command::Set { .. }
+        )
+    );
+    let env = if writes {
+        if std::env::var_os("RUNSHEET_NOW").is_some_and(|v| !v.is_empty()) {
+            eprint_safe(
+                "warning: RUNSHEET_NOW is ignored by commands that write a journal: entries always get the real time\n",
+            );
+        }
+        Env::for_writing()?
+    } else {
+        Env::from_system()?
+    };
     let Some(command) = command else {
         return Ok(commands::tui::picker(&env)?.map_or(0, |text| print(&text, 0)));
     };
@@ -44,20 +81,16 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
             journal_command(&env, command)
         }
         Command::Validate { files } => {
-            let mut stdout = std::io::stdout().lock();
-            let mut stderr = std::io::stderr().lock();
-            Ok(commands::validate::run(
-                &files,
-                env.today,
-                &mut stdout,
-                &mut stderr,
-            ))
+            let (mut out, mut err) = (Vec::new(), Vec::new());
+            let code = commands::validate::run(&files, env.today, &mut out, &mut err);
+            eprint_safe(&String::from_utf8_lossy(&err));
+            Ok(print(&String::from_utf8_lossy(&out), code))
         }
         Command::Schema => Ok(print(&commands::schema::schema_json(), 0)),
         Command::List { drills } => {
             let catalog = env.catalog();
             for problem in &catalog.problems {
-                let _ = write!(std::io::stderr(), "{}", problem.render());
+                eprint_safe(&problem.render());
             }
             let text = if drills {
                 commands::list::drills(&catalog)
@@ -111,6 +144,9 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
         }
         Command::Status { journal, json } => {
             let (text, code) = commands::status::run(&env, &journal, json)?;
+            if json {
+                return Ok(print_json(&text, code));
+            }
             Ok(print(&text, code))
         }
         Command::Export {
@@ -165,7 +201,20 @@ fn journal_command(env: &Env, command: Command) -> Result<u8, Failure> {
             text,
             actor,
             step,
-        } => commands::journal::note(env, &journal, &text, actor.as_deref(), step.as_deref())?,
+            wait,
+        } => {
+            let wait = wait
+                .as_deref()
+                .map(commands::journal::parse_wait)
+                .transpose()?;
+            let note = commands::journal::NoteArgs {
+                text: &text,
+                actor: actor.as_deref(),
+                step: step.as_deref(),
+                wait,
+            };
+            commands::journal::note(env, &journal, &note)?
+        }
         Command::Set {
             journal,
             assignment,
@@ -276,7 +325,10 @@ fn export_journal(
         }
     };
     if let Some(warning) = &done.warning {
-        let _ = writeln!(std::io::stderr(), "warning: {warning}");
+        eprint_safe(&format!("warning: {warning}\n"));
+    }
+    if matches!(format, ExportFormat::Json | ExportFormat::Timesketch) {
+        return Ok(print_json(&done.stdout, done.code));
     }
     Ok(print(&done.stdout, done.code))
 }

@@ -14,7 +14,7 @@ use chrono_tz::Tz;
 use serde_json::Value;
 
 use crate::journal::event::{self, Created, DrillAction, Observation, Payload, Rating, Recovery};
-use crate::journal::{Entry, Event};
+use crate::journal::{Entry, Event, Kind};
 use crate::playbook::{FactValue, Playbook};
 
 /// Who did something, when, in which entry.
@@ -253,6 +253,17 @@ pub enum Warning {
     UnknownFact { fact: String, seq: u64 },
     /// An entry whose data could not be decoded.
     Undecodable { seq: u64, reason: String },
+    /// `journal_created` names a time zone that does not exist; times
+    /// are shown in UTC.
+    UnknownTimezone { zone: String },
+    /// A second `journal_created`: ignored, the first one stands.
+    SecondCreated { seq: u64 },
+    /// A correction of an entry that does not come before it.
+    DanglingCorrection { seq: u64, corrects: u64 },
+    /// An entry stamped earlier than the one before it.
+    TimeGoesBack { seq: u64 },
+    /// An entry stamped more than a year after the one before it.
+    TimeLeaps { seq: u64 },
     /// A value that does not fit the fact's type.
     BadValue {
         fact: String,
@@ -267,8 +278,8 @@ impl std::fmt::Display for Warning {
             Self::PlaybookChanged { recorded, current } => write!(
                 f,
                 "the playbook has changed since this journal was created (SHA-256 {} then, {} now); entries are shown as recorded",
-                &recorded[..recorded.len().min(12)],
-                &current[..current.len().min(12)]
+                recorded.chars().take(12).collect::<String>(),
+                current.chars().take(12).collect::<String>()
             ),
             Self::UnknownStep { step, seq } => {
                 write!(
@@ -285,6 +296,26 @@ impl std::fmt::Display for Warning {
             Self::Undecodable { seq, reason } => {
                 write!(f, "entry {seq} could not be read: {reason}")
             }
+            Self::UnknownTimezone { zone } => write!(
+                f,
+                "the journal names time zone `{zone}`, which does not exist; times are shown in UTC"
+            ),
+            Self::SecondCreated { seq } => write!(
+                f,
+                "entry {seq} is a second `journal_created`; it is ignored (only the first entry creates a journal)"
+            ),
+            Self::DanglingCorrection { seq, corrects } => write!(
+                f,
+                "entry {seq} corrects entry {corrects}, which does not come before it; the correction changes nothing"
+            ),
+            Self::TimeGoesBack { seq } => write!(
+                f,
+                "entry {seq} is stamped earlier than the entry before it (clock changed, or the journal was edited)"
+            ),
+            Self::TimeLeaps { seq } => write!(
+                f,
+                "entry {seq} is stamped more than a year after the entry before it"
+            ),
             Self::BadValue { fact, seq, reason } => {
                 write!(
                     f,
@@ -321,6 +352,52 @@ pub struct RunState {
     pub entry_count: u64,
 }
 
+/// Warnings about a journal that verifies but is not consistent: what a
+/// forger who re-seals the chain, or a wrong clock, leaves behind. Needs
+/// no playbook, so `verify` reports them too.
+pub fn consistency_warnings<'a>(entries: impl IntoIterator<Item = &'a Entry>) -> Vec<Warning> {
+    let mut warnings = Vec::new();
+    let mut previous = None;
+    for entry in entries {
+        check_consistency(previous, entry, &mut warnings);
+        previous = Some(entry.ts);
+    }
+    warnings
+}
+
+/// The checks of [`consistency_warnings`] for one entry, given the time
+/// of the entry before it (none for the first).
+fn check_consistency(previous: Option<DateTime<Utc>>, entry: &Entry, warnings: &mut Vec<Warning>) {
+    if let Some(previous) = previous {
+        if entry.ts < previous {
+            warnings.push(Warning::TimeGoesBack { seq: entry.seq });
+        } else if entry.ts - previous > chrono::Duration::days(366) {
+            warnings.push(Warning::TimeLeaps { seq: entry.seq });
+        }
+    }
+    if !matches!(entry.kind, Kind::JournalCreated | Kind::Correction) {
+        return;
+    }
+    match entry.event().map(|e| e.payload) {
+        Ok(Payload::JournalCreated(created)) => {
+            if previous.is_some() {
+                warnings.push(Warning::SecondCreated { seq: entry.seq });
+            } else if created.timezone.parse::<Tz>().is_err() {
+                warnings.push(Warning::UnknownTimezone {
+                    zone: created.timezone,
+                });
+            }
+        }
+        Ok(Payload::Correction(c)) if c.corrects >= entry.seq => {
+            warnings.push(Warning::DanglingCorrection {
+                seq: entry.seq,
+                corrects: c.corrects,
+            });
+        }
+        _ => {}
+    }
+}
+
 /// Replays entries in order against a playbook.
 pub fn replay<'a>(playbook: &Playbook, entries: impl IntoIterator<Item = &'a Entry>) -> RunState {
     let mut state = RunState::default();
@@ -335,6 +412,7 @@ impl RunState {
     /// understood becomes a warning, and the rest still applies.
     pub fn apply(&mut self, playbook: &Playbook, entry: &Entry) {
         self.entry_count += 1;
+        check_consistency(self.last.as_ref().map(|l| l.ts), entry, &mut self.warnings);
         let at = Stamp::of(entry);
         self.mark_last(&at);
         let event = match entry.event() {
@@ -466,6 +544,9 @@ impl RunState {
     }
 
     fn created(&mut self, playbook: &Playbook, entry: &Entry, created: Created) {
+        if self.created.is_some() {
+            return;
+        }
         if created.playbook.sha256 != playbook.sha256 {
             self.warnings.push(Warning::PlaybookChanged {
                 recorded: created.playbook.sha256.clone(),

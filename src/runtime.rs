@@ -8,7 +8,7 @@
 //! panic (ratatui's hook, kept).
 
 use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::mpsc;
 use std::time::Duration as StdDuration;
@@ -183,7 +183,7 @@ pub fn run_picker(
     mut picker: Picker,
     theme: &Theme,
     open: &mut dyn FnMut(Choice) -> Result<Option<Core>, String>,
-) -> std::io::Result<()> {
+) -> std::io::Result<Option<String>> {
     let (mut terminal, guard) = TerminalGuard::start();
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -228,12 +228,14 @@ pub fn run_picker(
             drop(guard);
             result
         }
-        Next::Quit => Ok(()),
+        Next::Quit => Ok(None),
     }
 }
 
 /// Runs the runner on the real terminal until the responder quits.
-pub fn run_runner(core: Core, theme: &Theme) -> std::io::Result<()> {
+/// Runs the interface until quit. Returns the write error that made the
+/// journal read-only, if one did: some actions were then not saved.
+pub fn run_runner(core: Core, theme: &Theme) -> std::io::Result<Option<String>> {
     let (mut terminal, guard) = TerminalGuard::start();
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -247,7 +249,7 @@ async fn event_loop(
     mut core: Core,
     terminal: &mut DefaultTerminal,
     theme: &Theme,
-) -> std::io::Result<()> {
+) -> std::io::Result<Option<String>> {
     use tokio::signal::unix::{SignalKind, signal};
     let mut events = EventStream::new();
     let mut sigterm = signal(SignalKind::terminate())?;
@@ -306,24 +308,37 @@ async fn event_loop(
         }
     }
     core.settle(QUIT_BOUND);
+    let unsaved = core.app.write_error.clone();
     core.finish();
-    Ok(())
+    Ok(unsaved)
 }
 
-/// Reads the saved texts of a journal's drafts (files beside it).
+/// Reads the saved texts of a journal's drafts (files beside it). A draft
+/// that is missing, outside the journal's folder, not a regular file, too
+/// large or changed since it was recorded is never shown as the message: a
+/// banner names it instead.
 pub fn load_draft_texts(app: &mut App, journal: &Path) {
-    let dir = journal
-        .parent()
-        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-    let drafts: Vec<(String, u32, String)> = app
+    let drafts: Vec<(String, u32, String, String)> = app
         .state()
         .drafts
         .iter()
-        .map(|d| (d.step.clone(), d.data.version, d.data.file.clone()))
+        .map(|d| {
+            (
+                d.step.clone(),
+                d.data.version,
+                d.data.file.clone(),
+                d.data.text_sha256.clone(),
+            )
+        })
         .collect();
-    for (step, version, file) in drafts {
-        if let Ok(text) = std::fs::read_to_string(dir.join(&file)) {
-            app.draft_texts.insert((step, version), text);
+    for (step, version, file, sha256) in drafts {
+        match crate::journal::attachment::read_draft(journal, &file, &sha256) {
+            Ok(text) => {
+                app.draft_texts.insert((step, version), text);
+            }
+            Err(problem) => app.banners.push(format!(
+                "draft v{version} of step `{step}` is not shown ({file}): {problem}"
+            )),
         }
     }
 }

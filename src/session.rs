@@ -171,10 +171,10 @@ pub fn playbook_for(
             source: e.source.clone(),
         })
         .ok_or_else(|| LoadError::Io {
-            label: recorded.path.clone(),
+            label: format!("playbook `{}` {}", recorded.id, recorded.version),
             message: format!(
-                "this journal runs playbook `{}` {}, which cannot be found (put the file back, or a playbook with that id in ./playbooks)",
-                recorded.id, recorded.version
+                "this journal runs it (recorded from {}), and no playbook with that id can be found: put the file back, or a playbook with id `{}` in ./playbooks; `runsheet verify` checks the journal without it",
+                recorded.path, recorded.id
             ),
         })
 }
@@ -253,10 +253,12 @@ pub fn session_started(mode: &str) -> Event {
 
 /// Reads and verifies a journal without locking or writing it.
 pub fn read_journal(path: &Path) -> Result<Verified, OpenError> {
-    let bytes = std::fs::read(path).map_err(|error| OpenError::Io {
-        path: path.to_path_buf(),
-        error,
-    })?;
+    let bytes =
+        crate::journal::attachment::read_limited(path, crate::journal::attachment::JOURNAL_LIMIT)
+            .map_err(|error| OpenError::Io {
+            path: path.to_path_buf(),
+            error,
+        })?;
     Ok(verify(&bytes))
 }
 

@@ -477,3 +477,36 @@ fn facilitator_panel_and_participant_view() {
     }
     insta::assert_snapshot!("participant_view", view);
 }
+
+#[test]
+fn d17_review_header_of_a_torn_journal_is_not_intact() {
+    let j = support::complete_incident(false);
+    let mut bytes = j.bytes();
+    bytes.extend_from_slice(br#"{"v":1,"seq":99,"ts":"2026-11"#);
+    let mut review = review_of(&j, &bytes);
+    let text = draw_review(&mut review);
+    assert!(!text.contains("intact"), "{text}");
+    assert!(
+        text.contains("✗ INCOMPLETE") && text.contains("29 bytes of an interrupted write"),
+        "{text}"
+    );
+}
+
+#[test]
+fn d24_review_shows_consistency_warnings() {
+    let mut j = support::complete_incident(false);
+    j.advance(-600);
+    j.note(None, "stamped before the entry above");
+    let mut review = review_of(&j, &j.bytes());
+    review.tab = Tab::Metrics;
+    let mut found = false;
+    for _ in 0..40 {
+        let text = draw_review(&mut review);
+        if text.contains("stamped earlier than the entry before") {
+            found = true;
+            break;
+        }
+        review.scroll = review.scroll.saturating_add(25);
+    }
+    assert!(found, "the warning is shown on the metrics tab");
+}

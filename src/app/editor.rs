@@ -81,19 +81,44 @@ impl Editor {
         self.lines[self.row].chars().count()
     }
 
-    /// Inserts text at the cursor (typing or a paste).
+    /// Inserts text at the cursor (typing or a paste). Each line of the
+    /// text goes in with one string insertion, so a megabyte paste costs
+    /// time linear in its size, not one scan of the line per character.
     pub fn insert(&mut self, text: &str) {
-        for c in text.chars() {
-            if c == '\n' || c == '\r' {
-                if self.multiline && c == '\n' {
-                    self.newline();
-                } else if !self.multiline {
-                    self.insert_char(' ');
-                }
-            } else if !c.is_control() || c == '\t' {
-                self.insert_char(if c == '\t' { ' ' } else { c });
-            }
-        }
+        let multiline = self.multiline;
+        let clean = |segment: &str| -> String {
+            segment
+                .chars()
+                .filter_map(|c| match c {
+                    '\t' => Some(' '),
+                    '\r' if !multiline => Some(' '),
+                    c if c.is_control() => None,
+                    c => Some(c),
+                })
+                .collect()
+        };
+        let mut segments: Vec<String> = if multiline {
+            text.split('\n').map(clean).collect()
+        } else {
+            vec![clean(&text.replace('\n', " "))]
+        };
+        let first = segments.remove(0);
+        let line = &mut self.lines[self.row];
+        let at = Self::byte_index(line, self.col);
+        line.insert_str(at, &first);
+        let Some(last) = segments.pop() else {
+            self.col += first.chars().count();
+            return;
+        };
+        let rest = line.split_off(at + first.len());
+        self.col = last.chars().count();
+        let mut last = last;
+        last.push_str(&rest);
+        segments.push(last);
+        let count = segments.len();
+        let after = self.row + 1;
+        self.lines.splice(after..after, segments);
+        self.row += count;
     }
 
     fn insert_char(&mut self, c: char) {
@@ -182,6 +207,39 @@ mod tests {
 
     fn press(e: &mut Editor, code: KeyCode) {
         e.key(&KeyEvent::new(code, KeyModifiers::NONE));
+    }
+
+    #[test]
+    fn d14_pasting_keeps_text_and_cursor_like_typing() {
+        for multiline in [false, true] {
+            let paste = "ab\tc\r\nd\u{1b}é\n\nxyz";
+            let mut pasted = if multiline {
+                Editor::multi("12")
+            } else {
+                Editor::single("12")
+            };
+            let mut typed = pasted.clone();
+            press(&mut pasted, KeyCode::Left);
+            press(&mut typed, KeyCode::Left);
+            pasted.insert(paste);
+            for c in paste.chars() {
+                typed.insert(&c.to_string());
+            }
+            assert_eq!(pasted, typed, "multiline {multiline}");
+        }
+    }
+
+    #[test]
+    fn d14_a_one_megabyte_paste_is_inserted_whole() {
+        let line = "x".repeat(99);
+        let paste = format!("{line}\n").repeat(10_240);
+        let mut e = Editor::multi("");
+        e.insert(&paste);
+        assert_eq!(e.text(), paste);
+        assert_eq!(e.cursor(), (10_240, 0));
+        let mut one = Editor::single("");
+        one.insert(&"y".repeat(1 << 20));
+        assert_eq!(one.cursor(), (0, 1 << 20));
     }
 
     #[test]

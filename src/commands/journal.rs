@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use super::{Env, Failure};
 use crate::journal::event::{FactSet, Note, Payload};
-use crate::journal::writer::JournalFile;
+use crate::journal::writer::{JournalFile, OpenError};
 use crate::journal::{Event, Line};
 use crate::playbook::value;
 use crate::run::{self, RunState};
@@ -46,7 +46,41 @@ struct OneShot {
 }
 
 fn open_for_append(env: &Env, path: &Path, actor: Option<&str>) -> Result<OneShot, Failure> {
-    let opened = JournalFile::open(path)?;
+    open_waiting(env, path, actor, None)
+}
+
+/// [`open_for_append`], waiting up to `wait` while another runsheet holds
+/// the journal (an alert pipeline appending while a responder has it open).
+fn open_waiting(
+    env: &Env,
+    path: &Path,
+    actor: Option<&str>,
+    wait: Option<std::time::Duration>,
+) -> Result<OneShot, Failure> {
+    const POLL: std::time::Duration = std::time::Duration::from_millis(100);
+    let deadline = wait.map(|w| std::time::Instant::now() + w);
+    let mut told = false;
+    let opened = loop {
+        match JournalFile::open(path) {
+            Err(OpenError::Locked { holder, .. })
+                if deadline.is_some_and(|d| std::time::Instant::now() < d) =>
+            {
+                if !told {
+                    // Said once on stderr so a script's log shows why it pauses.
+                    eprintln!(
+                        "{}: waiting for the journal, open by {}",
+                        crate::printable::printable(&path.display().to_string()),
+                        crate::printable::printable(
+                            holder.as_deref().unwrap_or("another runsheet")
+                        )
+                    );
+                    told = true;
+                }
+                std::thread::sleep(POLL);
+            }
+            other => break other?,
+        }
+    };
     let created = session::require_created(&opened.lines, path)?;
     let resolved = session::playbook_for(&created, &env.catalog(), env.today)?;
     let who = Identity::new(env.config.actor(actor));
@@ -80,24 +114,56 @@ impl OneShot {
             .file
             .append(self.who.draft(env.clock.as_ref(), event))
             .map_err(|e| {
-                Failure::usage(format!("{path}: write failed, nothing was recorded: {e}"))
+                Failure::usage(format!(
+                    "{path}: write failed, the entry was not saved: {e}"
+                ))
             })?;
         Ok((line, self.notices))
     }
 }
 
+/// What `runsheet note` records, and how long it may wait for the lock.
+#[derive(Debug, Clone, Copy)]
+pub struct NoteArgs<'a> {
+    pub text: &'a str,
+    pub actor: Option<&'a str>,
+    pub step: Option<&'a str>,
+    pub wait: Option<std::time::Duration>,
+}
+
+/// `10s`, `2m`, `500ms`: how long `note --wait` waits.
+pub fn parse_wait(text: &str) -> Result<std::time::Duration, Failure> {
+    let text = text.trim();
+    let (number, unit) = text
+        .find(|c: char| !c.is_ascii_digit())
+        .map_or((text, ""), |i| text.split_at(i));
+    let n: u64 = number
+        .parse()
+        .map_err(|_| Failure::usage(format!("--wait `{text}`: write e.g. `10s` or `2m`")))?;
+    let ms = match unit {
+        "ms" => Some(n),
+        "s" | "" => n.checked_mul(1000),
+        "m" => n.checked_mul(60_000),
+        _ => None,
+    }
+    .filter(|ms| *ms <= 24 * 3_600_000)
+    .ok_or_else(|| {
+        Failure::usage(format!(
+            "--wait `{text}`: write e.g. `10s` or `2m` (at most a day)"
+        ))
+    })?;
+    Ok(std::time::Duration::from_millis(ms))
+}
+
 /// `runsheet note`: appends a note; returns a confirmation line.
-pub fn note(
-    env: &Env,
-    path: &Path,
-    text: &str,
-    actor: Option<&str>,
-    step: Option<&str>,
-) -> Result<String, Failure> {
+pub fn note(env: &Env, path: &Path, args: &NoteArgs<'_>) -> Result<String, Failure> {
+    let NoteArgs {
+        text, actor, step, ..
+    } = *args;
     if text.trim().is_empty() {
         return Err(Failure::usage("the note is empty"));
     }
-    let shot = open_for_append(env, path, actor)?;
+    let shot = open_waiting(env, path, actor, args.wait)?;
     if let Some(step) = step
         && shot.resolved.playbook.step(step).is_none()
     {
@@ -195,6 +261,30 @@ pub fn set(
     let (line, notices) = shot.append(env, event)?;
     let mut out = confirm(&line, &notices);
     let _ = writeln!(out, "{fact} = {shown}");
+    if let Some(t) = occurred_at {
+        let _ = writeln!(out, "occurred at {}", value::format_local_and_utc(t, tz));
+    }
+    let times = [occurred_at, value.as_datetime()];
+    if times
+        .iter()
+        .flatten()
+        .any(|t| *t > now + chrono::Duration::hours(1))
+    {
+        let _ = writeln!(
+            out,
+            "warning: this time is in the future; if that is a typo, record the right one with `runsheet set --correct`"
+        );
+    }
+    if times
+        .iter()
+        .flatten()
+        .any(|t| *t < now - chrono::Duration::days(366))
+    {
+        let _ = writeln!(
+            out,
+            "warning: this time is more than a year ago; if that is a typo, record the right one with `runsheet set --correct`"
+        );
+    }
     Ok(out)
 }
 
@@ -221,7 +311,22 @@ pub fn chain_report(path: &Path, checked: &crate::journal::verify::Verified) -> 
         .head_hash
         .as_deref()
         .unwrap_or("none (no verified entry)");
+    let drafts = draft_problems(path, &checked.lines);
+    for problem in &drafts {
+        let _ = writeln!(out, "broken: {problem}");
+    }
+    for warning in run::consistency_warnings(checked.lines.iter().map(|l| &l.entry)) {
+        let _ = writeln!(out, "warning: {warning}");
+    }
     match &checked.broken {
+        None if checked.torn_tail == 0 && count > 0 && !drafts.is_empty() => {
+            let _ = writeln!(
+                out,
+                "{count} entries, hash chain verified from the first line, but the drafts above do not match the journal"
+            );
+            let _ = writeln!(out, "head hash: {head}");
+            (out, 1)
+        }
         None if checked.torn_tail == 0 && count > 0 => {
             let _ = writeln!(
                 out,
@@ -257,4 +362,30 @@ pub fn chain_report(path: &Path, checked: &crate::journal::verify::Verified) -> 
             (out, 1)
         }
     }
+}
+
+/// Every `message_drafted` entry whose file is missing, outside the
+/// journal's folder, not a regular file, too large or changed.
+fn draft_problems(path: &Path, lines: &[Line]) -> Vec<String> {
+    lines
+        .iter()
+        .filter_map(|line| {
+            let Ok(Event {
+                step,
+                payload: Payload::MessageDrafted(m),
+            }) = line.entry.event()
+            else {
+                return None;
+            };
+            let problem =
+                crate::journal::attachment::read_draft(path, &m.file, &m.text_sha256).err()?;
+            Some(format!(
+                "entry {} (message_drafted v{}{}) names `{}`: {problem}",
+                line.entry.seq,
+                m.version,
+                step.map(|s| format!(" of step `{s}`")).unwrap_or_default(),
+                m.file
+            ))
+        })
+        .collect()
 }

@@ -175,14 +175,29 @@ pub fn run(
         drill: None,
     };
     let core = start(env, &resolved, settings, actor, "run", None)?;
-    runtime::run_runner(core, &theme(env)).map_err(|e| io_failure(&e))
+    runtime::run_runner(core, &theme(env))
+        .map_err(|e| io_failure(&e))
+        .and_then(unsaved_failure)
+}
+
+/// Exit 2 after a session in which a write failed: actions shown ✗ were
+/// not saved, and a script or shell must not read the exit as success.
+fn unsaved_failure(write_error: Option<String>) -> Result<(), Failure> {
+    match write_error {
+        None => Ok(()),
+        Some(error) => Err(Failure::usage(format!(
+            "a write to the journal failed ({error}); actions marked ✗ were not saved"
+        ))),
+    }
 }
 
 /// `runsheet resume <journal>`.
 pub fn resume(env: &Env, journal: &Path, actor: Option<&str>) -> Result<(), Failure> {
     let catalog = env.catalog();
     let core = reopen(env, &catalog, journal, actor)?;
-    runtime::run_runner(core, &theme(env)).map_err(|e| io_failure(&e))
+    runtime::run_runner(core, &theme(env))
+        .map_err(|e| io_failure(&e))
+        .and_then(unsaved_failure)
 }
 
 /// Finds a drill scenario by id or file.
@@ -251,7 +266,9 @@ pub fn drill(
 ) -> Result<(), Failure> {
     let catalog = env.catalog();
     let core = start_drill(env, &catalog, scenario, journal, actor)?;
-    runtime::run_runner(core, &theme(env)).map_err(|e| io_failure(&e))
+    runtime::run_runner(core, &theme(env))
+        .map_err(|e| io_failure(&e))
+        .and_then(unsaved_failure)
 }
 
 /// Journals in the data directory, summarised for the picker.
@@ -357,7 +374,9 @@ pub fn picker(env: &Env) -> Result<Option<String>, Failure> {
         };
         result.map(Some).map_err(|f| f.message)
     };
-    runtime::run_picker(picker, &theme(env), &mut open).map_err(|e| io_failure(&e))?;
+    let unsaved =
+        runtime::run_picker(picker, &theme(env), &mut open).map_err(|e| io_failure(&e))?;
+    unsaved_failure(unsaved)?;
     Ok(None)
 }
 
@@ -382,4 +401,17 @@ pub fn review(env: &Env, journal: &Path, follow: bool) -> Result<(), Failure> {
     let participant = follow && review.drill.is_some();
     runtime::run_review(review, journal, participant, &env.clock, &theme(env))
         .map_err(|e| io_failure(&e))
+}
+
+#[cfg(test)]
+mod exit_tests {
+    use super::unsaved_failure;
+
+    #[test]
+    fn d26_a_session_with_a_failed_write_does_not_exit_0() {
+        assert!(unsaved_failure(None).is_ok());
+        let failure = unsaved_failure(Some("No space left on device".into())).unwrap_err();
+        assert_eq!(failure.code, 2);
+        assert!(failure.message.contains("not saved"), "{}", failure.message);
+    }
 }

@@ -73,7 +73,10 @@ pub fn metrics(view: &View<'_>) -> Document {
         sections: full
             .sections
             .into_iter()
-            .filter(|s| keep.contains(&s.id))
+            .filter(|s| {
+                keep.contains(&s.id)
+                    || (s.id == "warnings" && !view.input.state.warnings.is_empty())
+            })
             .collect(),
         ..full
     }

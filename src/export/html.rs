@@ -156,6 +156,11 @@ pub fn escape(text: &str) -> String {
             '\r' => {}
             '\n' | '\t' => out.push(c),
             c if c.is_control() => out.push(' '),
+            // Shown, not obeyed: an override would make the text read
+            // differently from what it is.
+            c if crate::printable::is_bidi_control(c) => {
+                let _ = write!(out, "[U+{:04X}]", u32::from(c));
+            }
             c => out.push(c),
         }
     }
@@ -170,6 +175,11 @@ fn text(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn d8_shows_bidi_controls_visibly() {
+        assert_eq!(escape("a\u{202e}b"), "a[U+202E]b");
+    }
 
     #[test]
     fn escapes_markup_and_quotes() {

@@ -13,6 +13,9 @@ pub fn utc(t: DateTime<Utc>) -> String {
 
 /// `2026-11-02 09:00:00 CET`.
 pub fn local(t: DateTime<Utc>, tz: Tz) -> String {
+    if !crate::playbook::value::in_calendar(t) {
+        return utc(t);
+    }
     t.with_timezone(&tz)
         .format("%Y-%m-%d %H:%M:%S %Z")
         .to_string()

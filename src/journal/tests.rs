@@ -292,3 +292,216 @@ mod large {
         assert_eq!(verified.lines.len(), LINES);
     }
 }
+
+/// Recovery of a torn tail when the disk fails during the quarantine copy.
+mod quarantine {
+    use std::io::{self, Write};
+    use std::path::{Path, PathBuf};
+
+    use chrono::DateTime;
+
+    use crate::hash::sha256_hex;
+    use crate::journal::event::{Created, Note, Payload, PlaybookRef};
+    use crate::journal::writer::{JournalFile, QuarantineSink};
+    use crate::journal::{Draft, Event};
+
+    fn draft(payload: Payload) -> Draft {
+        Draft {
+            ts: DateTime::from_timestamp(1_790_000_000, 0).expect("time"),
+            mono_ms: 0,
+            scenario_ms: None,
+            session: "s".into(),
+            actor: "Dana".into(),
+            event: Event::new(payload),
+        }
+    }
+
+    pub(super) fn created() -> Draft {
+        draft(Payload::JournalCreated(Created {
+            journal_id: "j".into(),
+            playbook: PlaybookRef {
+                id: "p".into(),
+                version: "1".into(),
+                path: "p.yaml".into(),
+                sha256: "0".repeat(64),
+            },
+            title: "t".into(),
+            timezone: "Etc/UTC".into(),
+            exercise: false,
+            app_version: "test".into(),
+            drill: None,
+        }))
+    }
+
+    pub(super) fn journal_at(path: &Path, first: Draft) -> JournalFile {
+        JournalFile::create(path, first).expect("create").0
+    }
+
+    /// A temporary folder on tmpfs when there is one: fsync costs nothing
+    /// there, and these tests check the logic, not the disk.
+    fn scratch() -> tempfile::TempDir {
+        tempfile::tempdir_in("/dev/shm")
+            .or_else(|_| tempfile::tempdir())
+            .expect("temp dir")
+    }
+
+    /// A journal of two entries followed by `torn`.
+    fn torn_journal(dir: &Path, torn: &[u8]) -> PathBuf {
+        let path = dir.join("j.jsonl");
+        let mut file = journal_at(&path, created());
+        file.append(draft(Payload::Note(Note { text: "one".into() })))
+            .expect("append");
+        drop(file);
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .expect("reopen");
+        f.write_all(torn).expect("tear");
+        path
+    }
+
+    /// Writes through to the file until `budget` bytes, then fails like a
+    /// full disk (after writing what fits, as a real short write does).
+    struct FullDisk {
+        file: std::fs::File,
+        budget: usize,
+    }
+
+    impl Write for FullDisk {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            if self.budget == 0 {
+                return Err(io::Error::from_raw_os_error(28));
+            }
+            let n = buf.len().min(self.budget);
+            let n = self.file.write(&buf[..n])?;
+            self.budget -= n;
+            Ok(n)
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            self.file.flush()
+        }
+    }
+
+    impl QuarantineSink for FullDisk {
+        fn sync(&mut self) -> io::Result<()> {
+            self.file.sync_data()
+        }
+    }
+
+    /// Every file beside the journal whose bytes equal `torn`, and every
+    /// file that holds a non-empty part of them without being complete.
+    fn copies(dir: &Path, torn: &[u8]) -> (Vec<String>, Vec<String>) {
+        let (mut complete, mut partial) = (Vec::new(), Vec::new());
+        for entry in std::fs::read_dir(dir).expect("dir").flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name == "j.jsonl" {
+                continue;
+            }
+            let bytes = std::fs::read(entry.path()).expect("read");
+            if bytes == torn {
+                complete.push(name);
+            } else if !bytes.is_empty() && torn.starts_with(&bytes) {
+                partial.push(name);
+            }
+        }
+        (complete, partial)
+    }
+
+    #[test]
+    fn d1_a_full_disk_at_any_byte_of_the_copy_loses_no_torn_byte() {
+        let torn = br#"{"v":1,"seq":2,"ts":"2026-09-22T12:26:40.000000Z","mono_ms":0,"sess"#;
+        for budget in 0..=torn.len() {
+            let dir = scratch();
+            let path = torn_journal(dir.path(), torn);
+            let before = std::fs::read(&path).expect("journal");
+            let failing = JournalFile::open_through(&path, &move |file| {
+                Box::new(FullDisk { file, budget }) as Box<dyn QuarantineSink>
+            });
+            if budget < torn.len() {
+                assert!(failing.is_err(), "a failed copy stops the open ({budget})");
+                assert_eq!(
+                    std::fs::read(&path).expect("journal"),
+                    before,
+                    "the journal keeps its torn bytes until a copy is complete ({budget})"
+                );
+                assert_eq!(copies(dir.path(), torn).0, Vec::<String>::new());
+            } else {
+                drop(failing.expect("enough room"));
+            }
+            // Space is freed: the next open recovers, exactly once.
+            let opened = JournalFile::open(&path).expect("open after space is freed");
+            let (complete, partial) = copies(dir.path(), torn);
+            assert_eq!(
+                complete.len(),
+                1,
+                "one complete copy ({budget}): {complete:?}"
+            );
+            assert!(partial.is_empty(), "no partial copy is left ({budget})");
+            assert_eq!(opened.recoveries.len(), 1, "{budget}");
+            let recovery = &opened.recoveries[0];
+            assert_eq!(recovery.file, complete[0]);
+            assert_eq!(recovery.bytes, torn.len() as u64);
+            assert_eq!(recovery.sha256, sha256_hex(torn));
+            assert_eq!(
+                opened.lines.len(),
+                2,
+                "the journal ends at its last whole entry"
+            );
+        }
+    }
+
+    #[test]
+    fn d1_a_partial_copy_under_the_final_name_is_kept_aside_and_redone() {
+        let torn = br#"{"v":1,"seq":2,"ts":"2026-09-22T1"#;
+        let dir = scratch();
+        let path = torn_journal(dir.path(), torn);
+        let name = format!("j.jsonl.torn-2-{}", &sha256_hex(torn)[..12]);
+        std::fs::write(dir.path().join(&name), &torn[..7]).expect("partial copy");
+        std::fs::write(dir.path().join("j.jsonl.torn-1-0123456789ab"), b"").expect("empty");
+        let opened = JournalFile::open(&path).expect("open");
+        assert_eq!(
+            std::fs::read(dir.path().join(&name)).expect("redone"),
+            torn.to_vec()
+        );
+        assert_eq!(
+            std::fs::read(
+                dir.path()
+                    .join("j.jsonl.partial-torn-2-".to_string() + &name[15..])
+            )
+            .expect("kept"),
+            torn[..7].to_vec()
+        );
+        assert_eq!(opened.recoveries.len(), 1, "the empty file records nothing");
+        assert_eq!(opened.recoveries[0].file, name);
+        assert_eq!(opened.recoveries[0].sha256, sha256_hex(torn));
+    }
+}
+
+mod lock_note {
+    use std::os::unix::fs::PermissionsExt as _;
+
+    use super::quarantine::{created, journal_at};
+
+    #[test]
+    fn d6_the_lock_note_never_follows_a_symlink_and_is_private() {
+        let dir = tempfile::tempdir().expect("dir");
+        let victim = dir.path().join("victim.txt");
+        std::fs::write(&victim, "IMPORTANT USER DATA").expect("victim");
+        let note = dir.path().join("j.jsonl.lock");
+        std::os::unix::fs::symlink(&victim, &note).expect("planted link");
+        let file = journal_at(&dir.path().join("j.jsonl"), created());
+        assert_eq!(
+            std::fs::read_to_string(&victim).expect("victim"),
+            "IMPORTANT USER DATA"
+        );
+        let meta = std::fs::symlink_metadata(&note).expect("note");
+        assert!(meta.is_file(), "the link was replaced, not followed");
+        assert_eq!(meta.permissions().mode() & 0o777, 0o600);
+        drop(file);
+        assert_eq!(
+            std::fs::read_to_string(&victim).expect("victim"),
+            "IMPORTANT USER DATA"
+        );
+    }
+}

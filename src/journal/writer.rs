@@ -126,18 +126,56 @@ fn lock(file: &File, path: &Path) -> Result<(), OpenError> {
         Ok(()) => {
             let note = format!("pid {} on {}", std::process::id(), hostname());
             // The note is informative only; the lock itself is the flock.
-            let _ = std::fs::write(lock_note_path(path), note);
+            let _ = write_lock_note(&lock_note_path(path), &note);
             Ok(())
         }
         Err(std::fs::TryLockError::WouldBlock) => Err(OpenError::Locked {
             path: path.to_path_buf(),
-            holder: std::fs::read_to_string(lock_note_path(path))
-                .ok()
-                .map(|s| s.trim().to_string())
-                .filter(|s| !s.is_empty()),
+            holder: read_lock_note(&lock_note_path(path)),
         }),
         Err(std::fs::TryLockError::Error(error)) => Err(io_error(path)(error)),
     }
+}
+
+/// Writes the lock note without following anything already at its path
+/// (a symlink planted in a shared folder would otherwise redirect the
+/// write): a new 0600 file renamed over it.
+fn write_lock_note(note_path: &Path, note: &str) -> io::Result<()> {
+    let mut temp_name = std::ffi::OsString::from(".");
+    temp_name.push(note_path.file_name().unwrap_or_default());
+    temp_name.push(format!(".{}", std::process::id()));
+    let temp = note_path.with_file_name(temp_name);
+    let _ = std::fs::remove_file(&temp);
+    let mut f = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&temp)?;
+    let written = f.write_all(note.as_bytes());
+    drop(f);
+    match written.and_then(|()| std::fs::rename(&temp, note_path)) {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            let _ = std::fs::remove_file(&temp);
+            Err(e)
+        }
+    }
+}
+
+/// The holder named in a lock note: a short regular file, never followed
+/// through a symlink and never waited on (a FIFO).
+fn read_lock_note(note_path: &Path) -> Option<String> {
+    let file = OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(note_path)
+        .ok()?;
+    if !file.metadata().ok()?.is_file() {
+        return None;
+    }
+    let mut text = String::new();
+    file.take(256).read_to_string(&mut text).ok()?;
+    Some(text.trim().to_string()).filter(|s| !s.is_empty())
 }
 
 /// This machine's name, for lock notes and session entries.
@@ -197,14 +235,31 @@ impl JournalFile {
     /// Opens an existing journal for appending: locks it, verifies every
     /// complete line, and quarantines a torn last line.
     pub fn open(path: &Path) -> Result<Opened, OpenError> {
+        Self::open_through(path, &|file| Box::new(file))
+    }
+
+    /// [`Self::open`] with the quarantine copy written through `sink`, so
+    /// tests can make the disk fail at any byte.
+    pub(crate) fn open_through(path: &Path, sink: &SinkFactory) -> Result<Opened, OpenError> {
         let mut file = OpenOptions::new()
             .read(true)
             .append(true)
+            .custom_flags(libc::O_NONBLOCK)
             .open(path)
             .map_err(io_error(path))?;
+        super::attachment::refuse_special(&file).map_err(io_error(path))?;
         lock(&file, path)?;
         let mut bytes = Vec::new();
-        file.read_to_end(&mut bytes).map_err(io_error(path))?;
+        (&mut file)
+            .take(super::attachment::JOURNAL_LIMIT + 1)
+            .read_to_end(&mut bytes)
+            .map_err(io_error(path))?;
+        if bytes.len() as u64 > super::attachment::JOURNAL_LIMIT {
+            return Err(io_error(path)(io::Error::new(
+                io::ErrorKind::FileTooLarge,
+                "is larger than the journal size limit; refusing to read it",
+            )));
+        }
         let checked = verify(&bytes);
         if let Some(problem) = checked.broken {
             return Err(OpenError::Broken {
@@ -239,7 +294,7 @@ impl JournalFile {
             failed: None,
         };
         if checked.torn_tail > 0 {
-            journal.quarantine(&bytes[checked.verified_len..], checked.verified_len)?;
+            journal.quarantine(&bytes[checked.verified_len..], checked.verified_len, sink)?;
         }
         let recoveries = journal.unrecorded_quarantines(&checked.lines);
         Ok(Opened {
@@ -249,20 +304,25 @@ impl JournalFile {
         })
     }
 
-    /// Copies the torn bytes beside the journal (durably), then cuts them off.
-    fn quarantine(&self, torn: &[u8], keep: usize) -> Result<(), OpenError> {
+    /// Copies the torn bytes beside the journal, durably and verified,
+    /// and only then cuts them off. A kill or a full disk at any moment
+    /// leaves either the journal untouched or a complete quarantine file.
+    fn quarantine(&self, torn: &[u8], keep: usize, sink: &SinkFactory) -> Result<(), OpenError> {
         let name = quarantine_name(&self.path, self.next_seq, torn);
         let target = self.path.with_file_name(&name);
         let dir = self.path.parent().unwrap_or(Path::new(""));
-        if !target.exists() {
-            let mut q = OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .mode(0o600)
-                .open(&target)
-                .map_err(io_error(&target))?;
-            q.write_all(torn).map_err(io_error(&target))?;
-            q.sync_all().map_err(io_error(&target))?;
+        if !holds_exactly(&target, torn) {
+            if std::fs::symlink_metadata(&target).is_ok() {
+                // An earlier copy cut short (by a version that wrote in
+                // place): kept for inspection, never trusted.
+                let journal_name = self.path.file_name().unwrap_or_default().to_string_lossy();
+                let tear = name
+                    .strip_prefix(&format!("{journal_name}."))
+                    .unwrap_or(&name);
+                let kept = free_name(&self.path, &format!("partial-{tear}"));
+                std::fs::rename(&target, &kept).map_err(io_error(&target))?;
+            }
+            write_verified(&target, torn, sink).map_err(io_error(&target))?;
             sync_dir(dir).map_err(io_error(dir))?;
         }
         self.file
@@ -300,6 +360,11 @@ impl JournalFile {
                     return None;
                 }
                 let bytes = std::fs::read(e.path()).ok()?;
+                // Only a copy whose content matches the hash in its name
+                // is a quarantine; anything else records nothing true.
+                if !name.ends_with(&format!("-{}", &sha256_hex(&bytes)[..12])) {
+                    return None;
+                }
                 Some(Recovery {
                     bytes: bytes.len() as u64,
                     sha256: sha256_hex(&bytes),
@@ -333,12 +398,24 @@ impl JournalFile {
         let mut bytes = Vec::with_capacity(text.len() + 1);
         bytes.extend_from_slice(text.as_bytes());
         bytes.push(b'\n');
+        let before = self.file.metadata().map(|m| m.len());
         let result = self
             .file
             .write_all(&bytes)
             .and_then(|()| self.file.sync_data());
         if let Err(e) = result {
-            let reason = crate::catalog::describe_io(&e);
+            let what_remains = match (before, self.file.metadata().map(|m| m.len())) {
+                (Ok(before), Ok(after)) if after > before => format!(
+                    "; {} bytes of this unfinished entry remain at the end of the journal (the next open quarantines them and records a `recovery` entry)",
+                    after - before
+                ),
+                (Ok(before), Ok(after)) if after == before => {
+                    "; nothing of this entry was written".to_string()
+                }
+                _ => "; part of this entry may remain at the end of the journal (the next open quarantines it)"
+                    .to_string(),
+            };
+            let reason = format!("{}{what_remains}", crate::catalog::describe_io(&e));
             self.failed = Some(reason.clone());
             return Err(reason);
         }
@@ -363,6 +440,87 @@ fn quarantine_name(path: &Path, seq: u64, torn: &[u8]) -> String {
         path.file_name().unwrap_or_default().to_string_lossy(),
         &sha256_hex(torn)[..12]
     )
+}
+
+/// Where a quarantine copy is written: a file, or in tests one that fails.
+pub(crate) trait QuarantineSink: io::Write {
+    /// Makes what was written durable (`sync_data`).
+    fn sync(&mut self) -> io::Result<()>;
+}
+
+impl QuarantineSink for File {
+    fn sync(&mut self) -> io::Result<()> {
+        self.sync_data()
+    }
+}
+
+/// Wraps the opened temporary file of a quarantine copy.
+pub(crate) type SinkFactory = dyn Fn(File) -> Box<dyn QuarantineSink>;
+
+/// True when `path` is a regular file holding exactly `bytes`.
+fn holds_exactly(path: &Path, bytes: &[u8]) -> bool {
+    let Ok(meta) = std::fs::symlink_metadata(path) else {
+        return false;
+    };
+    meta.is_file()
+        && meta.len() == bytes.len() as u64
+        && std::fs::read(path).is_ok_and(|found| sha256_hex(&found) == sha256_hex(bytes))
+}
+
+/// `<journal>.<what>` or, if taken, `<journal>.<what>.2`, `.3`, …
+fn free_name(journal: &Path, what: &str) -> PathBuf {
+    let base = format!(
+        "{}.{what}",
+        journal.file_name().unwrap_or_default().to_string_lossy()
+    );
+    let mut candidate = journal.with_file_name(&base);
+    let mut n = 2u32;
+    while std::fs::symlink_metadata(&candidate).is_ok() {
+        candidate = journal.with_file_name(format!("{base}.{n}"));
+        n += 1;
+    }
+    candidate
+}
+
+/// Writes `bytes` to a temporary file, syncs it, reads it back to check
+/// its length and SHA-256, and only then renames it to `target`: a file
+/// with the final name is always complete.
+fn write_verified(target: &Path, bytes: &[u8], sink: &SinkFactory) -> io::Result<()> {
+    let mut temp_name = std::ffi::OsString::from(".");
+    temp_name.push(target.file_name().unwrap_or_default());
+    temp_name.push(".tmp");
+    let temp = target.with_file_name(temp_name);
+    // A leftover from an interrupted copy; never followed if a symlink.
+    match std::fs::remove_file(&temp) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    let file = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&temp)?;
+    let written = {
+        let mut out = sink(file);
+        out.write_all(bytes).and_then(|()| out.sync())
+    };
+    let checked = written.and_then(|()| {
+        let found = std::fs::read(&temp)?;
+        if found.len() == bytes.len() && sha256_hex(&found) == sha256_hex(bytes) {
+            Ok(())
+        } else {
+            Err(io::Error::other(format!(
+                "the quarantine copy reads back as {} bytes, not the {} torn bytes",
+                found.len(),
+                bytes.len()
+            )))
+        }
+    });
+    if let Err(e) = checked {
+        let _ = std::fs::remove_file(&temp);
+        return Err(e);
+    }
+    std::fs::rename(&temp, target)
 }
 
 /// Anything that durably appends drafts: a [`JournalFile`], or a failing

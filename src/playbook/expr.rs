@@ -306,9 +306,20 @@ fn tokenize(src: &str) -> Result<Vec<(Token, usize)>, ParseError> {
     Ok(tokens)
 }
 
+/// Deepest nesting of parentheses and `not` accepted: far beyond any
+/// readable condition, and shallow enough that no recursion over the
+/// expression can exhaust the stack.
+pub const MAX_DEPTH: usize = 64;
+
+/// Most operands joined by `and`/`or` in one expression (the tree of a long
+/// chain is as deep as it is long).
+pub const MAX_TERMS: usize = 1000;
+
 struct Parser {
     tokens: Vec<(Token, usize)>,
     next: usize,
+    /// Parentheses and `not`s open at the current token.
+    depth: usize,
 }
 
 const KEYWORDS: [&str; 6] = ["and", "or", "not", "in", "true", "false"];
@@ -361,10 +372,27 @@ impl Parser {
 
     fn unary(&mut self) -> Result<Expr, ParseError> {
         if self.is_keyword("not") {
+            self.enter()?;
             self.bump();
-            return Ok(Expr::Not(Box::new(self.unary()?)));
+            let inner = self.unary()?;
+            self.depth -= 1;
+            return Ok(Expr::Not(Box::new(inner)));
         }
         self.primary()
+    }
+
+    /// One level deeper, refused past [`MAX_DEPTH`].
+    fn enter(&mut self) -> Result<(), ParseError> {
+        if self.depth >= MAX_DEPTH {
+            return Err(ParseError {
+                message: format!(
+                    "the expression nests `not` and parentheses more than {MAX_DEPTH} levels deep; split it into simpler conditions"
+                ),
+                offset: self.offset(),
+            });
+        }
+        self.depth += 1;
+        Ok(())
     }
 
     fn literal(&mut self) -> Option<(Literal, usize)> {
@@ -394,12 +422,14 @@ impl Parser {
 
     fn primary(&mut self) -> Result<Expr, ParseError> {
         if *self.peek() == Token::LParen {
+            self.enter()?;
             self.bump();
             let inner = self.or()?;
             if *self.peek() != Token::RParen {
                 return self.error("`)`");
             }
             self.bump();
+            self.depth -= 1;
             return Ok(inner);
         }
         if let Some((value, offset)) = self.literal() {
@@ -433,9 +463,22 @@ impl Parser {
 
 /// Parses a `when:` expression.
 pub fn parse(src: &str) -> Result<Expr, ParseError> {
+    let tokens = tokenize(src)?;
+    let mut joins = tokens
+        .iter()
+        .filter(|(t, _)| matches!(t, Token::Ident(w) if w == "and" || w == "or"));
+    if let Some((_, offset)) = joins.nth(MAX_TERMS - 1) {
+        return Err(ParseError {
+            message: format!(
+                "the expression joins more than {MAX_TERMS} conditions with `and`/`or`; split it or capture a summary fact"
+            ),
+            offset: *offset,
+        });
+    }
     let mut parser = Parser {
-        tokens: tokenize(src)?,
+        tokens,
         next: 0,
+        depth: 0,
     };
     if *parser.peek() == Token::End {
         return parser.error("an expression");
@@ -633,6 +676,29 @@ mod tests {
         let e = eval("x and not y", &facts);
         assert_eq!(e.truth, Truth::Unknown);
         assert_eq!(e.waiting_on, vec!["x".to_string(), "y".to_string()]);
+    }
+
+    #[test]
+    fn d9_deep_nesting_is_refused_at_a_fixed_depth() {
+        let ok = format!("{}a{}", "(".repeat(MAX_DEPTH), ")".repeat(MAX_DEPTH));
+        assert!(parse(&ok).is_ok());
+        let deep = format!("{}a{}", "(".repeat(10_000), ")".repeat(10_000));
+        let e = parse(&deep).unwrap_err();
+        assert_eq!(e.offset, MAX_DEPTH);
+        assert!(e.message.contains("64 levels"), "{}", e.message);
+        let nots = format!("{}a", "not ".repeat(50_000));
+        assert_eq!(parse(&nots).unwrap_err().offset, 4 * MAX_DEPTH);
+    }
+
+    #[test]
+    fn d9_long_chains_are_refused_with_a_count() {
+        let ok = vec!["a"; MAX_TERMS].join(" and ");
+        assert!(parse(&ok).is_ok());
+        for joiner in [" and ", " or "] {
+            let long = vec!["a"; 30_000].join(joiner);
+            let e = parse(&long).unwrap_err();
+            assert!(e.message.contains("1000 conditions"), "{}", e.message);
+        }
     }
 
     #[test]

@@ -119,11 +119,55 @@ pub fn parse<T: DeserializeOwned>(source: &str) -> Result<T, Diagnostic> {
         max_reader_input_bytes: Some(MAX_BYTES),
         max_total_scalar_bytes: MAX_BYTES,
     };
+    // Tags change what a reader of the file sees (`!!binary` decodes
+    // base64) or name types runsheet has not: refused, never applied.
+    if let Some(at) = binary_tag(source) {
+        return Err(Diagnostic::error(
+            "YAML tag `!!binary` is not allowed: write the text itself, so readers of the file see what runsheet shows",
+        )
+        .at(at)
+        .underline("!!binary".len()));
+    }
     let options = serde_saphyr::options! {
         strict_booleans: true,
+        reject_unsupported_tags: true,
+        ignore_binary_tag_for_string: true,
         budget: budget,
     };
     serde_saphyr::from_str_with_options::<T>(source, options).map_err(|e| to_diagnostic(&e, source))
+}
+
+/// Where a `!!binary` tag starts a node (outside quotes and comments).
+fn binary_tag(source: &str) -> Option<Pos> {
+    const TAG: &str = "!!binary";
+    for (index, line) in source.lines().enumerate() {
+        let mut quote: Option<char> = None;
+        let mut previous = ' ';
+        for (i, c) in line.char_indices() {
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (None, '"' | '\'') if " :-[{,".contains(previous) => quote = Some(c),
+                (None, '#') if previous == ' ' || i == 0 => break,
+                (None, '!')
+                    if " :-[{,?".contains(previous)
+                        && line[i..].starts_with(TAG)
+                        && line[i + TAG.len()..]
+                            .chars()
+                            .next()
+                            .is_none_or(|n| n == ' ' || n == ',' || n == ']' || n == '}') =>
+                {
+                    let col = line[..i].chars().count() + 1;
+                    return Some(Pos::new(
+                        u32::try_from(index + 1).ok()?,
+                        u32::try_from(col).ok()?,
+                    ));
+                }
+                _ => {}
+            }
+            previous = c;
+        }
+    }
+    None
 }
 
 fn to_diagnostic(error: &serde_saphyr::Error, source: &str) -> Diagnostic {
@@ -199,8 +243,19 @@ fn humanize(message: String) -> String {
         "expected mapping start" => return "expected a mapping here (`key: value`)".into(),
         "expected string scalar" => return "expected text here, not a list or a mapping".into(),
         "expected scalar" => return "expected a single value here, not a list or a mapping".into(),
-        "invalid u32" => return "expected a whole number here".into(),
+        "invalid u32" => {
+            return "expected a whole number from 0 to 4294967295 here (such as `runsheet: 1`)"
+                .into();
+        }
+        "recursive references require weak recursion types" => {
+            return "an alias refers to the node that contains it (a recursive alias); an alias may only repeat a finished node".into();
+        }
         _ => {}
+    }
+    if let Some(tag) = message.strip_prefix("unsupported tag ") {
+        return format!(
+            "YAML tag {tag} is not allowed: runsheet reads plain values, and a tag would change or hide what the file says"
+        );
     }
     if message.starts_with("recursion limit exceeded") {
         return format!("refused: nesting deeper than {MAX_DEPTH} levels");

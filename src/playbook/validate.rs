@@ -38,11 +38,37 @@ impl<T> Checked<T> {
     }
 }
 
+/// Most diagnostics of one kind shown; the rest are counted. A generated
+/// file with 300,000 copies of one mistake gets a readable report, in
+/// time linear in its size.
+pub const MAX_PER_KIND: usize = 100;
+
+/// Longest id: ids appear in every screen, report and journal line.
+pub const MAX_ID_CHARS: usize = 64;
+
+/// The kind of a diagnostic: its message up to the first quoted name
+/// (`duplicate step id `, `placeholder `).
+fn kind_of(message: &str) -> &str {
+    message.split('`').next().unwrap_or(message)
+}
+
+/// A name from the file as quoted in a message: at most 80 characters.
+pub(crate) fn quoted(name: &str) -> String {
+    const SHOWN: usize = 80;
+    match name.char_indices().nth(SHOWN) {
+        Some((cut, _)) => format!("{}… ({} characters)", &name[..cut], name.chars().count()),
+        None => name.to_string(),
+    }
+}
+
 /// Collects diagnostics for one source text.
 pub(crate) struct Checker<'a> {
     pub diags: Vec<Diagnostic>,
     /// The source's lines, to point inside scalars without rescanning it.
     lines: LineIndex<'a>,
+    /// Diagnostics of each kind pushed so far (shown or not), with whether
+    /// the kind is an error.
+    kinds: HashMap<String, (usize, bool)>,
 }
 
 impl<'a> Checker<'a> {
@@ -50,11 +76,29 @@ impl<'a> Checker<'a> {
         Self {
             diags: Vec::new(),
             lines: LineIndex::new(src),
+            kinds: HashMap::new(),
         }
     }
 
+    /// Keeps `d` unless [`MAX_PER_KIND`] of its kind are kept already.
     pub fn push(&mut self, d: Diagnostic) {
-        self.diags.push(d);
+        let seen = self
+            .kinds
+            .entry(kind_of(&d.message).to_string())
+            .or_insert((0, false));
+        seen.0 += 1;
+        seen.1 |= d.is_error();
+        if seen.0 <= MAX_PER_KIND {
+            self.diags.push(d);
+        }
+    }
+
+    /// Whether another diagnostic like `message` would still be shown, so
+    /// locating it is worth the work.
+    fn shows(&self, message: &str) -> bool {
+        self.kinds
+            .get(kind_of(message))
+            .is_none_or(|(n, _)| *n < MAX_PER_KIND)
     }
 
     pub fn has_errors(&self) -> bool {
@@ -63,6 +107,25 @@ impl<'a> Checker<'a> {
 
     pub fn finish<T>(mut self, value: impl FnOnce() -> T) -> Checked<T> {
         self.diags.sort_by_key(|d| (d.pos, d.severity));
+        // Counts of what was not shown come last, after what was.
+        let mut hidden: Vec<(&String, &(usize, bool))> = self
+            .kinds
+            .iter()
+            .filter(|(_, (n, _))| *n > MAX_PER_KIND)
+            .collect();
+        hidden.sort();
+        for (kind, (n, error)) in hidden {
+            let message = format!(
+                "{} more like \"{}…\" not shown (the first {MAX_PER_KIND} of a kind are)",
+                n - MAX_PER_KIND,
+                kind.trim_end()
+            );
+            self.diags.push(if *error {
+                Diagnostic::error(message)
+            } else {
+                Diagnostic::warning(message)
+            });
+        }
         let value = (!self.has_errors()).then(value);
         Checked {
             value,
@@ -85,7 +148,15 @@ impl<'a> Checker<'a> {
             self.push(
                 Diagnostic::error(format!(
                     "{kind} id `{}` must be lower-case letters, digits, `-` or `_`, starting with a letter",
-                    id.value
+                    quoted(&id.value)
+                ))
+                .at_value(id),
+            );
+        } else if id.value.len() > MAX_ID_CHARS {
+            self.push(
+                Diagnostic::error(format!(
+                    "{kind} id `{}` is longer than {MAX_ID_CHARS} characters",
+                    quoted(&id.value)
                 ))
                 .at_value(id),
             );
@@ -98,7 +169,7 @@ impl<'a> Checker<'a> {
         for id in ids {
             if let Some(first) = seen.get(id.as_str()) {
                 self.push(
-                    Diagnostic::error(format!("duplicate {kind} id `{}`", id.value))
+                    Diagnostic::error(format!("duplicate {kind} id `{}`", quoted(&id.value)))
                         .at_value(id)
                         .help(format!("first defined at line {}", first.line)),
                 );
@@ -233,8 +304,13 @@ impl<'a> Checker<'a> {
     ) -> Option<&'f FactDef> {
         let def = facts.get(name).copied();
         if def.is_none() {
+            let message = format!("expression names unknown fact `{}`", quoted(name));
+            if !self.shows(&message) {
+                self.push(Diagnostic::error(message));
+                return def;
+            }
             let at = self.inside(text, offset);
-            let d = Diagnostic::error(format!("expression names unknown fact `{name}`"))
+            let d = Diagnostic::error(message)
                 .at(at)
                 .underline(name.chars().count());
             self.push(with_suggestion(d, name, facts.keys().copied()));
@@ -258,23 +334,31 @@ impl<'a> Checker<'a> {
                 return None;
             }
         };
+        // Only unknown placeholders are located, each searched for after the
+        // last one found: a placeholder's text decides whether it is known,
+        // so no known one is ever mistaken for it.
         let mut cursor = text.at;
         let mut ok = true;
         for (name, offset) in template.slots() {
+            let Err(message) = known(name) else {
+                continue;
+            };
+            ok = false;
+            if !self.shows(&message) {
+                self.push(Diagnostic::error(message));
+                continue;
+            }
             let raw_end = text.value[offset..]
                 .find("}}")
                 .map_or(text.value.len(), |i| offset + i + 2);
             let raw = &text.value[offset..raw_end];
             let at = self.lines.find_after(cursor, raw);
             cursor = at.shifted(1);
-            if let Err(message) = known(name) {
-                ok = false;
-                self.push(
-                    Diagnostic::error(message)
-                        .at(at)
-                        .underline(raw.chars().count()),
-                );
-            }
+            self.push(
+                Diagnostic::error(message)
+                    .at(at)
+                    .underline(raw.chars().count()),
+            );
         }
         ok.then_some(template)
     }
@@ -344,8 +428,16 @@ pub(crate) fn with_suggestion<'a>(
 ) -> Diagnostic {
     let mut known: Vec<&str> = known.collect();
     known.sort_unstable();
+    // Edit distance costs the product of the lengths: only names of id
+    // length are compared, and only when their lengths are close enough.
+    let len = name.chars().count();
+    let close_enough = |k: &str| {
+        let k_len = k.chars().count();
+        len <= MAX_ID_CHARS && k_len <= MAX_ID_CHARS && len.abs_diff(k_len) <= 2.max(k_len / 4)
+    };
     if let Some(close) = known
         .iter()
+        .filter(|k| close_enough(k))
         .map(|k| (edit_distance(name, k), *k))
         .filter(|(d, k)| *d <= 2.max(k.len() / 4))
         .min()
@@ -355,7 +447,11 @@ pub(crate) fn with_suggestion<'a>(
     if known.is_empty() {
         return d.help("none are defined");
     }
-    let shown: Vec<_> = known.iter().take(10).map(|k| format!("`{k}`")).collect();
+    let shown: Vec<_> = known
+        .iter()
+        .take(10)
+        .map(|k| format!("`{}`", quoted(k)))
+        .collect();
     let more = if known.len() > 10 { ", …" } else { "" };
     d.help(format!("known: {}{more}", shown.join(", ")))
 }
@@ -638,13 +734,14 @@ impl Names<'_> {
             .map(|h| format!(" ({h})"))
             .unwrap_or_default();
         Err(format!(
-            "placeholder `{{{{{name}}}}}` names no fact or built-in{hint}"
+            "placeholder `{{{{{}}}}}` names no fact or built-in{hint}",
+            quoted(name)
         ))
     }
 }
 
 fn unknown(c: &mut Checker<'_>, kind: &str, value: &Located<String>, known: Vec<&str>) {
-    let d = Diagnostic::error(format!("unknown {kind} `{}`", value.value)).at_value(value);
+    let d = Diagnostic::error(format!("unknown {kind} `{}`", quoted(&value.value))).at_value(value);
     c.push(with_suggestion(d, value, known.into_iter()));
 }
 
@@ -929,7 +1026,7 @@ fn warn_unused(
             c.push(
                 Diagnostic::warning(format!(
                     "fact `{}` is never captured nor decided by any step",
-                    fact.id.value
+                    quoted(&fact.id.value)
                 ))
                 .at_value(&fact.id)
                 .help("add it to a step's `capture:`, or it can only be set with `runsheet set`"),

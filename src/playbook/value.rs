@@ -1,7 +1,9 @@
 //! Typed fact values: what responders enter, what the journal stores, and
 //! how values are shown back (datetimes in the incident's zone and UTC).
 
-use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use chrono::{
+    DateTime, Datelike as _, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc,
+};
 use chrono_tz::Tz;
 
 use super::{FactDef, FactType};
@@ -117,6 +119,9 @@ pub fn format_utc(t: DateTime<Utc>) -> String {
 /// `2026-11-28 14:05 CET (13:05 UTC)`; the UTC part carries its date when it
 /// differs from the local date.
 pub fn format_local_and_utc(t: DateTime<Utc>, tz: Tz) -> String {
+    if !in_calendar(t) {
+        return format!("{} UTC", t.format("%Y-%m-%d %H:%M"));
+    }
     let local = t.with_timezone(&tz);
     if local.format("%Z").to_string() == "UTC" {
         return format!("{} UTC", t.format("%Y-%m-%d %H:%M"));
@@ -127,6 +132,12 @@ pub fn format_local_and_utc(t: DateTime<Utc>, tz: Tz) -> String {
         t.format("%Y-%m-%d %H:%M UTC").to_string()
     };
     format!("{} ({utc})", local.format("%Y-%m-%d %H:%M %Z"))
+}
+
+/// True for years 0000 to 9999, which every time zone conversion can hold
+/// (chrono's own limits are near enough to overflow on conversion).
+pub fn in_calendar(t: DateTime<Utc>) -> bool {
+    (0..=9999).contains(&t.year())
 }
 
 /// Parses what a responder typed for a fact.
@@ -154,13 +165,21 @@ pub fn parse_input(
             _ => Err("expected yes or no".into()),
         },
         FactType::Number => {
+            // Beyond 2^53 a number is no longer kept exactly: refused
+            // rather than saved as a different value. `-0` is 0.
+            const EXACT: f64 = 9_007_199_254_740_992.0;
             let cleaned: String = input.chars().filter(|c| *c != '_').collect();
-            cleaned
+            let n = cleaned
                 .parse::<f64>()
                 .ok()
                 .filter(|n| n.is_finite())
-                .map(FactValue::Number)
-                .ok_or_else(|| format!("expected a number such as 1200 or 0.5, not `{input}`"))
+                .ok_or_else(|| format!("expected a number such as 1200 or 0.5, not `{input}`"))?;
+            if n.abs() > EXACT {
+                return Err(format!(
+                    "`{input}` is larger than 9007199254740992, the largest number kept exactly"
+                ));
+            }
+            Ok(FactValue::Number(if n == 0.0 { 0.0 } else { n }))
         }
         FactType::DateTime => parse_datetime(input, now, tz).map(FactValue::DateTime),
         FactType::Choice(options) => {
@@ -198,6 +217,21 @@ pub fn parse_input(
 
 /// Parses a datetime as a responder writes it; see [`parse_input`].
 pub fn parse_datetime(input: &str, now: DateTime<Utc>, tz: Tz) -> Result<DateTime<Utc>, String> {
+    let t = parse_any_datetime(input, now, tz)?;
+    // The journal writes four-digit years; anything else would be saved
+    // and then refused when the journal is read back.
+    if (1..=9999).contains(&t.year()) {
+        Ok(t)
+    } else {
+        Err(format!(
+            "`{}` is {} UTC, outside the years 0001 to 9999",
+            input.trim(),
+            t.format("%Y-%m-%d %H:%M")
+        ))
+    }
+}
+
+fn parse_any_datetime(input: &str, now: DateTime<Utc>, tz: Tz) -> Result<DateTime<Utc>, String> {
     let input = input.trim();
     let hint = "expected `now`, `14:05`, `-2h`, `2026-11-28 14:05` or RFC 3339 such as `2026-11-28T14:05:00Z`";
     if input.eq_ignore_ascii_case("now") {
@@ -205,7 +239,9 @@ pub fn parse_datetime(input: &str, now: DateTime<Utc>, tz: Tz) -> Result<DateTim
     }
     if let Some(ago) = input.strip_prefix('-') {
         let span = parse_relative(ago).ok_or_else(|| hint.to_string())?;
-        return Ok(now - span);
+        return now
+            .checked_sub_signed(span)
+            .ok_or_else(|| format!("`{input}` reaches back further than any calendar"));
     }
     if let Ok(t) = DateTime::parse_from_rfc3339(input) {
         return Ok(t.with_timezone(&Utc));
@@ -221,8 +257,19 @@ pub fn parse_datetime(input: &str, now: DateTime<Utc>, tz: Tz) -> Result<DateTim
     } else {
         return Err(hint.to_string());
     };
-    local_to_utc(local, tz)
-        .ok_or_else(|| format!("{local} does not exist in {tz} (a daylight-saving gap)"))
+    match tz.from_local_datetime(&local) {
+        chrono::LocalResult::Single(t) => Ok(t.with_timezone(&Utc)),
+        chrono::LocalResult::Ambiguous(first, second) => Err(format!(
+            "{local} happens twice in {tz} (clocks go back): write `{}` ({}, the first) or `{}` ({}, the second)",
+            first.to_rfc3339(),
+            first.format("%Z"),
+            second.to_rfc3339(),
+            second.format("%Z")
+        )),
+        chrono::LocalResult::None => Err(format!(
+            "{local} does not exist in {tz} (a daylight-saving gap)"
+        )),
+    }
 }
 
 /// A local wall time in `tz` as UTC; an ambiguous time (the repeated hour
@@ -245,12 +292,13 @@ fn parse_relative(text: &str) -> Option<Duration> {
         }
         let n: i64 = digits.parse().ok()?;
         digits.clear();
-        total += match c {
-            'd' => Duration::days(n),
-            'h' => Duration::hours(n),
-            'm' => Duration::minutes(n),
+        let part = match c {
+            'd' => Duration::try_days(n),
+            'h' => Duration::try_hours(n),
+            'm' => Duration::try_minutes(n),
             _ => return None,
-        };
+        }?;
+        total = total.checked_add(&part)?;
         any = true;
     }
     (digits.is_empty() && any).then_some(total)
@@ -260,6 +308,59 @@ fn parse_relative(text: &str) -> Option<Duration> {
 mod tests {
     use super::*;
     use crate::playbook::ChoiceOption;
+
+    fn amsterdam() -> Tz {
+        "Europe/Amsterdam".parse().expect("zone")
+    }
+
+    fn at(text: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(text)
+            .expect("time")
+            .with_timezone(&Utc)
+    }
+
+    #[test]
+    fn d2_values_replay_would_reject_are_refused() {
+        let now = at("2026-11-28T12:00:00Z");
+        for input in [
+            "9999-12-31T23:59:59-12:00",
+            "-99999999h",
+            "-99999999999999999h",
+            "-9999999999999d",
+        ] {
+            // Refused, never saved (and never a panic on overflow).
+            assert!(parse_datetime(input, now, amsterdam()).is_err(), "{input}");
+        }
+        let e = parse_datetime("-99999999h", now, amsterdam()).unwrap_err();
+        assert!(e.contains("outside the years 0001 to 9999"), "{e}");
+        assert!(parse_datetime("9999-12-31T23:59:59Z", now, amsterdam()).is_ok());
+    }
+
+    #[test]
+    fn d21_an_ambiguous_fall_back_time_asks_which_one() {
+        let now = at("2026-11-28T12:00:00Z");
+        let e = parse_datetime("2026-10-25 02:30", now, amsterdam()).unwrap_err();
+        assert!(
+            e.contains("happens twice")
+                && e.contains("2026-10-25T02:30:00+02:00")
+                && e.contains("2026-10-25T02:30:00+01:00"),
+            "{e}"
+        );
+        assert!(parse_datetime("2026-10-25T02:30:00+01:00", now, amsterdam()).is_ok());
+    }
+
+    #[test]
+    fn d23_numbers_are_exact_or_refused() {
+        let number = def(FactType::Number, false);
+        let now = at("2026-11-28T12:00:00Z");
+        assert!(parse_input(&number, "99999999999999999999999", now, amsterdam()).is_err());
+        assert_eq!(
+            parse_input(&number, "9007199254740992", now, amsterdam()),
+            Ok(FactValue::Number(9_007_199_254_740_992.0))
+        );
+        let zero = parse_input(&number, "-0", now, amsterdam()).expect("zero");
+        assert!(matches!(zero, FactValue::Number(n) if n.is_sign_positive()));
+    }
 
     fn def(ty: FactType, multiple: bool) -> FactDef {
         FactDef {

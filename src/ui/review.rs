@@ -108,22 +108,23 @@ fn verification_line(review: &Review, t: &Theme) -> Paragraph<'static> {
         .as_deref()
         .map_or("none".into(), std::string::ToString::to_string);
     let line = match &review.broken {
-        None => {
-            let mut spans = vec![
-                Span::styled(format!(" ✓ intact: {} entries", review.lines.len()), t.ok),
-                Span::styled(format!(" · head {head}"), t.dim),
-            ];
-            if review.torn_tail > 0 {
-                spans.push(Span::styled(
-                    format!(
-                        " · {} bytes of an unfinished line not shown",
-                        review.torn_tail
-                    ),
-                    t.warn,
-                ));
-            }
-            Line::from(spans)
-        }
+        // A torn tail is not intact: `verify` exits 1 on it, and the
+        // header must not say otherwise.
+        None if review.torn_tail > 0 => Line::from(vec![
+            Span::styled(
+                format!(
+                    " ✗ INCOMPLETE: {} entries verify, then {} bytes of an interrupted write (not shown)",
+                    review.lines.len(),
+                    review.torn_tail
+                ),
+                t.warn,
+            ),
+            Span::styled(format!(" · head {head}"), t.dim),
+        ]),
+        None => Line::from(vec![
+            Span::styled(format!(" ✓ intact: {} entries", review.lines.len()), t.ok),
+            Span::styled(format!(" · head {head}"), t.dim),
+        ]),
         Some(b) => Line::from(vec![
             Span::styled(format!(" ✗ BROKEN at {b}"), t.danger),
             Span::styled(
@@ -258,9 +259,7 @@ fn state_at(review: &mut Review, t: &Theme, area: Rect, buf: &mut Buffer) {
         .selected()
         .and_then(|l| l.entry.scenario_ms)
         .zip(review.state.created_at)
-        .map(|(ms, origin)| {
-            origin + chrono::Duration::milliseconds(i64::try_from(ms).unwrap_or(0))
-        });
+        .map(|(ms, origin)| crate::drill::scenario_instant(origin, ms));
     let Some(state) = review.state_at_cursor() else {
         return;
     };

@@ -49,13 +49,10 @@ impl<'a> ScenarioTime<'a> {
         self.at(stamp.seq, stamp.ts, stamp.scenario_ms)
     }
 
-    /// The instant `ms` after T+0 (the latest representable one for a
-    /// value no calendar holds, rather than a panic on a corrupt entry).
+    /// The instant `ms` after T+0, held at the end of year 9999 (see
+    /// [`crate::drill::scenario_instant`]).
     pub fn instant(&self, ms: u64) -> DateTime<Utc> {
-        i64::try_from(ms)
-            .ok()
-            .and_then(|ms| self.origin.checked_add_signed(Duration::milliseconds(ms)))
-            .unwrap_or(DateTime::<Utc>::MAX_UTC)
+        crate::drill::scenario_instant(self.origin, ms)
     }
 
     /// Scenario milliseconds of an instant (0 before T+0).
@@ -174,7 +171,7 @@ mod tests {
         };
         assert_eq!(time.offset(t("2026-11-03T08:05:00Z")), "T+24:05");
         assert_eq!(time.offset(t("2026-11-02T07:45:00Z")), "T-00:15");
-        assert_eq!(time.instant(u64::MAX), DateTime::<Utc>::MAX_UTC);
+        assert_eq!(time.instant(u64::MAX), t("9999-12-31T23:59:59.999Z"));
         assert_eq!(time.ms_of(t("2026-11-02T07:00:00Z")), 0);
     }
 }

@@ -47,7 +47,9 @@ fn eprint_safe(text: &str) {
     let _ = std::io::stderr().write_all(printable(text).as_bytes());
 }
 
-fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
+/// The environment for `command`: commands that write a journal always use
+/// the real clock.
+fn env_for(command: Option<&Command>) -> Result<Env, Failure> {
     let writes = matches!(
         command,
         None | Some(
@@ -59,16 +61,20 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
                 | Command::Set { .. }
         )
     );
-    let env = if writes {
+    if writes {
         if std::env::var_os("RUNSHEET_NOW").is_some_and(|v| !v.is_empty()) {
             eprint_safe(
                 "warning: RUNSHEET_NOW is ignored by commands that write a journal: entries always get the real time\n",
             );
         }
-        Env::for_writing()?
+        Env::for_writing()
     } else {
-        Env::from_system()?
-    };
+        Env::from_system()
+    }
+}
+
+fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
+    let env = env_for(command.as_ref())?;
     let Some(command) = command else {
         return Ok(commands::tui::picker(&env)?.map_or(0, |text| print(&text, 0)));
     };

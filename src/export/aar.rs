@@ -127,6 +127,7 @@ impl<'a> Exercise<'a> {
                 playbook,
                 state,
                 now,
+                drafts: None,
             },
             drill,
         })

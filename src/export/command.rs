@@ -8,6 +8,7 @@ use std::io::Write as _;
 use std::os::unix::fs::OpenOptionsExt as _;
 use std::path::{Path, PathBuf};
 
+use super::drafts::DraftTexts;
 use super::{Format, Input, aar, render};
 use crate::catalog::{self, Catalog};
 use crate::commands::{Env, Failure};
@@ -39,8 +40,26 @@ pub fn run(
     let catalog = env.catalog();
     let resolved = session::playbook_for(&created, &catalog, env.today)?;
     let state = run::replay(&resolved.playbook, verified.entries());
-    let text = render(format, &Input::new(&verified, &resolved.playbook, &state));
-    deliver(journal, &verified, &text, output)
+    let drafts = DraftTexts::read(journal, &verified);
+    let input = Input::new(&verified, &resolved.playbook, &state).with_drafts(&drafts);
+    let text = render(format, &input);
+    let mut done = deliver(journal, &verified, &text, output)?;
+    let problems = drafts.problems(&verified);
+    if !problems.is_empty() {
+        // A changed or missing text is a verification failure: the export
+        // names it in place of the text, and the exit code says so.
+        let named = format!(
+            "{}: message drafts do not match the journal: {}",
+            journal.display(),
+            problems.join("; ")
+        );
+        done.warning = Some(match done.warning {
+            Some(w) => format!("{w}\n{named}"),
+            None => named,
+        });
+        done.code = 1;
+    }
+    Ok(done)
 }
 
 /// Exports the after-action report of the exercise `journal`. A journal

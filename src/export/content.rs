@@ -7,6 +7,7 @@ pub(super) mod evidence;
 pub(super) mod integrity;
 pub(super) mod overview;
 mod record;
+pub(super) mod sent;
 pub(super) mod timeline;
 
 use super::document::{Block, Document, Section, Span, Text, plain};

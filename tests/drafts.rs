@@ -184,3 +184,55 @@ fn an_export_names_a_deleted_draft() {
     assert!(html.contains("the draft file is missing"), "{html}");
     assert!(!html.contains(STATEMENT), "{html}");
 }
+
+/// The review header as drawn for `case`'s journal, with the draft check
+/// the `review` command makes when it opens a journal.
+fn review_header(case: &Case) -> String {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use runsheet::export::drafts::DraftTexts;
+    use runsheet::review::Review;
+    use runsheet::ui::Theme;
+    use runsheet::ui::review::ReviewView;
+
+    let bytes = std::fs::read(&case.journal).expect("read journal");
+    let verified = runsheet::journal::verify::verify(&bytes);
+    let problems = DraftTexts::read(&case.journal, &verified).problems(&verified);
+    let now = verified.entries().map(|e| e.ts).max().expect("entries");
+    let playbook = support::fixture_playbook().playbook;
+    let mut review = Review::new(playbook, "incident.jsonl", verified, false, now);
+    review.draft_problems = problems;
+    let mut terminal = Terminal::new(TestBackend::new(160, 30)).expect("terminal");
+    let theme = Theme::default();
+    terminal
+        .draw(|f| {
+            f.render_widget(
+                ReviewView {
+                    review: &mut review,
+                    theme: &theme,
+                },
+                f.area(),
+            );
+        })
+        .expect("draw");
+    let buf = terminal.backend().buffer();
+    (0..buf.area.height)
+        .map(|y| {
+            (0..buf.area.width)
+                .map(|x| buf[(x, y)].symbol())
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn review_shows_a_changed_draft_as_a_verification_failure() {
+    let case = Case::new();
+    assert!(review_header(&case).contains("✓ intact"));
+    std::fs::write(case.draft(), "Example Court has no incident.").expect("edit draft");
+    let screen = review_header(&case);
+    assert!(screen.contains("✗ MESSAGE DRAFTS DO NOT MATCH"), "{screen}");
+    assert!(screen.contains("entry 26 (message_drafted v1"), "{screen}");
+    assert!(!screen.contains("✓ intact"), "{screen}");
+}

@@ -391,8 +391,11 @@ pub fn review(env: &Env, journal: &Path, follow: bool) -> Result<(), Failure> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    let draft_problems =
+        crate::export::drafts::DraftTexts::read(journal, &verified).problems(&verified);
     let mut review =
         crate::review::Review::new(resolved.playbook, &name, verified, follow, env.clock.now());
+    review.draft_problems = draft_problems;
     review.drill = created
         .drill
         .as_ref()

@@ -161,8 +161,44 @@ pub enum Command {
         #[arg(long = "as", value_name = "NAME")]
         actor: Option<String>,
     },
-    /// Check a journal's hash chain and framing; prints the entry count and head hash.
-    Verify { journal: PathBuf },
+    /// Check a journal's hash chain and framing, and every checkpoint it
+    /// records; prints the entry count and head hash.
+    Verify {
+        journal: PathBuf,
+        /// A signed checkpoint note kept elsewhere (a ticket, an email):
+        /// the journal must still hold exactly the lines it covers.
+        #[arg(long, value_name = "FILE")]
+        checkpoint: Option<PathBuf>,
+        /// A head hash kept elsewhere: some entry must still have it.
+        #[arg(long, value_name = "HASH")]
+        expect_head: Option<String>,
+        /// Public key (OpenSSH) that must have signed every checkpoint;
+        /// repeat for several.
+        #[arg(long = "key", value_name = "FILE")]
+        keys: Vec<PathBuf>,
+    },
+    /// Sign the state of a journal (or of every journal in a folder) with an
+    /// Ed25519 key: a C2SP signed note and an SSH signature beside it.
+    Checkpoint {
+        /// A journal, or a folder of journals.
+        target: PathBuf,
+        /// OpenSSH Ed25519 private key (default: the data directory's
+        /// `keys/checkpoint_ed25519`, made by `runsheet key new`).
+        #[arg(long, value_name = "FILE")]
+        key: Option<PathBuf>,
+        #[arg(long = "as", value_name = "NAME")]
+        actor: Option<String>,
+    },
+    /// Manage checkpoint signing keys.
+    #[command(subcommand)]
+    Key(KeyCommand),
+    /// RFC 3161 trusted timestamps of checkpoints (no network: you send
+    /// the request yourself).
+    #[command(subcommand)]
+    Anchor(AnchorCommand),
+    /// The evidence register and its chain of custody.
+    #[command(subcommand)]
+    Evidence(EvidenceCommand),
     /// Read a journal: timeline, metrics, state at any moment (never writes).
     Review {
         journal: PathBuf,
@@ -214,6 +250,76 @@ pub enum Command {
     },
 }
 
+#[derive(Debug, Subcommand)]
+pub enum KeyCommand {
+    /// Make an Ed25519 key (OpenSSH format, FILE and FILE.pub) for checkpoints.
+    New {
+        /// Where to write it (default: the data directory's `keys/checkpoint_ed25519`).
+        file: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EvidenceCommand {
+    /// Record files (a folder file by file) with their SHA-256.
+    Add {
+        journal: PathBuf,
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        #[arg(long, value_name = "TEXT")]
+        label: Option<String>,
+        /// The step it was collected for.
+        #[arg(long, value_name = "ID")]
+        step: Option<String>,
+        /// The machine it came from (default: this one).
+        #[arg(long, value_name = "HOST")]
+        source: Option<String>,
+        #[arg(long = "as", value_name = "NAME")]
+        actor: Option<String>,
+    },
+    /// Record that an item was handed to someone.
+    Transfer {
+        journal: PathBuf,
+        /// Item id (`E1`, …).
+        item: String,
+        #[arg(long, value_name = "NAME")]
+        to: String,
+        #[arg(long, value_name = "TEXT")]
+        reason: String,
+        #[arg(long = "as", value_name = "NAME")]
+        actor: Option<String>,
+    },
+    /// Hash every item again; exit 1 if one changed or is missing.
+    Check {
+        journal: PathBuf,
+        /// Look for items under this folder by their relative path.
+        root: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AnchorCommand {
+    /// Write `<note>.tsq`, a timestamp request for a checkpoint note.
+    Request {
+        /// A checkpoint note (`<journal>.checkpoint-N.note`).
+        note: PathBuf,
+    },
+    /// Check a timestamp reply and record it in the journal.
+    Attach {
+        journal: PathBuf,
+        /// The authority's reply (`.tsr`).
+        reply: PathBuf,
+        /// The request it answers (default: the reply's name with `.tsq`).
+        #[arg(long, value_name = "FILE")]
+        request: Option<PathBuf>,
+        /// The authority's certificate (PEM) to check the signature with.
+        #[arg(long, value_name = "PEM")]
+        tsa_cert: Option<PathBuf>,
+        #[arg(long = "as", value_name = "NAME")]
+        actor: Option<String>,
+    },
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ExportFormat {
     /// After-action report in Markdown.
@@ -232,6 +338,8 @@ pub enum ExportFormat {
     AarHtml,
     /// Step execution statuses in the shape of SOARCA's reporter API.
     CacaoStatus,
+    /// Chain-of-custody form of the evidence register (RFC 4180).
+    CustodyCsv,
 }
 
 /// Formats `export-playbook` writes.

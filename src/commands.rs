@@ -1,9 +1,11 @@
 //! One module per subcommand: the IO shell that calls the pure core.
 
+pub mod evidence;
 pub mod export;
 pub mod journal;
 pub mod list;
 pub mod open;
+pub mod proof;
 pub mod schema;
 pub mod status;
 pub mod test;

@@ -28,6 +28,7 @@ mod content;
 mod csv;
 mod describe;
 pub mod document;
+pub mod drafts;
 mod escape;
 mod html;
 mod json;
@@ -77,7 +78,7 @@ impl Format {
             ExportFormat::Json => Some(Self::Json),
             ExportFormat::Timesketch => Some(Self::Timesketch),
             ExportFormat::CacaoStatus => Some(Self::CacaoStatus),
-            ExportFormat::Aar | ExportFormat::AarHtml => None,
+            ExportFormat::Aar | ExportFormat::AarHtml | ExportFormat::CustodyCsv => None,
         }
     }
 
@@ -103,6 +104,9 @@ pub struct Input<'a> {
     pub state: &'a RunState,
     /// When clocks are evaluated.
     pub now: DateTime<Utc>,
+    /// The draft files read back and checked; `None` when they were not
+    /// read (the review screen's metrics), and no text is shown then.
+    pub drafts: Option<&'a drafts::DraftTexts>,
 }
 
 impl<'a> Input<'a> {
@@ -120,6 +124,16 @@ impl<'a> Input<'a> {
             playbook,
             state,
             now,
+            drafts: None,
+        }
+    }
+
+    /// The same input, with the journal's draft texts to embed.
+    #[must_use]
+    pub const fn with_drafts(self, drafts: &'a drafts::DraftTexts) -> Self {
+        Self {
+            drafts: Some(drafts),
+            ..self
         }
     }
 }

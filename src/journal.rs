@@ -26,7 +26,8 @@ pub use event::Event;
 pub const VERSION: u32 = 1;
 
 /// The kinds of entry. Names are the contract in FORMATS section 3, plus
-/// `checklist_item`, `approval` and `drill_control` (see journal-format.md).
+/// `checklist_item`, `approval`, `drill_control`, `checkpoint`, `anchor`
+/// and the evidence kinds (see journal-format.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
@@ -52,6 +53,10 @@ pub enum Kind {
     Observation,
     DrillControl,
     Closed,
+    Checkpoint,
+    Anchor,
+    EvidenceAdded,
+    EvidenceTransferred,
 }
 
 impl Kind {
@@ -80,6 +85,10 @@ impl Kind {
             Self::Observation => "observation",
             Self::DrillControl => "drill_control",
             Self::Closed => "closed",
+            Self::Checkpoint => "checkpoint",
+            Self::Anchor => "anchor",
+            Self::EvidenceAdded => "evidence_added",
+            Self::EvidenceTransferred => "evidence_transferred",
         }
     }
 }

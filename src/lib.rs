@@ -13,6 +13,7 @@
 pub mod clocks;
 pub mod diag;
 pub mod drill;
+pub mod evidence;
 pub mod export;
 pub mod hash;
 pub mod interop;
@@ -20,6 +21,7 @@ pub mod journal;
 pub mod playbook;
 pub mod playtest;
 pub mod printable;
+pub mod proof;
 pub mod run;
 pub mod time;
 

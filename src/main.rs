@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::Parser as _;
 
-use runsheet::cli::{Cli, Command, ExportFormat};
+use runsheet::cli::{AnchorCommand, Cli, Command, EvidenceCommand, ExportFormat, KeyCommand};
 use runsheet::commands::{self, Env, Failure};
 use runsheet::printable::{printable, printable_json};
 use runsheet::{export, interop};
@@ -59,7 +59,9 @@ fn eprint_safe(text: &str) {
     let _ = std::io::stderr().write_all(printable(text).as_bytes());
 }
 
-fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
+/// The environment for `command`: commands that write a journal always use
+/// the real clock.
+fn env_for(command: Option<&Command>) -> Result<Env, Failure> {
     let writes = matches!(
         command,
         None | Some(
@@ -71,18 +73,25 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
                 | Command::Set { .. }
                 | Command::Correct { .. }
                 | Command::Close { .. }
+                | Command::Checkpoint { .. }
+                | Command::Anchor(AnchorCommand::Attach { .. })
+                | Command::Evidence(EvidenceCommand::Add { .. } | EvidenceCommand::Transfer { .. })
         )
     );
-    let env = if writes {
+    if writes {
         if std::env::var_os("RUNSHEET_NOW").is_some_and(|v| !v.is_empty()) {
             eprint_safe(
                 "warning: RUNSHEET_NOW is ignored by commands that write a journal: entries always get the real time\n",
             );
         }
-        Env::for_writing()?
+        Env::for_writing()
     } else {
-        Env::from_system()?
-    };
+        Env::from_system()
+    }
+}
+
+fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
+    let env = env_for(command.as_ref())?;
     let Some(command) = command else {
         return Ok(match commands::tui::picker(&env)? {
             Err(text) => print(&text, 0),
@@ -130,9 +139,48 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
             };
             Ok(print(&text, 0))
         }
-        Command::Verify { journal } => {
-            let (text, code) = commands::journal::verify(&journal)?;
+        Command::Verify {
+            journal,
+            checkpoint,
+            expect_head,
+            keys,
+        } => {
+            let options = commands::proof::VerifyOptions {
+                checkpoint,
+                expect_head,
+                keys,
+            };
+            let (text, code) = commands::proof::verify(&journal, &options)?;
             Ok(print(&text, code))
+        }
+        Command::Checkpoint { target, key, actor } => {
+            let text =
+                commands::proof::checkpoint(&env, &target, key.as_deref(), actor.as_deref())?;
+            Ok(print(&text, 0))
+        }
+        Command::Key(KeyCommand::New { file }) => {
+            Ok(print(&commands::proof::key_new(file.as_deref())?, 0))
+        }
+        Command::Evidence(command) => evidence_command(&env, command),
+        Command::Anchor(AnchorCommand::Request { note }) => {
+            Ok(print(&commands::proof::anchor_request(&note)?, 0))
+        }
+        Command::Anchor(AnchorCommand::Attach {
+            journal,
+            reply,
+            request,
+            tsa_cert,
+            actor,
+        }) => {
+            let text = commands::proof::anchor_attach(
+                &env,
+                &journal,
+                &reply,
+                request.as_deref(),
+                tsa_cert.as_deref(),
+                actor.as_deref(),
+            )?;
+            Ok(print(&text, 0))
         }
         Command::Status { journal, json } => {
             let (text, code) = commands::status::run(&env, &journal, json)?;
@@ -302,12 +350,70 @@ fn journal_command(env: &Env, command: Command) -> Result<u8, Failure> {
 /// `runsheet export`: the report on stdout or in a file, a warning on
 /// stderr when the journal does not fully verify. `aar` and `aar-html`
 /// are the exercise after-action report.
+fn evidence_command(env: &Env, command: EvidenceCommand) -> Result<u8, Failure> {
+    use commands::evidence;
+    match command {
+        EvidenceCommand::Add {
+            journal,
+            paths,
+            label,
+            step,
+            source,
+            actor,
+        } => {
+            let options = evidence::AddOptions {
+                label: label.as_deref(),
+                step: step.as_deref(),
+                source: source.as_deref(),
+                actor: actor.as_deref(),
+            };
+            Ok(print(&evidence::add(env, &journal, &paths, &options)?, 0))
+        }
+        EvidenceCommand::Transfer {
+            journal,
+            item,
+            to,
+            reason,
+            actor,
+        } => {
+            let text = evidence::transfer(env, &journal, &item, &to, &reason, actor.as_deref())?;
+            Ok(print(&text, 0))
+        }
+        EvidenceCommand::Check { journal, root } => {
+            let (text, code) = evidence::check(&journal, root.as_deref())?;
+            Ok(print(&text, code))
+        }
+    }
+}
+
+/// `export --format custody-csv`: the register's custody form.
+fn custody_export(journal: &Path, output: Option<&Path>) -> Result<u8, Failure> {
+    let (csv, intact) = commands::evidence::custody_csv(journal)?;
+    if !intact {
+        let _ = writeln!(
+            std::io::stderr(),
+            "warning: the journal does not verify; the form holds the verified part only"
+        );
+    }
+    match output {
+        Some(path) => {
+            commands::export::write_atomically(path, csv.as_bytes())
+                .map_err(|e| Failure::usage(format!("{}: {e}", path.display())))?;
+            Ok(u8::from(!intact))
+        }
+        None => Ok(print(&csv, u8::from(!intact))),
+    }
+}
+
 fn export_journal(
     env: &Env,
     journal: &Path,
     format: ExportFormat,
     output: Option<&Path>,
 ) -> Result<u8, Failure> {
+    if format == ExportFormat::CustodyCsv {
+        return custody_export(journal, output);
+    }
     let done = match (
         export::Format::from_cli(format),
         export::aar::Format::from_cli(format),

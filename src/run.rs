@@ -535,6 +535,11 @@ impl RunState {
                 self.drill_controls.push(DrillControlRecord { at, data });
             }
             Payload::Closed(data) => self.closed = Some(ClosedRecord { at, data }),
+            // Proof of the record, not part of the incident's state.
+            Payload::Checkpoint(_)
+            | Payload::Anchor(_)
+            | Payload::EvidenceAdded(_)
+            | Payload::EvidenceTransferred(_) => {}
         }
     }
 

@@ -6,7 +6,10 @@
 
 mod support;
 
+use std::path::Path;
+
 use runsheet::commands::open::Resolved;
+use runsheet::export::drafts::DraftTexts;
 use runsheet::export::{self, Format, Input};
 use runsheet::journal::event::Payload;
 use runsheet::journal::verify::verify;
@@ -15,11 +18,14 @@ use runsheet::journal::{Draft, Event};
 use runsheet::run;
 use support::{JournalBuilder, complete_incident, html_check, incident_with_correction};
 
-/// Exports a journal's bytes the way the command does.
-fn export_bytes(bytes: &[u8], resolved: &Resolved, format: Format) -> String {
+/// Exports a journal's bytes the way the command does, with the draft
+/// texts read from beside `journal`.
+fn export_bytes(bytes: &[u8], journal: &Path, resolved: &Resolved, format: Format) -> String {
     let verified = verify(bytes);
     let state = run::replay(&resolved.playbook, verified.entries());
-    export::render(format, &Input::new(&verified, &resolved.playbook, &state))
+    let drafts = DraftTexts::read(journal, &verified);
+    let input = Input::new(&verified, &resolved.playbook, &state).with_drafts(&drafts);
+    export::render(format, &input)
 }
 
 /// One fixture journal, as bytes, with the folder it was written in.
@@ -41,7 +47,8 @@ impl Fixture {
     }
 
     fn export(&self, format: Format) -> String {
-        export_bytes(&self.bytes, &self.resolved, format)
+        let journal = self.dir.path().join("incident.jsonl");
+        export_bytes(&self.bytes, &journal, &self.resolved, format)
     }
 
     fn all(&self) -> Vec<(Format, String)> {

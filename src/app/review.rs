@@ -83,6 +83,9 @@ pub struct Review {
     pub head_hash: Option<String>,
     pub broken: Option<Break>,
     pub torn_tail: usize,
+    /// One sentence per draft file that is missing or changed, naming its
+    /// `message_drafted` entry: a verification failure like a break.
+    pub draft_problems: Vec<String>,
     /// Bytes of the file verified so far (where following resumes).
     pub verified_len: usize,
     /// The state after every verified entry.
@@ -127,6 +130,7 @@ impl Review {
             head_hash: verified.head_hash,
             broken: verified.broken,
             torn_tail: verified.torn_tail,
+            draft_problems: Vec::new(),
             verified_len: verified.verified_len,
             state,
             order: Vec::new(),

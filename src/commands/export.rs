@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use crate::commands::open;
 use crate::commands::{Env, Failure};
+use crate::export::drafts::DraftTexts;
 use crate::export::{Format, Input, aar, render};
 use crate::journal::event::Created;
 use crate::journal::verify::Verified;
@@ -38,8 +39,26 @@ pub fn run(
     let catalog = env.catalog();
     let resolved = open::playbook_for(&created, &catalog, env.today)?;
     let state = run::replay(&resolved.playbook, verified.entries());
-    let text = render(format, &Input::new(&verified, &resolved.playbook, &state));
-    deliver(journal, &verified, &text, output)
+    let drafts = DraftTexts::read(journal, &verified);
+    let input = Input::new(&verified, &resolved.playbook, &state).with_drafts(&drafts);
+    let text = render(format, &input);
+    let mut done = deliver(journal, &verified, &text, output)?;
+    let problems = drafts.problems(&verified);
+    if !problems.is_empty() {
+        // A changed or missing text is a verification failure: the export
+        // names it in place of the text, and the exit code says so.
+        let named = format!(
+            "{}: message drafts do not match the journal: {}",
+            journal.display(),
+            problems.join("; ")
+        );
+        done.warning = Some(match done.warning {
+            Some(w) => format!("{w}\n{named}"),
+            None => named,
+        });
+        done.code = 1;
+    }
+    Ok(done)
 }
 
 /// Exports the after-action report of the exercise `journal`. A journal

@@ -39,7 +39,11 @@ pub fn new(
 
 /// Who a script acts as: `--as`, the config, the journal's last session
 /// on this host, then the login name; never a made-up placeholder.
-fn script_actor(env: &Env, flag: Option<&str>, lines: &[Line]) -> Result<String, Failure> {
+pub(crate) fn script_actor(
+    env: &Env,
+    flag: Option<&str>,
+    lines: &[Line],
+) -> Result<String, Failure> {
     env.config
         .actor(flag)
         .or_else(|| open::last_actor_on_host(lines, &crate::journal::writer::hostname()))
@@ -468,6 +472,11 @@ fn confirm(line: &Line, notices: &[String]) -> String {
 /// `runsheet verify`: the report and the exit code (0 intact, 1 broken).
 pub fn verify(path: &Path) -> Result<(String, u8), Failure> {
     let checked = open::read_journal(path)?;
+    Ok(chain_report(path, &checked))
+}
+
+/// The hash-chain part of `verify`'s report for a journal already read.
+pub fn chain_report(path: &Path, checked: &crate::journal::verify::Verified) -> (String, u8) {
     let mut out = String::new();
     let count = checked.lines.len();
     let head = checked
@@ -488,7 +497,7 @@ pub fn verify(path: &Path) -> Result<(String, u8), Failure> {
                 "{count} entries, hash chain verified from the first line, but the drafts above do not match the journal"
             );
             let _ = writeln!(out, "head hash: {head}");
-            Ok((out, 1))
+            (out, 1)
         }
         None if checked.torn_tail == 0 && count > 0 => {
             let _ = writeln!(
@@ -496,7 +505,7 @@ pub fn verify(path: &Path) -> Result<(String, u8), Failure> {
                 "intact: {count} entries, hash chain verified from the first line"
             );
             let _ = writeln!(out, "head hash: {head}");
-            Ok((out, 0))
+            (out, 0)
         }
         None if count == 0 => {
             let _ = writeln!(
@@ -504,7 +513,7 @@ pub fn verify(path: &Path) -> Result<(String, u8), Failure> {
                 "broken: {} holds no complete journal entry",
                 path.display()
             );
-            Ok((out, 1))
+            (out, 1)
         }
         None => {
             let _ = writeln!(
@@ -514,7 +523,7 @@ pub fn verify(path: &Path) -> Result<(String, u8), Failure> {
                 count.saturating_sub(1)
             );
             let _ = writeln!(out, "{count} complete entries verify; head hash: {head}");
-            Ok((out, 1))
+            (out, 1)
         }
         Some(problem) => {
             let _ = writeln!(out, "broken at {problem}");
@@ -522,7 +531,7 @@ pub fn verify(path: &Path) -> Result<(String, u8), Failure> {
                 out,
                 "{count} entries before it verify; head hash of the verified part: {head}"
             );
-            Ok((out, 1))
+            (out, 1)
         }
     }
 }

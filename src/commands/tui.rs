@@ -561,6 +561,8 @@ pub fn review(env: &Env, journal: &Path, follow: bool) -> Result<(), Failure> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    let draft_problems =
+        crate::export::drafts::DraftTexts::read(journal, &verified).problems(&verified);
     let mut review = crate::app::review::Review::new(
         resolved.playbook,
         &name,
@@ -568,6 +570,7 @@ pub fn review(env: &Env, journal: &Path, follow: bool) -> Result<(), Failure> {
         follow,
         env.clock.now(),
     );
+    review.draft_problems = draft_problems;
     review.drill = open::scenario_for(&created, &catalog).map(|found| found.drill);
     let participant = follow && review.drill.is_some();
     runtime::run_review(review, journal, participant, &env.clock, &theme(env))

@@ -65,7 +65,8 @@ impl Format {
             | ExportFormat::Csv
             | ExportFormat::Json
             | ExportFormat::Timesketch
-            | ExportFormat::CacaoStatus => None,
+            | ExportFormat::CacaoStatus
+            | ExportFormat::CustodyCsv => None,
         }
     }
 
@@ -130,6 +131,7 @@ impl<'a> Exercise<'a> {
                 playbook,
                 state,
                 now,
+                drafts: None,
             },
             drill,
         })

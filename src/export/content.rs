@@ -3,9 +3,11 @@
 //! long it took, whether deadlines were met, who decided what and why, the
 //! full timeline, and whether the record can be trusted.
 
+pub(super) mod evidence;
 pub(super) mod integrity;
 pub(super) mod overview;
 mod record;
+pub(super) mod sent;
 pub(super) mod timeline;
 
 use super::document::{Block, Document, Section, Span, Text, plain};
@@ -25,7 +27,7 @@ pub fn after_action(view: &View<'_>) -> Document {
         if exercise { "EXERCISE — " } else { "" },
         nonempty(input.state.title(), &input.playbook.title)
     );
-    let sections = vec![
+    let mut sections = vec![
         overview::summary(view),
         overview::key_times(view, &spans),
         overview::phases(view, &spans, &stages),
@@ -43,6 +45,11 @@ pub fn after_action(view: &View<'_>) -> Document {
         integrity::verification(view),
         overview::references(view),
     ];
+    if let Some(register) = evidence::register(view) {
+        // Before the verification sections, after the timeline.
+        let at = sections.len() - 4;
+        sections.insert(at, register);
+    }
     Document {
         title,
         exercise,

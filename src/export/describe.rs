@@ -114,6 +114,10 @@ impl View<'_> {
             Payload::Observation(o) => observed(o),
             Payload::DrillControl(d) => drill_control(d),
             Payload::Closed(c) => closed(c),
+            Payload::Checkpoint(_)
+            | Payload::Anchor(_)
+            | Payload::EvidenceAdded(_)
+            | Payload::EvidenceTransferred(_) => proof_sentence(payload),
         }
     }
 
@@ -297,4 +301,43 @@ fn closed(c: &event::Closed) -> String {
         );
     }
     text
+}
+
+/// Sentences for the proof and evidence entries: checkpoints, timestamps,
+/// the evidence register.
+fn proof_sentence(payload: &Payload) -> String {
+    match payload {
+        Payload::Checkpoint(c) => format!(
+            "Checkpoint of entries 0–{} signed by key {} (Merkle root {}; note {})",
+            c.size.saturating_sub(1),
+            c.key,
+            c.root,
+            c.note
+        ),
+        Payload::Anchor(a) => format!(
+            "Trusted timestamp (RFC 3161) of {} by {} at {}",
+            a.note, a.tsa, a.gen_time
+        ),
+        Payload::EvidenceAdded(e) => format!(
+            "Evidence collected from {}{}: {}",
+            e.source,
+            e.label
+                .as_ref()
+                .map(|l| format!(" ({l})"))
+                .unwrap_or_default(),
+            e.items
+                .iter()
+                .map(|i| format!(
+                    "{} {} (SHA-256 {}, {} bytes)",
+                    i.id, i.rel, i.sha256, i.size
+                ))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+        Payload::EvidenceTransferred(t) => format!(
+            "Custody of evidence {} passed from {} to {}: {}",
+            t.item, t.from, t.to, t.reason
+        ),
+        _ => String::new(),
+    }
 }

@@ -35,6 +35,9 @@ pub enum Block {
     Fields(Vec<(String, Text)>),
     Table(Table),
     List(Vec<Text>),
+    /// A message text exactly as sent: shown whole, line breaks kept, never
+    /// read as markup.
+    Verbatim(String),
     /// Drawn in HTML only; the tables beside it carry the same data.
     Chart(Chart),
 }

@@ -95,6 +95,9 @@ fn write_block(out: &mut String, block: &Block) {
             out.push_str("</ul>\n");
         }
         Block::Table(table) => write_table(out, table),
+        Block::Verbatim(text) => {
+            let _ = writeln!(out, "<pre class=\"message\">{}</pre>", escape(text));
+        }
         Block::Chart(chart) => {
             out.push_str("<figure>\n");
             out.push_str(&svg::draw(chart));
@@ -141,5 +144,23 @@ fn span(span: &Span) -> String {
             escape(url),
             escape(text)
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_message_text_is_shown_not_obeyed() {
+        let mut out = String::new();
+        write_block(
+            &mut out,
+            &Block::Verbatim("<script>alert(1)</script>\n& line two".into()),
+        );
+        assert_eq!(
+            out,
+            "<pre class=\"message\">&lt;script&gt;alert(1)&lt;/script&gt;\n&amp; line two</pre>\n"
+        );
     }
 }

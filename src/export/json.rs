@@ -12,13 +12,18 @@
 //!     "entries": 31,             // verified entries, all in "entries"
 //!     "head_hash": "<SHA-256 of the last verified line>",
 //!     "broken": null,            // or {"line", "seq", "reason"}: nothing after it is trusted
-//!     "torn_tail_bytes": 0       // bytes of an interrupted write after the last line
+//!     "torn_tail_bytes": 0,      // bytes of an interrupted write after the last line
+//!     "draft_problems": []       // one sentence per draft file missing or changed, naming its entry
 //!   },
 //!   "playbook": {"id", "version", "title", "sha256" (of the playbook used),
 //!                "recorded_path", "recorded_sha256" (from the journal), "changed"},
 //!   "entries": [ ... each verified line's object exactly as stored, `hash` included,
 //!                ordered by `ts`, ties by `seq` ... ],
-//!   "state": { ... the same summary as `runsheet status --json`, at "evaluated_at" ... }
+//!   "state": { ... the same summary as `runsheet status --json`, at "evaluated_at" ... },
+//!   "sent_texts": [ ... only when a drafted version was sent or published: "entry", "drafted_entry",
+//!                   "step", "purpose", "version", "recipient", "channel", "file", "sha256", "verified",
+//!                   and "text" (verified) or "problem" (missing or changed file; no text) ... ],
+//!   "evidence": [ ... only when evidence was recorded: each item with its "custody" ... ]
 //! }
 //! ```
 
@@ -56,6 +61,7 @@ pub fn render(view: &View<'_>) -> String {
             "head_hash": verified.head_hash,
             "broken": broken,
             "torn_tail_bytes": verified.torn_tail,
+            "draft_problems": super::content::integrity::draft_problems(view),
         },
         "playbook": {
             "id": input.playbook.id,
@@ -69,6 +75,15 @@ pub fn render(view: &View<'_>) -> String {
         "entries": entries,
         "state": summary::summarise(verified, input.playbook, input.state, input.now),
     });
+    let mut document = document;
+    if let (Some(register), Value::Object(map)) =
+        (super::content::evidence::json(view), &mut document)
+    {
+        map.insert("evidence".into(), register);
+    }
+    if let (Some(sent), Value::Object(map)) = (super::content::sent::json(view), &mut document) {
+        map.insert("sent_texts".into(), sent);
+    }
     let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
     text.push('\n');
     text

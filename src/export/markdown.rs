@@ -57,9 +57,19 @@ fn write_block(out: &mut String, block: &Block) {
             out.push('\n');
         }
         Block::Table(table) => write_table(out, table),
+        Block::Verbatim(text) => write_verbatim(out, text),
         // The phases and deadlines tables carry the same data.
         Block::Chart(_) => {}
     }
+}
+
+/// A fenced block whose fence is longer than any run of backticks in the
+/// text, so no line of the text can close it early.
+fn write_verbatim(out: &mut String, text: &str) {
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest.max(2) + 1);
+    let text = crate::printable::printable(text.trim_end_matches('\n'));
+    let _ = writeln!(out, "{fence}text\n{text}\n{fence}\n");
 }
 
 fn write_table(out: &mut String, table: &Table) {
@@ -173,6 +183,19 @@ fn url_text(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_message_text_cannot_close_its_fence() {
+        let mut out = String::new();
+        write_verbatim(&mut out, "Dear DPA,\n```\n# not a heading ```` <b>\n");
+        assert_eq!(
+            out,
+            "`````text\nDear DPA,\n```\n# not a heading ```` <b>\n`````\n\n"
+        );
+        let mut short = String::new();
+        write_verbatim(&mut short, "plain");
+        assert_eq!(short, "```text\nplain\n```\n\n");
+    }
 
     #[test]
     fn user_text_cannot_become_markup() {

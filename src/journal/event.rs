@@ -108,6 +108,10 @@ payloads! {
     Observation(Observation),
     DrillControl(DrillControl),
     Closed(Closed),
+    Checkpoint(Checkpoint),
+    Anchor(Anchor),
+    EvidenceAdded(EvidenceAdded),
+    EvidenceTransferred(EvidenceTransferred),
 }
 
 /// Serde helper for optional UTC datetimes in payloads.
@@ -510,4 +514,81 @@ pub struct DrillControl {
     pub scenario_ms: u64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inject: Option<String>,
+}
+
+/// A signed checkpoint of the entries before this one: the note and the
+/// SSH signature are files beside the journal (see `crate::proof`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Checkpoint {
+    /// How many entries it covers: entries 0 to `size - 1`.
+    pub size: u64,
+    /// Base64 RFC 6962 Merkle root over those lines, as in the note.
+    pub root: String,
+    /// SHA-256 of entry `size - 1`: the chain head at that moment.
+    pub head: String,
+    /// `SHA256:…` fingerprint of the signing key.
+    pub key: String,
+    /// The signed-note verifier key (`name+id+base64`).
+    pub verifier: String,
+    /// File name of the signed note, in the journal's folder.
+    pub note: String,
+    /// File name of the SSH signature of the note file.
+    pub ssh_signature: String,
+}
+
+/// An RFC 3161 timestamp of a checkpoint note, checked when attached.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Anchor {
+    /// File name of the checkpoint note stamped, beside the journal.
+    pub note: String,
+    /// SHA-256 of the note file, in hex: the message imprint.
+    pub imprint: String,
+    /// The request's nonce, in hex.
+    pub nonce: String,
+    /// The authority's time (`genTime`).
+    pub gen_time: String,
+    /// Subject of the authority's certificate.
+    pub tsa: String,
+    /// The timestamp token (CMS), DER in base64.
+    pub token: String,
+    /// The authority's certificate the token was checked with, DER in base64.
+    pub tsa_cert: String,
+}
+
+/// Evidence collected: one or more items (a folder is recorded file by
+/// file), collected by the entry's actor at the entry's time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EvidenceAdded {
+    pub items: Vec<EvidenceItem>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// The machine it was collected from.
+    pub source: String,
+}
+
+/// One file of evidence as it was when recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EvidenceItem {
+    /// `E1`, `E2`, … in the journal.
+    pub id: String,
+    /// Absolute path when collected.
+    pub path: String,
+    /// Path relative to what was named on the command line's folder (for
+    /// `evidence check` against a copy elsewhere).
+    pub rel: String,
+    pub size: u64,
+    pub sha256: String,
+    /// Modification time of the file (UTC, RFC 3339), if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modified: Option<String>,
+}
+
+/// Custody of an item passed to someone else.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EvidenceTransferred {
+    pub item: String,
+    /// Who held it (the collector or the last recipient).
+    pub from: String,
+    pub to: String,
+    pub reason: String,
 }

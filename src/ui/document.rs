@@ -81,6 +81,14 @@ pub fn lines(doc: &Document, t: &Theme) -> Vec<Line<'static>> {
                         out.push(Line::from(line));
                     }
                 }
+                Block::Verbatim(text) => {
+                    for line in text.lines() {
+                        out.push(Line::from(format!(
+                            "  │ {}",
+                            crate::printable::printable(line)
+                        )));
+                    }
+                }
                 Block::Chart(_) => {}
             }
         }

@@ -129,6 +129,21 @@ fn verification_line(review: &Review, t: &Theme) -> Paragraph<'static> {
             ),
             Span::styled(format!(" · head {head}"), t.dim),
         ]),
+        // A changed or missing message text is a failure too: the header
+        // never says intact while a draft does not match its entry.
+        None if !review.draft_problems.is_empty() => Line::from(vec![
+            Span::styled(
+                format!(
+                    " ✗ MESSAGE DRAFTS DO NOT MATCH: {}",
+                    crate::printable::printable(&review.draft_problems.join("; "))
+                ),
+                t.danger,
+            ),
+            Span::styled(
+                format!(" · chain of {} entries verifies", review.lines.len()),
+                t.dim,
+            ),
+        ]),
         None => Line::from(vec![
             Span::styled(format!(" ✓ intact: {} entries", review.lines.len()), t.ok),
             Span::styled(format!(" · head {head}"), t.dim),

@@ -96,6 +96,10 @@ pub fn entry_summary(entry: &Entry, playbook: &Playbook) -> String {
             text
         }
         Payload::Closed(c) => format!("incident closed: {}", c.reason),
+        Payload::Checkpoint(c) => format!("checkpoint of {} entries signed by {}", c.size, c.key),
+        Payload::Anchor(a) => format!("timestamp of {} by {} at {}", a.note, a.tsa, a.gen_time),
+        Payload::EvidenceAdded(e) => format!("evidence added: {} item(s)", e.items.len()),
+        Payload::EvidenceTransferred(t) => format!("evidence {} handed to {}", t.item, t.to),
     }
 }
 

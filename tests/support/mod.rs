@@ -346,6 +346,9 @@ pub fn publish_holding_statement(j: &mut JournalBuilder) {
     use runsheet::journal::event::{Approval, MessageDrafted, Purpose, RoleAssigned};
     let step = "holding-statement";
     let text = "Example Court is responding to a security incident.";
+    let file = "incident.jsonl.holding-statement-v1.txt";
+    // Beside the journal, as the runner writes it.
+    std::fs::write(j.path.with_file_name(file), text).expect("write draft");
     j.actor("Dana Reyes")
         .event(Event::new(Payload::RoleAssigned(RoleAssigned {
             role: "comms".into(),
@@ -359,7 +362,7 @@ pub fn publish_holding_statement(j: &mut JournalBuilder) {
             purpose: Purpose::Statement,
             subject: None,
             text_sha256: runsheet::hash::sha256_hex(text.as_bytes()),
-            file: "incident.jsonl.holding-statement-v1.txt".into(),
+            file: file.into(),
             gaps: Vec::new(),
             edited: false,
         }),

@@ -3,6 +3,7 @@
 
 use super::{at, none, section, seq};
 use crate::export::document::{Block, Section, Span, Table, Text, Tone, code, message, plain};
+use crate::export::drafts;
 use crate::export::view::View;
 use crate::export::when;
 
@@ -18,6 +19,7 @@ pub fn preamble(view: &View<'_>) -> Vec<Block> {
     if let Some(problem) = problem(view) {
         blocks.push(Block::Banner(Tone::Alert, problem));
     }
+    blocks.extend(draft_banner(view));
     blocks.push(Block::Paragraph(plain(format!(
         "Produced by runsheet from journal {} ({} verified entries). Times are shown in the incident time zone ({}) with UTC beside them. Deadline clocks are evaluated at the last entry, {}.",
         journal_id(view),
@@ -34,6 +36,7 @@ pub fn closing(view: &View<'_>) -> Vec<Block> {
     if let Some(problem) = problem(view) {
         blocks.push(Block::Banner(Tone::Alert, problem));
     }
+    blocks.extend(draft_banner(view));
     let head = view
         .input
         .verified
@@ -53,6 +56,28 @@ pub fn closing(view: &View<'_>) -> Vec<Block> {
         blocks.push(Block::Banner(Tone::Exercise, plain(EXERCISE_BANNER)));
     }
     blocks
+}
+
+/// Draft files that no longer match their entries: a verification failure
+/// even when the hash chain is intact.
+pub(in crate::export) fn draft_problems(view: &View<'_>) -> Vec<String> {
+    view.input
+        .drafts
+        .map(|d| d.problems(view.input.verified))
+        .unwrap_or_default()
+}
+
+fn draft_banner(view: &View<'_>) -> Option<Block> {
+    let problems = draft_problems(view);
+    (!problems.is_empty()).then(|| {
+        Block::Banner(
+            Tone::Alert,
+            message(&format!(
+                "✗ MESSAGE TEXTS NOT VERIFIED: {}.",
+                problems.join("; ")
+            )),
+        )
+    })
 }
 
 pub(in crate::export) fn journal_id(view: &View<'_>) -> String {
@@ -135,6 +160,29 @@ pub fn warnings(view: &View<'_>) -> Section {
     section("warnings", "Warnings", blocks)
 }
 
+/// Whether every draft file still holds the text its entry recorded.
+fn drafts_status(view: &View<'_>) -> Text {
+    let problems = draft_problems(view);
+    if view.input.drafts.is_some_and(drafts::DraftTexts::is_empty) {
+        return plain("none: no message was drafted.");
+    }
+    if problems.is_empty() {
+        return vec![
+            Span::Good("✓ verified".into()),
+            Span::Plain(
+                ": every draft file beside the journal has the SHA-256 its message_drafted entry records."
+                    .into(),
+            ),
+        ];
+    }
+    let mut text = vec![Span::Alert(format!(
+        "✗ {} draft file(s) missing or changed",
+        problems.len()
+    ))];
+    text.extend(message(&format!(": {}.", problems.join("; "))));
+    text
+}
+
 pub fn verification(view: &View<'_>) -> Section {
     let input = view.input;
     let verified = input.verified;
@@ -199,6 +247,9 @@ pub fn verification(view: &View<'_>) -> Section {
         ),
         ("Playbook SHA-256".into(), playbook_hash),
     ];
+    if input.drafts.is_some() {
+        fields.push(("Message drafts".into(), drafts_status(view)));
+    }
     if let Some(c) = &input.state.created {
         fields.push(("Playbook recorded as".into(), code(c.playbook.path.clone())));
         fields.push(("Journal id".into(), code(c.journal_id.clone())));

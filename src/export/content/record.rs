@@ -265,16 +265,14 @@ pub fn communications(view: &View<'_>) -> Section {
             plain(view.sentence(e)),
         ]);
     }
-    section(
-        "communications",
-        "Messages and statements",
-        vec![
-            Block::Paragraph(plain(
-                "Drafts, approvals and what was sent or published. Message texts are kept in the files named, beside the journal; their SHA-256 proves which text was meant.",
-            )),
-            Block::Table(table),
-        ],
-    )
+    let mut blocks = vec![
+        Block::Paragraph(plain(
+            "Drafts, approvals and what was sent or published. Message texts are kept in the files named, beside the journal; their SHA-256 proves which text was meant. Each text sent or published is shown below after its file was checked against that SHA-256.",
+        )),
+        Block::Table(table),
+    ];
+    blocks.extend(super::sent::texts(view));
+    section("communications", "Messages and statements", blocks)
 }
 
 pub fn notes(view: &View<'_>) -> Section {

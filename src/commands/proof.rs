@@ -1,0 +1,312 @@
+//! `checkpoint`, `key new` and the checkpoint part of `verify`: the IO
+//! shell around `crate::proof`.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use base64::Engine as _;
+
+use super::{Env, Failure};
+use crate::commands::open as session;
+use crate::journal::Event;
+use crate::journal::event::Payload;
+use crate::journal::identity::Identity;
+use crate::journal::writer::JournalFile;
+use crate::proof::anchor;
+use crate::proof::checkpoint::{self, Finding, Subject};
+use crate::proof::key::{self, SigningKey};
+use crate::proof::tail;
+
+/// The key used when `--key` is not given.
+pub fn default_key_path() -> PathBuf {
+    crate::paths::data_dir()
+        .join("keys")
+        .join("checkpoint_ed25519")
+}
+
+/// `runsheet key new [FILE]`: a new Ed25519 key in the OpenSSH format.
+pub fn key_new(path: Option<&Path>) -> Result<String, Failure> {
+    let path = path.map_or_else(default_key_path, Path::to_path_buf);
+    let key = SigningKey::create(&path, "runsheet checkpoint key").map_err(Failure::usage)?;
+    let public = key
+        .public()
+        .to_openssh()
+        .map_err(|e| Failure::usage(format!("cannot encode the public key: {e}")))?;
+    Ok(format!(
+        "key: {}\npublic key: {}\nfingerprint: {}\n{public}\n\
+         Give the public key to whoever will check your checkpoints, before the incident.\n",
+        path.display(),
+        key::public_path(&path).display(),
+        key.fingerprint()
+    ))
+}
+
+/// `runsheet checkpoint <journal|folder>`: signs each journal's state and
+/// journals a `checkpoint` entry.
+pub fn checkpoint(
+    env: &Env,
+    target: &Path,
+    key_path: Option<&Path>,
+    actor: Option<&str>,
+) -> Result<String, Failure> {
+    let key_path = key_path.map_or_else(default_key_path, Path::to_path_buf);
+    let key = SigningKey::read(&key_path).map_err(Failure::usage)?;
+    let mut out = String::new();
+    for journal in journals_in(target)? {
+        out.push_str(&checkpoint_one(env, &journal, &key, actor)?);
+    }
+    Ok(out)
+}
+
+/// A journal file, or every `*.jsonl` file of a folder (a case folder).
+fn journals_in(target: &Path) -> Result<Vec<PathBuf>, Failure> {
+    if !target.is_dir() {
+        return Ok(vec![target.to_path_buf()]);
+    }
+    let entries = std::fs::read_dir(target)
+        .map_err(|e| Failure::usage(format!("{}: {e}", target.display())))?;
+    let mut found: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "jsonl"))
+        .collect();
+    found.sort();
+    if found.is_empty() {
+        return Err(Failure::usage(format!(
+            "{}: no journal (*.jsonl) in this folder",
+            target.display()
+        )));
+    }
+    Ok(found)
+}
+
+fn checkpoint_one(
+    env: &Env,
+    path: &Path,
+    key: &SigningKey,
+    actor: Option<&str>,
+) -> Result<String, Failure> {
+    let opened = JournalFile::open(path)?;
+    let created = session::require_created(&opened.lines, path)?;
+    let who = Identity::new(super::journal::script_actor(env, actor, &opened.lines)?);
+    let mut file = opened.file;
+    let mut lines = opened.lines;
+    let write_failed = |e: crate::journal::writer::WriteError| {
+        Failure::usage(format!("{}: write failed: {e}", path.display()))
+    };
+    for recovery in opened.recoveries {
+        let draft = who.draft(env.clock.as_ref(), Event::new(Payload::Recovery(recovery)));
+        lines.push(file.append(draft).map_err(write_failed)?);
+    }
+    let (payload, note) = checkpoint::make(path, &created.journal_id, &lines, key)
+        .map_err(|e| Failure::usage(format!("{}: {e}", path.display())))?;
+    let dir = path.parent().unwrap_or(Path::new(""));
+    let note_path = dir.join(&payload.note);
+    let sig_path = dir.join(&payload.ssh_signature);
+    let draft = who.draft(env.clock.as_ref(), Event::new(Payload::Checkpoint(payload)));
+    let line = file.append(draft).map_err(write_failed)?;
+    Ok(format!(
+        "saved: entry {} (checkpoint) of {}\nnote: {}\nSSH signature: {}\n{note}",
+        line.entry.seq,
+        path.display(),
+        note_path.display(),
+        sig_path.display(),
+    ))
+}
+
+/// What `verify` checks besides the chain.
+#[derive(Debug, Default)]
+pub struct VerifyOptions {
+    /// A signed note kept elsewhere.
+    pub checkpoint: Option<PathBuf>,
+    /// A head hash kept elsewhere.
+    pub expect_head: Option<String>,
+    /// Public keys the reviewer trusts.
+    pub keys: Vec<PathBuf>,
+}
+
+/// `runsheet verify`: the chain, every recorded checkpoint, the optional
+/// outside checkpoint and head, and the state of the tail.
+pub fn verify(path: &Path, options: &VerifyOptions) -> Result<(String, u8), Failure> {
+    let checked = session::read_journal(path)?;
+    let (mut out, mut code) = super::journal::chain_report(path, &checked);
+    let trusted = options
+        .keys
+        .iter()
+        .map(|k| key::read_public(k))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(Failure::usage)?;
+    let Some(created) = session::created_of(&checked.lines) else {
+        return Ok((out, code.max(1)));
+    };
+    let subject = Subject::new(path, &created.journal_id, &checked.lines, &trusted);
+    let mut findings = checkpoint::check_recorded(&subject);
+    findings.extend(check_anchors(path, &checked.lines));
+    if let Some(note) = &options.checkpoint {
+        findings.extend(checkpoint::check_external(
+            &subject,
+            note,
+            checked.broken.is_some(),
+        ));
+    }
+    if let Some(head) = &options.expect_head {
+        findings.push(checkpoint::check_head(&subject, head));
+    }
+    if findings.is_empty() && !trusted.is_empty() {
+        findings.push(Finding {
+            problem: true,
+            text: "--key was given, but the journal records no checkpoint to check".into(),
+        });
+    }
+    for f in &findings {
+        let _ = writeln!(out, "{}{}", if f.problem { "broken: " } else { "" }, f.text);
+        if f.problem {
+            code = code.max(1);
+        }
+    }
+    if let Some(message) = tail::assess(path, &checked.lines).message() {
+        let _ = writeln!(out, "{message}");
+    }
+    Ok((out, code))
+}
+
+/// `runsheet anchor request <note>`: writes `<note>.tsq` for a timestamp
+/// authority; runsheet itself sends nothing.
+pub fn anchor_request(note: &Path) -> Result<String, Failure> {
+    let bytes = std::fs::read(note)
+        .map_err(|e| Failure::usage(format!("{}: cannot read: {e}", note.display())))?;
+    crate::proof::note::peek(&bytes)
+        .map_err(|e| Failure::usage(format!("{}: {e}", note.display())))?;
+    let der = anchor::request(&bytes).map_err(Failure::usage)?;
+    let tsq = with_suffix(note, ".tsq");
+    crate::commands::export::write_atomically(&tsq, &der)
+        .map_err(|e| Failure::usage(format!("{}: cannot write: {e}", tsq.display())))?;
+    let tsr = with_suffix(note, ".tsr");
+    Ok(format!(
+        "request: {tsq}\nSend it to a timestamp authority, for example:\n  \
+         curl -sS -H 'Content-Type: application/timestamp-query' --data-binary @{tsq} \
+         https://freetsa.org/tsr -o {tsr}\nthen: runsheet anchor attach <journal> {tsr} --tsa-cert <authority certificate>\n",
+        tsq = tsq.display(),
+        tsr = tsr.display(),
+    ))
+}
+
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_os_string();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+/// `runsheet anchor attach <journal> FILE.tsr`: checks the reply against
+/// its request and the authority's certificate and journals an `anchor`
+/// entry.
+pub fn anchor_attach(
+    env: &Env,
+    journal: &Path,
+    reply: &Path,
+    request: Option<&Path>,
+    tsa_cert: Option<&Path>,
+    actor: Option<&str>,
+) -> Result<String, Failure> {
+    let read = |p: &Path| {
+        std::fs::read(p).map_err(|e| Failure::usage(format!("{}: cannot read: {e}", p.display())))
+    };
+    let request_path = request.map_or_else(|| reply.with_extension("tsq"), Path::to_path_buf);
+    let req = anchor::read_request(&read(&request_path)?)
+        .map_err(|e| Failure::usage(format!("{}: {e}", request_path.display())))?;
+    let cert = tsa_cert.map(read).transpose()?;
+    let stamp = anchor::check_reply(&req, &read(reply)?, cert.as_deref())
+        .map_err(|e| Failure::bad(format!("refused: {}: {e}", reply.display())))?;
+    let opened = JournalFile::open(journal)?;
+    let dir = journal.parent().unwrap_or(Path::new(""));
+    let note = opened
+        .lines
+        .iter()
+        .filter_map(|l| match l.entry.event().ok()?.payload {
+            Payload::Checkpoint(c) => Some(c.note),
+            _ => None,
+        })
+        .find(|name| {
+            std::fs::read(dir.join(name))
+                .is_ok_and(|b| crate::hash::sha256_hex(&b) == stamp.imprint)
+        })
+        .ok_or_else(|| {
+            Failure::bad(format!(
+                "refused: {} stamps no checkpoint note of {}",
+                reply.display(),
+                journal.display()
+            ))
+        })?;
+    let who = Identity::new(super::journal::script_actor(env, actor, &opened.lines)?);
+    let mut file = opened.file;
+    for recovery in opened.recoveries {
+        let draft = who.draft(env.clock.as_ref(), Event::new(Payload::Recovery(recovery)));
+        file.append(draft)
+            .map_err(|e| Failure::usage(format!("{}: write failed: {e}", journal.display())))?;
+    }
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let payload = crate::journal::event::Anchor {
+        note: note.clone(),
+        imprint: stamp.imprint,
+        nonce: stamp.nonce,
+        gen_time: stamp.gen_time.clone(),
+        tsa: stamp.tsa.clone(),
+        token: b64.encode(&stamp.token),
+        tsa_cert: b64.encode(&stamp.cert),
+    };
+    let line = file
+        .append(who.draft(env.clock.as_ref(), Event::new(Payload::Anchor(payload))))
+        .map_err(|e| Failure::usage(format!("{}: write failed: {e}", journal.display())))?;
+    let unchecked = if tsa_cert.is_none() {
+        " (checked with the certificate inside the token: give --tsa-cert to check who signed it)"
+    } else {
+        ""
+    };
+    Ok(format!(
+        "saved: entry {} (anchor): {note} stamped by {} at {}{unchecked}\n",
+        line.entry.seq, stamp.tsa, stamp.gen_time
+    ))
+}
+
+/// Re-checks every `anchor` entry: the note still has the stamped hash and
+/// the token still verifies with the certificate recorded.
+pub fn check_anchors(path: &Path, lines: &[crate::journal::Line]) -> Vec<Finding> {
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let dir = path.parent().unwrap_or(Path::new(""));
+    let mut out = Vec::new();
+    for line in lines {
+        let Ok(Payload::Anchor(a)) = line.entry.event().map(|e| e.payload) else {
+            continue;
+        };
+        let seq = line.entry.seq;
+        let checked = (|| -> Result<(), String> {
+            let note = std::fs::read(dir.join(&a.note))
+                .map_err(|e| format!("its note {} cannot be read: {e}", a.note))?;
+            if crate::hash::sha256_hex(&note) != a.imprint {
+                return Err(format!("the note {} is not the one stamped", a.note));
+            }
+            let token = b64
+                .decode(&a.token)
+                .map_err(|_| "its token is not base64")?;
+            let cert = b64
+                .decode(&a.tsa_cert)
+                .map_err(|_| "its certificate is not base64")?;
+            let req = anchor::request_for(&a.imprint, &a.nonce)?;
+            anchor::check_token(&token, &req, Some(&cert)).map(|_| ())
+        })();
+        out.push(match checked {
+            Ok(()) => Finding {
+                problem: false,
+                text: format!(
+                    "entry {seq}: RFC 3161 timestamp of {} by {} at {} verifies",
+                    a.note, a.tsa, a.gen_time
+                ),
+            },
+            Err(why) => Finding {
+                problem: true,
+                text: format!("entry {seq} (anchor): {why}"),
+            },
+        });
+    }
+    out
+}

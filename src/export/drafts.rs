@@ -1,0 +1,91 @@
+//! Message texts as they went out: every draft file read back and checked
+//! against the SHA-256 its `message_drafted` entry records, so an export
+//! shows a text only when it is exactly the one the journal names.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::journal::event::{MessageDrafted, Payload};
+use crate::journal::verify::Verified;
+use crate::journal::{Event, Line};
+
+/// The draft texts of one journal, by the `seq` of their `message_drafted`
+/// entry: the verified text, or why it cannot be shown.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DraftTexts {
+    by_seq: BTreeMap<u64, Result<String, String>>,
+}
+
+impl DraftTexts {
+    /// Reads every draft file `verified` names from beside `journal`.
+    pub fn read(journal: &Path, verified: &Verified) -> Self {
+        let by_seq = verified
+            .lines
+            .iter()
+            .filter_map(|line| {
+                let drafted = drafted(line)?;
+                let text = crate::journal::attachment::read_draft(
+                    journal,
+                    &drafted.file,
+                    &drafted.text_sha256,
+                )
+                .map_err(|e| e.to_string());
+                Some((line.entry.seq, text))
+            })
+            .collect();
+        Self { by_seq }
+    }
+
+    /// True when the journal drafted no message.
+    pub fn is_empty(&self) -> bool {
+        self.by_seq.is_empty()
+    }
+
+    /// The verified text drafted by entry `seq`, or why it is not shown.
+    pub fn text(&self, seq: u64) -> Option<&Result<String, String>> {
+        self.by_seq.get(&seq)
+    }
+
+    /// One sentence per draft file that is missing or changed, naming its
+    /// entry.
+    pub fn problems(&self, verified: &Verified) -> Vec<String> {
+        verified
+            .lines
+            .iter()
+            .filter_map(|line| {
+                let drafted = drafted(line)?;
+                let Some(Err(problem)) = self.by_seq.get(&line.entry.seq) else {
+                    return None;
+                };
+                Some(problem_sentence(line, &drafted, problem))
+            })
+            .collect()
+    }
+}
+
+/// `entry 7 (message_drafted v2 of step `notify`) names `x.txt`: …`, the
+/// wording `verify` uses.
+pub fn problem_sentence(line: &Line, drafted: &MessageDrafted, problem: &str) -> String {
+    format!(
+        "entry {} (message_drafted v{}{}) names `{}`: {problem}",
+        line.entry.seq,
+        drafted.version,
+        line.entry
+            .step
+            .as_deref()
+            .map(|s| format!(" of step `{s}`"))
+            .unwrap_or_default(),
+        drafted.file
+    )
+}
+
+/// The `message_drafted` payload of `line`, if it is one.
+pub fn drafted(line: &Line) -> Option<MessageDrafted> {
+    match line.entry.event() {
+        Ok(Event {
+            payload: Payload::MessageDrafted(m),
+            ..
+        }) => Some(m),
+        _ => None,
+    }
+}

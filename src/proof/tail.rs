@@ -1,0 +1,180 @@
+//! The honest tail: whether the end of a journal can be shown complete.
+//!
+//! A session that ended normally writes `session_ended`. When the last
+//! session did not, and no runsheet holds the journal's lock, the process
+//! stopped without closing: a crash, a kill, a power cut, or lines cut off
+//! by someone. The chain cannot tell these apart; only a checkpoint taken
+//! elsewhere can show which lines existed.
+
+use std::fs::File;
+use std::path::Path;
+
+use crate::journal::event::Payload;
+use crate::journal::{Kind, Line};
+
+/// What can be said about the end of a journal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Tail {
+    /// The last interactive session ended with `session_ended`, or none
+    /// was started.
+    Closed,
+    /// A runsheet holds the lock: the journal is being written now.
+    Live,
+    /// The last session has no `session_ended` and nobody holds the lock.
+    Open {
+        /// `seq` of the last `session_started`.
+        started_at: u64,
+        /// The last checkpoint entry and how many entries it covers.
+        checkpoint: Option<(u64, u64)>,
+        /// How many entries the journal has.
+        entries: u64,
+    },
+}
+
+/// Looks at the last session and the lock of the journal at `path`.
+pub fn assess(path: &Path, lines: &[Line]) -> Tail {
+    // One-shot command-line sessions (`mode: cli`) never write
+    // `session_ended`: only interactive sessions count.
+    let Some(start) = lines.iter().rposition(|l| {
+        l.entry.kind == Kind::SessionStarted
+            && l.entry
+                .event()
+                .is_ok_and(|e| matches!(e.payload, Payload::SessionStarted(s) if s.mode != "cli"))
+    }) else {
+        return Tail::Closed;
+    };
+    let session = &lines[start].entry.session;
+    let ended = lines[start..]
+        .iter()
+        .any(|l| l.entry.kind == Kind::SessionEnded && &l.entry.session == session);
+    if ended {
+        return Tail::Closed;
+    }
+    if lock_held(path) {
+        return Tail::Live;
+    }
+    let checkpoint = lines.iter().rev().find_map(|l| match l.entry.event() {
+        Ok(e) => match e.payload {
+            Payload::Checkpoint(c) => Some((l.entry.seq, c.size)),
+            _ => None,
+        },
+        Err(_) => None,
+    });
+    Tail::Open {
+        started_at: lines[start].entry.seq,
+        checkpoint,
+        entries: lines.len() as u64,
+    }
+}
+
+/// Whether another process holds the journal's exclusive lock.
+fn lock_held(path: &Path) -> bool {
+    File::open(path)
+        .is_ok_and(|f| matches!(f.try_lock_shared(), Err(std::fs::TryLockError::WouldBlock)))
+}
+
+impl Tail {
+    /// The sentence for `verify` and `review`, if there is something to say.
+    pub fn message(&self) -> Option<String> {
+        match *self {
+            Self::Closed => None,
+            Self::Live => Some(
+                "the last session is still open: a runsheet is writing this journal now".into(),
+            ),
+            Self::Open {
+                started_at,
+                checkpoint,
+                entries,
+            } => {
+                let cover = match checkpoint {
+                    Some((seq, size)) => format!(
+                        "the last checkpoint, entry {seq}, covers entries 0–{}{}",
+                        size.saturating_sub(1),
+                        match entries.saturating_sub(seq + 1) {
+                            0 => String::new(),
+                            after => format!(
+                                " ({after} later entries are not covered by any checkpoint)"
+                            ),
+                        }
+                    ),
+                    None => "no checkpoint covers any of it".into(),
+                };
+                Some(format!(
+                    "tail not proven complete: the last session (started at entry {started_at}) has no session_ended and no runsheet holds the journal, so lines may be missing at the end; without a checkpoint kept elsewhere this cannot be shown. {}",
+                    capitalise(&cover)
+                ))
+            }
+        }
+    }
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::journal::event::{SessionEnded, SessionStarted};
+    use crate::journal::{Draft, Event};
+
+    fn lines(modes: &[(&str, bool)]) -> Vec<Line> {
+        let mut out = Vec::new();
+        for (i, (mode, ended)) in modes.iter().enumerate() {
+            let session = format!("s{i}");
+            let mut push = |payload| {
+                let draft = Draft {
+                    ts: chrono::DateTime::UNIX_EPOCH,
+                    mono_ms: 0,
+                    scenario_ms: None,
+                    session: session.clone(),
+                    actor: "a".into(),
+                    event: Event::new(payload),
+                };
+                let entry = draft.into_entry(out.len() as u64, String::new());
+                out.push(Line {
+                    text: entry.encode(),
+                    entry,
+                });
+            };
+            push(Payload::SessionStarted(SessionStarted {
+                pid: 1,
+                host: "h".into(),
+                app_version: "t".into(),
+                mode: (*mode).to_string(),
+            }));
+            if *ended {
+                push(Payload::SessionEnded(SessionEnded {
+                    reason: "quit".into(),
+                }));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn only_an_unclosed_interactive_session_leaves_the_tail_open() {
+        let nowhere = Path::new("/nonexistent/journal.jsonl");
+        assert_eq!(assess(nowhere, &lines(&[("cli", false)])), Tail::Closed);
+        assert_eq!(
+            assess(nowhere, &lines(&[("run", true), ("cli", false)])),
+            Tail::Closed
+        );
+        let open = assess(nowhere, &lines(&[("run", true), ("resume", false)]));
+        assert!(
+            matches!(
+                open,
+                Tail::Open {
+                    started_at: 2,
+                    checkpoint: None,
+                    ..
+                }
+            ),
+            "{open:?}"
+        );
+        assert!(open.message().unwrap().contains("started at entry 2"));
+    }
+}

@@ -1,0 +1,484 @@
+//! RFC 3161 timestamps with `openssl ts` as the timestamp authority: a
+//! throwaway CA and TSA certificate are made for each test; runsheet writes
+//! the request, openssl answers it, runsheet checks and records the reply,
+//! and `openssl ts -verify` agrees with what runsheet says.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use support::{JournalBuilder, fixture_playbook};
+
+const NOW: &str = "2026-11-28T12:00:00Z";
+
+fn have(tool: &str, probe: &str) -> bool {
+    let found = Command::new(tool)
+        .arg(probe)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok();
+    assert!(
+        found || std::env::var("CI").as_deref() != Ok("true"),
+        "`{tool}` is needed by this test and CI installs it (.ci/run)"
+    );
+    if !found {
+        eprintln!("`{tool}` is not installed: skipping");
+    }
+    found
+}
+
+fn tools() -> bool {
+    have("openssl", "version") && have("ssh-keygen", "-V")
+}
+
+fn run(dir: &Path, program: &str, args: &[&str]) -> Output {
+    Command::new(program)
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap_or_else(|e| panic!("{program}: {e}"))
+}
+
+fn must(out: Output) -> Output {
+    assert!(
+        out.status.success(),
+        "stdout: {}\nstderr: {}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+fn runsheet(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_runsheet"))
+        .args(args)
+        .current_dir(dir)
+        .env("RUNSHEET_CONFIG_DIR", dir.join("config"))
+        .env("RUNSHEET_DATA_DIR", dir.join("data"))
+        // The responder these commands record as acting.
+        .env("USER", "tester")
+        .output()
+        .expect("run runsheet")
+}
+
+/// A CA, a TSA certificate it issued, and an openssl TSA configuration,
+/// all in `dir`.
+fn make_authority(dir: &Path) {
+    must(run(
+        dir,
+        "openssl",
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.pem",
+            "-subj",
+            "/CN=Throwaway Root CA",
+            "-days",
+            "2",
+            "-addext",
+            "basicConstraints=critical,CA:TRUE",
+            "-addext",
+            "keyUsage=critical,keyCertSign,cRLSign",
+        ],
+    ));
+    must(run(
+        dir,
+        "openssl",
+        &[
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "tsa.key",
+            "-out",
+            "tsa.csr",
+            "-subj",
+            "/CN=Throwaway TSA",
+        ],
+    ));
+    std::fs::write(
+        dir.join("tsa.ext"),
+        "extendedKeyUsage=critical,timeStamping\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\n",
+    )
+    .unwrap();
+    must(run(
+        dir,
+        "openssl",
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "tsa.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            "tsa.pem",
+            "-days",
+            "2",
+            "-extfile",
+            "tsa.ext",
+        ],
+    ));
+    std::fs::write(dir.join("tsaserial"), "01\n").unwrap();
+    std::fs::write(
+        dir.join("tsa.cnf"),
+        format!(
+            "[ tsa ]\ndefault_tsa = tsa1\n[ tsa1 ]\nserial = {}\nsigner_digest = sha256\n\
+             default_policy = 1.2.3.4.1\ndigests = sha256, sha384, sha512\naccuracy = secs:1\n\
+             ordering = no\ntsa_name = yes\ness_cert_id_chain = no\ness_cert_id_alg = sha256\n",
+            dir.join("tsaserial").display()
+        ),
+    )
+    .unwrap();
+}
+
+/// openssl answers a request as the timestamp authority.
+fn reply(dir: &Path, tsq: &Path, tsr: &Path) {
+    must(run(
+        dir,
+        "openssl",
+        &[
+            "ts",
+            "-reply",
+            "-config",
+            "tsa.cnf",
+            "-queryfile",
+            tsq.to_str().unwrap(),
+            "-signer",
+            "tsa.pem",
+            "-inkey",
+            "tsa.key",
+            "-out",
+            tsr.to_str().unwrap(),
+        ],
+    ));
+}
+
+/// A journal with one checkpoint; returns the folder, the journal and the
+/// checkpoint note.
+fn checkpointed(notes: usize) -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let mut j = JournalBuilder::new(fixture_playbook(), "2026-11-28T09:00:00Z", false);
+    for i in 0..notes {
+        j.advance(1).note(None, &format!("note {i}"));
+    }
+    let (dir, path, _) = j.close();
+    let key = dir.path().join("cp_key");
+    must(runsheet(dir.path(), &["key", "new", key.to_str().unwrap()]));
+    must(runsheet(
+        dir.path(),
+        &[
+            "checkpoint",
+            path.to_str().unwrap(),
+            "--key",
+            key.to_str().unwrap(),
+        ],
+    ));
+    let note = dir
+        .path()
+        .join(format!("incident.jsonl.checkpoint-{}.note", notes + 2));
+    assert!(note.exists());
+    make_authority(dir.path());
+    (dir, path, note)
+}
+
+fn with(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_os_string();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+fn entry_count(journal: &Path) -> usize {
+    std::fs::read_to_string(journal).unwrap().lines().count()
+}
+
+/// One sentence on stderr, exit 1, and nothing journaled.
+fn refused(out: &Output, journal: &Path, before: usize, needle: &str) {
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains(needle), "`{needle}` not in {err}");
+    assert_eq!(err.trim().lines().count(), 1, "one sentence: {err}");
+    assert_eq!(entry_count(journal), before, "nothing is journaled");
+}
+
+#[test]
+fn request_reply_attach_and_verify_and_openssl_agrees() {
+    if !tools() {
+        return;
+    }
+    let (dir, journal, note) = checkpointed(3);
+    let d = dir.path();
+    must(runsheet(d, &["anchor", "request", note.to_str().unwrap()]));
+    let tsq = with(&note, ".tsq");
+    let tsr = with(&note, ".tsr");
+    reply(d, &tsq, &tsr);
+    let attached = must(runsheet(
+        d,
+        &[
+            "anchor",
+            "attach",
+            journal.to_str().unwrap(),
+            tsr.to_str().unwrap(),
+            "--tsa-cert",
+            "tsa.pem",
+        ],
+    ));
+    let text = String::from_utf8_lossy(&attached.stdout);
+    assert!(
+        text.contains("(anchor)") && text.contains("CN=Throwaway TSA"),
+        "{text}"
+    );
+    let verified = must(runsheet(d, &["verify", journal.to_str().unwrap()]));
+    let report = String::from_utf8_lossy(&verified.stdout);
+    assert!(
+        report.contains(
+            "entry 6: RFC 3161 timestamp of incident.jsonl.checkpoint-5.note by CN=Throwaway TSA at"
+        ),
+        "{report}"
+    );
+    // The reviewer's recipe.
+    must(run(
+        d,
+        "openssl",
+        &[
+            "ts",
+            "-verify",
+            "-data",
+            note.to_str().unwrap(),
+            "-in",
+            tsr.to_str().unwrap(),
+            "-CAfile",
+            "ca.pem",
+            "-untrusted",
+            "tsa.pem",
+        ],
+    ));
+    // The note changed afterwards: verify says so, and so does openssl.
+    let original = std::fs::read(&note).unwrap();
+    std::fs::write(&note, [original.as_slice(), b" "].concat()).unwrap();
+    let after = runsheet(d, &["verify", journal.to_str().unwrap()]);
+    assert_eq!(after.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&after.stdout).contains(
+            "entry 6 (anchor): the note incident.jsonl.checkpoint-5.note is not the one stamped"
+        ),
+        "{}",
+        String::from_utf8_lossy(&after.stdout)
+    );
+    let openssl = run(
+        d,
+        "openssl",
+        &[
+            "ts",
+            "-verify",
+            "-data",
+            note.to_str().unwrap(),
+            "-in",
+            tsr.to_str().unwrap(),
+            "-CAfile",
+            "ca.pem",
+            "-untrusted",
+            "tsa.pem",
+        ],
+    );
+    assert!(!openssl.status.success());
+}
+
+#[test]
+fn a_reply_for_another_request_is_refused() {
+    if !tools() {
+        return;
+    }
+    let (dir, journal, note) = checkpointed(2);
+    let d = dir.path();
+    must(runsheet(d, &["anchor", "request", note.to_str().unwrap()]));
+    // A second request for the same note: another nonce.
+    let other_tsq = d.join("other.tsq");
+    std::fs::copy(with(&note, ".tsq"), d.join("first.tsq")).unwrap();
+    must(runsheet(d, &["anchor", "request", note.to_str().unwrap()]));
+    std::fs::rename(with(&note, ".tsq"), &other_tsq).unwrap();
+    let tsr = d.join("other.tsr");
+    reply(d, &other_tsq, &tsr);
+    let before = entry_count(&journal);
+    let out = runsheet(
+        d,
+        &[
+            "anchor",
+            "attach",
+            journal.to_str().unwrap(),
+            tsr.to_str().unwrap(),
+            "--request",
+            "first.tsq",
+            "--tsa-cert",
+            "tsa.pem",
+        ],
+    );
+    refused(
+        &out,
+        &journal,
+        before,
+        "the reply is for another request: its nonce differs",
+    );
+    // And a reply stamping another message entirely.
+    std::fs::write(d.join("elsewhere.txt"), "something else\n").unwrap();
+    must(run(
+        d,
+        "openssl",
+        &[
+            "ts",
+            "-query",
+            "-data",
+            "elsewhere.txt",
+            "-sha256",
+            "-cert",
+            "-out",
+            "elsewhere.tsq",
+        ],
+    ));
+    reply(d, &d.join("elsewhere.tsq"), &d.join("elsewhere.tsr"));
+    let out = runsheet(
+        d,
+        &[
+            "anchor",
+            "attach",
+            journal.to_str().unwrap(),
+            "elsewhere.tsr",
+            "--request",
+            "first.tsq",
+            "--tsa-cert",
+            "tsa.pem",
+        ],
+    );
+    refused(&out, &journal, before, "it stamps another message imprint");
+}
+
+#[test]
+fn a_wrong_certificate_is_refused() {
+    if !tools() {
+        return;
+    }
+    let (dir, journal, note) = checkpointed(2);
+    let d = dir.path();
+    must(runsheet(d, &["anchor", "request", note.to_str().unwrap()]));
+    let tsr = with(&note, ".tsr");
+    reply(d, &with(&note, ".tsq"), &tsr);
+    must(run(
+        d,
+        "openssl",
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "other.key",
+            "-out",
+            "other.pem",
+            "-subj",
+            "/CN=Another TSA",
+            "-days",
+            "2",
+        ],
+    ));
+    let before = entry_count(&journal);
+    let out = runsheet(
+        d,
+        &[
+            "anchor",
+            "attach",
+            journal.to_str().unwrap(),
+            tsr.to_str().unwrap(),
+            "--tsa-cert",
+            "other.pem",
+        ],
+    );
+    refused(
+        &out,
+        &journal,
+        before,
+        "the token's signature does not verify with the certificate of CN=Another TSA",
+    );
+    let openssl = run(
+        d,
+        "openssl",
+        &[
+            "ts",
+            "-verify",
+            "-data",
+            note.to_str().unwrap(),
+            "-in",
+            tsr.to_str().unwrap(),
+            "-CAfile",
+            "other.pem",
+            "-untrusted",
+            "other.pem",
+        ],
+    );
+    assert!(!openssl.status.success(), "openssl agrees");
+}
+
+#[test]
+fn a_modified_token_is_refused() {
+    if !tools() {
+        return;
+    }
+    let (dir, journal, note) = checkpointed(2);
+    let d = dir.path();
+    must(runsheet(d, &["anchor", "request", note.to_str().unwrap()]));
+    let tsr = with(&note, ".tsr");
+    reply(d, &with(&note, ".tsq"), &tsr);
+    // The policy OID 1.2.3.4.1 inside the TSTInfo becomes 1.2.3.4.2.
+    let mut bytes = std::fs::read(&tsr).unwrap();
+    let policy = [0x06, 0x04, 0x2a, 0x03, 0x04, 0x01];
+    let at = bytes
+        .windows(policy.len())
+        .position(|w| w == policy)
+        .expect("policy OID in the token");
+    bytes[at + 5] = 0x02;
+    let modified = d.join("modified.tsr");
+    std::fs::write(&modified, &bytes).unwrap();
+    let before = entry_count(&journal);
+    let out = runsheet(
+        d,
+        &[
+            "anchor",
+            "attach",
+            journal.to_str().unwrap(),
+            "modified.tsr",
+            "--request",
+            with(&note, ".tsq").to_str().unwrap(),
+            "--tsa-cert",
+            "tsa.pem",
+        ],
+    );
+    refused(&out, &journal, before, "the token was altered");
+    let openssl = run(
+        d,
+        "openssl",
+        &[
+            "ts",
+            "-verify",
+            "-data",
+            note.to_str().unwrap(),
+            "-in",
+            "modified.tsr",
+            "-CAfile",
+            "ca.pem",
+            "-untrusted",
+            "tsa.pem",
+        ],
+    );
+    assert!(!openssl.status.success(), "openssl agrees");
+}

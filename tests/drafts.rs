@@ -1,0 +1,238 @@
+//! Message texts are part of the record: `verify` and `export` check every
+//! draft file against the SHA-256 its `message_drafted` entry records, and
+//! exports embed the verified text of every message sent or published.
+
+mod support;
+
+use std::path::PathBuf;
+use std::process::Output;
+
+use assert_cmd::Command;
+
+const STATEMENT: &str = "Example Court is responding to a security incident.";
+const DRAFT_FILE: &str = "incident.jsonl.holding-statement-v1.txt";
+/// The holding statement's `message_drafted` entry in the fixture journal.
+const DRAFTED_ENTRY: &str = "entry 26 (message_drafted v1 of step `holding-statement`)";
+
+/// A folder holding the fixture playbook where the journal names it, and a
+/// journal that published the holding statement, with its draft file.
+struct Case {
+    home: tempfile::TempDir,
+    journal: PathBuf,
+}
+
+impl Case {
+    fn new() -> Self {
+        let mut j = support::complete_incident(false);
+        support::publish_holding_statement(&mut j);
+        let bytes = j.bytes();
+        drop(j.close());
+        let home = support::fast_tempdir();
+        let fixtures = home.path().join("fixtures");
+        std::fs::create_dir_all(&fixtures).expect("mkdir");
+        std::fs::copy(
+            support::fixture("playbooks/fixture-incident.yaml"),
+            fixtures.join("fixture-incident.yaml"),
+        )
+        .expect("copy playbook");
+        let journal = home.path().join("incident.jsonl");
+        std::fs::write(&journal, bytes).expect("write journal");
+        std::fs::write(home.path().join(DRAFT_FILE), STATEMENT).expect("write draft");
+        Self { home, journal }
+    }
+
+    fn draft(&self) -> PathBuf {
+        self.home.path().join(DRAFT_FILE)
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::cargo_bin("runsheet")
+            .expect("binary")
+            .current_dir(self.home.path())
+            .env("RUNSHEET_DATA_DIR", self.home.path().join("data"))
+            .env("RUNSHEET_CONFIG_DIR", self.home.path().join("config"))
+            .args(args)
+            .output()
+            .expect("runs")
+    }
+
+    fn journal(&self) -> &str {
+        self.journal.to_str().expect("utf-8 path")
+    }
+
+    fn export(&self, format: &str) -> Output {
+        self.run(&["export", self.journal(), "--format", format])
+    }
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn assert_verify_names_the_entry(case: &Case, needle: &str) {
+    let out = case.run(&["verify", case.journal()]);
+    let report = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{report}");
+    assert!(report.contains(DRAFTED_ENTRY), "names the entry: {report}");
+    assert!(report.contains(needle), "{needle}: {report}");
+    assert!(!report.contains("intact:"), "{report}");
+}
+
+#[test]
+fn an_intact_draft_verifies() {
+    let case = Case::new();
+    let out = case.run(&["verify", case.journal()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(stdout(&out).contains("intact:"), "{}", stdout(&out));
+}
+
+#[test]
+fn an_edited_draft_fails_verify_naming_the_entry() {
+    let case = Case::new();
+    std::fs::write(case.draft(), "Example Court has no incident.").expect("edit draft");
+    assert_verify_names_the_entry(&case, "the draft file was changed");
+}
+
+#[test]
+fn a_deleted_draft_fails_verify_naming_the_entry() {
+    let case = Case::new();
+    std::fs::remove_file(case.draft()).expect("delete draft");
+    assert_verify_names_the_entry(&case, "the draft file is missing");
+}
+
+#[test]
+fn every_export_embeds_the_verified_sent_text() {
+    let case = Case::new();
+    for format in ["md", "html", "json"] {
+        let out = case.export(format);
+        assert_eq!(out.status.code(), Some(0), "{format}: {}", stderr(&out));
+        let text = stdout(&out);
+        assert!(text.contains(STATEMENT), "{format} embeds the text: {text}");
+        assert!(!text.contains("NOT VERIFIED"), "{format}: {text}");
+    }
+    let md = stdout(&case.export("md"));
+    assert!(
+        md.contains(&format!("```text\n{STATEMENT}\n```")),
+        "fenced verbatim: {md}"
+    );
+    assert!(
+        md.contains("statement v1 published to public via website"),
+        "{md}"
+    );
+    let html = stdout(&case.export("html"));
+    assert!(
+        html.contains(&format!("<pre class=\"message\">{STATEMENT}</pre>")),
+        "{html}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout(&case.export("json"))).expect("json export parses");
+    let sent = &json["sent_texts"][0];
+    assert_eq!(sent["text"], STATEMENT, "{json}");
+    assert_eq!(sent["verified"], true);
+    assert_eq!(sent["purpose"], "statement");
+    assert_eq!(sent["file"], DRAFT_FILE);
+    assert_eq!(
+        json["verification"]["draft_problems"],
+        serde_json::json!([])
+    );
+}
+
+#[test]
+fn an_export_never_shows_an_edited_text_as_sent() {
+    let case = Case::new();
+    let forged = "Nothing happened & <b>no</b> data was taken.";
+    std::fs::write(case.draft(), forged).expect("edit draft");
+    for format in ["md", "html", "json"] {
+        let out = case.export(format);
+        let text = stdout(&out);
+        assert_eq!(out.status.code(), Some(1), "{format}: {text}");
+        assert!(
+            stderr(&out).contains("entry 26 (message_drafted v1"),
+            "{format}: the warning names the entry: {}",
+            stderr(&out)
+        );
+        assert!(!text.contains("Nothing happened"), "{format}: {text}");
+        assert!(!text.contains(STATEMENT), "{format}: {text}");
+        assert!(
+            text.contains("the draft file was changed"),
+            "{format}: {text}"
+        );
+    }
+    let md = stdout(&case.export("md"));
+    assert!(md.contains("TEXT NOT VERIFIED"), "{md}");
+    assert!(md.contains("MESSAGE TEXTS NOT VERIFIED"), "banner: {md}");
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout(&case.export("json"))).expect("json export parses");
+    assert_eq!(json["sent_texts"][0]["verified"], false);
+    assert!(json["sent_texts"][0].get("text").is_none(), "{json}");
+    let problems = json["verification"]["draft_problems"].to_string();
+    assert!(problems.contains("entry 26"), "{problems}");
+}
+
+#[test]
+fn an_export_names_a_deleted_draft() {
+    let case = Case::new();
+    std::fs::remove_file(case.draft()).expect("delete draft");
+    let out = case.export("html");
+    let html = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{html}");
+    assert!(html.contains("TEXT NOT VERIFIED"), "{html}");
+    assert!(html.contains("the draft file is missing"), "{html}");
+    assert!(!html.contains(STATEMENT), "{html}");
+}
+
+/// The review header as drawn for `case`'s journal, with the draft check
+/// the `review` command makes when it opens a journal.
+fn review_header(case: &Case) -> String {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use runsheet::app::review::Review;
+    use runsheet::export::drafts::DraftTexts;
+    use runsheet::ui::Theme;
+    use runsheet::ui::review::ReviewView;
+
+    let bytes = std::fs::read(&case.journal).expect("read journal");
+    let verified = runsheet::journal::verify::verify(&bytes);
+    let problems = DraftTexts::read(&case.journal, &verified).problems(&verified);
+    let now = verified.entries().map(|e| e.ts).max().expect("entries");
+    let playbook = support::fixture_playbook().playbook;
+    let mut review = Review::new(playbook, "incident.jsonl", verified, false, now);
+    review.draft_problems = problems;
+    let mut terminal = Terminal::new(TestBackend::new(160, 30)).expect("terminal");
+    let theme = Theme::default();
+    terminal
+        .draw(|f| {
+            f.render_widget(
+                ReviewView {
+                    review: &mut review,
+                    theme: &theme,
+                },
+                f.area(),
+            );
+        })
+        .expect("draw");
+    let buf = terminal.backend().buffer();
+    (0..buf.area.height)
+        .map(|y| {
+            (0..buf.area.width)
+                .map(|x| buf[(x, y)].symbol())
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn review_shows_a_changed_draft_as_a_verification_failure() {
+    let case = Case::new();
+    assert!(review_header(&case).contains("✓ intact"));
+    std::fs::write(case.draft(), "Example Court has no incident.").expect("edit draft");
+    let screen = review_header(&case);
+    assert!(screen.contains("✗ MESSAGE DRAFTS DO NOT MATCH"), "{screen}");
+    assert!(screen.contains("entry 26 (message_drafted v1"), "{screen}");
+    assert!(!screen.contains("✓ intact"), "{screen}");
+}

@@ -1,0 +1,180 @@
+//! The evidence register end to end: files and a folder of 1,000 files
+//! recorded, custody passed on, `evidence check` naming the one file whose
+//! byte changed, and the chain-of-custody form.
+
+mod support;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use support::{JournalBuilder, fixture_playbook};
+
+fn runsheet(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_runsheet"))
+        .args(args)
+        .current_dir(dir)
+        .env("RUNSHEET_CONFIG_DIR", dir.join("config"))
+        .env("RUNSHEET_DATA_DIR", dir.join("data"))
+        // The responder these commands record as acting.
+        .env("USER", "tester")
+        .env("RUNSHEET_NOW", "2026-11-28T12:00:00Z")
+        .output()
+        .expect("run runsheet")
+}
+
+fn ok(out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "stdout: {}\nstderr: {}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn a_folder_of_1000_files_is_recorded_and_one_changed_byte_is_named() {
+    let (dir, journal, _) =
+        JournalBuilder::new(fixture_playbook(), "2026-11-28T09:00:00Z", false).close();
+    let d = dir.path();
+    let folder = d.join("collected/logs");
+    std::fs::create_dir_all(folder.join("sub")).unwrap();
+    for i in 0..1000 {
+        let sub = if i % 10 == 0 { "sub/" } else { "" };
+        std::fs::write(
+            folder.join(format!("{sub}log-{i:04}.txt")),
+            format!("line {i}\n"),
+        )
+        .unwrap();
+    }
+    std::fs::write(d.join("collected/memory.img"), vec![7u8; 3 << 20]).unwrap();
+    let j = journal.to_str().unwrap();
+    let added = ok(&runsheet(
+        d,
+        &[
+            "evidence",
+            "add",
+            j,
+            "collected/memory.img",
+            "collected/logs",
+            "--label",
+            "host WS-042",
+            "--source",
+            "ws-042",
+            "--as",
+            "Dana Reyes",
+        ],
+    ));
+    assert!(added.contains("1001 item(s), E1–E1001"), "{added}");
+    assert!(
+        ok(&runsheet(d, &["evidence", "check", j])).contains("intact: all 1001 evidence items")
+    );
+
+    // One byte of one file changes.
+    let victim = folder.join("log-0457.txt");
+    std::fs::write(&victim, "line 458\n").unwrap();
+    let out = runsheet(d, &["evidence", "check", j]);
+    assert_eq!(out.status.code(), Some(1));
+    let report = String::from_utf8_lossy(&out.stdout);
+    let named: Vec<&str> = report
+        .lines()
+        .filter(|l| l.starts_with("changed:"))
+        .collect();
+    assert_eq!(named.len(), 1, "{report}");
+    assert!(named[0].contains("log-0457.txt"), "{report}");
+    assert!(report.contains("1 of 1001 evidence items changed or missing"));
+
+    // Missing, and checked against a copy elsewhere by relative path.
+    std::fs::remove_file(d.join("collected/memory.img")).unwrap();
+    let out = runsheet(d, &["evidence", "check", j]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("missing: E1 "));
+    let copy = d.join("copy");
+    std::fs::create_dir_all(copy.join("logs")).unwrap();
+    let out = runsheet(d, &["evidence", "check", j, copy.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("1001 of 1001"));
+}
+
+#[test]
+fn custody_is_recorded_and_exported_as_a_form() {
+    let (dir, journal, _) =
+        JournalBuilder::new(fixture_playbook(), "2026-11-28T09:00:00Z", false).close();
+    let d = dir.path();
+    std::fs::write(d.join("disk.img"), b"image bytes").unwrap();
+    let j = journal.to_str().unwrap();
+    ok(&runsheet(
+        d,
+        &["evidence", "add", j, "disk.img", "--as", "Dana Reyes"],
+    ));
+    let moved = ok(&runsheet(
+        d,
+        &[
+            "evidence",
+            "transfer",
+            j,
+            "E1",
+            "--to",
+            "Lee (forensics lab)",
+            "--reason",
+            "imaging, sealed bag 7",
+            "--as",
+            "Dana Reyes",
+        ],
+    ));
+    assert!(
+        moved.contains("E1 from Dana Reyes to Lee (forensics lab)"),
+        "{moved}"
+    );
+    let unknown = runsheet(
+        d,
+        &[
+            "evidence", "transfer", j, "E9", "--to", "X", "--reason", "y",
+        ],
+    );
+    assert_eq!(unknown.status.code(), Some(2));
+    // The report needs the playbook: a local copy, as a reviewer would have.
+    std::fs::create_dir_all(d.join("playbooks")).unwrap();
+    std::fs::copy(
+        support::fixture("playbooks/fixture-incident.yaml"),
+        d.join("playbooks/fixture-incident.yaml"),
+    )
+    .unwrap();
+    let typo = runsheet(
+        d,
+        &["evidence", "add", j, "disk.img", "--step", "no-such-step"],
+    );
+    assert_eq!(typo.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&typo.stderr).contains("has no step `no-such-step`"));
+    let form = ok(&runsheet(d, &["export", j, "--format", "custody-csv"]));
+    let rows: Vec<&str> = form.lines().collect();
+    assert_eq!(rows.len(), 3, "{form}");
+    assert!(rows[0].starts_with("item,label,name,sha256,size"));
+    let sha = runsheet::hash::sha256_hex(b"image bytes");
+    assert!(
+        rows[1].starts_with(&format!("E1,,disk.img,{sha},11,")),
+        "{form}"
+    );
+    assert!(
+        rows[1].ends_with(",Dana Reyes,Dana Reyes,collected\r")
+            || rows[1].ends_with(",Dana Reyes,Dana Reyes,collected"),
+        "{form}"
+    );
+    assert!(
+        rows[2].contains(",Dana Reyes,Lee (forensics lab),Dana Reyes,\"imaging, sealed bag 7\""),
+        "{form}"
+    );
+    let md = ok(&runsheet(d, &["export", j, "--format", "md"]));
+    assert!(md.contains("## Evidence and chain of custody"), "{md}");
+    assert!(md.contains("Dana Reyes → Lee (forensics lab)"), "{md}");
+    let html = ok(&runsheet(d, &["export", j, "--format", "html"]));
+    assert!(html.contains("Evidence and chain of custody") && html.contains(&sha));
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(&runsheet(d, &["export", j, "--format", "json"]))).unwrap();
+    assert_eq!(json["evidence"][0]["sha256"], sha.as_str());
+    assert_eq!(
+        json["evidence"][0]["custody"][1]["to"],
+        "Lee (forensics lab)"
+    );
+    let verified = ok(&runsheet(d, &["verify", j]));
+    assert!(verified.starts_with("intact:"), "{verified}");
+}

@@ -1,0 +1,526 @@
+//! Signed checkpoints end to end, with the real `ssh-keygen` on the other
+//! side: keys it makes sign checkpoints, its `-Y verify` accepts the SSH
+//! signatures, and the tamper table (lines cut, file rewritten, a line
+//! changed, a checkpoint forged with another key) is reported with the
+//! entry or the count.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use runsheet::hash::sha256_hex;
+use runsheet::journal::Entry;
+use support::{JournalBuilder, fast_tempdir, fixture_playbook};
+
+const NOW: &str = "2026-11-28T12:00:00Z";
+
+/// Whether `tool` runs; under CI a missing tool fails the test (CI installs
+/// it), elsewhere the test says so and stops.
+fn have(tool: &str) -> bool {
+    let found = Command::new(tool)
+        .arg("-V")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok();
+    assert!(
+        found || std::env::var("CI").as_deref() != Ok("true"),
+        "`{tool}` is needed by this test and CI installs it (.ci/run)"
+    );
+    if !found {
+        eprintln!("`{tool}` is not installed: skipping");
+    }
+    found
+}
+
+fn runsheet(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_runsheet"))
+        .args(args)
+        .current_dir(dir)
+        .env("RUNSHEET_CONFIG_DIR", dir.join("config"))
+        .env("RUNSHEET_DATA_DIR", dir.join("data"))
+        // The responder these commands record as acting.
+        .env("USER", "tester")
+        .env("RUNSHEET_NOW", NOW)
+        .output()
+        .expect("run runsheet")
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn ok(out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "stdout: {}\nstderr: {}",
+        stdout(out),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout(out)
+}
+
+/// Exit 1 with `needle` in the report.
+fn broken_with(out: &Output, needle: &str) {
+    let text = stdout(out);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.contains(needle), "`{needle}` not in:\n{text}");
+}
+
+/// A journal of `notes` notes (plus `journal_created` and
+/// `session_started`), closed, in its own folder.
+fn journal(notes: usize) -> (tempfile::TempDir, PathBuf) {
+    let mut j = JournalBuilder::new(fixture_playbook(), "2026-11-28T09:00:00Z", false);
+    for i in 0..notes {
+        j.advance(1).note(None, &format!("note {i}"));
+    }
+    let (dir, path, _) = j.close();
+    (dir, path)
+}
+
+fn ssh_keygen_key(dir: &Path, name: &str) -> PathBuf {
+    let path = dir.join(name);
+    let out = Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-C", name, "-f"])
+        .arg(&path)
+        .output()
+        .expect("ssh-keygen");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    path
+}
+
+fn lines(path: &Path) -> Vec<String> {
+    std::fs::read_to_string(path)
+        .expect("journal")
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+fn write_lines(path: &Path, lines: &[String]) {
+    let mut text = lines.join("\n");
+    text.push('\n');
+    std::fs::write(path, text).expect("write journal");
+}
+
+/// Runs `checkpoint` and returns the entry number it recorded.
+fn checkpoint(dir: &Path, journal: &Path, key: &Path) -> u64 {
+    let out = ok(&runsheet(
+        dir,
+        &[
+            "checkpoint",
+            journal.to_str().unwrap(),
+            "--key",
+            key.to_str().unwrap(),
+        ],
+    ));
+    out.split("saved: entry ")
+        .nth(1)
+        .and_then(|r| r.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no entry number in {out}"))
+}
+
+#[test]
+fn a_key_made_by_ssh_keygen_signs_and_ssh_keygen_verify_agrees() {
+    if !have("ssh-keygen") {
+        return;
+    }
+    let (dir, path) = journal(3);
+    let key = ssh_keygen_key(dir.path(), "responder");
+    let seq = checkpoint(dir.path(), &path, &key);
+    assert_eq!(seq, 5, "2 opening entries and 3 notes are covered");
+    let note = dir.path().join("incident.jsonl.checkpoint-5.note");
+    let sig = dir.path().join("incident.jsonl.checkpoint-5.note.sig");
+    let text = std::fs::read_to_string(&note).expect("note");
+    assert!(
+        text.starts_with("runsheet/fixture-journal-0001\n5\n"),
+        "{text}"
+    );
+    let public = std::fs::read_to_string(key.with_extension("pub")).expect("public key");
+    let allowed = dir.path().join("allowed_signers");
+    std::fs::write(&allowed, format!("responder@example.org {public}")).expect("allowed");
+    let ssh_verify = |message: &Path| {
+        Command::new("ssh-keygen")
+            .args(["-Y", "verify", "-f"])
+            .arg(&allowed)
+            .args([
+                "-I",
+                "responder@example.org",
+                "-n",
+                "runsheet-checkpoint",
+                "-s",
+            ])
+            .arg(&sig)
+            .stdin(std::fs::File::open(message).expect("message"))
+            .output()
+            .expect("ssh-keygen -Y verify")
+    };
+    let good = ssh_verify(&note);
+    assert!(
+        good.status.success(),
+        "{}",
+        String::from_utf8_lossy(&good.stderr)
+    );
+    let changed = dir.path().join("changed.note");
+    std::fs::write(&changed, text.replacen("\n5\n", "\n4\n", 1)).expect("changed");
+    assert!(!ssh_verify(&changed).status.success());
+
+    let report = ok(&runsheet(dir.path(), &["verify", path.to_str().unwrap()]));
+    assert!(
+        report.contains("entry 5: checkpoint covering entries 0–4 verifies"),
+        "{report}"
+    );
+    let with_key = ok(&runsheet(
+        dir.path(),
+        &[
+            "verify",
+            path.to_str().unwrap(),
+            "--key",
+            key.with_extension("pub").to_str().unwrap(),
+        ],
+    ));
+    assert!(with_key.contains("verifies"), "{with_key}");
+}
+
+#[test]
+fn runsheet_key_new_writes_a_key_ssh_keygen_reads() {
+    if !have("ssh-keygen") {
+        return;
+    }
+    let (dir, path) = journal(1);
+    let key = dir.path().join("keys/cp");
+    let made = ok(&runsheet(
+        dir.path(),
+        &["key", "new", key.to_str().unwrap()],
+    ));
+    let listed = Command::new("ssh-keygen")
+        .arg("-l")
+        .arg("-f")
+        .arg(key.with_extension("pub"))
+        .output()
+        .expect("ssh-keygen -l");
+    let fingerprint = String::from_utf8_lossy(&listed.stdout)
+        .split_whitespace()
+        .nth(1)
+        .expect("fingerprint")
+        .to_string();
+    assert!(made.contains(&fingerprint), "{made} vs {fingerprint}");
+    // ssh-keygen derives the same public key from the private file.
+    let derived = Command::new("ssh-keygen")
+        .arg("-y")
+        .arg("-f")
+        .arg(&key)
+        .output()
+        .expect("ssh-keygen -y");
+    let written = std::fs::read_to_string(key.with_extension("pub")).unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&derived.stdout)
+            .split_whitespace()
+            .nth(1),
+        written.split_whitespace().nth(1)
+    );
+    checkpoint(dir.path(), &path, &key);
+    let again = runsheet(dir.path(), &["key", "new", key.to_str().unwrap()]);
+    assert_eq!(again.status.code(), Some(2));
+}
+
+/// A tampered copy of the journal, its checkpoint files beside it.
+struct Copy {
+    _dir: tempfile::TempDir,
+    path: PathBuf,
+}
+
+fn copy_of(original: &Path) -> Copy {
+    let dir = fast_tempdir();
+    for entry in std::fs::read_dir(original.parent().unwrap()).unwrap() {
+        let entry = entry.unwrap();
+        if entry.path().is_file() {
+            std::fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
+        }
+    }
+    let path = dir.path().join(original.file_name().unwrap());
+    Copy { _dir: dir, path }
+}
+
+/// Re-encodes every line from `from` on with fresh `prev` and `hash`:
+/// what someone rewriting the file with the right tools would do.
+fn rechain(lines: &mut [String], from: usize) {
+    for i in from..lines.len() {
+        let body = runsheet::journal::check_own_hash(&lines[i]).unwrap_or_else(|_| {
+            lines[i]
+                .rsplit_once(",\"hash\"")
+                .map(|(b, _)| format!("{b}}}"))
+                .unwrap()
+        });
+        let mut entry: Entry = serde_json::from_str(&body).expect("entry");
+        if i > 0 {
+            entry.prev = sha256_hex(lines[i - 1].as_bytes());
+        }
+        lines[i] = entry.encode();
+    }
+}
+
+/// The tamper table's starting point: a journal of 26 entries, a
+/// checkpoint of them (entry 26) by the responder's key, and a copy of the
+/// note kept elsewhere (e.g. pasted into the ticket).
+struct Table {
+    dir: tempfile::TempDir,
+    path: PathBuf,
+    key: PathBuf,
+    kept: tempfile::TempDir,
+    outside: String,
+}
+
+impl Table {
+    fn new() -> Self {
+        let (dir, path) = journal(24);
+        let key = ssh_keygen_key(dir.path(), "responder");
+        assert_eq!(checkpoint(dir.path(), &path, &key), 26);
+        let kept = fast_tempdir();
+        let outside = kept.path().join("ticket-1234.note");
+        std::fs::copy(
+            dir.path().join("incident.jsonl.checkpoint-26.note"),
+            &outside,
+        )
+        .unwrap();
+        let outside = outside.to_str().unwrap().to_string();
+        Self {
+            dir,
+            path,
+            key,
+            kept,
+            outside,
+        }
+    }
+
+    /// `verify JOURNAL --checkpoint <kept note> EXTRA…`
+    fn verify(&self, journal: &Path, extra: &[&str]) -> Output {
+        let mut args = vec![
+            "verify",
+            journal.to_str().unwrap(),
+            "--checkpoint",
+            &self.outside,
+        ];
+        args.extend_from_slice(extra);
+        runsheet(self.dir.path(), &args)
+    }
+
+    fn trusted(&self) -> String {
+        self.key.with_extension("pub").to_str().unwrap().to_string()
+    }
+}
+
+#[test]
+fn tamper_table_intact_journal_matches_the_kept_note() {
+    if !have("ssh-keygen") {
+        return;
+    }
+    let t = Table::new();
+    let intact = t.verify(&t.path, &["--key", &t.trusted()]);
+    assert!(
+        ok(&intact)
+            .contains("matches entries 0–25, recorded as entry 26; 0 entries were added after it"),
+        "{}",
+        stdout(&intact)
+    );
+}
+
+#[test]
+fn tamper_table_last_line_and_last_10_lines_removed() {
+    if !have("ssh-keygen") {
+        return;
+    }
+    let t = Table::new();
+    let head = stdout(&runsheet(
+        t.dir.path(),
+        &["verify", t.path.to_str().unwrap()],
+    ))
+    .lines()
+    .find_map(|l| l.strip_prefix("head hash: ").map(str::to_string))
+    .expect("head hash");
+
+    let cut = copy_of(&t.path);
+    let mut l = lines(&cut.path);
+    l.pop();
+    write_lines(&cut.path, &l);
+    broken_with(&t.verify(&cut.path, &[]), "1 entry missing (entry 26)");
+    broken_with(
+        &runsheet(
+            t.dir.path(),
+            &["verify", cut.path.to_str().unwrap(), "--expect-head", &head],
+        ),
+        &format!("no verified entry has the head hash {head}"),
+    );
+
+    let cut10 = copy_of(&t.path);
+    let mut l = lines(&cut10.path);
+    l.truncate(l.len() - 10);
+    write_lines(&cut10.path, &l);
+    broken_with(
+        &t.verify(&cut10.path, &["--key", &t.trusted()]),
+        "10 entries missing (entries 17–26)",
+    );
+}
+
+#[test]
+fn tamper_table_whole_file_rewritten_with_recomputed_hashes() {
+    if !have("ssh-keygen") {
+        return;
+    }
+    let t = Table::new();
+    let rewritten = copy_of(&t.path);
+    let mut l = lines(&rewritten.path);
+    l[10] = l[10].replace("note 8", "note 8, edited");
+    rechain(&mut l, 10);
+    write_lines(&rewritten.path, &l);
+    let report = t.verify(&rewritten.path, &[]);
+    assert!(
+        stdout(&report).starts_with("intact: 27 entries"),
+        "the chain alone is fooled"
+    );
+    broken_with(&report, "entries 0–25 do not give the Merkle root");
+    broken_with(
+        &report,
+        "entry 26 (checkpoint): entries 0–25 no longer give the Merkle root it recorded",
+    );
+}
+
+#[test]
+fn tamper_table_one_line_changed_before_the_checkpoint() {
+    if !have("ssh-keygen") {
+        return;
+    }
+    let t = Table::new();
+    let edited = copy_of(&t.path);
+    let mut l = lines(&edited.path);
+    l[7] = l[7].replacen("note 5", "note 6", 1);
+    write_lines(&edited.path, &l);
+    let report = t.verify(&edited.path, &[]);
+    broken_with(&report, "broken at line 8 (seq 7)");
+    broken_with(&report, "only entries 0–6 verify");
+}
+
+#[test]
+fn tamper_table_checkpoint_forged_with_another_key() {
+    if !have("ssh-keygen") {
+        return;
+    }
+    let t = Table::new();
+    let other = ssh_keygen_key(t.kept.path(), "intruder");
+    // Entries rewritten, then re-signed with another key.
+    let forged = copy_of(&t.path);
+    let mut l = lines(&forged.path);
+    l[12] = l[12].replace("note 10", "note 10 (never happened)");
+    rechain(&mut l, 12);
+    l.pop();
+    write_lines(&forged.path, &l);
+    let m = checkpoint(forged.path.parent().unwrap(), &forged.path, &other);
+    let report = runsheet(
+        t.dir.path(),
+        &[
+            "verify",
+            forged.path.to_str().unwrap(),
+            "--key",
+            &t.trusted(),
+        ],
+    );
+    broken_with(
+        &report,
+        &format!("entry {m} (checkpoint): signed by SHA256:"),
+    );
+    broken_with(&report, "which is not a key given with --key");
+    // The note kept elsewhere still shows what the journal held.
+    broken_with(
+        &t.verify(&forged.path, &["--key", &t.trusted()]),
+        "entries 0–25 do not give the Merkle root",
+    );
+
+    // Without --key: a later checkpoint by another key is named too.
+    let appended = copy_of(&t.path);
+    let m = checkpoint(appended.path.parent().unwrap(), &appended.path, &other);
+    let report = runsheet(t.dir.path(), &["verify", appended.path.to_str().unwrap()]);
+    broken_with(
+        &report,
+        &format!("entry {m} (checkpoint): signed by SHA256:"),
+    );
+    broken_with(&report, "but the first checkpoint (entry 26) was signed by");
+}
+
+#[test]
+fn an_unclosed_tail_is_named_with_the_checkpoint_that_covers_it() {
+    if !have("ssh-keygen") {
+        return;
+    }
+    let (dir, path) = journal(2);
+    let before = ok(&runsheet(dir.path(), &["verify", path.to_str().unwrap()]));
+    assert!(
+        before.contains(
+            "tail not proven complete: the last session (started at entry 1) has no session_ended"
+        ) && before.contains("No checkpoint covers any of it"),
+        "{before}"
+    );
+    let key = ssh_keygen_key(dir.path(), "responder");
+    checkpoint(dir.path(), &path, &key);
+    let after = ok(&runsheet(dir.path(), &["verify", path.to_str().unwrap()]));
+    assert!(
+        after.contains("The last checkpoint, entry 4, covers entries 0–3"),
+        "{after}"
+    );
+}
+
+/// The reviewer's Python recipe in docs/journal-format.md computes the
+/// same Merkle root as the signed note.
+#[test]
+fn the_documented_python_merkle_recipe_gives_the_checkpoint_root() {
+    if !have("ssh-keygen") || !have("python3") {
+        return;
+    }
+    let doc = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/docs/journal-format.md"
+    ))
+    .expect("doc");
+    let start = doc
+        .find("<!-- merkle-recipe:start -->")
+        .expect("start marker");
+    let end = doc.find("<!-- merkle-recipe:end -->").expect("end marker");
+    let code = doc[start..end]
+        .split("```python\n")
+        .nth(1)
+        .and_then(|b| b.split("```").next())
+        .expect("python block");
+    let (dir, path) = journal(6);
+    let key = ssh_keygen_key(dir.path(), "responder");
+    let n = checkpoint(dir.path(), &path, &key);
+    let script = dir.path().join("merkle.py");
+    std::fs::write(&script, code).unwrap();
+    let out = Command::new("python3")
+        .arg(&script)
+        .arg(&path)
+        .arg(n.to_string())
+        .output()
+        .expect("python3");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let note = std::fs::read_to_string(
+        dir.path()
+            .join(format!("incident.jsonl.checkpoint-{n}.note")),
+    )
+    .unwrap();
+    let root = note.lines().nth(2).expect("root line");
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), root);
+}

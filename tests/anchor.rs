@@ -10,7 +10,6 @@ use std::process::{Command, Output, Stdio};
 
 use support::{JournalBuilder, fixture_playbook};
 
-const NOW: &str = "2026-11-28T12:00:00Z";
 
 fn have(tool: &str, probe: &str) -> bool {
     let found = Command::new(tool)

@@ -50,10 +50,11 @@ pub enum Kind {
     InjectDelivered,
     Observation,
     DrillControl,
+    Resolution,
 }
 
 impl Kind {
-    pub const ALL: [Self; 21] = [
+    pub const ALL: [Self; 22] = [
         Self::JournalCreated,
         Self::SessionStarted,
         Self::SessionEnded,
@@ -75,6 +76,7 @@ impl Kind {
         Self::InjectDelivered,
         Self::Observation,
         Self::DrillControl,
+        Self::Resolution,
     ];
 
     /// The name as written in the journal.
@@ -101,6 +103,7 @@ impl Kind {
             Self::InjectDelivered => "inject_delivered",
             Self::Observation => "observation",
             Self::DrillControl => "drill_control",
+            Self::Resolution => "resolution",
         }
     }
 }
@@ -239,6 +242,10 @@ pub struct Entry {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub step: Option<String>,
     pub data: serde_json::Map<String, serde_json::Value>,
+    /// In a team case: heads of the other journals the writer had read,
+    /// written only when they changed since its previous entry.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seen: Option<event::Seen>,
     pub prev: String,
 }
 
@@ -376,6 +383,7 @@ impl Draft {
             kind,
             step,
             data,
+            seen: None,
             prev,
         }
     }

@@ -23,6 +23,8 @@ pub mod printable;
 pub mod run;
 pub mod time;
 
+pub mod case;
+
 pub mod app;
 
 pub mod ui;

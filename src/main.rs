@@ -48,6 +48,9 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
                 | Command::New { .. }
                 | Command::Note { .. }
                 | Command::Set { .. }
+                | Command::Case { .. }
+                | Command::Resolve { .. }
+                | Command::Sync { .. }
         )
     );
     let env = if writes {
@@ -63,6 +66,9 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
     let Some(command) = command else {
         return Ok(commands::tui::picker(&env)?.map_or(0, |text| print(&text, 0)));
     };
+    if let Some((text, code)) = commands::case::on_case_folder(&env, &command)? {
+        return Ok(print(&text, code));
+    }
     match command {
         Command::Run { .. }
         | Command::Resume { .. }
@@ -100,6 +106,10 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
                 commands::list::playbooks(&catalog)
             };
             Ok(print(&text, 0))
+        }
+        Command::Case { .. } | Command::Resolve { .. } | Command::Sync { .. } => {
+            let (text, code) = commands::case::run(&env, command)?;
+            Ok(print(&text, code))
         }
         Command::Verify { journal } => {
             let (text, code) = commands::journal::verify(&journal)?;

@@ -113,6 +113,10 @@ impl View<'_> {
             }
             Payload::Observation(o) => observed(o),
             Payload::DrillControl(d) => drill_control(d),
+            Payload::Resolution(r) => format!(
+                "Conflict on {} `{}` resolved: {} ({})",
+                r.about, r.key, r.value, r.reason
+            ),
         }
     }
 

@@ -6,10 +6,10 @@ use std::path::{Path, PathBuf};
 
 use super::markdown::{self, Preset};
 use super::{ImportError, Imported, cacao, document};
-use crate::diag::describe_io;
 use crate::cli::{MarkdownPreset, PlaybookFormat};
-use crate::commands::{Env, Failure};
 use crate::commands::open as session;
+use crate::commands::{Env, Failure};
+use crate::diag::describe_io;
 
 /// What a command printed: standard output, standard error, exit code.
 #[derive(Debug, Default)]

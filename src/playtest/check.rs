@@ -8,10 +8,10 @@ use super::doc::ExpectDoc;
 use crate::app::message;
 use crate::clocks;
 use crate::diag::{Diagnostic, Located, Pos};
+use crate::export::summary::state_name;
 use crate::playbook::Playbook;
 use crate::playbook::validate::{Checker, with_suggestion};
 use crate::playbook::value::format_utc;
-use crate::export::summary::state_name;
 use crate::run::{self, query};
 
 use super::Case;

@@ -68,6 +68,7 @@ pub fn entry_summary(entry: &Entry, playbook: &Playbook) -> String {
         Payload::DrillControl(c) => {
             format!("scenario clock: {:?} x{}", c.action, c.speed).to_lowercase()
         }
+        Payload::Resolution(r) => format!("resolved {} {}: {}", r.about, r.key, compact(&r.value)),
     }
 }
 

@@ -94,15 +94,20 @@ impl Git<'_> {
     }
 }
 
-/// git's last line on stderr, the one that says why.
+/// The line of git's stderr that says why: its first `fatal:` or
+/// `error:` line, else its last line.
 fn last_line(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr)
+    let text = String::from_utf8_lossy(&out.stderr);
+    let lines: Vec<&str> = text
         .lines()
-        .rev()
-        .find(|l| !l.trim().is_empty())
-        .unwrap_or("no message")
-        .trim()
-        .to_string()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    lines
+        .iter()
+        .find(|l| l.starts_with("fatal:") || l.starts_with("error:"))
+        .or_else(|| lines.last())
+        .map_or_else(|| "no message".to_string(), |l| (*l).to_string())
 }
 
 /// Commits `own` files (paths inside the case folder `dir`), then moves

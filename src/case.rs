@@ -14,6 +14,7 @@ pub mod folder;
 pub mod merge;
 pub mod seen;
 pub mod sync;
+pub mod target;
 pub mod witness;
 
 pub use folder::{CaseFile, journal_id};

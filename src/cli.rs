@@ -21,7 +21,11 @@ pub enum Command {
     /// Start a new incident from a playbook (a bundled id or a file) and open it.
     Run {
         /// Playbook id (see `runsheet list`) or path to a playbook file.
-        playbook: String,
+        #[arg(required_unless_present = "case")]
+        playbook: Option<String>,
+        /// Join a team case folder: opens your own journal in it.
+        #[arg(long, value_name = "DIR", conflicts_with_all = ["journal", "title", "exercise"])]
+        case: Option<PathBuf>,
         /// Where to write the journal (default: the data directory).
         #[arg(long, value_name = "FILE")]
         journal: Option<PathBuf>,

@@ -149,11 +149,17 @@ fn finish(outcome: interop::command::Outcome) -> u8 {
 fn interactive(env: &Env, command: Command) -> Result<(), Failure> {
     match command {
         Command::Run {
-            playbook,
+            case: Some(dir),
+            actor,
+            ..
+        } => commands::case::run_case(env, &dir, actor.as_deref()),
+        Command::Run {
+            playbook: Some(playbook),
             journal,
             actor,
             title,
             exercise,
+            ..
         } => commands::tui::run(env, &playbook, journal, actor.as_deref(), title, exercise),
         Command::Resume { journal, actor } => {
             commands::tui::resume(env, &journal, actor.as_deref())

@@ -70,6 +70,9 @@ pub fn create(dir: &Path, case: &CaseFile, playbook_bytes: &[u8]) -> Result<(), 
         let keep = sub.join(".gitkeep");
         std::fs::write(&keep, b"").map_err(|e| io(&keep, &e))?;
     }
+    // The lock note names the local process holding a journal: never shared.
+    let ignore = dir.join(".gitignore");
+    std::fs::write(&ignore, b"journals/*.lock\n").map_err(|e| io(&ignore, &e))?;
     let playbook = dir.join(PLAYBOOK_FILE);
     write_synced(&playbook, playbook_bytes).map_err(|e| io(&playbook, &e))?;
     let text = serde_saphyr::to_string(case).map_err(|e| e.to_string())?;

@@ -182,37 +182,7 @@ impl CaseWriter {
         let case = folder::read(dir).map_err(usage)?;
         let resolved = case_playbook(env, dir, &case)?;
         let who = Identity::new(env.config.actor(actor));
-        let id = folder::journal_id(&who.actor, &hostname());
-        let path = folder::journal_path(dir, &id);
-        let mut file = if path.exists() {
-            let opened = JournalFile::open(&path)?;
-            let mut file = opened.file;
-            for recovery in opened.recoveries {
-                file.append(who.draft(env.clock.as_ref(), Event::new(Payload::Recovery(recovery))))
-                    .map_err(|e| usage(format!("{}: {e}", path.display())))?;
-            }
-            file
-        } else {
-            let created = Created {
-                journal_id: case.case.clone(),
-                playbook: PlaybookRef {
-                    id: case.playbook.id.clone(),
-                    version: case.playbook.version.clone(),
-                    path: case.playbook.file.clone(),
-                    sha256: resolved.source.sha256.clone(),
-                },
-                title: case.title.clone(),
-                timezone: case.timezone.clone(),
-                exercise: case.exercise,
-                app_version: APP_VERSION.to_string(),
-                drill: None,
-            };
-            let first = who.draft(
-                env.clock.as_ref(),
-                Event::new(Payload::JournalCreated(created)),
-            );
-            JournalFile::create(&path, first)?.0
-        };
+        let (file, id, _) = open_own(env, dir, &case, &resolved, &who)?;
         // Read after the lock is held: our own journal cannot move now.
         let journals = merge::load(dir).map_err(usage)?;
         let own: &[Line] = journals
@@ -224,7 +194,6 @@ impl CaseWriter {
         let feed = merged.feed();
         let state = run::replay(&resolved.playbook, feed.iter().map(|l| &l.entry));
         let conflicts = conflict::find(&merged);
-        let _ = &mut file;
         Ok(Self {
             file,
             view: CaseView {
@@ -255,6 +224,86 @@ impl CaseWriter {
             path, line.entry.seq, line.entry.kind
         ))
     }
+}
+
+/// Opens (locks) this responder's journal in the case, creating it on
+/// first use; returns it, its id, and messages about recovered writes.
+fn open_own(
+    env: &Env,
+    dir: &Path,
+    case: &CaseFile,
+    resolved: &Resolved,
+    who: &Identity,
+) -> Result<(JournalFile, String, Vec<String>), Failure> {
+    let id = folder::journal_id(&who.actor, &hostname());
+    let path = folder::journal_path(dir, &id);
+    let mut notices = Vec::new();
+    let file = if path.exists() {
+        let opened = JournalFile::open(&path)?;
+        let mut file = opened.file;
+        for recovery in opened.recoveries {
+            notices.push(format!(
+                "Recovered an interrupted write: {} bytes were quarantined in {}.",
+                recovery.bytes, recovery.file
+            ));
+            file.append(who.draft(env.clock.as_ref(), Event::new(Payload::Recovery(recovery))))
+                .map_err(|e| usage(format!("{}: {e}", path.display())))?;
+        }
+        file
+    } else {
+        let created = Created {
+            journal_id: case.case.clone(),
+            playbook: PlaybookRef {
+                id: case.playbook.id.clone(),
+                version: case.playbook.version.clone(),
+                path: case.playbook.file.clone(),
+                sha256: resolved.source.sha256.clone(),
+            },
+            title: case.title.clone(),
+            timezone: case.timezone.clone(),
+            exercise: case.exercise,
+            app_version: APP_VERSION.to_string(),
+            drill: None,
+        };
+        let first = who.draft(
+            env.clock.as_ref(),
+            Event::new(Payload::JournalCreated(created)),
+        );
+        JournalFile::create(&path, first)?.0
+    };
+    Ok((file, id, notices))
+}
+
+/// `runsheet run --case DIR`: the runner over the merged case, writing
+/// this responder's own journal (each entry with its `seen` heads).
+pub fn run_case(env: &Env, dir: &Path, actor: Option<&str>) -> Result<(), Failure> {
+    let case = folder::read(dir).map_err(usage)?;
+    let resolved = case_playbook(env, dir, &case)?;
+    let who = Identity::new(env.config.actor(actor));
+    let (mut file, id, banners) = open_own(env, dir, &case, &resolved, &who)?;
+    let path = file.path().to_path_buf();
+    file.append(who.draft(env.clock.as_ref(), open::session_started("run")))
+        .map_err(|e| usage(format!("{}: {e}", path.display())))?;
+    let journals = merge::load(dir).map_err(usage)?;
+    let own: Vec<Line> = journals
+        .iter()
+        .find(|j| j.id == id)
+        .map(|j| j.verified.lines.clone())
+        .unwrap_or_default();
+    let feed = Merged::new(journals).feed();
+    let target = crate::case::target::CaseTarget::new(file, dir.to_path_buf(), id, &own);
+    let core = super::tui::runner_over(
+        env,
+        Box::new(target),
+        &path,
+        &feed,
+        &resolved,
+        who,
+        banners,
+        None,
+    )?;
+    crate::runtime::run_runner(core, &super::tui::theme(env))
+        .map_err(|e| super::tui::io_failure(&e))
 }
 
 /// `runsheet note DIR TEXT`: a note in this responder's journal.
@@ -570,6 +619,7 @@ pub fn sync_case(
         folder::journal_path(dir, &id),
         dir.join(folder::CASE_FILE),
         dir.join(folder::PLAYBOOK_FILE),
+        dir.join(".gitignore"),
         folder::journals_dir(dir).join(".gitkeep"),
         folder::drafts_dir(dir).join(".gitkeep"),
     ];

@@ -21,7 +21,7 @@ use crate::run;
 use crate::runtime::{self, Core};
 use crate::ui::Theme;
 
-fn theme(env: &Env) -> Theme {
+pub(crate) fn theme(env: &Env) -> Theme {
     Theme::new(env.config.theme, env.config.colour())
 }
 
@@ -44,14 +44,38 @@ fn runner(
     banners: Vec<String>,
     drill: Option<Drill>,
 ) -> Result<Core, Failure> {
+    let path = file.path().to_path_buf();
+    runner_over(
+        env,
+        Box::new(file),
+        &path,
+        lines,
+        resolved,
+        who,
+        banners,
+        drill,
+    )
+}
+
+/// [`runner`] over any journal target (a team case's writer records `seen`).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn runner_over(
+    env: &Env,
+    target: Box<dyn crate::journal::writer::Append>,
+    path: &Path,
+    lines: &[Line],
+    resolved: &Resolved,
+    who: Identity,
+    banners: Vec<String>,
+    drill: Option<Drill>,
+) -> Result<Core, Failure> {
     let mut playbook = resolved
         .playbook
         .clone()
         .with_extra_holidays(&env.config.holidays());
     let contacts_file = crate::paths::config_dir().join("contacts.yaml");
     let unknown = playbook.apply_contacts(&catalog::local_contacts(&contacts_file)?);
-    let journal_file = file
-        .path()
+    let journal_file = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
@@ -75,14 +99,9 @@ fn runner(
         app.drill = Some(DrillState::new(drill, app.state()));
         app.focus = Pane::Drill;
     }
-    runtime::load_draft_texts(&mut app, file.path());
+    runtime::load_draft_texts(&mut app, path);
     let clipboard: Box<dyn FnMut(&str) + Send> = Box::new(runtime::osc52);
-    Ok(Core::new(
-        app,
-        Box::new(file),
-        Arc::clone(&env.clock),
-        clipboard,
-    ))
+    Ok(Core::new(app, target, Arc::clone(&env.clock), clipboard))
 }
 
 /// Creates a journal and returns its runner.
@@ -152,7 +171,7 @@ fn reopen(env: &Env, catalog: &Catalog, path: &Path, actor: Option<&str>) -> Res
     runner(env, file, &lines, &resolved, who, banners, drill)
 }
 
-fn io_failure(e: &std::io::Error) -> Failure {
+pub(crate) fn io_failure(e: &std::io::Error) -> Failure {
     Failure::usage(format!("terminal: {}", crate::diag::describe_io(e)))
 }
 

@@ -1,0 +1,53 @@
+//! The runner's journal target in a team case: each entry records the
+//! heads of the other journals read just before it was written (`seen`),
+//! only when they changed since the previous entry.
+
+use std::path::PathBuf;
+
+use super::{merge, seen};
+use crate::journal::event::Seen;
+use crate::journal::writer::{Append, JournalFile};
+use crate::journal::{Draft, Line};
+
+/// A responder's own, locked journal in a case folder.
+#[derive(Debug)]
+pub struct CaseTarget {
+    file: JournalFile,
+    case_dir: PathBuf,
+    own_id: String,
+    /// The heads this journal has recorded so far.
+    declared: Seen,
+}
+
+impl CaseTarget {
+    pub fn new(file: JournalFile, case_dir: PathBuf, own_id: String, own: &[Line]) -> Self {
+        Self {
+            file,
+            case_dir,
+            own_id,
+            declared: seen::declared(own),
+        }
+    }
+}
+
+impl Append for CaseTarget {
+    fn append(&mut self, draft: Draft) -> Result<Line, String> {
+        // An unreadable folder records no new heads; the entry still saves.
+        let current = merge::load(&self.case_dir).map_or_else(
+            |_| self.declared.clone(),
+            |journals| seen::current(&journals, &self.own_id),
+        );
+        let record = seen::to_record(&self.declared, &current);
+        let line = self.file.append_seen(draft, record)?;
+        if let Some(seen) = &line.entry.seen {
+            for (id, head) in seen {
+                self.declared.insert(id.clone(), head.clone());
+            }
+        }
+        Ok(line)
+    }
+
+    fn attach(&mut self, file_name: &str, text: &str) -> Result<(), String> {
+        self.file.attach(file_name, text)
+    }
+}

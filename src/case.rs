@@ -18,3 +18,6 @@ pub mod target;
 pub mod witness;
 
 pub use folder::{CaseFile, journal_id};
+
+#[cfg(test)]
+mod tests;

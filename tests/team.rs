@@ -497,3 +497,60 @@ fn a_bundle_carries_a_case_without_a_network() {
     );
     assert_eq!(t.ana.status_json(), t.bob.status_json());
 }
+
+#[test]
+fn a_solo_journal_becomes_a_case_without_being_rewritten() {
+    let root = tempfile::tempdir().unwrap();
+    let r = Responder {
+        name: "Ana",
+        home: root.path().to_path_buf(),
+        clone: root.path().join("x"),
+    };
+    let solo = root.path().join("solo.jsonl");
+    let out = r.cmd(&[
+        "new",
+        "ransomware-extortion",
+        "--journal",
+        solo.to_str().unwrap(),
+        "--as",
+        "Ana",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    r.act(&["note", solo.to_str().unwrap(), "before the team joined"]);
+    let before = std::fs::read(&solo).unwrap();
+    let case = r.case();
+    let out = r.cmd(&[
+        "case",
+        "from",
+        solo.to_str().unwrap(),
+        case.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let copied = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+    assert_eq!(
+        std::fs::read(&copied).unwrap(),
+        before,
+        "copied byte for byte"
+    );
+    assert_eq!(
+        std::fs::read(&solo).unwrap(),
+        before,
+        "the original is untouched"
+    );
+    // Ana continues in the same journal; Bob starts his own.
+    let saved = r.act(&["note", case.to_str().unwrap(), "now a team"]);
+    assert!(saved.contains(copied.to_str().unwrap()), "{saved}");
+    let bob = Responder { name: "Bob", ..r };
+    bob.act(&["note", case.to_str().unwrap(), "joined"]);
+    assert_eq!(bob.verify().status.code(), Some(0));
+    let status: serde_json::Value = serde_json::from_str(&bob.status_json()).unwrap();
+    assert_eq!(status["case"]["journals"].as_array().unwrap().len(), 2);
+}

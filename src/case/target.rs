@@ -51,3 +51,39 @@ impl Append for CaseTarget {
         self.file.attach(file_name, text)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::journal::event::{Note, Payload};
+    use crate::journal::{Draft, Event};
+
+    fn draft(text: &str) -> Draft {
+        Draft {
+            ts: chrono::Utc::now(),
+            mono_ms: 0,
+            scenario_ms: None,
+            session: "s".into(),
+            actor: "me".into(),
+            event: Event::new(Payload::Note(Note { text: text.into() })),
+        }
+    }
+
+    #[test]
+    fn heads_are_recorded_once_and_again_only_when_another_journal_moves() {
+        let dir = tempfile::tempdir().unwrap();
+        let journals = dir.path().join("journals");
+        std::fs::create_dir(&journals).unwrap();
+        let (mut other, _) =
+            JournalFile::create(&journals.join("you@h.jsonl"), draft("y0")).unwrap();
+        let (mine, first) = JournalFile::create(&journals.join("me@h.jsonl"), draft("m0")).unwrap();
+        let mut target = CaseTarget::new(mine, dir.path().to_path_buf(), "me@h".into(), &[first]);
+        let one = target.append(draft("m1")).unwrap();
+        assert_eq!(one.entry.seen.as_ref().map(|s| s["you@h"].seq), Some(0));
+        let two = target.append(draft("m2")).unwrap();
+        assert_eq!(two.entry.seen, None, "nothing moved");
+        other.append(draft("y1")).unwrap();
+        let three = target.append(draft("m3")).unwrap();
+        assert_eq!(three.entry.seen.as_ref().map(|s| s["you@h"].seq), Some(1));
+    }
+}

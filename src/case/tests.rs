@@ -225,3 +225,36 @@ fn the_case_head_changes_with_any_journal_head() {
     assert_eq!(one.len(), 64);
     assert_ne!(one, Merged::new(vec![a, b2]).case_head());
 }
+
+#[test]
+fn the_same_role_given_to_different_people_concurrently_is_a_conflict() {
+    let role = |person: &str| {
+        Payload::RoleAssigned(crate::journal::event::RoleAssigned {
+            role: "ic".into(),
+            person: person.into(),
+        })
+    };
+    let decision = |value: &str| {
+        Payload::Decision(crate::journal::event::Decision {
+            fact: "ransom_decision".into(),
+            value: json!(value),
+            rationale: "r".into(),
+            options: Vec::new(),
+            decider: "d".into(),
+        })
+    };
+    let a = journal(
+        "a@h",
+        vec![(1, role("Ana"), None), (2, decision("pay"), None)],
+    );
+    let b = journal(
+        "b@h",
+        vec![(1, role("Bob"), None), (3, decision("refuse"), None)],
+    );
+    let found = conflict::find(&Merged::new(vec![a, b]));
+    let keys: Vec<(&str, &str)> = found
+        .iter()
+        .map(|c| (c.about.as_str(), c.key.as_str()))
+        .collect();
+    assert_eq!(keys, [("fact", "ransom_decision"), ("role", "ic")]);
+}

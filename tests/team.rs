@@ -554,3 +554,31 @@ fn a_solo_journal_becomes_a_case_without_being_rewritten() {
     let status: serde_json::Value = serde_json::from_str(&bob.status_json()).unwrap();
     assert_eq!(status["case"]["journals"].as_array().unwrap().len(), 2);
 }
+
+#[test]
+fn a_conflict_git_reports_stops_the_sync_and_names_the_file() {
+    let t = team();
+    let ca = t.ana.case();
+    t.ana.act(&["note", ca.to_str().unwrap(), "Ana's own line"]);
+    t.ana.sync_ok();
+    // Bob's clone changes Ana's journal by hand: a second writer.
+    let name = format!("ana@{}.jsonl", host());
+    let theirs = t.bob.case().join("journals").join(&name);
+    let mut bytes = std::fs::read(&theirs).unwrap();
+    bytes.extend_from_slice(b"edited by hand\n");
+    std::fs::write(&theirs, bytes).unwrap();
+    git(&t.bob.clone, &["commit", "--quiet", "-am", "hand edit"]);
+    let out = t.bob.sync();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&format!("case/journals/{name}")),
+        "{stderr}"
+    );
+    // The rebase was undone: Bob's clone is not left half-way.
+    let state = git(&t.bob.clone, &["status", "--porcelain=v1"]);
+    assert!(
+        !String::from_utf8_lossy(&state.stdout).contains("UU"),
+        "no unmerged files remain"
+    );
+}

@@ -221,10 +221,10 @@ fn pull(git: &Git<'_>, from: &str, branch: &str) -> Result<(), SyncError> {
     }
     let unmerged = git.ok(&["diff", "--name-only", "--diff-filter=U"])?;
     if unmerged.is_empty() {
-        return Err(SyncError::Unreachable {
-            remote: from.to_string(),
-            detail: last_line(&out),
-        });
+        return Err(SyncError::Git(format!(
+            "git pull --rebase from `{from}` failed: {}",
+            last_line(&out)
+        )));
     }
     let _ = git.run(&["rebase", "--abort"]);
     Err(SyncError::Conflict(

@@ -21,7 +21,11 @@ pub enum Command {
     /// Start a new incident from a playbook (a bundled id or a file) and open it.
     Run {
         /// Playbook id (see `runsheet list`) or path to a playbook file.
-        playbook: String,
+        #[arg(required_unless_present = "case")]
+        playbook: Option<String>,
+        /// Join a team case folder: opens your own journal in it.
+        #[arg(long, value_name = "DIR", conflicts_with_all = ["journal", "title", "exercise"])]
+        case: Option<PathBuf>,
         /// Where to write the journal (default: the data directory).
         #[arg(long, value_name = "FILE")]
         journal: Option<PathBuf>,
@@ -147,6 +151,25 @@ pub enum Command {
         #[arg(long = "as", value_name = "NAME")]
         actor: Option<String>,
     },
+    /// Team cases: one folder per incident, one journal per responder.
+    Case {
+        #[command(subcommand)]
+        action: CaseCommand,
+    },
+    /// Settle a conflict in a case with a journaled resolution: `fact=value`
+    /// (or `--role role=person`) and why.
+    Resolve {
+        dir: PathBuf,
+        #[arg(value_name = "FACT=VALUE")]
+        assignment: String,
+        /// The conflict is about who holds a role (`role=person`).
+        #[arg(long)]
+        role: bool,
+        #[arg(long, value_name = "TEXT")]
+        reason: String,
+        #[arg(long = "as", value_name = "NAME")]
+        actor: Option<String>,
+    },
     /// Close the incident: a `closed` entry with the reason. Required steps
     /// still open are named and refused unless each has a reason.
     Close {
@@ -162,7 +185,8 @@ pub enum Command {
         actor: Option<String>,
     },
     /// Check a journal's hash chain and framing, and every checkpoint it
-    /// records; prints the entry count and head hash.
+    /// records; prints the entry count and head hash. Given a case folder:
+    /// every journal, then every `seen` head, and the case head.
     Verify {
         journal: PathBuf,
         /// A signed checkpoint note kept elsewhere (a ticket, an email):
@@ -199,6 +223,20 @@ pub enum Command {
     /// The evidence register and its chain of custody.
     #[command(subcommand)]
     Evidence(EvidenceCommand),
+    /// Send and receive a case through git: commit your own journal and
+    /// drafts, `pull --rebase`, `push` (or write / read a git bundle).
+    Sync {
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        #[arg(long = "as", value_name = "NAME")]
+        actor: Option<String>,
+        /// Write a git bundle for an air-gapped hand-over instead of pushing.
+        #[arg(long, value_name = "FILE", conflicts_with = "bundle_in")]
+        bundle_out: Option<PathBuf>,
+        /// Take in a git bundle another responder wrote.
+        #[arg(long, value_name = "FILE")]
+        bundle_in: Option<PathBuf>,
+    },
     /// Read a journal: timeline, metrics, state at any moment (never writes).
     Review {
         journal: PathBuf,
@@ -359,4 +397,37 @@ pub enum MarkdownPreset {
     Aws,
     /// Any Markdown: `##` phases, `###` steps.
     Generic,
+}
+
+/// `runsheet case …`.
+#[derive(Debug, Subcommand)]
+pub enum CaseCommand {
+    /// Create a case folder: case.yaml, a copy of the playbook, journals/, drafts/.
+    New {
+        /// Playbook id (see `runsheet list`) or path to a playbook file.
+        playbook: String,
+        /// The folder to create (default: `<playbook>-<case id>`).
+        dir: Option<PathBuf>,
+        #[arg(long)]
+        title: String,
+        /// Mark the case as an exercise, not a real incident.
+        #[arg(long)]
+        exercise: bool,
+        /// IANA time zone of the incident (default: configured or the playbook's).
+        #[arg(long, value_name = "ZONE")]
+        timezone: Option<String>,
+    },
+    /// Turn a solo journal into a case (the journal is copied, never rewritten).
+    From { journal: PathBuf, dir: PathBuf },
+    /// Start, finish or skip a step in your journal of a case.
+    Step {
+        dir: PathBuf,
+        step: String,
+        #[arg(value_enum)]
+        action: crate::commands::case::StepAction,
+        #[arg(long, value_name = "TEXT")]
+        reason: Option<String>,
+        #[arg(long = "as", value_name = "NAME")]
+        actor: Option<String>,
+    },
 }

@@ -1,5 +1,6 @@
 //! One module per subcommand: the IO shell that calls the pure core.
 
+pub mod case;
 pub mod evidence;
 pub mod export;
 pub mod journal;

@@ -57,6 +57,7 @@ pub enum Kind {
     Anchor,
     EvidenceAdded,
     EvidenceTransferred,
+    Resolution,
 }
 
 impl Kind {
@@ -89,6 +90,7 @@ impl Kind {
             Self::Anchor => "anchor",
             Self::EvidenceAdded => "evidence_added",
             Self::EvidenceTransferred => "evidence_transferred",
+            Self::Resolution => "resolution",
         }
     }
 }
@@ -227,6 +229,10 @@ pub struct Entry {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub step: Option<String>,
     pub data: serde_json::Map<String, serde_json::Value>,
+    /// In a team case: heads of the other journals the writer had read,
+    /// written only when they changed since its previous entry.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seen: Option<event::Seen>,
     pub prev: String,
 }
 
@@ -364,6 +370,7 @@ impl Draft {
             kind,
             step,
             data,
+            seen: None,
             prev,
         }
     }

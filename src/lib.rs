@@ -25,6 +25,8 @@ pub mod proof;
 pub mod run;
 pub mod time;
 
+pub mod case;
+
 pub mod app;
 
 pub mod ui;

@@ -76,6 +76,9 @@ fn env_for(command: Option<&Command>) -> Result<Env, Failure> {
                 | Command::Checkpoint { .. }
                 | Command::Anchor(AnchorCommand::Attach { .. })
                 | Command::Evidence(EvidenceCommand::Add { .. } | EvidenceCommand::Transfer { .. })
+                | Command::Case { .. }
+                | Command::Resolve { .. }
+                | Command::Sync { .. }
         )
     );
     if writes {
@@ -99,6 +102,9 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
             Ok(Some(outcome)) => farewell(&outcome),
         });
     };
+    if let Some((text, code)) = commands::case::on_case_folder(&env, &command)? {
+        return Ok(print(&text, code));
+    }
     match command {
         Command::Run { .. }
         | Command::Resume { .. }
@@ -138,6 +144,10 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
                 commands::list::playbooks(&catalog)
             };
             Ok(print(&text, 0))
+        }
+        Command::Case { .. } | Command::Resolve { .. } | Command::Sync { .. } => {
+            let (text, code) = commands::case::run(&env, command)?;
+            Ok(print(&text, code))
         }
         Command::Verify {
             journal,
@@ -236,11 +246,17 @@ fn interactive(env: &Env, command: Command) -> Result<u8, Failure> {
     }
     let outcome = match command {
         Command::Run {
-            playbook,
+            case: Some(dir),
+            actor,
+            ..
+        } => commands::case::run_case(env, &dir, actor.as_deref()),
+        Command::Run {
+            playbook: Some(playbook),
             journal,
             actor,
             title,
             exercise,
+            ..
         } => commands::tui::run(env, &playbook, journal, actor.as_deref(), title, exercise),
         Command::Resume { journal, actor, .. } => {
             let journal = match journal {

@@ -540,6 +540,7 @@ impl RunState {
             | Payload::Anchor(_)
             | Payload::EvidenceAdded(_)
             | Payload::EvidenceTransferred(_) => {}
+            Payload::Resolution(r) => self.resolve(playbook, at, step, r),
         }
     }
 
@@ -590,6 +591,30 @@ impl RunState {
             options: d.options,
             decider: d.decider,
         });
+    }
+
+    /// A team conflict settled: the chosen value applies like a new one.
+    fn resolve(
+        &mut self,
+        playbook: &Playbook,
+        at: Stamp,
+        step: Option<String>,
+        r: event::Resolution,
+    ) {
+        match r.about.as_str() {
+            "fact" => self.record_fact(playbook, &r.key, r.value, None, FactSource::Set, step, at),
+            "role" => {
+                let person = r.value.as_str().unwrap_or_default().to_string();
+                self.assign(
+                    at,
+                    event::RoleAssigned {
+                        role: r.key,
+                        person,
+                    },
+                );
+            }
+            _ => {}
+        }
     }
 
     /// A role given to a person; an empty name takes it back.

@@ -10,7 +10,6 @@ use std::process::{Command, Output, Stdio};
 
 use support::{JournalBuilder, fixture_playbook};
 
-
 fn have(tool: &str, probe: &str) -> bool {
     let found = Command::new(tool)
         .arg(probe)

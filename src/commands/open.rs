@@ -356,6 +356,7 @@ mod tests {
                 kind: Kind::SessionStarted,
                 step: None,
                 data,
+                seen: None,
                 prev: String::new(),
             },
             text: String::new(),

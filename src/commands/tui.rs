@@ -22,7 +22,7 @@ use crate::run;
 use crate::runtime::{self, Core, Opening, Outcome};
 use crate::ui::Theme;
 
-fn theme(env: &Env) -> Theme {
+pub(crate) fn theme(env: &Env) -> Theme {
     Theme::new(env.config.theme, env.config.colour())
 }
 
@@ -45,6 +45,31 @@ fn runner(
     banners: Vec<String>,
     drill: Option<Drill>,
 ) -> Result<Core, Failure> {
+    let path = file.path().to_path_buf();
+    runner_over(
+        env,
+        Box::new(file),
+        &path,
+        lines,
+        resolved,
+        who,
+        banners,
+        drill,
+    )
+}
+
+/// [`runner`] over any journal target (a team case's writer records `seen`).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn runner_over(
+    env: &Env,
+    target: Box<dyn crate::journal::writer::Append>,
+    path: &Path,
+    lines: &[Line],
+    resolved: &Resolved,
+    who: Identity,
+    banners: Vec<String>,
+    drill: Option<Drill>,
+) -> Result<Core, Failure> {
     // The holidays the journal recorded when it was created, so the
     // runner, status, review and export compute the same due times.
     let holidays = open::created_of(lines)
@@ -53,15 +78,14 @@ fn runner(
     let mut playbook = resolved.playbook.clone().with_extra_holidays(&holidays);
     let contacts_file = crate::paths::config_dir().join("contacts.yaml");
     // Never the real numbers of the local contacts file in a drill.
-    let exercise = open::require_created(lines, file.path()).is_ok_and(|c| c.exercise);
+    let exercise = open::require_created(lines, path).is_ok_and(|c| c.exercise);
     let local = if exercise {
         Vec::new()
     } else {
         catalog::local_contacts(&contacts_file)?
     };
     let unknown = playbook.contacts_for_run(&local, exercise);
-    let journal_file = file
-        .path()
+    let journal_file = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
@@ -74,7 +98,7 @@ fn runner(
         env.clock.now(),
     );
     app.banners.extend(banners);
-    app.journal_dir = std::path::absolute(file.path())
+    app.journal_dir = std::path::absolute(path)
         .ok()
         .and_then(|p| p.parent().map(std::path::Path::to_path_buf));
     if !unknown.is_empty() {
@@ -88,11 +112,10 @@ fn runner(
         app.drill = Some(DrillState::new(drill, app.state()));
         app.focus = Pane::Drill;
     }
-    runtime::load_draft_texts(&mut app, file.path());
-    let journal_path = file.path().to_path_buf();
+    runtime::load_draft_texts(&mut app, path);
     let clipboard: Box<dyn FnMut(&str) + Send> = Box::new(runtime::osc52);
-    let mut core = Core::new(app, Box::new(file), Arc::clone(&env.clock), clipboard);
-    core.journal_path = Some(journal_path);
+    let mut core = Core::new(app, target, Arc::clone(&env.clock), clipboard);
+    core.journal_path = Some(path.to_path_buf());
     Ok(core)
 }
 
@@ -227,7 +250,7 @@ fn reopen(env: &Env, catalog: &Catalog, path: &Path, actor: String) -> Result<Co
     runner(env, file, &lines, &resolved, who, banners, drill)
 }
 
-fn io_failure(e: &std::io::Error) -> Failure {
+pub(crate) fn io_failure(e: &std::io::Error) -> Failure {
     Failure::usage(format!("terminal: {}", crate::diag::describe_io(e)))
 }
 

@@ -118,6 +118,10 @@ impl View<'_> {
             | Payload::Anchor(_)
             | Payload::EvidenceAdded(_)
             | Payload::EvidenceTransferred(_) => proof_sentence(payload),
+            Payload::Resolution(r) => format!(
+                "Conflict on {} `{}` resolved: {} ({})",
+                r.about, r.key, r.value, r.reason
+            ),
         }
     }
 

@@ -112,6 +112,40 @@ payloads! {
     Anchor(Anchor),
     EvidenceAdded(EvidenceAdded),
     EvidenceTransferred(EvidenceTransferred),
+    Resolution(Resolution),
+}
+
+/// In a team case, the heads of other journals an entry's writer had read,
+/// by journal id (`<actor-slug>@<host>`), sorted so the line is canonical.
+pub type Seen = std::collections::BTreeMap<String, Head>;
+
+/// The last line of a journal as another responder read it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Head {
+    pub seq: u64,
+    /// SHA-256 of that line's exact bytes (as `prev` of the line after it).
+    pub hash: String,
+}
+
+/// An entry of another journal, named across a case.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct EntryRef {
+    pub journal: String,
+    pub seq: u64,
+}
+
+/// A person settles a conflict between responders: the value chosen for a
+/// fact or a role, why, and the conflicting entries it settles.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Resolution {
+    /// `fact` or `role`.
+    pub about: String,
+    /// The fact or role id.
+    pub key: String,
+    pub value: Value,
+    pub reason: String,
+    pub resolves: Vec<EntryRef>,
 }
 
 /// Serde helper for optional UTC datetimes in payloads.

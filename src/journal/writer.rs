@@ -385,6 +385,16 @@ impl JournalFile {
     /// Writes one entry durably: a single `write_all` of the line and its
     /// newline, then `sync_data`. Returns only once it is on disk.
     pub fn append(&mut self, draft: Draft) -> Result<Line, WriteError> {
+        self.append_seen(draft, None)
+    }
+
+    /// [`JournalFile::append`] for a team case: the entry also records the
+    /// heads of other journals its writer had read.
+    pub fn append_seen(
+        &mut self,
+        draft: Draft,
+        seen: Option<super::event::Seen>,
+    ) -> Result<Line, WriteError> {
         if let Some(earlier) = &self.failed {
             return Err(WriteError::new(
                 earlier.kind,
@@ -394,7 +404,8 @@ impl JournalFile {
                 ),
             ));
         }
-        let entry = draft.into_entry(self.next_seq, self.last_hash.clone());
+        let mut entry = draft.into_entry(self.next_seq, self.last_hash.clone());
+        entry.seen = seen;
         let text = entry.encode();
         let mut bytes = Vec::with_capacity(text.len() + 1);
         bytes.extend_from_slice(text.as_bytes());

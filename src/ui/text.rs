@@ -100,6 +100,7 @@ pub fn entry_summary(entry: &Entry, playbook: &Playbook) -> String {
         Payload::Anchor(a) => format!("timestamp of {} by {} at {}", a.note, a.tsa, a.gen_time),
         Payload::EvidenceAdded(e) => format!("evidence added: {} item(s)", e.items.len()),
         Payload::EvidenceTransferred(t) => format!("evidence {} handed to {}", t.item, t.to),
+        Payload::Resolution(r) => format!("resolved {} {}: {}", r.about, r.key, compact(&r.value)),
     }
 }
 

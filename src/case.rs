@@ -1,0 +1,23 @@
+//! Team cases: one folder per incident, one append-only journal per
+//! responder and machine, one merged state computed the same way on every
+//! machine, carried between machines by the system `git`.
+//!
+//! - [`folder`]: `case.yaml`, the playbook copy, `journals/`, `drafts/`;
+//! - [`seen`]: which heads of other journals a new entry records;
+//! - [`merge`]: the deterministic order that feeds the existing replay;
+//! - [`conflict`]: concurrent, contradicting entries, shown never settled;
+//! - [`witness`]: cross-checking every `seen` head against its journal;
+//! - [`sync`]: driving `git` (commit own files, pull --rebase, push).
+
+pub mod conflict;
+pub mod folder;
+pub mod merge;
+pub mod seen;
+pub mod sync;
+pub mod target;
+pub mod witness;
+
+pub use folder::{CaseFile, journal_id};
+
+#[cfg(test)]
+mod tests;

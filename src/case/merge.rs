@@ -1,0 +1,200 @@
+//! The one order in which a case's journals are replayed, the same on
+//! every machine holding the same files:
+//!
+//! 1. causal: an entry comes after every entry it had seen (its own
+//!    journal's earlier entries, and the heads named in `seen`);
+//! 2. among entries free to come next, the earliest `ts`;
+//! 3. then the smaller journal id, then the smaller `seq`.
+//!
+//! If no entry is free (a `seen` head names a line that is not there: a
+//! journal truncated or not synced yet), the smallest by (`ts`, journal,
+//! `seq`) comes next, so the order always exists; `verify` reports why.
+//!
+//! The merged entries feed the existing replay unchanged, renumbered by
+//! their merged position (corrections follow their target), with only the
+//! first `journal_created` kept.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use sha2::{Digest as _, Sha256};
+
+use super::folder;
+use crate::hash::to_hex;
+use crate::journal::event::Payload;
+use crate::journal::verify::{Verified, verify};
+use crate::journal::{Entry, Kind, Line};
+
+/// One journal of a case, verified.
+#[derive(Debug, Clone)]
+pub struct CaseJournal {
+    pub id: String,
+    pub verified: Verified,
+}
+
+impl CaseJournal {
+    /// `seq` and SHA-256 of its last verified line.
+    pub fn head(&self) -> Option<(u64, &str)> {
+        let last = self.verified.lines.last()?;
+        Some((last.entry.seq, self.verified.head_hash.as_deref()?))
+    }
+}
+
+/// Where an entry sits: journal index and line index (= `seq`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct At {
+    pub journal: usize,
+    pub line: usize,
+}
+
+/// A case's journals in merged order, with each entry's causal past.
+#[derive(Debug, Clone)]
+pub struct Merged {
+    pub journals: Vec<CaseJournal>,
+    pub order: Vec<At>,
+    /// `known[j][line][k]`: how many entries of journal `k` the entry at
+    /// (`j`, `line`) had seen, directly or through what it saw.
+    known: Vec<Vec<Vec<u64>>>,
+}
+
+/// Reads and verifies every journal of a case folder.
+pub fn load(dir: &Path) -> Result<Vec<CaseJournal>, String> {
+    folder::journal_files(dir)?
+        .into_iter()
+        .map(|(id, path)| {
+            let bytes = crate::journal::attachment::read_limited(
+                &path,
+                crate::journal::attachment::JOURNAL_LIMIT,
+            )
+            .map_err(|e| format!("{}: {}", path.display(), crate::diag::describe_io(&e)))?;
+            Ok(CaseJournal {
+                id,
+                verified: verify(&bytes),
+            })
+        })
+        .collect()
+}
+
+/// SHA-256 of a line's exact bytes, as `prev` and `seen` name it.
+pub fn line_hash(text: &str) -> String {
+    to_hex(&Sha256::digest(text.as_bytes()))
+}
+
+impl Merged {
+    pub fn new(mut journals: Vec<CaseJournal>) -> Self {
+        journals.sort_by(|a, b| a.id.cmp(&b.id));
+        let count = journals.len();
+        let index = |id: &str| journals.binary_search_by(|j| j.id.as_str().cmp(id)).ok();
+        let mut next = vec![0_usize; count];
+        let mut known: Vec<Vec<Vec<u64>>> = journals
+            .iter()
+            .map(|j| Vec::with_capacity(j.verified.lines.len()))
+            .collect();
+        let total: usize = journals.iter().map(|j| j.verified.lines.len()).sum();
+        let mut order = Vec::with_capacity(total);
+        let entry_at = |j: usize, line: usize| &journals[j].verified.lines[line].entry;
+        let key = |j: usize, line: usize| {
+            let e = entry_at(j, line);
+            (e.ts, journals[j].id.as_str(), e.seq)
+        };
+        while order.len() < total {
+            let pending = (0..count).filter(|j| next[*j] < journals[*j].verified.lines.len());
+            let free = pending.clone().filter(|j| {
+                entry_at(*j, next[*j]).seen.as_ref().is_none_or(|seen| {
+                    seen.iter().all(|(id, head)| {
+                        index(id)
+                            .is_some_and(|k| usize::try_from(head.seq).is_ok_and(|s| next[k] > s))
+                    })
+                })
+            });
+            let pick = free
+                .min_by(|a, b| key(*a, next[*a]).cmp(&key(*b, next[*b])))
+                .or_else(|| pending.min_by(|a, b| key(*a, next[*a]).cmp(&key(*b, next[*b]))));
+            let Some(j) = pick else { break };
+            let line = next[j];
+            let mut past = match line {
+                0 => vec![0; count],
+                _ => known[j][line - 1].clone(),
+            };
+            past[j] = line as u64 + 1;
+            if let Some(seen) = &entry_at(j, line).seen {
+                for (id, head) in seen {
+                    let Some(k) = index(id) else { continue };
+                    let reached = usize::try_from(head.seq).ok().and_then(|s| known[k].get(s));
+                    match reached {
+                        Some(theirs) => {
+                            for (mine, t) in past.iter_mut().zip(theirs) {
+                                *mine = (*mine).max(*t);
+                            }
+                        }
+                        None => past[k] = past[k].max(head.seq + 1),
+                    }
+                }
+            }
+            known[j].push(past);
+            order.push(At { journal: j, line });
+            next[j] += 1;
+        }
+        Self {
+            journals,
+            order,
+            known,
+        }
+    }
+
+    pub fn entry(&self, at: At) -> &Entry {
+        &self.journals[at.journal].verified.lines[at.line].entry
+    }
+
+    /// Whether the writer of `later` had seen `earlier` when writing it.
+    pub fn saw(&self, later: At, earlier: At) -> bool {
+        self.known[later.journal][later.line][earlier.journal] > earlier.line as u64
+    }
+
+    /// The lines to replay, in merged order: renumbered by position,
+    /// corrections pointing at their target's new position, and only the
+    /// first `journal_created`.
+    pub fn feed(&self) -> Vec<Line> {
+        let mut position: Vec<Vec<Option<u64>>> = self
+            .journals
+            .iter()
+            .map(|j| vec![None; j.verified.lines.len()])
+            .collect();
+        let mut out: Vec<Line> = Vec::with_capacity(self.order.len());
+        for at in &self.order {
+            let line = &self.journals[at.journal].verified.lines[at.line];
+            if line.entry.kind == Kind::JournalCreated && !out.is_empty() {
+                continue;
+            }
+            let mut entry = line.entry.clone();
+            entry.seq = out.len() as u64;
+            position[at.journal][at.line] = Some(entry.seq);
+            if entry.kind == Kind::Correction
+                && let Ok(Payload::Correction(mut c)) = entry.event().map(|e| e.payload)
+                && let Some(target) = usize::try_from(c.corrects)
+                    .ok()
+                    .and_then(|s| position[at.journal].get(s).copied().flatten())
+            {
+                c.corrects = target;
+                entry.data = Payload::Correction(c).to_data();
+            }
+            out.push(Line {
+                entry,
+                text: line.text.clone(),
+            });
+        }
+        out
+    }
+
+    /// SHA-256 over the sorted lines `<journal id> <seq> <head hash>\n`:
+    /// one value that anchors every journal of the case.
+    pub fn case_head(&self) -> String {
+        let mut text = String::new();
+        for j in &self.journals {
+            if let Some((seq, hash)) = j.head() {
+                let _ = writeln!(text, "{} {seq} {hash}", j.id);
+            }
+        }
+        to_hex(&Sha256::digest(text.as_bytes()))
+    }
+}

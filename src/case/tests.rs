@@ -1,0 +1,263 @@
+//! Merge order, conflicts and cross-witnessing over journals built in
+//! memory through the real encoder and verifier.
+
+use chrono::{DateTime, TimeZone as _, Utc};
+use serde_json::json;
+
+use super::conflict;
+use super::merge::{CaseJournal, Merged, line_hash};
+use super::witness;
+use crate::hash::ZERO_HASH;
+use crate::journal::event::{Correction, FactSet, Head, Note, Payload, Resolution, Seen};
+use crate::journal::verify::verify;
+use crate::journal::{Draft, Event};
+
+fn at(secs: i64) -> DateTime<Utc> {
+    Utc.timestamp_opt(1_800_000_000 + secs, 0).unwrap()
+}
+
+fn note(text: &str) -> Payload {
+    Payload::Note(Note { text: text.into() })
+}
+
+fn fact(value: bool) -> Payload {
+    Payload::FactSet(FactSet {
+        fact: "personal_data".into(),
+        value: json!(value),
+        occurred_at: None,
+        confirmed: None,
+    })
+}
+
+/// A journal `id` whose entries are (seconds, payload, seen).
+fn journal(id: &str, entries: Vec<(i64, Payload, Option<Seen>)>) -> CaseJournal {
+    let mut prev = ZERO_HASH.to_string();
+    let mut bytes = String::new();
+    for (seq, (secs, payload, seen)) in entries.into_iter().enumerate() {
+        let draft = Draft {
+            ts: at(secs),
+            mono_ms: 0,
+            scenario_ms: None,
+            session: "s".into(),
+            actor: id.split('@').next().unwrap_or_default().into(),
+            event: Event::new(payload),
+        };
+        let mut entry = draft.into_entry(seq as u64, prev.clone());
+        entry.seen = seen;
+        let line = entry.encode();
+        prev = line_hash(&line);
+        bytes.push_str(&line);
+        bytes.push('\n');
+    }
+    CaseJournal {
+        id: id.into(),
+        verified: verify(bytes.as_bytes()),
+    }
+}
+
+fn seen_of(j: &CaseJournal, seq: usize) -> Seen {
+    [(
+        j.id.clone(),
+        Head {
+            seq: seq as u64,
+            hash: line_hash(&j.verified.lines[seq].text),
+        },
+    )]
+    .into()
+}
+
+fn order(m: &Merged) -> Vec<(String, u64)> {
+    m.order
+        .iter()
+        .map(|a| (m.journals[a.journal].id.clone(), m.entry(*a).seq))
+        .collect()
+}
+
+fn ids(list: &[(&str, u64)]) -> Vec<(String, u64)> {
+    list.iter().map(|(j, s)| ((*j).to_string(), *s)).collect()
+}
+
+#[test]
+fn an_entry_comes_after_what_it_saw_even_with_an_earlier_clock() {
+    let a = journal("a@h", vec![(0, note("a0"), None), (50, note("a1"), None)]);
+    let seen = seen_of(&a, 1);
+    // b's clock is behind: its entry has an earlier ts than what it saw.
+    let b = journal(
+        "b@h",
+        vec![(1, note("b0"), None), (2, note("b1"), Some(seen))],
+    );
+    let merged = Merged::new(vec![b, a]);
+    assert_eq!(
+        order(&merged),
+        ids(&[("a@h", 0), ("b@h", 0), ("a@h", 1), ("b@h", 1)])
+    );
+}
+
+#[test]
+fn equal_times_fall_back_to_journal_id_then_seq_whatever_the_input_order() {
+    let make = || {
+        vec![
+            journal("zed@h", vec![(0, note("z0"), None), (0, note("z1"), None)]),
+            journal("amy@h", vec![(0, note("a0"), None)]),
+        ]
+    };
+    let mut reversed = make();
+    reversed.reverse();
+    let (m1, m2) = (Merged::new(make()), Merged::new(reversed));
+    assert_eq!(order(&m1), order(&m2));
+    assert_eq!(order(&m1), ids(&[("amy@h", 0), ("zed@h", 0), ("zed@h", 1)]));
+}
+
+#[test]
+fn a_seen_head_that_is_missing_still_gives_an_order_and_verify_names_it() {
+    let a = journal("a@h", vec![(0, note("a0"), None)]);
+    let phantom: Seen = [(
+        "a@h".to_string(),
+        Head {
+            seq: 5,
+            hash: "0".repeat(64),
+        },
+    )]
+    .into();
+    let b = journal("b@h", vec![(1, note("b0"), Some(phantom))]);
+    let merged = Merged::new(vec![a, b]);
+    assert_eq!(merged.order.len(), 2);
+    let found = witness::check(&merged.journals);
+    assert_eq!(found.len(), 1);
+    assert_eq!((found[0].journal.as_str(), found[0].seq), ("a@h", 5));
+    assert_eq!(found[0].witness, "b@h");
+}
+
+#[test]
+fn concurrent_different_values_conflict_and_a_resolution_that_saw_both_ends_it() {
+    let a = journal("a@h", vec![(0, note("open"), None), (10, fact(true), None)]);
+    let b = journal(
+        "b@h",
+        vec![(0, note("open"), None), (11, fact(false), None)],
+    );
+    let merged = Merged::new(vec![a.clone(), b.clone()]);
+    let found = conflict::find(&merged);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].key, "personal_data");
+    assert_eq!(found[0].entries.len(), 2);
+
+    let resolution = Payload::Resolution(Resolution {
+        about: "fact".into(),
+        key: "personal_data".into(),
+        value: json!(true),
+        reason: "confirmed".into(),
+        resolves: Vec::new(),
+    });
+    let a2 = journal(
+        "a@h",
+        vec![
+            (0, note("open"), None),
+            (10, fact(true), None),
+            (20, resolution, Some(seen_of(&b, 1))),
+        ],
+    );
+    assert!(conflict::find(&Merged::new(vec![a2, b.clone()])).is_empty());
+
+    // A value set after seeing the other is a decision, not a conflict.
+    let b_informed = journal(
+        "b@h",
+        vec![
+            (0, note("open"), None),
+            (11, fact(false), Some(seen_of(&a, 1))),
+        ],
+    );
+    assert!(conflict::find(&Merged::new(vec![a, b_informed])).is_empty());
+}
+
+#[test]
+fn the_same_value_from_two_responders_is_no_conflict() {
+    let a = journal("a@h", vec![(10, fact(true), None)]);
+    let b = journal("b@h", vec![(11, fact(true), None)]);
+    assert!(conflict::find(&Merged::new(vec![a, b])).is_empty());
+}
+
+#[test]
+fn the_feed_renumbers_keeps_one_creation_and_corrections_follow_their_target() {
+    let created = |id: &str| {
+        Payload::JournalCreated(crate::journal::event::Created {
+            journal_id: id.into(),
+            playbook: crate::journal::event::PlaybookRef {
+                id: "p".into(),
+                version: "1".into(),
+                path: "playbook.yaml".into(),
+                sha256: "x".into(),
+            },
+            title: "t".into(),
+            timezone: "UTC".into(),
+            exercise: false,
+            app_version: "0".into(),
+            drill: None,
+            holidays: Vec::new(),
+        })
+    };
+    let correction = Payload::Correction(Correction {
+        corrects: 1,
+        reason: "typo".into(),
+        value: Some(json!(false)),
+        fields: serde_json::Map::new(),
+        occurred_at: None,
+    });
+    let a = journal(
+        "a@h",
+        vec![
+            (0, created("c"), None),
+            (5, fact(true), None),
+            (9, correction, None),
+        ],
+    );
+    let b = journal("b@h", vec![(1, created("c"), None), (2, note("b"), None)]);
+    let feed = Merged::new(vec![a, b]).feed();
+    let kinds: Vec<String> = feed.iter().map(|l| l.entry.kind.to_string()).collect();
+    assert_eq!(kinds, ["journal_created", "note", "fact_set", "correction"]);
+    let seqs: Vec<u64> = feed.iter().map(|l| l.entry.seq).collect();
+    assert_eq!(seqs, [0, 1, 2, 3]);
+    assert_eq!(feed[3].entry.data["corrects"], json!(2));
+}
+
+#[test]
+fn the_case_head_changes_with_any_journal_head() {
+    let a = journal("a@h", vec![(0, note("a0"), None)]);
+    let b = journal("b@h", vec![(0, note("b0"), None)]);
+    let b2 = journal("b@h", vec![(0, note("b0"), None), (1, note("b1"), None)]);
+    let one = Merged::new(vec![a.clone(), b]).case_head();
+    assert_eq!(one.len(), 64);
+    assert_ne!(one, Merged::new(vec![a, b2]).case_head());
+}
+
+#[test]
+fn the_same_role_given_to_different_people_concurrently_is_a_conflict() {
+    let role = |person: &str| {
+        Payload::RoleAssigned(crate::journal::event::RoleAssigned {
+            role: "ic".into(),
+            person: person.into(),
+        })
+    };
+    let decision = |value: &str| {
+        Payload::Decision(crate::journal::event::Decision {
+            fact: "ransom_decision".into(),
+            value: json!(value),
+            rationale: "r".into(),
+            options: Vec::new(),
+            decider: "d".into(),
+        })
+    };
+    let a = journal(
+        "a@h",
+        vec![(1, role("Ana"), None), (2, decision("pay"), None)],
+    );
+    let b = journal(
+        "b@h",
+        vec![(1, role("Bob"), None), (3, decision("refuse"), None)],
+    );
+    let found = conflict::find(&Merged::new(vec![a, b]));
+    let keys: Vec<(&str, &str)> = found
+        .iter()
+        .map(|c| (c.about.as_str(), c.key.as_str()))
+        .collect();
+    assert_eq!(keys, [("fact", "ransom_decision"), ("role", "ic")]);
+}

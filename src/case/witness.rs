@@ -1,0 +1,64 @@
+//! Cross-witnessing: every `seen` head a responder recorded must still be
+//! a line of the journal it names, byte for byte. A journal rewritten or
+//! cut after someone else had read it no longer matches.
+
+use super::merge::{CaseJournal, line_hash};
+
+/// A `seen` head that the named journal contradicts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Contradiction {
+    /// The journal whose entry recorded the head.
+    pub witness: String,
+    pub witness_seq: u64,
+    /// The journal it names.
+    pub journal: String,
+    pub seq: u64,
+    pub why: &'static str,
+}
+
+impl std::fmt::Display for Contradiction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "journal {} at seq {} {}: {} had seen it at its seq {}",
+            self.journal, self.seq, self.why, self.witness, self.witness_seq
+        )
+    }
+}
+
+/// Checks every `seen` head of every journal against the journal it names.
+pub fn check(journals: &[CaseJournal]) -> Vec<Contradiction> {
+    let mut out = Vec::new();
+    for witness in journals {
+        for line in &witness.verified.lines {
+            let Some(seen) = &line.entry.seen else {
+                continue;
+            };
+            for (id, head) in seen {
+                let why = match journals.iter().find(|j| &j.id == id) {
+                    None => Some("is missing from the case"),
+                    Some(j) => match usize::try_from(head.seq)
+                        .ok()
+                        .and_then(|s| j.verified.lines.get(s))
+                    {
+                        None => Some("is missing (the journal was cut short)"),
+                        Some(l) if line_hash(&l.text) != head.hash => {
+                            Some("differs from what was seen (the journal was rewritten)")
+                        }
+                        Some(_) => None,
+                    },
+                };
+                if let Some(why) = why {
+                    out.push(Contradiction {
+                        witness: witness.id.clone(),
+                        witness_seq: line.entry.seq,
+                        journal: id.clone(),
+                        seq: head.seq,
+                        why,
+                    });
+                }
+            }
+        }
+    }
+    out
+}

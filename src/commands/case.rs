@@ -1,0 +1,768 @@
+//! The team-case commands: `case new`, `case from`, `note`/`set`/`case
+//! step` into a case, `resolve`, `status DIR`, `verify DIR` and `sync`.
+//! Each responder writes only their own journal; every read is the merged
+//! state of all journals (see `crate::case::merge`).
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use super::{Env, Failure};
+use crate::case::folder::{self, CaseFile, CasePlaybook};
+use crate::case::merge::{self, Merged};
+use crate::case::sync::{self, Transport};
+use crate::case::{conflict, seen, witness};
+use crate::catalog;
+use crate::commands::open::{self, Resolved};
+use crate::export::summary;
+use crate::journal::event::{
+    Created, EntryRef, FactSet, Note, Payload, PlaybookRef, Reason, Resolution, StepDone,
+};
+use crate::journal::identity::{Identity, new_id};
+use crate::journal::verify::Verified;
+use crate::journal::writer::{JournalFile, hostname};
+use crate::journal::{Event, Line};
+use crate::playbook::value;
+use crate::run::{self, RunState};
+
+const APP_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+fn usage(e: impl std::fmt::Display) -> Failure {
+    Failure::usage(e.to_string())
+}
+
+/// What `case new` needs.
+#[derive(Debug, Clone)]
+pub struct NewCase {
+    pub playbook: String,
+    pub dir: Option<PathBuf>,
+    pub title: String,
+    pub exercise: bool,
+    pub timezone: Option<String>,
+}
+
+/// `runsheet case new`: the folder, `case.yaml` and the playbook copy.
+pub fn new_case(env: &Env, args: NewCase) -> Result<PathBuf, Failure> {
+    let (_, resolved) = open::discover_and_resolve(
+        &args.playbook,
+        &crate::paths::local_playbook_dirs(),
+        env.today,
+    )?;
+    let zone = match args.timezone.as_deref() {
+        Some(z) => z.parse::<chrono_tz::Tz>().map_err(|_| {
+            Failure::usage(format!(
+                "--timezone `{z}`: not an IANA zone (e.g. Europe/Amsterdam)"
+            ))
+        })?,
+        None => env.config.incident_zone(resolved.playbook.timezone),
+    };
+    if args.title.trim().is_empty() {
+        return Err(Failure::usage("--title must name the incident"));
+    }
+    let id = new_id(16);
+    let dir = args
+        .dir
+        .unwrap_or_else(|| PathBuf::from(format!("{}-{id}", resolved.playbook.id)));
+    let case = CaseFile {
+        case: id,
+        title: args.title.trim().to_string(),
+        timezone: zone.name().to_string(),
+        exercise: args.exercise,
+        playbook: CasePlaybook {
+            id: resolved.playbook.id.clone(),
+            version: resolved.playbook.version.clone(),
+            sha256: resolved.source.sha256.clone(),
+            file: folder::PLAYBOOK_FILE.into(),
+        },
+    };
+    folder::create(&dir, &case, resolved.source.text.as_bytes()).map_err(usage)?;
+    Ok(dir)
+}
+
+/// `runsheet case from`: a solo journal becomes the first journal of a
+/// new case, copied byte for byte (never rewritten).
+pub fn case_from(env: &Env, journal: &Path, dir: &Path) -> Result<PathBuf, Failure> {
+    let verified = open::read_journal(journal)?;
+    if !verified.is_intact() {
+        return Err(Failure::bad(format!(
+            "{}: the journal does not verify; check it with `runsheet verify` first",
+            journal.display()
+        )));
+    }
+    let created = open::require_created(&verified.lines, journal)?;
+    let resolved = open::playbook_for(&created, &env.catalog(), env.today)?;
+    let actor = verified.lines[0].entry.actor.clone();
+    let host = verified
+        .lines
+        .iter()
+        .find_map(|l| match l.entry.event().map(|e| e.payload) {
+            Ok(Payload::SessionStarted(s)) => Some(s.host),
+            _ => None,
+        })
+        .unwrap_or_else(hostname);
+    let case = CaseFile {
+        case: created.journal_id.clone(),
+        title: created.title.clone(),
+        timezone: created.timezone.clone(),
+        exercise: created.exercise,
+        playbook: CasePlaybook {
+            id: resolved.playbook.id.clone(),
+            version: resolved.playbook.version.clone(),
+            sha256: resolved.source.sha256.clone(),
+            file: folder::PLAYBOOK_FILE.into(),
+        },
+    };
+    folder::create(dir, &case, resolved.source.text.as_bytes()).map_err(usage)?;
+    let target = folder::journal_path(dir, &folder::journal_id(&actor, &host));
+    let bytes = std::fs::read(journal).map_err(|e| usage(format!("{}: {e}", journal.display())))?;
+    let bytes = &bytes[..verified.verified_len];
+    write_new(&target, bytes).map_err(|e| usage(format!("{}: {e}", target.display())))?;
+    Ok(target)
+}
+
+fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write as _;
+    use std::os::unix::fs::OpenOptionsExt as _;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
+}
+
+/// The case's playbook: its own copy, whatever the local catalog holds.
+fn case_playbook(env: &Env, dir: &Path, case: &CaseFile) -> Result<Resolved, Failure> {
+    let path = dir.join(&case.playbook.file);
+    let source = catalog::read_source(&path)?;
+    let library = catalog::Catalog::bundled(env.today).library;
+    let (playbook, _) = catalog::check_playbook(&source, &library, env.today)?;
+    Ok(Resolved { playbook, source })
+}
+
+/// A case read for display: merged, replayed, with its conflicts.
+#[derive(Debug)]
+pub struct CaseView {
+    pub case: CaseFile,
+    pub resolved: Resolved,
+    pub merged: Merged,
+    pub feed: Vec<Line>,
+    pub state: RunState,
+    pub conflicts: Vec<conflict::Conflict>,
+}
+
+/// Reads every journal of a case and replays their merged order.
+pub fn read_case(env: &Env, dir: &Path) -> Result<CaseView, Failure> {
+    let case = folder::read(dir).map_err(usage)?;
+    let resolved = case_playbook(env, dir, &case)?;
+    let merged = Merged::new(merge::load(dir).map_err(usage)?);
+    let feed = merged.feed();
+    let state = run::replay(&resolved.playbook, feed.iter().map(|l| &l.entry));
+    let conflicts = conflict::find(&merged);
+    Ok(CaseView {
+        case,
+        resolved,
+        merged,
+        feed,
+        state,
+        conflicts,
+    })
+}
+
+/// A responder's own journal in a case, open (locked) for appending.
+struct CaseWriter {
+    file: JournalFile,
+    view: CaseView,
+    who: Identity,
+    seen: Option<crate::journal::event::Seen>,
+}
+
+impl CaseWriter {
+    fn open(env: &Env, dir: &Path, actor: Option<&str>) -> Result<Self, Failure> {
+        let case = folder::read(dir).map_err(usage)?;
+        let resolved = case_playbook(env, dir, &case)?;
+        let who = Identity::new(super::journal::script_actor(env, actor, &[])?);
+        let (file, id, _) = open_own(env, dir, &case, &resolved, &who)?;
+        // Read after the lock is held: our own journal cannot move now.
+        let journals = merge::load(dir).map_err(usage)?;
+        let own: &[Line] = journals
+            .iter()
+            .find(|j| j.id == id)
+            .map_or(&[], |j| &j.verified.lines);
+        let seen = seen::to_record(&seen::declared(own), &seen::current(&journals, &id));
+        let merged = Merged::new(journals);
+        let feed = merged.feed();
+        let state = run::replay(&resolved.playbook, feed.iter().map(|l| &l.entry));
+        let conflicts = conflict::find(&merged);
+        Ok(Self {
+            file,
+            view: CaseView {
+                case,
+                resolved,
+                merged,
+                feed,
+                state,
+                conflicts,
+            },
+            who,
+            seen,
+        })
+    }
+
+    fn append(mut self, env: &Env, event: Event) -> Result<String, Failure> {
+        let path = self.file.path().display().to_string();
+        let line = self
+            .file
+            .append_seen(self.who.draft(env.clock.as_ref(), event), self.seen.take())
+            .map_err(|e| {
+                usage(format!(
+                    "{path}: write failed, the entry was not saved: {e}"
+                ))
+            })?;
+        Ok(format!(
+            "saved: {} entry {} ({})\n",
+            path, line.entry.seq, line.entry.kind
+        ))
+    }
+}
+
+/// Opens (locks) this responder's journal in the case, creating it on
+/// first use; returns it, its id, and messages about recovered writes.
+fn open_own(
+    env: &Env,
+    dir: &Path,
+    case: &CaseFile,
+    resolved: &Resolved,
+    who: &Identity,
+) -> Result<(JournalFile, String, Vec<String>), Failure> {
+    let id = folder::journal_id(&who.actor, &hostname());
+    let path = folder::journal_path(dir, &id);
+    let mut notices = Vec::new();
+    let file = if path.exists() {
+        let opened = JournalFile::open(&path)?;
+        let mut file = opened.file;
+        for recovery in opened.recoveries {
+            notices.push(format!(
+                "Recovered an interrupted write: {} bytes were quarantined in {}.",
+                recovery.bytes, recovery.file
+            ));
+            file.append(who.draft(env.clock.as_ref(), Event::new(Payload::Recovery(recovery))))
+                .map_err(|e| usage(format!("{}: {e}", path.display())))?;
+        }
+        file
+    } else {
+        let created = Created {
+            journal_id: case.case.clone(),
+            playbook: PlaybookRef {
+                id: case.playbook.id.clone(),
+                version: case.playbook.version.clone(),
+                path: case.playbook.file.clone(),
+                sha256: resolved.source.sha256.clone(),
+            },
+            title: case.title.clone(),
+            timezone: case.timezone.clone(),
+            exercise: case.exercise,
+            app_version: APP_VERSION.to_string(),
+            drill: None,
+            holidays: env.config.holidays(),
+        };
+        let first = who.draft(
+            env.clock.as_ref(),
+            Event::new(Payload::JournalCreated(created)),
+        );
+        JournalFile::create(&path, first)?.0
+    };
+    Ok((file, id, notices))
+}
+
+/// `runsheet run --case DIR`: the runner over the merged case, writing
+/// this responder's own journal (each entry with its `seen` heads).
+pub fn run_case(
+    env: &Env,
+    dir: &Path,
+    actor: Option<&str>,
+) -> Result<crate::runtime::Outcome, Failure> {
+    let case = folder::read(dir).map_err(usage)?;
+    let resolved = case_playbook(env, dir, &case)?;
+    let who = Identity::new(super::journal::script_actor(env, actor, &[])?);
+    let (mut file, id, banners) = open_own(env, dir, &case, &resolved, &who)?;
+    let path = file.path().to_path_buf();
+    file.append(who.draft(env.clock.as_ref(), open::session_started("run")))
+        .map_err(|e| usage(format!("{}: {e}", path.display())))?;
+    let journals = merge::load(dir).map_err(usage)?;
+    let own: Vec<Line> = journals
+        .iter()
+        .find(|j| j.id == id)
+        .map(|j| j.verified.lines.clone())
+        .unwrap_or_default();
+    let feed = Merged::new(journals).feed();
+    let target = crate::case::target::CaseTarget::new(file, dir.to_path_buf(), id, &own);
+    let core = super::tui::runner_over(
+        env,
+        Box::new(target),
+        &path,
+        &feed,
+        &resolved,
+        who,
+        banners,
+        None,
+    )?;
+    crate::runtime::run_runner(core, &super::tui::theme(env))
+        .map_err(|e| super::tui::io_failure(&e))
+}
+
+/// `runsheet note DIR TEXT`: a note in this responder's journal.
+pub fn note(
+    env: &Env,
+    dir: &Path,
+    actor: Option<&str>,
+    text: &str,
+    step: Option<&str>,
+) -> Result<String, Failure> {
+    if text.trim().is_empty() {
+        return Err(Failure::usage("the note is empty"));
+    }
+    let writer = CaseWriter::open(env, dir, actor)?;
+    check_step(&writer.view, step)?;
+    let event = Event {
+        step: step.map(str::to_string),
+        payload: Payload::Note(Note {
+            text: text.to_string(),
+        }),
+    };
+    writer.append(env, event)
+}
+
+fn check_step(view: &CaseView, step: Option<&str>) -> Result<(), Failure> {
+    match step {
+        Some(s) if view.resolved.playbook.step(s).is_none() => Err(Failure::usage(format!(
+            "playbook `{}` has no step `{s}`",
+            view.resolved.playbook.id
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// Parses `fact=value` against the case's playbook.
+fn typed_fact(
+    env: &Env,
+    view: &CaseView,
+    assignment: &str,
+) -> Result<(String, serde_json::Value), Failure> {
+    let (fact, raw) = assignment
+        .split_once('=')
+        .ok_or_else(|| Failure::usage(format!("expected FACT=VALUE, got `{assignment}`")))?;
+    let fact = fact.trim();
+    let playbook = &view.resolved.playbook;
+    let def = playbook.fact(fact).ok_or_else(|| {
+        Failure::usage(format!("playbook `{}` has no fact `{fact}`", playbook.id))
+    })?;
+    let value =
+        value::parse_input(def, raw, env.clock.now(), view.state.timezone()).map_err(|why| {
+            Failure::usage(format!(
+                "`{raw}` is not a valid value for `{fact}`, which expects {}: {why}",
+                def.ty.describe(def.multiple)
+            ))
+        })?;
+    Ok((fact.to_string(), value.to_json()))
+}
+
+/// `runsheet set DIR fact=value`.
+pub fn set(
+    env: &Env,
+    dir: &Path,
+    actor: Option<&str>,
+    assignment: &str,
+) -> Result<String, Failure> {
+    let writer = CaseWriter::open(env, dir, actor)?;
+    let (fact, value) = typed_fact(env, &writer.view, assignment)?;
+    writer.append(
+        env,
+        Event::new(Payload::FactSet(FactSet {
+            fact,
+            value,
+            occurred_at: None,
+            confirmed: None,
+        })),
+    )
+}
+
+/// What `case step` does to a step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum StepAction {
+    Start,
+    Done,
+    Skip,
+}
+
+/// `runsheet case step DIR STEP start|done|skip`.
+pub fn step(
+    env: &Env,
+    dir: &Path,
+    actor: Option<&str>,
+    step: &str,
+    action: StepAction,
+    reason: Option<&str>,
+) -> Result<String, Failure> {
+    let writer = CaseWriter::open(env, dir, actor)?;
+    check_step(&writer.view, Some(step))?;
+    let payload = match action {
+        StepAction::Start => Payload::StepStarted(crate::journal::event::Empty {}),
+        StepAction::Done => Payload::StepDone(StepDone { note: None }),
+        StepAction::Skip => Payload::StepSkipped(Reason {
+            reason: reason
+                .filter(|r| !r.trim().is_empty())
+                .ok_or_else(|| Failure::usage("skipping a step needs --reason"))?
+                .to_string(),
+        }),
+    };
+    writer.append(env, Event::on_step(step, payload))
+}
+
+/// `runsheet resolve DIR fact=value --reason R` (or `--role role=person`):
+/// settles an open conflict with a journaled resolution.
+pub fn resolve(
+    env: &Env,
+    dir: &Path,
+    actor: Option<&str>,
+    assignment: &str,
+    role: bool,
+    reason: &str,
+) -> Result<String, Failure> {
+    if reason.trim().is_empty() {
+        return Err(Failure::usage(
+            "--reason must say why this value was chosen",
+        ));
+    }
+    let writer = CaseWriter::open(env, dir, actor)?;
+    let (about, key, value) = if role {
+        let (r, person) = assignment
+            .split_once('=')
+            .ok_or_else(|| Failure::usage(format!("expected ROLE=PERSON, got `{assignment}`")))?;
+        (
+            "role",
+            r.trim().to_string(),
+            serde_json::Value::String(person.trim().to_string()),
+        )
+    } else {
+        let (fact, value) = typed_fact(env, &writer.view, assignment)?;
+        ("fact", fact, value)
+    };
+    let conflict = writer
+        .view
+        .conflicts
+        .iter()
+        .find(|c| c.about == about && c.key == key)
+        .ok_or_else(|| Failure::usage(format!("there is no open conflict on {about} `{key}`")))?;
+    let resolves = conflict
+        .entries
+        .iter()
+        .map(|e| EntryRef {
+            journal: e.journal.clone(),
+            seq: e.seq,
+        })
+        .collect();
+    writer.append(
+        env,
+        Event::new(Payload::Resolution(Resolution {
+            about: about.to_string(),
+            key,
+            value,
+            reason: reason.trim().to_string(),
+            resolves,
+        })),
+    )
+}
+
+/// `runsheet status DIR [--json]`: the merged state; exit 1 when a journal
+/// fails verification or a `seen` head is contradicted.
+pub fn status(env: &Env, dir: &Path, json: bool) -> Result<(String, u8), Failure> {
+    let view = read_case(env, dir)?;
+    let contradictions = witness::check(&view.merged.journals);
+    let broken = view.merged.journals.iter().find_map(|j| {
+        j.verified
+            .broken
+            .as_ref()
+            .map(|b| format!("journal {}: {b}", j.id))
+    });
+    let torn = view
+        .merged
+        .journals
+        .iter()
+        .map(|j| j.verified.torn_tail)
+        .sum();
+    let problem = broken.or_else(|| contradictions.first().map(ToString::to_string));
+    let code = u8::from(problem.is_some());
+    let verified = Verified {
+        lines: view.feed.clone(),
+        head_hash: Some(view.merged.case_head()),
+        verified_len: 0,
+        broken: problem.map(|reason| crate::journal::verify::Break {
+            line: 0,
+            seq: 0,
+            reason,
+        }),
+        torn_tail: torn,
+    };
+    let mut summary = summary::summarise(
+        &verified,
+        &view.resolved.playbook,
+        &view.state,
+        env.clock.now(),
+    );
+    summary.journal.id.clone_from(&view.case.case);
+    if json {
+        let mut value = serde_json::to_value(&summary).map_err(usage)?;
+        if let serde_json::Value::Object(map) = &mut value {
+            map.insert("case".into(), case_json(&view));
+            map.insert(
+                "conflicts".into(),
+                serde_json::to_value(&view.conflicts).map_err(usage)?,
+            );
+        }
+        let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
+        text.push('\n');
+        return Ok((text, code));
+    }
+    let mut text = super::status::render_text(&summary, view.state.timezone());
+    let _ = writeln!(text, "\nresponders:");
+    for j in &view.merged.journals {
+        let _ = writeln!(text, "  {} · {} entries", j.id, j.verified.lines.len());
+    }
+    if view.conflicts.is_empty() {
+        let _ = writeln!(text, "conflicts: none");
+    } else {
+        let _ = writeln!(text, "conflicts (settle with `runsheet resolve`):");
+        for c in &view.conflicts {
+            let sides: Vec<String> = c
+                .entries
+                .iter()
+                .map(|e| format!("{} = {} ({} seq {})", e.actor, e.value, e.journal, e.seq))
+                .collect();
+            let _ = writeln!(text, "  {} {}: {}", c.about, c.key, sides.join(" vs "));
+        }
+    }
+    Ok((text, code))
+}
+
+fn case_json(view: &CaseView) -> serde_json::Value {
+    let journals: Vec<serde_json::Value> = view
+        .merged
+        .journals
+        .iter()
+        .map(|j| {
+            serde_json::json!({
+                "id": j.id,
+                "entries": j.verified.lines.len(),
+                "head_hash": j.verified.head_hash,
+                "intact": j.verified.is_intact(),
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "id": view.case.case,
+        "journals": journals,
+        "case_head": view.merged.case_head(),
+    })
+}
+
+/// `runsheet verify DIR`: every journal, then every `seen` head against
+/// the journal it names; each head and the case head.
+pub fn verify(dir: &Path) -> Result<(String, u8), Failure> {
+    folder::read(dir).map_err(usage)?;
+    let merged = Merged::new(merge::load(dir).map_err(usage)?);
+    let mut out = String::new();
+    let mut bad = false;
+    for j in &merged.journals {
+        match (&j.verified.broken, j.head()) {
+            (Some(b), _) => {
+                bad = true;
+                let _ = writeln!(out, "BROKEN {}: {b}", j.id);
+            }
+            (None, Some((seq, hash))) => {
+                let _ = writeln!(
+                    out,
+                    "intact {}: {} entries, head seq {seq} {hash}",
+                    j.id,
+                    seq + 1
+                );
+            }
+            (None, None) => {
+                let _ = writeln!(out, "empty {}", j.id);
+            }
+        }
+        if j.verified.torn_tail > 0 {
+            let _ = writeln!(
+                out,
+                "  {} bytes of an unfinished line at the end (a write in progress or a partial copy)",
+                j.verified.torn_tail
+            );
+        }
+    }
+    let contradictions = witness::check(&merged.journals);
+    for c in &contradictions {
+        bad = true;
+        let _ = writeln!(out, "CONTRADICTED {c}");
+    }
+    if contradictions.is_empty() {
+        let _ = writeln!(out, "cross-witnessing: every seen head matches");
+    }
+    let _ = writeln!(out, "case head: {}", merged.case_head());
+    Ok((out, u8::from(bad)))
+}
+
+/// `runsheet sync DIR`: commit this responder's files, pull --rebase, push.
+pub fn sync_case(
+    env: &Env,
+    dir: &Path,
+    actor: Option<&str>,
+    transport: &Transport,
+) -> Result<String, Failure> {
+    folder::read(dir).map_err(usage)?;
+    let who = super::journal::script_actor(env, actor, &[])?;
+    let id = folder::journal_id(&who, &hostname());
+    let mut own = vec![
+        folder::journal_path(dir, &id),
+        dir.join(folder::CASE_FILE),
+        dir.join(folder::PLAYBOOK_FILE),
+        dir.join(".gitignore"),
+        folder::journals_dir(dir).join(".gitkeep"),
+        folder::drafts_dir(dir).join(".gitkeep"),
+    ];
+    if let Ok(entries) = std::fs::read_dir(folder::drafts_dir(dir)) {
+        own.extend(
+            entries
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| {
+                    p.file_name()
+                        .is_some_and(|n| n.to_string_lossy().starts_with(&format!("{id}.")))
+                }),
+        );
+    }
+    let own: Vec<PathBuf> = own
+        .into_iter()
+        .map(|p| std::path::absolute(&p).unwrap_or(p))
+        .collect();
+    let done = sync::sync(dir, &own, transport).map_err(|e| Failure {
+        code: e.exit_code(),
+        message: format!("sync: {e}"),
+    })?;
+    let committed = if done.committed {
+        "committed your entries"
+    } else {
+        "nothing new to commit"
+    };
+    Ok(match done.pushed_to {
+        Some(to) => format!("synced: {committed}, up to date with {to}\n"),
+        None => format!("synced: {committed} (no remote to send to)\n"),
+    })
+}
+
+/// `note`, `set`, `status` and `verify` given a case folder instead of a
+/// journal: the case's version of the command, else `None`.
+pub fn on_case_folder(
+    env: &Env,
+    command: &crate::cli::Command,
+) -> Result<Option<(String, u8)>, Failure> {
+    use crate::cli::Command;
+    let done = match command {
+        Command::Status { journal, json } if folder::is_case(journal) => {
+            status(env, journal, *json)?
+        }
+        Command::Verify { journal, .. } if folder::is_case(journal) => verify(journal)?,
+        Command::Note {
+            journal,
+            text,
+            actor,
+            step,
+            ..
+        } if folder::is_case(journal) => (
+            note(env, journal, actor.as_deref(), text, step.as_deref())?,
+            0,
+        ),
+        Command::Set {
+            journal,
+            assignment,
+            actor,
+            occurred_at,
+            correct,
+            ..
+        } if folder::is_case(journal) => {
+            if occurred_at.is_some() || *correct {
+                return Err(Failure::usage(
+                    "in a case folder, `set` records a new value only (--occurred-at and --correct work on a single journal)",
+                ));
+            }
+            (set(env, journal, actor.as_deref(), assignment)?, 0)
+        }
+        _ => return Ok(None),
+    };
+    Ok(Some(done))
+}
+
+/// `case …`, `resolve` and `sync`.
+pub fn run(env: &Env, command: crate::cli::Command) -> Result<(String, u8), Failure> {
+    use crate::cli::{CaseCommand, Command};
+    let text = match command {
+        Command::Case {
+            action:
+                CaseCommand::New {
+                    playbook,
+                    dir,
+                    title,
+                    exercise,
+                    timezone,
+                },
+        } => {
+            let dir = new_case(
+                env,
+                NewCase {
+                    playbook,
+                    dir,
+                    title,
+                    exercise,
+                    timezone,
+                },
+            )?;
+            format!("{}\n", dir.display())
+        }
+        Command::Case {
+            action: CaseCommand::From { journal, dir },
+        } => format!("{}\n", case_from(env, &journal, &dir)?.display()),
+        Command::Case {
+            action:
+                CaseCommand::Step {
+                    dir,
+                    step: id,
+                    action,
+                    reason,
+                    actor,
+                },
+        } => step(env, &dir, actor.as_deref(), &id, action, reason.as_deref())?,
+        Command::Resolve {
+            dir,
+            assignment,
+            role,
+            reason,
+            actor,
+        } => resolve(env, &dir, actor.as_deref(), &assignment, role, &reason)?,
+        Command::Sync {
+            dir,
+            actor,
+            bundle_out,
+            bundle_in,
+        } => {
+            let transport = match (bundle_out, bundle_in) {
+                (Some(file), _) => Transport::BundleOut(file),
+                (None, Some(file)) => Transport::BundleIn(file),
+                (None, None) => Transport::Remote,
+            };
+            sync_case(env, &dir, actor.as_deref(), &transport)?
+        }
+        other => {
+            return Err(Failure::usage(format!("`{other:?}` is not a case command")));
+        }
+    };
+    Ok((text, 0))
+}

@@ -1,0 +1,584 @@
+//! Team cases end to end, with the real `git`: a bare repository in a
+//! temporary folder is the remote, and each responder has their own clone,
+//! `HOME`, data and config folders. Every action goes through the CLI.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use runsheet::journal::Entry;
+
+const BIN: &str = env!("CARGO_BIN_EXE_runsheet");
+const NOW: &str = "2026-11-29T12:00:00Z";
+
+/// git must be there: these tests are about it (CI installs it).
+fn require_git() {
+    let found = Command::new("git").arg("--version").output();
+    assert!(
+        found.is_ok_and(|o| o.status.success()),
+        "the system `git` is required for the team-case tests (.ci/run installs it)"
+    );
+}
+
+fn git(dir: &Path, args: &[&str]) -> Output {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", dir)
+        .output()
+        .expect("git runs");
+    assert!(
+        out.status.success(),
+        "git {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// One responder: a name, a home, a clone.
+struct Responder {
+    name: &'static str,
+    home: PathBuf,
+    clone: PathBuf,
+}
+
+impl Responder {
+    fn case(&self) -> PathBuf {
+        self.clone.join("case")
+    }
+
+    fn cmd(&self, args: &[&str]) -> Output {
+        let mut command = Command::new(BIN);
+        if args.first() == Some(&"status") {
+            // Clocks evaluated at one instant, so two machines agree.
+            command.env("RUNSHEET_NOW", NOW);
+        }
+        command
+            .args(args)
+            .env("HOME", &self.home)
+            .env("XDG_CONFIG_HOME", self.home.join(".config"))
+            .env("RUNSHEET_DATA_DIR", self.home.join("data"))
+            .env("RUNSHEET_CONFIG_DIR", self.home.join("config"))
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_AUTHOR_NAME", self.name)
+            .env("GIT_AUTHOR_EMAIL", format!("{}@example.org", self.name))
+            .env("GIT_COMMITTER_NAME", self.name)
+            .env("GIT_COMMITTER_EMAIL", format!("{}@example.org", self.name))
+            .env_remove("RUNSHEET_ACTOR")
+            .output()
+            .expect("runsheet runs")
+    }
+
+    /// A CLI action in this responder's journal; returns its `saved:` line.
+    fn act(&self, args: &[&str]) -> String {
+        let mut all: Vec<&str> = args.to_vec();
+        all.extend(["--as", self.name]);
+        let out = self.cmd(&all);
+        let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}{stdout}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        stdout
+    }
+
+    fn sync(&self) -> Output {
+        let case = self.case();
+        self.cmd(&["sync", case.to_str().unwrap(), "--as", self.name])
+    }
+
+    fn sync_ok(&self) {
+        let out = self.sync();
+        assert!(
+            out.status.success(),
+            "{} sync: {}",
+            self.name,
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    fn status_json(&self) -> String {
+        let case = self.case();
+        let out = self.cmd(&["status", "--json", case.to_str().unwrap()]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    fn verify(&self) -> Output {
+        let case = self.case();
+        self.cmd(&["verify", case.to_str().unwrap()])
+    }
+}
+
+/// A remote and two responders: Ana creates the case and pushes it, Bob
+/// clones it.
+struct Team {
+    _root: tempfile::TempDir,
+    remote: PathBuf,
+    ana: Responder,
+    bob: Responder,
+}
+
+fn team() -> Team {
+    require_git();
+    let root = tempfile::tempdir().unwrap();
+    let remote = root.path().join("remote.git");
+    std::fs::create_dir(&remote).unwrap();
+    git(&remote, &["init", "--quiet", "--bare", "-b", "main"]);
+    let make = |name: &'static str| {
+        let home = root.path().join(format!("home-{name}"));
+        std::fs::create_dir_all(&home).unwrap();
+        Responder {
+            name,
+            clone: home.join("incident"),
+            home,
+        }
+    };
+    let (ana, bob) = (make("Ana"), make("Bob"));
+    std::fs::create_dir(&ana.clone).unwrap();
+    git(&ana.clone, &["init", "--quiet", "-b", "main"]);
+    git(
+        &ana.clone,
+        &["remote", "add", "origin", remote.to_str().unwrap()],
+    );
+    for r in [&ana, &bob] {
+        if r.name == "Bob" {
+            git(
+                &r.home,
+                &["clone", "--quiet", remote.to_str().unwrap(), "incident"],
+            );
+        }
+        git(&r.clone, &["config", "user.name", r.name]);
+        git(&r.clone, &["config", "user.email", "r@example.org"]);
+        git(&r.clone, &["config", "commit.gpgsign", "false"]);
+        if r.name == "Ana" {
+            let case = r.case();
+            let out = r.cmd(&[
+                "case",
+                "new",
+                "ransomware-extortion",
+                case.to_str().unwrap(),
+                "--title",
+                "Team test",
+                "--timezone",
+                "Europe/Amsterdam",
+            ]);
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            r.act(&["note", case.to_str().unwrap(), "case opened"]);
+            r.sync_ok();
+        }
+    }
+    bob.sync_ok();
+    assert!(
+        bob.case().join("case.yaml").is_file(),
+        "Bob's clone has the case"
+    );
+    Team {
+        _root: root,
+        remote,
+        ana,
+        bob,
+    }
+}
+
+/// A small deterministic generator (xorshift64*), so a failure repeats.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+fn journal_entries(path: &Path) -> Vec<Entry> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|l| Entry::decode(l).expect("every line decodes"))
+        .collect()
+}
+
+/// `saved: <path> entry <seq> (<kind>)` → (journal file name, seq, kind).
+fn acknowledged(saved: &str) -> (String, u64, String) {
+    let rest = saved.trim().strip_prefix("saved: ").expect("a saved line");
+    let (path, tail) = rest.rsplit_once(" entry ").unwrap();
+    let (seq, kind) = tail.split_once(' ').unwrap();
+    let file = Path::new(path)
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .to_string();
+    (
+        file,
+        seq.parse().unwrap(),
+        kind.trim_matches(|c| c == '(' || c == ')').to_string(),
+    )
+}
+
+#[test]
+fn random_actions_and_syncs_converge_on_both_machines() {
+    let actions: u64 = std::env::var("RUNSHEET_TEAM_ACTIONS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(100);
+    let t = team();
+    let seed = 0x5eed_1234_u64;
+    let mut rng = Rng(seed);
+    let facts = [
+        ("personal_data", ["yes", "no"]),
+        ("exfiltration_confirmed", ["yes", "no"]),
+        ("records_estimate", ["120", "5000"]),
+    ];
+    let steps = ["declare", "oob-comms", "contain-isolate"];
+    let mut acked: Vec<(String, u64, String)> = Vec::new();
+    let mut done = [0_u64; 2];
+    let mut syncs = 0;
+    while done.iter().any(|d| *d < actions) {
+        let who = if done[0] >= actions {
+            1
+        } else if done[1] >= actions {
+            0
+        } else {
+            usize::try_from(rng.below(2)).unwrap()
+        };
+        let r = if who == 0 { &t.ana } else { &t.bob };
+        let case = r.case();
+        let case = case.to_str().unwrap();
+        let saved = match rng.below(4) {
+            0 => {
+                let text = format!("{} note {}", r.name, done[who]);
+                r.act(&["note", case, &text])
+            }
+            1 => {
+                let (fact, values) = facts[usize::try_from(rng.below(3)).unwrap()];
+                let value = values[usize::try_from(rng.below(2)).unwrap()];
+                r.act(&["set", case, &format!("{fact}={value}")])
+            }
+            2 => {
+                let step = steps[usize::try_from(rng.below(3)).unwrap()];
+                let action = if rng.below(2) == 0 { "start" } else { "done" };
+                r.act(&["case", "step", case, step, action])
+            }
+            _ => {
+                let text = format!("{} remark {}", r.name, done[who]);
+                r.act(&["note", case, &text, "--step", "declare"])
+            }
+        };
+        acked.push(acknowledged(&saved));
+        done[who] += 1;
+        if rng.below(10) == 0 {
+            r.sync_ok();
+            syncs += 1;
+        }
+    }
+    t.ana.sync_ok();
+    t.bob.sync_ok();
+    t.ana.sync_ok();
+    eprintln!("seed {seed:#x}: {actions} actions per responder, {syncs} random syncs");
+
+    // Every acknowledged entry is there exactly once, in both clones.
+    for r in [&t.ana, &t.bob] {
+        let mut by_journal: BTreeMap<String, Vec<(u64, String)>> = BTreeMap::new();
+        for (file, seq, kind) in &acked {
+            by_journal
+                .entry(file.clone())
+                .or_default()
+                .push((*seq, kind.clone()));
+        }
+        for (file, acks) in &by_journal {
+            let entries = journal_entries(&r.case().join("journals").join(file));
+            // Line 0 is `journal_created`, Ana's line 1 the note she opened
+            // the case with; every other line was acknowledged here.
+            let setup = if file.starts_with("ana@") { 2 } else { 1 };
+            assert_eq!(
+                entries.len(),
+                acks.len() + setup,
+                "{file} in {}'s clone",
+                r.name
+            );
+            for (seq, kind) in acks {
+                let entry = &entries[usize::try_from(*seq).unwrap()];
+                assert_eq!(&entry.kind.to_string(), kind, "{file} seq {seq}");
+            }
+        }
+    }
+    let (a, b) = (t.ana.status_json(), t.bob.status_json());
+    assert_eq!(a, b, "both machines compute the same merged state");
+    let status: serde_json::Value = serde_json::from_str(&a).unwrap();
+    assert_eq!(status["case"]["journals"].as_array().unwrap().len(), 2);
+    for r in [&t.ana, &t.bob] {
+        let out = r.verify();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
+}
+
+#[test]
+fn concurrent_personal_data_is_a_conflict_until_resolved_on_both() {
+    let t = team();
+    let (ca, cb) = (t.ana.case(), t.bob.case());
+    let (ca, cb) = (ca.to_str().unwrap(), cb.to_str().unwrap());
+    t.ana.act(&["set", ca, "personal_data=yes"]);
+    t.bob.act(&["set", cb, "personal_data=no"]);
+    t.ana.sync_ok();
+    t.bob.sync_ok();
+    t.ana.sync_ok();
+    for r in [&t.ana, &t.bob] {
+        let status: serde_json::Value = serde_json::from_str(&r.status_json()).unwrap();
+        let conflicts = status["conflicts"].as_array().unwrap();
+        assert_eq!(conflicts.len(), 1, "{} sees the conflict", r.name);
+        assert_eq!(conflicts[0]["key"], "personal_data");
+        assert_eq!(conflicts[0]["entries"].as_array().unwrap().len(), 2);
+        let text = r.cmd(&["status", r.case().to_str().unwrap()]);
+        assert!(String::from_utf8_lossy(&text.stdout).contains("fact personal_data: "));
+    }
+    t.ana.act(&[
+        "resolve",
+        ca,
+        "personal_data=yes",
+        "--reason",
+        "the DPO confirmed customer records were copied",
+    ]);
+    t.ana.sync_ok();
+    t.bob.sync_ok();
+    let (a, b) = (t.ana.status_json(), t.bob.status_json());
+    assert_eq!(a, b);
+    let status: serde_json::Value = serde_json::from_str(&b).unwrap();
+    assert_eq!(status["conflicts"].as_array().unwrap().len(), 0);
+    let fact = status["facts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == "personal_data")
+        .unwrap();
+    assert_eq!(fact["value"], true);
+}
+
+/// Rewrites Ana's journal consistently (chain recomputed), as a forger
+/// with the file and the format could.
+fn rewrite_consistently(path: &Path) {
+    let mut prev = "0".repeat(64);
+    let mut out = String::new();
+    for mut entry in journal_entries(path) {
+        if entry.seq == 1 {
+            entry.data.insert(
+                "text".into(),
+                serde_json::Value::String("nothing happened".into()),
+            );
+        }
+        entry.prev.clone_from(&prev);
+        let line = entry.encode();
+        prev = runsheet::hash::sha256_hex(line.as_bytes());
+        out.push_str(&line);
+        out.push('\n');
+    }
+    std::fs::write(path, out).unwrap();
+}
+
+#[test]
+fn a_journal_rewritten_after_the_other_saw_it_fails_verify() {
+    let t = team();
+    let (ca, cb) = (t.ana.case(), t.bob.case());
+    let (ca, cb) = (ca.to_str().unwrap(), cb.to_str().unwrap());
+    t.ana.act(&["note", ca, "second note"]);
+    t.ana.sync_ok();
+    t.bob.sync_ok();
+    t.bob.act(&["note", cb, "I read Ana's notes"]);
+    t.bob.sync_ok();
+    t.ana.sync_ok();
+    assert_eq!(t.ana.verify().status.code(), Some(0));
+    let journal = t
+        .ana
+        .case()
+        .join("journals")
+        .join("ana@".to_string() + &host() + ".jsonl");
+    rewrite_consistently(&journal);
+    // The rewritten journal verifies on its own...
+    let alone = t.ana.cmd(&["verify", journal.to_str().unwrap()]);
+    assert_eq!(alone.status.code(), Some(0));
+    // ...but not against what Bob had seen.
+    let out = t.ana.verify();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains(&format!("journal ana@{} at seq 2", host())) && text.contains("bob@"),
+        "{text}"
+    );
+}
+
+fn host() -> String {
+    let name = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap_or_default();
+    runsheet::case::journal_id("x", name.trim())
+        .trim_start_matches("x@")
+        .to_string()
+}
+
+#[test]
+fn an_unreachable_remote_loses_nothing_and_a_later_sync_catches_up() {
+    let t = team();
+    let ca = t.ana.case();
+    let ca = ca.to_str().unwrap();
+    let moved = t.remote.with_extension("away");
+    std::fs::rename(&t.remote, &moved).unwrap();
+    t.ana.act(&["note", ca, "written while offline"]);
+    let out = t.ana.sync();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.trim().lines().count(), 1, "one sentence: {stderr}");
+    assert!(stderr.contains("nothing was lost"), "{stderr}");
+    let log = git(&t.ana.clone, &["log", "--oneline"]);
+    assert_eq!(String::from_utf8_lossy(&log.stdout).lines().count(), 2);
+    std::fs::rename(&moved, &t.remote).unwrap();
+    t.ana.sync_ok();
+    t.bob.sync_ok();
+    let status: serde_json::Value = serde_json::from_str(&t.bob.status_json()).unwrap();
+    assert_eq!(
+        status["journal"]["entries"], 3,
+        "Bob has Ana's offline note"
+    );
+}
+
+#[test]
+fn a_bundle_carries_a_case_without_a_network() {
+    let t = team();
+    let ca = t.ana.case();
+    t.ana
+        .act(&["note", ca.to_str().unwrap(), "carried on a USB stick"]);
+    let bundle = t.ana.home.join("case.bundle");
+    let out = t.ana.cmd(&[
+        "sync",
+        ca.to_str().unwrap(),
+        "--as",
+        "Ana",
+        "--bundle-out",
+        bundle.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let cb = t.bob.case();
+    let out = t.bob.cmd(&[
+        "sync",
+        cb.to_str().unwrap(),
+        "--as",
+        "Bob",
+        "--bundle-in",
+        bundle.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(t.ana.status_json(), t.bob.status_json());
+}
+
+#[test]
+fn a_solo_journal_becomes_a_case_without_being_rewritten() {
+    let root = tempfile::tempdir().unwrap();
+    let r = Responder {
+        name: "Ana",
+        home: root.path().to_path_buf(),
+        clone: root.path().join("x"),
+    };
+    let solo = root.path().join("solo.jsonl");
+    let out = r.cmd(&[
+        "new",
+        "ransomware-extortion",
+        "--journal",
+        solo.to_str().unwrap(),
+        "--as",
+        "Ana",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    r.act(&["note", solo.to_str().unwrap(), "before the team joined"]);
+    let before = std::fs::read(&solo).unwrap();
+    let case = r.case();
+    let out = r.cmd(&[
+        "case",
+        "from",
+        solo.to_str().unwrap(),
+        case.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let copied = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+    assert_eq!(
+        std::fs::read(&copied).unwrap(),
+        before,
+        "copied byte for byte"
+    );
+    assert_eq!(
+        std::fs::read(&solo).unwrap(),
+        before,
+        "the original is untouched"
+    );
+    // Ana continues in the same journal; Bob starts his own.
+    let saved = r.act(&["note", case.to_str().unwrap(), "now a team"]);
+    assert!(saved.contains(copied.to_str().unwrap()), "{saved}");
+    let bob = Responder { name: "Bob", ..r };
+    bob.act(&["note", case.to_str().unwrap(), "joined"]);
+    assert_eq!(bob.verify().status.code(), Some(0));
+    let status: serde_json::Value = serde_json::from_str(&bob.status_json()).unwrap();
+    assert_eq!(status["case"]["journals"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn a_conflict_git_reports_stops_the_sync_and_names_the_file() {
+    let t = team();
+    let ca = t.ana.case();
+    t.ana.act(&["note", ca.to_str().unwrap(), "Ana's own line"]);
+    t.ana.sync_ok();
+    // Bob's clone changes Ana's journal by hand: a second writer.
+    let name = format!("ana@{}.jsonl", host());
+    let theirs = t.bob.case().join("journals").join(&name);
+    let mut bytes = std::fs::read(&theirs).unwrap();
+    bytes.extend_from_slice(b"edited by hand\n");
+    std::fs::write(&theirs, bytes).unwrap();
+    git(&t.bob.clone, &["commit", "--quiet", "-am", "hand edit"]);
+    let out = t.bob.sync();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&format!("case/journals/{name}")),
+        "{stderr}"
+    );
+    // The rebase was undone: Bob's clone is not left half-way.
+    let state = git(&t.bob.clone, &["status", "--porcelain=v1"]);
+    assert!(
+        !String::from_utf8_lossy(&state.stdout).contains("UU"),
+        "no unmerged files remain"
+    );
+}

@@ -138,8 +138,11 @@ impl OneShot {
     fn append(mut self, env: &Env, event: Event) -> Result<(Line, Vec<String>), Failure> {
         let path = self.file.path().display().to_string();
         let clock = env.clock.as_ref();
-        let failed =
-            |e: String| Failure::usage(format!("{path}: write failed, nothing was recorded: {e}"));
+        let failed = |e: String| {
+            Failure::usage(format!(
+                "{path}: write failed, the entry was not saved: {e}"
+            ))
+        };
         self.file
             .append(self.who.draft(clock, open::session_started("cli")))
             .map_err(failed)?;

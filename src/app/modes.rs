@@ -212,6 +212,10 @@ pub fn shadowed_by_facilitator(keymap: &Keymap) -> Vec<String> {
 pub enum Review {
     Down,
     Up,
+    /// Always one entry on in time, even where `Down` scrolls a tab.
+    NextEntry,
+    /// Always one entry back in time.
+    PrevEntry,
     PageDown,
     PageUp,
     First,
@@ -238,14 +242,26 @@ pub const REVIEW: Table<Review> = Table(&[
     Binding {
         action: Review::Down,
         name: "down",
-        describe: "next entry (or scroll the metrics)",
-        keys: &[Key::plain(KeyCode::Down), Key::ch('j'), Key::ch(']')],
+        describe: "next entry (or scroll the metrics and state tabs)",
+        keys: &[Key::plain(KeyCode::Down), Key::ch('j')],
     },
     Binding {
         action: Review::Up,
         name: "up",
-        describe: "previous entry (or scroll the metrics)",
-        keys: &[Key::plain(KeyCode::Up), Key::ch('k'), Key::ch('[')],
+        describe: "previous entry (or scroll the metrics and state tabs)",
+        keys: &[Key::plain(KeyCode::Up), Key::ch('k')],
+    },
+    Binding {
+        action: Review::NextEntry,
+        name: "next_entry",
+        describe: "next entry in time, on every tab",
+        keys: &[Key::ch(']')],
+    },
+    Binding {
+        action: Review::PrevEntry,
+        name: "prev_entry",
+        describe: "previous entry in time, on every tab",
+        keys: &[Key::ch('[')],
     },
     Binding {
         action: Review::PageDown,

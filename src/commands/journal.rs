@@ -143,7 +143,9 @@ impl OneShot {
         let path = self.file.path().display().to_string();
         let clock = env.clock.as_ref();
         let failed = |e: WriteError| {
-            Failure::usage(format!("{path}: write failed, nothing was recorded: {e}"))
+            Failure::usage(format!(
+                "{path}: write failed, the entry was not saved: {e}"
+            ))
         };
         self.file
             .append(self.who.draft(clock, open::session_started("cli")))

@@ -10,10 +10,10 @@ use chrono_tz::Tz;
 use super::{Env, Failure};
 use crate::clocks::format_duration;
 use crate::commands::open::{self, Resolved};
+use crate::export::summary::{self, Summary};
 use crate::journal::Line;
 use crate::journal::verify::verify_file;
 use crate::journal::writer::OpenError;
-use crate::export::summary::{self, Summary};
 use crate::playbook::value::format_local_and_utc;
 use crate::run::{self, RunState};
 

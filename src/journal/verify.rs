@@ -445,7 +445,11 @@ mod tests {
     fn assert_same(bytes: &[u8], chunks: &[usize]) {
         let whole = verify(bytes);
         for &chunk in chunks {
-            assert_eq!(streamed(bytes, chunk), whole, "read {chunk} bytes at a time");
+            assert_eq!(
+                streamed(bytes, chunk),
+                whole,
+                "read {chunk} bytes at a time"
+            );
         }
     }
 

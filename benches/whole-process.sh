@@ -9,6 +9,7 @@
 #
 # Usage: benches/whole-process.sh            (builds target/release/runsheet)
 #        RUNSHEET_BIN=/path/to/runsheet PAIRS=7 benches/whole-process.sh
+#        JOURNALS=<folder with mix.jsonl, notes.jsonl, small.jsonl> (reuse them)
 # Needs: GNU time (/usr/bin/time), sha256sum, tmux (first frames).
 set -euo pipefail
 
@@ -28,7 +29,12 @@ mkdir -p target/tmp
 WORK=$(mktemp -d -p "$PWD/target/tmp" whole-process.XXXXXX)
 trap 'tmux kill-server -L "$SOCKET" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 SOCKET=rs-bench-$$
-cargo bench --quiet --bench whole_process_journals -- "$WORK" >&2
+if [[ -n ${JOURNALS:-} ]]; then
+    # Journals written by an earlier run (mix, notes and small .jsonl).
+    cp "$JOURNALS"/{mix,notes,small}.jsonl "$WORK"/
+else
+    cargo bench --quiet --bench whole_process_journals -- "$WORK" >&2
+fi
 
 now_ns() { date +%s%N; }
 
@@ -136,7 +142,7 @@ for name in mix notes; do
         done
     done
     echo
-    echo "## $name.jsonl: 100,000 entries, $SIZE bytes ($(mib $((SIZE / 1024))) MiB)"
+    echo "## $name.jsonl: $(wc -l <"$J") entries, $SIZE bytes ($(mib $((SIZE / 1024))) MiB)"
     echo
     echo "| measure | runsheet, median (min–max) | baseline, median (min–max) | ratio | bar | peak memory |"
     echo "|---|---:|---:|---:|---|---:|"

@@ -52,8 +52,8 @@ impl Serialize for Entries<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut seq = serializer.serialize_seq(Some(self.0.len()))?;
         for line in self.0 {
-            let entry: Value = serde_json::from_str(&line.text)
-                .unwrap_or_else(|_| Value::Object(Map::new()));
+            let entry: Value =
+                serde_json::from_str(&line.text).unwrap_or_else(|_| Value::Object(Map::new()));
             seq.serialize_element(&entry)?;
         }
         seq.end()

@@ -10,6 +10,7 @@
 # Usage: benches/whole-process.sh            (builds target/release/runsheet)
 #        RUNSHEET_BIN=/path/to/runsheet PAIRS=7 benches/whole-process.sh
 #        JOURNALS=<folder with mix.jsonl, notes.jsonl, small.jsonl> (reuse them)
+#        NAMES=mix (only the realistic mix; default "mix notes")
 # Needs: GNU time (/usr/bin/time), sha256sum, tmux (first frames).
 set -euo pipefail
 
@@ -117,7 +118,7 @@ FORMATS=(md html csv json timesketch cacao-status)
 
 echo "# whole-process benchmark, $(date -u +%Y-%m-%dT%H:%MZ)"
 echo "binary: $BIN; pairs: $PAIRS; nproc: $(nproc); load average: $(cut -d' ' -f1-3 /proc/loadavg)"
-for name in mix notes; do
+for name in ${NAMES:-mix notes}; do
     J=$WORK/$name.jsonl
     SIZE=$(stat -c %s "$J")
     R=$WORK/$name

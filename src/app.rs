@@ -387,6 +387,10 @@ impl App {
             let provisional = draft
                 .clone()
                 .into_entry(self.next_seq + self.pending.len() as u64, String::new());
+            // The view is the saved state plus every pending entry in
+            // order: applying the new one keeps it so without cloning the
+            // whole state, whose size grows with the journal.
+            self.view.apply(&self.playbook, &provisional);
             self.tail.push_back(TailLine {
                 ts: draft.ts,
                 ticket: Some(ticket),
@@ -406,7 +410,12 @@ impl App {
                 attachment: write.attachment,
             });
         }
-        self.rebuild_view();
+        #[cfg(debug_assertions)]
+        {
+            let incremental = self.view.clone();
+            self.rebuild_view();
+            debug_assert_eq!(incremental, self.view, "incremental view differs");
+        }
         effects
     }
 

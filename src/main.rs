@@ -149,49 +149,11 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
             let (text, code) = commands::case::run(&env, command)?;
             Ok(print(&text, code))
         }
-        Command::Verify {
-            journal,
-            checkpoint,
-            expect_head,
-            keys,
-        } => {
-            let options = commands::proof::VerifyOptions {
-                checkpoint,
-                expect_head,
-                keys,
-            };
-            let (text, code) = commands::proof::verify(&journal, &options)?;
-            Ok(print(&text, code))
-        }
-        Command::Checkpoint { target, key, actor } => {
-            let text =
-                commands::proof::checkpoint(&env, &target, key.as_deref(), actor.as_deref())?;
-            Ok(print(&text, 0))
-        }
-        Command::Key(KeyCommand::New { file }) => {
-            Ok(print(&commands::proof::key_new(file.as_deref())?, 0))
-        }
-        Command::Evidence(command) => evidence_command(&env, command),
-        Command::Anchor(AnchorCommand::Request { note }) => {
-            Ok(print(&commands::proof::anchor_request(&note)?, 0))
-        }
-        Command::Anchor(AnchorCommand::Attach {
-            journal,
-            reply,
-            request,
-            tsa_cert,
-            actor,
-        }) => {
-            let text = commands::proof::anchor_attach(
-                &env,
-                &journal,
-                &reply,
-                request.as_deref(),
-                tsa_cert.as_deref(),
-                actor.as_deref(),
-            )?;
-            Ok(print(&text, 0))
-        }
+        Command::Verify { .. }
+        | Command::Checkpoint { .. }
+        | Command::Key(_)
+        | Command::Evidence(_)
+        | Command::Anchor(_) => proof_command(&env, command),
         Command::Status { journal, json } => {
             let (text, code) = commands::status::run(&env, &journal, json)?;
             if json {
@@ -215,6 +177,56 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
             output,
         } => interop::command::export_playbook(&env, &playbook, format, output.as_deref())
             .map(finish),
+    }
+}
+
+/// Checkpoints, trusted timestamps, the evidence register and `verify`,
+/// which checks them.
+fn proof_command(env: &Env, command: Command) -> Result<u8, Failure> {
+    match command {
+        Command::Verify {
+            journal,
+            checkpoint,
+            expect_head,
+            keys,
+        } => {
+            let options = commands::proof::VerifyOptions {
+                checkpoint,
+                expect_head,
+                keys,
+            };
+            let (text, code) = commands::proof::verify(&journal, &options)?;
+            Ok(print(&text, code))
+        }
+        Command::Checkpoint { target, key, actor } => {
+            let text = commands::proof::checkpoint(env, &target, key.as_deref(), actor.as_deref())?;
+            Ok(print(&text, 0))
+        }
+        Command::Key(KeyCommand::New { file }) => {
+            Ok(print(&commands::proof::key_new(file.as_deref())?, 0))
+        }
+        Command::Evidence(command) => evidence_command(env, command),
+        Command::Anchor(AnchorCommand::Request { note }) => {
+            Ok(print(&commands::proof::anchor_request(&note)?, 0))
+        }
+        Command::Anchor(AnchorCommand::Attach {
+            journal,
+            reply,
+            request,
+            tsa_cert,
+            actor,
+        }) => {
+            let text = commands::proof::anchor_attach(
+                env,
+                &journal,
+                &reply,
+                request.as_deref(),
+                tsa_cert.as_deref(),
+                actor.as_deref(),
+            )?;
+            Ok(print(&text, 0))
+        }
+        _ => unreachable!("dispatch sends only proof commands here"),
     }
 }
 

@@ -378,6 +378,26 @@ pub fn consistency_warnings<'a>(entries: impl IntoIterator<Item = &'a Entry>) ->
     warnings
 }
 
+/// [`consistency_warnings`] fed one entry at a time, for a journal read
+/// as a stream rather than held in memory.
+#[derive(Debug, Default)]
+pub struct Consistency {
+    previous: Option<DateTime<Utc>>,
+    warnings: Vec<Warning>,
+}
+
+impl Consistency {
+    /// Checks the entry that follows those already checked.
+    pub fn check(&mut self, entry: &Entry) {
+        check_consistency(self.previous, entry, &mut self.warnings);
+        self.previous = Some(entry.ts);
+    }
+
+    pub fn into_warnings(self) -> Vec<Warning> {
+        self.warnings
+    }
+}
+
 /// The checks of [`consistency_warnings`] for one entry, given the time
 /// of the entry before it (none for the first).
 fn check_consistency(previous: Option<DateTime<Utc>>, entry: &Entry, warnings: &mut Vec<Warning>) {

@@ -393,6 +393,8 @@ pub struct Incident<'a> {
     rng: Rng,
     /// In an exercise: the scenario, and how many injects were delivered.
     drill: Option<(&'a Drill, usize)>,
+    /// Every entry after the opening two is a long note.
+    long_notes: bool,
 }
 
 impl<'a> Incident<'a> {
@@ -425,7 +427,17 @@ impl<'a> Incident<'a> {
             last_fact: None,
             rng: Rng(0x5eed),
             drill: None,
+            long_notes: false,
         }
+    }
+
+    /// The same incident where, after `journal_created` and
+    /// `session_started`, every entry is a note of several sentences: a
+    /// journal whose size is mostly free text.
+    pub fn long_notes(resolved: &'a Resolved) -> Self {
+        let mut incident = Self::new(resolved, false);
+        incident.long_notes = true;
+        incident
     }
 
     /// The same incident as an exercise of `drill` (which runs the
@@ -470,6 +482,7 @@ impl<'a> Incident<'a> {
         match self.seq {
             0 => return Event::new(Payload::JournalCreated(self.created.clone())),
             1 => return session_started(),
+            _ if self.long_notes => return self.long_note(),
             n if n < 2 + opening => {
                 let (fact, input) = OPENING[usize::try_from(n - 2).unwrap_or(0)];
                 if let Some(e) = self.opening_fact(fact, input) {
@@ -580,6 +593,16 @@ impl<'a> Incident<'a> {
             step,
             payload: Payload::Note(Note { text }),
         }
+    }
+
+    /// Three to six of the stock notes in one, 200 to 800 characters.
+    fn long_note(&mut self) -> Event {
+        let sentences = 3 + self.rng.below(4);
+        let text = (0..sentences)
+            .map(|_| NOTES[self.rng.below(NOTES.len())])
+            .collect::<Vec<_>>()
+            .join(" ");
+        Event::new(Payload::Note(Note { text }))
     }
 
     fn value_of(&mut self, def: &FactDef) -> serde_json::Value {

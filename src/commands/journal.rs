@@ -472,24 +472,41 @@ fn confirm(line: &Line, notices: &[String]) -> String {
 }
 
 /// `runsheet verify`: the report and the exit code (0 intact, 1 broken).
+///
+/// The journal is streamed: each line is checked and dropped, so memory
+/// stays bounded whatever the journal's size.
 pub fn verify(path: &Path) -> Result<(String, u8), Failure> {
-    let checked = open::read_journal(path)?;
-    Ok(chain_report(path, &checked))
+    let mut drafts = Vec::new();
+    let mut consistency = run::Consistency::default();
+    let checked = crate::journal::verify::verify_file(path, |line| {
+        drafts.extend(draft_problem(path, &line));
+        consistency.check(&line.entry);
+    })
+    .map_err(|error| OpenError::Io {
+        path: path.to_path_buf(),
+        error,
+    })?;
+    Ok(chain_report(path, &checked, &drafts, consistency))
 }
 
-/// The hash-chain part of `verify`'s report for a journal already read.
-pub fn chain_report(path: &Path, checked: &crate::journal::verify::Verified) -> (String, u8) {
+/// The hash-chain part of `verify`'s report, from the streaming tally, the
+/// draft files that do not match and the consistency warnings.
+fn chain_report(
+    path: &Path,
+    checked: &crate::journal::verify::Tally,
+    drafts: &[String],
+    consistency: run::Consistency,
+) -> (String, u8) {
     let mut out = String::new();
-    let count = checked.lines.len();
+    let count = checked.entries;
     let head = checked
         .head_hash
         .as_deref()
         .unwrap_or("none (no verified entry)");
-    let drafts = draft_problems(path, &checked.lines);
-    for problem in &drafts {
+    for problem in drafts {
         let _ = writeln!(out, "broken: {problem}");
     }
-    for warning in run::consistency_warnings(checked.lines.iter().map(|l| &l.entry)) {
+    for warning in consistency.into_warnings() {
         let _ = writeln!(out, "warning: {warning}");
     }
     match &checked.broken {
@@ -540,28 +557,26 @@ pub fn chain_report(path: &Path, checked: &crate::journal::verify::Verified) -> 
 
 /// Every `message_drafted` entry whose file is missing, outside the
 /// journal's folder, not a regular file, too large or changed.
-fn draft_problems(path: &Path, lines: &[Line]) -> Vec<String> {
-    lines
-        .iter()
-        .filter_map(|line| {
-            let Ok(Event {
-                step,
-                payload: Payload::MessageDrafted(m),
-            }) = line.entry.event()
-            else {
-                return None;
-            };
-            let problem =
-                crate::journal::attachment::read_draft(path, &m.file, &m.text_sha256).err()?;
-            Some(format!(
-                "entry {} (message_drafted v{}{}) names `{}`: {problem}",
-                line.entry.seq,
-                m.version,
-                step.map(|s| format!(" of step `{s}`")).unwrap_or_default(),
-                m.file
-            ))
-        })
-        .collect()
+fn draft_problem(path: &Path, line: &Line) -> Option<String> {
+    // Only a `message_drafted` entry can name a draft: skip decoding others.
+    if line.entry.kind != crate::journal::Kind::MessageDrafted {
+        return None;
+    }
+    let Ok(Event {
+        step,
+        payload: Payload::MessageDrafted(m),
+    }) = line.entry.event()
+    else {
+        return None;
+    };
+    let problem = crate::journal::attachment::read_draft(path, &m.file, &m.text_sha256).err()?;
+    Some(format!(
+        "entry {} (message_drafted v{}{}) names `{}`: {problem}",
+        line.entry.seq,
+        m.version,
+        step.map(|s| format!(" of step `{s}`")).unwrap_or_default(),
+        m.file
+    ))
 }
 
 /// `runsheet close`: writes the `closed` entry. Required steps still open

@@ -129,7 +129,7 @@ pub struct VerifyOptions {
 /// outside checkpoint and head, and the state of the tail.
 pub fn verify(path: &Path, options: &VerifyOptions) -> Result<(String, u8), Failure> {
     let checked = session::read_journal(path)?;
-    let (mut out, mut code) = super::journal::chain_report(path, &checked);
+    let (mut out, mut code) = super::journal::verify(path)?;
     let trusted = options
         .keys
         .iter()

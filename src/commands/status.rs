@@ -9,20 +9,37 @@ use chrono_tz::Tz;
 
 use super::{Env, Failure};
 use crate::clocks::format_duration;
-use crate::commands::open;
+use crate::commands::open::{self, Resolved};
 use crate::export::summary::{self, Summary};
+use crate::journal::Line;
+use crate::journal::verify::verify_file;
+use crate::journal::writer::OpenError;
 use crate::playbook::value::format_local_and_utc;
-use crate::run;
+use crate::run::{self, RunState};
 
 /// Reads, verifies and summarises a journal (never writes it). The exit
 /// code is 1 when the journal fails verification.
+///
+/// The journal is streamed into the replay, one line at a time: memory
+/// holds the replayed state, never every entry.
 pub fn run(env: &Env, path: &Path, json: bool) -> Result<(String, u8), Failure> {
-    let verified = open::read_journal(path)?;
-    let lines = &verified.lines;
-    let created = open::require_created(lines, path)?;
-    let resolved = open::playbook_for(&created, &env.catalog(), env.today)?;
-    let state = run::replay(&resolved.playbook, lines.iter().map(|l| &l.entry));
-    let summary = summary::summarise(&verified, &resolved.playbook, &state, env.clock.now());
+    let mut replay: Option<Result<(Resolved, RunState), Failure>> = None;
+    let verified = verify_file(path, |line| {
+        if let Some(Ok((resolved, state))) = &mut replay {
+            state.apply(&resolved.playbook, &line.entry);
+        } else if replay.is_none() {
+            replay = Some(start_replay(env, path, std::slice::from_ref(&line)));
+        }
+    })
+    .map_err(|error| OpenError::Io {
+        path: path.to_path_buf(),
+        error,
+    })?;
+    let (resolved, state) = match replay {
+        Some(started) => started?,
+        None => start_replay(env, path, &[])?,
+    };
+    let summary = summary::summarise_tally(&verified, &resolved.playbook, &state, env.clock.now());
     let code = u8::from(verified.broken.is_some());
     let text = if json {
         let mut t = serde_json::to_string_pretty(&summary).unwrap_or_default();
@@ -32,6 +49,15 @@ pub fn run(env: &Env, path: &Path, json: bool) -> Result<(String, u8), Failure> 
         render_text(&summary, state.timezone())
     };
     Ok((text, code))
+}
+
+/// The playbook the journal's first line names, and the state after
+/// that line: where a streamed replay starts. No line: not a journal.
+fn start_replay(env: &Env, path: &Path, first: &[Line]) -> Result<(Resolved, RunState), Failure> {
+    let created = open::require_created(first, path)?;
+    let resolved = open::playbook_for(&created, &env.catalog(), env.today)?;
+    let state = run::replay(&resolved.playbook, first.iter().map(|l| &l.entry));
+    Ok((resolved, state))
 }
 
 fn when(text: Option<&str>, tz: Tz) -> String {

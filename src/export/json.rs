@@ -27,21 +27,52 @@
 //! }
 //! ```
 
+use serde::ser::{Serialize, SerializeSeq, Serializer};
 use serde_json::{Map, Value, json};
 
 use super::view::View;
-use crate::export::summary;
+use crate::export::summary::{self, Summary};
+use crate::journal::Line;
 use crate::playbook::value::format_utc;
+
+/// The document, member by member in the order written.
+#[derive(serde::Serialize)]
+struct Document<'a> {
+    format: &'static str,
+    version: u32,
+    exercise: bool,
+    generated_for: Option<String>,
+    evaluated_at: String,
+    verification: Value,
+    playbook: Value,
+    entries: Entries<'a>,
+    state: Summary,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    evidence: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sent_texts: Option<Value>,
+}
+
+/// The entries, each parsed only while it is written: the export never
+/// holds a parsed copy of the whole journal.
+struct Entries<'a>(&'a [&'a Line]);
+
+impl Serialize for Entries<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(Some(self.0.len()))?;
+        for line in self.0 {
+            let entry: Value =
+                serde_json::from_str(&line.text).unwrap_or_else(|_| Value::Object(Map::new()));
+            seq.serialize_element(&entry)?;
+        }
+        seq.end()
+    }
+}
 
 pub fn render(view: &View<'_>) -> String {
     let input = view.input;
     let verified = input.verified;
     let created = input.state.created.as_ref();
-    let entries: Vec<Value> = view
-        .timeline
-        .iter()
-        .map(|l| serde_json::from_str(&l.text).unwrap_or_else(|_| Value::Object(Map::new())))
-        .collect();
     let broken = verified.broken.as_ref().map(|b| {
         json!({
             "line": b.line,
@@ -49,21 +80,21 @@ pub fn render(view: &View<'_>) -> String {
             "reason": b.reason,
         })
     });
-    let document = json!({
-        "format": "runsheet-export",
-        "version": 1,
-        "exercise": view.is_exercise(),
-        "generated_for": created.map(|c| c.journal_id.clone()),
-        "evaluated_at": format_utc(input.now),
-        "verification": {
+    let document = Document {
+        format: "runsheet-export",
+        version: 1,
+        exercise: view.is_exercise(),
+        generated_for: created.map(|c| c.journal_id.clone()),
+        evaluated_at: format_utc(input.now),
+        verification: json!({
             "intact": verified.is_intact(),
             "entries": verified.lines.len(),
             "head_hash": verified.head_hash,
             "broken": broken,
             "torn_tail_bytes": verified.torn_tail,
             "draft_problems": super::content::integrity::draft_problems(view),
-        },
-        "playbook": {
+        }),
+        playbook: json!({
             "id": input.playbook.id,
             "version": input.playbook.version,
             "title": input.playbook.title,
@@ -71,19 +102,12 @@ pub fn render(view: &View<'_>) -> String {
             "recorded_path": created.map(|c| c.playbook.path.clone()),
             "recorded_sha256": created.map(|c| c.playbook.sha256.clone()),
             "changed": created.is_some_and(|c| c.playbook.sha256 != input.playbook.sha256),
-        },
-        "entries": entries,
-        "state": summary::summarise(verified, input.playbook, input.state, input.now),
-    });
-    let mut document = document;
-    if let (Some(register), Value::Object(map)) =
-        (super::content::evidence::json(view), &mut document)
-    {
-        map.insert("evidence".into(), register);
-    }
-    if let (Some(sent), Value::Object(map)) = (super::content::sent::json(view), &mut document) {
-        map.insert("sent_texts".into(), sent);
-    }
+        }),
+        entries: Entries(&view.timeline),
+        state: summary::summarise(verified, input.playbook, input.state, input.now),
+        evidence: super::content::evidence::json(view),
+        sent_texts: super::content::sent::json(view),
+    };
     let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
     text.push('\n');
     text

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::clocks::{self, StageState};
-use crate::journal::verify::Verified;
+use crate::journal::verify::{Tally, Verified};
 use crate::playbook::Playbook;
 use crate::playbook::value::format_utc;
 use crate::run::query::{self, Applicability};
@@ -186,6 +186,23 @@ pub fn summarise(
     state: &RunState,
     now: DateTime<Utc>,
 ) -> Summary {
+    let tally = Tally {
+        entries: verified.lines.len(),
+        head_hash: verified.head_hash.clone(),
+        verified_len: verified.verified_len,
+        broken: verified.broken.clone(),
+        torn_tail: verified.torn_tail,
+    };
+    summarise_tally(&tally, playbook, state, now)
+}
+
+/// [`summarise`] for a journal verified as a stream (its lines not kept).
+pub fn summarise_tally(
+    verified: &Tally,
+    playbook: &Playbook,
+    state: &RunState,
+    now: DateTime<Utc>,
+) -> Summary {
     let tz = state.timezone();
     let steps = step_infos(playbook, state);
     let open_required = query::open_required(playbook, state)
@@ -230,7 +247,7 @@ pub fn summarise(
             exercise: state.is_exercise(),
             created_at: state.created_at.map(format_utc),
             timezone: tz.name().to_string(),
-            entries: verified.lines.len(),
+            entries: verified.entries,
             head_hash: verified.head_hash.clone(),
             intact: verified.is_intact(),
             problem: verified.broken.as_ref().map(ToString::to_string),

@@ -2,9 +2,12 @@
 //! contiguous `seq`, and the `prev` chain from the first line. Shared by
 //! `runsheet verify`, opening a journal, and review.
 
+use std::io::{self, Read};
+use std::path::Path;
+
 use sha2::{Digest, Sha256};
 
-use super::Entry;
+use super::{Entry, Line};
 use crate::hash::{ZERO_HASH, to_hex};
 
 /// Where and why verification stopped.
@@ -27,7 +30,7 @@ impl std::fmt::Display for Break {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Verified {
     /// Every line before the first break, decoded, with its text.
-    pub lines: Vec<super::Line>,
+    pub lines: Vec<Line>,
     /// SHA-256 of the last verified line: the head a reviewer can anchor.
     pub head_hash: Option<String>,
     /// Byte length of the verified prefix (complete lines only).
@@ -66,44 +69,192 @@ const PARALLEL_FROM: usize = 1 << 20;
 /// checks still run in that order, so the problem reported is the first
 /// in line order, exactly as when checking one line after another.
 pub fn verify_from(bytes: &[u8], first_seq: u64, prev: &str) -> Verified {
-    let complete = bytes.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
-    let mut out = Verified {
-        lines: Vec::new(),
-        head_hash: None,
-        verified_len: 0,
-        broken: None,
-        torn_tail: bytes.len() - complete,
-    };
-    // The hash of the last line accepted; before the first, `prev`.
-    let mut last: Option<LineHash> = None;
+    let complete = complete_len(bytes);
+    let mut chain = Chain::new(first_seq, prev);
+    let mut lines = Vec::new();
     for piece in check_pieces(&bytes[..complete]) {
-        let mut accepted = 0;
-        let mut unlinked = None;
-        for (line, hash) in piece.lines.iter().zip(&piece.hashes) {
-            let seq = first_seq + (out.lines.len() + accepted) as u64;
-            if let Err(reason) = link(&line.entry, seq, prev, last.as_ref()) {
-                unlinked = Some(broken_at(seq, reason));
-                break;
-            }
-            last = Some(*hash);
-            accepted += 1;
-        }
-        let mut lines = piece.lines;
-        lines.truncate(accepted);
-        out.verified_len += lines.iter().map(|l| l.text.len() + 1).sum::<usize>();
-        if out.lines.is_empty() {
-            out.lines = lines;
-        } else {
-            out.lines.append(&mut lines);
-        }
-        let seq = first_seq + out.lines.len() as u64;
-        out.broken = unlinked.or_else(|| piece.failed.map(|reason| broken_at(seq, reason)));
-        if out.broken.is_some() {
+        lines.reserve(piece.lines.len());
+        if !chain.accept(piece, &mut |line| lines.push(line)) {
             break;
         }
     }
-    out.head_hash = last.map(|hash| to_hex(&hash));
-    out
+    let tally = chain.finish(bytes.len() - complete);
+    Verified {
+        lines,
+        head_hash: tally.head_hash,
+        verified_len: tally.verified_len,
+        broken: tally.broken,
+        torn_tail: tally.torn_tail,
+    }
+}
+
+/// What verifying a journal as a stream found: a [`Verified`] whose lines
+/// went, one by one, to the caller instead of into memory.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// How many lines verified (each was handed over, in order).
+    pub entries: usize,
+    /// SHA-256 of the last verified line.
+    pub head_hash: Option<String>,
+    /// Byte length of the verified prefix (complete lines only).
+    pub verified_len: usize,
+    /// The first problem, if any; no line after it was handed over.
+    pub broken: Option<Break>,
+    /// Bytes after the last newline of the whole file.
+    pub torn_tail: usize,
+}
+
+impl Tally {
+    pub fn is_intact(&self) -> bool {
+        self.broken.is_none() && self.torn_tail == 0
+    }
+}
+
+/// Bytes read at a time by [`verify_stream`]: large enough to give every
+/// core a piece (see `PARALLEL_FROM`), small enough that the lines decoded
+/// from one read stay a few MiB whatever the journal's size.
+const STREAM_CHUNK: usize = 2 << 20;
+
+/// Verifies a whole journal read from `reader`, handing each verified line
+/// to `each` in order, in bounded memory: the same checks, the same first
+/// problem and torn tail as [`verify`] on the same bytes.
+///
+/// The journal is read a chunk of whole lines at a time; each chunk is
+/// checked on every core as [`verify`] checks a whole file, then linked to
+/// the chunk before. After a problem nothing more is checked or handed
+/// over, but the rest is still read to measure the torn tail.
+pub fn verify_stream(reader: impl Read, each: impl FnMut(Line)) -> io::Result<Tally> {
+    verify_in_chunks(reader, STREAM_CHUNK, each)
+}
+
+/// [`verify_stream`] reading `chunk` bytes at a time.
+fn verify_in_chunks(
+    mut reader: impl Read,
+    chunk: usize,
+    mut each: impl FnMut(Line),
+) -> io::Result<Tally> {
+    let mut chain = Chain::new(0, ZERO_HASH);
+    let mut buffer = Vec::with_capacity(chunk + chunk / 2);
+    loop {
+        // Tops the buffer up to a chunk, or a chunk more when the lines
+        // in it have no end yet (a line longer than a chunk).
+        let want = if complete_len(&buffer) == 0 {
+            buffer.len() + chunk
+        } else {
+            chunk
+        };
+        let room = want.saturating_sub(buffer.len()) as u64;
+        let read = reader.by_ref().take(room).read_to_end(&mut buffer)?;
+        let at_end = (read as u64) < room;
+        let complete = complete_len(&buffer);
+        if complete > 0 || at_end {
+            let mut intact = true;
+            for piece in check_pieces(&buffer[..complete]) {
+                if !chain.accept(piece, &mut each) {
+                    intact = false;
+                    break;
+                }
+            }
+            buffer.drain(..complete);
+            if !intact {
+                let tail = torn_tail_after(&mut reader, buffer.len())?;
+                return Ok(chain.finish(tail));
+            }
+        }
+        if at_end {
+            return Ok(chain.finish(buffer.len()));
+        }
+    }
+}
+
+/// [`verify_stream`] of the journal at `path`, which must be a regular
+/// file of at most `JOURNAL_LIMIT` bytes, as for reading it whole.
+pub fn verify_file(path: &Path, each: impl FnMut(Line)) -> io::Result<Tally> {
+    let file = super::attachment::open_regular(path)?;
+    let limit = super::attachment::JOURNAL_LIMIT;
+    if file.metadata()?.len() > limit {
+        return Err(io::Error::new(
+            io::ErrorKind::FileTooLarge,
+            format!("is larger than {limit} bytes; refusing to read it"),
+        ));
+    }
+    verify_stream(file.take(limit + 1), each)
+}
+
+/// Reads `reader` to its end and returns how many bytes follow the last
+/// newline, counting `pending` bytes already read without one.
+fn torn_tail_after(reader: &mut impl Read, pending: usize) -> io::Result<usize> {
+    let mut tail = pending;
+    let mut buffer = vec![0; 64 * 1024];
+    loop {
+        let read = match reader.read(&mut buffer) {
+            Ok(0) => return Ok(tail),
+            Ok(read) => read,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        tail = match buffer[..read].iter().rposition(|b| *b == b'\n') {
+            Some(i) => read - i - 1,
+            None => tail + read,
+        };
+    }
+}
+
+/// Length of the complete lines at the start of `bytes`.
+fn complete_len(bytes: &[u8]) -> usize {
+    bytes.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1)
+}
+
+/// The chain followed in line order across checked pieces.
+struct Chain<'p> {
+    first_seq: u64,
+    /// The `prev` the first line must name.
+    prev: &'p str,
+    /// The hash of the last line accepted; before the first, `prev`.
+    last: Option<LineHash>,
+    tally: Tally,
+}
+
+impl<'p> Chain<'p> {
+    fn new(first_seq: u64, prev: &'p str) -> Self {
+        Self {
+            first_seq,
+            prev,
+            last: None,
+            tally: Tally::default(),
+        }
+    }
+
+    /// Links the lines of `piece` after those accepted so far, handing
+    /// each to `each`; false once a line failed (then nothing more may
+    /// be accepted).
+    fn accept(&mut self, piece: Piece, each: &mut impl FnMut(Line)) -> bool {
+        let mut unlinked = None;
+        for (line, hash) in piece.lines.into_iter().zip(piece.hashes) {
+            let seq = self.next_seq();
+            if let Err(reason) = link(&line.entry, seq, self.prev, self.last.as_ref()) {
+                unlinked = Some(broken_at(seq, reason));
+                break;
+            }
+            self.last = Some(hash);
+            self.tally.entries += 1;
+            self.tally.verified_len += line.text.len() + 1;
+            each(line);
+        }
+        let seq = self.next_seq();
+        self.tally.broken = unlinked.or_else(|| piece.failed.map(|reason| broken_at(seq, reason)));
+        self.tally.broken.is_none()
+    }
+
+    fn next_seq(&self) -> u64 {
+        self.first_seq + self.tally.entries as u64
+    }
+
+    fn finish(mut self, torn_tail: usize) -> Tally {
+        self.tally.head_hash = self.last.map(|hash| to_hex(&hash));
+        self.tally.torn_tail = torn_tail;
+        self.tally
+    }
 }
 
 /// SHA-256 of a line as stored (without its newline): the next `prev`.
@@ -113,7 +264,7 @@ type LineHash = sha2::digest::Output<Sha256>;
 /// its hash, up to the first that did not and why.
 #[derive(Default)]
 struct Piece {
-    lines: Vec<super::Line>,
+    lines: Vec<Line>,
     hashes: Vec<LineHash>,
     failed: Option<String>,
 }
@@ -202,7 +353,7 @@ fn broken_at(seq: u64, reason: String) -> Break {
 
 /// What makes a line valid on its own; its place in the chain is
 /// [`link`]'s to check.
-fn check_line(body: &[u8]) -> Result<super::Line, String> {
+fn check_line(body: &[u8]) -> Result<Line, String> {
     let text = std::str::from_utf8(body).map_err(|_| "not valid UTF-8".to_string())?;
     if text.is_empty() {
         return Err("empty line".into());
@@ -212,7 +363,7 @@ fn check_line(body: &[u8]) -> Result<super::Line, String> {
     if entry.v != super::VERSION {
         return Err(format!("unsupported version `v: {}`", entry.v));
     }
-    Ok(super::Line {
+    Ok(Line {
         entry,
         text: text.to_string(),
     })
@@ -239,5 +390,115 @@ fn link(entry: &Entry, seq: u64, prev: &str, last: Option<&LineHash>) -> Result<
         Err(format!(
             "`prev` does not match the hash of line {seq}: the line before was altered or removed"
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! Streaming must find exactly what verifying the whole bytes finds,
+    //! wherever the reads cut the lines.
+
+    use chrono::{DateTime, TimeDelta};
+
+    use super::{Verified, verify, verify_in_chunks};
+    use crate::hash::{ZERO_HASH, sha256_hex};
+    use crate::journal::event::{Note, Payload};
+    use crate::journal::{Draft, Event};
+
+    fn journal(lines: usize, note_len: usize) -> Vec<u8> {
+        let mut prev = ZERO_HASH.to_string();
+        let mut bytes = Vec::new();
+        for i in 0..lines {
+            let draft = Draft {
+                ts: DateTime::from_timestamp(1_790_000_000, 0).expect("time")
+                    + TimeDelta::seconds(i64::try_from(i).expect("small")),
+                mono_ms: 1_000 * i as u64,
+                scenario_ms: None,
+                session: "session-1".into(),
+                actor: "Dana Reyes".into(),
+                event: Event::new(Payload::Note(Note {
+                    text: format!("{i}: {}", "x".repeat(note_len)),
+                })),
+            };
+            let text = draft.into_entry(i as u64, prev.clone()).encode();
+            prev = sha256_hex(text.as_bytes());
+            bytes.extend_from_slice(text.as_bytes());
+            bytes.push(b'\n');
+        }
+        bytes
+    }
+
+    /// The stream's outcome in the shape of [`verify`]'s.
+    fn streamed(bytes: &[u8], chunk: usize) -> Verified {
+        let mut lines = Vec::new();
+        let tally = verify_in_chunks(bytes, chunk, |line| lines.push(line)).expect("in memory");
+        assert_eq!(tally.entries, lines.len());
+        Verified {
+            lines,
+            head_hash: tally.head_hash,
+            verified_len: tally.verified_len,
+            broken: tally.broken,
+            torn_tail: tally.torn_tail,
+        }
+    }
+
+    fn assert_same(bytes: &[u8], chunks: &[usize]) {
+        let whole = verify(bytes);
+        for &chunk in chunks {
+            assert_eq!(
+                streamed(bytes, chunk),
+                whole,
+                "read {chunk} bytes at a time"
+            );
+        }
+    }
+
+    #[test]
+    fn every_cut_of_a_small_journal_streams_as_it_verifies() {
+        let bytes = journal(4, 20);
+        for end in 0..=bytes.len() {
+            assert_same(&bytes[..end], &[1, 97, 1 << 20]);
+        }
+    }
+
+    #[test]
+    fn every_changed_byte_is_reported_as_when_verified_whole() {
+        let bytes = journal(5, 10);
+        for at in (0..bytes.len()).step_by(7) {
+            let mut changed = bytes.clone();
+            changed[at] = if changed[at] == b'0' { b'1' } else { b'0' };
+            assert_same(&changed, &[1, 150, 1 << 20]);
+        }
+    }
+
+    #[test]
+    fn removed_lines_and_torn_tails_after_a_break_stream_as_verified() {
+        let bytes = journal(8, 30);
+        let lines: Vec<&[u8]> = bytes.split_inclusive(|b| *b == b'\n').collect();
+        for removed in 0..lines.len() {
+            let mut cut: Vec<u8> = lines
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i != removed)
+                .flat_map(|(_, l)| l.iter().copied())
+                .collect();
+            cut.extend_from_slice(b"{\"torn\":");
+            assert_same(&cut, &[64, 200, 1 << 20]);
+        }
+    }
+
+    #[test]
+    fn large_reads_are_checked_on_every_core_and_report_the_first_problem() {
+        // Reads of 1.25 MiB: the first is cut into pieces checked on
+        // every core, the second holds the rest.
+        let read = (1 << 20) + (1 << 18);
+        let bytes = journal(2_400, 420);
+        assert!(bytes.len() > read);
+        assert_same(&bytes, &[read]);
+        for at in [10, bytes.len() / 2 + 5, bytes.len() - 10] {
+            let mut changed = bytes.clone();
+            changed[at] ^= 1;
+            assert_same(&changed, &[read]);
+        }
     }
 }

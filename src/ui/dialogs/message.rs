@@ -20,25 +20,7 @@ pub(super) fn message(
         return;
     };
     let state = app.state();
-    let mut lines = Vec::new();
-    if let Some(contact) = step
-        .contact
-        .as_deref()
-        .and_then(|c| app.playbook.contact(c))
-    {
-        let how = [&contact.email, &contact.phone, &contact.url]
-            .iter()
-            .filter_map(|x| x.as_deref())
-            .collect::<Vec<_>>()
-            .join(" · ");
-        lines.push(Line::from(Span::styled(
-            format!("To: {} {how}", contact.name),
-            t.title,
-        )));
-        if let Some(warning) = contact.placeholder_warning() {
-            lines.push(Line::from(Span::styled(warning, t.warn)));
-        }
-    }
+    let mut lines = recipient_lines(app, step, t);
     if let Some(s) = &step.statement {
         let latest = state.latest_draft(&step.id).map(|d| d.data.version);
         let approved = latest.is_some_and(|ver| state.is_approved(&step.id, ver));
@@ -167,4 +149,29 @@ fn gap_sources(
         }
     }
     groups
+}
+
+/// Who the message goes to, and a warning when that contact is still the
+/// playbook's placeholder.
+fn recipient_lines(app: &App, step: &crate::playbook::Step, t: &Theme) -> Vec<Line<'static>> {
+    let Some(contact) = step
+        .contact
+        .as_deref()
+        .and_then(|c| app.playbook.contact(c))
+    else {
+        return Vec::new();
+    };
+    let how = [&contact.email, &contact.phone, &contact.url]
+        .iter()
+        .filter_map(|x| x.as_deref())
+        .collect::<Vec<_>>()
+        .join(" · ");
+    let mut lines = vec![Line::from(Span::styled(
+        format!("To: {} {how}", contact.name),
+        t.title,
+    ))];
+    if let Some(warning) = contact.placeholder_warning() {
+        lines.push(Line::from(Span::styled(warning, t.warn)));
+    }
+    lines
 }

@@ -1,0 +1,171 @@
+#!/usr/bin/env bash
+# Whole-process benchmark of the release binary on large journals.
+#
+# Generates two 100,000-entry journals (the realistic mix of
+# benches/common, and long notes) plus a 10-entry one, then runs each
+# command and its baseline alternately, PAIRS times (default 5), and prints
+# medians, min-max, peak memory (/usr/bin/time) and the ratios of issue
+# "large journals cost what the disk costs". See docs/BENCHMARKS.md.
+#
+# Usage: benches/whole-process.sh            (builds target/release/runsheet)
+#        RUNSHEET_BIN=/path/to/runsheet PAIRS=7 benches/whole-process.sh
+#        JOURNALS=<folder with mix.jsonl, notes.jsonl, small.jsonl> (reuse them)
+#        NAMES=mix (only the realistic mix; default "mix notes")
+# Needs: GNU time (/usr/bin/time), sha256sum, tmux (first frames).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+PAIRS=${PAIRS:-5}
+for tool in /usr/bin/time sha256sum tmux; do
+    command -v "$tool" >/dev/null || { echo "missing: $tool" >&2; exit 2; }
+done
+if [[ -z ${RUNSHEET_BIN:-} ]]; then
+    cargo build --quiet --release --bin runsheet
+    RUNSHEET_BIN=$PWD/target/release/runsheet
+fi
+BIN=$RUNSHEET_BIN
+
+# Journals live on the disk (target/), not on a tmpfs.
+mkdir -p target/tmp
+WORK=$(mktemp -d -p "$PWD/target/tmp" whole-process.XXXXXX)
+trap 'tmux kill-server -L "$SOCKET" 2>/dev/null || true; rm -rf "$WORK"' EXIT
+SOCKET=rs-bench-$$
+if [[ -n ${JOURNALS:-} ]]; then
+    # Journals written by an earlier run (mix, notes and small .jsonl).
+    cp "$JOURNALS"/{mix,notes,small}.jsonl "$WORK"/
+else
+    cargo bench --quiet --bench whole_process_journals -- "$WORK" >&2
+fi
+
+now_ns() { date +%s%N; }
+
+# run_once OUT_PREFIX CMD...: wall ms and peak KiB of one run, appended to
+# OUT_PREFIX.ms and OUT_PREFIX.kib. Output goes to a file on the disk.
+run_once() {
+    local prefix=$1; shift
+    local start end
+    start=$(now_ns)
+    /usr/bin/time -f %M -o "$prefix.mem" "$@" >"$WORK/out" 2>/dev/null || true
+    end=$(now_ns)
+    echo $(( (end - start) / 1000 )) >>"$prefix.us"
+    tail -n 1 "$prefix.mem" >>"$prefix.kib"
+}
+
+# first_frame OUT_PREFIX JOURNAL MODE: time from starting `runsheet MODE
+# JOURNAL` in a 200x60 tmux pane to the first character on the screen
+# (polled), then its peak memory once it is quit. Each run works on a copy,
+# as `resume` appends to the journal.
+first_frame() {
+    local prefix=$1 journal=$2 mode=$3
+    local copy="$WORK/frame.jsonl"
+    cp "$journal" "$copy"
+    rm -f "$prefix.mem"
+    local start end
+    start=$(now_ns)
+    tmux -L "$SOCKET" new-session -d -x 200 -y 60 \
+        "/usr/bin/time -f %M -o $prefix.mem $BIN $mode $copy"
+    for _ in $(seq 1 3000); do
+        if tmux -L "$SOCKET" capture-pane -p 2>/dev/null | grep -q '[^[:space:]]'; then
+            break
+        fi
+    done
+    end=$(now_ns)
+    echo $(( (end - start) / 1000 )) >>"$prefix.us"
+    # Quit as a user would (review: q; the runner: Ctrl-C, which ends the
+    # session), so that time(1) reports the peak memory.
+    if [[ $mode == review ]]; then
+        tmux -L "$SOCKET" send-keys q
+    else
+        tmux -L "$SOCKET" send-keys C-c
+    fi
+    for _ in $(seq 1 1000); do
+        [[ -s $prefix.mem ]] && break
+        sleep 0.01
+    done
+    tmux -L "$SOCKET" kill-server 2>/dev/null || true
+    grep -E '^[0-9]+$' "$prefix.mem" | tail -n 1 >>"$prefix.kib" || echo 0 >>"$prefix.kib"
+    rm -f "$copy" "$copy".*
+}
+
+# stats FILE: "median min max" of the numbers in FILE.
+stats() {
+    sort -n "$1" | awk '{v[NR]=$1} END {print v[int((NR+1)/2)], v[1], v[NR]}'
+}
+ms() { awk -v us="$1" 'BEGIN {printf "%.1f", us/1000}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a/b}'; }
+mib() { awk -v k="$1" 'BEGIN {printf "%.1f", k/1024}'; }
+
+# row LABEL A B BAR: one table line comparing runs A with baseline B.
+row() {
+    local label=$1 a=$2 b=$3 bar=$4
+    read -r am amin amax < <(stats "$a.us")
+    read -r bm bmin bmax < <(stats "$b.us")
+    read -r peak _ _ < <(stats "$a.kib")
+    printf '| %s | %s ms (%s–%s) | %s ms (%s–%s) | **%sx** | %s | %s MiB |\n' \
+        "$label" "$(ms "$am")" "$(ms "$amin")" "$(ms "$amax")" \
+        "$(ms "$bm")" "$(ms "$bmin")" "$(ms "$bmax")" "$(ratio "$am" "$bm")" "$bar" "$(mib "$peak")"
+}
+
+# mem_row LABEL A SIZE: peak memory of runs A against the journal's size.
+mem_row() {
+    local label=$1 a=$2 size=$3
+    read -r peak pmin pmax < <(stats "$a.kib")
+    printf '| %s | %s MiB (%s–%s) | %s MiB | **%sx** |\n' "$label" "$(mib "$peak")" \
+        "$(mib "$pmin")" "$(mib "$pmax")" "$(mib $((size / 1024)))" "$(ratio "$peak" $((size / 1024)))"
+}
+
+FORMATS=(md html csv json timesketch cacao-status)
+
+echo "# whole-process benchmark, $(date -u +%Y-%m-%dT%H:%MZ)"
+echo "binary: $BIN; pairs: $PAIRS; nproc: $(nproc); load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+for name in ${NAMES:-mix notes}; do
+    J=$WORK/$name.jsonl
+    SIZE=$(stat -c %s "$J")
+    R=$WORK/$name
+    for i in $(seq 1 "$PAIRS"); do
+        # Alternate which side goes first, so drifts hit both alike.
+        if ((i % 2)); then
+            run_once "$R.sha" sha256sum "$J"
+            run_once "$R.verify" "$BIN" verify "$J"
+        else
+            run_once "$R.verify" "$BIN" verify "$J"
+            run_once "$R.sha" sha256sum "$J"
+        fi
+        run_once "$R.verify-b" "$BIN" verify "$J"
+        run_once "$R.status" "$BIN" status "$J"
+        for f in "${FORMATS[@]}"; do
+            run_once "$R.export-$f" "$BIN" export "$J" --format "$f" -o "$WORK/export.out"
+            run_once "$R.verify-$f" "$BIN" verify "$J"
+        done
+        for mode in review resume; do
+            first_frame "$R.$mode" "$J" "$mode"
+            first_frame "$R.$mode-small" "$WORK/small.jsonl" "$mode"
+        done
+    done
+    echo
+    echo "## $name.jsonl: $(wc -l <"$J") entries, $SIZE bytes ($(mib $((SIZE / 1024))) MiB)"
+    echo
+    echo "| measure | runsheet, median (min–max) | baseline, median (min–max) | ratio | bar | peak memory |"
+    echo "|---|---:|---:|---:|---|---:|"
+    row '`verify` / `sha256sum`' "$R.verify" "$R.sha" '≤ 1.5x'
+    for f in "${FORMATS[@]}"; do
+        row "\`export --format $f\` / \`verify\`" "$R.export-$f" "$R.verify-$f" '≤ 2.5x'
+    done
+    row '`status` / `verify`' "$R.status" "$R.verify-b" ''
+    for mode in review resume; do
+        row "\`$mode\` first frame / 10-entry journal" "$R.$mode" "$R.$mode-small" '≤ 300 ms'
+    done
+    echo
+    echo "| peak memory | median (min–max) | journal | ratio to journal |"
+    echo "|---|---:|---:|---:|"
+    mem_row '`verify`' "$R.verify" "$SIZE"
+    mem_row '`status`' "$R.status" "$SIZE"
+    for f in "${FORMATS[@]}"; do
+        mem_row "\`export --format $f\`" "$R.export-$f" "$SIZE"
+    done
+    mem_row '`review`' "$R.review" "$SIZE"
+    mem_row '`resume`' "$R.resume" "$SIZE"
+done
+echo
+echo "merged replay of a case (8 journals × 12,500 entries): not measured: team cases not merged yet"
+echo "action → saved in the runner (p99 over 200 actions): not measured by this script (see benches/tui.rs)"

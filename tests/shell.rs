@@ -398,3 +398,41 @@ fn d15_close_incident_names_open_required_steps_and_records_a_reason_for_each() 
         stderr(&again)
     );
 }
+
+#[test]
+fn r13_two_names_for_the_ransom_payment_must_agree_or_be_confirmed() {
+    let dir = tempfile::tempdir().expect("dir");
+    let playbook = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("playbooks/ransomware-extortion.yaml");
+    let journal = dir.path().join("r.jsonl");
+    let path = journal.to_str().expect("utf-8");
+    let out = cli(
+        dir.path(),
+        &[
+            "new",
+            playbook.to_str().expect("utf-8"),
+            "--journal",
+            path,
+            "--as",
+            "Dana Reyes",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = cli(dir.path(), &["set", path, "extortion_paid_at=-3h"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let before = entries(&journal).len();
+    // The CIRCIA name for the same payment, an hour off: not saved silently.
+    let out = cli(dir.path(), &["set", path, "ransom_paid_at=-2h"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("--confirm"), "{}", stderr(&out));
+    assert_eq!(entries(&journal).len(), before, "nothing written");
+    // Confirmed on purpose: saved, and the confirmation is on the entry.
+    let out = cli(dir.path(), &["set", path, "ransom_paid_at=-2h", "--confirm"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let fact = entries(&journal)
+        .into_iter()
+        .rfind(|e| e["kind"] == "fact_set")
+        .expect("fact written");
+    assert_eq!(fact["data"]["fact"], "ransom_paid_at");
+    assert!(fact["data"]["confirmed"].is_string(), "{fact}");
+}

@@ -427,7 +427,10 @@ fn r13_two_names_for_the_ransom_payment_must_agree_or_be_confirmed() {
     assert!(stderr(&out).contains("--confirm"), "{}", stderr(&out));
     assert_eq!(entries(&journal).len(), before, "nothing written");
     // Confirmed on purpose: saved, and the confirmation is on the entry.
-    let out = cli(dir.path(), &["set", path, "ransom_paid_at=-2h", "--confirm"]);
+    let out = cli(
+        dir.path(),
+        &["set", path, "ransom_paid_at=-2h", "--confirm"],
+    );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let fact = entries(&journal)
         .into_iter()

@@ -6,25 +6,12 @@
 mod support;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 use support::{JournalBuilder, fixture_playbook};
 
 fn have(tool: &str, probe: &str) -> bool {
-    let found = Command::new(tool)
-        .arg(probe)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok();
-    assert!(
-        found || std::env::var("CI").as_deref() != Ok("true"),
-        "`{tool}` is needed by this test and CI installs it (.ci/run)"
-    );
-    if !found {
-        eprintln!("`{tool}` is not installed: skipping");
-    }
-    found
+    support::have_tool(tool, probe)
 }
 
 fn tools() -> bool {

@@ -7,7 +7,7 @@
 mod support;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 use runsheet::hash::sha256_hex;
 use runsheet::journal::Entry;
@@ -18,20 +18,7 @@ const NOW: &str = "2026-11-28T12:00:00Z";
 /// Whether `tool` runs; under CI a missing tool fails the test (CI installs
 /// it), elsewhere the test says so and stops.
 fn have(tool: &str) -> bool {
-    let found = Command::new(tool)
-        .arg("-V")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok();
-    assert!(
-        found || std::env::var("CI").as_deref() != Ok("true"),
-        "`{tool}` is needed by this test and CI installs it (.ci/run)"
-    );
-    if !found {
-        eprintln!("`{tool}` is not installed: skipping");
-    }
-    found
+    support::have_tool(tool, "-V")
 }
 
 fn runsheet(dir: &Path, args: &[&str]) -> Output {

@@ -842,3 +842,23 @@ fn drill_hot_wash(d: &mut DrillBuilder) {
         reason: "quit".into(),
     })));
 }
+
+/// Whether the system tool `tool` runs (`probe` is a harmless argument
+/// such as `-V`). Under `CI=true` a missing tool fails the test, since
+/// `.ci/run` installs it; elsewhere the test says so and stops.
+pub fn have_tool(tool: &str, probe: &str) -> bool {
+    let found = std::process::Command::new(tool)
+        .arg(probe)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok();
+    assert!(
+        found || std::env::var("CI").as_deref() != Ok("true"),
+        "`{tool}` is needed by this test and CI installs it (.ci/run)"
+    );
+    if !found {
+        eprintln!("`{tool}` is not installed: skipping");
+    }
+    found
+}

@@ -305,6 +305,19 @@ impl App {
         }
     }
 
+    /// [`App::ctx`] beside the mode a dialog key or paste acts on: the two
+    /// borrows of `self` split once, here.
+    fn ctx_and_mode(&mut self) -> (Ctx<'_>, &mut Mode) {
+        let cx = Ctx {
+            playbook: &self.playbook,
+            state: &self.view,
+            now: self.domain_now(),
+            tz: self.view.timezone(),
+            actor: &self.identity.actor,
+        };
+        (cx, &mut self.mode)
+    }
+
     /// Selects the step the journal last acted on, so a resumed run opens
     /// where it was left.
     fn select_resume_point(&mut self, lines: &[Line]) {
@@ -519,17 +532,8 @@ impl App {
     /// takes text.
     fn paste(&mut self, text: &str) {
         self.discard_armed = false;
-        let cx = Ctx {
-            playbook: &self.playbook,
-            state: &self.view,
-            now: self
-                .drill
-                .as_ref()
-                .map_or(self.now, |d| d.scenario_now(self.now)),
-            tz: self.view.timezone(),
-            actor: &self.identity.actor,
-        };
-        match &mut self.mode {
+        let (cx, mode) = self.ctx_and_mode();
+        match mode {
             Mode::Note(d) => d.editor.insert(text),
             Mode::EditDraft { editor, .. } => editor.insert(text),
             Mode::Reason(d) => d.editor.insert(text),
@@ -646,17 +650,8 @@ impl App {
     }
 
     fn dialog_key(&mut self, key: &KeyEvent) -> Outcome {
-        let cx = Ctx {
-            playbook: &self.playbook,
-            state: &self.view,
-            now: self
-                .drill
-                .as_ref()
-                .map_or(self.now, |d| d.scenario_now(self.now)),
-            tz: self.view.timezone(),
-            actor: &self.identity.actor,
-        };
-        match &mut self.mode {
+        let (cx, mode) = self.ctx_and_mode();
+        match mode {
             Mode::Reason(d) => d.key(key),
             Mode::Note(d) => d.key(key),
             Mode::Facts(d) => d.key(key, cx),

@@ -1,0 +1,106 @@
+//! Quitting, acknowledgements of writes and failed writes.
+
+use super::*;
+
+// --- quitting ------------------------------------------------------------
+
+#[test]
+fn quit_records_session_ended_and_quits_once_it_is_saved() {
+    let mut r = Runner::new();
+    let effects = r.ch('q');
+    assert_eq!(
+        only_append(&effects).event,
+        Event::new(Payload::SessionEnded(event::SessionEnded {
+            reason: "quit".into()
+        }))
+    );
+    assert!(r.app.quitting);
+    assert!(r.tick().is_empty(), "not before it is saved");
+    let after_ack = r.save(&effects);
+    assert_eq!(after_ack, [Effect::Quit]);
+}
+
+#[test]
+fn ctrl_c_quits_like_q() {
+    let mut r = Runner::new();
+    let effects = r.ctrl('c');
+    assert_eq!(kinds(&effects), [Kind::SessionEnded]);
+    assert_eq!(r.save(&effects), [Effect::Quit]);
+}
+
+#[test]
+fn quitting_with_a_write_still_saving_asks_first() {
+    let mut r = Runner::new();
+    let started = r.enter();
+    assert!(r.ch('q').is_empty());
+    assert_eq!(r.app.mode, Mode::ConfirmQuit);
+    assert!(r.ch('n').is_empty());
+    assert_eq!(r.app.mode, Mode::Normal);
+    r.ch('q');
+    let quit = r.ch('y');
+    assert_eq!(kinds(&quit), [Kind::SessionEnded], "the session still ends");
+    assert_eq!(quit.last(), Some(&Effect::Quit), "quits without waiting");
+    assert_eq!(
+        r.app.pending().len(),
+        2,
+        "the runtime settles both on the way out"
+    );
+    assert!(r.save(&started).is_empty());
+}
+
+// --- acknowledgements ----------------------------------------------------
+
+#[test]
+fn entries_saving_together_are_acknowledged_in_order() {
+    let mut r = Runner::new();
+    let first = r.enter();
+    let second = r.ch(' ');
+    assert!(matches!(second[0], Effect::Append { ticket: 2, .. }));
+    let seqs: Vec<u64> = r
+        .app
+        .tail
+        .iter()
+        .rev()
+        .take(2)
+        .map(|t| t.entry.seq)
+        .collect();
+    assert_eq!(seqs, [3, 2], "provisional seqs follow the journal");
+    r.save(&first);
+    assert_eq!(r.app.pending().len(), 1);
+    r.save(&second);
+    let saved: Vec<&Saved> = r.app.tail.iter().rev().take(2).map(|t| &t.status).collect();
+    assert_eq!(saved, [&Saved::Saved(3), &Saved::Saved(2)]);
+    r.assert_live_state_is_replay();
+}
+
+#[test]
+fn a_failed_write_makes_the_journal_read_only() {
+    let mut r = Runner::new();
+    let effects = r.enter();
+    assert!(r.fail(&effects, "No space left on device").is_empty());
+    assert_eq!(
+        r.app.write_error.as_deref(),
+        Some("No space left on device")
+    );
+    assert_eq!(
+        r.app.tail.back().map(|t| &t.status),
+        Some(&Saved::Failed("No space left on device".into()))
+    );
+    assert_eq!(r.status("confirm"), StepStatus::Open, "nothing was saved");
+
+    assert!(r.ch('x').is_empty(), "later actions record nothing");
+    let notice = r.app.notices.last().expect("a notice");
+    assert!(notice.urgent);
+    assert!(notice.text.contains("read-only"), "{}", notice.text);
+    r.ch('s');
+    r.type_text("whatever");
+    assert!(r.enter().is_empty());
+    assert!(r.app.pending().is_empty());
+    r.advance(Duration::seconds(1)); // a moment after the dialog closed
+    assert!(
+        r.ch('q').is_empty(),
+        "d15: never quits silently over an entry not saved"
+    );
+    assert!(matches!(r.app.mode, Mode::ConfirmQuit));
+    assert_eq!(r.ch('y'), [Effect::Quit], "quit and lose, once confirmed");
+}

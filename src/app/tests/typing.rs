@@ -1,0 +1,354 @@
+//! Typing lands where it is meant: regressions of keys that once went astray.
+
+use super::*;
+
+// --- typing lands where it is meant (regressions) ---------------------------
+
+#[test]
+fn d1_m4_type_ahead_after_a_save_goes_into_the_next_field() {
+    let mut r = Runner::new();
+    r.ch('a');
+    r.type_text("08:30");
+    let first = r.enter();
+    assert_eq!(kinds(&first), [Kind::FactSet]);
+    // Straight on, without pressing anything first.
+    r.type_text("Example Corp");
+    let second = r.enter();
+    assert_eq!(
+        payload!(only_append(&second), FactSet),
+        &FactSet {
+            fact: "org".into(),
+            value: json!("Example Corp"),
+            occurred_at: None,
+            confirmed: None,
+        }
+    );
+    r.save(&first);
+    r.save(&second);
+    r.assert_live_state_is_replay();
+}
+
+#[test]
+fn d1_qx_inside_the_facts_dialog_is_text_not_commands() {
+    let mut r = Runner::new();
+    r.select("confirm");
+    r.ch('a');
+    r.tab();
+    r.type_text("qx quick note: sandbox x");
+    assert!(matches!(
+        &mode!(r, Facts).editing,
+        Some(FieldInput::Text(e)) if e.text() == "qx quick note: sandbox x"
+    ));
+    assert_eq!(
+        r.status("confirm"),
+        StepStatus::Open,
+        "x did not mark it done"
+    );
+    let effects = r.enter();
+    assert_eq!(
+        payload!(only_append(&effects), FactSet).value,
+        json!("qx quick note: sandbox x")
+    );
+}
+
+#[test]
+fn d3a_tab_then_type_in_approve_writes_the_comment_not_the_approver() {
+    let mut r = Journal::incident().with_basics().open();
+    r.select("holding-statement");
+    r.ch('m');
+    let drafted = r.ch('p');
+    assert!(
+        !mode!(r, Approve).on_comment,
+        "focus starts on Approver, drawn first"
+    );
+    r.tab();
+    r.type_text("Registrar concurred by phone");
+    let approval = r.enter();
+    assert_eq!(
+        payload!(only_append(&approval), Approval),
+        &event::Approval {
+            version: 1,
+            approver: ACTOR.into(),
+            role: "ic".into(),
+            comment: Some("Registrar concurred by phone".into()),
+        }
+    );
+    r.save(&drafted);
+}
+
+#[test]
+fn d3b_a_name_typed_into_the_prefilled_assignee_replaces_it() {
+    let mut r = Journal::incident().role("ic", "Ana Ruiz").open();
+    r.ch('o');
+    assert_eq!(mode!(r, Assign).person.text(), "Ana Ruiz");
+    r.type_text("Dana Reyes");
+    let effects = r.enter();
+    assert_eq!(
+        payload!(only_append(&effects), RoleAssigned),
+        &RoleAssigned {
+            role: "ic".into(),
+            person: "Dana Reyes".into()
+        }
+    );
+}
+
+#[test]
+fn d3c_ctrl_s_with_a_missing_rationale_then_typing_fills_the_rationale() {
+    let mut r = Runner::new();
+    r.select("scope");
+    r.ch('d');
+    r.ch('n');
+    assert!(r.ctrl('s').is_empty(), "refused: no rationale");
+    let dialog = mode!(r, Decide);
+    assert_eq!(dialog.focus, DecideFocus::Rationale);
+    assert!(
+        dialog
+            .error
+            .as_deref()
+            .is_some_and(|e| e.ends_with("the cursor is now in Rationale")),
+        "the move is said: {:?}",
+        dialog.error
+    );
+    r.type_text("Only system logs were in the share");
+    r.tab();
+    assert!(
+        mode!(r, Decide).decider.is_selected(),
+        "a name is replaced, never appended to"
+    );
+    let effects = r.ctrl('s');
+    let decision = payload!(only_append(&effects), Decision);
+    assert_eq!(
+        (
+            &decision.value,
+            decision.rationale.as_str(),
+            decision.decider.as_str()
+        ),
+        (&json!(false), "Only system logs were in the share", ACTOR)
+    );
+}
+
+#[test]
+fn d9_a_submission_missing_its_recipient_then_typing_fills_the_recipient() {
+    let mut r = Journal::incident().with_basics().open();
+    r.select("final-report");
+    r.ch('x');
+    r.tab();
+    r.press(KeyCode::Backspace);
+    r.press(KeyCode::BackTab);
+    assert_eq!(
+        mode!(r, Submit).fields[mode!(r, Submit).focus].0,
+        SubmitField::Channel
+    );
+    assert!(r.enter().is_empty(), "refused: no recipient");
+    let form = mode!(r, Submit);
+    assert_eq!(form.fields[form.focus].0, SubmitField::Recipient);
+    assert_eq!(
+        form.error.as_deref(),
+        Some("the recipient is required · the cursor is now in Recipient")
+    );
+    r.type_text("in person via the protection unit");
+    let effects = r.enter();
+    let sub = payload!(appended(&effects)[0], Submission);
+    assert_eq!(
+        (sub.channel.as_str(), sub.recipient.as_str()),
+        ("email", "in person via the protection unit")
+    );
+}
+
+#[test]
+fn d3_prefilled_channel_is_replaced_by_typing() {
+    let mut r = Journal::incident().with_basics().open();
+    r.select("final-report");
+    r.ch('x');
+    r.type_text("phone");
+    let effects = r.enter();
+    assert_eq!(payload!(appended(&effects)[0], Submission).channel, "phone");
+}
+
+#[test]
+fn friction3_esc_on_typed_text_asks_before_discarding_it() {
+    let mut r = Runner::new();
+    r.ch('n');
+    r.type_text("half a thought");
+    assert!(r.esc().is_empty());
+    assert!(r.app.discard_armed);
+    r.type_text(" and the rest");
+    assert!(!r.app.discard_armed, "any other key keeps editing");
+    assert_eq!(mode!(r, Note).editor.text(), "half a thought and the rest");
+    r.esc();
+    r.esc();
+    assert_eq!(r.app.mode, Mode::Normal, "Esc twice discards");
+    r.ch('n');
+    r.esc();
+    assert_eq!(
+        r.app.mode,
+        Mode::Normal,
+        "nothing typed: Esc closes at once"
+    );
+}
+
+#[test]
+fn friction4_enter_on_a_done_step_keeps_the_keys_in_the_list() {
+    let mut r = Journal::incident()
+        .step("preserve", Payload::StepDone(event::StepDone::default()))
+        .open();
+    r.select("preserve");
+    assert!(r.enter().is_empty());
+    assert_eq!(r.app.focus, Pane::Steps);
+    assert!(r.has_notice("`r` reopens it"));
+}
+
+#[test]
+fn friction17_the_roles_dialog_moves_on_after_an_assignment() {
+    let mut r = Runner::new();
+    r.ch('o');
+    r.type_text("Sam Okafor");
+    let first = r.enter();
+    assert_eq!(mode!(r, Assign).cursor, 1);
+    r.type_text("Lena Visser");
+    let second = r.enter();
+    assert_eq!(
+        (
+            payload!(only_append(&first), RoleAssigned).role.as_str(),
+            payload!(only_append(&second), RoleAssigned).role.as_str()
+        ),
+        ("ic", "comms")
+    );
+    // Enter on the same name again records nothing.
+    r.save(&first);
+    r.save(&second);
+    r.press(KeyCode::Up);
+    assert!(r.enter().is_empty(), "unchanged: nothing recorded");
+}
+
+#[test]
+fn friction18_choice_questions_accept_y_n_and_the_first_letter() {
+    let mut r = Runner::new();
+    r.select("scope");
+    r.ch('d');
+    r.ch('y');
+    assert_eq!(mode!(r, Decide).choices.as_input(), "true");
+    r.ch('n');
+    assert_eq!(mode!(r, Decide).choices.as_input(), "false");
+    r.ch('z');
+    assert!(
+        mode!(r, Decide)
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("y/n")),
+        "the hint says which letters work"
+    );
+    r.esc();
+    r.esc();
+    r.select("rate");
+    r.ch('d');
+    r.ch('h');
+    assert_eq!(
+        mode!(r, Decide).choices.as_input(),
+        "high",
+        "first letter of `high`"
+    );
+    r.ch('l');
+    assert_eq!(mode!(r, Decide).choices.as_input(), "low");
+}
+
+#[test]
+fn code11_paste_goes_into_every_text_dialog() {
+    let mut r = Runner::new();
+    r.ch('a');
+    r.update(Msg::Paste("2026-11-02 08:30".into()));
+    assert!(matches!(
+        &mode!(r, Facts).editing,
+        Some(FieldInput::Text(e)) if e.text() == "2026-11-02 08:30"
+    ));
+    // Saved on the last fact, then pasted at once: it still lands in it.
+    r.tab();
+    r.update(Msg::Paste("Example Corp".into()));
+    let saved = r.enter();
+    assert_eq!(
+        payload!(only_append(&saved), FactSet).value,
+        json!("Example Corp")
+    );
+    r.update(Msg::Paste(" Ltd".into()));
+    assert!(matches!(
+        &mode!(r, Facts).editing,
+        Some(FieldInput::Text(e)) if e.text() == " Ltd"
+    ));
+    r.esc();
+    r.esc();
+    r.select("scope");
+    r.ch('d');
+    r.tab();
+    r.update(Msg::Paste("pasted rationale".into()));
+    assert_eq!(mode!(r, Decide).rationale.text(), "pasted rationale");
+    r.esc();
+    r.esc();
+    r.ch('o');
+    r.update(Msg::Paste("Lena Visser".into()));
+    assert_eq!(mode!(r, Assign).person.text(), "Lena Visser");
+}
+
+#[test]
+fn code11_a_resize_is_not_a_domain_tick() {
+    let mut r = Runner::new();
+    let notices = r.app.notices.len();
+    assert!(r.update(Msg::Resize).is_empty());
+    assert_eq!(r.app.notices.len(), notices);
+    assert_eq!(r.app.mode, Mode::Normal);
+}
+
+#[test]
+fn d1_letters_typed_on_after_a_dialog_closes_are_not_commands() {
+    let mut r = Runner::new();
+    r.select("preserve");
+    r.ch('s');
+    r.type_text("Vendor imaged the disks");
+    let skipped = r.enter();
+    assert_eq!(kinds(&skipped), [Kind::StepSkipped]);
+    // Typed on in the same burst: `x` would mark a step done, `b` block.
+    assert!(r.ch('x').is_empty());
+    assert!(r.ch('b').is_empty());
+    assert_eq!(r.app.mode, Mode::Normal, "no dialog opened");
+    assert!(r.has_notice("not used as commands"));
+    // A moment later, keys are commands again.
+    r.advance(Duration::seconds(1));
+    r.ch('n');
+    assert!(matches!(r.app.mode, Mode::Note(_)));
+    // An arrow key also ends the window at once.
+    r.esc();
+    r.select("isolate");
+    r.ch('b');
+    r.type_text("Waiting for the network team");
+    assert_eq!(kinds(&r.enter()), [Kind::StepBlocked]);
+    r.press(KeyCode::Down);
+    r.ch('n');
+    assert!(matches!(r.app.mode, Mode::Note(_)));
+}
+
+#[test]
+fn m5_quitting_a_running_drill_pauses_the_scenario_clock_first() {
+    let mut r = drill_runner();
+    let started = r.ch(' ');
+    let due = r.save(&started);
+    r.save(&due);
+    r.advance(Duration::minutes(7));
+    r.app.focus = Pane::Steps;
+    let quit = r.ch('q');
+    assert_eq!(kinds(&quit), [Kind::DrillControl, Kind::SessionEnded]);
+    let pause = control(appended(&quit)[0]);
+    assert_eq!(
+        (pause.action, pause.scenario_ms),
+        (DrillAction::Pause, 420_000)
+    );
+}
+
+#[test]
+fn code_2_a_failed_clock_control_never_moves_the_clock_shown() {
+    let mut r = drill_runner();
+    let started = r.ch(' ');
+    r.fail(&started, "No space left on device");
+    let clock = r.app.drill.as_ref().expect("drill").clock;
+    assert!(!clock.started, "the journal holds no start");
+    r.advance(Duration::hours(1));
+    assert_eq!(r.app.drill.as_ref().expect("drill").scenario_ms(r.now), 0);
+}

@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+pub use crate::export::ExportFormat;
+
 /// Incident-response playbooks in the terminal, with a tamper-evident journal.
 ///
 /// Run with no command to pick a bundled or local playbook, or a journal to
@@ -356,28 +358,6 @@ pub enum AnchorCommand {
         #[arg(long = "as", value_name = "NAME")]
         actor: Option<String>,
     },
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ExportFormat {
-    /// After-action report in Markdown.
-    Md,
-    /// Self-contained HTML report with an SVG timeline.
-    Html,
-    /// One row per entry (RFC 4180).
-    Csv,
-    /// Entries and the derived state.
-    Json,
-    /// JSON Lines for Timesketch.
-    Timesketch,
-    /// Exercise after-action report (Markdown).
-    Aar,
-    /// Exercise after-action report (HTML).
-    AarHtml,
-    /// Step execution statuses in the shape of SOARCA's reporter API.
-    CacaoStatus,
-    /// Chain-of-custody form of the evidence register (RFC 4180).
-    CustodyCsv,
 }
 
 /// Formats `export-playbook` writes.

@@ -19,6 +19,8 @@ use chrono::NaiveDate;
 use chrono_tz::Tz;
 use serde::Deserialize;
 
+pub use crate::app::keymap::KeyList;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Theme {
@@ -44,23 +46,6 @@ impl DateField {
             Self::Text(t) => t.clone(),
         };
         NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok()
-    }
-}
-
-/// Key overrides: an action name to one key or a list of keys.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(untagged)]
-pub enum KeyList {
-    One(String),
-    Many(Vec<String>),
-}
-
-impl KeyList {
-    pub fn keys(&self) -> Vec<&str> {
-        match self {
-            Self::One(k) => vec![k.as_str()],
-            Self::Many(ks) => ks.iter().map(String::as_str).collect(),
-        }
     }
 }
 

@@ -30,6 +30,7 @@ mod describe;
 pub mod document;
 pub mod drafts;
 mod escape;
+mod format;
 mod html;
 mod json;
 mod markdown;
@@ -42,7 +43,7 @@ mod when;
 
 use chrono::{DateTime, Utc};
 
-use crate::cli::ExportFormat;
+pub use self::format::ExportFormat;
 use crate::journal::verify::Verified;
 use crate::playbook::Playbook;
 use crate::run::RunState;

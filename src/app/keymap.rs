@@ -7,7 +7,24 @@ use std::fmt;
 use crate::app::input::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::action::Action;
-use crate::config::KeyList;
+
+/// Key overrides as the config file writes them: an action name to one
+/// key or a list of keys.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(untagged)]
+pub enum KeyList {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl KeyList {
+    pub fn keys(&self) -> Vec<&str> {
+        match self {
+            Self::One(k) => vec![k.as_str()],
+            Self::Many(ks) => ks.iter().map(String::as_str).collect(),
+        }
+    }
+}
 
 /// A key with its modifiers, as written in the config (`x`, `ctrl-d`,
 /// `shift-tab`, `enter`, `f1`).

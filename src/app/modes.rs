@@ -398,7 +398,7 @@ mod tests {
         );
         let rebound = Keymap::with_overrides(&BTreeMap::from([(
             "next_required".to_string(),
-            crate::config::KeyList::One("w".into()),
+            crate::app::keymap::KeyList::One("w".into()),
         )]))
         .expect("valid");
         assert!(

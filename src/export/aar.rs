@@ -32,11 +32,11 @@ mod timeline;
 
 use chrono::{DateTime, Utc};
 
+use super::ExportFormat;
 use super::content::{integrity, none, nonempty};
 use super::document::{Block, Document, Section, Span, Text, Tone, plain};
 use super::view::View;
 use super::{Input, html, markdown, when};
-use crate::cli::ExportFormat;
 use crate::journal::Entry;
 use crate::journal::event::DrillRef;
 use crate::journal::verify::Verified;

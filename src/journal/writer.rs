@@ -21,6 +21,7 @@ use std::thread::JoinHandle;
 use sha2::{Digest, Sha256};
 
 use super::event::{Payload, Recovery};
+use super::holder::{HeldNote, Refusal};
 use super::verify::{Break, verify};
 use super::{Draft, Line};
 use crate::hash::{ZERO_HASH, sha256_hex, to_hex};
@@ -91,6 +92,8 @@ pub struct JournalFile {
     next_seq: u64,
     last_hash: String,
     failed: Option<WriteError>,
+    /// The note naming this holder, removed before the journal is closed.
+    holder_note: HeldNote,
 }
 
 /// What opening found.
@@ -110,69 +113,15 @@ fn io_error(path: &Path) -> impl Fn(io::Error) -> OpenError + '_ {
     }
 }
 
-/// The note beside a journal naming who holds its lock.
-fn lock_note_path(path: &Path) -> PathBuf {
-    let mut name = path.file_name().unwrap_or_default().to_os_string();
-    name.push(".lock");
-    path.with_file_name(name)
-}
-
-/// Takes the exclusive lock or says who has it.
-fn lock(file: &File, path: &Path) -> Result<(), OpenError> {
-    match file.try_lock() {
-        Ok(()) => {
-            let note = format!("pid {} on {}", std::process::id(), hostname());
-            // The note is informative only; the lock itself is the flock.
-            let _ = write_lock_note(&lock_note_path(path), &note);
-            Ok(())
-        }
-        Err(std::fs::TryLockError::WouldBlock) => Err(OpenError::Locked {
+/// Takes the exclusive lock or says who has it (see [`super::holder`]).
+fn lock(file: &File, path: &Path) -> Result<HeldNote, OpenError> {
+    super::holder::lock(file, path).map_err(|refusal| match refusal {
+        Refusal::Held(holder) => OpenError::Locked {
             path: path.to_path_buf(),
-            holder: read_lock_note(&lock_note_path(path)),
-        }),
-        Err(std::fs::TryLockError::Error(error)) => Err(io_error(path)(error)),
-    }
-}
-
-/// Writes the lock note without following anything already at its path
-/// (a symlink planted in a shared folder would otherwise redirect the
-/// write): a new 0600 file renamed over it.
-fn write_lock_note(note_path: &Path, note: &str) -> io::Result<()> {
-    let mut temp_name = std::ffi::OsString::from(".");
-    temp_name.push(note_path.file_name().unwrap_or_default());
-    temp_name.push(format!(".{}", std::process::id()));
-    let temp = note_path.with_file_name(temp_name);
-    let _ = std::fs::remove_file(&temp);
-    let mut f = OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(&temp)?;
-    let written = f.write_all(note.as_bytes());
-    drop(f);
-    match written.and_then(|()| std::fs::rename(&temp, note_path)) {
-        Ok(()) => Ok(()),
-        Err(e) => {
-            let _ = std::fs::remove_file(&temp);
-            Err(e)
-        }
-    }
-}
-
-/// The holder named in a lock note: a short regular file, never followed
-/// through a symlink and never waited on (a FIFO).
-fn read_lock_note(note_path: &Path) -> Option<String> {
-    let file = OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
-        .open(note_path)
-        .ok()?;
-    if !file.metadata().ok()?.is_file() {
-        return None;
-    }
-    let mut text = String::new();
-    file.take(256).read_to_string(&mut text).ok()?;
-    Some(text.trim().to_string()).filter(|s| !s.is_empty())
+            holder,
+        },
+        Refusal::Io(error) => io_error(path)(error),
+    })
 }
 
 /// This machine's name, for lock notes and session entries.
@@ -213,13 +162,14 @@ impl JournalFile {
             .mode(0o600)
             .open(path)
             .map_err(io_error(path))?;
-        lock(&file, path)?;
+        let holder_note = lock(&file, path)?;
         let mut journal = Self {
             file,
             path: path.to_path_buf(),
             next_seq: 0,
             last_hash: ZERO_HASH.to_string(),
             failed: None,
+            holder_note,
         };
         let line = journal
             .append(first)
@@ -245,7 +195,7 @@ impl JournalFile {
             .open(path)
             .map_err(io_error(path))?;
         super::attachment::refuse_special(&file).map_err(io_error(path))?;
-        lock(&file, path)?;
+        let holder_note = lock(&file, path)?;
         let mut bytes = Vec::new();
         (&mut file)
             .take(super::attachment::JOURNAL_LIMIT + 1)
@@ -289,6 +239,7 @@ impl JournalFile {
                 .clone()
                 .unwrap_or_else(|| ZERO_HASH.into()),
             failed: None,
+            holder_note,
         };
         if checked.torn_tail > 0 {
             journal.quarantine(&bytes[checked.verified_len..], checked.verified_len, sink)?;
@@ -442,8 +393,9 @@ impl JournalFile {
 
 impl Drop for JournalFile {
     fn drop(&mut self) {
-        // The flock goes with the file; the note is only informative.
-        let _ = std::fs::remove_file(lock_note_path(&self.path));
+        // The note goes while the journal is still locked; the flock goes
+        // with the file.
+        self.holder_note.release();
     }
 }
 

@@ -498,11 +498,32 @@ pub trait Append: Send {
     /// Writes a file beside the journal (a message draft) durably, before
     /// the entry that names it.
     fn attach(&mut self, file_name: &str, text: &str) -> Result<(), WriteError>;
+
+    /// The journal's path and every line in it, read back from the disk.
+    fn read_back(&mut self) -> Result<(PathBuf, Vec<Line>), String> {
+        Err("this journal cannot be read back".into())
+    }
 }
 
 impl Append for JournalFile {
     fn append(&mut self, draft: Draft) -> Result<Line, WriteError> {
         Self::append(self, draft)
+    }
+
+    fn read_back(&mut self) -> Result<(PathBuf, Vec<Line>), String> {
+        let bytes = std::fs::read(&self.path)
+            .map_err(|e| format!("{}: {}", self.path.display(), crate::diag::describe_io(&e)))?;
+        let checked = verify(&bytes);
+        if checked.broken.is_some()
+            || checked.torn_tail > 0
+            || checked.lines.len() as u64 != self.next_seq
+        {
+            return Err(format!(
+                "{}: the file no longer holds exactly what this runner wrote",
+                self.path.display()
+            ));
+        }
+        Ok((self.path.clone(), checked.lines))
     }
 
     fn attach(&mut self, file_name: &str, text: &str) -> Result<(), WriteError> {
@@ -540,7 +561,21 @@ pub enum Ack {
     Saved { ticket: u64, line: Line },
     /// Not written; the journal is now read-only.
     Failed { ticket: u64, error: WriteError },
+    /// Not written, for a reason that leaves the journal writable (a
+    /// checkpoint whose key could not be read or used).
+    Skipped { ticket: u64, reason: String },
 }
+
+fn saved(ticket: u64, result: Result<Line, WriteError>) -> Ack {
+    match result {
+        Ok(line) => Ack::Saved { ticket, line },
+        Err(error) => Ack::Failed { ticket, error },
+    }
+}
+
+/// Makes an entry's payload from the journal's path and every line already
+/// in it (a checkpoint must cover exactly the lines before it).
+pub type FromLines = Box<dyn FnOnce(&Path, &[Line]) -> Result<Payload, String> + Send>;
 
 #[allow(clippy::large_enum_variant)]
 enum Request {
@@ -548,6 +583,11 @@ enum Request {
         ticket: u64,
         draft: Draft,
         attachment: Option<(String, String)>,
+    },
+    AppendFromLines {
+        ticket: u64,
+        draft: Draft,
+        make: FromLines,
     },
     Stop,
 }
@@ -566,21 +606,36 @@ impl Writer {
         let thread = std::thread::Builder::new()
             .name("journal-writer".into())
             .spawn(move || {
-                while let Ok(Request::Append {
-                    ticket,
-                    draft,
-                    attachment,
-                }) = rx.recv()
-                {
-                    let attached = match &attachment {
-                        Some((name, text)) => target.attach(name, text),
-                        None => Ok(()),
+                loop {
+                    let ack = match rx.recv() {
+                        Ok(Request::Append {
+                            ticket,
+                            draft,
+                            attachment,
+                        }) => {
+                            let attached = match &attachment {
+                                Some((name, text)) => target.attach(name, text),
+                                None => Ok(()),
+                            };
+                            saved(ticket, attached.and_then(|()| target.append(draft)))
+                        }
+                        Ok(Request::AppendFromLines {
+                            ticket,
+                            mut draft,
+                            make,
+                        }) => match target
+                            .read_back()
+                            .and_then(|(path, lines)| make(&path, &lines))
+                        {
+                            Ok(payload) => {
+                                draft.event = super::Event::new(payload);
+                                saved(ticket, target.append(draft))
+                            }
+                            Err(reason) => Ack::Skipped { ticket, reason },
+                        },
+                        Ok(Request::Stop) | Err(_) => break,
                     };
-                    let result = attached.and_then(|()| target.append(draft));
-                    on_ack(match result {
-                        Ok(line) => Ack::Saved { ticket, line },
-                        Err(error) => Ack::Failed { ticket, error },
-                    });
+                    on_ack(ack);
                 }
             })
             .ok();
@@ -600,6 +655,26 @@ impl Writer {
                 ticket,
                 draft,
                 attachment,
+            })
+            .map_err(|_| {
+                WriteError::new(io::ErrorKind::BrokenPipe, "the journal writer has stopped")
+            })
+    }
+
+    /// Queues a draft whose payload `make` computes on the writer thread
+    /// from every line written before it; a refusal of `make` is acked as
+    /// [`Ack::Skipped`] and leaves the journal writable.
+    pub fn submit_from_lines(
+        &self,
+        ticket: u64,
+        draft: Draft,
+        make: FromLines,
+    ) -> Result<(), WriteError> {
+        self.tx
+            .send(Request::AppendFromLines {
+                ticket,
+                draft,
+                make,
             })
             .map_err(|_| {
                 WriteError::new(io::ErrorKind::BrokenPipe, "the journal writer has stopped")

@@ -144,10 +144,12 @@ impl App {
         self.pending.retain(|p| p.ticket != ticket);
         self.tail.retain(|t| t.ticket != Some(ticket));
         if self.auto.problem.as_ref() != Some(&reason) {
-            self.notice(
-                format!("checkpoint not signed, every entry is still saved: {reason}"),
-                true,
-            );
+            let text = format!("checkpoint not signed, every entry is still saved: {reason}");
+            self.notice(text.clone(), true);
+            // The notice fades; the banner stays until the runner closes.
+            self.banners
+                .retain(|b| !b.starts_with("checkpoint not signed"));
+            self.banners.push(text);
             self.auto.problem = Some(reason);
         }
         self.rebuild_view();

@@ -8,6 +8,7 @@
 //! is still saving.
 
 pub mod action;
+mod auto_checkpoint;
 mod clocks_view;
 pub mod confirm;
 pub mod dialog;
@@ -77,6 +78,13 @@ pub enum Effect {
     /// Put text on the terminal's clipboard (OSC 52).
     Clipboard(String),
     Quit,
+    /// Sign a checkpoint of every line before it with the key at `key`,
+    /// then append `draft` carrying it.
+    Checkpoint {
+        ticket: u64,
+        draft: Draft,
+        key: std::path::PathBuf,
+    },
 }
 
 /// How a recent entry is shown in the journal tail.
@@ -206,6 +214,7 @@ pub struct App {
     /// Texts of drafted versions: (step, version) to text.
     pub draft_texts: BTreeMap<(String, u32), String>,
     pub drill: Option<DrillState>,
+    auto: auto_checkpoint::AutoState,
 }
 
 impl App {
@@ -268,6 +277,7 @@ impl App {
             nudged: BTreeSet::new(),
             draft_texts: BTreeMap::new(),
             drill: None,
+            auto: auto_checkpoint::AutoState::default(),
         };
         app.select_resume_point(lines);
         app.mark_passed_thresholds();
@@ -359,8 +369,16 @@ impl App {
                 self.paste(&text);
                 Vec::new()
             }
-            Msg::Ack(ack) => self.ack(ack),
-            Msg::Tick => self.tick(),
+            Msg::Ack(ack) => {
+                let mut effects = self.ack(ack);
+                effects.extend(self.checkpoint_on_phase_completion());
+                effects
+            }
+            Msg::Tick => {
+                let mut effects = self.tick();
+                effects.extend(self.checkpoint_when_due());
+                effects
+            }
             Msg::Resize => Vec::new(),
         };
         if self.quitting && self.pending.is_empty() && !effects.contains(&Effect::Quit) {
@@ -479,6 +497,10 @@ impl App {
                     t.status = Saved::Failed(error.to_string());
                 }
                 self.write_error = Some(error.to_string());
+            }
+            Ack::Skipped { ticket, reason } => {
+                self.checkpoint_skipped(ticket, reason);
+                return Vec::new();
             }
         }
         self.rebuild_view();
@@ -719,7 +741,9 @@ impl App {
                 reason: reason.into(),
             },
         ))));
-        self.record(writes)
+        let mut effects = self.record(writes);
+        effects.extend(self.checkpoint_on_quit());
+        effects
     }
 
     fn normal_key(&mut self, key: &KeyEvent) -> Vec<Effect> {

@@ -10,6 +10,9 @@
 //! [keys]
 //! done = ["x", "ctrl-d"]
 //! skip = "s"
+//!
+//! [checkpoint]              # see `crate::proof::auto`
+//! on_quit = true
 //! ```
 
 use std::collections::BTreeMap;
@@ -60,6 +63,9 @@ pub struct Config {
     holidays: Vec<DateField>,
     #[serde(default)]
     pub keys: BTreeMap<String, KeyList>,
+    /// Automatic checkpoints (`[checkpoint]`), off unless configured.
+    #[serde(default)]
+    pub checkpoint: crate::proof::auto::AutoCheckpoint,
 }
 
 impl Config {
@@ -81,6 +87,7 @@ impl Config {
         if let Some(bad) = config.holidays.iter().find(|h| h.date().is_none()) {
             return Err(format!("holiday `{bad:?}` is not a date (YYYY-MM-DD)"));
         }
+        config.checkpoint.validate()?;
         if let Some(tz) = &config.timezone {
             tz.parse::<Tz>().map_err(|_| {
                 format!("`timezone = \"{tz}\"` is not an IANA time zone such as Europe/Amsterdam")

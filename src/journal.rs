@@ -7,6 +7,7 @@
 
 pub mod attachment;
 pub mod event;
+mod holder;
 pub mod identity;
 pub mod verify;
 pub mod write_error;

@@ -8,6 +8,7 @@
 //! email, a timestamp authority).
 
 pub mod anchor;
+pub mod auto;
 pub mod checkpoint;
 pub mod key;
 pub mod merkle;

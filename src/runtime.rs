@@ -107,8 +107,34 @@ impl Core {
                 }
                 Effect::Clipboard(text) => (self.clipboard)(&text),
                 Effect::Quit => self.quit = true,
+                Effect::Checkpoint {
+                    ticket,
+                    mut draft,
+                    key,
+                } => {
+                    draft.mono_ms = self.clock.mono_ms();
+                    self.sign_checkpoint(ticket, draft, &key);
+                }
             }
         }
+    }
+
+    /// Reads the key here, so a missing or unusable key is said at once;
+    /// the writer thread makes the checkpoint of every line before it.
+    fn sign_checkpoint(&mut self, ticket: u64, draft: crate::journal::Draft, key: &Path) {
+        let ack = match crate::proof::key::SigningKey::read(key) {
+            Ok(signing) => match self.writer.submit_from_lines(
+                ticket,
+                draft,
+                Box::new(move |path, lines| crate::proof::auto::payload_for(path, lines, &signing)),
+            ) {
+                Ok(()) => return,
+                Err(error) => Ack::Failed { ticket, error },
+            },
+            Err(reason) => Ack::Skipped { ticket, reason },
+        };
+        let effects = self.app.update(Msg::Ack(ack), self.clock.now());
+        self.run_effects(effects);
     }
 
     /// Applies every acknowledgement that has arrived.

@@ -708,3 +708,88 @@ fn d25_an_unknown_playbook_is_named_by_its_id() {
     let verify = s.run(&["verify", "unknown.jsonl"]);
     assert_eq!(verify.status.code(), Some(0));
 }
+
+/// Defect 18: every refused open names the holder, even when it races the
+/// holder taking the lock and writing its note or removing its note and
+/// closing, and a note left by a dead holder is never shown as the current
+/// one.
+#[test]
+fn d18_every_refused_open_names_the_live_holder() {
+    let s = Scratch::new();
+    s.run(&["new", "ransomware-extortion", "--journal", "j.jsonl"]);
+    let journal = s.path("j.jsonl");
+    let note = s.path("j.jsonl.lock");
+    let named = format!("(pid {} on ", std::process::id());
+    let mut refusals = race_rounds_after_a_dead_holder(&journal, &note);
+    assert_eq!(refusals.len(), 3 * 60, "one holder per round");
+    let free = race_freely(&journal);
+    assert!(!free.is_empty(), "the free race refused no open");
+    refusals.extend(free);
+    for refusal in &refusals {
+        assert!(refusal.contains(&named), "holder not named: {refusal}");
+        assert!(
+            !refusal.contains("a-dead-holder"),
+            "stale note shown: {refusal}"
+        );
+    }
+    assert!(!note.exists(), "the last holder removed its note");
+}
+
+/// Four threads, 60 rounds: a dead holder's note is planted, all open at
+/// once, and the one that wins keeps the journal until the other three have
+/// been refused. Returns the refusals.
+fn race_rounds_after_a_dead_holder(journal: &Path, note: &Path) -> Vec<String> {
+    use std::sync::{Barrier, Mutex};
+    let barrier = Barrier::new(4);
+    let refusals = Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for thread in 0..4 {
+            let (barrier, refusals) = (&barrier, &refusals);
+            scope.spawn(move || {
+                for _ in 0..60 {
+                    if thread == 0 {
+                        std::fs::write(note, "pid 1 on a-dead-holder").expect("stale note");
+                    }
+                    barrier.wait();
+                    let opened = runsheet::journal::writer::JournalFile::open(journal);
+                    barrier.wait();
+                    record_refusal(opened, refusals);
+                    barrier.wait();
+                }
+            });
+        }
+    });
+    refusals.into_inner().expect("refusals")
+}
+
+/// Four threads each open and close the journal 150 times as fast as they
+/// can, so refusals also meet a holder that is removing its note.
+fn race_freely(journal: &Path) -> Vec<String> {
+    let refusals = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..4 {
+            let refusals = &refusals;
+            scope.spawn(move || {
+                for _ in 0..150 {
+                    let opened = runsheet::journal::writer::JournalFile::open(journal);
+                    record_refusal(opened, refusals);
+                }
+            });
+        }
+    });
+    refusals.into_inner().expect("refusals")
+}
+
+/// Closes a journal that was opened, keeps the message of a refusal.
+fn record_refusal(
+    opened: Result<runsheet::journal::writer::Opened, runsheet::journal::writer::OpenError>,
+    refusals: &std::sync::Mutex<Vec<String>>,
+) {
+    match opened {
+        Ok(held) => drop(held),
+        Err(error @ runsheet::journal::writer::OpenError::Locked { .. }) => {
+            refusals.lock().expect("refusals").push(error.to_string());
+        }
+        Err(other) => panic!("unexpected: {other}"),
+    }
+}

@@ -113,6 +113,7 @@ pub(crate) fn runner_over(
         app.focus = Pane::Drill;
     }
     runtime::load_draft_texts(&mut app, path);
+    app.set_auto_checkpoint(env.config.checkpoint.clone());
     let clipboard: Box<dyn FnMut(&str) + Send> = Box::new(runtime::osc52);
     let mut core = Core::new(app, target, Arc::clone(&env.clock), clipboard);
     core.journal_path = Some(path.to_path_buf());

@@ -21,6 +21,7 @@ use std::thread::JoinHandle;
 use sha2::{Digest, Sha256};
 
 use super::event::{Payload, Recovery};
+use super::holder::{HeldNote, Refusal};
 use super::verify::{Break, verify};
 use super::{Draft, Line};
 use crate::hash::{ZERO_HASH, sha256_hex, to_hex};
@@ -91,6 +92,8 @@ pub struct JournalFile {
     next_seq: u64,
     last_hash: String,
     failed: Option<WriteError>,
+    /// The note naming this holder, removed before the journal is closed.
+    holder_note: HeldNote,
 }
 
 /// What opening found.
@@ -110,69 +113,15 @@ fn io_error(path: &Path) -> impl Fn(io::Error) -> OpenError + '_ {
     }
 }
 
-/// The note beside a journal naming who holds its lock.
-fn lock_note_path(path: &Path) -> PathBuf {
-    let mut name = path.file_name().unwrap_or_default().to_os_string();
-    name.push(".lock");
-    path.with_file_name(name)
-}
-
-/// Takes the exclusive lock or says who has it.
-fn lock(file: &File, path: &Path) -> Result<(), OpenError> {
-    match file.try_lock() {
-        Ok(()) => {
-            let note = format!("pid {} on {}", std::process::id(), hostname());
-            // The note is informative only; the lock itself is the flock.
-            let _ = write_lock_note(&lock_note_path(path), &note);
-            Ok(())
-        }
-        Err(std::fs::TryLockError::WouldBlock) => Err(OpenError::Locked {
+/// Takes the exclusive lock or says who has it (see [`super::holder`]).
+fn lock(file: &File, path: &Path) -> Result<HeldNote, OpenError> {
+    super::holder::lock(file, path).map_err(|refusal| match refusal {
+        Refusal::Held(holder) => OpenError::Locked {
             path: path.to_path_buf(),
-            holder: read_lock_note(&lock_note_path(path)),
-        }),
-        Err(std::fs::TryLockError::Error(error)) => Err(io_error(path)(error)),
-    }
-}
-
-/// Writes the lock note without following anything already at its path
-/// (a symlink planted in a shared folder would otherwise redirect the
-/// write): a new 0600 file renamed over it.
-fn write_lock_note(note_path: &Path, note: &str) -> io::Result<()> {
-    let mut temp_name = std::ffi::OsString::from(".");
-    temp_name.push(note_path.file_name().unwrap_or_default());
-    temp_name.push(format!(".{}", std::process::id()));
-    let temp = note_path.with_file_name(temp_name);
-    let _ = std::fs::remove_file(&temp);
-    let mut f = OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(&temp)?;
-    let written = f.write_all(note.as_bytes());
-    drop(f);
-    match written.and_then(|()| std::fs::rename(&temp, note_path)) {
-        Ok(()) => Ok(()),
-        Err(e) => {
-            let _ = std::fs::remove_file(&temp);
-            Err(e)
-        }
-    }
-}
-
-/// The holder named in a lock note: a short regular file, never followed
-/// through a symlink and never waited on (a FIFO).
-fn read_lock_note(note_path: &Path) -> Option<String> {
-    let file = OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
-        .open(note_path)
-        .ok()?;
-    if !file.metadata().ok()?.is_file() {
-        return None;
-    }
-    let mut text = String::new();
-    file.take(256).read_to_string(&mut text).ok()?;
-    Some(text.trim().to_string()).filter(|s| !s.is_empty())
+            holder,
+        },
+        Refusal::Io(error) => io_error(path)(error),
+    })
 }
 
 /// This machine's name, for lock notes and session entries.
@@ -213,13 +162,14 @@ impl JournalFile {
             .mode(0o600)
             .open(path)
             .map_err(io_error(path))?;
-        lock(&file, path)?;
+        let holder_note = lock(&file, path)?;
         let mut journal = Self {
             file,
             path: path.to_path_buf(),
             next_seq: 0,
             last_hash: ZERO_HASH.to_string(),
             failed: None,
+            holder_note,
         };
         let line = journal
             .append(first)
@@ -245,7 +195,7 @@ impl JournalFile {
             .open(path)
             .map_err(io_error(path))?;
         super::attachment::refuse_special(&file).map_err(io_error(path))?;
-        lock(&file, path)?;
+        let holder_note = lock(&file, path)?;
         let mut bytes = Vec::new();
         (&mut file)
             .take(super::attachment::JOURNAL_LIMIT + 1)
@@ -289,6 +239,7 @@ impl JournalFile {
                 .clone()
                 .unwrap_or_else(|| ZERO_HASH.into()),
             failed: None,
+            holder_note,
         };
         if checked.torn_tail > 0 {
             journal.quarantine(&bytes[checked.verified_len..], checked.verified_len, sink)?;
@@ -442,8 +393,9 @@ impl JournalFile {
 
 impl Drop for JournalFile {
     fn drop(&mut self) {
-        // The flock goes with the file; the note is only informative.
-        let _ = std::fs::remove_file(lock_note_path(&self.path));
+        // The note goes while the journal is still locked; the flock goes
+        // with the file.
+        self.holder_note.release();
     }
 }
 
@@ -546,11 +498,32 @@ pub trait Append: Send {
     /// Writes a file beside the journal (a message draft) durably, before
     /// the entry that names it.
     fn attach(&mut self, file_name: &str, text: &str) -> Result<(), WriteError>;
+
+    /// The journal's path and every line in it, read back from the disk.
+    fn read_back(&mut self) -> Result<(PathBuf, Vec<Line>), String> {
+        Err("this journal cannot be read back".into())
+    }
 }
 
 impl Append for JournalFile {
     fn append(&mut self, draft: Draft) -> Result<Line, WriteError> {
         Self::append(self, draft)
+    }
+
+    fn read_back(&mut self) -> Result<(PathBuf, Vec<Line>), String> {
+        let bytes = std::fs::read(&self.path)
+            .map_err(|e| format!("{}: {}", self.path.display(), crate::diag::describe_io(&e)))?;
+        let checked = verify(&bytes);
+        if checked.broken.is_some()
+            || checked.torn_tail > 0
+            || checked.lines.len() as u64 != self.next_seq
+        {
+            return Err(format!(
+                "{}: the file no longer holds exactly what this runner wrote",
+                self.path.display()
+            ));
+        }
+        Ok((self.path.clone(), checked.lines))
     }
 
     fn attach(&mut self, file_name: &str, text: &str) -> Result<(), WriteError> {
@@ -588,7 +561,21 @@ pub enum Ack {
     Saved { ticket: u64, line: Line },
     /// Not written; the journal is now read-only.
     Failed { ticket: u64, error: WriteError },
+    /// Not written, for a reason that leaves the journal writable (a
+    /// checkpoint whose key could not be read or used).
+    Skipped { ticket: u64, reason: String },
 }
+
+fn saved(ticket: u64, result: Result<Line, WriteError>) -> Ack {
+    match result {
+        Ok(line) => Ack::Saved { ticket, line },
+        Err(error) => Ack::Failed { ticket, error },
+    }
+}
+
+/// Makes an entry's payload from the journal's path and every line already
+/// in it (a checkpoint must cover exactly the lines before it).
+pub type FromLines = Box<dyn FnOnce(&Path, &[Line]) -> Result<Payload, String> + Send>;
 
 #[allow(clippy::large_enum_variant)]
 enum Request {
@@ -596,6 +583,11 @@ enum Request {
         ticket: u64,
         draft: Draft,
         attachment: Option<(String, String)>,
+    },
+    AppendFromLines {
+        ticket: u64,
+        draft: Draft,
+        make: FromLines,
     },
     Stop,
 }
@@ -614,21 +606,36 @@ impl Writer {
         let thread = std::thread::Builder::new()
             .name("journal-writer".into())
             .spawn(move || {
-                while let Ok(Request::Append {
-                    ticket,
-                    draft,
-                    attachment,
-                }) = rx.recv()
-                {
-                    let attached = match &attachment {
-                        Some((name, text)) => target.attach(name, text),
-                        None => Ok(()),
+                loop {
+                    let ack = match rx.recv() {
+                        Ok(Request::Append {
+                            ticket,
+                            draft,
+                            attachment,
+                        }) => {
+                            let attached = match &attachment {
+                                Some((name, text)) => target.attach(name, text),
+                                None => Ok(()),
+                            };
+                            saved(ticket, attached.and_then(|()| target.append(draft)))
+                        }
+                        Ok(Request::AppendFromLines {
+                            ticket,
+                            mut draft,
+                            make,
+                        }) => match target
+                            .read_back()
+                            .and_then(|(path, lines)| make(&path, &lines))
+                        {
+                            Ok(payload) => {
+                                draft.event = super::Event::new(payload);
+                                saved(ticket, target.append(draft))
+                            }
+                            Err(reason) => Ack::Skipped { ticket, reason },
+                        },
+                        Ok(Request::Stop) | Err(_) => break,
                     };
-                    let result = attached.and_then(|()| target.append(draft));
-                    on_ack(match result {
-                        Ok(line) => Ack::Saved { ticket, line },
-                        Err(error) => Ack::Failed { ticket, error },
-                    });
+                    on_ack(ack);
                 }
             })
             .ok();
@@ -648,6 +655,26 @@ impl Writer {
                 ticket,
                 draft,
                 attachment,
+            })
+            .map_err(|_| {
+                WriteError::new(io::ErrorKind::BrokenPipe, "the journal writer has stopped")
+            })
+    }
+
+    /// Queues a draft whose payload `make` computes on the writer thread
+    /// from every line written before it; a refusal of `make` is acked as
+    /// [`Ack::Skipped`] and leaves the journal writable.
+    pub fn submit_from_lines(
+        &self,
+        ticket: u64,
+        draft: Draft,
+        make: FromLines,
+    ) -> Result<(), WriteError> {
+        self.tx
+            .send(Request::AppendFromLines {
+                ticket,
+                draft,
+                make,
             })
             .map_err(|_| {
                 WriteError::new(io::ErrorKind::BrokenPipe, "the journal writer has stopped")

@@ -15,6 +15,7 @@ mod drill;
 pub mod editor;
 pub mod input;
 pub mod keymap;
+pub mod live;
 pub mod message;
 mod message_view;
 pub mod modes;
@@ -62,6 +63,8 @@ pub enum Msg {
     Tick,
     /// The terminal changed size: only a redraw, never a domain tick.
     Resize,
+    /// A sync of the team case ended.
+    Synced(crate::case::live::SyncOutcome),
 }
 
 /// What the runtime must do for the runner (moved once, by value).
@@ -77,6 +80,8 @@ pub enum Effect {
     /// Put text on the terminal's clipboard (OSC 52).
     Clipboard(String),
     Quit,
+    /// Sync the team case through git, off the interface's thread.
+    Sync,
 }
 
 /// How a recent entry is shown in the journal tail.
@@ -206,6 +211,8 @@ pub struct App {
     /// Texts of drafted versions: (step, version) to text.
     pub draft_texts: BTreeMap<(String, u32), String>,
     pub drill: Option<DrillState>,
+    /// Set when the runner works inside a team case.
+    pub team: Option<Box<live::Team>>,
 }
 
 impl App {
@@ -268,6 +275,7 @@ impl App {
             nudged: BTreeSet::new(),
             draft_texts: BTreeMap::new(),
             drill: None,
+            team: None,
         };
         app.select_resume_point(lines);
         app.mark_passed_thresholds();
@@ -362,6 +370,10 @@ impl App {
             Msg::Ack(ack) => self.ack(ack),
             Msg::Tick => self.tick(),
             Msg::Resize => Vec::new(),
+            Msg::Synced(outcome) => {
+                self.synced(outcome);
+                Vec::new()
+            }
         };
         if self.quitting && self.pending.is_empty() && !effects.contains(&Effect::Quit) {
             effects.push(Effect::Quit);
@@ -397,8 +409,9 @@ impl App {
             };
             let ticket = self.next_ticket;
             self.next_ticket += 1;
-            let provisional = draft
-                .clone()
+            let draft = self.for_journal(draft);
+            let provisional = self
+                .for_view(draft.clone())
                 .into_entry(self.next_seq + self.pending.len() as u64, String::new());
             // The view is the saved state plus every pending entry in
             // order: applying the new one keeps it so without cloning the
@@ -436,9 +449,8 @@ impl App {
     fn rebuild_view(&mut self) {
         let mut view = self.saved.clone();
         for (i, p) in self.pending.iter().enumerate() {
-            let entry = p
-                .draft
-                .clone()
+            let entry = self
+                .for_view(p.draft.clone())
                 .into_entry(self.next_seq + i as u64, String::new());
             view.apply(&self.playbook, &entry);
         }
@@ -447,6 +459,7 @@ impl App {
 
     fn ack(&mut self, ack: Ack) -> Vec<Effect> {
         match ack {
+            Ack::Saved { ticket, line } if self.case_saved(ticket, &line) => return Vec::new(),
             Ack::Saved { ticket, line } => {
                 // The oldest pending entry saved at the seq it was shown with:
                 // the view already includes it, so no rebuild is needed.
@@ -487,11 +500,11 @@ impl App {
 
     fn tick(&mut self) -> Vec<Effect> {
         self.nudge_clocks();
+        let mut effects = self.sync_if_due();
         if self.drill.is_some() {
-            self.drill_tick()
-        } else {
-            Vec::new()
+            effects.extend(self.drill_tick());
         }
+        effects
     }
 
     /// Thresholds already passed when the journal opens are not announced.
@@ -835,6 +848,7 @@ impl App {
             }
             Action::Help => self.mode = Mode::Help { scroll: 0 },
             Action::Quit => return self.request_quit(),
+            Action::Sync => return self.sync_now(),
         }
         Vec::new()
     }
@@ -1112,3 +1126,6 @@ impl App {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod live_tests;

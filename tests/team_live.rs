@@ -206,8 +206,14 @@ fn two_runners_on_one_case_folder_see_each_other_live_without_contending_for_a_l
     let mut found: Vec<String> = std::fs::read_dir(&journals)
         .expect("journals")
         .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".jsonl"))
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
+        .map(|p| {
+            p.file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned()
+        })
         .collect();
     found.sort();
     assert_eq!(found.len(), 2, "{found:?}");

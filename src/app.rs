@@ -16,6 +16,7 @@ mod drill;
 pub mod editor;
 pub mod input;
 pub mod keymap;
+pub mod live;
 pub mod message;
 mod message_view;
 pub mod modes;
@@ -63,6 +64,8 @@ pub enum Msg {
     Tick,
     /// The terminal changed size: only a redraw, never a domain tick.
     Resize,
+    /// A sync of the team case ended.
+    Synced(crate::case::live::SyncOutcome),
 }
 
 /// What the runtime must do for the runner (moved once, by value).
@@ -85,6 +88,8 @@ pub enum Effect {
         draft: Draft,
         key: std::path::PathBuf,
     },
+    /// Sync the team case through git, off the interface's thread.
+    Sync,
 }
 
 /// How a recent entry is shown in the journal tail.
@@ -215,6 +220,8 @@ pub struct App {
     pub draft_texts: BTreeMap<(String, u32), String>,
     pub drill: Option<DrillState>,
     auto: auto_checkpoint::AutoState,
+    /// Set when the runner works inside a team case.
+    pub team: Option<Box<live::Team>>,
 }
 
 impl App {
@@ -278,6 +285,7 @@ impl App {
             draft_texts: BTreeMap::new(),
             drill: None,
             auto: auto_checkpoint::AutoState::default(),
+            team: None,
         };
         app.select_resume_point(lines);
         app.mark_passed_thresholds();
@@ -380,6 +388,10 @@ impl App {
                 effects
             }
             Msg::Resize => Vec::new(),
+            Msg::Synced(outcome) => {
+                self.synced(outcome);
+                Vec::new()
+            }
         };
         if self.quitting && self.pending.is_empty() && !effects.contains(&Effect::Quit) {
             effects.push(Effect::Quit);
@@ -415,8 +427,9 @@ impl App {
             };
             let ticket = self.next_ticket;
             self.next_ticket += 1;
-            let provisional = draft
-                .clone()
+            let draft = self.for_journal(draft);
+            let provisional = self
+                .for_view(draft.clone())
                 .into_entry(self.next_seq + self.pending.len() as u64, String::new());
             // The view is the saved state plus every pending entry in
             // order: applying the new one keeps it so without cloning the
@@ -454,9 +467,8 @@ impl App {
     fn rebuild_view(&mut self) {
         let mut view = self.saved.clone();
         for (i, p) in self.pending.iter().enumerate() {
-            let entry = p
-                .draft
-                .clone()
+            let entry = self
+                .for_view(p.draft.clone())
                 .into_entry(self.next_seq + i as u64, String::new());
             view.apply(&self.playbook, &entry);
         }
@@ -465,6 +477,7 @@ impl App {
 
     fn ack(&mut self, ack: Ack) -> Vec<Effect> {
         match ack {
+            Ack::Saved { ticket, line } if self.case_saved(ticket, &line) => return Vec::new(),
             Ack::Saved { ticket, line } => {
                 // The oldest pending entry saved at the seq it was shown with:
                 // the view already includes it, so no rebuild is needed.
@@ -509,11 +522,11 @@ impl App {
 
     fn tick(&mut self) -> Vec<Effect> {
         self.nudge_clocks();
+        let mut effects = self.sync_if_due();
         if self.drill.is_some() {
-            self.drill_tick()
-        } else {
-            Vec::new()
+            effects.extend(self.drill_tick());
         }
+        effects
     }
 
     /// Thresholds already passed when the journal opens are not announced.
@@ -859,6 +872,7 @@ impl App {
             }
             Action::Help => self.mode = Mode::Help { scroll: 0 },
             Action::Quit => return self.request_quit(),
+            Action::Sync => return self.sync_now(),
         }
         Vec::new()
     }
@@ -1136,3 +1150,6 @@ impl App {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod live_tests;

@@ -7,14 +7,17 @@
 //! - [`merge`]: the deterministic order that feeds the existing replay;
 //! - [`conflict`]: concurrent, contradicting entries, shown never settled;
 //! - [`witness`]: cross-checking every `seen` head against its journal;
-//! - [`sync`]: driving `git` (commit own files, pull --rebase, push).
+//! - [`sync`]: driving `git` (commit own files, pull --rebase, push);
+//! - [`live`] and [`watch`]: the runner following the other journals.
 
 pub mod conflict;
 pub mod folder;
+pub mod live;
 pub mod merge;
 pub mod seen;
 pub mod sync;
 pub mod target;
+pub mod watch;
 pub mod witness;
 
 pub use folder::{CaseFile, journal_id};

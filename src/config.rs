@@ -6,6 +6,7 @@
 //! timezone = "Europe/Amsterdam"
 //! theme = "dark"            # dark | light | mono
 //! holidays = ["2026-12-25"] # extra non-business days for every clock
+//! sync_every = "30s"        # team cases: the runner syncs through git (s, m, h; "off")
 //!
 //! [keys]
 //! done = ["x", "ctrl-d"]
@@ -66,6 +67,8 @@ pub struct Config {
     /// Automatic checkpoints (`[checkpoint]`), off unless configured.
     #[serde(default)]
     pub checkpoint: crate::proof::auto::AutoCheckpoint,
+    /// How often the runner of a team case syncs through git.
+    sync_every: Option<String>,
 }
 
 impl Config {
@@ -93,7 +96,17 @@ impl Config {
                 format!("`timezone = \"{tz}\"` is not an IANA time zone such as Europe/Amsterdam")
             })?;
         }
+        if let Some(every) = &config.sync_every {
+            parse_every(every)?;
+        }
         Ok(config)
+    }
+
+    /// `sync_every` (already validated); `None` when absent or "off".
+    pub fn sync_every(&self) -> Option<chrono::Duration> {
+        self.sync_every
+            .as_deref()
+            .and_then(|e| parse_every(e).ok().flatten())
     }
 
     /// Extra non-business days for every clock.
@@ -130,6 +143,35 @@ impl Config {
     pub fn colour(&self) -> bool {
         self.theme != Theme::Mono && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
     }
+}
+
+/// Git is not asked more often than this.
+const SYNC_FLOOR_SECONDS: i64 = 5;
+
+/// `"30s"`, `"5m"`, `"1h"` or `"off"`: how often the runner syncs.
+fn parse_every(text: &str) -> Result<Option<chrono::Duration>, String> {
+    let bad = |why: &str| format!("`sync_every = \"{text}\"`: {why}");
+    let t = text.trim();
+    if t == "off" {
+        return Ok(None);
+    }
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (digits, unit) = t.split_at(split);
+    let n: i64 = digits
+        .parse()
+        .map_err(|_| bad("expected a number and a unit, such as \"30s\", \"5m\" or \"off\""))?;
+    let seconds = match unit.trim() {
+        "s" => n,
+        "m" => n.saturating_mul(60),
+        "h" => n.saturating_mul(3600),
+        _ => return Err(bad("the unit is s, m or h, such as \"30s\"")),
+    };
+    if seconds < SYNC_FLOOR_SECONDS {
+        return Err(bad(&format!(
+            "at least {SYNC_FLOOR_SECONDS}s between syncs (or \"off\")"
+        )));
+    }
+    Ok(Some(chrono::Duration::seconds(seconds)))
 }
 
 /// The system's IANA zone from `TZ`, `/etc/timezone` or `/etc/localtime`.
@@ -175,6 +217,21 @@ mod tests {
         assert_eq!(c.actor(Some(" Sam ")).as_deref(), Some("Sam"));
         assert_eq!(Config::parse("").unwrap().actor(None), None);
         assert!(!c.colour());
+    }
+
+    #[test]
+    fn sync_every_takes_seconds_minutes_hours_or_off_and_refuses_the_rest() {
+        let every =
+            |t: &str| Config::parse(&format!("sync_every = \"{t}\"")).map(|c| c.sync_every());
+        assert_eq!(every("30s"), Ok(Some(chrono::Duration::seconds(30))));
+        assert_eq!(every("5m"), Ok(Some(chrono::Duration::minutes(5))));
+        assert_eq!(every("1h"), Ok(Some(chrono::Duration::hours(1))));
+        assert_eq!(every("off"), Ok(None));
+        assert_eq!(Config::parse("").map(|c| c.sync_every()), Ok(None));
+        for bad in ["30", "1s", "ten s", "30 sec", "-5s"] {
+            let err = every(bad).unwrap_err();
+            assert!(err.contains("sync_every"), "{bad}: {err}");
+        }
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! restored on every exit path: normal quit, error, SIGTERM/SIGHUP, and
 //! panic (ratatui's hook, kept).
 
+mod case_link;
 mod keys;
 
 use std::io::Write as _;
@@ -44,7 +45,11 @@ pub struct Core {
     pub quit: bool,
     /// Where the journal is, for the message printed on exit.
     pub journal_path: Option<PathBuf>,
+    /// The watch and the syncs of a runner inside a team case.
+    case: Option<case_link::CaseLink>,
 }
+
+pub use case_link::SyncJob;
 
 impl std::fmt::Debug for Core {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -78,6 +83,7 @@ impl Core {
             clipboard,
             quit: false,
             journal_path: None,
+            case: None,
         }
     }
 
@@ -115,6 +121,7 @@ impl Core {
                     draft.mono_ms = self.clock.mono_ms();
                     self.sign_checkpoint(ticket, draft, &key);
                 }
+                Effect::Sync => self.start_sync(),
             }
         }
     }
@@ -322,7 +329,8 @@ impl Screen for RunnerScreen {
     }
 
     fn wake(&mut self) -> bool {
-        self.core.drain_acks()
+        let acked = self.core.drain_acks();
+        self.core.poll_case() || acked
     }
 
     fn signal(&mut self, reason: &str) {

@@ -16,6 +16,7 @@ pub mod review;
 pub mod runner;
 pub mod scroll;
 pub mod steps;
+pub mod team;
 pub mod text;
 pub mod theme;
 

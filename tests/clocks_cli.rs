@@ -228,6 +228,7 @@ fn correcting_the_awareness_time_moves_the_deadline_and_keeps_both() {
     let wrong = j.lines.last().expect("fact_set").entry.seq;
     j.event(Event::new(Payload::Correction(Correction {
         corrects: wrong,
+        journal: None,
         reason: "the SOC alert was two hours earlier".into(),
         value: Some(Value::String("2026-11-02T05:00:00Z".into())),
         occurred_at: None,

@@ -800,6 +800,7 @@ impl<'a> Incident<'a> {
         let value = self.value_of(def);
         Event::new(Payload::Correction(Correction {
             corrects: seq,
+            journal: None,
             reason: "Recount after removing duplicates".into(),
             value: Some(value),
             occurred_at: None,

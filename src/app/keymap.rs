@@ -191,6 +191,7 @@ fn defaults() -> Vec<(Action, Vec<Key>)> {
         (A::ShowHidden, vec![Key::ch('H')]),
         (A::Help, vec![Key::ch('?'), Key::plain(KeyCode::F(1))]),
         (A::Quit, vec![Key::ch('q')]),
+        (A::Sync, vec![Key::ch('S')]),
     ]
 }
 

@@ -155,12 +155,25 @@ impl Merged {
     /// corrections pointing at their target's new position, and only the
     /// first `journal_created`.
     pub fn feed(&self) -> Vec<Line> {
+        self.feed_from().0
+    }
+
+    /// [`Merged::feed`] with where each fed line comes from (its journal
+    /// and line), so a position shown on screen names one entry of one
+    /// journal (`origins[position]`).
+    pub fn feed_from(&self) -> (Vec<Line>, Vec<At>) {
         let mut position: Vec<Vec<Option<u64>>> = self
             .journals
             .iter()
             .map(|j| vec![None; j.verified.lines.len()])
             .collect();
+        let index = |id: &str| {
+            self.journals
+                .binary_search_by(|j| j.id.as_str().cmp(id))
+                .ok()
+        };
         let mut out: Vec<Line> = Vec::with_capacity(self.order.len());
+        let mut origins = Vec::with_capacity(self.order.len());
         for at in &self.order {
             let line = &self.journals[at.journal].verified.lines[at.line];
             if line.entry.kind == Kind::JournalCreated && !out.is_empty() {
@@ -171,19 +184,29 @@ impl Merged {
             position[at.journal][at.line] = Some(entry.seq);
             if entry.kind == Kind::Correction
                 && let Ok(Payload::Correction(mut c)) = entry.event().map(|e| e.payload)
-                && let Some(target) = usize::try_from(c.corrects)
-                    .ok()
-                    .and_then(|s| position[at.journal].get(s).copied().flatten())
             {
-                c.corrects = target;
+                // The target names its journal in a case; without one it
+                // is in the correction's own journal.
+                let journal = c.journal.as_deref().map_or(Some(at.journal), index);
+                let target = journal.and_then(|j| {
+                    usize::try_from(c.corrects)
+                        .ok()
+                        .and_then(|s| position[j].get(s).copied().flatten())
+                });
+                // A target not (yet) in the merged past is never taken for
+                // another entry at that number: the correction points at
+                // itself, which the replay reports and ignores.
+                c.corrects = target.unwrap_or(entry.seq);
+                c.journal = None;
                 entry.data = Payload::Correction(c).to_data();
             }
             out.push(Line {
                 entry,
                 text: line.text.clone(),
             });
+            origins.push(*at);
         }
-        out
+        (out, origins)
     }
 
     /// SHA-256 over the sorted lines `<journal id> <seq> <head hash>\n`:

@@ -3,42 +3,131 @@
 //! only when they changed since the previous entry.
 
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use super::{merge, seen};
 use crate::journal::event::Seen;
-use crate::journal::writer::{Append, JournalFile};
+use crate::journal::writer::{Append, JournalFile, WriteError};
 use crate::journal::{Draft, Line};
+
+/// The open journal, shared between the writer thread and a sync started
+/// from the runner, which holds it for as long as git runs.
+#[derive(Debug)]
+struct Slot {
+    /// `None` only while a sync reopens it, or after reopening failed.
+    file: Option<JournalFile>,
+    /// How many lines the journal holds and the hash of the last one.
+    head: (usize, Option<String>),
+    /// Why the journal cannot be written any more, if it cannot.
+    lost: Option<String>,
+}
 
 /// A responder's own, locked journal in a case folder.
 #[derive(Debug)]
 pub struct CaseTarget {
-    file: JournalFile,
+    slot: Arc<Mutex<Slot>>,
+    path: PathBuf,
     case_dir: PathBuf,
     own_id: String,
     /// The heads this journal has recorded so far.
     declared: Seen,
 }
 
+/// A handle to pause a [`CaseTarget`] while git works on its file.
+#[derive(Debug, Clone)]
+pub struct Pause {
+    slot: Arc<Mutex<Slot>>,
+    path: PathBuf,
+}
+
 impl CaseTarget {
     pub fn new(file: JournalFile, case_dir: PathBuf, own_id: String, own: &[Line]) -> Self {
+        let path = file.path().to_path_buf();
+        let head = (own.len(), own.last().map(|l| merge::line_hash(&l.text)));
         Self {
-            file,
+            slot: Arc::new(Mutex::new(Slot {
+                file: Some(file),
+                head,
+                lost: None,
+            })),
+            path,
             case_dir,
             own_id,
             declared: seen::declared(own),
         }
     }
+
+    /// What a sync from the runner holds while git runs.
+    pub fn pause(&self) -> Pause {
+        Pause {
+            slot: Arc::clone(&self.slot),
+            path: self.path.clone(),
+        }
+    }
+}
+
+impl Pause {
+    /// Runs `git` (the closure) with no entry being written, then reopens
+    /// the journal: a rebase replaces the file git checks out, and an
+    /// entry written to the replaced file would be lost. The reopened
+    /// journal must hold exactly the lines written before; otherwise every
+    /// later write fails, saying why, and nothing is written to a journal
+    /// that changed underneath.
+    pub fn around<T>(&self, git: impl FnOnce() -> T) -> T {
+        let mut slot = self.slot.lock().unwrap_or_else(PoisonError::into_inner);
+        let done = git();
+        if slot.lost.is_some() {
+            return done;
+        }
+        // The lock goes with the old file; taken again on the new one.
+        drop(slot.file.take());
+        match JournalFile::open(&self.path) {
+            Ok(opened) => {
+                let head = (
+                    opened.lines.len(),
+                    opened.lines.last().map(|l| merge::line_hash(&l.text)),
+                );
+                if head == slot.head && opened.recoveries.is_empty() {
+                    slot.file = Some(opened.file);
+                } else {
+                    slot.lost = Some(format!(
+                        "{} changed on disk during the sync (it holds {} entries, {} were written here); nothing more is written to it",
+                        self.path.display(),
+                        head.0,
+                        slot.head.0
+                    ));
+                }
+            }
+            Err(e) => {
+                slot.lost = Some(format!(
+                    "{} could not be opened again after the sync: {e}",
+                    self.path.display()
+                ));
+            }
+        }
+        done
+    }
 }
 
 impl Append for CaseTarget {
-    fn append(&mut self, draft: Draft) -> Result<Line, crate::journal::writer::WriteError> {
+    fn append(&mut self, draft: Draft) -> Result<Line, WriteError> {
+        let mut slot = self.slot.lock().unwrap_or_else(PoisonError::into_inner);
+        let lost = |why: &str| WriteError::new(std::io::ErrorKind::Other, why.to_string());
+        if let Some(why) = &slot.lost {
+            return Err(lost(why));
+        }
         // An unreadable folder records no new heads; the entry still saves.
         let current = merge::load(&self.case_dir).map_or_else(
             |_| self.declared.clone(),
             |journals| seen::current(&journals, &self.own_id),
         );
         let record = seen::to_record(&self.declared, &current);
-        let line = self.file.append_seen(draft, record)?;
+        let file = slot
+            .file
+            .as_mut()
+            .ok_or_else(|| lost("the journal is not open"))?;
+        let line = file.append_seen(draft, record)?;
+        slot.head = (slot.head.0 + 1, Some(merge::line_hash(&line.text)));
         if let Some(seen) = &line.entry.seen {
             for (id, head) in seen {
                 self.declared.insert(id.clone(), head.clone());
@@ -47,12 +136,17 @@ impl Append for CaseTarget {
         Ok(line)
     }
 
-    fn attach(
-        &mut self,
-        file_name: &str,
-        text: &str,
-    ) -> Result<(), crate::journal::writer::WriteError> {
-        self.file.attach(file_name, text)
+    fn attach(&mut self, file_name: &str, text: &str) -> Result<(), WriteError> {
+        let mut slot = self.slot.lock().unwrap_or_else(PoisonError::into_inner);
+        match slot.file.as_mut() {
+            Some(file) => file.attach(file_name, text),
+            None => Err(WriteError::new(
+                std::io::ErrorKind::Other,
+                slot.lost
+                    .clone()
+                    .unwrap_or_else(|| "the journal is not open".into()),
+            )),
+        }
     }
 }
 

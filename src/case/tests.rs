@@ -197,6 +197,7 @@ fn the_feed_renumbers_keeps_one_creation_and_corrections_follow_their_target() {
     };
     let correction = Payload::Correction(Correction {
         corrects: 1,
+        journal: None,
         reason: "typo".into(),
         value: Some(json!(false)),
         fields: serde_json::Map::new(),

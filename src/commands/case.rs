@@ -9,7 +9,10 @@ use std::path::{Path, PathBuf};
 use super::{Env, Failure};
 use crate::case::folder::{self, CaseFile, CasePlaybook};
 use crate::case::merge::{self, Merged};
-use crate::case::sync::{self, Transport};
+use std::sync::Arc;
+
+use crate::case::live::SyncOutcome;
+use crate::case::sync::{self, SyncError, Transport};
 use crate::case::{conflict, seen, witness};
 use crate::catalog;
 use crate::commands::open::{self, Resolved};
@@ -295,9 +298,10 @@ pub fn run_case(
         .find(|j| j.id == id)
         .map(|j| j.verified.lines.clone())
         .unwrap_or_default();
-    let feed = Merged::new(journals).feed();
-    let target = crate::case::target::CaseTarget::new(file, dir.to_path_buf(), id, &own);
-    let core = super::tui::runner_over(
+    let feed = Merged::new(journals.clone()).feed();
+    let target = crate::case::target::CaseTarget::new(file, dir.to_path_buf(), id.clone(), &own);
+    let pause = target.pause();
+    let mut core = super::tui::runner_over(
         env,
         Box::new(target),
         &path,
@@ -307,6 +311,28 @@ pub fn run_case(
         banners,
         None,
     )?;
+    core.app.join_case(
+        crate::case::live::CaseLive::new(&id, journals),
+        env.config.sync_every(),
+    );
+    let own_files = own_files(dir, &id);
+    let case_dir = dir.to_path_buf();
+    let job: crate::runtime::SyncJob = Arc::new(move || {
+        pause.around(
+            || match sync::sync(&case_dir, &own_files, &Transport::Remote) {
+                Ok(_) => SyncOutcome::Ok,
+                Err(SyncError::Unreachable { .. }) => SyncOutcome::Offline,
+                Err(SyncError::Conflict(files)) => SyncOutcome::Conflict(files),
+                Err(SyncError::Git(why)) => SyncOutcome::Failed(why),
+            },
+        )
+    });
+    let mode = if std::env::var_os("RUNSHEET_WATCH_POLL").is_some() {
+        crate::case::watch::Mode::Poll
+    } else {
+        crate::case::watch::Mode::Notify
+    };
+    core.link_case(dir.to_path_buf(), mode, job);
     crate::runtime::run_runner(core, &super::tui::theme(env))
         .map_err(|e| super::tui::io_failure(&e))
 }
@@ -621,8 +647,43 @@ pub fn sync_case(
     folder::read(dir).map_err(usage)?;
     let who = super::journal::script_actor(env, actor, &[])?;
     let id = folder::journal_id(&who, &hostname());
+    // A rebase replaces the journal's file: a runner writing it meanwhile
+    // would write to the replaced file. Held (locked) for the sync; a
+    // runner that has it open syncs itself (its sync key).
+    let journal = folder::journal_path(dir, &id);
+    let _held = if journal.exists() {
+        Some(JournalFile::open(&journal).map_err(|e| {
+            let mut f = Failure::from(e);
+            if f.message.contains("already open") {
+                f.message
+                    .push_str("; a runner has it open: sync from the runner (its sync key)");
+            }
+            f
+        })?)
+    } else {
+        None
+    };
+    let own = own_files(dir, &id);
+    let done = sync::sync(dir, &own, transport).map_err(|e| Failure {
+        code: e.exit_code(),
+        message: format!("sync: {e}"),
+    })?;
+    let committed = if done.committed {
+        "committed your entries"
+    } else {
+        "nothing new to commit"
+    };
+    Ok(match done.pushed_to {
+        Some(to) => format!("synced: {committed}, up to date with {to}\n"),
+        None => format!("synced: {committed} (no remote to send to)\n"),
+    })
+}
+
+/// The files a sync commits for journal `id`: its journal, its drafts and
+/// the case's own skeleton (identical on every machine).
+fn own_files(dir: &Path, id: &str) -> Vec<PathBuf> {
     let mut own = vec![
-        folder::journal_path(dir, &id),
+        folder::journal_path(dir, id),
         dir.join(folder::CASE_FILE),
         dir.join(folder::PLAYBOOK_FILE),
         dir.join(".gitignore"),
@@ -640,23 +701,9 @@ pub fn sync_case(
                 }),
         );
     }
-    let own: Vec<PathBuf> = own
-        .into_iter()
+    own.into_iter()
         .map(|p| std::path::absolute(&p).unwrap_or(p))
-        .collect();
-    let done = sync::sync(dir, &own, transport).map_err(|e| Failure {
-        code: e.exit_code(),
-        message: format!("sync: {e}"),
-    })?;
-    let committed = if done.committed {
-        "committed your entries"
-    } else {
-        "nothing new to commit"
-    };
-    Ok(match done.pushed_to {
-        Some(to) => format!("synced: {committed}, up to date with {to}\n"),
-        None => format!("synced: {committed} (no remote to send to)\n"),
-    })
+        .collect()
 }
 
 /// `note`, `set`, `status` and `verify` given a case folder instead of a

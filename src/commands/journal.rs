@@ -278,6 +278,7 @@ fn correction(
         step,
         payload: Payload::Correction(crate::journal::event::Correction {
             corrects,
+            journal: None,
             reason: reason.trim().to_string(),
             value: Some(value),
             occurred_at,
@@ -417,6 +418,7 @@ pub fn correct(
         step: target.1,
         payload: Payload::Correction(crate::journal::event::Correction {
             corrects: seq,
+            journal: None,
             reason: reason.trim().to_string(),
             value: None,
             occurred_at: None,

@@ -365,6 +365,11 @@ pub struct Submission {
 pub struct Correction {
     /// The `seq` of the entry corrected; it is never edited.
     pub corrects: u64,
+    /// In a team case: the journal holding the corrected entry, so the
+    /// target is named the same way on every machine. Absent: the
+    /// correction's own journal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub journal: Option<String>,
     pub reason: String,
     /// For a corrected fact: its new value.
     #[serde(default, skip_serializing_if = "Option::is_none")]

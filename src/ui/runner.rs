@@ -60,6 +60,7 @@ impl Widget for RunnerView<'_> {
         let [
             ex,
             header,
+            team,
             banner,
             inject,
             clocks_area,
@@ -71,6 +72,7 @@ impl Widget for RunnerView<'_> {
         ] = Layout::vertical([
             Constraint::Length(u16::from(exercise)),
             Constraint::Length(1),
+            Constraint::Length(u16::from(super::team::shown(app))),
             Constraint::Length(banner_rows),
             Constraint::Length(inject_rows),
             Constraint::Length(clock_rows),
@@ -85,6 +87,7 @@ impl Widget for RunnerView<'_> {
             exercise_band(ex, buf, t);
         }
         self::header(app, t, header, buf);
+        super::team::team_line(app, t, team, buf);
         if banner_rows > 0 {
             banner_line(app, t).render(banner, buf);
         }

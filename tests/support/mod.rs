@@ -413,6 +413,7 @@ pub fn incident_with_correction() -> JournalBuilder {
     j.advance(30).event(Event::new(Payload::Correction(
         runsheet::journal::event::Correction {
             corrects: records,
+            journal: None,
             reason: "Recount after removing duplicate case parties".into(),
             value: Some(serde_json::json!(1500)),
             occurred_at: None,

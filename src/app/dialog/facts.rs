@@ -172,6 +172,7 @@ impl FactsDialog {
                         step: self.step.clone(),
                         payload: Payload::Correction(event::Correction {
                             corrects: amend.previous_seq,
+                            journal: None,
                             reason: why,
                             value: Some(amend.value.clone()),
                             occurred_at: None,

@@ -7,7 +7,8 @@
 //! - [`merge`]: the deterministic order that feeds the existing replay;
 //! - [`conflict`]: concurrent, contradicting entries, shown never settled;
 //! - [`witness`]: cross-checking every `seen` head against its journal;
-//! - [`sync`]: driving `git` (commit own files, pull --rebase, push).
+//! - [`sync`]: driving `git` (commit own files, pull --rebase, push);
+//! - [`views`]: the merged case as review and exports read it.
 
 pub mod conflict;
 pub mod folder;
@@ -15,6 +16,7 @@ pub mod merge;
 pub mod seen;
 pub mod sync;
 pub mod target;
+pub mod views;
 pub mod witness;
 
 pub use folder::{CaseFile, journal_id};

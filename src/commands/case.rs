@@ -22,7 +22,7 @@ use crate::journal::verify::Verified;
 use crate::journal::writer::{JournalFile, hostname};
 use crate::journal::{Event, Line};
 use crate::playbook::value;
-use crate::run::{self, RunState};
+use crate::run::{self, RunState, rules};
 
 const APP_VERSION: &str = env!("CARGO_PKG_VERSION");
 
@@ -132,7 +132,7 @@ fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 }
 
 /// The case's playbook: its own copy, whatever the local catalog holds.
-fn case_playbook(env: &Env, dir: &Path, case: &CaseFile) -> Result<Resolved, Failure> {
+pub(crate) fn case_playbook(env: &Env, dir: &Path, case: &CaseFile) -> Result<Resolved, Failure> {
     let path = dir.join(&case.playbook.file);
     let source = catalog::read_source(&path)?;
     let library = catalog::Catalog::bundled(env.today).library;
@@ -349,6 +349,15 @@ fn typed_fact(
     view: &CaseView,
     assignment: &str,
 ) -> Result<(String, serde_json::Value), Failure> {
+    let (def, value) = parsed_fact(env, view, assignment)?;
+    Ok((def.id.clone(), value.to_json()))
+}
+
+fn parsed_fact<'v>(
+    env: &Env,
+    view: &'v CaseView,
+    assignment: &str,
+) -> Result<(&'v crate::playbook::FactDef, crate::playbook::FactValue), Failure> {
     let (fact, raw) = assignment
         .split_once('=')
         .ok_or_else(|| Failure::usage(format!("expected FACT=VALUE, got `{assignment}`")))?;
@@ -364,27 +373,81 @@ fn typed_fact(
                 def.ty.describe(def.multiple)
             ))
         })?;
-    Ok((fact.to_string(), value.to_json()))
+    Ok((def, value))
 }
 
-/// `runsheet set DIR fact=value`.
+/// What `set DIR` records besides the value.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SetOptions<'a> {
+    /// `--occurred-at`: when it became true, if not now.
+    pub occurred_at: Option<&'a str>,
+    /// `--confirm`: record a time that contradicts `not_before:`/`not_after:`.
+    pub confirm: bool,
+    /// `--rationale`: the fact is decided by a step; why.
+    pub rationale: Option<&'a str>,
+}
+
+/// `runsheet set DIR fact=value`: the same rules as on a single journal
+/// (`crate::run::rules`), checked against the merged state of the case: a
+/// time in the future is refused, one that contradicts the playbook's
+/// `not_before:`/`not_after:` (whoever recorded the other fact) needs
+/// `--confirm`, and a fact a step decides needs `--rationale`.
 pub fn set(
     env: &Env,
     dir: &Path,
     actor: Option<&str>,
     assignment: &str,
+    options: SetOptions<'_>,
 ) -> Result<String, Failure> {
     let writer = CaseWriter::open(env, dir, actor)?;
-    let (fact, value) = typed_fact(env, &writer.view, assignment)?;
-    writer.append(
-        env,
-        Event::new(Payload::FactSet(FactSet {
-            fact,
-            value,
-            occurred_at: None,
-            confirmed: None,
+    let (def, value) = parsed_fact(env, &writer.view, assignment)?;
+    let now = env.clock.now();
+    let tz = writer.view.state.timezone();
+    let occurred_at = options
+        .occurred_at
+        .map(|t| value::parse_datetime(t, now, tz))
+        .transpose()
+        .map_err(|why| Failure::usage(format!("--occurred-at: {why}")))?;
+    if let Some(at) = occurred_at {
+        rules::not_in_future("--occurred-at", at, now, tz)
+            .map_err(|r| Failure::usage(r.sentence()))?;
+    }
+    let confirmed = rules::fact_value(def, &value, &writer.view.state, now, tz, options.confirm)
+        .map_err(|r| match r {
+            rules::Refusal::Refused(why) => Failure::usage(why),
+            rules::Refusal::Confirm(why) => {
+                Failure::usage(format!("{why}; pass --confirm to record it anyway"))
+            }
+        })?;
+    let playbook = &writer.view.resolved.playbook;
+    let decided_by = playbook
+        .steps()
+        .find(|s| s.decide.as_ref().is_some_and(|d| d.fact == def.id))
+        .map(|s| s.id.clone());
+    let event = match (options.rationale, &decided_by) {
+        (Some(rationale), _) => {
+            super::journal::decision(def, &value, decided_by, rationale, &writer.who.actor)?
+        }
+        (None, Some(step)) => {
+            return Err(Failure::usage(format!(
+                "`{}` is decided in step `{step}`: a decision records why, so pass --rationale TEXT (the decider is --as)",
+                def.id
+            )));
+        }
+        (None, None) => Event::new(Payload::FactSet(FactSet {
+            fact: def.id.clone(),
+            value: value.to_json(),
+            occurred_at,
+            confirmed,
         })),
-    )
+    };
+    if options.rationale.is_some() && occurred_at.is_some() {
+        return Err(Failure::usage(
+            "a decision is recorded when it is taken: --occurred-at does not apply with --rationale",
+        ));
+    }
+    let shown = format!("{} = {}\n", def.id, value.display(Some(def), tz));
+    Ok(writer.append(env, event)? + &shown)
 }
 
 /// What `case step` does to a step.
@@ -687,14 +750,21 @@ pub fn on_case_folder(
             actor,
             occurred_at,
             correct,
+            confirm,
+            rationale,
             ..
         } if folder::is_case(journal) => {
-            if occurred_at.is_some() || *correct {
+            if *correct {
                 return Err(Failure::usage(
-                    "in a case folder, `set` records a new value only (--occurred-at and --correct work on a single journal)",
+                    "in a case folder, `set` records a new value (--correct works on a single journal)",
                 ));
             }
-            (set(env, journal, actor.as_deref(), assignment)?, 0)
+            let options = SetOptions {
+                occurred_at: occurred_at.as_deref(),
+                confirm: *confirm,
+                rationale: rationale.as_deref(),
+            };
+            (set(env, journal, actor.as_deref(), assignment, options)?, 0)
         }
         _ => return Ok(None),
     };

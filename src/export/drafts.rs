@@ -36,6 +36,17 @@ impl DraftTexts {
         Self { by_seq }
     }
 
+    /// Adds the texts of another journal of a team case, renumbered by
+    /// `seq_of` (its `seq` to the merged one); texts it cannot place are
+    /// left out.
+    pub fn insert_renumbered(&mut self, other: Self, seq_of: impl Fn(u64) -> Option<u64>) {
+        for (seq, text) in other.by_seq {
+            if let Some(merged) = seq_of(seq) {
+                self.by_seq.insert(merged, text);
+            }
+        }
+    }
+
     /// True when the journal drafted no message.
     pub fn is_empty(&self) -> bool {
         self.by_seq.is_empty()

@@ -279,8 +279,15 @@ fn interactive(env: &Env, command: Command) -> Result<u8, Failure> {
         }
         Command::Drill {
             scenario,
+            case: Some(dir),
+            actor,
+            ..
+        } => commands::case::drill_case(env, &dir, &scenario, actor.as_deref()),
+        Command::Drill {
+            scenario,
             journal,
             actor,
+            ..
         } => commands::tui::drill(env, &scenario, journal, actor.as_deref()),
         Command::Review { journal, follow } if runsheet::case::folder::is_case(&journal) => {
             return commands::case_views::review(env, &journal, follow).map(|()| 0);

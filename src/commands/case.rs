@@ -15,13 +15,13 @@ use crate::catalog;
 use crate::commands::open::{self, Resolved};
 use crate::export::summary;
 use crate::journal::event::{
-    Created, EntryRef, FactSet, Note, Payload, PlaybookRef, Reason, Resolution, StepDone,
+    Created, DrillRef, EntryRef, FactSet, Note, Payload, PlaybookRef, Reason, Resolution, StepDone,
 };
 use crate::journal::identity::{Identity, new_id};
 use crate::journal::verify::Verified;
 use crate::journal::writer::{JournalFile, hostname};
 use crate::journal::{Event, Line};
-use crate::playbook::value;
+use crate::playbook::{Drill, value};
 use crate::run::{self, RunState, rules};
 
 const APP_VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -182,7 +182,7 @@ impl CaseWriter {
         let case = folder::read(dir).map_err(usage)?;
         let resolved = case_playbook(env, dir, &case)?;
         let who = Identity::new(super::journal::script_actor(env, actor, &[])?);
-        let (file, id, _) = open_own(env, dir, &case, &resolved, &who)?;
+        let (file, id, _) = open_own(env, dir, &case, &resolved, &who, None)?;
         // Read after the lock is held: our own journal cannot move now.
         let journals = merge::load(dir).map_err(usage)?;
         let own: &[Line] = journals
@@ -234,6 +234,7 @@ fn open_own(
     case: &CaseFile,
     resolved: &Resolved,
     who: &Identity,
+    drill: Option<DrillRef>,
 ) -> Result<(JournalFile, String, Vec<String>), Failure> {
     let id = folder::journal_id(&who.actor, &hostname());
     let path = folder::journal_path(dir, &id);
@@ -263,7 +264,7 @@ fn open_own(
             timezone: case.timezone.clone(),
             exercise: case.exercise,
             app_version: APP_VERSION.to_string(),
-            drill: None,
+            drill,
             holidays: env.config.holidays(),
         };
         let first = who.draft(
@@ -282,12 +283,81 @@ pub fn run_case(
     dir: &Path,
     actor: Option<&str>,
 ) -> Result<crate::runtime::Outcome, Failure> {
+    let actor = super::journal::script_actor(env, actor, &[])?;
+    let core = case_runner(env, dir, actor, None)?;
+    crate::runtime::run_runner(core, &super::tui::theme(env))
+        .map_err(|e| super::tui::io_failure(&e))
+}
+
+/// `runsheet drill SCENARIO --case DIR`: the facilitator's runner in an
+/// exercise case. The scenario is recorded in the facilitator's own
+/// journal, and so are the injects and the scenario clock; participants
+/// join with `run --case DIR` on their own machines, each in their own
+/// journal, and the projector shows `review --follow DIR`.
+pub fn drill_case(
+    env: &Env,
+    dir: &Path,
+    scenario: &str,
+    actor: Option<&str>,
+) -> Result<crate::runtime::Outcome, Failure> {
+    let actor = super::journal::script_actor(env, actor, &[])?;
+    let core = case_runner(env, dir, actor, Some(scenario))?;
+    crate::runtime::run_runner(core, &super::tui::theme(env))
+        .map_err(|e| super::tui::io_failure(&e))
+}
+
+/// The drill `scenario` for the case: only in an exercise case, and only
+/// a scenario written for the case's playbook.
+fn case_drill(
+    env: &Env,
+    dir: &Path,
+    case: &CaseFile,
+    scenario: &str,
+) -> Result<(Drill, DrillRef), Failure> {
+    if !case.exercise {
+        return Err(Failure::usage(format!(
+            "{}: a drill runs only in an exercise case (create one with `runsheet case new … --exercise`)",
+            dir.display()
+        )));
+    }
+    let (drill, source) = super::tui::resolve_drill(scenario, &env.catalog())?;
+    if drill.playbook != case.playbook.id {
+        return Err(Failure::usage(format!(
+            "drill `{}` runs playbook `{}`, but the case runs `{}`",
+            drill.id, drill.playbook, case.playbook.id
+        )));
+    }
+    let recorded = DrillRef {
+        id: drill.id.clone(),
+        path: source.path.as_ref().map_or_else(
+            || format!("bundled:{}", source.label.trim_start_matches("(bundled) ")),
+            |p| p.display().to_string(),
+        ),
+        sha256: source.sha256.clone(),
+    };
+    Ok((drill, recorded))
+}
+
+/// The runner of `actor` in the case at `dir` (the facilitator's, with
+/// `drill`): their own journal opened (created on first use) and locked,
+/// a `session_started` written, the merged case replayed.
+pub fn case_runner(
+    env: &Env,
+    dir: &Path,
+    actor: String,
+    drill: Option<&str>,
+) -> Result<crate::runtime::Core, Failure> {
     let case = folder::read(dir).map_err(usage)?;
     let resolved = case_playbook(env, dir, &case)?;
-    let who = Identity::new(super::journal::script_actor(env, actor, &[])?);
-    let (mut file, id, banners) = open_own(env, dir, &case, &resolved, &who)?;
+    let drill = drill
+        .map(|scenario| case_drill(env, dir, &case, scenario))
+        .transpose()?;
+    let who = Identity::new(actor);
+    let recorded = drill.as_ref().map(|(_, r)| r.clone());
+    let (mut file, id, banners) = open_own(env, dir, &case, &resolved, &who, recorded)?;
     let path = file.path().to_path_buf();
-    file.append(who.draft(env.clock.as_ref(), open::session_started("run")))
+    let mode = if drill.is_some() { "drill" } else { "run" };
+    file.append(who.draft(env.clock.as_ref(), open::session_started(mode)))
         .map_err(|e| usage(format!("{}: {e}", path.display())))?;
     let journals = merge::load(dir).map_err(usage)?;
     let own: Vec<Line> = journals
@@ -297,7 +367,7 @@ pub fn run_case(
         .unwrap_or_default();
     let feed = Merged::new(journals).feed();
     let target = crate::case::target::CaseTarget::new(file, dir.to_path_buf(), id, &own);
-    let core = super::tui::runner_over(
+    super::tui::runner_over(
         env,
         Box::new(target),
         &path,
@@ -305,10 +375,8 @@ pub fn run_case(
         &resolved,
         who,
         banners,
-        None,
-    )?;
-    crate::runtime::run_runner(core, &super::tui::theme(env))
-        .map_err(|e| super::tui::io_failure(&e))
+        drill.map(|(d, _)| d),
+    )
 }
 
 /// `runsheet note DIR TEXT`: a note in this responder's journal.
@@ -480,6 +548,93 @@ pub fn step(
         }),
     };
     writer.append(env, Event::on_step(step, payload))
+}
+
+/// What `case submit` records: a notification sent or a statement
+/// published, for a step.
+#[derive(Debug, Clone, Default)]
+pub struct Submit {
+    pub step: String,
+    pub channel: String,
+    pub recipient: String,
+    pub reference: Option<String>,
+    /// When it was sent (default: now), in the incident's zone.
+    pub sent_at: Option<String>,
+    pub backdated_reason: Option<String>,
+    pub override_reason: Option<String>,
+}
+
+/// `runsheet case submit DIR STEP`: a submission in this responder's
+/// journal, under the rules the runner's dialog applies
+/// (`crate::run::rules::submission`): not in the future, late or before
+/// its draft only with a reason, an unapproved statement only with an
+/// override reason. It meets the stages of the step's clocks that apply
+/// in the merged state.
+pub fn submit(
+    env: &Env,
+    dir: &Path,
+    actor: Option<&str>,
+    args: &Submit,
+) -> Result<String, Failure> {
+    let writer = CaseWriter::open(env, dir, actor)?;
+    check_step(&writer.view, Some(&args.step))?;
+    let (channel, recipient) = (args.channel.trim(), args.recipient.trim());
+    if channel.is_empty() || recipient.is_empty() {
+        return Err(Failure::usage(
+            "--channel and --recipient must name where it went",
+        ));
+    }
+    let playbook = &writer.view.resolved.playbook;
+    let state = &writer.view.state;
+    let Some(step) = playbook.step(&args.step) else {
+        return Err(Failure::usage(format!(
+            "playbook `{}` has no step `{}`",
+            playbook.id, args.step
+        )));
+    };
+    let now = env.clock.now();
+    let tz = state.timezone();
+    let sent_at = match args.sent_at.as_deref() {
+        Some(t) => value::parse_datetime(t, now, tz)
+            .map_err(|why| Failure::usage(format!("--sent-at: {why}")))?,
+        None => now,
+    };
+    let draft = state.latest_draft(&step.id);
+    let version = draft.map(|d| d.data.version);
+    let unapproved =
+        step.statement.is_some() && version.is_none_or(|v| !state.is_approved(&step.id, v));
+    let times = rules::SubmissionTimes {
+        sent_at,
+        drafted_at: draft.map(|d| d.at.ts),
+        backdate_reason: args.backdated_reason.as_deref().unwrap_or_default(),
+        unapproved,
+        override_reason: args.override_reason.as_deref().unwrap_or_default(),
+    };
+    let reasons = rules::submission(&times, now, tz).map_err(|(field, refused)| {
+        let flag = match field {
+            rules::SubmissionField::SentAt => "--sent-at",
+            rules::SubmissionField::Backdate => "--backdated-reason",
+            rules::SubmissionField::Override => "--override-reason",
+        };
+        Failure::usage(format!("{flag}: {}", refused.sentence()))
+    })?;
+    let refs: Vec<String> = step.satisfies.iter().map(ToString::to_string).collect();
+    let stages = crate::clocks::applicable_stages(playbook, state, refs.iter().map(String::as_str));
+    let event = Event::on_step(
+        step.id.clone(),
+        Payload::Submission(crate::journal::event::Submission {
+            stages,
+            channel: channel.to_string(),
+            recipient: recipient.to_string(),
+            reference: args.reference.clone().filter(|r| !r.trim().is_empty()),
+            sent_at,
+            backdated_reason: reasons.backdated_reason,
+            version,
+            url: None,
+            override_reason: reasons.override_reason,
+        }),
+    );
+    writer.append(env, event)
 }
 
 /// `runsheet resolve DIR fact=value --reason R` (or `--role role=person`):
@@ -810,6 +965,31 @@ pub fn run(env: &Env, command: crate::cli::Command) -> Result<(String, u8), Fail
                     actor,
                 },
         } => step(env, &dir, actor.as_deref(), &id, action, reason.as_deref())?,
+        Command::Case {
+            action:
+                CaseCommand::Submit {
+                    dir,
+                    step,
+                    channel,
+                    recipient,
+                    reference,
+                    sent_at,
+                    backdated_reason,
+                    override_reason,
+                    actor,
+                },
+        } => {
+            let args = Submit {
+                step,
+                channel,
+                recipient,
+                reference,
+                sent_at,
+                backdated_reason,
+                override_reason,
+            };
+            submit(env, &dir, actor.as_deref(), &args)?
+        }
         Command::Resolve {
             dir,
             assignment,

@@ -197,3 +197,55 @@ pub fn review(env: &Env, dir: &Path, follow: bool) -> Result<(), Failure> {
     )
     .map_err(|e| super::tui::io_failure(&e))
 }
+
+/// Where the picker looks for team case folders: the data folder's
+/// `cases/` and the current folder (each of them, and every folder
+/// directly inside it, that holds a `case.yaml`).
+pub fn case_search_dirs() -> Vec<std::path::PathBuf> {
+    let mut dirs = vec![crate::paths::data_dir().join("cases")];
+    if let Ok(here) = std::env::current_dir() {
+        dirs.push(here);
+    }
+    dirs
+}
+
+/// The case folders found in `dirs` (see [`case_search_dirs`]), by path.
+pub fn case_items(dirs: &[std::path::PathBuf]) -> Vec<crate::app::picker::CaseItem> {
+    let mut found = std::collections::BTreeSet::new();
+    for dir in dirs {
+        if folder::is_case(dir) {
+            found.insert(std::path::absolute(dir).unwrap_or_else(|_| dir.clone()));
+        }
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            continue;
+        };
+        for path in entries.flatten().map(|e| e.path()) {
+            if folder::is_case(&path) {
+                found.insert(std::path::absolute(&path).unwrap_or(path));
+            }
+        }
+    }
+    found.into_iter().map(case_item).collect()
+}
+
+fn case_item(path: std::path::PathBuf) -> crate::app::picker::CaseItem {
+    let responders = folder::journal_files(&path).map_or(0, |j| j.len());
+    match folder::read(&path) {
+        Ok(case) => crate::app::picker::CaseItem {
+            title: case.title,
+            playbook: case.playbook.id,
+            exercise: case.exercise,
+            responders,
+            problem: None,
+            path,
+        },
+        Err(e) => crate::app::picker::CaseItem {
+            title: path.display().to_string(),
+            playbook: String::new(),
+            exercise: false,
+            responders,
+            problem: Some(e),
+            path,
+        },
+    }
+}

@@ -2,10 +2,10 @@
 //! not there (review, every export): the merged order of
 //! [`super::merge`], each entry naming its responder as `actor@host`.
 //!
-//! Only the copy handed to a view changes: `actor` becomes `actor@host`
-//! (the host part of the entry's journal id), `seq` its merged position,
-//! and the stored object gains `journal` (the journal id) and `responder`
-//! (`actor@host`) after its own members. The journals are never written.
+//! Only the decoded copy handed to a view changes: `actor` becomes
+//! `actor@host` (the host part of the entry's journal id) and `seq` its
+//! merged position. Each line's text stays the stored bytes, so every hash
+//! a view shows is the journal's own. The journals are never written.
 
 use std::path::Path;
 
@@ -26,36 +26,18 @@ pub fn responder(actor: &str, journal_id: &str) -> String {
     format!("{actor}@{}", host_of(journal_id))
 }
 
-/// The stored line's JSON object with `journal` and `responder` appended;
-/// the stored members stay byte for byte as they were.
-fn annotated_text(stored: &str, journal_id: &str, responder: &str) -> String {
-    let quote = |s: &str| serde_json::Value::String(s.to_string()).to_string();
-    let body = stored.trim_end();
-    match body.strip_suffix('}') {
-        Some(open) => format!(
-            "{open},\"journal\":{},\"responder\":{}}}",
-            quote(journal_id),
-            quote(responder)
-        ),
-        None => stored.to_string(),
-    }
-}
-
 /// The merged lines as every view shows them (see the module comment).
 pub fn responder_lines(merged: &Merged) -> Vec<Line> {
     let positions = merged.positions();
     let mut feed = merged.feed();
     for (journal, slots) in positions.iter().enumerate() {
         let id = &merged.journals[journal].id;
-        for (line, slot) in slots.iter().enumerate() {
+        for slot in slots {
             let Some(at) = slot.and_then(|p| usize::try_from(p).ok()) else {
                 continue;
             };
-            let stored = &merged.journals[journal].verified.lines[line].text;
             let out = &mut feed[at];
-            let who = responder(&out.entry.actor, id);
-            out.text = annotated_text(stored, id, &who);
-            out.entry.actor = who;
+            out.entry.actor = responder(&out.entry.actor, id);
         }
     }
     feed
@@ -120,12 +102,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_stored_object_keeps_its_members_and_gains_journal_and_responder() {
-        let text = annotated_text(r#"{"seq":3,"actor":"Ana"}"#, "ana@lap-1", "Ana@lap-1");
-        assert_eq!(
-            text,
-            r#"{"seq":3,"actor":"Ana","journal":"ana@lap-1","responder":"Ana@lap-1"}"#
-        );
+    fn a_responder_is_the_actor_at_the_journal_host() {
         assert_eq!(responder("Ana \"A\"", "ana-a@lap-1"), "Ana \"A\"@lap-1");
         assert_eq!(host_of("x@y@z"), "z");
     }

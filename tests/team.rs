@@ -235,15 +235,9 @@ fn acknowledged(saved: &str) -> (String, u64, String) {
     )
 }
 
-#[test]
-fn random_actions_and_syncs_converge_on_both_machines() {
-    let actions: u64 = std::env::var("RUNSHEET_TEAM_ACTIONS")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(100);
-    let t = team();
-    let seed = 0x5eed_1234_u64;
-    let mut rng = Rng(seed);
+/// One action of the random mix, through the CLI: a note, a fact, a step,
+/// a decision or a submission; returns its `saved:` output.
+fn random_action(r: &Responder, rng: &mut Rng, n: u64) -> String {
     let facts = [
         ("exfiltration_confirmed", ["yes", "no"]),
         ("records_estimate", ["120", "5000"]),
@@ -257,6 +251,62 @@ fn random_actions_and_syncs_converge_on_both_machines() {
         ("ico-notify", "ICO"),
     ];
     let steps = ["declare", "oob-comms", "contain-isolate"];
+    let case = r.case();
+    let case = case.to_str().unwrap();
+    match rng.below(6) {
+        0 => {
+            let text = format!("{} note {}", r.name, n);
+            r.act(&["note", case, &text])
+        }
+        1 => {
+            let (fact, values) = facts[usize::try_from(rng.below(2)).unwrap()];
+            let value = values[usize::try_from(rng.below(2)).unwrap()];
+            r.act(&["set", case, &format!("{fact}={value}")])
+        }
+        2 => {
+            let step = steps[usize::try_from(rng.below(3)).unwrap()];
+            let action = if rng.below(2) == 0 { "start" } else { "done" };
+            r.act(&["case", "step", case, step, action])
+        }
+        3 => {
+            // A fact a step decides: a decision, with why.
+            let (fact, values) = decisions[usize::try_from(rng.below(2)).unwrap()];
+            let value = values[usize::try_from(rng.below(2)).unwrap()];
+            let why = format!("{} decided at action {}", r.name, n);
+            r.act(&["set", case, &format!("{fact}={value}"), "--rationale", &why])
+        }
+        4 => {
+            let (step, recipient) = submissions[usize::try_from(rng.below(2)).unwrap()];
+            let reference = format!("{}-{}", r.name, n);
+            r.act(&[
+                "case",
+                "submit",
+                case,
+                step,
+                "--channel",
+                "portal",
+                "--recipient",
+                recipient,
+                "--reference",
+                &reference,
+            ])
+        }
+        _ => {
+            let text = format!("{} remark {}", r.name, n);
+            r.act(&["note", case, &text, "--step", "declare"])
+        }
+    }
+}
+
+#[test]
+fn random_actions_and_syncs_converge_on_both_machines() {
+    let actions: u64 = std::env::var("RUNSHEET_TEAM_ACTIONS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(100);
+    let t = team();
+    let seed = 0x5eed_1234_u64;
+    let mut rng = Rng(seed);
     let mut acked: Vec<(String, u64, String)> = Vec::new();
     let mut done = [0_u64; 2];
     let mut syncs = 0;
@@ -269,51 +319,7 @@ fn random_actions_and_syncs_converge_on_both_machines() {
             usize::try_from(rng.below(2)).unwrap()
         };
         let r = if who == 0 { &t.ana } else { &t.bob };
-        let case = r.case();
-        let case = case.to_str().unwrap();
-        let saved = match rng.below(6) {
-            0 => {
-                let text = format!("{} note {}", r.name, done[who]);
-                r.act(&["note", case, &text])
-            }
-            1 => {
-                let (fact, values) = facts[usize::try_from(rng.below(2)).unwrap()];
-                let value = values[usize::try_from(rng.below(2)).unwrap()];
-                r.act(&["set", case, &format!("{fact}={value}")])
-            }
-            2 => {
-                let step = steps[usize::try_from(rng.below(3)).unwrap()];
-                let action = if rng.below(2) == 0 { "start" } else { "done" };
-                r.act(&["case", "step", case, step, action])
-            }
-            3 => {
-                // A fact a step decides: a decision, with why.
-                let (fact, values) = decisions[usize::try_from(rng.below(2)).unwrap()];
-                let value = values[usize::try_from(rng.below(2)).unwrap()];
-                let why = format!("{} decided at action {}", r.name, done[who]);
-                r.act(&["set", case, &format!("{fact}={value}"), "--rationale", &why])
-            }
-            4 => {
-                let (step, recipient) = submissions[usize::try_from(rng.below(2)).unwrap()];
-                let reference = format!("{}-{}", r.name, done[who]);
-                r.act(&[
-                    "case",
-                    "submit",
-                    case,
-                    step,
-                    "--channel",
-                    "portal",
-                    "--recipient",
-                    recipient,
-                    "--reference",
-                    &reference,
-                ])
-            }
-            _ => {
-                let text = format!("{} remark {}", r.name, done[who]);
-                r.act(&["note", case, &text, "--step", "declare"])
-            }
-        };
+        let saved = random_action(r, &mut rng, done[who]);
         acked.push(acknowledged(&saved));
         done[who] += 1;
         if rng.below(10) == 0 {

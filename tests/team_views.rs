@@ -537,3 +537,87 @@ fn the_picker_lists_case_folders_with_title_exercise_and_responders() {
     // The case folder itself, given as where to look, is found too.
     assert_eq!(runsheet::commands::case_views::case_items(&[case]).len(), 1);
 }
+
+#[test]
+fn the_picker_shows_a_case_row_and_enter_joins_it() {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use runsheet::app::picker::{CaseItem, Choice, Picker};
+    let case = CaseItem {
+        path: "/srv/cases/registry".into(),
+        title: "Ransomware at the registry".into(),
+        playbook: "ransomware-extortion".into(),
+        exercise: true,
+        responders: 3,
+        problem: None,
+    };
+    let mut picker = Picker::new(vec![], vec![], vec![]).with_cases(vec![case]);
+    let mut terminal = Terminal::new(TestBackend::new(100, 12)).expect("terminal");
+    let theme = runsheet::ui::Theme::default();
+    terminal
+        .draw(|f| {
+            f.render_widget(
+                runsheet::ui::picker::PickerView {
+                    picker: &picker,
+                    theme: &theme,
+                },
+                f.area(),
+            );
+        })
+        .expect("draw");
+    let buf = terminal.backend().buffer();
+    let text: String = (0..buf.area.height)
+        .map(|y| {
+            let row: String = (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect();
+            row + "\n"
+        })
+        .collect();
+    for shown in [
+        "Join a team case",
+        "EXERCISE Ransomware at the registry",
+        "3 responders",
+    ] {
+        assert!(text.contains(shown), "{shown}:\n{text}");
+    }
+    let enter = KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE);
+    assert_eq!(
+        picker.key(&enter),
+        Some(Choice::Case("/srv/cases/registry".into()))
+    );
+}
+
+#[test]
+fn status_dir_is_byte_identical_from_either_responder_and_a_copy() {
+    let root = tempfile::tempdir().unwrap();
+    let (ana, bob, case) = two_journal_case(root.path(), false);
+    let copy = root.path().join("copy");
+    let copied = Command::new("cp")
+        .args(["-r", case.to_str().unwrap(), copy.to_str().unwrap()])
+        .status()
+        .unwrap();
+    assert!(copied.success());
+    let status = |p: &Person, dir: &Path, json: bool| {
+        let mut args = vec!["status", dir.to_str().unwrap()];
+        if json {
+            args.insert(1, "--json");
+        }
+        let out = Command::new(BIN)
+            .args(&args)
+            .env("HOME", &p.home)
+            .env("RUNSHEET_DATA_DIR", p.home.join("data"))
+            .env("RUNSHEET_CONFIG_DIR", p.home.join("config"))
+            .env("RUNSHEET_NOW", "2030-01-01T00:00:00Z")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    for json in [true, false] {
+        let a = status(&ana, &case, json);
+        assert_eq!(a, status(&bob, &case, json));
+        assert_eq!(a, status(&bob, &copy, json));
+        if json {
+            assert!(a.contains(&format!("Bob@{}", host())), "{a}");
+        }
+    }
+}

@@ -711,8 +711,11 @@ pub fn status(env: &Env, dir: &Path, json: bool) -> Result<(String, u8), Failure
         .sum();
     let problem = broken.or_else(|| contradictions.first().map(ToString::to_string));
     let code = u8::from(problem.is_some());
+    // Who did what as `actor@host`, as review and every export say it.
+    let lines = crate::case::views::responder_lines(&view.merged);
+    let state = run::replay(&view.resolved.playbook, lines.iter().map(|l| &l.entry));
     let verified = Verified {
-        lines: view.feed.clone(),
+        lines,
         head_hash: Some(view.merged.case_head()),
         verified_len: 0,
         broken: problem.map(|reason| crate::journal::verify::Break {
@@ -722,12 +725,8 @@ pub fn status(env: &Env, dir: &Path, json: bool) -> Result<(String, u8), Failure
         }),
         torn_tail: torn,
     };
-    let mut summary = summary::summarise(
-        &verified,
-        &view.resolved.playbook,
-        &view.state,
-        env.clock.now(),
-    );
+    let mut summary =
+        summary::summarise(&verified, &view.resolved.playbook, &state, env.clock.now());
     summary.journal.id.clone_from(&view.case.case);
     if json {
         let mut value = serde_json::to_value(&summary).map_err(usage)?;

@@ -100,3 +100,20 @@ pub fn drafted(line: &Line) -> Option<MessageDrafted> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn texts_of_another_journal_are_renumbered_and_unplaced_ones_left_out() {
+        let mut all = DraftTexts::default();
+        let other = DraftTexts {
+            by_seq: [(1, Ok("one".to_string())), (2, Err("gone".to_string()))].into(),
+        };
+        all.insert_renumbered(other, |seq| (seq == 1).then_some(7));
+        assert_eq!(all.text(7), Some(&Ok("one".to_string())));
+        assert_eq!(all.text(1), None);
+        assert_eq!(all.text(2), None, "an entry the merge left out");
+    }
+}

@@ -8,7 +8,8 @@
 //! - [`conflict`]: concurrent, contradicting entries, shown never settled;
 //! - [`witness`]: cross-checking every `seen` head against its journal;
 //! - [`sync`]: driving `git` (commit own files, pull --rebase, push);
-//! - [`live`] and [`watch`]: the runner following the other journals.
+//! - [`live`] and [`watch`]: the runner following the other journals;
+//! - [`views`]: the merged case as review and exports read it.
 
 pub mod conflict;
 pub mod folder;
@@ -17,6 +18,7 @@ pub mod merge;
 pub mod seen;
 pub mod sync;
 pub mod target;
+pub mod views;
 pub mod watch;
 pub mod witness;
 

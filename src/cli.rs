@@ -285,6 +285,10 @@ pub enum Command {
         scenario: String,
         #[arg(long, value_name = "FILE")]
         journal: Option<PathBuf>,
+        /// Facilitate in an exercise case folder: the scenario and injects
+        /// go in your own journal; participants join with `run --case`.
+        #[arg(long, value_name = "DIR", conflicts_with = "journal")]
+        case: Option<PathBuf>,
         #[arg(long = "as", value_name = "NAME")]
         actor: Option<String>,
     },
@@ -407,6 +411,30 @@ pub enum CaseCommand {
         action: crate::commands::case::StepAction,
         #[arg(long, value_name = "TEXT")]
         reason: Option<String>,
+        #[arg(long = "as", value_name = "NAME")]
+        actor: Option<String>,
+    },
+    /// Record in your journal of a case that a step's notification was
+    /// sent (or its statement published): it meets the step's deadline clock.
+    Submit {
+        dir: PathBuf,
+        step: String,
+        #[arg(long, value_name = "TEXT")]
+        channel: String,
+        #[arg(long, value_name = "TEXT")]
+        recipient: String,
+        /// The recipient's case or ticket number.
+        #[arg(long, value_name = "TEXT")]
+        reference: Option<String>,
+        /// When it was sent, if not now (`-20m` works as written).
+        #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
+        sent_at: Option<String>,
+        /// Why it is recorded more than a few minutes after it was sent.
+        #[arg(long, value_name = "TEXT")]
+        backdated_reason: Option<String>,
+        /// Why a statement version nobody approved is published anyway.
+        #[arg(long, value_name = "TEXT")]
+        override_reason: Option<String>,
         #[arg(long = "as", value_name = "NAME")]
         actor: Option<String>,
     },

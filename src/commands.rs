@@ -1,6 +1,7 @@
 //! One module per subcommand: the IO shell that calls the pure core.
 
 pub mod case;
+pub mod case_views;
 pub mod evidence;
 pub mod export;
 pub mod journal;

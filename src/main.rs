@@ -279,9 +279,19 @@ fn interactive(env: &Env, command: Command) -> Result<u8, Failure> {
         }
         Command::Drill {
             scenario,
+            case: Some(dir),
+            actor,
+            ..
+        } => commands::case::drill_case(env, &dir, &scenario, actor.as_deref()),
+        Command::Drill {
+            scenario,
             journal,
             actor,
+            ..
         } => commands::tui::drill(env, &scenario, journal, actor.as_deref()),
+        Command::Review { journal, follow } if runsheet::case::folder::is_case(&journal) => {
+            return commands::case_views::review(env, &journal, follow).map(|()| 0);
+        }
         Command::Review { journal, follow } => {
             return commands::tui::review(env, &journal, follow).map(|()| 0);
         }
@@ -439,19 +449,22 @@ fn export_journal(
     format: ExportFormat,
     output: Option<&Path>,
 ) -> Result<u8, Failure> {
-    if format == ExportFormat::CustodyCsv {
+    let done = if runsheet::case::folder::is_case(journal) {
+        commands::case_views::export(env, journal, format, output)?
+    } else if format == ExportFormat::CustodyCsv {
         return custody_export(journal, output);
-    }
-    let done = match (
-        export::Format::from_cli(format),
-        export::aar::Format::from_cli(format),
-    ) {
-        (Some(format), _) => commands::export::run(env, journal, format, output)?,
-        (None, Some(format)) => commands::export::run_aar(env, journal, format, output)?,
-        (None, None) => {
-            return Err(Failure::usage(format!(
-                "`--format {format:?}` is not an export format"
-            )));
+    } else {
+        match (
+            export::Format::from_cli(format),
+            export::aar::Format::from_cli(format),
+        ) {
+            (Some(format), _) => commands::export::run(env, journal, format, output)?,
+            (None, Some(format)) => commands::export::run_aar(env, journal, format, output)?,
+            (None, None) => {
+                return Err(Failure::usage(format!(
+                    "`--format {format:?}` is not an export format"
+                )));
+            }
         }
     };
     if let Some(warning) = &done.warning {

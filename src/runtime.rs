@@ -700,7 +700,11 @@ impl Screen for ReviewScreen<'_> {
     fn tick(&mut self) -> std::io::Result<bool> {
         let mut dirty = false;
         if self.review.follow {
-            dirty |= poll_journal(&mut self.review, self.path)?;
+            dirty |= if crate::case::folder::is_case(self.path) {
+                crate::case::views::poll(&mut self.review, self.path)?
+            } else {
+                poll_journal(&mut self.review, self.path)?
+            };
         }
         // The scenario clock and elapsed times move on.
         Ok(dirty || self.participant)

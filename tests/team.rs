@@ -219,7 +219,8 @@ fn journal_entries(path: &Path) -> Vec<Entry> {
 
 /// `saved: <path> entry <seq> (<kind>)` → (journal file name, seq, kind).
 fn acknowledged(saved: &str) -> (String, u64, String) {
-    let rest = saved.trim().strip_prefix("saved: ").expect("a saved line");
+    let first = saved.lines().next().unwrap_or_default();
+    let rest = first.trim().strip_prefix("saved: ").expect("a saved line");
     let (path, tail) = rest.rsplit_once(" entry ").unwrap();
     let (seq, kind) = tail.split_once(' ').unwrap();
     let file = Path::new(path)
@@ -234,6 +235,69 @@ fn acknowledged(saved: &str) -> (String, u64, String) {
     )
 }
 
+/// One action of the random mix, through the CLI: a note, a fact, a step,
+/// a decision or a submission; returns its `saved:` output.
+fn random_action(r: &Responder, rng: &mut Rng, n: u64) -> String {
+    let facts = [
+        ("exfiltration_confirmed", ["yes", "no"]),
+        ("records_estimate", ["120", "5000"]),
+    ];
+    let decisions = [
+        ("personal_data", ["yes", "no"]),
+        ("significant_incident", ["yes", "no"]),
+    ];
+    let submissions = [
+        ("gdpr-notify-sa", "Supervisory authority"),
+        ("ico-notify", "ICO"),
+    ];
+    let steps = ["declare", "oob-comms", "contain-isolate"];
+    let case = r.case();
+    let case = case.to_str().unwrap();
+    match rng.below(6) {
+        0 => {
+            let text = format!("{} note {}", r.name, n);
+            r.act(&["note", case, &text])
+        }
+        1 => {
+            let (fact, values) = facts[usize::try_from(rng.below(2)).unwrap()];
+            let value = values[usize::try_from(rng.below(2)).unwrap()];
+            r.act(&["set", case, &format!("{fact}={value}")])
+        }
+        2 => {
+            let step = steps[usize::try_from(rng.below(3)).unwrap()];
+            let action = if rng.below(2) == 0 { "start" } else { "done" };
+            r.act(&["case", "step", case, step, action])
+        }
+        3 => {
+            // A fact a step decides: a decision, with why.
+            let (fact, values) = decisions[usize::try_from(rng.below(2)).unwrap()];
+            let value = values[usize::try_from(rng.below(2)).unwrap()];
+            let why = format!("{} decided at action {}", r.name, n);
+            r.act(&["set", case, &format!("{fact}={value}"), "--rationale", &why])
+        }
+        4 => {
+            let (step, recipient) = submissions[usize::try_from(rng.below(2)).unwrap()];
+            let reference = format!("{}-{}", r.name, n);
+            r.act(&[
+                "case",
+                "submit",
+                case,
+                step,
+                "--channel",
+                "portal",
+                "--recipient",
+                recipient,
+                "--reference",
+                &reference,
+            ])
+        }
+        _ => {
+            let text = format!("{} remark {}", r.name, n);
+            r.act(&["note", case, &text, "--step", "declare"])
+        }
+    }
+}
+
 #[test]
 fn random_actions_and_syncs_converge_on_both_machines() {
     let actions: u64 = std::env::var("RUNSHEET_TEAM_ACTIONS")
@@ -243,12 +307,6 @@ fn random_actions_and_syncs_converge_on_both_machines() {
     let t = team();
     let seed = 0x5eed_1234_u64;
     let mut rng = Rng(seed);
-    let facts = [
-        ("personal_data", ["yes", "no"]),
-        ("exfiltration_confirmed", ["yes", "no"]),
-        ("records_estimate", ["120", "5000"]),
-    ];
-    let steps = ["declare", "oob-comms", "contain-isolate"];
     let mut acked: Vec<(String, u64, String)> = Vec::new();
     let mut done = [0_u64; 2];
     let mut syncs = 0;
@@ -261,28 +319,7 @@ fn random_actions_and_syncs_converge_on_both_machines() {
             usize::try_from(rng.below(2)).unwrap()
         };
         let r = if who == 0 { &t.ana } else { &t.bob };
-        let case = r.case();
-        let case = case.to_str().unwrap();
-        let saved = match rng.below(4) {
-            0 => {
-                let text = format!("{} note {}", r.name, done[who]);
-                r.act(&["note", case, &text])
-            }
-            1 => {
-                let (fact, values) = facts[usize::try_from(rng.below(3)).unwrap()];
-                let value = values[usize::try_from(rng.below(2)).unwrap()];
-                r.act(&["set", case, &format!("{fact}={value}")])
-            }
-            2 => {
-                let step = steps[usize::try_from(rng.below(3)).unwrap()];
-                let action = if rng.below(2) == 0 { "start" } else { "done" };
-                r.act(&["case", "step", case, step, action])
-            }
-            _ => {
-                let text = format!("{} remark {}", r.name, done[who]);
-                r.act(&["note", case, &text, "--step", "declare"])
-            }
-        };
+        let saved = random_action(r, &mut rng, done[who]);
         acked.push(acknowledged(&saved));
         done[who] += 1;
         if rng.below(10) == 0 {
@@ -294,6 +331,12 @@ fn random_actions_and_syncs_converge_on_both_machines() {
     t.bob.sync_ok();
     t.ana.sync_ok();
     eprintln!("seed {seed:#x}: {actions} actions per responder, {syncs} random syncs");
+    for kind in ["note", "fact_set", "decision", "submission", "step_done"] {
+        assert!(
+            acked.iter().any(|(_, _, k)| k == kind),
+            "the mix wrote a {kind} through the CLI"
+        );
+    }
 
     // Every acknowledged entry is there exactly once, in both clones.
     for r in [&t.ana, &t.bob] {
@@ -341,8 +384,20 @@ fn concurrent_personal_data_is_a_conflict_until_resolved_on_both() {
     let t = team();
     let (ca, cb) = (t.ana.case(), t.bob.case());
     let (ca, cb) = (ca.to_str().unwrap(), cb.to_str().unwrap());
-    t.ana.act(&["set", ca, "personal_data=yes"]);
-    t.bob.act(&["set", cb, "personal_data=no"]);
+    t.ana.act(&[
+        "set",
+        ca,
+        "personal_data=yes",
+        "--rationale",
+        "HR share encrypted",
+    ]);
+    t.bob.act(&[
+        "set",
+        cb,
+        "personal_data=no",
+        "--rationale",
+        "only build servers hit",
+    ]);
     t.ana.sync_ok();
     t.bob.sync_ok();
     t.ana.sync_ok();

@@ -23,6 +23,19 @@ pub struct JournalItem {
     pub problem: Option<String>,
 }
 
+/// A team case folder: joining it opens the responder's own journal in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseItem {
+    pub path: PathBuf,
+    pub title: String,
+    pub playbook: String,
+    pub exercise: bool,
+    /// Journals in the case: one per responder and machine.
+    pub responders: usize,
+    /// Why it cannot be joined (unreadable `case.yaml`).
+    pub problem: Option<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlaybookItem {
     pub id: String,
@@ -47,6 +60,7 @@ pub enum Item {
     Journal(JournalItem),
     Playbook(PlaybookItem),
     Drill(DrillItem),
+    Case(CaseItem),
 }
 
 impl Item {
@@ -57,6 +71,7 @@ impl Item {
                 format!("{} {} {} {}", p.id, p.title, p.summary, p.tags.join(" "))
             }
             Self::Drill(d) => format!("{} {} {}", d.id, d.title, d.playbook),
+            Self::Case(c) => format!("{} {} {}", c.title, c.playbook, c.path.display()),
         }
         .to_lowercase()
     }
@@ -72,6 +87,8 @@ pub enum Choice {
         exercise: bool,
     },
     Drill(String),
+    /// Join the team case in this folder.
+    Case(PathBuf),
     Quit,
 }
 
@@ -114,6 +131,14 @@ impl Picker {
             form: None,
             problems: Vec::new(),
         }
+    }
+
+    /// The same picker with team case folders listed first.
+    #[must_use]
+    pub fn with_cases(mut self, cases: Vec<CaseItem>) -> Self {
+        let rest = std::mem::take(&mut self.items);
+        self.items = cases.into_iter().map(Item::Case).chain(rest).collect();
+        self
     }
 
     /// Items matching every word of the filter.
@@ -166,7 +191,6 @@ impl Picker {
                 let item = self.visible().get(self.cursor).copied().cloned()?;
                 return match item {
                     Item::Journal(j) if j.problem.is_none() => Some(Choice::Resume(j.path)),
-                    Item::Journal(_) => None,
                     Item::Playbook(p) => {
                         self.form = Some(NewIncident {
                             title: Editor::single(""),
@@ -176,6 +200,8 @@ impl Picker {
                         None
                     }
                     Item::Drill(d) => Some(Choice::Drill(d.id)),
+                    Item::Case(c) if c.problem.is_none() => Some(Choice::Case(c.path)),
+                    Item::Journal(_) | Item::Case(_) => None,
                 };
             }
             _ => {

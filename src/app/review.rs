@@ -241,6 +241,24 @@ impl Review {
         }
     }
 
+    /// Replaces everything read with `fresh` (a team case merged again:
+    /// new entries may sort before those shown); tab, filter and scroll stay.
+    pub fn replace(&mut self, fresh: Verified) {
+        let at_end = self.cursor + 1 >= self.visible.len();
+        self.state = run::replay(&self.playbook, fresh.entries());
+        self.lines = fresh.lines;
+        self.head_hash = fresh.head_hash;
+        self.broken = fresh.broken;
+        self.torn_tail = fresh.torn_tail;
+        self.verified_len = fresh.verified_len;
+        self.cursor_state = None;
+        self.metrics = None;
+        self.resort();
+        if at_end || self.follow {
+            self.cursor = self.visible.len().saturating_sub(1);
+        }
+    }
+
     /// The state as it was when the selected entry was written: a replay of
     /// every entry up to it. Cached per selected entry.
     pub fn state_at_cursor(&mut self) -> Option<&RunState> {

@@ -209,6 +209,25 @@ impl Merged {
         (out, origins)
     }
 
+    /// Where [`Self::feed`] puts each line: `positions()[journal][line]`
+    /// is its merged `seq`, `None` for a `journal_created` it leaves out.
+    pub fn positions(&self) -> Vec<Vec<Option<u64>>> {
+        let mut position: Vec<Vec<Option<u64>>> = self
+            .journals
+            .iter()
+            .map(|j| vec![None; j.verified.lines.len()])
+            .collect();
+        let mut next = 0_u64;
+        for at in &self.order {
+            if self.entry(*at).kind == Kind::JournalCreated && next > 0 {
+                continue;
+            }
+            position[at.journal][at.line] = Some(next);
+            next += 1;
+        }
+        position
+    }
+
     /// SHA-256 over the sorted lines `<journal id> <seq> <head hash>\n`:
     /// one value that anchors every journal of the case.
     pub fn case_head(&self) -> String {

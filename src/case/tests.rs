@@ -221,6 +221,37 @@ fn the_feed_renumbers_keeps_one_creation_and_corrections_follow_their_target() {
 }
 
 #[test]
+fn positions_and_responder_lines_agree_with_the_feed() {
+    let a = journal(
+        "ana@lap-1",
+        vec![(0, note("a0"), None), (5, fact(true), None)],
+    );
+    let b = journal(
+        "bob@lap-2",
+        vec![(1, note("b0"), None), (2, note("b1"), None)],
+    );
+    let merged = Merged::new(vec![b, a]);
+    let feed = merged.feed();
+    let positions = merged.positions();
+    for (j, slots) in positions.iter().enumerate() {
+        for (line, slot) in slots.iter().enumerate() {
+            let at = usize::try_from(slot.unwrap()).unwrap();
+            assert_eq!(
+                feed[at].text, merged.journals[j].verified.lines[line].text,
+                "journal {j} line {line}"
+            );
+        }
+    }
+    let shown = super::views::responder_lines(&merged);
+    let who: Vec<&str> = shown.iter().map(|l| l.entry.actor.as_str()).collect();
+    assert_eq!(who, ["ana@lap-1", "bob@lap-2", "bob@lap-2", "ana@lap-1"]);
+    assert!(
+        shown.iter().zip(&feed).all(|(s, f)| s.text == f.text),
+        "the stored bytes are kept"
+    );
+}
+
+#[test]
 fn the_case_head_changes_with_any_journal_head() {
     let a = journal("a@h", vec![(0, note("a0"), None)]);
     let b = journal("b@h", vec![(0, note("b0"), None)]);

@@ -18,14 +18,14 @@ use crate::catalog;
 use crate::commands::open::{self, Resolved};
 use crate::export::summary;
 use crate::journal::event::{
-    Created, EntryRef, FactSet, Note, Payload, PlaybookRef, Reason, Resolution, StepDone,
+    Created, DrillRef, EntryRef, FactSet, Note, Payload, PlaybookRef, Reason, Resolution, StepDone,
 };
 use crate::journal::identity::{Identity, new_id};
 use crate::journal::verify::Verified;
 use crate::journal::writer::{JournalFile, hostname};
 use crate::journal::{Event, Line};
-use crate::playbook::value;
-use crate::run::{self, RunState};
+use crate::playbook::{Drill, value};
+use crate::run::{self, RunState, rules};
 
 const APP_VERSION: &str = env!("CARGO_PKG_VERSION");
 
@@ -135,7 +135,7 @@ fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 }
 
 /// The case's playbook: its own copy, whatever the local catalog holds.
-fn case_playbook(env: &Env, dir: &Path, case: &CaseFile) -> Result<Resolved, Failure> {
+pub(crate) fn case_playbook(env: &Env, dir: &Path, case: &CaseFile) -> Result<Resolved, Failure> {
     let path = dir.join(&case.playbook.file);
     let source = catalog::read_source(&path)?;
     let library = catalog::Catalog::bundled(env.today).library;
@@ -185,7 +185,7 @@ impl CaseWriter {
         let case = folder::read(dir).map_err(usage)?;
         let resolved = case_playbook(env, dir, &case)?;
         let who = Identity::new(super::journal::script_actor(env, actor, &[])?);
-        let (file, id, _) = open_own(env, dir, &case, &resolved, &who)?;
+        let (file, id, _) = open_own(env, dir, &case, &resolved, &who, None)?;
         // Read after the lock is held: our own journal cannot move now.
         let journals = merge::load(dir).map_err(usage)?;
         let own: &[Line] = journals
@@ -237,6 +237,7 @@ fn open_own(
     case: &CaseFile,
     resolved: &Resolved,
     who: &Identity,
+    drill: Option<DrillRef>,
 ) -> Result<(JournalFile, String, Vec<String>), Failure> {
     let id = folder::journal_id(&who.actor, &hostname());
     let path = folder::journal_path(dir, &id);
@@ -266,7 +267,7 @@ fn open_own(
             timezone: case.timezone.clone(),
             exercise: case.exercise,
             app_version: APP_VERSION.to_string(),
-            drill: None,
+            drill,
             holidays: env.config.holidays(),
         };
         let first = who.draft(
@@ -285,12 +286,81 @@ pub fn run_case(
     dir: &Path,
     actor: Option<&str>,
 ) -> Result<crate::runtime::Outcome, Failure> {
+    let actor = super::journal::script_actor(env, actor, &[])?;
+    let core = case_runner(env, dir, actor, None)?;
+    crate::runtime::run_runner(core, &super::tui::theme(env))
+        .map_err(|e| super::tui::io_failure(&e))
+}
+
+/// `runsheet drill SCENARIO --case DIR`: the facilitator's runner in an
+/// exercise case. The scenario is recorded in the facilitator's own
+/// journal, and so are the injects and the scenario clock; participants
+/// join with `run --case DIR` on their own machines, each in their own
+/// journal, and the projector shows `review --follow DIR`.
+pub fn drill_case(
+    env: &Env,
+    dir: &Path,
+    scenario: &str,
+    actor: Option<&str>,
+) -> Result<crate::runtime::Outcome, Failure> {
+    let actor = super::journal::script_actor(env, actor, &[])?;
+    let core = case_runner(env, dir, actor, Some(scenario))?;
+    crate::runtime::run_runner(core, &super::tui::theme(env))
+        .map_err(|e| super::tui::io_failure(&e))
+}
+
+/// The drill `scenario` for the case: only in an exercise case, and only
+/// a scenario written for the case's playbook.
+fn case_drill(
+    env: &Env,
+    dir: &Path,
+    case: &CaseFile,
+    scenario: &str,
+) -> Result<(Drill, DrillRef), Failure> {
+    if !case.exercise {
+        return Err(Failure::usage(format!(
+            "{}: a drill runs only in an exercise case (create one with `runsheet case new … --exercise`)",
+            dir.display()
+        )));
+    }
+    let (drill, source) = super::tui::resolve_drill(scenario, &env.catalog())?;
+    if drill.playbook != case.playbook.id {
+        return Err(Failure::usage(format!(
+            "drill `{}` runs playbook `{}`, but the case runs `{}`",
+            drill.id, drill.playbook, case.playbook.id
+        )));
+    }
+    let recorded = DrillRef {
+        id: drill.id.clone(),
+        path: source.path.as_ref().map_or_else(
+            || format!("bundled:{}", source.label.trim_start_matches("(bundled) ")),
+            |p| p.display().to_string(),
+        ),
+        sha256: source.sha256.clone(),
+    };
+    Ok((drill, recorded))
+}
+
+/// The runner of `actor` in the case at `dir` (the facilitator's, with
+/// `drill`): their own journal opened (created on first use) and locked,
+/// a `session_started` written, the merged case replayed.
+pub fn case_runner(
+    env: &Env,
+    dir: &Path,
+    actor: String,
+    drill: Option<&str>,
+) -> Result<crate::runtime::Core, Failure> {
     let case = folder::read(dir).map_err(usage)?;
     let resolved = case_playbook(env, dir, &case)?;
-    let who = Identity::new(super::journal::script_actor(env, actor, &[])?);
-    let (mut file, id, banners) = open_own(env, dir, &case, &resolved, &who)?;
+    let drill = drill
+        .map(|scenario| case_drill(env, dir, &case, scenario))
+        .transpose()?;
+    let who = Identity::new(actor);
+    let recorded = drill.as_ref().map(|(_, r)| r.clone());
+    let (mut file, id, banners) = open_own(env, dir, &case, &resolved, &who, recorded)?;
     let path = file.path().to_path_buf();
-    file.append(who.draft(env.clock.as_ref(), open::session_started("run")))
+    let mode = if drill.is_some() { "drill" } else { "run" };
+    file.append(who.draft(env.clock.as_ref(), open::session_started(mode)))
         .map_err(|e| usage(format!("{}: {e}", path.display())))?;
     let journals = merge::load(dir).map_err(usage)?;
     let own: Vec<Line> = journals
@@ -309,7 +379,7 @@ pub fn run_case(
         &resolved,
         who,
         banners,
-        None,
+        drill.map(|(d, _)| d),
     )?;
     core.app.join_case(
         crate::case::live::CaseLive::new(&id, journals),
@@ -327,14 +397,13 @@ pub fn run_case(
             },
         )
     });
-    let mode = if std::env::var_os("RUNSHEET_WATCH_POLL").is_some() {
+    let watch_mode = if std::env::var_os("RUNSHEET_WATCH_POLL").is_some() {
         crate::case::watch::Mode::Poll
     } else {
         crate::case::watch::Mode::Notify
     };
-    core.link_case(dir.to_path_buf(), mode, job);
-    crate::runtime::run_runner(core, &super::tui::theme(env))
-        .map_err(|e| super::tui::io_failure(&e))
+    core.link_case(dir.to_path_buf(), watch_mode, job);
+    Ok(core)
 }
 
 /// `runsheet note DIR TEXT`: a note in this responder's journal.
@@ -375,6 +444,15 @@ fn typed_fact(
     view: &CaseView,
     assignment: &str,
 ) -> Result<(String, serde_json::Value), Failure> {
+    let (def, value) = parsed_fact(env, view, assignment)?;
+    Ok((def.id.clone(), value.to_json()))
+}
+
+fn parsed_fact<'v>(
+    env: &Env,
+    view: &'v CaseView,
+    assignment: &str,
+) -> Result<(&'v crate::playbook::FactDef, crate::playbook::FactValue), Failure> {
     let (fact, raw) = assignment
         .split_once('=')
         .ok_or_else(|| Failure::usage(format!("expected FACT=VALUE, got `{assignment}`")))?;
@@ -390,27 +468,81 @@ fn typed_fact(
                 def.ty.describe(def.multiple)
             ))
         })?;
-    Ok((fact.to_string(), value.to_json()))
+    Ok((def, value))
 }
 
-/// `runsheet set DIR fact=value`.
+/// What `set DIR` records besides the value.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SetOptions<'a> {
+    /// `--occurred-at`: when it became true, if not now.
+    pub occurred_at: Option<&'a str>,
+    /// `--confirm`: record a time that contradicts `not_before:`/`not_after:`.
+    pub confirm: bool,
+    /// `--rationale`: the fact is decided by a step; why.
+    pub rationale: Option<&'a str>,
+}
+
+/// `runsheet set DIR fact=value`: the same rules as on a single journal
+/// (`crate::run::rules`), checked against the merged state of the case: a
+/// time in the future is refused, one that contradicts the playbook's
+/// `not_before:`/`not_after:` (whoever recorded the other fact) needs
+/// `--confirm`, and a fact a step decides needs `--rationale`.
 pub fn set(
     env: &Env,
     dir: &Path,
     actor: Option<&str>,
     assignment: &str,
+    options: SetOptions<'_>,
 ) -> Result<String, Failure> {
     let writer = CaseWriter::open(env, dir, actor)?;
-    let (fact, value) = typed_fact(env, &writer.view, assignment)?;
-    writer.append(
-        env,
-        Event::new(Payload::FactSet(FactSet {
-            fact,
-            value,
-            occurred_at: None,
-            confirmed: None,
+    let (def, value) = parsed_fact(env, &writer.view, assignment)?;
+    let now = env.clock.now();
+    let tz = writer.view.state.timezone();
+    let occurred_at = options
+        .occurred_at
+        .map(|t| value::parse_datetime(t, now, tz))
+        .transpose()
+        .map_err(|why| Failure::usage(format!("--occurred-at: {why}")))?;
+    if let Some(at) = occurred_at {
+        rules::not_in_future("--occurred-at", at, now, tz)
+            .map_err(|r| Failure::usage(r.sentence()))?;
+    }
+    let confirmed = rules::fact_value(def, &value, &writer.view.state, now, tz, options.confirm)
+        .map_err(|r| match r {
+            rules::Refusal::Refused(why) => Failure::usage(why),
+            rules::Refusal::Confirm(why) => {
+                Failure::usage(format!("{why}; pass --confirm to record it anyway"))
+            }
+        })?;
+    let playbook = &writer.view.resolved.playbook;
+    let decided_by = playbook
+        .steps()
+        .find(|s| s.decide.as_ref().is_some_and(|d| d.fact == def.id))
+        .map(|s| s.id.clone());
+    let event = match (options.rationale, &decided_by) {
+        (Some(rationale), _) => {
+            super::journal::decision(def, &value, decided_by, rationale, &writer.who.actor)?
+        }
+        (None, Some(step)) => {
+            return Err(Failure::usage(format!(
+                "`{}` is decided in step `{step}`: a decision records why, so pass --rationale TEXT (the decider is --as)",
+                def.id
+            )));
+        }
+        (None, None) => Event::new(Payload::FactSet(FactSet {
+            fact: def.id.clone(),
+            value: value.to_json(),
+            occurred_at,
+            confirmed,
         })),
-    )
+    };
+    if options.rationale.is_some() && occurred_at.is_some() {
+        return Err(Failure::usage(
+            "a decision is recorded when it is taken: --occurred-at does not apply with --rationale",
+        ));
+    }
+    let shown = format!("{} = {}\n", def.id, value.display(Some(def), tz));
+    Ok(writer.append(env, event)? + &shown)
 }
 
 /// What `case step` does to a step.
@@ -443,6 +575,93 @@ pub fn step(
         }),
     };
     writer.append(env, Event::on_step(step, payload))
+}
+
+/// What `case submit` records: a notification sent or a statement
+/// published, for a step.
+#[derive(Debug, Clone, Default)]
+pub struct Submit {
+    pub step: String,
+    pub channel: String,
+    pub recipient: String,
+    pub reference: Option<String>,
+    /// When it was sent (default: now), in the incident's zone.
+    pub sent_at: Option<String>,
+    pub backdated_reason: Option<String>,
+    pub override_reason: Option<String>,
+}
+
+/// `runsheet case submit DIR STEP`: a submission in this responder's
+/// journal, under the rules the runner's dialog applies
+/// (`crate::run::rules::submission`): not in the future, late or before
+/// its draft only with a reason, an unapproved statement only with an
+/// override reason. It meets the stages of the step's clocks that apply
+/// in the merged state.
+pub fn submit(
+    env: &Env,
+    dir: &Path,
+    actor: Option<&str>,
+    args: &Submit,
+) -> Result<String, Failure> {
+    let writer = CaseWriter::open(env, dir, actor)?;
+    check_step(&writer.view, Some(&args.step))?;
+    let (channel, recipient) = (args.channel.trim(), args.recipient.trim());
+    if channel.is_empty() || recipient.is_empty() {
+        return Err(Failure::usage(
+            "--channel and --recipient must name where it went",
+        ));
+    }
+    let playbook = &writer.view.resolved.playbook;
+    let state = &writer.view.state;
+    let Some(step) = playbook.step(&args.step) else {
+        return Err(Failure::usage(format!(
+            "playbook `{}` has no step `{}`",
+            playbook.id, args.step
+        )));
+    };
+    let now = env.clock.now();
+    let tz = state.timezone();
+    let sent_at = match args.sent_at.as_deref() {
+        Some(t) => value::parse_datetime(t, now, tz)
+            .map_err(|why| Failure::usage(format!("--sent-at: {why}")))?,
+        None => now,
+    };
+    let draft = state.latest_draft(&step.id);
+    let version = draft.map(|d| d.data.version);
+    let unapproved =
+        step.statement.is_some() && version.is_none_or(|v| !state.is_approved(&step.id, v));
+    let times = rules::SubmissionTimes {
+        sent_at,
+        drafted_at: draft.map(|d| d.at.ts),
+        backdate_reason: args.backdated_reason.as_deref().unwrap_or_default(),
+        unapproved,
+        override_reason: args.override_reason.as_deref().unwrap_or_default(),
+    };
+    let reasons = rules::submission(&times, now, tz).map_err(|(field, refused)| {
+        let flag = match field {
+            rules::SubmissionField::SentAt => "--sent-at",
+            rules::SubmissionField::Backdate => "--backdated-reason",
+            rules::SubmissionField::Override => "--override-reason",
+        };
+        Failure::usage(format!("{flag}: {}", refused.sentence()))
+    })?;
+    let refs: Vec<String> = step.satisfies.iter().map(ToString::to_string).collect();
+    let stages = crate::clocks::applicable_stages(playbook, state, refs.iter().map(String::as_str));
+    let event = Event::on_step(
+        step.id.clone(),
+        Payload::Submission(crate::journal::event::Submission {
+            stages,
+            channel: channel.to_string(),
+            recipient: recipient.to_string(),
+            reference: args.reference.clone().filter(|r| !r.trim().is_empty()),
+            sent_at,
+            backdated_reason: reasons.backdated_reason,
+            version,
+            url: None,
+            override_reason: reasons.override_reason,
+        }),
+    );
+    writer.append(env, event)
 }
 
 /// `runsheet resolve DIR fact=value --reason R` (or `--role role=person`):
@@ -519,8 +738,11 @@ pub fn status(env: &Env, dir: &Path, json: bool) -> Result<(String, u8), Failure
         .sum();
     let problem = broken.or_else(|| contradictions.first().map(ToString::to_string));
     let code = u8::from(problem.is_some());
+    // Who did what as `actor@host`, as review and every export say it.
+    let lines = crate::case::views::responder_lines(&view.merged);
+    let state = run::replay(&view.resolved.playbook, lines.iter().map(|l| &l.entry));
     let verified = Verified {
-        lines: view.feed.clone(),
+        lines,
         head_hash: Some(view.merged.case_head()),
         verified_len: 0,
         broken: problem.map(|reason| crate::journal::verify::Break {
@@ -530,12 +752,8 @@ pub fn status(env: &Env, dir: &Path, json: bool) -> Result<(String, u8), Failure
         }),
         torn_tail: torn,
     };
-    let mut summary = summary::summarise(
-        &verified,
-        &view.resolved.playbook,
-        &view.state,
-        env.clock.now(),
-    );
+    let mut summary =
+        summary::summarise(&verified, &view.resolved.playbook, &state, env.clock.now());
     summary.journal.id.clone_from(&view.case.case);
     if json {
         let mut value = serde_json::to_value(&summary).map_err(usage)?;
@@ -734,14 +952,21 @@ pub fn on_case_folder(
             actor,
             occurred_at,
             correct,
+            confirm,
+            rationale,
             ..
         } if folder::is_case(journal) => {
-            if occurred_at.is_some() || *correct {
+            if *correct {
                 return Err(Failure::usage(
-                    "in a case folder, `set` records a new value only (--occurred-at and --correct work on a single journal)",
+                    "in a case folder, `set` records a new value (--correct works on a single journal)",
                 ));
             }
-            (set(env, journal, actor.as_deref(), assignment)?, 0)
+            let options = SetOptions {
+                occurred_at: occurred_at.as_deref(),
+                confirm: *confirm,
+                rationale: rationale.as_deref(),
+            };
+            (set(env, journal, actor.as_deref(), assignment, options)?, 0)
         }
         _ => return Ok(None),
     };
@@ -787,6 +1012,31 @@ pub fn run(env: &Env, command: crate::cli::Command) -> Result<(String, u8), Fail
                     actor,
                 },
         } => step(env, &dir, actor.as_deref(), &id, action, reason.as_deref())?,
+        Command::Case {
+            action:
+                CaseCommand::Submit {
+                    dir,
+                    step,
+                    channel,
+                    recipient,
+                    reference,
+                    sent_at,
+                    backdated_reason,
+                    override_reason,
+                    actor,
+                },
+        } => {
+            let args = Submit {
+                step,
+                channel,
+                recipient,
+                reference,
+                sent_at,
+                backdated_reason,
+                override_reason,
+            };
+            submit(env, &dir, actor.as_deref(), &args)?
+        }
         Command::Resolve {
             dir,
             assignment,

@@ -430,7 +430,7 @@ pub fn correct(
 }
 
 /// The `decision` entry `set --rationale` records on the deciding step.
-fn decision(
+pub(crate) fn decision(
     def: &crate::playbook::FactDef,
     value: &crate::playbook::FactValue,
     decided_by: Option<String>,

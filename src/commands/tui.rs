@@ -317,7 +317,7 @@ pub fn latest_journal(dir: &Path) -> Result<PathBuf, Failure> {
 }
 
 /// Finds a drill scenario by id or file.
-fn resolve_drill(
+pub(crate) fn resolve_drill(
     scenario: &str,
     catalog: &Catalog,
 ) -> Result<(Drill, catalog::SourceText), Failure> {
@@ -524,7 +524,8 @@ pub fn picker(env: &Env) -> Result<Result<Option<Outcome>, String>, Failure> {
         })
         .collect();
     let journals = journal_items(&crate::paths::journals_dir(), &catalog, env);
-    let mut picker = Picker::new(journals, playbooks, drills);
+    let cases = super::case_views::case_items(&super::case_views::case_search_dirs());
+    let mut picker = Picker::new(journals, playbooks, drills).with_cases(cases);
     picker.problems = catalog
         .problems
         .iter()
@@ -542,6 +543,7 @@ pub fn picker(env: &Env) -> Result<Result<Option<Outcome>, String>, Failure> {
             return Err(Opening::NeedsName(match &choice {
                 Choice::Resume(path) => format!("Resuming {}", path.display()),
                 Choice::Drill(id) => format!("Facilitating drill {id}"),
+                Choice::Case(path) => format!("Joining case {}", path.display()),
                 _ => "Starting an incident".to_string(),
             }));
         };
@@ -549,6 +551,7 @@ pub fn picker(env: &Env) -> Result<Result<Option<Outcome>, String>, Failure> {
             Choice::Quit => return Ok(None),
             Choice::Resume(path) => reopen(env, &catalog, &path, actor),
             Choice::Drill(id) => start_drill(env, &catalog, &id, None, actor),
+            Choice::Case(path) => super::case::case_runner(env, &path, actor, None),
             Choice::Start {
                 playbook,
                 title,

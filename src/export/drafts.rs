@@ -36,6 +36,17 @@ impl DraftTexts {
         Self { by_seq }
     }
 
+    /// Adds the texts of another journal of a team case, renumbered by
+    /// `seq_of` (its `seq` to the merged one); texts it cannot place are
+    /// left out.
+    pub fn insert_renumbered(&mut self, other: Self, seq_of: impl Fn(u64) -> Option<u64>) {
+        for (seq, text) in other.by_seq {
+            if let Some(merged) = seq_of(seq) {
+                self.by_seq.insert(merged, text);
+            }
+        }
+    }
+
     /// True when the journal drafted no message.
     pub fn is_empty(&self) -> bool {
         self.by_seq.is_empty()
@@ -87,5 +98,22 @@ pub fn drafted(line: &Line) -> Option<MessageDrafted> {
             ..
         }) => Some(m),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn texts_of_another_journal_are_renumbered_and_unplaced_ones_left_out() {
+        let mut all = DraftTexts::default();
+        let other = DraftTexts {
+            by_seq: [(1, Ok("one".to_string())), (2, Err("gone".to_string()))].into(),
+        };
+        all.insert_renumbered(other, |seq| (seq == 1).then_some(7));
+        assert_eq!(all.text(7), Some(&Ok("one".to_string())));
+        assert_eq!(all.text(1), None);
+        assert_eq!(all.text(2), None, "an entry the merge left out");
     }
 }

@@ -18,7 +18,8 @@
 //!   "playbook": {"id", "version", "title", "sha256" (of the playbook used),
 //!                "recorded_path", "recorded_sha256" (from the journal), "changed"},
 //!   "entries": [ ... each verified line's object exactly as stored, `hash` included,
-//!                ordered by `ts`, ties by `seq` ... ],
+//!                ordered by `ts`, ties by `seq`; in a team case with `responder`
+//!                (`actor@host`) added after the stored members ... ],
 //!   "state": { ... the same summary as `runsheet status --json`, at "evaluated_at" ... },
 //!   "sent_texts": [ ... only when a drafted version was sent or published: "entry", "drafted_entry",
 //!                   "step", "purpose", "version", "recipient", "channel", "file", "sha256", "verified",
@@ -61,8 +62,15 @@ impl Serialize for Entries<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut seq = serializer.serialize_seq(Some(self.0.len()))?;
         for line in self.0 {
-            let entry: Value =
+            let mut entry: Value =
                 serde_json::from_str(&line.text).unwrap_or_else(|_| Value::Object(Map::new()));
+            // A team case names each responder `actor@host`; the stored
+            // object keeps its own `actor`.
+            if let Value::Object(map) = &mut entry
+                && map.get("actor").and_then(Value::as_str) != Some(line.entry.actor.as_str())
+            {
+                map.insert("responder".into(), line.entry.actor.clone().into());
+            }
             seq.serialize_element(&entry)?;
         }
         seq.end()

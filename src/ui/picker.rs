@@ -2,12 +2,13 @@
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Widget, Wrap};
 
 use super::theme::Theme;
 use super::{centered, text};
-use crate::app::picker::{Item, NewIncident, Picker};
+use crate::app::picker::{CaseItem, Item, NewIncident, Picker};
 
 #[derive(Debug, Clone, Copy)]
 pub struct PickerView<'a> {
@@ -71,6 +72,7 @@ fn list_lines(p: &Picker, t: &Theme, list: Rect, buf: &mut Buffer) {
             Item::Journal(_) => "Resume an incident",
             Item::Playbook(_) => "Start a new incident",
             Item::Drill(_) => "Rehearse (tabletop drill — marked EXERCISE)",
+            Item::Case(_) => "Join a team case",
         };
         if section != last_section {
             if !lines.is_empty() {
@@ -117,6 +119,7 @@ fn list_lines(p: &Picker, t: &Theme, list: Rect, buf: &mut Buffer) {
                     t.dim,
                 ),
             ]),
+            Item::Case(c) => case_line(c, t, width, style),
             Item::Drill(d) => Line::from(vec![
                 Span::styled(format!("   {:<26}", d.id), style),
                 Span::styled(
@@ -146,6 +149,38 @@ fn list_lines(p: &Picker, t: &Theme, list: Rect, buf: &mut Buffer) {
     Paragraph::new(lines)
         .scroll((u16::try_from(scroll).unwrap_or(0), 0))
         .render(list, buf);
+}
+
+/// A team case row: the exercise mark first, the title, then the
+/// playbook, how many responders have a journal in it, and where it is.
+fn case_line(c: &CaseItem, t: &Theme, width: usize, style: Style) -> Line<'static> {
+    let detail = c.problem.as_ref().map_or_else(
+        || {
+            let people = if c.responders == 1 {
+                "responder"
+            } else {
+                "responders"
+            };
+            format!(
+                " {} · {} {people} · {}",
+                c.playbook,
+                c.responders,
+                c.path.display()
+            )
+        },
+        |e| format!(" cannot join: {e}"),
+    );
+    let mark = if c.exercise { "EXERCISE " } else { "" };
+    let title_width = (width / 2).saturating_sub(mark.len());
+    Line::from(vec![
+        Span::raw("   "),
+        Span::styled(mark, t.exercise),
+        Span::styled(text::fit(&c.title, title_width), style),
+        Span::styled(
+            text::fit(&detail, width / 2),
+            if c.problem.is_some() { t.danger } else { t.dim },
+        ),
+    ])
 }
 
 /// The title and exercise choice for a new incident.

@@ -1,0 +1,109 @@
+//! A case read as one journal by the views that show it to people who were
+//! not there (review, every export): the merged order of
+//! [`super::merge`], each entry naming its responder as `actor@host`.
+//!
+//! Only the decoded copy handed to a view changes: `actor` becomes
+//! `actor@host` (the host part of the entry's journal id) and `seq` its
+//! merged position. Each line's text stays the stored bytes, so every hash
+//! a view shows is the journal's own. The journals are never written.
+
+use std::path::Path;
+
+use super::merge::{self, Merged};
+use super::witness;
+use crate::journal::Line;
+use crate::journal::verify::{Break, Verified};
+
+/// The host part of a journal id (`ana@laptop-7` → `laptop-7`).
+pub fn host_of(journal_id: &str) -> &str {
+    journal_id
+        .rsplit_once('@')
+        .map_or(journal_id, |(_, host)| host)
+}
+
+/// `actor@host` for an entry of journal `journal_id`.
+pub fn responder(actor: &str, journal_id: &str) -> String {
+    format!("{actor}@{}", host_of(journal_id))
+}
+
+/// The merged lines as every view shows them (see the module comment).
+pub fn responder_lines(merged: &Merged) -> Vec<Line> {
+    let positions = merged.positions();
+    let mut feed = merged.feed();
+    for (journal, slots) in positions.iter().enumerate() {
+        let id = &merged.journals[journal].id;
+        for slot in slots {
+            let Some(at) = slot.and_then(|p| usize::try_from(p).ok()) else {
+                continue;
+            };
+            let out = &mut feed[at];
+            out.entry.actor = responder(&out.entry.actor, id);
+        }
+    }
+    feed
+}
+
+/// The case as one verified journal: the merged lines, the case head as
+/// head, and the first problem of any journal (a break, or a `seen` head
+/// its journal contradicts) as the break, so every view says the case does
+/// not fully verify. A half-synced last line counts as a torn tail.
+pub fn verified(merged: &Merged) -> Verified {
+    let problem = merged
+        .journals
+        .iter()
+        .find_map(|j| {
+            j.verified
+                .broken
+                .as_ref()
+                .map(|b| format!("journal {}: {b}", j.id))
+        })
+        .or_else(|| {
+            witness::check(&merged.journals)
+                .first()
+                .map(ToString::to_string)
+        });
+    let lines = responder_lines(merged);
+    Verified {
+        broken: problem.map(|reason| Break {
+            line: lines.len(),
+            seq: lines.len() as u64,
+            reason,
+        }),
+        lines,
+        head_hash: Some(merged.case_head()),
+        verified_len: 0,
+        torn_tail: merged.journals.iter().map(|j| j.verified.torn_tail).sum(),
+    }
+}
+
+/// Reads a case folder's journals and merges them.
+pub fn load(dir: &Path) -> Result<Merged, String> {
+    Ok(Merged::new(merge::load(dir)?))
+}
+
+/// Following a case live: reads its journals again and, when any head
+/// moved, hands the review the new merged lines (another responder's entry
+/// may sort before ones already shown). Never writes, never locks.
+pub fn poll(review: &mut crate::app::review::Review, dir: &Path) -> std::io::Result<bool> {
+    let merged = load(dir).map_err(std::io::Error::other)?;
+    let fresh = verified(&merged);
+    if fresh.head_hash == review.head_hash
+        && fresh.torn_tail == review.torn_tail
+        && fresh.broken.is_some() == review.broken.is_some()
+    {
+        return Ok(false);
+    }
+    review.replace(fresh);
+    Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_responder_is_the_actor_at_the_journal_host() {
+        assert_eq!(responder("Ana \"A\"", "ana-a@lap-1"), "Ana \"A\"@lap-1");
+        assert_eq!(host_of("x@y@z"), "z");
+    }
+}

@@ -1,0 +1,251 @@
+//! `review DIR` and `export DIR` on a team case folder: the merged case,
+//! every entry naming its responder as `actor@host` (see
+//! [`crate::case::views`]). Read only: no journal is written or locked.
+
+use std::path::Path;
+
+use super::export::{Exported, write_atomically};
+use super::open::{self, Resolved};
+use super::{Env, Failure};
+use crate::case::folder;
+use crate::case::merge::Merged;
+use crate::case::views;
+use crate::cli::ExportFormat;
+use crate::export::drafts::DraftTexts;
+use crate::export::{self, Input, aar};
+use crate::journal::event::Created;
+use crate::journal::verify::Verified;
+use crate::playbook::Drill;
+use crate::run;
+
+/// A case read for a view.
+struct Read {
+    resolved: Resolved,
+    merged: Merged,
+    verified: Verified,
+    created: Created,
+}
+
+fn read(env: &Env, dir: &Path) -> Result<Read, Failure> {
+    let case = folder::read(dir).map_err(Failure::usage)?;
+    let mut resolved = super::case::case_playbook(env, dir, &case)?;
+    let merged = views::load(dir).map_err(Failure::usage)?;
+    let verified = views::verified(&merged);
+    let created = open::require_created(&verified.lines, dir)?;
+    resolved.playbook = resolved
+        .playbook
+        .clone()
+        .with_extra_holidays(&created.holidays);
+    Ok(Read {
+        resolved,
+        merged,
+        verified,
+        created,
+    })
+}
+
+/// The drill a case runs: the scenario the facilitator's journal recorded
+/// (any journal's `journal_created` naming one).
+fn case_drill(env: &Env, merged: &Merged) -> Option<Drill> {
+    let catalog = env.catalog();
+    merged.journals.iter().find_map(|j| {
+        let created = open::created_of(&j.verified.lines)?;
+        open::scenario_for(&created, &catalog).map(|found| found.drill)
+    })
+}
+
+/// Every draft text of every journal, numbered by merged position.
+fn draft_texts(dir: &Path, merged: &Merged) -> DraftTexts {
+    let positions = merged.positions();
+    let mut all = DraftTexts::default();
+    for (index, journal) in merged.journals.iter().enumerate() {
+        let path = folder::journal_path(dir, &journal.id);
+        let own = DraftTexts::read(&path, &journal.verified);
+        let slots = &positions[index];
+        all.insert_renumbered(own, |seq| {
+            usize::try_from(seq)
+                .ok()
+                .and_then(|s| slots.get(s).copied().flatten())
+        });
+    }
+    all
+}
+
+/// `runsheet export DIR --format …`: every format over the merged case.
+/// Exit 1 (the export still written) when the case does not fully verify.
+pub fn export(
+    env: &Env,
+    dir: &Path,
+    format: ExportFormat,
+    output: Option<&Path>,
+) -> Result<Exported, Failure> {
+    let case = read(env, dir)?;
+    let state = run::replay(&case.resolved.playbook, case.verified.entries());
+    let drafts = draft_texts(dir, &case.merged);
+    let mut problems = drafts.problems(&case.verified);
+    let text = if let Some(format) = export::Format::from_cli(format) {
+        let input =
+            Input::new(&case.verified, &case.resolved.playbook, &state).with_drafts(&drafts);
+        export::render(format, &input)
+    } else if let Some(format) = aar::Format::from_cli(format) {
+        let refused = |e: aar::NotAnExercise| Failure::usage(format!("{}: {e}", dir.display()));
+        if !case.created.exercise {
+            return Err(refused(aar::NotAnExercise));
+        }
+        let drill = case_drill(env, &case.merged);
+        let exercise = aar::Exercise::new(
+            &case.verified,
+            &case.resolved.playbook,
+            &state,
+            drill.as_ref(),
+        )
+        .map_err(refused)?;
+        aar::render(format, &exercise)
+    } else {
+        problems.clear();
+        let register = crate::evidence::register(&case.verified.lines);
+        crate::evidence::custody::csv(&register)
+    };
+    deliver(dir, &case.verified, &text, output, &problems)
+}
+
+/// Writes the export (or returns it for stdout) with the warning and exit
+/// code that say whether the case fully verified.
+fn deliver(
+    dir: &Path,
+    verified: &Verified,
+    text: &str,
+    output: Option<&Path>,
+    draft_problems: &[String],
+) -> Result<Exported, Failure> {
+    let mut warnings = Vec::new();
+    if let Some(b) = &verified.broken {
+        warnings.push(format!(
+            "{}: the case does not verify ({}); run `runsheet verify {}`",
+            dir.display(),
+            b.reason,
+            dir.display()
+        ));
+    }
+    if verified.torn_tail > 0 {
+        warnings.push(format!(
+            "{}: {} bytes of unfinished lines (a write or a copy in progress) were left out",
+            dir.display(),
+            verified.torn_tail
+        ));
+    }
+    if !draft_problems.is_empty() {
+        warnings.push(format!(
+            "{}: message drafts do not match the journals: {}",
+            dir.display(),
+            draft_problems.join("; ")
+        ));
+    }
+    let stdout = match output {
+        Some(path) => {
+            write_atomically(path, text.as_bytes()).map_err(|e| {
+                Failure::usage(format!(
+                    "{}: {}",
+                    path.display(),
+                    crate::diag::describe_io(&e)
+                ))
+            })?;
+            String::new()
+        }
+        None => text.to_string(),
+    };
+    Ok(Exported {
+        stdout,
+        code: u8::from(!warnings.is_empty()),
+        warning: (!warnings.is_empty()).then(|| warnings.join("\n")),
+    })
+}
+
+/// The review of a case, ready to show: merged lines, the drill if the
+/// case runs one.
+pub fn review_of(
+    env: &Env,
+    dir: &Path,
+    follow: bool,
+) -> Result<crate::app::review::Review, Failure> {
+    let case = read(env, dir)?;
+    let name = format!("{} (case)", dir.display());
+    let problems = draft_texts(dir, &case.merged).problems(&case.verified);
+    let mut review = crate::app::review::Review::new(
+        case.resolved.playbook,
+        &name,
+        case.verified,
+        follow,
+        env.clock.now(),
+    );
+    review.draft_problems = problems;
+    review.drill = case_drill(env, &case.merged);
+    Ok(review)
+}
+
+/// `runsheet review DIR [--follow]`: the merged case; followed live on a
+/// drill case, the participant view for the projector.
+pub fn review(env: &Env, dir: &Path, follow: bool) -> Result<(), Failure> {
+    let review = review_of(env, dir, follow)?;
+    let participant = follow && review.drill.is_some();
+    crate::runtime::run_review(
+        review,
+        dir,
+        participant,
+        &env.clock,
+        &super::tui::theme(env),
+    )
+    .map_err(|e| super::tui::io_failure(&e))
+}
+
+/// Where the picker looks for team case folders: the data folder's
+/// `cases/` and the current folder (each of them, and every folder
+/// directly inside it, that holds a `case.yaml`).
+pub fn case_search_dirs() -> Vec<std::path::PathBuf> {
+    let mut dirs = vec![crate::paths::data_dir().join("cases")];
+    if let Ok(here) = std::env::current_dir() {
+        dirs.push(here);
+    }
+    dirs
+}
+
+/// The case folders found in `dirs` (see [`case_search_dirs`]), by path.
+pub fn case_items(dirs: &[std::path::PathBuf]) -> Vec<crate::app::picker::CaseItem> {
+    let mut found = std::collections::BTreeSet::new();
+    for dir in dirs {
+        if folder::is_case(dir) {
+            found.insert(std::path::absolute(dir).unwrap_or_else(|_| dir.clone()));
+        }
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            continue;
+        };
+        for path in entries.flatten().map(|e| e.path()) {
+            if folder::is_case(&path) {
+                found.insert(std::path::absolute(&path).unwrap_or(path));
+            }
+        }
+    }
+    found.into_iter().map(case_item).collect()
+}
+
+fn case_item(path: std::path::PathBuf) -> crate::app::picker::CaseItem {
+    let responders = folder::journal_files(&path).map_or(0, |j| j.len());
+    match folder::read(&path) {
+        Ok(case) => crate::app::picker::CaseItem {
+            title: case.title,
+            playbook: case.playbook.id,
+            exercise: case.exercise,
+            responders,
+            problem: None,
+            path,
+        },
+        Err(e) => crate::app::picker::CaseItem {
+            title: path.display().to_string(),
+            playbook: String::new(),
+            exercise: false,
+            responders,
+            problem: Some(e),
+            path,
+        },
+    }
+}

@@ -1,0 +1,623 @@
+//! Views over a team case (no git: responders share one case folder, each
+//! with their own `HOME`, data and config folders): every export format,
+//! `set DIR` under the same rules as a single journal, and a drill with a
+//! facilitator and two participants.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::Arc;
+use std::time::Duration;
+
+use runsheet::app::Msg;
+use runsheet::app::input::{KeyCode, KeyEvent, KeyModifiers};
+use runsheet::commands::Env;
+use runsheet::journal::{Entry, Kind};
+
+const BIN: &str = env!("CARGO_BIN_EXE_runsheet");
+
+/// One responder: a name and a home of their own.
+struct Person {
+    name: &'static str,
+    home: PathBuf,
+}
+
+impl Person {
+    fn new(root: &Path, name: &'static str) -> Self {
+        let home = root.join(format!("home-{name}"));
+        std::fs::create_dir_all(&home).unwrap();
+        Self { name, home }
+    }
+
+    fn cmd(&self, args: &[&str]) -> Output {
+        Command::new(BIN)
+            .args(args)
+            .env("HOME", &self.home)
+            .env("XDG_CONFIG_HOME", self.home.join(".config"))
+            .env("XDG_DATA_HOME", self.home.join(".local/share"))
+            .env("RUNSHEET_DATA_DIR", self.home.join("data"))
+            .env("RUNSHEET_CONFIG_DIR", self.home.join("config"))
+            .env_remove("RUNSHEET_ACTOR")
+            .env_remove("RUNSHEET_NOW")
+            .output()
+            .expect("runsheet runs")
+    }
+
+    /// A CLI action under this person's name; must succeed.
+    fn act(&self, args: &[&str]) -> String {
+        let mut all: Vec<&str> = args.to_vec();
+        all.extend(["--as", self.name]);
+        let out = self.cmd(&all);
+        let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+        assert!(
+            out.status.success(),
+            "{} {args:?}: {}{stdout}",
+            self.name,
+            String::from_utf8_lossy(&out.stderr)
+        );
+        stdout
+    }
+}
+
+/// The host part of every journal id written on this machine.
+fn host() -> String {
+    let name = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap_or_default();
+    runsheet::case::journal_id("x", name.trim())
+        .trim_start_matches("x@")
+        .to_string()
+}
+
+fn journal(case: &Path, name: &str) -> Vec<Entry> {
+    let path = case
+        .join("journals")
+        .join(format!("{}@{}.jsonl", name.to_lowercase(), host()));
+    std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .lines()
+        .map(|l| Entry::decode(l).expect("every line decodes"))
+        .collect()
+}
+
+fn new_case(by: &Person, case: &Path, exercise: bool) {
+    let mut args = vec![
+        "case",
+        "new",
+        "ransomware-extortion",
+        case.to_str().unwrap(),
+        "--title",
+        "Views test",
+        "--timezone",
+        "Europe/Amsterdam",
+    ];
+    if exercise {
+        args.push("--exercise");
+    }
+    let out = by.cmd(&args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Ana and Bob each write their own journal: notes, facts, a step, a
+/// decision and a submission.
+fn two_journal_case(root: &Path, exercise: bool) -> (Person, Person, PathBuf) {
+    let (ana, bob) = (Person::new(root, "Ana"), Person::new(root, "Bob"));
+    let case = root.join("case");
+    new_case(&ana, &case, exercise);
+    let dir = case.to_str().unwrap();
+    ana.act(&["note", dir, "EDR alert on three file servers"]);
+    ana.act(&["set", dir, "aware_at=-30m"]);
+    ana.act(&["case", "step", dir, "declare", "done"]);
+    bob.act(&[
+        "note",
+        dir,
+        "backups offline, checking",
+        "--step",
+        "declare",
+    ]);
+    bob.act(&[
+        "set",
+        dir,
+        "personal_data=yes",
+        "--rationale",
+        "the HR share was encrypted",
+    ]);
+    bob.act(&[
+        "case",
+        "submit",
+        dir,
+        "gdpr-notify-sa",
+        "--channel",
+        "portal",
+        "--recipient",
+        "Supervisory authority",
+    ]);
+    ana.act(&["set", dir, "exfiltration_confirmed=yes"]);
+    (ana, bob, case)
+}
+
+const FORMATS: [&str; 9] = [
+    "md",
+    "html",
+    "csv",
+    "json",
+    "timesketch",
+    "aar",
+    "aar-html",
+    "cacao-status",
+    "custody-csv",
+];
+
+fn export(p: &Person, case: &Path, format: &str) -> String {
+    let out = p.cmd(&["export", case.to_str().unwrap(), "--format", format]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "export {format}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn every_export_format_of_a_two_journal_case_names_each_responder_and_is_deterministic() {
+    let root = tempfile::tempdir().unwrap();
+    let (ana, bob, case) = two_journal_case(root.path(), true);
+    let (ana_at, bob_at) = (format!("Ana@{}", host()), format!("Bob@{}", host()));
+    let copy = root.path().join("copy");
+    let status = Command::new("cp")
+        .args(["-r", case.to_str().unwrap(), copy.to_str().unwrap()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    // Entries in both journals, one `journal_created` kept in the merge.
+    let merged = journal(&case, "Ana").len() + journal(&case, "Bob").len() - 1;
+    for format in FORMATS {
+        let text = export(&ana, &case, format);
+        assert!(!text.is_empty(), "{format}");
+        assert_eq!(
+            text,
+            export(&bob, &case, format),
+            "{format}: the same from either responder's machine"
+        );
+        assert_eq!(
+            text,
+            export(&bob, &copy, format),
+            "{format}: the same from a copy of the files"
+        );
+        match format {
+            "csv" => {
+                let mut rows = csv_rows(&text);
+                let header = rows.remove(0);
+                let actor = header.iter().position(|c| c == "actor").unwrap();
+                assert_eq!(rows.len(), merged, "one row per merged entry");
+                assert!(
+                    rows.iter()
+                        .all(|r| r[actor] == ana_at || r[actor] == bob_at),
+                    "every row names actor@host"
+                );
+            }
+            "json" => {
+                let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+                let entries = doc["entries"].as_array().unwrap();
+                assert_eq!(entries.len(), merged);
+                for e in entries {
+                    let who = e["responder"].as_str().unwrap();
+                    assert!(who == ana_at || who == bob_at, "{e}");
+                    assert_eq!(who, format!("{}@{}", e["actor"].as_str().unwrap(), host()));
+                }
+                // The derived state spans both journals.
+                let facts = doc["state"]["facts"].as_array().unwrap();
+                let set: Vec<&str> = facts.iter().filter_map(|f| f["id"].as_str()).collect();
+                for id in ["aware_at", "personal_data", "exfiltration_confirmed"] {
+                    assert!(set.contains(&id), "{id} in {set:?}");
+                }
+                let decisions = doc["state"]["decisions"].as_array().unwrap();
+                assert_eq!(decisions.len(), 1);
+                assert_eq!(decisions[0]["decider"], "Bob");
+            }
+            "timesketch" => {
+                let lines: Vec<serde_json::Value> = text
+                    .lines()
+                    .map(|l| serde_json::from_str(l).unwrap())
+                    .collect();
+                // One `Recorded` line per entry; secondary times repeat it.
+                let by: Vec<&serde_json::Value> = lines
+                    .iter()
+                    .filter(|l| l["timestamp_desc"] == "Recorded")
+                    .filter_map(|l| l.get("actor"))
+                    .collect();
+                assert_eq!(by.len(), merged);
+                assert!(
+                    by.iter()
+                        .all(|a| *a == ana_at.as_str() || *a == bob_at.as_str())
+                );
+            }
+            "cacao-status" => {
+                assert!(text.contains(&ana_at), "declare was done by Ana: {text}");
+            }
+            "custody-csv" => {
+                assert!(text.lines().count() >= 1, "the header at least");
+            }
+            _ => {
+                assert!(
+                    text.contains(&ana_at) && text.contains(&bob_at),
+                    "{format} names both responders"
+                );
+            }
+        }
+    }
+}
+
+/// RFC 4180 rows (quoted fields may hold commas, quotes and newlines).
+fn csv_rows(text: &str) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
+    let (mut row, mut field) = (Vec::new(), String::new());
+    let mut chars = text.chars().peekable();
+    let mut quoted = false;
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                field.push('"');
+                chars.next();
+            }
+            (true, '"') => quoted = false,
+            (false, '"') => quoted = true,
+            (false, ',') => row.push(std::mem::take(&mut field)),
+            (false, '\r') => {}
+            (false, '\n') => {
+                row.push(std::mem::take(&mut field));
+                rows.push(std::mem::take(&mut row));
+            }
+            (_, c) => field.push(c),
+        }
+    }
+    rows
+}
+
+#[test]
+fn the_exercise_report_of_a_real_case_is_refused() {
+    let root = tempfile::tempdir().unwrap();
+    let (ana, _, case) = two_journal_case(root.path(), false);
+    let out = ana.cmd(&["export", case.to_str().unwrap(), "--format", "aar"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a drill"));
+}
+
+#[test]
+fn set_dir_follows_the_single_journal_rules_future_refused_contradiction_confirmed() {
+    let root = tempfile::tempdir().unwrap();
+    let (ana, bob) = (
+        Person::new(root.path(), "Ana"),
+        Person::new(root.path(), "Bob"),
+    );
+    let case = root.path().join("case");
+    new_case(&ana, &case, false);
+    let dir = case.to_str().unwrap();
+    ana.act(&["set", dir, "aware_at=-1h"]);
+    let before = journal(&case, "Ana").len();
+    // A time in the future is refused, nothing written.
+    let later = (chrono::Utc::now() + chrono::Duration::hours(3)).to_rfc3339();
+    let out = ana.cmd(&["set", dir, &format!("aware_at={later}"), "--as", "Ana"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("in the future"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = ana.cmd(&[
+        "set",
+        dir,
+        "records_estimate=10",
+        "--occurred-at",
+        &later,
+        "--as",
+        "Ana",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "--occurred-at in the future");
+    assert_eq!(journal(&case, "Ana").len(), before, "nothing was written");
+    // Bob's breach_aware_at before Ana's aware_at contradicts `not_before`:
+    // the rule reads the merged case, and asks for --confirm.
+    let out = bob.cmd(&["set", dir, "breach_aware_at=-2h", "--as", "Bob"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("aware_at") && stderr.contains("--confirm"),
+        "{stderr}"
+    );
+    bob.act(&["set", dir, "breach_aware_at=-2h", "--confirm"]);
+    let last = journal(&case, "Bob").pop().unwrap();
+    assert_eq!(last.kind, Kind::FactSet);
+    assert!(
+        last.data["confirmed"]
+            .as_str()
+            .is_some_and(|c| c.contains("aware_at")),
+        "the confirmation is recorded: {:?}",
+        last.data
+    );
+    // A fact a step decides needs a rationale, and is then a decision.
+    let out = bob.cmd(&["set", dir, "personal_data=yes", "--as", "Bob"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--rationale"));
+}
+
+#[test]
+fn case_submit_follows_the_submission_rules() {
+    let root = tempfile::tempdir().unwrap();
+    let ana = Person::new(root.path(), "Ana");
+    let case = root.path().join("case");
+    new_case(&ana, &case, false);
+    let dir = case.to_str().unwrap();
+    let late = [
+        "case",
+        "submit",
+        dir,
+        "gdpr-notify-sa",
+        "--channel",
+        "portal",
+        "--recipient",
+        "SA",
+        "--sent-at",
+        "-2h",
+    ];
+    let out = ana.cmd(&[&late[..], &["--as", "Ana"]].concat());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--backdated-reason"));
+    let later = (chrono::Utc::now() + chrono::Duration::hours(1)).to_rfc3339();
+    let future = [&late[..8], &["--sent-at", later.as_str(), "--as", "Ana"]].concat();
+    let out = ana.cmd(&future);
+    assert_eq!(out.status.code(), Some(2), "sent in the future");
+    ana.act(
+        &[
+            &late[..],
+            &["--backdated-reason", "recorded after the call"],
+        ]
+        .concat(),
+    );
+    let last = journal(&case, "Ana").pop().unwrap();
+    assert_eq!(last.kind, Kind::Submission);
+    assert_eq!(last.step.as_deref(), Some("gdpr-notify-sa"));
+    assert_eq!(last.data["backdated_reason"], "recorded after the call");
+}
+
+fn key(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
+}
+
+fn env() -> Env {
+    let clock: Arc<dyn runsheet::time::TimeSource> = Arc::new(runsheet::time::SystemTime::new());
+    Env {
+        config: runsheet::config::Config::default(),
+        today: clock.now().date_naive(),
+        clock,
+    }
+}
+
+#[test]
+fn a_drill_case_journals_every_participant_action_under_that_participant() {
+    let root = tempfile::tempdir().unwrap();
+    let fran = Person::new(root.path(), "Fran");
+    let (ana, bob) = (
+        Person::new(root.path(), "Ana"),
+        Person::new(root.path(), "Bob"),
+    );
+    let case = root.path().join("drill");
+    new_case(&fran, &case, true);
+    let dir = case.to_str().unwrap();
+    let env = env();
+    // The facilitator's runner: the scenario in her own journal; starting
+    // the scenario clock delivers the T+0 inject.
+    let mut facilitator = runsheet::commands::case::case_runner(
+        &env,
+        &case,
+        "Fran".into(),
+        Some("hospital-ransomware"),
+    )
+    .expect("the facilitator opens the drill");
+    facilitator.handle(key(' '));
+    facilitator.handle(Msg::Tick);
+    assert!(facilitator.settle(Duration::from_secs(5)));
+    // The projector view follows the case.
+    let mut projector = runsheet::commands::case_views::review_of(&env, &case, true).unwrap();
+    assert!(
+        projector.drill.is_some(),
+        "the participant view shows the drill"
+    );
+    let shown = projector.lines.len();
+    // Participants act from their own machines (own HOME, data, config).
+    ana.act(&["note", dir, "EXERCISE: EHR down on 4 West"]);
+    ana.act(&["set", dir, "aware_at=-5m"]);
+    ana.act(&["case", "step", dir, "declare", "start"]);
+    bob.act(&["note", dir, "EXERCISE: backups disconnected"]);
+    bob.act(&[
+        "set",
+        dir,
+        "personal_data=yes",
+        "--rationale",
+        "EXERCISE: patient records posted",
+    ]);
+    // Bob also joins with his own runner and ticks a step done.
+    let mut runner =
+        runsheet::commands::case::case_runner(&env, &case, "Bob".into(), None).unwrap();
+    runner.app.select_step("oob-comms");
+    runner.app.focus = runsheet::app::Pane::Steps;
+    runner.handle(key('x'));
+    runner.handle(key('x'));
+    assert!(runner.settle(Duration::from_secs(5)));
+    runner.finish();
+    facilitator.handle(Msg::Tick);
+    assert!(facilitator.settle(Duration::from_secs(5)));
+    facilitator.finish();
+
+    assert!(runsheet::case::views::poll(&mut projector, &case).unwrap());
+    assert!(
+        projector.lines.len() > shown,
+        "the projector saw the new entries"
+    );
+
+    let fran_lines = journal(&case, "Fran");
+    assert!(fran_lines.iter().all(|e| e.actor == "Fran"));
+    assert!(
+        fran_lines.iter().any(|e| e.kind == Kind::InjectDelivered),
+        "the inject is in the facilitator's journal"
+    );
+    for (name, least) in [("Ana", 3), ("Bob", 2)] {
+        let lines = journal(&case, name);
+        let acts: Vec<&Entry> = lines
+            .iter()
+            .filter(|e| !matches!(e.kind, Kind::JournalCreated | Kind::SessionStarted))
+            .collect();
+        assert!(acts.len() >= least, "{name}: {acts:?}");
+        assert!(
+            lines.iter().all(|e| e.actor == name),
+            "every entry of {name}'s journal is under {name}"
+        );
+        assert!(
+            lines.iter().all(|e| e.kind != Kind::InjectDelivered),
+            "injects are the facilitator's"
+        );
+    }
+    let bob_done = journal(&case, "Bob")
+        .iter()
+        .any(|e| e.kind == Kind::StepDone && e.step.as_deref() == Some("oob-comms"));
+    assert!(bob_done, "Bob's runner journaled his step under his name");
+    // The merged case: the exercise report names each participant.
+    let aar = export(&ana, &case, "aar");
+    for name in ["Ana", "Bob", "Fran"] {
+        assert!(
+            aar.contains(&format!("{name}@{}", host())),
+            "{name} in the report"
+        );
+    }
+    let out = ana.cmd(&["verify", dir]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+#[test]
+fn a_drill_runs_only_in_an_exercise_case_on_its_playbook() {
+    let root = tempfile::tempdir().unwrap();
+    let fran = Person::new(root.path(), "Fran");
+    let case = root.path().join("real");
+    new_case(&fran, &case, false);
+    let refused = runsheet::commands::case::case_runner(
+        &env(),
+        &case,
+        "Fran".into(),
+        Some("hospital-ransomware"),
+    )
+    .expect_err("a real case runs no drill");
+    assert!(refused.message.contains("exercise"), "{}", refused.message);
+    assert!(
+        !case
+            .join("journals")
+            .join(format!("fran@{}.jsonl", host()))
+            .exists(),
+        "nothing written"
+    );
+}
+
+#[test]
+fn the_picker_lists_case_folders_with_title_exercise_and_responders() {
+    let root = tempfile::tempdir().unwrap();
+    let (_, _, case) = two_journal_case(root.path(), true);
+    std::fs::create_dir(root.path().join("not-a-case")).unwrap();
+    let items = runsheet::commands::case_views::case_items(&[root.path().to_path_buf()]);
+    assert_eq!(items.len(), 1, "{items:?}");
+    let item = &items[0];
+    assert_eq!(item.title, "Views test");
+    assert!(item.exercise);
+    assert_eq!(item.responders, 2);
+    assert_eq!(item.path, std::path::absolute(&case).unwrap());
+    // The case folder itself, given as where to look, is found too.
+    assert_eq!(runsheet::commands::case_views::case_items(&[case]).len(), 1);
+}
+
+#[test]
+fn the_picker_shows_a_case_row_and_enter_joins_it() {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use runsheet::app::picker::{CaseItem, Choice, Picker};
+    let case = CaseItem {
+        path: "/srv/cases/registry".into(),
+        title: "Ransomware at the registry".into(),
+        playbook: "ransomware-extortion".into(),
+        exercise: true,
+        responders: 3,
+        problem: None,
+    };
+    let mut picker = Picker::new(vec![], vec![], vec![]).with_cases(vec![case]);
+    let mut terminal = Terminal::new(TestBackend::new(100, 12)).expect("terminal");
+    let theme = runsheet::ui::Theme::default();
+    terminal
+        .draw(|f| {
+            f.render_widget(
+                runsheet::ui::picker::PickerView {
+                    picker: &picker,
+                    theme: &theme,
+                },
+                f.area(),
+            );
+        })
+        .expect("draw");
+    let buf = terminal.backend().buffer();
+    let text: String = (0..buf.area.height)
+        .map(|y| {
+            let row: String = (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect();
+            row + "\n"
+        })
+        .collect();
+    for shown in [
+        "Join a team case",
+        "EXERCISE Ransomware at the registry",
+        "3 responders",
+    ] {
+        assert!(text.contains(shown), "{shown}:\n{text}");
+    }
+    let enter = KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE);
+    assert_eq!(
+        picker.key(&enter),
+        Some(Choice::Case("/srv/cases/registry".into()))
+    );
+}
+
+#[test]
+fn status_dir_is_byte_identical_from_either_responder_and_a_copy() {
+    let root = tempfile::tempdir().unwrap();
+    let (ana, bob, case) = two_journal_case(root.path(), false);
+    let copy = root.path().join("copy");
+    let copied = Command::new("cp")
+        .args(["-r", case.to_str().unwrap(), copy.to_str().unwrap()])
+        .status()
+        .unwrap();
+    assert!(copied.success());
+    let status = |p: &Person, dir: &Path, json: bool| {
+        let mut args = vec!["status", dir.to_str().unwrap()];
+        if json {
+            args.insert(1, "--json");
+        }
+        let out = Command::new(BIN)
+            .args(&args)
+            .env("HOME", &p.home)
+            .env("RUNSHEET_DATA_DIR", p.home.join("data"))
+            .env("RUNSHEET_CONFIG_DIR", p.home.join("config"))
+            .env("RUNSHEET_NOW", "2030-01-01T00:00:00Z")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    for json in [true, false] {
+        let a = status(&ana, &case, json);
+        assert_eq!(a, status(&bob, &case, json));
+        assert_eq!(a, status(&bob, &copy, json));
+        if json {
+            assert!(a.contains(&format!("Bob@{}", host())), "{a}");
+        }
+    }
+}

@@ -20,6 +20,8 @@ mod message_view;
 pub mod modes;
 pub mod name_prompt;
 pub mod picker;
+mod record_actions;
+mod retry;
 pub mod review;
 mod screen;
 mod search;
@@ -70,6 +72,13 @@ pub enum Msg {
 pub enum Effect {
     /// Write `attachment` (if any) beside the journal, then append `draft`.
     Append {
+        ticket: u64,
+        draft: Draft,
+        attachment: Option<Attachment>,
+    },
+    /// [`Effect::Append`] after a failed write, asked for by the responder:
+    /// the writer first cuts what the failed write left, then appends.
+    Retry {
         ticket: u64,
         draft: Draft,
         attachment: Option<Attachment>,
@@ -144,6 +153,8 @@ pub enum Mode {
     Clocks(ClocksView),
     Observe(ObserveDialog),
     ConfirmQuit,
+    Close(dialog::CloseDialog),
+    Correct(dialog::CorrectDialog),
 }
 
 /// Drafts not yet acknowledged by the writer.
@@ -206,6 +217,12 @@ pub struct App {
     /// Texts of drafted versions: (step, version) to text.
     pub draft_texts: BTreeMap<(String, u32), String>,
     pub drill: Option<DrillState>,
+    /// Entries the writer refused, kept whole for `Ctrl-R`.
+    pub unsaved: Vec<retry::Unsaved>,
+    /// Files to write before pending entries, by ticket (for a retry).
+    attachments: BTreeMap<u64, Attachment>,
+    /// A retry is under way: the journal takes entries again once saved.
+    retrying: bool,
 }
 
 impl App {
@@ -268,6 +285,9 @@ impl App {
             nudged: BTreeSet::new(),
             draft_texts: BTreeMap::new(),
             drill: None,
+            unsaved: Vec::new(),
+            attachments: BTreeMap::new(),
+            retrying: false,
         };
         app.select_resume_point(lines);
         app.mark_passed_thresholds();
@@ -417,6 +437,9 @@ impl App {
                 ticket,
                 draft: draft.clone(),
             });
+            if let Some(a) = &write.attachment {
+                self.attachments.insert(ticket, a.clone());
+            }
             effects.push(Effect::Append {
                 ticket,
                 draft,
@@ -453,6 +476,7 @@ impl App {
                 let in_order = self.pending.first().is_some_and(|p| p.ticket == ticket)
                     && line.entry.seq == self.next_seq;
                 self.pending.retain(|p| p.ticket != ticket);
+                self.saved_after_retry(ticket);
                 let control = line.entry.kind == crate::journal::Kind::DrillControl;
                 self.saved.apply(&self.playbook, &line.entry);
                 self.next_seq = line.entry.seq + 1;
@@ -474,6 +498,7 @@ impl App {
                 }
             }
             Ack::Failed { ticket, error } => {
+                self.keep_unsaved(ticket);
                 self.pending.retain(|p| p.ticket != ticket);
                 if let Some(t) = self.tail.iter_mut().find(|t| t.ticket == Some(ticket)) {
                     t.status = Saved::Failed(error.to_string());
@@ -544,6 +569,8 @@ impl App {
             Mode::Submit(d) => d.paste(text),
             Mode::Approve(d) => d.paste(text),
             Mode::Observe(d) => d.paste(text),
+            Mode::Close(d) => d.paste(text),
+            Mode::Correct(d) => d.paste(text),
             _ => {}
         }
     }
@@ -580,6 +607,8 @@ impl App {
             Mode::Submit(d) => d.typed(),
             Mode::Approve(d) => d.typed(),
             Mode::Observe(d) => d.typed(),
+            Mode::Close(d) => d.typed(),
+            Mode::Correct(d) => d.typed(),
             Mode::EditDraft { editor, .. } => editor.is_edited(),
             _ => false,
         }
@@ -606,6 +635,12 @@ impl App {
             && self.mode == Mode::Normal
         {
             return self.request_quit();
+        }
+        if key.modifiers.contains(KeyModifiers::CONTROL)
+            && key.code == KeyCode::Char('r')
+            && !self.unsaved.is_empty()
+        {
+            return self.retry_unsaved();
         }
         if self.held_as_type_ahead(key) {
             return Vec::new();
@@ -643,6 +678,9 @@ impl App {
                 if matches!(self.mode, Mode::EditDraft { .. }) {
                     return self.edit_draft_key(key);
                 }
+                if matches!(self.mode, Mode::Correct(_)) {
+                    return self.correct_key(key);
+                }
                 self.dialog_key(key)
             }
         };
@@ -660,6 +698,7 @@ impl App {
             Mode::Submit(d) => d.key(key, cx),
             Mode::Approve(d) => d.key(key),
             Mode::Observe(d) => d.key(key),
+            Mode::Close(d) => d.key(key, cx),
             _ => Outcome::Stay,
         }
     }
@@ -835,6 +874,8 @@ impl App {
             }
             Action::Help => self.mode = Mode::Help { scroll: 0 },
             Action::Quit => return self.request_quit(),
+            Action::CloseIncident => self.close_incident(),
+            Action::Correct => self.correct(),
         }
         Vec::new()
     }
@@ -1112,3 +1153,6 @@ impl App {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod action_tests;

@@ -31,10 +31,12 @@ pub enum Action {
     ShowHidden,
     Help,
     Quit,
+    CloseIncident,
+    Correct,
 }
 
 impl Action {
-    pub const ALL: [Self; 26] = [
+    pub const ALL: [Self; 28] = [
         Self::MoveUp,
         Self::MoveDown,
         Self::NextPane,
@@ -61,6 +63,8 @@ impl Action {
         Self::ShowHidden,
         Self::Help,
         Self::Quit,
+        Self::CloseIncident,
+        Self::Correct,
     ];
 
     /// The name used in `config.toml` under `[keys]`.
@@ -92,6 +96,8 @@ impl Action {
             Self::ShowHidden => "show_hidden",
             Self::Help => "help",
             Self::Quit => "quit",
+            Self::CloseIncident => "close_incident",
+            Self::Correct => "correct",
         }
     }
 
@@ -128,6 +134,10 @@ impl Action {
             Self::ShowHidden => "show steps that do not apply (greyed, with why)",
             Self::Help => "this help",
             Self::Quit => "quit (asks if a write is still saving)",
+            Self::CloseIncident => "close the incident (a reason for each open required step)",
+            Self::Correct => {
+                "correct a recorded entry of the step (approval, submission, decision, role, note, fact)"
+            }
         }
     }
 

@@ -191,6 +191,8 @@ fn defaults() -> Vec<(Action, Vec<Key>)> {
         (A::ShowHidden, vec![Key::ch('H')]),
         (A::Help, vec![Key::ch('?'), Key::plain(KeyCode::F(1))]),
         (A::Quit, vec![Key::ch('q')]),
+        (A::CloseIncident, vec![Key::ch('X')]),
+        (A::Correct, vec![Key::ch('C')]),
     ]
 }
 

@@ -91,6 +91,9 @@ pub struct JournalFile {
     next_seq: u64,
     last_hash: String,
     failed: Option<WriteError>,
+    /// The journal's length before the write that failed: where a retry
+    /// cuts any unfinished bytes back to.
+    clean_len: Option<u64>,
 }
 
 /// What opening found.
@@ -220,6 +223,7 @@ impl JournalFile {
             next_seq: 0,
             last_hash: ZERO_HASH.to_string(),
             failed: None,
+            clean_len: None,
         };
         let line = journal
             .append(first)
@@ -289,6 +293,7 @@ impl JournalFile {
                 .clone()
                 .unwrap_or_else(|| ZERO_HASH.into()),
             failed: None,
+            clean_len: None,
         };
         if checked.torn_tail > 0 {
             journal.quarantine(&bytes[checked.verified_len..], checked.verified_len, sink)?;
@@ -416,6 +421,7 @@ impl JournalFile {
             .write_all(&bytes)
             .and_then(|()| self.file.sync_data());
         if let Err(e) = result {
+            let clean_len = before.as_ref().ok().copied();
             let what_remains = match (before, self.file.metadata().map(|m| m.len())) {
                 (Ok(before), Ok(after)) if after > before => format!(
                     "; {} bytes of this unfinished entry remain at the end of the journal (the next open quarantines them and records a `recovery` entry)",
@@ -432,11 +438,50 @@ impl JournalFile {
                 format!("{}{what_remains}", crate::diag::describe_io(&e)),
             );
             self.failed = Some(error.clone());
+            self.clean_len = clean_len;
             return Err(error);
         }
         self.last_hash = to_hex(&Sha256::digest(text.as_bytes()));
         self.next_seq += 1;
         Ok(Line { entry, text })
+    }
+}
+
+impl JournalFile {
+    /// Makes the journal writable again after a failed write, for a retry:
+    /// whatever the failed write left is cut off (and synced), so the file
+    /// ends at the last saved entry. Refused when that length is unknown
+    /// or the file is shorter than it.
+    pub fn clear_failure(&mut self) -> Result<(), WriteError> {
+        if self.failed.is_none() {
+            return Ok(());
+        }
+        let Some(clean) = self.clean_len else {
+            return Err(WriteError::new(
+                io::ErrorKind::Other,
+                "the journal's length before the failed write is unknown; resume it to recover",
+            ));
+        };
+        let now = self
+            .file
+            .metadata()
+            .map_err(|e| WriteError::io(None, &e))?
+            .len();
+        if now < clean {
+            return Err(WriteError::new(
+                io::ErrorKind::UnexpectedEof,
+                format!("the journal is shorter than its last saved entry ({now} < {clean} bytes)"),
+            ));
+        }
+        if now > clean {
+            self.file
+                .set_len(clean)
+                .and_then(|()| self.file.sync_data())
+                .map_err(|e| WriteError::io(None, &e))?;
+        }
+        self.failed = None;
+        self.clean_len = None;
+        Ok(())
     }
 }
 
@@ -546,11 +591,21 @@ pub trait Append: Send {
     /// Writes a file beside the journal (a message draft) durably, before
     /// the entry that names it.
     fn attach(&mut self, file_name: &str, text: &str) -> Result<(), WriteError>;
+
+    /// Accepts appends again after a failure (for a retry the person
+    /// asked for); by default there is nothing to clear.
+    fn clear_failure(&mut self) -> Result<(), WriteError> {
+        Ok(())
+    }
 }
 
 impl Append for JournalFile {
     fn append(&mut self, draft: Draft) -> Result<Line, WriteError> {
         Self::append(self, draft)
+    }
+
+    fn clear_failure(&mut self) -> Result<(), WriteError> {
+        Self::clear_failure(self)
     }
 
     fn attach(&mut self, file_name: &str, text: &str) -> Result<(), WriteError> {
@@ -596,6 +651,8 @@ enum Request {
         ticket: u64,
         draft: Draft,
         attachment: Option<(String, String)>,
+        /// Clear an earlier failure first: the person asked to retry.
+        retry: bool,
     },
     Stop,
 }
@@ -618,12 +675,18 @@ impl Writer {
                     ticket,
                     draft,
                     attachment,
+                    retry,
                 }) = rx.recv()
                 {
-                    let attached = match &attachment {
+                    let cleared = if retry {
+                        target.clear_failure()
+                    } else {
+                        Ok(())
+                    };
+                    let attached = cleared.and_then(|()| match &attachment {
                         Some((name, text)) => target.attach(name, text),
                         None => Ok(()),
-                    };
+                    });
                     let result = attached.and_then(|()| target.append(draft));
                     on_ack(match result {
                         Ok(line) => Ack::Saved { ticket, line },
@@ -643,11 +706,33 @@ impl Writer {
         draft: Draft,
         attachment: Option<(String, String)>,
     ) -> Result<(), WriteError> {
+        self.send(ticket, draft, attachment, false)
+    }
+
+    /// [`Writer::submit`] after a failed write: the writer first makes the
+    /// journal end at its last saved entry again, then appends.
+    pub fn retry(
+        &self,
+        ticket: u64,
+        draft: Draft,
+        attachment: Option<(String, String)>,
+    ) -> Result<(), WriteError> {
+        self.send(ticket, draft, attachment, true)
+    }
+
+    fn send(
+        &self,
+        ticket: u64,
+        draft: Draft,
+        attachment: Option<(String, String)>,
+        retry: bool,
+    ) -> Result<(), WriteError> {
         self.tx
             .send(Request::Append {
                 ticket,
                 draft,
                 attachment,
+                retry,
             })
             .map_err(|_| {
                 WriteError::new(io::ErrorKind::BrokenPipe, "the journal writer has stopped")
@@ -672,3 +757,6 @@ impl Drop for Writer {
         self.stop();
     }
 }
+
+#[cfg(test)]
+mod retry_tests;

@@ -722,11 +722,13 @@ impl App {
     /// Dialogs opened from the message view return to it.
     fn close_dialog(&mut self) {
         self.mode = match &self.mode {
-            Mode::Submit(d) if !d.then_done => Mode::Message(MessageView {
-                step: d.step.clone(),
-                scroll: 0,
-                version: None,
-            }),
+            Mode::Submit(d) if !d.then_done && self.has_message(&d.step) => {
+                Mode::Message(MessageView {
+                    step: d.step.clone(),
+                    scroll: 0,
+                    version: None,
+                })
+            }
             Mode::Approve(d) => Mode::Message(MessageView {
                 step: d.step.clone(),
                 scroll: 0,
@@ -829,17 +831,7 @@ impl App {
                     self.mode = Mode::Assign(dialog);
                 }
             }
-            Action::Message => self.with_step(|app, step| {
-                if app.playbook.step(step).is_some_and(|s| s.message.is_some()) {
-                    app.mode = Mode::Message(MessageView {
-                        step: step.to_string(),
-                        scroll: 0,
-                        version: None,
-                    });
-                } else {
-                    app.notice("this step has no message to draft", false);
-                }
-            }),
+            Action::Message => self.with_step(Self::open_message),
             Action::Clocks => {
                 if self.playbook.clocks.is_empty() {
                     self.notice("this playbook has no deadline clocks", false);

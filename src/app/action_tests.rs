@@ -514,3 +514,92 @@ fn every_entry_refused_after_a_failure_is_retried_in_order() {
     d.save_retry(&retry);
     assert_eq!(d.written_since(before), all);
 }
+
+#[test]
+fn friction10_a_step_with_a_contact_but_no_message_records_the_contact_made() {
+    let mut d = Desk::with(Vec::new());
+    let before = d.lines.len();
+    d.app.select_step("final-report");
+    d.app.focus = Pane::Steps;
+    assert!(d.ch('m').is_empty());
+    assert!(matches!(d.app.mode, Mode::Submit(_)), "{:?}", d.app.mode);
+    d.type_text("phone");
+    d.press(KeyCode::Tab);
+    d.press(KeyCode::Tab);
+    d.type_text("CSIRT-2026-114");
+    let effects = d.press(KeyCode::Enter);
+    d.save(&effects);
+    let written = d.written_since(before);
+    let [event] = written.as_slice() else {
+        panic!("one entry: {written:?}")
+    };
+    assert_eq!(event.step.as_deref(), Some("final-report"));
+    let Payload::Submission(s) = &event.payload else {
+        panic!("a submission: {event:?}")
+    };
+    assert_eq!(s.channel, "phone");
+    assert_eq!(s.recipient, "National CSIRT");
+    assert_eq!(s.reference.as_deref(), Some("CSIRT-2026-114"));
+    assert_eq!(s.version, None, "no drafted message was sent");
+    assert_eq!(
+        d.app.mode,
+        Mode::Normal,
+        "back to the steps, not a message view"
+    );
+}
+
+#[test]
+fn friction19_a_follow_up_can_quote_the_reference_of_an_earlier_submission() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/playbooks/fixture-incident.yaml");
+    let mut source = catalog::read_source(&path).expect("fixture readable");
+    let text = std::mem::take(&mut source.text);
+    let today = utc(START).date_naive();
+    let library = Catalog::bundled(today).library;
+    let with = |text: &str, body: &str| {
+        let mut s = source.clone();
+        s.text = text.replace(
+            "body: Notification for {{org}}; {{records}} records.",
+            &format!("body: Notification for {{{{org}}}}; {body}"),
+        );
+        assert_ne!(s.text, text, "the fixture body is found");
+        catalog::check_playbook(&s, &library, today)
+    };
+    let (playbook, _) = with(&text, "our ref {{submission.early-warning.reference}}.")
+        .expect("a known step and field validate");
+    for (bad, why) in [
+        ("{{submission.nowhere.reference}}", "unknown step `nowhere`"),
+        ("{{submission.early-warning.colour}}", "has no `colour`"),
+        ("{{submission.early-warning}}", "needs a step and a field"),
+    ] {
+        let refused = format!("{:?}", with(&text, bad).expect_err(bad));
+        assert!(refused.contains(why), "{bad}: {refused}");
+    }
+    let mut d = Desk::with(vec![Event::on_step(
+        "early-warning",
+        Payload::Submission(crate::journal::event::Submission {
+            stages: Vec::new(),
+            channel: "portal".into(),
+            recipient: "National CSIRT".into(),
+            reference: Some("EW-7".into()),
+            sent_at: utc(START),
+            backdated_reason: None,
+            version: None,
+            url: None,
+            override_reason: None,
+        }),
+    )]);
+    d.app.playbook = playbook;
+    let value = |name: &str| {
+        message::placeholder_value(name, &d.app.playbook, d.app.state(), chrono_tz::UTC)
+    };
+    assert_eq!(
+        value("submission.early-warning.reference").as_deref(),
+        Some("EW-7")
+    );
+    assert_eq!(
+        value("submission.notify-csirt.reference"),
+        None,
+        "a gap until sent"
+    );
+}

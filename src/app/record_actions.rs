@@ -2,9 +2,12 @@
 //! correcting an entry already written. Both open a dialog; the entries
 //! they write are the ones `runsheet close` and `runsheet correct` write.
 
-use super::dialog::{CloseDialog, CorrectDialog, CorrectTurn, FactsDialog, Outcome, correctable};
+use super::dialog::{
+    CloseDialog, CorrectDialog, CorrectTurn, FactsDialog, Outcome, SubmitDialog, correctable,
+};
 use super::{App, Effect, Mode, Pane};
 use crate::app::input::KeyEvent;
+use crate::journal::event::Purpose;
 
 impl App {
     /// `X`: the close dialog, unless the incident is already closed.
@@ -57,5 +60,75 @@ impl App {
                 self.apply_outcome(Outcome::Stay)
             }
         }
+    }
+
+    /// `m`: the step's message, or, for a step with a contact but no
+    /// message, the record of the contact made.
+    pub(super) fn open_message(&mut self, step: &str) {
+        if self.has_message(step) {
+            self.mode = Mode::Message(super::MessageView {
+                step: step.to_string(),
+                scroll: 0,
+                version: None,
+            });
+        } else if self
+            .playbook
+            .step(step)
+            .is_some_and(|s| s.contact.is_some())
+        {
+            self.record_contact_made(step);
+        } else {
+            self.notice("this step has no message to draft", false);
+        }
+    }
+
+    /// Whether the step has a message to draft (the view dialogs return to).
+    pub(super) fn has_message(&self, step: &str) -> bool {
+        self.playbook
+            .step(step)
+            .is_some_and(|s| s.message.is_some())
+    }
+
+    /// `m` on a step with a contact but no message: records the contact
+    /// made (a submission with no drafted version), with the channel, who
+    /// was reached and the reference they gave. It meets the step's clock
+    /// stages that apply and are not met yet.
+    pub(super) fn record_contact_made(&mut self, step: &str) {
+        let Some(step) = self.playbook.step(step).cloned() else {
+            return;
+        };
+        let recipient = step
+            .contact
+            .as_deref()
+            .and_then(|c| self.playbook.contact(c))
+            .map(|c| c.name.clone())
+            .unwrap_or_default();
+        let stages: Vec<String> = step
+            .satisfies
+            .iter()
+            .map(ToString::to_string)
+            .filter(|r| crate::clocks::stage_applies(&self.playbook, self.state(), r))
+            .filter(|r| {
+                !self
+                    .state()
+                    .submissions
+                    .iter()
+                    .any(|s| s.data.stages.contains(r))
+            })
+            .collect();
+        self.mode = Mode::Submit(SubmitDialog::new(
+            &step.id,
+            stages,
+            Purpose::Notification,
+            None,
+            Vec::new(),
+            false,
+            &recipient,
+            false,
+        ));
+        self.notice(
+            "record the contact made: channel, who was reached, and any reference they gave",
+            false,
+        );
     }
 }

@@ -22,6 +22,8 @@ mod message_view;
 pub mod modes;
 pub mod name_prompt;
 pub mod picker;
+mod record_actions;
+mod retry;
 pub mod review;
 mod screen;
 mod search;
@@ -74,6 +76,13 @@ pub enum Msg {
 pub enum Effect {
     /// Write `attachment` (if any) beside the journal, then append `draft`.
     Append {
+        ticket: u64,
+        draft: Draft,
+        attachment: Option<Attachment>,
+    },
+    /// [`Effect::Append`] after a failed write, asked for by the responder:
+    /// the writer first cuts what the failed write left, then appends.
+    Retry {
         ticket: u64,
         draft: Draft,
         attachment: Option<Attachment>,
@@ -157,6 +166,8 @@ pub enum Mode {
     Clocks(ClocksView),
     Observe(ObserveDialog),
     ConfirmQuit,
+    Close(dialog::CloseDialog),
+    Correct(dialog::CorrectDialog),
 }
 
 /// Drafts not yet acknowledged by the writer.
@@ -222,6 +233,12 @@ pub struct App {
     auto: auto_checkpoint::AutoState,
     /// Set when the runner works inside a team case.
     pub team: Option<Box<live::Team>>,
+    /// Entries the writer refused, kept whole for `Ctrl-R`.
+    pub unsaved: Vec<retry::Unsaved>,
+    /// Files to write before pending entries, by ticket (for a retry).
+    attachments: BTreeMap<u64, Attachment>,
+    /// A retry is under way: the journal takes entries again once saved.
+    retrying: bool,
 }
 
 impl App {
@@ -286,6 +303,9 @@ impl App {
             drill: None,
             auto: auto_checkpoint::AutoState::default(),
             team: None,
+            unsaved: Vec::new(),
+            attachments: BTreeMap::new(),
+            retrying: false,
         };
         app.select_resume_point(lines);
         app.mark_passed_thresholds();
@@ -448,6 +468,9 @@ impl App {
                 ticket,
                 draft: draft.clone(),
             });
+            if let Some(a) = &write.attachment {
+                self.attachments.insert(ticket, a.clone());
+            }
             effects.push(Effect::Append {
                 ticket,
                 draft,
@@ -484,6 +507,7 @@ impl App {
                 let in_order = self.pending.first().is_some_and(|p| p.ticket == ticket)
                     && line.entry.seq == self.next_seq;
                 self.pending.retain(|p| p.ticket != ticket);
+                self.saved_after_retry(ticket);
                 let control = line.entry.kind == crate::journal::Kind::DrillControl;
                 self.saved.apply(&self.playbook, &line.entry);
                 self.next_seq = line.entry.seq + 1;
@@ -505,6 +529,7 @@ impl App {
                 }
             }
             Ack::Failed { ticket, error } => {
+                self.keep_unsaved(ticket);
                 self.pending.retain(|p| p.ticket != ticket);
                 if let Some(t) = self.tail.iter_mut().find(|t| t.ticket == Some(ticket)) {
                     t.status = Saved::Failed(error.to_string());
@@ -579,6 +604,8 @@ impl App {
             Mode::Submit(d) => d.paste(text),
             Mode::Approve(d) => d.paste(text),
             Mode::Observe(d) => d.paste(text),
+            Mode::Close(d) => d.paste(text),
+            Mode::Correct(d) => d.paste(text),
             _ => {}
         }
     }
@@ -615,6 +642,8 @@ impl App {
             Mode::Submit(d) => d.typed(),
             Mode::Approve(d) => d.typed(),
             Mode::Observe(d) => d.typed(),
+            Mode::Close(d) => d.typed(),
+            Mode::Correct(d) => d.typed(),
             Mode::EditDraft { editor, .. } => editor.is_edited(),
             _ => false,
         }
@@ -641,6 +670,12 @@ impl App {
             && self.mode == Mode::Normal
         {
             return self.request_quit();
+        }
+        if key.modifiers.contains(KeyModifiers::CONTROL)
+            && key.code == KeyCode::Char('r')
+            && !self.unsaved.is_empty()
+        {
+            return self.retry_unsaved();
         }
         if self.held_as_type_ahead(key) {
             return Vec::new();
@@ -678,6 +713,9 @@ impl App {
                 if matches!(self.mode, Mode::EditDraft { .. }) {
                     return self.edit_draft_key(key);
                 }
+                if matches!(self.mode, Mode::Correct(_)) {
+                    return self.correct_key(key);
+                }
                 self.dialog_key(key)
             }
         };
@@ -695,6 +733,7 @@ impl App {
             Mode::Submit(d) => d.key(key, cx),
             Mode::Approve(d) => d.key(key),
             Mode::Observe(d) => d.key(key),
+            Mode::Close(d) => d.key(key, cx),
             _ => Outcome::Stay,
         }
     }
@@ -718,11 +757,13 @@ impl App {
     /// Dialogs opened from the message view return to it.
     fn close_dialog(&mut self) {
         self.mode = match &self.mode {
-            Mode::Submit(d) if !d.then_done => Mode::Message(MessageView {
-                step: d.step.clone(),
-                scroll: 0,
-                version: None,
-            }),
+            Mode::Submit(d) if !d.then_done && self.has_message(&d.step) => {
+                Mode::Message(MessageView {
+                    step: d.step.clone(),
+                    scroll: 0,
+                    version: None,
+                })
+            }
             Mode::Approve(d) => Mode::Message(MessageView {
                 step: d.step.clone(),
                 scroll: 0,
@@ -827,17 +868,7 @@ impl App {
                     self.mode = Mode::Assign(dialog);
                 }
             }
-            Action::Message => self.with_step(|app, step| {
-                if app.playbook.step(step).is_some_and(|s| s.message.is_some()) {
-                    app.mode = Mode::Message(MessageView {
-                        step: step.to_string(),
-                        scroll: 0,
-                        version: None,
-                    });
-                } else {
-                    app.notice("this step has no message to draft", false);
-                }
-            }),
+            Action::Message => self.with_step(Self::open_message),
             Action::Clocks => {
                 if self.playbook.clocks.is_empty() {
                     self.notice("this playbook has no deadline clocks", false);
@@ -873,6 +904,8 @@ impl App {
             Action::Help => self.mode = Mode::Help { scroll: 0 },
             Action::Quit => return self.request_quit(),
             Action::Sync => return self.sync_now(),
+            Action::CloseIncident => self.close_incident(),
+            Action::Correct => self.correct(),
         }
         Vec::new()
     }
@@ -1153,3 +1186,4 @@ mod tests;
 
 #[cfg(test)]
 mod live_tests;
+mod action_tests;

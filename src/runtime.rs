@@ -111,6 +111,20 @@ impl Core {
                         self.run_effects(effects);
                     }
                 }
+                Effect::Retry {
+                    ticket,
+                    mut draft,
+                    attachment,
+                } => {
+                    draft.mono_ms = self.clock.mono_ms();
+                    let attachment = attachment.map(|a| (a.file_name, a.text));
+                    if let Err(error) = self.writer.retry(ticket, draft, attachment) {
+                        let effects = self
+                            .app
+                            .update(Msg::Ack(Ack::Failed { ticket, error }), self.clock.now());
+                        self.run_effects(effects);
+                    }
+                }
                 Effect::Clipboard(text) => (self.clipboard)(&text),
                 Effect::Quit => self.quit = true,
                 Effect::Checkpoint {

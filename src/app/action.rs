@@ -32,10 +32,12 @@ pub enum Action {
     Help,
     Quit,
     Sync,
+    CloseIncident,
+    Correct,
 }
 
 impl Action {
-    pub const ALL: [Self; 27] = [
+    pub const ALL: [Self; 29] = [
         Self::MoveUp,
         Self::MoveDown,
         Self::NextPane,
@@ -63,6 +65,8 @@ impl Action {
         Self::Help,
         Self::Quit,
         Self::Sync,
+        Self::CloseIncident,
+        Self::Correct,
     ];
 
     /// The name used in `config.toml` under `[keys]`.
@@ -95,6 +99,8 @@ impl Action {
             Self::Help => "help",
             Self::Quit => "quit",
             Self::Sync => "sync",
+            Self::CloseIncident => "close_incident",
+            Self::Correct => "correct",
         }
     }
 
@@ -132,6 +138,10 @@ impl Action {
             Self::Help => "this help",
             Self::Quit => "quit (asks if a write is still saving)",
             Self::Sync => "sync the team case through git now",
+            Self::CloseIncident => "close the incident (a reason for each open required step)",
+            Self::Correct => {
+                "correct a recorded entry of the step (approval, submission, decision, role, note, fact)"
+            }
         }
     }
 

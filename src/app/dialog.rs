@@ -6,6 +6,8 @@
 mod approve;
 mod assign;
 mod choices;
+mod close;
+mod correct;
 mod decide;
 mod facts;
 mod note;
@@ -20,6 +22,8 @@ use chrono_tz::Tz;
 pub use self::approve::ApproveDialog;
 pub use self::assign::AssignDialog;
 pub use self::choices::Choices;
+pub use self::close::{CloseDialog, OpenStepReason};
+pub use self::correct::{CorrectDialog, CorrectTurn, Correctable, correctable};
 pub use self::decide::{DecideDialog, DecideFocus};
 pub use self::facts::{Amend, FactsDialog, FieldInput};
 pub use self::note::NoteDialog;

@@ -192,6 +192,8 @@ fn defaults() -> Vec<(Action, Vec<Key>)> {
         (A::Help, vec![Key::ch('?'), Key::plain(KeyCode::F(1))]),
         (A::Quit, vec![Key::ch('q')]),
         (A::Sync, vec![Key::ch('S')]),
+        (A::CloseIncident, vec![Key::ch('X')]),
+        (A::Correct, vec![Key::ch('C')]),
     ]
 }
 

@@ -30,8 +30,31 @@ pub fn placeholder_value(
     if let Some(contact) = name.strip_prefix("contact.") {
         return playbook.contact(contact).map(|c| c.name.clone());
     }
+    if let Some(rest) = name.strip_prefix("submission.") {
+        return submission_value(rest, state, tz);
+    }
     let def = playbook.fact(name);
     state.fact(name).map(|v| v.display(def, tz))
+}
+
+/// `submission.<step>.<field>`: a field of the latest submission recorded
+/// on that step (as corrected), e.g. the reference an authority gave for
+/// the first notification, quoted in the follow-up.
+fn submission_value(rest: &str, state: &RunState, tz: Tz) -> Option<String> {
+    let (step, field) = rest.rsplit_once('.')?;
+    let data = &state
+        .submissions
+        .iter()
+        .rev()
+        .find(|s| s.step.as_deref() == Some(step))?
+        .data;
+    match field {
+        "reference" => data.reference.clone().filter(|r| !r.trim().is_empty()),
+        "sent_at" => Some(format_local_and_utc(data.sent_at, tz)),
+        "channel" => Some(data.channel.clone()),
+        "recipient" => Some(data.recipient.clone()),
+        _ => None,
+    }
 }
 
 /// A step's message filled from current facts.

@@ -94,6 +94,9 @@ pub struct JournalFile {
     failed: Option<WriteError>,
     /// The note naming this holder, removed before the journal is closed.
     holder_note: HeldNote,
+    /// The journal's length before the write that failed: where a retry
+    /// cuts any unfinished bytes back to.
+    clean_len: Option<u64>,
 }
 
 /// What opening found.
@@ -170,6 +173,7 @@ impl JournalFile {
             last_hash: ZERO_HASH.to_string(),
             failed: None,
             holder_note,
+            clean_len: None,
         };
         let line = journal
             .append(first)
@@ -240,6 +244,7 @@ impl JournalFile {
                 .unwrap_or_else(|| ZERO_HASH.into()),
             failed: None,
             holder_note,
+            clean_len: None,
         };
         if checked.torn_tail > 0 {
             journal.quarantine(&bytes[checked.verified_len..], checked.verified_len, sink)?;
@@ -367,6 +372,7 @@ impl JournalFile {
             .write_all(&bytes)
             .and_then(|()| self.file.sync_data());
         if let Err(e) = result {
+            let clean_len = before.as_ref().ok().copied();
             let what_remains = match (before, self.file.metadata().map(|m| m.len())) {
                 (Ok(before), Ok(after)) if after > before => format!(
                     "; {} bytes of this unfinished entry remain at the end of the journal (the next open quarantines them and records a `recovery` entry)",
@@ -383,11 +389,50 @@ impl JournalFile {
                 format!("{}{what_remains}", crate::diag::describe_io(&e)),
             );
             self.failed = Some(error.clone());
+            self.clean_len = clean_len;
             return Err(error);
         }
         self.last_hash = to_hex(&Sha256::digest(text.as_bytes()));
         self.next_seq += 1;
         Ok(Line { entry, text })
+    }
+}
+
+impl JournalFile {
+    /// Makes the journal writable again after a failed write, for a retry:
+    /// whatever the failed write left is cut off (and synced), so the file
+    /// ends at the last saved entry. Refused when that length is unknown
+    /// or the file is shorter than it.
+    pub fn clear_failure(&mut self) -> Result<(), WriteError> {
+        if self.failed.is_none() {
+            return Ok(());
+        }
+        let Some(clean) = self.clean_len else {
+            return Err(WriteError::new(
+                io::ErrorKind::Other,
+                "the journal's length before the failed write is unknown; resume it to recover",
+            ));
+        };
+        let now = self
+            .file
+            .metadata()
+            .map_err(|e| WriteError::io(None, &e))?
+            .len();
+        if now < clean {
+            return Err(WriteError::new(
+                io::ErrorKind::UnexpectedEof,
+                format!("the journal is shorter than its last saved entry ({now} < {clean} bytes)"),
+            ));
+        }
+        if now > clean {
+            self.file
+                .set_len(clean)
+                .and_then(|()| self.file.sync_data())
+                .map_err(|e| WriteError::io(None, &e))?;
+        }
+        self.failed = None;
+        self.clean_len = None;
+        Ok(())
     }
 }
 
@@ -503,6 +548,12 @@ pub trait Append: Send {
     fn read_back(&mut self) -> Result<(PathBuf, Vec<Line>), String> {
         Err("this journal cannot be read back".into())
     }
+
+    /// Accepts appends again after a failure (for a retry the person
+    /// asked for); by default there is nothing to clear.
+    fn clear_failure(&mut self) -> Result<(), WriteError> {
+        Ok(())
+    }
 }
 
 impl Append for JournalFile {
@@ -524,6 +575,10 @@ impl Append for JournalFile {
             ));
         }
         Ok((self.path.clone(), checked.lines))
+    }
+
+    fn clear_failure(&mut self) -> Result<(), WriteError> {
+        Self::clear_failure(self)
     }
 
     fn attach(&mut self, file_name: &str, text: &str) -> Result<(), WriteError> {
@@ -583,6 +638,8 @@ enum Request {
         ticket: u64,
         draft: Draft,
         attachment: Option<(String, String)>,
+        /// Clear an earlier failure first: the person asked to retry.
+        retry: bool,
     },
     AppendFromLines {
         ticket: u64,
@@ -612,11 +669,17 @@ impl Writer {
                             ticket,
                             draft,
                             attachment,
+                            retry,
                         }) => {
-                            let attached = match &attachment {
+                            let cleared = if retry {
+                                target.clear_failure()
+                            } else {
+                                Ok(())
+                            };
+                            let attached = cleared.and_then(|()| match &attachment {
                                 Some((name, text)) => target.attach(name, text),
                                 None => Ok(()),
-                            };
+                            });
                             saved(ticket, attached.and_then(|()| target.append(draft)))
                         }
                         Ok(Request::AppendFromLines {
@@ -650,11 +713,33 @@ impl Writer {
         draft: Draft,
         attachment: Option<(String, String)>,
     ) -> Result<(), WriteError> {
+        self.send(ticket, draft, attachment, false)
+    }
+
+    /// [`Writer::submit`] after a failed write: the writer first makes the
+    /// journal end at its last saved entry again, then appends.
+    pub fn retry(
+        &self,
+        ticket: u64,
+        draft: Draft,
+        attachment: Option<(String, String)>,
+    ) -> Result<(), WriteError> {
+        self.send(ticket, draft, attachment, true)
+    }
+
+    fn send(
+        &self,
+        ticket: u64,
+        draft: Draft,
+        attachment: Option<(String, String)>,
+        retry: bool,
+    ) -> Result<(), WriteError> {
         self.tx
             .send(Request::Append {
                 ticket,
                 draft,
                 attachment,
+                retry,
             })
             .map_err(|_| {
                 WriteError::new(io::ErrorKind::BrokenPipe, "the journal writer has stopped")
@@ -699,3 +784,6 @@ impl Drop for Writer {
         self.stop();
     }
 }
+
+#[cfg(test)]
+mod retry_tests;

@@ -3,7 +3,9 @@
 mod approve;
 mod assign;
 mod clocks_view;
+mod close;
 mod confirm_quit;
+mod correct;
 mod decide;
 mod edit_draft;
 mod facts;
@@ -46,6 +48,8 @@ pub fn overlay(app: &App, t: &Theme, area: Rect, buf: &mut Buffer) {
         Mode::Approve(d) => approve::approve(d, t),
         Mode::Observe(d) => observe::observe(app, d, t),
         Mode::ConfirmQuit => confirm_quit::confirm_quit(app),
+        Mode::Close(d) => close::close(d, t),
+        Mode::Correct(d) => correct::correct(d, t),
     };
     let mut dialog = dialog;
     if app.discard_armed {

@@ -271,9 +271,22 @@ fn short_time(now: DateTime<Utc>, tz: chrono_tz::Tz) -> String {
 fn banner_line(app: &App, t: &Theme) -> Paragraph<'static> {
     let line = match &app.write_error {
         Some(e) => Span::styled(
-            format!(
-                " ✗ WRITE FAILED — the journal is read-only; unsaved actions are marked ✗ below. {e}"
-            ),
+            match app.unsaved.first() {
+                Some(first) => format!(
+                    " ✗ NOT saved (Ctrl-R retries): {e} · {}{}",
+                    crate::ui::text::entry_summary(
+                        &first.draft.clone().into_entry(0, String::new()),
+                        &app.playbook
+                    ),
+                    match app.unsaved.len() {
+                        1 => String::new(),
+                        n => format!(" and {} more", n - 1),
+                    }
+                ),
+                None => format!(
+                    " ✗ WRITE FAILED — the journal is read-only; unsaved actions are marked ✗ below. {e}"
+                ),
+            },
             t.danger,
         ),
         None => Span::styled(

@@ -18,6 +18,34 @@ pub(super) struct Names<'a> {
 }
 
 impl Names<'_> {
+    /// `submission.<step>.<field>`: an existing step, and a field a
+    /// submission records.
+    fn submission_placeholder(&self, name: &str, rest: &str) -> Result<(), String> {
+        const FIELDS: [&str; 4] = ["reference", "sent_at", "channel", "recipient"];
+        let Some((step, field)) = rest.rsplit_once('.') else {
+            return Err(format!(
+                "placeholder `{{{{{}}}}}` needs a step and a field: `submission.<step>.reference`",
+                quoted(name)
+            ));
+        };
+        if !self.steps.contains(step) {
+            return Err(format!(
+                "placeholder `{{{{{}}}}}` names unknown step `{}`",
+                quoted(name),
+                quoted(step)
+            ));
+        }
+        if !FIELDS.contains(&field) {
+            return Err(format!(
+                "placeholder `{{{{{}}}}}`: a submission has no `{}`; use one of {}",
+                quoted(name),
+                quoted(field),
+                FIELDS.join(", ")
+            ));
+        }
+        Ok(())
+    }
+
     /// Whether a template placeholder names a fact or a built-in.
     fn placeholder(&self, name: &str) -> Result<(), String> {
         if self.facts.contains_key(name)
@@ -34,6 +62,9 @@ impl Names<'_> {
                     "placeholder `{{{{{name}}}}}` names unknown role `{role}`"
                 ))
             };
+        }
+        if let Some(rest) = name.strip_prefix("submission.") {
+            return self.submission_placeholder(name, rest);
         }
         if let Some(contact) = name.strip_prefix("contact.") {
             return if self.contacts.iter().any(|c| c.id == contact) {

@@ -637,3 +637,18 @@ fn a_conflict_git_reports_stops_the_sync_and_names_the_file() {
         "no unmerged files remain"
     );
 }
+
+#[test]
+fn drafts_saved_beside_a_journal_travel_with_it() {
+    let t = team();
+    let name = format!("ana@{}.declare.v1.txt", host());
+    let draft = t.ana.case().join("journals").join(&name);
+    std::fs::write(&draft, "EXERCISE holding statement").unwrap();
+    t.ana.sync_ok();
+    t.bob.sync_ok();
+    assert_eq!(
+        std::fs::read_to_string(t.bob.case().join("journals").join(&name)).unwrap(),
+        "EXERCISE holding statement",
+        "Ana's draft reached Bob's clone"
+    );
+}

@@ -621,3 +621,39 @@ fn status_dir_is_byte_identical_from_either_responder_and_a_copy() {
         }
     }
 }
+
+#[test]
+fn a_participant_who_joined_before_the_facilitator_still_gets_the_scenario_report() {
+    let root = tempfile::tempdir().unwrap();
+    let (fran, ana) = (
+        Person::new(root.path(), "Fran"),
+        Person::new(root.path(), "Ana"),
+    );
+    let case = root.path().join("drill");
+    new_case(&fran, &case, true);
+    ana.act(&[
+        "note",
+        case.to_str().unwrap(),
+        "EXERCISE: in the room early",
+    ]);
+    let env = env();
+    let mut facilitator = runsheet::commands::case::case_runner(
+        &env,
+        &case,
+        "Fran".into(),
+        Some("hospital-ransomware"),
+    )
+    .unwrap();
+    facilitator.handle(key(' '));
+    facilitator.handle(Msg::Tick);
+    assert!(facilitator.settle(Duration::from_secs(5)));
+    facilitator.finish();
+    let review = runsheet::commands::case_views::review_of(&env, &case, true).unwrap();
+    assert!(review.drill.is_some());
+    let aar = export(&ana, &case, "aar");
+    // The objectives come from the scenario the facilitator recorded.
+    assert!(
+        aar.contains("downtime procedures activated"),
+        "the report pairs the case with its scenario:\n{aar}"
+    );
+}

@@ -11,8 +11,8 @@ use std::path::Path;
 
 use super::merge::{self, Merged};
 use super::witness;
-use crate::journal::Line;
 use crate::journal::verify::{Break, Verified};
+use crate::journal::{Kind, Line};
 
 /// The host part of a journal id (`ana@laptop-7` → `laptop-7`).
 pub fn host_of(journal_id: &str) -> &str {
@@ -40,7 +40,30 @@ pub fn responder_lines(merged: &Merged) -> Vec<Line> {
             out.entry.actor = responder(&out.entry.actor, id);
         }
     }
+    carry_the_scenario(merged, &mut feed);
     feed
+}
+
+/// A drill case's scenario is recorded in the facilitator's
+/// `journal_created`, which need not be the one the merge keeps (a
+/// participant may have joined first): the kept one is shown with it.
+fn carry_the_scenario(merged: &Merged, feed: &mut [Line]) {
+    let recorded = merged.order.iter().find_map(|at| {
+        let entry = merged.entry(*at);
+        (entry.kind == Kind::JournalCreated)
+            .then(|| entry.data.get("drill").filter(|d| !d.is_null()).cloned())
+            .flatten()
+    });
+    if let (Some(drill), Some(first)) = (recorded, feed.first_mut())
+        && first.entry.kind == Kind::JournalCreated
+        && first
+            .entry
+            .data
+            .get("drill")
+            .is_none_or(serde_json::Value::is_null)
+    {
+        first.entry.data.insert("drill".into(), drill);
+    }
 }
 
 /// The case as one verified journal: the merged lines, the case head as

@@ -908,14 +908,22 @@ fn own_files(dir: &Path, id: &str) -> Vec<PathBuf> {
         folder::journals_dir(dir).join(".gitkeep"),
         folder::drafts_dir(dir).join(".gitkeep"),
     ];
-    if let Ok(entries) = std::fs::read_dir(folder::drafts_dir(dir)) {
+    // Drafts the runner saved beside this journal (`<id>.<step>.v<N>.txt`
+    // in journals/) and any in drafts/: this responder's files only, never
+    // the local lock note.
+    for folder_of_drafts in [folder::drafts_dir(dir), folder::journals_dir(dir)] {
+        let Ok(entries) = std::fs::read_dir(folder_of_drafts) else {
+            continue;
+        };
         own.extend(
             entries
                 .filter_map(Result::ok)
                 .map(|e| e.path())
                 .filter(|p| {
-                    p.file_name()
-                        .is_some_and(|n| n.to_string_lossy().starts_with(&format!("{id}.")))
+                    p.file_name().is_some_and(|n| {
+                        let n = n.to_string_lossy();
+                        n.starts_with(&format!("{id}.")) && n.ends_with(".txt")
+                    })
                 }),
         );
     }

@@ -13,4 +13,5 @@ pub mod checkpoint;
 pub mod key;
 pub mod merkle;
 pub mod note;
+pub mod scan;
 pub mod tail;

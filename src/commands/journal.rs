@@ -491,6 +491,28 @@ pub fn verify(path: &Path) -> Result<(String, u8), Failure> {
     Ok(chain_report(path, &checked, &drafts, consistency))
 }
 
+/// [`verify`] handing each verified line, with its `digest`, to `each` as
+/// well, in the same single read of the journal; also returns the tally.
+pub(crate) fn verify_with(
+    path: &Path,
+    digest: crate::journal::verify::LineDigest,
+    mut each: impl FnMut(&Line, [u8; 32]),
+) -> Result<(String, u8, crate::journal::verify::Tally), Failure> {
+    let mut drafts = Vec::new();
+    let mut consistency = run::Consistency::default();
+    let checked = crate::journal::verify::verify_file_with(path, digest, |line, hash| {
+        drafts.extend(draft_problem(path, &line));
+        consistency.check(&line.entry);
+        each(&line, hash);
+    })
+    .map_err(|error| OpenError::Io {
+        path: path.to_path_buf(),
+        error,
+    })?;
+    let (out, code) = chain_report(path, &checked, &drafts, consistency);
+    Ok((out, code, checked))
+}
+
 /// The hash-chain part of `verify`'s report, from the streaming tally, the
 /// draft files that do not match and the consistency warnings.
 fn chain_report(

@@ -15,7 +15,8 @@ use crate::journal::writer::JournalFile;
 use crate::proof::anchor;
 use crate::proof::checkpoint::{self, Finding, Subject};
 use crate::proof::key::{self, SigningKey};
-use crate::proof::tail;
+use crate::proof::merkle;
+use crate::proof::scan::{RootsAt, Scan};
 
 /// The key used when `--key` is not given.
 pub fn default_key_path() -> PathBuf {
@@ -128,20 +129,43 @@ pub struct VerifyOptions {
 /// `runsheet verify`: the chain, every recorded checkpoint, the optional
 /// outside checkpoint and head, and the state of the tail.
 pub fn verify(path: &Path, options: &VerifyOptions) -> Result<(String, u8), Failure> {
-    let checked = session::read_journal(path)?;
-    let (mut out, mut code) = super::journal::verify(path)?;
+    // The size an outside note covers is the one root wanted before the
+    // pass; a note that cannot be read is reported by `check_external`.
+    let outside_size = options
+        .checkpoint
+        .as_ref()
+        .and_then(|note| std::fs::read(note).ok())
+        .and_then(|bytes| crate::proof::note::peek(&bytes).ok())
+        .map(|body| body.size);
+    let mut scan = Scan::new(outside_size, options.expect_head.as_deref());
+    let (mut out, mut code, checked) =
+        super::journal::verify_with(path, merkle::leaf_hash, |line, leaf| scan.add(line, leaf))?;
+    let mut scan = scan.finish();
+    if !scan.missed().is_empty() {
+        // A checkpoint covering fewer entries than come before it: its
+        // root needs a second read of the lines it covers.
+        let mut roots = RootsAt::new(scan.missed().clone());
+        crate::journal::verify::verify_file_with(path, merkle::leaf_hash, |_, leaf| {
+            roots.push(leaf);
+        })
+        .map_err(|error| crate::journal::writer::OpenError::Io {
+            path: path.to_path_buf(),
+            error,
+        })?;
+        scan.roots_from(roots.finish());
+    }
     let trusted = options
         .keys
         .iter()
         .map(|k| key::read_public(k))
         .collect::<Result<Vec<_>, _>>()
         .map_err(Failure::usage)?;
-    let Some(created) = session::created_of(&checked.lines) else {
+    let Some(created) = scan.created() else {
         return Ok((out, code.max(1)));
     };
-    let subject = Subject::new(path, &created.journal_id, &checked.lines, &trusted);
+    let subject = Subject::new(path, &created.journal_id, &scan, &trusted);
     let mut findings = checkpoint::check_recorded(&subject);
-    findings.extend(check_anchors(path, &checked.lines));
+    findings.extend(check_anchors(path, scan.anchors()));
     if let Some(note) = &options.checkpoint {
         findings.extend(checkpoint::check_external(
             &subject,
@@ -164,7 +188,7 @@ pub fn verify(path: &Path, options: &VerifyOptions) -> Result<(String, u8), Fail
             code = code.max(1);
         }
     }
-    if let Some(message) = tail::assess(path, &checked.lines).message() {
+    if let Some(message) = scan.tail().assess(path).message() {
         let _ = writeln!(out, "{message}");
     }
     Ok((out, code))
@@ -270,15 +294,14 @@ pub fn anchor_attach(
 
 /// Re-checks every `anchor` entry: the note still has the stamped hash and
 /// the token still verifies with the certificate recorded.
-pub fn check_anchors(path: &Path, lines: &[crate::journal::Line]) -> Vec<Finding> {
+pub fn check_anchors(
+    path: &Path,
+    anchors: &[(u64, crate::journal::event::Anchor)],
+) -> Vec<Finding> {
     let b64 = base64::engine::general_purpose::STANDARD;
     let dir = path.parent().unwrap_or(Path::new(""));
     let mut out = Vec::new();
-    for line in lines {
-        let Ok(Payload::Anchor(a)) = line.entry.event().map(|e| e.payload) else {
-            continue;
-        };
-        let seq = line.entry.seq;
+    for (seq, a) in anchors {
         let checked = (|| -> Result<(), String> {
             let note = std::fs::read(dir.join(&a.note))
                 .map_err(|e| format!("its note {} cannot be read: {e}", a.note))?;

@@ -72,9 +72,9 @@ pub fn verify_from(bytes: &[u8], first_seq: u64, prev: &str) -> Verified {
     let complete = complete_len(bytes);
     let mut chain = Chain::new(first_seq, prev);
     let mut lines = Vec::new();
-    for piece in check_pieces(&bytes[..complete]) {
+    for piece in check_pieces(&bytes[..complete], None) {
         lines.reserve(piece.lines.len());
-        if !chain.accept(piece, &mut |line| lines.push(line)) {
+        if !chain.accept(piece, &mut |line, _| lines.push(line)) {
             break;
         }
     }
@@ -123,15 +123,21 @@ const STREAM_CHUNK: usize = 2 << 20;
 /// checked on every core as [`verify`] checks a whole file, then linked to
 /// the chunk before. After a problem nothing more is checked or handed
 /// over, but the rest is still read to measure the torn tail.
-pub fn verify_stream(reader: impl Read, each: impl FnMut(Line)) -> io::Result<Tally> {
-    verify_in_chunks(reader, STREAM_CHUNK, each)
+pub fn verify_stream(reader: impl Read, mut each: impl FnMut(Line)) -> io::Result<Tally> {
+    verify_in_chunks(reader, STREAM_CHUNK, None, &mut |line, _| each(line))
 }
 
-/// [`verify_stream`] reading `chunk` bytes at a time.
+/// A digest of one line's bytes (without its newline) that a caller wants
+/// beside the line, computed on the cores that check it.
+pub type LineDigest = fn(&[u8]) -> [u8; 32];
+
+/// [`verify_stream`] reading `chunk` bytes at a time, handing each line
+/// with its `digest`, if one is asked for.
 fn verify_in_chunks(
     mut reader: impl Read,
     chunk: usize,
-    mut each: impl FnMut(Line),
+    digest: Option<LineDigest>,
+    each: &mut impl FnMut(Line, Option<[u8; 32]>),
 ) -> io::Result<Tally> {
     let mut chain = Chain::new(0, ZERO_HASH);
     let mut buffer = Vec::with_capacity(chunk + chunk / 2);
@@ -149,8 +155,8 @@ fn verify_in_chunks(
         let complete = complete_len(&buffer);
         if complete > 0 || at_end {
             let mut intact = true;
-            for piece in check_pieces(&buffer[..complete]) {
-                if !chain.accept(piece, &mut each) {
+            for piece in check_pieces(&buffer[..complete], digest) {
+                if !chain.accept(piece, each) {
                     intact = false;
                     break;
                 }
@@ -169,7 +175,28 @@ fn verify_in_chunks(
 
 /// [`verify_stream`] of the journal at `path`, which must be a regular
 /// file of at most `JOURNAL_LIMIT` bytes, as for reading it whole.
-pub fn verify_file(path: &Path, each: impl FnMut(Line)) -> io::Result<Tally> {
+pub fn verify_file(path: &Path, mut each: impl FnMut(Line)) -> io::Result<Tally> {
+    verify_file_digesting(path, None, &mut |line, _| each(line))
+}
+
+/// [`verify_file`], handing each line with its `digest` (for example the
+/// Merkle leaf hash of checkpoints), so that a caller needing both reads
+/// the journal once.
+pub fn verify_file_with(
+    path: &Path,
+    digest: LineDigest,
+    mut each: impl FnMut(Line, [u8; 32]),
+) -> io::Result<Tally> {
+    verify_file_digesting(path, Some(digest), &mut |line, hash| {
+        each(line, hash.unwrap_or_default());
+    })
+}
+
+fn verify_file_digesting(
+    path: &Path,
+    digest: Option<LineDigest>,
+    each: &mut impl FnMut(Line, Option<[u8; 32]>),
+) -> io::Result<Tally> {
     let file = super::attachment::open_regular(path)?;
     let limit = super::attachment::JOURNAL_LIMIT;
     if file.metadata()?.len() > limit {
@@ -178,7 +205,7 @@ pub fn verify_file(path: &Path, each: impl FnMut(Line)) -> io::Result<Tally> {
             format!("is larger than {limit} bytes; refusing to read it"),
         ));
     }
-    verify_stream(file.take(limit + 1), each)
+    verify_in_chunks(file.take(limit + 1), STREAM_CHUNK, digest, each)
 }
 
 /// Reads `reader` to its end and returns how many bytes follow the last
@@ -228,8 +255,9 @@ impl<'p> Chain<'p> {
     /// Links the lines of `piece` after those accepted so far, handing
     /// each to `each`; false once a line failed (then nothing more may
     /// be accepted).
-    fn accept(&mut self, piece: Piece, each: &mut impl FnMut(Line)) -> bool {
+    fn accept(&mut self, piece: Piece, each: &mut impl FnMut(Line, Option<[u8; 32]>)) -> bool {
         let mut unlinked = None;
+        let mut digests = piece.digests.into_iter();
         for (line, hash) in piece.lines.into_iter().zip(piece.hashes) {
             let seq = self.next_seq();
             if let Err(reason) = link(&line.entry, seq, self.prev, self.last.as_ref()) {
@@ -239,7 +267,7 @@ impl<'p> Chain<'p> {
             self.last = Some(hash);
             self.tally.entries += 1;
             self.tally.verified_len += line.text.len() + 1;
-            each(line);
+            each(line, digests.next());
         }
         let seq = self.next_seq();
         self.tally.broken = unlinked.or_else(|| piece.failed.map(|reason| broken_at(seq, reason)));
@@ -266,19 +294,21 @@ type LineHash = sha2::digest::Output<Sha256>;
 struct Piece {
     lines: Vec<Line>,
     hashes: Vec<LineHash>,
+    /// Each line's caller digest, when one was asked for.
+    digests: Vec<[u8; 32]>,
     failed: Option<String>,
 }
 
 /// Checks every complete line, in order: a large journal in one piece per
 /// core, each on its own thread (the calling thread takes the first).
-fn check_pieces(bytes: &[u8]) -> Vec<Piece> {
+fn check_pieces(bytes: &[u8], digest: Option<LineDigest>) -> Vec<Piece> {
     let threads = if bytes.len() < PARALLEL_FROM {
         1
     } else {
         std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
     };
     if threads <= 1 {
-        return vec![check_piece(bytes)];
+        return vec![check_piece(bytes, digest)];
     }
     let pieces = cut(bytes, threads);
     std::thread::scope(|scope| {
@@ -287,18 +317,18 @@ fn check_pieces(bytes: &[u8]) -> Vec<Piece> {
             .map(|&piece| {
                 std::thread::Builder::new()
                     .name("journal-verify".into())
-                    .spawn_scoped(scope, move || check_piece(piece))
+                    .spawn_scoped(scope, move || check_piece(piece, digest))
                     .map_err(|_| piece)
             })
             .collect();
-        let mut checked = vec![check_piece(pieces[0])];
+        let mut checked = vec![check_piece(pieces[0], digest)];
         for helper in helpers {
             checked.push(match helper {
                 Ok(handle) => handle
                     .join()
                     .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
                 // No thread to be had: check the piece here.
-                Err(piece) => check_piece(piece),
+                Err(piece) => check_piece(piece, digest),
             });
         }
         checked
@@ -325,7 +355,7 @@ fn cut(bytes: &[u8], n: usize) -> Vec<&[u8]> {
 }
 
 /// Checks each line of `bytes` on its own, stopping at the first failure.
-fn check_piece(bytes: &[u8]) -> Piece {
+fn check_piece(bytes: &[u8], digest: Option<LineDigest>) -> Piece {
     let mut piece = Piece::default();
     for raw in bytes.split_inclusive(|b| *b == b'\n') {
         let body = &raw[..raw.len() - 1];
@@ -333,6 +363,7 @@ fn check_piece(bytes: &[u8]) -> Piece {
             Ok(line) => {
                 piece.lines.push(line);
                 piece.hashes.push(Sha256::digest(body));
+                piece.digests.extend(digest.map(|digest| digest(body)));
             }
             Err(reason) => {
                 piece.failed = Some(reason);
@@ -431,7 +462,8 @@ mod tests {
     /// The stream's outcome in the shape of [`verify`]'s.
     fn streamed(bytes: &[u8], chunk: usize) -> Verified {
         let mut lines = Vec::new();
-        let tally = verify_in_chunks(bytes, chunk, |line| lines.push(line)).expect("in memory");
+        let tally = verify_in_chunks(bytes, chunk, None, &mut |line, _| lines.push(line))
+            .expect("in memory");
         assert_eq!(tally.entries, lines.len());
         Verified {
             lines,

@@ -14,9 +14,10 @@ use ssh_key::PublicKey;
 use super::key::{self, SigningKey};
 use super::merkle::{self, Hash};
 use super::note::{self, Body};
+use super::scan::Scan;
 use crate::hash::sha256_hex;
 use crate::journal::Line;
-use crate::journal::event::{Checkpoint, Payload};
+use crate::journal::event::Checkpoint;
 
 /// The files of the checkpoint of the first `size` entries of `journal`.
 pub fn file_names(journal: &Path, size: u64) -> (String, String) {
@@ -108,48 +109,40 @@ impl Finding {
     }
 }
 
-/// A journal's verified lines, with what checking checkpoints needs.
+/// A journal's verified lines, as a [`Scan`] gathered them, with what
+/// checking checkpoints needs.
 #[derive(Debug)]
 pub struct Subject<'a> {
     pub path: &'a Path,
     pub journal_id: &'a str,
-    pub lines: &'a [Line],
     /// The keys a reviewer trusts (`verify --key`); empty: the key of the
     /// first checkpoint, which the report names for comparison.
     pub trusted: &'a [PublicKey],
-    leaves: Vec<Hash>,
+    scan: &'a Scan,
 }
 
 impl<'a> Subject<'a> {
     pub fn new(
         path: &'a Path,
         journal_id: &'a str,
-        lines: &'a [Line],
+        scan: &'a Scan,
         trusted: &'a [PublicKey],
     ) -> Self {
         Self {
             path,
             journal_id,
-            lines,
             trusted,
-            leaves: leaf_hashes(lines),
+            scan,
         }
     }
 
     fn root_of_first(&self, size: u64) -> Option<Hash> {
-        let n = usize::try_from(size).ok()?;
-        (n <= self.leaves.len()).then(|| merkle::root_of_hashes(&self.leaves[..n]))
+        self.scan.root_of_first(size)
     }
 
     /// Every `checkpoint` entry, with its sequence number.
     fn recorded(&self) -> Vec<(u64, Checkpoint)> {
-        self.lines
-            .iter()
-            .filter_map(|l| match l.entry.event().ok()?.payload {
-                Payload::Checkpoint(c) => Some((l.entry.seq, c)),
-                _ => None,
-            })
-            .collect()
+        self.scan.recorded().to_vec()
     }
 }
 
@@ -315,7 +308,7 @@ pub fn check_external(subject: &Subject<'_>, note_path: &Path, broken: bool) -> 
             None
         }
     };
-    let have = subject.lines.len() as u64;
+    let have = subject.scan.entries();
     let n = body.size;
     let mut text = String::new();
     if have < n + 1 {
@@ -437,12 +430,8 @@ fn narrow(subject: &Subject<'_>, n: u64, signer: Option<&PublicKey>) -> String {
 /// one line, as `verify` prints it).
 pub fn check_head(subject: &Subject<'_>, head: &str) -> Finding {
     let head = head.trim().to_ascii_lowercase();
-    let have = subject.lines.len();
-    match subject
-        .lines
-        .iter()
-        .position(|l| sha256_hex(l.text.as_bytes()) == head)
-    {
+    let have = subject.scan.entries();
+    match subject.scan.head_at() {
         Some(i) => Finding::ok(format!(
             "head {head} is entry {i}; {} entries were added after it",
             have - 1 - i

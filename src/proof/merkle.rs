@@ -36,33 +36,64 @@ pub fn root<L: AsRef<[u8]>>(leaves: &[L]) -> Hash {
 }
 
 /// The Merkle tree hash over leaf hashes already computed.
-///
-/// Folds a stack of complete subtrees as leaves arrive (the shape RFC 6962
-/// defines: the left subtree is the largest power of two smaller than n),
-/// so memory is one hash per level.
 pub fn root_of_hashes(leaf_hashes: &[Hash]) -> Hash {
-    if leaf_hashes.is_empty() {
-        return Sha256::digest([]).into();
-    }
-    // (height, hash) of complete subtrees, largest first.
-    let mut stack: Vec<(u32, Hash)> = Vec::new();
+    let mut frontier = Frontier::default();
     for leaf in leaf_hashes {
-        let mut node = (0, *leaf);
-        while let Some(&(height, left)) = stack.last() {
+        frontier.push(*leaf);
+    }
+    frontier.root()
+}
+
+/// A Merkle tree grown one leaf at a time, keeping only its complete
+/// subtrees (one hash per level): its root at any size, in bounded memory,
+/// while the leaves stream past.
+///
+/// Their shape is the one RFC 6962 defines: the left subtree is the
+/// largest power of two smaller than the size.
+#[derive(Debug, Clone, Default)]
+pub struct Frontier {
+    /// (height, hash) of complete subtrees, largest first.
+    stack: Vec<(u32, Hash)>,
+    len: u64,
+}
+
+impl Frontier {
+    /// Adds the next leaf's hash.
+    pub fn push(&mut self, leaf: Hash) {
+        let mut node = (0, leaf);
+        while let Some(&(height, left)) = self.stack.last() {
             if height != node.0 {
                 break;
             }
-            stack.pop();
+            self.stack.pop();
             node = (height + 1, node_hash(&left, &node.1));
         }
-        stack.push(node);
+        self.stack.push(node);
+        self.len += 1;
     }
-    // Incomplete right edge: combine from the right.
-    let mut right = stack.pop().map(|(_, h)| h).unwrap_or_default();
-    while let Some((_, left)) = stack.pop() {
-        right = node_hash(&left, &right);
+
+    /// How many leaves were added.
+    pub fn len(&self) -> u64 {
+        self.len
     }
-    right
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The Merkle tree hash of the leaves added so far. The empty tree
+    /// hashes to SHA-256 of the empty string.
+    pub fn root(&self) -> Hash {
+        // Incomplete right edge: combine from the right.
+        let mut nodes = self.stack.iter().rev().map(|(_, h)| *h);
+        let Some(mut right) = nodes.next() else {
+            return Sha256::digest([]).into();
+        };
+        for left in nodes {
+            right = node_hash(&left, &right);
+        }
+        right
+    }
 }
 
 #[cfg(test)]
@@ -135,6 +166,18 @@ mod tests {
                 recursive(&hashes[..n]),
                 "n {n}"
             );
+        }
+    }
+
+    #[test]
+    fn a_growing_frontier_gives_the_root_at_every_size() {
+        let hashes: Vec<Hash> = (0u8..70).map(|i| leaf_hash(&[i])).collect();
+        let mut frontier = Frontier::default();
+        assert_eq!(frontier.root(), recursive(&[]));
+        for (n, leaf) in hashes.iter().enumerate() {
+            frontier.push(*leaf);
+            assert_eq!(frontier.len(), n as u64 + 1);
+            assert_eq!(frontier.root(), recursive(&hashes[..=n]), "n {}", n + 1);
         }
     }
 }

@@ -33,37 +33,72 @@ pub enum Tail {
 
 /// Looks at the last session and the lock of the journal at `path`.
 pub fn assess(path: &Path, lines: &[Line]) -> Tail {
-    // One-shot command-line sessions (`mode: cli`) never write
-    // `session_ended`: only interactive sessions count.
-    let Some(start) = lines.iter().rposition(|l| {
-        l.entry.kind == Kind::SessionStarted
-            && l.entry
-                .event()
-                .is_ok_and(|e| matches!(e.payload, Payload::SessionStarted(s) if s.mode != "cli"))
-    }) else {
-        return Tail::Closed;
-    };
-    let session = &lines[start].entry.session;
-    let ended = lines[start..]
-        .iter()
-        .any(|l| l.entry.kind == Kind::SessionEnded && &l.entry.session == session);
-    if ended {
-        return Tail::Closed;
+    let mut scan = TailScan::default();
+    for line in lines {
+        scan.add(line);
     }
-    if lock_held(path) {
-        return Tail::Live;
+    scan.assess(path)
+}
+
+/// What [`assess`] needs, gathered one verified line at a time, so that
+/// `verify` can judge the tail in the same pass that checks the chain.
+#[derive(Debug, Default)]
+pub struct TailScan {
+    /// `seq` and session of the last interactive `session_started`, and
+    /// whether a `session_ended` of that session came after it.
+    last_session: Option<(u64, String, bool)>,
+    /// The last checkpoint entry and how many entries it covers.
+    checkpoint: Option<(u64, u64)>,
+    entries: u64,
+}
+
+impl TailScan {
+    /// Takes the line after those already added.
+    pub fn add(&mut self, line: &Line) {
+        let entry = &line.entry;
+        self.entries += 1;
+        match entry.kind {
+            // One-shot command-line sessions (`mode: cli`) never write
+            // `session_ended`: only interactive sessions count.
+            Kind::SessionStarted
+                if entry.event().is_ok_and(
+                    |e| matches!(e.payload, Payload::SessionStarted(s) if s.mode != "cli"),
+                ) =>
+            {
+                self.last_session = Some((entry.seq, entry.session.clone(), false));
+            }
+            Kind::SessionEnded => {
+                if let Some((_, session, ended)) = &mut self.last_session
+                    && *session == entry.session
+                {
+                    *ended = true;
+                }
+            }
+            Kind::Checkpoint => {
+                if let Ok(Payload::Checkpoint(c)) = entry.event().map(|e| e.payload) {
+                    self.checkpoint = Some((entry.seq, c.size));
+                }
+            }
+            _ => {}
+        }
     }
-    let checkpoint = lines.iter().rev().find_map(|l| match l.entry.event() {
-        Ok(e) => match e.payload {
-            Payload::Checkpoint(c) => Some((l.entry.seq, c.size)),
-            _ => None,
-        },
-        Err(_) => None,
-    });
-    Tail::Open {
-        started_at: lines[start].entry.seq,
-        checkpoint,
-        entries: lines.len() as u64,
+
+    /// The tail of the lines added, with the lock of the journal at `path`.
+    pub fn assess(&self, path: &Path) -> Tail {
+        let Some((started_at, ended)) = self.last_session.as_ref().map(|(s, _, e)| (*s, *e)) else {
+            return Tail::Closed;
+        };
+        if ended {
+            return Tail::Closed;
+        }
+        if lock_held(path) {
+            return Tail::Live;
+        }
+        Tail::Open {
+            started_at,
+            checkpoint: self.checkpoint,
+            entries: self.entries,
+        }
     }
 }
 

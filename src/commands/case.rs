@@ -295,7 +295,7 @@ pub fn run_case(
         .find(|j| j.id == id)
         .map(|j| j.verified.lines.clone())
         .unwrap_or_default();
-    let feed = Merged::new(journals).feed();
+    let feed = Merged::new(journals).into_feed();
     let target = crate::case::target::CaseTarget::new(file, dir.to_path_buf(), id, &own);
     let core = super::tui::runner_over(
         env,

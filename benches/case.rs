@@ -88,8 +88,7 @@ fn main() {
                 verified: verify(t.as_bytes()),
             })
             .collect();
-        let merged = Merged::new(journals);
-        let feed = merged.feed();
+        let feed = Merged::new(journals).into_feed();
         let state = run::replay(&resolved.playbook, feed.iter().map(|l| &l.entry));
         black_box(state.entry_count);
     });

@@ -33,6 +33,7 @@ SOCKET=rs-bench-$$
 if [[ -n ${JOURNALS:-} ]]; then
     # Journals written by an earlier run (mix, notes and small .jsonl).
     cp "$JOURNALS"/{mix,notes,small}.jsonl "$WORK"/
+    cp -r "$JOURNALS"/case-journals "$WORK"/
 else
     cargo bench --quiet --bench whole_process_journals -- "$WORK" >&2
 fi
@@ -167,5 +168,29 @@ for name in ${NAMES:-mix notes}; do
     mem_row '`resume`' "$R.resume" "$SIZE"
 done
 echo
-echo "merged replay of a case (8 journals × 12,500 entries): not measured: team cases not merged yet"
-echo "action → saved in the runner (p99 over 200 actions): not measured by this script (see benches/tui.rs)"
+
+# Merged replay of a team case: `status` of a case folder holding the mix's
+# entries dealt to 8 journals of 12,500, against `status` of the one
+# 100,000-entry journal (the same entries), alternately.
+CASE=$WORK/case
+"$BIN" case from "$WORK/small.jsonl" "$CASE" >/dev/null
+rm -f "$CASE"/journals/*.jsonl
+cp "$WORK"/case-journals/*.jsonl "$CASE"/journals/
+R=$WORK/case
+for i in $(seq 1 "$PAIRS"); do
+    if ((i % 2)); then
+        run_once "$R.status-one" "$BIN" status "$WORK/mix.jsonl"
+        run_once "$R.status-case" "$BIN" status "$CASE"
+    else
+        run_once "$R.status-case" "$BIN" status "$CASE"
+        run_once "$R.status-one" "$BIN" status "$WORK/mix.jsonl"
+    fi
+done
+echo
+echo "## team case: 8 journals × 12,500 entries (the mix's entries)"
+echo
+echo "| measure | runsheet, median (min–max) | baseline, median (min–max) | ratio | bar | peak memory |"
+echo "|---|---:|---:|---:|---|---:|"
+row '`status` of the case / `status` of one 100,000-entry journal' "$R.status-case" "$R.status-one" '≤ 1.5x'
+echo
+echo "action → saved in the runner (p99 over 200 actions): see \`cargo bench --bench action_saved\`"

@@ -25,6 +25,7 @@ pub mod picker;
 mod record_actions;
 mod retry;
 pub mod review;
+pub mod saved_lines;
 mod screen;
 mod search;
 pub mod urgency;
@@ -181,7 +182,7 @@ pub struct Pending {
 /// type-ahead (nobody reads the new screen that fast), never commands.
 const TYPE_AHEAD_MS: i64 = 400;
 /// How many recent entries the tail keeps.
-const TAIL: usize = 64;
+pub(crate) const TAIL: usize = 64;
 /// How long a notice stays.
 const NOTICE_SECONDS: i64 = 10;
 
@@ -251,17 +252,28 @@ impl App {
         keymap: Keymap,
         now: DateTime<Utc>,
     ) -> Self {
-        let saved = run::replay(&playbook, lines.iter().map(|l| &l.entry));
+        let saved = saved_lines::SavedLines::of(&playbook, lines);
+        Self::resumed(playbook, saved, identity, journal_file, keymap, now)
+    }
+
+    /// [`App::new`] over lines already replayed (as they were read).
+    pub fn resumed(
+        playbook: Playbook,
+        lines: saved_lines::SavedLines,
+        identity: Identity,
+        journal_file: &str,
+        keymap: Keymap,
+        now: DateTime<Utc>,
+    ) -> Self {
+        let saved = lines.state;
         let tail = lines
-            .iter()
-            .rev()
-            .take(TAIL)
-            .rev()
-            .map(|l| TailLine {
-                ts: l.entry.ts,
+            .tail
+            .into_iter()
+            .map(|entry| TailLine {
+                ts: entry.ts,
                 ticket: None,
-                status: Saved::Saved(l.entry.seq),
-                entry: l.entry.clone(),
+                status: Saved::Saved(entry.seq),
+                entry,
             })
             .collect();
         let banners = saved
@@ -297,7 +309,7 @@ impl App {
             discard_armed: false,
             typed_ahead_until: None,
             next_ticket: 1,
-            next_seq: lines.len() as u64,
+            next_seq: lines.count,
             nudged: BTreeSet::new(),
             draft_texts: BTreeMap::new(),
             drill: None,
@@ -307,7 +319,7 @@ impl App {
             attachments: BTreeMap::new(),
             retrying: false,
         };
-        app.select_resume_point(lines);
+        app.select_resume_point(lines.last_step);
         app.mark_passed_thresholds();
         app
     }
@@ -358,8 +370,7 @@ impl App {
 
     /// Selects the step the journal last acted on, so a resumed run opens
     /// where it was left.
-    fn select_resume_point(&mut self, lines: &[Line]) {
-        let last_step = lines.iter().rev().find_map(|l| l.entry.step.clone());
+    fn select_resume_point(&mut self, last_step: Option<String>) {
         let target = last_step
             .filter(|s| self.playbook.step(s).is_some())
             .or_else(|| query::next_open(&self.playbook, &self.view, true).map(|s| s.id.clone()))

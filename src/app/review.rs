@@ -3,6 +3,8 @@
 //! verification status. It never writes; following a live journal it reads
 //! complete lines only and verifies them as a continuation of the chain.
 
+mod lines;
+
 use std::collections::BTreeSet;
 
 use crate::app::input::{KeyCode, KeyEvent, KeyModifiers};
@@ -11,10 +13,11 @@ use chrono::{DateTime, Utc};
 
 use crate::app::editor::Editor;
 use crate::export::document::Document;
-use crate::journal::verify::{Break, Verified};
+use crate::journal::verify::{Break, Tally, Verified};
 use crate::journal::{Kind, Line};
 use crate::playbook::{Drill, Playbook};
 use crate::run::{self, RunState};
+pub use lines::{JournalLines, Row};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tab {
@@ -79,7 +82,8 @@ impl Filter {
 pub struct Review {
     pub playbook: Playbook,
     pub journal_name: String,
-    pub lines: Vec<Line>,
+    /// The verified lines: their text and what the timeline sorts on.
+    pub lines: JournalLines,
     pub head_hash: Option<String>,
     pub broken: Option<Break>,
     pub torn_tail: usize,
@@ -123,15 +127,40 @@ impl Review {
         now: DateTime<Utc>,
     ) -> Self {
         let state = run::replay(&playbook, verified.entries());
+        let mut lines = JournalLines::default();
+        for line in &verified.lines {
+            lines.push(line);
+        }
+        let tally = Tally {
+            entries: verified.lines.len(),
+            head_hash: verified.head_hash,
+            verified_len: verified.verified_len,
+            broken: verified.broken,
+            torn_tail: verified.torn_tail,
+        };
+        Self::loaded(playbook, journal_name, lines, state, tally, follow, now)
+    }
+
+    /// A review of lines already verified (as `tally` says) and replayed
+    /// into `state`, as a streamed read of the journal leaves them.
+    pub fn loaded(
+        playbook: Playbook,
+        journal_name: &str,
+        lines: JournalLines,
+        state: RunState,
+        tally: Tally,
+        follow: bool,
+        now: DateTime<Utc>,
+    ) -> Self {
         let mut review = Self {
             playbook,
             journal_name: journal_name.to_string(),
-            lines: verified.lines,
-            head_hash: verified.head_hash,
-            broken: verified.broken,
-            torn_tail: verified.torn_tail,
+            lines,
+            head_hash: tally.head_hash,
+            broken: tally.broken,
+            torn_tail: tally.torn_tail,
             draft_problems: Vec::new(),
-            verified_len: verified.verified_len,
+            verified_len: tally.verified_len,
             state,
             order: Vec::new(),
             visible: Vec::new(),
@@ -156,8 +185,9 @@ impl Review {
     }
 
     fn resort(&mut self) {
-        let mut order: Vec<usize> = (0..self.lines.len()).collect();
-        order.sort_by_key(|i| (self.lines[*i].entry.ts, self.lines[*i].entry.seq));
+        let rows = self.lines.rows();
+        let mut order: Vec<usize> = (0..rows.len()).collect();
+        order.sort_by_key(|i| (rows[*i].ts, rows[*i].seq));
         self.order = order;
         self.refilter();
     }
@@ -174,28 +204,29 @@ impl Review {
             .order
             .iter()
             .copied()
-            .filter(|i| self.matches(&self.lines[*i], &words))
+            .filter(|i| self.matches(*i, &words))
             .collect();
         self.cursor = selected
             .and_then(|s| self.visible.iter().position(|i| *i == s))
             .unwrap_or_else(|| self.visible.len().saturating_sub(1));
     }
 
-    fn matches(&self, line: &Line, words: &[String]) -> bool {
-        let e = &line.entry;
+    fn matches(&self, index: usize, words: &[String]) -> bool {
+        let row = &self.lines.rows()[index];
         let f = &self.filter;
-        if f.kind.is_some_and(|k| k != e.kind) || f.actor.as_ref().is_some_and(|a| *a != e.actor) {
+        if f.kind.is_some_and(|k| k != row.kind)
+            || f.actor.as_ref().is_some_and(|a| a != self.lines.actor(row))
+        {
             return false;
         }
-        if let Some(step) = &f.step
-            && e.step.as_ref() != Some(step)
+        let step = self.lines.step(row);
+        if let Some(wanted) = &f.step
+            && step != Some(wanted.as_str())
         {
             return false;
         }
         if let Some(phase) = &f.phase {
-            let in_phase = e
-                .step
-                .as_deref()
+            let in_phase = step
                 .and_then(|s| self.playbook.phase_of(s))
                 .is_some_and(|p| self.playbook.phases[p].id == *phase);
             if !in_phase {
@@ -205,7 +236,7 @@ impl Review {
         if words.is_empty() {
             return true;
         }
-        let hay = line.text.to_lowercase();
+        let hay = self.lines.text(index).to_lowercase();
         words.iter().all(|w| hay.contains(w))
     }
 
@@ -214,8 +245,9 @@ impl Review {
         self.visible.get(self.cursor).copied()
     }
 
-    pub fn selected(&self) -> Option<&Line> {
-        self.selected_index().map(|i| &self.lines[i])
+    /// The line under the cursor, decoded again from its text.
+    pub fn selected(&self) -> Option<Line> {
+        self.selected_index().and_then(|i| self.lines.line(i))
     }
 
     /// Adds lines verified as a continuation (following a live journal).
@@ -226,6 +258,7 @@ impl Review {
         let at_end = self.cursor + 1 >= self.visible.len();
         for line in &more.lines {
             self.state.apply(&self.playbook, &line.entry);
+            self.lines.push(line);
         }
         self.verified_len += more.verified_len;
         if more.head_hash.is_some() {
@@ -233,7 +266,6 @@ impl Review {
         }
         self.broken = self.broken.take().or(more.broken);
         self.torn_tail = more.torn_tail;
-        self.lines.extend(more.lines);
         self.metrics = None;
         self.resort();
         if at_end || self.follow {
@@ -262,12 +294,16 @@ impl Review {
     /// The state as it was when the selected entry was written: a replay of
     /// every entry up to it. Cached per selected entry.
     pub fn state_at_cursor(&mut self) -> Option<&RunState> {
-        let seq = self.selected()?.entry.seq;
+        let seq = self.lines.rows()[self.selected_index()?].seq;
         if self.cursor_state.as_ref().is_none_or(|(s, _)| *s != seq) {
-            let state = run::replay(
-                &self.playbook,
-                self.lines.iter().map(|l| &l.entry).filter(|e| e.seq <= seq),
-            );
+            let mut state = RunState::default();
+            for (i, row) in self.lines.rows().iter().enumerate() {
+                if row.seq <= seq
+                    && let Some(entry) = self.lines.entry(i)
+                {
+                    state.apply(&self.playbook, &entry);
+                }
+            }
             self.cursor_state = Some((seq, state));
         }
         self.cursor_state.as_ref().map(|(_, s)| s)
@@ -277,7 +313,7 @@ impl Review {
     pub fn metrics(&mut self) -> &Document {
         if self.metrics.is_none() {
             let verified = Verified {
-                lines: self.lines.clone(),
+                lines: self.lines.decode_all(),
                 head_hash: self.head_hash.clone(),
                 verified_len: self.verified_len,
                 broken: self.broken.clone(),
@@ -400,13 +436,18 @@ impl Review {
             }
             Act::Search => self.searching = Some(Editor::single(&self.filter.text)),
             Act::FilterKind => {
-                let kinds: BTreeSet<Kind> = self.lines.iter().map(|l| l.entry.kind).collect();
+                let kinds: BTreeSet<Kind> = self.lines.rows().iter().map(|r| r.kind).collect();
                 self.filter.kind = Self::cycle(self.filter.kind.as_ref(), &kinds);
                 self.refilter();
             }
             Act::FilterActor => {
-                let actors: BTreeSet<String> =
-                    self.lines.iter().map(|l| l.entry.actor.clone()).collect();
+                let names: BTreeSet<&str> = self
+                    .lines
+                    .rows()
+                    .iter()
+                    .map(|r| self.lines.actor(r))
+                    .collect();
+                let actors: BTreeSet<String> = names.into_iter().map(str::to_string).collect();
                 self.filter.actor = Self::cycle(self.filter.actor.as_ref(), &actors);
                 self.refilter();
             }

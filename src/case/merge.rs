@@ -52,9 +52,12 @@ pub struct At {
 pub struct Merged {
     pub journals: Vec<CaseJournal>,
     pub order: Vec<At>,
-    /// `known[j][line][k]`: how many entries of journal `k` the entry at
-    /// (`j`, `line`) had seen, directly or through what it saw.
-    known: Vec<Vec<Vec<u64>>>,
+    /// `known[j][line * width + k]`: how many entries of journal `k` the
+    /// entry at (`j`, `line`) had seen, directly or through what it saw.
+    /// One flat row of `width` (the number of journals) per entry, so the
+    /// merge allocates once per journal rather than once per entry.
+    known: Vec<Vec<u64>>,
+    width: usize,
 }
 
 /// Reads and verifies every journal of a case folder.
@@ -86,9 +89,9 @@ impl Merged {
         let count = journals.len();
         let index = |id: &str| journals.binary_search_by(|j| j.id.as_str().cmp(id)).ok();
         let mut next = vec![0_usize; count];
-        let mut known: Vec<Vec<Vec<u64>>> = journals
+        let mut known: Vec<Vec<u64>> = journals
             .iter()
-            .map(|j| Vec::with_capacity(j.verified.lines.len()))
+            .map(|j| Vec::with_capacity(j.verified.lines.len() * count))
             .collect();
         let total: usize = journals.iter().map(|j| j.verified.lines.len()).sum();
         let mut order = Vec::with_capacity(total);
@@ -114,13 +117,15 @@ impl Merged {
             let line = next[j];
             let mut past = match line {
                 0 => vec![0; count],
-                _ => known[j][line - 1].clone(),
+                _ => known[j][(line - 1) * count..line * count].to_vec(),
             };
             past[j] = line as u64 + 1;
             if let Some(seen) = &entry_at(j, line).seen {
                 for (id, head) in seen {
                     let Some(k) = index(id) else { continue };
-                    let reached = usize::try_from(head.seq).ok().and_then(|s| known[k].get(s));
+                    let reached = usize::try_from(head.seq)
+                        .ok()
+                        .and_then(|s| known[k].get(s * count..(s + 1) * count));
                     match reached {
                         Some(theirs) => {
                             for (mine, t) in past.iter_mut().zip(theirs) {
@@ -131,7 +136,7 @@ impl Merged {
                     }
                 }
             }
-            known[j].push(past);
+            known[j].extend_from_slice(&past);
             order.push(At { journal: j, line });
             next[j] += 1;
         }
@@ -139,6 +144,7 @@ impl Merged {
             journals,
             order,
             known,
+            width: count,
         }
     }
 
@@ -148,7 +154,7 @@ impl Merged {
 
     /// Whether the writer of `later` had seen `earlier` when writing it.
     pub fn saw(&self, later: At, earlier: At) -> bool {
-        self.known[later.journal][later.line][earlier.journal] > earlier.line as u64
+        self.known[later.journal][later.line * self.width + earlier.journal] > earlier.line as u64
     }
 
     /// The lines to replay, in merged order: renumbered by position,
@@ -162,51 +168,31 @@ impl Merged {
     /// and line), so a position shown on screen names one entry of one
     /// journal (`origins[position]`).
     pub fn feed_from(&self) -> (Vec<Line>, Vec<At>) {
-        let mut position: Vec<Vec<Option<u64>>> = self
-            .journals
-            .iter()
-            .map(|j| vec![None; j.verified.lines.len()])
+        renumber(&self.journals, &self.order, |at| {
+            self.journals[at.journal]
+                .verified
+                .lines
+                .get(at.line)
+                .cloned()
+        })
+    }
+
+    /// [`Merged::feed`] taking the lines out of the journals instead of
+    /// copying them, for a caller that needs nothing else of the merge.
+    pub fn into_feed(self) -> Vec<Line> {
+        let Self {
+            journals, order, ..
+        } = self;
+        let counts: Vec<usize> = journals.iter().map(|j| j.verified.lines.len()).collect();
+        let ids: Vec<String> = journals.iter().map(|j| j.id.clone()).collect();
+        let mut lines: Vec<std::vec::IntoIter<Line>> = journals
+            .into_iter()
+            .map(|j| j.verified.lines.into_iter())
             .collect();
-        let index = |id: &str| {
-            self.journals
-                .binary_search_by(|j| j.id.as_str().cmp(id))
-                .ok()
-        };
-        let mut out: Vec<Line> = Vec::with_capacity(self.order.len());
-        let mut origins = Vec::with_capacity(self.order.len());
-        for at in &self.order {
-            let line = &self.journals[at.journal].verified.lines[at.line];
-            if line.entry.kind == Kind::JournalCreated && !out.is_empty() {
-                continue;
-            }
-            let mut entry = line.entry.clone();
-            entry.seq = out.len() as u64;
-            position[at.journal][at.line] = Some(entry.seq);
-            if entry.kind == Kind::Correction
-                && let Ok(Payload::Correction(mut c)) = entry.event().map(|e| e.payload)
-            {
-                // The target names its journal in a case; without one it
-                // is in the correction's own journal.
-                let journal = c.journal.as_deref().map_or(Some(at.journal), index);
-                let target = journal.and_then(|j| {
-                    usize::try_from(c.corrects)
-                        .ok()
-                        .and_then(|s| position[j].get(s).copied().flatten())
-                });
-                // A target not (yet) in the merged past is never taken for
-                // another entry at that number: the correction points at
-                // itself, which the replay reports and ignores.
-                c.corrects = target.unwrap_or(entry.seq);
-                c.journal = None;
-                entry.data = Payload::Correction(c).to_data();
-            }
-            out.push(Line {
-                entry,
-                text: line.text.clone(),
-            });
-            origins.push(*at);
-        }
-        (out, origins)
+        // The merged order visits each journal's lines in their own order
+        // (an entry comes after its journal's earlier entries), so the next
+        // line of its journal is always the one asked for.
+        renumber_counted(&counts, &ids, &order, |at| lines[at.journal].next()).0
     }
 
     /// Where [`Self::feed`] puts each line: `positions()[journal][line]`
@@ -239,4 +225,62 @@ impl Merged {
         }
         to_hex(&Sha256::digest(text.as_bytes()))
     }
+}
+
+/// The lines of `order` renumbered by merged position; `take` hands over
+/// the line at a position (each exactly once, in order).
+fn renumber(
+    journals: &[CaseJournal],
+    order: &[At],
+    take: impl FnMut(At) -> Option<Line>,
+) -> (Vec<Line>, Vec<At>) {
+    let counts: Vec<usize> = journals.iter().map(|j| j.verified.lines.len()).collect();
+    let ids: Vec<String> = journals.iter().map(|j| j.id.clone()).collect();
+    renumber_counted(&counts, &ids, order, take)
+}
+
+/// Renumbers the lines `take` hands over in merged `order`: each `seq` is
+/// its merged position, corrections point at their target's merged
+/// position, and only the first `journal_created` is kept. `ids` are the
+/// journals' ids, sorted, as `order` indexes them.
+fn renumber_counted(
+    counts: &[usize],
+    ids: &[String],
+    order: &[At],
+    mut take: impl FnMut(At) -> Option<Line>,
+) -> (Vec<Line>, Vec<At>) {
+    let mut position: Vec<Vec<Option<u64>>> = counts.iter().map(|n| vec![None; *n]).collect();
+    let index = |id: &str| ids.binary_search_by(|j| j.as_str().cmp(id)).ok();
+    let mut out: Vec<Line> = Vec::with_capacity(order.len());
+    let mut origins = Vec::with_capacity(order.len());
+    for at in order {
+        let Some(mut line) = take(*at) else { continue };
+        if line.entry.kind == Kind::JournalCreated && !out.is_empty() {
+            continue;
+        }
+        let entry = &mut line.entry;
+        entry.seq = out.len() as u64;
+        position[at.journal][at.line] = Some(entry.seq);
+        if entry.kind == Kind::Correction
+            && let Ok(Payload::Correction(mut c)) = entry.event().map(|e| e.payload)
+        {
+            // The target names its journal in a case; without one it
+            // is in the correction's own journal.
+            let journal = c.journal.as_deref().map_or(Some(at.journal), index);
+            let target = journal.and_then(|j| {
+                usize::try_from(c.corrects)
+                    .ok()
+                    .and_then(|s| position[j].get(s).copied().flatten())
+            });
+            // A target not (yet) in the merged past is never taken for
+            // another entry at that number: the correction points at
+            // itself, which the replay reports and ignores.
+            c.corrects = target.unwrap_or(entry.seq);
+            c.journal = None;
+            entry.data = Payload::Correction(c).to_data();
+        }
+        out.push(line);
+        origins.push(*at);
+    }
+    (out, origins)
 }

@@ -212,12 +212,15 @@ fn the_feed_renumbers_keeps_one_creation_and_corrections_follow_their_target() {
         ],
     );
     let b = journal("b@h", vec![(1, created("c"), None), (2, note("b"), None)]);
+    let (a2, b2) = (a.clone(), b.clone());
     let feed = Merged::new(vec![a, b]).feed();
     let kinds: Vec<String> = feed.iter().map(|l| l.entry.kind.to_string()).collect();
     assert_eq!(kinds, ["journal_created", "note", "fact_set", "correction"]);
     let seqs: Vec<u64> = feed.iter().map(|l| l.entry.seq).collect();
     assert_eq!(seqs, [0, 1, 2, 3]);
     assert_eq!(feed[3].entry.data["corrects"], json!(2));
+    let moved = Merged::new(vec![a2, b2]).into_feed();
+    assert_eq!(moved, feed, "moving the lines out gives the same feed");
 }
 
 #[test]

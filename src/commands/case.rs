@@ -368,7 +368,7 @@ pub fn case_runner(
         .find(|j| j.id == id)
         .map(|j| j.verified.lines.clone())
         .unwrap_or_default();
-    let feed = Merged::new(journals.clone()).feed();
+    let feed = Merged::new(journals.clone()).into_feed();
     let target = crate::case::target::CaseTarget::new(file, dir.to_path_buf(), id.clone(), &own);
     let pause = target.pause();
     let mut core = super::tui::runner_over(

@@ -47,19 +47,25 @@ pub fn unexpected_end(lines: &[Line]) -> Option<String> {
         return None;
     }
     let last = own.last()?;
-    Some(format!(
+    Some(session_end_notice(&lines[start], &last.entry))
+}
+
+/// The sentence of [`unexpected_end`] for the session `start` opened,
+/// whose last saved entry is `last`.
+pub fn session_end_notice(start: &Line, last: &crate::journal::Entry) -> String {
+    format!(
         "The previous session ({}, {}) ended unexpectedly; its last saved entry is #{} ({}) at {}. Anything typed after it was lost.",
-        lines[start].entry.actor,
-        lines[start]
+        start.entry.actor,
+        start
             .entry
             .data
             .get("mode")
             .and_then(|m| m.as_str())
             .unwrap_or("?"),
-        last.entry.seq,
-        last.entry.kind,
-        last.entry.ts.format("%Y-%m-%d %H:%M:%S UTC")
-    ))
+        last.seq,
+        last.kind,
+        last.ts.format("%Y-%m-%d %H:%M:%S UTC")
+    )
 }
 
 /// The scenario a drill journal ran: its recorded file, or the bundled or

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use super::{Env, Failure};
 use crate::app::keymap::Keymap;
 use crate::app::picker::{Choice, DrillItem, JournalItem, Picker, PlaybookItem};
+use crate::app::saved_lines::SavedLines;
 use crate::app::{App, Pane};
 use crate::catalog::{self, Catalog, Origin};
 use crate::commands::open::{self, NewJournal, Resolved};
@@ -70,28 +71,69 @@ pub(crate) fn runner_over(
     banners: Vec<String>,
     drill: Option<Drill>,
 ) -> Result<Core, Failure> {
-    // The holidays the journal recorded when it was created, so the
-    // runner, status, review and export compute the same due times.
-    let holidays = open::created_of(lines)
-        .map(|c| c.holidays)
-        .unwrap_or_default();
-    let mut playbook = resolved.playbook.clone().with_extra_holidays(&holidays);
-    let contacts_file = crate::paths::config_dir().join("contacts.yaml");
-    // Never the real numbers of the local contacts file in a drill.
-    let exercise = open::require_created(lines, path).is_ok_and(|c| c.exercise);
-    let local = if exercise {
-        Vec::new()
-    } else {
-        catalog::local_contacts(&contacts_file)?
-    };
-    let unknown = playbook.contacts_for_run(&local, exercise);
+    let prepared = RunnerPlaybook::new(resolved, open::created_of(lines).as_ref())?;
+    let saved = SavedLines::of(&prepared.playbook, lines);
+    runner_replayed(env, target, path, prepared, saved, who, banners, drill)
+}
+
+/// The playbook as the runner replays and runs it: with the holidays the
+/// journal recorded when it was created (so the runner, status, review and
+/// export compute the same due times) and the local contacts.
+struct RunnerPlaybook {
+    playbook: crate::playbook::Playbook,
+    contacts_file: PathBuf,
+    /// Local contacts the playbook does not have.
+    unknown: Vec<String>,
+}
+
+impl RunnerPlaybook {
+    fn new(
+        resolved: &Resolved,
+        created: Option<&crate::journal::event::Created>,
+    ) -> Result<Self, Failure> {
+        let holidays = created.map(|c| c.holidays.clone()).unwrap_or_default();
+        let mut playbook = resolved.playbook.clone().with_extra_holidays(&holidays);
+        let contacts_file = crate::paths::config_dir().join("contacts.yaml");
+        // Never the real numbers of the local contacts file in a drill.
+        let exercise = created.is_some_and(|c| c.exercise);
+        let local = if exercise {
+            Vec::new()
+        } else {
+            catalog::local_contacts(&contacts_file)?
+        };
+        let unknown = playbook.contacts_for_run(&local, exercise);
+        Ok(Self {
+            playbook,
+            contacts_file,
+            unknown,
+        })
+    }
+}
+
+/// [`runner_over`] with the saved lines already replayed.
+#[allow(clippy::too_many_arguments)]
+fn runner_replayed(
+    env: &Env,
+    target: Box<dyn crate::journal::writer::Append>,
+    path: &Path,
+    prepared: RunnerPlaybook,
+    saved: SavedLines,
+    who: Identity,
+    banners: Vec<String>,
+    drill: Option<Drill>,
+) -> Result<Core, Failure> {
+    let RunnerPlaybook {
+        playbook,
+        contacts_file,
+        unknown,
+    } = prepared;
     let journal_file = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let mut app = App::new(
+    let mut app = App::resumed(
         playbook,
-        lines,
+        saved,
         who,
         &journal_file,
         keymap(env)?,
@@ -137,19 +179,16 @@ fn start(
 /// The pause to journal when a drill is resumed with its scenario clock
 /// still running (the facilitator's program died): the clock stops at the
 /// scenario time of the last saved entry, so time away never advanced it.
-fn crash_pause(resolved: &Resolved, lines: &[Line]) -> Option<crate::journal::event::DrillControl> {
-    let state = run::replay(&resolved.playbook, lines.iter().map(|l| &l.entry));
+fn crash_pause(
+    state: &run::RunState,
+    last_scenario_ms: Option<u64>,
+) -> Option<crate::journal::event::DrillControl> {
     let origin = state.created_at.unwrap_or_default();
     let clock = crate::drill::ScenarioClock::from_controls(origin, &state.drill_controls);
     if !clock.running {
         return None;
     }
-    let last = lines
-        .iter()
-        .rev()
-        .find_map(|l| l.entry.scenario_ms)
-        .unwrap_or(clock.base_ms)
-        .max(clock.base_ms);
+    let last = last_scenario_ms.unwrap_or(clock.base_ms).max(clock.base_ms);
     Some(crate::journal::event::DrillControl {
         action: crate::journal::event::DrillAction::Pause,
         speed: clock.speed,
@@ -161,8 +200,7 @@ fn crash_pause(resolved: &Resolved, lines: &[Line]) -> Option<crate::journal::ev
 /// Who resumes `path` when `--as` and the config do not say: the actor of
 /// the journal's last session on this host.
 fn journal_actor(path: &Path) -> Option<String> {
-    let verified = open::read_journal(path).ok()?;
-    open::last_actor_on_host(&verified.lines, &crate::journal::writer::hostname())
+    super::last_actor::last_actor_on_host(path, &crate::journal::writer::hostname())
 }
 
 /// Who is acting: `--as`, the config, then (for `journal`) its last
@@ -186,9 +224,20 @@ fn actor_or_ask(
 }
 
 /// Opens an existing journal: lock, verify, quarantine a torn tail, record
-/// the recovery and the new session.
+/// the recovery and the new session. The lines are replayed as they are
+/// verified; only the state, the last few entries and what the notices
+/// need are kept.
 fn reopen(env: &Env, catalog: &Catalog, path: &Path, actor: String) -> Result<Core, Failure> {
-    let opened = JournalFile::open(path).map_err(|e| {
+    let mut started: Option<Result<Started, Failure>> = None;
+    let mut gathered = super::resume_read::Gathered::default();
+    let opened = JournalFile::open_streaming(path, |line| {
+        let first =
+            started.get_or_insert_with(|| Started::from_first(env, catalog, path, Some(&line)));
+        if let Ok(s) = first {
+            gathered.push(&s.runner.playbook, line);
+        }
+    })
+    .map_err(|e| {
         let mut f = Failure::from(e);
         if f.code == 2 && f.message.contains("already open") {
             f.message
@@ -197,11 +246,16 @@ fn reopen(env: &Env, catalog: &Catalog, path: &Path, actor: String) -> Result<Co
         }
         f
     })?;
-    let created = open::require_created(&opened.lines, path)?;
-    let resolved = open::playbook_for(&created, catalog, env.today)?;
+    let Started {
+        created,
+        runner: prepared,
+    } = match started {
+        Some(started) => started?,
+        None => Started::from_first(env, catalog, path, None)?,
+    };
+    let playbook = &prepared.playbook;
     let who = Identity::new(actor);
     let mut file = opened.file;
-    let mut lines = opened.lines;
     let mut banners = Vec::new();
     let write_failed = |e: WriteError| Failure::usage(format!("{}: {e}", path.display()));
     for recovery in opened.recoveries {
@@ -211,7 +265,8 @@ fn reopen(env: &Env, catalog: &Catalog, path: &Path, actor: String) -> Result<Co
             recovery.file,
             &recovery.sha256[..12]
         ));
-        lines.push(
+        gathered.push(
+            playbook,
             file.append(who.draft(env.clock.as_ref(), Event::new(Payload::Recovery(recovery))))
                 .map_err(write_failed)?,
         );
@@ -229,26 +284,61 @@ fn reopen(env: &Env, catalog: &Catalog, path: &Path, actor: String) -> Result<Co
             Some(found.drill)
         }
     };
-    if let Some(notice) = open::unexpected_end(&lines) {
+    if let Some(notice) = gathered.unexpected_end() {
         banners.push(notice);
     }
     if drill.is_some()
-        && let Some(pause) = crash_pause(&resolved, &lines)
+        && let Some(pause) = crash_pause(&gathered.saved.state, gathered.last_scenario_ms)
     {
         banners.push(format!(
             "The scenario clock was running when the last session ended; it is paused at {}. Press space to resume it.",
             crate::drill::format_scenario(pause.scenario_ms)
         ));
-        lines.push(
+        gathered.push(
+            playbook,
             file.append(who.draft(env.clock.as_ref(), Event::new(Payload::DrillControl(pause))))
                 .map_err(write_failed)?,
         );
     }
-    lines.push(
+    gathered.push(
+        playbook,
         file.append(who.draft(env.clock.as_ref(), open::session_started("resume")))
             .map_err(write_failed)?,
     );
-    runner(env, file, &lines, &resolved, who, banners, drill)
+    let path = file.path().to_path_buf();
+    runner_replayed(
+        env,
+        Box::new(file),
+        &path,
+        prepared,
+        gathered.saved,
+        who,
+        banners,
+        drill,
+    )
+}
+
+/// What the first verified line of a resumed journal settles: its
+/// `journal_created` payload, the playbook it runs, and that playbook as
+/// the runner replays it.
+struct Started {
+    created: crate::journal::event::Created,
+    runner: RunnerPlaybook,
+}
+
+impl Started {
+    fn from_first(
+        env: &Env,
+        catalog: &Catalog,
+        path: &Path,
+        first: Option<&Line>,
+    ) -> Result<Self, Failure> {
+        let first = first.map(std::slice::from_ref).unwrap_or_default();
+        let created = open::require_created(first, path)?;
+        let resolved = open::playbook_for(&created, catalog, env.today)?;
+        let runner = RunnerPlaybook::new(&resolved, Some(&created))?;
+        Ok(Self { created, runner })
+    }
 }
 
 pub(crate) fn io_failure(e: &std::io::Error) -> Failure {
@@ -581,27 +671,101 @@ pub fn picker(env: &Env) -> Result<Result<Option<Outcome>, String>, Failure> {
 /// followed live, the participant view for projection.
 pub fn review(env: &Env, journal: &Path, follow: bool) -> Result<(), Failure> {
     let catalog = env.catalog();
-    let verified = open::read_journal(journal)?;
-    let created = open::require_created(&verified.lines, journal)?;
-    let resolved = open::playbook_for(&created, &catalog, env.today)?;
+    let read = read_for_review(env, &catalog, journal)?;
     let name = journal
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let draft_problems =
-        crate::export::drafts::DraftTexts::read(journal, &verified).problems(&verified);
-    let mut review = crate::app::review::Review::new(
-        resolved.playbook,
+    let mut review = crate::app::review::Review::loaded(
+        read.resolved.playbook,
         &name,
-        verified,
+        read.lines,
+        read.state,
+        read.tally,
         follow,
         env.clock.now(),
     );
-    review.draft_problems = draft_problems;
-    review.drill = open::scenario_for(&created, &catalog).map(|found| found.drill);
+    review.draft_problems = read.draft_problems;
+    review.drill = open::scenario_for(&read.created, &catalog).map(|found| found.drill);
     let participant = follow && review.drill.is_some();
     runtime::run_review(review, journal, participant, &env.clock, &theme(env))
         .map_err(|e| io_failure(&e))
+}
+
+/// A journal read for review in one streamed pass: each verified line is
+/// replayed and kept as text, never as a decoded entry.
+struct ReadForReview {
+    created: crate::journal::event::Created,
+    resolved: Resolved,
+    lines: crate::app::review::JournalLines,
+    state: run::RunState,
+    tally: crate::journal::verify::Tally,
+    draft_problems: Vec<String>,
+}
+
+fn read_for_review(env: &Env, catalog: &Catalog, journal: &Path) -> Result<ReadForReview, Failure> {
+    use crate::journal::verify::{Verified, verify_file};
+    let limit = crate::journal::attachment::JOURNAL_LIMIT;
+    let size = std::fs::metadata(journal).map_or(0, |m| m.len()).min(limit);
+    let mut lines =
+        crate::app::review::JournalLines::with_capacity(usize::try_from(size).unwrap_or(0));
+    let mut started: Option<Result<ReviewStart, Failure>> = None;
+    let mut drafted = Vec::new();
+    let tally = verify_file(journal, |line| {
+        match &mut started {
+            Some(Ok((_, resolved, state))) => state.apply(&resolved.playbook, &line.entry),
+            Some(Err(_)) => {}
+            None => started = Some(start_review(env, catalog, journal, Some(&line))),
+        }
+        if crate::export::drafts::drafted(&line).is_some() {
+            drafted.push(line.clone());
+        }
+        lines.push(&line);
+    })
+    .map_err(|error| crate::journal::writer::OpenError::Io {
+        path: journal.to_path_buf(),
+        error,
+    })?;
+    let (created, resolved, state) = match started {
+        Some(started) => started?,
+        None => start_review(env, catalog, journal, None)?,
+    };
+    // The draft checks look at `message_drafted` entries only.
+    let drafts = Verified {
+        lines: drafted,
+        head_hash: None,
+        verified_len: 0,
+        broken: None,
+        torn_tail: 0,
+    };
+    let draft_problems =
+        crate::export::drafts::DraftTexts::read(journal, &drafts).problems(&drafts);
+    Ok(ReadForReview {
+        created,
+        resolved,
+        lines,
+        state,
+        tally,
+        draft_problems,
+    })
+}
+
+/// A review's `journal_created` payload, playbook and state so far.
+type ReviewStart = (crate::journal::event::Created, Resolved, run::RunState);
+
+/// The playbook the first verified line names and the state after it
+/// (no line: not a journal).
+fn start_review(
+    env: &Env,
+    catalog: &Catalog,
+    journal: &Path,
+    first: Option<&Line>,
+) -> Result<ReviewStart, Failure> {
+    let first = first.map(std::slice::from_ref).unwrap_or_default();
+    let created = open::require_created(first, journal)?;
+    let resolved = open::playbook_for(&created, catalog, env.today)?;
+    let state = run::replay(&resolved.playbook, first.iter().map(|l| &l.entry));
+    Ok((created, resolved, state))
 }
 
 #[cfg(test)]
@@ -649,6 +813,95 @@ mod tests {
             err.contains("2 entries were NOT saved: note, step_done (triage)"),
             "{err}"
         );
+    }
+
+    /// A journal of notes, facts and step work by two sessions, with a
+    /// torn tail after it.
+    fn sample_journal(dir: &Path, env: &Env, catalog: &Catalog) -> PathBuf {
+        let resolved = open::resolve_playbook("ransomware-extortion", catalog, env.today)
+            .expect("bundled playbook");
+        let path = dir.join("j.jsonl");
+        let settings = NewJournal {
+            path: Some(path.clone()),
+            title: Some("sample".into()),
+            exercise: false,
+            timezone: chrono_tz::UTC,
+            drill: None,
+            holidays: Vec::new(),
+        };
+        let who = Identity::new("Dana");
+        let (mut file, _) =
+            open::create_journal(&resolved, settings, &who, env.clock.as_ref(), "run")
+                .expect("journal");
+        let step = resolved.playbook.steps().next().map(|s| s.id.clone());
+        for i in 0..40 {
+            let mut event = Event::new(Payload::Note(crate::journal::event::Note {
+                text: format!("note {i}"),
+            }));
+            if i % 3 == 0 {
+                event.step.clone_from(&step);
+            }
+            file.append(who.draft(env.clock.as_ref(), event))
+                .expect("append");
+        }
+        drop(file);
+        let mut bytes = std::fs::read(&path).expect("read");
+        bytes.extend_from_slice(b"{\"v\":1,\"seq\":");
+        std::fs::write(&path, bytes).expect("torn tail");
+        path
+    }
+
+    #[test]
+    fn a_streamed_review_holds_what_reading_the_journal_whole_gives() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let env = Env {
+            config: crate::config::Config::default(),
+            clock: Arc::new(crate::time::ManualTime::at(
+                chrono::DateTime::from_timestamp(1_800_000_000, 0).unwrap_or_default(),
+            )),
+            today: chrono::NaiveDate::from_ymd_opt(2026, 11, 29).unwrap_or_default(),
+        };
+        let catalog = Catalog::bundled(env.today);
+        let path = sample_journal(dir.path(), &env, &catalog);
+        let read = read_for_review(&env, &catalog, &path).expect("review read");
+        let verified = open::read_journal(&path).expect("whole read");
+        assert!(verified.torn_tail > 0);
+        let whole = crate::app::review::Review::new(
+            read.resolved.playbook.clone(),
+            "j.jsonl",
+            verified.clone(),
+            false,
+            env.clock.now(),
+        );
+        let streamed = crate::app::review::Review::loaded(
+            read.resolved.playbook,
+            "j.jsonl",
+            read.lines,
+            read.state,
+            read.tally,
+            false,
+            env.clock.now(),
+        );
+        assert_eq!(streamed.lines.decode_all(), verified.lines);
+        assert_eq!(streamed.state, whole.state);
+        assert_eq!(
+            (
+                &streamed.head_hash,
+                &streamed.broken,
+                streamed.torn_tail,
+                streamed.verified_len
+            ),
+            (
+                &whole.head_hash,
+                &whole.broken,
+                whole.torn_tail,
+                whole.verified_len
+            )
+        );
+        assert_eq!(streamed.visible, whole.visible);
+        assert_eq!(streamed.cursor, whole.cursor);
+        let drafts = crate::export::drafts::DraftTexts::read(&path, &verified).problems(&verified);
+        assert_eq!(read.draft_problems, drafts);
     }
 
     #[test]

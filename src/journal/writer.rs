@@ -22,7 +22,7 @@ use sha2::{Digest, Sha256};
 
 use super::event::{Payload, Recovery};
 use super::holder::{HeldNote, Refusal};
-use super::verify::{Break, verify};
+use super::verify::{Break, verify, verify_stream};
 use super::{Draft, Line};
 use crate::hash::{ZERO_HASH, sha256_hex, to_hex};
 
@@ -109,6 +109,29 @@ pub struct Opened {
     pub recoveries: Vec<Recovery>,
 }
 
+/// What [`JournalFile::open_streaming`] opened: [`Opened`] without the
+/// lines, which went to its caller one by one.
+#[derive(Debug)]
+pub struct OpenedStream {
+    pub file: JournalFile,
+    /// As [`Opened::recoveries`].
+    pub recoveries: Vec<Recovery>,
+}
+
+/// A reader that counts the bytes it hands out.
+struct CountingReader<R> {
+    inner: R,
+    count: u64,
+}
+
+impl<R: io::Read> io::Read for CountingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let read = self.inner.read(buf)?;
+        self.count += read as u64;
+        Ok(read)
+    }
+}
+
 fn io_error(path: &Path) -> impl Fn(io::Error) -> OpenError + '_ {
     move |error| OpenError::Io {
         path: path.to_path_buf(),
@@ -189,9 +212,30 @@ impl JournalFile {
         Self::open_through(path, &|file| Box::new(file))
     }
 
+    /// [`Self::open`] handing each verified line to `each` instead of
+    /// keeping them all: the runner needs the state they replay to, not
+    /// every decoded entry of a long journal. Same checks, same errors.
+    pub fn open_streaming(path: &Path, each: impl FnMut(Line)) -> Result<OpenedStream, OpenError> {
+        Self::open_streaming_through(path, &|file| Box::new(file), each)
+    }
+
     /// [`Self::open`] with the quarantine copy written through `sink`, so
     /// tests can make the disk fail at any byte.
     pub(crate) fn open_through(path: &Path, sink: &SinkFactory) -> Result<Opened, OpenError> {
+        let mut lines = Vec::new();
+        let opened = Self::open_streaming_through(path, sink, |line| lines.push(line))?;
+        Ok(Opened {
+            file: opened.file,
+            lines,
+            recoveries: opened.recoveries,
+        })
+    }
+
+    fn open_streaming_through(
+        path: &Path,
+        sink: &SinkFactory,
+        mut each: impl FnMut(Line),
+    ) -> Result<OpenedStream, OpenError> {
         let mut file = OpenOptions::new()
             .read(true)
             .append(true)
@@ -200,35 +244,54 @@ impl JournalFile {
             .map_err(io_error(path))?;
         super::attachment::refuse_special(&file).map_err(io_error(path))?;
         let holder_note = lock(&file, path)?;
-        let mut bytes = Vec::new();
-        (&mut file)
-            .take(super::attachment::JOURNAL_LIMIT + 1)
-            .read_to_end(&mut bytes)
-            .map_err(io_error(path))?;
-        if bytes.len() as u64 > super::attachment::JOURNAL_LIMIT {
-            return Err(io_error(path)(io::Error::new(
+        let limit = super::attachment::JOURNAL_LIMIT;
+        let too_large = || {
+            io_error(path)(io::Error::new(
                 io::ErrorKind::FileTooLarge,
                 "is larger than the journal size limit; refusing to read it",
-            )));
+            ))
+        };
+        if file.metadata().map_err(io_error(path))?.len() > limit {
+            return Err(too_large());
         }
-        let checked = verify(&bytes);
+        let mut first_kind = None;
+        let mut count = 0_u64;
+        let mut recorded = Vec::new();
+        let mut read = CountingReader {
+            inner: (&mut file).take(limit + 1),
+            count: 0,
+        };
+        let checked = verify_stream(&mut read, |line| {
+            first_kind.get_or_insert(line.entry.kind);
+            count += 1;
+            if line.entry.kind == super::Kind::Recovery
+                && let Ok(Payload::Recovery(r)) = line.entry.event().map(|e| e.payload)
+            {
+                recorded.push(r.file);
+            }
+            each(line);
+        })
+        .map_err(io_error(path))?;
+        if read.count > limit {
+            return Err(too_large());
+        }
         if let Some(problem) = checked.broken {
             return Err(OpenError::Broken {
                 path: path.to_path_buf(),
                 problem,
             });
         }
-        if checked.lines.is_empty() {
+        if count == 0 {
             return Err(OpenError::NotAJournal {
                 path: path.to_path_buf(),
-                reason: if bytes.is_empty() {
+                reason: if checked.torn_tail == 0 {
                     "the file is empty".into()
                 } else {
                     "it holds no complete entry".into()
                 },
             });
         }
-        if checked.lines[0].entry.kind != super::Kind::JournalCreated {
+        if first_kind != Some(super::Kind::JournalCreated) {
             return Err(OpenError::NotAJournal {
                 path: path.to_path_buf(),
                 reason: "the first entry is not `journal_created`".into(),
@@ -237,24 +300,32 @@ impl JournalFile {
         let journal = Self {
             file,
             path: path.to_path_buf(),
-            next_seq: checked.lines.len() as u64,
-            last_hash: checked
-                .head_hash
-                .clone()
-                .unwrap_or_else(|| ZERO_HASH.into()),
+            next_seq: count,
+            last_hash: checked.head_hash.unwrap_or_else(|| ZERO_HASH.into()),
             failed: None,
             holder_note,
             clean_len: None,
         };
         if checked.torn_tail > 0 {
-            journal.quarantine(&bytes[checked.verified_len..], checked.verified_len, sink)?;
+            let torn = journal.read_from(checked.verified_len)?;
+            journal.quarantine(&torn, checked.verified_len, sink)?;
         }
-        let recoveries = journal.unrecorded_quarantines(&checked.lines);
-        Ok(Opened {
+        let recoveries = journal.unrecorded_quarantines(&recorded);
+        Ok(OpenedStream {
             file: journal,
-            lines: checked.lines,
             recoveries,
         })
+    }
+
+    /// The journal's bytes from `offset` to its end (a torn tail).
+    fn read_from(&self, offset: usize) -> Result<Vec<u8>, OpenError> {
+        use std::io::Seek as _;
+        let mut file = &self.file;
+        let mut bytes = Vec::new();
+        file.seek(io::SeekFrom::Start(offset as u64))
+            .and_then(|_| file.read_to_end(&mut bytes))
+            .map_err(io_error(&self.path))?;
+        Ok(bytes)
     }
 
     /// Copies the torn bytes beside the journal, durably and verified,
@@ -286,18 +357,11 @@ impl JournalFile {
     }
 
     /// Quarantine files for this journal that no `recovery` entry names.
-    fn unrecorded_quarantines(&self, lines: &[Line]) -> Vec<Recovery> {
+    fn unrecorded_quarantines(&self, recorded: &[String]) -> Vec<Recovery> {
         let prefix = format!(
             "{}.torn-",
             self.path.file_name().unwrap_or_default().to_string_lossy()
         );
-        let recorded: Vec<String> = lines
-            .iter()
-            .filter_map(|l| match l.entry.event().ok()?.payload {
-                Payload::Recovery(r) => Some(r.file),
-                _ => None,
-            })
-            .collect();
         let dir = self
             .path
             .parent()

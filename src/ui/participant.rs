@@ -191,17 +191,16 @@ fn deadlines_and_actions(
     }
     right_lines.push(Line::default());
     right_lines.push(Line::from(Span::styled(" Recent actions", t.title)));
-    let recent = review
-        .lines
-        .iter()
+    let recent = (0..review.lines.len())
         .rev()
-        .filter(|l| {
+        .filter(|i| {
             !matches!(
-                l.entry.kind,
+                review.lines.rows()[*i].kind,
                 Kind::Observation | Kind::DrillControl | Kind::SessionStarted | Kind::SessionEnded
             )
         })
         .take(8)
+        .filter_map(|i| review.lines.line(i))
         .collect::<Vec<_>>();
     for l in recent.into_iter().rev() {
         right_lines.push(Line::from(format!(

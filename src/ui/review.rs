@@ -17,7 +17,6 @@ use super::{document, scroll, text};
 use crate::app::review::{Review, Tab};
 use crate::clocks;
 use crate::journal::Kind;
-use crate::journal::event::Payload;
 use crate::run::query;
 
 /// The review screen; takes `&mut` because the time cursor's state and the
@@ -184,38 +183,29 @@ fn timeline(review: &Review, t: &Theme, area: Rect, buf: &mut Buffer) {
     let tz = review.state.timezone();
     let height = usize::from(list.height);
     let first = review.cursor.saturating_sub(height.saturating_sub(2));
-    let corrected: std::collections::BTreeMap<u64, u64> = review
-        .lines
-        .iter()
-        .filter(|l| l.entry.kind == Kind::Correction)
-        .filter_map(|l| match l.entry.event().ok()?.payload {
-            Payload::Correction(c) => Some((c.corrects, l.entry.seq)),
-            _ => None,
-        })
-        .collect();
     let mut lines: Vec<Line> = review
         .visible
         .iter()
         .enumerate()
         .skip(first)
         .take(height)
-        .map(|(i, index)| {
-            let e = &review.lines[*index].entry;
+        .filter_map(|(i, index)| {
+            let e = review.lines.entry(*index)?;
             let style = if i == review.cursor {
                 t.selected
             } else {
                 kind_style(e.kind, t)
             };
             let local = e.ts.with_timezone(&tz);
-            let mut summary = text::entry_summary(e, &review.playbook);
-            if let Some(by) = corrected.get(&e.seq) {
+            let mut summary = text::entry_summary(&e, &review.playbook);
+            if let Some(by) = review.lines.corrected_by(e.seq) {
                 let _ = write!(summary, "  ⟲ corrected by #{by}");
             }
             let scenario = e
                 .scenario_ms
                 .map(|ms| format!("{} ", crate::drill::format_scenario(ms)))
                 .unwrap_or_default();
-            Line::from(vec![
+            Some(Line::from(vec![
                 Span::styled(format!(" {} ", e.ts.format("%m-%d %H:%M:%S UTC")), t.dim),
                 Span::styled(format!("{} ", local.format("%H:%M %Z")), t.dim),
                 Span::styled(scenario, t.active),
@@ -228,7 +218,7 @@ fn timeline(review: &Review, t: &Theme, area: Rect, buf: &mut Buffer) {
                     ),
                     style,
                 ),
-            ])
+            ]))
         })
         .collect();
     if let Some(b) = &review.broken
@@ -254,7 +244,7 @@ fn timeline(review: &Review, t: &Theme, area: Rect, buf: &mut Buffer) {
             e.actor,
             e.session
         ))];
-        if let Some(by) = corrected.get(&e.seq) {
+        if let Some(by) = review.lines.corrected_by(e.seq) {
             lines.push(Line::from(Span::styled(
                 format!("⟲ corrected by #{by}: see that entry for the value in force"),
                 t.warn,

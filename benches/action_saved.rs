@@ -1,0 +1,195 @@
+//! Runner action to saved: from the key press that records a note to the
+//! writer's acknowledgement applied and the screen redrawn, with a real
+//! `JournalFile` (each entry written and fsync'd) on the disk, over a
+//! 100,000-entry journal against a 10-entry one. Rounds of each alternate
+//! so that drifts in disk latency hit both alike; p99 over 200 actions
+//! each.
+//!
+//! Run with `cargo bench --bench action_saved`. See docs/BENCHMARKS.md.
+
+mod common;
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use runsheet::app::input::{KeyCode, KeyEvent, KeyModifiers};
+use runsheet::app::keymap::Keymap;
+use runsheet::app::{App, Msg};
+use runsheet::catalog::Catalog;
+use runsheet::commands::open::Resolved;
+use runsheet::journal::identity::Identity;
+use runsheet::journal::writer::JournalFile;
+use runsheet::runtime::Core;
+use runsheet::time::{SystemTime, TimeSource};
+use runsheet::ui::{RunnerView, Theme};
+
+use common::{Incident, Stats, ratio, us, verdict};
+
+const LARGE: usize = 100_000;
+const SMALL: usize = 10;
+const ROUNDS: usize = 20;
+const PER_ROUND: usize = 10;
+const WARM_UP: usize = 5;
+const BAR: f64 = 1.5;
+
+type Screen = Terminal<TestBackend>;
+
+fn main() {
+    let catalog = Catalog::bundled(common::today());
+    let Some(resolved) = common::bundled(&catalog, "ransomware-extortion") else {
+        return eprintln!("bundled playbook missing");
+    };
+    let dir = match common::disk_tempdir() {
+        Ok(dir) => dir,
+        Err(e) => return eprintln!("cannot make a folder on the disk: {e}"),
+    };
+    println!("machine: {}", common::machine());
+    println!("journal folder: {}", common::filesystem(dir.path()));
+    let mut runners = Vec::new();
+    for (name, count) in [("large.jsonl", LARGE), ("small.jsonl", SMALL)] {
+        let path = dir.path().join(name);
+        if let Err(e) = common::write_journal(&path, Incident::new(&resolved, false), count) {
+            return eprintln!("cannot write {}: {e}", path.display());
+        }
+        match Runner::open(&resolved, &path) {
+            Ok(runner) => runners.push(runner),
+            Err(e) => return eprintln!("cannot open {}: {e}", path.display()),
+        }
+    }
+    let Ok([mut large, mut small]) = <[Runner; 2]>::try_from(runners) else {
+        return eprintln!("two runners expected");
+    };
+    for runner in [&mut large, &mut small] {
+        for _ in 0..WARM_UP {
+            if let Err(e) = runner.action() {
+                return eprintln!("warm-up failed: {e}");
+            }
+        }
+        runner.saved.clear();
+        runner.acked.clear();
+    }
+    for round in 0..ROUNDS {
+        let order: [&mut Runner; 2] = if round % 2 == 0 {
+            [&mut large, &mut small]
+        } else {
+            [&mut small, &mut large]
+        };
+        for runner in order {
+            for _ in 0..PER_ROUND {
+                if let Err(e) = runner.action() {
+                    return eprintln!("action failed: {e}");
+                }
+            }
+        }
+    }
+    let mut p99 = Vec::new();
+    println!("  {:<46} {:>10} {:>10} {:>10}", "", "median", "p99", "max");
+    for (label, runner) in [("100,000 entries", &mut large), ("10 entries", &mut small)] {
+        let acked = Stats::of(std::mem::take(&mut runner.acked));
+        let saved = Stats::of(std::mem::take(&mut runner.saved));
+        println!(
+            "  {:<46} {:>10} {:>10} {:>10}",
+            format!("{label}: key to acknowledged ({} actions)", acked.n),
+            us(acked.median),
+            us(acked.p99),
+            us(acked.max)
+        );
+        println!(
+            "  {:<46} {:>10} {:>10} {:>10}",
+            format!("{label}: key to saved on screen"),
+            us(saved.median),
+            us(saved.p99),
+            us(saved.max)
+        );
+        p99.push(saved.p99);
+    }
+    let r = ratio(p99[0], p99[1]);
+    println!(
+        "ratio of p99, 100,000 / 10 entries: {r:.2} (bar {BAR}): {}",
+        verdict(r <= BAR)
+    );
+    large.core.finish();
+    small.core.finish();
+}
+
+/// A runner over a journal on the disk, as `runsheet resume` makes it.
+struct Runner {
+    core: Core,
+    terminal: Screen,
+    theme: Theme,
+    /// Key press to the acknowledgement applied.
+    acked: Vec<Duration>,
+    /// Key press to the frame that shows the entry saved.
+    saved: Vec<Duration>,
+    notes: usize,
+}
+
+impl Runner {
+    fn open(resolved: &Resolved, path: &Path) -> Result<Self, String> {
+        let clock: Arc<dyn TimeSource> = Arc::new(SystemTime::new());
+        let opened = JournalFile::open(path).map_err(|e| e.to_string())?;
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let playbook = resolved.playbook.clone().with_extra_holidays(&[]);
+        let app = App::new(
+            playbook,
+            &opened.lines,
+            Identity::new("Dana Reyes"),
+            &name,
+            Keymap::default(),
+            clock.now(),
+        );
+        let core = Core::new(app, Box::new(opened.file), clock, Box::new(|_: &str| {}));
+        let terminal = Terminal::new(TestBackend::new(200, 60)).map_err(|e| e.to_string())?;
+        Ok(Self {
+            core,
+            terminal,
+            theme: Theme::default(),
+            acked: Vec::new(),
+            saved: Vec::new(),
+            notes: 0,
+        })
+    }
+
+    /// Opens the note dialog and types a note (not timed), then times
+    /// Enter, which records it, to the acknowledgement and its frame.
+    fn action(&mut self) -> Result<(), String> {
+        self.notes += 1;
+        self.key(KeyCode::Char('n'));
+        for c in format!("note {} from the action bench", self.notes).chars() {
+            self.key(KeyCode::Char(c));
+        }
+        self.draw()?;
+        let start = Instant::now();
+        self.key(KeyCode::Enter);
+        self.draw()?;
+        if self.core.app.pending().is_empty() {
+            return Err("Enter recorded nothing".into());
+        }
+        if !self.core.settle(Duration::from_secs(10)) {
+            return Err("no acknowledgement within 10 s".into());
+        }
+        self.acked.push(start.elapsed());
+        self.draw()?;
+        self.saved.push(start.elapsed());
+        Ok(())
+    }
+
+    fn key(&mut self, code: KeyCode) {
+        self.core
+            .handle(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    }
+
+    fn draw(&mut self) -> Result<(), String> {
+        let (app, theme) = (&self.core.app, &self.theme);
+        self.terminal
+            .draw(|f| f.render_widget(RunnerView { app, theme }, f.area()))
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    }
+}

@@ -7,7 +7,10 @@
 //! restored on every exit path: normal quit, error, SIGTERM/SIGHUP, and
 //! panic (ratatui's hook, kept).
 
+mod follow;
 mod keys;
+
+pub use follow::recheck_drafts;
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -693,6 +696,7 @@ impl Screen for ReviewScreen<'_> {
         let mut dirty = false;
         if self.review.follow {
             dirty |= poll_journal(&mut self.review, self.path)?;
+            dirty |= recheck_drafts(&mut self.review, self.path);
         }
         // The scenario clock and elapsed times move on.
         Ok(dirty || self.participant)

@@ -10,6 +10,7 @@
 pub mod action;
 mod auto_checkpoint;
 mod clocks_view;
+mod collect;
 pub mod confirm;
 pub mod dialog;
 mod drill;
@@ -85,6 +86,13 @@ pub enum Effect {
         draft: Draft,
         key: std::path::PathBuf,
     },
+    /// Hash the files at `paths` into the items of `draft` (an
+    /// `evidence_added` entry), then append it.
+    Collect {
+        ticket: u64,
+        draft: Draft,
+        paths: Vec<std::path::PathBuf>,
+    },
 }
 
 /// How a recent entry is shown in the journal tail.
@@ -152,6 +160,7 @@ pub enum Mode {
     Clocks(ClocksView),
     Observe(ObserveDialog),
     ConfirmQuit,
+    Evidence(dialog::EvidenceDialog),
 }
 
 /// Drafts not yet acknowledged by the writer.
@@ -499,7 +508,7 @@ impl App {
                 self.write_error = Some(error.to_string());
             }
             Ack::Skipped { ticket, reason } => {
-                self.checkpoint_skipped(ticket, reason);
+                self.write_skipped(ticket, reason);
                 return Vec::new();
             }
         }
@@ -566,6 +575,7 @@ impl App {
             Mode::Submit(d) => d.paste(text),
             Mode::Approve(d) => d.paste(text),
             Mode::Observe(d) => d.paste(text),
+            Mode::Evidence(d) => d.paste(text),
             _ => {}
         }
     }
@@ -602,6 +612,7 @@ impl App {
             Mode::Submit(d) => d.typed(),
             Mode::Approve(d) => d.typed(),
             Mode::Observe(d) => d.typed(),
+            Mode::Evidence(d) => d.typed(),
             Mode::EditDraft { editor, .. } => editor.is_edited(),
             _ => false,
         }
@@ -658,6 +669,7 @@ impl App {
             Mode::Search(_) => return self.search_key(key),
             Mode::Clocks(_) => return self.clocks_key(key),
             Mode::Message(_) => return self.message_key(key),
+            Mode::Evidence(_) => return self.evidence_key(key),
             _ => {
                 if self.guard_discard(key) {
                     return Vec::new();
@@ -802,6 +814,7 @@ impl App {
                 };
                 self.mode = Mode::Note(NoteDialog::new(step.as_deref()));
             }
+            Action::Evidence => self.open_evidence(),
             Action::Answer => self.answer(),
             Action::Decide => self.decide(),
             Action::Assign => {

@@ -31,10 +31,11 @@ pub enum Action {
     ShowHidden,
     Help,
     Quit,
+    Evidence,
 }
 
 impl Action {
-    pub const ALL: [Self; 26] = [
+    pub const ALL: [Self; 27] = [
         Self::MoveUp,
         Self::MoveDown,
         Self::NextPane,
@@ -61,6 +62,7 @@ impl Action {
         Self::ShowHidden,
         Self::Help,
         Self::Quit,
+        Self::Evidence,
     ];
 
     /// The name used in `config.toml` under `[keys]`.
@@ -92,6 +94,7 @@ impl Action {
             Self::ShowHidden => "show_hidden",
             Self::Help => "help",
             Self::Quit => "quit",
+            Self::Evidence => "evidence",
         }
     }
 
@@ -128,6 +131,7 @@ impl Action {
             Self::ShowHidden => "show steps that do not apply (greyed, with why)",
             Self::Help => "this help",
             Self::Quit => "quit (asks if a write is still saving)",
+            Self::Evidence => "record evidence (a file or folder, hashed) on the selected step",
         }
     }
 
@@ -152,6 +156,7 @@ impl Action {
             Self::MyRoles => "mine",
             Self::ShowHidden => "hidden",
             Self::ToggleItem => "tick",
+            Self::Evidence => "evidence",
             _ => "",
         }
     }

@@ -6,6 +6,7 @@ mod clocks_view;
 mod confirm_quit;
 mod decide;
 mod edit_draft;
+mod evidence;
 mod facts;
 mod help;
 mod message;
@@ -46,6 +47,7 @@ pub fn overlay(app: &App, t: &Theme, area: Rect, buf: &mut Buffer) {
         Mode::Approve(d) => approve::approve(d, t),
         Mode::Observe(d) => observe::observe(app, d, t),
         Mode::ConfirmQuit => confirm_quit::confirm_quit(app),
+        Mode::Evidence(d) => evidence::evidence(app, d, t),
     };
     let mut dialog = dialog;
     if app.discard_armed {

@@ -1148,4 +1148,6 @@ impl App {
 }
 
 #[cfg(test)]
+mod proof_tests;
+#[cfg(test)]
 mod tests;

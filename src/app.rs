@@ -10,6 +10,7 @@
 pub mod action;
 mod auto_checkpoint;
 mod clocks_view;
+mod collect;
 pub mod confirm;
 pub mod dialog;
 mod drill;
@@ -100,6 +101,13 @@ pub enum Effect {
     },
     /// Sync the team case through git, off the interface's thread.
     Sync,
+    /// Hash the files at `paths` into the items of `draft` (an
+    /// `evidence_added` entry), then append it.
+    Collect {
+        ticket: u64,
+        draft: Draft,
+        paths: Vec<std::path::PathBuf>,
+    },
 }
 
 /// How a recent entry is shown in the journal tail.
@@ -169,6 +177,7 @@ pub enum Mode {
     ConfirmQuit,
     Close(dialog::CloseDialog),
     Correct(dialog::CorrectDialog),
+    Evidence(dialog::EvidenceDialog),
 }
 
 /// Drafts not yet acknowledged by the writer.
@@ -548,7 +557,7 @@ impl App {
                 self.write_error = Some(error.to_string());
             }
             Ack::Skipped { ticket, reason } => {
-                self.checkpoint_skipped(ticket, reason);
+                self.write_skipped(ticket, reason);
                 return Vec::new();
             }
         }
@@ -617,6 +626,7 @@ impl App {
             Mode::Observe(d) => d.paste(text),
             Mode::Close(d) => d.paste(text),
             Mode::Correct(d) => d.paste(text),
+            Mode::Evidence(d) => d.paste(text),
             _ => {}
         }
     }
@@ -655,6 +665,7 @@ impl App {
             Mode::Observe(d) => d.typed(),
             Mode::Close(d) => d.typed(),
             Mode::Correct(d) => d.typed(),
+            Mode::Evidence(d) => d.typed(),
             Mode::EditDraft { editor, .. } => editor.is_edited(),
             _ => false,
         }
@@ -717,6 +728,7 @@ impl App {
             Mode::Search(_) => return self.search_key(key),
             Mode::Clocks(_) => return self.clocks_key(key),
             Mode::Message(_) => return self.message_key(key),
+            Mode::Evidence(_) => return self.evidence_key(key),
             _ => {
                 if self.guard_discard(key) {
                     return Vec::new();
@@ -867,6 +879,7 @@ impl App {
                 };
                 self.mode = Mode::Note(NoteDialog::new(step.as_deref()));
             }
+            Action::Evidence => self.open_evidence(),
             Action::Answer => self.answer(),
             Action::Decide => self.decide(),
             Action::Assign => {
@@ -1193,8 +1206,10 @@ impl App {
 }
 
 #[cfg(test)]
-mod tests;
-
+mod action_tests;
 #[cfg(test)]
 mod live_tests;
-mod action_tests;
+#[cfg(test)]
+mod proof_tests;
+#[cfg(test)]
+mod tests;

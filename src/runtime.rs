@@ -8,7 +8,10 @@
 //! panic (ratatui's hook, kept).
 
 mod case_link;
+mod follow;
 mod keys;
+
+pub use follow::recheck_drafts;
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -136,6 +139,14 @@ impl Core {
                     self.sign_checkpoint(ticket, draft, &key);
                 }
                 Effect::Sync => self.start_sync(),
+                Effect::Collect {
+                    ticket,
+                    mut draft,
+                    paths,
+                } => {
+                    draft.mono_ms = self.clock.mono_ms();
+                    self.collect_evidence(ticket, draft, &paths);
+                }
             }
         }
     }
@@ -156,6 +167,25 @@ impl Core {
         };
         let effects = self.app.update(Msg::Ack(ack), self.clock.now());
         self.run_effects(effects);
+    }
+
+    /// The writer thread hashes the files (so a large one never freezes
+    /// the screen) and records them after every entry before.
+    fn collect_evidence(&mut self, ticket: u64, draft: crate::journal::Draft, paths: &[PathBuf]) {
+        let label = match &draft.event.payload {
+            crate::journal::event::Payload::EvidenceAdded(added) => added.label.clone(),
+            _ => None,
+        };
+        let paths: Vec<PathBuf> = paths.iter().map(|p| expand_home(p)).collect();
+        let make = Box::new(move |_: &Path, lines: &[crate::journal::Line]| {
+            crate::commands::evidence::collected(&paths, lines, label)
+        });
+        if let Err(error) = self.writer.submit_from_lines(ticket, draft, make) {
+            let effects = self
+                .app
+                .update(Msg::Ack(Ack::Failed { ticket, error }), self.clock.now());
+            self.run_effects(effects);
+        }
     }
 
     /// Applies every acknowledgement that has arrived.
@@ -184,6 +214,14 @@ impl Core {
     /// Stops the writer after the queued writes are done.
     pub fn finish(self) {
         self.writer.close();
+    }
+}
+
+/// `~/x` is `x` in the home folder, as a shell would read it.
+fn expand_home(path: &Path) -> PathBuf {
+    match (path.strip_prefix("~"), std::env::var_os("HOME")) {
+        (Ok(rest), Some(home)) => PathBuf::from(home).join(rest),
+        _ => path.to_path_buf(),
     }
 }
 
@@ -718,6 +756,7 @@ impl Screen for ReviewScreen<'_> {
                 crate::case::views::poll(&mut self.review, self.path)?
             } else {
                 poll_journal(&mut self.review, self.path)?
+                    | recheck_drafts(&mut self.review, self.path)
             };
         }
         // The scenario clock and elapsed times move on.

@@ -34,10 +34,11 @@ pub enum Action {
     Sync,
     CloseIncident,
     Correct,
+    Evidence,
 }
 
 impl Action {
-    pub const ALL: [Self; 29] = [
+    pub const ALL: [Self; 30] = [
         Self::MoveUp,
         Self::MoveDown,
         Self::NextPane,
@@ -67,6 +68,7 @@ impl Action {
         Self::Sync,
         Self::CloseIncident,
         Self::Correct,
+        Self::Evidence,
     ];
 
     /// The name used in `config.toml` under `[keys]`.
@@ -101,6 +103,7 @@ impl Action {
             Self::Sync => "sync",
             Self::CloseIncident => "close_incident",
             Self::Correct => "correct",
+            Self::Evidence => "evidence",
         }
     }
 
@@ -142,6 +145,7 @@ impl Action {
             Self::Correct => {
                 "correct a recorded entry of the step (approval, submission, decision, role, note, fact)"
             }
+            Self::Evidence => "record evidence (a file or folder, hashed) on the selected step",
         }
     }
 
@@ -166,6 +170,7 @@ impl Action {
             Self::MyRoles => "mine",
             Self::ShowHidden => "hidden",
             Self::ToggleItem => "tick",
+            Self::Evidence => "evidence",
             _ => "",
         }
     }

@@ -190,6 +190,7 @@ fn defaults() -> Vec<(Action, Vec<Key>)> {
         (A::MyRoles, vec![Key::ch('f')]),
         (A::ShowHidden, vec![Key::ch('H')]),
         (A::Help, vec![Key::ch('?'), Key::plain(KeyCode::F(1))]),
+        (A::Evidence, vec![Key::ch('e')]),
         (A::Quit, vec![Key::ch('q')]),
         (A::Sync, vec![Key::ch('S')]),
         (A::CloseIncident, vec![Key::ch('X')]),

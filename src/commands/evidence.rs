@@ -59,6 +59,54 @@ fn walk(dir: &Path, rel: &str, out: &mut Vec<(PathBuf, String)>) -> Result<(), F
     Ok(())
 }
 
+/// Hashes each file (streaming) into the next register items.
+fn hash_items(
+    files: &[(PathBuf, String)],
+    known: &[Registered],
+    progress: &mut dyn Progress,
+) -> Result<Vec<EvidenceItem>, Failure> {
+    let mut items = Vec::with_capacity(files.len());
+    for (i, (path, rel)) in files.iter().enumerate() {
+        let (sha256, size) = hashing::sha256_file(path, progress)
+            .map_err(|e| Failure::usage(format!("{}: cannot read: {e}", path.display())))?;
+        let modified = std::fs::metadata(path)
+            .and_then(|m| m.modified())
+            .ok()
+            .map(|t| crate::journal::timestamp::format(&chrono::DateTime::<chrono::Utc>::from(t)));
+        let absolute = std::path::absolute(path).unwrap_or_else(|_| path.clone());
+        items.push(EvidenceItem {
+            id: evidence::next_id(known, i),
+            path: absolute.display().to_string(),
+            rel: rel.clone(),
+            size,
+            sha256,
+            modified,
+        });
+    }
+    Ok(items)
+}
+
+/// The `evidence_added` payload the runner records: the same items
+/// `evidence add` would record for `paths`, numbered after the evidence
+/// already in `lines`, collected from this machine.
+pub fn collected(
+    paths: &[PathBuf],
+    lines: &[crate::journal::Line],
+    label: Option<String>,
+) -> Result<Payload, String> {
+    let files = files_of(paths).map_err(|f| f.message)?;
+    if files.is_empty() {
+        return Err("no file to record".into());
+    }
+    let known = evidence::register(lines);
+    let items = hash_items(&files, &known, &mut hashing::Silent).map_err(|f| f.message)?;
+    Ok(Payload::EvidenceAdded(EvidenceAdded {
+        items,
+        label,
+        source: crate::journal::writer::hostname(),
+    }))
+}
+
 /// Options of `evidence add`.
 #[derive(Debug, Default)]
 pub struct AddOptions<'a> {
@@ -94,24 +142,7 @@ pub fn add(
     }
     let known = evidence::register(&opened.lines);
     let mut progress: Box<dyn Progress> = Bar::for_terminal();
-    let mut items = Vec::with_capacity(files.len());
-    for (i, (path, rel)) in files.iter().enumerate() {
-        let (sha256, size) = hashing::sha256_file(path, progress.as_mut())
-            .map_err(|e| Failure::usage(format!("{}: cannot read: {e}", path.display())))?;
-        let modified = std::fs::metadata(path)
-            .and_then(|m| m.modified())
-            .ok()
-            .map(|t| crate::journal::timestamp::format(&chrono::DateTime::<chrono::Utc>::from(t)));
-        let absolute = std::path::absolute(path).unwrap_or_else(|_| path.clone());
-        items.push(EvidenceItem {
-            id: evidence::next_id(&known, i),
-            path: absolute.display().to_string(),
-            rel: rel.clone(),
-            size,
-            sha256,
-            modified,
-        });
-    }
+    let items = hash_items(&files, &known, progress.as_mut())?;
     let who = Identity::new(super::journal::script_actor(
         env,
         options.actor,

@@ -755,7 +755,7 @@ impl Writer {
                             .and_then(|(path, lines)| make(&path, &lines))
                         {
                             Ok(payload) => {
-                                draft.event = super::Event::new(payload);
+                                draft.event.payload = payload;
                                 saved(ticket, target.append(draft))
                             }
                             Err(reason) => Ack::Skipped { ticket, reason },

@@ -8,6 +8,7 @@ mod confirm_quit;
 mod correct;
 mod decide;
 mod edit_draft;
+mod evidence;
 mod facts;
 mod help;
 mod message;
@@ -50,6 +51,7 @@ pub fn overlay(app: &App, t: &Theme, area: Rect, buf: &mut Buffer) {
         Mode::ConfirmQuit => confirm_quit::confirm_quit(app),
         Mode::Close(d) => close::close(d, t),
         Mode::Correct(d) => correct::correct(d, t),
+        Mode::Evidence(d) => evidence::evidence(app, d, t),
     };
     let mut dialog = dialog;
     if app.discard_armed {

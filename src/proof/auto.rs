@@ -131,4 +131,18 @@ mod tests {
             crate::commands::proof::default_key_path()
         );
     }
+
+    #[test]
+    fn the_config_file_refuses_a_bad_section() {
+        let config = crate::config::Config::parse("[checkpoint]\non_phase_complete = true\n")
+            .expect("valid");
+        assert!(config.checkpoint.on_phase_complete && config.checkpoint.is_on());
+        assert!(
+            !crate::config::Config::default().checkpoint.is_on(),
+            "off by default"
+        );
+        let refused = crate::config::Config::parse("[checkpoint]\nevery_minutes = 0\n")
+            .expect_err("zero minutes");
+        assert!(refused.contains("every_minutes = 0"), "{refused}");
+    }
 }

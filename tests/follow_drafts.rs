@@ -98,10 +98,10 @@ fn drafts_that_arrive_or_change_while_following_are_flagged() {
     // The first version's file is deleted after it was checked.
     let v1 = review
         .lines
+        .rows()
         .iter()
-        .find(|l| l.entry.kind == runsheet::journal::Kind::MessageDrafted)
+        .find(|row| row.kind == runsheet::journal::Kind::MessageDrafted)
         .expect("v1")
-        .entry
         .seq;
     std::fs::remove_file(journal.with_file_name("incident.jsonl.holding-statement-v1.txt"))
         .expect("delete v1");

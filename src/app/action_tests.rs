@@ -352,6 +352,7 @@ fn cli_correction(d: &Desk, seq: u64, fields: &[(&str, &str)], reason: &str) -> 
     Event {
         step: target.step.clone(),
         payload: Payload::Correction(Correction {
+            journal: None,
             corrects: seq,
             reason: reason.trim().into(),
             value: None,

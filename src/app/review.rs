@@ -278,7 +278,11 @@ impl Review {
     pub fn replace(&mut self, fresh: Verified) {
         let at_end = self.cursor + 1 >= self.visible.len();
         self.state = run::replay(&self.playbook, fresh.entries());
-        self.lines = fresh.lines;
+        let mut lines = JournalLines::with_capacity(fresh.verified_len);
+        for line in &fresh.lines {
+            lines.push(line);
+        }
+        self.lines = lines;
         self.head_hash = fresh.head_hash;
         self.broken = fresh.broken;
         self.torn_tail = fresh.torn_tail;

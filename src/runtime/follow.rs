@@ -7,19 +7,21 @@ use std::path::Path;
 
 use crate::app::review::Review;
 use crate::export::drafts::{drafted, problem_sentence};
+use crate::journal::Kind;
 use crate::journal::attachment::read_draft;
 
 /// Re-reads every draft file the followed journal names (from beside
 /// `journal`) and updates the header's list of problems; true when it
 /// changed.
 pub fn recheck_drafts(review: &mut Review, journal: &Path) -> bool {
-    let problems: Vec<String> = review
-        .lines
-        .iter()
-        .filter_map(|line| {
-            let recorded = drafted(line)?;
+    let lines = &review.lines;
+    let problems: Vec<String> = (0..lines.len())
+        .filter(|i| lines.rows()[*i].kind == Kind::MessageDrafted)
+        .filter_map(|i| {
+            let line = lines.line(i)?;
+            let recorded = drafted(&line)?;
             let problem = read_draft(journal, &recorded.file, &recorded.text_sha256).err()?;
-            Some(problem_sentence(line, &recorded, &problem.to_string()))
+            Some(problem_sentence(&line, &recorded, &problem.to_string()))
         })
         .collect();
     if problems == review.draft_problems {

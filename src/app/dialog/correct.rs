@@ -243,6 +243,7 @@ impl CorrectDialog {
         Ok(Event {
             step: entry.step.clone(),
             payload: Payload::Correction(event::Correction {
+                journal: None,
                 corrects: entry.seq,
                 reason: self.reason.text().trim().to_string(),
                 value: None,

@@ -164,6 +164,7 @@ mod tests {
         for seq in 0..12_u64 {
             let payload = if seq == 9 {
                 Payload::Correction(Correction {
+                    journal: None,
                     corrects: 4,
                     reason: "typo".into(),
                     value: None,

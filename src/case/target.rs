@@ -148,6 +148,28 @@ impl Append for CaseTarget {
             )),
         }
     }
+
+    /// A retry after a failed write clears the failure of this
+    /// responder's own journal (a journal lost to a sync stays lost).
+    fn clear_failure(&mut self) -> Result<(), WriteError> {
+        let mut slot = self.slot.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(why) = &slot.lost {
+            return Err(WriteError::new(std::io::ErrorKind::Other, why.clone()));
+        }
+        slot.file.as_mut().map_or(Ok(()), JournalFile::clear_failure)
+    }
+
+    /// A checkpoint in a case covers this responder's own journal.
+    fn read_back(&mut self) -> Result<(PathBuf, Vec<Line>), String> {
+        let mut slot = self.slot.lock().unwrap_or_else(PoisonError::into_inner);
+        match slot.file.as_mut() {
+            Some(file) => file.read_back(),
+            None => Err(slot
+                .lost
+                .clone()
+                .unwrap_or_else(|| "the journal is not open".into())),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -436,7 +436,7 @@ pub struct MessageDoc {
     #[serde(default)]
     pub subject: Option<Located<String>>,
     /// Body template: `{{fact}}`, `{{role.<id>}}`, `{{contact.<id>}}`,
-    /// `{{incident.title}}` placeholders and
+    /// `{{incident.title}}`, `{{submission.<step>.reference}}` placeholders and
     /// `{{#if <when-expression>}} … {{else}} … {{/if}}` conditional text
     /// (nested at most 8 deep). While the condition's facts are unanswered
     /// the block shows as an open decision, `⟦if fact?⟧`.

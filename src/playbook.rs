@@ -284,6 +284,24 @@ pub struct Step {
     pub satisfies: Vec<StageRef>,
     pub command: Option<String>,
     pub references: Vec<Reference>,
+    /// Facts a submission on this step answers when they have no value.
+    pub fills: Vec<Fill>,
+}
+
+/// A fact a submission answers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fill {
+    pub fact: String,
+    pub source: FillSource,
+}
+
+/// Where a filled fact's value comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FillSource {
+    /// A submission field: `reference`, `sent_at`, `channel`, `recipient`.
+    Field(String),
+    /// A fixed value, as a responder would type it (checked when loaded).
+    Value(String),
 }
 
 #[derive(Debug, Clone, PartialEq)]

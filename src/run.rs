@@ -6,6 +6,7 @@
 //! the playbook no longer has are kept and reported.
 
 pub mod closing;
+pub mod fills;
 pub mod query;
 pub mod rules;
 

@@ -12,6 +12,7 @@ use super::*;
 use crate::app::input::{KeyCode, KeyEvent, KeyModifiers};
 use crate::catalog::{self, Catalog};
 use crate::hash::{ZERO_HASH, sha256_hex};
+use crate::journal::Kind;
 use crate::journal::event::{Closed, Correction, Created, OpenStep, PlaybookRef, RoleAssigned};
 use crate::journal::writer::WriteError;
 
@@ -47,7 +48,10 @@ struct Desk {
 impl Desk {
     /// A fixture incident with `events` already written.
     fn with(events: Vec<Event>) -> Self {
-        let playbook = fixture_playbook();
+        Self::with_playbook(fixture_playbook(), events)
+    }
+
+    fn with_playbook(playbook: Playbook, events: Vec<Event>) -> Self {
         let created = Created {
             journal_id: "action-tests".into(),
             playbook: PlaybookRef {
@@ -603,4 +607,95 @@ fn friction19_a_follow_up_can_quote_the_reference_of_an_earlier_submission() {
         None,
         "a gap until sent"
     );
+}
+
+/// The fixture with two more facts and `fills` on `final-report`.
+fn playbook_with_fills(fills: &str) -> Result<Playbook, String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/playbooks/fixture-incident.yaml");
+    let mut source = catalog::read_source(&path).expect("fixture readable");
+    let step = "      - id: final-report\n        title: Send the final report\n";
+    assert!(source.text.contains(step));
+    source.text = source
+        .text
+        .replace(
+            "facts:\n",
+            "facts:\n  - {id: csirt_reference, prompt: CSIRT reference, type: text}\n  - {id: statement_published, prompt: Published?, type: bool}\n",
+        )
+        .replace(step, &format!("{step}        fills:\n{fills}"));
+    let today = utc(START).date_naive();
+    catalog::check_playbook(&source, &Catalog::bundled(today).library, today)
+        .map(|(p, _)| p)
+        .map_err(|e| format!("{e:?}"))
+}
+
+#[test]
+fn friction9_a_submission_fills_the_related_facts_that_have_no_value() {
+    let playbook = playbook_with_fills(
+        "          - {fact: csirt_reference, from: reference}\n          - {fact: statement_published, value: \"yes\"}\n          - {fact: org, from: recipient}\n",
+    )
+    .expect("fills validate");
+    // `org` is answered already: a fill never replaces a typed value.
+    let org = Event::new(Payload::FactSet(crate::journal::event::FactSet {
+        fact: "org".into(),
+        value: serde_json::json!("Example Court"),
+        occurred_at: None,
+        confirmed: None,
+    }));
+    let mut d = Desk::with_playbook(playbook, vec![org]);
+    let before = d.lines.len();
+    d.app.select_step("final-report");
+    d.app.focus = Pane::Steps;
+    d.ch('m');
+    d.type_text("phone");
+    d.press(KeyCode::Tab);
+    d.press(KeyCode::Tab);
+    d.type_text("CSIRT-2026-114");
+    let effects = d.press(KeyCode::Enter);
+    d.save(&effects);
+    let written = d.written_since(before);
+    let kinds: Vec<Kind> = written.iter().map(Event::kind).collect();
+    assert_eq!(kinds, [Kind::Submission, Kind::FactSet, Kind::FactSet]);
+    let set = |i: usize| match &written[i].payload {
+        Payload::FactSet(f) => (f.fact.as_str(), f.value.clone()),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(
+        set(1),
+        ("csirt_reference", serde_json::json!("CSIRT-2026-114"))
+    );
+    assert_eq!(set(2), ("statement_published", serde_json::json!(true)));
+    assert_eq!(
+        d.app
+            .state()
+            .fact("org")
+            .map(|v| v.display(None, chrono_tz::UTC)),
+        Some("Example Court".into())
+    );
+}
+
+#[test]
+fn friction9_fills_that_cannot_hold_are_refused_when_the_playbook_loads() {
+    for (fills, why) in [
+        (
+            "          - {fact: nope, from: reference}\n",
+            "unknown fact `nope`",
+        ),
+        (
+            "          - {fact: org, from: colour}\n",
+            "no field `colour`",
+        ),
+        (
+            "          - {fact: org, from: sent_at}\n",
+            "the submission's `sent_at` is a date and time",
+        ),
+        (
+            "          - {fact: statement_published, value: \"maybe\"}\n",
+            "is not a value of fact",
+        ),
+        ("          - {fact: org}\n", "exactly one of"),
+    ] {
+        let refused = playbook_with_fills(fills).expect_err(fills);
+        assert!(refused.contains(why), "{fills}: {refused}");
+    }
 }

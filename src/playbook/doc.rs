@@ -402,6 +402,22 @@ pub struct StepDoc {
     pub command: Option<String>,
     #[serde(default)]
     pub references: Vec<ReferenceDoc>,
+    /// Facts a submission recorded on this step answers, when they have
+    /// no value yet: each from a field of the submission or a fixed value.
+    #[serde(default)]
+    pub fills: Vec<FillDoc>,
+}
+
+/// One fact a submission answers: `from:` a submission field
+/// (`reference`, `sent_at`, `channel`, `recipient`) or a fixed `value:`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FillDoc {
+    pub fact: Located<String>,
+    #[serde(default)]
+    pub from: Option<Located<String>>,
+    #[serde(default)]
+    pub value: Option<Located<String>>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -420,7 +436,7 @@ pub struct MessageDoc {
     #[serde(default)]
     pub subject: Option<Located<String>>,
     /// Body template: `{{fact}}`, `{{role.<id>}}`, `{{contact.<id>}}`,
-    /// `{{incident.title}}` placeholders and
+    /// `{{incident.title}}`, `{{submission.<step>.reference}}` placeholders and
     /// `{{#if <when-expression>}} … {{else}} … {{/if}}` conditional text
     /// (nested at most 8 deep). While the condition's facts are unanswered
     /// the block shows as an open decision, `⟦if fact?⟧`.

@@ -8,6 +8,7 @@ mod checker;
 mod clocks;
 mod definitions;
 mod drill;
+mod fills;
 mod graph;
 mod order;
 mod step;

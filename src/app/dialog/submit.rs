@@ -226,20 +226,25 @@ impl SubmitDialog {
         }
         let reference = self.value(SubmitField::Reference);
         let url = self.value(SubmitField::Url);
+        let submission = event::Submission {
+            stages: self.stages.clone(),
+            channel,
+            recipient,
+            reference: (!reference.is_empty()).then_some(reference),
+            sent_at,
+            backdated_reason: reasons.backdated_reason,
+            version: self.version,
+            url: (!url.is_empty()).then_some(url),
+            override_reason: reasons.override_reason,
+        };
+        let filled = cx.playbook.step(&self.step).map_or_else(Vec::new, |step| {
+            crate::run::fills::filled_by(cx.playbook, cx.state, step, &submission, cx.now, cx.tz)
+        });
         let mut writes = vec![Write::event(Event::on_step(
             self.step.clone(),
-            Payload::Submission(event::Submission {
-                stages: self.stages.clone(),
-                channel,
-                recipient,
-                reference: (!reference.is_empty()).then_some(reference),
-                sent_at,
-                backdated_reason: reasons.backdated_reason,
-                version: self.version,
-                url: (!url.is_empty()).then_some(url),
-                override_reason: reasons.override_reason,
-            }),
+            Payload::Submission(submission),
         ))];
+        writes.extend(filled.into_iter().map(Write::event));
         if self.then_done {
             writes.push(Write::event(Event::on_step(
                 self.step.clone(),

@@ -254,6 +254,7 @@ pub(super) fn compile_step(c: &mut Checker<'_>, s: &StepDoc, names: &Names<'_>) 
         satisfies,
         command: s.command.clone(),
         references: references(&s.references),
+        fills: super::fills::compile_fills(c, s, names.facts),
     }
 }
 

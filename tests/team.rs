@@ -582,3 +582,25 @@ fn a_conflict_git_reports_stops_the_sync_and_names_the_file() {
         "no unmerged files remain"
     );
 }
+
+/// A rebase replaces the journal's file; a runner writing it meanwhile
+/// would write to the replaced file and its entries would be lost. While a
+/// runner (here: this test) holds the journal, `sync` refuses and says to
+/// sync from the runner; nothing is committed or lost.
+#[test]
+fn sync_refuses_while_a_runner_holds_the_journal() {
+    let t = team();
+    let ca = t.ana.case();
+    let cs = ca.to_str().unwrap();
+    t.ana.act(&["note", cs, "before the runner"]);
+    let journal = ca.join(format!("journals/ana@{}.jsonl", host()));
+    let runner = runsheet::journal::writer::JournalFile::open(&journal).expect("lock");
+    let before = std::fs::read(&journal).unwrap();
+    let out = t.ana.sync();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("sync from the runner"), "{stderr}");
+    assert_eq!(std::fs::read(&journal).unwrap(), before);
+    drop(runner);
+    t.ana.sync_ok();
+}

@@ -656,14 +656,15 @@ fn the_runner_syncs_on_its_key_and_folds_in_what_the_other_pushed() {
         ("RUNSHEET_DATA_DIR", ana.home.join("data")),
         ("RUNSHEET_CONFIG_DIR", ana.home.join("config")),
     ];
-    let mut script = String::from("env GIT_CONFIG_NOSYSTEM=1 TERM=xterm-256color");
-    for (k, v) in &env {
-        script.push_str(&format!(" {k}='{}'", v.display()));
-    }
-    script.push_str(&format!(
-        " {BIN} run --case '{}' --as Ana; echo \"EXITED $?\"; exec cat",
+    let assignments: Vec<String> = env
+        .iter()
+        .map(|(k, v)| format!("{k}='{}'", v.display()))
+        .collect();
+    let script = format!(
+        "env GIT_CONFIG_NOSYSTEM=1 TERM=xterm-256color {} {BIN} run --case '{}' --as Ana; echo \"EXITED $?\"; exec cat",
+        assignments.join(" "),
         case.display()
-    ));
+    );
     tmux(&["new-session", "-d", "-s", "ana", "-x", "110", "-y", "34"]);
     tmux(&["set-option", "-t", "ana", "remain-on-exit", "on"]);
     let command = format!("sh -c '{}'", script.replace('\'', "'\\''"));

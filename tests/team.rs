@@ -652,3 +652,139 @@ fn drafts_saved_beside_a_journal_travel_with_it() {
         "Ana's draft reached Bob's clone"
     );
 }
+
+/// A rebase replaces the journal's file; a runner writing it meanwhile
+/// would write to the replaced file and its entries would be lost. While a
+/// runner (here: this test) holds the journal, `sync` refuses and says to
+/// sync from the runner; nothing is committed or lost.
+#[test]
+fn sync_refuses_while_a_runner_holds_the_journal() {
+    let t = team();
+    let ca = t.ana.case();
+    let cs = ca.to_str().unwrap();
+    t.ana.act(&["note", cs, "before the runner"]);
+    let journal = ca.join(format!("journals/ana@{}.jsonl", host()));
+    let runner = runsheet::journal::writer::JournalFile::open(&journal).expect("lock");
+    let before = std::fs::read(&journal).unwrap();
+    let out = t.ana.sync();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("sync from the runner"), "{stderr}");
+    assert_eq!(std::fs::read(&journal).unwrap(), before);
+    drop(runner);
+    t.ana.sync_ok();
+}
+
+/// Waits (bounded, polling) until `ready` holds for the tmux pane's text.
+fn wait_screen(socket: &str, ready: impl Fn(&str) -> bool, what: &str) -> String {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(45);
+    loop {
+        let out = Command::new("tmux")
+            .args(["-L", socket, "capture-pane", "-p", "-t", "ana"])
+            .output()
+            .expect("tmux");
+        let screen = String::from_utf8_lossy(&out.stdout).into_owned();
+        if ready(&screen) {
+            return screen;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{what} never showed; screen:\n{screen}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(25));
+    }
+}
+
+/// The runner syncs through the real git on its key, off the screen's
+/// thread: what Bob pushed appears, the team line reports the sync, and
+/// an entry written after the rebase is in Ana's journal (the file git
+/// replaced was reopened), then reaches Bob.
+#[test]
+fn the_runner_syncs_on_its_key_and_folds_in_what_the_other_pushed() {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "tmux is not installed but CI=true: .ci/run must install it"
+        );
+        eprintln!("tmux is not installed: skipping (CI installs it)");
+        return;
+    }
+    let t = team();
+    let socket = format!("runsheet-team-sync-{}", std::process::id());
+    let tmux = |args: &[&str]| {
+        Command::new("tmux")
+            .args(["-L", &socket])
+            .args(args)
+            .output()
+            .expect("tmux")
+    };
+    let ana = &t.ana;
+    let case = ana.case();
+    let env = [
+        ("HOME", ana.home.clone()),
+        ("XDG_CONFIG_HOME", ana.home.join(".config")),
+        ("RUNSHEET_DATA_DIR", ana.home.join("data")),
+        ("RUNSHEET_CONFIG_DIR", ana.home.join("config")),
+    ];
+    let assignments: Vec<String> = env
+        .iter()
+        .map(|(k, v)| format!("{k}='{}'", v.display()))
+        .collect();
+    let script = format!(
+        "env GIT_CONFIG_NOSYSTEM=1 TERM=xterm-256color {} {BIN} run --case '{}' --as Ana; echo \"EXITED $?\"; exec cat",
+        assignments.join(" "),
+        case.display()
+    );
+    tmux(&["new-session", "-d", "-s", "ana", "-x", "110", "-y", "34"]);
+    tmux(&["set-option", "-t", "ana", "remain-on-exit", "on"]);
+    let command = format!("sh -c '{}'", script.replace('\'', "'\\''"));
+    tmux(&["respawn-pane", "-k", "-t", "ana", &command]);
+    wait_screen(&socket, |s| s.contains("not synced yet"), "the team line");
+
+    let cb = t.bob.case();
+    t.bob.act(&["note", cb.to_str().unwrap(), "bob was here"]);
+    t.bob.sync_ok();
+    tmux(&["send-keys", "-t", "ana", "S"]);
+    wait_screen(
+        &socket,
+        |s| {
+            s.lines()
+                .any(|l| l.contains(" sync ") && l.trim_end().ends_with(" ok"))
+        },
+        "`sync HH:MM ok`",
+    );
+    wait_screen(&socket, |s| s.contains("With Bob"), "Bob in the team line");
+
+    tmux(&["send-keys", "-t", "ana", "n"]);
+    wait_screen(&socket, |s| s.contains("Ctrl-S"), "the note dialog");
+    tmux(&["send-keys", "-t", "ana", "-l", "after the sync"]);
+    tmux(&["send-keys", "-t", "ana", "C-s"]);
+    wait_screen(
+        &socket,
+        |s| !s.contains("Ctrl-S") && s.contains("✓ all saved"),
+        "the note saved and its dialog closed",
+    );
+    tmux(&["send-keys", "-t", "ana", "PageUp"]);
+    tmux(&["send-keys", "-t", "ana", "q"]);
+    wait_screen(&socket, |s| s.contains("EXITED 0"), "the runner's exit");
+    tmux(&["kill-server"]);
+
+    let journal = case.join(format!("journals/ana@{}.jsonl", host()));
+    let entries = journal_entries(&journal);
+    assert!(
+        entries
+            .iter()
+            .any(|e| e.data.get("text").and_then(|t| t.as_str()) == Some("after the sync")),
+        "the entry written after the rebase is in the journal file"
+    );
+    let verified = ana.verify();
+    assert_eq!(verified.status.code(), Some(0), "{verified:?}");
+    ana.sync_ok();
+    t.bob.sync_ok();
+    let bobs_copy = journal_entries(&cb.join(format!("journals/ana@{}.jsonl", host())));
+    assert_eq!(
+        bobs_copy.len(),
+        entries.len(),
+        "Bob has all of Ana's entries"
+    );
+}

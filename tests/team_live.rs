@@ -96,6 +96,18 @@ impl Tmux {
     }
 
     /// Polls the screen until `needle` shows, or fails with the screen.
+    /// Polls the screen until `needle` is gone (a dialog closed).
+    fn wait_gone(&self, session: &str, needle: &str) {
+        let deadline = Instant::now() + WAIT;
+        while self.screen(session).contains(needle) {
+            assert!(
+                Instant::now() < deadline,
+                "`{needle}` never went away in {session}"
+            );
+            std::thread::sleep(POLL);
+        }
+    }
+
     fn wait_for(&self, session: &str, needle: &str) -> String {
         let deadline = Instant::now() + WAIT;
         loop {
@@ -183,6 +195,7 @@ fn two_runners_on_one_case_folder_see_each_other_live_without_contending_for_a_l
     t.wait_for("ana", "With Tomas ·");
 
     let sent = t.note("ana", "VPN logs exported");
+    t.wait_gone("ana", "Ctrl-S");
     t.wait_for("ana", "✓ all saved");
     t.wait_for("tomas", "Ana: VPN logs exported");
     eprintln!(
@@ -191,6 +204,7 @@ fn two_runners_on_one_case_folder_see_each_other_live_without_contending_for_a_l
     );
     let sent = t.note("tomas", "Share unmounted");
     t.wait_for("ana", "Tomas: Share unmounted");
+    t.wait_gone("tomas", "Ctrl-S");
     eprintln!(
         "Tomas' note on Ana's screen {} ms after Ctrl-S",
         sent.elapsed().as_millis()

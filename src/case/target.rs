@@ -189,6 +189,75 @@ mod tests {
         }
     }
 
+    /// The first entry of a journal (reopening checks it is there).
+    fn created() -> Draft {
+        let mut first = draft("");
+        first.event = Event::new(Payload::JournalCreated(crate::journal::event::Created {
+            journal_id: "case".into(),
+            playbook: crate::journal::event::PlaybookRef {
+                id: "p".into(),
+                version: "1".into(),
+                path: "playbook.yaml".into(),
+                sha256: "x".into(),
+            },
+            title: "t".into(),
+            timezone: "UTC".into(),
+            exercise: false,
+            app_version: "test".into(),
+            drill: None,
+            holidays: Vec::new(),
+        }));
+        first
+    }
+
+    /// What a rebase does to the journal: the same bytes in a new file.
+    fn replace(path: &std::path::Path, bytes: &[u8]) {
+        let temp = path.with_extension("replaced");
+        std::fs::write(&temp, bytes).unwrap();
+        std::fs::rename(&temp, path).unwrap();
+    }
+
+    #[test]
+    fn a_sync_from_the_runner_holds_writes_and_reopens_the_file_git_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let journals = dir.path().join("journals");
+        std::fs::create_dir(&journals).unwrap();
+        let path = journals.join("me@h.jsonl");
+        let (mine, first) = JournalFile::create(&path, created()).unwrap();
+        let mut target = CaseTarget::new(mine, dir.path().to_path_buf(), "me@h".into(), &[first]);
+        target.append(draft("m1")).unwrap();
+        let pause = target.pause();
+        pause.around(|| replace(&path, &std::fs::read(&path).unwrap()));
+        target.append(draft("m2")).unwrap();
+        let on_disk = crate::journal::verify::verify(&std::fs::read(&path).unwrap());
+        assert!(on_disk.is_intact());
+        let notes: Vec<u64> = on_disk.lines.iter().map(|l| l.entry.seq).collect();
+        assert_eq!(notes, [0, 1, 2], "the entry after the sync is in the file");
+    }
+
+    #[test]
+    fn a_journal_changed_during_the_sync_is_never_written_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let journals = dir.path().join("journals");
+        std::fs::create_dir(&journals).unwrap();
+        let path = journals.join("me@h.jsonl");
+        let (mine, first) = JournalFile::create(&path, created()).unwrap();
+        let first_line = format!("{}\n", first.text);
+        let mut target = CaseTarget::new(mine, dir.path().to_path_buf(), "me@h".into(), &[first]);
+        target.append(draft("m1")).unwrap();
+        target
+            .pause()
+            .around(|| replace(&path, first_line.as_bytes()));
+        let refused = target.append(draft("m2")).unwrap_err();
+        assert!(
+            refused
+                .to_string()
+                .contains("changed on disk during the sync"),
+            "{refused}"
+        );
+        assert_eq!(std::fs::read(&path).unwrap(), first_line.as_bytes());
+    }
+
     #[test]
     fn heads_are_recorded_once_and_again_only_when_another_journal_moves() {
         let dir = tempfile::tempdir().unwrap();

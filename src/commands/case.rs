@@ -862,22 +862,23 @@ pub fn sync_case(
     actor: Option<&str>,
     transport: &Transport,
 ) -> Result<String, Failure> {
-    folder::read(dir).map_err(usage)?;
+    let case = folder::read(dir).map_err(usage)?;
     let who = super::journal::script_actor(env, actor, &[])?;
     let id = folder::journal_id(&who, &hostname());
     // A rebase replaces the journal's file: a runner writing it meanwhile
-    // would write to the replaced file. Held (locked) for the sync; a
-    // runner that has it open syncs itself (its sync key).
-    let journal = folder::journal_path(dir, &id);
-    let _held = if journal.exists() {
-        Some(JournalFile::open(&journal).map_err(|e| {
-            let mut f = Failure::from(e);
+    // would write to the replaced file. Held (locked, an interrupted write
+    // recovered) for the sync; a runner that has it open syncs itself.
+    let _held = if folder::journal_path(dir, &id).exists() {
+        let resolved = case_playbook(env, dir, &case)?;
+        let who = Identity::new(who.clone());
+        let (file, _, _) = open_own(env, dir, &case, &resolved, &who, None).map_err(|mut f| {
             if f.message.contains("already open") {
                 f.message
                     .push_str("; a runner has it open: sync from the runner (its sync key)");
             }
             f
-        })?)
+        })?;
+        Some(file)
     } else {
         None
     };

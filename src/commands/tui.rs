@@ -136,7 +136,10 @@ fn start(
 /// The pause to journal when a drill is resumed with its scenario clock
 /// still running (the facilitator's program died): the clock stops at the
 /// scenario time of the last saved entry, so time away never advanced it.
-fn crash_pause(resolved: &Resolved, lines: &[Line]) -> Option<crate::journal::event::DrillControl> {
+pub(crate) fn crash_pause(
+    resolved: &Resolved,
+    lines: &[Line],
+) -> Option<crate::journal::event::DrillControl> {
     let state = run::replay(&resolved.playbook, lines.iter().map(|l| &l.entry));
     let origin = state.created_at.unwrap_or_default();
     let clock = crate::drill::ScenarioClock::from_controls(origin, &state.drill_controls);

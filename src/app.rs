@@ -520,7 +520,18 @@ impl App {
 
     fn ack(&mut self, ack: Ack) -> Vec<Effect> {
         match ack {
-            Ack::Saved { ticket, line } if self.case_saved(ticket, &line) => return Vec::new(),
+            Ack::Saved { ticket, line } if self.team.is_some() => {
+                // In a team case the merge places the entry; a drill
+                // control still moves the scenario clock, as below.
+                let control = line.entry.kind == crate::journal::Kind::DrillControl;
+                self.case_saved(ticket, &line);
+                self.saved_after_retry(ticket);
+                if control {
+                    self.sync_drill_clock();
+                    return self.drill_tick();
+                }
+                return Vec::new();
+            }
             Ack::Saved { ticket, line } => {
                 // The oldest pending entry saved at the seq it was shown with:
                 // the view already includes it, so no rebuild is needed.

@@ -657,3 +657,41 @@ fn a_participant_who_joined_before_the_facilitator_still_gets_the_scenario_repor
         "the report pairs the case with its scenario:\n{aar}"
     );
 }
+
+#[test]
+fn a_facilitator_back_after_a_crash_finds_the_scenario_clock_paused() {
+    let root = tempfile::tempdir().unwrap();
+    let fran = Person::new(root.path(), "Fran");
+    let case = root.path().join("drill");
+    new_case(&fran, &case, true);
+    let env = env();
+    let open = || {
+        runsheet::commands::case::case_runner(
+            &env,
+            &case,
+            "Fran".into(),
+            Some("hospital-ransomware"),
+        )
+        .unwrap()
+    };
+    let mut first = open();
+    first.handle(key(' '));
+    first.handle(Msg::Tick);
+    assert!(first.settle(Duration::from_secs(5)));
+    // Gone without quitting: no `session_ended`, the clock still running.
+    first.finish();
+    let second = open();
+    assert!(
+        second.app.banners.iter().any(|b| b.contains("paused")),
+        "{:?}",
+        second.app.banners
+    );
+    second.finish();
+    let lines = journal(&case, "Fran");
+    let pause = lines
+        .iter()
+        .rev()
+        .find(|e| e.kind == Kind::DrillControl)
+        .unwrap();
+    assert_eq!(pause.data["action"], "pause");
+}

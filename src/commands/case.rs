@@ -357,8 +357,11 @@ pub fn case_runner(
         .transpose()?;
     let who = Identity::new(actor);
     let recorded = drill.as_ref().map(|(_, r)| r.clone());
-    let (mut file, id, banners) = open_own(env, dir, &case, &resolved, &who, recorded)?;
+    let (mut file, id, mut banners) = open_own(env, dir, &case, &resolved, &who, recorded)?;
     let path = file.path().to_path_buf();
+    if drill.is_some() {
+        paused_after_crash(env, &mut file, &resolved, &who, &mut banners)?;
+    }
     let mode = if drill.is_some() { "drill" } else { "run" };
     file.append(who.draft(env.clock.as_ref(), open::session_started(mode)))
         .map_err(|e| usage(format!("{}: {e}", path.display())))?;
@@ -404,6 +407,32 @@ pub fn case_runner(
     };
     core.link_case(dir.to_path_buf(), watch_mode, job);
     Ok(core)
+}
+
+/// The facilitator's program died with the scenario clock running: as in
+/// a solo drill, the clock is paused at the scenario time of the last
+/// saved entry (journaled), so time away never advanced it.
+fn paused_after_crash(
+    env: &Env,
+    file: &mut JournalFile,
+    resolved: &Resolved,
+    who: &Identity,
+    banners: &mut Vec<String>,
+) -> Result<(), Failure> {
+    let path = file.path().to_path_buf();
+    let own = open::read_journal(&path)?;
+    let state = crate::run::replay(&resolved.playbook, own.lines.iter().map(|l| &l.entry));
+    let last_scenario_ms = own.lines.iter().rev().find_map(|l| l.entry.scenario_ms);
+    let Some(pause) = super::tui::crash_pause(&state, last_scenario_ms) else {
+        return Ok(());
+    };
+    banners.push(format!(
+        "The scenario clock was running when the last session ended; it is paused at {}. Press space to resume it.",
+        crate::drill::format_scenario(pause.scenario_ms)
+    ));
+    file.append(who.draft(env.clock.as_ref(), Event::new(Payload::DrillControl(pause))))
+        .map_err(|e| usage(format!("{}: {e}", path.display())))?;
+    Ok(())
 }
 
 /// `runsheet note DIR TEXT`: a note in this responder's journal.

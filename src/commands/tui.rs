@@ -179,7 +179,7 @@ fn start(
 /// The pause to journal when a drill is resumed with its scenario clock
 /// still running (the facilitator's program died): the clock stops at the
 /// scenario time of the last saved entry, so time away never advanced it.
-fn crash_pause(
+pub(crate) fn crash_pause(
     state: &run::RunState,
     last_scenario_ms: Option<u64>,
 ) -> Option<crate::journal::event::DrillControl> {

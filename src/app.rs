@@ -459,7 +459,9 @@ impl App {
 
     fn ack(&mut self, ack: Ack) -> Vec<Effect> {
         match ack {
-            Ack::Saved { ticket, line } if self.case_saved(ticket, &line) => return Vec::new(),
+            Ack::Saved { ticket, line } if self.team.is_some() => {
+                return self.case_saved(ticket, &line).unwrap_or_default();
+            }
             Ack::Saved { ticket, line } => {
                 // The oldest pending entry saved at the seq it was shown with:
                 // the view already includes it, so no rebuild is needed.

@@ -521,16 +521,9 @@ impl App {
     fn ack(&mut self, ack: Ack) -> Vec<Effect> {
         match ack {
             Ack::Saved { ticket, line } if self.team.is_some() => {
-                // In a team case the merge places the entry; a drill
-                // control still moves the scenario clock, as below.
-                let control = line.entry.kind == crate::journal::Kind::DrillControl;
-                self.case_saved(ticket, &line);
+                let effects = self.case_saved(ticket, &line).unwrap_or_default();
                 self.saved_after_retry(ticket);
-                if control {
-                    self.sync_drill_clock();
-                    return self.drill_tick();
-                }
-                return Vec::new();
+                return effects;
             }
             Ack::Saved { ticket, line } => {
                 // The oldest pending entry saved at the seq it was shown with:

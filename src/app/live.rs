@@ -104,16 +104,20 @@ impl App {
     }
 
     /// An own entry the writer saved: placed by the merge like any other.
-    /// Returns `false` outside a case (the solo path handles it).
-    pub(super) fn case_saved(&mut self, ticket: u64, line: &Line) -> bool {
-        let Some(team) = self.team.as_mut() else {
-            return false;
-        };
+    /// `None` outside a case (the solo path handles it).
+    pub(super) fn case_saved(&mut self, ticket: u64, line: &Line) -> Option<Vec<Effect>> {
+        let team = self.team.as_mut()?;
         team.case.push_own(line.clone());
         self.pending.retain(|p| p.ticket != ticket);
         self.tail.retain(|t| t.ticket != Some(ticket));
         self.replay_case();
-        true
+        if line.entry.kind == crate::journal::Kind::DrillControl && self.drill.is_some() {
+            // As in a single journal: the scenario clock moves once the
+            // control is saved, and injects it made due are delivered.
+            self.sync_drill_clock();
+            return Some(self.drill_tick());
+        }
+        Some(Vec::new())
     }
 
     /// The draft as written to the journal: in a case, a correction names

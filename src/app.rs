@@ -14,6 +14,7 @@ pub mod dialog;
 mod drill;
 pub mod editor;
 pub mod input;
+pub mod key_config;
 pub mod keymap;
 pub mod message;
 mod message_view;
@@ -24,6 +25,7 @@ pub mod review;
 mod screen;
 mod search;
 pub mod urgency;
+pub mod view_keys;
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
@@ -160,6 +162,8 @@ const TYPE_AHEAD_MS: i64 = 400;
 const TAIL: usize = 64;
 /// How long a notice stays.
 const NOTICE_SECONDS: i64 = 10;
+/// A "press again" question lapses after this long.
+const CONFIRM_SECONDS: i64 = 5;
 
 /// Its flags are independent toggles of the screen (hidden steps, my
 /// roles, quitting, a pending discard), not a state machine in disguise.
@@ -179,7 +183,7 @@ pub struct App {
     /// The journal's folder, to name draft files in full; unset in tests.
     pub journal_dir: Option<std::path::PathBuf>,
     /// An action that asked "press again" and waits for its key.
-    pub armed: Option<confirm::Armed>,
+    pub armed: Option<confirm::Question>,
     pub mode: Mode,
     pub focus: Pane,
     pub phase: usize,
@@ -192,6 +196,8 @@ pub struct App {
     /// Shown once on open: recovered torn writes, playbook changes.
     pub banners: Vec<String>,
     pub keymap: Keymap,
+    /// The keys of the facilitator pane, search, clocks and message views.
+    pub mode_keys: key_config::ModeKeys,
     pub now: DateTime<Utc>,
     pub quitting: bool,
     /// Esc was pressed on a dialog holding typed text: a second Esc
@@ -259,6 +265,7 @@ impl App {
             notices: Vec::new(),
             banners,
             keymap,
+            mode_keys: key_config::ModeKeys::default(),
             now,
             quitting: false,
             discard_armed: false,
@@ -353,6 +360,9 @@ impl App {
     pub fn update(&mut self, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
         self.now = now;
         self.notices.retain(|n| n.until > now);
+        if self.armed.as_ref().is_some_and(|q| q.until <= now) {
+            self.armed = None;
+        }
         let mut effects = match msg {
             Msg::Key(key) => self.key(&key),
             Msg::Paste(text) => {
@@ -367,6 +377,30 @@ impl App {
             effects.push(Effect::Quit);
         }
         effects
+    }
+
+    /// Asks "press again": the question shows until the next key or until
+    /// it lapses, whichever comes first.
+    fn ask_again(&mut self, action: confirm::Armed, question: String) {
+        let until = self.now + Duration::seconds(CONFIRM_SECONDS);
+        self.notices.push(Notice {
+            text: question.clone(),
+            urgent: true,
+            until,
+        });
+        self.armed = Some(confirm::Question {
+            action,
+            text: question,
+            until,
+        });
+    }
+
+    /// Any key answers a pending question: its notice goes at once, and
+    /// the action a repeat would confirm is returned while not lapsed.
+    fn answer_question(&mut self) -> Option<confirm::Armed> {
+        let question = self.armed.take()?;
+        self.notices.retain(|n| n.text != question.text);
+        (self.now < question.until).then_some(question.action)
     }
 
     fn notice(&mut self, text: impl Into<String>, urgent: bool) {
@@ -601,6 +635,7 @@ impl App {
     }
 
     fn key(&mut self, key: &KeyEvent) -> Vec<Effect> {
+        let answer = self.answer_question();
         if key.modifiers.contains(KeyModifiers::CONTROL)
             && key.code == KeyCode::Char('c')
             && self.mode == Mode::Normal
@@ -611,7 +646,7 @@ impl App {
             return Vec::new();
         }
         let cx_outcome = match &mut self.mode {
-            Mode::Normal => return self.normal_key(key),
+            Mode::Normal => return self.normal_key(key, answer.as_ref()),
             Mode::Help { scroll } => {
                 match key.code {
                     KeyCode::Down | KeyCode::Char('j') => *scroll = scroll.saturating_add(1),
@@ -722,7 +757,7 @@ impl App {
         self.record(writes)
     }
 
-    fn normal_key(&mut self, key: &KeyEvent) -> Vec<Effect> {
+    fn normal_key(&mut self, key: &KeyEvent, answer: Option<&confirm::Armed>) -> Vec<Effect> {
         if let Some(effects) = self.drill_key(key) {
             return effects;
         }
@@ -732,14 +767,13 @@ impl App {
             }
             return Vec::new();
         };
-        self.act(action)
+        self.act(action, answer)
     }
 
-    /// Carries out an action in normal mode.
-    pub fn act(&mut self, action: Action) -> Vec<Effect> {
-        // Any key answers a pending "press again" question: only the same
-        // action on the same step says yes.
-        let armed = self.armed.take();
+    /// Carries out an action in normal mode. `answer` is the question the
+    /// key answered, if one was asked: only the same action on the same
+    /// step says yes.
+    pub fn act(&mut self, action: Action, armed: Option<&confirm::Armed>) -> Vec<Effect> {
         match action {
             Action::MoveUp => self.move_cursor(-1),
             Action::MoveDown => self.move_cursor(1),
@@ -761,8 +795,8 @@ impl App {
             Action::PrevPhase => self.change_phase(-1),
             Action::PageUp => self.detail_scroll = self.detail_scroll.saturating_sub(8),
             Action::PageDown => self.detail_scroll = self.detail_scroll.saturating_add(8),
-            Action::Open => return self.open(armed.as_ref()),
-            Action::Done => return self.done(armed.as_ref()),
+            Action::Open => return self.open(armed),
+            Action::Done => return self.done(armed),
             Action::Skip => self.with_step(|app, step| {
                 app.mode = Mode::Reason(ReasonDialog::new(ReasonKind::Skip, step));
             }),
@@ -865,8 +899,7 @@ impl App {
                         let yes = armed == Some(&confirm::Armed::Start(step.clone()))
                             || self.write_error.is_some();
                         if let Some(question) = question.filter(|_| !yes) {
-                            self.armed = Some(confirm::Armed::Start(step));
-                            self.notice(question, true);
+                            self.ask_again(confirm::Armed::Start(step), question);
                             return Vec::new();
                         }
                         let waiting = self
@@ -940,8 +973,7 @@ impl App {
         let yes =
             armed == Some(&confirm::Armed::Done(step.id.clone())) || self.write_error.is_some();
         if let Some(question) = confirm::done_question(&step, &self.view).filter(|_| !yes) {
-            self.armed = Some(confirm::Armed::Done(step.id.clone()));
-            self.notice(question, true);
+            self.ask_again(confirm::Armed::Done(step.id.clone()), question);
             return Vec::new();
         }
         let unanswered: Vec<&str> = step

@@ -1,7 +1,10 @@
 //! Actions that ask before they write: marking a required step done with
 //! checklist items unticked, and starting a step that does not apply. The
 //! question is a notice; pressing the same key again on the same step
-//! answers yes, any other key answers no.
+//! answers yes, any other key answers no. The notice goes with the
+//! question: at the next key, or when the question lapses.
+
+use chrono::{DateTime, Utc};
 
 use crate::playbook::Step;
 use crate::run::RunState;
@@ -12,6 +15,15 @@ use crate::run::query::{self, Applicability};
 pub enum Armed {
     Done(String),
     Start(String),
+}
+
+/// A question on screen: the action a yes confirms, the notice that asks,
+/// and when it lapses (a yes must be meant now, not found by a later key).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Question {
+    pub action: Armed,
+    pub text: String,
+    pub until: DateTime<Utc>,
 }
 
 /// Why `x` on this step should ask first, if it should: a required step

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::{Env, Failure};
+use crate::app::key_config::{self, ModeKeys};
 use crate::app::keymap::Keymap;
 use crate::app::picker::{Choice, DrillItem, JournalItem, Picker, PlaybookItem};
 use crate::app::{App, Pane};
@@ -26,10 +27,12 @@ pub(crate) fn theme(env: &Env) -> Theme {
     Theme::new(env.config.theme, env.config.colour())
 }
 
-fn keymap(env: &Env) -> Result<Keymap, Failure> {
-    Keymap::with_overrides(&env.config.keys).map_err(|e| {
+/// Every mode's keys with the config's overrides; a bad override names
+/// the config file, line and column.
+fn keys(env: &Env) -> Result<(Keymap, ModeKeys), Failure> {
+    key_config::bind(&env.config.keys).map_err(|e| {
         Failure::usage(format!(
-            "{}: {e}",
+            "{}:{e}",
             crate::config::Config::default_path().display()
         ))
     })
@@ -89,14 +92,9 @@ pub(crate) fn runner_over(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let mut app = App::new(
-        playbook,
-        lines,
-        who,
-        &journal_file,
-        keymap(env)?,
-        env.clock.now(),
-    );
+    let (keymap, mode_keys) = keys(env)?;
+    let mut app = App::new(playbook, lines, who, &journal_file, keymap, env.clock.now());
+    app.mode_keys = mode_keys;
     app.banners.extend(banners);
     app.journal_dir = std::path::absolute(path)
         .ok()
@@ -524,6 +522,7 @@ pub fn picker(env: &Env) -> Result<Result<Option<Outcome>, String>, Failure> {
         .collect();
     let journals = journal_items(&crate::paths::journals_dir(), &catalog, env);
     let mut picker = Picker::new(journals, playbooks, drills);
+    picker.keys = keys(env)?.1.picker;
     picker.problems = catalog
         .problems
         .iter()
@@ -594,6 +593,7 @@ pub fn review(env: &Env, journal: &Path, follow: bool) -> Result<(), Failure> {
         env.clock.now(),
     );
     review.draft_problems = draft_problems;
+    review.keys = keys(env)?.1;
     review.drill = open::scenario_for(&created, &catalog).map(|found| found.drill);
     let participant = follow && review.drill.is_some();
     runtime::run_review(review, journal, participant, &env.clock, &theme(env))

@@ -8,6 +8,7 @@ use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Widget, Wra
 use super::theme::Theme;
 use super::{centered, text};
 use crate::app::picker::{Item, NewIncident, Picker};
+use crate::app::view_keys::Picker as Act;
 
 #[derive(Debug, Clone, Copy)]
 pub struct PickerView<'a> {
@@ -48,8 +49,13 @@ impl Widget for PickerView<'_> {
         ]))
         .render(filter, buf);
         list_lines(p, t, list, buf);
+        let keys = p.keys.hint(&[
+            (&[Act::Up, Act::Down], "choose"),
+            (&[Act::Open], "open"),
+            (&[Act::ClearOrQuit], "clear filter, or quit"),
+        ]);
         Paragraph::new(Line::from(Span::styled(
-            " type to filter · ↑↓ choose · Enter: open · Esc: quit",
+            format!(" type to filter · {keys}"),
             t.dim,
         )))
         .render(footer, buf);

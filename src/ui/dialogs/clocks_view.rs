@@ -6,6 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Widget, Wrap};
 
 use crate::app::App;
+use crate::app::view_keys::Clocks;
 use crate::clocks;
 use crate::ui::centered;
 use crate::ui::deadlines::{stage_style, stage_words};
@@ -72,7 +73,15 @@ pub(super) fn clocks_dialog(
         .border_style(t.focus_border)
         .title(Span::styled(" Deadline clocks ", t.title))
         .title_bottom(Span::styled(
-            " ↑↓ choose · Enter: details · g: go to its step · Esc ",
+            format!(
+                " {} ",
+                app.mode_keys.clocks.hint(&[
+                    (&[Clocks::Up, Clocks::Down], "choose"),
+                    (&[Clocks::Detail], "details"),
+                    (&[Clocks::GoToStep], "go to its step"),
+                    (&[Clocks::Close], "back"),
+                ])
+            ),
             t.dim,
         ));
     let inner = block.inner(rect);

@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Widget};
 
 use crate::app::App;
-use crate::app::modes::{FACILITATOR, shadowed_by_facilitator};
+use crate::app::modes::shadowed_by;
 use crate::ui::centered;
 use crate::ui::theme::Theme;
 
@@ -39,15 +39,23 @@ pub(super) fn help(app: &App, t: &Theme, area: Rect, buf: &mut Buffer, scroll: u
             "Facilitator pane (Tab to it); its keys apply while it has the focus:",
             t.title,
         )));
-        for (keys, what) in FACILITATOR.help_rows() {
-            lines.push(Line::from(vec![
-                Span::styled(format!("{keys:<16}"), t.key),
-                Span::raw(what),
-            ]));
-        }
-        for shadow in shadowed_by_facilitator(&app.keymap) {
+        push_rows(&mut lines, app.mode_keys.facilitator.help_rows(), t);
+        for shadow in shadowed_by(&app.keymap, &app.mode_keys.facilitator) {
             lines.push(Line::from(Span::styled(format!("  {shadow}"), t.dim)));
         }
+    }
+    let views = [
+        (
+            "Search (/): printable keys are the search text",
+            app.mode_keys.search.help_rows(),
+        ),
+        ("Deadline clocks (c)", app.mode_keys.clocks.help_rows()),
+        ("Message view (m)", app.mode_keys.message.help_rows()),
+    ];
+    for (title, rows) in views {
+        lines.push(Line::default());
+        lines.push(Line::from(Span::styled(title, t.title)));
+        push_rows(&mut lines, rows, t);
     }
     lines.push(Line::default());
     lines.push(Line::from(Span::styled("Glyphs: ○ open ▶ in progress ✓ done ↷ skipped ✗ blocked ◌ does not apply ! required ⋯ waits for another step", t.dim)));
@@ -70,4 +78,14 @@ pub(super) fn help(app: &App, t: &Theme, area: Rect, buf: &mut Buffer, scroll: u
     let inner = block.inner(rect);
     block.render(rect, buf);
     Paragraph::new(lines).scroll((scroll, 0)).render(inner, buf);
+}
+
+/// `keys   what it does` rows, keys in the key colour.
+fn push_rows(lines: &mut Vec<Line<'static>>, rows: Vec<(String, &'static str)>, t: &Theme) {
+    for (keys, what) in rows {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{keys:<16}"), t.key),
+            Span::raw(what),
+        ]));
+    }
 }

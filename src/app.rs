@@ -26,6 +26,7 @@ mod screen;
 mod search;
 pub mod urgency;
 pub mod view_keys;
+pub mod words;
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
@@ -895,7 +896,7 @@ impl App {
                     StepStatus::Open | StepStatus::Blocked => {
                         let question = self
                             .selected_step()
-                            .and_then(|s| confirm::start_question(s, &self.view));
+                            .and_then(|s| confirm::start_question(s, &self.playbook, &self.view));
                         let yes = armed == Some(&confirm::Armed::Start(step.clone()))
                             || self.write_error.is_some();
                         if let Some(question) = question.filter(|_| !yes) {
@@ -914,7 +915,10 @@ impl App {
                             .unwrap_or_default();
                         if !waiting.is_empty() {
                             self.notice(
-                                format!("note: this step normally follows {}", waiting.join(", ")),
+                                format!(
+                                    "note: this step normally follows {}",
+                                    words::step_titles(&self.playbook, &waiting)
+                                ),
                                 false,
                             );
                         }

@@ -6,7 +6,8 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::playbook::Step;
+use super::words;
+use crate::playbook::{Playbook, Step};
 use crate::run::RunState;
 use crate::run::query::{self, Applicability};
 
@@ -48,14 +49,22 @@ pub fn done_question(step: &Step, state: &RunState) -> Option<String> {
 
 /// Why starting this step should ask first, if it should: its condition
 /// is false or still undecided, so it is hidden from the list.
-pub fn start_question(step: &Step, state: &RunState) -> Option<String> {
-    match query::applicability(step, state) {
-        Applicability::Applies => None,
-        other => Some(format!(
-            "{} — press Enter again to start it anyway",
-            other
-                .reason()
-                .unwrap_or_else(|| "this step does not apply".into())
-        )),
-    }
+pub fn start_question(step: &Step, playbook: &Playbook, state: &RunState) -> Option<String> {
+    let why = match query::applicability(step, state) {
+        Applicability::Applies => return None,
+        Applicability::Undetermined { waiting_on, .. } => format!(
+            "waiting for the answer to: {}",
+            words::fact_questions(playbook, &waiting_on)
+        ),
+        Applicability::NotApplicable { .. } => step.when.as_ref().map_or_else(
+            || "this step does not apply".to_string(),
+            |c| {
+                format!(
+                    "does not apply given: {}",
+                    words::condition_answers(c, playbook, state)
+                )
+            },
+        ),
+    };
+    Some(format!("{why} — press Enter again to start it anyway"))
 }

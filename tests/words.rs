@@ -97,11 +97,7 @@ fn d18_the_start_question_and_the_follows_note_name_titles_and_questions() {
     let j = JournalBuilder::new(fixture_playbook(), "2026-11-02T08:00:00Z", false);
     let mut app = app_for(&j);
     app.select_step("scope");
-    let now = app.now;
-    app.update(
-        Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
-        now,
-    );
+    press(&mut app, KeyCode::Enter);
     let notices: Vec<&str> = app.notices.iter().map(|n| n.text.as_str()).collect();
     assert!(
         notices

@@ -199,6 +199,8 @@ pub struct App {
     pub keymap: Keymap,
     /// The keys of the facilitator pane, search, clocks and message views.
     pub mode_keys: key_config::ModeKeys,
+    /// Where the keys can be changed, as the help names it.
+    pub config_path: String,
     pub now: DateTime<Utc>,
     pub quitting: bool,
     /// Esc was pressed on a dialog holding typed text: a second Esc
@@ -267,6 +269,7 @@ impl App {
             banners,
             keymap,
             mode_keys: key_config::ModeKeys::default(),
+            config_path: "~/.config/runsheet/config.toml".into(),
             now,
             quitting: false,
             discard_armed: false,

@@ -105,4 +105,93 @@ fn d18_the_start_question_and_the_follows_note_name_titles_and_questions() {
             .any(|n| n.contains("normally follows “Confirm the incident”")),
         "{notices:?}"
     );
+
+    let mut app = app_for(&j);
+    app.show_hidden = true;
+    app.phase = 2;
+    app.select_step("notify-dpa");
+    press(&mut app, KeyCode::Enter);
+    let question = app
+        .notices
+        .last()
+        .map(|n| n.text.clone())
+        .unwrap_or_default();
+    assert!(
+        question.starts_with("waiting for the answer to: Is personal data affected?"),
+        "{question}"
+    );
+    assert!(!question.contains("personal_data"), "{question}");
+}
+
+#[test]
+fn d21_the_help_wraps_its_legend_names_the_config_file_and_lists_the_view_keys() {
+    let j = JournalBuilder::new(fixture_playbook(), "2026-11-02T08:00:00Z", false);
+    let mut app = app_for(&j);
+    app.config_path = "/srv/runsheet-config/config.toml".into();
+    press(&mut app, KeyCode::Char('?'));
+    let text = draw(&app, 80, 90);
+    assert!(text.contains("waits for another step"), "{text}");
+    assert!(text.contains("/srv/runsheet-config/config.toml"), "{text}");
+    assert!(!text.contains("~/.config"), "{text}");
+    for heading in ["Search (/)", "Deadline clocks (c)", "Message view (m)"] {
+        assert!(text.contains(heading), "{heading}: {text}");
+    }
+    assert!(text.contains("scroll down a page"), "{text}");
+}
+
+#[test]
+fn d21_the_picker_form_shows_a_long_playbook_title_whole() {
+    use runsheet::app::picker::{Picker, PlaybookItem};
+    use runsheet::ui::picker::PickerView;
+
+    let title = "Targeted intrusion at an international organisation (suspected state actor)";
+    let mut picker = Picker::new(
+        Vec::new(),
+        vec![PlaybookItem {
+            id: "state-actor-intrusion".into(),
+            version: "1.0.0".into(),
+            title: title.into(),
+            summary: "A long title".into(),
+            tags: Vec::new(),
+            local: false,
+        }],
+        Vec::new(),
+    );
+    picker.key(&KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+    assert!(picker.form.is_some(), "Enter opens the form");
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+    let theme = Theme::default();
+    terminal
+        .draw(|f| {
+            f.render_widget(
+                PickerView {
+                    picker: &picker,
+                    theme: &theme,
+                },
+                f.area(),
+            );
+        })
+        .expect("draw");
+    let buf = terminal.backend().buffer();
+    let rows: Vec<String> = (0..buf.area.height)
+        .map(|y| {
+            (0..buf.area.width)
+                .map(|x| buf[(x, y)].symbol().to_string())
+                .collect::<String>()
+        })
+        .collect();
+    let form = rows
+        .iter()
+        .position(|r| r.contains("Start a new incident"))
+        .expect("form");
+    let body: String = rows[form..]
+        .iter()
+        .map(|r| {
+            r.trim_matches(|c: char| c == '║' || c.is_whitespace())
+                .to_string()
+                + " "
+        })
+        .collect();
+    let body = body.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(body.contains(&format!("Playbook: {title}")), "{body}");
 }

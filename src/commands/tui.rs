@@ -95,6 +95,7 @@ pub(crate) fn runner_over(
     let (keymap, mode_keys) = keys(env)?;
     let mut app = App::new(playbook, lines, who, &journal_file, keymap, env.clock.now());
     app.mode_keys = mode_keys;
+    app.config_path = crate::config::Config::default_path().display().to_string();
     app.banners.extend(banners);
     app.journal_dir = std::path::absolute(path)
         .ok()

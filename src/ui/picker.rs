@@ -156,23 +156,27 @@ fn list_lines(p: &Picker, t: &Theme, list: Rect, buf: &mut Buffer) {
 
 /// The title and exercise choice for a new incident.
 fn new_incident_form(form: &NewIncident, t: &Theme, area: Rect, buf: &mut Buffer) {
-    let rect = centered(area, 72, 10);
+    let rect = centered(area, 72, 12);
     Clear.render(rect, buf);
     let block = Block::new()
         .borders(Borders::ALL)
         .border_type(BorderType::Double)
         .border_style(t.focus_border)
-        .title(Span::styled(
-            format!(" Start: {} ", form.playbook.title),
-            t.title,
-        ))
+        .title(Span::styled(" Start a new incident ", t.title))
         .title_bottom(Span::styled(
             " Enter: start · Tab: exercise on/off · Esc: back ",
             t.dim,
         ));
     let inner = block.inner(rect);
     block.render(rect, buf);
+    // The playbook's title in the body, where it wraps: a frame title
+    // would cut a long one.
     let lines = vec![
+        Line::from(vec![
+            Span::styled("Playbook: ", t.title),
+            Span::raw(form.playbook.title.clone()),
+        ]),
+        Line::default(),
         Line::from(vec![
             Span::styled("Incident title: ", t.title),
             Span::raw(form.title.text()),

@@ -3,7 +3,7 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Widget};
+use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Widget, Wrap};
 
 use crate::app::App;
 use crate::app::modes::shadowed_by;
@@ -64,7 +64,10 @@ pub(super) fn help(app: &App, t: &Theme, area: Rect, buf: &mut Buffer, scroll: u
         t.dim,
     )));
     lines.push(Line::from(Span::styled(
-        "Keys can be changed in ~/.config/runsheet/config.toml under [keys].",
+        format!(
+            "Keys can be changed in {} under [keys] and [keys.<view>].",
+            app.config_path
+        ),
         t.dim,
     )));
     let rect = centered(area, 84, area.height.saturating_sub(2));
@@ -77,7 +80,11 @@ pub(super) fn help(app: &App, t: &Theme, area: Rect, buf: &mut Buffer, scroll: u
         .title_bottom(Span::styled(" ↑↓ scroll · any key: close ", t.dim));
     let inner = block.inner(rect);
     block.render(rect, buf);
-    Paragraph::new(lines).scroll((scroll, 0)).render(inner, buf);
+    // Wrapped, so the glyph legend is never cut at a narrow width.
+    Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .scroll((scroll, 0))
+        .render(inner, buf);
 }
 
 /// `keys   what it does` rows, keys in the key colour.

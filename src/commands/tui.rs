@@ -262,6 +262,8 @@ pub fn run(
     title: Option<String>,
     exercise: bool,
 ) -> Result<Outcome, Failure> {
+    // A bad key override is refused before a journal is created.
+    keys(env)?;
     let (_, resolved) =
         open::discover_and_resolve(playbook, &crate::paths::local_playbook_dirs(), env.today)?;
     let settings = NewJournal {
@@ -284,6 +286,7 @@ pub fn run(
 
 /// `runsheet resume <journal>`.
 pub fn resume(env: &Env, journal: &Path, actor: Option<&str>) -> Result<Outcome, Failure> {
+    keys(env)?;
     let catalog = env.catalog();
     let actor = actor_or_ask(
         env,
@@ -379,6 +382,7 @@ pub fn drill(
     journal: Option<PathBuf>,
     actor: Option<&str>,
 ) -> Result<Outcome, Failure> {
+    keys(env)?;
     let catalog = env.catalog();
     let actor = actor_or_ask(env, actor, None, &format!("Facilitating drill {scenario}"))?;
     let core = start_drill(env, &catalog, scenario, journal, actor)?;
@@ -663,5 +667,34 @@ mod tests {
         assert_eq!(latest_journal(&dir).expect("found"), new);
         std::fs::remove_dir_all(&dir).expect("clean up");
         assert!(latest_journal(&dir).is_err());
+    }
+
+    #[test]
+    fn a_bad_key_override_is_refused_with_its_place_before_a_journal_is_created() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let journal = dir.path().join("incident.jsonl");
+        let env = Env {
+            config: crate::config::Config::parse("[keys.review]\nfly = \"z\"\n").expect("parses"),
+            clock: Arc::new(crate::time::ManualTime::at(chrono::Utc::now())),
+            today: chrono::NaiveDate::from_ymd_opt(2026, 11, 29).expect("date"),
+        };
+        let failure = run(
+            &env,
+            "ransomware-extortion",
+            Some(journal.clone()),
+            Some("Dana"),
+            None,
+            false,
+        )
+        .expect_err("refused");
+        assert_eq!(failure.code, 2);
+        assert!(
+            failure
+                .message
+                .contains("config.toml:2:1: [keys.review] `fly` is not a review action"),
+            "{}",
+            failure.message
+        );
+        assert!(!journal.exists(), "nothing written");
     }
 }

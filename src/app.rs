@@ -16,6 +16,7 @@ pub mod dialog;
 mod drill;
 pub mod editor;
 pub mod input;
+pub mod key_config;
 pub mod keymap;
 pub mod live;
 pub mod message;
@@ -30,6 +31,8 @@ pub mod saved_lines;
 mod screen;
 mod search;
 pub mod urgency;
+pub mod view_keys;
+pub mod words;
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
@@ -194,6 +197,8 @@ const TYPE_AHEAD_MS: i64 = 400;
 pub(crate) const TAIL: usize = 64;
 /// How long a notice stays.
 const NOTICE_SECONDS: i64 = 10;
+/// A "press again" question lapses after this long.
+const CONFIRM_SECONDS: i64 = 5;
 
 /// Its flags are independent toggles of the screen (hidden steps, my
 /// roles, quitting, a pending discard), not a state machine in disguise.
@@ -213,7 +218,7 @@ pub struct App {
     /// The journal's folder, to name draft files in full; unset in tests.
     pub journal_dir: Option<std::path::PathBuf>,
     /// An action that asked "press again" and waits for its key.
-    pub armed: Option<confirm::Armed>,
+    pub armed: Option<confirm::Question>,
     pub mode: Mode,
     pub focus: Pane,
     pub phase: usize,
@@ -226,6 +231,10 @@ pub struct App {
     /// Shown once on open: recovered torn writes, playbook changes.
     pub banners: Vec<String>,
     pub keymap: Keymap,
+    /// The keys of the facilitator pane, search, clocks and message views.
+    pub mode_keys: key_config::ModeKeys,
+    /// Where the keys can be changed, as the help names it.
+    pub config_path: String,
     pub now: DateTime<Utc>,
     pub quitting: bool,
     /// Esc was pressed on a dialog holding typed text: a second Esc
@@ -313,6 +322,8 @@ impl App {
             notices: Vec::new(),
             banners,
             keymap,
+            mode_keys: key_config::ModeKeys::default(),
+            config_path: "~/.config/runsheet/config.toml".into(),
             now,
             quitting: false,
             discard_armed: false,
@@ -411,6 +422,9 @@ impl App {
     pub fn update(&mut self, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
         self.now = now;
         self.notices.retain(|n| n.until > now);
+        if self.armed.as_ref().is_some_and(|q| q.until <= now) {
+            self.armed = None;
+        }
         let mut effects = match msg {
             Msg::Key(key) => self.key(&key),
             Msg::Paste(text) => {
@@ -437,6 +451,30 @@ impl App {
             effects.push(Effect::Quit);
         }
         effects
+    }
+
+    /// Asks "press again": the question shows until the next key or until
+    /// it lapses, whichever comes first.
+    fn ask_again(&mut self, action: confirm::Armed, question: String) {
+        let until = self.now + Duration::seconds(CONFIRM_SECONDS);
+        self.notices.push(Notice {
+            text: question.clone(),
+            urgent: true,
+            until,
+        });
+        self.armed = Some(confirm::Question {
+            action,
+            text: question,
+            until,
+        });
+    }
+
+    /// Any key answers a pending question: its notice goes at once, and
+    /// the action a repeat would confirm is returned while not lapsed.
+    fn answer_question(&mut self) -> Option<confirm::Armed> {
+        let question = self.armed.take()?;
+        self.notices.retain(|n| n.text != question.text);
+        (self.now < question.until).then_some(question.action)
     }
 
     fn notice(&mut self, text: impl Into<String>, urgent: bool) {
@@ -691,6 +729,7 @@ impl App {
     }
 
     fn key(&mut self, key: &KeyEvent) -> Vec<Effect> {
+        let answer = self.answer_question();
         if key.modifiers.contains(KeyModifiers::CONTROL)
             && key.code == KeyCode::Char('c')
             && self.mode == Mode::Normal
@@ -707,7 +746,7 @@ impl App {
             return Vec::new();
         }
         let cx_outcome = match &mut self.mode {
-            Mode::Normal => return self.normal_key(key),
+            Mode::Normal => return self.normal_key(key, answer.as_ref()),
             Mode::Help { scroll } => {
                 match key.code {
                     KeyCode::Down | KeyCode::Char('j') => *scroll = scroll.saturating_add(1),
@@ -827,7 +866,7 @@ impl App {
         effects
     }
 
-    fn normal_key(&mut self, key: &KeyEvent) -> Vec<Effect> {
+    fn normal_key(&mut self, key: &KeyEvent, answer: Option<&confirm::Armed>) -> Vec<Effect> {
         if let Some(effects) = self.drill_key(key) {
             return effects;
         }
@@ -837,14 +876,13 @@ impl App {
             }
             return Vec::new();
         };
-        self.act(action)
+        self.act(action, answer)
     }
 
-    /// Carries out an action in normal mode.
-    pub fn act(&mut self, action: Action) -> Vec<Effect> {
-        // Any key answers a pending "press again" question: only the same
-        // action on the same step says yes.
-        let armed = self.armed.take();
+    /// Carries out an action in normal mode. `answer` is the question the
+    /// key answered, if one was asked: only the same action on the same
+    /// step says yes.
+    pub fn act(&mut self, action: Action, armed: Option<&confirm::Armed>) -> Vec<Effect> {
         match action {
             Action::MoveUp => self.move_cursor(-1),
             Action::MoveDown => self.move_cursor(1),
@@ -866,8 +904,8 @@ impl App {
             Action::PrevPhase => self.change_phase(-1),
             Action::PageUp => self.detail_scroll = self.detail_scroll.saturating_sub(8),
             Action::PageDown => self.detail_scroll = self.detail_scroll.saturating_add(8),
-            Action::Open => return self.open(armed.as_ref()),
-            Action::Done => return self.done(armed.as_ref()),
+            Action::Open => return self.open(armed),
+            Action::Done => return self.done(armed),
             Action::Skip => self.with_step(|app, step| {
                 app.mode = Mode::Reason(ReasonDialog::new(ReasonKind::Skip, step));
             }),
@@ -960,12 +998,11 @@ impl App {
                     StepStatus::Open | StepStatus::Blocked => {
                         let question = self
                             .selected_step()
-                            .and_then(|s| confirm::start_question(s, &self.view));
+                            .and_then(|s| confirm::start_question(s, &self.playbook, &self.view));
                         let yes = armed == Some(&confirm::Armed::Start(step.clone()))
                             || self.write_error.is_some();
                         if let Some(question) = question.filter(|_| !yes) {
-                            self.armed = Some(confirm::Armed::Start(step));
-                            self.notice(question, true);
+                            self.ask_again(confirm::Armed::Start(step), question);
                             return Vec::new();
                         }
                         let waiting = self
@@ -980,7 +1017,10 @@ impl App {
                             .unwrap_or_default();
                         if !waiting.is_empty() {
                             self.notice(
-                                format!("note: this step normally follows {}", waiting.join(", ")),
+                                format!(
+                                    "note: this step normally follows {}",
+                                    words::step_titles(&self.playbook, &waiting)
+                                ),
                                 false,
                             );
                         }
@@ -1039,8 +1079,7 @@ impl App {
         let yes =
             armed == Some(&confirm::Armed::Done(step.id.clone())) || self.write_error.is_some();
         if let Some(question) = confirm::done_question(&step, &self.view).filter(|_| !yes) {
-            self.armed = Some(confirm::Armed::Done(step.id.clone()));
-            self.notice(question, true);
+            self.ask_again(confirm::Armed::Done(step.id.clone()), question);
             return Vec::new();
         }
         let unanswered: Vec<&str> = step

@@ -16,7 +16,6 @@
 //! on_quit = true
 //! ```
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
@@ -24,6 +23,7 @@ use chrono_tz::Tz;
 use serde::Deserialize;
 
 pub use crate::app::keymap::KeyList;
+use crate::app::key_config::KeyOverride;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -53,7 +53,7 @@ impl DateField {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
     pub actor: Option<String>,
@@ -62,8 +62,13 @@ pub struct Config {
     pub theme: Theme,
     #[serde(default)]
     holidays: Vec<DateField>,
-    #[serde(default)]
-    pub keys: BTreeMap<String, KeyList>,
+    /// `[keys]` is read with its places by [`key_overrides`], into `keys`.
+    #[serde(default, rename = "keys")]
+    keys_table: serde::de::IgnoredAny,
+    /// Key overrides in file order: top-level entries rebind normal mode,
+    /// `[keys.<mode>]` tables another mode (checked by the app's tables).
+    #[serde(skip)]
+    pub keys: Vec<KeyOverride>,
     /// Automatic checkpoints (`[checkpoint]`), off unless configured.
     #[serde(default)]
     pub checkpoint: crate::proof::auto::AutoCheckpoint,
@@ -86,7 +91,9 @@ impl Config {
     }
 
     pub fn parse(text: &str) -> Result<Self, String> {
-        let config: Self = toml::from_str(text).map_err(|e| e.to_string().trim().to_string())?;
+        let mut config: Self =
+            toml::from_str(text).map_err(|e| e.to_string().trim().to_string())?;
+        config.keys = key_overrides(text)?;
         if let Some(bad) = config.holidays.iter().find(|h| h.date().is_none()) {
             return Err(format!("holiday `{bad:?}` is not a date (YYYY-MM-DD)"));
         }
@@ -174,6 +181,67 @@ fn parse_every(text: &str) -> Result<Option<chrono::Duration>, String> {
     Ok(Some(chrono::Duration::seconds(seconds)))
 }
 
+/// The entries of `[keys]` with their line and column: a string or a list
+/// of strings per action, at the top level (normal mode) or in a
+/// `[keys.<mode>]` table.
+fn key_overrides(text: &str) -> Result<Vec<KeyOverride>, String> {
+    use toml::de::{DeTable, DeValue};
+    let doc = DeTable::parse(text).map_err(|e| e.to_string().trim().to_string())?;
+    let place = |offset: usize| {
+        let before = &text[..offset.min(text.len())];
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        (line, column)
+    };
+    let Some(keys) = doc.get_ref().get("keys") else {
+        return Ok(Vec::new());
+    };
+    let DeValue::Table(keys) = keys.get_ref() else {
+        return Err("`keys` must be a table: `[keys]`".into());
+    };
+    let list = |value: &DeValue<'_>| -> Option<Vec<String>> {
+        match value {
+            DeValue::String(s) => Some(vec![s.to_string()]),
+            DeValue::Array(items) => items
+                .iter()
+                .map(|i| match i.get_ref() {
+                    DeValue::String(s) => Some(s.to_string()),
+                    _ => None,
+                })
+                .collect(),
+            _ => None,
+        }
+    };
+    let mut out = Vec::new();
+    let mut entry = |mode: &str,
+                     name: &toml::Spanned<std::borrow::Cow<'_, str>>,
+                     value: &toml::Spanned<DeValue<'_>>| {
+        let (line, column) = place(name.span().start);
+        let keys = list(value.get_ref()).ok_or_else(|| {
+            let table = if mode == "normal" { "[keys]".to_string() } else { format!("[keys.{mode}]") };
+            format!("{line}:{column}: {table} {}: give a key as a string or a list of strings (`\"x\"`, `[\"x\", \"ctrl-d\"]`)", name.get_ref())
+        })?;
+        out.push(KeyOverride {
+            mode: mode.to_string(),
+            action: name.get_ref().to_string(),
+            keys,
+            line,
+            column,
+        });
+        Ok::<(), String>(())
+    };
+    for (name, value) in keys {
+        if let DeValue::Table(mode) = value.get_ref() {
+            for (action, keys) in mode {
+                entry(name.get_ref(), action, keys)?;
+            }
+        } else {
+            entry("normal", name, value)?;
+        }
+    }
+    Ok(out)
+}
+
 /// The system's IANA zone from `TZ`, `/etc/timezone` or `/etc/localtime`.
 pub fn system_zone() -> Option<Tz> {
     if let Ok(tz) = std::env::var("TZ")
@@ -204,7 +272,8 @@ mod tests {
         .unwrap();
         assert_eq!(c.actor.as_deref(), Some("Dana"));
         assert_eq!(c.theme, Theme::Mono);
-        assert_eq!(c.keys["done"].keys(), ["x", "ctrl-d"]);
+        assert_eq!(c.keys[0].action, "done");
+        assert_eq!(c.keys[0].keys, ["x", "ctrl-d"]);
         assert_eq!(
             c.holidays(),
             [NaiveDate::from_ymd_opt(2026, 12, 25).unwrap()]
@@ -241,6 +310,40 @@ mod tests {
             Config::parse("timezone = \"Mars/Base\"")
                 .unwrap_err()
                 .contains("IANA")
+        );
+    }
+
+    #[test]
+    fn key_overrides_of_every_mode_keep_their_line_and_column() {
+        let c = Config::parse(
+            "actor = \"Dana\"\n[keys]\ndone = \"ctrl-d\"\n\n[keys.review]\nquit = [\"Q\", \"f10\"]\n  follow = \"F\"\n",
+        )
+        .unwrap();
+        let found: Vec<(&str, &str, Vec<&str>, usize, usize)> = c
+            .keys
+            .iter()
+            .map(|o| {
+                (
+                    o.mode.as_str(),
+                    o.action.as_str(),
+                    o.keys.iter().map(String::as_str).collect(),
+                    o.line,
+                    o.column,
+                )
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("normal", "done", vec!["ctrl-d"], 3, 1),
+                ("review", "follow", vec!["F"], 7, 3),
+                ("review", "quit", vec!["Q", "f10"], 6, 1),
+            ]
+        );
+        let err = Config::parse("[keys.review]\nquit = 3\n").unwrap_err();
+        assert!(
+            err.starts_with("2:1: [keys.review] quit: give a key as a string"),
+            "{err}"
         );
     }
 }

@@ -52,7 +52,8 @@ fn readme_section(start: &str, end: &str) -> String {
 fn code1_the_readme_key_table_matches_the_key_tables() {
     use runsheet::app::action::Action;
     use runsheet::app::keymap::Keymap;
-    use runsheet::app::modes::FACILITATOR;
+    use runsheet::app::modes::{FACILITATOR, REVIEW};
+    use runsheet::app::view_keys::{CLOCKS, MESSAGE, PARTICIPANT, PICKER, SEARCH};
 
     let keys = backticked(&readme_section("## Keys", "\n## Commands"));
     let map = Keymap::default();
@@ -66,13 +67,24 @@ fn code1_the_readme_key_table_matches_the_key_tables() {
             );
         }
     }
-    for binding in FACILITATOR.0 {
+    readme_has(&keys, "facilitator", &FACILITATOR);
+    readme_has(&keys, "search", &SEARCH);
+    readme_has(&keys, "clocks", &CLOCKS);
+    readme_has(&keys, "message", &MESSAGE);
+    readme_has(&keys, "review", &REVIEW);
+    readme_has(&keys, "picker", &PICKER);
+    readme_has(&keys, "participant", &PARTICIPANT);
+}
+
+/// Every key of `table` is among the README's backticked `keys`.
+fn readme_has<A>(keys: &[String], mode: &str, table: &runsheet::app::modes::Table<A>) {
+    for binding in table.0 {
         for key in binding.keys {
             let shown = key.to_string().to_lowercase();
             assert!(
                 keys.iter()
                     .any(|k| k == &shown || k.split('/').any(|p| p == shown)),
-                "README lacks facilitator key `{shown}` ({})",
+                "README lacks {mode} key `{shown}` ({})",
                 binding.name
             );
         }

@@ -345,7 +345,10 @@ fn friction14_starting_a_step_that_does_not_apply_asks_first() {
     app.select_step("notify-dpa");
     assert_eq!(appends(&key(&mut app, KeyCode::Enter)), 0);
     let notice = last_notice(&app);
-    assert!(notice.contains("waiting for: personal_data"), "{notice}");
+    assert!(
+        notice.contains("waiting for the answer to: Is personal data affected?"),
+        "{notice}"
+    );
     assert!(notice.contains("press Enter again"), "{notice}");
     assert_eq!(appends(&key(&mut app, KeyCode::Enter)), 1);
 }

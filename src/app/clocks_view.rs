@@ -1,7 +1,8 @@
 //! Browsing every deadline clock and jumping to the step that meets one.
 
-use crate::app::input::{KeyCode, KeyEvent};
+use crate::app::input::KeyEvent;
 
+use super::view_keys::Clocks as Act;
 use super::{App, Effect, Mode, Pane, urgency};
 use crate::clocks;
 
@@ -17,20 +18,20 @@ impl App {
         let Mode::Clocks(view) = &mut self.mode else {
             return Vec::new();
         };
-        match key.code {
-            KeyCode::Esc | KeyCode::Char('q' | 'c') => {
+        match self.mode_keys.clocks.action(key) {
+            Some(Act::Close) => {
                 if view.detail {
                     view.detail = false;
                 } else {
                     self.mode = Mode::Normal;
                 }
             }
-            KeyCode::Up | KeyCode::Char('k') => view.selected = view.selected.saturating_sub(1),
-            KeyCode::Down | KeyCode::Char('j') => {
+            Some(Act::Up) => view.selected = view.selected.saturating_sub(1),
+            Some(Act::Down) => {
                 view.selected = (view.selected + 1).min(count.saturating_sub(1));
             }
-            KeyCode::Enter => view.detail = !view.detail,
-            KeyCode::Char('g') => {
+            Some(Act::Detail) => view.detail = !view.detail,
+            Some(Act::GoToStep) => {
                 let selected = view.selected;
                 let (stages, _) = urgency::clocks_by_urgency(clocks::evaluate(
                     &self.playbook,
@@ -44,7 +45,7 @@ impl App {
                     self.focus = Pane::Steps;
                 }
             }
-            _ => {}
+            None => {}
         }
         Vec::new()
     }

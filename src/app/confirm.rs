@@ -1,9 +1,13 @@
 //! Actions that ask before they write: marking a required step done with
 //! checklist items unticked, and starting a step that does not apply. The
 //! question is a notice; pressing the same key again on the same step
-//! answers yes, any other key answers no.
+//! answers yes, any other key answers no. The notice goes with the
+//! question: at the next key, or when the question lapses.
 
-use crate::playbook::Step;
+use chrono::{DateTime, Utc};
+
+use super::words;
+use crate::playbook::{Playbook, Step};
 use crate::run::RunState;
 use crate::run::query::{self, Applicability};
 
@@ -12,6 +16,15 @@ use crate::run::query::{self, Applicability};
 pub enum Armed {
     Done(String),
     Start(String),
+}
+
+/// A question on screen: the action a yes confirms, the notice that asks,
+/// and when it lapses (a yes must be meant now, not found by a later key).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Question {
+    pub action: Armed,
+    pub text: String,
+    pub until: DateTime<Utc>,
 }
 
 /// Why `x` on this step should ask first, if it should: a required step
@@ -36,14 +49,22 @@ pub fn done_question(step: &Step, state: &RunState) -> Option<String> {
 
 /// Why starting this step should ask first, if it should: its condition
 /// is false or still undecided, so it is hidden from the list.
-pub fn start_question(step: &Step, state: &RunState) -> Option<String> {
-    match query::applicability(step, state) {
-        Applicability::Applies => None,
-        other => Some(format!(
-            "{} — press Enter again to start it anyway",
-            other
-                .reason()
-                .unwrap_or_else(|| "this step does not apply".into())
-        )),
-    }
+pub fn start_question(step: &Step, playbook: &Playbook, state: &RunState) -> Option<String> {
+    let why = match query::applicability(step, state) {
+        Applicability::Applies => return None,
+        Applicability::Undetermined { waiting_on, .. } => format!(
+            "waiting for the answer to: {}",
+            words::fact_questions(playbook, &waiting_on)
+        ),
+        Applicability::NotApplicable { .. } => step.when.as_ref().map_or_else(
+            || "this step does not apply".to_string(),
+            |c| {
+                format!(
+                    "does not apply given: {}",
+                    words::condition_answers(c, playbook, state)
+                )
+            },
+        ),
+    };
+    Some(format!("{why} — press Enter again to start it anyway"))
 }

@@ -1,7 +1,7 @@
 //! The facilitator's side of a drill in the runner: the scenario clock's
 //! controls, releasing and holding injects, and recording observations.
 
-use super::modes::{FACILITATOR, Facilitator};
+use super::modes::Facilitator;
 use crate::app::input::KeyEvent;
 
 use super::dialog::{ObserveDialog, Write};
@@ -25,7 +25,7 @@ impl App {
             .injects
             .get(drill.selected)
             .map(|i| i.id.clone());
-        let action = FACILITATOR.action(key)?;
+        let action = self.mode_keys.facilitator.action(key)?;
         let effects = match action {
             Facilitator::NextPane => {
                 self.focus = Pane::Phases;

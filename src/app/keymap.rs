@@ -48,6 +48,11 @@ impl Key {
         Self::plain(KeyCode::Char(c))
     }
 
+    /// A key a text field takes as text: a character without Ctrl or Alt.
+    pub const fn is_text(&self) -> bool {
+        matches!(self.code, KeyCode::Char(_)) && !self.ctrl && !self.alt
+    }
+
     /// Normalises a terminal key event (shift is folded into the character).
     pub fn from_event(event: &KeyEvent) -> Self {
         let code = match event.code {
@@ -262,6 +267,24 @@ impl Keymap {
     /// `x` for the footer: the first key of an action.
     pub fn first(&self, action: Action) -> Option<Key> {
         self.keys(action).first().copied()
+    }
+
+    /// Replaces every key of `action`.
+    pub fn rebind(&mut self, action: Action, keys: Vec<Key>) {
+        self.by_action.insert(action, keys);
+    }
+
+    /// The first key bound to two actions, with their names.
+    pub fn clash(&self) -> Option<(String, &'static str, &'static str)> {
+        let mut owner: std::collections::HashMap<Key, Action> = std::collections::HashMap::new();
+        for (action, keys) in &self.by_action {
+            for key in keys {
+                if let Some(other) = owner.insert(*key, *action) {
+                    return Some((key.to_string(), other.name(), action.name()));
+                }
+            }
+        }
+        None
     }
 
     /// `(keys, description)` rows for the help screen, in a stable order.

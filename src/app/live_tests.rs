@@ -355,8 +355,8 @@ fn the_sync_key_asks_for_one_sync_and_the_header_keeps_its_outcome() {
     let tomas = Journal::new("Tomas", 5);
     let mut app = runner(&own, &tomas, None);
     let now = app.now;
-    assert_eq!(app.act(action::Action::Sync), vec![Effect::Sync]);
-    assert!(app.act(action::Action::Sync).is_empty(), "one at a time");
+    assert_eq!(app.act(action::Action::Sync, None), vec![Effect::Sync]);
+    assert!(app.act(action::Action::Sync, None).is_empty(), "one at a time");
     assert!(
         app.notices
             .iter()
@@ -368,7 +368,7 @@ fn the_sync_key_asks_for_one_sync_and_the_header_keeps_its_outcome() {
     let last = team.last_sync.as_ref().expect("reported");
     assert_eq!((last.at, &last.outcome), (now, &SyncOutcome::Offline));
     let conflict = SyncOutcome::Conflict(vec!["case/journals/ana@h.jsonl".into()]);
-    app.act(action::Action::Sync);
+    app.act(action::Action::Sync, None);
     app.update(Msg::Synced(conflict), now);
     assert!(
         app.notices

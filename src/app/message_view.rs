@@ -4,10 +4,14 @@ use crate::app::input::{KeyCode, KeyEvent};
 
 use super::dialog::{self, ApproveDialog, Attachment, SubmitDialog, Write};
 use super::editor::Editor;
+use super::view_keys::Message as Act;
 use super::{App, Effect, MessageView, Mode, message};
 use crate::journal::Event;
 use crate::journal::event::{self, Payload, Purpose};
 use crate::playbook::Step;
+
+/// Lines one page key scrolls the message text.
+const MESSAGE_PAGE: u16 = 10;
 
 impl App {
     /// The text the message view shows: a saved version, or the template
@@ -101,12 +105,17 @@ impl App {
             return Vec::new();
         };
         let version = view.version;
-        match key.code {
-            KeyCode::Esc | KeyCode::Char('q') => self.mode = Mode::Normal,
-            KeyCode::Down | KeyCode::Char('j') => view.scroll = view.scroll.saturating_add(1),
-            KeyCode::Up | KeyCode::Char('k') => view.scroll = view.scroll.saturating_sub(1),
-            KeyCode::Char('t') => view.version = None,
-            KeyCode::Char('e') => {
+        let Some(action) = self.mode_keys.message.action(key) else {
+            return Vec::new();
+        };
+        match action {
+            Act::Close => self.mode = Mode::Normal,
+            Act::ScrollDown => view.scroll = view.scroll.saturating_add(1),
+            Act::ScrollUp => view.scroll = view.scroll.saturating_sub(1),
+            Act::PageDown => view.scroll = view.scroll.saturating_add(MESSAGE_PAGE),
+            Act::PageUp => view.scroll = view.scroll.saturating_sub(MESSAGE_PAGE),
+            Act::Template => view.version = None,
+            Act::Edit => {
                 let text = self
                     .message_text(&step, version)
                     .map(|(t, _)| t)
@@ -116,7 +125,7 @@ impl App {
                     editor: Editor::multi(text.trim_end()),
                 };
             }
-            KeyCode::Char('w') => {
+            Act::Save => {
                 let Some((text, _)) = self.message_text(&step, version) else {
                     return Vec::new();
                 };
@@ -139,7 +148,7 @@ impl App {
                 );
                 return effects;
             }
-            KeyCode::Char('y' | 'c') => {
+            Act::Copy => {
                 let Some((text, _)) = self.message_text(&step, version) else {
                     return Vec::new();
                 };
@@ -166,9 +175,9 @@ impl App {
                 );
                 return effects;
             }
-            KeyCode::Char('p') if step.statement.is_some() => return self.approve(&step),
-            KeyCode::Char('s') => return self.send(&step),
-            _ => {}
+            Act::Approve if step.statement.is_some() => return self.approve(&step),
+            Act::Approve => {}
+            Act::Send => return self.send(&step),
         }
         Vec::new()
     }

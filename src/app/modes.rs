@@ -63,6 +63,99 @@ impl<A: Copy + PartialEq> Table<A> {
     }
 }
 
+/// A mode's table with the keys in force: the defaults, or the config's
+/// keys for an action it rebinds. Dispatch, footers and help read this, so
+/// a rebinding shows everywhere the key is named.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bound<A: 'static> {
+    table: &'static [Binding<A>],
+    keys: Vec<Vec<Key>>,
+}
+
+impl<A: Copy + PartialEq> Bound<A> {
+    /// The table's own keys.
+    pub fn defaults(table: Table<A>) -> Self {
+        Self {
+            table: table.0,
+            keys: table.0.iter().map(|b| b.keys.to_vec()).collect(),
+        }
+    }
+
+    /// The action a key means in this mode.
+    pub fn action(&self, key: &KeyEvent) -> Option<A> {
+        let key = Key::from_event(key);
+        self.table
+            .iter()
+            .zip(&self.keys)
+            .find(|(_, keys)| keys.contains(&key))
+            .map(|(b, _)| b.action)
+    }
+
+    /// The keys of an action.
+    pub fn keys(&self, action: A) -> &[Key] {
+        self.table
+            .iter()
+            .position(|b| b.action == action)
+            .map_or(&[], |i| self.keys[i].as_slice())
+    }
+
+    /// `c copy · ↑/↓ choose`: the first key of each action (of each
+    /// group, joined by `/`), for a footer.
+    pub fn hint(&self, items: &[(&[A], &str)]) -> String {
+        items
+            .iter()
+            .filter_map(|(actions, what)| {
+                let keys: Vec<String> = actions
+                    .iter()
+                    .filter_map(|a| self.keys(*a).first().map(ToString::to_string))
+                    .collect();
+                (!keys.is_empty()).then(|| format!("{} {what}", keys.join("/")))
+            })
+            .collect::<Vec<_>>()
+            .join(" · ")
+    }
+
+    /// `(keys, description)` rows for the help screen.
+    pub fn help_rows(&self) -> Vec<(String, &'static str)> {
+        self.table
+            .iter()
+            .zip(&self.keys)
+            .map(|(b, keys)| {
+                let keys: Vec<String> = keys.iter().map(ToString::to_string).collect();
+                (keys.join(" "), b.describe)
+            })
+            .collect()
+    }
+
+    /// The config names of this mode's actions.
+    pub fn names(&self) -> Vec<&'static str> {
+        self.table.iter().map(|b| b.name).collect()
+    }
+
+    /// Replaces the keys of the action named `name`; `false` when the mode
+    /// has no such action.
+    pub fn rebind(&mut self, name: &str, keys: Vec<Key>) -> bool {
+        let Some(i) = self.table.iter().position(|b| b.name == name) else {
+            return false;
+        };
+        self.keys[i] = keys;
+        true
+    }
+
+    /// The first key bound to two actions, with their names.
+    pub fn clash(&self) -> Option<(String, &'static str, &'static str)> {
+        let mut owner: BTreeMap<String, &'static str> = BTreeMap::new();
+        for (b, keys) in self.table.iter().zip(&self.keys) {
+            for key in keys {
+                if let Some(other) = owner.insert(key.to_string(), b.name) {
+                    return Some((key.to_string(), other, b.name));
+                }
+            }
+        }
+        None
+    }
+}
+
 /// What the facilitator pane of a drill does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Facilitator {
@@ -173,9 +266,14 @@ pub const FACILITATOR: Table<Facilitator> = Table(&[
     },
 ]);
 
+/// Normal-mode actions whose keys the facilitator pane's default keys take.
+pub fn shadowed_by_facilitator(keymap: &Keymap) -> Vec<String> {
+    shadowed_by(keymap, &Bound::defaults(FACILITATOR))
+}
+
 /// Normal-mode actions whose keys the facilitator pane takes while it has
 /// the focus, said in the help so a rebinding is never silently shadowed.
-pub fn shadowed_by_facilitator(keymap: &Keymap) -> Vec<String> {
+pub fn shadowed_by(keymap: &Keymap, pane: &Bound<Facilitator>) -> Vec<String> {
     Action::ALL
         .iter()
         .flat_map(|action| {
@@ -188,7 +286,7 @@ pub fn shadowed_by_facilitator(keymap: &Keymap) -> Vec<String> {
                         super::input::KeyModifiers::NONE
                     },
                 );
-                let pane = FACILITATOR.action(&event)?;
+                let pane = pane.action(&event)?;
                 let name = FACILITATOR.0.iter().find(|b| b.action == pane)?.name;
                 // Tab and Shift-Tab mean the same in both: moving panes.
                 (!matches!(pane, Facilitator::NextPane | Facilitator::PrevPane)

@@ -8,6 +8,8 @@ use crate::app::input::{KeyCode, KeyEvent, KeyModifiers};
 use chrono::{DateTime, Utc};
 
 use super::editor::Editor;
+use super::modes::Bound;
+use super::view_keys::{PICKER, Picker as Act};
 
 /// A journal found in the data directory.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -108,6 +110,8 @@ pub struct Picker {
     pub form: Option<NewIncident>,
     /// Problems found while gathering (invalid local playbooks...).
     pub problems: Vec<String>,
+    /// The list's keys (every other printable key filters).
+    pub keys: Bound<Act>,
 }
 
 impl Picker {
@@ -130,6 +134,7 @@ impl Picker {
             cursor: 0,
             form: None,
             problems: Vec::new(),
+            keys: Bound::defaults(PICKER),
         }
     }
 
@@ -180,14 +185,14 @@ impl Picker {
             return None;
         }
         let count = self.visible().len();
-        match key.code {
-            KeyCode::Esc if self.filter.is_blank() => return Some(Choice::Quit),
-            KeyCode::Esc => self.filter.set(""),
-            KeyCode::Up => self.cursor = self.cursor.saturating_sub(1),
-            KeyCode::Down => self.cursor = (self.cursor + 1).min(count.saturating_sub(1)),
-            KeyCode::PageUp => self.cursor = self.cursor.saturating_sub(10),
-            KeyCode::PageDown => self.cursor = (self.cursor + 10).min(count.saturating_sub(1)),
-            KeyCode::Enter => {
+        match self.keys.action(key) {
+            Some(Act::ClearOrQuit) if self.filter.is_blank() => return Some(Choice::Quit),
+            Some(Act::ClearOrQuit) => self.filter.set(""),
+            Some(Act::Up) => self.cursor = self.cursor.saturating_sub(1),
+            Some(Act::Down) => self.cursor = (self.cursor + 1).min(count.saturating_sub(1)),
+            Some(Act::PageUp) => self.cursor = self.cursor.saturating_sub(10),
+            Some(Act::PageDown) => self.cursor = (self.cursor + 10).min(count.saturating_sub(1)),
+            Some(Act::Open) => {
                 let item = self.visible().get(self.cursor).copied().cloned()?;
                 return match item {
                     Item::Journal(j) if j.problem.is_none() => Some(Choice::Resume(j.path)),
@@ -204,7 +209,7 @@ impl Picker {
                     Item::Journal(_) | Item::Case(_) => None,
                 };
             }
-            _ => {
+            None => {
                 self.filter.key(key);
                 self.cursor = 0;
             }

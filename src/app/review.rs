@@ -8,7 +8,9 @@ mod lines;
 use std::collections::BTreeSet;
 
 use crate::app::input::{KeyCode, KeyEvent, KeyModifiers};
-use crate::app::modes::{REVIEW, Review as Act};
+use crate::app::key_config::ModeKeys;
+use crate::app::modes::Review as Act;
+use crate::app::view_keys::Participant;
 use chrono::{DateTime, Utc};
 
 use crate::app::editor::Editor;
@@ -116,6 +118,8 @@ pub struct Review {
     pub state_scroll: u16,
     cursor_state: Option<(u64, RunState)>,
     metrics: Option<Document>,
+    /// The keys of the review screen and the participant projector.
+    pub keys: ModeKeys,
 }
 
 impl Review {
@@ -177,6 +181,7 @@ impl Review {
             scroll: 0,
             state_scroll: 0,
             cursor_state: None,
+            keys: ModeKeys::default(),
             metrics: None,
         };
         review.resort();
@@ -356,11 +361,12 @@ impl Review {
     pub fn participant_key(&mut self, key: &KeyEvent) {
         let ctrl_c =
             key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c');
-        if ctrl_c || (self.stop_armed && key.code == KeyCode::Char('q')) {
+        let stop = self.keys.participant.action(key) == Some(Participant::Stop);
+        if ctrl_c || (self.stop_armed && stop) {
             self.quit = true;
             return;
         }
-        self.stop_armed = key.code == KeyCode::Char('q');
+        self.stop_armed = stop;
     }
 
     /// Moves through the metrics or state tab, which scroll as text;
@@ -405,7 +411,7 @@ impl Review {
             self.help = false;
             return;
         }
-        let Some(action) = REVIEW.action(key) else {
+        let Some(action) = self.keys.review.action(key) else {
             return;
         };
         let page = 15;

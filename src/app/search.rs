@@ -1,7 +1,8 @@
 //! Finding a step by title, id or instructions.
 
-use crate::app::input::{KeyCode, KeyEvent};
+use crate::app::input::KeyEvent;
 
+use super::view_keys::Search as Act;
 use super::{App, Effect, Mode, Pane};
 use crate::run::query;
 
@@ -10,11 +11,11 @@ impl App {
         let Mode::Search(search) = &mut self.mode else {
             return Vec::new();
         };
-        match key.code {
-            KeyCode::Esc => self.mode = Mode::Normal,
-            KeyCode::Up => search.selected = search.selected.saturating_sub(1),
-            KeyCode::Down => search.selected += 1,
-            KeyCode::Enter => {
+        match self.mode_keys.search.action(key) {
+            Some(Act::Close) => self.mode = Mode::Normal,
+            Some(Act::Up) => search.selected = search.selected.saturating_sub(1),
+            Some(Act::Down) => search.selected += 1,
+            Some(Act::Go) => {
                 let query = search.editor.text();
                 let selected = search.selected;
                 let hits = self.search_hits(&query);
@@ -30,7 +31,7 @@ impl App {
                 }
                 self.mode = Mode::Normal;
             }
-            _ => {
+            None => {
                 search.editor.key(key);
                 search.selected = 0;
             }

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::{Env, Failure};
+use crate::app::key_config::{self, ModeKeys};
 use crate::app::keymap::Keymap;
 use crate::app::picker::{Choice, DrillItem, JournalItem, Picker, PlaybookItem};
 use crate::app::saved_lines::SavedLines;
@@ -27,10 +28,12 @@ pub(crate) fn theme(env: &Env) -> Theme {
     Theme::new(env.config.theme, env.config.colour())
 }
 
-fn keymap(env: &Env) -> Result<Keymap, Failure> {
-    Keymap::with_overrides(&env.config.keys).map_err(|e| {
+/// Every mode's keys with the config's overrides; a bad override names
+/// the config file, line and column.
+fn keys(env: &Env) -> Result<(Keymap, ModeKeys), Failure> {
+    key_config::bind(&env.config.keys).map_err(|e| {
         Failure::usage(format!(
-            "{}: {e}",
+            "{}:{e}",
             crate::config::Config::default_path().display()
         ))
     })
@@ -131,14 +134,10 @@ fn runner_replayed(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let mut app = App::resumed(
-        playbook,
-        saved,
-        who,
-        &journal_file,
-        keymap(env)?,
-        env.clock.now(),
-    );
+    let (keymap, mode_keys) = keys(env)?;
+    let mut app = App::resumed(playbook, saved, who, &journal_file, keymap, env.clock.now());
+    app.mode_keys = mode_keys;
+    app.config_path = crate::config::Config::default_path().display().to_string();
     app.banners.extend(banners);
     app.journal_dir = std::path::absolute(path)
         .ok()
@@ -354,6 +353,8 @@ pub fn run(
     title: Option<String>,
     exercise: bool,
 ) -> Result<Outcome, Failure> {
+    // A bad key override is refused before a journal is created.
+    keys(env)?;
     let (_, resolved) =
         open::discover_and_resolve(playbook, &crate::paths::local_playbook_dirs(), env.today)?;
     let settings = NewJournal {
@@ -376,6 +377,7 @@ pub fn run(
 
 /// `runsheet resume <journal>`.
 pub fn resume(env: &Env, journal: &Path, actor: Option<&str>) -> Result<Outcome, Failure> {
+    keys(env)?;
     let catalog = env.catalog();
     let actor = actor_or_ask(
         env,
@@ -471,6 +473,7 @@ pub fn drill(
     journal: Option<PathBuf>,
     actor: Option<&str>,
 ) -> Result<Outcome, Failure> {
+    keys(env)?;
     let catalog = env.catalog();
     let actor = actor_or_ask(env, actor, None, &format!("Facilitating drill {scenario}"))?;
     let core = start_drill(env, &catalog, scenario, journal, actor)?;
@@ -616,6 +619,7 @@ pub fn picker(env: &Env) -> Result<Result<Option<Outcome>, String>, Failure> {
     let journals = journal_items(&crate::paths::journals_dir(), &catalog, env);
     let cases = super::case_views::case_items(&super::case_views::case_search_dirs());
     let mut picker = Picker::new(journals, playbooks, drills).with_cases(cases);
+    picker.keys = keys(env)?.1.picker;
     picker.problems = catalog
         .problems
         .iter()
@@ -686,6 +690,7 @@ pub fn review(env: &Env, journal: &Path, follow: bool) -> Result<(), Failure> {
         env.clock.now(),
     );
     review.draft_problems = read.draft_problems;
+    review.keys = keys(env)?.1;
     review.drill = open::scenario_for(&read.created, &catalog).map(|found| found.drill);
     let participant = follow && review.drill.is_some();
     runtime::run_review(review, journal, participant, &env.clock, &theme(env))
@@ -919,5 +924,34 @@ mod tests {
         assert_eq!(latest_journal(&dir).expect("found"), new);
         std::fs::remove_dir_all(&dir).expect("clean up");
         assert!(latest_journal(&dir).is_err());
+    }
+
+    #[test]
+    fn a_bad_key_override_is_refused_with_its_place_before_a_journal_is_created() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let journal = dir.path().join("incident.jsonl");
+        let env = Env {
+            config: crate::config::Config::parse("[keys.review]\nfly = \"z\"\n").expect("parses"),
+            clock: Arc::new(crate::time::ManualTime::at(chrono::Utc::now())),
+            today: chrono::NaiveDate::from_ymd_opt(2026, 11, 29).expect("date"),
+        };
+        let failure = run(
+            &env,
+            "ransomware-extortion",
+            Some(journal.clone()),
+            Some("Dana"),
+            None,
+            false,
+        )
+        .expect_err("refused");
+        assert_eq!(failure.code, 2);
+        assert!(
+            failure
+                .message
+                .contains("config.toml:2:1: [keys.review] `fly` is not a review action"),
+            "{}",
+            failure.message
+        );
+        assert!(!journal.exists(), "nothing written");
     }
 }

@@ -163,4 +163,15 @@ mod tests {
             "<pre class=\"message\">&lt;script&gt;alert(1)&lt;/script&gt;\n&amp; line two</pre>\n"
         );
     }
+
+    /// Printed, an identifier cell (`step_done`) keeps its word whole: code
+    /// in a table breaks only where a whole word cannot fit a line.
+    #[test]
+    fn m15_printed_code_in_tables_is_not_split_mid_word() {
+        let print = &STYLE[STYLE.find("@media print").expect("print rules")..];
+        assert!(
+            print.contains("td code,th code{overflow-wrap:break-word}"),
+            "{print}"
+        );
+    }
 }

@@ -203,12 +203,49 @@ fn legend(out: &mut String, y: i64) {
     );
 }
 
+/// A label that fits beside the plot. `Clock: Stage` labels shorten the
+/// clock's title and keep the stage's, so two stages of one clock never
+/// read the same.
 fn truncate(text: &str) -> String {
     if text.chars().count() <= LABEL_CHARS {
-        text.to_string()
-    } else {
-        let mut short: String = text.chars().take(LABEL_CHARS - 1).collect();
-        short.push('…');
-        short
+        return text.to_string();
+    }
+    if let Some((clock, stage)) = text.split_once(": ") {
+        let room = LABEL_CHARS.saturating_sub(stage.chars().count() + 2);
+        if room >= 8 {
+            return format!("{}: {stage}", cut(clock, room));
+        }
+    }
+    cut(text, LABEL_CHARS)
+}
+
+/// `text` in at most `chars` characters, the last one `…` when cut.
+fn cut(text: &str, chars: usize) -> String {
+    if text.chars().count() <= chars {
+        return text.to_string();
+    }
+    let mut short: String = text.chars().take(chars.saturating_sub(1)).collect();
+    short.push('…');
+    short
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn m15_two_stages_of_one_long_clock_keep_distinct_labels() {
+        let clock = "GDPR Art. 33 personal data breach notification to the authority";
+        let notify = truncate(&format!("{clock}: Notify"));
+        let phased = truncate(&format!("{clock}: Phased information"));
+        assert_ne!(notify, phased);
+        assert!(notify.ends_with("…: Notify"), "{notify}");
+        assert!(phased.ends_with("…: Phased information"), "{phased}");
+        for label in [&notify, &phased] {
+            assert!(label.chars().count() <= LABEL_CHARS, "{label}");
+        }
+        assert_eq!(truncate("Phase: Detect"), "Phase: Detect");
+        let long_stage = format!("Clock: {}", "x".repeat(60));
+        assert_eq!(truncate(&long_stage).chars().count(), LABEL_CHARS);
     }
 }

@@ -11,7 +11,7 @@ use super::deadlines::{stage_style, stage_words};
 use super::frame::{pane_block, status_glyph};
 use super::theme::Theme;
 use super::{markdown, text};
-use crate::app::{App, Pane};
+use crate::app::{App, Pane, words};
 use crate::clocks::{self, format_duration};
 use crate::playbook::value::format_local_and_utc;
 use crate::playbook::{FactType, Step};
@@ -133,8 +133,14 @@ fn status_lines(app: &App, step: &Step, t: &Theme) -> Vec<Line<'static>> {
                 t.dim,
             )));
         }
-        other @ Applicability::NotApplicable { .. } => lines.push(Line::from(Span::styled(
-            format!("◌ hidden: {}", other.reason().unwrap_or_default()),
+        Applicability::NotApplicable { .. } => lines.push(Line::from(Span::styled(
+            format!(
+                "◌ hidden: does not apply given: {}",
+                step.when
+                    .as_ref()
+                    .map(|c| words::condition_answers(c, &app.playbook, state))
+                    .unwrap_or_default()
+            ),
             t.dim,
         ))),
     }
@@ -260,7 +266,13 @@ fn deadline_lines(app: &App, step: &Step, t: &Theme) -> Vec<Line<'static>> {
             })
         {
             lines.push(Line::from(Span::styled(
-                format!("  {}.{}: {}", v.clock.id, v.stage.id, stage_words(v, tz)),
+                format!(
+                    "  {}.{}: {}",
+                    v.clock.id,
+                    v.stage.id,
+                    words::stage_not_applicable(v, &app.playbook, app.state())
+                        .unwrap_or_else(|| stage_words(v, tz))
+                ),
                 stage_style(&v.state, t),
             )));
         }

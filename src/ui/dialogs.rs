@@ -27,6 +27,7 @@ use super::centered;
 use super::theme::Theme;
 use crate::app::dialog::Choices;
 use crate::app::editor::Editor;
+use crate::app::modes::{Bound, Review};
 use crate::app::{App, Mode};
 
 /// Draws whatever dialog the mode calls for.
@@ -64,7 +65,7 @@ pub fn overlay(app: &App, t: &Theme, area: Rect, buf: &mut Buffer) {
 }
 
 /// The review screen's help, drawn from its key table.
-pub fn review_help(t: &Theme, area: Rect, buf: &mut Buffer) {
+pub fn review_help(keys: &Bound<Review>, t: &Theme, area: Rect, buf: &mut Buffer) {
     let mut lines = vec![
         Line::from(Span::styled(
             "Review is read-only: nothing here writes to the journal.",
@@ -72,7 +73,7 @@ pub fn review_help(t: &Theme, area: Rect, buf: &mut Buffer) {
         )),
         Line::default(),
     ];
-    for (keys, what) in crate::app::modes::REVIEW.help_rows() {
+    for (keys, what) in keys.help_rows() {
         lines.push(Line::from(vec![
             Span::styled(format!("{keys:<16}"), t.key),
             Span::raw(what),
@@ -82,7 +83,7 @@ pub fn review_help(t: &Theme, area: Rect, buf: &mut Buffer) {
         title: "Review help".to_string(),
         width: 72,
         height: 26,
-        hint: "any key: close",
+        hint: "any key: close".into(),
         lines,
     }
     .render(area, buf, t);
@@ -96,7 +97,7 @@ struct Dialog {
     title: String,
     width: u16,
     height: u16,
-    hint: &'static str,
+    hint: String,
     lines: Vec<Line<'static>>,
 }
 

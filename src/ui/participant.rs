@@ -13,6 +13,7 @@ use super::frame::{exercise_band, too_small};
 use super::theme::Theme;
 use super::{scroll, text};
 use crate::app::review::Review;
+use crate::app::view_keys::Participant;
 use crate::clocks::{self, StageState};
 use crate::drill::{ScenarioClock, format_scenario};
 use crate::journal::Kind;
@@ -74,7 +75,15 @@ impl Widget for ParticipantView<'_> {
             ]),
             if review.stop_armed {
                 Line::from(Span::styled(
-                    " Press q again to stop projecting (any other key keeps it).",
+                    format!(
+                        " Press {} again to stop projecting (any other key keeps it).",
+                        review
+                            .keys
+                            .participant
+                            .keys(Participant::Stop)
+                            .first()
+                            .map_or_else(|| "ctrl-c".to_string(), ToString::to_string)
+                    ),
                     t.warn,
                 ))
             } else {

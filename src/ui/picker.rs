@@ -9,6 +9,7 @@ use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Widget, Wra
 use super::theme::Theme;
 use super::{centered, text};
 use crate::app::picker::{CaseItem, Item, NewIncident, Picker};
+use crate::app::view_keys::Picker as Act;
 
 #[derive(Debug, Clone, Copy)]
 pub struct PickerView<'a> {
@@ -49,8 +50,13 @@ impl Widget for PickerView<'_> {
         ]))
         .render(filter, buf);
         list_lines(p, t, list, buf);
+        let keys = p.keys.hint(&[
+            (&[Act::Up, Act::Down], "choose"),
+            (&[Act::Open], "open"),
+            (&[Act::ClearOrQuit], "clear filter, or quit"),
+        ]);
         Paragraph::new(Line::from(Span::styled(
-            " type to filter · ↑↓ choose · Enter: open · Esc: quit",
+            format!(" type to filter · {keys}"),
             t.dim,
         )))
         .render(footer, buf);
@@ -185,23 +191,27 @@ fn case_line(c: &CaseItem, t: &Theme, width: usize, style: Style) -> Line<'stati
 
 /// The title and exercise choice for a new incident.
 fn new_incident_form(form: &NewIncident, t: &Theme, area: Rect, buf: &mut Buffer) {
-    let rect = centered(area, 72, 10);
+    let rect = centered(area, 72, 12);
     Clear.render(rect, buf);
     let block = Block::new()
         .borders(Borders::ALL)
         .border_type(BorderType::Double)
         .border_style(t.focus_border)
-        .title(Span::styled(
-            format!(" Start: {} ", form.playbook.title),
-            t.title,
-        ))
+        .title(Span::styled(" Start a new incident ", t.title))
         .title_bottom(Span::styled(
             " Enter: start · Tab: exercise on/off · Esc: back ",
             t.dim,
         ));
     let inner = block.inner(rect);
     block.render(rect, buf);
+    // The playbook's title in the body, where it wraps: a frame title
+    // would cut a long one.
     let lines = vec![
+        Line::from(vec![
+            Span::styled("Playbook: ", t.title),
+            Span::raw(form.playbook.title.clone()),
+        ]),
+        Line::default(),
         Line::from(vec![
             Span::styled("Incident title: ", t.title),
             Span::raw(form.title.text()),

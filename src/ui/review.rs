@@ -14,6 +14,7 @@ use super::frame::status_glyph;
 use super::frame::{exercise_band, too_small};
 use super::theme::Theme;
 use super::{document, scroll, text};
+use crate::app::modes::Review as Act;
 use crate::app::review::{Review, Tab};
 use crate::clocks;
 use crate::journal::Kind;
@@ -96,7 +97,23 @@ impl Widget for ReviewView<'_> {
         }
         let hint = match &review.searching {
             Some(editor) => format!(" search: {}▏ Enter apply · Esc cancel", editor.text()),
-            None => " ? help · q quit · ↑↓ move · Enter state at entry · / search · K kind · A actor · P phase · S step · Esc clear · Tab view · f follow".into(),
+            None => format!(
+                " {}",
+                review.keys.review.hint(&[
+                    (&[Act::Help], "help"),
+                    (&[Act::Quit], "quit"),
+                    (&[Act::Up, Act::Down], "move"),
+                    (&[Act::StateAtCursor], "state at entry"),
+                    (&[Act::Search], "search"),
+                    (&[Act::FilterKind], "kind"),
+                    (&[Act::FilterActor], "actor"),
+                    (&[Act::FilterPhase], "phase"),
+                    (&[Act::FilterStep], "step"),
+                    (&[Act::ClearFilters], "clear"),
+                    (&[Act::NextTab], "view"),
+                    (&[Act::Follow], "follow"),
+                ])
+            ),
         };
         Paragraph::new(Line::from(Span::styled(
             text::fit(&hint, usize::from(footer.width)),
@@ -104,7 +121,7 @@ impl Widget for ReviewView<'_> {
         )))
         .render(footer, buf);
         if review.help {
-            super::dialogs::review_help(t, area, buf);
+            super::dialogs::review_help(&review.keys.review, t, area, buf);
         }
     }
 }

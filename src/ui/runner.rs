@@ -24,6 +24,7 @@ use super::frame::{MIN_HEIGHT, MIN_WIDTH, exercise_band, too_small};
 use super::theme::Theme;
 use super::{deadlines, detail, dialogs, markdown, steps, text};
 use crate::app::action::Action;
+use crate::app::modes::Facilitator;
 use crate::app::{App, Pane, Saved};
 use crate::clocks::format_duration;
 use crate::drill::format_scenario;
@@ -352,16 +353,16 @@ fn tail_panel(app: &App, t: &Theme, area: Rect, buf: &mut Buffer) {
     Paragraph::new(lines).render(area, buf);
 }
 
-/// The facilitator panel's keys, for the footer.
-const DRILL_KEYS: [(&str, &str); 8] = [
-    ("space", "start/pause"),
-    ("+/-", "speed"),
-    ("n", "next inject"),
-    ("r", "release"),
-    ("h", "hold"),
-    ("o", "observe"),
-    ("w", "hot-wash"),
-    ("PgDn", "inject text"),
+/// The facilitator panel's keys the footer names, most used first.
+const DRILL_KEYS: [(Facilitator, &str); 8] = [
+    (Facilitator::StartPause, "start/pause"),
+    (Facilitator::Faster, "speed"),
+    (Facilitator::NextInject, "next inject"),
+    (Facilitator::Release, "release"),
+    (Facilitator::Hold, "hold"),
+    (Facilitator::Observe, "observe"),
+    (Facilitator::HotWash, "hot-wash"),
+    (Facilitator::ScrollDown, "inject text"),
 ];
 
 fn footer_line(app: &App, t: &Theme, width: u16) -> Paragraph<'static> {
@@ -413,7 +414,17 @@ fn footer_line(app: &App, t: &Theme, width: u16) -> Paragraph<'static> {
         true
     };
     if app.focus == Pane::Drill {
-        for (key, hint) in DRILL_KEYS {
+        for (action, hint) in DRILL_KEYS {
+            let keys = &app.mode_keys.facilitator;
+            let Some(mut key) = keys.keys(action).first().map(ToString::to_string) else {
+                continue;
+            };
+            // One footer entry for the speed: `+/-`.
+            if action == Facilitator::Faster
+                && let Some(slower) = keys.keys(Facilitator::Slower).first()
+            {
+                key = format!("{key}/{slower}");
+            }
             if !add(
                 &mut spans,
                 format!(" {key}"),

@@ -70,10 +70,14 @@ pub fn entry_summary(entry: &Entry, playbook: &Playbook) -> String {
             c.text
         ),
         Payload::Note(n) => format!("note{on}: {}", n.text.lines().next().unwrap_or_default()),
-        Payload::FactSet(f) => format!("{} = {}", f.fact, fact_value(playbook, &f.fact, &f.value)),
+        Payload::FactSet(f) => format!(
+            "{} {}",
+            fact_question(playbook, &f.fact),
+            fact_value(playbook, &f.fact, &f.value)
+        ),
         Payload::Decision(d) => format!(
-            "decided {} = {} ({})",
-            d.fact,
+            "decided: {} {} ({})",
+            fact_question(playbook, &d.fact),
             fact_value(playbook, &d.fact, &d.value),
             d.decider
         ),
@@ -102,6 +106,15 @@ pub fn entry_summary(entry: &Entry, playbook: &Playbook) -> String {
         Payload::EvidenceTransferred(t) => format!("evidence {} handed to {}", t.item, t.to),
         Payload::Resolution(r) => format!("resolved {} {}: {}", r.about, r.key, compact(&r.value)),
     }
+}
+
+/// A fact as the dialogs ask it, ready for its answer (`Severity:`, `Is
+/// personal data affected?`); an id the playbook lacks as `id =`.
+fn fact_question(playbook: &Playbook, fact: &str) -> String {
+    playbook.fact(fact).map_or_else(
+        || format!("{fact} ="),
+        |d| crate::app::words::asked(&d.prompt),
+    )
 }
 
 /// A fact's value as the dialogs show it (option labels, `yes`/`no`,

@@ -421,6 +421,7 @@ mod deadlines;
 mod dialogs;
 mod drill;
 mod facts;
+mod keys;
 mod lifecycle;
 mod messages;
 mod navigation;

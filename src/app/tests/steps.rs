@@ -60,7 +60,7 @@ fn enter_on_a_step_that_normally_follows_another_warns_and_starts_it() {
     let effects = r.enter();
     assert_eq!(only_append(&effects).event.step.as_deref(), Some("scope"));
     assert!(
-        r.has_notice("normally follows confirm"),
+        r.has_notice("normally follows “Confirm the incident”"),
         "{:?}",
         r.notices()
     );

@@ -18,7 +18,7 @@ pub(super) fn approve(d: &ApproveDialog, t: &Theme) -> Dialog {
         title: ("Approve statement").to_string(),
         width: 70,
         height: 10,
-        hint: d.hints(),
+        hint: d.hints().into(),
         lines,
     }
 }

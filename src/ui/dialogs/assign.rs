@@ -28,7 +28,7 @@ pub(super) fn assign(app: &App, d: &AssignDialog, t: &Theme) -> Dialog {
         title: ("Assign roles").to_string(),
         width: 70,
         height: 18,
-        hint: d.hints(),
+        hint: d.hints().into(),
         lines,
     }
 }

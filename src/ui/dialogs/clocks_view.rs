@@ -6,6 +6,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Widget, Wrap};
 
 use crate::app::App;
+use crate::app::view_keys::Clocks;
+use crate::app::words;
 use crate::clocks;
 use crate::ui::centered;
 use crate::ui::deadlines::{stage_style, stage_words};
@@ -29,7 +31,7 @@ pub(super) fn clocks_dialog(
     lines.push(Line::default());
     if detail {
         if let Some(v) = stages.get(selected) {
-            lines.extend(clock_detail(v, &all, tz, t));
+            lines.extend(clock_detail(app, v, &all, tz, t));
         }
     } else {
         for (i, v) in stages.iter().enumerate() {
@@ -46,7 +48,11 @@ pub(super) fn clocks_dialog(
             lines.push(Line::from(vec![
                 Span::styled(format!("{}.{}", v.clock.id, v.stage.id), style),
                 Span::styled(format!(" {}{provisional}: ", v.stage.title), t.dim),
-                Span::styled(stage_words(v, tz), stage_style(&v.state, t)),
+                Span::styled(
+                    words::stage_not_applicable(v, &app.playbook, app.state())
+                        .unwrap_or_else(|| stage_words(v, tz)),
+                    stage_style(&v.state, t),
+                ),
             ]));
         }
         if !folded.is_empty() {
@@ -72,7 +78,15 @@ pub(super) fn clocks_dialog(
         .border_style(t.focus_border)
         .title(Span::styled(" Deadline clocks ", t.title))
         .title_bottom(Span::styled(
-            " ↑↓ choose · Enter: details · g: go to its step · Esc ",
+            format!(
+                " {} ",
+                app.mode_keys.clocks.hint(&[
+                    (&[Clocks::Up, Clocks::Down], "choose"),
+                    (&[Clocks::Detail], "details"),
+                    (&[Clocks::GoToStep], "go to its step"),
+                    (&[Clocks::Close], "back"),
+                ])
+            ),
             t.dim,
         ));
     let inner = block.inner(rect);
@@ -92,6 +106,7 @@ pub(super) fn clocks_dialog(
 /// One clock in full: regime, source, verified-on date, every stage with
 /// its state and the step that meets it.
 fn clock_detail(
+    app: &App,
     v: &clocks::StageView<'_>,
     stages: &[clocks::StageView<'_>],
     tz: chrono_tz::Tz,
@@ -136,12 +151,19 @@ fn clock_detail(
             t.title,
         )]));
         lines.push(Line::from(Span::styled(
-            format!("  {}", stage_words(s, tz)),
+            format!(
+                "  {}",
+                words::stage_not_applicable(s, &app.playbook, app.state())
+                    .unwrap_or_else(|| stage_words(s, tz))
+            ),
             stage_style(&s.state, t),
         )));
         if !s.met_by.is_empty() {
             lines.push(Line::from(Span::styled(
-                format!("  met by step: {}", s.met_by.join(", ")),
+                format!(
+                    "  met by the step {}",
+                    words::step_titles(&app.playbook, &s.met_by)
+                ),
                 t.dim,
             )));
         }

@@ -46,7 +46,7 @@ pub(super) fn close(d: &CloseDialog, t: &Theme) -> Dialog {
         title: "Close the incident".to_string(),
         width: 76,
         height: 12,
-        hint: d.hints(),
+        hint: d.hints().to_string(),
         lines,
     }
 }

@@ -37,7 +37,7 @@ pub(super) fn confirm_quit(app: &App) -> Dialog {
         title: ("Quit?").to_string(),
         width: 70,
         height: 8,
-        hint: "y: quit · any other key: stay",
+        hint: "y: quit · any other key: stay".into(),
         lines,
     }
 }

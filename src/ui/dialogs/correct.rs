@@ -50,7 +50,7 @@ pub(super) fn correct(d: &CorrectDialog, t: &Theme) -> Dialog {
         title: "Correct an entry".to_string(),
         width: 76,
         height: 12,
-        hint: d.hints(),
+        hint: d.hints().to_string(),
         lines,
     }
 }

@@ -34,7 +34,7 @@ pub(super) fn decide(d: &DecideDialog, t: &Theme) -> Dialog {
         title: ("Decision").to_string(),
         width: 76,
         height: 20,
-        hint: d.hints(),
+        hint: d.hints().into(),
         lines,
     }
 }

@@ -10,7 +10,7 @@ pub(super) fn edit_draft(editor: &Editor, t: &Theme) -> Dialog {
         title: ("Edit draft (saved as a new version)").to_string(),
         width: 90,
         height: 24,
-        hint: "Ctrl-S: save version · Esc: close (asks first if you typed)",
+        hint: "Ctrl-S: save version · Esc: close (asks first if you typed)".into(),
         lines,
     }
 }

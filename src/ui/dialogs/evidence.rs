@@ -35,7 +35,7 @@ pub(super) fn evidence(app: &App, d: &EvidenceDialog, t: &Theme) -> Dialog {
         title: "Evidence".to_string(),
         width: 76,
         height: 12,
-        hint: d.hints(),
+        hint: d.hints().to_string(),
         lines,
     }
 }

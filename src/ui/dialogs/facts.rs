@@ -80,7 +80,7 @@ pub(super) fn facts(app: &App, d: &FactsDialog, t: &Theme) -> Dialog {
         title: ("Answer facts").to_string(),
         width: 78,
         height: 20,
-        hint,
+        hint: hint.into(),
         lines,
     }
 }

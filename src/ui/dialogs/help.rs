@@ -3,10 +3,10 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Widget};
+use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Widget, Wrap};
 
 use crate::app::App;
-use crate::app::modes::{FACILITATOR, shadowed_by_facilitator};
+use crate::app::modes::shadowed_by;
 use crate::ui::centered;
 use crate::ui::theme::Theme;
 
@@ -39,15 +39,23 @@ pub(super) fn help(app: &App, t: &Theme, area: Rect, buf: &mut Buffer, scroll: u
             "Facilitator pane (Tab to it); its keys apply while it has the focus:",
             t.title,
         )));
-        for (keys, what) in FACILITATOR.help_rows() {
-            lines.push(Line::from(vec![
-                Span::styled(format!("{keys:<16}"), t.key),
-                Span::raw(what),
-            ]));
-        }
-        for shadow in shadowed_by_facilitator(&app.keymap) {
+        push_rows(&mut lines, app.mode_keys.facilitator.help_rows(), t);
+        for shadow in shadowed_by(&app.keymap, &app.mode_keys.facilitator) {
             lines.push(Line::from(Span::styled(format!("  {shadow}"), t.dim)));
         }
+    }
+    let views = [
+        (
+            "Search (/): printable keys are the search text",
+            app.mode_keys.search.help_rows(),
+        ),
+        ("Deadline clocks (c)", app.mode_keys.clocks.help_rows()),
+        ("Message view (m)", app.mode_keys.message.help_rows()),
+    ];
+    for (title, rows) in views {
+        lines.push(Line::default());
+        lines.push(Line::from(Span::styled(title, t.title)));
+        push_rows(&mut lines, rows, t);
     }
     lines.push(Line::default());
     lines.push(Line::from(Span::styled("Glyphs: ○ open ▶ in progress ✓ done ↷ skipped ✗ blocked ◌ does not apply ! required ⋯ waits for another step", t.dim)));
@@ -56,7 +64,10 @@ pub(super) fn help(app: &App, t: &Theme, area: Rect, buf: &mut Buffer, scroll: u
         t.dim,
     )));
     lines.push(Line::from(Span::styled(
-        "Keys can be changed in ~/.config/runsheet/config.toml under [keys].",
+        format!(
+            "Keys can be changed in {} under [keys] and [keys.<view>].",
+            app.config_path
+        ),
         t.dim,
     )));
     let rect = centered(area, 84, area.height.saturating_sub(2));
@@ -69,5 +80,19 @@ pub(super) fn help(app: &App, t: &Theme, area: Rect, buf: &mut Buffer, scroll: u
         .title_bottom(Span::styled(" ↑↓ scroll · any key: close ", t.dim));
     let inner = block.inner(rect);
     block.render(rect, buf);
-    Paragraph::new(lines).scroll((scroll, 0)).render(inner, buf);
+    // Wrapped, so the glyph legend is never cut at a narrow width.
+    Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .scroll((scroll, 0))
+        .render(inner, buf);
+}
+
+/// `keys   what it does` rows, keys in the key colour.
+fn push_rows(lines: &mut Vec<Line<'static>>, rows: Vec<(String, &'static str)>, t: &Theme) {
+    for (keys, what) in rows {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{keys:<16}"), t.key),
+            Span::raw(what),
+        ]));
+    }
 }

@@ -6,6 +6,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Widget, Wrap};
 
 use crate::app::App;
+use crate::app::modes::Bound;
+use crate::app::view_keys::Message;
 use crate::ui::theme::Theme;
 use crate::ui::{centered, text};
 
@@ -82,12 +84,8 @@ pub(super) fn message(
             }
         }
     }
-    let hint = if step.statement.is_some() {
-        "c copy · w save · e edit · p approve · s record published · t template · Esc"
-    } else {
-        "c copy · w save · e edit · s record as sent · t template · Esc"
-    };
     let rect = centered(area, 96, area.height.saturating_sub(2));
+    let hint = message_hint(&app.mode_keys.message, step.statement.is_some(), rect.width);
     Clear.render(rect, buf);
     let block = Block::new()
         .borders(Borders::ALL)
@@ -174,4 +172,35 @@ fn recipient_lines(app: &App, step: &crate::playbook::Step, t: &Theme) -> Vec<Li
         lines.push(Line::from(Span::styled(warning, t.warn)));
     }
     lines
+}
+
+/// The message view's keys for its frame, whole entries only: leaving and
+/// scrolling come first, so a narrow screen drops the rarer ones.
+fn message_hint(keys: &Bound<Message>, statement: bool, width: u16) -> String {
+    let mut hinted: Vec<(&[Message], &str)> = vec![
+        (&[Message::Copy], "copy"),
+        (&[Message::Save], "save"),
+        (&[Message::Edit], "edit"),
+    ];
+    if statement {
+        hinted.extend([
+            (&[Message::Approve][..], "approve"),
+            (&[Message::Send], "record published"),
+        ]);
+    } else {
+        hinted.push((&[Message::Send], "record as sent"));
+    }
+    hinted.extend([
+        (&[Message::Close][..], "back"),
+        (&[Message::PageDown, Message::PageUp], "scroll"),
+        (&[Message::Template], "template"),
+    ]);
+    // The frame's corners and padding take four columns.
+    let room = usize::from(width).saturating_sub(4);
+    let mut hint = keys.hint(&hinted);
+    while text::width(&hint) > room && hinted.len() > 1 {
+        hinted.pop();
+        hint = keys.hint(&hinted);
+    }
+    hint
 }

@@ -24,7 +24,7 @@ pub(super) fn note(app: &App, d: &NoteDialog, t: &Theme) -> Dialog {
         title: ("Note").to_string(),
         width: 76,
         height: 16,
-        hint: d.hints(),
+        hint: d.hints().into(),
         lines,
     }
 }

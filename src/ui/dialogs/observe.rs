@@ -54,7 +54,7 @@ pub(super) fn observe(app: &App, d: &ObserveDialog, t: &Theme) -> Dialog {
         title,
         width: 76,
         height: 22,
-        hint: d.hints(),
+        hint: d.hints().into(),
         lines,
     }
 }

@@ -22,7 +22,7 @@ pub(super) fn reason(app: &App, d: &ReasonDialog, t: &Theme) -> Dialog {
         title: (d.kind.title()).to_string(),
         width: 70,
         height: 8,
-        hint: d.hints(),
+        hint: d.hints().into(),
         lines,
     }
 }

@@ -3,6 +3,7 @@
 use ratatui::text::{Line, Span};
 
 use super::{Dialog, editor_line};
+use crate::app::view_keys::Search;
 use crate::app::{App, SearchView};
 use crate::ui::theme::Theme;
 
@@ -34,7 +35,11 @@ pub(super) fn search(app: &App, s: &SearchView, t: &Theme) -> Dialog {
         title: ("Search steps").to_string(),
         width: 70,
         height: 18,
-        hint: "Enter: go · ↑↓ choose · Esc: close",
+        hint: app.mode_keys.search.hint(&[
+            (&[Search::Go], "go"),
+            (&[Search::Up, Search::Down], "choose"),
+            (&[Search::Close], "close"),
+        ]),
         lines,
     }
 }

@@ -82,7 +82,7 @@ pub(super) fn submit(app: &App, d: &SubmitDialog, t: &Theme) -> Dialog {
         title: (title).to_string(),
         width: 80,
         height: 20,
-        hint: d.hints(),
+        hint: d.hints().into(),
         lines,
     }
 }

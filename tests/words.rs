@@ -1,0 +1,197 @@
+//! The runner speaks the responder's words: where a step or a deadline does
+//! not apply, or a step normally follows another, the screen names the
+//! questions and titles, never a fact id or a raw `when:` expression.
+
+mod support;
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use runsheet::app::input::{KeyCode, KeyEvent, KeyModifiers};
+use runsheet::app::keymap::Keymap;
+use runsheet::app::{App, Msg};
+use runsheet::journal::identity::Identity;
+use runsheet::ui::{RunnerView, Theme};
+use support::{JournalBuilder, fixture_playbook};
+
+fn app_for(j: &JournalBuilder) -> App {
+    App::new(
+        j.resolved.playbook.clone(),
+        &j.lines,
+        Identity {
+            actor: "Dana Reyes".into(),
+            session: "session-2".into(),
+        },
+        "incident.jsonl",
+        Keymap::default(),
+        j.now(),
+    )
+}
+
+fn press(app: &mut App, code: KeyCode) {
+    let now = app.now;
+    app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)), now);
+}
+
+fn draw(app: &App, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
+    let theme = Theme::default();
+    terminal
+        .draw(|f| f.render_widget(RunnerView { app, theme: &theme }, f.area()))
+        .expect("draw");
+    let buf = terminal.backend().buffer();
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        let line: String = (0..buf.area.width)
+            .map(|x| buf[(x, y)].symbol().to_string())
+            .collect();
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// No personal data: the DPA step and the breach clock do not apply.
+fn no_personal_data() -> JournalBuilder {
+    let mut j = JournalBuilder::new(fixture_playbook(), "2026-11-02T08:00:00Z", false);
+    j.set("aware_at", "2026-11-02T07:45:00Z")
+        .set("personal_data", "no")
+        .set("jurisdictions", "eu");
+    j
+}
+
+/// The step detail pane of the DPA step, which does not apply and meets
+/// a clock that does not apply either.
+fn dpa_step_screen() -> String {
+    let j = no_personal_data();
+    let mut app = app_for(&j);
+    app.show_hidden = true;
+    app.phase = 2;
+    app.select_step("notify-dpa");
+    draw(&app, 160, 40)
+}
+
+#[test]
+fn d18_a_step_that_does_not_apply_says_why_in_answers_not_an_expression() {
+    let text = dpa_step_screen();
+    assert!(
+        text.contains("◌ hidden: does not apply given: Is personal data affected? no"),
+        "{text}"
+    );
+    assert!(!text.contains("personal_data"), "{text}");
+    insta::assert_snapshot!("d18_step_and_clock_do_not_apply", text);
+}
+
+#[test]
+fn d18_a_clock_that_does_not_apply_says_why_in_answers_not_an_expression() {
+    let text = dpa_step_screen();
+    assert!(
+        text.contains("breach-72h.notify: not applicable — the clock does not apply given: Is")
+            && text.contains("personal data affected? no · Which jurisdictions? European Union"),
+        "{text}"
+    );
+    assert!(!text.contains("clock condition is false"), "{text}");
+}
+
+#[test]
+fn d18_the_start_question_and_the_follows_note_name_titles_and_questions() {
+    let j = JournalBuilder::new(fixture_playbook(), "2026-11-02T08:00:00Z", false);
+    let mut app = app_for(&j);
+    app.select_step("scope");
+    press(&mut app, KeyCode::Enter);
+    let notices: Vec<&str> = app.notices.iter().map(|n| n.text.as_str()).collect();
+    assert!(
+        notices
+            .iter()
+            .any(|n| n.contains("normally follows “Confirm the incident”")),
+        "{notices:?}"
+    );
+
+    let mut app = app_for(&j);
+    app.show_hidden = true;
+    app.phase = 2;
+    app.select_step("notify-dpa");
+    press(&mut app, KeyCode::Enter);
+    let question = app
+        .notices
+        .last()
+        .map(|n| n.text.clone())
+        .unwrap_or_default();
+    assert!(
+        question.starts_with("waiting for the answer to: Is personal data affected?"),
+        "{question}"
+    );
+    assert!(!question.contains("personal_data"), "{question}");
+}
+
+#[test]
+fn d21_the_help_wraps_its_legend_names_the_config_file_and_lists_the_view_keys() {
+    let j = JournalBuilder::new(fixture_playbook(), "2026-11-02T08:00:00Z", false);
+    let mut app = app_for(&j);
+    app.config_path = "/srv/runsheet-config/config.toml".into();
+    press(&mut app, KeyCode::Char('?'));
+    let text = draw(&app, 80, 90);
+    assert!(text.contains("waits for another step"), "{text}");
+    assert!(text.contains("/srv/runsheet-config/config.toml"), "{text}");
+    assert!(!text.contains("~/.config"), "{text}");
+    for heading in ["Search (/)", "Deadline clocks (c)", "Message view (m)"] {
+        assert!(text.contains(heading), "{heading}: {text}");
+    }
+    assert!(text.contains("scroll down a page"), "{text}");
+}
+
+#[test]
+fn d21_the_picker_form_shows_a_long_playbook_title_whole() {
+    use runsheet::app::picker::{Picker, PlaybookItem};
+    use runsheet::ui::picker::PickerView;
+
+    let title = "Targeted intrusion at an international organisation (suspected state actor)";
+    let mut picker = Picker::new(
+        Vec::new(),
+        vec![PlaybookItem {
+            id: "state-actor-intrusion".into(),
+            version: "1.0.0".into(),
+            title: title.into(),
+            summary: "A long title".into(),
+            tags: Vec::new(),
+            local: false,
+        }],
+        Vec::new(),
+    );
+    picker.key(&KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+    assert!(picker.form.is_some(), "Enter opens the form");
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+    let theme = Theme::default();
+    terminal
+        .draw(|f| {
+            f.render_widget(
+                PickerView {
+                    picker: &picker,
+                    theme: &theme,
+                },
+                f.area(),
+            );
+        })
+        .expect("draw");
+    let buf = terminal.backend().buffer();
+    let rows: Vec<String> = (0..buf.area.height)
+        .map(|y| {
+            (0..buf.area.width)
+                .map(|x| buf[(x, y)].symbol().to_string())
+                .collect::<String>()
+        })
+        .collect();
+    let form = rows
+        .iter()
+        .position(|r| r.contains("Start a new incident"))
+        .expect("form");
+    let body: String = rows[form..]
+        .iter()
+        .map(|r| {
+            r.trim_matches(|c: char| c == '║' || c.is_whitespace())
+                .to_string()
+                + " "
+        })
+        .collect();
+    let body = body.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(body.contains(&format!("Playbook: {title}")), "{body}");
+}

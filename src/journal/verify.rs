@@ -152,7 +152,7 @@ fn verify_in_chunks(
             .spawn_scoped(scope, move || {
                 read_and_check(reader, chunk, digest, &checked)
             })?;
-        for chunk_pieces in pieces.iter() {
+        for chunk_pieces in &pieces {
             let intact = chunk_pieces
                 .into_iter()
                 .all(|piece| chain.accept(piece, each));

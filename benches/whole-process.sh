@@ -115,7 +115,7 @@ mem_row() {
         "$(mib "$pmin")" "$(mib "$pmax")" "$(mib $((size / 1024)))" "$(ratio "$peak" $((size / 1024)))"
 }
 
-FORMATS=(md html csv json timesketch cacao-status)
+FORMATS=(md html csv json timesketch cacao-status custody-csv)
 
 echo "# whole-process benchmark, $(date -u +%Y-%m-%dT%H:%MZ)"
 echo "binary: $BIN; pairs: $PAIRS; nproc: $(nproc); load average: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -57,7 +57,7 @@ pub fn verify(bytes: &[u8]) -> Verified {
 }
 
 /// Below this many bytes, lines are checked on the calling thread only.
-const PARALLEL_FROM: usize = 1 << 20;
+const PARALLEL_FROM: usize = 256 << 10;
 
 /// Verifies lines that continue a journal already verified up to `seq`
 /// (exclusive) with head hash `prev`: used to follow a journal that
@@ -113,7 +113,7 @@ impl Tally {
 /// Bytes read at a time by [`verify_stream`]: large enough to give every
 /// core a piece (see `PARALLEL_FROM`), small enough that the lines decoded
 /// from one read stay a few MiB whatever the journal's size.
-const STREAM_CHUNK: usize = 2 << 20;
+const STREAM_CHUNK: usize = 1 << 20;
 
 /// Verifies a whole journal read from `reader`, handing each verified line
 /// to `each` in order, in bounded memory: the same checks, the same first
@@ -123,7 +123,7 @@ const STREAM_CHUNK: usize = 2 << 20;
 /// checked on every core as [`verify`] checks a whole file, then linked to
 /// the chunk before. After a problem nothing more is checked or handed
 /// over, but the rest is still read to measure the torn tail.
-pub fn verify_stream(reader: impl Read, mut each: impl FnMut(Line)) -> io::Result<Tally> {
+pub fn verify_stream(reader: impl Read + Send, mut each: impl FnMut(Line)) -> io::Result<Tally> {
     verify_in_chunks(reader, STREAM_CHUNK, None, &mut |line, _| each(line))
 }
 
@@ -133,13 +133,53 @@ pub type LineDigest = fn(&[u8]) -> [u8; 32];
 
 /// [`verify_stream`] reading `chunk` bytes at a time, handing each line
 /// with its `digest`, if one is asked for.
+///
+/// Reading and checking run on a thread of their own (which spreads each
+/// chunk over every core), one chunk ahead of the linking and the caller's
+/// work on this thread: at most two chunks of checked lines exist at once.
 fn verify_in_chunks(
-    mut reader: impl Read,
+    reader: impl Read + Send,
     chunk: usize,
     digest: Option<LineDigest>,
     each: &mut impl FnMut(Line, Option<[u8; 32]>),
 ) -> io::Result<Tally> {
     let mut chain = Chain::new(0, ZERO_HASH);
+    std::thread::scope(|scope| {
+        // No buffer: the reader waits with its next chunk in hand.
+        let (checked, pieces) = std::sync::mpsc::sync_channel(0);
+        let reading = std::thread::Builder::new()
+            .name("journal-read".into())
+            .spawn_scoped(scope, move || {
+                read_and_check(reader, chunk, digest, &checked)
+            })?;
+        for chunk_pieces in &pieces {
+            let intact = chunk_pieces
+                .into_iter()
+                .all(|piece| chain.accept(piece, each));
+            if !intact {
+                // Nothing after a break is checked: the reader, refused its
+                // next chunk, only reads on to measure the torn tail.
+                break;
+            }
+        }
+        drop(pieces);
+        let torn_tail = reading
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+        Ok(chain.finish(torn_tail))
+    })
+}
+
+/// The reading side of [`verify_in_chunks`]: sends the checked pieces of
+/// each chunk of whole lines, in order; returns the length of the torn
+/// tail (bytes after the file's last newline). Once a send is refused
+/// (the chain broke) it only reads on to the end to measure that tail.
+fn read_and_check(
+    mut reader: impl Read,
+    chunk: usize,
+    digest: Option<LineDigest>,
+    checked: &std::sync::mpsc::SyncSender<Vec<Piece>>,
+) -> io::Result<usize> {
     let mut buffer = Vec::with_capacity(chunk + chunk / 2);
     loop {
         // Tops the buffer up to a chunk, or a chunk more when the lines
@@ -154,21 +194,14 @@ fn verify_in_chunks(
         let at_end = (read as u64) < room;
         let complete = complete_len(&buffer);
         if complete > 0 || at_end {
-            let mut intact = true;
-            for piece in check_pieces(&buffer[..complete], digest) {
-                if !chain.accept(piece, each) {
-                    intact = false;
-                    break;
-                }
-            }
+            let pieces = check_pieces(&buffer[..complete], digest);
             buffer.drain(..complete);
-            if !intact {
-                let tail = torn_tail_after(&mut reader, buffer.len())?;
-                return Ok(chain.finish(tail));
+            if checked.send(pieces).is_err() {
+                return torn_tail_after(&mut reader, buffer.len());
             }
         }
         if at_end {
-            return Ok(chain.finish(buffer.len()));
+            return Ok(buffer.len());
         }
     }
 }

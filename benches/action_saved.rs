@@ -23,7 +23,7 @@ use runsheet::commands::open::Resolved;
 use runsheet::journal::identity::Identity;
 use runsheet::journal::writer::JournalFile;
 use runsheet::runtime::Core;
-use runsheet::time::{SystemTime, TimeSource};
+use runsheet::time::{ManualTime, SystemTime, TimeSource};
 use runsheet::ui::{RunnerView, Theme};
 
 use common::{Incident, Stats, ratio, us, verdict};
@@ -118,6 +118,9 @@ fn main() {
 /// A runner over a journal on the disk, as `runsheet resume` makes it.
 struct Runner {
     core: Core,
+    /// The app's clock: moved a second on before each action, as a person
+    /// pauses (keys right after a save are held as type-ahead).
+    clock: ManualTime,
     terminal: Screen,
     theme: Theme,
     /// Key press to the acknowledgement applied.
@@ -129,7 +132,7 @@ struct Runner {
 
 impl Runner {
     fn open(resolved: &Resolved, path: &Path) -> Result<Self, String> {
-        let clock: Arc<dyn TimeSource> = Arc::new(SystemTime::new());
+        let clock = ManualTime::at(SystemTime::new().now());
         let opened = JournalFile::open(path).map_err(|e| e.to_string())?;
         let name = path
             .file_name()
@@ -144,10 +147,12 @@ impl Runner {
             Keymap::default(),
             clock.now(),
         );
-        let core = Core::new(app, Box::new(opened.file), clock, Box::new(|_: &str| {}));
+        let shared: Arc<dyn TimeSource> = Arc::new(clock.clone());
+        let core = Core::new(app, Box::new(opened.file), shared, Box::new(|_: &str| {}));
         let terminal = Terminal::new(TestBackend::new(200, 60)).map_err(|e| e.to_string())?;
         Ok(Self {
             core,
+            clock,
             terminal,
             theme: Theme::default(),
             acked: Vec::new(),
@@ -157,19 +162,26 @@ impl Runner {
     }
 
     /// Opens the note dialog and types a note (not timed), then times
-    /// Enter, which records it, to the acknowledgement and its frame.
+    /// Ctrl-S, which records it, to the acknowledgement and its frame.
     fn action(&mut self) -> Result<(), String> {
         self.notes += 1;
+        self.clock.advance(chrono::Duration::seconds(1));
         self.key(KeyCode::Char('n'));
         for c in format!("note {} from the action bench", self.notes).chars() {
             self.key(KeyCode::Char(c));
         }
         self.draw()?;
         let start = Instant::now();
-        self.key(KeyCode::Enter);
+        self.core.handle(Msg::Key(KeyEvent::new(
+            KeyCode::Char('s'),
+            KeyModifiers::CONTROL,
+        )));
         self.draw()?;
         if self.core.app.pending().is_empty() {
-            return Err("Enter recorded nothing".into());
+            return Err(format!(
+                "Ctrl-S recorded nothing (mode {:?}, notices {:?})",
+                self.core.app.mode, self.core.app.notices
+            ));
         }
         if !self.core.settle(Duration::from_secs(10)) {
             return Err("no acknowledgement within 10 s".into());

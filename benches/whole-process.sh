@@ -61,10 +61,14 @@ first_frame() {
     local copy="$WORK/frame.jsonl"
     cp "$journal" "$copy"
     rm -f "$prefix.mem"
+    # `resume` names its actor: the generated journals were written on
+    # another host, and the name prompt is not the runner's first frame.
+    local who=''
+    [[ $mode == resume ]] && who='--as Bench'
     local start end
     start=$(now_ns)
     tmux -L "$SOCKET" new-session -d -x 200 -y 60 \
-        "/usr/bin/time -f %M -o $prefix.mem $BIN $mode $copy"
+        "/usr/bin/time -f %M -o $prefix.mem $BIN $mode $copy $who"
     for _ in $(seq 1 3000); do
         if tmux -L "$SOCKET" capture-pane -p 2>/dev/null | grep -q '[^[:space:]]'; then
             break

@@ -6,6 +6,7 @@
 //! wall-clock hours but never dates. Every state is derived from the run
 //! state at a given `now`; nothing here reads a clock or a file.
 
+pub mod answers;
 pub mod arith;
 
 use chrono::{DateTime, Duration, Utc};
@@ -156,18 +157,28 @@ pub fn applicable_stages<'r>(
         .collect()
 }
 
-fn truth(
-    cond: Option<&crate::playbook::Condition>,
-    state: &RunState,
-) -> (Truth, Vec<String>, String) {
+fn truth(cond: Option<&crate::playbook::Condition>, state: &RunState) -> (Truth, Vec<String>) {
     match cond {
-        None => (Truth::True, Vec::new(), String::new()),
+        None => (Truth::True, Vec::new()),
         Some(c) => {
             let lookup = |id: &str| state.fact(id);
             let e = c.expr.eval(&lookup);
-            (e.truth, e.waiting_on, c.source.clone())
+            (e.truth, e.waiting_on)
         }
     }
+}
+
+/// Why `whose` condition does not apply, as the answers it reads.
+fn does_not_apply(
+    whose: &str,
+    cond: Option<&crate::playbook::Condition>,
+    playbook: &Playbook,
+    state: &RunState,
+) -> String {
+    let given = cond
+        .map(|c| answers::condition_answers(c, playbook, state))
+        .unwrap_or_default();
+    format!("{whose} does not apply given: {given}")
 }
 
 fn evaluate_clock<'a>(
@@ -182,7 +193,7 @@ fn evaluate_clock<'a>(
         holidays: &clock.holidays,
         cutoff: clock.cutoff,
     };
-    let (clock_truth, clock_waiting, clock_when) = truth(clock.when.as_ref(), state);
+    let (clock_truth, clock_waiting) = truth(clock.when.as_ref(), state);
     let mut out: Vec<StageView<'a>> = Vec::with_capacity(clock.stages.len());
     for stage in &clock.stages {
         let met_by: Vec<&str> = playbook
@@ -212,11 +223,12 @@ fn evaluate_clock<'a>(
         };
         view.state = stage_state(
             &mut view,
+            playbook,
             &calendar,
             state,
             now,
             &submissions,
-            (clock_truth, &clock_waiting, &clock_when),
+            (clock_truth, &clock_waiting),
         );
         out.push(view);
     }
@@ -242,11 +254,12 @@ fn anchor_time(clock: &Clock, anchor: &Anchor, state: &RunState) -> Result<DateT
 
 fn stage_state(
     view: &mut StageView<'_>,
+    playbook: &Playbook,
     calendar: &Calendar<'_>,
     state: &RunState,
     now: DateTime<Utc>,
     submissions: &[DateTime<Utc>],
-    (clock_truth, clock_waiting, clock_when): (Truth, &[String], &str),
+    (clock_truth, clock_waiting): (Truth, &[String]),
 ) -> StageState {
     let clock = view.clock;
     let spec = view.stage;
@@ -260,13 +273,13 @@ fn stage_state(
     }
     if clock_truth == Truth::False {
         return StageState::NotApplicable {
-            reason: format!("clock condition is false: {clock_when}"),
+            reason: does_not_apply("the clock", clock.when.as_ref(), playbook, state),
         };
     }
-    let (stage_truth, stage_waiting, stage_cond) = truth(spec.condition.as_ref(), state);
+    let (stage_truth, stage_waiting) = truth(spec.condition.as_ref(), state);
     if stage_truth == Truth::False {
         return StageState::NotApplicable {
-            reason: format!("stage condition is false: {stage_cond}"),
+            reason: does_not_apply("this stage", spec.condition.as_ref(), playbook, state),
         };
     }
     view.provisional = clock_waiting

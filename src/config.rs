@@ -22,8 +22,8 @@ use chrono::NaiveDate;
 use chrono_tz::Tz;
 use serde::Deserialize;
 
-pub use crate::app::keymap::KeyList;
 use crate::app::key_config::KeyOverride;
+pub use crate::app::keymap::KeyList;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
 #[serde(rename_all = "lowercase")]

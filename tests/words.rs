@@ -195,3 +195,74 @@ fn d21_the_picker_form_shows_a_long_playbook_title_whole() {
     let body = body.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(body.contains(&format!("Playbook: {title}")), "{body}");
 }
+
+/// `runsheet <args…> <journal>` with a fixed clock, as text.
+fn cli_on(journal: &std::path::Path, args: &[&str]) -> String {
+    let config = tempfile::tempdir().expect("config");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_runsheet"))
+        .args(args)
+        .arg(journal)
+        .current_dir(support::fixture(""))
+        .env("RUNSHEET_CONFIG_DIR", config.path())
+        .env("RUNSHEET_NOW", "2026-11-02T09:00:00Z")
+        .output()
+        .expect("run runsheet");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8")
+}
+
+#[test]
+fn d18_status_and_the_exports_say_why_a_clock_does_not_apply_in_answers() {
+    let (_dir, journal, _) = no_personal_data().close();
+    for args in [
+        &["status"][..],
+        &["export", "--format", "md"],
+        &["export", "--format", "json"],
+    ] {
+        let text = cli_on(&journal, args);
+        assert!(
+            text.contains("the clock does not apply given: Is personal data affected? no"),
+            "{args:?}: {text}"
+        );
+        assert!(!text.contains("condition is false"), "{args:?}: {text}");
+        assert!(!text.contains("personal_data and"), "{args:?}: {text}");
+    }
+}
+
+#[test]
+fn d18_the_clocks_view_folds_stages_under_their_titles_not_ids() {
+    let j = no_personal_data();
+    let mut app = app_for(&j);
+    press(&mut app, KeyCode::Char('c'));
+    let text = draw(&app, 120, 40);
+    let folded = text
+        .lines()
+        .skip_while(|l| !l.contains("more do not apply or are not in force"))
+        .take(3)
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(!folded.is_empty(), "{text}");
+    assert!(!folded.contains("breach-72h."), "{folded}");
+    insta::assert_snapshot!("d18_clocks_view_folded_titles", text);
+}
+
+#[test]
+fn d18_the_saved_notice_names_the_fact_question() {
+    let j = no_personal_data();
+    let mut app = app_for(&j);
+    app.select_step("scope");
+    press(&mut app, KeyCode::Char('a'));
+    press(&mut app, KeyCode::Tab);
+    for c in "1200".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    press(&mut app, KeyCode::Enter);
+    let text = draw(&app, 100, 30);
+    assert!(text.contains("saving: How many records? 1200"), "{text}");
+    assert!(!text.contains("records ="), "{text}");
+}

@@ -356,7 +356,10 @@ fn the_sync_key_asks_for_one_sync_and_the_header_keeps_its_outcome() {
     let mut app = runner(&own, &tomas, None);
     let now = app.now;
     assert_eq!(app.act(action::Action::Sync, None), vec![Effect::Sync]);
-    assert!(app.act(action::Action::Sync, None).is_empty(), "one at a time");
+    assert!(
+        app.act(action::Action::Sync, None).is_empty(),
+        "one at a time"
+    );
     assert!(
         app.notices
             .iter()

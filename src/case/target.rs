@@ -156,7 +156,9 @@ impl Append for CaseTarget {
         if let Some(why) = &slot.lost {
             return Err(WriteError::new(std::io::ErrorKind::Other, why.clone()));
         }
-        slot.file.as_mut().map_or(Ok(()), JournalFile::clear_failure)
+        slot.file
+            .as_mut()
+            .map_or(Ok(()), JournalFile::clear_failure)
     }
 
     /// A checkpoint in a case covers this responder's own journal.

@@ -196,17 +196,23 @@ fn d21_the_picker_form_shows_a_long_playbook_title_whole() {
     assert!(body.contains(&format!("Playbook: {title}")), "{body}");
 }
 
-/// `runsheet <args…> <journal>` with a fixed clock, as text.
-fn cli_on(journal: &std::path::Path, args: &[&str]) -> String {
+/// `runsheet <args…>` with a fixed clock and an empty configuration.
+fn cli(args: &[&str]) -> std::process::Output {
     let config = tempfile::tempdir().expect("config");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_runsheet"))
+    std::process::Command::new(env!("CARGO_BIN_EXE_runsheet"))
         .args(args)
-        .arg(journal)
         .current_dir(support::fixture(""))
         .env("RUNSHEET_CONFIG_DIR", config.path())
         .env("RUNSHEET_NOW", "2026-11-02T09:00:00Z")
         .output()
-        .expect("run runsheet");
+        .expect("run runsheet")
+}
+
+/// `runsheet <args…> <journal>`, which must succeed, as text.
+fn cli_on(journal: &std::path::Path, args: &[&str]) -> String {
+    let mut all = args.to_vec();
+    all.push(journal.to_str().expect("utf-8"));
+    let out = cli(&all);
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -265,4 +271,46 @@ fn d18_the_saved_notice_names_the_fact_question() {
     let text = draw(&app, 100, 30);
     assert!(text.contains("saving: How many records? 1200"), "{text}");
     assert!(!text.contains("records ="), "{text}");
+}
+
+#[test]
+fn d21_set_takes_an_iso_time_without_an_offset_as_a_local_time() {
+    let (_dir, journal, _) =
+        JournalBuilder::new(fixture_playbook(), "2026-11-02T08:00:00Z", false).close();
+    let path = journal.to_str().expect("utf-8");
+    for (typed, stored) in [
+        ("2026-11-02T07:30:00", "2026-11-02T06:30:00Z"),
+        ("2026-11-02 07:40:00", "2026-11-02T06:40:00Z"),
+        ("2026-11-02T07:50:00.5", "2026-11-02T06:50:00Z"),
+    ] {
+        let out = cli(&[
+            "set",
+            path,
+            &format!("aware_at={typed}"),
+            "--as",
+            "Dana Reyes",
+        ]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{typed}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = std::fs::read_to_string(&journal).expect("journal");
+        let set = text
+            .lines()
+            .rfind(|l| l.contains("\"fact_set\""))
+            .unwrap_or_default();
+        assert!(set.contains(stored), "{typed}: {set}");
+    }
+    let out = cli(&[
+        "set",
+        path,
+        "aware_at=28/11/2026 15:00",
+        "--as",
+        "Dana Reyes",
+    ]);
+    let refusal = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{refusal}");
+    assert!(refusal.contains("`2026-11-28T14:05:00`"), "{refusal}");
 }

@@ -314,3 +314,22 @@ fn d21_set_takes_an_iso_time_without_an_offset_as_a_local_time() {
     assert_eq!(out.status.code(), Some(2), "{refusal}");
     assert!(refusal.contains("`2026-11-28T14:05:00`"), "{refusal}");
 }
+
+#[test]
+fn d21_every_command_line_argument_has_a_description() {
+    use clap::CommandFactory;
+    fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+        for arg in cmd.get_arguments() {
+            let id = arg.get_id().as_str();
+            if id != "help" && id != "version" && arg.get_help().is_none() {
+                missing.push(format!("{path} {id}"));
+            }
+        }
+        for sub in cmd.get_subcommands() {
+            walk(sub, &format!("{path} {}", sub.get_name()), missing);
+        }
+    }
+    let mut missing = Vec::new();
+    walk(&runsheet::cli::Cli::command(), "runsheet", &mut missing);
+    assert!(missing.is_empty(), "no description: {missing:#?}");
+}

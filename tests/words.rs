@@ -333,3 +333,28 @@ fn d21_every_command_line_argument_has_a_description() {
     walk(&runsheet::cli::Cli::command(), "runsheet", &mut missing);
     assert!(missing.is_empty(), "no description: {missing:#?}");
 }
+
+#[test]
+fn d21_a_mistyped_playbook_or_subcommand_gets_a_did_you_mean() {
+    let dir = tempfile::tempdir().expect("dir");
+    let journal = dir.path().join("j.jsonl");
+    let journal = journal.to_str().expect("utf-8");
+    for (typed, meant) in [
+        ("state-actor-intrustion", "`state-actor-intrusion`"),
+        ("ransomware", "`ransomware-extortion`"),
+    ] {
+        let out = cli(&["new", typed, "--journal", journal]);
+        let error = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{error}");
+        assert!(error.contains(&format!("did you mean {meant}?")), "{error}");
+    }
+    for (args, meant) in [(&["rnu"][..], "'run'"), (&["case", "stpe"], "'step'")] {
+        let out = cli(args);
+        let error = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{error}");
+        assert!(
+            error.contains(&format!("a similar subcommand exists: {meant}")),
+            "{args:?}: {error}"
+        );
+    }
+}

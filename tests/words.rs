@@ -358,3 +358,26 @@ fn d21_a_mistyped_playbook_or_subcommand_gets_a_did_you_mean() {
         );
     }
 }
+
+#[test]
+fn d21_a_filled_in_statement_is_not_broken_mid_sentence() {
+    let mut j = JournalBuilder::new(
+        support::bundled_playbook("state-actor-intrusion"),
+        "2026-11-02T08:00:00Z",
+        false,
+    );
+    j.set("org", "the International Court of Examples");
+    let mut app = app_for(&j);
+    app.show_hidden = true;
+    app.select_step("holding-statement");
+    press(&mut app, KeyCode::Char('m'));
+    // The dialog wraps at its own width: the author's break after "is"
+    // is gone, so "is responding" shares a line.
+    let text = draw(&app, 140, 40);
+    assert!(
+        text.contains("systems and is responding to it with the support of external specialists."),
+        "{text}"
+    );
+    assert!(text.contains("is our first priority."), "{text}");
+    insta::assert_snapshot!("d21_statement_reflowed", draw(&app, 100, 34));
+}

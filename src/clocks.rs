@@ -237,18 +237,31 @@ fn evaluate_clock<'a>(
 
 /// When an anchor happened: a datetime fact, or an earlier stage's
 /// submission (the latest one for a repeatable stage).
-fn anchor_time(clock: &Clock, anchor: &Anchor, state: &RunState) -> Result<DateTime<Utc>, String> {
+fn anchor_time(clock: &Clock, anchor: &Anchor, state: &RunState) -> Option<DateTime<Utc>> {
     match anchor {
         Anchor::Fact(f) => state
             .fact(f)
-            .and_then(crate::playbook::FactValue::as_datetime)
-            .ok_or_else(|| format!("waiting for fact `{f}`")),
+            .and_then(crate::playbook::FactValue::as_datetime),
         Anchor::Stage(s) => {
             let repeatable = clock.stage(s).is_some_and(|st| st.repeatable);
             let mut sent = state.submissions_for(&clock.id, s).map(|x| x.data.sent_at);
-            let time = if repeatable { sent.max() } else { sent.next() };
-            time.ok_or_else(|| format!("waiting for the `{s}` submission"))
+            if repeatable { sent.max() } else { sent.next() }
         }
+    }
+}
+
+/// What a stage waits for, as the fact's question or the earlier stage's
+/// title (an id the playbook lacks stays as is).
+fn waiting_for(clock: &Clock, anchor: &Anchor, playbook: &Playbook) -> String {
+    match anchor {
+        Anchor::Fact(f) => format!(
+            "waiting for the answer to: {}",
+            playbook.fact(f).map_or(f.as_str(), |d| d.prompt.trim())
+        ),
+        Anchor::Stage(s) => format!(
+            "waiting for the “{}” submission",
+            clock.stage(s).map_or(s.as_str(), |st| st.title.as_str())
+        ),
     }
 }
 
@@ -294,22 +307,26 @@ fn stage_state(
         .earliest_of
         .iter()
         .filter_map(|(anchor, period)| {
-            let t = anchor_time(clock, anchor, state).ok()?;
+            let t = anchor_time(clock, anchor, state)?;
             Some((t, add_period(t, *period, calendar)))
         })
         .collect();
     let trigger = match anchor_time(clock, &spec.from, state) {
-        Ok(t) => t,
+        Some(t) => t,
         // The stage's own trigger is unknown, but a cap is already running
         // (DORA: at most 24 h from awareness): show that limit, provisionally.
-        Err(reason) => match (caps.iter().min_by_key(|(_, due)| *due), spec.within) {
+        None => match (caps.iter().min_by_key(|(_, due)| *due), spec.within) {
             (Some(&(from, cap)), Some(_)) if submissions.is_empty() => {
                 view.provisional.push(spec.from.name().to_string());
                 view.started = Some(from);
                 view.due = Some(cap);
                 return open_stage(spec, from, cap, now);
             }
-            _ => return StageState::Waiting { reason },
+            _ => {
+                return StageState::Waiting {
+                    reason: waiting_for(clock, &spec.from, playbook),
+                };
+            }
         },
     };
     if let Some(from) = clock.applies_from

@@ -254,6 +254,10 @@ fn d18_the_clocks_view_folds_stages_under_their_titles_not_ids() {
         .join("\n");
     assert!(!folded.is_empty(), "{text}");
     assert!(!folded.contains("breach-72h."), "{folded}");
+    assert!(
+        text.contains("waiting for the “Notification” submission"),
+        "a stage waits for another in its title: {text}"
+    );
     insta::assert_snapshot!("d18_clocks_view_folded_titles", text);
 }
 

@@ -311,23 +311,20 @@ fn stage_state(
             Some((t, add_period(t, *period, calendar)))
         })
         .collect();
-    let trigger = match anchor_time(clock, &spec.from, state) {
-        Some(t) => t,
+    let Some(trigger) = anchor_time(clock, &spec.from, state) else {
         // The stage's own trigger is unknown, but a cap is already running
         // (DORA: at most 24 h from awareness): show that limit, provisionally.
-        None => match (caps.iter().min_by_key(|(_, due)| *due), spec.within) {
+        return match (caps.iter().min_by_key(|(_, due)| *due), spec.within) {
             (Some(&(from, cap)), Some(_)) if submissions.is_empty() => {
                 view.provisional.push(spec.from.name().to_string());
                 view.started = Some(from);
                 view.due = Some(cap);
-                return open_stage(spec, from, cap, now);
+                open_stage(spec, from, cap, now)
             }
-            _ => {
-                return StageState::Waiting {
-                    reason: waiting_for(clock, &spec.from, playbook),
-                };
-            }
-        },
+            _ => StageState::Waiting {
+                reason: waiting_for(clock, &spec.from, playbook),
+            },
+        };
     };
     if let Some(from) = clock.applies_from
         && trigger.with_timezone(&calendar.tz).date_naive() < from

@@ -43,28 +43,36 @@ pub enum Command {
     },
     /// Reopen a journal where it was left (after quitting or a crash).
     Resume {
+        /// The journal to reopen.
         #[arg(required_unless_present = "latest", conflicts_with = "latest")]
         journal: Option<PathBuf>,
         /// The journal in the data folder written to most recently.
         #[arg(long)]
         latest: bool,
+        /// Your name, recorded with what you do (default: `actor` in the configuration).
         #[arg(long = "as", value_name = "NAME")]
         actor: Option<String>,
     },
     /// Create a journal without opening the terminal interface; prints its path.
     New {
+        /// Playbook id (see `runsheet list`) or path to a playbook file.
         playbook: String,
+        /// Where to write the journal (default: the data directory).
         #[arg(long, value_name = "FILE")]
         journal: Option<PathBuf>,
+        /// Incident title.
         #[arg(long, value_name = "TEXT")]
         title: Option<String>,
+        /// Your name, recorded with what you do (default: `actor` in the configuration).
         #[arg(long = "as", value_name = "NAME")]
         actor: Option<String>,
+        /// Mark the journal as an exercise, not a real incident.
         #[arg(long)]
         exercise: bool,
     },
     /// Check playbooks, clock packs and drill scenarios (files or folders).
     Validate {
+        /// Playbooks, clock packs or drill scenarios, or folders of them.
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
     },
@@ -91,6 +99,7 @@ pub enum Command {
     },
     /// Show progress, facts, decisions, clocks and open required steps.
     Status {
+        /// The incident's journal file.
         journal: PathBuf,
         /// Machine-readable output (documented in docs/journal-format.md).
         #[arg(long)]
@@ -98,8 +107,11 @@ pub enum Command {
     },
     /// Append a note to a journal.
     Note {
+        /// The incident's journal file.
         journal: PathBuf,
+        /// The note's text.
         text: String,
+        /// Your name, recorded with what you do (default: `actor` in the configuration).
         #[arg(long = "as", value_name = "NAME")]
         actor: Option<String>,
         /// The step the note is about.
@@ -112,6 +124,7 @@ pub enum Command {
     },
     /// Record a fact, e.g. `aware_at=2026-11-28T09:15:00Z`.
     Set {
+        /// The incident's journal file.
         journal: PathBuf,
         /// `fact=value`, checked against the fact's type.
         #[arg(value_name = "FACT=VALUE")]
@@ -119,6 +132,7 @@ pub enum Command {
         /// When it became true, if not now (`-2h` works as written).
         #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
         occurred_at: Option<String>,
+        /// Your name, recorded with what you do (default: `actor` in the configuration).
         #[arg(long = "as", value_name = "NAME")]
         actor: Option<String>,
         /// The value in force was wrong: record a correction of it (kept
@@ -141,6 +155,7 @@ pub enum Command {
     /// assignment, note): a new entry naming it, with the reason and the
     /// corrected fields; the original stays and is shown beside them.
     Correct {
+        /// The incident's journal file.
         journal: PathBuf,
         /// The `seq` of the entry to correct (as `review` and exports show).
         seq: u64,
@@ -150,6 +165,7 @@ pub enum Command {
         /// Why the entry was wrong.
         #[arg(long, value_name = "TEXT")]
         reason: String,
+        /// Your name, recorded with what you do (default: `actor` in the configuration).
         #[arg(long = "as", value_name = "NAME")]
         actor: Option<String>,
     },
@@ -161,20 +177,25 @@ pub enum Command {
     /// Settle a conflict in a case with a journaled resolution: `fact=value`
     /// (or `--role role=person`) and why.
     Resolve {
+        /// The case folder.
         dir: PathBuf,
+        /// The settled value, `fact=value` (or `role=person` with --role).
         #[arg(value_name = "FACT=VALUE")]
         assignment: String,
         /// The conflict is about who holds a role (`role=person`).
         #[arg(long)]
         role: bool,
+        /// Why this value settles the conflict.
         #[arg(long, value_name = "TEXT")]
         reason: String,
+        /// Your name, recorded with what you do (default: `actor` in the configuration).
         #[arg(long = "as", value_name = "NAME")]
         actor: Option<String>,
     },
     /// Close the incident: a `closed` entry with the reason. Required steps
     /// still open are named and refused unless each has a reason.
     Close {
+        /// The incident's journal file.
         journal: PathBuf,
         /// Why the incident is closed.
         #[arg(long, value_name = "TEXT")]
@@ -183,6 +204,7 @@ pub enum Command {
         /// required step.
         #[arg(long = "open-step-reason", value_name = "STEP=REASON")]
         open_step_reasons: Vec<String>,
+        /// Your name, recorded with what you do (default: `actor` in the configuration).
         #[arg(long = "as", value_name = "NAME")]
         actor: Option<String>,
     },
@@ -190,6 +212,7 @@ pub enum Command {
     /// records; prints the entry count and head hash. Given a case folder:
     /// every journal, then every `seen` head, and the case head.
     Verify {
+        /// A journal, or a case folder.
         journal: PathBuf,
         /// A signed checkpoint note kept elsewhere (a ticket, an email):
         /// the journal must still hold exactly the lines it covers.
@@ -212,6 +235,7 @@ pub enum Command {
         /// `keys/checkpoint_ed25519`, made by `runsheet key new`).
         #[arg(long, value_name = "FILE")]
         key: Option<PathBuf>,
+        /// Your name, recorded with what you do (default: `actor` in the configuration).
         #[arg(long = "as", value_name = "NAME")]
         actor: Option<String>,
     },
@@ -228,8 +252,10 @@ pub enum Command {
     /// Send and receive a case through git: commit your own journal and
     /// drafts, `pull --rebase`, `push` (or write / read a git bundle).
     Sync {
+        /// The case folder (default: the current one).
         #[arg(default_value = ".")]
         dir: PathBuf,
+        /// Your name, recorded with what you do (default: `actor` in the configuration).
         #[arg(long = "as", value_name = "NAME")]
         actor: Option<String>,
         /// Write a git bundle for an air-gapped hand-over instead of pushing.
@@ -241,6 +267,7 @@ pub enum Command {
     },
     /// Read a journal: timeline, metrics, state at any moment (never writes).
     Review {
+        /// The journal to read.
         journal: PathBuf,
         /// Participant view for projection during a drill: follows new entries,
         /// shows no facilitator material.
@@ -249,7 +276,9 @@ pub enum Command {
     },
     /// Export a journal for others: report, spreadsheet, timeline tools.
     Export {
+        /// The incident's journal file.
         journal: PathBuf,
+        /// What to write: a report (md, html), a spreadsheet (csv), json, or a timeline for Timesketch.
         #[arg(long, value_enum)]
         format: ExportFormat,
         /// Output file (default: standard output).
@@ -273,6 +302,7 @@ pub enum Command {
     ExportPlaybook {
         /// Playbook id (see `runsheet list`) or path to a playbook file.
         playbook: String,
+        /// The format to write.
         #[arg(long, value_enum)]
         format: PlaybookFormat,
         /// Output file (default: standard output).
@@ -283,12 +313,14 @@ pub enum Command {
     Drill {
         /// Scenario id (see `runsheet list --drills`) or path to a scenario file.
         scenario: String,
+        /// Where to write the journal (default: the data directory).
         #[arg(long, value_name = "FILE")]
         journal: Option<PathBuf>,
         /// Facilitate in an exercise case folder: the scenario and injects
         /// go in your own journal; participants join with `run --case`.
         #[arg(long, value_name = "DIR", conflicts_with = "journal")]
         case: Option<PathBuf>,
+        /// Your name, recorded with what you do (default: `actor` in the configuration).
         #[arg(long = "as", value_name = "NAME")]
         actor: Option<String>,
     },
@@ -307,9 +339,12 @@ pub enum KeyCommand {
 pub enum EvidenceCommand {
     /// Record files (a folder file by file) with their SHA-256.
     Add {
+        /// The incident's journal file.
         journal: PathBuf,
+        /// Files or folders to record.
         #[arg(required = true, value_name = "PATH")]
         paths: Vec<PathBuf>,
+        /// A short description of the items.
         #[arg(long, value_name = "TEXT")]
         label: Option<String>,
         /// The step it was collected for.
@@ -318,23 +353,29 @@ pub enum EvidenceCommand {
         /// The machine it came from (default: this one).
         #[arg(long, value_name = "HOST")]
         source: Option<String>,
+        /// Your name, recorded with what you do (default: `actor` in the configuration).
         #[arg(long = "as", value_name = "NAME")]
         actor: Option<String>,
     },
     /// Record that an item was handed to someone.
     Transfer {
+        /// The incident's journal file.
         journal: PathBuf,
         /// Item id (`E1`, …).
         item: String,
+        /// Who receives the item.
         #[arg(long, value_name = "NAME")]
         to: String,
+        /// Why it is handed over.
         #[arg(long, value_name = "TEXT")]
         reason: String,
+        /// Your name, recorded with what you do (default: `actor` in the configuration).
         #[arg(long = "as", value_name = "NAME")]
         actor: Option<String>,
     },
     /// Hash every item again; exit 1 if one changed or is missing.
     Check {
+        /// The incident's journal file.
         journal: PathBuf,
         /// Look for items under this folder by their relative path.
         root: Option<PathBuf>,
@@ -350,6 +391,7 @@ pub enum AnchorCommand {
     },
     /// Check a timestamp reply and record it in the journal.
     Attach {
+        /// The incident's journal file.
         journal: PathBuf,
         /// The authority's reply (`.tsr`).
         reply: PathBuf,
@@ -359,6 +401,7 @@ pub enum AnchorCommand {
         /// The authority's certificate (PEM) to check the signature with.
         #[arg(long, value_name = "PEM")]
         tsa_cert: Option<PathBuf>,
+        /// Your name, recorded with what you do (default: `actor` in the configuration).
         #[arg(long = "as", value_name = "NAME")]
         actor: Option<String>,
     },
@@ -392,6 +435,7 @@ pub enum CaseCommand {
         playbook: String,
         /// The folder to create (default: `<playbook>-<case id>`).
         dir: Option<PathBuf>,
+        /// Incident title.
         #[arg(long)]
         title: String,
         /// Mark the case as an exercise, not a real incident.
@@ -402,25 +446,39 @@ pub enum CaseCommand {
         timezone: Option<String>,
     },
     /// Turn a solo journal into a case (the journal is copied, never rewritten).
-    From { journal: PathBuf, dir: PathBuf },
+    From {
+        /// The solo journal to copy into the case.
+        journal: PathBuf,
+        /// The case folder to create.
+        dir: PathBuf,
+    },
     /// Start, finish or skip a step in your journal of a case.
     Step {
+        /// The case folder.
         dir: PathBuf,
+        /// The step id (as the playbook names it).
         step: String,
+        /// What to do with the step.
         #[arg(value_enum)]
         action: crate::commands::case::StepAction,
+        /// Why the step is skipped (required with `skip`).
         #[arg(long, value_name = "TEXT")]
         reason: Option<String>,
+        /// Your name, recorded with what you do (default: `actor` in the configuration).
         #[arg(long = "as", value_name = "NAME")]
         actor: Option<String>,
     },
     /// Record in your journal of a case that a step's notification was
     /// sent (or its statement published): it meets the step's deadline clock.
     Submit {
+        /// The case folder.
         dir: PathBuf,
+        /// The step id (as the playbook names it).
         step: String,
+        /// How it was sent (portal, email, phone, …).
         #[arg(long, value_name = "TEXT")]
         channel: String,
+        /// Who it was sent to.
         #[arg(long, value_name = "TEXT")]
         recipient: String,
         /// The recipient's case or ticket number.
@@ -435,6 +493,7 @@ pub enum CaseCommand {
         /// Why a statement version nobody approved is published anyway.
         #[arg(long, value_name = "TEXT")]
         override_reason: Option<String>,
+        /// Your name, recorded with what you do (default: `actor` in the configuration).
         #[arg(long = "as", value_name = "NAME")]
         actor: Option<String>,
     },

@@ -6,6 +6,7 @@
 //! wall-clock hours but never dates. Every state is derived from the run
 //! state at a given `now`; nothing here reads a clock or a file.
 
+pub mod answers;
 pub mod arith;
 
 use chrono::{DateTime, Duration, Utc};
@@ -156,18 +157,28 @@ pub fn applicable_stages<'r>(
         .collect()
 }
 
-fn truth(
-    cond: Option<&crate::playbook::Condition>,
-    state: &RunState,
-) -> (Truth, Vec<String>, String) {
+fn truth(cond: Option<&crate::playbook::Condition>, state: &RunState) -> (Truth, Vec<String>) {
     match cond {
-        None => (Truth::True, Vec::new(), String::new()),
+        None => (Truth::True, Vec::new()),
         Some(c) => {
             let lookup = |id: &str| state.fact(id);
             let e = c.expr.eval(&lookup);
-            (e.truth, e.waiting_on, c.source.clone())
+            (e.truth, e.waiting_on)
         }
     }
+}
+
+/// Why `whose` condition does not apply, as the answers it reads.
+fn does_not_apply(
+    whose: &str,
+    cond: Option<&crate::playbook::Condition>,
+    playbook: &Playbook,
+    state: &RunState,
+) -> String {
+    let given = cond
+        .map(|c| answers::condition_answers(c, playbook, state))
+        .unwrap_or_default();
+    format!("{whose} does not apply given: {given}")
 }
 
 fn evaluate_clock<'a>(
@@ -182,7 +193,7 @@ fn evaluate_clock<'a>(
         holidays: &clock.holidays,
         cutoff: clock.cutoff,
     };
-    let (clock_truth, clock_waiting, clock_when) = truth(clock.when.as_ref(), state);
+    let (clock_truth, clock_waiting) = truth(clock.when.as_ref(), state);
     let mut out: Vec<StageView<'a>> = Vec::with_capacity(clock.stages.len());
     for stage in &clock.stages {
         let met_by: Vec<&str> = playbook
@@ -212,11 +223,12 @@ fn evaluate_clock<'a>(
         };
         view.state = stage_state(
             &mut view,
+            playbook,
             &calendar,
             state,
             now,
             &submissions,
-            (clock_truth, &clock_waiting, &clock_when),
+            (clock_truth, &clock_waiting),
         );
         out.push(view);
     }
@@ -225,28 +237,42 @@ fn evaluate_clock<'a>(
 
 /// When an anchor happened: a datetime fact, or an earlier stage's
 /// submission (the latest one for a repeatable stage).
-fn anchor_time(clock: &Clock, anchor: &Anchor, state: &RunState) -> Result<DateTime<Utc>, String> {
+fn anchor_time(clock: &Clock, anchor: &Anchor, state: &RunState) -> Option<DateTime<Utc>> {
     match anchor {
         Anchor::Fact(f) => state
             .fact(f)
-            .and_then(crate::playbook::FactValue::as_datetime)
-            .ok_or_else(|| format!("waiting for fact `{f}`")),
+            .and_then(crate::playbook::FactValue::as_datetime),
         Anchor::Stage(s) => {
             let repeatable = clock.stage(s).is_some_and(|st| st.repeatable);
             let mut sent = state.submissions_for(&clock.id, s).map(|x| x.data.sent_at);
-            let time = if repeatable { sent.max() } else { sent.next() };
-            time.ok_or_else(|| format!("waiting for the `{s}` submission"))
+            if repeatable { sent.max() } else { sent.next() }
         }
+    }
+}
+
+/// What a stage waits for, as the fact's question or the earlier stage's
+/// title (an id the playbook lacks stays as is).
+fn waiting_for(clock: &Clock, anchor: &Anchor, playbook: &Playbook) -> String {
+    match anchor {
+        Anchor::Fact(f) => format!(
+            "waiting for the answer to: {}",
+            playbook.fact(f).map_or(f.as_str(), |d| d.prompt.trim())
+        ),
+        Anchor::Stage(s) => format!(
+            "waiting for the “{}” submission",
+            clock.stage(s).map_or(s.as_str(), |st| st.title.as_str())
+        ),
     }
 }
 
 fn stage_state(
     view: &mut StageView<'_>,
+    playbook: &Playbook,
     calendar: &Calendar<'_>,
     state: &RunState,
     now: DateTime<Utc>,
     submissions: &[DateTime<Utc>],
-    (clock_truth, clock_waiting, clock_when): (Truth, &[String], &str),
+    (clock_truth, clock_waiting): (Truth, &[String]),
 ) -> StageState {
     let clock = view.clock;
     let spec = view.stage;
@@ -260,13 +286,13 @@ fn stage_state(
     }
     if clock_truth == Truth::False {
         return StageState::NotApplicable {
-            reason: format!("clock condition is false: {clock_when}"),
+            reason: does_not_apply("the clock", clock.when.as_ref(), playbook, state),
         };
     }
-    let (stage_truth, stage_waiting, stage_cond) = truth(spec.condition.as_ref(), state);
+    let (stage_truth, stage_waiting) = truth(spec.condition.as_ref(), state);
     if stage_truth == Truth::False {
         return StageState::NotApplicable {
-            reason: format!("stage condition is false: {stage_cond}"),
+            reason: does_not_apply("this stage", spec.condition.as_ref(), playbook, state),
         };
     }
     view.provisional = clock_waiting
@@ -281,23 +307,24 @@ fn stage_state(
         .earliest_of
         .iter()
         .filter_map(|(anchor, period)| {
-            let t = anchor_time(clock, anchor, state).ok()?;
+            let t = anchor_time(clock, anchor, state)?;
             Some((t, add_period(t, *period, calendar)))
         })
         .collect();
-    let trigger = match anchor_time(clock, &spec.from, state) {
-        Ok(t) => t,
+    let Some(trigger) = anchor_time(clock, &spec.from, state) else {
         // The stage's own trigger is unknown, but a cap is already running
         // (DORA: at most 24 h from awareness): show that limit, provisionally.
-        Err(reason) => match (caps.iter().min_by_key(|(_, due)| *due), spec.within) {
+        return match (caps.iter().min_by_key(|(_, due)| *due), spec.within) {
             (Some(&(from, cap)), Some(_)) if submissions.is_empty() => {
                 view.provisional.push(spec.from.name().to_string());
                 view.started = Some(from);
                 view.due = Some(cap);
-                return open_stage(spec, from, cap, now);
+                open_stage(spec, from, cap, now)
             }
-            _ => return StageState::Waiting { reason },
-        },
+            _ => StageState::Waiting {
+                reason: waiting_for(clock, &spec.from, playbook),
+            },
+        };
     };
     if let Some(from) = clock.applies_from
         && trigger.with_timezone(&calendar.tz).date_naive() < from

@@ -37,3 +37,4 @@ pub mod commands;
 pub mod config;
 pub mod paths;
 pub mod runtime;
+pub mod suggest;

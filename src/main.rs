@@ -4,7 +4,7 @@ use std::io::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
 
-use clap::Parser as _;
+use clap::{CommandFactory as _, Parser as _};
 
 use runsheet::cli::{AnchorCommand, Cli, Command, EvidenceCommand, ExportFormat, KeyCommand};
 use runsheet::commands::{self, Env, Failure};
@@ -12,7 +12,10 @@ use runsheet::printable::{printable, printable_json};
 use runsheet::{export, interop};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let cli = Cli::try_parse_from(&args).unwrap_or_else(|err| {
+        runsheet::suggest::subcommand_tip(err, &Cli::command(), &args).exit()
+    });
     let code = match dispatch(cli.command) {
         Ok(code) => code,
         Err(failure) => {

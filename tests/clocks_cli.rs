@@ -213,7 +213,7 @@ fn a_clock_whose_condition_is_false_is_not_applicable_and_says_why() {
     match &notify.state {
         StageState::NotApplicable { reason } => {
             assert!(
-                reason.contains("personal_data and \"eu\" in jurisdictions"),
+                reason.contains("the clock does not apply given: Is personal data affected? no"),
                 "{reason}"
             );
         }

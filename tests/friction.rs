@@ -194,7 +194,7 @@ fn friction7_clocks_screen_sorts_by_urgency_and_folds_what_does_not_apply() {
     send(&mut app, 'c');
     let text = draw(&app, 120, 36);
     assert!(
-        text.contains("▸ 1 more do not apply or are not in force: breach-72h.notify"),
+        text.contains("▸ 1 more do not apply or are not in force: Personal data breach notification (Notify the authority)"),
         "{text}"
     );
     assert!(!text.contains("not applicable —"), "folded away\n{text}");

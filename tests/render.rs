@@ -715,7 +715,10 @@ fn d13_the_facts_dialog_says_saved_once_the_entry_is_on_disk() {
     let effects = app.update(code(KeyCode::Enter), now);
     assert_eq!(effects.len(), 1, "{effects:?}");
     let saving = screen(&draw(&app, 100, 30));
-    assert!(saving.contains("saving: records = 1200"), "{saving}");
+    assert!(
+        saving.contains("saving: How many records? 1200"),
+        "{saving}"
+    );
     // Acknowledged: the same line says saved, and a later error replaces it.
     if let Some(Effect::Append { ticket, draft, .. }) = effects.into_iter().next() {
         let entry = draft.into_entry(app.state().entry_count - 1, String::new());
@@ -726,7 +729,7 @@ fn d13_the_facts_dialog_says_saved_once_the_entry_is_on_disk() {
         app.update(Msg::Ack(Ack::Saved { ticket, line }), now);
     }
     let saved = screen(&draw(&app, 100, 30));
-    assert!(saved.contains("✓ saved: records = 1200"), "{saved}");
+    assert!(saved.contains("✓ saved: How many records? 1200"), "{saved}");
     assert!(!saved.contains("saving:"), "{saved}");
 }
 

@@ -475,7 +475,7 @@ fn d1_typing_ahead_in_the_facts_dialog_writes_exactly_what_was_typed() {
     t.keys("f", &["Enter"]);
     t.text("f", "Example Corp quick x");
     t.keys("f", &["Enter"]);
-    t.wait_for("f", "saved: org = Example Corp quick x");
+    t.wait_for("f", "saved: Organisation name: Example Corp quick x");
     t.keys("f", &["Escape"]);
     t.wait_for("f", "✓ all saved");
     let journal = t.journal();

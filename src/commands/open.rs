@@ -165,9 +165,15 @@ pub fn resolve_playbook(
             playbook: e.playbook.clone(),
             source: e.source.clone(),
         })
-        .ok_or_else(|| LoadError::Io {
-            label: arg.to_string(),
-            message: "no such playbook file, and no bundled or local playbook has that id (see `runsheet list`)".into(),
+        .ok_or_else(|| {
+            let ids = catalog.playbooks.iter().map(|e| e.playbook.id.as_str());
+            LoadError::Io {
+                label: arg.to_string(),
+                message: format!(
+                    "no such playbook file, and no bundled or local playbook has that id (see `runsheet list`){}",
+                    crate::suggest::did_you_mean(&crate::suggest::similar(arg, ids))
+                ),
+            }
         })
 }
 

@@ -424,8 +424,10 @@ pub(crate) fn resolve_drill(
         .drill(scenario)
         .map(|e| (e.drill.clone(), e.source.clone()))
         .ok_or_else(|| {
+            let ids = catalog.drills.iter().map(|e| e.drill.id.as_str());
             Failure::usage(format!(
-                "no drill scenario `{scenario}` (see `runsheet list --drills`)"
+                "no drill scenario `{scenario}` (see `runsheet list --drills`){}",
+                crate::suggest::did_you_mean(&crate::suggest::similar(scenario, ids))
             ))
         })
 }

@@ -230,7 +230,7 @@ fn render_into<'a>(
 ) {
     for segment in segments {
         match segment {
-            Segment::Text(t) => parts.push(Part::Text(t.clone())),
+            Segment::Text(t) => parts.push(Part::Text(unwrap_soft_breaks(t))),
             Segment::Slot { name, .. } => match value(name) {
                 Some(v) => parts.push(Part::Filled(v)),
                 None => parts.push(Part::Gap(name.clone())),
@@ -253,6 +253,30 @@ fn render_into<'a>(
             }
         }
     }
+}
+
+/// Joins the lines of a hard-wrapped paragraph: a line break inside a
+/// sentence (the line does not end a sentence or a label, and the next
+/// starts in lower case, not indented) becomes a space. Filled-in names are
+/// longer or shorter than the text they replace, so the author's breaks
+/// would leave a ragged draft; the screen and the mail client wrap it
+/// instead. Lists, labels, blank lines and indented lines keep their breaks.
+fn unwrap_soft_breaks(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut lines = text.split('\n').peekable();
+    while let Some(line) = lines.next() {
+        out.push_str(line);
+        let Some(next) = lines.peek() else { break };
+        let ends_sentence =
+            line.trim_end().ends_with(['.', ':', ';', '!', '?']) || line.trim().is_empty();
+        let continues = next.chars().next().is_some_and(char::is_lowercase);
+        out.push(if continues && !ends_sentence {
+            ' '
+        } else {
+            '\n'
+        });
+    }
+    out
 }
 
 /// Reads the tag opening at `open` (which points at `{{`).
@@ -422,6 +446,39 @@ mod tests {
         });
         assert_eq!(r.text(), "Breach at ACME since ⟦aware_at?⟧; ACME.");
         assert_eq!(r.gaps(), ["aware_at"]);
+    }
+
+    #[test]
+    fn d21_a_hard_wrapped_paragraph_reads_as_one_line_with_names_filled_in() {
+        let t = Template::parse(
+            "{{org}} has detected unusual activity on its systems and is\n\
+             responding to it.\n\
+             \n\
+             Protecting people is our first\n\
+             priority.\n\
+             Name: {{org}}\n\
+             Contact: {{dpo}}\n\
+             - first item\n\
+             - second item, which wraps\n\
+             \x20 onto an indented line\n",
+        )
+        .unwrap();
+        let r = t.render(
+            &|name| Some(format!("The International Example Court ({name})")),
+            &|_| None,
+        );
+        assert_eq!(
+            r.text(),
+            "The International Example Court (org) has detected unusual activity on its \
+             systems and is responding to it.\n\
+             \n\
+             Protecting people is our first priority.\n\
+             Name: The International Example Court (org)\n\
+             Contact: The International Example Court (dpo)\n\
+             - first item\n\
+             - second item, which wraps\n\
+             \x20 onto an indented line\n"
+        );
     }
 
     #[test]

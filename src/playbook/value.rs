@@ -233,7 +233,7 @@ pub fn parse_datetime(input: &str, now: DateTime<Utc>, tz: Tz) -> Result<DateTim
 
 fn parse_any_datetime(input: &str, now: DateTime<Utc>, tz: Tz) -> Result<DateTime<Utc>, String> {
     let input = input.trim();
-    let hint = "expected `now`, `14:05`, `-2h`, `2026-11-28 14:05` or RFC 3339 such as `2026-11-28T14:05:00Z`";
+    let hint = "expected `now`, `14:05`, `-2h`, a local time such as `2026-11-28 14:05` or `2026-11-28T14:05:00`, or a time with its offset such as `2026-11-28T14:05:00Z`";
     if input.eq_ignore_ascii_case("now") {
         return Ok(now);
     }
@@ -251,6 +251,12 @@ fn parse_any_datetime(input: &str, now: DateTime<Utc>, tz: Tz) -> Result<DateTim
     } else if let Ok(dt) = NaiveDateTime::parse_from_str(input, "%Y-%m-%d %H:%M") {
         dt
     } else if let Ok(dt) = NaiveDateTime::parse_from_str(input, "%Y-%m-%dT%H:%M") {
+        dt
+    } else if let Some(dt) = ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f"]
+        .iter()
+        .find_map(|f| NaiveDateTime::parse_from_str(input, f).ok())
+    {
+        // ISO 8601 without an offset: a local time, like `2026-11-28 14:05`.
         dt
     } else if let Ok(d) = NaiveDate::parse_from_str(input, "%Y-%m-%d") {
         d.and_time(NaiveTime::MIN)

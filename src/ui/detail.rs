@@ -266,13 +266,7 @@ fn deadline_lines(app: &App, step: &Step, t: &Theme) -> Vec<Line<'static>> {
             })
         {
             lines.push(Line::from(Span::styled(
-                format!(
-                    "  {}.{}: {}",
-                    v.clock.id,
-                    v.stage.id,
-                    words::stage_not_applicable(v, &app.playbook, app.state())
-                        .unwrap_or_else(|| stage_words(v, tz))
-                ),
+                format!("  {}.{}: {}", v.clock.id, v.stage.id, stage_words(v, tz)),
                 stage_style(&v.state, t),
             )));
         }

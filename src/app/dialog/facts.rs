@@ -4,6 +4,7 @@ use crate::app::input::{KeyCode, KeyEvent};
 
 use super::{Choices, Ctx, Outcome, Write};
 use crate::app::editor::Editor;
+use crate::app::words::asked;
 use crate::journal::Event;
 use crate::journal::event::{self, FactSet, Payload};
 use crate::playbook::value::{format_local_and_utc, parse_datetime, parse_input};
@@ -23,6 +24,8 @@ pub enum FieldInput {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Amend {
     pub fact: String,
+    /// The fact's question as the dialog shows it, for what is read back.
+    pub question: String,
     pub value: serde_json::Value,
     pub shown: String,
     pub previous: String,
@@ -181,7 +184,7 @@ impl FactsDialog {
                     });
                     let echo = format!(
                         "{} corrected to {} (was {})",
-                        amend.fact, amend.shown, amend.previous
+                        amend.question, amend.shown, amend.previous
                     );
                     self.saved(echo, true, cx);
                     Outcome::RecordAndStay(vec![write])
@@ -214,7 +217,7 @@ impl FactsDialog {
                     let (fact, value, echo) = (
                         amend.fact.clone(),
                         amend.value.clone(),
-                        format!("{} = {}", amend.fact, amend.shown),
+                        format!("{} {}", amend.question, amend.shown),
                     );
                     let write = self.set_event(&fact, value, None);
                     self.saved(echo, true, cx);
@@ -362,7 +365,7 @@ impl FactsDialog {
         };
         if text.trim().is_empty() && cx.state.fact(&def.id).is_none() {
             // Nothing typed for an unanswered fact: move on, record nothing.
-            let echo = format!("{} left unanswered", def.id);
+            let echo = format!("{} left unanswered", asked(&def.prompt));
             self.saved(echo, false, cx);
             return Outcome::Stay;
         }
@@ -381,7 +384,11 @@ impl FactsDialog {
                 match in_force {
                     // The same value again: nothing to record.
                     Some((_, old)) if *old == value => {
-                        let echo = format!("{} unchanged", def.id);
+                        let echo = format!(
+                            "{} {} (unchanged)",
+                            asked(&def.prompt),
+                            value.display(Some(def), cx.tz)
+                        );
                         self.saved(echo, false, cx);
                         Outcome::Stay
                     }
@@ -390,6 +397,7 @@ impl FactsDialog {
                     Some((previous_seq, old)) => {
                         self.amend = Some(Amend {
                             fact: def.id.clone(),
+                            question: asked(&def.prompt),
                             value: value.to_json(),
                             shown: value.display(Some(def), cx.tz),
                             previous: old.display(Some(def), cx.tz),
@@ -402,7 +410,8 @@ impl FactsDialog {
                     }
                     None => {
                         let write = self.set_event(&def.id, value.to_json(), confirmed);
-                        let echo = format!("{} = {}", def.id, value.display(Some(def), cx.tz));
+                        let echo =
+                            format!("{} {}", asked(&def.prompt), value.display(Some(def), cx.tz));
                         self.saved(echo, true, cx);
                         Outcome::RecordAndStay(vec![write])
                     }

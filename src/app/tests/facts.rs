@@ -56,7 +56,7 @@ fn a_datetime_typed_as_a_local_time_is_stored_as_utc_in_the_incident_zone() {
     );
     assert_eq!(
         dialog.echo.as_deref(),
-        Some("aware_at = 2026-11-02 08:30 CET (07:30 UTC)")
+        Some("When did we become aware? 2026-11-02 08:30 CET (07:30 UTC)")
     );
     assert_eq!(
         r.app.state().fact("aware_at"),

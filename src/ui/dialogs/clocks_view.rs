@@ -48,23 +48,15 @@ pub(super) fn clocks_dialog(
             lines.push(Line::from(vec![
                 Span::styled(format!("{}.{}", v.clock.id, v.stage.id), style),
                 Span::styled(format!(" {}{provisional}: ", v.stage.title), t.dim),
-                Span::styled(
-                    words::stage_not_applicable(v, &app.playbook, app.state())
-                        .unwrap_or_else(|| stage_words(v, tz)),
-                    stage_style(&v.state, t),
-                ),
+                Span::styled(stage_words(v, tz), stage_style(&v.state, t)),
             ]));
         }
         if !folded.is_empty() {
-            let ids: Vec<String> = folded
-                .iter()
-                .map(|v| format!("{}.{}", v.clock.id, v.stage.id))
-                .collect();
             lines.push(Line::from(Span::styled(
                 format!(
                     "▸ {} more do not apply or are not in force: {}",
                     folded.len(),
-                    ids.join(", ")
+                    words::stage_titles(&folded)
                 ),
                 t.dim,
             )));
@@ -151,11 +143,7 @@ fn clock_detail(
             t.title,
         )]));
         lines.push(Line::from(Span::styled(
-            format!(
-                "  {}",
-                words::stage_not_applicable(s, &app.playbook, app.state())
-                    .unwrap_or_else(|| stage_words(s, tz))
-            ),
+            format!("  {}", stage_words(s, tz)),
             stage_style(&s.state, t),
         )));
         if !s.met_by.is_empty() {

@@ -41,7 +41,7 @@ pub(super) fn facts(app: &App, d: &FactsDialog, t: &Theme) -> Dialog {
     if let Some(a) = &d.amend {
         lines.push(Line::default());
         lines.push(Line::from(Span::styled(
-            format!("{} was {}; new value {}.", a.fact, a.previous, a.shown),
+            format!("{} was {}; new value {}.", a.question, a.previous, a.shown),
             t.warn,
         )));
         match &a.reason {

@@ -412,6 +412,12 @@ fn drill_scenario_clock_delivers_an_inject() {
         );
         std::thread::sleep(POLL);
     };
+    // Pause the scenario clock and let every entry save, so `q` quits at
+    // once instead of asking about entries still saving (a loaded machine
+    // saves an inject delivered just before the key later).
+    t.keys("d", &["Space"]);
+    t.wait_for("d", "paused (x60)");
+    t.wait_for("d", "✓ all saved");
     t.keys("d", &["q"]);
     t.wait_for("d", "EXITED 0");
     let k = kinds(&journal);

@@ -174,4 +174,19 @@ mod tests {
             "{print}"
         );
     }
+
+    /// A wide table (the timeline, the improvement plan) is laid out to the
+    /// printed page's width, its cells wrapping, so its right border stays
+    /// on the page instead of running past the edge.
+    #[test]
+    fn m15_wide_tables_fit_the_printed_page() {
+        let print = &STYLE[STYLE.find("@media print").expect("print rules")..];
+        let print = &print[..print.find("\n}\n").expect("end of the print rules")];
+        assert!(
+            print.contains("table{font-size:8.5pt;width:100%;table-layout:fixed}"),
+            "{print}"
+        );
+        assert!(print.contains("th,td{overflow-wrap:break-word}"), "{print}");
+        assert!(print.contains(".scroll{overflow:visible}"), "{print}");
+    }
 }

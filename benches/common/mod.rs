@@ -215,7 +215,8 @@ pub fn synthetic_playbook(phases: usize, steps: usize) -> String {
          \x20 - {id: records, prompt: How many records?, type: number}\n\
          \x20 - {id: org, prompt: Organisation, type: text}\n\
          \x20 - {id: regions, prompt: Where?, type: choice, multiple: true, options: [eu, uk, us]}\n\
-         \x20 - {id: severity, prompt: How severe?, type: choice, options: [low, medium, high]}\n",
+         \x20 - {id: severity, prompt: How severe?, type: choice, options: [low, medium, high]}\n\
+         \x20 - {id: intermediate_requested_at, prompt: When did the CSIRT request an intermediate report?, type: datetime}\n",
     );
     for p in 0..phases {
         let _ = writeln!(

@@ -35,6 +35,7 @@ pub mod view_keys;
 pub mod words;
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::sync::Arc;
 
 use crate::app::input::{KeyCode, KeyEvent, KeyModifiers};
 use chrono::{DateTime, Duration, Utc};
@@ -206,8 +207,13 @@ const CONFIRM_SECONDS: i64 = 5;
 #[allow(clippy::struct_excessive_bools)]
 pub struct App {
     pub playbook: Playbook,
-    saved: RunState,
-    view: RunState,
+    /// The replay of what the journal holds.
+    saved: Arc<RunState>,
+    /// `saved` plus every pending entry. While nothing is pending it is the
+    /// same allocation as `saved`: a replayed state is about the journal's
+    /// size, and a resumed run must not hold it twice before its first
+    /// action.
+    view: Arc<RunState>,
     pending: Vec<Pending>,
     /// An entry the writer refused; the journal is read-only from then on.
     pub write_error: Option<String>,
@@ -283,7 +289,7 @@ impl App {
         keymap: Keymap,
         now: DateTime<Utc>,
     ) -> Self {
-        let saved = lines.state;
+        let saved = Arc::new(lines.state);
         let tail = lines
             .tail
             .into_iter()
@@ -301,7 +307,7 @@ impl App {
             .map(ToString::to_string)
             .collect();
         let mut app = Self {
-            view: saved.clone(),
+            view: Arc::clone(&saved),
             saved,
             playbook,
             pending: Vec::new(),
@@ -512,7 +518,9 @@ impl App {
             // The view is the saved state plus every pending entry in
             // order: applying the new one keeps it so without cloning the
             // whole state, whose size grows with the journal.
-            self.view.apply(&self.playbook, &provisional);
+            // The first entry pending separates the view from the saved
+            // state (one copy); later ones apply to the view alone.
+            Arc::make_mut(&mut self.view).apply(&self.playbook, &provisional);
             self.tail.push_back(TailLine {
                 ts: draft.ts,
                 ticket: Some(ticket),
@@ -546,14 +554,18 @@ impl App {
 
     /// Saved state plus what is still saving (applied in order).
     fn rebuild_view(&mut self) {
-        let mut view = self.saved.clone();
+        if self.pending.is_empty() {
+            self.view = Arc::clone(&self.saved);
+            return;
+        }
+        let mut view = RunState::clone(&self.saved);
         for (i, p) in self.pending.iter().enumerate() {
             let entry = self
                 .for_view(p.draft.clone())
                 .into_entry(self.next_seq + i as u64, String::new());
             view.apply(&self.playbook, &entry);
         }
-        self.view = view;
+        self.view = Arc::new(view);
     }
 
     fn ack(&mut self, ack: Ack) -> Vec<Effect> {
@@ -571,7 +583,7 @@ impl App {
                 self.pending.retain(|p| p.ticket != ticket);
                 self.saved_after_retry(ticket);
                 let control = line.entry.kind == crate::journal::Kind::DrillControl;
-                self.saved.apply(&self.playbook, &line.entry);
+                Arc::make_mut(&mut self.saved).apply(&self.playbook, &line.entry);
                 self.next_seq = line.entry.seq + 1;
                 if let Some(t) = self.tail.iter_mut().find(|t| t.ticket == Some(ticket)) {
                     t.status = Saved::Saved(line.entry.seq);

@@ -80,7 +80,8 @@ impl App {
             return;
         };
         let feed = team.case.feed();
-        self.saved = run::replay(&self.playbook, feed.iter().map(|l| &l.entry));
+        self.saved =
+            std::sync::Arc::new(run::replay(&self.playbook, feed.iter().map(|l| &l.entry)));
         self.next_seq = feed.len() as u64;
         let unsaved: Vec<TailLine> = self
             .tail

@@ -712,10 +712,14 @@ struct ReadForReview {
 
 fn read_for_review(env: &Env, catalog: &Catalog, journal: &Path) -> Result<ReadForReview, Failure> {
     use crate::journal::verify::{Verified, verify_file};
-    let limit = crate::journal::attachment::JOURNAL_LIMIT;
-    let size = std::fs::metadata(journal).map_or(0, |m| m.len()).min(limit);
-    let mut lines =
-        crate::app::review::JournalLines::with_capacity(usize::try_from(size).unwrap_or(0));
+    let io_failed = |error| crate::journal::writer::OpenError::Io {
+        path: journal.to_path_buf(),
+        error,
+    };
+    // The texts stay in the file; a line shown is read back and checked.
+    let mut lines = crate::app::review::JournalLines::in_file(
+        crate::journal::attachment::open_regular(journal).map_err(io_failed)?,
+    );
     let mut started: Option<Result<ReviewStart, Failure>> = None;
     let mut drafted = Vec::new();
     let tally = verify_file(journal, |line| {
@@ -729,10 +733,7 @@ fn read_for_review(env: &Env, catalog: &Catalog, journal: &Path) -> Result<ReadF
         }
         lines.push(&line);
     })
-    .map_err(|error| crate::journal::writer::OpenError::Io {
-        path: journal.to_path_buf(),
-        error,
-    })?;
+    .map_err(io_failed)?;
     let (created, resolved, state) = match started {
         Some(started) => started?,
         None => start_review(env, catalog, journal, None)?,

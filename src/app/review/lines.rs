@@ -3,10 +3,20 @@
 //! and filtering the timeline need. A review of a long journal then costs
 //! about the journal's own size in memory; an entry is decoded again only
 //! when it is shown or replayed.
+//!
+//! A journal read from a file leaves its text there: a row then knows where
+//! its line lies, and a line is read back when shown and checked against the
+//! hash the chain recorded for it. The review then costs the rows and the
+//! replayed state, not the journal's size again.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
+use std::fs::File;
+use std::os::unix::fs::FileExt as _;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
+use sha2::{Digest, Sha256};
 
 use crate::journal::event::Payload;
 use crate::journal::{Entry, Kind, Line};
@@ -14,8 +24,8 @@ use crate::journal::{Entry, Kind, Line};
 /// What the timeline sorts and filters on, for one line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Row {
-    /// Where the line's text ends in [`JournalLines`]' text (it starts
-    /// where the row before ends).
+    /// Where the line's text ends in [`JournalLines`]' text or file (it
+    /// starts where the row before ends).
     end: usize,
     pub seq: u64,
     pub ts: DateTime<Utc>,
@@ -28,8 +38,9 @@ pub struct Row {
 /// Verified lines, in journal order.
 #[derive(Clone, Default)]
 pub struct JournalLines {
-    /// Every line's exact text, each followed by a newline.
-    text: String,
+    texts: Texts,
+    /// Bytes of text so far, newlines included.
+    bytes: usize,
     rows: Vec<Row>,
     names: Vec<String>,
     name_index: HashMap<String, u32>,
@@ -37,11 +48,33 @@ pub struct JournalLines {
     corrected: BTreeMap<u64, u64>,
 }
 
+/// Where the lines' texts are.
+#[derive(Clone)]
+enum Texts {
+    /// Every line's exact text, each followed by a newline.
+    Memory(String),
+    /// In the file the lines verified from, from its start.
+    File {
+        file: Arc<File>,
+        /// The SHA-256 each line had when it verified: the next line's
+        /// `prev` (the last line's is kept whole in `last`).
+        hashes: Vec<[u8; 32]>,
+        /// The last line's text, whose hash no later line records yet.
+        last: String,
+    },
+}
+
+impl Default for Texts {
+    fn default() -> Self {
+        Self::Memory(String::new())
+    }
+}
+
 impl std::fmt::Debug for JournalLines {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("JournalLines")
             .field("lines", &self.rows.len())
-            .field("bytes", &self.text.len())
+            .field("bytes", &self.bytes)
             .finish_non_exhaustive()
     }
 }
@@ -51,7 +84,20 @@ impl JournalLines {
     /// does not grow (and copy) the text buffer again and again.
     pub fn with_capacity(bytes: usize) -> Self {
         Self {
-            text: String::with_capacity(bytes),
+            texts: Texts::Memory(String::with_capacity(bytes)),
+            ..Self::default()
+        }
+    }
+
+    /// Lines about to be read from the start of `file`, in order, whose
+    /// texts stay there.
+    pub fn in_file(file: File) -> Self {
+        Self {
+            texts: Texts::File {
+                file: Arc::new(file),
+                hashes: Vec::new(),
+                last: String::new(),
+            },
             ..Self::default()
         }
     }
@@ -66,10 +112,21 @@ impl JournalLines {
         }
         let actor = self.intern(&e.actor);
         let step = e.step.as_deref().map(|s| self.intern(s));
-        self.text.push_str(&line.text);
-        self.text.push('\n');
+        match &mut self.texts {
+            Texts::Memory(text) => {
+                text.push_str(&line.text);
+                text.push('\n');
+            }
+            Texts::File { hashes, last, .. } => {
+                if !self.rows.is_empty() {
+                    hashes.push(hash_bytes(&e.prev));
+                }
+                last.clone_from(&line.text);
+            }
+        }
+        self.bytes += line.text.len() + 1;
         self.rows.push(Row {
-            end: self.text.len() - 1,
+            end: self.bytes - 1,
             seq: e.seq,
             ts: e.ts,
             kind: e.kind,
@@ -100,13 +157,22 @@ impl JournalLines {
         &self.rows
     }
 
-    /// The exact text of line `i`, without its newline.
-    pub fn text(&self, i: usize) -> &str {
+    /// The exact text of line `i`, without its newline. A line read back
+    /// from the file that no longer has the hash it verified with (the file
+    /// was changed since) comes back empty, which decodes to nothing.
+    pub fn text(&self, i: usize) -> Cow<'_, str> {
         let start = match i {
             0 => 0,
             _ => self.rows[i - 1].end + 1,
         };
-        &self.text[start..self.rows[i].end]
+        let end = self.rows[i].end;
+        match &self.texts {
+            Texts::Memory(text) => Cow::Borrowed(&text[start..end]),
+            Texts::File { last, .. } if i + 1 == self.rows.len() => Cow::Borrowed(last),
+            Texts::File { file, hashes, .. } => {
+                Cow::Owned(read_checked(file, start, end, hashes.get(i)).unwrap_or_default())
+            }
+        }
     }
 
     pub fn actor(&self, row: &Row) -> &str {
@@ -127,15 +193,15 @@ impl JournalLines {
     /// Line `i` decoded again from its text (which verified when read).
     pub fn line(&self, i: usize) -> Option<Line> {
         let text = self.text(i);
-        Entry::decode(text).ok().map(|entry| Line {
+        Entry::decode(&text).ok().map(|entry| Line {
             entry,
-            text: text.to_string(),
+            text: text.into_owned(),
         })
     }
 
     /// The entry of line `i`, decoded again.
     pub fn entry(&self, i: usize) -> Option<Entry> {
-        Entry::decode(self.text(i)).ok()
+        Entry::decode(&self.text(i)).ok()
     }
 
     /// Every line decoded again, in order.
@@ -147,6 +213,32 @@ impl JournalLines {
     pub fn corrected_by(&self, seq: u64) -> Option<u64> {
         self.corrected.get(&seq).copied()
     }
+}
+
+/// The bytes `start..end` of `file`, if they are text with SHA-256 `hash`.
+fn read_checked(file: &File, start: usize, end: usize, hash: Option<&[u8; 32]>) -> Option<String> {
+    let mut bytes = vec![0; end.checked_sub(start)?];
+    file.read_exact_at(&mut bytes, u64::try_from(start).ok()?)
+        .ok()?;
+    let digest = Sha256::digest(&bytes);
+    hash.is_some_and(|h| digest.as_slice() == h.as_slice())
+        .then_some(())?;
+    String::from_utf8(bytes).ok()
+}
+
+/// A hex SHA-256 as its 32 bytes (all zero if it is not one: a `prev` of a
+/// verified line always is).
+fn hash_bytes(hex: &str) -> [u8; 32] {
+    let mut out = [0; 32];
+    if hex.len() == 64 {
+        for (byte, pair) in out.iter_mut().zip(hex.as_bytes().chunks(2)) {
+            *byte = std::str::from_utf8(pair)
+                .ok()
+                .and_then(|p| u8::from_str_radix(p, 16).ok())
+                .unwrap_or(0);
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -221,5 +313,36 @@ mod tests {
         }
         assert_eq!(kept.corrected_by(4), Some(9));
         assert_eq!(kept.corrected_by(5), None);
+    }
+
+    #[test]
+    fn lines_left_in_the_file_come_back_as_verified_and_a_changed_line_does_not() {
+        let lines = journal();
+        let text: String = lines.iter().flat_map(|l| [l.text.as_str(), "\n"]).collect();
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let path = dir.path().join("j.jsonl");
+        std::fs::write(&path, &text).expect("journal written");
+        let mut kept = JournalLines::in_file(File::open(&path).expect("journal opened"));
+        let mut whole = JournalLines::default();
+        for line in &lines {
+            kept.push(line);
+            whole.push(line);
+        }
+        assert_eq!(kept.decode_all(), lines);
+        assert_eq!(kept.rows(), whole.rows());
+        for (i, line) in lines.iter().enumerate() {
+            assert_eq!(kept.text(i), line.text);
+        }
+
+        // Line 3 changed on the disk after it verified (same length).
+        let at = text.find(&lines[3].text).expect("line 3")
+            + lines[3].text.find("note 3").expect("its note");
+        let mut changed = text.into_bytes();
+        changed[at + 5] = b'8';
+        std::fs::write(&path, changed).expect("journal changed");
+        assert_eq!(kept.text(3), "");
+        assert_eq!(kept.line(3), None);
+        assert_eq!(kept.line(2).as_ref(), Some(&lines[2]));
+        assert_eq!(kept.line(11).as_ref(), Some(&lines[11]));
     }
 }

@@ -104,3 +104,30 @@ fn a_failed_write_makes_the_journal_read_only() {
     assert!(matches!(r.app.mode, Mode::ConfirmQuit));
     assert_eq!(r.ch('y'), [Effect::Quit], "quit and lose, once confirmed");
 }
+
+// --- one replayed state --------------------------------------------------
+
+/// A replayed state is about the journal's size: the runner holds it once
+/// until an entry is pending, and again once nothing is.
+#[test]
+fn the_view_shares_the_saved_state_while_nothing_is_pending() {
+    let mut r = Runner::new();
+    assert!(Arc::ptr_eq(&r.app.saved, &r.app.view), "one state on open");
+
+    let effects = r.enter();
+    assert!(!Arc::ptr_eq(&r.app.saved, &r.app.view));
+    assert_eq!(r.app.saved.status("confirm"), StepStatus::Open);
+    assert_eq!(r.status("confirm"), StepStatus::InProgress);
+    assert!(r.save(&effects).is_empty());
+    r.assert_live_state_is_replay();
+    assert_eq!(r.app.saved, r.app.view);
+
+    let effects = r.ch('q');
+    assert_eq!(kinds(&effects), [Kind::SessionEnded]);
+    r.fail(&effects, "No space left on device");
+    assert!(
+        Arc::ptr_eq(&r.app.saved, &r.app.view),
+        "the failed entry leaves the view the saved state again"
+    );
+    r.assert_live_state_is_replay();
+}

@@ -101,7 +101,7 @@ fn run_streamed(
             .unwrap_or(DateTime::UNIX_EPOCH),
         drafts: Some(&drafts),
     };
-    let source = Source::open(journal).map_err(|error| OpenError::Io {
+    let mut source = Source::open(journal).map_err(|error| OpenError::Io {
         path: journal.to_path_buf(),
         error,
     })?;
@@ -123,7 +123,7 @@ fn run_streamed(
         let mut failed = None;
         let written = write_atomically_with(path, |file| {
             let mut out = BufWriter::new(file);
-            match stream::write(streamed, &input, &scan.slots, &source, &mut out) {
+            match stream::write(streamed, &input, &scan.slots, &mut source, &mut out) {
                 Ok(()) => out.flush(),
                 Err(e) => {
                     let told = std::io::Error::other("the export stopped");
@@ -139,9 +139,11 @@ fn run_streamed(
         }
     } else {
         let mut out = Vec::new();
-        stream::write(streamed, &input, &scan.slots, &source, &mut out).map_err(|e| match e {
-            Failed::Reading(e) | Failed::Writing(e) => reading(e),
-        })?;
+        stream::write(streamed, &input, &scan.slots, &mut source, &mut out).map_err(
+            |e| match e {
+                Failed::Reading(e) | Failed::Writing(e) => reading(e),
+            },
+        )?;
         String::from_utf8(out).map_err(|e| reading(std::io::Error::other(e)))?
     };
     let (warning, code) = verdict(journal, &scan.looked_up, scan.slots.len());
@@ -201,7 +203,7 @@ impl Scan {
                     .map_or_else(Failure::from, |_| Failure::bad("no entries")));
             }
         };
-        let source = Source::open(journal).map_err(|error| OpenError::Io {
+        let mut source = Source::open(journal).map_err(|error| OpenError::Io {
             path: journal.to_path_buf(),
             error,
         })?;

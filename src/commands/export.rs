@@ -198,6 +198,7 @@ impl Scan {
         })?;
         let resolved = match resolved {
             Some(r) => r?,
+            // No line verified: refused as a journal no creation entry opens.
             None => {
                 return Err(open::require_created(&[], journal)
                     .map_or_else(Failure::from, |_| Failure::bad("no entries")));

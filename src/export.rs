@@ -35,6 +35,7 @@ mod html;
 mod json;
 mod markdown;
 mod metrics;
+pub mod stream;
 pub mod summary;
 mod svg;
 mod timesketch;

@@ -767,3 +767,118 @@ fn d10_a_stage_that_does_not_apply_is_never_shown_as_met() {
         "{md}"
     );
 }
+
+/// A longer journal than the fixtures, with entries out of time order
+/// (the clock set back), datetime facts, corrections and notes.
+fn generated() -> Fixture {
+    let mut j = incident_with_correction();
+    for i in 0..240_i64 {
+        let back = if i % 7 == 3 { -9 } else { 2 };
+        j.advance(back).note(
+            Some("confirm"),
+            &format!("Observation {i}: \"quoted\", a comma, =formula"),
+        );
+        if i % 40 == 5 {
+            j.set("aware_at", "2026-11-02T07:30:00Z");
+        }
+    }
+    Fixture::from_builder(j)
+}
+
+/// The row-per-entry exports are written as the journal is read back;
+/// what they write, warn and exit with must be exactly what the whole
+/// journal rendered in memory gives (`md` still takes that path, so its
+/// warning and exit code are the reference).
+#[test]
+fn streamed_exports_are_byte_identical_to_the_whole_journal_rendered() {
+    use assert_cmd::Command;
+
+    let home = support::fast_tempdir();
+    let fixtures = home.path().join("fixtures");
+    std::fs::create_dir_all(&fixtures).expect("mkdir");
+    std::fs::copy(
+        support::fixture("playbooks/fixture-incident.yaml"),
+        fixtures.join("fixture-incident.yaml"),
+    )
+    .expect("copy playbook");
+    let run = |args: &[&str]| {
+        Command::cargo_bin("runsheet")
+            .expect("binary")
+            .current_dir(home.path())
+            .env("RUNSHEET_DATA_DIR", home.path().join("data"))
+            .env("RUNSHEET_CONFIG_DIR", home.path().join("config"))
+            .args(args)
+            .output()
+            .expect("runs")
+    };
+    let cases = [
+        ("complete", complete()),
+        ("exercise", exercise()),
+        ("corrected", corrected()),
+        ("recovered", recovered()),
+        ("tampered", tampered()),
+        ("generated", generated()),
+    ];
+    let mut torn = complete();
+    torn.bytes
+        .extend_from_slice(b"{\"v\":1,\"seq\":99,\"ts\":\"2026-11-0");
+    let mut cases = Vec::from(cases);
+    cases.push(("torn", torn));
+    for (name, fixture) in &cases {
+        let journal = home.path().join(format!("{name}.jsonl"));
+        std::fs::write(&journal, &fixture.bytes).expect("write journal");
+        let journal = journal.to_string_lossy().into_owned();
+        let reference = run(&["export", &journal, "--format", "md"]);
+        for (format, flag) in [(Format::Csv, "csv"), (Format::Timesketch, "timesketch")] {
+            let expected = fixture.export(format);
+            // Standard output is made safe for a terminal as it is printed.
+            let printed = match format {
+                Format::Csv => runsheet::printable::printable(&expected),
+                _ => runsheet::printable::printable_json(&expected),
+            };
+            let out = run(&["export", &journal, "--format", flag]);
+            assert_eq!(
+                String::from_utf8_lossy(&out.stdout),
+                printed,
+                "{name}.{flag} on stdout"
+            );
+            assert_eq!(out.status.code(), reference.status.code(), "{name}.{flag}");
+            assert_eq!(out.stderr, reference.stderr, "{name}.{flag} warnings");
+            let file = home.path().join(format!("{name}.{flag}.out"));
+            let out = run(&[
+                "export",
+                &journal,
+                "--format",
+                flag,
+                "-o",
+                &file.to_string_lossy(),
+            ]);
+            assert!(out.stdout.is_empty());
+            assert_eq!(
+                out.status.code(),
+                reference.status.code(),
+                "{name}.{flag} -o"
+            );
+            assert_eq!(out.stderr, reference.stderr, "{name}.{flag} -o warnings");
+            assert_eq!(
+                std::fs::read_to_string(&file).expect("export written"),
+                expected,
+                "{name}.{flag} written with -o"
+            );
+        }
+    }
+    let codes: Vec<_> = ["tampered", "torn"]
+        .iter()
+        .map(|name| {
+            let journal = home.path().join(format!("{name}.jsonl"));
+            run(&["export", &journal.to_string_lossy(), "--format", "csv"])
+                .status
+                .code()
+        })
+        .collect();
+    assert_eq!(
+        codes,
+        [Some(1), Some(1)],
+        "a journal that does not verify exits 1"
+    );
+}

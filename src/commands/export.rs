@@ -4,17 +4,23 @@
 //! result whole or not at all.
 
 use std::fs::{File, OpenOptions};
-use std::io::Write as _;
+use std::io::{BufWriter, Write as _};
 use std::os::unix::fs::OpenOptionsExt as _;
 use std::path::{Path, PathBuf};
 
-use crate::commands::open;
+use chrono::{DateTime, NaiveDate};
+use sha2::{Digest as _, Sha256};
+
+use crate::catalog::Catalog;
+use crate::commands::open::{self, Resolved};
 use crate::commands::{Env, Failure};
 use crate::export::drafts::DraftTexts;
+use crate::export::stream::{self, Failed, Slot, Source, Streamed};
 use crate::export::{Format, Input, aar, render};
 use crate::journal::event::Created;
-use crate::journal::verify::Verified;
-use crate::run;
+use crate::journal::verify::{LineDigest, Verified, verify_file_with};
+use crate::journal::writer::OpenError;
+use crate::run::{self, RunState};
 
 /// What the command produced.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,6 +41,9 @@ pub fn run(
     format: Format,
     output: Option<&Path>,
 ) -> Result<Exported, Failure> {
+    if let Some(streamed) = Streamed::of(format) {
+        return run_streamed(env, journal, streamed, output);
+    }
     let (verified, created) = read(journal)?;
     let catalog = env.catalog();
     let resolved = open::playbook_for(&created, &catalog, env.today)?;
@@ -42,8 +51,16 @@ pub fn run(
     let drafts = DraftTexts::read(journal, &verified);
     let input = Input::new(&verified, &resolved.playbook, &state).with_drafts(&drafts);
     let text = render(format, &input);
-    let mut done = deliver(journal, &verified, &text, output)?;
-    let problems = drafts.problems(&verified);
+    let done = deliver(journal, &verified, &text, output)?;
+    Ok(with_draft_problems(
+        done,
+        journal,
+        &drafts.problems(&verified),
+    ))
+}
+
+/// Says in `done` that draft files do not match the journal, if any.
+fn with_draft_problems(mut done: Exported, journal: &Path, problems: &[String]) -> Exported {
     if !problems.is_empty() {
         // A changed or missing text is a verification failure: the export
         // names it in place of the text, and the exit code says so.
@@ -58,7 +75,169 @@ pub fn run(
         });
         done.code = 1;
     }
-    Ok(done)
+    done
+}
+
+/// A row-per-entry export, written as the journal is read back (see
+/// [`crate::export::stream`]).
+fn run_streamed(
+    env: &Env,
+    journal: &Path,
+    streamed: Streamed,
+    output: Option<&Path>,
+) -> Result<Exported, Failure> {
+    let catalog = env.catalog();
+    let scan = Scan::read(journal, &catalog, env.today)?;
+    let drafts = DraftTexts::read(journal, &scan.looked_up);
+    let input = Input {
+        verified: &scan.looked_up,
+        playbook: &scan.resolved.playbook,
+        state: &scan.state,
+        now: scan
+            .slots
+            .iter()
+            .map(|s| s.ts)
+            .max()
+            .unwrap_or(DateTime::UNIX_EPOCH),
+        drafts: Some(&drafts),
+    };
+    let mut source = Source::open(journal).map_err(|error| OpenError::Io {
+        path: journal.to_path_buf(),
+        error,
+    })?;
+    let reading = |error: std::io::Error| {
+        Failure::bad(format!(
+            "{}: {}",
+            journal.display(),
+            crate::diag::describe_io(&error)
+        ))
+    };
+    let writing = |path: &Path, error: &std::io::Error| {
+        Failure::usage(format!(
+            "{}: {}",
+            path.display(),
+            crate::diag::describe_io(error)
+        ))
+    };
+    let stdout = if let Some(path) = output {
+        let mut failed = None;
+        let written = write_atomically_with(path, |file| {
+            let mut out = BufWriter::new(file);
+            match stream::write(streamed, &input, &scan.slots, &mut source, &mut out) {
+                Ok(()) => out.flush(),
+                Err(e) => {
+                    let told = std::io::Error::other("the export stopped");
+                    failed = Some(e);
+                    Err(told)
+                }
+            }
+        });
+        match (failed, written) {
+            (Some(Failed::Reading(e)), _) => return Err(reading(e)),
+            (Some(Failed::Writing(e)), _) | (None, Err(e)) => return Err(writing(path, &e)),
+            (None, Ok(())) => String::new(),
+        }
+    } else {
+        let mut out = Vec::new();
+        stream::write(streamed, &input, &scan.slots, &mut source, &mut out).map_err(
+            |e| match e {
+                Failed::Reading(e) | Failed::Writing(e) => reading(e),
+            },
+        )?;
+        String::from_utf8(out).map_err(|e| reading(std::io::Error::other(e)))?
+    };
+    let (warning, code) = verdict(journal, &scan.looked_up, scan.slots.len());
+    let done = Exported {
+        stdout,
+        warning,
+        code,
+    };
+    Ok(with_draft_problems(
+        done,
+        journal,
+        &drafts.problems(&scan.looked_up),
+    ))
+}
+
+/// One streaming pass over a journal: where each verified line is, the
+/// state replayed from them, and the few lines the rows look up.
+struct Scan {
+    slots: Vec<Slot>,
+    state: RunState,
+    resolved: Resolved,
+    /// The looked-up lines, with what verification found.
+    looked_up: Verified,
+}
+
+impl Scan {
+    fn read(journal: &Path, catalog: &Catalog, today: NaiveDate) -> Result<Self, Failure> {
+        let mut slots = Vec::new();
+        let mut state = RunState::default();
+        let mut resolved: Option<Result<Resolved, Failure>> = None;
+        let mut kept = Vec::new();
+        let mut offset = 0;
+        let digest: LineDigest = |bytes| Sha256::digest(bytes).into();
+        let tally = verify_file_with(journal, digest, |line, hash| {
+            let resolved = resolved.get_or_insert_with(|| {
+                let created = open::require_created(std::slice::from_ref(&line), journal)?;
+                Ok(open::playbook_for(&created, catalog, today)?)
+            });
+            if let Ok(r) = resolved {
+                state.apply(&r.playbook, &line.entry);
+            }
+            let slot = Slot::of(&line, offset, hash);
+            offset += slot.len as u64 + 1;
+            slots.push(slot);
+            if stream::is_looked_up(&line) {
+                kept.push(line);
+            }
+        })
+        .map_err(|error| OpenError::Io {
+            path: journal.to_path_buf(),
+            error,
+        })?;
+        let resolved = match resolved {
+            Some(r) => r?,
+            // No line verified: refused as a journal no creation entry opens.
+            None => {
+                return Err(open::require_created(&[], journal)
+                    .map_or_else(Failure::from, |_| Failure::bad("no entries")));
+            }
+        };
+        let mut source = Source::open(journal).map_err(|error| OpenError::Io {
+            path: journal.to_path_buf(),
+            error,
+        })?;
+        for seq in stream::corrected_targets(&kept) {
+            let at = slots.binary_search_by_key(&seq, |s| s.seq);
+            if let Ok(i) = at
+                && !kept.iter().any(|l| l.entry.seq == seq)
+            {
+                let line = source.line(&slots[i]).map_err(|e| {
+                    Failure::bad(format!(
+                        "{}: {}",
+                        journal.display(),
+                        crate::diag::describe_io(&e)
+                    ))
+                })?;
+                kept.push(line);
+            }
+        }
+        kept.sort_by_key(|l| l.entry.seq);
+        let looked_up = Verified {
+            lines: kept,
+            head_hash: tally.head_hash,
+            verified_len: tally.verified_len,
+            broken: tally.broken,
+            torn_tail: tally.torn_tail,
+        };
+        Ok(Self {
+            slots,
+            state,
+            resolved,
+            looked_up,
+        })
+    }
 }
 
 /// Exports the after-action report of the exercise `journal`. A journal
@@ -100,20 +279,7 @@ fn deliver(
     text: &str,
     output: Option<&Path>,
 ) -> Result<Exported, Failure> {
-    let warning = match (&verified.broken, verified.torn_tail) {
-        (Some(b), _) => Some(format!(
-            "{}: journal broken at {b}; exported the {} entries before it",
-            journal.display(),
-            verified.lines.len()
-        )),
-        (None, n) if n > 0 => Some(format!(
-            "{}: the file ends with {n} bytes of an interrupted write; exported the {} complete entries",
-            journal.display(),
-            verified.lines.len()
-        )),
-        _ => None,
-    };
-    let code = u8::from(!verified.is_intact());
+    let (warning, code) = verdict(journal, verified, verified.lines.len());
     let stdout = match output {
         Some(path) => {
             write_atomically(path, text.as_bytes()).map_err(|e| {
@@ -134,10 +300,37 @@ fn deliver(
     })
 }
 
+/// The warning and exit code for a journal whose first `entries` lines
+/// verified: code 1 and a warning when it did not fully verify.
+fn verdict(journal: &Path, verified: &Verified, entries: usize) -> (Option<String>, u8) {
+    let warning = match (&verified.broken, verified.torn_tail) {
+        (Some(b), _) => Some(format!(
+            "{}: journal broken at {b}; exported the {} entries before it",
+            journal.display(),
+            entries
+        )),
+        (None, n) if n > 0 => Some(format!(
+            "{}: the file ends with {n} bytes of an interrupted write; exported the {} complete entries",
+            journal.display(),
+            entries
+        )),
+        _ => None,
+    };
+    (warning, u8::from(!verified.is_intact()))
+}
+
 /// Writes `bytes` to a temporary file beside `path`, syncs it, renames it
 /// over `path` and syncs the folder: a reader sees the old file or the new
 /// one, never half a report. Like journals, exports are private (0600).
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_atomically_with(path, |file| file.write_all(bytes))
+}
+
+/// [`write_atomically`] of what `write` writes to the temporary file.
+pub fn write_atomically_with(
+    path: &Path,
+    write: impl FnOnce(&mut File) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
@@ -155,7 +348,7 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
             .create_new(true)
             .mode(0o600)
             .open(&temp)?;
-        file.write_all(bytes)?;
+        write(&mut file)?;
         file.sync_all()?;
         std::fs::rename(&temp, path)?;
         File::open(&dir)?.sync_all()

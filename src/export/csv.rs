@@ -22,9 +22,12 @@
 //!   `kind` is `verification_failed` (or `torn_tail`) and whose `summary`
 //!   says where and why; its `seq` is empty.
 
+use chrono::{DateTime, Utc};
+
 use super::view::View;
 use super::when;
 use crate::hash::sha256_hex;
+use crate::journal::Line;
 
 const COLUMNS: [&str; 16] = [
     "seq",
@@ -46,74 +49,98 @@ const COLUMNS: [&str; 16] = [
 ];
 
 pub fn render(view: &View<'_>) -> String {
+    let mut out = header(view);
+    for line in &view.timeline {
+        out.push_str(&row(view, line, &sha256_hex(line.text.as_bytes())));
+    }
+    if let Some(closing) = closing_row(view, view.last().map(|e| e.ts)) {
+        out.push_str(&closing);
+    }
+    out
+}
+
+/// The first record: the column names.
+pub(super) fn header(view: &View<'_>) -> String {
     let mark = view.is_exercise().then_some("EXERCISE");
     let mut out = String::new();
     record(&mut out, mark.map(|_| "exercise"), &COLUMNS);
-    for line in &view.timeline {
-        let e = &line.entry;
-        let step = e.step.as_deref().unwrap_or("");
-        let step_title = e
-            .step
-            .as_deref()
-            .and_then(|s| view.step(s))
-            .map_or("", |s| s.title.as_str());
-        let phase = e
-            .step
-            .as_deref()
-            .and_then(|s| view.phase_of(s))
-            .map_or("", |p| p.id.as_str());
-        let data = serde_json::to_string(&e.data).unwrap_or_default();
-        let summary = view.sentence(e);
-        let ts = when::iso(e.ts);
-        record(
-            &mut out,
-            mark,
-            &[
-                &e.seq.to_string(),
-                &ts,
-                &e.scenario_ms.map(|m| m.to_string()).unwrap_or_default(),
-                &e.actor,
-                &e.session,
-                e.kind.as_str(),
-                step,
-                step_title,
-                phase,
-                &summary,
-                &data,
-                &e.prev,
-                &sha256_hex(line.text.as_bytes()),
-                &timesketch_message(mark, &summary),
-                &ts,
-                "Recorded",
-            ],
-        );
-    }
-    if let Some((kind, summary)) = problem(view) {
-        let ts = view.last().map(|e| when::iso(e.ts)).unwrap_or_default();
-        record(
-            &mut out,
-            mark,
-            &[
-                "",
-                &ts,
-                "",
-                "",
-                "",
-                kind,
-                "",
-                "",
-                "",
-                &summary,
-                "",
-                "",
-                "",
-                &timesketch_message(mark, &summary),
-                &ts,
-                "Verification",
-            ],
-        );
-    }
     out
+}
+
+/// The record of one verified line, whose SHA-256 is `hash`.
+pub(super) fn row(view: &View<'_>, line: &Line, hash: &str) -> String {
+    let mark = view.is_exercise().then_some("EXERCISE");
+    let mut out = String::new();
+    let e = &line.entry;
+    let step = e.step.as_deref().unwrap_or("");
+    let step_title = e
+        .step
+        .as_deref()
+        .and_then(|s| view.step(s))
+        .map_or("", |s| s.title.as_str());
+    let phase = e
+        .step
+        .as_deref()
+        .and_then(|s| view.phase_of(s))
+        .map_or("", |p| p.id.as_str());
+    let data = serde_json::to_string(&e.data).unwrap_or_default();
+    let summary = view.sentence(e);
+    let ts = when::iso(e.ts);
+    record(
+        &mut out,
+        mark,
+        &[
+            &e.seq.to_string(),
+            &ts,
+            &e.scenario_ms.map(|m| m.to_string()).unwrap_or_default(),
+            &e.actor,
+            &e.session,
+            e.kind.as_str(),
+            step,
+            step_title,
+            phase,
+            &summary,
+            &data,
+            &e.prev,
+            hash,
+            &timesketch_message(mark, &summary),
+            &ts,
+            "Recorded",
+        ],
+    );
+    out
+}
+
+/// The trailing record of a journal that does not fully verify, dated
+/// `last` (the recorded time of the last entry in time order).
+pub(super) fn closing_row(view: &View<'_>, last: Option<DateTime<Utc>>) -> Option<String> {
+    let mark = view.is_exercise().then_some("EXERCISE");
+    let (kind, summary) = problem(view)?;
+    let ts = last.map(when::iso).unwrap_or_default();
+    let mut out = String::new();
+    record(
+        &mut out,
+        mark,
+        &[
+            "",
+            &ts,
+            "",
+            "",
+            "",
+            kind,
+            "",
+            "",
+            "",
+            &summary,
+            "",
+            "",
+            "",
+            &timesketch_message(mark, &summary),
+            &ts,
+            "Verification",
+        ],
+    );
+    Some(out)
 }
 
 /// The `message` column: the summary, marked in an exercise journal.

@@ -69,23 +69,36 @@ pub fn render(view: &View<'_>) -> String {
     events.sort_by_key(|e| (e.at, e.seq, e.order));
     let mut out = String::new();
     for event in events {
-        let mut fields = Map::new();
-        fields.insert(
-            "message".into(),
-            message(view, &view.sentence(&event.line.entry)).into(),
-        );
-        fields.insert("datetime".into(), when::iso(event.at).into());
-        fields.insert("timestamp".into(), event.at.timestamp_micros().into());
-        fields.insert("timestamp_desc".into(), event.desc.into());
-        fields.extend(attributes(view, event.line));
-        out.push_str(&Value::Object(fields).to_string());
-        out.push('\n');
+        out.push_str(&event_line(view, event.line, event.at, event.desc));
     }
-    if let Some(event) = problem(view) {
-        out.push_str(&Value::Object(event).to_string());
-        out.push('\n');
+    if let Some(closing) = closing_line(view, view.last().map(|e| e.ts)) {
+        out.push_str(&closing);
     }
     out
+}
+
+/// One event's line (with its newline): `line` seen at `at`, as `desc`.
+pub(super) fn event_line(view: &View<'_>, line: &Line, at: DateTime<Utc>, desc: String) -> String {
+    let mut fields = Map::new();
+    fields.insert(
+        "message".into(),
+        message(view, &view.sentence(&line.entry)).into(),
+    );
+    fields.insert("datetime".into(), when::iso(at).into());
+    fields.insert("timestamp".into(), at.timestamp_micros().into());
+    fields.insert("timestamp_desc".into(), desc.into());
+    fields.extend(attributes(view, line));
+    let mut text = Value::Object(fields).to_string();
+    text.push('\n');
+    text
+}
+
+/// The closing line of a journal that does not fully verify, dated `last`
+/// (the recorded time of the last entry in time order).
+pub(super) fn closing_line(view: &View<'_>, last: Option<DateTime<Utc>>) -> Option<String> {
+    let mut text = Value::Object(problem(view, last)?).to_string();
+    text.push('\n');
+    Some(text)
 }
 
 fn message(view: &View<'_>, text: &str) -> String {
@@ -97,7 +110,7 @@ fn message(view: &View<'_>, text: &str) -> String {
 }
 
 /// The recorded time, then any time the entry says something happened.
-fn times(view: &View<'_>, line: &Line) -> Vec<(DateTime<Utc>, String)> {
+pub(super) fn times(view: &View<'_>, line: &Line) -> Vec<(DateTime<Utc>, String)> {
     let mut out = vec![(line.entry.ts, "Recorded".to_string())];
     // Only these kinds carry a second time: skip decoding the others.
     if !matches!(
@@ -212,7 +225,7 @@ fn flatten(map: &mut Map<String, Value>, name: &str, value: &Value) {
 }
 
 /// The closing line for a journal that does not fully verify.
-fn problem(view: &View<'_>) -> Option<Map<String, Value>> {
+fn problem(view: &View<'_>, last: Option<DateTime<Utc>>) -> Option<Map<String, Value>> {
     let verified = view.input.verified;
     let (kind, text) = match (&verified.broken, verified.torn_tail) {
         (Some(b), _) => (
@@ -228,7 +241,7 @@ fn problem(view: &View<'_>) -> Option<Map<String, Value>> {
         ),
         _ => return None,
     };
-    let at = view.last().map_or(DateTime::UNIX_EPOCH, |e| e.ts);
+    let at = last.unwrap_or(DateTime::UNIX_EPOCH);
     let mut event = Map::new();
     event.insert("message".into(), message(view, &text).into());
     event.insert("datetime".into(), when::iso(at).into());

@@ -26,28 +26,8 @@ use runsheet::ui::review::ReviewView;
 use runsheet::ui::{RunnerView, theme};
 use support::{JournalBuilder, fixture_playbook, utc};
 
-/// The screen's text, one line per row, trailing spaces trimmed.
-fn screen(buf: &Buffer) -> String {
-    let area = buf.area;
-    let mut out = String::new();
-    for y in 0..area.height {
-        let mut line = String::new();
-        for x in 0..area.width {
-            line.push_str(buf[(x, y)].symbol());
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
-}
-
 fn draw(app: &App, width: u16, height: u16) -> Buffer {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
-    let theme = Theme::default();
-    terminal
-        .draw(|f| f.render_widget(RunnerView { app, theme: &theme }, f.area()))
-        .expect("draw");
-    terminal.backend().buffer().clone()
+    support::draw_runner(app, width, height)
 }
 
 fn key(c: char) -> Msg {
@@ -115,18 +95,18 @@ fn in_progress() -> App {
 
 #[test]
 fn main_screen_80x24() {
-    insta::assert_snapshot!(screen(&draw(&in_progress(), 80, 24)));
+    insta::assert_snapshot!(support::screen(&draw(&in_progress(), 80, 24)));
 }
 
 #[test]
 fn main_screen_wide_shows_phases_pane() {
-    insta::assert_snapshot!(screen(&draw(&in_progress(), 130, 32)));
+    insta::assert_snapshot!(support::screen(&draw(&in_progress(), 130, 32)));
 }
 
 #[test]
 fn too_small_notice() {
     let app = in_progress();
-    let text = screen(&draw(&app, 30, 10));
+    let text = support::screen(&draw(&app, 30, 10));
     assert!(text.contains("Terminal too small"), "{text}");
     insta::assert_snapshot!(text);
 }
@@ -135,7 +115,7 @@ fn too_small_notice() {
 fn help_overlay() {
     let mut app = in_progress();
     send(&mut app, key('?'));
-    insta::assert_snapshot!(screen(&draw(&app, 80, 24)));
+    insta::assert_snapshot!(support::screen(&draw(&app, 80, 24)));
 }
 
 #[test]
@@ -148,7 +128,7 @@ fn decision_dialog() {
     for c in "Privileged account".chars() {
         send(&mut app, key(c));
     }
-    insta::assert_snapshot!(screen(&draw(&app, 80, 24)));
+    insta::assert_snapshot!(support::screen(&draw(&app, 80, 24)));
 }
 
 #[test]
@@ -159,7 +139,7 @@ fn fact_input_with_time_preview() {
     for c in "09:30".chars() {
         send(&mut app, key(c));
     }
-    let text = screen(&draw(&app, 80, 24));
+    let text = support::screen(&draw(&app, 80, 24));
     // `09:30` is today in the incident's zone (Europe/Amsterdam).
     assert!(
         text.contains("= 2026-11-05 09:30 CET (08:30 UTC)"),
@@ -179,7 +159,7 @@ fn note_editor() {
     for c in "Vendor imaging next.".chars() {
         send(&mut app, key(c));
     }
-    insta::assert_snapshot!(screen(&draw(&app, 80, 24)));
+    insta::assert_snapshot!(support::screen(&draw(&app, 80, 24)));
 }
 
 #[test]
@@ -187,7 +167,7 @@ fn message_draft_marks_gaps() {
     let mut app = in_progress();
     app.select_step("notify-csirt");
     send(&mut app, key('m'));
-    let text = screen(&draw(&app, 80, 24));
+    let text = support::screen(&draw(&app, 80, 24));
     assert!(text.contains("⟦records?⟧"), "{text}");
     insta::assert_snapshot!(text);
 }
@@ -197,7 +177,7 @@ fn d19_the_gap_hint_names_the_step_that_answers_each_fact() {
     let mut app = in_progress();
     app.select_step("notify-csirt");
     send(&mut app, key('m'));
-    let text = screen(&draw(&app, 100, 40));
+    let text = support::screen(&draw(&app, 100, 40));
     assert!(
         text.contains("records: `a` on “"),
         "the hint points to the step capturing `records`:\n{text}"
@@ -209,9 +189,9 @@ fn d19_the_gap_hint_names_the_step_that_answers_each_fact() {
 fn clocks_panel_and_detail() {
     let mut app = in_progress();
     send(&mut app, key('c'));
-    insta::assert_snapshot!("clock_list", screen(&draw(&app, 100, 30)));
+    insta::assert_snapshot!("clock_list", support::screen(&draw(&app, 100, 30)));
     send(&mut app, code(KeyCode::Enter));
-    let detail = screen(&draw(&app, 100, 30));
+    let detail = support::screen(&draw(&app, 100, 30));
     assert!(detail.contains("Not legal advice"), "{detail}");
     assert!(detail.contains("Verified on: 2026-11-01"), "{detail}");
     insta::assert_snapshot!("clock_detail", detail);
@@ -268,7 +248,7 @@ fn picker_screen() {
             );
         })
         .expect("draw");
-    insta::assert_snapshot!(screen(terminal.backend().buffer()));
+    insta::assert_snapshot!(support::screen(terminal.backend().buffer()));
 }
 
 /// The first cell whose text starts a match of `needle`.
@@ -305,7 +285,7 @@ fn exercise_band_is_red_and_says_exercise() {
     let j = support::complete_incident(true);
     let app = app_for(&j);
     let buf = draw(&app, 80, 24);
-    let text = screen(&buf);
+    let text = support::screen(&buf);
     assert!(
         text.lines().next().is_some_and(|l| l.contains("EXERCISE")),
         "{text}"
@@ -331,7 +311,11 @@ fn no_color_mono_theme_keeps_every_word() {
         .expect("draw");
     let buf = terminal.backend().buffer();
     let coloured = draw(&app, 100, 30);
-    assert_eq!(screen(buf), screen(&coloured), "mono shows the same text");
+    assert_eq!(
+        support::screen(buf),
+        support::screen(&coloured),
+        "mono shows the same text"
+    );
     for y in 0..buf.area.height {
         for x in 0..buf.area.width {
             assert!(
@@ -366,7 +350,7 @@ fn draw_review(review: &mut Review) -> String {
             );
         })
         .expect("draw");
-    screen(terminal.backend().buffer())
+    support::screen(terminal.backend().buffer())
 }
 
 #[test]
@@ -415,7 +399,7 @@ fn facilitator_panel_and_participant_view() {
     send(&mut app, key(' '));
     app.now += Duration::minutes(45);
     send(&mut app, Msg::Tick);
-    let panel = screen(&draw(&app, 100, 30));
+    let panel = support::screen(&draw(&app, 100, 30));
     assert!(panel.contains("Facilitator"), "{panel}");
     // DR4: the real-world codeword and the ground rules are always in view.
     assert!(
@@ -463,7 +447,7 @@ fn facilitator_panel_and_participant_view() {
             );
         })
         .expect("draw");
-    let view = screen(terminal.backend().buffer());
+    let view = support::screen(terminal.backend().buffer());
     for inject in &drill.injects {
         if let Some(expect) = &inject.expect {
             let probe: String = expect.chars().take(30).collect();
@@ -504,7 +488,7 @@ fn reason_dialog() {
     let mut app = in_progress();
     send(&mut app, key('s'));
     typed(&mut app, "Vendor imaged the disks");
-    insta::assert_snapshot!(screen(&draw(&app, 80, 24)));
+    insta::assert_snapshot!(support::screen(&draw(&app, 80, 24)));
 }
 
 #[test]
@@ -512,7 +496,7 @@ fn assign_dialog_replaces_the_holder_as_typed() {
     let mut app = in_progress();
     send(&mut app, key('o'));
     typed(&mut app, "Sam Okafor");
-    insta::assert_snapshot!(screen(&draw(&app, 80, 24)));
+    insta::assert_snapshot!(support::screen(&draw(&app, 80, 24)));
 }
 
 #[test]
@@ -524,7 +508,7 @@ fn submit_dialog_says_where_the_cursor_went() {
     send(&mut app, code(KeyCode::Backspace));
     send(&mut app, code(KeyCode::BackTab));
     send(&mut app, code(KeyCode::Enter));
-    let text = screen(&draw(&app, 80, 24));
+    let text = support::screen(&draw(&app, 80, 24));
     assert!(text.contains("the cursor is now in Recipient"), "{text}");
     insta::assert_snapshot!(text);
 }
@@ -535,7 +519,7 @@ fn approve_dialog_starts_on_the_approver_selected() {
     app.select_step("holding-statement");
     send(&mut app, key('m'));
     send(&mut app, key('p'));
-    insta::assert_snapshot!(screen(&draw(&app, 80, 24)));
+    insta::assert_snapshot!(support::screen(&draw(&app, 80, 24)));
 }
 
 #[test]
@@ -546,7 +530,7 @@ fn observe_dialog() {
     typed(&mut app, "s");
     send(&mut app, code(KeyCode::Tab));
     typed(&mut app, "Out-of-band channel worked");
-    insta::assert_snapshot!(screen(&draw(&app, 80, 24)));
+    insta::assert_snapshot!(support::screen(&draw(&app, 80, 24)));
 }
 
 #[test]
@@ -554,7 +538,7 @@ fn search_dialog() {
     let mut app = in_progress();
     send(&mut app, key('/'));
     typed(&mut app, "isolate");
-    insta::assert_snapshot!(screen(&draw(&app, 80, 24)));
+    insta::assert_snapshot!(support::screen(&draw(&app, 80, 24)));
 }
 
 #[test]
@@ -573,7 +557,7 @@ fn confirm_quit_dialog() {
     assert_eq!(app.pending().len(), 1);
     app.update(key('q'), now + chrono::Duration::seconds(2));
     assert!(matches!(app.mode, runsheet::app::Mode::ConfirmQuit));
-    insta::assert_snapshot!(screen(&draw(&app, 80, 24)));
+    insta::assert_snapshot!(support::screen(&draw(&app, 80, 24)));
 }
 
 #[test]
@@ -584,7 +568,7 @@ fn edit_draft_dialog_asks_before_discarding() {
     send(&mut app, key('e'));
     typed(&mut app, " Update.");
     send(&mut app, code(KeyCode::Esc));
-    let text = screen(&draw(&app, 80, 24));
+    let text = support::screen(&draw(&app, 80, 24));
     assert!(text.contains("Esc again discards what you typed"), "{text}");
     insta::assert_snapshot!(text);
 }
@@ -598,7 +582,7 @@ fn facts_dialog_at_40x12_scrolls_and_says_there_is_more() {
         send(&mut app, code(KeyCode::Tab));
     }
     send(&mut app, key('z'));
-    let text = screen(&draw(&app, 40, 12));
+    let text = support::screen(&draw(&app, 40, 12));
     assert!(text.contains("more"), "{text}");
     assert!(text.contains("▶"), "the focused field is in view: {text}");
     insta::assert_snapshot!(text);
@@ -624,7 +608,7 @@ fn m3_drill_help_lists_the_facilitator_keys() {
     for _ in 0..30 {
         send(&mut app, code(KeyCode::Down));
     }
-    let text = screen(&draw(&app, 100, 40));
+    let text = support::screen(&draw(&app, 100, 40));
     for line in [
         "Facilitator pane",
         "start, pause or resume the scenario clock",
@@ -714,7 +698,7 @@ fn d13_the_facts_dialog_says_saved_once_the_entry_is_on_disk() {
     }
     let effects = app.update(code(KeyCode::Enter), now);
     assert_eq!(effects.len(), 1, "{effects:?}");
-    let saving = screen(&draw(&app, 100, 30));
+    let saving = support::screen(&draw(&app, 100, 30));
     assert!(
         saving.contains("saving: How many records? 1200"),
         "{saving}"
@@ -728,7 +712,7 @@ fn d13_the_facts_dialog_says_saved_once_the_entry_is_on_disk() {
         };
         app.update(Msg::Ack(Ack::Saved { ticket, line }), now);
     }
-    let saved = screen(&draw(&app, 100, 30));
+    let saved = support::screen(&draw(&app, 100, 30));
     assert!(saved.contains("✓ saved: How many records? 1200"), "{saved}");
     assert!(!saved.contains("saving:"), "{saved}");
 }
@@ -737,7 +721,7 @@ fn d13_the_facts_dialog_says_saved_once_the_entry_is_on_disk() {
 fn the_focused_pane_is_visible_at_80x24() {
     let mut app = in_progress();
     app.focus = runsheet::app::Pane::Phases;
-    let text = screen(&draw(&app, 80, 24));
+    let text = support::screen(&draw(&app, 80, 24));
     assert!(
         text.contains("▶ phases (←→, Enter)"),
         "the strip that stands in for the Phases pane shows the focus:\n{text}"
@@ -753,10 +737,10 @@ fn d20_a_placeholder_contact_is_flagged_in_the_draft_and_the_recipient() {
     assert!(!dpa.is_placeholder());
     app.select_step("notify-csirt");
     send(&mut app, key('m'));
-    let draft = screen(&draw(&app, 120, 36));
+    let draft = support::screen(&draw(&app, 120, 36));
     assert!(draft.contains("placeholder contact"), "{draft}");
     send(&mut app, key('s'));
-    let dialog = screen(&draw(&app, 120, 36));
+    let dialog = support::screen(&draw(&app, 120, 36));
     assert!(dialog.contains("Record as sent"), "{dialog}");
     assert!(dialog.contains("placeholder contact"), "{dialog}");
 }

@@ -3,38 +3,16 @@
 
 mod support;
 
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use ratatui::buffer::Buffer;
 use runsheet::app::input::{KeyCode, KeyEvent, KeyModifiers};
 use runsheet::app::keymap::Keymap;
 use runsheet::app::{App, Effect, Msg, Pane};
 use runsheet::journal::identity::Identity;
 use runsheet::journal::writer::{Ack, WriteError};
-use runsheet::ui::{RunnerView, Theme};
+
 use support::{JournalBuilder, fixture_playbook};
 
-fn screen(buf: &Buffer) -> String {
-    let area = buf.area;
-    let mut out = String::new();
-    for y in 0..area.height {
-        let mut line = String::new();
-        for x in 0..area.width {
-            line.push_str(buf[(x, y)].symbol());
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
-}
-
 fn draw(app: &App, width: u16, height: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
-    let theme = Theme::default();
-    terminal
-        .draw(|f| f.render_widget(RunnerView { app, theme: &theme }, f.area()))
-        .expect("draw");
-    screen(terminal.backend().buffer())
+    support::screen(&support::draw_runner(app, width, height))
 }
 
 fn app() -> App {

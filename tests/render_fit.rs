@@ -6,7 +6,7 @@ mod support;
 use chrono::Duration;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ratatui::buffer::Buffer;
+
 use runsheet::app::input::{KeyCode, KeyEvent, KeyModifiers};
 use runsheet::app::keymap::Keymap;
 use runsheet::app::review::{Review, Tab};
@@ -16,32 +16,15 @@ use runsheet::journal::Line;
 use runsheet::journal::identity::Identity;
 use runsheet::journal::verify::{Verified, verify};
 use runsheet::journal::writer::Ack;
+use runsheet::ui::Theme;
 use runsheet::ui::participant::ParticipantView;
 use runsheet::ui::review::ReviewView;
-use runsheet::ui::{RunnerView, Theme};
 use support::{JournalBuilder, utc};
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 36)];
 
-fn screen(buf: &Buffer) -> String {
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        let line: String = (0..buf.area.width)
-            .map(|x| buf[(x, y)].symbol().to_string())
-            .collect();
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
-}
-
 fn draw(app: &App, width: u16, height: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
-    let theme = Theme::default();
-    terminal
-        .draw(|f| f.render_widget(RunnerView { app, theme: &theme }, f.area()))
-        .expect("draw");
-    screen(terminal.backend().buffer())
+    support::screen(&support::draw_runner(app, width, height))
 }
 
 fn draw_review(review: &mut Review, width: u16, height: u16) -> String {
@@ -58,7 +41,7 @@ fn draw_review(review: &mut Review, width: u16, height: u16) -> String {
             );
         })
         .expect("draw");
-    screen(terminal.backend().buffer())
+    support::screen(terminal.backend().buffer())
 }
 
 fn key(code: KeyCode) -> Msg {
@@ -232,7 +215,7 @@ fn m2_projector_shows_the_whole_inject_or_says_it_is_cut() {
                 );
             })
             .expect("draw");
-        let text = screen(terminal.backend().buffer());
+        let text = support::screen(terminal.backend().buffer());
         let whole = text.contains("destination?\"");
         let marked = text.contains("more line");
         assert!(whole || marked, "{w}x{h}\n{text}");
@@ -327,7 +310,7 @@ fn d11_the_picker_shows_exercise_at_every_width() {
             })
             .expect("draw");
         let buf = terminal.backend().buffer();
-        let text = screen(buf);
+        let text = support::screen(buf);
         let row = text
             .lines()
             .position(|l| l.contains("Picker test"))

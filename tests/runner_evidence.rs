@@ -7,8 +7,6 @@ mod support;
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use runsheet::app::input::{KeyCode, KeyEvent, KeyModifiers};
 use runsheet::app::keymap::Keymap;
@@ -19,32 +17,11 @@ use runsheet::journal::verify::verify;
 use runsheet::journal::{Entry, Kind, Line};
 use runsheet::runtime::Core;
 use runsheet::time::{ManualTime, TimeSource};
-use runsheet::ui::{RunnerView, Theme};
 
 const START: &str = "2026-11-02T08:00:00Z";
 
-/// The screen's text, one line per row, trailing spaces trimmed.
-fn screen(buf: &Buffer) -> String {
-    let area = buf.area;
-    let mut out = String::new();
-    for y in 0..area.height {
-        let mut line = String::new();
-        for x in 0..area.width {
-            line.push_str(buf[(x, y)].symbol());
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
-}
-
 fn draw(app: &App, width: u16, height: u16) -> Buffer {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
-    let theme = Theme::default();
-    terminal
-        .draw(|f| f.render_widget(RunnerView { app, theme: &theme }, f.area()))
-        .expect("draw");
-    terminal.backend().buffer().clone()
+    support::draw_runner(app, width, height)
 }
 
 fn key(code: KeyCode) -> Msg {
@@ -77,7 +54,7 @@ fn evidence_form_80x24() {
     type_into(&mut app, "/cases/2026-11/mail.eml");
     app.update(key(KeyCode::Tab), app.now);
     type_into(&mut app, "Phishing mail as received");
-    insta::assert_snapshot!(screen(&draw(&app, 80, 24)));
+    insta::assert_snapshot!(support::screen(&draw(&app, 80, 24)));
 }
 
 /// The last entry of a journal file.

@@ -10,7 +10,7 @@ use runsheet::app::input::{KeyCode, KeyEvent, KeyModifiers};
 use runsheet::app::keymap::Keymap;
 use runsheet::app::{App, Msg};
 use runsheet::journal::identity::Identity;
-use runsheet::ui::{RunnerView, Theme};
+use runsheet::ui::Theme;
 use support::{JournalBuilder, fixture_playbook};
 
 fn app_for(j: &JournalBuilder) -> App {
@@ -33,21 +33,7 @@ fn press(app: &mut App, code: KeyCode) {
 }
 
 fn draw(app: &App, width: u16, height: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
-    let theme = Theme::default();
-    terminal
-        .draw(|f| f.render_widget(RunnerView { app, theme: &theme }, f.area()))
-        .expect("draw");
-    let buf = terminal.backend().buffer();
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        let line: String = (0..buf.area.width)
-            .map(|x| buf[(x, y)].symbol().to_string())
-            .collect();
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
+    support::screen(&support::draw_runner(app, width, height))
 }
 
 /// No personal data: the DPA step and the breach clock do not apply.

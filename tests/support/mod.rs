@@ -863,3 +863,27 @@ pub fn have_tool(tool: &str, probe: &str) -> bool {
     }
     found
 }
+
+/// The screen's text, one line per row, trailing spaces trimmed.
+pub fn screen(buf: &ratatui::buffer::Buffer) -> String {
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        let line: String = (0..buf.area.width)
+            .map(|x| buf[(x, y)].symbol().to_string())
+            .collect();
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// The runner drawn at `width` x `height` with the default theme.
+pub fn draw_runner(app: &runsheet::app::App, width: u16, height: u16) -> ratatui::buffer::Buffer {
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(width, height))
+        .expect("terminal");
+    let theme = runsheet::ui::Theme::default();
+    terminal
+        .draw(|f| f.render_widget(runsheet::ui::RunnerView { app, theme: &theme }, f.area()))
+        .expect("draw");
+    terminal.backend().buffer().clone()
+}

@@ -2,6 +2,8 @@
 //! temporary folder is the remote, and each responder has their own clone,
 //! `HOME`, data and config folders. Every action goes through the CLI.
 
+mod support;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -677,22 +679,14 @@ fn sync_refuses_while_a_runner_holds_the_journal() {
 
 /// Waits (bounded, polling) until `ready` holds for the tmux pane's text.
 fn wait_screen(socket: &str, ready: impl Fn(&str) -> bool, what: &str) -> String {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(45);
-    loop {
+    support::poll_until(what, || {
         let out = Command::new("tmux")
             .args(["-L", socket, "capture-pane", "-p", "-t", "ana"])
             .output()
             .expect("tmux");
         let screen = String::from_utf8_lossy(&out.stdout).into_owned();
-        if ready(&screen) {
-            return screen;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "{what} never showed; screen:\n{screen}"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(25));
-    }
+        (ready(&screen), screen)
+    })
 }
 
 /// The runner syncs through the real git on its key, off the screen's

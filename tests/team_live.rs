@@ -12,13 +12,9 @@ mod support;
 
 use std::path::Path;
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 const BIN: &str = env!("CARGO_BIN_EXE_runsheet");
-/// Generous: CI runs test binaries side by side on two cores.
-const WAIT: Duration = Duration::from_secs(45);
-/// Between two looks at a screen.
-const POLL: Duration = Duration::from_millis(25);
 
 /// One tmux server private to the test, with its own data and config.
 struct Tmux {
@@ -95,32 +91,19 @@ impl Tmux {
         self.tmux(&["capture-pane", "-p", "-t", session])
     }
 
-    /// Polls the screen until `needle` shows, or fails with the screen.
     /// Polls the screen until `needle` is gone (a dialog closed).
     fn wait_gone(&self, session: &str, needle: &str) {
-        let deadline = Instant::now() + WAIT;
-        while self.screen(session).contains(needle) {
-            assert!(
-                Instant::now() < deadline,
-                "`{needle}` never went away in {session}"
-            );
-            std::thread::sleep(POLL);
-        }
+        support::poll_until(&format!("`{needle}` gone from {session}"), || {
+            let screen = self.screen(session);
+            (!screen.contains(needle), screen)
+        });
     }
 
     fn wait_for(&self, session: &str, needle: &str) -> String {
-        let deadline = Instant::now() + WAIT;
-        loop {
+        support::poll_until(&format!("`{needle}` in {session}"), || {
             let screen = self.screen(session);
-            if screen.contains(needle) {
-                return screen;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "`{needle}` never appeared in {session}; screen:\n{screen}"
-            );
-            std::thread::sleep(POLL);
-        }
+            (screen.contains(needle), screen)
+        })
     }
 
     fn keys(&self, session: &str, keys: &[&str]) {

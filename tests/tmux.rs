@@ -92,35 +92,19 @@ impl Tmux {
 
     /// Polls the screen until `needle` shows, or fails with the screen.
     fn wait_for(&self, session: &str, needle: &str) -> String {
-        let deadline = Instant::now() + WAIT;
-        loop {
+        support::poll_until(&format!("`{needle}` in {session}"), || {
             let screen = self.screen(session);
-            if screen.contains(needle) {
-                return screen;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "`{needle}` never appeared; screen:\n{screen}"
-            );
-            std::thread::sleep(POLL);
-        }
+            (screen.contains(needle), screen)
+        })
     }
 
     /// Polls the screen until `needle` is gone (a dialog closed), so the
     /// next keys cannot reach it.
     fn wait_gone(&self, session: &str, needle: &str) {
-        let deadline = Instant::now() + WAIT;
-        loop {
+        support::poll_until(&format!("`{needle}` gone from {session}"), || {
             let screen = self.screen(session);
-            if !screen.contains(needle) {
-                return;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "`{needle}` never went away; screen:\n{screen}"
-            );
-            std::thread::sleep(POLL);
-        }
+            (!screen.contains(needle), screen)
+        });
     }
 
     fn keys(&self, session: &str, keys: &[&str]) {

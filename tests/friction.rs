@@ -7,26 +7,16 @@ mod support;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use runsheet::app::input::{KeyCode, KeyEvent, KeyModifiers};
-use runsheet::app::keymap::Keymap;
+
 use runsheet::app::{App, Effect, Msg};
 use runsheet::journal::Line;
-use runsheet::journal::identity::Identity;
+
 use runsheet::journal::writer::Ack;
 use runsheet::ui::{RunnerView, Theme};
 use support::{JournalBuilder, fixture_playbook};
 
 fn app_for(j: &JournalBuilder) -> App {
-    App::new(
-        j.resolved.playbook.clone(),
-        &j.lines,
-        Identity {
-            actor: "Dana Reyes".into(),
-            session: "session-2".into(),
-        },
-        "incident.jsonl",
-        Keymap::default(),
-        j.now(),
-    )
+    support::runner_app(j)
 }
 
 fn send(app: &mut App, c: char) {

@@ -7,24 +7,14 @@ mod support;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use runsheet::app::input::{KeyCode, KeyEvent, KeyModifiers};
-use runsheet::app::keymap::Keymap;
+
 use runsheet::app::{App, Msg};
-use runsheet::journal::identity::Identity;
+
 use runsheet::ui::Theme;
 use support::{JournalBuilder, fixture_playbook};
 
 fn app_for(j: &JournalBuilder) -> App {
-    App::new(
-        j.resolved.playbook.clone(),
-        &j.lines,
-        Identity {
-            actor: "Dana Reyes".into(),
-            session: "session-2".into(),
-        },
-        "incident.jsonl",
-        Keymap::default(),
-        j.now(),
-    )
+    support::runner_app(j)
 }
 
 fn press(app: &mut App, code: KeyCode) {

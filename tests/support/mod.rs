@@ -905,3 +905,19 @@ pub fn poll_until(what: &str, mut probe: impl FnMut() -> (bool, String)) -> Stri
         std::thread::sleep(std::time::Duration::from_millis(25));
     }
 }
+
+/// A runner over `j`'s journal as Dana Reyes, in a second session, with
+/// the default keys, at the journal's clock.
+pub fn runner_app(j: &JournalBuilder) -> runsheet::app::App {
+    runsheet::app::App::new(
+        j.resolved.playbook.clone(),
+        &j.lines,
+        runsheet::journal::identity::Identity {
+            actor: "Dana Reyes".into(),
+            session: "session-2".into(),
+        },
+        "incident.jsonl",
+        runsheet::app::keymap::Keymap::default(),
+        j.now(),
+    )
+}

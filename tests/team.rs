@@ -685,7 +685,11 @@ fn wait_screen(socket: &str, ready: impl Fn(&str) -> bool, what: &str) -> String
             .output()
             .expect("tmux");
         let screen = String::from_utf8_lossy(&out.stdout).into_owned();
-        (ready(&screen), screen)
+        if ready(&screen) {
+            Ok(screen)
+        } else {
+            Err(screen)
+        }
     })
 }
 

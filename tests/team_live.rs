@@ -95,14 +95,22 @@ impl Tmux {
     fn wait_gone(&self, session: &str, needle: &str) {
         support::poll_until(&format!("`{needle}` gone from {session}"), || {
             let screen = self.screen(session);
-            (!screen.contains(needle), screen)
+            if screen.contains(needle) {
+                Err(screen)
+            } else {
+                Ok(())
+            }
         });
     }
 
     fn wait_for(&self, session: &str, needle: &str) -> String {
         support::poll_until(&format!("`{needle}` in {session}"), || {
             let screen = self.screen(session);
-            (screen.contains(needle), screen)
+            if screen.contains(needle) {
+                Ok(screen)
+            } else {
+                Err(screen)
+            }
         })
     }
 

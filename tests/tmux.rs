@@ -11,7 +11,6 @@ mod support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::{Duration, Instant};
 
 /// One tmux server private to a test.
 struct Tmux {
@@ -19,12 +18,6 @@ struct Tmux {
     data: tempfile::TempDir,
     config: tempfile::TempDir,
 }
-
-/// Generous: CI runs test binaries side by side on two cores.
-const WAIT: Duration = Duration::from_secs(45);
-
-/// Between two looks at the screen: short, and not a busy spin.
-const POLL: Duration = Duration::from_millis(25);
 
 impl Tmux {
     fn start(name: &str) -> Option<Self> {
@@ -94,7 +87,11 @@ impl Tmux {
     fn wait_for(&self, session: &str, needle: &str) -> String {
         support::poll_until(&format!("`{needle}` in {session}"), || {
             let screen = self.screen(session);
-            (screen.contains(needle), screen)
+            if screen.contains(needle) {
+                Ok(screen)
+            } else {
+                Err(screen)
+            }
         })
     }
 
@@ -103,7 +100,11 @@ impl Tmux {
     fn wait_gone(&self, session: &str, needle: &str) {
         support::poll_until(&format!("`{needle}` gone from {session}"), || {
             let screen = self.screen(session);
-            (!screen.contains(needle), screen)
+            if screen.contains(needle) {
+                Err(screen)
+            } else {
+                Ok(())
+            }
         });
     }
 
@@ -149,22 +150,18 @@ impl Drop for Tmux {
 
 /// The children of the shell running in the pane (runsheet itself).
 fn runsheet_pid(shell: i32) -> i32 {
-    let deadline = Instant::now() + WAIT;
-    loop {
+    support::poll_until("runsheet starting in the pane", || {
         let out = Command::new("pgrep")
             .args(["-P", &shell.to_string()])
             .output()
             .expect("pgrep");
-        if let Some(pid) = String::from_utf8_lossy(&out.stdout)
+        let children = String::from_utf8_lossy(&out.stdout).into_owned();
+        children
             .lines()
             .next()
             .and_then(|l| l.trim().parse().ok())
-        {
-            return pid;
-        }
-        assert!(Instant::now() < deadline, "runsheet did not start");
-        std::thread::sleep(POLL);
-    }
+            .ok_or(children)
+    })
 }
 
 fn kinds(journal: &Path) -> Vec<String> {
@@ -336,20 +333,18 @@ fn recording_a_submission_meets_the_clock() {
     // The draft may still have gaps: confirm once more if asked.
     // Enter goes once per prompt seen: a spare Enter would land on the
     // main screen and act there.
-    let deadline = Instant::now() + WAIT;
     let mut confirmed = false;
-    loop {
+    support::poll_until("the submission recorded", || {
         let s = t.screen("c");
         if !s.contains("Record as sent") {
-            break;
+            return Ok(());
         }
         if s.contains("press Enter again") && !confirmed {
             t.keys("c", &["Enter"]);
             confirmed = true;
         }
-        assert!(Instant::now() < deadline, "submission not recorded:\n{s}");
-        std::thread::sleep(POLL);
-    }
+        Err(s)
+    });
     // Letters typed at once after a dialog closes are held back as
     // type-ahead; a key that is not a letter ends that at once.
     t.keys("c", &["PageUp", "c"]);
@@ -378,24 +373,18 @@ fn drill_scenario_clock_delivers_an_inject() {
     t.keys("d", &["n"]);
     let screen = t.wait_for("d", "i03");
     assert!(screen.contains("EXERCISE"), "{screen}");
-    let deadline = Instant::now() + WAIT;
-    let journal = loop {
+    let journal = support::poll_until("the second inject journaled", || {
         let j = t.journal();
-        if kinds(&j)
+        let delivered = kinds(&j)
             .iter()
             .filter(|k| *k == "inject_delivered")
-            .count()
-            >= 2
-        {
-            break j;
+            .count();
+        if delivered >= 2 {
+            Ok(j)
+        } else {
+            Err(t.screen("d"))
         }
-        assert!(
-            Instant::now() < deadline,
-            "second inject not journaled:\n{}",
-            t.screen("d")
-        );
-        std::thread::sleep(POLL);
-    };
+    });
     // Pause the scenario clock and let every entry save, so `q` quits at
     // once instead of asking about entries still saving (a loaded machine
     // saves an inject delivered just before the key later).

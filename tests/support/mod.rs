@@ -888,20 +888,20 @@ pub fn draw_runner(app: &runsheet::app::App, width: u16, height: u16) -> ratatui
     terminal.backend().buffer().clone()
 }
 
-/// Looks with `probe` every 25 ms until it says the wait is over, for at
-/// most 45 s, then fails naming `what` with the last thing it saw. Tests
-/// of real processes (tmux panes) wait with this, never a fixed sleep.
-pub fn poll_until(what: &str, mut probe: impl FnMut() -> (bool, String)) -> String {
+/// Looks with `probe` every 25 ms until it gives `Ok`, for at most 45 s,
+/// then fails naming `what` with the last thing it saw (the `Err`). Tests
+/// of real processes (tmux panes, their journals) wait with this, never a
+/// fixed sleep.
+pub fn poll_until<T>(what: &str, mut probe: impl FnMut() -> Result<T, String>) -> T {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(45);
     loop {
-        let (done, seen) = probe();
-        if done {
-            return seen;
+        match probe() {
+            Ok(done) => return done,
+            Err(seen) => assert!(
+                std::time::Instant::now() < deadline,
+                "{what} never happened; last seen:\n{seen}"
+            ),
         }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "{what} never happened; last seen:\n{seen}"
-        );
         std::thread::sleep(std::time::Duration::from_millis(25));
     }
 }

@@ -22,7 +22,7 @@ use runsheet::journal::writer::Ack;
 use runsheet::ui::Theme;
 use runsheet::ui::participant::ParticipantView;
 use runsheet::ui::picker::PickerView;
-use runsheet::ui::review::ReviewView;
+
 use runsheet::ui::{RunnerView, theme};
 use support::{JournalBuilder, fixture_playbook, utc};
 
@@ -337,20 +337,7 @@ fn review_of(j: &JournalBuilder, bytes: &[u8]) -> Review {
 }
 
 fn draw_review(review: &mut Review) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(100, 30)).expect("terminal");
-    let theme = Theme::default();
-    terminal
-        .draw(|f| {
-            f.render_widget(
-                ReviewView {
-                    review,
-                    theme: &theme,
-                },
-                f.area(),
-            );
-        })
-        .expect("draw");
-    support::screen(terminal.backend().buffer())
+    support::draw_review(review, 100, 30)
 }
 
 #[test]

@@ -18,7 +18,7 @@ use runsheet::journal::verify::{Verified, verify};
 use runsheet::journal::writer::Ack;
 use runsheet::ui::Theme;
 use runsheet::ui::participant::ParticipantView;
-use runsheet::ui::review::ReviewView;
+
 use support::{JournalBuilder, utc};
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 36)];
@@ -28,20 +28,7 @@ fn draw(app: &App, width: u16, height: u16) -> String {
 }
 
 fn draw_review(review: &mut Review, width: u16, height: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
-    let theme = Theme::default();
-    terminal
-        .draw(|f| {
-            f.render_widget(
-                ReviewView {
-                    review,
-                    theme: &theme,
-                },
-                f.area(),
-            );
-        })
-        .expect("draw");
-    support::screen(terminal.backend().buffer())
+    support::draw_review(review, width, height)
 }
 
 fn key(code: KeyCode) -> Msg {

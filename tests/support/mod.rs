@@ -921,3 +921,22 @@ pub fn runner_app(j: &JournalBuilder) -> runsheet::app::App {
         j.now(),
     )
 }
+
+/// The review screen's text at `width` x `height`, default theme.
+pub fn draw_review(review: &mut runsheet::app::review::Review, width: u16, height: u16) -> String {
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(width, height))
+        .expect("terminal");
+    let theme = runsheet::ui::Theme::default();
+    terminal
+        .draw(|f| {
+            f.render_widget(
+                runsheet::ui::review::ReviewView {
+                    review,
+                    theme: &theme,
+                },
+                f.area(),
+            );
+        })
+        .expect("draw");
+    screen(terminal.backend().buffer())
+}

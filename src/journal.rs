@@ -6,6 +6,7 @@
 //! and verification always hashes the bytes as stored.
 
 pub mod attachment;
+pub mod canonical;
 pub mod event;
 mod holder;
 pub mod identity;
@@ -158,7 +159,7 @@ pub mod timestamp {
     /// The exact inverse of [`format_fixed`]: `YYYY-MM-DDTHH:MM:SS.ffffffZ`
     /// with every field in range, or `None` (and the general, slower path
     /// decides).
-    fn parse_fixed(text: &str) -> Option<DateTime<Utc>> {
+    pub(super) fn parse_fixed(text: &str) -> Option<DateTime<Utc>> {
         let b = text.as_bytes();
         if b.len() != LEN
             || b[4] != b'-'

@@ -373,7 +373,14 @@ pub fn consistency_warnings<'a>(entries: impl IntoIterator<Item = &'a Entry>) ->
     let mut warnings = Vec::new();
     let mut previous = None;
     for entry in entries {
-        check_consistency(previous, entry, &mut warnings);
+        check_consistency(
+            previous,
+            entry.seq,
+            entry.ts,
+            entry.kind,
+            || entry.event(),
+            &mut warnings,
+        );
         previous = Some(entry.ts);
     }
     warnings
@@ -390,8 +397,29 @@ pub struct Consistency {
 impl Consistency {
     /// Checks the entry that follows those already checked.
     pub fn check(&mut self, entry: &Entry) {
-        check_consistency(self.previous, entry, &mut self.warnings);
+        check_consistency(
+            self.previous,
+            entry.seq,
+            entry.ts,
+            entry.kind,
+            || entry.event(),
+            &mut self.warnings,
+        );
         self.previous = Some(entry.ts);
+    }
+
+    /// [`Consistency::check`] of a line as a stream hands it over: only
+    /// the kinds the checks read are decoded.
+    pub fn check_line(&mut self, line: &crate::journal::verify::LineView<'_>) {
+        check_consistency(
+            self.previous,
+            line.seq,
+            line.ts,
+            line.kind,
+            || line.entry().and_then(|entry| entry.event()),
+            &mut self.warnings,
+        );
+        self.previous = Some(line.ts);
     }
 
     pub fn into_warnings(self) -> Vec<Warning> {
@@ -399,32 +427,40 @@ impl Consistency {
     }
 }
 
-/// The checks of [`consistency_warnings`] for one entry, given the time
-/// of the entry before it (none for the first).
-fn check_consistency(previous: Option<DateTime<Utc>>, entry: &Entry, warnings: &mut Vec<Warning>) {
+/// The checks of [`consistency_warnings`] for one entry (its `seq`, time,
+/// kind and event), given the time of the entry before it (none for the
+/// first). The event is read only for a creation or a correction.
+fn check_consistency(
+    previous: Option<DateTime<Utc>>,
+    seq: u64,
+    ts: DateTime<Utc>,
+    kind: Kind,
+    event: impl FnOnce() -> Result<Event, crate::journal::DecodeError>,
+    warnings: &mut Vec<Warning>,
+) {
     if let Some(previous) = previous {
-        if entry.ts < previous {
-            warnings.push(Warning::TimeGoesBack { seq: entry.seq });
-        } else if entry.ts - previous > chrono::Duration::days(366) {
-            warnings.push(Warning::TimeLeaps { seq: entry.seq });
+        if ts < previous {
+            warnings.push(Warning::TimeGoesBack { seq });
+        } else if ts - previous > chrono::Duration::days(366) {
+            warnings.push(Warning::TimeLeaps { seq });
         }
     }
-    if !matches!(entry.kind, Kind::JournalCreated | Kind::Correction) {
+    if !matches!(kind, Kind::JournalCreated | Kind::Correction) {
         return;
     }
-    match entry.event().map(|e| e.payload) {
+    match event().map(|e| e.payload) {
         Ok(Payload::JournalCreated(created)) => {
             if previous.is_some() {
-                warnings.push(Warning::SecondCreated { seq: entry.seq });
+                warnings.push(Warning::SecondCreated { seq });
             } else if created.timezone.parse::<Tz>().is_err() {
                 warnings.push(Warning::UnknownTimezone {
                     zone: created.timezone,
                 });
             }
         }
-        Ok(Payload::Correction(c)) if c.corrects >= entry.seq => {
+        Ok(Payload::Correction(c)) if c.corrects >= seq => {
             warnings.push(Warning::DanglingCorrection {
-                seq: entry.seq,
+                seq,
                 corrects: c.corrects,
             });
         }
@@ -446,7 +482,14 @@ impl RunState {
     /// understood becomes a warning, and the rest still applies.
     pub fn apply(&mut self, playbook: &Playbook, entry: &Entry) {
         self.entry_count += 1;
-        check_consistency(self.last.as_ref().map(|l| l.ts), entry, &mut self.warnings);
+        check_consistency(
+            self.last.as_ref().map(|l| l.ts),
+            entry.seq,
+            entry.ts,
+            entry.kind,
+            || entry.event(),
+            &mut self.warnings,
+        );
         let at = Stamp::of(entry);
         self.mark_last(&at);
         let event = match entry.event() {

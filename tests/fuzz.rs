@@ -4,7 +4,8 @@
 //! fixtures, hostile inputs, sample journals) and must never panic:
 //!
 //! - `playbook`: preflight, YAML loading and validation, diagnostics;
-//! - `journal`: verification of the raw bytes, then every line decoded
+//! - `journal`: verification of the raw bytes, the fast canonical check
+//!   against the decoder on every line re-sealed, then every line decoded
 //!   without its hash (as a forger who re-seals the chain would write it),
 //!   replayed, summarised and exported in every format;
 //! - `when`: expression parsing, printing and evaluation;
@@ -226,6 +227,37 @@ fn fuzz_playbook_loader_and_validator() {
     });
 }
 
+/// Each line of `bytes`, re-sealed with its own hash (so that its form
+/// alone decides): the fast canonical check never accepts a line that
+/// `Entry::decode` refuses, and reads the same fields.
+fn fast_check_agrees_with_decode(bytes: &[u8]) {
+    const HASH_KEY: &str = ",\"hash\":\"";
+    for text in String::from_utf8_lossy(bytes).lines() {
+        let Some(end) = text.rfind(HASH_KEY) else {
+            continue;
+        };
+        let body = format!("{}}}", &text[..end]);
+        let line = format!(
+            "{}{HASH_KEY}{}\"}}",
+            &text[..end],
+            runsheet::hash::sha256_hex(body.as_bytes())
+        );
+        if let Some(head) = runsheet::journal::canonical::header(&line) {
+            let entry = Entry::decode(&line).expect("what the fast check accepts decodes");
+            assert_eq!(
+                (head.seq, head.ts, head.kind, head.prev, head.step),
+                (
+                    entry.seq,
+                    entry.ts,
+                    entry.kind,
+                    entry.prev.as_str(),
+                    entry.step.as_deref()
+                )
+            );
+        }
+    }
+}
+
 /// The lines of `bytes` decoded as entries without checking any hash.
 fn forged(bytes: &[u8]) -> Verified {
     let lines = String::from_utf8_lossy(bytes)
@@ -263,6 +295,7 @@ fn fuzz_journal_reader_verifier_replay_and_exports() {
     let fixture = support::fixture_playbook().playbook;
     fuzz("journal", &journal_seeds(), |bytes| {
         let _ = verify(bytes);
+        fast_check_agrees_with_decode(bytes);
         let verified = forged(bytes);
         let created = runsheet::commands::open::created_of(&verified.lines);
         let playbook = created

@@ -8,6 +8,7 @@ use super::{Env, Failure};
 use crate::commands::open::{self, NewJournal, Resolved};
 use crate::journal::event::{FactSet, Note, Payload};
 use crate::journal::identity::Identity;
+use crate::journal::verify::LineView;
 use crate::journal::writer::{JournalFile, OpenError, WriteError};
 use crate::journal::{Event, Line};
 use crate::playbook::value;
@@ -480,9 +481,9 @@ fn confirm(line: &Line, notices: &[String]) -> String {
 pub fn verify(path: &Path) -> Result<(String, u8), Failure> {
     let mut drafts = Vec::new();
     let mut consistency = run::Consistency::default();
-    let checked = crate::journal::verify::verify_file(path, |line| {
+    let checked = crate::journal::verify::view_file(path, None, |line, _| {
         drafts.extend(draft_problem(path, &line));
-        consistency.check(&line.entry);
+        consistency.check_line(&line);
     })
     .map_err(|error| OpenError::Io {
         path: path.to_path_buf(),
@@ -496,14 +497,14 @@ pub fn verify(path: &Path) -> Result<(String, u8), Failure> {
 pub(crate) fn verify_with(
     path: &Path,
     digest: crate::journal::verify::LineDigest,
-    mut each: impl FnMut(&Line, [u8; 32]),
+    mut each: impl FnMut(&LineView<'_>, [u8; 32]),
 ) -> Result<(String, u8, crate::journal::verify::Tally), Failure> {
     let mut drafts = Vec::new();
     let mut consistency = run::Consistency::default();
-    let checked = crate::journal::verify::verify_file_with(path, digest, |line, hash| {
+    let checked = crate::journal::verify::view_file(path, Some(digest), |line, hash| {
         drafts.extend(draft_problem(path, &line));
-        consistency.check(&line.entry);
-        each(&line, hash);
+        consistency.check_line(&line);
+        each(&line, hash.unwrap_or_default());
     })
     .map_err(|error| OpenError::Io {
         path: path.to_path_buf(),
@@ -581,22 +582,22 @@ fn chain_report(
 
 /// Every `message_drafted` entry whose file is missing, outside the
 /// journal's folder, not a regular file, too large or changed.
-fn draft_problem(path: &Path, line: &Line) -> Option<String> {
+fn draft_problem(path: &Path, line: &LineView<'_>) -> Option<String> {
     // Only a `message_drafted` entry can name a draft: skip decoding others.
-    if line.entry.kind != crate::journal::Kind::MessageDrafted {
+    if line.kind != crate::journal::Kind::MessageDrafted {
         return None;
     }
     let Ok(Event {
         step,
         payload: Payload::MessageDrafted(m),
-    }) = line.entry.event()
+    }) = line.entry().and_then(|entry| entry.event())
     else {
         return None;
     };
     let problem = crate::journal::attachment::read_draft(path, &m.file, &m.text_sha256).err()?;
     Some(format!(
         "entry {} (message_drafted v{}{}) names `{}`: {problem}",
-        line.entry.seq,
+        line.seq,
         m.version,
         step.map(|s| format!(" of step `{s}`")).unwrap_or_default(),
         m.file

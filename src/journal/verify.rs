@@ -5,9 +5,10 @@
 use std::io::{self, Read};
 use std::path::Path;
 
+use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
-use super::{Entry, Line};
+use super::{DecodeError, Entry, Kind, Line, canonical};
 use crate::hash::{ZERO_HASH, to_hex};
 
 /// Where and why verification stopped.
@@ -51,6 +52,100 @@ impl Verified {
     }
 }
 
+/// A verified line as the stream hands it over: its text, where the
+/// stream read it, and what most readers look at first. The whole entry is
+/// decoded only when asked for ([`LineView::entry`]), unless the stream was
+/// asked to decode every line on the checking cores.
+#[derive(Debug)]
+pub struct LineView<'a> {
+    /// The line as stored, without its newline.
+    pub text: &'a str,
+    pub seq: u64,
+    pub ts: DateTime<Utc>,
+    pub kind: Kind,
+    /// The line's SHA-256 (the next line's `prev`).
+    pub hash: [u8; 32],
+    /// Byte offset of the line from the start of what was read (the file).
+    pub offset: u64,
+    /// Already decoded, when it was.
+    decoded: Option<Entry>,
+}
+
+impl LineView<'_> {
+    /// A line held whole, seen as the stream would hand it over (its
+    /// offset unknown: 0).
+    pub fn of(line: &Line) -> LineView<'_> {
+        LineView {
+            text: &line.text,
+            seq: line.entry.seq,
+            ts: line.entry.ts,
+            kind: line.entry.kind,
+            hash: Sha256::digest(line.text.as_bytes()).into(),
+            offset: 0,
+            decoded: Some(line.entry.clone()),
+        }
+    }
+
+    /// The decoded entry.
+    ///
+    /// # Errors
+    /// Never for a line the stream verified; the error is kept for a
+    /// reader that would still meet one.
+    pub fn entry(&self) -> Result<Entry, DecodeError> {
+        match &self.decoded {
+            Some(entry) => Ok(entry.clone()),
+            None => decode_verified(self.text),
+        }
+    }
+
+    /// The decoded entry, without a copy when it was already decoded.
+    ///
+    /// # Errors
+    /// As [`LineView::entry`].
+    pub fn into_entry(self) -> Result<Entry, DecodeError> {
+        match self.decoded {
+            Some(entry) => Ok(entry),
+            None => decode_verified(self.text),
+        }
+    }
+
+    /// The line, decoded, with a copy of its text.
+    fn into_line(self) -> Line {
+        let text = self.text.to_string();
+        let entry = match self.decoded {
+            Some(entry) => entry,
+            // Only lines already checked reach here, decoded on the
+            // checking cores when a caller wants whole lines.
+            None => decode_verified(&text).unwrap_or_else(|e| unreachable_decode(&e)),
+        };
+        Line { entry, text }
+    }
+}
+
+/// A verified line that no longer decodes is a bug in this module, not a
+/// property of the journal.
+fn unreachable_decode(error: &DecodeError) -> ! {
+    panic!("a verified line failed to decode: {error}")
+}
+
+/// Decodes a line already found canonical by [`canonical::header`] (or
+/// any line, through [`Entry::decode`], when it was not).
+fn decode_verified(text: &str) -> Result<Entry, DecodeError> {
+    match canonical::header(text) {
+        Some(header) => decode_canonical(text, header.body_end, &mut String::new()),
+        None => Entry::decode(text),
+    }
+}
+
+/// Decodes a canonical line: its own hash and form were checked on its
+/// bytes, so serde reads the body once and nothing is written back.
+fn decode_canonical(text: &str, body_end: usize, body: &mut String) -> Result<Entry, DecodeError> {
+    body.clear();
+    body.push_str(&text[..body_end]);
+    body.push('}');
+    serde_json::from_str(body).map_err(|e| DecodeError(format!("not a journal entry: {e}")))
+}
+
 /// Verifies complete lines in order and stops at the first problem.
 pub fn verify(bytes: &[u8]) -> Verified {
     verify_from(bytes, 0, ZERO_HASH)
@@ -70,11 +165,12 @@ const PARALLEL_FROM: usize = 256 << 10;
 /// in line order, exactly as when checking one line after another.
 pub fn verify_from(bytes: &[u8], first_seq: u64, prev: &str) -> Verified {
     let complete = complete_len(bytes);
+    let (text, not_utf8) = utf8_lines(&bytes[..complete]);
     let mut chain = Chain::new(first_seq, prev);
     let mut lines = Vec::new();
-    for piece in check_pieces(&bytes[..complete], None) {
+    for piece in check_pieces(text, not_utf8, Keep::Entries, None) {
         lines.reserve(piece.lines.len());
-        if !chain.accept(piece, &mut |line, _| lines.push(line)) {
+        if !chain.accept(text, piece, &mut |line, _| lines.push(line.into_line())) {
             break;
         }
     }
@@ -131,38 +227,59 @@ pub fn verify_stream(reader: impl Read + Send, mut each: impl FnMut(Line)) -> io
 /// beside the line, computed on the cores that check it.
 pub type LineDigest = fn(&[u8]) -> [u8; 32];
 
+/// Whether the checking cores decode every line for the caller, or leave
+/// the caller to decode the few it needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Keep {
+    Entries,
+    Views,
+}
+
 /// [`verify_stream`] reading `chunk` bytes at a time, handing each line
 /// with its `digest`, if one is asked for.
-///
-/// Reading and checking run on a thread of their own (which spreads each
-/// chunk over every core), one chunk ahead of the linking and the caller's
-/// work on this thread: at most two chunks of checked lines exist at once.
 fn verify_in_chunks(
     reader: impl Read + Send,
     chunk: usize,
     digest: Option<LineDigest>,
     each: &mut impl FnMut(Line, Option<[u8; 32]>),
 ) -> io::Result<Tally> {
+    stream_in_chunks(reader, chunk, Keep::Entries, digest, &mut |view, digest| {
+        each(view.into_line(), digest);
+    })
+}
+
+/// The stream behind every streaming reader.
+///
+/// Reading and checking run on a thread of their own (which spreads each
+/// chunk over every core), one chunk ahead of the linking and the caller's
+/// work on this thread: at most two chunks of checked lines exist at once.
+fn stream_in_chunks(
+    reader: impl Read + Send,
+    chunk: usize,
+    keep: Keep,
+    digest: Option<LineDigest>,
+    each: &mut impl FnMut(LineView<'_>, Option<[u8; 32]>),
+) -> io::Result<Tally> {
     let mut chain = Chain::new(0, ZERO_HASH);
     std::thread::scope(|scope| {
         // No buffer: the reader waits with its next chunk in hand.
-        let (checked, pieces) = std::sync::mpsc::sync_channel(0);
+        let (checked, chunks) = std::sync::mpsc::sync_channel(0);
         let reading = std::thread::Builder::new()
             .name("journal-read".into())
             .spawn_scoped(scope, move || {
-                read_and_check(reader, chunk, digest, &checked)
+                read_and_check(reader, chunk, keep, digest, &checked)
             })?;
-        for chunk_pieces in &pieces {
-            let intact = chunk_pieces
+        for (text, pieces) in &chunks {
+            let intact = pieces
                 .into_iter()
-                .all(|piece| chain.accept(piece, each));
+                .all(|piece| chain.accept(&text, piece, each));
             if !intact {
                 // Nothing after a break is checked: the reader, refused its
                 // next chunk, only reads on to measure the torn tail.
                 break;
             }
         }
-        drop(pieces);
+        drop(chunks);
         let torn_tail = reading
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
@@ -170,15 +287,20 @@ fn verify_in_chunks(
     })
 }
 
-/// The reading side of [`verify_in_chunks`]: sends the checked pieces of
-/// each chunk of whole lines, in order; returns the length of the torn
+/// A chunk of whole lines as read (those before the first line that is
+/// not UTF-8), with its checked pieces.
+type CheckedChunk = (String, Vec<Piece>);
+
+/// The reading side of [`stream_in_chunks`]: sends each chunk of whole
+/// lines with its checked pieces, in order; returns the length of the torn
 /// tail (bytes after the file's last newline). Once a send is refused
 /// (the chain broke) it only reads on to the end to measure that tail.
 fn read_and_check(
     mut reader: impl Read,
     chunk: usize,
+    keep: Keep,
     digest: Option<LineDigest>,
-    checked: &std::sync::mpsc::SyncSender<Vec<Piece>>,
+    checked: &std::sync::mpsc::SyncSender<CheckedChunk>,
 ) -> io::Result<usize> {
     let mut buffer = Vec::with_capacity(chunk + chunk / 2);
     loop {
@@ -194,9 +316,14 @@ fn read_and_check(
         let at_end = (read as u64) < room;
         let complete = complete_len(&buffer);
         if complete > 0 || at_end {
-            let pieces = check_pieces(&buffer[..complete], digest);
-            buffer.drain(..complete);
-            if checked.send(pieces).is_err() {
+            // The whole lines go with their pieces; the start of the next
+            // line stays to be completed.
+            let mut rest = Vec::with_capacity(chunk + chunk / 2);
+            rest.extend_from_slice(&buffer[complete..]);
+            buffer.truncate(complete);
+            let (text, not_utf8) = utf8_text(std::mem::replace(&mut buffer, rest));
+            let pieces = check_pieces(&text, not_utf8, keep, digest);
+            if checked.send((text, pieces)).is_err() {
                 return torn_tail_after(&mut reader, buffer.len());
             }
         }
@@ -209,7 +336,9 @@ fn read_and_check(
 /// [`verify_stream`] of the journal at `path`, which must be a regular
 /// file of at most `JOURNAL_LIMIT` bytes, as for reading it whole.
 pub fn verify_file(path: &Path, mut each: impl FnMut(Line)) -> io::Result<Tally> {
-    verify_file_digesting(path, None, &mut |line, _| each(line))
+    stream_file(path, Keep::Entries, None, &mut |view, _| {
+        each(view.into_line());
+    })
 }
 
 /// [`verify_file`], handing each line with its `digest` (for example the
@@ -220,15 +349,40 @@ pub fn verify_file_with(
     digest: LineDigest,
     mut each: impl FnMut(Line, [u8; 32]),
 ) -> io::Result<Tally> {
-    verify_file_digesting(path, Some(digest), &mut |line, hash| {
-        each(line, hash.unwrap_or_default());
+    stream_file(path, Keep::Entries, Some(digest), &mut |view, hash| {
+        each(view.into_line(), hash.unwrap_or_default());
     })
 }
 
-fn verify_file_digesting(
+/// [`verify_file`] handing each line as a [`LineView`]: nothing is decoded
+/// or copied for the caller unless it asks, so a reader that needs only a
+/// few entries whole (`runsheet verify`, the first pass of an export) pays
+/// for checking the bytes and little more. `digest`, if given, comes with
+/// each line as in [`verify_file_with`].
+pub fn view_file(
     path: &Path,
     digest: Option<LineDigest>,
-    each: &mut impl FnMut(Line, Option<[u8; 32]>),
+    mut each: impl FnMut(LineView<'_>, Option<[u8; 32]>),
+) -> io::Result<Tally> {
+    stream_file(path, Keep::Views, digest, &mut each)
+}
+
+/// [`view_file`], with every line also decoded on the checking cores
+/// ([`LineView::into_entry`] then costs nothing): for readers that replay
+/// every entry but want the line's place and hash as well.
+pub fn view_file_decoded(
+    path: &Path,
+    digest: Option<LineDigest>,
+    mut each: impl FnMut(LineView<'_>, Option<[u8; 32]>),
+) -> io::Result<Tally> {
+    stream_file(path, Keep::Entries, digest, &mut each)
+}
+
+fn stream_file(
+    path: &Path,
+    keep: Keep,
+    digest: Option<LineDigest>,
+    each: &mut impl FnMut(LineView<'_>, Option<[u8; 32]>),
 ) -> io::Result<Tally> {
     let file = super::attachment::open_regular(path)?;
     let limit = super::attachment::JOURNAL_LIMIT;
@@ -238,7 +392,7 @@ fn verify_file_digesting(
             format!("is larger than {limit} bytes; refusing to read it"),
         ));
     }
-    verify_in_chunks(file.take(limit + 1), STREAM_CHUNK, digest, each)
+    stream_in_chunks(file.take(limit + 1), STREAM_CHUNK, keep, digest, each)
 }
 
 /// Reads `reader` to its end and returns how many bytes follow the last
@@ -260,47 +414,103 @@ fn torn_tail_after(reader: &mut impl Read, pending: usize) -> io::Result<usize> 
     }
 }
 
+/// The lines of `bytes` (whole lines) before the first that is not UTF-8,
+/// and whether there is such a line. A newline never falls inside a UTF-8
+/// sequence, so the first invalid byte is in the first invalid line.
+fn utf8_lines(bytes: &[u8]) -> (&str, bool) {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => (text, false),
+        Err(e) => {
+            let cut = line_start(bytes, e.valid_up_to());
+            (std::str::from_utf8(&bytes[..cut]).unwrap_or_default(), true)
+        }
+    }
+}
+
+/// [`utf8_lines`] of a chunk read, keeping its buffer (checked once).
+fn utf8_text(bytes: Vec<u8>) -> (String, bool) {
+    match String::from_utf8(bytes) {
+        Ok(text) => (text, false),
+        Err(e) => {
+            let cut = line_start(e.as_bytes(), e.utf8_error().valid_up_to());
+            let bytes = e.into_bytes();
+            (String::from_utf8_lossy(&bytes[..cut]).into_owned(), true)
+        }
+    }
+}
+
+/// Where the line holding byte `at` starts.
+fn line_start(bytes: &[u8], at: usize) -> usize {
+    bytes[..at]
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .map_or(0, |i| i + 1)
+}
+
 /// Length of the complete lines at the start of `bytes`.
 fn complete_len(bytes: &[u8]) -> usize {
     bytes.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1)
 }
 
 /// The chain followed in line order across checked pieces.
-struct Chain<'p> {
+struct Chain {
     first_seq: u64,
     /// The `prev` the first line must name.
-    prev: &'p str,
+    prev: Option<[u8; 32]>,
     /// The hash of the last line accepted; before the first, `prev`.
-    last: Option<LineHash>,
+    last: Option<[u8; 32]>,
+    /// Where the next line starts, from the start of what was read.
+    offset: u64,
     tally: Tally,
 }
 
-impl<'p> Chain<'p> {
-    fn new(first_seq: u64, prev: &'p str) -> Self {
+impl Chain {
+    fn new(first_seq: u64, prev: &str) -> Self {
         Self {
             first_seq,
-            prev,
+            prev: parse_hash(prev),
             last: None,
+            offset: 0,
             tally: Tally::default(),
         }
     }
 
-    /// Links the lines of `piece` after those accepted so far, handing
-    /// each to `each`; false once a line failed (then nothing more may
-    /// be accepted).
-    fn accept(&mut self, piece: Piece, each: &mut impl FnMut(Line, Option<[u8; 32]>)) -> bool {
+    /// Links the lines of `piece` (read from `bytes`) after those accepted
+    /// so far, handing each to `each`; false once a line failed (then
+    /// nothing more may be accepted).
+    fn accept(
+        &mut self,
+        text: &str,
+        piece: Piece,
+        each: &mut impl FnMut(LineView<'_>, Option<[u8; 32]>),
+    ) -> bool {
         let mut unlinked = None;
-        let mut digests = piece.digests.into_iter();
-        for (line, hash) in piece.lines.into_iter().zip(piece.hashes) {
+        let mut decoded = piece.lines.into_iter();
+        for checked in piece.checked {
             let seq = self.next_seq();
-            if let Err(reason) = link(&line.entry, seq, self.prev, self.last.as_ref()) {
+            if let Err(reason) = link(&checked, seq, self.prev, self.last) {
                 unlinked = Some(broken_at(seq, reason));
                 break;
             }
-            self.last = Some(hash);
+            let line_text = &text[checked.start..checked.start + checked.len];
+            self.last = Some(checked.hash);
             self.tally.entries += 1;
-            self.tally.verified_len += line.text.len() + 1;
-            each(line, digests.next());
+            self.tally.verified_len += checked.len + 1;
+            let view = LineView {
+                text: line_text,
+                seq: checked.seq,
+                ts: checked.ts,
+                kind: checked.kind,
+                hash: checked.hash,
+                offset: self.offset,
+                decoded: if checked.decoded {
+                    decoded.next()
+                } else {
+                    None
+                },
+            };
+            self.offset += checked.len as u64 + 1;
+            each(view, checked.digest);
         }
         let seq = self.next_seq();
         self.tally.broken = unlinked.or_else(|| piece.failed.map(|reason| broken_at(seq, reason)));
@@ -318,91 +528,141 @@ impl<'p> Chain<'p> {
     }
 }
 
-/// SHA-256 of a line as stored (without its newline): the next `prev`.
-type LineHash = sha2::digest::Output<Sha256>;
+/// What checking one line on its own found, for linking it in order.
+struct Checked {
+    /// Where the line starts in the chunk, and its length (no newline).
+    start: usize,
+    len: usize,
+    seq: u64,
+    ts: DateTime<Utc>,
+    kind: Kind,
+    /// `prev` as the hash it names, when it is one.
+    prev: Option<[u8; 32]>,
+    /// SHA-256 of the line (the next line's `prev`).
+    hash: [u8; 32],
+    /// The caller's digest of the line, when one was asked for.
+    digest: Option<[u8; 32]>,
+    /// Whether the line's entry is among the piece's decoded `lines`.
+    decoded: bool,
+}
 
-/// Consecutive lines checked on their own: those that passed, each with
-/// its hash, up to the first that did not and why.
-#[derive(Default)]
+/// Consecutive lines checked on their own: those that passed, up to the
+/// first that did not and why.
 struct Piece {
-    lines: Vec<Line>,
-    hashes: Vec<LineHash>,
-    /// Each line's caller digest, when one was asked for.
-    digests: Vec<[u8; 32]>,
+    checked: Vec<Checked>,
+    /// The decoded entries of the lines marked `decoded`, in order.
+    lines: Vec<Entry>,
     failed: Option<String>,
 }
 
-/// Checks every complete line, in order: a large journal in one piece per
-/// core, each on its own thread (the calling thread takes the first).
-fn check_pieces(bytes: &[u8], digest: Option<LineDigest>) -> Vec<Piece> {
-    let threads = if bytes.len() < PARALLEL_FROM {
+/// Checks every complete line of `text`, in order: a large journal in one
+/// piece per core, each on its own thread (the calling thread takes the
+/// first). `not_utf8`: the line after `text` is not UTF-8, a failure of
+/// its own once every line of `text` passed.
+fn check_pieces(text: &str, not_utf8: bool, keep: Keep, digest: Option<LineDigest>) -> Vec<Piece> {
+    let threads = if text.len() < PARALLEL_FROM {
         1
     } else {
         std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
     };
-    if threads <= 1 {
-        return vec![check_piece(bytes, digest)];
+    let mut checked = if threads <= 1 {
+        vec![check_piece(text, 0, text.len(), keep, digest)]
+    } else {
+        let pieces = cut(text.as_bytes(), threads);
+        std::thread::scope(|scope| {
+            let helpers: Vec<_> = pieces[1..]
+                .iter()
+                .map(|&(start, end)| {
+                    std::thread::Builder::new()
+                        .name("journal-verify".into())
+                        .spawn_scoped(scope, move || check_piece(text, start, end, keep, digest))
+                        .map_err(|_| (start, end))
+                })
+                .collect();
+            let (start, end) = pieces[0];
+            let mut checked = vec![check_piece(text, start, end, keep, digest)];
+            for helper in helpers {
+                checked.push(match helper {
+                    Ok(handle) => handle
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                    // No thread to be had: check the piece here.
+                    Err((start, end)) => check_piece(text, start, end, keep, digest),
+                });
+            }
+            checked
+        })
+    };
+    if not_utf8 && checked.iter().all(|piece| piece.failed.is_none()) {
+        checked.push(Piece {
+            checked: Vec::new(),
+            lines: Vec::new(),
+            failed: Some("not valid UTF-8".into()),
+        });
     }
-    let pieces = cut(bytes, threads);
-    std::thread::scope(|scope| {
-        let helpers: Vec<_> = pieces[1..]
-            .iter()
-            .map(|&piece| {
-                std::thread::Builder::new()
-                    .name("journal-verify".into())
-                    .spawn_scoped(scope, move || check_piece(piece, digest))
-                    .map_err(|_| piece)
-            })
-            .collect();
-        let mut checked = vec![check_piece(pieces[0], digest)];
-        for helper in helpers {
-            checked.push(match helper {
-                Ok(handle) => handle
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-                // No thread to be had: check the piece here.
-                Err(piece) => check_piece(piece, digest),
-            });
-        }
-        checked
-    })
+    checked
 }
 
-/// Cuts `bytes` (complete lines) into about `n` pieces of whole lines.
-fn cut(bytes: &[u8], n: usize) -> Vec<&[u8]> {
+/// Cuts `bytes` (complete lines) into about `n` ranges of whole lines.
+fn cut(bytes: &[u8], n: usize) -> Vec<(usize, usize)> {
     let mut pieces = Vec::with_capacity(n);
     let mut start = 0;
     for k in 1..n {
         let target = (bytes.len() * k / n).max(start);
-        let Some(end) = bytes[target..].iter().position(|b| *b == b'\n') else {
+        let Some(end) = memchr::memchr(b'\n', &bytes[target..]) else {
             break;
         };
         let end = target + end + 1;
         if end < bytes.len() {
-            pieces.push(&bytes[start..end]);
+            pieces.push((start, end));
             start = end;
         }
     }
-    pieces.push(&bytes[start..]);
+    pieces.push((start, bytes.len()));
     pieces
 }
 
-/// Checks each line of `bytes` on its own, stopping at the first failure.
-fn check_piece(bytes: &[u8], digest: Option<LineDigest>) -> Piece {
-    let mut piece = Piece::default();
-    for raw in bytes.split_inclusive(|b| *b == b'\n') {
-        let body = &raw[..raw.len() - 1];
-        match check_line(body) {
-            Ok(line) => {
-                piece.lines.push(line);
-                piece.hashes.push(Sha256::digest(body));
-                piece.digests.extend(digest.map(|digest| digest(body)));
+/// Checks each line of `text[start..end]` on its own, stopping at the
+/// first failure.
+fn check_piece(
+    text: &str,
+    start: usize,
+    end: usize,
+    keep: Keep,
+    digest: Option<LineDigest>,
+) -> Piece {
+    let mut piece = Piece {
+        checked: Vec::new(),
+        lines: Vec::new(),
+        failed: None,
+    };
+    // One buffer for every canonical body serde reads.
+    let mut body = String::new();
+    let mut at = start;
+    while at < end {
+        let len = memchr::memchr(b'\n', &text.as_bytes()[at..end]).unwrap_or(end - at);
+        let line = &text[at..at + len];
+        match check_line(line, keep, &mut body) {
+            Ok((head, entry)) => {
+                piece.checked.push(Checked {
+                    start: at,
+                    len,
+                    seq: head.seq,
+                    ts: head.ts,
+                    kind: head.kind,
+                    prev: head.prev,
+                    hash: head.hash,
+                    digest: digest.map(|digest| digest(line.as_bytes())),
+                    decoded: entry.is_some(),
+                });
+                piece.lines.extend(entry);
             }
             Err(reason) => {
                 piece.failed = Some(reason);
                 break;
             }
         }
+        at += len + 1;
     }
     piece
 }
@@ -415,38 +675,88 @@ fn broken_at(seq: u64, reason: String) -> Break {
     }
 }
 
+/// What the chain needs of a line that is valid on its own.
+struct Head {
+    seq: u64,
+    ts: DateTime<Utc>,
+    kind: Kind,
+    prev: Option<[u8; 32]>,
+    /// SHA-256 of the line.
+    hash: [u8; 32],
+}
+
 /// What makes a line valid on its own; its place in the chain is
-/// [`link`]'s to check.
-fn check_line(body: &[u8]) -> Result<Line, String> {
-    let text = std::str::from_utf8(body).map_err(|_| "not valid UTF-8".to_string())?;
+/// [`link`]'s to check. The entry comes back decoded when `keep` asks for
+/// it, or when only decoding could tell (then the decoder's verdict and
+/// wording stand, as they always did).
+fn check_line(text: &str, keep: Keep, body: &mut String) -> Result<(Head, Option<Entry>), String> {
     if text.is_empty() {
         return Err("empty line".into());
+    }
+    if let Some((header, hash)) = canonical::header_and_hash(text) {
+        let head = Head {
+            seq: header.seq,
+            ts: header.ts,
+            kind: header.kind,
+            prev: parse_hash(header.prev),
+            hash,
+        };
+        let entry = match keep {
+            Keep::Views => None,
+            Keep::Entries => Some(decode_canonical(text, header.body_end, body).map_err(|e| e.0)?),
+        };
+        return Ok((head, entry));
     }
     // Checks the line's own hash first, then its canonical form.
     let entry = Entry::decode(text).map_err(|e| e.0)?;
     if entry.v != super::VERSION {
         return Err(format!("unsupported version `v: {}`", entry.v));
     }
-    Ok(Line {
-        entry,
-        text: text.to_string(),
-    })
+    let head = Head {
+        seq: entry.seq,
+        ts: entry.ts,
+        kind: entry.kind,
+        prev: parse_hash(&entry.prev),
+        hash: Sha256::digest(text.as_bytes()).into(),
+    };
+    Ok((head, Some(entry)))
+}
+
+/// The hash `hex` names, if it is 64 lowercase hex digits (as every
+/// `prev` runsheet writes).
+fn parse_hash(hex: &str) -> Option<[u8; 32]> {
+    let digit = |b: u8| match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        _ => None,
+    };
+    let bytes = hex.as_bytes();
+    if bytes.len() != 64 {
+        return None;
+    }
+    let mut hash = [0; 32];
+    for (out, pair) in hash.iter_mut().zip(bytes.chunks_exact(2)) {
+        *out = digit(pair[0])? << 4 | digit(pair[1])?;
+    }
+    Some(hash)
 }
 
 /// A line's place in the chain: the `seq` expected there, and a `prev`
 /// naming the line before (`last`, or `prev` for the first line checked).
-fn link(entry: &Entry, seq: u64, prev: &str, last: Option<&LineHash>) -> Result<(), String> {
-    if entry.seq != seq {
+fn link(
+    line: &Checked,
+    seq: u64,
+    prev: Option<[u8; 32]>,
+    last: Option<[u8; 32]>,
+) -> Result<(), String> {
+    if line.seq != seq {
         return Err(format!(
             "`seq` is {} where {seq} was expected (an entry was removed, inserted or reordered)",
-            entry.seq
+            line.seq
         ));
     }
-    let linked = match last {
-        None => entry.prev == prev,
-        Some(hash) => super::is_hex_of(hash, &entry.prev),
-    };
-    if linked {
+    let wanted = last.or(prev);
+    if wanted.is_some() && line.prev == wanted {
         Ok(())
     } else if seq == 0 {
         Err("the first entry's `prev` is not 64 zeros".into())

@@ -13,9 +13,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::merkle::{Frontier, Hash};
 use super::tail::TailScan;
-use crate::hash::sha256_hex;
+use crate::journal::Kind;
 use crate::journal::event::{Anchor, Checkpoint, Created, Payload};
-use crate::journal::{Kind, Line};
+use crate::journal::verify::LineView;
 
 /// The proof-relevant facts of a journal's verified lines.
 #[derive(Debug, Default)]
@@ -47,12 +47,28 @@ impl Scan {
     }
 
     /// Takes the next verified line, with its Merkle leaf hash.
-    pub fn add(&mut self, line: &Line, leaf: Hash) {
+    /// Only the entries it keeps are decoded.
+    pub fn add(&mut self, line: &LineView<'_>, leaf: Hash) {
         let before = self.frontier.len();
         if self.wanted.contains(&before) {
             self.roots.insert(before, self.frontier.root());
         }
-        let entry = &line.entry;
+        let wanted = matches!(line.kind, Kind::Checkpoint | Kind::Anchor)
+            || (line.kind == Kind::JournalCreated && before == 0);
+        if let Some(entry) = wanted.then(|| line.entry().ok()).flatten() {
+            self.keep(&entry, before);
+        }
+        if let Some((head, at @ None)) = &mut self.head
+            && crate::journal::is_hex_of(&line.hash, head)
+        {
+            *at = Some(before);
+        }
+        self.tail.add(line);
+        self.frontier.push(leaf);
+    }
+
+    /// Keeps what a creation, checkpoint or anchor entry says.
+    fn keep(&mut self, entry: &crate::journal::Entry, before: u64) {
         match entry.kind {
             Kind::JournalCreated if before == 0 => {
                 if let Ok(Payload::JournalCreated(c)) = entry.event().map(|e| e.payload) {
@@ -76,13 +92,6 @@ impl Scan {
             }
             _ => {}
         }
-        if let Some((head, at @ None)) = &mut self.head
-            && sha256_hex(line.text.as_bytes()) == *head
-        {
-            *at = Some(before);
-        }
-        self.tail.add(line);
-        self.frontier.push(leaf);
     }
 
     /// Ends the pass: the root of every line, if it was wanted.
@@ -186,6 +195,8 @@ impl RootsAt {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::hash::sha256_hex;
+    use crate::journal::Line;
     use crate::journal::event::{Note, SessionStarted};
     use crate::journal::{Draft, Event};
     use crate::proof::merkle;
@@ -255,7 +266,7 @@ mod tests {
         let head = sha256_hex(lines[6].text.as_bytes());
         let mut scan = Scan::new([0, 5, 10, 11], Some(&head));
         for l in &lines {
-            scan.add(l, merkle::leaf_hash(l.text.as_bytes()));
+            scan.add(&LineView::of(l), merkle::leaf_hash(l.text.as_bytes()));
         }
         let mut scan = scan.finish();
         assert_eq!(scan.entries(), 10);
@@ -293,7 +304,7 @@ mod tests {
         let nowhere = std::path::Path::new("/nonexistent/journal.jsonl");
         let mut scan = Scan::new([], None);
         for l in &lines {
-            scan.add(l, merkle::leaf_hash(l.text.as_bytes()));
+            scan.add(&LineView::of(l), merkle::leaf_hash(l.text.as_bytes()));
         }
         let found = scan.tail().assess(nowhere);
         assert_eq!(found, tail::assess(nowhere, &lines));

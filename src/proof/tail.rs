@@ -10,6 +10,7 @@ use std::fs::File;
 use std::path::Path;
 
 use crate::journal::event::Payload;
+use crate::journal::verify::LineView;
 use crate::journal::{Kind, Line};
 
 /// What can be said about the end of a journal.
@@ -35,7 +36,7 @@ pub enum Tail {
 pub fn assess(path: &Path, lines: &[Line]) -> Tail {
     let mut scan = TailScan::default();
     for line in lines {
-        scan.add(line);
+        scan.add(&LineView::of(line));
     }
     scan.assess(path)
 }
@@ -54,9 +55,16 @@ pub struct TailScan {
 
 impl TailScan {
     /// Takes the line after those already added.
-    pub fn add(&mut self, line: &Line) {
-        let entry = &line.entry;
+    /// Only the session and checkpoint entries it looks at are decoded.
+    pub fn add(&mut self, line: &LineView<'_>) {
         self.entries += 1;
+        if !matches!(
+            line.kind,
+            Kind::SessionStarted | Kind::SessionEnded | Kind::Checkpoint
+        ) {
+            return;
+        }
+        let Ok(entry) = line.entry() else { return };
         match entry.kind {
             // One-shot command-line sessions (`mode: cli`) never write
             // `session_ended`: only interactive sessions count.
@@ -65,7 +73,7 @@ impl TailScan {
                     |e| matches!(e.payload, Payload::SessionStarted(s) if s.mode != "cli"),
                 ) =>
             {
-                self.last_session = Some((entry.seq, entry.session.clone(), false));
+                self.last_session = Some((entry.seq, entry.session, false));
             }
             Kind::SessionEnded => {
                 if let Some((_, session, ended)) = &mut self.last_session

@@ -180,6 +180,11 @@ impl Merged {
     /// [`Merged::feed`] taking the lines out of the journals instead of
     /// copying them, for a caller that needs nothing else of the merge.
     pub fn into_feed(self) -> Vec<Line> {
+        self.into_feed_from().0
+    }
+
+    /// [`Merged::feed_from`] taking the lines out of the journals.
+    pub fn into_feed_from(self) -> (Vec<Line>, Vec<At>) {
         let Self {
             journals, order, ..
         } = self;
@@ -192,7 +197,7 @@ impl Merged {
         // The merged order visits each journal's lines in their own order
         // (an entry comes after its journal's earlier entries), so the next
         // line of its journal is always the one asked for.
-        renumber_counted(&counts, &ids, &order, |at| lines[at.journal].next()).0
+        renumber_counted(&counts, &ids, &order, |at| lines[at.journal].next())
     }
 
     /// Where [`Self::feed`] puts each line: `positions()[journal][line]`

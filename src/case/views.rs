@@ -44,16 +44,39 @@ pub fn responder_lines(merged: &Merged) -> Vec<Line> {
     feed
 }
 
+/// [`responder_lines`] taking the lines out of the merge instead of
+/// copying them, for a caller that needs nothing else of it.
+pub fn into_responder_lines(merged: Merged) -> Vec<Line> {
+    let ids: Vec<String> = merged.journals.iter().map(|j| j.id.clone()).collect();
+    let drill = recorded_drill(&merged);
+    let (mut feed, origins) = merged.into_feed_from();
+    for (line, at) in feed.iter_mut().zip(&origins) {
+        line.entry.actor = responder(&line.entry.actor, &ids[at.journal]);
+    }
+    carry(drill, &mut feed);
+    feed
+}
+
 /// A drill case's scenario is recorded in the facilitator's
 /// `journal_created`, which need not be the one the merge keeps (a
 /// participant may have joined first): the kept one is shown with it.
 fn carry_the_scenario(merged: &Merged, feed: &mut [Line]) {
-    let recorded = merged.order.iter().find_map(|at| {
+    carry(recorded_drill(merged), feed);
+}
+
+/// The scenario the first `journal_created` naming one records.
+fn recorded_drill(merged: &Merged) -> Option<serde_json::Value> {
+    merged.order.iter().find_map(|at| {
         let entry = merged.entry(*at);
         (entry.kind == Kind::JournalCreated)
             .then(|| entry.data.get("drill").filter(|d| !d.is_null()).cloned())
             .flatten()
-    });
+    })
+}
+
+/// Puts the `recorded` scenario on the kept `journal_created` (`feed[0]`)
+/// when that one names none.
+fn carry(recorded: Option<serde_json::Value>, feed: &mut [Line]) {
     if let (Some(drill), Some(first)) = (recorded, feed.first_mut())
         && first.entry.kind == Kind::JournalCreated
         && first

@@ -21,7 +21,6 @@ use crate::journal::event::{
     Created, DrillRef, EntryRef, FactSet, Note, Payload, PlaybookRef, Reason, Resolution, StepDone,
 };
 use crate::journal::identity::{Identity, new_id};
-use crate::journal::verify::Verified;
 use crate::journal::writer::{JournalFile, hostname};
 use crate::journal::{Event, Line};
 use crate::playbook::{Drill, value};
@@ -751,28 +750,34 @@ pub fn resolve(
 /// `runsheet status DIR [--json]`: the merged state; exit 1 when a journal
 /// fails verification or a `seen` head is contradicted.
 pub fn status(env: &Env, dir: &Path, json: bool) -> Result<(String, u8), Failure> {
-    let view = read_case(env, dir)?;
-    let contradictions = witness::check(&view.merged.journals);
-    let broken = view.merged.journals.iter().find_map(|j| {
+    let case = folder::read(dir).map_err(usage)?;
+    let resolved = case_playbook(env, dir, &case)?;
+    let merged = Merged::new(merge::load(dir).map_err(usage)?);
+    let conflicts = conflict::find(&merged);
+    let contradictions = witness::check(&merged.journals);
+    let broken = merged.journals.iter().find_map(|j| {
         j.verified
             .broken
             .as_ref()
             .map(|b| format!("journal {}: {b}", j.id))
     });
-    let torn = view
-        .merged
-        .journals
-        .iter()
-        .map(|j| j.verified.torn_tail)
-        .sum();
+    let torn = merged.journals.iter().map(|j| j.verified.torn_tail).sum();
     let problem = broken.or_else(|| contradictions.first().map(ToString::to_string));
     let code = u8::from(problem.is_some());
-    // Who did what as `actor@host`, as review and every export say it.
-    let lines = crate::case::views::responder_lines(&view.merged);
-    let state = run::replay(&view.resolved.playbook, lines.iter().map(|l| &l.entry));
-    let verified = Verified {
-        lines,
-        head_hash: Some(view.merged.case_head()),
+    let about = case_json(&case, &merged);
+    let responders: Vec<(String, usize)> = merged
+        .journals
+        .iter()
+        .map(|j| (j.id.clone(), j.verified.lines.len()))
+        .collect();
+    let head = merged.case_head();
+    // Who did what as `actor@host`, as review and every export say it. The
+    // lines are moved out of the merge and replayed once, never copied.
+    let lines = crate::case::views::into_responder_lines(merged);
+    let state = run::replay(&resolved.playbook, lines.iter().map(|l| &l.entry));
+    let tally = crate::journal::verify::Tally {
+        entries: lines.len(),
+        head_hash: Some(head),
         verified_len: 0,
         broken: problem.map(|reason| crate::journal::verify::Break {
             line: 0,
@@ -781,32 +786,32 @@ pub fn status(env: &Env, dir: &Path, json: bool) -> Result<(String, u8), Failure
         }),
         torn_tail: torn,
     };
-    let mut summary =
-        summary::summarise(&verified, &view.resolved.playbook, &state, env.clock.now());
-    summary.journal.id.clone_from(&view.case.case);
+    drop(lines);
+    let mut summary = summary::summarise_tally(&tally, &resolved.playbook, &state, env.clock.now());
+    summary.journal.id.clone_from(&case.case);
     if json {
         let mut value = serde_json::to_value(&summary).map_err(usage)?;
         if let serde_json::Value::Object(map) = &mut value {
-            map.insert("case".into(), case_json(&view));
+            map.insert("case".into(), about);
             map.insert(
                 "conflicts".into(),
-                serde_json::to_value(&view.conflicts).map_err(usage)?,
+                serde_json::to_value(&conflicts).map_err(usage)?,
             );
         }
         let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
         text.push('\n');
         return Ok((text, code));
     }
-    let mut text = super::status::render_text(&summary, view.state.timezone());
+    let mut text = super::status::render_text(&summary, state.timezone());
     let _ = writeln!(text, "\nresponders:");
-    for j in &view.merged.journals {
-        let _ = writeln!(text, "  {} · {} entries", j.id, j.verified.lines.len());
+    for (id, entries) in &responders {
+        let _ = writeln!(text, "  {id} · {entries} entries");
     }
-    if view.conflicts.is_empty() {
+    if conflicts.is_empty() {
         let _ = writeln!(text, "conflicts: none");
     } else {
         let _ = writeln!(text, "conflicts (settle with `runsheet resolve`):");
-        for c in &view.conflicts {
+        for c in &conflicts {
             let sides: Vec<String> = c
                 .entries
                 .iter()
@@ -818,9 +823,8 @@ pub fn status(env: &Env, dir: &Path, json: bool) -> Result<(String, u8), Failure
     Ok((text, code))
 }
 
-fn case_json(view: &CaseView) -> serde_json::Value {
-    let journals: Vec<serde_json::Value> = view
-        .merged
+fn case_json(case: &CaseFile, merged: &Merged) -> serde_json::Value {
+    let journals: Vec<serde_json::Value> = merged
         .journals
         .iter()
         .map(|j| {
@@ -833,9 +837,9 @@ fn case_json(view: &CaseView) -> serde_json::Value {
         })
         .collect();
     serde_json::json!({
-        "id": view.case.case,
+        "id": case.case,
         "journals": journals,
-        "case_head": view.merged.case_head(),
+        "case_head": merged.case_head(),
     })
 }
 

@@ -12,7 +12,7 @@ use crate::clocks::format_duration;
 use crate::commands::open::{self, Resolved};
 use crate::export::summary::{self, Summary};
 use crate::journal::Line;
-use crate::journal::verify::verify_file;
+use crate::journal::verify::view_file_decoded;
 use crate::journal::writer::OpenError;
 use crate::playbook::value::format_local_and_utc;
 use crate::run::{self, RunState};
@@ -24,11 +24,15 @@ use crate::run::{self, RunState};
 /// holds the replayed state, never every entry.
 pub fn run(env: &Env, path: &Path, json: bool) -> Result<(String, u8), Failure> {
     let mut replay: Option<Result<(Resolved, RunState), Failure>> = None;
-    let verified = verify_file(path, |line| {
+    // Entries are decoded on the checking cores; no line text is copied.
+    let verified = view_file_decoded(path, None, |line, _| {
         if let Some(Ok((resolved, state))) = &mut replay {
-            state.apply(&resolved.playbook, &line.entry);
+            if let Ok(entry) = line.into_entry() {
+                state.apply(&resolved.playbook, &entry);
+            }
         } else if replay.is_none() {
-            replay = Some(start_replay(env, path, std::slice::from_ref(&line)));
+            let first = line.into_line();
+            replay = Some(start_replay(env, path, std::slice::from_ref(&first)));
         }
     })
     .map_err(|error| OpenError::Io {

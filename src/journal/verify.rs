@@ -110,7 +110,7 @@ impl LineView<'_> {
     }
 
     /// The line, decoded, with a copy of its text.
-    fn into_line(self) -> Line {
+    pub fn into_line(self) -> Line {
         let text = self.text.to_string();
         let entry = match self.decoded {
             Some(entry) => entry,

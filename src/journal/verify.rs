@@ -4,6 +4,8 @@
 
 use std::io::{self, Read};
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, SyncSender};
 
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
@@ -272,7 +274,7 @@ fn stream_in_chunks(
         for (text, pieces) in &chunks {
             let intact = pieces
                 .into_iter()
-                .all(|piece| chain.accept(&text, piece, each));
+                .all(|piece| chain.accept(text.as_str(), piece, each));
             if !intact {
                 // Nothing after a break is checked: the reader, refused its
                 // next chunk, only reads on to measure the torn tail.
@@ -289,7 +291,7 @@ fn stream_in_chunks(
 
 /// A chunk of whole lines as read (those before the first line that is
 /// not UTF-8), with its checked pieces.
-type CheckedChunk = (String, Vec<Piece>);
+type CheckedChunk = (Arc<String>, Vec<Piece>);
 
 /// The reading side of [`stream_in_chunks`]: sends each chunk of whole
 /// lines with its checked pieces, in order; returns the length of the torn
@@ -302,34 +304,125 @@ fn read_and_check(
     digest: Option<LineDigest>,
     checked: &std::sync::mpsc::SyncSender<CheckedChunk>,
 ) -> io::Result<usize> {
-    let mut buffer = Vec::with_capacity(chunk + chunk / 2);
-    loop {
-        // Tops the buffer up to a chunk, or a chunk more when the lines
-        // in it have no end yet (a line longer than a chunk).
-        let want = if complete_len(&buffer) == 0 {
-            buffer.len() + chunk
-        } else {
-            chunk
-        };
-        let room = want.saturating_sub(buffer.len()) as u64;
-        let read = reader.by_ref().take(room).read_to_end(&mut buffer)?;
-        let at_end = (read as u64) < room;
-        let complete = complete_len(&buffer);
-        if complete > 0 || at_end {
-            // The whole lines go with their pieces; the start of the next
-            // line stays to be completed.
-            let mut rest = Vec::with_capacity(chunk + chunk / 2);
-            rest.extend_from_slice(&buffer[complete..]);
-            buffer.truncate(complete);
-            let (text, not_utf8) = utf8_text(std::mem::replace(&mut buffer, rest));
-            let pieces = check_pieces(&text, not_utf8, keep, digest);
-            if checked.send((text, pieces)).is_err() {
-                return torn_tail_after(&mut reader, buffer.len());
+    let extra = std::thread::available_parallelism().map_or(0, |n| n.get() - 1);
+    std::thread::scope(|scope| {
+        let checkers = Checkers::start(scope, extra, keep, digest);
+        let mut buffer = Vec::with_capacity(chunk + chunk / 2);
+        loop {
+            // Tops the buffer up to a chunk, or a chunk more when the lines
+            // in it have no end yet (a line longer than a chunk).
+            let want = if complete_len(&buffer) == 0 {
+                buffer.len() + chunk
+            } else {
+                chunk
+            };
+            let room = want.saturating_sub(buffer.len()) as u64;
+            let read = reader.by_ref().take(room).read_to_end(&mut buffer)?;
+            let at_end = (read as u64) < room;
+            let complete = complete_len(&buffer);
+            if complete > 0 || at_end {
+                // The whole lines go with their pieces; the start of the
+                // next line stays to be completed.
+                let mut rest = Vec::with_capacity(chunk + chunk / 2);
+                rest.extend_from_slice(&buffer[complete..]);
+                buffer.truncate(complete);
+                let (text, not_utf8) = utf8_text(std::mem::replace(&mut buffer, rest));
+                let text = Arc::new(text);
+                let pieces = checkers.check(&text, not_utf8);
+                if checked.send((text, pieces)).is_err() {
+                    return torn_tail_after(&mut reader, buffer.len());
+                }
+            }
+            if at_end {
+                return Ok(buffer.len());
             }
         }
-        if at_end {
-            return Ok(buffer.len());
+    })
+}
+
+/// A piece of a chunk for a checking thread: the chunk and where.
+type Job = (Arc<String>, usize, usize);
+
+/// Threads that check pieces of a stream's chunks, one per core beside
+/// the reading thread, kept for the whole stream: each decoded line is
+/// then freed into the allocator of a thread that goes on allocating,
+/// rather than of one that ended with its chunk.
+struct Checkers {
+    keep: Keep,
+    digest: Option<LineDigest>,
+    helpers: Vec<(SyncSender<Job>, Receiver<Piece>)>,
+}
+
+impl Checkers {
+    fn start<'scope>(
+        scope: &'scope std::thread::Scope<'scope, '_>,
+        count: usize,
+        keep: Keep,
+        digest: Option<LineDigest>,
+    ) -> Self {
+        let mut helpers = Vec::with_capacity(count);
+        for _ in 0..count {
+            let (job, jobs) = std::sync::mpsc::sync_channel::<Job>(1);
+            let (done, checked) = std::sync::mpsc::sync_channel(1);
+            let spawned = std::thread::Builder::new()
+                .name("journal-verify".into())
+                .spawn_scoped(scope, move || {
+                    for (text, start, end) in jobs {
+                        if done
+                            .send(check_piece(&text, start, end, keep, digest))
+                            .is_err()
+                        {
+                            break;
+                        }
+                    }
+                });
+            // No thread to be had: fewer pieces, checked here.
+            if spawned.is_ok() {
+                helpers.push((job, checked));
+            }
         }
+        Self {
+            keep,
+            digest,
+            helpers,
+        }
+    }
+
+    /// [`check_pieces`] of a chunk, on these threads and this one.
+    fn check(&self, text: &Arc<String>, not_utf8: bool) -> Vec<Piece> {
+        let mut pieces = if text.len() < PARALLEL_FROM || self.helpers.is_empty() {
+            vec![check_piece(text, 0, text.len(), self.keep, self.digest)]
+        } else {
+            let ranges = cut(text.as_bytes(), self.helpers.len() + 1);
+            let mut sent = Vec::with_capacity(ranges.len() - 1);
+            for (&(start, end), (job, checked)) in ranges[1..].iter().zip(&self.helpers) {
+                sent.push(match job.send((Arc::clone(text), start, end)) {
+                    Ok(()) => Ok(checked),
+                    Err(_) => Err((start, end)),
+                });
+            }
+            let (start, end) = ranges[0];
+            let mut pieces = vec![check_piece(text, start, end, self.keep, self.digest)];
+            for helper in sent {
+                let piece = match helper {
+                    Ok(checked) => checked.recv().ok(),
+                    Err(_) => None,
+                };
+                pieces.push(match (piece, helper) {
+                    (Some(piece), _) => piece,
+                    // A helper gone (it panicked): check its piece here.
+                    (None, Err((start, end))) => {
+                        check_piece(text, start, end, self.keep, self.digest)
+                    }
+                    (None, Ok(_)) => unreachable!("a checking thread ended early"),
+                });
+            }
+            pieces
+        };
+        if not_utf8 && pieces.iter().all(|piece| piece.failed.is_none()) {
+            pieces.push(not_utf8_piece());
+        }
+        pieces
     }
 }
 
@@ -594,13 +687,18 @@ fn check_pieces(text: &str, not_utf8: bool, keep: Keep, digest: Option<LineDiges
         })
     };
     if not_utf8 && checked.iter().all(|piece| piece.failed.is_none()) {
-        checked.push(Piece {
-            checked: Vec::new(),
-            lines: Vec::new(),
-            failed: Some("not valid UTF-8".into()),
-        });
+        checked.push(not_utf8_piece());
     }
     checked
+}
+
+/// The failure of the line after the checked ones: not UTF-8.
+fn not_utf8_piece() -> Piece {
+    Piece {
+        checked: Vec::new(),
+        lines: Vec::new(),
+        failed: Some("not valid UTF-8".into()),
+    }
 }
 
 /// Cuts `bytes` (complete lines) into about `n` ranges of whole lines.

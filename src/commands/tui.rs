@@ -694,6 +694,11 @@ pub fn review(env: &Env, journal: &Path, follow: bool) -> Result<(), Failure> {
     review.drill = open::scenario_for(&created, &catalog).map(|found| found.drill);
     let participant = follow && review.drill.is_some();
     let reading = review.reading.clone();
+    if participant {
+        // The projection has no header to say "verifying": it shows only
+        // the journal read to its end.
+        review.wait_for_reading();
+    }
     runtime::run_review(review, journal, participant, &env.clock, &theme(env))
         .map_err(|e| io_failure(&e))?;
     match reading.and_then(|r| r.take_failure()) {

@@ -77,6 +77,15 @@ first_frame() {
     done
     end=$(now_ns)
     echo $(( (end - start) / 1000 )) >>"$prefix.us"
+    # A review draws a long journal's first lines while the rest is
+    # verified: its peak memory is that of the whole read, so it is quit
+    # only once the header no longer says so.
+    if [[ $mode == review ]]; then
+        for _ in $(seq 1 3000); do
+            tmux -L "$SOCKET" capture-pane -p 2>/dev/null | grep -q 'VERIFYING' || break
+            sleep 0.01
+        done
+    fi
     # Quit as a user would (review: q; the runner: Ctrl-C, which ends the
     # session), so that time(1) reports the peak memory.
     if [[ $mode == review ]]; then

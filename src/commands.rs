@@ -10,6 +10,7 @@ pub mod list;
 pub mod open;
 pub mod proof;
 mod resume_read;
+pub mod review_read;
 pub mod schema;
 pub mod status;
 pub mod test;

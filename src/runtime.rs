@@ -750,8 +750,9 @@ impl Screen for ReviewScreen<'_> {
     }
 
     fn tick(&mut self) -> std::io::Result<bool> {
-        let mut dirty = false;
-        if self.review.follow {
+        // A journal still being read is followed once its read ends.
+        let mut dirty = self.review.poll_reading();
+        if self.review.follow && self.review.reading.is_none() {
             dirty |= if crate::case::folder::is_case(self.path) {
                 crate::case::views::poll(&mut self.review, self.path)?
             } else {
@@ -761,6 +762,10 @@ impl Screen for ReviewScreen<'_> {
         }
         // The scenario clock and elapsed times move on.
         Ok(dirty || self.participant)
+    }
+
+    fn wake(&mut self) -> bool {
+        self.review.poll_reading()
     }
 
     fn signal(&mut self, _reason: &str) {
@@ -773,6 +778,13 @@ impl Screen for ReviewScreen<'_> {
 
     fn tick_ms(&self) -> u64 {
         500
+    }
+
+    fn waker(&self) -> Option<Arc<Notify>> {
+        self.review
+            .reading
+            .as_ref()
+            .map(crate::app::review::Reading::waker)
     }
 }
 

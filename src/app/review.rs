@@ -4,6 +4,7 @@
 //! complete lines only and verifies them as a continuation of the chain.
 
 mod lines;
+mod reading;
 
 use std::collections::BTreeSet;
 
@@ -20,6 +21,7 @@ use crate::journal::{Kind, Line};
 use crate::playbook::{Drill, Playbook};
 use crate::run::{self, RunState};
 pub use lines::{JournalLines, Row};
+pub use reading::{Complete, Counter, Progress, Reading};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tab {
@@ -120,6 +122,8 @@ pub struct Review {
     metrics: Option<Document>,
     /// The keys of the review screen and the participant projector.
     pub keys: ModeKeys,
+    /// The rest of the journal, still being verified and replayed.
+    pub reading: Option<Reading>,
 }
 
 impl Review {
@@ -183,6 +187,7 @@ impl Review {
             cursor_state: None,
             keys: ModeKeys::default(),
             metrics: None,
+            reading: None,
         };
         review.resort();
         review.cursor = review.visible.len().saturating_sub(1);

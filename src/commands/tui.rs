@@ -674,106 +674,40 @@ pub fn picker(env: &Env) -> Result<Result<Option<Outcome>, String>, Failure> {
 }
 
 /// `runsheet review <journal> [--follow]`: read-only; on a drill journal
-/// followed live, the participant view for projection.
+/// followed live, the participant view for projection. A long journal
+/// shows its first lines while the rest is verified.
 pub fn review(env: &Env, journal: &Path, follow: bool) -> Result<(), Failure> {
     let catalog = env.catalog();
-    let read = read_for_review(env, &catalog, journal)?;
+    let opened = super::review_read::open_for_review(
+        env,
+        &catalog,
+        journal,
+        super::review_read::EARLY_LINES,
+    )?;
+    let created = opened.created.clone();
     let name = journal
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let mut review = crate::app::review::Review::loaded(
-        read.resolved.playbook,
-        &name,
-        read.lines,
-        read.state,
-        read.tally,
-        follow,
-        env.clock.now(),
-    );
-    review.draft_problems = read.draft_problems;
+    let (mut review, _) = opened.into_review(&name, follow, env);
     review.keys = keys(env)?.1;
-    review.drill = open::scenario_for(&read.created, &catalog).map(|found| found.drill);
+    review.drill = open::scenario_for(&created, &catalog).map(|found| found.drill);
     let participant = follow && review.drill.is_some();
+    let reading = review.reading.clone();
+    if participant {
+        // The projection has no header to say "verifying": it shows only
+        // the journal read to its end.
+        review.wait_for_reading();
+    }
     runtime::run_review(review, journal, participant, &env.clock, &theme(env))
-        .map_err(|e| io_failure(&e))
-}
-
-/// A journal read for review in one streamed pass: each verified line is
-/// replayed and kept as text, never as a decoded entry.
-struct ReadForReview {
-    created: crate::journal::event::Created,
-    resolved: Resolved,
-    lines: crate::app::review::JournalLines,
-    state: run::RunState,
-    tally: crate::journal::verify::Tally,
-    draft_problems: Vec<String>,
-}
-
-fn read_for_review(env: &Env, catalog: &Catalog, journal: &Path) -> Result<ReadForReview, Failure> {
-    use crate::journal::verify::{Verified, verify_file};
-    let io_failed = |error| crate::journal::writer::OpenError::Io {
-        path: journal.to_path_buf(),
-        error,
-    };
-    // The texts stay in the file; a line shown is read back and checked.
-    let mut lines = crate::app::review::JournalLines::in_file(
-        crate::journal::attachment::open_regular(journal).map_err(io_failed)?,
-    );
-    let mut started: Option<Result<ReviewStart, Failure>> = None;
-    let mut drafted = Vec::new();
-    let tally = verify_file(journal, |line| {
-        match &mut started {
-            Some(Ok((_, resolved, state))) => state.apply(&resolved.playbook, &line.entry),
-            Some(Err(_)) => {}
-            None => started = Some(start_review(env, catalog, journal, Some(&line))),
-        }
-        if crate::export::drafts::drafted(&line).is_some() {
-            drafted.push(line.clone());
-        }
-        lines.push(&line);
-    })
-    .map_err(io_failed)?;
-    let (created, resolved, state) = match started {
-        Some(started) => started?,
-        None => start_review(env, catalog, journal, None)?,
-    };
-    // The draft checks look at `message_drafted` entries only.
-    let drafts = Verified {
-        lines: drafted,
-        head_hash: None,
-        verified_len: 0,
-        broken: None,
-        torn_tail: 0,
-    };
-    let draft_problems =
-        crate::export::drafts::DraftTexts::read(journal, &drafts).problems(&drafts);
-    Ok(ReadForReview {
-        created,
-        resolved,
-        lines,
-        state,
-        tally,
-        draft_problems,
-    })
-}
-
-/// A review's `journal_created` payload, playbook and state so far.
-type ReviewStart = (crate::journal::event::Created, Resolved, run::RunState);
-
-/// The playbook the first verified line names and the state after it
-/// (no line: not a journal).
-fn start_review(
-    env: &Env,
-    catalog: &Catalog,
-    journal: &Path,
-    first: Option<&Line>,
-) -> Result<ReviewStart, Failure> {
-    let first = first.map(std::slice::from_ref).unwrap_or_default();
-    let created = open::require_created(first, journal)?;
-    let resolved = open::playbook_for(&created, catalog, env.today)?;
-    let state = run::replay(&resolved.playbook, first.iter().map(|l| &l.entry));
-    Ok((created, resolved, state))
+        .map_err(|e| io_failure(&e))?;
+    match reading.and_then(|r| r.take_failure()) {
+        Some(error) => Err(Failure::from(crate::journal::writer::OpenError::Io {
+            path: journal.to_path_buf(),
+            error,
+        })),
+        None => Ok(()),
+    }
 }
 
 #[cfg(test)]
@@ -871,18 +805,19 @@ mod tests {
         };
         let catalog = Catalog::bundled(env.today);
         let path = sample_journal(dir.path(), &env, &catalog);
-        let read = read_for_review(&env, &catalog, &path).expect("review read");
+        let (resolved, read) =
+            super::super::review_read::read_whole(&env, &catalog, &path).expect("review read");
         let verified = open::read_journal(&path).expect("whole read");
         assert!(verified.torn_tail > 0);
         let whole = crate::app::review::Review::new(
-            read.resolved.playbook.clone(),
+            resolved.playbook.clone(),
             "j.jsonl",
             verified.clone(),
             false,
             env.clock.now(),
         );
         let streamed = crate::app::review::Review::loaded(
-            read.resolved.playbook,
+            resolved.playbook,
             "j.jsonl",
             read.lines,
             read.state,

@@ -132,6 +132,8 @@ fn verification_line(review: &Review, t: &Theme) -> Paragraph<'static> {
         .as_deref()
         .map_or("none".into(), std::string::ToString::to_string);
     let line = match &review.broken {
+        // Until the whole chain is checked nothing is claimed of it.
+        _ if review.verifying().is_some() => verifying_line(review, t),
         // A torn tail is not intact: `verify` exits 1 on it, and the
         // header must not say otherwise.
         None if review.torn_tail > 0 => Line::from(vec![
@@ -177,6 +179,21 @@ fn verification_line(review: &Review, t: &Theme) -> Paragraph<'static> {
         ]),
     };
     Paragraph::new(line)
+}
+
+/// The header while the rest of a long journal is still being verified.
+fn verifying_line(review: &Review, t: &Theme) -> Line<'static> {
+    let so_far = review.verifying().unwrap_or_default();
+    Line::from(vec![
+        Span::styled(
+            format!(
+                " … VERIFYING: {so_far} entries checked so far; the first {} are shown",
+                review.lines.len()
+            ),
+            t.warn,
+        ),
+        Span::styled(" · nothing is known of the rest yet", t.dim),
+    ])
 }
 
 fn timeline(review: &Review, t: &Theme, area: Rect, buf: &mut Buffer) {

@@ -101,10 +101,11 @@ fn run_streamed(
             .unwrap_or(DateTime::UNIX_EPOCH),
         drafts: Some(&drafts),
     };
-    let mut source = Source::open(journal).map_err(|error| OpenError::Io {
-        path: journal.to_path_buf(),
-        error,
-    })?;
+    let source =
+        crate::journal::attachment::open_regular(journal).map_err(|error| OpenError::Io {
+            path: journal.to_path_buf(),
+            error,
+        })?;
     let reading = |error: std::io::Error| {
         Failure::bad(format!(
             "{}: {}",
@@ -123,7 +124,7 @@ fn run_streamed(
         let mut failed = None;
         let written = write_atomically_with(path, |file| {
             let mut out = BufWriter::new(file);
-            match stream::write(streamed, &input, &scan.slots, &mut source, &mut out) {
+            match stream::write(streamed, &input, &scan.slots, &source, &mut out) {
                 Ok(()) => out.flush(),
                 Err(e) => {
                     let told = std::io::Error::other("the export stopped");
@@ -139,11 +140,9 @@ fn run_streamed(
         }
     } else {
         let mut out = Vec::new();
-        stream::write(streamed, &input, &scan.slots, &mut source, &mut out).map_err(
-            |e| match e {
-                Failed::Reading(e) | Failed::Writing(e) => reading(e),
-            },
-        )?;
+        stream::write(streamed, &input, &scan.slots, &source, &mut out).map_err(|e| match e {
+            Failed::Reading(e) | Failed::Writing(e) => reading(e),
+        })?;
         String::from_utf8(out).map_err(|e| reading(std::io::Error::other(e)))?
     };
     let (warning, code) = verdict(journal, &scan.looked_up, scan.slots.len());
@@ -208,7 +207,9 @@ impl Scan {
             path: journal.to_path_buf(),
             error,
         })?;
-        for seq in stream::corrected_targets(&kept) {
+        // The last entry in time order dates what the exports close with.
+        let last = slots.iter().max_by_key(|s| (s.ts, s.seq)).map(|s| s.seq);
+        for seq in stream::corrected_targets(&kept).into_iter().chain(last) {
             let at = slots.binary_search_by_key(&seq, |s| s.seq);
             if let Ok(i) = at
                 && !kept.iter().any(|l| l.entry.seq == seq)

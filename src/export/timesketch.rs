@@ -69,7 +69,8 @@ pub fn render(view: &View<'_>) -> String {
     events.sort_by_key(|e| (e.at, e.seq, e.order));
     let mut out = String::new();
     for event in events {
-        out.push_str(&event_line(view, event.line, event.at, event.desc));
+        let hash = sha256_hex(event.line.text.as_bytes());
+        push_event_line(&mut out, view, event.line, &hash, event.at, &event.desc);
     }
     if let Some(closing) = closing_line(view, view.last().map(|e| e.ts)) {
         out.push_str(&closing);
@@ -77,8 +78,16 @@ pub fn render(view: &View<'_>) -> String {
     out
 }
 
-/// One event's line (with its newline): `line` seen at `at`, as `desc`.
-pub(super) fn event_line(view: &View<'_>, line: &Line, at: DateTime<Utc>, desc: String) -> String {
+/// Appends one event's line (with its newline): `line`, whose SHA-256 is
+/// `hash`, seen at `at`, as `desc`.
+pub(super) fn push_event_line(
+    out: &mut String,
+    view: &View<'_>,
+    line: &Line,
+    hash: &str,
+    at: DateTime<Utc>,
+    desc: &str,
+) {
     let mut fields = Map::new();
     fields.insert(
         "message".into(),
@@ -87,10 +96,14 @@ pub(super) fn event_line(view: &View<'_>, line: &Line, at: DateTime<Utc>, desc: 
     fields.insert("datetime".into(), when::iso(at).into());
     fields.insert("timestamp".into(), at.timestamp_micros().into());
     fields.insert("timestamp_desc".into(), desc.into());
-    fields.extend(attributes(view, line));
-    let mut text = Value::Object(fields).to_string();
-    text.push('\n');
-    text
+    fields.extend(attributes(view, line, hash));
+    out.push_str(&Value::Object(fields).to_string());
+    out.push('\n');
+}
+
+/// Whether entries of `kind` can state a time besides their recorded one.
+pub(super) const fn has_stated_times(kind: Kind) -> bool {
+    matches!(kind, Kind::FactSet | Kind::Correction | Kind::Submission)
 }
 
 /// The closing line of a journal that does not fully verify, dated `last`
@@ -113,10 +126,7 @@ fn message(view: &View<'_>, text: &str) -> String {
 pub(super) fn times(view: &View<'_>, line: &Line) -> Vec<(DateTime<Utc>, String)> {
     let mut out = vec![(line.entry.ts, "Recorded".to_string())];
     // Only these kinds carry a second time: skip decoding the others.
-    if !matches!(
-        line.entry.kind,
-        Kind::FactSet | Kind::Correction | Kind::Submission
-    ) {
+    if !has_stated_times(line.entry.kind) {
         return out;
     }
     let occurred = |t: DateTime<Utc>| (t, "Fact occurred".to_string());
@@ -154,7 +164,7 @@ fn stated_time(view: &View<'_>, fact: &str, value: &Value) -> Option<(DateTime<U
 }
 
 /// Journal-wide attributes, then the entry's own, then its data.
-fn attributes(view: &View<'_>, line: &Line) -> Map<String, Value> {
+fn attributes(view: &View<'_>, line: &Line, hash: &str) -> Map<String, Value> {
     let e = &line.entry;
     let mut map = journal_attributes(view);
     map.insert("seq".into(), e.seq.into());
@@ -182,7 +192,7 @@ fn attributes(view: &View<'_>, line: &Line) -> Map<String, Value> {
     }
     map.insert("tag".into(), tags.into());
     map.insert("prev".into(), e.prev.clone().into());
-    map.insert("hash".into(), sha256_hex(line.text.as_bytes()).into());
+    map.insert("hash".into(), hash.into());
     for (key, value) in &e.data {
         flatten(&mut map, &format!("data_{key}"), value);
     }

@@ -219,13 +219,13 @@ pub fn write(
                 &events,
                 |event| event.slot,
                 journal,
-                |lines: &mut String, _, event, text| {
+                |lines: &mut Vec<u8>, _, event, text| {
                     let line = parse_line(text)?;
                     let hash = to_hex(&event.slot.hash);
                     timesketch::push_event_line(lines, &view, &line, &hash, event.at, &event.desc);
                     Ok(())
                 },
-                |lines| put(lines.as_bytes()),
+                |lines| put(&lines),
             )?;
             if let Some(closing) = timesketch::closing_line(&view, last) {
                 put(closing.as_bytes())?;
@@ -289,6 +289,7 @@ fn timesketch_events<'s>(
             slot,
         })
         .collect();
+    let facts = timesketch::FactsSet::of(view);
     // Only these kinds carry a second time: skip reading the others.
     let timed: Vec<&Slot> = order
         .iter()
@@ -301,7 +302,7 @@ fn timesketch_events<'s>(
         journal,
         |more: &mut Vec<TimedEvent<'s>>, _, slot: &&'s Slot, text| {
             let line = parse_line(text)?;
-            let stated = timesketch::times(view, &line);
+            let stated = timesketch::times(view, &facts, &line);
             more.extend(
                 stated
                     .into_iter()

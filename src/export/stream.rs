@@ -50,6 +50,11 @@ impl Streamed {
             Format::Markdown | Format::Html => None,
         }
     }
+
+    /// Whether the export reads lines back (all but `cacao-status`).
+    pub const fn reads_back(self) -> bool {
+        !matches!(self, Self::CacaoStatus)
+    }
 }
 
 /// Where one verified line is and what orders it.

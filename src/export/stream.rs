@@ -11,7 +11,6 @@
 //! The output is byte for byte the one [`super::render`] makes from the
 //! whole journal in memory.
 
-use std::borrow::Cow;
 use std::fs::File;
 use std::io::{self, BufReader, Read as _, Write};
 use std::num::NonZeroUsize;
@@ -219,15 +218,17 @@ pub fn write(
             }
         }
         Streamed::Timesketch => {
-            let events = timesketch_events(&view, &order, journal)?;
+            let timeline = timesketch_events(&view, &order, journal)?;
+            drop(order);
             in_order(
-                &events,
+                &timeline.events,
                 |event| event.slot,
                 journal,
                 |lines: &mut Vec<u8>, _, event, text| {
                     let line = parse_line(text)?;
                     let hash = to_hex(&event.slot.hash);
-                    timesketch::push_event_line(lines, &view, &line, &hash, event.at, &event.desc);
+                    let desc = timeline.desc(event);
+                    timesketch::push_event_line(lines, &view, &line, &hash, event.at, desc);
                     Ok(())
                 },
                 |lines| put(&lines),
@@ -267,14 +268,35 @@ pub fn write(
     Ok(())
 }
 
-/// One Timesketch event: an entry seen at one of its times.
+/// One Timesketch event: an entry seen at one of its times. Kept small,
+/// since there is one for every entry.
 struct TimedEvent<'s> {
     at: DateTime<Utc>,
-    seq: u64,
     /// Which of the entry's times (0 is when it was recorded).
-    rank: usize,
-    desc: Cow<'static, str>,
+    rank: u32,
+    /// The event's description: 0 for `Recorded`, else 1 + its place in
+    /// the list of the others.
+    desc: u32,
     slot: &'s Slot,
+}
+
+/// The Timesketch events in the order written, and the descriptions of
+/// those not `Recorded`.
+struct Timeline<'s> {
+    events: Vec<TimedEvent<'s>>,
+    stated: Vec<String>,
+}
+
+impl Timeline<'_> {
+    fn desc(&self, event: &TimedEvent<'_>) -> &str {
+        match event.desc.checked_sub(1) {
+            None => "Recorded",
+            Some(i) => self
+                .stated
+                .get(i as usize)
+                .map_or("Recorded", String::as_str),
+        }
+    }
 }
 
 /// Every Timesketch event in the order written: each entry's recorded
@@ -283,17 +305,17 @@ fn timesketch_events<'s>(
     view: &View<'_>,
     order: &[&'s Slot],
     journal: &File,
-) -> Result<Vec<TimedEvent<'s>>, Failed> {
+) -> Result<Timeline<'s>, Failed> {
     let mut events: Vec<TimedEvent> = order
         .iter()
         .map(|slot| TimedEvent {
             at: slot.ts,
-            seq: slot.seq,
             rank: 0,
-            desc: Cow::Borrowed("Recorded"),
+            desc: 0,
             slot,
         })
         .collect();
+    let mut stated = Vec::new();
     let facts = timesketch::FactsSet::of(view);
     // Only these kinds carry a second time: skip reading the others.
     let timed: Vec<&Slot> = order
@@ -305,31 +327,32 @@ fn timesketch_events<'s>(
         &timed,
         |slot| slot,
         journal,
-        |more: &mut Vec<TimedEvent<'s>>, _, slot: &&'s Slot, text| {
+        |more: &mut Vec<(DateTime<Utc>, u32, String, &'s Slot)>, _, slot: &&'s Slot, text| {
             let line = parse_line(text)?;
-            let stated = timesketch::times(view, &facts, &line);
-            more.extend(
-                stated
-                    .into_iter()
-                    .enumerate()
-                    .skip(1)
-                    .map(|(rank, (at, desc))| TimedEvent {
-                        at,
-                        seq: slot.seq,
-                        rank,
-                        desc: Cow::Owned(desc),
-                        slot,
-                    }),
-            );
+            let stated_times = timesketch::times(view, &facts, &line);
+            for (rank, (at, desc)) in stated_times.into_iter().enumerate().skip(1) {
+                let rank = u32::try_from(rank).map_err(io::Error::other)?;
+                more.push((at, rank, desc, slot));
+            }
             Ok(())
         },
         |more| {
-            events.extend(more);
+            for (at, rank, desc, slot) in more {
+                stated.push(desc);
+                let desc = u32::try_from(stated.len())
+                    .map_err(|e| Failed::Reading(io::Error::other(e)))?;
+                events.push(TimedEvent {
+                    at,
+                    rank,
+                    desc,
+                    slot,
+                });
+            }
             Ok(())
         },
     )?;
-    events.sort_by_key(|e| (e.at, e.seq, e.rank));
-    Ok(events)
+    events.sort_by_key(|e| (e.at, e.slot.seq, e.rank));
+    Ok(Timeline { events, stated })
 }
 
 /// Renders `items` with `each` (given the verified text of the line

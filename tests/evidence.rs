@@ -177,4 +177,8 @@ fn custody_is_recorded_and_exported_as_a_form() {
     );
     let verified = ok(&runsheet(d, &["verify", j]));
     assert!(verified.starts_with("intact:"), "{verified}");
+    // Read as a stream, the form is the one the whole journal gives.
+    let whole = runsheet::journal::verify::verify(&std::fs::read(&journal).unwrap());
+    let expected = runsheet::evidence::custody::csv(&runsheet::evidence::register(&whole.lines));
+    assert_eq!(form, runsheet::printable::printable(&expected));
 }

@@ -51,6 +51,22 @@ impl Fixture {
         export_bytes(&self.bytes, &journal, &self.resolved, format)
     }
 
+    /// Writes the journal into `folder` beside its draft files (which
+    /// `json` embeds), and returns its path.
+    fn copy_into(&self, folder: &Path) -> std::path::PathBuf {
+        std::fs::create_dir_all(folder).expect("mkdir");
+        for file in std::fs::read_dir(self.dir.path()).expect("fixture folder") {
+            let file = file.expect("fixture file").path();
+            if file.is_file() {
+                std::fs::copy(&file, folder.join(file.file_name().expect("named")))
+                    .expect("copy fixture file");
+            }
+        }
+        let journal = folder.join("incident.jsonl");
+        std::fs::write(&journal, &self.bytes).expect("write journal");
+        journal
+    }
+
     fn all(&self) -> Vec<(Format, String)> {
         Format::ALL.iter().map(|f| (*f, self.export(*f))).collect()
     }
@@ -825,16 +841,20 @@ fn streamed_exports_are_byte_identical_to_the_whole_journal_rendered() {
     let mut cases = Vec::from(cases);
     cases.push(("torn", torn));
     for (name, fixture) in &cases {
-        let journal = home.path().join(format!("{name}.jsonl"));
-        std::fs::write(&journal, &fixture.bytes).expect("write journal");
+        let journal = fixture.copy_into(&home.path().join(name));
         let journal = journal.to_string_lossy().into_owned();
         let reference = run(&["export", &journal, "--format", "md"]);
-        for (format, flag) in [(Format::Csv, "csv"), (Format::Timesketch, "timesketch")] {
+        for (format, flag) in [
+            (Format::Csv, "csv"),
+            (Format::Timesketch, "timesketch"),
+            (Format::Json, "json"),
+            (Format::CacaoStatus, "cacao-status"),
+        ] {
             let expected = fixture.export(format);
             // Standard output is made safe for a terminal as it is printed.
             let printed = match format {
-                Format::Csv => runsheet::printable::printable(&expected),
-                _ => runsheet::printable::printable_json(&expected),
+                Format::Json | Format::Timesketch => runsheet::printable::printable_json(&expected),
+                _ => runsheet::printable::printable(&expected),
             };
             let out = run(&["export", &journal, "--format", flag]);
             assert_eq!(
@@ -870,7 +890,7 @@ fn streamed_exports_are_byte_identical_to_the_whole_journal_rendered() {
     let codes: Vec<_> = ["tampered", "torn"]
         .iter()
         .map(|name| {
-            let journal = home.path().join(format!("{name}.jsonl"));
+            let journal = home.path().join(name).join("incident.jsonl");
             run(&["export", &journal.to_string_lossy(), "--format", "csv"])
                 .status
                 .code()

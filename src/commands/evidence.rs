@@ -281,7 +281,20 @@ pub fn check(journal: &Path, root: Option<&Path>) -> Result<(String, u8), Failur
 
 /// `runsheet export --format custody-csv`.
 pub fn custody_csv(journal: &Path) -> Result<(String, bool), Failure> {
-    let verified = session::read_journal(journal)?;
-    let register: Vec<Registered> = evidence::register(&verified.lines);
-    Ok((evidence::custody::csv(&register), verified.is_intact()))
+    // Read as a stream, keeping only the lines the register is made of.
+    let mut kept = Vec::new();
+    let tally = crate::journal::verify::verify_file(journal, |line| {
+        if matches!(
+            line.entry.kind,
+            crate::journal::Kind::EvidenceAdded | crate::journal::Kind::EvidenceTransferred
+        ) {
+            kept.push(line);
+        }
+    })
+    .map_err(|error| crate::journal::writer::OpenError::Io {
+        path: journal.to_path_buf(),
+        error,
+    })?;
+    let register: Vec<Registered> = evidence::register(&kept);
+    Ok((evidence::custody::csv(&register), tally.is_intact()))
 }

@@ -17,8 +17,9 @@ use crate::commands::{Env, Failure};
 use crate::export::drafts::DraftTexts;
 use crate::export::stream::{self, Failed, Slot, Source, Streamed};
 use crate::export::{Format, Input, aar, render};
+use crate::journal::Line;
 use crate::journal::event::Created;
-use crate::journal::verify::{LineDigest, Verified, verify_file_with};
+use crate::journal::verify::{LineDigest, Verified, verify_file, verify_file_with};
 use crate::journal::writer::OpenError;
 use crate::run::{self, RunState};
 
@@ -87,7 +88,7 @@ fn run_streamed(
     output: Option<&Path>,
 ) -> Result<Exported, Failure> {
     let catalog = env.catalog();
-    let scan = Scan::read(journal, &catalog, env.today)?;
+    let scan = Scan::read(journal, &catalog, env.today, streamed.reads_back())?;
     let drafts = DraftTexts::read(journal, &scan.looked_up);
     let input = Input {
         verified: &scan.looked_up,
@@ -101,10 +102,11 @@ fn run_streamed(
             .unwrap_or(DateTime::UNIX_EPOCH),
         drafts: Some(&drafts),
     };
-    let mut source = Source::open(journal).map_err(|error| OpenError::Io {
-        path: journal.to_path_buf(),
-        error,
-    })?;
+    let source =
+        crate::journal::attachment::open_regular(journal).map_err(|error| OpenError::Io {
+            path: journal.to_path_buf(),
+            error,
+        })?;
     let reading = |error: std::io::Error| {
         Failure::bad(format!(
             "{}: {}",
@@ -123,7 +125,7 @@ fn run_streamed(
         let mut failed = None;
         let written = write_atomically_with(path, |file| {
             let mut out = BufWriter::new(file);
-            match stream::write(streamed, &input, &scan.slots, &mut source, &mut out) {
+            match stream::write(streamed, &input, &scan.slots, &source, &mut out) {
                 Ok(()) => out.flush(),
                 Err(e) => {
                     let told = std::io::Error::other("the export stopped");
@@ -139,11 +141,9 @@ fn run_streamed(
         }
     } else {
         let mut out = Vec::new();
-        stream::write(streamed, &input, &scan.slots, &mut source, &mut out).map_err(
-            |e| match e {
-                Failed::Reading(e) | Failed::Writing(e) => reading(e),
-            },
-        )?;
+        stream::write(streamed, &input, &scan.slots, &source, &mut out).map_err(|e| match e {
+            Failed::Reading(e) | Failed::Writing(e) => reading(e),
+        })?;
         String::from_utf8(out).map_err(|e| reading(std::io::Error::other(e)))?
     };
     let (warning, code) = verdict(journal, &scan.looked_up, scan.slots.len());
@@ -170,14 +170,21 @@ struct Scan {
 }
 
 impl Scan {
-    fn read(journal: &Path, catalog: &Catalog, today: NaiveDate) -> Result<Self, Failure> {
+    /// Scans `journal`; lines are hashed for reading back only when the
+    /// export `reads_back`.
+    fn read(
+        journal: &Path,
+        catalog: &Catalog,
+        today: NaiveDate,
+        reads_back: bool,
+    ) -> Result<Self, Failure> {
         let mut slots = Vec::new();
         let mut state = RunState::default();
         let mut resolved: Option<Result<Resolved, Failure>> = None;
         let mut kept = Vec::new();
         let mut offset = 0;
-        let digest: LineDigest = |bytes| Sha256::digest(bytes).into();
-        let tally = verify_file_with(journal, digest, |line, hash| {
+        let mut last: Option<Line> = None;
+        let each = |line: Line, hash| {
             let resolved = resolved.get_or_insert_with(|| {
                 let created = open::require_created(std::slice::from_ref(&line), journal)?;
                 Ok(open::playbook_for(&created, catalog, today)?)
@@ -188,10 +195,26 @@ impl Scan {
             let slot = Slot::of(&line, offset, hash);
             offset += slot.len as u64 + 1;
             slots.push(slot);
+            // The last entry in time order dates what the exports close with.
+            let newest = last
+                .as_ref()
+                .is_none_or(|l| (line.entry.ts, line.entry.seq) > (l.entry.ts, l.entry.seq));
             if stream::is_looked_up(&line) {
+                if newest {
+                    last = Some(line.clone());
+                }
                 kept.push(line);
+            } else if newest {
+                last = Some(line);
             }
-        })
+        };
+        let tally = if reads_back {
+            let digest: LineDigest = |bytes| Sha256::digest(bytes).into();
+            verify_file_with(journal, digest, each)
+        } else {
+            let mut each = each;
+            verify_file(journal, |line| each(line, [0; 32]))
+        }
         .map_err(|error| OpenError::Io {
             path: journal.to_path_buf(),
             error,
@@ -208,7 +231,18 @@ impl Scan {
             path: journal.to_path_buf(),
             error,
         })?;
-        for seq in stream::corrected_targets(&kept) {
+        if let Some(last) = last
+            && !kept.iter().any(|l| l.entry.seq == last.entry.seq)
+        {
+            kept.push(last);
+        }
+        // Only rows look corrected entries up.
+        let targets = if reads_back {
+            stream::corrected_targets(&kept)
+        } else {
+            Vec::new()
+        };
+        for seq in targets {
             let at = slots.binary_search_by_key(&seq, |s| s.seq);
             if let Ok(i) = at
                 && !kept.iter().any(|l| l.entry.seq == seq)

@@ -51,7 +51,7 @@ const COLUMNS: [&str; 16] = [
 pub fn render(view: &View<'_>) -> String {
     let mut out = header(view);
     for line in &view.timeline {
-        out.push_str(&row(view, line, &sha256_hex(line.text.as_bytes())));
+        push_row(&mut out, view, line, &sha256_hex(line.text.as_bytes()));
     }
     if let Some(closing) = closing_row(view, view.last().map(|e| e.ts)) {
         out.push_str(&closing);
@@ -67,10 +67,9 @@ pub(super) fn header(view: &View<'_>) -> String {
     out
 }
 
-/// The record of one verified line, whose SHA-256 is `hash`.
-pub(super) fn row(view: &View<'_>, line: &Line, hash: &str) -> String {
+/// Appends the record of one verified line, whose SHA-256 is `hash`.
+pub(super) fn push_row(out: &mut String, view: &View<'_>, line: &Line, hash: &str) {
     let mark = view.is_exercise().then_some("EXERCISE");
-    let mut out = String::new();
     let e = &line.entry;
     let step = e.step.as_deref().unwrap_or("");
     let step_title = e
@@ -87,7 +86,7 @@ pub(super) fn row(view: &View<'_>, line: &Line, hash: &str) -> String {
     let summary = view.sentence(e);
     let ts = when::iso(e.ts);
     record(
-        &mut out,
+        out,
         mark,
         &[
             &e.seq.to_string(),
@@ -108,7 +107,6 @@ pub(super) fn row(view: &View<'_>, line: &Line, hash: &str) -> String {
             "Recorded",
         ],
     );
-    out
 }
 
 /// The trailing record of a journal that does not fully verify, dated

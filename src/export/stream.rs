@@ -1,32 +1,41 @@
-//! The row-per-entry exports (`csv`, `timesketch`) written as they are
-//! made, in memory that does not grow with the journal's text: the journal
-//! is verified as a stream, each line leaving only its [`Slot`] (time,
-//! `seq`, place in the file, SHA-256); the lines are then read back one at
-//! a time, in time order, and each row goes straight to the writer. What
-//! the rows look up (the replayed state, corrections and the entries they
-//! correct, drafts) comes from a small [`Input`] holding only those lines.
+//! The exports that do not need the whole journal in memory (`csv`,
+//! `timesketch`, `json`, `cacao-status`), written as they are made: the
+//! journal is verified as a stream, each line leaving only its [`Slot`]
+//! (time, `seq`, place in the file, SHA-256); the lines are then read back
+//! in time order, in batches rendered on every core and written in order,
+//! each line used only when its bytes still have the SHA-256 verified.
+//! What the rows look up (the replayed state, corrections and the entries
+//! they correct, drafts, sends, evidence, the last entry) comes from a
+//! small [`Input`] holding only those lines.
 //!
 //! The output is byte for byte the one [`super::render`] makes from the
 //! whole journal in memory.
 
 use std::fs::File;
 use std::io::{self, BufReader, Read as _, Write};
+use std::num::NonZeroUsize;
+use std::os::unix::fs::FileExt as _;
 use std::path::Path;
+use std::sync::mpsc;
+use std::thread;
 
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
 use super::view::View;
-use super::{Format, Input, csv, timesketch};
+use super::{Format, Input, csv, json, timesketch};
 use crate::hash::to_hex;
 use crate::journal::event::Payload;
 use crate::journal::{Entry, Kind, Line};
 
-/// An export written row by row.
+/// An export written without holding the journal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Streamed {
     Csv,
     Timesketch,
+    Json,
+    /// Made from the replayed state alone: no line is read back.
+    CacaoStatus,
 }
 
 impl Streamed {
@@ -35,8 +44,15 @@ impl Streamed {
         match format {
             Format::Csv => Some(Self::Csv),
             Format::Timesketch => Some(Self::Timesketch),
-            _ => None,
+            Format::Json => Some(Self::Json),
+            Format::CacaoStatus => Some(Self::CacaoStatus),
+            Format::Markdown | Format::Html => None,
         }
+    }
+
+    /// Whether the export reads lines back (all but `cacao-status`).
+    pub const fn reads_back(self) -> bool {
+        !matches!(self, Self::CacaoStatus)
     }
 }
 
@@ -68,11 +84,21 @@ impl Slot {
     }
 }
 
-/// Whether the rows look `line` up: the first line (the journal's
-/// creation), corrections, and drafted messages. The entries corrections
-/// name are added by [`corrected_targets`].
+/// Whether the exports look `line` up: the first line (the journal's
+/// creation), corrections, drafted messages and their sends (`json`'s
+/// sent texts), and evidence (`json`'s register). The entries corrections
+/// name, and the last entry in time order, are added by the caller (see
+/// [`corrected_targets`]).
 pub fn is_looked_up(line: &Line) -> bool {
-    line.entry.seq == 0 || matches!(line.entry.kind, Kind::Correction | Kind::MessageDrafted)
+    line.entry.seq == 0
+        || matches!(
+            line.entry.kind,
+            Kind::Correction
+                | Kind::MessageDrafted
+                | Kind::Submission
+                | Kind::EvidenceAdded
+                | Kind::EvidenceTransferred
+        )
 }
 
 /// The `seq` of every entry a kept correction names.
@@ -115,7 +141,6 @@ impl Source {
         let mut bytes = vec![0; slot.len + 1];
         self.reader.read_exact(&mut bytes)?;
         self.at = slot.offset + bytes.len() as u64;
-        let changed = || io::Error::other("the journal changed while it was being exported");
         if bytes.pop() != Some(b'\n') || <[u8; 32]>::from(Sha256::digest(&bytes)) != slot.hash {
             return Err(changed());
         }
@@ -139,6 +164,17 @@ fn parse_verified(text: &str) -> Option<Entry> {
 /// Bytes read ahead when reading lines back.
 const READ_AHEAD: usize = 256 << 10;
 
+/// Lines rendered by one worker at a time: enough to amortise a read and a
+/// hand-over, few enough that the output held in flight stays small.
+const BATCH: usize = 512;
+
+/// Batches a worker may finish ahead of the writer.
+const AHEAD: usize = 2;
+
+/// A batch's lines are read in one piece when they lie within this many
+/// bytes more than their own length (lines already in time order).
+const SPAN_SLACK: u64 = 64 << 10;
+
 /// Why a streamed export stopped.
 #[derive(Debug)]
 pub enum Failed {
@@ -149,57 +185,309 @@ pub enum Failed {
 }
 
 /// Writes `format` to `out`: `slots` are every verified line in `seq`
-/// order, `input` holds the looked-up lines and the replayed state.
+/// order, found in `journal`; `input` holds the looked-up lines and the
+/// replayed state.
 pub fn write(
     format: Streamed,
     input: &Input<'_>,
     slots: &[Slot],
-    source: &mut Source,
+    journal: &File,
     out: &mut impl Write,
 ) -> Result<(), Failed> {
     let view = View::new(input);
     let mut order: Vec<&Slot> = slots.iter().collect();
     order.sort_by_key(|s| (s.ts, s.seq));
     let last = order.last().map(|s| s.ts);
-    let mut read = |slot: &Slot| source.line(slot).map_err(Failed::Reading);
-    let mut put = |text: &str| out.write_all(text.as_bytes()).map_err(Failed::Writing);
+    let mut put = |bytes: &[u8]| out.write_all(bytes).map_err(Failed::Writing);
     match format {
         Streamed::Csv => {
-            put(&csv::header(&view))?;
-            for slot in order {
-                put(&csv::row(&view, &read(slot)?, &to_hex(&slot.hash)))?;
-            }
+            put(csv::header(&view).as_bytes())?;
+            in_order(
+                &order,
+                |slot| slot,
+                journal,
+                |rows: &mut String, _, slot, text| {
+                    let line = parse_line(text)?;
+                    csv::push_row(rows, &view, &line, &to_hex(&slot.hash));
+                    Ok(())
+                },
+                |rows| put(rows.as_bytes()),
+            )?;
             if let Some(closing) = csv::closing_row(&view, last) {
-                put(&closing)?;
+                put(closing.as_bytes())?;
             }
         }
         Streamed::Timesketch => {
-            let mut events = Vec::with_capacity(order.len());
-            for slot in order {
-                if matches!(
-                    slot.kind,
-                    Kind::FactSet | Kind::Correction | Kind::Submission
-                ) {
-                    let line = read(slot)?;
-                    for (rank, (at, desc)) in
-                        timesketch::times(&view, &line).into_iter().enumerate()
-                    {
-                        events.push((at, slot.seq, rank, desc, slot));
-                    }
-                } else {
-                    events.push((slot.ts, slot.seq, 0, "Recorded".to_string(), slot));
-                }
-            }
-            events.sort_by_key(|e| (e.0, e.1, e.2));
-            for (at, _, _, desc, slot) in events {
-                put(&timesketch::event_line(&view, &read(slot)?, at, desc))?;
-            }
+            let timeline = timesketch_events(&view, &order, journal)?;
+            drop(order);
+            in_order(
+                &timeline.events,
+                |event| event.slot,
+                journal,
+                |lines: &mut Vec<u8>, _, event, text| {
+                    let line = parse_line(text)?;
+                    let hash = to_hex(&event.slot.hash);
+                    let desc = timeline.desc(event);
+                    timesketch::push_event_line(lines, &view, &line, &hash, event.at, desc);
+                    Ok(())
+                },
+                |lines| put(&lines),
+            )?;
             if let Some(closing) = timesketch::closing_line(&view, last) {
-                put(&closing)?;
+                put(closing.as_bytes())?;
             }
+        }
+        Streamed::Json => {
+            let (head, tail) = json::frame(&view, slots.len());
+            put(head.as_bytes())?;
+            if order.is_empty() {
+                put(b"[]")?;
+            } else {
+                put(b"[")?;
+                in_order(
+                    &order,
+                    |slot| slot,
+                    journal,
+                    |entries: &mut Vec<u8>, index, _, text| {
+                        if index > 0 {
+                            entries.push(b',');
+                        }
+                        json::push_entry(entries, text);
+                        Ok(())
+                    },
+                    |entries| put(&entries),
+                )?;
+                put(b"\n  ]")?;
+            }
+            put(tail.as_bytes())?;
+        }
+        Streamed::CacaoStatus => {
+            put(crate::interop::cacao::status::render(&view).as_bytes())?;
         }
     }
     Ok(())
+}
+
+/// One Timesketch event: an entry seen at one of its times. Kept small,
+/// since there is one for every entry.
+struct TimedEvent<'s> {
+    at: DateTime<Utc>,
+    /// Which of the entry's times (0 is when it was recorded).
+    rank: u32,
+    /// The event's description: 0 for `Recorded`, else 1 + its place in
+    /// the list of the others.
+    desc: u32,
+    slot: &'s Slot,
+}
+
+/// The Timesketch events in the order written, and the descriptions of
+/// those not `Recorded`.
+struct Timeline<'s> {
+    events: Vec<TimedEvent<'s>>,
+    stated: Vec<String>,
+}
+
+impl Timeline<'_> {
+    fn desc(&self, event: &TimedEvent<'_>) -> &str {
+        match event.desc.checked_sub(1) {
+            None => "Recorded",
+            Some(i) => self
+                .stated
+                .get(i as usize)
+                .map_or("Recorded", String::as_str),
+        }
+    }
+}
+
+/// Every Timesketch event in the order written: each entry's recorded
+/// time, and the times the few kinds that state one say, read back.
+fn timesketch_events<'s>(
+    view: &View<'_>,
+    order: &[&'s Slot],
+    journal: &File,
+) -> Result<Timeline<'s>, Failed> {
+    let mut events: Vec<TimedEvent> = order
+        .iter()
+        .map(|slot| TimedEvent {
+            at: slot.ts,
+            rank: 0,
+            desc: 0,
+            slot,
+        })
+        .collect();
+    let mut stated = Vec::new();
+    let facts = timesketch::FactsSet::of(view);
+    // Only these kinds carry a second time: skip reading the others.
+    let timed: Vec<&Slot> = order
+        .iter()
+        .copied()
+        .filter(|s| timesketch::has_stated_times(s.kind))
+        .collect();
+    in_order(
+        &timed,
+        |slot| slot,
+        journal,
+        |more: &mut Vec<(DateTime<Utc>, u32, String, &'s Slot)>, _, slot: &&'s Slot, text| {
+            let line = parse_line(text)?;
+            let stated_times = timesketch::times(view, &facts, &line);
+            for (rank, (at, desc)) in stated_times.into_iter().enumerate().skip(1) {
+                let rank = u32::try_from(rank).map_err(io::Error::other)?;
+                more.push((at, rank, desc, slot));
+            }
+            Ok(())
+        },
+        |more| {
+            for (at, rank, desc, slot) in more {
+                stated.push(desc);
+                let desc = u32::try_from(stated.len())
+                    .map_err(|e| Failed::Reading(io::Error::other(e)))?;
+                events.push(TimedEvent {
+                    at,
+                    rank,
+                    desc,
+                    slot,
+                });
+            }
+            Ok(())
+        },
+    )?;
+    events.sort_by_key(|e| (e.at, e.slot.seq, e.rank));
+    Ok(Timeline { events, stated })
+}
+
+/// Renders `items` with `each` (given the verified text of the line
+/// `slot_of` names) on every core, a batch at a time, and hands the
+/// batches to `take` in the order of `items`. At most [`AHEAD`] batches
+/// per worker wait to be taken, so memory does not grow with the journal.
+fn in_order<'i, T: Sync, B: Send + Default>(
+    items: &'i [T],
+    slot_of: impl Fn(&'i T) -> &'i Slot + Sync,
+    journal: &File,
+    each: impl Fn(&mut B, usize, &'i T, &str) -> io::Result<()> + Sync,
+    mut take: impl FnMut(B) -> Result<(), Failed>,
+) -> Result<(), Failed> {
+    let batches: Vec<&'i [T]> = items.chunks(BATCH).collect();
+    let workers = thread::available_parallelism()
+        .map_or(1, NonZeroUsize::get)
+        .min(batches.len());
+    if workers <= 1 {
+        for (i, batch) in batches.iter().enumerate() {
+            take(
+                render_batch(journal, batch, i * BATCH, &slot_of, &each)
+                    .map_err(Failed::Reading)?,
+            )?;
+        }
+        return Ok(());
+    }
+    thread::scope(|scope| {
+        let mut done = Vec::with_capacity(workers);
+        for worker in 0..workers {
+            let (send, receive) = mpsc::sync_channel(AHEAD);
+            done.push(receive);
+            let (batches, slot_of, each) = (&batches, &slot_of, &each);
+            scope.spawn(move || {
+                for (i, batch) in batches.iter().enumerate().skip(worker).step_by(workers) {
+                    let rendered = render_batch(journal, batch, i * BATCH, slot_of, each);
+                    let failed = rendered.is_err();
+                    // The writer stopped (it failed): so does this worker.
+                    if send.send(rendered).is_err() || failed {
+                        return;
+                    }
+                }
+            });
+        }
+        for i in 0..batches.len() {
+            let rendered = done[i % workers]
+                .recv()
+                .map_err(|_| Failed::Reading(io::Error::other("a renderer stopped")))?;
+            take(rendered.map_err(Failed::Reading)?)?;
+        }
+        Ok(())
+    })
+}
+
+/// One batch rendered: its lines read back, checked and handed to `each`
+/// with their index in the whole export (`first` for the batch's first).
+fn render_batch<'i, T, B: Default>(
+    journal: &File,
+    batch: &'i [T],
+    first: usize,
+    slot_of: &impl Fn(&'i T) -> &'i Slot,
+    each: &impl Fn(&mut B, usize, &'i T, &str) -> io::Result<()>,
+) -> io::Result<B> {
+    let slots: Vec<&Slot> = batch.iter().map(slot_of).collect();
+    let read = ReadBack::of(journal, &slots)?;
+    let mut rendered = B::default();
+    for (k, (item, slot)) in batch.iter().zip(&slots).enumerate() {
+        each(&mut rendered, first + k, item, read.text(k, slot)?)?;
+    }
+    Ok(rendered)
+}
+
+/// The lines of a batch, read with as few reads as their places allow.
+struct ReadBack {
+    bytes: Vec<u8>,
+    /// Where each slot's line starts in `bytes`.
+    starts: Vec<usize>,
+}
+
+impl ReadBack {
+    fn of(journal: &File, slots: &[&Slot]) -> io::Result<Self> {
+        let from = slots.iter().map(|s| s.offset).min().unwrap_or(0);
+        let to = slots
+            .iter()
+            .map(|s| s.offset + s.len as u64 + 1)
+            .max()
+            .unwrap_or(0);
+        let wanted: u64 = slots.iter().map(|s| s.len as u64 + 1).sum();
+        if to - from <= wanted.saturating_mul(2).saturating_add(SPAN_SLACK) {
+            // Lines near each other (in time order as in the file): one read.
+            let mut bytes = vec![0; usize::try_from(to - from).map_err(io::Error::other)?];
+            journal.read_exact_at(&mut bytes, from)?;
+            let starts = slots
+                .iter()
+                .map(|s| usize::try_from(s.offset - from).map_err(io::Error::other))
+                .collect::<io::Result<_>>()?;
+            return Ok(Self { bytes, starts });
+        }
+        let mut bytes = Vec::with_capacity(usize::try_from(wanted).map_err(io::Error::other)?);
+        let mut starts = Vec::with_capacity(slots.len());
+        for slot in slots {
+            let start = bytes.len();
+            starts.push(start);
+            bytes.resize(start + slot.len + 1, 0);
+            journal.read_exact_at(&mut bytes[start..], slot.offset)?;
+        }
+        Ok(Self { bytes, starts })
+    }
+
+    /// The text of the `k`th slot's line, refused unless it is still the
+    /// one verified.
+    fn text(&self, k: usize, slot: &Slot) -> io::Result<&str> {
+        let start = self.starts.get(k).copied().ok_or_else(changed)?;
+        let line = self
+            .bytes
+            .get(start..start + slot.len + 1)
+            .ok_or_else(changed)?;
+        let (text, end) = line.split_at(slot.len);
+        if end != b"\n" || <[u8; 32]>::from(Sha256::digest(text)) != slot.hash {
+            return Err(changed());
+        }
+        std::str::from_utf8(text).map_err(|_| changed())
+    }
+}
+
+fn changed() -> io::Error {
+    io::Error::other("the journal changed while it was being exported")
+}
+
+/// The line of a verified text.
+fn parse_line(text: &str) -> io::Result<Line> {
+    let entry = parse_verified(text).ok_or_else(changed)?;
+    Ok(Line {
+        entry,
+        text: text.to_string(),
+    })
 }
 
 #[cfg(test)]

@@ -31,6 +31,8 @@
 //! every `message` starts with `[EXERCISE]`. A journal that fails verification ends with a
 //! `Verification` line saying where and why.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 
@@ -54,9 +56,10 @@ struct Event<'v> {
 pub fn render(view: &View<'_>) -> String {
     // Sort what each event is first, then build and write each in turn:
     // only one event's fields exist at a time.
+    let facts = FactsSet::of(view);
     let mut events: Vec<Event> = Vec::with_capacity(view.timeline.len());
     for line in &view.timeline {
-        for (order, (at, desc)) in times(view, line).into_iter().enumerate() {
+        for (order, (at, desc)) in times(view, &facts, line).into_iter().enumerate() {
             events.push(Event {
                 at,
                 seq: line.entry.seq,
@@ -67,30 +70,162 @@ pub fn render(view: &View<'_>) -> String {
         }
     }
     events.sort_by_key(|e| (e.at, e.seq, e.order));
-    let mut out = String::new();
+    let mut out = Vec::new();
     for event in events {
-        out.push_str(&event_line(view, event.line, event.at, event.desc));
+        let hash = sha256_hex(event.line.text.as_bytes());
+        push_event_line(&mut out, view, event.line, &hash, event.at, &event.desc);
     }
+    let mut out = String::from_utf8(out).unwrap_or_default();
     if let Some(closing) = closing_line(view, view.last().map(|e| e.ts)) {
         out.push_str(&closing);
     }
     out
 }
 
-/// One event's line (with its newline): `line` seen at `at`, as `desc`.
-pub(super) fn event_line(view: &View<'_>, line: &Line, at: DateTime<Utc>, desc: String) -> String {
-    let mut fields = Map::new();
-    fields.insert(
-        "message".into(),
-        message(view, &view.sentence(&line.entry)).into(),
-    );
-    fields.insert("datetime".into(), when::iso(at).into());
-    fields.insert("timestamp".into(), at.timestamp_micros().into());
-    fields.insert("timestamp_desc".into(), desc.into());
-    fields.extend(attributes(view, line));
-    let mut text = Value::Object(fields).to_string();
-    text.push('\n');
-    text
+/// Appends one event's line (with its newline): `line`, whose SHA-256 is
+/// `hash`, seen at `at`, as `desc`. Written member by member, in the order
+/// and the form a `serde_json` object of them prints.
+pub(super) fn push_event_line(
+    out: &mut Vec<u8>,
+    view: &View<'_>,
+    line: &Line,
+    hash: &str,
+    at: DateTime<Utc>,
+    desc: &str,
+) {
+    let e = &line.entry;
+    let mut object = Object::open(out);
+    object.text("message", &message(view, &view.sentence(e)));
+    object.text("datetime", &when::iso(at));
+    object.number("timestamp", at.timestamp_micros());
+    object.text("timestamp_desc", desc);
+    if let Some(c) = view.input.state.created.as_ref() {
+        object.text("journal_id", &c.journal_id);
+    }
+    object.text("playbook_id", &view.input.playbook.id);
+    object.text("playbook_version", &view.input.playbook.version);
+    object.number("exercise", view.is_exercise());
+    object.number("seq", e.seq);
+    object.text("recorded_at", &when::iso(e.ts));
+    object.number("mono_ms", e.mono_ms);
+    if let Some(ms) = e.scenario_ms {
+        object.number("scenario_ms", ms);
+    }
+    object.text("session", &e.session);
+    object.text("actor", &e.actor);
+    object.text("kind", e.kind.as_str());
+    let mut phase_tag = None;
+    if let Some(step) = &e.step {
+        object.text("step", step);
+        if let Some(s) = view.step(step) {
+            object.text("step_title", &s.title);
+        }
+        if let Some(p) = view.phase_of(step) {
+            object.text("phase", &p.id);
+            phase_tag = Some(format!("phase:{}", p.id));
+        }
+    }
+    let exercise_tag = view.is_exercise().then_some("exercise");
+    let tags = std::iter::once(e.kind.as_str())
+        .chain(phase_tag.as_deref())
+        .chain(exercise_tag);
+    object.texts("tag", tags);
+    object.text("prev", &e.prev);
+    object.text("hash", hash);
+    let mut data = Vec::new();
+    for (key, value) in &e.data {
+        flatten_into(&mut data, format!("data_{key}"), value);
+    }
+    for (name, value) in &data {
+        object.text(name, value);
+    }
+    object.close();
+    out.push(b'\n');
+}
+
+/// A compact JSON object written member by member.
+struct Object<'o> {
+    out: &'o mut Vec<u8>,
+    first: bool,
+}
+
+impl<'o> Object<'o> {
+    fn open(out: &'o mut Vec<u8>) -> Self {
+        out.push(b'{');
+        Self { out, first: true }
+    }
+
+    fn key(&mut self, name: &str) {
+        if !self.first {
+            self.out.push(b',');
+        }
+        self.first = false;
+        quoted(self.out, name);
+        self.out.push(b':');
+    }
+
+    fn text(&mut self, name: &str, value: &str) {
+        self.key(name);
+        quoted(self.out, value);
+    }
+
+    /// A number or a boolean, as JSON prints it.
+    fn number(&mut self, name: &str, value: impl std::fmt::Display) {
+        use std::io::Write as _;
+        self.key(name);
+        let _ = write!(self.out, "{value}");
+    }
+
+    fn texts<'t>(&mut self, name: &str, values: impl Iterator<Item = &'t str>) {
+        self.key(name);
+        self.out.push(b'[');
+        for (i, value) in values.enumerate() {
+            if i > 0 {
+                self.out.push(b',');
+            }
+            quoted(self.out, value);
+        }
+        self.out.push(b']');
+    }
+
+    fn close(self) {
+        self.out.push(b'}');
+    }
+}
+
+/// `text` as a JSON string, escaped exactly as `serde_json` escapes it.
+fn quoted(out: &mut Vec<u8>, text: &str) {
+    // Writing a string to a vector cannot fail.
+    let _ = serde_json::to_writer(&mut *out, text);
+}
+
+/// [`flatten`] into a list kept in the order a JSON object of the same
+/// insertions has: a name given again keeps its first place and takes the
+/// later value.
+fn flatten_into(out: &mut Vec<(String, String)>, name: String, value: &Value) {
+    match value {
+        Value::Object(fields) => {
+            for (key, v) in fields {
+                flatten_into(out, format!("{name}_{key}"), v);
+            }
+        }
+        Value::Null => {}
+        other => {
+            let text = match other {
+                Value::String(text) => text.clone(),
+                _ => other.to_string(),
+            };
+            match out.iter_mut().find(|(n, _)| *n == name) {
+                Some((_, held)) => *held = text,
+                None => out.push((name, text)),
+            }
+        }
+    }
+}
+
+/// Whether entries of `kind` can state a time besides their recorded one.
+pub(super) const fn has_stated_times(kind: Kind) -> bool {
+    matches!(kind, Kind::FactSet | Kind::Correction | Kind::Submission)
 }
 
 /// The closing line of a journal that does not fully verify, dated `last`
@@ -110,13 +245,14 @@ fn message(view: &View<'_>, text: &str) -> String {
 }
 
 /// The recorded time, then any time the entry says something happened.
-pub(super) fn times(view: &View<'_>, line: &Line) -> Vec<(DateTime<Utc>, String)> {
+pub(super) fn times(
+    view: &View<'_>,
+    facts: &FactsSet<'_>,
+    line: &Line,
+) -> Vec<(DateTime<Utc>, String)> {
     let mut out = vec![(line.entry.ts, "Recorded".to_string())];
     // Only these kinds carry a second time: skip decoding the others.
-    if !matches!(
-        line.entry.kind,
-        Kind::FactSet | Kind::Correction | Kind::Submission
-    ) {
+    if !has_stated_times(line.entry.kind) {
         return out;
     }
     let occurred = |t: DateTime<Utc>| (t, "Fact occurred".to_string());
@@ -127,13 +263,7 @@ pub(super) fn times(view: &View<'_>, line: &Line) -> Vec<(DateTime<Utc>, String)
         }
         Ok(Payload::Correction(c)) => {
             out.extend(c.occurred_at.map(occurred));
-            let fact = view
-                .input
-                .state
-                .facts
-                .iter()
-                .find(|(_, state)| state.history.iter().any(|r| r.at.seq == c.corrects));
-            if let (Some((fact, _)), Some(value)) = (fact, &c.value) {
+            if let (Some(fact), Some(value)) = (facts.by(c.corrects), &c.value) {
                 out.extend(stated_time(view, fact, value));
             }
         }
@@ -141,6 +271,30 @@ pub(super) fn times(view: &View<'_>, line: &Line) -> Vec<(DateTime<Utc>, String)
         _ => {}
     }
     out
+}
+
+/// Which fact each entry of the facts' histories set, so that a
+/// correction finds the fact it corrects without searching every history.
+pub(super) struct FactsSet<'s> {
+    by_seq: HashMap<u64, &'s str>,
+}
+
+impl<'s> FactsSet<'s> {
+    pub(super) fn of(view: &View<'s>) -> Self {
+        let mut by_seq = HashMap::new();
+        // The first fact (in name order) whose history holds an entry.
+        for (fact, state) in &view.input.state.facts {
+            for record in &state.history {
+                by_seq.entry(record.at.seq).or_insert(fact.as_str());
+            }
+        }
+        Self { by_seq }
+    }
+
+    /// The fact whose history holds entry `seq`.
+    fn by(&self, seq: u64) -> Option<&'s str> {
+        self.by_seq.get(&seq).copied()
+    }
 }
 
 /// The time a datetime fact's value states, as its own event.
@@ -151,42 +305,6 @@ fn stated_time(view: &View<'_>, fact: &str, value: &Value) -> Option<(DateTime<U
     }
     let at = DateTime::parse_from_rfc3339(value.as_str()?).ok()?;
     Some((at.with_timezone(&Utc), format!("Fact value: {fact}")))
-}
-
-/// Journal-wide attributes, then the entry's own, then its data.
-fn attributes(view: &View<'_>, line: &Line) -> Map<String, Value> {
-    let e = &line.entry;
-    let mut map = journal_attributes(view);
-    map.insert("seq".into(), e.seq.into());
-    map.insert("recorded_at".into(), when::iso(e.ts).into());
-    map.insert("mono_ms".into(), e.mono_ms.into());
-    if let Some(ms) = e.scenario_ms {
-        map.insert("scenario_ms".into(), ms.into());
-    }
-    map.insert("session".into(), e.session.clone().into());
-    map.insert("actor".into(), e.actor.clone().into());
-    map.insert("kind".into(), e.kind.as_str().into());
-    let mut tags = vec![Value::from(e.kind.as_str())];
-    if let Some(step) = &e.step {
-        map.insert("step".into(), step.clone().into());
-        if let Some(s) = view.step(step) {
-            map.insert("step_title".into(), s.title.clone().into());
-        }
-        if let Some(p) = view.phase_of(step) {
-            map.insert("phase".into(), p.id.clone().into());
-            tags.push(format!("phase:{}", p.id).into());
-        }
-    }
-    if view.is_exercise() {
-        tags.push("exercise".into());
-    }
-    map.insert("tag".into(), tags.into());
-    map.insert("prev".into(), e.prev.clone().into());
-    map.insert("hash".into(), sha256_hex(line.text.as_bytes()).into());
-    for (key, value) in &e.data {
-        flatten(&mut map, &format!("data_{key}"), value);
-    }
-    map
 }
 
 fn journal_attributes(view: &View<'_>) -> Map<String, Value> {
@@ -202,26 +320,6 @@ fn journal_attributes(view: &View<'_>) -> Map<String, Value> {
     );
     map.insert("exercise".into(), view.is_exercise().into());
     map
-}
-
-/// Objects become `name_field` attributes; every other value becomes a
-/// string (text as is, anything else as compact JSON), so a field has one
-/// type on every line; `null` is left out.
-fn flatten(map: &mut Map<String, Value>, name: &str, value: &Value) {
-    match value {
-        Value::Object(fields) => {
-            for (key, v) in fields {
-                flatten(map, &format!("{name}_{key}"), v);
-            }
-        }
-        Value::Null => {}
-        Value::String(text) => {
-            map.insert(name.to_string(), text.clone().into());
-        }
-        other => {
-            map.insert(name.to_string(), other.to_string().into());
-        }
-    }
 }
 
 /// The closing line for a journal that does not fully verify.
@@ -258,4 +356,53 @@ fn problem(view: &View<'_>, last: Option<DateTime<Utc>>) -> Option<Map<String, V
         event.insert("head_hash".into(), head.clone().into());
     }
     Some(event)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    /// Objects become `name_field` attributes; every other value becomes a
+    /// string (text as is, anything else as compact JSON), so a field has one
+    /// type on every line; `null` is left out.
+    fn flatten(map: &mut Map<String, Value>, name: &str, value: &Value) {
+        match value {
+            Value::Object(fields) => {
+                for (key, v) in fields {
+                    flatten(map, &format!("{name}_{key}"), v);
+                }
+            }
+            Value::Null => {}
+            Value::String(text) => {
+                map.insert(name.to_string(), text.clone().into());
+            }
+            other => {
+                map.insert(name.to_string(), other.to_string().into());
+            }
+        }
+    }
+
+    #[test]
+    fn data_flattens_to_what_an_object_of_the_same_attributes_holds() {
+        let data = json!({
+            "a_b": 1,
+            "a": {"b": "later value, first place", "c": null, "d": {"e": [1, "x"]}},
+            "gone": null,
+            "text": "say \"hi\"\n",
+            "n": 4.5,
+            "yes": true,
+            "empty": {},
+        });
+        let mut object = Map::new();
+        let mut list = Vec::new();
+        for (key, value) in data.as_object().expect("an object") {
+            flatten(&mut object, &format!("data_{key}"), value);
+            flatten_into(&mut list, format!("data_{key}"), value);
+        }
+        let listed: Vec<(String, Value)> = list.into_iter().map(|(k, v)| (k, v.into())).collect();
+        let held: Vec<(String, Value)> = object.into_iter().collect();
+        assert_eq!(listed, held);
+    }
 }

@@ -35,6 +35,7 @@ mod html;
 mod json;
 mod markdown;
 mod metrics;
+pub mod report;
 pub mod stream;
 pub mod summary;
 mod svg;

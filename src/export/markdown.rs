@@ -4,35 +4,58 @@
 
 use std::fmt::Write as _;
 
-use super::document::{Block, Document, Span, Table, Text};
+use super::document::{Block, Document, Row, Section, Span, Table, Text};
 
 const EXERCISE_MARK: &str = " — EXERCISE";
 
 pub fn render(doc: &Document) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "# {}\n", escape(&doc.title));
-    for block in &doc.preamble {
-        write_block(&mut out, block);
-    }
+    write_open(&mut out, doc);
     for section in &doc.sections {
-        let mark = if doc.exercise { EXERCISE_MARK } else { "" };
-        let _ = writeln!(out, "## {}{mark}\n", escape(&section.title));
-        for block in &section.blocks {
-            write_block(&mut out, block);
-        }
+        write_section(&mut out, doc, section);
     }
-    out.push_str("---\n\n");
-    for block in &doc.closing {
-        write_block(&mut out, block);
-    }
-    // One newline at the end, however the last block ended.
-    let trimmed = out.trim_end().len();
-    out.truncate(trimmed);
-    out.push('\n');
+    write_close(&mut out, doc);
     out
 }
 
-fn write_block(out: &mut String, block: &Block) {
+/// The title and preamble, before the first section.
+pub fn write_open(out: &mut String, doc: &Document) {
+    let _ = writeln!(out, "# {}\n", escape(&doc.title));
+    for block in &doc.preamble {
+        write_block(out, block);
+    }
+}
+
+/// A whole section of `doc`.
+pub fn write_section(out: &mut String, doc: &Document, section: &Section) {
+    write_heading(out, doc, section);
+    for block in &section.blocks {
+        write_block(out, block);
+    }
+}
+
+/// A section's heading, before its blocks.
+pub fn write_heading(out: &mut String, doc: &Document, section: &Section) {
+    let mark = if doc.exercise { EXERCISE_MARK } else { "" };
+    let _ = writeln!(out, "## {}{mark}\n", escape(&section.title));
+}
+
+/// Nothing closes a section in Markdown.
+pub const fn write_section_end(_: &mut String) {}
+
+/// The closing blocks, after the last section. The whole report ends with
+/// one newline, however the last block ended: what is trimmed is always
+/// within this part, which starts with a rule.
+pub fn write_close(out: &mut String, doc: &Document) {
+    let mut closing = String::from("---\n\n");
+    for block in &doc.closing {
+        write_block(&mut closing, block);
+    }
+    out.push_str(closing.trim_end());
+    out.push('\n');
+}
+
+pub(super) fn write_block(out: &mut String, block: &Block) {
     match block {
         // Both kinds of banner say what they are in words.
         Block::Banner(_, text) => {
@@ -73,17 +96,31 @@ fn write_verbatim(out: &mut String, text: &str) {
 }
 
 fn write_table(out: &mut String, table: &Table) {
-    let head: Vec<String> = table
-        .head
+    write_table_head(out, &table.head);
+    for row in &table.rows {
+        write_row(out, row);
+    }
+    write_table_end(out);
+}
+
+/// A table's head, before its rows.
+pub fn write_table_head(out: &mut String, head: &[String]) {
+    let cells: Vec<String> = head
         .iter()
         .map(|h| cell(&[Span::Plain(h.clone())]))
         .collect();
-    let _ = writeln!(out, "| {} |", head.join(" | "));
-    let _ = writeln!(out, "|{}", "---|".repeat(table.head.len()));
-    for row in &table.rows {
-        let cells: Vec<String> = row.cells.iter().map(|c| cell(c)).collect();
-        let _ = writeln!(out, "| {} |", cells.join(" | "));
-    }
+    let _ = writeln!(out, "| {} |", cells.join(" | "));
+    let _ = writeln!(out, "|{}", "---|".repeat(head.len()));
+}
+
+/// One row of a table.
+pub fn write_row(out: &mut String, row: &Row) {
+    let cells: Vec<String> = row.cells.iter().map(|c| cell(c)).collect();
+    let _ = writeln!(out, "| {} |", cells.join(" | "));
+}
+
+/// What ends a table, after its rows.
+pub fn write_table_end(out: &mut String) {
     out.push('\n');
 }
 

@@ -36,6 +36,7 @@ mod json;
 mod markdown;
 mod metrics;
 pub mod report;
+mod stamp;
 pub mod stream;
 pub mod summary;
 mod svg;

@@ -12,8 +12,8 @@ pub(super) mod timeline;
 
 use super::document::{Block, Document, Row, Section, Span, Text, plain};
 use super::metrics;
+use super::stamp;
 use super::view::View;
-use super::when;
 use crate::clocks;
 
 /// Builds the report.
@@ -174,7 +174,7 @@ pub(super) fn nonempty<'a>(text: &'a str, fallback: &'a str) -> &'a str {
 
 /// `2026-11-02 09:00 CET (08:00 UTC)` as text.
 pub(super) fn at(view: &View<'_>, t: chrono::DateTime<chrono::Utc>) -> Text {
-    plain(when::both(t, view.tz))
+    plain(stamp::both(t, view.tz))
 }
 
 /// `#12`: an entry's `seq`, the key into the timeline.

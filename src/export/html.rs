@@ -6,7 +6,7 @@
 use std::fmt::Write as _;
 
 use super::document::{Block, Document, Row, Section, Span, Table, Text, Tone};
-use super::escape::{escape, text};
+use super::escape::{escape, escape_into, text};
 use super::svg;
 
 const STYLE: &str = include_str!("../../assets/report.css");
@@ -161,7 +161,9 @@ pub fn write_row(out: &mut String, row: &Row) {
         "<tr>"
     });
     for cell in &row.cells {
-        let _ = write!(out, "<td>{}</td>", inline(cell));
+        out.push_str("<td>");
+        inline_into(out, cell);
+        out.push_str("</td>");
     }
     out.push_str("</tr>\n");
 }
@@ -169,6 +171,21 @@ pub fn write_row(out: &mut String, row: &Row) {
 /// What closes a table, after its rows.
 pub fn write_table_end(out: &mut String) {
     out.push_str("</tbody>\n</table></div>\n");
+}
+
+/// [`inline`], appended to `out`.
+fn inline_into(out: &mut String, text: &Text) {
+    for s in text {
+        match s {
+            Span::Plain(t) => escape_into(out, t, true),
+            Span::Code(t) => {
+                out.push_str("<code>");
+                escape_into(out, t, false);
+                out.push_str("</code>");
+            }
+            other => out.push_str(&span(other)),
+        }
+    }
 }
 
 fn inline(text: &Text) -> String {

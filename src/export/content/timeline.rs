@@ -3,8 +3,8 @@
 
 use super::{section, seq, step_cell};
 use crate::export::document::{Block, Section, Table, Text, alert, code, message, plain};
+use crate::export::stamp;
 use crate::export::view::View;
-use crate::export::when;
 use crate::journal::Entry;
 
 /// Columns of the timeline.
@@ -32,8 +32,8 @@ pub fn timeline(view: &View<'_>) -> Section {
 pub fn cells(view: &View<'_>, e: &Entry) -> Vec<Text> {
     vec![
         seq(e.seq),
-        plain(when::utc(e.ts)),
-        plain(when::local(e.ts, view.tz)),
+        plain(stamp::utc(e.ts)),
+        plain(stamp::local(e.ts, view.tz)),
         plain(e.actor.clone()),
         code(e.kind.as_str()),
         step_cell(view, e.step.as_deref()),

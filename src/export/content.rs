@@ -18,11 +18,9 @@ use crate::clocks;
 
 /// Builds the report.
 pub fn after_action(view: &View<'_>) -> Document {
-    let (head, parts) = outline(view);
-    Document {
-        sections: parts.into_iter().map(|p| p.whole(view)).collect(),
-        ..head
-    }
+    let mut sections = Vec::new();
+    let head = outline(view, |part| sections.push(part.whole(view)));
+    Document { sections, ..head }
 }
 
 /// A section whose last block is a table made one row at a time, so that a
@@ -87,9 +85,9 @@ impl Part<'_> {
     }
 }
 
-/// The report with its sections as parts, the document's own sections
-/// left empty.
-pub fn outline<'v>(view: &'v View<'v>) -> (Document, Vec<Part<'v>>) {
+/// The report without its sections, which go to `each` in order, as they
+/// are built.
+pub fn outline<'v>(view: &'v View<'v>, mut each: impl FnMut(Part<'v>)) -> Document {
     let input = view.input;
     let stages = clocks::evaluate(input.playbook, input.state, input.now);
     let spans = metrics::phase_spans(view);
@@ -99,29 +97,6 @@ pub fn outline<'v>(view: &'v View<'v>) -> (Document, Vec<Part<'v>>) {
         if exercise { "EXERCISE — " } else { "" },
         nonempty(input.state.title(), &input.playbook.title)
     );
-    let mut parts = vec![
-        Part::Whole(overview::summary(view)),
-        Part::Whole(overview::key_times(view, &spans)),
-        Part::Whole(overview::phases(view, &spans, &stages)),
-        Part::Whole(overview::deadlines(view, &stages)),
-        Part::Whole(record::decisions(view)),
-        record::facts(view),
-        Part::Whole(record::roles(view)),
-        Part::Whole(record::steps(view)),
-        Part::Whole(record::communications(view)),
-        record::notes(view),
-        Part::Whole(record::corrections(view)),
-        Part::Timeline(timeline::timeline(view)),
-        Part::Whole(integrity::recoveries(view)),
-        Part::Whole(integrity::warnings(view)),
-        Part::Whole(integrity::verification(view)),
-        Part::Whole(overview::references(view)),
-    ];
-    if let Some(register) = evidence::register(view) {
-        // Before the verification sections, after the timeline.
-        let at = parts.len() - 4;
-        parts.insert(at, Part::Whole(register));
-    }
     let head = Document {
         title,
         exercise,
@@ -129,7 +104,27 @@ pub fn outline<'v>(view: &'v View<'v>) -> (Document, Vec<Part<'v>>) {
         sections: Vec::new(),
         closing: integrity::closing(view),
     };
-    (head, parts)
+    each(Part::Whole(overview::summary(view)));
+    each(Part::Whole(overview::key_times(view, &spans)));
+    each(Part::Whole(overview::phases(view, &spans, &stages)));
+    each(Part::Whole(overview::deadlines(view, &stages)));
+    each(Part::Whole(record::decisions(view)));
+    each(record::facts(view));
+    each(Part::Whole(record::roles(view)));
+    each(Part::Whole(record::steps(view)));
+    each(Part::Whole(record::communications(view)));
+    each(record::notes(view));
+    each(Part::Whole(record::corrections(view)));
+    each(Part::Timeline(timeline::timeline(view)));
+    // After the timeline, before the verification sections.
+    if let Some(register) = evidence::register(view) {
+        each(Part::Whole(register));
+    }
+    each(Part::Whole(integrity::recoveries(view)));
+    each(Part::Whole(integrity::warnings(view)));
+    each(Part::Whole(integrity::verification(view)));
+    each(Part::Whole(overview::references(view)));
+    head
 }
 
 /// The review screen's metrics: the report's opening sections only.

@@ -18,7 +18,8 @@ const EXERCISE_PAGES: &str = "@page{@top-center{content:\"EXERCISE — not a rea
 
 pub fn render(doc: &Document) -> String {
     let mut out = String::with_capacity(64 * 1024);
-    write_open(&mut out, doc, doc.sections.iter());
+    let contents = doc.sections.iter().map(|s| (s.id, s.title.as_str()));
+    write_open(&mut out, doc, contents);
     for section in &doc.sections {
         write_section(&mut out, doc, section);
     }
@@ -27,11 +28,11 @@ pub fn render(doc: &Document) -> String {
 }
 
 /// Everything before the first section: the head, the title, the
-/// preamble and the contents, which link to `sections`.
+/// preamble and the contents, which link to `sections` (ids and titles).
 pub fn write_open<'s>(
     out: &mut String,
     doc: &Document,
-    sections: impl Iterator<Item = &'s Section>,
+    sections: impl Iterator<Item = (&'s str, &'s str)>,
 ) {
     let _ = write!(
         out,
@@ -49,7 +50,7 @@ pub fn write_open<'s>(
     }
     out.push_str("<nav><p>Contents: ");
     let links: Vec<String> = sections
-        .map(|s| format!("<a href=\"#{}\">{}</a>", s.id, escape(&s.title)))
+        .map(|(id, title)| format!("<a href=\"#{id}\">{}</a>", escape(title)))
         .collect();
     out.push_str(&links.join(" · "));
     out.push_str("</p></nav>\n</header>\n<main>\n");

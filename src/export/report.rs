@@ -44,10 +44,10 @@ impl Report {
         }
     }
 
-    fn open(self, out: &mut String, doc: &Document, parts: &[Part<'_>]) {
+    fn open(self, out: &mut String, doc: &Document, parts: &[Ready<'_>]) {
         match self {
             Self::Markdown => markdown::write_open(out, doc),
-            Self::Html => html::write_open(out, doc, parts.iter().map(Part::section)),
+            Self::Html => html::write_open(out, doc, parts.iter().map(Ready::contents)),
         }
     }
 
@@ -154,6 +154,15 @@ fn is_looked_up(line: &Line) -> bool {
         )
 }
 
+/// `line` without its text, which the report never reads: only its entry
+/// is kept.
+fn entry_only(line: Line) -> Line {
+    Line {
+        entry: line.entry,
+        text: String::new(),
+    }
+}
+
 /// Verifies `journal` as a stream, replaying the state against the
 /// playbook `resolve` finds for its first line.
 pub fn scan<R, E>(
@@ -178,7 +187,7 @@ pub fn scan<R, E>(
         offset += slot.len as u64 + 1;
         slots.push(slot);
         if is_looked_up(&line) {
-            kept.push(line);
+            kept.push(entry_only(line));
         }
     })
     .map_err(Unscanned::Verifying)?;
@@ -191,10 +200,12 @@ pub fn scan<R, E>(
         if let Ok(i) = at
             && !kept.iter().any(|l| l.entry.seq == seq)
         {
-            kept.push(source.line(&slots[i]).map_err(Unscanned::Reading)?);
+            let line = source.line(&slots[i]).map_err(Unscanned::Reading)?;
+            kept.push(entry_only(line));
         }
     }
     kept.sort_by_key(|l| l.entry.seq);
+    slots.shrink_to_fit();
     Ok(Scanned {
         slots,
         state,
@@ -211,10 +222,10 @@ pub fn scan<R, E>(
 }
 
 /// Rows made at once on each core, then written in order.
-const BATCH: usize = 4096;
+const BATCH: usize = 1024;
 
 /// Bytes of the report held before they go to the writer.
-const FLUSH_AT: usize = 1 << 20;
+const FLUSH_AT: usize = 256 << 10;
 
 /// Writes the report to `out`: `view` holds the looked-up lines and the
 /// counts over all of them, `slots` every verified line in `seq` order,
@@ -226,20 +237,37 @@ pub fn write(
     journal: &File,
     out: &mut dyn Write,
 ) -> Result<(), Failed> {
-    let (doc, parts) = content::outline(view);
+    // A short section is rendered as soon as it is built, and only its
+    // text kept until the contents before it are written.
+    let mut ready = Vec::new();
+    let doc = content::outline(view, |part| {
+        ready.push(match part {
+            Part::Whole(section) => {
+                let mut text = String::new();
+                report.section(&mut text, &doc_of(view), &section);
+                Ready::Text {
+                    id: section.id,
+                    title: section.title,
+                    text,
+                }
+            }
+            part => Ready::Part(part),
+        });
+    });
     let mut text = String::with_capacity(FLUSH_AT + (FLUSH_AT >> 2));
-    report.open(&mut text, &doc, &parts);
-    for part in &parts {
+    report.open(&mut text, &doc, &ready);
+    for part in &ready {
         match part {
-            Part::Whole(section) => report.section(&mut text, &doc, section),
-            Part::Rows(lazy) => {
+            Ready::Text { text: section, .. } => text.push_str(section),
+            Ready::Part(Part::Whole(section)) => report.section(&mut text, &doc, section),
+            Ready::Part(Part::Rows(lazy)) => {
                 report.section_to_rows(&mut text, &doc, &lazy.section);
                 in_batches(lazy.len, &mut text, out, |i, text| {
                     report.row(text, (lazy.row)(i), false);
                 })?;
                 report.rows_end(&mut text);
             }
-            Part::Timeline(section) => {
+            Ready::Part(Part::Timeline(section)) => {
                 report.section_to_rows(&mut text, &doc, section);
                 let mut order: Vec<&Slot> = slots.iter().collect();
                 order.sort_by_key(|s| (s.ts, s.seq));
@@ -252,10 +280,42 @@ pub fn write(
                 report.rows_end(&mut text);
             }
         }
-        flush(&mut text, out, 0)?;
+        flush(&mut text, out, FLUSH_AT)?;
     }
     report.close(&mut text, &doc);
     flush(&mut text, out, 0)
+}
+
+/// A section ready to be written: already rendered, or still to be.
+enum Ready<'v> {
+    Text {
+        id: &'static str,
+        title: String,
+        text: String,
+    },
+    Part(Part<'v>),
+}
+
+impl Ready<'_> {
+    /// Its id and title, for the contents.
+    fn contents(&self) -> (&str, &str) {
+        match self {
+            Self::Text { id, title, .. } => (id, title),
+            Self::Part(part) => (part.section().id, &part.section().title),
+        }
+    }
+}
+
+/// What a section's rendering reads of the document: whether it is an
+/// exercise.
+fn doc_of(view: &View<'_>) -> Document {
+    Document {
+        title: String::new(),
+        exercise: view.is_exercise(),
+        preamble: Vec::new(),
+        sections: Vec::new(),
+        closing: Vec::new(),
+    }
 }
 
 /// Hands `text` to `out` once it holds more than `at` bytes.
@@ -330,7 +390,7 @@ fn in_batches_chunked(
 }
 
 /// Bytes of the journal read at once when reading lines back.
-const WINDOW: usize = 256 << 10;
+const WINDOW: usize = 64 << 10;
 
 /// A stretch of the journal read ahead, so lines in file order cost one
 /// read per window.

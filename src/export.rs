@@ -35,6 +35,8 @@ mod html;
 mod json;
 mod markdown;
 mod metrics;
+pub mod report;
+mod stamp;
 pub mod stream;
 pub mod summary;
 mod svg;

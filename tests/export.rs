@@ -902,3 +902,84 @@ fn streamed_exports_are_byte_identical_to_the_whole_journal_rendered() {
         "a journal that does not verify exits 1"
     );
 }
+
+/// The after-action reports (`md`, `html`) are written section by section
+/// as the journal is read back; what they write must be exactly what the
+/// whole journal rendered in memory gives, with the same warning and exit
+/// code, on intact, corrected, recovered, tampered and torn journals.
+#[test]
+fn streamed_reports_are_byte_identical_to_the_whole_journal_rendered() {
+    use assert_cmd::Command;
+
+    let home = support::fast_tempdir();
+    let fixtures = home.path().join("fixtures");
+    std::fs::create_dir_all(&fixtures).expect("mkdir");
+    std::fs::copy(
+        support::fixture("playbooks/fixture-incident.yaml"),
+        fixtures.join("fixture-incident.yaml"),
+    )
+    .expect("copy playbook");
+    let run = |args: &[&str]| {
+        Command::cargo_bin("runsheet")
+            .expect("binary")
+            .current_dir(home.path())
+            .env("RUNSHEET_DATA_DIR", home.path().join("data"))
+            .env("RUNSHEET_CONFIG_DIR", home.path().join("config"))
+            .args(args)
+            .output()
+            .expect("runs")
+    };
+    let mut torn = complete();
+    torn.bytes
+        .extend_from_slice(b"{\"v\":1,\"seq\":99,\"ts\":\"2026-11-0");
+    let cases = [
+        ("complete", complete()),
+        ("exercise", exercise()),
+        ("corrected", corrected()),
+        ("recovered", recovered()),
+        ("tampered", tampered()),
+        ("generated", generated()),
+        ("torn", torn),
+    ];
+    for (name, fixture) in &cases {
+        // Beside the draft files the whole-journal render reads.
+        let journal = fixture.dir.path().join("incident.jsonl");
+        std::fs::write(&journal, &fixture.bytes).expect("write journal");
+        let verified = verify(&fixture.bytes);
+        let journal = journal.to_string_lossy().into_owned();
+        for (format, flag) in [(Format::Markdown, "md"), (Format::Html, "html")] {
+            let expected = fixture.export(format);
+            let out = run(&["export", &journal, "--format", flag]);
+            assert_eq!(
+                String::from_utf8_lossy(&out.stdout),
+                runsheet::printable::printable(&expected),
+                "{name}.{flag} on stdout"
+            );
+            let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+            if verified.is_intact() {
+                assert!(!stderr.contains("exported the"), "{name}.{flag}: {stderr}");
+            } else {
+                assert_eq!(out.status.code(), Some(1), "{name}.{flag}");
+                let told = format!("exported the {} ", verified.lines.len());
+                assert!(stderr.contains(&told), "{name}.{flag}: {stderr}");
+            }
+            let file = home.path().join(format!("{name}.{flag}"));
+            let written = run(&[
+                "export",
+                &journal,
+                "--format",
+                flag,
+                "-o",
+                &file.to_string_lossy(),
+            ]);
+            assert!(written.stdout.is_empty());
+            assert_eq!(written.status.code(), out.status.code(), "{name}.{flag} -o");
+            assert_eq!(written.stderr, out.stderr, "{name}.{flag} -o warnings");
+            assert_eq!(
+                std::fs::read_to_string(&file).expect("export written"),
+                expected,
+                "{name}.{flag} written with -o"
+            );
+        }
+    }
+}

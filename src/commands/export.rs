@@ -15,7 +15,9 @@ use crate::catalog::Catalog;
 use crate::commands::open::{self, Resolved};
 use crate::commands::{Env, Failure};
 use crate::export::drafts::DraftTexts;
+use crate::export::report::{self, Report, Scanned, Unscanned};
 use crate::export::stream::{self, Failed, Slot, Source, Streamed};
+use crate::export::view::View;
 use crate::export::{Format, Input, aar, render};
 use crate::journal::Line;
 use crate::journal::event::Created;
@@ -44,6 +46,9 @@ pub fn run(
 ) -> Result<Exported, Failure> {
     if let Some(streamed) = Streamed::of(format) {
         return run_streamed(env, journal, streamed, output);
+    }
+    if let Some(report) = Report::of(format) {
+        return run_report(env, journal, report, output);
     }
     let (verified, created) = read(journal)?;
     let catalog = env.catalog();
@@ -157,6 +162,94 @@ fn run_streamed(
         journal,
         &drafts.problems(&scan.looked_up),
     ))
+}
+
+/// The after-action report (`md`, `html`), written as it is made (see
+/// [`crate::export::report`]).
+fn run_report(
+    env: &Env,
+    journal: &Path,
+    format: Report,
+    output: Option<&Path>,
+) -> Result<Exported, Failure> {
+    let catalog = env.catalog();
+    let reading = |error: &std::io::Error| {
+        Failure::bad(format!(
+            "{}: {}",
+            journal.display(),
+            crate::diag::describe_io(error)
+        ))
+    };
+    let opening = |error| {
+        Failure::from(OpenError::Io {
+            path: journal.to_path_buf(),
+            error,
+        })
+    };
+    let resolve = |line: &crate::journal::Line| -> Result<Resolved, Failure> {
+        let created = open::require_created(std::slice::from_ref(line), journal)?;
+        Ok(open::playbook_for(&created, &catalog, env.today)?)
+    };
+    let Scanned {
+        slots,
+        state,
+        resolved,
+        kept,
+        counts,
+    } = report::scan(journal, resolve, |r| &r.playbook).map_err(|e| match e {
+        Unscanned::Verifying(error) => opening(error),
+        Unscanned::Reading(error) => reading(&error),
+        Unscanned::Unresolved(failure) => failure,
+        Unscanned::Empty => open::require_created(&[], journal)
+            .map_or_else(Failure::from, |_| Failure::bad("no entries")),
+    })?;
+    let drafts = DraftTexts::read(journal, &kept);
+    let input = Input {
+        verified: &kept,
+        playbook: &resolved.playbook,
+        state: &state,
+        now: counts.last.unwrap_or(DateTime::UNIX_EPOCH),
+        drafts: Some(&drafts),
+    };
+    let view = View::counted(&input, counts);
+    let file = crate::journal::attachment::open_regular(journal).map_err(opening)?;
+    let write = |out: &mut dyn std::io::Write| report::write(format, &view, &slots, &file, out);
+    let stdout = if let Some(path) = output {
+        let mut failed = None;
+        let written = write_atomically_with(path, |file| {
+            let mut out = BufWriter::new(file);
+            match write(&mut out) {
+                Ok(()) => out.flush(),
+                Err(e) => {
+                    failed = Some(e);
+                    Err(std::io::Error::other("the export stopped"))
+                }
+            }
+        });
+        let writing = |e: &std::io::Error| {
+            Failure::usage(format!(
+                "{}: {}",
+                path.display(),
+                crate::diag::describe_io(e)
+            ))
+        };
+        match (failed, written) {
+            (Some(Failed::Reading(e)), _) => return Err(reading(&e)),
+            (Some(Failed::Writing(e)), _) | (None, Err(e)) => return Err(writing(&e)),
+            (None, Ok(())) => String::new(),
+        }
+    } else {
+        let mut out = Vec::new();
+        write(&mut out).map_err(|(Failed::Reading(e) | Failed::Writing(e))| reading(&e))?;
+        String::from_utf8(out).map_err(|e| reading(&std::io::Error::other(e)))?
+    };
+    let (warning, code) = verdict(journal, &kept, slots.len());
+    let done = Exported {
+        stdout,
+        warning,
+        code,
+    };
+    Ok(with_draft_problems(done, journal, &drafts.problems(&kept)))
 }
 
 /// One streaming pass over a journal: where each verified line is, the

@@ -10,14 +10,84 @@ mod record;
 pub(super) mod sent;
 pub(super) mod timeline;
 
-use super::document::{Block, Document, Section, Span, Text, plain};
+use super::document::{Block, Document, Row, Section, Span, Text, plain};
 use super::metrics;
+use super::stamp;
 use super::view::View;
-use super::when;
 use crate::clocks;
 
 /// Builds the report.
 pub fn after_action(view: &View<'_>) -> Document {
+    let mut sections = Vec::new();
+    let head = outline(view, |part| sections.push(part.whole(view)));
+    Document { sections, ..head }
+}
+
+/// A section whose last block is a table made one row at a time, so that a
+/// streamed report never holds all its rows.
+pub struct Lazy<'v> {
+    /// The section, its last block the table without rows.
+    pub section: Section,
+    pub len: usize,
+    /// The cells of row `i`.
+    pub row: Box<dyn Fn(usize) -> Vec<Text> + Sync + 'v>,
+}
+
+/// One section of the report, as built before rendering.
+pub enum Part<'v> {
+    Whole(Section),
+    Rows(Lazy<'v>),
+    /// The timeline, its last block the table without rows: one row per
+    /// verified entry in time order ([`timeline::cells`]), then the break
+    /// ([`timeline::end_row`]).
+    Timeline(Section),
+}
+
+impl Part<'_> {
+    /// The section with every row in it.
+    pub fn whole(self, view: &View<'_>) -> Section {
+        let (mut section, rows): (Section, Box<dyn Iterator<Item = Row>>) = match self {
+            Self::Whole(section) => return section,
+            Self::Rows(lazy) => {
+                let rows = (0..lazy.len).map(move |i| Row {
+                    cells: (lazy.row)(i),
+                    alert: false,
+                });
+                (lazy.section, Box::new(rows))
+            }
+            Self::Timeline(section) => {
+                let rows = view
+                    .timeline
+                    .iter()
+                    .map(|l| Row {
+                        cells: timeline::cells(view, &l.entry),
+                        alert: false,
+                    })
+                    .chain(
+                        timeline::end_row(view, timeline::WIDTH)
+                            .map(|cells| Row { cells, alert: true }),
+                    );
+                (section, Box::new(rows))
+            }
+        };
+        if let Some(Block::Table(table)) = section.blocks.last_mut() {
+            table.rows.extend(rows);
+        }
+        section
+    }
+
+    /// The section as built (for a lazy one, without its rows).
+    pub fn section(&self) -> &Section {
+        match self {
+            Self::Whole(section) | Self::Timeline(section) => section,
+            Self::Rows(lazy) => &lazy.section,
+        }
+    }
+}
+
+/// The report without its sections, which go to `each` in order, as they
+/// are built.
+pub fn outline<'v>(view: &'v View<'v>, mut each: impl FnMut(Part<'v>)) -> Document {
     let input = view.input;
     let stages = clocks::evaluate(input.playbook, input.state, input.now);
     let spans = metrics::phase_spans(view);
@@ -27,36 +97,34 @@ pub fn after_action(view: &View<'_>) -> Document {
         if exercise { "EXERCISE — " } else { "" },
         nonempty(input.state.title(), &input.playbook.title)
     );
-    let mut sections = vec![
-        overview::summary(view),
-        overview::key_times(view, &spans),
-        overview::phases(view, &spans, &stages),
-        overview::deadlines(view, &stages),
-        record::decisions(view),
-        record::facts(view),
-        record::roles(view),
-        record::steps(view),
-        record::communications(view),
-        record::notes(view),
-        record::corrections(view),
-        timeline::timeline(view),
-        integrity::recoveries(view),
-        integrity::warnings(view),
-        integrity::verification(view),
-        overview::references(view),
-    ];
-    if let Some(register) = evidence::register(view) {
-        // Before the verification sections, after the timeline.
-        let at = sections.len() - 4;
-        sections.insert(at, register);
-    }
-    Document {
+    let head = Document {
         title,
         exercise,
         preamble: integrity::preamble(view),
-        sections,
+        sections: Vec::new(),
         closing: integrity::closing(view),
+    };
+    each(Part::Whole(overview::summary(view)));
+    each(Part::Whole(overview::key_times(view, &spans)));
+    each(Part::Whole(overview::phases(view, &spans, &stages)));
+    each(Part::Whole(overview::deadlines(view, &stages)));
+    each(Part::Whole(record::decisions(view)));
+    each(record::facts(view));
+    each(Part::Whole(record::roles(view)));
+    each(Part::Whole(record::steps(view)));
+    each(Part::Whole(record::communications(view)));
+    each(record::notes(view));
+    each(Part::Whole(record::corrections(view)));
+    each(Part::Timeline(timeline::timeline(view)));
+    // After the timeline, before the verification sections.
+    if let Some(register) = evidence::register(view) {
+        each(Part::Whole(register));
     }
+    each(Part::Whole(integrity::recoveries(view)));
+    each(Part::Whole(integrity::warnings(view)));
+    each(Part::Whole(integrity::verification(view)));
+    each(Part::Whole(overview::references(view)));
+    head
 }
 
 /// The review screen's metrics: the report's opening sections only.
@@ -101,7 +169,7 @@ pub(super) fn nonempty<'a>(text: &'a str, fallback: &'a str) -> &'a str {
 
 /// `2026-11-02 09:00 CET (08:00 UTC)` as text.
 pub(super) fn at(view: &View<'_>, t: chrono::DateTime<chrono::Utc>) -> Text {
-    plain(when::both(t, view.tz))
+    plain(stamp::both(t, view.tz))
 }
 
 /// `#12`: an entry's `seq`, the key into the timeline.

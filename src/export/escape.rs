@@ -5,6 +5,28 @@ use std::fmt::Write as _;
 /// Escapes text for element content and double-quoted attributes.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    escape_into(&mut out, text, false);
+    out
+}
+
+/// Escaped user text whose line breaks stay visible.
+pub fn text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    escape_into(&mut out, text, true);
+    out
+}
+
+/// [`escape`] appended to `out`; with `breaks`, line breaks become `<br>`
+/// ([`text`]).
+pub fn escape_into(out: &mut String, text: &str, breaks: bool) {
+    // Printable ASCII other than the five escaped is written as it is.
+    if text
+        .bytes()
+        .all(|b| (0x20..0x7f).contains(&b) && !matches!(b, b'&' | b'<' | b'>' | b'"' | b'\''))
+    {
+        out.push_str(text);
+        return;
+    }
     for c in text.chars() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -13,6 +35,7 @@ pub fn escape(text: &str) -> String {
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
             '\r' => {}
+            '\n' if breaks => out.push_str("<br>"),
             '\n' | '\t' => out.push(c),
             c if c.is_control() => out.push(' '),
             // Shown, not obeyed: an override would make the text read
@@ -23,12 +46,6 @@ pub fn escape(text: &str) -> String {
             c => out.push(c),
         }
     }
-    out
-}
-
-/// Escaped user text whose line breaks stay visible.
-pub fn text(text: &str) -> String {
-    escape(text).replace('\n', "<br>")
 }
 
 #[cfg(test)]

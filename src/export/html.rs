@@ -5,8 +5,8 @@
 
 use std::fmt::Write as _;
 
-use super::document::{Block, Document, Span, Table, Text, Tone};
-use super::escape::{escape, text};
+use super::document::{Block, Document, Row, Section, Span, Table, Text, Tone};
+use super::escape::{escape, escape_into, text};
 use super::svg;
 
 const STYLE: &str = include_str!("../../assets/report.css");
@@ -18,6 +18,22 @@ const EXERCISE_PAGES: &str = "@page{@top-center{content:\"EXERCISE — not a rea
 
 pub fn render(doc: &Document) -> String {
     let mut out = String::with_capacity(64 * 1024);
+    let contents = doc.sections.iter().map(|s| (s.id, s.title.as_str()));
+    write_open(&mut out, doc, contents);
+    for section in &doc.sections {
+        write_section(&mut out, doc, section);
+    }
+    write_close(&mut out, doc);
+    out
+}
+
+/// Everything before the first section: the head, the title, the
+/// preamble and the contents, which link to `sections` (ids and titles).
+pub fn write_open<'s>(
+    out: &mut String,
+    doc: &Document,
+    sections: impl Iterator<Item = (&'s str, &'s str)>,
+) {
     let _ = write!(
         out,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
@@ -30,42 +46,55 @@ pub fn render(doc: &Document) -> String {
     out.push_str("<header>\n");
     let _ = writeln!(out, "<h1>{}</h1>", escape(&doc.title));
     for block in &doc.preamble {
-        write_block(&mut out, block);
+        write_block(out, block);
     }
     out.push_str("<nav><p>Contents: ");
-    let links: Vec<String> = doc
-        .sections
-        .iter()
-        .map(|s| format!("<a href=\"#{}\">{}</a>", s.id, escape(&s.title)))
+    let links: Vec<String> = sections
+        .map(|(id, title)| format!("<a href=\"#{id}\">{}</a>", escape(title)))
         .collect();
     out.push_str(&links.join(" · "));
     out.push_str("</p></nav>\n</header>\n<main>\n");
-    for section in &doc.sections {
-        let _ = write!(
-            out,
-            "<section id=\"{}\">\n<h2>{}{}</h2>\n",
-            section.id,
-            escape(&section.title),
-            if doc.exercise {
-                " <span class=\"tag\">EXERCISE</span>"
-            } else {
-                ""
-            }
-        );
-        for block in &section.blocks {
-            write_block(&mut out, block);
-        }
-        out.push_str("</section>\n");
-    }
-    out.push_str("</main>\n<footer>\n");
-    for block in &doc.closing {
-        write_block(&mut out, block);
-    }
-    out.push_str("</footer>\n</body>\n</html>\n");
-    out
 }
 
-fn write_block(out: &mut String, block: &Block) {
+/// A whole section of `doc`.
+pub fn write_section(out: &mut String, doc: &Document, section: &Section) {
+    write_heading(out, doc, section);
+    for block in &section.blocks {
+        write_block(out, block);
+    }
+    write_section_end(out);
+}
+
+/// A section's opening and heading, before its blocks.
+pub fn write_heading(out: &mut String, doc: &Document, section: &Section) {
+    let _ = write!(
+        out,
+        "<section id=\"{}\">\n<h2>{}{}</h2>\n",
+        section.id,
+        escape(&section.title),
+        if doc.exercise {
+            " <span class=\"tag\">EXERCISE</span>"
+        } else {
+            ""
+        }
+    );
+}
+
+/// What closes a section, after its blocks.
+pub fn write_section_end(out: &mut String) {
+    out.push_str("</section>\n");
+}
+
+/// Everything after the last section.
+pub fn write_close(out: &mut String, doc: &Document) {
+    out.push_str("</main>\n<footer>\n");
+    for block in &doc.closing {
+        write_block(out, block);
+    }
+    out.push_str("</footer>\n</body>\n</html>\n");
+}
+
+pub(super) fn write_block(out: &mut String, block: &Block) {
     match block {
         Block::Banner(tone, text) => {
             let class = match tone {
@@ -109,23 +138,55 @@ fn write_block(out: &mut String, block: &Block) {
 }
 
 fn write_table(out: &mut String, table: &Table) {
+    write_table_head(out, &table.head);
+    for row in &table.rows {
+        write_row(out, row);
+    }
+    write_table_end(out);
+}
+
+/// A table's opening and head, before its rows.
+pub fn write_table_head(out: &mut String, head: &[String]) {
     out.push_str("<div class=\"scroll\"><table>\n<thead><tr>");
-    for head in &table.head {
+    for head in head {
         let _ = write!(out, "<th scope=\"col\">{}</th>", escape(head));
     }
     out.push_str("</tr></thead>\n<tbody>\n");
-    for row in &table.rows {
-        out.push_str(if row.alert {
-            "<tr class=\"alert-row\">"
-        } else {
-            "<tr>"
-        });
-        for cell in &row.cells {
-            let _ = write!(out, "<td>{}</td>", inline(cell));
-        }
-        out.push_str("</tr>\n");
+}
+
+/// One row of a table.
+pub fn write_row(out: &mut String, row: &Row) {
+    out.push_str(if row.alert {
+        "<tr class=\"alert-row\">"
+    } else {
+        "<tr>"
+    });
+    for cell in &row.cells {
+        out.push_str("<td>");
+        inline_into(out, cell);
+        out.push_str("</td>");
     }
+    out.push_str("</tr>\n");
+}
+
+/// What closes a table, after its rows.
+pub fn write_table_end(out: &mut String) {
     out.push_str("</tbody>\n</table></div>\n");
+}
+
+/// [`inline`], appended to `out`.
+fn inline_into(out: &mut String, text: &Text) {
+    for s in text {
+        match s {
+            Span::Plain(t) => escape_into(out, t, true),
+            Span::Code(t) => {
+                out.push_str("<code>");
+                escape_into(out, t, false);
+                out.push_str("</code>");
+            }
+            other => out.push_str(&span(other)),
+        }
+    }
 }
 
 fn inline(text: &Text) -> String {

@@ -4,35 +4,58 @@
 
 use std::fmt::Write as _;
 
-use super::document::{Block, Document, Span, Table, Text};
+use super::document::{Block, Document, Row, Section, Span, Table, Text};
 
 const EXERCISE_MARK: &str = " — EXERCISE";
 
 pub fn render(doc: &Document) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "# {}\n", escape(&doc.title));
-    for block in &doc.preamble {
-        write_block(&mut out, block);
-    }
+    write_open(&mut out, doc);
     for section in &doc.sections {
-        let mark = if doc.exercise { EXERCISE_MARK } else { "" };
-        let _ = writeln!(out, "## {}{mark}\n", escape(&section.title));
-        for block in &section.blocks {
-            write_block(&mut out, block);
-        }
+        write_section(&mut out, doc, section);
     }
-    out.push_str("---\n\n");
-    for block in &doc.closing {
-        write_block(&mut out, block);
-    }
-    // One newline at the end, however the last block ended.
-    let trimmed = out.trim_end().len();
-    out.truncate(trimmed);
-    out.push('\n');
+    write_close(&mut out, doc);
     out
 }
 
-fn write_block(out: &mut String, block: &Block) {
+/// The title and preamble, before the first section.
+pub fn write_open(out: &mut String, doc: &Document) {
+    let _ = writeln!(out, "# {}\n", escape(&doc.title));
+    for block in &doc.preamble {
+        write_block(out, block);
+    }
+}
+
+/// A whole section of `doc`.
+pub fn write_section(out: &mut String, doc: &Document, section: &Section) {
+    write_heading(out, doc, section);
+    for block in &section.blocks {
+        write_block(out, block);
+    }
+}
+
+/// A section's heading, before its blocks.
+pub fn write_heading(out: &mut String, doc: &Document, section: &Section) {
+    let mark = if doc.exercise { EXERCISE_MARK } else { "" };
+    let _ = writeln!(out, "## {}{mark}\n", escape(&section.title));
+}
+
+/// Nothing closes a section in Markdown.
+pub const fn write_section_end(_: &mut String) {}
+
+/// The closing blocks, after the last section. The whole report ends with
+/// one newline, however the last block ended: what is trimmed is always
+/// within this part, which starts with a rule.
+pub fn write_close(out: &mut String, doc: &Document) {
+    let mut closing = String::from("---\n\n");
+    for block in &doc.closing {
+        write_block(&mut closing, block);
+    }
+    out.push_str(closing.trim_end());
+    out.push('\n');
+}
+
+pub(super) fn write_block(out: &mut String, block: &Block) {
     match block {
         // Both kinds of banner say what they are in words.
         Block::Banner(_, text) => {
@@ -73,28 +96,61 @@ fn write_verbatim(out: &mut String, text: &str) {
 }
 
 fn write_table(out: &mut String, table: &Table) {
-    let head: Vec<String> = table
-        .head
+    write_table_head(out, &table.head);
+    for row in &table.rows {
+        write_row(out, row);
+    }
+    write_table_end(out);
+}
+
+/// A table's head, before its rows.
+pub fn write_table_head(out: &mut String, head: &[String]) {
+    let cells: Vec<String> = head
         .iter()
         .map(|h| cell(&[Span::Plain(h.clone())]))
         .collect();
-    let _ = writeln!(out, "| {} |", head.join(" | "));
-    let _ = writeln!(out, "|{}", "---|".repeat(table.head.len()));
-    for row in &table.rows {
-        let cells: Vec<String> = row.cells.iter().map(|c| cell(c)).collect();
-        let _ = writeln!(out, "| {} |", cells.join(" | "));
+    let _ = writeln!(out, "| {} |", cells.join(" | "));
+    let _ = writeln!(out, "|{}", "---|".repeat(head.len()));
+}
+
+/// One row of a table.
+pub fn write_row(out: &mut String, row: &Row) {
+    out.push_str("| ");
+    for (i, text) in row.cells.iter().enumerate() {
+        if i > 0 {
+            out.push_str(" | ");
+        }
+        cell_into(out, text);
     }
+    out.push_str(" |\n");
+}
+
+/// What ends a table, after its rows.
+pub fn write_table_end(out: &mut String) {
     out.push('\n');
 }
 
 /// A table cell: pipes are escaped everywhere, code spans included.
 fn cell(text: &[Span]) -> String {
-    text.iter()
-        .map(|s| match s {
-            Span::Code(t) => code(t).replace('|', "\\|"),
-            other => span(other),
-        })
-        .collect()
+    let mut out = String::new();
+    cell_into(&mut out, text);
+    out
+}
+
+/// [`cell`], appended to `out`.
+fn cell_into(out: &mut String, text: &[Span]) {
+    for s in text {
+        match s {
+            Span::Code(t) if is_plain_code(t) && !t.contains('|') => {
+                out.push('`');
+                out.push_str(t);
+                out.push('`');
+            }
+            Span::Code(t) => out.push_str(&code(t).replace('|', "\\|")),
+            Span::Plain(t) | Span::Good(t) => escape_into(out, t),
+            other => out.push_str(&span(other)),
+        }
+    }
 }
 
 fn inline(text: &Text) -> String {
@@ -114,16 +170,24 @@ fn span(span: &Span) -> String {
 /// user text cannot start a new block. An underscore inside a word stays
 /// as it is (it cannot start emphasis there), so `aware_at` reads cleanly.
 pub fn escape(text: &str) -> String {
-    let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
-    for (i, &c) in chars.iter().enumerate() {
-        let between_words = |i: usize| {
-            i > 0
-                && chars[i - 1].is_alphanumeric()
-                && chars.get(i + 1).is_some_and(|n| n.is_alphanumeric())
-        };
+    escape_into(&mut out, text);
+    out
+}
+
+/// [`escape`], appended to `out`.
+fn escape_into(out: &mut String, text: &str) {
+    if !needs_escape(text) {
+        out.push_str(text);
+        return;
+    }
+    let mut before = None;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let between_words = before.is_some_and(char::is_alphanumeric)
+            && chars.peek().is_some_and(|n| n.is_alphanumeric());
         match c {
-            '_' if between_words(i) => out.push(c),
+            '_' if between_words => out.push(c),
             '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '&' | '~' => {
                 out.push('\\');
                 out.push(c);
@@ -133,8 +197,32 @@ pub fn escape(text: &str) -> String {
             c if c.is_control() => out.push(' '),
             c => out.push(c),
         }
+        before = Some(c);
     }
-    out
+}
+
+/// Whether [`escape`] changes anything in `text`: Markdown punctuation or
+/// a control character (C0, DEL, or C1, which UTF-8 writes as `C2 80`
+/// to `C2 9F`).
+fn needs_escape(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.iter().enumerate().any(|(i, &b)| match b {
+        b'\\'
+        | b'`'
+        | b'*'
+        | b'_'
+        | b'['
+        | b']'
+        | b'<'
+        | b'>'
+        | b'|'
+        | b'&'
+        | b'~'
+        | 0..0x20
+        | 0x7f => true,
+        0xc2 => bytes.get(i + 1).is_some_and(|n| (0x80..0xa0).contains(n)),
+        _ => false,
+    })
 }
 
 /// Keeps a paragraph or list item from opening a heading, list or rule:
@@ -148,6 +236,11 @@ fn guard_line_start(line: String) -> String {
         return format!("{}\\{}", &line[..digits], &line[digits..]);
     }
     line
+}
+
+/// Whether `text` is its own code span between single backticks.
+fn is_plain_code(text: &str) -> bool {
+    !text.is_empty() && !text.contains('`') && !text.chars().any(char::is_control)
 }
 
 /// A code span long enough to hold any backticks in `text`.

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use serde_json::Value;
 
@@ -22,10 +23,46 @@ pub struct View<'a> {
     by_seq: BTreeMap<u64, &'a Entry>,
     /// Corrected `seq` -> the correction entries naming it, in order.
     corrected_by: BTreeMap<u64, Vec<&'a Entry>>,
+    /// What the reports count over every verified entry.
+    pub counts: Counts,
+}
+
+/// What the reports count over every verified entry: gathered from the
+/// lines in memory, or while verifying when the lines are not kept.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub entries: usize,
+    /// The latest recorded time.
+    pub last: Option<DateTime<Utc>>,
+    /// Entries per actor.
+    pub actors: BTreeMap<String, usize>,
+}
+
+impl Counts {
+    /// Counts `entry` in.
+    pub fn add(&mut self, entry: &Entry) {
+        self.entries += 1;
+        self.last = self.last.max(Some(entry.ts));
+        if let Some(n) = self.actors.get_mut(entry.actor.as_str()) {
+            *n += 1;
+        } else {
+            self.actors.insert(entry.actor.clone(), 1);
+        }
+    }
 }
 
 impl<'a> View<'a> {
     pub fn new(input: &'a Input<'a>) -> Self {
+        let mut counts = Counts::default();
+        for line in &input.verified.lines {
+            counts.add(&line.entry);
+        }
+        Self::counted(input, counts)
+    }
+
+    /// The view of an input holding only some of the verified lines, with
+    /// `counts` taken over all of them.
+    pub fn counted(input: &'a Input<'a>, counts: Counts) -> Self {
         let mut timeline: Vec<&Line> = input.verified.lines.iter().collect();
         timeline.sort_by_key(|l| (l.entry.ts, l.entry.seq));
         let by_seq = timeline.iter().map(|l| (l.entry.seq, &l.entry)).collect();
@@ -46,6 +83,7 @@ impl<'a> View<'a> {
             timeline,
             by_seq,
             corrected_by,
+            counts,
         }
     }
 

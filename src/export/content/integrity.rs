@@ -23,7 +23,7 @@ pub fn preamble(view: &View<'_>) -> Vec<Block> {
     blocks.push(Block::Paragraph(plain(format!(
         "Produced by runsheet from journal {} ({} verified entries). Times are shown in the incident time zone ({}) with UTC beside them. Deadline clocks are evaluated at the last entry, {}.",
         journal_id(view),
-        view.input.verified.lines.len(),
+        view.counts.entries,
         view.tz.name(),
         when::both(view.input.now, view.tz)
     ))));
@@ -47,7 +47,7 @@ pub fn closing(view: &View<'_>) -> Vec<Block> {
         Span::Plain(format!(
             "End of report for journal {}: {} verified entries, head hash ",
             journal_id(view),
-            view.input.verified.lines.len()
+            view.counts.entries
         )),
         Span::Code(head),
         Span::Plain(".".into()),
@@ -95,10 +95,7 @@ pub(in crate::export) fn problem(view: &View<'_>) -> Option<Text> {
     if let Some(b) = &verified.broken {
         return Some(message(&format!(
             "✗ JOURNAL BROKEN at line {} (entry {}): {}. Only the {} entries before it are verified and reported; entries from that line on are not trusted.",
-            b.line,
-            b.seq,
-            b.reason,
-            verified.lines.len()
+            b.line, b.seq, b.reason, view.counts.entries
         )));
     }
     (verified.torn_tail > 0).then(|| {
@@ -195,7 +192,7 @@ pub fn verification(view: &View<'_>) -> Section {
             text.extend(message(&format!(
                 ": {}. Entries from that line on are not trusted and are not reported; the {} entries before it verify.",
                 b.reason,
-                verified.lines.len()
+                view.counts.entries
             )));
             text
         }
@@ -231,7 +228,7 @@ pub fn verification(view: &View<'_>) -> Section {
         ("Status".into(), status),
         (
             "Entries verified".into(),
-            plain(verified.lines.len().to_string()),
+            plain(view.counts.entries.to_string()),
         ),
         (
             "Head hash".into(),

@@ -1,7 +1,5 @@
 //! The first sections: summary, key times, phases, deadlines, references.
 
-use std::collections::BTreeMap;
-
 use super::{at, none, nonempty, section};
 use crate::clocks::{StageState, StageView};
 use crate::export::chart::Chart;
@@ -45,15 +43,15 @@ pub fn summary(view: &View<'_>) -> Section {
     if let Some(created) = state.created_at {
         fields.push(("Created".into(), at(view, created)));
     }
-    if let Some(last) = view.last() {
-        fields.push(("Last entry".into(), at(view, last.ts)));
+    if let Some(last) = view.counts.last {
+        fields.push(("Last entry".into(), at(view, last)));
         if let Some(created) = state.created_at {
-            fields.push(("Duration".into(), plain(when::span(last.ts - created))));
+            fields.push(("Duration".into(), plain(when::span(last - created))));
         }
     }
     fields.push((
         "Entries".into(),
-        plain(format!("{} verified", input.verified.lines.len())),
+        plain(format!("{} verified", view.counts.entries)),
     ));
     fields.push(("Actors".into(), plain(actors(view))));
     let progress = query::total_progress(playbook, state);
@@ -70,11 +68,8 @@ pub fn summary(view: &View<'_>) -> Section {
 
 /// `Dana Reyes (Incident commander; 30 entries)`, alphabetically.
 fn actors(view: &View<'_>) -> String {
-    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-    for line in &view.timeline {
-        *counts.entry(line.entry.actor.as_str()).or_default() += 1;
-    }
-    counts
+    view.counts
+        .actors
         .iter()
         .map(|(actor, n)| {
             let roles: Vec<String> = view

@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use super::{at, none, section, seq, step_cell};
+use super::{Lazy, Part, at, none, section, seq, step_cell};
 use crate::export::describe::fact_of;
 use crate::export::document::{Block, Section, Span, Table, Text, plain};
 use crate::export::view::View;
@@ -65,12 +65,16 @@ fn decider(decider: &str, recorder: &str) -> String {
     }
 }
 
-pub fn facts(view: &View<'_>) -> Section {
+pub fn facts<'v>(view: &'v View<'v>) -> Part<'v> {
     let state = view.input.state;
     if state.facts.is_empty() {
-        return section("facts", "Facts", vec![none("No facts were recorded.")]);
+        return Part::Whole(section(
+            "facts",
+            "Facts",
+            vec![none("No facts were recorded.")],
+        ));
     }
-    let mut table = Table::new([
+    let table = Table::new([
         "#",
         "Fact",
         "Value",
@@ -85,7 +89,9 @@ pub fn facts(view: &View<'_>) -> Section {
         .flat_map(|(id, f)| f.history.iter().map(move |r| (id, r)))
         .collect();
     records.sort_by_key(|(_, r)| (r.at.ts, r.at.seq));
-    for (id, r) in records {
+    let len = records.len();
+    let row = move |i: usize| {
+        let (id, r) = records[i];
         let how = match r.source {
             FactSource::Set => "",
             FactSource::Decision => " (decision)",
@@ -103,7 +109,7 @@ pub fn facts(view: &View<'_>) -> Section {
                 ))
             },
         );
-        table.push(vec![
+        vec![
             seq(r.at.seq),
             vec![Span::Code(id.clone())],
             plain(format!("{}{how}", view.fact_value(id, &r.value))),
@@ -111,18 +117,22 @@ pub fn facts(view: &View<'_>) -> Section {
             at(view, r.at.ts),
             r.occurred_at.map_or_else(|| plain("—"), |t| at(view, t)),
             correction,
-        ]);
-    }
-    section(
-        "facts",
-        "Facts",
-        vec![
-            Block::Paragraph(plain(
-                "Every value recorded, oldest first; a correction is shown beside the value it corrects.",
-            )),
-            Block::Table(table),
-        ],
-    )
+        ]
+    };
+    Part::Rows(Lazy {
+        section: section(
+            "facts",
+            "Facts",
+            vec![
+                Block::Paragraph(plain(
+                    "Every value recorded, oldest first; a correction is shown beside the value it corrects.",
+                )),
+                Block::Table(table),
+            ],
+        ),
+        len,
+        row: Box::new(row),
+    })
 }
 
 pub fn roles(view: &View<'_>) -> Section {
@@ -275,24 +285,34 @@ pub fn communications(view: &View<'_>) -> Section {
     section("communications", "Messages and statements", blocks)
 }
 
-pub fn notes(view: &View<'_>) -> Section {
+pub fn notes<'v>(view: &'v View<'v>) -> Part<'v> {
     let state = view.input.state;
     if state.notes.is_empty() {
-        return section("notes", "Notes", vec![none("No notes were written.")]);
+        return Part::Whole(section(
+            "notes",
+            "Notes",
+            vec![none("No notes were written.")],
+        ));
     }
-    let mut table = Table::new(["#", "When", "By", "Step", "Note"]);
+    let table = Table::new(["#", "When", "By", "Step", "Note"]);
     let mut notes: Vec<_> = state.notes.iter().collect();
     notes.sort_by_key(|n| (n.at.ts, n.at.seq));
-    for n in notes {
-        table.push(vec![
+    let len = notes.len();
+    let row = move |i: usize| {
+        let n = notes[i];
+        vec![
             seq(n.at.seq),
             at(view, n.at.ts),
             plain(n.at.actor.clone()),
             step_cell(view, n.step.as_deref()),
             plain(n.text.clone()),
-        ]);
-    }
-    section("notes", "Notes", vec![Block::Table(table)])
+        ]
+    };
+    Part::Rows(Lazy {
+        section: section("notes", "Notes", vec![Block::Table(table)]),
+        len,
+        row: Box::new(row),
+    })
 }
 
 pub fn corrections(view: &View<'_>) -> Section {

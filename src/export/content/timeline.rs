@@ -3,28 +3,18 @@
 
 use super::{section, seq, step_cell};
 use crate::export::document::{Block, Section, Table, Text, alert, code, message, plain};
+use crate::export::stamp;
 use crate::export::view::View;
-use crate::export::when;
+use crate::journal::Entry;
 
+/// Columns of the timeline.
+pub const WIDTH: usize = 7;
+
+/// The section, its table without rows (see [`super::Part::Timeline`]).
 pub fn timeline(view: &View<'_>) -> Section {
     let local = format!("Local ({})", view.tz.name());
     let mut table = Table::new(["#", "Time (UTC)", "", "Actor", "Kind", "Step", "Details"]);
     table.head[2] = local;
-    for line in &view.timeline {
-        let e = &line.entry;
-        table.push(vec![
-            seq(e.seq),
-            plain(when::utc(e.ts)),
-            plain(when::local(e.ts, view.tz)),
-            plain(e.actor.clone()),
-            code(e.kind.as_str()),
-            step_cell(view, e.step.as_deref()),
-            plain(view.sentence(e)),
-        ]);
-    }
-    if let Some(cells) = end_row(view, table.head.len()) {
-        table.push_alert(cells);
-    }
     section(
         "timeline",
         "Timeline",
@@ -36,6 +26,19 @@ pub fn timeline(view: &View<'_>) -> Section {
             Block::Table(table),
         ],
     )
+}
+
+/// The row of one entry.
+pub fn cells(view: &View<'_>, e: &Entry) -> Vec<Text> {
+    vec![
+        seq(e.seq),
+        plain(stamp::utc(e.ts)),
+        plain(stamp::local(e.ts, view.tz)),
+        plain(e.actor.clone()),
+        code(e.kind.as_str()),
+        step_cell(view, e.step.as_deref()),
+        plain(view.sentence(e)),
+    ]
 }
 
 /// The last row of a timeline `width` columns wide when the journal does

@@ -9,7 +9,6 @@ use std::os::unix::fs::OpenOptionsExt as _;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, NaiveDate};
-use sha2::{Digest as _, Sha256};
 
 use crate::catalog::Catalog;
 use crate::commands::open::{self, Resolved};
@@ -21,7 +20,7 @@ use crate::export::view::View;
 use crate::export::{Format, Input, aar, render};
 use crate::journal::Line;
 use crate::journal::event::Created;
-use crate::journal::verify::{LineDigest, Verified, verify_file, verify_file_with};
+use crate::journal::verify::{Verified, view_file_decoded};
 use crate::journal::writer::OpenError;
 use crate::run::{self, RunState};
 
@@ -301,13 +300,13 @@ impl Scan {
                 last = Some(line);
             }
         };
-        let tally = if reads_back {
-            let digest: LineDigest = |bytes| Sha256::digest(bytes).into();
-            verify_file_with(journal, digest, each)
-        } else {
-            let mut each = each;
-            verify_file(journal, |line| each(line, [0; 32]))
-        }
+        // Each line's SHA-256 comes from the chain check, which needs it
+        // for the next line's `prev` anyway.
+        let mut each = each;
+        let tally = view_file_decoded(journal, None, |line, _| {
+            let hash = if reads_back { line.hash } else { [0; 32] };
+            each(line.into_line(), hash);
+        })
         .map_err(|error| OpenError::Io {
             path: journal.to_path_buf(),
             error,
@@ -465,6 +464,16 @@ pub fn write_atomically_with(
     let name = path
         .file_name()
         .ok_or_else(|| std::io::Error::other("the output path names no file"))?;
+    // The new file is renamed over the old one: a device, a pipe or a
+    // folder there would be replaced, not written to.
+    if let Ok(existing) = std::fs::symlink_metadata(path)
+        && !existing.file_type().is_file()
+    {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "is not a regular file; refusing to replace it",
+        ));
+    }
     let mut temp_name = std::ffi::OsString::from(".");
     temp_name.push(name);
     temp_name.push(format!(".tmp-{}", std::process::id()));
@@ -484,4 +493,42 @@ pub fn write_atomically_with(
         let _ = std::fs::remove_file(&temp);
     }
     written
+}
+
+#[cfg(test)]
+mod tests {
+    use std::os::unix::fs::FileTypeExt as _;
+
+    use super::write_atomically;
+
+    /// `-o /dev/null` (or any device, pipe, folder or link) is refused
+    /// and left as it was, never replaced by a regular file.
+    #[test]
+    fn an_output_that_is_not_a_regular_file_is_refused_and_left_alone() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let folder = dir.path().join("folder");
+        std::fs::create_dir(&folder).expect("folder");
+        let link = dir.path().join("link");
+        std::os::unix::fs::symlink(dir.path().join("target"), &link).expect("link");
+        for path in [std::path::Path::new("/dev/null"), &folder, &link] {
+            let error = write_atomically(path, b"report").expect_err("refused");
+            assert_eq!(error.kind(), std::io::ErrorKind::InvalidInput, "{path:?}");
+        }
+        let null = std::fs::metadata("/dev/null").expect("null");
+        assert!(
+            null.file_type().is_char_device(),
+            "/dev/null is still a device"
+        );
+        assert!(folder.is_dir());
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .expect("link")
+                .file_type()
+                .is_symlink()
+        );
+        let file = dir.path().join("report.md");
+        write_atomically(&file, b"one").expect("new file");
+        write_atomically(&file, b"two").expect("replaced");
+        assert_eq!(std::fs::read(&file).expect("read"), b"two");
+    }
 }

@@ -22,7 +22,7 @@ use super::document::{Block, Document, Row, Section, Text};
 use super::stream::{self, Failed, Slot, Source};
 use super::view::{Counts, View};
 use super::{Format, html, markdown};
-use crate::journal::verify::{LineDigest, Verified, verify_file_with};
+use crate::journal::verify::{Verified, view_file_decoded};
 use crate::journal::{Entry, Kind, Line};
 use crate::playbook::Playbook;
 use crate::run::RunState;
@@ -176,8 +176,11 @@ pub fn scan<R, E>(
     let mut kept = Vec::new();
     let mut counts = Counts::default();
     let mut offset = 0;
-    let digest: LineDigest = |bytes| Sha256::digest(bytes).into();
-    let tally = verify_file_with(journal, digest, |line, hash| {
+    // Each line's SHA-256 comes from the chain check, which needs it for
+    // the next line's `prev` anyway.
+    let tally = view_file_decoded(journal, None, |line, _| {
+        let hash = line.hash;
+        let line = line.into_line();
         let resolved = resolved.get_or_insert_with(|| resolve(&line));
         if let Ok(r) = resolved {
             state.apply(playbook(r), &line.entry);

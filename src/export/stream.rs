@@ -316,6 +316,9 @@ fn timesketch_events<'s>(
         })
         .collect();
     let mut stated = Vec::new();
+    // The stated times gathered apart, then added once: pushing them onto
+    // `events` would double its capacity (one event per entry).
+    let mut extra: Vec<TimedEvent> = Vec::new();
     let facts = timesketch::FactsSet::of(view);
     // Only these kinds carry a second time: skip reading the others.
     let timed: Vec<&Slot> = order
@@ -341,7 +344,7 @@ fn timesketch_events<'s>(
                 stated.push(desc);
                 let desc = u32::try_from(stated.len())
                     .map_err(|e| Failed::Reading(io::Error::other(e)))?;
-                events.push(TimedEvent {
+                extra.push(TimedEvent {
                     at,
                     rank,
                     desc,
@@ -351,6 +354,9 @@ fn timesketch_events<'s>(
             Ok(())
         },
     )?;
+    events.reserve_exact(extra.len());
+    events.append(&mut extra);
+    drop(extra);
     events.sort_by_key(|e| (e.at, e.slot.seq, e.rank));
     Ok(Timeline { events, stated })
 }

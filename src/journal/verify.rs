@@ -154,7 +154,7 @@ pub fn verify(bytes: &[u8]) -> Verified {
 }
 
 /// Below this many bytes, lines are checked on the calling thread only.
-const PARALLEL_FROM: usize = 256 << 10;
+const PARALLEL_FROM: usize = 64 << 10;
 
 /// Verifies lines that continue a journal already verified up to `seq`
 /// (exclusive) with head hash `prev`: used to follow a journal that
@@ -210,8 +210,9 @@ impl Tally {
 
 /// Bytes read at a time by [`verify_stream`]: large enough to give every
 /// core a piece (see `PARALLEL_FROM`), small enough that the lines decoded
-/// from one read stay a few MiB whatever the journal's size.
-const STREAM_CHUNK: usize = 1 << 20;
+/// from one read stay about a MiB whatever the journal's size (a decoded
+/// entry takes several times its line; two reads are in flight).
+const STREAM_CHUNK: usize = 1 << 18;
 
 /// Verifies a whole journal read from `reader`, handing each verified line
 /// to `each` in order, in bounded memory: the same checks, the same first

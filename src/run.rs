@@ -349,6 +349,10 @@ pub struct RunState {
     pub roles: BTreeMap<String, RoleAssignment>,
     pub role_history: Vec<RoleAssignment>,
     pub notes: Vec<NoteRecord>,
+    /// Where each step's notes are in `notes`: the runner shows the
+    /// selected step's notes on every frame, which must not mean reading
+    /// every note of the journal.
+    notes_by_step: BTreeMap<String, Vec<usize>>,
     pub submissions: Vec<SubmissionRecord>,
     pub drafts: Vec<DraftRecord>,
     pub approvals: Vec<ApprovalRecord>,
@@ -557,11 +561,19 @@ impl RunState {
                         .insert(c.item, (c.checked, at));
                 }
             }
-            Payload::Note(n) => self.notes.push(NoteRecord {
-                at,
-                step,
-                text: n.text,
-            }),
+            Payload::Note(n) => {
+                if let Some(step) = &step {
+                    self.notes_by_step
+                        .entry(step.clone())
+                        .or_default()
+                        .push(self.notes.len());
+                }
+                self.notes.push(NoteRecord {
+                    at,
+                    step,
+                    text: n.text,
+                });
+            }
             Payload::FactSet(f) => {
                 self.record_fact(
                     playbook,
@@ -893,9 +905,11 @@ impl RunState {
     }
 
     pub fn notes_for<'a>(&'a self, step: &'a str) -> impl Iterator<Item = &'a NoteRecord> {
-        self.notes
-            .iter()
-            .filter(move |n| n.step.as_deref() == Some(step))
+        self.notes_by_step
+            .get(step)
+            .into_iter()
+            .flatten()
+            .filter_map(|at| self.notes.get(*at))
     }
 
     /// Person holding a role now, if any.

@@ -30,7 +30,10 @@ pub(super) fn detail_pane(app: &App, t: &Theme, area: Rect, buf: &mut Buffer) {
     );
     let inner = block.inner(area);
     block.render(area, buf);
-    let lines = detail_lines(app, step, t);
+    // Every line takes at least one row, so none past the last row shown
+    // can be seen: a step with thousands of notes costs a screenful.
+    let shown = usize::from(app.detail_scroll) + usize::from(inner.height);
+    let lines = detail_lines_upto(app, step, t, shown);
     Paragraph::new(lines)
         .wrap(Wrap { trim: false })
         .scroll((app.detail_scroll, 0))
@@ -46,6 +49,12 @@ pub(super) fn section(title: &str, t: &Theme) -> Line<'static> {
 
 /// Everything the detail pane says about a step, section by section.
 pub fn detail_lines(app: &App, step: &Step, t: &Theme) -> Vec<Line<'static>> {
+    detail_lines_upto(app, step, t, usize::MAX)
+}
+
+/// [`detail_lines`], the notes and history only as far as line `limit`
+/// (the lines after it are the ones that grow with the journal).
+fn detail_lines_upto(app: &App, step: &Step, t: &Theme, limit: usize) -> Vec<Line<'static>> {
     let mut lines = status_lines(app, step, t);
     if let Some(instructions) = &step.instructions {
         lines.push(Line::default());
@@ -64,7 +73,8 @@ pub fn detail_lines(app: &App, step: &Step, t: &Theme) -> Vec<Line<'static>> {
     }
     lines.extend(deadline_lines(app, step, t));
     lines.extend(reference_lines(step, t));
-    lines.extend(notes_and_history(app, step, t));
+    let room = limit.saturating_sub(lines.len());
+    lines.extend(notes_and_history(app, step, t, room));
     lines
 }
 
@@ -298,12 +308,12 @@ fn reference_lines(step: &Step, t: &Theme) -> Vec<Line<'static>> {
     lines
 }
 
-fn notes_and_history(app: &App, step: &Step, t: &Theme) -> Vec<Line<'static>> {
+fn notes_and_history(app: &App, step: &Step, t: &Theme, room: usize) -> Vec<Line<'static>> {
     let state = app.state();
     let tz = app.tz();
     let mut lines = Vec::new();
-    let notes: Vec<_> = state.notes_for(&step.id).collect();
-    if !notes.is_empty() {
+    let mut notes = state.notes_for(&step.id).take(room).peekable();
+    if notes.peek().is_some() {
         lines.push(Line::default());
         lines.push(section("Notes", t));
         for n in notes {
@@ -320,10 +330,18 @@ fn notes_and_history(app: &App, step: &Step, t: &Theme) -> Vec<Line<'static>> {
             ]));
         }
     }
+    if lines.len() >= room {
+        lines.truncate(room);
+        return lines;
+    }
     if let Some(history) = state.step(&step.id).filter(|s| !s.history.is_empty()) {
         lines.push(Line::default());
         lines.push(section("History", t));
-        for change in &history.history {
+        for change in history
+            .history
+            .iter()
+            .take(room.saturating_sub(lines.len()))
+        {
             let reason = change
                 .reason
                 .as_ref()

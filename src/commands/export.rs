@@ -64,6 +64,49 @@ pub fn run(
     ))
 }
 
+/// Writes an export made as the journal is read back: to `output`
+/// (whole or not at all) or, without one, into the text handed back for
+/// standard output. A read of the journal that fails is the journal's
+/// error; a write that fails is the output's.
+fn deliver_streamed(
+    journal: &Path,
+    output: Option<&Path>,
+    write: impl Fn(&mut dyn std::io::Write) -> Result<(), Failed>,
+) -> Result<String, Failure> {
+    let reading = |error: &std::io::Error| {
+        Failure::bad(format!(
+            "{}: {}",
+            journal.display(),
+            crate::diag::describe_io(error)
+        ))
+    };
+    let Some(path) = output else {
+        let mut out = Vec::new();
+        write(&mut out).map_err(|(Failed::Reading(e) | Failed::Writing(e))| reading(&e))?;
+        return String::from_utf8(out).map_err(|e| reading(&std::io::Error::other(e)));
+    };
+    let mut failed = None;
+    let written = write_atomically_with(path, |file| {
+        let mut out = BufWriter::new(file);
+        match write(&mut out) {
+            Ok(()) => out.flush(),
+            Err(e) => {
+                failed = Some(e);
+                Err(std::io::Error::other("the export stopped"))
+            }
+        }
+    });
+    match (failed, written) {
+        (Some(Failed::Reading(e)), _) => Err(reading(&e)),
+        (Some(Failed::Writing(e)), _) | (None, Err(e)) => Err(Failure::usage(format!(
+            "{}: {}",
+            path.display(),
+            crate::diag::describe_io(&e)
+        ))),
+        (None, Ok(())) => Ok(String::new()),
+    }
+}
+
 /// Says in `done` that draft files do not match the journal, if any.
 fn with_draft_problems(mut done: Exported, journal: &Path, problems: &[String]) -> Exported {
     if !problems.is_empty() {
@@ -111,45 +154,9 @@ fn run_streamed(
             path: journal.to_path_buf(),
             error,
         })?;
-    let reading = |error: std::io::Error| {
-        Failure::bad(format!(
-            "{}: {}",
-            journal.display(),
-            crate::diag::describe_io(&error)
-        ))
-    };
-    let writing = |path: &Path, error: &std::io::Error| {
-        Failure::usage(format!(
-            "{}: {}",
-            path.display(),
-            crate::diag::describe_io(error)
-        ))
-    };
-    let stdout = if let Some(path) = output {
-        let mut failed = None;
-        let written = write_atomically_with(path, |file| {
-            let mut out = BufWriter::new(file);
-            match stream::write(streamed, &input, &scan.slots, &source, &mut out) {
-                Ok(()) => out.flush(),
-                Err(e) => {
-                    let told = std::io::Error::other("the export stopped");
-                    failed = Some(e);
-                    Err(told)
-                }
-            }
-        });
-        match (failed, written) {
-            (Some(Failed::Reading(e)), _) => return Err(reading(e)),
-            (Some(Failed::Writing(e)), _) | (None, Err(e)) => return Err(writing(path, &e)),
-            (None, Ok(())) => String::new(),
-        }
-    } else {
-        let mut out = Vec::new();
-        stream::write(streamed, &input, &scan.slots, &source, &mut out).map_err(|e| match e {
-            Failed::Reading(e) | Failed::Writing(e) => reading(e),
-        })?;
-        String::from_utf8(out).map_err(|e| reading(std::io::Error::other(e)))?
-    };
+    let stdout = deliver_streamed(journal, output, |out| {
+        stream::write(streamed, &input, &scan.slots, &source, out)
+    })?;
     let (warning, code) = verdict(journal, &scan.looked_up, scan.slots.len());
     let done = Exported {
         stdout,
@@ -212,36 +219,9 @@ fn run_report(
     };
     let view = View::counted(&input, counts);
     let file = crate::journal::attachment::open_regular(journal).map_err(opening)?;
-    let write = |out: &mut dyn std::io::Write| report::write(format, &view, &slots, &file, out);
-    let stdout = if let Some(path) = output {
-        let mut failed = None;
-        let written = write_atomically_with(path, |file| {
-            let mut out = BufWriter::new(file);
-            match write(&mut out) {
-                Ok(()) => out.flush(),
-                Err(e) => {
-                    failed = Some(e);
-                    Err(std::io::Error::other("the export stopped"))
-                }
-            }
-        });
-        let writing = |e: &std::io::Error| {
-            Failure::usage(format!(
-                "{}: {}",
-                path.display(),
-                crate::diag::describe_io(e)
-            ))
-        };
-        match (failed, written) {
-            (Some(Failed::Reading(e)), _) => return Err(reading(&e)),
-            (Some(Failed::Writing(e)), _) | (None, Err(e)) => return Err(writing(&e)),
-            (None, Ok(())) => String::new(),
-        }
-    } else {
-        let mut out = Vec::new();
-        write(&mut out).map_err(|(Failed::Reading(e) | Failed::Writing(e))| reading(&e))?;
-        String::from_utf8(out).map_err(|e| reading(&std::io::Error::other(e)))?
-    };
+    let stdout = deliver_streamed(journal, output, |out| {
+        report::write(format, &view, &slots, &file, out)
+    })?;
     let (warning, code) = verdict(journal, &kept, slots.len());
     let done = Exported {
         stdout,

@@ -96,7 +96,7 @@ impl LineView<'_> {
     pub fn entry(&self) -> Result<Entry, DecodeError> {
         match &self.decoded {
             Some(entry) => Ok(entry.clone()),
-            None => decode_verified(self.text),
+            None => Entry::decode_verified(self.text),
         }
     }
 
@@ -107,7 +107,7 @@ impl LineView<'_> {
     pub fn into_entry(self) -> Result<Entry, DecodeError> {
         match self.decoded {
             Some(entry) => Ok(entry),
-            None => decode_verified(self.text),
+            None => Entry::decode_verified(self.text),
         }
     }
 
@@ -118,7 +118,7 @@ impl LineView<'_> {
             Some(entry) => entry,
             // Only lines already checked reach here, decoded on the
             // checking cores when a caller wants whole lines.
-            None => decode_verified(&text).unwrap_or_else(|e| unreachable_decode(&e)),
+            None => Entry::decode_verified(&text).unwrap_or_else(|e| unreachable_decode(&e)),
         };
         Line { entry, text }
     }
@@ -128,15 +128,6 @@ impl LineView<'_> {
 /// property of the journal.
 fn unreachable_decode(error: &DecodeError) -> ! {
     panic!("a verified line failed to decode: {error}")
-}
-
-/// Decodes a line already found canonical by [`canonical::header`] (or
-/// any line, through [`Entry::decode`], when it was not).
-fn decode_verified(text: &str) -> Result<Entry, DecodeError> {
-    match canonical::header(text) {
-        Some(header) => decode_canonical(text, header.body_end, &mut String::new()),
-        None => Entry::decode(text),
-    }
 }
 
 /// Decodes a canonical line: its own hash and form were checked on its

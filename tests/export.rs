@@ -651,13 +651,10 @@ fn parse_csv(text: &str) -> Vec<Vec<String>> {
     records
 }
 
-#[test]
-fn the_command_writes_whole_files_and_reports_breaks() {
-    use assert_cmd::Command;
-
+/// A folder to run the command in: the fixture journals name their
+/// playbook `fixtures/<id>.yaml`, relative to where the command runs.
+fn cli_home() -> tempfile::TempDir {
     let home = support::fast_tempdir();
-    // The fixture journals name their playbook `fixtures/<id>.yaml`,
-    // relative to where the command runs.
     let fixtures = home.path().join("fixtures");
     std::fs::create_dir_all(&fixtures).expect("mkdir");
     std::fs::copy(
@@ -665,16 +662,25 @@ fn the_command_writes_whole_files_and_reports_breaks() {
         fixtures.join("fixture-incident.yaml"),
     )
     .expect("copy playbook");
-    let run = |args: &[&str]| {
-        Command::cargo_bin("runsheet")
-            .expect("binary")
-            .current_dir(home.path())
-            .env("RUNSHEET_DATA_DIR", home.path().join("data"))
-            .env("RUNSHEET_CONFIG_DIR", home.path().join("config"))
-            .args(args)
-            .output()
-            .expect("runs")
-    };
+    home
+}
+
+/// `runsheet ARGS` in `home`, with its data and config kept there.
+fn run_in(home: &tempfile::TempDir, args: &[&str]) -> std::process::Output {
+    assert_cmd::Command::cargo_bin("runsheet")
+        .expect("binary")
+        .current_dir(home.path())
+        .env("RUNSHEET_DATA_DIR", home.path().join("data"))
+        .env("RUNSHEET_CONFIG_DIR", home.path().join("config"))
+        .args(args)
+        .output()
+        .expect("runs")
+}
+
+#[test]
+fn the_command_writes_whole_files_and_reports_breaks() {
+    let home = cli_home();
+    let run = |args: &[&str]| run_in(&home, args);
     let write = |name: &str, fixture: &Fixture| {
         let path = home.path().join(name);
         std::fs::write(&path, &fixture.bytes).expect("write journal");
@@ -802,31 +808,14 @@ fn generated() -> Fixture {
 }
 
 /// The row-per-entry exports are written as the journal is read back;
-/// what they write, warn and exit with must be exactly what the whole
-/// journal rendered in memory gives (`md` still takes that path, so its
-/// warning and exit code are the reference).
+/// what they write must be exactly what the whole journal rendered in
+/// memory gives, and they warn and exit as `md` does (whose warning and
+/// exit code `streamed_reports_are_byte_identical_to_the_whole_journal_rendered`
+/// checks against the whole journal).
 #[test]
 fn streamed_exports_are_byte_identical_to_the_whole_journal_rendered() {
-    use assert_cmd::Command;
-
-    let home = support::fast_tempdir();
-    let fixtures = home.path().join("fixtures");
-    std::fs::create_dir_all(&fixtures).expect("mkdir");
-    std::fs::copy(
-        support::fixture("playbooks/fixture-incident.yaml"),
-        fixtures.join("fixture-incident.yaml"),
-    )
-    .expect("copy playbook");
-    let run = |args: &[&str]| {
-        Command::cargo_bin("runsheet")
-            .expect("binary")
-            .current_dir(home.path())
-            .env("RUNSHEET_DATA_DIR", home.path().join("data"))
-            .env("RUNSHEET_CONFIG_DIR", home.path().join("config"))
-            .args(args)
-            .output()
-            .expect("runs")
-    };
+    let home = cli_home();
+    let run = |args: &[&str]| run_in(&home, args);
     let cases = [
         ("complete", complete()),
         ("exercise", exercise()),
@@ -909,26 +898,8 @@ fn streamed_exports_are_byte_identical_to_the_whole_journal_rendered() {
 /// code, on intact, corrected, recovered, tampered and torn journals.
 #[test]
 fn streamed_reports_are_byte_identical_to_the_whole_journal_rendered() {
-    use assert_cmd::Command;
-
-    let home = support::fast_tempdir();
-    let fixtures = home.path().join("fixtures");
-    std::fs::create_dir_all(&fixtures).expect("mkdir");
-    std::fs::copy(
-        support::fixture("playbooks/fixture-incident.yaml"),
-        fixtures.join("fixture-incident.yaml"),
-    )
-    .expect("copy playbook");
-    let run = |args: &[&str]| {
-        Command::cargo_bin("runsheet")
-            .expect("binary")
-            .current_dir(home.path())
-            .env("RUNSHEET_DATA_DIR", home.path().join("data"))
-            .env("RUNSHEET_CONFIG_DIR", home.path().join("config"))
-            .args(args)
-            .output()
-            .expect("runs")
-    };
+    let home = cli_home();
+    let run = |args: &[&str]| run_in(&home, args);
     let mut torn = complete();
     torn.bytes
         .extend_from_slice(b"{\"v\":1,\"seq\":99,\"ts\":\"2026-11-0");

@@ -1,5 +1,6 @@
 //! One module per subcommand: the IO shell that calls the pure core.
 
+pub(crate) mod ahead;
 pub mod case;
 pub mod case_views;
 pub mod evidence;
@@ -131,4 +132,26 @@ impl Env {
     pub fn catalog(&self) -> Catalog {
         Catalog::discover(&crate::paths::local_playbook_dirs(), self.today)
     }
+
+    /// [`Env::catalog`], discovered on a thread of `scope` while the caller
+    /// goes on (reading the journal that names the playbook).
+    pub fn catalog_ahead<'scope>(
+        &self,
+        scope: &'scope std::thread::Scope<'scope, '_>,
+    ) -> ahead::Ahead<'scope, Catalog> {
+        let dirs = crate::paths::local_playbook_dirs();
+        let today = self.today;
+        ahead::Ahead::start(scope, move || Catalog::discover(&dirs, today))
+    }
+}
+
+/// Frees a large value (a replayed state) on a thread of its own: a
+/// command that is about to end need not wait while every allocation of a
+/// long journal's state is returned one by one.
+pub fn free_in_background<T: Send + 'static>(value: T) {
+    // When no thread can be had, the value is freed here with the closure.
+    let spawned = std::thread::Builder::new()
+        .name("free".into())
+        .spawn(move || drop(value));
+    drop(spawned);
 }

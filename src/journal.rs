@@ -10,6 +10,7 @@ pub mod canonical;
 pub mod event;
 mod holder;
 pub mod identity;
+pub mod typed;
 pub mod verify;
 pub mod write_error;
 pub mod writer;
@@ -23,6 +24,7 @@ use sha2::{Digest as _, Sha256};
 use crate::hash::sha256_hex;
 
 pub use event::Event;
+pub use typed::TypedEntry;
 
 /// Format version written in every line.
 pub const VERSION: u32 = 1;

@@ -17,7 +17,7 @@ use chrono_tz::Tz;
 use serde_json::Value;
 
 use crate::journal::event::{self, Created, DrillAction, Observation, Payload, Rating, Recovery};
-use crate::journal::{Entry, Event, Kind};
+use crate::journal::{Entry, Event, Kind, TypedEntry};
 use crate::playbook::{FactValue, Playbook};
 
 /// Who did something, when, in which entry.
@@ -27,17 +27,6 @@ pub struct Stamp {
     pub ts: DateTime<Utc>,
     pub actor: String,
     pub scenario_ms: Option<u64>,
-}
-
-impl Stamp {
-    fn of(entry: &Entry) -> Self {
-        Self {
-            seq: entry.seq,
-            ts: entry.ts,
-            actor: entry.actor.clone(),
-            scenario_ms: entry.scenario_ms,
-        }
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
@@ -485,24 +474,48 @@ impl RunState {
     /// Folds one entry into the state. Never fails: what cannot be
     /// understood becomes a warning, and the rest still applies.
     pub fn apply(&mut self, playbook: &Playbook, entry: &Entry) {
+        self.apply_typed(playbook, TypedEntry::of(entry));
+    }
+
+    /// [`RunState::apply`] of an entry decoded for replay, whose strings
+    /// move into the state rather than being copied.
+    pub fn apply_typed(&mut self, playbook: &Playbook, entry: TypedEntry) {
+        let TypedEntry {
+            seq,
+            ts,
+            scenario_ms,
+            session,
+            actor,
+            kind,
+            step,
+            payload,
+        } = entry;
         self.entry_count += 1;
         check_consistency(
             self.last.as_ref().map(|l| l.ts),
-            entry.seq,
-            entry.ts,
-            entry.kind,
-            || entry.event(),
+            seq,
+            ts,
+            kind,
+            || {
+                Ok(Event {
+                    step: step.clone(),
+                    payload: payload.clone()?,
+                })
+            },
             &mut self.warnings,
         );
-        let at = Stamp::of(entry);
+        let at = Stamp {
+            seq,
+            ts,
+            actor,
+            scenario_ms,
+        };
         self.mark_last(&at);
-        let event = match entry.event() {
-            Ok(e) => e,
+        let event = match payload {
+            Ok(payload) => Event { step, payload },
             Err(e) => {
-                self.warnings.push(Warning::Undecodable {
-                    seq: entry.seq,
-                    reason: e.0,
-                });
+                self.warnings
+                    .push(Warning::Undecodable { seq, reason: e.0 });
                 return;
             }
         };
@@ -515,31 +528,26 @@ impl RunState {
         {
             self.warnings.push(Warning::UnknownStep {
                 step: step.clone(),
-                seq: entry.seq,
+                seq,
             });
         }
-        self.apply_payload(playbook, entry, at, event);
+        self.apply_payload(playbook, session, at, event);
     }
 
     /// The kind-specific part of [`RunState::apply`].
-    fn apply_payload(&mut self, playbook: &Playbook, entry: &Entry, at: Stamp, event: Event) {
+    fn apply_payload(&mut self, playbook: &Playbook, session: String, at: Stamp, event: Event) {
         let Event { step, payload } = event;
         match payload {
-            Payload::JournalCreated(created) => self.created(playbook, entry, created),
+            Payload::JournalCreated(created) => self.created(playbook, &at, created),
             Payload::SessionStarted(s) => self.sessions.push(SessionRecord {
-                id: entry.session.clone(),
+                id: session,
                 started: at,
                 mode: s.mode,
                 host: s.host,
                 ended: None,
             }),
             Payload::SessionEnded(e) => {
-                if let Some(s) = self
-                    .sessions
-                    .iter_mut()
-                    .rev()
-                    .find(|s| s.id == entry.session)
-                {
+                if let Some(s) = self.sessions.iter_mut().rev().find(|s| s.id == session) {
                     s.ended = Some((at, e.reason));
                 }
             }
@@ -634,7 +642,7 @@ impl RunState {
         }
     }
 
-    fn created(&mut self, playbook: &Playbook, entry: &Entry, created: Created) {
+    fn created(&mut self, playbook: &Playbook, at: &Stamp, created: Created) {
         if self.created.is_some() {
             return;
         }
@@ -644,7 +652,7 @@ impl RunState {
                 current: playbook.sha256.clone(),
             });
         }
-        self.created_at = Some(entry.ts);
+        self.created_at = Some(at.ts);
         self.created = Some(created);
     }
 

@@ -27,7 +27,7 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use runsheet::catalog::{self, Catalog, SourceText};
 use runsheet::journal::verify::{Verified, verify};
-use runsheet::journal::{Entry, Line};
+use runsheet::journal::{Entry, Line, TypedEntry};
 use runsheet::playbook::expr;
 use runsheet::playbook::template::Template;
 use runsheet::playbook::value::FactValue;
@@ -229,7 +229,8 @@ fn fuzz_playbook_loader_and_validator() {
 
 /// Each line of `bytes`, re-sealed with its own hash (so that its form
 /// alone decides): the fast canonical check never accepts a line that
-/// `Entry::decode` refuses, and reads the same fields.
+/// `Entry::decode` refuses, and reads the same fields; nor does reading it
+/// straight into its typed event.
 fn fast_check_agrees_with_decode(bytes: &[u8]) {
     const HASH_KEY: &str = ",\"hash\":\"";
     for text in String::from_utf8_lossy(bytes).lines() {
@@ -254,6 +255,11 @@ fn fast_check_agrees_with_decode(bytes: &[u8]) {
                     entry.step.as_deref()
                 )
             );
+            // Read straight into its event, the line replays as the entry
+            // does, or is left to the entry's decoding.
+            if let Some(typed) = TypedEntry::decode_canonical(&line, head.seq, head.ts, head.kind) {
+                assert_eq!(typed, TypedEntry::from_entry(entry));
+            }
         }
     }
 }

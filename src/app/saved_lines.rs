@@ -5,7 +5,7 @@
 
 use std::collections::VecDeque;
 
-use crate::journal::{Entry, Line};
+use crate::journal::{Entry, Line, TypedEntry};
 use crate::playbook::Playbook;
 use crate::run::RunState;
 
@@ -37,6 +37,25 @@ impl SavedLines {
             self.tail.pop_front();
         }
         self.tail.push_back(line.entry);
+    }
+
+    /// One more saved line decoded for replay; its entry joins the tail
+    /// separately ([`SavedLines::push_tail`]), as only the last few are
+    /// kept whole.
+    pub fn push_typed(&mut self, playbook: &Playbook, entry: TypedEntry) {
+        self.count += 1;
+        if let Some(step) = &entry.step {
+            self.last_step = Some(step.clone());
+        }
+        self.state.apply_typed(playbook, entry);
+    }
+
+    /// An entry already counted and replayed, now shown in the tail.
+    pub fn push_tail(&mut self, entry: Entry) {
+        if self.tail.len() == super::TAIL {
+            self.tail.pop_front();
+        }
+        self.tail.push_back(entry);
     }
 
     fn apply(&mut self, playbook: &Playbook, line: &Line) {

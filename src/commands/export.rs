@@ -20,7 +20,7 @@ use crate::export::view::View;
 use crate::export::{Format, Input, aar, render};
 use crate::journal::Line;
 use crate::journal::event::Created;
-use crate::journal::verify::{Verified, view_file_decoded};
+use crate::journal::verify::{Verified, view_file_typed};
 use crate::journal::writer::OpenError;
 use crate::run::{self, RunState};
 
@@ -242,50 +242,55 @@ struct Scan {
 }
 
 impl Scan {
-    /// Scans `journal`; lines are hashed for reading back only when the
-    /// export `reads_back`.
+    /// Scans `journal`: each line's place and hash, the replayed state,
+    /// and the lines rows look up (corrected entries only when the export
+    /// `reads_back`).
     fn read(
         journal: &Path,
         catalog: &Catalog,
         today: NaiveDate,
         reads_back: bool,
     ) -> Result<Self, Failure> {
-        let mut slots = Vec::new();
+        let mut slots: Vec<Slot> = Vec::new();
         let mut state = RunState::default();
         let mut resolved: Option<Result<Resolved, Failure>> = None;
         let mut kept = Vec::new();
-        let mut offset = 0;
-        let mut last: Option<Line> = None;
-        let each = |line: Line, hash| {
-            let resolved = resolved.get_or_insert_with(|| {
-                let created = open::require_created(std::slice::from_ref(&line), journal)?;
-                Ok(open::playbook_for(&created, catalog, today)?)
-            });
-            if let Ok(r) = resolved {
-                state.apply(&r.playbook, &line.entry);
-            }
-            let slot = Slot::of(&line, offset, hash);
-            offset += slot.len as u64 + 1;
-            slots.push(slot);
-            // The last entry in time order dates what the exports close with.
-            let newest = last
-                .as_ref()
-                .is_none_or(|l| (line.entry.ts, line.entry.seq) > (l.entry.ts, l.entry.seq));
-            if stream::is_looked_up(&line) {
-                if newest {
-                    last = Some(line.clone());
-                }
-                kept.push(line);
-            } else if newest {
-                last = Some(line);
-            }
-        };
+        // The last entry in time order dates what the exports close with;
+        // it is read back at the end rather than copied as each line could
+        // be it.
+        let mut newest: Option<usize> = None;
         // Each line's SHA-256 comes from the chain check, which needs it
-        // for the next line's `prev` anyway.
-        let mut each = each;
-        let tally = view_file_decoded(journal, None, |line, _| {
-            let hash = if reads_back { line.hash } else { [0; 32] };
-            each(line.into_line(), hash);
+        // for the next line's `prev` anyway. Lines are decoded for replay
+        // on the checking cores; only the few looked up are kept whole.
+        let tally = view_file_typed(journal, None, |line, _| {
+            let slot = Slot {
+                ts: line.ts,
+                seq: line.seq,
+                kind: line.kind,
+                offset: line.offset,
+                len: line.text.len(),
+                hash: line.hash,
+            };
+            if newest.is_none_or(|i| (slot.ts, slot.seq) > (slots[i].ts, slots[i].seq)) {
+                newest = Some(slots.len());
+            }
+            slots.push(slot);
+            let looked_up = stream::is_looked_up_kind(line.seq, line.kind);
+            if resolved.is_none() || looked_up {
+                let whole = line.into_line();
+                let resolved = resolved.get_or_insert_with(|| {
+                    let created = open::require_created(std::slice::from_ref(&whole), journal)?;
+                    Ok(open::playbook_for(&created, catalog, today)?)
+                });
+                if let Ok(r) = resolved {
+                    state.apply(&r.playbook, &whole.entry);
+                }
+                if looked_up {
+                    kept.push(whole);
+                }
+            } else if let Some(Ok(r)) = &resolved {
+                state.apply_typed(&r.playbook, line.into_typed());
+            }
         })
         .map_err(|error| OpenError::Io {
             path: journal.to_path_buf(),
@@ -303,10 +308,19 @@ impl Scan {
             path: journal.to_path_buf(),
             error,
         })?;
-        if let Some(last) = last
-            && !kept.iter().any(|l| l.entry.seq == last.entry.seq)
+        let look_up = |source: &mut Source, slot: &Slot| {
+            source.line(slot).map_err(|e| {
+                Failure::bad(format!(
+                    "{}: {}",
+                    journal.display(),
+                    crate::diag::describe_io(&e)
+                ))
+            })
+        };
+        if let Some(i) = newest
+            && !kept.iter().any(|l: &Line| l.entry.seq == slots[i].seq)
         {
-            kept.push(last);
+            kept.push(look_up(&mut source, &slots[i])?);
         }
         // Only rows look corrected entries up.
         let targets = if reads_back {
@@ -319,14 +333,7 @@ impl Scan {
             if let Ok(i) = at
                 && !kept.iter().any(|l| l.entry.seq == seq)
             {
-                let line = source.line(&slots[i]).map_err(|e| {
-                    Failure::bad(format!(
-                        "{}: {}",
-                        journal.display(),
-                        crate::diag::describe_io(&e)
-                    ))
-                })?;
-                kept.push(line);
+                kept.push(look_up(&mut source, &slots[i])?);
             }
         }
         kept.sort_by_key(|l| l.entry.seq);

@@ -4,24 +4,68 @@
 //! that it ended unexpectedly, and the last scenario time for a drill's
 //! crash pause. Nothing keeps every decoded entry of a long journal.
 
+use std::collections::VecDeque;
+
+use chrono::{DateTime, Utc};
+
 use crate::app::saved_lines::SavedLines;
+use crate::journal::verify::LineView;
 use crate::journal::{Entry, Kind, Line};
 use crate::playbook::Playbook;
 
 #[derive(Debug, Default)]
 pub struct Gathered {
-    pub saved: SavedLines,
+    saved: SavedLines,
+    /// The texts of the last lines streamed, decoded into the saved tail
+    /// only once the stream ends (each line could be among the last).
+    tail_texts: VecDeque<String>,
     session: SessionTrace,
     /// The scenario time of the last entry that has one.
     pub last_scenario_ms: Option<u64>,
 }
 
 impl Gathered {
+    /// A line as the journal's stream hands it over, decoded for replay.
+    pub fn push_view(&mut self, playbook: &Playbook, line: LineView<'_>) {
+        // The oldest text's buffer is reused: no allocation per line.
+        let mut text = if self.tail_texts.len() == crate::app::TAIL {
+            self.tail_texts.pop_front().unwrap_or_default()
+        } else {
+            String::new()
+        };
+        text.clear();
+        text.push_str(line.text);
+        self.tail_texts.push_back(text);
+        let session_started = line.kind == Kind::SessionStarted;
+        let whole = session_started.then(|| line.entry().ok()).flatten();
+        let typed = line.into_typed();
+        if typed.scenario_ms.is_some() {
+            self.last_scenario_ms = typed.scenario_ms;
+        }
+        match whole {
+            Some(entry) => self.session.start(Line {
+                entry,
+                text: self.tail_texts.back().cloned().unwrap_or_default(),
+            }),
+            None => self
+                .session
+                .push(&typed.session, typed.seq, typed.kind, typed.ts),
+        }
+        self.saved.push_typed(playbook, typed);
+    }
+
+    /// A line appended while resuming.
     pub fn push(&mut self, playbook: &Playbook, line: Line) {
+        self.settle();
         if line.entry.scenario_ms.is_some() {
             self.last_scenario_ms = line.entry.scenario_ms;
         }
-        self.session.push(&line);
+        let e = &line.entry;
+        if e.kind == Kind::SessionStarted {
+            self.session.start(line.clone());
+        } else {
+            self.session.push(&e.session, e.seq, e.kind, e.ts);
+        }
         self.saved.push_owned(playbook, line);
     }
 
@@ -29,6 +73,36 @@ impl Gathered {
     pub fn unexpected_end(&self) -> Option<String> {
         self.session.unexpected_end()
     }
+
+    /// What the runner starts from.
+    pub fn saved(&mut self) -> &SavedLines {
+        self.settle();
+        &self.saved
+    }
+
+    pub fn into_saved(mut self) -> SavedLines {
+        self.settle();
+        self.saved
+    }
+
+    /// Decodes the texts of the last lines streamed into the saved tail.
+    fn settle(&mut self) {
+        for text in self.tail_texts.drain(..) {
+            // Only verified lines are streamed; one that no longer decodes
+            // is left out of the few lines shown.
+            if let Ok(entry) = Entry::decode_verified(&text) {
+                self.saved.push_tail(entry);
+            }
+        }
+    }
+}
+
+/// Where a line was and what it was, for the notice.
+#[derive(Debug, Clone, Copy)]
+struct Mark {
+    seq: u64,
+    kind: Kind,
+    ts: DateTime<Utc>,
 }
 
 /// The last session started: its first line, whether it ended, and its
@@ -37,34 +111,26 @@ impl Gathered {
 struct SessionTrace {
     start: Option<Line>,
     ended: bool,
-    last: Option<Entry>,
+    last: Option<Mark>,
 }
 
 impl SessionTrace {
-    fn push(&mut self, line: &Line) {
-        let e = &line.entry;
-        if e.kind == Kind::SessionStarted {
-            *self = Self {
-                start: Some(line.clone()),
-                ended: false,
-                last: None,
-            };
-            return;
-        }
+    fn start(&mut self, line: Line) {
+        *self = Self {
+            start: Some(line),
+            ended: false,
+            last: None,
+        };
+    }
+
+    /// A line other than a session's start.
+    fn push(&mut self, session: &str, seq: u64, kind: Kind, ts: DateTime<Utc>) {
         let Some(start) = &self.start else { return };
-        if e.session != start.entry.session {
+        if session != start.entry.session {
             return;
         }
-        self.ended |= e.kind == Kind::SessionEnded;
-        match &mut self.last {
-            // Only what the notice shows changes; no copy per line.
-            Some(last) => {
-                last.seq = e.seq;
-                last.kind = e.kind;
-                last.ts = e.ts;
-            }
-            None => self.last = Some(e.clone()),
-        }
+        self.ended |= kind == Kind::SessionEnded;
+        self.last = Some(Mark { seq, kind, ts });
     }
 
     fn unexpected_end(&self) -> Option<String> {
@@ -72,8 +138,13 @@ impl SessionTrace {
         if self.ended {
             return None;
         }
-        let last = self.last.as_ref().unwrap_or(&start.entry);
-        Some(super::open::session_end_notice(start, last))
+        let mut last = start.entry.clone();
+        if let Some(mark) = self.last {
+            last.seq = mark.seq;
+            last.kind = mark.kind;
+            last.ts = mark.ts;
+        }
+        Some(super::open::session_end_notice(start, &last))
     }
 }
 
@@ -132,31 +203,40 @@ mod tests {
         )
     }
 
-    /// Streams `lines` and compares with what the whole slice gives.
+    /// Streams `lines`, as the journal's stream hands them over and as
+    /// lines appended while resuming, and compares with what the whole
+    /// slice gives.
     fn check(lines: &[Line]) {
         let playbook = crate::catalog::Catalog::bundled(chrono::NaiveDate::default())
             .playbook("ransomware-extortion")
             .map(|e| e.playbook.clone())
             .expect("bundled playbook");
-        let mut gathered = Gathered::default();
-        for l in lines {
-            gathered.push(&playbook, l.clone());
-        }
-        assert_eq!(
-            gathered.unexpected_end(),
-            super::super::open::unexpected_end(lines),
-            "{:?}",
-            lines.iter().map(|l| l.entry.kind).collect::<Vec<_>>()
-        );
-        assert_eq!(
-            gathered.last_scenario_ms,
-            lines.iter().rev().find_map(|l| l.entry.scenario_ms)
-        );
         let whole = SavedLines::of(&playbook, lines);
-        assert_eq!(gathered.saved.count, whole.count);
-        assert_eq!(gathered.saved.tail, whole.tail);
-        assert_eq!(gathered.saved.last_step, whole.last_step);
-        assert_eq!(gathered.saved.state, whole.state);
+        let mut viewed = Gathered::default();
+        for l in lines {
+            viewed.push_view(&playbook, LineView::of(l));
+        }
+        let mut pushed = Gathered::default();
+        for l in lines {
+            pushed.push(&playbook, l.clone());
+        }
+        for gathered in [viewed, pushed] {
+            assert_eq!(
+                gathered.unexpected_end(),
+                super::super::open::unexpected_end(lines),
+                "{:?}",
+                lines.iter().map(|l| l.entry.kind).collect::<Vec<_>>()
+            );
+            assert_eq!(
+                gathered.last_scenario_ms,
+                lines.iter().rev().find_map(|l| l.entry.scenario_ms)
+            );
+            let saved = gathered.into_saved();
+            assert_eq!(saved.count, whole.count);
+            assert_eq!(saved.tail, whole.tail);
+            assert_eq!(saved.last_step, whole.last_step);
+            assert_eq!(saved.state, whole.state);
+        }
     }
 
     #[test]

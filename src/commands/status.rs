@@ -8,11 +8,12 @@ use chrono::DateTime;
 use chrono_tz::Tz;
 
 use super::{Env, Failure};
+use crate::catalog::Catalog;
 use crate::clocks::format_duration;
 use crate::commands::open::{self, Resolved};
 use crate::export::summary::{self, Summary};
 use crate::journal::Line;
-use crate::journal::verify::view_file_decoded;
+use crate::journal::verify::view_file_typed;
 use crate::journal::writer::OpenError;
 use crate::playbook::value::format_local_and_utc;
 use crate::run::{self, RunState};
@@ -23,26 +24,35 @@ use crate::run::{self, RunState};
 /// The journal is streamed into the replay, one line at a time: memory
 /// holds the replayed state, never every entry.
 pub fn run(env: &Env, path: &Path, json: bool) -> Result<(String, u8), Failure> {
-    let mut replay: Option<Result<(Resolved, RunState), Failure>> = None;
-    // Entries are decoded on the checking cores; no line text is copied.
-    let verified = view_file_decoded(path, None, |line, _| {
-        if let Some(Ok((resolved, state))) = &mut replay {
-            if let Ok(entry) = line.into_entry() {
-                state.apply(&resolved.playbook, &entry);
+    let (verified, replay) = std::thread::scope(|scope| {
+        let mut catalog = env.catalog_ahead(scope);
+        let mut replay: Option<Result<(Resolved, RunState), Failure>> = None;
+        // Entries are decoded for replay on the checking cores; no line
+        // text is copied.
+        let verified = view_file_typed(path, None, |line, _| {
+            if let Some(Ok((resolved, state))) = &mut replay {
+                state.apply_typed(&resolved.playbook, line.into_typed());
+            } else if replay.is_none() {
+                let first = line.into_line();
+                replay = Some(start_replay(
+                    env,
+                    catalog.get(),
+                    path,
+                    std::slice::from_ref(&first),
+                ));
             }
-        } else if replay.is_none() {
-            let first = line.into_line();
-            replay = Some(start_replay(env, path, std::slice::from_ref(&first)));
-        }
-    })
-    .map_err(|error| OpenError::Io {
+        });
+        let replay = match replay {
+            Some(started) => started,
+            None => start_replay(env, catalog.get(), path, &[]),
+        };
+        (verified, replay)
+    });
+    let verified = verified.map_err(|error| OpenError::Io {
         path: path.to_path_buf(),
         error,
     })?;
-    let (resolved, state) = match replay {
-        Some(started) => started?,
-        None => start_replay(env, path, &[])?,
-    };
+    let (resolved, state) = replay?;
     let summary = summary::summarise_tally(&verified, &resolved.playbook, &state, env.clock.now());
     let code = u8::from(verified.broken.is_some());
     let text = if json {
@@ -52,14 +62,20 @@ pub fn run(env: &Env, path: &Path, json: bool) -> Result<(String, u8), Failure> 
     } else {
         render_text(&summary, state.timezone())
     };
+    super::free_in_background(state);
     Ok((text, code))
 }
 
 /// The playbook the journal's first line names, and the state after
 /// that line: where a streamed replay starts. No line: not a journal.
-fn start_replay(env: &Env, path: &Path, first: &[Line]) -> Result<(Resolved, RunState), Failure> {
+fn start_replay(
+    env: &Env,
+    catalog: &Catalog,
+    path: &Path,
+    first: &[Line],
+) -> Result<(Resolved, RunState), Failure> {
     let created = open::require_created(first, path)?;
-    let resolved = open::playbook_for(&created, &env.catalog(), env.today)?;
+    let resolved = open::playbook_for(&created, catalog, env.today)?;
     let state = run::replay(&resolved.playbook, first.iter().map(|l| &l.entry));
     Ok((resolved, state))
 }

@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use super::ahead::Ahead;
 use super::{Env, Failure};
 use crate::app::key_config::{self, ModeKeys};
 use crate::app::keymap::Keymap;
@@ -226,14 +227,24 @@ fn actor_or_ask(
 /// the recovery and the new session. The lines are replayed as they are
 /// verified; only the state, the last few entries and what the notices
 /// need are kept.
-fn reopen(env: &Env, catalog: &Catalog, path: &Path, actor: String) -> Result<Core, Failure> {
+fn reopen(
+    env: &Env,
+    catalog: &mut impl Catalogs,
+    path: &Path,
+    actor: String,
+) -> Result<Core, Failure> {
     let mut started: Option<Result<Started, Failure>> = None;
     let mut gathered = super::resume_read::Gathered::default();
-    let opened = JournalFile::open_streaming(path, |line| {
-        let first =
-            started.get_or_insert_with(|| Started::from_first(env, catalog, path, Some(&line)));
+    let opened = JournalFile::open_streaming_views(path, |line| {
+        let first = started.get_or_insert_with(|| {
+            let first = line.entry().ok().map(|entry| Line {
+                entry,
+                text: line.text.to_string(),
+            });
+            Started::from_first(env, catalog.catalog(), path, first.as_ref())
+        });
         if let Ok(s) = first {
-            gathered.push(&s.runner.playbook, line);
+            gathered.push_view(&s.runner.playbook, line);
         }
     })
     .map_err(|e| {
@@ -250,7 +261,7 @@ fn reopen(env: &Env, catalog: &Catalog, path: &Path, actor: String) -> Result<Co
         runner: prepared,
     } = match started {
         Some(started) => started?,
-        None => Started::from_first(env, catalog, path, None)?,
+        None => Started::from_first(env, catalog.catalog(), path, None)?,
     };
     let playbook = &prepared.playbook;
     let who = Identity::new(actor);
@@ -273,7 +284,7 @@ fn reopen(env: &Env, catalog: &Catalog, path: &Path, actor: String) -> Result<Co
     let drill = match &created.drill {
         None => None,
         Some(recorded) => {
-            let found = open::scenario_for(&created, catalog).ok_or_else(|| {
+            let found = open::scenario_for(&created, catalog.catalog()).ok_or_else(|| {
                 Failure::usage(format!(
                     "this exercise runs drill `{}` from {}, which cannot be found",
                     recorded.id, recorded.path
@@ -286,8 +297,9 @@ fn reopen(env: &Env, catalog: &Catalog, path: &Path, actor: String) -> Result<Co
     if let Some(notice) = gathered.unexpected_end() {
         banners.push(notice);
     }
+    let last_scenario_ms = gathered.last_scenario_ms;
     if drill.is_some()
-        && let Some(pause) = crash_pause(&gathered.saved.state, gathered.last_scenario_ms)
+        && let Some(pause) = crash_pause(&gathered.saved().state, last_scenario_ms)
     {
         banners.push(format!(
             "The scenario clock was running when the last session ended; it is paused at {}. Press space to resume it.",
@@ -310,11 +322,30 @@ fn reopen(env: &Env, catalog: &Catalog, path: &Path, actor: String) -> Result<Co
         Box::new(file),
         &path,
         prepared,
-        gathered.saved,
+        gathered.into_saved(),
         who,
         banners,
         drill,
     )
+}
+
+/// Where a resumed journal's playbook is looked up: a catalog already
+/// discovered (the picker's), or one still being discovered while the
+/// journal is read.
+trait Catalogs {
+    fn catalog(&mut self) -> &Catalog;
+}
+
+impl Catalogs for &Catalog {
+    fn catalog(&mut self) -> &Catalog {
+        self
+    }
+}
+
+impl Catalogs for Ahead<'_, Catalog> {
+    fn catalog(&mut self) -> &Catalog {
+        self.get()
+    }
 }
 
 /// What the first verified line of a resumed journal settles: its
@@ -378,14 +409,17 @@ pub fn run(
 /// `runsheet resume <journal>`.
 pub fn resume(env: &Env, journal: &Path, actor: Option<&str>) -> Result<Outcome, Failure> {
     keys(env)?;
-    let catalog = env.catalog();
-    let actor = actor_or_ask(
-        env,
-        actor,
-        Some(journal),
-        &format!("Resuming {}", journal.display()),
-    )?;
-    let core = reopen(env, &catalog, journal, actor)?;
+    let core = std::thread::scope(|scope| {
+        // Playbooks are parsed while the journal is read.
+        let mut catalog = env.catalog_ahead(scope);
+        let actor = actor_or_ask(
+            env,
+            actor,
+            Some(journal),
+            &format!("Resuming {}", journal.display()),
+        )?;
+        reopen(env, &mut catalog, journal, actor)
+    })?;
     runtime::run_runner(core, &theme(env)).map_err(|e| io_failure(&e))
 }
 
@@ -645,7 +679,7 @@ pub fn picker(env: &Env) -> Result<Result<Option<Outcome>, String>, Failure> {
         };
         let result = match choice {
             Choice::Quit => return Ok(None),
-            Choice::Resume(path) => reopen(env, &catalog, &path, actor),
+            Choice::Resume(path) => reopen(env, &mut &catalog, &path, actor),
             Choice::Drill(id) => start_drill(env, &catalog, &id, None, actor),
             Choice::Case(path) => super::case::case_runner(env, &path, actor, None),
             Choice::Start {

@@ -22,7 +22,7 @@ use super::document::{Block, Document, Row, Section, Text};
 use super::stream::{self, Failed, Slot, Source};
 use super::view::{Counts, View};
 use super::{Format, html, markdown};
-use crate::journal::verify::{Verified, view_file_decoded};
+use crate::journal::verify::{Verified, view_file_typed};
 use crate::journal::{Entry, Kind, Line};
 use crate::playbook::Playbook;
 use crate::run::RunState;
@@ -146,10 +146,10 @@ pub enum Unscanned<E> {
 /// Whether the report looks `line` up: the journal's creation, what
 /// corrections, messages and evidence sections show. The entries
 /// corrections name are added after the pass.
-fn is_looked_up(line: &Line) -> bool {
-    stream::is_looked_up(line)
+fn is_looked_up(seq: u64, kind: Kind) -> bool {
+    stream::is_looked_up_kind(seq, kind)
         || matches!(
-            line.entry.kind,
+            kind,
             Kind::Approval | Kind::Submission | Kind::EvidenceAdded | Kind::EvidenceTransferred
         )
 }
@@ -175,22 +175,35 @@ pub fn scan<R, E>(
     let mut resolved: Option<Result<R, E>> = None;
     let mut kept = Vec::new();
     let mut counts = Counts::default();
-    let mut offset = 0;
     // Each line's SHA-256 comes from the chain check, which needs it for
-    // the next line's `prev` anyway.
-    let tally = view_file_decoded(journal, None, |line, _| {
-        let hash = line.hash;
-        let line = line.into_line();
-        let resolved = resolved.get_or_insert_with(|| resolve(&line));
-        if let Ok(r) = resolved {
-            state.apply(playbook(r), &line.entry);
-        }
-        counts.add(&line.entry);
-        let slot = Slot::of(&line, offset, hash);
-        offset += slot.len as u64 + 1;
-        slots.push(slot);
-        if is_looked_up(&line) {
-            kept.push(entry_only(line));
+    // the next line's `prev` anyway. Lines are decoded for replay on the
+    // checking cores; only the few looked up are kept whole.
+    let tally = view_file_typed(journal, None, |line, _| {
+        slots.push(Slot {
+            ts: line.ts,
+            seq: line.seq,
+            kind: line.kind,
+            offset: line.offset,
+            len: line.text.len(),
+            hash: line.hash,
+        });
+        let looked_up = is_looked_up(line.seq, line.kind);
+        if resolved.is_none() || looked_up {
+            let whole = line.into_line();
+            let resolved = resolved.get_or_insert_with(|| resolve(&whole));
+            if let Ok(r) = resolved {
+                state.apply(playbook(r), &whole.entry);
+            }
+            counts.add(&whole.entry);
+            if looked_up {
+                kept.push(entry_only(whole));
+            }
+        } else {
+            let typed = line.into_typed();
+            counts.count(typed.ts, &typed.actor);
+            if let Some(Ok(r)) = &resolved {
+                state.apply_typed(playbook(r), typed);
+            }
         }
     })
     .map_err(Unscanned::Verifying)?;

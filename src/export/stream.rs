@@ -90,9 +90,14 @@ impl Slot {
 /// name, and the last entry in time order, are added by the caller (see
 /// [`corrected_targets`]).
 pub fn is_looked_up(line: &Line) -> bool {
-    line.entry.seq == 0
+    is_looked_up_kind(line.entry.seq, line.entry.kind)
+}
+
+/// [`is_looked_up`] of the line with `seq` and `kind`.
+pub fn is_looked_up_kind(seq: u64, kind: Kind) -> bool {
+    seq == 0
         || matches!(
-            line.entry.kind,
+            kind,
             Kind::Correction
                 | Kind::MessageDrafted
                 | Kind::Submission

@@ -41,12 +41,17 @@ pub struct Counts {
 impl Counts {
     /// Counts `entry` in.
     pub fn add(&mut self, entry: &Entry) {
+        self.count(entry.ts, &entry.actor);
+    }
+
+    /// Counts in an entry made at `ts` by `actor`.
+    pub fn count(&mut self, ts: DateTime<Utc>, actor: &str) {
         self.entries += 1;
-        self.last = self.last.max(Some(entry.ts));
-        if let Some(n) = self.actors.get_mut(entry.actor.as_str()) {
+        self.last = self.last.max(Some(ts));
+        if let Some(n) = self.actors.get_mut(actor) {
             *n += 1;
         } else {
-            self.actors.insert(entry.actor.clone(), 1);
+            self.actors.insert(actor.to_string(), 1);
         }
     }
 }

@@ -81,6 +81,15 @@ macro_rules! payloads {
             pub fn from_data(kind: Kind, data: &Map<String, Value>) -> Result<Self, DecodeError> {
                 Ok(match kind { $( Kind::$variant => Self::$variant(from_map(kind, data)?) ),* })
             }
+
+            /// `kind`'s payload read straight from `data` as it is
+            /// stored, with no map in between (see [`super::typed`]).
+            pub(super) fn deserialize_data<'de, D: serde::Deserializer<'de>>(
+                kind: Kind,
+                data: D,
+            ) -> Result<Self, D::Error> {
+                Ok(match kind { $( Kind::$variant => Self::$variant(<$ty>::deserialize(data)?) ),* })
+            }
         }
     };
 }

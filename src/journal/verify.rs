@@ -10,7 +10,7 @@ use std::sync::mpsc::{Receiver, SyncSender};
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
-use super::{DecodeError, Entry, Kind, Line, canonical};
+use super::{DecodeError, Entry, Kind, Line, TypedEntry, canonical};
 use crate::hash::{ZERO_HASH, to_hex};
 
 /// Where and why verification stopped.
@@ -70,7 +70,16 @@ pub struct LineView<'a> {
     /// Byte offset of the line from the start of what was read (the file).
     pub offset: u64,
     /// Already decoded, when it was.
-    decoded: Option<Entry>,
+    decoded: Option<Decoded>,
+}
+
+/// A line decoded on the checking cores: whole, or as a replay reads it
+/// (boxed: it is handed from thread to thread, and a box moves as a
+/// pointer where the entry would be copied each time).
+#[derive(Debug)]
+enum Decoded {
+    Entry(Box<Entry>),
+    Typed(Box<TypedEntry>),
 }
 
 impl LineView<'_> {
@@ -84,7 +93,7 @@ impl LineView<'_> {
             kind: line.entry.kind,
             hash: Sha256::digest(line.text.as_bytes()).into(),
             offset: 0,
-            decoded: Some(line.entry.clone()),
+            decoded: Some(Decoded::Entry(Box::new(line.entry.clone()))),
         }
     }
 
@@ -95,8 +104,8 @@ impl LineView<'_> {
     /// reader that would still meet one.
     pub fn entry(&self) -> Result<Entry, DecodeError> {
         match &self.decoded {
-            Some(entry) => Ok(entry.clone()),
-            None => Entry::decode_verified(self.text),
+            Some(Decoded::Entry(entry)) => Ok(Entry::clone(entry)),
+            _ => Entry::decode_verified(self.text),
         }
     }
 
@@ -106,8 +115,20 @@ impl LineView<'_> {
     /// As [`LineView::entry`].
     pub fn into_entry(self) -> Result<Entry, DecodeError> {
         match self.decoded {
-            Some(entry) => Ok(entry),
-            None => Entry::decode_verified(self.text),
+            Some(Decoded::Entry(entry)) => Ok(*entry),
+            _ => Entry::decode_verified(self.text),
+        }
+    }
+
+    /// The entry as a replay applies it, without a copy when the stream
+    /// decoded it so ([`view_file_typed`]).
+    pub fn into_typed(self) -> TypedEntry {
+        match self.decoded {
+            Some(Decoded::Typed(typed)) => *typed,
+            Some(Decoded::Entry(entry)) => TypedEntry::from_entry(*entry),
+            None => TypedEntry::from_entry(
+                Entry::decode_verified(self.text).unwrap_or_else(|e| unreachable_decode(&e)),
+            ),
         }
     }
 
@@ -115,10 +136,10 @@ impl LineView<'_> {
     pub fn into_line(self) -> Line {
         let text = self.text.to_string();
         let entry = match self.decoded {
-            Some(entry) => entry,
+            Some(Decoded::Entry(entry)) => *entry,
             // Only lines already checked reach here, decoded on the
             // checking cores when a caller wants whole lines.
-            None => Entry::decode_verified(&text).unwrap_or_else(|e| unreachable_decode(&e)),
+            _ => Entry::decode_verified(&text).unwrap_or_else(|e| unreachable_decode(&e)),
         };
         Line { entry, text }
     }
@@ -217,15 +238,39 @@ pub fn verify_stream(reader: impl Read + Send, mut each: impl FnMut(Line)) -> io
     verify_in_chunks(reader, STREAM_CHUNK, None, &mut |line, _| each(line))
 }
 
+/// [`verify_stream`] handing each line as a [`LineView`] whose entry was
+/// decoded on the checking cores.
+pub fn view_stream(
+    reader: impl Read + Send,
+    mut each: impl FnMut(LineView<'_>),
+) -> io::Result<Tally> {
+    stream_in_chunks(reader, STREAM_CHUNK, Keep::Entries, None, &mut |view, _| {
+        each(view);
+    })
+}
+
+/// [`verify_stream`] handing each line as a [`LineView`] decoded for
+/// replay on the checking cores ([`LineView::into_typed`] costs nothing):
+/// for a reader that replays every line and needs few of them whole.
+pub fn view_stream_typed(
+    reader: impl Read + Send,
+    mut each: impl FnMut(LineView<'_>),
+) -> io::Result<Tally> {
+    stream_in_chunks(reader, STREAM_CHUNK, Keep::Typed, None, &mut |view, _| {
+        each(view);
+    })
+}
+
 /// A digest of one line's bytes (without its newline) that a caller wants
 /// beside the line, computed on the cores that check it.
 pub type LineDigest = fn(&[u8]) -> [u8; 32];
 
-/// Whether the checking cores decode every line for the caller, or leave
-/// the caller to decode the few it needs.
+/// Whether the checking cores decode every line for the caller (whole, or
+/// as a replay reads it), or leave the caller to decode the few it needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Keep {
     Entries,
+    Typed,
     Views,
 }
 
@@ -258,15 +303,19 @@ fn stream_in_chunks(
     std::thread::scope(|scope| {
         // No buffer: the reader waits with its next chunk in hand.
         let (checked, chunks) = std::sync::mpsc::sync_channel(0);
+        // Chunks read go back to the reader to be read into again.
+        let (recycle, recycled) = std::sync::mpsc::sync_channel(RECYCLED);
         let reading = std::thread::Builder::new()
             .name("journal-read".into())
             .spawn_scoped(scope, move || {
-                read_and_check(reader, chunk, keep, digest, &checked)
+                read_and_check(reader, chunk, keep, digest, &checked, &recycled)
             })?;
         for (text, pieces) in &chunks {
             let intact = pieces
                 .into_iter()
                 .all(|piece| chain.accept(text.as_str(), piece, each));
+            // Full (the reader is ahead): this one is simply freed.
+            drop(recycle.try_send(text));
             if !intact {
                 // Nothing after a break is checked: the reader, refused its
                 // next chunk, only reads on to measure the torn tail.
@@ -285,6 +334,27 @@ fn stream_in_chunks(
 /// not UTF-8), with its checked pieces.
 type CheckedChunk = (Arc<String>, Vec<Piece>);
 
+/// Chunks handed back for reading into again, at most.
+const RECYCLED: usize = 2;
+
+/// A buffer to read the next chunk into: one the caller is done with when
+/// there is one, so that a long journal is read into the same few buffers
+/// (a fresh one is new memory, which the kernel clears page by page).
+fn next_buffer(recycled: &Receiver<Arc<String>>, capacity: usize) -> Vec<u8> {
+    while let Ok(text) = recycled.try_recv() {
+        // A checking thread may still hold it for a moment: then it is
+        // freed when that thread lets go.
+        if let Ok(text) = Arc::try_unwrap(text) {
+            let mut bytes = text.into_bytes();
+            if bytes.capacity() >= capacity {
+                bytes.clear();
+                return bytes;
+            }
+        }
+    }
+    Vec::with_capacity(capacity)
+}
+
 /// The reading side of [`stream_in_chunks`]: sends each chunk of whole
 /// lines with its checked pieces, in order; returns the length of the torn
 /// tail (bytes after the file's last newline). Once a send is refused
@@ -295,11 +365,12 @@ fn read_and_check(
     keep: Keep,
     digest: Option<LineDigest>,
     checked: &std::sync::mpsc::SyncSender<CheckedChunk>,
+    recycled: &Receiver<Arc<String>>,
 ) -> io::Result<usize> {
     let extra = std::thread::available_parallelism().map_or(0, |n| n.get() - 1);
     std::thread::scope(|scope| {
         let checkers = Checkers::start(scope, extra, keep, digest);
-        let mut buffer = Vec::with_capacity(chunk + chunk / 2);
+        let mut buffer = next_buffer(recycled, chunk + chunk / 2);
         loop {
             // Tops the buffer up to a chunk, or a chunk more when the lines
             // in it have no end yet (a line longer than a chunk).
@@ -315,7 +386,7 @@ fn read_and_check(
             if complete > 0 || at_end {
                 // The whole lines go with their pieces; the start of the
                 // next line stays to be completed.
-                let mut rest = Vec::with_capacity(chunk + chunk / 2);
+                let mut rest = next_buffer(recycled, chunk + chunk / 2);
                 rest.extend_from_slice(&buffer[complete..]);
                 buffer.truncate(complete);
                 let (text, not_utf8) = utf8_text(std::mem::replace(&mut buffer, rest));
@@ -461,6 +532,17 @@ pub fn view_file_decoded(
     mut each: impl FnMut(LineView<'_>, Option<[u8; 32]>),
 ) -> io::Result<Tally> {
     stream_file(path, Keep::Entries, digest, &mut each)
+}
+
+/// [`view_file`], with every line also decoded on the checking cores as a
+/// replay reads it ([`LineView::into_typed`] then costs nothing): for
+/// readers that replay every entry and need few of them whole.
+pub fn view_file_typed(
+    path: &Path,
+    digest: Option<LineDigest>,
+    mut each: impl FnMut(LineView<'_>, Option<[u8; 32]>),
+) -> io::Result<Tally> {
+    stream_file(path, Keep::Typed, digest, &mut each)
 }
 
 fn stream_file(
@@ -636,7 +718,7 @@ struct Checked {
 struct Piece {
     checked: Vec<Checked>,
     /// The decoded entries of the lines marked `decoded`, in order.
-    lines: Vec<Entry>,
+    lines: Vec<Decoded>,
     failed: Option<String>,
 }
 
@@ -779,7 +861,11 @@ struct Head {
 /// [`link`]'s to check. The entry comes back decoded when `keep` asks for
 /// it, or when only decoding could tell (then the decoder's verdict and
 /// wording stand, as they always did).
-fn check_line(text: &str, keep: Keep, body: &mut String) -> Result<(Head, Option<Entry>), String> {
+fn check_line(
+    text: &str,
+    keep: Keep,
+    body: &mut String,
+) -> Result<(Head, Option<Decoded>), String> {
     if text.is_empty() {
         return Err("empty line".into());
     }
@@ -791,11 +877,21 @@ fn check_line(text: &str, keep: Keep, body: &mut String) -> Result<(Head, Option
             prev: parse_hash(header.prev),
             hash,
         };
-        let entry = match keep {
+        let decoded = match keep {
             Keep::Views => None,
-            Keep::Entries => Some(decode_canonical(text, header.body_end, body).map_err(|e| e.0)?),
+            Keep::Typed => Some(Decoded::Typed(Box::new(
+                match TypedEntry::decode_canonical(text, head.seq, head.ts, head.kind) {
+                    Some(typed) => typed,
+                    None => TypedEntry::from_entry(
+                        decode_canonical(text, header.body_end, body).map_err(|e| e.0)?,
+                    ),
+                },
+            ))),
+            Keep::Entries => Some(Decoded::Entry(Box::new(
+                decode_canonical(text, header.body_end, body).map_err(|e| e.0)?,
+            ))),
         };
-        return Ok((head, entry));
+        return Ok((head, decoded));
     }
     // Checks the line's own hash first, then its canonical form.
     let entry = Entry::decode(text).map_err(|e| e.0)?;
@@ -809,7 +905,11 @@ fn check_line(text: &str, keep: Keep, body: &mut String) -> Result<(Head, Option
         prev: parse_hash(&entry.prev),
         hash: Sha256::digest(text.as_bytes()).into(),
     };
-    Ok((head, Some(entry)))
+    let decoded = match keep {
+        Keep::Typed => Decoded::Typed(Box::new(TypedEntry::from_entry(entry))),
+        Keep::Entries | Keep::Views => Decoded::Entry(Box::new(entry)),
+    };
+    Ok((head, Some(decoded)))
 }
 
 /// The hash `hex` names, if it is 64 lowercase hex digits (as every

@@ -22,7 +22,7 @@ use sha2::{Digest, Sha256};
 
 use super::event::{Payload, Recovery};
 use super::holder::{HeldNote, Refusal};
-use super::verify::{Break, verify, verify_stream};
+use super::verify::{Break, LineView, verify, view_stream, view_stream_typed};
 use super::{Draft, Line};
 use crate::hash::{ZERO_HASH, sha256_hex, to_hex};
 
@@ -116,6 +116,15 @@ pub struct OpenedStream {
     pub file: JournalFile,
     /// As [`Opened::recoveries`].
     pub recoveries: Vec<Recovery>,
+}
+
+/// How the lines of a journal being opened are decoded for the caller.
+#[derive(Debug, Clone, Copy)]
+enum Decode {
+    /// Whole entries ([`LineView::into_line`]).
+    Whole,
+    /// As a replay reads them ([`LineView::into_typed`]).
+    ForReplay,
 }
 
 /// A reader that counts the bytes it hands out.
@@ -216,14 +225,29 @@ impl JournalFile {
     /// keeping them all: the runner needs the state they replay to, not
     /// every decoded entry of a long journal. Same checks, same errors.
     pub fn open_streaming(path: &Path, each: impl FnMut(Line)) -> Result<OpenedStream, OpenError> {
-        Self::open_streaming_through(path, &|file| Box::new(file), each)
+        let mut each = each;
+        Self::open_streaming_through(path, &|file| Box::new(file), Decode::Whole, &mut |view| {
+            each(view.into_line());
+        })
+    }
+
+    /// [`Self::open_streaming`] handing each line as a [`LineView`] decoded
+    /// for replay ([`LineView::into_typed`]): a resumed runner replays every
+    /// line and keeps only a few whole.
+    pub fn open_streaming_views(
+        path: &Path,
+        mut each: impl FnMut(LineView<'_>),
+    ) -> Result<OpenedStream, OpenError> {
+        Self::open_streaming_through(path, &|file| Box::new(file), Decode::ForReplay, &mut each)
     }
 
     /// [`Self::open`] with the quarantine copy written through `sink`, so
     /// tests can make the disk fail at any byte.
     pub(crate) fn open_through(path: &Path, sink: &SinkFactory) -> Result<Opened, OpenError> {
         let mut lines = Vec::new();
-        let opened = Self::open_streaming_through(path, sink, |line| lines.push(line))?;
+        let opened = Self::open_streaming_through(path, sink, Decode::Whole, &mut |view| {
+            lines.push(view.into_line());
+        })?;
         Ok(Opened {
             file: opened.file,
             lines,
@@ -234,7 +258,8 @@ impl JournalFile {
     fn open_streaming_through(
         path: &Path,
         sink: &SinkFactory,
-        mut each: impl FnMut(Line),
+        decode: Decode,
+        each: &mut dyn FnMut(LineView<'_>),
     ) -> Result<OpenedStream, OpenError> {
         let mut file = OpenOptions::new()
             .read(true)
@@ -261,16 +286,21 @@ impl JournalFile {
             inner: (&mut file).take(limit + 1),
             count: 0,
         };
-        let checked = verify_stream(&mut read, |line| {
-            first_kind.get_or_insert(line.entry.kind);
+        let mut view = |line: LineView<'_>| {
+            first_kind.get_or_insert(line.kind);
             count += 1;
-            if line.entry.kind == super::Kind::Recovery
-                && let Ok(Payload::Recovery(r)) = line.entry.event().map(|e| e.payload)
+            if line.kind == super::Kind::Recovery
+                && let Ok(Payload::Recovery(r)) =
+                    line.entry().and_then(|e| e.event()).map(|e| e.payload)
             {
                 recorded.push(r.file);
             }
             each(line);
-        })
+        };
+        let checked = match decode {
+            Decode::Whole => view_stream(&mut read, &mut view),
+            Decode::ForReplay => view_stream_typed(&mut read, &mut view),
+        }
         .map_err(io_error(path))?;
         if read.count > limit {
             return Err(too_large());

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, NaiveDate};
 
 use crate::catalog::Catalog;
+use crate::commands::ahead::Ahead;
 use crate::commands::open::{self, Resolved};
 use crate::commands::{Env, Failure};
 use crate::export::drafts::DraftTexts;
@@ -134,8 +135,11 @@ fn run_streamed(
     streamed: Streamed,
     output: Option<&Path>,
 ) -> Result<Exported, Failure> {
-    let catalog = env.catalog();
-    let scan = Scan::read(journal, &catalog, env.today, streamed.reads_back())?;
+    let scan = std::thread::scope(|scope| {
+        // Playbooks are parsed while the journal is read.
+        let mut catalog = env.catalog_ahead(scope);
+        Scan::read(journal, &mut catalog, env.today, streamed.reads_back())
+    })?;
     let drafts = DraftTexts::read(journal, &scan.looked_up);
     let input = Input {
         verified: &scan.looked_up,
@@ -163,11 +167,9 @@ fn run_streamed(
         warning,
         code,
     };
-    Ok(with_draft_problems(
-        done,
-        journal,
-        &drafts.problems(&scan.looked_up),
-    ))
+    let done = with_draft_problems(done, journal, &drafts.problems(&scan.looked_up));
+    super::free_in_background(scan.state);
+    Ok(done)
 }
 
 /// The after-action report (`md`, `html`), written as it is made (see
@@ -178,7 +180,6 @@ fn run_report(
     format: Report,
     output: Option<&Path>,
 ) -> Result<Exported, Failure> {
-    let catalog = env.catalog();
     let reading = |error: &std::io::Error| {
         Failure::bad(format!(
             "{}: {}",
@@ -192,17 +193,22 @@ fn run_report(
             error,
         })
     };
-    let resolve = |line: &crate::journal::Line| -> Result<Resolved, Failure> {
-        let created = open::require_created(std::slice::from_ref(line), journal)?;
-        Ok(open::playbook_for(&created, &catalog, env.today)?)
-    };
+    let scanned = std::thread::scope(|scope| {
+        // Playbooks are parsed while the journal is read.
+        let mut catalog = env.catalog_ahead(scope);
+        let resolve = |line: &crate::journal::Line| -> Result<Resolved, Failure> {
+            let created = open::require_created(std::slice::from_ref(line), journal)?;
+            Ok(open::playbook_for(&created, catalog.get(), env.today)?)
+        };
+        report::scan(journal, resolve, |r| &r.playbook)
+    });
     let Scanned {
         slots,
         state,
         resolved,
         kept,
         counts,
-    } = report::scan(journal, resolve, |r| &r.playbook).map_err(|e| match e {
+    } = scanned.map_err(|e| match e {
         Unscanned::Verifying(error) => opening(error),
         Unscanned::Reading(error) => reading(&error),
         Unscanned::Unresolved(failure) => failure,
@@ -222,6 +228,7 @@ fn run_report(
     let stdout = deliver_streamed(journal, output, |out| {
         report::write(format, &view, &slots, &file, out)
     })?;
+    super::free_in_background(state);
     let (warning, code) = verdict(journal, &kept, slots.len());
     let done = Exported {
         stdout,
@@ -247,7 +254,7 @@ impl Scan {
     /// `reads_back`).
     fn read(
         journal: &Path,
-        catalog: &Catalog,
+        catalog: &mut Ahead<'_, Catalog>,
         today: NaiveDate,
         reads_back: bool,
     ) -> Result<Self, Failure> {
@@ -280,7 +287,7 @@ impl Scan {
                 let whole = line.into_line();
                 let resolved = resolved.get_or_insert_with(|| {
                     let created = open::require_created(std::slice::from_ref(&whole), journal)?;
-                    Ok(open::playbook_for(&created, catalog, today)?)
+                    Ok(open::playbook_for(&created, catalog.get(), today)?)
                 });
                 if let Ok(r) = resolved {
                     state.apply(&r.playbook, &whole.entry);

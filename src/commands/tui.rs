@@ -235,7 +235,7 @@ fn reopen(
 ) -> Result<Core, Failure> {
     let mut started: Option<Result<Started, Failure>> = None;
     let mut gathered = super::resume_read::Gathered::default();
-    let opened = JournalFile::open_streaming_views(path, |line| {
+    let opened = JournalFile::open_streaming(path, |line| {
         let first = started.get_or_insert_with(|| {
             let first = line.entry().ok().map(|entry| Line {
                 entry,

@@ -167,7 +167,7 @@ fn entry_only(line: Line) -> Line {
 /// playbook `resolve` finds for its first line.
 pub fn scan<R, E>(
     journal: &Path,
-    resolve: impl Fn(&Line) -> Result<R, E>,
+    mut resolve: impl FnMut(&Line) -> Result<R, E>,
     playbook: impl Fn(&R) -> &Playbook,
 ) -> Result<Scanned<R>, Unscanned<E>> {
     let mut slots = Vec::new();

@@ -523,17 +523,6 @@ pub fn view_file(
     stream_file(path, Keep::Views, digest, &mut each)
 }
 
-/// [`view_file`], with every line also decoded on the checking cores
-/// ([`LineView::into_entry`] then costs nothing): for readers that replay
-/// every entry but want the line's place and hash as well.
-pub fn view_file_decoded(
-    path: &Path,
-    digest: Option<LineDigest>,
-    mut each: impl FnMut(LineView<'_>, Option<[u8; 32]>),
-) -> io::Result<Tally> {
-    stream_file(path, Keep::Entries, digest, &mut each)
-}
-
 /// [`view_file`], with every line also decoded on the checking cores as a
 /// replay reads it ([`LineView::into_typed`] then costs nothing): for
 /// readers that replay every entry and need few of them whole.

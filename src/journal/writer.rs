@@ -222,19 +222,10 @@ impl JournalFile {
     }
 
     /// [`Self::open`] handing each verified line to `each` instead of
-    /// keeping them all: the runner needs the state they replay to, not
+    /// keeping them all, decoded for replay ([`LineView::into_typed`]): the
+    /// runner needs the state they replay to and a few lines whole, not
     /// every decoded entry of a long journal. Same checks, same errors.
-    pub fn open_streaming(path: &Path, each: impl FnMut(Line)) -> Result<OpenedStream, OpenError> {
-        let mut each = each;
-        Self::open_streaming_through(path, &|file| Box::new(file), Decode::Whole, &mut |view| {
-            each(view.into_line());
-        })
-    }
-
-    /// [`Self::open_streaming`] handing each line as a [`LineView`] decoded
-    /// for replay ([`LineView::into_typed`]): a resumed runner replays every
-    /// line and keeps only a few whole.
-    pub fn open_streaming_views(
+    pub fn open_streaming(
         path: &Path,
         mut each: impl FnMut(LineView<'_>),
     ) -> Result<OpenedStream, OpenError> {

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use crate::journal::event::{MessageDrafted, Payload};
 use crate::journal::verify::Verified;
-use crate::journal::{Event, Line};
+use crate::journal::{Event, Kind, Line};
 
 /// The draft texts of one journal, by the `seq` of their `message_drafted`
 /// entry: the verified text, or why it cannot be shown.
@@ -92,6 +92,10 @@ pub fn problem_sentence(line: &Line, drafted: &MessageDrafted, problem: &str) ->
 
 /// The `message_drafted` payload of `line`, if it is one.
 pub fn drafted(line: &Line) -> Option<MessageDrafted> {
+    // Only a `message_drafted` entry can be one: the others are not decoded.
+    if line.entry.kind != Kind::MessageDrafted {
+        return None;
+    }
     match line.entry.event() {
         Ok(Event {
             payload: Payload::MessageDrafted(m),

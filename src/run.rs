@@ -795,7 +795,6 @@ impl RunState {
         let target = self.facts.iter().find_map(|(fact, state)| {
             state
                 .history
-                .iter()
                 .position(|r| r.at.seq == c.corrects)
                 .map(|i| (fact.clone(), i))
         });

@@ -63,6 +63,17 @@ impl<T> AppendLog<T> {
         }
     }
 
+    /// The index of the first item that `matches`: a scan of each chunk
+    /// as a slice, as fast as one over a `Vec`.
+    pub fn position(&self, matches: impl Fn(&T) -> bool) -> Option<usize> {
+        self.chunks.iter().enumerate().find_map(|(i, chunk)| {
+            chunk
+                .iter()
+                .position(&matches)
+                .map(|offset| i * CHUNK + offset)
+        })
+    }
+
     /// The chunks, to check in tests which ones two clones share.
     #[cfg(test)]
     fn chunks(&self) -> &[Arc<Vec<T>>] {
@@ -105,7 +116,7 @@ impl<T: Clone> AppendLog<T> {
 
     /// The first item that `matches`, to change it (copies its chunk only).
     pub fn find_mut(&mut self, matches: impl Fn(&T) -> bool) -> Option<&mut T> {
-        let index = self.iter().position(matches)?;
+        let index = self.position(matches)?;
         self.get_mut(index)
     }
 
@@ -254,6 +265,11 @@ impl<'a, T> Iterator for Iter<'a, T> {
     fn size_hint(&self) -> (usize, Option<usize>) {
         (self.remaining, Some(self.remaining))
     }
+
+    /// Folds chunk by chunk (for `for_each`, `count`, `collect`...).
+    fn fold<B, F: FnMut(B, &'a T) -> B>(self, init: B, f: F) -> B {
+        self.items.fold(init, f)
+    }
 }
 
 impl<'a, T> DoubleEndedIterator for Iter<'a, T> {
@@ -261,6 +277,10 @@ impl<'a, T> DoubleEndedIterator for Iter<'a, T> {
         let item = self.items.next_back()?;
         self.remaining -= 1;
         Some(item)
+    }
+
+    fn rfold<B, F: FnMut(B, &'a T) -> B>(self, init: B, f: F) -> B {
+        self.items.rfold(init, f)
     }
 }
 
@@ -380,6 +400,12 @@ mod tests {
         *vec.iter_mut().rfind(|i| **i == 2).expect("a match") = 20;
         assert_eq!(log, vec);
         assert_eq!(log.find_mut(|i| *i == 99), None);
+        assert_eq!(
+            log.position(|i| *i == 20),
+            vec.iter().position(|i| *i == 20)
+        );
+        assert_eq!(log.position(|i| *i == 1), Some(1));
+        assert_eq!(log.position(|i| *i == 99), None);
     }
 
     #[test]
@@ -394,6 +420,14 @@ mod tests {
         assert_eq!(both.next(), Some(&0));
         assert_eq!(both.next_back(), Some(&(2 * CHUNK + 6)));
         assert_eq!(both.len(), 2 * CHUNK + 5);
+        // Folds (as `collect` and `for_each` use) start where `next` stopped.
+        let rest: Vec<usize> = both.clone().copied().collect();
+        assert_eq!(rest, (1..2 * CHUNK + 6).collect::<Vec<_>>());
+        let reversed = both.rfold(Vec::new(), |mut all, i| {
+            all.push(*i);
+            all
+        });
+        assert_eq!(reversed, (1..2 * CHUNK + 6).rev().collect::<Vec<_>>());
         assert_eq!((&log).into_iter().count(), 2 * CHUNK + 7);
     }
 
@@ -468,6 +502,12 @@ mod tests {
                     prop_assert_eq!(log.last(), vec.last());
                     prop_assert!(log.iter().eq(vec.iter()));
                     prop_assert!(log.iter().rev().eq(vec.iter().rev()));
+                    if let Some(probe) = vec.get(vec.len() / 2) {
+                        prop_assert_eq!(
+                            log.position(|v| v == probe),
+                            vec.iter().position(|v| v == probe)
+                        );
+                    }
                 }
             }
         }

@@ -101,7 +101,11 @@ impl<T: Clone> AppendLog<T> {
             }
             return;
         }
-        self.chunks.push(Arc::new(vec![item]));
+        // A list that outgrew one chunk is long: its next chunks are made
+        // whole at once, rather than grown (and copied) in steps.
+        let mut items = Vec::with_capacity(if self.chunks.is_empty() { 1 } else { CHUNK });
+        items.push(item);
+        self.chunks.push(Arc::new(items));
     }
 
     /// The item at `index`, to change it: its chunk is copied first if
@@ -313,6 +317,14 @@ mod tests {
         assert_eq!(log.get(2 * CHUNK + 3), None);
         assert_eq!(log.first(), Some(&0));
         assert_eq!(log.last(), Some(&(2 * CHUNK + 2)));
+    }
+
+    #[test]
+    fn a_log_past_its_first_chunk_makes_the_next_ones_whole() {
+        let short = log_of(3);
+        assert!(short.chunks()[0].capacity() < CHUNK);
+        let long = log_of(CHUNK + 1);
+        assert_eq!(long.chunks()[1].capacity(), CHUNK);
     }
 
     #[test]

@@ -55,10 +55,9 @@ impl<T> AppendLog<T> {
     /// The items in order; `.rev()` reads them newest first.
     pub fn iter(&self) -> Iter<'_, T> {
         Iter {
-            items: self
-                .chunks
-                .iter()
-                .flat_map(chunk_items as ChunkItems<'_, T>),
+            front: [].iter(),
+            chunks: self.chunks.iter(),
+            back: [].iter(),
             remaining: self.len,
         }
     }
@@ -225,27 +224,25 @@ impl<'a, T> IntoIterator for &'a AppendLog<T> {
     }
 }
 
-type ChunkItems<'a, T> = fn(&'a Arc<Vec<T>>) -> std::slice::Iter<'a, T>;
-type Items<'a, T> = std::iter::FlatMap<
-    std::slice::Iter<'a, Arc<Vec<T>>>,
-    std::slice::Iter<'a, T>,
-    ChunkItems<'a, T>,
->;
-
-fn chunk_items<T>(chunk: &Arc<Vec<T>>) -> std::slice::Iter<'_, T> {
-    chunk.iter()
-}
-
 /// The items of an [`AppendLog`], in order or (`.rev()`) newest first.
+/// Reads run over one chunk's slice at a time, so a scan costs what a
+/// scan of a `Vec` does.
 pub struct Iter<'a, T> {
-    items: Items<'a, T>,
+    /// The chunk being read from the front.
+    front: std::slice::Iter<'a, T>,
+    /// The chunks not started from either end.
+    chunks: std::slice::Iter<'a, Arc<Vec<T>>>,
+    /// The chunk being read from the back.
+    back: std::slice::Iter<'a, T>,
     remaining: usize,
 }
 
 impl<T> Clone for Iter<'_, T> {
     fn clone(&self) -> Self {
         Self {
-            items: self.items.clone(),
+            front: self.front.clone(),
+            chunks: self.chunks.clone(),
+            back: self.back.clone(),
             remaining: self.remaining,
         }
     }
@@ -260,10 +257,20 @@ impl<T: fmt::Debug> fmt::Debug for Iter<'_, T> {
 impl<'a, T> Iterator for Iter<'a, T> {
     type Item = &'a T;
 
+    #[inline]
     fn next(&mut self) -> Option<&'a T> {
-        let item = self.items.next()?;
-        self.remaining -= 1;
-        Some(item)
+        loop {
+            if let Some(item) = self.front.next() {
+                self.remaining -= 1;
+                return Some(item);
+            }
+            let Some(chunk) = self.chunks.next() else {
+                let item = self.back.next()?;
+                self.remaining -= 1;
+                return Some(item);
+            };
+            self.front = chunk.iter();
+        }
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
@@ -271,20 +278,38 @@ impl<'a, T> Iterator for Iter<'a, T> {
     }
 
     /// Folds chunk by chunk (for `for_each`, `count`, `collect`...).
-    fn fold<B, F: FnMut(B, &'a T) -> B>(self, init: B, f: F) -> B {
-        self.items.fold(init, f)
+    fn fold<B, F: FnMut(B, &'a T) -> B>(self, init: B, mut f: F) -> B {
+        let mut acc = self.front.fold(init, &mut f);
+        for chunk in self.chunks {
+            acc = chunk.iter().fold(acc, &mut f);
+        }
+        self.back.fold(acc, f)
     }
 }
 
 impl<'a, T> DoubleEndedIterator for Iter<'a, T> {
+    #[inline]
     fn next_back(&mut self) -> Option<&'a T> {
-        let item = self.items.next_back()?;
-        self.remaining -= 1;
-        Some(item)
+        loop {
+            if let Some(item) = self.back.next_back() {
+                self.remaining -= 1;
+                return Some(item);
+            }
+            let Some(chunk) = self.chunks.next_back() else {
+                let item = self.front.next_back()?;
+                self.remaining -= 1;
+                return Some(item);
+            };
+            self.back = chunk.iter();
+        }
     }
 
-    fn rfold<B, F: FnMut(B, &'a T) -> B>(self, init: B, f: F) -> B {
-        self.items.rfold(init, f)
+    fn rfold<B, F: FnMut(B, &'a T) -> B>(self, init: B, mut f: F) -> B {
+        let mut acc = self.back.rfold(init, &mut f);
+        for chunk in self.chunks.rev() {
+            acc = chunk.iter().rfold(acc, &mut f);
+        }
+        self.front.rfold(acc, f)
     }
 }
 

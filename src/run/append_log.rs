@@ -277,6 +277,26 @@ impl<'a, T> Iterator for Iter<'a, T> {
         (self.remaining, Some(self.remaining))
     }
 
+    /// Searches chunk by chunk, with the slices' own search (`filter`
+    /// goes through it).
+    fn find<P: FnMut(&&'a T) -> bool>(&mut self, mut predicate: P) -> Option<&'a T> {
+        loop {
+            let before = self.front.len();
+            let found = self.front.find(&mut predicate);
+            self.remaining -= before - self.front.len();
+            if found.is_some() {
+                return found;
+            }
+            let Some(chunk) = self.chunks.next() else {
+                let before = self.back.len();
+                let found = self.back.find(&mut predicate);
+                self.remaining -= before - self.back.len();
+                return found;
+            };
+            self.front = chunk.iter();
+        }
+    }
+
     /// Folds chunk by chunk (for `for_each`, `count`, `collect`...).
     fn fold<B, F: FnMut(B, &'a T) -> B>(self, init: B, mut f: F) -> B {
         let mut acc = self.front.fold(init, &mut f);
@@ -299,6 +319,24 @@ impl<'a, T> DoubleEndedIterator for Iter<'a, T> {
                 let item = self.front.next_back()?;
                 self.remaining -= 1;
                 return Some(item);
+            };
+            self.back = chunk.iter();
+        }
+    }
+
+    fn rfind<P: FnMut(&&'a T) -> bool>(&mut self, mut predicate: P) -> Option<&'a T> {
+        loop {
+            let before = self.back.len();
+            let found = self.back.rfind(&mut predicate);
+            self.remaining -= before - self.back.len();
+            if found.is_some() {
+                return found;
+            }
+            let Some(chunk) = self.chunks.next_back() else {
+                let before = self.front.len();
+                let found = self.front.rfind(&mut predicate);
+                self.remaining -= before - self.front.len();
+                return found;
             };
             self.back = chunk.iter();
         }
@@ -457,6 +495,15 @@ mod tests {
         assert_eq!(both.next(), Some(&0));
         assert_eq!(both.next_back(), Some(&(2 * CHUNK + 6)));
         assert_eq!(both.len(), 2 * CHUNK + 5);
+        let mut searched = log.iter();
+        assert_eq!(searched.find(|i| **i == CHUNK + 3), Some(&(CHUNK + 3)));
+        assert_eq!(searched.len(), CHUNK + 3);
+        assert_eq!(searched.rfind(|i| **i == CHUNK + 5), Some(&(CHUNK + 5)));
+        assert_eq!(searched.len(), 1);
+        assert_eq!(searched.find(|i| **i == 0), None);
+        assert_eq!(searched.len(), 0);
+        assert_eq!(log.iter().filter(|i| **i % 2 == 0).count(), CHUNK + 4);
+        assert_eq!(log.iter().rev().find(|i| **i < 5), Some(&4));
         // Folds (as `collect` and `for_each` use) start where `next` stopped.
         let rest: Vec<usize> = both.clone().copied().collect();
         assert_eq!(rest, (1..2 * CHUNK + 6).collect::<Vec<_>>());

@@ -5,6 +5,7 @@
 //! [`RunState::apply`]. Nothing is ever dropped: entries about steps or facts
 //! the playbook no longer has are kept and reported.
 
+pub mod append_log;
 pub mod closing;
 pub mod fills;
 pub mod query;
@@ -19,6 +20,8 @@ use serde_json::Value;
 use crate::journal::event::{self, Created, DrillAction, Observation, Payload, Rating, Recovery};
 use crate::journal::{Entry, Event, Kind, TypedEntry};
 use crate::playbook::{FactValue, Playbook};
+
+pub use append_log::AppendLog;
 
 /// Who did something, when, in which entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,7 +71,7 @@ pub struct StepChange {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct StepState {
     pub status: StepStatus,
-    pub history: Vec<StepChange>,
+    pub history: AppendLog<StepChange>,
     /// Checklist items by position: ticked or not, and by whom.
     pub checklist: BTreeMap<usize, (bool, Stamp)>,
 }
@@ -137,7 +140,7 @@ impl FactRecord {
 /// Every value a fact has had, in journal order.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FactState {
-    pub history: Vec<FactRecord>,
+    pub history: AppendLog<FactRecord>,
 }
 
 impl FactState {
@@ -334,22 +337,22 @@ pub struct RunState {
     pub created_at: Option<DateTime<Utc>>,
     pub steps: BTreeMap<String, StepState>,
     pub facts: BTreeMap<String, FactState>,
-    pub decisions: Vec<DecisionRecord>,
+    pub decisions: AppendLog<DecisionRecord>,
     pub roles: BTreeMap<String, RoleAssignment>,
-    pub role_history: Vec<RoleAssignment>,
-    pub notes: Vec<NoteRecord>,
+    pub role_history: AppendLog<RoleAssignment>,
+    pub notes: AppendLog<NoteRecord>,
     /// Where each step's notes are in `notes`: the runner shows the
     /// selected step's notes on every frame, which must not mean reading
     /// every note of the journal.
-    notes_by_step: BTreeMap<String, Vec<usize>>,
-    pub submissions: Vec<SubmissionRecord>,
-    pub drafts: Vec<DraftRecord>,
-    pub approvals: Vec<ApprovalRecord>,
-    pub sessions: Vec<SessionRecord>,
-    pub corrections: Vec<CorrectionRecord>,
-    pub recoveries: Vec<(Stamp, Recovery)>,
-    pub injects: Vec<InjectRecord>,
-    pub observations: Vec<ObservationRecord>,
+    notes_by_step: BTreeMap<String, AppendLog<usize>>,
+    pub submissions: AppendLog<SubmissionRecord>,
+    pub drafts: AppendLog<DraftRecord>,
+    pub approvals: AppendLog<ApprovalRecord>,
+    pub sessions: AppendLog<SessionRecord>,
+    pub corrections: AppendLog<CorrectionRecord>,
+    pub recoveries: AppendLog<(Stamp, Recovery)>,
+    pub injects: AppendLog<InjectRecord>,
+    pub observations: AppendLog<ObservationRecord>,
     pub drill_controls: Vec<DrillControlRecord>,
     /// The last `closed` entry: the incident is closed.
     pub closed: Option<ClosedRecord>,
@@ -547,7 +550,7 @@ impl RunState {
                 ended: None,
             }),
             Payload::SessionEnded(e) => {
-                if let Some(s) = self.sessions.iter_mut().rev().find(|s| s.id == session) {
+                if let Some(s) = self.sessions.rfind_mut(|s| s.id == session) {
                     s.ended = Some((at, e.reason));
                 }
             }
@@ -758,7 +761,7 @@ impl RunState {
                 self.facts.insert(
                     fact.to_string(),
                     FactState {
-                        history: vec![record],
+                        history: std::iter::once(record).collect(),
                     },
                 );
             }
@@ -805,7 +808,6 @@ impl RunState {
         let target = self.facts.iter().find_map(|(fact, state)| {
             state
                 .history
-                .iter()
                 .position(|r| r.at.seq == c.corrects)
                 .map(|i| (fact.clone(), i))
         });
@@ -843,23 +845,22 @@ impl RunState {
             serde_json::from_value(value).ok()
         }
         let text = |k: &str| fields.get(k).and_then(Value::as_str).map(str::to_string);
-        if let Some(r) = self.approvals.iter_mut().find(|r| r.at.seq == seq) {
+        if let Some(r) = self.approvals.find_mut(|r| r.at.seq == seq) {
             if let Some(data) = merged(&r.data, fields) {
                 r.data = data;
             }
-        } else if let Some(r) = self.submissions.iter_mut().find(|r| r.at.seq == seq) {
+        } else if let Some(r) = self.submissions.find_mut(|r| r.at.seq == seq) {
             if let Some(data) = merged(&r.data, fields) {
                 r.data = data;
             }
-        } else if let Some(r) = self.decisions.iter_mut().find(|r| r.at.seq == seq) {
+        } else if let Some(r) = self.decisions.find_mut(|r| r.at.seq == seq) {
             r.rationale = text("rationale").unwrap_or_else(|| r.rationale.clone());
             r.decider = text("decider").unwrap_or_else(|| r.decider.clone());
-        } else if let Some(r) = self.notes.iter_mut().find(|r| r.at.seq == seq) {
+        } else if let Some(r) = self.notes.find_mut(|r| r.at.seq == seq) {
             r.text = text("text").unwrap_or_else(|| r.text.clone());
         } else if let Some(person) = text("person") {
-            for r in self.role_history.iter_mut().filter(|r| r.at.seq == seq) {
-                r.person.clone_from(&person);
-            }
+            self.role_history
+                .update_where(|r| r.at.seq == seq, |r| r.person.clone_from(&person));
             for r in self.roles.values_mut().filter(|r| r.at.seq == seq) {
                 r.person.clone_from(&person);
             }

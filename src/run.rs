@@ -473,6 +473,16 @@ pub fn replay<'a>(playbook: &Playbook, entries: impl IntoIterator<Item = &'a Ent
     state
 }
 
+/// [`replay`] of entries the caller is done with: their strings move into
+/// the state instead of being copied.
+pub fn replay_owned(playbook: &Playbook, entries: impl IntoIterator<Item = Entry>) -> RunState {
+    let mut state = RunState::default();
+    for entry in entries {
+        state.apply_typed(playbook, TypedEntry::from_entry(entry));
+    }
+    state
+}
+
 impl RunState {
     /// Folds one entry into the state. Never fails: what cannot be
     /// understood becomes a warning, and the rest still applies.

@@ -773,10 +773,12 @@ pub fn status(env: &Env, dir: &Path, json: bool) -> Result<(String, u8), Failure
     let head = merged.case_head();
     // Who did what as `actor@host`, as review and every export say it. The
     // lines are moved out of the merge and replayed once, never copied.
+    // Each entry's strings move into the state as it is replayed.
     let lines = crate::case::views::into_responder_lines(merged);
-    let state = run::replay(&resolved.playbook, lines.iter().map(|l| &l.entry));
+    let entries = lines.len();
+    let state = run::replay_owned(&resolved.playbook, lines.into_iter().map(|l| l.entry));
     let tally = crate::journal::verify::Tally {
-        entries: lines.len(),
+        entries,
         head_hash: Some(head),
         verified_len: 0,
         broken: problem.map(|reason| crate::journal::verify::Break {
@@ -786,7 +788,6 @@ pub fn status(env: &Env, dir: &Path, json: bool) -> Result<(String, u8), Failure
         }),
         torn_tail: torn,
     };
-    drop(lines);
     let mut summary = summary::summarise_tally(&tally, &resolved.playbook, &state, env.clock.now());
     summary.journal.id.clone_from(&case.case);
     if json {

@@ -270,14 +270,7 @@ impl Scan {
         // for the next line's `prev` anyway. Lines are decoded for replay
         // on the checking cores; only the few looked up are kept whole.
         let tally = view_file_typed(journal, None, |line, _| {
-            let slot = Slot {
-                ts: line.ts,
-                seq: line.seq,
-                kind: line.kind,
-                offset: line.offset,
-                len: line.text.len(),
-                hash: line.hash,
-            };
+            let slot = Slot::of(&line);
             if newest.is_none_or(|i| (slot.ts, slot.seq) > (slots[i].ts, slots[i].seq)) {
                 newest = Some(slots.len());
             }

@@ -179,14 +179,7 @@ pub fn scan<R, E>(
     // the next line's `prev` anyway. Lines are decoded for replay on the
     // checking cores; only the few looked up are kept whole.
     let tally = view_file_typed(journal, None, |line, _| {
-        slots.push(Slot {
-            ts: line.ts,
-            seq: line.seq,
-            kind: line.kind,
-            offset: line.offset,
-            len: line.text.len(),
-            hash: line.hash,
-        });
+        slots.push(Slot::of(&line));
         let looked_up = is_looked_up(line.seq, line.kind);
         if resolved.is_none() || looked_up {
             let whole = line.into_line();

@@ -26,6 +26,7 @@ use super::view::View;
 use super::{Format, Input, csv, json, timesketch};
 use crate::hash::to_hex;
 use crate::journal::event::Payload;
+use crate::journal::verify::LineView;
 use crate::journal::{Entry, Kind, Line};
 
 /// An export written without holding the journal.
@@ -71,15 +72,16 @@ pub struct Slot {
 }
 
 impl Slot {
-    /// The slot of `line`, found at `offset` with SHA-256 `hash`.
-    pub fn of(line: &Line, offset: u64, hash: [u8; 32]) -> Self {
+    /// The slot of a line as the verifying stream hands it over (its
+    /// SHA-256 from the chain check).
+    pub fn of(line: &LineView<'_>) -> Self {
         Self {
-            ts: line.entry.ts,
-            seq: line.entry.seq,
-            kind: line.entry.kind,
-            offset,
+            ts: line.ts,
+            seq: line.seq,
+            kind: line.kind,
+            offset: line.offset,
             len: line.text.len(),
-            hash,
+            hash: line.hash,
         }
     }
 }

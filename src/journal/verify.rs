@@ -238,25 +238,15 @@ pub fn verify_stream(reader: impl Read + Send, mut each: impl FnMut(Line)) -> io
     verify_in_chunks(reader, STREAM_CHUNK, None, &mut |line, _| each(line))
 }
 
-/// [`verify_stream`] handing each line as a [`LineView`] whose entry was
-/// decoded on the checking cores.
+/// [`verify_stream`] handing each line as a [`LineView`], decoded on the
+/// checking cores as `keep` asks: whole ([`LineView::into_line`] costs
+/// nothing) or for replay ([`LineView::into_typed`] costs nothing).
 pub fn view_stream(
     reader: impl Read + Send,
+    keep: Keep,
     mut each: impl FnMut(LineView<'_>),
 ) -> io::Result<Tally> {
-    stream_in_chunks(reader, STREAM_CHUNK, Keep::Entries, None, &mut |view, _| {
-        each(view);
-    })
-}
-
-/// [`verify_stream`] handing each line as a [`LineView`] decoded for
-/// replay on the checking cores ([`LineView::into_typed`] costs nothing):
-/// for a reader that replays every line and needs few of them whole.
-pub fn view_stream_typed(
-    reader: impl Read + Send,
-    mut each: impl FnMut(LineView<'_>),
-) -> io::Result<Tally> {
-    stream_in_chunks(reader, STREAM_CHUNK, Keep::Typed, None, &mut |view, _| {
+    stream_in_chunks(reader, STREAM_CHUNK, keep, None, &mut |view, _| {
         each(view);
     })
 }
@@ -268,7 +258,7 @@ pub type LineDigest = fn(&[u8]) -> [u8; 32];
 /// Whether the checking cores decode every line for the caller (whole, or
 /// as a replay reads it), or leave the caller to decode the few it needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Keep {
+pub enum Keep {
     Entries,
     Typed,
     Views,

@@ -22,7 +22,7 @@ use sha2::{Digest, Sha256};
 
 use super::event::{Payload, Recovery};
 use super::holder::{HeldNote, Refusal};
-use super::verify::{Break, LineView, verify, view_stream, view_stream_typed};
+use super::verify::{Break, Keep, LineView, verify, view_stream};
 use super::{Draft, Line};
 use crate::hash::{ZERO_HASH, sha256_hex, to_hex};
 
@@ -116,15 +116,6 @@ pub struct OpenedStream {
     pub file: JournalFile,
     /// As [`Opened::recoveries`].
     pub recoveries: Vec<Recovery>,
-}
-
-/// How the lines of a journal being opened are decoded for the caller.
-#[derive(Debug, Clone, Copy)]
-enum Decode {
-    /// Whole entries ([`LineView::into_line`]).
-    Whole,
-    /// As a replay reads them ([`LineView::into_typed`]).
-    ForReplay,
 }
 
 /// A reader that counts the bytes it hands out.
@@ -229,14 +220,14 @@ impl JournalFile {
         path: &Path,
         mut each: impl FnMut(LineView<'_>),
     ) -> Result<OpenedStream, OpenError> {
-        Self::open_streaming_through(path, &|file| Box::new(file), Decode::ForReplay, &mut each)
+        Self::open_streaming_through(path, &|file| Box::new(file), Keep::Typed, &mut each)
     }
 
     /// [`Self::open`] with the quarantine copy written through `sink`, so
     /// tests can make the disk fail at any byte.
     pub(crate) fn open_through(path: &Path, sink: &SinkFactory) -> Result<Opened, OpenError> {
         let mut lines = Vec::new();
-        let opened = Self::open_streaming_through(path, sink, Decode::Whole, &mut |view| {
+        let opened = Self::open_streaming_through(path, sink, Keep::Entries, &mut |view| {
             lines.push(view.into_line());
         })?;
         Ok(Opened {
@@ -249,7 +240,7 @@ impl JournalFile {
     fn open_streaming_through(
         path: &Path,
         sink: &SinkFactory,
-        decode: Decode,
+        keep: Keep,
         each: &mut dyn FnMut(LineView<'_>),
     ) -> Result<OpenedStream, OpenError> {
         let mut file = OpenOptions::new()
@@ -288,11 +279,7 @@ impl JournalFile {
             }
             each(line);
         };
-        let checked = match decode {
-            Decode::Whole => view_stream(&mut read, &mut view),
-            Decode::ForReplay => view_stream_typed(&mut read, &mut view),
-        }
-        .map_err(io_error(path))?;
+        let checked = view_stream(&mut read, keep, &mut view).map_err(io_error(path))?;
         if read.count > limit {
             return Err(too_large());
         }

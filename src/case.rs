@@ -4,7 +4,8 @@
 //!
 //! - [`folder`]: `case.yaml`, the playbook copy, `journals/`, `drafts/`;
 //! - [`seen`]: which heads of other journals a new entry records;
-//! - [`merge`]: the deterministic order that feeds the existing replay;
+//! - [`merge`]: the deterministic order that feeds the existing replay,
+//!   reading each line through [`entry`] (held whole, or for replay only);
 //! - [`conflict`]: concurrent, contradicting entries, shown never settled;
 //! - [`witness`]: cross-checking every `seen` head against its journal;
 //! - [`sync`]: driving `git` (commit own files, pull --rebase, push);
@@ -12,6 +13,7 @@
 //! - [`views`]: the merged case as review and exports read it.
 
 pub mod conflict;
+pub mod entry;
 pub mod folder;
 pub mod live;
 pub mod merge;

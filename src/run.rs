@@ -476,9 +476,17 @@ pub fn replay<'a>(playbook: &Playbook, entries: impl IntoIterator<Item = &'a Ent
 /// [`replay`] of entries the caller is done with: their strings move into
 /// the state instead of being copied.
 pub fn replay_owned(playbook: &Playbook, entries: impl IntoIterator<Item = Entry>) -> RunState {
+    replay_typed(playbook, entries.into_iter().map(TypedEntry::from_entry))
+}
+
+/// [`replay`] of entries decoded for replay.
+pub fn replay_typed(
+    playbook: &Playbook,
+    entries: impl IntoIterator<Item = TypedEntry>,
+) -> RunState {
     let mut state = RunState::default();
     for entry in entries {
-        state.apply_typed(playbook, TypedEntry::from_entry(entry));
+        state.apply_typed(playbook, entry);
     }
     state
 }
@@ -818,7 +826,7 @@ impl RunState {
         let target = self.facts.iter().find_map(|(fact, state)| {
             state
                 .history
-                .position(|r| r.at.seq == c.corrects)
+                .position_by_key(&c.corrects, |r| r.at.seq)
                 .map(|i| (fact.clone(), i))
         });
         if let Some((fact, index)) = target {

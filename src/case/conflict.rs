@@ -10,7 +10,9 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::Value;
 
+use super::entry::CaseEntry;
 use super::merge::{At, Merged};
+use crate::journal::Kind;
 use crate::journal::event::Payload;
 
 /// One conflict, for `status` and the runner.
@@ -50,18 +52,30 @@ fn claim(payload: Payload) -> Option<(&'static str, String, Value)> {
     }
 }
 
+/// The kinds [`claim`] reads: no other entry's payload is decoded.
+fn may_claim(kind: Kind) -> bool {
+    matches!(
+        kind,
+        Kind::FactSet | Kind::Decision | Kind::RoleAssigned | Kind::Resolution
+    )
+}
+
 /// A key's latest claim per journal index.
 type Claims = BTreeMap<usize, (At, Value)>;
 
 /// Every open conflict of a merged case, sorted by (about, key).
-pub fn find(merged: &Merged) -> Vec<Conflict> {
+pub fn find<L: CaseEntry>(merged: &Merged<L>) -> Vec<Conflict> {
     // Per key, the latest claim of each journal.
     let mut latest: BTreeMap<(&'static str, String), Claims> = BTreeMap::new();
     for at in &merged.order {
-        let Ok(event) = merged.entry(*at).event() else {
+        let entry = merged.line(*at);
+        if !may_claim(entry.kind()) {
+            continue;
+        }
+        let Some(payload) = entry.payload() else {
             continue;
         };
-        if let Some((about, key, value)) = claim(event.payload) {
+        if let Some((about, key, value)) = claim(payload) {
             latest
                 .entry((about, key))
                 .or_default()
@@ -90,12 +104,12 @@ pub fn find(merged: &Merged) -> Vec<Conflict> {
             entries: frontier
                 .iter()
                 .map(|(at, value)| {
-                    let entry = merged.entry(*at);
+                    let entry = merged.line(*at);
                     ConflictEntry {
                         journal: merged.journals[at.journal].id.clone(),
-                        seq: entry.seq,
-                        actor: entry.actor.clone(),
-                        kind: entry.kind.to_string(),
+                        seq: entry.seq(),
+                        actor: entry.actor().to_string(),
+                        kind: entry.kind().to_string(),
                         value: value.clone(),
                     }
                 })

@@ -19,24 +19,26 @@ use std::path::Path;
 
 use sha2::{Digest as _, Sha256};
 
+use super::entry::{CaseEntry, ReplayLine};
 use super::folder;
 use crate::hash::to_hex;
 use crate::journal::event::Payload;
-use crate::journal::verify::{Verified, verify};
+use crate::journal::verify::{Verified, verify, view_file_typed};
 use crate::journal::{Entry, Kind, Line};
 
-/// One journal of a case, verified.
+/// One journal of a case, verified: its lines held whole, unless only a
+/// replay reads them ([`load_for_replay`]).
 #[derive(Debug, Clone)]
-pub struct CaseJournal {
+pub struct CaseJournal<L = Line> {
     pub id: String,
-    pub verified: Verified,
+    pub verified: Verified<L>,
 }
 
-impl CaseJournal {
+impl<L: CaseEntry> CaseJournal<L> {
     /// `seq` and SHA-256 of its last verified line.
     pub fn head(&self) -> Option<(u64, &str)> {
         let last = self.verified.lines.last()?;
-        Some((last.entry.seq, self.verified.head_hash.as_deref()?))
+        Some((last.seq(), self.verified.head_hash.as_deref()?))
     }
 }
 
@@ -49,8 +51,8 @@ pub struct At {
 
 /// A case's journals in merged order, with each entry's causal past.
 #[derive(Debug, Clone)]
-pub struct Merged {
-    pub journals: Vec<CaseJournal>,
+pub struct Merged<L = Line> {
+    pub journals: Vec<CaseJournal<L>>,
     pub order: Vec<At>,
     /// `known[j][line * width + k]`: how many entries of journal `k` the
     /// entry at (`j`, `line`) had seen, directly or through what it saw.
@@ -69,7 +71,7 @@ pub fn load(dir: &Path) -> Result<Vec<CaseJournal>, String> {
                 &path,
                 crate::journal::attachment::JOURNAL_LIMIT,
             )
-            .map_err(|e| format!("{}: {}", path.display(), crate::diag::describe_io(&e)))?;
+            .map_err(|e| unreadable(&path, &e))?;
             Ok(CaseJournal {
                 id,
                 verified: verify(&bytes),
@@ -78,13 +80,38 @@ pub fn load(dir: &Path) -> Result<Vec<CaseJournal>, String> {
         .collect()
 }
 
+/// [`load`] for a caller that only replays the merged case: each journal
+/// is streamed through the checking cores, which decode its lines as a
+/// replay reads them; no line's text or JSON map is kept. Same checks,
+/// same findings, same errors.
+pub fn load_for_replay(dir: &Path) -> Result<Vec<CaseJournal<ReplayLine>>, String> {
+    folder::journal_files(dir)?
+        .into_iter()
+        .map(|(id, path)| {
+            let mut lines = Vec::new();
+            let tally = view_file_typed(&path, None, |view, _| {
+                lines.push(ReplayLine::of_view(view));
+            })
+            .map_err(|e| unreadable(&path, &e))?;
+            Ok(CaseJournal {
+                id,
+                verified: Verified::of_tally(lines, tally),
+            })
+        })
+        .collect()
+}
+
+fn unreadable(path: &Path, e: &std::io::Error) -> String {
+    format!("{}: {}", path.display(), crate::diag::describe_io(e))
+}
+
 /// SHA-256 of a line's exact bytes, as `prev` and `seen` name it.
 pub fn line_hash(text: &str) -> String {
     to_hex(&Sha256::digest(text.as_bytes()))
 }
 
-impl Merged {
-    pub fn new(mut journals: Vec<CaseJournal>) -> Self {
+impl<L: CaseEntry> Merged<L> {
+    pub fn new(mut journals: Vec<CaseJournal<L>>) -> Self {
         journals.sort_by(|a, b| a.id.cmp(&b.id));
         let count = journals.len();
         let index = |id: &str| journals.binary_search_by(|j| j.id.as_str().cmp(id)).ok();
@@ -95,15 +122,17 @@ impl Merged {
             .collect();
         let total: usize = journals.iter().map(|j| j.verified.lines.len()).sum();
         let mut order = Vec::with_capacity(total);
-        let entry_at = |j: usize, line: usize| &journals[j].verified.lines[line].entry;
+        let entry_at = |j: usize, line: usize| &journals[j].verified.lines[line];
         let key = |j: usize, line: usize| {
             let e = entry_at(j, line);
-            (e.ts, journals[j].id.as_str(), e.seq)
+            (e.ts(), journals[j].id.as_str(), e.seq())
         };
+        // One entry's past at a time, in a buffer reused for every entry.
+        let mut past: Vec<u64> = Vec::with_capacity(count);
         while order.len() < total {
             let pending = (0..count).filter(|j| next[*j] < journals[*j].verified.lines.len());
             let free = pending.clone().filter(|j| {
-                entry_at(*j, next[*j]).seen.as_ref().is_none_or(|seen| {
+                entry_at(*j, next[*j]).seen().is_none_or(|seen| {
                     seen.iter().all(|(id, head)| {
                         index(id)
                             .is_some_and(|k| usize::try_from(head.seq).is_ok_and(|s| next[k] > s))
@@ -115,12 +144,13 @@ impl Merged {
                 .or_else(|| pending.min_by(|a, b| key(*a, next[*a]).cmp(&key(*b, next[*b]))));
             let Some(j) = pick else { break };
             let line = next[j];
-            let mut past = match line {
-                0 => vec![0; count],
-                _ => known[j][(line - 1) * count..line * count].to_vec(),
-            };
+            past.clear();
+            match line {
+                0 => past.resize(count, 0),
+                _ => past.extend_from_slice(&known[j][(line - 1) * count..line * count]),
+            }
             past[j] = line as u64 + 1;
-            if let Some(seen) = &entry_at(j, line).seen {
+            if let Some(seen) = entry_at(j, line).seen() {
                 for (id, head) in seen {
                     let Some(k) = index(id) else { continue };
                     let reached = usize::try_from(head.seq)
@@ -148,8 +178,9 @@ impl Merged {
         }
     }
 
-    pub fn entry(&self, at: At) -> &Entry {
-        &self.journals[at.journal].verified.lines[at.line].entry
+    /// The line at `at`.
+    pub fn line(&self, at: At) -> &L {
+        &self.journals[at.journal].verified.lines[at.line]
     }
 
     /// Whether the writer of `later` had seen `earlier` when writing it.
@@ -160,14 +191,20 @@ impl Merged {
     /// The lines to replay, in merged order: renumbered by position,
     /// corrections pointing at their target's new position, and only the
     /// first `journal_created`.
-    pub fn feed(&self) -> Vec<Line> {
+    pub fn feed(&self) -> Vec<L>
+    where
+        L: Clone,
+    {
         self.feed_from().0
     }
 
     /// [`Merged::feed`] with where each fed line comes from (its journal
     /// and line), so a position shown on screen names one entry of one
     /// journal (`origins[position]`).
-    pub fn feed_from(&self) -> (Vec<Line>, Vec<At>) {
+    pub fn feed_from(&self) -> (Vec<L>, Vec<At>)
+    where
+        L: Clone,
+    {
         renumber(&self.journals, &self.order, |at| {
             self.journals[at.journal]
                 .verified
@@ -179,18 +216,18 @@ impl Merged {
 
     /// [`Merged::feed`] taking the lines out of the journals instead of
     /// copying them, for a caller that needs nothing else of the merge.
-    pub fn into_feed(self) -> Vec<Line> {
+    pub fn into_feed(self) -> Vec<L> {
         self.into_feed_from().0
     }
 
     /// [`Merged::feed_from`] taking the lines out of the journals.
-    pub fn into_feed_from(self) -> (Vec<Line>, Vec<At>) {
+    pub fn into_feed_from(self) -> (Vec<L>, Vec<At>) {
         let Self {
             journals, order, ..
         } = self;
         let counts: Vec<usize> = journals.iter().map(|j| j.verified.lines.len()).collect();
         let ids: Vec<String> = journals.iter().map(|j| j.id.clone()).collect();
-        let mut lines: Vec<std::vec::IntoIter<Line>> = journals
+        let mut lines: Vec<std::vec::IntoIter<L>> = journals
             .into_iter()
             .map(|j| j.verified.lines.into_iter())
             .collect();
@@ -210,7 +247,7 @@ impl Merged {
             .collect();
         let mut next = 0_u64;
         for at in &self.order {
-            if self.entry(*at).kind == Kind::JournalCreated && next > 0 {
+            if self.line(*at).kind() == Kind::JournalCreated && next > 0 {
                 continue;
             }
             position[at.journal][at.line] = Some(next);
@@ -232,13 +269,20 @@ impl Merged {
     }
 }
 
+impl Merged {
+    /// The entry at `at`.
+    pub fn entry(&self, at: At) -> &Entry {
+        &self.line(at).entry
+    }
+}
+
 /// The lines of `order` renumbered by merged position; `take` hands over
 /// the line at a position (each exactly once, in order).
-fn renumber(
-    journals: &[CaseJournal],
+fn renumber<L: CaseEntry>(
+    journals: &[CaseJournal<L>],
     order: &[At],
-    take: impl FnMut(At) -> Option<Line>,
-) -> (Vec<Line>, Vec<At>) {
+    take: impl FnMut(At) -> Option<L>,
+) -> (Vec<L>, Vec<At>) {
     let counts: Vec<usize> = journals.iter().map(|j| j.verified.lines.len()).collect();
     let ids: Vec<String> = journals.iter().map(|j| j.id.clone()).collect();
     renumber_counted(&counts, &ids, order, take)
@@ -248,26 +292,26 @@ fn renumber(
 /// its merged position, corrections point at their target's merged
 /// position, and only the first `journal_created` is kept. `ids` are the
 /// journals' ids, sorted, as `order` indexes them.
-fn renumber_counted(
+fn renumber_counted<L: CaseEntry>(
     counts: &[usize],
     ids: &[String],
     order: &[At],
-    mut take: impl FnMut(At) -> Option<Line>,
-) -> (Vec<Line>, Vec<At>) {
+    mut take: impl FnMut(At) -> Option<L>,
+) -> (Vec<L>, Vec<At>) {
     let mut position: Vec<Vec<Option<u64>>> = counts.iter().map(|n| vec![None; *n]).collect();
     let index = |id: &str| ids.binary_search_by(|j| j.as_str().cmp(id)).ok();
-    let mut out: Vec<Line> = Vec::with_capacity(order.len());
+    let mut out: Vec<L> = Vec::with_capacity(order.len());
     let mut origins = Vec::with_capacity(order.len());
     for at in order {
         let Some(mut line) = take(*at) else { continue };
-        if line.entry.kind == Kind::JournalCreated && !out.is_empty() {
+        if line.kind() == Kind::JournalCreated && !out.is_empty() {
             continue;
         }
-        let entry = &mut line.entry;
-        entry.seq = out.len() as u64;
-        position[at.journal][at.line] = Some(entry.seq);
-        if entry.kind == Kind::Correction
-            && let Ok(Payload::Correction(mut c)) = entry.event().map(|e| e.payload)
+        let seq = out.len() as u64;
+        line.set_seq(seq);
+        position[at.journal][at.line] = Some(seq);
+        if line.kind() == Kind::Correction
+            && let Some(Payload::Correction(mut c)) = line.payload()
         {
             // The target names its journal in a case; without one it
             // is in the correction's own journal.
@@ -280,9 +324,9 @@ fn renumber_counted(
             // A target not (yet) in the merged past is never taken for
             // another entry at that number: the correction points at
             // itself, which the replay reports and ignores.
-            c.corrects = target.unwrap_or(entry.seq);
+            c.corrects = target.unwrap_or(seq);
             c.journal = None;
-            entry.data = Payload::Correction(c).to_data();
+            line.set_correction(c);
         }
         out.push(line);
         origins.push(*at);

@@ -31,6 +31,14 @@ fn fact(value: bool) -> Payload {
 
 /// A journal `id` whose entries are (seconds, payload, seen).
 fn journal(id: &str, entries: Vec<(i64, Payload, Option<Seen>)>) -> CaseJournal {
+    CaseJournal {
+        id: id.into(),
+        verified: verify(journal_bytes(id, entries).as_bytes()),
+    }
+}
+
+/// The bytes of [`journal`].
+fn journal_bytes(id: &str, entries: Vec<(i64, Payload, Option<Seen>)>) -> String {
     let mut prev = ZERO_HASH.to_string();
     let mut bytes = String::new();
     for (seq, (secs, payload, seen)) in entries.into_iter().enumerate() {
@@ -49,10 +57,7 @@ fn journal(id: &str, entries: Vec<(i64, Payload, Option<Seen>)>) -> CaseJournal 
         bytes.push_str(&line);
         bytes.push('\n');
     }
-    CaseJournal {
-        id: id.into(),
-        verified: verify(bytes.as_bytes()),
-    }
+    bytes
 }
 
 fn seen_of(j: &CaseJournal, seq: usize) -> Seen {
@@ -295,4 +300,161 @@ fn the_same_role_given_to_different_people_concurrently_is_a_conflict() {
         .map(|c| (c.about.as_str(), c.key.as_str()))
         .collect();
     assert_eq!(keys, [("fact", "ransom_decision"), ("role", "ic")]);
+}
+
+fn created(journal_id: &str, drill: Option<crate::journal::event::DrillRef>) -> Payload {
+    Payload::JournalCreated(crate::journal::event::Created {
+        journal_id: journal_id.into(),
+        playbook: crate::journal::event::PlaybookRef {
+            id: "p".into(),
+            version: "1".into(),
+            path: "playbook.yaml".into(),
+            sha256: "x".into(),
+        },
+        title: "t".into(),
+        timezone: "UTC".into(),
+        exercise: drill.is_some(),
+        app_version: "0".into(),
+        drill,
+        holidays: Vec::new(),
+    })
+}
+
+/// A case folder holding what the merge must get right: a participant's
+/// creation kept before the facilitator's (whose scenario is carried), a
+/// correction across journals, a correction within one, concurrent facts,
+/// `seen` heads (one of them contradicted), text that looks like a `seen`
+/// member, a torn tail and a tampered line.
+fn awkward_case(dir: &std::path::Path) {
+    let drill = crate::journal::event::DrillRef {
+        id: "court".into(),
+        path: "bundled:court.yaml".into(),
+        sha256: "d".into(),
+    };
+    let correction = |corrects: u64, journal: Option<&str>| {
+        Payload::Correction(Correction {
+            corrects,
+            journal: journal.map(Into::into),
+            reason: "typo".into(),
+            value: Some(json!(false)),
+            fields: serde_json::Map::new(),
+            occurred_at: None,
+        })
+    };
+    let fac_entries = || {
+        vec![
+            (0, created("c", Some(drill.clone())), None),
+            (10, fact(true), None),
+            (12, note(r#"pasted: {"seen":{"x@y":{"seq":0}}}"#), None),
+            (30, correction(1, None), None),
+        ]
+    };
+    let fac = journal("fac@h1", fac_entries());
+    let part = journal_bytes(
+        "part@h2",
+        vec![
+            (-5, created("c", None), None),
+            (11, fact(false), None),
+            (40, correction(1, Some("fac@h1")), Some(seen_of(&fac, 2))),
+        ],
+    );
+    let mut forged = seen_of(&fac, 1);
+    if let Some(head) = forged.get_mut("fac@h1") {
+        head.hash = "0".repeat(64);
+    }
+    let mut ghost = journal_bytes(
+        "ghost@h3",
+        vec![(20, note("g0"), None), (21, note("g1"), Some(forged))],
+    );
+    ghost.push_str(r#"{"v":1,"seq":2,"ts":"#);
+    let tampered = journal_bytes(
+        "bad@h4",
+        vec![
+            (3, note("b0"), None),
+            (4, note("b1"), None),
+            (5, note("b2"), None),
+        ],
+    )
+    .replacen("b1", "B1", 1);
+    let journals = dir.join("journals");
+    std::fs::create_dir_all(&journals).unwrap();
+    let fac_bytes = journal_bytes("fac@h1", fac_entries());
+    for (id, bytes) in [
+        ("fac@h1", fac_bytes),
+        ("part@h2", part),
+        ("ghost@h3", ghost),
+        ("bad@h4", tampered),
+    ] {
+        std::fs::write(journals.join(format!("{id}.jsonl")), bytes).unwrap();
+    }
+}
+
+#[test]
+fn a_case_read_for_replay_merges_checks_and_feeds_what_whole_lines_do() {
+    use crate::journal::TypedEntry;
+    let dir = tempfile::tempdir().unwrap();
+    awkward_case(dir.path());
+    let whole = Merged::new(super::merge::load(dir.path()).unwrap());
+    let typed = Merged::new(super::merge::load_for_replay(dir.path()).unwrap());
+
+    assert_eq!(typed.order, whole.order);
+    assert_eq!(typed.case_head(), whole.case_head());
+    for (t, w) in typed.journals.iter().zip(&whole.journals) {
+        assert_eq!(t.id, w.id);
+        assert_eq!(t.head(), w.head(), "{}", t.id);
+        assert_eq!(t.verified.broken, w.verified.broken, "{}", t.id);
+        assert_eq!(t.verified.torn_tail, w.verified.torn_tail, "{}", t.id);
+        assert_eq!(t.verified.verified_len, w.verified.verified_len, "{}", t.id);
+        assert_eq!(t.verified.lines.len(), w.verified.lines.len(), "{}", t.id);
+    }
+    let conflicts = conflict::find(&whole);
+    assert_eq!(conflict::find(&typed), conflicts);
+    let contradictions = witness::check(&whole.journals);
+    assert_eq!(witness::check(&typed.journals), contradictions);
+
+    // What the case gives each check, so the comparison is not vacuous.
+    assert_eq!(conflicts.len(), 1, "the concurrent facts");
+    assert_eq!(contradictions.len(), 1, "the forged head");
+    let broken: Vec<&str> = whole
+        .journals
+        .iter()
+        .filter(|j| j.verified.broken.is_some())
+        .map(|j| j.id.as_str())
+        .collect();
+    assert_eq!(broken, ["bad@h4"]);
+    assert!(whole.journals.iter().any(|j| j.verified.torn_tail > 0));
+
+    let by_whole: Vec<TypedEntry> = super::views::into_responder_lines(whole)
+        .into_iter()
+        .map(|l| TypedEntry::from_entry(l.entry))
+        .collect();
+    let by_typed: Vec<TypedEntry> = super::views::into_responder_lines(typed)
+        .into_iter()
+        .map(|l| *l.entry)
+        .collect();
+    assert_eq!(by_typed, by_whole);
+
+    // The participant's creation is kept, with the facilitator's scenario.
+    let Ok(Payload::JournalCreated(first)) = &by_typed[0].payload else {
+        panic!("the feed starts with a creation: {:?}", by_typed[0]);
+    };
+    assert_eq!(first.drill.as_ref().map(|d| d.id.as_str()), Some("court"));
+    assert_eq!(by_typed[0].actor, "part@h2");
+    // Both corrections point at the facilitator's fact, renumbered.
+    let fact_at = by_typed
+        .iter()
+        .find(|e| e.actor == "fac@h1" && e.kind == crate::journal::Kind::FactSet)
+        .map(|e| e.seq);
+    let targets: Vec<u64> = by_typed
+        .iter()
+        .filter_map(|e| match &e.payload {
+            Ok(Payload::Correction(c)) => Some(c.corrects),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(targets.len(), 2);
+    assert!(
+        targets.iter().all(|t| Some(*t) == fact_at),
+        "{targets:?} vs {fact_at:?}"
+    );
 }

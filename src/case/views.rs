@@ -9,10 +9,11 @@
 
 use std::path::Path;
 
+use super::entry::CaseEntry;
 use super::merge::{self, Merged};
 use super::witness;
+use crate::journal::Line;
 use crate::journal::verify::{Break, Verified};
-use crate::journal::{Kind, Line};
 
 /// The host part of a journal id (`ana@laptop-7` → `laptop-7`).
 pub fn host_of(journal_id: &str) -> &str {
@@ -37,7 +38,7 @@ pub fn responder_lines(merged: &Merged) -> Vec<Line> {
                 continue;
             };
             let out = &mut feed[at];
-            out.entry.actor = responder(&out.entry.actor, id);
+            out.set_actor(responder(out.actor(), id));
         }
     }
     carry_the_scenario(merged, &mut feed);
@@ -46,12 +47,12 @@ pub fn responder_lines(merged: &Merged) -> Vec<Line> {
 
 /// [`responder_lines`] taking the lines out of the merge instead of
 /// copying them, for a caller that needs nothing else of it.
-pub fn into_responder_lines(merged: Merged) -> Vec<Line> {
+pub fn into_responder_lines<L: CaseEntry>(merged: Merged<L>) -> Vec<L> {
     let ids: Vec<String> = merged.journals.iter().map(|j| j.id.clone()).collect();
     let drill = recorded_drill(&merged);
     let (mut feed, origins) = merged.into_feed_from();
     for (line, at) in feed.iter_mut().zip(&origins) {
-        line.entry.actor = responder(&line.entry.actor, &ids[at.journal]);
+        line.set_actor(responder(line.actor(), &ids[at.journal]));
     }
     carry(drill, &mut feed);
     feed
@@ -65,28 +66,31 @@ fn carry_the_scenario(merged: &Merged, feed: &mut [Line]) {
 }
 
 /// The scenario the first `journal_created` naming one records.
-fn recorded_drill(merged: &Merged) -> Option<serde_json::Value> {
+fn recorded_drill<L: CaseEntry>(merged: &Merged<L>) -> Option<serde_json::Value> {
     merged.order.iter().find_map(|at| {
-        let entry = merged.entry(*at);
-        (entry.kind == Kind::JournalCreated)
-            .then(|| entry.data.get("drill").filter(|d| !d.is_null()).cloned())
-            .flatten()
+        merged
+            .line(*at)
+            .created()
+            .and_then(|entry| entry.data.get("drill").filter(|d| !d.is_null()).cloned())
     })
 }
 
 /// Puts the `recorded` scenario on the kept `journal_created` (`feed[0]`)
 /// when that one names none.
-fn carry(recorded: Option<serde_json::Value>, feed: &mut [Line]) {
-    if let (Some(drill), Some(first)) = (recorded, feed.first_mut())
-        && first.entry.kind == Kind::JournalCreated
-        && first
-            .entry
+fn carry<L: CaseEntry>(recorded: Option<serde_json::Value>, feed: &mut [L]) {
+    let (Some(drill), Some(first)) = (recorded, feed.first_mut()) else {
+        return;
+    };
+    first.change_created(|entry| {
+        let names_none = entry
             .data
             .get("drill")
-            .is_none_or(serde_json::Value::is_null)
-    {
-        first.entry.data.insert("drill".into(), drill);
-    }
+            .is_none_or(serde_json::Value::is_null);
+        if names_none {
+            entry.data.insert("drill".into(), drill);
+        }
+        names_none
+    });
 }
 
 /// The case as one verified journal: the merged lines, the case head as

@@ -2,7 +2,8 @@
 //! a line of the journal it names, byte for byte. A journal rewritten or
 //! cut after someone else had read it no longer matches.
 
-use super::merge::{CaseJournal, line_hash};
+use super::entry::CaseEntry;
+use super::merge::CaseJournal;
 
 /// A `seen` head that the named journal contradicts.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,11 +28,11 @@ impl std::fmt::Display for Contradiction {
 }
 
 /// Checks every `seen` head of every journal against the journal it names.
-pub fn check(journals: &[CaseJournal]) -> Vec<Contradiction> {
+pub fn check<L: CaseEntry>(journals: &[CaseJournal<L>]) -> Vec<Contradiction> {
     let mut out = Vec::new();
     for witness in journals {
         for line in &witness.verified.lines {
-            let Some(seen) = &line.entry.seen else {
+            let Some(seen) = line.seen() else {
                 continue;
             };
             for (id, head) in seen {
@@ -42,7 +43,7 @@ pub fn check(journals: &[CaseJournal]) -> Vec<Contradiction> {
                         .and_then(|s| j.verified.lines.get(s))
                     {
                         None => Some("is missing (the journal was cut short)"),
-                        Some(l) if line_hash(&l.text) != head.hash => {
+                        Some(l) if !l.hashes_to(&head.hash) => {
                             Some("differs from what was seen (the journal was rewritten)")
                         }
                         Some(_) => None,
@@ -51,7 +52,7 @@ pub fn check(journals: &[CaseJournal]) -> Vec<Contradiction> {
                 if let Some(why) = why {
                     out.push(Contradiction {
                         witness: witness.id.clone(),
-                        witness_seq: line.entry.seq,
+                        witness_seq: line.seq(),
                         journal: id.clone(),
                         seq: head.seq,
                         why,

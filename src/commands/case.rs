@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use super::{Env, Failure};
+use crate::case::entry::CaseEntry;
 use crate::case::folder::{self, CaseFile, CasePlaybook};
 use crate::case::merge::{self, Merged};
 use std::sync::Arc;
@@ -752,7 +753,8 @@ pub fn resolve(
 pub fn status(env: &Env, dir: &Path, json: bool) -> Result<(String, u8), Failure> {
     let case = folder::read(dir).map_err(usage)?;
     let resolved = case_playbook(env, dir, &case)?;
-    let merged = Merged::new(merge::load(dir).map_err(usage)?);
+    // Nothing of a line is shown: each journal is read as a replay reads it.
+    let merged = Merged::new(merge::load_for_replay(dir).map_err(usage)?);
     let conflicts = conflict::find(&merged);
     let contradictions = witness::check(&merged.journals);
     let broken = merged.journals.iter().find_map(|j| {
@@ -776,7 +778,7 @@ pub fn status(env: &Env, dir: &Path, json: bool) -> Result<(String, u8), Failure
     // Each entry's strings move into the state as it is replayed.
     let lines = crate::case::views::into_responder_lines(merged);
     let entries = lines.len();
-    let state = run::replay_owned(&resolved.playbook, lines.into_iter().map(|l| l.entry));
+    let state = run::replay_typed(&resolved.playbook, lines.into_iter().map(|l| *l.entry));
     let tally = crate::journal::verify::Tally {
         entries,
         head_hash: Some(head),
@@ -790,6 +792,8 @@ pub fn status(env: &Env, dir: &Path, json: bool) -> Result<(String, u8), Failure
     };
     let mut summary = summary::summarise_tally(&tally, &resolved.playbook, &state, env.clock.now());
     summary.journal.id.clone_from(&case.case);
+    let timezone = state.timezone();
+    super::free_in_background(state);
     if json {
         let mut value = serde_json::to_value(&summary).map_err(usage)?;
         if let serde_json::Value::Object(map) = &mut value {
@@ -803,7 +807,7 @@ pub fn status(env: &Env, dir: &Path, json: bool) -> Result<(String, u8), Failure
         text.push('\n');
         return Ok((text, code));
     }
-    let mut text = super::status::render_text(&summary, state.timezone());
+    let mut text = super::status::render_text(&summary, timezone);
     let _ = writeln!(text, "\nresponders:");
     for (id, entries) in &responders {
         let _ = writeln!(text, "  {id} · {entries} entries");
@@ -824,7 +828,7 @@ pub fn status(env: &Env, dir: &Path, json: bool) -> Result<(String, u8), Failure
     Ok((text, code))
 }
 
-fn case_json(case: &CaseFile, merged: &Merged) -> serde_json::Value {
+fn case_json<L: CaseEntry>(case: &CaseFile, merged: &Merged<L>) -> serde_json::Value {
     let journals: Vec<serde_json::Value> = merged
         .journals
         .iter()

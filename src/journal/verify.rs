@@ -29,11 +29,12 @@ impl std::fmt::Display for Break {
     }
 }
 
-/// The outcome of reading a journal's bytes.
+/// The outcome of reading a journal's bytes. Its lines are usually kept
+/// whole ([`Line`]); a reader that only replays them keeps less.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Verified {
+pub struct Verified<L = Line> {
     /// Every line before the first break, decoded, with its text.
-    pub lines: Vec<Line>,
+    pub lines: Vec<L>,
     /// SHA-256 of the last verified line: the head a reviewer can anchor.
     pub head_hash: Option<String>,
     /// Byte length of the verified prefix (complete lines only).
@@ -44,11 +45,24 @@ pub struct Verified {
     pub torn_tail: usize,
 }
 
-impl Verified {
+impl<L> Verified<L> {
     pub fn is_intact(&self) -> bool {
         self.broken.is_none() && self.torn_tail == 0
     }
 
+    /// The lines `tally` counted, with what it found of them.
+    pub fn of_tally(lines: Vec<L>, tally: Tally) -> Self {
+        Self {
+            lines,
+            head_hash: tally.head_hash,
+            verified_len: tally.verified_len,
+            broken: tally.broken,
+            torn_tail: tally.torn_tail,
+        }
+    }
+}
+
+impl Verified {
     pub fn entries(&self) -> impl Iterator<Item = &Entry> {
         self.lines.iter().map(|l| &l.entry)
     }
@@ -129,6 +143,16 @@ impl LineView<'_> {
             None => TypedEntry::from_entry(
                 Entry::decode_verified(self.text).unwrap_or_else(|e| unreachable_decode(&e)),
             ),
+        }
+    }
+
+    /// [`LineView::into_typed`] in the box it was handed over in, for a
+    /// reader that keeps many: a list of boxes grows without copying
+    /// entries.
+    pub fn into_typed_box(self) -> Box<TypedEntry> {
+        match self.decoded {
+            Some(Decoded::Typed(typed)) => typed,
+            _ => Box::new(self.into_typed()),
         }
     }
 

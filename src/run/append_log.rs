@@ -73,6 +73,21 @@ impl<T> AppendLog<T> {
         })
     }
 
+    /// The index of the first item whose key is `key`, in a list whose
+    /// items' keys never decrease (as `seq` never does in a replay): a
+    /// binary search, where [`Self::position`] reads every item.
+    pub fn position_by_key<K: Ord>(&self, key: &K, key_of: impl Fn(&T) -> K) -> Option<usize> {
+        // The first chunk whose last key reaches `key` holds the first
+        // item with that key, if any does.
+        let chunk = self
+            .chunks
+            .partition_point(|chunk| chunk.last().is_some_and(|last| key_of(last) < *key));
+        let items = self.chunks.get(chunk)?;
+        let offset = items.partition_point(|item| key_of(item) < *key);
+        let found = items.get(offset)?;
+        (key_of(found) == *key).then_some(chunk * CHUNK + offset)
+    }
+
     /// The chunks, to check in tests which ones two clones share.
     #[cfg(test)]
     fn chunks(&self) -> &[Arc<Vec<T>>] {
@@ -594,6 +609,28 @@ mod tests {
                     }
                 }
             }
+        }
+
+        /// In a list whose keys never decrease, the binary search finds
+        /// what a scan finds, present or not, across chunk boundaries.
+        #[test]
+        fn position_by_key_is_the_scan_of_a_sorted_list(
+            steps in proptest::collection::vec(0_u16..3, 0..3 * CHUNK),
+            probe in 0_u32..2_000,
+        ) {
+            let keys: Vec<u32> = steps
+                .iter()
+                .scan(0_u32, |key, step| {
+                    *key += u32::from(*step);
+                    Some(*key)
+                })
+                .collect();
+            let log: AppendLog<u32> = keys.iter().copied().collect();
+            let probe = probe % (keys.last().copied().unwrap_or(0) + 2);
+            prop_assert_eq!(
+                log.position_by_key(&probe, |k| *k),
+                keys.iter().position(|k| *k == probe)
+            );
         }
     }
 }

@@ -222,6 +222,18 @@ impl<L: CaseEntry> Merged<L> {
 
     /// [`Merged::feed_from`] taking the lines out of the journals.
     pub fn into_feed_from(self) -> (Vec<L>, Vec<At>) {
+        let mut out = (Vec::new(), Vec::new());
+        self.into_feed_each(|line, at| {
+            out.0.push(line);
+            out.1.push(at);
+        });
+        out
+    }
+
+    /// [`Merged::into_feed_from`] handing each line over as it is
+    /// renumbered, for a caller that uses it at once (a replay): the
+    /// merged lines are never held twice.
+    pub fn into_feed_each(self, each: impl FnMut(L, At)) {
         let Self {
             journals, order, ..
         } = self;
@@ -234,7 +246,7 @@ impl<L: CaseEntry> Merged<L> {
         // The merged order visits each journal's lines in their own order
         // (an entry comes after its journal's earlier entries), so the next
         // line of its journal is always the one asked for.
-        renumber_counted(&counts, &ids, &order, |at| lines[at.journal].next())
+        renumber_counted(&counts, &ids, &order, |at| lines[at.journal].next(), each);
     }
 
     /// Where [`Self::feed`] puts each line: `positions()[journal][line]`
@@ -285,29 +297,39 @@ fn renumber<L: CaseEntry>(
 ) -> (Vec<L>, Vec<At>) {
     let counts: Vec<usize> = journals.iter().map(|j| j.verified.lines.len()).collect();
     let ids: Vec<String> = journals.iter().map(|j| j.id.clone()).collect();
-    renumber_counted(&counts, &ids, order, take)
+    let mut out = (
+        Vec::with_capacity(order.len()),
+        Vec::with_capacity(order.len()),
+    );
+    renumber_counted(&counts, &ids, order, take, |line, at| {
+        out.0.push(line);
+        out.1.push(at);
+    });
+    out
 }
 
-/// Renumbers the lines `take` hands over in merged `order`: each `seq` is
-/// its merged position, corrections point at their target's merged
-/// position, and only the first `journal_created` is kept. `ids` are the
-/// journals' ids, sorted, as `order` indexes them.
+/// Renumbers the lines `take` hands over in merged `order`, handing each
+/// to `each` with where it comes from: each `seq` is its merged position,
+/// corrections point at their target's merged position, and only the
+/// first `journal_created` is kept. `ids` are the journals' ids, sorted,
+/// as `order` indexes them.
 fn renumber_counted<L: CaseEntry>(
     counts: &[usize],
     ids: &[String],
     order: &[At],
     mut take: impl FnMut(At) -> Option<L>,
-) -> (Vec<L>, Vec<At>) {
+    mut each: impl FnMut(L, At),
+) {
     let mut position: Vec<Vec<Option<u64>>> = counts.iter().map(|n| vec![None; *n]).collect();
     let index = |id: &str| ids.binary_search_by(|j| j.as_str().cmp(id)).ok();
-    let mut out: Vec<L> = Vec::with_capacity(order.len());
-    let mut origins = Vec::with_capacity(order.len());
+    let mut fed = 0_u64;
     for at in order {
         let Some(mut line) = take(*at) else { continue };
-        if line.kind() == Kind::JournalCreated && !out.is_empty() {
+        if line.kind() == Kind::JournalCreated && fed > 0 {
             continue;
         }
-        let seq = out.len() as u64;
+        let seq = fed;
+        fed += 1;
         line.set_seq(seq);
         position[at.journal][at.line] = Some(seq);
         if line.kind() == Kind::Correction
@@ -328,8 +350,6 @@ fn renumber_counted<L: CaseEntry>(
             c.journal = None;
             line.set_correction(c);
         }
-        out.push(line);
-        origins.push(*at);
+        each(line, *at);
     }
-    (out, origins)
 }

@@ -48,14 +48,22 @@ pub fn responder_lines(merged: &Merged) -> Vec<Line> {
 /// [`responder_lines`] taking the lines out of the merge instead of
 /// copying them, for a caller that needs nothing else of it.
 pub fn into_responder_lines<L: CaseEntry>(merged: Merged<L>) -> Vec<L> {
-    let ids: Vec<String> = merged.journals.iter().map(|j| j.id.clone()).collect();
-    let drill = recorded_drill(&merged);
-    let (mut feed, origins) = merged.into_feed_from();
-    for (line, at) in feed.iter_mut().zip(&origins) {
-        line.set_actor(responder(line.actor(), &ids[at.journal]));
-    }
-    carry(drill, &mut feed);
+    let mut feed = Vec::new();
+    into_responder_lines_each(merged, |line| feed.push(line));
     feed
+}
+
+/// [`into_responder_lines`] handing each line over as it is made, for a
+/// caller that uses it at once (a replay).
+pub fn into_responder_lines_each<L: CaseEntry>(merged: Merged<L>, mut each: impl FnMut(L)) {
+    let ids: Vec<String> = merged.journals.iter().map(|j| j.id.clone()).collect();
+    let mut drill = recorded_drill(&merged);
+    merged.into_feed_each(|mut line, at| {
+        line.set_actor(responder(line.actor(), &ids[at.journal]));
+        // Only the first line fed can be the kept `journal_created`.
+        carry(drill.take(), std::slice::from_mut(&mut line));
+        each(line);
+    });
 }
 
 /// A drill case's scenario is recorded in the facilitator's

@@ -776,9 +776,13 @@ pub fn status(env: &Env, dir: &Path, json: bool) -> Result<(String, u8), Failure
     // Who did what as `actor@host`, as review and every export say it. The
     // lines are moved out of the merge and replayed once, never copied.
     // Each entry's strings move into the state as it is replayed.
-    let lines = crate::case::views::into_responder_lines(merged);
-    let entries = lines.len();
-    let state = run::replay_typed(&resolved.playbook, lines.into_iter().map(|l| *l.entry));
+    let mut entries = 0;
+    let mut state = RunState::default();
+    // Each line is replayed as the merge hands it over.
+    crate::case::views::into_responder_lines_each(merged, |line| {
+        entries += 1;
+        state.apply_typed(&resolved.playbook, *line.entry);
+    });
     let tally = crate::journal::verify::Tally {
         entries,
         head_hash: Some(head),

@@ -81,6 +81,10 @@ pub struct LineView<'a> {
 /// allocation on a checking core and a free on the replaying thread, which
 /// contend for the allocator's lock, on every line of a long journal. A
 /// whole entry stays boxed, keeping every slot small.
+#[allow(
+    clippy::large_enum_variant,
+    reason = "a replay's entries are stored inline on purpose: see above"
+)]
 #[derive(Debug)]
 enum Decoded {
     Entry(Box<Entry>),

@@ -24,7 +24,7 @@ use sha2::{Digest as _, Sha256};
 use crate::hash::sha256_hex;
 
 pub use event::Event;
-pub use typed::TypedEntry;
+pub use typed::{SharedStr, TypedEntry};
 
 /// Format version written in every line.
 pub const VERSION: u32 = 1;

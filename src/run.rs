@@ -11,6 +11,9 @@ pub mod fills;
 pub mod query;
 pub mod rules;
 
+#[cfg(test)]
+mod fact_order_tests;
+
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
@@ -360,6 +363,10 @@ pub struct RunState {
     /// The last entry applied.
     pub last: Option<Stamp>,
     pub entry_count: u64,
+    /// Whether some fact's history is not in rising `seq` order (only
+    /// entries fed out of journal order do that): a correction then finds
+    /// its record by reading every history instead of searching each.
+    facts_out_of_order: bool,
 }
 
 /// Warnings about a journal that verifies but is not consistent: what a
@@ -552,16 +559,16 @@ impl RunState {
                 seq,
             });
         }
-        self.apply_payload(playbook, session, at, event);
+        self.apply_payload(playbook, &session, at, event);
     }
 
     /// The kind-specific part of [`RunState::apply`].
-    fn apply_payload(&mut self, playbook: &Playbook, session: String, at: Stamp, event: Event) {
+    fn apply_payload(&mut self, playbook: &Playbook, session: &str, at: Stamp, event: Event) {
         let Event { step, payload } = event;
         match payload {
             Payload::JournalCreated(created) => self.created(playbook, &at, created),
             Payload::SessionStarted(s) => self.sessions.push(SessionRecord {
-                id: session,
+                id: session.to_string(),
                 started: at,
                 mode: s.mode,
                 host: s.host,
@@ -592,10 +599,16 @@ impl RunState {
             }
             Payload::Note(n) => {
                 if let Some(step) = &step {
-                    self.notes_by_step
-                        .entry(step.clone())
-                        .or_default()
-                        .push(self.notes.len());
+                    // Most notes are on a step already noted: a lookup
+                    // needs no copy of its name.
+                    let at = self.notes.len();
+                    match self.notes_by_step.get_mut(step.as_str()) {
+                        Some(notes) => notes.push(at),
+                        None => {
+                            self.notes_by_step
+                                .insert(step.clone(), std::iter::once(at).collect());
+                        }
+                    }
                 }
                 self.notes.push(NoteRecord {
                     at,
@@ -774,7 +787,16 @@ impl RunState {
         // Look up before inserting: most values are for facts already set,
         // and a lookup needs no owned key.
         match self.facts.get_mut(fact) {
-            Some(state) => state.history.push(record),
+            Some(state) => {
+                if state
+                    .history
+                    .last()
+                    .is_some_and(|last| last.at.seq >= record.at.seq)
+                {
+                    self.facts_out_of_order = true;
+                }
+                state.history.push(record);
+            }
             None => {
                 self.facts.insert(
                     fact.to_string(),
@@ -823,12 +845,7 @@ impl RunState {
             self.correct_fields(c.corrects, &c.fields);
         }
         let Some(value) = c.value else { return };
-        let target = self.facts.iter().find_map(|(fact, state)| {
-            state
-                .history
-                .position_by_key(&c.corrects, |r| r.at.seq)
-                .map(|i| (fact.clone(), i))
-        });
+        let target = self.fact_record_of(c.corrects);
         if let Some((fact, index)) = target {
             let typed = self.typed(playbook, &fact, &value, at.seq);
             if let Some(record) = self
@@ -845,6 +862,24 @@ impl RunState {
                 });
             }
         }
+    }
+
+    /// The fact and the place in its history of the record entry `seq`
+    /// made (the first fact, in id order, that has one).
+    ///
+    /// Each history is in rising `seq` order when entries come in journal
+    /// order, so each is searched by halves: reading every record of every
+    /// fact for each correction made replay quadratic in a journal's facts.
+    fn fact_record_of(&self, seq: u64) -> Option<(String, usize)> {
+        let position = |history: &AppendLog<FactRecord>| {
+            if self.facts_out_of_order {
+                return history.position(|r| r.at.seq == seq);
+            }
+            history.position_by_key(&seq, |r| r.at.seq)
+        };
+        self.facts
+            .iter()
+            .find_map(|(fact, state)| position(&state.history).map(|i| (fact.clone(), i)))
     }
 
     /// Applies corrected fields to the record of entry `seq`, so the state

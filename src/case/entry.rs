@@ -97,8 +97,8 @@ impl CaseEntry for Line {
 /// entry (a drill case's scenario is carried between those as JSON).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReplayLine {
-    /// Boxed as the checking cores hand it over: a journal's list of
-    /// lines then grows, and is merged, without copying entries.
+    /// Boxed: a journal's list of lines then grows, and is merged,
+    /// without copying entries.
     pub entry: Box<TypedEntry>,
     /// The entry's `seq`, `ts` and `kind` again, beside the others' in
     /// the list: the merge compares them for every line of every journal,
@@ -128,7 +128,7 @@ impl ReplayLine {
             seq: view.seq,
             ts: view.ts,
             kind: view.kind,
-            entry: view.into_typed_box(),
+            entry: Box::new(view.into_typed()),
             seen,
             sha256,
             created,

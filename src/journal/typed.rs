@@ -6,6 +6,9 @@
 //! cost an allocation per member that the replay then converted and threw
 //! away, on every line of a long journal.
 
+use std::borrow::Cow;
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use serde::Deserializer as _;
 use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, Visitor};
@@ -19,7 +22,10 @@ pub struct TypedEntry {
     pub seq: u64,
     pub ts: DateTime<Utc>,
     pub scenario_ms: Option<u64>,
-    pub session: String,
+    /// Shared with the entries around it that name the same session: a
+    /// replay reads it on a few kinds only, and copying it for every line
+    /// cost an allocation per line.
+    pub session: SharedStr,
     pub actor: String,
     pub kind: Kind,
     pub step: Option<String>,
@@ -35,7 +41,7 @@ impl TypedEntry {
             seq: entry.seq,
             ts: entry.ts,
             scenario_ms: entry.scenario_ms,
-            session: entry.session.clone(),
+            session: SharedStr::from(entry.session.as_str()),
             actor: entry.actor.clone(),
             kind: entry.kind,
             step: entry.step.clone(),
@@ -50,7 +56,7 @@ impl TypedEntry {
             seq: entry.seq,
             ts: entry.ts,
             scenario_ms: entry.scenario_ms,
-            session: entry.session,
+            session: SharedStr::from(entry.session),
             actor: entry.actor,
             kind: entry.kind,
             step: entry.step,
@@ -74,8 +80,20 @@ impl TypedEntry {
     /// kind's event (or anything else is off): the caller then decodes the
     /// [`Entry`], whose verdict and wording stand, as they always did.
     pub fn decode_canonical(line: &str, seq: u64, ts: DateTime<Utc>, kind: Kind) -> Option<Self> {
+        Self::decode_canonical_after(line, seq, ts, kind, &mut Recent::default())
+    }
+
+    /// [`TypedEntry::decode_canonical`] of a line that follows those
+    /// `recent` saw: a session named as the line before shares its string.
+    pub fn decode_canonical_after(
+        line: &str,
+        seq: u64,
+        ts: DateTime<Utc>,
+        kind: Kind,
+        recent: &mut Recent,
+    ) -> Option<Self> {
         let mut reader = serde_json::Deserializer::from_str(line);
-        let body = reader.deserialize_map(BodyVisitor { kind }).ok()?;
+        let body = reader.deserialize_map(BodyVisitor { kind, recent }).ok()?;
         reader.end().ok()?;
         Some(Self {
             seq,
@@ -90,21 +108,98 @@ impl TypedEntry {
     }
 }
 
+/// A string that many entries repeat, shared between them rather than
+/// copied for each: it reads, compares and prints as the text it holds.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SharedStr(Arc<str>);
+
+impl std::ops::Deref for SharedStr {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for SharedStr {
+    fn from(text: &str) -> Self {
+        Self(Arc::from(text))
+    }
+}
+
+impl From<String> for SharedStr {
+    fn from(text: String) -> Self {
+        Self(Arc::from(text))
+    }
+}
+
+impl PartialEq<str> for SharedStr {
+    fn eq(&self, other: &str) -> bool {
+        *self.0 == *other
+    }
+}
+
+impl PartialEq<&str> for SharedStr {
+    fn eq(&self, other: &&str) -> bool {
+        *self.0 == **other
+    }
+}
+
+impl PartialEq<String> for SharedStr {
+    fn eq(&self, other: &String) -> bool {
+        *self.0 == **other
+    }
+}
+
+impl std::fmt::Debug for SharedStr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl std::fmt::Display for SharedStr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// What the lines decoded before the next one named, for it to share
+/// (see [`TypedEntry::decode_canonical_after`]).
+#[derive(Debug, Default)]
+pub struct Recent {
+    session: Option<SharedStr>,
+}
+
+impl Recent {
+    /// `session`, shared with the line before when it named the same.
+    fn session(&mut self, session: Cow<'_, str>) -> SharedStr {
+        match &self.session {
+            Some(last) if **last == *session => last.clone(),
+            _ => {
+                let shared = SharedStr::from(session.into_owned());
+                self.session = Some(shared.clone());
+                shared
+            }
+        }
+    }
+}
+
 /// The members of a line a replay keeps beyond its header.
 #[derive(Default)]
 struct Body {
     scenario_ms: Option<u64>,
-    session: Option<String>,
+    session: Option<SharedStr>,
     actor: Option<String>,
     step: Option<String>,
     payload: Option<Payload>,
 }
 
-struct BodyVisitor {
+struct BodyVisitor<'r> {
     kind: Kind,
+    recent: &'r mut Recent,
 }
 
-impl<'de> Visitor<'de> for BodyVisitor {
+impl<'de> Visitor<'de> for BodyVisitor<'_> {
     type Value = Body;
 
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
@@ -118,7 +213,9 @@ impl<'de> Visitor<'de> for BodyVisitor {
         while let Some(key) = map.next_key::<&'de str>()? {
             match key {
                 "scenario_ms" => body.scenario_ms = map.next_value()?,
-                "session" => body.session = Some(map.next_value()?),
+                "session" => {
+                    body.session = Some(self.recent.session(map.next_value_seed(TextSeed)?));
+                }
                 "actor" => body.actor = Some(map.next_value()?),
                 "step" => body.step = map.next_value()?,
                 "data" => body.payload = Some(map.next_value_seed(DataSeed(self.kind))?),
@@ -128,6 +225,38 @@ impl<'de> Visitor<'de> for BodyVisitor {
             }
         }
         Ok(body)
+    }
+}
+
+/// A string member, borrowed from the line unless it has escapes: read
+/// only to be compared, it is copied only when new.
+struct TextSeed;
+
+impl<'de> DeserializeSeed<'de> for TextSeed {
+    type Value = Cow<'de, str>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, text: D) -> Result<Self::Value, D::Error> {
+        text.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for TextSeed {
+    type Value = Cow<'de, str>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_borrowed_str<E: serde::de::Error>(self, text: &'de str) -> Result<Self::Value, E> {
+        Ok(Cow::Borrowed(text))
+    }
+
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(text.to_owned()))
+    }
+
+    fn visit_string<E: serde::de::Error>(self, text: String) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(text))
     }
 }
 

@@ -10,6 +10,7 @@ use std::sync::mpsc::{Receiver, SyncSender};
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
+use super::typed::Recent;
 use super::{DecodeError, Entry, Kind, Line, TypedEntry, canonical};
 use crate::hash::{ZERO_HASH, to_hex};
 
@@ -87,13 +88,21 @@ pub struct LineView<'a> {
     decoded: Option<Decoded>,
 }
 
-/// A line decoded on the checking cores: whole, or as a replay reads it
-/// (boxed: it is handed from thread to thread, and a box moves as a
-/// pointer where the entry would be copied each time).
+/// A line decoded on the checking cores: whole, or as a replay reads it.
+///
+/// A piece's decoded lines travel between threads in one `Vec`, so a
+/// replay's entry needs no allocation of its own: a box per line cost an
+/// allocation on a checking core and a free on the replaying thread, which
+/// contend for the allocator's lock, on every line of a long journal. A
+/// whole entry stays boxed, keeping every slot small.
+#[allow(
+    clippy::large_enum_variant,
+    reason = "a replay's entries are stored inline on purpose: see above"
+)]
 #[derive(Debug)]
 enum Decoded {
     Entry(Box<Entry>),
-    Typed(Box<TypedEntry>),
+    Typed(TypedEntry),
 }
 
 impl LineView<'_> {
@@ -138,21 +147,11 @@ impl LineView<'_> {
     /// decoded it so ([`view_file_typed`]).
     pub fn into_typed(self) -> TypedEntry {
         match self.decoded {
-            Some(Decoded::Typed(typed)) => *typed,
+            Some(Decoded::Typed(typed)) => typed,
             Some(Decoded::Entry(entry)) => TypedEntry::from_entry(*entry),
             None => TypedEntry::from_entry(
                 Entry::decode_verified(self.text).unwrap_or_else(|e| unreachable_decode(&e)),
             ),
-        }
-    }
-
-    /// [`LineView::into_typed`] in the box it was handed over in, for a
-    /// reader that keeps many: a list of boxes grows without copying
-    /// entries.
-    pub fn into_typed_box(self) -> Box<TypedEntry> {
-        match self.decoded {
-            Some(Decoded::Typed(typed)) => typed,
-            _ => Box::new(self.into_typed()),
         }
     }
 
@@ -806,18 +805,22 @@ fn check_piece(
     keep: Keep,
     digest: Option<LineDigest>,
 ) -> Piece {
+    // Sized once for the piece's lines: growing a vector of decoded
+    // entries line by line would copy them over and over.
+    let count = memchr::memchr_iter(b'\n', &text.as_bytes()[start..end]).count() + 1;
     let mut piece = Piece {
-        checked: Vec::new(),
-        lines: Vec::new(),
+        checked: Vec::with_capacity(count),
+        lines: Vec::with_capacity(if keep == Keep::Views { 0 } else { count }),
         failed: None,
     };
     // One buffer for every canonical body serde reads.
     let mut body = String::new();
+    let mut recent = Recent::default();
     let mut at = start;
     while at < end {
         let len = memchr::memchr(b'\n', &text.as_bytes()[at..end]).unwrap_or(end - at);
         let line = &text[at..at + len];
-        match check_line(line, keep, &mut body) {
+        match check_line(line, keep, &mut body, &mut recent) {
             Ok((head, entry)) => {
                 piece.checked.push(Checked {
                     start: at,
@@ -868,6 +871,7 @@ fn check_line(
     text: &str,
     keep: Keep,
     body: &mut String,
+    recent: &mut Recent,
 ) -> Result<(Head, Option<Decoded>), String> {
     if text.is_empty() {
         return Err("empty line".into());
@@ -882,14 +886,15 @@ fn check_line(
         };
         let decoded = match keep {
             Keep::Views => None,
-            Keep::Typed => Some(Decoded::Typed(Box::new(
-                match TypedEntry::decode_canonical(text, head.seq, head.ts, head.kind) {
+            Keep::Typed => Some(Decoded::Typed(
+                match TypedEntry::decode_canonical_after(text, head.seq, head.ts, head.kind, recent)
+                {
                     Some(typed) => typed,
                     None => TypedEntry::from_entry(
                         decode_canonical(text, header.body_end, body).map_err(|e| e.0)?,
                     ),
                 },
-            ))),
+            )),
             Keep::Entries => Some(Decoded::Entry(Box::new(
                 decode_canonical(text, header.body_end, body).map_err(|e| e.0)?,
             ))),
@@ -909,7 +914,7 @@ fn check_line(
         hash: Sha256::digest(text.as_bytes()).into(),
     };
     let decoded = match keep {
-        Keep::Typed => Decoded::Typed(Box::new(TypedEntry::from_entry(entry))),
+        Keep::Typed => Decoded::Typed(TypedEntry::from_entry(entry)),
         Keep::Entries | Keep::Views => Decoded::Entry(Box::new(entry)),
     };
     Ok((head, Some(decoded)))

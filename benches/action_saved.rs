@@ -6,6 +6,9 @@
 //! each.
 //!
 //! Run with `cargo bench --bench action_saved`. See docs/BENCHMARKS.md.
+//! With `ACTION_SAVED_PROFILE=N` set, only the 100,000-entry runner (or
+//! one over `ACTION_SAVED_PROFILE_ENTRIES` entries) is opened and N
+//! actions are made on it, for a profiler to sample.
 
 mod common;
 
@@ -48,6 +51,9 @@ fn main() {
     };
     println!("machine: {}", common::machine());
     println!("journal folder: {}", common::filesystem(dir.path()));
+    if let Some(actions) = profile_actions() {
+        return profile(&resolved, dir.path(), actions);
+    }
     let mut runners = Vec::new();
     for (name, count) in [("large.jsonl", LARGE), ("small.jsonl", SMALL)] {
         let path = dir.path().join(name);
@@ -113,6 +119,42 @@ fn main() {
     );
     large.core.finish();
     small.core.finish();
+}
+
+/// How many actions the profiling variant makes, when asked for.
+fn profile_actions() -> Option<usize> {
+    std::env::var("ACTION_SAVED_PROFILE").ok()?.parse().ok()
+}
+
+/// The profiling variant: one side alone, `actions` notes, and their
+/// median key to saved on screen.
+fn profile(resolved: &Resolved, dir: &Path, actions: usize) {
+    let entries = std::env::var("ACTION_SAVED_PROFILE_ENTRIES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(LARGE);
+    let path = dir.join("profiled.jsonl");
+    if let Err(e) = common::write_journal(&path, Incident::new(resolved, false), entries) {
+        return eprintln!("cannot write {}: {e}", path.display());
+    }
+    let mut runner = match Runner::open(resolved, &path) {
+        Ok(runner) => runner,
+        Err(e) => return eprintln!("cannot open {}: {e}", path.display()),
+    };
+    eprintln!("opened; {actions} actions follow");
+    for _ in 0..actions {
+        if let Err(e) = runner.action() {
+            return eprintln!("action failed: {e}");
+        }
+    }
+    let saved = Stats::of(std::mem::take(&mut runner.saved));
+    println!(
+        "{entries} entries, {actions} actions: key to saved on screen median {}, p99 {}",
+        us(saved.median),
+        us(saved.p99)
+    );
+    eprintln!("the last frame:\n{}", runner.terminal.backend());
+    runner.core.finish();
 }
 
 /// A runner over a journal on the disk, as `runsheet resume` makes it.

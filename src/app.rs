@@ -1074,13 +1074,7 @@ impl App {
             .iter()
             .map(ToString::to_string)
             .filter(|r| crate::clocks::stage_applies(&self.playbook, &self.view, r))
-            .filter(|r| {
-                !self
-                    .view
-                    .submissions
-                    .iter()
-                    .any(|s| s.data.stages.contains(r))
-            })
+            .filter(|r| self.view.submissions_meeting(r).next().is_none())
             .collect();
         if !unmet.is_empty() {
             self.open_submit(&step, unmet, true);

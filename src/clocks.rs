@@ -13,7 +13,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use crate::playbook::expr::Truth;
 use crate::playbook::{Anchor, Clock, ClockStatus, Playbook, Stage, StageRef, StartRule};
-use crate::run::RunState;
+use crate::run::{RunState, StageSubmissions};
 
 pub use arith::{Calendar, add_period};
 
@@ -205,10 +205,7 @@ fn evaluate_clock<'a>(
             })
             .map(|s| s.id.as_str())
             .collect();
-        let submissions: Vec<DateTime<Utc>> = state
-            .submissions_for(&clock.id, &stage.id)
-            .map(|s| s.data.sent_at)
-            .collect();
+        let submissions = state.stage_submissions(&clock.id, &stage.id);
         let mut view = StageView {
             clock,
             stage,
@@ -219,7 +216,7 @@ fn evaluate_clock<'a>(
             due: None,
             provisional: Vec::new(),
             met_by,
-            submissions: submissions.len(),
+            submissions: submissions.map_or(0, |s| s.count),
         };
         view.state = stage_state(
             &mut view,
@@ -227,7 +224,7 @@ fn evaluate_clock<'a>(
             &calendar,
             state,
             now,
-            &submissions,
+            submissions,
             (clock_truth, &clock_waiting),
         );
         out.push(view);
@@ -244,8 +241,8 @@ fn anchor_time(clock: &Clock, anchor: &Anchor, state: &RunState) -> Option<DateT
             .and_then(crate::playbook::FactValue::as_datetime),
         Anchor::Stage(s) => {
             let repeatable = clock.stage(s).is_some_and(|st| st.repeatable);
-            let mut sent = state.submissions_for(&clock.id, s).map(|x| x.data.sent_at);
-            if repeatable { sent.max() } else { sent.next() }
+            let sent = state.stage_submissions(&clock.id, s)?;
+            Some(if repeatable { sent.latest } else { sent.first })
         }
     }
 }
@@ -271,7 +268,7 @@ fn stage_state(
     calendar: &Calendar<'_>,
     state: &RunState,
     now: DateTime<Utc>,
-    submissions: &[DateTime<Utc>],
+    submissions: Option<StageSubmissions>,
     (clock_truth, clock_waiting): (Truth, &[String]),
 ) -> StageState {
     let clock = view.clock;
@@ -315,7 +312,7 @@ fn stage_state(
         // The stage's own trigger is unknown, but a cap is already running
         // (DORA: at most 24 h from awareness): show that limit, provisionally.
         return match (caps.iter().min_by_key(|(_, due)| *due), spec.within) {
-            (Some(&(from, cap)), Some(_)) if submissions.is_empty() => {
+            (Some(&(from, cap)), Some(_)) if submissions.is_none() => {
                 view.provisional.push(spec.from.name().to_string());
                 view.started = Some(from);
                 view.due = Some(cap);
@@ -359,7 +356,7 @@ fn stage_state(
     // Met or late is judged on the first submission, also for a repeatable
     // stage: later updates re-anchor the stages counting from it (see
     // `anchor_time`) but never turn an on-time report into a late one.
-    let submitted = submissions.iter().min().copied();
+    let submitted = submissions.map(|s| s.earliest);
     match (submitted, due) {
         (Some(at), Some(due)) if at <= due => StageState::Met {
             at,

@@ -8,8 +8,10 @@
 pub mod append_log;
 pub mod closing;
 pub mod fills;
+pub mod positions;
 pub mod query;
 pub mod rules;
+pub mod stage_index;
 
 #[cfg(test)]
 mod fact_order_tests;
@@ -25,6 +27,9 @@ use crate::journal::{Entry, Event, Kind, TypedEntry};
 use crate::playbook::{FactValue, Playbook};
 
 pub use append_log::AppendLog;
+use positions::Positions;
+use stage_index::StageIndex;
+pub use stage_index::StageSubmissions;
 
 /// Who did something, when, in which entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -341,21 +346,37 @@ pub struct RunState {
     pub steps: BTreeMap<String, StepState>,
     pub facts: BTreeMap<String, FactState>,
     pub decisions: AppendLog<DecisionRecord>,
+    /// Where each fact's decisions are in `decisions` (a step's detail
+    /// shows the latest decision on its fact).
+    decisions_by_fact: Positions,
     pub roles: BTreeMap<String, RoleAssignment>,
     pub role_history: AppendLog<RoleAssignment>,
     pub notes: AppendLog<NoteRecord>,
     /// Where each step's notes are in `notes`: the runner shows the
     /// selected step's notes on every frame, which must not mean reading
     /// every note of the journal.
-    notes_by_step: BTreeMap<String, AppendLog<usize>>,
+    notes_by_step: Positions,
     pub submissions: AppendLog<SubmissionRecord>,
+    /// Each clock stage's submissions: every clock is evaluated on every
+    /// frame. A correction of a submission's fields may change its stages
+    /// or time, so it indexes them all again.
+    submissions_by_stage: StageIndex,
+    /// Where each step's submissions are in `submissions`.
+    submissions_by_step: Positions,
     pub drafts: AppendLog<DraftRecord>,
+    /// Where each step's drafts are in `drafts`.
+    drafts_by_step: Positions,
     pub approvals: AppendLog<ApprovalRecord>,
+    /// Where each step's approvals are in `approvals`.
+    approvals_by_step: Positions,
     pub sessions: AppendLog<SessionRecord>,
     pub corrections: AppendLog<CorrectionRecord>,
     pub recoveries: AppendLog<(Stamp, Recovery)>,
     pub injects: AppendLog<InjectRecord>,
     pub observations: AppendLog<ObservationRecord>,
+    /// Where each inject's observations are in `observations`: the drill
+    /// pane shows every inject's latest evaluation on every frame.
+    observations_by_inject: Positions,
     pub drill_controls: Vec<DrillControlRecord>,
     /// The last `closed` entry: the incident is closed.
     pub closed: Option<ClosedRecord>,
@@ -599,16 +620,7 @@ impl RunState {
             }
             Payload::Note(n) => {
                 if let Some(step) = &step {
-                    // Most notes are on a step already noted: a lookup
-                    // needs no copy of its name.
-                    let at = self.notes.len();
-                    match self.notes_by_step.get_mut(step.as_str()) {
-                        Some(notes) => notes.push(at),
-                        None => {
-                            self.notes_by_step
-                                .insert(step.clone(), std::iter::once(at).collect());
-                        }
-                    }
+                    self.notes_by_step.add(step, self.notes.len());
                 }
                 self.notes.push(NoteRecord {
                     at,
@@ -631,15 +643,17 @@ impl RunState {
             Payload::RoleAssigned(r) => self.assign(at, r),
             Payload::MessageDrafted(data) => {
                 if let Some(step) = step {
+                    self.drafts_by_step.add(&step, self.drafts.len());
                     self.drafts.push(DraftRecord { at, step, data });
                 }
             }
             Payload::Approval(data) => {
                 if let Some(step) = step {
+                    self.approvals_by_step.add(&step, self.approvals.len());
                     self.approvals.push(ApprovalRecord { at, step, data });
                 }
             }
-            Payload::Submission(data) => self.submissions.push(SubmissionRecord { at, step, data }),
+            Payload::Submission(data) => self.submit(at, step, data),
             Payload::Correction(c) => self.correct(playbook, at, c),
             Payload::Recovery(r) => self.recoveries.push((at, r)),
             Payload::InjectDelivered(i) => self.injects.push(InjectRecord {
@@ -648,7 +662,13 @@ impl RunState {
                 title: i.title,
                 trigger: i.trigger,
             }),
-            Payload::Observation(data) => self.observations.push(ObservationRecord { at, data }),
+            Payload::Observation(data) => {
+                if let Some(inject) = &data.inject {
+                    self.observations_by_inject
+                        .add(inject, self.observations.len());
+                }
+                self.observations.push(ObservationRecord { at, data });
+            }
             Payload::DrillControl(data) => {
                 self.drill_controls.push(DrillControlRecord { at, data });
             }
@@ -700,6 +720,7 @@ impl RunState {
             step.clone(),
             at.clone(),
         );
+        self.decisions_by_fact.add(&d.fact, self.decisions.len());
         self.decisions.push(DecisionRecord {
             at,
             step,
@@ -709,6 +730,16 @@ impl RunState {
             options: d.options,
             decider: d.decider,
         });
+    }
+
+    fn submit(&mut self, at: Stamp, step: Option<String>, data: event::Submission) {
+        let position = self.submissions.len();
+        if let Some(step) = &step {
+            self.submissions_by_step.add(step, position);
+        }
+        let record = SubmissionRecord { at, step, data };
+        self.submissions_by_stage.add(&record, position);
+        self.submissions.push(record);
     }
 
     /// A team conflict settled: the chosen value applies like a new one.
@@ -906,6 +937,7 @@ impl RunState {
             if let Some(data) = merged(&r.data, fields) {
                 r.data = data;
             }
+            self.submissions_by_stage.rebuild(&self.submissions);
         } else if let Some(r) = self.decisions.find_mut(|r| r.at.seq == seq) {
             r.rationale = text("rationale").unwrap_or_else(|| r.rationale.clone());
             r.decider = text("decider").unwrap_or_else(|| r.decider.clone());
@@ -950,28 +982,66 @@ impl RunState {
     }
 
     /// Submissions that meet a clock stage, in journal order.
-    pub fn submissions_for(
-        &self,
+    pub fn submissions_for<'a>(
+        &'a self,
         clock: &str,
         stage: &str,
-    ) -> impl Iterator<Item = &SubmissionRecord> {
-        let key = format!("{clock}.{stage}");
-        self.submissions
-            .iter()
-            .filter(move |s| s.data.stages.contains(&key))
+    ) -> impl DoubleEndedIterator<Item = &'a SubmissionRecord> + use<'a> {
+        self.submissions_meeting(&format!("{clock}.{stage}"))
+    }
+
+    /// Submissions that meet the stage `stage_ref` (`clock.stage`), in
+    /// journal order.
+    pub fn submissions_meeting<'a>(
+        &'a self,
+        stage_ref: &str,
+    ) -> impl DoubleEndedIterator<Item = &'a SubmissionRecord> + use<'a> {
+        self.submissions_by_stage
+            .positions(stage_ref)
+            .filter_map(|at| self.submissions.get(at))
+    }
+
+    /// The submissions meeting a clock stage, summed up (none when there
+    /// are none): what the clocks read on every frame.
+    pub fn stage_submissions(&self, clock: &str, stage: &str) -> Option<StageSubmissions> {
+        self.submissions_by_stage
+            .summary(&format!("{clock}.{stage}"))
+    }
+
+    /// Submissions recorded on a step, in journal order.
+    pub fn submissions_on<'a>(
+        &'a self,
+        step: &str,
+    ) -> impl DoubleEndedIterator<Item = &'a SubmissionRecord> + use<'a> {
+        self.submissions_by_step
+            .of(step)
+            .filter_map(|at| self.submissions.get(at))
     }
 
     /// Drafts of a step's message, oldest first.
-    pub fn drafts_for<'a>(&'a self, step: &'a str) -> impl Iterator<Item = &'a DraftRecord> {
-        self.drafts.iter().filter(move |d| d.step == step)
+    pub fn drafts_for<'a>(
+        &'a self,
+        step: &str,
+    ) -> impl DoubleEndedIterator<Item = &'a DraftRecord> + use<'a> {
+        self.drafts_by_step
+            .of(step)
+            .filter_map(|at| self.drafts.get(at))
     }
 
-    pub fn notes_for<'a>(&'a self, step: &'a str) -> impl Iterator<Item = &'a NoteRecord> {
+    pub fn notes_for<'a>(
+        &'a self,
+        step: &str,
+    ) -> impl DoubleEndedIterator<Item = &'a NoteRecord> + use<'a> {
         self.notes_by_step
-            .get(step)
-            .into_iter()
-            .flatten()
-            .filter_map(|at| self.notes.get(*at))
+            .of(step)
+            .filter_map(|at| self.notes.get(at))
+    }
+
+    /// The latest decision on a fact.
+    pub fn latest_decision(&self, fact: &str) -> Option<&DecisionRecord> {
+        self.decisions_by_fact
+            .last(fact)
+            .and_then(|at| self.decisions.get(at))
     }
 
     /// Person holding a role now, if any.
@@ -1016,22 +1086,30 @@ impl RunState {
 
     /// Evaluation recorded against an inject, latest first.
     pub fn evaluation_of(&self, inject: &str) -> Option<(Rating, &ObservationRecord)> {
-        self.observations.iter().rev().find_map(|o| {
-            (o.data.inject.as_deref() == Some(inject))
-                .then_some(o.data.rating.map(|r| (r, o)))
-                .flatten()
-        })
+        self.observations_by_inject
+            .of(inject)
+            .rev()
+            .filter_map(|at| self.observations.get(at))
+            .find_map(|o| o.data.rating.map(|r| (r, o)))
     }
 
     /// The latest drafted version of a step's message.
     pub fn latest_draft(&self, step: &str) -> Option<&DraftRecord> {
-        self.drafts.iter().rev().find(|d| d.step == step)
+        self.drafts_by_step
+            .last(step)
+            .and_then(|at| self.drafts.get(at))
     }
 
-    /// Whether a statement version has been approved.
+    /// Whether a statement version has been approved. Read newest first:
+    /// the version asked about is mostly the latest.
     pub fn is_approved(&self, step: &str, version: u32) -> bool {
-        self.approvals
-            .iter()
-            .any(|a| a.step == step && a.data.version == version)
+        self.approvals_by_step
+            .of(step)
+            .rev()
+            .filter_map(|at| self.approvals.get(at))
+            .any(|a| a.data.version == version)
     }
 }
+
+#[cfg(test)]
+mod index_tests;

@@ -42,12 +42,7 @@ pub fn placeholder_value(
 /// the first notification, quoted in the follow-up.
 fn submission_value(rest: &str, state: &RunState, tz: Tz) -> Option<String> {
     let (step, field) = rest.rsplit_once('.')?;
-    let data = &state
-        .submissions
-        .iter()
-        .rev()
-        .find(|s| s.step.as_deref() == Some(step))?
-        .data;
+    let data = &state.submissions_on(step).next_back()?.data;
     match field {
         "reference" => data.reference.clone().filter(|r| !r.trim().is_empty()),
         "sent_at" => Some(format_local_and_utc(data.sent_at, tz)),

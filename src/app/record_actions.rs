@@ -108,13 +108,7 @@ impl App {
             .iter()
             .map(ToString::to_string)
             .filter(|r| crate::clocks::stage_applies(&self.playbook, self.state(), r))
-            .filter(|r| {
-                !self
-                    .state()
-                    .submissions
-                    .iter()
-                    .any(|s| s.data.stages.contains(r))
-            })
+            .filter(|r| self.state().submissions_meeting(r).next().is_none())
             .collect();
         self.mode = Mode::Submit(SubmitDialog::new(
             &step.id,

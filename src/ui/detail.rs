@@ -201,7 +201,7 @@ fn decision_lines(app: &App, step: &Step, t: &Theme) -> Vec<Line<'static>> {
         lines.push(Line::default());
         lines.push(section("Decision (d)", t));
         lines.push(Line::from(decide.prompt.clone()));
-        match state.decisions.iter().rev().find(|d| d.fact == decide.fact) {
+        match state.latest_decision(&decide.fact) {
             Some(d) => {
                 let shown = app
                     .playbook
@@ -430,11 +430,7 @@ pub(super) fn message_summary(app: &App, step: &Step, t: &Theme) -> Vec<Line<'st
             },
         )));
     }
-    for s in state
-        .submissions
-        .iter()
-        .filter(|s| s.step.as_deref() == Some(&step.id))
-    {
+    for s in state.submissions_on(&step.id) {
         lines.push(Line::from(Span::styled(
             format!(
                 "  ✓ sent via {} to {} at {}{}",

@@ -44,7 +44,10 @@ impl SavedLines {
     /// kept whole.
     pub fn push_typed(&mut self, playbook: &Playbook, entry: TypedEntry) {
         self.count += 1;
-        if let Some(step) = &entry.step {
+        // Most entries are on the step of the one before: no copy then.
+        if let Some(step) = &entry.step
+            && self.last_step.as_ref() != Some(step)
+        {
             self.last_step = Some(step.clone());
         }
         self.state.apply_typed(playbook, entry);

@@ -183,23 +183,6 @@ fn the_same_value_from_two_responders_is_no_conflict() {
 
 #[test]
 fn the_feed_renumbers_keeps_one_creation_and_corrections_follow_their_target() {
-    let created = |id: &str| {
-        Payload::JournalCreated(crate::journal::event::Created {
-            journal_id: id.into(),
-            playbook: crate::journal::event::PlaybookRef {
-                id: "p".into(),
-                version: "1".into(),
-                path: "playbook.yaml".into(),
-                sha256: "x".into(),
-            },
-            title: "t".into(),
-            timezone: "UTC".into(),
-            exercise: false,
-            app_version: "0".into(),
-            drill: None,
-            holidays: Vec::new(),
-        })
-    };
     let correction = Payload::Correction(Correction {
         corrects: 1,
         journal: None,
@@ -211,12 +194,15 @@ fn the_feed_renumbers_keeps_one_creation_and_corrections_follow_their_target() {
     let a = journal(
         "a@h",
         vec![
-            (0, created("c"), None),
+            (0, created("c", None), None),
             (5, fact(true), None),
             (9, correction, None),
         ],
     );
-    let b = journal("b@h", vec![(1, created("c"), None), (2, note("b"), None)]);
+    let b = journal(
+        "b@h",
+        vec![(1, created("c", None), None), (2, note("b"), None)],
+    );
     let (a2, b2) = (a.clone(), b.clone());
     let feed = Merged::new(vec![a, b]).feed();
     let kinds: Vec<String> = feed.iter().map(|l| l.entry.kind.to_string()).collect();

@@ -103,20 +103,8 @@ pub fn close(
 
 #[cfg(test)]
 mod tests {
-    use std::path::Path;
-
     use super::*;
-    use crate::catalog::{self, Catalog};
-
-    fn fixture() -> Playbook {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures/playbooks/fixture-incident.yaml");
-        let source = catalog::read_source(&path).expect("fixture readable");
-        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 2).expect("date");
-        catalog::check_playbook(&source, &Catalog::bundled(today).library, today)
-            .expect("fixture valid")
-            .0
-    }
+    use crate::run::index_tests::fixture;
 
     #[test]
     fn d15_closing_needs_a_reason_for_every_open_required_step_and_only_those() {

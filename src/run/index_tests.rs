@@ -22,7 +22,9 @@ const STAGES: [(&str, &str); 3] = [("gdpr", "initial"), ("gdpr", "final"), ("nis
 const FACTS: [&str; 2] = ["severity", "personal_data"];
 const INJECTS: [&str; 2] = ["inj-1", "inj-2"];
 
-fn fixture() -> Playbook {
+/// `tests/fixtures/playbooks/fixture-incident.yaml`, checked: the playbook
+/// the state's unit tests replay against.
+pub(super) fn fixture() -> Playbook {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/playbooks/fixture-incident.yaml");
     let source = catalog::read_source(&path).expect("fixture readable");

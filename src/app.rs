@@ -501,47 +501,8 @@ impl App {
         }
         let mut effects = Vec::new();
         for write in writes {
-            let draft = Draft {
-                ts: self.now,
-                mono_ms: 0,
-                scenario_ms: self.drill.as_ref().map(|d| d.scenario_ms(self.now)),
-                session: self.identity.session.clone(),
-                actor: self.identity.actor.clone(),
-                event: write.event,
-            };
-            let ticket = self.next_ticket;
-            self.next_ticket += 1;
-            let draft = self.for_journal(draft);
-            let provisional = self
-                .for_view(draft.clone())
-                .into_entry(self.next_seq + self.pending.len() as u64, String::new());
-            // The view is the saved state plus every pending entry in
-            // order: applying the new one keeps it so without cloning the
-            // whole state, whose size grows with the journal.
-            // The first entry pending separates the view from the saved
-            // state (one copy); later ones apply to the view alone.
-            Arc::make_mut(&mut self.view).apply(&self.playbook, &provisional);
-            self.tail.push_back(TailLine {
-                ts: draft.ts,
-                ticket: Some(ticket),
-                status: Saved::Saving,
-                entry: provisional,
-            });
-            while self.tail.len() > TAIL {
-                self.tail.pop_front();
-            }
-            self.pending.push(Pending {
-                ticket,
-                draft: draft.clone(),
-            });
-            if let Some(a) = &write.attachment {
-                self.attachments.insert(ticket, a.clone());
-            }
-            effects.push(Effect::Append {
-                ticket,
-                draft,
-                attachment: write.attachment,
-            });
+            let scenario_ms = self.drill.as_ref().map(|d| d.scenario_ms(self.now));
+            effects.push(self.queue(write, scenario_ms));
         }
         #[cfg(debug_assertions)]
         {
@@ -550,6 +511,61 @@ impl App {
             debug_assert_eq!(incremental, self.view, "incremental view differs");
         }
         effects
+    }
+
+    /// Records the start of this session, as the first entry the writer
+    /// saves. The runner is shown while it is saved: on a long journal
+    /// the first frame need not wait for the disk's flush, and the entry
+    /// shows as saving until it is acknowledged, like any other. Its
+    /// `scenario_ms` stays unset, as when it was written before the runner.
+    pub fn open_session(&mut self, event: Event) -> Vec<Effect> {
+        vec![self.queue(Write::event(event), None)]
+    }
+
+    /// One write stamped now, made pending and applied to the view: the
+    /// effect that hands it to the writer.
+    fn queue(&mut self, write: Write, scenario_ms: Option<u64>) -> Effect {
+        let draft = Draft {
+            ts: self.now,
+            mono_ms: 0,
+            scenario_ms,
+            session: self.identity.session.clone(),
+            actor: self.identity.actor.clone(),
+            event: write.event,
+        };
+        let ticket = self.next_ticket;
+        self.next_ticket += 1;
+        let draft = self.for_journal(draft);
+        let provisional = self
+            .for_view(draft.clone())
+            .into_entry(self.next_seq + self.pending.len() as u64, String::new());
+        // The view is the saved state plus every pending entry in
+        // order: applying the new one keeps it so without cloning the
+        // whole state, whose size grows with the journal.
+        // The first entry pending separates the view from the saved
+        // state (one copy); later ones apply to the view alone.
+        Arc::make_mut(&mut self.view).apply(&self.playbook, &provisional);
+        self.tail.push_back(TailLine {
+            ts: draft.ts,
+            ticket: Some(ticket),
+            status: Saved::Saving,
+            entry: provisional,
+        });
+        while self.tail.len() > TAIL {
+            self.tail.pop_front();
+        }
+        self.pending.push(Pending {
+            ticket,
+            draft: draft.clone(),
+        });
+        if let Some(a) = &write.attachment {
+            self.attachments.insert(ticket, a.clone());
+        }
+        Effect::Append {
+            ticket,
+            draft,
+            attachment: write.attachment,
+        }
     }
 
     /// Saved state plus what is still saving (applied in order).

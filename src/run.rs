@@ -123,7 +123,9 @@ pub struct FactRecord {
     pub occurred_at: Option<DateTime<Utc>>,
     /// The typed value, when the playbook defines the fact and it decodes.
     pub typed: Option<FactValue>,
-    pub correction: Option<FactCorrection>,
+    /// Boxed: few records are corrected, and every record would otherwise
+    /// carry a correction's room (twice the record's own).
+    pub correction: Option<Box<FactCorrection>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -884,13 +886,13 @@ impl RunState {
                 .get_mut(&fact)
                 .and_then(|s| s.history.get_mut(index))
             {
-                record.correction = Some(FactCorrection {
+                record.correction = Some(Box::new(FactCorrection {
                     at,
                     reason: c.reason,
                     value,
                     typed,
                     occurred_at: c.occurred_at,
-                });
+                }));
             }
         }
     }

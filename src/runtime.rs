@@ -90,6 +90,13 @@ impl Core {
         }
     }
 
+    /// Hands the start of this session to the writer (see
+    /// [`App::open_session`]).
+    pub fn open_session(&mut self, event: crate::journal::Event) {
+        let effects = self.app.open_session(event);
+        self.run_effects(effects);
+    }
+
     /// Feeds one input to the app and carries out its effects.
     pub fn handle(&mut self, msg: Msg) {
         let effects = self.app.update(msg, self.clock.now());

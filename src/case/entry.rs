@@ -21,8 +21,9 @@ pub trait CaseEntry {
     fn actor(&self) -> &str;
     /// The heads of other journals its writer had read, if recorded.
     fn seen(&self) -> Option<&Seen>;
-    /// Its typed payload; `None` when `data` is not the kind's.
-    fn payload(&self) -> Option<Payload>;
+    /// What `read` makes of its typed payload; `None` when `data` is not
+    /// the kind's. A line decoded for replay lends its payload.
+    fn with_payload<R>(&self, read: impl FnOnce(&Payload) -> R) -> Option<R>;
     /// Whether the line's exact bytes have this SHA-256 (hex), as a `seen`
     /// head names it.
     fn hashes_to(&self, sha256: &str) -> bool;
@@ -61,8 +62,8 @@ impl CaseEntry for Line {
         self.entry.seen.as_ref()
     }
 
-    fn payload(&self) -> Option<Payload> {
-        self.entry.event().ok().map(|e| e.payload)
+    fn with_payload<R>(&self, read: impl FnOnce(&Payload) -> R) -> Option<R> {
+        self.entry.event().ok().map(|e| read(&e.payload))
     }
 
     fn hashes_to(&self, sha256: &str) -> bool {
@@ -165,8 +166,8 @@ impl CaseEntry for ReplayLine {
         self.seen.as_ref()
     }
 
-    fn payload(&self) -> Option<Payload> {
-        self.entry.payload.clone().ok()
+    fn with_payload<R>(&self, read: impl FnOnce(&Payload) -> R) -> Option<R> {
+        self.entry.payload.as_ref().ok().map(read)
     }
 
     fn hashes_to(&self, sha256: &str) -> bool {

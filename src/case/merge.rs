@@ -57,8 +57,10 @@ pub struct Merged<L = Line> {
     /// `known[j][line * width + k]`: how many entries of journal `k` the
     /// entry at (`j`, `line`) had seen, directly or through what it saw.
     /// One flat row of `width` (the number of journals) per entry, so the
-    /// merge allocates once per journal rather than once per entry.
-    known: Vec<Vec<u64>>,
+    /// merge allocates once per journal rather than once per entry. A
+    /// count is 32 bits: a row costs half as much memory, and a count
+    /// beyond it (no journal has one) reads as "all".
+    known: Vec<Vec<u32>>,
     width: usize,
 }
 
@@ -101,6 +103,11 @@ pub fn load_for_replay(dir: &Path) -> Result<Vec<CaseJournal<ReplayLine>>, Strin
         .collect()
 }
 
+/// A count of entries as `known` holds it (saturated: see there).
+fn count_of(entries: u64) -> u32 {
+    u32::try_from(entries).unwrap_or(u32::MAX)
+}
+
 fn unreadable(path: &Path, e: &std::io::Error) -> String {
     format!("{}: {}", path.display(), crate::diag::describe_io(e))
 }
@@ -116,7 +123,7 @@ impl<L: CaseEntry> Merged<L> {
         let count = journals.len();
         let index = |id: &str| journals.binary_search_by(|j| j.id.as_str().cmp(id)).ok();
         let mut next = vec![0_usize; count];
-        let mut known: Vec<Vec<u64>> = journals
+        let mut known: Vec<Vec<u32>> = journals
             .iter()
             .map(|j| Vec::with_capacity(j.verified.lines.len() * count))
             .collect();
@@ -128,7 +135,7 @@ impl<L: CaseEntry> Merged<L> {
             (e.ts(), journals[j].id.as_str(), e.seq())
         };
         // One entry's past at a time, in a buffer reused for every entry.
-        let mut past: Vec<u64> = Vec::with_capacity(count);
+        let mut past: Vec<u32> = Vec::with_capacity(count);
         while order.len() < total {
             let pending = (0..count).filter(|j| next[*j] < journals[*j].verified.lines.len());
             let free = pending.clone().filter(|j| {
@@ -149,7 +156,7 @@ impl<L: CaseEntry> Merged<L> {
                 0 => past.resize(count, 0),
                 _ => past.extend_from_slice(&known[j][(line - 1) * count..line * count]),
             }
-            past[j] = line as u64 + 1;
+            past[j] = count_of(line as u64 + 1);
             if let Some(seen) = entry_at(j, line).seen() {
                 for (id, head) in seen {
                     let Some(k) = index(id) else { continue };
@@ -162,7 +169,7 @@ impl<L: CaseEntry> Merged<L> {
                                 *mine = (*mine).max(*t);
                             }
                         }
-                        None => past[k] = past[k].max(head.seq + 1),
+                        None => past[k] = past[k].max(count_of(head.seq.saturating_add(1))),
                     }
                 }
             }
@@ -185,7 +192,8 @@ impl<L: CaseEntry> Merged<L> {
 
     /// Whether the writer of `later` had seen `earlier` when writing it.
     pub fn saw(&self, later: At, earlier: At) -> bool {
-        self.known[later.journal][later.line * self.width + earlier.journal] > earlier.line as u64
+        u64::from(self.known[later.journal][later.line * self.width + earlier.journal])
+            > earlier.line as u64
     }
 
     /// The lines to replay, in merged order: renumbered by position,
@@ -333,7 +341,10 @@ fn renumber_counted<L: CaseEntry>(
         line.set_seq(seq);
         position[at.journal][at.line] = Some(seq);
         if line.kind() == Kind::Correction
-            && let Some(Payload::Correction(mut c)) = line.payload()
+            && let Some(Some(mut c)) = line.with_payload(|p| match p {
+                Payload::Correction(c) => Some(c.clone()),
+                _ => None,
+            })
         {
             // The target names its journal in a case; without one it
             // is in the correction's own journal.

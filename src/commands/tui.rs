@@ -311,13 +311,8 @@ fn reopen(
                 .map_err(write_failed)?,
         );
     }
-    gathered.push(
-        playbook,
-        file.append(who.draft(env.clock.as_ref(), open::session_started("resume")))
-            .map_err(write_failed)?,
-    );
     let path = file.path().to_path_buf();
-    runner_replayed(
+    let mut core = runner_replayed(
         env,
         Box::new(file),
         &path,
@@ -326,7 +321,9 @@ fn reopen(
         who,
         banners,
         drill,
-    )
+    )?;
+    core.open_session(open::session_started("resume"));
+    Ok(core)
 }
 
 /// Where a resumed journal's playbook is looked up: a catalog already
@@ -747,6 +744,7 @@ pub fn review(env: &Env, journal: &Path, follow: bool) -> Result<(), Failure> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::journal::{Draft, Kind};
 
     #[test]
     fn friction_11_exit_prints_the_journal_and_the_resume_command() {
@@ -879,6 +877,54 @@ mod tests {
         assert_eq!(streamed.cursor, whole.cursor);
         let drafts = crate::export::drafts::DraftTexts::read(&path, &verified).problems(&verified);
         assert_eq!(read.draft_problems, drafts);
+    }
+
+    #[test]
+    fn a_resumed_runner_is_ready_while_its_session_start_is_saved() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let env = Env {
+            config: crate::config::Config::default(),
+            clock: Arc::new(crate::time::ManualTime::at(
+                chrono::DateTime::from_timestamp(1_800_000_000, 0).unwrap_or_default(),
+            )),
+            today: chrono::NaiveDate::from_ymd_opt(2026, 11, 29).unwrap_or_default(),
+        };
+        let catalog = Catalog::bundled(env.today);
+        let path = sample_journal(dir.path(), &env, &catalog);
+        let mut core = reopen(&env, &mut &catalog, &path, "Ravi".into()).expect("resumed");
+        // The start of the session is the writer's first entry, pending
+        // (shown as saving) until acknowledged: the runner does not wait
+        // for the disk to show its first frame.
+        let pending: Vec<&Draft> = core.app.pending().iter().map(|p| &p.draft).collect();
+        assert_eq!(pending.len(), 1);
+        let Payload::SessionStarted(started) = &pending[0].event.payload else {
+            panic!("pending: {:?}", pending[0].event);
+        };
+        assert_eq!(started.mode, "resume");
+        assert_eq!(pending[0].actor, "Ravi");
+        assert_eq!(pending[0].scenario_ms, None);
+        assert!(core.settle(std::time::Duration::from_secs(10)), "saved");
+        core.finish();
+        // Written once, after the recovery of the torn tail (written
+        // before the runner), and the journal verifies.
+        let verified = open::read_journal(&path).expect("read back");
+        assert_eq!(verified.broken, None);
+        assert_eq!(verified.torn_tail, 0);
+        let kinds: Vec<Kind> = verified.lines.iter().map(|l| l.entry.kind).collect();
+        assert_eq!(
+            kinds[kinds.len() - 2..],
+            [Kind::Recovery, Kind::SessionStarted]
+        );
+        let last = &verified.lines[verified.lines.len() - 1].entry;
+        assert_eq!((last.actor.as_str(), last.scenario_ms), ("Ravi", None));
+        assert_eq!(
+            verified
+                .lines
+                .iter()
+                .filter(|l| l.entry.kind == Kind::SessionStarted && l.entry.actor == "Ravi")
+                .count(),
+            1
+        );
     }
 
     #[test]

@@ -589,7 +589,7 @@ impl RunState {
     fn apply_payload(&mut self, playbook: &Playbook, session: &str, at: Stamp, event: Event) {
         let Event { step, payload } = event;
         match payload {
-            Payload::JournalCreated(created) => self.created(playbook, &at, created),
+            Payload::JournalCreated(created) => self.created(playbook, &at, *created),
             Payload::SessionStarted(s) => self.sessions.push(SessionRecord {
                 id: session.to_string(),
                 started: at,
@@ -641,7 +641,7 @@ impl RunState {
                     at,
                 );
             }
-            Payload::Decision(d) => self.decide(playbook, at, step, d),
+            Payload::Decision(d) => self.decide(playbook, at, step, *d),
             Payload::RoleAssigned(r) => self.assign(at, r),
             Payload::MessageDrafted(data) => {
                 if let Some(step) = step {
@@ -655,8 +655,8 @@ impl RunState {
                     self.approvals.push(ApprovalRecord { at, step, data });
                 }
             }
-            Payload::Submission(data) => self.submit(at, step, data),
-            Payload::Correction(c) => self.correct(playbook, at, c),
+            Payload::Submission(data) => self.submit(at, step, *data),
+            Payload::Correction(c) => self.correct(playbook, at, *c),
             Payload::Recovery(r) => self.recoveries.push((at, r)),
             Payload::InjectDelivered(i) => self.injects.push(InjectRecord {
                 at,
@@ -669,7 +669,8 @@ impl RunState {
                     self.observations_by_inject
                         .add(inject, self.observations.len());
                 }
-                self.observations.push(ObservationRecord { at, data });
+                self.observations
+                    .push(ObservationRecord { at, data: *data });
             }
             Payload::DrillControl(data) => {
                 self.drill_controls.push(DrillControlRecord { at, data });
@@ -680,7 +681,7 @@ impl RunState {
             | Payload::Anchor(_)
             | Payload::EvidenceAdded(_)
             | Payload::EvidenceTransferred(_) => {}
-            Payload::Resolution(r) => self.resolve(playbook, at, step, r),
+            Payload::Resolution(r) => self.resolve(playbook, at, step, *r),
         }
     }
 

@@ -226,14 +226,14 @@ fn correcting_the_awareness_time_moves_the_deadline_and_keeps_both() {
     let mut j = JournalBuilder::new(fixture_playbook(), "2026-11-02T08:00:00Z", false);
     j.set("aware_at", "2026-11-02T07:00:00Z");
     let wrong = j.lines.last().expect("fact_set").entry.seq;
-    j.event(Event::new(Payload::Correction(Correction {
+    j.event(Event::new(Payload::Correction(Box::new(Correction {
         corrects: wrong,
         journal: None,
         reason: "the SOC alert was two hours earlier".into(),
         value: Some(Value::String("2026-11-02T05:00:00Z".into())),
         occurred_at: None,
         fields: serde_json::Map::new(),
-    })));
+    }))));
     let state = runsheet::run::replay(&j.resolved.playbook, j.lines.iter().map(|l| &l.entry));
     let stages = clocks::evaluate(&j.resolved.playbook, &state, j.now());
     let early = stages

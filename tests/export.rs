@@ -388,7 +388,7 @@ fn every_kind_of_entry_reads_as_a_sentence() {
         title: "A journalist calls".into(),
         trigger: "manual".into(),
     })));
-    j.event(Event::new(Payload::Observation(Observation {
+    j.event(Event::new(Payload::Observation(Box::new(Observation {
         kind: ObservationKind::Evaluation,
         inject: Some("i1".into()),
         rating: Some(Rating::Partly),
@@ -400,7 +400,7 @@ fn every_kind_of_entry_reads_as_a_sentence() {
         organisation: None,
         start: None,
         status: None,
-    })));
+    }))));
     j.event(Event::new(Payload::DrillControl(DrillControl {
         action: DrillAction::Pause,
         speed: 1,

@@ -481,7 +481,7 @@ impl<'a> Incident<'a> {
     fn next_event(&mut self) -> Event {
         let opening = OPENING.len() as u64;
         match self.seq {
-            0 => return Event::new(Payload::JournalCreated(self.created.clone())),
+            0 => return Event::new(Payload::JournalCreated(Box::new(self.created.clone()))),
             1 => return session_started(),
             _ if self.long_notes => return self.long_note(),
             n if n < 2 + opening => {
@@ -555,7 +555,7 @@ impl<'a> Incident<'a> {
             (_, 1) => (ObservationKind::Strength, None, None),
             _ => (ObservationKind::Improvement, None, None),
         };
-        Some(Event::new(Payload::Observation(Observation {
+        Some(Event::new(Payload::Observation(Box::new(Observation {
             kind,
             inject,
             rating,
@@ -567,7 +567,7 @@ impl<'a> Incident<'a> {
             organisation: None,
             start: None,
             status: None,
-        })))
+        }))))
     }
 
     fn opening_fact(&mut self, fact: &str, input: &str) -> Option<Event> {
@@ -715,13 +715,13 @@ impl<'a> Incident<'a> {
         };
         Event::on_step(
             step.id.clone(),
-            Payload::Decision(Decision {
+            Payload::Decision(Box::new(Decision {
                 fact: decide.fact.clone(),
                 value,
                 rationale: "Agreed on the bridge after hearing legal and the DFIR lead".into(),
                 options,
                 decider: "Dana Reyes".into(),
-            }),
+            })),
         )
     }
 
@@ -733,7 +733,7 @@ impl<'a> Incident<'a> {
         }
         Event::on_step(
             step.id.clone(),
-            Payload::Submission(Submission {
+            Payload::Submission(Box::new(Submission {
                 stages,
                 channel: "portal".into(),
                 recipient: step.contact.clone().unwrap_or_else(|| "authority".into()),
@@ -743,7 +743,7 @@ impl<'a> Incident<'a> {
                 version: None,
                 url: None,
                 override_reason: None,
-            }),
+            })),
         )
     }
 
@@ -799,14 +799,14 @@ impl<'a> Incident<'a> {
         };
         let def = &self.playbook.facts[i];
         let value = self.value_of(def);
-        Event::new(Payload::Correction(Correction {
+        Event::new(Payload::Correction(Box::new(Correction {
             corrects: seq,
             journal: None,
             reason: "Recount after removing duplicates".into(),
             value: Some(value),
             occurred_at: None,
             fields: serde_json::Map::new(),
-        }))
+        })))
     }
 }
 

@@ -68,7 +68,9 @@ impl Desk {
             holidays: Vec::new(),
         };
         let mut lines = Vec::new();
-        for event in std::iter::once(Event::new(Payload::JournalCreated(created))).chain(events) {
+        for event in
+            std::iter::once(Event::new(Payload::JournalCreated(Box::new(created)))).chain(events)
+        {
             append(
                 &mut lines,
                 Draft {
@@ -355,14 +357,14 @@ fn cli_correction(d: &Desk, seq: u64, fields: &[(&str, &str)], reason: &str) -> 
         .expect("the CLI accepts it");
     Event {
         step: target.step.clone(),
-        payload: Payload::Correction(Correction {
+        payload: Payload::Correction(Box::new(Correction {
             journal: None,
             corrects: seq,
             reason: reason.trim().into(),
             value: None,
             occurred_at: None,
             fields: corrected,
-        }),
+        })),
     }
 }
 
@@ -582,7 +584,7 @@ fn friction19_a_follow_up_can_quote_the_reference_of_an_earlier_submission() {
     }
     let mut d = Desk::with(vec![Event::on_step(
         "early-warning",
-        Payload::Submission(crate::journal::event::Submission {
+        Payload::Submission(Box::new(crate::journal::event::Submission {
             stages: Vec::new(),
             channel: "portal".into(),
             recipient: "National CSIRT".into(),
@@ -592,7 +594,7 @@ fn friction19_a_follow_up_can_quote_the_reference_of_an_earlier_submission() {
             version: None,
             url: None,
             override_reason: None,
-        }),
+        })),
     )]);
     d.app.playbook = playbook;
     let value = |name: &str| {

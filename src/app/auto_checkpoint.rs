@@ -125,17 +125,19 @@ impl App {
             ssh_signature: String::new(),
         };
         let key = self.auto.key.clone();
-        self.record(vec![Write::event(Event::new(Payload::Checkpoint(signing)))])
-            .into_iter()
-            .map(|effect| match effect {
-                Effect::Append { ticket, draft, .. } => Effect::Checkpoint {
-                    ticket,
-                    draft,
-                    key: key.clone(),
-                },
-                other => other,
-            })
-            .collect()
+        self.record(vec![Write::event(Event::new(Payload::Checkpoint(
+            Box::new(signing),
+        )))])
+        .into_iter()
+        .map(|effect| match effect {
+            Effect::Append { ticket, draft, .. } => Effect::Checkpoint {
+                ticket,
+                draft,
+                key: key.clone(),
+            },
+            other => other,
+        })
+        .collect()
     }
 
     /// A checkpoint that could not be signed: nothing was written and the

@@ -69,7 +69,7 @@ impl Journal {
         };
         journal.push(
             secs,
-            Payload::JournalCreated(Created {
+            Payload::JournalCreated(Box::new(Created {
                 journal_id: "case-1".into(),
                 playbook: PlaybookRef {
                     id: playbook.id.clone(),
@@ -83,7 +83,7 @@ impl Journal {
                 app_version: "test".into(),
                 drill: None,
                 holidays: Vec::new(),
-            }),
+            })),
         );
         journal
     }
@@ -315,14 +315,14 @@ fn c12_a_correction_in_a_case_names_the_journal_and_seq_of_its_target() {
         .and_then(|f| f.latest())
         .map(|r| r.at.seq)
         .expect("the fact is recorded");
-    let correction = Payload::Correction(Correction {
+    let correction = Payload::Correction(Box::new(Correction {
         corrects: position,
         journal: None,
         reason: "Tomas misread the ticket".into(),
         value: Some(json!(false)),
         occurred_at: None,
         fields: serde_json::Map::new(),
-    });
+    }));
     let effects = app.record(vec![Write::event(Event::new(correction))]);
     assert_eq!(fact(&app), Some(false), "shown corrected while saving");
     let Some(Effect::Append { draft, .. }) = effects.first() else {

@@ -51,7 +51,7 @@ fn open() -> (App, Vec<Line>) {
     };
     let mut lines = Vec::new();
     for payload in [
-        Payload::JournalCreated(created),
+        Payload::JournalCreated(Box::new(created)),
         Payload::SessionStarted(SessionStarted {
             pid: 1,
             host: "test-host".into(),

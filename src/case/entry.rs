@@ -75,7 +75,7 @@ impl CaseEntry for Line {
     }
 
     fn set_correction(&mut self, correction: Correction) {
-        self.entry.data = Payload::Correction(correction).to_data();
+        self.entry.data = Payload::Correction(Box::new(correction)).to_data();
     }
 
     fn set_actor(&mut self, actor: String) {
@@ -180,7 +180,7 @@ impl CaseEntry for ReplayLine {
     }
 
     fn set_correction(&mut self, correction: Correction) {
-        self.entry.payload = Ok(Payload::Correction(correction));
+        self.entry.payload = Ok(Payload::Correction(Box::new(correction)));
     }
 
     fn set_actor(&mut self, actor: String) {

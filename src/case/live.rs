@@ -296,14 +296,14 @@ mod tests {
     #[test]
     fn c12_a_correction_naming_another_journal_targets_its_entry_not_the_own_seq() {
         let correction = |journal: Option<&str>| {
-            Payload::Correction(Correction {
+            Payload::Correction(Box::new(Correction {
                 corrects: 0,
                 journal: journal.map(str::to_string),
                 reason: "r".into(),
                 value: Some(json!(false)),
                 occurred_at: None,
                 fields: serde_json::Map::new(),
-            })
+            }))
         };
         // Both journals have an entry at seq 0; b's correction names a's.
         let a = lines("a", vec![(0, set(true))]);

@@ -85,22 +85,50 @@ pub fn load(dir: &Path) -> Result<Vec<CaseJournal>, String> {
 /// [`load`] for a caller that only replays the merged case: each journal
 /// is streamed through the checking cores, which decode its lines as a
 /// replay reads them; no line's text or JSON map is kept. Same checks,
-/// same findings, same errors.
+/// same findings, same errors (the first journal's, in folder order).
+///
+/// Two journals are read at a time: one's start (opening, the first
+/// pieces) and end (the last piece, the threads joined) leave cores idle
+/// that the other's reading fills.
 pub fn load_for_replay(dir: &Path) -> Result<Vec<CaseJournal<ReplayLine>>, String> {
-    folder::journal_files(dir)?
-        .into_iter()
-        .map(|(id, path)| {
-            let mut lines = Vec::new();
-            let tally = view_file_typed(&path, None, |view, _| {
-                lines.push(ReplayLine::of_view(view));
-            })
-            .map_err(|e| unreadable(&path, &e))?;
-            Ok(CaseJournal {
-                id,
-                verified: Verified::of_tally(lines, tally),
-            })
-        })
-        .collect()
+    let files = folder::journal_files(dir)?;
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let read_next = || {
+        let mut read = Vec::new();
+        loop {
+            let at = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some((id, path)) = files.get(at) else {
+                return read;
+            };
+            read.push((at, read_for_replay(id, path)));
+        }
+    };
+    let mut read: Vec<(usize, Result<CaseJournal<ReplayLine>, String>)> =
+        std::thread::scope(|scope| {
+            let other = scope.spawn(read_next);
+            let mut read = read_next();
+            read.extend(
+                other
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            );
+            read
+        });
+    read.sort_by_key(|(at, _)| *at);
+    read.into_iter().map(|(_, journal)| journal).collect()
+}
+
+/// One journal of [`load_for_replay`].
+fn read_for_replay(id: &str, path: &Path) -> Result<CaseJournal<ReplayLine>, String> {
+    let mut lines = Vec::new();
+    let tally = view_file_typed(path, None, |view, _| {
+        lines.push(ReplayLine::of_view(view));
+    })
+    .map_err(|e| unreadable(path, &e))?;
+    Ok(CaseJournal {
+        id: id.to_string(),
+        verified: Verified::of_tally(lines, tally),
+    })
 }
 
 /// A count of entries as `known` holds it (saturated: see there).
@@ -359,7 +387,7 @@ fn renumber_counted<L: CaseEntry>(
             // itself, which the replay reports and ignores.
             c.corrects = target.unwrap_or(seq);
             c.journal = None;
-            line.set_correction(c);
+            line.set_correction(*c);
         }
         each(line, *at);
     }

@@ -146,13 +146,13 @@ fn concurrent_different_values_conflict_and_a_resolution_that_saw_both_ends_it()
     assert_eq!(found[0].key, "personal_data");
     assert_eq!(found[0].entries.len(), 2);
 
-    let resolution = Payload::Resolution(Resolution {
+    let resolution = Payload::Resolution(Box::new(Resolution {
         about: "fact".into(),
         key: "personal_data".into(),
         value: json!(true),
         reason: "confirmed".into(),
         resolves: Vec::new(),
-    });
+    }));
     let a2 = journal(
         "a@h",
         vec![
@@ -183,14 +183,14 @@ fn the_same_value_from_two_responders_is_no_conflict() {
 
 #[test]
 fn the_feed_renumbers_keeps_one_creation_and_corrections_follow_their_target() {
-    let correction = Payload::Correction(Correction {
+    let correction = Payload::Correction(Box::new(Correction {
         corrects: 1,
         journal: None,
         reason: "typo".into(),
         value: Some(json!(false)),
         fields: serde_json::Map::new(),
         occurred_at: None,
-    });
+    }));
     let a = journal(
         "a@h",
         vec![
@@ -264,13 +264,13 @@ fn the_same_role_given_to_different_people_concurrently_is_a_conflict() {
         })
     };
     let decision = |value: &str| {
-        Payload::Decision(crate::journal::event::Decision {
+        Payload::Decision(Box::new(crate::journal::event::Decision {
             fact: "ransom_decision".into(),
             value: json!(value),
             rationale: "r".into(),
             options: Vec::new(),
             decider: "d".into(),
-        })
+        }))
     };
     let a = journal(
         "a@h",
@@ -289,7 +289,7 @@ fn the_same_role_given_to_different_people_concurrently_is_a_conflict() {
 }
 
 fn created(journal_id: &str, drill: Option<crate::journal::event::DrillRef>) -> Payload {
-    Payload::JournalCreated(crate::journal::event::Created {
+    Payload::JournalCreated(Box::new(crate::journal::event::Created {
         journal_id: journal_id.into(),
         playbook: crate::journal::event::PlaybookRef {
             id: "p".into(),
@@ -303,7 +303,7 @@ fn created(journal_id: &str, drill: Option<crate::journal::event::DrillRef>) -> 
         app_version: "0".into(),
         drill,
         holidays: Vec::new(),
-    })
+    }))
 }
 
 /// A case folder holding what the merge must get right: a participant's
@@ -318,14 +318,14 @@ fn awkward_case(dir: &std::path::Path) {
         sha256: "d".into(),
     };
     let correction = |corrects: u64, journal: Option<&str>| {
-        Payload::Correction(Correction {
+        Payload::Correction(Box::new(Correction {
             corrects,
             journal: journal.map(Into::into),
             reason: "typo".into(),
             value: Some(json!(false)),
             fields: serde_json::Map::new(),
             occurred_at: None,
-        })
+        }))
     };
     let fac_entries = || {
         vec![
@@ -373,6 +373,22 @@ fn awkward_case(dir: &std::path::Path) {
     ] {
         std::fs::write(journals.join(format!("{id}.jsonl")), bytes).unwrap();
     }
+}
+
+#[test]
+fn a_case_read_for_replay_names_the_first_unreadable_journal_in_folder_order() {
+    let dir = tempfile::tempdir().unwrap();
+    awkward_case(dir.path());
+    // Journals are read two at a time: the error is still the first
+    // journal's in folder order, as when they were read one by one.
+    for name in ["zz@last.jsonl", "aa@first.jsonl"] {
+        std::fs::create_dir(super::folder::journals_dir(dir.path()).join(name)).unwrap();
+    }
+    let error = super::merge::load_for_replay(dir.path()).unwrap_err();
+    assert!(error.contains("aa@first.jsonl"), "{error}");
+    assert!(!error.contains("zz@last.jsonl"), "{error}");
+    let whole = super::merge::load(dir.path()).unwrap_err();
+    assert!(whole.contains("aa@first.jsonl"), "{whole}");
 }
 
 #[test]

@@ -272,7 +272,7 @@ fn open_own(
         };
         let first = who.draft(
             env.clock.as_ref(),
-            Event::new(Payload::JournalCreated(created)),
+            Event::new(Payload::JournalCreated(Box::new(created))),
         );
         JournalFile::create(&path, first)?.0
     };
@@ -678,7 +678,7 @@ pub fn submit(
     let stages = crate::clocks::applicable_stages(playbook, state, refs.iter().map(String::as_str));
     let event = Event::on_step(
         step.id.clone(),
-        Payload::Submission(crate::journal::event::Submission {
+        Payload::Submission(Box::new(crate::journal::event::Submission {
             stages,
             channel: channel.to_string(),
             recipient: recipient.to_string(),
@@ -688,7 +688,7 @@ pub fn submit(
             version,
             url: None,
             override_reason: reasons.override_reason,
-        }),
+        })),
     );
     writer.append(env, event)
 }
@@ -738,13 +738,13 @@ pub fn resolve(
         .collect();
     writer.append(
         env,
-        Event::new(Payload::Resolution(Resolution {
+        Event::new(Payload::Resolution(Box::new(Resolution {
             about: about.to_string(),
             key,
             value,
             reason: reason.trim().to_string(),
             resolves,
-        })),
+        }))),
     )
 }
 

@@ -277,14 +277,14 @@ fn correction(
     }
     Ok(Event {
         step,
-        payload: Payload::Correction(crate::journal::event::Correction {
+        payload: Payload::Correction(Box::new(crate::journal::event::Correction {
             corrects,
             journal: None,
             reason: reason.trim().to_string(),
             value: Some(value),
             occurred_at,
             fields: serde_json::Map::new(),
-        }),
+        })),
     })
 }
 
@@ -417,14 +417,14 @@ pub fn correct(
         .map_err(|r| Failure::usage(format!("entry #{seq}: {r}")))?;
     let event = Event {
         step: target.1,
-        payload: Payload::Correction(crate::journal::event::Correction {
+        payload: Payload::Correction(Box::new(crate::journal::event::Correction {
             corrects: seq,
             journal: None,
             reason: reason.trim().to_string(),
             value: None,
             occurred_at: None,
             fields: corrected,
-        }),
+        })),
     };
     let (line, notices) = shot.append(env, event)?;
     Ok(confirm(&line, &notices))
@@ -455,13 +455,13 @@ pub(crate) fn decision(
     };
     Ok(Event::on_step(
         step,
-        Payload::Decision(crate::journal::event::Decision {
+        Payload::Decision(Box::new(crate::journal::event::Decision {
             fact: fact.clone(),
             value: value.to_json(),
             rationale: rationale.trim().to_string(),
             options,
             decider: decider.to_string(),
-        }),
+        })),
     ))
 }
 

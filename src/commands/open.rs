@@ -299,7 +299,10 @@ pub fn create_journal(
     };
     let (mut file, first) = JournalFile::create(
         &path,
-        who.draft(clock, Event::new(Payload::JournalCreated(created))),
+        who.draft(
+            clock,
+            Event::new(Payload::JournalCreated(Box::new(created))),
+        ),
     )?;
     let started = file
         .append(who.draft(clock, session_started(mode)))
@@ -343,7 +346,7 @@ pub fn require_created(lines: &[Line], path: &Path) -> Result<Created, OpenError
 pub fn created_of(lines: &[Line]) -> Option<Created> {
     let first = lines.first()?;
     match first.entry.event().ok()?.payload {
-        Payload::JournalCreated(c) => Some(c),
+        Payload::JournalCreated(c) => Some(*c),
         _ => None,
     }
 }

@@ -104,7 +104,10 @@ fn checkpoint_one(
     let dir = path.parent().unwrap_or(Path::new(""));
     let note_path = dir.join(&payload.note);
     let sig_path = dir.join(&payload.ssh_signature);
-    let draft = who.draft(env.clock.as_ref(), Event::new(Payload::Checkpoint(payload)));
+    let draft = who.draft(
+        env.clock.as_ref(),
+        Event::new(Payload::Checkpoint(Box::new(payload))),
+    );
     let line = file.append(draft).map_err(write_failed)?;
     Ok(format!(
         "saved: entry {} (checkpoint) of {}\nnote: {}\nSSH signature: {}\n{note}",
@@ -279,7 +282,10 @@ pub fn anchor_attach(
         tsa_cert: b64.encode(&stamp.cert),
     };
     let line = file
-        .append(who.draft(env.clock.as_ref(), Event::new(Payload::Anchor(payload))))
+        .append(who.draft(
+            env.clock.as_ref(),
+            Event::new(Payload::Anchor(Box::new(payload))),
+        ))
         .map_err(|e| Failure::usage(format!("{}: write failed: {e}", journal.display())))?;
     let unchecked = if tsa_cert.is_none() {
         " (checked with the certificate inside the token: give --tsa-cert to check who signed it)"

@@ -94,8 +94,11 @@ macro_rules! payloads {
     };
 }
 
+// Variants much larger than the common ones (notes, facts, step work) are
+// boxed: every decoded entry is as large as the largest variant, and a
+// replay hands a hundred thousand of them between threads.
 payloads! {
-    JournalCreated(Created),
+    JournalCreated(Box<Created>),
     SessionStarted(SessionStarted),
     SessionEnded(SessionEnded),
     StepStarted(Empty),
@@ -106,22 +109,22 @@ payloads! {
     ChecklistItem(ChecklistItem),
     Note(Note),
     FactSet(FactSet),
-    Decision(Decision),
+    Decision(Box<Decision>),
     RoleAssigned(RoleAssigned),
     MessageDrafted(MessageDrafted),
     Approval(Approval),
-    Submission(Submission),
-    Correction(Correction),
+    Submission(Box<Submission>),
+    Correction(Box<Correction>),
     Recovery(Recovery),
     InjectDelivered(InjectDelivered),
-    Observation(Observation),
+    Observation(Box<Observation>),
     DrillControl(DrillControl),
     Closed(Closed),
-    Checkpoint(Checkpoint),
-    Anchor(Anchor),
+    Checkpoint(Box<Checkpoint>),
+    Anchor(Box<Anchor>),
     EvidenceAdded(EvidenceAdded),
     EvidenceTransferred(EvidenceTransferred),
-    Resolution(Resolution),
+    Resolution(Box<Resolution>),
 }
 
 /// In a team case, the heads of other journals an entry's writer had read,

@@ -317,7 +317,7 @@ mod quarantine {
     }
 
     pub(super) fn created() -> Draft {
-        draft(Payload::JournalCreated(Created {
+        draft(Payload::JournalCreated(Box::new(Created {
             journal_id: "j".into(),
             playbook: PlaybookRef {
                 id: "p".into(),
@@ -331,7 +331,7 @@ mod quarantine {
             app_version: "test".into(),
             drill: None,
             holidays: Vec::new(),
-        }))
+        })))
     }
 
     pub(super) fn journal_at(path: &Path, first: Draft) -> JournalFile {

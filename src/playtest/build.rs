@@ -155,7 +155,7 @@ impl<'c, 'a> CaseBuilder<'c, 'a> {
         let start_at = start.unwrap_or_default();
         self.push(
             start_at,
-            Event::new(Payload::JournalCreated(Created {
+            Event::new(Payload::JournalCreated(Box::new(Created {
                 journal_id: format!("test:{}", case.name.value),
                 playbook: PlaybookRef {
                     id: self.playbook.id.clone(),
@@ -169,7 +169,7 @@ impl<'c, 'a> CaseBuilder<'c, 'a> {
                 app_version: env!("CARGO_PKG_VERSION").to_string(),
                 drill: None,
                 holidays: Vec::new(),
-            })),
+            }))),
         );
         for given in &case.given {
             self.given(given, start_at, tz);
@@ -345,7 +345,7 @@ impl<'c, 'a> CaseBuilder<'c, 'a> {
                 FactType::Choice(options) => options.iter().map(|o| o.value.clone()).collect(),
                 _ => vec!["true".into(), "false".into()],
             };
-            Payload::Decision(Decision {
+            Payload::Decision(Box::new(Decision {
                 fact: def.id.clone(),
                 value: typed.to_json(),
                 rationale: g
@@ -354,7 +354,7 @@ impl<'c, 'a> CaseBuilder<'c, 'a> {
                     .unwrap_or_else(|| "recorded by a test case".into()),
                 options,
                 decider: ACTOR.into(),
-            })
+            }))
         } else {
             let occurred_at = g.occurred_at.as_ref().and_then(|t| self.time(t, tz));
             Payload::FactSet(FactSet {
@@ -441,7 +441,7 @@ impl<'c, 'a> CaseBuilder<'c, 'a> {
             );
             return;
         }
-        let payload = Payload::Submission(Submission {
+        let payload = Payload::Submission(Box::new(Submission {
             stages,
             channel: "test".into(),
             recipient: "test".into(),
@@ -451,7 +451,7 @@ impl<'c, 'a> CaseBuilder<'c, 'a> {
             version: None,
             url: None,
             override_reason: None,
-        });
+        }));
         self.push(at.max(sent_at), Event::on_step(step.value.clone(), payload));
         self.push(
             at.max(sent_at),

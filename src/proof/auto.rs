@@ -95,7 +95,8 @@ impl AutoCheckpoint {
 pub fn payload_for(path: &Path, lines: &[Line], key: &SigningKey) -> Result<Payload, String> {
     let created = crate::commands::open::created_of(lines)
         .ok_or("no verified `journal_created` entry opens the journal")?;
-    checkpoint::make(path, &created.journal_id, lines, key).map(|(p, _)| Payload::Checkpoint(p))
+    checkpoint::make(path, &created.journal_id, lines, key)
+        .map(|(p, _)| Payload::Checkpoint(Box::new(p)))
 }
 
 #[cfg(test)]

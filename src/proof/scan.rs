@@ -72,7 +72,7 @@ impl Scan {
         match entry.kind {
             Kind::JournalCreated if before == 0 => {
                 if let Ok(Payload::JournalCreated(c)) = entry.event().map(|e| e.payload) {
-                    self.created = Some(c);
+                    self.created = Some(*c);
                 }
             }
             Kind::Checkpoint => {
@@ -82,12 +82,12 @@ impl Scan {
                     } else if c.size < before && !self.roots.contains_key(&c.size) {
                         self.missed.insert(c.size);
                     }
-                    self.recorded.push((entry.seq, c));
+                    self.recorded.push((entry.seq, *c));
                 }
             }
             Kind::Anchor => {
                 if let Ok(Payload::Anchor(a)) = entry.event().map(|e| e.payload) {
-                    self.anchors.push((entry.seq, a));
+                    self.anchors.push((entry.seq, *a));
                 }
             }
             _ => {}
@@ -219,7 +219,7 @@ mod tests {
     }
 
     fn checkpoint(size: u64) -> Payload {
-        Payload::Checkpoint(Checkpoint {
+        Payload::Checkpoint(Box::new(Checkpoint {
             size,
             root: String::new(),
             head: String::new(),
@@ -227,7 +227,7 @@ mod tests {
             verifier: String::new(),
             note: format!("n{size}"),
             ssh_signature: String::new(),
-        })
+        }))
     }
 
     /// Notes, a session left open, a checkpoint covering what comes

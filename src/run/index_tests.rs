@@ -90,7 +90,7 @@ fn payload(made: &Made, seq: u64) -> (Kind, Option<&'static str>, Payload) {
         Made::Submit(step, stages, minutes) => (
             Kind::Submission,
             Some(STEPS[*step]),
-            Payload::Submission(submission(stages, *minutes)),
+            Payload::Submission(Box::new(submission(stages, *minutes))),
         ),
         Made::Note(step) => (
             Kind::Note,
@@ -125,18 +125,18 @@ fn payload(made: &Made, seq: u64) -> (Kind, Option<&'static str>, Payload) {
         Made::Decide(fact) => (
             Kind::Decision,
             None,
-            Payload::Decision(Decision {
+            Payload::Decision(Box::new(Decision {
                 fact: FACTS[*fact].into(),
                 value: Value::String(format!("value {seq}")),
                 rationale: "because".into(),
                 options: Vec::new(),
                 decider: "Dana".into(),
-            }),
+            })),
         ),
         Made::Observe(inject, rated) => (
             Kind::Observation,
             None,
-            Payload::Observation(Observation {
+            Payload::Observation(Box::new(Observation {
                 kind: ObservationKind::Evaluation,
                 inject: inject.map(|i| INJECTS[i].to_string()),
                 rating: rated.then_some(Rating::SomeChallenges),
@@ -148,7 +148,7 @@ fn payload(made: &Made, seq: u64) -> (Kind, Option<&'static str>, Payload) {
                 organisation: None,
                 start: None,
                 status: None,
-            }),
+            })),
         ),
         Made::Correct(back, stages, minutes, version) => {
             let mut fields = Map::new();
@@ -163,14 +163,14 @@ fn payload(made: &Made, seq: u64) -> (Kind, Option<&'static str>, Payload) {
             (
                 Kind::Correction,
                 None,
-                Payload::Correction(Correction {
+                Payload::Correction(Box::new(Correction {
                     corrects: seq.saturating_sub(*back as u64).max(1),
                     journal: None,
                     reason: "wrong".into(),
                     value: None,
                     occurred_at: None,
                     fields,
-                }),
+                })),
             )
         }
     }

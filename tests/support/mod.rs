@@ -110,7 +110,7 @@ impl JournalBuilder {
             scenario_ms: None,
             session: "session-1".into(),
             actor: "Dana Reyes".into(),
-            event: Event::new(Payload::JournalCreated(created)),
+            event: Event::new(Payload::JournalCreated(Box::new(created))),
         };
         let (file, line) = JournalFile::create(&path, first).expect("create journal");
         let mut builder = Self {
@@ -232,13 +232,13 @@ impl JournalBuilder {
         let decider = self.actor.clone();
         self.event(Event::on_step(
             step,
-            Payload::Decision(Decision {
+            Payload::Decision(Box::new(Decision {
                 fact: fact.into(),
                 value,
                 rationale: rationale.into(),
                 options,
                 decider,
-            }),
+            })),
         ));
         self
     }
@@ -254,7 +254,7 @@ impl JournalBuilder {
         let sent_at = self.clock.now();
         self.event(Event::on_step(
             step,
-            Payload::Submission(Submission {
+            Payload::Submission(Box::new(Submission {
                 stages: stages.iter().map(|s| (*s).to_string()).collect(),
                 channel: channel.into(),
                 recipient: "authority".into(),
@@ -264,7 +264,7 @@ impl JournalBuilder {
                 version: None,
                 url: None,
                 override_reason: None,
-            }),
+            })),
         ));
         self
     }
@@ -381,7 +381,7 @@ pub fn publish_holding_statement(j: &mut JournalBuilder) {
     let sent_at = j.now();
     j.event(Event::on_step(
         step,
-        Payload::Submission(Submission {
+        Payload::Submission(Box::new(Submission {
             stages: Vec::new(),
             channel: "website".into(),
             recipient: "public".into(),
@@ -391,7 +391,7 @@ pub fn publish_holding_statement(j: &mut JournalBuilder) {
             version: Some(1),
             url: Some("https://court.example/news/incident".into()),
             override_reason: None,
-        }),
+        })),
     ));
     j.done(step).actor("Dana Reyes");
 }
@@ -410,7 +410,7 @@ pub fn incident_with_correction() -> JournalBuilder {
         })
         .map(|l| l.entry.seq)
         .expect("the fixture records `records`");
-    j.advance(30).event(Event::new(Payload::Correction(
+    j.advance(30).event(Event::new(Payload::Correction(Box::new(
         runsheet::journal::event::Correction {
             corrects: records,
             journal: None,
@@ -419,7 +419,7 @@ pub fn incident_with_correction() -> JournalBuilder {
             occurred_at: None,
             fields: serde_json::Map::new(),
         },
-    )));
+    ))));
     j
 }
 
@@ -491,7 +491,7 @@ impl DrillBuilder {
             scenario_ms: None,
             session: "session-1".into(),
             actor: FACILITATOR.into(),
-            event: Event::new(Payload::JournalCreated(created)),
+            event: Event::new(Payload::JournalCreated(Box::new(created))),
         };
         let (file, line) = JournalFile::create(&path, first).expect("create journal");
         let mut j = JournalBuilder {
@@ -582,7 +582,8 @@ impl DrillBuilder {
     }
 
     pub fn observe(&mut self, observation: runsheet::journal::event::Observation) -> &mut Self {
-        self.j.event(Event::new(Payload::Observation(observation)));
+        self.j
+            .event(Event::new(Payload::Observation(Box::new(observation))));
         self
     }
 
@@ -637,7 +638,7 @@ impl DrillBuilder {
         let sent_at = self.scenario_now();
         self.j.event(Event::on_step(
             step,
-            Payload::Submission(Submission {
+            Payload::Submission(Box::new(Submission {
                 stages: vec![stage.into()],
                 channel: "portal".into(),
                 recipient: "CSIRT".into(),
@@ -647,7 +648,7 @@ impl DrillBuilder {
                 version: None,
                 url: None,
                 override_reason: None,
-            }),
+            })),
         ));
         self
     }

@@ -242,14 +242,14 @@ impl CorrectDialog {
             .map_err(|r| (self.focus, r.to_string()))?;
         Ok(Event {
             step: entry.step.clone(),
-            payload: Payload::Correction(event::Correction {
+            payload: Payload::Correction(Box::new(event::Correction {
                 journal: None,
                 corrects: entry.seq,
                 reason: self.reason.text().trim().to_string(),
                 value: None,
                 occurred_at: None,
                 fields: corrected,
-            }),
+            })),
         })
     }
 

@@ -154,13 +154,13 @@ impl DecideDialog {
         }
         Outcome::Record(vec![Write::event(Event::on_step(
             self.step.clone(),
-            Payload::Decision(event::Decision {
+            Payload::Decision(Box::new(event::Decision {
                 fact: self.fact.clone(),
                 value: value.to_json(),
                 rationale,
                 options: self.choices.options.iter().map(|o| o.0.clone()).collect(),
                 decider,
-            }),
+            })),
         ))])
     }
 }

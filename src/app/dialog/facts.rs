@@ -173,14 +173,14 @@ impl FactsDialog {
                     }
                     let write = Write::event(Event {
                         step: self.step.clone(),
-                        payload: Payload::Correction(event::Correction {
+                        payload: Payload::Correction(Box::new(event::Correction {
                             corrects: amend.previous_seq,
                             journal: None,
                             reason: why,
                             value: Some(amend.value.clone()),
                             occurred_at: None,
                             fields: serde_json::Map::new(),
-                        }),
+                        })),
                     });
                     let echo = format!(
                         "{} corrected to {} (was {})",

@@ -214,7 +214,7 @@ impl ObserveDialog {
             None => (ObservationKind::Improvement, None),
         };
         Outcome::Record(vec![Write::event(Event::new(Payload::Observation(
-            event::Observation {
+            Box::new(event::Observation {
                 kind,
                 inject: self.inject.clone(),
                 rating,
@@ -226,7 +226,7 @@ impl ObserveDialog {
                 organisation: given(&self.organisation),
                 start: (!start.is_empty()).then_some(start),
                 status: None,
-            },
+            }),
         )))])
     }
 }

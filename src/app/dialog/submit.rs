@@ -242,7 +242,7 @@ impl SubmitDialog {
         });
         let mut writes = vec![Write::event(Event::on_step(
             self.step.clone(),
-            Payload::Submission(submission),
+            Payload::Submission(Box::new(submission)),
         ))];
         writes.extend(filled.into_iter().map(Write::event));
         if self.then_done {

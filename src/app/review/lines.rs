@@ -255,14 +255,14 @@ mod tests {
         let mut bytes = String::new();
         for seq in 0..12_u64 {
             let payload = if seq == 9 {
-                Payload::Correction(Correction {
+                Payload::Correction(Box::new(Correction {
                     journal: None,
                     corrects: 4,
                     reason: "typo".into(),
                     value: None,
                     fields: serde_json::Map::new(),
                     occurred_at: None,
-                })
+                }))
             } else {
                 Payload::Note(Note {
                     text: format!("note {seq}"),

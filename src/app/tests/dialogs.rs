@@ -86,7 +86,7 @@ fn a_decision_records_the_choice_the_rationale_and_the_options_offered() {
     let draft = only_append(&effects);
     assert_eq!(draft.event.step.as_deref(), Some("scope"));
     assert_eq!(
-        payload!(draft, Decision),
+        &**payload!(draft, Decision),
         &event::Decision {
             fact: "personal_data".into(),
             value: json!(false),

@@ -109,7 +109,7 @@ impl Journal {
             lines: Vec::new(),
             at,
         };
-        journal.push(Event::new(Payload::JournalCreated(created)));
+        journal.push(Event::new(Payload::JournalCreated(Box::new(created))));
         journal.push(Event::new(Payload::SessionStarted(SessionStarted {
             pid: 1,
             host: "test-host".into(),

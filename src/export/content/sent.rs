@@ -35,7 +35,7 @@ fn sends<'v>(view: &View<'v>) -> Vec<Send<'v>> {
             let drafted = drafted_for(view, &step, version, line.entry.seq);
             Some(Send {
                 line,
-                sent,
+                sent: *sent,
                 step,
                 version,
                 drafted,

@@ -440,6 +440,7 @@ impl App {
             Msg::Ack(ack) => {
                 let mut effects = self.ack(ack);
                 effects.extend(self.checkpoint_on_phase_completion());
+                effects.extend(self.quit_once_saved());
                 effects
             }
             Msg::Tick => {
@@ -865,6 +866,21 @@ impl App {
             }),
             _ => Mode::Normal,
         };
+    }
+
+    /// A quit asked about only because entries were still saving goes
+    /// ahead once the last is saved: the reason to ask is gone (a quit
+    /// right after resuming finds the session's start still saving).
+    fn quit_once_saved(&mut self) -> Vec<Effect> {
+        if self.mode != Mode::ConfirmQuit
+            || !self.pending.is_empty()
+            || self.write_error.is_some()
+            || self.quitting
+        {
+            return Vec::new();
+        }
+        self.mode = Mode::Normal;
+        self.end_session("quit")
     }
 
     fn request_quit(&mut self) -> Vec<Effect> {

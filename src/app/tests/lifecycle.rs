@@ -48,6 +48,33 @@ fn quitting_with_a_write_still_saving_asks_first() {
     assert!(r.save(&started).is_empty());
 }
 
+#[test]
+fn a_quit_asked_about_only_because_of_saving_goes_ahead_once_saved() {
+    let mut r = Runner::new();
+    let started = r.enter();
+    assert!(r.ctrl('c').is_empty());
+    assert_eq!(r.app.mode, Mode::ConfirmQuit);
+    // The entry is saved while the question shows: the session ends and
+    // the runner quits once that is saved, with no key pressed.
+    let ended = r.save(&started);
+    assert_eq!(kinds(&ended), [Kind::SessionEnded]);
+    assert_eq!(r.app.mode, Mode::Normal);
+    assert!(r.app.quitting);
+    assert_eq!(r.save(&ended), [Effect::Quit]);
+}
+
+#[test]
+fn a_quit_asked_about_because_of_a_failed_write_still_waits_for_the_answer() {
+    let mut r = Runner::new();
+    let first = r.enter();
+    let second = r.ch(' ');
+    assert!(r.ch('q').is_empty());
+    assert!(r.fail(&first, "No space left on device").is_empty());
+    assert!(r.save(&second).is_empty(), "nothing is queued or quit");
+    assert_eq!(r.app.mode, Mode::ConfirmQuit);
+    assert!(!r.app.quitting);
+}
+
 // --- acknowledgements ----------------------------------------------------
 
 #[test]

@@ -61,6 +61,10 @@ first_frame() {
     local prefix=$1 journal=$2 mode=$3
     local copy="$WORK/frame.jsonl"
     cp "$journal" "$copy"
+    # The copy is written back before the clock starts: otherwise the
+    # kernel's writeback of it (90 MiB for the notes) competes with the
+    # run, and the runner's first fsync waits for it.
+    sync "$copy"
     rm -f "$prefix.mem"
     # `resume` names its actor: the generated journals were written on
     # another host, and the name prompt is not the runner's first frame.

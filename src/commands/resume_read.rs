@@ -5,48 +5,75 @@
 //! crash pause. Nothing keeps every decoded entry of a long journal.
 
 use std::collections::VecDeque;
+use std::os::unix::fs::FileExt as _;
+use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
+use sha2::{Digest as _, Sha256};
 
 use crate::app::saved_lines::SavedLines;
 use crate::journal::verify::LineView;
 use crate::journal::{Entry, Kind, Line};
 use crate::playbook::Playbook;
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Gathered {
+    /// The journal streamed, from which the last lines are read back.
+    journal: PathBuf,
     saved: SavedLines,
-    /// The texts of the last lines streamed, decoded into the saved tail
-    /// only once the stream ends (each line could be among the last).
-    tail_texts: VecDeque<String>,
+    /// Where the last lines streamed are, read back and decoded into the
+    /// saved tail only once the stream ends (each line could be among the
+    /// last): keeping a copy of each line's text would copy the journal.
+    tail_places: VecDeque<Place>,
     session: SessionTrace,
     /// The scenario time of the last entry that has one.
     pub last_scenario_ms: Option<u64>,
 }
 
+/// Where a verified line is in the journal, and its SHA-256 as verified.
+#[derive(Debug, Clone, Copy)]
+struct Place {
+    offset: u64,
+    len: usize,
+    hash: [u8; 32],
+}
+
 impl Gathered {
+    /// Gathers what resuming `journal` needs from the lines it streams.
+    pub fn new(journal: &Path) -> Self {
+        Self {
+            journal: journal.to_path_buf(),
+            saved: SavedLines::default(),
+            tail_places: VecDeque::with_capacity(crate::app::TAIL),
+            session: SessionTrace::default(),
+            last_scenario_ms: None,
+        }
+    }
+
     /// A line as the journal's stream hands it over, decoded for replay.
     pub fn push_view(&mut self, playbook: &Playbook, line: LineView<'_>) {
-        // The oldest text's buffer is reused: no allocation per line.
-        let mut text = if self.tail_texts.len() == crate::app::TAIL {
-            self.tail_texts.pop_front().unwrap_or_default()
-        } else {
-            String::new()
-        };
-        text.clear();
-        text.push_str(line.text);
-        self.tail_texts.push_back(text);
+        if self.tail_places.len() == crate::app::TAIL {
+            self.tail_places.pop_front();
+        }
+        self.tail_places.push_back(Place {
+            offset: line.offset,
+            len: line.text.len(),
+            hash: line.hash,
+        });
         let session_started = line.kind == Kind::SessionStarted;
-        let whole = session_started.then(|| line.entry().ok()).flatten();
+        let whole = session_started
+            .then(|| {
+                line.entry()
+                    .ok()
+                    .map(|entry| (entry, line.text.to_string()))
+            })
+            .flatten();
         let typed = line.into_typed();
         if typed.scenario_ms.is_some() {
             self.last_scenario_ms = typed.scenario_ms;
         }
         match whole {
-            Some(entry) => self.session.start(Line {
-                entry,
-                text: self.tail_texts.back().cloned().unwrap_or_default(),
-            }),
+            Some((entry, text)) => self.session.start(Line { entry, text }),
             None => self
                 .session
                 .push(&typed.session, typed.seq, typed.kind, typed.ts),
@@ -85,16 +112,44 @@ impl Gathered {
         self.saved
     }
 
-    /// Decodes the texts of the last lines streamed into the saved tail.
+    /// Reads the last lines streamed back (in one read: they are the
+    /// journal's last verified lines) and decodes them into the saved tail.
     fn settle(&mut self) {
-        for text in self.tail_texts.drain(..) {
-            // Only verified lines are streamed; one that no longer decodes
-            // is left out of the few lines shown.
-            if let Ok(entry) = Entry::decode_verified(&text) {
+        let places: Vec<Place> = self.tail_places.drain(..).collect();
+        let (Some(&first), Some(&last)) = (places.first(), places.last()) else {
+            return;
+        };
+        // The journal is locked while resuming: a read that fails, or a
+        // line that is no longer the one verified, is left out of the few
+        // lines shown, as is one that no longer decodes.
+        let Some(bytes) = read_span(&self.journal, first.offset, last.offset + last.len as u64)
+        else {
+            return;
+        };
+        for place in places {
+            let text = usize::try_from(place.offset - first.offset)
+                .ok()
+                .and_then(|start| bytes.get(start..start + place.len));
+            let Some(text) = text.filter(|t| <[u8; 32]>::from(Sha256::digest(t)) == place.hash)
+            else {
+                continue;
+            };
+            if let Some(entry) = std::str::from_utf8(text)
+                .ok()
+                .and_then(|t| Entry::decode_verified(t).ok())
+            {
                 self.saved.push_tail(entry);
             }
         }
     }
+}
+
+/// The bytes of `path` from `from` to `to`.
+fn read_span(path: &Path, from: u64, to: u64) -> Option<Vec<u8>> {
+    let file = crate::journal::attachment::open_regular(path).ok()?;
+    let mut bytes = vec![0; usize::try_from(to.checked_sub(from)?).ok()?];
+    file.read_exact_at(&mut bytes, from).ok()?;
+    Some(bytes)
 }
 
 /// Where a line was and what it was, for the notice.
@@ -212,11 +267,24 @@ mod tests {
             .map(|e| e.playbook.clone())
             .expect("bundled playbook");
         let whole = SavedLines::of(&playbook, lines);
-        let mut viewed = Gathered::default();
+        // The lines as a journal file: the tail is read back from it.
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("j.jsonl");
+        let mut text = String::new();
+        let mut offsets = Vec::new();
         for l in lines {
-            viewed.push_view(&playbook, LineView::of(l));
+            offsets.push(text.len() as u64);
+            text.push_str(&l.text);
+            text.push('\n');
         }
-        let mut pushed = Gathered::default();
+        std::fs::write(&path, text).expect("journal");
+        let mut viewed = Gathered::new(&path);
+        for (l, offset) in lines.iter().zip(offsets) {
+            let mut view = LineView::of(l);
+            view.offset = offset;
+            viewed.push_view(&playbook, view);
+        }
+        let mut pushed = Gathered::new(&path);
         for l in lines {
             pushed.push(&playbook, l.clone());
         }

@@ -234,7 +234,7 @@ fn reopen(
     actor: String,
 ) -> Result<Core, Failure> {
     let mut started: Option<Result<Started, Failure>> = None;
-    let mut gathered = super::resume_read::Gathered::default();
+    let mut gathered = super::resume_read::Gathered::new(path);
     let opened = JournalFile::open_streaming(path, |line| {
         let first = started.get_or_insert_with(|| {
             let first = line.entry().ok().map(|entry| Line {

@@ -55,8 +55,8 @@ run_once() {
 
 # first_frame OUT_PREFIX JOURNAL MODE: time from starting `runsheet MODE
 # JOURNAL` in a 200x60 tmux pane to the first character on the screen
-# (polled), then its peak memory once it is quit. Each run works on a copy,
-# as `resume` appends to the journal.
+# (polled every 5 ms), then its peak memory once it is quit. Each run
+# works on a copy, as `resume` appends to the journal.
 first_frame() {
     local prefix=$1 journal=$2 mode=$3
     local copy="$WORK/frame.jsonl"
@@ -74,10 +74,14 @@ first_frame() {
     start=$(now_ns)
     tmux -L "$SOCKET" new-session -d -x 200 -y 60 \
         "/usr/bin/time -f %M -o $prefix.mem $BIN $mode $copy $who"
+    # Polled every 5 ms (the resolution of the measure): polling without a
+    # pause runs `tmux` and `grep` back to back, which takes one of the
+    # two cores from the program measured.
     for _ in $(seq 1 3000); do
         if tmux -L "$SOCKET" capture-pane -p 2>/dev/null | grep -q '[^[:space:]]'; then
             break
         fi
+        sleep 0.005
     done
     end=$(now_ns)
     echo $(( (end - start) / 1000 )) >>"$prefix.us"

@@ -23,6 +23,7 @@ pub mod playtest;
 pub mod printable;
 pub mod proof;
 pub mod run;
+pub mod threads;
 pub mod time;
 
 pub mod case;

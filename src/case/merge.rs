@@ -107,11 +107,7 @@ pub fn load_for_replay(dir: &Path) -> Result<Vec<CaseJournal<ReplayLine>>, Strin
         std::thread::scope(|scope| {
             let other = scope.spawn(read_next);
             let mut read = read_next();
-            read.extend(
-                other
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            );
+            read.extend(crate::threads::joined(other));
             read
         });
     read.sort_by_key(|(at, _)| *at);

@@ -33,9 +33,7 @@ impl<'scope, T: Send + 'scope> Ahead<'scope, T> {
         if let Self::Running(_) = self
             && let Self::Running(handle) = std::mem::replace(self, Self::Joining)
         {
-            let value = handle
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            let value = crate::threads::joined(handle);
             *self = Self::Done(value);
         }
         match self {

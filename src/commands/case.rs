@@ -748,13 +748,6 @@ pub fn resolve(
     )
 }
 
-/// What a scoped thread returned; its panic goes on in this thread.
-fn joined<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
-    handle
-        .join()
-        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-}
-
 /// `runsheet status DIR [--json]`: the merged state; exit 1 when a journal
 /// fails verification or a `seen` head is contradicted.
 pub fn status(env: &Env, dir: &Path, json: bool) -> Result<(String, u8), Failure> {
@@ -764,7 +757,7 @@ pub fn status(env: &Env, dir: &Path, json: bool) -> Result<(String, u8), Failure
     let (resolved, loaded) = std::thread::scope(|scope| {
         let playbook = scope.spawn(|| case_playbook(env, dir, &case));
         let loaded = merge::load_for_replay(dir);
-        (joined(playbook), loaded)
+        (crate::threads::joined(playbook), loaded)
     });
     let resolved = resolved?;
     let loaded = loaded.map_err(usage)?;
@@ -772,7 +765,7 @@ pub fn status(env: &Env, dir: &Path, json: bool) -> Result<(String, u8), Failure
     // Seen heads are checked on another core while conflicts are found.
     let (conflicts, contradictions) = std::thread::scope(|scope| {
         let witnessed = scope.spawn(|| witness::check(&merged.journals));
-        (conflict::find(&merged), joined(witnessed))
+        (conflict::find(&merged), crate::threads::joined(witnessed))
     });
     let broken = merged.journals.iter().find_map(|j| {
         j.verified

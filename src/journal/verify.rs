@@ -336,9 +336,7 @@ fn stream_in_chunks(
             }
         }
         drop(chunks);
-        let torn_tail = reading
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+        let torn_tail = crate::threads::joined(reading)?;
         Ok(chain.finish(torn_tail))
     })
 }
@@ -752,9 +750,7 @@ fn check_pieces(text: &str, not_utf8: bool, keep: Keep, digest: Option<LineDiges
             let mut checked = vec![check_piece(text, start, end, keep, digest)];
             for helper in helpers {
                 checked.push(match helper {
-                    Ok(handle) => handle
-                        .join()
-                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                    Ok(handle) => crate::threads::joined(handle),
                     // No thread to be had: check the piece here.
                     Err((start, end)) => check_piece(text, start, end, keep, digest),
                 });

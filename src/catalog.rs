@@ -266,6 +266,20 @@ impl Catalog {
         Self::discover(&[], today)
     }
 
+    /// The clock packs bundled with runsheet, as [`Catalog::bundled`]
+    /// has them, without checking the bundled playbooks and drills: for a
+    /// caller that checks one playbook of its own (a team case's copy).
+    pub fn bundled_library(today: NaiveDate) -> ClockLibrary {
+        let packs: Vec<(SourceText, Origin)> = bundled::BUNDLED
+            .iter()
+            .filter(|(_, text)| matches!(load::detect_kind(text), DocumentKind::ClockPack))
+            .map(|(label, text)| (SourceText::bundled(label, text), Origin::Bundled))
+            .collect();
+        let mut catalog = Self::default();
+        catalog.add_sources(packs, today);
+        catalog.library
+    }
+
     /// Bundled files plus `*.yaml` in each folder, with packs in its
     /// `clocks/` and drill scenarios in its `drills/`.
     pub fn discover(dirs: &[PathBuf], today: NaiveDate) -> Self {
@@ -374,4 +388,22 @@ pub fn yaml_files(dir: &Path) -> Vec<PathBuf> {
 /// The bundled files, for tests and `list`.
 pub fn bundled_files() -> &'static [(&'static str, &'static str)] {
     bundled::BUNDLED
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bundled_library_is_the_bundled_catalogs_without_its_playbooks() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 29).unwrap_or_default();
+        let library = Catalog::bundled_library(today);
+        let catalog = Catalog::bundled(today);
+        assert!(library.ids().count() > 0, "the bundled packs have clocks");
+        assert_eq!(
+            format!("{library:?}"),
+            format!("{:?}", catalog.library),
+            "same clocks, same origins"
+        );
+    }
 }

@@ -138,7 +138,7 @@ fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 pub(crate) fn case_playbook(env: &Env, dir: &Path, case: &CaseFile) -> Result<Resolved, Failure> {
     let path = dir.join(&case.playbook.file);
     let source = catalog::read_source(&path)?;
-    let library = catalog::Catalog::bundled(env.today).library;
+    let library = catalog::Catalog::bundled_library(env.today);
     let (playbook, _) = catalog::check_playbook(&source, &library, env.today)?;
     Ok(Resolved { playbook, source })
 }

@@ -27,7 +27,7 @@ pub fn check(label: &str, yaml: &str, today: NaiveDate) -> Result<Playbook, Load
         text: yaml.to_string(),
         sha256: sha256_hex(yaml.as_bytes()),
     };
-    let library = Catalog::bundled(today).library;
+    let library = Catalog::bundled_library(today);
     catalog::check_playbook(&source, &library, today).map(|(playbook, _)| playbook)
 }
 

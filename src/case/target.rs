@@ -194,23 +194,7 @@ mod tests {
     /// The first entry of a journal (reopening checks it is there).
     fn created() -> Draft {
         let mut first = draft("");
-        first.event = Event::new(Payload::JournalCreated(Box::new(
-            crate::journal::event::Created {
-                journal_id: "case".into(),
-                playbook: crate::journal::event::PlaybookRef {
-                    id: "p".into(),
-                    version: "1".into(),
-                    path: "playbook.yaml".into(),
-                    sha256: "x".into(),
-                },
-                title: "t".into(),
-                timezone: "UTC".into(),
-                exercise: false,
-                app_version: "test".into(),
-                drill: None,
-                holidays: Vec::new(),
-            },
-        )));
+        first.event = Event::new(crate::case::tests::created("case", None));
         first
     }
 

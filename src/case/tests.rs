@@ -288,7 +288,8 @@ fn the_same_role_given_to_different_people_concurrently_is_a_conflict() {
     assert_eq!(keys, [("fact", "ransom_decision"), ("role", "ic")]);
 }
 
-fn created(journal_id: &str, drill: Option<crate::journal::event::DrillRef>) -> Payload {
+/// A `journal_created` payload for a case journal (a drill's when `drill`).
+pub(super) fn created(journal_id: &str, drill: Option<crate::journal::event::DrillRef>) -> Payload {
     Payload::JournalCreated(Box::new(crate::journal::event::Created {
         journal_id: journal_id.into(),
         playbook: crate::journal::event::PlaybookRef {

@@ -159,6 +159,8 @@ for name in ${NAMES:-mix notes}; do
         for f in "${FORMATS[@]}"; do
             run_once "$R.export-$f" "$BIN" export "$J" --format "$f" -o "$WORK/export.out"
             run_once "$R.verify-$f" "$BIN" verify "$J"
+            # To standard output (a file on the disk): memory only.
+            run_once "$R.stdout-$f" "$BIN" export "$J" --format "$f"
         done
         for mode in review resume; do
             first_frame "$R.$mode" "$J" "$mode"
@@ -185,6 +187,7 @@ for name in ${NAMES:-mix notes}; do
     mem_row '`status`' "$R.status" "$SIZE"
     for f in "${FORMATS[@]}"; do
         mem_row "\`export --format $f\`" "$R.export-$f" "$SIZE"
+        mem_row "\`export --format $f\` to standard output" "$R.stdout-$f" "$SIZE"
     done
     mem_row '`review`' "$R.review" "$SIZE"
     mem_row '`resume`' "$R.resume" "$SIZE"

@@ -7,8 +7,9 @@ use std::process::ExitCode;
 use clap::{CommandFactory as _, Parser as _};
 
 use runsheet::cli::{AnchorCommand, Cli, Command, EvidenceCommand, ExportFormat, KeyCommand};
+use runsheet::commands::export::Destination;
 use runsheet::commands::{self, Env, Failure};
-use runsheet::printable::{printable, printable_json};
+use runsheet::printable::{Escape, SafeWriter, printable, printable_json};
 use runsheet::{export, interop};
 
 fn main() -> ExitCode {
@@ -452,17 +453,26 @@ fn export_journal(
     format: ExportFormat,
     output: Option<&Path>,
 ) -> Result<u8, Failure> {
-    let done = if runsheet::case::folder::is_case(journal) {
-        commands::case_views::export(env, journal, format, output)?
-    } else if format == ExportFormat::CustodyCsv {
+    if format == ExportFormat::CustodyCsv && !runsheet::case::folder::is_case(journal) {
         return custody_export(journal, output);
+    }
+    // JSON documents keep parsing to the same data once made safe.
+    let escape = if matches!(format, ExportFormat::Json | ExportFormat::Timesketch) {
+        Escape::Json
+    } else {
+        Escape::Text
+    };
+    let mut stdout = SafeWriter::new(std::io::stdout().lock(), escape);
+    let to = Destination::of(output, &mut stdout);
+    let done = if runsheet::case::folder::is_case(journal) {
+        commands::case_views::export(env, journal, format, to)?
     } else {
         match (
             export::Format::from_cli(format),
             export::aar::Format::from_cli(format),
         ) {
-            (Some(format), _) => commands::export::run(env, journal, format, output)?,
-            (None, Some(format)) => commands::export::run_aar(env, journal, format, output)?,
+            (Some(format), _) => commands::export::run(env, journal, format, to)?,
+            (None, Some(format)) => commands::export::run_aar(env, journal, format, to)?,
             (None, None) => {
                 return Err(Failure::usage(format!(
                     "`--format {format:?}` is not an export format"
@@ -470,11 +480,14 @@ fn export_journal(
             }
         }
     };
+    stdout.finish().map_err(|e| {
+        Failure::usage(format!(
+            "standard output: {}",
+            runsheet::diag::describe_io(&e)
+        ))
+    })?;
     if let Some(warning) = &done.warning {
         eprint_safe(&format!("warning: {warning}\n"));
     }
-    if matches!(format, ExportFormat::Json | ExportFormat::Timesketch) {
-        return Ok(print_json(&done.stdout, done.code));
-    }
-    Ok(print(&done.stdout, done.code))
+    Ok(done.code)
 }

@@ -8,6 +8,7 @@
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
+use std::io::{self, Write};
 
 /// Bidirectional formatting characters: they reorder how the text around
 /// them is displayed (U+202E makes `exe.txt` show as `txt.exe`).
@@ -24,45 +25,141 @@ pub fn is_unsafe(c: char) -> bool {
     (c.is_control() && c != '\n' && c != '\t') || is_bidi_control(c)
 }
 
+/// How an unsafe character is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Escape {
+    /// `\u{1b}`, and a CRLF line ending becomes a plain newline.
+    Text,
+    /// `\u001b`, a JSON escape, so a document parses to the same data.
+    Json,
+}
+
 /// `text` with every unsafe character written as `\u{…}`; newline and tab
 /// are kept so reports keep their layout, and a CRLF line ending (CSV)
 /// becomes a plain newline: only a bare carriage return, which can
 /// overwrite what was printed, is shown escaped.
 pub fn printable(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(is_unsafe) {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 16);
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\r' && chars.peek() == Some(&'\n') {
-            continue;
-        }
-        if is_unsafe(c) {
-            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
+    escaped(text, Escape::Text)
 }
 
 /// Like [`printable`] for JSON documents: unsafe characters (which can only
 /// occur inside strings, since JSON syntax is ASCII) become JSON `\uXXXX`
 /// escapes, so the document still parses to the same data.
 pub fn printable_json(text: &str) -> Cow<'_, str> {
+    escaped(text, Escape::Json)
+}
+
+fn escaped(text: &str, escape: Escape) -> Cow<'_, str> {
     if !text.chars().any(is_unsafe) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        if is_unsafe(c) {
-            let _ = write!(out, "\\u{:04x}", u32::from(c));
-        } else {
+    push_escaped(&mut out, text, escape);
+    Cow::Owned(out)
+}
+
+/// Appends `text` to `out` with its unsafe characters escaped.
+fn push_escaped(out: &mut String, text: &str, escape: Escape) {
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if escape == Escape::Text && c == '\r' && chars.peek() == Some(&'\n') {
+            continue;
+        }
+        if !is_unsafe(c) {
             out.push(c);
+        } else if escape == Escape::Text {
+            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+        } else {
+            let _ = write!(out, "\\u{:04x}", u32::from(c));
         }
     }
-    Cow::Owned(out)
+}
+
+/// A writer that passes what it is given on with unsafe characters
+/// escaped, as [`printable`] (or [`printable_json`]) would escape the whole
+/// text: an export streamed to standard output is never held whole in
+/// memory to be made safe. A write may end anywhere, even inside a
+/// character or between the two bytes of a CRLF; [`SafeWriter::finish`]
+/// writes what was held back for that reason.
+#[derive(Debug)]
+pub struct SafeWriter<W: Write> {
+    inner: W,
+    escape: Escape,
+    /// Bytes not yet passed on: an unfinished character, or a carriage
+    /// return whose next byte decides whether it ends a line.
+    held: Vec<u8>,
+    /// The escaped text of one write, kept to reuse its allocation.
+    out: String,
+}
+
+impl<W: Write> SafeWriter<W> {
+    pub const fn new(inner: W, escape: Escape) -> Self {
+        Self {
+            inner,
+            escape,
+            held: Vec::new(),
+            out: String::new(),
+        }
+    }
+
+    /// Writes what was held back (a last carriage return is escaped, bytes
+    /// that never became a character are replaced by U+FFFD) and flushes.
+    pub fn finish(&mut self) -> io::Result<()> {
+        let held = std::mem::take(&mut self.held);
+        self.pass_on(&String::from_utf8_lossy(&held))?;
+        self.inner.flush()
+    }
+
+    fn pass_on(&mut self, text: &str) -> io::Result<()> {
+        self.out.clear();
+        push_escaped(&mut self.out, text, self.escape);
+        self.inner.write_all(self.out.as_bytes())
+    }
+}
+
+impl<W: Write> Write for SafeWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.held.extend_from_slice(buf);
+        let held = std::mem::take(&mut self.held);
+        let mut whole = whole_characters(&held);
+        // A carriage return last may be the first half of a CRLF.
+        if self.escape == Escape::Text && whole > 0 && held[whole - 1] == b'\r' {
+            whole -= 1;
+        }
+        let (text, rest) = held.split_at(whole);
+        let passed = self.pass_on(&String::from_utf8_lossy(text));
+        self.held = rest.to_vec();
+        passed.map(|()| buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// How many bytes at the start of `bytes` are whole characters (or bytes
+/// that can never become one): all but an unfinished character at the end.
+fn whole_characters(bytes: &[u8]) -> usize {
+    match std::str::from_utf8(bytes) {
+        Ok(_) => bytes.len(),
+        Err(e) if e.error_len().is_none() => e.valid_up_to(),
+        Err(_) => bytes.len() - unfinished_tail(bytes),
+    }
+}
+
+/// How many bytes at the end of `bytes` start a character not yet whole.
+fn unfinished_tail(bytes: &[u8]) -> usize {
+    for back in 1..=bytes.len().min(3) {
+        let width = match bytes[bytes.len() - back] {
+            0xC0..=0xDF => 2,
+            0xE0..=0xEF => 3,
+            0xF0..=0xF7 => 4,
+            0x80..=0xBF => continue,
+            _ => return 0,
+        };
+        return if width > back { back } else { 0 };
+    }
+    0
 }
 
 #[cfg(test)]
@@ -99,10 +196,51 @@ mod tests {
         assert_eq!(back, original);
     }
 
+    /// What a [`SafeWriter`] passes on when given `text` in pieces cut
+    /// at the byte offsets `cuts`.
+    fn written_in_pieces(text: &str, cuts: &[usize], escape: Escape) -> String {
+        let mut writer = SafeWriter::new(Vec::new(), escape);
+        let mut from = 0;
+        let mut cuts: Vec<usize> = cuts.iter().map(|c| c % (text.len() + 1)).collect();
+        cuts.sort_unstable();
+        for cut in cuts.into_iter().chain([text.len()]) {
+            writer.write_all(&text.as_bytes()[from..cut]).unwrap();
+            from = cut;
+        }
+        writer.finish().unwrap();
+        String::from_utf8(writer.inner).unwrap()
+    }
+
+    #[test]
+    fn a_crlf_cut_between_its_two_bytes_is_still_a_line_end() {
+        assert_eq!(
+            written_in_pieces("a,b\r\nc\r", &[4], Escape::Text),
+            "a,b\nc\\u{d}"
+        );
+        assert_eq!(written_in_pieces("é\u{1b}", &[1], Escape::Json), "é\\u001b");
+    }
+
     proptest::proptest! {
         #[test]
         fn printable_output_is_always_safe(text in ".*") {
             proptest::prop_assert!(!printable(&text).chars().any(is_unsafe));
+        }
+
+        /// Streamed in any pieces, the text comes out as [`printable`]
+        /// (or [`printable_json`]) makes it whole.
+        #[test]
+        fn a_safe_writer_writes_what_printable_makes_of_the_whole(
+            text in "([a\\r\\n,é\u{1b}\u{85}\u{202e}😀]|.){0,40}",
+            cuts in proptest::collection::vec(0usize..200, 0..6),
+        ) {
+            proptest::prop_assert_eq!(
+                written_in_pieces(&text, &cuts, Escape::Text),
+                printable(&text).into_owned()
+            );
+            proptest::prop_assert_eq!(
+                written_in_pieces(&text, &cuts, Escape::Json),
+                printable_json(&text).into_owned()
+            );
         }
     }
 }

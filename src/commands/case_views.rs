@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use super::export::{Exported, write_atomically};
+use super::export::{Destination, Exported, deliver_text};
 use super::open::{self, Resolved};
 use super::{Env, Failure};
 use crate::case::folder;
@@ -77,7 +77,7 @@ pub fn export(
     env: &Env,
     dir: &Path,
     format: ExportFormat,
-    output: Option<&Path>,
+    to: Destination<'_>,
 ) -> Result<Exported, Failure> {
     let case = read(env, dir)?;
     let state = run::replay(&case.resolved.playbook, case.verified.entries());
@@ -106,16 +106,16 @@ pub fn export(
         let register = crate::evidence::register(&case.verified.lines);
         crate::evidence::custody::csv(&register)
     };
-    deliver(dir, &case.verified, &text, output, &problems)
+    deliver(dir, &case.verified, &text, to, &problems)
 }
 
-/// Writes the export (or returns it for stdout) with the warning and exit
-/// code that say whether the case fully verified.
+/// Writes the export with the warning and exit code that say whether the
+/// case fully verified.
 fn deliver(
     dir: &Path,
     verified: &Verified,
     text: &str,
-    output: Option<&Path>,
+    to: Destination<'_>,
     draft_problems: &[String],
 ) -> Result<Exported, Failure> {
     let mut warnings = Vec::new();
@@ -141,21 +141,8 @@ fn deliver(
             draft_problems.join("; ")
         ));
     }
-    let stdout = match output {
-        Some(path) => {
-            write_atomically(path, text.as_bytes()).map_err(|e| {
-                Failure::usage(format!(
-                    "{}: {}",
-                    path.display(),
-                    crate::diag::describe_io(&e)
-                ))
-            })?;
-            String::new()
-        }
-        None => text.to_string(),
-    };
+    deliver_text(text, to)?;
     Ok(Exported {
-        stdout,
         code: u8::from(!warnings.is_empty()),
         warning: (!warnings.is_empty()).then(|| warnings.join("\n")),
     })

@@ -4,7 +4,7 @@
 //! result whole or not at all.
 
 use std::fs::{File, OpenOptions};
-use std::io::{BufWriter, Write as _};
+use std::io::{BufWriter, Write};
 use std::os::unix::fs::OpenOptionsExt as _;
 use std::path::{Path, PathBuf};
 
@@ -18,18 +18,16 @@ use crate::export::drafts::DraftTexts;
 use crate::export::report::{self, Report, Scanned, Unscanned};
 use crate::export::stream::{self, Failed, Slot, Source, Streamed};
 use crate::export::view::View;
-use crate::export::{Format, Input, aar, render};
+use crate::export::{Format, Input, aar};
 use crate::journal::Line;
 use crate::journal::event::Created;
 use crate::journal::verify::{Verified, view_file_typed};
 use crate::journal::writer::OpenError;
 use crate::run::{self, RunState};
 
-/// What the command produced.
+/// What the command found, once the export is written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Exported {
-    /// For standard output (empty when written to a file).
-    pub stdout: String,
     /// For standard error: why the exit code is not 0.
     pub warning: Option<String>,
     /// 0 intact, 1 the journal does not fully verify (the export is still
@@ -37,43 +35,67 @@ pub struct Exported {
     pub code: u8,
 }
 
-/// Exports `journal` in `format` to `output`, or returns it for stdout.
+/// Where an export goes.
+pub enum Destination<'a> {
+    /// A file (`-o`), replaced whole or not at all.
+    File(&'a Path),
+    /// Standard output, written as the export is made: a long journal's
+    /// export is never held whole in memory. A failure part way is an
+    /// error (exit 2, or 1 when the journal changed); `-o` is the way to
+    /// get a whole export or none.
+    Stream(&'a mut dyn Write),
+}
+
+impl std::fmt::Debug for Destination<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::File(path) => f.debug_tuple("File").field(path).finish(),
+            Self::Stream(_) => f.write_str("Stream"),
+        }
+    }
+}
+
+impl<'a> Destination<'a> {
+    /// `output` when given, else `stdout`.
+    pub fn of(output: Option<&'a Path>, stdout: &'a mut dyn Write) -> Self {
+        output.map_or(Self::Stream(stdout), Self::File)
+    }
+}
+
+/// Exports `journal` in `format` to `to`.
 pub fn run(
     env: &Env,
     journal: &Path,
     format: Format,
-    output: Option<&Path>,
+    to: Destination<'_>,
 ) -> Result<Exported, Failure> {
-    if let Some(streamed) = Streamed::of(format) {
-        return run_streamed(env, journal, streamed, output);
-    }
-    if let Some(report) = Report::of(format) {
-        return run_report(env, journal, report, output);
-    }
-    let (verified, created) = read(journal)?;
-    let catalog = env.catalog();
-    let resolved = open::playbook_for(&created, &catalog, env.today)?;
-    let state = run::replay(&resolved.playbook, verified.entries());
-    let drafts = DraftTexts::read(journal, &verified);
-    let input = Input::new(&verified, &resolved.playbook, &state).with_drafts(&drafts);
-    let text = render(format, &input);
-    let done = deliver(journal, &verified, &text, output)?;
-    Ok(with_draft_problems(
-        done,
-        journal,
-        &drafts.problems(&verified),
+    let streamed = match format {
+        Format::Csv => Streamed::Csv,
+        Format::Timesketch => Streamed::Timesketch,
+        Format::Json => Streamed::Json,
+        Format::CacaoStatus => Streamed::CacaoStatus,
+        Format::Markdown => return run_report(env, journal, Report::Markdown, to),
+        Format::Html => return run_report(env, journal, Report::Html, to),
+    };
+    run_streamed(env, journal, streamed, to)
+}
+
+/// The failure of a write to standard output (exit 2, as for a file).
+fn stdout_failed(error: &std::io::Error) -> Failure {
+    Failure::usage(format!(
+        "standard output: {}",
+        crate::diag::describe_io(error)
     ))
 }
 
-/// Writes an export made as the journal is read back: to `output`
-/// (whole or not at all) or, without one, into the text handed back for
-/// standard output. A read of the journal that fails is the journal's
-/// error; a write that fails is the output's.
+/// Writes an export made as the journal is read back: to a file (whole or
+/// not at all) or to a stream. A read of the journal that fails is the
+/// journal's error; a write that fails is the output's.
 fn deliver_streamed(
     journal: &Path,
-    output: Option<&Path>,
-    write: impl Fn(&mut dyn std::io::Write) -> Result<(), Failed>,
-) -> Result<String, Failure> {
+    to: Destination<'_>,
+    write: impl Fn(&mut dyn Write) -> Result<(), Failed>,
+) -> Result<(), Failure> {
     let reading = |error: &std::io::Error| {
         Failure::bad(format!(
             "{}: {}",
@@ -81,10 +103,16 @@ fn deliver_streamed(
             crate::diag::describe_io(error)
         ))
     };
-    let Some(path) = output else {
-        let mut out = Vec::new();
-        write(&mut out).map_err(|(Failed::Reading(e) | Failed::Writing(e))| reading(&e))?;
-        return String::from_utf8(out).map_err(|e| reading(&std::io::Error::other(e)));
+    let path = match to {
+        Destination::File(path) => path,
+        Destination::Stream(out) => {
+            let mut out = BufWriter::new(out);
+            return match write(&mut out) {
+                Ok(()) => out.flush().map_err(|e| stdout_failed(&e)),
+                Err(Failed::Reading(e)) => Err(reading(&e)),
+                Err(Failed::Writing(e)) => Err(stdout_failed(&e)),
+            };
+        }
     };
     let mut failed = None;
     let written = write_atomically_with(path, |file| {
@@ -104,7 +132,24 @@ fn deliver_streamed(
             path.display(),
             crate::diag::describe_io(&e)
         ))),
-        (None, Ok(())) => Ok(String::new()),
+        (None, Ok(())) => Ok(()),
+    }
+}
+
+/// Writes a whole export to `to`: a file is replaced whole or not at all.
+pub fn deliver_text(text: &str, to: Destination<'_>) -> Result<(), Failure> {
+    match to {
+        Destination::File(path) => write_atomically(path, text.as_bytes()).map_err(|e| {
+            Failure::usage(format!(
+                "{}: {}",
+                path.display(),
+                crate::diag::describe_io(&e)
+            ))
+        }),
+        Destination::Stream(out) => out
+            .write_all(text.as_bytes())
+            .and_then(|()| out.flush())
+            .map_err(|e| stdout_failed(&e)),
     }
 }
 
@@ -133,7 +178,7 @@ fn run_streamed(
     env: &Env,
     journal: &Path,
     streamed: Streamed,
-    output: Option<&Path>,
+    to: Destination<'_>,
 ) -> Result<Exported, Failure> {
     let scan = std::thread::scope(|scope| {
         // Playbooks are parsed while the journal is read.
@@ -158,15 +203,11 @@ fn run_streamed(
             path: journal.to_path_buf(),
             error,
         })?;
-    let stdout = deliver_streamed(journal, output, |out| {
+    deliver_streamed(journal, to, |out| {
         stream::write(streamed, &input, &scan.slots, &source, out)
     })?;
     let (warning, code) = verdict(journal, &scan.looked_up, scan.slots.len());
-    let done = Exported {
-        stdout,
-        warning,
-        code,
-    };
+    let done = Exported { warning, code };
     let done = with_draft_problems(done, journal, &drafts.problems(&scan.looked_up));
     super::free_in_background(scan.state);
     Ok(done)
@@ -178,7 +219,7 @@ fn run_report(
     env: &Env,
     journal: &Path,
     format: Report,
-    output: Option<&Path>,
+    to: Destination<'_>,
 ) -> Result<Exported, Failure> {
     let reading = |error: &std::io::Error| {
         Failure::bad(format!(
@@ -225,16 +266,12 @@ fn run_report(
     };
     let view = View::counted(&input, counts);
     let file = crate::journal::attachment::open_regular(journal).map_err(opening)?;
-    let stdout = deliver_streamed(journal, output, |out| {
+    deliver_streamed(journal, to, |out| {
         report::write(format, &view, &slots, &file, out)
     })?;
     super::free_in_background(state);
     let (warning, code) = verdict(journal, &kept, slots.len());
-    let done = Exported {
-        stdout,
-        warning,
-        code,
-    };
+    let done = Exported { warning, code };
     Ok(with_draft_problems(done, journal, &drafts.problems(&kept)))
 }
 
@@ -359,7 +396,7 @@ pub fn run_aar(
     env: &Env,
     journal: &Path,
     format: aar::Format,
-    output: Option<&Path>,
+    to: Destination<'_>,
 ) -> Result<Exported, Failure> {
     let refused = |e: aar::NotAnExercise| Failure::usage(format!("{}: {e}", journal.display()));
     let (verified, created) = read(journal)?;
@@ -373,7 +410,9 @@ pub fn run_aar(
     let exercise = aar::Exercise::new(&verified, &resolved.playbook, &state, drill.as_ref())
         .map_err(refused)?;
     let text = aar::render(format, &exercise);
-    deliver(journal, &verified, &text, output)
+    deliver_text(&text, to)?;
+    let (warning, code) = verdict(journal, &verified, verified.lines.len());
+    Ok(Exported { warning, code })
 }
 
 /// Reads and verifies the journal (never writing it) and its
@@ -382,35 +421,6 @@ fn read(journal: &Path) -> Result<(Verified, Created), Failure> {
     let verified = open::read_journal(journal)?;
     let created = open::require_created(&verified.lines, journal)?;
     Ok((verified, created))
-}
-
-/// Writes the export (or hands it back for stdout) and says whether the
-/// journal fully verified: code 1 and a warning when it did not.
-fn deliver(
-    journal: &Path,
-    verified: &Verified,
-    text: &str,
-    output: Option<&Path>,
-) -> Result<Exported, Failure> {
-    let (warning, code) = verdict(journal, verified, verified.lines.len());
-    let stdout = match output {
-        Some(path) => {
-            write_atomically(path, text.as_bytes()).map_err(|e| {
-                Failure::usage(format!(
-                    "{}: {}",
-                    path.display(),
-                    crate::diag::describe_io(&e)
-                ))
-            })?;
-            String::new()
-        }
-        None => text.to_string(),
-    };
-    Ok(Exported {
-        stdout,
-        warning,
-        code,
-    })
 }
 
 /// The warning and exit code for a journal whose first `entries` lines
@@ -442,7 +452,7 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 /// [`write_atomically`] of what `write` writes to the temporary file.
 pub fn write_atomically_with(
     path: &Path,
-    write: impl FnOnce(&mut File) -> std::io::Result<()>,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
@@ -471,7 +481,7 @@ pub fn write_atomically_with(
             .create_new(true)
             .mode(0o600)
             .open(&temp)?;
-        write(&mut file)?;
+        written_back(&mut file, write)?;
         file.sync_all()?;
         std::fs::rename(&temp, path)?;
         File::open(&dir)?.sync_all()
@@ -480,6 +490,69 @@ pub fn write_atomically_with(
         let _ = std::fs::remove_file(&temp);
     }
     written
+}
+
+/// Runs `write` on `file` while what it writes is written back to the
+/// disk on another thread, a few MiB at a time: the `fsync` that makes the
+/// file durable then has only the last few to wait for, not the whole
+/// export (30 ms for 50 MB on a virtual disk).
+fn written_back(
+    file: &mut File,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let syncing = file.try_clone()?;
+    std::thread::scope(|scope| {
+        let (ask, asked) = std::sync::mpsc::sync_channel::<()>(1);
+        // A write-back error is kept and reported: the descriptor is shared,
+        // so the final `fsync` would not see it again.
+        let syncer = scope.spawn(move || {
+            let mut failed = Ok(());
+            for () in asked {
+                if let Err(e) = syncing.sync_data()
+                    && failed.is_ok()
+                {
+                    failed = Err(e);
+                }
+            }
+            failed
+        });
+        let mut out = WrittenBack {
+            file,
+            ask,
+            since: 0,
+        };
+        let result = write(&mut out);
+        drop(out);
+        result.and(crate::threads::joined(syncer))
+    })
+}
+
+/// A file whose writes ask for a write-back every [`WRITE_BACK_EVERY`]
+/// bytes (skipped while the previous one still runs).
+struct WrittenBack<'f> {
+    file: &'f mut File,
+    ask: std::sync::mpsc::SyncSender<()>,
+    since: usize,
+}
+
+/// Bytes written between two write-backs.
+const WRITE_BACK_EVERY: usize = 8 << 20;
+
+impl Write for WrittenBack<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.file.write(buf)?;
+        self.since += n;
+        if self.since >= WRITE_BACK_EVERY {
+            self.since = 0;
+            // Full: a write-back is still running and will take these too.
+            let _ = self.ask.try_send(());
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.flush()
+    }
 }
 
 #[cfg(test)]
@@ -517,5 +590,26 @@ mod tests {
         write_atomically(&file, b"one").expect("new file");
         write_atomically(&file, b"two").expect("replaced");
         assert_eq!(std::fs::read(&file).expect("read"), b"two");
+    }
+
+    /// An export larger than the write-back step is written back while it
+    /// is written, and arrives whole.
+    #[test]
+    fn a_long_export_written_back_as_it_is_written_arrives_whole() {
+        use std::io::Write as _;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let file = dir.path().join("long.csv");
+        let row: Vec<u8> = (0..=250_u8).chain([b'\n']).collect();
+        let rows = 3 * super::WRITE_BACK_EVERY / row.len();
+        super::write_atomically_with(&file, |out| {
+            for _ in 0..rows {
+                out.write_all(&row)?;
+            }
+            Ok(())
+        })
+        .expect("written");
+        let written = std::fs::read(&file).expect("read");
+        assert_eq!(written.len(), rows * row.len());
+        assert!(written.chunks(row.len()).all(|r| r == row.as_slice()));
     }
 }

@@ -11,6 +11,7 @@ use chrono::NaiveDate;
 
 use crate::diag::Diagnostic;
 use crate::hash::sha256_hex;
+use crate::journal::event::Created;
 use crate::playbook::doc::{DrillDoc, PackDoc, PlaybookDoc};
 use crate::playbook::load::{self, DocumentKind};
 use crate::playbook::validate::{self, Checked, ClockLibrary, Context};
@@ -258,6 +259,18 @@ pub struct Catalog {
     pub playbooks: Vec<PlaybookEntry>,
     pub drills: Vec<DrillEntry>,
     pub problems: Vec<LoadError>,
+    /// Set when only one playbook's entry was looked for (see
+    /// [`Catalog::discover_for`]).
+    narrowed: Option<Narrowed>,
+}
+
+/// What a narrowed catalog was discovered for, and from where: enough to
+/// discover the whole one when it does not cover a journal.
+#[derive(Debug, Clone)]
+struct Narrowed {
+    playbook: String,
+    dirs: Vec<PathBuf>,
+    today: NaiveDate,
 }
 
 impl Catalog {
@@ -283,11 +296,60 @@ impl Catalog {
     /// Bundled files plus `*.yaml` in each folder, with packs in its
     /// `clocks/` and drill scenarios in its `drills/`.
     pub fn discover(dirs: &[PathBuf], today: NaiveDate) -> Self {
+        Self::discover_narrowed(dirs, today, None)
+    }
+
+    /// What [`Catalog::discover`] finds for the one playbook `id`: the same
+    /// clock packs, problems in local files and entry for `id`, without
+    /// checking the bundled playbooks with another id (nor local copies of
+    /// them), or any drill scenario. For a command that opens one journal
+    /// of a real incident; [`Catalog::covers`] says whether it will do.
+    pub fn discover_for(dirs: &[PathBuf], today: NaiveDate, id: &str) -> Self {
+        let mut catalog = Self::discover_narrowed(dirs, today, Some(id));
+        catalog.narrowed = Some(Narrowed {
+            playbook: id.to_string(),
+            dirs: dirs.to_vec(),
+            today,
+        });
+        catalog
+    }
+
+    /// Whether this catalog resolves the playbook and drill of a journal
+    /// created with `created` as the whole catalog would.
+    pub fn covers(&self, created: &Created) -> bool {
+        self.narrowed
+            .as_ref()
+            .is_none_or(|n| n.playbook == created.playbook.id && created.drill.is_none())
+    }
+
+    /// The whole catalog, when this one was narrowed to another playbook
+    /// than `created` runs.
+    pub fn widened_for(&self, created: &Created) -> Option<Self> {
+        let narrowed = self.narrowed.as_ref().filter(|_| !self.covers(created))?;
+        Some(Self::discover(&narrowed.dirs, narrowed.today))
+    }
+
+    fn discover_narrowed(dirs: &[PathBuf], today: NaiveDate, id: Option<&str>) -> Self {
         let mut sources: Vec<(SourceText, Origin)> = bundled::BUNDLED
             .iter()
             .map(|(label, text)| (SourceText::bundled(label, text), Origin::Bundled))
             .collect();
         let mut catalog = Self::default();
+        // Which bundled playbook each text is, by its bytes: a file with
+        // the same bytes is that playbook, whatever its name or folder.
+        let bundled_ids: Vec<(String, Option<&'static str>)> = sources
+            .iter()
+            .zip(bundled::BUNDLED)
+            .map(|((source, _), (_, text))| (source.sha256.clone(), declared_id(text)))
+            .collect();
+        let may_be_wanted = |source: &SourceText| {
+            id.is_none_or(|id| {
+                bundled_ids
+                    .iter()
+                    .find(|(sha, _)| *sha == source.sha256)
+                    .is_none_or(|(_, declared)| declared.is_none_or(|d| d == id))
+            })
+        };
         for dir in dirs {
             for sub in [dir.clone(), dir.join("clocks"), dir.join("drills")] {
                 for path in yaml_files(&sub) {
@@ -298,6 +360,11 @@ impl Catalog {
                 }
             }
         }
+        sources.retain(|(source, _)| match load::detect_kind(&source.text) {
+            DocumentKind::Playbook => may_be_wanted(source),
+            DocumentKind::Drill => id.is_none(),
+            DocumentKind::ClockPack | DocumentKind::Contacts => true,
+        });
         catalog.add_sources(sources, today);
         catalog
     }
@@ -321,6 +388,15 @@ impl Catalog {
             }
         }
         for (source, origin) in playbooks {
+            // The same bytes as an entry already checked (a checkout's
+            // `./playbooks`): `add_playbook` would keep that entry.
+            if self
+                .playbooks
+                .iter()
+                .any(|e| e.source.sha256 == source.sha256)
+            {
+                continue;
+            }
             match check_playbook(&source, &self.library, today) {
                 Ok((playbook, _)) => self.add_playbook(PlaybookEntry {
                     playbook,
@@ -371,6 +447,20 @@ impl Catalog {
     }
 }
 
+/// The `id` a bundled playbook declares on its own top-level line, read
+/// without parsing it (a test holds it to the parsed id for every bundled
+/// file); `None` when there is no such line.
+fn declared_id(text: &str) -> Option<&str> {
+    let value = text.lines().find_map(|line| line.strip_prefix("id:"))?;
+    let value = value.trim();
+    Some(
+        value
+            .strip_prefix('"')
+            .and_then(|v| v.strip_suffix('"'))
+            .unwrap_or(value),
+    )
+}
+
 /// `*.yaml` and `*.yml` directly in `dir`, sorted; none when it is missing.
 pub fn yaml_files(dir: &Path) -> Vec<PathBuf> {
     let Ok(entries) = std::fs::read_dir(dir) else {
@@ -405,5 +495,166 @@ mod tests {
             format!("{:?}", catalog.library),
             "same clocks, same origins"
         );
+    }
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 29).unwrap_or_default()
+    }
+
+    /// A journal's creation naming playbook `id` (and drill `drill`).
+    fn created(id: &str, drill: Option<&str>) -> Created {
+        let mut value = serde_json::json!({
+            "journal_id": "j",
+            "playbook": {"id": id, "version": "1", "path": format!("bundled:playbooks/{id}.yaml"), "sha256": ""},
+            "title": "t",
+            "timezone": "UTC",
+            "exercise": drill.is_some(),
+            "app_version": "test",
+        });
+        if let Some(drill) = drill {
+            value["drill"] = serde_json::json!({"id": drill, "path": "bundled:x", "sha256": ""});
+        }
+        serde_json::from_value(value).expect("a creation")
+    }
+
+    fn bundled_playbook_ids(catalog: &Catalog) -> Vec<String> {
+        catalog
+            .playbooks
+            .iter()
+            .map(|e| e.playbook.id.clone())
+            .collect()
+    }
+
+    #[test]
+    fn every_bundled_playbook_declares_its_id_on_its_own_line() {
+        let catalog = Catalog::bundled(today());
+        let parsed = bundled_playbook_ids(&catalog);
+        let declared: Vec<&str> = bundled::BUNDLED
+            .iter()
+            .filter(|(_, text)| matches!(load::detect_kind(text), DocumentKind::Playbook))
+            .filter_map(|(_, text)| declared_id(text))
+            .collect();
+        assert_eq!(declared, parsed, "in bundled order");
+        assert!(parsed.len() > 1);
+    }
+
+    /// The local folder: an edited copy of one bundled playbook, and the
+    /// other bundled playbooks byte for byte (a checkout's `./playbooks`).
+    fn local_folder(edited: &str) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().expect("temp dir");
+        for (label, text) in bundled::BUNDLED {
+            if !matches!(load::detect_kind(text), DocumentKind::Playbook) {
+                continue;
+            }
+            let name = Path::new(label).file_name().expect("a file name");
+            let text = if declared_id(text) == Some(edited) {
+                text.replacen("title:", "title: Edited", 1)
+            } else {
+                (*text).to_string()
+            };
+            std::fs::write(dir.path().join(name), text).expect("write");
+        }
+        dir
+    }
+
+    #[test]
+    fn a_catalog_narrowed_to_a_playbook_finds_the_entry_the_whole_one_does() {
+        let ids = bundled_playbook_ids(&Catalog::bundled(today()));
+        let edited = &ids[0];
+        let local = local_folder(edited);
+        let dirs = [local.path().to_path_buf()];
+        let whole = Catalog::discover(&dirs, today());
+        for id in &ids {
+            let narrowed = Catalog::discover_for(&dirs, today(), id);
+            let (found, expected) = (narrowed.playbook(id), whole.playbook(id));
+            let describe = |e: Option<&PlaybookEntry>| {
+                e.map(|e| {
+                    (
+                        e.origin.clone(),
+                        e.source.sha256.clone(),
+                        e.playbook.clone(),
+                    )
+                })
+            };
+            assert!(expected.is_some(), "{id}");
+            assert_eq!(describe(found), describe(expected), "{id}");
+            // Local files other than copies are checked whatever their id.
+            let checked: Vec<&str> = narrowed
+                .playbooks
+                .iter()
+                .filter(|e| e.playbook.id == *id || e.origin == Origin::Bundled)
+                .map(|e| e.playbook.id.as_str())
+                .collect();
+            assert_eq!(
+                checked,
+                [id.as_str()],
+                "no other bundled playbook is checked"
+            );
+            assert!(narrowed.drills.is_empty());
+            assert_eq!(
+                format!("{:?}", narrowed.library),
+                format!("{:?}", whole.library)
+            );
+        }
+        assert_eq!(
+            whole.playbook(edited).map(|e| &e.origin),
+            Some(&Origin::Local(dirs[0].join(format!("{edited}.yaml")))),
+            "the edited copy overrides the bundled playbook"
+        );
+        let copies = whole
+            .playbooks
+            .iter()
+            .filter(|e| e.origin == Origin::Bundled);
+        assert_eq!(
+            copies.count(),
+            ids.len() - 1,
+            "byte-for-byte copies stay bundled"
+        );
+    }
+
+    #[test]
+    fn a_copy_of_a_bundled_playbook_after_an_override_still_replaces_the_override() {
+        let ids = bundled_playbook_ids(&Catalog::bundled(today()));
+        let id = &ids[0];
+        let edited = local_folder(id);
+        let copy = tempfile::tempdir().expect("temp dir");
+        let (label, text) = bundled::BUNDLED
+            .iter()
+            .find(|(_, text)| declared_id(text) == Some(id.as_str()))
+            .expect("bundled");
+        let name = Path::new(label).file_name().expect("a file name");
+        std::fs::write(copy.path().join(name), text).expect("write");
+        let dirs = [edited.path().to_path_buf(), copy.path().to_path_buf()];
+        let whole = Catalog::discover(&dirs, today());
+        assert_eq!(
+            whole.playbook(id).map(|e| &e.origin),
+            Some(&Origin::Local(copy.path().join(name))),
+            "the last folder's file wins, as a local file over the edited one"
+        );
+        let narrowed = Catalog::discover_for(&dirs, today(), id);
+        assert_eq!(
+            narrowed.playbook(id).map(|e| &e.origin),
+            whole.playbook(id).map(|e| &e.origin)
+        );
+    }
+
+    #[test]
+    fn a_narrowed_catalog_covers_only_its_playbook_without_a_drill() {
+        let ids = bundled_playbook_ids(&Catalog::bundled(today()));
+        let narrowed = Catalog::discover_for(&[], today(), &ids[0]);
+        assert!(narrowed.covers(&created(&ids[0], None)));
+        assert!(narrowed.widened_for(&created(&ids[0], None)).is_none());
+        for other in [created(&ids[1], None), created(&ids[0], Some("a-drill"))] {
+            assert!(!narrowed.covers(&other));
+            let whole = narrowed.widened_for(&other).expect("widened");
+            assert_eq!(bundled_playbook_ids(&whole), ids);
+            assert!(!whole.drills.is_empty());
+        }
+        let resolved =
+            crate::commands::open::playbook_for(&created(&ids[1], None), &narrowed, today())
+                .expect("found in the whole catalog");
+        assert_eq!(resolved.playbook.id, ids[1]);
+        let whole = Catalog::bundled(today());
+        assert!(whole.covers(&created(&ids[1], Some("a-drill"))));
     }
 }

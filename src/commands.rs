@@ -18,6 +18,7 @@ pub mod test;
 pub mod tui;
 pub mod validate;
 
+use std::path::Path;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
@@ -133,15 +134,26 @@ impl Env {
         Catalog::discover(&crate::paths::local_playbook_dirs(), self.today)
     }
 
-    /// [`Env::catalog`], discovered on a thread of `scope` while the caller
-    /// goes on (reading the journal that names the playbook).
+    /// The catalog for opening `journal`, discovered on a thread of `scope`
+    /// while the caller goes on (reading the journal that names the
+    /// playbook): narrowed to the playbook its first line names when that
+    /// line can be read ahead (see [`Catalog::discover_for`]; a narrowed
+    /// catalog that turns out not to cover the verified line is widened
+    /// where it is used).
     pub fn catalog_ahead<'scope>(
         &self,
         scope: &'scope std::thread::Scope<'scope, '_>,
+        journal: &Path,
     ) -> ahead::Ahead<'scope, Catalog> {
         let dirs = crate::paths::local_playbook_dirs();
         let today = self.today;
-        ahead::Ahead::start(scope, move || Catalog::discover(&dirs, today))
+        let journal = journal.to_path_buf();
+        ahead::Ahead::start(scope, move || {
+            match open::peek_created(&journal).filter(|c| c.drill.is_none()) {
+                Some(created) => Catalog::discover_for(&dirs, today, &created.playbook.id),
+                None => Catalog::discover(&dirs, today),
+            }
+        })
     }
 }
 

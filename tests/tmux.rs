@@ -348,11 +348,17 @@ fn recording_a_submission_meets_the_clock() {
     // Letters typed at once after a dialog closes are held back as
     // type-ahead; a key that is not a letter ends that at once.
     t.keys("c", &["PageUp", "c"]);
-    let clocks = t.wait_for("c", "Deadline clocks");
-    assert!(
-        clocks.contains("gdpr-art33.notify") && clocks.contains("met at"),
-        "{clocks}"
-    );
+    t.wait_for("c", "Deadline clocks");
+    // The overlay's rows may reach the pane after its title: polled, with
+    // a bound, until the clock shows met.
+    support::poll_until("the clock shown met", || {
+        let clocks = t.screen("c");
+        if clocks.contains("gdpr-art33.notify") && clocks.contains("met at") {
+            Ok(())
+        } else {
+            Err(clocks)
+        }
+    });
     let k = kinds(Path::new(&journal));
     assert!(k.contains(&"submission".to_string()), "{k:?}");
 }

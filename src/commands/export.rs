@@ -182,7 +182,7 @@ fn run_streamed(
 ) -> Result<Exported, Failure> {
     let scan = std::thread::scope(|scope| {
         // Playbooks are parsed while the journal is read.
-        let mut catalog = env.catalog_ahead(scope);
+        let mut catalog = env.catalog_ahead(scope, journal);
         Scan::read(journal, &mut catalog, env.today, streamed.reads_back())
     })?;
     let drafts = DraftTexts::read(journal, &scan.looked_up);
@@ -236,7 +236,7 @@ fn run_report(
     };
     let scanned = std::thread::scope(|scope| {
         // Playbooks are parsed while the journal is read.
-        let mut catalog = env.catalog_ahead(scope);
+        let mut catalog = env.catalog_ahead(scope, journal);
         let resolve = |line: &crate::journal::Line| -> Result<Resolved, Failure> {
             let created = open::require_created(std::slice::from_ref(line), journal)?;
             Ok(open::playbook_for(&created, catalog.get(), env.today)?)
@@ -596,7 +596,6 @@ mod tests {
     /// is written, and arrives whole.
     #[test]
     fn a_long_export_written_back_as_it_is_written_arrives_whole() {
-        use std::io::Write as _;
         let dir = tempfile::tempdir().expect("temp dir");
         let file = dir.path().join("long.csv");
         let row: Vec<u8> = (0..=250_u8).chain([b'\n']).collect();

@@ -74,6 +74,8 @@ pub fn session_end_notice(start: &Line, last: &crate::journal::Entry) -> String 
 /// the scenario definition is missing and renders from the journal alone.
 pub fn scenario_for(created: &Created, catalog: &Catalog) -> Option<FoundScenario> {
     let recorded = created.drill.as_ref()?;
+    let whole = catalog.widened_for(created);
+    let catalog = whole.as_ref().unwrap_or(catalog);
     let path = Path::new(&recorded.path);
     let from_file = (!recorded.path.starts_with("bundled:") && path.is_file())
         .then(|| catalog::read_source(path).ok())
@@ -216,6 +218,8 @@ pub fn playbook_for(
     catalog: &Catalog,
     today: chrono::NaiveDate,
 ) -> Result<Resolved, LoadError> {
+    let whole = catalog.widened_for(created);
+    let catalog = whole.as_ref().unwrap_or(catalog);
     let recorded = &created.playbook;
     if !recorded.path.starts_with("bundled:") {
         let path = Path::new(&recorded.path);
@@ -341,6 +345,26 @@ pub fn require_created(lines: &[Line], path: &Path) -> Result<Created, OpenError
         reason: "no verified `journal_created` entry opens it".into(),
     })
 }
+
+/// The `journal_created` payload the first line of `journal` holds, read
+/// without verifying anything: only a hint of which playbook to look for
+/// (see [`Catalog::discover_for`]), `None` when the line cannot be read.
+pub fn peek_created(journal: &Path) -> Option<Created> {
+    use std::io::Read as _;
+    let file = crate::journal::attachment::open_regular(journal).ok()?;
+    let mut head = Vec::with_capacity(PEEK_BYTES);
+    file.take(PEEK_BYTES as u64).read_to_end(&mut head).ok()?;
+    let end = memchr::memchr(b'\n', &head)?;
+    let line = std::str::from_utf8(&head[..end]).ok()?;
+    let entry = crate::journal::Entry::decode(line).ok()?;
+    match entry.event().ok()?.payload {
+        Payload::JournalCreated(created) => Some(*created),
+        _ => None,
+    }
+}
+
+/// Bytes read for [`peek_created`]: a `journal_created` line is well under.
+const PEEK_BYTES: usize = 64 << 10;
 
 /// The `journal_created` payload of verified lines, if the first line is one.
 pub fn created_of(lines: &[Line]) -> Option<Created> {

@@ -25,7 +25,7 @@ use crate::run::{self, RunState};
 /// holds the replayed state, never every entry.
 pub fn run(env: &Env, path: &Path, json: bool) -> Result<(String, u8), Failure> {
     let (verified, replay) = std::thread::scope(|scope| {
-        let mut catalog = env.catalog_ahead(scope);
+        let mut catalog = env.catalog_ahead(scope, path);
         let mut replay: Option<Result<(Resolved, RunState), Failure>> = None;
         // Entries are decoded for replay on the checking cores; no line
         // text is copied.

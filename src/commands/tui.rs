@@ -408,7 +408,7 @@ pub fn resume(env: &Env, journal: &Path, actor: Option<&str>) -> Result<Outcome,
     keys(env)?;
     let core = std::thread::scope(|scope| {
         // Playbooks are parsed while the journal is read.
-        let mut catalog = env.catalog_ahead(scope);
+        let mut catalog = env.catalog_ahead(scope, journal);
         let actor = actor_or_ask(
             env,
             actor,

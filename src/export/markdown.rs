@@ -175,54 +175,35 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-/// [`escape`], appended to `out`.
+/// [`escape`], appended to `out`: runs of text that need nothing are
+/// copied whole.
 fn escape_into(out: &mut String, text: &str) {
-    if !needs_escape(text) {
-        out.push_str(text);
-        return;
-    }
+    let mut copied = 0;
     let mut before = None;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        let between_words = before.is_some_and(char::is_alphanumeric)
-            && chars.peek().is_some_and(|n| n.is_alphanumeric());
-        match c {
-            '_' if between_words => out.push(c),
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '&' | '~' => {
-                out.push('\\');
-                out.push(c);
+    for (i, c) in text.char_indices() {
+        let previous = before.replace(c);
+        let next = i + c.len_utf8();
+        // What goes before the character, and whether it is kept.
+        let (prefix, kept) = match c {
+            '_' if previous.is_some_and(char::is_alphanumeric)
+                && text[next..]
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_alphanumeric) =>
+            {
+                continue;
             }
-            '\r' => {}
-            '\n' => out.push_str("<br>"),
-            c if c.is_control() => out.push(' '),
-            c => out.push(c),
-        }
-        before = Some(c);
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '&' | '~' => ("\\", true),
+            '\r' => ("", false),
+            '\n' => ("<br>", false),
+            c if c.is_control() => (" ", false),
+            _ => continue,
+        };
+        out.push_str(&text[copied..i]);
+        out.push_str(prefix);
+        copied = if kept { i } else { next };
     }
-}
-
-/// Whether [`escape`] changes anything in `text`: Markdown punctuation or
-/// a control character (C0, DEL, or C1, which UTF-8 writes as `C2 80`
-/// to `C2 9F`).
-fn needs_escape(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    bytes.iter().enumerate().any(|(i, &b)| match b {
-        b'\\'
-        | b'`'
-        | b'*'
-        | b'_'
-        | b'['
-        | b']'
-        | b'<'
-        | b'>'
-        | b'|'
-        | b'&'
-        | b'~'
-        | 0..0x20
-        | 0x7f => true,
-        0xc2 => bytes.get(i + 1).is_some_and(|n| (0x80..0xa0).contains(n)),
-        _ => false,
-    })
+    out.push_str(&text[copied..]);
 }
 
 /// Keeps a paragraph or list item from opening a heading, list or rule:
@@ -318,5 +299,41 @@ mod tests {
     fn pipes_in_cells_are_escaped_once() {
         assert_eq!(cell(&[Span::Code("a|b".into())]), "`a\\|b`");
         assert_eq!(cell(&[Span::Plain("a|b".into())]), "a\\|b");
+    }
+
+    /// The escape as first written, one character at a time: the reference
+    /// the run-copying [`escape_into`] must match.
+    fn escaped_by_characters(text: &str) -> String {
+        let mut out = String::new();
+        let mut before = None;
+        let mut chars = text.chars().peekable();
+        while let Some(c) = chars.next() {
+            let between_words = before.is_some_and(char::is_alphanumeric)
+                && chars.peek().is_some_and(|n| n.is_alphanumeric());
+            match c {
+                '_' if between_words => out.push(c),
+                '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '&' | '~' => {
+                    out.push('\\');
+                    out.push(c);
+                }
+                '\r' => {}
+                '\n' => out.push_str("<br>"),
+                c if c.is_control() => out.push(' '),
+                c => out.push(c),
+            }
+            before = Some(c);
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn escaping_copies_runs_as_escaping_each_character_does(
+            text in "([a_é\\\\`*\\[\\]<>|&~\r\n\t\u{85}\u{1b}]|.){0,40}",
+        ) {
+            let mut out = String::from("kept ");
+            escape_into(&mut out, &text);
+            proptest::prop_assert_eq!(out, format!("kept {}", escaped_by_characters(&text)));
+        }
     }
 }

@@ -1,70 +1,96 @@
-//! The times of [`super::when`], with their formats parsed once rather
-//! than on every call: a report formats a few hundred thousand of them.
+//! The times of [`super::when`], written digit by digit rather than
+//! through a strftime format: a report writes a few hundred thousand of
+//! them. The text is chrono's own (the tests hold it to chrono's).
 
-use std::sync::LazyLock;
+use std::fmt::Write as _;
 
-use chrono::format::{Item, StrftimeItems};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike as _, NaiveDateTime, TimeZone, Timelike as _, Utc};
 use chrono_tz::Tz;
 
 use crate::playbook::value::in_calendar;
 
-/// A strftime format, parsed.
-struct Format(LazyLock<Vec<Item<'static>>>);
-
-impl Format {
-    const fn new(parse: fn() -> Vec<Item<'static>>) -> Self {
-        Self(LazyLock::new(parse))
-    }
-
-    fn items(&self) -> std::slice::Iter<'_, Item<'static>> {
-        self.0.iter()
-    }
-}
-
-/// Parses `format`, a constant known to be valid.
-fn parsed(format: &'static str) -> Vec<Item<'static>> {
-    StrftimeItems::new(format).collect()
-}
-
-static UTC_SECONDS: Format = Format::new(|| parsed("%Y-%m-%d %H:%M:%S UTC"));
-static LOCAL_SECONDS: Format = Format::new(|| parsed("%Y-%m-%d %H:%M:%S %Z"));
-static MINUTES: Format = Format::new(|| parsed("%Y-%m-%d %H:%M"));
-static ZONE: Format = Format::new(|| parsed("%Z"));
-static UTC_TIME: Format = Format::new(|| parsed("%H:%M UTC"));
-static UTC_MINUTES: Format = Format::new(|| parsed("%Y-%m-%d %H:%M UTC"));
-static LOCAL_MINUTES: Format = Format::new(|| parsed("%Y-%m-%d %H:%M %Z"));
-
-/// [`when::utc`].
+/// [`when::utc`](super::when::utc).
 pub fn utc(t: DateTime<Utc>) -> String {
-    t.format_with_items(UTC_SECONDS.items()).to_string()
+    let mut out = String::with_capacity(23);
+    push_date_time(&mut out, &t.naive_utc(), true);
+    out.push_str(" UTC");
+    out
 }
 
-/// [`when::local`].
+/// [`when::local`](super::when::local).
 pub fn local(t: DateTime<Utc>, tz: Tz) -> String {
     if !in_calendar(t) {
         return utc(t);
     }
-    t.with_timezone(&tz)
-        .format_with_items(LOCAL_SECONDS.items())
-        .to_string()
+    let local = t.with_timezone(&tz);
+    let mut out = String::with_capacity(26);
+    push_date_time(&mut out, &local.naive_local(), true);
+    let _ = write!(out, " {}", local.offset());
+    out
 }
 
-/// [`when::both`].
+/// [`when::both`](super::when::both): `2026-11-02 09:00 CET (08:00 UTC)`.
 pub fn both(t: DateTime<Utc>, tz: Tz) -> String {
-    if !in_calendar(t) {
-        return format!("{} UTC", t.format_with_items(MINUTES.items()));
-    }
+    let mut out = String::with_capacity(32);
     let local = t.with_timezone(&tz);
-    if local.format_with_items(ZONE.items()).to_string() == "UTC" {
-        return format!("{} UTC", t.format_with_items(MINUTES.items()));
+    if in_calendar(t) {
+        push_date_time(&mut out, &local.naive_local(), false);
+        out.push(' ');
+        let zone = out.len();
+        let _ = write!(out, "{}", local.offset());
+        if out[zone..] != *"UTC" {
+            out.push_str(" (");
+            if local.date_naive() == t.date_naive() {
+                push_two(&mut out, t.hour());
+                out.push(':');
+                push_two(&mut out, t.minute());
+            } else {
+                push_date_time(&mut out, &t.naive_utc(), false);
+            }
+            out.push_str(" UTC)");
+            return out;
+        }
+        out.clear();
     }
-    let utc = if local.date_naive() == t.date_naive() {
-        t.format_with_items(UTC_TIME.items()).to_string()
-    } else {
-        t.format_with_items(UTC_MINUTES.items()).to_string()
-    };
-    format!("{} ({utc})", local.format_with_items(LOCAL_MINUTES.items()))
+    push_date_time(&mut out, &t.naive_utc(), false);
+    out.push_str(" UTC");
+    out
+}
+
+/// `%Y-%m-%d %H:%M`, with `:%S` when `seconds`, as chrono writes them
+/// (chrono itself for a year outside 0000 to 9999, which it signs).
+fn push_date_time(out: &mut String, t: &NaiveDateTime, seconds: bool) {
+    if !(0..=9999).contains(&t.year()) {
+        let format = if seconds {
+            "%Y-%m-%d %H:%M:%S"
+        } else {
+            "%Y-%m-%d %H:%M"
+        };
+        let _ = write!(out, "{}", Utc.from_utc_datetime(t).format(format));
+        return;
+    }
+    let year = t.year().unsigned_abs();
+    push_two(out, year / 100);
+    push_two(out, year % 100);
+    out.push('-');
+    push_two(out, t.month());
+    out.push('-');
+    push_two(out, t.day());
+    out.push(' ');
+    push_two(out, t.hour());
+    out.push(':');
+    push_two(out, t.minute());
+    if seconds {
+        out.push(':');
+        push_two(out, t.second());
+    }
+}
+
+/// `n` (below 100) as two digits.
+fn push_two(out: &mut String, n: u32) {
+    for digit in [n / 10 % 10, n % 10] {
+        out.push(char::from_digit(digit, 10).unwrap_or('0'));
+    }
 }
 
 #[cfg(test)]
@@ -82,6 +108,8 @@ mod tests {
             chrono_tz::Asia::Kolkata,
             chrono_tz::UTC,
             chrono_tz::Etc::GMT,
+            chrono_tz::America::Sao_Paulo,
+            chrono_tz::Pacific::Kiritimati,
         ];
         let mut times: Vec<DateTime<Utc>> = [
             "2026-03-29T00:59:59Z",
@@ -91,6 +119,9 @@ mod tests {
             "2026-12-31T23:30:00Z",
             "2027-01-01T00:00:00Z",
             "0001-01-01T00:00:00Z",
+            "0000-01-01T00:30:00Z",
+            "9999-12-31T23:30:00Z",
+            "2026-07-04T09:05:07Z",
         ]
         .iter()
         .map(|t| t.parse().expect("a time"))
@@ -104,7 +135,8 @@ mod tests {
             assert_eq!(utc(t), when::utc(t), "{t:?}");
             for tz in zones {
                 assert_eq!(local(t, tz), when::local(t, tz), "{t:?} {tz}");
-                assert_eq!(both(t, tz), when::both(t, tz), "{t:?} {tz}");
+                let chrono = crate::playbook::value::format_local_and_utc(t, tz);
+                assert_eq!(both(t, tz), chrono, "{t:?} {tz}");
             }
         }
     }

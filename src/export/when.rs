@@ -4,8 +4,6 @@
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 
-use crate::playbook::value::format_local_and_utc;
-
 /// `2026-11-02 08:00:00 UTC`.
 pub fn utc(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%d %H:%M:%S UTC").to_string()
@@ -23,7 +21,7 @@ pub fn local(t: DateTime<Utc>, tz: Tz) -> String {
 
 /// `2026-11-02 09:00 CET (08:00 UTC)`: the incident zone with UTC beside.
 pub fn both(t: DateTime<Utc>, tz: Tz) -> String {
-    format_local_and_utc(t, tz)
+    super::stamp::both(t, tz)
 }
 
 /// `2026-11-02T08:00:00.000000Z`: the journal's own timestamp form.

@@ -187,16 +187,26 @@ fn problem(view: &View<'_>) -> Option<(&'static str, String)> {
 /// would run as a formula gets a leading apostrophe (OWASP's advice for CSV
 /// injection); no column runsheet writes itself starts that way.
 fn push_field(out: &mut String, field: &str) {
-    let defused;
-    let field = if field.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        defused = format!("'{field}");
-        defused.as_str()
-    } else {
-        field
-    };
-    if field.contains([',', '"', '\r', '\n']) {
+    let defused = field.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let bytes = field.as_bytes();
+    // The apostrophe needs no quotes: the field's own bytes decide.
+    let quoted = memchr::memchr3(b',', b'"', b'\n', bytes).is_some() || bytes.contains(&b'\r');
+    if quoted {
         out.push('"');
-        out.push_str(&field.replace('"', "\"\""));
+    }
+    if defused {
+        out.push('\'');
+    }
+    if quoted {
+        // Runs between quotes copied whole; each quote doubled.
+        let mut runs = field.split('"');
+        if let Some(first) = runs.next() {
+            out.push_str(first);
+        }
+        for run in runs {
+            out.push_str("\"\"");
+            out.push_str(run);
+        }
         out.push('"');
     } else {
         out.push_str(field);
@@ -222,6 +232,31 @@ mod tests {
             let mut out = String::new();
             push_field(&mut out, input);
             assert_eq!(out, expected);
+        }
+    }
+
+    /// The field as first written: the reference [`push_field`] must match.
+    fn field_by_replacing(field: &str) -> String {
+        let field = if field.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+            format!("'{field}")
+        } else {
+            field.to_string()
+        };
+        if field.contains([',', '"', '\r', '\n']) {
+            format!("\"{}\"", field.replace('"', "\"\""))
+        } else {
+            field
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_field_is_written_as_replacing_its_quotes_writes_it(
+            field in "([=+\\-@\t\r\n,\"a é]|.){0,20}",
+        ) {
+            let mut out = String::from("x,");
+            push_field(&mut out, &field);
+            proptest::prop_assert_eq!(out, format!("x,{}", field_by_replacing(&field)));
         }
     }
 }

@@ -12,12 +12,12 @@
 #        JOURNALS=<folder with mix.jsonl, notes.jsonl, small.jsonl> (reuse them)
 #        NAMES=mix (only the realistic mix; default "mix notes")
 #        ACTIONS=0 (skip the in-process action bench, which it runs last)
-# Needs: GNU time (/usr/bin/time), sha256sum, tmux (first frames).
+# Needs: GNU time (/usr/bin/time), sha256sum, tmux and perl (first frames).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 PAIRS=${PAIRS:-5}
-for tool in /usr/bin/time sha256sum tmux; do
+for tool in /usr/bin/time sha256sum tmux perl; do
     command -v "$tool" >/dev/null || { echo "missing: $tool" >&2; exit 2; }
 done
 if [[ -z ${RUNSHEET_BIN:-} ]]; then
@@ -54,9 +54,13 @@ run_once() {
 }
 
 # first_frame OUT_PREFIX JOURNAL MODE: time from starting `runsheet MODE
-# JOURNAL` in a 200x60 tmux pane to the first character on the screen
-# (polled every 5 ms), then its peak memory once it is quit. Each run
-# works on a copy, as `resume` appends to the journal.
+# JOURNAL` in a 200x60 tmux pane to the first character of its first
+# frame, then its peak memory once it is quit. Each run works on a copy, as
+# `resume` appends to the journal. Nothing polls while the program starts:
+# the pane's output goes through `pipe-pane` to first-char.pl, which writes
+# the time of the first printable character to a FIFO the script waits on.
+# (Polling the screen every 5 ms ran a `tmux` and a `grep` 200 times a
+# second, which took CPU from the program on this two-core machine.)
 first_frame() {
     local prefix=$1 journal=$2 mode=$3
     local copy="$WORK/frame.jsonl"
@@ -70,20 +74,27 @@ first_frame() {
     # another host, and the name prompt is not the runner's first frame.
     local who=''
     [[ $mode == resume ]] && who='--as Bench'
+    local fifo="$WORK/first-char"
+    rm -f "$fifo"
+    mkfifo "$fifo"
+    # Held open for reading and writing, so that neither side's open
+    # blocks and a program that never draws times out below.
+    exec 3<>"$fifo"
+    # The pane's shell waits for a key before it starts the program, so
+    # that the pipe is in place before the program writes anything.
+    tmux -L "$SOCKET" new-session -d -x 200 -y 60 \
+        "read -r _; exec /usr/bin/time -f %M -o $prefix.mem $BIN $mode $copy $who"
+    tmux -L "$SOCKET" pipe-pane -o "exec perl $PWD/benches/first-char.pl $fifo"
+    # Until the pipe's reader is running (its start is not timed).
+    sleep 0.3
     local start end
     start=$(now_ns)
-    tmux -L "$SOCKET" new-session -d -x 200 -y 60 \
-        "/usr/bin/time -f %M -o $prefix.mem $BIN $mode $copy $who"
-    # Polled every 5 ms (the resolution of the measure): polling without a
-    # pause runs `tmux` and `grep` back to back, which takes one of the
-    # two cores from the program measured.
-    for _ in $(seq 1 3000); do
-        if tmux -L "$SOCKET" capture-pane -p 2>/dev/null | grep -q '[^[:space:]]'; then
-            break
-        fi
-        sleep 0.005
-    done
-    end=$(now_ns)
+    tmux -L "$SOCKET" send-keys Enter
+    if ! read -r -t 30 end <&3; then
+        echo "no first frame from: $BIN $mode" >&2
+        end=$(now_ns)
+    fi
+    exec 3<&-
     echo $(( (end - start) / 1000 )) >>"$prefix.us"
     # A review draws a long journal's first lines while the rest is
     # verified: its peak memory is that of the whole read, so it is quit

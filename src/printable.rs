@@ -58,21 +58,29 @@ fn escaped(text: &str, escape: Escape) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// Appends `text` to `out` with its unsafe characters escaped.
+/// Appends `text` to `out` with its unsafe characters escaped: runs of
+/// safe text are copied whole.
 fn push_escaped(out: &mut String, text: &str, escape: Escape) {
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if escape == Escape::Text && c == '\r' && chars.peek() == Some(&'\n') {
+    let mut copied = 0;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if !is_unsafe(c) {
             continue;
         }
-        if !is_unsafe(c) {
-            out.push(c);
-        } else if escape == Escape::Text {
-            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
-        } else {
-            let _ = write!(out, "\\u{:04x}", u32::from(c));
+        out.push_str(&text[copied..i]);
+        copied = i + c.len_utf8();
+        let line_end = c == '\r' && chars.peek().is_some_and(|&(_, next)| next == '\n');
+        match escape {
+            Escape::Text if line_end => {}
+            Escape::Text => {
+                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+            }
+            Escape::Json => {
+                let _ = write!(out, "\\u{:04x}", u32::from(c));
+            }
         }
     }
+    out.push_str(&text[copied..]);
 }
 
 /// A writer that passes what it is given on with unsafe characters
@@ -110,7 +118,22 @@ impl<W: Write> SafeWriter<W> {
         self.inner.flush()
     }
 
+    /// Passes on the whole characters of `bytes` and holds the rest back.
+    fn pass_whole_of(&mut self, bytes: &[u8]) -> io::Result<()> {
+        let mut whole = whole_characters(bytes);
+        // A carriage return last may be the first half of a CRLF.
+        if self.escape == Escape::Text && whole > 0 && bytes[whole - 1] == b'\r' {
+            whole -= 1;
+        }
+        let (text, rest) = bytes.split_at(whole);
+        self.held = rest.to_vec();
+        self.pass_on(&String::from_utf8_lossy(text))
+    }
+
     fn pass_on(&mut self, text: &str) -> io::Result<()> {
+        if !text.chars().any(is_unsafe) {
+            return self.inner.write_all(text.as_bytes());
+        }
         self.out.clear();
         push_escaped(&mut self.out, text, self.escape);
         self.inner.write_all(self.out.as_bytes())
@@ -119,17 +142,14 @@ impl<W: Write> SafeWriter<W> {
 
 impl<W: Write> Write for SafeWriter<W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.held.extend_from_slice(buf);
-        let held = std::mem::take(&mut self.held);
-        let mut whole = whole_characters(&held);
-        // A carriage return last may be the first half of a CRLF.
-        if self.escape == Escape::Text && whole > 0 && held[whole - 1] == b'\r' {
-            whole -= 1;
+        if self.held.is_empty() {
+            self.pass_whole_of(buf)?;
+        } else {
+            let mut joined = std::mem::take(&mut self.held);
+            joined.extend_from_slice(buf);
+            self.pass_whole_of(&joined)?;
         }
-        let (text, rest) = held.split_at(whole);
-        let passed = self.pass_on(&String::from_utf8_lossy(text));
-        self.held = rest.to_vec();
-        passed.map(|()| buf.len())
+        Ok(buf.len())
     }
 
     fn flush(&mut self) -> io::Result<()> {

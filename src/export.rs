@@ -25,7 +25,7 @@
 pub mod aar;
 mod chart;
 mod content;
-mod csv;
+pub(crate) mod csv;
 mod describe;
 pub mod document;
 pub mod drafts;

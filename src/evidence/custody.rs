@@ -48,36 +48,42 @@ pub fn csv(register: &[Registered]) -> String {
     out
 }
 
+/// One CRLF-terminated record, each field as the `csv` export writes it
+/// (quoted when needed, a formula defused).
 fn row(out: &mut String, cells: impl IntoIterator<Item = String>) {
-    let cells: Vec<String> = cells.into_iter().map(|c| quote(&c)).collect();
-    out.push_str(&cells.join(","));
-    out.push_str("\r\n");
-}
-
-/// Quotes a cell when needed; a leading `=`, `+`, `-` or `@` is prefixed
-/// with `'` so a spreadsheet shows it instead of running it.
-fn quote(cell: &str) -> String {
-    let cell = if cell.starts_with(['=', '+', '-', '@']) {
-        format!("'{cell}")
-    } else {
-        cell.to_string()
-    };
-    if cell.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", cell.replace('"', "\"\""))
-    } else {
-        cell
+    for (i, cell) in cells.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        crate::export::csv::push_field(out, &cell);
     }
+    out.push_str("\r\n");
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn record(cells: &[&str]) -> String {
+        let mut out = String::new();
+        row(&mut out, cells.iter().map(|c| (*c).to_string()));
+        out
+    }
+
     #[test]
     fn cells_are_quoted_and_formulas_neutralised() {
-        assert_eq!(quote("a,b"), "\"a,b\"");
-        assert_eq!(quote("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(quote("=cmd()"), "'=cmd()");
-        assert_eq!(quote("plain"), "plain");
+        assert_eq!(
+            record(&["a,b", "say \"hi\"", "=cmd()", "plain"]),
+            "\"a,b\",\"say \"\"hi\"\"\",'=cmd(),plain\r\n"
+        );
+    }
+
+    /// The custody form defuses what the `csv` export defuses: a cell that
+    /// starts with a tab or a carriage return too (it wrote those as they
+    /// were, with its own copy of the quoting).
+    #[test]
+    fn a_cell_starting_with_a_tab_or_a_carriage_return_is_defused_as_in_the_csv_export() {
+        assert_eq!(record(&["\t=cmd()", "-1"]), "'\t=cmd(),'-1\r\n");
+        assert_eq!(record(&["\rline"]), "\"'\rline\"\r\n");
     }
 }

@@ -185,8 +185,10 @@ fn problem(view: &View<'_>) -> Option<(&'static str, String)> {
 
 /// One field, quoted only when RFC 4180 requires it. A field a spreadsheet
 /// would run as a formula gets a leading apostrophe (OWASP's advice for CSV
-/// injection); no column runsheet writes itself starts that way.
-fn push_field(out: &mut String, field: &str) {
+/// injection); no column runsheet writes itself starts that way. Every CSV
+/// runsheet writes (the `csv` export, the custody form) writes its fields
+/// with this.
+pub(crate) fn push_field(out: &mut String, field: &str) {
     let defused = field.starts_with(['=', '+', '-', '@', '\t', '\r']);
     let bytes = field.as_bytes();
     // The apostrophe needs no quotes: the field's own bytes decide.

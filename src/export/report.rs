@@ -21,7 +21,7 @@ use super::content::{self, Part, timeline};
 use super::document::{Block, Document, Row, Section, Text};
 use super::stream::{self, Failed, Slot, Source};
 use super::view::{Counts, View};
-use super::{Format, html, markdown};
+use super::{html, markdown};
 use crate::journal::verify::{Verified, view_file_typed};
 use crate::journal::{Entry, Kind, Line};
 use crate::playbook::Playbook;
@@ -35,15 +35,6 @@ pub enum Report {
 }
 
 impl Report {
-    /// The streamed form of `format`, if it is a report.
-    pub const fn of(format: Format) -> Option<Self> {
-        match format {
-            Format::Markdown => Some(Self::Markdown),
-            Format::Html => Some(Self::Html),
-            _ => None,
-        }
-    }
-
     fn open(self, out: &mut String, doc: &Document, parts: &[Ready<'_>]) {
         match self {
             Self::Markdown => markdown::write_open(out, doc),

@@ -23,7 +23,7 @@ use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
 use super::view::View;
-use super::{Format, Input, csv, json, timesketch};
+use super::{Input, csv, json, timesketch};
 use crate::hash::to_hex;
 use crate::journal::event::Payload;
 use crate::journal::verify::LineView;
@@ -40,17 +40,6 @@ pub enum Streamed {
 }
 
 impl Streamed {
-    /// The streamed form of `format`, if it has one.
-    pub const fn of(format: Format) -> Option<Self> {
-        match format {
-            Format::Csv => Some(Self::Csv),
-            Format::Timesketch => Some(Self::Timesketch),
-            Format::Json => Some(Self::Json),
-            Format::CacaoStatus => Some(Self::CacaoStatus),
-            Format::Markdown | Format::Html => None,
-        }
-    }
-
     /// Whether the export reads lines back (all but `cacao-status`).
     pub const fn reads_back(self) -> bool {
         !matches!(self, Self::CacaoStatus)

@@ -32,8 +32,9 @@ pub fn local(t: DateTime<Utc>, tz: Tz) -> String {
 /// [`when::both`](super::when::both): `2026-11-02 09:00 CET (08:00 UTC)`.
 pub fn both(t: DateTime<Utc>, tz: Tz) -> String {
     let mut out = String::with_capacity(32);
-    let local = t.with_timezone(&tz);
     if in_calendar(t) {
+        // Converted only within the calendar: chrono's limits are near.
+        let local = t.with_timezone(&tz);
         push_date_time(&mut out, &local.naive_local(), false);
         out.push(' ');
         let zone = out.len();

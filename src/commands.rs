@@ -96,6 +96,19 @@ impl std::fmt::Debug for Env {
 }
 
 impl Env {
+    /// The default settings, with a clock and a day that stand still: the
+    /// environment of the commands' unit tests.
+    #[cfg(test)]
+    pub(crate) fn fixed() -> Self {
+        Self {
+            config: crate::config::Config::default(),
+            clock: Arc::new(crate::time::ManualTime::at(
+                chrono::DateTime::from_timestamp(1_800_000_000, 0).unwrap_or_default(),
+            )),
+            today: NaiveDate::from_ymd_opt(2026, 11, 29).unwrap_or_default(),
+        }
+    }
+
     /// The real environment. `RUNSHEET_NOW` (RFC 3339) fixes the current
     /// time, for reproducible reports and tests.
     pub fn from_system() -> Result<Self, Failure> {

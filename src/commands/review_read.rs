@@ -293,16 +293,6 @@ mod tests {
     use crate::journal::event::{Note, Payload};
     use crate::journal::identity::Identity;
 
-    fn env() -> Env {
-        Env {
-            config: crate::config::Config::default(),
-            clock: Arc::new(crate::time::ManualTime::at(
-                chrono::DateTime::from_timestamp(1_800_000_000, 0).unwrap_or_default(),
-            )),
-            today: chrono::NaiveDate::from_ymd_opt(2026, 11, 29).unwrap_or_default(),
-        }
-    }
-
     /// A journal of `notes` notes (every third on the first step).
     fn journal(dir: &Path, env: &Env, catalog: &Catalog, notes: usize) -> PathBuf {
         let resolved = open::resolve_playbook("ransomware-extortion", catalog, env.today)
@@ -422,7 +412,7 @@ mod tests {
     #[test]
     fn a_long_journal_shows_its_first_lines_verifying_then_the_whole_journal() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let env = env();
+        let env = Env::fixed();
         let catalog = Catalog::bundled(env.today);
         let path = journal(dir.path(), &env, &catalog, 60);
         let opened = open_for_review(&env, &catalog, &path, 5).expect("opened");
@@ -451,7 +441,7 @@ mod tests {
     #[test]
     fn a_short_journal_is_read_whole_before_the_first_frame() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let env = env();
+        let env = Env::fixed();
         let catalog = Catalog::bundled(env.today);
         let path = journal(dir.path(), &env, &catalog, 3);
         let opened = open_for_review(&env, &catalog, &path, EARLY_LINES).expect("opened");
@@ -463,7 +453,7 @@ mod tests {
     #[test]
     fn a_journal_broken_late_is_found_after_the_first_frame_and_shown_broken_as_before() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let env = env();
+        let env = Env::fixed();
         let catalog = Catalog::bundled(env.today);
         let path = journal(dir.path(), &env, &catalog, 60);
         // Line 40 holds "note 37"; it is changed to "note 77".
@@ -502,7 +492,7 @@ mod tests {
     #[test]
     fn a_journal_naming_no_playbook_is_refused_as_before() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let env = env();
+        let env = Env::fixed();
         let catalog = Catalog::bundled(env.today);
         let path = dir.path().join("empty.jsonl");
         std::fs::write(&path, b"").expect("empty journal");

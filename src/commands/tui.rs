@@ -789,17 +789,6 @@ mod tests {
         );
     }
 
-    /// The default settings, with a clock and a day that stand still.
-    fn fixed_env() -> Env {
-        Env {
-            config: crate::config::Config::default(),
-            clock: Arc::new(crate::time::ManualTime::at(
-                chrono::DateTime::from_timestamp(1_800_000_000, 0).unwrap_or_default(),
-            )),
-            today: chrono::NaiveDate::from_ymd_opt(2026, 11, 29).unwrap_or_default(),
-        }
-    }
-
     /// A journal of notes, facts and step work by two sessions, with a
     /// torn tail after it.
     fn sample_journal(dir: &Path, env: &Env, catalog: &Catalog) -> PathBuf {
@@ -839,7 +828,7 @@ mod tests {
     #[test]
     fn a_streamed_review_holds_what_reading_the_journal_whole_gives() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let env = fixed_env();
+        let env = Env::fixed();
         let catalog = Catalog::bundled(env.today);
         let path = sample_journal(dir.path(), &env, &catalog);
         let (resolved, read) =
@@ -887,7 +876,7 @@ mod tests {
     #[test]
     fn a_resumed_runner_is_ready_while_its_session_start_is_saved() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let env = fixed_env();
+        let env = Env::fixed();
         let catalog = Catalog::bundled(env.today);
         let path = sample_journal(dir.path(), &env, &catalog);
         let mut core = reopen(&env, &mut &catalog, &path, "Ravi".into()).expect("resumed");

@@ -6,6 +6,8 @@
 //! - [`seen`]: which heads of other journals a new entry records;
 //! - [`merge`]: the deterministic order that feeds the existing replay,
 //!   reading each line through [`entry`] (held whole, or for replay only);
+//! - [`replay`]: the merged replay `status` makes, the merge deciding the
+//!   order on one core while the replay applies it on another;
 //! - [`conflict`]: concurrent, contradicting entries, shown never settled;
 //! - [`witness`]: cross-checking every `seen` head against its journal;
 //! - [`sync`]: driving `git` (commit own files, pull --rebase, push);
@@ -17,6 +19,7 @@ pub mod entry;
 pub mod folder;
 pub mod live;
 pub mod merge;
+pub mod replay;
 pub mod seen;
 pub mod sync;
 pub mod target;

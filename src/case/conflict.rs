@@ -69,84 +69,114 @@ fn may_claim(kind: Kind) -> bool {
     )
 }
 
-/// A key's latest claim per journal index.
-type Claims = BTreeMap<usize, At>;
+/// One claim on a key: where it sits and what it says.
+#[derive(Debug, Clone)]
+struct Claim {
+    at: At,
+    seq: u64,
+    actor: String,
+    kind: Kind,
+    /// `None` when the value cannot be read (no conflict on it).
+    value: Option<Value>,
+}
 
-/// Every open conflict of a merged case, sorted by (about, key).
-pub fn find<L: CaseEntry>(merged: &Merged<L>) -> Vec<Conflict> {
-    // Per key, the latest claim of each journal. A key is copied once,
-    // when first claimed; values are read only where claims compete.
-    let mut by_about: [BTreeMap<String, Claims>; 2] = [BTreeMap::new(), BTreeMap::new()];
-    let slot = |about: &str| usize::from(about == "role");
-    for at in &merged.order {
-        let entry = merged.line(*at);
-        if !may_claim(entry.kind()) {
-            continue;
+/// Every key's latest claim per journal, gathered in merged order: from a
+/// merge held in memory ([`find`]) or line by line as a streamed replay
+/// merges them.
+#[derive(Debug, Default)]
+pub struct Claims {
+    /// Per `fact`, then per `role` key: journal index -> its latest claim.
+    /// A key is copied once, when first claimed.
+    by_about: [BTreeMap<String, BTreeMap<usize, Claim>>; 2],
+}
+
+impl Claims {
+    /// Takes in the line at `at`, the next in merged order (as written: its
+    /// own `seq` and actor).
+    pub fn offer<L: CaseEntry>(&mut self, at: At, line: &L) {
+        if !may_claim(line.kind()) {
+            return;
         }
-        entry.with_payload(|payload| {
+        line.with_payload(|payload| {
             let Some((about, key)) = claimed_key(payload) else {
                 return;
             };
-            let keys = &mut by_about[slot(about)];
+            let claim = Claim {
+                at,
+                seq: line.seq(),
+                actor: line.actor().to_string(),
+                kind: line.kind(),
+                value: claimed_value(payload),
+            };
+            let keys = &mut self.by_about[usize::from(about == "role")];
             match keys.get_mut(key) {
                 Some(claims) => {
-                    claims.insert(at.journal, *at);
+                    claims.insert(at.journal, claim);
                 }
                 None => {
-                    keys.insert(key.to_string(), BTreeMap::from([(at.journal, *at)]));
+                    keys.insert(key.to_string(), BTreeMap::from([(at.journal, claim)]));
                 }
             }
         });
     }
-    let [facts, roles] = by_about;
-    let latest = facts
-        .into_iter()
-        .map(|(key, claims)| ("fact", key, claims))
-        .chain(roles.into_iter().map(|(key, claims)| ("role", key, claims)));
-    let mut out = Vec::new();
-    for (about, key, claims) in latest {
-        let frontier: Vec<At> = claims
-            .values()
-            .filter(|at| {
-                !claims
-                    .values()
-                    .any(|other| other != *at && merged.saw(*other, **at))
-            })
-            .copied()
-            .collect();
-        if frontier.len() < 2 {
-            continue;
-        }
-        let valued: Vec<(At, Value)> = frontier
+
+    /// The open conflicts, sorted by (about, key): on each key, the latest
+    /// claims no other latest claim had seen (`saw(later, earlier)`),
+    /// when they differ. `ids` names the journals by index.
+    pub fn conflicts(self, ids: &[String], saw: impl Fn(At, At) -> bool) -> Vec<Conflict> {
+        let [facts, roles] = self.by_about;
+        let latest = facts
             .into_iter()
-            .filter_map(|at| {
-                let value = merged.line(at).with_payload(claimed_value).flatten()?;
-                Some((at, value))
-            })
-            .collect();
-        let Some((_, first)) = valued.first() else {
-            continue;
-        };
-        if valued.iter().all(|(_, v)| v == first) {
-            continue;
-        }
-        out.push(Conflict {
-            about: about.to_string(),
-            key,
-            entries: valued
-                .iter()
-                .map(|(at, value)| {
-                    let entry = merged.line(*at);
-                    ConflictEntry {
-                        journal: merged.journals[at.journal].id.clone(),
-                        seq: entry.seq(),
-                        actor: entry.actor().to_string(),
-                        kind: entry.kind().to_string(),
-                        value: value.clone(),
-                    }
+            .map(|(key, claims)| ("fact", key, claims))
+            .chain(roles.into_iter().map(|(key, claims)| ("role", key, claims)));
+        let mut out = Vec::new();
+        for (about, key, claims) in latest {
+            let frontier: Vec<&Claim> = claims
+                .values()
+                .filter(|c| {
+                    !claims
+                        .values()
+                        .any(|other| other.at != c.at && saw(other.at, c.at))
                 })
-                .collect(),
-        });
+                .collect();
+            if frontier.len() < 2 {
+                continue;
+            }
+            let valued: Vec<(&Claim, &Value)> = frontier
+                .into_iter()
+                .filter_map(|c| Some((c, c.value.as_ref()?)))
+                .collect();
+            let Some((_, first)) = valued.first() else {
+                continue;
+            };
+            if valued.iter().all(|(_, v)| v == first) {
+                continue;
+            }
+            out.push(Conflict {
+                about: about.to_string(),
+                key,
+                entries: valued
+                    .iter()
+                    .map(|(claim, value)| ConflictEntry {
+                        journal: ids.get(claim.at.journal).cloned().unwrap_or_default(),
+                        seq: claim.seq,
+                        actor: claim.actor.clone(),
+                        kind: claim.kind.to_string(),
+                        value: (*value).clone(),
+                    })
+                    .collect(),
+            });
+        }
+        out
     }
-    out
+}
+
+/// Every open conflict of a merged case, sorted by (about, key).
+pub fn find<L: CaseEntry>(merged: &Merged<L>) -> Vec<Conflict> {
+    let mut claims = Claims::default();
+    for at in &merged.order {
+        claims.offer(*at, merged.line(*at));
+    }
+    let ids: Vec<String> = merged.journals.iter().map(|j| j.id.clone()).collect();
+    claims.conflicts(&ids, |later, earlier| merged.saw(later, earlier))
 }

@@ -17,12 +17,13 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
+use chrono::{DateTime, Utc};
 use sha2::{Digest as _, Sha256};
 
 use super::entry::{CaseEntry, ReplayLine};
 use super::folder;
 use crate::hash::to_hex;
-use crate::journal::event::Payload;
+use crate::journal::event::{Payload, Seen};
 use crate::journal::verify::{Verified, verify, view_file_typed};
 use crate::journal::{Entry, Kind, Line};
 
@@ -132,7 +133,7 @@ fn count_of(entries: u64) -> u32 {
     u32::try_from(entries).unwrap_or(u32::MAX)
 }
 
-fn unreadable(path: &Path, e: &std::io::Error) -> String {
+pub(super) fn unreadable(path: &Path, e: &std::io::Error) -> String {
     format!("{}: {}", path.display(), crate::diag::describe_io(e))
 }
 
@@ -144,68 +145,24 @@ pub fn line_hash(text: &str) -> String {
 impl<L: CaseEntry> Merged<L> {
     pub fn new(mut journals: Vec<CaseJournal<L>>) -> Self {
         journals.sort_by(|a, b| a.id.cmp(&b.id));
-        let count = journals.len();
-        let index = |id: &str| journals.binary_search_by(|j| j.id.as_str().cmp(id)).ok();
-        let mut next = vec![0_usize; count];
-        let mut known: Vec<Vec<u32>> = journals
-            .iter()
-            .map(|j| Vec::with_capacity(j.verified.lines.len() * count))
-            .collect();
+        let ids: Vec<String> = journals.iter().map(|j| j.id.clone()).collect();
+        let mut merger = Merger::new(ids);
+        for (j, journal) in journals.iter().enumerate() {
+            merger.expect(j, journal.verified.lines.len());
+        }
         let total: usize = journals.iter().map(|j| j.verified.lines.len()).sum();
         let mut order = Vec::with_capacity(total);
-        let entry_at = |j: usize, line: usize| &journals[j].verified.lines[line];
-        let key = |j: usize, line: usize| {
-            let e = entry_at(j, line);
-            (e.ts(), journals[j].id.as_str(), e.seq())
-        };
-        // One entry's past at a time, in a buffer reused for every entry.
-        let mut past: Vec<u32> = Vec::with_capacity(count);
-        while order.len() < total {
-            let pending = (0..count).filter(|j| next[*j] < journals[*j].verified.lines.len());
-            let free = pending.clone().filter(|j| {
-                entry_at(*j, next[*j]).seen().is_none_or(|seen| {
-                    seen.iter().all(|(id, head)| {
-                        index(id)
-                            .is_some_and(|k| usize::try_from(head.seq).is_ok_and(|s| next[k] > s))
-                    })
-                })
-            });
-            let pick = free
-                .min_by(|a, b| key(*a, next[*a]).cmp(&key(*b, next[*b])))
-                .or_else(|| pending.min_by(|a, b| key(*a, next[*a]).cmp(&key(*b, next[*b]))));
-            let Some(j) = pick else { break };
-            let line = next[j];
-            past.clear();
-            match line {
-                0 => past.resize(count, 0),
-                _ => past.extend_from_slice(&known[j][(line - 1) * count..line * count]),
-            }
-            past[j] = count_of(line as u64 + 1);
-            if let Some(seen) = entry_at(j, line).seen() {
-                for (id, head) in seen {
-                    let Some(k) = index(id) else { continue };
-                    let reached = usize::try_from(head.seq)
-                        .ok()
-                        .and_then(|s| known[k].get(s * count..(s + 1) * count));
-                    match reached {
-                        Some(theirs) => {
-                            for (mine, t) in past.iter_mut().zip(theirs) {
-                                *mine = (*mine).max(*t);
-                            }
-                        }
-                        None => past[k] = past[k].max(count_of(head.seq.saturating_add(1))),
-                    }
-                }
-            }
-            known[j].extend_from_slice(&past);
-            order.push(At { journal: j, line });
-            next[j] += 1;
+        while let Some(j) = merger.pick(|j| journals[j].verified.lines.get(merger.taken(j))) {
+            let line = &journals[j].verified.lines[merger.taken(j)];
+            order.push(merger.take(j, line));
         }
+        let Merger { known, .. } = merger;
+        let width = journals.len();
         Self {
             journals,
             order,
             known,
-            width: count,
+            width,
         }
     }
 
@@ -303,13 +260,156 @@ impl<L: CaseEntry> Merged<L> {
     /// SHA-256 over the sorted lines `<journal id> <seq> <head hash>\n`:
     /// one value that anchors every journal of the case.
     pub fn case_head(&self) -> String {
-        let mut text = String::new();
-        for j in &self.journals {
-            if let Some((seq, hash)) = j.head() {
-                let _ = writeln!(text, "{} {seq} {hash}", j.id);
+        case_head_of(
+            self.journals
+                .iter()
+                .filter_map(|j| j.head().map(|(seq, hash)| (j.id.as_str(), seq, hash))),
+        )
+    }
+}
+
+/// [`Merged::case_head`] of the journals' heads (id, `seq`, SHA-256), in
+/// the journals' sorted order.
+pub fn case_head_of<'h>(heads: impl Iterator<Item = (&'h str, u64, &'h str)>) -> String {
+    let mut text = String::new();
+    for (id, seq, hash) in heads {
+        let _ = writeln!(text, "{id} {seq} {hash}");
+    }
+    to_hex(&Sha256::digest(text.as_bytes()))
+}
+
+/// What the merge reads of a line to place it.
+pub(super) trait MergeHead {
+    fn ts(&self) -> DateTime<Utc>;
+    fn seq(&self) -> u64;
+    /// The heads of other journals its writer had read, if recorded.
+    fn seen(&self) -> Option<&Seen>;
+}
+
+impl<L: CaseEntry> MergeHead for L {
+    fn ts(&self) -> DateTime<Utc> {
+        CaseEntry::ts(self)
+    }
+
+    fn seq(&self) -> u64 {
+        CaseEntry::seq(self)
+    }
+
+    fn seen(&self) -> Option<&Seen> {
+        CaseEntry::seen(self)
+    }
+}
+
+/// The merged order decided one entry at a time, from the next line of
+/// each journal: the rule in the module comment. [`Merged::new`] hands it
+/// lines held in memory; a streamed replay hands it lines as they are read.
+#[derive(Debug)]
+pub(super) struct Merger {
+    /// The journals' ids, sorted: a journal is its index here.
+    ids: Vec<String>,
+    /// How many lines of each journal are merged.
+    next: Vec<usize>,
+    /// See [`Merged::known`].
+    known: Vec<Vec<u32>>,
+    /// One entry's past at a time, in a buffer reused for every entry.
+    past: Vec<u32>,
+}
+
+impl Merger {
+    /// A merge of the journals with these ids, sorted.
+    pub(super) fn new(ids: Vec<String>) -> Self {
+        let count = ids.len();
+        Self {
+            next: vec![0; count],
+            known: vec![Vec::new(); count],
+            past: Vec::with_capacity(count),
+            ids,
+        }
+    }
+
+    /// Reserves room for journal `j`'s `lines`, when they are known.
+    pub(super) fn expect(&mut self, j: usize, lines: usize) {
+        let width = self.ids.len();
+        if let Some(known) = self.known.get_mut(j) {
+            known.reserve_exact(lines * width);
+        }
+    }
+
+    /// How many lines of journal `j` are merged: the index of its next.
+    pub(super) fn taken(&self, j: usize) -> usize {
+        self.next.get(j).copied().unwrap_or(0)
+    }
+
+    fn index(&self, id: &str) -> Option<usize> {
+        self.ids.binary_search_by(|j| j.as_str().cmp(id)).ok()
+    }
+
+    /// The journal whose next line comes next, given each journal's next
+    /// line (`None` when it has no more); `None` when none has.
+    pub(super) fn pick<'l, L: MergeHead + 'l>(
+        &self,
+        head: impl Fn(usize) -> Option<&'l L>,
+    ) -> Option<usize> {
+        let key = |j: usize, e: &L| (e.ts(), self.ids[j].as_str(), e.seq());
+        let pending = (0..self.ids.len()).filter_map(|j| head(j).map(|e| (j, e)));
+        let free = pending.clone().filter(|(_, e)| {
+            e.seen().is_none_or(|seen| {
+                seen.iter().all(|(id, head)| {
+                    self.index(id)
+                        .is_some_and(|k| usize::try_from(head.seq).is_ok_and(|s| self.next[k] > s))
+                })
+            })
+        });
+        free.min_by(|(a, ea), (b, eb)| key(*a, ea).cmp(&key(*b, eb)))
+            .or_else(|| pending.min_by(|(a, ea), (b, eb)| key(*a, ea).cmp(&key(*b, eb))))
+            .map(|(j, _)| j)
+    }
+
+    /// Merges journal `j`'s next line, `line`: records its causal past
+    /// and returns where it sits.
+    pub(super) fn take<L: MergeHead>(&mut self, j: usize, line: &L) -> At {
+        let count = self.ids.len();
+        let at = self.next[j];
+        self.past.clear();
+        match at {
+            0 => self.past.resize(count, 0),
+            _ => self
+                .past
+                .extend_from_slice(&self.known[j][(at - 1) * count..at * count]),
+        }
+        self.past[j] = count_of(at as u64 + 1);
+        if let Some(seen) = line.seen() {
+            for (id, head) in seen {
+                let Some(k) = self.index(id) else { continue };
+                let reached = usize::try_from(head.seq)
+                    .ok()
+                    .and_then(|s| self.known[k].get(s * count..(s + 1) * count));
+                match reached {
+                    Some(theirs) => {
+                        for (mine, t) in self.past.iter_mut().zip(theirs) {
+                            *mine = (*mine).max(*t);
+                        }
+                    }
+                    None => {
+                        self.past[k] = self.past[k].max(count_of(head.seq.saturating_add(1)));
+                    }
+                }
             }
         }
-        to_hex(&Sha256::digest(text.as_bytes()))
+        self.known[j].extend_from_slice(&self.past);
+        self.next[j] += 1;
+        At {
+            journal: j,
+            line: at,
+        }
+    }
+
+    /// See [`Merged::saw`].
+    pub(super) fn saw(&self, later: At, earlier: At) -> bool {
+        let width = self.ids.len();
+        self.known[later.journal]
+            .get(later.line * width + earlier.journal)
+            .is_some_and(|n| u64::from(*n) > earlier.line as u64)
     }
 }
 
@@ -341,10 +441,8 @@ fn renumber<L: CaseEntry>(
 }
 
 /// Renumbers the lines `take` hands over in merged `order`, handing each
-/// to `each` with where it comes from: each `seq` is its merged position,
-/// corrections point at their target's merged position, and only the
-/// first `journal_created` is kept. `ids` are the journals' ids, sorted,
-/// as `order` indexes them.
+/// to `each` with where it comes from (see [`Renumbering`]). `ids` are
+/// the journals' ids, sorted, as `order` indexes them.
 fn renumber_counted<L: CaseEntry>(
     counts: &[usize],
     ids: &[String],
@@ -352,18 +450,54 @@ fn renumber_counted<L: CaseEntry>(
     mut take: impl FnMut(At) -> Option<L>,
     mut each: impl FnMut(L, At),
 ) {
-    let mut position: Vec<Vec<Option<u64>>> = counts.iter().map(|n| vec![None; *n]).collect();
-    let index = |id: &str| ids.binary_search_by(|j| j.as_str().cmp(id)).ok();
-    let mut fed = 0_u64;
+    let mut renumbering = Renumbering::new(ids, counts);
     for at in order {
-        let Some(mut line) = take(*at) else { continue };
-        if line.kind() == Kind::JournalCreated && fed > 0 {
-            continue;
+        let Some(line) = take(*at) else { continue };
+        if let Some(line) = renumbering.feed(*at, line) {
+            each(line, *at);
         }
-        let seq = fed;
-        fed += 1;
+    }
+}
+
+/// Merged lines renumbered for the replay, one at a time in merged order:
+/// each `seq` is its merged position, corrections point at their target's
+/// merged position, and only the first `journal_created` is kept.
+#[derive(Debug)]
+pub(super) struct Renumbering<'i> {
+    /// The journals' ids, sorted, as an [`At`] indexes them.
+    ids: &'i [String],
+    /// Each journal's lines' merged positions, as far as merged.
+    position: Vec<Vec<Option<u64>>>,
+    fed: u64,
+}
+
+impl<'i> Renumbering<'i> {
+    /// `counts` reserves room for each journal's lines, when known.
+    pub(super) fn new(ids: &'i [String], counts: &[usize]) -> Self {
+        let position = (0..ids.len())
+            .map(|j| Vec::with_capacity(counts.get(j).copied().unwrap_or(0)))
+            .collect();
+        Self {
+            ids,
+            position,
+            fed: 0,
+        }
+    }
+
+    /// The line at `at`, the next in merged order, renumbered; `None`
+    /// for a `journal_created` after the first line fed, which is left out.
+    pub(super) fn feed<L: CaseEntry>(&mut self, at: At, mut line: L) -> Option<L> {
+        if line.kind() == Kind::JournalCreated && self.fed > 0 {
+            return None;
+        }
+        let seq = self.fed;
+        self.fed += 1;
         line.set_seq(seq);
-        position[at.journal][at.line] = Some(seq);
+        let positions = &mut self.position[at.journal];
+        if positions.len() <= at.line {
+            positions.resize(at.line + 1, None);
+        }
+        positions[at.line] = Some(seq);
         if line.kind() == Kind::Correction
             && let Some(Some(mut c)) = line.with_payload(|p| match p {
                 Payload::Correction(c) => Some(c.clone()),
@@ -372,11 +506,13 @@ fn renumber_counted<L: CaseEntry>(
         {
             // The target names its journal in a case; without one it
             // is in the correction's own journal.
+            let ids = self.ids;
+            let index = |id: &str| ids.binary_search_by(|j| j.as_str().cmp(id)).ok();
             let journal = c.journal.as_deref().map_or(Some(at.journal), index);
             let target = journal.and_then(|j| {
                 usize::try_from(c.corrects)
                     .ok()
-                    .and_then(|s| position[j].get(s).copied().flatten())
+                    .and_then(|s| self.position[j].get(s).copied().flatten())
             });
             // A target not (yet) in the merged past is never taken for
             // another entry at that number: the correction points at
@@ -385,6 +521,6 @@ fn renumber_counted<L: CaseEntry>(
             c.journal = None;
             line.set_correction(*c);
         }
-        each(line, *at);
+        Some(line)
     }
 }

@@ -6,8 +6,10 @@ use serde_json::json;
 
 use super::conflict;
 use super::merge::{CaseJournal, Merged, line_hash};
+use super::replay::{JournalRead, Replayed};
 use super::witness;
 use crate::hash::ZERO_HASH;
+use crate::journal::TypedEntry;
 use crate::journal::event::{Correction, FactSet, Head, Note, Payload, Resolution, Seen};
 use crate::journal::verify::verify;
 use crate::journal::{Draft, Event};
@@ -460,4 +462,148 @@ fn a_case_read_for_replay_merges_checks_and_feeds_what_whole_lines_do() {
         targets.iter().all(|t| Some(*t) == fact_at),
         "{targets:?} vs {fact_at:?}"
     );
+}
+
+/// What the merge of whole lines makes of the case in `dir`: what the
+/// checks find, and the entries fed to the replay.
+fn replayed_whole(dir: &std::path::Path) -> (Replayed, Vec<TypedEntry>) {
+    let merged = Merged::new(super::merge::load(dir).unwrap());
+    let conflicts = conflict::find(&merged);
+    let contradictions = witness::check(&merged.journals);
+    let journals = merged
+        .journals
+        .iter()
+        .map(|j| JournalRead {
+            id: j.id.clone(),
+            entries: j.verified.lines.len(),
+            head: j.head().map(|(seq, hash)| (seq, hash.to_string())),
+            broken: j.verified.broken.clone(),
+            torn_tail: j.verified.torn_tail,
+        })
+        .collect();
+    let head = merged.case_head();
+    let fed: Vec<TypedEntry> = super::views::into_responder_lines(merged)
+        .into_iter()
+        .map(|l| TypedEntry::from_entry(l.entry))
+        .collect();
+    let replayed = Replayed {
+        journals,
+        conflicts,
+        contradictions,
+        fed: fed.len(),
+    };
+    assert_eq!(replayed.case_head(), head);
+    (replayed, fed)
+}
+
+/// The merged replay of the case in `dir` (merge and replay side by
+/// side): what it found, and the entries it fed.
+fn replayed_side_by_side(dir: &std::path::Path) -> (Replayed, Vec<TypedEntry>) {
+    let mut fed = Vec::new();
+    let replayed = super::replay::replay(dir, |line| fed.push(*line.entry)).unwrap();
+    (replayed, fed)
+}
+
+/// The scenario the first entry fed carries.
+fn carried_drill(fed: &[TypedEntry]) -> Option<&str> {
+    match &fed.first()?.payload {
+        Ok(Payload::JournalCreated(c)) => c.drill.as_ref().map(|d| d.id.as_str()),
+        _ => None,
+    }
+}
+
+#[test]
+fn a_merged_replay_feeds_and_finds_what_the_merge_of_whole_lines_does() {
+    let dir = tempfile::tempdir().unwrap();
+    awkward_case(dir.path());
+    let (whole, by_whole) = replayed_whole(dir.path());
+    let (replayed, by_replay) = replayed_side_by_side(dir.path());
+    assert_eq!(replayed, whole);
+    assert_eq!(by_replay, by_whole);
+    // What the case gives each check, so the comparison is not vacuous:
+    // the participant's creation waited for the facilitator's scenario.
+    assert_eq!(whole.conflicts.len(), 1, "the concurrent facts");
+    assert_eq!(whole.contradictions.len(), 1, "the forged head");
+    assert_eq!(carried_drill(&by_whole), Some("court"));
+    assert_eq!(by_whole[0].actor, "part@h2");
+    assert!(whole.journals.iter().any(|j| j.broken.is_some()));
+    assert!(whole.journals.iter().any(|j| j.torn_tail > 0));
+}
+
+#[test]
+fn a_merged_replay_of_many_interleaved_journals_feeds_what_the_merge_does() {
+    // Eight responders writing at once, each seeing the others now and
+    // then, setting the same fact and correcting each other: many batches
+    // of the order, so the replay waits on the merge in turn.
+    let dir = tempfile::tempdir().unwrap();
+    let journals = dir.path().join("journals");
+    std::fs::create_dir_all(&journals).unwrap();
+    let ids: Vec<String> = (0..8).map(|r| format!("r{r}@h{r}")).collect();
+    let mut written: Vec<CaseJournal> = Vec::new();
+    for (r, id) in (0_i64..).zip(&ids) {
+        let mut entries = vec![(r, created("c", None), None)];
+        for k in 1..700_u16 {
+            let secs = i64::from(k) * 8 + (r * 3) % 8;
+            let payload = match k % 50 {
+                7 => fact((i64::from(k) + r) % 2 == 0),
+                9 => Payload::Correction(Box::new(Correction {
+                    corrects: u64::from(k - 2),
+                    journal: ids.iter().cycle().nth(written.len() + 1).cloned(),
+                    reason: "typo".into(),
+                    value: None,
+                    fields: serde_json::Map::new(),
+                    occurred_at: None,
+                })),
+                _ => note(&format!("{id} {k}")),
+            };
+            // Every 100th entry records the head an earlier responder had
+            // written a while before.
+            let seen = (k % 100 == 0)
+                .then(|| written.last().map(|j| seen_of(j, usize::from(k) / 2)))
+                .flatten();
+            entries.push((secs, payload, seen));
+        }
+        let bytes = journal_bytes(id, entries.clone());
+        std::fs::write(journals.join(format!("{id}.jsonl")), &bytes).unwrap();
+        written.push(journal(id, entries));
+    }
+    let (whole, by_whole) = replayed_whole(dir.path());
+    let (replayed, by_replay) = replayed_side_by_side(dir.path());
+    assert_eq!(replayed, whole);
+    assert_eq!(by_replay, by_whole);
+    assert_eq!(whole.fed, 8 * 699 + 1);
+    assert!(!whole.conflicts.is_empty());
+    assert!(whole.contradictions.is_empty());
+}
+
+#[test]
+fn a_scenario_named_by_a_creation_merged_late_is_carried_onto_the_first_line_fed() {
+    // The kept creation names no scenario; another journal names one in a
+    // creation that is not its first line, merged after other lines: the
+    // first line fed waits for it.
+    let drill = crate::journal::event::DrillRef {
+        id: "court".into(),
+        path: "bundled:court.yaml".into(),
+        sha256: "d".into(),
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let journals = dir.path().join("journals");
+    std::fs::create_dir_all(&journals).unwrap();
+    let first = journal_bytes(
+        "a@h1",
+        vec![(0, created("c", None), None), (1, note("a1"), None)],
+    );
+    let late = journal_bytes(
+        "b@h2",
+        vec![(2, note("b0"), None), (3, created("c", Some(drill)), None)],
+    );
+    std::fs::write(journals.join("a@h1.jsonl"), first).unwrap();
+    std::fs::write(journals.join("b@h2.jsonl"), late).unwrap();
+
+    let (whole, by_whole) = replayed_whole(dir.path());
+    let (replayed, by_replay) = replayed_side_by_side(dir.path());
+    assert_eq!(replayed, whole);
+    assert_eq!(by_replay, by_whole);
+    assert_eq!(carried_drill(&by_whole), Some("court"));
+    assert_eq!(whole.fed, 3, "the late creation is left out");
 }

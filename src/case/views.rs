@@ -75,17 +75,32 @@ fn carry_the_scenario(merged: &Merged, feed: &mut [Line]) {
 
 /// The scenario the first `journal_created` naming one records.
 fn recorded_drill<L: CaseEntry>(merged: &Merged<L>) -> Option<serde_json::Value> {
-    merged.order.iter().find_map(|at| {
-        merged
-            .line(*at)
-            .created()
-            .and_then(|entry| entry.data.get("drill").filter(|d| !d.is_null()).cloned())
+    merged
+        .order
+        .iter()
+        .find_map(|at| drill_of(merged.line(*at)))
+}
+
+/// The scenario a `journal_created` line names, if any.
+pub(super) fn drill_of<L: CaseEntry>(line: &L) -> Option<serde_json::Value> {
+    line.created()
+        .and_then(|entry| entry.data.get("drill").filter(|d| !d.is_null()).cloned())
+}
+
+/// Whether `line` is a `journal_created` naming no scenario: the one a
+/// recorded scenario is carried onto when it is fed first.
+pub(super) fn names_no_drill<L: CaseEntry>(line: &L) -> bool {
+    line.created().is_some_and(|entry| {
+        entry
+            .data
+            .get("drill")
+            .is_none_or(serde_json::Value::is_null)
     })
 }
 
 /// Puts the `recorded` scenario on the kept `journal_created` (`feed[0]`)
 /// when that one names none.
-fn carry<L: CaseEntry>(recorded: Option<serde_json::Value>, feed: &mut [L]) {
+pub(super) fn carry<L: CaseEntry>(recorded: Option<serde_json::Value>, feed: &mut [L]) {
     let (Some(drill), Some(first)) = (recorded, feed.first_mut()) else {
         return;
     };

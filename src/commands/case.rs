@@ -7,9 +7,9 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use super::{Env, Failure};
-use crate::case::entry::CaseEntry;
 use crate::case::folder::{self, CaseFile, CasePlaybook};
 use crate::case::merge::{self, Merged};
+use crate::case::replay::{self, Replayed};
 use std::sync::Arc;
 
 use crate::case::live::SyncOutcome;
@@ -752,49 +752,42 @@ pub fn resolve(
 /// fails verification or a `seen` head is contradicted.
 pub fn status(env: &Env, dir: &Path, json: bool) -> Result<(String, u8), Failure> {
     let case = folder::read(dir).map_err(usage)?;
-    // The playbook is checked while the journals are read. Nothing of a
-    // line is shown: each journal is read as a replay reads it.
-    let (resolved, loaded) = std::thread::scope(|scope| {
-        let playbook = scope.spawn(|| case_playbook(env, dir, &case));
-        let loaded = merge::load_for_replay(dir);
-        (crate::threads::joined(playbook), loaded)
+    // The playbook is checked while the journals are read, and replayed
+    // as the merge hands lines over. Nothing of a line is shown.
+    let mut resolved = None;
+    let replayed = std::thread::scope(|scope| {
+        let mut checking = Some(scope.spawn(|| case_playbook(env, dir, &case)));
+        let mut checked = || {
+            checking.take().map_or_else(
+                || Err(usage("the case playbook was not read")),
+                crate::threads::joined,
+            )
+        };
+        let mut state = RunState::default();
+        let replayed = replay::replay(dir, |line| {
+            // Each entry's strings move into the state as it is replayed.
+            if let Ok(r) = resolved.get_or_insert_with(&mut checked) {
+                state.apply_typed(&r.playbook, *line.entry);
+            }
+        });
+        if resolved.is_none() {
+            resolved = Some(checked());
+        }
+        replayed.map(|replayed| (replayed, state))
     });
-    let resolved = resolved?;
-    let loaded = loaded.map_err(usage)?;
-    let merged = Merged::new(loaded);
-    // Seen heads are checked on another core while conflicts are found.
-    let (conflicts, contradictions) = std::thread::scope(|scope| {
-        let witnessed = scope.spawn(|| witness::check(&merged.journals));
-        (conflict::find(&merged), crate::threads::joined(witnessed))
-    });
-    let broken = merged.journals.iter().find_map(|j| {
-        j.verified
-            .broken
-            .as_ref()
-            .map(|b| format!("journal {}: {b}", j.id))
-    });
-    let torn = merged.journals.iter().map(|j| j.verified.torn_tail).sum();
-    let problem = broken.or_else(|| contradictions.first().map(ToString::to_string));
-    let code = u8::from(problem.is_some());
-    let about = case_json(&case, &merged);
-    let responders: Vec<(String, usize)> = merged
+    let resolved = resolved.ok_or_else(|| usage("the case playbook was not read"))??;
+    let (replayed, state) = replayed.map_err(usage)?;
+    let broken = replayed
         .journals
         .iter()
-        .map(|j| (j.id.clone(), j.verified.lines.len()))
-        .collect();
-    let head = merged.case_head();
-    // Who did what as `actor@host`, as review and every export say it. The
-    // lines are moved out of the merge and replayed once, never copied.
-    // Each entry's strings move into the state as it is replayed.
-    let mut entries = 0;
-    let mut state = RunState::default();
-    // Each line is replayed as the merge hands it over.
-    crate::case::views::into_responder_lines_each(merged, |line| {
-        entries += 1;
-        state.apply_typed(&resolved.playbook, *line.entry);
-    });
+        .find_map(|j| j.broken.as_ref().map(|b| format!("journal {}: {b}", j.id)));
+    let torn = replayed.journals.iter().map(|j| j.torn_tail).sum();
+    let problem = broken.or_else(|| replayed.contradictions.first().map(ToString::to_string));
+    let code = u8::from(problem.is_some());
+    let about = case_json(&case, &replayed);
+    let head = replayed.case_head();
     let tally = crate::journal::verify::Tally {
-        entries,
+        entries: replayed.fed,
         head_hash: Some(head),
         verified_len: 0,
         broken: problem.map(|reason| crate::journal::verify::Break {
@@ -814,7 +807,7 @@ pub fn status(env: &Env, dir: &Path, json: bool) -> Result<(String, u8), Failure
             map.insert("case".into(), about);
             map.insert(
                 "conflicts".into(),
-                serde_json::to_value(&conflicts).map_err(usage)?,
+                serde_json::to_value(&replayed.conflicts).map_err(usage)?,
             );
         }
         let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
@@ -823,14 +816,15 @@ pub fn status(env: &Env, dir: &Path, json: bool) -> Result<(String, u8), Failure
     }
     let mut text = super::status::render_text(&summary, timezone);
     let _ = writeln!(text, "\nresponders:");
-    for (id, entries) in &responders {
-        let _ = writeln!(text, "  {id} · {entries} entries");
+    for j in &replayed.journals {
+        let _ = writeln!(text, "  {} · {} entries", j.id, j.entries);
     }
+    let conflicts = &replayed.conflicts;
     if conflicts.is_empty() {
         let _ = writeln!(text, "conflicts: none");
     } else {
         let _ = writeln!(text, "conflicts (settle with `runsheet resolve`):");
-        for c in &conflicts {
+        for c in conflicts {
             let sides: Vec<String> = c
                 .entries
                 .iter()
@@ -842,23 +836,23 @@ pub fn status(env: &Env, dir: &Path, json: bool) -> Result<(String, u8), Failure
     Ok((text, code))
 }
 
-fn case_json<L: CaseEntry>(case: &CaseFile, merged: &Merged<L>) -> serde_json::Value {
-    let journals: Vec<serde_json::Value> = merged
+fn case_json(case: &CaseFile, replayed: &Replayed) -> serde_json::Value {
+    let journals: Vec<serde_json::Value> = replayed
         .journals
         .iter()
         .map(|j| {
             serde_json::json!({
                 "id": j.id,
-                "entries": j.verified.lines.len(),
-                "head_hash": j.verified.head_hash,
-                "intact": j.verified.is_intact(),
+                "entries": j.entries,
+                "head_hash": j.head.as_ref().map(|(_, hash)| hash),
+                "intact": j.is_intact(),
             })
         })
         .collect();
     serde_json::json!({
         "id": case.case,
         "journals": journals,
-        "case_head": merged.case_head(),
+        "case_head": replayed.case_head(),
     })
 }
 

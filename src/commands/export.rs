@@ -3,6 +3,7 @@
 //! for an exercise report, its drill scenario), renders, and writes the
 //! result whole or not at all.
 
+use std::collections::HashSet;
 use std::fs::{File, OpenOptions};
 use std::io::{BufWriter, Write};
 use std::os::unix::fs::OpenOptionsExt as _;
@@ -341,11 +342,11 @@ impl Scan {
                     .map_or_else(Failure::from, |_| Failure::bad("no entries")));
             }
         };
-        let mut source = Source::open(journal).map_err(|error| OpenError::Io {
+        let source = Source::open(journal).map_err(|error| OpenError::Io {
             path: journal.to_path_buf(),
             error,
         })?;
-        let look_up = |source: &mut Source, slot: &Slot| {
+        let look_up = |slot: &Slot| {
             source.line(slot).map_err(|e| {
                 Failure::bad(format!(
                     "{}: {}",
@@ -354,10 +355,11 @@ impl Scan {
                 ))
             })
         };
+        let mut held: HashSet<u64> = kept.iter().map(|l: &Line| l.entry.seq).collect();
         if let Some(i) = newest
-            && !kept.iter().any(|l: &Line| l.entry.seq == slots[i].seq)
+            && held.insert(slots[i].seq)
         {
-            kept.push(look_up(&mut source, &slots[i])?);
+            kept.push(look_up(&slots[i])?);
         }
         // Only rows look corrected entries up.
         let targets = if reads_back {
@@ -368,9 +370,9 @@ impl Scan {
         for seq in targets {
             let at = slots.binary_search_by_key(&seq, |s| s.seq);
             if let Ok(i) = at
-                && !kept.iter().any(|l| l.entry.seq == seq)
+                && held.insert(seq)
             {
-                kept.push(look_up(&mut source, &slots[i])?);
+                kept.push(look_up(&slots[i])?);
             }
         }
         kept.sort_by_key(|l| l.entry.seq);

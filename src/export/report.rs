@@ -10,6 +10,7 @@
 //! whole journal in memory: both are drawn by the same section builders
 //! ([`content::outline`]) and the same renderers.
 
+use std::collections::HashSet;
 use std::fs::File;
 use std::io::{self, Write};
 use std::os::unix::fs::FileExt as _;
@@ -194,11 +195,12 @@ pub fn scan<R, E>(
     let resolved = resolved
         .ok_or(Unscanned::Empty)?
         .map_err(Unscanned::Unresolved)?;
-    let mut source = Source::open(journal).map_err(Unscanned::Reading)?;
+    let source = Source::open(journal).map_err(Unscanned::Reading)?;
+    let mut held: HashSet<u64> = kept.iter().map(|l| l.entry.seq).collect();
     for seq in stream::corrected_targets(&kept) {
         let at = slots.binary_search_by_key(&seq, |s| s.seq);
         if let Ok(i) = at
-            && !kept.iter().any(|l| l.entry.seq == seq)
+            && held.insert(seq)
         {
             let line = source.line(&slots[i]).map_err(Unscanned::Reading)?;
             kept.push(entry_only(line));

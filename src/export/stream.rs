@@ -12,7 +12,7 @@
 //! whole journal in memory.
 
 use std::fs::File;
-use std::io::{self, BufReader, Read as _, Write};
+use std::io::{self, Write};
 use std::num::NonZeroUsize;
 use std::os::unix::fs::FileExt as _;
 use std::path::Path;
@@ -108,35 +108,24 @@ pub fn corrected_targets(kept: &[Line]) -> Vec<u64> {
         .collect()
 }
 
-/// The journal opened again to read verified lines back by their slot:
-/// buffered, so that lines already in time order are read in one sweep.
+/// The journal opened again to look a few verified lines up by their
+/// slot: each is read on its own, exactly its bytes, wherever it is.
 #[derive(Debug)]
 pub struct Source {
-    reader: BufReader<File>,
-    /// Where the reader is in the file.
-    at: u64,
+    file: File,
 }
 
 impl Source {
     pub fn open(path: &Path) -> io::Result<Self> {
-        let file = crate::journal::attachment::open_regular(path)?;
         Ok(Self {
-            reader: BufReader::with_capacity(READ_AHEAD, file),
-            at: 0,
+            file: crate::journal::attachment::open_regular(path)?,
         })
     }
 
     /// The line at `slot`, refused unless it is still the one verified.
-    pub fn line(&mut self, slot: &Slot) -> io::Result<Line> {
-        if slot.offset != self.at {
-            // Within what is already read ahead, this moves in the buffer.
-            let (to, from) = (i128::from(slot.offset), i128::from(self.at));
-            let by = i64::try_from(to - from).map_err(io::Error::other)?;
-            self.reader.seek_relative(by)?;
-        }
+    pub fn line(&self, slot: &Slot) -> io::Result<Line> {
         let mut bytes = vec![0; slot.len + 1];
-        self.reader.read_exact(&mut bytes)?;
-        self.at = slot.offset + bytes.len() as u64;
+        self.file.read_exact_at(&mut bytes, slot.offset)?;
         if bytes.pop() != Some(b'\n') || <[u8; 32]>::from(Sha256::digest(&bytes)) != slot.hash {
             return Err(changed());
         }
@@ -151,9 +140,6 @@ impl Source {
 fn parse_verified(text: &str) -> Option<Entry> {
     Entry::decode_verified(text).ok()
 }
-
-/// Bytes read ahead when reading lines back.
-const READ_AHEAD: usize = 256 << 10;
 
 /// Lines rendered by one worker at a time: enough to amortise a read and a
 /// hand-over, few enough that the output held in flight stays small.

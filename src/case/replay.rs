@@ -9,7 +9,7 @@
 //! a test holds the two together.
 
 use std::path::Path;
-use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::thread;
 
 use chrono::{DateTime, Utc};
@@ -79,7 +79,7 @@ pub fn replay(dir: &Path, mut apply: impl FnMut(ReplayLine)) -> Result<Replayed,
         (merge_heads(&journals), crate::threads::joined(witnessed))
     });
     let (fed, claims, merger) = thread::scope(|scope| {
-        let (send, receive) = channel();
+        let (send, receive) = sync_channel(ORDER_AHEAD);
         let (ids, heads) = (&ids, &heads);
         // The merge owns the sender: the replay's list ends with it.
         let merging = scope.spawn(move || merge_order(ids, heads, &send));
@@ -109,7 +109,8 @@ fn journal_read(j: &CaseJournal<ReplayLine>) -> JournalRead {
 struct Head {
     ts: DateTime<Utc>,
     seq: u64,
-    seen: Option<Seen>,
+    /// Boxed: few lines record heads, and a line's `Head` stays small.
+    seen: Option<Box<Seen>>,
 }
 
 impl MergeHead for Head {
@@ -122,7 +123,7 @@ impl MergeHead for Head {
     }
 
     fn seen(&self) -> Option<&Seen> {
-        self.seen.as_ref()
+        self.seen.as_deref()
     }
 }
 
@@ -151,7 +152,7 @@ fn merge_heads(journals: &[CaseJournal<ReplayLine>]) -> Heads {
                     Head {
                         ts: CaseEntry::ts(line),
                         seq: CaseEntry::seq(line),
-                        seen: CaseEntry::seen(line).cloned(),
+                        seen: CaseEntry::seen(line).cloned().map(Box::new),
                     }
                 })
                 .collect()
@@ -172,10 +173,13 @@ enum Merging {
 /// Places merged at a time.
 const ORDER_BATCH: usize = 1024;
 
+/// Batches of the order the merge may be ahead of the replay.
+const ORDER_AHEAD: usize = 8;
+
 /// The merge, on its own core: sends the order as it is decided, and the
 /// recorded scenario as soon as it is known; returns each line's causal
 /// past (for the conflicts).
-fn merge_order(ids: &[String], heads: &Heads, send: &Sender<Merging>) -> Merger {
+fn merge_order(ids: &[String], heads: &Heads, send: &SyncSender<Merging>) -> Merger {
     let mut merger = Merger::new(ids.to_vec());
     for (j, lines) in heads.lines.iter().enumerate() {
         merger.expect(j, lines.len());

@@ -64,35 +64,50 @@ impl JournalRead {
     }
 }
 
-/// Replays the case in `dir`, handing each line, in merged order, to
-/// `apply`. The error is the first unreadable journal's, in folder order.
-pub fn replay(dir: &Path, mut apply: impl FnMut(ReplayLine)) -> Result<Replayed, String> {
+/// A case's journals read and verified for replay (see
+/// [`merge::load_for_replay`]), sorted by id.
+#[derive(Debug)]
+pub struct Loaded {
+    journals: Vec<CaseJournal<ReplayLine>>,
+}
+
+/// Reads the case in `dir` for replay. The error is the first unreadable
+/// journal's, in folder order.
+pub fn load(dir: &Path) -> Result<Loaded, String> {
     let mut journals = merge::load_for_replay(dir)?;
     journals.sort_by(|a, b| a.id.cmp(&b.id));
-    let ids: Vec<String> = journals.iter().map(|j| j.id.clone()).collect();
-    let read: Vec<JournalRead> = journals.iter().map(journal_read).collect();
-    // What the merge reads of each line is copied out (seen heads are
-    // few) while the seen heads are checked on another core: the lines
-    // themselves then go to the replay.
-    let (heads, contradictions) = thread::scope(|scope| {
-        let witnessed = scope.spawn(|| witness::check(&journals));
-        (merge_heads(&journals), crate::threads::joined(witnessed))
-    });
-    let (fed, claims, merger) = thread::scope(|scope| {
-        let (send, receive) = sync_channel(ORDER_AHEAD);
-        let (ids, heads) = (&ids, &heads);
-        // The merge owns the sender: the replay's list ends with it.
-        let merging = scope.spawn(move || merge_order(ids, heads, &send));
-        let (fed, claims) = feed(ids, journals, &receive, &mut apply);
-        (fed, claims, crate::threads::joined(merging))
-    });
-    let conflicts = claims.conflicts(&ids, |later, earlier| merger.saw(later, earlier));
-    Ok(Replayed {
-        journals: read,
-        conflicts,
-        contradictions,
-        fed,
-    })
+    Ok(Loaded { journals })
+}
+
+impl Loaded {
+    /// Replays the case, handing each line, in merged order, to `apply`.
+    pub fn replay(self, mut apply: impl FnMut(ReplayLine)) -> Replayed {
+        let Self { journals } = self;
+        let ids: Vec<String> = journals.iter().map(|j| j.id.clone()).collect();
+        let read: Vec<JournalRead> = journals.iter().map(journal_read).collect();
+        // What the merge reads of each line is copied out (seen heads are
+        // few) while the seen heads are checked on another core: the lines
+        // themselves then go to the replay.
+        let (heads, contradictions) = thread::scope(|scope| {
+            let witnessed = scope.spawn(|| witness::check(&journals));
+            (merge_heads(&journals), crate::threads::joined(witnessed))
+        });
+        let (fed, claims, merger) = thread::scope(|scope| {
+            let (send, receive) = sync_channel(ORDER_AHEAD);
+            let (ids, heads) = (&ids, &heads);
+            // The merge owns the sender: the replay's list ends with it.
+            let merging = scope.spawn(move || merge_order(ids, heads, &send));
+            let (fed, claims) = feed(ids, journals, &receive, &mut apply);
+            (fed, claims, crate::threads::joined(merging))
+        });
+        let conflicts = claims.conflicts(&ids, |later, earlier| merger.saw(later, earlier));
+        Replayed {
+            journals: read,
+            conflicts,
+            contradictions,
+            fed,
+        }
+    }
 }
 
 fn journal_read(j: &CaseJournal<ReplayLine>) -> JournalRead {

@@ -500,7 +500,9 @@ fn replayed_whole(dir: &std::path::Path) -> (Replayed, Vec<TypedEntry>) {
 /// side): what it found, and the entries it fed.
 fn replayed_side_by_side(dir: &std::path::Path) -> (Replayed, Vec<TypedEntry>) {
     let mut fed = Vec::new();
-    let replayed = super::replay::replay(dir, |line| fed.push(*line.entry)).unwrap();
+    let replayed = super::replay::load(dir)
+        .unwrap()
+        .replay(|line| fed.push(*line.entry));
     (replayed, fed)
 }
 

@@ -752,31 +752,19 @@ pub fn resolve(
 /// fails verification or a `seen` head is contradicted.
 pub fn status(env: &Env, dir: &Path, json: bool) -> Result<(String, u8), Failure> {
     let case = folder::read(dir).map_err(usage)?;
-    // The playbook is checked while the journals are read, and replayed
-    // as the merge hands lines over. Nothing of a line is shown.
-    let mut resolved = None;
-    let replayed = std::thread::scope(|scope| {
-        let mut checking = Some(scope.spawn(|| case_playbook(env, dir, &case)));
-        let mut checked = || {
-            checking.take().map_or_else(
-                || Err(usage("the case playbook was not read")),
-                crate::threads::joined,
-            )
-        };
-        let mut state = RunState::default();
-        let replayed = replay::replay(dir, |line| {
-            // Each entry's strings move into the state as it is replayed.
-            if let Ok(r) = resolved.get_or_insert_with(&mut checked) {
-                state.apply_typed(&r.playbook, *line.entry);
-            }
-        });
-        if resolved.is_none() {
-            resolved = Some(checked());
-        }
-        replayed.map(|replayed| (replayed, state))
+    // The playbook is checked while the journals are read. Nothing of a
+    // line is shown: each journal is read as a replay reads it.
+    let (resolved, loaded) = std::thread::scope(|scope| {
+        let playbook = scope.spawn(|| case_playbook(env, dir, &case));
+        let loaded = replay::load(dir);
+        (crate::threads::joined(playbook), loaded)
     });
-    let resolved = resolved.ok_or_else(|| usage("the case playbook was not read"))??;
-    let (replayed, state) = replayed.map_err(usage)?;
+    let resolved = resolved?;
+    let loaded = loaded.map_err(usage)?;
+    // Who did what as `actor@host`, as review and every export say it.
+    // Each entry's strings move into the state as it is replayed.
+    let mut state = RunState::default();
+    let replayed = loaded.replay(|line| state.apply_typed(&resolved.playbook, *line.entry));
     let broken = replayed
         .journals
         .iter()

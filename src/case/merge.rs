@@ -55,14 +55,8 @@ pub struct At {
 pub struct Merged<L = Line> {
     pub journals: Vec<CaseJournal<L>>,
     pub order: Vec<At>,
-    /// `known[j][line * width + k]`: how many entries of journal `k` the
-    /// entry at (`j`, `line`) had seen, directly or through what it saw.
-    /// One flat row of `width` (the number of journals) per entry, so the
-    /// merge allocates once per journal rather than once per entry. A
-    /// count is 32 bits: a row costs half as much memory, and a count
-    /// beyond it (no journal has one) reads as "all".
-    known: Vec<Vec<u32>>,
-    width: usize,
+    /// The merge that decided `order`: each entry's causal past.
+    merger: Merger,
 }
 
 /// Reads and verifies every journal of a case folder.
@@ -156,13 +150,10 @@ impl<L: CaseEntry> Merged<L> {
             let line = &journals[j].verified.lines[merger.taken(j)];
             order.push(merger.take(j, line));
         }
-        let Merger { known, .. } = merger;
-        let width = journals.len();
         Self {
             journals,
             order,
-            known,
-            width,
+            merger,
         }
     }
 
@@ -173,8 +164,7 @@ impl<L: CaseEntry> Merged<L> {
 
     /// Whether the writer of `later` had seen `earlier` when writing it.
     pub fn saw(&self, later: At, earlier: At) -> bool {
-        u64::from(self.known[later.journal][later.line * self.width + earlier.journal])
-            > earlier.line as u64
+        self.merger.saw(later, earlier)
     }
 
     /// The lines to replay, in merged order: renumbered by position,
@@ -303,13 +293,18 @@ impl<L: CaseEntry> MergeHead for L {
 /// The merged order decided one entry at a time, from the next line of
 /// each journal: the rule in the module comment. [`Merged::new`] hands it
 /// lines held in memory; a streamed replay hands it lines as they are read.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(super) struct Merger {
     /// The journals' ids, sorted: a journal is its index here.
     ids: Vec<String>,
     /// How many lines of each journal are merged.
     next: Vec<usize>,
-    /// See [`Merged::known`].
+    /// `known[j][line * width + k]`: how many entries of journal `k` the
+    /// entry at (`j`, `line`) had seen, directly or through what it saw.
+    /// One flat row of `width` (the number of journals) per entry, so the
+    /// merge allocates once per journal rather than once per entry. A
+    /// count is 32 bits: a row costs half as much memory, and a count
+    /// beyond it (no journal has one) reads as "all".
     known: Vec<Vec<u32>>,
     /// One entry's past at a time, in a buffer reused for every entry.
     past: Vec<u32>,
@@ -404,7 +399,7 @@ impl Merger {
         }
     }
 
-    /// See [`Merged::saw`].
+    /// Whether the writer of `later` had seen `earlier` when writing it.
     pub(super) fn saw(&self, later: At, earlier: At) -> bool {
         let width = self.ids.len();
         self.known[later.journal]

@@ -81,8 +81,8 @@ struct Claim {
 }
 
 /// Every key's latest claim per journal, gathered in merged order: from a
-/// merge held in memory ([`find`]) or line by line as a streamed replay
-/// merges them.
+/// finished merge ([`find`]), or line by line as the case replay
+/// ([`super::replay`]) applies them.
 #[derive(Debug, Default)]
 pub struct Claims {
     /// Per `fact`, then per `role` key: journal index -> its latest claim.

@@ -292,7 +292,8 @@ impl<L: CaseEntry> MergeHead for L {
 
 /// The merged order decided one entry at a time, from the next line of
 /// each journal: the rule in the module comment. [`Merged::new`] hands it
-/// lines held in memory; a streamed replay hands it lines as they are read.
+/// the lines themselves; the case replay ([`super::replay`]) hands it the
+/// copy of each line it keeps for the merge, on a thread of its own.
 #[derive(Debug, Clone)]
 pub(super) struct Merger {
     /// The journals' ids, sorted: a journal is its index here.

@@ -5,7 +5,7 @@
 //! and applies it. Conflicts are gathered as the lines pass.
 //!
 //! Same order, renumbering, carried scenario, conflicts, contradictions and
-//! errors as feeding [`Merged`] ([`super::views::into_responder_lines`]):
+//! errors as feeding [`merge::Merged`] ([`super::views::into_responder_lines`]):
 //! a test holds the two together.
 
 use std::path::Path;

@@ -95,9 +95,17 @@ impl Loaded {
         let (fed, claims, merger) = thread::scope(|scope| {
             let (send, receive) = sync_channel(ORDER_AHEAD);
             let (ids, heads) = (&ids, &heads);
-            // The merge owns the sender: the replay's list ends with it.
+            // The merge owns the sender: the feed's list ends with it.
             let merging = scope.spawn(move || merge_order(ids, heads, &send));
-            let (fed, claims) = feed(ids, journals, &receive, &mut apply);
+            // The feed (claims, renumbering, writers' names) runs beside
+            // the replay, which then only applies: on its own, the replay
+            // is the longest of the three.
+            let (hand, fed_lines) = sync_channel(FED_AHEAD);
+            let feeding = scope.spawn(move || feed_in_batches(ids, journals, &receive, &hand));
+            for batch in fed_lines {
+                batch.into_iter().for_each(&mut apply);
+            }
+            let (fed, claims) = crate::threads::joined(feeding);
             (fed, claims, crate::threads::joined(merging))
         });
         let conflicts = claims.conflicts(&ids, |later, earlier| merger.saw(later, earlier));
@@ -232,6 +240,35 @@ fn merge_order(ids: &[String], heads: &Heads, send: &SyncSender<Merging>) -> Mer
     merger
 }
 
+/// Lines fed at a time to the replay.
+const FED_BATCH: usize = 1024;
+
+/// Batches of fed lines the feed may be ahead of the replay.
+const FED_AHEAD: usize = 4;
+
+/// [`feed`] on a thread of its own: the fed lines go to the replay in
+/// batches, in order. The replay's list ends when this returns (`hand` is
+/// dropped).
+fn feed_in_batches(
+    ids: &[String],
+    journals: Vec<CaseJournal<ReplayLine>>,
+    receive: &Receiver<Merging>,
+    hand: &SyncSender<Vec<ReplayLine>>,
+) -> (usize, Claims) {
+    let mut batch = Vec::with_capacity(FED_BATCH);
+    // A replay that has stopped takes nothing more: the lines are dropped.
+    let fed = feed(ids, journals, receive, &mut |line| {
+        batch.push(line);
+        if batch.len() == FED_BATCH {
+            drop(hand.send(std::mem::replace(&mut batch, Vec::with_capacity(FED_BATCH))));
+        }
+    });
+    if !batch.is_empty() {
+        drop(hand.send(batch));
+    }
+    fed
+}
+
 /// The replay's side: takes each line out of its journal in the order
 /// the merge sends, gathers its claims, renumbers it, names its writer and
 /// hands it to `apply`. A first line that is a `journal_created` naming no
@@ -249,6 +286,7 @@ fn feed(
         .collect();
     let mut claims = Claims::default();
     let mut renumbering = Renumbering::new(ids, &[]);
+    let mut writers = Writers::new(ids.len());
     let mut scenario: Option<Option<Value>> = None;
     let mut waiting: Option<Vec<ReplayLine>> = None;
     let mut fed = 0;
@@ -269,7 +307,7 @@ fn feed(
             let Some(mut line) = renumbering.feed(at, line) else {
                 continue;
             };
-            line.set_actor(responder(CaseEntry::actor(&line), &ids[at.journal]));
+            line.set_actor(writers.name(at.journal, CaseEntry::actor(&line), &ids[at.journal]));
             fed += 1;
             match &mut waiting {
                 Some(held) => held.push(line),
@@ -287,4 +325,34 @@ fn feed(
         held.into_iter().for_each(&mut *apply);
     }
     (fed, claims)
+}
+
+/// Each journal's last writer named as views name it (`actor@host`): a
+/// journal's lines mostly share their actor, and naming each anew cost a
+/// formatted string per line.
+struct Writers {
+    last: Vec<Option<(String, String)>>,
+}
+
+impl Writers {
+    fn new(journals: usize) -> Self {
+        Self {
+            last: vec![None; journals],
+        }
+    }
+
+    /// [`responder`] of `actor` in journal `j` (id `id`).
+    fn name(&mut self, j: usize, actor: &str, id: &str) -> String {
+        let Some(last) = self.last.get_mut(j) else {
+            return responder(actor, id);
+        };
+        match last {
+            Some((held, named)) if held == actor => named.clone(),
+            _ => {
+                let named = responder(actor, id);
+                *last = Some((actor.to_string(), named.clone()));
+                named
+            }
+        }
+    }
 }

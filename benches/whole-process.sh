@@ -229,6 +229,12 @@ echo "| measure | runsheet, median (min–max) | baseline, median (min–max) | 
 echo "|---|---:|---:|---:|---|---:|"
 row '`status` of the case / `status` of one 100,000-entry journal' "$R.status-case" "$R.status-one" '≤ 1.5x'
 echo
+# The case's peak against the size of all its journals (bar ≤ 2x).
+CASE_SIZE=$(cat "$CASE"/journals/*.jsonl | wc -c)
+echo "| peak memory | median (min–max) | journals | ratio to journals |"
+echo "|---|---:|---:|---:|"
+mem_row '`status` of the case' "$R.status-case" "$CASE_SIZE"
+echo
 # Action → saved in the runner: an in-process bench (keys go straight to
 # the app; the journal, its writer thread and fsync are real), run here so
 # that one run of this script gives every number.

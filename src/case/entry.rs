@@ -145,6 +145,13 @@ fn may_record_seen(text: &str) -> bool {
     memchr::memmem::find(text.as_bytes(), b"\"seen\":").is_some()
 }
 
+impl ReplayLine {
+    /// SHA-256 of the line's exact bytes.
+    pub const fn sha256(&self) -> [u8; 32] {
+        self.sha256
+    }
+}
+
 impl CaseEntry for ReplayLine {
     fn seq(&self) -> u64 {
         self.seq

@@ -20,15 +20,15 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 use sha2::{Digest as _, Sha256};
 
-use super::entry::{CaseEntry, ReplayLine};
+use super::entry::CaseEntry;
 use super::folder;
 use crate::hash::to_hex;
 use crate::journal::event::{Payload, Seen};
-use crate::journal::verify::{Verified, verify, view_file_typed};
+use crate::journal::verify::{Verified, verify};
 use crate::journal::{Entry, Kind, Line};
 
-/// One journal of a case, verified: its lines held whole, unless only a
-/// replay reads them ([`load_for_replay`]).
+/// One journal of a case, verified: its lines held whole (or, in the
+/// witness check of a replay, what it reads of each: see [`super::replay`]).
 #[derive(Debug, Clone)]
 pub struct CaseJournal<L = Line> {
     pub id: String,
@@ -75,51 +75,6 @@ pub fn load(dir: &Path) -> Result<Vec<CaseJournal>, String> {
             })
         })
         .collect()
-}
-
-/// [`load`] for a caller that only replays the merged case: each journal
-/// is streamed through the checking cores, which decode its lines as a
-/// replay reads them; no line's text or JSON map is kept. Same checks,
-/// same findings, same errors (the first journal's, in folder order).
-///
-/// Two journals are read at a time: one's start (opening, the first
-/// pieces) and end (the last piece, the threads joined) leave cores idle
-/// that the other's reading fills.
-pub fn load_for_replay(dir: &Path) -> Result<Vec<CaseJournal<ReplayLine>>, String> {
-    let files = folder::journal_files(dir)?;
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let read_next = || {
-        let mut read = Vec::new();
-        loop {
-            let at = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let Some((id, path)) = files.get(at) else {
-                return read;
-            };
-            read.push((at, read_for_replay(id, path)));
-        }
-    };
-    let mut read: Vec<(usize, Result<CaseJournal<ReplayLine>, String>)> =
-        std::thread::scope(|scope| {
-            let other = scope.spawn(read_next);
-            let mut read = read_next();
-            read.extend(crate::threads::joined(other));
-            read
-        });
-    read.sort_by_key(|(at, _)| *at);
-    read.into_iter().map(|(_, journal)| journal).collect()
-}
-
-/// One journal of [`load_for_replay`].
-fn read_for_replay(id: &str, path: &Path) -> Result<CaseJournal<ReplayLine>, String> {
-    let mut lines = Vec::new();
-    let tally = view_file_typed(path, None, |view, _| {
-        lines.push(ReplayLine::of_view(view));
-    })
-    .map_err(|e| unreadable(path, &e))?;
-    Ok(CaseJournal {
-        id: id.to_string(),
-        verified: Verified::of_tally(lines, tally),
-    })
 }
 
 /// A count of entries as `known` holds it (saturated: see there).

@@ -1,27 +1,33 @@
-//! The merged replay of a case, for `status`, which shows no line. The
-//! journals are read and checked on every core; then the merge decides the
-//! order on one core while the replay, on another, takes each line as
-//! soon as its place is known, renumbers it, names its writer `actor@host`
-//! and applies it. Conflicts are gathered as the lines pass.
+//! The merged replay of a case, for `status`, which shows no line. Every
+//! journal is read and checked at once, each on threads of its own, a few
+//! batches ahead of the merge; the merge takes each journal's next line as
+//! it arrives, gathers its conflict claims, renumbers it and names its
+//! writer `actor@host`, while the replay, on another core, applies what
+//! the merge has fed. No journal is held whole: what stays of a line once
+//! it is fed is its `seq`, its SHA-256 and any `seen` heads, for the
+//! witness check at the end. So memory is that of one journal's replay,
+//! whatever the case holds.
 //!
 //! Same order, renumbering, carried scenario, conflicts, contradictions and
 //! errors as feeding [`merge::Merged`] ([`super::views::into_responder_lines`]):
 //! a test holds the two together.
 
-use std::path::Path;
+use std::collections::VecDeque;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::thread;
 
-use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use super::conflict::{Claims, Conflict};
 use super::entry::{CaseEntry, ReplayLine};
-use super::merge::{self, CaseJournal, MergeHead, Merger, Renumbering};
+use super::folder;
+use super::merge::{self, CaseJournal, Merger, Renumbering};
 use super::views::{carry, drill_of, names_no_drill, responder};
-use super::witness::{self, Contradiction};
+use super::witness::{self, Contradiction, Witnessed};
+use crate::hash::to_hex;
 use crate::journal::event::Seen;
-use crate::journal::verify::Break;
+use crate::journal::verify::{Break, Tally, Verified, view_file_typed_in_chunks};
 
 /// What a merged replay found besides the lines it fed.
 #[derive(Debug, Clone, PartialEq)]
@@ -64,83 +70,179 @@ impl JournalRead {
     }
 }
 
-/// A case's journals read and verified for replay (see
-/// [`merge::load_for_replay`]), sorted by id.
+/// A case's journals, found but not read yet (see [`Loaded::replay`]).
 #[derive(Debug)]
 pub struct Loaded {
-    journals: Vec<CaseJournal<ReplayLine>>,
+    /// In folder order: an unreadable journal's error is the first's.
+    files: Vec<(String, PathBuf)>,
 }
 
-/// Reads the case in `dir` for replay. The error is the first unreadable
-/// journal's, in folder order.
+/// Finds the journals of the case in `dir`.
 pub fn load(dir: &Path) -> Result<Loaded, String> {
-    let mut journals = merge::load_for_replay(dir)?;
-    journals.sort_by(|a, b| a.id.cmp(&b.id));
-    Ok(Loaded { journals })
+    Ok(Loaded {
+        files: folder::journal_files(dir)?,
+    })
 }
+
+/// Lines a journal's reader hands the merge at a time.
+const READ_BATCH: usize = 512;
+
+/// Batches a journal's reader may be ahead of the merge.
+const READ_AHEAD: usize = 2;
+
+/// Bytes each journal's reader reads at a time: every journal is read at
+/// once, so their chunks in flight (and the lines decoded from them) add
+/// up. A quarter of a lone journal's chunk: at 256 KiB the bench case held
+/// 78 MiB, at 64 KiB 69 MiB, in the same time (see docs/BENCHMARKS.md).
+const READ_CHUNK: usize = 64 << 10;
+
+/// Lines the merge hands the replay at a time.
+const FED_BATCH: usize = 1024;
+
+/// Batches the merge may be ahead of the replay.
+const FED_AHEAD: usize = 4;
 
 impl Loaded {
     /// Replays the case, handing each line, in merged order, to `apply`.
-    pub fn replay(self, mut apply: impl FnMut(ReplayLine)) -> Replayed {
-        let Self { journals } = self;
-        let ids: Vec<String> = journals.iter().map(|j| j.id.clone()).collect();
-        let read: Vec<JournalRead> = journals.iter().map(journal_read).collect();
-        // What the merge reads of each line is copied out (seen heads are
-        // few) while the seen heads are checked on another core: the lines
-        // themselves then go to the replay.
-        let (heads, contradictions) = thread::scope(|scope| {
-            let witnessed = scope.spawn(|| witness::check(&journals));
-            (merge_heads(&journals), crate::threads::joined(witnessed))
-        });
-        let (fed, claims, merger) = thread::scope(|scope| {
-            let (send, receive) = sync_channel(ORDER_AHEAD);
-            let (ids, heads) = (&ids, &heads);
-            // The merge owns the sender: the feed's list ends with it.
-            let merging = scope.spawn(move || merge_order(ids, heads, &send));
-            // The feed (claims, renumbering, writers' names) runs beside
-            // the replay, which then only applies: on its own, the replay
-            // is the longest of the three.
+    /// The error is the first unreadable journal's, in folder order; the
+    /// lines of the others were fed meanwhile.
+    pub fn replay(self, mut apply: impl FnMut(ReplayLine)) -> Result<Replayed, String> {
+        let mut sorted = self.files.clone();
+        sorted.sort_by(|a, b| a.0.cmp(&b.0));
+        let ids: Vec<String> = sorted.iter().map(|(id, _)| id.clone()).collect();
+        let (merged, tallies) = thread::scope(|scope| {
+            let mut streams = Vec::with_capacity(sorted.len());
+            let mut readers = Vec::with_capacity(sorted.len());
+            for (_, path) in &sorted {
+                let (send, receive) = sync_channel(READ_AHEAD);
+                streams.push(Stream::new(receive));
+                // A reader that cannot start drops its sender: its stream
+                // ends at once, and its journal is reported unreadable.
+                let started = thread::Builder::new()
+                    .name("case-read".into())
+                    .spawn_scoped(scope, move || read(path, &send));
+                readers.push(started.map_err(|e| merge::unreadable(path, &e)));
+            }
             let (hand, fed_lines) = sync_channel(FED_AHEAD);
-            let feeding = scope.spawn(move || feed_in_batches(ids, journals, &receive, &hand));
+            let ids = &ids;
+            // A merge that cannot start drops the streams: the readers,
+            // refused their batches, read on to their ends and stop.
+            let merging = thread::Builder::new()
+                .name("case-merge".into())
+                .spawn_scoped(scope, move || merge_and_feed(ids, streams, &hand));
             for batch in fed_lines {
                 batch.into_iter().for_each(&mut apply);
             }
-            let (fed, claims) = crate::threads::joined(feeding);
-            (fed, claims, crate::threads::joined(merging))
+            let merged = merging
+                .map(crate::threads::joined)
+                .map_err(|e| format!("cannot merge the case's journals: {e}"));
+            let tallies: Vec<Result<Tally, String>> = readers
+                .into_iter()
+                .map(|reader| reader.and_then(crate::threads::joined))
+                .collect();
+            (merged, tallies)
         });
+        if let Some(error) = self.files.iter().find_map(|(id, _)| {
+            let at = ids.binary_search(id).ok()?;
+            tallies.get(at)?.as_ref().err().cloned()
+        }) {
+            return Err(error);
+        }
+        let Merged {
+            fed,
+            claims,
+            merger,
+            sealed,
+        } = merged?;
+        let journals: Vec<CaseJournal<SealedLine>> = ids
+            .iter()
+            .zip(sealed)
+            .zip(tallies.into_iter().flatten())
+            .map(|((id, lines), tally)| CaseJournal {
+                id: id.clone(),
+                verified: Verified::of_tally(lines, tally),
+            })
+            .collect();
+        let contradictions = witness::check(&journals);
         let conflicts = claims.conflicts(&ids, |later, earlier| merger.saw(later, earlier));
-        Replayed {
-            journals: read,
+        Ok(Replayed {
+            journals: journals.iter().map(journal_read).collect(),
             conflicts,
             contradictions,
             fed,
+        })
+    }
+}
+
+/// Reads and checks the journal at `path`, handing its verified lines,
+/// decoded for replay, to the merge in batches.
+fn read(path: &Path, send: &SyncSender<Vec<ReplayLine>>) -> Result<Tally, String> {
+    let mut batch = Vec::with_capacity(READ_BATCH);
+    // A merge that has stopped takes nothing more: the lines are dropped.
+    let tally = view_file_typed_in_chunks(path, READ_CHUNK, |view| {
+        batch.push(ReplayLine::of_view(view));
+        if batch.len() == READ_BATCH {
+            drop(send.send(std::mem::replace(
+                &mut batch,
+                Vec::with_capacity(READ_BATCH),
+            )));
+        }
+    })
+    .map_err(|e| merge::unreadable(path, &e));
+    if !batch.is_empty() {
+        drop(send.send(batch));
+    }
+    tally
+}
+
+/// One journal's lines as they arrive from its reader.
+struct Stream {
+    receive: Receiver<Vec<ReplayLine>>,
+    lines: VecDeque<ReplayLine>,
+    ended: bool,
+}
+
+impl Stream {
+    fn new(receive: Receiver<Vec<ReplayLine>>) -> Self {
+        Self {
+            receive,
+            lines: VecDeque::new(),
+            ended: false,
+        }
+    }
+
+    /// Waits for the next batch when none is held, unless the journal
+    /// has ended (read to its end, or to its first bad line).
+    fn fill(&mut self) {
+        while self.lines.is_empty() && !self.ended {
+            match self.receive.recv() {
+                Ok(batch) => self.lines.extend(batch),
+                Err(_) => self.ended = true,
+            }
         }
     }
 }
 
-fn journal_read(j: &CaseJournal<ReplayLine>) -> JournalRead {
-    JournalRead {
-        id: j.id.clone(),
-        entries: j.verified.lines.len(),
-        head: j.head().map(|(seq, hash)| (seq, hash.to_string())),
-        broken: j.verified.broken.clone(),
-        torn_tail: j.verified.torn_tail,
-    }
-}
-
-/// What the merge reads of a line, copied out of it.
-struct Head {
-    ts: DateTime<Utc>,
+/// What is kept of a line once it is fed: what the witness check reads.
+#[derive(Debug)]
+struct SealedLine {
     seq: u64,
-    /// Boxed: few lines record heads, and a line's `Head` stays small.
+    sha256: [u8; 32],
+    /// Boxed: few lines record heads.
     seen: Option<Box<Seen>>,
 }
 
-impl MergeHead for Head {
-    fn ts(&self) -> DateTime<Utc> {
-        self.ts
+impl SealedLine {
+    fn of(line: &ReplayLine) -> Self {
+        Self {
+            seq: CaseEntry::seq(line),
+            sha256: line.sha256(),
+            seen: CaseEntry::seen(line).cloned().map(Box::new),
+        }
     }
+}
 
+impl Witnessed for SealedLine {
     fn seq(&self) -> u64 {
         self.seq
     }
@@ -148,183 +250,117 @@ impl MergeHead for Head {
     fn seen(&self) -> Option<&Seen> {
         self.seen.as_deref()
     }
-}
 
-/// Each journal's lines as the merge reads them, and the scenario each
-/// `journal_created` naming one records (by journal and line).
-struct Heads {
-    lines: Vec<Vec<Head>>,
-    scenarios: Vec<(usize, usize, Value)>,
-}
-
-fn merge_heads(journals: &[CaseJournal<ReplayLine>]) -> Heads {
-    let mut scenarios = Vec::new();
-    let lines = journals
-        .iter()
-        .enumerate()
-        .map(|(j, journal)| {
-            journal
-                .verified
-                .lines
-                .iter()
-                .enumerate()
-                .map(|(at, line)| {
-                    if let Some(drill) = drill_of(line) {
-                        scenarios.push((j, at, drill));
-                    }
-                    Head {
-                        ts: CaseEntry::ts(line),
-                        seq: CaseEntry::seq(line),
-                        seen: CaseEntry::seen(line).cloned().map(Box::new),
-                    }
-                })
-                .collect()
-        })
-        .collect();
-    Heads { lines, scenarios }
-}
-
-/// What the merge tells the replay.
-enum Merging {
-    /// The next places in merged order.
-    Order(Vec<merge::At>),
-    /// The scenario the first `journal_created` naming one, in merged
-    /// order, records: told as soon as it is known.
-    Scenario(Option<Value>),
-}
-
-/// Places merged at a time.
-const ORDER_BATCH: usize = 1024;
-
-/// Batches of the order the merge may be ahead of the replay.
-const ORDER_AHEAD: usize = 8;
-
-/// The merge, on its own core: sends the order as it is decided, and the
-/// recorded scenario as soon as it is known; returns each line's causal
-/// past (for the conflicts).
-fn merge_order(ids: &[String], heads: &Heads, send: &SyncSender<Merging>) -> Merger {
-    let mut merger = Merger::new(ids.to_vec());
-    for (j, lines) in heads.lines.iter().enumerate() {
-        merger.expect(j, lines.len());
+    fn hashes_to(&self, sha256: &str) -> bool {
+        to_hex(&self.sha256) == sha256
     }
-    // A replay that has stopped is not waiting for anything.
-    let tell = |message| drop(send.send(message));
-    if heads.scenarios.is_empty() {
-        tell(Merging::Scenario(None));
-    }
-    let mut scenario_told = heads.scenarios.is_empty();
-    let mut batch = Vec::with_capacity(ORDER_BATCH);
-    while let Some(j) = merger.pick(|j| heads.lines[j].get(merger.taken(j))) {
-        let line = merger.taken(j);
-        let at = merger.take(j, &heads.lines[j][line]);
-        batch.push(at);
-        if !scenario_told
-            && let Some((_, _, drill)) = heads
-                .scenarios
-                .iter()
-                .find(|(k, l, _)| (*k, *l) == (j, line))
-        {
-            // The order so far goes first: the replay may be waiting on it.
-            tell(Merging::Order(std::mem::take(&mut batch)));
-            tell(Merging::Scenario(Some(drill.clone())));
-            scenario_told = true;
-        }
-        if batch.len() == ORDER_BATCH {
-            tell(Merging::Order(std::mem::replace(
-                &mut batch,
-                Vec::with_capacity(ORDER_BATCH),
-            )));
-        }
-    }
-    tell(Merging::Order(batch));
-    merger
 }
 
-/// Lines fed at a time to the replay.
-const FED_BATCH: usize = 1024;
+fn journal_read(j: &CaseJournal<SealedLine>) -> JournalRead {
+    let verified = &j.verified;
+    JournalRead {
+        id: j.id.clone(),
+        entries: verified.lines.len(),
+        head: verified
+            .lines
+            .last()
+            .zip(verified.head_hash.as_ref())
+            .map(|(last, hash)| (last.seq, hash.clone())),
+        broken: verified.broken.clone(),
+        torn_tail: verified.torn_tail,
+    }
+}
 
-/// Batches of fed lines the feed may be ahead of the replay.
-const FED_AHEAD: usize = 4;
+/// What the merge leaves once every line is fed.
+struct Merged {
+    fed: usize,
+    claims: Claims,
+    /// Each line's causal past, for the conflicts.
+    merger: Merger,
+    /// Each journal's lines, as the witness check reads them.
+    sealed: Vec<Vec<SealedLine>>,
+}
 
-/// [`feed`] on a thread of its own: the fed lines go to the replay in
-/// batches, in order. The replay's list ends when this returns (`hand` is
-/// dropped).
-fn feed_in_batches(
+/// The merge, on its own core: takes the next line in merged order from
+/// the journals' streams, gathers its claims, renumbers it, names its
+/// writer and hands it to the replay in batches (the replay's list ends
+/// when this returns: `hand` is dropped).
+///
+/// A first line fed that is a `journal_created` naming no scenario waits,
+/// with the lines after it, until the scenario a journal's creation
+/// records is merged, and carries it. Every journal's creation is its
+/// first line, so whether one names a scenario is known before anything
+/// is fed: when none does, nothing waits.
+fn merge_and_feed(
     ids: &[String],
-    journals: Vec<CaseJournal<ReplayLine>>,
-    receive: &Receiver<Merging>,
+    mut streams: Vec<Stream>,
     hand: &SyncSender<Vec<ReplayLine>>,
-) -> (usize, Claims) {
-    let mut batch = Vec::with_capacity(FED_BATCH);
-    // A replay that has stopped takes nothing more: the lines are dropped.
-    let fed = feed(ids, journals, receive, &mut |line| {
-        batch.push(line);
-        if batch.len() == FED_BATCH {
-            drop(hand.send(std::mem::replace(&mut batch, Vec::with_capacity(FED_BATCH))));
-        }
-    });
-    if !batch.is_empty() {
-        drop(hand.send(batch));
-    }
-    fed
-}
-
-/// The replay's side: takes each line out of its journal in the order
-/// the merge sends, gathers its claims, renumbers it, names its writer and
-/// hands it to `apply`. A first line that is a `journal_created` naming no
-/// scenario waits, with the lines after it, for the merge to tell the
-/// scenario to carry onto it. Returns how many lines were fed.
-fn feed(
-    ids: &[String],
-    journals: Vec<CaseJournal<ReplayLine>>,
-    receive: &Receiver<Merging>,
-    apply: &mut impl FnMut(ReplayLine),
-) -> (usize, Claims) {
-    let mut lines: Vec<std::vec::IntoIter<ReplayLine>> = journals
-        .into_iter()
-        .map(|j| j.verified.lines.into_iter())
-        .collect();
+) -> Merged {
+    streams.iter_mut().for_each(Stream::fill);
+    let names_a_scenario = streams
+        .iter()
+        .any(|s| s.lines.front().is_some_and(|l| drill_of(l).is_some()));
+    let mut scenario: Option<Option<Value>> = (!names_a_scenario).then_some(None);
+    let mut merger = Merger::new(ids.to_vec());
     let mut claims = Claims::default();
     let mut renumbering = Renumbering::new(ids, &[]);
     let mut writers = Writers::new(ids.len());
-    let mut scenario: Option<Option<Value>> = None;
+    let mut sealed: Vec<Vec<SealedLine>> = streams.iter().map(|_| Vec::new()).collect();
     let mut waiting: Option<Vec<ReplayLine>> = None;
+    let mut batch = Vec::with_capacity(FED_BATCH);
     let mut fed = 0;
-    for message in receive {
-        let order = match message {
-            Merging::Scenario(told) => {
-                scenario = Some(told);
-                Vec::new()
-            }
-            Merging::Order(order) => order,
+    // A replay that has stopped takes nothing more: the lines are dropped.
+    let send = |batch: &mut Vec<ReplayLine>| {
+        drop(hand.send(std::mem::replace(batch, Vec::with_capacity(FED_BATCH))));
+    };
+    while let Some(j) = merger.pick(|j| streams[j].lines.front()) {
+        let Some(line) = streams[j].lines.pop_front() else {
+            break;
         };
-        for at in order {
-            // The merge visits each journal's lines in their own order.
-            let Some(line) = lines.get_mut(at.journal).and_then(Iterator::next) else {
-                continue;
-            };
-            claims.offer(at, &line);
-            let Some(mut line) = renumbering.feed(at, line) else {
-                continue;
-            };
-            line.set_actor(writers.name(at.journal, CaseEntry::actor(&line), &ids[at.journal]));
-            fed += 1;
-            match &mut waiting {
-                Some(held) => held.push(line),
-                None if fed == 1 && names_no_drill(&line) => waiting = Some(vec![line]),
-                None => apply(line),
-            }
+        streams[j].fill();
+        let at = merger.take(j, &line);
+        if let Some(lines) = sealed.get_mut(j) {
+            lines.push(SealedLine::of(&line));
+        }
+        if scenario.is_none()
+            && at.line == 0
+            && let Some(drill) = drill_of(&line)
+        {
+            scenario = Some(Some(drill));
+        }
+        claims.offer(at, &line);
+        let Some(mut line) = renumbering.feed(at, line) else {
+            continue;
+        };
+        line.set_actor(writers.name(j, CaseEntry::actor(&line), &ids[j]));
+        fed += 1;
+        match &mut waiting {
+            Some(held) => held.push(line),
+            None if fed == 1 && names_no_drill(&line) => waiting = Some(vec![line]),
+            None => batch.push(line),
         }
         if let (Some(told), Some(mut held)) = (&scenario, waiting.take_if(|_| scenario.is_some())) {
             carry(told.clone(), &mut held);
-            held.into_iter().for_each(&mut *apply);
+            batch.append(&mut held);
+        }
+        if batch.len() >= FED_BATCH {
+            send(&mut batch);
         }
     }
-    if let Some(held) = waiting {
-        // The merge ended without telling (it always tells).
-        held.into_iter().for_each(&mut *apply);
+    if let Some(mut held) = waiting {
+        // Every stream ended before the scenario was merged: a journal's
+        // creation that named one was not verified.
+        batch.append(&mut held);
     }
-    (fed, claims)
+    if !batch.is_empty() {
+        send(&mut batch);
+    }
+    Merged {
+        fed,
+        claims,
+        merger,
+        sealed,
+    }
 }
 
 /// Each journal's last writer named as views name it (`actor@host`): a

@@ -382,86 +382,20 @@ fn awkward_case(dir: &std::path::Path) {
 fn a_case_read_for_replay_names_the_first_unreadable_journal_in_folder_order() {
     let dir = tempfile::tempdir().unwrap();
     awkward_case(dir.path());
-    // Journals are read two at a time: the error is still the first
+    // Journals are read all at once: the error is still the first
     // journal's in folder order, as when they were read one by one.
     for name in ["zz@last.jsonl", "aa@first.jsonl"] {
         std::fs::create_dir(super::folder::journals_dir(dir.path()).join(name)).unwrap();
     }
-    let error = super::merge::load_for_replay(dir.path()).unwrap_err();
+    let mut fed = 0;
+    let error = super::replay::load(dir.path())
+        .unwrap()
+        .replay(|_| fed += 1)
+        .unwrap_err();
     assert!(error.contains("aa@first.jsonl"), "{error}");
     assert!(!error.contains("zz@last.jsonl"), "{error}");
     let whole = super::merge::load(dir.path()).unwrap_err();
     assert!(whole.contains("aa@first.jsonl"), "{whole}");
-}
-
-#[test]
-fn a_case_read_for_replay_merges_checks_and_feeds_what_whole_lines_do() {
-    use crate::journal::TypedEntry;
-    let dir = tempfile::tempdir().unwrap();
-    awkward_case(dir.path());
-    let whole = Merged::new(super::merge::load(dir.path()).unwrap());
-    let typed = Merged::new(super::merge::load_for_replay(dir.path()).unwrap());
-
-    assert_eq!(typed.order, whole.order);
-    assert_eq!(typed.case_head(), whole.case_head());
-    for (t, w) in typed.journals.iter().zip(&whole.journals) {
-        assert_eq!(t.id, w.id);
-        assert_eq!(t.head(), w.head(), "{}", t.id);
-        assert_eq!(t.verified.broken, w.verified.broken, "{}", t.id);
-        assert_eq!(t.verified.torn_tail, w.verified.torn_tail, "{}", t.id);
-        assert_eq!(t.verified.verified_len, w.verified.verified_len, "{}", t.id);
-        assert_eq!(t.verified.lines.len(), w.verified.lines.len(), "{}", t.id);
-    }
-    let conflicts = conflict::find(&whole);
-    assert_eq!(conflict::find(&typed), conflicts);
-    let contradictions = witness::check(&whole.journals);
-    assert_eq!(witness::check(&typed.journals), contradictions);
-
-    // What the case gives each check, so the comparison is not vacuous.
-    assert_eq!(conflicts.len(), 1, "the concurrent facts");
-    assert_eq!(contradictions.len(), 1, "the forged head");
-    let broken: Vec<&str> = whole
-        .journals
-        .iter()
-        .filter(|j| j.verified.broken.is_some())
-        .map(|j| j.id.as_str())
-        .collect();
-    assert_eq!(broken, ["bad@h4"]);
-    assert!(whole.journals.iter().any(|j| j.verified.torn_tail > 0));
-
-    let by_whole: Vec<TypedEntry> = super::views::into_responder_lines(whole)
-        .into_iter()
-        .map(|l| TypedEntry::from_entry(l.entry))
-        .collect();
-    let by_typed: Vec<TypedEntry> = super::views::into_responder_lines(typed)
-        .into_iter()
-        .map(|l| *l.entry)
-        .collect();
-    assert_eq!(by_typed, by_whole);
-
-    // The participant's creation is kept, with the facilitator's scenario.
-    let Ok(Payload::JournalCreated(first)) = &by_typed[0].payload else {
-        panic!("the feed starts with a creation: {:?}", by_typed[0]);
-    };
-    assert_eq!(first.drill.as_ref().map(|d| d.id.as_str()), Some("court"));
-    assert_eq!(by_typed[0].actor, "part@h2");
-    // Both corrections point at the facilitator's fact, renumbered.
-    let fact_at = by_typed
-        .iter()
-        .find(|e| e.actor == "fac@h1" && e.kind == crate::journal::Kind::FactSet)
-        .map(|e| e.seq);
-    let targets: Vec<u64> = by_typed
-        .iter()
-        .filter_map(|e| match &e.payload {
-            Ok(Payload::Correction(c)) => Some(c.corrects),
-            _ => None,
-        })
-        .collect();
-    assert_eq!(targets.len(), 2);
-    assert!(
-        targets.iter().all(|t| Some(*t) == fact_at),
-        "{targets:?} vs {fact_at:?}"
-    );
 }
 
 /// What the merge of whole lines makes of the case in `dir`: what the
@@ -502,7 +436,8 @@ fn replayed_side_by_side(dir: &std::path::Path) -> (Replayed, Vec<TypedEntry>) {
     let mut fed = Vec::new();
     let replayed = super::replay::load(dir)
         .unwrap()
-        .replay(|line| fed.push(*line.entry));
+        .replay(|line| fed.push(*line.entry))
+        .unwrap();
     (replayed, fed)
 }
 
@@ -580,14 +515,9 @@ fn a_merged_replay_of_many_interleaved_journals_feeds_what_the_merge_does() {
 
 #[test]
 fn a_scenario_named_by_a_creation_merged_late_is_carried_onto_the_first_line_fed() {
-    // The kept creation names no scenario; another journal names one in a
-    // creation that is not its first line, merged after other lines: the
-    // first line fed waits for it.
-    let drill = crate::journal::event::DrillRef {
-        id: "court".into(),
-        path: "bundled:court.yaml".into(),
-        sha256: "d".into(),
-    };
+    // The kept creation names no scenario; the facilitator's journal,
+    // created later, names one: its creation is merged after other lines,
+    // and the first line fed waits for it.
     let dir = tempfile::tempdir().unwrap();
     let journals = dir.path().join("journals");
     std::fs::create_dir_all(&journals).unwrap();
@@ -597,7 +527,10 @@ fn a_scenario_named_by_a_creation_merged_late_is_carried_onto_the_first_line_fed
     );
     let late = journal_bytes(
         "b@h2",
-        vec![(2, note("b0"), None), (3, created("c", Some(drill)), None)],
+        vec![
+            (2, created("c", Some(court_drill())), None),
+            (3, note("b1"), None),
+        ],
     );
     std::fs::write(journals.join("a@h1.jsonl"), first).unwrap();
     std::fs::write(journals.join("b@h2.jsonl"), late).unwrap();
@@ -608,4 +541,42 @@ fn a_scenario_named_by_a_creation_merged_late_is_carried_onto_the_first_line_fed
     assert_eq!(by_replay, by_whole);
     assert_eq!(carried_drill(&by_whole), Some("court"));
     assert_eq!(whole.fed, 3, "the late creation is left out");
+}
+
+#[test]
+fn a_journal_created_line_after_a_journals_first_names_no_scenario() {
+    // A journal's creation is its first line: a `journal_created` further
+    // on creates nothing, so the scenario it names is not the case's (the
+    // replay knows the scenario before it feeds anything).
+    let dir = tempfile::tempdir().unwrap();
+    let journals = dir.path().join("journals");
+    std::fs::create_dir_all(&journals).unwrap();
+    let first = journal_bytes(
+        "a@h1",
+        vec![(0, created("c", None), None), (1, note("a1"), None)],
+    );
+    let odd = journal_bytes(
+        "b@h2",
+        vec![
+            (2, created("c", None), None),
+            (3, created("c", Some(court_drill())), None),
+        ],
+    );
+    std::fs::write(journals.join("a@h1.jsonl"), first).unwrap();
+    std::fs::write(journals.join("b@h2.jsonl"), odd).unwrap();
+
+    let (whole, by_whole) = replayed_whole(dir.path());
+    let (replayed, by_replay) = replayed_side_by_side(dir.path());
+    assert_eq!(replayed, whole);
+    assert_eq!(by_replay, by_whole);
+    assert_eq!(carried_drill(&by_whole), None);
+    assert_eq!(whole.fed, 2, "both later creations are left out");
+}
+
+fn court_drill() -> crate::journal::event::DrillRef {
+    crate::journal::event::DrillRef {
+        id: "court".into(),
+        path: "bundled:court.yaml".into(),
+        sha256: "d".into(),
+    }
 }

@@ -73,11 +73,15 @@ fn carry_the_scenario(merged: &Merged, feed: &mut [Line]) {
     carry(recorded_drill(merged), feed);
 }
 
-/// The scenario the first `journal_created` naming one records.
+/// The scenario recorded by the first journal's creation naming one, in
+/// merged order. A journal's creation is its first line: a
+/// `journal_created` further on creates nothing and names no scenario for
+/// the case (a replay then knows the scenario before it feeds anything).
 fn recorded_drill<L: CaseEntry>(merged: &Merged<L>) -> Option<serde_json::Value> {
     merged
         .order
         .iter()
+        .filter(|at| at.line == 0)
         .find_map(|at| drill_of(merged.line(*at)))
 }
 

@@ -4,6 +4,31 @@
 
 use super::entry::CaseEntry;
 use super::merge::CaseJournal;
+use crate::journal::event::Seen;
+
+/// What the check reads of a line: its `seq`, the heads it records, and
+/// whether its bytes are those a head names. A replay that keeps no line
+/// keeps this much of each ([`super::replay`]).
+pub trait Witnessed {
+    fn seq(&self) -> u64;
+    fn seen(&self) -> Option<&Seen>;
+    /// Whether the line's exact bytes have this SHA-256 (hex).
+    fn hashes_to(&self, sha256: &str) -> bool;
+}
+
+impl<L: CaseEntry> Witnessed for L {
+    fn seq(&self) -> u64 {
+        CaseEntry::seq(self)
+    }
+
+    fn seen(&self) -> Option<&Seen> {
+        CaseEntry::seen(self)
+    }
+
+    fn hashes_to(&self, sha256: &str) -> bool {
+        CaseEntry::hashes_to(self, sha256)
+    }
+}
 
 /// A `seen` head that the named journal contradicts.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,7 +53,7 @@ impl std::fmt::Display for Contradiction {
 }
 
 /// Checks every `seen` head of every journal against the journal it names.
-pub fn check<L: CaseEntry>(journals: &[CaseJournal<L>]) -> Vec<Contradiction> {
+pub fn check<L: Witnessed>(journals: &[CaseJournal<L>]) -> Vec<Contradiction> {
     let mut out = Vec::new();
     for witness in journals {
         for line in &witness.verified.lines {

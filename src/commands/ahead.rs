@@ -43,6 +43,17 @@ impl<'scope, T: Send + 'scope> Ahead<'scope, T> {
     }
 }
 
+impl<T> Ahead<'_, T> {
+    /// The value, waiting for the thread if it is still at work.
+    pub fn into_value(self) -> T {
+        match self {
+            Self::Running(handle) => crate::threads::joined(handle),
+            Self::Done(value) => value,
+            Self::Joining => unreachable!("only while `get` joins"),
+        }
+    }
+}
+
 impl<T> std::fmt::Debug for Ahead<'_, T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {

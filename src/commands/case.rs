@@ -6,6 +6,7 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+use super::ahead::Ahead;
 use super::{Env, Failure};
 use crate::case::folder::{self, CaseFile, CasePlaybook};
 use crate::case::merge::{self, Merged};
@@ -752,19 +753,24 @@ pub fn resolve(
 /// fails verification or a `seen` head is contradicted.
 pub fn status(env: &Env, dir: &Path, json: bool) -> Result<(String, u8), Failure> {
     let case = folder::read(dir).map_err(usage)?;
-    // The playbook is checked while the journals are read. Nothing of a
-    // line is shown: each journal is read as a replay reads it.
-    let (resolved, loaded) = std::thread::scope(|scope| {
-        let playbook = scope.spawn(|| case_playbook(env, dir, &case));
-        let loaded = replay::load(dir);
-        (crate::threads::joined(playbook), loaded)
+    let loaded = replay::load(dir).map_err(usage)?;
+    // Who did what as `actor@host`, as review and every export say it.
+    // Each entry's strings move into the state as it is replayed. Nothing
+    // of a line is shown: each journal is read as a replay reads it.
+    let mut state = RunState::default();
+    let (resolved, replayed) = std::thread::scope(|scope| {
+        // The playbook is checked while the journals are read; the replay
+        // waits for it at its first line.
+        let mut resolved = Ahead::start(scope, || case_playbook(env, dir, &case));
+        let replayed = loaded.replay(|line| {
+            if let Ok(r) = resolved.get() {
+                state.apply_typed(&r.playbook, *line.entry);
+            }
+        });
+        (resolved.into_value(), replayed)
     });
     let resolved = resolved?;
-    let loaded = loaded.map_err(usage)?;
-    // Who did what as `actor@host`, as review and every export say it.
-    // Each entry's strings move into the state as it is replayed.
-    let mut state = RunState::default();
-    let replayed = loaded.replay(|line| state.apply_typed(&resolved.playbook, *line.entry));
+    let replayed = replayed.map_err(usage)?;
     let broken = replayed
         .journals
         .iter()

@@ -545,8 +545,29 @@ pub fn view_file_typed(
     stream_file(path, Keep::Typed, digest, &mut each)
 }
 
+/// [`view_file_typed`] reading `chunk` bytes at a time rather than
+/// [`STREAM_CHUNK`]: for a reader of many journals at once (a case), whose
+/// chunks in flight add up.
+pub fn view_file_typed_in_chunks(
+    path: &Path,
+    chunk: usize,
+    mut each: impl FnMut(LineView<'_>),
+) -> io::Result<Tally> {
+    stream_file_in_chunks(path, chunk, Keep::Typed, None, &mut |view, _| each(view))
+}
+
 fn stream_file(
     path: &Path,
+    keep: Keep,
+    digest: Option<LineDigest>,
+    each: &mut impl FnMut(LineView<'_>, Option<[u8; 32]>),
+) -> io::Result<Tally> {
+    stream_file_in_chunks(path, STREAM_CHUNK, keep, digest, each)
+}
+
+fn stream_file_in_chunks(
+    path: &Path,
+    chunk: usize,
     keep: Keep,
     digest: Option<LineDigest>,
     each: &mut impl FnMut(LineView<'_>, Option<[u8; 32]>),
@@ -559,7 +580,7 @@ fn stream_file(
             format!("is larger than {limit} bytes; refusing to read it"),
         ));
     }
-    stream_in_chunks(file.take(limit + 1), STREAM_CHUNK, keep, digest, each)
+    stream_in_chunks(file.take(limit + 1), chunk, keep, digest, each)
 }
 
 /// Reads `reader` to its end and returns how many bytes follow the last

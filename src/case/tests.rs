@@ -518,28 +518,11 @@ fn a_scenario_named_by_a_creation_merged_late_is_carried_onto_the_first_line_fed
     // The kept creation names no scenario; the facilitator's journal,
     // created later, names one: its creation is merged after other lines,
     // and the first line fed waits for it.
-    let dir = tempfile::tempdir().unwrap();
-    let journals = dir.path().join("journals");
-    std::fs::create_dir_all(&journals).unwrap();
-    let first = journal_bytes(
-        "a@h1",
-        vec![(0, created("c", None), None), (1, note("a1"), None)],
-    );
-    let late = journal_bytes(
-        "b@h2",
-        vec![
-            (2, created("c", Some(court_drill())), None),
-            (3, note("b1"), None),
-        ],
-    );
-    std::fs::write(journals.join("a@h1.jsonl"), first).unwrap();
-    std::fs::write(journals.join("b@h2.jsonl"), late).unwrap();
-
-    let (whole, by_whole) = replayed_whole(dir.path());
-    let (replayed, by_replay) = replayed_side_by_side(dir.path());
-    assert_eq!(replayed, whole);
-    assert_eq!(by_replay, by_whole);
-    assert_eq!(carried_drill(&by_whole), Some("court"));
+    let (whole, fed) = replayed_both_ways_with_b(vec![
+        (2, created("c", Some(court_drill())), None),
+        (3, note("b1"), None),
+    ]);
+    assert_eq!(carried_drill(&fed), Some("court"));
     assert_eq!(whole.fed, 3, "the late creation is left out");
 }
 
@@ -548,29 +531,29 @@ fn a_journal_created_line_after_a_journals_first_names_no_scenario() {
     // A journal's creation is its first line: a `journal_created` further
     // on creates nothing, so the scenario it names is not the case's (the
     // replay knows the scenario before it feeds anything).
+    let (whole, fed) = replayed_both_ways_with_b(vec![
+        (2, created("c", None), None),
+        (3, created("c", Some(court_drill())), None),
+    ]);
+    assert_eq!(carried_drill(&fed), None);
+    assert_eq!(whole.fed, 2, "both later creations are left out");
+}
+
+/// A case of journal `a@h1` (a creation naming no scenario, then a note)
+/// and `b@h2` holding `b`, replayed both ways: the merged replay must find
+/// and feed what the merge of whole lines does.
+fn replayed_both_ways_with_b(b: Vec<(i64, Payload, Option<Seen>)>) -> (Replayed, Vec<TypedEntry>) {
     let dir = tempfile::tempdir().unwrap();
     let journals = dir.path().join("journals");
     std::fs::create_dir_all(&journals).unwrap();
-    let first = journal_bytes(
-        "a@h1",
-        vec![(0, created("c", None), None), (1, note("a1"), None)],
-    );
-    let odd = journal_bytes(
-        "b@h2",
-        vec![
-            (2, created("c", None), None),
-            (3, created("c", Some(court_drill())), None),
-        ],
-    );
-    std::fs::write(journals.join("a@h1.jsonl"), first).unwrap();
-    std::fs::write(journals.join("b@h2.jsonl"), odd).unwrap();
-
+    let a = vec![(0, created("c", None), None), (1, note("a1"), None)];
+    std::fs::write(journals.join("a@h1.jsonl"), journal_bytes("a@h1", a)).unwrap();
+    std::fs::write(journals.join("b@h2.jsonl"), journal_bytes("b@h2", b)).unwrap();
     let (whole, by_whole) = replayed_whole(dir.path());
     let (replayed, by_replay) = replayed_side_by_side(dir.path());
     assert_eq!(replayed, whole);
     assert_eq!(by_replay, by_whole);
-    assert_eq!(carried_drill(&by_whole), None);
-    assert_eq!(whole.fed, 2, "both later creations are left out");
+    (whole, by_whole)
 }
 
 fn court_drill() -> crate::journal::event::DrillRef {

@@ -98,12 +98,12 @@ impl CaseEntry for Line {
 /// entry (a drill case's scenario is carried between those as JSON).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReplayLine {
-    /// Boxed: a journal's list of lines then grows, and is merged,
-    /// without copying entries.
+    /// Boxed: lines pass from a journal's reader to the merge and on to
+    /// the replay in batches, without copying entries.
     pub entry: Box<TypedEntry>,
-    /// The entry's `seq`, `ts` and `kind` again, beside the others' in
-    /// the list: the merge compares them for every line of every journal,
-    /// and reading them through each box would miss the cache each time.
+    /// The entry's `seq`, `ts` and `kind` again, beside the other fields:
+    /// the merge compares them for the next line of every journal at each
+    /// step, and reading them through each box would miss the cache.
     seq: u64,
     ts: DateTime<Utc>,
     kind: Kind,

@@ -12,7 +12,7 @@ use crate::run::RunState;
 #[derive(Debug, Clone, Default)]
 pub struct SavedLines {
     pub state: RunState,
-    /// The last [`super::TAIL`] entries, oldest first.
+    /// The last `TAIL` entries, oldest first.
     pub tail: VecDeque<Entry>,
     pub count: u64,
     pub last_step: Option<String>,

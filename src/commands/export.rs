@@ -1,4 +1,4 @@
-//! `runsheet export`: the IO around [`render`] and [`aar::render`]. Reads
+//! `runsheet export`: the IO around [`render`](crate::export::render) and [`aar::render`]. Reads
 //! and verifies the journal (never writes it), resolves its playbook (and
 //! for an exercise report, its drill scenario), renders, and writes the
 //! result whole or not at all.

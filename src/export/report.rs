@@ -8,7 +8,7 @@
 //!
 //! The output is byte for byte the one [`super::render`] makes from the
 //! whole journal in memory: both are drawn by the same section builders
-//! ([`content::outline`]) and the same renderers.
+//! (`content::outline`) and the same renderers.
 
 use std::collections::HashSet;
 use std::fs::File;

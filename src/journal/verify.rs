@@ -545,9 +545,9 @@ pub fn view_file_typed(
     stream_file(path, Keep::Typed, digest, &mut each)
 }
 
-/// [`view_file_typed`] reading `chunk` bytes at a time rather than
-/// [`STREAM_CHUNK`]: for a reader of many journals at once (a case), whose
-/// chunks in flight add up.
+/// [`view_file_typed`] reading `chunk` bytes at a time rather than the
+/// 256 KiB a lone journal is read in: for a reader of many journals at
+/// once (a case), whose chunks in flight add up.
 pub fn view_file_typed_in_chunks(
     path: &Path,
     chunk: usize,

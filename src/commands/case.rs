@@ -757,7 +757,7 @@ pub fn status(env: &Env, dir: &Path, json: bool) -> Result<(String, u8), Failure
     // Who did what as `actor@host`, as review and every export say it.
     // Each entry's strings move into the state as it is replayed. Nothing
     // of a line is shown: each journal is read as a replay reads it.
-    let mut state = RunState::default();
+    let mut state = RunState::for_summary();
     let (resolved, replayed) = std::thread::scope(|scope| {
         // The playbook is checked while the journals are read; the replay
         // waits for it at its first line.

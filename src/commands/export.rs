@@ -297,7 +297,9 @@ impl Scan {
         reads_back: bool,
     ) -> Result<Self, Failure> {
         let mut slots: Vec<Slot> = Vec::new();
-        let mut state = RunState::default();
+        // These exports show no note from the state: rows read their
+        // lines back.
+        let mut state = RunState::for_summary();
         let mut resolved: Option<Result<Resolved, Failure>> = None;
         let mut kept = Vec::new();
         // The last entry in time order dates what the exports close with;

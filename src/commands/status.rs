@@ -16,7 +16,7 @@ use crate::journal::Line;
 use crate::journal::verify::view_file_typed;
 use crate::journal::writer::OpenError;
 use crate::playbook::value::format_local_and_utc;
-use crate::run::{self, RunState};
+use crate::run::RunState;
 
 /// Reads, verifies and summarises a journal (never writes it). The exit
 /// code is 1 when the journal fails verification.
@@ -76,7 +76,10 @@ fn start_replay(
 ) -> Result<(Resolved, RunState), Failure> {
     let created = open::require_created(first, path)?;
     let resolved = open::playbook_for(&created, catalog, env.today)?;
-    let state = run::replay(&resolved.playbook, first.iter().map(|l| &l.entry));
+    let mut state = RunState::for_summary();
+    for line in first {
+        state.apply(&resolved.playbook, &line.entry);
+    }
     Ok((resolved, state))
 }
 

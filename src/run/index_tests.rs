@@ -8,7 +8,7 @@ use chrono::{DateTime, Duration, Utc};
 use proptest::prelude::*;
 use serde_json::{Map, Value};
 
-use super::{ObservationRecord, RunState, StageSubmissions};
+use super::{NotesKept, ObservationRecord, RunState, StageSubmissions};
 use crate::catalog::{self, Catalog};
 use crate::journal::event::{
     Approval, Correction, Decision, MessageDrafted, Note, Observation, ObservationKind, Payload,
@@ -177,7 +177,11 @@ fn payload(made: &Made, seq: u64) -> (Kind, Option<&'static str>, Payload) {
 }
 
 fn replayed(playbook: &Playbook, journal: &[Made]) -> RunState {
-    let mut state = RunState::default();
+    replayed_into(RunState::default(), playbook, journal)
+}
+
+/// `journal` replayed into `state`.
+fn replayed_into(mut state: RunState, playbook: &Playbook, journal: &[Made]) -> RunState {
     for (i, made) in journal.iter().enumerate() {
         let seq = i as u64 + 1;
         let (kind, step, payload) = payload(made, seq);
@@ -302,4 +306,27 @@ fn a_correction_moves_a_submission_to_the_stages_and_time_it_names() {
         kept.map(|s| (s.count, s.first)),
         Some((1, base() + Duration::minutes(30)))
     );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// What `status` and the row-per-entry exports replay: the same state
+    /// but for its notes, whatever corrects what.
+    #[test]
+    fn a_state_replayed_for_a_summary_is_the_whole_state_without_its_notes(
+        journal in proptest::collection::vec(made(), 0..120)
+    ) {
+        let playbook = fixture();
+        let mut whole = replayed(&playbook, &journal);
+        let summary = replayed_into(RunState::for_summary(), &playbook, &journal);
+        let notes = journal.iter().filter(|m| matches!(m, Made::Note(_))).count();
+        prop_assert_eq!(whole.notes.len(), notes);
+        prop_assert!(summary.notes.is_empty());
+        prop_assert_eq!(summary.notes_for(STEPS[0]).count(), 0);
+        whole.notes = summary.notes.clone();
+        whole.notes_by_step = summary.notes_by_step.clone();
+        whole.notes_kept = NotesKept::No;
+        prop_assert_eq!(whole, summary);
+    }
 }

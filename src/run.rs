@@ -538,9 +538,10 @@ impl RunState {
     /// An empty state to replay for a summary (`status`, a case's
     /// `status`, the row-per-entry exports and `cacao-status`): what it
     /// shows is the same, but it keeps no note. Notes are most of a long
-    /// journal's words (half the bench mix, all of the long-notes journal),
-    /// and a summary counts none of them: kept, they were most of its
-    /// memory (95 MiB of the long-notes journal's 96) and 18% of its time.
+    /// journal's words (half the bench mix's bytes, all of the long-notes
+    /// journal's), and a summary counts none of them: kept, they were 77
+    /// of the 93 MiB `status` held on the long-notes journal, and a fifth
+    /// of its time (see docs/BENCHMARKS.md).
     pub fn for_summary() -> Self {
         Self {
             notes_kept: NotesKept::No,

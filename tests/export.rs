@@ -791,10 +791,12 @@ fn d10_a_stage_that_does_not_apply_is_never_shown_as_met() {
 }
 
 /// A longer journal than the fixtures, with entries out of time order
-/// (the clock set back), datetime facts, corrections and notes.
+/// (the clock set back), datetime facts, corrections and notes: more than
+/// two batches of 512 lines, so that every core renders several batches,
+/// each into a buffer a batch before it filled.
 fn generated() -> Fixture {
     let mut j = incident_with_correction();
-    for i in 0..240_i64 {
+    for i in 0..1_600_i64 {
         let back = if i % 7 == 3 { -9 } else { 2 };
         j.advance(back).note(
             Some("confirm"),

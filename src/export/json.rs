@@ -155,14 +155,19 @@ pub(super) fn push_entry(out: &mut Vec<u8>, text: &str) {
 }
 
 /// Where the JSON string opening at `start` ends (just past its quote).
+/// Strings are most of an entry (a note's text): their bytes are skipped
+/// to the next quote or backslash a word at a time.
 fn string_end(bytes: &[u8], start: usize) -> usize {
     let mut i = start + 1;
-    while let Some(&b) = bytes.get(i) {
-        match b {
-            b'\\' => i += 2,
-            b'"' => return i + 1,
-            _ => i += 1,
+    while let Some(found) = bytes
+        .get(i..)
+        .and_then(|rest| memchr::memchr2(b'"', b'\\', rest))
+    {
+        let at = i + found;
+        if bytes[at] == b'"' {
+            return at + 1;
         }
+        i = at + 2;
     }
     bytes.len()
 }
@@ -247,6 +252,7 @@ mod tests {
             json!({"nested": {"deep": [1, 2.5, -3e-7, {"x": null}], "empty": {}}, "t": true}),
             json!({"k\"ey": "\u{1}\u{7f}", "z": [[], [[]], {"a": {}}]}),
             json!({}),
+            json!({"path": "C:\\", "quote": "\"", "after": "x".repeat(300)}),
         ];
         for value in values {
             let text = serde_json::to_string(&value).expect("prints");

@@ -27,7 +27,7 @@ use chrono::{DateTime, Utc};
 use super::view::View;
 use super::when;
 use crate::hash::sha256_hex;
-use crate::journal::Line;
+use crate::journal::Entry;
 
 const COLUMNS: [&str; 16] = [
     "seq",
@@ -51,7 +51,12 @@ const COLUMNS: [&str; 16] = [
 pub fn render(view: &View<'_>) -> String {
     let mut out = header(view);
     for line in &view.timeline {
-        push_row(&mut out, view, line, &sha256_hex(line.text.as_bytes()));
+        push_row(
+            &mut out,
+            view,
+            &line.entry,
+            &sha256_hex(line.text.as_bytes()),
+        );
     }
     if let Some(closing) = closing_row(view, view.last().map(|e| e.ts)) {
         out.push_str(&closing);
@@ -67,10 +72,10 @@ pub(super) fn header(view: &View<'_>) -> String {
     out
 }
 
-/// Appends the record of one verified line, whose SHA-256 is `hash`.
-pub(super) fn push_row(out: &mut String, view: &View<'_>, line: &Line, hash: &str) {
+/// Appends the record of the entry of one verified line, whose SHA-256
+/// is `hash`.
+pub(super) fn push_row(out: &mut String, view: &View<'_>, e: &Entry, hash: &str) {
     let mark = view.is_exercise().then_some("EXERCISE");
-    let e = &line.entry;
     let step = e.step.as_deref().unwrap_or("");
     let step_title = e
         .step

@@ -184,8 +184,8 @@ pub fn write(
                 |slot| slot,
                 journal,
                 |rows: &mut String, _, slot, text| {
-                    let line = parse_line(text)?;
-                    csv::push_row(rows, &view, &line, &to_hex(&slot.hash));
+                    let entry = parse_entry(text)?;
+                    csv::push_row(rows, &view, &entry, &to_hex(&slot.hash));
                     Ok(())
                 },
                 |rows| put(rows.as_bytes()),
@@ -202,10 +202,10 @@ pub fn write(
                 |event| event.slot,
                 journal,
                 |lines: &mut Vec<u8>, _, event, text| {
-                    let line = parse_line(text)?;
+                    let entry = parse_entry(text)?;
                     let hash = to_hex(&event.slot.hash);
                     let desc = timeline.desc(event);
-                    timesketch::push_event_line(lines, &view, &line, &hash, event.at, desc);
+                    timesketch::push_event_line(lines, &view, &entry, &hash, event.at, desc);
                     Ok(())
                 },
                 |lines| put(lines),
@@ -308,8 +308,8 @@ fn timesketch_events<'s>(
         |slot| slot,
         journal,
         |more: &mut Vec<(DateTime<Utc>, u32, String, &'s Slot)>, _, slot: &&'s Slot, text| {
-            let line = parse_line(text)?;
-            let stated_times = timesketch::times(view, &facts, &line);
+            let entry = parse_entry(text)?;
+            let stated_times = timesketch::times(view, &facts, &entry);
             for (rank, (at, desc)) in stated_times.into_iter().enumerate().skip(1) {
                 let rank = u32::try_from(rank).map_err(io::Error::other)?;
                 more.push((at, rank, desc, slot));
@@ -522,13 +522,10 @@ fn changed() -> io::Error {
     io::Error::other("the journal changed while it was being exported")
 }
 
-/// The line of a verified text.
-fn parse_line(text: &str) -> io::Result<Line> {
-    let entry = parse_verified(text).ok_or_else(changed)?;
-    Ok(Line {
-        entry,
-        text: text.to_string(),
-    })
+/// The entry of a verified text: rows read only the entry, so the text
+/// is not copied.
+fn parse_entry(text: &str) -> io::Result<Entry> {
+    parse_verified(text).ok_or_else(changed)
 }
 
 #[cfg(test)]

@@ -40,7 +40,7 @@ use super::view::View;
 use super::when;
 use crate::hash::sha256_hex;
 use crate::journal::event::Payload;
-use crate::journal::{Kind, Line};
+use crate::journal::{Entry, Kind, Line};
 use crate::playbook::FactType;
 
 /// Where one Timesketch event comes from, and its sort key: time, `seq`,
@@ -59,7 +59,7 @@ pub fn render(view: &View<'_>) -> String {
     let facts = FactsSet::of(view);
     let mut events: Vec<Event> = Vec::with_capacity(view.timeline.len());
     for line in &view.timeline {
-        for (order, (at, desc)) in times(view, &facts, line).into_iter().enumerate() {
+        for (order, (at, desc)) in times(view, &facts, &line.entry).into_iter().enumerate() {
             events.push(Event {
                 at,
                 seq: line.entry.seq,
@@ -73,7 +73,14 @@ pub fn render(view: &View<'_>) -> String {
     let mut out = Vec::new();
     for event in events {
         let hash = sha256_hex(event.line.text.as_bytes());
-        push_event_line(&mut out, view, event.line, &hash, event.at, &event.desc);
+        push_event_line(
+            &mut out,
+            view,
+            &event.line.entry,
+            &hash,
+            event.at,
+            &event.desc,
+        );
     }
     let mut out = String::from_utf8(out).unwrap_or_default();
     if let Some(closing) = closing_line(view, view.last().map(|e| e.ts)) {
@@ -82,18 +89,17 @@ pub fn render(view: &View<'_>) -> String {
     out
 }
 
-/// Appends one event's line (with its newline): `line`, whose SHA-256 is
-/// `hash`, seen at `at`, as `desc`. Written member by member, in the order
+/// Appends one event's line (with its newline): the entry `e` of a line
+/// whose SHA-256 is `hash`, seen at `at`, as `desc`. Written member by member, in the order
 /// and the form a `serde_json` object of them prints.
 pub(super) fn push_event_line(
     out: &mut Vec<u8>,
     view: &View<'_>,
-    line: &Line,
+    e: &Entry,
     hash: &str,
     at: DateTime<Utc>,
     desc: &str,
 ) {
-    let e = &line.entry;
     let mut object = Object::open(out);
     object.text("message", &message(view, &view.sentence(e)));
     object.text("datetime", &when::iso(at));
@@ -248,15 +254,15 @@ fn message(view: &View<'_>, text: &str) -> String {
 pub(super) fn times(
     view: &View<'_>,
     facts: &FactsSet<'_>,
-    line: &Line,
+    entry: &Entry,
 ) -> Vec<(DateTime<Utc>, String)> {
-    let mut out = vec![(line.entry.ts, "Recorded".to_string())];
+    let mut out = vec![(entry.ts, "Recorded".to_string())];
     // Only these kinds carry a second time: skip decoding the others.
-    if !has_stated_times(line.entry.kind) {
+    if !has_stated_times(entry.kind) {
         return out;
     }
     let occurred = |t: DateTime<Utc>| (t, "Fact occurred".to_string());
-    match line.entry.event().map(|e| e.payload) {
+    match entry.event().map(|e| e.payload) {
         Ok(Payload::FactSet(f)) => {
             out.extend(f.occurred_at.map(occurred));
             out.extend(stated_time(view, &f.fact, &f.value));

@@ -1,5 +1,5 @@
 //! The merged replay of a case, for `status`, which shows no line. Every
-//! journal is read and checked at once, each on threads of its own, a few
+//! journal is read and checked at once, each on a thread of its own, a few
 //! batches ahead of the merge; the merge takes each journal's next line as
 //! it arrives, gathers its conflict claims, renumbers it and names its
 //! writer `actor@host`, while the replay, on another core, applies what

@@ -1138,13 +1138,7 @@ mod tests {
             lines.push(view.into_line());
         })
         .expect("in memory");
-        Verified {
-            lines,
-            head_hash: tally.head_hash,
-            verified_len: tally.verified_len,
-            broken: tally.broken,
-            torn_tail: tally.torn_tail,
-        }
+        Verified::of_tally(lines, tally)
     }
 
     #[test]

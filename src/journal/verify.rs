@@ -1082,13 +1082,19 @@ mod tests {
     }
 
     fn assert_same(bytes: &[u8], chunks: &[usize]) {
+        assert_streams_as_verified(streamed, bytes, chunks);
+    }
+
+    /// `stream` of `bytes`, `chunk` bytes at a time for each of `chunks`,
+    /// finds what [`verify`] of the whole bytes finds.
+    fn assert_streams_as_verified(
+        stream: fn(&[u8], usize) -> Verified,
+        bytes: &[u8],
+        chunks: &[usize],
+    ) {
         let whole = verify(bytes);
         for &chunk in chunks {
-            assert_eq!(
-                streamed(bytes, chunk),
-                whole,
-                "read {chunk} bytes at a time"
-            );
+            assert_eq!(stream(bytes, chunk), whole, "read {chunk} bytes at a time");
         }
     }
 
@@ -1144,14 +1150,7 @@ mod tests {
     #[test]
     fn a_stream_on_one_core_reports_every_cut_change_and_torn_tail_as_verified() {
         let same = |bytes: &[u8], chunks: &[usize]| {
-            let whole = verify(bytes);
-            for &chunk in chunks {
-                assert_eq!(
-                    streamed_on_one_core(bytes, chunk),
-                    whole,
-                    "{chunk} at a time"
-                );
-            }
+            assert_streams_as_verified(streamed_on_one_core, bytes, chunks);
         };
         let bytes = journal(5, 10);
         for end in 0..=bytes.len() {

@@ -50,7 +50,7 @@ pub fn printable_json(text: &str) -> Cow<'_, str> {
 }
 
 fn escaped(text: &str, escape: Escape) -> Cow<'_, str> {
-    if !text.chars().any(is_unsafe) {
+    if next_unsafe(text, 0).is_none() {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 16);
@@ -58,18 +58,72 @@ fn escaped(text: &str, escape: Escape) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Bytes that can start an unsafe character: the C0 controls but tab and
+/// newline, DEL, and the lead bytes of the C1 controls (0xC2) and of the
+/// bidi controls (0xD8, 0xE2). No other byte starts one.
+const MAY_START_UNSAFE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 0x20 {
+        table[byte] = byte != b'\t' as usize && byte != b'\n' as usize;
+        byte += 1;
+    }
+    table[0x7F] = true;
+    table[0xC2] = true;
+    table[0xD8] = true;
+    table[0xE2] = true;
+    table
+};
+
+/// Whether the eight bytes of `word` are all printable ASCII (0x20 to
+/// 0x7E): no borrow or carry starts at such a byte, so a word that is not
+/// flagged holds none of the bytes [`MAY_START_UNSAFE`] names.
+const fn is_printable_ascii(word: u64) -> bool {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    let below_space = word.wrapping_sub(ONES * 0x20) & !word;
+    let del_or_above = word | word.wrapping_add(ONES);
+    (below_space | del_or_above) & HIGHS == 0
+}
+
+/// The first unsafe character of `text` at or after byte `from` (a
+/// character boundary), and where it starts. Exports are megabytes of
+/// mostly printable ASCII: it is skipped eight bytes at a time, and only
+/// the bytes that can start an unsafe character are decoded.
+fn next_unsafe(text: &str, from: usize) -> Option<(usize, char)> {
+    let bytes = text.as_bytes();
+    let mut at = from;
+    while at < bytes.len() {
+        let word = bytes
+            .get(at..at + 8)
+            .and_then(|w| <[u8; 8]>::try_from(w).ok());
+        if word.is_some_and(|w| is_printable_ascii(u64::from_ne_bytes(w))) {
+            at += 8;
+            continue;
+        }
+        let end = (at + 8).min(bytes.len());
+        for (i, &byte) in bytes.iter().enumerate().take(end).skip(at) {
+            // Never a continuation byte: `i` is a character boundary.
+            if MAY_START_UNSAFE[usize::from(byte)]
+                && let Some(c) = text.get(i..).and_then(|t| t.chars().next())
+                && is_unsafe(c)
+            {
+                return Some((i, c));
+            }
+        }
+        at = end;
+    }
+    None
+}
+
 /// Appends `text` to `out` with its unsafe characters escaped: runs of
 /// safe text are copied whole.
 fn push_escaped(out: &mut String, text: &str, escape: Escape) {
     let mut copied = 0;
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        if !is_unsafe(c) {
-            continue;
-        }
-        out.push_str(&text[copied..i]);
+    while let Some((i, c)) = next_unsafe(text, copied) {
+        out.push_str(text.get(copied..i).unwrap_or_default());
         copied = i + c.len_utf8();
-        let line_end = c == '\r' && chars.peek().is_some_and(|&(_, next)| next == '\n');
+        let line_end = c == '\r' && text.as_bytes().get(copied) == Some(&b'\n');
         match escape {
             Escape::Text if line_end => {}
             Escape::Text => {
@@ -80,7 +134,7 @@ fn push_escaped(out: &mut String, text: &str, escape: Escape) {
             }
         }
     }
-    out.push_str(&text[copied..]);
+    out.push_str(text.get(copied..).unwrap_or_default());
 }
 
 /// A writer that passes what it is given on with unsafe characters
@@ -119,19 +173,35 @@ impl<W: Write> SafeWriter<W> {
     }
 
     /// Passes on the whole characters of `bytes` and holds the rest back.
+    /// Each write is checked as UTF-8 once: a whole one, the usual case,
+    /// is passed on as it is.
     fn pass_whole_of(&mut self, bytes: &[u8]) -> io::Result<()> {
-        let mut whole = whole_characters(bytes);
+        let (text, mut whole) = match std::str::from_utf8(bytes) {
+            Ok(all) => (Cow::Borrowed(all), bytes.len()),
+            Err(e) => {
+                let whole = if e.error_len().is_none() {
+                    e.valid_up_to()
+                } else {
+                    bytes.len() - unfinished_tail(bytes)
+                };
+                (String::from_utf8_lossy(&bytes[..whole]), whole)
+            }
+        };
+        let mut text = text.as_ref();
         // A carriage return last may be the first half of a CRLF.
-        if self.escape == Escape::Text && whole > 0 && bytes[whole - 1] == b'\r' {
+        if self.escape == Escape::Text
+            && let Some(before) = text.strip_suffix('\r')
+        {
+            text = before;
             whole -= 1;
         }
-        let (text, rest) = bytes.split_at(whole);
-        self.held = rest.to_vec();
-        self.pass_on(&String::from_utf8_lossy(text))
+        self.held.clear();
+        self.held.extend_from_slice(&bytes[whole..]);
+        self.pass_on(text)
     }
 
     fn pass_on(&mut self, text: &str) -> io::Result<()> {
-        if !text.chars().any(is_unsafe) {
+        if next_unsafe(text, 0).is_none() {
             return self.inner.write_all(text.as_bytes());
         }
         self.out.clear();
@@ -154,16 +224,6 @@ impl<W: Write> Write for SafeWriter<W> {
 
     fn flush(&mut self) -> io::Result<()> {
         self.inner.flush()
-    }
-}
-
-/// How many bytes at the start of `bytes` are whole characters (or bytes
-/// that can never become one): all but an unfinished character at the end.
-fn whole_characters(bytes: &[u8]) -> usize {
-    match std::str::from_utf8(bytes) {
-        Ok(_) => bytes.len(),
-        Err(e) if e.error_len().is_none() => e.valid_up_to(),
-        Err(_) => bytes.len() - unfinished_tail(bytes),
     }
 }
 
@@ -240,10 +300,42 @@ mod tests {
         assert_eq!(written_in_pieces("é\u{1b}", &[1], Escape::Json), "é\\u001b");
     }
 
+    /// Every character, alone, among printable ASCII and after a
+    /// multi-byte one, is found exactly when it is unsafe: the word and
+    /// byte filters in front of [`is_unsafe`] pass every unsafe one.
+    #[test]
+    fn the_fast_scan_finds_every_unsafe_character_and_only_those() {
+        for c in (0..=0x10_FFFF_u32).filter_map(char::from_u32) {
+            for text in [format!("{c}"), format!("abcdefghij{c}klm"), format!("é{c}")] {
+                let expected = text.char_indices().find(|&(_, c)| is_unsafe(c));
+                assert_eq!(next_unsafe(&text, 0), expected, "U+{:04X}", u32::from(c));
+            }
+        }
+    }
+
     proptest::proptest! {
         #[test]
         fn printable_output_is_always_safe(text in ".*") {
             proptest::prop_assert!(!printable(&text).chars().any(is_unsafe));
+        }
+
+        /// The scan finds what a walk over every character finds, from any
+        /// character boundary.
+        #[test]
+        fn the_fast_scan_agrees_with_a_walk_over_the_characters(
+            text in "([a \\t\\r\\n,é\u{1b}\u{7f}\u{85}\u{9f}\u{a0}\u{61c}\u{200e}\u{2014}\u{202e}\u{2069}😀]|.){0,60}",
+            from in 0usize..64,
+        ) {
+            let from = text
+                .char_indices()
+                .map(|(i, _)| i)
+                .find(|&i| i >= from)
+                .unwrap_or(text.len());
+            let walked = text[from..]
+                .char_indices()
+                .find(|&(_, c)| is_unsafe(c))
+                .map(|(i, c)| (from + i, c));
+            proptest::prop_assert_eq!(next_unsafe(&text, from), walked);
         }
 
         /// Streamed in any pieces, the text comes out as [`printable`]

@@ -205,15 +205,14 @@ pub(crate) fn push_field(out: &mut String, field: &str) {
         out.push('\'');
     }
     if quoted {
-        // Runs between quotes copied whole; each quote doubled.
-        let mut runs = field.split('"');
-        if let Some(first) = runs.next() {
-            out.push_str(first);
+        // Runs up to each quote copied whole, the quote then doubled.
+        let mut from = 0;
+        for at in memchr::memchr_iter(b'"', bytes) {
+            out.push_str(field.get(from..=at).unwrap_or_default());
+            out.push('"');
+            from = at + 1;
         }
-        for run in runs {
-            out.push_str("\"\"");
-            out.push_str(run);
-        }
+        out.push_str(field.get(from..).unwrap_or_default());
         out.push('"');
     } else {
         out.push_str(field);

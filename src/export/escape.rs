@@ -16,11 +16,42 @@ pub fn text(text: &str) -> String {
     out
 }
 
+/// Bytes that can start a character [`escape_into`] changes: markup,
+/// quotes, the C0 controls and DEL, and the lead bytes of the C1 controls
+/// (0xC2) and of the bidi controls (0xD8, 0xE2).
+const HTML_SPECIAL: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 0x20 {
+        table[byte] = true;
+        byte += 1;
+    }
+    let markup = b"&<>\"'";
+    let mut i = 0;
+    while i < markup.len() {
+        table[markup[i] as usize] = true;
+        i += 1;
+    }
+    table[0x7F] = true;
+    table[0xC2] = true;
+    table[0xD8] = true;
+    table[0xE2] = true;
+    table
+};
+
 /// [`escape`] appended to `out`; with `breaks`, line breaks become `<br>`
-/// ([`text`]). Runs of text that need nothing are copied whole.
+/// ([`text`]). Runs of text that need nothing are copied whole, found a
+/// byte at a time (a report is mostly such runs).
 pub fn escape_into(out: &mut String, text: &str, breaks: bool) {
     let mut copied = 0;
-    for (i, c) in text.char_indices() {
+    for (i, &byte) in text.as_bytes().iter().enumerate() {
+        if !HTML_SPECIAL[usize::from(byte)] {
+            continue;
+        }
+        // `i` is a character boundary: no special byte continues one.
+        let Some(c) = text.get(i..).and_then(|t| t.chars().next()) else {
+            continue;
+        };
         let replacement = match c {
             '&' => "&amp;",
             '<' => "&lt;",
@@ -34,18 +65,18 @@ pub fn escape_into(out: &mut String, text: &str, breaks: bool) {
             c if crate::printable::is_bidi_control(c) => {
                 // Shown, not obeyed: an override would make the text read
                 // differently from what it is.
-                out.push_str(&text[copied..i]);
+                out.push_str(text.get(copied..i).unwrap_or_default());
                 let _ = write!(out, "[U+{:04X}]", u32::from(c));
                 copied = i + c.len_utf8();
                 continue;
             }
             _ => continue,
         };
-        out.push_str(&text[copied..i]);
+        out.push_str(text.get(copied..i).unwrap_or_default());
         out.push_str(replacement);
         copied = i + c.len_utf8();
     }
-    out.push_str(&text[copied..]);
+    out.push_str(text.get(copied..).unwrap_or_default());
 }
 
 #[cfg(test)]
@@ -87,6 +118,27 @@ mod tests {
             }
         }
         out
+    }
+
+    /// Every character, between letters and after a multi-byte one, is
+    /// escaped as the walk over characters escapes it: the byte table in
+    /// front of it lets every character that changes through.
+    #[test]
+    fn every_character_is_escaped_as_the_walk_over_characters_escapes_it() {
+        for c in (0..=0x10_FFFF_u32).filter_map(char::from_u32) {
+            for text in [format!("a{c}b"), format!("é{c}")] {
+                for breaks in [false, true] {
+                    let mut out = String::new();
+                    escape_into(&mut out, &text, breaks);
+                    assert_eq!(
+                        out,
+                        escaped_by_characters(&text, breaks),
+                        "U+{:04X}",
+                        u32::from(c)
+                    );
+                }
+            }
+        }
     }
 
     proptest::proptest! {

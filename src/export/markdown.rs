@@ -175,35 +175,64 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-/// [`escape`], appended to `out`: runs of text that need nothing are
-/// copied whole.
-fn escape_into(out: &mut String, text: &str) {
-    let mut copied = 0;
-    let mut before = None;
-    for (i, c) in text.char_indices() {
-        let previous = before.replace(c);
-        let next = i + c.len_utf8();
-        // What goes before the character, and whether it is kept.
-        let (prefix, kept) = match c {
-            '_' if previous.is_some_and(char::is_alphanumeric)
-                && text[next..]
-                    .chars()
-                    .next()
-                    .is_some_and(char::is_alphanumeric) =>
-            {
-                continue;
-            }
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '&' | '~' => ("\\", true),
-            '\r' => ("", false),
-            '\n' => ("<br>", false),
-            c if c.is_control() => (" ", false),
-            _ => continue,
-        };
-        out.push_str(&text[copied..i]);
-        out.push_str(prefix);
-        copied = if kept { i } else { next };
+/// Bytes that can start a character [`escape_into`] changes: Markdown
+/// punctuation, the C0 controls and DEL, and the lead byte of the C1
+/// controls (0xC2). Every other byte is copied as it is.
+const MARKDOWN_SPECIAL: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 0x20 {
+        table[byte] = true;
+        byte += 1;
     }
-    out.push_str(&text[copied..]);
+    let punctuation = b"\\`*_[]<>|&~";
+    let mut i = 0;
+    while i < punctuation.len() {
+        table[punctuation[i] as usize] = true;
+        i += 1;
+    }
+    table[0x7F] = true;
+    table[0xC2] = true;
+    table
+};
+
+/// [`escape`], appended to `out`: runs of text that need nothing are
+/// copied whole, found a byte at a time (a report is mostly such runs).
+fn escape_into(out: &mut String, text: &str) {
+    let bytes = text.as_bytes();
+    let mut copied = 0;
+    for (i, &byte) in bytes.iter().enumerate() {
+        if !MARKDOWN_SPECIAL[usize::from(byte)] {
+            continue;
+        }
+        // What goes before the character, whether it is kept, and its
+        // length. `i` is a character boundary: no special byte continues
+        // a character.
+        let (prefix, kept, len) = match byte {
+            b'_' if is_between_words(text, i) => continue,
+            b'\\' | b'`' | b'*' | b'_' | b'[' | b']' | b'<' | b'>' | b'|' | b'&' | b'~' => {
+                ("\\", true, 1)
+            }
+            b'\r' => ("", false, 1),
+            b'\n' => ("<br>", false, 1),
+            _ => match text.get(i..).and_then(|t| t.chars().next()) {
+                Some(c) if c.is_control() => (" ", false, c.len_utf8()),
+                _ => continue,
+            },
+        };
+        out.push_str(text.get(copied..i).unwrap_or_default());
+        out.push_str(prefix);
+        copied = if kept { i } else { i + len };
+    }
+    out.push_str(text.get(copied..).unwrap_or_default());
+}
+
+/// Whether the character at byte `at` of `text` has a letter or digit on
+/// both sides (an underscore there cannot start emphasis).
+fn is_between_words(text: &str, at: usize) -> bool {
+    let before = text.get(..at).and_then(|t| t.chars().next_back());
+    let after = text.get(at + 1..).and_then(|t| t.chars().next());
+    before.is_some_and(char::is_alphanumeric) && after.is_some_and(char::is_alphanumeric)
 }
 
 /// Keeps a paragraph or list item from opening a heading, list or rule:
@@ -324,6 +353,22 @@ mod tests {
             before = Some(c);
         }
         out
+    }
+
+    /// Every character, between letters and after a multi-byte one, is
+    /// escaped as the walk over characters escapes it: the byte table in
+    /// front of it lets every character that changes through.
+    #[test]
+    fn every_character_is_escaped_as_the_walk_over_characters_escapes_it() {
+        for c in (0..=0x10_FFFF_u32).filter_map(char::from_u32) {
+            for text in [format!("a{c}b"), format!("é{c}")] {
+                {
+                    let mut out = String::new();
+                    escape_into(&mut out, &text);
+                    assert_eq!(out, escaped_by_characters(&text), "U+{:04X}", u32::from(c));
+                }
+            }
+        }
     }
 
     proptest::proptest! {

@@ -199,10 +199,41 @@ impl<'o> Object<'o> {
     }
 }
 
-/// `text` as a JSON string, escaped exactly as `serde_json` escapes it.
+/// `text` as a JSON string, escaped exactly as `serde_json` escapes it:
+/// `"` and `\\` with a backslash, the C0 controls as `\\b`, `\\t`, `\\n`,
+/// `\\f`, `\\r` or `\\u00xx`, and every other character as it is. Runs
+/// needing nothing are copied whole.
 fn quoted(out: &mut Vec<u8>, text: &str) {
-    // Writing a string to a vector cannot fail.
-    let _ = serde_json::to_writer(&mut *out, text);
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let bytes = text.as_bytes();
+    out.push(b'"');
+    let mut copied = 0;
+    for (i, &byte) in bytes.iter().enumerate() {
+        let short = match byte {
+            b'"' => b'"',
+            b'\\' => b'\\',
+            0x08 => b'b',
+            b'\t' => b't',
+            b'\n' => b'n',
+            0x0C => b'f',
+            b'\r' => b'r',
+            0x00..=0x1F => b'u',
+            _ => continue,
+        };
+        out.extend_from_slice(&bytes[copied..i]);
+        out.extend_from_slice(&[b'\\', short]);
+        if short == b'u' {
+            out.extend_from_slice(&[
+                b'0',
+                b'0',
+                HEX[usize::from(byte >> 4)],
+                HEX[usize::from(byte & 0xF)],
+            ]);
+        }
+        copied = i + 1;
+    }
+    out.extend_from_slice(&bytes[copied..]);
+    out.push(b'"');
 }
 
 /// [`flatten`] into a list kept in the order a JSON object of the same
@@ -387,6 +418,20 @@ mod tests {
             other => {
                 map.insert(name.to_string(), other.to_string().into());
             }
+        }
+    }
+
+    proptest::proptest! {
+        /// Every character, and every C0 control in particular, is
+        /// escaped as `serde_json` escapes it.
+        #[test]
+        fn a_string_is_quoted_as_serde_json_quotes_it(
+            text in "([\\x00-\\x1f\"\\\\/a é\u{7f}\u{85}\u{2028}😀]|.){0,40}",
+        ) {
+            let mut out = b"x".to_vec();
+            quoted(&mut out, &text);
+            let expected = format!("x{}", serde_json::to_string(&text).expect("a string"));
+            proptest::prop_assert_eq!(String::from_utf8(out).expect("UTF-8"), expected);
         }
     }
 

@@ -75,15 +75,24 @@ const MAY_START_UNSAFE: [bool; 256] = {
     table
 };
 
-/// Whether the eight bytes of `word` are all printable ASCII (0x20 to
-/// 0x7E): no borrow or carry starts at such a byte, so a word that is not
-/// flagged holds none of the bytes [`MAY_START_UNSAFE`] names.
-const fn is_printable_ascii(word: u64) -> bool {
+/// The high bit of each byte of `word` that may start an unsafe
+/// character: a C0 control other than tab and newline, DEL, or any byte
+/// from 0x80 (whose character the caller decodes). Each byte is tested
+/// on its own, with no carry into the next, so newlines (every line of a
+/// `json` export) and tabs leave a word unflagged.
+const fn suspects(word: u64) -> u64 {
+    const LOW7: u64 = u64::from_ne_bytes([0x7F; 8]);
+    const HIGHS: u64 = !LOW7;
     const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
-    let below_space = word.wrapping_sub(ONES * 0x20) & !word;
-    let del_or_above = word | word.wrapping_add(ONES);
-    (below_space | del_or_above) & HIGHS == 0
+    /// The high bit of each zero byte of `x`.
+    const fn zero_bytes(x: u64) -> u64 {
+        !(((x & LOW7) + LOW7) | x) & HIGHS
+    }
+    let low = word & LOW7;
+    let control = !((low + ONES * 0x60) | word) & HIGHS;
+    let newline_or_tab = zero_bytes(word ^ (ONES * 0x0A)) | zero_bytes(word ^ (ONES * 0x09));
+    let del_or_above = ((low + ONES) | word) & HIGHS;
+    (control & !newline_or_tab) | del_or_above
 }
 
 /// The first unsafe character of `text` at or after byte `from` (a
@@ -92,28 +101,32 @@ const fn is_printable_ascii(word: u64) -> bool {
 /// the bytes that can start an unsafe character are decoded.
 fn next_unsafe(text: &str, from: usize) -> Option<(usize, char)> {
     let bytes = text.as_bytes();
+    let unsafe_at = |i: usize| {
+        // Never a continuation byte: `i` is then a character boundary.
+        bytes
+            .get(i)
+            .is_some_and(|&byte| MAY_START_UNSAFE[usize::from(byte)])
+            .then(|| text.get(i..).and_then(|t| t.chars().next()))
+            .flatten()
+            .filter(|&c| is_unsafe(c))
+            .map(|c| (i, c))
+    };
     let mut at = from;
-    while at < bytes.len() {
-        let word = bytes
-            .get(at..at + 8)
-            .and_then(|w| <[u8; 8]>::try_from(w).ok());
-        if word.is_some_and(|w| is_printable_ascii(u64::from_ne_bytes(w))) {
-            at += 8;
-            continue;
-        }
-        let end = (at + 8).min(bytes.len());
-        for (i, &byte) in bytes.iter().enumerate().take(end).skip(at) {
-            // Never a continuation byte: `i` is a character boundary.
-            if MAY_START_UNSAFE[usize::from(byte)]
-                && let Some(c) = text.get(i..).and_then(|t| t.chars().next())
-                && is_unsafe(c)
-            {
-                return Some((i, c));
+    while let Some(word) = bytes
+        .get(at..at + 8)
+        .and_then(|w| <[u8; 8]>::try_from(w).ok())
+    {
+        let mut flagged = suspects(u64::from_le_bytes(word));
+        while flagged != 0 {
+            let i = at + (flagged.trailing_zeros() / 8) as usize;
+            if let Some(found) = unsafe_at(i) {
+                return Some(found);
             }
+            flagged &= flagged - 1;
         }
-        at = end;
+        at += 8;
     }
-    None
+    (at..bytes.len()).find_map(unsafe_at)
 }
 
 /// Appends `text` to `out` with its unsafe characters escaped: runs of
@@ -300,13 +313,19 @@ mod tests {
         assert_eq!(written_in_pieces("é\u{1b}", &[1], Escape::Json), "é\\u001b");
     }
 
-    /// Every character, alone, among printable ASCII and after a
-    /// multi-byte one, is found exactly when it is unsafe: the word and
-    /// byte filters in front of [`is_unsafe`] pass every unsafe one.
+    /// Every character, alone, among printable ASCII, after a multi-byte
+    /// one, and across a word's end among newlines and tabs, is found
+    /// exactly when it is unsafe: the word and byte filters in front of
+    /// [`is_unsafe`] pass every unsafe one.
     #[test]
     fn the_fast_scan_finds_every_unsafe_character_and_only_those() {
         for c in (0..=0x10_FFFF_u32).filter_map(char::from_u32) {
-            for text in [format!("{c}"), format!("abcdefghij{c}klm"), format!("é{c}")] {
+            for text in [
+                format!("{c}"),
+                format!("abcdefghij{c}klm"),
+                format!("é{c}"),
+                format!("\n\tabcd\n{c}\n\t\n"),
+            ] {
                 let expected = text.char_indices().find(|&(_, c)| is_unsafe(c));
                 assert_eq!(next_unsafe(&text, 0), expected, "U+{:04X}", u32::from(c));
             }

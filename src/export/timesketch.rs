@@ -208,7 +208,8 @@ fn quoted(out: &mut Vec<u8>, text: &str) {
     let bytes = text.as_bytes();
     out.push(b'"');
     let mut copied = 0;
-    for (i, &byte) in bytes.iter().enumerate() {
+    while let Some(i) = next_to_escape(bytes, copied) {
+        let byte = bytes[i];
         let short = match byte {
             b'"' => b'"',
             b'\\' => b'\\',
@@ -217,8 +218,7 @@ fn quoted(out: &mut Vec<u8>, text: &str) {
             b'\n' => b'n',
             0x0C => b'f',
             b'\r' => b'r',
-            0x00..=0x1F => b'u',
-            _ => continue,
+            _ => b'u',
         };
         out.extend_from_slice(&bytes[copied..i]);
         out.extend_from_slice(&[b'\\', short]);
@@ -234,6 +234,36 @@ fn quoted(out: &mut Vec<u8>, text: &str) {
     }
     out.extend_from_slice(&bytes[copied..]);
     out.push(b'"');
+}
+
+/// Where the next byte a JSON string escapes (a C0 control, `"` or `\\`)
+/// is, at or after `from`: a word of eight bytes is tested at once, each
+/// byte on its own (no carry crosses into the next).
+fn next_to_escape(bytes: &[u8], from: usize) -> Option<usize> {
+    const LOW7: u64 = u64::from_ne_bytes([0x7F; 8]);
+    const HIGHS: u64 = !LOW7;
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    /// The high bit of each zero byte of `x`.
+    const fn zero_bytes(x: u64) -> u64 {
+        !(((x & LOW7) + LOW7) | x) & HIGHS
+    }
+    let escaped = |b: u8| b < 0x20 || b == b'"' || b == b'\\';
+    let mut at = from;
+    while let Some(word) = bytes
+        .get(at..at + 8)
+        .and_then(|w| <[u8; 8]>::try_from(w).ok())
+    {
+        let word = u64::from_le_bytes(word);
+        let control = !(((word & LOW7) + ONES * 0x60) | word) & HIGHS;
+        let flagged = control
+            | zero_bytes(word ^ (ONES * u64::from(b'"')))
+            | zero_bytes(word ^ (ONES * u64::from(b'\\')));
+        if flagged != 0 {
+            return Some(at + (flagged.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    (at..bytes.len()).find(|&i| escaped(bytes[i]))
 }
 
 /// [`flatten`] into a list kept in the order a JSON object of the same
@@ -421,12 +451,32 @@ mod tests {
         }
     }
 
+    /// Every ASCII character, at every place of the first two words and
+    /// the tail, is quoted as `serde_json` quotes it.
+    #[test]
+    fn every_ascii_character_anywhere_is_quoted_as_serde_json_quotes_it() {
+        for c in (0..=0x7F_u8).map(char::from) {
+            for at in 0..=19 {
+                let mut text = "a".repeat(19);
+                text.insert(at, c);
+                let mut out = Vec::new();
+                quoted(&mut out, &text);
+                let expected = serde_json::to_string(&text).expect("a string");
+                assert_eq!(
+                    String::from_utf8(out).expect("UTF-8"),
+                    expected,
+                    "{c:?} at {at}"
+                );
+            }
+        }
+    }
+
     proptest::proptest! {
         /// Every character, and every C0 control in particular, is
         /// escaped as `serde_json` escapes it.
         #[test]
         fn a_string_is_quoted_as_serde_json_quotes_it(
-            text in "([\\x00-\\x1f\"\\\\/a é\u{7f}\u{85}\u{2028}😀]|.){0,40}",
+            text in "([\\x00-\\x1f\"\\\\/a é\u{7f}\u{85}\u{2028}😀]|.){0,80}",
         ) {
             let mut out = b"x".to_vec();
             quoted(&mut out, &text);

@@ -10,6 +10,7 @@
 //! - the shell doing IO: `runtime`, `config`, `paths`, `catalog`, `cli`,
 //!   `commands`.
 
+pub mod bytewise;
 pub mod clocks;
 pub mod diag;
 pub mod drill;

@@ -10,6 +10,8 @@ use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
+use crate::bytewise;
+
 /// Bidirectional formatting characters: they reorder how the text around
 /// them is displayed (U+202E makes `exe.txt` show as `txt.exe`).
 pub fn is_bidi_control(c: char) -> bool {
@@ -62,37 +64,19 @@ fn escaped(text: &str, escape: Escape) -> Cow<'_, str> {
 /// newline, DEL, and the lead bytes of the C1 controls (0xC2) and of the
 /// bidi controls (0xD8, 0xE2). No other byte starts one.
 const MAY_START_UNSAFE: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut byte = 0;
-    while byte < 0x20 {
-        table[byte] = byte != b'\t' as usize && byte != b'\n' as usize;
-        byte += 1;
-    }
-    table[0x7F] = true;
-    table[0xC2] = true;
-    table[0xD8] = true;
-    table[0xE2] = true;
+    let mut table = bytewise::table(true, &[0x7F, 0xC2, 0xD8, 0xE2]);
+    table[b'\t' as usize] = false;
+    table[b'\n' as usize] = false;
     table
 };
 
 /// The high bit of each byte of `word` that may start an unsafe
 /// character: a C0 control other than tab and newline, DEL, or any byte
-/// from 0x80 (whose character the caller decodes). Each byte is tested
-/// on its own, with no carry into the next, so newlines (every line of a
-/// `json` export) and tabs leave a word unflagged.
+/// from 0x80 (whose character the caller decodes). Newlines (every line
+/// of a `json` export) and tabs leave a word unflagged.
 const fn suspects(word: u64) -> u64 {
-    const LOW7: u64 = u64::from_ne_bytes([0x7F; 8]);
-    const HIGHS: u64 = !LOW7;
-    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-    /// The high bit of each zero byte of `x`.
-    const fn zero_bytes(x: u64) -> u64 {
-        !(((x & LOW7) + LOW7) | x) & HIGHS
-    }
-    let low = word & LOW7;
-    let control = !((low + ONES * 0x60) | word) & HIGHS;
-    let newline_or_tab = zero_bytes(word ^ (ONES * 0x0A)) | zero_bytes(word ^ (ONES * 0x09));
-    let del_or_above = ((low + ONES) | word) & HIGHS;
-    (control & !newline_or_tab) | del_or_above
+    let newline_or_tab = bytewise::equal_to(word, b'\n') | bytewise::equal_to(word, b'\t');
+    (bytewise::controls(word) & !newline_or_tab) | bytewise::del_or_above(word)
 }
 
 /// The first unsafe character of `text` at or after byte `from` (a
@@ -112,13 +96,10 @@ fn next_unsafe(text: &str, from: usize) -> Option<(usize, char)> {
             .map(|c| (i, c))
     };
     let mut at = from;
-    while let Some(word) = bytes
-        .get(at..at + 8)
-        .and_then(|w| <[u8; 8]>::try_from(w).ok())
-    {
-        let mut flagged = suspects(u64::from_le_bytes(word));
+    while let Some(word) = bytewise::word_at(bytes, at) {
+        let mut flagged = suspects(word);
         while flagged != 0 {
-            let i = at + (flagged.trailing_zeros() / 8) as usize;
+            let i = at + bytewise::first_flagged(flagged);
             if let Some(found) = unsafe_at(i) {
                 return Some(found);
             }

@@ -19,25 +19,7 @@ pub fn text(text: &str) -> String {
 /// Bytes that can start a character [`escape_into`] changes: markup,
 /// quotes, the C0 controls and DEL, and the lead bytes of the C1 controls
 /// (0xC2) and of the bidi controls (0xD8, 0xE2).
-const HTML_SPECIAL: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut byte = 0;
-    while byte < 0x20 {
-        table[byte] = true;
-        byte += 1;
-    }
-    let markup = b"&<>\"'";
-    let mut i = 0;
-    while i < markup.len() {
-        table[markup[i] as usize] = true;
-        i += 1;
-    }
-    table[0x7F] = true;
-    table[0xC2] = true;
-    table[0xD8] = true;
-    table[0xE2] = true;
-    table
-};
+const HTML_SPECIAL: [bool; 256] = crate::bytewise::table(true, b"&<>\"'\x7f\xc2\xd8\xe2");
 
 /// [`escape`] appended to `out`; with `breaks`, line breaks become `<br>`
 /// ([`text`]). Runs of text that need nothing are copied whole, found a

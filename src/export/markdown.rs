@@ -178,23 +178,7 @@ pub fn escape(text: &str) -> String {
 /// Bytes that can start a character [`escape_into`] changes: Markdown
 /// punctuation, the C0 controls and DEL, and the lead byte of the C1
 /// controls (0xC2). Every other byte is copied as it is.
-const MARKDOWN_SPECIAL: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut byte = 0;
-    while byte < 0x20 {
-        table[byte] = true;
-        byte += 1;
-    }
-    let punctuation = b"\\`*_[]<>|&~";
-    let mut i = 0;
-    while i < punctuation.len() {
-        table[punctuation[i] as usize] = true;
-        i += 1;
-    }
-    table[0x7F] = true;
-    table[0xC2] = true;
-    table
-};
+const MARKDOWN_SPECIAL: [bool; 256] = crate::bytewise::table(true, b"\\`*_[]<>|&~\x7f\xc2");
 
 /// [`escape`], appended to `out`: runs of text that need nothing are
 /// copied whole, found a byte at a time (a report is mostly such runs).

@@ -237,33 +237,18 @@ fn quoted(out: &mut Vec<u8>, text: &str) {
 }
 
 /// Where the next byte a JSON string escapes (a C0 control, `"` or `\\`)
-/// is, at or after `from`: a word of eight bytes is tested at once, each
-/// byte on its own (no carry crosses into the next).
+/// is, at or after `from`: eight bytes are tested at once.
 fn next_to_escape(bytes: &[u8], from: usize) -> Option<usize> {
-    const LOW7: u64 = u64::from_ne_bytes([0x7F; 8]);
-    const HIGHS: u64 = !LOW7;
-    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-    /// The high bit of each zero byte of `x`.
-    const fn zero_bytes(x: u64) -> u64 {
-        !(((x & LOW7) + LOW7) | x) & HIGHS
-    }
-    let escaped = |b: u8| b < 0x20 || b == b'"' || b == b'\\';
+    use crate::bytewise::{controls, equal_to, first_flagged, word_at};
     let mut at = from;
-    while let Some(word) = bytes
-        .get(at..at + 8)
-        .and_then(|w| <[u8; 8]>::try_from(w).ok())
-    {
-        let word = u64::from_le_bytes(word);
-        let control = !(((word & LOW7) + ONES * 0x60) | word) & HIGHS;
-        let flagged = control
-            | zero_bytes(word ^ (ONES * u64::from(b'"')))
-            | zero_bytes(word ^ (ONES * u64::from(b'\\')));
+    while let Some(word) = word_at(bytes, at) {
+        let flagged = controls(word) | equal_to(word, b'"') | equal_to(word, b'\\');
         if flagged != 0 {
-            return Some(at + (flagged.trailing_zeros() / 8) as usize);
+            return Some(at + first_flagged(flagged));
         }
         at += 8;
     }
-    (at..bytes.len()).find(|&i| escaped(bytes[i]))
+    (at..bytes.len()).find(|&i| bytes[i] < 0x20 || bytes[i] == b'"' || bytes[i] == b'\\')
 }
 
 /// [`flatten`] into a list kept in the order a JSON object of the same

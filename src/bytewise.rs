@@ -1,7 +1,8 @@
-//! What the escapes test text with: tables of the bytes an escape looks
-//! at, and masks that test eight bytes at once, each byte on its own (no
-//! carry or borrow crosses into the next), so the high bit of a byte in a
-//! mask says exactly that byte matched.
+//! What the escapes and the journal's canonical check test text with:
+//! tables of the bytes an escape looks at, masks that test eight bytes at
+//! once, each byte on its own (no carry or borrow crosses into the next),
+//! so the high bit of a byte in a mask says exactly that byte matched, and
+//! a whole-text test for control characters.
 //!
 //! Exports are megabytes of mostly plain text: skipping it a word at a
 //! time, and looking closer only where a mask flags a byte, is what keeps
@@ -53,6 +54,23 @@ pub const fn controls(word: u64) -> u64 {
     !(((word & LOW7) + ONES * 0x60) | word) & HIGHS
 }
 
+/// Whether `bytes` holds a C0 control (below 0x20) anywhere.
+///
+/// Every journal line is tested whole before its members are read: a
+/// byte-at-a-time test that stops at the first match does not vectorise,
+/// and was most of the canonical check's own time on long notes. Each
+/// block is folded without stopping, which the compiler turns into wide
+/// compares; the answer is the same.
+pub fn has_control(bytes: &[u8]) -> bool {
+    const BLOCK: usize = 64;
+    let blocks = bytes.chunks_exact(BLOCK);
+    let tail = blocks.remainder();
+    blocks
+        .into_iter()
+        .any(|block| block.iter().fold(false, |seen, &b| seen | (b < 0x20)))
+        || tail.iter().any(|&b| b < 0x20)
+}
+
 /// The high bit of each byte of `word` from 0x7F up: DEL, and every byte
 /// of a character beyond ASCII.
 pub const fn del_or_above(word: u64) -> u64 {
@@ -79,6 +97,25 @@ mod tests {
                     assert!(flags(equal_to(word, b'"'), &|b| b == b'"'), "{bytes:?}");
                     assert!(flags(controls(word), &|b| b < 0x20), "{bytes:?}");
                     assert!(flags(del_or_above(word), &|b| b >= 0x7F), "{bytes:?}");
+                }
+            }
+        }
+    }
+
+    /// A control is found at every place of a text of every length around
+    /// the block size, among any other bytes, and nothing else is.
+    #[test]
+    fn a_control_is_found_wherever_it_is_and_only_a_control() {
+        for len in 0..200 {
+            for fill in [b'a', 0x20, 0x7F, 0x80, 0xFF] {
+                let mut bytes = vec![fill; len];
+                assert!(!has_control(&bytes), "{len} bytes of {fill:#x}");
+                for at in 0..len {
+                    for control in [0x00, 0x0A, 0x1F] {
+                        bytes[at] = control;
+                        assert!(has_control(&bytes), "{control:#x} at {at} of {len}");
+                    }
+                    bytes[at] = fill;
                 }
             }
         }

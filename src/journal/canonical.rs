@@ -48,7 +48,7 @@ pub fn header(line: &str) -> Option<Header<'_>> {
 pub fn header_and_hash(line: &str) -> Option<(Header<'_>, [u8; 32])> {
     // A raw control character has no place in a canonical line: JSON
     // writes no whitespace and escapes them in strings.
-    if line.bytes().any(|b| b < 0x20) {
+    if crate::bytewise::has_control(line.as_bytes()) {
         return None;
     }
     let header = read_fields(line)?;

@@ -67,7 +67,7 @@ pub fn has_control(bytes: &[u8]) -> bool {
     let tail = blocks.remainder();
     blocks
         .into_iter()
-        .any(|block| block.iter().fold(false, |seen, &b| seen | (b < 0x20)))
+        .any(|block| block.iter().fold(0, |seen, &b| seen | u8::from(b < 0x20)) != 0)
         || tail.iter().any(|&b| b < 0x20)
 }
 

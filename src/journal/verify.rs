@@ -989,20 +989,7 @@ fn check_line(
 /// The hash `hex` names, if it is 64 lowercase hex digits (as every
 /// `prev` runsheet writes).
 fn parse_hash(hex: &str) -> Option<[u8; 32]> {
-    let digit = |b: u8| match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        _ => None,
-    };
-    let bytes = hex.as_bytes();
-    if bytes.len() != 64 {
-        return None;
-    }
-    let mut hash = [0; 32];
-    for (out, pair) in hash.iter_mut().zip(bytes.chunks_exact(2)) {
-        *out = digit(pair[0])? << 4 | digit(pair[1])?;
-    }
-    Some(hash)
+    crate::hash::from_hex32(hex)
 }
 
 /// A line's place in the chain: the `seq` expected there, and a `prev`

@@ -112,10 +112,9 @@ fn read_fields(text: &str) -> Option<Header<'_>> {
     let prev = at.plain_string()?;
     let body_end = at.at;
     at.literal(HASH_KEY.as_bytes())?;
-    let hex = at.bytes.get(at.at..at.at + 64)?;
-    if !hex.iter().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
-        return None;
-    }
+    // The 64 digits are compared with the body's SHA-256 written in
+    // lowercase hex (`is_hex_of`), which no other byte can match.
+    at.bytes.get(at.at..at.at + 64)?;
     at.at += 64;
     at.literal(b"\"}")?;
     (at.at == bytes.len()).then_some(Header {

@@ -13,10 +13,7 @@
 use std::collections::HashSet;
 use std::fs::File;
 use std::io::{self, Write};
-use std::os::unix::fs::FileExt as _;
 use std::path::Path;
-
-use sha2::{Digest as _, Sha256};
 
 use super::content::{self, Part, timeline};
 use super::document::{Block, Document, Row, Section, Text};
@@ -24,7 +21,7 @@ use super::stream::{self, Failed, Slot, Source};
 use super::view::{Counts, View};
 use super::{html, markdown};
 use crate::journal::verify::{Verified, view_file_typed};
-use crate::journal::{Entry, Kind, Line};
+use crate::journal::{Kind, Line};
 use crate::playbook::Playbook;
 use crate::run::RunState;
 
@@ -223,9 +220,6 @@ pub fn scan<R, E>(
     })
 }
 
-/// Rows made at once on each core, then written in order.
-const BATCH: usize = 1024;
-
 /// Bytes of the report held before they go to the writer.
 const FLUSH_AT: usize = 256 << 10;
 
@@ -264,18 +258,34 @@ pub fn write(
             Ready::Part(Part::Whole(section)) => report.section(&mut text, &doc, section),
             Ready::Part(Part::Rows(lazy)) => {
                 report.section_to_rows(&mut text, &doc, &lazy.section);
-                in_batches(lazy.len, &mut text, out, |i, text| {
-                    report.row(text, (lazy.row)(i), false);
-                })?;
+                stream::rows_in_order(
+                    lazy.len,
+                    |rows: &mut String, i| report.row(rows, (lazy.row)(i), false),
+                    |rows| {
+                        text.push_str(rows);
+                        flush(&mut text, out, FLUSH_AT)
+                    },
+                )?;
                 report.rows_end(&mut text);
             }
             Ready::Part(Part::Timeline(section)) => {
                 report.section_to_rows(&mut text, &doc, section);
                 let mut order: Vec<&Slot> = slots.iter().collect();
                 order.sort_by_key(|s| (s.ts, s.seq));
-                in_batches_read(&order, journal, &mut text, out, |entry, text| {
-                    report.row(text, timeline::cells(view, entry), false);
-                })?;
+                stream::in_order(
+                    &order,
+                    |slot| slot,
+                    journal,
+                    |rows: &mut String, _, _, line| {
+                        let entry = stream::parse_entry(line)?;
+                        report.row(rows, timeline::cells(view, &entry), false);
+                        Ok(())
+                    },
+                    |rows| {
+                        text.push_str(rows);
+                        flush(&mut text, out, FLUSH_AT)
+                    },
+                )?;
                 if let Some(cells) = timeline::end_row(view, timeline::WIDTH) {
                     report.row(&mut text, cells, true);
                 }
@@ -327,120 +337,4 @@ fn flush(text: &mut String, out: &mut dyn Write, at: usize) -> Result<(), Failed
         text.clear();
     }
     Ok(())
-}
-
-/// Renders rows `0..len` with `row`, a batch at a time split between this
-/// thread and one other, appending them in order to `text`.
-fn in_batches(
-    len: usize,
-    text: &mut String,
-    out: &mut dyn Write,
-    row: impl Fn(usize, &mut String) + Sync,
-) -> Result<(), Failed> {
-    in_batches_chunked(len, text, out, |range, text| {
-        range.for_each(|i| row(i, text));
-        Ok(())
-    })
-}
-
-/// [`in_batches`] over entries read back from `journal` at `order`.
-fn in_batches_read(
-    order: &[&Slot],
-    journal: &File,
-    text: &mut String,
-    out: &mut dyn Write,
-    row: impl Fn(&Entry, &mut String) + Sync,
-) -> Result<(), Failed> {
-    // Each batch half reads its own lines: a window of the file ahead.
-    in_batches_chunked(order.len(), text, out, |range, text| {
-        let mut window = Window::default();
-        for slot in &order[range] {
-            let entry = window.entry(journal, slot)?;
-            row(&entry, text);
-        }
-        Ok(())
-    })
-}
-
-/// [`in_batches`] handing each thread its range of rows at once.
-fn in_batches_chunked(
-    len: usize,
-    text: &mut String,
-    out: &mut dyn Write,
-    rows: impl Fn(std::ops::Range<usize>, &mut String) -> io::Result<()> + Sync,
-) -> Result<(), Failed> {
-    let mut second = String::new();
-    let mut start = 0;
-    while start < len {
-        let end = (start + BATCH).min(len);
-        let mid = start + (end - start) / 2;
-        let (first, other) = std::thread::scope(|scope| {
-            let other = scope.spawn(|| rows(mid..end, &mut second));
-            let first = rows(start..mid, text);
-            (first, other.join())
-        });
-        first.map_err(Failed::Reading)?;
-        other
-            .unwrap_or_else(|_| Err(io::Error::other("a report worker panicked")))
-            .map_err(Failed::Reading)?;
-        text.push_str(&second);
-        second.clear();
-        flush(text, out, FLUSH_AT)?;
-        start = end;
-    }
-    Ok(())
-}
-
-/// Bytes of the journal read at once when reading lines back.
-const WINDOW: usize = 64 << 10;
-
-/// A stretch of the journal read ahead, so lines in file order cost one
-/// read per window.
-#[derive(Default)]
-struct Window {
-    bytes: Vec<u8>,
-    /// Where `bytes` starts in the file.
-    at: u64,
-}
-
-impl Window {
-    /// The entry at `slot`, refused unless its line is still the one
-    /// verified.
-    fn entry(&mut self, journal: &File, slot: &Slot) -> io::Result<Entry> {
-        let end = slot.offset + slot.len as u64 + 1;
-        let inside = slot.offset >= self.at && end <= self.at + self.bytes.len() as u64;
-        if !inside {
-            let want = WINDOW.max(slot.len + 1);
-            self.bytes.resize(want, 0);
-            let mut got = 0;
-            while got < want {
-                match journal.read_at(&mut self.bytes[got..], slot.offset + got as u64) {
-                    Ok(0) => break,
-                    Ok(n) => got += n,
-                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                    Err(e) => return Err(e),
-                }
-            }
-            self.bytes.truncate(got);
-            self.at = slot.offset;
-        }
-        let changed = || io::Error::other("the journal changed while it was being exported");
-        let from = usize::try_from(slot.offset - self.at).map_err(io::Error::other)?;
-        let line = self
-            .bytes
-            .get(from..from + slot.len + 1)
-            .ok_or_else(changed)?;
-        let (newline, line) = line.split_last().ok_or_else(changed)?;
-        if *newline != b'\n' || <[u8; 32]>::from(Sha256::digest(line)) != slot.hash {
-            return Err(changed());
-        }
-        let text = std::str::from_utf8(line).map_err(|_| changed())?;
-        parse_verified(text).ok_or_else(changed)
-    }
-}
-
-/// The entry of a line whose bytes are exactly those verified (same
-/// SHA-256).
-fn parse_verified(text: &str) -> Option<Entry> {
-    Entry::decode_verified(text).ok()
 }

@@ -340,7 +340,7 @@ fn timesketch_events<'s>(
 
 /// What a batch is rendered into: emptied once taken, and handed back to
 /// be filled again.
-trait Reusable: Send + Default {
+pub(super) trait Reusable: Send + Default {
     fn empty(&mut self);
 }
 
@@ -358,40 +358,68 @@ impl<T: Send> Reusable for Vec<T> {
 
 /// Renders `items` with `each` (given the verified text of the line
 /// `slot_of` names) on every core, a batch at a time, and hands the
-/// batches to `take` in the order of `items`. At most [`AHEAD`] batches
-/// per worker wait to be taken, so memory does not grow with the journal.
+/// batches to `take` in the order of `items` (see [`on_every_core`]).
+pub(super) fn in_order<'i, T: Sync, B: Reusable>(
+    items: &'i [T],
+    slot_of: impl Fn(&'i T) -> &'i Slot + Sync,
+    journal: &File,
+    each: impl Fn(&mut B, usize, &'i T, &str) -> io::Result<()> + Sync,
+    take: impl FnMut(&mut B) -> Result<(), Failed>,
+) -> Result<(), Failed> {
+    let batches: Vec<&'i [T]> = items.chunks(BATCH).collect();
+    on_every_core(
+        batches.len(),
+        |i, read, rendered| {
+            let batch = batches.get(i).copied().unwrap_or_default();
+            render_batch(journal, batch, i * BATCH, &slot_of, &each, read, rendered)
+        },
+        take,
+    )
+}
+
+/// Renders rows `0..len` with `each` on every core, a batch at a time,
+/// and hands the batches to `take` in order (see [`on_every_core`]): for
+/// long tables made from the replayed state rather than from lines.
+pub(super) fn rows_in_order<B: Reusable>(
+    len: usize,
+    each: impl Fn(&mut B, usize) + Sync,
+    take: impl FnMut(&mut B) -> Result<(), Failed>,
+) -> Result<(), Failed> {
+    on_every_core(
+        len.div_ceil(BATCH),
+        |i, _, rendered| {
+            (i * BATCH..len.min((i + 1) * BATCH)).for_each(|row| each(rendered, row));
+            Ok(())
+        },
+        take,
+    )
+}
+
+/// Renders batches `0..count` with `render` on one worker per core and
+/// hands them to `take` in order, as the writer takes them: the workers
+/// go on with the next batches while a batch is written. At most
+/// [`AHEAD`] batches per worker wait to be taken, so memory does not grow
+/// with the journal.
 ///
 /// Each worker reads into, and renders into, the same few buffers: taken
 /// batches go back to their worker. Fresh buffers for every batch were
 /// new memory each time, which the kernel clears page by page: the `json`
 /// export of the bench mix took 13,300 page faults, 7,300 more than the
 /// `status` it starts with.
-fn in_order<'i, T: Sync, B: Reusable>(
-    items: &'i [T],
-    slot_of: impl Fn(&'i T) -> &'i Slot + Sync,
-    journal: &File,
-    each: impl Fn(&mut B, usize, &'i T, &str) -> io::Result<()> + Sync,
+fn on_every_core<B: Reusable>(
+    count: usize,
+    render: impl Fn(usize, &mut ReadBack, &mut B) -> io::Result<()> + Sync,
     mut take: impl FnMut(&mut B) -> Result<(), Failed>,
 ) -> Result<(), Failed> {
-    let batches: Vec<&'i [T]> = items.chunks(BATCH).collect();
     let workers = thread::available_parallelism()
         .map_or(1, NonZeroUsize::get)
-        .min(batches.len());
+        .min(count);
     if workers <= 1 {
         let mut read = ReadBack::default();
         let mut rendered = B::default();
-        for (i, batch) in batches.iter().enumerate() {
+        for i in 0..count {
             rendered.empty();
-            render_batch(
-                journal,
-                batch,
-                i * BATCH,
-                &slot_of,
-                &each,
-                &mut read,
-                &mut rendered,
-            )
-            .map_err(Failed::Reading)?;
+            render(i, &mut read, &mut rendered).map_err(Failed::Reading)?;
             take(&mut rendered)?;
         }
         return Ok(());
@@ -405,22 +433,13 @@ fn in_order<'i, T: Sync, B: Reusable>(
             // The writer holds at most one batch: room for every one.
             let (back, given_back) = mpsc::sync_channel::<B>(AHEAD + 1);
             returns.push(back);
-            let (batches, slot_of, each) = (&batches, &slot_of, &each);
+            let render = &render;
             scope.spawn(move || {
                 let mut read = ReadBack::default();
-                for (i, batch) in batches.iter().enumerate().skip(worker).step_by(workers) {
+                for i in (worker..count).step_by(workers) {
                     let mut rendered = given_back.try_recv().unwrap_or_default();
                     rendered.empty();
-                    let rendered = render_batch(
-                        journal,
-                        batch,
-                        i * BATCH,
-                        slot_of,
-                        each,
-                        &mut read,
-                        &mut rendered,
-                    )
-                    .map(|()| rendered);
+                    let rendered = render(i, &mut read, &mut rendered).map(|()| rendered);
                     let failed = rendered.is_err();
                     // The writer stopped (it failed): so does this worker.
                     if send.send(rendered).is_err() || failed {
@@ -429,7 +448,7 @@ fn in_order<'i, T: Sync, B: Reusable>(
                 }
             });
         }
-        for i in 0..batches.len() {
+        for i in 0..count {
             let mut rendered = done[i % workers]
                 .recv()
                 .map_err(|_| Failed::Reading(io::Error::other("a renderer stopped")))?
@@ -524,7 +543,7 @@ fn changed() -> io::Error {
 
 /// The entry of a verified text: rows read only the entry, so the text
 /// is not copied.
-fn parse_entry(text: &str) -> io::Result<Entry> {
+pub(super) fn parse_entry(text: &str) -> io::Result<Entry> {
     parse_verified(text).ok_or_else(changed)
 }
 

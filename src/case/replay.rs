@@ -25,7 +25,6 @@ use super::folder;
 use super::merge::{self, CaseJournal, Merger, Renumbering};
 use super::views::{carry, drill_of, names_no_drill, responder};
 use super::witness::{self, Contradiction, Witnessed};
-use crate::hash::to_hex;
 use crate::journal::event::Seen;
 use crate::journal::verify::{Break, Tally, Verified, view_file_typed_in_chunks};
 
@@ -252,7 +251,8 @@ impl Witnessed for SealedLine {
     }
 
     fn hashes_to(&self, sha256: &str) -> bool {
-        to_hex(&self.sha256) == sha256
+        // Compared digit by digit: no hex string made for every head.
+        crate::journal::is_hex_of(&self.sha256, sha256)
     }
 }
 

@@ -35,6 +35,7 @@ mod html;
 mod json;
 mod markdown;
 mod metrics;
+pub mod recorded;
 pub mod report;
 mod stamp;
 pub mod stream;

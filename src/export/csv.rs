@@ -24,10 +24,10 @@
 
 use chrono::{DateTime, Utc};
 
+use super::recorded::Recorded;
 use super::view::View;
 use super::when;
 use crate::hash::sha256_hex;
-use crate::journal::Entry;
 
 const COLUMNS: [&str; 16] = [
     "seq",
@@ -74,38 +74,35 @@ pub(super) fn header(view: &View<'_>) -> String {
 
 /// Appends the record of the entry of one verified line, whose SHA-256
 /// is `hash`.
-pub(super) fn push_row(out: &mut String, view: &View<'_>, e: &Entry, hash: &str) {
+pub(super) fn push_row(out: &mut String, view: &View<'_>, e: &impl Recorded, hash: &str) {
     let mark = view.is_exercise().then_some("EXERCISE");
-    let step = e.step.as_deref().unwrap_or("");
+    let step = e.step().unwrap_or("");
     let step_title = e
-        .step
-        .as_deref()
+        .step()
         .and_then(|s| view.step(s))
         .map_or("", |s| s.title.as_str());
     let phase = e
-        .step
-        .as_deref()
+        .step()
         .and_then(|s| view.phase_of(s))
         .map_or("", |p| p.id.as_str());
-    let data = serde_json::to_string(&e.data).unwrap_or_default();
     let summary = view.sentence(e);
-    let ts = when::iso(e.ts);
+    let ts = when::iso(e.ts());
     record(
         out,
         mark,
         &[
-            &e.seq.to_string(),
+            &e.seq().to_string(),
             &ts,
-            &e.scenario_ms.map(|m| m.to_string()).unwrap_or_default(),
-            &e.actor,
-            &e.session,
-            e.kind.as_str(),
+            &e.scenario_ms().map(|m| m.to_string()).unwrap_or_default(),
+            e.actor(),
+            e.session(),
+            e.kind().as_str(),
             step,
             step_title,
             phase,
             &summary,
-            &data,
-            &e.prev,
+            &e.data_json(),
+            e.prev(),
             hash,
             &timesketch_message(mark, &summary),
             &ts,

@@ -4,6 +4,9 @@
 
 use std::fmt::Write as _;
 
+use chrono::{DateTime, Utc};
+
+use super::recorded::Recorded;
 use super::view::View;
 use super::when;
 use crate::journal::Entry;
@@ -11,19 +14,19 @@ use crate::journal::event::{self, DrillAction, ObservationKind, Payload, Purpose
 
 impl View<'_> {
     /// What the entry records, in words, noting any later correction of it.
-    pub fn sentence(&self, entry: &Entry) -> String {
+    pub fn sentence(&self, entry: &impl Recorded) -> String {
         let mut text = self.sentence_as_recorded(entry);
-        for correction in self.corrections_of(entry.seq) {
+        for correction in self.corrections_of(entry.seq()) {
             let _ = write!(text, " (corrected by entry {})", correction.seq);
         }
         text
     }
 
     /// What the entry records, in words, as it was recorded.
-    pub fn sentence_as_recorded(&self, entry: &Entry) -> String {
-        match entry.event() {
-            Ok(event) => self.payload_sentence(entry, event.step.as_deref(), &event.payload),
-            Err(e) => format!("A {} entry that could not be read: {e}", entry.kind),
+    pub fn sentence_as_recorded(&self, entry: &impl Recorded) -> String {
+        match entry.payload() {
+            Ok(payload) => self.payload_sentence(entry.ts(), entry.step(), &payload),
+            Err(e) => format!("A {} entry that could not be read: {e}", entry.kind()),
         }
     }
 
@@ -32,7 +35,7 @@ impl View<'_> {
             .unwrap_or_default()
     }
 
-    fn payload_sentence(&self, entry: &Entry, step: Option<&str>, payload: &Payload) -> String {
+    fn payload_sentence(&self, ts: DateTime<Utc>, step: Option<&str>, payload: &Payload) -> String {
         let title = || step.map_or_else(String::new, |s| self.step_title(s));
         match payload {
             Payload::JournalCreated(c) => {
@@ -102,7 +105,7 @@ impl View<'_> {
                 ),
                 a.comment.as_deref(),
             ),
-            Payload::Submission(s) => self.submitted(entry, s, step),
+            Payload::Submission(s) => self.submitted(ts, s, step),
             Payload::Correction(c) => self.corrected(c),
             Payload::Recovery(r) => format!(
                 "Recovered an interrupted write: {} bytes quarantined in {} (SHA-256 {})",
@@ -156,7 +159,7 @@ impl View<'_> {
         text
     }
 
-    fn submitted(&self, entry: &Entry, s: &event::Submission, step: Option<&str>) -> String {
+    fn submitted(&self, ts: DateTime<Utc>, s: &event::Submission, step: Option<&str>) -> String {
         let mut text = format!(
             "Sent{} via {} to {}",
             self.on_step(step),
@@ -169,7 +172,7 @@ impl View<'_> {
         if let Some(v) = s.version {
             let _ = write!(text, ", message version {v}");
         }
-        if s.sent_at != entry.ts {
+        if s.sent_at != ts {
             let _ = write!(text, ", sent at {}", when::both(s.sent_at, self.tz));
         }
         let (applies, not): (Vec<&String>, Vec<&String>) = s

@@ -277,7 +277,7 @@ pub fn write(
                     |slot| slot,
                     journal,
                     |rows: &mut String, _, _, line| {
-                        let entry = stream::parse_entry(line)?;
+                        let entry = stream::parse_row(line)?;
                         report.row(rows, timeline::cells(view, &entry), false);
                         Ok(())
                     },

@@ -22,6 +22,7 @@ use std::thread;
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
+use super::recorded::RowEntry;
 use super::view::View;
 use super::{Input, csv, json, timesketch};
 use crate::hash::to_hex;
@@ -184,7 +185,7 @@ pub fn write(
                 |slot| slot,
                 journal,
                 |rows: &mut String, _, slot, text| {
-                    let entry = parse_entry(text)?;
+                    let entry = parse_row(text)?;
                     csv::push_row(rows, &view, &entry, &to_hex(&slot.hash));
                     Ok(())
                 },
@@ -541,9 +542,15 @@ fn changed() -> io::Error {
     io::Error::other("the journal changed while it was being exported")
 }
 
+/// The entry of a verified line as its row reads it (see
+/// [`RowEntry`]).
+pub(super) fn parse_row(text: &str) -> io::Result<RowEntry<'_>> {
+    RowEntry::decode(text).map_err(|_| changed())
+}
+
 /// The entry of a verified text: rows read only the entry, so the text
 /// is not copied.
-pub(super) fn parse_entry(text: &str) -> io::Result<Entry> {
+fn parse_entry(text: &str) -> io::Result<Entry> {
     parse_verified(text).ok_or_else(changed)
 }
 

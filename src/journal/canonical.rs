@@ -31,6 +31,9 @@ pub struct Header<'a> {
     pub prev: &'a str,
     /// The `step` member's text, if there is one.
     pub step: Option<&'a str>,
+    pub mono_ms: u64,
+    /// The `data` member's text, as stored (compact JSON).
+    pub data: &'a str,
     /// Byte offset of the end of the body, where `,"hash":"` starts.
     pub body_end: usize,
 }
@@ -40,6 +43,16 @@ pub struct Header<'a> {
 /// `None` when that is not certain (decode the line to know).
 pub fn header(line: &str) -> Option<Header<'_>> {
     header_and_hash(line).map(|(header, _)| header)
+}
+
+/// The header of a line already verified (its bytes have the SHA-256 a
+/// check of them found), read without hashing it again; `None` as for
+/// [`header`] when the line is not certainly canonical.
+pub fn verified_header(line: &str) -> Option<Header<'_>> {
+    if crate::bytewise::has_control(line.as_bytes()) {
+        return None;
+    }
+    read_fields(line)
 }
 
 /// [`header`], with the SHA-256 of the whole line (the next line's
@@ -86,7 +99,7 @@ fn read_fields(text: &str) -> Option<Header<'_>> {
     let ts = at.plain_string()?;
     let ts = timestamp::parse_fixed(ts)?;
     at.literal(b",\"mono_ms\":")?;
-    at.unsigned()?;
+    let mono_ms = at.unsigned()?;
     if at.literal(b",\"scenario_ms\":").is_some() {
         at.unsigned()?;
     }
@@ -104,7 +117,9 @@ fn read_fields(text: &str) -> Option<Header<'_>> {
         step = Some(at.plain_string()?);
     }
     at.literal(b",\"data\":")?;
+    let data_start = at.at;
     at.object(0)?;
+    let data = text.get(data_start..at.at)?;
     if at.literal(b",\"seen\":").is_some() {
         at.seen()?;
     }
@@ -123,6 +138,8 @@ fn read_fields(text: &str) -> Option<Header<'_>> {
         kind,
         prev,
         step,
+        mono_ms,
+        data,
         body_end,
     })
 }

@@ -3,9 +3,9 @@
 
 use super::{section, seq, step_cell};
 use crate::export::document::{Block, Section, Table, Text, alert, code, message, plain};
+use crate::export::recorded::Recorded;
 use crate::export::stamp;
 use crate::export::view::View;
-use crate::journal::Entry;
 
 /// Columns of the timeline.
 pub const WIDTH: usize = 7;
@@ -29,14 +29,14 @@ pub fn timeline(view: &View<'_>) -> Section {
 }
 
 /// The row of one entry.
-pub fn cells(view: &View<'_>, e: &Entry) -> Vec<Text> {
+pub fn cells(view: &View<'_>, e: &impl Recorded) -> Vec<Text> {
     vec![
-        seq(e.seq),
-        plain(stamp::utc(e.ts)),
-        plain(stamp::local(e.ts, view.tz)),
-        plain(e.actor.clone()),
-        code(e.kind.as_str()),
-        step_cell(view, e.step.as_deref()),
+        seq(e.seq()),
+        plain(stamp::utc(e.ts())),
+        plain(stamp::local(e.ts(), view.tz)),
+        plain(e.actor().to_string()),
+        code(e.kind().as_str()),
+        step_cell(view, e.step()),
         plain(view.sentence(e)),
     ]
 }

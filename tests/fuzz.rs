@@ -255,9 +255,18 @@ fn fast_check_agrees_with_decode(bytes: &[u8]) {
                     entry.step.as_deref()
                 )
             );
+            assert_eq!(
+                (head.mono_ms, head.scenario_ms, head.data.to_string()),
+                (
+                    entry.mono_ms,
+                    entry.scenario_ms,
+                    serde_json::to_string(&entry.data).expect("a map writes")
+                )
+            );
             // Read straight into its event, the line replays as the entry
             // does, or is left to the entry's decoding.
-            if let Some(typed) = TypedEntry::decode_canonical(&line, head.seq, head.ts, head.kind) {
+            let mut recent = runsheet::journal::typed::Recent::default();
+            if let Some(typed) = TypedEntry::from_header(&head, &mut recent) {
                 assert_eq!(typed, TypedEntry::from_entry(entry));
             }
         }

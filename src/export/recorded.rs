@@ -17,7 +17,7 @@ use chrono::{DateTime, Utc};
 
 use crate::journal::canonical;
 use crate::journal::event::Payload;
-use crate::journal::typed::TypedEntry;
+use crate::journal::typed::{Recent, TypedEntry};
 use crate::journal::{DecodeError, Entry, Kind};
 
 /// One entry as rows read it.
@@ -106,8 +106,7 @@ impl<'l> RowEntry<'l> {
     /// When the text is not a journal line at all.
     pub fn decode(line: &'l str) -> Result<Self, DecodeError> {
         if let Some(header) = canonical::verified_header(line)
-            && let Some(entry) =
-                TypedEntry::decode_canonical(line, header.seq, header.ts, header.kind)
+            && let Some(entry) = TypedEntry::from_header(&header, &mut Recent::default())
         {
             return Ok(Self {
                 entry,

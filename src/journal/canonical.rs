@@ -32,10 +32,29 @@ pub struct Header<'a> {
     /// The `step` member's text, if there is one.
     pub step: Option<&'a str>,
     pub mono_ms: u64,
+    pub scenario_ms: Option<u64>,
+    pub session: Quoted<'a>,
+    pub actor: Quoted<'a>,
     /// The `data` member's text, as stored (compact JSON).
     pub data: &'a str,
     /// Byte offset of the end of the body, where `,"hash":"` starts.
     pub body_end: usize,
+}
+
+/// A string member as stored: its JSON text, quotes included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Quoted<'a> {
+    pub json: &'a str,
+    /// Whether it holds an escape: when not, the text between the quotes
+    /// is the string.
+    pub escaped: bool,
+}
+
+impl<'a> Quoted<'a> {
+    /// The string, when it holds no escape: the text between the quotes.
+    pub fn plain(&self) -> Option<&'a str> {
+        (!self.escaped).then(|| self.json.get(1..self.json.len() - 1))?
+    }
 }
 
 /// The line's header when `line` (without its newline) has its own hash
@@ -100,13 +119,14 @@ fn read_fields(text: &str) -> Option<Header<'_>> {
     let ts = timestamp::parse_fixed(ts)?;
     at.literal(b",\"mono_ms\":")?;
     let mono_ms = at.unsigned()?;
+    let mut scenario_ms = None;
     if at.literal(b",\"scenario_ms\":").is_some() {
-        at.unsigned()?;
+        scenario_ms = Some(at.unsigned()?);
     }
     at.literal(b",\"session\":")?;
-    at.string()?;
+    let session = at.quoted()?;
     at.literal(b",\"actor\":")?;
-    at.string()?;
+    let actor = at.quoted()?;
     at.literal(b",\"kind\":")?;
     let kind_start = at.at;
     at.plain_string()?;
@@ -139,6 +159,9 @@ fn read_fields(text: &str) -> Option<Header<'_>> {
         prev,
         step,
         mono_ms,
+        scenario_ms,
+        session,
+        actor,
         data,
         body_end,
     })
@@ -247,6 +270,16 @@ impl<'a> Cursor<'a> {
             }
             _ => None,
         }
+    }
+
+    /// A string as stored, quotes included.
+    fn quoted(&mut self) -> Option<Quoted<'a>> {
+        let start = self.at;
+        let escaped = self.string()?.escaped;
+        Some(Quoted {
+            json: self.text.get(start..self.at)?,
+            escaped,
+        })
     }
 
     /// A string without any escape, as text.

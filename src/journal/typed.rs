@@ -10,9 +10,8 @@ use std::borrow::Cow;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use serde::Deserializer as _;
-use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 
+use super::canonical::{Header, Quoted};
 use super::event::{Event, Payload};
 use super::{DecodeError, Entry, Kind};
 
@@ -75,36 +74,39 @@ impl TypedEntry {
         })
     }
 
-    /// Reads a line already checked canonical, whose `seq`, `ts` and
-    /// `kind` the check read. `None` when `data` does not read as the
-    /// kind's event (or anything else is off): the caller then decodes the
-    /// [`Entry`], whose verdict and wording stand, as they always did.
-    pub fn decode_canonical(line: &str, seq: u64, ts: DateTime<Utc>, kind: Kind) -> Option<Self> {
-        Self::decode_canonical_after(line, seq, ts, kind, &mut Recent::default())
-    }
-
-    /// [`TypedEntry::decode_canonical`] of a line that follows those
-    /// `recent` saw: a session named as the line before shares its string.
-    pub fn decode_canonical_after(
-        line: &str,
-        seq: u64,
-        ts: DateTime<Utc>,
-        kind: Kind,
-        recent: &mut Recent,
-    ) -> Option<Self> {
-        let mut reader = serde_json::Deserializer::from_str(line);
-        let body = reader.deserialize_map(BodyVisitor { kind, recent }).ok()?;
-        reader.end().ok()?;
+    /// Reads a line already checked canonical from the members its
+    /// `header` found, the event straight from the `data` it stores.
+    /// `None` when `data` does not read as the kind's event (or anything
+    /// else is off): the caller then decodes the [`Entry`], whose verdict
+    /// and wording stand, as they always did.
+    ///
+    /// The header has found every member already: reading the line again
+    /// as a JSON object, stepping over the members a replay does not keep
+    /// (`v`, `seq`, `ts`, `mono_ms`, `kind`, `prev`, `hash`), cost two
+    /// thirds of the decoding.
+    pub fn from_header(head: &Header<'_>, recent: &mut Recent) -> Option<Self> {
+        let mut data = serde_json::Deserializer::from_str(head.data);
+        let payload = Payload::deserialize_data(head.kind, &mut data).ok()?;
+        data.end().ok()?;
         Some(Self {
-            seq,
-            ts,
-            scenario_ms: body.scenario_ms,
-            session: body.session?,
-            actor: body.actor?,
-            kind,
-            step: body.step,
-            payload: Ok(body.payload?),
+            seq: head.seq,
+            ts: head.ts,
+            scenario_ms: head.scenario_ms,
+            session: recent.session(text_of(head.session)?),
+            actor: text_of(head.actor)?.into_owned(),
+            kind: head.kind,
+            step: head.step.map(str::to_string),
+            payload: Ok(payload),
         })
+    }
+}
+
+/// The string a stored member holds: its text in place when it has no
+/// escape, else unescaped as JSON reads it.
+fn text_of(member: Quoted<'_>) -> Option<Cow<'_, str>> {
+    match member.plain() {
+        Some(text) => Some(Cow::Borrowed(text)),
+        None => serde_json::from_str(member.json).ok().map(Cow::Owned),
     }
 }
 
@@ -181,93 +183,6 @@ impl Recent {
                 shared
             }
         }
-    }
-}
-
-/// The members of a line a replay keeps beyond its header.
-#[derive(Default)]
-struct Body {
-    scenario_ms: Option<u64>,
-    session: Option<SharedStr>,
-    actor: Option<String>,
-    step: Option<String>,
-    payload: Option<Payload>,
-}
-
-struct BodyVisitor<'r> {
-    kind: Kind,
-    recent: &'r mut Recent,
-}
-
-impl<'de> Visitor<'de> for BodyVisitor<'_> {
-    type Value = Body;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("a journal line")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Body, A::Error> {
-        let mut body = Body::default();
-        // A canonical line's member names are plain: an escaped one fails
-        // here and the line is decoded as an `Entry` instead.
-        while let Some(key) = map.next_key::<&'de str>()? {
-            match key {
-                "scenario_ms" => body.scenario_ms = map.next_value()?,
-                "session" => {
-                    body.session = Some(self.recent.session(map.next_value_seed(TextSeed)?));
-                }
-                "actor" => body.actor = Some(map.next_value()?),
-                "step" => body.step = map.next_value()?,
-                "data" => body.payload = Some(map.next_value_seed(DataSeed(self.kind))?),
-                _ => {
-                    map.next_value::<IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(body)
-    }
-}
-
-/// A string member, borrowed from the line unless it has escapes: read
-/// only to be compared, it is copied only when new.
-struct TextSeed;
-
-impl<'de> DeserializeSeed<'de> for TextSeed {
-    type Value = Cow<'de, str>;
-
-    fn deserialize<D: serde::Deserializer<'de>>(self, text: D) -> Result<Self::Value, D::Error> {
-        text.deserialize_str(self)
-    }
-}
-
-impl<'de> Visitor<'de> for TextSeed {
-    type Value = Cow<'de, str>;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("a string")
-    }
-
-    fn visit_borrowed_str<E: serde::de::Error>(self, text: &'de str) -> Result<Self::Value, E> {
-        Ok(Cow::Borrowed(text))
-    }
-
-    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Self::Value, E> {
-        Ok(Cow::Owned(text.to_owned()))
-    }
-
-    fn visit_string<E: serde::de::Error>(self, text: String) -> Result<Self::Value, E> {
-        Ok(Cow::Owned(text))
-    }
-}
-
-/// `data` read as `kind`'s payload.
-struct DataSeed(Kind);
-
-impl<'de> DeserializeSeed<'de> for DataSeed {
-    type Value = Payload;
-
-    fn deserialize<D: serde::Deserializer<'de>>(self, data: D) -> Result<Payload, D::Error> {
-        Payload::deserialize_data(self.0, data)
     }
 }
 

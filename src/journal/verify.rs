@@ -953,8 +953,7 @@ fn check_line(
         let decoded = match keep {
             Keep::Views => None,
             Keep::Typed => Some(Decoded::Typed(
-                match TypedEntry::decode_canonical_after(text, head.seq, head.ts, head.kind, recent)
-                {
+                match TypedEntry::from_header(&header, recent) {
                     Some(typed) => typed,
                     None => TypedEntry::from_entry(
                         decode_canonical(text, header.body_end, body).map_err(|e| e.0)?,

@@ -40,7 +40,7 @@ fn entry_with(kind: Kind, step: Option<&str>, data: Map<String, Value>) -> Entry
 /// What the fast read gives for `line`, if it reads it.
 fn fast(line: &str) -> Option<TypedEntry> {
     let head = canonical::header(line)?;
-    TypedEntry::decode_canonical(line, head.seq, head.ts, head.kind)
+    TypedEntry::from_header(&head, &mut super::Recent::default())
 }
 
 /// The fast read, when it answers, equals the map-and-convert read.

@@ -97,12 +97,12 @@ impl CaseEntry for Line {
 /// entry (a drill case's scenario is carried between those as JSON).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReplayLine {
-    /// Boxed: lines pass from a journal's reader to the merge and on to
-    /// the replay in batches, without copying entries.
-    pub entry: Box<TypedEntry>,
-    /// The entry's `seq`, `ts` and `kind` again, beside the other fields:
-    /// the merge compares them for the next line of every journal at each
-    /// step, and reading them through each box would miss the cache.
+    /// Held in place, not boxed: a box was an allocation on the reader's
+    /// thread freed on the replay's, for every line (the bench case's CPU
+    /// went 0.44 → 0.38 s without it).
+    pub entry: TypedEntry,
+    /// The entry's `seq`, `ts` and `kind` again, together: the merge
+    /// compares them for the next line of every journal at each step.
     seq: u64,
     ts: DateTime<Utc>,
     kind: Kind,
@@ -128,7 +128,7 @@ impl ReplayLine {
             seq: view.seq,
             ts: view.ts,
             kind: view.kind,
-            entry: Box::new(view.into_typed()),
+            entry: view.into_typed(),
             seen,
             sha256,
             created,

@@ -436,7 +436,7 @@ fn replayed_side_by_side(dir: &std::path::Path) -> (Replayed, Vec<TypedEntry>) {
     let mut fed = Vec::new();
     let replayed = super::replay::load(dir)
         .unwrap()
-        .replay(|line| fed.push(*line.entry))
+        .replay(|line| fed.push(line.entry))
         .unwrap();
     (replayed, fed)
 }

@@ -764,7 +764,7 @@ pub fn status(env: &Env, dir: &Path, json: bool) -> Result<(String, u8), Failure
         let mut resolved = Ahead::start(scope, || case_playbook(env, dir, &case));
         let replayed = loaded.replay(|line| {
             if let Ok(r) = resolved.get() {
-                state.apply_typed(&r.playbook, *line.entry);
+                state.apply_typed(&r.playbook, line.entry);
             }
         });
         (resolved.into_value(), replayed)

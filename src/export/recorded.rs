@@ -183,6 +183,7 @@ mod tests {
 
     use super::*;
     use crate::journal::VERSION;
+    use crate::journal::typed::tests::json_value;
 
     fn line_of(kind: Kind, step: Option<&str>, data: Map<String, Value>) -> String {
         Entry {
@@ -260,24 +261,6 @@ mod tests {
             )));
             assert!(assert_rows_agree(&line_of(kind, None, object(&data))));
         }
-    }
-
-    fn json_value() -> impl Strategy<Value = Value> {
-        let leaf = prop_oneof![
-            Just(Value::Null),
-            any::<bool>().prop_map(Value::Bool),
-            any::<i64>().prop_map(Value::from),
-            any::<f64>().prop_map(Value::from),
-            "\\PC{0,8}|[\\x00-\\x20\"\\\\]{0,4}|(yes|no|2026-11-28T13:05:00Z)"
-                .prop_map(Value::String),
-        ];
-        leaf.prop_recursive(3, 16, 4, |inner| {
-            prop_oneof![
-                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
-                prop::collection::vec(("[a-z]{1,6}", inner), 0..4)
-                    .prop_map(|members| Value::Object(members.into_iter().collect())),
-            ]
-        })
     }
 
     proptest! {

@@ -187,4 +187,4 @@ impl Recent {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

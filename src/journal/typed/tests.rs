@@ -93,7 +93,8 @@ fn data_that_is_not_the_kinds_event_is_left_to_the_map_read() {
     );
 }
 
-fn json_value() -> impl Strategy<Value = Value> {
+/// Any JSON value, its strings often words the payloads use.
+pub(crate) fn json_value() -> impl Strategy<Value = Value> {
     let leaf = prop_oneof![
         Just(Value::Null),
         any::<bool>().prop_map(Value::Bool),

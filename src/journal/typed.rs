@@ -166,7 +166,7 @@ impl std::fmt::Display for SharedStr {
 }
 
 /// What the lines decoded before the next one named, for it to share
-/// (see [`TypedEntry::decode_canonical_after`]).
+/// (see [`TypedEntry::from_header`]).
 #[derive(Debug, Default)]
 pub struct Recent {
     session: Option<SharedStr>,

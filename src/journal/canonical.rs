@@ -53,7 +53,8 @@ pub struct Quoted<'a> {
 impl<'a> Quoted<'a> {
     /// The string, when it holds no escape: the text between the quotes.
     pub fn plain(&self) -> Option<&'a str> {
-        (!self.escaped).then(|| self.json.get(1..self.json.len() - 1))?
+        let text = self.json.strip_prefix('"')?.strip_suffix('"')?;
+        (!self.escaped).then_some(text)
     }
 }
 

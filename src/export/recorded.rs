@@ -177,30 +177,17 @@ impl Recorded for RowEntry<'_> {
 
 #[cfg(test)]
 mod tests {
-    use chrono::DateTime;
     use proptest::prelude::*;
     use serde_json::{Map, Value, json};
 
     use super::*;
-    use crate::journal::VERSION;
-    use crate::journal::typed::tests::json_value;
+    use crate::journal::typed::tests::{entry_with, json_value};
 
+    /// The line of an entry whose session and actor both hold escapes.
     fn line_of(kind: Kind, step: Option<&str>, data: Map<String, Value>) -> String {
-        Entry {
-            v: VERSION,
-            seq: 41,
-            ts: DateTime::from_timestamp(1_790_000_000, 654_321_000).expect("time"),
-            mono_ms: 9_876,
-            scenario_ms: Some(12),
-            session: "s-\"1\"".into(),
-            actor: "Dana \"D\" Reyes é".into(),
-            kind,
-            step: step.map(str::to_string),
-            data,
-            seen: None,
-            prev: "cd".repeat(32),
-        }
-        .encode()
+        let mut entry = entry_with(kind, step, data);
+        entry.actor = "Dana \"D\" Reyes é".into();
+        entry.encode()
     }
 
     /// Everything a row reads of `line` is the same read from the entry

@@ -20,7 +20,8 @@ const KINDS: [Kind; 9] = [
     Kind::Correction,
 ];
 
-fn entry_with(kind: Kind, step: Option<&str>, data: Map<String, Value>) -> Entry {
+/// An entry of `kind` around `data`, its session holding an escape.
+pub(crate) fn entry_with(kind: Kind, step: Option<&str>, data: Map<String, Value>) -> Entry {
     Entry {
         v: VERSION,
         seq: 3,

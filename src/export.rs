@@ -41,7 +41,7 @@ mod stamp;
 pub mod stream;
 pub mod summary;
 mod svg;
-mod timesketch;
+pub(crate) mod timesketch;
 pub(crate) mod view;
 mod when;
 

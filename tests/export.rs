@@ -793,7 +793,10 @@ fn d10_a_stage_that_does_not_apply_is_never_shown_as_met() {
 /// A longer journal than the fixtures, with entries out of time order
 /// (the clock set back), datetime facts, corrections and notes: more than
 /// two batches of 512 lines, so that every core renders several batches,
-/// each into a buffer a batch before it filled.
+/// each into a buffer a batch before it filled. Every time an entry can
+/// state besides its own is there for Timesketch's events: a fact that
+/// occurred earlier, a datetime fact's value, and a correction giving a
+/// datetime fact a new value that occurred at another time.
 fn generated() -> Fixture {
     let mut j = incident_with_correction();
     for i in 0..1_600_i64 {
@@ -805,8 +808,46 @@ fn generated() -> Fixture {
         if i % 40 == 5 {
             j.set("aware_at", "2026-11-02T07:30:00Z");
         }
+        if i % 300 == 17 {
+            set_occurred(&mut j, "records", 4_000 + i, "2026-11-02T06:15:00Z");
+        }
     }
+    let aware = j
+        .lines
+        .iter()
+        .rev()
+        .find(|l| l.entry.data.get("fact") == Some(&serde_json::json!("aware_at")))
+        .map(|l| l.entry.seq)
+        .expect("aware_at was set");
+    j.advance(5).event(Event::new(Payload::Correction(Box::new(
+        runsheet::journal::event::Correction {
+            corrects: aware,
+            journal: None,
+            reason: "The first alert was earlier".into(),
+            value: Some(serde_json::json!("2026-11-02T07:05:00Z")),
+            occurred_at: Some(ts("2026-11-02T07:06:00Z")),
+            fields: serde_json::Map::new(),
+        },
+    ))));
     Fixture::from_builder(j)
+}
+
+/// Sets `fact` to `value`, noting that it became true at `occurred`.
+fn set_occurred(j: &mut JournalBuilder, fact: &str, value: i64, occurred: &str) {
+    j.event(Event::new(Payload::FactSet(
+        runsheet::journal::event::FactSet {
+            fact: fact.into(),
+            value: serde_json::json!(value),
+            occurred_at: Some(ts(occurred)),
+            confirmed: None,
+        },
+    )));
+}
+
+fn ts(rfc3339: &str) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::parse_from_rfc3339(rfc3339)
+        .expect("a valid time")
+        .to_utc()
 }
 
 /// The row-per-entry exports are written as the journal is read back;
@@ -842,6 +883,17 @@ fn streamed_exports_are_byte_identical_to_the_whole_journal_rendered() {
             (Format::CacaoStatus, "cacao-status"),
         ] {
             let expected = fixture.export(format);
+            if *name == "generated" && format == Format::Timesketch {
+                // Six facts that occurred earlier and the correction.
+                assert_eq!(
+                    expected
+                        .matches(r#""timestamp_desc":"Fact occurred""#)
+                        .count(),
+                    7
+                );
+                let corrected = r#""datetime":"2026-11-02T07:05:00.000000Z","timestamp":1793603100000000,"timestamp_desc":"Fact value: aware_at""#;
+                assert_eq!(expected.matches(corrected).count(), 1, "{expected}");
+            }
             // Standard output is made safe for a terminal as it is printed.
             let printed = match format {
                 Format::Json | Format::Timesketch => runsheet::printable::printable_json(&expected),

@@ -18,6 +18,7 @@ use crate::commands::{Env, Failure};
 use crate::export::drafts::DraftTexts;
 use crate::export::report::{self, Report, Scanned, Unscanned};
 use crate::export::stream::{self, Failed, Slot, Source, Streamed};
+use crate::export::timesketch::{self, StatedTime};
 use crate::export::view::View;
 use crate::export::{Format, Input, aar};
 use crate::journal::Line;
@@ -184,7 +185,7 @@ fn run_streamed(
     let scan = std::thread::scope(|scope| {
         // Playbooks are parsed while the journal is read.
         let mut catalog = env.catalog_ahead(scope, journal);
-        Scan::read(journal, &mut catalog, env.today, streamed.reads_back())
+        Scan::read(journal, &mut catalog, env.today, streamed)
     })?;
     let drafts = DraftTexts::read(journal, &scan.looked_up);
     let input = Input {
@@ -200,7 +201,14 @@ fn run_streamed(
             error,
         })?;
     deliver_streamed(journal, to, |out| {
-        stream::write(streamed, &input, &scan.slots, &source, out)
+        stream::write(
+            streamed,
+            &input,
+            &scan.slots,
+            &scan.fact_times,
+            &source,
+            out,
+        )
     })?;
     let (warning, code) = verdict(journal, &scan.looked_up, scan.lines);
     let done = Exported { warning, code };
@@ -284,18 +292,23 @@ struct Scan {
     resolved: Resolved,
     /// The looked-up lines, with what verification found.
     looked_up: Verified,
+    /// The times `fact_set` entries state, for `timesketch` alone.
+    fact_times: Vec<StatedTime>,
 }
 
 impl Scan {
-    /// Scans `journal`: each line's place and hash, the replayed state,
-    /// and the lines rows look up (corrected entries only when the export
-    /// `reads_back`).
+    /// Scans `journal` for `streamed`: each line's place and hash, the
+    /// replayed state, and the lines rows look up (corrected entries only
+    /// when the export reads lines back).
     fn read(
         journal: &Path,
         catalog: &mut Ahead<'_, Catalog>,
         today: NaiveDate,
-        reads_back: bool,
+        streamed: Streamed,
     ) -> Result<Self, Failure> {
+        let reads_back = streamed.reads_back();
+        let notes_times = streamed == Streamed::Timesketch;
+        let mut fact_times = Vec::new();
         // Kept only for an export that reads lines back: 72 bytes a line
         // (7 MiB of the bench mix) that `cacao-status` never reads.
         let mut slots: Vec<Slot> = Vec::new();
@@ -338,7 +351,11 @@ impl Scan {
                     kept.push(whole);
                 }
             } else if let Some(Ok(r)) = &resolved {
-                state.apply_typed(&r.playbook, line.into_typed());
+                let typed = line.into_typed();
+                if notes_times {
+                    timesketch::note_stated_times(&r.playbook, &typed, &mut fact_times);
+                }
+                state.apply_typed(&r.playbook, typed);
             }
         })
         .map_err(|error| OpenError::Io {
@@ -353,39 +370,7 @@ impl Scan {
                     .map_or_else(Failure::from, |_| Failure::bad("no entries")));
             }
         };
-        let source = Source::open(journal).map_err(|error| OpenError::Io {
-            path: journal.to_path_buf(),
-            error,
-        })?;
-        let look_up = |slot: &Slot| {
-            source.line(slot).map_err(|e| {
-                Failure::bad(format!(
-                    "{}: {}",
-                    journal.display(),
-                    crate::diag::describe_io(&e)
-                ))
-            })
-        };
-        let mut held: HashSet<u64> = kept.iter().map(|l: &Line| l.entry.seq).collect();
-        if let Some(slot) = &newest
-            && held.insert(slot.seq)
-        {
-            kept.push(look_up(slot)?);
-        }
-        // Only rows look corrected entries up.
-        let targets = if reads_back {
-            stream::corrected_targets(&kept)
-        } else {
-            Vec::new()
-        };
-        for seq in targets {
-            let at = slots.binary_search_by_key(&seq, |s| s.seq);
-            if let Ok(i) = at
-                && held.insert(seq)
-            {
-                kept.push(look_up(&slots[i])?);
-            }
-        }
+        look_up_more(journal, &mut kept, newest.as_ref(), &slots, reads_back)?;
         kept.sort_by_key(|l| l.entry.seq);
         let looked_up = Verified {
             lines: kept,
@@ -401,8 +386,56 @@ impl Scan {
             state,
             resolved,
             looked_up,
+            fact_times,
         })
     }
+}
+
+/// Adds to `kept` the lines rows look up that the scan could not know
+/// as it went: the last in time order (`newest`), and, when `targets_too`,
+/// every entry a kept correction names (found among `slots`). Each is
+/// read back and refused unless it is still the line verified.
+fn look_up_more(
+    journal: &Path,
+    kept: &mut Vec<Line>,
+    newest: Option<&Slot>,
+    slots: &[Slot],
+    targets_too: bool,
+) -> Result<(), Failure> {
+    let source = Source::open(journal).map_err(|error| OpenError::Io {
+        path: journal.to_path_buf(),
+        error,
+    })?;
+    let look_up = |slot: &Slot| {
+        source.line(slot).map_err(|e| {
+            Failure::bad(format!(
+                "{}: {}",
+                journal.display(),
+                crate::diag::describe_io(&e)
+            ))
+        })
+    };
+    let mut held: HashSet<u64> = kept.iter().map(|l: &Line| l.entry.seq).collect();
+    if let Some(slot) = newest
+        && held.insert(slot.seq)
+    {
+        kept.push(look_up(slot)?);
+    }
+    // Only rows look corrected entries up.
+    let targets = if targets_too {
+        stream::corrected_targets(kept)
+    } else {
+        Vec::new()
+    };
+    for seq in targets {
+        let at = slots.binary_search_by_key(&seq, |s| s.seq);
+        if let Ok(i) = at
+            && held.insert(seq)
+        {
+            kept.push(look_up(&slots[i])?);
+        }
+    }
+    Ok(())
 }
 
 /// Exports the after-action report of the exercise `journal`. A journal

@@ -39,9 +39,10 @@ use serde_json::{Map, Value};
 use super::view::View;
 use super::when;
 use crate::hash::sha256_hex;
-use crate::journal::event::Payload;
+use crate::journal::event::{FactSet, Payload};
+use crate::journal::typed::TypedEntry;
 use crate::journal::{Entry, Kind, Line};
-use crate::playbook::FactType;
+use crate::playbook::{FactType, Playbook};
 
 /// Where one Timesketch event comes from, and its sort key: time, `seq`,
 /// then which of the entry's times it is.
@@ -307,22 +308,62 @@ pub(super) fn times(
     if !has_stated_times(entry.kind) {
         return out;
     }
-    let occurred = |t: DateTime<Utc>| (t, "Fact occurred".to_string());
+    let playbook = view.input.playbook;
     match entry.event().map(|e| e.payload) {
-        Ok(Payload::FactSet(f)) => {
-            out.extend(f.occurred_at.map(occurred));
-            out.extend(stated_time(view, &f.fact, &f.value));
-        }
+        Ok(Payload::FactSet(f)) => out.extend(fact_set_times(playbook, &f)),
         Ok(Payload::Correction(c)) => {
             out.extend(c.occurred_at.map(occurred));
             if let (Some(fact), Some(value)) = (facts.by(c.corrects), &c.value) {
-                out.extend(stated_time(view, fact, value));
+                out.extend(stated_time(playbook, fact, value));
             }
         }
         Ok(Payload::Submission(s)) => out.push((s.sent_at, "Sent".to_string())),
         _ => {}
     }
     out
+}
+
+/// The times a `fact_set` states besides when it was recorded: when the
+/// fact occurred, then the time a date-time fact's value names. They
+/// depend on the entry and the playbook alone, so a streamed export
+/// gathers them while it replays (see [`StatedTime`]).
+pub(super) fn fact_set_times(
+    playbook: &Playbook,
+    f: &FactSet,
+) -> impl Iterator<Item = (DateTime<Utc>, String)> {
+    f.occurred_at
+        .map(occurred)
+        .into_iter()
+        .chain(stated_time(playbook, &f.fact, &f.value))
+}
+
+fn occurred(at: DateTime<Utc>) -> (DateTime<Utc>, String) {
+    (at, "Fact occurred".to_string())
+}
+
+/// One event of a `fact_set` at a time it states, noted as the journal is
+/// replayed: `rank` is its place among the entry's times (0 is when it
+/// was recorded), as in [`times`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatedTime {
+    pub seq: u64,
+    pub rank: u32,
+    pub at: DateTime<Utc>,
+    pub desc: String,
+}
+
+/// The [`StatedTime`]s of a replayed entry, if it is a `fact_set`.
+pub fn note_stated_times(playbook: &Playbook, entry: &TypedEntry, into: &mut Vec<StatedTime>) {
+    if let Ok(Payload::FactSet(f)) = &entry.payload {
+        for (rank, (at, desc)) in (1..).zip(fact_set_times(playbook, f)) {
+            into.push(StatedTime {
+                seq: entry.seq,
+                rank,
+                at,
+                desc,
+            });
+        }
+    }
 }
 
 /// Which fact each entry of the facts' histories set, so that a
@@ -350,8 +391,8 @@ impl<'s> FactsSet<'s> {
 }
 
 /// The time a datetime fact's value states, as its own event.
-fn stated_time(view: &View<'_>, fact: &str, value: &Value) -> Option<(DateTime<Utc>, String)> {
-    let def = view.input.playbook.fact(fact)?;
+fn stated_time(playbook: &Playbook, fact: &str, value: &Value) -> Option<(DateTime<Utc>, String)> {
+    let def = playbook.fact(fact)?;
     if def.ty != FactType::DateTime {
         return None;
     }

@@ -819,16 +819,12 @@ fn generated() -> Fixture {
         .find(|l| l.entry.data.get("fact") == Some(&serde_json::json!("aware_at")))
         .map(|l| l.entry.seq)
         .expect("aware_at was set");
-    j.advance(5).event(Event::new(Payload::Correction(Box::new(
-        runsheet::journal::event::Correction {
-            corrects: aware,
-            journal: None,
-            reason: "The first alert was earlier".into(),
-            value: Some(serde_json::json!("2026-11-02T07:05:00Z")),
-            occurred_at: Some(ts("2026-11-02T07:06:00Z")),
-            fields: serde_json::Map::new(),
-        },
-    ))));
+    j.advance(5).correct(
+        aware,
+        "The first alert was earlier",
+        serde_json::json!("2026-11-02T07:05:00Z"),
+        Some(ts("2026-11-02T07:06:00Z")),
+    );
     Fixture::from_builder(j)
 }
 

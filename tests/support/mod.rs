@@ -222,6 +222,28 @@ impl JournalBuilder {
         self
     }
 
+    /// Corrects the value entry `corrects` gave: it is now `value`, which
+    /// became true at `occurred_at` when one is given.
+    pub fn correct(
+        &mut self,
+        corrects: u64,
+        reason: &str,
+        value: serde_json::Value,
+        occurred_at: Option<DateTime<Utc>>,
+    ) -> &mut Self {
+        self.event(Event::new(Payload::Correction(Box::new(
+            runsheet::journal::event::Correction {
+                corrects,
+                journal: None,
+                reason: reason.into(),
+                value: Some(value),
+                occurred_at,
+                fields: serde_json::Map::new(),
+            },
+        ))));
+        self
+    }
+
     pub fn decide(&mut self, step: &str, fact: &str, input: &str, rationale: &str) -> &mut Self {
         let value = self.value(fact, input);
         let def = self.resolved.playbook.fact(fact).expect("fact");
@@ -410,16 +432,12 @@ pub fn incident_with_correction() -> JournalBuilder {
         })
         .map(|l| l.entry.seq)
         .expect("the fixture records `records`");
-    j.advance(30).event(Event::new(Payload::Correction(Box::new(
-        runsheet::journal::event::Correction {
-            corrects: records,
-            journal: None,
-            reason: "Recount after removing duplicate case parties".into(),
-            value: Some(serde_json::json!(1500)),
-            occurred_at: None,
-            fields: serde_json::Map::new(),
-        },
-    ))));
+    j.advance(30).correct(
+        records,
+        "Recount after removing duplicate case parties",
+        serde_json::json!(1500),
+        None,
+    );
     j
 }
 

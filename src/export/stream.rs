@@ -310,22 +310,17 @@ fn timesketch_events<'s>(
         slot,
     }));
     let mut stated = Vec::with_capacity(fact_times.len() + held_times.len());
-    let noted = fact_times
-        .iter()
-        .map(|t| (t.seq, t.rank, t.at, t.desc.as_str()));
-    let held = held_times
-        .iter()
-        .map(|t| (t.seq, t.rank, t.at, t.desc.as_str()));
-    for (seq, rank, at, desc) in noted.chain(held) {
-        // A time of an entry that did not verify is not an event.
-        let Ok(i) = slots.binary_search_by_key(&seq, |s| s.seq) else {
+    for time in fact_times.iter().chain(&held_times) {
+        // Times are noted of verified entries only, whose slots are all
+        // there: one missing would be no event rather than a guess.
+        let Ok(i) = slots.binary_search_by_key(&time.seq, |s| s.seq) else {
             continue;
         };
-        stated.push(desc.to_string());
+        stated.push(time.desc.clone());
         let desc = u32::try_from(stated.len()).map_err(|e| Failed::Reading(io::Error::other(e)))?;
         events.push(TimedEvent {
-            at,
-            rank,
+            at: time.at,
+            rank: time.rank,
             desc,
             slot: &slots[i],
         });

@@ -22,11 +22,11 @@ use serde_json::Value;
 use super::conflict::{Claims, Conflict};
 use super::entry::{CaseEntry, ReplayLine};
 use super::folder;
-use super::merge::{self, CaseJournal, Merger, Renumbering};
+use super::merge::{self, Merger, Renumbering};
 use super::views::{carry, drill_of, names_no_drill, responder};
 use super::witness::{self, Contradiction, Witnessed};
 use crate::journal::event::Seen;
-use crate::journal::verify::{Break, Tally, Verified, view_file_typed_in_chunks};
+use crate::journal::verify::{Break, Tally, view_file_typed_in_chunks};
 
 /// What a merged replay found besides the lines it fed.
 #[derive(Debug, Clone, PartialEq)]
@@ -128,7 +128,7 @@ impl Loaded {
             // refused their batches, read on to their ends and stop.
             let merging = thread::Builder::new()
                 .name("case-merge".into())
-                .spawn_scoped(scope, move || merge_and_feed(ids, streams, &hand));
+                .spawn_scoped(scope, move || merge_and_feed(ids, streams, hand));
             for batch in fed_lines {
                 batch.into_iter().for_each(&mut apply);
             }
@@ -149,23 +149,18 @@ impl Loaded {
         }
         let Merged {
             fed,
-            claims,
-            merger,
-            sealed,
+            conflicts,
+            contradictions,
+            ends,
         } = merged?;
-        let journals: Vec<CaseJournal<SealedLine>> = ids
-            .iter()
-            .zip(sealed)
+        let journals = ids
+            .into_iter()
+            .zip(ends)
             .zip(tallies.into_iter().flatten())
-            .map(|((id, lines), tally)| CaseJournal {
-                id: id.clone(),
-                verified: Verified::of_tally(lines, tally),
-            })
+            .map(|((id, end), tally)| journal_read(id, end, tally))
             .collect();
-        let contradictions = witness::check(&journals);
-        let conflicts = claims.conflicts(&ids, |later, earlier| merger.saw(later, earlier));
         Ok(Replayed {
-            journals: journals.iter().map(journal_read).collect(),
+            journals,
             conflicts,
             contradictions,
             fed,
@@ -256,35 +251,39 @@ impl Witnessed for SealedLine {
     }
 }
 
-fn journal_read(j: &CaseJournal<SealedLine>) -> JournalRead {
-    let verified = &j.verified;
+fn journal_read(id: String, end: End, tally: Tally) -> JournalRead {
     JournalRead {
-        id: j.id.clone(),
-        entries: verified.lines.len(),
-        head: verified
-            .lines
-            .last()
-            .zip(verified.head_hash.as_ref())
-            .map(|(last, hash)| (last.seq, hash.clone())),
-        broken: verified.broken.clone(),
-        torn_tail: verified.torn_tail,
+        id,
+        entries: end.lines,
+        head: end.last_seq.zip(tally.head_hash),
+        broken: tally.broken,
+        torn_tail: tally.torn_tail,
     }
 }
 
-/// What the merge leaves once every line is fed.
+/// What the merge leaves once every line is fed, and the checks it made
+/// of the whole case meanwhile.
 struct Merged {
     fed: usize,
-    claims: Claims,
-    /// Each line's causal past, for the conflicts.
-    merger: Merger,
-    /// Each journal's lines, as the witness check reads them.
-    sealed: Vec<Vec<SealedLine>>,
+    conflicts: Vec<Conflict>,
+    contradictions: Vec<Contradiction>,
+    /// Each journal's end, in the order of the ids.
+    ends: Vec<End>,
+}
+
+/// How far a journal verified: its lines, and the last one's `seq`.
+#[derive(Clone, Copy)]
+struct End {
+    lines: usize,
+    last_seq: Option<u64>,
 }
 
 /// The merge, on its own core: takes the next line in merged order from
 /// the journals' streams, gathers its claims, renumbers it, names its
-/// writer and hands it to the replay in batches (the replay's list ends
-/// when this returns: `hand` is dropped).
+/// writer and hands it to the replay in batches. Once the last batch is
+/// handed, `hand` is dropped (the replay's list ends) and the conflicts
+/// and `seen` heads are checked here, while the replay applies what it
+/// still holds: on the replay's thread they were its serial tail.
 ///
 /// A first line fed that is a `journal_created` naming no scenario waits,
 /// with the lines after it, until the scenario a journal's creation
@@ -294,7 +293,7 @@ struct Merged {
 fn merge_and_feed(
     ids: &[String],
     mut streams: Vec<Stream>,
-    hand: &SyncSender<Vec<ReplayLine>>,
+    hand: SyncSender<Vec<ReplayLine>>,
 ) -> Merged {
     streams.iter_mut().for_each(Stream::fill);
     let names_a_scenario = streams
@@ -355,11 +354,26 @@ fn merge_and_feed(
     if !batch.is_empty() {
         send(&mut batch);
     }
+    drop(hand);
+    let journals: Vec<(&str, &[SealedLine])> = ids
+        .iter()
+        .map(String::as_str)
+        .zip(sealed.iter().map(Vec::as_slice))
+        .collect();
+    let contradictions = witness::check_lines(&journals);
+    let conflicts = claims.conflicts(ids, |later, earlier| merger.saw(later, earlier));
+    let ends = sealed
+        .iter()
+        .map(|lines| End {
+            lines: lines.len(),
+            last_seq: lines.last().map(|l| l.seq),
+        })
+        .collect();
     Merged {
         fed,
-        claims,
-        merger,
-        sealed,
+        conflicts,
+        contradictions,
+        ends,
     }
 }
 

@@ -54,18 +54,28 @@ impl std::fmt::Display for Contradiction {
 
 /// Checks every `seen` head of every journal against the journal it names.
 pub fn check<L: Witnessed>(journals: &[CaseJournal<L>]) -> Vec<Contradiction> {
+    let lines: Vec<(&str, &[L])> = journals
+        .iter()
+        .map(|j| (j.id.as_str(), j.verified.lines.as_slice()))
+        .collect();
+    check_lines(&lines)
+}
+
+/// [`check`] of each journal's id and verified lines: for a replay that
+/// keeps what the check reads of each line, but not a [`CaseJournal`].
+pub fn check_lines<L: Witnessed>(journals: &[(&str, &[L])]) -> Vec<Contradiction> {
     let mut out = Vec::new();
-    for witness in journals {
-        for line in &witness.verified.lines {
+    for &(witness, lines) in journals {
+        for line in lines {
             let Some(seen) = line.seen() else {
                 continue;
             };
             for (id, head) in seen {
-                let why = match journals.iter().find(|j| &j.id == id) {
+                let why = match journals.iter().find(|(named, _)| *named == id.as_str()) {
                     None => Some("is missing from the case"),
-                    Some(j) => match usize::try_from(head.seq)
+                    Some((_, named)) => match usize::try_from(head.seq)
                         .ok()
-                        .and_then(|s| j.verified.lines.get(s))
+                        .and_then(|s| named.get(s))
                     {
                         None => Some("is missing (the journal was cut short)"),
                         Some(l) if !l.hashes_to(&head.hash) => {
@@ -76,7 +86,7 @@ pub fn check<L: Witnessed>(journals: &[CaseJournal<L>]) -> Vec<Contradiction> {
                 };
                 if let Some(why) = why {
                     out.push(Contradiction {
-                        witness: witness.id.clone(),
+                        witness: witness.to_string(),
                         witness_seq: line.seq(),
                         journal: id.clone(),
                         seq: head.seq,

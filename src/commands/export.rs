@@ -192,7 +192,7 @@ fn run_streamed(
         verified: &scan.looked_up,
         playbook: &scan.resolved.playbook,
         state: &scan.state,
-        now: scan.newest.map_or(DateTime::UNIX_EPOCH, |s| s.ts),
+        now: scan.newest.as_ref().map_or(DateTime::UNIX_EPOCH, |s| s.ts),
         drafts: Some(&drafts),
     };
     let source =
@@ -213,7 +213,9 @@ fn run_streamed(
     let (warning, code) = verdict(journal, &scan.looked_up, scan.lines);
     let done = Exported { warning, code };
     let done = with_draft_problems(done, journal, &drafts.problems(&scan.looked_up));
-    super::free_in_background(scan.state);
+    // The command ends here: its lines, slots and state are freed beside
+    // its last steps, not one by one before it can exit.
+    super::free_in_background((scan, drafts));
     Ok(done)
 }
 
@@ -273,10 +275,13 @@ fn run_report(
     deliver_streamed(journal, to, |out| {
         report::write(format, &view, &slots, &file, out)
     })?;
-    super::free_in_background(state);
     let (warning, code) = verdict(journal, &kept, slots.len());
     let done = Exported { warning, code };
-    Ok(with_draft_problems(done, journal, &drafts.problems(&kept)))
+    let done = with_draft_problems(done, journal, &drafts.problems(&kept));
+    drop(view);
+    // As for the streamed exports: freed beside the command's last steps.
+    super::free_in_background((state, slots, kept, resolved, drafts));
+    Ok(done)
 }
 
 /// One streaming pass over a journal: where each verified line is, the

@@ -9,6 +9,18 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// Lowercase hex of any byte string.
+/// The lowercase hex digits of a SHA-256, with no allocation: one is
+/// written for every row of a long export.
+pub fn hex32(bytes: &[u8; 32]) -> [u8; 64] {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut digits = [0; 64];
+    for (pair, b) in digits.chunks_exact_mut(2).zip(bytes) {
+        pair[0] = DIGITS[usize::from(b >> 4)];
+        pair[1] = DIGITS[usize::from(b & 0x0f)];
+    }
+    digits
+}
+
 pub fn to_hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut digits = Vec::with_capacity(bytes.len() * 2);
@@ -114,6 +126,16 @@ mod tests {
             if len == 32 {
                 assert_eq!(from_hex32(&hex).map(Vec::from), Some(bytes));
             }
+        }
+    }
+
+    #[test]
+    fn a_hash_in_hex_without_allocating_is_its_hex() {
+        for seed in 0_u8..=255 {
+            let bytes: [u8; 32] = std::array::from_fn(|i| {
+                seed.wrapping_add(u8::try_from(i).unwrap_or(0).wrapping_mul(61))
+            });
+            assert_eq!(hex32(&bytes).as_slice(), to_hex(&bytes).as_bytes());
         }
     }
 }

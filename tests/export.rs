@@ -610,6 +610,78 @@ fn json_holds_entries_as_stored_and_the_derived_state() {
     assert_eq!(json["state"]["now"], json["evaluated_at"]);
 }
 
+/// Each row is written field by field (digits, the kind and hex unquoted,
+/// `message` copied from `summary`): hostile actors, steps and notes, in a
+/// real and an exercise journal, must come out as the general field writer
+/// writes them, and `message` must read as `summary` (marked in an
+/// exercise).
+#[test]
+fn csv_rows_written_field_by_field_match_the_field_writer() {
+    for exercise in [false, true] {
+        let mut j = JournalBuilder::new(
+            support::fixture_playbook(),
+            "2026-11-02T09:00:00Z",
+            exercise,
+        );
+        for actor in [
+            "=HYPERLINK(\"x\")",
+            "-1, \"two\"\r\nlines",
+            "@sum",
+            "+ plain",
+        ] {
+            j.actor(actor)
+                .advance(1)
+                .note(Some("confirm"), "=1+1, \"quoted\"\nnext line");
+            j.advance(1).note(None, "-starts with a minus");
+        }
+        let fixture = Fixture::from_builder(j);
+        let text = fixture.export(Format::Csv);
+        let records = parse_csv(&text);
+        let rewritten: String = records.iter().map(|r| reference_record(r)).collect();
+        assert_eq!(rewritten, text, "exercise: {exercise}");
+        let shift = usize::from(exercise);
+        for record in &records[1..] {
+            let (summary, message) = (&record[9 + shift], &record[13 + shift]);
+            if exercise {
+                assert_eq!(message.strip_prefix("[EXERCISE] "), Some(summary.as_str()));
+            } else {
+                assert_eq!(message, summary);
+            }
+        }
+        let actors: Vec<&str> = records[1..].iter().map(|r| r[3 + shift].as_str()).collect();
+        for defused in [
+            "'=HYPERLINK(\"x\")",
+            "'-1, \"two\"\r\nlines",
+            "'@sum",
+            "'+ plain",
+        ] {
+            assert!(actors.contains(&defused), "{defused} in {actors:?}");
+        }
+    }
+}
+
+/// A record as RFC 4180 and the formula rule write its (parsed) fields:
+/// an apostrophe before `=`, `+`, `-`, `@`, tab or CR, then quotes when a
+/// comma, quote, CR or LF is in the field, quotes doubled.
+fn reference_record(fields: &[String]) -> String {
+    let written: Vec<String> = fields
+        .iter()
+        .map(|field| {
+            let field = if field.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+                format!("'{field}")
+            } else {
+                field.clone()
+            };
+            if field.contains([',', '"', '\r', '\n']) {
+                format!("\"{}\"", field.replace('"', "\"\""))
+            } else {
+                field
+            }
+        })
+        .collect();
+    format!("{}\r\n", written.join(","))
+}
+
 /// Splits RFC 4180 text into records, checking quoting and CRLF endings.
 fn parse_csv(text: &str) -> Vec<Vec<String>> {
     let mut records = Vec::new();

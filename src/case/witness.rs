@@ -73,16 +73,15 @@ pub fn check_lines<L: Witnessed>(journals: &[(&str, &[L])]) -> Vec<Contradiction
             for (id, head) in seen {
                 let why = match journals.iter().find(|(named, _)| *named == id.as_str()) {
                     None => Some("is missing from the case"),
-                    Some((_, named)) => match usize::try_from(head.seq)
-                        .ok()
-                        .and_then(|s| named.get(s))
-                    {
-                        None => Some("is missing (the journal was cut short)"),
-                        Some(l) if !l.hashes_to(&head.hash) => {
-                            Some("differs from what was seen (the journal was rewritten)")
+                    Some((_, named)) => {
+                        match usize::try_from(head.seq).ok().and_then(|s| named.get(s)) {
+                            None => Some("is missing (the journal was cut short)"),
+                            Some(l) if !l.hashes_to(&head.hash) => {
+                                Some("differs from what was seen (the journal was rewritten)")
+                            }
+                            Some(_) => None,
                         }
-                        Some(_) => None,
-                    },
+                    }
                 };
                 if let Some(why) = why {
                     out.push(Contradiction {

@@ -22,6 +22,8 @@
 //!   `kind` is `verification_failed` (or `torn_tail`) and whose `summary`
 //!   says where and why; its `seq` is empty.
 
+use std::fmt::Write as _;
+
 use chrono::{DateTime, Utc};
 
 use super::recorded::Recorded;
@@ -73,42 +75,58 @@ pub(super) fn header(view: &View<'_>) -> String {
 }
 
 /// Appends the record of the entry of one verified line, whose SHA-256
-/// is `hash`.
+/// is `hash`. Written field by field, as [`record`] writes them: the
+/// fields runsheet makes itself (digits, the kind, hex) need no quoting,
+/// and `message` repeats `summary` when there is no exercise mark.
 pub(super) fn push_row(out: &mut String, view: &View<'_>, e: &impl Recorded, hash: &str) {
     let mark = view.is_exercise().then_some("EXERCISE");
-    let step = e.step().unwrap_or("");
-    let step_title = e
-        .step()
+    let step = e.step();
+    let step_title = step
         .and_then(|s| view.step(s))
         .map_or("", |s| s.title.as_str());
-    let phase = e
-        .step()
+    let phase = step
         .and_then(|s| view.phase_of(s))
         .map_or("", |p| p.id.as_str());
     let summary = view.sentence(e);
     let ts = when::iso(e.ts());
-    record(
-        out,
-        mark,
-        &[
-            &e.seq().to_string(),
-            &ts,
-            &e.scenario_ms().map(|m| m.to_string()).unwrap_or_default(),
-            e.actor(),
-            e.session(),
-            e.kind().as_str(),
-            step,
-            step_title,
-            phase,
-            &summary,
-            &e.data_json(),
-            e.prev(),
-            hash,
-            &timesketch_message(mark, &summary),
-            &ts,
-            "Recorded",
-        ],
-    );
+    if let Some(mark) = mark {
+        push_field(out, mark);
+        out.push(',');
+    }
+    let _ = write!(out, "{},", e.seq());
+    push_field(out, &ts);
+    out.push(',');
+    if let Some(ms) = e.scenario_ms() {
+        let _ = write!(out, "{ms}");
+    }
+    out.push(',');
+    for field in [e.actor(), e.session()] {
+        push_field(out, field);
+        out.push(',');
+    }
+    out.push_str(e.kind().as_str());
+    out.push(',');
+    for field in [step.unwrap_or(""), step_title, phase] {
+        push_field(out, field);
+        out.push(',');
+    }
+    let summary_at = out.len();
+    push_field(out, &summary);
+    let summary_field = summary_at..out.len();
+    out.push(',');
+    push_field(out, &e.data_json());
+    out.push(',');
+    push_field(out, e.prev());
+    out.push(',');
+    out.push_str(hash);
+    out.push(',');
+    match mark {
+        None => out.extend_from_within(summary_field),
+        Some(_) => push_field(out, &timesketch_message(mark, &summary)),
+    }
+    out.push(',');
+    push_field(out, &ts);
+    out.push_str(",Recorded\r\n");
 }
 
 /// The trailing record of a journal that does not fully verify, dated

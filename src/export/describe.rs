@@ -31,12 +31,18 @@ impl View<'_> {
     }
 
     fn on_step(&self, step: Option<&str>) -> String {
-        step.map(|s| format!(" on \"{}\"", self.step_title(s)))
+        step.map(|s| format!(" on \"{}\"", self.title_of(s)))
             .unwrap_or_default()
     }
 
+    /// A step's title, or its id when the playbook no longer has it:
+    /// borrowed, as one sentence per entry is made.
+    fn title_of<'s>(&'s self, id: &'s str) -> &'s str {
+        self.step(id).map_or(id, |s| s.title.as_str())
+    }
+
     fn payload_sentence(&self, ts: DateTime<Utc>, step: Option<&str>, payload: &Payload) -> String {
-        let title = || step.map_or_else(String::new, |s| self.step_title(s));
+        let title = || step.map_or("", |s| self.title_of(s));
         match payload {
             Payload::JournalCreated(c) => {
                 let exercise = if c.exercise { " as an EXERCISE" } else { "" };

@@ -159,6 +159,9 @@ const BATCH: usize = 512;
 /// Batches a worker may finish ahead of the writer.
 const AHEAD: usize = 2;
 
+/// Batches a worker may finish ahead while the `json` head is built.
+const FRAMED_AHEAD: usize = 12;
+
 /// A batch's lines are read in one piece when they lie within this many
 /// bytes more than their own length (lines already in time order).
 const SPAN_SLACK: u64 = 64 << 10;
@@ -198,7 +201,9 @@ pub fn write(
                 journal,
                 |rows: &mut String, _, slot, text| {
                     let entry = parse_row(text)?;
-                    csv::push_row(rows, &view, &entry, &to_hex(&slot.hash));
+                    let hash = crate::hash::hex32(&slot.hash);
+                    let hash = std::str::from_utf8(&hash).map_err(io::Error::other)?;
+                    csv::push_row(rows, &view, &entry, hash);
                     Ok(())
                 },
                 |rows| put(rows.as_bytes()),
@@ -228,13 +233,21 @@ pub fn write(
             }
         }
         Streamed::Json => {
-            let (head, tail) = json::frame(&view, slots.len());
-            put(head.as_bytes())?;
             if order.is_empty() {
+                let (head, tail) = json::frame(&view, slots.len());
+                put(head.as_bytes())?;
                 put(b"[]")?;
-            } else {
-                put(b"[")?;
-                in_order(
+                put(tail.as_bytes())?;
+                return Ok(());
+            }
+            // The document's head (the summary, the registers) is built
+            // beside the first batches of entries rather than before them.
+            let tail = thread::scope(|scope| {
+                let framing = scope.spawn(|| json::frame(&view, slots.len()));
+                let mut framing = Some(framing);
+                let mut tail = String::new();
+                in_order_ahead(
+                    FRAMED_AHEAD,
                     &order,
                     |slot| slot,
                     journal,
@@ -245,10 +258,19 @@ pub fn write(
                         json::push_entry(entries, text);
                         Ok(())
                     },
-                    |entries| put(entries),
+                    |entries| {
+                        if let Some(framing) = framing.take() {
+                            let (head, rest) = crate::threads::joined(framing);
+                            put(head.as_bytes())?;
+                            put(b"[")?;
+                            tail = rest;
+                        }
+                        put(entries)
+                    },
                 )?;
-                put(b"\n  ]")?;
-            }
+                Ok::<_, Failed>(tail)
+            })?;
+            put(b"\n  ]")?;
             put(tail.as_bytes())?;
         }
         Streamed::CacaoStatus => {
@@ -379,9 +401,22 @@ pub(super) fn in_order<'i, T: Sync, B: Reusable>(
     each: impl Fn(&mut B, usize, &'i T, &str) -> io::Result<()> + Sync,
     take: impl FnMut(&mut B) -> Result<(), Failed>,
 ) -> Result<(), Failed> {
+    in_order_ahead(AHEAD, items, slot_of, journal, each, take)
+}
+
+/// [`in_order`] with `ahead` batches per worker.
+fn in_order_ahead<'i, T: Sync, B: Reusable>(
+    ahead: usize,
+    items: &'i [T],
+    slot_of: impl Fn(&'i T) -> &'i Slot + Sync,
+    journal: &File,
+    each: impl Fn(&mut B, usize, &'i T, &str) -> io::Result<()> + Sync,
+    take: impl FnMut(&mut B) -> Result<(), Failed>,
+) -> Result<(), Failed> {
     let batches: Vec<&'i [T]> = items.chunks(BATCH).collect();
     on_every_core(
         batches.len(),
+        ahead,
         |i, read, rendered| {
             let batch = batches.get(i).copied().unwrap_or_default();
             render_batch(journal, batch, i * BATCH, &slot_of, &each, read, rendered)
@@ -400,6 +435,7 @@ pub(super) fn rows_in_order<B: Reusable>(
 ) -> Result<(), Failed> {
     on_every_core(
         len.div_ceil(BATCH),
+        AHEAD,
         |i, _, rendered| {
             (i * BATCH..len.min((i + 1) * BATCH)).for_each(|row| each(rendered, row));
             Ok(())
@@ -421,6 +457,7 @@ pub(super) fn rows_in_order<B: Reusable>(
 /// `status` it starts with.
 fn on_every_core<B: Reusable>(
     count: usize,
+    ahead: usize,
     render: impl Fn(usize, &mut ReadBack, &mut B) -> io::Result<()> + Sync,
     mut take: impl FnMut(&mut B) -> Result<(), Failed>,
 ) -> Result<(), Failed> {
@@ -441,10 +478,10 @@ fn on_every_core<B: Reusable>(
         let mut done = Vec::with_capacity(workers);
         let mut returns = Vec::with_capacity(workers);
         for worker in 0..workers {
-            let (send, receive) = mpsc::sync_channel(AHEAD);
+            let (send, receive) = mpsc::sync_channel(ahead);
             done.push(receive);
             // The writer holds at most one batch: room for every one.
-            let (back, given_back) = mpsc::sync_channel::<B>(AHEAD + 1);
+            let (back, given_back) = mpsc::sync_channel::<B>(ahead + 1);
             returns.push(back);
             let render = &render;
             scope.spawn(move || {

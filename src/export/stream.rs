@@ -26,7 +26,6 @@ use super::recorded::RowEntry;
 use super::timesketch::StatedTime;
 use super::view::View;
 use super::{Input, csv, json, timesketch};
-use crate::hash::to_hex;
 use crate::journal::event::Payload;
 use crate::journal::verify::LineView;
 use crate::journal::{Entry, Kind, Line};
@@ -225,9 +224,10 @@ pub fn write(
                 journal,
                 |lines: &mut Vec<u8>, _, event, text| {
                     let entry = parse_entry(text)?;
-                    let hash = to_hex(&event.slot.hash);
+                    let hash = crate::hash::hex32(&event.slot.hash);
+                    let hash = std::str::from_utf8(&hash).map_err(io::Error::other)?;
                     let desc = timeline.desc(event);
-                    timesketch::push_event_line(lines, &view, &entry, &hash, event.at, desc);
+                    timesketch::push_event_line(lines, &view, &entry, hash, event.at, desc);
                     Ok(())
                 },
                 |lines| put(lines),

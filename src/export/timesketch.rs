@@ -31,6 +31,7 @@
 //! every `message` starts with `[EXERCISE]`. A journal that fails verification ends with a
 //! `Verification` line saying where and why.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
@@ -102,7 +103,12 @@ pub(super) fn push_event_line(
     desc: &str,
 ) {
     let mut object = Object::open(out);
-    object.text("message", &message(view, &view.sentence(e)));
+    let sentence = view.sentence(e);
+    if view.is_exercise() {
+        object.text("message", &message(view, &sentence));
+    } else {
+        object.text("message", &sentence);
+    }
     object.text("datetime", &when::iso(at));
     object.number("timestamp", at.timestamp_micros());
     object.text("timestamp_desc", desc);
@@ -255,7 +261,10 @@ fn next_to_escape(bytes: &[u8], from: usize) -> Option<usize> {
 /// [`flatten`] into a list kept in the order a JSON object of the same
 /// insertions has: a name given again keeps its first place and takes the
 /// later value.
-fn flatten_into(out: &mut Vec<(String, String)>, name: String, value: &Value) {
+///
+/// Texts are borrowed from `value`: a long note is not copied to be
+/// written once.
+fn flatten_into<'v>(out: &mut Vec<(String, Cow<'v, str>)>, name: String, value: &'v Value) {
     match value {
         Value::Object(fields) => {
             for (key, v) in fields {
@@ -265,8 +274,8 @@ fn flatten_into(out: &mut Vec<(String, String)>, name: String, value: &Value) {
         Value::Null => {}
         other => {
             let text = match other {
-                Value::String(text) => text.clone(),
-                _ => other.to_string(),
+                Value::String(text) => Cow::Borrowed(text.as_str()),
+                _ => Cow::Owned(other.to_string()),
             };
             match out.iter_mut().find(|(n, _)| *n == name) {
                 Some((_, held)) => *held = text,
@@ -528,7 +537,10 @@ mod tests {
             flatten(&mut object, &format!("data_{key}"), value);
             flatten_into(&mut list, format!("data_{key}"), value);
         }
-        let listed: Vec<(String, Value)> = list.into_iter().map(|(k, v)| (k, v.into())).collect();
+        let listed: Vec<(String, Value)> = list
+            .into_iter()
+            .map(|(k, v)| (k, v.into_owned().into()))
+            .collect();
         let held: Vec<(String, Value)> = object.into_iter().collect();
         assert_eq!(listed, held);
     }

@@ -451,7 +451,7 @@ pub(super) fn rows_in_order<B: Reusable>(
 /// Renders batches `0..count` with `render` on one worker per core and
 /// hands them to `take` in order, as the writer takes them: the workers
 /// go on with the next batches while a batch is written. At most
-/// [`AHEAD`] batches per worker wait to be taken, so memory does not grow
+/// `ahead` batches per worker wait to be taken, so memory does not grow
 /// with the journal.
 ///
 /// Each worker reads into, and renders into, the same few buffers: taken

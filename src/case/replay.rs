@@ -26,7 +26,7 @@ use super::merge::{self, Merger, Renumbering};
 use super::views::{carry, drill_of, names_no_drill, responder};
 use super::witness::{self, Contradiction, Witnessed};
 use crate::journal::event::Seen;
-use crate::journal::verify::{Break, Tally, view_file_typed_in_chunks};
+use crate::journal::verify::{Break, Keep, Tally, view_file_typed_in_chunks};
 
 /// What a merged replay found besides the lines it fed.
 #[derive(Debug, Clone, PartialEq)]
@@ -74,12 +74,15 @@ impl JournalRead {
 pub struct Loaded {
     /// In folder order: an unreadable journal's error is the first's.
     files: Vec<(String, PathBuf)>,
+    /// How each line is decoded for the replay.
+    keep: Keep,
 }
 
 /// Finds the journals of the case in `dir`.
 pub fn load(dir: &Path) -> Result<Loaded, String> {
     Ok(Loaded {
         files: folder::journal_files(dir)?,
+        keep: Keep::Typed,
     })
 }
 
@@ -102,6 +105,18 @@ const FED_BATCH: usize = 1024;
 const FED_AHEAD: usize = 4;
 
 impl Loaded {
+    /// For a replay that keeps no notes ([`RunState::for_summary`]): a
+    /// note's entry is fed with its text left empty ([`Keep::Summary`]).
+    ///
+    /// [`RunState::for_summary`]: crate::run::RunState::for_summary
+    #[must_use]
+    pub fn for_summary(self) -> Self {
+        Self {
+            keep: Keep::Summary,
+            ..self
+        }
+    }
+
     /// Replays the case, handing each line, in merged order, to `apply`.
     /// The error is the first unreadable journal's, in folder order; the
     /// lines of the others were fed meanwhile.
@@ -109,6 +124,7 @@ impl Loaded {
         let mut sorted = self.files.clone();
         sorted.sort_by(|a, b| a.0.cmp(&b.0));
         let ids: Vec<String> = sorted.iter().map(|(id, _)| id.clone()).collect();
+        let keep = self.keep;
         let (merged, tallies) = thread::scope(|scope| {
             let mut streams = Vec::with_capacity(sorted.len());
             let mut readers = Vec::with_capacity(sorted.len());
@@ -119,7 +135,7 @@ impl Loaded {
                 // ends at once, and its journal is reported unreadable.
                 let started = thread::Builder::new()
                     .name("case-read".into())
-                    .spawn_scoped(scope, move || read(path, &send));
+                    .spawn_scoped(scope, move || read(path, keep, &send));
                 readers.push(started.map_err(|e| merge::unreadable(path, &e)));
             }
             let (hand, fed_lines) = sync_channel(FED_AHEAD);
@@ -170,10 +186,10 @@ impl Loaded {
 
 /// Reads and checks the journal at `path`, handing its verified lines,
 /// decoded for replay, to the merge in batches.
-fn read(path: &Path, send: &SyncSender<Vec<ReplayLine>>) -> Result<Tally, String> {
+fn read(path: &Path, keep: Keep, send: &SyncSender<Vec<ReplayLine>>) -> Result<Tally, String> {
     let mut batch = Vec::with_capacity(READ_BATCH);
     // A merge that has stopped takes nothing more: the lines are dropped.
-    let tally = view_file_typed_in_chunks(path, READ_CHUNK, |view| {
+    let tally = view_file_typed_in_chunks(path, READ_CHUNK, keep, |view| {
         batch.push(ReplayLine::of_view(view));
         if batch.len() == READ_BATCH {
             drop(send.send(std::mem::replace(

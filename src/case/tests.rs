@@ -467,6 +467,37 @@ fn a_merged_replay_feeds_and_finds_what_the_merge_of_whole_lines_does() {
     assert!(whole.journals.iter().any(|j| j.torn_tail > 0));
 }
 
+/// A case replayed for a summary finds what a full replay finds and feeds
+/// the same entries, each note's text left empty (a summary keeps none).
+#[test]
+fn a_case_replayed_for_a_summary_feeds_notes_without_their_text() {
+    let dir = tempfile::tempdir().unwrap();
+    awkward_case(dir.path());
+    let (whole, by_whole) = replayed_side_by_side(dir.path());
+    let mut by_summary = Vec::new();
+    let replayed = super::replay::load(dir.path())
+        .unwrap()
+        .for_summary()
+        .replay(|line| by_summary.push(line.entry))
+        .unwrap();
+    assert_eq!(replayed, whole);
+    let notes = by_whole
+        .iter()
+        .filter(|e| matches!(&e.payload, Ok(Payload::Note(n)) if !n.text.is_empty()))
+        .count();
+    assert!(notes > 0, "the case has notes with text");
+    let expected: Vec<TypedEntry> = by_whole
+        .into_iter()
+        .map(|mut entry| {
+            if let Ok(Payload::Note(n)) = &mut entry.payload {
+                n.text.clear();
+            }
+            entry
+        })
+        .collect();
+    assert_eq!(by_summary, expected);
+}
+
 #[test]
 fn a_merged_replay_of_many_interleaved_journals_feeds_what_the_merge_does() {
     // Eight responders writing at once, each seeing the others now and

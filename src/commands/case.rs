@@ -753,7 +753,8 @@ pub fn resolve(
 /// fails verification or a `seen` head is contradicted.
 pub fn status(env: &Env, dir: &Path, json: bool) -> Result<(String, u8), Failure> {
     let case = folder::read(dir).map_err(usage)?;
-    let loaded = replay::load(dir).map_err(usage)?;
+    // A summary keeps no notes: their text is not even decoded.
+    let loaded = replay::load(dir).map_err(usage)?.for_summary();
     // Who did what as `actor@host`, as review and every export say it.
     // Each entry's strings move into the state as it is replayed. Nothing
     // of a line is shown: each journal is read as a replay reads it.

@@ -23,7 +23,7 @@ use crate::export::view::View;
 use crate::export::{Format, Input, aar};
 use crate::journal::Line;
 use crate::journal::event::Created;
-use crate::journal::verify::{Verified, view_file_typed};
+use crate::journal::verify::{Verified, view_file_for_summary};
 use crate::journal::writer::OpenError;
 use crate::run::{self, RunState};
 
@@ -330,7 +330,7 @@ impl Scan {
         // Each line's SHA-256 comes from the chain check, which needs it
         // for the next line's `prev` anyway. Lines are decoded for replay
         // on the checking cores; only the few looked up are kept whole.
-        let tally = view_file_typed(journal, None, |line, _| {
+        let tally = view_file_for_summary(journal, |line| {
             let slot = Slot::of(&line);
             lines += 1;
             if newest

@@ -13,7 +13,7 @@ use crate::clocks::format_duration;
 use crate::commands::open::{self, Resolved};
 use crate::export::summary::{self, Summary};
 use crate::journal::Line;
-use crate::journal::verify::view_file_typed;
+use crate::journal::verify::view_file_for_summary;
 use crate::journal::writer::OpenError;
 use crate::playbook::value::format_local_and_utc;
 use crate::run::RunState;
@@ -28,8 +28,8 @@ pub fn run(env: &Env, path: &Path, json: bool) -> Result<(String, u8), Failure> 
         let mut catalog = env.catalog_ahead(scope, path);
         let mut replay: Option<Result<(Resolved, RunState), Failure>> = None;
         // Entries are decoded for replay on the checking cores; no line
-        // text is copied.
-        let verified = view_file_typed(path, None, |line, _| {
+        // text is copied, nor a note's text (a summary keeps no notes).
+        let verified = view_file_for_summary(path, |line| {
             if let Some(Ok((resolved, state))) = &mut replay {
                 state.apply_typed(&resolved.playbook, line.into_typed());
             } else if replay.is_none() {

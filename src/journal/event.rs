@@ -279,7 +279,7 @@ pub struct ChecklistItem {
     pub checked: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Note {
     pub text: String,
 }

@@ -284,6 +284,11 @@ pub type LineDigest = fn(&[u8]) -> [u8; 32];
 pub enum Keep {
     Entries,
     Typed,
+    /// As `Typed`, but a note's text is left empty: for a replay that
+    /// keeps no notes ([`crate::run::RunState::for_summary`]). The text
+    /// was decoded and copied on a checking core only to be freed on the
+    /// replaying thread, which contended for that core's allocator.
+    Summary,
     Views,
 }
 
@@ -585,6 +590,14 @@ pub fn view_file_typed(
     stream_file(path, Keep::Typed, digest, &mut each)
 }
 
+/// [`view_file_typed`] for a replay that keeps no notes
+/// ([`crate::run::RunState::for_summary`]): a note's entry comes with its
+/// text left empty ([`Keep::Summary`]). The lines themselves are intact:
+/// [`LineView::into_line`] decodes a note whole.
+pub fn view_file_for_summary(path: &Path, mut each: impl FnMut(LineView<'_>)) -> io::Result<Tally> {
+    stream_file(path, Keep::Summary, None, &mut |view, _| each(view))
+}
+
 /// [`view_file_typed`] reading `chunk` bytes at a time rather than the
 /// 256 KiB a lone journal is read in, and reading, checking and linking
 /// them on the caller's thread alone: for a reader of many journals at
@@ -592,17 +605,18 @@ pub fn view_file_typed(
 /// keep every core busy. Threads of its own only added hand-overs: the
 /// bench case's CPU time, medians of 11 and 15 runs, went 0.65 → 0.63 s
 /// without a checking helper, then 0.57 → 0.54 s without a reading
-/// thread.
+/// thread. `keep` is `Typed` or `Summary`.
 pub fn view_file_typed_in_chunks(
     path: &Path,
     chunk: usize,
+    keep: Keep,
     mut each: impl FnMut(LineView<'_>),
 ) -> io::Result<Tally> {
     let pace = Pace {
         chunk,
         every_core: false,
     };
-    stream_file_in_chunks(path, pace, Keep::Typed, None, &mut |view, _| each(view))
+    stream_file_in_chunks(path, pace, keep, None, &mut |view, _| each(view))
 }
 
 fn stream_file(
@@ -952,8 +966,8 @@ fn check_line(
         };
         let decoded = match keep {
             Keep::Views => None,
-            Keep::Typed => Some(Decoded::Typed(
-                match TypedEntry::from_header(&header, recent) {
+            Keep::Typed | Keep::Summary => Some(Decoded::Typed(
+                match TypedEntry::from_header_as(&header, recent, keep == Keep::Summary) {
                     Some(typed) => typed,
                     None => TypedEntry::from_entry(
                         decode_canonical(text, header.body_end, body).map_err(|e| e.0)?,
@@ -979,7 +993,7 @@ fn check_line(
         hash: Sha256::digest(text.as_bytes()).into(),
     };
     let decoded = match keep {
-        Keep::Typed => Decoded::Typed(TypedEntry::from_entry(entry)),
+        Keep::Typed | Keep::Summary => Decoded::Typed(TypedEntry::from_entry(entry)),
         Keep::Entries | Keep::Views => Decoded::Entry(Box::new(entry)),
     };
     Ok((head, Some(decoded)))

@@ -6,6 +6,7 @@ use proptest::prelude::*;
 use serde_json::{Map, Value, json};
 
 use super::TypedEntry;
+use crate::journal::event::{Note, Payload};
 use crate::journal::{Entry, Kind, VERSION, canonical};
 
 const KINDS: [Kind; 9] = [
@@ -44,12 +45,26 @@ fn fast(line: &str) -> Option<TypedEntry> {
     TypedEntry::from_header(&head, &mut super::Recent::default())
 }
 
-/// The fast read, when it answers, equals the map-and-convert read.
+/// The fast read, when it answers, equals the map-and-convert read; the
+/// read for a summary answers alike, a note's text left empty.
 fn assert_agrees(line: &str) {
+    let for_summary = canonical::header(line)
+        .and_then(|head| TypedEntry::from_header_as(&head, &mut super::Recent::default(), true));
     if let Some(typed) = fast(line) {
         let entry = Entry::decode(line).expect("a canonical line decodes");
         assert_eq!(typed, TypedEntry::from_entry(entry), "{line}");
+        assert_eq!(for_summary, Some(without_note_text(typed)), "{line}");
+    } else {
+        assert_eq!(for_summary, None, "{line}");
     }
+}
+
+/// `typed` as a summary reads it: a note's text left empty.
+fn without_note_text(mut typed: TypedEntry) -> TypedEntry {
+    if let Ok(Payload::Note(note)) = &mut typed.payload {
+        note.text.clear();
+    }
+    typed
 }
 
 fn object(value: &Value) -> Map<String, Value> {
@@ -67,6 +82,36 @@ fn every_member_a_replay_reads_comes_through() {
     assert_eq!(typed.scenario_ms, Some(12));
     assert_eq!(typed.step.as_deref(), Some("detect/triage"));
     assert_eq!(typed.event(), entry.event());
+}
+
+/// A replay that keeps no notes gets a note's entry whole but its text,
+/// escaped or not; a `data` that is not a note is refused as before.
+#[test]
+fn a_note_read_for_a_summary_comes_without_its_text() {
+    let for_summary = |line: &str| {
+        let head = canonical::header(line).expect("canonical");
+        TypedEntry::from_header_as(&head, &mut super::Recent::default(), true)
+    };
+    for text in ["plain words", "an \"escaped\"\nnote é"] {
+        let entry = entry_with(
+            Kind::Note,
+            Some("detect/triage"),
+            object(&json!({"text": text})),
+        );
+        let typed = for_summary(&entry.encode()).expect("a note reads");
+        assert_eq!(typed.payload, Ok(Payload::Note(Note::default())));
+        assert_eq!(typed, without_note_text(TypedEntry::from_entry(entry)));
+    }
+    for data in [json!({}), json!({"text": 5}), json!({"text": ["x"]})] {
+        let line = entry_with(Kind::Note, None, object(&data)).encode();
+        assert!(for_summary(&line).is_none(), "{line}");
+    }
+    let fact = entry_with(
+        Kind::FactSet,
+        None,
+        object(&json!({"fact": "records", "value": 3})),
+    );
+    assert_eq!(for_summary(&fact.encode()), fast(&fact.encode()));
 }
 
 #[test]

@@ -10,10 +10,9 @@ use std::borrow::Cow;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-
-use super::canonical::{Header, Quoted};
 use serde::Deserialize;
 
+use super::canonical::{Header, Quoted};
 use super::event::{Event, Note, Payload};
 use super::{DecodeError, Entry, Kind};
 

@@ -236,3 +236,84 @@ fn review_shows_a_changed_draft_as_a_verification_failure() {
     assert!(screen.contains("entry 26 (message_drafted v1"), "{screen}");
     assert!(!screen.contains("✓ intact"), "{screen}");
 }
+
+/// `case` with `count` more versions of the holding statement drafted
+/// whose files were never copied with the journal.
+fn with_missing_drafts(count: u32) -> Case {
+    use runsheet::journal::event::{MessageDrafted, Payload, Purpose};
+    let mut j = support::complete_incident(false);
+    support::publish_holding_statement(&mut j);
+    for version in 2..2 + count {
+        j.advance(1).actor("Sam Okafor");
+        j.event(runsheet::journal::Event::on_step(
+            "holding-statement",
+            Payload::MessageDrafted(MessageDrafted {
+                version,
+                purpose: Purpose::Statement,
+                subject: None,
+                text_sha256: runsheet::hash::sha256_hex(format!("v{version}").as_bytes()),
+                file: format!("incident.jsonl.holding-statement-v{version}.txt"),
+                gaps: Vec::new(),
+                edited: false,
+            }),
+        ));
+    }
+    let bytes = j.bytes();
+    drop(j.close());
+    let case = Case::new();
+    std::fs::write(&case.journal, bytes).expect("write journal");
+    case
+}
+
+/// `message_drafted v{version}`, as a problem names its entry.
+fn drafted_version(version: u32) -> String {
+    format!("(message_drafted v{version} of step `holding-statement`)")
+}
+
+/// [`drafted_version`] as the HTML report writes it.
+fn drafted_version_html(version: u32) -> String {
+    format!("(message_drafted v{version} of step <code>holding-statement</code>)")
+}
+
+#[test]
+fn many_missing_drafts_are_counted_in_a_warning_and_listed_in_full_by_verify() {
+    let case = with_missing_drafts(6);
+    let out = case.export("csv");
+    let warning = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{warning}");
+    for version in 2..=4 {
+        assert!(warning.contains(&drafted_version(version)), "{warning}");
+    }
+    assert!(!warning.contains(&drafted_version(5)), "{warning}");
+    assert!(
+        warning.contains("; and 3 more (`runsheet verify` lists every one)"),
+        "{warning}"
+    );
+    let report = stdout(&case.run(&["verify", case.journal()]));
+    for version in 2..=7 {
+        assert!(report.contains(&drafted_version(version)), "{report}");
+    }
+    let html = stdout(&case.export("html"));
+    let banner = html
+        .lines()
+        .find(|l| l.contains("MESSAGE TEXTS NOT VERIFIED"))
+        .expect("the banner");
+    assert!(banner.contains(&drafted_version_html(4)), "{banner}");
+    assert!(!banner.contains(&drafted_version_html(5)), "{banner}");
+    assert!(
+        banner.contains("and 3 more (the Verification section lists every one)"),
+        "{banner}"
+    );
+    let listed = html
+        .lines()
+        .find(|l| l.contains("draft file(s) missing or changed"))
+        .expect("the Verification section's drafts");
+    for version in 2..=7 {
+        assert!(listed.contains(&drafted_version_html(version)), "{listed}");
+    }
+    let screen = review_header(&case);
+    assert!(
+        screen.contains("✗ MESSAGE DRAFTS DO NOT MATCH (6 entries): "),
+        "{screen}"
+    );
+}

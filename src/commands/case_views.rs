@@ -138,7 +138,7 @@ fn deliver(
         warnings.push(format!(
             "{}: message drafts do not match the journals: {}",
             dir.display(),
-            draft_problems.join("; ")
+            crate::export::drafts::in_short(draft_problems, "`runsheet verify`")
         ));
     }
     deliver_text(text, to)?;

@@ -163,7 +163,7 @@ fn with_draft_problems(mut done: Exported, journal: &Path, problems: &[String]) 
         let named = format!(
             "{}: message drafts do not match the journal: {}",
             journal.display(),
-            problems.join("; ")
+            crate::export::drafts::in_short(problems, "`runsheet verify`")
         );
         done.warning = Some(match done.warning {
             Some(w) => format!("{w}\n{named}"),

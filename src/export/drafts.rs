@@ -74,6 +74,26 @@ impl DraftTexts {
     }
 }
 
+/// Problems a one-line warning or banner names before it counts the rest.
+const NAMED_IN_SHORT: usize = 3;
+
+/// `problems` for one line (a warning, a banner, a header): the first
+/// few, then how many more and where every one is listed. A journal
+/// copied without its drafts folder can miss thousands of files, and a
+/// line naming them all is a wall of text nobody reads to the end.
+pub fn in_short(problems: &[String], listed_in: &str) -> String {
+    let named = problems
+        .iter()
+        .take(NAMED_IN_SHORT)
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join("; ");
+    match problems.len().saturating_sub(NAMED_IN_SHORT) {
+        0 => named,
+        more => format!("{named}; and {more} more ({listed_in} lists every one)"),
+    }
+}
+
 /// `entry 7 (message_drafted v2 of step `notify`) names `x.txt`: …`, the
 /// wording `verify` uses.
 pub fn problem_sentence(line: &Line, drafted: &MessageDrafted, problem: &str) -> String {
@@ -108,6 +128,22 @@ pub fn drafted(line: &Line) -> Option<MessageDrafted> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_few_problems_are_all_named_in_short() {
+        let problems: Vec<String> = ["a", "b", "c"].map(String::from).into();
+        assert_eq!(in_short(&problems, "`runsheet verify`"), "a; b; c");
+        assert_eq!(in_short(&[], "`runsheet verify`"), "");
+    }
+
+    #[test]
+    fn many_problems_are_counted_after_the_first_few() {
+        let problems: Vec<String> = (1..=1000).map(|i| format!("entry {i}")).collect();
+        assert_eq!(
+            in_short(&problems, "`runsheet verify`"),
+            "entry 1; entry 2; entry 3; and 997 more (`runsheet verify` lists every one)"
+        );
+    }
 
     #[test]
     fn texts_of_another_journal_are_renumbered_and_unplaced_ones_left_out() {

@@ -152,8 +152,17 @@ fn verification_line(review: &Review, t: &Theme) -> Paragraph<'static> {
         None if !review.draft_problems.is_empty() => Line::from(vec![
             Span::styled(
                 format!(
-                    " ✗ MESSAGE DRAFTS DO NOT MATCH: {}",
-                    crate::printable::printable(&review.draft_problems.join("; "))
+                    " ✗ MESSAGE DRAFTS DO NOT MATCH ({} {}): {}",
+                    review.draft_problems.len(),
+                    if review.draft_problems.len() == 1 {
+                        "entry"
+                    } else {
+                        "entries"
+                    },
+                    crate::printable::printable(&crate::export::drafts::in_short(
+                        &review.draft_problems,
+                        "`runsheet verify`"
+                    ))
                 ),
                 t.danger,
             ),

@@ -74,7 +74,7 @@ fn draft_banner(view: &View<'_>) -> Option<Block> {
             Tone::Alert,
             message(&format!(
                 "✗ MESSAGE TEXTS NOT VERIFIED: {}.",
-                problems.join("; ")
+                drafts::in_short(&problems, "the Verification section")
             )),
         )
     })

@@ -356,6 +356,40 @@ fn review_timeline_metrics_and_time_cursor() {
 }
 
 #[test]
+fn review_of_a_journal_past_entry_9999_keeps_seq_and_actor_apart() {
+    let j = support::complete_incident(false);
+    let mut lines = j.lines.clone();
+    let last = lines.last().cloned().expect("entries");
+    for seq in last.entry.seq + 1..=10_000 {
+        let mut entry = last.entry.clone();
+        entry.seq = seq;
+        lines.push(Line {
+            text: entry.encode(),
+            entry,
+        });
+    }
+    let verified = runsheet::journal::verify::Verified {
+        head_hash: None,
+        verified_len: 0,
+        broken: None,
+        torn_tail: 0,
+        lines,
+    };
+    let mut review = Review::new(
+        j.resolved.playbook.clone(),
+        "incident.jsonl",
+        verified,
+        false,
+        j.now(),
+    );
+    review.cursor = review.visible.len() - 1;
+    let screen = draw_review(&mut review);
+    let actor = &last.entry.actor;
+    assert!(screen.contains(&format!("#10000 {actor}")), "{screen}");
+    assert!(screen.contains(&format!("#9999  {actor}")), "{screen}");
+}
+
+#[test]
 fn review_header_of_a_broken_journal() {
     let j = support::complete_incident(false);
     let mut bytes = j.bytes();

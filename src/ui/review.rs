@@ -205,6 +205,17 @@ fn verifying_line(review: &Review, t: &Theme) -> Line<'static> {
     ])
 }
 
+/// Digits the timeline's `#seq` column holds at the least: a short
+/// journal keeps the layout it always had.
+const MIN_SEQ_WIDTH: usize = 4;
+
+/// Digits of the widest `seq` among `entries` entries (numbered from 0),
+/// so that `#12345` never runs into the actor beside it.
+fn seq_column_width(entries: usize) -> usize {
+    let widest = entries.saturating_sub(1).max(1);
+    (widest.ilog10() as usize + 1).max(MIN_SEQ_WIDTH)
+}
+
 fn timeline(review: &Review, t: &Theme, area: Rect, buf: &mut Buffer) {
     let [filter, list, detail] = Layout::vertical([
         Constraint::Length(1),
@@ -224,6 +235,7 @@ fn timeline(review: &Review, t: &Theme, area: Rect, buf: &mut Buffer) {
     );
     Paragraph::new(Line::from(Span::styled(shown, t.dim))).render(filter, buf);
     let tz = review.state.timezone();
+    let seq_width = seq_column_width(review.lines.len());
     let height = usize::from(list.height);
     let first = review.cursor.saturating_sub(height.saturating_sub(2));
     let mut lines: Vec<Line> = review
@@ -252,12 +264,15 @@ fn timeline(review: &Review, t: &Theme, area: Rect, buf: &mut Buffer) {
                 Span::styled(format!(" {} ", e.ts.format("%m-%d %H:%M:%S UTC")), t.dim),
                 Span::styled(format!("{} ", local.format("%H:%M %Z")), t.dim),
                 Span::styled(scenario, t.active),
-                Span::styled(format!("#{:<5}", e.seq), t.dim),
+                Span::styled(format!("#{:<seq_width$} ", e.seq), t.dim),
                 Span::styled(format!("{:<14}", text::fit(&e.actor, 14)), style),
                 Span::styled(
                     format!(
                         " {}",
-                        text::fit(&summary, usize::from(list.width).saturating_sub(50))
+                        text::fit(
+                            &summary,
+                            usize::from(list.width).saturating_sub(50 + seq_width - MIN_SEQ_WIDTH)
+                        )
                     ),
                     style,
                 ),

@@ -43,6 +43,8 @@ pub mod summary;
 mod svg;
 pub(crate) mod timesketch;
 pub(crate) mod view;
+
+pub use view::Counts;
 mod when;
 
 use chrono::{DateTime, Utc};
@@ -145,8 +147,11 @@ impl<'a> Input<'a> {
 
 /// The measures a reviewer reads first (summary, key times, phases,
 /// deadlines, decisions, steps), as a document the review screen draws.
-pub fn metrics_document(input: &Input<'_>) -> document::Document {
-    content::metrics(&view::View::new(input))
+///
+/// `input` may hold only the lines a report looks up (see
+/// [`report::is_looked_up`]), with `counts` taken over all of them.
+pub fn metrics_document(input: &Input<'_>, counts: view::Counts) -> document::Document {
+    content::metrics(&view::View::counted(input, counts))
 }
 
 /// Renders one export.

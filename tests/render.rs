@@ -390,6 +390,80 @@ fn review_of_a_journal_past_entry_9999_keeps_seq_and_actor_apart() {
 }
 
 #[test]
+fn review_metrics_from_the_looked_up_lines_match_every_line_decoded() {
+    let mut j = support::complete_incident(false);
+    support::publish_holding_statement(&mut j);
+    let fact = j
+        .lines
+        .iter()
+        .find(|l| l.entry.kind == runsheet::journal::Kind::FactSet)
+        .map(|l| l.entry.clone())
+        .expect("a fact set");
+    let value = fact.data.get("value").cloned().expect("a value");
+    j.advance(3).correct(
+        fact.seq,
+        "Time confirmed from the EDR console",
+        value,
+        Some(fact.ts),
+    );
+    let bytes = j.bytes();
+    let mut review = review_of(&j, &bytes);
+    let all = verify(&bytes);
+    let state = runsheet::run::replay(&j.resolved.playbook, all.lines.iter().map(|l| &l.entry));
+    let mut counts = runsheet::export::Counts::default();
+    for line in &all.lines {
+        counts.add(&line.entry);
+    }
+    let input = runsheet::export::Input::new(&all, &j.resolved.playbook, &state);
+    let expected = runsheet::export::metrics_document(&input, counts);
+    assert!(
+        expected.sections.iter().any(|s| s.id == "decisions"),
+        "{expected:?}"
+    );
+    assert_eq!(review.metrics(), &expected);
+    // The review keeps what a streamed report keeps: the looked-up lines,
+    // the entry the correction names among them.
+    let scanned = runsheet::export::report::scan(
+        &j.path,
+        |_| Ok::<_, ()>(j.resolved.playbook.clone()),
+        |p| p,
+    )
+    .expect("scanned");
+    let seqs = |lines: &[Line]| lines.iter().map(|l| l.entry.seq).collect::<Vec<_>>();
+    let (kept, counts) = review.lines.for_report();
+    assert!(seqs(&kept).contains(&fact.seq), "{:?}", seqs(&kept));
+    assert_eq!(seqs(&kept), seqs(&scanned.kept.lines));
+    assert_eq!(counts, scanned.counts);
+}
+
+#[test]
+fn review_state_at_the_last_entry_is_the_state_already_replayed() {
+    let mut j = support::complete_incident(false);
+    j.note(None, "Bridge call started");
+    let bytes = j.bytes();
+    let mut review = review_of(&j, &bytes);
+    review.tab = Tab::State;
+    review.cursor = review.visible.len() - 1;
+    assert!(
+        review.state.notes.is_empty(),
+        "a review's state keeps no notes"
+    );
+    let shown = review.state_at_cursor().map(std::ptr::from_ref);
+    assert_eq!(shown, Some(std::ptr::from_ref(&review.state)), "not a copy");
+    // Earlier, a replay of the entries up to the cursor, without notes,
+    // which the tab does not show (`review_time_cursor`, drawn from a full
+    // replay when it was recorded, is unchanged).
+    review.cursor = 12;
+    let seq = review.selected().expect("selected").entry.seq;
+    let lines = verify(&bytes).lines;
+    let mut summary = runsheet::run::RunState::for_summary();
+    for line in lines.iter().filter(|l| l.entry.seq <= seq) {
+        summary.apply(&j.resolved.playbook, &line.entry);
+    }
+    assert_eq!(review.state_at_cursor(), Some(&summary));
+}
+
+#[test]
 fn review_header_of_a_broken_journal() {
     let j = support::complete_incident(false);
     let mut bytes = j.bytes();

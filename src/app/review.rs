@@ -16,10 +16,11 @@ use chrono::{DateTime, Utc};
 
 use crate::app::editor::Editor;
 use crate::export::document::Document;
+use crate::journal::typed::Recent;
 use crate::journal::verify::{Break, Tally, Verified};
 use crate::journal::{Kind, Line};
 use crate::playbook::{Drill, Playbook};
-use crate::run::{self, RunState};
+use crate::run::RunState;
 pub use lines::{JournalLines, Row};
 pub use reading::{Complete, Counter, Progress, Reading};
 
@@ -126,6 +127,17 @@ pub struct Review {
     pub reading: Option<Reading>,
 }
 
+/// The state a review shows, replayed from `verified`. It keeps no notes:
+/// the timeline reads them from their lines and no other view shows them,
+/// and on a long journal they are most of the state's size.
+fn replayed(playbook: &Playbook, verified: &Verified) -> RunState {
+    let mut state = RunState::for_summary();
+    for entry in verified.entries() {
+        state.apply(playbook, entry);
+    }
+    state
+}
+
 impl Review {
     pub fn new(
         playbook: Playbook,
@@ -134,7 +146,7 @@ impl Review {
         follow: bool,
         now: DateTime<Utc>,
     ) -> Self {
-        let state = run::replay(&playbook, verified.entries());
+        let state = replayed(&playbook, &verified);
         let mut lines = JournalLines::default();
         for line in &verified.lines {
             lines.push(line);
@@ -287,7 +299,7 @@ impl Review {
     /// new entries may sort before those shown); tab, filter and scroll stay.
     pub fn replace(&mut self, fresh: Verified) {
         let at_end = self.cursor + 1 >= self.visible.len();
-        self.state = run::replay(&self.playbook, fresh.entries());
+        self.state = replayed(&self.playbook, &fresh);
         let mut lines = JournalLines::with_capacity(fresh.verified_len);
         for line in &fresh.lines {
             lines.push(line);
@@ -306,16 +318,26 @@ impl Review {
     }
 
     /// The state as it was when the selected entry was written: a replay of
-    /// every entry up to it. Cached per selected entry.
+    /// every entry up to it, cached per selected entry. At the last entry
+    /// that is the state already replayed, and no second one is made: on
+    /// a long journal each is tens of MiB. Replayed states keep no notes,
+    /// which the State tab does not show.
     pub fn state_at_cursor(&mut self) -> Option<&RunState> {
         let seq = self.lines.rows()[self.selected_index()?].seq;
+        if self.lines.rows().iter().all(|r| r.seq <= seq) {
+            self.cursor_state = None;
+            return Some(&self.state);
+        }
         if self.cursor_state.as_ref().is_none_or(|(s, _)| *s != seq) {
-            let mut state = RunState::default();
+            // The one held before goes first.
+            self.cursor_state = None;
+            let mut state = RunState::for_summary();
+            let mut recent = Recent::default();
             for (i, row) in self.lines.rows().iter().enumerate() {
                 if row.seq <= seq
-                    && let Some(entry) = self.lines.entry(i)
+                    && let Some(entry) = self.lines.entry_for_summary(i, &mut recent)
                 {
-                    state.apply(&self.playbook, &entry);
+                    state.apply_typed(&self.playbook, entry);
                 }
             }
             self.cursor_state = Some((seq, state));
@@ -323,18 +345,25 @@ impl Review {
         self.cursor_state.as_ref().map(|(_, s)| s)
     }
 
-    /// The metrics document, built once per change of the journal.
+    /// The metrics document, built once per change of the journal from
+    /// the few lines a report looks up: decoding every line of a long
+    /// journal for it took seconds and several times the journal's size
+    /// in memory.
     pub fn metrics(&mut self) -> &Document {
         if self.metrics.is_none() {
+            let (lines, counts) = self.lines.for_report();
             let verified = Verified {
-                lines: self.lines.decode_all(),
+                lines,
                 head_hash: self.head_hash.clone(),
                 verified_len: self.verified_len,
                 broken: self.broken.clone(),
                 torn_tail: self.torn_tail,
             };
-            let input = crate::export::Input::new(&verified, &self.playbook, &self.state);
-            self.metrics = Some(crate::export::metrics_document(&input));
+            let input = crate::export::Input {
+                now: counts.last.unwrap_or(DateTime::UNIX_EPOCH),
+                ..crate::export::Input::new(&verified, &self.playbook, &self.state)
+            };
+            self.metrics = Some(crate::export::metrics_document(&input, counts));
         }
         self.metrics.get_or_insert_with(|| Document {
             title: String::new(),

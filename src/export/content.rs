@@ -91,19 +91,6 @@ pub fn outline<'v>(view: &'v View<'v>, mut each: impl FnMut(Part<'v>)) -> Docume
     let input = view.input;
     let stages = clocks::evaluate(input.playbook, input.state, input.now);
     let spans = metrics::phase_spans(view);
-    let exercise = view.is_exercise();
-    let title = format!(
-        "{}After-action report: {}",
-        if exercise { "EXERCISE — " } else { "" },
-        nonempty(input.state.title(), &input.playbook.title)
-    );
-    let head = Document {
-        title,
-        exercise,
-        preamble: integrity::preamble(view),
-        sections: Vec::new(),
-        closing: integrity::closing(view),
-    };
     each(Part::Whole(overview::summary(view)));
     each(Part::Whole(overview::key_times(view, &spans)));
     each(Part::Whole(overview::phases(view, &spans, &stages)));
@@ -124,30 +111,49 @@ pub fn outline<'v>(view: &'v View<'v>, mut each: impl FnMut(Part<'v>)) -> Docume
     each(Part::Whole(integrity::warnings(view)));
     each(Part::Whole(integrity::verification(view)));
     each(Part::Whole(overview::references(view)));
-    head
+    head(view)
 }
 
-/// The review screen's metrics: the report's opening sections only.
+/// The review screen's metrics: the report's opening sections, in the
+/// report's order, and its warnings when there are any. Only these are
+/// built: the others (the timeline alone is a row per entry) would be
+/// made for nothing.
 pub fn metrics(view: &View<'_>) -> Document {
-    let full = after_action(view);
-    let keep = [
-        "summary",
-        "key-times",
-        "phases",
-        "deadlines",
-        "decisions",
-        "steps",
+    let input = view.input;
+    let stages = clocks::evaluate(input.playbook, input.state, input.now);
+    let spans = metrics::phase_spans(view);
+    let mut sections = vec![
+        overview::summary(view),
+        overview::key_times(view, &spans),
+        overview::phases(view, &spans, &stages),
+        overview::deadlines(view, &stages),
+        record::decisions(view),
+        record::steps(view),
     ];
+    if !input.state.warnings.is_empty() {
+        sections.push(integrity::warnings(view));
+    }
     Document {
-        sections: full
-            .sections
-            .into_iter()
-            .filter(|s| {
-                keep.contains(&s.id)
-                    || (s.id == "warnings" && !view.input.state.warnings.is_empty())
-            })
-            .collect(),
-        ..full
+        sections,
+        ..head(view)
+    }
+}
+
+/// The report's title, preamble and closing, without its sections.
+fn head(view: &View<'_>) -> Document {
+    let input = view.input;
+    let exercise = view.is_exercise();
+    let title = format!(
+        "{}After-action report: {}",
+        if exercise { "EXERCISE — " } else { "" },
+        nonempty(input.state.title(), &input.playbook.title)
+    );
+    Document {
+        title,
+        exercise,
+        preamble: integrity::preamble(view),
+        sections: Vec::new(),
+        closing: integrity::closing(view),
     }
 }
 
@@ -185,4 +191,83 @@ pub(super) fn none(what: &str) -> Block {
 /// A step's title, or a dash for entries about no step.
 fn step_cell(view: &View<'_>, step: Option<&str>) -> Text {
     step.map_or_else(|| plain("—"), |s| plain(view.step_title(s)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Catalog;
+    use crate::commands::{Env, open};
+    use crate::export::Input;
+    use crate::journal::Event;
+    use crate::journal::event::{Note, Payload};
+    use crate::journal::identity::Identity;
+
+    /// The review's metrics are the report's opening sections, word for
+    /// word, and its warnings when there are some: built alone, not cut
+    /// out of the whole report.
+    #[test]
+    fn metrics_are_the_reports_opening_sections_built_alone() {
+        let env = Env::fixed();
+        let catalog = Catalog::bundled(env.today);
+        let resolved = open::resolve_playbook("ransomware-extortion", &catalog, env.today)
+            .expect("bundled playbook");
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("j.jsonl");
+        let settings = open::NewJournal {
+            path: Some(path.clone()),
+            title: Some("metrics".into()),
+            exercise: false,
+            timezone: chrono_tz::UTC,
+            drill: None,
+            holidays: Vec::new(),
+        };
+        let who = Identity::new("Dana");
+        let clock = env.clock.as_ref();
+        let (mut file, _) =
+            open::create_journal(&resolved, settings, &who, clock, "run").expect("journal");
+        let first = resolved.playbook.steps().next().map(|s| s.id.clone());
+        for (step, text) in [
+            (first.clone(), "Isolated the file server"),
+            (
+                Some("no-such-step".to_string()),
+                "A step the playbook lacks",
+            ),
+            (None, "Bridge call started"),
+        ] {
+            let mut event = Event::new(Payload::Note(Note { text: text.into() }));
+            event.step = step;
+            file.append(who.draft(clock, event)).expect("append");
+        }
+        let verified = open::read_journal(&path).expect("read");
+        let playbook = &resolved.playbook;
+        let state = crate::run::replay(playbook, verified.lines.iter().map(|l| &l.entry));
+        assert!(!state.warnings.is_empty(), "the unknown step warns");
+        let input = Input::new(&verified, playbook, &state);
+        let view = View::new(&input);
+        let whole = after_action(&view);
+        let opening = [
+            "summary",
+            "key-times",
+            "phases",
+            "deadlines",
+            "decisions",
+            "steps",
+            "warnings",
+        ];
+        let shown = metrics(&view);
+        assert_eq!(
+            shown.sections,
+            whole
+                .sections
+                .iter()
+                .filter(|s| opening.contains(&s.id))
+                .cloned()
+                .collect::<Vec<_>>()
+        );
+        assert_eq!(
+            (shown.title, shown.exercise, shown.preamble, shown.closing),
+            (whole.title, whole.exercise, whole.preamble, whole.closing)
+        );
+    }
 }

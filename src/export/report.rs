@@ -135,7 +135,7 @@ pub enum Unscanned<E> {
 /// Whether the report looks `line` up: the journal's creation, what
 /// corrections, messages and evidence sections show. The entries
 /// corrections name are added after the pass.
-fn is_looked_up(seq: u64, kind: Kind) -> bool {
+pub fn is_looked_up(seq: u64, kind: Kind) -> bool {
     stream::is_looked_up_kind(seq, kind)
         || matches!(
             kind,

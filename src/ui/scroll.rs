@@ -2,6 +2,8 @@
 //! an offset, and a marker row that says more text lies below or above, so
 //! nothing is ever cut off silently.
 
+use std::ops::Range;
+
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -14,18 +16,55 @@ use super::theme::Theme;
 /// than the pane is cut across rows; spaces at a break are dropped, never
 /// the words around them.
 pub fn wrap(lines: &[Line<'_>], width: usize) -> Vec<Line<'static>> {
+    wrap_window(lines, width, 0..usize::MAX).rows
+}
+
+/// Some of the rows wrapping makes, and how many it makes in all.
+struct Wrapped {
+    /// The rows asked for.
+    rows: Vec<Line<'static>>,
+    total: usize,
+}
+
+/// Wraps `lines` as [`wrap`] does, building only the rows numbered in
+/// `keep` (from 0) and counting the others: a long document (the review's
+/// metrics of a 100,000-entry journal) is drawn a page at a time, and
+/// building every row of it on each frame took tens of MiB.
+fn wrap_window(lines: &[Line<'_>], width: usize, keep: Range<usize>) -> Wrapped {
     let width = width.max(1);
-    let mut rows = Vec::new();
+    let mut out = Rows {
+        built: Vec::new(),
+        count: 0,
+        keep,
+    };
     for line in lines {
         let mut row = Row::new(line, width);
         for span in &line.spans {
             for token in tokens(&span.content) {
-                row.place(token, span.style, &mut rows);
+                row.place(token, span.style, &mut out);
             }
         }
-        row.finish(&mut rows);
+        row.finish(&mut out);
     }
-    rows
+    Wrapped {
+        rows: out.built,
+        total: out.count,
+    }
+}
+
+/// Where finished rows go: built when their number is in `keep`, counted
+/// in any case.
+struct Rows {
+    built: Vec<Line<'static>>,
+    count: usize,
+    keep: Range<usize>,
+}
+
+impl Rows {
+    /// Whether the row being filled is one to build.
+    fn building(&self) -> bool {
+        self.keep.contains(&self.count)
+    }
 }
 
 /// Runs of spaces, runs of other characters, and each line break on its
@@ -90,28 +129,28 @@ impl Row {
         }
     }
 
-    fn break_row(&mut self, rows: &mut Vec<Line<'static>>) {
-        self.finish(rows);
+    fn break_row(&mut self, out: &mut Rows) {
+        self.finish(out);
         self.continued = true;
         if self.indent > 0 {
-            self.push(
-                " ".repeat(self.indent),
-                self.indent,
-                ratatui::style::Style::default(),
-            );
+            let indent = " ".repeat(self.indent);
+            self.push(&indent, self.indent, ratatui::style::Style::default(), out);
         }
     }
 
-    fn finish(&mut self, rows: &mut Vec<Line<'static>>) {
-        let mut line = Line::from(std::mem::take(&mut self.spans)).style(self.style);
-        line.alignment = self.alignment;
-        rows.push(line);
+    fn finish(&mut self, out: &mut Rows) {
+        if out.building() {
+            let mut line = Line::from(std::mem::take(&mut self.spans)).style(self.style);
+            line.alignment = self.alignment;
+            out.built.push(line);
+        }
+        out.count += 1;
         self.used = 0;
     }
 
-    fn place(&mut self, token: &str, style: ratatui::style::Style, rows: &mut Vec<Line<'static>>) {
+    fn place(&mut self, token: &str, style: ratatui::style::Style, out: &mut Rows) {
         if token == "\n" {
-            self.finish(rows);
+            self.finish(out);
             self.continued = false;
             return;
         }
@@ -121,34 +160,39 @@ impl Row {
                 return;
             }
             if self.used + w > self.width {
-                self.break_row(rows);
+                self.break_row(out);
                 return;
             }
-            self.push(token.to_string(), w, style);
+            self.push(token, w, style, out);
             return;
         }
         if self.used + w <= self.width {
-            self.push(token.to_string(), w, style);
+            self.push(token, w, style, out);
             return;
         }
         if self.used > 0 && w <= self.width {
-            self.break_row(rows);
-            self.push(token.to_string(), w, style);
+            self.break_row(out);
+            self.push(token, w, style, out);
             return;
         }
         // A word wider than what is left: cut it across rows.
+        let mut bytes = [0; 4];
         for c in token.chars() {
             let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
             if self.used + cw > self.width && self.used > 0 {
-                self.break_row(rows);
+                self.break_row(out);
             }
-            self.push(c.to_string(), cw, style);
+            self.push(c.encode_utf8(&mut bytes), cw, style, out);
         }
     }
 
-    fn push(&mut self, piece: String, w: usize, style: ratatui::style::Style) {
+    /// Adds `piece` (`w` columns) to the row; only its width when the row
+    /// is not one to build.
+    fn push(&mut self, piece: &str, w: usize, style: ratatui::style::Style, out: &Rows) {
         self.used += w;
-        self.spans.push(Span::styled(piece, style));
+        if out.building() {
+            self.spans.push(Span::styled(piece.to_string(), style));
+        }
     }
 }
 
@@ -173,19 +217,29 @@ pub fn render(
     buf: &mut Buffer,
     t: &Theme,
 ) -> Window {
-    let rows = wrap(lines, usize::from(area.width));
+    let width = usize::from(area.width);
     let height = usize::from(area.height);
-    if rows.len() <= height || height < 2 {
-        let total = rows.len();
-        Paragraph::new(rows).render(area, buf);
+    // Counted first (nothing built past the first page), then the page
+    // at the offset, which the count bounds, built alone.
+    let first = wrap_window(lines, width, 0..height);
+    let total = first.total;
+    if total <= height || height < 2 {
+        Paragraph::new(first.rows).render(area, buf);
         return Window {
             offset: 0,
             rows: total,
         };
     }
     let page = height - 1;
-    let offset = offset.min(rows.len() - page);
-    let below = rows.len() - page - offset;
+    let offset = offset.min(total - page);
+    let mut shown = if offset == 0 {
+        let mut rows = first.rows;
+        rows.truncate(page);
+        rows
+    } else {
+        wrap_window(lines, width, offset..offset + page).rows
+    };
+    let below = total - page - offset;
     let marker = if below > 0 {
         format!(
             "▼ {below} more line{}{hint}",
@@ -197,8 +251,6 @@ pub fn render(
             if offset == 1 { "" } else { "s" }
         )
     };
-    let total = rows.len();
-    let mut shown: Vec<Line<'static>> = rows.into_iter().skip(offset).take(page).collect();
     shown.push(Line::from(Span::styled(
         text::fit(&marker, usize::from(area.width)),
         t.warn,
@@ -262,6 +314,28 @@ mod tests {
     fn keeps_leading_indent_and_empty_lines() {
         let rows = wrap(&[Line::from("  • one two"), Line::default()], 8);
         assert_eq!(plain(&rows), ["  • one ", "  two", ""]);
+    }
+
+    #[test]
+    fn a_window_of_rows_is_that_slice_of_the_whole_wrap() {
+        let lines = [
+            Line::from("  • shall notify not later than 72 hours after awareness"),
+            Line::default(),
+            Line::from(Span::raw("a\nbreak and a wordwiderthanthepaneitself here")),
+            Line::from("事件 事件事件 事件"),
+        ];
+        let whole = plain(&wrap(&lines, 9));
+        for start in 0..=whole.len() {
+            for end in start..=whole.len() + 1 {
+                let window = wrap_window(&lines, 9, start..end);
+                assert_eq!(window.total, whole.len());
+                assert_eq!(
+                    plain(&window.rows),
+                    whole[start..end.min(whole.len())],
+                    "{start}..{end}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -10,7 +10,7 @@
 //! replayed state, not the journal's size again.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::File;
 use std::os::unix::fs::FileExt as _;
 use std::sync::Arc;
@@ -18,7 +18,12 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
+use crate::export::report;
+use crate::export::stream;
+use crate::export::view::Counts;
+use crate::journal::canonical;
 use crate::journal::event::Payload;
+use crate::journal::typed::{Recent, TypedEntry};
 use crate::journal::{Entry, Kind, Line};
 
 /// What the timeline sorts and filters on, for one line.
@@ -204,9 +209,56 @@ impl JournalLines {
         Entry::decode(&self.text(i)).ok()
     }
 
-    /// Every line decoded again, in order.
+    /// Line `i` decoded for a replay that keeps no notes: read from its
+    /// header (the line verified, so it is hashed no more), or decoded
+    /// whole when the header cannot say.
+    pub fn entry_for_summary(&self, i: usize, recent: &mut Recent) -> Option<TypedEntry> {
+        let text = self.text(i);
+        canonical::verified_header(&text)
+            .and_then(|head| TypedEntry::from_header_as(&head, recent, true))
+            .or_else(|| Entry::decode(&text).ok().map(TypedEntry::from_entry))
+    }
+
+    /// Every line decoded again, in order (what tests compare).
+    #[cfg(test)]
     pub fn decode_all(&self) -> Vec<Line> {
         (0..self.len()).filter_map(|i| self.line(i)).collect()
+    }
+
+    /// What a report's summary sections read, as a streamed report keeps
+    /// it: the lines it looks up (and those their corrections name),
+    /// decoded, in journal order; and the counts over every line.
+    pub fn for_report(&self) -> (Vec<Line>, Counts) {
+        let mut counts = Counts::default();
+        let mut kept = Vec::new();
+        let mut at = Vec::new();
+        for (i, row) in self.rows.iter().enumerate() {
+            counts.count(row.ts, self.actor(row));
+            if report::is_looked_up(row.seq, row.kind)
+                && let Some(line) = self.line(i)
+            {
+                kept.push(line);
+                at.push(i);
+            }
+        }
+        let held: HashSet<u64> = kept.iter().map(|l| l.entry.seq).collect();
+        let named: HashSet<u64> = stream::corrected_targets(&kept)
+            .into_iter()
+            .filter(|seq| !held.contains(seq))
+            .collect();
+        if named.is_empty() {
+            return (kept, counts);
+        }
+        let mut placed: Vec<(usize, Line)> = at.into_iter().zip(kept).collect();
+        for (i, row) in self.rows.iter().enumerate() {
+            if named.contains(&row.seq)
+                && let Some(line) = self.line(i)
+            {
+                placed.push((i, line));
+            }
+        }
+        placed.sort_by_key(|(i, _)| *i);
+        (placed.into_iter().map(|(_, line)| line).collect(), counts)
     }
 
     /// The entry that last corrected entry `seq`, if one did.

@@ -121,6 +121,46 @@ first_frame() {
     rm -f "$copy" "$copy".*
 }
 
+# until_pane PATTERN: polls the pane every 10 ms, for 30 s at most, until
+# it shows PATTERN (grep -E). Used after the measured part only.
+until_pane() {
+    for _ in $(seq 1 3000); do
+        tmux -L "$SOCKET" capture-pane -p 2>/dev/null | grep -qE -- "$1" && return 0
+        sleep 0.01
+    done
+    echo "the pane never showed: $1" >&2
+}
+
+# review_tabs OUT_PREFIX JOURNAL: peak memory of a review read as a
+# reviewer reads one: once the whole journal is verified, the Metrics tab,
+# then the State tab at the last entry and at the entry before it (a
+# replay of all but one entry). Appended to OUT_PREFIX.kib.
+review_tabs() {
+    local prefix=$1 journal=$2
+    rm -f "$prefix.mem"
+    tmux -L "$SOCKET" new-session -d -x 200 -y 60 \
+        "exec /usr/bin/time -f %M -o $prefix.mem $BIN review $journal"
+    until_pane 'intact|DO NOT MATCH|BROKEN|INCOMPLETE'
+    tmux -L "$SOCKET" send-keys 3
+    until_pane 'Key times'
+    tmux -L "$SOCKET" send-keys 2
+    until_pane 'As at entry'
+    local at
+    at=$(tmux -L "$SOCKET" capture-pane -p | grep -o 'As at entry #[0-9]*')
+    tmux -L "$SOCKET" send-keys '['
+    for _ in $(seq 1 3000); do
+        [[ $(tmux -L "$SOCKET" capture-pane -p | grep -o 'As at entry #[0-9]*') != "$at" ]] && break
+        sleep 0.01
+    done
+    tmux -L "$SOCKET" send-keys q
+    for _ in $(seq 1 1000); do
+        [[ -s $prefix.mem ]] && break
+        sleep 0.01
+    done
+    tmux -L "$SOCKET" kill-server 2>/dev/null || true
+    grep -E '^[0-9]+$' "$prefix.mem" | tail -n 1 >>"$prefix.kib" || echo 0 >>"$prefix.kib"
+}
+
 # stats FILE: "median min max" of the numbers in FILE.
 stats() {
     sort -n "$1" | awk '{v[NR]=$1} END {print v[int((NR+1)/2)], v[1], v[NR]}'
@@ -177,6 +217,7 @@ for name in ${NAMES:-mix notes}; do
             first_frame "$R.$mode" "$J" "$mode"
             first_frame "$R.$mode-small" "$WORK/small.jsonl" "$mode"
         done
+        review_tabs "$R.review-tabs" "$J"
     done
     echo
     echo "## $name.jsonl: $(wc -l <"$J") entries, $SIZE bytes ($(mib $((SIZE / 1024))) MiB)"
@@ -201,6 +242,7 @@ for name in ${NAMES:-mix notes}; do
         mem_row "\`export --format $f\` to standard output" "$R.stdout-$f" "$SIZE"
     done
     mem_row '`review`' "$R.review" "$SIZE"
+    mem_row '`review`, its Metrics and State tabs read' "$R.review-tabs" "$SIZE"
     mem_row '`resume`' "$R.resume" "$SIZE"
 done
 echo

@@ -863,3 +863,37 @@ fn d15_review_shows_the_incident_closed_from_its_closed_entry() {
         "not closed before its entry:\n{open}"
     );
 }
+
+#[test]
+fn detail_shows_a_command_and_a_note_of_several_lines_line_by_line() {
+    let mut j = JournalBuilder::new(fixture_playbook(), "2026-11-02T08:00:00Z", false);
+    j.note(
+        Some("isolate"),
+        "Isolated the file server.\nImaging the hypervisor next.",
+    );
+    let mut app = app_for(&j);
+    for phase in &mut app.playbook.phases {
+        for step in phase.steps.iter_mut().filter(|s| s.id == "isolate") {
+            step.command = Some("netstat -an\nGet-NetTCPConnection -State Listen".into());
+        }
+    }
+    app.select_step("isolate");
+    let screen = support::screen(&draw(&app, 120, 40));
+    let row_of = |text: &str| {
+        screen
+            .lines()
+            .position(|l| l.contains(text))
+            .unwrap_or_else(|| panic!("{text} not shown: {screen}"))
+    };
+    assert_eq!(
+        row_of("Get-NetTCPConnection -State Listen"),
+        row_of("netstat -an") + 1,
+        "{screen}"
+    );
+    assert_eq!(
+        row_of("Imaging the hypervisor next."),
+        row_of("Isolated the file server.") + 1,
+        "{screen}"
+    );
+    assert!(!screen.contains("-anGet"), "{screen}");
+}

@@ -289,7 +289,14 @@ fn reference_lines(step: &Step, t: &Theme) -> Vec<Line<'static>> {
     if let Some(command) = &step.command {
         lines.push(Line::default());
         lines.push(section("Command (copy; runsheet never runs it)", t));
-        lines.push(Line::from(Span::styled(format!("  {command}"), t.code)));
+        // One row per line of the command: the pane's wrapping does not
+        // break at a newline inside a span, and glued lines read as one
+        // command that is not the one to run.
+        lines.extend(
+            command
+                .lines()
+                .map(|line| Line::from(Span::styled(format!("  {line}"), t.code))),
+        );
     }
     if !step.references.is_empty() {
         lines.push(Line::default());
@@ -317,6 +324,9 @@ fn notes_and_history(app: &App, step: &Step, t: &Theme, room: usize) -> Vec<Line
         lines.push(Line::default());
         lines.push(section("Notes", t));
         for n in notes {
+            // A note of several lines keeps them (see the command above),
+            // the ones after the first indented under it.
+            let mut text = n.text.lines();
             lines.push(Line::from(vec![
                 Span::styled(
                     format!(
@@ -326,8 +336,9 @@ fn notes_and_history(app: &App, step: &Step, t: &Theme, room: usize) -> Vec<Line
                     ),
                     t.dim,
                 ),
-                Span::raw(n.text.clone()),
+                Span::raw(text.next().unwrap_or_default().to_string()),
             ]));
+            lines.extend(text.map(|line| Line::from(format!("  {line}"))));
         }
     }
     if lines.len() >= room {

@@ -156,7 +156,13 @@ fn clock_detail(
             )));
         }
         if let Some(n) = &s.stage.notes {
-            lines.push(Line::from(Span::styled(format!("  {}", n.trim()), t.dim)));
+            // Line by line: the dialog's wrapping does not break at a
+            // newline inside a span.
+            lines.extend(
+                n.trim()
+                    .lines()
+                    .map(|l| Line::from(Span::styled(format!("  {l}"), t.dim))),
+            );
         }
     }
     if let Some(notes) = &c.notes {

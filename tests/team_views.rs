@@ -695,3 +695,31 @@ fn a_facilitator_back_after_a_crash_finds_the_scenario_clock_paused() {
         .unwrap();
     assert_eq!(pause.data["action"], "pause");
 }
+
+#[test]
+fn the_state_at_an_entry_of_a_case_is_every_merged_line_up_to_it() {
+    let root = tempfile::tempdir().unwrap();
+    let (_ana, _bob, case) = two_journal_case(root.path(), false);
+    let mut review = runsheet::commands::case_views::review_of(&env(), &case, false).unwrap();
+    // Bob's note, merged after Ana declared, though its `seq` in Bob's
+    // journal is lower than that of Ana's declaration in hers.
+    let at = (0..review.lines.len())
+        .find(|&i| {
+            review.lines.line(i).is_some_and(|l| {
+                l.entry.actor == "Bob" && l.entry.kind == runsheet::journal::Kind::Note
+            })
+        })
+        .expect("Bob's note");
+    let playbook = review.playbook.clone();
+    let mut expected = runsheet::run::RunState::for_summary();
+    for i in 0..=at {
+        expected.apply(&playbook, &review.lines.entry(i).expect("entry"));
+    }
+    assert_eq!(
+        expected.status("declare"),
+        runsheet::run::StepStatus::Done,
+        "Ana declared before Bob's note"
+    );
+    review.cursor = review.visible.iter().position(|&i| i == at).expect("shown");
+    assert_eq!(review.state_at_cursor(), Some(&expected));
+}

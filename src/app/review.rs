@@ -119,7 +119,8 @@ pub struct Review {
     pub scroll: u16,
     /// Scroll of the state-at-cursor view (`[`/`]` move in time there).
     pub state_scroll: u16,
-    cursor_state: Option<(u64, RunState)>,
+    /// The state at a line (its index in `lines`), once replayed.
+    cursor_state: Option<(usize, RunState)>,
     metrics: Option<Document>,
     /// The keys of the review screen and the participant projector.
     pub keys: ModeKeys,
@@ -318,29 +319,33 @@ impl Review {
     }
 
     /// The state as it was when the selected entry was written: a replay of
-    /// every entry up to it, cached per selected entry. At the last entry
-    /// that is the state already replayed, and no second one is made: on
-    /// a long journal each is tens of MiB. Replayed states keep no notes,
-    /// which the State tab does not show.
+    /// every line up to it in the order read (a journal's own order, or a
+    /// case's merged order, where `seq` numbers each journal apart), cached
+    /// per selected line. At the last line that is the state already
+    /// replayed, and no second one is made: on a long journal each is tens
+    /// of MiB. Replayed states keep no notes, which the State tab does not
+    /// show.
     pub fn state_at_cursor(&mut self) -> Option<&RunState> {
-        let seq = self.lines.rows()[self.selected_index()?].seq;
-        if self.lines.rows().iter().all(|r| r.seq <= seq) {
+        let index = self.selected_index()?;
+        if index + 1 == self.lines.len() {
             self.cursor_state = None;
             return Some(&self.state);
         }
-        if self.cursor_state.as_ref().is_none_or(|(s, _)| *s != seq) {
+        if self
+            .cursor_state
+            .as_ref()
+            .is_none_or(|(at, _)| *at != index)
+        {
             // The one held before goes first.
             self.cursor_state = None;
             let mut state = RunState::for_summary();
             let mut recent = Recent::default();
-            for (i, row) in self.lines.rows().iter().enumerate() {
-                if row.seq <= seq
-                    && let Some(entry) = self.lines.entry_for_summary(i, &mut recent)
-                {
+            for i in 0..=index {
+                if let Some(entry) = self.lines.entry_for_summary(i, &mut recent) {
                     state.apply_typed(&self.playbook, entry);
                 }
             }
-            self.cursor_state = Some((seq, state));
+            self.cursor_state = Some((index, state));
         }
         self.cursor_state.as_ref().map(|(_, s)| s)
     }

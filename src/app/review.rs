@@ -128,15 +128,19 @@ pub struct Review {
     pub reading: Option<Reading>,
 }
 
-/// The state a review shows, replayed from `verified`. It keeps no notes:
-/// the timeline reads them from their lines and no other view shows them,
-/// and on a long journal they are most of the state's size.
-fn replayed(playbook: &Playbook, verified: &Verified) -> RunState {
+/// The state a review shows, replayed from `decoded`, and the lines kept
+/// as their text, in one pass that drops each decoded line once used: a
+/// team case's 100,000 lines are never held twice. The state keeps no
+/// notes: the timeline reads them from their lines and no other view
+/// shows them, and on a long journal they are most of the state's size.
+fn read_in(playbook: &Playbook, decoded: Vec<Line>, bytes: usize) -> (RunState, JournalLines) {
     let mut state = RunState::for_summary();
-    for entry in verified.entries() {
-        state.apply(playbook, entry);
+    let mut lines = JournalLines::with_capacity(bytes);
+    for line in decoded {
+        state.apply(playbook, &line.entry);
+        lines.push(&line);
     }
-    state
+    (state, lines)
 }
 
 impl Review {
@@ -147,17 +151,21 @@ impl Review {
         follow: bool,
         now: DateTime<Utc>,
     ) -> Self {
-        let state = replayed(&playbook, &verified);
-        let mut lines = JournalLines::default();
-        for line in &verified.lines {
-            lines.push(line);
-        }
+        let Verified {
+            lines: verified_lines,
+            head_hash,
+            verified_len,
+            broken,
+            torn_tail,
+        } = verified;
+        let entries = verified_lines.len();
+        let (state, lines) = read_in(&playbook, verified_lines, verified_len);
         let tally = Tally {
-            entries: verified.lines.len(),
-            head_hash: verified.head_hash,
-            verified_len: verified.verified_len,
-            broken: verified.broken,
-            torn_tail: verified.torn_tail,
+            entries,
+            head_hash,
+            verified_len,
+            broken,
+            torn_tail,
         };
         Self::loaded(playbook, journal_name, lines, state, tally, follow, now)
     }
@@ -300,16 +308,18 @@ impl Review {
     /// new entries may sort before those shown); tab, filter and scroll stay.
     pub fn replace(&mut self, fresh: Verified) {
         let at_end = self.cursor + 1 >= self.visible.len();
-        self.state = replayed(&self.playbook, &fresh);
-        let mut lines = JournalLines::with_capacity(fresh.verified_len);
-        for line in &fresh.lines {
-            lines.push(line);
-        }
-        self.lines = lines;
-        self.head_hash = fresh.head_hash;
-        self.broken = fresh.broken;
-        self.torn_tail = fresh.torn_tail;
-        self.verified_len = fresh.verified_len;
+        let Verified {
+            lines: decoded,
+            head_hash,
+            verified_len,
+            broken,
+            torn_tail,
+        } = fresh;
+        (self.state, self.lines) = read_in(&self.playbook, decoded, verified_len);
+        self.head_hash = head_hash;
+        self.broken = broken;
+        self.torn_tail = torn_tail;
+        self.verified_len = verified_len;
         self.cursor_state = None;
         self.metrics = None;
         self.resort();

@@ -238,7 +238,7 @@ fn positions_and_responder_lines_agree_with_the_feed() {
             );
         }
     }
-    let shown = super::views::responder_lines(&merged);
+    let shown = super::views::into_responder_lines(merged.clone());
     let who: Vec<&str> = shown.iter().map(|l| l.entry.actor.as_str()).collect();
     assert_eq!(who, ["ana@lap-1", "bob@lap-2", "bob@lap-2", "ana@lap-1"]);
     assert!(

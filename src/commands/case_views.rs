@@ -21,16 +21,27 @@ use crate::run;
 /// A case read for a view.
 struct Read {
     resolved: Resolved,
-    merged: Merged,
     verified: Verified,
     created: Created,
+    /// Every journal's draft texts, numbered by merged position.
+    drafts: DraftTexts,
+    /// What each journal's `journal_created` recorded, in journal order.
+    createds: Vec<Created>,
 }
 
 fn read(env: &Env, dir: &Path) -> Result<Read, Failure> {
     let case = folder::read(dir).map_err(Failure::usage)?;
     let mut resolved = super::case::case_playbook(env, dir, &case)?;
     let merged = views::load(dir).map_err(Failure::usage)?;
-    let verified = views::verified(&merged);
+    // What needs the journals apart is taken before the merge is
+    // consumed into one journal.
+    let drafts = draft_texts(dir, &merged);
+    let createds = merged
+        .journals
+        .iter()
+        .filter_map(|j| open::created_of(&j.verified.lines))
+        .collect();
+    let verified = views::verified(merged);
     let created = open::require_created(&verified.lines, dir)?;
     resolved.playbook = resolved
         .playbook
@@ -38,20 +49,23 @@ fn read(env: &Env, dir: &Path) -> Result<Read, Failure> {
         .with_extra_holidays(&created.holidays);
     Ok(Read {
         resolved,
-        merged,
         verified,
         created,
+        drafts,
+        createds,
     })
 }
 
 /// The drill a case runs: the scenario the facilitator's journal recorded
 /// (any journal's `journal_created` naming one).
-fn case_drill(env: &Env, merged: &Merged) -> Option<Drill> {
+fn case_drill(env: &Env, createds: &[Created]) -> Option<Drill> {
+    if createds.iter().all(|c| c.drill.is_none()) {
+        return None;
+    }
     let catalog = env.catalog();
-    merged.journals.iter().find_map(|j| {
-        let created = open::created_of(&j.verified.lines)?;
-        open::scenario_for(&created, &catalog).map(|found| found.drill)
-    })
+    createds
+        .iter()
+        .find_map(|created| open::scenario_for(created, &catalog).map(|found| found.drill))
 }
 
 /// Every draft text of every journal, numbered by merged position.
@@ -81,18 +95,17 @@ pub fn export(
 ) -> Result<Exported, Failure> {
     let case = read(env, dir)?;
     let state = run::replay(&case.resolved.playbook, case.verified.entries());
-    let drafts = draft_texts(dir, &case.merged);
+    let drafts = &case.drafts;
     let mut problems = drafts.problems(&case.verified);
     let text = if let Some(format) = export::Format::from_cli(format) {
-        let input =
-            Input::new(&case.verified, &case.resolved.playbook, &state).with_drafts(&drafts);
+        let input = Input::new(&case.verified, &case.resolved.playbook, &state).with_drafts(drafts);
         export::render(format, &input)
     } else if let Some(format) = aar::Format::from_cli(format) {
         let refused = |e: aar::NotAnExercise| Failure::usage(format!("{}: {e}", dir.display()));
         if !case.created.exercise {
             return Err(refused(aar::NotAnExercise));
         }
-        let drill = case_drill(env, &case.merged);
+        let drill = case_drill(env, &case.createds);
         let exercise = aar::Exercise::new(
             &case.verified,
             &case.resolved.playbook,
@@ -157,7 +170,7 @@ pub fn review_of(
 ) -> Result<crate::app::review::Review, Failure> {
     let case = read(env, dir)?;
     let name = format!("{} (case)", dir.display());
-    let problems = draft_texts(dir, &case.merged).problems(&case.verified);
+    let problems = case.drafts.problems(&case.verified);
     let mut review = crate::app::review::Review::new(
         case.resolved.playbook,
         &name,
@@ -166,7 +179,7 @@ pub fn review_of(
         env.clock.now(),
     );
     review.draft_problems = problems;
-    review.drill = case_drill(env, &case.merged);
+    review.drill = case_drill(env, &case.createds);
     Ok(review)
 }
 

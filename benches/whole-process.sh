@@ -53,6 +53,19 @@ run_once() {
     tail -n 1 "$prefix.mem" >>"$prefix.kib"
 }
 
+# record_peak OUT_PREFIX: once the program in the pane was told to quit,
+# waits (10 s at most) for time(1) to write its peak, ends the pane and
+# appends the peak in KiB to OUT_PREFIX.kib (0 when there is none).
+record_peak() {
+    local prefix=$1
+    for _ in $(seq 1 1000); do
+        [[ -s $prefix.mem ]] && break
+        sleep 0.01
+    done
+    tmux -L "$SOCKET" kill-server 2>/dev/null || true
+    grep -E '^[0-9]+$' "$prefix.mem" | tail -n 1 >>"$prefix.kib" || echo 0 >>"$prefix.kib"
+}
+
 # first_frame OUT_PREFIX JOURNAL MODE: time from starting `runsheet MODE
 # JOURNAL` in a 200x60 tmux pane to the first character of its first
 # frame, then its peak memory once it is quit. Each run works on a copy, as
@@ -112,12 +125,7 @@ first_frame() {
     else
         tmux -L "$SOCKET" send-keys C-c
     fi
-    for _ in $(seq 1 1000); do
-        [[ -s $prefix.mem ]] && break
-        sleep 0.01
-    done
-    tmux -L "$SOCKET" kill-server 2>/dev/null || true
-    grep -E '^[0-9]+$' "$prefix.mem" | tail -n 1 >>"$prefix.kib" || echo 0 >>"$prefix.kib"
+    record_peak "$prefix"
     rm -f "$copy" "$copy".*
 }
 
@@ -153,12 +161,7 @@ review_tabs() {
         sleep 0.01
     done
     tmux -L "$SOCKET" send-keys q
-    for _ in $(seq 1 1000); do
-        [[ -s $prefix.mem ]] && break
-        sleep 0.01
-    done
-    tmux -L "$SOCKET" kill-server 2>/dev/null || true
-    grep -E '^[0-9]+$' "$prefix.mem" | tail -n 1 >>"$prefix.kib" || echo 0 >>"$prefix.kib"
+    record_peak "$prefix"
 }
 
 # stats FILE: "median min max" of the numbers in FILE.

@@ -368,17 +368,10 @@ fn review_of_a_journal_past_entry_9999_keeps_seq_and_actor_apart() {
             entry,
         });
     }
-    let verified = runsheet::journal::verify::Verified {
-        head_hash: None,
-        verified_len: 0,
-        broken: None,
-        torn_tail: 0,
-        lines,
-    };
-    let mut review = Review::new(
-        j.resolved.playbook.clone(),
+    let mut review = support::review_of_lines(
+        &j.resolved.playbook,
         "incident.jsonl",
-        verified,
+        lines,
         false,
         j.now(),
     );
@@ -513,20 +506,8 @@ fn facilitator_panel_and_participant_view() {
         });
     }
     let state = runsheet::run::replay(&j.resolved.playbook, lines.iter().map(|l| &l.entry));
-    let verified = runsheet::journal::verify::Verified {
-        head_hash: None,
-        verified_len: 0,
-        broken: None,
-        torn_tail: 0,
-        lines,
-    };
-    let mut review = Review::new(
-        j.resolved.playbook.clone(),
-        "drill.jsonl",
-        verified,
-        true,
-        app.now,
-    );
+    let mut review =
+        support::review_of_lines(&j.resolved.playbook, "drill.jsonl", lines, true, app.now);
     review.drill = Some(drill.clone());
     assert!(!state.injects.is_empty(), "an inject fell due");
     let mut terminal = Terminal::new(TestBackend::new(100, 30)).expect("terminal");

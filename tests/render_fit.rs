@@ -14,7 +14,7 @@ use runsheet::app::{App, Effect, Msg, Pane};
 use runsheet::drill::DrillState;
 use runsheet::journal::Line;
 use runsheet::journal::identity::Identity;
-use runsheet::journal::verify::{Verified, verify};
+use runsheet::journal::verify::verify;
 use runsheet::journal::writer::Ack;
 use runsheet::ui::Theme;
 use runsheet::ui::participant::ParticipantView;
@@ -166,20 +166,8 @@ fn projector(j: &JournalBuilder, app: &App) -> Review {
             entry: t.entry.clone(),
         });
     }
-    let verified = Verified {
-        head_hash: None,
-        verified_len: 0,
-        broken: None,
-        torn_tail: 0,
-        lines,
-    };
-    let mut review = Review::new(
-        j.resolved.playbook.clone(),
-        "drill.jsonl",
-        verified,
-        true,
-        app.now,
-    );
+    let mut review =
+        support::review_of_lines(&j.resolved.playbook, "drill.jsonl", lines, true, app.now);
     review.drill = Some(court_drill());
     review
 }

@@ -941,6 +941,25 @@ pub fn runner_app(j: &JournalBuilder) -> runsheet::app::App {
     )
 }
 
+/// A review of `lines` as if they verified (no chain is checked), named
+/// `name`, at `now`.
+pub fn review_of_lines(
+    playbook: &runsheet::playbook::Playbook,
+    name: &str,
+    lines: Vec<Line>,
+    follow: bool,
+    now: DateTime<Utc>,
+) -> runsheet::app::review::Review {
+    let verified = runsheet::journal::verify::Verified {
+        head_hash: None,
+        verified_len: 0,
+        broken: None,
+        torn_tail: 0,
+        lines,
+    };
+    runsheet::app::review::Review::new(playbook.clone(), name, verified, follow, now)
+}
+
 /// The review screen's text at `width` x `height`, default theme.
 pub fn draw_review(review: &mut runsheet::app::review::Review, width: u16, height: u16) -> String {
     let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(width, height))

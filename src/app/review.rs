@@ -330,8 +330,7 @@ impl Review {
 
     /// The state as it was when the selected entry was written: a replay of
     /// every line up to it in the order read (a journal's own order, or a
-    /// case's merged order, where `seq` numbers each journal apart), cached
-    /// per selected line. At the last line that is the state already
+    /// case's merged order), cached per selected line. At the last line that is the state already
     /// replayed, and no second one is made: on a long journal each is tens
     /// of MiB. Replayed states keep no notes, which the State tab does not
     /// show.

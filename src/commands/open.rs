@@ -317,6 +317,33 @@ pub fn create_journal(
     Ok((file, vec![first, started]))
 }
 
+/// A journal of the bundled ransomware playbook created at `dir/j.jsonl`
+/// by Dana, titled `title`, open to append to: what the commands' unit
+/// tests write their entries into.
+#[cfg(test)]
+pub(crate) fn test_journal(
+    dir: &Path,
+    env: &super::Env,
+    catalog: &Catalog,
+    title: &str,
+) -> (Resolved, JournalFile, Identity, PathBuf) {
+    let resolved =
+        resolve_playbook("ransomware-extortion", catalog, env.today).expect("bundled playbook");
+    let path = dir.join("j.jsonl");
+    let settings = NewJournal {
+        path: Some(path.clone()),
+        title: Some(title.into()),
+        exercise: false,
+        timezone: chrono_tz::UTC,
+        drill: None,
+        holidays: Vec::new(),
+    };
+    let who = Identity::new("Dana");
+    let (file, _) =
+        create_journal(&resolved, settings, &who, env.clock.as_ref(), "run").expect("journal");
+    (resolved, file, who, path)
+}
+
 pub fn session_started(mode: &str) -> Event {
     Event::new(Payload::SessionStarted(SessionStarted {
         pid: std::process::id(),

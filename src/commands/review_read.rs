@@ -292,25 +292,10 @@ mod tests {
     use super::*;
     use crate::journal::Event;
     use crate::journal::event::{Note, Payload};
-    use crate::journal::identity::Identity;
 
     /// A journal of `notes` notes (every third on the first step).
     fn journal(dir: &Path, env: &Env, catalog: &Catalog, notes: usize) -> PathBuf {
-        let resolved = open::resolve_playbook("ransomware-extortion", catalog, env.today)
-            .expect("bundled playbook");
-        let path = dir.join("j.jsonl");
-        let settings = open::NewJournal {
-            path: Some(path.clone()),
-            title: Some("long".into()),
-            exercise: false,
-            timezone: chrono_tz::UTC,
-            drill: None,
-            holidays: Vec::new(),
-        };
-        let who = Identity::new("Dana");
-        let (mut file, _) =
-            open::create_journal(&resolved, settings, &who, env.clock.as_ref(), "run")
-                .expect("journal");
+        let (resolved, mut file, who, path) = open::test_journal(dir, env, catalog, "long");
         let step = resolved.playbook.steps().next().map(|s| s.id.clone());
         for i in 0..notes {
             let mut event = Event::new(Payload::Note(Note {

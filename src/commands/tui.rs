@@ -792,21 +792,7 @@ mod tests {
     /// A journal of notes, facts and step work by two sessions, with a
     /// torn tail after it.
     fn sample_journal(dir: &Path, env: &Env, catalog: &Catalog) -> PathBuf {
-        let resolved = open::resolve_playbook("ransomware-extortion", catalog, env.today)
-            .expect("bundled playbook");
-        let path = dir.join("j.jsonl");
-        let settings = NewJournal {
-            path: Some(path.clone()),
-            title: Some("sample".into()),
-            exercise: false,
-            timezone: chrono_tz::UTC,
-            drill: None,
-            holidays: Vec::new(),
-        };
-        let who = Identity::new("Dana");
-        let (mut file, _) =
-            open::create_journal(&resolved, settings, &who, env.clock.as_ref(), "run")
-                .expect("journal");
+        let (resolved, mut file, who, path) = open::test_journal(dir, env, catalog, "sample");
         let step = resolved.playbook.steps().next().map(|s| s.id.clone());
         for i in 0..40 {
             let mut event = Event::new(Payload::Note(crate::journal::event::Note {

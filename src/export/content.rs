@@ -201,7 +201,6 @@ mod tests {
     use crate::export::Input;
     use crate::journal::Event;
     use crate::journal::event::{Note, Payload};
-    use crate::journal::identity::Identity;
 
     /// The review's metrics are the report's opening sections, word for
     /// word, and its warnings when there are some: built alone, not cut
@@ -210,22 +209,10 @@ mod tests {
     fn metrics_are_the_reports_opening_sections_built_alone() {
         let env = Env::fixed();
         let catalog = Catalog::bundled(env.today);
-        let resolved = open::resolve_playbook("ransomware-extortion", &catalog, env.today)
-            .expect("bundled playbook");
         let dir = tempfile::tempdir().expect("temp dir");
-        let path = dir.path().join("j.jsonl");
-        let settings = open::NewJournal {
-            path: Some(path.clone()),
-            title: Some("metrics".into()),
-            exercise: false,
-            timezone: chrono_tz::UTC,
-            drill: None,
-            holidays: Vec::new(),
-        };
-        let who = Identity::new("Dana");
+        let (resolved, mut file, who, path) =
+            open::test_journal(dir.path(), &env, &catalog, "metrics");
         let clock = env.clock.as_ref();
-        let (mut file, _) =
-            open::create_journal(&resolved, settings, &who, clock, "run").expect("journal");
         let first = resolved.playbook.steps().next().map(|s| s.id.clone());
         for (step, text) in [
             (first.clone(), "Isolated the file server"),

@@ -382,6 +382,36 @@ fn review_of_a_journal_past_entry_9999_keeps_seq_and_actor_apart() {
     assert!(screen.contains(&format!("#9999  {actor}")), "{screen}");
 }
 
+/// A team case names each writer `actor@host`: two people of one name on
+/// two machines must show whole in the timeline, not cut to one name.
+#[test]
+fn review_actor_column_widens_to_show_actor_at_host_whole() {
+    let j = support::complete_incident(false);
+    let mut lines = j.lines.clone();
+    let last = lines.last().cloned().expect("entries");
+    for (seq, actor) in (last.entry.seq + 1..).zip(["Ana Ruiz@laptop-7", "Ana Ruiz@laptop-9"]) {
+        let mut entry = last.entry.clone();
+        entry.seq = seq;
+        entry.actor = actor.to_string();
+        lines.push(Line {
+            text: entry.encode(),
+            entry,
+        });
+    }
+    let mut review = support::review_of_lines(
+        &j.resolved.playbook,
+        "incident.jsonl",
+        lines,
+        false,
+        j.now(),
+    );
+    review.cursor = review.visible.len() - 1;
+    let screen = draw_review(&mut review);
+    for actor in ["Ana Ruiz@laptop-7 ", "Ana Ruiz@laptop-9 "] {
+        assert!(screen.contains(actor), "{actor}: {screen}");
+    }
+}
+
 #[test]
 fn review_metrics_from_the_looked_up_lines_match_every_line_decoded() {
     let mut j = support::complete_incident(false);

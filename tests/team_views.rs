@@ -13,6 +13,8 @@ use runsheet::app::input::{KeyCode, KeyEvent, KeyModifiers};
 use runsheet::commands::Env;
 use runsheet::journal::{Entry, Kind};
 
+mod support;
+
 const BIN: &str = env!("CARGO_BIN_EXE_runsheet");
 
 /// One responder: a name and a home of their own.
@@ -706,7 +708,8 @@ fn the_state_at_an_entry_of_a_case_is_every_merged_line_up_to_it() {
     let at = (0..review.lines.len())
         .find(|&i| {
             review.lines.line(i).is_some_and(|l| {
-                l.entry.actor == "Bob" && l.entry.kind == runsheet::journal::Kind::Note
+                l.entry.actor == format!("Bob@{}", host())
+                    && l.entry.kind == runsheet::journal::Kind::Note
             })
         })
         .expect("Bob's note");
@@ -722,4 +725,86 @@ fn the_state_at_an_entry_of_a_case_is_every_merged_line_up_to_it() {
     );
     review.cursor = review.visible.iter().position(|&i| i == at).expect("shown");
     assert_eq!(review.state_at_cursor(), Some(&expected));
+}
+
+/// The review of a case shows every entry as the case's views copy it:
+/// its merged position as `seq`, its writer as `actor@host`, a
+/// correction naming its target's merged position. The timeline, the
+/// details and the state at any entry all read that copy, not the stored
+/// text (whose `seq` and `corrects` are those of its own journal).
+#[test]
+fn a_case_review_shows_and_replays_each_entry_as_the_merged_copy() {
+    let root = tempfile::tempdir().unwrap();
+    let (ana, bob, case) = two_journal_case(root.path(), false);
+    let dir = case.to_str().unwrap();
+    // Bob corrects his submission in his own journal, by its `seq` there.
+    let submission = journal(&case, "Bob")
+        .iter()
+        .find(|e| e.kind == Kind::Submission)
+        .expect("Bob's submission")
+        .seq
+        .to_string();
+    let bobs = case.join("journals").join(format!("bob@{}.jsonl", host()));
+    bob.act(&[
+        "correct",
+        bobs.to_str().unwrap(),
+        &submission,
+        "--field",
+        "channel=email",
+        "--reason",
+        "sent by email, the portal was down",
+    ]);
+    ana.act(&["note", dir, "containment holding"]);
+
+    let merged = runsheet::case::views::verified(runsheet::case::views::load(&case).unwrap());
+    let mut review = runsheet::commands::case_views::review_of(&env(), &case, false).unwrap();
+    assert_eq!(review.lines.len(), merged.lines.len());
+    for (i, copy) in merged.lines.iter().enumerate() {
+        assert_eq!(review.lines.line(i).as_ref(), Some(copy), "line {i}");
+        assert_eq!(
+            review.lines.entry(i).as_ref(),
+            Some(&copy.entry),
+            "entry {i}"
+        );
+    }
+    let correction = merged
+        .lines
+        .iter()
+        .find(|l| l.entry.kind == Kind::Correction)
+        .expect("Bob's correction");
+    let stored = Entry::decode(&correction.text).unwrap();
+    assert_ne!(
+        stored.data["corrects"], correction.entry.data["corrects"],
+        "the case renumbers the correction's target"
+    );
+
+    // The state at each entry is the replay of the merged copies up to it.
+    let playbook = review.playbook.clone();
+    let mut expected = runsheet::run::RunState::for_summary();
+    for (i, copy) in merged.lines.iter().enumerate() {
+        expected.apply(&playbook, &copy.entry);
+        review.cursor = review.visible.iter().position(|&v| v == i).expect("shown");
+        assert_eq!(
+            review.state_at_cursor(),
+            Some(&expected),
+            "state at line {i}"
+        );
+    }
+
+    // The timeline names each writer `actor@host`, at the merged `seq`.
+    review.cursor = review.visible.len() - 1;
+    let screen = support::draw_review(&mut review, 160, 40);
+    let host = host();
+    let last = merged.lines.last().unwrap();
+    assert!(
+        screen
+            .lines()
+            .any(|row| row.contains(&format!("#{} ", last.entry.seq)) && row.contains(" Ana@")),
+        "the last row, at its merged seq: {screen}"
+    );
+    assert!(
+        screen.contains(&format!(" · Ana@{host} · ")),
+        "the details name the writer: {screen}"
+    );
+    assert!(screen.contains(" Bob@"), "{screen}");
 }

@@ -133,9 +133,12 @@ pub struct Review {
 /// team case's 100,000 lines are never held twice. The state keeps no
 /// notes: the timeline reads them from their lines and no other view
 /// shows them, and on a long journal they are most of the state's size.
-fn read_in(playbook: &Playbook, decoded: Vec<Line>, bytes: usize) -> (RunState, JournalLines) {
+fn read_in(
+    playbook: &Playbook,
+    decoded: Vec<Line>,
+    mut lines: JournalLines,
+) -> (RunState, JournalLines) {
     let mut state = RunState::for_summary();
-    let mut lines = JournalLines::with_capacity(bytes);
     for line in decoded {
         state.apply(playbook, &line.entry);
         lines.push(&line);
@@ -151,6 +154,32 @@ impl Review {
         follow: bool,
         now: DateTime<Utc>,
     ) -> Self {
+        let lines = JournalLines::with_capacity(verified.verified_len);
+        Self::read(playbook, journal_name, verified, lines, follow, now)
+    }
+
+    /// The review of a team case: `verified` holds the case's copies of
+    /// its journals' lines in merged order (see [`crate::case::views`]),
+    /// shown and replayed as those copies.
+    pub fn of_case(
+        playbook: Playbook,
+        case_name: &str,
+        verified: Verified,
+        follow: bool,
+        now: DateTime<Utc>,
+    ) -> Self {
+        let lines = JournalLines::of_case(verified.verified_len);
+        Self::read(playbook, case_name, verified, lines, follow, now)
+    }
+
+    fn read(
+        playbook: Playbook,
+        journal_name: &str,
+        verified: Verified,
+        lines: JournalLines,
+        follow: bool,
+        now: DateTime<Utc>,
+    ) -> Self {
         let Verified {
             lines: verified_lines,
             head_hash,
@@ -159,7 +188,7 @@ impl Review {
             torn_tail,
         } = verified;
         let entries = verified_lines.len();
-        let (state, lines) = read_in(&playbook, verified_lines, verified_len);
+        let (state, lines) = read_in(&playbook, verified_lines, lines);
         let tally = Tally {
             entries,
             head_hash,
@@ -315,7 +344,12 @@ impl Review {
             broken,
             torn_tail,
         } = fresh;
-        (self.state, self.lines) = read_in(&self.playbook, decoded, verified_len);
+        let lines = if self.lines.is_case() {
+            JournalLines::of_case(verified_len)
+        } else {
+            JournalLines::with_capacity(verified_len)
+        };
+        (self.state, self.lines) = read_in(&self.playbook, decoded, lines);
         self.head_hash = head_hash;
         self.broken = broken;
         self.torn_tail = torn_tail;
@@ -499,13 +533,7 @@ impl Review {
                 self.refilter();
             }
             Act::FilterActor => {
-                let names: BTreeSet<&str> = self
-                    .lines
-                    .rows()
-                    .iter()
-                    .map(|r| self.lines.actor(r))
-                    .collect();
-                let actors: BTreeSet<String> = names.into_iter().map(str::to_string).collect();
+                let actors: BTreeSet<String> = self.lines.actors().map(str::to_string).collect();
                 self.filter.actor = Self::cycle(self.filter.actor.as_ref(), &actors);
                 self.refilter();
             }

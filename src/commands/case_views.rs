@@ -171,7 +171,7 @@ pub fn review_of(
     let case = read(env, dir)?;
     let name = format!("{} (case)", dir.display());
     let problems = case.drafts.problems(&case.verified);
-    let mut review = crate::app::review::Review::new(
+    let mut review = crate::app::review::Review::of_case(
         case.resolved.playbook,
         &name,
         case.verified,

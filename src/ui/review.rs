@@ -216,6 +216,24 @@ fn seq_column_width(entries: usize) -> usize {
     (widest.ilog10() as usize + 1).max(MIN_SEQ_WIDTH)
 }
 
+/// Columns the timeline's actor column takes at the least (a journal of
+/// short names keeps the layout it always had) and at the most.
+const MIN_ACTOR_WIDTH: usize = 14;
+const MAX_ACTOR_WIDTH: usize = 28;
+
+/// Columns of the widest actor, within those bounds: a team case names
+/// each writer `actor@host`, and a name cut before its host would show
+/// two people of one name on two machines as one.
+fn actor_column_width(review: &Review) -> usize {
+    review
+        .lines
+        .actors()
+        .map(text::width)
+        .max()
+        .unwrap_or(0)
+        .clamp(MIN_ACTOR_WIDTH, MAX_ACTOR_WIDTH)
+}
+
 fn timeline(review: &Review, t: &Theme, area: Rect, buf: &mut Buffer) {
     let [filter, list, detail] = Layout::vertical([
         Constraint::Length(1),
@@ -236,6 +254,9 @@ fn timeline(review: &Review, t: &Theme, area: Rect, buf: &mut Buffer) {
     Paragraph::new(Line::from(Span::styled(shown, t.dim))).render(filter, buf);
     let tz = review.state.timezone();
     let seq_width = seq_column_width(review.lines.len());
+    let actor_width = actor_column_width(review);
+    // What the columns before the summary take beyond their narrowest.
+    let wider = (seq_width - MIN_SEQ_WIDTH) + (actor_width - MIN_ACTOR_WIDTH);
     let height = usize::from(list.height);
     let first = review.cursor.saturating_sub(height.saturating_sub(2));
     let mut lines: Vec<Line> = review
@@ -265,14 +286,14 @@ fn timeline(review: &Review, t: &Theme, area: Rect, buf: &mut Buffer) {
                 Span::styled(format!("{} ", local.format("%H:%M %Z")), t.dim),
                 Span::styled(scenario, t.active),
                 Span::styled(format!("#{:<seq_width$} ", e.seq), t.dim),
-                Span::styled(format!("{:<14}", text::fit(&e.actor, 14)), style),
+                Span::styled(
+                    format!("{:<actor_width$}", text::fit(&e.actor, actor_width)),
+                    style,
+                ),
                 Span::styled(
                     format!(
                         " {}",
-                        text::fit(
-                            &summary,
-                            usize::from(list.width).saturating_sub(50 + seq_width - MIN_SEQ_WIDTH)
-                        )
+                        text::fit(&summary, usize::from(list.width).saturating_sub(50 + wider))
                     ),
                     style,
                 ),

@@ -8,6 +8,12 @@
 //! its line lies, and a line is read back when shown and checked against the
 //! hash the chain recorded for it. The review then costs the rows and the
 //! replayed state, not the journal's size again.
+//!
+//! A team case's lines are the case's copies of stored lines (see
+//! [`crate::case::views`]): their merged `seq`, their writer named
+//! `actor@host`, a correction's target renumbered. Each is given back as
+//! that copy, from its text and its row, plus the few `data` the case
+//! changed (corrections, the kept creation), held aside.
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -16,6 +22,7 @@ use std::os::unix::fs::FileExt as _;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
+use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 use crate::export::report;
@@ -49,8 +56,13 @@ pub struct JournalLines {
     rows: Vec<Row>,
     names: Vec<String>,
     name_index: HashMap<String, u32>,
+    /// Which of `names` are actors, each once: a journal has few.
+    actors: Vec<u32>,
     /// Corrected `seq` → the `seq` of the last correction naming it.
     corrected: BTreeMap<u64, u64>,
+    /// For a team case's copies: the `data` of those lines whose copy
+    /// changed it, by line index. `None` for one journal's own lines.
+    copies: Option<HashMap<usize, Map<String, Value>>>,
 }
 
 /// Where the lines' texts are.
@@ -94,6 +106,20 @@ impl JournalLines {
         }
     }
 
+    /// [`JournalLines::with_capacity`] for a team case's copies of its
+    /// journals' lines, given back as the copies (see the module comment).
+    pub fn of_case(bytes: usize) -> Self {
+        Self {
+            copies: Some(HashMap::new()),
+            ..Self::with_capacity(bytes)
+        }
+    }
+
+    /// Whether the lines are a team case's copies.
+    pub const fn is_case(&self) -> bool {
+        self.copies.is_some()
+    }
+
     /// Lines about to be read from the start of `file`, in order, whose
     /// texts stay there.
     pub fn in_file(file: File) -> Self {
@@ -116,7 +142,15 @@ impl JournalLines {
             self.corrected.insert(c.corrects, e.seq);
         }
         let actor = self.intern(&e.actor);
+        if !self.actors.contains(&actor) {
+            self.actors.push(actor);
+        }
         let step = e.step.as_deref().map(|s| self.intern(s));
+        if let Some(copies) = &mut self.copies
+            && matches!(e.kind, Kind::Correction | Kind::JournalCreated)
+        {
+            copies.insert(self.rows.len(), e.data.clone());
+        }
         match &mut self.texts {
             Texts::Memory(text) => {
                 text.push_str(&line.text);
@@ -184,6 +218,11 @@ impl JournalLines {
         self.name(row.actor)
     }
 
+    /// Every actor of the lines, once each, in the order they first wrote.
+    pub fn actors(&self) -> impl Iterator<Item = &str> {
+        self.actors.iter().map(|i| self.name(*i))
+    }
+
     pub fn step(&self, row: &Row) -> Option<&str> {
         row.step.map(|s| self.name(s))
     }
@@ -199,24 +238,54 @@ impl JournalLines {
     pub fn line(&self, i: usize) -> Option<Line> {
         let text = self.text(i);
         Entry::decode(&text).ok().map(|entry| Line {
-            entry,
+            entry: self.as_copied(i, entry),
             text: text.into_owned(),
         })
     }
 
     /// The entry of line `i`, decoded again.
     pub fn entry(&self, i: usize) -> Option<Entry> {
-        Entry::decode(&self.text(i)).ok()
+        Entry::decode(&self.text(i))
+            .ok()
+            .map(|entry| self.as_copied(i, entry))
+    }
+
+    /// `entry`, decoded from line `i`'s stored text, as a team case copied
+    /// it; unchanged for one journal's own lines.
+    fn as_copied(&self, i: usize, mut entry: Entry) -> Entry {
+        let (Some(copies), Some(row)) = (&self.copies, self.rows.get(i)) else {
+            return entry;
+        };
+        entry.seq = row.seq;
+        entry.actor = self.actor(row).to_string();
+        if let Some(data) = copies.get(&i) {
+            entry.data.clone_from(data);
+        }
+        entry
     }
 
     /// Line `i` decoded for a replay that keeps no notes: read from its
     /// header (the line verified, so it is hashed no more), or decoded
-    /// whole when the header cannot say.
+    /// whole when the header cannot say or a team case changed its `data`.
     pub fn entry_for_summary(&self, i: usize, recent: &mut Recent) -> Option<TypedEntry> {
+        if self
+            .copies
+            .as_ref()
+            .is_some_and(|data| data.contains_key(&i))
+        {
+            return self.entry(i).map(TypedEntry::from_entry);
+        }
         let text = self.text(i);
-        canonical::verified_header(&text)
+        let mut entry = canonical::verified_header(&text)
             .and_then(|head| TypedEntry::from_header_as(&head, recent, true))
-            .or_else(|| Entry::decode(&text).ok().map(TypedEntry::from_entry))
+            .or_else(|| Entry::decode(&text).ok().map(TypedEntry::from_entry))?;
+        if self.copies.is_some()
+            && let Some(row) = self.rows.get(i)
+        {
+            entry.seq = row.seq;
+            entry.actor = self.actor(row).to_string();
+        }
+        Some(entry)
     }
 
     /// Every line decoded again, in order (what tests compare).

@@ -807,4 +807,24 @@ fn a_case_review_shows_and_replays_each_entry_as_the_merged_copy() {
         "the details name the writer: {screen}"
     );
     assert!(screen.contains(" Bob@"), "{screen}");
+
+    // A search for a writer as shown finds every entry of theirs (and the
+    // lines that name their journal, in `seen`).
+    let bob = format!("bob@{host}");
+    let key = |c| runsheet::app::input::KeyEvent::new(c, KeyModifiers::NONE);
+    review.key(&key(KeyCode::Char('/')));
+    bob.chars().for_each(|c| review.key(&key(KeyCode::Char(c))));
+    review.key(&key(KeyCode::Enter));
+    let found: Vec<usize> = review.visible.clone();
+    let bobs: Vec<usize> = (0..merged.lines.len())
+        .filter(|&i| merged.lines[i].entry.actor == format!("Bob@{host}"))
+        .collect();
+    assert!(!bobs.is_empty());
+    assert!(bobs.iter().all(|i| found.contains(i)), "{found:?} {bobs:?}");
+    assert!(
+        found
+            .iter()
+            .all(|&i| bobs.contains(&i) || merged.lines[i].text.contains(&bob)),
+        "{found:?}"
+    );
 }

@@ -296,8 +296,11 @@ impl Review {
         if words.is_empty() {
             return true;
         }
+        // The stored text, and the writer as shown: a team case names
+        // each `actor@host`, which no stored line holds.
         let hay = self.lines.text(index).to_lowercase();
-        words.iter().all(|w| hay.contains(w))
+        let actor = self.lines.actor(row).to_lowercase();
+        words.iter().all(|w| hay.contains(w) || actor.contains(w))
     }
 
     /// The line index under the cursor.

@@ -40,6 +40,24 @@ pub fn is_case(dir: &Path) -> bool {
     dir.join(CASE_FILE).is_file()
 }
 
+/// The case folder a journal file belongs to, when it sits in a case's
+/// `journals/` folder: its entries are numbered in that journal alone,
+/// while every view of the case shows merged positions.
+pub fn case_of_journal(journal: &Path) -> Option<PathBuf> {
+    let journals = journal.parent()?;
+    if journals.file_name()? != "journals" {
+        return None;
+    }
+    let dir = journals.parent()?;
+    // `journals/x.jsonl` names no parent; the case is then the current folder.
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    is_case(dir).then(|| dir.to_path_buf())
+}
+
 pub fn journals_dir(dir: &Path) -> PathBuf {
     dir.join("journals")
 }

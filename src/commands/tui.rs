@@ -577,12 +577,26 @@ pub fn farewell(outcome: &Outcome) -> (String, String, u8) {
     let mut out = String::new();
     let mut err = String::new();
     if let Some(path) = &outcome.journal {
-        let _ = write!(
-            out,
-            "Journal: {}\nResume with: runsheet resume {}\n",
-            path.display(),
-            shell_quote(&path.display().to_string())
-        );
+        // A team case's journal resumes through the case: resumed alone it
+        // shows none of the others' entries and writes no `seen` heads.
+        let resume = match crate::case::folder::case_of_journal(path) {
+            Some(dir) => {
+                // The journal is this responder's by name: the case opens
+                // it again under the same name.
+                let actor = super::last_actor::last_actor_on_host(
+                    path,
+                    &crate::journal::writer::hostname(),
+                )
+                .map(|a| format!(" --as {}", shell_quote(&a)))
+                .unwrap_or_default();
+                format!(
+                    "runsheet run --case {}{actor}",
+                    shell_quote(&dir.display().to_string())
+                )
+            }
+            None => format!("runsheet resume {}", shell_quote(&path.display().to_string())),
+        };
+        let _ = write!(out, "Journal: {}\nResume with: {resume}\n", path.display());
     }
     if let Some(error) = &outcome.write_error {
         // Exit 2: actions shown ✗ were not saved, and a script or shell
@@ -758,6 +772,28 @@ mod tests {
             "Journal: /data/my incident.jsonl\nResume with: runsheet resume '/data/my incident.jsonl'\n"
         );
         assert_eq!((err.as_str(), code), ("", 0));
+    }
+
+    #[test]
+    fn a_team_case_journal_resumes_through_its_case_folder() {
+        let root = tempfile::tempdir().expect("temp dir");
+        let case = root.path().join("incident 7");
+        std::fs::create_dir_all(case.join("journals")).expect("journals folder");
+        std::fs::write(case.join("case.yaml"), "case: x\n").expect("case file");
+        let journal = case.join("journals").join("ana@laptop-7.jsonl");
+        let outcome = Outcome {
+            journal: Some(journal.clone()),
+            ..Outcome::default()
+        };
+        let (out, _, _) = farewell(&outcome);
+        assert_eq!(
+            out,
+            format!(
+                "Journal: {}\nResume with: runsheet run --case '{}'\n",
+                journal.display(),
+                case.display()
+            )
+        );
     }
 
     #[test]

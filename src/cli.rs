@@ -155,9 +155,10 @@ pub enum Command {
     /// assignment, note): a new entry naming it, with the reason and the
     /// corrected fields; the original stays and is shown beside them.
     Correct {
-        /// The incident's journal file.
+        /// The incident's journal file, or a team case folder.
         journal: PathBuf,
-        /// The `seq` of the entry to correct (as `review` and exports show).
+        /// The `seq` of the entry to correct (as `review` and exports show;
+        /// in a case, the merged position they show).
         seq: u64,
         /// A corrected field, `name=value`; repeat for several.
         #[arg(long = "field", value_name = "NAME=VALUE", required = true)]

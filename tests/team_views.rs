@@ -737,17 +737,20 @@ fn a_case_review_shows_and_replays_each_entry_as_the_merged_copy() {
     let root = tempfile::tempdir().unwrap();
     let (ana, bob, case) = two_journal_case(root.path(), false);
     let dir = case.to_str().unwrap();
-    // Bob corrects his submission in his own journal, by its `seq` there.
-    let submission = journal(&case, "Bob")
+    // Bob corrects his submission through the case, by its merged number;
+    // his journal stores it by journal and `seq` there.
+    let before = runsheet::case::views::verified(runsheet::case::views::load(&case).unwrap());
+    let submission = before
+        .lines
         .iter()
-        .find(|e| e.kind == Kind::Submission)
+        .find(|l| l.entry.kind == Kind::Submission)
         .expect("Bob's submission")
+        .entry
         .seq
         .to_string();
-    let bobs = case.join("journals").join(format!("bob@{}.jsonl", host()));
     bob.act(&[
         "correct",
-        bobs.to_str().unwrap(),
+        dir,
         &submission,
         "--field",
         "channel=email",
@@ -827,4 +830,85 @@ fn a_case_review_shows_and_replays_each_entry_as_the_merged_copy() {
             .all(|&i| bobs.contains(&i) || merged.lines[i].text.contains(&bob)),
         "{found:?}"
     );
+}
+
+/// `correct DIR SEQ` takes the number the case's views show (the merged
+/// position) and corrects that entry, naming it by journal and `seq` in
+/// the correcting responder's journal; `correct` and `resume` on a case's
+/// journal file are refused, since that journal's own numbers are not the
+/// ones shown and alone it holds none of the others' entries.
+#[test]
+fn correct_dir_takes_the_merged_position_and_a_case_journal_file_is_refused() {
+    let root = tempfile::tempdir().unwrap();
+    let (ana, bob, case) = two_journal_case(root.path(), false);
+    let dir = case.to_str().unwrap();
+    let merged = runsheet::case::views::verified(runsheet::case::views::load(&case).unwrap());
+    let submission = merged
+        .lines
+        .iter()
+        .find(|l| l.entry.kind == Kind::Submission)
+        .expect("Bob's submission")
+        .entry
+        .seq;
+    let bobs = journal(&case, "Bob");
+    let own = bobs
+        .iter()
+        .find(|e| e.kind == Kind::Submission)
+        .expect("in Bob's journal")
+        .seq;
+    assert_ne!(own, submission, "the two numberings differ here");
+
+    // Bob's journal file, by the number the views show: refused.
+    let bob_file = case.join("journals").join(format!("bob@{}.jsonl", host()));
+    let out = bob.cmd(&[
+        "correct",
+        bob_file.to_str().unwrap(),
+        &submission.to_string(),
+        "--field",
+        "channel=email",
+        "--reason",
+        "sent by email",
+        "--as",
+        "Bob",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!("runsheet correct {dir} SEQ")),
+        "{err}"
+    );
+    assert_eq!(journal(&case, "Bob"), bobs, "nothing written");
+    let resumed = runsheet::commands::tui::resume(&env(), &bob_file, Some("Bob"));
+    let refusal = resumed.expect_err("refused").message;
+    assert!(
+        refusal.contains(&format!("runsheet run --case {dir}")),
+        "{refusal}"
+    );
+
+    // Ana corrects Bob's submission through the case, by its merged number.
+    ana.act(&[
+        "correct",
+        dir,
+        &submission.to_string(),
+        "--field",
+        "channel=email",
+        "--reason",
+        "sent by email, the portal was down",
+    ]);
+    let written = journal(&case, "Ana").pop().expect("Ana's correction");
+    assert_eq!(written.kind, Kind::Correction);
+    assert_eq!(written.data["corrects"], serde_json::json!(own));
+    assert_eq!(
+        written.data["journal"],
+        serde_json::json!(format!("bob@{}", host()))
+    );
+    let after = runsheet::case::views::verified(runsheet::case::views::load(&case).unwrap());
+    let correction = after.lines.last().expect("the correction, merged last");
+    assert_eq!(
+        correction.entry.data["corrects"],
+        serde_json::json!(submission)
+    );
+    let status = ana.cmd(&["status", dir, "--json"]);
+    let status: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
+    assert_eq!(status["sent"][0]["channel"], "email", "{status:#}");
 }

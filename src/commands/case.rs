@@ -177,6 +177,8 @@ pub fn read_case(env: &Env, dir: &Path) -> Result<CaseView, Failure> {
 struct CaseWriter {
     file: JournalFile,
     view: CaseView,
+    /// Where each merged line comes from (`view.feed[i]` is `origins[i]`).
+    origins: Vec<merge::At>,
     who: Identity,
     seen: Option<crate::journal::event::Seen>,
 }
@@ -195,11 +197,12 @@ impl CaseWriter {
             .map_or(&[], |j| &j.verified.lines);
         let seen = seen::to_record(&seen::declared(own), &seen::current(&journals, &id));
         let merged = Merged::new(journals);
-        let feed = merged.feed();
+        let (feed, origins) = merged.feed_from();
         let state = run::replay(&resolved.playbook, feed.iter().map(|l| &l.entry));
         let conflicts = conflict::find(&merged);
         Ok(Self {
             file,
+            origins,
             view: CaseView {
                 case,
                 resolved,
@@ -573,6 +576,61 @@ pub fn set(
     }
     let shown = format!("{} = {}\n", def.id, value.display(Some(def), tz));
     Ok(writer.append(env, event)? + &shown)
+}
+
+/// `runsheet correct DIR SEQ`: a correction of the entry at merged
+/// position `seq` (the number `review DIR`, `status DIR` and every export
+/// of the case show), written in this responder's journal. It names its
+/// target by journal id and `seq` in that journal, as the runner's
+/// corrections do: a merged position differs from machine to machine
+/// while journals arrive.
+pub fn correct(
+    env: &Env,
+    dir: &Path,
+    actor: Option<&str>,
+    seq: u64,
+    fields: &[String],
+    reason: &str,
+) -> Result<String, Failure> {
+    let pairs = super::journal::field_pairs(fields)?;
+    let writer = CaseWriter::open(env, dir, actor)?;
+    let found = writer.view.feed.iter().position(|l| l.entry.seq == seq);
+    let (Some(target), Some(at)) = (
+        found.and_then(|i| writer.view.feed.get(i)),
+        found.and_then(|i| writer.origins.get(i)),
+    ) else {
+        return Err(usage(format!(
+            "{} has no entry #{seq} (as `runsheet review {}` numbers them)",
+            dir.display(),
+            dir.display()
+        )));
+    };
+    let journal = writer
+        .view
+        .merged
+        .journals
+        .get(at.journal)
+        .ok_or_else(|| usage(format!("{}: entry #{seq} has no journal", dir.display())))?;
+    let own_seq = journal
+        .verified
+        .lines
+        .get(at.line)
+        .map(|l| l.entry.seq)
+        .ok_or_else(|| usage(format!("{}: entry #{seq} has no line", dir.display())))?;
+    let corrected = rules::correction_fields(target.entry.kind, &pairs, reason)
+        .map_err(|r| usage(format!("entry #{seq}: {r}")))?;
+    let event = Event {
+        step: target.entry.step.clone(),
+        payload: Payload::Correction(Box::new(crate::journal::event::Correction {
+            corrects: own_seq,
+            journal: Some(journal.id.clone()),
+            reason: reason.trim().to_string(),
+            value: None,
+            occurred_at: None,
+            fields: corrected,
+        })),
+    };
+    writer.append(env, event)
 }
 
 /// What `case step` does to a step.
@@ -1018,6 +1076,16 @@ pub fn on_case_folder(
             };
             (set(env, journal, actor.as_deref(), assignment, options)?, 0)
         }
+        Command::Correct {
+            journal,
+            seq,
+            fields,
+            reason,
+            actor,
+        } if folder::is_case(journal) => (
+            correct(env, journal, actor.as_deref(), *seq, fields, reason)?,
+            0,
+        ),
         _ => return Ok(None),
     };
     Ok(Some(done))

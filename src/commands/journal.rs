@@ -398,14 +398,18 @@ pub fn correct(
     reason: &str,
     actor: Option<&str>,
 ) -> Result<String, Failure> {
-    let pairs = fields
-        .iter()
-        .map(|f| {
-            f.split_once('=')
-                .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
-                .ok_or_else(|| Failure::usage(format!("--field expects NAME=VALUE, got `{f}`")))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+    let pairs = field_pairs(fields)?;
+    if let Some(dir) = crate::case::folder::case_of_journal(path) {
+        // Its own `seq` is not the number the case's views show: a
+        // correction by it lands on another entry than the one read.
+        return Err(Failure::usage(format!(
+            "{} is a journal of the team case {}: the case's views number entries by merged position, not by this journal's own; correct through the case: runsheet correct {} SEQ (the # that `runsheet review {}` shows)",
+            path.display(),
+            dir.display(),
+            dir.display(),
+            dir.display()
+        )));
+    }
     let shot = open_for_append(env, path, actor)?;
     let target = shot
         .lines
@@ -428,6 +432,18 @@ pub fn correct(
     };
     let (line, notices) = shot.append(env, event)?;
     Ok(confirm(&line, &notices))
+}
+
+/// `--field NAME=VALUE` arguments as (name, value) pairs.
+pub(crate) fn field_pairs(fields: &[String]) -> Result<Vec<(String, String)>, Failure> {
+    fields
+        .iter()
+        .map(|f| {
+            f.split_once('=')
+                .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+                .ok_or_else(|| Failure::usage(format!("--field expects NAME=VALUE, got `{f}`")))
+        })
+        .collect()
 }
 
 /// The `decision` entry `set --rationale` records on the deciding step.

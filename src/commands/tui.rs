@@ -405,6 +405,16 @@ pub fn run(
 
 /// `runsheet resume <journal>`.
 pub fn resume(env: &Env, journal: &Path, actor: Option<&str>) -> Result<Outcome, Failure> {
+    if let Some(dir) = crate::case::folder::case_of_journal(journal) {
+        // Resumed alone it shows none of the other responders' entries,
+        // and what is written records no `seen` heads.
+        return Err(Failure::usage(format!(
+            "{} is a journal of the team case {}: resume it through the case, with everyone's entries: runsheet run --case {}",
+            journal.display(),
+            dir.display(),
+            shell_quote(&dir.display().to_string())
+        )));
+    }
     keys(env)?;
     let core = std::thread::scope(|scope| {
         // Playbooks are parsed while the journal is read.
@@ -594,7 +604,10 @@ pub fn farewell(outcome: &Outcome) -> (String, String, u8) {
                     shell_quote(&dir.display().to_string())
                 )
             }
-            None => format!("runsheet resume {}", shell_quote(&path.display().to_string())),
+            None => format!(
+                "runsheet resume {}",
+                shell_quote(&path.display().to_string())
+            ),
         };
         let _ = write!(out, "Journal: {}\nResume with: {resume}\n", path.display());
     }

@@ -125,6 +125,27 @@ fn d5_a_phase_of_steps_waiting_on_facts_never_reads_zero_of_zero() {
     }
 }
 
+/// `◌` reads "does not apply": a phase (or a step) that only waits for an
+/// answer may yet apply, and a responder must not read a phase of
+/// notification duties as none.
+#[test]
+fn steps_awaiting_an_answer_are_marked_may_apply_never_does_not_apply() {
+    let mut app = ransomware_at_notify();
+    let text = draw(&app, 120, 36);
+    let notify = text
+        .lines()
+        .find(|l| l.contains("Notify authori") && l.contains(" 28 ?"))
+        .unwrap_or_else(|| panic!("the phase row marks its steps ?\n{text}"));
+    assert!(!notify.contains('◌'), "{notify}");
+    send(&mut app, 'H');
+    let text = draw(&app, 120, 36);
+    assert!(text.contains("? "), "hidden rows awaiting answers\n{text}");
+    assert!(
+        !text.contains("◌ "),
+        "none of them reads as not applying\n{text}"
+    );
+}
+
 #[test]
 fn d5_show_hidden_selects_a_row_so_details_say_why() {
     let mut app = ransomware_at_notify();
@@ -352,7 +373,7 @@ fn d18_a_hidden_step_names_the_question_it_waits_for_not_the_fact_id() {
     app.select_step("notify-dpa");
     let text = draw(&app, 120, 36);
     assert!(
-        text.contains("◌ hidden: waiting for the answer to: Is personal data"),
+        text.contains("? hidden: waiting for the answer to: Is personal data"),
         "{text}"
     );
     assert!(!text.contains("waiting for: personal_data"), "{text}");

@@ -41,6 +41,9 @@ pub struct StepRow {
     pub status: StepStatus,
     /// Why the step is greyed out (shown only with "show hidden").
     pub hidden: Option<String>,
+    /// Whether it is hidden only until a question is answered: it may yet
+    /// apply, which must never read as "does not apply".
+    pub awaits_answer: bool,
     pub waiting_for: Vec<String>,
     pub overdue: bool,
 }
@@ -75,6 +78,7 @@ pub fn rows(app: &App, phase: usize) -> Vec<StepRow> {
                 id: step.id.clone(),
                 status: view.status,
                 hidden,
+                awaits_answer: matches!(view.applicability, Applicability::Undetermined { .. }),
                 waiting_for: view.waiting_for.iter().map(|w| (*w).to_string()).collect(),
                 overdue: view.overdue_by.is_some(),
             })

@@ -137,7 +137,8 @@ fn status_lines(app: &App, step: &Step, t: &Theme) -> Vec<Line<'static>> {
                 .collect();
             lines.push(Line::from(Span::styled(
                 format!(
-                    "◌ hidden: waiting for the answer to: {} (a: answer facts)",
+                    "{} hidden: waiting for the answer to: {} (a: answer facts)",
+                    super::steps::AWAITS_ANSWER,
                     questions.join("; ")
                 ),
                 t.dim,
@@ -145,7 +146,8 @@ fn status_lines(app: &App, step: &Step, t: &Theme) -> Vec<Line<'static>> {
         }
         Applicability::NotApplicable { .. } => lines.push(Line::from(Span::styled(
             format!(
-                "◌ hidden: does not apply given: {}",
+                "{} hidden: does not apply given: {}",
+                super::steps::DOES_NOT_APPLY,
                 step.when
                     .as_ref()
                     .map(|c| words::condition_answers(c, &app.playbook, state))

@@ -115,6 +115,13 @@ pub(super) fn phase_strip(app: &App, t: &Theme) -> Paragraph<'static> {
     Paragraph::new(Line::from(spans))
 }
 
+/// A step (or a phase's steps) that may yet apply, once a question is
+/// answered: a notification duty not known yet must not read as none.
+pub(super) const AWAITS_ANSWER: &str = "?";
+
+/// A step that does not apply, given the answers recorded.
+pub(super) const DOES_NOT_APPLY: &str = "◌";
+
 pub(super) fn phases_pane(app: &App, t: &Theme, area: Rect, buf: &mut Buffer) {
     let block = pane_block("Phases", app.focus == Pane::Phases, t);
     let inner = block.inner(area);
@@ -144,7 +151,7 @@ pub(super) fn phases_pane(app: &App, t: &Theme, area: Rect, buf: &mut Buffer) {
                 ),
                 Span::styled(
                     match waiting_on_facts(app, i).len() {
-                        n if p.total == 0 && n > 0 => format!(" {n:>2} ◌ "),
+                        n if p.total == 0 && n > 0 => format!(" {n:>2} {AWAITS_ANSWER} "),
                         _ => format!(" {:>2}/{:<2}", p.closed, p.total),
                     },
                     t.dim,
@@ -271,7 +278,12 @@ pub(super) fn steps_pane(app: &App, t: &Theme, area: Rect, buf: &mut Buffer) {
                 line_style = line_style.patch(t.selected);
             }
             let title = if row.hidden.is_some() {
-                format!("◌ {}", step.title)
+                let glyph = if row.awaits_answer {
+                    AWAITS_ANSWER
+                } else {
+                    DOES_NOT_APPLY
+                };
+                format!("{glyph} {}", step.title)
             } else {
                 step.title.clone()
             };

@@ -58,7 +58,7 @@ pub(super) fn help(app: &App, t: &Theme, area: Rect, buf: &mut Buffer, scroll: u
         push_rows(&mut lines, rows, t);
     }
     lines.push(Line::default());
-    lines.push(Line::from(Span::styled("Glyphs: ○ open ▶ in progress ✓ done ↷ skipped ✗ blocked ◌ does not apply ! required ⋯ waits for another step", t.dim)));
+    lines.push(Line::from(Span::styled("Glyphs: ○ open ▶ in progress ✓ done ↷ skipped ✗ blocked ◌ does not apply ? applies once a question is answered ! required ⋯ waits for another step", t.dim)));
     lines.push(Line::from(Span::styled(
         "Clocks: ◔ <50% ◑ <75% ◕ <90% ⚠ ≥90% ✗ breached ⌛ without undue delay",
         t.dim,

@@ -179,6 +179,31 @@ fn custody_is_recorded_and_exported_as_a_form() {
     assert!(verified.starts_with("intact:"), "{verified}");
     // Read as a stream, the form is the one the whole journal gives.
     let whole = runsheet::journal::verify::verify(&std::fs::read(&journal).unwrap());
-    let expected = runsheet::evidence::custody::csv(&runsheet::evidence::register(&whole.lines));
+    let expected =
+        runsheet::evidence::custody::csv(&runsheet::evidence::register(&whole.lines), false);
     assert_eq!(form, runsheet::printable::printable(&expected));
+}
+
+/// A drill's custody form carries EXERCISE on every row, as every other
+/// export of a drill does: a form copied out must never pass for a real
+/// incident's chain of custody.
+#[test]
+fn custody_form_of_an_exercise_marks_every_row_exercise() {
+    let (dir, journal, _) =
+        JournalBuilder::new(fixture_playbook(), "2026-11-28T09:00:00Z", true).close();
+    let d = dir.path();
+    std::fs::write(d.join("note.txt"), b"ransom note").unwrap();
+    let j = journal.to_str().unwrap();
+    ok(&runsheet(
+        d,
+        &["evidence", "add", j, "note.txt", "--as", "Dana Reyes"],
+    ));
+    let form = ok(&runsheet(d, &["export", j, "--format", "custody-csv"]));
+    let rows: Vec<&str> = form.lines().collect();
+    assert_eq!(rows.len(), 2, "{form}");
+    assert!(
+        rows[0].starts_with("exercise,item,label,name,sha256"),
+        "{form}"
+    );
+    assert!(rows[1].starts_with("EXERCISE,E1,,note.txt,"), "{form}");
 }

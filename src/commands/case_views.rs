@@ -117,7 +117,7 @@ pub fn export(
     } else {
         problems.clear();
         let register = crate::evidence::register(&case.verified.lines);
-        crate::evidence::custody::csv(&register)
+        crate::evidence::custody::csv(&register, case.created.exercise)
     };
     deliver(dir, &case.verified, &text, to, &problems)
 }

@@ -283,7 +283,13 @@ pub fn check(journal: &Path, root: Option<&Path>) -> Result<(String, u8), Failur
 pub fn custody_csv(journal: &Path) -> Result<(String, bool), Failure> {
     // Read as a stream, keeping only the lines the register is made of.
     let mut kept = Vec::new();
+    let mut exercise = false;
     let tally = crate::journal::verify::verify_file(journal, |line| {
+        if line.entry.seq == 0
+            && let Ok(Payload::JournalCreated(created)) = line.entry.event().map(|e| e.payload)
+        {
+            exercise = created.exercise;
+        }
         if matches!(
             line.entry.kind,
             crate::journal::Kind::EvidenceAdded | crate::journal::Kind::EvidenceTransferred
@@ -296,5 +302,8 @@ pub fn custody_csv(journal: &Path) -> Result<(String, bool), Failure> {
         error,
     })?;
     let register: Vec<Registered> = evidence::register(&kept);
-    Ok((evidence::custody::csv(&register), tally.is_intact()))
+    Ok((
+        evidence::custody::csv(&register, exercise),
+        tally.is_intact(),
+    ))
 }

@@ -1,5 +1,8 @@
 //! `export --format custody-csv`: a chain-of-custody form, one row per
-//! custody event of each item (RFC 4180).
+//! custody event of each item (RFC 4180). An exercise's form has a first
+//! column `exercise` reading `EXERCISE` on every row, as the `csv` export
+//! has: a custody form copied out of a drill must never pass for a real
+//! incident's.
 
 use super::Registered;
 
@@ -19,15 +22,21 @@ const HEADER: [&str; 13] = [
     "reason",
 ];
 
-/// The form for the register.
-pub fn csv(register: &[Registered]) -> String {
+/// The form for the register; `exercise` marks every row of a drill's.
+pub fn csv(register: &[Registered], exercise: bool) -> String {
+    let mark = |name: &str| exercise.then(|| name.to_string());
     let mut out = String::new();
-    row(&mut out, HEADER.iter().map(|h| (*h).to_string()));
+    row(
+        &mut out,
+        mark("exercise")
+            .into_iter()
+            .chain(HEADER.iter().map(|h| (*h).to_string())),
+    );
     for r in register {
         for c in &r.custody {
             row(
                 &mut out,
-                [
+                mark("EXERCISE").into_iter().chain([
                     r.item.id.clone(),
                     r.label.clone().unwrap_or_default(),
                     r.item.rel.clone(),
@@ -41,7 +50,7 @@ pub fn csv(register: &[Registered]) -> String {
                     c.to.clone(),
                     c.by.clone(),
                     c.reason.clone(),
-                ],
+                ]),
             );
         }
     }

@@ -412,6 +412,25 @@ fn review_actor_column_widens_to_show_actor_at_host_whole() {
     }
 }
 
+/// The header's head hash never shows cut without a mark: a hash clipped
+/// at the edge of an 80-column terminal reads, and copies, as whole.
+#[test]
+fn review_header_never_shows_a_head_hash_cut_without_an_ellipsis() {
+    let j = support::complete_incident(false);
+    let bytes = j.bytes();
+    let mut review = review_of(&j, &bytes);
+    let head = review.head_hash.clone().expect("a head");
+    let screen = support::draw_review(&mut review, 80, 24);
+    let header = screen
+        .lines()
+        .find(|l| l.contains("intact"))
+        .unwrap_or_else(|| panic!("{screen}"));
+    assert!(!header.contains(&head), "the hash cannot fit: {header}");
+    assert!(header.trim_end().ends_with('…'), "{header}");
+    let wide = support::draw_review(&mut review, 160, 24);
+    assert!(wide.contains(&head), "{wide}");
+}
+
 #[test]
 fn review_metrics_from_the_looked_up_lines_match_every_line_decoded() {
     let mut j = support::complete_incident(false);

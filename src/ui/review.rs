@@ -68,7 +68,7 @@ impl Widget for ReviewView<'_> {
             ),
         ]))
         .render(header, buf);
-        verification_line(review, t).render(verify, buf);
+        verification_line(review, t, usize::from(verify.width)).render(verify, buf);
         let mut spans = vec![Span::raw(" ")];
         for (i, tab) in Tab::ALL.iter().enumerate() {
             let style = if *tab == review.tab {
@@ -126,7 +126,7 @@ impl Widget for ReviewView<'_> {
     }
 }
 
-fn verification_line(review: &Review, t: &Theme) -> Paragraph<'static> {
+fn verification_line(review: &Review, t: &Theme, width: usize) -> Paragraph<'static> {
     let head = review
         .head_hash
         .as_deref()
@@ -187,7 +187,7 @@ fn verification_line(review: &Review, t: &Theme) -> Paragraph<'static> {
             ),
         ]),
     };
-    Paragraph::new(line)
+    Paragraph::new(Line::from(text::fit_spans(line.spans, width)))
 }
 
 /// The header while the rest of a long journal is still being verified.

@@ -2,6 +2,7 @@
 
 use std::fmt::Write as _;
 
+use ratatui::text::Span;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::journal::Entry;
@@ -20,6 +21,11 @@ pub fn fit(text: &str, width: usize) -> String {
     if self::width(text) <= width {
         return text.to_string();
     }
+    cut(text, width)
+}
+
+/// The start of `text` and `…`, in `width` columns at most.
+fn cut(text: &str, width: usize) -> String {
     if width == 0 {
         return String::new();
     }
@@ -34,6 +40,31 @@ pub fn fit(text: &str, width: usize) -> String {
         out.push(c);
     }
     out.push('…');
+    out
+}
+
+/// Spans cut to `width` columns as [`fit`] cuts one text, with `…` where
+/// they were cut: a line clipped silently at the edge (a hash in a header)
+/// reads, and copies, as if it were whole.
+pub fn fit_spans(spans: Vec<Span<'static>>, width: usize) -> Vec<Span<'static>> {
+    let total: usize = spans.iter().map(|s| self::width(&s.content)).sum();
+    if total <= width {
+        return spans;
+    }
+    let mut out = Vec::new();
+    let mut used = 0;
+    for span in spans {
+        let w = self::width(&span.content);
+        if used + w < width {
+            used += w;
+            out.push(span);
+            continue;
+        }
+        // The span at the edge is cut, even one that would fill the width
+        // exactly: more follows it.
+        out.push(Span::styled(cut(&span.content, width - used), span.style));
+        break;
+    }
     out
 }
 
@@ -149,6 +180,22 @@ mod tests {
         assert_eq!(fit("abcdef", 4), "abc…");
         assert_eq!(fit("abc", 4), "abc");
         assert_eq!(fit("abc", 0), "");
+    }
+
+    #[test]
+    fn spans_cut_at_the_edge_end_in_an_ellipsis() {
+        let texts = |spans: Vec<Span<'static>>| -> String {
+            spans.iter().map(|s| s.content.as_ref()).collect()
+        };
+        let line = || vec![Span::raw(" ✓ intact"), Span::raw(" · head 2f57055270db")];
+        assert_eq!(
+            texts(fit_spans(line(), 40)),
+            " ✓ intact · head 2f57055270db"
+        );
+        assert_eq!(texts(fit_spans(line(), 22)), " ✓ intact · head 2f57…");
+        // A first span that exactly fills the width still shows the cut.
+        assert_eq!(texts(fit_spans(line(), 9)), " ✓ intac…");
+        assert_eq!(texts(fit_spans(line(), 0)), "");
     }
 
     #[test]

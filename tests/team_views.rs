@@ -912,3 +912,48 @@ fn correct_dir_takes_the_merged_position_and_a_case_journal_file_is_refused() {
     let status: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
     assert_eq!(status["sent"][0]["channel"], "email", "{status:#}");
 }
+
+/// A journal copied in from another case folder is refused whole: `verify`
+/// and `status` say the case does not fully verify and name it, and no
+/// view merges a line of it (its creation would otherwise give the case
+/// another title, time zone and playbook).
+#[test]
+fn a_journal_from_another_case_is_refused_whole() {
+    let root = tempfile::tempdir().unwrap();
+    let (ana, _bob, case) = two_journal_case(root.path(), false);
+    let carol = Person::new(root.path(), "Carol");
+    let other = root.path().join("other");
+    new_case(&carol, &other, false);
+    carol.act(&[
+        "note",
+        other.to_str().unwrap(),
+        "another incident altogether",
+    ]);
+    let carols = format!("carol@{}.jsonl", host());
+    std::fs::copy(
+        other.join("journals").join(&carols),
+        case.join("journals").join(&carols),
+    )
+    .unwrap();
+    let dir = case.to_str().unwrap();
+
+    let verify = ana.cmd(&["verify", dir]);
+    assert_eq!(verify.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&verify.stdout);
+    assert!(
+        said.contains(&format!("BROKEN carol@{}", host()))
+            && said.contains("belongs to another case"),
+        "{said}"
+    );
+    assert_eq!(ana.cmd(&["status", dir]).status.code(), Some(1));
+    let md = ana.cmd(&["export", dir, "--format", "md"]);
+    assert_eq!(md.status.code(), Some(1));
+    let md = String::from_utf8_lossy(&md.stdout);
+    assert!(!md.contains("another incident altogether"), "{md}");
+    assert!(!md.contains("Carol@"), "{md}");
+    let review = runsheet::commands::case_views::review_of(&env(), &case, false).unwrap();
+    assert!(
+        (0..review.lines.len()).all(|i| !review.lines.entry(i).unwrap().actor.starts_with("Carol")),
+        "no line of Carol's is merged"
+    );
+}

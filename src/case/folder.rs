@@ -58,6 +58,41 @@ pub fn case_of_journal(journal: &Path) -> Option<PathBuf> {
     is_case(dir).then(|| dir.to_path_buf())
 }
 
+/// The id of the case in `dir`, which every journal's creation names;
+/// `None` when its `case.yaml` cannot be read (every command reads it,
+/// and says why, before it reads a journal).
+pub fn case_id(dir: &Path) -> Option<String> {
+    read(dir).ok().map(|case| case.case)
+}
+
+/// Why the journal at `path` is not one of case `case`'s, when its
+/// creation (its first line) names another case: copied in from another
+/// case folder, its entries are another incident's record, and its
+/// `journal_created` could give this case another title, time zone and
+/// playbook. It is refused whole, as a break at its first line, so every
+/// view says the case does not fully verify and none of it is merged.
+/// Read without verifying: a first line altered to name this case fails
+/// verification anyway.
+pub fn foreign(path: &Path, case: &str) -> Option<crate::journal::verify::Break> {
+    another_case(&crate::commands::open::peek_created(path)?, case)
+}
+
+/// The break refusing a journal whose creation `created` names another
+/// case than `case` (see [`foreign`]).
+pub fn another_case(
+    created: &crate::journal::event::Created,
+    case: &str,
+) -> Option<crate::journal::verify::Break> {
+    (created.journal_id != case).then(|| crate::journal::verify::Break {
+        line: 1,
+        seq: 0,
+        reason: format!(
+            "this journal belongs to another case: its journal_created names case `{}`, this case is `{case}` (copied in from another case folder?); none of it is merged",
+            created.journal_id
+        ),
+    })
+}
+
 pub fn journals_dir(dir: &Path) -> PathBuf {
     dir.join("journals")
 }

@@ -73,6 +73,9 @@ pub struct CaseLive {
     refused: Vec<String>,
     /// Where each line of the last computed feed comes from.
     origins: Vec<At>,
+    /// The case id, as this responder's own journal's creation names it:
+    /// a journal created for another case is refused, never merged.
+    case: Option<String>,
 }
 
 fn empty(id: &str) -> CaseJournal {
@@ -97,11 +100,17 @@ impl CaseLive {
             .filter(|j| j.verified.broken.is_some())
             .map(|j| j.id.clone())
             .collect();
+        let case = journals
+            .iter()
+            .find(|j| j.id == own_id)
+            .and_then(|j| crate::commands::open::created_of(&j.verified.lines))
+            .map(|created| created.journal_id);
         let mut live = Self {
             own_id: own_id.to_string(),
             journals,
             refused,
             origins: Vec::new(),
+            case,
         };
         live.slot(own_id);
         live
@@ -149,7 +158,20 @@ impl CaseLive {
         let i = self.slot(id);
         let journal = &mut self.journals[i].verified;
         let head = journal.head_hash.as_deref().unwrap_or(ZERO_HASH);
-        let more = verify_from(bytes, journal.lines.len() as u64, head);
+        let mut more = verify_from(bytes, journal.lines.len() as u64, head);
+        if journal.lines.is_empty()
+            && let (Some(case), Some(created)) =
+                (&self.case, crate::commands::open::created_of(&more.lines))
+            && let Some(refused) = super::folder::another_case(&created, case)
+        {
+            more = Verified {
+                lines: Vec::new(),
+                head_hash: None,
+                verified_len: 0,
+                broken: Some(refused),
+                torn_tail: 0,
+            };
+        }
         let folded = more.lines.len();
         journal.lines.extend(more.lines);
         if more.head_hash.is_some() {
@@ -342,6 +364,41 @@ mod tests {
         }
         assert_eq!(live.origin(1), Some(("b@h", 0)));
         assert_eq!(live.take("a@h", b"ignored"), Read::Nothing, "own journal");
+    }
+
+    fn created(case: &str) -> Payload {
+        Payload::JournalCreated(Box::new(crate::journal::event::Created {
+            journal_id: case.into(),
+            playbook: crate::journal::event::PlaybookRef {
+                id: "p".into(),
+                version: "1".into(),
+                path: "playbook.yaml".into(),
+                sha256: String::new(),
+            },
+            title: format!("case {case}"),
+            timezone: "UTC".into(),
+            exercise: false,
+            app_version: "test".into(),
+            drill: None,
+            holidays: Vec::new(),
+        }))
+    }
+
+    #[test]
+    fn a_journal_another_case_created_is_refused_not_merged() {
+        let a = lines("a", vec![(0, created("case-1")), (1, set(true))]);
+        let mut live = CaseLive::new("a@h", vec![journal("a@h", &a)]);
+        let stranger = lines("z", vec![(0, created("case-2")), (2, set(false))]);
+        let read = live.take("z@h", stranger.as_bytes());
+        assert!(
+            matches!(&read, Read::Refused { folded: 0, why } if why.contains("belongs to another case")),
+            "{read:?}"
+        );
+        assert_eq!(live.feed().len(), 2, "nothing of it merged");
+        assert!(!live.follows("z@h"), "never read again");
+        // A journal of this case, found later, merges as always.
+        let b = lines("b", vec![(0, created("case-1")), (3, set(true))]);
+        assert_eq!(live.take("b@h", b.as_bytes()), Read::Folded(2));
     }
 
     #[test]

@@ -59,11 +59,25 @@ pub struct Merged<L = Line> {
     merger: Merger,
 }
 
-/// Reads and verifies every journal of a case folder.
+/// Reads and verifies every journal of a case folder. A journal another
+/// case created is refused whole (see [`folder::foreign`]).
 pub fn load(dir: &Path) -> Result<Vec<CaseJournal>, String> {
+    let case = folder::case_id(dir);
     folder::journal_files(dir)?
         .into_iter()
         .map(|(id, path)| {
+            if let Some(refused) = case.as_deref().and_then(|c| folder::foreign(&path, c)) {
+                return Ok(CaseJournal {
+                    id,
+                    verified: Verified {
+                        lines: Vec::new(),
+                        head_hash: None,
+                        verified_len: 0,
+                        broken: Some(refused),
+                        torn_tail: 0,
+                    },
+                });
+            }
             let bytes = crate::journal::attachment::read_limited(
                 &path,
                 crate::journal::attachment::JOURNAL_LIMIT,

@@ -74,6 +74,8 @@ impl JournalRead {
 pub struct Loaded {
     /// In folder order: an unreadable journal's error is the first's.
     files: Vec<(String, PathBuf)>,
+    /// The case's id, which each journal's creation must name.
+    case: Option<String>,
     /// How each line is decoded for the replay.
     keep: Keep,
 }
@@ -81,6 +83,7 @@ pub struct Loaded {
 /// Finds the journals of the case in `dir`.
 pub fn load(dir: &Path) -> Result<Loaded, String> {
     Ok(Loaded {
+        case: folder::case_id(dir),
         files: folder::journal_files(dir)?,
         keep: Keep::Typed,
     })
@@ -125,6 +128,7 @@ impl Loaded {
         sorted.sort_by(|a, b| a.0.cmp(&b.0));
         let ids: Vec<String> = sorted.iter().map(|(id, _)| id.clone()).collect();
         let keep = self.keep;
+        let case = self.case.as_deref();
         let (merged, tallies) = thread::scope(|scope| {
             let mut streams = Vec::with_capacity(sorted.len());
             let mut readers = Vec::with_capacity(sorted.len());
@@ -135,7 +139,7 @@ impl Loaded {
                 // ends at once, and its journal is reported unreadable.
                 let started = thread::Builder::new()
                     .name("case-read".into())
-                    .spawn_scoped(scope, move || read(path, keep, &send));
+                    .spawn_scoped(scope, move || read(path, case, keep, &send));
                 readers.push(started.map_err(|e| merge::unreadable(path, &e)));
             }
             let (hand, fed_lines) = sync_channel(FED_AHEAD);
@@ -186,7 +190,23 @@ impl Loaded {
 
 /// Reads and checks the journal at `path`, handing its verified lines,
 /// decoded for replay, to the merge in batches.
-fn read(path: &Path, keep: Keep, send: &SyncSender<Vec<ReplayLine>>) -> Result<Tally, String> {
+/// A journal another case created hands nothing over: it is refused whole
+/// (see [`folder::foreign`]).
+fn read(
+    path: &Path,
+    case: Option<&str>,
+    keep: Keep,
+    send: &SyncSender<Vec<ReplayLine>>,
+) -> Result<Tally, String> {
+    if let Some(refused) = case.and_then(|c| folder::foreign(path, c)) {
+        return Ok(Tally {
+            entries: 0,
+            head_hash: None,
+            verified_len: 0,
+            broken: Some(refused),
+            torn_tail: 0,
+        });
+    }
     let mut batch = Vec::with_capacity(READ_BATCH);
     // A merge that has stopped takes nothing more: the lines are dropped.
     let tally = view_file_typed_in_chunks(path, READ_CHUNK, keep, |view| {

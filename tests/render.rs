@@ -431,6 +431,35 @@ fn review_header_never_shows_a_head_hash_cut_without_an_ellipsis() {
     assert!(wide.contains(&head), "{wide}");
 }
 
+/// A duty whose regime may not apply (NIS2 before anyone answered whether
+/// the organisation is an entity under it) reads "if it applies" in the
+/// review's state at an entry, as in the runner and `status`: without it
+/// the clock reads as a duty that is running.
+#[test]
+fn review_state_says_if_it_applies_of_a_provisional_duty() {
+    let mut j = support::JournalBuilder::new(
+        support::bundled_playbook("ransomware-extortion"),
+        "2026-11-02T08:00:00Z",
+        false,
+    );
+    j.set("aware_at", "2026-11-02T08:00:00Z")
+        .set("jurisdictions", "eu")
+        .advance(30)
+        .note(None, "scoping");
+    let bytes = j.bytes();
+    let mut review = review_of(&j, &bytes);
+    review.key(&KeyEvent::new(KeyCode::Char('2'), KeyModifiers::NONE));
+    let screen = support::draw_review(&mut review, 200, 120);
+    let nis2 = screen
+        .lines()
+        .find(|l| l.contains("nis2-art23.early-warning"))
+        .unwrap_or_else(|| panic!("{screen}"));
+    assert!(
+        nis2.contains("nis2-art23.early-warning: if it applies: "),
+        "{nis2}"
+    );
+}
+
 #[test]
 fn review_metrics_from_the_looked_up_lines_match_every_line_decoded() {
     let mut j = support::complete_incident(false);

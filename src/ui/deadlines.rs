@@ -272,6 +272,18 @@ pub fn due_text(
     }
 }
 
+/// [`stage_words`], led by "if it applies: " while the facts deciding
+/// whether the regime applies are unanswered: without it a NIS2 or DORA
+/// duty that may not bind at all reads as one that is running.
+pub fn qualified_stage_words(v: &StageView<'_>, tz: chrono_tz::Tz) -> String {
+    let words = stage_words(v, tz);
+    if v.provisional.is_empty() {
+        words
+    } else {
+        format!("if it applies: {words}")
+    }
+}
+
 /// A stage's state in words.
 pub fn stage_words(v: &StageView<'_>, tz: chrono_tz::Tz) -> String {
     match &v.state {

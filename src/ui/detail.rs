@@ -7,7 +7,7 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
-use super::deadlines::{stage_style, stage_words};
+use super::deadlines::{qualified_stage_words, stage_style};
 use super::frame::{pane_block, status_glyph};
 use super::theme::Theme;
 use super::{markdown, text};
@@ -278,7 +278,12 @@ fn deadline_lines(app: &App, step: &Step, t: &Theme) -> Vec<Line<'static>> {
             })
         {
             lines.push(Line::from(Span::styled(
-                format!("  {}.{}: {}", v.clock.id, v.stage.id, stage_words(v, tz)),
+                format!(
+                    "  {}.{}: {}",
+                    v.clock.id,
+                    v.stage.id,
+                    qualified_stage_words(v, tz)
+                ),
                 stage_style(&v.state, t),
             )));
         }

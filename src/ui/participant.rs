@@ -8,7 +8,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Widget};
 
-use super::deadlines::{stage_style, stage_words};
+use super::deadlines::{qualified_stage_words, stage_style};
 use super::frame::{exercise_band, too_small};
 use super::theme::Theme;
 use super::{scroll, text};
@@ -194,7 +194,7 @@ fn deadlines_and_actions(
         .filter(|v| v.state.is_live() || matches!(v.state, StageState::Met { .. }))
     {
         right_lines.push(Line::from(Span::styled(
-            format!("  {}: {}", v.stage.title, stage_words(v, tz)),
+            format!("  {}: {}", v.stage.title, qualified_stage_words(v, tz)),
             stage_style(&v.state, t),
         )));
     }

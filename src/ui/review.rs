@@ -9,7 +9,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Widget};
 
-use super::deadlines::{stage_style, stage_words};
+use super::deadlines::{qualified_stage_words, stage_style};
 use super::frame::status_glyph;
 use super::frame::{exercise_band, too_small};
 use super::theme::Theme;
@@ -412,7 +412,12 @@ fn state_at(review: &mut Review, t: &Theme, area: Rect, buf: &mut Buffer) {
     )));
     for v in clocks::evaluate(&playbook, state, now) {
         lines.push(Line::from(Span::styled(
-            format!("  {}.{}: {}", v.clock.id, v.stage.id, stage_words(&v, tz)),
+            format!(
+                "  {}.{}: {}",
+                v.clock.id,
+                v.stage.id,
+                qualified_stage_words(&v, tz)
+            ),
             stage_style(&v.state, t),
         )));
     }

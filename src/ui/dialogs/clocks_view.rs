@@ -10,7 +10,7 @@ use crate::app::view_keys::Clocks;
 use crate::app::words;
 use crate::clocks;
 use crate::ui::centered;
-use crate::ui::deadlines::{stage_style, stage_words};
+use crate::ui::deadlines::{qualified_stage_words, stage_style, stage_words};
 use crate::ui::theme::Theme;
 
 pub(super) fn clocks_dialog(
@@ -143,7 +143,7 @@ fn clock_detail(
             t.title,
         )]));
         lines.push(Line::from(Span::styled(
-            format!("  {}", stage_words(s, tz)),
+            format!("  {}", qualified_stage_words(s, tz)),
             stage_style(&s.state, t),
         )));
         if !s.met_by.is_empty() {

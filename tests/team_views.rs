@@ -957,3 +957,53 @@ fn a_journal_from_another_case_is_refused_whole() {
         "no line of Carol's is merged"
     );
 }
+
+/// A journal rewritten after another responder read it re-chains and so
+/// verifies on its own; the head that responder recorded no longer
+/// matches. The case's views then report none of its lines past what
+/// others confirmed (here none), so a falsified entry is never shown as
+/// verified, and the banner names the rewrite.
+#[test]
+fn a_journal_rewritten_after_others_read_it_is_not_reported_as_verified() {
+    let root = tempfile::tempdir().unwrap();
+    let (ana, _bob, case) = two_journal_case(root.path(), false);
+    let dir = case.to_str().unwrap();
+    let path = case.join("journals").join(format!("bob@{}.jsonl", host()));
+    let mut prev = "0".repeat(64);
+    let mut rewritten = String::new();
+    for mut entry in journal(&case, "Bob") {
+        if entry.kind == Kind::Decision {
+            entry.data["rationale"] = serde_json::json!("FALSIFIED after the fact");
+        }
+        entry.prev = prev;
+        let line = entry.encode();
+        prev = runsheet::hash::sha256_hex(line.as_bytes());
+        rewritten.push_str(&line);
+        rewritten.push('\n');
+    }
+    std::fs::write(&path, rewritten).unwrap();
+    assert!(
+        String::from_utf8_lossy(&ana.cmd(&["verify", path.to_str().unwrap()]).stdout)
+            .starts_with("intact"),
+        "alone, the rewritten journal verifies"
+    );
+
+    let verify = ana.cmd(&["verify", dir]);
+    assert_eq!(verify.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&verify.stdout).contains("CONTRADICTED"));
+    for format in ["md", "csv", "json"] {
+        let out = ana.cmd(&["export", dir, "--format", format]);
+        assert_eq!(out.status.code(), Some(1), "{format}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(!text.contains("FALSIFIED"), "{format}: {text}");
+        assert!(
+            text.contains("rewritten after others read it"),
+            "{format}: {text}"
+        );
+    }
+    let review = runsheet::commands::case_views::review_of(&env(), &case, false).unwrap();
+    assert!(
+        (0..review.lines.len()).all(|i| !review.lines.text(i).contains("FALSIFIED")),
+        "the review shows none of it"
+    );
+}

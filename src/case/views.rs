@@ -133,9 +133,13 @@ pub fn verified(merged: Merged) -> Verified {
     }
 }
 
-/// Reads a case folder's journals and merges them.
+/// Reads a case folder's journals and merges them, each journal a `seen`
+/// head shows was rewritten cut where what others read ends
+/// ([`witness::cut_rewritten`]): the views report no rewritten entry.
 pub fn load(dir: &Path) -> Result<Merged, String> {
-    Ok(Merged::new(merge::load(dir)?))
+    let mut journals = merge::load(dir)?;
+    witness::cut_rewritten(&mut journals);
+    Ok(Merged::new(journals))
 }
 
 /// Following a case live: reads its journals again and, when any head

@@ -2,9 +2,13 @@
 //! a line of the journal it names, byte for byte. A journal rewritten or
 //! cut after someone else had read it no longer matches.
 
+use std::collections::HashMap;
+
 use super::entry::CaseEntry;
-use super::merge::CaseJournal;
+use super::merge::{CaseJournal, line_hash};
+use crate::journal::Line;
 use crate::journal::event::Seen;
+use crate::journal::verify::Break;
 
 /// What the check reads of a line: its `seq`, the heads it records, and
 /// whether its bytes are those a head names. A replay that keeps no line
@@ -28,6 +32,73 @@ impl<L: CaseEntry> Witnessed for L {
     fn hashes_to(&self, sha256: &str) -> bool {
         CaseEntry::hashes_to(self, sha256)
     }
+}
+
+/// Cuts each journal that a `seen` head shows was rewritten after another
+/// responder had read it. A rewritten journal is chained again, so its
+/// lines verify on their own: only the heads others recorded tell which
+/// of them are still what was read. It keeps its lines up to the last head
+/// another journal recorded that still matches, below the first that no
+/// longer does; the rest is refused as a break there, so no view reports a
+/// rewritten entry as verified. `verify DIR` still names every
+/// contradiction ([`check`]).
+pub fn cut_rewritten(journals: &mut [CaseJournal]) {
+    // For each journal named: the heads recorded that still match, and
+    // the first that does not (with who recorded it).
+    let mut matching: HashMap<String, Vec<u64>> = HashMap::new();
+    let mut differing: HashMap<String, (u64, String)> = HashMap::new();
+    for journal in journals.iter() {
+        for line in &journal.verified.lines {
+            for (id, head) in line.entry.seen.iter().flatten() {
+                let Some(named) = journals.iter().find(|j| j.id == *id) else {
+                    continue;
+                };
+                let Some(at) = usize::try_from(head.seq)
+                    .ok()
+                    .and_then(|s| named.verified.lines.get(s))
+                else {
+                    continue;
+                };
+                if CaseEntry::hashes_to(at, &head.hash) {
+                    matching.entry(id.clone()).or_default().push(head.seq);
+                } else if differing.get(id).is_none_or(|(s, _)| head.seq < *s) {
+                    differing.insert(id.clone(), (head.seq, journal.id.clone()));
+                }
+            }
+        }
+    }
+    for journal in journals.iter_mut() {
+        let Some((first, witness)) = differing.get(&journal.id) else {
+            continue;
+        };
+        let kept = matching
+            .get(&journal.id)
+            .and_then(|seqs| seqs.iter().filter(|s| **s < *first).max())
+            .map_or(0, |last| last + 1);
+        cut(
+            &mut journal.verified,
+            usize::try_from(kept).unwrap_or(usize::MAX),
+            format!(
+                "rewritten after others read it: its line at seq {first} is not the one {witness} recorded seeing, so no line from here on is confirmed"
+            ),
+        );
+    }
+}
+
+/// Keeps the first `kept` lines of `verified`, refusing the rest with
+/// `reason`.
+fn cut(verified: &mut crate::journal::verify::Verified<Line>, kept: usize, reason: String) {
+    if kept >= verified.lines.len() && verified.broken.is_some() {
+        return;
+    }
+    verified.lines.truncate(kept);
+    verified.head_hash = verified.lines.last().map(|l| line_hash(&l.text));
+    verified.verified_len = verified.lines.iter().map(|l| l.text.len() + 1).sum();
+    verified.broken = Some(Break {
+        line: kept + 1,
+        seq: kept as u64,
+        reason,
+    });
 }
 
 /// A `seen` head that the named journal contradicts.

@@ -10,7 +10,7 @@ use chrono::{DateTime, Duration, Utc};
 use crate::journal::event::DrillAction;
 use crate::playbook::expr::Truth;
 use crate::playbook::{Drill, Inject, Trigger};
-use crate::run::{DrillControlRecord, RunState, StepStatus};
+use crate::run::{DrillControlRecord, EntryTime, RunState, StepStatus};
 
 /// Speeds the facilitator can choose from.
 pub const SPEEDS: [u32; 6] = [1, 2, 5, 10, 30, 60];
@@ -94,6 +94,61 @@ pub fn scenario_instant(origin: DateTime<Utc>, ms: u64) -> DateTime<Utc> {
         .and_then(Duration::try_milliseconds)
         .and_then(|d| origin.checked_add_signed(d))
         .map_or(latest, |t| t.min(latest))
+}
+
+/// Scenario milliseconds of the entry written at `at`: as recorded, else
+/// where the clock stood after the controls before it (`controls` in
+/// journal order). An entry from `runsheet note` during a drill, or one
+/// written before the drill view opened, carries none.
+pub fn scenario_ms_of(
+    origin: DateTime<Utc>,
+    controls: &[DrillControlRecord],
+    at: EntryTime,
+) -> u64 {
+    at.scenario_ms.unwrap_or_else(|| {
+        let before = controls.partition_point(|c| c.at.seq < at.seq);
+        ScenarioClock::from_controls(origin, &controls[..before]).scenario_ms(at.ts)
+    })
+}
+
+/// Whether the journal's facts and submissions are scenario instants: a
+/// drill's are, since the drill view's "now" is the scenario clock's
+/// (docs/journal-format.md, Drills). An `--exercise` journal run without a
+/// scenario has no scenario clock and runs on wall time like an incident.
+pub fn runs_on_scenario_time(state: &RunState) -> bool {
+    state.created.as_ref().is_some_and(|c| c.drill.is_some())
+}
+
+/// The scenario instant of the entry written at `at`, T+0 being when the
+/// journal was created.
+pub fn scenario_instant_of(state: &RunState, at: EntryTime) -> DateTime<Utc> {
+    let origin = state.created_at.unwrap_or(DateTime::UNIX_EPOCH);
+    scenario_instant(origin, scenario_ms_of(origin, &state.drill_controls, at))
+}
+
+/// The instant deadline clocks are evaluated at "as at" the entry written
+/// at `at` (a review's state at the cursor): its scenario instant in a
+/// drill, whose facts are scenario instants, else its wall time.
+/// Evaluating a drill at wall time compares scenario deadlines with the
+/// afternoon the drill was held and gives impossible figures.
+pub fn clocks_at(state: &RunState, at: EntryTime) -> DateTime<Utc> {
+    if runs_on_scenario_time(state) {
+        scenario_instant_of(state, at)
+    } else {
+        at.ts
+    }
+}
+
+/// The instant every view of a whole journal (`status`, the exports, the
+/// after-action report, the review's metrics) evaluates deadline clocks
+/// at: in a drill, the scenario time of its newest entry, so they all
+/// agree; otherwise `otherwise`, the view's own choice for an incident
+/// (the last entry's time for a report, the wall clock for `status`).
+pub fn clocks_now(state: &RunState, otherwise: DateTime<Utc>) -> DateTime<Utc> {
+    match state.newest {
+        Some(newest) if runs_on_scenario_time(state) => scenario_instant_of(state, newest),
+        _ => otherwise,
+    }
 }
 
 /// `T+01:35`: scenario time as facilitators write it.

@@ -109,7 +109,8 @@ pub struct Input<'a> {
     pub playbook: &'a Playbook,
     /// The state replayed from `verified.lines`.
     pub state: &'a RunState,
-    /// When clocks are evaluated.
+    /// When clocks are evaluated: the last entry's time, or in a drill
+    /// its scenario time ([`crate::drill::clocks_now`]).
     pub now: DateTime<Utc>,
     /// The draft files read back and checked; `None` when they were not
     /// read (the review screen's metrics), and no text is shown then.
@@ -118,14 +119,17 @@ pub struct Input<'a> {
 
 impl<'a> Input<'a> {
     /// An input evaluated at the last verified entry (or the Unix epoch for
-    /// a journal with none), so the output never depends on when it is made.
+    /// a journal with none), so the output never depends on when it is
+    /// made; in a drill, at that entry's scenario time (see
+    /// [`crate::drill::clocks_now`]).
     pub fn new(verified: &'a Verified, playbook: &'a Playbook, state: &'a RunState) -> Self {
-        let now = verified
+        let last = verified
             .lines
             .iter()
             .map(|l| l.entry.ts)
             .max()
             .unwrap_or(DateTime::UNIX_EPOCH);
+        let now = crate::drill::clocks_now(state, last);
         Self {
             verified,
             playbook,

@@ -31,6 +31,26 @@ use positions::Positions;
 use stage_index::StageIndex;
 pub use stage_index::StageSubmissions;
 
+/// When an entry was written, as evaluating clocks "as at" it needs:
+/// its wall time and, in a drill, its scenario time if recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EntryTime {
+    pub seq: u64,
+    pub ts: DateTime<Utc>,
+    pub scenario_ms: Option<u64>,
+}
+
+impl EntryTime {
+    /// Where `entry` stands in time.
+    pub const fn of(entry: &Entry) -> Self {
+        Self {
+            seq: entry.seq,
+            ts: entry.ts,
+            scenario_ms: entry.scenario_ms,
+        }
+    }
+}
+
 /// Who did something, when, in which entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Stamp {
@@ -387,6 +407,11 @@ pub struct RunState {
     pub warnings: Vec<Warning>,
     /// The last entry applied.
     pub last: Option<Stamp>,
+    /// The newest entry applied, in time order (ties by `seq`): reports
+    /// and a drill's `status` evaluate deadline clocks as at it (see
+    /// [`crate::drill::clocks_now`]). Usually `last`, unless a writer's
+    /// clock went back.
+    pub newest: Option<EntryTime>,
     pub entry_count: u64,
     /// Whether some fact's history is not in rising `seq` order (only
     /// entries fed out of journal order do that): a correction then finds
@@ -713,8 +738,9 @@ impl RunState {
         }
     }
 
-    /// Records `at` as the last entry applied. It changes on every entry:
-    /// the actor's allocation is reused rather than cloned afresh.
+    /// Records `at` as the last entry applied, and as the newest if it is.
+    /// It changes on every entry: the actor's allocation is reused rather
+    /// than cloned afresh.
     fn mark_last(&mut self, at: &Stamp) {
         match &mut self.last {
             Some(last) => {
@@ -724,6 +750,17 @@ impl RunState {
                 last.scenario_ms = at.scenario_ms;
             }
             None => self.last = Some(at.clone()),
+        }
+        let time = EntryTime {
+            seq: at.seq,
+            ts: at.ts,
+            scenario_ms: at.scenario_ms,
+        };
+        if self
+            .newest
+            .is_none_or(|n| (n.ts, n.seq) < (time.ts, time.seq))
+        {
+            self.newest = Some(time);
         }
     }
 

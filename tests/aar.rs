@@ -526,3 +526,122 @@ fn m2_markdown_in_inject_texts_is_converted_not_shown_raw() {
     );
     assert!(!html.contains("**"), "raw emphasis in html");
 }
+
+/// A drill whose awareness is recorded on the scenario clock, which then
+/// runs seven scenario hours ahead of the wall: the clock is started at
+/// x60 at wall 08:01, awareness is recorded at T+01:00, the facilitator
+/// pauses at T+08:00, and a note from the command line (no scenario time
+/// of its own) is the last entry, at wall 08:12.
+fn drill_aware_on_scenario_time() -> DrillBuilder {
+    use runsheet::journal::event::DrillAction;
+    let mut d = DrillBuilder::new("2026-11-02T08:00:00Z");
+    d.wait(1)
+        .control(DrillAction::Start, 60, None, None)
+        .wait(1);
+    let aware = d.scenario_now().to_rfc3339();
+    d.j.set("aware_at", &aware);
+    d.wait(7)
+        .control(DrillAction::Pause, 60, None, None)
+        .wait(3);
+    d.cli_note("Lee Chen", "Paused for the hot wash");
+    d
+}
+
+/// `runsheet <args>` from `tests/fixtures` with `RUNSHEET_NOW` at the
+/// last entry's wall time: a drill's clocks must not follow it.
+fn runsheet_at_wall(args: &[&str]) -> String {
+    let home = tempfile::tempdir().expect("temp dir");
+    let out = Command::new(env!("CARGO_BIN_EXE_runsheet"))
+        .args(args)
+        .env("RUNSHEET_CONFIG_DIR", home.path().join("config"))
+        .env("RUNSHEET_DATA_DIR", home.path().join("data"))
+        .env("RUNSHEET_NOW", "2026-11-02T08:12:00Z")
+        .current_dir(support::fixture(""))
+        .output()
+        .expect("run runsheet");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8")
+}
+
+/// The defect: `status`, the `md`/`html` exports and the review's state
+/// tab evaluated a drill's deadline clocks at wall time, while its facts
+/// are scenario instants, so they showed a 24-hour clock barely started
+/// hours into the scenario. Each must show what `aar` shows: the clocks
+/// at the scenario time of the last entry (T+08:00, awareness at T+01:00).
+#[test]
+fn drill_clocks_in_status_review_and_reports_run_on_scenario_time() {
+    let fixture = Fixture::from_drill(drill_aware_on_scenario_time());
+    let journal = fixture.dir.path().join("drill.jsonl");
+    let journal = journal.to_string_lossy().into_owned();
+    let aar = fixture.render(Format::Markdown);
+    let md = runsheet_at_wall(&["export", &journal, "--format", "md"]);
+    let html = runsheet_at_wall(&["export", &journal, "--format", "html"]);
+    let status = runsheet_at_wall(&["status", &journal]);
+    let json = runsheet_at_wall(&["status", &journal, "--json"]);
+    let mut review = runsheet::app::review::Review::new(
+        fixture.resolved.playbook.clone(),
+        "drill.jsonl",
+        verify(&fixture.bytes),
+        false,
+        support::utc("2026-11-02T08:12:00Z"),
+    );
+    review.cursor = review.visible.len() - 1;
+    review.tab = runsheet::app::review::Tab::State;
+    let state = support::draw_review(&mut review, 160, 40);
+    review.tab = runsheet::app::review::Tab::Metrics;
+    let metrics = support::draw_review(&mut review, 160, 60);
+
+    // What `aar` says, and what every other view must say with it.
+    let early = "running: 17h 00m left at the last entry";
+    let notification = "running: 2d 17h 00m left at the last entry";
+    let elapsed = "without undue delay: 7h 00m elapsed at the last entry";
+    for expected in [early, notification, elapsed] {
+        assert!(aar.contains(expected), "aar: {expected}\n{aar}");
+        assert!(md.contains(expected), "md: {expected}\n{md}");
+        assert!(html.contains(expected), "html: {expected}");
+    }
+    assert!(aar.contains("scenario date 2026-11-02 17:00 CET (16:00 UTC)"));
+    assert!(
+        md.contains("Deadline clocks are evaluated on scenario time, at the scenario time of the last entry (scenario date 2026-11-02 17:00 CET (16:00 UTC))."),
+        "{md}"
+    );
+    for expected in [
+        "csirt-report.early-warning · Early warning · running, 17h 00m left, due",
+        "csirt-report.notification · Notification · running, 2d 17h left, due",
+        "breach-72h.notify · Notify the authority · without undue delay: 7h 00m elapsed,",
+    ] {
+        assert!(status.contains(expected), "status: {expected}\n{status}");
+    }
+    let json: serde_json::Value = serde_json::from_str(&json).expect("status JSON");
+    assert_eq!(json["now"], "2026-11-02T16:00:00Z");
+    let clock = |stage: &str| {
+        json["clocks"]
+            .as_array()
+            .and_then(|c| c.iter().find(|c| c["stage"] == stage))
+            .cloned()
+            .unwrap_or_else(|| panic!("{stage}"))
+    };
+    assert_eq!(clock("early-warning")["remaining_seconds"], 17 * 3_600);
+    assert_eq!(clock("notify")["elapsed_seconds"], 7 * 3_600);
+    for expected in [
+        "csirt-report.early-warning: 17h 00m left of the time (29% used)",
+        "csirt-report.notification: 2d 17h left of the time (10% used)",
+        "breach-72h.notify: without undue delay: 7h 00m elapsed,",
+    ] {
+        assert!(
+            state.contains(expected),
+            "review state: {expected}\n{state}"
+        );
+    }
+    for expected in ["17h 00m left", "2d 17h 00m left"] {
+        assert!(
+            metrics.contains(expected),
+            "review metrics: {expected}\n{metrics}"
+        );
+    }
+}

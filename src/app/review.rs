@@ -411,7 +411,10 @@ impl Review {
                 torn_tail: self.torn_tail,
             };
             let input = crate::export::Input {
-                now: counts.last.unwrap_or(DateTime::UNIX_EPOCH),
+                now: crate::drill::clocks_now(
+                    &self.state,
+                    counts.last.unwrap_or(DateTime::UNIX_EPOCH),
+                ),
                 ..crate::export::Input::new(&verified, &self.playbook, &self.state)
             };
             self.metrics = Some(crate::export::metrics_document(&input, counts));

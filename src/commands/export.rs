@@ -192,7 +192,10 @@ fn run_streamed(
         verified: &scan.looked_up,
         playbook: &scan.resolved.playbook,
         state: &scan.state,
-        now: scan.newest.as_ref().map_or(DateTime::UNIX_EPOCH, |s| s.ts),
+        now: crate::drill::clocks_now(
+            &scan.state,
+            scan.newest.as_ref().map_or(DateTime::UNIX_EPOCH, |s| s.ts),
+        ),
         drafts: Some(&drafts),
     };
     let source =
@@ -267,7 +270,7 @@ fn run_report(
         verified: &kept,
         playbook: &resolved.playbook,
         state: &state,
-        now: counts.last.unwrap_or(DateTime::UNIX_EPOCH),
+        now: crate::drill::clocks_now(&state, counts.last.unwrap_or(DateTime::UNIX_EPOCH)),
         drafts: Some(&drafts),
     };
     let view = View::counted(&input, counts);

@@ -53,7 +53,10 @@ pub fn run(env: &Env, path: &Path, json: bool) -> Result<(String, u8), Failure> 
         error,
     })?;
     let (resolved, state) = replay?;
-    let summary = summary::summarise_tally(&verified, &resolved.playbook, &state, env.clock.now());
+    // An incident's clocks run now; a drill's at the scenario time of its
+    // last entry, as its reports have them.
+    let now = crate::drill::clocks_now(&state, env.clock.now());
+    let summary = summary::summarise_tally(&verified, &resolved.playbook, &state, now);
     let code = u8::from(verified.broken.is_some());
     let text = if json {
         let mut t = serde_json::to_string_pretty(&summary).unwrap_or_default();

@@ -120,11 +120,9 @@ impl<'a> Exercise<'a> {
         }
         let recorded = state.created.as_ref().and_then(|c| c.drill.as_ref());
         let drill = drill.filter(|d| recorded.is_some_and(|r| r.id == d.id));
-        let time = ScenarioTime::new(state);
-        let now = verified
-            .entries()
-            .max_by_key(|e| (e.ts, e.seq))
-            .map_or(time.origin, |e| time.instant(time.of_entry(e)));
+        // T+0 for a journal with no entry, as for an `--exercise` one with
+        // no scenario (whose entries are all at T+0 on a clock never started).
+        let now = crate::drill::clocks_now(state, ScenarioTime::new(state).origin);
         Ok(Self {
             input: Input {
                 verified,

@@ -143,6 +143,18 @@ impl<'a> View<'a> {
             .map_or_else(|| id.to_string(), |r| r.title.clone())
     }
 
+    /// Where the report's deadline clocks were evaluated, to follow
+    /// "evaluated": at the last entry, or in a drill at its scenario time,
+    /// whose date would otherwise pass for the wall time of the last entry.
+    pub fn clocks_evaluated_at(&self) -> String {
+        let at = super::when::both(self.input.now, self.tz);
+        if crate::drill::runs_on_scenario_time(self.input.state) {
+            format!("on scenario time, at the scenario time of the last entry (scenario date {at})")
+        } else {
+            format!("at the last entry, {at}")
+        }
+    }
+
     /// The last verified entry, in time order.
     pub fn last(&self) -> Option<&'a Entry> {
         self.timeline.last().map(|l| &l.entry)

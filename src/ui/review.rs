@@ -18,7 +18,7 @@ use crate::app::modes::Review as Act;
 use crate::app::review::{Review, Tab};
 use crate::clocks;
 use crate::journal::Kind;
-use crate::run::query;
+use crate::run::{EntryTime, query};
 
 /// The review screen; takes `&mut` because the time cursor's state and the
 /// metrics are computed on demand and cached.
@@ -369,21 +369,18 @@ fn kind_style(kind: Kind, t: &Theme) -> Style {
 }
 
 fn state_at(review: &mut Review, t: &Theme, area: Rect, buf: &mut Buffer) {
-    let Some((seq, ts)) = review.selected().map(|l| (l.entry.seq, l.entry.ts)) else {
+    let Some(at) = review.selected().map(|l| EntryTime::of(&l.entry)) else {
         Paragraph::new("no entry selected").render(area, buf);
         return;
     };
+    let (seq, ts) = (at.seq, at.ts);
     let playbook = review.playbook.clone();
-    let drill_now = review
-        .selected()
-        .and_then(|l| l.entry.scenario_ms)
-        .zip(review.state.created_at)
-        .map(|(ms, origin)| crate::drill::scenario_instant(origin, ms));
     let Some(state) = review.state_at_cursor() else {
         return;
     };
     let tz = state.timezone();
-    let now = drill_now.unwrap_or(ts);
+    // A drill's clocks at the entry's scenario time, as its reports have them.
+    let now = crate::drill::clocks_at(state, at);
     let mut lines = vec![
         Line::from(Span::styled(
             format!(

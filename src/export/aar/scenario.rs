@@ -4,10 +4,10 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::drill::{ScenarioClock, format_scenario};
+use crate::drill::{format_scenario, scenario_ms_of};
 use crate::journal::Entry;
 use crate::journal::event::DrillAction;
-use crate::run::{DrillControlRecord, RunState, Stamp};
+use crate::run::{DrillControlRecord, EntryTime, RunState, Stamp};
 
 /// `T+01:35`: scenario milliseconds as facilitators write them.
 pub fn label(ms: u64) -> String {
@@ -35,10 +35,12 @@ impl<'a> ScenarioTime<'a> {
     /// recorded, else where the clock stood after the controls before it
     /// (an entry from `runsheet note` during a drill carries none).
     pub fn at(&self, seq: u64, ts: DateTime<Utc>, recorded: Option<u64>) -> u64 {
-        recorded.unwrap_or_else(|| {
-            let before = self.controls.partition_point(|c| c.at.seq < seq);
-            ScenarioClock::from_controls(self.origin, &self.controls[..before]).scenario_ms(ts)
-        })
+        let at = EntryTime {
+            seq,
+            ts,
+            scenario_ms: recorded,
+        };
+        scenario_ms_of(self.origin, self.controls, at)
     }
 
     pub fn of_entry(&self, entry: &Entry) -> u64 {
@@ -47,12 +49,6 @@ impl<'a> ScenarioTime<'a> {
 
     pub fn of_stamp(&self, stamp: &Stamp) -> u64 {
         self.at(stamp.seq, stamp.ts, stamp.scenario_ms)
-    }
-
-    /// The instant `ms` after T+0, held at the end of year 9999 (see
-    /// [`crate::drill::scenario_instant`]).
-    pub fn instant(&self, ms: u64) -> DateTime<Utc> {
-        crate::drill::scenario_instant(self.origin, ms)
     }
 
     /// Scenario milliseconds of an instant (0 before T+0).
@@ -198,7 +194,10 @@ mod tests {
         };
         assert_eq!(time.offset(t("2026-11-03T08:05:00Z")), "T+24:05");
         assert_eq!(time.offset(t("2026-11-02T07:45:00Z")), "T-00:15");
-        assert_eq!(time.instant(u64::MAX), t("9999-12-31T23:59:59.999Z"));
+        assert_eq!(
+            crate::drill::scenario_instant(time.origin, u64::MAX),
+            t("9999-12-31T23:59:59.999Z")
+        );
         assert_eq!(time.ms_of(t("2026-11-02T07:00:00Z")), 0);
     }
 

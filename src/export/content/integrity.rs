@@ -5,7 +5,6 @@ use super::{at, none, section, seq};
 use crate::export::document::{Block, Section, Span, Table, Text, Tone, code, message, plain};
 use crate::export::drafts;
 use crate::export::view::View;
-use crate::export::when;
 
 pub(in crate::export) const EXERCISE_BANNER: &str =
     "EXERCISE — EXERCISE — EXERCISE: this journal records a drill, not a real incident.";
@@ -21,11 +20,11 @@ pub fn preamble(view: &View<'_>) -> Vec<Block> {
     }
     blocks.extend(draft_banner(view));
     blocks.push(Block::Paragraph(plain(format!(
-        "Produced by runsheet from journal {} ({} verified entries). Times are shown in the incident time zone ({}) with UTC beside them. Deadline clocks are evaluated at the last entry, {}.",
+        "Produced by runsheet from journal {} ({} verified entries). Times are shown in the incident time zone ({}) with UTC beside them. Deadline clocks are evaluated {}.",
         journal_id(view),
         view.counts.entries,
         view.tz.name(),
-        when::both(view.input.now, view.tz)
+        view.clocks_evaluated_at()
     ))));
     blocks
 }

@@ -179,9 +179,9 @@ pub fn deadlines(view: &View<'_>, stages: &[StageView<'_>]) -> Section {
         Span::Strong("Not legal advice.".into()),
         Span::Plain(format!(
             " Deadlines are computed from the clock definitions below and the facts as recorded; \
-             check each against its source. Clocks are evaluated at the last entry, {}, not at \
+             check each against its source. Clocks are evaluated {}, not at \
              the time this report was produced.",
-            when::both(view.input.now, view.tz)
+            view.clocks_evaluated_at()
         )),
     ])];
     if stages.is_empty() {

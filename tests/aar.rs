@@ -631,7 +631,7 @@ fn drill_clocks_in_status_review_and_reports_run_on_scenario_time() {
     for expected in [
         "csirt-report.early-warning: 17h 00m left of the time (29% used)",
         "csirt-report.notification: 2d 17h left of the time (10% used)",
-        "breach-72h.notify: without undue delay: 7h 00m elapsed,",
+        "breach-72h.notify: if it applies: without undue delay: 7h 00m elapsed,",
     ] {
         assert!(
             state.contains(expected),

@@ -701,3 +701,47 @@ fn friction9_fills_that_cannot_hold_are_refused_when_the_playbook_loads() {
         assert!(refused.contains(why), "{fills}: {refused}");
     }
 }
+
+/// A time recorded to the second (as `-9h` records it), answered again
+/// without typing: the field shows it to the minute, and sending it back
+/// must record nothing, never offer a correction that drops the seconds.
+/// Typing a different minute still asks whether it was wrong or changed.
+#[test]
+fn reanswering_a_time_kept_to_the_second_without_typing_records_nothing() {
+    let aware = Event::new(Payload::FactSet(crate::journal::event::FactSet {
+        fact: "aware_at".into(),
+        value: serde_json::json!("2026-11-02T07:40:24Z"),
+        occurred_at: None,
+        confirmed: None,
+    }));
+    let mut d = Desk::with(vec![aware]);
+    let before = d.lines.len();
+    d.app.focus = Pane::Steps;
+    d.ch('a');
+    let Mode::Facts(dialog) = &d.app.mode else {
+        panic!("the facts dialog opens");
+    };
+    let at = dialog
+        .facts
+        .iter()
+        .position(|f| f == "aware_at")
+        .expect("asked");
+    for _ in 0..at {
+        d.press(KeyCode::Down);
+    }
+    let effects = d.press(KeyCode::Enter);
+    d.save(&effects);
+    assert!(d.written_since(before).is_empty(), "nothing recorded");
+    let Mode::Facts(dialog) = &d.app.mode else {
+        panic!("the dialog stays open");
+    };
+    assert!(dialog.amend.is_none(), "no correction is offered");
+    assert!(
+        dialog
+            .echo
+            .as_deref()
+            .is_some_and(|e| e.contains("(unchanged)")),
+        "{:?}",
+        dialog.echo
+    );
+}

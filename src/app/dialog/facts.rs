@@ -244,7 +244,7 @@ impl FactsDialog {
     }
 
     /// Makes the selected fact's input ready: its current value, selected
-    /// so that typing replaces it.
+    /// so that typing replaces it (see [`as_prefilled`]).
     fn begin(&mut self, cx: Ctx<'_>) {
         let Some(def) = self
             .facts
@@ -258,17 +258,7 @@ impl FactsDialog {
             FactType::Bool | FactType::Choice(_) => {
                 FieldInput::Pick(Choices::for_fact(def, current))
             }
-            FactType::DateTime => FieldInput::Text(Editor::prefilled(
-                &current
-                    .and_then(crate::playbook::FactValue::as_datetime)
-                    .map(|t| t.with_timezone(&cx.tz).format("%Y-%m-%d %H:%M").to_string())
-                    .unwrap_or_default(),
-            )),
-            _ => FieldInput::Text(Editor::prefilled(
-                &current
-                    .map(|v| v.display(Some(def), cx.tz))
-                    .unwrap_or_default(),
-            )),
+            _ => FieldInput::Text(Editor::prefilled(&as_prefilled(def, current, cx.tz))),
         });
     }
 
@@ -363,7 +353,19 @@ impl FactsDialog {
         else {
             return Outcome::Stay;
         };
-        if text.trim().is_empty() && cx.state.fact(&def.id).is_none() {
+        let current = cx.state.fact(&def.id);
+        if current.is_some() && text.trim() == as_prefilled(def, current, cx.tz) {
+            // The value in force as the field showed it, sent back: nothing
+            // to record, though the shown form may hold less than the
+            // stored one (a time recorded as `-9h` keeps its seconds).
+            let shown = current
+                .map(|v| v.display(Some(def), cx.tz))
+                .unwrap_or_default();
+            let echo = format!("{} {shown} (unchanged)", asked(&def.prompt));
+            self.saved(echo, false, cx);
+            return Outcome::Stay;
+        }
+        if text.trim().is_empty() && current.is_none() {
             // Nothing typed for an unanswered fact: move on, record nothing.
             let echo = format!("{} left unanswered", asked(&def.prompt));
             self.saved(echo, false, cx);
@@ -442,5 +444,24 @@ impl FactsDialog {
             Ok(t) => format!("= {}", format_local_and_utc(t, cx.tz)),
             Err(_) => "not a time yet".into(),
         })
+    }
+}
+
+/// The value in force as a fact's text field shows it to be edited: a
+/// time to the minute in the incident's zone (the form a responder types),
+/// anything else as displayed; empty for an unanswered fact.
+fn as_prefilled(
+    def: &crate::playbook::FactDef,
+    current: Option<&crate::playbook::FactValue>,
+    tz: chrono_tz::Tz,
+) -> String {
+    match def.ty {
+        FactType::DateTime => current
+            .and_then(crate::playbook::FactValue::as_datetime)
+            .map(|t| t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string())
+            .unwrap_or_default(),
+        _ => current
+            .map(|v| v.display(Some(def), tz))
+            .unwrap_or_default(),
     }
 }

@@ -297,6 +297,16 @@ pub enum Warning {
         seq: u64,
         reason: String,
     },
+    /// In a team case: responders set a fact (or gave a role) differently
+    /// without having seen each other's entry, and nobody settled it. The
+    /// replay shows the latest by time; a reader must know it is contested.
+    OpenConflict {
+        /// `fact` or `role`.
+        about: String,
+        key: String,
+        /// Each side: who said what, and where.
+        sides: Vec<String>,
+    },
 }
 
 impl std::fmt::Display for Warning {
@@ -349,6 +359,11 @@ impl std::fmt::Display for Warning {
                     "entry {seq}: value of `{fact}` does not fit its type: {reason}"
                 )
             }
+            Self::OpenConflict { about, key, sides } => write!(
+                f,
+                "open conflict on {about} `{key}`: {}; the latest by time is shown until someone settles it with `runsheet resolve`",
+                sides.join(" vs ")
+            ),
         }
     }
 }

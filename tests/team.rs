@@ -412,6 +412,22 @@ fn concurrent_personal_data_is_a_conflict_until_resolved_on_both() {
         let text = r.cmd(&["status", r.case().to_str().unwrap()]);
         assert!(String::from_utf8_lossy(&text.stdout).contains("fact personal_data: "));
     }
+    // Every view of the case says the value is contested, naming each
+    // side `actor@host`: the report, `json`'s state and the review.
+    let open = "open conflict on fact `personal_data`: ";
+    let md = t.ana.cmd(&["export", ca, "--format", "md"]);
+    let md = String::from_utf8_lossy(&md.stdout);
+    assert!(md.contains(open), "{md}");
+    assert!(md.contains(" = yes (") && md.contains(" = no ("), "{md}");
+    let json = t.ana.cmd(&["export", ca, "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let warned = json["state"]["warnings"].as_array().unwrap();
+    assert!(
+        warned.iter().any(|w| w
+            .as_str()
+            .is_some_and(|w| w.starts_with(open) && w.contains('@'))),
+        "{warned:?}"
+    );
     t.ana.act(&[
         "resolve",
         ca,
@@ -425,6 +441,8 @@ fn concurrent_personal_data_is_a_conflict_until_resolved_on_both() {
     assert_eq!(a, b);
     let status: serde_json::Value = serde_json::from_str(&b).unwrap();
     assert_eq!(status["conflicts"].as_array().unwrap().len(), 0);
+    let md = t.ana.cmd(&["export", ca, "--format", "md"]);
+    assert!(!String::from_utf8_lossy(&md.stdout).contains("open conflict"));
     let fact = status["facts"]
         .as_array()
         .unwrap()

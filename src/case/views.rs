@@ -133,6 +133,48 @@ pub fn verified(merged: Merged) -> Verified {
     }
 }
 
+/// The conflicts nobody has settled, as warnings every view of the case
+/// carries (the report's warnings, `json`'s `state.warnings`, the review's
+/// header): each side named `actor@host` with its value as the facts list
+/// shows it, in zone `tz`.
+pub fn open_conflicts(
+    merged: &Merged,
+    playbook: &crate::playbook::Playbook,
+    tz: chrono_tz::Tz,
+) -> Vec<crate::run::Warning> {
+    super::conflict::find(merged)
+        .into_iter()
+        .map(|c| {
+            let def = (c.about == "fact").then(|| playbook.fact(&c.key)).flatten();
+            let sides = c
+                .entries
+                .iter()
+                .map(|e| {
+                    let value = def
+                        .and_then(|d| {
+                            crate::playbook::FactValue::from_json(d, &e.value)
+                                .ok()
+                                .map(|v| v.display(Some(d), tz))
+                        })
+                        .or_else(|| e.value.as_str().map(str::to_string))
+                        .unwrap_or_else(|| e.value.to_string());
+                    format!(
+                        "{} = {value} ({} entry {})",
+                        responder(&e.actor, &e.journal),
+                        e.journal,
+                        e.seq
+                    )
+                })
+                .collect();
+            crate::run::Warning::OpenConflict {
+                about: c.about,
+                key: c.key,
+                sides,
+            }
+        })
+        .collect()
+}
+
 /// Reads a case folder's journals and merges them, each journal a `seen`
 /// head shows was rewritten cut where what others read ends
 /// ([`witness::cut_rewritten`]): the views report no rewritten entry.
@@ -147,6 +189,7 @@ pub fn load(dir: &Path) -> Result<Merged, String> {
 /// may sort before ones already shown). Never writes, never locks.
 pub fn poll(review: &mut crate::app::review::Review, dir: &Path) -> std::io::Result<bool> {
     let merged = load(dir).map_err(std::io::Error::other)?;
+    let conflicts = open_conflicts(&merged, &review.playbook, review.state.timezone());
     let fresh = verified(merged);
     if fresh.head_hash == review.head_hash
         && fresh.torn_tail == review.torn_tail
@@ -155,6 +198,7 @@ pub fn poll(review: &mut crate::app::review::Review, dir: &Path) -> std::io::Res
         return Ok(false);
     }
     review.replace(fresh);
+    review.state.warnings.extend(conflicts);
     Ok(true)
 }
 

@@ -27,6 +27,8 @@ struct Read {
     drafts: DraftTexts,
     /// What each journal's `journal_created` recorded, in journal order.
     createds: Vec<Created>,
+    /// The conflicts nobody settled, as the views' warnings.
+    open_conflicts: Vec<run::Warning>,
 }
 
 fn read(env: &Env, dir: &Path) -> Result<Read, Failure> {
@@ -41,6 +43,8 @@ fn read(env: &Env, dir: &Path) -> Result<Read, Failure> {
         .iter()
         .filter_map(|j| open::created_of(&j.verified.lines))
         .collect();
+    let tz = case.timezone.parse().unwrap_or(chrono_tz::UTC);
+    let open_conflicts = views::open_conflicts(&merged, &resolved.playbook, tz);
     let verified = views::verified(merged);
     let created = open::require_created(&verified.lines, dir)?;
     resolved.playbook = resolved
@@ -53,6 +57,7 @@ fn read(env: &Env, dir: &Path) -> Result<Read, Failure> {
         created,
         drafts,
         createds,
+        open_conflicts,
     })
 }
 
@@ -94,7 +99,8 @@ pub fn export(
     to: Destination<'_>,
 ) -> Result<Exported, Failure> {
     let case = read(env, dir)?;
-    let state = run::replay(&case.resolved.playbook, case.verified.entries());
+    let mut state = run::replay(&case.resolved.playbook, case.verified.entries());
+    state.warnings.extend(case.open_conflicts.iter().cloned());
     let drafts = &case.drafts;
     let mut problems = drafts.problems(&case.verified);
     let text = if let Some(format) = export::Format::from_cli(format) {
@@ -179,6 +185,7 @@ pub fn review_of(
         env.clock.now(),
     );
     review.draft_problems = problems;
+    review.state.warnings.extend(case.open_conflicts);
     review.drill = case_drill(env, &case.createds);
     Ok(review)
 }

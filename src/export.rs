@@ -115,6 +115,9 @@ pub struct Input<'a> {
     /// The draft files read back and checked; `None` when they were not
     /// read (the review screen's metrics), and no text is shown then.
     pub drafts: Option<&'a drafts::DraftTexts>,
+    /// The merged view of a team case, whose head is the case head (over
+    /// every journal's head), not the SHA-256 of one line.
+    pub case: bool,
 }
 
 impl<'a> Input<'a> {
@@ -136,7 +139,14 @@ impl<'a> Input<'a> {
             state,
             now,
             drafts: None,
+            case: false,
         }
+    }
+
+    /// The same input, read as a team case's merged view.
+    #[must_use]
+    pub const fn of_case(self) -> Self {
+        Self { case: true, ..self }
     }
 
     /// The same input, with the journal's draft texts to embed.

@@ -1007,3 +1007,27 @@ fn a_journal_rewritten_after_others_read_it_is_not_reported_as_verified() {
         "the review shows none of it"
     );
 }
+
+/// A case's report gives the case head and says so: it is the head
+/// `verify DIR` prints, not the SHA-256 of any one line, and the recipe to
+/// check it names the case folder.
+#[test]
+fn the_report_of_a_case_calls_its_head_the_case_head() {
+    let root = tempfile::tempdir().unwrap();
+    let (ana, _bob, case) = two_journal_case(root.path(), false);
+    let dir = case.to_str().unwrap();
+    let verify = String::from_utf8(ana.cmd(&["verify", dir]).stdout).unwrap();
+    let head = verify
+        .lines()
+        .find_map(|l| l.strip_prefix("case head: "))
+        .expect("verify prints the case head");
+    let md = export(&ana, &case, "md");
+    assert!(
+        md.contains(&format!(
+            "`{head}` (the case head: SHA-256 over every journal's head"
+        )),
+        "{md}"
+    );
+    assert!(!md.contains("SHA-256 of the last verified line"), "{md}");
+    assert!(md.contains("`runsheet verify <case folder>`"), "{md}");
+}

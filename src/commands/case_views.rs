@@ -104,7 +104,9 @@ pub fn export(
     let drafts = &case.drafts;
     let mut problems = drafts.problems(&case.verified);
     let text = if let Some(format) = export::Format::from_cli(format) {
-        let input = Input::new(&case.verified, &case.resolved.playbook, &state).with_drafts(drafts);
+        let input = Input::new(&case.verified, &case.resolved.playbook, &state)
+            .with_drafts(drafts)
+            .of_case();
         export::render(format, &input)
     } else if let Some(format) = aar::Format::from_cli(format) {
         let refused = |e: aar::NotAnExercise| Failure::usage(format!("{}: {e}", dir.display()));

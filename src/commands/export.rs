@@ -197,6 +197,7 @@ fn run_streamed(
             scan.newest.as_ref().map_or(DateTime::UNIX_EPOCH, |s| s.ts),
         ),
         drafts: Some(&drafts),
+        case: false,
     };
     let source =
         crate::journal::attachment::open_regular(journal).map_err(|error| OpenError::Io {
@@ -272,6 +273,7 @@ fn run_report(
         state: &state,
         now: crate::drill::clocks_now(&state, counts.last.unwrap_or(DateTime::UNIX_EPOCH)),
         drafts: Some(&drafts),
+        case: false,
     };
     let view = View::counted(&input, counts);
     let file = crate::journal::attachment::open_regular(journal).map_err(opening)?;

@@ -130,6 +130,7 @@ impl<'a> Exercise<'a> {
                 state,
                 now,
                 drafts: None,
+                case: false,
             },
             drill,
         })

@@ -234,10 +234,12 @@ pub fn verification(view: &View<'_>) -> Section {
             verified.head_hash.clone().map_or_else(
                 || plain("none: no entry verifies"),
                 |h| {
-                    vec![
-                        Span::Code(h),
-                        Span::Plain(" (SHA-256 of the last verified line)".into()),
-                    ]
+                    let what = if input.case {
+                        " (the case head: SHA-256 over every journal's head, as `runsheet verify DIR` prints it)"
+                    } else {
+                        " (SHA-256 of the last verified line)"
+                    };
+                    vec![Span::Code(h), Span::Plain(what.into())]
                 },
             ),
         ),
@@ -258,7 +260,14 @@ pub fn verification(view: &View<'_>) -> Section {
             Block::Fields(fields),
             Block::Paragraph(vec![
                 Span::Plain("To check this record yourself: ".into()),
-                Span::Code("runsheet verify <journal>".into()),
+                Span::Code(
+                    if input.case {
+                        "runsheet verify <case folder>"
+                    } else {
+                        "runsheet verify <journal>"
+                    }
+                    .into(),
+                ),
                 Span::Plain(
                     " prints the same head hash while the journal is unchanged, and ".into(),
                 ),

@@ -106,7 +106,17 @@ pub fn read(dir: &Path) -> Result<CaseFile, String> {
     let path = dir.join(CASE_FILE);
     let text = std::fs::read_to_string(&path)
         .map_err(|e| format!("{}: {}", path.display(), crate::diag::describe_io(&e)))?;
-    serde_saphyr::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
+    // Parsed with the playbooks' limits: a case.yaml arrives from the
+    // other responders' remote, and hostile YAML is refused, not obeyed.
+    crate::playbook::load::parse(&text).map_err(|d| {
+        // The caller prints it after `error: `.
+        let shown = d.render(&path.display().to_string(), &text);
+        shown
+            .strip_prefix("error: ")
+            .unwrap_or(&shown)
+            .trim_end()
+            .to_string()
+    })
 }
 
 /// Writes the folder skeleton and `case.yaml` plus the playbook copy.
@@ -205,6 +215,27 @@ mod tests {
         );
         assert_eq!(journal_id("  ", "h"), "responder@h");
         assert_eq!(journal_id("a/../b", "x"), "a-b@x");
+    }
+
+    #[test]
+    fn a_bad_case_yaml_is_named_by_file_line_and_column_and_a_hostile_one_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(CASE_FILE), "case: x\ntitle: [unclosed\n").unwrap();
+        let why = read(dir.path()).unwrap_err();
+        let at = format!("--> {}:2:8", dir.path().join(CASE_FILE).display());
+        assert!(why.contains(&at), "{why}");
+        assert!(
+            !why.starts_with("error"),
+            "the caller says error once: {why}"
+        );
+        let bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n";
+        std::fs::write(dir.path().join(CASE_FILE), bomb).unwrap();
+        // Refused before anything is expanded, and named where.
+        let why = read(dir.path()).unwrap_err();
+        assert!(
+            why.contains(&format!("--> {}:1:1", dir.path().join(CASE_FILE).display())),
+            "{why}"
+        );
     }
 
     #[test]

@@ -23,8 +23,14 @@ struct Case {
 
 impl Case {
     fn new() -> Self {
+        Self::with(|_| {})
+    }
+
+    /// [`Case::new`], with `more` written after the statement is published.
+    fn with(more: impl FnOnce(&mut support::JournalBuilder)) -> Self {
         let mut j = support::complete_incident(false);
         support::publish_holding_statement(&mut j);
+        more(&mut j);
         let bytes = j.bytes();
         drop(j.close());
         let home = support::fast_tempdir();
@@ -316,4 +322,46 @@ fn many_missing_drafts_are_counted_in_a_warning_and_listed_in_full_by_verify() {
         screen.contains("✗ MESSAGE DRAFTS DO NOT MATCH (6 entries): "),
         "{screen}"
     );
+}
+
+/// A send whose channel was corrected later is shown with the corrected
+/// channel, as `status` and the replayed state show it, and says so: the
+/// report's heading and `json`'s `sent_texts` read the correction too.
+#[test]
+fn a_sent_text_shows_its_corrected_channel_in_every_export() {
+    let case = Case::with(|j| {
+        let sent = j
+            .lines
+            .iter()
+            .rev()
+            .find(|l| l.entry.kind == runsheet::journal::Kind::Submission)
+            .expect("the statement was published")
+            .entry
+            .seq;
+        let mut fields = serde_json::Map::new();
+        fields.insert("channel".into(), serde_json::json!("press release"));
+        j.advance(5).event(runsheet::journal::Event::new(
+            runsheet::journal::event::Payload::Correction(Box::new(
+                runsheet::journal::event::Correction {
+                    journal: None,
+                    corrects: sent,
+                    reason: "it went out as a press release, not on the website".into(),
+                    value: None,
+                    occurred_at: None,
+                    fields,
+                },
+            )),
+        ));
+    });
+    let md = stdout(&case.export("md"));
+    assert!(
+        md.contains("statement v1 published to public via press release (corrected in #"),
+        "{md}"
+    );
+    // The original stays beside the correction where the report lists
+    // entries (the timeline, the corrections table).
+    assert!(md.contains("(corrected by entry "), "{md}");
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout(&case.export("json"))).expect("json export parses");
+    assert_eq!(json["sent_texts"][0]["channel"], "press release", "{json}");
 }

@@ -19,7 +19,9 @@ struct Send<'v> {
     drafted: Option<(&'v Line, MessageDrafted)>,
 }
 
-/// Every send naming a drafted version, in timeline order.
+/// Every send naming a drafted version, in timeline order, with its
+/// corrections applied (a channel or recipient corrected later), as the
+/// replayed state holds it and every other view shows it.
 fn sends<'v>(view: &View<'v>) -> Vec<Send<'v>> {
     view.timeline
         .iter()
@@ -33,9 +35,16 @@ fn sends<'v>(view: &View<'v>) -> Vec<Send<'v>> {
             };
             let version = sent.version?;
             let drafted = drafted_for(view, &step, version, line.entry.seq);
+            let sent = view
+                .input
+                .state
+                .submissions
+                .iter()
+                .find(|s| s.at.seq == line.entry.seq)
+                .map_or(*sent, |s| s.data.clone());
             Some(Send {
                 line,
-                sent: *sent,
+                sent,
                 step,
                 version,
                 drafted,
@@ -60,13 +69,14 @@ pub fn texts(view: &View<'_>) -> Vec<Block> {
             drafted,
         } = send;
         let Some((drafted_line, drafted)) = drafted else {
-            blocks.push(Block::Subheading(heading(line, &sent, None, version)));
+            blocks.push(Block::Subheading(heading(view, line, &sent, None, version)));
             blocks.push(Block::Paragraph(message(&format!(
                 "No `message_drafted` entry for version {version} of step `{step}` verifies, so there is no text to show."
             ))));
             continue;
         };
         blocks.push(Block::Subheading(heading(
+            view,
             line,
             &sent,
             Some(drafted.purpose),
@@ -141,15 +151,32 @@ fn merge(into: &mut serde_json::Value, from: serde_json::Value) {
     }
 }
 
-/// `#14 — notification v2 sent to the regulator via portal`.
-fn heading(line: &Line, sent: &Submission, purpose: Option<Purpose>, version: u32) -> String {
+/// `#14 — notification v2 sent to the regulator via portal`, and
+/// `(corrected in #17)` when a correction changed how it went.
+fn heading(
+    view: &View<'_>,
+    line: &Line,
+    sent: &Submission,
+    purpose: Option<Purpose>,
+    version: u32,
+) -> String {
     let (what, verb) = match purpose {
         Some(Purpose::Statement) => ("statement", "published"),
         Some(Purpose::Notification) => ("notification", "sent"),
         None => ("message", "sent"),
     };
+    let corrected: Vec<String> = view
+        .corrections_of(line.entry.seq)
+        .iter()
+        .map(|c| format!("#{}", c.seq))
+        .collect();
+    let corrected = if corrected.is_empty() {
+        String::new()
+    } else {
+        format!(" (corrected in {})", corrected.join(", "))
+    };
     format!(
-        "#{} — {what} v{version} {verb} to {} via {}",
+        "#{} — {what} v{version} {verb} to {} via {}{corrected}",
         line.entry.seq, sent.recipient, sent.channel
     )
 }

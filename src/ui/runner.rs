@@ -198,10 +198,15 @@ fn header(app: &App, t: &Theme, area: Rect, buf: &mut Buffer) {
         ));
     }
     left.push(Span::raw(format!(" · ⏱ {elapsed}")));
-    left.push(Span::styled(
-        format!(" · {}", short_time(app.domain_now(), tz)),
-        t.dim,
-    ));
+    // In a drill "now" is the scenario clock's: a time of day shown bare
+    // would read as the wall clock (the UTC twin is left out for room).
+    let now = if app.drill.is_some() {
+        let local = app.domain_now().with_timezone(&tz);
+        format!("scenario time {}", local.format("%H:%M %Z"))
+    } else {
+        short_time(app.domain_now(), tz)
+    };
+    left.push(Span::styled(format!(" · {now}"), t.dim));
     left.push(Span::styled(
         format!(" · {} {}", app.playbook.id, app.playbook.version),
         t.dim,

@@ -632,6 +632,38 @@ fn a_drill_delivers_timed_injects_as_the_scenario_clock_runs() {
     assert!(out.appended.iter().all(|l| l.entry.scenario_ms.is_some()));
 }
 
+/// `+` at the fastest speed writes nothing: an entry is forever, and one
+/// that changes nothing is noise in the record (x1 → x60 takes five).
+#[test]
+fn faster_at_the_fastest_speed_writes_no_entry() {
+    use Do::Key;
+    let out = run(&Scenario {
+        setup: Setup::FixtureDrill,
+        script: vec![
+            Key(' '),
+            Key('+'),
+            Key('+'),
+            Key('+'),
+            Key('+'),
+            Key('+'),
+            Key('+'),
+            Key('+'),
+        ],
+        // Starting delivers the T+0 inject.
+        expect: [Kind::DrillControl, Kind::InjectDelivered]
+            .into_iter()
+            .chain([Kind::DrillControl; 5])
+            .collect(),
+    });
+    let speeds: Vec<u32> = out
+        .state
+        .drill_controls
+        .iter()
+        .map(|c| c.data.speed)
+        .collect();
+    assert_eq!(speeds, [1, 2, 5, 10, 30, 60]);
+}
+
 #[test]
 fn an_after_inject_fires_once_its_step_is_done() {
     use Do::{Key, Select, Tick};

@@ -59,16 +59,7 @@ impl App {
                 self.control(action, speed, None, None)
             }
             Facilitator::Faster | Facilitator::Slower => {
-                let i = SPEEDS
-                    .iter()
-                    .position(|s| *s >= intended.speed)
-                    .unwrap_or(0);
-                let next = if action == Facilitator::Slower {
-                    SPEEDS[i.saturating_sub(1)]
-                } else {
-                    SPEEDS[(i + 1).min(SPEEDS.len() - 1)]
-                };
-                self.control(DrillAction::Speed, next, None, None)
+                self.change_speed(action == Facilitator::Slower, intended.speed)
             }
             Facilitator::NextInject => {
                 let state = self.state().clone();
@@ -110,6 +101,23 @@ impl App {
             }
         };
         Some(effects)
+    }
+
+    /// The next speed up (or down) from `current`. An entry is forever:
+    /// at the end of the range none that changes nothing is written.
+    fn change_speed(&mut self, slower: bool, current: u32) -> Vec<Effect> {
+        let i = SPEEDS.iter().position(|s| *s >= current).unwrap_or(0);
+        let next = if slower {
+            SPEEDS[i.saturating_sub(1)]
+        } else {
+            SPEEDS[(i + 1).min(SPEEDS.len() - 1)]
+        };
+        if next == current {
+            let end = if slower { "slowest" } else { "fastest" };
+            self.notice(format!("already at the {end} speed, x{next}"), false);
+            return Vec::new();
+        }
+        self.control(DrillAction::Speed, next, None, None)
     }
 
     /// Records a scenario-clock control.

@@ -114,17 +114,20 @@ pub fn fill(step: &Step, playbook: &Playbook, state: &RunState, tz: Tz) -> Optio
     })
 }
 
-/// Gap names in text saved earlier (drafts keep the visible markers).
+/// Gap names in text saved earlier (drafts keep the visible markers),
+/// each once, in the order they first appear.
 pub fn gaps_in(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
+    let mut out: Vec<String> = Vec::new();
     let mut rest = text;
     while let Some(start) = rest.find('⟦') {
         let after = &rest[start + '⟦'.len_utf8()..];
         let Some(end) = after.find("?⟧") else { break };
-        out.push(after[..end].to_string());
+        let name = &after[..end];
+        if !out.iter().any(|g| g == name) {
+            out.push(name.to_string());
+        }
         rest = &after[end..];
     }
-    out.dedup();
     out
 }
 
@@ -151,6 +154,13 @@ pub fn parts(rendered: &Rendered) -> Vec<(String, bool)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_gap_named_twice_in_a_saved_draft_is_listed_once() {
+        let text =
+            "We ⟦if exfiltration_confirmed?⟧ copied ⟦org?⟧ data ⟦if exfiltration_confirmed?⟧.";
+        assert_eq!(gaps_in(text), ["if exfiltration_confirmed", "org"]);
+    }
 
     #[test]
     fn exercise_marking_wraps_once() {

@@ -1076,3 +1076,30 @@ fn streamed_reports_are_byte_identical_to_the_whole_journal_rendered() {
         }
     }
 }
+
+/// An exercise report marks every heading EXERCISE, subheadings too
+/// ("Sources", a sent text, "Skipped and blocked"): a part copied out of
+/// the report on its own must still read as a drill's.
+#[test]
+fn every_subheading_of_an_exercise_report_says_exercise() {
+    let mut j = complete_incident(true);
+    support::publish_holding_statement(&mut j);
+    let bytes = j.bytes();
+    let path = j.path.clone();
+    let resolved = j.resolved.clone();
+    let md = export_bytes(&bytes, &path, &resolved, Format::Markdown);
+    let subheadings: Vec<&str> = md.lines().filter(|l| l.starts_with("### ")).collect();
+    assert!(!subheadings.is_empty(), "{md}");
+    for heading in subheadings {
+        assert!(heading.ends_with(" — EXERCISE"), "{heading}");
+    }
+    let html = export_bytes(&bytes, &path, &resolved, Format::Html);
+    let h3s: Vec<&str> = html.lines().filter(|l| l.starts_with("<h3>")).collect();
+    assert!(!h3s.is_empty(), "{html}");
+    for heading in h3s {
+        assert!(heading.contains("EXERCISE"), "{heading}");
+    }
+    let real = complete_incident(false);
+    let md = export_bytes(&real.bytes(), &real.path, &real.resolved, Format::Markdown);
+    assert!(!md.contains("EXERCISE"), "a real incident's report: {md}");
+}

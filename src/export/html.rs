@@ -60,9 +60,24 @@ pub fn write_open<'s>(
 pub fn write_section(out: &mut String, doc: &Document, section: &Section) {
     write_heading(out, doc, section);
     for block in &section.blocks {
-        write_block(out, block);
+        write_section_block(out, doc, block);
     }
     write_section_end(out);
+}
+
+/// A block inside a section: in an exercise a subheading is tagged as
+/// every heading is, so a part copied out on its own still says EXERCISE.
+pub fn write_section_block(out: &mut String, doc: &Document, block: &Block) {
+    match block {
+        Block::Subheading(text) if doc.exercise => {
+            let _ = writeln!(
+                out,
+                "<h3>{} <span class=\"tag\">EXERCISE</span></h3>",
+                escape(text)
+            );
+        }
+        _ => write_block(out, block),
+    }
 }
 
 /// A section's opening and heading, before its blocks.

@@ -30,7 +30,18 @@ pub fn write_open(out: &mut String, doc: &Document) {
 pub fn write_section(out: &mut String, doc: &Document, section: &Section) {
     write_heading(out, doc, section);
     for block in &section.blocks {
-        write_block(out, block);
+        write_section_block(out, doc, block);
+    }
+}
+
+/// A block inside a section: in an exercise a subheading is marked as
+/// every heading is, so a part copied out on its own still says EXERCISE.
+pub fn write_section_block(out: &mut String, doc: &Document, block: &Block) {
+    match block {
+        Block::Subheading(text) if doc.exercise => {
+            let _ = writeln!(out, "### {}{EXERCISE_MARK}\n", escape(text));
+        }
+        _ => write_block(out, block),
     }
 }
 

@@ -58,7 +58,7 @@ impl Report {
             Self::Markdown => {
                 markdown::write_heading(out, doc, section);
                 for block in before {
-                    markdown::write_block(out, block);
+                    markdown::write_section_block(out, doc, block);
                 }
                 if let Some(table) = table {
                     markdown::write_table_head(out, &table.head);
@@ -67,7 +67,7 @@ impl Report {
             Self::Html => {
                 html::write_heading(out, doc, section);
                 for block in before {
-                    html::write_block(out, block);
+                    html::write_section_block(out, doc, block);
                 }
                 if let Some(table) = table {
                     html::write_table_head(out, &table.head);

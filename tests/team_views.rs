@@ -537,7 +537,22 @@ fn the_picker_lists_case_folders_with_title_exercise_and_responders() {
     assert_eq!(item.responders, 2);
     assert_eq!(item.path, std::path::absolute(&case).unwrap());
     // The case folder itself, given as where to look, is found too.
-    assert_eq!(runsheet::commands::case_views::case_items(&[case]).len(), 1);
+    assert_eq!(
+        runsheet::commands::case_views::case_items(std::slice::from_ref(&case)).len(),
+        1
+    );
+    // A git clone under `cases/` holds its case in a subfolder, as
+    // docs/team.md lays it out: `cases/incident/case`.
+    let cases = root.path().join("cases");
+    let clone = cases.join("incident");
+    std::fs::create_dir_all(&clone).unwrap();
+    std::fs::rename(&case, clone.join("case")).unwrap();
+    let items = runsheet::commands::case_views::case_items(&[cases]);
+    assert_eq!(items.len(), 1, "{items:?}");
+    assert_eq!(
+        items[0].path,
+        std::path::absolute(clone.join("case")).unwrap()
+    );
 }
 
 #[test]

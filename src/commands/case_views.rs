@@ -218,23 +218,36 @@ pub fn case_search_dirs() -> Vec<std::path::PathBuf> {
     dirs
 }
 
-/// The case folders found in `dirs` (see [`case_search_dirs`]), by path.
+/// The case folders found in `dirs` (see [`case_search_dirs`]), by path:
+/// each of them, the folders directly inside it, and the folders inside
+/// those, where a git clone holds its case (`cases/incident/case`, as
+/// docs/team.md lays a case out).
 pub fn case_items(dirs: &[std::path::PathBuf]) -> Vec<crate::app::picker::CaseItem> {
     let mut found = std::collections::BTreeSet::new();
     for dir in dirs {
-        if folder::is_case(dir) {
-            found.insert(std::path::absolute(dir).unwrap_or_else(|_| dir.clone()));
-        }
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            continue;
-        };
-        for path in entries.flatten().map(|e| e.path()) {
-            if folder::is_case(&path) {
-                found.insert(std::path::absolute(&path).unwrap_or(path));
-            }
-        }
+        find_cases(dir, 2, &mut found);
     }
     found.into_iter().map(case_item).collect()
+}
+
+/// Adds `dir` if it is a case folder, else looks `depth` levels further
+/// down: a case folder's own subfolders are never searched.
+fn find_cases(dir: &Path, depth: u32, found: &mut std::collections::BTreeSet<std::path::PathBuf>) {
+    if folder::is_case(dir) {
+        found.insert(std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf()));
+        return;
+    }
+    let Some(deeper) = depth.checked_sub(1) else {
+        return;
+    };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            find_cases(&entry.path(), deeper, found);
+        }
+    }
 }
 
 fn case_item(path: std::path::PathBuf) -> crate::app::picker::CaseItem {

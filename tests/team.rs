@@ -410,7 +410,15 @@ fn concurrent_personal_data_is_a_conflict_until_resolved_on_both() {
         assert_eq!(conflicts[0]["key"], "personal_data");
         assert_eq!(conflicts[0]["entries"].as_array().unwrap().len(), 2);
         let text = r.cmd(&["status", r.case().to_str().unwrap()]);
-        assert!(String::from_utf8_lossy(&text.stdout).contains("fact personal_data: "));
+        let text = String::from_utf8_lossy(&text.stdout);
+        assert!(text.contains("fact personal_data: "), "{text}");
+        // Each side named as every view names it, its value as the facts
+        // list shows it (not the stored `true`).
+        assert!(
+            text.contains(" = yes (") && text.contains(" = no ("),
+            "{text}"
+        );
+        assert!(text.contains("Ana@") && text.contains("Bob@"), "{text}");
     }
     // Every view of the case says the value is contested, naming each
     // side `actor@host`: the report, `json`'s state and the review.

@@ -144,33 +144,43 @@ pub fn open_conflicts(
 ) -> Vec<crate::run::Warning> {
     super::conflict::find(merged)
         .into_iter()
-        .map(|c| {
-            let def = (c.about == "fact").then(|| playbook.fact(&c.key)).flatten();
-            let sides = c
-                .entries
-                .iter()
-                .map(|e| {
-                    let value = def
-                        .and_then(|d| {
-                            crate::playbook::FactValue::from_json(d, &e.value)
-                                .ok()
-                                .map(|v| v.display(Some(d), tz))
-                        })
-                        .or_else(|| e.value.as_str().map(str::to_string))
-                        .unwrap_or_else(|| e.value.to_string());
-                    format!(
-                        "{} = {value} ({} entry {})",
-                        responder(&e.actor, &e.journal),
-                        e.journal,
-                        e.seq
-                    )
+        .map(|c| crate::run::Warning::OpenConflict {
+            sides: conflict_sides(&c, playbook, tz),
+            about: c.about,
+            key: c.key,
+        })
+        .collect()
+}
+
+/// Each side of a conflict as every view names it: `actor@host = value
+/// (journal entry seq)`, the value as the facts list shows it (`17`,
+/// `yes`, `High risk`), in zone `tz`.
+pub fn conflict_sides(
+    conflict: &super::conflict::Conflict,
+    playbook: &crate::playbook::Playbook,
+    tz: chrono_tz::Tz,
+) -> Vec<String> {
+    let def = (conflict.about == "fact")
+        .then(|| playbook.fact(&conflict.key))
+        .flatten();
+    conflict
+        .entries
+        .iter()
+        .map(|e| {
+            let value = def
+                .and_then(|d| {
+                    crate::playbook::FactValue::from_json(d, &e.value)
+                        .ok()
+                        .map(|v| v.display(Some(d), tz))
                 })
-                .collect();
-            crate::run::Warning::OpenConflict {
-                about: c.about,
-                key: c.key,
-                sides,
-            }
+                .or_else(|| e.value.as_str().map(str::to_string))
+                .unwrap_or_else(|| e.value.to_string());
+            format!(
+                "{} = {value} ({} entry {})",
+                responder(&e.actor, &e.journal),
+                e.journal,
+                e.seq
+            )
         })
         .collect()
 }

@@ -878,11 +878,7 @@ pub fn status(env: &Env, dir: &Path, json: bool) -> Result<(String, u8), Failure
     } else {
         let _ = writeln!(text, "conflicts (settle with `runsheet resolve`):");
         for c in conflicts {
-            let sides: Vec<String> = c
-                .entries
-                .iter()
-                .map(|e| format!("{} = {} ({} seq {})", e.actor, e.value, e.journal, e.seq))
-                .collect();
+            let sides = crate::case::views::conflict_sides(c, &resolved.playbook, timezone);
             let _ = writeln!(text, "  {} {}: {}", c.about, c.key, sides.join(" vs "));
         }
     }

@@ -355,19 +355,16 @@ fn review_timeline_metrics_and_time_cursor() {
     insta::assert_snapshot!("review_time_cursor", at);
 }
 
-#[test]
-fn review_of_a_journal_past_entry_9999_keeps_seq_and_actor_apart() {
+/// The complete incident's review with the entries `more` makes from its
+/// last line appended, the cursor on the last, drawn.
+fn review_drawn_with(more: impl FnOnce(&Line) -> Vec<runsheet::journal::Entry>) -> (String, Line) {
     let j = support::complete_incident(false);
     let mut lines = j.lines.clone();
     let last = lines.last().cloned().expect("entries");
-    for seq in last.entry.seq + 1..=10_000 {
-        let mut entry = last.entry.clone();
-        entry.seq = seq;
-        lines.push(Line {
-            text: entry.encode(),
-            entry,
-        });
-    }
+    lines.extend(more(&last).into_iter().map(|entry| Line {
+        text: entry.encode(),
+        entry,
+    }));
     let mut review = support::review_of_lines(
         &j.resolved.playbook,
         "incident.jsonl",
@@ -376,7 +373,19 @@ fn review_of_a_journal_past_entry_9999_keeps_seq_and_actor_apart() {
         j.now(),
     );
     review.cursor = review.visible.len() - 1;
-    let screen = draw_review(&mut review);
+    (draw_review(&mut review), last)
+}
+
+#[test]
+fn review_of_a_journal_past_entry_9999_keeps_seq_and_actor_apart() {
+    let (screen, last) = review_drawn_with(|last| {
+        (last.entry.seq + 1..=10_000)
+            .map(|seq| runsheet::journal::Entry {
+                seq,
+                ..last.entry.clone()
+            })
+            .collect()
+    });
     let actor = &last.entry.actor;
     assert!(screen.contains(&format!("#10000 {actor}")), "{screen}");
     assert!(screen.contains(&format!("#9999  {actor}")), "{screen}");
@@ -386,29 +395,19 @@ fn review_of_a_journal_past_entry_9999_keeps_seq_and_actor_apart() {
 /// two machines must show whole in the timeline, not cut to one name.
 #[test]
 fn review_actor_column_widens_to_show_actor_at_host_whole() {
-    let j = support::complete_incident(false);
-    let mut lines = j.lines.clone();
-    let last = lines.last().cloned().expect("entries");
-    for (seq, actor) in (last.entry.seq + 1..).zip(["Ana Ruiz@laptop-7", "Ana Ruiz@laptop-9"]) {
-        let mut entry = last.entry.clone();
-        entry.seq = seq;
-        entry.actor = actor.to_string();
-        lines.push(Line {
-            text: entry.encode(),
-            entry,
-        });
-    }
-    let mut review = support::review_of_lines(
-        &j.resolved.playbook,
-        "incident.jsonl",
-        lines,
-        false,
-        j.now(),
-    );
-    review.cursor = review.visible.len() - 1;
-    let screen = draw_review(&mut review);
-    for actor in ["Ana Ruiz@laptop-7 ", "Ana Ruiz@laptop-9 "] {
-        assert!(screen.contains(actor), "{actor}: {screen}");
+    let actors = ["Ana Ruiz@laptop-7", "Ana Ruiz@laptop-9"];
+    let (screen, _) = review_drawn_with(|last| {
+        (last.entry.seq + 1..)
+            .zip(actors)
+            .map(|(seq, actor)| runsheet::journal::Entry {
+                seq,
+                actor: actor.to_string(),
+                ..last.entry.clone()
+            })
+            .collect()
+    });
+    for actor in actors {
+        assert!(screen.contains(&format!("{actor} ")), "{actor}: {screen}");
     }
 }
 

@@ -206,6 +206,19 @@ impl ObserveDialog {
             self.focus = ObserveField::Start;
             return Outcome::Stay;
         }
+        let date = |text: &str| chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok();
+        if let (Some(from), Some(until)) = (date(&start), date(&due))
+            && until < from
+        {
+            let moved = self.focus != ObserveField::Due;
+            self.error = Some(refusal(
+                &format!("a completion date on or after the start, {start}"),
+                "Completion",
+                moved,
+            ));
+            self.focus = ObserveField::Due;
+            return Outcome::Stay;
+        }
         let owner = self.owner.text().trim().to_string();
         let given = |e: &Editor| Some(e.text().trim().to_string()).filter(|t| !t.is_empty());
         let (kind, rating) = match Rating::HSEEP.iter().find(|r| r.name() == chosen) {
@@ -228,5 +241,30 @@ impl ObserveDialog {
                 status: None,
             }),
         )))])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An improvement item whose completion comes before its start is
+    /// refused, the cursor put on Completion: the plan would list dates
+    /// that cannot both be right. The same dates the right way round save.
+    #[test]
+    fn an_improvement_completed_before_it_starts_is_refused() {
+        let mut dialog = ObserveDialog::hot_wash();
+        dialog.note = Editor::single("Backups were reachable from the domain");
+        dialog.start = Editor::single("2026-12-15");
+        dialog.due = Editor::single("2026-12-01");
+        assert!(matches!(dialog.submit(), Outcome::Stay));
+        assert_eq!(dialog.focus, ObserveField::Due);
+        let error = dialog.error.clone().unwrap_or_default();
+        assert!(
+            error.contains("on or after the start, 2026-12-15"),
+            "{error}"
+        );
+        dialog.due = Editor::single("2027-01-15");
+        assert!(matches!(dialog.submit(), Outcome::Record(_)));
     }
 }

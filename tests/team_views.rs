@@ -1046,3 +1046,27 @@ fn the_report_of_a_case_calls_its_head_the_case_head() {
     assert!(!md.contains("SHA-256 of the last verified line"), "{md}");
     assert!(md.contains("`runsheet verify <case folder>`"), "{md}");
 }
+
+/// A case nobody has written in yet: `status` names the case and says how
+/// to join, instead of a summary of nothing (a blank title, the hash of
+/// no bytes).
+#[test]
+fn status_of_a_case_nobody_has_written_in_says_so() {
+    let root = tempfile::tempdir().unwrap();
+    let ana = Person::new(root.path(), "Ana");
+    let case = root.path().join("case");
+    new_case(&ana, &case, true);
+    let out = ana.cmd(&["status", case.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.starts_with("Views test · EXERCISE · playbook ransomware-extortion"),
+        "{text}"
+    );
+    assert!(
+        text.contains("no responder has written in this case yet"),
+        "{text}"
+    );
+    assert!(text.contains("runsheet run --case"), "{text}");
+    assert!(!text.contains("e3b0c442"), "{text}");
+}

@@ -830,6 +830,20 @@ pub fn status(env: &Env, dir: &Path, json: bool) -> Result<(String, u8), Failure
     });
     let resolved = resolved?;
     let replayed = replayed.map_err(usage)?;
+    if replayed.journals.is_empty() && !json {
+        // Nothing to merge: say so, rather than a summary of nothing with
+        // a blank title and the hash of no bytes.
+        let text = format!(
+            "{}{} · playbook {} {}\nno responder has written in this case yet ({} holds no journal)\njoin it with: runsheet run --case {} --as NAME\n",
+            case.title,
+            if case.exercise { " · EXERCISE" } else { "" },
+            case.playbook.id,
+            case.playbook.version,
+            folder::journals_dir(dir).display(),
+            dir.display()
+        );
+        return Ok((text, 0));
+    }
     let broken = replayed
         .journals
         .iter()

@@ -378,3 +378,26 @@ fn d18_a_hidden_step_names_the_question_it_waits_for_not_the_fact_id() {
     );
     assert!(!text.contains("waiting for: personal_data"), "{text}");
 }
+
+/// At 80 columns a duty "without undue delay" whose regime may not apply
+/// (NIS2 before it is scoped) still shows its cap: the words that cost the
+/// most room give way first, never the time elapsed or the cap.
+#[test]
+fn a_narrow_deadline_strip_keeps_the_cap_of_a_duty_without_undue_delay() {
+    let mut j = JournalBuilder::new(
+        support::bundled_playbook("ransomware-extortion"),
+        "2026-11-02T08:00:00Z",
+        false,
+    );
+    j.set("aware_at", "2026-11-02T08:00:00Z")
+        .set("jurisdictions", "eu")
+        .advance(30)
+        .note(None, "scoping");
+    let app = app_for(&j);
+    let text = draw(&app, 80, 24);
+    let nis2 = text
+        .lines()
+        .find(|l| l.contains("nis2-art23.early-warning"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(nis2.contains("if it applies: 30m elapsed · cap "), "{nis2}");
+}

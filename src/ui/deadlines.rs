@@ -145,8 +145,15 @@ pub(super) fn clocks_panel(
                 cap_urgency(v, *elapsed, t).0,
                 cap_urgency(v, *elapsed, t).1,
                 format!(
-                    "{} · {} elapsed{}",
-                    v.stage.soft.as_deref().unwrap_or("no fixed date"),
+                    "{}{} elapsed{}",
+                    // On a narrow screen the duty's wording gives way to
+                    // the time elapsed and the cap, which must not be cut
+                    // (the ⌛ or share glyph already says it has no date).
+                    if width > 100 {
+                        format!("{} · ", v.stage.soft.as_deref().unwrap_or("no fixed date"))
+                    } else {
+                        String::new()
+                    },
                     format_duration(*elapsed),
                     v.due
                         .map(|cap| format!(

@@ -384,15 +384,7 @@ fn d18_a_hidden_step_names_the_question_it_waits_for_not_the_fact_id() {
 /// most room give way first, never the time elapsed or the cap.
 #[test]
 fn a_narrow_deadline_strip_keeps_the_cap_of_a_duty_without_undue_delay() {
-    let mut j = JournalBuilder::new(
-        support::bundled_playbook("ransomware-extortion"),
-        "2026-11-02T08:00:00Z",
-        false,
-    );
-    j.set("aware_at", "2026-11-02T08:00:00Z")
-        .set("jurisdictions", "eu")
-        .advance(30)
-        .note(None, "scoping");
+    let j = support::ransomware_scoped_to_the_eu();
     let app = app_for(&j);
     let text = draw(&app, 80, 24);
     let nis2 = text

@@ -436,15 +436,7 @@ fn review_header_never_shows_a_head_hash_cut_without_an_ellipsis() {
 /// the clock reads as a duty that is running.
 #[test]
 fn review_state_says_if_it_applies_of_a_provisional_duty() {
-    let mut j = support::JournalBuilder::new(
-        support::bundled_playbook("ransomware-extortion"),
-        "2026-11-02T08:00:00Z",
-        false,
-    );
-    j.set("aware_at", "2026-11-02T08:00:00Z")
-        .set("jurisdictions", "eu")
-        .advance(30)
-        .note(None, "scoping");
+    let j = support::ransomware_scoped_to_the_eu();
     let bytes = j.bytes();
     let mut review = review_of(&j, &bytes);
     review.key(&KeyEvent::new(KeyCode::Char('2'), KeyModifiers::NONE));

@@ -418,6 +418,22 @@ pub fn publish_holding_statement(j: &mut JournalBuilder) {
     j.done(step).actor("Dana Reyes");
 }
 
+/// A ransomware incident 30 minutes after awareness, scoped to the EU and
+/// nothing more: NIS2's duties run "if it applies" (whether the
+/// organisation is an entity under it is not answered yet).
+pub fn ransomware_scoped_to_the_eu() -> JournalBuilder {
+    let mut j = JournalBuilder::new(
+        bundled_playbook("ransomware-extortion"),
+        "2026-11-02T08:00:00Z",
+        false,
+    );
+    j.set("aware_at", "2026-11-02T08:00:00Z")
+        .set("jurisdictions", "eu")
+        .advance(30)
+        .note(None, "scoping");
+    j
+}
+
 /// A complete incident with a published holding statement, then a
 /// correction of the `records` fact: 1200 recorded, 1500 after a recount.
 pub fn incident_with_correction() -> JournalBuilder {

@@ -333,3 +333,20 @@ fn m8_next_inject_skips_held_ones() {
     let next = drill.next_timed(app.state()).map(|(i, _)| i.id.clone());
     assert_eq!(next.as_deref(), Some("i04-host-csirt-call"));
 }
+
+/// An observation on an inject shows what the team is expected to do as
+/// the panel does, one item of its Markdown list a line: run together
+/// (`…decided.- Memory and EDR triage…`) it read as one garbled sentence.
+#[test]
+fn an_observation_shows_the_expected_response_as_a_list() {
+    let (_j, mut app) = facilitator();
+    let inject = court_drill().injects[0].id.clone();
+    app.mode = runsheet::app::Mode::Observe(runsheet::app::ObserveDialog::evaluation(&inject));
+    let screen = draw(&app, 120, 40);
+    assert_eq!(inject, "i01-soc-alert");
+    for item in ["• IC confirms the incident", "• No immediate block"] {
+        assert!(screen.lines().any(|l| l.contains(item)), "{item}: {screen}");
+    }
+    assert!(!screen.contains("decided.-"), "{screen}");
+    assert!(!screen.contains("- **No immediate block**"), "{screen}");
+}

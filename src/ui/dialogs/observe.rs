@@ -20,10 +20,10 @@ pub(super) fn observe(app: &App, d: &ObserveDialog, t: &Theme) -> Dialog {
         .and_then(|i| app.drill.as_ref()?.drill.inject(i))
         .and_then(|i| i.expect.clone())
     {
-        lines.push(Line::from(Span::styled(
-            format!("Expected: {expect}"),
-            t.dim,
-        )));
+        // Markdown, as the facilitator's panel shows it: a list of what
+        // the team should do, one item a line, never run together.
+        lines.push(Line::from(Span::styled("Expected:", t.dim)));
+        lines.extend(crate::ui::markdown::render(&expect, t));
         lines.push(Line::default());
     }
     lines.extend(choice_lines(&d.kind, d.focus == ObserveField::Kind, t));

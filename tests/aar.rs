@@ -414,14 +414,22 @@ fn a_broken_drill_journal_reports_the_verified_part() {
 /// The command from `tests/fixtures`, where the fixture playbook and drill
 /// are local files, with empty configuration and data folders.
 fn runsheet(args: &[&str]) -> std::process::Output {
+    runsheet_now(args, None)
+}
+
+/// [`runsheet`], with `RUNSHEET_NOW` set to `now` when given.
+fn runsheet_now(args: &[&str], now: Option<&str>) -> std::process::Output {
     let home = tempfile::tempdir().expect("temp dir");
-    Command::new(env!("CARGO_BIN_EXE_runsheet"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_runsheet"));
+    command
         .args(args)
         .env("RUNSHEET_CONFIG_DIR", home.path().join("config"))
         .env("RUNSHEET_DATA_DIR", home.path().join("data"))
-        .current_dir(support::fixture(""))
-        .output()
-        .expect("run runsheet")
+        .current_dir(support::fixture(""));
+    if let Some(now) = now {
+        command.env("RUNSHEET_NOW", now);
+    }
+    command.output().expect("run runsheet")
 }
 
 #[test]
@@ -550,15 +558,7 @@ fn drill_aware_on_scenario_time() -> DrillBuilder {
 /// `runsheet <args>` from `tests/fixtures` with `RUNSHEET_NOW` at the
 /// last entry's wall time: a drill's clocks must not follow it.
 fn runsheet_at_wall(args: &[&str]) -> String {
-    let home = tempfile::tempdir().expect("temp dir");
-    let out = Command::new(env!("CARGO_BIN_EXE_runsheet"))
-        .args(args)
-        .env("RUNSHEET_CONFIG_DIR", home.path().join("config"))
-        .env("RUNSHEET_DATA_DIR", home.path().join("data"))
-        .env("RUNSHEET_NOW", "2026-11-02T08:12:00Z")
-        .current_dir(support::fixture(""))
-        .output()
-        .expect("run runsheet");
+    let out = runsheet_now(args, Some("2026-11-02T08:12:00Z"));
     assert_eq!(
         out.status.code(),
         Some(0),

@@ -366,9 +366,20 @@ impl App {
 
     /// "Now" for facts and clocks: scenario time in a drill, else wall time.
     pub fn domain_now(&self) -> DateTime<Utc> {
-        self.drill
-            .as_ref()
-            .map_or(self.now, |d| d.scenario_now(self.now))
+        self.scenario_clock()
+            .map_or(self.now, |c| c.scenario_now(self.now))
+    }
+
+    /// The scenario clock facts and deadlines run on: the facilitator's
+    /// own; in a participant's runner in a team drill (or a drill journal
+    /// resumed without its panel), the one the journal's controls leave,
+    /// which moves as the facilitator's controls arrive. `None` in an
+    /// incident.
+    pub fn scenario_clock(&self) -> Option<crate::drill::ScenarioClock> {
+        match &self.drill {
+            Some(d) => Some(d.clock),
+            None => crate::drill::journal_clock(&self.view),
+        }
     }
 
     pub fn ctx(&self) -> Ctx<'_> {
@@ -502,7 +513,7 @@ impl App {
         }
         let mut effects = Vec::new();
         for write in writes {
-            let scenario_ms = self.drill.as_ref().map(|d| d.scenario_ms(self.now));
+            let scenario_ms = self.scenario_clock().map(|c| c.scenario_ms(self.now));
             effects.push(self.queue(write, scenario_ms));
         }
         #[cfg(debug_assertions)]

@@ -6,6 +6,7 @@
 //! - [`seen`]: which heads of other journals a new entry records;
 //! - [`merge`]: the deterministic order that feeds the existing replay,
 //!   reading each line through [`entry`] (held whole, or for replay only);
+//! - [`scenario`]: a drill case's scenario, carried onto the kept creation;
 //! - [`replay`]: the merged replay `status` makes, the merge deciding the
 //!   order on one core while the replay applies it on another;
 //! - [`conflict`]: concurrent, contradicting entries, shown never settled;
@@ -20,6 +21,7 @@ pub mod folder;
 pub mod live;
 pub mod merge;
 pub mod replay;
+pub mod scenario;
 pub mod seen;
 pub mod sync;
 pub mod target;

@@ -7,6 +7,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 
+use crate::journal::Draft;
 use crate::journal::event::DrillAction;
 use crate::playbook::expr::Truth;
 use crate::playbook::{Drill, Inject, Trigger};
@@ -117,6 +118,32 @@ pub fn scenario_ms_of(
 /// scenario has no scenario clock and runs on wall time like an incident.
 pub fn runs_on_scenario_time(state: &RunState) -> bool {
     state.created.as_ref().is_some_and(|c| c.drill.is_some())
+}
+
+/// The scenario clock as a drill journal's controls leave it: "now" for
+/// whatever writes without the facilitator's panel (a participant's
+/// runner in a team drill, `runsheet set`, `note`, `submit`), whose
+/// entries carry `scenario_ms` and whose times are scenario instants like
+/// the panel's. `None` outside a drill.
+pub fn journal_clock(state: &RunState) -> Option<ScenarioClock> {
+    runs_on_scenario_time(state).then(|| {
+        ScenarioClock::from_controls(state.created_at.unwrap_or_default(), &state.drill_controls)
+    })
+}
+
+/// "Now" on `scenario` at wall time `wall`: its instant in a drill, else
+/// the wall time itself.
+pub fn now_on(scenario: Option<&ScenarioClock>, wall: DateTime<Utc>) -> DateTime<Utc> {
+    scenario.map_or(wall, |c| c.scenario_now(wall))
+}
+
+/// `draft` with where `scenario` stands at its wall time, as every entry
+/// written during a drill carries it (unchanged outside a drill).
+pub fn stamped(scenario: Option<&ScenarioClock>, mut draft: Draft) -> Draft {
+    if let Some(clock) = scenario {
+        draft.scenario_ms = Some(clock.scenario_ms(draft.ts));
+    }
+    draft
 }
 
 /// The scenario instant of the entry written at `at`, T+0 being when the

@@ -555,6 +555,74 @@ fn drill_aware_on_scenario_time() -> DrillBuilder {
     d
 }
 
+/// The defect: `runsheet set` and `note` on a drill journal wrote
+/// wall-clock values and no `scenario_ms`, though a drill's facts are
+/// scenario instants: nine scenario hours into a drill at x60, "aware
+/// now" from the command line landed at the wall's time, before the
+/// scenario had begun. They now write on the scenario clock the journal's
+/// controls leave, as the drill view does. (Entries always get the real
+/// time, so the drill is built ten minutes into the past.)
+#[test]
+fn set_and_note_from_the_command_line_write_on_a_drills_scenario_clock() {
+    use runsheet::journal::event::DrillAction;
+    let created = chrono::Utc::now() - chrono::Duration::minutes(10);
+    let mut d = DrillBuilder::new(&created.to_rfc3339());
+    // Started at x60 a minute later: nine scenario hours have run by now.
+    d.wait(1).control(DrillAction::Start, 60, None, None);
+    let fixture = Fixture::from_drill(d);
+    let journal = fixture.dir.path().join("drill.jsonl");
+    let journal = journal.to_string_lossy().into_owned();
+    let write = |args: &[&str]| {
+        let out = runsheet(args);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    write(&["set", &journal, "aware_at=now", "--as", "Lee Chen"]);
+    write(&[
+        "note",
+        &journal,
+        "Legal is on the bridge",
+        "--as",
+        "Lee Chen",
+    ]);
+    let written: Vec<runsheet::journal::Entry> = std::fs::read_to_string(&journal)
+        .expect("journal")
+        .lines()
+        .map(|l| runsheet::journal::Entry::decode(l).expect("entry"))
+        .collect();
+    let cli: Vec<_> = written.iter().filter(|e| e.actor == "Lee Chen").collect();
+    assert_eq!(cli.len(), 6, "two sessions of three entries: {cli:?}");
+    let on_scenario = |entry: &runsheet::journal::Entry| {
+        let ms = entry
+            .scenario_ms
+            .unwrap_or_else(|| panic!("no scenario time: {entry:?}"));
+        let wall_ms = (entry.ts - created).num_milliseconds() - 60_000;
+        let expected = u64::try_from(wall_ms * 60).expect("after the start");
+        assert_eq!(ms, expected, "x60 since the start: {entry:?}");
+        created + chrono::Duration::milliseconds(i64::try_from(ms).expect("ms"))
+    };
+    for entry in &cli {
+        on_scenario(entry);
+    }
+    let set = cli
+        .iter()
+        .find(|e| e.kind == runsheet::journal::Kind::FactSet)
+        .expect("the fact");
+    let value = chrono::DateTime::parse_from_rfc3339(set.data["value"].as_str().expect("time"))
+        .expect("RFC 3339");
+    assert!(
+        (value.with_timezone(&chrono::Utc) - on_scenario(set))
+            .num_seconds()
+            .abs()
+            <= 1,
+        "aware_at {value} is not the scenario instant of its entry"
+    );
+}
+
 /// `runsheet <args>` from `tests/fixtures` with `RUNSHEET_NOW` at the
 /// last entry's wall time: a drill's clocks must not follow it.
 fn runsheet_at_wall(args: &[&str]) -> String {

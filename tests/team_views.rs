@@ -675,6 +675,104 @@ fn a_participant_who_joined_before_the_facilitator_still_gets_the_scenario_repor
     );
 }
 
+/// The defect: in a team drill only the facilitator's runner ran on the
+/// scenario clock. A participant's runner and `set DIR`/`note DIR` wrote
+/// wall-clock times with no `scenario_ms`, so after the facilitator jumped
+/// ahead a participant's "aware now" landed half an hour before the
+/// scenario, and when a participant had joined before the facilitator the
+/// command line did not know the case was a drill at all. Every writer
+/// now stamps the scenario clock the facilitator's controls leave.
+#[test]
+fn participants_in_a_drill_case_write_on_the_facilitators_scenario_clock() {
+    let root = tempfile::tempdir().unwrap();
+    let (fran, ana) = (
+        Person::new(root.path(), "Fran"),
+        Person::new(root.path(), "Ana"),
+    );
+    let case = root.path().join("drill");
+    new_case(&fran, &case, true);
+    let dir = case.to_str().unwrap();
+    // Ana joins first: the case's kept creation is hers, naming no scenario.
+    ana.act(&["note", dir, "EXERCISE: in the room early"]);
+    let env = env();
+    let mut facilitator = runsheet::commands::case::case_runner(
+        &env,
+        &case,
+        "Fran".into(),
+        Some("hospital-ransomware"),
+    )
+    .unwrap();
+    // Start, then jump to the T+15m and T+30m injects.
+    for c in [' ', 'n', 'n'] {
+        facilitator.handle(key(c));
+        facilitator.handle(Msg::Tick);
+        assert!(facilitator.settle(Duration::from_secs(5)));
+    }
+    facilitator.finish();
+    let half_hour_ms: u64 = 30 * 60 * 1_000;
+    let origin = journal(&case, "Ana")[0].ts;
+    let on_scenario = |entry: &Entry| {
+        let ms = entry
+            .scenario_ms
+            .unwrap_or_else(|| panic!("no scenario time: {entry:?}"));
+        assert!(ms >= half_hour_ms, "{ms} ms: not on the scenario clock");
+        origin + chrono::Duration::milliseconds(i64::try_from(ms).unwrap())
+    };
+
+    // Bob's runner: "now" is the scenario's, shown as such, and what he
+    // ticks carries its scenario time.
+    let mut runner =
+        runsheet::commands::case::case_runner(&env, &case, "Bob".into(), None).unwrap();
+    let ahead = runner.app.domain_now() - runner.app.now;
+    assert!(
+        ahead >= chrono::Duration::minutes(29),
+        "the participant's runner runs {ahead} ahead of the wall clock"
+    );
+    let screen = support::screen(&support::draw_runner(&runner.app, 160, 40));
+    assert!(screen.contains("scenario T+00:3"), "{screen}");
+    runner.app.select_step("oob-comms");
+    runner.app.focus = runsheet::app::Pane::Steps;
+    runner.handle(key('x'));
+    runner.handle(key('x'));
+    assert!(runner.settle(Duration::from_secs(5)));
+    runner.finish();
+    let bob_done = journal(&case, "Bob")
+        .into_iter()
+        .find(|e| e.kind == Kind::StepDone)
+        .expect("Bob's step");
+    on_scenario(&bob_done);
+
+    // Ana from the command line: the fact is the scenario instant.
+    ana.act(&["set", dir, "aware_at=now"]);
+    ana.act(&["note", dir, "EXERCISE: legal on the bridge"]);
+    let ana_lines = journal(&case, "Ana");
+    let set = ana_lines
+        .iter()
+        .rev()
+        .find(|e| e.kind == Kind::FactSet)
+        .expect("Ana's fact");
+    let at = on_scenario(set);
+    let value = chrono::DateTime::parse_from_rfc3339(set.data["value"].as_str().unwrap())
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    assert!(
+        (value - at).num_seconds().abs() <= 1,
+        "aware_at {value} is not the scenario instant {at}"
+    );
+    let note = ana_lines.last().expect("Ana's note");
+    assert_eq!(note.kind, Kind::Note);
+    on_scenario(note);
+    // `status DIR` evaluates the clocks there, as for a single drill.
+    let out = ana.cmd(&["status", dir, "--json"]);
+    let status: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let now = chrono::DateTime::parse_from_rfc3339(status["now"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        now.timestamp(),
+        on_scenario(note).timestamp(),
+        "status evaluates the clocks at {now}"
+    );
+}
+
 #[test]
 fn a_facilitator_back_after_a_crash_finds_the_scenario_clock_paused() {
     let root = tempfile::tempdir().unwrap();

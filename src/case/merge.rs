@@ -12,7 +12,8 @@
 //!
 //! The merged entries feed the existing replay unchanged, renumbered by
 //! their merged position (corrections follow their target), with only the
-//! first `journal_created` kept.
+//! first `journal_created` kept, carrying a drill case's scenario
+//! ([`super::scenario`]).
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -21,7 +22,7 @@ use chrono::{DateTime, Utc};
 use sha2::{Digest as _, Sha256};
 
 use super::entry::CaseEntry;
-use super::folder;
+use super::{folder, scenario};
 use crate::hash::to_hex;
 use crate::journal::event::{Payload, Seen};
 use crate::journal::verify::{Verified, verify};
@@ -153,13 +154,15 @@ impl<L: CaseEntry> Merged<L> {
     where
         L: Clone,
     {
-        renumber(&self.journals, &self.order, |at| {
+        let (mut feed, origins) = renumber(&self.journals, &self.order, |at| {
             self.journals[at.journal]
                 .verified
                 .lines
                 .get(at.line)
                 .cloned()
-        })
+        });
+        scenario::carry(scenario::recorded_drill(self), &mut feed);
+        (feed, origins)
     }
 
     /// [`Merged::feed`] taking the lines out of the journals instead of
@@ -181,7 +184,8 @@ impl<L: CaseEntry> Merged<L> {
     /// [`Merged::into_feed_from`] handing each line over as it is
     /// renumbered, for a caller that uses it at once (a replay): the
     /// merged lines are never held twice.
-    pub fn into_feed_each(self, each: impl FnMut(L, At)) {
+    pub fn into_feed_each(self, mut each: impl FnMut(L, At)) {
+        let mut drill = scenario::recorded_drill(&self);
         let Self {
             journals, order, ..
         } = self;
@@ -194,7 +198,17 @@ impl<L: CaseEntry> Merged<L> {
         // The merged order visits each journal's lines in their own order
         // (an entry comes after its journal's earlier entries), so the next
         // line of its journal is always the one asked for.
-        renumber_counted(&counts, &ids, &order, |at| lines[at.journal].next(), each);
+        renumber_counted(
+            &counts,
+            &ids,
+            &order,
+            |at| lines[at.journal].next(),
+            |mut line, at| {
+                // Only the first line fed can be the kept `journal_created`.
+                scenario::carry(drill.take(), std::slice::from_mut(&mut line));
+                each(line, at);
+            },
+        );
     }
 
     /// Where [`Self::feed`] puts each line: `positions()[journal][line]`

@@ -18,6 +18,7 @@ use crate::case::sync::{self, SyncError, Transport};
 use crate::case::{conflict, seen, witness};
 use crate::catalog;
 use crate::commands::open::{self, Resolved};
+use crate::drill::ScenarioClock;
 use crate::export::summary;
 use crate::journal::event::{
     Created, DrillRef, EntryRef, FactSet, Note, Payload, PlaybookRef, Reason, Resolution, StepDone,
@@ -181,6 +182,9 @@ struct CaseWriter {
     origins: Vec<merge::At>,
     who: Identity,
     seen: Option<crate::journal::event::Seen>,
+    /// A drill case's scenario clock: the entry is stamped on it and
+    /// "now" for its values is its instant, as in the runner.
+    scenario: Option<ScenarioClock>,
 }
 
 impl CaseWriter {
@@ -200,9 +204,11 @@ impl CaseWriter {
         let (feed, origins) = merged.feed_from();
         let state = run::replay(&resolved.playbook, feed.iter().map(|l| &l.entry));
         let conflicts = conflict::find(&merged);
+        let scenario = crate::drill::journal_clock(&state);
         Ok(Self {
             file,
             origins,
+            scenario,
             view: CaseView {
                 case,
                 resolved,
@@ -216,11 +222,20 @@ impl CaseWriter {
         })
     }
 
+    /// "Now" for the values written: the scenario instant in a drill case.
+    fn now(&self, env: &Env) -> chrono::DateTime<chrono::Utc> {
+        crate::drill::now_on(self.scenario.as_ref(), env.clock.now())
+    }
+
     fn append(mut self, env: &Env, event: Event) -> Result<String, Failure> {
         let path = self.file.path().display().to_string();
+        let draft = crate::drill::stamped(
+            self.scenario.as_ref(),
+            self.who.draft(env.clock.as_ref(), event),
+        );
         let line = self
             .file
-            .append_seen(self.who.draft(env.clock.as_ref(), event), self.seen.take())
+            .append_seen(draft, self.seen.take())
             .map_err(|e| {
                 usage(format!(
                     "{path}: write failed, the entry was not saved: {e}"
@@ -474,18 +489,19 @@ fn check_step(view: &CaseView, step: Option<&str>) -> Result<(), Failure> {
 /// Parses `fact=value` against the case's playbook.
 fn typed_fact(
     env: &Env,
-    view: &CaseView,
+    writer: &CaseWriter,
     assignment: &str,
 ) -> Result<(String, serde_json::Value), Failure> {
-    let (def, value) = parsed_fact(env, view, assignment)?;
+    let (def, value) = parsed_fact(env, writer, assignment)?;
     Ok((def.id.clone(), value.to_json()))
 }
 
 fn parsed_fact<'v>(
     env: &Env,
-    view: &'v CaseView,
+    writer: &'v CaseWriter,
     assignment: &str,
 ) -> Result<(&'v crate::playbook::FactDef, crate::playbook::FactValue), Failure> {
+    let view = &writer.view;
     let (fact, raw) = assignment
         .split_once('=')
         .ok_or_else(|| Failure::usage(format!("expected FACT=VALUE, got `{assignment}`")))?;
@@ -495,7 +511,7 @@ fn parsed_fact<'v>(
         Failure::usage(format!("playbook `{}` has no fact `{fact}`", playbook.id))
     })?;
     let value =
-        value::parse_input(def, raw, env.clock.now(), view.state.timezone()).map_err(|why| {
+        value::parse_input(def, raw, writer.now(env), view.state.timezone()).map_err(|why| {
             Failure::usage(format!(
                 "`{raw}` is not a valid value for `{fact}`, which expects {}: {why}",
                 def.ty.describe(def.multiple)
@@ -528,8 +544,8 @@ pub fn set(
     options: SetOptions<'_>,
 ) -> Result<String, Failure> {
     let writer = CaseWriter::open(env, dir, actor)?;
-    let (def, value) = parsed_fact(env, &writer.view, assignment)?;
-    let now = env.clock.now();
+    let (def, value) = parsed_fact(env, &writer, assignment)?;
+    let now = writer.now(env);
     let tz = writer.view.state.timezone();
     let occurred_at = options
         .occurred_at
@@ -707,7 +723,7 @@ pub fn submit(
             playbook.id, args.step
         )));
     };
-    let now = env.clock.now();
+    let now = writer.now(env);
     let tz = state.timezone();
     let sent_at = match args.sent_at.as_deref() {
         Some(t) => value::parse_datetime(t, now, tz)
@@ -778,7 +794,7 @@ pub fn resolve(
             serde_json::Value::String(person.trim().to_string()),
         )
     } else {
-        let (fact, value) = typed_fact(env, &writer.view, assignment)?;
+        let (fact, value) = typed_fact(env, &writer, assignment)?;
         ("fact", fact, value)
     };
     let conflict = writer
@@ -864,7 +880,10 @@ pub fn status(env: &Env, dir: &Path, json: bool) -> Result<(String, u8), Failure
         }),
         torn_tail: torn,
     };
-    let mut summary = summary::summarise_tally(&tally, &resolved.playbook, &state, env.clock.now());
+    // A drill case's clocks at the scenario time of its last entry, as in
+    // a single drill journal's `status`.
+    let now = crate::drill::clocks_now(&state, env.clock.now());
+    let mut summary = summary::summarise_tally(&tally, &resolved.playbook, &state, now);
     summary.journal.id.clone_from(&case.case);
     let timezone = state.timezone();
     super::free_in_background(state);

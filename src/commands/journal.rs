@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use super::{Env, Failure};
 use crate::commands::open::{self, NewJournal, Resolved};
+use crate::drill::ScenarioClock;
 use crate::journal::event::{FactSet, Note, Payload};
 use crate::journal::identity::Identity;
 use crate::journal::verify::LineView;
@@ -69,6 +70,9 @@ struct OneShot {
     resolved: Resolved,
     state: RunState,
     who: Identity,
+    /// A drill's scenario clock: the entries are stamped on it and "now"
+    /// for the values is its instant, as in the drill view.
+    scenario: Option<ScenarioClock>,
     /// Messages about recovered torn writes, for stderr.
     notices: Vec<String>,
 }
@@ -126,17 +130,25 @@ fn open_waiting(
         lines.push(line);
     }
     let state = run::replay(&resolved.playbook, lines.iter().map(|l| &l.entry));
+    let scenario = crate::drill::journal_clock(&state);
     Ok(OneShot {
         file,
         lines,
         resolved,
         state,
         who,
+        scenario,
         notices,
     })
 }
 
 impl OneShot {
+    /// "Now" for the values written: the scenario instant in a drill (its
+    /// facts are scenario instants), else the wall clock.
+    fn now(&self, env: &Env) -> chrono::DateTime<chrono::Utc> {
+        crate::drill::now_on(self.scenario.as_ref(), env.clock.now())
+    }
+
     /// Appends `event` inside a session of its own (`session_started`,
     /// the entry, `session_ended`), like every program that opens the
     /// journal; returns the entry's line.
@@ -148,24 +160,21 @@ impl OneShot {
                 "{path}: write failed, the entry was not saved: {e}"
             ))
         };
+        let scenario = self.scenario;
+        let draft = |event| crate::drill::stamped(scenario.as_ref(), self.who.draft(clock, event));
         self.file
-            .append(self.who.draft(clock, open::session_started("cli")))
+            .append(draft(open::session_started("cli")))
             .map_err(failed)?;
-        let line = self
-            .file
-            .append(self.who.draft(clock, event))
-            .map_err(failed)?;
+        let line = self.file.append(draft(event)).map_err(failed)?;
         let ended = Event::new(Payload::SessionEnded(crate::journal::event::SessionEnded {
             reason: "cli".into(),
         }));
-        self.file
-            .append(self.who.draft(clock, ended))
-            .map_err(|e| {
-                Failure::usage(format!(
-                    "{path}: the entry was saved as #{}, but ending the session failed: {e}",
-                    line.entry.seq
-                ))
-            })?;
+        self.file.append(draft(ended)).map_err(|e| {
+            Failure::usage(format!(
+                "{path}: the entry was saved as #{}, but ending the session failed: {e}",
+                line.entry.seq
+            ))
+        })?;
         Ok((line, self.notices))
     }
 }
@@ -311,7 +320,7 @@ pub fn set(
             known.join(", ")
         )));
     };
-    let now = env.clock.now();
+    let now = shot.now(env);
     let tz = shot.state.timezone();
     let value = value::parse_input(def, raw, now, tz).map_err(|why| {
         Failure::usage(format!(

@@ -298,7 +298,7 @@ fn preamble(r: &Report<'_>) -> Vec<Block> {
         "Produced by runsheet from exercise journal {} ({} verified entries). Every time is given twice: on the scenario clock as T+hh:mm, counted from T+00:00 = {}, when the drill journal was created, and as wall time in the exercise time zone ({}) with UTC beside it. \
          Facts, submissions and deadlines in a drill are scenario instants, shown as T+hh:mm with the scenario date they stand for. \
          Deadline clocks run on scenario time and are evaluated at the scenario time of the last entry, {}. \
-         Entries that carry no scenario time (written before the drill view opened, or from the command line) are placed on the scenario clock rebuilt from the drill controls.",
+         Entries that carry no scenario time (a session's start, written before the drill view opens, and evidence and checkpoint entries) are placed on the scenario clock rebuilt from the drill controls.",
         integrity::journal_id(view),
         view.input.verified.lines.len(),
         when::both(r.time.origin, view.tz),

@@ -185,11 +185,12 @@ fn header(app: &App, t: &Theme, area: Rect, buf: &mut Buffer) {
     // Most important first: pieces that do not fit are left out whole,
     // never cut mid-word; the title takes what room is left.
     let mut left = Vec::new();
-    if let Some(d) = &app.drill {
-        let ms = d.scenario_ms(app.now);
-        let run = match (d.clock.started, d.clock.running) {
+    let scenario = app.scenario_clock();
+    if let Some(clock) = scenario {
+        let ms = clock.scenario_ms(app.now);
+        let run = match (clock.started, clock.running) {
             (false, _) => "not started".to_string(),
-            (true, true) => format!("▶ x{}", d.clock.speed),
+            (true, true) => format!("▶ x{}", clock.speed),
             (true, false) => "⏸ paused".to_string(),
         };
         left.push(Span::styled(
@@ -200,7 +201,7 @@ fn header(app: &App, t: &Theme, area: Rect, buf: &mut Buffer) {
     left.push(Span::raw(format!(" · ⏱ {elapsed}")));
     // In a drill "now" is the scenario clock's: a time of day shown bare
     // would read as the wall clock (the UTC twin is left out for room).
-    let now = if app.drill.is_some() {
+    let now = if scenario.is_some() {
         let local = app.domain_now().with_timezone(&tz);
         format!("scenario time {}", local.format("%H:%M %Z"))
     } else {

@@ -16,7 +16,10 @@ use runsheet::journal::verify::verify;
 use runsheet::journal::writer::JournalFile;
 use runsheet::journal::{Draft, Event};
 use runsheet::run;
-use support::{JournalBuilder, complete_incident, html_check, incident_with_correction};
+use support::{
+    JournalBuilder, complete_incident, html_check, incident_with_correction,
+    publish_holding_statement,
+};
 
 /// Exports a journal's bytes the way the command does, with the draft
 /// texts read from beside `journal`.
@@ -1102,4 +1105,83 @@ fn every_subheading_of_an_exercise_report_says_exercise() {
     let real = complete_incident(false);
     let md = export_bytes(&real.bytes(), &real.path, &real.resolved, Format::Markdown);
     assert!(!md.contains("EXERCISE"), "a real incident's report: {md}");
+}
+
+/// The defect: the report's Notes table showed a note's corrected text
+/// under the note's author with no mark, so a reviewer read words Bob
+/// never wrote as Bob's; the Decisions and Roles tables did the same with
+/// a corrected rationale or person. Each corrected value now says which
+/// entry corrected it and who wrote that entry, and a note keeps the
+/// words its author first wrote beside the correction.
+#[test]
+fn a_corrected_note_decision_or_role_is_never_shown_as_its_authors_words() {
+    let mut j = complete_incident(false);
+    publish_holding_statement(&mut j);
+    let role = j
+        .lines
+        .iter()
+        .find(|l| l.entry.kind == runsheet::journal::Kind::RoleAssigned)
+        .expect("the comms lead is assigned")
+        .entry
+        .seq;
+    j.actor("Bob Lin").note(None, "Backups are intact");
+    let note = j.lines.last().expect("note").entry.seq;
+    let decision = j
+        .lines
+        .iter()
+        .find(|l| l.entry.kind == runsheet::journal::Kind::Decision)
+        .expect("the fixture decides")
+        .entry
+        .seq;
+    let fields = |pairs: &[(&str, &str)]| {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_string(), serde_json::json!(v)))
+            .collect::<serde_json::Map<_, _>>()
+    };
+    j.advance(5).actor("Ana Ruiz");
+    for (corrects, changed) in [
+        (note, fields(&[("text", "Backups are encrypted too")])),
+        (
+            decision,
+            fields(&[("rationale", "Contact details and IDs")]),
+        ),
+        (role, fields(&[("person", "Sam Okafor-Reid")])),
+    ] {
+        j.event(runsheet::journal::Event::new(Payload::Correction(
+            Box::new(runsheet::journal::event::Correction {
+                corrects,
+                journal: None,
+                reason: "Misheard on the bridge".into(),
+                value: None,
+                occurred_at: None,
+                fields: changed,
+            }),
+        )));
+    }
+    let fixture = Fixture::from_builder(j);
+    let (note_fix, decision_fix, role_fix) = (note + 1, note + 2, note + 3);
+    let md = fixture.export(Format::Markdown);
+    assert!(
+        md.contains(&format!(
+            "| Bob Lin | — | Backups are encrypted too (corrected in #{note_fix} by Ana Ruiz; first written: “Backups are intact”) |"
+        )),
+        "{md}"
+    );
+    assert!(
+        md.contains(&format!(
+            "Contact details and IDs (corrected in #{decision_fix} by Ana Ruiz) |"
+        )),
+        "{md}"
+    );
+    assert!(
+        md.contains(&format!(
+            "| Sam Okafor-Reid (corrected in #{role_fix} by Ana Ruiz) | Dana Reyes |"
+        )),
+        "{md}"
+    );
+    let html = fixture.export(Format::Html);
+    assert!(html.contains(&format!(
+        "Backups are encrypted too (corrected in #{note_fix} by Ana Ruiz; first written: “Backups are intact”)"
+    )));
 }

@@ -187,9 +187,10 @@ pub fn escape(text: &str) -> String {
 }
 
 /// Bytes that can start a character [`escape_into`] changes: Markdown
-/// punctuation, the C0 controls and DEL, and the lead byte of the C1
-/// controls (0xC2). Every other byte is copied as it is.
-const MARKDOWN_SPECIAL: [bool; 256] = crate::bytewise::table(true, b"\\`*_[]<>|&~\x7f\xc2");
+/// punctuation, the C0 controls and DEL, the lead byte of the C1
+/// controls (0xC2) and of the bidi controls (0xD8, 0xE2). Every other
+/// byte is copied as it is.
+const MARKDOWN_SPECIAL: [bool; 256] = crate::bytewise::table(true, b"\\`*_[]<>|&~\x7f\xc2\xd8\xe2");
 
 /// [`escape`], appended to `out`: runs of text that need nothing are
 /// copied whole, found a byte at a time (a report is mostly such runs).
@@ -211,6 +212,14 @@ fn escape_into(out: &mut String, text: &str) {
             b'\r' => ("", false, 1),
             b'\n' => ("<br>", false, 1),
             _ => match text.get(i..).and_then(|t| t.chars().next()) {
+                Some(c) if crate::printable::is_bidi_control(c) => {
+                    // Shown, never obeyed: an override would make the rest
+                    // of a cell read backwards (HTML shows it the same way).
+                    out.push_str(text.get(copied..i).unwrap_or_default());
+                    let _ = write!(out, "\\[U+{:04X}\\]", u32::from(c));
+                    copied = i + c.len_utf8();
+                    continue;
+                }
                 Some(c) if c.is_control() => (" ", false, c.len_utf8()),
                 _ => continue,
             },
@@ -245,15 +254,23 @@ fn guard_line_start(line: String) -> String {
 
 /// Whether `text` is its own code span between single backticks.
 fn is_plain_code(text: &str) -> bool {
-    !text.is_empty() && !text.contains('`') && !text.chars().any(char::is_control)
+    !text.is_empty()
+        && !text.contains('`')
+        && !text
+            .chars()
+            .any(|c| c.is_control() || crate::printable::is_bidi_control(c))
 }
 
 /// A code span long enough to hold any backticks in `text`.
 fn code(text: &str) -> String {
-    let flat: String = text
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
+    let mut flat = String::with_capacity(text.len());
+    for c in text.chars() {
+        if crate::printable::is_bidi_control(c) {
+            let _ = write!(flat, "[U+{:04X}]", u32::from(c));
+        } else {
+            flat.push(if c.is_control() { ' ' } else { c });
+        }
+    }
     let longest = flat.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest + 1);
     let pad = if flat.starts_with('`') || flat.ends_with('`') {
@@ -264,10 +281,16 @@ fn code(text: &str) -> String {
     format!("{fence}{pad}{flat}{pad}{fence}")
 }
 
-/// A link destination in angle brackets: no spaces, `<`, `>` or `|`.
+/// A link destination in angle brackets: no spaces, `<`, `>`, `|` or
+/// controls (a bidi override would disguise where it leads).
 fn url_text(url: &str) -> String {
     url.chars()
-        .filter(|c| !matches!(c, '<' | '>') && !c.is_whitespace())
+        .filter(|c| {
+            !matches!(c, '<' | '>')
+                && !c.is_whitespace()
+                && !c.is_control()
+                && !crate::printable::is_bidi_control(*c)
+        })
         .map(|c| {
             if c == '|' {
                 "%7C".to_string()
@@ -312,6 +335,16 @@ mod tests {
         assert_eq!(guard_line_start("12 x".into()), "12 x");
     }
 
+    /// The defect: a note holding U+202E reached the Markdown report as it
+    /// was, so the rest of its cell (and "(corrected by entry N)") read
+    /// backwards; HTML already showed it as `[U+202E]`.
+    #[test]
+    fn bidi_controls_are_shown_never_obeyed() {
+        assert_eq!(escape("rlo\u{202e}evil.exe"), "rlo\\[U+202E\\]evil.exe");
+        assert_eq!(escape("\u{2066}a\u{061c}"), "\\[U+2066\\]a\\[U+061C\\]");
+        assert_eq!(span(&Span::Code("a\u{202e}b".into())), "`a[U+202E]b`");
+    }
+
     #[test]
     fn code_spans_hold_backticks() {
         assert_eq!(code("a`b"), "``a`b``");
@@ -342,6 +375,9 @@ mod tests {
                 }
                 '\r' => {}
                 '\n' => out.push_str("<br>"),
+                c if crate::printable::is_bidi_control(c) => {
+                    let _ = write!(out, "\\[U+{:04X}\\]", u32::from(c));
+                }
                 c if c.is_control() => out.push(' '),
                 c => out.push(c),
             }

@@ -41,7 +41,7 @@ pub fn decisions(view: &View<'_>) -> Section {
                 Span::Plain(format!(" = {}", view.fact_value(&d.fact, &d.value))),
             ],
             plain(d.options.join(", ")),
-            plain(d.rationale.clone()),
+            plain(format!("{}{}", d.rationale, corrected_mark(view, d.at.seq))),
         ]);
     }
     section(
@@ -54,6 +54,39 @@ pub fn decisions(view: &View<'_>) -> Section {
             Block::Table(table),
         ],
     )
+}
+
+/// ` (corrected in #6 by Ana)` after a value a later entry corrected:
+/// the tables show corrected values, and one must never pass for what
+/// the entry's author wrote. Empty for an entry nobody corrected.
+fn corrected_mark(view: &View<'_>, seq: u64) -> String {
+    let by: Vec<String> = view
+        .corrections_of(seq)
+        .iter()
+        .map(|c| format!("#{} by {}", c.seq, c.actor))
+        .collect();
+    if by.is_empty() {
+        String::new()
+    } else {
+        format!(" (corrected in {})", by.join(", "))
+    }
+}
+
+/// [`corrected_mark`] for a note, with the words its author wrote: the
+/// Notes table is where a reader looks for what each person said.
+fn corrected_note(view: &View<'_>, seq: u64) -> String {
+    let mark = corrected_mark(view, seq);
+    let written = view
+        .entry(seq)
+        .and_then(|e| e.event().ok())
+        .and_then(|e| match e.payload {
+            crate::journal::event::Payload::Note(n) => Some(n.text),
+            _ => None,
+        });
+    match (mark.strip_suffix(')'), written) {
+        (Some(open), Some(text)) => format!("{open}; first written: “{text}”)"),
+        _ => mark,
+    }
 }
 
 /// The decider, and who recorded it when that was someone else.
@@ -150,11 +183,15 @@ pub fn roles(view: &View<'_>) -> Section {
             seq(r.at.seq),
             at(view, r.at.ts),
             plain(format!("{} ({})", view.role_title(&r.role), r.role)),
-            plain(if r.person.trim().is_empty() {
-                "(unassigned)".to_string()
-            } else {
-                r.person.clone()
-            }),
+            plain(format!(
+                "{}{}",
+                if r.person.trim().is_empty() {
+                    "(unassigned)"
+                } else {
+                    &r.person
+                },
+                corrected_mark(view, r.at.seq)
+            )),
             plain(r.at.actor.clone()),
         ]);
     }
@@ -305,7 +342,7 @@ pub fn notes<'v>(view: &'v View<'v>) -> Part<'v> {
             at(view, n.at.ts),
             plain(n.at.actor.clone()),
             step_cell(view, n.step.as_deref()),
-            plain(n.text.clone()),
+            plain(format!("{}{}", n.text, corrected_note(view, n.at.seq))),
         ]
     };
     Part::Rows(Lazy {

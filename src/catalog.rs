@@ -40,6 +40,20 @@ impl SourceText {
             sha256: sha256_hex(text.as_bytes()),
         }
     }
+
+    /// Where a journal records this file came from: `bundled:ddos.yaml`,
+    /// or the file's absolute path. A path as typed (`pb/edge.yaml`)
+    /// would only be found again from the folder it was typed in, so
+    /// `status` or `export` run elsewhere could not find the playbook.
+    pub fn recorded_path(&self) -> String {
+        match &self.path {
+            None => format!("bundled:{}", self.label.trim_start_matches("(bundled) ")),
+            Some(p) => std::path::absolute(p)
+                .unwrap_or_else(|_| p.clone())
+                .display()
+                .to_string(),
+        }
+    }
 }
 
 /// Why a file could not be used.

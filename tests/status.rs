@@ -104,3 +104,62 @@ fn friction_16_status_lists_what_was_sent() {
         }
     }
 }
+
+/// The defect: a journal created from a playbook named by a relative
+/// path (`playbooks/x.yaml`) recorded that path as typed, so `status` or
+/// `export` run from any other folder could not find the playbook
+/// ("put the file back"), though it had not moved. The journal records
+/// the file's absolute path.
+#[test]
+fn a_playbook_named_by_a_relative_path_is_found_from_any_folder() {
+    let root = tempfile::tempdir().expect("temp dir");
+    let (work, elsewhere) = (root.path().join("work"), root.path().join("elsewhere"));
+    std::fs::create_dir_all(work.join("pb")).expect("mkdir");
+    std::fs::create_dir_all(&elsewhere).expect("mkdir");
+    std::fs::copy(
+        support::fixture("playbooks/fixture-incident.yaml"),
+        work.join("pb/edge.yaml"),
+    )
+    .expect("copy the playbook");
+    let runsheet = |dir: &std::path::Path, args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_runsheet"))
+            .args(args)
+            .current_dir(dir)
+            .env("RUNSHEET_CONFIG_DIR", root.path().join("config"))
+            .env("RUNSHEET_DATA_DIR", root.path().join("data"))
+            .output()
+            .expect("run runsheet");
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args:?} in {}: {}",
+            dir.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).expect("utf-8")
+    };
+    let journal = runsheet(
+        &work,
+        &[
+            "new",
+            "pb/edge.yaml",
+            "--title",
+            "Edge",
+            "--as",
+            "Dana Reyes",
+        ],
+    );
+    let journal = journal.trim();
+    let first = std::fs::read_to_string(journal).expect("journal");
+    let created =
+        runsheet::journal::Entry::decode(first.lines().next().expect("first line")).expect("entry");
+    let recorded = created.data["playbook"]["path"].as_str().expect("path");
+    assert_eq!(
+        std::path::Path::new(recorded),
+        work.join("pb/edge.yaml"),
+        "the absolute path"
+    );
+    let status = runsheet(&elsewhere, &["status", journal]);
+    assert!(status.contains("Edge"), "{status}");
+    runsheet(&elsewhere, &["export", journal, "--format", "md"]);
+}

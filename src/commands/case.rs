@@ -351,10 +351,7 @@ fn case_drill(
     }
     let recorded = DrillRef {
         id: drill.id.clone(),
-        path: source.path.as_ref().map_or_else(
-            || format!("bundled:{}", source.label.trim_start_matches("(bundled) ")),
-            |p| p.display().to_string(),
-        ),
+        path: source.recorded_path(),
         sha256: source.sha256.clone(),
     };
     Ok((drill, recorded))

@@ -131,15 +131,7 @@ impl Resolved {
         PlaybookRef {
             id: self.playbook.id.clone(),
             version: self.playbook.version.clone(),
-            path: self.source.path.as_ref().map_or_else(
-                || {
-                    format!(
-                        "bundled:{}",
-                        self.source.label.trim_start_matches("(bundled) ")
-                    )
-                },
-                |p| p.display().to_string(),
-            ),
+            path: self.source.recorded_path(),
             sha256: self.source.sha256.clone(),
         }
     }

@@ -498,10 +498,7 @@ fn start_drill(
         timezone: env.config.incident_zone(resolved.playbook.timezone),
         drill: Some(DrillRef {
             id: drill.id.clone(),
-            path: source.path.as_ref().map_or_else(
-                || format!("bundled:{}", source.label.trim_start_matches("(bundled) ")),
-                |p| p.display().to_string(),
-            ),
+            path: source.recorded_path(),
             sha256: source.sha256.clone(),
         }),
         holidays: env.config.holidays(),

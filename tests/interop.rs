@@ -764,6 +764,65 @@ fn cacao_status_maps_every_step_status() {
     assert!(step("scope").is_null(), "{text}");
 }
 
+/// The defect: `cacao-status` ignored `runsheet close`. A closed incident
+/// whose required steps were left open (each with a reason) still read
+/// `ongoing` with no `ended`, and a finished run's `ended` was its last
+/// entry, so a note written afterwards moved it. Now a closed run ended
+/// when it was closed and names what was left open; an unclosed run ended
+/// when its last required step was closed.
+#[test]
+fn cacao_status_ends_a_run_when_it_was_closed_or_its_last_required_step_was() {
+    use runsheet::export::{Format, Input};
+    use runsheet::journal::event::{Closed, OpenStep, Payload};
+    let report = |j: support::JournalBuilder| -> Value {
+        let bytes = j.bytes();
+        let (_dir, _, resolved) = j.close();
+        let verified = runsheet::journal::verify::verify(&bytes);
+        let state = runsheet::run::replay(&resolved.playbook, verified.entries());
+        let text = runsheet::export::render(
+            Format::CacaoStatus,
+            &Input::new(&verified, &resolved.playbook, &state),
+        );
+        serde_json::from_str(&text).expect("JSON")
+    };
+    // Every required step closed by 09:20 UTC; a note at 10:20.
+    let finished = support::complete_incident(false);
+    let last_required = finished
+        .lines
+        .iter()
+        .filter(|l| l.entry.kind == runsheet::journal::Kind::StepDone)
+        .map(|l| l.entry.ts)
+        .max()
+        .expect("steps done");
+    let mut later = finished;
+    later.advance(60).note(None, "Insurer called back");
+    let done = report(later);
+    assert_eq!(done["status"], "successfully_executed");
+    assert_eq!(
+        done["ended"],
+        last_required.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
+        "the note after the last required step moves nothing"
+    );
+    // Closed with a required step left open.
+    let mut j =
+        support::JournalBuilder::new(support::fixture_playbook(), "2026-11-02T08:00:00Z", false);
+    j.start("confirm").advance(5).done("confirm").advance(30);
+    j.event(runsheet::journal::Event::new(Payload::Closed(Closed {
+        reason: "False positive: a scheduled backup".into(),
+        open_steps: vec![OpenStep {
+            step: "isolate".into(),
+            reason: "Nothing to isolate".into(),
+        }],
+    })));
+    let closed = report(j);
+    assert_eq!(closed["status"], "successfully_executed");
+    assert_eq!(
+        closed["status_text"],
+        "closed: False positive: a scheduled backup; required steps left open: isolate (Nothing to isolate)"
+    );
+    assert_eq!(closed["ended"], "2026-11-02T08:35:00.000Z");
+}
+
 #[test]
 fn cacao_status_waits_for_user_input_on_an_open_decision() {
     use runsheet::export::{Format, Input};

@@ -19,7 +19,10 @@
 //! current values as text (`null` when unanswered); `commands_b64` the checklist items ticked; an
 //! exercise says `EXERCISE` first in every `status_text`.
 
+use std::fmt::Write as _;
+
 use base64::Engine as _;
+use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
 
 use super::export::step_action_id;
@@ -48,24 +51,9 @@ pub fn render(view: &View<'_>) -> String {
             results.insert(step_action_id(&playbook.id, &step.id), report);
         }
     }
-    let required_open = playbook.steps().any(|s| {
-        s.required
-            && crate::run::query::applicability(s, state).applies()
-            && !state
-                .steps
-                .get(&s.id)
-                .is_some_and(|st| st.status.is_closed())
-    });
+    let (status, mut text, ended) = run_status(view);
     let verified = input.verified;
     let intact = verified.broken.is_none() && verified.torn_tail == 0;
-    let (status, mut text) = if required_open {
-        ("ongoing", "required steps are still open".to_string())
-    } else {
-        (
-            "successfully_executed",
-            "every required step is closed".to_string(),
-        )
-    };
     if !intact {
         text.push_str("; the journal does not fully verify: this report covers its verified part");
     }
@@ -88,10 +76,8 @@ pub fn render(view: &View<'_>) -> String {
     if let Some(at) = state.created_at {
         report.insert("started".into(), iso(at).into());
     }
-    if status == "successfully_executed"
-        && let Some(last) = view.last()
-    {
-        report.insert("ended".into(), iso(last.ts).into());
+    if let Some(at) = ended {
+        report.insert("ended".into(), iso(at).into());
     }
     report.insert("status".into(), status.into());
     report.insert("status_text".into(), mark(text).into());
@@ -100,6 +86,46 @@ pub fn render(view: &View<'_>) -> String {
     let mut out = serde_json::to_string_pretty(&Value::Object(report)).unwrap_or_default();
     out.push('\n');
     out
+}
+
+/// The run's `status`, `status_text` and `ended`. A run closed with
+/// `runsheet close` ended then, whatever was left open (each required
+/// step left open is named with the reason given at closing); otherwise
+/// it ended when its last required step was closed, and is `ongoing`
+/// while one is open. A note written later does not move the end.
+fn run_status(view: &View<'_>) -> (&'static str, String, Option<DateTime<Utc>>) {
+    let playbook = view.input.playbook;
+    let state = view.input.state;
+    if let Some(closed) = &state.closed {
+        let mut text = format!("closed: {}", closed.data.reason);
+        if closed.data.open_steps.is_empty() {
+            text.push_str("; every required step is closed");
+        } else {
+            let left: Vec<String> = closed
+                .data
+                .open_steps
+                .iter()
+                .map(|o| format!("{} ({})", o.step, o.reason))
+                .collect();
+            let _ = write!(text, "; required steps left open: {}", left.join(", "));
+        }
+        return ("successfully_executed", text, Some(closed.at.ts));
+    }
+    let mut ended = None;
+    for step in playbook
+        .steps()
+        .filter(|s| s.required && crate::run::query::applicability(s, state).applies())
+    {
+        match state.steps.get(&step.id).and_then(StepState::closed_at) {
+            Some(at) => ended = ended.max(Some(at)),
+            None => return ("ongoing", "required steps are still open".to_string(), None),
+        }
+    }
+    (
+        "successfully_executed",
+        "every required step is closed".to_string(),
+        ended.or(state.created_at),
+    )
 }
 
 fn step_report(

@@ -180,7 +180,10 @@ pub fn check_playbook(
 /// The YAML step of [`check_playbook`]: needs no clock library, so it can
 /// run while the library is being loaded.
 pub fn parse_playbook(source: &SourceText) -> Result<PlaybookDoc, LoadError> {
-    load::parse(&source.text).map_err(|d| invalid(source, vec![d]))
+    load::parse(&source.text).map_err(|d| {
+        let d = load::with_kind_hint(d, &source.text, load::DocumentKind::Playbook);
+        invalid(source, vec![d])
+    })
 }
 
 /// The checking step of [`check_playbook`].
@@ -203,7 +206,10 @@ pub fn check_pack(
     source: &SourceText,
     today: NaiveDate,
 ) -> Result<(Vec<crate::playbook::Clock>, Vec<Diagnostic>), LoadError> {
-    let doc: PackDoc = load::parse(&source.text).map_err(|d| invalid(source, vec![d]))?;
+    let doc: PackDoc = load::parse(&source.text).map_err(|d| {
+        let d = load::with_kind_hint(d, &source.text, load::DocumentKind::ClockPack);
+        invalid(source, vec![d])
+    })?;
     into_result(source, validate::compile_pack(&doc, &source.text, today))
 }
 
@@ -212,7 +218,10 @@ pub fn check_drill(
     source: &SourceText,
     playbook: &dyn Fn(&str) -> Option<Playbook>,
 ) -> Result<(Drill, Vec<Diagnostic>), LoadError> {
-    let doc: DrillDoc = load::parse(&source.text).map_err(|d| invalid(source, vec![d]))?;
+    let doc: DrillDoc = load::parse(&source.text).map_err(|d| {
+        let d = load::with_kind_hint(d, &source.text, load::DocumentKind::Drill);
+        invalid(source, vec![d])
+    })?;
     into_result(
         source,
         validate::compile_drill(&doc, &source.text, &source.sha256, playbook),

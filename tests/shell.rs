@@ -439,3 +439,53 @@ fn r13_two_names_for_the_ransom_payment_must_agree_or_be_confirmed() {
     assert_eq!(fact["data"]["fact"], "ransom_paid_at");
     assert!(fact["data"]["confirmed"].is_string(), "{fact}");
 }
+
+/// The defect: a file of the wrong kind got the loader's words for
+/// another kind. A journal given to `validate` or `new` said "unknown key
+/// `v`, did you mean `id`?", a drill given to `new` "unknown key `drill`",
+/// and `verify` or `note` on a playbook reported a journal broken at line
+/// 1, which reads as tampering. Each now says what the file is.
+#[test]
+fn a_file_of_the_wrong_kind_is_named_for_what_it_is() {
+    let (_dir, path, _) = support::complete_incident(false).close();
+    let journal = path.to_str().expect("utf-8");
+    let playbook = "playbooks/fixture-incident.yaml";
+    let drill = "playbooks/drills/fixture-drill.yaml";
+    let cases: [(&[&str], u8, &str); 5] = [
+        (
+            &["validate", journal],
+            1,
+            "help: this file is a runsheet journal, not a playbook",
+        ),
+        (
+            &["new", journal, "--title", "x", "--as", "Dana"],
+            1,
+            "help: this file is a runsheet journal, not a playbook",
+        ),
+        (
+            &["new", drill, "--title", "x", "--as", "Dana"],
+            1,
+            "help: this file is a drill scenario, not a playbook: run it with `runsheet drill FILE`",
+        ),
+        (
+            &["note", playbook, "hello", "--as", "Dana"],
+            1,
+            "not a runsheet journal: no line of it is a journal entry",
+        ),
+        (&["verify", playbook], 1, ""),
+    ];
+    for (args, code, said) in cases {
+        let out = runsheet(args, Stdio::null(), Stdio::piped());
+        assert_eq!(out.status.code(), Some(i32::from(code)), "{args:?}");
+        let text = stderr(&out);
+        assert!(text.contains(said), "{args:?}: {text}");
+        assert!(!text.contains("did you mean `id`"), "{args:?}: {text}");
+    }
+    let out = runsheet(&["verify", playbook], Stdio::null(), Stdio::piped());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.starts_with("not a runsheet journal: no line of it is a journal entry"),
+        "{text}"
+    );
+    assert!(!text.contains("broken at line 1"), "{text}");
+}

@@ -594,6 +594,14 @@ fn chain_report(
             let _ = writeln!(out, "{count} complete entries verify; head hash: {head}");
             (out, 1)
         }
+        Some(_) if count == 0 && crate::journal::verify::is_not_a_journal(path) => {
+            let _ = writeln!(
+                out,
+                "not a runsheet journal: {}",
+                crate::journal::writer::NO_ENTRY_LINE
+            );
+            (out, 1)
+        }
         Some(problem) => {
             let _ = writeln!(out, "broken at {problem}");
             let _ = writeln!(

@@ -24,6 +24,21 @@ pub struct Break {
     pub reason: String,
 }
 
+/// Whether a file that broke at its first line is no journal at all: no
+/// line among its first 64 KiB starts as a JSON object does (`{"`). A playbook passed where a
+/// journal belongs then reads as what it is, not as a journal someone
+/// tampered with; a tampered journal keeps its other entries' lines.
+pub fn is_not_a_journal(path: &std::path::Path) -> bool {
+    use std::io::Read as _;
+    const LOOK: u64 = 64 * 1024;
+    let mut head = Vec::new();
+    let read = std::fs::File::open(path).and_then(|f| f.take(LOOK).read_to_end(&mut head));
+    read.is_ok()
+        && !head
+            .split(|b| *b == b'\n')
+            .any(|line| line.trim_ascii_start().starts_with(b"{\""))
+}
+
 impl std::fmt::Display for Break {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "line {} (seq {}): {}", self.line, self.seq, self.reason)

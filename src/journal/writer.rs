@@ -53,6 +53,10 @@ pub enum OpenError {
     },
 }
 
+/// Why a file none of whose lines is an entry is no journal.
+pub const NO_ENTRY_LINE: &str =
+    "no line of it is a journal entry (a journal is JSON Lines; is it a playbook or another file?)";
+
 impl std::fmt::Display for OpenError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -284,6 +288,12 @@ impl JournalFile {
             return Err(too_large());
         }
         if let Some(problem) = checked.broken {
+            if count == 0 && super::verify::is_not_a_journal(path) {
+                return Err(OpenError::NotAJournal {
+                    path: path.to_path_buf(),
+                    reason: NO_ENTRY_LINE.into(),
+                });
+            }
             return Err(OpenError::Broken {
                 path: path.to_path_buf(),
                 problem,

@@ -77,6 +77,73 @@ pub fn detect_kind(source: &str) -> DocumentKind {
     }
 }
 
+/// What a file plainly is by its own text, when that is not what a
+/// command expected: people pass a journal, a CACAO JSON file, a drill or
+/// a clock pack where a playbook belongs, and "unknown key `v`" tells
+/// them nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Evident {
+    Journal,
+    Json,
+    Yaml(DocumentKind),
+}
+
+/// [`Evident`] from positive signs only: a first line that is a journal
+/// entry, JSON, or an unindented key only one kind of YAML file has.
+fn evident_kind(text: &str) -> Option<Evident> {
+    let start = text.trim_start_matches('\u{feff}').trim_start();
+    if start.starts_with("{\"v\":") {
+        return Some(Evident::Journal);
+    }
+    if start.starts_with('{') || start.starts_with('[') {
+        return Some(Evident::Json);
+    }
+    let has = |key: &str| text.lines().any(|l| l.starts_with(key));
+    let kind = if has("drill:") {
+        DocumentKind::Drill
+    } else if has("phases:") {
+        DocumentKind::Playbook
+    } else if has("clocks:") {
+        DocumentKind::ClockPack
+    } else if has("contacts:") {
+        DocumentKind::Contacts
+    } else {
+        return None;
+    };
+    Some(Evident::Yaml(kind))
+}
+
+/// `diagnostic`, from a file expected to be an `expected` that did not
+/// parse as one, with its help replaced by what the file is instead and
+/// the command that takes it ("did you mean `id`?" misleads there).
+/// Unchanged when the file says nothing else.
+pub fn with_kind_hint(diagnostic: Diagnostic, text: &str, expected: DocumentKind) -> Diagnostic {
+    let wanted = expected.label();
+    let help = match evident_kind(text) {
+        Some(Evident::Journal) => format!(
+            "this file is a runsheet journal, not a {wanted}: read it with `runsheet status FILE` or `runsheet review FILE`, reopen it with `runsheet resume FILE`"
+        ),
+        Some(Evident::Json) => format!(
+            "this file is JSON, not a YAML {wanted}: a CACAO 2.0 playbook converts with `runsheet import FILE -o PLAYBOOK.yaml`"
+        ),
+        Some(Evident::Yaml(kind)) if kind == expected => return diagnostic,
+        Some(Evident::Yaml(DocumentKind::Drill)) => format!(
+            "this file is a drill scenario, not a {wanted}: run it with `runsheet drill FILE`, check it with `runsheet validate FILE`"
+        ),
+        Some(Evident::Yaml(DocumentKind::Playbook)) => format!(
+            "this file is a playbook, not a {wanted}: start it with `runsheet run FILE`, check it with `runsheet validate FILE`"
+        ),
+        Some(Evident::Yaml(DocumentKind::ClockPack)) => format!(
+            "this file is a clock pack, not a {wanted}: a playbook uses its clocks by id, and `runsheet validate FILE` checks it"
+        ),
+        Some(Evident::Yaml(DocumentKind::Contacts)) => format!(
+            "this file is a contacts file (contacts.yaml in the configuration folder), not a {wanted}"
+        ),
+        None => return diagnostic,
+    };
+    diagnostic.help(help)
+}
+
 /// Checks raw bytes before any parsing: size, NUL bytes, UTF-8.
 pub fn preflight(bytes: &[u8]) -> Result<&str, Diagnostic> {
     if bytes.len() > MAX_BYTES {
@@ -300,4 +367,39 @@ fn first_sentence(raw: &str) -> String {
         message.replace_range(..1, &lower);
     }
     message
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn help(text: &str, expected: DocumentKind) -> Option<String> {
+        with_kind_hint(
+            Diagnostic::error("unknown key").help("did you mean `id`?"),
+            text,
+            expected,
+        )
+        .help
+    }
+
+    #[test]
+    fn a_file_of_another_kind_is_named_and_a_broken_one_of_the_right_kind_is_not() {
+        let journal = "{\"v\":1,\"seq\":0}\n";
+        assert!(
+            help(journal, DocumentKind::Playbook).is_some_and(|h| h.contains("runsheet journal"))
+        );
+        let cacao = "\n  {\"type\": \"playbook\"}";
+        assert!(help(cacao, DocumentKind::Playbook).is_some_and(|h| h.contains("runsheet import")));
+        let pack = "runsheet: 1\nclocks:\n  - id: x\n";
+        assert!(help(pack, DocumentKind::Playbook).is_some_and(|h| h.contains("clock pack")));
+        let playbook = "id: x\nphases:\n  - idd: y\n";
+        assert!(help(playbook, DocumentKind::Drill).is_some_and(|h| h.contains("is a playbook")));
+        // A broken playbook, or a file that says nothing: the loader's help stays.
+        for text in [playbook, "title: x\n"] {
+            assert_eq!(
+                help(text, DocumentKind::Playbook).as_deref(),
+                Some("did you mean `id`?")
+            );
+        }
+    }
 }

@@ -5,6 +5,8 @@
 //! byte or are not UTF-8, and parsing runs under tight budgets so alias bombs
 //! and pathological nesting fail fast instead of being expanded.
 
+use std::fmt::Write as _;
+
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
 
@@ -253,12 +255,19 @@ fn to_diagnostic(error: &serde_saphyr::Error, source: &str) -> Diagnostic {
             expected,
         ),
         other => {
-            let mut message = humanize(first_sentence(&other.to_string()));
+            let raw = other.to_string();
+            let (raw, defined) = alias_origin(&raw);
+            let mut message = humanize(first_sentence(raw));
             // A limit tripped while an alias is replayed: say so, or the
             // author looks for a huge file that is not there.
             let replaying = char_at(source, at) == Some('*');
             if replaying && message.starts_with("refused") && !message.contains("alias") {
                 message.push_str(" once aliases are expanded (a guard against alias bombs)");
+            } else if let Some(defined) = defined {
+                let _ = write!(
+                    message,
+                    " (the alias here repeats the node defined at {defined})"
+                );
             }
             Diagnostic::error(message)
         }
@@ -351,6 +360,18 @@ fn humanize(message: String) -> String {
     }
 }
 
+/// The parser's message split from the `(defined at line L, column C)`
+/// it adds when the value came through an alias: the diagnostic points at
+/// the alias, and the author needs the anchored node's place too.
+fn alias_origin(raw: &str) -> (&str, Option<&str>) {
+    let Some(start) = raw.find(" (defined at ") else {
+        return (raw, None);
+    };
+    let rest = &raw[start + " (defined at ".len()..];
+    let defined = rest.split(')').next().filter(|d| d.starts_with("line "));
+    (&raw[..start], defined)
+}
+
 /// The parser's message without its own location suffix and snippet: the
 /// renderer adds both in the shared format.
 fn first_sentence(raw: &str) -> String {
@@ -380,6 +401,20 @@ mod tests {
             expected,
         )
         .help
+    }
+
+    /// The defect: a wrong value reached through an alias gave a message
+    /// cut mid-sentence, "expected string scalar (defined".
+    #[test]
+    fn a_wrong_value_through_an_alias_names_where_the_node_was_defined() {
+        let text = "runsheet: 1\nid: x\ntitle: t\nversion: '1'\nsummary: s\ntags: &a0 [x, y]\nphases:\n  - id: p\n    title: P\n    steps:\n      - id: s\n        title: S\n        checklist: [*a0]\n";
+        let error = parse::<crate::playbook::doc::PlaybookDoc>(text)
+            .expect_err("a list where text belongs");
+        assert_eq!(
+            error.message,
+            "expected text here, not a list or a mapping (the alias here repeats the node defined at line 6, column 11)"
+        );
+        assert_eq!(error.pos.map(|p| p.line), Some(13));
     }
 
     #[test]

@@ -136,6 +136,9 @@ pub struct Notice {
     pub text: String,
     pub urgent: bool,
     pub until: DateTime<Utc>,
+    /// The write this notice waits for, and what it says once that write
+    /// is saved: "saving …" must not outlive the save.
+    pub once_saved: Option<(u64, String)>,
 }
 
 /// The message view of a step (drafts, copy, record as sent).
@@ -479,6 +482,7 @@ impl App {
             text: question.clone(),
             urgent: true,
             until,
+            once_saved: None,
         });
         self.armed = Some(confirm::Question {
             action,
@@ -500,7 +504,35 @@ impl App {
             text: text.into(),
             urgent,
             until: self.now + Duration::seconds(NOTICE_SECONDS),
+            once_saved: None,
         });
+    }
+
+    /// A notice about the write `ticket` while it is saving, which says
+    /// `saved` once the journal holds it (and goes if the write fails).
+    fn notice_until_saved(&mut self, ticket: u64, saving: String, saved: String) {
+        self.notices.push(Notice {
+            text: saving,
+            urgent: false,
+            until: self.now + Duration::seconds(NOTICE_SECONDS),
+            once_saved: Some((ticket, saved)),
+        });
+    }
+
+    /// The notices waiting for write `ticket`: told it saved, or dropped
+    /// when it failed (the failure has its own banner).
+    fn settle_notices(&mut self, ticket: u64, saved: bool) {
+        let until = self.now + Duration::seconds(NOTICE_SECONDS);
+        self.notices
+            .retain_mut(|n| match n.once_saved.take_if(|(t, _)| *t == ticket) {
+                Some((_, text)) if saved => {
+                    n.text = text;
+                    n.until = until;
+                    true
+                }
+                Some(_) => false,
+                None => true,
+            });
     }
 
     /// Turns events into drafts for the writer, stamped now.
@@ -597,6 +629,12 @@ impl App {
     }
 
     fn ack(&mut self, ack: Ack) -> Vec<Effect> {
+        match &ack {
+            Ack::Saved { ticket, .. } => self.settle_notices(*ticket, true),
+            Ack::Failed { ticket, .. } | Ack::Skipped { ticket, .. } => {
+                self.settle_notices(*ticket, false);
+            }
+        }
         match ack {
             Ack::Saved { ticket, line } if self.team.is_some() => {
                 let effects = self.case_saved(ticket, &line).unwrap_or_default();

@@ -130,22 +130,23 @@ impl App {
                     return Vec::new();
                 };
                 let (version, writes) = self.save_version(&step, &text, false);
-                let saved = writes.is_empty();
                 let effects = self.record(writes);
                 if self.write_error.is_some() {
                     return effects;
                 }
-                self.notice(
-                    if saved {
-                        format!("already saved as version {version}")
-                    } else {
-                        format!(
-                            "saving version {version} as {}",
-                            message::draft_file_name(&self.journal_file, &step.id, version)
-                        )
-                    },
-                    false,
-                );
+                let ticket = effects.iter().find_map(|e| match e {
+                    Effect::Append { ticket, .. } => Some(*ticket),
+                    _ => None,
+                });
+                let file = message::draft_file_name(&self.journal_file, &step.id, version);
+                match ticket {
+                    None => self.notice(format!("already saved as version {version}"), false),
+                    Some(ticket) => self.notice_until_saved(
+                        ticket,
+                        format!("saving version {version} as {file}"),
+                        format!("saved version {version} as {file}"),
+                    ),
+                }
                 return effects;
             }
             Act::Copy => {

@@ -64,6 +64,32 @@ fn w_saves_the_current_text_as_a_version() {
     assert!(r.has_notice("saving version 1 as incident.notify-csirt.v1.txt"));
 }
 
+/// The defect: "saving version 1 as …" stayed on screen for its full
+/// time after the journal held the version, so a responder could not
+/// tell a slow disk from a finished save. It says "saved" once the
+/// writer acknowledges the entry, never before, and goes if it fails.
+#[test]
+fn the_saving_notice_says_saved_once_the_version_is_saved_and_goes_if_it_fails() {
+    let file = "incident.notify-csirt.v1.txt";
+    let mut r = Journal::incident().with_basics().open();
+    r.select("notify-csirt");
+    r.ch('m');
+    let effects = r.ch('w');
+    assert!(r.has_notice(&format!("saving version 1 as {file}")));
+    assert!(!r.has_notice(&format!("saved version 1 as {file}")));
+    r.save(&effects);
+    assert!(r.has_notice(&format!("saved version 1 as {file}")));
+    assert!(!r.has_notice(&format!("saving version 1 as {file}")));
+
+    let mut r = Journal::incident().with_basics().open();
+    r.select("notify-csirt");
+    r.ch('m');
+    let effects = r.ch('w');
+    r.fail(&effects, "disk full");
+    assert!(!r.has_notice(&format!("saving version 1 as {file}")));
+    assert!(!r.has_notice(&format!("saved version 1 as {file}")));
+}
+
 #[test]
 fn editing_a_draft_makes_a_new_version_and_keeps_the_old_one() {
     let mut r = Journal::incident().with_basics().open();

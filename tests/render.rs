@@ -947,3 +947,31 @@ fn detail_shows_a_command_and_a_note_of_several_lines_line_by_line() {
     );
     assert!(!screen.contains("-anGet"), "{screen}");
 }
+
+/// The defect: the header's deadline strip and the clocks screen sorted
+/// deadlines two ways (the strip put a capped "without undue delay" duty
+/// among the running clocks by its cap, the screen after all of them), so
+/// the first deadline named in one was not the first in the other. Both
+/// now use one order.
+#[test]
+fn the_deadline_strip_and_the_clocks_screen_list_deadlines_in_one_order() {
+    let mut j = support::ransomware_scoped_to_the_eu();
+    j.set("personal_data", "yes")
+        .set("nis2_entity", "yes")
+        .set("significant_incident", "yes");
+    let app = support::runner_app(&j);
+    let name = |v: &runsheet::clocks::StageView<'_>| format!("{}.{}", v.clock.id, v.stage.id);
+    let strip: Vec<String> = runsheet::ui::deadlines::live_clocks(&app)
+        .iter()
+        .map(name)
+        .collect();
+    let all = runsheet::clocks::evaluate(&app.playbook, app.state(), app.domain_now());
+    let (screen, _) = runsheet::app::urgency::clocks_by_urgency(all);
+    let screen: Vec<String> = screen
+        .iter()
+        .filter(|v| v.state.is_live())
+        .map(name)
+        .collect();
+    assert!(strip.len() >= 3, "{strip:?}");
+    assert_eq!(strip, screen);
+}

@@ -129,9 +129,28 @@ pub fn title<'a>(playbook: &'a Playbook, id: &'a str) -> &'a str {
     playbook.step(id).map_or(id, |s: &Step| s.title.as_str())
 }
 
-/// The clocks screen's order: breached, running (soonest due first),
-/// elapsing duties, waiting, met; clocks that do not apply or are not in
-/// force are returned apart, to be folded under one line.
+/// Where a stage ranks among the deadlines, most urgent first: breached
+/// and unsubmitted; running, or a duty "without undue delay" with a cap,
+/// by due time (a cap is a deadline like any other); an uncapped duty;
+/// waiting; met. One order for the header's strip and the clocks screen,
+/// so the first deadline on one is the first on the other.
+pub fn urgency_rank(v: &clocks::StageView<'_>) -> (u8, Option<chrono::DateTime<chrono::Utc>>) {
+    let rank = match v.state {
+        StageState::Breached {
+            submitted: None, ..
+        } => 0,
+        StageState::Running { .. } => 1,
+        StageState::Elapsing { .. } if v.due.is_some() => 1,
+        StageState::Elapsing { .. } => 2,
+        StageState::Waiting { .. } => 3,
+        _ => 4,
+    };
+    (rank, v.due)
+}
+
+/// The clocks screen's order ([`urgency_rank`]); clocks that do not
+/// apply or are not in force are returned apart, to be folded under one
+/// line.
 pub fn clocks_by_urgency(
     stages: Vec<clocks::StageView<'_>>,
 ) -> (Vec<clocks::StageView<'_>>, Vec<clocks::StageView<'_>>) {
@@ -141,17 +160,6 @@ pub fn clocks_by_urgency(
             StageState::NotApplicable { .. } | StageState::NotInForce { .. }
         )
     });
-    shown.sort_by_key(|v| {
-        let rank = match v.state {
-            StageState::Breached {
-                submitted: None, ..
-            } => 0,
-            StageState::Running { .. } => 1,
-            StageState::Elapsing { .. } => 2,
-            StageState::Waiting { .. } => 3,
-            _ => 4,
-        };
-        (rank, v.due)
-    });
+    shown.sort_by_key(urgency_rank);
     (shown, folded)
 }

@@ -14,24 +14,15 @@ use crate::app::App;
 use crate::clocks::{self, StageState, StageView, format_duration};
 use crate::playbook::value::format_local_and_utc;
 
-/// Stages that need attention: breached first, then running by due time,
-/// then elapsing duties.
+/// Stages that need attention, in the clocks screen's order
+/// ([`crate::app::urgency::urgency_rank`]).
 pub fn live_clocks(app: &App) -> Vec<StageView<'_>> {
     let mut live: Vec<StageView<'_>> =
         clocks::evaluate(&app.playbook, app.state(), app.domain_now())
             .into_iter()
             .filter(|v| v.state.is_live())
             .collect();
-    live.sort_by_key(|v| {
-        let rank = match v.state {
-            StageState::Breached { .. } => 0,
-            StageState::Running { .. } => 1,
-            // A duty "without undue delay" with a cap ranks by its cap.
-            StageState::Elapsing { .. } if v.due.is_some() => 1,
-            _ => 2,
-        };
-        (rank, v.due)
-    });
+    live.sort_by_key(crate::app::urgency::urgency_rank);
     live
 }
 

@@ -89,10 +89,16 @@ fn corrected_note(view: &View<'_>, seq: u64) -> String {
     }
 }
 
-/// The decider, and who recorded it when that was someone else.
+/// The decider, and who recorded it when that was someone else. In a team
+/// case the recorder is `name@host`: a decider of that name is the
+/// recorder, shown with the host as every other actor of the case.
 fn decider(decider: &str, recorder: &str) -> String {
-    if decider == recorder {
-        decider.to_string()
+    let same = recorder == decider
+        || recorder
+            .strip_prefix(decider)
+            .is_some_and(|host| host.starts_with('@'));
+    if same {
+        recorder.to_string()
     } else {
         format!("{decider} (recorded by {recorder})")
     }
@@ -410,4 +416,29 @@ pub fn corrections(view: &View<'_>) -> Section {
             Block::Table(table),
         ],
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::decider;
+
+    /// The defect: in a team case a decision Ana recorded herself read
+    /// "Ana Ruiz (recorded by Ana Ruiz@laptop-7)", as if two people were
+    /// involved, and named her without the host everywhere else shows.
+    #[test]
+    fn a_decider_who_recorded_the_decision_is_shown_once_with_the_host() {
+        assert_eq!(
+            decider("Ana Ruiz", "Ana Ruiz@laptop-7"),
+            "Ana Ruiz@laptop-7"
+        );
+        assert_eq!(decider("Ana Ruiz", "Ana Ruiz"), "Ana Ruiz");
+        assert_eq!(
+            decider("CEO Lee", "Ana Ruiz@laptop-7"),
+            "CEO Lee (recorded by Ana Ruiz@laptop-7)"
+        );
+        assert_eq!(
+            decider("Ana", "Ana Ruiz@laptop-7"),
+            "Ana (recorded by Ana Ruiz@laptop-7)"
+        );
+    }
 }

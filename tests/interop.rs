@@ -727,17 +727,10 @@ fn the_extension_is_declared_and_carries_the_document() {
     assert_eq!(phases.len(), playbook.phases.len());
 }
 
-/// The execution report maps each runsheet status, including the two the
-/// SOARCA shape lacks (skipped, not applicable).
-#[test]
-fn cacao_status_maps_every_step_status() {
+/// `export --format cacao-status` of a built journal, parsed, with the
+/// playbook the journal runs.
+fn cacao_status_of(j: support::JournalBuilder) -> (Value, runsheet::playbook::Playbook) {
     use runsheet::export::{Format, Input};
-    let mut j =
-        support::JournalBuilder::new(support::fixture_playbook(), "2026-11-02T08:00:00Z", false);
-    j.start("confirm").advance(5).done("confirm");
-    j.start("rate").advance(1);
-    j.start("isolate").block("isolate", "No console access");
-    j.set("severity", "low");
     let bytes = j.bytes();
     let (_dir, _, resolved) = j.close();
     let verified = runsheet::journal::verify::verify(&bytes);
@@ -746,10 +739,24 @@ fn cacao_status_maps_every_step_status() {
         Format::CacaoStatus,
         &Input::new(&verified, &resolved.playbook, &state),
     );
-    let report: Value = serde_json::from_str(&text).expect("JSON");
-    let step = |id: &str| {
-        report["step_results"][cacao::export::step_action_id(&resolved.playbook.id, id)].clone()
-    };
+    let report = serde_json::from_str(&text).expect("JSON");
+    (report, resolved.playbook)
+}
+
+/// The execution report maps each runsheet status, including the two the
+/// SOARCA shape lacks (skipped, not applicable).
+#[test]
+fn cacao_status_maps_every_step_status() {
+    let mut j =
+        support::JournalBuilder::new(support::fixture_playbook(), "2026-11-02T08:00:00Z", false);
+    j.start("confirm").advance(5).done("confirm");
+    j.start("rate").advance(1);
+    j.start("isolate").block("isolate", "No console access");
+    j.set("severity", "low");
+    let (report, playbook) = cacao_status_of(j);
+    let text = report.to_string();
+    let step =
+        |id: &str| report["step_results"][cacao::export::step_action_id(&playbook.id, id)].clone();
     assert_eq!(report["type"], "execution_status");
     assert_eq!(report["status"], "ongoing", "required `isolate` is open");
     assert_eq!(step("confirm")["status"], "successfully_executed");
@@ -772,19 +779,8 @@ fn cacao_status_maps_every_step_status() {
 /// when its last required step was closed.
 #[test]
 fn cacao_status_ends_a_run_when_it_was_closed_or_its_last_required_step_was() {
-    use runsheet::export::{Format, Input};
     use runsheet::journal::event::{Closed, OpenStep, Payload};
-    let report = |j: support::JournalBuilder| -> Value {
-        let bytes = j.bytes();
-        let (_dir, _, resolved) = j.close();
-        let verified = runsheet::journal::verify::verify(&bytes);
-        let state = runsheet::run::replay(&resolved.playbook, verified.entries());
-        let text = runsheet::export::render(
-            Format::CacaoStatus,
-            &Input::new(&verified, &resolved.playbook, &state),
-        );
-        serde_json::from_str(&text).expect("JSON")
-    };
+    let report = |j: support::JournalBuilder| cacao_status_of(j).0;
     // Every required step closed by 09:20 UTC; a note at 10:20.
     let finished = support::complete_incident(false);
     let last_required = finished
@@ -825,7 +821,6 @@ fn cacao_status_ends_a_run_when_it_was_closed_or_its_last_required_step_was() {
 
 #[test]
 fn cacao_status_waits_for_user_input_on_an_open_decision() {
-    use runsheet::export::{Format, Input};
     let mut j =
         support::JournalBuilder::new(support::fixture_playbook(), "2026-11-02T08:00:00Z", true);
     j.start("rate");
@@ -836,16 +831,8 @@ fn cacao_status_waits_for_user_input_on_an_open_decision() {
             reason: "Vendor imaged the disks".into(),
         }),
     ));
-    let bytes = j.bytes();
-    let (_dir, _, resolved) = j.close();
-    let verified = runsheet::journal::verify::verify(&bytes);
-    let state = runsheet::run::replay(&resolved.playbook, verified.entries());
-    let text = runsheet::export::render(
-        Format::CacaoStatus,
-        &Input::new(&verified, &resolved.playbook, &state),
-    );
-    let report: Value = serde_json::from_str(&text).expect("JSON");
-    let id = |s: &str| cacao::export::step_action_id(&resolved.playbook.id, s);
+    let (report, playbook) = cacao_status_of(j);
+    let id = |s: &str| cacao::export::step_action_id(&playbook.id, s);
     let rate = &report["step_results"][id("rate")];
     assert_eq!(rate["status"], "await_user_input");
     assert_eq!(rate["status_text"], "EXERCISE: waiting for: severity");

@@ -639,32 +639,40 @@ fn status_dir_is_byte_identical_from_either_responder_and_a_copy() {
     }
 }
 
-#[test]
-fn a_participant_who_joined_before_the_facilitator_still_gets_the_scenario_report() {
-    let root = tempfile::tempdir().unwrap();
-    let (fran, ana) = (
-        Person::new(root.path(), "Fran"),
-        Person::new(root.path(), "Ana"),
-    );
-    let case = root.path().join("drill");
+/// A drill case Ana joined (with a note) before Fran, the facilitator,
+/// opened the scenario and pressed `keys` on her panel, each followed by
+/// a tick and the save: the case's kept creation is Ana's, naming no
+/// scenario. Returns Fran, Ana and the case folder.
+fn drill_joined_early(root: &Path, keys: &[char]) -> (Person, Person, PathBuf) {
+    let (fran, ana) = (Person::new(root, "Fran"), Person::new(root, "Ana"));
+    let case = root.join("drill");
     new_case(&fran, &case, true);
     ana.act(&[
         "note",
         case.to_str().unwrap(),
         "EXERCISE: in the room early",
     ]);
-    let env = env();
     let mut facilitator = runsheet::commands::case::case_runner(
-        &env,
+        &env(),
         &case,
         "Fran".into(),
         Some("hospital-ransomware"),
     )
     .unwrap();
-    facilitator.handle(key(' '));
-    facilitator.handle(Msg::Tick);
-    assert!(facilitator.settle(Duration::from_secs(5)));
+    for c in keys {
+        facilitator.handle(key(*c));
+        facilitator.handle(Msg::Tick);
+        assert!(facilitator.settle(Duration::from_secs(5)));
+    }
     facilitator.finish();
+    (fran, ana, case)
+}
+
+#[test]
+fn a_participant_who_joined_before_the_facilitator_still_gets_the_scenario_report() {
+    let root = tempfile::tempdir().unwrap();
+    let (_fran, ana, case) = drill_joined_early(root.path(), &[' ']);
+    let env = env();
     let review = runsheet::commands::case_views::review_of(&env, &case, true).unwrap();
     assert!(review.drill.is_some());
     let aar = export(&ana, &case, "aar");
@@ -685,30 +693,10 @@ fn a_participant_who_joined_before_the_facilitator_still_gets_the_scenario_repor
 #[test]
 fn participants_in_a_drill_case_write_on_the_facilitators_scenario_clock() {
     let root = tempfile::tempdir().unwrap();
-    let (fran, ana) = (
-        Person::new(root.path(), "Fran"),
-        Person::new(root.path(), "Ana"),
-    );
-    let case = root.path().join("drill");
-    new_case(&fran, &case, true);
+    // Fran starts the clock, then jumps to the T+15m and T+30m injects.
+    let (_fran, ana, case) = drill_joined_early(root.path(), &[' ', 'n', 'n']);
     let dir = case.to_str().unwrap();
-    // Ana joins first: the case's kept creation is hers, naming no scenario.
-    ana.act(&["note", dir, "EXERCISE: in the room early"]);
     let env = env();
-    let mut facilitator = runsheet::commands::case::case_runner(
-        &env,
-        &case,
-        "Fran".into(),
-        Some("hospital-ransomware"),
-    )
-    .unwrap();
-    // Start, then jump to the T+15m and T+30m injects.
-    for c in [' ', 'n', 'n'] {
-        facilitator.handle(key(c));
-        facilitator.handle(Msg::Tick);
-        assert!(facilitator.settle(Duration::from_secs(5)));
-    }
-    facilitator.finish();
     let half_hour_ms: u64 = 30 * 60 * 1_000;
     let origin = journal(&case, "Ana")[0].ts;
     let on_scenario = |entry: &Entry| {

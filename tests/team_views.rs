@@ -387,6 +387,16 @@ fn key(c: char) -> Msg {
     Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
 }
 
+/// Marks `step` done in a runner as its keys do (`x` starts it, `x`
+/// again marks it done) and waits for both entries to be saved.
+fn mark_done(runner: &mut runsheet::runtime::Core, step: &str) {
+    runner.app.select_step(step);
+    runner.app.focus = runsheet::app::Pane::Steps;
+    runner.handle(key('x'));
+    runner.handle(key('x'));
+    assert!(runner.settle(Duration::from_secs(5)));
+}
+
 fn env() -> Env {
     let clock: Arc<dyn runsheet::time::TimeSource> = Arc::new(runsheet::time::SystemTime::new());
     Env {
@@ -442,11 +452,7 @@ fn a_drill_case_journals_every_participant_action_under_that_participant() {
     // Bob also joins with his own runner and ticks a step done.
     let mut runner =
         runsheet::commands::case::case_runner(&env, &case, "Bob".into(), None).unwrap();
-    runner.app.select_step("oob-comms");
-    runner.app.focus = runsheet::app::Pane::Steps;
-    runner.handle(key('x'));
-    runner.handle(key('x'));
-    assert!(runner.settle(Duration::from_secs(5)));
+    mark_done(&mut runner, "oob-comms");
     runner.finish();
     facilitator.handle(Msg::Tick);
     assert!(facilitator.settle(Duration::from_secs(5)));
@@ -718,11 +724,7 @@ fn participants_in_a_drill_case_write_on_the_facilitators_scenario_clock() {
     );
     let screen = support::screen(&support::draw_runner(&runner.app, 160, 40));
     assert!(screen.contains("scenario T+00:3"), "{screen}");
-    runner.app.select_step("oob-comms");
-    runner.app.focus = runsheet::app::Pane::Steps;
-    runner.handle(key('x'));
-    runner.handle(key('x'));
-    assert!(runner.settle(Duration::from_secs(5)));
+    mark_done(&mut runner, "oob-comms");
     runner.finish();
     let bob_done = journal(&case, "Bob")
         .into_iter()

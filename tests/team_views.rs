@@ -724,6 +724,11 @@ fn participants_in_a_drill_case_write_on_the_facilitators_scenario_clock() {
     );
     let screen = support::screen(&support::draw_runner(&runner.app, 160, 40));
     assert!(screen.contains("scenario T+00:3"), "{screen}");
+    // The latest inject Fran delivered, by its title.
+    assert!(
+        screen.contains("INJECT T+00:30  The emergency department asks about diversion"),
+        "{screen}"
+    );
     mark_done(&mut runner, "oob-comms");
     runner.finish();
     let bob_done = journal(&case, "Bob")

@@ -53,11 +53,11 @@ impl Widget for RunnerView<'_> {
         };
         let wide = area.width >= 110;
         let banner_rows = u16::from(!app.banners.is_empty() || app.write_error.is_some());
-        let inject_rows = u16::from(
-            app.drill
-                .as_ref()
-                .is_some_and(|_| !app.state().injects.is_empty()),
-        );
+        // The latest inject, to the facilitator and to a participant in a
+        // team drill alike (the participant sees its title only: the
+        // scenario file stays the facilitator's).
+        let inject_rows =
+            u16::from(app.scenario_clock().is_some() && !app.state().injects.is_empty());
         let [
             ex,
             header,

@@ -975,3 +975,19 @@ fn the_deadline_strip_and_the_clocks_screen_list_deadlines_in_one_order() {
     assert!(strip.len() >= 3, "{strip:?}");
     assert_eq!(strip, screen);
 }
+
+/// An answer typed and left with Tab stays on screen under its question,
+/// marked as not saved (the defect: it vanished, unsaved and unsaid).
+#[test]
+fn a_fact_answer_left_with_tab_shows_as_not_saved() {
+    let mut app = in_progress();
+    send(&mut app, key('a'));
+    send(&mut app, code(KeyCode::Down));
+    typed(&mut app, "Registry of the Court");
+    send(&mut app, code(KeyCode::Tab));
+    let screen = support::screen(&draw(&app, 100, 30));
+    assert!(
+        screen.contains("✎ not saved: Registry of the Court (Enter on it saves)"),
+        "{screen}"
+    );
+}

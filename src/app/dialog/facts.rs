@@ -18,6 +18,24 @@ pub enum FieldInput {
     Pick(Choices),
 }
 
+impl FieldInput {
+    /// Whether the responder changed it from what it was filled with.
+    pub fn is_edited(&self) -> bool {
+        match self {
+            Self::Text(e) => e.is_edited(),
+            Self::Pick(c) => c.touched,
+        }
+    }
+
+    /// The answer as it would be read on Enter.
+    pub fn as_input(&self) -> String {
+        match self {
+            Self::Text(e) => e.text(),
+            Self::Pick(c) => c.as_input(),
+        }
+    }
+}
+
 /// A new value for a fact that already has one: was the earlier value
 /// wrong (a correction, with a reason, kept beside the original) or has the
 /// situation changed (a new value)?
@@ -60,6 +78,10 @@ pub struct FactsDialog {
     /// The text whose contradiction with the playbook was shown; Enter on
     /// the same text again confirms it.
     pub confirm_asked: Option<String>,
+    /// What was typed for another fact and not saved, by fact id: Tab
+    /// away keeps it (shown "not saved"), coming back brings it back, and
+    /// Esc asks before it is thrown away.
+    pub kept: std::collections::BTreeMap<String, FieldInput>,
 }
 
 impl FactsDialog {
@@ -74,6 +96,7 @@ impl FactsDialog {
             echo: None,
             echo_recorded: false,
             confirm_asked: None,
+            kept: std::collections::BTreeMap::new(),
         }
     }
 
@@ -98,12 +121,8 @@ impl FactsDialog {
 
     /// Whether the responder typed something not yet recorded.
     pub fn typed(&self) -> bool {
-        let input = match &self.editing {
-            Some(FieldInput::Text(e)) => e.is_edited(),
-            Some(FieldInput::Pick(c)) => c.touched,
-            None => false,
-        };
-        input
+        self.editing.as_ref().is_some_and(FieldInput::is_edited)
+            || !self.kept.is_empty()
             || self.amend.is_some()
             || self
                 .amend
@@ -243,8 +262,9 @@ impl FactsDialog {
         }
     }
 
-    /// Makes the selected fact's input ready: its current value, selected
-    /// so that typing replaces it (see [`as_prefilled`]).
+    /// Makes the selected fact's input ready: what was typed for it and
+    /// kept, else its current value, selected so that typing replaces it
+    /// (see [`as_prefilled`]).
     fn begin(&mut self, cx: Ctx<'_>) {
         let Some(def) = self
             .facts
@@ -253,6 +273,10 @@ impl FactsDialog {
         else {
             return;
         };
+        if let Some(kept) = self.kept.remove(&def.id) {
+            self.editing = Some(kept);
+            return;
+        }
         let current = cx.state.fact(&def.id);
         self.editing = Some(match def.ty {
             FactType::Bool | FactType::Choice(_) => {
@@ -263,6 +287,13 @@ impl FactsDialog {
     }
 
     fn move_to(&mut self, index: usize, cx: Ctx<'_>) {
+        // Typed and not saved: kept for this fact, never dropped unseen.
+        if let (Some(fact), Some(input)) = (
+            self.facts.get(self.selected),
+            self.editing.take_if(|e| e.is_edited()),
+        ) {
+            self.kept.insert(fact.clone(), input);
+        }
         self.selected = index.min(self.facts.len().saturating_sub(1));
         self.error = None;
         self.begin(cx);
@@ -342,10 +373,7 @@ impl FactsDialog {
         let Some(input) = &self.editing else {
             return Outcome::Stay;
         };
-        let text = match input {
-            FieldInput::Text(e) => e.text(),
-            FieldInput::Pick(c) => c.as_input(),
-        };
+        let text = input.as_input();
         let Some(def) = self
             .facts
             .get(self.selected)

@@ -352,3 +352,52 @@ fn code_2_a_failed_clock_control_never_moves_the_clock_shown() {
     r.advance(Duration::hours(1));
     assert_eq!(r.app.drill.as_ref().expect("drill").scenario_ms(r.now), 0);
 }
+
+/// The defect: in "Answer facts", text typed for one fact was dropped
+/// without a word on Tab or Shift-Tab, and Esc then closed without asking,
+/// so "-1h" the responder believed entered was lost. Tab now keeps it
+/// (shown "not saved"), coming back brings it back, Enter saves exactly
+/// it, and Esc asks while anything typed is unsaved. Nothing is written
+/// for a fact until Enter on it.
+#[test]
+fn facts_typed_then_tab_are_kept_never_dropped_and_never_written_unasked() {
+    let mut r = Runner::new();
+    r.ch('a');
+    r.type_text("-1h");
+    assert!(r.press(KeyCode::Tab).is_empty(), "Tab writes nothing");
+    r.type_text("Example Court");
+    assert!(r.press(KeyCode::BackTab).is_empty());
+    let dialog = mode!(r, Facts);
+    assert_eq!(dialog.selected, 0);
+    assert!(
+        matches!(&dialog.editing, Some(FieldInput::Text(e)) if e.text() == "-1h"),
+        "back on `aware_at` with what was typed: {:?}",
+        dialog.editing
+    );
+    assert!(
+        matches!(dialog.kept.get("org"), Some(FieldInput::Text(e)) if e.text() == "Example Court"),
+        "{:?}",
+        dialog.kept
+    );
+    // Esc asks first: both answers are still unsaved.
+    assert!(r.esc().is_empty());
+    assert!(r.app.discard_armed);
+    let effects = r.enter();
+    let set = payload!(only_append(&effects), FactSet);
+    assert_eq!(set.fact, "aware_at");
+    assert_eq!(
+        set.value,
+        json!(
+            (r.app.now - chrono::Duration::hours(1))
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        )
+    );
+    // On to `org`, holding "Example Court" as typed; Enter saves it.
+    let effects = r.enter();
+    let set = payload!(only_append(&effects), FactSet);
+    assert_eq!(
+        (set.fact.as_str(), &set.value),
+        ("org", &json!("Example Court"))
+    );
+    assert!(mode!(r, Facts).kept.is_empty());
+}

@@ -22,6 +22,13 @@ pub(super) fn facts(app: &App, d: &FactsDialog, t: &Theme) -> Dialog {
             Span::styled(format!("{prompt} "), style),
             Span::styled(value, t.ok),
         ]));
+        if let Some(kept) = d.kept.get(fact).filter(|_| i != d.selected) {
+            // Typed, then Tab: still there, and plainly not recorded.
+            lines.push(Line::from(Span::styled(
+                format!("  ✎ not saved: {} (Enter on it saves)", kept.as_input()),
+                t.warn,
+            )));
+        }
         if i == d.selected {
             match &d.editing {
                 Some(FieldInput::Text(e)) => {

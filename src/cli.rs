@@ -23,7 +23,7 @@ pub enum Command {
     /// Start a new incident from a playbook (a bundled id or a file) and open it.
     Run {
         /// Playbook id (see `runsheet list`) or path to a playbook file.
-        #[arg(required_unless_present = "case")]
+        #[arg(required_unless_present = "case", conflicts_with = "case")]
         playbook: Option<String>,
         /// Join a team case folder: opens your own journal in it.
         #[arg(long, value_name = "DIR", conflicts_with_all = ["journal", "title", "exercise"])]

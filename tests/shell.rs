@@ -489,3 +489,25 @@ fn a_file_of_the_wrong_kind_is_named_for_what_it_is() {
     );
     assert!(!text.contains("broken at line 1"), "{text}");
 }
+
+/// The defect: `run PLAYBOOK --case DIR` ignored the playbook, so an
+/// unquoted `--as Ana Ruiz` joined the case as "Ana" (with "Ruiz" taken
+/// for a playbook nobody asked for) and every entry named the wrong
+/// person. A playbook beside `--case` is a usage error.
+#[test]
+fn run_with_a_case_refuses_a_playbook_argument() {
+    let case = tempfile::tempdir().expect("case");
+    let dir = case.path().to_str().expect("utf-8");
+    for args in [
+        vec!["run", "--case", dir, "--as", "Ana", "Ruiz"],
+        vec!["run", "ddos", "--case", dir],
+    ] {
+        let out = runsheet(&args, Stdio::null(), Stdio::piped());
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(
+            stderr(&out).contains("cannot be used with"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+}

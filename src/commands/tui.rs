@@ -596,8 +596,23 @@ pub fn farewell(outcome: &Outcome) -> (String, String, u8) {
                 )
                 .map(|a| format!(" --as {}", shell_quote(&a)))
                 .unwrap_or_default();
+                // The facilitator's journal records the scenario: only
+                // `drill` opens the panel that runs its clock and injects.
+                let opens = super::open::peek_created(path)
+                    .and_then(|c| c.drill)
+                    .map_or_else(
+                        || "run".to_string(),
+                        |d| {
+                            let scenario = if d.path.starts_with("bundled:") {
+                                d.id
+                            } else {
+                                d.path
+                            };
+                            format!("drill {}", shell_quote(&scenario))
+                        },
+                    );
                 format!(
-                    "runsheet run --case {}{actor}",
+                    "runsheet {opens} --case {}{actor}",
                     shell_quote(&dir.display().to_string())
                 )
             }
@@ -803,6 +818,56 @@ mod tests {
                 journal.display(),
                 case.display()
             )
+        );
+    }
+
+    /// The defect: a facilitator quitting a team drill was told to resume
+    /// with `run --case`, which opens a participant's runner: no panel, so
+    /// the scenario clock could not be resumed nor an inject released.
+    #[test]
+    fn a_facilitators_case_journal_resumes_with_drill() {
+        use crate::journal::event::{Created, DrillRef, Payload, PlaybookRef};
+        let root = tempfile::tempdir().expect("temp dir");
+        let case = root.path().join("drill");
+        std::fs::create_dir_all(case.join("journals")).expect("journals folder");
+        std::fs::write(case.join("case.yaml"), "case: x\n").expect("case file");
+        let journal = case.join("journals").join("fran@laptop-2.jsonl");
+        let created = Created {
+            journal_id: "x".into(),
+            playbook: PlaybookRef {
+                id: "ransomware-extortion".into(),
+                version: "1".into(),
+                path: "bundled:ransomware-extortion.yaml".into(),
+                sha256: "0".repeat(64),
+            },
+            title: "Drill".into(),
+            timezone: "UTC".into(),
+            exercise: true,
+            app_version: "test".into(),
+            drill: Some(DrillRef {
+                id: "hospital-ransomware".into(),
+                path: "bundled:hospital-ransomware.yaml".into(),
+                sha256: "0".repeat(64),
+            }),
+            holidays: Vec::new(),
+        };
+        let who = crate::journal::identity::Identity::new("Fran".to_string());
+        let first = who.draft(
+            &crate::time::SystemTime::new(),
+            crate::journal::Event::new(Payload::JournalCreated(Box::new(created))),
+        );
+        crate::journal::writer::JournalFile::create(&journal, first).expect("journal");
+        let outcome = Outcome {
+            journal: Some(journal),
+            ..Outcome::default()
+        };
+        let (out, _, _) = farewell(&outcome);
+        assert!(
+            out.contains(&format!(
+                "Resume with: runsheet drill hospital-ransomware --case {}",
+                shell_quote(&case.display().to_string())
+            )),
+            "{out}"
         );
     }
 

@@ -3,6 +3,8 @@
 //! see its README) and against independent readers: the OASIS JSON schemas
 //! through Python `jsonschema`, and a Python count of the Markdown sources.
 
+#[path = "interop/output.rs"]
+mod output;
 mod support;
 
 use std::collections::HashMap;

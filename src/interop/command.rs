@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use super::markdown::{self, Preset};
 use super::{ImportError, Imported, cacao, document};
 use crate::cli::{MarkdownPreset, PlaybookFormat};
+use crate::commands::export::write_atomically;
 use crate::commands::open as session;
 use crate::commands::{Env, Failure};
 use crate::diag::describe_io;
@@ -196,18 +197,12 @@ fn drill_path(playbook: &Path) -> PathBuf {
     playbook.with_file_name(format!("{stem}.drill.yaml"))
 }
 
-/// Writes beside the target, then renames: never a half-written file.
+/// Writes `text` whole or not at all, with the writer `export -o` uses: a
+/// new temporary file beside `path` (never through a link planted there),
+/// synced and renamed; a `path` that is not a regular file is refused.
 fn write_whole(path: &Path, text: &str) -> Result<(), Failure> {
-    let fail =
-        |e: std::io::Error| Failure::usage(format!("{}: {}", path.display(), describe_io(&e)));
-    let mut temp = path.as_os_str().to_owned();
-    temp.push(".partial");
-    let temp = PathBuf::from(temp);
-    std::fs::write(&temp, text).map_err(fail)?;
-    std::fs::File::open(&temp)
-        .and_then(|f| f.sync_all())
-        .map_err(fail)?;
-    std::fs::rename(&temp, path).map_err(fail)
+    write_atomically(path, text.as_bytes())
+        .map_err(|e| Failure::usage(format!("{}: {}", path.display(), describe_io(&e))))
 }
 
 /// `runsheet export-playbook <playbook> --format cacao [-o FILE]`.

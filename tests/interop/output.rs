@@ -1,0 +1,162 @@
+//! Where `import -o` and `export-playbook -o` write: whole files, through
+//! the same writer as `export -o`, never through a link or over a device.
+
+use std::collections::BTreeSet;
+use std::os::unix::fs::FileTypeExt as _;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use super::root;
+
+/// A small CACAO playbook this project wrote, for tests of the output side.
+fn one_manual_step() -> PathBuf {
+    root().join("tests/fixtures/interop/one-manual-step.json")
+}
+
+/// `runsheet` with its own config and data folders under `home`.
+pub fn runsheet(home: &Path) -> assert_cmd::Command {
+    let mut command = assert_cmd::Command::cargo_bin("runsheet").expect("binary");
+    command
+        .env("RUNSHEET_NOW", "2026-11-29T00:00:00Z")
+        .env("XDG_CONFIG_HOME", home)
+        .env("XDG_DATA_HOME", home);
+    command
+}
+
+/// `runsheet import <source> [-o <out>]`.
+pub fn import(home: &Path, source: &Path, out: Option<&Path>) -> Output {
+    let mut command = runsheet(home);
+    command.arg("import").arg(source);
+    if let Some(out) = out {
+        command.arg("-o").arg(out);
+    }
+    command.output().expect("runs")
+}
+
+/// The names in `dir`, sorted.
+pub fn names(dir: &Path) -> BTreeSet<String> {
+    std::fs::read_dir(dir)
+        .expect("readable folder")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect()
+}
+
+pub fn set(names: &[&str]) -> BTreeSet<String> {
+    names.iter().map(|n| (*n).to_string()).collect()
+}
+
+pub fn stderr(run: &Output) -> String {
+    String::from_utf8_lossy(&run.stderr).into_owned()
+}
+
+/// Defect: `import -o out.yaml` wrote `out.yaml.partial` with a plain
+/// write, so a link planted under that name sent the playbook into the
+/// file it pointed at.
+#[test]
+fn import_output_never_writes_through_a_link_planted_beside_it() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let victim = dir.path().join("victim.txt");
+    std::fs::write(&victim, "precious\n").expect("victim");
+    std::os::unix::fs::symlink("victim.txt", dir.path().join("out.yaml.partial")).expect("link");
+    let out = dir.path().join("out.yaml");
+    let run = import(home.path(), &one_manual_step(), Some(&out));
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    assert!(
+        std::fs::read_to_string(&victim).expect("victim") == "precious\n",
+        "the linked file is untouched"
+    );
+    let to_stdout = import(home.path(), &one_manual_step(), None);
+    assert_eq!(
+        std::fs::read_to_string(&out).expect("written"),
+        String::from_utf8_lossy(&to_stdout.stdout),
+        "the file holds the playbook import prints"
+    );
+    assert_eq!(
+        names(dir.path()),
+        set(&["out.yaml", "out.yaml.partial", "victim.txt"]),
+        "no temporary file is left"
+    );
+}
+
+/// Defect: `export-playbook -o x.json` wrote through a link planted at
+/// `x.json.partial` too.
+#[test]
+fn export_playbook_output_never_writes_through_a_link_planted_beside_it() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let victim = dir.path().join("victim.txt");
+    std::fs::write(&victim, "precious\n").expect("victim");
+    std::os::unix::fs::symlink("victim.txt", dir.path().join("x.json.partial")).expect("link");
+    let out = dir.path().join("x.json");
+    let args = ["export-playbook", "ddos", "--format", "cacao"];
+    let run = runsheet(home.path())
+        .args(args)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .expect("runs");
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    assert!(
+        std::fs::read_to_string(&victim).expect("victim") == "precious\n",
+        "the linked file is untouched"
+    );
+    let to_stdout = runsheet(home.path()).args(args).output().expect("runs");
+    assert!(
+        std::fs::read(&out).expect("written") == to_stdout.stdout,
+        "the file holds the export export-playbook prints"
+    );
+    assert_eq!(
+        names(dir.path()),
+        set(&["victim.txt", "x.json", "x.json.partial"])
+    );
+}
+
+/// Defect: `import -o` replaced a device or pipe with a regular file (exit
+/// 0), and `-o FOLDER` for one file left `FOLDER.partial` behind. Like
+/// `export -o`, it now refuses anything there that is not a regular file
+/// (a link included) and leaves the folder as it was.
+#[test]
+fn import_output_that_is_not_a_regular_file_is_refused_and_nothing_is_left_behind() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let made = std::process::Command::new("mkfifo")
+        .arg(dir.path().join("pipe"))
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    std::fs::create_dir(dir.path().join("folder")).expect("folder");
+    std::fs::write(dir.path().join("target.yaml"), "kept\n").expect("target");
+    std::os::unix::fs::symlink("target.yaml", dir.path().join("link.yaml")).expect("link");
+    let before = names(dir.path());
+    for name in ["pipe", "folder", "link.yaml"] {
+        let out = dir.path().join(name);
+        let run = import(home.path(), &one_manual_step(), Some(&out));
+        assert_eq!(run.status.code(), Some(2), "{name}: {}", stderr(&run));
+        assert_eq!(
+            stderr(&run),
+            format!(
+                "error: {}: is not a regular file; refusing to replace it\n",
+                out.display()
+            ),
+            "{name}"
+        );
+        assert_eq!(
+            names(dir.path()),
+            before,
+            "{name}: nothing added or removed"
+        );
+    }
+    let kind = |name: &str| {
+        std::fs::symlink_metadata(dir.path().join(name))
+            .expect("still there")
+            .file_type()
+    };
+    assert!(kind("pipe").is_fifo());
+    assert!(kind("folder").is_dir());
+    assert!(kind("link.yaml").is_symlink());
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("target.yaml")).expect("target"),
+        "kept\n"
+    );
+}

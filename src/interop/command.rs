@@ -1,6 +1,7 @@
 //! `runsheet import` and `runsheet export-playbook`: the IO around the
 //! pure converters. Output files are written whole or not at all.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -72,7 +73,8 @@ pub fn import(
     }
 }
 
-/// One summary line per `.json` and `.md` file; exit 1 if any failed.
+/// One summary line per `.json` and `.md` file, in name order; exit 1 if
+/// any failed, including a file whose output an earlier one wrote.
 fn import_folder(
     env: &Env,
     folder: &Path,
@@ -86,6 +88,9 @@ fn import_folder(
         .collect();
     files.sort();
     let mut out = Outcome::default();
+    // What this import wrote, and from which source: `x.json` and `x.md`
+    // both become `x.yaml`, and the later one must not replace the earlier.
+    let mut written: HashMap<PathBuf, String> = HashMap::new();
     for path in &files {
         let label = path.display().to_string();
         let result = read(path).map_err(|f| f.message).and_then(|text| {
@@ -97,6 +102,21 @@ fn import_folder(
                     .file_stem()
                     .map_or_else(|| "imported".into(), |s| s.to_string_lossy().into_owned());
                 let target = out_dir.join(format!("{stem}.yaml"));
+                let outputs = outputs_of(&target, &imported);
+                if let Some((taken, from)) = outputs
+                    .iter()
+                    .find_map(|p| written.get(p).map(|from| (p, from)))
+                {
+                    out.code = 1;
+                    let why = format!(
+                        "not written: {} was already written from {from} in this import",
+                        taken.display()
+                    );
+                    let _ = writeln!(out.stdout, "FAIL  {label}: {why}");
+                    let _ = writeln!(out.stderr, "error: {label}: {why}");
+                    continue;
+                }
+                written.extend(outputs.into_iter().map(|p| (p, label.clone())));
                 write_whole(&target, &imported.yaml)?;
                 if let Some(drill) = &imported.drill {
                     write_whole(&drill_path(&target), drill)?;
@@ -187,6 +207,13 @@ fn read(path: &Path) -> Result<String, Failure> {
         .map_err(|e| Failure::usage(format!("{}: {}", path.display(), describe_io(&e))))?;
     String::from_utf8(bytes)
         .map_err(|_| Failure::bad(format!("{}: not valid UTF-8", path.display())))
+}
+
+/// The files an import to `target` writes: the playbook, and its drill
+/// stub when the source has one.
+fn outputs_of(target: &Path, imported: &Imported) -> Vec<PathBuf> {
+    let drill = imported.drill.as_ref().map(|_| drill_path(target));
+    std::iter::once(target.to_path_buf()).chain(drill).collect()
 }
 
 /// `x.yaml` → `x.drill.yaml`.

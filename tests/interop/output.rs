@@ -1,5 +1,6 @@
 //! Where `import -o` and `export-playbook -o` write: whole files, through
-//! the same writer as `export -o`, never through a link or over a device.
+//! the same writer as `export -o`, never through a link or over a device,
+//! and never one source's output over another's.
 
 use std::collections::BTreeSet;
 use std::os::unix::fs::FileTypeExt as _;
@@ -11,6 +12,12 @@ use super::root;
 /// A small CACAO playbook this project wrote, for tests of the output side.
 fn one_manual_step() -> PathBuf {
     root().join("tests/fixtures/interop/one-manual-step.json")
+}
+
+/// A small AWS-style Markdown playbook this project wrote, with a Game Day
+/// section (so its import has a drill stub too).
+fn aws_style_with_game_day() -> PathBuf {
+    root().join("tests/fixtures/interop/aws-style-phished-credentials.md")
 }
 
 /// `runsheet` with its own config and data folders under `home`.
@@ -158,5 +165,58 @@ fn import_output_that_is_not_a_regular_file_is_refused_and_nothing_is_left_behin
     assert_eq!(
         std::fs::read_to_string(dir.path().join("target.yaml")).expect("target"),
         "kept\n"
+    );
+}
+
+/// Defect: `x.json` and `x.md` in one folder both became `out/x.yaml`; the
+/// import said `ok` twice, exited 0 and kept only the second. Now files go
+/// in name order, the first keeps the name, and a later file whose
+/// playbook or drill stub would replace an output of this import is not
+/// written and fails the import (exit 1), naming both sources.
+#[test]
+fn a_folder_import_never_overwrites_one_sources_output_with_anothers() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (sources, out) = (dir.path().join("in"), dir.path().join("out"));
+    std::fs::create_dir(&sources).expect("in");
+    std::fs::create_dir(&out).expect("out");
+    for (fixture, name) in [
+        (one_manual_step(), "x.json"),
+        (aws_style_with_game_day(), "x.md"),
+        // `a.md`'s drill stub would be `a.drill.yaml`, `a.drill.json`'s playbook.
+        (one_manual_step(), "a.drill.json"),
+        (aws_style_with_game_day(), "a.md"),
+    ] {
+        std::fs::copy(fixture, sources.join(name)).expect("copied");
+    }
+    let run = import(home.path(), &sources, Some(&out));
+    let (i, o) = (sources.display(), out.display());
+    assert_eq!(
+        String::from_utf8_lossy(&run.stdout),
+        format!(
+            "ok    {i}/a.drill.json -> {o}/a.drill.yaml: 1 phases, 1 steps, 0 notes\n\
+             FAIL  {i}/a.md: not written: {o}/a.drill.yaml was already written from {i}/a.drill.json in this import\n\
+             ok    {i}/x.json -> {o}/x.yaml: 1 phases, 1 steps, 0 notes\n\
+             FAIL  {i}/x.md: not written: {o}/x.yaml was already written from {i}/x.json in this import\n"
+        )
+    );
+    assert_eq!(
+        stderr(&run),
+        format!(
+            "error: {i}/a.md: not written: {o}/a.drill.yaml was already written from {i}/a.drill.json in this import\n\
+             error: {i}/x.md: not written: {o}/x.yaml was already written from {i}/x.json in this import\n"
+        )
+    );
+    assert_eq!(
+        run.status.code(),
+        Some(1),
+        "a file not written fails the import"
+    );
+    assert_eq!(names(&out), set(&["a.drill.yaml", "x.yaml"]));
+    let cacao = import(home.path(), &sources.join("x.json"), None);
+    assert_eq!(
+        std::fs::read_to_string(out.join("x.yaml")).expect("x.yaml"),
+        String::from_utf8_lossy(&cacao.stdout),
+        "x.yaml is the CACAO import, the first in name order"
     );
 }

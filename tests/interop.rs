@@ -3,6 +3,10 @@
 //! see its README) and against independent readers: the OASIS JSON schemas
 //! through Python `jsonschema`, and a Python count of the Markdown sources.
 
+#[path = "interop/cli.rs"]
+mod cli;
+#[path = "interop/limits.rs"]
+mod limits;
 #[path = "interop/output.rs"]
 mod output;
 mod support;

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use super::markdown::{self, Preset};
@@ -12,6 +13,7 @@ use crate::commands::export::write_atomically;
 use crate::commands::open as session;
 use crate::commands::{Env, Failure};
 use crate::diag::describe_io;
+use crate::playbook::load;
 
 /// What a command printed: standard output, standard error, exit code.
 #[derive(Debug, Default)]
@@ -202,9 +204,25 @@ fn licence_beside(path: &Path) -> Option<String> {
         .map(|text| markdown::licence_line(&text))
 }
 
+/// The largest file `import` reads: twice the limit for playbooks, as a
+/// source carries what an import drops (ids, JSON punctuation, signatures).
+/// Checked while reading, so a huge file is never held or parsed whole.
+pub const MAX_INPUT_BYTES: u64 = 2 * load::MAX_BYTES as u64;
+
+/// The text of `path`, read up to [`MAX_INPUT_BYTES`]. A pipe is read like
+/// a file (`import <(curl …)`); the bound stops an endless one.
 fn read(path: &Path) -> Result<String, Failure> {
-    let bytes = std::fs::read(path)
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|file| file.take(MAX_INPUT_BYTES + 1).read_to_end(&mut bytes))
         .map_err(|e| Failure::usage(format!("{}: {}", path.display(), describe_io(&e))))?;
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(Failure::bad(format!(
+            "{}: is larger than {} MiB, the limit for files to import; refusing to import it",
+            path.display(),
+            MAX_INPUT_BYTES / (1024 * 1024)
+        )));
+    }
     String::from_utf8(bytes)
         .map_err(|_| Failure::bad(format!("{}: not valid UTF-8", path.display())))
 }

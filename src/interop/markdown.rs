@@ -76,7 +76,7 @@ pub fn import(
     builder.read();
     let (doc, drill) = builder.finish();
     let yaml = document::to_yaml(&doc).map_err(ImportError::unwritable)?;
-    let playbook = document::check(source.label, &yaml, today).map_err(ImportError::Playbook)?;
+    let playbook = document::check(source.label, &yaml, today)?;
     let drill = drill
         .map(|d| document::to_yaml(&d).map_err(ImportError::unwritable))
         .transpose()?;

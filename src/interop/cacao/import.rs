@@ -54,7 +54,7 @@ pub fn import(label: &str, text: &str, today: NaiveDate) -> Result<Imported, Imp
         Mapper::new(&root, workflow, &mut notes).document(label)
     };
     let yaml = document::to_yaml(&doc).map_err(ImportError::unwritable)?;
-    let playbook = document::check(label, &yaml, today).map_err(ImportError::Playbook)?;
+    let playbook = document::check(label, &yaml, today)?;
     Ok(Imported {
         yaml,
         playbook,

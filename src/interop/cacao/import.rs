@@ -88,14 +88,12 @@ const AGENT_TARGET_TYPES: [&str; 10] = [
     "ssh",
 ];
 
-/// Fields of a step that name other steps.
-const LINKS: [&str; 5] = [
-    "on_completion",
-    "on_success",
-    "on_true",
-    "on_false",
-    "on_failure",
-];
+/// A condition's two branches: read before where they join again.
+const BRANCHES: [&str; 2] = ["on_true", "on_false"];
+
+/// Where a step goes on to: after its branches (`on_completion` is where
+/// they join), failure last.
+const ONWARD: [&str; 3] = ["on_completion", "on_success", "on_failure"];
 
 struct Check<'t> {
     text: &'t str,
@@ -247,7 +245,7 @@ impl Check<'_> {
         if roots.is_empty() {
             return;
         }
-        let reached = reachable(workflow, &roots);
+        let reached: HashSet<String> = reachable(workflow, &roots).into_iter().collect();
         for (id, step) in workflow {
             if !reached.contains(id) {
                 let name = step.get("name").and_then(Value::as_str).unwrap_or("");
@@ -319,14 +317,20 @@ fn escape(token: &str) -> String {
 }
 
 /// Every step a step leads to, with the pointer suffix naming the field,
-/// in the order a reader follows them.
+/// in the order a reader follows them: branches (`on_true`, `on_false`,
+/// `next_steps`, `cases`), then where they join (`on_completion`,
+/// `on_success`), the failure branch last.
 fn links(step: &Value) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    for field in LINKS {
-        if let Some(target) = step.get(field).and_then(Value::as_str) {
-            out.push((field.to_string(), target.to_string()));
-        }
-    }
+    let named = |fields: &[&str]| -> Vec<(String, String)> {
+        fields
+            .iter()
+            .filter_map(|field| {
+                let target = step.get(*field)?.as_str()?;
+                Some(((*field).to_string(), target.to_string()))
+            })
+            .collect()
+    };
+    let mut out = named(&BRANCHES);
     for (i, target) in step["next_steps"]
         .as_array()
         .into_iter()
@@ -342,40 +346,61 @@ fn links(step: &Value) -> Vec<(String, String)> {
             out.push((format!("cases/{}", escape(case)), target.to_string()));
         }
     }
-    // The failure branch is read last: it is the exception, not the flow.
-    if let Some(pos) = out.iter().position(|(f, _)| f == "on_failure") {
-        let failure = out.remove(pos);
-        out.push(failure);
-    }
+    out.extend(named(&ONWARD));
     out
 }
 
-/// Steps reachable from `roots`, depth first, in reading order.
+/// Steps reachable from `roots` in reading order: each step after every
+/// step that leads to it (a join after all its branches; a loop's way back
+/// aside), branches in [`links`] order, each root's new steps after the
+/// previous root's. That is the reverse of a depth-first postorder.
 fn reachable(workflow: &Map<String, Value>, roots: &[String]) -> Vec<String> {
     let mut seen = HashSet::new();
     let mut order = Vec::new();
     for root in roots {
-        visit(workflow, root, None, &mut seen, &mut order);
+        let mut finished = postorder(workflow, root, None, &mut seen);
+        finished.reverse();
+        order.extend(finished);
     }
     order
 }
 
-fn visit(
+/// The steps reachable from `root` that are not in `seen` (added to it),
+/// never through `avoid`, each after every step it leads to. Links are
+/// walked last first, so reversed the first link's steps come first. An
+/// explicit stack, not recursion: a workflow can be a chain of 100,000
+/// steps.
+fn postorder(
     workflow: &Map<String, Value>,
-    id: &str,
+    root: &str,
     avoid: Option<&str>,
     seen: &mut HashSet<String>,
-    order: &mut Vec<String>,
-) {
-    if Some(id) == avoid || !seen.insert(id.to_string()) {
-        return;
+) -> Vec<String> {
+    let following = |id: &str| -> Vec<String> {
+        workflow
+            .get(id)
+            .map(links)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(_, target)| target)
+            .collect()
+    };
+    let mut finished = Vec::new();
+    if Some(root) == avoid || !seen.insert(root.to_string()) {
+        return finished;
     }
-    order.push(id.to_string());
-    if let Some(step) = workflow.get(id) {
-        for (_, next) in links(step) {
-            visit(workflow, &next, avoid, seen, order);
+    let mut stack = vec![(root.to_string(), following(root))];
+    while let Some((_, pending)) = stack.last_mut() {
+        if let Some(next) = pending.pop() {
+            if Some(next.as_str()) != avoid && seen.insert(next.clone()) {
+                let after = following(&next);
+                stack.push((next, after));
+            }
+        } else if let Some((id, _)) = stack.pop() {
+            finished.push(id);
         }
     }
+    finished
 }
 
 /// The playbook document of a file runsheet exported, from its extension.
@@ -630,8 +655,7 @@ impl<'r, 'n> Mapper<'r, 'n> {
                 .iter()
                 .map(|(_, start)| {
                     let mut seen = HashSet::new();
-                    let mut order = Vec::new();
-                    visit(self.workflow, start, Some(id), &mut seen, &mut order);
+                    postorder(self.workflow, start, Some(id), &mut seen);
                     seen
                 })
                 .collect();

@@ -5,7 +5,7 @@
 //! |---|---|---|---|
 //! | `guardsight` | the `#####` battle-card line | the six bold PICERL headings, `**(P) Preparation**` … | numbered items; `a.`-items are their checklist |
 //! | `aws` | the `#` line; version and review date from the header | `## Part N — …` | `###` sections |
-//! | `generic` | the first `#` line | every `##` | `###` sections, or top-level list items when a phase has none |
+//! | `generic` | the first `#` line | every `##` but a reference section | `###` sections, or top-level list items when a phase has none |
 //!
 //! Inside a step: `- [ ]` items become its checklist, a fenced shell block
 //! (`bash`, `sh`, `shell`, `zsh`, `console`, `powershell`) becomes its
@@ -15,8 +15,9 @@
 //! role), and the rest stays Markdown instructions. ATT&CK ids anywhere
 //! (`T1567`, `T1567.002`, `TA0010`, `M1050`, `DS0029`) become tags. An AWS "Game Day"
 //! section also becomes a drill scenario stub. The source, its licence and
-//! the import date go into `references`; every other non-blank line is
-//! listed as not mapped.
+//! the import date go into `references`, with the items of reference
+//! sections (`## References`, `## Appendix E — Reference Links`); every
+//! other non-blank line is listed as not mapped.
 
 use std::collections::{BTreeSet, HashSet};
 
@@ -142,7 +143,9 @@ fn bold_section(line: &str) -> Option<String> {
         .map(|s| s.trim().to_ascii_lowercase())
 }
 
-/// A top-level numbered or bulleted item: its text.
+/// A top-level numbered or bulleted item that is not a checkbox: its
+/// text. An item may start with `[`: a link (`- [NIST](https://…)`) is an
+/// item like any other.
 fn top_item(line: &str) -> Option<&str> {
     if line.starts_with([' ', '\t']) {
         return None;
@@ -153,8 +156,21 @@ fn top_item(line: &str) -> Option<&str> {
     }
     line.strip_prefix("- ")
         .or_else(|| line.strip_prefix("* "))
-        .filter(|t| !t.starts_with('['))
+        .filter(|t| after_checkbox(t).is_none())
         .map(str::trim)
+}
+
+/// The text after a task-list checkbox (`[ ]`, `[x]` or `[X]`, then
+/// whitespace or the end of the line) at the start of an item's text.
+fn after_checkbox(text: &str) -> Option<&str> {
+    let rest = ["[ ]", "[x]", "[X]"]
+        .iter()
+        .find_map(|mark| text.strip_prefix(mark))?;
+    if rest.is_empty() || rest.starts_with([' ', '\t']) {
+        Some(rest)
+    } else {
+        None
+    }
 }
 
 /// An indented `a.` sub-item (GuardSight): its text.
@@ -171,9 +187,16 @@ fn sub_item(line: &str) -> Option<&str> {
 /// `- [ ] item` or `- [x] item`: the item.
 fn checkbox(line: &str) -> Option<&str> {
     let t = line.trim_start();
-    let rest = t.strip_prefix("- [").or_else(|| t.strip_prefix("* ["))?;
-    let (mark, item) = rest.split_once(']')?;
-    matches!(mark, " " | "x" | "X").then(|| item.trim())
+    let text = t.strip_prefix("- ").or_else(|| t.strip_prefix("* "))?;
+    after_checkbox(text).map(str::trim)
+}
+
+/// A heading of a section of references: `## References`, `## Appendix
+/// E — Reference Links` (a word, so `## Preferences` is not one).
+fn is_reference_heading(title: &str) -> bool {
+    title
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|word| word.to_lowercase().starts_with("reference"))
 }
 
 const SHELLS: [&str; 7] = ["bash", "sh", "shell", "zsh", "console", "powershell", "ps1"];
@@ -369,7 +392,11 @@ impl<'a> Builder<'a> {
             }
             Preset::Aws | Preset::Generic => {
                 if let Some(title) = line.strip_prefix("## ") {
-                    let is_phase = self.preset == Preset::Generic || part_heading(line).is_some();
+                    // Every generic `##` is a phase but a reference section.
+                    let is_phase = match self.preset {
+                        Preset::Generic => !is_reference_heading(title),
+                        _ => part_heading(line).is_some(),
+                    };
                     if is_phase {
                         self.phases.push(PhaseBuild {
                             title: title.trim().to_string(),
@@ -377,8 +404,7 @@ impl<'a> Builder<'a> {
                         });
                         return Some(Region::Phase);
                     }
-                    let lower = title.to_ascii_lowercase();
-                    if lower.contains("reference") {
+                    if is_reference_heading(title) {
                         return Some(Region::References);
                     }
                     self.notes.push(format!(
@@ -750,6 +776,34 @@ mod tests {
             Some("Command executions")
         );
         assert_eq!(checkbox("- [ ] Isolate the host"), Some("Isolate the host"));
+    }
+
+    /// Defect: an item starting with `[` was never an item, so a link item
+    /// (`- [NIST …](https://…)`) in a reference section was listed as not
+    /// mapped. Only `[ ]`, `[x]` or `[X]`, then whitespace or nothing, is a
+    /// checkbox.
+    #[test]
+    fn a_link_item_is_an_item_and_only_a_real_checkbox_is_a_checkbox() {
+        let link = "- [NIST SP 800-61r3](https://csrc.nist.gov/pubs/sp/800/61/r3/final)";
+        assert_eq!(
+            top_item(link),
+            Some("[NIST SP 800-61r3](https://csrc.nist.gov/pubs/sp/800/61/r3/final)")
+        );
+        assert_eq!(
+            reference(link),
+            Some(
+                json!({"title": "NIST SP 800-61r3", "url": "https://csrc.nist.gov/pubs/sp/800/61/r3/final"})
+            )
+        );
+        assert_eq!(checkbox(link), None);
+        for real in ["- [ ] Isolate", "* [x] Isolate", "- [X]\tIsolate"] {
+            assert_eq!(top_item(real), None, "{real}");
+            assert_eq!(checkbox(real), Some("Isolate"), "{real}");
+        }
+        assert_eq!(checkbox("- [ ]"), Some(""));
+        assert_eq!(top_item("- [x]Isolate"), Some("[x]Isolate"));
+        assert_eq!(checkbox("- [x]Isolate"), None);
+        assert_eq!(checkbox("- [x](https://x.example)"), None);
     }
 
     #[test]

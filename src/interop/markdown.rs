@@ -19,10 +19,14 @@
 //! sections (`## References`, `## Appendix E — Reference Links`); every
 //! other non-blank line is listed as not mapped.
 
+mod plain;
+
 use std::collections::{BTreeSet, HashSet};
 
 use chrono::NaiveDate;
 use serde_json::{Map, Value, json};
+
+use self::plain::unescape;
 
 use super::document::{self, slug, unique};
 use super::{ImportError, Imported};
@@ -368,7 +372,7 @@ impl<'a> Builder<'a> {
                 Preset::Aws | Preset::Generic => line.strip_prefix("# ").map(str::to_string),
             };
             if let Some(title) = title {
-                self.title = Some(title.trim().to_string());
+                self.title = Some(unescape(title.trim()));
                 return Some(Region::Preamble);
             }
         }
@@ -376,7 +380,7 @@ impl<'a> Builder<'a> {
             Preset::GuardSight => {
                 if let Some(title) = picerl_heading(line) {
                     self.phases.push(PhaseBuild {
-                        title,
+                        title: unescape(&title),
                         ..PhaseBuild::default()
                     });
                     return Some(Region::Phase);
@@ -399,7 +403,7 @@ impl<'a> Builder<'a> {
                     };
                     if is_phase {
                         self.phases.push(PhaseBuild {
-                            title: title.trim().to_string(),
+                            title: unescape(title.trim()),
                             ..PhaseBuild::default()
                         });
                         return Some(Region::Phase);
@@ -426,7 +430,7 @@ impl<'a> Builder<'a> {
                 let phase = self.phases.last_mut()?;
                 phase.headed = true;
                 phase.steps.push(StepBuild {
-                    title: step.trim().to_string(),
+                    title: unescape(step.trim()),
                     role: roles.into_iter().next(),
                     ..StepBuild::default()
                 });
@@ -485,7 +489,7 @@ impl<'a> Builder<'a> {
             if preset == Preset::GuardSight
                 && let (Some(item), Some(step)) = (sub_item(line), phase.steps.last_mut())
             {
-                step.checklist.push(item.to_string());
+                step.checklist.push(unescape(item));
                 return;
             }
         }
@@ -510,7 +514,7 @@ impl<'a> Builder<'a> {
             _ => {
                 if let Some(item) = checkbox(line).filter(|_| fence.is_none()) {
                     if !item.is_empty() {
-                        step.checklist.push(item.to_string());
+                        step.checklist.push(unescape(item));
                     }
                 } else {
                     step.instructions.push(line.to_string());
@@ -688,17 +692,20 @@ fn drill_stub(id: &str, title: &str, file: &str, section: &str, narrative: &[Str
     })
 }
 
+/// A step from a list item: the item as its title (plain text), or, when
+/// long, a shortened title and the item as Markdown instructions.
 fn step_from_item(item: &str) -> StepBuild {
     let text = item.trim_end_matches('\\').trim();
     let role = role_tags(text).into_iter().next();
-    if text.chars().count() <= 120 {
+    let title = unescape(text);
+    if title.chars().count() <= 120 {
         StepBuild {
-            title: text.to_string(),
+            title,
             role,
             ..StepBuild::default()
         }
     } else {
-        let short: String = text.chars().take(100).collect();
+        let short: String = title.chars().take(100).collect();
         StepBuild {
             title: format!("{}…", short.trim_end()),
             instructions: vec![text.to_string()],
@@ -746,10 +753,10 @@ fn reference(line: &str) -> Option<Value> {
         && let Some((title, tail)) = rest.split_once("](")
         && let Some((url, _)) = tail.split_once(')')
     {
-        return Some(json!({"title": title, "url": url}));
+        return Some(json!({"title": unescape(title), "url": unescape(url)}));
     }
     let url = item.split_whitespace().find(|w| w.starts_with("http"))?;
-    Some(json!({"title": item, "url": url}))
+    Some(json!({"title": unescape(item), "url": unescape(url)}))
 }
 
 #[cfg(test)]

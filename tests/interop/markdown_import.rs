@@ -106,3 +106,113 @@ fn the_aws_reference_links_appendix_becomes_references() {
         ]
     );
 }
+
+/// Defect: `GuardSight` cards kept Markdown backslash escapes in plain-text
+/// fields, so a reference URL read `…/gsvsoc\_cybersecurity-…` (a broken
+/// link) and titles `… possible. \[2\]`. Titles, checklist items and
+/// references are plain text now; instructions stay Markdown, escapes and
+/// all; a code span keeps its backslashes.
+#[test]
+fn markdown_backslash_escapes_are_undone_in_titles_checklists_and_references() {
+    let long = "Ensure that all wired and wireless traffic is encrypted appropriately, \
+                and that web traffic that may carry credentials is protected by TLS \\[1\\]";
+    let text = format!(
+        "\
+##### CIRT Playbook Battle Card: **GSPBC-9999 - Credential Access - Test\\_Card**
+
+**(P) Preparation**
+
+1.  Use multi-factor authentication wherever possible. \\[2\\]
+2.  Patch asset vulnerabilities
+    a. Look in `C:\\_tmp` for \\*.tmp files
+3.  {long}
+
+**(I) Identification**
+
+1.  Monitor for newly executed processes
+
+**References:**
+
+1.  https://attack.mitre.org/mitigations/M1032/
+
+**Resources:**
+
+*    GuardSight GSVSOC Incident Response Plan: https://github.com/guardsight/gsvsoc\\_cybersecurity-incident-response-plan
+"
+    );
+    let source = markdown::Source {
+        label: "GSPBC-9999.md",
+        text: &text,
+        licence: None,
+        imported_on: today(),
+    };
+    let imported = markdown::import(source, Some(Preset::GuardSight), today())
+        .unwrap_or_else(|e| panic!("{}", e.render("GSPBC-9999.md")));
+    let p = &imported.playbook;
+    assert_eq!(p.title, "GSPBC-9999 - Credential Access - Test_Card");
+    let preparation: Vec<&str> = p.phases[0].steps.iter().map(|s| s.title.as_str()).collect();
+    assert_eq!(
+        preparation,
+        [
+            "Use multi-factor authentication wherever possible. [2]",
+            "Patch asset vulnerabilities",
+            "Ensure that all wired and wireless traffic is encrypted appropriately, and that web traffic that may…",
+        ]
+    );
+    assert_eq!(
+        p.phases[0].steps[1].checklist,
+        [r"Look in `C:\_tmp` for *.tmp files"]
+    );
+    assert_eq!(
+        p.phases[0].steps[2].instructions.as_deref(),
+        Some(long),
+        "instructions are Markdown: the escapes stay"
+    );
+    assert_eq!(
+        found_references(&p.references),
+        [
+            (
+                "https://attack.mitre.org/mitigations/M1032/",
+                Some("https://attack.mitre.org/mitigations/M1032/")
+            ),
+            (
+                "GuardSight GSVSOC Incident Response Plan: https://github.com/guardsight/gsvsoc_cybersecurity-incident-response-plan",
+                Some("https://github.com/guardsight/gsvsoc_cybersecurity-incident-response-plan")
+            ),
+        ]
+    );
+}
+
+/// The tester's case: GSPBC-1068's resource link and its step titles.
+#[test]
+fn the_network_sniffing_card_has_a_working_resource_link_and_plain_titles() {
+    let Some(corpus) = corpus() else { return };
+    let path = corpus.join("guardsight/GSPBC-1068 - Credential Access - Network Sniffing.md");
+    let text = std::fs::read_to_string(path).expect("readable");
+    let source = markdown::Source {
+        label: "GSPBC-1068.md",
+        text: &text,
+        licence: None,
+        imported_on: today(),
+    };
+    let imported = markdown::import(source, Some(Preset::GuardSight), today()).expect("imports");
+    let p = &imported.playbook;
+    assert!(
+        p.references.iter().any(|r| r.url.as_deref()
+            == Some("https://github.com/guardsight/gsvsoc_cybersecurity-incident-response-plan")),
+        "{:#?}",
+        p.references
+    );
+    assert!(
+        p.steps()
+            .any(|s| s.title == "Use multi-factor authentication wherever possible. [2]")
+    );
+    let escaped: Vec<&str> = p
+        .steps()
+        .flat_map(|s| std::iter::once(&s.title).chain(&s.checklist))
+        .map(String::as_str)
+        .chain(p.references.iter().filter_map(|r| r.url.as_deref()))
+        .filter(|t| t.contains('\\'))
+        .collect();
+    assert_eq!(escaped, Vec::<&str>::new(), "no backslash is left");
+}

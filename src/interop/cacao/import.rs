@@ -14,6 +14,9 @@
 //! A file runsheet exported carries runsheet's extension and is rebuilt
 //! from it exactly; any other file is mapped as `docs/interop.md` says.
 
+mod metadata;
+mod variables;
+
 use std::collections::{HashMap, HashSet};
 
 use base64::Engine as _;
@@ -51,7 +54,7 @@ pub fn import(label: &str, text: &str, today: NaiveDate) -> Result<Imported, Imp
         // The check refused any file whose workflow is not an object.
         let empty = Map::new();
         let workflow = root["workflow"].as_object().unwrap_or(&empty);
-        Mapper::new(&root, workflow, &mut notes).document(label)
+        Mapper::new(&root, workflow, &mut notes).document(label, today)
     };
     let yaml = document::to_yaml(&doc).map_err(ImportError::unwritable)?;
     let playbook = document::check(label, &yaml, today)?;
@@ -442,6 +445,9 @@ struct Mapper<'r, 'n> {
     step_ids: HashMap<String, String>,
     /// Conditions (runsheet `when:` text) each workflow step is under.
     conditions: HashMap<String, Vec<String>>,
+    /// The first step of each branch of a `parallel`: the instruction that
+    /// carries the parallel's own name and description.
+    parallel_heads: HashMap<String, String>,
 }
 
 impl<'r, 'n> Mapper<'r, 'n> {
@@ -457,10 +463,11 @@ impl<'r, 'n> Mapper<'r, 'n> {
             taken: HashSet::new(),
             step_ids: HashMap::new(),
             conditions: HashMap::new(),
+            parallel_heads: HashMap::new(),
         }
     }
 
-    fn document(mut self, label: &str) -> Value {
+    fn document(mut self, label: &str, today: NaiveDate) -> Value {
         let root = self.root;
         let text = |key: &str| root[key].as_str().unwrap_or("").trim().to_string();
         if root.get("authentication_info_definitions").is_some() {
@@ -468,6 +475,7 @@ impl<'r, 'n> Mapper<'r, 'n> {
                 "warning: `authentication_info_definitions` dropped: they may hold credentials, and runsheet runs no command".into(),
             );
         }
+        self.notes.extend(metadata::notes(root, today));
         for key in [
             "markings",
             "data_marking_definitions",
@@ -493,6 +501,7 @@ impl<'r, 'n> Mapper<'r, 'n> {
         }
         let order = reachable(self.workflow, &roots);
         self.branch_conditions(&order);
+        self.parallels(&order);
         let mut steps = Vec::new();
         for id in &order {
             if let Some(step) = self.step(id) {
@@ -503,15 +512,7 @@ impl<'r, 'n> Mapper<'r, 'n> {
             steps.push(json!({"id": "review", "title": "Review the imported playbook", "instructions": "The source workflow has no steps runsheet can show."}));
         }
         let name = text("name");
-        let mut tags = vec![Value::from("cacao")];
-        tags.extend(
-            root["labels"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-                .map(|l| Value::from(l.to_string())),
-        );
+        let tags = tags(root);
         let mut references = vec![json!({
             "title": format!("Imported from CACAO playbook {} ({label})", text("id")),
         })];
@@ -576,8 +577,11 @@ impl<'r, 'n> Mapper<'r, 'n> {
         let prompt = variable["description"]
             .as_str()
             .map_or_else(|| bare.to_string(), str::to_string);
-        self.facts
-            .push(json!({"id": id, "prompt": prompt, "type": ty}));
+        let mut fact = json!({"id": id, "prompt": prompt, "type": ty});
+        if let Some(help) = variables::fact_help(name, variable) {
+            fact["help"] = help.into();
+        }
+        self.facts.push(fact);
         self.fact_ids.insert(name.to_string(), id.clone());
         id
     }
@@ -591,6 +595,47 @@ impl<'r, 'n> Mapper<'r, 'n> {
         }
         self.facts.push(fact);
         id
+    }
+
+    /// Carries each `parallel`'s name and description into the first step
+    /// of each of its branches; says so when no branch starts with a step.
+    fn parallels(&mut self, order: &[String]) {
+        for id in order {
+            let step = &self.workflow[id];
+            if step["type"].as_str() != Some("parallel") {
+                continue;
+            }
+            let own = |key: &str| step[key].as_str().map(str::trim).filter(|t| !t.is_empty());
+            let (name, description) = (own("name"), own("description"));
+            if name.is_none() && description.is_none() {
+                continue;
+            }
+            let mut carried = format!(
+                "Part of {} in the source: its branches run in parallel",
+                name.map_or_else(|| "a parallel step".to_string(), |n| format!("\"{n}\""))
+            );
+            match description {
+                Some(d) => carried = format!("{carried}. {d}"),
+                None => carried.push('.'),
+            }
+            let heads: Vec<&str> = step["next_steps"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .filter(|h| self.workflow.get(*h).is_some_and(becomes_step))
+                .collect();
+            if heads.is_empty() {
+                self.notes.push(format!(
+                    "not mapped: name and description of parallel `{id}`: no branch starts with a step to carry them"
+                ));
+            }
+            for head in heads {
+                self.parallel_heads
+                    .entry(head.to_string())
+                    .or_insert_with(|| carried.clone());
+            }
+        }
     }
 
     /// Works out, for every step, the branch conditions it is under: a step
@@ -755,6 +800,13 @@ impl<'r, 'n> Mapper<'r, 'n> {
             _ => return None,
         };
         self.common(id, step, &mut instructions);
+        if let Some(carried) = self.parallel_heads.get(id) {
+            instructions.insert(0, carried.clone());
+        }
+        let shown = readable(&title, &instructions, &out);
+        if let Some(values) = variables::named_in(&shown, &variables::visible(self.root, step)) {
+            instructions.push(values);
+        }
         let step_id = unique(slug(&title, "step"), &mut self.taken);
         self.step_ids.insert(id.to_string(), step_id.clone());
         let mut doc = Map::new();
@@ -881,6 +933,52 @@ impl<'r, 'n> Mapper<'r, 'n> {
             instructions.push(format!("Agent in the source: {name} ({kind})."));
         }
     }
+}
+
+/// `cacao`, the labels, then the playbook types not among them.
+fn tags(root: &Value) -> Vec<Value> {
+    let mut tags = vec![Value::from("cacao")];
+    tags.extend(
+        root["labels"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(|l| Value::from(l.to_string())),
+    );
+    for kind in metadata::type_tags(root) {
+        if !tags.iter().any(|t| t == kind.as_str()) {
+            tags.push(kind.into());
+        }
+    }
+    tags
+}
+
+/// All a responder reads of a step (title, instructions, command,
+/// checklist): where to look for the variables it names.
+fn readable(title: &str, instructions: &[String], out: &Map<String, Value>) -> String {
+    let mut text = vec![title];
+    text.extend(instructions.iter().map(String::as_str));
+    text.extend(out.get("command").and_then(Value::as_str));
+    text.extend(
+        out.get("checklist")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str),
+    );
+    text.join("\n")
+}
+
+/// Whether a workflow step becomes a runsheet step (`start`, `end` and
+/// `parallel` do not).
+fn becomes_step(step: &Value) -> bool {
+    matches!(
+        step["type"].as_str(),
+        Some(
+            "action" | "playbook-action" | "if-condition" | "switch-condition" | "while-condition"
+        )
+    )
 }
 
 fn first_line(text: &str) -> Option<String> {

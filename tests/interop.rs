@@ -3,6 +3,16 @@
 //! see its README) and against independent readers: the OASIS JSON schemas
 //! through Python `jsonschema`, and a Python count of the Markdown sources.
 
+#[path = "interop/cacao_import.rs"]
+mod cacao_import;
+#[path = "interop/cli.rs"]
+mod cli;
+#[path = "interop/limits.rs"]
+mod limits;
+#[path = "interop/markdown_import.rs"]
+mod markdown_import;
+#[path = "interop/output.rs"]
+mod output;
 mod support;
 
 use std::collections::HashMap;

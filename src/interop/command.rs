@@ -1,15 +1,19 @@
 //! `runsheet import` and `runsheet export-playbook`: the IO around the
 //! pure converters. Output files are written whole or not at all.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use super::markdown::{self, Preset};
 use super::{ImportError, Imported, cacao, document};
 use crate::cli::{MarkdownPreset, PlaybookFormat};
+use crate::commands::export::write_atomically;
 use crate::commands::open as session;
 use crate::commands::{Env, Failure};
 use crate::diag::describe_io;
+use crate::playbook::load;
 
 /// What a command printed: standard output, standard error, exit code.
 #[derive(Debug, Default)]
@@ -71,7 +75,8 @@ pub fn import(
     }
 }
 
-/// One summary line per `.json` and `.md` file; exit 1 if any failed.
+/// One summary line per `.json` and `.md` file, in name order; exit 1 if
+/// any failed, including a file whose output an earlier one wrote.
 fn import_folder(
     env: &Env,
     folder: &Path,
@@ -85,6 +90,9 @@ fn import_folder(
         .collect();
     files.sort();
     let mut out = Outcome::default();
+    // What this import wrote, and from which source: `x.json` and `x.md`
+    // both become `x.yaml`, and the later one must not replace the earlier.
+    let mut written: HashMap<PathBuf, String> = HashMap::new();
     for path in &files {
         let label = path.display().to_string();
         let result = read(path).map_err(|f| f.message).and_then(|text| {
@@ -96,6 +104,21 @@ fn import_folder(
                     .file_stem()
                     .map_or_else(|| "imported".into(), |s| s.to_string_lossy().into_owned());
                 let target = out_dir.join(format!("{stem}.yaml"));
+                let outputs = outputs_of(&target, &imported);
+                if let Some((taken, from)) = outputs
+                    .iter()
+                    .find_map(|p| written.get(p).map(|from| (p, from)))
+                {
+                    out.code = 1;
+                    let why = format!(
+                        "not written: {} was already written from {from} in this import",
+                        taken.display()
+                    );
+                    let _ = writeln!(out.stdout, "FAIL  {label}: {why}");
+                    let _ = writeln!(out.stderr, "error: {label}: {why}");
+                    continue;
+                }
+                written.extend(outputs.into_iter().map(|p| (p, label.clone())));
                 write_whole(&target, &imported.yaml)?;
                 if let Some(drill) = &imported.drill {
                     write_whole(&drill_path(&target), drill)?;
@@ -181,11 +204,34 @@ fn licence_beside(path: &Path) -> Option<String> {
         .map(|text| markdown::licence_line(&text))
 }
 
+/// The largest file `import` reads: twice the limit for playbooks, as a
+/// source carries what an import drops (ids, JSON punctuation, signatures).
+/// Checked while reading, so a huge file is never held or parsed whole.
+pub const MAX_INPUT_BYTES: u64 = 2 * load::MAX_BYTES as u64;
+
+/// The text of `path`, read up to [`MAX_INPUT_BYTES`]. A pipe is read like
+/// a file (`import <(curl …)`); the bound stops an endless one.
 fn read(path: &Path) -> Result<String, Failure> {
-    let bytes = std::fs::read(path)
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|file| file.take(MAX_INPUT_BYTES + 1).read_to_end(&mut bytes))
         .map_err(|e| Failure::usage(format!("{}: {}", path.display(), describe_io(&e))))?;
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(Failure::bad(format!(
+            "{}: is larger than {} MiB, the limit for files to import; refusing to import it",
+            path.display(),
+            MAX_INPUT_BYTES / (1024 * 1024)
+        )));
+    }
     String::from_utf8(bytes)
         .map_err(|_| Failure::bad(format!("{}: not valid UTF-8", path.display())))
+}
+
+/// The files an import to `target` writes: the playbook, and its drill
+/// stub when the source has one.
+fn outputs_of(target: &Path, imported: &Imported) -> Vec<PathBuf> {
+    let drill = imported.drill.as_ref().map(|_| drill_path(target));
+    std::iter::once(target.to_path_buf()).chain(drill).collect()
 }
 
 /// `x.yaml` → `x.drill.yaml`.
@@ -196,18 +242,12 @@ fn drill_path(playbook: &Path) -> PathBuf {
     playbook.with_file_name(format!("{stem}.drill.yaml"))
 }
 
-/// Writes beside the target, then renames: never a half-written file.
+/// Writes `text` whole or not at all, with the writer `export -o` uses: a
+/// new temporary file beside `path` (never through a link planted there),
+/// synced and renamed; a `path` that is not a regular file is refused.
 fn write_whole(path: &Path, text: &str) -> Result<(), Failure> {
-    let fail =
-        |e: std::io::Error| Failure::usage(format!("{}: {}", path.display(), describe_io(&e)));
-    let mut temp = path.as_os_str().to_owned();
-    temp.push(".partial");
-    let temp = PathBuf::from(temp);
-    std::fs::write(&temp, text).map_err(fail)?;
-    std::fs::File::open(&temp)
-        .and_then(|f| f.sync_all())
-        .map_err(fail)?;
-    std::fs::rename(&temp, path).map_err(fail)
+    write_atomically(path, text.as_bytes())
+        .map_err(|e| Failure::usage(format!("{}: {}", path.display(), describe_io(&e))))
 }
 
 /// `runsheet export-playbook <playbook> --format cacao [-o FILE]`.

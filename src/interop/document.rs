@@ -4,9 +4,10 @@
 use chrono::NaiveDate;
 use serde_json::Value;
 
-use crate::catalog::{self, Catalog, LoadError, SourceText};
+use super::ImportError;
+use crate::catalog::{self, Catalog, SourceText};
 use crate::hash::sha256_hex;
-use crate::playbook::Playbook;
+use crate::playbook::{Playbook, load};
 
 /// The document as YAML text, for `-o playbook.yaml` and the loader.
 pub fn to_yaml(doc: &Value) -> Result<String, String> {
@@ -19,8 +20,16 @@ pub fn from_yaml(text: &str) -> Result<Value, String> {
 }
 
 /// Checks YAML text as a playbook named `label`, against the bundled
-/// clock library.
-pub fn check(label: &str, yaml: &str, today: NaiveDate) -> Result<Playbook, LoadError> {
+/// clock library. A playbook over the loader's size limit is refused here,
+/// saying it is the playbook made from `label` that is too big: the loader
+/// alone would say the file is, which is not what the user gave.
+pub fn check(label: &str, yaml: &str, today: NaiveDate) -> Result<Playbook, ImportError> {
+    if yaml.len() > load::MAX_BYTES {
+        return Err(ImportError::unwritable(format!(
+            "the playbook made from this file would be larger than {} MiB, the limit for playbooks",
+            load::MAX_BYTES / (1024 * 1024)
+        )));
+    }
     let source = SourceText {
         label: label.to_string(),
         path: None,
@@ -28,7 +37,9 @@ pub fn check(label: &str, yaml: &str, today: NaiveDate) -> Result<Playbook, Load
         sha256: sha256_hex(yaml.as_bytes()),
     };
     let library = Catalog::bundled_library(today);
-    catalog::check_playbook(&source, &library, today).map(|(playbook, _)| playbook)
+    catalog::check_playbook(&source, &library, today)
+        .map(|(playbook, _)| playbook)
+        .map_err(ImportError::Playbook)
 }
 
 /// A runsheet id from any name: lower-case letters, digits and `-`,

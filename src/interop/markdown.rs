@@ -5,7 +5,7 @@
 //! |---|---|---|---|
 //! | `guardsight` | the `#####` battle-card line | the six bold PICERL headings, `**(P) Preparation**` … | numbered items; `a.`-items are their checklist |
 //! | `aws` | the `#` line; version and review date from the header | `## Part N — …` | `###` sections |
-//! | `generic` | the first `#` line | every `##` | `###` sections, or top-level list items when a phase has none |
+//! | `generic` | the first `#` line | every `##` but a reference section | `###` sections, or top-level list items when a phase has none |
 //!
 //! Inside a step: `- [ ]` items become its checklist, a fenced shell block
 //! (`bash`, `sh`, `shell`, `zsh`, `console`, `powershell`) becomes its
@@ -15,13 +15,18 @@
 //! role), and the rest stays Markdown instructions. ATT&CK ids anywhere
 //! (`T1567`, `T1567.002`, `TA0010`, `M1050`, `DS0029`) become tags. An AWS "Game Day"
 //! section also becomes a drill scenario stub. The source, its licence and
-//! the import date go into `references`; every other non-blank line is
-//! listed as not mapped.
+//! the import date go into `references`, with the items of reference
+//! sections (`## References`, `## Appendix E — Reference Links`); every
+//! other non-blank line is listed as not mapped.
+
+mod plain;
 
 use std::collections::{BTreeSet, HashSet};
 
 use chrono::NaiveDate;
 use serde_json::{Map, Value, json};
+
+use self::plain::unescape;
 
 use super::document::{self, slug, unique};
 use super::{ImportError, Imported};
@@ -76,7 +81,7 @@ pub fn import(
     builder.read();
     let (doc, drill) = builder.finish();
     let yaml = document::to_yaml(&doc).map_err(ImportError::unwritable)?;
-    let playbook = document::check(source.label, &yaml, today).map_err(ImportError::Playbook)?;
+    let playbook = document::check(source.label, &yaml, today)?;
     let drill = drill
         .map(|d| document::to_yaml(&d).map_err(ImportError::unwritable))
         .transpose()?;
@@ -142,7 +147,9 @@ fn bold_section(line: &str) -> Option<String> {
         .map(|s| s.trim().to_ascii_lowercase())
 }
 
-/// A top-level numbered or bulleted item: its text.
+/// A top-level numbered or bulleted item that is not a checkbox: its
+/// text. An item may start with `[`: a link (`- [NIST](https://…)`) is an
+/// item like any other.
 fn top_item(line: &str) -> Option<&str> {
     if line.starts_with([' ', '\t']) {
         return None;
@@ -153,8 +160,21 @@ fn top_item(line: &str) -> Option<&str> {
     }
     line.strip_prefix("- ")
         .or_else(|| line.strip_prefix("* "))
-        .filter(|t| !t.starts_with('['))
+        .filter(|t| after_checkbox(t).is_none())
         .map(str::trim)
+}
+
+/// The text after a task-list checkbox (`[ ]`, `[x]` or `[X]`, then
+/// whitespace or the end of the line) at the start of an item's text.
+fn after_checkbox(text: &str) -> Option<&str> {
+    let rest = ["[ ]", "[x]", "[X]"]
+        .iter()
+        .find_map(|mark| text.strip_prefix(mark))?;
+    if rest.is_empty() || rest.starts_with([' ', '\t']) {
+        Some(rest)
+    } else {
+        None
+    }
 }
 
 /// An indented `a.` sub-item (GuardSight): its text.
@@ -171,9 +191,16 @@ fn sub_item(line: &str) -> Option<&str> {
 /// `- [ ] item` or `- [x] item`: the item.
 fn checkbox(line: &str) -> Option<&str> {
     let t = line.trim_start();
-    let rest = t.strip_prefix("- [").or_else(|| t.strip_prefix("* ["))?;
-    let (mark, item) = rest.split_once(']')?;
-    matches!(mark, " " | "x" | "X").then(|| item.trim())
+    let text = t.strip_prefix("- ").or_else(|| t.strip_prefix("* "))?;
+    after_checkbox(text).map(str::trim)
+}
+
+/// A heading of a section of references: `## References`, `## Appendix
+/// E — Reference Links` (a word, so `## Preferences` is not one).
+fn is_reference_heading(title: &str) -> bool {
+    title
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|word| word.to_lowercase().starts_with("reference"))
 }
 
 const SHELLS: [&str; 7] = ["bash", "sh", "shell", "zsh", "console", "powershell", "ps1"];
@@ -345,7 +372,7 @@ impl<'a> Builder<'a> {
                 Preset::Aws | Preset::Generic => line.strip_prefix("# ").map(str::to_string),
             };
             if let Some(title) = title {
-                self.title = Some(title.trim().to_string());
+                self.title = Some(unescape(title.trim()));
                 return Some(Region::Preamble);
             }
         }
@@ -353,7 +380,7 @@ impl<'a> Builder<'a> {
             Preset::GuardSight => {
                 if let Some(title) = picerl_heading(line) {
                     self.phases.push(PhaseBuild {
-                        title,
+                        title: unescape(&title),
                         ..PhaseBuild::default()
                     });
                     return Some(Region::Phase);
@@ -369,16 +396,19 @@ impl<'a> Builder<'a> {
             }
             Preset::Aws | Preset::Generic => {
                 if let Some(title) = line.strip_prefix("## ") {
-                    let is_phase = self.preset == Preset::Generic || part_heading(line).is_some();
+                    // Every generic `##` is a phase but a reference section.
+                    let is_phase = match self.preset {
+                        Preset::Generic => !is_reference_heading(title),
+                        _ => part_heading(line).is_some(),
+                    };
                     if is_phase {
                         self.phases.push(PhaseBuild {
-                            title: title.trim().to_string(),
+                            title: unescape(title.trim()),
                             ..PhaseBuild::default()
                         });
                         return Some(Region::Phase);
                     }
-                    let lower = title.to_ascii_lowercase();
-                    if lower.contains("reference") {
+                    if is_reference_heading(title) {
                         return Some(Region::References);
                     }
                     self.notes.push(format!(
@@ -400,7 +430,7 @@ impl<'a> Builder<'a> {
                 let phase = self.phases.last_mut()?;
                 phase.headed = true;
                 phase.steps.push(StepBuild {
-                    title: step.trim().to_string(),
+                    title: unescape(step.trim()),
                     role: roles.into_iter().next(),
                     ..StepBuild::default()
                 });
@@ -459,7 +489,7 @@ impl<'a> Builder<'a> {
             if preset == Preset::GuardSight
                 && let (Some(item), Some(step)) = (sub_item(line), phase.steps.last_mut())
             {
-                step.checklist.push(item.to_string());
+                step.checklist.push(unescape(item));
                 return;
             }
         }
@@ -484,7 +514,7 @@ impl<'a> Builder<'a> {
             _ => {
                 if let Some(item) = checkbox(line).filter(|_| fence.is_none()) {
                     if !item.is_empty() {
-                        step.checklist.push(item.to_string());
+                        step.checklist.push(unescape(item));
                     }
                 } else {
                     step.instructions.push(line.to_string());
@@ -662,17 +692,20 @@ fn drill_stub(id: &str, title: &str, file: &str, section: &str, narrative: &[Str
     })
 }
 
+/// A step from a list item: the item as its title (plain text), or, when
+/// long, a shortened title and the item as Markdown instructions.
 fn step_from_item(item: &str) -> StepBuild {
     let text = item.trim_end_matches('\\').trim();
     let role = role_tags(text).into_iter().next();
-    if text.chars().count() <= 120 {
+    let title = unescape(text);
+    if title.chars().count() <= 120 {
         StepBuild {
-            title: text.to_string(),
+            title,
             role,
             ..StepBuild::default()
         }
     } else {
-        let short: String = text.chars().take(100).collect();
+        let short: String = title.chars().take(100).collect();
         StepBuild {
             title: format!("{}…", short.trim_end()),
             instructions: vec![text.to_string()],
@@ -720,10 +753,10 @@ fn reference(line: &str) -> Option<Value> {
         && let Some((title, tail)) = rest.split_once("](")
         && let Some((url, _)) = tail.split_once(')')
     {
-        return Some(json!({"title": title, "url": url}));
+        return Some(json!({"title": unescape(title), "url": unescape(url)}));
     }
     let url = item.split_whitespace().find(|w| w.starts_with("http"))?;
-    Some(json!({"title": item, "url": url}))
+    Some(json!({"title": unescape(item), "url": unescape(url)}))
 }
 
 #[cfg(test)]
@@ -750,6 +783,34 @@ mod tests {
             Some("Command executions")
         );
         assert_eq!(checkbox("- [ ] Isolate the host"), Some("Isolate the host"));
+    }
+
+    /// Defect: an item starting with `[` was never an item, so a link item
+    /// (`- [NIST …](https://…)`) in a reference section was listed as not
+    /// mapped. Only `[ ]`, `[x]` or `[X]`, then whitespace or nothing, is a
+    /// checkbox.
+    #[test]
+    fn a_link_item_is_an_item_and_only_a_real_checkbox_is_a_checkbox() {
+        let link = "- [NIST SP 800-61r3](https://csrc.nist.gov/pubs/sp/800/61/r3/final)";
+        assert_eq!(
+            top_item(link),
+            Some("[NIST SP 800-61r3](https://csrc.nist.gov/pubs/sp/800/61/r3/final)")
+        );
+        assert_eq!(
+            reference(link),
+            Some(
+                json!({"title": "NIST SP 800-61r3", "url": "https://csrc.nist.gov/pubs/sp/800/61/r3/final"})
+            )
+        );
+        assert_eq!(checkbox(link), None);
+        for real in ["- [ ] Isolate", "* [x] Isolate", "- [X]\tIsolate"] {
+            assert_eq!(top_item(real), None, "{real}");
+            assert_eq!(checkbox(real), Some("Isolate"), "{real}");
+        }
+        assert_eq!(checkbox("- [ ]"), Some(""));
+        assert_eq!(top_item("- [x]Isolate"), Some("[x]Isolate"));
+        assert_eq!(checkbox("- [x]Isolate"), None);
+        assert_eq!(checkbox("- [x](https://x.example)"), None);
     }
 
     #[test]

@@ -14,6 +14,9 @@
 //! A file runsheet exported carries runsheet's extension and is rebuilt
 //! from it exactly; any other file is mapped as `docs/interop.md` says.
 
+mod metadata;
+mod variables;
+
 use std::collections::{HashMap, HashSet};
 
 use base64::Engine as _;
@@ -51,10 +54,10 @@ pub fn import(label: &str, text: &str, today: NaiveDate) -> Result<Imported, Imp
         // The check refused any file whose workflow is not an object.
         let empty = Map::new();
         let workflow = root["workflow"].as_object().unwrap_or(&empty);
-        Mapper::new(&root, workflow, &mut notes).document(label)
+        Mapper::new(&root, workflow, &mut notes).document(label, today)
     };
     let yaml = document::to_yaml(&doc).map_err(ImportError::unwritable)?;
-    let playbook = document::check(label, &yaml, today).map_err(ImportError::Playbook)?;
+    let playbook = document::check(label, &yaml, today)?;
     Ok(Imported {
         yaml,
         playbook,
@@ -88,14 +91,12 @@ const AGENT_TARGET_TYPES: [&str; 10] = [
     "ssh",
 ];
 
-/// Fields of a step that name other steps.
-const LINKS: [&str; 5] = [
-    "on_completion",
-    "on_success",
-    "on_true",
-    "on_false",
-    "on_failure",
-];
+/// A condition's two branches: read before where they join again.
+const BRANCHES: [&str; 2] = ["on_true", "on_false"];
+
+/// Where a step goes on to: after its branches (`on_completion` is where
+/// they join), failure last.
+const ONWARD: [&str; 3] = ["on_completion", "on_success", "on_failure"];
 
 struct Check<'t> {
     text: &'t str,
@@ -247,7 +248,7 @@ impl Check<'_> {
         if roots.is_empty() {
             return;
         }
-        let reached = reachable(workflow, &roots);
+        let reached: HashSet<String> = reachable(workflow, &roots).into_iter().collect();
         for (id, step) in workflow {
             if !reached.contains(id) {
                 let name = step.get("name").and_then(Value::as_str).unwrap_or("");
@@ -319,14 +320,20 @@ fn escape(token: &str) -> String {
 }
 
 /// Every step a step leads to, with the pointer suffix naming the field,
-/// in the order a reader follows them.
+/// in the order a reader follows them: branches (`on_true`, `on_false`,
+/// `next_steps`, `cases`), then where they join (`on_completion`,
+/// `on_success`), the failure branch last.
 fn links(step: &Value) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    for field in LINKS {
-        if let Some(target) = step.get(field).and_then(Value::as_str) {
-            out.push((field.to_string(), target.to_string()));
-        }
-    }
+    let named = |fields: &[&str]| -> Vec<(String, String)> {
+        fields
+            .iter()
+            .filter_map(|field| {
+                let target = step.get(*field)?.as_str()?;
+                Some(((*field).to_string(), target.to_string()))
+            })
+            .collect()
+    };
+    let mut out = named(&BRANCHES);
     for (i, target) in step["next_steps"]
         .as_array()
         .into_iter()
@@ -342,40 +349,61 @@ fn links(step: &Value) -> Vec<(String, String)> {
             out.push((format!("cases/{}", escape(case)), target.to_string()));
         }
     }
-    // The failure branch is read last: it is the exception, not the flow.
-    if let Some(pos) = out.iter().position(|(f, _)| f == "on_failure") {
-        let failure = out.remove(pos);
-        out.push(failure);
-    }
+    out.extend(named(&ONWARD));
     out
 }
 
-/// Steps reachable from `roots`, depth first, in reading order.
+/// Steps reachable from `roots` in reading order: each step after every
+/// step that leads to it (a join after all its branches; a loop's way back
+/// aside), branches in [`links`] order, each root's new steps after the
+/// previous root's. That is the reverse of a depth-first postorder.
 fn reachable(workflow: &Map<String, Value>, roots: &[String]) -> Vec<String> {
     let mut seen = HashSet::new();
     let mut order = Vec::new();
     for root in roots {
-        visit(workflow, root, None, &mut seen, &mut order);
+        let mut finished = postorder(workflow, root, None, &mut seen);
+        finished.reverse();
+        order.extend(finished);
     }
     order
 }
 
-fn visit(
+/// The steps reachable from `root` that are not in `seen` (added to it),
+/// never through `avoid`, each after every step it leads to. Links are
+/// walked last first, so reversed the first link's steps come first. An
+/// explicit stack, not recursion: a workflow can be a chain of 100,000
+/// steps.
+fn postorder(
     workflow: &Map<String, Value>,
-    id: &str,
+    root: &str,
     avoid: Option<&str>,
     seen: &mut HashSet<String>,
-    order: &mut Vec<String>,
-) {
-    if Some(id) == avoid || !seen.insert(id.to_string()) {
-        return;
+) -> Vec<String> {
+    let following = |id: &str| -> Vec<String> {
+        workflow
+            .get(id)
+            .map(links)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(_, target)| target)
+            .collect()
+    };
+    let mut finished = Vec::new();
+    if Some(root) == avoid || !seen.insert(root.to_string()) {
+        return finished;
     }
-    order.push(id.to_string());
-    if let Some(step) = workflow.get(id) {
-        for (_, next) in links(step) {
-            visit(workflow, &next, avoid, seen, order);
+    let mut stack = vec![(root.to_string(), following(root))];
+    while let Some((_, pending)) = stack.last_mut() {
+        if let Some(next) = pending.pop() {
+            if Some(next.as_str()) != avoid && seen.insert(next.clone()) {
+                let after = following(&next);
+                stack.push((next, after));
+            }
+        } else if let Some((id, _)) = stack.pop() {
+            finished.push(id);
         }
     }
+    finished
 }
 
 /// The playbook document of a file runsheet exported, from its extension.
@@ -417,6 +445,9 @@ struct Mapper<'r, 'n> {
     step_ids: HashMap<String, String>,
     /// Conditions (runsheet `when:` text) each workflow step is under.
     conditions: HashMap<String, Vec<String>>,
+    /// The first step of each branch of a `parallel`: the instruction that
+    /// carries the parallel's own name and description.
+    parallel_heads: HashMap<String, String>,
 }
 
 impl<'r, 'n> Mapper<'r, 'n> {
@@ -432,10 +463,11 @@ impl<'r, 'n> Mapper<'r, 'n> {
             taken: HashSet::new(),
             step_ids: HashMap::new(),
             conditions: HashMap::new(),
+            parallel_heads: HashMap::new(),
         }
     }
 
-    fn document(mut self, label: &str) -> Value {
+    fn document(mut self, label: &str, today: NaiveDate) -> Value {
         let root = self.root;
         let text = |key: &str| root[key].as_str().unwrap_or("").trim().to_string();
         if root.get("authentication_info_definitions").is_some() {
@@ -443,6 +475,7 @@ impl<'r, 'n> Mapper<'r, 'n> {
                 "warning: `authentication_info_definitions` dropped: they may hold credentials, and runsheet runs no command".into(),
             );
         }
+        self.notes.extend(metadata::notes(root, today));
         for key in [
             "markings",
             "data_marking_definitions",
@@ -468,6 +501,7 @@ impl<'r, 'n> Mapper<'r, 'n> {
         }
         let order = reachable(self.workflow, &roots);
         self.branch_conditions(&order);
+        self.parallels(&order);
         let mut steps = Vec::new();
         for id in &order {
             if let Some(step) = self.step(id) {
@@ -478,15 +512,7 @@ impl<'r, 'n> Mapper<'r, 'n> {
             steps.push(json!({"id": "review", "title": "Review the imported playbook", "instructions": "The source workflow has no steps runsheet can show."}));
         }
         let name = text("name");
-        let mut tags = vec![Value::from("cacao")];
-        tags.extend(
-            root["labels"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-                .map(|l| Value::from(l.to_string())),
-        );
+        let tags = tags(root);
         let mut references = vec![json!({
             "title": format!("Imported from CACAO playbook {} ({label})", text("id")),
         })];
@@ -551,8 +577,11 @@ impl<'r, 'n> Mapper<'r, 'n> {
         let prompt = variable["description"]
             .as_str()
             .map_or_else(|| bare.to_string(), str::to_string);
-        self.facts
-            .push(json!({"id": id, "prompt": prompt, "type": ty}));
+        let mut fact = json!({"id": id, "prompt": prompt, "type": ty});
+        if let Some(help) = variables::fact_help(name, variable) {
+            fact["help"] = help.into();
+        }
+        self.facts.push(fact);
         self.fact_ids.insert(name.to_string(), id.clone());
         id
     }
@@ -566,6 +595,47 @@ impl<'r, 'n> Mapper<'r, 'n> {
         }
         self.facts.push(fact);
         id
+    }
+
+    /// Carries each `parallel`'s name and description into the first step
+    /// of each of its branches; says so when no branch starts with a step.
+    fn parallels(&mut self, order: &[String]) {
+        for id in order {
+            let step = &self.workflow[id];
+            if step["type"].as_str() != Some("parallel") {
+                continue;
+            }
+            let own = |key: &str| step[key].as_str().map(str::trim).filter(|t| !t.is_empty());
+            let (name, description) = (own("name"), own("description"));
+            if name.is_none() && description.is_none() {
+                continue;
+            }
+            let mut carried = format!(
+                "Part of {} in the source: its branches run in parallel",
+                name.map_or_else(|| "a parallel step".to_string(), |n| format!("\"{n}\""))
+            );
+            match description {
+                Some(d) => carried = format!("{carried}. {d}"),
+                None => carried.push('.'),
+            }
+            let heads: Vec<&str> = step["next_steps"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .filter(|h| self.workflow.get(*h).is_some_and(becomes_step))
+                .collect();
+            if heads.is_empty() {
+                self.notes.push(format!(
+                    "not mapped: name and description of parallel `{id}`: no branch starts with a step to carry them"
+                ));
+            }
+            for head in heads {
+                self.parallel_heads
+                    .entry(head.to_string())
+                    .or_insert_with(|| carried.clone());
+            }
+        }
     }
 
     /// Works out, for every step, the branch conditions it is under: a step
@@ -630,8 +700,7 @@ impl<'r, 'n> Mapper<'r, 'n> {
                 .iter()
                 .map(|(_, start)| {
                     let mut seen = HashSet::new();
-                    let mut order = Vec::new();
-                    visit(self.workflow, start, Some(id), &mut seen, &mut order);
+                    postorder(self.workflow, start, Some(id), &mut seen);
                     seen
                 })
                 .collect();
@@ -731,6 +800,13 @@ impl<'r, 'n> Mapper<'r, 'n> {
             _ => return None,
         };
         self.common(id, step, &mut instructions);
+        if let Some(carried) = self.parallel_heads.get(id) {
+            instructions.insert(0, carried.clone());
+        }
+        let shown = readable(&title, &instructions, &out);
+        if let Some(values) = variables::named_in(&shown, &variables::visible(self.root, step)) {
+            instructions.push(values);
+        }
         let step_id = unique(slug(&title, "step"), &mut self.taken);
         self.step_ids.insert(id.to_string(), step_id.clone());
         let mut doc = Map::new();
@@ -857,6 +933,52 @@ impl<'r, 'n> Mapper<'r, 'n> {
             instructions.push(format!("Agent in the source: {name} ({kind})."));
         }
     }
+}
+
+/// `cacao`, the labels, then the playbook types not among them.
+fn tags(root: &Value) -> Vec<Value> {
+    let mut tags = vec![Value::from("cacao")];
+    tags.extend(
+        root["labels"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(|l| Value::from(l.to_string())),
+    );
+    for kind in metadata::type_tags(root) {
+        if !tags.iter().any(|t| t == kind.as_str()) {
+            tags.push(kind.into());
+        }
+    }
+    tags
+}
+
+/// All a responder reads of a step (title, instructions, command,
+/// checklist): where to look for the variables it names.
+fn readable(title: &str, instructions: &[String], out: &Map<String, Value>) -> String {
+    let mut text = vec![title];
+    text.extend(instructions.iter().map(String::as_str));
+    text.extend(out.get("command").and_then(Value::as_str));
+    text.extend(
+        out.get("checklist")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str),
+    );
+    text.join("\n")
+}
+
+/// Whether a workflow step becomes a runsheet step (`start`, `end` and
+/// `parallel` do not).
+fn becomes_step(step: &Value) -> bool {
+    matches!(
+        step["type"].as_str(),
+        Some(
+            "action" | "playbook-action" | "if-condition" | "switch-condition" | "while-condition"
+        )
+    )
 }
 
 fn first_line(text: &str) -> Option<String> {

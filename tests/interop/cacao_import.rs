@@ -1,0 +1,122 @@
+//! CACAO import on this project's own small fixtures (the corpus has no
+//! schema-valid conditions): the order of steps and what is carried over.
+
+use std::path::PathBuf;
+
+use runsheet::interop::Imported;
+
+use super::{corpus, import_cacao, python, root, schemas, validate_cacao};
+
+fn fixture(name: &str) -> PathBuf {
+    root().join("tests/fixtures/interop").join(name)
+}
+
+/// Imports a fixture, first checking that it follows the OASIS schemas
+/// (when the corpus and Python's `jsonschema` are at hand).
+fn imported(name: &str) -> Imported {
+    let path = fixture(name);
+    if let (Some(corpus), Some(())) = (corpus(), python()) {
+        for (file, errors) in validate_cacao(&schemas(&corpus), std::slice::from_ref(&path)) {
+            assert!(errors.is_empty(), "{file} follows the schemas: {errors:#?}");
+        }
+    }
+    let text = std::fs::read_to_string(&path).expect("fixture");
+    import_cacao(name, &text).unwrap_or_else(|e| panic!("{}", e.render(name)))
+}
+
+/// Each step's title and `when:`, in playbook order.
+fn steps(imported: &Imported) -> Vec<(String, Option<String>)> {
+    imported
+        .playbook
+        .steps()
+        .map(|s| (s.title.clone(), s.when.as_ref().map(|w| w.source.clone())))
+        .collect()
+}
+
+/// Defect: the steps an `if-condition`'s branches lead to were listed
+/// after everything past its `on_completion` (where they join), because
+/// `on_completion` was followed first; a `parallel` step's branches too.
+/// Branches now come before the join, the join after every branch.
+#[test]
+fn if_condition_branch_steps_come_before_the_steps_past_the_join() {
+    let imported = imported("branches-join-again.json");
+    let owned = steps(&imported);
+    let got: Vec<(&str, Option<&str>)> = owned
+        .iter()
+        .map(|(title, when)| (title.as_str(), when.as_deref()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("Check the alert", None),
+            ("Is the host a server", None),
+            ("Isolate the server", Some("is_the_host_a_server")),
+            ("Quarantine the laptop", Some("not is_the_host_a_server")),
+            ("Collect memory", None),
+            ("Tell the owner", None),
+            ("Tell legal", None),
+            ("Write the report", None),
+        ]
+    );
+}
+
+/// Defect: CACAO import dropped, with no line on standard error, constant
+/// values (a step read "Block __ip__" with the address nowhere),
+/// `created_by`, `valid_from`/`valid_until`, `priority`/`severity`/
+/// `impact`, `playbook_types` and a `parallel` step's name and
+/// description. What a responder needs is now carried (values in the
+/// instructions of the steps that name them and in the facts' help,
+/// types as tags, the parallel's name and description on its branches'
+/// first steps); the rest is named on standard error, an expired source
+/// as a warning.
+#[test]
+fn cacao_import_carries_or_names_everything_it_used_to_drop_silently() {
+    let imported = imported("constants-and-metadata.json");
+    let p = &imported.playbook;
+    assert_eq!(p.tags, ["cacao", "network", "mitigation", "notification"]);
+    let help = |fact: &str| p.fact(fact).and_then(|f| f.help.clone());
+    assert_eq!(
+        help("ip").as_deref(),
+        Some("The source sets it to `1.2.3.4` (a constant).")
+    );
+    assert_eq!(
+        help("port").as_deref(),
+        Some("The source sets it to `443` (a constant).")
+    );
+    assert_eq!(help("ticket"), None, "no value, no help");
+    let instructions: Vec<(&str, &str)> = p
+        .steps()
+        .map(|s| (s.title.as_str(), s.instructions.as_deref().unwrap_or("")))
+        .collect();
+    let parallel = "Part of \"Contain and tell\" in the source: its branches run in parallel. \
+                    Blocking and telling the owner do not wait for each other.";
+    assert_eq!(
+        instructions,
+        [
+            (
+                "Block __ip__ at the firewall",
+                format!(
+                    "{parallel}\n\nAdd a deny rule for __ip__ on port __port__\n\n\
+                     Values in the source: `__port__` = `443` (constant); `__ip__` = `1.2.3.4` (constant)."
+                )
+                .as_str()
+            ),
+            (
+                "Tell the owner",
+                format!("{parallel}\n\nCall the service owner").as_str()
+            ),
+        ]
+    );
+    assert_eq!(
+        imported.notes,
+        [
+            "not mapped: `created_by` (identity--00000000-0000-4000-8000-000000000101): runsheet does not record a playbook's author",
+            "not mapped: `valid_from` (2024-01-05T09:00:00.000Z): runsheet playbooks have no validity period",
+            "not mapped: `valid_until` (2025-01-05T09:00:00.000Z): runsheet playbooks have no validity period",
+            "warning: the source was valid until 2025-01-05T09:00:00.000Z, which has passed: check it is still current before use",
+            "not mapped: `priority` (80 on CACAO's 0-100 scale): runsheet does not rank playbooks",
+            "not mapped: `severity` (60 on CACAO's 0-100 scale): runsheet does not rank playbooks",
+            "not mapped: `impact` (40 on CACAO's 0-100 scale): runsheet does not rank playbooks",
+        ]
+    );
+}

@@ -1,0 +1,218 @@
+//! Markdown import: reference sections, and what becomes plain text.
+
+use runsheet::interop::markdown::{self, Preset};
+use runsheet::playbook::Reference;
+
+use super::{corpus, today};
+
+/// The references an import found, after the source and licence lines
+/// every import starts with.
+fn found_references(references: &[Reference]) -> Vec<(&str, Option<&str>)> {
+    references
+        .iter()
+        .skip(2)
+        .map(|r| (r.title.as_str(), r.url.as_deref()))
+        .collect()
+}
+
+/// Defect: bulleted links (`- [title](url)`) were never list items (only
+/// checkboxes start with `[`, but every `[` was taken for one), so a
+/// generic page's `## References` became an empty phase and its links were
+/// lost.
+#[test]
+fn bulleted_links_under_a_generic_references_heading_become_references() {
+    let text = "\
+# Lost laptop runbook
+
+## Triage
+
+1. Revoke the user's sessions
+
+## References
+
+- [NIST SP 800-61r3](https://csrc.nist.gov/pubs/sp/800/61/r3/final)
+- [Device loss policy](https://intranet.example/policy) (read it first)
+* https://mdm.example/lock
+";
+    let source = markdown::Source {
+        label: "lost-laptop.md",
+        text,
+        licence: None,
+        imported_on: today(),
+    };
+    let imported = markdown::import(source, Some(Preset::Generic), today())
+        .unwrap_or_else(|e| panic!("{}", e.render("lost-laptop.md")));
+    let p = &imported.playbook;
+    let phases: Vec<&str> = p.phases.iter().map(|ph| ph.title.as_str()).collect();
+    assert_eq!(phases, ["Triage"]);
+    assert_eq!(
+        found_references(&p.references),
+        [
+            (
+                "NIST SP 800-61r3",
+                Some("https://csrc.nist.gov/pubs/sp/800/61/r3/final")
+            ),
+            (
+                "Device loss policy",
+                Some("https://intranet.example/policy")
+            ),
+            ("https://mdm.example/lock", Some("https://mdm.example/lock")),
+        ]
+    );
+    assert_eq!(imported.notes, Vec::<String>::new());
+}
+
+/// Defect (the tester's case): `IRP-DoS.md`'s `## Appendix E — Reference
+/// Links` was listed as "not mapped: lines 709–733"; its 23 links are now
+/// the playbook's references.
+#[test]
+fn the_aws_reference_links_appendix_becomes_references() {
+    let Some(corpus) = corpus() else { return };
+    let text = std::fs::read_to_string(corpus.join("aws/IRP-DoS.md")).expect("readable");
+    let source = markdown::Source {
+        label: "IRP-DoS.md",
+        text: &text,
+        licence: None,
+        imported_on: today(),
+    };
+    let imported = markdown::import(source, Some(Preset::Aws), today()).expect("imports");
+    let found = found_references(&imported.playbook.references);
+    assert_eq!(found.len(), 23, "{found:#?}");
+    assert_eq!(
+        found[0],
+        (
+            "NIST SP 800-61r3 — Incident Response Recommendations and Considerations for Cybersecurity Risk Management",
+            Some("https://csrc.nist.gov/pubs/sp/800/61/r3/final")
+        )
+    );
+    assert_eq!(
+        found[22],
+        (
+            "Threat Technique Catalog for AWS",
+            Some("https://aws-samples.github.io/threat-technique-catalog-for-aws/")
+        )
+    );
+    let listed: Vec<&String> = imported
+        .notes
+        .iter()
+        .filter(|n| n.contains("not mapped: line"))
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            "not mapped: lines 5–13: > **Status:** `Active`",
+            "not mapped: lines 677–705: ### Layer 3/4 (Volumetric & Protocol Attacks)",
+            "not mapped: line 733: ---",
+        ]
+    );
+}
+
+/// Defect: `GuardSight` cards kept Markdown backslash escapes in plain-text
+/// fields, so a reference URL read `…/gsvsoc\_cybersecurity-…` (a broken
+/// link) and titles `… possible. \[2\]`. Titles, checklist items and
+/// references are plain text now; instructions stay Markdown, escapes and
+/// all; a code span keeps its backslashes.
+#[test]
+fn markdown_backslash_escapes_are_undone_in_titles_checklists_and_references() {
+    let long = "Ensure that all wired and wireless traffic is encrypted appropriately, \
+                and that web traffic that may carry credentials is protected by TLS \\[1\\]";
+    let text = format!(
+        "\
+##### CIRT Playbook Battle Card: **GSPBC-9999 - Credential Access - Test\\_Card**
+
+**(P) Preparation**
+
+1.  Use multi-factor authentication wherever possible. \\[2\\]
+2.  Patch asset vulnerabilities
+    a. Look in `C:\\_tmp` for \\*.tmp files
+3.  {long}
+
+**(I) Identification**
+
+1.  Monitor for newly executed processes
+
+**References:**
+
+1.  https://attack.mitre.org/mitigations/M1032/
+
+**Resources:**
+
+*    GuardSight GSVSOC Incident Response Plan: https://github.com/guardsight/gsvsoc\\_cybersecurity-incident-response-plan
+"
+    );
+    let source = markdown::Source {
+        label: "GSPBC-9999.md",
+        text: &text,
+        licence: None,
+        imported_on: today(),
+    };
+    let imported = markdown::import(source, Some(Preset::GuardSight), today())
+        .unwrap_or_else(|e| panic!("{}", e.render("GSPBC-9999.md")));
+    let p = &imported.playbook;
+    assert_eq!(p.title, "GSPBC-9999 - Credential Access - Test_Card");
+    let preparation: Vec<&str> = p.phases[0].steps.iter().map(|s| s.title.as_str()).collect();
+    assert_eq!(
+        preparation,
+        [
+            "Use multi-factor authentication wherever possible. [2]",
+            "Patch asset vulnerabilities",
+            "Ensure that all wired and wireless traffic is encrypted appropriately, and that web traffic that may…",
+        ]
+    );
+    assert_eq!(
+        p.phases[0].steps[1].checklist,
+        [r"Look in `C:\_tmp` for *.tmp files"]
+    );
+    assert_eq!(
+        p.phases[0].steps[2].instructions.as_deref(),
+        Some(long),
+        "instructions are Markdown: the escapes stay"
+    );
+    assert_eq!(
+        found_references(&p.references),
+        [
+            (
+                "https://attack.mitre.org/mitigations/M1032/",
+                Some("https://attack.mitre.org/mitigations/M1032/")
+            ),
+            (
+                "GuardSight GSVSOC Incident Response Plan: https://github.com/guardsight/gsvsoc_cybersecurity-incident-response-plan",
+                Some("https://github.com/guardsight/gsvsoc_cybersecurity-incident-response-plan")
+            ),
+        ]
+    );
+}
+
+/// The tester's case: GSPBC-1068's resource link and its step titles.
+#[test]
+fn the_network_sniffing_card_has_a_working_resource_link_and_plain_titles() {
+    let Some(corpus) = corpus() else { return };
+    let path = corpus.join("guardsight/GSPBC-1068 - Credential Access - Network Sniffing.md");
+    let text = std::fs::read_to_string(path).expect("readable");
+    let source = markdown::Source {
+        label: "GSPBC-1068.md",
+        text: &text,
+        licence: None,
+        imported_on: today(),
+    };
+    let imported = markdown::import(source, Some(Preset::GuardSight), today()).expect("imports");
+    let p = &imported.playbook;
+    assert!(
+        p.references.iter().any(|r| r.url.as_deref()
+            == Some("https://github.com/guardsight/gsvsoc_cybersecurity-incident-response-plan")),
+        "{:#?}",
+        p.references
+    );
+    assert!(
+        p.steps()
+            .any(|s| s.title == "Use multi-factor authentication wherever possible. [2]")
+    );
+    let escaped: Vec<&str> = p
+        .steps()
+        .flat_map(|s| std::iter::once(&s.title).chain(&s.checklist))
+        .map(String::as_str)
+        .chain(p.references.iter().filter_map(|r| r.url.as_deref()))
+        .filter(|t| t.contains('\\'))
+        .collect();
+    assert_eq!(escaped, Vec::<&str>::new(), "no backslash is left");
+}

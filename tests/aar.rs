@@ -596,14 +596,21 @@ fn set_and_note_from_the_command_line_write_on_a_drills_scenario_clock() {
         .collect();
     let cli: Vec<_> = written.iter().filter(|e| e.actor == "Lee Chen").collect();
     assert_eq!(cli.len(), 6, "two sessions of three entries: {cli:?}");
+    // As the journal holds them (to the microsecond), not as built.
+    let origin = written[0].ts;
+    let started = written
+        .iter()
+        .find(|e| e.kind == runsheet::journal::Kind::DrillControl)
+        .expect("the start")
+        .ts;
     let on_scenario = |entry: &runsheet::journal::Entry| {
         let ms = entry
             .scenario_ms
             .unwrap_or_else(|| panic!("no scenario time: {entry:?}"));
-        let wall_ms = (entry.ts - created).num_milliseconds() - 60_000;
+        let wall_ms = (entry.ts - started).num_milliseconds();
         let expected = u64::try_from(wall_ms * 60).expect("after the start");
         assert_eq!(ms, expected, "x60 since the start: {entry:?}");
-        created + chrono::Duration::milliseconds(i64::try_from(ms).expect("ms"))
+        origin + chrono::Duration::milliseconds(i64::try_from(ms).expect("ms"))
     };
     for entry in &cli {
         on_scenario(entry);

@@ -1110,9 +1110,10 @@ fn every_subheading_of_an_exercise_report_says_exercise() {
 /// The defect: the report's Notes table showed a note's corrected text
 /// under the note's author with no mark, so a reviewer read words Bob
 /// never wrote as Bob's; the Decisions and Roles tables did the same with
-/// a corrected rationale or person. Each corrected value now says which
-/// entry corrected it and who wrote that entry, and a note keeps the
-/// words its author first wrote beside the correction.
+/// a corrected rationale, decider or person (and a corrected decider was
+/// marked on the rationale). Each corrected value now says which entry
+/// corrected it, who wrote that entry and what it was, in the cell of the
+/// field corrected and no other.
 #[test]
 fn a_corrected_note_decision_or_role_is_never_shown_as_its_authors_words() {
     let mut j = complete_incident(false);
@@ -1146,6 +1147,7 @@ fn a_corrected_note_decision_or_role_is_never_shown_as_its_authors_words() {
             decision,
             fields(&[("rationale", "Contact details and IDs")]),
         ),
+        (decision, fields(&[("decider", "Sam Okafor")])),
         (role, fields(&[("person", "Sam Okafor-Reid")])),
     ] {
         j.event(runsheet::journal::Event::new(Payload::Correction(
@@ -1160,28 +1162,26 @@ fn a_corrected_note_decision_or_role_is_never_shown_as_its_authors_words() {
         )));
     }
     let fixture = Fixture::from_builder(j);
-    let (note_fix, decision_fix, role_fix) = (note + 1, note + 2, note + 3);
+    let (note_fix, rationale_fix, decider_fix, role_fix) = (note + 1, note + 2, note + 3, note + 4);
     let md = fixture.export(Format::Markdown);
-    assert!(
-        md.contains(&format!(
-            "| Bob Lin | — | Backups are encrypted too (corrected in #{note_fix} by Ana Ruiz; first written: “Backups are intact”) |"
-        )),
-        "{md}"
-    );
-    assert!(
-        md.contains(&format!(
-            "Contact details and IDs (corrected in #{decision_fix} by Ana Ruiz) |"
-        )),
-        "{md}"
-    );
-    assert!(
-        md.contains(&format!(
-            "| Sam Okafor-Reid (corrected in #{role_fix} by Ana Ruiz) | Dana Reyes |"
-        )),
-        "{md}"
-    );
+    for expected in [
+        format!(
+            "| Bob Lin | — | Backups are encrypted too (corrected in #{note_fix} by Ana Ruiz; was “Backups are intact”) |"
+        ),
+        format!(
+            "| Sam Okafor (recorded by Dana Reyes) (corrected in #{decider_fix} by Ana Ruiz; was “Dana Reyes”) |"
+        ),
+        format!(
+            "| Contact details and IDs (corrected in #{rationale_fix} by Ana Ruiz; was “Case-party contact details were in the exfiltrated share”) |"
+        ),
+        format!(
+            "| Sam Okafor-Reid (corrected in #{role_fix} by Ana Ruiz; was “Sam Okafor”) | Dana Reyes |"
+        ),
+    ] {
+        assert!(md.contains(&expected), "{expected}\n{md}");
+    }
     let html = fixture.export(Format::Html);
     assert!(html.contains(&format!(
-        "Backups are encrypted too (corrected in #{note_fix} by Ana Ruiz; first written: “Backups are intact”)"
+        "Backups are encrypted too (corrected in #{note_fix} by Ana Ruiz; was “Backups are intact”)"
     )));
 }

@@ -34,14 +34,22 @@ pub fn decisions(view: &View<'_>) -> Section {
         table.push(vec![
             seq(d.at.seq),
             at(view, d.at.ts),
-            plain(decider(&d.decider, &d.at.actor)),
+            plain(format!(
+                "{}{}",
+                decider(&d.decider, &d.at.actor),
+                corrected(view, d.at.seq, "decider")
+            )),
             step_cell(view, d.step.as_deref()),
             vec![
                 Span::Code(d.fact.clone()),
                 Span::Plain(format!(" = {}", view.fact_value(&d.fact, &d.value))),
             ],
             plain(d.options.join(", ")),
-            plain(format!("{}{}", d.rationale, corrected_mark(view, d.at.seq))),
+            plain(format!(
+                "{}{}",
+                d.rationale,
+                corrected(view, d.at.seq, "rationale")
+            )),
         ]);
     }
     section(
@@ -56,37 +64,33 @@ pub fn decisions(view: &View<'_>) -> Section {
     )
 }
 
-/// ` (corrected in #6 by Ana)` after a value a later entry corrected:
-/// the tables show corrected values, and one must never pass for what
-/// the entry's author wrote. Empty for an entry nobody corrected.
-fn corrected_mark(view: &View<'_>, seq: u64) -> String {
+/// ` (corrected in #6 by Ana; was “…”)` after a value of the entry's
+/// `field` that a later entry corrected: the tables show corrected values,
+/// and one must never pass for what the entry's author recorded. Empty
+/// when no correction changed that field (another field of the same
+/// entry may have been corrected: its own cell says so).
+fn corrected(view: &View<'_>, seq: u64, field: &str) -> String {
     let by: Vec<String> = view
         .corrections_of(seq)
         .iter()
+        .filter(|c| {
+            c.data
+                .get("fields")
+                .and_then(serde_json::Value::as_object)
+                .is_some_and(|f| f.contains_key(field))
+        })
         .map(|c| format!("#{} by {}", c.seq, c.actor))
         .collect();
     if by.is_empty() {
-        String::new()
-    } else {
-        format!(" (corrected in {})", by.join(", "))
+        return String::new();
     }
-}
-
-/// [`corrected_mark`] for a note, with the words its author wrote: the
-/// Notes table is where a reader looks for what each person said.
-fn corrected_note(view: &View<'_>, seq: u64) -> String {
-    let mark = corrected_mark(view, seq);
-    let written = view
+    let was = view
         .entry(seq)
-        .and_then(|e| e.event().ok())
-        .and_then(|e| match e.payload {
-            crate::journal::event::Payload::Note(n) => Some(n.text),
-            _ => None,
-        });
-    match (mark.strip_suffix(')'), written) {
-        (Some(open), Some(text)) => format!("{open}; first written: “{text}”)"),
-        _ => mark,
-    }
+        .and_then(|e| e.data.get(field))
+        .and_then(serde_json::Value::as_str)
+        .map(|w| format!("; was “{w}”"))
+        .unwrap_or_default();
+    format!(" (corrected in {}{was})", by.join(", "))
 }
 
 /// The decider, and who recorded it when that was someone else. In a team
@@ -196,7 +200,7 @@ pub fn roles(view: &View<'_>) -> Section {
                 } else {
                     &r.person
                 },
-                corrected_mark(view, r.at.seq)
+                corrected(view, r.at.seq, "person")
             )),
             plain(r.at.actor.clone()),
         ]);
@@ -348,7 +352,7 @@ pub fn notes<'v>(view: &'v View<'v>) -> Part<'v> {
             at(view, n.at.ts),
             plain(n.at.actor.clone()),
             step_cell(view, n.step.as_deref()),
-            plain(format!("{}{}", n.text, corrected_note(view, n.at.seq))),
+            plain(format!("{}{}", n.text, corrected(view, n.at.seq, "text"))),
         ]
     };
     Part::Rows(Lazy {

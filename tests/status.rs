@@ -163,3 +163,54 @@ fn a_playbook_named_by_a_relative_path_is_found_from_any_folder() {
     assert!(status.contains("Edge"), "{status}");
     runsheet(&elsewhere, &["export", journal, "--format", "md"]);
 }
+
+/// The defect: after a decision's decider was corrected, `status` said
+/// "decided by" the corrected name with no sign that anything changed.
+#[test]
+fn status_says_a_decision_was_corrected_and_where() {
+    use runsheet::journal::event::{Correction, Payload};
+    let mut j = support::complete_incident(false);
+    let decision = j
+        .lines
+        .iter()
+        .find(|l| l.entry.kind == runsheet::journal::Kind::Decision)
+        .expect("the fixture decides")
+        .entry
+        .seq;
+    j.advance(5)
+        .event(runsheet::journal::Event::new(Payload::Correction(
+            Box::new(Correction {
+                corrects: decision,
+                journal: None,
+                reason: "The DPO decided, not the IC".into(),
+                value: None,
+                occurred_at: None,
+                fields: [("decider".to_string(), serde_json::json!("Sam Okafor"))]
+                    .into_iter()
+                    .collect(),
+            }),
+        )));
+    let fix = j.lines.last().expect("the correction").entry.seq;
+    let (_dir, path, _) = j.close();
+    let text = status(&path, false);
+    let line = text
+        .lines()
+        .find(|l| l.contains("personal_data = ") && l.contains("decided by"))
+        .expect("the decision");
+    assert!(line.contains("decided by Sam Okafor"), "{line}");
+    assert!(line.ends_with(&format!(" · corrected in #{fix}")), "{line}");
+    let json: serde_json::Value = serde_json::from_str(&status(&path, true)).expect("JSON");
+    let decisions = json["decisions"].as_array().expect("decisions");
+    let corrected = decisions
+        .iter()
+        .find(|d| d["fact"] == "personal_data")
+        .expect("the decision");
+    assert_eq!(corrected["corrected_in"], serde_json::json!([fix]));
+    assert!(
+        decisions
+            .iter()
+            .filter(|d| d["fact"] != "personal_data")
+            .all(|d| d.get("corrected_in").is_none()),
+        "absent when none"
+    );
+}

@@ -302,9 +302,15 @@ fn facts_and_decisions(out: &mut String, s: &Summary, tz: Tz) {
     }
     let _ = writeln!(out, "\nDecisions ({})", s.decisions.len());
     for d in &s.decisions {
+        let corrected = if d.corrected_in.is_empty() {
+            String::new()
+        } else {
+            let seqs: Vec<String> = d.corrected_in.iter().map(|n| format!("#{n}")).collect();
+            format!(" · corrected in {}", seqs.join(", "))
+        };
         let _ = writeln!(
             out,
-            "  {} = {} · decided by {} at {} · because: {}",
+            "  {} = {} · decided by {} at {} · because: {}{corrected}",
             d.fact,
             d.display,
             d.decider,

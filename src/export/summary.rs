@@ -146,6 +146,10 @@ pub struct DecisionInfo {
     pub rationale: String,
     pub decider: String,
     pub options: Vec<String>,
+    /// `seq` of each entry that corrected this decision's rationale or
+    /// decider (the values above are the corrected ones).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub corrected_in: Vec<u64>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -473,6 +477,12 @@ fn decision_infos(playbook: &Playbook, state: &RunState, tz: chrono_tz::Tz) -> V
             rationale: d.rationale.clone(),
             decider: d.decider.clone(),
             options: d.options.clone(),
+            corrected_in: state
+                .corrections
+                .iter()
+                .filter(|c| c.corrects == d.at.seq)
+                .map(|c| c.at.seq)
+                .collect(),
         })
         .collect()
 }

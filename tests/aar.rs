@@ -555,6 +555,34 @@ fn drill_aware_on_scenario_time() -> DrillBuilder {
     d
 }
 
+/// The defect: the review's timeline gave a drill entry without its own
+/// `scenario_ms` (a note from an earlier command line, a session's start)
+/// no T+ at all, so its columns shifted; the after-action report places
+/// such an entry on the clock rebuilt from the controls, and so does the
+/// review now.
+#[test]
+fn every_row_of_a_drills_review_timeline_has_its_scenario_time() {
+    let fixture = Fixture::from_drill(drill_aware_on_scenario_time());
+    let mut review = runsheet::app::review::Review::new(
+        fixture.resolved.playbook.clone(),
+        "drill.jsonl",
+        verify(&fixture.bytes),
+        false,
+        support::utc("2026-11-02T08:12:00Z"),
+    );
+    let screen = support::draw_review(&mut review, 160, 40);
+    let note = screen
+        .lines()
+        .find(|l| l.contains("Paused for the hot wash"))
+        .unwrap_or_else(|| panic!("the note's row:\n{screen}"));
+    assert!(note.contains(" T+08:00 #"), "{note}");
+    let created = screen
+        .lines()
+        .find(|l| l.contains("#0 "))
+        .unwrap_or_else(|| panic!("the first row:\n{screen}"));
+    assert!(created.contains(" T+00:00 #0 "), "{created}");
+}
+
 /// The defect: `runsheet set` and `note` on a drill journal wrote
 /// wall-clock values and no `scenario_ms`, though a drill's facts are
 /// scenario instants: nine scenario hours into a drill at x60, "aware

@@ -234,6 +234,26 @@ fn actor_column_width(review: &Review) -> usize {
         .clamp(MIN_ACTOR_WIDTH, MAX_ACTOR_WIDTH)
 }
 
+/// An entry's `T+` in the timeline. In a drill every row has one: as
+/// recorded, else placed on the clock rebuilt from the controls (a
+/// session's start, an evidence entry), as the after-action report
+/// places it.
+fn scenario_cell(review: &Review, e: &crate::journal::Entry) -> String {
+    let state = &review.state;
+    let ms = if crate::drill::runs_on_scenario_time(state) {
+        let origin = state.created_at.unwrap_or_default();
+        Some(crate::drill::scenario_ms_of(
+            origin,
+            &state.drill_controls,
+            crate::run::EntryTime::of(e),
+        ))
+    } else {
+        e.scenario_ms
+    };
+    ms.map(|ms| format!("{} ", crate::drill::format_scenario(ms)))
+        .unwrap_or_default()
+}
+
 fn timeline(review: &Review, t: &Theme, area: Rect, buf: &mut Buffer) {
     let [filter, list, detail] = Layout::vertical([
         Constraint::Length(1),
@@ -277,10 +297,7 @@ fn timeline(review: &Review, t: &Theme, area: Rect, buf: &mut Buffer) {
             if let Some(by) = review.lines.corrected_by(e.seq) {
                 let _ = write!(summary, "  ⟲ corrected by #{by}");
             }
-            let scenario = e
-                .scenario_ms
-                .map(|ms| format!("{} ", crate::drill::format_scenario(ms)))
-                .unwrap_or_default();
+            let scenario = scenario_cell(review, &e);
             Some(Line::from(vec![
                 Span::styled(format!(" {} ", e.ts.format("%m-%d %H:%M:%S UTC")), t.dim),
                 Span::styled(format!("{} ", local.format("%H:%M %Z")), t.dim),

@@ -34,6 +34,9 @@ use crate::ui::name_prompt::NamePromptView;
 use crate::ui::picker::PickerView;
 use crate::ui::{RunnerView, Theme};
 
+/// How long quitting waits for a team case's sync under way to end.
+const SYNC_QUIT_BOUND: StdDuration = StdDuration::from_secs(20);
+
 /// How long quitting waits for the last entries to be acknowledged.
 const QUIT_BOUND: StdDuration = StdDuration::from_secs(5);
 
@@ -419,6 +422,10 @@ impl Core {
     /// if anything, did not reach the journal.
     pub fn shut_down(mut self) -> Outcome {
         self.settle(QUIT_BOUND);
+        // A sync under way (a facilitator's pause just saved starts one)
+        // ends before the process does: killed mid-way it would leave
+        // git's lock behind and the pause unsent.
+        self.wait_for_sync(SYNC_QUIT_BOUND);
         let outcome = Outcome {
             journal: self.journal_path.clone(),
             unsaved: self

@@ -768,6 +768,37 @@ fn participants_in_a_drill_case_write_on_the_facilitators_scenario_clock() {
     );
 }
 
+/// The defect: a facilitator's start, pause or jump waited for the next
+/// timed sync (never, with none configured), and quitting did not wait
+/// for a sync under way: participants' clocks ran on past a pause and
+/// stamped their entries with scenario time that never happened. A saved
+/// control or inject now starts a sync at once (this folder has no git
+/// remote, so it ends as a failure, which shows it ran).
+#[test]
+fn a_facilitators_clock_control_is_sent_at_once() {
+    let root = tempfile::tempdir().unwrap();
+    let fran = Person::new(root.path(), "Fran");
+    let case = root.path().join("drill");
+    new_case(&fran, &case, true);
+    let mut facilitator = runsheet::commands::case::case_runner(
+        &env(),
+        &case,
+        "Fran".into(),
+        Some("hospital-ransomware"),
+    )
+    .unwrap();
+    assert!(facilitator.app.team.as_ref().unwrap().last_sync.is_none());
+    facilitator.handle(key(' '));
+    assert!(facilitator.settle(Duration::from_secs(5)));
+    assert!(
+        facilitator.app.team.as_ref().unwrap().syncing,
+        "the start is being sent"
+    );
+    assert!(facilitator.wait_for_sync(Duration::from_secs(20)));
+    assert!(facilitator.app.team.as_ref().unwrap().last_sync.is_some());
+    facilitator.finish();
+}
+
 #[test]
 fn a_facilitator_back_after_a_crash_finds_the_scenario_clock_paused() {
     let root = tempfile::tempdir().unwrap();

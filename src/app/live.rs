@@ -112,13 +112,38 @@ impl App {
         self.pending.retain(|p| p.ticket != ticket);
         self.tail.retain(|t| t.ticket != Some(ticket));
         self.replay_case();
+        let mut effects = Vec::new();
+        if self.drill.is_some()
+            && matches!(
+                line.entry.kind,
+                crate::journal::Kind::DrillControl | crate::journal::Kind::InjectDelivered
+            )
+        {
+            // Participants run on this clock and wait for these injects:
+            // send them now, not at the next timed sync (or never, with
+            // none configured), so nobody stamps time past a pause.
+            effects.extend(self.sync_soon());
+        }
         if line.entry.kind == crate::journal::Kind::DrillControl && self.drill.is_some() {
             // As in a single journal: the scenario clock moves once the
             // control is saved, and injects it made due are delivered.
             self.sync_drill_clock();
-            return Some(self.drill_tick());
+            effects.extend(self.drill_tick());
         }
-        Some(Vec::new())
+        Some(effects)
+    }
+
+    /// A sync as soon as possible: now, or when the running one ends.
+    fn sync_soon(&mut self) -> Vec<Effect> {
+        let now = self.now;
+        match self.team.as_mut() {
+            Some(team) if team.syncing => {
+                team.sync_due = Some(now);
+                Vec::new()
+            }
+            Some(_) => self.start_sync(),
+            None => Vec::new(),
+        }
     }
 
     /// The draft as written to the journal: in a case, a correction names

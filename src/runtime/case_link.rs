@@ -95,6 +95,22 @@ impl Core {
         dirty
     }
 
+    /// Waits (bounded) for the sync under way, if any, and applies how it
+    /// ended. Returns whether no sync is left running.
+    pub fn wait_for_sync(&mut self, bound: std::time::Duration) -> bool {
+        let running = self.app.team.as_ref().is_some_and(|t| t.syncing);
+        let Some(link) = self.case.as_ref().filter(|_| running) else {
+            return true;
+        };
+        match link.synced.recv_timeout(bound) {
+            Ok(outcome) => {
+                self.handle(Msg::Synced(outcome));
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
     /// Starts the sync on a thread of its own.
     pub(super) fn start_sync(&mut self) {
         let Some(link) = self.case.as_ref() else {

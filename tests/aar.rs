@@ -555,6 +555,32 @@ fn drill_aware_on_scenario_time() -> DrillBuilder {
     d
 }
 
+/// The defect: a drill's `md`/`html` report and `status` showed a time
+/// fact (a scenario instant, hours ahead of the wall at x60) beside the
+/// wall times of the entries with nothing to tell them apart, so
+/// awareness read as hours after the decisions it led to. Such a value
+/// reads "scenario date …", and the report says which times are which.
+#[test]
+fn a_drills_report_and_status_say_which_times_are_scenario_time() {
+    let fixture = Fixture::from_drill(drill_aware_on_scenario_time());
+    let journal = fixture.dir.path().join("drill.jsonl");
+    let journal = journal.to_string_lossy().into_owned();
+    let md = runsheet_at_wall(&["export", &journal, "--format", "md"]);
+    let status = runsheet_at_wall(&["status", &journal]);
+    assert!(
+        md.contains("In this drill the entries' times are wall time, while the facts' times and the deadlines are on the scenario clock"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| `aware_at` | scenario date 2026-11-02 10:00 CET (09:00 UTC) |"),
+        "{md}"
+    );
+    assert!(
+        status.contains("aware_at = scenario date 2026-11-02 10:00 CET (09:00 UTC)"),
+        "{status}"
+    );
+}
+
 /// The defect: the review's timeline gave a drill entry without its own
 /// `scenario_ms` (a note from an earlier command line, a session's start)
 /// no T+ at all, so its columns shifted; the after-action report places

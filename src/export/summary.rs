@@ -424,6 +424,24 @@ fn step_infos(playbook: &Playbook, state: &RunState) -> Vec<StepInfo> {
         .collect()
 }
 
+/// A value as a person reads it; in a drill a time reads "scenario date
+/// …" (it is a scenario instant, unlike the wall times beside it).
+pub(crate) fn shown(
+    value: &crate::playbook::FactValue,
+    def: Option<&crate::playbook::FactDef>,
+    state: &RunState,
+    tz: chrono_tz::Tz,
+) -> String {
+    let text = value.display(def, tz);
+    if matches!(value, crate::playbook::FactValue::DateTime(_))
+        && crate::drill::runs_on_scenario_time(state)
+    {
+        format!("scenario date {text}")
+    } else {
+        text
+    }
+}
+
 /// Facts as they stand, corrections applied.
 fn fact_infos(playbook: &Playbook, state: &RunState, tz: chrono_tz::Tz) -> Vec<FactInfo> {
     state
@@ -440,7 +458,7 @@ fn fact_infos(playbook: &Playbook, state: &RunState, tz: chrono_tz::Tz) -> Vec<F
                 id: id.clone(),
                 display: latest
                     .effective()
-                    .map_or_else(|| value.to_string(), |v| v.display(def, tz)),
+                    .map_or_else(|| value.to_string(), |v| shown(v, def, state, tz)),
                 value,
                 recorded_at: format_utc(latest.at.ts),
                 by: latest.at.actor.clone(),
@@ -470,7 +488,7 @@ fn decision_infos(playbook: &Playbook, state: &RunState, tz: chrono_tz::Tz) -> V
                 .and_then(|def| {
                     crate::playbook::FactValue::from_json(def, &d.value)
                         .ok()
-                        .map(|v| v.display(Some(def), tz))
+                        .map(|v| shown(&v, Some(def), state, tz))
                 })
                 .unwrap_or_else(|| d.value.to_string()),
             value: d.value.clone(),

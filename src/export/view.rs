@@ -123,6 +123,9 @@ impl<'a> View<'a> {
 
     /// A fact value as a person reads it (labels, zones), or the JSON as
     /// stored when the playbook cannot type it.
+    /// A drill's time facts are scenario instants, while the times of the
+    /// entries beside them are wall time: such a value reads "scenario
+    /// date …", as in the exercise report, never as a wall-clock time.
     pub fn fact_value(&self, fact: &str, value: &Value) -> String {
         let def = self.input.playbook.fact(fact);
         def.and_then(|d| FactValue::from_json(d, value).ok())
@@ -131,8 +134,14 @@ impl<'a> View<'a> {
                     Value::String(s) => s.clone(),
                     other => other.to_string(),
                 },
-                |v| v.display(def, self.tz),
+                |v| super::summary::shown(&v, def, self.input.state, self.tz),
             )
+    }
+
+    /// Whether the journal is a drill whose facts and deadlines run on
+    /// the scenario clock.
+    pub fn on_scenario_time(&self) -> bool {
+        crate::drill::runs_on_scenario_time(self.input.state)
     }
 
     /// A role's title, or its id.

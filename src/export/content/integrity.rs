@@ -19,8 +19,13 @@ pub fn preamble(view: &View<'_>) -> Vec<Block> {
         blocks.push(Block::Banner(Tone::Alert, problem));
     }
     blocks.extend(draft_banner(view));
+    let drill = if view.on_scenario_time() {
+        " In this drill the entries' times are wall time, while the facts' times and the deadlines are on the scenario clock (a fact's time reads \"scenario date …\"); the exercise report (`export --format aar`) sets both clocks side by side."
+    } else {
+        ""
+    };
     blocks.push(Block::Paragraph(plain(format!(
-        "Produced by runsheet from journal {} ({} verified entries). Times are shown in the incident time zone ({}) with UTC beside them. Deadline clocks are evaluated {}.",
+        "Produced by runsheet from journal {} ({} verified entries). Times are shown in the incident time zone ({}) with UTC beside them. Deadline clocks are evaluated {}.{drill}",
         journal_id(view),
         view.counts.entries,
         view.tz.name(),

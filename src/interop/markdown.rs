@@ -195,6 +195,18 @@ fn checkbox(line: &str) -> Option<&str> {
     after_checkbox(text).map(str::trim)
 }
 
+/// A thematic break (`---`, `* * *`, `___`): three or more of one of
+/// `-`, `*`, `_`, spaces between allowed. It separates sections and carries
+/// no content, so it is never listed as not mapped.
+fn is_thematic_break(line: &str) -> bool {
+    let marks: String = line.chars().filter(|c| !c.is_whitespace()).collect();
+    marks.len() >= 3
+        && ['-', '*', '_']
+            .iter()
+            .any(|&mark| marks.chars().all(|c| c == mark))
+        && line.len() - line.trim_start().len() < 4
+}
+
 /// A heading of a section of references: `## References`, `## Appendix
 /// E — Reference Links` (a word, so `## Preferences` is not one).
 fn is_reference_heading(title: &str) -> bool {
@@ -440,6 +452,9 @@ impl<'a> Builder<'a> {
     }
 
     fn content(&mut self, region: Region, number: usize, line: &str, fence: Option<&str>) {
+        if fence.is_none() && region != Region::Phase && is_thematic_break(line) {
+            return;
+        }
         match region {
             Region::Phase => self.phase_line(number, line, fence),
             Region::References => {
@@ -783,6 +798,12 @@ mod tests {
             Some("Command executions")
         );
         assert_eq!(checkbox("- [ ] Isolate the host"), Some("Isolate the host"));
+        for rule in ["---", "* * *", "___", "  -----", "- - -"] {
+            assert!(is_thematic_break(rule), "{rule}");
+        }
+        for not_rule in ["--", "-*-", "--- x", "    ---", ""] {
+            assert!(!is_thematic_break(not_rule), "{not_rule}");
+        }
     }
 
     /// Defect: an item starting with `[` was never an item, so a link item

@@ -95,9 +95,12 @@ fn import_folder(
     let mut written: HashMap<PathBuf, String> = HashMap::new();
     for path in &files {
         let label = path.display().to_string();
-        let result = read(path).map_err(|f| f.message).and_then(|text| {
-            convert(env, path, &label, &text, preset).map_err(|e| e.render(&label))
-        });
+        let result = read_text(path)
+            .map_err(|f| NotImported::unread(&label, &f))
+            .and_then(|text| {
+                convert(env, path, &label, &text, preset)
+                    .map_err(|e| NotImported::refused(e.render(&label)))
+            });
         match result {
             Ok(imported) => {
                 let stem = path
@@ -136,16 +139,10 @@ fn import_folder(
                     let _ = writeln!(out.stderr, "{label}: {note}");
                 }
             }
-            Err(message) => {
+            Err(not) => {
                 out.code = 1;
-                // The first problem names the defect; stderr has them all.
-                let first = message
-                    .lines()
-                    .next()
-                    .unwrap_or_default()
-                    .trim_start_matches("error: ");
-                let _ = writeln!(out.stdout, "FAIL  {label}: {first}");
-                let _ = writeln!(out.stderr, "{message}");
+                let _ = writeln!(out.stdout, "FAIL  {label}: {}", not.reason);
+                let _ = writeln!(out.stderr, "{}", not.detail);
             }
         }
     }
@@ -156,6 +153,38 @@ fn import_folder(
         )));
     }
     Ok(out)
+}
+
+/// Why a file of a folder was not imported: the reason its summary line
+/// gives after the file's name, and what standard error says in full.
+struct NotImported {
+    reason: String,
+    detail: String,
+}
+
+impl NotImported {
+    /// The file could not be read: the summary line names it once.
+    fn unread(label: &str, failure: &Failure) -> Self {
+        Self {
+            reason: failure.message.clone(),
+            detail: format!("error: {label}: {}", failure.message),
+        }
+    }
+
+    /// The converter refused it: the first problem names the defect, and
+    /// standard error has them all.
+    fn refused(rendered: String) -> Self {
+        let reason = rendered
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .trim_start_matches("error: ")
+            .to_string();
+        Self {
+            reason,
+            detail: rendered,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -209,22 +238,29 @@ fn licence_beside(path: &Path) -> Option<String> {
 /// Checked while reading, so a huge file is never held or parsed whole.
 pub const MAX_INPUT_BYTES: u64 = 2 * load::MAX_BYTES as u64;
 
-/// The text of `path`, read up to [`MAX_INPUT_BYTES`]. A pipe is read like
-/// a file (`import <(curl …)`); the bound stops an endless one.
+/// The text of `path`, as [`read_text`], with failures naming the file.
 fn read(path: &Path) -> Result<String, Failure> {
+    read_text(path).map_err(|f| Failure {
+        message: format!("{}: {}", path.display(), f.message),
+        ..f
+    })
+}
+
+/// The text of `path`, read up to [`MAX_INPUT_BYTES`]. A pipe is read like
+/// a file (`import <(curl …)`); the bound stops an endless one. Failures do
+/// not name the file: each caller places the name once.
+fn read_text(path: &Path) -> Result<String, Failure> {
     let mut bytes = Vec::new();
     std::fs::File::open(path)
         .and_then(|file| file.take(MAX_INPUT_BYTES + 1).read_to_end(&mut bytes))
-        .map_err(|e| Failure::usage(format!("{}: {}", path.display(), describe_io(&e))))?;
+        .map_err(|e| Failure::usage(describe_io(&e)))?;
     if bytes.len() as u64 > MAX_INPUT_BYTES {
         return Err(Failure::bad(format!(
-            "{}: is larger than {} MiB, the limit for files to import; refusing to import it",
-            path.display(),
+            "is larger than {} MiB, the limit for files to import; refusing to import it",
             MAX_INPUT_BYTES / (1024 * 1024)
         )));
     }
-    String::from_utf8(bytes)
-        .map_err(|_| Failure::bad(format!("{}: not valid UTF-8", path.display())))
+    String::from_utf8(bytes).map_err(|_| Failure::bad("not valid UTF-8"))
 }
 
 /// The files an import to `target` writes: the playbook, and its drill

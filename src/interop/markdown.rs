@@ -7,7 +7,9 @@
 //! | `aws` | the `#` line; version and review date from the header | `## Part N — …` | `###` sections |
 //! | `generic` | the first `#` line | every `##` but a reference section | `###` sections, or top-level list items when a phase has none |
 //!
-//! Inside a step: `- [ ]` items become its checklist, a fenced shell block
+//! Inside a step: `- [ ]` items become its checklist (a nested list stays
+//! with its item: plain sub-items folded into its text, nested checkboxes
+//! items of their own named "parent — child"), a fenced shell block
 //! (`bash`, `sh`, `shell`, `zsh`, `console`, `powershell`) becomes its
 //! copy-only `command` (runsheet never runs it), `` `[Role]` `` tags become
 //! roles (spacing around `/` normalised, so `[Account/Agent Owner]` and
@@ -195,6 +197,18 @@ fn checkbox(line: &str) -> Option<&str> {
     after_checkbox(text).map(str::trim)
 }
 
+/// A thematic break (`---`, `* * *`, `___`): three or more of one of
+/// `-`, `*`, `_`, spaces between allowed. It separates sections and carries
+/// no content, so it is never listed as not mapped.
+fn is_thematic_break(line: &str) -> bool {
+    let marks: String = line.chars().filter(|c| !c.is_whitespace()).collect();
+    marks.len() >= 3
+        && ['-', '*', '_']
+            .iter()
+            .any(|&mark| marks.chars().all(|c| c == mark))
+        && line.len() - line.trim_start().len() < 4
+}
+
 /// A heading of a section of references: `## References`, `## Appendix
 /// E — Reference Links` (a word, so `## Preferences` is not one).
 fn is_reference_heading(title: &str) -> bool {
@@ -275,9 +289,110 @@ fn attack_ids(text: &str, into: &mut BTreeSet<String>) {
 struct StepBuild {
     title: String,
     instructions: Vec<String>,
-    checklist: Vec<String>,
+    checklist: Vec<ItemBuild>,
     commands: Vec<String>,
     role: Option<String>,
+    /// The checklist items whose nested list may go on: each one's indent
+    /// and own text, innermost last.
+    nesting: Vec<(usize, String)>,
+}
+
+/// A checklist item and the plain sub-items of its nested list.
+#[derive(Debug, Default)]
+struct ItemBuild {
+    text: String,
+    details: Vec<String>,
+}
+
+impl ItemBuild {
+    fn new(text: String) -> Self {
+        Self {
+            text,
+            details: Vec::new(),
+        }
+    }
+
+    /// The item as one line: its sub-items follow its text after a colon
+    /// (the item's own, `**Cause:**` included, or one added), in order, so
+    /// "policies ready to attach:" says which policies.
+    fn render(&self) -> String {
+        if self.details.is_empty() {
+            return self.text.clone();
+        }
+        let text = self.text.trim_end();
+        let has_colon = text.trim_end_matches(['*', '_']).ends_with(':');
+        let colon = if has_colon { "" } else { ":" };
+        format!("{text}{colon} {}", self.details.join("; "))
+    }
+
+    /// A continuation line of the item or of its last sub-item.
+    fn continue_with(&mut self, more: &str) {
+        let last = self.details.last_mut().unwrap_or(&mut self.text);
+        last.push(' ');
+        last.push_str(more);
+    }
+}
+
+impl StepBuild {
+    /// A checkbox at `indent`: a checklist item of its own. Nested under
+    /// another checkbox, it names its parents first ("parent — child"),
+    /// so the nesting's meaning stays in the text.
+    fn checkbox_item(&mut self, indent: usize, item: &str) {
+        self.nesting.retain(|(open, _)| *open < indent);
+        let text = unescape(item);
+        if text.is_empty() {
+            return;
+        }
+        let full = self
+            .nesting
+            .iter()
+            .map(|(_, parent)| parent.as_str())
+            .chain([text.as_str()])
+            .collect::<Vec<_>>()
+            .join(" — ");
+        self.checklist.push(ItemBuild::new(full));
+        self.nesting.push((indent, text));
+    }
+
+    /// A line indented under the last checklist item: a plain sub-item or
+    /// a continuation, folded into that item. False when the line is not
+    /// one (it is then the item's list's end, unless blank).
+    fn fold_into_item(&mut self, line: &str) -> bool {
+        let Some(&(parent, _)) = self.nesting.last() else {
+            return false;
+        };
+        let body = line.trim_start();
+        if body.is_empty() || line.len() - body.len() <= parent {
+            return false;
+        }
+        let Some(item) = self.checklist.last_mut() else {
+            return false;
+        };
+        match list_item_text(body) {
+            Some(sub) => item.details.push(unescape(sub)),
+            None => item.continue_with(&unescape(body.trim_end())),
+        }
+        true
+    }
+}
+
+/// The text of a bulleted (`-`, `*`, `+`) or numbered (`1.`, `1)`) item,
+/// its indent already removed.
+fn list_item_text(text: &str) -> Option<&str> {
+    let digits = text.chars().take_while(char::is_ascii_digit).count();
+    let rest = if digits > 0 {
+        text[digits..]
+            .strip_prefix('.')
+            .or_else(|| text[digits..].strip_prefix(')'))?
+    } else {
+        text.strip_prefix(['-', '*', '+'])?
+    };
+    rest.starts_with([' ', '\t']).then(|| rest.trim())
+}
+
+/// How far `line` is indented, in bytes of leading whitespace.
+fn indent_of(line: &str) -> usize {
+    line.len() - line.trim_start().len()
 }
 
 #[derive(Debug, Default)]
@@ -440,6 +555,9 @@ impl<'a> Builder<'a> {
     }
 
     fn content(&mut self, region: Region, number: usize, line: &str, fence: Option<&str>) {
+        if fence.is_none() && region != Region::Phase && is_thematic_break(line) {
+            return;
+        }
         match region {
             Region::Phase => self.phase_line(number, line, fence),
             Region::References => {
@@ -489,7 +607,10 @@ impl<'a> Builder<'a> {
             if preset == Preset::GuardSight
                 && let (Some(item), Some(step)) = (sub_item(line), phase.steps.last_mut())
             {
-                step.checklist.push(unescape(item));
+                // An `a.` item is a checklist item: its own nested list is its.
+                let text = unescape(item);
+                step.nesting = vec![(indent_of(line), text.clone())];
+                step.checklist.push(ItemBuild::new(text));
                 return;
             }
         }
@@ -502,6 +623,9 @@ impl<'a> Builder<'a> {
         if step.role.is_none() {
             step.role = role_tags(line).into_iter().next();
         }
+        if fence.is_some() {
+            step.nesting.clear();
+        }
         match fence {
             Some(lang) if SHELLS.contains(&lang) => {
                 if !line.trim_start().starts_with("```") {
@@ -513,10 +637,11 @@ impl<'a> Builder<'a> {
             }
             _ => {
                 if let Some(item) = checkbox(line).filter(|_| fence.is_none()) {
-                    if !item.is_empty() {
-                        step.checklist.push(unescape(item));
+                    step.checkbox_item(indent_of(line), item);
+                } else if fence.is_some() || !step.fold_into_item(line) {
+                    if !line.trim().is_empty() {
+                        step.nesting.clear();
                     }
-                } else {
                     step.instructions.push(line.to_string());
                 }
             }
@@ -738,7 +863,8 @@ fn step_document(
         doc.insert("instructions".into(), instructions.into());
     }
     if !step.checklist.is_empty() {
-        doc.insert("checklist".into(), step.checklist.clone().into());
+        let items: Vec<String> = step.checklist.iter().map(ItemBuild::render).collect();
+        doc.insert("checklist".into(), items.into());
     }
     if !step.commands.is_empty() {
         doc.insert("command".into(), step.commands.join("\n").trim_end().into());
@@ -783,6 +909,12 @@ mod tests {
             Some("Command executions")
         );
         assert_eq!(checkbox("- [ ] Isolate the host"), Some("Isolate the host"));
+        for rule in ["---", "* * *", "___", "  -----", "- - -"] {
+            assert!(is_thematic_break(rule), "{rule}");
+        }
+        for not_rule in ["--", "-*-", "--- x", "    ---", ""] {
+            assert!(!is_thematic_break(not_rule), "{not_rule}");
+        }
     }
 
     /// Defect: an item starting with `[` was never an item, so a link item

@@ -100,9 +100,11 @@ fn the_aws_reference_links_appendix_becomes_references() {
     assert_eq!(
         listed,
         [
-            "not mapped: lines 5–13: > **Status:** `Active`",
-            "not mapped: lines 677–705: ### Layer 3/4 (Volumetric & Protocol Attacks)",
-            "not mapped: line 733: ---",
+            // The `---` lines around the disclaimer and after the tables
+            // are not listed, so the ranges end at the last line with text.
+            "not mapped: lines 5–7: > **Status:** `Active`",
+            "not mapped: line 11: > ⚠\u{fe0f} **Disclaimer:** This playbook is provided as a template…",
+            "not mapped: lines 677–703: ### Layer 3/4 (Volumetric & Protocol Attacks)",
         ]
     );
 }
@@ -215,4 +217,115 @@ fn the_network_sniffing_card_has_a_working_resource_link_and_plain_titles() {
         .filter(|t| t.contains('\\'))
         .collect();
     assert_eq!(escaped, Vec::<&str>::new(), "no backslash is left");
+}
+
+/// Imports `text` as a Markdown playbook with `preset`.
+fn import_text(label: &str, text: &str, preset: Preset) -> runsheet::interop::Imported {
+    let source = markdown::Source {
+        label,
+        text,
+        licence: None,
+        imported_on: today(),
+    };
+    markdown::import(source, Some(preset), today())
+        .unwrap_or_else(|e| panic!("{}", e.render(label)))
+}
+
+/// Defect (the tester's case, `IRP-Ransomware.md` §1.2): the checklist
+/// item "Pre-built IAM deny policies … :" was imported with nothing after
+/// its colon, and its nested sub-items went into the step's instructions,
+/// above the checklist, with no context. A nested list belongs to its
+/// item: plain sub-items are folded into it, in order; a nested checkbox
+/// is its own item, its parent named first. The same holds under
+/// `GuardSight`'s `a.` items, which become checklist items.
+#[test]
+fn checklist_sub_items_stay_with_their_parent_item() {
+    let text = "\
+# Ransomware playbook
+
+## Part 1 — Prepare
+
+### 1.2 Tooling
+
+- [ ] **Pre-built IAM deny policies** ready to attach:
+  - `DenyAllKMSActions` — blocks `kms:Encrypt`
+  - `DenyDestructiveS3Actions` — blocks `s3:DeleteObject*`,
+    `s3:PutBucketVersioning`
+  - `DenySnapshotDeletion`
+- [ ] **Forensic account** available
+  - [ ] cross-account snapshot copy tested
+  - [x] isolated from production
+- [ ] Backups tested
+- [ ] **Address the root cause:**
+  - If phishing: enforce phishing-resistant MFA
+  - If a leaked key: scan the repositories
+- [ ] Snapshots locked
+  - critical volumes first
+
+Then restore.
+";
+    let imported = import_text("ransomware.md", text, Preset::Aws);
+    let step = &imported.playbook.phases[0].steps[0];
+    assert_eq!(
+        step.checklist,
+        [
+            "**Pre-built IAM deny policies** ready to attach: `DenyAllKMSActions` — blocks `kms:Encrypt`; `DenyDestructiveS3Actions` — blocks `s3:DeleteObject*`, `s3:PutBucketVersioning`; `DenySnapshotDeletion`",
+            "**Forensic account** available",
+            "**Forensic account** available — cross-account snapshot copy tested",
+            "**Forensic account** available — isolated from production",
+            "Backups tested",
+            "**Address the root cause:** If phishing: enforce phishing-resistant MFA; If a leaked key: scan the repositories",
+            "Snapshots locked: critical volumes first",
+        ]
+    );
+    assert_eq!(step.instructions.as_deref(), Some("Then restore."));
+    assert_eq!(imported.notes, Vec::<String>::new());
+
+    let card = "\
+##### **CIRT Playbook Battle Card: Lost laptop**
+**(P) Preparation**
+1. Patch systems
+    a. Check these:
+        - servers
+        - laptops
+    b. Record the patch level
+";
+    let imported = import_text("card.md", card, Preset::GuardSight);
+    let step = &imported.playbook.phases[0].steps[0];
+    assert_eq!(step.title, "Patch systems");
+    assert_eq!(
+        step.checklist,
+        ["Check these: servers; laptops", "Record the patch level"]
+    );
+    assert_eq!(step.instructions, None);
+}
+
+/// Defect: a thematic break (`---`) after the AWS reference list was
+/// listed as `not mapped: line 733`. A break carries no content, so it is
+/// never listed, wherever it is.
+#[test]
+fn a_thematic_break_is_not_reported_as_not_mapped() {
+    let text = "\
+# Playbook
+> **Playbook Version:** 1.0
+
+---
+
+## Part 1 — Prepare
+
+### 1.1 Tooling
+
+- [ ] Backups tested
+
+## References
+
+- [NIST](https://nist.example/)
+
+---
+* * *
+___
+";
+    let imported = import_text("breaks.md", text, Preset::Aws);
+    assert_eq!(imported.notes, Vec::<String>::new());
+    assert_eq!(imported.playbook.references.len(), 3);
 }

@@ -173,3 +173,29 @@ fn a_folder_import_never_overwrites_one_sources_output_with_anothers() {
         "x.yaml is the CACAO import, the first in name order"
     );
 }
+
+/// Defect: a folder import's FAIL line for a file that could not be read
+/// named the file twice (`FAIL  in/x.json: in/x.json: not valid UTF-8`),
+/// as the read error already carried the path. The file is named once, on
+/// the summary line and on standard error.
+#[test]
+fn a_folder_import_names_a_file_it_could_not_read_once() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (sources, out) = (dir.path().join("in"), dir.path().join("out"));
+    std::fs::create_dir(&sources).expect("in");
+    std::fs::create_dir(&out).expect("out");
+    std::fs::write(sources.join("x.json"), b"{\"name\": \"\xff\"}").expect("written");
+    let run = import(home.path(), &sources, Some(&out));
+    let i = sources.display();
+    assert_eq!(
+        String::from_utf8_lossy(&run.stdout),
+        format!("FAIL  {i}/x.json: not valid UTF-8\n")
+    );
+    assert_eq!(
+        stderr(&run),
+        format!("error: {i}/x.json: not valid UTF-8\n")
+    );
+    assert_eq!(run.status.code(), Some(1));
+    assert_eq!(names(&out), set(&[]));
+}

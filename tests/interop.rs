@@ -9,6 +9,8 @@ mod cacao_import;
 mod cli;
 #[path = "interop/limits.rs"]
 mod limits;
+#[path = "interop/long_chain.rs"]
+mod long_chain;
 #[path = "interop/markdown_import.rs"]
 mod markdown_import;
 #[path = "interop/output.rs"]

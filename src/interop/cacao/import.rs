@@ -24,8 +24,8 @@ use chrono::NaiveDate;
 use serde_json::{Map, Value, json};
 
 use super::EXTENSION_ID;
-use super::locate::locate;
-use crate::interop::document::{self, slug, unique};
+use super::locate::Locator;
+use crate::interop::document::{self, UniqueIds, slug};
 use crate::interop::imported::{ImportError, Imported, Problem};
 
 /// Imports CACAO JSON text.
@@ -39,7 +39,7 @@ pub fn import(label: &str, text: &str, today: NaiveDate) -> Result<Imported, Imp
         }])
     })?;
     let mut check = Check {
-        text,
+        locator: Locator::new(text),
         problems: Vec::new(),
         notes: Vec::new(),
     };
@@ -99,14 +99,15 @@ const BRANCHES: [&str; 2] = ["on_true", "on_false"];
 const ONWARD: [&str; 3] = ["on_completion", "on_success", "on_failure"];
 
 struct Check<'t> {
-    text: &'t str,
+    /// One for the whole check: a note per step must not rescan the text.
+    locator: Locator<'t>,
     problems: Vec<Problem>,
     notes: Vec<String>,
 }
 
 impl Check<'_> {
     fn problem(&mut self, pointer: String, message: String) {
-        let (line, column) = locate(self.text, &pointer);
+        let (line, column) = self.locator.locate(&pointer);
         self.problems.push(Problem {
             pointer,
             line,
@@ -116,7 +117,7 @@ impl Check<'_> {
     }
 
     fn lenient(&mut self, pointer: &str, message: &str) {
-        let (line, column) = locate(self.text, pointer);
+        let (line, column) = self.locator.locate(pointer);
         self.notes.push(format!(
             "lenient: {message} (line {line}:{column}, at {pointer}); imported anyway"
         ));
@@ -440,7 +441,7 @@ struct Mapper<'r, 'n> {
     fact_ids: HashMap<String, String>,
     roles: Vec<Value>,
     role_ids: HashMap<String, String>,
-    taken: HashSet<String>,
+    taken: UniqueIds,
     /// The step id each workflow step became.
     step_ids: HashMap<String, String>,
     /// Conditions (runsheet `when:` text) each workflow step is under.
@@ -460,7 +461,7 @@ impl<'r, 'n> Mapper<'r, 'n> {
             fact_ids: HashMap::new(),
             roles: Vec::new(),
             role_ids: HashMap::new(),
-            taken: HashSet::new(),
+            taken: UniqueIds::default(),
             step_ids: HashMap::new(),
             conditions: HashMap::new(),
             parallel_heads: HashMap::new(),
@@ -568,7 +569,7 @@ impl<'r, 'n> Mapper<'r, 'n> {
             return id.clone();
         }
         let bare = name.trim_matches('_');
-        let id = unique(slug(bare, "fact").replace('-', "_"), &mut self.taken);
+        let id = self.taken.claim(slug(bare, "fact").replace('-', "_"));
         let ty = match variable["type"].as_str().unwrap_or("string") {
             "bool" => "bool",
             "integer" | "long" | "float" => "number",
@@ -588,7 +589,7 @@ impl<'r, 'n> Mapper<'r, 'n> {
 
     /// A new fact that the importer needs for a decision.
     fn decision_fact(&mut self, base: &str, ty: &str, prompt: &str, options: &[String]) -> String {
-        let id = unique(slug(base, "decision").replace('-', "_"), &mut self.taken);
+        let id = self.taken.claim(slug(base, "decision").replace('-', "_"));
         let mut fact = json!({"id": id, "prompt": prompt, "type": ty});
         if !options.is_empty() {
             fact["options"] = json!(options);
@@ -807,7 +808,7 @@ impl<'r, 'n> Mapper<'r, 'n> {
         if let Some(values) = variables::named_in(&shown, &variables::visible(self.root, step)) {
             instructions.push(values);
         }
-        let step_id = unique(slug(&title, "step"), &mut self.taken);
+        let step_id = self.taken.claim(slug(&title, "step"));
         self.step_ids.insert(id.to_string(), step_id.clone());
         let mut doc = Map::new();
         doc.insert("id".into(), step_id.into());
@@ -923,7 +924,7 @@ impl<'r, 'n> Mapper<'r, 'n> {
             let role = if let Some(role) = self.role_ids.get(agent) {
                 role.clone()
             } else {
-                let role = unique(slug(name, "role"), &mut self.taken);
+                let role = self.taken.claim(slug(name, "role"));
                 self.roles.push(json!({"id": role, "title": name}));
                 self.role_ids.insert(agent.to_string(), role.clone());
                 role

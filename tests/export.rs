@@ -1118,49 +1118,17 @@ fn every_subheading_of_an_exercise_report_says_exercise() {
 fn a_corrected_note_decision_or_role_is_never_shown_as_its_authors_words() {
     let mut j = complete_incident(false);
     publish_holding_statement(&mut j);
-    let role = j
-        .lines
-        .iter()
-        .find(|l| l.entry.kind == runsheet::journal::Kind::RoleAssigned)
-        .expect("the comms lead is assigned")
-        .entry
-        .seq;
+    let role = j.seq_of(runsheet::journal::Kind::RoleAssigned);
     j.actor("Bob Lin").note(None, "Backups are intact");
     let note = j.lines.last().expect("note").entry.seq;
-    let decision = j
-        .lines
-        .iter()
-        .find(|l| l.entry.kind == runsheet::journal::Kind::Decision)
-        .expect("the fixture decides")
-        .entry
-        .seq;
-    let fields = |pairs: &[(&str, &str)]| {
-        pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_string(), serde_json::json!(v)))
-            .collect::<serde_json::Map<_, _>>()
-    };
-    j.advance(5).actor("Ana Ruiz");
-    for (corrects, changed) in [
-        (note, fields(&[("text", "Backups are encrypted too")])),
-        (
-            decision,
-            fields(&[("rationale", "Contact details and IDs")]),
-        ),
-        (decision, fields(&[("decider", "Sam Okafor")])),
-        (role, fields(&[("person", "Sam Okafor-Reid")])),
-    ] {
-        j.event(runsheet::journal::Event::new(Payload::Correction(
-            Box::new(runsheet::journal::event::Correction {
-                corrects,
-                journal: None,
-                reason: "Misheard on the bridge".into(),
-                value: None,
-                occurred_at: None,
-                fields: changed,
-            }),
-        )));
-    }
+    let decision = j.seq_of(runsheet::journal::Kind::Decision);
+    let why = "Misheard on the bridge";
+    j.advance(5)
+        .actor("Ana Ruiz")
+        .correct_fields(note, why, &[("text", "Backups are encrypted too")])
+        .correct_fields(decision, why, &[("rationale", "Contact details and IDs")])
+        .correct_fields(decision, why, &[("decider", "Sam Okafor")])
+        .correct_fields(role, why, &[("person", "Sam Okafor-Reid")]);
     let fixture = Fixture::from_builder(j);
     let (note_fix, rationale_fix, decider_fix, role_fix) = (note + 1, note + 2, note + 3, note + 4);
     let md = fixture.export(Format::Markdown);

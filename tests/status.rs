@@ -168,28 +168,13 @@ fn a_playbook_named_by_a_relative_path_is_found_from_any_folder() {
 /// "decided by" the corrected name with no sign that anything changed.
 #[test]
 fn status_says_a_decision_was_corrected_and_where() {
-    use runsheet::journal::event::{Correction, Payload};
     let mut j = support::complete_incident(false);
-    let decision = j
-        .lines
-        .iter()
-        .find(|l| l.entry.kind == runsheet::journal::Kind::Decision)
-        .expect("the fixture decides")
-        .entry
-        .seq;
-    j.advance(5)
-        .event(runsheet::journal::Event::new(Payload::Correction(
-            Box::new(Correction {
-                corrects: decision,
-                journal: None,
-                reason: "The DPO decided, not the IC".into(),
-                value: None,
-                occurred_at: None,
-                fields: [("decider".to_string(), serde_json::json!("Sam Okafor"))]
-                    .into_iter()
-                    .collect(),
-            }),
-        )));
+    let decision = j.seq_of(runsheet::journal::Kind::Decision);
+    j.advance(5).correct_fields(
+        decision,
+        "The DPO decided, not the IC",
+        &[("decider", "Sam Okafor")],
+    );
     let fix = j.lines.last().expect("the correction").entry.seq;
     let (_dir, path, _) = j.close();
     let text = status(&path, false);

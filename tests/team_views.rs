@@ -387,6 +387,12 @@ fn key(c: char) -> Msg {
     Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
 }
 
+/// Fran's facilitator runner on the bundled hospital drill in `case`.
+fn open_facilitator(env: &Env, case: &Path) -> runsheet::runtime::Core {
+    runsheet::commands::case::case_runner(env, case, "Fran".into(), Some("hospital-ransomware"))
+        .expect("the facilitator opens the drill")
+}
+
 /// Marks `step` done in a runner as its keys do (`x` starts it, `x`
 /// again marks it done) and waits for both entries to be saved.
 fn mark_done(runner: &mut runsheet::runtime::Core, step: &str) {
@@ -420,13 +426,7 @@ fn a_drill_case_journals_every_participant_action_under_that_participant() {
     let env = env();
     // The facilitator's runner: the scenario in her own journal; starting
     // the scenario clock delivers the T+0 inject.
-    let mut facilitator = runsheet::commands::case::case_runner(
-        &env,
-        &case,
-        "Fran".into(),
-        Some("hospital-ransomware"),
-    )
-    .expect("the facilitator opens the drill");
+    let mut facilitator = open_facilitator(&env, &case);
     facilitator.handle(key(' '));
     facilitator.handle(Msg::Tick);
     assert!(facilitator.settle(Duration::from_secs(5)));
@@ -658,13 +658,7 @@ fn drill_joined_early(root: &Path, keys: &[char]) -> (Person, Person, PathBuf) {
         case.to_str().unwrap(),
         "EXERCISE: in the room early",
     ]);
-    let mut facilitator = runsheet::commands::case::case_runner(
-        &env(),
-        &case,
-        "Fran".into(),
-        Some("hospital-ransomware"),
-    )
-    .unwrap();
+    let mut facilitator = open_facilitator(&env(), &case);
     for c in keys {
         facilitator.handle(key(*c));
         facilitator.handle(Msg::Tick);
@@ -780,13 +774,7 @@ fn a_facilitators_clock_control_is_sent_at_once() {
     let fran = Person::new(root.path(), "Fran");
     let case = root.path().join("drill");
     new_case(&fran, &case, true);
-    let mut facilitator = runsheet::commands::case::case_runner(
-        &env(),
-        &case,
-        "Fran".into(),
-        Some("hospital-ransomware"),
-    )
-    .unwrap();
+    let mut facilitator = open_facilitator(&env(), &case);
     assert!(facilitator.app.team.as_ref().unwrap().last_sync.is_none());
     facilitator.handle(key(' '));
     assert!(facilitator.settle(Duration::from_secs(5)));
@@ -806,15 +794,7 @@ fn a_facilitator_back_after_a_crash_finds_the_scenario_clock_paused() {
     let case = root.path().join("drill");
     new_case(&fran, &case, true);
     let env = env();
-    let open = || {
-        runsheet::commands::case::case_runner(
-            &env,
-            &case,
-            "Fran".into(),
-            Some("hospital-ransomware"),
-        )
-        .unwrap()
-    };
+    let open = || open_facilitator(&env, &case);
     let mut first = open();
     first.handle(key(' '));
     first.handle(Msg::Tick);

@@ -244,6 +244,40 @@ impl JournalBuilder {
         self
     }
 
+    /// The `seq` of the first entry of `kind`.
+    pub fn seq_of(&self, kind: runsheet::journal::Kind) -> u64 {
+        self.lines
+            .iter()
+            .find(|l| l.entry.kind == kind)
+            .unwrap_or_else(|| panic!("no {kind} entry"))
+            .entry
+            .seq
+    }
+
+    /// Corrects fields of entry `corrects` (a note's `text`, a decision's
+    /// `decider` or `rationale`, a role's `person`), as `C` does.
+    pub fn correct_fields(
+        &mut self,
+        corrects: u64,
+        reason: &str,
+        pairs: &[(&str, &str)],
+    ) -> &mut Self {
+        self.event(Event::new(Payload::Correction(Box::new(
+            runsheet::journal::event::Correction {
+                corrects,
+                journal: None,
+                reason: reason.into(),
+                value: None,
+                occurred_at: None,
+                fields: pairs
+                    .iter()
+                    .map(|(k, v)| ((*k).to_string(), serde_json::json!(v)))
+                    .collect(),
+            },
+        ))));
+        self
+    }
+
     pub fn decide(&mut self, step: &str, fact: &str, input: &str, rationale: &str) -> &mut Self {
         let value = self.value(fact, input);
         let def = self.resolved.playbook.fact(fact).expect("fact");

@@ -42,6 +42,17 @@ impl Fixture {
         Ok(aar::render(format, &exercise))
     }
 
+    /// The journal in the review, as opened at wall time `now`.
+    fn review_at(&self, now: &str) -> runsheet::app::review::Review {
+        runsheet::app::review::Review::new(
+            self.resolved.playbook.clone(),
+            "drill.jsonl",
+            verify(&self.bytes),
+            false,
+            support::utc(now),
+        )
+    }
+
     /// The report with the fixture scenario.
     fn render(&self, format: Format) -> String {
         self.report(format, Some(&fixture_drill()))
@@ -589,13 +600,7 @@ fn a_drills_report_and_status_say_which_times_are_scenario_time() {
 #[test]
 fn every_row_of_a_drills_review_timeline_has_its_scenario_time() {
     let fixture = Fixture::from_drill(drill_aware_on_scenario_time());
-    let mut review = runsheet::app::review::Review::new(
-        fixture.resolved.playbook.clone(),
-        "drill.jsonl",
-        verify(&fixture.bytes),
-        false,
-        support::utc("2026-11-02T08:12:00Z"),
-    );
+    let mut review = fixture.review_at("2026-11-02T08:12:00Z");
     let screen = support::draw_review(&mut review, 160, 40);
     let note = screen
         .lines()
@@ -712,13 +717,7 @@ fn drill_clocks_in_status_review_and_reports_run_on_scenario_time() {
     let html = runsheet_at_wall(&["export", &journal, "--format", "html"]);
     let status = runsheet_at_wall(&["status", &journal]);
     let json = runsheet_at_wall(&["status", &journal, "--json"]);
-    let mut review = runsheet::app::review::Review::new(
-        fixture.resolved.playbook.clone(),
-        "drill.jsonl",
-        verify(&fixture.bytes),
-        false,
-        support::utc("2026-11-02T08:12:00Z"),
-    );
+    let mut review = fixture.review_at("2026-11-02T08:12:00Z");
     review.cursor = review.visible.len() - 1;
     review.tab = runsheet::app::review::Tab::State;
     let state = support::draw_review(&mut review, 160, 40);

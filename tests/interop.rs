@@ -47,6 +47,18 @@ fn missing(what: &str) -> Option<()> {
     None
 }
 
+/// Imports `text` as a Markdown playbook with `preset`.
+fn import_text(label: &str, text: &str, preset: Preset) -> runsheet::interop::Imported {
+    let source = markdown::Source {
+        label,
+        text,
+        licence: None,
+        imported_on: today(),
+    };
+    markdown::import(source, Some(preset), today())
+        .unwrap_or_else(|e| panic!("{}", e.render(label)))
+}
+
 /// The shared corpus: `../shared/corpus` beside the clone (or the nearest
 /// such folder above it, for worktrees), or `RUNSHEET_CORPUS`.
 fn corpus() -> Option<PathBuf> {
@@ -365,13 +377,7 @@ fn an_aws_game_day_section_becomes_a_drill_stub() {
     let Some(corpus) = corpus() else { return };
     let path = corpus.join("aws/IRP-DoS.md");
     let text = std::fs::read_to_string(&path).expect("readable");
-    let source = markdown::Source {
-        label: "IRP-DoS.md",
-        text: &text,
-        licence: None,
-        imported_on: today(),
-    };
-    let imported = markdown::import(source, Some(Preset::Aws), today()).expect("imports");
+    let imported = import_text("IRP-DoS.md", &text, Preset::Aws);
     let drill = imported.drill.expect("a drill stub");
     assert!(drill.contains("drill: irp-dos-game-day"), "{drill}");
     assert!(drill.contains("playbook: irp-dos"), "{drill}");

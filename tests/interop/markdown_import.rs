@@ -1,9 +1,9 @@
 //! Markdown import: reference sections, and what becomes plain text.
 
-use runsheet::interop::markdown::{self, Preset};
+use runsheet::interop::markdown::Preset;
 use runsheet::playbook::Reference;
 
-use super::{corpus, today};
+use super::{corpus, import_text};
 
 /// The references an import found, after the source and licence lines
 /// every import starts with.
@@ -34,14 +34,7 @@ fn bulleted_links_under_a_generic_references_heading_become_references() {
 - [Device loss policy](https://intranet.example/policy) (read it first)
 * https://mdm.example/lock
 ";
-    let source = markdown::Source {
-        label: "lost-laptop.md",
-        text,
-        licence: None,
-        imported_on: today(),
-    };
-    let imported = markdown::import(source, Some(Preset::Generic), today())
-        .unwrap_or_else(|e| panic!("{}", e.render("lost-laptop.md")));
+    let imported = import_text("lost-laptop.md", text, Preset::Generic);
     let p = &imported.playbook;
     let phases: Vec<&str> = p.phases.iter().map(|ph| ph.title.as_str()).collect();
     assert_eq!(phases, ["Triage"]);
@@ -69,13 +62,7 @@ fn bulleted_links_under_a_generic_references_heading_become_references() {
 fn the_aws_reference_links_appendix_becomes_references() {
     let Some(corpus) = corpus() else { return };
     let text = std::fs::read_to_string(corpus.join("aws/IRP-DoS.md")).expect("readable");
-    let source = markdown::Source {
-        label: "IRP-DoS.md",
-        text: &text,
-        licence: None,
-        imported_on: today(),
-    };
-    let imported = markdown::import(source, Some(Preset::Aws), today()).expect("imports");
+    let imported = import_text("IRP-DoS.md", &text, Preset::Aws);
     let found = found_references(&imported.playbook.references);
     assert_eq!(found.len(), 23, "{found:#?}");
     assert_eq!(
@@ -142,14 +129,7 @@ fn markdown_backslash_escapes_are_undone_in_titles_checklists_and_references() {
 *    GuardSight GSVSOC Incident Response Plan: https://github.com/guardsight/gsvsoc\\_cybersecurity-incident-response-plan
 "
     );
-    let source = markdown::Source {
-        label: "GSPBC-9999.md",
-        text: &text,
-        licence: None,
-        imported_on: today(),
-    };
-    let imported = markdown::import(source, Some(Preset::GuardSight), today())
-        .unwrap_or_else(|e| panic!("{}", e.render("GSPBC-9999.md")));
+    let imported = import_text("GSPBC-9999.md", &text, Preset::GuardSight);
     let p = &imported.playbook;
     assert_eq!(p.title, "GSPBC-9999 - Credential Access - Test_Card");
     let preparation: Vec<&str> = p.phases[0].steps.iter().map(|s| s.title.as_str()).collect();
@@ -191,13 +171,7 @@ fn the_network_sniffing_card_has_a_working_resource_link_and_plain_titles() {
     let Some(corpus) = corpus() else { return };
     let path = corpus.join("guardsight/GSPBC-1068 - Credential Access - Network Sniffing.md");
     let text = std::fs::read_to_string(path).expect("readable");
-    let source = markdown::Source {
-        label: "GSPBC-1068.md",
-        text: &text,
-        licence: None,
-        imported_on: today(),
-    };
-    let imported = markdown::import(source, Some(Preset::GuardSight), today()).expect("imports");
+    let imported = import_text("GSPBC-1068.md", &text, Preset::GuardSight);
     let p = &imported.playbook;
     assert!(
         p.references.iter().any(|r| r.url.as_deref()
@@ -217,18 +191,6 @@ fn the_network_sniffing_card_has_a_working_resource_link_and_plain_titles() {
         .filter(|t| t.contains('\\'))
         .collect();
     assert_eq!(escaped, Vec::<&str>::new(), "no backslash is left");
-}
-
-/// Imports `text` as a Markdown playbook with `preset`.
-fn import_text(label: &str, text: &str, preset: Preset) -> runsheet::interop::Imported {
-    let source = markdown::Source {
-        label,
-        text,
-        licence: None,
-        imported_on: today(),
-    };
-    markdown::import(source, Some(preset), today())
-        .unwrap_or_else(|e| panic!("{}", e.render(label)))
 }
 
 /// Defect (the tester's case, `IRP-Ransomware.md` §1.2): the checklist

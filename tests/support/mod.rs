@@ -231,16 +231,18 @@ impl JournalBuilder {
         value: serde_json::Value,
         occurred_at: Option<DateTime<Utc>>,
     ) -> &mut Self {
-        self.event(Event::new(Payload::Correction(Box::new(
-            runsheet::journal::event::Correction {
-                corrects,
-                journal: None,
-                reason: reason.into(),
-                value: Some(value),
-                occurred_at,
-                fields: serde_json::Map::new(),
-            },
-        ))));
+        self.correction(runsheet::journal::event::Correction {
+            corrects,
+            journal: None,
+            reason: reason.into(),
+            value: Some(value),
+            occurred_at,
+            fields: serde_json::Map::new(),
+        })
+    }
+
+    fn correction(&mut self, correction: runsheet::journal::event::Correction) -> &mut Self {
+        self.event(Event::new(Payload::Correction(Box::new(correction))));
         self
     }
 
@@ -262,20 +264,17 @@ impl JournalBuilder {
         reason: &str,
         pairs: &[(&str, &str)],
     ) -> &mut Self {
-        self.event(Event::new(Payload::Correction(Box::new(
-            runsheet::journal::event::Correction {
-                corrects,
-                journal: None,
-                reason: reason.into(),
-                value: None,
-                occurred_at: None,
-                fields: pairs
-                    .iter()
-                    .map(|(k, v)| ((*k).to_string(), serde_json::json!(v)))
-                    .collect(),
-            },
-        ))));
-        self
+        self.correction(runsheet::journal::event::Correction {
+            corrects,
+            journal: None,
+            reason: reason.into(),
+            value: None,
+            occurred_at: None,
+            fields: pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_string(), serde_json::json!(v)))
+                .collect(),
+        })
     }
 
     pub fn decide(&mut self, step: &str, fact: &str, input: &str, rationale: &str) -> &mut Self {

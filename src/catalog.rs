@@ -180,10 +180,8 @@ pub fn check_playbook(
 /// The YAML step of [`check_playbook`]: needs no clock library, so it can
 /// run while the library is being loaded.
 pub fn parse_playbook(source: &SourceText) -> Result<PlaybookDoc, LoadError> {
-    load::parse(&source.text).map_err(|d| {
-        let d = load::with_kind_hint(d, &source.text, load::DocumentKind::Playbook);
-        invalid(source, vec![d])
-    })
+    load::parse_document(&source.text, load::DocumentKind::Playbook)
+        .map_err(|problems| invalid(source, problems))
 }
 
 /// The checking step of [`check_playbook`].
@@ -206,10 +204,8 @@ pub fn check_pack(
     source: &SourceText,
     today: NaiveDate,
 ) -> Result<(Vec<crate::playbook::Clock>, Vec<Diagnostic>), LoadError> {
-    let doc: PackDoc = load::parse(&source.text).map_err(|d| {
-        let d = load::with_kind_hint(d, &source.text, load::DocumentKind::ClockPack);
-        invalid(source, vec![d])
-    })?;
+    let doc: PackDoc = load::parse_document(&source.text, load::DocumentKind::ClockPack)
+        .map_err(|problems| invalid(source, problems))?;
     into_result(source, validate::compile_pack(&doc, &source.text, today))
 }
 
@@ -218,10 +214,8 @@ pub fn check_drill(
     source: &SourceText,
     playbook: &dyn Fn(&str) -> Option<Playbook>,
 ) -> Result<(Drill, Vec<Diagnostic>), LoadError> {
-    let doc: DrillDoc = load::parse(&source.text).map_err(|d| {
-        let d = load::with_kind_hint(d, &source.text, load::DocumentKind::Drill);
-        invalid(source, vec![d])
-    })?;
+    let doc: DrillDoc = load::parse_document(&source.text, load::DocumentKind::Drill)
+        .map_err(|problems| invalid(source, problems))?;
     into_result(
         source,
         validate::compile_drill(&doc, &source.text, &source.sha256, playbook),
@@ -237,14 +231,16 @@ pub fn local_contacts(
     }
     let source = read_source(path)?;
     let doc: crate::playbook::doc::ContactsDoc =
-        load::parse(&source.text).map_err(|d| invalid(&source, vec![d]))?;
+        load::parse_document(&source.text, load::DocumentKind::Contacts)
+            .map_err(|problems| invalid(&source, problems))?;
     Ok(doc.contacts)
 }
 
 /// Checks a contacts file's shape; returns how many contacts it lists.
 pub fn local_contacts_text(source: &SourceText) -> Result<usize, LoadError> {
     let doc: crate::playbook::doc::ContactsDoc =
-        load::parse(&source.text).map_err(|d| invalid(source, vec![d]))?;
+        load::parse_document(&source.text, load::DocumentKind::Contacts)
+            .map_err(|problems| invalid(source, problems))?;
     let mut c = crate::playbook::validate::Checker::new(&source.text);
     c.runsheet_version(&doc.runsheet);
     c.unique("contact", doc.contacts.iter().map(|x| &x.id));

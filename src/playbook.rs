@@ -6,6 +6,7 @@ pub mod doc;
 pub mod expr;
 pub mod load;
 pub mod period;
+pub mod recover;
 pub mod template;
 pub mod validate;
 pub mod value;

@@ -285,6 +285,20 @@ const BAD: &[Case] = &[
         file: "unknown-key.yaml",
         expect: &[error(12, 9, "unknown key `requried`").help("did you mean `required`?")],
     },
+    // Every misspelt key and wrong word in one run, each where it is
+    // written; the parse stops at a missing key, which no edit gets past.
+    Case {
+        file: "many-shape-errors.yaml",
+        expect: &[
+            error(5, 1, "unknown key `summry`").help("did you mean `summary`?"),
+            error(9, 11, "`csrit` is not a valid value here").help("did you mean `csirt`?"),
+            error(10, 5, "unknown key `phon`").help("did you mean `phone`?"),
+            error(13, 5, "unknown key `titel`").help("did you mean `title`?"),
+            error(17, 9, "unknown key `instrctions`").help("did you mean `instructions`?"),
+            error(21, 9, "unknown key `idd`").help("did you mean `id`?"),
+            error(22, 9, "missing required key `id`"),
+        ],
+    },
     Case {
         file: "duplicate-key.yaml",
         expect: &[error(

@@ -11,6 +11,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
 
 use crate::diag::{Diagnostic, Located, Pos, pos_of_offset};
+use crate::playbook::recover::{Recovery, recovered};
 use crate::playbook::validate::with_suggestion;
 
 /// Largest file accepted (a big real playbook is under 200 KiB).
@@ -170,13 +171,94 @@ pub fn preflight(bytes: &[u8]) -> Result<&str, Diagnostic> {
     })
 }
 
+/// Most shape problems reported from one file: enough for any real
+/// playbook, few enough that a generated file cannot make `validate` parse
+/// it thousands of times.
+const MAX_SHAPE_PROBLEMS: usize = 100;
+
+/// Most text parsed in all while collecting shape problems: a hundred
+/// passes over a real playbook, a few over a file at [`MAX_BYTES`].
+const MAX_REPARSED_BYTES: usize = 16 * MAX_BYTES;
+
+/// [`parse`], and when the text does not fit `T`, every shape problem the
+/// parser finds in one run rather than the first: an unknown key is parsed
+/// past by blanking its entry, a wrong word by putting an allowed one in
+/// its place (see [`crate::playbook::recover`]). Stops at a problem no edit
+/// gets past without guessing (a missing key, a wrong type, broken YAML).
+pub fn parse_reporting_all<T: DeserializeOwned>(source: &str) -> Result<T, Vec<Diagnostic>> {
+    let mut problems = Vec::new();
+    let mut text = std::borrow::Cow::Borrowed(source);
+    // What the edits wrote, up to the line end they leave: a problem found
+    // there is the edit's (an item left empty by a blanked key), not the
+    // author's.
+    let mut edited_spans: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut parsed_bytes = 0;
+    loop {
+        let (diagnostic, recovery) = match parse_once::<T>(&text) {
+            Ok(parsed) if problems.is_empty() => return Ok(parsed),
+            Ok(_) => return Err(problems),
+            Err(failed) => failed,
+        };
+        let Some(at) = diagnostic.pos else {
+            problems.push(diagnostic);
+            return Err(problems);
+        };
+        let offset = crate::diag::byte_offset(&text, at);
+        if offset.is_some_and(|o| {
+            edited_spans
+                .iter()
+                .any(|span| (span.start..=span.end).contains(&o))
+        }) {
+            return Err(problems);
+        }
+        problems.push(diagnostic);
+        parsed_bytes += text.len();
+        let within_budget =
+            problems.len() < MAX_SHAPE_PROBLEMS && parsed_bytes < MAX_REPARSED_BYTES;
+        match recovered(&text, at, &recovery) {
+            Some((edited, span)) if within_budget => {
+                edited_spans.push(span);
+                text = edited.into();
+            }
+            _ => return Err(problems),
+        }
+    }
+}
+
+/// [`parse_reporting_all`] for a file meant to be a `kind`. A file that is
+/// plainly of another kind (a journal, CACAO JSON, a drill given as a
+/// playbook) gets one problem saying so, not a list of every key that
+/// does not fit.
+pub fn parse_document<T: DeserializeOwned>(
+    source: &str,
+    kind: DocumentKind,
+) -> Result<T, Vec<Diagnostic>> {
+    parse_reporting_all(source).map_err(|mut problems| {
+        let first = problems.remove(0);
+        let help = first.help.clone();
+        let first = with_kind_hint(first, source, kind);
+        if first.help == help {
+            problems.insert(0, first);
+            problems
+        } else {
+            vec![first]
+        }
+    })
+}
+
 /// Parses one YAML document into `T` with strict booleans, duplicate keys
 /// rejected and input budgets applied.
 pub fn parse<T: DeserializeOwned>(source: &str) -> Result<T, Diagnostic> {
+    parse_once(source).map_err(|(diagnostic, _)| diagnostic)
+}
+
+/// [`parse`], with how the text could be edited to parse past its problem.
+fn parse_once<T: DeserializeOwned>(source: &str) -> Result<T, (Diagnostic, Recovery)> {
     if source.len() > MAX_BYTES {
-        return Err(preflight(source.as_bytes())
+        let refused = preflight(source.as_bytes())
             .err()
-            .unwrap_or_else(|| Diagnostic::error("file is larger than the limit for playbooks")));
+            .unwrap_or_else(|| Diagnostic::error("file is larger than the limit for playbooks"));
+        return Err((refused, Recovery::Stop));
     }
     let budget = serde_saphyr::budget! {
         max_depth: MAX_DEPTH,
@@ -191,11 +273,12 @@ pub fn parse<T: DeserializeOwned>(source: &str) -> Result<T, Diagnostic> {
     // Tags change what a reader of the file sees (`!!binary` decodes
     // base64) or name types runsheet has not: refused, never applied.
     if let Some(at) = binary_tag(source) {
-        return Err(Diagnostic::error(
+        let refused = Diagnostic::error(
             "YAML tag `!!binary` is not allowed: write the text itself, so readers of the file see what runsheet shows",
         )
         .at(at)
-        .underline("!!binary".len()));
+        .underline("!!binary".len());
+        return Err((refused, Recovery::Stop));
     }
     let options = serde_saphyr::options! {
         strict_booleans: true,
@@ -203,7 +286,22 @@ pub fn parse<T: DeserializeOwned>(source: &str) -> Result<T, Diagnostic> {
         ignore_binary_tag_for_string: true,
         budget: budget,
     };
-    serde_saphyr::from_str_with_options::<T>(source, options).map_err(|e| to_diagnostic(&e, source))
+    serde_saphyr::from_str_with_options::<T>(source, options)
+        .map_err(|e| (to_diagnostic(&e, source), recovery(&e)))
+}
+
+/// How to parse past an error: only problems whose fix cannot change what
+/// the rest of the file means are passed (see [`Recovery`]).
+fn recovery(error: &serde_saphyr::Error) -> Recovery {
+    match error.without_snippet() {
+        serde_saphyr::Error::SerdeUnknownField { .. } => Recovery::DropEntry,
+        serde_saphyr::Error::SerdeUnknownVariant { expected, .. } => {
+            expected.first().map_or(Recovery::Stop, |word| {
+                Recovery::ReplaceWord((*word).to_string())
+            })
+        }
+        _ => Recovery::Stop,
+    }
 }
 
 /// Where a `!!binary` tag starts a node (outside quotes and comments).
@@ -415,6 +513,38 @@ mod tests {
             "expected text here, not a list or a mapping (the alias here repeats the node defined at line 6, column 11)"
         );
         assert_eq!(error.pos.map(|p| p.line), Some(13));
+    }
+
+    /// A generated file with thousands of unknown keys is reported up to
+    /// the limit, never parsed once per key.
+    #[test]
+    fn shape_problems_stop_at_the_limit() {
+        let mut text = String::from("runsheet: 1\nid: x\ntitle: t\nversion: '1'\nsummary: s\n");
+        for i in 0..5_000 {
+            let _ = writeln!(text, "extra_{i}: 1");
+        }
+        let problems = parse_reporting_all::<crate::playbook::doc::PlaybookDoc>(&text)
+            .expect_err("unknown keys");
+        assert_eq!(problems.len(), MAX_SHAPE_PROBLEMS);
+        assert_eq!(problems[99].message, "unknown key `extra_99`");
+        assert_eq!(problems[99].pos, Some(Pos::new(105, 1)));
+    }
+
+    /// A journal given as a playbook is one problem saying what it is, not
+    /// one per key that does not fit.
+    #[test]
+    fn a_file_of_another_kind_is_one_problem() {
+        let journal = "{\"v\":1,\"seq\":0}\n";
+        let problems =
+            parse_document::<crate::playbook::doc::PlaybookDoc>(journal, DocumentKind::Playbook)
+                .expect_err("not a playbook");
+        assert_eq!(problems.len(), 1);
+        assert!(
+            problems[0]
+                .help
+                .as_deref()
+                .is_some_and(|h| h.contains("runsheet journal"))
+        );
     }
 
     #[test]

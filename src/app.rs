@@ -195,7 +195,8 @@ pub struct Pending {
 }
 
 /// Letters arriving this soon after a dialog recorded and closed are
-/// type-ahead (nobody reads the new screen that fast), never commands.
+/// type-ahead (nobody reads the new screen that fast), never commands; a
+/// key repeated this soon after a question was asked is no answer to it.
 const TYPE_AHEAD_MS: i64 = 400;
 /// How many recent entries the tail keeps.
 pub(crate) const TAIL: usize = 64;
@@ -487,16 +488,19 @@ impl App {
         self.armed = Some(confirm::Question {
             action,
             text: question,
+            readable_from: self.now + Duration::milliseconds(TYPE_AHEAD_MS),
             until,
         });
     }
 
     /// Any key answers a pending question: its notice goes at once, and
-    /// the action a repeat would confirm is returned while not lapsed.
+    /// the action a repeat would confirm is returned once the question
+    /// could be read and while it has not lapsed. A repeat that comes too
+    /// soon is no yes: the action asks again.
     fn answer_question(&mut self) -> Option<confirm::Armed> {
         let question = self.armed.take()?;
         self.notices.retain(|n| n.text != question.text);
-        (self.now < question.until).then_some(question.action)
+        question.answered_at(self.now)
     }
 
     fn notice(&mut self, text: impl Into<String>, urgent: bool) {

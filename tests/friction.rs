@@ -322,6 +322,11 @@ fn key(app: &mut App, code: KeyCode) -> Vec<Effect> {
     app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)), now)
 }
 
+/// A second passes, as when a person reads a question before answering it.
+fn read_the_question(app: &mut App) {
+    app.now += chrono::Duration::seconds(1);
+}
+
 fn appends(effects: &[Effect]) -> usize {
     effects
         .iter()
@@ -343,7 +348,8 @@ fn friction2_done_on_a_required_step_with_unticked_items_asks_first() {
     key(&mut app, KeyCode::Up);
     assert_eq!(app.selected.as_deref(), Some("confirm"));
     assert_eq!(appends(&key(&mut app, KeyCode::Char('x'))), 0);
-    // The same key again says yes.
+    // The same key again, once the question could be read, says yes.
+    read_the_question(&mut app);
     assert_eq!(appends(&key(&mut app, KeyCode::Char('x'))), 1);
 }
 
@@ -361,6 +367,7 @@ fn friction14_starting_a_step_that_does_not_apply_asks_first() {
         "{notice}"
     );
     assert!(notice.contains("press Enter again"), "{notice}");
+    read_the_question(&mut app);
     assert_eq!(appends(&key(&mut app, KeyCode::Enter)), 1);
 }
 

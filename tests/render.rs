@@ -118,6 +118,22 @@ fn help_overlay() {
     insta::assert_snapshot!(support::screen(&draw(&app, 80, 24)));
 }
 
+/// The defect: the help said "Enter saves" in every dialog (a note's
+/// Enter breaks the line; `Ctrl-S` saves) and left out `Ctrl-R`, which the
+/// README lists.
+#[test]
+fn the_help_says_how_dialogs_save_and_lists_ctrl_r() {
+    let mut app = in_progress();
+    send(&mut app, key('?'));
+    let text = support::screen(&draw(&app, 120, 80));
+    assert!(text.contains("Ctrl-S where Enter breaks a line"), "{text}");
+    assert!(!text.contains("Enter saves ·"), "{text}");
+    assert!(
+        text.contains("Ctrl-R          after a failed write: write the entries not saved again"),
+        "{text}"
+    );
+}
+
 #[test]
 fn decision_dialog() {
     let mut app = in_progress();

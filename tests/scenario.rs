@@ -335,15 +335,30 @@ fn complete_a_step_with_a_checklist() {
 
 #[test]
 fn a_bundled_playbook_runs_from_its_first_required_step() {
-    use Do::{Enter, Key};
+    use Do::{Enter, Key, Wait};
     let out = run(&Scenario {
         setup: Setup::Bundled("ddos"),
-        // The second `x` confirms "checklist items unticked — done anyway".
-        script: vec![Enter, Key('x'), Key('x')],
+        // The second `x`, once the question could be read, confirms
+        // "checklist items unticked — done anyway".
+        script: vec![Enter, Key('x'), Wait(Duration::seconds(1)), Key('x')],
         expect: vec![Kind::StepStarted, Kind::StepDone],
     });
     assert_eq!(out.appended[0].entry.step.as_deref(), Some("confirm-ddos"));
     assert_eq!(out.status("confirm-ddos"), StepStatus::Done);
+}
+
+/// The defect: `Enter x x` typed before the first screen was drawn
+/// started a required step and marked it done past the "checklist items
+/// unticked" question nobody saw.
+#[test]
+fn typed_ahead_x_x_never_marks_a_step_done_past_its_question() {
+    use Do::{Enter, Key};
+    let out = run(&Scenario {
+        setup: Setup::Bundled("ddos"),
+        script: vec![Enter, Key('x'), Key('x'), Key('x')],
+        expect: vec![Kind::StepStarted],
+    });
+    assert_eq!(out.status("confirm-ddos"), StepStatus::InProgress);
 }
 
 #[test]
@@ -666,11 +681,20 @@ fn faster_at_the_fastest_speed_writes_no_entry() {
 
 #[test]
 fn an_after_inject_fires_once_its_step_is_done() {
-    use Do::{Key, Select, Tick};
+    use Do::{Key, Select, Tick, Wait};
     let out = run(&Scenario {
         setup: Setup::FixtureDrill,
-        // The second `x` confirms "checklist items unticked — done anyway".
-        script: vec![Key(' '), Select("confirm"), Tick, Key('x'), Key('x'), Tick],
+        // The second `x`, once the question could be read, confirms
+        // "checklist items unticked — done anyway".
+        script: vec![
+            Key(' '),
+            Select("confirm"),
+            Tick,
+            Key('x'),
+            Wait(Duration::seconds(1)),
+            Key('x'),
+            Tick,
+        ],
         expect: vec![
             Kind::DrillControl,
             Kind::InjectDelivered,

@@ -192,8 +192,12 @@ fn run_act_sigkill_resume_and_quit_cleanly() {
     t.keys("a", &["1"]);
     t.wait_for("a", "ticked “");
     t.keys("a", &["x"]);
-    // Four items are still unticked: runsheet asks, x again confirms.
+    // Four items are still unticked: runsheet asks. An x typed on at once
+    // is too soon to be an answer (nobody has read the question): it asks
+    // again. Ticking the rest marks it done without a question.
     t.wait_for("a", "press x again");
+    t.keys("a", &["x", "2", "3", "4", "5"]);
+    t.wait_for("a", "ticked “IC, DPO");
     t.keys("a", &["x"]);
     t.wait_for("a", "done ·");
     // Answer a fact on the next step.
@@ -231,6 +235,9 @@ fn run_act_sigkill_resume_and_quit_cleanly() {
         k.contains(&"decision".to_string()) && !k.contains(&"session_ended".to_string()),
         "{k:?}"
     );
+    let ticks = k.iter().filter(|k| *k == "checklist_item").count();
+    let done = k.iter().filter(|k| *k == "step_done").count();
+    assert_eq!((ticks, done), (5, 1), "{k:?}");
 
     // Resume: the same progress is on screen, and a new session is recorded.
     t.launch("b", &["resume", journal.to_str().expect("utf-8")]);

@@ -19,12 +19,24 @@ pub enum Armed {
 }
 
 /// A question on screen: the action a yes confirms, the notice that asks,
-/// and when it lapses (a yes must be meant now, not found by a later key).
+/// when a yes counts from (a repeat typed before anyone could read the
+/// question is not an answer to it) and when it lapses (a yes must be
+/// meant now, not found by a later key).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Question {
     pub action: Armed,
     pub text: String,
+    pub readable_from: DateTime<Utc>,
     pub until: DateTime<Utc>,
+}
+
+impl Question {
+    /// The action a key at `now` confirms: none before the question could
+    /// be read (`x x` in one burst, or typed ahead before the screen was
+    /// drawn) or after it lapsed.
+    pub fn answered_at(self, now: DateTime<Utc>) -> Option<Armed> {
+        (self.readable_from <= now && now < self.until).then_some(self.action)
+    }
 }
 
 /// Why `x` on this step should ask first, if it should: a required step

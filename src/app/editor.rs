@@ -136,18 +136,18 @@ impl Editor {
         }
         self.replace_selection();
         self.edited = true;
-        let multiline = self.multiline;
+        let text = with_unix_line_breaks(text);
         let clean = |segment: &str| -> String {
             segment
                 .chars()
                 .filter_map(|c| match c {
                     '\t' => Some(' '),
-                    '\r' if !multiline => Some(' '),
                     c if c.is_control() => None,
                     c => Some(c),
                 })
                 .collect()
         };
+        let multiline = self.multiline;
         let mut segments: Vec<String> = if multiline {
             text.split('\n').map(clean).collect()
         } else {
@@ -276,6 +276,18 @@ impl Editor {
     }
 }
 
+/// `text` with each line break written `\n`. A bracketed paste from
+/// xterm, VTE terminals and tmux ends its lines with a carriage return
+/// alone, Windows text with `\r\n`: either is a line break the responder
+/// meant, never a character to drop.
+fn with_unix_line_breaks(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains('\r') {
+        text.replace("\r\n", "\n").replace('\r', "\n").into()
+    } else {
+        text.into()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -287,7 +299,7 @@ mod tests {
     #[test]
     fn d14_pasting_keeps_text_and_cursor_like_typing() {
         for multiline in [false, true] {
-            let paste = "ab\tc\r\nd\u{1b}é\n\nxyz";
+            let paste = "ab\tc\rd\u{1b}é\n\nxyz";
             let mut pasted = if multiline {
                 Editor::multi("12")
             } else {

@@ -97,6 +97,7 @@ fn done_records_step_done_and_names_unanswered_facts() {
     let mut r = Runner::new();
     assert!(r.ch('x').is_empty(), "unticked checklist: asks first");
     assert!(r.has_notice("press x again"));
+    r.advance(Duration::seconds(1));
     let effects = r.ch('x');
     assert_eq!(
         only_append(&effects).event,
@@ -111,6 +112,31 @@ fn done_records_step_done_and_names_unanswered_facts() {
     assert_eq!(r.status("confirm"), StepStatus::Done);
     assert!(r.ch('x').is_empty(), "already done");
     assert!(r.has_notice("already done"));
+}
+
+/// The defect: `x x` in one burst (a double press, or keys typed ahead
+/// before the screen was drawn) marked a required step done past the
+/// "checklist items unticked" question nobody had seen.
+#[test]
+fn x_pressed_twice_in_one_burst_never_confirms_marking_done() {
+    let mut r = Runner::new();
+    assert!(r.ch('x').is_empty(), "asks first");
+    r.advance(Duration::milliseconds(150));
+    assert!(r.ch('x').is_empty(), "too soon to be an answer: asks again");
+    assert!(r.has_notice("press x again"));
+    assert_eq!(r.status("confirm"), StepStatus::Open);
+    // Typed ahead in one burst: each repeat asks again, none answers.
+    for _ in 0..3 {
+        assert!(r.ch('x').is_empty());
+    }
+    assert_eq!(r.status("confirm"), StepStatus::Open);
+    // Read, then pressed again: the yes it asked for.
+    r.advance(Duration::seconds(1));
+    let effects = r.ch('x');
+    assert_eq!(
+        only_append(&effects).event,
+        Event::on_step("confirm", Payload::StepDone(event::StepDone::default()))
+    );
 }
 
 #[test]

@@ -288,6 +288,47 @@ fn code11_paste_goes_into_every_text_dialog() {
     assert_eq!(mode!(r, Assign).person.text(), "Lena Visser");
 }
 
+/// The defect: a bracketed paste from xterm, VTE terminals and tmux ends
+/// each line with a carriage return, which the editor dropped as a control
+/// character, so the pasted lines were saved glued together.
+#[test]
+fn a_pasted_carriage_return_is_a_line_break_in_notes_and_rationales() {
+    let mut r = Runner::new();
+    r.ch('n');
+    r.type_text("line one");
+    r.enter();
+    r.type_text("line two ");
+    r.update(Msg::Paste("pasted A\rpasted B\r\nWindows C\r".into()));
+    r.type_text("typed on");
+    let saved = r.ctrl('s');
+    assert_eq!(
+        only_append(&saved).event,
+        Event::on_step(
+            "confirm",
+            Payload::Note(event::Note {
+                text: "line one\nline two pasted A\npasted B\nWindows C\ntyped on".into()
+            })
+        )
+    );
+    r.advance(Duration::seconds(1));
+    r.select("scope");
+    r.ch('d');
+    r.tab();
+    r.update(Msg::Paste(
+        "Registrar agreed by phone.\rHearings move to paper.".into(),
+    ));
+    assert_eq!(
+        mode!(r, Decide).rationale.text(),
+        "Registrar agreed by phone.\nHearings move to paper."
+    );
+    // A one-line field takes the same paste as one line, one space a break.
+    r.esc();
+    r.esc();
+    r.ch('o');
+    r.update(Msg::Paste("Lena\r\nVisser\r".into()));
+    assert_eq!(mode!(r, Assign).person.text(), "Lena Visser ");
+}
+
 #[test]
 fn code11_a_resize_is_not_a_domain_tick() {
     let mut r = Runner::new();

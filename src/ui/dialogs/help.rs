@@ -28,9 +28,13 @@ pub(super) fn help(app: &App, t: &Theme, area: Rect, buf: &mut Buffer, scroll: u
         Span::styled(format!("{:<16}", "1-9"), t.key),
         Span::raw("tick or untick that checklist item"),
     ]));
+    lines.push(Line::from(vec![
+        Span::styled(format!("{:<16}", "Ctrl-R"), t.key),
+        Span::raw("after a failed write: write the entries not saved again, in order"),
+    ]));
     lines.push(Line::default());
     lines.push(Line::from(Span::styled(
-        "In a dialog every letter is text: Enter saves · Tab moves field · Esc closes (twice if you typed)",
+        "In a dialog every letter is text; its bottom line says how it saves (Enter, or Ctrl-S where Enter breaks a line) · Tab moves field · Esc closes (twice if you typed)",
         t.dim,
     )));
     if app.drill.is_some() {

@@ -104,7 +104,7 @@ pub(super) fn clocks_panel(
         } else {
             "if it applies: "
         };
-        let (glyph, style, detail) = match &v.state {
+        let (glyph, style, detail, extra) = match &v.state {
             StageState::Breached { late_by, .. } => (
                 "✗",
                 t.danger,
@@ -113,6 +113,7 @@ pub(super) fn clocks_panel(
                     format_duration(*late_by),
                     due_short(v.due, app.domain_now(), tz, v.clock.timezone)
                 ),
+                String::new(),
             ),
             StageState::Running { remaining, used } => {
                 let (g, s) = urgency(*used, t);
@@ -126,10 +127,11 @@ pub(super) fn clocks_panel(
                     g,
                     s,
                     format!(
-                        "{} left · due {}{bar}",
+                        "{} left · due {}",
                         format_duration(*remaining),
                         due_short(v.due, app.domain_now(), tz, v.clock.timezone)
                     ),
+                    bar,
                 )
             }
             StageState::Elapsing { elapsed } => (
@@ -153,55 +155,81 @@ pub(super) fn clocks_panel(
                         ))
                         .unwrap_or_default()
                 ),
+                String::new(),
             ),
             _ => continue,
         };
-        lines.push(strip_line(
+        let strip = StripLine {
             glyph,
             style,
-            &name,
+            name: &name,
             cond,
-            &detail,
-            &v.stage.title,
-            width,
-            t,
-        ));
+            detail: &detail,
+            extra: &extra,
+            title: &v.stage.title,
+        };
+        lines.push(strip.fitted(width, t));
     }
     Paragraph::new(lines).render(area, buf);
 }
 
-/// One deadline in the strip. The regime id, "if it applies" and the time
-/// left come first and are kept whole; the stage title gets what room is
-/// left, so two cut lines can always be told apart.
-#[allow(clippy::too_many_arguments)]
-fn strip_line(
-    glyph: &str,
+/// One deadline in the strip, before it is fitted to a width.
+struct StripLine<'a> {
+    glyph: &'a str,
     style: Style,
-    name: &str,
-    cond: &str,
-    detail: &str,
-    title: &str,
-    width: usize,
-    t: &Theme,
-) -> Line<'static> {
-    let head = format!("  {glyph} {name} ");
-    let used = text::width(&head) + text::width(cond) + text::width(detail);
-    let room = width.saturating_sub(used + 3);
-    let title = if room >= 8 {
-        format!(" · {}", text::fit(title, room))
-    } else {
-        String::new()
-    };
-    let detail = text::fit(
-        detail,
-        width.saturating_sub(text::width(&head) + text::width(cond)),
-    );
-    Line::from(vec![
-        Span::styled(head, style.add_modifier(ratatui::style::Modifier::BOLD)),
-        Span::styled(cond.to_string(), t.dim),
-        Span::styled(detail, style),
-        Span::styled(title, style),
-    ])
+    /// `clock.stage`, which tells two lines of one regime apart.
+    name: &'a str,
+    /// "if it applies: " while the regime may not bind, else empty.
+    cond: &'a str,
+    /// The time left or elapsed and the due time: what a responder must
+    /// read, kept whole before anything else.
+    detail: &'a str,
+    /// A share used or its gauge: shown only when it fits whole.
+    extra: &'a str,
+    title: &'a str,
+}
+
+/// Fewest columns a shortened `clock.stage` name keeps.
+const NAME_MIN: usize = 12;
+
+impl StripLine<'_> {
+    /// The line in `width` columns. What gives way, in turn: the stage
+    /// title, the share used, the middle of the name (down to [`NAME_MIN`] columns; its clock's start and its stage's end stay, so two cut names
+    /// differ); only then the end of
+    /// the detail. "if it applies" and the time are never dropped for them.
+    fn fitted(&self, width: usize, t: &Theme) -> Line<'static> {
+        let frame = text::width(&format!("  {}  ", self.glyph)) + text::width(self.cond);
+        let detail_room = width.saturating_sub(frame + text::width(self.detail));
+        let extra = if text::width(self.extra) + text::width(self.name) <= detail_room {
+            self.extra
+        } else {
+            ""
+        };
+        let name_room = detail_room.saturating_sub(text::width(extra)).max(NAME_MIN);
+        let name = text::fit_middle(self.name, name_room);
+        let head = format!("  {} {name} ", self.glyph);
+        let detail = format!("{}{extra}", self.detail);
+        let used = text::width(&head) + text::width(self.cond) + text::width(&detail);
+        let room = width.saturating_sub(used + 3);
+        let title = if room >= 8 {
+            format!(" · {}", text::fit(self.title, room))
+        } else {
+            String::new()
+        };
+        let detail = text::fit(
+            &detail,
+            width.saturating_sub(text::width(&head) + text::width(self.cond)),
+        );
+        Line::from(vec![
+            Span::styled(
+                head,
+                self.style.add_modifier(ratatui::style::Modifier::BOLD),
+            ),
+            Span::styled(self.cond.to_string(), t.dim),
+            Span::styled(detail, self.style),
+            Span::styled(title, self.style),
+        ])
+    }
 }
 
 /// A due time for the panel: `today 16:05 CET`, `Tue 3 Nov 08:45 CET`.
@@ -377,46 +405,96 @@ mod tests {
         assert_eq!(due_short(due, now, ams, Some(ams)), "Thu 3 Dec 23:30 CET");
     }
 
+    fn strip(name: &str, cond: &str, detail: &str, extra: &str, width: usize) -> String {
+        let t = Theme::mono();
+        StripLine {
+            glyph: "◔",
+            style: t.ok,
+            name,
+            cond,
+            detail,
+            extra,
+            title: "Send the early warning to the CSIRT",
+        }
+        .fitted(width, &t)
+        .to_string()
+    }
+
     #[test]
     fn d6_a_cut_deadline_line_keeps_the_regime_and_the_time_left() {
-        let t = Theme::mono();
-        for (name, title) in [
-            ("nis2.early-warning", "Send the early warning to the CSIRT"),
-            (
-                "dora.initial",
-                "Send the initial notification to the authority",
-            ),
+        for (name, short) in [
+            ("nis2.early-warning", "nis2.e…rning"),
+            ("dora.initial", "dora.initial"),
         ] {
-            let line = strip_line(
-                "✗",
-                t.danger,
+            let line = strip(
                 name,
                 "if it applies: ",
                 "BREACHED 6h 00m ago · was due Sat 28 Nov 21:03 CET",
-                title,
+                "",
                 80,
-                &t,
-            )
-            .to_string();
+            );
             assert!(text::width(&line) <= 80, "{line}");
-            assert!(line.contains(name), "{line}");
+            assert!(line.contains(short), "{line}");
             assert!(
-                line.contains("if it applies: BREACHED 6h 00m ago"),
+                line.contains("if it applies: BREACHED 6h 00m ago · was due Sat 28 Nov"),
                 "{line}"
             );
         }
-        let wide = strip_line(
-            "◔",
-            t.ok,
+        let wide = strip(
             "sec-8k-item105.form-8k",
             "",
             "4d 20h left · due Thu 3 Dec 17:30 ET (23:30 CET)",
-            "Form 8-K Item 1.05",
+            "",
             120,
-            &t,
-        )
-        .to_string();
-        assert!(wide.contains("17:30 ET (23:30 CET) · Form 8-K"), "{wide}");
-        {}
+        );
+        assert!(wide.contains("17:30 ET (23:30 CET) · Send the"), "{wide}");
+    }
+
+    /// The defect: at 80 columns a long `clock.stage` name pushed the due
+    /// time's hour and zone off the line ("due Tue 1 Dec…").
+    #[test]
+    fn at_80_columns_the_due_time_is_kept_whole_and_the_name_gives_way() {
+        let detail = "21h 58m left · due Tue 1 Dec 21:47 CET";
+        let line = strip(
+            "host-csirt-target.early-warning",
+            "if it applies: ",
+            detail,
+            " 9%",
+            80,
+        );
+        assert!(text::width(&line) <= 80, "{line}");
+        assert!(
+            line.ends_with(&format!("if it applies: {detail}")),
+            "{line}"
+        );
+        assert!(line.contains(" host-csirt-…ly-warning "), "{line}");
+        // With room, the name and the share used are whole.
+        let wide = strip(
+            "host-csirt-target.early-warning",
+            "if it applies: ",
+            detail,
+            " 9%",
+            120,
+        );
+        assert!(
+            wide.contains(&format!(
+                "host-csirt-target.early-warning if it applies: {detail} 9%"
+            )),
+            "{wide}"
+        );
+        // At 60 columns the time left and the day go before the name's
+        // middle does.
+        let narrow = strip(
+            "host-csirt-target.early-warning",
+            "if it applies: ",
+            detail,
+            " 9%",
+            60,
+        );
+        assert!(text::width(&narrow) <= 60, "{narrow}");
+        assert!(
+            narrow.contains("if it applies: 21h 58m left · due Tue 1"),
+            "{narrow}"
+        );
     }
 }

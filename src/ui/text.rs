@@ -24,6 +24,32 @@ pub fn fit(text: &str, width: usize) -> String {
     cut(text, width)
 }
 
+/// `text` in `width` columns at most, its middle given way to `…`: for
+/// identifiers whose start and end both tell them apart
+/// (`host-csirt…early-warning`).
+pub fn fit_middle(text: &str, width: usize) -> String {
+    if self::width(text) <= width {
+        return text.to_string();
+    }
+    if width < 3 {
+        return cut(text, width);
+    }
+    let tail_room = (width - 1) / 2;
+    let mut tail: Vec<char> = Vec::new();
+    let mut used = 0;
+    for c in text.chars().rev() {
+        let w = UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w > tail_room {
+            break;
+        }
+        used += w;
+        tail.push(c);
+    }
+    let mut out = cut(text, width - used);
+    out.extend(tail.iter().rev());
+    out
+}
+
 /// The start of `text` and `…`, in `width` columns at most.
 fn cut(text: &str, width: usize) -> String {
     if width == 0 {

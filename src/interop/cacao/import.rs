@@ -14,6 +14,7 @@
 //! A file runsheet exported carries runsheet's extension and is rebuilt
 //! from it exactly; any other file is mapped as `docs/interop.md` says.
 
+mod fields;
 mod metadata;
 mod variables;
 
@@ -488,6 +489,7 @@ impl<'r, 'n> Mapper<'r, 'n> {
                 self.notes.push(format!("not mapped: `{key}`"));
             }
         }
+        self.notes.extend(fields::root_notes(root));
         for (name, variable) in root["playbook_variables"].as_object().into_iter().flatten() {
             self.fact(name, variable);
         }
@@ -504,6 +506,7 @@ impl<'r, 'n> Mapper<'r, 'n> {
         let mut branches = Branches::new(self.workflow, &roots);
         self.branch_conditions(&mut branches);
         let order = branches.order();
+        self.notes.extend(fields::step_notes(self.workflow, order));
         self.parallels(order);
         let mut steps = Vec::new();
         for id in order {
@@ -519,17 +522,12 @@ impl<'r, 'n> Mapper<'r, 'n> {
         let mut references = vec![json!({
             "title": format!("Imported from CACAO playbook {} ({label})", text("id")),
         })];
-        for r in root["external_references"].as_array().into_iter().flatten() {
-            let mut m = Map::new();
-            m.insert(
-                "title".into(),
-                r["name"].as_str().unwrap_or("reference").into(),
-            );
-            if let Some(url) = r["url"].as_str() {
-                m.insert("url".into(), url.into());
-            }
-            references.push(Value::Object(m));
-        }
+        references.extend(external_references(root));
+        references.extend(
+            metadata::related_references(root)
+                .into_iter()
+                .map(|title| json!({ "title": title })),
+        );
         let summary = first_line(&text("description")).unwrap_or_else(|| name.clone());
         let mut doc = Map::new();
         doc.insert("runsheet".into(), 1.into());
@@ -812,12 +810,20 @@ impl<'r, 'n> Mapper<'r, 'n> {
         if let Some(when) = self.when(id) {
             doc.insert("when".into(), when.into());
         }
+        let references = external_references(step);
+        if !references.is_empty() {
+            doc.insert("references".into(), references.into());
+        }
         doc.extend(out);
         Some(Value::Object(doc))
     }
 
-    /// Notes every step type can carry: delay, timeout, failure routing.
+    /// What every step type can carry: its variables as facts; delay,
+    /// timeout and failure routing as notes.
     fn common(&mut self, id: &str, step: &Value, instructions: &mut Vec<String>) {
+        for (name, variable) in step["step_variables"].as_object().into_iter().flatten() {
+            self.fact(name, variable);
+        }
         if let Some(delay) = step["delay"].as_u64() {
             instructions.push(format!(
                 "The source waits {} before this step.",
@@ -899,9 +905,6 @@ impl<'r, 'n> Mapper<'r, 'n> {
                 variable.is_object().then(|| self.fact(v, &variable))
             })
             .collect();
-        for (name, variable) in step["step_variables"].as_object().into_iter().flatten() {
-            self.fact(name, variable);
-        }
         if !captured.is_empty() {
             out.insert("capture".into(), captured.into());
         }
@@ -929,7 +932,8 @@ impl<'r, 'n> Mapper<'r, 'n> {
     }
 }
 
-/// `cacao`, the labels, then the playbook types not among them.
+/// `cacao`, the labels, then the playbook types, activities and industry
+/// sectors not among them.
 fn tags(root: &Value) -> Vec<Value> {
     let mut tags = vec![Value::from("cacao")];
     tags.extend(
@@ -940,12 +944,30 @@ fn tags(root: &Value) -> Vec<Value> {
             .filter_map(Value::as_str)
             .map(|l| Value::from(l.to_string())),
     );
-    for kind in metadata::type_tags(root) {
+    for kind in metadata::keyword_tags(root) {
         if !tags.iter().any(|t| t == kind.as_str()) {
             tags.push(kind.into());
         }
     }
     tags
+}
+
+/// The `external_references` of the playbook or a step, as references.
+fn external_references(owner: &Value) -> Vec<Value> {
+    owner["external_references"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|r| {
+            let mut reference = Map::new();
+            let title = r["name"].as_str().unwrap_or("reference");
+            reference.insert("title".into(), title.into());
+            if let Some(url) = r["url"].as_str() {
+                reference.insert("url".into(), url.into());
+            }
+            Value::Object(reference)
+        })
+        .collect()
 }
 
 /// All a responder reads of a step (title, instructions, command,

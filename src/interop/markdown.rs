@@ -199,7 +199,9 @@ fn checkbox(line: &str) -> Option<&str> {
 
 /// A thematic break (`---`, `* * *`, `___`): three or more of one of
 /// `-`, `*`, `_`, spaces between allowed. It separates sections and carries
-/// no content, so it is never listed as not mapped.
+/// no content, so wherever it is (outside a code block) it is never listed
+/// as not mapped nor kept as a phase's or step's text; in a step it ends
+/// any open list, and the step goes on to the next step heading or item.
 fn is_thematic_break(line: &str) -> bool {
     let marks: String = line.chars().filter(|c| !c.is_whitespace()).collect();
     marks.len() >= 3
@@ -558,7 +560,10 @@ impl<'a> Builder<'a> {
     }
 
     fn content(&mut self, region: Region, number: usize, line: &str, fence: Option<&str>) {
-        if fence.is_none() && region != Region::Phase && is_thematic_break(line) {
+        if fence.is_none() && is_thematic_break(line) {
+            if region == Region::Phase {
+                self.end_open_list();
+            }
             return;
         }
         match region {
@@ -576,6 +581,14 @@ impl<'a> Builder<'a> {
                     self.unmapped.push((number, line.to_string()));
                 }
             }
+        }
+    }
+
+    /// A thematic break ends any list open in the current step (as in
+    /// Markdown), so a later indented line is not folded into its items.
+    fn end_open_list(&mut self) {
+        if let Some(step) = self.phases.last_mut().and_then(|p| p.steps.last_mut()) {
+            step.nesting.clear();
         }
     }
 

@@ -158,8 +158,10 @@ impl<'w> Branches<'w> {
         condition: &str,
         starts: &[String],
     ) -> impl Iterator<Item = (usize, String)> {
-        let join = self.workflow[condition]["on_completion"]
-            .as_str()
+        let join = self
+            .workflow
+            .get(condition)
+            .and_then(|step| step["on_completion"].as_str())
             .map(str::to_string);
         starts.iter().cloned().chain(join).enumerate()
     }
@@ -223,7 +225,7 @@ impl ForwardWalk {
             return None;
         }
         let Reverse(at) = self.to_walk.pop()?;
-        let reached = self.reached[&at];
+        let reached = *self.reached.get(&at)?;
         if self.under_one_branch(reached) {
             self.one_branch_pending -= 1;
         }

@@ -6,6 +6,7 @@
 //! extension, [`EXTENSION_ID`]; importing such a file rebuilds the
 //! playbook from the extension, so the round trip is exact.
 
+pub mod branches;
 pub mod export;
 pub mod import;
 pub mod locate;

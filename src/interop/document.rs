@@ -66,28 +66,8 @@ pub fn slug(name: &str, fallback: &str) -> String {
     id
 }
 
-/// Makes `id` unique among `taken` by appending `-2`, `-3`, …
-///
-/// Each call tries the suffixes from `-2` again: for many equal ids use
-/// [`UniqueIds`], which remembers where it stopped.
-pub fn unique<S: std::hash::BuildHasher>(
-    id: String,
-    taken: &mut std::collections::HashSet<String, S>,
-) -> String {
-    if taken.insert(id.clone()) {
-        return id;
-    }
-    let mut candidate = id.clone();
-    let mut n = 1;
-    while !taken.insert(candidate.clone()) {
-        n += 1;
-        candidate = format!("{id}-{n}");
-    }
-    candidate
-}
-
 /// Ids given out so far; each new one is made unique by appending `-2`,
-/// `-3`, … as [`unique`] does. Each base remembers the suffix it reached,
+/// `-3`, … (the first free one). Each base remembers the suffix it reached,
 /// so 10,000 steps with one title cost 10,000 tries, not 50 million.
 #[derive(Debug, Default)]
 pub struct UniqueIds {
@@ -132,9 +112,9 @@ mod tests {
         assert_eq!(slug("IMC assets by CVE", "step"), "imc-assets-by-cve");
         assert_eq!(slug("1.4 Game Day", "step"), "step-1-4-game-day");
         assert_eq!(slug("***", "step"), "step");
-        let mut taken = std::collections::HashSet::new();
-        assert_eq!(unique("a".into(), &mut taken), "a");
-        assert_eq!(unique("a".into(), &mut taken), "a-2");
+        let mut taken = UniqueIds::default();
+        assert_eq!(taken.claim("a".into()), "a");
+        assert_eq!(taken.claim("a".into()), "a-2");
     }
 
     /// Defect: uniquifying 80,000 steps with three titles tried every

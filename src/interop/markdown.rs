@@ -23,14 +23,14 @@
 
 mod plain;
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
 use serde_json::{Map, Value, json};
 
 use self::plain::unescape;
 
-use super::document::{self, slug, unique};
+use super::document::{self, UniqueIds, slug};
 use super::{ImportError, Imported};
 
 /// A Markdown layout.
@@ -199,7 +199,9 @@ fn checkbox(line: &str) -> Option<&str> {
 
 /// A thematic break (`---`, `* * *`, `___`): three or more of one of
 /// `-`, `*`, `_`, spaces between allowed. It separates sections and carries
-/// no content, so it is never listed as not mapped.
+/// no content, so wherever it is (outside a code block) it is never listed
+/// as not mapped nor kept as a phase's or step's text; in a step it ends
+/// any open list, and the step goes on to the next step heading or item.
 fn is_thematic_break(line: &str) -> bool {
     let marks: String = line.chars().filter(|c| !c.is_whitespace()).collect();
     marks.len() >= 3
@@ -426,6 +428,8 @@ struct Builder<'a> {
     notes: Vec<String>,
     unmapped: Vec<(usize, String)>,
     game_day: Option<(String, Vec<String>)>,
+    /// Step ids given out: equal titles get `-2`, `-3`, … in linear work.
+    step_ids: UniqueIds,
 }
 
 impl<'a> Builder<'a> {
@@ -443,6 +447,7 @@ impl<'a> Builder<'a> {
             notes: Vec::new(),
             unmapped: Vec::new(),
             game_day: None,
+            step_ids: UniqueIds::default(),
         }
     }
 
@@ -555,7 +560,10 @@ impl<'a> Builder<'a> {
     }
 
     fn content(&mut self, region: Region, number: usize, line: &str, fence: Option<&str>) {
-        if fence.is_none() && region != Region::Phase && is_thematic_break(line) {
+        if fence.is_none() && is_thematic_break(line) {
+            if region == Region::Phase {
+                self.end_open_list();
+            }
             return;
         }
         match region {
@@ -573,6 +581,14 @@ impl<'a> Builder<'a> {
                     self.unmapped.push((number, line.to_string()));
                 }
             }
+        }
+    }
+
+    /// A thematic break ends any list open in the current step (as in
+    /// Markdown), so a later indented line is not folded into its items.
+    fn end_open_list(&mut self) {
+        if let Some(step) = self.phases.last_mut().and_then(|p| p.steps.last_mut()) {
+            step.nesting.clear();
         }
     }
 
@@ -668,13 +684,12 @@ impl<'a> Builder<'a> {
             _ => slug(&title, "imported"),
         };
         let (roles, role_ids) = role_documents(&self.roles);
-        let mut step_ids = HashSet::new();
-        let mut phase_ids = HashSet::new();
+        let mut phase_ids = UniqueIds::default();
         let mut phases = Vec::new();
         for phase in &self.phases {
             let mut steps = Vec::new();
             for step in &phase.steps {
-                steps.push(step_document(step, &role_ids, &mut step_ids));
+                steps.push(step_document(step, &role_ids, &mut self.step_ids));
             }
             if steps.is_empty() && phase.intro.is_empty() {
                 self.notes.push(format!(
@@ -686,7 +701,7 @@ impl<'a> Builder<'a> {
             if steps.is_empty() {
                 let text = phase.intro.join("\n").trim().to_string();
                 steps.push(json!({
-                    "id": unique(slug(&phase.title, "step"), &mut step_ids),
+                    "id": self.step_ids.claim(slug(&phase.title, "step")),
                     "title": phase.title,
                     "instructions": if text.is_empty() { "(the source has no items here)".to_string() } else { text },
                 }));
@@ -694,7 +709,7 @@ impl<'a> Builder<'a> {
             let mut p = Map::new();
             p.insert(
                 "id".into(),
-                unique(slug(&phase.title, "phase"), &mut phase_ids).into(),
+                phase_ids.claim(slug(&phase.title, "phase")).into(),
             );
             p.insert("title".into(), phase.title.clone().into());
             let intro = phase.intro.join("\n").trim().to_string();
@@ -781,12 +796,12 @@ impl<'a> Builder<'a> {
 
 /// Roles as documents, and each role name's id.
 fn role_documents(names: &[String]) -> (Vec<Value>, Vec<(String, String)>) {
-    let mut taken = HashSet::new();
+    let mut taken = UniqueIds::default();
     let mut ids = Vec::new();
     let docs = names
         .iter()
         .map(|r| {
-            let rid = unique(slug(r, "role"), &mut taken);
+            let rid = taken.claim(slug(r, "role"));
             ids.push((r.clone(), rid.clone()));
             json!({"id": rid, "title": r})
         })
@@ -840,18 +855,14 @@ fn step_from_item(item: &str) -> StepBuild {
     }
 }
 
-fn step_document(
-    step: &StepBuild,
-    roles: &[(String, String)],
-    taken: &mut HashSet<String>,
-) -> Value {
+fn step_document(step: &StepBuild, roles: &[(String, String)], taken: &mut UniqueIds) -> Value {
     let mut doc = Map::new();
     let title = if step.title.is_empty() {
         "Step".to_string()
     } else {
         step.title.clone()
     };
-    doc.insert("id".into(), unique(slug(&title, "step"), taken).into());
+    doc.insert("id".into(), taken.claim(slug(&title, "step")).into());
     doc.insert("title".into(), title.into());
     if let Some(role) = &step.role
         && let Some((_, id)) = roles.iter().find(|(r, _)| r == role)
@@ -943,6 +954,45 @@ mod tests {
         assert_eq!(top_item("- [x]Isolate"), Some("[x]Isolate"));
         assert_eq!(checkbox("- [x]Isolate"), None);
         assert_eq!(checkbox("- [x](https://x.example)"), None);
+    }
+
+    /// Defect: each step whose title an earlier step had tried the ids
+    /// `-2`, `-3`, … from the start, so 5,000 steps with one title cost
+    /// 12.5 million tries. Each title now resumes where it stopped: about
+    /// two tries per step, and the ids are the ones the old search gave (a
+    /// suffix another title took, `-3` here, is skipped as before).
+    #[test]
+    fn many_markdown_steps_with_one_title_get_their_ids_in_linear_work() {
+        let steps = 5_000;
+        let mut text = String::from("# Runbook\n\n## Triage\n\n1. Check the host 3\n");
+        text.push_str(&"1. Check the host\n".repeat(steps));
+        let source = Source {
+            label: "many.md",
+            text: &text,
+            licence: None,
+            imported_on: NaiveDate::from_ymd_opt(2026, 11, 29).expect("a date"),
+        };
+        let mut builder = Builder::new(source, Preset::Generic);
+        builder.read();
+        let (doc, _) = builder.finish();
+        let ids: Vec<&str> = doc["phases"][0]["steps"]
+            .as_array()
+            .expect("steps")
+            .iter()
+            .filter_map(|step| step["id"].as_str())
+            .collect();
+        let mut expected = vec!["check-the-host-3", "check-the-host", "check-the-host-2"]
+            .into_iter()
+            .map(String::from)
+            .collect::<Vec<_>>();
+        expected.extend((4..=steps + 1).map(|n| format!("check-the-host-{n}")));
+        assert_eq!(ids, expected);
+        assert!(
+            builder.step_ids.tries() <= 2 * (steps + 1),
+            "{} tries for {} step ids",
+            builder.step_ids.tries(),
+            steps + 1
+        );
     }
 
     #[test]

@@ -117,6 +117,95 @@ fn cacao_import_carries_or_names_everything_it_used_to_drop_silently() {
             "not mapped: `priority` (80 on CACAO's 0-100 scale): runsheet does not rank playbooks",
             "not mapped: `severity` (60 on CACAO's 0-100 scale): runsheet does not rank playbooks",
             "not mapped: `impact` (40 on CACAO's 0-100 scale): runsheet does not rank playbooks",
+            "not mapped: `created` (2024-01-05T09:00:00.000Z)",
+        ]
+    );
+}
+
+/// Defect: CACAO import still dropped, with no line on standard error,
+/// the start and end steps' names and descriptions, the root's
+/// `industry_sectors`, `playbook_activities`, `derived_from`,
+/// `related_to`, `created`, `playbook_processing_summary` and extensions,
+/// and a step's `external_references`, `owner`, `in_args`,
+/// `step_extensions` (and a condition's `step_variables`). What runsheet
+/// can hold is carried: sectors and activities as tags, `derived_from` and
+/// `related_to` as references, a step's references as its own, every
+/// step's variables as facts. Every other field the import does not read,
+/// on the root or on any step, is named on standard error with its value.
+#[test]
+fn cacao_import_drops_no_root_or_step_field_silently() {
+    let imported = imported("every-field.json");
+    let p = &imported.playbook;
+    assert_eq!(
+        p.tags,
+        [
+            "cacao",
+            "investigation",
+            "analyze-collected-data",
+            "financial-services"
+        ]
+    );
+    let references: Vec<&str> = p.references.iter().map(|r| r.title.as_str()).collect();
+    assert_eq!(
+        references[1..],
+        [
+            "Derived from CACAO playbook playbook--00000000-0000-4000-8000-000000000200",
+            "Related in the source: playbook--00000000-0000-4000-8000-000000000300",
+        ]
+    );
+    let read = p
+        .steps()
+        .find(|s| s.title == "Read the reported mail")
+        .expect("the step");
+    let step_references: Vec<(&str, Option<&str>)> = read
+        .references
+        .iter()
+        .map(|r| (r.title.as_str(), r.url.as_deref()))
+        .collect();
+    assert_eq!(
+        step_references,
+        [("Phishing guide", Some("https://example.org/phishing"))]
+    );
+    assert!(p.fact("sender").is_some(), "the condition's step variable");
+    let id = |kind: &str, n: u32| format!("{kind}--00000000-0000-4000-8000-{n:012}");
+    let extension = id("extension-definition", 400);
+    assert_eq!(
+        imported.notes,
+        [
+            format!(
+                "not mapped: `created_by` ({}): runsheet does not record a playbook's author",
+                id("identity", 101)
+            ),
+            "not mapped: `created` (2026-01-05T09:00:00.000Z)".into(),
+            "not mapped: `playbook_processing_summary` (manual_playbook, if_logic)".into(),
+            format!("not mapped: `extension_definitions` ({extension})"),
+            format!("not mapped: `playbook_extensions` ({extension})"),
+            format!(
+                "not mapped: `name` of start `{}` (Begin the review)",
+                id("start", 1)
+            ),
+            format!(
+                "not mapped: `description` of start `{}` (Someone reported a phishing mail.)",
+                id("start", 1)
+            ),
+            format!(
+                "not mapped: `owner` of action `{}` ({})",
+                id("action", 2),
+                id("identity", 102)
+            ),
+            format!(
+                "not mapped: `in_args` of action `{}` (__sender__)",
+                id("action", 2)
+            ),
+            format!(
+                "not mapped: `step_extensions` of action `{}` ({extension})",
+                id("action", 4)
+            ),
+            format!("not mapped: `name` of end `{}` (Review done)", id("end", 5)),
+            format!(
+                "not mapped: `description` of end `{}` (Close the ticket.)",
+                id("end", 5)
+            ),
         ]
     );
 }

@@ -2,6 +2,7 @@
 //! import. The generator here builds such chains; the tests check the
 //! import's work grows linearly, by counting it, never by timing it.
 
+use runsheet::interop::cacao::branches::Branches;
 use runsheet::interop::cacao::locate::Locator;
 use serde_json::{Map, Value, json};
 
@@ -117,5 +118,112 @@ fn a_long_cacao_chain_imports_in_linear_work() {
         "scanned {} bytes to locate a pointer per step in a {}-byte text",
         locator.scanned_bytes(),
         text.len()
+    );
+}
+
+/// A CACAO 2.0 playbook whose workflow is a start, `conditions` condition
+/// steps one after another, and an end. Odd ones are `if-condition`s named
+/// "Check i", whose branches ("Escalate i", "Ticket i") join again at the
+/// next condition; even ones are `while-condition`s whose body ("Rescan i")
+/// leads back to them.
+pub fn long_condition_chain(conditions: usize) -> String {
+    let agent = "individual--00000000-0000-4000-8000-000000000001";
+    let condition = |i: usize| {
+        if i > conditions {
+            step_id("end", 0)
+        } else if i % 2 == 1 {
+            step_id("if-condition", i)
+        } else {
+            step_id("while-condition", i)
+        }
+    };
+    let action = |name: String, next: &str| {
+        json!({"type": "action", "name": name, "agent": agent, "on_completion": next,
+               "commands": [{"type": "manual", "command": format!("Do {name}")}]})
+    };
+    let mut workflow = Map::new();
+    workflow.insert(
+        step_id("start", 0),
+        json!({"type": "start", "on_completion": condition(1)}),
+    );
+    for i in 1..=conditions {
+        let (next, first, second) = (
+            condition(i + 1),
+            step_id("action", 2 * i),
+            step_id("action", 2 * i + 1),
+        );
+        if i % 2 == 1 {
+            workflow.insert(condition(i), json!({"type": "if-condition", "name": format!("Check {i}"),
+                "condition": "__critical__:value = 'true'", "on_true": first, "on_false": second, "on_completion": next}));
+            workflow.insert(first, action(format!("Escalate {i}"), &next));
+            workflow.insert(second, action(format!("Ticket {i}"), &next));
+        } else {
+            workflow.insert(condition(i), json!({"type": "while-condition", "name": format!("Until clean {i}"),
+                "condition": "__infected__:value = 'true'", "on_true": first, "on_completion": next}));
+            workflow.insert(first, action(format!("Rescan {i}"), &condition(i)));
+        }
+    }
+    workflow.insert(step_id("end", 0), json!({"type": "end"}));
+    let playbook = json!({
+        "type": "playbook",
+        "spec_version": "cacao-2.0",
+        "id": "playbook--00000000-0000-4000-8000-000000000000",
+        "name": "A long chain of conditions",
+        "created_by": "identity--00000000-0000-4000-8000-000000000002",
+        "created": "2026-01-05T09:00:00.000Z",
+        "modified": "2026-01-05T09:00:00.000Z",
+        "workflow_start": step_id("start", 0),
+        "workflow": Value::Object(workflow),
+        "agent_definitions": {agent: {"type": "individual", "name": "Responder"}},
+    });
+    serde_json::to_string(&playbook).expect("a JSON value prints")
+}
+
+/// Defect: each `if-condition` of a chain walked every step after it to
+/// find the steps only one of its branches leads to, so a chain of N
+/// conditions cost N² steps. Checked by counting the steps the branch
+/// walks visit, not by timing: a few per condition, and each branch's
+/// steps still get its `when:` (the loops of the `while-condition`s in
+/// between change nothing).
+#[test]
+fn a_long_chain_of_conditions_imports_in_linear_work() {
+    let conditions = 2_000;
+    let text = long_condition_chain(conditions);
+    let imported = super::import_cacao("conditions.json", &text).expect("the chain imports");
+    let when = |title: &str| {
+        let step = imported.playbook.steps().find(|s| s.title == title);
+        step.and_then(|s| s.when.as_ref()).map(|w| w.source.clone())
+    };
+    for i in (1..=conditions).step_by(2) {
+        assert_eq!(when(&format!("Escalate {i}")), Some(format!("check_{i}")));
+        assert_eq!(when(&format!("Ticket {i}")), Some(format!("not check_{i}")));
+        assert_eq!(when(&format!("Rescan {}", i + 1)), None);
+    }
+
+    let root: Value = serde_json::from_str(&text).expect("JSON");
+    let workflow = root["workflow"].as_object().expect("a workflow");
+    let mut branches = Branches::new(workflow, &[step_id("start", 0)]);
+    let ifs: Vec<String> = branches
+        .order()
+        .iter()
+        .filter(|id| id.starts_with("if-condition"))
+        .cloned()
+        .collect();
+    assert_eq!(ifs.len(), conditions / 2);
+    for id in &ifs {
+        let starts: Vec<String> = ["on_true", "on_false"]
+            .iter()
+            .filter_map(|branch| workflow[id][*branch].as_str().map(str::to_string))
+            .collect();
+        let only_under = branches.only_under(id, &starts);
+        for (set, start) in only_under.iter().zip(&starts) {
+            assert_eq!(set.iter().collect::<Vec<_>>(), [start], "{id}");
+        }
+    }
+    assert!(
+        branches.steps_walked() <= 2 * conditions,
+        "walked {} steps for the branches of {} if-conditions",
+        branches.steps_walked(),
+        ifs.len()
     );
 }

@@ -291,3 +291,65 @@ ___
     assert_eq!(imported.notes, Vec::<String>::new());
     assert_eq!(imported.playbook.references.len(), 3);
 }
+
+/// Defect: a thematic break inside a phase was kept as text: every AWS
+/// playbook's last step of each part ended its instructions with `---`
+/// (the break before the next `## Part`), and one before a phase's first
+/// step went into the phase summary. A break carries no content anywhere
+/// (as before and after the phases): it is dropped, ends any open list, and
+/// the text after it still belongs to the step its heading opened.
+#[test]
+fn a_thematic_break_inside_a_phase_is_not_kept_as_step_text() {
+    let text = "\
+# Playbook
+
+## Part 1 — Prepare
+
+Before anything else.
+
+---
+
+### 1.1 Tooling
+
+Check the backups.
+
+---
+
+Then the restores.
+
+- [ ] Backups tested
+  - nightly
+___
+  - weekly, by hand
+
+---
+
+## Part 2 — Detect
+
+### 2.1 Alerts
+
+```bash
+echo '---'
+```
+
+Watch the alerts.
+
+* * *
+";
+    let imported = import_text("breaks-in-phases.md", text, Preset::Aws);
+    let p = &imported.playbook;
+    assert_eq!(
+        p.phases[0].summary.as_deref(),
+        Some("Before anything else.")
+    );
+    let tooling = &p.phases[0].steps[0];
+    assert_eq!(
+        tooling.instructions.as_deref(),
+        Some("Check the backups.\n\n\nThen the restores.\n\n  - weekly, by hand")
+    );
+    assert_eq!(tooling.checklist, ["Backups tested: nightly"]);
+    let alerts = &p.phases[1].steps[0];
+    assert_eq!(alerts.instructions.as_deref(), Some("Watch the alerts."));
+    assert_eq!(alerts.command.as_deref(), Some("echo '---'"));
+    assert_eq!(imported.notes, Vec::<String>::new());
+}

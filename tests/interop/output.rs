@@ -142,12 +142,13 @@ fn a_folder_import_never_overwrites_one_sources_output_with_anothers() {
     let run = import(home.path(), &sources, Some(&out));
     let (i, o) = (sources.display(), out.display());
     let author = "not mapped: `created_by` (identity--00000000-0000-4000-8000-000000000002): runsheet does not record a playbook's author";
+    let created = "not mapped: `created` (2026-01-05T09:00:00.000Z)";
     assert_eq!(
         String::from_utf8_lossy(&run.stdout),
         format!(
-            "ok    {i}/a.drill.json -> {o}/a.drill.yaml: 1 phases, 1 steps, 1 notes\n\
+            "ok    {i}/a.drill.json -> {o}/a.drill.yaml: 1 phases, 1 steps, 2 notes\n\
              FAIL  {i}/a.md: not written: {o}/a.drill.yaml was already written from {i}/a.drill.json in this import\n\
-             ok    {i}/x.json -> {o}/x.yaml: 1 phases, 1 steps, 1 notes\n\
+             ok    {i}/x.json -> {o}/x.yaml: 1 phases, 1 steps, 2 notes\n\
              FAIL  {i}/x.md: not written: {o}/x.yaml was already written from {i}/x.json in this import\n"
         )
     );
@@ -155,8 +156,10 @@ fn a_folder_import_never_overwrites_one_sources_output_with_anothers() {
         stderr(&run),
         format!(
             "{i}/a.drill.json: {author}\n\
+             {i}/a.drill.json: {created}\n\
              error: {i}/a.md: not written: {o}/a.drill.yaml was already written from {i}/a.drill.json in this import\n\
              {i}/x.json: {author}\n\
+             {i}/x.json: {created}\n\
              error: {i}/x.md: not written: {o}/x.yaml was already written from {i}/x.json in this import\n"
         )
     );

@@ -14,6 +14,7 @@
 //! A file runsheet exported carries runsheet's extension and is rebuilt
 //! from it exactly; any other file is mapped as `docs/interop.md` says.
 
+mod fields;
 mod metadata;
 mod variables;
 
@@ -24,6 +25,7 @@ use chrono::NaiveDate;
 use serde_json::{Map, Value, json};
 
 use super::EXTENSION_ID;
+use super::branches::Branches;
 use super::locate::Locator;
 use crate::interop::document::{self, UniqueIds, slug};
 use crate::interop::imported::{ImportError, Imported, Problem};
@@ -324,7 +326,7 @@ fn escape(token: &str) -> String {
 /// in the order a reader follows them: branches (`on_true`, `on_false`,
 /// `next_steps`, `cases`), then where they join (`on_completion`,
 /// `on_success`), the failure branch last.
-fn links(step: &Value) -> Vec<(String, String)> {
+pub(super) fn links(step: &Value) -> Vec<(String, String)> {
     let named = |fields: &[&str]| -> Vec<(String, String)> {
         fields
             .iter()
@@ -358,7 +360,7 @@ fn links(step: &Value) -> Vec<(String, String)> {
 /// step that leads to it (a join after all its branches; a loop's way back
 /// aside), branches in [`links`] order, each root's new steps after the
 /// previous root's. That is the reverse of a depth-first postorder.
-fn reachable(workflow: &Map<String, Value>, roots: &[String]) -> Vec<String> {
+pub(super) fn reachable(workflow: &Map<String, Value>, roots: &[String]) -> Vec<String> {
     let mut seen = HashSet::new();
     let mut order = Vec::new();
     for root in roots {
@@ -374,7 +376,7 @@ fn reachable(workflow: &Map<String, Value>, roots: &[String]) -> Vec<String> {
 /// walked last first, so reversed the first link's steps come first. An
 /// explicit stack, not recursion: a workflow can be a chain of 100,000
 /// steps.
-fn postorder(
+pub(super) fn postorder(
     workflow: &Map<String, Value>,
     root: &str,
     avoid: Option<&str>,
@@ -487,6 +489,7 @@ impl<'r, 'n> Mapper<'r, 'n> {
                 self.notes.push(format!("not mapped: `{key}`"));
             }
         }
+        self.notes.extend(fields::root_notes(root));
         for (name, variable) in root["playbook_variables"].as_object().into_iter().flatten() {
             self.fact(name, variable);
         }
@@ -500,11 +503,13 @@ impl<'r, 'n> Mapper<'r, 'n> {
                 "not mapped: `workflow_exception` ({exception}): its steps are listed after the others, as ordinary steps"
             ));
         }
-        let order = reachable(self.workflow, &roots);
-        self.branch_conditions(&order);
-        self.parallels(&order);
+        let mut branches = Branches::new(self.workflow, &roots);
+        self.branch_conditions(&mut branches);
+        let order = branches.order();
+        self.notes.extend(fields::step_notes(self.workflow, order));
+        self.parallels(order);
         let mut steps = Vec::new();
-        for id in &order {
+        for id in order {
             if let Some(step) = self.step(id) {
                 steps.push(step);
             }
@@ -517,17 +522,12 @@ impl<'r, 'n> Mapper<'r, 'n> {
         let mut references = vec![json!({
             "title": format!("Imported from CACAO playbook {} ({label})", text("id")),
         })];
-        for r in root["external_references"].as_array().into_iter().flatten() {
-            let mut m = Map::new();
-            m.insert(
-                "title".into(),
-                r["name"].as_str().unwrap_or("reference").into(),
-            );
-            if let Some(url) = r["url"].as_str() {
-                m.insert("url".into(), url.into());
-            }
-            references.push(Value::Object(m));
-        }
+        references.extend(external_references(root));
+        references.extend(
+            metadata::related_references(root)
+                .into_iter()
+                .map(|title| json!({ "title": title })),
+        );
         let summary = first_line(&text("description")).unwrap_or_else(|| name.clone());
         let mut doc = Map::new();
         doc.insert("runsheet".into(), 1.into());
@@ -642,85 +642,76 @@ impl<'r, 'n> Mapper<'r, 'n> {
     /// Works out, for every step, the branch conditions it is under: a step
     /// reached from only one branch of a condition gets that branch's
     /// `when:`; a step where branches meet again gets none.
-    fn branch_conditions(&mut self, order: &[String]) {
-        for id in order {
+    fn branch_conditions(&mut self, branches: &mut Branches) {
+        let order = branches.order().to_vec();
+        for id in &order {
             let step = &self.workflow[id];
-            let ty = step["type"].as_str().unwrap_or("");
             let name = step["name"].as_str().unwrap_or(id).to_string();
-            let branches: Vec<(Option<String>, String)> = match ty {
-                "if-condition" => {
-                    let prompt = format!(
-                        "Is this true? {}",
-                        step["condition"]
-                            .as_str()
-                            .unwrap_or("(the source gives no condition)")
-                    );
-                    let fact = self.decision_fact(&name, "bool", &prompt, &[]);
-                    self.step_ids.insert(format!("fact:{id}"), fact.clone());
-                    let mut b = vec![];
-                    if let Some(t) = step["on_true"].as_str() {
-                        b.push((Some(fact.clone()), t.to_string()));
-                    }
-                    if let Some(f) = step["on_false"].as_str() {
-                        b.push((Some(format!("not {fact}")), f.to_string()));
-                    }
-                    b
-                }
-                "switch-condition" => {
-                    let cases: Vec<String> = step["cases"]
-                        .as_object()
-                        .map(|c| c.keys().cloned().collect())
-                        .unwrap_or_default();
-                    let prompt = format!(
-                        "Which case applies? {}",
-                        step["switch"]
-                            .as_str()
-                            .unwrap_or("(the source names no variable)")
-                    );
-                    let fact = self.decision_fact(&name, "choice", &prompt, &cases);
-                    self.step_ids.insert(format!("fact:{id}"), fact.clone());
-                    step["cases"]
-                        .as_object()
-                        .into_iter()
-                        .flatten()
-                        .filter_map(|(case, target)| {
-                            Some((
-                                Some(format!("{fact} == {}", quote(case))),
-                                target.as_str()?.to_string(),
-                            ))
-                        })
-                        .collect()
-                }
+            let conditioned = match step["type"].as_str().unwrap_or("") {
+                "if-condition" => self.if_branches(id, step, &name),
+                "switch-condition" => self.switch_branches(id, step, &name),
                 _ => continue,
             };
-            let mut all: Vec<(Option<String>, String)> = branches;
-            if let Some(after) = step["on_completion"].as_str() {
-                all.push((None, after.to_string()));
-            }
-            let sets: Vec<HashSet<String>> = all
-                .iter()
-                .map(|(_, start)| {
-                    let mut seen = HashSet::new();
-                    postorder(self.workflow, start, Some(id), &mut seen);
-                    seen
-                })
-                .collect();
-            for (i, (condition, _)) in all.iter().enumerate() {
-                let Some(condition) = condition else { continue };
-                for member in &sets[i] {
-                    let elsewhere = sets
-                        .iter()
-                        .enumerate()
-                        .any(|(j, s)| j != i && s.contains(member));
-                    if !elsewhere {
-                        self.conditions
-                            .entry(member.clone())
-                            .or_default()
-                            .push(condition.clone());
-                    }
+            let (conditions, starts): (Vec<String>, Vec<String>) = conditioned.into_iter().unzip();
+            let only_under = branches.only_under(id, &starts);
+            for (condition, members) in conditions.iter().zip(only_under) {
+                for member in members {
+                    self.conditions
+                        .entry(member)
+                        .or_default()
+                        .push(condition.clone());
                 }
             }
         }
+    }
+
+    /// An `if-condition`'s yes/no fact, and its branches: each `when:` and
+    /// first step.
+    fn if_branches(&mut self, id: &str, step: &Value, name: &str) -> Vec<(String, String)> {
+        let prompt = format!(
+            "Is this true? {}",
+            step["condition"]
+                .as_str()
+                .unwrap_or("(the source gives no condition)")
+        );
+        let fact = self.decision_fact(name, "bool", &prompt, &[]);
+        self.step_ids.insert(format!("fact:{id}"), fact.clone());
+        let mut branches = vec![];
+        if let Some(t) = step["on_true"].as_str() {
+            branches.push((fact.clone(), t.to_string()));
+        }
+        if let Some(f) = step["on_false"].as_str() {
+            branches.push((format!("not {fact}"), f.to_string()));
+        }
+        branches
+    }
+
+    /// A `switch-condition`'s choice fact, and its cases: each `when:` and
+    /// first step.
+    fn switch_branches(&mut self, id: &str, step: &Value, name: &str) -> Vec<(String, String)> {
+        let cases: Vec<String> = step["cases"]
+            .as_object()
+            .map(|c| c.keys().cloned().collect())
+            .unwrap_or_default();
+        let prompt = format!(
+            "Which case applies? {}",
+            step["switch"]
+                .as_str()
+                .unwrap_or("(the source names no variable)")
+        );
+        let fact = self.decision_fact(name, "choice", &prompt, &cases);
+        self.step_ids.insert(format!("fact:{id}"), fact.clone());
+        step["cases"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .filter_map(|(case, target)| {
+                Some((
+                    format!("{fact} == {}", quote(case)),
+                    target.as_str()?.to_string(),
+                ))
+            })
+            .collect()
     }
 
     fn when(&self, id: &str) -> Option<String> {
@@ -819,12 +810,20 @@ impl<'r, 'n> Mapper<'r, 'n> {
         if let Some(when) = self.when(id) {
             doc.insert("when".into(), when.into());
         }
+        let references = external_references(step);
+        if !references.is_empty() {
+            doc.insert("references".into(), references.into());
+        }
         doc.extend(out);
         Some(Value::Object(doc))
     }
 
-    /// Notes every step type can carry: delay, timeout, failure routing.
+    /// What every step type can carry: its variables as facts; delay,
+    /// timeout and failure routing as notes.
     fn common(&mut self, id: &str, step: &Value, instructions: &mut Vec<String>) {
+        for (name, variable) in step["step_variables"].as_object().into_iter().flatten() {
+            self.fact(name, variable);
+        }
         if let Some(delay) = step["delay"].as_u64() {
             instructions.push(format!(
                 "The source waits {} before this step.",
@@ -906,9 +905,6 @@ impl<'r, 'n> Mapper<'r, 'n> {
                 variable.is_object().then(|| self.fact(v, &variable))
             })
             .collect();
-        for (name, variable) in step["step_variables"].as_object().into_iter().flatten() {
-            self.fact(name, variable);
-        }
         if !captured.is_empty() {
             out.insert("capture".into(), captured.into());
         }
@@ -936,7 +932,8 @@ impl<'r, 'n> Mapper<'r, 'n> {
     }
 }
 
-/// `cacao`, the labels, then the playbook types not among them.
+/// `cacao`, the labels, then the playbook types, activities and industry
+/// sectors not among them.
 fn tags(root: &Value) -> Vec<Value> {
     let mut tags = vec![Value::from("cacao")];
     tags.extend(
@@ -947,12 +944,30 @@ fn tags(root: &Value) -> Vec<Value> {
             .filter_map(Value::as_str)
             .map(|l| Value::from(l.to_string())),
     );
-    for kind in metadata::type_tags(root) {
+    for kind in metadata::keyword_tags(root) {
         if !tags.iter().any(|t| t == kind.as_str()) {
             tags.push(kind.into());
         }
     }
     tags
+}
+
+/// The `external_references` of the playbook or a step, as references.
+fn external_references(owner: &Value) -> Vec<Value> {
+    owner["external_references"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|r| {
+            let mut reference = Map::new();
+            let title = r["name"].as_str().unwrap_or("reference");
+            reference.insert("title".into(), title.into());
+            if let Some(url) = r["url"].as_str() {
+                reference.insert("url".into(), url.into());
+            }
+            Value::Object(reference)
+        })
+        .collect()
 }
 
 /// All a responder reads of a step (title, instructions, command,

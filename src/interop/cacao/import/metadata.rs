@@ -1,15 +1,38 @@
 //! A CACAO playbook's own fields that runsheet has no place for: what
-//! can be carried is (`playbook_types` as tags); the rest is named on
+//! can be carried is (`playbook_types`, `playbook_activities` and
+//! `industry_sectors` as tags, `derived_from` and `related_to` as
+//! references); the rest is named on
 //! standard error, and what a responder must not miss (a playbook past
 //! its `valid_until`, or revoked) is a warning.
 
 use chrono::{DateTime, NaiveDate};
 use serde_json::Value;
 
-/// `playbook_types` (`notification`, `investigation`, …): tags.
-pub fn type_tags(root: &Value) -> Vec<String> {
-    root["playbook_types"]
-        .as_array()
+/// `playbook_types` (`notification`, `investigation`, …), then
+/// `playbook_activities` (`scan-system`, …), then `industry_sectors`
+/// (`financial-services`, …): keywords a responder can filter by, so tags.
+pub fn keyword_tags(root: &Value) -> Vec<String> {
+    ["playbook_types", "playbook_activities", "industry_sectors"]
+        .iter()
+        .flat_map(|key| texts(&root[*key]))
+        .collect()
+}
+
+/// `derived_from` and `related_to`: the playbooks (or other objects) the
+/// source names by id, as reference titles.
+pub fn related_references(root: &Value) -> Vec<String> {
+    let derived = texts(&root["derived_from"])
+        .into_iter()
+        .map(|id| format!("Derived from CACAO playbook {id}"));
+    let related = texts(&root["related_to"])
+        .into_iter()
+        .map(|id| format!("Related in the source: {id}"));
+    derived.chain(related).collect()
+}
+
+/// The non-blank texts of a list.
+fn texts(list: &Value) -> Vec<String> {
+    list.as_array()
         .into_iter()
         .flatten()
         .filter_map(Value::as_str)

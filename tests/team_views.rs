@@ -395,10 +395,19 @@ fn open_facilitator(env: &Env, case: &Path) -> runsheet::runtime::Core {
 
 /// Marks `step` done in a runner as its keys do (`x` starts it, `x`
 /// again marks it done) and waits for both entries to be saved.
+/// Ticks the step's checklist and marks it done: on the wall clock a
+/// second `x` at once would be too soon to answer "items unticked".
 fn mark_done(runner: &mut runsheet::runtime::Core, step: &str) {
     runner.app.select_step(step);
     runner.app.focus = runsheet::app::Pane::Steps;
-    runner.handle(key('x'));
+    let items = runner
+        .app
+        .playbook
+        .step(step)
+        .map_or(0, |s| s.checklist.len());
+    for item in (1..=items.min(9)).filter_map(|n| char::from_digit(u32::try_from(n).ok()?, 10)) {
+        runner.handle(key(item));
+    }
     runner.handle(key('x'));
     assert!(runner.settle(Duration::from_secs(5)));
 }

@@ -251,11 +251,16 @@ fn run_act_sigkill_resume_and_quit_cleanly() {
         progress.split('│').next().map(str::trim),
         "progress after resume:\n{resumed}"
     );
-    assert!(
-        kinds(&journal)
-            .last()
-            .is_some_and(|k| k == "session_started")
-    );
+    // The first frame may come before the new session's entry is on disk
+    // (resume draws while it reads): wait for it, with a bound.
+    support::poll_until("the resumed session's entry", || {
+        let k = kinds(&journal);
+        if k.last().is_some_and(|k| k == "session_started") {
+            Ok(())
+        } else {
+            Err(format!("{k:?}"))
+        }
+    });
 
     // `q` quits, writes session_ended, and leaves the alternate screen.
     t.keys("b", &["q"]);

@@ -146,6 +146,15 @@ fn open_conflicts_headline(warnings: &[Warning]) -> Option<String> {
     })
 }
 
+/// `⚠ 2 recorded times ahead of this clock, the first: …`, or `None`.
+fn times_ahead_headline(ahead: &[Warning]) -> Option<String> {
+    let first = ahead.first()?;
+    Some(match ahead.len() {
+        1 => format!("⚠ 1 recorded time ahead of this clock: {first}"),
+        n => format!("⚠ {n} recorded times ahead of this clock, the first: {first}"),
+    })
+}
+
 /// The state a review shows, replayed from `decoded`, and the lines kept
 /// as their text, in one pass that drops each decoded line once used: a
 /// team case's 100,000 lines are never held twice. The state keeps no
@@ -414,13 +423,17 @@ impl Review {
         self.cursor_state.as_ref().map(|(_, s)| s)
     }
 
-    /// What the header warns of before anything on screen is trusted: the
-    /// open conflicts of a team case, counted, the first named. A reader
-    /// who only looks at the review must not take a contested value for
-    /// settled.
+    /// What the header warns of before anything on screen is trusted,
+    /// each kind counted, the first named: the open conflicts of a team
+    /// case, and recorded times ahead of this clock (see
+    /// [`crate::run::times_ahead`]). A reader who only looks at the review
+    /// must not take a contested value for settled, nor a deadline counted
+    /// from a time to come for a running one.
     pub fn header_warnings(&self) -> Vec<String> {
+        let ahead = crate::run::times_ahead::warnings(&self.state, &self.playbook, self.now);
         open_conflicts_headline(&self.state.warnings)
             .into_iter()
+            .chain(times_ahead_headline(&ahead))
             .collect()
     }
 

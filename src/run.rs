@@ -12,6 +12,7 @@ pub mod positions;
 pub mod query;
 pub mod rules;
 pub mod stage_index;
+pub mod times_ahead;
 
 #[cfg(test)]
 mod fact_order_tests;
@@ -307,6 +308,26 @@ pub enum Warning {
         /// Each side: who said what, and where.
         sides: Vec<String>,
     },
+    /// A writer's newest entry is stamped ahead of the reader's clock by
+    /// more than [`times_ahead::TOLERANCE`]: that writer's clock runs fast (or
+    /// the reader's slow). Found where the journal is read, at the
+    /// reader's "now", never by the replay (see [`times_ahead`]).
+    EntryAhead {
+        actor: String,
+        seq: u64,
+        ahead: chrono::Duration,
+    },
+    /// A time fact in force is ahead of the reader's "now": deadlines
+    /// counted from it start in the future (see [`times_ahead`]).
+    FactAhead {
+        fact: String,
+        /// The entry that set (or corrected) it, and its writer.
+        seq: u64,
+        actor: String,
+        ahead: chrono::Duration,
+        /// The clocks counted from it.
+        clocks: Vec<String>,
+    },
 }
 
 impl std::fmt::Display for Warning {
@@ -364,6 +385,33 @@ impl std::fmt::Display for Warning {
                 "open conflict on {about} `{key}`: {}; the latest by time is shown until someone settles it with `runsheet resolve`",
                 sides.join(" vs ")
             ),
+            Self::EntryAhead { actor, seq, ahead } => write!(
+                f,
+                "entry {seq} by {actor} is stamped {} ahead of this reader's clock: the writer's clock may run fast; its times are shown as recorded",
+                crate::clocks::format_duration(*ahead)
+            ),
+            Self::FactAhead {
+                fact,
+                seq,
+                actor,
+                ahead,
+                clocks,
+            } => {
+                write!(
+                    f,
+                    "entry {seq} by {actor} sets `{fact}` to a time {} ahead of this reader's clock",
+                    crate::clocks::format_duration(*ahead)
+                )?;
+                if clocks.is_empty() {
+                    f.write_str("; it is shown as recorded")
+                } else {
+                    write!(
+                        f,
+                        "; the deadlines of {} derive from a time in the future and are shown as recorded",
+                        clocks.join(", ")
+                    )
+                }
+            }
         }
     }
 }
@@ -427,6 +475,9 @@ pub struct RunState {
     /// [`crate::drill::clocks_now`]). Usually `last`, unless a writer's
     /// clock went back.
     pub newest: Option<EntryTime>,
+    /// Each writer's newest entry, in time order (ties by `seq`): a writer
+    /// whose clock runs fast shows here (see [`times_ahead`]).
+    pub newest_by_writer: BTreeMap<String, EntryTime>,
     pub entry_count: u64,
     /// Whether some fact's history is not in rising `seq` order (only
     /// entries fed out of journal order do that): a correction then finds
@@ -756,6 +807,18 @@ impl RunState {
     /// Records `at` as the last entry applied, and as the newest if it is.
     /// It changes on every entry: the actor's allocation is reused rather
     /// than cloned afresh.
+    /// Keeps `time` as `actor`'s newest entry if it is; the name is
+    /// copied only for a writer not met before.
+    fn mark_newest_of_writer(&mut self, actor: &str, time: EntryTime) {
+        match self.newest_by_writer.get_mut(actor) {
+            Some(newest) if (newest.ts, newest.seq) < (time.ts, time.seq) => *newest = time,
+            Some(_) => {}
+            None => {
+                self.newest_by_writer.insert(actor.to_string(), time);
+            }
+        }
+    }
+
     fn mark_last(&mut self, at: &Stamp) {
         match &mut self.last {
             Some(last) => {
@@ -777,6 +840,7 @@ impl RunState {
         {
             self.newest = Some(time);
         }
+        self.mark_newest_of_writer(&at.actor, time);
     }
 
     fn created(&mut self, playbook: &Playbook, at: &Stamp, created: Created) {

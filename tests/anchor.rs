@@ -467,3 +467,74 @@ fn a_modified_token_is_refused() {
     );
     assert!(!openssl.status.success(), "openssl agrees");
 }
+
+/// How often `needle` occurs in `hay`.
+fn occurrences(hay: &[u8], needle: &[u8]) -> usize {
+    hay.windows(needle.len()).filter(|w| *w == needle).count()
+}
+
+/// Defect: a reply whose signed data carries the authority's certificate
+/// twice (openssl's `certs` naming the signer's own certificate) was
+/// refused with "SET OF contains duplicate", though DER allows equal
+/// elements in a SET OF and `openssl ts -verify` accepts it.
+#[test]
+fn a_token_carrying_its_certificate_twice_attaches_and_verifies() {
+    if !tools() {
+        return;
+    }
+    let (dir, journal, note) = checkpointed(3);
+    let d = dir.path();
+    let config = std::fs::read_to_string(d.join("tsa.cnf")).unwrap();
+    std::fs::write(d.join("tsa.cnf"), format!("{config}certs = tsa.pem\n")).unwrap();
+    must(runsheet(d, &["anchor", "request", note.to_str().unwrap()]));
+    let (tsq, tsr) = (with(&note, ".tsq"), with(&note, ".tsr"));
+    reply(d, &tsq, &tsr);
+    let cert = must(run(
+        d,
+        "openssl",
+        &["x509", "-in", "tsa.pem", "-outform", "DER"],
+    ))
+    .stdout;
+    let token = std::fs::read(&tsr).unwrap();
+    assert_eq!(occurrences(&token, &cert), 2, "the reply carries it twice");
+    let attached = must(runsheet(
+        d,
+        &[
+            "anchor",
+            "attach",
+            journal.to_str().unwrap(),
+            tsr.to_str().unwrap(),
+            "--tsa-cert",
+            "tsa.pem",
+        ],
+    ));
+    let text = String::from_utf8_lossy(&attached.stdout);
+    assert!(
+        text.contains("(anchor)") && text.contains("CN=Throwaway TSA"),
+        "{text}"
+    );
+    let verified = must(runsheet(d, &["verify", journal.to_str().unwrap()]));
+    let report = String::from_utf8_lossy(&verified.stdout);
+    assert!(
+        report.contains(
+            "entry 6: RFC 3161 timestamp of incident.jsonl.checkpoint-5.note by CN=Throwaway TSA at"
+        ),
+        "{report}"
+    );
+    must(run(
+        d,
+        "openssl",
+        &[
+            "ts",
+            "-verify",
+            "-data",
+            note.to_str().unwrap(),
+            "-in",
+            tsr.to_str().unwrap(),
+            "-CAfile",
+            "ca.pem",
+            "-untrusted",
+            "tsa.pem",
+        ],
+    ));
+}

@@ -199,3 +199,98 @@ fn status_says_a_decision_was_corrected_and_where() {
         "absent when none"
     );
 }
+
+/// `runsheet ARGS` read at `now` (the reader's clock); standard output.
+fn read_at(now: &str, args: &[&str]) -> String {
+    let config = tempfile::tempdir().expect("config");
+    let out = Command::new(env!("CARGO_BIN_EXE_runsheet"))
+        .args(args)
+        .current_dir(support::fixture(""))
+        .env("RUNSHEET_CONFIG_DIR", config.path())
+        .env("RUNSHEET_NOW", now)
+        .output()
+        .expect("run runsheet");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8")
+}
+
+/// Defect: a responder whose clock ran four days fast set `aware_at` to
+/// "an hour ago" on that clock; everyone else's status, `--json`, report
+/// and review accepted the entry and the deadline counted from it without
+/// a word. Read at 08:20, four days earlier, every view names the entry,
+/// its writer and by how much it is ahead, and says the deadlines derive
+/// from a time in the future; the clocks are still computed as recorded.
+#[test]
+fn a_time_from_a_fast_clock_is_a_warning_in_every_view() {
+    let mut j =
+        support::JournalBuilder::new(support::fixture_playbook(), "2026-11-02T08:00:00Z", false);
+    j.advance(10).note(None, "EDR alert");
+    j.actor("Bob Smith")
+        .advance(4 * 24 * 60)
+        .set("aware_at", "-1h");
+    let (dir, path, resolved) = j.close();
+    let journal = path.to_str().expect("utf-8");
+    let now = "2026-11-02T08:20:00Z";
+    let expected = [
+        "entry 3 by Bob Smith is stamped 3d 23h ahead of this reader's clock: the writer's clock may run fast; its times are shown as recorded",
+        "entry 3 by Bob Smith sets `aware_at` to a time 3d 22h ahead of this reader's clock; the deadlines of breach-72h, csirt-report derive from a time in the future and are shown as recorded",
+    ];
+
+    let status: serde_json::Value =
+        serde_json::from_str(&read_at(now, &["status", journal, "--json"])).expect("JSON");
+    assert_eq!(status["warnings"], serde_json::json!(expected));
+    let text = read_at(now, &["status", journal]);
+    for warning in expected {
+        assert!(text.contains(&format!("  {warning}\n")), "{text}");
+    }
+    // The journal is the truth: the deadlines count from the value set.
+    assert!(
+        text.contains("  aware_at = 2026-11-06 08:10 CET (07:10 UTC) · by Bob Smith at"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Notification · running, 6d 22h left, due 2026-11-09 08:10 CET (07:10 UTC)"),
+        "{text}"
+    );
+    let md = read_at(now, &["export", journal, "--format", "md"]);
+    let warnings = md.split("## Warnings").nth(1).expect("a Warnings section");
+    for warning in expected {
+        assert!(warnings.contains(warning), "{md}");
+    }
+    let html = read_at(now, &["export", journal, "--format", "html"]);
+    assert!(
+        html.contains("entry 3 by Bob Smith is stamped 3d 23h ahead of this reader"),
+        "{html}"
+    );
+
+    let lines = runsheet::commands::open::read_journal(&path)
+        .expect("read")
+        .lines;
+    let mut review = support::review_of_lines(
+        &resolved.playbook,
+        "incident.jsonl",
+        lines,
+        false,
+        support::utc(now),
+    );
+    let screen = support::draw_review(&mut review, 400, 30);
+    let header = screen.lines().nth(2).expect("a warnings row");
+    assert_eq!(
+        header,
+        format!(
+            " ⚠ 2 recorded times ahead of this clock, the first: {}",
+            expected[0]
+        )
+    );
+
+    // Five minutes ahead is the skew `set` allows its writer: no warning.
+    let within = read_at("2026-11-06T08:05:00Z", &["status", journal, "--json"]);
+    let within: serde_json::Value = serde_json::from_str(&within).expect("JSON");
+    assert_eq!(within["warnings"], serde_json::json!([]));
+    drop(dir);
+}

@@ -1183,3 +1183,61 @@ fn status_of_a_case_nobody_has_written_in_says_so() {
     assert!(text.contains("runsheet run --case"), "{text}");
     assert!(!text.contains("e3b0c442"), "{text}");
 }
+
+/// Copies a case folder as a responder without sync would have it.
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Ana and Bob set `records_estimate` each in their own copy of the case,
+/// neither having seen the other's; Bob's journal is then copied into
+/// Ana's folder. Returns Ana's folder.
+fn case_with_an_open_conflict(root: &Path) -> PathBuf {
+    let (ana, bob) = (Person::new(root, "Ana"), Person::new(root, "Bob"));
+    let (s1, s2) = (root.join("s1"), root.join("s2"));
+    new_case(&ana, &s1, false);
+    copy_dir(&s1, &s2);
+    ana.act(&["set", s1.to_str().unwrap(), "records_estimate=100"]);
+    bob.act(&["set", s2.to_str().unwrap(), "records_estimate=250"]);
+    let bobs = format!("bob@{}.jsonl", host());
+    std::fs::copy(
+        s2.join("journals").join(&bobs),
+        s1.join("journals").join(&bobs),
+    )
+    .unwrap();
+    s1
+}
+
+/// Defect: the review of a case with an open conflict said only
+/// "✓ intact" in its header, and its State tab showed the contested fact
+/// as if settled, though docs/team.md promises the header names it.
+#[test]
+fn the_review_header_names_an_open_conflict_and_the_state_marks_the_fact() {
+    let root = tempfile::tempdir().unwrap();
+    let case = case_with_an_open_conflict(root.path());
+    let mut review = runsheet::commands::case_views::review_of(&env(), &case, false).unwrap();
+    let screen = support::draw_review(&mut review, 200, 30).replace(&host(), "HOST");
+    let rows: Vec<&str> = screen.lines().collect();
+    assert!(rows[1].starts_with(" ✓ intact: "), "{screen}");
+    insta::assert_snapshot!("review_header_open_conflict", rows[2]);
+
+    review.tab = runsheet::app::review::Tab::State;
+    let state = support::draw_review(&mut review, 200, 40);
+    let fact = state
+        .lines()
+        .find(|row| row.contains("records_estimate = "))
+        .unwrap_or_else(|| panic!("the fact is listed: {state}"));
+    assert_eq!(
+        fact.trim_end(),
+        "  records_estimate = 250  ⚠ contested: open conflict, see the header"
+    );
+}

@@ -20,7 +20,7 @@ use crate::journal::typed::Recent;
 use crate::journal::verify::{Break, Tally, Verified};
 use crate::journal::{Kind, Line};
 use crate::playbook::{Drill, Playbook};
-use crate::run::RunState;
+use crate::run::{RunState, Warning};
 pub use lines::{JournalLines, Row};
 pub use reading::{Complete, Counter, Progress, Reading};
 
@@ -126,6 +126,33 @@ pub struct Review {
     pub keys: ModeKeys,
     /// The rest of the journal, still being verified and replayed.
     pub reading: Option<Reading>,
+}
+
+/// `⚠ 2 open conflicts, the first on fact `x`: A = 1 (…) vs B = 2 (…)`, or
+/// `None` when nothing is contested.
+fn open_conflicts_headline(warnings: &[Warning]) -> Option<String> {
+    let mut open = warnings.iter().filter_map(|w| match w {
+        Warning::OpenConflict { about, key, sides } => Some((about, key, sides)),
+        _ => None,
+    });
+    let (about, key, sides) = open.next()?;
+    let first = format!(
+        "{about} `{key}`: {}; settle with `runsheet resolve`",
+        sides.join(" vs ")
+    );
+    Some(match open.count() {
+        0 => format!("⚠ 1 open conflict, on {first}"),
+        more => format!("⚠ {} open conflicts, the first on {first}", more + 1),
+    })
+}
+
+/// `⚠ 2 recorded times ahead of this clock, the first: …`, or `None`.
+fn times_ahead_headline(ahead: &[Warning]) -> Option<String> {
+    let first = ahead.first()?;
+    Some(match ahead.len() {
+        1 => format!("⚠ 1 recorded time ahead of this clock: {first}"),
+        n => format!("⚠ {n} recorded times ahead of this clock, the first: {first}"),
+    })
 }
 
 /// The state a review shows, replayed from `decoded`, and the lines kept
@@ -394,6 +421,33 @@ impl Review {
             self.cursor_state = Some((index, state));
         }
         self.cursor_state.as_ref().map(|(_, s)| s)
+    }
+
+    /// What the header warns of before anything on screen is trusted,
+    /// each kind counted, the first named: the open conflicts of a team
+    /// case, and recorded times ahead of this clock (see
+    /// [`crate::run::times_ahead`]). A reader who only looks at the review
+    /// must not take a contested value for settled, nor a deadline counted
+    /// from a time to come for a running one.
+    pub fn header_warnings(&self) -> Vec<String> {
+        let ahead = crate::run::times_ahead::warnings(&self.state, &self.playbook, self.now);
+        open_conflicts_headline(&self.state.warnings)
+            .into_iter()
+            .chain(times_ahead_headline(&ahead))
+            .collect()
+    }
+
+    /// The facts an open conflict contests: the State tab marks them,
+    /// whatever entry the cursor is on, since the conflict is open now.
+    pub fn contested_facts(&self) -> BTreeSet<String> {
+        self.state
+            .warnings
+            .iter()
+            .filter_map(|w| match w {
+                Warning::OpenConflict { about, key, .. } if about == "fact" => Some(key.clone()),
+                _ => None,
+            })
+            .collect()
     }
 
     /// The metrics document, built once per change of the journal from

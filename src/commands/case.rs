@@ -879,6 +879,7 @@ pub fn status(env: &Env, dir: &Path, json: bool) -> Result<(String, u8), Failure
     };
     // A drill case's clocks at the scenario time of its last entry, as in
     // a single drill journal's `status`.
+    run::times_ahead::add_warnings(&mut state, &resolved.playbook, env.clock.now());
     let now = crate::drill::clocks_now(&state, env.clock.now());
     let mut summary = summary::summarise_tally(&tally, &resolved.playbook, &state, now);
     summary.journal.id.clone_from(&case.case);

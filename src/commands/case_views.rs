@@ -101,6 +101,7 @@ pub fn export(
     let case = read(env, dir)?;
     let mut state = run::replay(&case.resolved.playbook, case.verified.entries());
     state.warnings.extend(case.open_conflicts.iter().cloned());
+    run::times_ahead::add_warnings(&mut state, &case.resolved.playbook, env.clock.now());
     let drafts = &case.drafts;
     let mut problems = drafts.problems(&case.verified);
     let text = if let Some(format) = export::Format::from_cli(format) {

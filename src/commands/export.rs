@@ -182,11 +182,16 @@ fn run_streamed(
     streamed: Streamed,
     to: Destination<'_>,
 ) -> Result<Exported, Failure> {
-    let scan = std::thread::scope(|scope| {
+    let mut scan = std::thread::scope(|scope| {
         // Playbooks are parsed while the journal is read.
         let mut catalog = env.catalog_ahead(scope, journal);
         Scan::read(journal, &mut catalog, env.today, streamed)
     })?;
+    crate::run::times_ahead::add_warnings(
+        &mut scan.state,
+        &scan.resolved.playbook,
+        env.clock.now(),
+    );
     let drafts = DraftTexts::read(journal, &scan.looked_up);
     let input = Input {
         verified: &scan.looked_up,
@@ -255,7 +260,7 @@ fn run_report(
     });
     let Scanned {
         slots,
-        state,
+        mut state,
         resolved,
         kept,
         counts,
@@ -266,6 +271,7 @@ fn run_report(
         Unscanned::Empty => open::require_created(&[], journal)
             .map_or_else(Failure::from, |_| Failure::bad("no entries")),
     })?;
+    crate::run::times_ahead::add_warnings(&mut state, &resolved.playbook, env.clock.now());
     let drafts = DraftTexts::read(journal, &kept);
     let input = Input {
         verified: &kept,

@@ -52,7 +52,8 @@ pub fn run(env: &Env, path: &Path, json: bool) -> Result<(String, u8), Failure> 
         path: path.to_path_buf(),
         error,
     })?;
-    let (resolved, state) = replay?;
+    let (resolved, mut state) = replay?;
+    crate::run::times_ahead::add_warnings(&mut state, &resolved.playbook, env.clock.now());
     // An incident's clocks run now; a drill's at the scenario time of its
     // last entry, as its reports have them.
     let now = crate::drill::clocks_now(&state, env.clock.now());

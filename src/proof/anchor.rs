@@ -12,9 +12,12 @@
 
 use cms::content_info::ContentInfo;
 use cms::signed_data::{SignedData, SignerInfo};
-use der::asn1::{Int, OctetString};
+use der::asn1::{AnyRef, Int, OctetString};
 use der::oid::ObjectIdentifier;
-use der::{Any, Decode as _, DecodePem as _, Encode as _};
+use der::{
+    Any, Decode as _, DecodePem as _, Encode as _, Reader as _, SliceReader, Tag, TagNumber,
+    Tagged as _,
+};
 use rsa::sha2::{Digest as _, Sha256, Sha384, Sha512};
 use x509_cert::Certificate;
 use x509_cert::spki::AlgorithmIdentifier;
@@ -137,9 +140,7 @@ pub fn check_token(
     if info.content_type != SIGNED_DATA {
         return Err("the token is not CMS signed data".into());
     }
-    let signed_data: SignedData = info
-        .content
-        .decode_as()
+    let signed_data = signed_data_of(&info.content)
         .map_err(|e| format!("the token's signed data is malformed: {e}"))?;
     if signed_data.encap_content_info.econtent_type != TST_INFO {
         return Err("the token does not hold a TSTInfo".into());
@@ -182,6 +183,56 @@ pub fn check_token(
         token: token.to_vec(),
         cert: cert.to_der().map_err(der_error)?,
     })
+}
+
+/// `certificates [0] IMPLICIT CertificateSet` in `SignedData`.
+const CERTIFICATES: Tag = Tag::ContextSpecific {
+    constructed: true,
+    number: TagNumber::N0,
+};
+
+/// The token's signed data, each certificate it carries kept once. DER
+/// allows equal elements in a SET OF, and an authority may send its
+/// certificate twice (`openssl ts -reply` with `certs` naming the signer's
+/// own), but the decoder refuses a SET OF holding duplicates. The
+/// certificates are not signed (the signature covers the signed
+/// attributes, which carry the `TSTInfo`'s digest), so dropping a repeat
+/// changes nothing that is verified; the token is kept as received.
+fn signed_data_of(content: &Any) -> der::Result<SignedData> {
+    let mut fields = Vec::new();
+    for field in elements(content.value())? {
+        if field.tag() == CERTIFICATES {
+            let certificates = each_once(field.value())?;
+            AnyRef::new(CERTIFICATES, &certificates)?.encode_to_vec(&mut fields)?;
+        } else {
+            field.encode_to_vec(&mut fields)?;
+        }
+    }
+    // The outer tag as received: anything but a SEQUENCE is still refused.
+    Any::new(content.tag(), fields)?.decode_as()
+}
+
+/// The contents of a SET OF with each element kept once, in its order.
+fn each_once(set: &[u8]) -> der::Result<Vec<u8>> {
+    let mut seen: Vec<AnyRef<'_>> = Vec::new();
+    let mut kept = Vec::new();
+    for element in elements(set)? {
+        if !seen.contains(&element) {
+            element.encode_to_vec(&mut kept)?;
+            seen.push(element);
+        }
+    }
+    Ok(kept)
+}
+
+/// The DER elements `bytes` holds one after another, undecoded.
+fn elements(bytes: &[u8]) -> der::Result<Vec<AnyRef<'_>>> {
+    let mut reader = SliceReader::new(bytes)?;
+    let mut found = Vec::new();
+    while !reader.is_finished() {
+        found.push(AnyRef::decode(&mut reader)?);
+    }
+    Ok(found)
 }
 
 /// The first certificate the token carries.

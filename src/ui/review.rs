@@ -37,10 +37,12 @@ impl Widget for ReviewView<'_> {
         }
         let review = self.review;
         let exercise = review.state.is_exercise();
-        let [band, header, verify, tabs, body, footer] = Layout::vertical([
+        let warnings = review.header_warnings();
+        let [band, header, verify, warned, tabs, body, footer] = Layout::vertical([
             Constraint::Length(u16::from(exercise)),
             Constraint::Length(1),
             Constraint::Length(1),
+            Constraint::Length(u16::from(!warnings.is_empty())),
             Constraint::Length(1),
             Constraint::Min(3),
             Constraint::Length(1),
@@ -69,6 +71,7 @@ impl Widget for ReviewView<'_> {
         ]))
         .render(header, buf);
         verification_line(review, t, usize::from(verify.width)).render(verify, buf);
+        warnings_line(&warnings, t, usize::from(warned.width)).render(warned, buf);
         let mut spans = vec![Span::raw(" ")];
         for (i, tab) in Tab::ALL.iter().enumerate() {
             let style = if *tab == review.tab {
@@ -188,6 +191,16 @@ fn verification_line(review: &Review, t: &Theme, width: usize) -> Paragraph<'sta
         ]),
     };
     Paragraph::new(Line::from(text::fit_spans(line.spans, width)))
+}
+
+/// The header's warnings (see [`Review::header_warnings`]) on one row,
+/// each kind counted first so that a narrow screen still shows how many.
+fn warnings_line(warnings: &[String], t: &Theme, width: usize) -> Paragraph<'static> {
+    let text = format!(" {}", warnings.join(" · "));
+    Paragraph::new(Line::from(Span::styled(
+        text::fit(&crate::printable::printable(&text), width),
+        t.warn,
+    )))
 }
 
 /// The header while the rest of a long journal is still being verified.
@@ -392,6 +405,7 @@ fn state_at(review: &mut Review, t: &Theme, area: Rect, buf: &mut Buffer) {
     };
     let (seq, ts) = (at.seq, at.ts);
     let playbook = review.playbook.clone();
+    let contested = review.contested_facts();
     let Some(state) = review.state_at_cursor() else {
         return;
     };
@@ -439,10 +453,14 @@ fn state_at(review: &mut Review, t: &Theme, area: Rect, buf: &mut Buffer) {
     lines.push(Line::from(Span::styled(" Facts then", t.title)));
     for (id, fact) in &state.facts {
         if let Some(v) = fact.current() {
-            lines.push(Line::from(format!(
-                "  {id} = {}",
-                v.display(playbook.fact(id), tz)
-            )));
+            let mut line = Line::from(format!("  {id} = {}", v.display(playbook.fact(id), tz)));
+            if contested.contains(id) {
+                line.push_span(Span::styled(
+                    "  ⚠ contested: open conflict, see the header",
+                    t.warn,
+                ));
+            }
+            lines.push(line);
         }
     }
     lines.push(Line::default());

@@ -557,3 +557,44 @@ fn after_a_break_nothing_is_stated_about_sessions_checkpoints_or_keys_past_it() 
     assert!(report.lines().any(|line| line == unchecked), "{report}");
     assert!(!report.contains("does not verify with any key"), "{report}");
 }
+
+/// Defect: an entry appended with a correct chain and hash by a session
+/// that never started (no `session_started`, no `session_ended`) verified
+/// as intact with no word about the tail.
+#[test]
+fn an_entry_appended_by_a_session_that_never_started_leaves_the_tail_unproven() {
+    use runsheet::journal::event::{Payload, SessionEnded};
+    let mut j = JournalBuilder::new(fixture_playbook(), "2026-11-28T09:00:00Z", false);
+    j.advance(1).note(None, "contained");
+    j.event(runsheet::journal::Event::new(Payload::SessionEnded(
+        SessionEnded {
+            reason: "quit".into(),
+        },
+    )));
+    let (dir, path) = {
+        let (dir, path, _) = j.close();
+        (dir, path)
+    };
+    let verify = || runsheet(dir.path(), &["verify", path.to_str().unwrap()]);
+    assert_eq!(
+        ok(&verify()).lines().count(),
+        2,
+        "a closed journal: no tail warning"
+    );
+
+    let mut l = lines(&path);
+    let body = runsheet::journal::check_own_hash(&l[2]).expect("the note");
+    let mut forged: Entry = serde_json::from_str(&body).expect("the note");
+    forged.seq = l.len() as u64;
+    forged.session = "f0f0f0f0f0f0".into();
+    forged.prev = sha256_hex(l[l.len() - 1].as_bytes());
+    l.push(forged.encode());
+    write_lines(&path, &l);
+    let report = ok(&verify());
+    let expected = [
+        "intact: 5 entries, hash chain verified from the first line".to_string(),
+        format!("head hash: {}", sha256_hex(l[4].as_bytes())),
+        "tail not proven complete: entry 4 was written after the last session end by a session that never started, and no checkpoint or session end covers it: anyone with the file could have added it. No checkpoint covers any of the journal".to_string(),
+    ];
+    assert_eq!(report.lines().collect::<Vec<_>>(), expected);
+}

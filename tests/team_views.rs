@@ -1174,3 +1174,45 @@ fn status_of_a_case_nobody_has_written_in_says_so() {
     assert!(text.contains("runsheet run --case"), "{text}");
     assert!(!text.contains("e3b0c442"), "{text}");
 }
+
+/// Changes one byte of the content of line `line` (1-based) of `name`'s
+/// journal, leaving its hash as it was: the line no longer verifies.
+fn alter_line(case: &Path, name: &str, line: usize) -> PathBuf {
+    let path = case
+        .join("journals")
+        .join(format!("{}@{}.jsonl", name.to_lowercase(), host()));
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    lines[line - 1] = lines[line - 1].replacen("\"actor\":\"", "\"actor\":\"X", 1);
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    path
+}
+
+/// Defect: one altered line in Bob's journal was followed by a
+/// "CONTRADICTED … is missing (the journal was cut short)" line for every
+/// head Ana had recorded past it, though Bob's file has every line.
+#[test]
+fn seen_heads_past_a_broken_line_are_not_checked_rather_than_cut_short() {
+    let root = tempfile::tempdir().unwrap();
+    let (ana, _bob, case) = two_journal_case(root.path(), false);
+    alter_line(&case, "Bob", 3);
+    let verify = ana.cmd(&["verify", case.to_str().unwrap()]);
+    assert_eq!(verify.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&verify.stdout);
+    let host = host();
+    let lines: Vec<&str> = said.lines().collect();
+    assert!(
+        lines.contains(&format!("BROKEN bob@{host}: line 3 (seq 2): content does not match the line's own `hash`: the line was altered").as_str()),
+        "{said}"
+    );
+    assert_eq!(
+        lines[2..lines.len() - 1],
+        [
+            format!(
+                "not checked: bob@{host} is broken at line 3: what ana@{host} had seen of it past the break cannot be compared"
+            ),
+            "cross-witnessing: every seen head that can be checked matches".to_string(),
+        ],
+        "{said}"
+    );
+}

@@ -1216,3 +1216,27 @@ fn seen_heads_past_a_broken_line_are_not_checked_rather_than_cut_short() {
         "{said}"
     );
 }
+
+/// Defect: `status DIR` said "BROKEN at line 0 (seq 0): journal …", a
+/// line no file has. It names the journal and its own line.
+#[test]
+fn status_of_a_case_names_the_broken_journal_and_its_own_line() {
+    let root = tempfile::tempdir().unwrap();
+    let (ana, _bob, case) = two_journal_case(root.path(), false);
+    alter_line(&case, "Bob", 3);
+    let status = ana.cmd(&["status", case.to_str().unwrap()]);
+    assert_eq!(status.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&status.stdout);
+    let verification = said
+        .lines()
+        .find_map(|l| l.split(" · ").nth(2))
+        .unwrap_or_default();
+    assert_eq!(
+        verification,
+        format!(
+            "BROKEN at line 3 (seq 2) of journal bob@{}: content does not match the line's own `hash`: the line was altered",
+            host()
+        ),
+        "{said}"
+    );
+}

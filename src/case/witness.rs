@@ -149,6 +149,31 @@ impl std::fmt::Display for PastBreak {
     }
 }
 
+impl Contradiction {
+    /// The contradiction as the case's problem: the journal named and its
+    /// own line, as a break of that journal would be given.
+    pub fn as_problem(&self) -> String {
+        format!(
+            "line {} (seq {}) of journal {}: {}: {} had seen it at its seq {}",
+            self.seq.saturating_add(1),
+            self.seq,
+            self.journal,
+            self.why,
+            self.witness,
+            self.witness_seq
+        )
+    }
+}
+
+/// A journal's break as the case's problem: the journal and its own line,
+/// never a position in the merged order, which no file has.
+pub fn break_problem(journal: &str, at: &Break) -> String {
+    format!(
+        "line {} (seq {}) of journal {journal}: {}",
+        at.line, at.seq, at.reason
+    )
+}
+
 /// Checks every `seen` head of every journal against the journal it names;
 /// heads past a broken journal's break are left to [`past_breaks`].
 pub fn check<L: Witnessed>(journals: &[CaseJournal<L>]) -> Vec<Contradiction> {

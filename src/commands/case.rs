@@ -860,9 +860,14 @@ pub fn status(env: &Env, dir: &Path, json: bool) -> Result<(String, u8), Failure
     let broken = replayed
         .journals
         .iter()
-        .find_map(|j| j.broken.as_ref().map(|b| format!("journal {}: {b}", j.id)));
+        .find_map(|j| j.broken.as_ref().map(|b| witness::break_problem(&j.id, b)));
     let torn = replayed.journals.iter().map(|j| j.torn_tail).sum();
-    let problem = broken.or_else(|| replayed.contradictions.first().map(ToString::to_string));
+    let problem = broken.or_else(|| {
+        replayed
+            .contradictions
+            .first()
+            .map(witness::Contradiction::as_problem)
+    });
     let code = u8::from(problem.is_some());
     let about = case_json(&case, &replayed);
     let head = replayed.case_head();
@@ -870,7 +875,7 @@ pub fn status(env: &Env, dir: &Path, json: bool) -> Result<(String, u8), Failure
         entries: replayed.fed,
         head_hash: Some(head),
         verified_len: 0,
-        broken: problem.map(|reason| crate::journal::verify::Break {
+        broken: problem.clone().map(|reason| crate::journal::verify::Break {
             line: 0,
             seq: 0,
             reason,
@@ -882,6 +887,9 @@ pub fn status(env: &Env, dir: &Path, json: bool) -> Result<(String, u8), Failure
     let now = crate::drill::clocks_now(&state, env.clock.now());
     let mut summary = summary::summarise_tally(&tally, &resolved.playbook, &state, now);
     summary.journal.id.clone_from(&case.case);
+    // The problem names its journal and that journal's own line: the
+    // tally's break has no line of its own in the merged order.
+    summary.journal.problem = problem;
     let timezone = state.timezone();
     super::free_in_background(state);
     if json {

@@ -69,8 +69,10 @@ pub fn verified(merged: Merged) -> Verified {
     // two decoded copies of every line.
     let lines = into_responder_lines(merged);
     Verified {
+        // The break sits after the last merged line: every line kept is
+        // reported, and none is taken for the broken one.
         broken: problem.map(|reason| Break {
-            line: lines.len(),
+            line: lines.len() + 1,
             seq: lines.len() as u64,
             reason,
         }),

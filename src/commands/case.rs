@@ -843,6 +843,15 @@ pub fn status(env: &Env, dir: &Path, json: bool) -> Result<(String, u8), Failure
     });
     let resolved = resolved?;
     let replayed = replayed.map_err(usage)?;
+    // A contradicted case is stated as every other view states it: the
+    // rewritten journal cut where what others confirmed ends.
+    let confirmed = if replayed.contradictions.is_empty() {
+        None
+    } else {
+        let (confirmed_state, confirmed) = confirmed_case(dir, &resolved)?;
+        state = confirmed_state;
+        Some(confirmed)
+    };
     if replayed.journals.is_empty() && !json {
         // Nothing to merge: say so, rather than a summary of nothing with
         // a blank title and the hash of no bytes.
@@ -872,7 +881,7 @@ pub fn status(env: &Env, dir: &Path, json: bool) -> Result<(String, u8), Failure
     let about = case_json(&case, &replayed);
     let head = replayed.case_head();
     let tally = crate::journal::verify::Tally {
-        entries: replayed.fed,
+        entries: confirmed.as_ref().map_or(replayed.fed, |c| c.lines),
         head_hash: Some(head),
         verified_len: 0,
         broken: problem.clone().map(|reason| crate::journal::verify::Break {
@@ -908,7 +917,13 @@ pub fn status(env: &Env, dir: &Path, json: bool) -> Result<(String, u8), Failure
     let mut text = super::status::render_text(&summary, timezone);
     let _ = writeln!(text, "\nresponders:");
     for j in &replayed.journals {
-        let _ = writeln!(text, "  {} · {} entries", j.id, j.entries);
+        let _ = write!(text, "  {} · {} entries", j.id, j.entries);
+        match confirmed.as_ref().and_then(|c| c.excluded.get(&j.id)) {
+            Some(excluded) => {
+                let _ = writeln!(text, " · excluded from {excluded}");
+            }
+            None => text.push('\n'),
+        }
     }
     let conflicts = &replayed.conflicts;
     if conflicts.is_empty() {
@@ -921,6 +936,41 @@ pub fn status(env: &Env, dir: &Path, json: bool) -> Result<(String, u8), Failure
         }
     }
     Ok((text, code))
+}
+
+/// What `status` states of a case a `seen` head contradicts.
+struct Confirmed {
+    /// How many merged lines are kept.
+    lines: usize,
+    /// By journal id: where its excluded part starts, and why.
+    excluded: std::collections::BTreeMap<String, String>,
+}
+
+/// The state of a contradicted case as review and every export read it
+/// ([`crate::case::views::load`]): one rule for every view, so they state
+/// the same facts and deadlines from the same files.
+fn confirmed_case(dir: &Path, resolved: &Resolved) -> Result<(RunState, Confirmed), Failure> {
+    let merged = crate::case::views::load(dir).map_err(usage)?;
+    let excluded = merged
+        .journals
+        .iter()
+        .filter_map(|j| {
+            let at = j.verified.broken.as_ref()?;
+            Some((
+                j.id.clone(),
+                format!("line {} (seq {}): {}", at.line, at.seq, at.reason),
+            ))
+        })
+        .collect();
+    let verified = crate::case::views::verified(merged);
+    let created = open::require_created(&verified.lines, dir)?;
+    let playbook = resolved
+        .playbook
+        .clone()
+        .with_extra_holidays(&created.holidays);
+    let state = run::replay(&playbook, verified.entries());
+    let lines = verified.lines.len();
+    Ok((state, Confirmed { lines, excluded }))
 }
 
 fn case_json(case: &CaseFile, replayed: &Replayed) -> serde_json::Value {

@@ -1302,6 +1302,16 @@ fn a_rewritten_journal_is_cut_the_same_way_in_status_and_every_export() {
         "{status_json}"
     );
 
+    let problem = status_json["journal"]["problem"]
+        .as_str()
+        .unwrap_or_default();
+    assert_eq!(
+        problem,
+        format!(
+            "line 1 (seq 0) of journal bob@{host}: rewritten after others read it: its line at seq {} is not the one ana@{host} recorded seeing, so no line from here on is confirmed",
+            bob_lines - 1
+        )
+    );
     let kept = export_json["entries"].as_array().unwrap().len();
     let md = String::from_utf8(ana.cmd(&["export", dir, "--format", "md"]).stdout).unwrap();
     let lines: Vec<&str> = md.lines().collect();

@@ -866,17 +866,8 @@ pub fn status(env: &Env, dir: &Path, json: bool) -> Result<(String, u8), Failure
         );
         return Ok((text, 0));
     }
-    let broken = replayed
-        .journals
-        .iter()
-        .find_map(|j| j.broken.as_ref().map(|b| witness::break_problem(&j.id, b)));
     let torn = replayed.journals.iter().map(|j| j.torn_tail).sum();
-    let problem = broken.or_else(|| {
-        replayed
-            .contradictions
-            .first()
-            .map(witness::Contradiction::as_problem)
-    });
+    let problem = case_problem(&replayed, confirmed.as_ref());
     let code = u8::from(problem.is_some());
     let about = case_json(&case, &replayed);
     let head = replayed.case_head();
@@ -938,12 +929,36 @@ pub fn status(env: &Env, dir: &Path, json: bool) -> Result<(String, u8), Failure
     Ok((text, code))
 }
 
+/// The first thing that keeps the case from verifying, named by its
+/// journal and that journal's own line; for a contradicted case, as the
+/// other views state it.
+fn case_problem(replayed: &Replayed, confirmed: Option<&Confirmed>) -> Option<String> {
+    let broken = || {
+        replayed
+            .journals
+            .iter()
+            .find_map(|j| j.broken.as_ref().map(|b| witness::break_problem(&j.id, b)))
+    };
+    let contradicted = || {
+        replayed
+            .contradictions
+            .first()
+            .map(witness::Contradiction::as_problem)
+    };
+    confirmed
+        .and_then(|c| c.problem.clone())
+        .or_else(broken)
+        .or_else(contradicted)
+}
+
 /// What `status` states of a case a `seen` head contradicts.
 struct Confirmed {
     /// How many merged lines are kept.
     lines: usize,
     /// By journal id: where its excluded part starts, and why.
     excluded: std::collections::BTreeMap<String, String>,
+    /// The case's problem as the other views state it.
+    problem: Option<String>,
 }
 
 /// The state of a contradicted case as review and every export read it
@@ -969,8 +984,12 @@ fn confirmed_case(dir: &Path, resolved: &Resolved) -> Result<(RunState, Confirme
         .clone()
         .with_extra_holidays(&created.holidays);
     let state = run::replay(&playbook, verified.entries());
-    let lines = verified.lines.len();
-    Ok((state, Confirmed { lines, excluded }))
+    let confirmed = Confirmed {
+        lines: verified.lines.len(),
+        excluded,
+        problem: verified.broken.map(|b| b.reason),
+    };
+    Ok((state, confirmed))
 }
 
 fn case_json(case: &CaseFile, replayed: &Replayed) -> serde_json::Value {

@@ -511,3 +511,90 @@ fn the_documented_python_merkle_recipe_gives_the_checkpoint_root() {
     let root = note.lines().nth(2).expect("root line");
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), root);
 }
+
+/// Defect: after a chain break, `verify` went on to state that the last
+/// session never ended, that no checkpoint covered the journal, and that a
+/// kept note's signature did not verify, all from lines past the break.
+/// It now says only what the verified part shows.
+#[test]
+fn after_a_break_nothing_is_stated_about_sessions_checkpoints_or_keys_past_it() {
+    if !have("ssh-keygen") {
+        return;
+    }
+    let t = Table::new();
+    let edited = copy_of(&t.path);
+    let mut l = lines(&edited.path);
+    l[7] = l[7].replacen("note 5", "note 6", 1);
+    write_lines(&edited.path, &l);
+    let report = t.verify(&edited.path, &[]);
+    let outside = &t.outside;
+    let expected = [
+        "broken at line 8 (seq 7): content does not match the line's own `hash`: the line was altered".to_string(),
+        format!(
+            "7 entries before it verify; head hash of the verified part: {}",
+            sha256_hex(l[6].as_bytes())
+        ),
+        format!(
+            "{outside}: signature not checked: the key is recorded in entry 26, past the break; give it with --key to check the signature"
+        ),
+        format!(
+            "broken: {outside} covers entries 0–25, but only entries 0–6 verify: the chain breaks before the checkpoint"
+        ),
+        "tail cannot be checked past the break: the session ends and checkpoints recorded from line 8 on do not verify, so nothing is said about them".to_string(),
+    ];
+    assert_eq!(report.status.code(), Some(1));
+    assert_eq!(stdout(&report).lines().collect::<Vec<_>>(), expected);
+
+    // Cut after line 20: the key is recorded past the end, not "wrong".
+    let cut = copy_of(&t.path);
+    let mut l = lines(&cut.path);
+    l.truncate(20);
+    write_lines(&cut.path, &l);
+    let report = stdout(&t.verify(&cut.path, &[]));
+    let unchecked = format!(
+        "{outside}: signature not checked: the key is recorded in entry 26, past the end of the journal; give it with --key to check the signature"
+    );
+    assert!(report.lines().any(|line| line == unchecked), "{report}");
+    assert!(!report.contains("does not verify with any key"), "{report}");
+}
+
+/// Defect: an entry appended with a correct chain and hash by a session
+/// that never started (no `session_started`, no `session_ended`) verified
+/// as intact with no word about the tail.
+#[test]
+fn an_entry_appended_by_a_session_that_never_started_leaves_the_tail_unproven() {
+    use runsheet::journal::event::{Payload, SessionEnded};
+    let mut j = JournalBuilder::new(fixture_playbook(), "2026-11-28T09:00:00Z", false);
+    j.advance(1).note(None, "contained");
+    j.event(runsheet::journal::Event::new(Payload::SessionEnded(
+        SessionEnded {
+            reason: "quit".into(),
+        },
+    )));
+    let (dir, path) = {
+        let (dir, path, _) = j.close();
+        (dir, path)
+    };
+    let verify = || runsheet(dir.path(), &["verify", path.to_str().unwrap()]);
+    assert_eq!(
+        ok(&verify()).lines().count(),
+        2,
+        "a closed journal: no tail warning"
+    );
+
+    let mut l = lines(&path);
+    let body = runsheet::journal::check_own_hash(&l[2]).expect("the note");
+    let mut forged: Entry = serde_json::from_str(&body).expect("the note");
+    forged.seq = l.len() as u64;
+    forged.session = "f0f0f0f0f0f0".into();
+    forged.prev = sha256_hex(l[l.len() - 1].as_bytes());
+    l.push(forged.encode());
+    write_lines(&path, &l);
+    let report = ok(&verify());
+    let expected = [
+        "intact: 5 entries, hash chain verified from the first line".to_string(),
+        format!("head hash: {}", sha256_hex(l[4].as_bytes())),
+        "tail not proven complete: entry 4 was written after the last session end by a session that never started, and no checkpoint or session end covers it: anyone with the file could have added it. No checkpoint covers any of the journal".to_string(),
+    ];
+    assert_eq!(report.lines().collect::<Vec<_>>(), expected);
+}

@@ -1241,3 +1241,156 @@ fn the_review_header_names_an_open_conflict_and_the_state_marks_the_fact() {
         "  records_estimate = 250  ⚠ contested: open conflict, see the header"
     );
 }
+
+/// Changes one byte of the content of line `line` (1-based) of `name`'s
+/// journal, leaving its hash as it was: the line no longer verifies.
+fn alter_line(case: &Path, name: &str, line: usize) -> PathBuf {
+    let path = case
+        .join("journals")
+        .join(format!("{}@{}.jsonl", name.to_lowercase(), host()));
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    lines[line - 1] = lines[line - 1].replacen("\"actor\":\"", "\"actor\":\"X", 1);
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    path
+}
+
+/// Defect: one altered line in Bob's journal was followed by a
+/// "CONTRADICTED … is missing (the journal was cut short)" line for every
+/// head Ana had recorded past it, though Bob's file has every line.
+#[test]
+fn seen_heads_past_a_broken_line_are_not_checked_rather_than_cut_short() {
+    let root = tempfile::tempdir().unwrap();
+    let (ana, _bob, case) = two_journal_case(root.path(), false);
+    alter_line(&case, "Bob", 3);
+    let verify = ana.cmd(&["verify", case.to_str().unwrap()]);
+    assert_eq!(verify.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&verify.stdout);
+    let host = host();
+    let lines: Vec<&str> = said.lines().collect();
+    assert!(
+        lines.contains(&format!("BROKEN bob@{host}: line 3 (seq 2): content does not match the line's own `hash`: the line was altered").as_str()),
+        "{said}"
+    );
+    assert_eq!(
+        lines[2..lines.len() - 1],
+        [
+            format!(
+                "not checked: bob@{host} is broken at line 3: what ana@{host} had seen of it past the break cannot be compared"
+            ),
+            "cross-witnessing: every seen head that can be checked matches".to_string(),
+        ],
+        "{said}"
+    );
+}
+
+/// Defect: `status DIR` said "BROKEN at line 0 (seq 0): journal …", a
+/// line no file has. It names the journal and its own line.
+#[test]
+fn status_of_a_case_names_the_broken_journal_and_its_own_line() {
+    let root = tempfile::tempdir().unwrap();
+    let (ana, _bob, case) = two_journal_case(root.path(), false);
+    alter_line(&case, "Bob", 3);
+    let status = ana.cmd(&["status", case.to_str().unwrap()]);
+    assert_eq!(status.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&status.stdout);
+    let verification = said
+        .lines()
+        .find_map(|l| l.split(" · ").nth(2))
+        .unwrap_or_default();
+    assert_eq!(
+        verification,
+        format!(
+            "BROKEN at line 3 (seq 2) of journal bob@{}: content does not match the line's own `hash`: the line was altered",
+            host()
+        ),
+        "{said}"
+    );
+}
+
+/// Re-chains `name`'s journal with `change` applied to each entry, as
+/// someone rewriting the file with the right tools would.
+fn rewrite_journal(case: &Path, name: &str, change: impl Fn(&mut Entry)) {
+    let path = case
+        .join("journals")
+        .join(format!("{}@{}.jsonl", name.to_lowercase(), host()));
+    let mut prev = "0".repeat(64);
+    let mut rewritten = String::new();
+    for mut entry in journal(case, name) {
+        change(&mut entry);
+        entry.prev = prev;
+        let line = entry.encode();
+        prev = runsheet::hash::sha256_hex(line.as_bytes());
+        rewritten.push_str(&line);
+        rewritten.push('\n');
+    }
+    std::fs::write(&path, rewritten).unwrap();
+}
+
+/// Defect: after Bob rewrote a line others had read, `status DIR` still
+/// used his facts while every export dropped his journal, so the two gave
+/// different deadlines for the same files; the exports also put the break
+/// on the last kept line. Every view now keeps the same lines, names what
+/// is excluded, and puts the break after the last kept line.
+#[test]
+fn a_rewritten_journal_is_cut_the_same_way_in_status_and_every_export() {
+    let root = tempfile::tempdir().unwrap();
+    let (ana, _bob, case) = two_journal_case(root.path(), false);
+    let bob_lines = journal(&case, "Bob").len();
+    rewrite_journal(&case, "Bob", |entry| {
+        if entry.kind == Kind::Decision {
+            entry.data["rationale"] = serde_json::json!("FALSIFIED after the fact");
+        }
+    });
+    let dir = case.to_str().unwrap();
+    let host = host();
+
+    let status = ana.cmd(&["status", dir]);
+    assert_eq!(status.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&status.stdout);
+    let excluded = format!(
+        "  bob@{host} · {bob_lines} entries · excluded from line 1 (seq 0): rewritten after others read it: its line at seq {} is not the one ana@{host} recorded seeing, so no line from here on is confirmed",
+        bob_lines - 1
+    );
+    assert!(said.lines().any(|l| l == excluded), "{said}");
+
+    let facts = |value: &serde_json::Value| value["facts"].clone();
+    let status_json: serde_json::Value =
+        serde_json::from_slice(&ana.cmd(&["status", dir, "--json"]).stdout).unwrap();
+    let export_json: serde_json::Value =
+        serde_json::from_slice(&ana.cmd(&["export", dir, "--format", "json"]).stdout).unwrap();
+    assert_eq!(facts(&status_json), facts(&export_json["state"]));
+    assert!(
+        facts(&status_json)
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["by"] != format!("Bob@{host}")),
+        "{status_json}"
+    );
+
+    let problem = status_json["journal"]["problem"]
+        .as_str()
+        .unwrap_or_default();
+    assert_eq!(
+        problem,
+        format!(
+            "line 1 (seq 0) of journal bob@{host}: rewritten after others read it: its line at seq {} is not the one ana@{host} recorded seeing, so no line from here on is confirmed",
+            bob_lines - 1
+        )
+    );
+    let kept = export_json["entries"].as_array().unwrap().len();
+    let md = String::from_utf8(ana.cmd(&["export", dir, "--format", "md"]).stdout).unwrap();
+    let lines: Vec<&str> = md.lines().collect();
+    assert!(
+        lines.contains(&format!("- **Entries:** {kept} verified").as_str()),
+        "{md}"
+    );
+    assert!(
+        md.contains(&format!(
+            "JOURNAL BROKEN at line {} (entry {kept})",
+            kept + 1
+        )),
+        "{md}"
+    );
+}

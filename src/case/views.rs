@@ -56,12 +56,12 @@ pub fn verified(merged: Merged) -> Verified {
             j.verified
                 .broken
                 .as_ref()
-                .map(|b| format!("journal {}: {b}", j.id))
+                .map(|b| witness::break_problem(&j.id, b))
         })
         .or_else(|| {
             witness::check(&merged.journals)
                 .first()
-                .map(ToString::to_string)
+                .map(witness::Contradiction::as_problem)
         });
     let head_hash = Some(merged.case_head());
     let torn_tail = merged.journals.iter().map(|j| j.verified.torn_tail).sum();
@@ -69,8 +69,10 @@ pub fn verified(merged: Merged) -> Verified {
     // two decoded copies of every line.
     let lines = into_responder_lines(merged);
     Verified {
+        // The break sits after the last merged line: every line kept is
+        // reported, and none is taken for the broken one.
         broken: problem.map(|reason| Break {
-            line: lines.len(),
+            line: lines.len() + 1,
             seq: lines.len() as u64,
             reason,
         }),

@@ -2,7 +2,7 @@
 //! a line of the journal it names, byte for byte. A journal rewritten or
 //! cut after someone else had read it no longer matches.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::entry::CaseEntry;
 use super::merge::{CaseJournal, line_hash};
@@ -123,13 +123,102 @@ impl std::fmt::Display for Contradiction {
     }
 }
 
-/// Checks every `seen` head of every journal against the journal it names.
+/// `seen` heads naming lines past the break of a broken journal: those
+/// lines do not verify, so what was seen there can be neither confirmed
+/// nor contradicted, and the journal was not cut short.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PastBreak {
+    /// The broken journal.
+    pub journal: String,
+    /// Its first bad line (1-based).
+    pub line: usize,
+    /// The journals whose heads name its lines past the break.
+    pub witnesses: BTreeSet<String>,
+}
+
+impl std::fmt::Display for PastBreak {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let witnesses: Vec<&str> = self.witnesses.iter().map(String::as_str).collect();
+        write!(
+            f,
+            "{} is broken at line {}: what {} had seen of it past the break cannot be compared",
+            self.journal,
+            self.line,
+            witnesses.join(", ")
+        )
+    }
+}
+
+impl Contradiction {
+    /// The contradiction as the case's problem: the journal named and its
+    /// own line, as a break of that journal would be given.
+    pub fn as_problem(&self) -> String {
+        format!(
+            "line {} (seq {}) of journal {}: {}: {} had seen it at its seq {}",
+            self.seq.saturating_add(1),
+            self.seq,
+            self.journal,
+            self.why,
+            self.witness,
+            self.witness_seq
+        )
+    }
+}
+
+/// A journal's break as the case's problem: the journal and its own line,
+/// never a position in the merged order, which no file has.
+pub fn break_problem(journal: &str, at: &Break) -> String {
+    format!(
+        "line {} (seq {}) of journal {journal}: {}",
+        at.line, at.seq, at.reason
+    )
+}
+
+/// Checks every `seen` head of every journal against the journal it names;
+/// heads past a broken journal's break are left to [`past_breaks`].
 pub fn check<L: Witnessed>(journals: &[CaseJournal<L>]) -> Vec<Contradiction> {
+    all_contradictions(journals)
+        .into_iter()
+        .filter(|c| break_line_before(journals, c).is_none())
+        .collect()
+}
+
+/// The `seen` heads that name lines past a journal's break, one per
+/// broken journal.
+pub fn past_breaks<L: Witnessed>(journals: &[CaseJournal<L>]) -> Vec<PastBreak> {
+    let mut by_journal: BTreeMap<String, PastBreak> = BTreeMap::new();
+    for c in all_contradictions(journals) {
+        let Some(line) = break_line_before(journals, &c) else {
+            continue;
+        };
+        by_journal
+            .entry(c.journal.clone())
+            .or_insert_with(|| PastBreak {
+                journal: c.journal.clone(),
+                line,
+                witnesses: BTreeSet::new(),
+            })
+            .witnesses
+            .insert(c.witness);
+    }
+    by_journal.into_values().collect()
+}
+
+fn all_contradictions<L: Witnessed>(journals: &[CaseJournal<L>]) -> Vec<Contradiction> {
     let lines: Vec<(&str, &[L])> = journals
         .iter()
         .map(|j| (j.id.as_str(), j.verified.lines.as_slice()))
         .collect();
     check_lines(&lines)
+}
+
+/// The line of the break of the journal `c` names, when the head it
+/// records is past that break (a line that was never verified).
+fn break_line_before<L>(journals: &[CaseJournal<L>], c: &Contradiction) -> Option<usize> {
+    let named = journals.iter().find(|j| j.id == c.journal)?;
+    let broken = named.verified.broken.as_ref()?;
+    let past = usize::try_from(c.seq).map_or(true, |seq| seq >= named.verified.lines.len());
+    past.then_some(broken.line)
 }
 
 /// [`check`] of each journal's id and verified lines: for a replay that

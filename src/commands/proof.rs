@@ -191,10 +191,27 @@ pub fn verify(path: &Path, options: &VerifyOptions) -> Result<(String, u8), Fail
             code = code.max(1);
         }
     }
-    if let Some(message) = scan.tail().assess(path).message() {
+    if let Some(message) = tail_statement(path, &scan, checked.broken.as_ref()) {
         let _ = writeln!(out, "{message}");
     }
     Ok((out, code))
+}
+
+/// What `verify` can say about the end of the journal. Past a break no
+/// session end or checkpoint can be trusted, nor their absence: saying the
+/// last session never ended would be a guess about lines that do not verify.
+fn tail_statement(
+    path: &Path,
+    scan: &Scan,
+    broken: Option<&crate::journal::verify::Break>,
+) -> Option<String> {
+    match broken {
+        Some(at) => Some(format!(
+            "tail cannot be checked past the break: the session ends and checkpoints recorded from line {} on do not verify, so nothing is said about them",
+            at.line
+        )),
+        None => scan.tail().assess(path).message(),
+    }
 }
 
 /// `runsheet anchor request <note>`: writes `<note>.tsq` for a timestamp

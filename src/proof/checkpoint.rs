@@ -301,15 +301,18 @@ pub fn check_external(subject: &Subject<'_>, note_path: &Path, broken: bool) -> 
         ))];
     }
     let mut out = Vec::new();
+    let have = subject.scan.entries();
+    let n = body.size;
     let signer = match external_signer(subject, &bytes, &body) {
         Ok(s) => Some(s),
         Err(e) => {
-            out.push(Finding::bad(format!("{shown}: {e}")));
+            out.push(
+                key_out_of_reach(subject, note_path, &body, broken)
+                    .unwrap_or_else(|| Finding::bad(format!("{shown}: {e}"))),
+            );
             None
         }
     };
-    let have = subject.scan.entries();
-    let n = body.size;
     let mut text = String::new();
     if have < n + 1 {
         let missing = n + 1 - have;
@@ -400,6 +403,30 @@ fn external_signer(subject: &Subject<'_>, bytes: &[u8], body: &Body) -> Result<P
     } else {
         "its signature does not verify with the keys given with --key".into()
     })
+}
+
+/// When no key given or recorded checks the note because the entry that
+/// records its key (entry `size`) is past the break or the end: that is
+/// not a bad signature, only one that cannot be checked from this file.
+fn key_out_of_reach(
+    subject: &Subject<'_>,
+    note_path: &Path,
+    body: &Body,
+    broken: bool,
+) -> Option<Finding> {
+    let recorded_at = body.size;
+    if !subject.trusted.is_empty() || subject.scan.entries() > recorded_at {
+        return None;
+    }
+    let beyond = if broken {
+        "past the break"
+    } else {
+        "past the end of the journal"
+    };
+    Some(Finding::ok(format!(
+        "{}: signature not checked: the key is recorded in entry {recorded_at}, {beyond}; give it with --key to check the signature",
+        note_path.display()
+    )))
 }
 
 /// Where a rewrite can be: after the last recorded checkpoint that still

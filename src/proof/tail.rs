@@ -6,6 +6,7 @@
 //! by someone. The chain cannot tell these apart; only a checkpoint taken
 //! elsewhere can show which lines existed.
 
+use std::collections::HashSet;
 use std::fs::File;
 use std::path::Path;
 
@@ -30,6 +31,16 @@ pub enum Tail {
         /// How many entries the journal has.
         entries: u64,
     },
+    /// After the last session end or checkpoint come entries of a session
+    /// that never started: nothing a runsheet writes closes them, so they
+    /// may have been appended by anyone with the file.
+    Unclaimed {
+        /// `seq` of the first and last such entry.
+        first: u64,
+        last: u64,
+        /// The last checkpoint entry and how many entries it covers.
+        checkpoint: Option<(u64, u64)>,
+    },
 }
 
 /// Looks at the last session and the lock of the journal at `path`.
@@ -51,6 +62,11 @@ pub struct TailScan {
     /// The last checkpoint entry and how many entries it covers.
     checkpoint: Option<(u64, u64)>,
     entries: u64,
+    /// Every session that wrote a `session_started`.
+    started: HashSet<String>,
+    /// `seq` of the first and last entry, since the last session end or
+    /// checkpoint, whose session never started.
+    unclaimed: Option<(u64, u64)>,
 }
 
 impl TailScan {
@@ -58,6 +74,7 @@ impl TailScan {
     /// Only the session and checkpoint entries it looks at are decoded.
     pub fn add(&mut self, line: &LineView<'_>) {
         self.entries += 1;
+        self.note_claim(line);
         if !matches!(
             line.kind,
             Kind::SessionStarted | Kind::SessionEnded | Kind::Checkpoint
@@ -91,14 +108,39 @@ impl TailScan {
         }
     }
 
+    /// Keeps track of entries no started session claims. A checkpoint
+    /// covers, and the end of a started session closes, everything before
+    /// it (the end of a session that never started is itself a stray); an anchor
+    /// is checked on its own and a recovery precedes its session's start,
+    /// so neither is a stray.
+    fn note_claim(&mut self, line: &LineView<'_>) {
+        match line.kind {
+            Kind::SessionStarted => {
+                self.started.insert(session_of(line.text).to_string());
+            }
+            Kind::Checkpoint => self.unclaimed = None,
+            Kind::Anchor | Kind::Recovery => {}
+            _ if self.started.contains(session_of(line.text)) => {
+                if line.kind == Kind::SessionEnded {
+                    self.unclaimed = None;
+                }
+            }
+            _ => {
+                let first = self.unclaimed.map_or(line.seq, |(first, _)| first);
+                self.unclaimed = Some((first, line.seq));
+            }
+        }
+    }
+
     /// The tail of the lines added, with the lock of the journal at `path`.
     pub fn assess(&self, path: &Path) -> Tail {
-        let Some((started_at, ended)) = self.last_session.as_ref().map(|(s, _, e)| (*s, *e)) else {
-            return Tail::Closed;
+        let open = self
+            .last_session
+            .as_ref()
+            .and_then(|(started_at, _, ended)| (!ended).then_some(*started_at));
+        let Some(started_at) = open else {
+            return self.unclaimed_tail();
         };
-        if ended {
-            return Tail::Closed;
-        }
         if lock_held(path) {
             return Tail::Live;
         }
@@ -108,6 +150,28 @@ impl TailScan {
             entries: self.entries,
         }
     }
+
+    /// Closed, unless entries no started session claims end the journal.
+    fn unclaimed_tail(&self) -> Tail {
+        match self.unclaimed {
+            Some((first, last)) => Tail::Unclaimed {
+                first,
+                last,
+                checkpoint: self.checkpoint,
+            },
+            None => Tail::Closed,
+        }
+    }
+}
+
+/// The `session` member of a canonical line, found without decoding it:
+/// it comes before `data`, so no value typed by a person can fake it.
+fn session_of(text: &str) -> &str {
+    const MEMBER: &str = ",\"session\":\"";
+    text.find(MEMBER)
+        .map(|at| &text[at + MEMBER.len()..])
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_default()
 }
 
 /// Whether another process holds the journal's exclusive lock.
@@ -147,8 +211,32 @@ impl Tail {
                     capitalise(&cover)
                 ))
             }
+            Self::Unclaimed {
+                first,
+                last,
+                checkpoint,
+            } => Some(unclaimed_message(first, last, checkpoint)),
         }
     }
+}
+
+/// Names the entries that no session end and no checkpoint covers.
+fn unclaimed_message(first: u64, last: u64, checkpoint: Option<(u64, u64)>) -> String {
+    let (entries, them) = if first == last {
+        (format!("entry {first} was"), "it")
+    } else {
+        (format!("entries {first}–{last} were"), "them")
+    };
+    let cover = match checkpoint {
+        Some((seq, size)) => format!(
+            "The last checkpoint, entry {seq}, covers entries 0–{}",
+            size.saturating_sub(1)
+        ),
+        None => "No checkpoint covers any of the journal".into(),
+    };
+    format!(
+        "tail not proven complete: {entries} written after the last session end by a session that never started, and no checkpoint or session end covers {them}: anyone with the file could have added {them}. {cover}"
+    )
 }
 
 fn capitalise(text: &str) -> String {

@@ -207,3 +207,63 @@ fn custody_form_of_an_exercise_marks_every_row_exercise() {
     );
     assert!(rows[1].starts_with("EXERCISE,E1,,note.txt,"), "{form}");
 }
+
+/// The defect: `evidence add` and `transfer` wrote their entry with no
+/// session around it, so `verify` of a journal they ended said its tail
+/// was written "by a session that never started" and could be anyone's.
+#[test]
+fn evidence_commands_frame_their_entries_so_the_tail_stays_proven() {
+    let mut builder = JournalBuilder::new(fixture_playbook(), "2026-11-28T09:00:00Z", false);
+    builder.event(runsheet::journal::Event::new(
+        runsheet::journal::event::Payload::SessionEnded(runsheet::journal::event::SessionEnded {
+            reason: "quit".into(),
+        }),
+    ));
+    let (dir, journal, _) = builder.close();
+    let d = dir.path();
+    std::fs::write(d.join("mail.eml"), "From: x\n\nPay now.\n").unwrap();
+    let j = journal.to_str().unwrap();
+    ok(&runsheet(
+        d,
+        &["evidence", "add", j, "mail.eml", "--as", "Sam Okafor"],
+    ));
+    ok(&runsheet(
+        d,
+        &[
+            "evidence",
+            "transfer",
+            j,
+            "E1",
+            "--to",
+            "Lab",
+            "--reason",
+            "imaging",
+            "--as",
+            "Sam Okafor",
+        ],
+    ));
+    let verified = ok(&runsheet(d, &["verify", j]));
+    assert!(verified.starts_with("intact"), "{verified}");
+    assert!(!verified.contains("tail not proven"), "{verified}");
+    let text = std::fs::read_to_string(&journal).unwrap();
+    let kinds: Vec<String> = text
+        .lines()
+        .rev()
+        .take(6)
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            v["kind"].as_str().unwrap_or_default().to_string()
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "session_ended",
+            "evidence_transferred",
+            "session_started",
+            "session_ended",
+            "evidence_added",
+            "session_started"
+        ]
+    );
+}

@@ -182,5 +182,19 @@ fn evidence_add_on(before: &[Line], evidence: &std::path::Path) -> Entry {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    last_entry(&copy)
+    // The command frames its entry in a session of its own.
+    let checked = verify(&std::fs::read(&copy).expect("journal"));
+    let kinds: Vec<Kind> = checked.lines[before.len()..]
+        .iter()
+        .map(|l| l.entry.kind)
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            Kind::SessionStarted,
+            Kind::EvidenceAdded,
+            Kind::SessionEnded
+        ]
+    );
+    checked.lines[before.len() + 1].entry.clone()
 }

@@ -148,6 +148,7 @@ pub fn add(
         options.actor,
         &opened.lines,
     )?);
+    let scenario = super::journal::scenario_of(env, &created, &opened.lines)?;
     let mut file = opened.file;
     let write_failed = |e: crate::journal::writer::WriteError| {
         Failure::usage(format!(
@@ -173,9 +174,8 @@ pub fn add(
         step: options.step.map(str::to_string),
         payload,
     };
-    let line = file
-        .append(who.draft(env.clock.as_ref(), event))
-        .map_err(write_failed)?;
+    let line =
+        super::journal::append_in_own_session(&mut file, &who, env, scenario.as_ref(), event)?;
     let range = if count == 1 {
         first
     } else {
@@ -202,6 +202,8 @@ pub fn transfer(
         ));
     }
     let opened = JournalFile::open(journal)?;
+    let created = session::require_created(&opened.lines, journal)?;
+    let scenario = super::journal::scenario_of(env, &created, &opened.lines)?;
     let register = evidence::register(&opened.lines);
     let found = register.iter().find(|r| r.item.id == item).ok_or_else(|| {
         Failure::usage(format!("{}: no evidence item `{item}`", journal.display()))
@@ -214,9 +216,13 @@ pub fn transfer(
         to: to.trim().to_string(),
         reason: reason.trim().to_string(),
     });
-    let line = file
-        .append(who.draft(env.clock.as_ref(), Event::new(payload)))
-        .map_err(|e| Failure::usage(format!("{}: write failed: {e}", journal.display())))?;
+    let line = super::journal::append_in_own_session(
+        &mut file,
+        &who,
+        env,
+        scenario.as_ref(),
+        Event::new(payload),
+    )?;
     Ok(format!(
         "saved: entry {} (evidence_transferred): {item} from {} to {}\n",
         line.entry.seq,

@@ -149,34 +149,64 @@ impl OneShot {
         crate::drill::now_on(self.scenario.as_ref(), env.clock.now())
     }
 
-    /// Appends `event` inside a session of its own (`session_started`,
-    /// the entry, `session_ended`), like every program that opens the
-    /// journal; returns the entry's line.
+    /// Appends `event` inside a session of its own; returns the entry's
+    /// line.
     fn append(mut self, env: &Env, event: Event) -> Result<(Line, Vec<String>), Failure> {
-        let path = self.file.path().display().to_string();
-        let clock = env.clock.as_ref();
-        let failed = |e: WriteError| {
-            Failure::usage(format!(
-                "{path}: write failed, the entry was not saved: {e}"
-            ))
-        };
-        let scenario = self.scenario;
-        let draft = |event| crate::drill::stamped(scenario.as_ref(), self.who.draft(clock, event));
-        self.file
-            .append(draft(open::session_started("cli")))
-            .map_err(failed)?;
-        let line = self.file.append(draft(event)).map_err(failed)?;
-        let ended = Event::new(Payload::SessionEnded(crate::journal::event::SessionEnded {
-            reason: "cli".into(),
-        }));
-        self.file.append(draft(ended)).map_err(|e| {
-            Failure::usage(format!(
-                "{path}: the entry was saved as #{}, but ending the session failed: {e}",
-                line.entry.seq
-            ))
-        })?;
+        let scenario = self.scenario.take();
+        let line = append_in_own_session(&mut self.file, &self.who, env, scenario.as_ref(), event)?;
         Ok((line, self.notices))
     }
+}
+
+/// Appends `event` inside a session of its own (`session_started`, the
+/// entry, `session_ended`), like every program that opens the journal:
+/// `verify` proves a journal's tail complete up to the last session end,
+/// so an entry no session frames reads as one anyone could have added. In
+/// a drill every entry is stamped on the scenario clock. Returns the
+/// entry's line.
+pub(super) fn append_in_own_session(
+    file: &mut JournalFile,
+    who: &Identity,
+    env: &Env,
+    scenario: Option<&ScenarioClock>,
+    event: Event,
+) -> Result<Line, Failure> {
+    let path = file.path().display().to_string();
+    let clock = env.clock.as_ref();
+    let failed = |e: WriteError| {
+        Failure::usage(format!(
+            "{path}: write failed, the entry was not saved: {e}"
+        ))
+    };
+    let draft = |event| crate::drill::stamped(scenario, who.draft(clock, event));
+    file.append(draft(open::session_started("cli")))
+        .map_err(failed)?;
+    let line = file.append(draft(event)).map_err(failed)?;
+    let ended = Event::new(Payload::SessionEnded(crate::journal::event::SessionEnded {
+        reason: "cli".into(),
+    }));
+    file.append(draft(ended)).map_err(|e| {
+        Failure::usage(format!(
+            "{path}: the entry was saved as #{}, but ending the session failed: {e}",
+            line.entry.seq
+        ))
+    })?;
+    Ok(line)
+}
+
+/// A drill journal's scenario clock as its lines leave it (the entries of
+/// a command are stamped on it), or `None` for an incident.
+pub(super) fn scenario_of(
+    env: &Env,
+    created: &crate::journal::event::Created,
+    lines: &[Line],
+) -> Result<Option<ScenarioClock>, Failure> {
+    if created.drill.is_none() {
+        return Ok(None);
+    }
+    let resolved = open::playbook_for(created, &env.catalog(), env.today)?;
+    let state = run::replay(&resolved.playbook, lines.iter().map(|l| &l.entry));
+    Ok(crate::drill::journal_clock(&state))
 }
 
 /// What `runsheet note` records, and how long it may wait for the lock.

@@ -83,8 +83,8 @@ impl TailScan {
         }
         let Ok(entry) = line.entry() else { return };
         match entry.kind {
-            // One-shot command-line sessions (`mode: cli`) never write
-            // `session_ended`: only interactive sessions count.
+            // A one-shot command's session (`mode: cli`) frames one entry
+            // and ends at once; only interactive sessions can be cut off.
             Kind::SessionStarted
                 if entry.event().is_ok_and(
                     |e| matches!(e.payload, Payload::SessionStarted(s) if s.mode != "cli"),

@@ -52,6 +52,11 @@ impl Responder {
     }
 
     fn cmd(&self, args: &[&str]) -> Output {
+        self.command(args).output().expect("runsheet runs")
+    }
+
+    /// The command `cmd` runs, for a test that sets more on it.
+    fn command(&self, args: &[&str]) -> Command {
         let mut command = Command::new(BIN);
         if args.first() == Some(&"status") {
             // Clocks evaluated at one instant, so two machines agree.
@@ -68,9 +73,37 @@ impl Responder {
             .env("GIT_AUTHOR_EMAIL", format!("{}@example.org", self.name))
             .env("GIT_COMMITTER_NAME", self.name)
             .env("GIT_COMMITTER_EMAIL", format!("{}@example.org", self.name))
-            .env_remove("RUNSHEET_ACTOR")
+            .env_remove("RUNSHEET_ACTOR");
+        command
+    }
+
+    /// `sync` in a process group of its own, so a hook can kill it and
+    /// every git under it at one precise step (and nothing else).
+    fn sync_killed_by_hook(&self) -> Output {
+        use std::os::unix::process::CommandExt;
+        let case = self.case();
+        let out = self
+            .command(&["sync", case.to_str().unwrap(), "--as", self.name])
+            .process_group(0)
             .output()
-            .expect("runsheet runs")
+            .expect("runsheet runs");
+        assert_eq!(out.status.code(), None, "the hook killed the sync");
+        out
+    }
+
+    fn journal(&self) -> PathBuf {
+        self.case()
+            .join("journals")
+            .join(format!("{}@{}.jsonl", self.name.to_lowercase(), host()))
+    }
+
+    /// Installs the git hook `name` in this responder's clone.
+    fn hook(&self, name: &str, script: &str) {
+        use std::os::unix::fs::PermissionsExt;
+        let path = self.clone.join(".git/hooks").join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, format!("#!/bin/sh\n{script}\n")).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
     }
 
     /// A CLI action in this responder's journal; returns its `saved:` line.
@@ -118,6 +151,14 @@ impl Responder {
         let case = self.case();
         self.cmd(&["verify", case.to_str().unwrap()])
     }
+}
+
+/// A hook that removes itself (it fires once) and kills its process group:
+/// the sync that ran git, and git, at the hook's step.
+const KILL_ONCE: &str = "rm -f \"$0\"\nkill -KILL 0";
+
+fn stderr_of(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 /// A remote and two responders: Ana creates the case and pushes it, Bob
@@ -663,6 +704,108 @@ fn a_conflict_git_reports_stops_the_sync_and_names_the_file() {
     assert!(
         !String::from_utf8_lossy(&state.stdout).contains("UU"),
         "no unmerged files remain"
+    );
+}
+
+/// A sync killed half-way through its `git pull --rebase` (here: as the
+/// rebase checks out the remote's branch) leaves an older version of
+/// Ana's journal on disk. No entry may be written on it; the next sync
+/// undoes the rebase and sends everything.
+#[test]
+fn a_sync_killed_during_its_rebase_loses_nothing_and_blocks_writes_until_synced() {
+    let t = team();
+    let (ca, cb) = (t.ana.case(), t.bob.case());
+    let (ca, cb) = (ca.to_str().unwrap(), cb.to_str().unwrap());
+    t.bob.act(&["note", cb, "Bob's first"]);
+    t.bob.sync_ok();
+    t.ana.act(&["note", ca, "Ana's second"]);
+    let written = std::fs::read(t.ana.journal()).unwrap();
+    t.ana.hook("post-checkout", KILL_ONCE);
+    t.ana.sync_killed_by_hook();
+    assert_ne!(
+        std::fs::read(t.ana.journal()).unwrap(),
+        written,
+        "the rebase was stopped with an older journal on disk"
+    );
+    let refused = t
+        .ana
+        .cmd(&["note", ca, "on the old version", "--as", "Ana"]);
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr_of(&refused));
+    assert!(
+        stderr_of(&refused).contains(&format!(
+            "run `runsheet sync {ca}` to finish the interrupted sync first"
+        )),
+        "{}",
+        stderr_of(&refused)
+    );
+    t.ana.sync_ok();
+    assert_eq!(std::fs::read(t.ana.journal()).unwrap(), written);
+    t.bob.sync_ok();
+    let name = t.ana.journal().file_name().unwrap().to_owned();
+    assert_eq!(
+        std::fs::read(t.bob.case().join("journals").join(name)).unwrap(),
+        written,
+        "Bob has every entry Ana wrote"
+    );
+    assert_eq!(t.bob.verify().status.code(), Some(0));
+}
+
+/// A journal on disk cut shorter than the committed one (whatever did it)
+/// takes no new entry: the entry would fork the journal.
+#[test]
+fn a_journal_shorter_than_the_committed_one_takes_no_entry() {
+    let t = team();
+    let ca = t.ana.case();
+    let ca = ca.to_str().unwrap();
+    t.ana.act(&["note", ca, "Ana's second"]);
+    t.ana.sync_ok();
+    let committed = std::fs::read(t.ana.journal()).unwrap();
+    let first_line = committed.iter().position(|b| *b == b'\n').unwrap() + 1;
+    std::fs::write(t.ana.journal(), &committed[..first_line]).unwrap();
+    let refused = t.ana.cmd(&["note", ca, "forked", "--as", "Ana"]);
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr_of(&refused));
+    assert!(
+        stderr_of(&refused)
+            .contains("is shorter than or differs from the version committed in git"),
+        "{}",
+        stderr_of(&refused)
+    );
+    assert_eq!(
+        std::fs::read(t.ana.journal()).unwrap(),
+        &committed[..first_line]
+    );
+}
+
+/// A rebase someone started by hand is theirs to finish: sync refuses and
+/// says how, and leaves it as it is.
+#[test]
+fn a_rebase_sync_did_not_start_is_refused_with_instructions() {
+    let t = team();
+    let ca = t.ana.case();
+    t.ana.act(&["note", ca.to_str().unwrap(), "Ana's second"]);
+    t.ana.sync_ok();
+    git(&t.ana.clone, &["config", "core.editor", "true"]);
+    let stopped = Command::new("git")
+        .arg("-C")
+        .arg(&t.ana.clone)
+        .args(["rebase", "--exec", "false", "HEAD~1"])
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .unwrap();
+    assert!(!stopped.status.success(), "the rebase stopped at its exec");
+    let out = t.ana.sync();
+    let top = std::fs::canonicalize(&t.ana.clone).unwrap();
+    let top = top.display();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
+    assert_eq!(
+        stderr_of(&out).trim(),
+        format!(
+            "error: sync: a git rebase that runsheet sync did not start is in progress in {top}; finish it (`git -C {top} rebase --continue`) or undo it (`git -C {top} rebase --abort`), then run `runsheet sync` again"
+        )
+    );
+    assert!(
+        t.ana.clone.join(".git/rebase-merge").exists(),
+        "left as it was"
     );
 }
 

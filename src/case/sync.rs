@@ -3,6 +3,12 @@
 //! are). Only this responder's own files are committed; every other file
 //! has exactly one writer elsewhere, so a rebase never meets a conflict in
 //! a journal. If git reports one anyway, sync stops and names the file.
+//!
+//! A sync killed during its pull leaves the clone half-way through a
+//! rebase, with older versions of journals on disk. Sync marks its pull
+//! (a file in the git directory) so the next sync recognises such a rebase
+//! as its own and undoes it; [`refuse_unfinished`] keeps every writer off
+//! a journal meanwhile.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -79,6 +85,12 @@ impl Git<'_> {
             .map_err(|e| SyncError::Git(format!("cannot run git: {e} (install git)")))
     }
 
+    /// A path inside the repository's git directory, absolute.
+    fn git_path(&self, name: &str) -> Result<PathBuf, SyncError> {
+        self.ok(&["rev-parse", "--path-format=absolute", "--git-path", name])
+            .map(PathBuf::from)
+    }
+
     /// Runs and requires success; the error quotes git's own message.
     fn ok(&self, args: &[&str]) -> Result<String, SyncError> {
         let out = self.run(args)?;
@@ -120,6 +132,7 @@ pub fn sync(dir: &Path, own: &[PathBuf], transport: &Transport) -> Result<Synced
             dir.display()
         ))
     })?;
+    undo_interrupted_sync(&git)?;
     let committed = commit_own(&git, own)?;
     let branch = git.ok(&["symbolic-ref", "--short", "HEAD"])?;
     let pushed_to = match transport {
@@ -213,21 +226,127 @@ fn commit_own(git: &Git<'_>, own: &[PathBuf]) -> Result<bool, SyncError> {
     Ok(true)
 }
 
-/// `git pull --rebase`; on a conflict, undoes the rebase and names files.
+/// The file a sync keeps in the git directory while its pull runs: a
+/// rebase found beside it is one a sync started and was stopped in.
+const PULL_MARKER: &str = "runsheet-sync-pulling";
+
+/// A merge or rebase git left half done, by the state files git keeps.
+fn operation_in_progress(git: &Git<'_>) -> Result<Option<&'static str>, SyncError> {
+    for (state, operation) in [
+        ("rebase-merge", "rebase"),
+        ("rebase-apply", "rebase"),
+        ("MERGE_HEAD", "merge"),
+    ] {
+        if git.git_path(state)?.exists() {
+            return Ok(Some(operation));
+        }
+    }
+    Ok(None)
+}
+
+/// Undoes the rebase of a sync that was stopped during its pull, so the
+/// files on disk are the committed ones again and nothing is lost; refuses
+/// a rebase or merge someone else started, which is theirs to finish.
+fn undo_interrupted_sync(git: &Git<'_>) -> Result<(), SyncError> {
+    let marker = git.git_path(PULL_MARKER)?;
+    match operation_in_progress(git)? {
+        Some("rebase") if marker.exists() => {
+            git.ok(&["rebase", "--abort"])?;
+        }
+        Some(operation) => {
+            let top = git.ok(&["rev-parse", "--show-toplevel"])?;
+            return Err(SyncError::Git(format!(
+                "a git {operation} that runsheet sync did not start is in progress in {top}; finish it (`git -C {top} {operation} --continue`) or undo it (`git -C {top} {operation} --abort`), then run `runsheet sync` again"
+            )));
+        }
+        None => {}
+    }
+    remove_marker(&marker)
+}
+
+fn remove_marker(marker: &Path) -> Result<(), SyncError> {
+    match std::fs::remove_file(marker) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(SyncError::Git(format!(
+            "cannot remove {}: {e}",
+            marker.display()
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// `git pull --rebase`, marked as under way while it runs (see
+/// [`PULL_MARKER`]).
 fn pull(git: &Git<'_>, from: &str, branch: &str) -> Result<(), SyncError> {
+    let marker = git.git_path(PULL_MARKER)?;
+    std::fs::write(&marker, "a runsheet sync is pulling\n")
+        .map_err(|e| SyncError::Git(format!("cannot write {}: {e}", marker.display())))?;
+    let pulled = pull_rebase(git, from, branch);
+    remove_marker(&marker)?;
+    pulled
+}
+
+/// On any failure the rebase is undone, so the clone is never left
+/// half-way; on a conflict, names the files.
+fn pull_rebase(git: &Git<'_>, from: &str, branch: &str) -> Result<(), SyncError> {
     let out = git.run(&["pull", "--rebase", "--quiet", from, branch])?;
     if out.status.success() {
         return Ok(());
     }
     let unmerged = git.ok(&["diff", "--name-only", "--diff-filter=U"])?;
+    if operation_in_progress(git)?.is_some() {
+        let _ = git.run(&["rebase", "--abort"]);
+    }
     if unmerged.is_empty() {
         return Err(SyncError::Git(format!(
             "git pull --rebase from `{from}` failed: {}",
             last_line(&out)
         )));
     }
-    let _ = git.run(&["rebase", "--abort"]);
     Err(SyncError::Conflict(
         unmerged.lines().map(str::to_string).collect(),
     ))
+}
+
+/// Refuses a new entry in `journal` (a file of the case folder `dir`)
+/// while the clone is half-way through a rebase or merge, or while the
+/// journal on disk is shorter than or differs from the committed one: an
+/// interrupted sync left an older version there, and an entry written on
+/// it would fork the journal. Outside a git repository there is nothing
+/// to check.
+pub fn refuse_unfinished(dir: &Path, journal: &Path) -> Result<(), String> {
+    let git = Git { dir };
+    let Ok(top) = git.ok(&["rev-parse", "--show-toplevel"]) else {
+        return Ok(());
+    };
+    let finish = format!(
+        "run `runsheet sync {}` to finish the interrupted sync first",
+        dir.display()
+    );
+    if let Some(operation) = operation_in_progress(&git).map_err(|e| e.to_string())? {
+        return Err(format!(
+            "{top} is half-way through a git {operation}, so the journals on disk may be older versions: {finish}"
+        ));
+    }
+    if !continues_committed(&git, dir, journal) {
+        return Err(format!(
+            "{} is shorter than or differs from the version committed in git (an interrupted sync?): {finish}",
+            journal.display()
+        ));
+    }
+    Ok(())
+}
+
+/// Whether the journal on disk begins with every byte committed in HEAD
+/// (true when nothing is committed yet).
+fn continues_committed(git: &Git<'_>, dir: &Path, journal: &Path) -> bool {
+    let Ok(inside) = journal.strip_prefix(dir) else {
+        return true;
+    };
+    let spec = format!("HEAD:./{}", inside.to_string_lossy());
+    let committed = match git.run(&["show", &spec]) {
+        Ok(out) if out.status.success() => out.stdout,
+        _ => return true,
+    };
+    let on_disk = std::fs::read(journal).unwrap_or_default();
+    on_disk.starts_with(&committed)
 }

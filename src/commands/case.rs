@@ -250,6 +250,8 @@ impl CaseWriter {
 
 /// Opens (locks) this responder's journal in the case, creating it on
 /// first use; returns it, its id, and messages about recovered writes.
+/// Every command that writes to a case comes through here, so this is
+/// where a clone an interrupted sync left half done is refused.
 fn open_own(
     env: &Env,
     dir: &Path,
@@ -260,9 +262,25 @@ fn open_own(
 ) -> Result<(JournalFile, String, Vec<String>), Failure> {
     let id = folder::journal_id(&who.actor, &hostname());
     let path = folder::journal_path(dir, &id);
+    sync::refuse_unfinished(dir, &path).map_err(usage)?;
+    open_or_create(env, case, resolved, who, drill, &id, &path)
+}
+
+/// Opens (locks) journal `id` at `path`, creating it with its first entry
+/// when absent, without [`sync::refuse_unfinished`]'s check: for the sync
+/// that finishes what an interrupted one left.
+fn open_or_create(
+    env: &Env,
+    case: &CaseFile,
+    resolved: &Resolved,
+    who: &Identity,
+    drill: Option<DrillRef>,
+    id: &str,
+    path: &Path,
+) -> Result<(JournalFile, String, Vec<String>), Failure> {
     let mut notices = Vec::new();
     let file = if path.exists() {
-        let opened = JournalFile::open(&path)?;
+        let opened = JournalFile::open(path)?;
         let mut file = opened.file;
         for recovery in opened.recoveries {
             notices.push(format!(
@@ -293,9 +311,9 @@ fn open_own(
             env.clock.as_ref(),
             Event::new(Payload::JournalCreated(Box::new(created))),
         );
-        JournalFile::create(&path, first)?.0
+        JournalFile::create(path, first)?.0
     };
-    Ok((file, id, notices))
+    Ok((file, id.to_string(), notices))
 }
 
 /// `runsheet run --case DIR`: the runner over the merged case, writing
@@ -996,7 +1014,9 @@ pub fn sync_case(
     let _held = if folder::journal_path(dir, &id).exists() {
         let resolved = case_playbook(env, dir, &case)?;
         let who = Identity::new(who.clone());
-        let (file, _, _) = open_own(env, dir, &case, &resolved, &who, None).map_err(|mut f| {
+        let path = folder::journal_path(dir, &id);
+        let opened = open_or_create(env, &case, &resolved, &who, None, &id, &path);
+        let (file, _, _) = opened.map_err(|mut f| {
             if f.message.contains("already open") {
                 f.message
                     .push_str("; a runner has it open: sync from the runner (its sync key)");

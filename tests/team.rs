@@ -809,6 +809,33 @@ fn a_rebase_sync_did_not_start_is_refused_with_instructions() {
     );
 }
 
+/// A sync killed during its `git commit` leaves git's index lock; the
+/// next sync says what the file is and what to do, then works once the
+/// file is gone.
+#[test]
+fn a_sync_killed_during_its_commit_names_the_lock_file_left_behind() {
+    let t = team();
+    let ca = t.ana.case();
+    t.ana.act(&["note", ca.to_str().unwrap(), "Ana's second"]);
+    t.ana.hook("pre-commit", KILL_ONCE);
+    t.ana.sync_killed_by_hook();
+    let lock = std::fs::canonicalize(t.ana.clone.join(".git/index.lock")).unwrap();
+    let out = t.ana.sync();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
+    let lock = lock.display();
+    assert_eq!(
+        stderr_of(&out).trim(),
+        format!(
+            "error: sync: {lock} exists: an earlier git command in this clone was interrupted and left its lock file; if no git command is running here, remove it (`rm {lock}`) and run `runsheet sync` again"
+        )
+    );
+    std::fs::remove_file(t.ana.clone.join(".git/index.lock")).unwrap();
+    t.ana.sync_ok();
+    t.bob.sync_ok();
+    let status: serde_json::Value = serde_json::from_str(&t.bob.status_json()).unwrap();
+    assert_eq!(status["journal"]["entries"], 3, "Bob has Ana's second note");
+}
+
 #[test]
 fn drafts_saved_beside_a_journal_travel_with_it() {
     let t = team();

@@ -132,6 +132,7 @@ pub fn sync(dir: &Path, own: &[PathBuf], transport: &Transport) -> Result<Synced
             dir.display()
         ))
     })?;
+    refuse_left_lock(&git)?;
     undo_interrupted_sync(&git)?;
     let committed = commit_own(&git, own)?;
     let branch = git.ok(&["symbolic-ref", "--short", "HEAD"])?;
@@ -224,6 +225,20 @@ fn commit_own(git: &Git<'_>, own: &[PathBuf]) -> Result<bool, SyncError> {
     commit.extend(paths.iter().map(String::as_str));
     git.ok(&commit)?;
     Ok(true)
+}
+
+/// git's index lock left by a git command that was killed (a sync stopped
+/// during its commit): every later git command would fail on it with a
+/// message that does not say why it is there.
+fn refuse_left_lock(git: &Git<'_>) -> Result<(), SyncError> {
+    let lock = git.git_path("index.lock")?;
+    if !lock.exists() {
+        return Ok(());
+    }
+    let lock = lock.display();
+    Err(SyncError::Git(format!(
+        "{lock} exists: an earlier git command in this clone was interrupted and left its lock file; if no git command is running here, remove it (`rm {lock}`) and run `runsheet sync` again"
+    )))
 }
 
 /// The file a sync keeps in the git directory while its pull runs: a

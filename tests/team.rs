@@ -836,6 +836,32 @@ fn a_sync_killed_during_its_commit_names_the_lock_file_left_behind() {
     assert_eq!(status["journal"]["entries"], 3, "Bob has Ana's second note");
 }
 
+/// Bob's clone holds a hand edit of Ana's journal, not committed: sync
+/// names the file, says whose it is and how to restore it.
+#[test]
+fn a_hand_edit_to_another_responders_journal_is_named_with_the_command_to_restore_it() {
+    let t = team();
+    let name = format!("ana@{}.jsonl", host());
+    let theirs = t.bob.case().join("journals").join(&name);
+    let mut bytes = std::fs::read(&theirs).unwrap();
+    bytes.extend_from_slice(b"edited by hand\n");
+    std::fs::write(&theirs, bytes).unwrap();
+    let out = t.bob.sync();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+    let top = std::fs::canonicalize(&t.bob.clone).unwrap();
+    let file = format!("case/journals/{name}");
+    assert_eq!(
+        stderr_of(&out).trim(),
+        format!(
+            "error: sync: changed in this clone but not yours to commit: {file} (another responder's journal, which only they write); nothing was pulled or pushed; restore with `git -C {} checkout -- {file}` and run `runsheet sync` again",
+            top.display()
+        )
+    );
+    git(&top, &["checkout", "--", &file]);
+    t.bob.sync_ok();
+    assert_eq!(t.bob.verify().status.code(), Some(0));
+}
+
 #[test]
 fn drafts_saved_beside_a_journal_travel_with_it() {
     let t = team();

@@ -24,6 +24,10 @@ pub enum SyncError {
     Unreachable { remote: String, detail: String },
     /// git reported a conflict in these files (exit 1).
     Conflict(Vec<String>),
+    /// Files this responder does not write were changed in the clone
+    /// (paths from the repository's top `top`); git would refuse to pull
+    /// over them (exit 1).
+    NotYours { top: String, files: Vec<String> },
 }
 
 impl std::fmt::Display for SyncError {
@@ -39,14 +43,38 @@ impl std::fmt::Display for SyncError {
                 "git reported a conflict in {}; the rebase was undone and nothing was pushed (another responder's file changed: check who wrote it)",
                 files.join(", ")
             ),
+            Self::NotYours { top, files } => write!(
+                f,
+                "changed in this clone but not yours to commit: {}; nothing was pulled or pushed; restore with `git -C {top} checkout -- {}` and run `runsheet sync` again",
+                files
+                    .iter()
+                    .map(|file| format!("{file} ({})", whose(file)))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                files.join(" ")
+            ),
         }
+    }
+}
+
+/// Why a changed file is not this responder's to commit.
+fn whose(file: &str) -> &'static str {
+    let path = Path::new(file);
+    let in_journals = path
+        .parent()
+        .and_then(Path::file_name)
+        .is_some_and(|d| d == "journals");
+    if in_journals && path.extension().is_some_and(|e| e == "jsonl") {
+        "another responder's journal, which only they write"
+    } else {
+        "sync commits only your own journal, drafts and the case files"
     }
 }
 
 impl SyncError {
     pub fn exit_code(&self) -> u8 {
         match self {
-            Self::Conflict(_) => 1,
+            Self::Conflict(_) | Self::NotYours { .. } => 1,
             Self::Git(_) | Self::Unreachable { .. } => 2,
         }
     }
@@ -241,6 +269,20 @@ fn refuse_left_lock(git: &Git<'_>) -> Result<(), SyncError> {
     )))
 }
 
+/// Called once this responder's files are committed: whatever still
+/// differs from HEAD was changed here though someone else writes it, and
+/// git would refuse to rebase over it.
+fn refuse_changes_not_yours(git: &Git<'_>) -> Result<(), SyncError> {
+    let changed = git.ok(&["diff", "--name-only", "HEAD"])?;
+    if changed.is_empty() {
+        return Ok(());
+    }
+    Err(SyncError::NotYours {
+        top: git.ok(&["rev-parse", "--show-toplevel"])?,
+        files: changed.lines().map(str::to_string).collect(),
+    })
+}
+
 /// The file a sync keeps in the git directory while its pull runs: a
 /// rebase found beside it is one a sync started and was stopped in.
 const PULL_MARKER: &str = "runsheet-sync-pulling";
@@ -292,6 +334,7 @@ fn remove_marker(marker: &Path) -> Result<(), SyncError> {
 /// `git pull --rebase`, marked as under way while it runs (see
 /// [`PULL_MARKER`]).
 fn pull(git: &Git<'_>, from: &str, branch: &str) -> Result<(), SyncError> {
+    refuse_changes_not_yours(git)?;
     let marker = git.git_path(PULL_MARKER)?;
     std::fs::write(&marker, "a runsheet sync is pulling\n")
         .map_err(|e| SyncError::Git(format!("cannot write {}: {e}", marker.display())))?;

@@ -862,6 +862,71 @@ fn a_hand_edit_to_another_responders_journal_is_named_with_the_command_to_restor
     assert_eq!(t.bob.verify().status.code(), Some(0));
 }
 
+/// A pre-push hook in Ana's clone that makes Bob push first: Bob's clone
+/// commits (his note, or nothing) and pushes, so Ana's push loses the race.
+/// `once`: the hook removes itself after its first run.
+fn bob_pushes_first(t: &Team, once: bool) {
+    let bob = t.bob.clone.display();
+    let remove = if once { "rm -f \"$0\"\n" } else { "" };
+    t.ana.hook(
+        "pre-push",
+        &format!(
+            "{remove}unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE\n\
+             git -C '{bob}' add -A && git -C '{bob}' commit -q --allow-empty -m race && git -C '{bob}' push -q origin HEAD:main"
+        ),
+    );
+}
+
+/// Bob pushes between Ana's pull and her push: her sync pulls again and
+/// pushes, and both end with each other's entries.
+#[test]
+fn a_push_that_loses_a_race_pulls_again_and_succeeds() {
+    let t = team();
+    let (ca, cb) = (t.ana.case(), t.bob.case());
+    let (ca, cb) = (ca.to_str().unwrap(), cb.to_str().unwrap());
+    t.bob.act(&["note", cb, "Bob's race"]);
+    t.ana.act(&["note", ca, "Ana's race"]);
+    bob_pushes_first(&t, true);
+    let out = t.ana.sync();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    t.bob.sync_ok();
+    assert_eq!(t.ana.status_json(), t.bob.status_json());
+    for journal in [t.ana.journal(), t.bob.journal()] {
+        let name = journal.file_name().unwrap();
+        let in_ana = std::fs::read(t.ana.case().join("journals").join(name)).unwrap();
+        let in_bob = std::fs::read(t.bob.case().join("journals").join(name)).unwrap();
+        assert_eq!(in_ana, in_bob, "{name:?} is the same in both clones");
+    }
+    let anas = std::fs::read_to_string(
+        t.bob
+            .case()
+            .join("journals")
+            .join(t.ana.journal().file_name().unwrap()),
+    )
+    .unwrap();
+    assert!(anas.contains("Ana's race"), "Bob has Ana's note");
+}
+
+/// Bob wins every race: after its retries, Ana's sync says the remote
+/// moved on (never that it could not be reached); the next sync works.
+#[test]
+fn a_push_that_keeps_losing_says_the_remote_moved_on() {
+    let t = team();
+    let ca = t.ana.case();
+    t.ana.act(&["note", ca.to_str().unwrap(), "Ana's race"]);
+    bob_pushes_first(&t, false);
+    let out = t.ana.sync();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
+    assert_eq!(
+        stderr_of(&out).trim(),
+        "error: sync: the remote `origin` moved on while syncing (another responder pushed first, 4 times in a row); nothing was lost: your entries are committed locally; run `runsheet sync` again"
+    );
+    std::fs::remove_file(t.ana.clone.join(".git/hooks/pre-push")).unwrap();
+    t.ana.sync_ok();
+    t.bob.sync_ok();
+    assert_eq!(t.ana.status_json(), t.bob.status_json());
+}
+
 #[test]
 fn drafts_saved_beside_a_journal_travel_with_it() {
     let t = team();

@@ -22,6 +22,9 @@ pub enum SyncError {
     /// The remote could not be reached; everything stays committed
     /// locally (exit 2).
     Unreachable { remote: String, detail: String },
+    /// Every push lost a race: another responder pushed between this
+    /// sync's pull and its push, `attempts` times in a row (exit 2).
+    RemoteMoved { remote: String, attempts: usize },
     /// git reported a conflict in these files (exit 1).
     Conflict(Vec<String>),
     /// Files this responder does not write were changed in the clone
@@ -37,6 +40,10 @@ impl std::fmt::Display for SyncError {
             Self::Unreachable { remote, detail } => write!(
                 f,
                 "could not reach the remote `{remote}` ({detail}); nothing was lost: your entries are committed locally and the next sync sends them"
+            ),
+            Self::RemoteMoved { remote, attempts } => write!(
+                f,
+                "the remote `{remote}` moved on while syncing (another responder pushed first, {attempts} times in a row); nothing was lost: your entries are committed locally; run `runsheet sync` again"
             ),
             Self::Conflict(files) => write!(
                 f,
@@ -75,7 +82,7 @@ impl SyncError {
     pub fn exit_code(&self) -> u8 {
         match self {
             Self::Conflict(_) | Self::NotYours { .. } => 1,
-            Self::Git(_) | Self::Unreachable { .. } => 2,
+            Self::Git(_) | Self::Unreachable { .. } | Self::RemoteMoved { .. } => 2,
         }
     }
 }
@@ -183,28 +190,7 @@ pub fn sync(dir: &Path, own: &[PathBuf], transport: &Transport) -> Result<Synced
                     pushed_to: None,
                 });
             };
-            let fetched = git.run(&["fetch", &remote])?;
-            if !fetched.status.success() {
-                return Err(SyncError::Unreachable {
-                    remote,
-                    detail: last_line(&fetched),
-                });
-            }
-            let tracking = format!("refs/remotes/{remote}/{branch}");
-            if git
-                .run(&["rev-parse", "--verify", "-q", &tracking])?
-                .status
-                .success()
-            {
-                pull(&git, &remote, &branch)?;
-            }
-            let pushed = git.run(&["push", "-u", &remote, &format!("HEAD:{branch}")])?;
-            if !pushed.status.success() {
-                return Err(SyncError::Unreachable {
-                    remote,
-                    detail: last_line(&pushed),
-                });
-            }
+            send_to_remote(&git, &remote, &branch)?;
             Some(remote)
         }
     };
@@ -212,6 +198,65 @@ pub fn sync(dir: &Path, own: &[PathBuf], transport: &Transport) -> Result<Synced
         committed,
         pushed_to,
     })
+}
+
+/// How many times a push that lost a race is tried again, each after
+/// pulling what the other responder pushed.
+const PUSH_RETRIES: usize = 3;
+
+/// Pulls and pushes `branch`; a push rejected because the remote moved on
+/// meanwhile is tried again after pulling once more.
+fn send_to_remote(git: &Git<'_>, remote: &str, branch: &str) -> Result<(), SyncError> {
+    fetch(git, remote)?;
+    for _ in 0..=PUSH_RETRIES {
+        if tracked(git, remote, branch)?.is_some() {
+            pull(git, remote, branch)?;
+        }
+        let pushed = git.run(&["push", "-u", remote, &format!("HEAD:{branch}")])?;
+        if pushed.status.success() {
+            return Ok(());
+        }
+        fetch(git, remote)?;
+        if !moved_on(git, remote, branch)? {
+            return Err(SyncError::Git(format!(
+                "git push to `{remote}` failed: {}",
+                last_line(&pushed)
+            )));
+        }
+    }
+    Err(SyncError::RemoteMoved {
+        remote: remote.to_string(),
+        attempts: PUSH_RETRIES + 1,
+    })
+}
+
+fn fetch(git: &Git<'_>, remote: &str) -> Result<(), SyncError> {
+    let fetched = git.run(&["fetch", remote])?;
+    if fetched.status.success() {
+        Ok(())
+    } else {
+        Err(SyncError::Unreachable {
+            remote: remote.to_string(),
+            detail: last_line(&fetched),
+        })
+    }
+}
+
+/// The remote-tracking ref of `branch`, when the remote has the branch.
+fn tracked(git: &Git<'_>, remote: &str, branch: &str) -> Result<Option<String>, SyncError> {
+    let tracking = format!("refs/remotes/{remote}/{branch}");
+    let known = git.run(&["rev-parse", "--verify", "-q", &tracking])?;
+    Ok(known.status.success().then_some(tracking))
+}
+
+/// Whether the remote's branch (as last fetched) holds commits this
+/// clone does not: someone pushed since this sync pulled.
+fn moved_on(git: &Git<'_>, remote: &str, branch: &str) -> Result<bool, SyncError> {
+    let Some(tracking) = tracked(git, remote, branch)? else {
+        return Ok(false);
+    };
+    let contained = git.run(&["merge-base", "--is-ancestor", &tracking, "HEAD"])?;
+    Ok(!contained.status.success())
 }
 
 fn absolute(file: &Path) -> PathBuf {

@@ -431,8 +431,8 @@ pub fn case_runner(
                 Err(SyncError::Unreachable { .. }) => SyncOutcome::Offline,
                 Err(SyncError::Conflict(files)) => SyncOutcome::Conflict(files),
                 Err(SyncError::Git(why)) => SyncOutcome::Failed(why),
-                Err(not_yours @ SyncError::NotYours { .. }) => {
-                    SyncOutcome::Failed(not_yours.to_string())
+                Err(other @ (SyncError::NotYours { .. } | SyncError::RemoteMoved { .. })) => {
+                    SyncOutcome::Failed(other.to_string())
                 }
             },
         )

@@ -927,6 +927,30 @@ fn a_push_that_keeps_losing_says_the_remote_moved_on() {
     assert_eq!(t.ana.status_json(), t.bob.status_json());
 }
 
+/// A sync that brought others' entries says how many and from whom.
+#[test]
+fn a_sync_that_received_entries_says_how_many_and_from_whom() {
+    let t = team();
+    let cb = t.bob.case();
+    t.bob.act(&["note", cb.to_str().unwrap(), "Bob's first"]);
+    t.bob.act(&["note", cb.to_str().unwrap(), "Bob's second"]);
+    t.bob.sync_ok();
+    let out = t.ana.sync();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        format!(
+            "synced: nothing new to commit, received 3 entries from bob@{}, up to date with origin\n",
+            host()
+        )
+    );
+    let again = t.ana.sync();
+    assert_eq!(
+        String::from_utf8_lossy(&again.stdout),
+        "synced: nothing new to commit, up to date with origin\n"
+    );
+}
+
 #[test]
 fn drafts_saved_beside_a_journal_travel_with_it() {
     let t = team();

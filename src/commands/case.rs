@@ -1031,19 +1031,60 @@ pub fn sync_case(
         None
     };
     let own = own_files(dir, &id);
+    let before = lines_per_journal(dir);
     let done = sync::sync(dir, &own, transport).map_err(|e| Failure {
         code: e.exit_code(),
         message: format!("sync: {e}"),
     })?;
-    let committed = if done.committed {
-        "committed your entries"
+    let mut said = vec![if done.committed {
+        "committed your entries".to_string()
     } else {
-        "nothing new to commit"
-    };
+        "nothing new to commit".to_string()
+    }];
+    said.extend(received(&before, &lines_per_journal(dir), &id));
+    let said = said.join(", ");
     Ok(match done.pushed_to {
-        Some(to) => format!("synced: {committed}, up to date with {to}\n"),
-        None => format!("synced: {committed} (no remote to send to)\n"),
+        Some(to) => format!("synced: {said}, up to date with {to}\n"),
+        None => format!("synced: {said} (no remote to send to)\n"),
     })
+}
+
+/// How many complete lines each journal file of the case holds: what a
+/// sync received is the difference (counted, not verified: `verify`
+/// and every view verify).
+fn lines_per_journal(dir: &Path) -> std::collections::BTreeMap<String, usize> {
+    folder::journal_files(dir)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(id, path)| {
+            let bytes = std::fs::read(path).unwrap_or_default();
+            (id, memchr::memchr_iter(b'\n', &bytes).count())
+        })
+        .collect()
+}
+
+/// "received N entries from X, Y": the other journals that grew, or
+/// nothing when none did.
+fn received(
+    before: &std::collections::BTreeMap<String, usize>,
+    after: &std::collections::BTreeMap<String, usize>,
+    own: &str,
+) -> Option<String> {
+    let grown: Vec<(&str, usize)> = after
+        .iter()
+        .filter(|(id, _)| id.as_str() != own)
+        .map(|(id, n)| {
+            (
+                id.as_str(),
+                n.saturating_sub(before.get(id).copied().unwrap_or(0)),
+            )
+        })
+        .filter(|(_, new)| *new > 0)
+        .collect();
+    let total: usize = grown.iter().map(|(_, new)| new).sum();
+    let from: Vec<&str> = grown.iter().map(|(id, _)| *id).collect();
+    let entries = if total == 1 { "entry" } else { "entries" };
+    (total > 0).then(|| format!("received {total} {entries} from {}", from.join(", ")))
 }
 
 /// The files a sync commits for journal `id`: its journal, its drafts and

@@ -951,6 +951,74 @@ fn a_sync_that_received_entries_says_how_many_and_from_whom() {
     );
 }
 
+/// Ana and Bob each saw the other's journal; then Ana's is rewritten
+/// consistently (it verifies alone).
+fn ana_rewrites_what_bob_saw(t: &Team) {
+    let (ca, cb) = (t.ana.case(), t.bob.case());
+    let (ca, cb) = (ca.to_str().unwrap(), cb.to_str().unwrap());
+    t.ana.act(&["note", ca, "second note"]);
+    t.ana.sync_ok();
+    t.bob.sync_ok();
+    t.bob.act(&["note", cb, "I read Ana's notes"]);
+    t.bob.sync_ok();
+    t.ana.sync_ok();
+    rewrite_consistently(&t.ana.journal());
+}
+
+/// What `verify DIR` says of Ana's rewritten journal.
+fn contradiction_of_ana() -> String {
+    format!(
+        "journal ana@{h} at seq 2 differs from what was seen (the journal was rewritten): bob@{h} had seen it at its seq 1",
+        h = host()
+    )
+}
+
+/// A responder who rewrote their own pushed journal cannot sync it: sync
+/// names the seq and who saw it, and the remote keeps what Bob saw.
+#[test]
+fn a_rewritten_journal_others_saw_is_refused_by_sync() {
+    let t = team();
+    ana_rewrites_what_bob_saw(&t);
+    let out = t.ana.sync();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+    assert_eq!(
+        stderr_of(&out).trim(),
+        format!(
+            "error: sync: refusing to send your journal: it contradicts what others recorded seeing (it was rewritten or cut after they read it): {}; it was not sent; put back the version they saw, then run `runsheet sync` again",
+            contradiction_of_ana()
+        )
+    );
+    t.bob.sync_ok();
+    assert_eq!(
+        t.bob.verify().status.code(),
+        Some(0),
+        "Bob has the original"
+    );
+}
+
+/// A journal pushed rewritten by other means (plain git) is received with
+/// a warning naming the contradiction, not as "nothing new".
+#[test]
+fn a_received_journal_contradicted_by_what_was_seen_is_warned_about() {
+    let t = team();
+    ana_rewrites_what_bob_saw(&t);
+    git(
+        &t.ana.clone,
+        &["commit", "--quiet", "-am", "rewritten by hand"],
+    );
+    git(&t.ana.clone, &["push", "--quiet", "origin", "HEAD:main"]);
+    let out = t.bob.sync();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        format!(
+            "synced: nothing new to commit, up to date with origin\nwarning: {}; `runsheet verify {}` says more\n",
+            contradiction_of_ana(),
+            t.bob.case().display()
+        )
+    );
+}
+
 #[test]
 fn drafts_saved_beside_a_journal_travel_with_it() {
     let t = team();

@@ -9,6 +9,10 @@
 //! (a file in the git directory) so the next sync recognises such a rebase
 //! as its own and undoes it; [`refuse_unfinished`] keeps every writer off
 //! a journal meanwhile.
+//!
+//! Before it commits and before each push, sync checks the case as
+//! `verify DIR` does: a journal of this responder's that others' `seen`
+//! records contradict (rewritten after they read it) is never sent.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -25,6 +29,10 @@ pub enum SyncError {
     /// Every push lost a race: another responder pushed between this
     /// sync's pull and its push, `attempts` times in a row (exit 2).
     RemoteMoved { remote: String, attempts: usize },
+    /// This responder's journal contradicts the `seen` records of others
+    /// (rewritten or cut after they read it), as `verify DIR` says; it is
+    /// not sent (exit 1).
+    Contradicted(Vec<String>),
     /// git reported a conflict in these files (exit 1).
     Conflict(Vec<String>),
     /// Files this responder does not write were changed in the clone
@@ -44,6 +52,11 @@ impl std::fmt::Display for SyncError {
             Self::RemoteMoved { remote, attempts } => write!(
                 f,
                 "the remote `{remote}` moved on while syncing (another responder pushed first, {attempts} times in a row); nothing was lost: your entries are committed locally; run `runsheet sync` again"
+            ),
+            Self::Contradicted(contradictions) => write!(
+                f,
+                "refusing to send your journal: it contradicts what others recorded seeing (it was rewritten or cut after they read it): {}; it was not sent; put back the version they saw, then run `runsheet sync` again",
+                contradictions.join("; ")
             ),
             Self::Conflict(files) => write!(
                 f,
@@ -81,7 +94,7 @@ fn whose(file: &str) -> &'static str {
 impl SyncError {
     pub fn exit_code(&self) -> u8 {
         match self {
-            Self::Conflict(_) | Self::NotYours { .. } => 1,
+            Self::Conflict(_) | Self::NotYours { .. } | Self::Contradicted(_) => 1,
             Self::Git(_) | Self::Unreachable { .. } | Self::RemoteMoved { .. } => 2,
         }
     }
@@ -157,9 +170,15 @@ fn last_line(out: &Output) -> String {
         .map_or_else(|| "no message".to_string(), |l| (*l).to_string())
 }
 
-/// Commits `own` files (paths inside the case folder `dir`), then moves
-/// the branch through `transport`.
-pub fn sync(dir: &Path, own: &[PathBuf], transport: &Transport) -> Result<Synced, SyncError> {
+/// Commits `own` files (paths inside the case folder `dir`; `journal` is
+/// the id of this responder's journal), then moves the branch through
+/// `transport`.
+pub fn sync(
+    dir: &Path,
+    journal: &str,
+    own: &[PathBuf],
+    transport: &Transport,
+) -> Result<Synced, SyncError> {
     let git = Git { dir };
     git.ok(&["rev-parse", "--show-toplevel"]).map_err(|_| {
         SyncError::Git(format!(
@@ -169,6 +188,7 @@ pub fn sync(dir: &Path, own: &[PathBuf], transport: &Transport) -> Result<Synced
     })?;
     refuse_left_lock(&git)?;
     undo_interrupted_sync(&git)?;
+    refuse_contradicted(dir, journal)?;
     let committed = commit_own(&git, own)?;
     let branch = git.ok(&["symbolic-ref", "--short", "HEAD"])?;
     let pushed_to = match transport {
@@ -190,7 +210,7 @@ pub fn sync(dir: &Path, own: &[PathBuf], transport: &Transport) -> Result<Synced
                     pushed_to: None,
                 });
             };
-            send_to_remote(&git, &remote, &branch)?;
+            send_to_remote(&git, journal, &remote, &branch)?;
             Some(remote)
         }
     };
@@ -206,12 +226,20 @@ const PUSH_RETRIES: usize = 3;
 
 /// Pulls and pushes `branch`; a push rejected because the remote moved on
 /// meanwhile is tried again after pulling once more.
-fn send_to_remote(git: &Git<'_>, remote: &str, branch: &str) -> Result<(), SyncError> {
+/// Each push is of the case as pulled: [`refuse_contradicted`] checks it
+/// again with what the others sent.
+fn send_to_remote(
+    git: &Git<'_>,
+    journal: &str,
+    remote: &str,
+    branch: &str,
+) -> Result<(), SyncError> {
     fetch(git, remote)?;
     for _ in 0..=PUSH_RETRIES {
         if tracked(git, remote, branch)?.is_some() {
             pull(git, remote, branch)?;
         }
+        refuse_contradicted(git.dir, journal)?;
         let pushed = git.run(&["push", "-u", remote, &format!("HEAD:{branch}")])?;
         if pushed.status.success() {
             return Ok(());
@@ -298,6 +326,24 @@ fn commit_own(git: &Git<'_>, own: &[PathBuf]) -> Result<bool, SyncError> {
     commit.extend(paths.iter().map(String::as_str));
     git.ok(&commit)?;
     Ok(true)
+}
+
+/// Refuses to send this responder's journal when another journal's `seen`
+/// records contradict it, as `verify DIR` would report: a journal
+/// rewritten after others read it verifies alone, and pushed it would
+/// replace the version everyone saw.
+fn refuse_contradicted(dir: &Path, journal: &str) -> Result<(), SyncError> {
+    let journals = super::merge::load(dir).map_err(SyncError::Git)?;
+    let mine: Vec<String> = super::witness::check(&journals)
+        .into_iter()
+        .filter(|c| c.journal == journal)
+        .map(|c| c.to_string())
+        .collect();
+    if mine.is_empty() {
+        Ok(())
+    } else {
+        Err(SyncError::Contradicted(mine))
+    }
 }
 
 /// git's index lock left by a git command that was killed (a sync stopped

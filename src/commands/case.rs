@@ -426,14 +426,16 @@ pub fn case_runner(
     let case_dir = dir.to_path_buf();
     let job: crate::runtime::SyncJob = Arc::new(move || {
         pause.around(
-            || match sync::sync(&case_dir, &own_files, &Transport::Remote) {
+            || match sync::sync(&case_dir, &id, &own_files, &Transport::Remote) {
                 Ok(_) => SyncOutcome::Ok,
                 Err(SyncError::Unreachable { .. }) => SyncOutcome::Offline,
                 Err(SyncError::Conflict(files)) => SyncOutcome::Conflict(files),
                 Err(SyncError::Git(why)) => SyncOutcome::Failed(why),
-                Err(other @ (SyncError::NotYours { .. } | SyncError::RemoteMoved { .. })) => {
-                    SyncOutcome::Failed(other.to_string())
-                }
+                Err(
+                    other @ (SyncError::NotYours { .. }
+                    | SyncError::RemoteMoved { .. }
+                    | SyncError::Contradicted(_)),
+                ) => SyncOutcome::Failed(other.to_string()),
             },
         )
     });
@@ -1032,7 +1034,7 @@ pub fn sync_case(
     };
     let own = own_files(dir, &id);
     let before = lines_per_journal(dir);
-    let done = sync::sync(dir, &own, transport).map_err(|e| Failure {
+    let done = sync::sync(dir, &id, &own, transport).map_err(|e| Failure {
         code: e.exit_code(),
         message: format!("sync: {e}"),
     })?;
@@ -1043,10 +1045,29 @@ pub fn sync_case(
     }];
     said.extend(received(&before, &lines_per_journal(dir), &id));
     let said = said.join(", ");
-    Ok(match done.pushed_to {
+    let mut out = match done.pushed_to {
         Some(to) => format!("synced: {said}, up to date with {to}\n"),
         None => format!("synced: {said} (no remote to send to)\n"),
-    })
+    };
+    out.push_str(&contradiction_warnings(dir));
+    Ok(out)
+}
+
+/// A warning line for each `seen` record the case as synced contradicts:
+/// a journal received rewritten after someone had read it.
+fn contradiction_warnings(dir: &Path) -> String {
+    let Ok(journals) = merge::load(dir) else {
+        return String::new();
+    };
+    let mut out = String::new();
+    for c in witness::check(&journals) {
+        let _ = writeln!(
+            out,
+            "warning: {c}; `runsheet verify {}` says more",
+            dir.display()
+        );
+    }
+    out
 }
 
 /// How many complete lines each journal file of the case holds: what a

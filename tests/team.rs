@@ -52,6 +52,11 @@ impl Responder {
     }
 
     fn cmd(&self, args: &[&str]) -> Output {
+        self.command(args).output().expect("runsheet runs")
+    }
+
+    /// The command `cmd` runs, for a test that sets more on it.
+    fn command(&self, args: &[&str]) -> Command {
         let mut command = Command::new(BIN);
         if args.first() == Some(&"status") {
             // Clocks evaluated at one instant, so two machines agree.
@@ -68,9 +73,37 @@ impl Responder {
             .env("GIT_AUTHOR_EMAIL", format!("{}@example.org", self.name))
             .env("GIT_COMMITTER_NAME", self.name)
             .env("GIT_COMMITTER_EMAIL", format!("{}@example.org", self.name))
-            .env_remove("RUNSHEET_ACTOR")
+            .env_remove("RUNSHEET_ACTOR");
+        command
+    }
+
+    /// `sync` in a process group of its own, so a hook can kill it and
+    /// every git under it at one precise step (and nothing else).
+    fn sync_killed_by_hook(&self) -> Output {
+        use std::os::unix::process::CommandExt;
+        let case = self.case();
+        let out = self
+            .command(&["sync", case.to_str().unwrap(), "--as", self.name])
+            .process_group(0)
             .output()
-            .expect("runsheet runs")
+            .expect("runsheet runs");
+        assert_eq!(out.status.code(), None, "the hook killed the sync");
+        out
+    }
+
+    fn journal(&self) -> PathBuf {
+        self.case()
+            .join("journals")
+            .join(format!("{}@{}.jsonl", self.name.to_lowercase(), host()))
+    }
+
+    /// Installs the git hook `name` in this responder's clone.
+    fn hook(&self, name: &str, script: &str) {
+        use std::os::unix::fs::PermissionsExt;
+        let path = self.clone.join(".git/hooks").join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, format!("#!/bin/sh\n{script}\n")).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
     }
 
     /// A CLI action in this responder's journal; returns its `saved:` line.
@@ -118,6 +151,14 @@ impl Responder {
         let case = self.case();
         self.cmd(&["verify", case.to_str().unwrap()])
     }
+}
+
+/// A hook that removes itself (it fires once) and kills its process group:
+/// the sync that ran git, and git, at the hook's step.
+const KILL_ONCE: &str = "rm -f \"$0\"\nkill -KILL 0";
+
+fn stderr_of(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 /// A remote and two responders: Ana creates the case and pushes it, Bob
@@ -663,6 +704,318 @@ fn a_conflict_git_reports_stops_the_sync_and_names_the_file() {
     assert!(
         !String::from_utf8_lossy(&state.stdout).contains("UU"),
         "no unmerged files remain"
+    );
+}
+
+/// A sync killed half-way through its `git pull --rebase` (here: as the
+/// rebase checks out the remote's branch) leaves an older version of
+/// Ana's journal on disk. No entry may be written on it; the next sync
+/// undoes the rebase and sends everything.
+#[test]
+fn a_sync_killed_during_its_rebase_loses_nothing_and_blocks_writes_until_synced() {
+    let t = team();
+    let (ca, cb) = (t.ana.case(), t.bob.case());
+    let (ca, cb) = (ca.to_str().unwrap(), cb.to_str().unwrap());
+    t.bob.act(&["note", cb, "Bob's first"]);
+    t.bob.sync_ok();
+    t.ana.act(&["note", ca, "Ana's second"]);
+    let written = std::fs::read(t.ana.journal()).unwrap();
+    t.ana.hook("post-checkout", KILL_ONCE);
+    t.ana.sync_killed_by_hook();
+    assert_ne!(
+        std::fs::read(t.ana.journal()).unwrap(),
+        written,
+        "the rebase was stopped with an older journal on disk"
+    );
+    let refused = t
+        .ana
+        .cmd(&["note", ca, "on the old version", "--as", "Ana"]);
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr_of(&refused));
+    assert!(
+        stderr_of(&refused).contains(&format!(
+            "run `runsheet sync {ca}` to finish the interrupted sync first"
+        )),
+        "{}",
+        stderr_of(&refused)
+    );
+    t.ana.sync_ok();
+    assert_eq!(std::fs::read(t.ana.journal()).unwrap(), written);
+    t.bob.sync_ok();
+    let name = t.ana.journal().file_name().unwrap().to_owned();
+    assert_eq!(
+        std::fs::read(t.bob.case().join("journals").join(name)).unwrap(),
+        written,
+        "Bob has every entry Ana wrote"
+    );
+    assert_eq!(t.bob.verify().status.code(), Some(0));
+}
+
+/// A journal on disk cut shorter than the committed one (whatever did it)
+/// takes no new entry: the entry would fork the journal.
+#[test]
+fn a_journal_shorter_than_the_committed_one_takes_no_entry() {
+    let t = team();
+    let ca = t.ana.case();
+    let ca = ca.to_str().unwrap();
+    t.ana.act(&["note", ca, "Ana's second"]);
+    t.ana.sync_ok();
+    let committed = std::fs::read(t.ana.journal()).unwrap();
+    let first_line = committed.iter().position(|b| *b == b'\n').unwrap() + 1;
+    std::fs::write(t.ana.journal(), &committed[..first_line]).unwrap();
+    let refused = t.ana.cmd(&["note", ca, "forked", "--as", "Ana"]);
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr_of(&refused));
+    assert!(
+        stderr_of(&refused)
+            .contains("is shorter than or differs from the version committed in git"),
+        "{}",
+        stderr_of(&refused)
+    );
+    assert_eq!(
+        std::fs::read(t.ana.journal()).unwrap(),
+        &committed[..first_line]
+    );
+}
+
+/// A rebase someone started by hand is theirs to finish: sync refuses and
+/// says how, and leaves it as it is.
+#[test]
+fn a_rebase_sync_did_not_start_is_refused_with_instructions() {
+    let t = team();
+    let ca = t.ana.case();
+    t.ana.act(&["note", ca.to_str().unwrap(), "Ana's second"]);
+    t.ana.sync_ok();
+    git(&t.ana.clone, &["config", "core.editor", "true"]);
+    let stopped = Command::new("git")
+        .arg("-C")
+        .arg(&t.ana.clone)
+        .args(["rebase", "--exec", "false", "HEAD~1"])
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .unwrap();
+    assert!(!stopped.status.success(), "the rebase stopped at its exec");
+    let out = t.ana.sync();
+    let top = std::fs::canonicalize(&t.ana.clone).unwrap();
+    let top = top.display();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
+    assert_eq!(
+        stderr_of(&out).trim(),
+        format!(
+            "error: sync: a git rebase that runsheet sync did not start is in progress in {top}; finish it (`git -C {top} rebase --continue`) or undo it (`git -C {top} rebase --abort`), then run `runsheet sync` again"
+        )
+    );
+    assert!(
+        t.ana.clone.join(".git/rebase-merge").exists(),
+        "left as it was"
+    );
+}
+
+/// A sync killed during its `git commit` leaves git's index lock; the
+/// next sync says what the file is and what to do, then works once the
+/// file is gone.
+#[test]
+fn a_sync_killed_during_its_commit_names_the_lock_file_left_behind() {
+    let t = team();
+    let ca = t.ana.case();
+    t.ana.act(&["note", ca.to_str().unwrap(), "Ana's second"]);
+    t.ana.hook("pre-commit", KILL_ONCE);
+    t.ana.sync_killed_by_hook();
+    let lock = std::fs::canonicalize(t.ana.clone.join(".git/index.lock")).unwrap();
+    let out = t.ana.sync();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
+    let lock = lock.display();
+    assert_eq!(
+        stderr_of(&out).trim(),
+        format!(
+            "error: sync: {lock} exists: an earlier git command in this clone was interrupted and left its lock file; if no git command is running here, remove it (`rm {lock}`) and run `runsheet sync` again"
+        )
+    );
+    std::fs::remove_file(t.ana.clone.join(".git/index.lock")).unwrap();
+    t.ana.sync_ok();
+    t.bob.sync_ok();
+    let status: serde_json::Value = serde_json::from_str(&t.bob.status_json()).unwrap();
+    assert_eq!(status["journal"]["entries"], 3, "Bob has Ana's second note");
+}
+
+/// Bob's clone holds a hand edit of Ana's journal, not committed: sync
+/// names the file, says whose it is and how to restore it.
+#[test]
+fn a_hand_edit_to_another_responders_journal_is_named_with_the_command_to_restore_it() {
+    let t = team();
+    let name = format!("ana@{}.jsonl", host());
+    let theirs = t.bob.case().join("journals").join(&name);
+    let mut bytes = std::fs::read(&theirs).unwrap();
+    bytes.extend_from_slice(b"edited by hand\n");
+    std::fs::write(&theirs, bytes).unwrap();
+    let out = t.bob.sync();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+    let top = std::fs::canonicalize(&t.bob.clone).unwrap();
+    let file = format!("case/journals/{name}");
+    assert_eq!(
+        stderr_of(&out).trim(),
+        format!(
+            "error: sync: changed in this clone but not yours to commit: {file} (another responder's journal, which only they write); nothing was pulled or pushed; restore with `git -C {} checkout -- {file}` and run `runsheet sync` again",
+            top.display()
+        )
+    );
+    git(&top, &["checkout", "--", &file]);
+    t.bob.sync_ok();
+    assert_eq!(t.bob.verify().status.code(), Some(0));
+}
+
+/// A pre-push hook in Ana's clone that makes Bob push first: Bob's clone
+/// commits (his note, or nothing) and pushes, so Ana's push loses the race.
+/// `once`: the hook removes itself after its first run.
+fn bob_pushes_first(t: &Team, once: bool) {
+    let bob = t.bob.clone.display();
+    let remove = if once { "rm -f \"$0\"\n" } else { "" };
+    t.ana.hook(
+        "pre-push",
+        &format!(
+            "{remove}unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE\n\
+             git -C '{bob}' add -A && git -C '{bob}' commit -q --allow-empty -m race && git -C '{bob}' push -q origin HEAD:main"
+        ),
+    );
+}
+
+/// Bob pushes between Ana's pull and her push: her sync pulls again and
+/// pushes, and both end with each other's entries.
+#[test]
+fn a_push_that_loses_a_race_pulls_again_and_succeeds() {
+    let t = team();
+    let (ca, cb) = (t.ana.case(), t.bob.case());
+    let (ca, cb) = (ca.to_str().unwrap(), cb.to_str().unwrap());
+    t.bob.act(&["note", cb, "Bob's race"]);
+    t.ana.act(&["note", ca, "Ana's race"]);
+    bob_pushes_first(&t, true);
+    let out = t.ana.sync();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    t.bob.sync_ok();
+    assert_eq!(t.ana.status_json(), t.bob.status_json());
+    for journal in [t.ana.journal(), t.bob.journal()] {
+        let name = journal.file_name().unwrap();
+        let in_ana = std::fs::read(t.ana.case().join("journals").join(name)).unwrap();
+        let in_bob = std::fs::read(t.bob.case().join("journals").join(name)).unwrap();
+        assert_eq!(in_ana, in_bob, "{name:?} is the same in both clones");
+    }
+    let anas = std::fs::read_to_string(
+        t.bob
+            .case()
+            .join("journals")
+            .join(t.ana.journal().file_name().unwrap()),
+    )
+    .unwrap();
+    assert!(anas.contains("Ana's race"), "Bob has Ana's note");
+}
+
+/// Bob wins every race: after its retries, Ana's sync says the remote
+/// moved on (never that it could not be reached); the next sync works.
+#[test]
+fn a_push_that_keeps_losing_says_the_remote_moved_on() {
+    let t = team();
+    let ca = t.ana.case();
+    t.ana.act(&["note", ca.to_str().unwrap(), "Ana's race"]);
+    bob_pushes_first(&t, false);
+    let out = t.ana.sync();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
+    assert_eq!(
+        stderr_of(&out).trim(),
+        "error: sync: the remote `origin` moved on while syncing (another responder pushed first, 4 times in a row); nothing was lost: your entries are committed locally; run `runsheet sync` again"
+    );
+    std::fs::remove_file(t.ana.clone.join(".git/hooks/pre-push")).unwrap();
+    t.ana.sync_ok();
+    t.bob.sync_ok();
+    assert_eq!(t.ana.status_json(), t.bob.status_json());
+}
+
+/// A sync that brought others' entries says how many and from whom.
+#[test]
+fn a_sync_that_received_entries_says_how_many_and_from_whom() {
+    let t = team();
+    let cb = t.bob.case();
+    t.bob.act(&["note", cb.to_str().unwrap(), "Bob's first"]);
+    t.bob.act(&["note", cb.to_str().unwrap(), "Bob's second"]);
+    t.bob.sync_ok();
+    let out = t.ana.sync();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        format!(
+            "synced: nothing new to commit, received 3 entries from bob@{}, up to date with origin\n",
+            host()
+        )
+    );
+    let again = t.ana.sync();
+    assert_eq!(
+        String::from_utf8_lossy(&again.stdout),
+        "synced: nothing new to commit, up to date with origin\n"
+    );
+}
+
+/// Ana and Bob each saw the other's journal; then Ana's is rewritten
+/// consistently (it verifies alone).
+fn ana_rewrites_what_bob_saw(t: &Team) {
+    let (ca, cb) = (t.ana.case(), t.bob.case());
+    let (ca, cb) = (ca.to_str().unwrap(), cb.to_str().unwrap());
+    t.ana.act(&["note", ca, "second note"]);
+    t.ana.sync_ok();
+    t.bob.sync_ok();
+    t.bob.act(&["note", cb, "I read Ana's notes"]);
+    t.bob.sync_ok();
+    t.ana.sync_ok();
+    rewrite_consistently(&t.ana.journal());
+}
+
+/// What `verify DIR` says of Ana's rewritten journal.
+fn contradiction_of_ana() -> String {
+    format!(
+        "journal ana@{h} at seq 2 differs from what was seen (the journal was rewritten): bob@{h} had seen it at its seq 1",
+        h = host()
+    )
+}
+
+/// A responder who rewrote their own pushed journal cannot sync it: sync
+/// names the seq and who saw it, and the remote keeps what Bob saw.
+#[test]
+fn a_rewritten_journal_others_saw_is_refused_by_sync() {
+    let t = team();
+    ana_rewrites_what_bob_saw(&t);
+    let out = t.ana.sync();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+    assert_eq!(
+        stderr_of(&out).trim(),
+        format!(
+            "error: sync: refusing to send your journal: it contradicts what others recorded seeing (it was rewritten or cut after they read it): {}; it was not sent; put back the version they saw, then run `runsheet sync` again",
+            contradiction_of_ana()
+        )
+    );
+    t.bob.sync_ok();
+    assert_eq!(
+        t.bob.verify().status.code(),
+        Some(0),
+        "Bob has the original"
+    );
+}
+
+/// A journal pushed rewritten by other means (plain git) is received with
+/// a warning naming the contradiction, not as "nothing new".
+#[test]
+fn a_received_journal_contradicted_by_what_was_seen_is_warned_about() {
+    let t = team();
+    ana_rewrites_what_bob_saw(&t);
+    git(
+        &t.ana.clone,
+        &["commit", "--quiet", "-am", "rewritten by hand"],
+    );
+    git(&t.ana.clone, &["push", "--quiet", "origin", "HEAD:main"]);
+    let out = t.bob.sync();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        format!(
+            "synced: nothing new to commit, up to date with origin\nwarning: {}; `runsheet verify {}` says more\n",
+            contradiction_of_ana(),
+            t.bob.case().display()
+        )
     );
 }
 

@@ -3,6 +3,16 @@
 //! are). Only this responder's own files are committed; every other file
 //! has exactly one writer elsewhere, so a rebase never meets a conflict in
 //! a journal. If git reports one anyway, sync stops and names the file.
+//!
+//! A sync killed during its pull leaves the clone half-way through a
+//! rebase, with older versions of journals on disk. Sync marks its pull
+//! (a file in the git directory) so the next sync recognises such a rebase
+//! as its own and undoes it; [`refuse_unfinished`] keeps every writer off
+//! a journal meanwhile.
+//!
+//! Before it commits and before each push, sync checks the case as
+//! `verify DIR` does: a journal of this responder's that others' `seen`
+//! records contradict (rewritten after they read it) is never sent.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -16,8 +26,19 @@ pub enum SyncError {
     /// The remote could not be reached; everything stays committed
     /// locally (exit 2).
     Unreachable { remote: String, detail: String },
+    /// Every push lost a race: another responder pushed between this
+    /// sync's pull and its push, `attempts` times in a row (exit 2).
+    RemoteMoved { remote: String, attempts: usize },
+    /// This responder's journal contradicts the `seen` records of others
+    /// (rewritten or cut after they read it), as `verify DIR` says; it is
+    /// not sent (exit 1).
+    Contradicted(Vec<String>),
     /// git reported a conflict in these files (exit 1).
     Conflict(Vec<String>),
+    /// Files this responder does not write were changed in the clone
+    /// (paths from the repository's top `top`); git would refuse to pull
+    /// over them (exit 1).
+    NotYours { top: String, files: Vec<String> },
 }
 
 impl std::fmt::Display for SyncError {
@@ -28,20 +49,53 @@ impl std::fmt::Display for SyncError {
                 f,
                 "could not reach the remote `{remote}` ({detail}); nothing was lost: your entries are committed locally and the next sync sends them"
             ),
+            Self::RemoteMoved { remote, attempts } => write!(
+                f,
+                "the remote `{remote}` moved on while syncing (another responder pushed first, {attempts} times in a row); nothing was lost: your entries are committed locally; run `runsheet sync` again"
+            ),
+            Self::Contradicted(contradictions) => write!(
+                f,
+                "refusing to send your journal: it contradicts what others recorded seeing (it was rewritten or cut after they read it): {}; it was not sent; put back the version they saw, then run `runsheet sync` again",
+                contradictions.join("; ")
+            ),
             Self::Conflict(files) => write!(
                 f,
                 "git reported a conflict in {}; the rebase was undone and nothing was pushed (another responder's file changed: check who wrote it)",
                 files.join(", ")
             ),
+            Self::NotYours { top, files } => write!(
+                f,
+                "changed in this clone but not yours to commit: {}; nothing was pulled or pushed; restore with `git -C {top} checkout -- {}` and run `runsheet sync` again",
+                files
+                    .iter()
+                    .map(|file| format!("{file} ({})", whose(file)))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                files.join(" ")
+            ),
         }
+    }
+}
+
+/// Why a changed file is not this responder's to commit.
+fn whose(file: &str) -> &'static str {
+    let path = Path::new(file);
+    let in_journals = path
+        .parent()
+        .and_then(Path::file_name)
+        .is_some_and(|d| d == "journals");
+    if in_journals && path.extension().is_some_and(|e| e == "jsonl") {
+        "another responder's journal, which only they write"
+    } else {
+        "sync commits only your own journal, drafts and the case files"
     }
 }
 
 impl SyncError {
     pub fn exit_code(&self) -> u8 {
         match self {
-            Self::Conflict(_) => 1,
-            Self::Git(_) | Self::Unreachable { .. } => 2,
+            Self::Conflict(_) | Self::NotYours { .. } | Self::Contradicted(_) => 1,
+            Self::Git(_) | Self::Unreachable { .. } | Self::RemoteMoved { .. } => 2,
         }
     }
 }
@@ -79,6 +133,12 @@ impl Git<'_> {
             .map_err(|e| SyncError::Git(format!("cannot run git: {e} (install git)")))
     }
 
+    /// A path inside the repository's git directory, absolute.
+    fn git_path(&self, name: &str) -> Result<PathBuf, SyncError> {
+        self.ok(&["rev-parse", "--path-format=absolute", "--git-path", name])
+            .map(PathBuf::from)
+    }
+
     /// Runs and requires success; the error quotes git's own message.
     fn ok(&self, args: &[&str]) -> Result<String, SyncError> {
         let out = self.run(args)?;
@@ -110,9 +170,15 @@ fn last_line(out: &Output) -> String {
         .map_or_else(|| "no message".to_string(), |l| (*l).to_string())
 }
 
-/// Commits `own` files (paths inside the case folder `dir`), then moves
-/// the branch through `transport`.
-pub fn sync(dir: &Path, own: &[PathBuf], transport: &Transport) -> Result<Synced, SyncError> {
+/// Commits `own` files (paths inside the case folder `dir`; `journal` is
+/// the id of this responder's journal), then moves the branch through
+/// `transport`.
+pub fn sync(
+    dir: &Path,
+    journal: &str,
+    own: &[PathBuf],
+    transport: &Transport,
+) -> Result<Synced, SyncError> {
     let git = Git { dir };
     git.ok(&["rev-parse", "--show-toplevel"]).map_err(|_| {
         SyncError::Git(format!(
@@ -120,6 +186,9 @@ pub fn sync(dir: &Path, own: &[PathBuf], transport: &Transport) -> Result<Synced
             dir.display()
         ))
     })?;
+    refuse_left_lock(&git)?;
+    undo_interrupted_sync(&git)?;
+    refuse_contradicted(dir, journal)?;
     let committed = commit_own(&git, own)?;
     let branch = git.ok(&["symbolic-ref", "--short", "HEAD"])?;
     let pushed_to = match transport {
@@ -141,28 +210,7 @@ pub fn sync(dir: &Path, own: &[PathBuf], transport: &Transport) -> Result<Synced
                     pushed_to: None,
                 });
             };
-            let fetched = git.run(&["fetch", &remote])?;
-            if !fetched.status.success() {
-                return Err(SyncError::Unreachable {
-                    remote,
-                    detail: last_line(&fetched),
-                });
-            }
-            let tracking = format!("refs/remotes/{remote}/{branch}");
-            if git
-                .run(&["rev-parse", "--verify", "-q", &tracking])?
-                .status
-                .success()
-            {
-                pull(&git, &remote, &branch)?;
-            }
-            let pushed = git.run(&["push", "-u", &remote, &format!("HEAD:{branch}")])?;
-            if !pushed.status.success() {
-                return Err(SyncError::Unreachable {
-                    remote,
-                    detail: last_line(&pushed),
-                });
-            }
+            send_to_remote(&git, journal, &remote, &branch)?;
             Some(remote)
         }
     };
@@ -170,6 +218,73 @@ pub fn sync(dir: &Path, own: &[PathBuf], transport: &Transport) -> Result<Synced
         committed,
         pushed_to,
     })
+}
+
+/// How many times a push that lost a race is tried again, each after
+/// pulling what the other responder pushed.
+const PUSH_RETRIES: usize = 3;
+
+/// Pulls and pushes `branch`; a push rejected because the remote moved on
+/// meanwhile is tried again after pulling once more.
+/// Each push is of the case as pulled: [`refuse_contradicted`] checks it
+/// again with what the others sent.
+fn send_to_remote(
+    git: &Git<'_>,
+    journal: &str,
+    remote: &str,
+    branch: &str,
+) -> Result<(), SyncError> {
+    fetch(git, remote)?;
+    for _ in 0..=PUSH_RETRIES {
+        if tracked(git, remote, branch)?.is_some() {
+            pull(git, remote, branch)?;
+        }
+        refuse_contradicted(git.dir, journal)?;
+        let pushed = git.run(&["push", "-u", remote, &format!("HEAD:{branch}")])?;
+        if pushed.status.success() {
+            return Ok(());
+        }
+        fetch(git, remote)?;
+        if !moved_on(git, remote, branch)? {
+            return Err(SyncError::Git(format!(
+                "git push to `{remote}` failed: {}",
+                last_line(&pushed)
+            )));
+        }
+    }
+    Err(SyncError::RemoteMoved {
+        remote: remote.to_string(),
+        attempts: PUSH_RETRIES + 1,
+    })
+}
+
+fn fetch(git: &Git<'_>, remote: &str) -> Result<(), SyncError> {
+    let fetched = git.run(&["fetch", remote])?;
+    if fetched.status.success() {
+        Ok(())
+    } else {
+        Err(SyncError::Unreachable {
+            remote: remote.to_string(),
+            detail: last_line(&fetched),
+        })
+    }
+}
+
+/// The remote-tracking ref of `branch`, when the remote has the branch.
+fn tracked(git: &Git<'_>, remote: &str, branch: &str) -> Result<Option<String>, SyncError> {
+    let tracking = format!("refs/remotes/{remote}/{branch}");
+    let known = git.run(&["rev-parse", "--verify", "-q", &tracking])?;
+    Ok(known.status.success().then_some(tracking))
+}
+
+/// Whether the remote's branch (as last fetched) holds commits this
+/// clone does not: someone pushed since this sync pulled.
+fn moved_on(git: &Git<'_>, remote: &str, branch: &str) -> Result<bool, SyncError> {
+    let Some(tracking) = tracked(git, remote, branch)? else {
+        return Ok(false);
+    };
+    let contained = git.run(&["merge-base", "--is-ancestor", &tracking, "HEAD"])?;
+    Ok(!contained.status.success())
 }
 
 fn absolute(file: &Path) -> PathBuf {
@@ -213,21 +328,174 @@ fn commit_own(git: &Git<'_>, own: &[PathBuf]) -> Result<bool, SyncError> {
     Ok(true)
 }
 
-/// `git pull --rebase`; on a conflict, undoes the rebase and names files.
+/// Refuses to send this responder's journal when another journal's `seen`
+/// records contradict it, as `verify DIR` would report: a journal
+/// rewritten after others read it verifies alone, and pushed it would
+/// replace the version everyone saw.
+fn refuse_contradicted(dir: &Path, journal: &str) -> Result<(), SyncError> {
+    let journals = super::merge::load(dir).map_err(SyncError::Git)?;
+    let mine: Vec<String> = super::witness::check(&journals)
+        .into_iter()
+        .filter(|c| c.journal == journal)
+        .map(|c| c.to_string())
+        .collect();
+    if mine.is_empty() {
+        Ok(())
+    } else {
+        Err(SyncError::Contradicted(mine))
+    }
+}
+
+/// git's index lock left by a git command that was killed (a sync stopped
+/// during its commit): every later git command would fail on it with a
+/// message that does not say why it is there.
+fn refuse_left_lock(git: &Git<'_>) -> Result<(), SyncError> {
+    let lock = git.git_path("index.lock")?;
+    if !lock.exists() {
+        return Ok(());
+    }
+    let lock = lock.display();
+    Err(SyncError::Git(format!(
+        "{lock} exists: an earlier git command in this clone was interrupted and left its lock file; if no git command is running here, remove it (`rm {lock}`) and run `runsheet sync` again"
+    )))
+}
+
+/// Called once this responder's files are committed: whatever still
+/// differs from HEAD was changed here though someone else writes it, and
+/// git would refuse to rebase over it.
+fn refuse_changes_not_yours(git: &Git<'_>) -> Result<(), SyncError> {
+    let changed = git.ok(&["diff", "--name-only", "HEAD"])?;
+    if changed.is_empty() {
+        return Ok(());
+    }
+    Err(SyncError::NotYours {
+        top: git.ok(&["rev-parse", "--show-toplevel"])?,
+        files: changed.lines().map(str::to_string).collect(),
+    })
+}
+
+/// The file a sync keeps in the git directory while its pull runs: a
+/// rebase found beside it is one a sync started and was stopped in.
+const PULL_MARKER: &str = "runsheet-sync-pulling";
+
+/// A merge or rebase git left half done, by the state files git keeps.
+fn operation_in_progress(git: &Git<'_>) -> Result<Option<&'static str>, SyncError> {
+    for (state, operation) in [
+        ("rebase-merge", "rebase"),
+        ("rebase-apply", "rebase"),
+        ("MERGE_HEAD", "merge"),
+    ] {
+        if git.git_path(state)?.exists() {
+            return Ok(Some(operation));
+        }
+    }
+    Ok(None)
+}
+
+/// Undoes the rebase of a sync that was stopped during its pull, so the
+/// files on disk are the committed ones again and nothing is lost; refuses
+/// a rebase or merge someone else started, which is theirs to finish.
+fn undo_interrupted_sync(git: &Git<'_>) -> Result<(), SyncError> {
+    let marker = git.git_path(PULL_MARKER)?;
+    match operation_in_progress(git)? {
+        Some("rebase") if marker.exists() => {
+            git.ok(&["rebase", "--abort"])?;
+        }
+        Some(operation) => {
+            let top = git.ok(&["rev-parse", "--show-toplevel"])?;
+            return Err(SyncError::Git(format!(
+                "a git {operation} that runsheet sync did not start is in progress in {top}; finish it (`git -C {top} {operation} --continue`) or undo it (`git -C {top} {operation} --abort`), then run `runsheet sync` again"
+            )));
+        }
+        None => {}
+    }
+    remove_marker(&marker)
+}
+
+fn remove_marker(marker: &Path) -> Result<(), SyncError> {
+    match std::fs::remove_file(marker) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(SyncError::Git(format!(
+            "cannot remove {}: {e}",
+            marker.display()
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// `git pull --rebase`, marked as under way while it runs (see
+/// [`PULL_MARKER`]).
 fn pull(git: &Git<'_>, from: &str, branch: &str) -> Result<(), SyncError> {
+    refuse_changes_not_yours(git)?;
+    let marker = git.git_path(PULL_MARKER)?;
+    std::fs::write(&marker, "a runsheet sync is pulling\n")
+        .map_err(|e| SyncError::Git(format!("cannot write {}: {e}", marker.display())))?;
+    let pulled = pull_rebase(git, from, branch);
+    remove_marker(&marker)?;
+    pulled
+}
+
+/// On any failure the rebase is undone, so the clone is never left
+/// half-way; on a conflict, names the files.
+fn pull_rebase(git: &Git<'_>, from: &str, branch: &str) -> Result<(), SyncError> {
     let out = git.run(&["pull", "--rebase", "--quiet", from, branch])?;
     if out.status.success() {
         return Ok(());
     }
     let unmerged = git.ok(&["diff", "--name-only", "--diff-filter=U"])?;
+    if operation_in_progress(git)?.is_some() {
+        let _ = git.run(&["rebase", "--abort"]);
+    }
     if unmerged.is_empty() {
         return Err(SyncError::Git(format!(
             "git pull --rebase from `{from}` failed: {}",
             last_line(&out)
         )));
     }
-    let _ = git.run(&["rebase", "--abort"]);
     Err(SyncError::Conflict(
         unmerged.lines().map(str::to_string).collect(),
     ))
+}
+
+/// Refuses a new entry in `journal` (a file of the case folder `dir`)
+/// while the clone is half-way through a rebase or merge, or while the
+/// journal on disk is shorter than or differs from the committed one: an
+/// interrupted sync left an older version there, and an entry written on
+/// it would fork the journal. Outside a git repository there is nothing
+/// to check.
+pub fn refuse_unfinished(dir: &Path, journal: &Path) -> Result<(), String> {
+    let git = Git { dir };
+    let Ok(top) = git.ok(&["rev-parse", "--show-toplevel"]) else {
+        return Ok(());
+    };
+    let finish = format!(
+        "run `runsheet sync {}` to finish the interrupted sync first",
+        dir.display()
+    );
+    if let Some(operation) = operation_in_progress(&git).map_err(|e| e.to_string())? {
+        return Err(format!(
+            "{top} is half-way through a git {operation}, so the journals on disk may be older versions: {finish}"
+        ));
+    }
+    if !continues_committed(&git, dir, journal) {
+        return Err(format!(
+            "{} is shorter than or differs from the version committed in git (an interrupted sync?): {finish}",
+            journal.display()
+        ));
+    }
+    Ok(())
+}
+
+/// Whether the journal on disk begins with every byte committed in HEAD
+/// (true when nothing is committed yet).
+fn continues_committed(git: &Git<'_>, dir: &Path, journal: &Path) -> bool {
+    let Ok(inside) = journal.strip_prefix(dir) else {
+        return true;
+    };
+    let spec = format!("HEAD:./{}", inside.to_string_lossy());
+    let committed = match git.run(&["show", &spec]) {
+        Ok(out) if out.status.success() => out.stdout,
+        _ => return true,
+    };
+    let on_disk = std::fs::read(journal).unwrap_or_default();
+    on_disk.starts_with(&committed)
 }

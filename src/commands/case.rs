@@ -250,6 +250,8 @@ impl CaseWriter {
 
 /// Opens (locks) this responder's journal in the case, creating it on
 /// first use; returns it, its id, and messages about recovered writes.
+/// Every command that writes to a case comes through here, so this is
+/// where a clone an interrupted sync left half done is refused.
 fn open_own(
     env: &Env,
     dir: &Path,
@@ -260,9 +262,25 @@ fn open_own(
 ) -> Result<(JournalFile, String, Vec<String>), Failure> {
     let id = folder::journal_id(&who.actor, &hostname());
     let path = folder::journal_path(dir, &id);
+    sync::refuse_unfinished(dir, &path).map_err(usage)?;
+    open_or_create(env, case, resolved, who, drill, &id, &path)
+}
+
+/// Opens (locks) journal `id` at `path`, creating it with its first entry
+/// when absent, without [`sync::refuse_unfinished`]'s check: for the sync
+/// that finishes what an interrupted one left.
+fn open_or_create(
+    env: &Env,
+    case: &CaseFile,
+    resolved: &Resolved,
+    who: &Identity,
+    drill: Option<DrillRef>,
+    id: &str,
+    path: &Path,
+) -> Result<(JournalFile, String, Vec<String>), Failure> {
     let mut notices = Vec::new();
     let file = if path.exists() {
-        let opened = JournalFile::open(&path)?;
+        let opened = JournalFile::open(path)?;
         let mut file = opened.file;
         for recovery in opened.recoveries {
             notices.push(format!(
@@ -293,9 +311,9 @@ fn open_own(
             env.clock.as_ref(),
             Event::new(Payload::JournalCreated(Box::new(created))),
         );
-        JournalFile::create(&path, first)?.0
+        JournalFile::create(path, first)?.0
     };
-    Ok((file, id, notices))
+    Ok((file, id.to_string(), notices))
 }
 
 /// `runsheet run --case DIR`: the runner over the merged case, writing
@@ -408,11 +426,16 @@ pub fn case_runner(
     let case_dir = dir.to_path_buf();
     let job: crate::runtime::SyncJob = Arc::new(move || {
         pause.around(
-            || match sync::sync(&case_dir, &own_files, &Transport::Remote) {
+            || match sync::sync(&case_dir, &id, &own_files, &Transport::Remote) {
                 Ok(_) => SyncOutcome::Ok,
                 Err(SyncError::Unreachable { .. }) => SyncOutcome::Offline,
                 Err(SyncError::Conflict(files)) => SyncOutcome::Conflict(files),
                 Err(SyncError::Git(why)) => SyncOutcome::Failed(why),
+                Err(
+                    other @ (SyncError::NotYours { .. }
+                    | SyncError::RemoteMoved { .. }
+                    | SyncError::Contradicted(_)),
+                ) => SyncOutcome::Failed(other.to_string()),
             },
         )
     });
@@ -1087,7 +1110,9 @@ pub fn sync_case(
     let _held = if folder::journal_path(dir, &id).exists() {
         let resolved = case_playbook(env, dir, &case)?;
         let who = Identity::new(who.clone());
-        let (file, _, _) = open_own(env, dir, &case, &resolved, &who, None).map_err(|mut f| {
+        let path = folder::journal_path(dir, &id);
+        let opened = open_or_create(env, &case, &resolved, &who, None, &id, &path);
+        let (file, _, _) = opened.map_err(|mut f| {
             if f.message.contains("already open") {
                 f.message
                     .push_str("; a runner has it open: sync from the runner (its sync key)");
@@ -1099,19 +1124,79 @@ pub fn sync_case(
         None
     };
     let own = own_files(dir, &id);
-    let done = sync::sync(dir, &own, transport).map_err(|e| Failure {
+    let before = lines_per_journal(dir);
+    let done = sync::sync(dir, &id, &own, transport).map_err(|e| Failure {
         code: e.exit_code(),
         message: format!("sync: {e}"),
     })?;
-    let committed = if done.committed {
-        "committed your entries"
+    let mut said = vec![if done.committed {
+        "committed your entries".to_string()
     } else {
-        "nothing new to commit"
+        "nothing new to commit".to_string()
+    }];
+    said.extend(received(&before, &lines_per_journal(dir), &id));
+    let said = said.join(", ");
+    let mut out = match done.pushed_to {
+        Some(to) => format!("synced: {said}, up to date with {to}\n"),
+        None => format!("synced: {said} (no remote to send to)\n"),
     };
-    Ok(match done.pushed_to {
-        Some(to) => format!("synced: {committed}, up to date with {to}\n"),
-        None => format!("synced: {committed} (no remote to send to)\n"),
-    })
+    out.push_str(&contradiction_warnings(dir));
+    Ok(out)
+}
+
+/// A warning line for each `seen` record the case as synced contradicts:
+/// a journal received rewritten after someone had read it.
+fn contradiction_warnings(dir: &Path) -> String {
+    let Ok(journals) = merge::load(dir) else {
+        return String::new();
+    };
+    let mut out = String::new();
+    for c in witness::check(&journals) {
+        let _ = writeln!(
+            out,
+            "warning: {c}; `runsheet verify {}` says more",
+            dir.display()
+        );
+    }
+    out
+}
+
+/// How many complete lines each journal file of the case holds: what a
+/// sync received is the difference (counted, not verified: `verify`
+/// and every view verify).
+fn lines_per_journal(dir: &Path) -> std::collections::BTreeMap<String, usize> {
+    folder::journal_files(dir)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(id, path)| {
+            let bytes = std::fs::read(path).unwrap_or_default();
+            (id, memchr::memchr_iter(b'\n', &bytes).count())
+        })
+        .collect()
+}
+
+/// "received N entries from X, Y": the other journals that grew, or
+/// nothing when none did.
+fn received(
+    before: &std::collections::BTreeMap<String, usize>,
+    after: &std::collections::BTreeMap<String, usize>,
+    own: &str,
+) -> Option<String> {
+    let grown: Vec<(&str, usize)> = after
+        .iter()
+        .filter(|(id, _)| id.as_str() != own)
+        .map(|(id, n)| {
+            (
+                id.as_str(),
+                n.saturating_sub(before.get(id).copied().unwrap_or(0)),
+            )
+        })
+        .filter(|(_, new)| *new > 0)
+        .collect();
+    let total: usize = grown.iter().map(|(_, new)| new).sum();
+    let from: Vec<&str> = grown.iter().map(|(id, _)| *id).collect();
+    let entries = if total == 1 { "entry" } else { "entries" };
+    (total > 0).then(|| format!("received {total} {entries} from {}", from.join(", ")))
 }
 
 /// The files a sync commits for journal `id`: its journal, its drafts and

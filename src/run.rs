@@ -804,9 +804,6 @@ impl RunState {
         }
     }
 
-    /// Records `at` as the last entry applied, and as the newest if it is.
-    /// It changes on every entry: the actor's allocation is reused rather
-    /// than cloned afresh.
     /// Keeps `time` as `actor`'s newest entry if it is; the name is
     /// copied only for a writer not met before.
     fn mark_newest_of_writer(&mut self, actor: &str, time: EntryTime) {
@@ -819,6 +816,9 @@ impl RunState {
         }
     }
 
+    /// Records `at` as the last entry applied, and as the newest if it is.
+    /// It changes on every entry: the actor's allocation is reused rather
+    /// than cloned afresh.
     fn mark_last(&mut self, at: &Stamp) {
         match &mut self.last {
             Some(last) => {

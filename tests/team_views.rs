@@ -1242,6 +1242,29 @@ fn the_review_header_names_an_open_conflict_and_the_state_marks_the_fact() {
     );
 }
 
+/// The defect: the review header put every warning kind on one row, so at
+/// 160 columns the times-ahead warning was cut off after the open
+/// conflict's detail. Each kind has its own row.
+#[test]
+fn each_kind_of_header_warning_has_its_own_row_at_usual_widths() {
+    let root = tempfile::tempdir().unwrap();
+    let case = case_with_an_open_conflict(root.path());
+    let mut review = runsheet::commands::case_views::review_of(&env(), &case, false).unwrap();
+    // A reader whose clock is a day behind: every writer's entries are ahead.
+    review.now -= chrono::Duration::days(1);
+    let screen = support::draw_review(&mut review, 120, 30);
+    let rows: Vec<&str> = screen.lines().collect();
+    assert!(
+        rows[2].starts_with(" ⚠ 1 open conflict, on fact `records_estimate`"),
+        "{screen}"
+    );
+    assert!(
+        rows[3].starts_with(" ⚠ 2 recorded times ahead of this clock"),
+        "{screen}"
+    );
+    assert!(rows[4].contains("Timeline"), "{screen}");
+}
+
 /// Changes one byte of the content of line `line` (1-based) of `name`'s
 /// journal, leaving its hash as it was: the line no longer verifies.
 fn alter_line(case: &Path, name: &str, line: usize) -> PathBuf {

@@ -932,7 +932,8 @@ pub fn status(env: &Env, dir: &Path, json: bool) -> Result<(String, u8), Failure
     let mut text = super::status::render_text(&summary, timezone);
     let _ = writeln!(text, "\nresponders:");
     for j in &replayed.journals {
-        let _ = write!(text, "  {} · {} entries", j.id, j.entries);
+        let noun = if j.entries == 1 { "entry" } else { "entries" };
+        let _ = write!(text, "  {} · {} {noun}", j.id, j.entries);
         match confirmed.as_ref().and_then(|c| c.excluded.get(&j.id)) {
             Some(excluded) => {
                 let _ = writeln!(text, " · excluded from {excluded}");

@@ -42,7 +42,7 @@ impl Widget for ReviewView<'_> {
             Constraint::Length(u16::from(exercise)),
             Constraint::Length(1),
             Constraint::Length(1),
-            Constraint::Length(u16::from(!warnings.is_empty())),
+            Constraint::Length(u16::try_from(warnings.len()).unwrap_or(u16::MAX)),
             Constraint::Length(1),
             Constraint::Min(3),
             Constraint::Length(1),
@@ -193,14 +193,21 @@ fn verification_line(review: &Review, t: &Theme, width: usize) -> Paragraph<'sta
     Paragraph::new(Line::from(text::fit_spans(line.spans, width)))
 }
 
-/// The header's warnings (see [`Review::header_warnings`]) on one row,
-/// each kind counted first so that a narrow screen still shows how many.
+/// The header's warnings (see [`Review::header_warnings`]), one row per
+/// kind, each counted first: on one shared row the second kind was cut
+/// off at any usual width by the first one's detail.
 fn warnings_line(warnings: &[String], t: &Theme, width: usize) -> Paragraph<'static> {
-    let text = format!(" {}", warnings.join(" · "));
-    Paragraph::new(Line::from(Span::styled(
-        text::fit(&crate::printable::printable(&text), width),
-        t.warn,
-    )))
+    let rows: Vec<Line<'static>> = warnings
+        .iter()
+        .map(|warning| {
+            let text = format!(" {warning}");
+            Line::from(Span::styled(
+                text::fit(&crate::printable::printable(&text), width),
+                t.warn,
+            ))
+        })
+        .collect();
+    Paragraph::new(rows)
 }
 
 /// The header while the rest of a long journal is still being verified.

@@ -197,7 +197,7 @@ pub struct Pending {
 /// Letters arriving this soon after a dialog recorded and closed are
 /// type-ahead (nobody reads the new screen that fast), never commands; a
 /// key repeated this soon after a question was asked is no answer to it.
-const TYPE_AHEAD_MS: i64 = 400;
+pub(crate) const TYPE_AHEAD_MS: i64 = 400;
 /// How many recent entries the tail keeps.
 pub(crate) const TAIL: usize = 64;
 /// How long a notice stays.

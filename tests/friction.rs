@@ -366,7 +366,12 @@ fn friction14_starting_a_step_that_does_not_apply_asks_first() {
         notice.contains("waiting for the answer to: Is personal data affected?"),
         "{notice}"
     );
-    assert!(notice.contains("press Enter again"), "{notice}");
+    // What to press leads: a long question's end is what a narrow
+    // status line cuts (it once cut "press Enter again" at 100 columns).
+    assert!(
+        notice.starts_with("press Enter again to start it anyway: waiting for"),
+        "{notice}"
+    );
     read_the_question(&mut app);
     assert_eq!(appends(&key(&mut app, KeyCode::Enter)), 1);
 }
@@ -384,6 +389,29 @@ fn d18_a_hidden_step_names_the_question_it_waits_for_not_the_fact_id() {
         "{text}"
     );
     assert!(!text.contains("waiting for: personal_data"), "{text}");
+}
+
+/// The defect: the strip has three rows, and a fourth running deadline
+/// (here GDPR's, once personal data is in scope) was hidden without a sign.
+/// The last row now counts those it cannot show.
+#[test]
+fn running_deadlines_the_strip_cannot_show_are_counted() {
+    let mut j = support::ransomware_scoped_to_the_eu();
+    j.set("personal_data", "true")
+        .advance(1)
+        .note(None, "scoped");
+    let app = app_for(&j);
+    let text = draw(&app, 120, 40);
+    let strip: Vec<&str> = text
+        .lines()
+        .skip_while(|l| !l.contains("Deadlines"))
+        .take(4)
+        .collect();
+    assert!(
+        strip[3].starts_with("  + ")
+            && strip[3].contains("more running, less urgent: `c` lists every deadline"),
+        "{text}"
+    );
 }
 
 /// At 80 columns a duty "without undue delay" whose regime may not apply

@@ -146,6 +146,7 @@ fn bundled_playbooks_packs_and_drills_satisfy_the_schema() {
 
 /// Fixtures whose problem is their shape: the schema must catch them too.
 const BAD_SHAPES: &[&str] = &[
+    "flow-shape-errors.yaml",
     "many-shape-errors.yaml",
     "unknown-key.yaml",
     "wrong-type.yaml",

@@ -299,6 +299,16 @@ const BAD: &[Case] = &[
             error(22, 9, "missing required key `id`"),
         ],
     },
+    // The same inside flow mappings: an entry goes with its comma.
+    Case {
+        file: "flow-shape-errors.yaml",
+        expect: &[
+            error(7, 41, "unknown key `x1`"),
+            error(8, 33, "unknown key `x2`"),
+            error(10, 52, "`txt` is not a valid value here").help("did you mean `text`?"),
+            error(17, 9, "unknown key `x3`"),
+        ],
+    },
     Case {
         file: "duplicate-key.yaml",
         expect: &[error(

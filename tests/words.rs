@@ -93,7 +93,7 @@ fn d18_the_start_question_and_the_follows_note_name_titles_and_questions() {
         .map(|n| n.text.clone())
         .unwrap_or_default();
     assert!(
-        question.starts_with("waiting for the answer to: Is personal data affected?"),
+        question.ends_with("waiting for the answer to: Is personal data affected?"),
         "{question}"
     );
     assert!(!question.contains("personal_data"), "{question}");

@@ -112,6 +112,11 @@ impl Desk {
         self.press(KeyCode::Char(c))
     }
 
+    /// A second passes, as when a person reads a question.
+    fn read(&mut self) {
+        self.app.now += chrono::Duration::seconds(1);
+    }
+
     /// Types text; typing records nothing.
     fn type_text(&mut self, text: &str) {
         for c in text.chars() {
@@ -252,12 +257,45 @@ fn close_dialog_types_ahead_through_every_reason_and_writes_the_cli_entry() {
             ("isolate", "isolated by the vendor"),
         ],
     );
+    d.read();
     let effects = d.ch('y');
     assert_eq!(events(&effects), [&expected]);
     d.save(&effects);
     assert_eq!(d.written_since(before), std::slice::from_ref(&expected));
     assert!(d.app.state().closed.is_some());
     assert!(d.ch('X').is_empty(), "a second close writes nothing");
+}
+
+/// The defect: Ctrl-S then `y` in one burst closed the incident, for
+/// ever, before "This entry cannot be undone" could be read. A `y` that
+/// soon is no answer: the question stays for one meant for it.
+#[test]
+fn a_y_typed_on_with_ctrl_s_never_closes_the_incident() {
+    let mut d = Desk::with(Vec::new());
+    d.ch('X');
+    d.type_text("duplicate ticket");
+    for reason in ["dup", "dup"] {
+        d.press(KeyCode::Enter);
+        d.type_text(reason);
+    }
+    assert!(d.key(KeyCode::Char('s'), KeyModifiers::CONTROL).is_empty());
+    assert!(d.ch('y').is_empty(), "typed on with Ctrl-S: not an answer");
+    assert!(d.ch('y').is_empty(), "nor a second one in the burst");
+    let Mode::Close(dialog) = &d.app.mode else {
+        panic!("still closing")
+    };
+    assert!(dialog.confirming, "the question stays");
+    assert_eq!(
+        dialog.reason.text(),
+        "duplicate ticket",
+        "and nothing was typed"
+    );
+    d.read();
+    let effects = d.ch('y');
+    assert!(
+        matches!(events(&effects)[..], [e] if matches!(e.payload, Payload::Closed(_))),
+        "{effects:?}"
+    );
 }
 
 #[test]
@@ -303,6 +341,7 @@ fn close_dialog_save_with_a_missing_step_reason_says_where_the_cursor_went_and_k
     assert!(!dialog.confirming);
     assert_eq!(dialog.open[1].editor.text(), "nothing to isolate");
     d.key(KeyCode::Char('s'), KeyModifiers::CONTROL);
+    d.read();
     let effects = d.ch('y');
     d.save(&effects);
     assert_eq!(d.written_since(before), std::slice::from_ref(&expected));

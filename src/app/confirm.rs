@@ -78,5 +78,7 @@ pub fn start_question(step: &Step, playbook: &Playbook, state: &RunState) -> Opt
             },
         ),
     };
-    Some(format!("{why} — press Enter again to start it anyway"))
+    // What to press comes first: the reason can be long (a fact's
+    // question) and a narrow status line cuts its end.
+    Some(format!("press Enter again to start it anyway: {why}"))
 }

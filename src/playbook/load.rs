@@ -341,6 +341,13 @@ fn to_diagnostic(error: &serde_saphyr::Error, source: &str) -> Diagnostic {
     let at = error
         .location()
         .map_or(Pos::default(), |at| to_pos(at.line(), at.column()));
+    let raw = error.without_snippet().to_string();
+    if raw.contains("found a tab") || raw.contains("tabs disallowed") {
+        // The scanner reports a tab where it noticed it, often the end of
+        // the line before; the author needs the tab itself.
+        let at = tab_indentation(source, at.line).unwrap_or(at);
+        return Diagnostic::error("tab used for indentation: indent YAML with spaces").at(at);
+    }
     let diagnostic = match error.without_snippet() {
         serde_saphyr::Error::SerdeUnknownField {
             field, expected, ..
@@ -373,6 +380,24 @@ fn to_diagnostic(error: &serde_saphyr::Error, source: &str) -> Diagnostic {
     diagnostic.at(at)
 }
 
+/// Where the first tab in a line's indentation is, on line `from` or
+/// after it (1-based line and column).
+fn tab_indentation(source: &str, from: u32) -> Option<Pos> {
+    let skip = usize::try_from(from.saturating_sub(1)).ok()?;
+    source
+        .lines()
+        .enumerate()
+        .skip(skip)
+        .find_map(|(index, line)| {
+            let indent = &line[..line.len() - line.trim_start_matches([' ', '\t']).len()];
+            let col = indent.find('\t')?;
+            Some(Pos::new(
+                u32::try_from(index + 1).ok()?,
+                u32::try_from(col + 1).ok()?,
+            ))
+        })
+}
+
 /// A name that is not one of the allowed ones: underline it and suggest the
 /// closest, or list them all in their documented order.
 fn not_one_of(message: String, name: &str, allowed: &[&str]) -> Diagnostic {
@@ -400,9 +425,6 @@ fn humanize(message: String) -> String {
     if let Some(key) = message.strip_prefix("duplicate mapping key: ") {
         let key = key.split(", set ").next().unwrap_or(key);
         return format!("duplicate key `{key}`: a key may appear only once in a mapping");
-    }
-    if message.starts_with("tabs disallowed") {
-        return "tab used for indentation: indent YAML with spaces".into();
     }
     if message.starts_with("invalid boolean") {
         return "not a boolean: write `true` or `false` (yes/no/on/off are not booleans in runsheet)".into();
@@ -513,6 +535,19 @@ mod tests {
             "expected text here, not a list or a mapping (the alias here repeats the node defined at line 6, column 11)"
         );
         assert_eq!(error.pos.map(|p| p.line), Some(13));
+    }
+
+    /// The defect: a tab indenting line 16 was reported at the end of
+    /// line 15 as "while scanning a plain scalar, found a tab".
+    #[test]
+    fn a_tab_in_the_indentation_is_named_where_it_is() {
+        let text = "runsheet: 1\nid: x\ntitle: t\nversion: '1'\nsummary: s\nphases:\n  - id: p\n    title: P\n    steps:\n      - id: s\n        title: S\n\trole: ic\n";
+        let error = parse::<crate::playbook::doc::PlaybookDoc>(text).expect_err("a tab");
+        assert_eq!(
+            error.message,
+            "tab used for indentation: indent YAML with spaces"
+        );
+        assert_eq!(error.pos, Some(Pos::new(12, 1)));
     }
 
     /// A generated file with thousands of unknown keys is reported up to

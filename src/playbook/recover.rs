@@ -43,10 +43,14 @@ pub fn recovered(source: &str, at: Pos, recovery: &Recovery) -> Option<(String, 
 fn without_entry(source: &str, start: usize) -> Option<(String, Range<usize>)> {
     let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
     let before_key = &source[line_start..start];
-    // Inside `{a: 1, b: 2}` or after `? ` the entry is not one block.
-    let opener = before_key.trim_end().chars().last();
-    if matches!(opener, Some('{' | ',' | '?')) || !key_follows(&source[start..]) {
+    if !key_follows(&source[start..]) {
         return None;
+    }
+    match before_key.trim_end().chars().last() {
+        Some('{' | ',') => return without_flow_entry(source, start),
+        // An explicit key (`? key`) may span lines: not edited.
+        Some('?') => return None,
+        _ => {}
     }
     let key_column = before_key.chars().count();
     let mut end = line_end(source, start);
@@ -69,6 +73,49 @@ fn without_entry(source: &str, start: usize) -> Option<(String, Range<usize>)> {
     Some((blanked(source, start, end), start..end))
 }
 
+/// Blanks the entry of a flow mapping (`{id: a, bad: 1}`) whose key starts
+/// at byte `start`, with the comma that joins it to its neighbour, so the
+/// mapping stays well formed.
+fn without_flow_entry(source: &str, start: usize) -> Option<(String, Range<usize>)> {
+    let end = flow_entry_end(source, start)?;
+    let (from, to) = if source[end..].starts_with(',') {
+        (start, end + 1)
+    } else {
+        // The last entry: the comma before it goes (a first and only
+        // entry has none).
+        let before = source[..start].trim_end();
+        let from = before.strip_suffix(',').map_or(start, str::len);
+        (from, end)
+    };
+    Some((blanked(source, from, to), from..to))
+}
+
+/// Where the flow mapping entry starting at byte `start` ends: at the
+/// `,` or `}` that closes it, outside quotes and nested brackets.
+fn flow_entry_end(source: &str, start: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for (i, c) in source[start..].char_indices() {
+        match (quote, c) {
+            (Some('"'), '\\') if !escaped => {
+                escaped = true;
+                continue;
+            }
+            (Some(q), c) if c == q && !escaped => quote = None,
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '[' | '{') => depth += 1,
+            (None, ']' | '}') if depth > 0 => depth -= 1,
+            (None, ',' | '}') if depth == 0 => return Some(start + i),
+            (None, ']') => return None,
+            // Inside quotes, or any other character.
+            _ => {}
+        }
+        escaped = false;
+    }
+    None
+}
+
 /// True when the text at a position reads as a plain or quoted key followed
 /// by `:`, on its line.
 fn key_follows(rest: &str) -> bool {
@@ -83,7 +130,8 @@ fn key_follows(rest: &str) -> bool {
 }
 
 /// Replaces the plain word at byte `start` with `word`, when that word is a
-/// whole value (nothing but a comment after it on the line). A longer or
+/// whole value (followed on its line by nothing, a comment, or the `,`,
+/// `}` or `]` of a flow collection). A longer or
 /// shorter word moves only what follows it on the same line.
 fn with_word_replaced(source: &str, start: usize, word: &str) -> Option<(String, Range<usize>)> {
     let end = line_end(source, start);
@@ -93,7 +141,8 @@ fn with_word_replaced(source: &str, start: usize, word: &str) -> Option<(String,
         .unwrap_or(line.len());
     let after = line[token_len..].trim_start();
     let quoted = line.starts_with(['"', '\'']);
-    if token_len == 0 || quoted || !(after.is_empty() || after.starts_with('#')) {
+    let value_ends = after.is_empty() || after.starts_with(['#', ',', '}', ']']);
+    if token_len == 0 || quoted || !value_ends {
         return None;
     }
     let mut edited = String::with_capacity(source.len() + word.len());
@@ -180,11 +229,30 @@ mod tests {
     }
 
     #[test]
-    fn flow_mappings_and_non_keys_are_left_alone() {
-        assert_eq!(drop_at("a: {b: 1, bad: 2}\n", 1, 11), None);
-        assert_eq!(drop_at("a: {bad: 2}\n", 1, 5), None);
+    fn an_entry_of_a_flow_mapping_goes_with_the_comma_that_joins_it() {
+        let spaces = |n: usize| " ".repeat(n);
+        assert_eq!(
+            drop_at("a: {b: 1, bad: 2}\n", 1, 11),
+            Some(format!("a: {{b: 1{}}}\n", spaces(", bad: 2".len())))
+        );
+        assert_eq!(
+            drop_at("a: {bad: [1, {c: 2}], b: 1}\n", 1, 5),
+            Some(format!(
+                "a: {{{} b: 1}}\n",
+                spaces("bad: [1, {c: 2}],".len())
+            ))
+        );
+        assert_eq!(
+            drop_at("a: {bad: 'x, y'}\n", 1, 5),
+            Some(format!("a: {{{}}}\n", spaces("bad: 'x, y'".len())))
+        );
+    }
+
+    #[test]
+    fn non_keys_and_positions_past_the_text_are_left_alone() {
         assert_eq!(drop_at("- just text\n", 1, 3), None);
         assert_eq!(drop_at("a: 1\n", 9, 1), None);
+        assert_eq!(drop_at("a: [b, {bad: 1]\n", 1, 9), None);
     }
 
     #[test]
@@ -195,6 +263,10 @@ mod tests {
         );
         assert_eq!(replace_at("kind: emial: x\n", "email"), None);
         assert_eq!(replace_at("kind: \"emial\"\n", "email"), None);
-        assert_eq!(replace_at("kind: [a, emial]\n", "email"), None);
+        assert_eq!(
+            replace_at("kind: emial}, x: 1\n", "email").as_deref(),
+            Some("kind: email}, x: 1\n")
+        );
+        assert_eq!(replace_at("kind: emial: x\n", "email"), None);
     }
 }

@@ -97,7 +97,15 @@ pub(super) fn clocks_panel(
         )));
     }
     let width = usize::from(area.width);
-    for v in live.iter().take(usize::from(area.height.saturating_sub(1))) {
+    let rows = usize::from(area.height.saturating_sub(1));
+    // More deadlines than rows: the last row says so, or a running clock
+    // would be hidden without a sign.
+    let shown = if live.len() > rows {
+        rows.saturating_sub(1)
+    } else {
+        live.len()
+    };
+    for v in live.iter().take(shown) {
         let name = format!("{}.{}", v.clock.id, v.stage.id);
         let cond = if v.provisional.is_empty() {
             ""
@@ -169,6 +177,10 @@ pub(super) fn clocks_panel(
             title: &v.stage.title,
         };
         lines.push(strip.fitted(width, t));
+    }
+    if let Some(hidden) = live.len().checked_sub(shown).filter(|n| *n > 0) {
+        let more = format!("  + {hidden} more running, less urgent: `c` lists every deadline");
+        lines.push(Line::from(Span::styled(text::fit(&more, width), t.warn)));
     }
     Paragraph::new(lines).render(area, buf);
 }

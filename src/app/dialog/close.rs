@@ -3,6 +3,8 @@
 //! `runsheet close` writes, checked by the same rule
 //! ([`crate::run::closing::close`]).
 
+use chrono::{DateTime, Utc};
+
 use crate::app::input::{KeyCode, KeyEvent};
 
 use super::{Ctx, FocusRing, Outcome, Write, is_save, refusal};
@@ -28,6 +30,10 @@ pub struct CloseDialog {
     pub focus: usize,
     /// Everything checked: the next `y` writes the entry.
     pub confirming: bool,
+    /// When a `y` starts to count as the answer: a `y` typed on with
+    /// Ctrl-S, before anyone could read "This entry cannot be undone",
+    /// is no answer (closing is for ever).
+    pub answer_from: DateTime<Utc>,
     pub error: Option<String>,
 }
 
@@ -46,6 +52,7 @@ impl CloseDialog {
             open,
             focus: 0,
             confirming: false,
+            answer_from: cx.now,
             error: None,
         }
     }
@@ -119,8 +126,13 @@ impl CloseDialog {
 
     pub fn key(&mut self, key: &KeyEvent, cx: Ctx<'_>) -> Outcome {
         if self.confirming {
+            let yes = matches!(key.code, KeyCode::Char('y' | 'Y'));
+            if yes && cx.now < self.answer_from {
+                // Typed ahead: the question stays, for a `y` meant for it.
+                return Outcome::Stay;
+            }
             self.confirming = false;
-            if matches!(key.code, KeyCode::Char('y' | 'Y')) {
+            if yes {
                 return match self.check(cx) {
                     Some(closed) => {
                         Outcome::Record(vec![Write::event(Event::new(Payload::Closed(closed)))])
@@ -136,6 +148,8 @@ impl CloseDialog {
             if self.check(cx).is_some() {
                 self.error = None;
                 self.confirming = true;
+                self.answer_from =
+                    cx.now + chrono::Duration::milliseconds(crate::app::TYPE_AHEAD_MS);
             }
             return Outcome::Stay;
         }

@@ -765,8 +765,7 @@ fn a_journal_shorter_than_the_committed_one_takes_no_entry() {
     let refused = t.ana.cmd(&["note", ca, "forked", "--as", "Ana"]);
     assert_eq!(refused.status.code(), Some(2), "{}", stderr_of(&refused));
     assert!(
-        stderr_of(&refused)
-            .contains("is shorter than or differs from the version committed in git"),
+        stderr_of(&refused).contains("on disk has fewer entries than the version committed in git"),
         "{}",
         stderr_of(&refused)
     );
@@ -774,6 +773,95 @@ fn a_journal_shorter_than_the_committed_one_takes_no_entry() {
         std::fs::read(t.ana.journal()).unwrap(),
         &committed[..first_line]
     );
+}
+
+/// The file of a responder's journal as git names it from the clone's top.
+fn journal_in_git(r: &Responder) -> String {
+    format!(
+        "case/journals/{}",
+        r.journal().file_name().unwrap().to_string_lossy()
+    )
+}
+
+/// Ana's journal as the remote has it.
+fn anas_journal_on_remote(t: &Team) -> Vec<u8> {
+    let spec = format!("main:{}", journal_in_git(&t.ana));
+    git(&t.remote, &["show", &spec]).stdout
+}
+
+/// Ana puts back an old copy of her journal (no sync was interrupted):
+/// the write guard and sync both say so and give the command that
+/// restores the committed one; sync commits and sends nothing.
+#[test]
+fn a_journal_put_back_from_an_old_copy_is_never_committed_or_pushed() {
+    let t = team();
+    let ca = t.ana.case();
+    let ca = ca.to_str().unwrap();
+    let old_copy = std::fs::read(t.ana.journal()).unwrap();
+    t.ana.act(&["note", ca, "Ana's second"]);
+    t.ana.sync_ok();
+    let pushed = anas_journal_on_remote(&t);
+    std::fs::write(t.ana.journal(), &old_copy).unwrap();
+    let top = std::fs::canonicalize(&t.ana.clone).unwrap();
+    let top = top.display();
+    let file = journal_in_git(&t.ana);
+    let refused = t.ana.cmd(&["note", ca, "on the old copy", "--as", "Ana"]);
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr_of(&refused));
+    assert_eq!(
+        stderr_of(&refused).trim(),
+        format!(
+            "error: {} on disk has fewer entries than the version committed in git (an older copy put back?); restore the committed one with `git -C {top} checkout HEAD -- {file}` first",
+            t.ana.journal().display()
+        )
+    );
+    let out = t.ana.sync();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+    assert_eq!(
+        stderr_of(&out).trim(),
+        format!(
+            "error: sync: your journal {file} on disk has fewer entries than the one committed in git (an older copy put back?); nothing was committed or sent; restore the committed one, which holds every entry on disk and more, with `git -C {top} checkout HEAD -- {file}` and run `runsheet sync` again"
+        )
+    );
+    assert_eq!(anas_journal_on_remote(&t), pushed, "nothing was pushed");
+    git(&t.ana.clone, &["checkout", "HEAD", "--", &file]);
+    t.ana.sync_ok();
+    t.ana.act(&["note", ca, "Ana's third"]);
+    t.ana.sync_ok();
+    assert!(anas_journal_on_remote(&t).starts_with(&pushed));
+}
+
+/// Ana's journal on disk holds entries of its own that do not continue
+/// the committed one: sync names it a fork and sends nothing.
+#[test]
+fn a_forked_journal_is_never_committed_and_is_named_a_fork() {
+    let t = team();
+    let ca = t.ana.case();
+    let ca = ca.to_str().unwrap();
+    t.ana.act(&["note", ca, "Ana's second"]);
+    t.ana.sync_ok();
+    let pushed = anas_journal_on_remote(&t);
+    rewrite_consistently(&t.ana.journal());
+    let top = std::fs::canonicalize(&t.ana.clone).unwrap();
+    let top = top.display();
+    let file = journal_in_git(&t.ana);
+    let refused = t.ana.cmd(&["note", ca, "on the fork", "--as", "Ana"]);
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr_of(&refused));
+    assert_eq!(
+        stderr_of(&refused).trim(),
+        format!(
+            "error: {} on disk is a fork of the version committed in git: it does not begin with the committed entries; keep a copy of it elsewhere and restore the committed one with `git -C {top} checkout HEAD -- {file}` first",
+            t.ana.journal().display()
+        )
+    );
+    let out = t.ana.sync();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+    assert_eq!(
+        stderr_of(&out).trim(),
+        format!(
+            "error: sync: your journal {file} on disk is a fork of the one committed in git: it does not begin with the committed entries, so it holds entries git has not; nothing was committed or sent; keep a copy of it elsewhere, restore the committed one with `git -C {top} checkout HEAD -- {file}` and run `runsheet sync` again"
+        )
+    );
+    assert_eq!(anas_journal_on_remote(&t), pushed, "nothing was pushed");
 }
 
 /// A rebase someone started by hand is theirs to finish: sync refuses and

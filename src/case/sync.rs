@@ -39,6 +39,13 @@ pub enum SyncError {
     /// (paths from the repository's top `top`); git would refuse to pull
     /// over them (exit 1).
     NotYours { top: String, files: Vec<String> },
+    /// This responder's journal on disk is a strict prefix of the one
+    /// committed (an older copy put back): committing it would delete
+    /// entries already sent (exit 1).
+    JournalBehind { top: String, file: String },
+    /// This responder's journal on disk does not begin with the one
+    /// committed: it holds entries git has not, on a fork (exit 1).
+    JournalForked { top: String, file: String },
 }
 
 impl std::fmt::Display for SyncError {
@@ -73,6 +80,14 @@ impl std::fmt::Display for SyncError {
                     .join(", "),
                 files.join(" ")
             ),
+            Self::JournalBehind { top, file } => write!(
+                f,
+                "your journal {file} on disk has fewer entries than the one committed in git (an older copy put back?); nothing was committed or sent; restore the committed one, which holds every entry on disk and more, with `git -C {top} checkout HEAD -- {file}` and run `runsheet sync` again"
+            ),
+            Self::JournalForked { top, file } => write!(
+                f,
+                "your journal {file} on disk is a fork of the one committed in git: it does not begin with the committed entries, so it holds entries git has not; nothing was committed or sent; keep a copy of it elsewhere, restore the committed one with `git -C {top} checkout HEAD -- {file}` and run `runsheet sync` again"
+            ),
         }
     }
 }
@@ -94,7 +109,11 @@ fn whose(file: &str) -> &'static str {
 impl SyncError {
     pub fn exit_code(&self) -> u8 {
         match self {
-            Self::Conflict(_) | Self::NotYours { .. } | Self::Contradicted(_) => 1,
+            Self::Conflict(_)
+            | Self::NotYours { .. }
+            | Self::Contradicted(_)
+            | Self::JournalBehind { .. }
+            | Self::JournalForked { .. } => 1,
             Self::Git(_) | Self::Unreachable { .. } | Self::RemoteMoved { .. } => 2,
         }
     }
@@ -189,6 +208,7 @@ pub fn sync(
     refuse_left_lock(&git)?;
     undo_interrupted_sync(&git)?;
     refuse_contradicted(dir, journal)?;
+    refuse_journal_not_continuing(&git, dir, &super::folder::journal_path(dir, journal))?;
     let committed = commit_own(&git, own)?;
     let branch = git.ok(&["symbolic-ref", "--short", "HEAD"])?;
     let pushed_to = match transport {
@@ -457,45 +477,90 @@ fn pull_rebase(git: &Git<'_>, from: &str, branch: &str) -> Result<(), SyncError>
 }
 
 /// Refuses a new entry in `journal` (a file of the case folder `dir`)
-/// while the clone is half-way through a rebase or merge, or while the
-/// journal on disk is shorter than or differs from the committed one: an
-/// interrupted sync left an older version there, and an entry written on
-/// it would fork the journal. Outside a git repository there is nothing
-/// to check.
+/// while the clone is half-way through a rebase or merge (an interrupted
+/// sync left older journals on disk), or while the journal on disk does
+/// not begin with the committed one: an entry written on it would fork the
+/// journal. Outside a git repository there is nothing to check.
 pub fn refuse_unfinished(dir: &Path, journal: &Path) -> Result<(), String> {
     let git = Git { dir };
     let Ok(top) = git.ok(&["rev-parse", "--show-toplevel"]) else {
         return Ok(());
     };
-    let finish = format!(
-        "run `runsheet sync {}` to finish the interrupted sync first",
-        dir.display()
-    );
     if let Some(operation) = operation_in_progress(&git).map_err(|e| e.to_string())? {
         return Err(format!(
-            "{top} is half-way through a git {operation}, so the journals on disk may be older versions: {finish}"
+            "{top} is half-way through a git {operation}, so the journals on disk may be older versions: run `runsheet sync {}` to finish the interrupted sync first",
+            dir.display()
         ));
     }
-    if !continues_committed(&git, dir, journal) {
-        return Err(format!(
-            "{} is shorter than or differs from the version committed in git (an interrupted sync?): {finish}",
+    let file = top_relative(&git, dir, journal).map_err(|e| e.to_string())?;
+    let restore = format!("`git -C {top} checkout HEAD -- {file}`");
+    match on_disk_against_committed(&git, dir, journal) {
+        OnDisk::Continues => Ok(()),
+        OnDisk::Behind => Err(format!(
+            "{} on disk has fewer entries than the version committed in git (an older copy put back?); restore the committed one with {restore} first",
             journal.display()
-        ));
+        )),
+        OnDisk::Forked => Err(format!(
+            "{} on disk is a fork of the version committed in git: it does not begin with the committed entries; keep a copy of it elsewhere and restore the committed one with {restore} first",
+            journal.display()
+        )),
     }
-    Ok(())
 }
 
-/// Whether the journal on disk begins with every byte committed in HEAD
-/// (true when nothing is committed yet).
-fn continues_committed(git: &Git<'_>, dir: &Path, journal: &Path) -> bool {
+/// Refuses to commit this responder's journal unless it begins with every
+/// byte committed in HEAD: a shorter or forked version committed and
+/// pushed would delete entries others already have.
+fn refuse_journal_not_continuing(
+    git: &Git<'_>,
+    dir: &Path,
+    journal: &Path,
+) -> Result<(), SyncError> {
+    let continues = on_disk_against_committed(git, dir, journal);
+    if continues == OnDisk::Continues {
+        return Ok(());
+    }
+    let top = git.ok(&["rev-parse", "--show-toplevel"])?;
+    let file = top_relative(git, dir, journal)?;
+    Err(match continues {
+        OnDisk::Behind => SyncError::JournalBehind { top, file },
+        _ => SyncError::JournalForked { top, file },
+    })
+}
+
+/// How a journal on disk stands against the version committed in HEAD.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum OnDisk {
+    /// It begins with every committed byte (or nothing is committed).
+    Continues,
+    /// It is a strict prefix of the committed one: entries are missing.
+    Behind,
+    /// Neither: it holds entries the committed one has not.
+    Forked,
+}
+
+fn on_disk_against_committed(git: &Git<'_>, dir: &Path, journal: &Path) -> OnDisk {
     let Ok(inside) = journal.strip_prefix(dir) else {
-        return true;
+        return OnDisk::Continues;
     };
     let spec = format!("HEAD:./{}", inside.to_string_lossy());
     let committed = match git.run(&["show", &spec]) {
         Ok(out) if out.status.success() => out.stdout,
-        _ => return true,
+        _ => return OnDisk::Continues,
     };
     let on_disk = std::fs::read(journal).unwrap_or_default();
-    on_disk.starts_with(&committed)
+    if on_disk.starts_with(&committed) {
+        OnDisk::Continues
+    } else if committed.starts_with(&on_disk) {
+        OnDisk::Behind
+    } else {
+        OnDisk::Forked
+    }
+}
+
+/// `journal` (inside the case folder `dir`) as a path from the top of the
+/// repository, as git commands given `-C TOP` take it.
+fn top_relative(git: &Git<'_>, dir: &Path, journal: &Path) -> Result<String, SyncError> {
+    let prefix = git.ok(&["rev-parse", "--show-prefix"])?;
+    let inside = journal.strip_prefix(dir).unwrap_or(journal);
+    Ok(format!("{prefix}{}", inside.to_string_lossy()))
 }

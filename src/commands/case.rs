@@ -433,6 +433,8 @@ pub fn case_runner(
                 Err(SyncError::Git(why)) => SyncOutcome::Failed(why),
                 Err(
                     other @ (SyncError::NotYours { .. }
+                    | SyncError::JournalBehind { .. }
+                    | SyncError::JournalForked { .. }
                     | SyncError::RemoteMoved { .. }
                     | SyncError::Contradicted(_)),
                 ) => SyncOutcome::Failed(other.to_string()),

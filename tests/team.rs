@@ -1253,3 +1253,85 @@ fn the_runner_syncs_on_its_key_and_folds_in_what_the_other_pushed() {
         "Bob has all of Ana's entries"
     );
 }
+
+/// Bob's journal as the remote has it.
+fn bobs_journal_on_remote(t: &Team) -> Vec<u8> {
+    let spec = format!("main:{}", journal_in_git(&t.bob));
+    git(&t.remote, &["show", &spec]).stdout
+}
+
+/// A commit made by hand in Ana's clone that rewrites Bob's journal (a
+/// typo fixed, the chain recomputed) is never pushed: sync names the file
+/// and the commit, and the revert it suggests lets the next sync through.
+#[test]
+fn a_local_commit_rewriting_another_responders_journal_is_never_pushed() {
+    let t = team();
+    let cb = t.bob.case();
+    t.bob.act(&["note", cb.to_str().unwrap(), "Bob's frist"]);
+    t.bob.sync_ok();
+    t.ana.sync_ok();
+    let pushed = bobs_journal_on_remote(&t);
+    let bobs_in_ana = t
+        .ana
+        .case()
+        .join("journals")
+        .join(t.bob.journal().file_name().unwrap());
+    rewrite_consistently(&bobs_in_ana);
+    git(&t.ana.clone, &["commit", "--quiet", "-am", "fix typo"]);
+    let commit = git(&t.ana.clone, &["log", "-1", "--format=%h"]);
+    let commit = String::from_utf8_lossy(&commit.stdout).trim().to_string();
+    let out = t.ana.sync();
+    let top = std::fs::canonicalize(&t.ana.clone).unwrap();
+    let top = top.display();
+    let file = journal_in_git(&t.bob);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+    assert_eq!(
+        stderr_of(&out).trim(),
+        format!(
+            "error: sync: refusing to push: {file} is changed other than by appending to the version on `origin` (its entries would be rewritten for everyone) by the local commit(s) `{commit} fix typo`; nothing was pushed; undo them with `git -C {top} revert --no-edit {commit}` and run `runsheet sync` again"
+        )
+    );
+    assert_eq!(bobs_journal_on_remote(&t), pushed, "nothing was pushed");
+    git(&t.ana.clone, &["revert", "--quiet", "--no-edit", &commit]);
+    t.ana.sync_ok();
+    t.bob.act(&["note", cb.to_str().unwrap(), "Bob's second"]);
+    t.bob.sync_ok();
+    assert_eq!(t.bob.verify().status.code(), Some(0));
+}
+
+/// Bob's entries carried to Ana on a bundle only grow his journal: Ana's
+/// sync sends them on to the remote.
+#[test]
+fn a_relayed_bundle_of_another_responders_entries_is_still_pushed() {
+    let t = team();
+    let cb = t.bob.case();
+    t.bob.act(&["note", cb.to_str().unwrap(), "Bob, online"]);
+    t.bob.sync_ok();
+    t.ana.sync_ok();
+    t.bob.act(&["note", cb.to_str().unwrap(), "Bob, offline"]);
+    let bundle = t.bob.home.join("case.bundle");
+    let out = t.bob.cmd(&[
+        "sync",
+        cb.to_str().unwrap(),
+        "--as",
+        "Bob",
+        "--bundle-out",
+        bundle.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let ca = t.ana.case();
+    let out = t.ana.cmd(&[
+        "sync",
+        ca.to_str().unwrap(),
+        "--as",
+        "Ana",
+        "--bundle-in",
+        bundle.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    t.ana.sync_ok();
+    assert_eq!(
+        bobs_journal_on_remote(&t),
+        std::fs::read(t.bob.journal()).unwrap()
+    );
+}

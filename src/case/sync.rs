@@ -46,6 +46,16 @@ pub enum SyncError {
     /// This responder's journal on disk does not begin with the one
     /// committed: it holds entries git has not, on a fork (exit 1).
     JournalForked { top: String, file: String },
+    /// Local commits change a journal other than by appending to the
+    /// remote's version of it; pushed, they would rewrite entries
+    /// everyone has (exit 1). `commits` are the commits (newest first,
+    /// `hash subject`) that changed `file`.
+    Rewritten {
+        top: String,
+        remote: String,
+        file: String,
+        commits: Vec<String>,
+    },
 }
 
 impl std::fmt::Display for SyncError {
@@ -88,18 +98,42 @@ impl std::fmt::Display for SyncError {
                 f,
                 "your journal {file} on disk is a fork of the one committed in git: it does not begin with the committed entries, so it holds entries git has not; nothing was committed or sent; keep a copy of it elsewhere, restore the committed one with `git -C {top} checkout HEAD -- {file}` and run `runsheet sync` again"
             ),
+            Self::Rewritten {
+                top,
+                remote,
+                file,
+                commits,
+            } => write!(
+                f,
+                "refusing to push: {file} is changed other than by appending to the version on `{remote}` (its entries would be rewritten for everyone) by the local commit(s) {}; nothing was pushed; undo them with `git -C {top} revert --no-edit {}` and run `runsheet sync` again",
+                commits
+                    .iter()
+                    .map(|c| format!("`{c}`"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                commits
+                    .iter()
+                    .filter_map(|c| c.split_whitespace().next())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            ),
         }
     }
 }
 
-/// Why a changed file is not this responder's to commit.
-fn whose(file: &str) -> &'static str {
+/// Whether `file` (a path in the repository) is a journal of a case.
+fn is_journal(file: &str) -> bool {
     let path = Path::new(file);
     let in_journals = path
         .parent()
         .and_then(Path::file_name)
         .is_some_and(|d| d == "journals");
-    if in_journals && path.extension().is_some_and(|e| e == "jsonl") {
+    in_journals && path.extension().is_some_and(|e| e == "jsonl")
+}
+
+/// Why a changed file is not this responder's to commit.
+fn whose(file: &str) -> &'static str {
+    if is_journal(file) {
         "another responder's journal, which only they write"
     } else {
         "sync commits only your own journal, drafts and the case files"
@@ -113,7 +147,8 @@ impl SyncError {
             | Self::NotYours { .. }
             | Self::Contradicted(_)
             | Self::JournalBehind { .. }
-            | Self::JournalForked { .. } => 1,
+            | Self::JournalForked { .. }
+            | Self::Rewritten { .. } => 1,
             Self::Git(_) | Self::Unreachable { .. } | Self::RemoteMoved { .. } => 2,
         }
     }
@@ -260,6 +295,7 @@ fn send_to_remote(
             pull(git, remote, branch)?;
         }
         refuse_contradicted(git.dir, journal)?;
+        refuse_rewritten_journals(git, remote, branch)?;
         let pushed = git.run(&["push", "-u", remote, &format!("HEAD:{branch}")])?;
         if pushed.status.success() {
             return Ok(());
@@ -275,6 +311,46 @@ fn send_to_remote(
     Err(SyncError::RemoteMoved {
         remote: remote.to_string(),
         attempts: PUSH_RETRIES + 1,
+    })
+}
+
+/// Refuses to push when a journal in HEAD does not begin with the
+/// remote's version of it: journals only ever grow, so any other change
+/// (a hand-made commit that fixed a typo, say) would rewrite what everyone
+/// has, and lock its writer out of their own journal. Appending to
+/// another's journal (a relayed bundle) is fine.
+fn refuse_rewritten_journals(git: &Git<'_>, remote: &str, branch: &str) -> Result<(), SyncError> {
+    let Some(tracking) = tracked(git, remote, branch)? else {
+        return Ok(());
+    };
+    let changed = git.ok(&["diff", "--name-only", "--no-renames", &tracking, "HEAD"])?;
+    for file in changed.lines().filter(|f| is_journal(f)) {
+        let theirs = committed_bytes(git, &tracking, file)?;
+        let ours = committed_bytes(git, "HEAD", file)?;
+        if ours.starts_with(&theirs) {
+            continue;
+        }
+        let range = format!("{tracking}..HEAD");
+        let pathspec = format!(":(top){file}");
+        let commits = git.ok(&["log", "--format=%h %s", &range, "--", &pathspec])?;
+        return Err(SyncError::Rewritten {
+            top: git.ok(&["rev-parse", "--show-toplevel"])?,
+            remote: remote.to_string(),
+            file: file.to_string(),
+            commits: commits.lines().map(str::to_string).collect(),
+        });
+    }
+    Ok(())
+}
+
+/// `file` (from the repository's top) as committed in `rev`; empty when
+/// `rev` does not have it.
+fn committed_bytes(git: &Git<'_>, rev: &str, file: &str) -> Result<Vec<u8>, SyncError> {
+    let shown = git.run(&["show", &format!("{rev}:{file}")])?;
+    Ok(if shown.status.success() {
+        shown.stdout
+    } else {
+        Vec::new()
     })
 }
 

@@ -435,6 +435,7 @@ pub fn case_runner(
                     other @ (SyncError::NotYours { .. }
                     | SyncError::JournalBehind { .. }
                     | SyncError::JournalForked { .. }
+                    | SyncError::Rewritten { .. }
                     | SyncError::RemoteMoved { .. }
                     | SyncError::Contradicted(_)),
                 ) => SyncOutcome::Failed(other.to_string()),

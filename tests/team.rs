@@ -941,11 +941,11 @@ fn a_hand_edit_to_another_responders_journal_is_named_with_the_command_to_restor
     assert_eq!(
         stderr_of(&out).trim(),
         format!(
-            "error: sync: changed in this clone but not yours to commit: {file} (another responder's journal, which only they write); nothing was pulled or pushed; restore with `git -C {} checkout -- {file}` and run `runsheet sync` again",
+            "error: sync: changed in this clone but not yours to commit: {file} (another responder's journal, which only they write); nothing was pulled or pushed; restore with `git -C {} checkout HEAD -- {file}` and run `runsheet sync` again",
             top.display()
         )
     );
-    git(&top, &["checkout", "--", &file]);
+    git(&top, &["checkout", "HEAD", "--", &file]);
     t.bob.sync_ok();
     assert_eq!(t.bob.verify().status.code(), Some(0));
 }
@@ -1334,4 +1334,34 @@ fn a_relayed_bundle_of_another_responders_entries_is_still_pushed() {
         bobs_journal_on_remote(&t),
         std::fs::read(t.bob.journal()).unwrap()
     );
+}
+
+/// A hand edit to another responder's journal that was also staged: the
+/// restore command sync gives undoes it in the index and the work tree,
+/// so the next sync goes through.
+#[test]
+fn a_staged_hand_edit_to_another_responders_journal_is_restored_by_the_command_given() {
+    let t = team();
+    let name = format!("ana@{}.jsonl", host());
+    let theirs = t.bob.case().join("journals").join(&name);
+    let committed = std::fs::read(&theirs).unwrap();
+    let mut bytes = committed.clone();
+    bytes.extend_from_slice(b"edited by hand\n");
+    std::fs::write(&theirs, bytes).unwrap();
+    let top = std::fs::canonicalize(&t.bob.clone).unwrap();
+    let file = format!("case/journals/{name}");
+    git(&top, &["add", "--", &file]);
+    let out = t.bob.sync();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+    let restore = format!("git -C {} checkout HEAD -- {file}", top.display());
+    assert!(
+        stderr_of(&out).contains(&format!("restore with `{restore}`")),
+        "{}",
+        stderr_of(&out)
+    );
+    let args: Vec<&str> = restore.split(' ').skip(3).collect();
+    git(&top, &args);
+    assert_eq!(std::fs::read(&theirs).unwrap(), committed);
+    t.bob.sync_ok();
+    assert_eq!(t.bob.verify().status.code(), Some(0));
 }

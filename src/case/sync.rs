@@ -36,8 +36,9 @@ pub enum SyncError {
     /// git reported a conflict in these files (exit 1).
     Conflict(Vec<String>),
     /// Files this responder does not write were changed in the clone
-    /// (paths from the repository's top `top`); git would refuse to pull
-    /// over them (exit 1).
+    /// (paths from the repository's top `top`), in the work tree or
+    /// staged; git would refuse to pull over them (exit 1). The restore
+    /// command names HEAD, so it undoes a staged change too.
     NotYours { top: String, files: Vec<String> },
     /// This responder's journal on disk is a strict prefix of the one
     /// committed (an older copy put back): committing it would delete
@@ -82,7 +83,7 @@ impl std::fmt::Display for SyncError {
             ),
             Self::NotYours { top, files } => write!(
                 f,
-                "changed in this clone but not yours to commit: {}; nothing was pulled or pushed; restore with `git -C {top} checkout -- {}` and run `runsheet sync` again",
+                "changed in this clone but not yours to commit: {}; nothing was pulled or pushed; restore with `git -C {top} checkout HEAD -- {}` and run `runsheet sync` again",
                 files
                     .iter()
                     .map(|file| format!("{file} ({})", whose(file)))

@@ -1365,3 +1365,27 @@ fn a_staged_hand_edit_to_another_responders_journal_is_restored_by_the_command_g
     t.bob.sync_ok();
     assert_eq!(t.bob.verify().status.code(), Some(0));
 }
+
+/// The sync that recovers one killed during its rebase counts what it
+/// received across the recovery and says it sent the commit the killed
+/// sync had made.
+#[test]
+fn a_sync_that_recovers_an_interrupted_one_says_what_it_received_and_sent() {
+    let t = team();
+    let (ca, cb) = (t.ana.case(), t.bob.case());
+    let (ca, cb) = (ca.to_str().unwrap(), cb.to_str().unwrap());
+    t.bob.act(&["note", cb, "Bob's first"]);
+    t.bob.sync_ok();
+    t.ana.act(&["note", ca, "Ana's second"]);
+    t.ana.hook("post-checkout", KILL_ONCE);
+    t.ana.sync_killed_by_hook();
+    let out = t.ana.sync();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        format!(
+            "synced: nothing new to commit, received 2 entries from bob@{}, sent 1 commit made earlier, up to date with origin\n",
+            host()
+        )
+    );
+}

@@ -160,6 +160,13 @@ impl SyncError {
 pub struct Synced {
     pub committed: bool,
     pub pushed_to: Option<String>,
+    /// Entries the sync brought into others' journals, per journal id,
+    /// counted from what this clone had committed once an interrupted
+    /// sync was undone (so a sync that recovers one counts them too).
+    pub received: Vec<(String, usize)>,
+    /// Commits pushed that this sync did not make (an earlier sync
+    /// committed them and was stopped, or could not reach the remote).
+    pub sent_earlier: usize,
 }
 
 /// Where the transfer goes.
@@ -246,34 +253,89 @@ pub fn sync(
     refuse_contradicted(dir, journal)?;
     refuse_journal_not_continuing(&git, dir, &super::folder::journal_path(dir, journal))?;
     let committed = commit_own(&git, own)?;
+    let before = head(&git)?;
+    let (pushed_to, pushed) = transfer(&git, journal, transport)?;
+    Ok(Synced {
+        committed,
+        pushed_to,
+        received: received_since(&git, before.as_deref(), journal)?,
+        sent_earlier: pushed.saturating_sub(usize::from(committed)),
+    })
+}
+
+/// Moves the branch through `transport`; returns where it was sent and
+/// how many commits a push sent.
+fn transfer(
+    git: &Git<'_>,
+    journal: &str,
+    transport: &Transport,
+) -> Result<(Option<String>, usize), SyncError> {
     let branch = git.ok(&["symbolic-ref", "--short", "HEAD"])?;
-    let pushed_to = match transport {
+    match transport {
         Transport::BundleOut(file) => {
             let file = absolute(file);
             git.ok(&["bundle", "create", &file.to_string_lossy(), &branch])?;
-            Some(file.display().to_string())
+            Ok((Some(file.display().to_string()), 0))
         }
         Transport::BundleIn(file) => {
             let file = absolute(file).to_string_lossy().into_owned();
             git.ok(&["bundle", "verify", &file])?;
-            pull(&git, &file, &branch)?;
-            None
+            pull(git, &file, &branch)?;
+            Ok((None, 0))
         }
         Transport::Remote => {
-            let Some(remote) = remote_of(&git, &branch)? else {
-                return Ok(Synced {
-                    committed,
-                    pushed_to: None,
-                });
+            let Some(remote) = remote_of(git, &branch)? else {
+                return Ok((None, 0));
             };
-            send_to_remote(&git, journal, &remote, &branch)?;
-            Some(remote)
+            let pushed = send_to_remote(git, journal, &remote, &branch)?;
+            Ok((Some(remote), pushed))
         }
+    }
+}
+
+/// The commit HEAD names, or none before the first commit.
+fn head(git: &Git<'_>) -> Result<Option<String>, SyncError> {
+    let out = git.run(&["rev-parse", "--verify", "-q", "HEAD"])?;
+    Ok(out
+        .status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string()))
+}
+
+/// How many entries (lines) each journal of the case but `own` grew by
+/// between commit `before` (none: the empty tree) and HEAD: lines added
+/// less lines removed, so a rewritten journal (warned about apart) counts
+/// only what it gained.
+fn received_since(
+    git: &Git<'_>,
+    before: Option<&str>,
+    own: &str,
+) -> Result<Vec<(String, usize)>, SyncError> {
+    let before = match before {
+        Some(commit) => commit.to_string(),
+        None => git.ok(&["hash-object", "-t", "tree", "/dev/null"])?,
     };
-    Ok(Synced {
-        committed,
-        pushed_to,
-    })
+    let changed = git.ok(&[
+        "diff",
+        "--numstat",
+        "--no-renames",
+        &before,
+        "HEAD",
+        "--",
+        ".",
+    ])?;
+    Ok(changed
+        .lines()
+        .filter_map(|line| {
+            let mut fields = line.splitn(3, '\t');
+            let added: usize = fields.next()?.parse().ok()?;
+            let removed: usize = fields.next()?.parse().ok()?;
+            let file = fields.next()?;
+            let id = Path::new(file).file_stem()?.to_str()?;
+            let grown = added.saturating_sub(removed);
+            (is_journal(file) && id != own && grown > 0).then(|| (id.to_string(), grown))
+        })
+        .collect())
 }
 
 /// How many times a push that lost a race is tried again, each after
@@ -289,7 +351,7 @@ fn send_to_remote(
     journal: &str,
     remote: &str,
     branch: &str,
-) -> Result<(), SyncError> {
+) -> Result<usize, SyncError> {
     fetch(git, remote)?;
     for _ in 0..=PUSH_RETRIES {
         if tracked(git, remote, branch)?.is_some() {
@@ -297,9 +359,10 @@ fn send_to_remote(
         }
         refuse_contradicted(git.dir, journal)?;
         refuse_rewritten_journals(git, remote, branch)?;
+        let unsent = commits_not_on(git, remote, branch)?;
         let pushed = git.run(&["push", "-u", remote, &format!("HEAD:{branch}")])?;
         if pushed.status.success() {
-            return Ok(());
+            return Ok(unsent);
         }
         fetch(git, remote)?;
         if !moved_on(git, remote, branch)? {
@@ -353,6 +416,19 @@ fn committed_bytes(git: &Git<'_>, rev: &str, file: &str) -> Result<Vec<u8>, Sync
     } else {
         Vec::new()
     })
+}
+
+/// How many commits HEAD has that the remote's branch (as last fetched)
+/// has not: what a push sends.
+fn commits_not_on(git: &Git<'_>, remote: &str, branch: &str) -> Result<usize, SyncError> {
+    let range = match tracked(git, remote, branch)? {
+        Some(tracking) => format!("{tracking}..HEAD"),
+        None => "HEAD".to_string(),
+    };
+    let count = git.ok(&["rev-list", "--count", &range])?;
+    count
+        .parse()
+        .map_err(|_| SyncError::Git(format!("git rev-list --count said `{count}`")))
 }
 
 fn fetch(git: &Git<'_>, remote: &str) -> Result<(), SyncError> {

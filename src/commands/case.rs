@@ -1127,7 +1127,6 @@ pub fn sync_case(
         None
     };
     let own = own_files(dir, &id);
-    let before = lines_per_journal(dir);
     let done = sync::sync(dir, &id, &own, transport).map_err(|e| Failure {
         code: e.exit_code(),
         message: format!("sync: {e}"),
@@ -1137,7 +1136,13 @@ pub fn sync_case(
     } else {
         "nothing new to commit".to_string()
     }];
-    said.extend(received(&before, &lines_per_journal(dir), &id));
+    said.extend(received(&done.received));
+    if done.sent_earlier > 0 {
+        said.push(format!(
+            "sent {} made earlier",
+            count(done.sent_earlier, "commit", "commits")
+        ));
+    }
     let said = said.join(", ");
     let mut out = match done.pushed_to {
         Some(to) => format!("synced: {said}, up to date with {to}\n"),
@@ -1164,42 +1169,22 @@ fn contradiction_warnings(dir: &Path) -> String {
     out
 }
 
-/// How many complete lines each journal file of the case holds: what a
-/// sync received is the difference (counted, not verified: `verify`
-/// and every view verify).
-fn lines_per_journal(dir: &Path) -> std::collections::BTreeMap<String, usize> {
-    folder::journal_files(dir)
-        .unwrap_or_default()
-        .into_iter()
-        .map(|(id, path)| {
-            let bytes = std::fs::read(path).unwrap_or_default();
-            (id, memchr::memchr_iter(b'\n', &bytes).count())
-        })
-        .collect()
+/// "received N entries from X, Y", or nothing when none came.
+fn received(received: &[(String, usize)]) -> Option<String> {
+    let total: usize = received.iter().map(|(_, n)| n).sum();
+    let from: Vec<&str> = received.iter().map(|(id, _)| id.as_str()).collect();
+    (total > 0).then(|| {
+        format!(
+            "received {} from {}",
+            count(total, "entry", "entries"),
+            from.join(", ")
+        )
+    })
 }
 
-/// "received N entries from X, Y": the other journals that grew, or
-/// nothing when none did.
-fn received(
-    before: &std::collections::BTreeMap<String, usize>,
-    after: &std::collections::BTreeMap<String, usize>,
-    own: &str,
-) -> Option<String> {
-    let grown: Vec<(&str, usize)> = after
-        .iter()
-        .filter(|(id, _)| id.as_str() != own)
-        .map(|(id, n)| {
-            (
-                id.as_str(),
-                n.saturating_sub(before.get(id).copied().unwrap_or(0)),
-            )
-        })
-        .filter(|(_, new)| *new > 0)
-        .collect();
-    let total: usize = grown.iter().map(|(_, new)| new).sum();
-    let from: Vec<&str> = grown.iter().map(|(id, _)| *id).collect();
-    let entries = if total == 1 { "entry" } else { "entries" };
-    (total > 0).then(|| format!("received {total} {entries} from {}", from.join(", ")))
+/// "1 entry", "3 entries".
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// The files a sync commits for journal `id`: its journal, its drafts and

@@ -1389,3 +1389,52 @@ fn a_sync_that_recovers_an_interrupted_one_says_what_it_received_and_sent() {
         )
     );
 }
+
+/// Taking in a bundle in a clone that has a remote sends nothing, and
+/// says so with the command that sends; the next sync does.
+#[test]
+fn a_bundle_taken_in_where_there_is_a_remote_says_it_sent_nothing() {
+    let t = team();
+    let cb = t.bob.case();
+    t.bob.act(&["note", cb.to_str().unwrap(), "Bob, offline"]);
+    let bundle = t.bob.home.join("case.bundle");
+    let out = t.bob.cmd(&[
+        "sync",
+        cb.to_str().unwrap(),
+        "--as",
+        "Bob",
+        "--bundle-out",
+        bundle.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let ca = t.ana.case();
+    let ca = ca.to_str().unwrap();
+    t.ana.act(&["note", ca, "Ana's second"]);
+    let remote_before = git(&t.remote, &["rev-parse", "main"]).stdout;
+    let out = t.ana.cmd(&[
+        "sync",
+        ca,
+        "--as",
+        "Ana",
+        "--bundle-in",
+        bundle.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        format!(
+            "synced: committed your entries, received 2 entries from bob@{}; took in the bundle and sent nothing: run `runsheet sync {ca}` to send to origin\n",
+            host()
+        )
+    );
+    assert_eq!(
+        git(&t.remote, &["rev-parse", "main"]).stdout,
+        remote_before,
+        "nothing was pushed"
+    );
+    let out = t.ana.sync();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "synced: nothing new to commit, sent 2 commits made earlier, up to date with origin\n"
+    );
+}

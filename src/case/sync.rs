@@ -159,7 +159,7 @@ impl SyncError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Synced {
     pub committed: bool,
-    pub pushed_to: Option<String>,
+    pub sent: Sent,
     /// Entries the sync brought into others' journals, per journal id,
     /// counted from what this clone had committed once an interrupted
     /// sync was undone (so a sync that recovers one counts them too).
@@ -167,6 +167,20 @@ pub struct Synced {
     /// Commits pushed that this sync did not make (an earlier sync
     /// committed them and was stopped, or could not reach the remote).
     pub sent_earlier: usize,
+}
+
+/// Where a sync sent the case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Sent {
+    /// Pushed to this remote.
+    Remote(String),
+    /// Written to this bundle file.
+    Bundle(String),
+    /// Nowhere: the repository has no remote.
+    NoRemote,
+    /// Nowhere: the sync took in a bundle, and only that; `remote` is
+    /// where a plain `runsheet sync` would send it.
+    TookInBundle { remote: Option<String> },
 }
 
 /// Where the transfer goes.
@@ -254,10 +268,10 @@ pub fn sync(
     refuse_journal_not_continuing(&git, dir, &super::folder::journal_path(dir, journal))?;
     let committed = commit_own(&git, own)?;
     let before = head(&git)?;
-    let (pushed_to, pushed) = transfer(&git, journal, transport)?;
+    let (sent, pushed) = transfer(&git, journal, transport)?;
     Ok(Synced {
         committed,
-        pushed_to,
+        sent,
         received: received_since(&git, before.as_deref(), journal)?,
         sent_earlier: pushed.saturating_sub(usize::from(committed)),
     })
@@ -269,26 +283,27 @@ fn transfer(
     git: &Git<'_>,
     journal: &str,
     transport: &Transport,
-) -> Result<(Option<String>, usize), SyncError> {
+) -> Result<(Sent, usize), SyncError> {
     let branch = git.ok(&["symbolic-ref", "--short", "HEAD"])?;
     match transport {
         Transport::BundleOut(file) => {
             let file = absolute(file);
             git.ok(&["bundle", "create", &file.to_string_lossy(), &branch])?;
-            Ok((Some(file.display().to_string()), 0))
+            Ok((Sent::Bundle(file.display().to_string()), 0))
         }
         Transport::BundleIn(file) => {
             let file = absolute(file).to_string_lossy().into_owned();
             git.ok(&["bundle", "verify", &file])?;
             pull(git, &file, &branch)?;
-            Ok((None, 0))
+            let remote = remote_of(git, &branch)?;
+            Ok((Sent::TookInBundle { remote }, 0))
         }
         Transport::Remote => {
             let Some(remote) = remote_of(git, &branch)? else {
-                return Ok((None, 0));
+                return Ok((Sent::NoRemote, 0));
             };
             let pushed = send_to_remote(git, journal, &remote, &branch)?;
-            Ok((Some(remote), pushed))
+            Ok((Sent::Remote(remote), pushed))
         }
     }
 }

@@ -14,7 +14,7 @@ use crate::case::replay::{self, Replayed};
 use std::sync::Arc;
 
 use crate::case::live::SyncOutcome;
-use crate::case::sync::{self, SyncError, Transport};
+use crate::case::sync::{self, Sent, SyncError, Transport};
 use crate::case::{conflict, seen, witness};
 use crate::catalog;
 use crate::commands::open::{self, Resolved};
@@ -1144,10 +1144,7 @@ pub fn sync_case(
         ));
     }
     let said = said.join(", ");
-    let mut out = match done.pushed_to {
-        Some(to) => format!("synced: {said}, up to date with {to}\n"),
-        None => format!("synced: {said} (no remote to send to)\n"),
-    };
+    let mut out = format!("synced: {said}{}\n", sent(&done.sent, dir));
     out.push_str(&contradiction_warnings(dir));
     Ok(out)
 }
@@ -1167,6 +1164,23 @@ fn contradiction_warnings(dir: &Path) -> String {
         );
     }
     out
+}
+
+/// The end of the sync line: where the case went, or why nowhere.
+fn sent(sent: &Sent, dir: &Path) -> String {
+    match sent {
+        Sent::Remote(to) | Sent::Bundle(to) => format!(", up to date with {to}"),
+        Sent::NoRemote => " (no remote to send to)".to_string(),
+        Sent::TookInBundle {
+            remote: Some(remote),
+        } => format!(
+            "; took in the bundle and sent nothing: run `runsheet sync {}` to send to {remote}",
+            dir.display()
+        ),
+        Sent::TookInBundle { remote: None } => {
+            "; took in the bundle and sent nothing (no remote to send to)".to_string()
+        }
+    }
 }
 
 /// "received N entries from X, Y", or nothing when none came.

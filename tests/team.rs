@@ -765,8 +765,7 @@ fn a_journal_shorter_than_the_committed_one_takes_no_entry() {
     let refused = t.ana.cmd(&["note", ca, "forked", "--as", "Ana"]);
     assert_eq!(refused.status.code(), Some(2), "{}", stderr_of(&refused));
     assert!(
-        stderr_of(&refused)
-            .contains("is shorter than or differs from the version committed in git"),
+        stderr_of(&refused).contains("on disk has fewer entries than the version committed in git"),
         "{}",
         stderr_of(&refused)
     );
@@ -774,6 +773,95 @@ fn a_journal_shorter_than_the_committed_one_takes_no_entry() {
         std::fs::read(t.ana.journal()).unwrap(),
         &committed[..first_line]
     );
+}
+
+/// The file of a responder's journal as git names it from the clone's top.
+fn journal_in_git(r: &Responder) -> String {
+    format!(
+        "case/journals/{}",
+        r.journal().file_name().unwrap().to_string_lossy()
+    )
+}
+
+/// Ana's journal as the remote has it.
+fn anas_journal_on_remote(t: &Team) -> Vec<u8> {
+    let spec = format!("main:{}", journal_in_git(&t.ana));
+    git(&t.remote, &["show", &spec]).stdout
+}
+
+/// Ana puts back an old copy of her journal (no sync was interrupted):
+/// the write guard and sync both say so and give the command that
+/// restores the committed one; sync commits and sends nothing.
+#[test]
+fn a_journal_put_back_from_an_old_copy_is_never_committed_or_pushed() {
+    let t = team();
+    let ca = t.ana.case();
+    let ca = ca.to_str().unwrap();
+    let old_copy = std::fs::read(t.ana.journal()).unwrap();
+    t.ana.act(&["note", ca, "Ana's second"]);
+    t.ana.sync_ok();
+    let pushed = anas_journal_on_remote(&t);
+    std::fs::write(t.ana.journal(), &old_copy).unwrap();
+    let top = std::fs::canonicalize(&t.ana.clone).unwrap();
+    let top = top.display();
+    let file = journal_in_git(&t.ana);
+    let refused = t.ana.cmd(&["note", ca, "on the old copy", "--as", "Ana"]);
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr_of(&refused));
+    assert_eq!(
+        stderr_of(&refused).trim(),
+        format!(
+            "error: {} on disk has fewer entries than the version committed in git (an older copy put back?); restore the committed one with `git -C {top} checkout HEAD -- {file}` first",
+            t.ana.journal().display()
+        )
+    );
+    let out = t.ana.sync();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+    assert_eq!(
+        stderr_of(&out).trim(),
+        format!(
+            "error: sync: your journal {file} on disk has fewer entries than the one committed in git (an older copy put back?); nothing was committed or sent; restore the committed one, which holds every entry on disk and more, with `git -C {top} checkout HEAD -- {file}` and run `runsheet sync` again"
+        )
+    );
+    assert_eq!(anas_journal_on_remote(&t), pushed, "nothing was pushed");
+    git(&t.ana.clone, &["checkout", "HEAD", "--", &file]);
+    t.ana.sync_ok();
+    t.ana.act(&["note", ca, "Ana's third"]);
+    t.ana.sync_ok();
+    assert!(anas_journal_on_remote(&t).starts_with(&pushed));
+}
+
+/// Ana's journal on disk holds entries of its own that do not continue
+/// the committed one: sync names it a fork and sends nothing.
+#[test]
+fn a_forked_journal_is_never_committed_and_is_named_a_fork() {
+    let t = team();
+    let ca = t.ana.case();
+    let ca = ca.to_str().unwrap();
+    t.ana.act(&["note", ca, "Ana's second"]);
+    t.ana.sync_ok();
+    let pushed = anas_journal_on_remote(&t);
+    rewrite_consistently(&t.ana.journal());
+    let top = std::fs::canonicalize(&t.ana.clone).unwrap();
+    let top = top.display();
+    let file = journal_in_git(&t.ana);
+    let refused = t.ana.cmd(&["note", ca, "on the fork", "--as", "Ana"]);
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr_of(&refused));
+    assert_eq!(
+        stderr_of(&refused).trim(),
+        format!(
+            "error: {} on disk is a fork of the version committed in git: it does not begin with the committed entries; keep a copy of it elsewhere and restore the committed one with `git -C {top} checkout HEAD -- {file}` first",
+            t.ana.journal().display()
+        )
+    );
+    let out = t.ana.sync();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+    assert_eq!(
+        stderr_of(&out).trim(),
+        format!(
+            "error: sync: your journal {file} on disk is a fork of the one committed in git: it does not begin with the committed entries, so it holds entries git has not; nothing was committed or sent; keep a copy of it elsewhere, restore the committed one with `git -C {top} checkout HEAD -- {file}` and run `runsheet sync` again"
+        )
+    );
+    assert_eq!(anas_journal_on_remote(&t), pushed, "nothing was pushed");
 }
 
 /// A rebase someone started by hand is theirs to finish: sync refuses and
@@ -853,11 +941,11 @@ fn a_hand_edit_to_another_responders_journal_is_named_with_the_command_to_restor
     assert_eq!(
         stderr_of(&out).trim(),
         format!(
-            "error: sync: changed in this clone but not yours to commit: {file} (another responder's journal, which only they write); nothing was pulled or pushed; restore with `git -C {} checkout -- {file}` and run `runsheet sync` again",
+            "error: sync: changed in this clone but not yours to commit: {file} (another responder's journal, which only they write); nothing was pulled or pushed; restore with `git -C {} checkout HEAD -- {file}` and run `runsheet sync` again",
             top.display()
         )
     );
-    git(&top, &["checkout", "--", &file]);
+    git(&top, &["checkout", "HEAD", "--", &file]);
     t.bob.sync_ok();
     assert_eq!(t.bob.verify().status.code(), Some(0));
 }
@@ -1163,5 +1251,190 @@ fn the_runner_syncs_on_its_key_and_folds_in_what_the_other_pushed() {
         bobs_copy.len(),
         entries.len(),
         "Bob has all of Ana's entries"
+    );
+}
+
+/// Bob's journal as the remote has it.
+fn bobs_journal_on_remote(t: &Team) -> Vec<u8> {
+    let spec = format!("main:{}", journal_in_git(&t.bob));
+    git(&t.remote, &["show", &spec]).stdout
+}
+
+/// A commit made by hand in Ana's clone that rewrites Bob's journal (a
+/// typo fixed, the chain recomputed) is never pushed: sync names the file
+/// and the commit, and the revert it suggests lets the next sync through.
+#[test]
+fn a_local_commit_rewriting_another_responders_journal_is_never_pushed() {
+    let t = team();
+    let cb = t.bob.case();
+    t.bob.act(&["note", cb.to_str().unwrap(), "Bob's frist"]);
+    t.bob.sync_ok();
+    t.ana.sync_ok();
+    let pushed = bobs_journal_on_remote(&t);
+    let bobs_in_ana = t
+        .ana
+        .case()
+        .join("journals")
+        .join(t.bob.journal().file_name().unwrap());
+    rewrite_consistently(&bobs_in_ana);
+    git(&t.ana.clone, &["commit", "--quiet", "-am", "fix typo"]);
+    let commit = git(&t.ana.clone, &["log", "-1", "--format=%h"]);
+    let commit = String::from_utf8_lossy(&commit.stdout).trim().to_string();
+    let out = t.ana.sync();
+    let top = std::fs::canonicalize(&t.ana.clone).unwrap();
+    let top = top.display();
+    let file = journal_in_git(&t.bob);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+    assert_eq!(
+        stderr_of(&out).trim(),
+        format!(
+            "error: sync: refusing to push: {file} is changed other than by appending to the version on `origin` (its entries would be rewritten for everyone) by the local commit(s) `{commit} fix typo`; nothing was pushed; undo them with `git -C {top} revert --no-edit {commit}` and run `runsheet sync` again"
+        )
+    );
+    assert_eq!(bobs_journal_on_remote(&t), pushed, "nothing was pushed");
+    git(&t.ana.clone, &["revert", "--quiet", "--no-edit", &commit]);
+    t.ana.sync_ok();
+    t.bob.act(&["note", cb.to_str().unwrap(), "Bob's second"]);
+    t.bob.sync_ok();
+    assert_eq!(t.bob.verify().status.code(), Some(0));
+}
+
+/// Bob's entries carried to Ana on a bundle only grow his journal: Ana's
+/// sync sends them on to the remote.
+#[test]
+fn a_relayed_bundle_of_another_responders_entries_is_still_pushed() {
+    let t = team();
+    let cb = t.bob.case();
+    t.bob.act(&["note", cb.to_str().unwrap(), "Bob, online"]);
+    t.bob.sync_ok();
+    t.ana.sync_ok();
+    t.bob.act(&["note", cb.to_str().unwrap(), "Bob, offline"]);
+    let bundle = t.bob.home.join("case.bundle");
+    let out = t.bob.cmd(&[
+        "sync",
+        cb.to_str().unwrap(),
+        "--as",
+        "Bob",
+        "--bundle-out",
+        bundle.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let ca = t.ana.case();
+    let out = t.ana.cmd(&[
+        "sync",
+        ca.to_str().unwrap(),
+        "--as",
+        "Ana",
+        "--bundle-in",
+        bundle.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    t.ana.sync_ok();
+    assert_eq!(
+        bobs_journal_on_remote(&t),
+        std::fs::read(t.bob.journal()).unwrap()
+    );
+}
+
+/// A hand edit to another responder's journal that was also staged: the
+/// restore command sync gives undoes it in the index and the work tree,
+/// so the next sync goes through.
+#[test]
+fn a_staged_hand_edit_to_another_responders_journal_is_restored_by_the_command_given() {
+    let t = team();
+    let name = format!("ana@{}.jsonl", host());
+    let theirs = t.bob.case().join("journals").join(&name);
+    let committed = std::fs::read(&theirs).unwrap();
+    let mut bytes = committed.clone();
+    bytes.extend_from_slice(b"edited by hand\n");
+    std::fs::write(&theirs, bytes).unwrap();
+    let top = std::fs::canonicalize(&t.bob.clone).unwrap();
+    let file = format!("case/journals/{name}");
+    git(&top, &["add", "--", &file]);
+    let out = t.bob.sync();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+    let restore = format!("git -C {} checkout HEAD -- {file}", top.display());
+    assert!(
+        stderr_of(&out).contains(&format!("restore with `{restore}`")),
+        "{}",
+        stderr_of(&out)
+    );
+    let args: Vec<&str> = restore.split(' ').skip(3).collect();
+    git(&top, &args);
+    assert_eq!(std::fs::read(&theirs).unwrap(), committed);
+    t.bob.sync_ok();
+    assert_eq!(t.bob.verify().status.code(), Some(0));
+}
+
+/// The sync that recovers one killed during its rebase counts what it
+/// received across the recovery and says it sent the commit the killed
+/// sync had made.
+#[test]
+fn a_sync_that_recovers_an_interrupted_one_says_what_it_received_and_sent() {
+    let t = team();
+    let (ca, cb) = (t.ana.case(), t.bob.case());
+    let (ca, cb) = (ca.to_str().unwrap(), cb.to_str().unwrap());
+    t.bob.act(&["note", cb, "Bob's first"]);
+    t.bob.sync_ok();
+    t.ana.act(&["note", ca, "Ana's second"]);
+    t.ana.hook("post-checkout", KILL_ONCE);
+    t.ana.sync_killed_by_hook();
+    let out = t.ana.sync();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        format!(
+            "synced: nothing new to commit, received 2 entries from bob@{}, sent 1 commit made earlier, up to date with origin\n",
+            host()
+        )
+    );
+}
+
+/// Taking in a bundle in a clone that has a remote sends nothing, and
+/// says so with the command that sends; the next sync does.
+#[test]
+fn a_bundle_taken_in_where_there_is_a_remote_says_it_sent_nothing() {
+    let t = team();
+    let cb = t.bob.case();
+    t.bob.act(&["note", cb.to_str().unwrap(), "Bob, offline"]);
+    let bundle = t.bob.home.join("case.bundle");
+    let out = t.bob.cmd(&[
+        "sync",
+        cb.to_str().unwrap(),
+        "--as",
+        "Bob",
+        "--bundle-out",
+        bundle.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let ca = t.ana.case();
+    let ca = ca.to_str().unwrap();
+    t.ana.act(&["note", ca, "Ana's second"]);
+    let remote_before = git(&t.remote, &["rev-parse", "main"]).stdout;
+    let out = t.ana.cmd(&[
+        "sync",
+        ca,
+        "--as",
+        "Ana",
+        "--bundle-in",
+        bundle.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        format!(
+            "synced: committed your entries, received 2 entries from bob@{}; took in the bundle and sent nothing: run `runsheet sync {ca}` to send to origin\n",
+            host()
+        )
+    );
+    assert_eq!(
+        git(&t.remote, &["rev-parse", "main"]).stdout,
+        remote_before,
+        "nothing was pushed"
+    );
+    let out = t.ana.sync();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "synced: nothing new to commit, sent 2 commits made earlier, up to date with origin\n"
     );
 }

@@ -36,9 +36,27 @@ pub enum SyncError {
     /// git reported a conflict in these files (exit 1).
     Conflict(Vec<String>),
     /// Files this responder does not write were changed in the clone
-    /// (paths from the repository's top `top`); git would refuse to pull
-    /// over them (exit 1).
+    /// (paths from the repository's top `top`), in the work tree or
+    /// staged; git would refuse to pull over them (exit 1). The restore
+    /// command names HEAD, so it undoes a staged change too.
     NotYours { top: String, files: Vec<String> },
+    /// This responder's journal on disk is a strict prefix of the one
+    /// committed (an older copy put back): committing it would delete
+    /// entries already sent (exit 1).
+    JournalBehind { top: String, file: String },
+    /// This responder's journal on disk does not begin with the one
+    /// committed: it holds entries git has not, on a fork (exit 1).
+    JournalForked { top: String, file: String },
+    /// Local commits change a journal other than by appending to the
+    /// remote's version of it; pushed, they would rewrite entries
+    /// everyone has (exit 1). `commits` are the commits (newest first,
+    /// `hash subject`) that changed `file`.
+    Rewritten {
+        top: String,
+        remote: String,
+        file: String,
+        commits: Vec<String>,
+    },
 }
 
 impl std::fmt::Display for SyncError {
@@ -65,7 +83,7 @@ impl std::fmt::Display for SyncError {
             ),
             Self::NotYours { top, files } => write!(
                 f,
-                "changed in this clone but not yours to commit: {}; nothing was pulled or pushed; restore with `git -C {top} checkout -- {}` and run `runsheet sync` again",
+                "changed in this clone but not yours to commit: {}; nothing was pulled or pushed; restore with `git -C {top} checkout HEAD -- {}` and run `runsheet sync` again",
                 files
                     .iter()
                     .map(|file| format!("{file} ({})", whose(file)))
@@ -73,18 +91,50 @@ impl std::fmt::Display for SyncError {
                     .join(", "),
                 files.join(" ")
             ),
+            Self::JournalBehind { top, file } => write!(
+                f,
+                "your journal {file} on disk has fewer entries than the one committed in git (an older copy put back?); nothing was committed or sent; restore the committed one, which holds every entry on disk and more, with `git -C {top} checkout HEAD -- {file}` and run `runsheet sync` again"
+            ),
+            Self::JournalForked { top, file } => write!(
+                f,
+                "your journal {file} on disk is a fork of the one committed in git: it does not begin with the committed entries, so it holds entries git has not; nothing was committed or sent; keep a copy of it elsewhere, restore the committed one with `git -C {top} checkout HEAD -- {file}` and run `runsheet sync` again"
+            ),
+            Self::Rewritten {
+                top,
+                remote,
+                file,
+                commits,
+            } => write!(
+                f,
+                "refusing to push: {file} is changed other than by appending to the version on `{remote}` (its entries would be rewritten for everyone) by the local commit(s) {}; nothing was pushed; undo them with `git -C {top} revert --no-edit {}` and run `runsheet sync` again",
+                commits
+                    .iter()
+                    .map(|c| format!("`{c}`"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                commits
+                    .iter()
+                    .filter_map(|c| c.split_whitespace().next())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            ),
         }
     }
 }
 
-/// Why a changed file is not this responder's to commit.
-fn whose(file: &str) -> &'static str {
+/// Whether `file` (a path in the repository) is a journal of a case.
+fn is_journal(file: &str) -> bool {
     let path = Path::new(file);
     let in_journals = path
         .parent()
         .and_then(Path::file_name)
         .is_some_and(|d| d == "journals");
-    if in_journals && path.extension().is_some_and(|e| e == "jsonl") {
+    in_journals && path.extension().is_some_and(|e| e == "jsonl")
+}
+
+/// Why a changed file is not this responder's to commit.
+fn whose(file: &str) -> &'static str {
+    if is_journal(file) {
         "another responder's journal, which only they write"
     } else {
         "sync commits only your own journal, drafts and the case files"
@@ -94,7 +144,12 @@ fn whose(file: &str) -> &'static str {
 impl SyncError {
     pub fn exit_code(&self) -> u8 {
         match self {
-            Self::Conflict(_) | Self::NotYours { .. } | Self::Contradicted(_) => 1,
+            Self::Conflict(_)
+            | Self::NotYours { .. }
+            | Self::Contradicted(_)
+            | Self::JournalBehind { .. }
+            | Self::JournalForked { .. }
+            | Self::Rewritten { .. } => 1,
             Self::Git(_) | Self::Unreachable { .. } | Self::RemoteMoved { .. } => 2,
         }
     }
@@ -104,7 +159,28 @@ impl SyncError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Synced {
     pub committed: bool,
-    pub pushed_to: Option<String>,
+    pub sent: Sent,
+    /// Entries the sync brought into others' journals, per journal id,
+    /// counted from what this clone had committed once an interrupted
+    /// sync was undone (so a sync that recovers one counts them too).
+    pub received: Vec<(String, usize)>,
+    /// Commits pushed that this sync did not make (an earlier sync
+    /// committed them and was stopped, or could not reach the remote).
+    pub sent_earlier: usize,
+}
+
+/// Where a sync sent the case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Sent {
+    /// Pushed to this remote.
+    Remote(String),
+    /// Written to this bundle file.
+    Bundle(String),
+    /// Nowhere: the repository has no remote.
+    NoRemote,
+    /// Nowhere: the sync took in a bundle, and only that; `remote` is
+    /// where a plain `runsheet sync` would send it.
+    TookInBundle { remote: Option<String> },
 }
 
 /// Where the transfer goes.
@@ -189,35 +265,92 @@ pub fn sync(
     refuse_left_lock(&git)?;
     undo_interrupted_sync(&git)?;
     refuse_contradicted(dir, journal)?;
+    refuse_journal_not_continuing(&git, dir, &super::folder::journal_path(dir, journal))?;
     let committed = commit_own(&git, own)?;
+    let before = head(&git)?;
+    let (sent, pushed) = transfer(&git, journal, transport)?;
+    Ok(Synced {
+        committed,
+        sent,
+        received: received_since(&git, before.as_deref(), journal)?,
+        sent_earlier: pushed.saturating_sub(usize::from(committed)),
+    })
+}
+
+/// Moves the branch through `transport`; returns where it was sent and
+/// how many commits a push sent.
+fn transfer(
+    git: &Git<'_>,
+    journal: &str,
+    transport: &Transport,
+) -> Result<(Sent, usize), SyncError> {
     let branch = git.ok(&["symbolic-ref", "--short", "HEAD"])?;
-    let pushed_to = match transport {
+    match transport {
         Transport::BundleOut(file) => {
             let file = absolute(file);
             git.ok(&["bundle", "create", &file.to_string_lossy(), &branch])?;
-            Some(file.display().to_string())
+            Ok((Sent::Bundle(file.display().to_string()), 0))
         }
         Transport::BundleIn(file) => {
             let file = absolute(file).to_string_lossy().into_owned();
             git.ok(&["bundle", "verify", &file])?;
-            pull(&git, &file, &branch)?;
-            None
+            pull(git, &file, &branch)?;
+            let remote = remote_of(git, &branch)?;
+            Ok((Sent::TookInBundle { remote }, 0))
         }
         Transport::Remote => {
-            let Some(remote) = remote_of(&git, &branch)? else {
-                return Ok(Synced {
-                    committed,
-                    pushed_to: None,
-                });
+            let Some(remote) = remote_of(git, &branch)? else {
+                return Ok((Sent::NoRemote, 0));
             };
-            send_to_remote(&git, journal, &remote, &branch)?;
-            Some(remote)
+            let pushed = send_to_remote(git, journal, &remote, &branch)?;
+            Ok((Sent::Remote(remote), pushed))
         }
+    }
+}
+
+/// The commit HEAD names, or none before the first commit.
+fn head(git: &Git<'_>) -> Result<Option<String>, SyncError> {
+    let out = git.run(&["rev-parse", "--verify", "-q", "HEAD"])?;
+    Ok(out
+        .status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string()))
+}
+
+/// How many entries (lines) each journal of the case but `own` grew by
+/// between commit `before` (none: the empty tree) and HEAD: lines added
+/// less lines removed, so a rewritten journal (warned about apart) counts
+/// only what it gained.
+fn received_since(
+    git: &Git<'_>,
+    before: Option<&str>,
+    own: &str,
+) -> Result<Vec<(String, usize)>, SyncError> {
+    let before = match before {
+        Some(commit) => commit.to_string(),
+        None => git.ok(&["hash-object", "-t", "tree", "/dev/null"])?,
     };
-    Ok(Synced {
-        committed,
-        pushed_to,
-    })
+    let changed = git.ok(&[
+        "diff",
+        "--numstat",
+        "--no-renames",
+        &before,
+        "HEAD",
+        "--",
+        ".",
+    ])?;
+    Ok(changed
+        .lines()
+        .filter_map(|line| {
+            let mut fields = line.splitn(3, '\t');
+            let added: usize = fields.next()?.parse().ok()?;
+            let removed: usize = fields.next()?.parse().ok()?;
+            let file = fields.next()?;
+            let id = Path::new(file).file_stem()?.to_str()?;
+            let grown = added.saturating_sub(removed);
+            (is_journal(file) && id != own && grown > 0).then(|| (id.to_string(), grown))
+        })
+        .collect())
 }
 
 /// How many times a push that lost a race is tried again, each after
@@ -233,16 +366,18 @@ fn send_to_remote(
     journal: &str,
     remote: &str,
     branch: &str,
-) -> Result<(), SyncError> {
+) -> Result<usize, SyncError> {
     fetch(git, remote)?;
     for _ in 0..=PUSH_RETRIES {
         if tracked(git, remote, branch)?.is_some() {
             pull(git, remote, branch)?;
         }
         refuse_contradicted(git.dir, journal)?;
+        refuse_rewritten_journals(git, remote, branch)?;
+        let unsent = commits_not_on(git, remote, branch)?;
         let pushed = git.run(&["push", "-u", remote, &format!("HEAD:{branch}")])?;
         if pushed.status.success() {
-            return Ok(());
+            return Ok(unsent);
         }
         fetch(git, remote)?;
         if !moved_on(git, remote, branch)? {
@@ -256,6 +391,59 @@ fn send_to_remote(
         remote: remote.to_string(),
         attempts: PUSH_RETRIES + 1,
     })
+}
+
+/// Refuses to push when a journal in HEAD does not begin with the
+/// remote's version of it: journals only ever grow, so any other change
+/// (a hand-made commit that fixed a typo, say) would rewrite what everyone
+/// has, and lock its writer out of their own journal. Appending to
+/// another's journal (a relayed bundle) is fine.
+fn refuse_rewritten_journals(git: &Git<'_>, remote: &str, branch: &str) -> Result<(), SyncError> {
+    let Some(tracking) = tracked(git, remote, branch)? else {
+        return Ok(());
+    };
+    let changed = git.ok(&["diff", "--name-only", "--no-renames", &tracking, "HEAD"])?;
+    for file in changed.lines().filter(|f| is_journal(f)) {
+        let theirs = committed_bytes(git, &tracking, file)?;
+        let ours = committed_bytes(git, "HEAD", file)?;
+        if ours.starts_with(&theirs) {
+            continue;
+        }
+        let range = format!("{tracking}..HEAD");
+        let pathspec = format!(":(top){file}");
+        let commits = git.ok(&["log", "--format=%h %s", &range, "--", &pathspec])?;
+        return Err(SyncError::Rewritten {
+            top: git.ok(&["rev-parse", "--show-toplevel"])?,
+            remote: remote.to_string(),
+            file: file.to_string(),
+            commits: commits.lines().map(str::to_string).collect(),
+        });
+    }
+    Ok(())
+}
+
+/// `file` (from the repository's top) as committed in `rev`; empty when
+/// `rev` does not have it.
+fn committed_bytes(git: &Git<'_>, rev: &str, file: &str) -> Result<Vec<u8>, SyncError> {
+    let shown = git.run(&["show", &format!("{rev}:{file}")])?;
+    Ok(if shown.status.success() {
+        shown.stdout
+    } else {
+        Vec::new()
+    })
+}
+
+/// How many commits HEAD has that the remote's branch (as last fetched)
+/// has not: what a push sends.
+fn commits_not_on(git: &Git<'_>, remote: &str, branch: &str) -> Result<usize, SyncError> {
+    let range = match tracked(git, remote, branch)? {
+        Some(tracking) => format!("{tracking}..HEAD"),
+        None => "HEAD".to_string(),
+    };
+    let count = git.ok(&["rev-list", "--count", &range])?;
+    count
+        .parse()
+        .map_err(|_| SyncError::Git(format!("git rev-list --count said `{count}`")))
 }
 
 fn fetch(git: &Git<'_>, remote: &str) -> Result<(), SyncError> {
@@ -457,45 +645,90 @@ fn pull_rebase(git: &Git<'_>, from: &str, branch: &str) -> Result<(), SyncError>
 }
 
 /// Refuses a new entry in `journal` (a file of the case folder `dir`)
-/// while the clone is half-way through a rebase or merge, or while the
-/// journal on disk is shorter than or differs from the committed one: an
-/// interrupted sync left an older version there, and an entry written on
-/// it would fork the journal. Outside a git repository there is nothing
-/// to check.
+/// while the clone is half-way through a rebase or merge (an interrupted
+/// sync left older journals on disk), or while the journal on disk does
+/// not begin with the committed one: an entry written on it would fork the
+/// journal. Outside a git repository there is nothing to check.
 pub fn refuse_unfinished(dir: &Path, journal: &Path) -> Result<(), String> {
     let git = Git { dir };
     let Ok(top) = git.ok(&["rev-parse", "--show-toplevel"]) else {
         return Ok(());
     };
-    let finish = format!(
-        "run `runsheet sync {}` to finish the interrupted sync first",
-        dir.display()
-    );
     if let Some(operation) = operation_in_progress(&git).map_err(|e| e.to_string())? {
         return Err(format!(
-            "{top} is half-way through a git {operation}, so the journals on disk may be older versions: {finish}"
+            "{top} is half-way through a git {operation}, so the journals on disk may be older versions: run `runsheet sync {}` to finish the interrupted sync first",
+            dir.display()
         ));
     }
-    if !continues_committed(&git, dir, journal) {
-        return Err(format!(
-            "{} is shorter than or differs from the version committed in git (an interrupted sync?): {finish}",
+    let file = top_relative(&git, dir, journal).map_err(|e| e.to_string())?;
+    let restore = format!("`git -C {top} checkout HEAD -- {file}`");
+    match on_disk_against_committed(&git, dir, journal) {
+        OnDisk::Continues => Ok(()),
+        OnDisk::Behind => Err(format!(
+            "{} on disk has fewer entries than the version committed in git (an older copy put back?); restore the committed one with {restore} first",
             journal.display()
-        ));
+        )),
+        OnDisk::Forked => Err(format!(
+            "{} on disk is a fork of the version committed in git: it does not begin with the committed entries; keep a copy of it elsewhere and restore the committed one with {restore} first",
+            journal.display()
+        )),
     }
-    Ok(())
 }
 
-/// Whether the journal on disk begins with every byte committed in HEAD
-/// (true when nothing is committed yet).
-fn continues_committed(git: &Git<'_>, dir: &Path, journal: &Path) -> bool {
+/// Refuses to commit this responder's journal unless it begins with every
+/// byte committed in HEAD: a shorter or forked version committed and
+/// pushed would delete entries others already have.
+fn refuse_journal_not_continuing(
+    git: &Git<'_>,
+    dir: &Path,
+    journal: &Path,
+) -> Result<(), SyncError> {
+    let continues = on_disk_against_committed(git, dir, journal);
+    if continues == OnDisk::Continues {
+        return Ok(());
+    }
+    let top = git.ok(&["rev-parse", "--show-toplevel"])?;
+    let file = top_relative(git, dir, journal)?;
+    Err(match continues {
+        OnDisk::Behind => SyncError::JournalBehind { top, file },
+        _ => SyncError::JournalForked { top, file },
+    })
+}
+
+/// How a journal on disk stands against the version committed in HEAD.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum OnDisk {
+    /// It begins with every committed byte (or nothing is committed).
+    Continues,
+    /// It is a strict prefix of the committed one: entries are missing.
+    Behind,
+    /// Neither: it holds entries the committed one has not.
+    Forked,
+}
+
+fn on_disk_against_committed(git: &Git<'_>, dir: &Path, journal: &Path) -> OnDisk {
     let Ok(inside) = journal.strip_prefix(dir) else {
-        return true;
+        return OnDisk::Continues;
     };
     let spec = format!("HEAD:./{}", inside.to_string_lossy());
     let committed = match git.run(&["show", &spec]) {
         Ok(out) if out.status.success() => out.stdout,
-        _ => return true,
+        _ => return OnDisk::Continues,
     };
     let on_disk = std::fs::read(journal).unwrap_or_default();
-    on_disk.starts_with(&committed)
+    if on_disk.starts_with(&committed) {
+        OnDisk::Continues
+    } else if committed.starts_with(&on_disk) {
+        OnDisk::Behind
+    } else {
+        OnDisk::Forked
+    }
+}
+
+/// `journal` (inside the case folder `dir`) as a path from the top of the
+/// repository, as git commands given `-C TOP` take it.
+fn top_relative(git: &Git<'_>, dir: &Path, journal: &Path) -> Result<String, SyncError> {
+    let prefix = git.ok(&["rev-parse", "--show-prefix"])?;
+    let inside = journal.strip_prefix(dir).unwrap_or(journal);
+    Ok(format!("{prefix}{}", inside.to_string_lossy()))
 }

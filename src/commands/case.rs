@@ -14,7 +14,7 @@ use crate::case::replay::{self, Replayed};
 use std::sync::Arc;
 
 use crate::case::live::SyncOutcome;
-use crate::case::sync::{self, SyncError, Transport};
+use crate::case::sync::{self, Sent, SyncError, Transport};
 use crate::case::{conflict, seen, witness};
 use crate::catalog;
 use crate::commands::open::{self, Resolved};
@@ -433,6 +433,9 @@ pub fn case_runner(
                 Err(SyncError::Git(why)) => SyncOutcome::Failed(why),
                 Err(
                     other @ (SyncError::NotYours { .. }
+                    | SyncError::JournalBehind { .. }
+                    | SyncError::JournalForked { .. }
+                    | SyncError::Rewritten { .. }
                     | SyncError::RemoteMoved { .. }
                     | SyncError::Contradicted(_)),
                 ) => SyncOutcome::Failed(other.to_string()),
@@ -1125,7 +1128,6 @@ pub fn sync_case(
         None
     };
     let own = own_files(dir, &id);
-    let before = lines_per_journal(dir);
     let done = sync::sync(dir, &id, &own, transport).map_err(|e| Failure {
         code: e.exit_code(),
         message: format!("sync: {e}"),
@@ -1135,12 +1137,15 @@ pub fn sync_case(
     } else {
         "nothing new to commit".to_string()
     }];
-    said.extend(received(&before, &lines_per_journal(dir), &id));
+    said.extend(received(&done.received));
+    if done.sent_earlier > 0 {
+        said.push(format!(
+            "sent {} made earlier",
+            count(done.sent_earlier, "commit", "commits")
+        ));
+    }
     let said = said.join(", ");
-    let mut out = match done.pushed_to {
-        Some(to) => format!("synced: {said}, up to date with {to}\n"),
-        None => format!("synced: {said} (no remote to send to)\n"),
-    };
+    let mut out = format!("synced: {said}{}\n", sent(&done.sent, dir));
     out.push_str(&contradiction_warnings(dir));
     Ok(out)
 }
@@ -1162,42 +1167,39 @@ fn contradiction_warnings(dir: &Path) -> String {
     out
 }
 
-/// How many complete lines each journal file of the case holds: what a
-/// sync received is the difference (counted, not verified: `verify`
-/// and every view verify).
-fn lines_per_journal(dir: &Path) -> std::collections::BTreeMap<String, usize> {
-    folder::journal_files(dir)
-        .unwrap_or_default()
-        .into_iter()
-        .map(|(id, path)| {
-            let bytes = std::fs::read(path).unwrap_or_default();
-            (id, memchr::memchr_iter(b'\n', &bytes).count())
-        })
-        .collect()
+/// The end of the sync line: where the case went, or why nowhere.
+fn sent(sent: &Sent, dir: &Path) -> String {
+    match sent {
+        Sent::Remote(to) | Sent::Bundle(to) => format!(", up to date with {to}"),
+        Sent::NoRemote => " (no remote to send to)".to_string(),
+        Sent::TookInBundle {
+            remote: Some(remote),
+        } => format!(
+            "; took in the bundle and sent nothing: run `runsheet sync {}` to send to {remote}",
+            dir.display()
+        ),
+        Sent::TookInBundle { remote: None } => {
+            "; took in the bundle and sent nothing (no remote to send to)".to_string()
+        }
+    }
 }
 
-/// "received N entries from X, Y": the other journals that grew, or
-/// nothing when none did.
-fn received(
-    before: &std::collections::BTreeMap<String, usize>,
-    after: &std::collections::BTreeMap<String, usize>,
-    own: &str,
-) -> Option<String> {
-    let grown: Vec<(&str, usize)> = after
-        .iter()
-        .filter(|(id, _)| id.as_str() != own)
-        .map(|(id, n)| {
-            (
-                id.as_str(),
-                n.saturating_sub(before.get(id).copied().unwrap_or(0)),
-            )
-        })
-        .filter(|(_, new)| *new > 0)
-        .collect();
-    let total: usize = grown.iter().map(|(_, new)| new).sum();
-    let from: Vec<&str> = grown.iter().map(|(id, _)| *id).collect();
-    let entries = if total == 1 { "entry" } else { "entries" };
-    (total > 0).then(|| format!("received {total} {entries} from {}", from.join(", ")))
+/// "received N entries from X, Y", or nothing when none came.
+fn received(received: &[(String, usize)]) -> Option<String> {
+    let total: usize = received.iter().map(|(_, n)| n).sum();
+    let from: Vec<&str> = received.iter().map(|(id, _)| id.as_str()).collect();
+    (total > 0).then(|| {
+        format!(
+            "received {} from {}",
+            count(total, "entry", "entries"),
+            from.join(", ")
+        )
+    })
+}
+
+/// "1 entry", "3 entries".
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// The files a sync commits for journal `id`: its journal, its drafts and

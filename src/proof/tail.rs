@@ -64,6 +64,9 @@ pub struct TailScan {
     entries: u64,
     /// Every session that wrote a `session_started`.
     started: HashSet<String>,
+    /// The session of the last line found in `started`: runs of lines
+    /// share one, and comparing it is cheaper than hashing each line's.
+    last_claimed: String,
     /// `seq` of the first and last entry, since the last session end or
     /// checkpoint, whose session never started.
     unclaimed: Option<(u64, u64)>,
@@ -120,7 +123,7 @@ impl TailScan {
             }
             Kind::Checkpoint => self.unclaimed = None,
             Kind::Anchor | Kind::Recovery => {}
-            _ if self.started.contains(session_of(line.text)) => {
+            _ if self.is_started(session_of(line.text)) => {
                 if line.kind == Kind::SessionEnded {
                     self.unclaimed = None;
                 }
@@ -130,6 +133,18 @@ impl TailScan {
                 self.unclaimed = Some((first, line.seq));
             }
         }
+    }
+
+    /// Whether `session` wrote a `session_started` among the lines added.
+    fn is_started(&mut self, session: &str) -> bool {
+        if !session.is_empty() && session == self.last_claimed {
+            return true;
+        }
+        let started = self.started.contains(session);
+        if started {
+            session.clone_into(&mut self.last_claimed);
+        }
+        started
     }
 
     /// The tail of the lines added, with the lock of the journal at `path`.

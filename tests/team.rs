@@ -51,6 +51,14 @@ impl Responder {
         self.clone.join("case")
     }
 
+    /// The clone's top folder as sync's messages name it (`git -C TOP`).
+    fn top(&self) -> String {
+        std::fs::canonicalize(&self.clone)
+            .expect("the clone exists")
+            .display()
+            .to_string()
+    }
+
     fn cmd(&self, args: &[&str]) -> Output {
         self.command(args).output().expect("runsheet runs")
     }
@@ -156,6 +164,12 @@ impl Responder {
 /// A hook that removes itself (it fires once) and kills its process group:
 /// the sync that ran git, and git, at the hook's step.
 const KILL_ONCE: &str = "rm -f \"$0\"\nkill -KILL 0";
+
+/// The trimmed standard error of a command that must exit with `code`.
+fn fails_with(out: &Output, code: i32) -> String {
+    assert_eq!(out.status.code(), Some(code), "{}", stderr_of(out));
+    stderr_of(out).trim().to_string()
+}
 
 fn stderr_of(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
@@ -802,22 +816,19 @@ fn a_journal_put_back_from_an_old_copy_is_never_committed_or_pushed() {
     t.ana.sync_ok();
     let pushed = anas_journal_on_remote(&t);
     std::fs::write(t.ana.journal(), &old_copy).unwrap();
-    let top = std::fs::canonicalize(&t.ana.clone).unwrap();
-    let top = top.display();
+    let top = t.ana.top();
     let file = journal_in_git(&t.ana);
     let refused = t.ana.cmd(&["note", ca, "on the old copy", "--as", "Ana"]);
-    assert_eq!(refused.status.code(), Some(2), "{}", stderr_of(&refused));
     assert_eq!(
-        stderr_of(&refused).trim(),
+        fails_with(&refused, 2),
         format!(
             "error: {} on disk has fewer entries than the version committed in git (an older copy put back?); restore the committed one with `git -C {top} checkout HEAD -- {file}` first",
             t.ana.journal().display()
         )
     );
     let out = t.ana.sync();
-    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
     assert_eq!(
-        stderr_of(&out).trim(),
+        fails_with(&out, 1),
         format!(
             "error: sync: your journal {file} on disk has fewer entries than the one committed in git (an older copy put back?); nothing was committed or sent; restore the committed one, which holds every entry on disk and more, with `git -C {top} checkout HEAD -- {file}` and run `runsheet sync` again"
         )
@@ -841,22 +852,19 @@ fn a_forked_journal_is_never_committed_and_is_named_a_fork() {
     t.ana.sync_ok();
     let pushed = anas_journal_on_remote(&t);
     rewrite_consistently(&t.ana.journal());
-    let top = std::fs::canonicalize(&t.ana.clone).unwrap();
-    let top = top.display();
+    let top = t.ana.top();
     let file = journal_in_git(&t.ana);
     let refused = t.ana.cmd(&["note", ca, "on the fork", "--as", "Ana"]);
-    assert_eq!(refused.status.code(), Some(2), "{}", stderr_of(&refused));
     assert_eq!(
-        stderr_of(&refused).trim(),
+        fails_with(&refused, 2),
         format!(
             "error: {} on disk is a fork of the version committed in git: it does not begin with the committed entries; keep a copy of it elsewhere and restore the committed one with `git -C {top} checkout HEAD -- {file}` first",
             t.ana.journal().display()
         )
     );
     let out = t.ana.sync();
-    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
     assert_eq!(
-        stderr_of(&out).trim(),
+        fails_with(&out, 1),
         format!(
             "error: sync: your journal {file} on disk is a fork of the one committed in git: it does not begin with the committed entries, so it holds entries git has not; nothing was committed or sent; keep a copy of it elsewhere, restore the committed one with `git -C {top} checkout HEAD -- {file}` and run `runsheet sync` again"
         )
@@ -882,11 +890,9 @@ fn a_rebase_sync_did_not_start_is_refused_with_instructions() {
         .unwrap();
     assert!(!stopped.status.success(), "the rebase stopped at its exec");
     let out = t.ana.sync();
-    let top = std::fs::canonicalize(&t.ana.clone).unwrap();
-    let top = top.display();
-    assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
+    let top = t.ana.top();
     assert_eq!(
-        stderr_of(&out).trim(),
+        fails_with(&out, 2),
         format!(
             "error: sync: a git rebase that runsheet sync did not start is in progress in {top}; finish it (`git -C {top} rebase --continue`) or undo it (`git -C {top} rebase --abort`), then run `runsheet sync` again"
         )
@@ -1004,9 +1010,8 @@ fn a_push_that_keeps_losing_says_the_remote_moved_on() {
     t.ana.act(&["note", ca.to_str().unwrap(), "Ana's race"]);
     bob_pushes_first(&t, false);
     let out = t.ana.sync();
-    assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
     assert_eq!(
-        stderr_of(&out).trim(),
+        fails_with(&out, 2),
         "error: sync: the remote `origin` moved on while syncing (another responder pushed first, 4 times in a row); nothing was lost: your entries are committed locally; run `runsheet sync` again"
     );
     std::fs::remove_file(t.ana.clone.join(".git/hooks/pre-push")).unwrap();
@@ -1068,9 +1073,8 @@ fn a_rewritten_journal_others_saw_is_refused_by_sync() {
     let t = team();
     ana_rewrites_what_bob_saw(&t);
     let out = t.ana.sync();
-    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
     assert_eq!(
-        stderr_of(&out).trim(),
+        fails_with(&out, 1),
         format!(
             "error: sync: refusing to send your journal: it contradicts what others recorded seeing (it was rewritten or cut after they read it): {}; it was not sent; put back the version they saw, then run `runsheet sync` again",
             contradiction_of_ana()
@@ -1281,12 +1285,10 @@ fn a_local_commit_rewriting_another_responders_journal_is_never_pushed() {
     let commit = git(&t.ana.clone, &["log", "-1", "--format=%h"]);
     let commit = String::from_utf8_lossy(&commit.stdout).trim().to_string();
     let out = t.ana.sync();
-    let top = std::fs::canonicalize(&t.ana.clone).unwrap();
-    let top = top.display();
+    let top = t.ana.top();
     let file = journal_in_git(&t.bob);
-    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
     assert_eq!(
-        stderr_of(&out).trim(),
+        fails_with(&out, 1),
         format!(
             "error: sync: refusing to push: {file} is changed other than by appending to the version on `origin` (its entries would be rewritten for everyone) by the local commit(s) `{commit} fix typo`; nothing was pushed; undo them with `git -C {top} revert --no-edit {commit}` and run `runsheet sync` again"
         )

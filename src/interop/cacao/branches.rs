@@ -168,7 +168,7 @@ impl<'w> Branches<'w> {
 }
 
 /// Steps a step links to.
-fn successors(workflow: &Map<String, Value>, id: &str) -> impl Iterator<Item = String> {
+pub(super) fn successors(workflow: &Map<String, Value>, id: &str) -> impl Iterator<Item = String> {
     workflow
         .get(id)
         .map(links)

@@ -382,15 +382,8 @@ pub(super) fn postorder(
     avoid: Option<&str>,
     seen: &mut HashSet<String>,
 ) -> Vec<String> {
-    let following = |id: &str| -> Vec<String> {
-        workflow
-            .get(id)
-            .map(links)
-            .unwrap_or_default()
-            .into_iter()
-            .map(|(_, target)| target)
-            .collect()
-    };
+    let following =
+        |id: &str| -> Vec<String> { super::branches::successors(workflow, id).collect() };
     let mut finished = Vec::new();
     if Some(root) == avoid || !seen.insert(root.to_string()) {
         return finished;

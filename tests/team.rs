@@ -752,6 +752,30 @@ fn a_sync_killed_during_its_rebase_loses_nothing_and_blocks_writes_until_synced(
         "{}",
         stderr_of(&refused)
     );
+    // The journal named by its file, not the case: refused the same way
+    // (the defect: `note FILE` and `evidence add FILE` wrote an entry the
+    // undone rebase then dropped).
+    let file = t.ana.journal();
+    let file = file.to_str().unwrap();
+    std::fs::write(t.ana.clone.join("disk.img"), "image").unwrap();
+    let disk = t.ana.clone.join("disk.img");
+    for args in [
+        vec!["note", file, "on the old version", "--as", "Ana"],
+        vec![
+            "evidence",
+            "add",
+            file,
+            disk.to_str().unwrap(),
+            "--as",
+            "Ana",
+        ],
+    ] {
+        let refused = t.ana.cmd(&args);
+        assert!(
+            fails_with(&refused, 2).contains("to finish the interrupted sync first"),
+            "{args:?}"
+        );
+    }
     t.ana.sync_ok();
     assert_eq!(std::fs::read(t.ana.journal()).unwrap(), written);
     t.bob.sync_ok();

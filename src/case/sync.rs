@@ -200,9 +200,12 @@ struct Git<'a> {
 
 impl Git<'_> {
     fn run(&self, args: &[&str]) -> Result<Output, SyncError> {
+        // Paths come back as written (`josé@host.jsonl`), not quoted
+        // with octal escapes, so they match the case's file names.
         Command::new("git")
             .arg("-C")
             .arg(self.dir)
+            .args(["-c", "core.quotePath=false"])
             .args(args)
             .env("GIT_TERMINAL_PROMPT", "0")
             .output()
@@ -436,11 +439,17 @@ fn committed_bytes(git: &Git<'_>, rev: &str, file: &str) -> Result<Vec<u8>, Sync
 /// How many commits HEAD has that the remote's branch (as last fetched)
 /// has not: what a push sends.
 fn commits_not_on(git: &Git<'_>, remote: &str, branch: &str) -> Result<usize, SyncError> {
-    let range = match tracked(git, remote, branch)? {
-        Some(tracking) => format!("{tracking}..HEAD"),
-        None => "HEAD".to_string(),
+    let count = match tracked(git, remote, branch)? {
+        Some(tracking) => git.ok(&["rev-list", "--count", &format!("{tracking}..HEAD")])?,
+        // A first push: what no branch of the remote has yet.
+        None => git.ok(&[
+            "rev-list",
+            "--count",
+            "HEAD",
+            "--not",
+            &format!("--remotes={remote}"),
+        ])?,
     };
-    let count = git.ok(&["rev-list", "--count", &range])?;
     count
         .parse()
         .map_err(|_| SyncError::Git(format!("git rev-list --count said `{count}`")))
@@ -618,7 +627,11 @@ fn pull(git: &Git<'_>, from: &str, branch: &str) -> Result<(), SyncError> {
     std::fs::write(&marker, "a runsheet sync is pulling\n")
         .map_err(|e| SyncError::Git(format!("cannot write {}: {e}", marker.display())))?;
     let pulled = pull_rebase(git, from, branch);
-    remove_marker(&marker)?;
+    // Kept while a rebase is still half done, so the next sync knows it
+    // is its own to undo.
+    if operation_in_progress(git)?.is_none() {
+        remove_marker(&marker)?;
+    }
     pulled
 }
 
@@ -629,10 +642,11 @@ fn pull_rebase(git: &Git<'_>, from: &str, branch: &str) -> Result<(), SyncError>
     if out.status.success() {
         return Ok(());
     }
-    let unmerged = git.ok(&["diff", "--name-only", "--diff-filter=U"])?;
+    let unmerged = git.ok(&["diff", "--name-only", "--diff-filter=U"]);
     if operation_in_progress(git)?.is_some() {
-        let _ = git.run(&["rebase", "--abort"]);
+        git.ok(&["rebase", "--abort"])?;
     }
+    let unmerged = unmerged?;
     if unmerged.is_empty() {
         return Err(SyncError::Git(format!(
             "git pull --rebase from `{from}` failed: {}",

@@ -263,7 +263,11 @@ fn open_own(
     let id = folder::journal_id(&who.actor, &hostname());
     let path = folder::journal_path(dir, &id);
     sync::refuse_unfinished(dir, &path).map_err(usage)?;
-    open_or_create(env, case, resolved, who, drill, &id, &path)
+    let opened = open_or_create(env, case, resolved, who, drill, &id, &path)?;
+    // Again with the lock held: a sync stopped between the first check and
+    // the lock leaves the clone half done.
+    sync::refuse_unfinished(dir, &path).map_err(usage)?;
+    Ok(opened)
 }
 
 /// Opens (locks) journal `id` at `path`, creating it with its first entry

@@ -129,6 +129,7 @@ pub fn add(
         return Err(Failure::usage("no file to record"));
     }
     let opened = JournalFile::open(journal)?;
+    super::journal::refuse_half_synced(journal)?;
     let created = session::require_created(&opened.lines, journal)?;
     if let Some(step) = options.step {
         // A mistyped step would file the evidence under nothing.
@@ -202,6 +203,7 @@ pub fn transfer(
         ));
     }
     let opened = JournalFile::open(journal)?;
+    super::journal::refuse_half_synced(journal)?;
     let created = session::require_created(&opened.lines, journal)?;
     let scenario = super::journal::scenario_of(env, &created, &opened.lines)?;
     let register = evidence::register(&opened.lines);

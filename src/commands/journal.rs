@@ -113,6 +113,7 @@ fn open_waiting(
             other => break other?,
         }
     };
+    refuse_half_synced(path)?;
     let created = open::require_created(&opened.lines, path)?;
     let resolved = open::playbook_for(&created, &env.catalog(), env.today)?;
     let who = Identity::new(script_actor(env, actor, &opened.lines)?);
@@ -192,6 +193,17 @@ pub(super) fn append_in_own_session(
         ))
     })?;
     Ok(line)
+}
+
+/// Refuses a write to a journal of a team case (named by its file) while
+/// its clone is half synced, as the case commands do: an entry written
+/// on an older journal an interrupted sync left on disk would be lost
+/// when the sync is undone. Checked with the journal's lock held.
+pub(super) fn refuse_half_synced(path: &Path) -> Result<(), Failure> {
+    match crate::case::folder::case_of_journal(path) {
+        Some(dir) => crate::case::sync::refuse_unfinished(&dir, path).map_err(Failure::usage),
+        None => Ok(()),
+    }
 }
 
 /// A drill journal's scenario clock as its lines leave it (the entries of

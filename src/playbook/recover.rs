@@ -54,6 +54,11 @@ fn without_entry(source: &str, start: usize) -> Option<(String, Range<usize>)> {
     }
     let key_column = before_key.chars().count();
     let mut end = line_end(source, start);
+    // `key:` alone on its line may be followed by a list at the key's own
+    // indentation (`bad:` then `- a`), which YAML allows: it is the value.
+    let value_below = source[start..end]
+        .split_once(':')
+        .is_some_and(|(_, rest)| rest.trim().is_empty() || rest.trim_start().starts_with('#'));
     let mut cursor = end;
     while cursor < source.len() {
         let next_start = cursor + 1;
@@ -64,7 +69,9 @@ fn without_entry(source: &str, start: usize) -> Option<(String, Range<usize>)> {
             cursor = next_end;
             continue;
         }
-        if line.len() - content.len() <= key_column {
+        let indent = line.len() - content.len();
+        let list_item = content == "-" || content.starts_with("- ");
+        if indent < key_column || (indent == key_column && !(value_below && list_item)) {
             break;
         }
         end = next_end;
@@ -219,6 +226,20 @@ mod tests {
         let edited = drop_at(text, 2, 5).expect("a block entry");
         assert_blanked(text, &edited, &[(2, 5)]);
         assert!(edited.contains("\n  -"));
+    }
+
+    /// YAML lets a list under `key:` sit at the key's own indentation;
+    /// blanking only `bad:` left `- a` behind as a problem nobody wrote.
+    #[test]
+    fn a_list_at_the_keys_own_indentation_goes_with_it() {
+        let text = "s:\n  bad:\n  - a\n  -   b\n    c: 1\n  title: S\n";
+        let edited = drop_at(text, 2, 3).expect("a block entry");
+        assert_blanked(text, &edited, &[(2, 3), (3, 1), (4, 1), (5, 1)]);
+        // A list at the key's column after a value on the key's line is
+        // the next entry's business, not this one's.
+        let text = "- a: 1\n- b: 2\n";
+        let edited = drop_at(text, 1, 3).expect("a block entry");
+        assert_blanked(text, &edited, &[(1, 3)]);
     }
 
     #[test]

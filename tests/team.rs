@@ -406,12 +406,13 @@ fn random_actions_and_syncs_converge_on_both_machines() {
         }
         for (file, acks) in &by_journal {
             let entries = journal_entries(&r.case().join("journals").join(file));
-            // Line 0 is `journal_created`, Ana's line 1 the note she opened
-            // the case with; every other line was acknowledged here.
-            let setup = if file.starts_with("ana@") { 2 } else { 1 };
+            // Line 0 is `journal_created`, then Ana's note she opened the
+            // case with; every other entry was acknowledged here, each
+            // framed by a session of its own (started, the entry, ended).
+            let setup = if file.starts_with("ana@") { 4 } else { 1 };
             assert_eq!(
                 entries.len(),
-                acks.len() + setup,
+                3 * acks.len() + setup,
                 "{file} in {}'s clone",
                 r.name
             );
@@ -520,8 +521,13 @@ fn concurrent_personal_data_is_a_conflict_until_resolved_on_both() {
 fn rewrite_consistently(path: &Path) {
     let mut prev = "0".repeat(64);
     let mut out = String::new();
-    for mut entry in journal_entries(path) {
-        if entry.seq == 1 {
+    let entries = journal_entries(path);
+    let first_note = entries
+        .iter()
+        .find(|e| e.kind == runsheet::journal::Kind::Note)
+        .map(|e| e.seq);
+    for mut entry in entries {
+        if Some(entry.seq) == first_note {
             entry.data.insert(
                 "text".into(),
                 serde_json::Value::String("nothing happened".into()),
@@ -562,7 +568,7 @@ fn a_journal_rewritten_after_the_other_saw_it_fails_verify() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{text}");
     assert!(
-        text.contains(&format!("journal ana@{} at seq 2", host())) && text.contains("bob@"),
+        text.contains(&format!("journal ana@{} at seq 6", host())) && text.contains("bob@"),
         "{text}"
     );
 }
@@ -594,8 +600,8 @@ fn an_unreachable_remote_loses_nothing_and_a_later_sync_catches_up() {
     t.bob.sync_ok();
     let status: serde_json::Value = serde_json::from_str(&t.bob.status_json()).unwrap();
     assert_eq!(
-        status["journal"]["entries"], 3,
-        "Bob has Ana's offline note"
+        status["journal"]["entries"], 7,
+        "Bob has Ana's offline note (each note in a session of its own)"
     );
 }
 
@@ -951,7 +957,10 @@ fn a_sync_killed_during_its_commit_names_the_lock_file_left_behind() {
     t.ana.sync_ok();
     t.bob.sync_ok();
     let status: serde_json::Value = serde_json::from_str(&t.bob.status_json()).unwrap();
-    assert_eq!(status["journal"]["entries"], 3, "Bob has Ana's second note");
+    assert_eq!(
+        status["journal"]["entries"], 7,
+        "Bob has Ana's second note (each note in a session of its own)"
+    );
 }
 
 /// Bob's clone holds a hand edit of Ana's journal, not committed: sync
@@ -1057,7 +1066,7 @@ fn a_sync_that_received_entries_says_how_many_and_from_whom() {
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
         format!(
-            "synced: nothing new to commit, received 3 entries from bob@{}, up to date with origin\n",
+            "synced: nothing new to commit, received 7 entries from bob@{}, up to date with origin\n",
             host()
         )
     );
@@ -1085,7 +1094,7 @@ fn ana_rewrites_what_bob_saw(t: &Team) {
 /// What `verify DIR` says of Ana's rewritten journal.
 fn contradiction_of_ana() -> String {
     format!(
-        "journal ana@{h} at seq 2 differs from what was seen (the journal was rewritten): bob@{h} had seen it at its seq 1",
+        "journal ana@{h} at seq 6 differs from what was seen (the journal was rewritten): bob@{h} had seen it at its seq 2",
         h = host()
     )
 }
@@ -1410,7 +1419,7 @@ fn a_sync_that_recovers_an_interrupted_one_says_what_it_received_and_sent() {
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
         format!(
-            "synced: nothing new to commit, received 2 entries from bob@{}, sent 1 commit made earlier, up to date with origin\n",
+            "synced: nothing new to commit, received 4 entries from bob@{}, sent 1 commit made earlier, up to date with origin\n",
             host()
         )
     );
@@ -1449,7 +1458,7 @@ fn a_bundle_taken_in_where_there_is_a_remote_says_it_sent_nothing() {
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
         format!(
-            "synced: committed your entries, received 2 entries from bob@{}; took in the bundle and sent nothing: run `runsheet sync {ca}` to send to origin\n",
+            "synced: committed your entries, received 4 entries from bob@{}; took in the bundle and sent nothing: run `runsheet sync {ca}` to send to origin\n",
             host()
         )
     );

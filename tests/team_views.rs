@@ -79,6 +79,16 @@ fn journal(case: &Path, name: &str) -> Vec<Entry> {
         .collect()
 }
 
+/// The last entry of `name`'s journal that is not a session's start or
+/// end: each command frames its entry in a session of its own.
+fn last_act(case: &Path, name: &str) -> Entry {
+    journal(case, name)
+        .into_iter()
+        .rev()
+        .find(|e| !matches!(e.kind, Kind::SessionStarted | Kind::SessionEnded))
+        .expect("an entry")
+}
+
 fn new_case(by: &Person, case: &Path, exercise: bool) {
     let mut args = vec![
         "case",
@@ -329,7 +339,7 @@ fn set_dir_follows_the_single_journal_rules_future_refused_contradiction_confirm
         "{stderr}"
     );
     bob.act(&["set", dir, "breach_aware_at=-2h", "--confirm"]);
-    let last = journal(&case, "Bob").pop().unwrap();
+    let last = last_act(&case, "Bob");
     assert_eq!(last.kind, Kind::FactSet);
     assert!(
         last.data["confirmed"]
@@ -377,7 +387,7 @@ fn case_submit_follows_the_submission_rules() {
         ]
         .concat(),
     );
-    let last = journal(&case, "Ana").pop().unwrap();
+    let last = last_act(&case, "Ana");
     assert_eq!(last.kind, Kind::Submission);
     assert_eq!(last.step.as_deref(), Some("gdpr-notify-sa"));
     assert_eq!(last.data["backdated_reason"], "recorded after the call");
@@ -757,8 +767,13 @@ fn participants_in_a_drill_case_write_on_the_facilitators_scenario_clock() {
         (value - at).num_seconds().abs() <= 1,
         "aware_at {value} is not the scenario instant {at}"
     );
-    let note = ana_lines.last().expect("Ana's note");
-    assert_eq!(note.kind, Kind::Note);
+    let note = ana_lines
+        .iter()
+        .rev()
+        .find(|e| e.kind == Kind::Note)
+        .expect("Ana's note");
+    // Framed by a session of its own, on the scenario clock too.
+    assert_eq!(ana_lines.last().map(|e| e.kind), Some(Kind::SessionEnded));
     on_scenario(note);
     // `status DIR` evaluates the clocks there, as for a single drill.
     let out = ana.cmd(&["status", dir, "--json"]);
@@ -1023,7 +1038,7 @@ fn correct_dir_takes_the_merged_position_and_a_case_journal_file_is_refused() {
         "--reason",
         "sent by email, the portal was down",
     ]);
-    let written = journal(&case, "Ana").pop().expect("Ana's correction");
+    let written = last_act(&case, "Ana");
     assert_eq!(written.kind, Kind::Correction);
     assert_eq!(written.data["corrects"], serde_json::json!(own));
     assert_eq!(
@@ -1031,7 +1046,12 @@ fn correct_dir_takes_the_merged_position_and_a_case_journal_file_is_refused() {
         serde_json::json!(format!("bob@{}", host()))
     );
     let after = runsheet::case::views::verified(runsheet::case::views::load(&case).unwrap());
-    let correction = after.lines.last().expect("the correction, merged last");
+    let correction = after
+        .lines
+        .iter()
+        .rev()
+        .find(|l| l.entry.kind == Kind::Correction)
+        .expect("the correction, merged last");
     assert_eq!(
         correction.entry.data["corrects"],
         serde_json::json!(submission)
@@ -1263,6 +1283,24 @@ fn each_kind_of_header_warning_has_its_own_row_at_usual_widths() {
         "{screen}"
     );
     assert!(rows[4].contains("Timeline"), "{screen}");
+}
+
+/// The defect: the case commands wrote their entry bare, so `verify` of a
+/// responder's journal file said its tail was "written by a session that
+/// never started ... anyone with the file could have added them".
+#[test]
+fn a_case_journal_written_by_the_case_commands_has_its_tail_proven() {
+    let root = tempfile::tempdir().unwrap();
+    let (ana, bob, case) = two_journal_case(root.path(), false);
+    for (person, name) in [(&ana, "ana"), (&bob, "bob")] {
+        let file = case
+            .join("journals")
+            .join(format!("{name}@{}.jsonl", host()));
+        let out = person.cmd(&["verify", file.to_str().unwrap()]);
+        let said = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(0), "{said}");
+        assert!(!said.contains("tail not proven"), "{said}");
+    }
 }
 
 /// Changes one byte of the content of line `line` (1-based) of `name`'s

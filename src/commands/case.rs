@@ -227,20 +227,35 @@ impl CaseWriter {
         crate::drill::now_on(self.scenario.as_ref(), env.clock.now())
     }
 
+    /// Appends `event` inside a session of its own, as the commands on a
+    /// solo journal do: `verify` proves a journal's tail complete up to
+    /// its last session end.
     fn append(mut self, env: &Env, event: Event) -> Result<String, Failure> {
         let path = self.file.path().display().to_string();
-        let draft = crate::drill::stamped(
-            self.scenario.as_ref(),
-            self.who.draft(env.clock.as_ref(), event),
-        );
+        let scenario = self.scenario.as_ref();
+        let who = &self.who;
+        let draft = |event| crate::drill::stamped(scenario, who.draft(env.clock.as_ref(), event));
+        let failed = |e: crate::journal::writer::WriteError| {
+            usage(format!(
+                "{path}: write failed, the entry was not saved: {e}"
+            ))
+        };
+        self.file
+            .append(draft(open::session_started("cli")))
+            .map_err(failed)?;
         let line = self
             .file
-            .append_seen(draft, self.seen.take())
-            .map_err(|e| {
-                usage(format!(
-                    "{path}: write failed, the entry was not saved: {e}"
-                ))
-            })?;
+            .append_seen(draft(event), self.seen.take())
+            .map_err(failed)?;
+        let ended = Event::new(Payload::SessionEnded(crate::journal::event::SessionEnded {
+            reason: "cli".into(),
+        }));
+        self.file.append(draft(ended)).map_err(|e| {
+            usage(format!(
+                "{path}: the entry was saved as #{}, but ending the session failed: {e}",
+                line.entry.seq
+            ))
+        })?;
         Ok(format!(
             "saved: {} entry {} ({})\n",
             path, line.entry.seq, line.entry.kind

@@ -11,6 +11,23 @@ fn step_id(kind: &str, i: usize) -> String {
     format!("{kind}--00000000-0000-4000-8000-{i:012}")
 }
 
+/// The CACAO playbook document around `workflow`, its one agent `agent`.
+fn playbook_text(name: &str, workflow: Map<String, Value>, agent: &str) -> String {
+    let playbook = json!({
+        "type": "playbook",
+        "spec_version": "cacao-2.0",
+        "id": "playbook--00000000-0000-4000-8000-000000000000",
+        "name": name,
+        "created_by": "identity--00000000-0000-4000-8000-000000000002",
+        "created": "2026-01-05T09:00:00.000Z",
+        "modified": "2026-01-05T09:00:00.000Z",
+        "workflow_start": step_id("start", 0),
+        "workflow": Value::Object(workflow),
+        "agent_definitions": {agent: {"type": "individual", "name": "Responder"}},
+    });
+    serde_json::to_string(&playbook).expect("a JSON value prints")
+}
+
 /// A CACAO 2.0 playbook, on one line, whose workflow is a start, `actions` action steps
 /// one after another, and an end. Titles repeat (three names in turn), so
 /// step ids must be made unique; every other action has no `agent`, so
@@ -47,19 +64,7 @@ pub fn long_cacao_chain(actions: usize) -> String {
         workflow.insert(step_id("action", i), step);
     }
     workflow.insert(end, json!({"type": "end"}));
-    let playbook = json!({
-        "type": "playbook",
-        "spec_version": "cacao-2.0",
-        "id": "playbook--00000000-0000-4000-8000-000000000000",
-        "name": "A long chain",
-        "created_by": "identity--00000000-0000-4000-8000-000000000002",
-        "created": "2026-01-05T09:00:00.000Z",
-        "modified": "2026-01-05T09:00:00.000Z",
-        "workflow_start": step_id("start", 0),
-        "workflow": Value::Object(workflow),
-        "agent_definitions": {agent: {"type": "individual", "name": "Responder"}},
-    });
-    serde_json::to_string(&playbook).expect("a JSON value prints")
+    playbook_text("A long chain", workflow, agent)
 }
 
 /// Not a test: writes `chain-N.json` for N = 2,000, 8,000, 32,000 (7.6 MB,
@@ -164,19 +169,7 @@ pub fn long_condition_chain(conditions: usize) -> String {
         }
     }
     workflow.insert(step_id("end", 0), json!({"type": "end"}));
-    let playbook = json!({
-        "type": "playbook",
-        "spec_version": "cacao-2.0",
-        "id": "playbook--00000000-0000-4000-8000-000000000000",
-        "name": "A long chain of conditions",
-        "created_by": "identity--00000000-0000-4000-8000-000000000002",
-        "created": "2026-01-05T09:00:00.000Z",
-        "modified": "2026-01-05T09:00:00.000Z",
-        "workflow_start": step_id("start", 0),
-        "workflow": Value::Object(workflow),
-        "agent_definitions": {agent: {"type": "individual", "name": "Responder"}},
-    });
-    serde_json::to_string(&playbook).expect("a JSON value prints")
+    playbook_text("A long chain of conditions", workflow, agent)
 }
 
 /// Defect: each `if-condition` of a chain walked every step after it to

@@ -209,3 +209,78 @@ fn cacao_import_drops_no_root_or_step_field_silently() {
         ]
     );
 }
+
+/// Defect: CACAO import carried an external reference's name and url
+/// only, and an HTTP command's request line only, dropping with no line
+/// on standard error a reference's `description`, `source` and
+/// `external_id`, a command's `description`, `headers`, body, `version`
+/// and references. A reference's details are now carried in its title; an
+/// HTTP command as the whole request to copy (a header that may hold a
+/// credential keeps its name, its value dropped with a warning); a
+/// command's description as an instruction and its references as the
+/// step's; the rest is named.
+#[test]
+fn cacao_import_carries_or_names_the_fields_of_references_and_commands() {
+    let imported = imported("nested-fields.json");
+    let p = &imported.playbook;
+    let titled = |references: &[runsheet::playbook::Reference]| -> Vec<(String, Option<String>)> {
+        references
+            .iter()
+            .map(|r| (r.title.clone(), r.url.clone()))
+            .collect()
+    };
+    assert_eq!(
+        titled(&p.references)[1..],
+        [(
+            "TNO SOARCA (SOARCA Homepage; source: TNO CST)".to_string(),
+            Some("http://tno.nl/cst".to_string())
+        )]
+    );
+    let block = p.steps().next().expect("the step");
+    assert_eq!(
+        titled(&block.references),
+        [
+            (
+                "Firewall runbook (source: Network team wiki; id: NET-42)".to_string(),
+                None
+            ),
+            (
+                "Firewall API".to_string(),
+                Some("https://firewall.example/api".to_string())
+            ),
+        ]
+    );
+    assert_eq!(
+        block.command.as_deref(),
+        Some(
+            "POST /api/v1/rules HTTP/1.1\n\
+             Content-Type: application/json\n\
+             Authorization: <credential: fill in by hand>\n\
+             \n\
+             {\"action\": \"deny\", \"source\": \"203.0.113.7\"}"
+        )
+    );
+    let instructions = block.instructions.as_deref().unwrap_or("");
+    assert!(
+        instructions
+            .contains("About the `http-api` command: Adds a deny rule on the perimeter firewall"),
+        "{instructions}"
+    );
+    let action = "action--00000000-0000-4000-8000-000000000511";
+    assert_eq!(
+        imported.notes,
+        [
+            "not mapped: `created_by` (identity--00000000-0000-4000-8000-000000000501): runsheet does not record a playbook's author".to_string(),
+            "not mapped: `created` (2026-01-05T09:00:00.000Z)".to_string(),
+            format!("not mapped: `version` of command 1 (`http-api`) of action `{action}` (1.1)"),
+            format!(
+                "warning: the value of header `Authorization` of command 1 (`http-api`) of action `{action}` dropped: it may hold a credential"
+            ),
+        ]
+    );
+    let everything = format!("{imported:?}");
+    assert!(
+        !everything.contains("0123456789abcdef"),
+        "no credential is kept"
+    );
+}

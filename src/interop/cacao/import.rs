@@ -14,13 +14,14 @@
 //! A file runsheet exported carries runsheet's extension and is rebuilt
 //! from it exactly; any other file is mapped as `docs/interop.md` says.
 
+mod commands;
 mod fields;
 mod metadata;
+mod references;
 mod variables;
 
 use std::collections::{HashMap, HashSet};
 
-use base64::Engine as _;
 use chrono::NaiveDate;
 use serde_json::{Map, Value, json};
 
@@ -515,7 +516,7 @@ impl<'r, 'n> Mapper<'r, 'n> {
         let mut references = vec![json!({
             "title": format!("Imported from CACAO playbook {} ({label})", text("id")),
         })];
-        references.extend(external_references(root));
+        references.extend(references::carried(root, "the playbook", self.notes));
         references.extend(
             metadata::related_references(root)
                 .into_iter()
@@ -738,7 +739,7 @@ impl<'r, 'n> Mapper<'r, 'n> {
         let mut out = Map::new();
         let title = match ty {
             "action" => {
-                self.action(step, &mut instructions, &mut out);
+                self.action(id, step, &mut instructions, &mut out);
                 name.unwrap_or("Action").to_string()
             }
             "playbook-action" => {
@@ -803,9 +804,13 @@ impl<'r, 'n> Mapper<'r, 'n> {
         if let Some(when) = self.when(id) {
             doc.insert("when".into(), when.into());
         }
-        let references = external_references(step);
-        if !references.is_empty() {
-            doc.insert("references".into(), references.into());
+        let mut step_references = references::carried(step, &format!("{ty} `{id}`"), self.notes);
+        // An action's commands' references come after the step's own.
+        if let Some(Value::Array(of_commands)) = out.remove("references") {
+            step_references.extend(of_commands);
+        }
+        if !step_references.is_empty() {
+            doc.insert("references".into(), step_references.into());
         }
         doc.extend(out);
         Some(Value::Object(doc))
@@ -842,27 +847,22 @@ impl<'r, 'n> Mapper<'r, 'n> {
 
     fn action(
         &mut self,
+        id: &str,
         step: &Value,
         instructions: &mut Vec<String>,
         out: &mut Map<String, Value>,
     ) {
-        let mut manual = Vec::new();
-        let mut automated = Vec::new();
-        for command in step["commands"].as_array().into_iter().flatten() {
-            let ty = command["type"].as_str().unwrap_or("manual").to_string();
-            let text = command["command"].as_str().map(str::to_string).or_else(|| {
-                let b64 = command["command_b64"].as_str()?;
-                let bytes = base64::engine::general_purpose::STANDARD.decode(b64).ok()?;
-                String::from_utf8(bytes).ok()
-            });
-            let Some(text) = text.filter(|t| !t.trim().is_empty()) else {
-                continue;
-            };
-            if ty == "manual" {
-                manual.push(text.trim().to_string());
-            } else {
-                automated.push((ty, text));
-            }
+        let commands::Read {
+            mut manual,
+            automated,
+            described,
+            references,
+            notes,
+        } = commands::read(id, step);
+        self.notes.extend(notes);
+        instructions.extend(described);
+        if !references.is_empty() {
+            out.insert("references".into(), references.into());
         }
         match manual.len() {
             0 => {}
@@ -943,24 +943,6 @@ fn tags(root: &Value) -> Vec<Value> {
         }
     }
     tags
-}
-
-/// The `external_references` of the playbook or a step, as references.
-fn external_references(owner: &Value) -> Vec<Value> {
-    owner["external_references"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|r| {
-            let mut reference = Map::new();
-            let title = r["name"].as_str().unwrap_or("reference");
-            reference.insert("title".into(), title.into());
-            if let Some(url) = r["url"].as_str() {
-                reference.insert("url".into(), url.into());
-            }
-            Value::Object(reference)
-        })
-        .collect()
 }
 
 /// All a responder reads of a step (title, instructions, command,

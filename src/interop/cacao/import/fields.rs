@@ -147,7 +147,7 @@ fn step_note((ty, field): (&str, &str), unread: &Unread) -> String {
 
 /// A value as one short line: text as it is, a list's items, an
 /// object's keys.
-fn preview(value: &Value) -> String {
+pub(super) fn preview(value: &Value) -> String {
     const LONGEST: usize = 80;
     let text = match value {
         Value::String(s) => s.split_whitespace().collect::<Vec<_>>().join(" "),

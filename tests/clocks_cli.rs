@@ -415,3 +415,72 @@ fn nydfs_72h_notice_is_not_applicable_when_nydfs_incident_is_no() {
     assert_eq!(reasons["state"], "running", "{reasons}");
     assert_eq!(reasons["due"], "2026-12-28T10:00:00Z", "{reasons}");
 }
+
+/// Defect: the `ddos` playbook told a NYDFS-covered entity that paid an
+/// extortion demand about the 24-hour notice but ran no clock for it. Every
+/// stage of the NYDFS clock, due times computed by hand from the same
+/// instant T (Friday 27 Nov 2026, 14:00 UTC).
+#[test]
+fn ddos_runs_the_nydfs_extortion_payment_clock() {
+    let (stages, _) = bundled_status(
+        "ddos",
+        "2026-11-27T15:00:00Z",
+        &[&["nydfs_covered=yes"], &[&format!("extortion_paid_at={T}")]],
+    );
+    let nydfs: Vec<(&str, &str)> = stages
+        .iter()
+        .filter(|s| s["clock"] == "nydfs-500-17")
+        .map(|s| {
+            (
+                s["stage"].as_str().unwrap_or(""),
+                s["state"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        nydfs,
+        [
+            ("notice", "waiting"), // no 500.1 determination recorded
+            ("extortion-notice", "running"),
+            ("extortion-reasons", "running"),
+        ]
+    );
+    let due = |s: &str| stage(&stages, "nydfs-500-17", s)["due"].clone();
+    assert_eq!(due("extortion-notice"), "2026-11-28T14:00:00Z"); // 24 h
+    assert_eq!(due("extortion-reasons"), "2026-12-27T14:00:00Z"); // 30 days
+    assert_eq!(due("notice"), Value::Null);
+
+    // Once the event is determined to be a cybersecurity incident, the 72 h
+    // notice runs from the determination.
+    let (stages, _) = bundled_status(
+        "ddos",
+        "2026-11-27T15:00:00Z",
+        &[
+            &["nydfs_covered=yes"],
+            &[
+                "nydfs_incident=yes",
+                "--rationale",
+                "customer portal down for most customers",
+            ],
+            &[&format!("incident_determined_at={T}")],
+            &[&format!("extortion_paid_at={T}")],
+        ],
+    );
+    let notice = stage(&stages, "nydfs-500-17", "notice");
+    assert_eq!(notice["state"], "elapsing", "{notice}"); // "as promptly as possible", 72 h cap
+    assert_eq!(notice["due"], "2026-11-30T14:00:00Z", "{notice}"); // 72 h
+
+    // Not a covered entity: the whole clock is not applicable.
+    let (stages, _) = bundled_status(
+        "ddos",
+        "2026-11-27T15:00:00Z",
+        &[&["nydfs_covered=no"], &[&format!("extortion_paid_at={T}")]],
+    );
+    for s in ["notice", "extortion-notice", "extortion-reasons"] {
+        assert_eq!(
+            stage(&stages, "nydfs-500-17", s)["state"],
+            "not_applicable",
+            "{s}"
+        );
+    }
+}

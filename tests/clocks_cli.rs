@@ -75,6 +75,7 @@ fn status_json_due_times_match_hand_computed_ones_for_every_pack() {
     }
     ok(&run(&["set", journal_arg, "affected_individuals=600"]));
     ok(&run(&["set", journal_arg, "max_residents_one_state=600"]));
+    ok(&run(&["set", journal_arg, "nydfs_incident=yes"]));
     let status: Value =
         serde_json::from_str(&ok(&run(&["status", journal_arg, "--json"]))).expect("json");
 
@@ -101,7 +102,7 @@ fn status_json_due_times_match_hand_computed_ones_for_every_pack() {
         ("hipaa-breach.hhs", "waiting"), // 500 or more: with the individual notices
         ("hipaa-breach.hhs-annual", "not_applicable"), // only under 500
         ("hipaa-ba-to-ce.covered-entity", "2027-01-26T14:00:00Z"), // 60 calendar days
-        ("nydfs-500-17.notice", "2026-11-30T14:00:00Z"), // 72 h
+        ("nydfs-500-17.notice", "2026-11-30T14:00:00Z"), // 72 h, a 500.1 cybersecurity incident
         ("nydfs-500-17.extortion-notice", "2026-11-28T14:00:00Z"), // 24 h
         ("nydfs-500-17.extortion-reasons", "2026-12-27T14:00:00Z"), // 30 days
         ("circia.incident", "not_in_force"),
@@ -333,4 +334,153 @@ fn code_2_holidays_recorded_at_creation_decide_due_times_for_every_reader() {
         status(&b, with_holidays.path()),
         "the recorded holidays move business-day deadlines"
     );
+}
+
+/// `status --json` of a bundled playbook after `set` of each of `facts`
+/// (`id=value`, then any further arguments such as `--rationale`), at
+/// `now`; also the plain `status` text.
+fn bundled_status(playbook: &str, now: &str, facts: &[&[&str]]) -> (Vec<Value>, String) {
+    let work = tempfile::tempdir().expect("dir");
+    let config = tempfile::tempdir().expect("config");
+    let run = |args: &[&str]| runsheet(work.path(), config.path(), now, args);
+    let journal = work.path().join("run.jsonl");
+    let journal_arg = journal.to_str().expect("utf-8");
+    ok(&run(&[
+        "new",
+        playbook,
+        "--journal",
+        journal_arg,
+        "--as",
+        "Clock Tester",
+    ]));
+    for fact in facts {
+        let args: Vec<&str> = ["set", journal_arg].iter().chain(*fact).copied().collect();
+        ok(&run(&args));
+    }
+    let status: Value =
+        serde_json::from_str(&ok(&run(&["status", journal_arg, "--json"]))).expect("json");
+    let text = ok(&run(&["status", journal_arg]));
+    let stages = status["clocks"].as_array().expect("clocks").clone();
+    (stages, text)
+}
+
+fn stage<'a>(stages: &'a [Value], clock: &str, stage: &str) -> &'a Value {
+    stages
+        .iter()
+        .find(|s| s["clock"] == clock && s["stage"] == stage)
+        .unwrap_or_else(|| panic!("{clock}.{stage} missing from status"))
+}
+
+/// Defect: with `nydfs_incident` answered "no" (no cybersecurity incident
+/// under 500.1), the NYDFS 72-hour notice showed "waiting" instead of "not
+/// applicable"; the extortion-payment notices (500.17(c)) still run from
+/// the payment.
+#[test]
+fn nydfs_72h_notice_is_not_applicable_when_nydfs_incident_is_no() {
+    let (stages, text) = bundled_status(
+        "ransomware-extortion",
+        "2026-11-28T12:00:00Z",
+        &[
+            &["nydfs_covered=yes"],
+            &[
+                "nydfs_incident=no",
+                "--rationale",
+                "no material harm to normal operations",
+            ],
+            &["extortion_paid_at=2026-11-28T10:00:00Z"],
+        ],
+    );
+    let reason = "this stage does not apply given: Has a cybersecurity incident occurred \
+                  under 23 NYCRR 500.1 (at us, an affiliate or a third-party service provider)? no";
+    let notice = stage(&stages, "nydfs-500-17", "notice");
+    assert_eq!(notice["state"], "not_applicable", "{notice}");
+    assert_eq!(notice["reason"], reason, "{notice}");
+    assert_eq!(notice["due"], Value::Null, "{notice}");
+    let line = text
+        .lines()
+        .find(|l| l.contains("nydfs-500-17.notice"))
+        .unwrap_or_else(|| panic!("no notice line in:\n{text}"));
+    assert_eq!(
+        line.trim(),
+        format!(
+            "nydfs-500-17.notice · Notify the DFS Superintendent of the cybersecurity incident \
+             (§500.17(a)(1)) · not applicable: {reason}"
+        )
+    );
+
+    let payment = stage(&stages, "nydfs-500-17", "extortion-notice");
+    assert_eq!(payment["state"], "running", "{payment}");
+    assert_eq!(payment["due"], "2026-11-29T10:00:00Z", "{payment}");
+    let reasons = stage(&stages, "nydfs-500-17", "extortion-reasons");
+    assert_eq!(reasons["state"], "running", "{reasons}");
+    assert_eq!(reasons["due"], "2026-12-28T10:00:00Z", "{reasons}");
+}
+
+/// Defect: the `ddos` playbook told a NYDFS-covered entity that paid an
+/// extortion demand about the 24-hour notice but ran no clock for it. Every
+/// stage of the NYDFS clock, due times computed by hand from the same
+/// instant T (Friday 27 Nov 2026, 14:00 UTC).
+#[test]
+fn ddos_runs_the_nydfs_extortion_payment_clock() {
+    let (stages, _) = bundled_status(
+        "ddos",
+        "2026-11-27T15:00:00Z",
+        &[&["nydfs_covered=yes"], &[&format!("extortion_paid_at={T}")]],
+    );
+    let nydfs: Vec<(&str, &str)> = stages
+        .iter()
+        .filter(|s| s["clock"] == "nydfs-500-17")
+        .map(|s| {
+            (
+                s["stage"].as_str().unwrap_or(""),
+                s["state"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        nydfs,
+        [
+            ("notice", "waiting"), // no 500.1 determination recorded
+            ("extortion-notice", "running"),
+            ("extortion-reasons", "running"),
+        ]
+    );
+    let due = |s: &str| stage(&stages, "nydfs-500-17", s)["due"].clone();
+    assert_eq!(due("extortion-notice"), "2026-11-28T14:00:00Z"); // 24 h
+    assert_eq!(due("extortion-reasons"), "2026-12-27T14:00:00Z"); // 30 days
+    assert_eq!(due("notice"), Value::Null);
+
+    // Once the event is determined to be a cybersecurity incident, the 72 h
+    // notice runs from the determination.
+    let (stages, _) = bundled_status(
+        "ddos",
+        "2026-11-27T15:00:00Z",
+        &[
+            &["nydfs_covered=yes"],
+            &[
+                "nydfs_incident=yes",
+                "--rationale",
+                "customer portal down for most customers",
+            ],
+            &[&format!("incident_determined_at={T}")],
+            &[&format!("extortion_paid_at={T}")],
+        ],
+    );
+    let notice = stage(&stages, "nydfs-500-17", "notice");
+    assert_eq!(notice["state"], "elapsing", "{notice}"); // "as promptly as possible", 72 h cap
+    assert_eq!(notice["due"], "2026-11-30T14:00:00Z", "{notice}"); // 72 h
+
+    // Not a covered entity: the whole clock is not applicable.
+    let (stages, _) = bundled_status(
+        "ddos",
+        "2026-11-27T15:00:00Z",
+        &[&["nydfs_covered=no"], &[&format!("extortion_paid_at={T}")]],
+    );
+    for s in ["notice", "extortion-notice", "extortion-reasons"] {
+        assert_eq!(
+            stage(&stages, "nydfs-500-17", s)["state"],
+            "not_applicable",
+            "{s}"
+        );
+    }
 }

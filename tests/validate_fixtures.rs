@@ -286,7 +286,8 @@ const BAD: &[Case] = &[
         expect: &[error(12, 9, "unknown key `requried`").help("did you mean `required`?")],
     },
     // Every misspelt key and wrong word in one run, each where it is
-    // written; the parse stops at a missing key, which no edit gets past.
+    // written. `idd` is reported as the unknown key it is, not again as
+    // `id` missing; the parse goes on past that step.
     Case {
         file: "many-shape-errors.yaml",
         expect: &[
@@ -296,7 +297,30 @@ const BAD: &[Case] = &[
             error(13, 5, "unknown key `titel`").help("did you mean `title`?"),
             error(17, 9, "unknown key `instrctions`").help("did you mean `instructions`?"),
             error(21, 9, "unknown key `idd`").help("did you mean `id`?"),
-            error(22, 9, "missing required key `id`"),
+            error(25, 9, "unknown key `colour`").help(
+                "expected one of: id, title, role, instructions, checklist, capture, decide, \
+                 when, after, required, timebox, contact, message, statement, satisfies, \
+                 command, references, fills",
+            ),
+        ],
+    },
+    // Defect: validate stopped at the first missing key or wrong type, so
+    // an author fixing a playbook saw one such problem per run. The list
+    // item holding one (a step, a fact, a contact) is now dropped from the
+    // parse, which goes on; an only item, or the top of the file, still
+    // stops it.
+    Case {
+        file: "missing-keys-and-wrong-types.yaml",
+        expect: &[
+            error(9, 5, "missing required key `title`"),
+            error(
+                18,
+                19,
+                "not a boolean: write `true` or `false` (yes/no/on/off are not booleans in runsheet)",
+            ),
+            error(22, 9, "missing required key `title`"),
+            error(26, 20, "expected a list here"),
+            error(29, 9, "unknown key `titel`").help("did you mean `title`?"),
         ],
     },
     // The same inside flow mappings: an entry goes with its comma.

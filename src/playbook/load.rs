@@ -11,7 +11,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
 
 use crate::diag::{Diagnostic, Located, Pos, pos_of_offset};
-use crate::playbook::recover::{Recovery, recovered};
+use crate::playbook::recover::{Recovery, recovered, same_mapping};
 use crate::playbook::validate::with_suggestion;
 
 /// Largest file accepted (a big real playbook is under 200 KiB).
@@ -183,8 +183,10 @@ const MAX_REPARSED_BYTES: usize = 16 * MAX_BYTES;
 /// [`parse`], and when the text does not fit `T`, every shape problem the
 /// parser finds in one run rather than the first: an unknown key is parsed
 /// past by blanking its entry, a wrong word by putting an allowed one in
-/// its place (see [`crate::playbook::recover`]). Stops at a problem no edit
-/// gets past without guessing (a missing key, a wrong type, broken YAML).
+/// its place, a missing key or a wrong type by blanking the list item that
+/// holds it (see [`crate::playbook::recover`]). Stops at a problem no edit
+/// gets past without guessing (broken YAML, a duplicate key, a missing key
+/// at the top of the file or in an only item).
 pub fn parse_reporting_all<T: DeserializeOwned>(source: &str) -> Result<T, Vec<Diagnostic>> {
     let mut problems = Vec::new();
     let mut text = std::borrow::Cow::Borrowed(source);
@@ -193,12 +195,15 @@ pub fn parse_reporting_all<T: DeserializeOwned>(source: &str) -> Result<T, Vec<D
     // author's.
     let mut edited_spans: Vec<std::ops::Range<usize>> = Vec::new();
     let mut parsed_bytes = 0;
+    // Each unknown key blanked, and the keys it may have meant.
+    let mut misspelt: Vec<(usize, Vec<String>)> = Vec::new();
     loop {
         let (diagnostic, recovery) = match parse_once::<T>(&text) {
             Ok(parsed) if problems.is_empty() => return Ok(parsed),
             Ok(_) => return Err(problems),
             Err(failed) => failed,
         };
+        let keys = KeysAt::of(&recovery);
         let Some(at) = diagnostic.pos else {
             problems.push(diagnostic);
             return Err(problems);
@@ -211,7 +216,20 @@ pub fn parse_reporting_all<T: DeserializeOwned>(source: &str) -> Result<T, Vec<D
         }) {
             return Err(problems);
         }
-        problems.push(diagnostic);
+        let explained = match (&keys, offset) {
+            (KeysAt::Missing(key), Some(at)) => misspelt.iter().any(|(entry, meant)| {
+                meant.iter().any(|m| m == key) && same_mapping(&text, *entry, at)
+            }),
+            _ => false,
+        };
+        // A key missing from a mapping where an unknown key that may have
+        // meant it was blanked (`idd` for `id`) was reported as that key.
+        if !explained {
+            problems.push(diagnostic);
+        }
+        if let (KeysAt::Unknown(meant), Some(at)) = (keys, offset) {
+            misspelt.push((at, meant));
+        }
         parsed_bytes += text.len();
         let within_budget =
             problems.len() < MAX_SHAPE_PROBLEMS && parsed_bytes < MAX_REPARSED_BYTES;
@@ -290,11 +308,48 @@ fn parse_once<T: DeserializeOwned>(source: &str) -> Result<T, (Diagnostic, Recov
         .map_err(|e| (to_diagnostic(&e, source), recovery(&e)))
 }
 
+/// The key a shape problem is about, to tell a missing key that an
+/// unknown one explains from one the author left out.
+enum KeysAt {
+    /// An unknown key, blanked: the known keys it may have meant.
+    Unknown(Vec<String>),
+    /// A missing key.
+    Missing(String),
+    Other,
+}
+
+impl KeysAt {
+    fn of(recovery: &Recovery) -> Self {
+        match recovery {
+            Recovery::DropEntry { meant } => Self::Unknown(meant.clone()),
+            Recovery::DropItem { missing: Some(key) } => Self::Missing(key.clone()),
+            _ => Self::Other,
+        }
+    }
+}
+
 /// How to parse past an error: only problems whose fix cannot change what
 /// the rest of the file means are passed (see [`Recovery`]).
 fn recovery(error: &serde_saphyr::Error) -> Recovery {
     match error.without_snippet() {
-        serde_saphyr::Error::SerdeUnknownField { .. } => Recovery::DropEntry,
+        serde_saphyr::Error::SerdeUnknownField {
+            field, expected, ..
+        } => Recovery::DropEntry {
+            meant: crate::suggest::similar(field, expected.iter().copied())
+                .into_iter()
+                .map(str::to_string)
+                .collect(),
+        },
+        serde_saphyr::Error::SerdeMissingField { field, .. } => Recovery::DropItem {
+            missing: Some((*field).to_string()),
+        },
+        serde_saphyr::Error::SerdeInvalidType { .. }
+        | serde_saphyr::Error::SerdeInvalidValue { .. }
+        | serde_saphyr::Error::SerdeInvalidLength { .. }
+        | serde_saphyr::Error::Unexpected { .. }
+        | serde_saphyr::Error::InvalidBooleanStrict { .. }
+        | serde_saphyr::Error::InvalidScalar { .. }
+        | serde_saphyr::Error::NullIntoString { .. } => Recovery::DropItem { missing: None },
         serde_saphyr::Error::SerdeUnknownVariant { expected, .. } => {
             expected.first().map_or(Recovery::Stop, |word| {
                 Recovery::ReplaceWord((*word).to_string())

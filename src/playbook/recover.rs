@@ -16,12 +16,19 @@ use crate::diag::{LineIndex, Pos};
 /// it cannot be without guessing what the author meant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Recovery {
-    /// An unknown key: blank the whole `key: value` entry.
-    DropEntry,
+    /// An unknown key: blank the whole `key: value` entry. `meant` are
+    /// the known keys it may be a misspelling of.
+    DropEntry { meant: Vec<String> },
     /// A value that is not one of the allowed words: put an allowed one in
     /// its place. The word chosen is never reported, only parsed past.
     ReplaceWord(String),
-    /// A missing key, a wrong type, a syntax error: stop here.
+    /// A missing key or a value of the wrong type: blank the whole list
+    /// item that holds it (a step, a fact, a phase), so the items after it
+    /// are still read. The item's other problems go unreported, never
+    /// invented: nothing is put in its place.
+    DropItem { missing: Option<String> },
+    /// A syntax error, a duplicate key, a problem at the top of the file:
+    /// stop here.
     Stop,
 }
 
@@ -31,8 +38,9 @@ pub enum Recovery {
 pub fn recovered(source: &str, at: Pos, recovery: &Recovery) -> Option<(String, Range<usize>)> {
     let start = LineIndex::new(source).offset(at)?;
     match recovery {
-        Recovery::DropEntry => without_entry(source, start),
+        Recovery::DropEntry { .. } => without_entry(source, start),
         Recovery::ReplaceWord(word) => with_word_replaced(source, start, word),
+        Recovery::DropItem { .. } => without_item(source, start),
         Recovery::Stop => None,
     }
 }
@@ -77,7 +85,139 @@ fn without_entry(source: &str, start: usize) -> Option<(String, Range<usize>)> {
         end = next_end;
         cursor = next_end;
     }
+    if defines_anchor(&source[start..end]) {
+        return None;
+    }
     Some((blanked(source, start, end), start..end))
+}
+
+/// Blanks the block sequence item that holds byte `start`: from its `-`
+/// through every following line indented deeper (blank and comment lines
+/// between them too). Only an item that is the first thing on its line
+/// and has a sibling in its list: a list left empty would be a problem
+/// the author did not write.
+fn without_item(source: &str, start: usize) -> Option<(String, Range<usize>)> {
+    let (dash, dash_column) = enclosing_item(source, start)?;
+    let mut end = line_end(source, dash);
+    let mut cursor = end;
+    let mut sibling_after = false;
+    while cursor < source.len() {
+        let next_start = cursor + 1;
+        let next_end = line_end(source, next_start);
+        match indentation(&source[next_start..next_end]) {
+            None => {}
+            Some((indent, _)) if indent > dash_column => end = next_end,
+            Some((indent, is_item)) => {
+                sibling_after = indent == dash_column && is_item;
+                break;
+            }
+        }
+        cursor = next_end;
+    }
+    if !sibling_after && !has_sibling_before(source, dash, dash_column) {
+        return None;
+    }
+    if defines_anchor(&source[dash..end]) {
+        return None;
+    }
+    Some((blanked(source, dash, end), dash..end))
+}
+
+/// Whether the keys at bytes `a` and `b` are keys of one block mapping:
+/// at the same column, with no line between them indented less (which
+/// would close the mapping) and no `-` before the later (a new item).
+pub fn same_mapping(source: &str, a: usize, b: usize) -> bool {
+    let (first, second) = (a.min(b), a.max(b));
+    if second > source.len() || !source.is_char_boundary(second) {
+        return false;
+    }
+    let line_start = |at: usize| source[..at].rfind('\n').map_or(0, |i| i + 1);
+    let column = first - line_start(first);
+    let second_line = line_start(second);
+    if second - second_line != column
+        || !source[second_line..second]
+            .trim_start_matches(' ')
+            .is_empty()
+    {
+        return false;
+    }
+    let between = source
+        .get(line_end(source, first)..second_line)
+        .unwrap_or("");
+    between
+        .split('\n')
+        .all(|line| indentation(line).is_none_or(|(indent, _)| indent >= column))
+}
+
+/// Whether `text` may define an anchor (`&name` as a token): blanking it
+/// would leave the aliases to it dangling, a problem nobody wrote.
+fn defines_anchor(text: &str) -> bool {
+    text.match_indices('&').any(|(i, _)| {
+        let opens_token = text[..i]
+            .chars()
+            .next_back()
+            .is_none_or(|c| c.is_whitespace() || matches!(c, '[' | '{' | ',' | ':' | '-'));
+        let named = text[i + 1..]
+            .chars()
+            .next()
+            .is_some_and(|c| !c.is_whitespace() && !matches!(c, ',' | '[' | ']' | '{' | '}'));
+        opens_token && named
+    })
+}
+
+/// The byte offset and column of the `-` of the innermost block sequence
+/// item holding byte `start`, found by indentation: walking up from its
+/// line, each line indented less than what it holds is its parent.
+fn enclosing_item(source: &str, start: usize) -> Option<(usize, usize)> {
+    let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
+    let mut limit = start - line_start;
+    let mut line_start = Some(line_start);
+    while let Some(from) = line_start {
+        let line = &source[from..line_end(source, from)];
+        if let Some((indent, is_item)) = indentation(line)
+            && indent < limit
+        {
+            if is_item {
+                // `- - a`: a nested item on one line is not edited.
+                let nested = line[indent + 1..].trim_start().starts_with("- ");
+                return (!nested).then_some((from + indent, indent));
+            }
+            limit = indent;
+        }
+        line_start = (from > 0).then(|| source[..from - 1].rfind('\n').map_or(0, |i| i + 1));
+    }
+    None
+}
+
+/// A line's indentation and whether it starts a sequence item; `None` for
+/// a blank or comment line.
+fn indentation(line: &str) -> Option<(usize, bool)> {
+    let content = line.trim_start_matches(' ');
+    if content.trim().is_empty() || content.starts_with('#') {
+        return None;
+    }
+    let is_item = content == "-" || content.starts_with("- ") || content.starts_with("-\t");
+    Some((line.len() - content.len(), is_item))
+}
+
+/// Whether an item at `column` of the same list comes before the one
+/// whose `-` is at byte `dash`.
+fn has_sibling_before(source: &str, dash: usize, column: usize) -> bool {
+    let mut text = &source[..dash];
+    // The item's own line, up to its `-`, is only spaces.
+    if let Some(i) = text.rfind('\n') {
+        text = &text[..i];
+    } else {
+        return false;
+    }
+    for line in text.rsplit('\n') {
+        match indentation(line) {
+            None => {}
+            Some((indent, _)) if indent > column => {}
+            Some((indent, is_item)) => return indent == column && is_item,
+        }
+    }
+    false
 }
 
 /// Blanks the entry of a flow mapping (`{id: a, bad: 1}`) whose key starts
@@ -185,7 +325,12 @@ mod tests {
     use super::*;
 
     fn drop_at(source: &str, line: u32, col: u32) -> Option<String> {
-        recovered(source, Pos::new(line, col), &Recovery::DropEntry).map(|(text, _)| text)
+        recovered(
+            source,
+            Pos::new(line, col),
+            &Recovery::DropEntry { meant: Vec::new() },
+        )
+        .map(|(text, _)| text)
     }
 
     fn replace_at(source: &str, word: &str) -> Option<String> {
@@ -274,6 +419,80 @@ mod tests {
         assert_eq!(drop_at("- just text\n", 1, 3), None);
         assert_eq!(drop_at("a: 1\n", 9, 1), None);
         assert_eq!(drop_at("a: [b, {bad: 1]\n", 1, 9), None);
+    }
+
+    fn drop_item_at(source: &str, line: u32, col: u32) -> Option<String> {
+        recovered(
+            source,
+            Pos::new(line, col),
+            &Recovery::DropItem { missing: None },
+        )
+        .map(|(text, _)| text)
+    }
+
+    #[test]
+    fn the_item_holding_a_problem_is_blanked_with_everything_under_it() {
+        let text = "steps:\n  - id: a\n    role: x\n    instructions: |\n      one\n\n      two\n    timebox: 5m\n  # next\n  - id: b\n    title: B\n";
+        // Reported at the item's last key, as a missing key is.
+        let edited = drop_item_at(text, 8, 5).expect("an item with a sibling");
+        assert_blanked(
+            text,
+            &edited,
+            &[(2, 3), (3, 1), (4, 1), (5, 1), (7, 1), (8, 1)],
+        );
+        // At a value on the item's first line, or in a flow mapping.
+        let text = "steps:\n  - {id: a, role: x}\n  - id: b\n";
+        let edited = drop_item_at(text, 2, 13).expect("an item with a sibling");
+        assert_blanked(text, &edited, &[(2, 3)]);
+        // Deeper in the item: the innermost item goes, the outer stays.
+        let text = "phases:\n  - id: p\n    steps:\n      - id: a\n        required: maybe\n      - id: b\n  - id: q\n";
+        let edited = drop_item_at(text, 5, 19).expect("an item with a sibling");
+        assert_blanked(text, &edited, &[(4, 7), (5, 1)]);
+        // The last item of its list, with one before it.
+        let text = "steps:\n  - id: a\n  - id: b\n    x: 1\nnext: 2\n";
+        let edited = drop_item_at(text, 4, 5).expect("an item with a sibling");
+        assert_blanked(text, &edited, &[(3, 3), (4, 1)]);
+    }
+
+    #[test]
+    fn keys_of_one_mapping_are_told_from_keys_of_others() {
+        let text =
+            "a:\n  - idd: x\n    t: |\n      deep\n    u: 1\n  - id: y\n    v: 2\nb:\n  w: 3\n";
+        let at = |line: u32, col: u32| {
+            LineIndex::new(text)
+                .offset(Pos::new(line, col))
+                .expect("in the text")
+        };
+        assert!(same_mapping(text, at(2, 5), at(5, 5)), "one item's keys");
+        assert!(!same_mapping(text, at(2, 5), at(7, 5)), "the next item's");
+        assert!(
+            !same_mapping(text, at(5, 5), at(6, 5)),
+            "a key after a new `-`"
+        );
+        assert!(!same_mapping(text, at(1, 1), at(9, 3)), "another column");
+        assert!(same_mapping(text, at(1, 1), at(8, 1)), "top-level keys");
+    }
+
+    /// An alias bomb is a list of anchored items of the wrong type:
+    /// blanking one left every alias to it dangling.
+    #[test]
+    fn an_item_or_entry_that_defines_an_anchor_is_left_alone() {
+        let text = "s:\n  - &a [x]\n  - [*a, *a]\n";
+        assert_eq!(drop_item_at(text, 2, 8), None);
+        assert_eq!(drop_at("a:\n  bad: &b 1\n  c: *b\n", 2, 3), None);
+        // `&` in text is not an anchor.
+        let text = "s:\n  - id: a\n    t: R & D, Q&A\n  - id: b\n";
+        assert!(drop_item_at(text, 3, 5).is_some());
+    }
+
+    #[test]
+    fn an_only_item_a_nested_item_or_the_top_level_is_left_alone() {
+        assert_eq!(
+            drop_item_at("steps:\n  - id: a\n    x: 1\nnext: 2\n", 3, 5),
+            None
+        );
+        assert_eq!(drop_item_at("title: 1\nid: a\n", 1, 8), None);
+        assert_eq!(drop_item_at("s:\n  - - a\n    - b\n  - c\n", 2, 7), None);
     }
 
     #[test]

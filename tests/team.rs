@@ -1473,3 +1473,117 @@ fn a_bundle_taken_in_where_there_is_a_remote_says_it_sent_nothing() {
         "synced: nothing new to commit, sent 2 commits made earlier, up to date with origin\n"
     );
 }
+
+/// The commit `rev` names in the repository `dir`, in full.
+fn rev_of(dir: &Path, rev: &str) -> String {
+    let out = git(dir, &["rev-parse", rev]);
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// The defect: sync committed before it looked for the current branch,
+/// so on a detached HEAD it made a commit only HEAD reached and then
+/// failed with git's raw "symbolic-ref failed". Sync now refuses before
+/// committing anything, says what is wrong and the command that fixes it;
+/// that command works.
+#[test]
+fn a_detached_head_is_refused_before_anything_is_committed() {
+    let t = team();
+    let ca = t.ana.case();
+    t.ana
+        .act(&["note", ca.to_str().unwrap(), "written while detached"]);
+    git(&t.ana.clone, &["checkout", "--quiet", "--detach"]);
+    let head = rev_of(&t.ana.clone, "HEAD");
+    let on_remote = anas_journal_on_remote(&t);
+    let out = t.ana.sync();
+    let top = t.ana.top();
+    let at = &head[..7];
+    assert_eq!(
+        fails_with(&out, 2),
+        format!(
+            "error: sync: HEAD in {top} is detached (at {at}), not on a branch, so a commit made now would belong to no branch and could not be sent; nothing was committed or sent; switch to the case's branch with `git -C {top} switch main`, then run `runsheet sync` again"
+        )
+    );
+    assert_eq!(rev_of(&t.ana.clone, "HEAD"), head, "nothing was committed");
+    let state = git(&t.ana.clone, &["status", "--porcelain=v1"]);
+    assert_eq!(
+        String::from_utf8_lossy(&state.stdout),
+        format!(" M {}\n", journal_in_git(&t.ana)),
+        "the note is still only on disk, not staged"
+    );
+    assert_eq!(anas_journal_on_remote(&t), on_remote, "nothing was sent");
+    git(&t.ana.clone, &["switch", "--quiet", "main"]);
+    t.ana.sync_ok();
+    assert_eq!(
+        anas_journal_on_remote(&t),
+        std::fs::read(t.ana.journal()).unwrap(),
+        "once on the branch, the note is sent"
+    );
+}
+
+/// A cherry-pick left half done (a conflict) is a state sync cannot
+/// commit from (git refuses a partial commit then): sync refuses before
+/// it stages anything, with the commands that finish or undo it.
+#[test]
+fn a_cherry_pick_in_progress_is_refused_before_anything_is_staged() {
+    let t = team();
+    let ca = t.ana.case();
+    let clone = &t.ana.clone;
+    git(clone, &["switch", "--quiet", "-c", "side"]);
+    std::fs::write(clone.join("notes.txt"), "side\n").unwrap();
+    git(clone, &["add", "notes.txt"]);
+    git(clone, &["commit", "--quiet", "-m", "side"]);
+    git(clone, &["switch", "--quiet", "main"]);
+    std::fs::write(clone.join("notes.txt"), "main\n").unwrap();
+    git(clone, &["add", "notes.txt"]);
+    git(clone, &["commit", "--quiet", "-m", "main"]);
+    let picked = Command::new("git")
+        .arg("-C")
+        .arg(clone)
+        .args(["cherry-pick", "side"])
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", clone)
+        .output()
+        .unwrap();
+    assert!(!picked.status.success(), "the cherry-pick stopped");
+    t.ana
+        .act(&["note", ca.to_str().unwrap(), "during a cherry-pick"]);
+    let head = rev_of(clone, "HEAD");
+    let out = t.ana.sync();
+    let top = t.ana.top();
+    assert_eq!(
+        fails_with(&out, 2),
+        format!(
+            "error: sync: a git cherry-pick that runsheet sync did not start is in progress in {top}; finish it (`git -C {top} cherry-pick --continue`) or undo it (`git -C {top} cherry-pick --abort`), then run `runsheet sync` again"
+        )
+    );
+    assert_eq!(rev_of(clone, "HEAD"), head, "nothing was committed");
+    let state = git(clone, &["status", "--porcelain=v1"]);
+    assert_eq!(
+        String::from_utf8_lossy(&state.stdout),
+        format!(" M {}\nAA notes.txt\n", journal_in_git(&t.ana)),
+        "the note is not staged"
+    );
+    git(clone, &["cherry-pick", "--abort"]);
+    t.ana.sync_ok();
+}
+
+/// A detached HEAD during a bisect: sync says to end the bisect, which
+/// puts HEAD back on its branch.
+#[test]
+fn a_bisect_in_progress_is_refused_with_the_command_that_ends_it() {
+    let t = team();
+    let clone = &t.ana.clone;
+    git(clone, &["bisect", "start"]);
+    git(clone, &["checkout", "--quiet", "--detach"]);
+    let out = t.ana.sync();
+    let top = t.ana.top();
+    let at = &rev_of(clone, "HEAD")[..7];
+    assert_eq!(
+        fails_with(&out, 2),
+        format!(
+            "error: sync: HEAD in {top} is detached (at {at}), not on a branch, so a commit made now would belong to no branch and could not be sent; nothing was committed or sent; a git bisect is in progress: end it with `git -C {top} bisect reset`, then run `runsheet sync` again"
+        )
+    );
+    git(clone, &["bisect", "reset"]);
+    t.ana.sync_ok();
+}

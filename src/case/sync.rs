@@ -10,6 +10,10 @@
 //! as its own and undoes it; [`refuse_unfinished`] keeps every writer off
 //! a journal meanwhile.
 //!
+//! Before it stages anything, sync refuses a clone it cannot sync from
+//! (a detached HEAD, a cherry-pick, revert, merge or rebase it did not
+//! start), so such a refusal leaves the clone exactly as it was.
+//!
 //! Before it commits and before each push, sync checks the case as
 //! `verify DIR` does: a journal of this responder's that others' `seen`
 //! records contradict (rewritten after they read it) is never sent.
@@ -267,11 +271,13 @@ pub fn sync(
     })?;
     refuse_left_lock(&git)?;
     undo_interrupted_sync(&git)?;
+    refuse_pick_in_progress(&git)?;
+    let branch = current_branch(&git)?;
     refuse_contradicted(dir, journal)?;
     refuse_journal_not_continuing(&git, dir, &super::folder::journal_path(dir, journal))?;
     let committed = commit_own(&git, own)?;
     let before = head(&git)?;
-    let (sent, pushed) = transfer(&git, journal, transport)?;
+    let (sent, pushed) = transfer(&git, journal, &branch, transport)?;
     Ok(Synced {
         committed,
         sent,
@@ -280,35 +286,81 @@ pub fn sync(
     })
 }
 
-/// Moves the branch through `transport`; returns where it was sent and
+/// Moves `branch` through `transport`; returns where it was sent and
 /// how many commits a push sent.
 fn transfer(
     git: &Git<'_>,
     journal: &str,
+    branch: &str,
     transport: &Transport,
 ) -> Result<(Sent, usize), SyncError> {
-    let branch = git.ok(&["symbolic-ref", "--short", "HEAD"])?;
     match transport {
         Transport::BundleOut(file) => {
             let file = absolute(file);
-            git.ok(&["bundle", "create", &file.to_string_lossy(), &branch])?;
+            git.ok(&["bundle", "create", &file.to_string_lossy(), branch])?;
             Ok((Sent::Bundle(file.display().to_string()), 0))
         }
         Transport::BundleIn(file) => {
             let file = absolute(file).to_string_lossy().into_owned();
             git.ok(&["bundle", "verify", &file])?;
-            pull(git, &file, &branch)?;
-            let remote = remote_of(git, &branch)?;
+            pull(git, &file, branch)?;
+            let remote = remote_of(git, branch)?;
             Ok((Sent::TookInBundle { remote }, 0))
         }
         Transport::Remote => {
-            let Some(remote) = remote_of(git, &branch)? else {
+            let Some(remote) = remote_of(git, branch)? else {
                 return Ok((Sent::NoRemote, 0));
             };
-            let pushed = send_to_remote(git, journal, &remote, &branch)?;
+            let pushed = send_to_remote(git, journal, &remote, branch)?;
             Ok((Sent::Remote(remote), pushed))
         }
     }
+}
+
+/// The branch HEAD is on, found before anything is committed: a commit
+/// made on a detached HEAD (or on a HEAD that names no local branch)
+/// belongs to no branch sync could send, so sync refuses and leaves the
+/// clone as it is, saying how to get back on a branch.
+fn current_branch(git: &Git<'_>) -> Result<String, SyncError> {
+    let out = git.run(&["symbolic-ref", "-q", "HEAD"])?;
+    let named = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    if out.status.success()
+        && let Some(branch) = named.strip_prefix("refs/heads/")
+    {
+        return Ok(branch.to_string());
+    }
+    let top = git.ok(&["rev-parse", "--show-toplevel"])?;
+    let state = if named.is_empty() {
+        let at = git.ok(&["rev-parse", "--short", "HEAD"])?;
+        format!("HEAD in {top} is detached (at {at}), not on a branch")
+    } else {
+        format!("HEAD in {top} names {named}, not a local branch")
+    };
+    Err(SyncError::Git(format!(
+        "{state}, so a commit made now would belong to no branch and could not be sent; nothing was committed or sent; {}, then run `runsheet sync` again",
+        back_on_a_branch(git, &top)?
+    )))
+}
+
+/// The git command that puts a clone with no current branch back on one:
+/// a bisect is ended (which does), else the one local branch is named,
+/// else the user picks among them or creates one.
+fn back_on_a_branch(git: &Git<'_>, top: &str) -> Result<String, SyncError> {
+    if git.git_path("BISECT_START")?.exists() {
+        return Ok(format!(
+            "a git bisect is in progress: end it with `git -C {top} bisect reset`"
+        ));
+    }
+    let branches = git.ok(&["for-each-ref", "--format=%(refname:short)", "refs/heads/"])?;
+    let branches: Vec<&str> = branches.lines().collect();
+    Ok(match branches.as_slice() {
+        [] => format!("create a branch with `git -C {top} switch -c BRANCH`"),
+        [one] => format!("switch to the case's branch with `git -C {top} switch {one}`"),
+        many => format!(
+            "switch to the case's branch with `git -C {top} switch BRANCH` (one of {})",
+            many.join(", ")
+        ),
+    })
 }
 
 /// The commit HEAD names, or none before the first commit.
@@ -598,15 +650,35 @@ fn undo_interrupted_sync(git: &Git<'_>) -> Result<(), SyncError> {
         Some("rebase") if marker.exists() => {
             git.ok(&["rebase", "--abort"])?;
         }
-        Some(operation) => {
-            let top = git.ok(&["rev-parse", "--show-toplevel"])?;
-            return Err(SyncError::Git(format!(
-                "a git {operation} that runsheet sync did not start is in progress in {top}; finish it (`git -C {top} {operation} --continue`) or undo it (`git -C {top} {operation} --abort`), then run `runsheet sync` again"
-            )));
-        }
+        Some(operation) => return Err(not_started_by_sync(git, operation)?),
         None => {}
     }
     remove_marker(&marker)
+}
+
+/// Refuses, before anything is staged, a cherry-pick or revert git left
+/// half done: git refuses the commit sync makes then, and its files on
+/// disk are the user's to finish or undo, not sync's to commit or pull
+/// over.
+fn refuse_pick_in_progress(git: &Git<'_>) -> Result<(), SyncError> {
+    for (state, operation) in [
+        ("CHERRY_PICK_HEAD", "cherry-pick"),
+        ("REVERT_HEAD", "revert"),
+    ] {
+        if git.git_path(state)?.exists() {
+            return Err(not_started_by_sync(git, operation)?);
+        }
+    }
+    Ok(())
+}
+
+/// The refusal of a git `operation` someone else left half done, with the
+/// commands that finish or undo it.
+fn not_started_by_sync(git: &Git<'_>, operation: &str) -> Result<SyncError, SyncError> {
+    let top = git.ok(&["rev-parse", "--show-toplevel"])?;
+    Ok(SyncError::Git(format!(
+        "a git {operation} that runsheet sync did not start is in progress in {top}; finish it (`git -C {top} {operation} --continue`) or undo it (`git -C {top} {operation} --abort`), then run `runsheet sync` again"
+    )))
 }
 
 fn remove_marker(marker: &Path) -> Result<(), SyncError> {

@@ -1520,6 +1520,91 @@ fn a_detached_head_is_refused_before_anything_is_committed() {
     );
 }
 
+/// `sync --bundle-out FILE` for `r`.
+fn bundle_out(r: &Responder, bundle: &Path) -> Output {
+    let case = r.case();
+    r.cmd(&[
+        "sync",
+        case.to_str().unwrap(),
+        "--as",
+        r.name,
+        "--bundle-out",
+        bundle.to_str().unwrap(),
+    ])
+}
+
+/// The defect: `--bundle-out` skipped the check a push makes, so a local
+/// commit that rewrote another responder's journal left on a bundle. It
+/// is refused as a push is, and no bundle is written.
+#[test]
+fn a_bundle_out_of_a_rewritten_journal_is_refused_like_a_push() {
+    let t = team();
+    let cb = t.bob.case();
+    t.bob.act(&["note", cb.to_str().unwrap(), "Bob's frist"]);
+    t.bob.sync_ok();
+    t.ana.sync_ok();
+    let bobs_in_ana = t
+        .ana
+        .case()
+        .join("journals")
+        .join(t.bob.journal().file_name().unwrap());
+    rewrite_consistently(&bobs_in_ana);
+    git(&t.ana.clone, &["commit", "--quiet", "-am", "fix typo"]);
+    let commit = git(&t.ana.clone, &["log", "-1", "--format=%h"]);
+    let commit = String::from_utf8_lossy(&commit.stdout).trim().to_string();
+    let bundle = t.ana.home.join("case.bundle");
+    let out = bundle_out(&t.ana, &bundle);
+    let top = t.ana.top();
+    let file = journal_in_git(&t.bob);
+    assert_eq!(
+        fails_with(&out, 1),
+        format!(
+            "error: sync: refusing to write the bundle {}: {file} is changed other than by appending to the version on `origin` (its entries would be rewritten for everyone) by the local commit(s) `{commit} fix typo`; no bundle was written; undo them with `git -C {top} revert --no-edit {commit}` and write the bundle again",
+            bundle.display()
+        )
+    );
+    assert!(!bundle.exists(), "no bundle was written");
+    git(&t.ana.clone, &["revert", "--quiet", "--no-edit", &commit]);
+    assert_eq!(bundle_out(&t.ana, &bundle).status.code(), Some(0));
+    assert!(bundle.is_file());
+}
+
+/// The defect: `--bundle-out` said "up to date with FILE" of a bundle it
+/// had just written. It says what it wrote (the branch's whole history),
+/// how much, and where.
+#[test]
+fn a_bundle_out_says_what_it_wrote_and_where() {
+    let t = team();
+    let ca = t.ana.case();
+    t.ana
+        .act(&["note", ca.to_str().unwrap(), "carried by hand"]);
+    let bundle = t.ana.home.join("case.bundle");
+    let out = bundle_out(&t.ana, &bundle);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        format!(
+            "synced: committed your entries, wrote 2 commits (the whole history of main, holding 7 entries in 1 journal) to the bundle {}\n",
+            bundle.display()
+        )
+    );
+    let listed = git(
+        &t.ana.clone,
+        &["bundle", "list-heads", bundle.to_str().unwrap()],
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&listed.stdout),
+        format!("{} refs/heads/main\n", rev_of(&t.ana.clone, "main"))
+    );
+    assert_eq!(
+        std::fs::read_to_string(t.ana.journal())
+            .unwrap()
+            .lines()
+            .count(),
+        7
+    );
+}
+
 /// A cherry-pick left half done (a conflict) is a state sync cannot
 /// commit from (git refuses a partial commit then): sync refuses before
 /// it stages anything, with the commands that finish or undo it.

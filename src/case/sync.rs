@@ -17,6 +17,8 @@
 //! Before it commits and before each push, sync checks the case as
 //! `verify DIR` does: a journal of this responder's that others' `seen`
 //! records contradict (rewritten after they read it) is never sent.
+//! Before each push and before writing a bundle, it checks that every
+//! journal only grows from the remote's version of it.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -54,12 +56,14 @@ pub enum SyncError {
     /// Local commits change a journal other than by appending to the
     /// remote's version of it; pushed, they would rewrite entries
     /// everyone has (exit 1). `commits` are the commits (newest first,
-    /// `hash subject`) that changed `file`.
+    /// `hash subject`) that changed `file`. `bundle`: the bundle file
+    /// that was to carry them (not written), when it was not a push.
     Rewritten {
         top: String,
         remote: String,
         file: String,
         commits: Vec<String>,
+        bundle: Option<String>,
     },
 }
 
@@ -108,20 +112,35 @@ impl std::fmt::Display for SyncError {
                 remote,
                 file,
                 commits,
-            } => write!(
-                f,
-                "refusing to push: {file} is changed other than by appending to the version on `{remote}` (its entries would be rewritten for everyone) by the local commit(s) {}; nothing was pushed; undo them with `git -C {top} revert --no-edit {}` and run `runsheet sync` again",
-                commits
-                    .iter()
-                    .map(|c| format!("`{c}`"))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                commits
-                    .iter()
-                    .filter_map(|c| c.split_whitespace().next())
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            ),
+                bundle,
+            } => {
+                let (refusing, nothing, again) = match bundle {
+                    None => (
+                        "refusing to push".to_string(),
+                        "nothing was pushed",
+                        "run `runsheet sync` again",
+                    ),
+                    Some(bundle) => (
+                        format!("refusing to write the bundle {bundle}"),
+                        "no bundle was written",
+                        "write the bundle again",
+                    ),
+                };
+                write!(
+                    f,
+                    "{refusing}: {file} is changed other than by appending to the version on `{remote}` (its entries would be rewritten for everyone) by the local commit(s) {}; {nothing}; undo them with `git -C {top} revert --no-edit {}` and {again}",
+                    commits
+                        .iter()
+                        .map(|c| format!("`{c}`"))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    commits
+                        .iter()
+                        .filter_map(|c| c.split_whitespace().next())
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                )
+            }
         }
     }
 }
@@ -178,8 +197,15 @@ pub struct Synced {
 pub enum Sent {
     /// Pushed to this remote.
     Remote(String),
-    /// Written to this bundle file.
-    Bundle(String),
+    /// Written to a bundle file: the branch's whole history, `commits`
+    /// commits whose tip holds `entries` entries in `journals` journals.
+    Bundle {
+        file: String,
+        branch: String,
+        commits: usize,
+        entries: usize,
+        journals: usize,
+    },
     /// Nowhere: the repository has no remote.
     NoRemote,
     /// Nowhere: the sync took in a bundle, and only that; `remote` is
@@ -295,11 +321,7 @@ fn transfer(
     transport: &Transport,
 ) -> Result<(Sent, usize), SyncError> {
     match transport {
-        Transport::BundleOut(file) => {
-            let file = absolute(file);
-            git.ok(&["bundle", "create", &file.to_string_lossy(), branch])?;
-            Ok((Sent::Bundle(file.display().to_string()), 0))
-        }
+        Transport::BundleOut(file) => Ok((write_bundle(git, &absolute(file), branch)?, 0)),
         Transport::BundleIn(file) => {
             let file = absolute(file).to_string_lossy().into_owned();
             git.ok(&["bundle", "verify", &file])?;
@@ -315,6 +337,29 @@ fn transfer(
             Ok((Sent::Remote(remote), pushed))
         }
     }
+}
+
+/// Writes `branch` (its whole history) to the bundle `file`, after the
+/// check a push makes: a bundle carries journals to others just as a
+/// push does, so one that rewrites what the remote has (as last fetched:
+/// a bundle is for when it cannot be reached) is refused the same way.
+fn write_bundle(git: &Git<'_>, file: &Path, branch: &str) -> Result<Sent, SyncError> {
+    let shown = file.display().to_string();
+    if let Some(remote) = remote_of(git, branch)? {
+        refuse_rewritten_journals(git, &remote, branch, Some(&shown))?;
+    }
+    git.ok(&["bundle", "create", &file.to_string_lossy(), branch])?;
+    let commits = git.ok(&["rev-list", "--count", branch])?;
+    let grown = journals_grown(git, &empty_tree(git)?, "HEAD")?;
+    Ok(Sent::Bundle {
+        file: shown,
+        branch: branch.to_string(),
+        commits: commits
+            .parse()
+            .map_err(|_| SyncError::Git(format!("git rev-list --count said `{commits}`")))?,
+        entries: grown.iter().map(|(_, n)| n).sum(),
+        journals: grown.len(),
+    })
 }
 
 /// The branch HEAD is on, found before anything is committed: a commit
@@ -383,17 +428,24 @@ fn received_since(
 ) -> Result<Vec<(String, usize)>, SyncError> {
     let before = match before {
         Some(commit) => commit.to_string(),
-        None => git.ok(&["hash-object", "-t", "tree", "/dev/null"])?,
+        None => empty_tree(git)?,
     };
-    let changed = git.ok(&[
-        "diff",
-        "--numstat",
-        "--no-renames",
-        &before,
-        "HEAD",
-        "--",
-        ".",
-    ])?;
+    Ok(journals_grown(git, &before, "HEAD")?
+        .into_iter()
+        .filter(|(id, _)| id != own)
+        .collect())
+}
+
+/// git's empty tree, to count from when there is no commit before.
+fn empty_tree(git: &Git<'_>) -> Result<String, SyncError> {
+    git.ok(&["hash-object", "-t", "tree", "/dev/null"])
+}
+
+/// Each journal of the case (by id) that grew between `from` and `to`,
+/// with how many lines: added less removed, so a rewritten journal
+/// (warned about apart) counts only what it gained.
+fn journals_grown(git: &Git<'_>, from: &str, to: &str) -> Result<Vec<(String, usize)>, SyncError> {
+    let changed = git.ok(&["diff", "--numstat", "--no-renames", from, to, "--", "."])?;
     Ok(changed
         .lines()
         .filter_map(|line| {
@@ -403,7 +455,7 @@ fn received_since(
             let file = fields.next()?;
             let id = Path::new(file).file_stem()?.to_str()?;
             let grown = added.saturating_sub(removed);
-            (is_journal(file) && id != own && grown > 0).then(|| (id.to_string(), grown))
+            (is_journal(file) && grown > 0).then(|| (id.to_string(), grown))
         })
         .collect())
 }
@@ -428,7 +480,7 @@ fn send_to_remote(
             pull(git, remote, branch)?;
         }
         refuse_contradicted(git.dir, journal)?;
-        refuse_rewritten_journals(git, remote, branch)?;
+        refuse_rewritten_journals(git, remote, branch, None)?;
         let unsent = commits_not_on(git, remote, branch)?;
         let pushed = git.run(&["push", "-u", remote, &format!("HEAD:{branch}")])?;
         if pushed.status.success() {
@@ -452,8 +504,14 @@ fn send_to_remote(
 /// remote's version of it: journals only ever grow, so any other change
 /// (a hand-made commit that fixed a typo, say) would rewrite what everyone
 /// has, and lock its writer out of their own journal. Appending to
-/// another's journal (a relayed bundle) is fine.
-fn refuse_rewritten_journals(git: &Git<'_>, remote: &str, branch: &str) -> Result<(), SyncError> {
+/// another's journal (a relayed bundle) is fine. `bundle`: the bundle
+/// file about to be written instead of a push.
+fn refuse_rewritten_journals(
+    git: &Git<'_>,
+    remote: &str,
+    branch: &str,
+    bundle: Option<&str>,
+) -> Result<(), SyncError> {
     let Some(tracking) = tracked(git, remote, branch)? else {
         return Ok(());
     };
@@ -472,6 +530,7 @@ fn refuse_rewritten_journals(git: &Git<'_>, remote: &str, branch: &str) -> Resul
             remote: remote.to_string(),
             file: file.to_string(),
             commits: commits.lines().map(str::to_string).collect(),
+            bundle: bundle.map(str::to_string),
         });
     }
     Ok(())

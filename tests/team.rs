@@ -178,7 +178,7 @@ fn stderr_of(out: &Output) -> String {
 /// A remote and two responders: Ana creates the case and pushes it, Bob
 /// clones it.
 struct Team {
-    _root: tempfile::TempDir,
+    root: tempfile::TempDir,
     remote: PathBuf,
     ana: Responder,
     bob: Responder,
@@ -243,7 +243,7 @@ fn team() -> Team {
         "Bob's clone has the case"
     );
     Team {
-        _root: root,
+        root,
         remote,
         ana,
         bob,
@@ -1603,6 +1603,177 @@ fn a_bundle_out_says_what_it_wrote_and_where() {
             .count(),
         7
     );
+}
+
+/// A third responder, cloned from the team's remote, named `name`.
+fn join(t: &Team, name: &'static str) -> Responder {
+    let home = t.root.path().join(format!("home-{name}"));
+    std::fs::create_dir_all(&home).unwrap();
+    let r = Responder {
+        name,
+        clone: home.join("incident"),
+        home,
+    };
+    git(
+        &r.home,
+        &["clone", "--quiet", t.remote.to_str().unwrap(), "incident"],
+    );
+    git(&r.clone, &["config", "user.name", name]);
+    git(&r.clone, &["config", "user.email", "r@example.org"]);
+    git(&r.clone, &["config", "commit.gpgsign", "false"]);
+    r
+}
+
+/// git quotes a non-ASCII path by default (`"zo\303\253@…"`), which the
+/// push-time check did not take for a journal: a rewritten journal with
+/// such a name was pushed. With `core.quotePath=false` it is refused.
+#[test]
+fn a_rewritten_journal_with_a_non_ascii_name_is_never_pushed() {
+    let t = team();
+    let zoe = join(&t, "Zoë");
+    let cz = zoe.case();
+    zoe.act(&["note", cz.to_str().unwrap(), "Zoë's frist"]);
+    zoe.sync_ok();
+    t.ana.sync_ok();
+    let spec = format!("main:{}", journal_in_git(&zoe));
+    let pushed = git(&t.remote, &["show", &spec]).stdout;
+    let zoes_in_ana = t
+        .ana
+        .case()
+        .join("journals")
+        .join(zoe.journal().file_name().unwrap());
+    rewrite_consistently(&zoes_in_ana);
+    git(&t.ana.clone, &["commit", "--quiet", "-am", "fix typo"]);
+    let commit = git(&t.ana.clone, &["log", "-1", "--format=%h"]);
+    let commit = String::from_utf8_lossy(&commit.stdout).trim().to_string();
+    let out = t.ana.sync();
+    let top = t.ana.top();
+    let file = journal_in_git(&zoe);
+    assert!(file.contains("zoë@"), "{file}");
+    assert_eq!(
+        fails_with(&out, 1),
+        format!(
+            "error: sync: refusing to push: {file} is changed other than by appending to the version on `origin` (its entries would be rewritten for everyone) by the local commit(s) `{commit} fix typo`; nothing was pushed; undo them with `git -C {top} revert --no-edit {commit}` and run `runsheet sync` again"
+        )
+    );
+    assert_eq!(
+        git(&t.remote, &["show", &spec]).stdout,
+        pushed,
+        "nothing was pushed"
+    );
+}
+
+/// A hook that removes itself and leaves git's index lock behind, so the
+/// rebase stops at its first pick and `git rebase --abort` fails too.
+const LOCK_ONCE: &str = "rm -f \"$0\"\ntouch \"$(git rev-parse --git-dir)/index.lock\"";
+
+/// When the rebase of a failed pull cannot be undone (`git rebase
+/// --abort` fails), the pull marker stays: the next sync recognises the
+/// rebase as its own, undoes it and sends everything, instead of calling
+/// it someone else's rebase.
+#[test]
+fn a_failed_rebase_abort_keeps_the_pull_marker_so_the_next_sync_undoes_it() {
+    let t = team();
+    let (ca, cb) = (t.ana.case(), t.bob.case());
+    let (ca, cb) = (ca.to_str().unwrap(), cb.to_str().unwrap());
+    t.bob.act(&["note", cb, "Bob's first"]);
+    t.bob.sync_ok();
+    t.ana.act(&["note", ca, "Ana's second"]);
+    let written = std::fs::read(t.ana.journal()).unwrap();
+    t.ana.hook("post-checkout", LOCK_ONCE);
+    let out = t.ana.sync();
+    let git_dir = std::fs::canonicalize(t.ana.clone.join(".git")).unwrap();
+    let lock = git_dir.join("index.lock");
+    let why = format!("error: Unable to create '{}': File exists.", lock.display());
+    assert_eq!(
+        fails_with(&out, 2),
+        format!(
+            "error: sync: git pull --rebase from `origin` stopped half-way ({why}) and undoing its rebase failed too (git rebase --abort: {why}); nothing was pushed; the next `runsheet sync` undoes the rebase"
+        )
+    );
+    assert!(
+        git_dir.join("rebase-merge").is_dir(),
+        "the rebase is half done"
+    );
+    assert!(
+        git_dir.join("runsheet-sync-pulling").is_file(),
+        "the pull marker is kept"
+    );
+    let refused = t
+        .ana
+        .cmd(&["note", ca, "on the old version", "--as", "Ana"]);
+    assert!(
+        fails_with(&refused, 2).contains("to finish the interrupted sync first"),
+        "no entry is written meanwhile"
+    );
+    std::fs::remove_file(&lock).unwrap();
+    let out = t.ana.sync();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        format!(
+            "synced: nothing new to commit, received 4 entries from bob@{}, sent 1 commit made earlier, up to date with origin\n",
+            host()
+        )
+    );
+    assert!(!git_dir.join("runsheet-sync-pulling").exists());
+    assert_eq!(std::fs::read(t.ana.journal()).unwrap(), written);
+    assert_eq!(anas_journal_on_remote(&t), written, "everything was sent");
+}
+
+/// A first push of a branch the remote has not got yet counts as "made
+/// earlier" only what no branch of the remote has: the defect counted the
+/// branch's whole history, which the remote already had under `main`.
+#[test]
+fn a_first_push_of_a_branch_counts_only_what_the_remote_lacked() {
+    let t = team();
+    let ca = t.ana.case();
+    git(&t.ana.clone, &["switch", "--quiet", "-c", "ana-work"]);
+    t.ana
+        .act(&["note", ca.to_str().unwrap(), "on a branch of my own"]);
+    let out = t.ana.sync();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "synced: committed your entries, up to date with origin\n"
+    );
+    assert_eq!(
+        rev_of(&t.remote, "ana-work"),
+        rev_of(&t.ana.clone, "HEAD"),
+        "the branch was pushed"
+    );
+}
+
+/// A first push to an empty remote of commits made while the clone had
+/// no remote: every one of them is what the remote lacked, and the line
+/// says so (the commit this sync made is not counted among them).
+#[test]
+fn a_first_push_to_an_empty_remote_counts_the_commits_made_before_it() {
+    let t = team();
+    let ca = t.ana.case();
+    let empty = t.root.path().join("empty.git");
+    std::fs::create_dir(&empty).unwrap();
+    git(&empty, &["init", "--quiet", "--bare", "-b", "main"]);
+    git(&t.ana.clone, &["remote", "remove", "origin"]);
+    t.ana.act(&["note", ca.to_str().unwrap(), "with no remote"]);
+    let out = t.ana.sync();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "synced: committed your entries (no remote to send to)\n"
+    );
+    git(
+        &t.ana.clone,
+        &["remote", "add", "origin", empty.to_str().unwrap()],
+    );
+    t.ana
+        .act(&["note", ca.to_str().unwrap(), "the remote is back"]);
+    let out = t.ana.sync();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "synced: committed your entries, sent 2 commits made earlier, up to date with origin\n"
+    );
+    assert_eq!(rev_of(&empty, "main"), rev_of(&t.ana.clone, "HEAD"));
 }
 
 /// A cherry-pick left half done (a conflict) is a state sync cannot

@@ -775,7 +775,7 @@ fn pull_rebase(git: &Git<'_>, from: &str, branch: &str) -> Result<(), SyncError>
     }
     let unmerged = git.ok(&["diff", "--name-only", "--diff-filter=U"]);
     if operation_in_progress(git)?.is_some() {
-        git.ok(&["rebase", "--abort"])?;
+        abort_rebase(git, from, &out)?;
     }
     let unmerged = unmerged?;
     if unmerged.is_empty() {
@@ -787,6 +787,22 @@ fn pull_rebase(git: &Git<'_>, from: &str, branch: &str) -> Result<(), SyncError>
     Err(SyncError::Conflict(
         unmerged.lines().map(str::to_string).collect(),
     ))
+}
+
+/// Undoes the rebase of a pull that failed (`pulled`). When git cannot
+/// undo it either, says both why the pull stopped and why the undo
+/// failed: the pull marker stays (see [`pull`]), so the next sync
+/// recognises the rebase as its own and undoes it then.
+fn abort_rebase(git: &Git<'_>, from: &str, pulled: &Output) -> Result<(), SyncError> {
+    let aborted = git.run(&["rebase", "--abort"])?;
+    if aborted.status.success() {
+        return Ok(());
+    }
+    Err(SyncError::Git(format!(
+        "git pull --rebase from `{from}` stopped half-way ({}) and undoing its rebase failed too (git rebase --abort: {}); nothing was pushed; the next `runsheet sync` undoes the rebase",
+        last_line(pulled),
+        last_line(&aborted)
+    )))
 }
 
 /// Refuses a new entry in `journal` (a file of the case folder `dir`)

@@ -178,7 +178,7 @@ fn stderr_of(out: &Output) -> String {
 /// A remote and two responders: Ana creates the case and pushes it, Bob
 /// clones it.
 struct Team {
-    _root: tempfile::TempDir,
+    root: tempfile::TempDir,
     remote: PathBuf,
     ana: Responder,
     bob: Responder,
@@ -243,7 +243,7 @@ fn team() -> Team {
         "Bob's clone has the case"
     );
     Team {
-        _root: root,
+        root,
         remote,
         ana,
         bob,
@@ -1472,4 +1472,374 @@ fn a_bundle_taken_in_where_there_is_a_remote_says_it_sent_nothing() {
         String::from_utf8_lossy(&out.stdout),
         "synced: nothing new to commit, sent 2 commits made earlier, up to date with origin\n"
     );
+}
+
+/// The commit `rev` names in the repository `dir`, in full.
+fn rev_of(dir: &Path, rev: &str) -> String {
+    let out = git(dir, &["rev-parse", rev]);
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// The defect: sync committed before it looked for the current branch,
+/// so on a detached HEAD it made a commit only HEAD reached and then
+/// failed with git's raw "symbolic-ref failed". Sync now refuses before
+/// committing anything, says what is wrong and the command that fixes it;
+/// that command works.
+#[test]
+fn a_detached_head_is_refused_before_anything_is_committed() {
+    let t = team();
+    let ca = t.ana.case();
+    t.ana
+        .act(&["note", ca.to_str().unwrap(), "written while detached"]);
+    git(&t.ana.clone, &["checkout", "--quiet", "--detach"]);
+    let head = rev_of(&t.ana.clone, "HEAD");
+    let on_remote = anas_journal_on_remote(&t);
+    let out = t.ana.sync();
+    let top = t.ana.top();
+    let at = &head[..7];
+    assert_eq!(
+        fails_with(&out, 2),
+        format!(
+            "error: sync: HEAD in {top} is detached (at {at}), not on a branch, so a commit made now would belong to no branch and could not be sent; nothing was committed or sent; switch to the case's branch with `git -C {top} switch main`, then run `runsheet sync` again"
+        )
+    );
+    assert_eq!(rev_of(&t.ana.clone, "HEAD"), head, "nothing was committed");
+    let state = git(&t.ana.clone, &["status", "--porcelain=v1"]);
+    assert_eq!(
+        String::from_utf8_lossy(&state.stdout),
+        format!(" M {}\n", journal_in_git(&t.ana)),
+        "the note is still only on disk, not staged"
+    );
+    assert_eq!(anas_journal_on_remote(&t), on_remote, "nothing was sent");
+    git(&t.ana.clone, &["switch", "--quiet", "main"]);
+    t.ana.sync_ok();
+    assert_eq!(
+        anas_journal_on_remote(&t),
+        std::fs::read(t.ana.journal()).unwrap(),
+        "once on the branch, the note is sent"
+    );
+}
+
+/// `sync --bundle-out FILE` for `r`.
+fn bundle_out(r: &Responder, bundle: &Path) -> Output {
+    let case = r.case();
+    r.cmd(&[
+        "sync",
+        case.to_str().unwrap(),
+        "--as",
+        r.name,
+        "--bundle-out",
+        bundle.to_str().unwrap(),
+    ])
+}
+
+/// The defect: `--bundle-out` skipped the check a push makes, so a local
+/// commit that rewrote another responder's journal left on a bundle. It
+/// is refused as a push is, and no bundle is written.
+#[test]
+fn a_bundle_out_of_a_rewritten_journal_is_refused_like_a_push() {
+    let t = team();
+    let cb = t.bob.case();
+    t.bob.act(&["note", cb.to_str().unwrap(), "Bob's frist"]);
+    t.bob.sync_ok();
+    t.ana.sync_ok();
+    let bobs_in_ana = t
+        .ana
+        .case()
+        .join("journals")
+        .join(t.bob.journal().file_name().unwrap());
+    rewrite_consistently(&bobs_in_ana);
+    git(&t.ana.clone, &["commit", "--quiet", "-am", "fix typo"]);
+    let commit = git(&t.ana.clone, &["log", "-1", "--format=%h"]);
+    let commit = String::from_utf8_lossy(&commit.stdout).trim().to_string();
+    let bundle = t.ana.home.join("case.bundle");
+    let out = bundle_out(&t.ana, &bundle);
+    let top = t.ana.top();
+    let file = journal_in_git(&t.bob);
+    assert_eq!(
+        fails_with(&out, 1),
+        format!(
+            "error: sync: refusing to write the bundle {}: {file} is changed other than by appending to the version on `origin` (its entries would be rewritten for everyone) by the local commit(s) `{commit} fix typo`; no bundle was written; undo them with `git -C {top} revert --no-edit {commit}` and write the bundle again",
+            bundle.display()
+        )
+    );
+    assert!(!bundle.exists(), "no bundle was written");
+    git(&t.ana.clone, &["revert", "--quiet", "--no-edit", &commit]);
+    assert_eq!(bundle_out(&t.ana, &bundle).status.code(), Some(0));
+    assert!(bundle.is_file());
+}
+
+/// The defect: `--bundle-out` said "up to date with FILE" of a bundle it
+/// had just written. It says what it wrote (the branch's whole history),
+/// how much, and where.
+#[test]
+fn a_bundle_out_says_what_it_wrote_and_where() {
+    let t = team();
+    let ca = t.ana.case();
+    t.ana
+        .act(&["note", ca.to_str().unwrap(), "carried by hand"]);
+    let bundle = t.ana.home.join("case.bundle");
+    let out = bundle_out(&t.ana, &bundle);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        format!(
+            "synced: committed your entries, wrote 2 commits (the whole history of main, holding 7 entries in 1 journal) to the bundle {}\n",
+            bundle.display()
+        )
+    );
+    let listed = git(
+        &t.ana.clone,
+        &["bundle", "list-heads", bundle.to_str().unwrap()],
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&listed.stdout),
+        format!("{} refs/heads/main\n", rev_of(&t.ana.clone, "main"))
+    );
+    assert_eq!(
+        std::fs::read_to_string(t.ana.journal())
+            .unwrap()
+            .lines()
+            .count(),
+        7
+    );
+}
+
+/// A third responder, cloned from the team's remote, named `name`.
+fn join(t: &Team, name: &'static str) -> Responder {
+    let home = t.root.path().join(format!("home-{name}"));
+    std::fs::create_dir_all(&home).unwrap();
+    let r = Responder {
+        name,
+        clone: home.join("incident"),
+        home,
+    };
+    git(
+        &r.home,
+        &["clone", "--quiet", t.remote.to_str().unwrap(), "incident"],
+    );
+    git(&r.clone, &["config", "user.name", name]);
+    git(&r.clone, &["config", "user.email", "r@example.org"]);
+    git(&r.clone, &["config", "commit.gpgsign", "false"]);
+    r
+}
+
+/// git quotes a non-ASCII path by default (`"zo\303\253@…"`), which the
+/// push-time check did not take for a journal: a rewritten journal with
+/// such a name was pushed. With `core.quotePath=false` it is refused.
+#[test]
+fn a_rewritten_journal_with_a_non_ascii_name_is_never_pushed() {
+    let t = team();
+    let zoe = join(&t, "Zoë");
+    let cz = zoe.case();
+    zoe.act(&["note", cz.to_str().unwrap(), "Zoë's frist"]);
+    zoe.sync_ok();
+    t.ana.sync_ok();
+    let spec = format!("main:{}", journal_in_git(&zoe));
+    let pushed = git(&t.remote, &["show", &spec]).stdout;
+    let zoes_in_ana = t
+        .ana
+        .case()
+        .join("journals")
+        .join(zoe.journal().file_name().unwrap());
+    rewrite_consistently(&zoes_in_ana);
+    git(&t.ana.clone, &["commit", "--quiet", "-am", "fix typo"]);
+    let commit = git(&t.ana.clone, &["log", "-1", "--format=%h"]);
+    let commit = String::from_utf8_lossy(&commit.stdout).trim().to_string();
+    let out = t.ana.sync();
+    let top = t.ana.top();
+    let file = journal_in_git(&zoe);
+    assert!(file.contains("zoë@"), "{file}");
+    assert_eq!(
+        fails_with(&out, 1),
+        format!(
+            "error: sync: refusing to push: {file} is changed other than by appending to the version on `origin` (its entries would be rewritten for everyone) by the local commit(s) `{commit} fix typo`; nothing was pushed; undo them with `git -C {top} revert --no-edit {commit}` and run `runsheet sync` again"
+        )
+    );
+    assert_eq!(
+        git(&t.remote, &["show", &spec]).stdout,
+        pushed,
+        "nothing was pushed"
+    );
+}
+
+/// A hook that removes itself and leaves git's index lock behind, so the
+/// rebase stops at its first pick and `git rebase --abort` fails too.
+const LOCK_ONCE: &str = "rm -f \"$0\"\ntouch \"$(git rev-parse --git-dir)/index.lock\"";
+
+/// When the rebase of a failed pull cannot be undone (`git rebase
+/// --abort` fails), the pull marker stays: the next sync recognises the
+/// rebase as its own, undoes it and sends everything, instead of calling
+/// it someone else's rebase.
+#[test]
+fn a_failed_rebase_abort_keeps_the_pull_marker_so_the_next_sync_undoes_it() {
+    let t = team();
+    let (ca, cb) = (t.ana.case(), t.bob.case());
+    let (ca, cb) = (ca.to_str().unwrap(), cb.to_str().unwrap());
+    t.bob.act(&["note", cb, "Bob's first"]);
+    t.bob.sync_ok();
+    t.ana.act(&["note", ca, "Ana's second"]);
+    let written = std::fs::read(t.ana.journal()).unwrap();
+    t.ana.hook("post-checkout", LOCK_ONCE);
+    let out = t.ana.sync();
+    let git_dir = std::fs::canonicalize(t.ana.clone.join(".git")).unwrap();
+    let lock = git_dir.join("index.lock");
+    let why = format!("error: Unable to create '{}': File exists.", lock.display());
+    assert_eq!(
+        fails_with(&out, 2),
+        format!(
+            "error: sync: git pull --rebase from `origin` stopped half-way ({why}) and undoing its rebase failed too (git rebase --abort: {why}); nothing was pushed; the next `runsheet sync` undoes the rebase"
+        )
+    );
+    assert!(
+        git_dir.join("rebase-merge").is_dir(),
+        "the rebase is half done"
+    );
+    assert!(
+        git_dir.join("runsheet-sync-pulling").is_file(),
+        "the pull marker is kept"
+    );
+    let refused = t
+        .ana
+        .cmd(&["note", ca, "on the old version", "--as", "Ana"]);
+    assert!(
+        fails_with(&refused, 2).contains("to finish the interrupted sync first"),
+        "no entry is written meanwhile"
+    );
+    std::fs::remove_file(&lock).unwrap();
+    let out = t.ana.sync();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        format!(
+            "synced: nothing new to commit, received 4 entries from bob@{}, sent 1 commit made earlier, up to date with origin\n",
+            host()
+        )
+    );
+    assert!(!git_dir.join("runsheet-sync-pulling").exists());
+    assert_eq!(std::fs::read(t.ana.journal()).unwrap(), written);
+    assert_eq!(anas_journal_on_remote(&t), written, "everything was sent");
+}
+
+/// A first push of a branch the remote has not got yet counts as "made
+/// earlier" only what no branch of the remote has: the defect counted the
+/// branch's whole history, which the remote already had under `main`.
+#[test]
+fn a_first_push_of_a_branch_counts_only_what_the_remote_lacked() {
+    let t = team();
+    let ca = t.ana.case();
+    git(&t.ana.clone, &["switch", "--quiet", "-c", "ana-work"]);
+    t.ana
+        .act(&["note", ca.to_str().unwrap(), "on a branch of my own"]);
+    let out = t.ana.sync();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "synced: committed your entries, up to date with origin\n"
+    );
+    assert_eq!(
+        rev_of(&t.remote, "ana-work"),
+        rev_of(&t.ana.clone, "HEAD"),
+        "the branch was pushed"
+    );
+}
+
+/// A first push to an empty remote of commits made while the clone had
+/// no remote: every one of them is what the remote lacked, and the line
+/// says so (the commit this sync made is not counted among them).
+#[test]
+fn a_first_push_to_an_empty_remote_counts_the_commits_made_before_it() {
+    let t = team();
+    let ca = t.ana.case();
+    let empty = t.root.path().join("empty.git");
+    std::fs::create_dir(&empty).unwrap();
+    git(&empty, &["init", "--quiet", "--bare", "-b", "main"]);
+    git(&t.ana.clone, &["remote", "remove", "origin"]);
+    t.ana.act(&["note", ca.to_str().unwrap(), "with no remote"]);
+    let out = t.ana.sync();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "synced: committed your entries (no remote to send to)\n"
+    );
+    git(
+        &t.ana.clone,
+        &["remote", "add", "origin", empty.to_str().unwrap()],
+    );
+    t.ana
+        .act(&["note", ca.to_str().unwrap(), "the remote is back"]);
+    let out = t.ana.sync();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "synced: committed your entries, sent 2 commits made earlier, up to date with origin\n"
+    );
+    assert_eq!(rev_of(&empty, "main"), rev_of(&t.ana.clone, "HEAD"));
+}
+
+/// A cherry-pick left half done (a conflict) is a state sync cannot
+/// commit from (git refuses a partial commit then): sync refuses before
+/// it stages anything, with the commands that finish or undo it.
+#[test]
+fn a_cherry_pick_in_progress_is_refused_before_anything_is_staged() {
+    let t = team();
+    let ca = t.ana.case();
+    let clone = &t.ana.clone;
+    git(clone, &["switch", "--quiet", "-c", "side"]);
+    std::fs::write(clone.join("notes.txt"), "side\n").unwrap();
+    git(clone, &["add", "notes.txt"]);
+    git(clone, &["commit", "--quiet", "-m", "side"]);
+    git(clone, &["switch", "--quiet", "main"]);
+    std::fs::write(clone.join("notes.txt"), "main\n").unwrap();
+    git(clone, &["add", "notes.txt"]);
+    git(clone, &["commit", "--quiet", "-m", "main"]);
+    let picked = Command::new("git")
+        .arg("-C")
+        .arg(clone)
+        .args(["cherry-pick", "side"])
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", clone)
+        .output()
+        .unwrap();
+    assert!(!picked.status.success(), "the cherry-pick stopped");
+    t.ana
+        .act(&["note", ca.to_str().unwrap(), "during a cherry-pick"]);
+    let head = rev_of(clone, "HEAD");
+    let out = t.ana.sync();
+    let top = t.ana.top();
+    assert_eq!(
+        fails_with(&out, 2),
+        format!(
+            "error: sync: a git cherry-pick that runsheet sync did not start is in progress in {top}; finish it (`git -C {top} cherry-pick --continue`) or undo it (`git -C {top} cherry-pick --abort`), then run `runsheet sync` again"
+        )
+    );
+    assert_eq!(rev_of(clone, "HEAD"), head, "nothing was committed");
+    let state = git(clone, &["status", "--porcelain=v1"]);
+    assert_eq!(
+        String::from_utf8_lossy(&state.stdout),
+        format!(" M {}\nAA notes.txt\n", journal_in_git(&t.ana)),
+        "the note is not staged"
+    );
+    git(clone, &["cherry-pick", "--abort"]);
+    t.ana.sync_ok();
+}
+
+/// A detached HEAD during a bisect: sync says to end the bisect, which
+/// puts HEAD back on its branch.
+#[test]
+fn a_bisect_in_progress_is_refused_with_the_command_that_ends_it() {
+    let t = team();
+    let clone = &t.ana.clone;
+    git(clone, &["bisect", "start"]);
+    git(clone, &["checkout", "--quiet", "--detach"]);
+    let out = t.ana.sync();
+    let top = t.ana.top();
+    let at = &rev_of(clone, "HEAD")[..7];
+    assert_eq!(
+        fails_with(&out, 2),
+        format!(
+            "error: sync: HEAD in {top} is detached (at {at}), not on a branch, so a commit made now would belong to no branch and could not be sent; nothing was committed or sent; a git bisect is in progress: end it with `git -C {top} bisect reset`, then run `runsheet sync` again"
+        )
+    );
+    git(clone, &["bisect", "reset"]);
+    t.ana.sync_ok();
 }

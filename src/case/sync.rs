@@ -10,9 +10,15 @@
 //! as its own and undoes it; [`refuse_unfinished`] keeps every writer off
 //! a journal meanwhile.
 //!
+//! Before it stages anything, sync refuses a clone it cannot sync from
+//! (a detached HEAD, a cherry-pick, revert, merge or rebase it did not
+//! start), so such a refusal leaves the clone exactly as it was.
+//!
 //! Before it commits and before each push, sync checks the case as
 //! `verify DIR` does: a journal of this responder's that others' `seen`
 //! records contradict (rewritten after they read it) is never sent.
+//! Before each push and before writing a bundle, it checks that every
+//! journal only grows from the remote's version of it.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -50,12 +56,14 @@ pub enum SyncError {
     /// Local commits change a journal other than by appending to the
     /// remote's version of it; pushed, they would rewrite entries
     /// everyone has (exit 1). `commits` are the commits (newest first,
-    /// `hash subject`) that changed `file`.
+    /// `hash subject`) that changed `file`. `bundle`: the bundle file
+    /// that was to carry them (not written), when it was not a push.
     Rewritten {
         top: String,
         remote: String,
         file: String,
         commits: Vec<String>,
+        bundle: Option<String>,
     },
 }
 
@@ -104,20 +112,35 @@ impl std::fmt::Display for SyncError {
                 remote,
                 file,
                 commits,
-            } => write!(
-                f,
-                "refusing to push: {file} is changed other than by appending to the version on `{remote}` (its entries would be rewritten for everyone) by the local commit(s) {}; nothing was pushed; undo them with `git -C {top} revert --no-edit {}` and run `runsheet sync` again",
-                commits
-                    .iter()
-                    .map(|c| format!("`{c}`"))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                commits
-                    .iter()
-                    .filter_map(|c| c.split_whitespace().next())
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            ),
+                bundle,
+            } => {
+                let (refusing, nothing, again) = match bundle {
+                    None => (
+                        "refusing to push".to_string(),
+                        "nothing was pushed",
+                        "run `runsheet sync` again",
+                    ),
+                    Some(bundle) => (
+                        format!("refusing to write the bundle {bundle}"),
+                        "no bundle was written",
+                        "write the bundle again",
+                    ),
+                };
+                write!(
+                    f,
+                    "{refusing}: {file} is changed other than by appending to the version on `{remote}` (its entries would be rewritten for everyone) by the local commit(s) {}; {nothing}; undo them with `git -C {top} revert --no-edit {}` and {again}",
+                    commits
+                        .iter()
+                        .map(|c| format!("`{c}`"))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    commits
+                        .iter()
+                        .filter_map(|c| c.split_whitespace().next())
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                )
+            }
         }
     }
 }
@@ -174,8 +197,15 @@ pub struct Synced {
 pub enum Sent {
     /// Pushed to this remote.
     Remote(String),
-    /// Written to this bundle file.
-    Bundle(String),
+    /// Written to a bundle file: the branch's whole history, `commits`
+    /// commits whose tip holds `entries` entries in `journals` journals.
+    Bundle {
+        file: String,
+        branch: String,
+        commits: usize,
+        entries: usize,
+        journals: usize,
+    },
     /// Nowhere: the repository has no remote.
     NoRemote,
     /// Nowhere: the sync took in a bundle, and only that; `remote` is
@@ -267,11 +297,13 @@ pub fn sync(
     })?;
     refuse_left_lock(&git)?;
     undo_interrupted_sync(&git)?;
+    refuse_pick_in_progress(&git)?;
+    let branch = current_branch(&git)?;
     refuse_contradicted(dir, journal)?;
     refuse_journal_not_continuing(&git, dir, &super::folder::journal_path(dir, journal))?;
     let committed = commit_own(&git, own)?;
     let before = head(&git)?;
-    let (sent, pushed) = transfer(&git, journal, transport)?;
+    let (sent, pushed) = transfer(&git, journal, &branch, transport)?;
     Ok(Synced {
         committed,
         sent,
@@ -280,35 +312,100 @@ pub fn sync(
     })
 }
 
-/// Moves the branch through `transport`; returns where it was sent and
+/// Moves `branch` through `transport`; returns where it was sent and
 /// how many commits a push sent.
 fn transfer(
     git: &Git<'_>,
     journal: &str,
+    branch: &str,
     transport: &Transport,
 ) -> Result<(Sent, usize), SyncError> {
-    let branch = git.ok(&["symbolic-ref", "--short", "HEAD"])?;
     match transport {
-        Transport::BundleOut(file) => {
-            let file = absolute(file);
-            git.ok(&["bundle", "create", &file.to_string_lossy(), &branch])?;
-            Ok((Sent::Bundle(file.display().to_string()), 0))
-        }
+        Transport::BundleOut(file) => Ok((write_bundle(git, &absolute(file), branch)?, 0)),
         Transport::BundleIn(file) => {
             let file = absolute(file).to_string_lossy().into_owned();
             git.ok(&["bundle", "verify", &file])?;
-            pull(git, &file, &branch)?;
-            let remote = remote_of(git, &branch)?;
+            pull(git, &file, branch)?;
+            let remote = remote_of(git, branch)?;
             Ok((Sent::TookInBundle { remote }, 0))
         }
         Transport::Remote => {
-            let Some(remote) = remote_of(git, &branch)? else {
+            let Some(remote) = remote_of(git, branch)? else {
                 return Ok((Sent::NoRemote, 0));
             };
-            let pushed = send_to_remote(git, journal, &remote, &branch)?;
+            let pushed = send_to_remote(git, journal, &remote, branch)?;
             Ok((Sent::Remote(remote), pushed))
         }
     }
+}
+
+/// Writes `branch` (its whole history) to the bundle `file`, after the
+/// check a push makes: a bundle carries journals to others just as a
+/// push does, so one that rewrites what the remote has (as last fetched:
+/// a bundle is for when it cannot be reached) is refused the same way.
+fn write_bundle(git: &Git<'_>, file: &Path, branch: &str) -> Result<Sent, SyncError> {
+    let shown = file.display().to_string();
+    if let Some(remote) = remote_of(git, branch)? {
+        refuse_rewritten_journals(git, &remote, branch, Some(&shown))?;
+    }
+    git.ok(&["bundle", "create", &file.to_string_lossy(), branch])?;
+    let commits = git.ok(&["rev-list", "--count", branch])?;
+    let grown = journals_grown(git, &empty_tree(git)?, "HEAD")?;
+    Ok(Sent::Bundle {
+        file: shown,
+        branch: branch.to_string(),
+        commits: commits
+            .parse()
+            .map_err(|_| SyncError::Git(format!("git rev-list --count said `{commits}`")))?,
+        entries: grown.iter().map(|(_, n)| n).sum(),
+        journals: grown.len(),
+    })
+}
+
+/// The branch HEAD is on, found before anything is committed: a commit
+/// made on a detached HEAD (or on a HEAD that names no local branch)
+/// belongs to no branch sync could send, so sync refuses and leaves the
+/// clone as it is, saying how to get back on a branch.
+fn current_branch(git: &Git<'_>) -> Result<String, SyncError> {
+    let out = git.run(&["symbolic-ref", "-q", "HEAD"])?;
+    let named = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    if out.status.success()
+        && let Some(branch) = named.strip_prefix("refs/heads/")
+    {
+        return Ok(branch.to_string());
+    }
+    let top = git.ok(&["rev-parse", "--show-toplevel"])?;
+    let state = if named.is_empty() {
+        let at = git.ok(&["rev-parse", "--short", "HEAD"])?;
+        format!("HEAD in {top} is detached (at {at}), not on a branch")
+    } else {
+        format!("HEAD in {top} names {named}, not a local branch")
+    };
+    Err(SyncError::Git(format!(
+        "{state}, so a commit made now would belong to no branch and could not be sent; nothing was committed or sent; {}, then run `runsheet sync` again",
+        back_on_a_branch(git, &top)?
+    )))
+}
+
+/// The git command that puts a clone with no current branch back on one:
+/// a bisect is ended (which does), else the one local branch is named,
+/// else the user picks among them or creates one.
+fn back_on_a_branch(git: &Git<'_>, top: &str) -> Result<String, SyncError> {
+    if git.git_path("BISECT_START")?.exists() {
+        return Ok(format!(
+            "a git bisect is in progress: end it with `git -C {top} bisect reset`"
+        ));
+    }
+    let branches = git.ok(&["for-each-ref", "--format=%(refname:short)", "refs/heads/"])?;
+    let branches: Vec<&str> = branches.lines().collect();
+    Ok(match branches.as_slice() {
+        [] => format!("create a branch with `git -C {top} switch -c BRANCH`"),
+        [one] => format!("switch to the case's branch with `git -C {top} switch {one}`"),
+        many => format!(
+            "switch to the case's branch with `git -C {top} switch BRANCH` (one of {})",
+            many.join(", ")
+        ),
+    })
 }
 
 /// The commit HEAD names, or none before the first commit.
@@ -331,17 +428,24 @@ fn received_since(
 ) -> Result<Vec<(String, usize)>, SyncError> {
     let before = match before {
         Some(commit) => commit.to_string(),
-        None => git.ok(&["hash-object", "-t", "tree", "/dev/null"])?,
+        None => empty_tree(git)?,
     };
-    let changed = git.ok(&[
-        "diff",
-        "--numstat",
-        "--no-renames",
-        &before,
-        "HEAD",
-        "--",
-        ".",
-    ])?;
+    Ok(journals_grown(git, &before, "HEAD")?
+        .into_iter()
+        .filter(|(id, _)| id != own)
+        .collect())
+}
+
+/// git's empty tree, to count from when there is no commit before.
+fn empty_tree(git: &Git<'_>) -> Result<String, SyncError> {
+    git.ok(&["hash-object", "-t", "tree", "/dev/null"])
+}
+
+/// Each journal of the case (by id) that grew between `from` and `to`,
+/// with how many lines: added less removed, so a rewritten journal
+/// (warned about apart) counts only what it gained.
+fn journals_grown(git: &Git<'_>, from: &str, to: &str) -> Result<Vec<(String, usize)>, SyncError> {
+    let changed = git.ok(&["diff", "--numstat", "--no-renames", from, to, "--", "."])?;
     Ok(changed
         .lines()
         .filter_map(|line| {
@@ -351,7 +455,7 @@ fn received_since(
             let file = fields.next()?;
             let id = Path::new(file).file_stem()?.to_str()?;
             let grown = added.saturating_sub(removed);
-            (is_journal(file) && id != own && grown > 0).then(|| (id.to_string(), grown))
+            (is_journal(file) && grown > 0).then(|| (id.to_string(), grown))
         })
         .collect())
 }
@@ -376,7 +480,7 @@ fn send_to_remote(
             pull(git, remote, branch)?;
         }
         refuse_contradicted(git.dir, journal)?;
-        refuse_rewritten_journals(git, remote, branch)?;
+        refuse_rewritten_journals(git, remote, branch, None)?;
         let unsent = commits_not_on(git, remote, branch)?;
         let pushed = git.run(&["push", "-u", remote, &format!("HEAD:{branch}")])?;
         if pushed.status.success() {
@@ -400,8 +504,14 @@ fn send_to_remote(
 /// remote's version of it: journals only ever grow, so any other change
 /// (a hand-made commit that fixed a typo, say) would rewrite what everyone
 /// has, and lock its writer out of their own journal. Appending to
-/// another's journal (a relayed bundle) is fine.
-fn refuse_rewritten_journals(git: &Git<'_>, remote: &str, branch: &str) -> Result<(), SyncError> {
+/// another's journal (a relayed bundle) is fine. `bundle`: the bundle
+/// file about to be written instead of a push.
+fn refuse_rewritten_journals(
+    git: &Git<'_>,
+    remote: &str,
+    branch: &str,
+    bundle: Option<&str>,
+) -> Result<(), SyncError> {
     let Some(tracking) = tracked(git, remote, branch)? else {
         return Ok(());
     };
@@ -420,6 +530,7 @@ fn refuse_rewritten_journals(git: &Git<'_>, remote: &str, branch: &str) -> Resul
             remote: remote.to_string(),
             file: file.to_string(),
             commits: commits.lines().map(str::to_string).collect(),
+            bundle: bundle.map(str::to_string),
         });
     }
     Ok(())
@@ -598,15 +709,35 @@ fn undo_interrupted_sync(git: &Git<'_>) -> Result<(), SyncError> {
         Some("rebase") if marker.exists() => {
             git.ok(&["rebase", "--abort"])?;
         }
-        Some(operation) => {
-            let top = git.ok(&["rev-parse", "--show-toplevel"])?;
-            return Err(SyncError::Git(format!(
-                "a git {operation} that runsheet sync did not start is in progress in {top}; finish it (`git -C {top} {operation} --continue`) or undo it (`git -C {top} {operation} --abort`), then run `runsheet sync` again"
-            )));
-        }
+        Some(operation) => return Err(not_started_by_sync(git, operation)?),
         None => {}
     }
     remove_marker(&marker)
+}
+
+/// Refuses, before anything is staged, a cherry-pick or revert git left
+/// half done: git refuses the commit sync makes then, and its files on
+/// disk are the user's to finish or undo, not sync's to commit or pull
+/// over.
+fn refuse_pick_in_progress(git: &Git<'_>) -> Result<(), SyncError> {
+    for (state, operation) in [
+        ("CHERRY_PICK_HEAD", "cherry-pick"),
+        ("REVERT_HEAD", "revert"),
+    ] {
+        if git.git_path(state)?.exists() {
+            return Err(not_started_by_sync(git, operation)?);
+        }
+    }
+    Ok(())
+}
+
+/// The refusal of a git `operation` someone else left half done, with the
+/// commands that finish or undo it.
+fn not_started_by_sync(git: &Git<'_>, operation: &str) -> Result<SyncError, SyncError> {
+    let top = git.ok(&["rev-parse", "--show-toplevel"])?;
+    Ok(SyncError::Git(format!(
+        "a git {operation} that runsheet sync did not start is in progress in {top}; finish it (`git -C {top} {operation} --continue`) or undo it (`git -C {top} {operation} --abort`), then run `runsheet sync` again"
+    )))
 }
 
 fn remove_marker(marker: &Path) -> Result<(), SyncError> {
@@ -644,7 +775,7 @@ fn pull_rebase(git: &Git<'_>, from: &str, branch: &str) -> Result<(), SyncError>
     }
     let unmerged = git.ok(&["diff", "--name-only", "--diff-filter=U"]);
     if operation_in_progress(git)?.is_some() {
-        git.ok(&["rebase", "--abort"])?;
+        abort_rebase(git, from, &out)?;
     }
     let unmerged = unmerged?;
     if unmerged.is_empty() {
@@ -656,6 +787,22 @@ fn pull_rebase(git: &Git<'_>, from: &str, branch: &str) -> Result<(), SyncError>
     Err(SyncError::Conflict(
         unmerged.lines().map(str::to_string).collect(),
     ))
+}
+
+/// Undoes the rebase of a pull that failed (`pulled`). When git cannot
+/// undo it either, says both why the pull stopped and why the undo
+/// failed: the pull marker stays (see [`pull`]), so the next sync
+/// recognises the rebase as its own and undoes it then.
+fn abort_rebase(git: &Git<'_>, from: &str, pulled: &Output) -> Result<(), SyncError> {
+    let aborted = git.run(&["rebase", "--abort"])?;
+    if aborted.status.success() {
+        return Ok(());
+    }
+    Err(SyncError::Git(format!(
+        "git pull --rebase from `{from}` stopped half-way ({}) and undoing its rebase failed too (git rebase --abort: {}); nothing was pushed; the next `runsheet sync` undoes the rebase",
+        last_line(pulled),
+        last_line(&aborted)
+    )))
 }
 
 /// Refuses a new entry in `journal` (a file of the case folder `dir`)

@@ -1189,7 +1189,20 @@ fn contradiction_warnings(dir: &Path) -> String {
 /// The end of the sync line: where the case went, or why nowhere.
 fn sent(sent: &Sent, dir: &Path) -> String {
     match sent {
-        Sent::Remote(to) | Sent::Bundle(to) => format!(", up to date with {to}"),
+        Sent::Remote(to) => format!(", up to date with {to}"),
+        // A bundle is written whole, not brought up to date with anything.
+        Sent::Bundle {
+            file,
+            branch,
+            commits,
+            entries,
+            journals,
+        } => format!(
+            ", wrote {} (the whole history of {branch}, holding {} in {}) to the bundle {file}",
+            count(*commits, "commit", "commits"),
+            count(*entries, "entry", "entries"),
+            count(*journals, "journal", "journals")
+        ),
         Sent::NoRemote => " (no remote to send to)".to_string(),
         Sent::TookInBundle {
             remote: Some(remote),

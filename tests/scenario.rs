@@ -182,42 +182,76 @@ fn run(scenario: &Scenario) -> Outcome {
         app.drill = Some(DrillState::new(drill, app.state()));
         app.focus = Pane::Drill;
     }
+    let journal = Written {
+        path: &path,
+        dir: dir.path(),
+        before: opening.len(),
+    };
+    play(
+        app,
+        Box::new(file),
+        &clock,
+        &journal,
+        resolved.playbook,
+        scenario,
+    )
+}
+
+/// A journal a scenario appends to: its file, its folder (drafts sit
+/// beside it), and how many lines it held before the script ran.
+struct Written<'a> {
+    path: &'a Path,
+    dir: &'a Path,
+    before: usize,
+}
+
+/// Runs `scenario`'s script through a real [`Core`] over `app` and
+/// `file`, then reads the journal back: shared by new and resumed runs so
+/// both are checked the same way.
+fn play(
+    app: App,
+    file: Box<dyn runsheet::journal::writer::Append>,
+    clock: &ManualTime,
+    journal: &Written<'_>,
+    playbook: Playbook,
+    scenario: &Scenario,
+) -> Outcome {
     let clipboard = Arc::new(Mutex::new(Vec::new()));
     let sink = Arc::clone(&clipboard);
     let mut core = Core::new(
         app,
-        Box::new(file),
+        file,
         Arc::new(clock.clone()),
         Box::new(move |text: &str| sink.lock().expect("clipboard").push(text.to_string())),
     );
     for input in &scenario.script {
-        input.apply(&mut core, &clock);
+        input.apply(&mut core, clock);
         assert!(core.settle(SETTLE), "writes did not settle after {input:?}");
     }
     assert_eq!(core.app.write_error, None);
     let live = core.app.state().clone();
     let notices = core.app.notices.iter().map(|n| n.text.clone()).collect();
-    let rows = (0..resolved.playbook.phases.len())
+    let rows = (0..playbook.phases.len())
         .map(|p| core.app.rows(p).into_iter().map(|r| r.id).collect())
         .collect();
     let quit = core.quit;
     core.finish();
 
-    let verified = verify(&std::fs::read(&path).expect("journal readable"));
+    let verified = verify(&std::fs::read(journal.path).expect("journal readable"));
     assert!(
         verified.is_intact(),
         "journal verifies: {:?}",
         verified.broken
     );
-    let state = run::replay(&resolved.playbook, verified.entries());
+    let state = run::replay(&playbook, verified.entries());
     assert_eq!(live, state, "the live state is the replay of the file");
-    let appended = verified.lines[opening.len()..].to_vec();
+    let appended = verified.lines[journal.before..].to_vec();
     let kinds: Vec<Kind> = appended.iter().map(|l| l.entry.kind).collect();
     assert_eq!(kinds, scenario.expect, "kinds appended by the script");
-    assert_drafts_sit_beside_the_journal(dir.path(), &state);
+    assert_drafts_sit_beside_the_journal(journal.dir, &state);
     let clipboard = clipboard.lock().expect("clipboard").clone();
     Outcome {
-        playbook: resolved.playbook,
+        playbook,
         state,
         appended,
         now: clock.now(),
@@ -619,6 +653,103 @@ fn an_approved_holding_statement_is_published() {
     );
     assert!(out.state.is_approved("holding-statement", 1));
     assert_eq!(out.status("holding-statement"), StepStatus::Done);
+}
+
+// --- resuming a journal ---------------------------------------------------
+
+/// A runner over a journal `JournalBuilder` wrote, reopened as `resume`
+/// reopens it: a second session of the same responder.
+struct Resumed {
+    app: App,
+    file: runsheet::journal::writer::JournalFile,
+    clock: ManualTime,
+    playbook: Playbook,
+    before: usize,
+    dir: tempfile::TempDir,
+    path: std::path::PathBuf,
+}
+
+impl Resumed {
+    fn open(j: support::JournalBuilder) -> Self {
+        let clock = j.clock.clone();
+        let (dir, path, resolved) = j.close();
+        let opened = runsheet::journal::writer::JournalFile::open(&path).expect("reopen");
+        assert!(opened.recoveries.is_empty(), "nothing torn");
+        let who = Identity {
+            actor: ACTOR.into(),
+            session: "scenario-session-2".into(),
+        };
+        let app = App::new(
+            resolved.playbook.clone(),
+            &opened.lines,
+            who,
+            "incident.jsonl",
+            Keymap::default(),
+            clock.now(),
+        );
+        Self {
+            app,
+            file: opened.file,
+            clock,
+            playbook: resolved.playbook,
+            before: opened.lines.len(),
+            dir,
+            path,
+        }
+    }
+
+    /// Runs `script` on the resumed runner; `expect` as in [`Scenario`].
+    fn play(self, script: Vec<Do>, expect: Vec<Kind>) -> Outcome {
+        let journal = Written {
+            path: &self.path,
+            dir: self.dir.path(),
+            before: self.before,
+        };
+        let scenario = Scenario {
+            setup: Setup::Fixture,
+            script,
+            expect,
+        };
+        play(
+            self.app,
+            Box::new(self.file),
+            &self.clock,
+            &journal,
+            self.playbook,
+            &scenario,
+        )
+    }
+}
+
+/// The defect: the journal last named `notify-dpa` (a note on it), which
+/// is hidden while personal data is not affected; resuming selected it,
+/// so the list showed no cursor and Enter started a step nobody could
+/// see. Resume now selects the next step to do, and Enter, pressed at
+/// once, starts that one.
+#[test]
+fn on_resume_a_hidden_step_can_be_the_selected_one() {
+    let mut j = support::JournalBuilder::new(support::fixture_playbook(), START, false);
+    j.note(Some("notify-dpa"), "DPA desk reachable on Monday only");
+    j.advance(1).set("personal_data", "no");
+    let resumed = Resumed::open(j);
+    assert_eq!(
+        (resumed.app.selected.as_deref(), resumed.app.phase),
+        (Some("confirm"), 0)
+    );
+    let listed: Vec<String> = (resumed.app.rows(resumed.app.phase).into_iter())
+        .map(|r| r.id)
+        .collect();
+    assert!(listed.contains(&"confirm".to_string()), "{listed:?}");
+    let out = resumed.play(vec![Do::Enter], vec![Kind::StepStarted]);
+    assert_eq!(
+        written(&out),
+        [(
+            Kind::StepStarted,
+            Some("confirm".into()),
+            serde_json::json!({})
+        )]
+    );
+    assert_eq!(out.status("notify-dpa"), StepStatus::Open);
 }
 
 // --- drills --------------------------------------------------------------

@@ -88,6 +88,8 @@ enum Do {
     Key(char),
     Ctrl(char),
     Type(&'static str),
+    /// A bracketed paste, delivered whole as the terminal sends it.
+    Paste(&'static str),
     Enter,
     Esc,
     Tab,
@@ -113,6 +115,7 @@ impl Do {
                     core.handle(key(KeyCode::Char(c), KeyModifiers::NONE));
                 }
             }
+            Self::Paste(text) => core.handle(Msg::Paste((*text).to_string())),
             Self::Enter => core.handle(key(KeyCode::Enter, KeyModifiers::NONE)),
             Self::Esc => core.handle(key(KeyCode::Esc, KeyModifiers::NONE)),
             Self::Tab => core.handle(key(KeyCode::Tab, KeyModifiers::NONE)),
@@ -1185,5 +1188,74 @@ fn d9_submission_with_a_missing_recipient_then_keep_typing() {
             Some(&serde_json::json!("in person via the protection unit")),
             None
         )
+    );
+}
+
+/// A table copied from a spreadsheet: cells split by tabs, rows by CRLF.
+const PASTED_TABLE: &str = "host\tip\tseen\r\nweb-01\t10.0.0.5\t08:12\r\n";
+
+/// The defect: each tab of a pasted table became one space, so the note
+/// recorded `host ip seen` and its columns could no longer be told from
+/// spaces inside a cell. Pasted and saved at once (Ctrl-S right after the
+/// paste), then typing straight on: the note keeps every tab, and the
+/// type-ahead writes nothing more.
+#[test]
+fn a_tab_pasted_into_a_note_becomes_one_space() {
+    use Do::{Ctrl, Enter, Key, Paste, Select, Type};
+    let out = run(&Scenario {
+        setup: Setup::Fixture,
+        script: vec![
+            Select("confirm"),
+            Key('n'),
+            Type("Hosts seen:"),
+            Enter,
+            Paste(PASTED_TABLE),
+            Ctrl('s'),
+            Type("qx"),
+        ],
+        expect: vec![Kind::Note],
+    });
+    assert_eq!(
+        written(&out),
+        [(
+            Kind::Note,
+            Some("confirm".into()),
+            serde_json::json!({"text": "Hosts seen:\nhost\tip\tseen\nweb-01\t10.0.0.5\t08:12"})
+        )]
+    );
+}
+
+/// The same defect in a decision's rationale, a multi-line field too; the
+/// decider's name, a one-line field, still turns a pasted tab into a space.
+#[test]
+fn a_tab_pasted_into_a_rationale_is_kept_and_one_in_a_name_is_a_space() {
+    use Do::{Ctrl, Key, Paste, Select, Tab};
+    let out = run(&Scenario {
+        setup: Setup::Fixture,
+        script: vec![
+            Select("scope"),
+            Key('d'),
+            Key('n'),
+            Tab,
+            Paste("share\tfiles\tpersonal\nlogs\t1204\t0"),
+            Tab,
+            Paste("Ana\tRuiz"),
+            Ctrl('s'),
+        ],
+        expect: vec![Kind::Decision],
+    });
+    assert_eq!(
+        written(&out),
+        [(
+            Kind::Decision,
+            Some("scope".into()),
+            serde_json::json!({
+                "fact": "personal_data",
+                "value": false,
+                "rationale": "share\tfiles\tpersonal\nlogs\t1204\t0",
+                "options": ["true", "false"],
+                "decider": "Ana Ruiz"
+            })
+        )]
     );
 }

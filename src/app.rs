@@ -410,15 +410,34 @@ impl App {
     }
 
     /// Selects the step the journal last acted on, so a resumed run opens
-    /// where it was left.
+    /// where it was left; if that step is not listed (its `when:` no longer
+    /// holds, or a note named a step still waiting on a fact), the next
+    /// required step to do, else the first listed one. Never a hidden step:
+    /// the list would show no cursor and a key would act on a step the
+    /// responder cannot see.
     fn select_resume_point(&mut self, last_step: Option<String>) {
         let target = last_step
-            .filter(|s| self.playbook.step(s).is_some())
+            .filter(|s| self.is_listed(s))
             .or_else(|| query::next_open(&self.playbook, &self.view, true).map(|s| s.id.clone()))
-            .or_else(|| self.playbook.steps().next().map(|s| s.id.clone()));
-        if let Some(step) = target {
-            self.select_step(&step);
+            .or_else(|| self.first_listed());
+        match target {
+            Some(step) => self.select_step(&step),
+            None => self.selected = None,
         }
+    }
+
+    /// Whether `step` is a row of its phase's list as it is filtered now.
+    fn is_listed(&self, step: &str) -> bool {
+        self.playbook
+            .phase_of(step)
+            .is_some_and(|phase| self.rows(phase).iter().any(|r| r.id == step))
+    }
+
+    /// The first row of the first phase that lists any.
+    fn first_listed(&self) -> Option<String> {
+        (0..self.playbook.phases.len())
+            .find_map(|phase| self.rows(phase).into_iter().next())
+            .map(|row| row.id)
     }
 
     pub fn select_step(&mut self, step: &str) {

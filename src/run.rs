@@ -289,7 +289,14 @@ pub enum Warning {
     /// A correction of an entry that does not come before it.
     DanglingCorrection { seq: u64, corrects: u64 },
     /// An entry stamped earlier than the one before it.
-    TimeGoesBack { seq: u64 },
+    TimeGoesBack {
+        seq: u64,
+        /// Who wrote it, as a team case's views name a responder
+        /// (`actor@host`): there `seq` is the merged position, which alone
+        /// does not say whose journal holds the entry. `None` for a single
+        /// journal, whose wording stays as it was.
+        writer: Option<String>,
+    },
     /// An entry stamped more than a year after the one before it.
     TimeLeaps { seq: u64 },
     /// A value that does not fit the fact's type.
@@ -366,10 +373,15 @@ impl std::fmt::Display for Warning {
                 f,
                 "entry {seq} corrects entry {corrects}, which does not come before it; the correction changes nothing"
             ),
-            Self::TimeGoesBack { seq } => write!(
-                f,
-                "entry {seq} is stamped earlier than the entry before it (clock changed, or the journal was edited)"
-            ),
+            Self::TimeGoesBack { seq, writer } => {
+                write!(f, "entry {seq}")?;
+                if let Some(writer) = writer {
+                    write!(f, " by {writer}")?;
+                }
+                f.write_str(
+                    " is stamped earlier than the entry before it (clock changed, or the journal was edited)",
+                )
+            }
             Self::TimeLeaps { seq } => write!(
                 f,
                 "entry {seq} is stamped more than a year after the entry before it"
@@ -485,6 +497,9 @@ pub struct RunState {
     facts_out_of_order: bool,
     /// Whether notes are kept (see [`RunState::for_summary`]).
     notes_kept: NotesKept,
+    /// Whether warnings name an entry's writer (see
+    /// [`RunState::naming_writers`]).
+    writers_named: bool,
 }
 
 /// Whether a replay keeps the notes it meets.
@@ -505,7 +520,7 @@ pub fn consistency_warnings<'a>(entries: impl IntoIterator<Item = &'a Entry>) ->
     for entry in entries {
         check_consistency(
             previous,
-            entry.seq,
+            Placed::unnamed(entry.seq),
             entry.ts,
             entry.kind,
             || entry.event(),
@@ -529,7 +544,7 @@ impl Consistency {
     pub fn check(&mut self, entry: &Entry) {
         check_consistency(
             self.previous,
-            entry.seq,
+            Placed::unnamed(entry.seq),
             entry.ts,
             entry.kind,
             || entry.event(),
@@ -543,7 +558,7 @@ impl Consistency {
     pub fn check_line(&mut self, line: &crate::journal::verify::LineView<'_>) {
         check_consistency(
             self.previous,
-            line.seq,
+            Placed::unnamed(line.seq),
             line.ts,
             line.kind,
             || line.entry().and_then(|entry| entry.event()),
@@ -557,20 +572,39 @@ impl Consistency {
     }
 }
 
-/// The checks of [`consistency_warnings`] for one entry (its `seq`, time,
-/// kind and event), given the time of the entry before it (none for the
+/// Where an entry sits, for its warnings: its `seq`, and its writer when
+/// the warnings name one ([`RunState::naming_writers`]).
+#[derive(Debug, Clone, Copy)]
+struct Placed<'a> {
+    seq: u64,
+    writer: Option<&'a str>,
+}
+
+impl Placed<'_> {
+    /// An entry of a single journal: its `seq` says where it is.
+    const fn unnamed(seq: u64) -> Self {
+        Self { seq, writer: None }
+    }
+}
+
+/// The checks of [`consistency_warnings`] for one entry (where it sits,
+/// its time, kind and event), given the time of the entry before it (none for the
 /// first). The event is read only for a creation or a correction.
 fn check_consistency(
     previous: Option<DateTime<Utc>>,
-    seq: u64,
+    placed: Placed<'_>,
     ts: DateTime<Utc>,
     kind: Kind,
     event: impl FnOnce() -> Result<Event, crate::journal::DecodeError>,
     warnings: &mut Vec<Warning>,
 ) {
+    let seq = placed.seq;
     if let Some(previous) = previous {
         if ts < previous {
-            warnings.push(Warning::TimeGoesBack { seq });
+            warnings.push(Warning::TimeGoesBack {
+                seq,
+                writer: placed.writer.map(str::to_string),
+            });
         } else if ts - previous > chrono::Duration::days(366) {
             warnings.push(Warning::TimeLeaps { seq });
         }
@@ -640,6 +674,19 @@ impl RunState {
         }
     }
 
+    /// This state, its warnings naming the writer of the entry they are
+    /// about: for a team case's merged replay, whose `seq` is a position
+    /// in the merge and whose actors are `actor@host`, so a reviewer can
+    /// tell whose journal holds the entry. A single journal's warnings keep
+    /// their wording.
+    #[must_use]
+    pub fn naming_writers(self) -> Self {
+        Self {
+            writers_named: true,
+            ..self
+        }
+    }
+
     /// Folds one entry into the state. Never fails: what cannot be
     /// understood becomes a warning, and the rest still applies.
     pub fn apply(&mut self, playbook: &Playbook, entry: &Entry) {
@@ -662,7 +709,10 @@ impl RunState {
         self.entry_count += 1;
         check_consistency(
             self.last.as_ref().map(|l| l.ts),
-            seq,
+            Placed {
+                seq,
+                writer: self.writers_named.then_some(actor.as_str()),
+            },
             ts,
             kind,
             || {

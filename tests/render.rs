@@ -1007,3 +1007,30 @@ fn a_fact_answer_left_with_tab_shows_as_not_saved() {
         "{screen}"
     );
 }
+
+/// A note keeps the tabs of a pasted table (see the scenario
+/// `a_tab_pasted_into_a_note_becomes_one_space`); on screen each is drawn
+/// as spaces to the next tab stop, in the editor and in the Details pane
+/// once saved, so the columns still line up and no tab reaches the
+/// terminal.
+#[test]
+fn a_tab_pasted_into_a_note_is_drawn_as_spaces_to_the_next_stop() {
+    let mut app = in_progress();
+    send(&mut app, key('n'));
+    send(&mut app, Msg::Paste("host\tip\nweb-01\t10.0.0.5".into()));
+    let editing = support::screen(&draw(&app, 100, 30));
+    assert!(editing.contains("host    ip"), "{editing}");
+    assert!(editing.contains("web-01  10.0.0.5"), "{editing}");
+    send(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
+    );
+    assert_eq!(
+        app.state().notes.last().map(|n| n.text.as_str()),
+        Some("host\tip\nweb-01\t10.0.0.5"),
+        "recorded with its tabs"
+    );
+    let saved = support::screen(&draw(&app, 120, 40));
+    assert!(saved.contains("Dana Reyes: host    ip"), "{saved}");
+    assert!(saved.contains("  web-01  10.0.0.5"), "{saved}");
+}

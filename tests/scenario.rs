@@ -88,6 +88,8 @@ enum Do {
     Key(char),
     Ctrl(char),
     Type(&'static str),
+    /// A bracketed paste, delivered whole as the terminal sends it.
+    Paste(&'static str),
     Enter,
     Esc,
     Tab,
@@ -113,6 +115,7 @@ impl Do {
                     core.handle(key(KeyCode::Char(c), KeyModifiers::NONE));
                 }
             }
+            Self::Paste(text) => core.handle(Msg::Paste((*text).to_string())),
             Self::Enter => core.handle(key(KeyCode::Enter, KeyModifiers::NONE)),
             Self::Esc => core.handle(key(KeyCode::Esc, KeyModifiers::NONE)),
             Self::Tab => core.handle(key(KeyCode::Tab, KeyModifiers::NONE)),
@@ -182,42 +185,76 @@ fn run(scenario: &Scenario) -> Outcome {
         app.drill = Some(DrillState::new(drill, app.state()));
         app.focus = Pane::Drill;
     }
+    let journal = Written {
+        path: &path,
+        dir: dir.path(),
+        before: opening.len(),
+    };
+    play(
+        app,
+        Box::new(file),
+        &clock,
+        &journal,
+        resolved.playbook,
+        scenario,
+    )
+}
+
+/// A journal a scenario appends to: its file, its folder (drafts sit
+/// beside it), and how many lines it held before the script ran.
+struct Written<'a> {
+    path: &'a Path,
+    dir: &'a Path,
+    before: usize,
+}
+
+/// Runs `scenario`'s script through a real [`Core`] over `app` and
+/// `file`, then reads the journal back: shared by new and resumed runs so
+/// both are checked the same way.
+fn play(
+    app: App,
+    file: Box<dyn runsheet::journal::writer::Append>,
+    clock: &ManualTime,
+    journal: &Written<'_>,
+    playbook: Playbook,
+    scenario: &Scenario,
+) -> Outcome {
     let clipboard = Arc::new(Mutex::new(Vec::new()));
     let sink = Arc::clone(&clipboard);
     let mut core = Core::new(
         app,
-        Box::new(file),
+        file,
         Arc::new(clock.clone()),
         Box::new(move |text: &str| sink.lock().expect("clipboard").push(text.to_string())),
     );
     for input in &scenario.script {
-        input.apply(&mut core, &clock);
+        input.apply(&mut core, clock);
         assert!(core.settle(SETTLE), "writes did not settle after {input:?}");
     }
     assert_eq!(core.app.write_error, None);
     let live = core.app.state().clone();
     let notices = core.app.notices.iter().map(|n| n.text.clone()).collect();
-    let rows = (0..resolved.playbook.phases.len())
+    let rows = (0..playbook.phases.len())
         .map(|p| core.app.rows(p).into_iter().map(|r| r.id).collect())
         .collect();
     let quit = core.quit;
     core.finish();
 
-    let verified = verify(&std::fs::read(&path).expect("journal readable"));
+    let verified = verify(&std::fs::read(journal.path).expect("journal readable"));
     assert!(
         verified.is_intact(),
         "journal verifies: {:?}",
         verified.broken
     );
-    let state = run::replay(&resolved.playbook, verified.entries());
+    let state = run::replay(&playbook, verified.entries());
     assert_eq!(live, state, "the live state is the replay of the file");
-    let appended = verified.lines[opening.len()..].to_vec();
+    let appended = verified.lines[journal.before..].to_vec();
     let kinds: Vec<Kind> = appended.iter().map(|l| l.entry.kind).collect();
     assert_eq!(kinds, scenario.expect, "kinds appended by the script");
-    assert_drafts_sit_beside_the_journal(dir.path(), &state);
+    assert_drafts_sit_beside_the_journal(journal.dir, &state);
     let clipboard = clipboard.lock().expect("clipboard").clone();
     Outcome {
-        playbook: resolved.playbook,
+        playbook,
         state,
         appended,
         now: clock.now(),
@@ -619,6 +656,103 @@ fn an_approved_holding_statement_is_published() {
     );
     assert!(out.state.is_approved("holding-statement", 1));
     assert_eq!(out.status("holding-statement"), StepStatus::Done);
+}
+
+// --- resuming a journal ---------------------------------------------------
+
+/// A runner over a journal `JournalBuilder` wrote, reopened as `resume`
+/// reopens it: a second session of the same responder.
+struct Resumed {
+    app: App,
+    file: runsheet::journal::writer::JournalFile,
+    clock: ManualTime,
+    playbook: Playbook,
+    before: usize,
+    dir: tempfile::TempDir,
+    path: std::path::PathBuf,
+}
+
+impl Resumed {
+    fn open(j: support::JournalBuilder) -> Self {
+        let clock = j.clock.clone();
+        let (dir, path, resolved) = j.close();
+        let opened = runsheet::journal::writer::JournalFile::open(&path).expect("reopen");
+        assert!(opened.recoveries.is_empty(), "nothing torn");
+        let who = Identity {
+            actor: ACTOR.into(),
+            session: "scenario-session-2".into(),
+        };
+        let app = App::new(
+            resolved.playbook.clone(),
+            &opened.lines,
+            who,
+            "incident.jsonl",
+            Keymap::default(),
+            clock.now(),
+        );
+        Self {
+            app,
+            file: opened.file,
+            clock,
+            playbook: resolved.playbook,
+            before: opened.lines.len(),
+            dir,
+            path,
+        }
+    }
+
+    /// Runs `script` on the resumed runner; `expect` as in [`Scenario`].
+    fn play(self, script: Vec<Do>, expect: Vec<Kind>) -> Outcome {
+        let journal = Written {
+            path: &self.path,
+            dir: self.dir.path(),
+            before: self.before,
+        };
+        let scenario = Scenario {
+            setup: Setup::Fixture,
+            script,
+            expect,
+        };
+        play(
+            self.app,
+            Box::new(self.file),
+            &self.clock,
+            &journal,
+            self.playbook,
+            &scenario,
+        )
+    }
+}
+
+/// The defect: the journal last named `notify-dpa` (a note on it), which
+/// is hidden while personal data is not affected; resuming selected it,
+/// so the list showed no cursor and Enter started a step nobody could
+/// see. Resume now selects the next step to do, and Enter, pressed at
+/// once, starts that one.
+#[test]
+fn on_resume_a_hidden_step_can_be_the_selected_one() {
+    let mut j = support::JournalBuilder::new(support::fixture_playbook(), START, false);
+    j.note(Some("notify-dpa"), "DPA desk reachable on Monday only");
+    j.advance(1).set("personal_data", "no");
+    let resumed = Resumed::open(j);
+    assert_eq!(
+        (resumed.app.selected.as_deref(), resumed.app.phase),
+        (Some("confirm"), 0)
+    );
+    let listed: Vec<String> = (resumed.app.rows(resumed.app.phase).into_iter())
+        .map(|r| r.id)
+        .collect();
+    assert!(listed.contains(&"confirm".to_string()), "{listed:?}");
+    let out = resumed.play(vec![Do::Enter], vec![Kind::StepStarted]);
+    assert_eq!(
+        written(&out),
+        [(
+            Kind::StepStarted,
+            Some("confirm".into()),
+            serde_json::json!({})
+        )]
+    );
+    assert_eq!(out.status("notify-dpa"), StepStatus::Open);
 }
 
 // --- drills --------------------------------------------------------------
@@ -1054,5 +1188,74 @@ fn d9_submission_with_a_missing_recipient_then_keep_typing() {
             Some(&serde_json::json!("in person via the protection unit")),
             None
         )
+    );
+}
+
+/// A table copied from a spreadsheet: cells split by tabs, rows by CRLF.
+const PASTED_TABLE: &str = "host\tip\tseen\r\nweb-01\t10.0.0.5\t08:12\r\n";
+
+/// The defect: each tab of a pasted table became one space, so the note
+/// recorded `host ip seen` and its columns could no longer be told from
+/// spaces inside a cell. Pasted and saved at once (Ctrl-S right after the
+/// paste), then typing straight on: the note keeps every tab, and the
+/// type-ahead writes nothing more.
+#[test]
+fn a_tab_pasted_into_a_note_becomes_one_space() {
+    use Do::{Ctrl, Enter, Key, Paste, Select, Type};
+    let out = run(&Scenario {
+        setup: Setup::Fixture,
+        script: vec![
+            Select("confirm"),
+            Key('n'),
+            Type("Hosts seen:"),
+            Enter,
+            Paste(PASTED_TABLE),
+            Ctrl('s'),
+            Type("qx"),
+        ],
+        expect: vec![Kind::Note],
+    });
+    assert_eq!(
+        written(&out),
+        [(
+            Kind::Note,
+            Some("confirm".into()),
+            serde_json::json!({"text": "Hosts seen:\nhost\tip\tseen\nweb-01\t10.0.0.5\t08:12"})
+        )]
+    );
+}
+
+/// The same defect in a decision's rationale, a multi-line field too; the
+/// decider's name, a one-line field, still turns a pasted tab into a space.
+#[test]
+fn a_tab_pasted_into_a_rationale_is_kept_and_one_in_a_name_is_a_space() {
+    use Do::{Ctrl, Key, Paste, Select, Tab};
+    let out = run(&Scenario {
+        setup: Setup::Fixture,
+        script: vec![
+            Select("scope"),
+            Key('d'),
+            Key('n'),
+            Tab,
+            Paste("share\tfiles\tpersonal\nlogs\t1204\t0"),
+            Tab,
+            Paste("Ana\tRuiz"),
+            Ctrl('s'),
+        ],
+        expect: vec![Kind::Decision],
+    });
+    assert_eq!(
+        written(&out),
+        [(
+            Kind::Decision,
+            Some("scope".into()),
+            serde_json::json!({
+                "fact": "personal_data",
+                "value": false,
+                "rationale": "share\tfiles\tpersonal\nlogs\t1204\t0",
+                "options": ["true", "false"],
+                "decider": "Ana Ruiz"
+            })
+        )]
     );
 }

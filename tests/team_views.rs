@@ -857,7 +857,9 @@ fn the_state_at_an_entry_of_a_case_is_every_merged_line_up_to_it() {
         })
         .expect("Bob's note");
     let playbook = review.playbook.clone();
-    let mut expected = runsheet::run::RunState::for_summary();
+    // Replayed as every view of a case replays it: its warnings name
+    // their writer.
+    let mut expected = runsheet::run::RunState::for_summary().naming_writers();
     for i in 0..=at {
         expected.apply(&playbook, &review.lines.entry(i).expect("entry"));
     }
@@ -926,7 +928,7 @@ fn a_case_review_shows_and_replays_each_entry_as_the_merged_copy() {
 
     // The state at each entry is the replay of the merged copies up to it.
     let playbook = review.playbook.clone();
-    let mut expected = runsheet::run::RunState::for_summary();
+    let mut expected = runsheet::run::RunState::for_summary().naming_writers();
     for (i, copy) in merged.lines.iter().enumerate() {
         expected.apply(&playbook, &copy.entry);
         review.cursor = review.visible.iter().position(|&v| v == i).expect("shown");
@@ -1453,5 +1455,81 @@ fn a_rewritten_journal_is_cut_the_same_way_in_status_and_every_export() {
             kept + 1
         )),
         "{md}"
+    );
+}
+
+/// Moves the stamp of the last note in `name`'s journal `minutes` back, as
+/// a clock stepped back on that laptop would have stamped it, and seals
+/// that line and the ones after it again: the journal still verifies.
+fn restamp_last_note(case: &Path, name: &str, minutes: i64) {
+    let path = case
+        .join("journals")
+        .join(format!("{}@{}.jsonl", name.to_lowercase(), host()));
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let at = lines
+        .iter()
+        .rposition(|l| Entry::decode(l).unwrap().kind == Kind::Note)
+        .expect("a note");
+    let mut prev = None;
+    for line in &mut lines[at..] {
+        let mut entry = Entry::decode(line).unwrap();
+        if let Some(prev) = prev.take() {
+            entry.prev = prev;
+        } else {
+            entry.ts -= chrono::Duration::minutes(minutes);
+        }
+        *line = entry.encode();
+        prev = Some(runsheet::hash::sha256_hex(line.as_bytes()));
+    }
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+}
+
+/// The defect: in a case, "entry N is stamped earlier than the entry
+/// before it" gave only the merged position, and not whose journal holds
+/// the entry, so a reviewer could not find which laptop's clock went back.
+/// Case views now name the writer as they name every responder
+/// (`actor@host`); a single journal's wording is unchanged.
+#[test]
+fn in_a_case_the_stamped_earlier_warning_does_not_name_the_writer() {
+    let root = tempfile::tempdir().unwrap();
+    let (ana, bob, case) = two_journal_case(root.path(), false);
+    let dir = case.to_str().unwrap();
+    bob.act(&["note", dir, "second look at the backups"]);
+    restamp_last_note(&case, "Bob", 60);
+    let host = host();
+    let merged_lines = journal(&case, "Ana").len() + journal(&case, "Bob").len() - 1;
+    // Bob's note is the merged case's last but one entry (his session's
+    // end is the last).
+    let merged_seq = merged_lines - 2;
+    let own_seq = journal(&case, "Bob").len() - 2;
+    let expected = format!(
+        "entry {merged_seq} by Bob@{host} is stamped earlier than the entry before it (clock changed, or the journal was edited)"
+    );
+
+    let status = ana.cmd(&["status", dir]);
+    let said = String::from_utf8_lossy(&status.stdout);
+    assert!(said.contains(&expected), "{expected}\n{said}");
+
+    let review = runsheet::commands::case_views::review_of(&env(), &case, false).unwrap();
+    let warnings: Vec<String> = review
+        .state
+        .warnings
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert!(warnings.contains(&expected), "{warnings:?}");
+
+    let report = export(&ana, &case, "md");
+    assert!(report.contains(&expected), "{report}");
+
+    let file = case.join("journals").join(format!("bob@{host}.jsonl"));
+    let single = ana.cmd(&["verify", file.to_str().unwrap()]);
+    let said = String::from_utf8_lossy(&single.stdout);
+    assert!(
+        said.contains(&format!(
+            "entry {own_seq} is stamped earlier than the entry before it (clock changed, or the journal was edited)"
+        )),
+        "{said}"
     );
 }

@@ -130,6 +130,16 @@ impl Editor {
     /// Inserts text at the cursor (typing or a paste). Each line of the
     /// text goes in with one string insertion, so a megabyte paste costs
     /// time linear in its size, not one scan of the line per character.
+    ///
+    /// A multi-line field (a note, a rationale) keeps each tab as `\t`:
+    /// a table pasted from a spreadsheet or a tab-separated log line is
+    /// recorded as it was, its columns still told apart from spaces inside
+    /// a cell, and an export or `grep` of the journal finds the same text
+    /// the source had. Rewriting it to spaces would change the evidence
+    /// for the sake of the screen; the screen instead draws each tab as
+    /// spaces to the next tab stop (`ui::text::expand_tabs`), so no tab
+    /// ever reaches the terminal. A one-line field (a name, a value)
+    /// turns it into a space, as a tab there is never meant.
     pub fn insert(&mut self, text: &str) {
         if text.is_empty() {
             return;
@@ -137,17 +147,18 @@ impl Editor {
         self.replace_selection();
         self.edited = true;
         let text = with_unix_line_breaks(text);
+        let multiline = self.multiline;
         let clean = |segment: &str| -> String {
             segment
                 .chars()
                 .filter_map(|c| match c {
+                    '\t' if multiline => Some('\t'),
                     '\t' => Some(' '),
                     c if c.is_control() => None,
                     c => Some(c),
                 })
                 .collect()
         };
-        let multiline = self.multiline;
         let mut segments: Vec<String> = if multiline {
             text.split('\n').map(clean).collect()
         } else {

@@ -155,6 +155,18 @@ fn times_ahead_headline(ahead: &[Warning]) -> Option<String> {
     })
 }
 
+/// An empty state for a review to replay `lines` into: keeping no notes,
+/// and, for a team case, naming the writer in its warnings (see
+/// [`RunState::naming_writers`]), as every other view of the case does.
+fn summary_state(lines: &JournalLines) -> RunState {
+    let state = RunState::for_summary();
+    if lines.is_case() {
+        state.naming_writers()
+    } else {
+        state
+    }
+}
+
 /// The state a review shows, replayed from `decoded`, and the lines kept
 /// as their text, in one pass that drops each decoded line once used: a
 /// team case's 100,000 lines are never held twice. The state keeps no
@@ -165,7 +177,7 @@ fn read_in(
     decoded: Vec<Line>,
     mut lines: JournalLines,
 ) -> (RunState, JournalLines) {
-    let mut state = RunState::for_summary();
+    let mut state = summary_state(&lines);
     for line in decoded {
         state.apply(playbook, &line.entry);
         lines.push(&line);
@@ -411,7 +423,7 @@ impl Review {
         {
             // The one held before goes first.
             self.cursor_state = None;
-            let mut state = RunState::for_summary();
+            let mut state = summary_state(&self.lines);
             let mut recent = Recent::default();
             for i in 0..=index {
                 if let Some(entry) = self.lines.entry_for_summary(i, &mut recent) {

@@ -83,6 +83,17 @@ pub fn verified(merged: Merged) -> Verified {
     }
 }
 
+/// The merged case replayed as every view of it replays it: a warning
+/// about an entry names its writer (`actor@host`), since the entry's `seq`
+/// is its merged position, not its place in its writer's journal.
+pub fn replay(playbook: &crate::playbook::Playbook, verified: &Verified) -> crate::run::RunState {
+    let mut state = crate::run::RunState::default().naming_writers();
+    for entry in verified.entries() {
+        state.apply(playbook, entry);
+    }
+    state
+}
+
 /// The conflicts nobody has settled, as warnings every view of the case
 /// carries (the report's warnings, `json`'s `state.warnings`, the review's
 /// header): each side named `actor@host` with its value as the facts list

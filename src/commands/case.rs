@@ -874,7 +874,7 @@ pub fn status(env: &Env, dir: &Path, json: bool) -> Result<(String, u8), Failure
     // Who did what as `actor@host`, as review and every export say it.
     // Each entry's strings move into the state as it is replayed. Nothing
     // of a line is shown: each journal is read as a replay reads it.
-    let mut state = RunState::for_summary();
+    let mut state = RunState::for_summary().naming_writers();
     let (resolved, replayed) = std::thread::scope(|scope| {
         // The playbook is checked while the journals are read; the replay
         // waits for it at its first line.
@@ -1030,7 +1030,7 @@ fn confirmed_case(dir: &Path, resolved: &Resolved) -> Result<(RunState, Confirme
         .playbook
         .clone()
         .with_extra_holidays(&created.holidays);
-    let state = run::replay(&playbook, verified.entries());
+    let state = crate::case::views::replay(&playbook, &verified);
     let confirmed = Confirmed {
         lines: verified.lines.len(),
         excluded,

@@ -99,7 +99,7 @@ pub fn export(
     to: Destination<'_>,
 ) -> Result<Exported, Failure> {
     let case = read(env, dir)?;
-    let mut state = run::replay(&case.resolved.playbook, case.verified.entries());
+    let mut state = views::replay(&case.resolved.playbook, &case.verified);
     state.warnings.extend(case.open_conflicts.iter().cloned());
     run::times_ahead::add_warnings(&mut state, &case.resolved.playbook, env.clock.now());
     let drafts = &case.drafts;

@@ -226,7 +226,7 @@ fn decision_lines(app: &App, step: &Step, t: &Theme) -> Vec<Line<'static>> {
                     ),
                 ]));
                 lines.push(Line::from(Span::styled(
-                    format!("  because: {}", d.rationale),
+                    format!("  because: {}", text::expand_tabs(&d.rationale)),
                     t.dim,
                 )));
             }
@@ -333,7 +333,7 @@ fn notes_and_history(app: &App, step: &Step, t: &Theme, room: usize) -> Vec<Line
         for n in notes {
             // A note of several lines keeps them (see the command above),
             // the ones after the first indented under it.
-            let mut text = n.text.lines();
+            let mut note_lines = n.text.lines();
             lines.push(Line::from(vec![
                 Span::styled(
                     format!(
@@ -343,9 +343,11 @@ fn notes_and_history(app: &App, step: &Step, t: &Theme, room: usize) -> Vec<Line
                     ),
                     t.dim,
                 ),
-                Span::raw(text.next().unwrap_or_default().to_string()),
+                Span::raw(text::expand_tabs(note_lines.next().unwrap_or_default()).into_owned()),
             ]));
-            lines.extend(text.map(|line| Line::from(format!("  {line}"))));
+            lines.extend(
+                note_lines.map(|line| Line::from(format!("  {}", text::expand_tabs(line)))),
+            );
         }
     }
     if lines.len() >= room {

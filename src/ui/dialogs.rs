@@ -24,6 +24,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Widget, Wrap};
 
 use super::centered;
+use super::text;
 use super::theme::Theme;
 use crate::app::dialog::Choices;
 use crate::app::editor::Editor;
@@ -201,13 +202,27 @@ fn editor_lines(editor: &Editor, focused: bool, t: &Theme) -> Vec<Line<'static>>
         .collect()
 }
 
+/// A line of an editor with the cursor drawn on character `cursor`. Tabs
+/// (kept in multi-line fields) are drawn as spaces to the next tab stop;
+/// on a tab the cursor takes its first column, as a terminal's does.
 fn with_cursor(text: &str, cursor: Option<usize>, t: &Theme) -> Vec<Span<'static>> {
     let Some(col) = cursor else {
-        return vec![Span::raw(text.to_string())];
+        return vec![Span::raw(text::expand_tabs(text).into_owned())];
     };
     let before: String = text.chars().take(col).collect();
-    let at: String = text.chars().nth(col).map_or(" ".into(), |c| c.to_string());
+    let before = text::expand_tabs(&before).into_owned();
+    let column = text::width(&before);
+    let (at, pad) = match text.chars().nth(col) {
+        Some('\t') => (
+            " ".to_string(),
+            text::TAB_STOP - column % text::TAB_STOP - 1,
+        ),
+        Some(c) => (c.to_string(), 0),
+        None => (" ".to_string(), 0),
+    };
+    let after_column = column + text::width(&at) + pad;
     let after: String = text.chars().skip(col + 1).collect();
+    let after = " ".repeat(pad) + &text::expand_tabs_from(&after, after_column);
     vec![
         Span::raw(before),
         Span::styled(at, t.selected),

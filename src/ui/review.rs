@@ -387,10 +387,10 @@ fn readable_data(
         let mut parts = shown.lines();
         lines.push(Line::from(vec![
             Span::styled(format!("{key}: "), t.dim),
-            Span::raw(parts.next().unwrap_or_default().to_string()),
+            Span::raw(text::expand_tabs(parts.next().unwrap_or_default()).into_owned()),
         ]));
         for more in parts {
-            lines.push(Line::from(format!("  {more}")));
+            lines.push(Line::from(format!("  {}", text::expand_tabs(more))));
         }
     }
     lines

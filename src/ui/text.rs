@@ -1,5 +1,6 @@
 //! Small text helpers shared by the screens.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use ratatui::text::Span;
@@ -14,6 +15,42 @@ use crate::playbook::value::{FactValue, format_number};
 /// marks none, so cut text lines up in the terminal.
 pub fn width(text: &str) -> usize {
     UnicodeWidthStr::width(text)
+}
+
+/// Columns from one tab stop to the next when a recorded tab is drawn:
+/// the terminal's own default and `expand`'s, so a pasted table lines up
+/// as it did where it was copied from.
+pub const TAB_STOP: usize = 8;
+
+/// One line of recorded text with each tab drawn as the spaces up to the
+/// next tab stop, counted from the line's start. Notes and rationales keep
+/// a pasted tab (see `Editor::insert`); the terminal must never get it raw:
+/// ratatui would drop it, running the columns together, and a tab that got
+/// through would move the cursor past the layout.
+pub fn expand_tabs(line: &str) -> Cow<'_, str> {
+    expand_tabs_from(line, 0)
+}
+
+/// [`expand_tabs`] for text that starts at column `from` of its line (the
+/// part after an editor's cursor), so its stops fall where the whole
+/// line's would.
+pub fn expand_tabs_from(text: &str, from: usize) -> Cow<'_, str> {
+    if !text.contains('\t') {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + TAB_STOP);
+    let mut column = from;
+    for c in text.chars() {
+        if c == '\t' {
+            let pad = TAB_STOP - column % TAB_STOP;
+            out.extend(std::iter::repeat_n(' ', pad));
+            column += pad;
+        } else {
+            out.push(c);
+            column += UnicodeWidthChar::width(c).unwrap_or(0);
+        }
+    }
+    Cow::Owned(out)
 }
 
 /// Cuts a string to `width` display columns, with `…` when it was longer.
@@ -126,7 +163,10 @@ pub fn entry_summary(entry: &Entry, playbook: &Playbook) -> String {
             if c.checked { "ticked" } else { "unticked" },
             c.text
         ),
-        Payload::Note(n) => format!("note{on}: {}", n.text.lines().next().unwrap_or_default()),
+        Payload::Note(n) => format!(
+            "note{on}: {}",
+            expand_tabs(n.text.lines().next().unwrap_or_default())
+        ),
         Payload::FactSet(f) => format!(
             "{} {}",
             fact_question(playbook, &f.fact),
@@ -200,6 +240,16 @@ pub fn compact(value: &serde_json::Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_tab_is_drawn_as_spaces_to_the_next_stop() {
+        assert_eq!(expand_tabs("host\tip"), "host    ip");
+        assert_eq!(expand_tabs("\tx"), "        x");
+        assert_eq!(expand_tabs("12345678\tx"), "12345678        x");
+        assert_eq!(expand_tabs("é\tx"), "é       x", "columns, not bytes");
+        assert_eq!(expand_tabs_from("\tx", 5), "   x");
+        assert!(matches!(expand_tabs("no tab"), Cow::Borrowed(_)));
+    }
 
     #[test]
     fn fits_with_an_ellipsis() {

@@ -837,6 +837,25 @@ fn cacao_status_ends_a_run_when_it_was_closed_or_its_last_required_step_was() {
     assert_eq!(closed["ended"], "2026-11-02T08:35:00.000Z");
 }
 
+/// Defect: an exercise's execution report said EXERCISE only in its
+/// `status_text` fields; its `name`, what a list of executions shows
+/// (SOARCA's), read as an ordinary run of the playbook.
+#[test]
+fn a_drills_cacao_status_has_no_exercise_in_its_name() {
+    let drill =
+        support::JournalBuilder::new(support::fixture_playbook(), "2026-11-02T08:00:00Z", true);
+    let (report, playbook) = cacao_status_of(drill);
+    assert_eq!(report["name"], format!("EXERCISE: {}", playbook.title));
+    assert_eq!(
+        report["description"],
+        format!("EXERCISE: {}", playbook.summary)
+    );
+    let real =
+        support::JournalBuilder::new(support::fixture_playbook(), "2026-11-02T08:00:00Z", false);
+    let (report, playbook) = cacao_status_of(real);
+    assert_eq!(report["name"], playbook.title.as_str());
+}
+
 #[test]
 fn cacao_status_waits_for_user_input_on_an_open_decision() {
     let mut j =

@@ -17,7 +17,8 @@
 //!
 //! `variables` holds the facts a step captures or decides, with their
 //! current values as text (`null` when unanswered); `commands_b64` the checklist items ticked; an
-//! exercise says `EXERCISE` first in every `status_text`.
+//! exercise says `EXERCISE` first in its `name`, its `description` and
+//! every `status_text`.
 
 use std::fmt::Write as _;
 
@@ -71,8 +72,10 @@ pub fn render(view: &View<'_>) -> String {
         "playbook_id".into(),
         identifier("playbook", &playbook.id).into(),
     );
-    report.insert("name".into(), playbook.title.clone().into());
-    report.insert("description".into(), playbook.summary.clone().into());
+    // A list of executions shows the name first: an exercise's must say
+    // so there too, not only in the texts a reader opens.
+    report.insert("name".into(), mark(playbook.title.clone()).into());
+    report.insert("description".into(), mark(playbook.summary.clone()).into());
     if let Some(at) = state.created_at {
         report.insert("started".into(), iso(at).into());
     }

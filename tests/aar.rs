@@ -773,3 +773,62 @@ fn drill_clocks_in_status_review_and_reports_run_on_scenario_time() {
         );
     }
 }
+
+/// Defect (DRILL-SCENARIO-TIMES-UNLABELLED, Timesketch): a drill's stated
+/// times (a submission's `sent_at`, a date-time fact's value) are scenario
+/// instants, yet their events read `Sent` and `Fact value: aware_at`
+/// among the wall-clock `Recorded` events, as if they were wall times.
+#[test]
+fn a_drills_timesketch_events_do_not_say_which_clock_their_times_are_on() {
+    let fixture = drill();
+    let verified = verify(&fixture.bytes);
+    let state = run::replay(&fixture.resolved.playbook, verified.entries());
+    let input = runsheet::export::Input::new(&verified, &fixture.resolved.playbook, &state);
+    let sketch = runsheet::export::render(runsheet::export::Format::Timesketch, &input);
+    let descs: std::collections::BTreeSet<String> = sketch
+        .lines()
+        .map(|line| serde_json::from_str::<serde_json::Value>(line).expect("a JSON line"))
+        .filter_map(|event| event["timestamp_desc"].as_str().map(str::to_string))
+        .collect();
+    assert!(descs.contains("Recorded"), "{descs:?}");
+    assert!(descs.contains("Sent (scenario time)"), "{descs:?}");
+    assert!(
+        descs.contains("Fact value: aware_at (scenario time)"),
+        "{descs:?}"
+    );
+    assert!(
+        descs
+            .iter()
+            .all(|d| d == "Recorded" || d.ends_with(" (scenario time)")),
+        "every stated time says its clock: {descs:?}"
+    );
+}
+
+/// Defect (DRILL-SCENARIO-TIMES-UNLABELLED, reports): a drill's report
+/// gave awareness and the notifications in scenario time but the phases
+/// in wall time, all unlabelled, so "since awareness" and the phases'
+/// chart mixed the afternoon of the drill with the scenario's days, and a
+/// submission's "sent at" read as a wall time.
+#[test]
+fn a_drills_report_mixes_scenario_and_wall_times_unlabelled() {
+    let fixture = drill();
+    let verified = verify(&fixture.bytes);
+    let state = run::replay(&fixture.resolved.playbook, verified.entries());
+    let input = runsheet::export::Input::new(&verified, &fixture.resolved.playbook, &state);
+    let md = runsheet::export::render(runsheet::export::Format::Markdown, &input);
+    let row = |starts: &str| -> String {
+        md.lines()
+            .find(|l| l.starts_with(starts))
+            .unwrap_or_else(|| panic!("a row starting {starts:?} in\n{md}"))
+            .to_string()
+    };
+    let awareness = row("| Awareness (`aware_at`)");
+    assert!(awareness.contains("| scenario date "), "{awareness}");
+    let detect = row("| Detect");
+    assert!(
+        detect.contains("| scenario date ") && !detect.contains("| 2026-11-02 09:"),
+        "a phase on the scenario clock: {detect}"
+    );
+    assert!(md.contains(", sent at scenario date "), "{md}");
+    assert!(md.contains("In a drill every time here is on the scenario clock."));
+}

@@ -178,6 +178,19 @@ pub(super) fn at(view: &View<'_>, t: chrono::DateTime<chrono::Utc>) -> Text {
     plain(stamp::both(t, view.tz))
 }
 
+/// [`at`] for a time on the journal's own clock (a fact's value, when a
+/// message was sent, a phase's start and close): in a drill a scenario
+/// instant, which says so (`scenario date 2026-11-03 09:05 CET (08:05
+/// UTC)`), since the recorded times beside it are wall times.
+pub(super) fn on_journal_clock(view: &View<'_>, t: chrono::DateTime<chrono::Utc>) -> Text {
+    let text = stamp::both(t, view.tz);
+    if crate::drill::runs_on_scenario_time(view.input.state) {
+        plain(format!("scenario date {text}"))
+    } else {
+        plain(text)
+    }
+}
+
 /// `#12`: an entry's `seq`, the key into the timeline.
 pub(super) fn seq(n: u64) -> Text {
     plain(format!("#{n}"))

@@ -179,7 +179,18 @@ impl View<'_> {
             let _ = write!(text, ", message version {v}");
         }
         if s.sent_at != ts {
-            let _ = write!(text, ", sent at {}", when::both(s.sent_at, self.tz));
+            // In a drill `sent_at` is a scenario instant, unlike the
+            // recorded time the entry is listed at.
+            let scenario = if crate::drill::runs_on_scenario_time(self.input.state) {
+                "scenario date "
+            } else {
+                ""
+            };
+            let _ = write!(
+                text,
+                ", sent at {scenario}{}",
+                when::both(s.sent_at, self.tz)
+            );
         }
         let (applies, not): (Vec<&String>, Vec<&String>) = s
             .stages

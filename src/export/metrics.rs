@@ -41,11 +41,17 @@ pub fn phase_spans<'a>(view: &View<'a>) -> Vec<PhaseSpan<'a>> {
                 .collect();
             let first_start = records
                 .iter()
-                .filter_map(|r| r.history.first().map(|c| c.at.ts))
+                .filter_map(|r| r.history.first().map(|c| on_journal_clock(state, &c.at)))
                 .min();
             let progress = query::phase_progress(playbook, state, index);
             let last_close = (progress.total > 0 && progress.is_complete())
-                .then(|| records.iter().filter_map(|r| r.closed_at()).max())
+                .then(|| {
+                    records
+                        .iter()
+                        .filter(|r| r.status.is_closed())
+                        .filter_map(|r| r.history.last().map(|c| on_journal_clock(state, &c.at)))
+                        .max()
+                })
                 .flatten();
             PhaseSpan {
                 phase,
@@ -55,6 +61,22 @@ pub fn phase_spans<'a>(view: &View<'a>) -> Vec<PhaseSpan<'a>> {
             }
         })
         .collect()
+}
+
+/// When a step changed, on the clock the journal's facts, submissions and
+/// deadlines are on: in a drill its scenario instant, else its wall time.
+/// A drill's phases measured in wall time sat beside awareness and
+/// notifications in scenario time, and durations between them were
+/// meaningless.
+fn on_journal_clock(state: &crate::run::RunState, at: &crate::run::Stamp) -> DateTime<Utc> {
+    crate::drill::clocks_at(
+        state,
+        crate::run::EntryTime {
+            seq: at.seq,
+            ts: at.ts,
+            scenario_ms: at.scenario_ms,
+        },
+    )
 }
 
 /// When the organisation became aware, if recorded (corrections applied).

@@ -28,7 +28,9 @@
 //! `datetime`, ties by `seq`.
 //!
 //! Exercise journals: `exercise` is `true`, `tag` holds `exercise`, and
-//! every `message` starts with `[EXERCISE]`. A journal that fails verification ends with a
+//! every `message` starts with `[EXERCISE]`. A drill's secondary times are
+//! scenario instants: their `timestamp_desc` ends with `(scenario time)`
+//! (`Sent (scenario time)`), as they sit among wall-clock `Recorded` lines. A journal that fails verification ends with a
 //! `Verification` line saying where and why.
 
 use std::borrow::Cow;
@@ -91,6 +93,15 @@ pub fn render(view: &View<'_>) -> String {
     out
 }
 
+/// The `timestamp_desc` of the time an entry was written.
+const RECORDED: &str = "Recorded";
+
+/// What a drill's stated times (a fact's value, when it occurred, when a
+/// message was sent) are marked with: scenario instants, which the
+/// timeline sorts among the wall-clock times the entries were recorded,
+/// so each must say which clock it is on.
+const SCENARIO_TIME: &str = "(scenario time)";
+
 /// Appends one event's line (with its newline): the entry `e` of a line
 /// whose SHA-256 is `hash`, seen at `at`, as `desc`. Written member by member, in the order
 /// and the form a `serde_json` object of them prints.
@@ -111,7 +122,11 @@ pub(super) fn push_event_line(
     }
     object.text("datetime", &when::iso(at));
     object.number("timestamp", at.timestamp_micros());
-    object.text("timestamp_desc", desc);
+    if desc != RECORDED && crate::drill::runs_on_scenario_time(view.input.state) {
+        object.text("timestamp_desc", &format!("{desc} {SCENARIO_TIME}"));
+    } else {
+        object.text("timestamp_desc", desc);
+    }
     if let Some(c) = view.input.state.created.as_ref() {
         object.text("journal_id", &c.journal_id);
     }
@@ -312,7 +327,7 @@ pub(super) fn times(
     facts: &FactsSet<'_>,
     entry: &Entry,
 ) -> Vec<(DateTime<Utc>, String)> {
-    let mut out = vec![(entry.ts, "Recorded".to_string())];
+    let mut out = vec![(entry.ts, RECORDED.to_string())];
     // Only these kinds carry a second time: skip decoding the others.
     if !has_stated_times(entry.kind) {
         return out;

@@ -1,6 +1,6 @@
 //! The first sections: summary, key times, phases, deadlines, references.
 
-use super::{at, none, nonempty, section};
+use super::{at, none, nonempty, on_journal_clock, section};
 use crate::clocks::{StageState, StageView};
 use crate::export::chart::Chart;
 use crate::export::document::{
@@ -114,7 +114,7 @@ pub fn key_times(view: &View<'_>, spans: &[PhaseSpan<'_>]) -> Section {
             Span::Code(AWARE_FACT.into()),
             Span::Plain(")".into()),
         ],
-        aware.map_or_else(|| plain("not recorded"), |t| at(view, t)),
+        aware.map_or_else(|| plain("not recorded"), |t| on_journal_clock(view, t)),
         plain("—"),
     ]);
     for m in metrics::milestones(view, spans) {
@@ -124,7 +124,7 @@ pub fn key_times(view: &View<'_>, spans: &[PhaseSpan<'_>]) -> Section {
             _ => plain("—"),
         };
         let when_cell = match (m.at, &m.missing) {
-            (Some(t), _) => at(view, t),
+            (Some(t), _) => on_journal_clock(view, t),
             (None, Some(why)) => plain(why.clone()),
             (None, None) => plain("—"),
         };
@@ -135,7 +135,11 @@ pub fn key_times(view: &View<'_>, spans: &[PhaseSpan<'_>]) -> Section {
         "Key times",
         vec![
             Block::Paragraph(plain(
-                "Measured from when the organisation became aware, as recorded (corrections applied).",
+                if crate::drill::runs_on_scenario_time(view.input.state) {
+                    "Measured from when the organisation became aware, as recorded (corrections applied). In a drill every time here is on the scenario clock."
+                } else {
+                    "Measured from when the organisation became aware, as recorded (corrections applied)."
+                },
             )),
             Block::Table(table),
         ],
@@ -152,13 +156,16 @@ pub fn phases(view: &View<'_>, spans: &[PhaseSpan<'_>], stages: &[StageView<'_>]
     ]);
     for span in spans {
         let (close, duration) = match (span.first_start, span.last_close) {
-            (Some(start), Some(end)) => (at(view, end), plain(when::span(end - start))),
+            (Some(start), Some(end)) => {
+                (on_journal_clock(view, end), plain(when::span(end - start)))
+            }
             (Some(_), None) => (plain("still open"), plain("—")),
             (None, _) => (plain("—"), plain("not started")),
         };
         table.push(vec![
             plain(span.phase.title.clone()),
-            span.first_start.map_or_else(|| plain("—"), |t| at(view, t)),
+            span.first_start
+                .map_or_else(|| plain("—"), |t| on_journal_clock(view, t)),
             close,
             duration,
             plain(format!(

@@ -453,6 +453,9 @@ fn export_journal(
     format: ExportFormat,
     output: Option<&Path>,
 ) -> Result<u8, Failure> {
+    if let Some(output) = output {
+        commands::guard::refuse_covered_output(output, journal, "export only reads the journal")?;
+    }
     if format == ExportFormat::CustodyCsv && !runsheet::case::folder::is_case(journal) {
         return custody_export(journal, output);
     }

@@ -1406,7 +1406,16 @@ pub fn run(env: &Env, command: crate::cli::Command) -> Result<(String, u8), Fail
             bundle_in,
         } => {
             let transport = match (bundle_out, bundle_in) {
-                (Some(file), _) => Transport::BundleOut(file),
+                (Some(file), _) => {
+                    // The bundle is written whole over `file`: never over
+                    // a journal or a file the case's journals cover.
+                    super::guard::refuse_covered_output(
+                        &file,
+                        &dir,
+                        "a bundle never replaces a file of the case",
+                    )?;
+                    Transport::BundleOut(file)
+                }
                 (None, Some(file)) => Transport::BundleIn(file),
                 (None, None) => Transport::Remote,
             };

@@ -28,6 +28,9 @@ pub fn default_key_path() -> PathBuf {
 /// `runsheet key new [FILE]`: a new Ed25519 key in the OpenSSH format.
 pub fn key_new(path: Option<&Path>) -> Result<String, Failure> {
     let path = path.map_or_else(default_key_path, Path::to_path_buf);
+    // The key itself is never written over an existing file; its `.pub`
+    // beside it must not take a journal's place either.
+    super::guard::refuse_journal_output(&key::public_path(&path))?;
     let key = SigningKey::create(&path, "runsheet checkpoint key").map_err(Failure::usage)?;
     let public = key
         .public()

@@ -970,7 +970,10 @@ pub fn status(env: &Env, dir: &Path, json: bool) -> Result<(String, u8), Failure
         let _ = writeln!(text, "conflicts (settle with `runsheet resolve`):");
         for c in conflicts {
             let sides = crate::case::views::conflict_sides(c, &resolved.playbook, timezone);
-            let _ = writeln!(text, "  {} {}: {}", c.about, c.key, sides.join(" vs "));
+            // Each side is journal text: a line break in it is shown as
+            // `↵`, never printed as a line of its own.
+            let row = format!("  {} {}: {}", c.about, c.key, sides.join(" vs "));
+            let _ = writeln!(text, "{}", crate::printable::one_line(&row));
         }
     }
     Ok((text, code))

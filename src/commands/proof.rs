@@ -189,7 +189,9 @@ pub fn verify(path: &Path, options: &VerifyOptions) -> Result<(String, u8), Fail
         });
     }
     for f in &findings {
-        let _ = writeln!(out, "{}{}", if f.problem { "broken: " } else { "" }, f.text);
+        // A finding may quote the journal: it stays on its own line.
+        let text = crate::printable::one_line(&f.text);
+        let _ = writeln!(out, "{}{text}", if f.problem { "broken: " } else { "" });
         if f.problem {
             code = code.max(1);
         }

@@ -126,17 +126,22 @@ fn files_in(dir: &Path) -> Vec<Covered> {
 /// The draft files and evidence files the entries of `journal` name. Every
 /// line is looked at, verified or not: a file named after a break is
 /// still one a reader would take for the record.
+///
+/// Read a line at a time (never the whole journal in memory), at most
+/// [`JOURNAL_LIMIT`](crate::journal::attachment::JOURNAL_LIMIT) bytes.
 fn named_by(journal: &Path) -> Vec<Covered> {
+    use std::io::{BufRead as _, Read as _};
     let limit = crate::journal::attachment::JOURNAL_LIMIT;
-    let Ok(bytes) = crate::journal::attachment::read_limited(journal, limit) else {
+    let Ok(file) = crate::journal::attachment::open_regular(journal) else {
         return Vec::new();
     };
-    bytes
-        .split(|b| *b == b'\n')
+    std::io::BufReader::new(file.take(limit))
+        .split(b'\n')
+        .map_while(Result::ok)
         .enumerate()
         .filter(|(_, line)| names_a_file(line))
         .filter_map(|(i, line)| {
-            let entry: serde_json::Value = serde_json::from_slice(line).ok()?;
+            let entry: serde_json::Value = serde_json::from_slice(&line).ok()?;
             Some(files_of_entry(journal, i + 1, &entry))
         })
         .flatten()

@@ -5,6 +5,7 @@ pub mod case;
 pub mod case_views;
 pub mod evidence;
 pub mod export;
+pub mod guard;
 pub mod journal;
 mod last_actor;
 pub mod list;

@@ -312,7 +312,7 @@ impl Entry {
 /// later `prev` covers.
 /// Returns the line's body (the line without its hash member).
 pub fn check_own_hash(line: &str) -> Result<String, DecodeError> {
-    let bad = || DecodeError("line does not end with its `hash` member".into());
+    let bad = || missing_hash(line);
     let body_end = line.rfind(HASH_KEY).ok_or_else(bad)?;
     let stored = line[body_end + HASH_KEY.len()..]
         .strip_suffix("\"}")
@@ -326,6 +326,18 @@ pub fn check_own_hash(line: &str) -> Result<String, DecodeError> {
         Err(DecodeError(
             "content does not match the line's own `hash`: the line was altered".into(),
         ))
+    }
+}
+
+/// Why a line has no `hash` member at its end. A line that is not JSON at
+/// all (a stray text line, a half-pasted fragment) is said to be no journal
+/// entry, so the reader looks for where it came from, not for a tampered
+/// hash.
+fn missing_hash(line: &str) -> DecodeError {
+    if serde_json::from_str::<serde::de::IgnoredAny>(line).is_err() {
+        DecodeError("not a journal entry: the line is not JSON".into())
+    } else {
+        DecodeError("line does not end with its `hash` member".into())
     }
 }
 

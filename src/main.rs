@@ -430,12 +430,10 @@ fn evidence_command(env: &Env, command: EvidenceCommand) -> Result<u8, Failure> 
 
 /// `export --format custody-csv`: the register's custody form.
 fn custody_export(journal: &Path, output: Option<&Path>) -> Result<u8, Failure> {
-    let (csv, intact) = commands::evidence::custody_csv(journal)?;
-    if !intact {
-        let _ = writeln!(
-            std::io::stderr(),
-            "warning: the journal does not verify; the form holds the verified part only"
-        );
+    let (csv, broken) = commands::evidence::custody_csv(journal)?;
+    let intact = broken.is_none();
+    if let Some(warning) = &broken {
+        eprint_safe(&format!("warning: {warning}\n"));
     }
     match output {
         Some(path) => {
@@ -453,6 +451,9 @@ fn export_journal(
     format: ExportFormat,
     output: Option<&Path>,
 ) -> Result<u8, Failure> {
+    if let Some(output) = output {
+        commands::guard::refuse_covered_output(output, journal, "export only reads the journal")?;
+    }
     if format == ExportFormat::CustodyCsv && !runsheet::case::folder::is_case(journal) {
         return custody_export(journal, output);
     }

@@ -44,6 +44,40 @@ pub fn printable(text: &str) -> Cow<'_, str> {
     escaped(text, Escape::Text)
 }
 
+/// The mark a line break inside one item's text is shown as.
+pub const LINE_BREAK_MARK: char = '\u{21B5}';
+
+/// `text` on one line: each line break in it (`\n`, `\r\n`, a bare `\r`,
+/// a vertical tab, a form feed, NEL, U+2028, U+2029) is shown as `↵`.
+/// A plain-text report prints one item a line: a note or rationale that
+/// carried its own line break could otherwise start a line that reads as
+/// the report's own (a forged "decided by" line under "Decisions").
+pub fn one_line(text: &str) -> Cow<'_, str> {
+    let breaks = |c: char| {
+        matches!(
+            c,
+            '\n' | '\r' | '\u{0B}' | '\u{0C}' | '\u{85}' | '\u{2028}' | '\u{2029}'
+        )
+    };
+    if !text.contains(breaks) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if !breaks(c) {
+            out.push(c);
+            continue;
+        }
+        // CRLF is one break, not two.
+        if c == '\r' && chars.peek() == Some(&'\n') {
+            chars.next();
+        }
+        out.push(LINE_BREAK_MARK);
+    }
+    Cow::Owned(out)
+}
+
 /// Like [`printable`] for JSON documents: unsafe characters (which can only
 /// occur inside strings, since JSON syntax is ASCII) become JSON `\uXXXX`
 /// escapes, so the document still parses to the same data.
@@ -239,6 +273,15 @@ fn unfinished_tail(bytes: &[u8]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_line_marks_every_line_break_once() {
+        assert_eq!(one_line("plain · text"), "plain · text");
+        assert_eq!(
+            one_line("a\nb\r\nc\rd\u{2028}e\u{0B}f\tg"),
+            "a↵b↵c↵d↵e↵f\tg"
+        );
+    }
 
     #[test]
     fn d4_escapes_controls_and_keeps_layout() {

@@ -267,3 +267,98 @@ fn evidence_commands_frame_their_entries_so_the_tail_stays_proven() {
         ]
     );
 }
+
+/// `runsheet ARGS` in `dir`, through `cargo_bin` (so a test can be pointed
+/// at another build with `CARGO_BIN_EXE_runsheet`).
+fn run_bin(dir: &Path, args: &[&str]) -> Output {
+    assert_cmd::Command::cargo_bin("runsheet")
+        .expect("binary")
+        .args(args)
+        .current_dir(dir)
+        .env("RUNSHEET_CONFIG_DIR", dir.join("config"))
+        .env("RUNSHEET_DATA_DIR", dir.join("data"))
+        .env("USER", "tester")
+        .env("RUNSHEET_NOW", "2026-11-28T12:00:00Z")
+        .output()
+        .expect("run runsheet")
+}
+
+/// A journal with one evidence item, then a line of plain text: 5 verified
+/// entries and the garbage at line 6. Returns the folder and the journal.
+fn journal_with_a_garbage_line() -> (tempfile::TempDir, std::path::PathBuf) {
+    let (dir, journal, _) =
+        JournalBuilder::new(fixture_playbook(), "2026-11-28T09:00:00Z", false).close();
+    std::fs::write(dir.path().join("disk.img"), b"image bytes").expect("evidence");
+    let j = journal.to_str().expect("utf-8");
+    ok(&runsheet(
+        dir.path(),
+        &["evidence", "add", j, "disk.img", "--as", "Dana Reyes"],
+    ));
+    let mut bytes = std::fs::read(&journal).expect("read");
+    bytes.extend_from_slice(b"not json at all\n");
+    std::fs::write(&journal, bytes).expect("write");
+    (dir, journal)
+}
+
+/// INTEGRITY-MESSAGES (a): a line that is not JSON is said to be no
+/// journal entry, not a line missing its `hash` member.
+#[test]
+fn integrity_messages_garbage_line_is_not_a_journal_entry() {
+    let (dir, journal) = journal_with_a_garbage_line();
+    let out = run_bin(dir.path(), &["verify", journal.to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(1));
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        report.lines().next(),
+        Some("broken at line 6 (seq 5): not a journal entry: the line is not JSON"),
+        "{report}"
+    );
+}
+
+/// INTEGRITY-MESSAGES (b): the custody form of a broken journal names the
+/// file, line and reason in its warning, and ends with a row saying where
+/// and why its verified part stops.
+#[test]
+fn integrity_messages_custody_csv_says_where_and_why_it_stops() {
+    let (dir, journal) = journal_with_a_garbage_line();
+    let j = journal.to_str().expect("utf-8");
+    let out = run_bin(dir.path(), &["export", j, "--format", "custody-csv"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stops = "journal broken at line 6 (seq 5): not a journal entry: the line is not JSON; the form holds the custody recorded in the 5 entries before it";
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        format!("warning: {j}: {stops}\n")
+    );
+    let form = String::from_utf8_lossy(&out.stdout);
+    let rows: Vec<&str> = form.lines().collect();
+    assert_eq!(rows.len(), 3, "{form}");
+    assert!(rows[1].starts_with("E1,,disk.img,"), "{form}");
+    assert_eq!(rows[2], format!(",,,,,,,,,,,,FORM INCOMPLETE: {stops}"));
+}
+
+/// INTEGRITY-MESSAGES (c): `--expect-head` with a hash the journal does
+/// not hold gives one outcome: the chain is described, the failed check is
+/// the only verdict (no "intact" beside "broken").
+#[test]
+fn integrity_messages_expect_head_states_one_outcome() {
+    let (dir, journal, _) =
+        JournalBuilder::new(fixture_playbook(), "2026-11-28T09:00:00Z", false).close();
+    let j = journal.to_str().expect("utf-8");
+    let old = "0".repeat(64);
+    let out = run_bin(dir.path(), &["verify", j, "--expect-head", &old]);
+    assert_eq!(out.status.code(), Some(1));
+    let report = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = report.lines().collect();
+    assert_eq!(
+        lines[0], "hash chain: 2 entries, hash chain verified from the first line",
+        "{report}"
+    );
+    assert!(lines[1].starts_with("head hash: "), "{report}");
+    assert_eq!(
+        lines[2],
+        format!(
+            "broken: the expected head {old} is not in this journal: no verified entry has that head hash, so the journal was cut before that entry or rewritten (it has 2 verified entries)"
+        )
+    );
+    assert!(!report.contains("intact"), "{report}");
+}

@@ -1153,3 +1153,147 @@ fn a_corrected_note_decision_or_role_is_never_shown_as_its_authors_words() {
         "Backups are encrypted too (corrected in #{note_fix} by Ana Ruiz; was “Backups are intact”)"
     )));
 }
+
+/// EXPORT-O-OVERWRITES-JOURNAL: `-o` naming the journal (by any spelling,
+/// a hard link or a symbolic link), a draft its chain covers, an evidence
+/// file it registers, or a case's journal is refused with exit 2 before
+/// anything is written: the journal and its files stay byte for byte.
+#[test]
+fn export_o_overwrites_journal() {
+    let mut j = complete_incident(false);
+    publish_holding_statement(&mut j);
+    let (dir, journal, _) = j.close();
+    let d = dir.path();
+    let draft = d.join("incident.jsonl.holding-statement-v1.txt");
+    std::fs::write(d.join("disk.img"), b"image bytes").expect("evidence file");
+    std::fs::hard_link(&journal, d.join("hard.jsonl")).expect("hard link");
+    std::os::unix::fs::symlink(&journal, d.join("soft.csv")).expect("symlink");
+    let run = |args: &[&str]| {
+        assert_cmd::Command::cargo_bin("runsheet")
+            .expect("binary")
+            .current_dir(d)
+            .env("RUNSHEET_DATA_DIR", d.join("data"))
+            .env("RUNSHEET_CONFIG_DIR", d.join("config"))
+            .args(args)
+            .output()
+            .expect("runs")
+    };
+    let added = run(&[
+        "evidence",
+        "add",
+        "incident.jsonl",
+        "disk.img",
+        "--as",
+        "Dana Reyes",
+    ]);
+    assert_eq!(added.status.code(), Some(0), "{added:?}");
+    let files = || {
+        [
+            "incident.jsonl",
+            "incident.jsonl.holding-statement-v1.txt",
+            "disk.img",
+        ]
+        .map(|name| std::fs::read(d.join(name)).expect("read"))
+    };
+    let before = files();
+    // The journal names its playbook `fixtures/<id>.yaml`, relative to
+    // where the command runs: the export could otherwise not be made.
+    let playbook = support::fixture("playbooks/fixture-incident.yaml");
+    std::fs::create_dir_all(d.join("fixtures")).expect("mkdir");
+    std::fs::copy(&playbook, d.join("fixtures/fixture-incident.yaml")).expect("copy playbook");
+    let listing = || {
+        let mut names: Vec<String> = std::fs::read_dir(d)
+            .expect("list")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    let names_before = listing();
+    let absolute = journal.to_string_lossy().into_owned();
+    let draft_abs = draft.to_string_lossy().into_owned();
+    let playbook = playbook.to_string_lossy().into_owned();
+    let journal_rule = "export only reads the journal; choose another output file\n";
+    let cases: [(&[&str], String); 7] = [
+        (
+            &["export", "incident.jsonl", "--format", "csv", "-o", "incident.jsonl"],
+            format!("error: incident.jsonl: refusing to write here: this is incident.jsonl, the journal; {journal_rule}"),
+        ),
+        (
+            &["export", "./incident.jsonl", "--format", "json", "-o", &absolute],
+            format!("error: {absolute}: refusing to write here: this is ./incident.jsonl, the journal; {journal_rule}"),
+        ),
+        (
+            &["export", "incident.jsonl", "--format", "md", "-o", "hard.jsonl"],
+            format!("error: hard.jsonl: refusing to write here: this is incident.jsonl, the journal; {journal_rule}"),
+        ),
+        (
+            &["export", "incident.jsonl", "--format", "html", "-o", "soft.csv"],
+            format!("error: soft.csv: refusing to write here: this is incident.jsonl, the journal; {journal_rule}"),
+        ),
+        (
+            &["export", "incident.jsonl", "--format", "csv", "-o", &draft_abs],
+            format!("error: {draft_abs}: refusing to write here: this is incident.jsonl.holding-statement-v1.txt, the message draft line 27 of the journal incident.jsonl covers; {journal_rule}"),
+        ),
+        (
+            &["export", "incident.jsonl", "--format", "custody-csv", "-o", "disk.img"],
+            format!(
+                "error: disk.img: refusing to write here: this is {}, evidence item E1, registered by line 32 of the journal incident.jsonl; {journal_rule}",
+                d.join("disk.img").display()
+            ),
+        ),
+        (
+            &["export-playbook", &playbook, "--format", "cacao", "-o", "hard.jsonl"],
+            "error: hard.jsonl: is a runsheet journal; refusing to replace it (a journal is only ever appended to)\n".to_string(),
+        ),
+    ];
+    for (args, expected) in cases {
+        let out = run(args);
+        assert_eq!(String::from_utf8_lossy(&out.stderr), expected, "{args:?}");
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+        assert!(files() == before, "{args:?} changed a covered file");
+        assert_eq!(listing(), names_before, "{args:?} left a file behind");
+    }
+    let verified = run(&["verify", "incident.jsonl"]);
+    assert_eq!(verified.status.code(), Some(0), "{verified:?}");
+
+    refuses_the_files_of_a_case(d, &run, journal_rule);
+}
+
+/// For [`export_o_overwrites_journal`]: a case's journals and `case.yaml`
+/// are covered too, made from the journal in `d`.
+fn refuses_the_files_of_a_case(
+    d: &Path,
+    run: &dyn Fn(&[&str]) -> std::process::Output,
+    journal_rule: &str,
+) {
+    // A case: its journals and its case.yaml are covered too.
+    let made = run(&["case", "from", "incident.jsonl", "case"]);
+    assert_eq!(made.status.code(), Some(0), "{made:?}");
+    let case_journal = std::fs::read_dir(d.join("case/journals"))
+        .expect("journals")
+        .map(|e| e.expect("entry").path())
+        .find(|p| p.extension().is_some_and(|x| x == "jsonl"))
+        .expect("a case journal");
+    let case_bytes = std::fs::read(&case_journal).expect("read");
+    let shown = case_journal
+        .strip_prefix(d)
+        .expect("inside")
+        .to_string_lossy()
+        .into_owned();
+    for (output, what) in [
+        (shown.as_str(), "a journal of the case case"),
+        ("case/case.yaml", "the case's case.yaml"),
+    ] {
+        let out = run(&["export", "case", "--format", "md", "-o", output]);
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr),
+            format!(
+                "error: {output}: refusing to write here: this is {output}, {what}; {journal_rule}"
+            )
+        );
+        assert_eq!(out.status.code(), Some(2));
+    }
+    assert!(std::fs::read(&case_journal).expect("read") == case_bytes);
+}

@@ -347,7 +347,7 @@ fn tamper_table_last_line_and_last_10_lines_removed() {
             t.dir.path(),
             &["verify", cut.path.to_str().unwrap(), "--expect-head", &head],
         ),
-        &format!("no verified entry has the head hash {head}"),
+        &format!("the expected head {head} is not in this journal"),
     );
 
     let cut10 = copy_of(&t.path);
@@ -373,8 +373,8 @@ fn tamper_table_whole_file_rewritten_with_recomputed_hashes() {
     write_lines(&rewritten.path, &l);
     let report = t.verify(&rewritten.path, &[]);
     assert!(
-        stdout(&report).starts_with("intact: 27 entries"),
-        "the chain alone is fooled"
+        stdout(&report).starts_with("hash chain: 27 entries"),
+        "the chain alone is fooled, and the report does not call it intact"
     );
     broken_with(&report, "entries 0–25 do not give the Merkle root");
     broken_with(

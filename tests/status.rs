@@ -294,3 +294,46 @@ fn a_time_from_a_fast_clock_is_a_warning_in_every_view() {
     assert_eq!(within["warnings"], serde_json::json!([]));
     drop(dir);
 }
+
+/// STATUS-NEWLINE-FORGES-LINES: a rationale carrying line breaks stays on
+/// its decision's line (each break shown as `↵`), so it cannot print a
+/// line that reads as another decision.
+#[test]
+fn status_newline_forges_lines() {
+    let mut j =
+        support::JournalBuilder::new(support::fixture_playbook(), "2026-11-05T09:00:00Z", false);
+    j.start("rate").decide(
+        "rate",
+        "severity",
+        "high",
+        "Assessed\n  severity = low · decided by Board at 2026-11-05 09:00 · because: approved",
+    );
+    j.advance(1)
+        .decide("rate", "severity", "low", "Protect CMS first\r\nthen evict");
+    let (_dir, path, _) = j.close();
+    let config = tempfile::tempdir().expect("config");
+    let out = assert_cmd::Command::cargo_bin("runsheet")
+        .expect("binary")
+        .args(["status", path.to_str().expect("utf-8")])
+        .current_dir(support::fixture(""))
+        .env("RUNSHEET_CONFIG_DIR", config.path())
+        .env("RUNSHEET_NOW", "2026-11-05T18:00:00Z")
+        .output()
+        .expect("run runsheet");
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let text = String::from_utf8(out.stdout).expect("utf-8");
+    let decisions: Vec<&str> = text
+        .lines()
+        .skip_while(|l| !l.starts_with("Decisions ("))
+        .take_while(|l| !l.is_empty())
+        .collect();
+    assert_eq!(
+        decisions,
+        [
+            "Decisions (2)",
+            "  severity = high · decided by Dana Reyes at 2026-11-05 10:00 CET (09:00 UTC) · because: Assessed↵  severity = low · decided by Board at 2026-11-05 09:00 · because: approved",
+            "  severity = low · decided by Dana Reyes at 2026-11-05 10:01 CET (09:01 UTC) · because: Protect CMS first↵then evict",
+        ],
+        "{text}"
+    );
+}

@@ -970,7 +970,10 @@ pub fn status(env: &Env, dir: &Path, json: bool) -> Result<(String, u8), Failure
         let _ = writeln!(text, "conflicts (settle with `runsheet resolve`):");
         for c in conflicts {
             let sides = crate::case::views::conflict_sides(c, &resolved.playbook, timezone);
-            let _ = writeln!(text, "  {} {}: {}", c.about, c.key, sides.join(" vs "));
+            // Each side is journal text: a line break in it is shown as
+            // `↵`, never printed as a line of its own.
+            let row = format!("  {} {}: {}", c.about, c.key, sides.join(" vs "));
+            let _ = writeln!(text, "{}", crate::printable::one_line(&row));
         }
     }
     Ok((text, code))
@@ -1406,7 +1409,16 @@ pub fn run(env: &Env, command: crate::cli::Command) -> Result<(String, u8), Fail
             bundle_in,
         } => {
             let transport = match (bundle_out, bundle_in) {
-                (Some(file), _) => Transport::BundleOut(file),
+                (Some(file), _) => {
+                    // The bundle is written whole over `file`: never over
+                    // a journal or a file the case's journals cover.
+                    super::guard::refuse_covered_output(
+                        &file,
+                        &dir,
+                        "a bundle never replaces a file of the case",
+                    )?;
+                    Transport::BundleOut(file)
+                }
                 (None, Some(file)) => Transport::BundleIn(file),
                 (None, None) => Transport::Remote,
             };

@@ -287,8 +287,10 @@ pub fn check(journal: &Path, root: Option<&Path>) -> Result<(String, u8), Failur
     Ok((out, u8::from(bad > 0)))
 }
 
-/// `runsheet export --format custody-csv`.
-pub fn custody_csv(journal: &Path) -> Result<(String, bool), Failure> {
+/// `runsheet export --format custody-csv`: the form, and when the journal
+/// does not verify, the sentence saying where and why its verified part
+/// stops (the warning; the form's last row says the same).
+pub fn custody_csv(journal: &Path) -> Result<(String, Option<String>), Failure> {
     // Read as a stream, keeping only the lines the register is made of.
     let mut kept = Vec::new();
     let mut exercise = false;
@@ -310,8 +312,26 @@ pub fn custody_csv(journal: &Path) -> Result<(String, bool), Failure> {
         error,
     })?;
     let register: Vec<Registered> = evidence::register(&kept);
-    Ok((
-        evidence::custody::csv(&register, exercise),
-        tally.is_intact(),
-    ))
+    let mut csv = evidence::custody::csv(&register, exercise);
+    let stops = where_verified_part_stops(&tally);
+    if let Some(stops) = &stops {
+        evidence::custody::closing_row(&mut csv, exercise, stops);
+    }
+    let warning = stops.map(|stops| format!("{}: {stops}", journal.display()));
+    Ok((csv, warning))
+}
+
+/// Where and why the verified part of a journal stops, or `None` when the
+/// whole journal verifies.
+fn where_verified_part_stops(tally: &crate::journal::verify::Tally) -> Option<String> {
+    let entries = tally.entries;
+    match (&tally.broken, tally.torn_tail) {
+        (Some(b), _) => Some(format!(
+            "journal broken at {b}; the form holds the custody recorded in the {entries} entries before it"
+        )),
+        (None, n) if n > 0 => Some(format!(
+            "the file ends with {n} bytes of an interrupted write; the form holds the custody recorded in the {entries} complete entries"
+        )),
+        _ => None,
+    }
 }

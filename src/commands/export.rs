@@ -535,6 +535,14 @@ pub fn write_atomically_with(
             "is not a regular file; refusing to replace it",
         ));
     }
+    // Nothing runsheet writes whole ever takes a journal's place: a
+    // journal is only appended to.
+    if super::guard::is_journal(path) {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "is a runsheet journal; refusing to replace it (a journal is only ever appended to)",
+        ));
+    }
     let mut temp_name = std::ffi::OsString::from(".");
     temp_name.push(name);
     temp_name.push(format!(".tmp-{}", std::process::id()));

@@ -37,11 +37,20 @@ pub fn drills(catalog: &Catalog) -> String {
     table(&rows)
 }
 
+/// One row per playbook: a title written over several YAML lines shows
+/// its breaks as `↵` rather than starting a row of its own.
 fn table(rows: &[[String; 3]]) -> String {
+    let rows: Vec<[String; 3]> = rows
+        .iter()
+        .map(|r| {
+            r.clone()
+                .map(|cell| crate::printable::one_line(&cell).into_owned())
+        })
+        .collect();
     let w0 = rows.iter().map(|r| r[0].chars().count()).max().unwrap_or(0);
     let w1 = rows.iter().map(|r| r[1].chars().count()).max().unwrap_or(0);
     let mut out = String::new();
-    for [a, b, c] in rows {
+    for [a, b, c] in &rows {
         let _ = writeln!(out, "{a:<w0$}  {b:<w1$}  {c}");
     }
     out

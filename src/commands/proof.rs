@@ -28,6 +28,9 @@ pub fn default_key_path() -> PathBuf {
 /// `runsheet key new [FILE]`: a new Ed25519 key in the OpenSSH format.
 pub fn key_new(path: Option<&Path>) -> Result<String, Failure> {
     let path = path.map_or_else(default_key_path, Path::to_path_buf);
+    // The key itself is never written over an existing file; its `.pub`
+    // beside it must not take a journal's place either.
+    super::guard::refuse_journal_output(&key::public_path(&path))?;
     let key = SigningKey::create(&path, "runsheet checkpoint key").map_err(Failure::usage)?;
     let public = key
         .public()
@@ -185,8 +188,13 @@ pub fn verify(path: &Path, options: &VerifyOptions) -> Result<(String, u8), Fail
             text: "--key was given, but the journal records no checkpoint to check".into(),
         });
     }
+    if findings.iter().any(|f| f.problem) {
+        out = chain_only(out);
+    }
     for f in &findings {
-        let _ = writeln!(out, "{}{}", if f.problem { "broken: " } else { "" }, f.text);
+        // A finding may quote the journal: it stays on its own line.
+        let text = crate::printable::one_line(&f.text);
+        let _ = writeln!(out, "{}{text}", if f.problem { "broken: " } else { "" });
         if f.problem {
             code = code.max(1);
         }
@@ -211,6 +219,17 @@ fn tail_statement(
             at.line
         )),
         None => scan.tail().assess(path).message(),
+    }
+}
+
+/// The report of an intact chain whose journal still fails a check
+/// (`--expect-head`, a checkpoint): its "intact: …" first line becomes a
+/// plain statement about the chain, so the report gives one outcome, the
+/// "broken: …" line that follows, never "intact" and "broken" both.
+fn chain_only(out: String) -> String {
+    match out.strip_prefix("intact: ") {
+        Some(rest) => format!("hash chain: {rest}"),
+        None => out,
     }
 }
 

@@ -1,7 +1,6 @@
 //! `runsheet status`: where an incident stands, for people (text) and
 //! scripts (`--json`, documented in docs/journal-format.md).
 
-use std::fmt::Write as _;
 use std::path::Path;
 
 use chrono::DateTime;
@@ -117,52 +116,64 @@ pub fn render_text(s: &Summary, tz: Tz) -> String {
 fn header(out: &mut String, s: &Summary, tz: Tz) {
     let j = &s.journal;
     if j.exercise {
-        let _ = writeln!(
+        row(
             out,
-            "*** EXERCISE EXERCISE EXERCISE: this is a drill, not a real incident ***"
+            format_args!(
+                "*** EXERCISE EXERCISE EXERCISE: this is a drill, not a real incident ***"
+            ),
         );
     }
-    let _ = writeln!(out, "{}", j.title);
-    let _ = writeln!(
+    row(out, format_args!("{}", j.title));
+    row(
         out,
-        "playbook {} {} · {} entries · {}",
-        s.playbook.id,
-        s.playbook.version,
-        j.entries,
-        match (&j.problem, j.torn_tail_bytes) {
-            (Some(p), _) => format!("BROKEN at {p}"),
-            (None, 0) => "intact".to_string(),
-            (None, n) => format!("incomplete last line ({n} bytes)"),
-        }
+        format_args!(
+            "playbook {} {} · {} entries · {}",
+            s.playbook.id,
+            s.playbook.version,
+            j.entries,
+            match (&j.problem, j.torn_tail_bytes) {
+                (Some(p), _) => format!("BROKEN at {p}"),
+                (None, 0) => "intact".to_string(),
+                (None, n) => format!("incomplete last line ({n} bytes)"),
+            }
+        ),
     );
     if let Some(c) = &s.closed {
-        let _ = writeln!(
+        row(
             out,
-            "CLOSED {} by {} · {}",
-            when(Some(&c.at), tz),
-            c.by,
-            c.reason
+            format_args!(
+                "CLOSED {} by {} · {}",
+                when(Some(&c.at), tz),
+                c.by,
+                c.reason
+            ),
         );
         for open in &c.open_steps {
-            let _ = writeln!(out, "  left open: {} · {}", open.step, open.reason);
+            row(
+                out,
+                format_args!("  left open: {} · {}", open.step, open.reason),
+            );
         }
     }
     if let Some(head) = &j.head_hash {
-        let _ = writeln!(out, "head hash {head}");
+        row(out, format_args!("head hash {head}"));
     }
-    let _ = writeln!(
+    row(
         out,
-        "created {} · last activity {} · times in {}",
-        when(j.created_at.as_deref(), tz),
-        when(j.last_activity.as_deref(), tz),
-        j.timezone
+        format_args!(
+            "created {} · last activity {} · times in {}",
+            when(j.created_at.as_deref(), tz),
+            when(j.last_activity.as_deref(), tz),
+            j.timezone
+        ),
     );
 }
 
 /// Steps closed per phase.
 fn progress(out: &mut String, s: &Summary, _: Tz) {
     let p = &s.progress;
-    let _ = writeln!(out, "\nProgress {}/{} steps", p.closed, p.total);
+    out.push('\n');
+    row(out, format_args!("Progress {}/{} steps", p.closed, p.total));
     let width = p
         .phases
         .iter()
@@ -170,42 +181,48 @@ fn progress(out: &mut String, s: &Summary, _: Tz) {
         .max()
         .unwrap_or(0);
     for phase in &p.phases {
-        let _ = writeln!(
+        row(
             out,
-            "  {:<width$}  {:>3}/{:<3} {}",
-            phase.title,
-            phase.closed,
-            phase.total,
-            bar(phase.closed, phase.total)
+            format_args!(
+                "  {:<width$}  {:>3}/{:<3} {}",
+                phase.title,
+                phase.closed,
+                phase.total,
+                bar(phase.closed, phase.total)
+            ),
         );
     }
 }
 
 /// Required steps still open.
 fn open_required(out: &mut String, s: &Summary, _: Tz) {
-    let _ = writeln!(out, "\nOpen required steps ({})", s.open_required.len());
+    out.push('\n');
+    row(
+        out,
+        format_args!("Open required steps ({})", s.open_required.len()),
+    );
     for step in &s.open_required {
         let role = step
             .role
             .as_deref()
             .map(|r| format!(" [{r}]"))
             .unwrap_or_default();
-        let _ = writeln!(
+        row(
             out,
-            "  {} · {}{role} ({})",
-            step.id, step.title, step.status
+            format_args!("  {} · {}{role} ({})", step.id, step.title, step.status),
         );
     }
 }
 
 /// Every clock stage, in words.
 fn clocks(out: &mut String, s: &Summary, tz: Tz) {
-    let _ = writeln!(
+    out.push('\n');
+    row(
         out,
-        "\nClocks (not legal advice: check each against its source)"
+        format_args!("Clocks (not legal advice: check each against its source)"),
     );
     if s.clocks.is_empty() {
-        let _ = writeln!(out, "  none");
+        row(out, format_args!("  none"));
     }
     for c in &s.clocks {
         let provisional = if c.provisional.is_empty() {
@@ -252,17 +269,20 @@ fn clocks(out: &mut String, s: &Summary, tz: Tz) {
                 c.reason.as_deref().unwrap_or("")
             ),
         };
-        let _ = writeln!(
+        row(
             out,
-            "  {}.{} · {} · {detail}{provisional}",
-            c.clock, c.stage, c.title
+            format_args!(
+                "  {}.{} · {} · {detail}{provisional}",
+                c.clock, c.stage, c.title
+            ),
         );
     }
 }
 
 /// Notifications and statements sent: who, when, how, to whom, reference.
 fn sent(out: &mut String, s: &Summary, tz: Tz) {
-    let _ = writeln!(out, "\nSent ({})", s.sent.len());
+    out.push('\n');
+    row(out, format_args!("Sent ({})", s.sent.len()));
     for m in &s.sent {
         let reference = m
             .reference
@@ -274,34 +294,40 @@ fn sent(out: &mut String, s: &Summary, tz: Tz) {
         } else {
             format!(" · meets {}", m.stages.join(", "))
         };
-        let _ = writeln!(
+        row(
             out,
-            "  {} {} · {} · via {} to {}{reference}{meets} · recorded by {}",
-            m.purpose,
-            m.step.as_deref().unwrap_or("-"),
-            when(Some(&m.sent_at), tz),
-            m.channel,
-            m.recipient,
-            m.by
+            format_args!(
+                "  {} {} · {} · via {} to {}{reference}{meets} · recorded by {}",
+                m.purpose,
+                m.step.as_deref().unwrap_or("-"),
+                when(Some(&m.sent_at), tz),
+                m.channel,
+                m.recipient,
+                m.by
+            ),
         );
     }
 }
 
 /// Facts as they stand and the decisions taken.
 fn facts_and_decisions(out: &mut String, s: &Summary, tz: Tz) {
-    let _ = writeln!(out, "\nFacts ({})", s.facts.len());
+    out.push('\n');
+    row(out, format_args!("Facts ({})", s.facts.len()));
     for f in &s.facts {
         let corrected = if f.corrected { " (corrected)" } else { "" };
-        let _ = writeln!(
+        row(
             out,
-            "  {} = {}{corrected} · by {} at {}",
-            f.id,
-            f.display,
-            f.by,
-            when(Some(&f.recorded_at), tz)
+            format_args!(
+                "  {} = {}{corrected} · by {} at {}",
+                f.id,
+                f.display,
+                f.by,
+                when(Some(&f.recorded_at), tz)
+            ),
         );
     }
-    let _ = writeln!(out, "\nDecisions ({})", s.decisions.len());
+    out.push('\n');
+    row(out, format_args!("Decisions ({})", s.decisions.len()));
     for d in &s.decisions {
         let corrected = if d.corrected_in.is_empty() {
             String::new()
@@ -309,14 +335,16 @@ fn facts_and_decisions(out: &mut String, s: &Summary, tz: Tz) {
             let seqs: Vec<String> = d.corrected_in.iter().map(|n| format!("#{n}")).collect();
             format!(" · corrected in {}", seqs.join(", "))
         };
-        let _ = writeln!(
+        row(
             out,
-            "  {} = {} · decided by {} at {} · because: {}{corrected}",
-            d.fact,
-            d.display,
-            d.decider,
-            when(Some(&d.at), tz),
-            d.rationale
+            format_args!(
+                "  {} = {} · decided by {} at {} · because: {}{corrected}",
+                d.fact,
+                d.display,
+                d.decider,
+                when(Some(&d.at), tz),
+                d.rationale
+            ),
         );
     }
 }
@@ -325,23 +353,36 @@ fn facts_and_decisions(out: &mut String, s: &Summary, tz: Tz) {
 fn roles_and_warnings(out: &mut String, s: &Summary, _: Tz) {
     let assigned: Vec<_> = s.roles.iter().filter(|r| r.person.is_some()).collect();
     if !assigned.is_empty() {
-        let _ = writeln!(out, "\nRoles");
+        out.push('\n');
+        row(out, format_args!("Roles"));
         for r in assigned {
-            let _ = writeln!(
+            row(
                 out,
-                "  {} ({}): {}",
-                r.title,
-                r.role,
-                r.person.as_deref().unwrap_or("")
+                format_args!(
+                    "  {} ({}): {}",
+                    r.title,
+                    r.role,
+                    r.person.as_deref().unwrap_or("")
+                ),
             );
         }
     }
     if !s.warnings.is_empty() {
-        let _ = writeln!(out, "\nWarnings");
+        out.push('\n');
+        row(out, format_args!("Warnings"));
         for w in &s.warnings {
-            let _ = writeln!(out, "  {w}");
+            row(out, format_args!("  {w}"));
         }
     }
+}
+
+/// Writes one row of the report: the formatted text on one line, any
+/// line break carried by journal text (a rationale, a note, a reason)
+/// shown as `↵` so it cannot start a line that reads as the report's own.
+fn row(out: &mut String, args: std::fmt::Arguments<'_>) {
+    let text = args.to_string();
+    out.push_str(&crate::printable::one_line(&text));
+    out.push('\n');
 }
 
 fn bar(closed: usize, total: usize) -> String {

@@ -57,6 +57,21 @@ pub fn csv(register: &[Registered], exercise: bool) -> String {
     out
 }
 
+/// Ends a form made from the verified part of a journal that does not
+/// verify: one last row whose `reason` says where and why that part stops,
+/// so the form itself (not only the warning) tells a reader it is partial.
+pub fn closing_row(out: &mut String, exercise: bool, stops: &str) {
+    let cells = std::iter::repeat_n(String::new(), HEADER.len() - 1)
+        .chain([format!("FORM INCOMPLETE: {stops}")]);
+    row(
+        out,
+        exercise
+            .then(|| "EXERCISE".to_string())
+            .into_iter()
+            .chain(cells),
+    );
+}
+
 /// One CRLF-terminated record, each field as the `csv` export writes it
 /// (quoted when needed, a formula defused).
 fn row(out: &mut String, cells: impl IntoIterator<Item = String>) {

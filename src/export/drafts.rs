@@ -95,9 +95,10 @@ pub fn in_short(problems: &[String], listed_in: &str) -> String {
 }
 
 /// `entry 7 (message_drafted v2 of step `notify`) names `x.txt`: …`, the
-/// wording `verify` uses.
+/// wording `verify` uses. One line: a line break in the journal's file
+/// or step name is shown as `↵`, never printed as a line of its own.
 pub fn problem_sentence(line: &Line, drafted: &MessageDrafted, problem: &str) -> String {
-    format!(
+    let sentence = format!(
         "entry {} (message_drafted v{}{}) names `{}`: {problem}",
         line.entry.seq,
         drafted.version,
@@ -107,7 +108,8 @@ pub fn problem_sentence(line: &Line, drafted: &MessageDrafted, problem: &str) ->
             .map(|s| format!(" of step `{s}`"))
             .unwrap_or_default(),
         drafted.file
-    )
+    );
+    crate::printable::one_line(&sentence).into_owned()
 }
 
 /// The `message_drafted` payload of `line`, if it is one.

@@ -464,7 +464,7 @@ pub fn check_head(subject: &Subject<'_>, head: &str) -> Finding {
             have - 1 - i
         )),
         None => Finding::bad(format!(
-            "no verified entry has the head hash {head}: the journal was cut before that entry or rewritten (it has {have} verified entries)"
+            "the expected head {head} is not in this journal: no verified entry has that head hash, so the journal was cut before that entry or rewritten (it has {have} verified entries)"
         )),
     }
 }

@@ -98,6 +98,8 @@ enum Do {
     /// Move the manual clock on.
     Wait(Duration),
     Tick,
+    /// Draw the runner (120x40) and keep its text in [`Outcome::screens`].
+    Screen,
 }
 
 impl Do {
@@ -122,6 +124,7 @@ impl Do {
             Self::Press(pressed) => core.handle(key(*pressed, KeyModifiers::NONE)),
             Self::Wait(by) => clock.advance(*by),
             Self::Tick => core.handle(Msg::Tick),
+            Self::Screen => {}
         }
     }
 }
@@ -147,6 +150,8 @@ struct Outcome {
     rows: Vec<Vec<String>>,
     clipboard: Vec<String>,
     quit: bool,
+    /// The runner's text at each [`Do::Screen`], in order.
+    screens: Vec<String>,
 }
 
 fn run(scenario: &Scenario) -> Outcome {
@@ -227,9 +232,13 @@ fn play(
         Arc::new(clock.clone()),
         Box::new(move |text: &str| sink.lock().expect("clipboard").push(text.to_string())),
     );
+    let mut screens = Vec::new();
     for input in &scenario.script {
         input.apply(&mut core, clock);
         assert!(core.settle(SETTLE), "writes did not settle after {input:?}");
+        if matches!(input, Do::Screen) {
+            screens.push(support::screen(&support::draw_runner(&core.app, 120, 40)));
+        }
     }
     assert_eq!(core.app.write_error, None);
     let live = core.app.state().clone();
@@ -262,6 +271,7 @@ fn play(
         rows,
         clipboard,
         quit,
+        screens,
     }
 }
 
@@ -1257,5 +1267,94 @@ fn a_tab_pasted_into_a_rationale_is_kept_and_one_in_a_name_is_a_space() {
                 "decider": "Ana Ruiz"
             })
         )]
+    );
+}
+
+/// The screen row holding `needle`, trimmed (for asserting one whole line).
+fn row_with<'s>(screen: &'s str, needle: &str) -> &'s str {
+    screen
+        .lines()
+        .find(|l| l.contains(needle))
+        .unwrap_or_else(|| panic!("no row with {needle:?} in:\n{screen}"))
+        .trim()
+}
+
+/// DRILL-TIMEBOX-MIXES-CLOCKS: at x10 after a jump to T+00:50, a step
+/// with a 30m timebox started at once showed "⚠ overdue by 21m" (the
+/// scenario "now" minus its wall-clock start). Its start and timebox are
+/// on the scenario clock: not overdue at start, nor when exactly 30
+/// scenario minutes have passed, then overdue by the scenario minutes
+/// past that.
+#[test]
+fn drill_timebox_mixes_clocks() {
+    use Do::{Enter, Key, Screen, Select, Tick, Wait};
+    let out = run(&Scenario {
+        setup: Setup::BundledDrill("intl-court-intrusion"),
+        script: vec![
+            Key(' '),
+            Key('+'),
+            Key('+'),
+            Key('+'),
+            Key('n'),
+            // Six wall seconds at x10: T+00:51.
+            Wait(Duration::seconds(6)),
+            Tick,
+            Select("triage-confirm"),
+            Enter,
+            Screen,
+            // Three wall minutes at x10: T+01:21, the timebox's end.
+            Wait(minutes(3)),
+            Tick,
+            Screen,
+            // One more: T+01:31, ten scenario minutes past it.
+            Wait(minutes(1)),
+            Tick,
+            Screen,
+        ],
+        expect: vec![
+            Kind::DrillControl,
+            Kind::InjectDelivered,
+            Kind::DrillControl,
+            Kind::DrillControl,
+            Kind::DrillControl,
+            Kind::DrillControl,
+            Kind::InjectDelivered,
+            Kind::StepStarted,
+            Kind::InjectDelivered,
+        ],
+    });
+    let started = out.entry(Kind::StepStarted, 0);
+    assert_eq!(started.entry.scenario_ms, Some(51 * 60_000));
+    let [at_start, at_end, past] = out.screens.as_slice() else {
+        panic!("three screens");
+    };
+    let header = "Scenario incident · scenario T+00:51 ▶ x10 · ⏱ since opened 51m · scenario time 09:51 CET     Dana Reyes · ✓ all saved";
+    assert_eq!(row_with(at_start, "Scenario incident"), header);
+    for screen in [at_start, at_end] {
+        assert_eq!(
+            row_with(screen, "since T+"),
+            "│○ Detect, scope …  0/11 │┃▶! Confirm the activity and … 30m ic ┃│▶ in progress since T+00:51 by Dana Reyes · Incident │"
+        );
+        assert_eq!(
+            row_with(screen, "timebox"),
+            "│○ Contain while …  0/6  │┃○! Move the response to out… 1h ⋯ ic ┃│commander — unassigned · required · timebox 30m      │"
+        );
+        assert!(
+            !screen.contains("overdue") && !screen.contains("⚠late"),
+            "{screen}"
+        );
+    }
+    assert!(at_end.contains("scenario T+01:21 ▶ x10"), "{at_end}");
+    assert_eq!(
+        row_with(past, "since T+"),
+        "│○ Detect, scope …  0/11 │┃▶! Confirm the activity an… ⚠late ic ┃│▶ in progress since T+00:51 by Dana Reyes · Incident │"
+    );
+    assert_eq!(
+        row_with(past, "timebox"),
+        "│○ Contain while …  0/6  │┃○! Move the response to out… 1h ⋯ ic ┃│commander — unassigned · required · timebox 30m · ⚠  │"
+    );
+    assert_eq!(
+        row_with(past, "overdue by"),
+        "│○ Eradicate        0/3  │┃○! Stand up the crisis cell… 1h ⋯ ic ┃│overdue by 10m                                       │"
     );
 }

@@ -152,6 +152,8 @@ struct Outcome {
     quit: bool,
     /// The runner's text at each [`Do::Screen`], in order.
     screens: Vec<String>,
+    /// The whole journal file at the end.
+    bytes: Vec<u8>,
 }
 
 fn run(scenario: &Scenario) -> Outcome {
@@ -249,7 +251,8 @@ fn play(
     let quit = core.quit;
     core.finish();
 
-    let verified = verify(&std::fs::read(journal.path).expect("journal readable"));
+    let bytes = std::fs::read(journal.path).expect("journal readable");
+    let verified = verify(&bytes);
     assert!(
         verified.is_intact(),
         "journal verifies: {:?}",
@@ -272,6 +275,7 @@ fn play(
         clipboard,
         quit,
         screens,
+        bytes,
     }
 }
 
@@ -1356,5 +1360,73 @@ fn drill_timebox_mixes_clocks() {
     assert_eq!(
         row_with(past, "overdue by"),
         "│○ Eradicate        0/3  │┃○! Stand up the crisis cell… 1h ⋯ ic ┃│overdue by 10m                                       │"
+    );
+}
+
+/// NEXT-INJECT-BEFORE-START-NOOP: `n` before `space` journaled "scenario
+/// clock: jump x1" to T+0 at each press, delivered nothing and said
+/// nothing. Now it writes nothing and says how to start the clock.
+#[test]
+fn next_inject_before_start_noop() {
+    use Do::{Key, Screen};
+    let out = run(&Scenario {
+        setup: Setup::BundledDrill("intl-court-intrusion"),
+        script: vec![Key('n'), Key('n'), Screen],
+        expect: vec![],
+    });
+    assert_eq!(
+        out.notices,
+        [
+            "the scenario clock has not started: space starts it (then n jumps to the next inject)",
+            "the scenario clock has not started: space starts it (then n jumps to the next inject)",
+        ]
+    );
+    assert!(out.state.drill_controls.is_empty());
+    let screen = &out.screens[0];
+    assert!(
+        row_with(screen, "Scenario incide").contains("scenario T+00:00 not started"),
+        "{screen}"
+    );
+    assert_eq!(
+        row_with(screen, "has not started"),
+        "the scenario clock has not started: space starts it (then n jumps to the next inject)"
+    );
+}
+
+/// NEXT-INJECT-BEFORE-START-NOOP, the report: a jump from T+00:02 read
+/// "Drill clock moved at scenario time T+50m" in a row whose scenario
+/// time is T+00:02. It names both ends now.
+#[test]
+fn next_inject_before_start_noop_aar_names_where_the_jump_was_from() {
+    use Do::{Key, Tick, Wait};
+    let out = run(&Scenario {
+        setup: Setup::BundledDrill("intl-court-intrusion"),
+        script: vec![Key(' '), Wait(minutes(2)), Tick, Key('n'), Tick],
+        expect: vec![
+            Kind::DrillControl,
+            Kind::InjectDelivered,
+            Kind::DrillControl,
+            Kind::InjectDelivered,
+        ],
+    });
+    let jump = out.entry(Kind::DrillControl, 1);
+    assert_eq!(jump.entry.scenario_ms, Some(2 * 60_000));
+    let (_, drill) = Setup::BundledDrill("intl-court-intrusion").load();
+    let drill = drill.map(|(d, _)| d);
+    let verified = verify(&out.bytes);
+    let exercise =
+        runsheet::export::aar::Exercise::new(&verified, &out.playbook, &out.state, drill.as_ref())
+            .expect("an exercise");
+    let report = runsheet::export::aar::render(runsheet::export::aar::Format::Markdown, &exercise);
+    let rows: Vec<&str> = report
+        .lines()
+        .filter(|l| l.contains("Drill clock"))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            "| #4 | T+00:02 | 2026-11-02 09:02 CET (08:02 UTC) | Dana Reyes | Drill clock moved from T+00:02 to T+50m (speed 1x) |",
+            "| #4 | T+00:02 | 2026-11-02 08:02:00 UTC | 2026-11-02 09:02:00 CET | Dana Reyes | `drill_control` | Drill clock moved from T+00:02 to T+50m (speed 1x) |",
+        ]
     );
 }

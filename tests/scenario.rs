@@ -1430,3 +1430,65 @@ fn next_inject_before_start_noop_aar_names_where_the_jump_was_from() {
         ]
     );
 }
+
+/// A paste into the decision dialog while its options had the keys was
+/// dropped without a word: open, paste the reasoning, Ctrl-S, and the
+/// reasoning was gone. It lands in the rationale (which gets the keys)
+/// and the dialog says so; Ctrl-S then asks only for the option.
+#[test]
+fn a_paste_on_the_decision_options_goes_to_the_rationale() {
+    use Do::{Ctrl, Key, Paste, Screen, Select};
+    let out = run(&Scenario {
+        setup: Setup::Fixture,
+        script: vec![
+            Select("scope"),
+            Key('d'),
+            Paste("Only system logs were in the share"),
+            Screen,
+            Ctrl('s'),
+            Screen,
+            Key('n'),
+            Ctrl('s'),
+        ],
+        expect: vec![Kind::Decision],
+    });
+    let [pasted, refused] = out.screens.as_slice() else {
+        panic!("two screens");
+    };
+    assert_eq!(
+        row_with(pasted, "Rationale (required)"),
+        "│                     ║▶ Rationale (required):                                                   ║                     │"
+    );
+    assert_eq!(
+        row_with(pasted, "Only system logs"),
+        "│                     ║Only system logs were in the share                                        ║                     │"
+    );
+    assert_eq!(
+        row_with(pasted, "pasted into"),
+        "│                     ║✗ pasted into the Rationale (the options take keys: Shift-Tab goes back)  ║                     │"
+    );
+    // Ctrl-S with no option chosen records nothing (not the "Yes" under
+    // the cursor) and keeps the pasted rationale.
+    assert!(
+        row_with(refused, "choose an option").contains("choose an option"),
+        "{refused}"
+    );
+    assert!(
+        refused.contains("Only system logs were in the share"),
+        "{refused}"
+    );
+    assert_eq!(
+        written(&out),
+        [(
+            Kind::Decision,
+            Some("scope".into()),
+            serde_json::json!({
+                "fact": "personal_data",
+                "value": false,
+                "rationale": "Only system logs were in the share",
+                "options": ["true", "false"],
+                "decider": "Dana Reyes"
+            })
+        )]
+    );
+}

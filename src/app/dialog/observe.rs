@@ -122,9 +122,18 @@ impl ObserveDialog {
             .any(|e| e.is_edited())
     }
 
+    /// A paste lands in a text field, never nowhere: on the rating (which
+    /// takes keys, not text) it goes to the note, which gets the keys, and
+    /// the dialog says so.
     pub fn paste(&mut self, text: &str) {
         match self.focus {
-            ObserveField::Kind => {}
+            ObserveField::Kind => {
+                self.focus = ObserveField::Note;
+                self.note.insert(text);
+                self.error = Some(
+                    "pasted into the note (the options take keys: Shift-Tab goes back)".into(),
+                );
+            }
             ObserveField::Note => self.note.insert(text),
             ObserveField::Action => self.action.insert(text),
             ObserveField::Capability => self.capability.insert(text),

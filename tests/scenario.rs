@@ -1492,3 +1492,49 @@ fn a_paste_on_the_decision_options_goes_to_the_rationale() {
         )]
     );
 }
+
+/// AAR-RATES-UNDELIVERED-INJECTS, the panel: with the clock never
+/// started, `o` on an inject, P, Ctrl-S recorded a "Performed without
+/// Challenges" for an inject nobody received. The dialog still opens
+/// (the keys typed after `o` must not fall through to the runner, where
+/// `1` ticks a checklist item) but says the inject has not been
+/// delivered and records nothing, however the save is asked for.
+#[test]
+fn aar_rates_undelivered_injects_refused_in_the_panel() {
+    use Do::{Ctrl, Enter, Key, Screen, Tab, Type};
+    let out = run(&Scenario {
+        setup: Setup::BundledDrill("hospital-ransomware"),
+        script: vec![
+            Key('j'),
+            Key('o'),
+            Key('1'),
+            Ctrl('s'),
+            Tab,
+            Type("Team handled it"),
+            Ctrl('s'),
+            Screen,
+            Enter,
+        ],
+        expect: vec![],
+    });
+    assert!(out.state.observations.is_empty());
+    let screen = &out.screens[0];
+    let shown = |needle: &str| {
+        let row = row_with(screen, needle);
+        row.split('║')
+            .nth(1)
+            .unwrap_or_default()
+            .trim_end()
+            .to_string()
+    };
+    assert_eq!(
+        [
+            shown("has not been delivered"),
+            shown("releases it, w records")
+        ],
+        [
+            "✗ inject i02 has not been delivered: nothing to rate yet (Esc; then r",
+            "releases it, w records a hot-wash note)",
+        ]
+    );
+}

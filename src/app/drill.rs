@@ -79,7 +79,7 @@ impl App {
             },
             Facilitator::Observe => {
                 if let Some(id) = selected {
-                    self.mode = Mode::Observe(ObserveDialog::evaluation(&id));
+                    self.evaluate_inject(&id);
                 }
                 Vec::new()
             }
@@ -120,6 +120,17 @@ impl App {
                 Vec::new()
             }
         }
+    }
+
+    /// `o`: opens the evaluation of the selected inject; one not yet
+    /// delivered opens refusing to record (see
+    /// [`ObserveDialog::not_delivered`]).
+    fn evaluate_inject(&mut self, id: &str) {
+        self.mode = Mode::Observe(if self.state().delivered(id).is_some() {
+            ObserveDialog::evaluation(id)
+        } else {
+            ObserveDialog::not_delivered(id)
+        });
     }
 
     /// The next speed up (or down) from `current`. An entry is forever:

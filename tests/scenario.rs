@@ -157,7 +157,12 @@ struct Outcome {
 }
 
 fn run(scenario: &Scenario) -> Outcome {
-    let (resolved, drill) = scenario.setup.load();
+    let (mut resolved, drill) = scenario.setup.load();
+    // As the runner opens an exercise: every outside party is played by
+    // the facilitator, and no contacts.yaml is read.
+    if drill.is_some() {
+        resolved.playbook.contacts_for_run(&[], true);
+    }
     let dir = support::fast_tempdir();
     let path = dir.path().join(JOURNAL);
     let clock = ManualTime::at(support::utc(START));
@@ -1537,4 +1542,106 @@ fn aar_rates_undelivered_injects_refused_in_the_panel() {
             "releases it, w records a hot-wash note)",
         ]
     );
+}
+
+/// MISLEADING-HINTS-IN-DRAFT: the message view sent a missing `role.ic`
+/// to "`a` with the phases pane focused (every fact)", where `a` opened
+/// only the selected step's facts and no role; in a drill every draft
+/// told the facilitator to add the placeholder contact to contacts.yaml,
+/// which an exercise never loads. A role is assigned with `o`; `a` with
+/// the phases pane focused offers every fact; a drill has no such
+/// warning.
+#[test]
+fn misleading_hints_in_draft() {
+    use Do::{Ctrl, Esc, Key, Press, Screen, Select, Tab, Type, Wait};
+    let out = run(&Scenario {
+        setup: Setup::Fixture,
+        script: vec![
+            Select("scope"),
+            Key('d'),
+            Key('y'),
+            Tab,
+            Type("Payroll files were in the share"),
+            Ctrl('s'),
+            Wait(Duration::seconds(1)),
+            Select("notify-dpa"),
+            Key('m'),
+            Screen,
+            Esc,
+            Select("confirm"),
+            Press(KeyCode::BackTab),
+            Key('a'),
+            Screen,
+            Esc,
+        ],
+        expect: vec![Kind::Decision],
+    });
+    let (draft, facts) = (&out.screens[0], &out.screens[1]);
+    assert_eq!(
+        [
+            "⟦gaps⟧ not yet known:",
+            "  org, aware_at:",
+            "  records:",
+            "  role.ic:"
+        ]
+        .map(|n| inside(row_with(draft, n))),
+        [
+            "⟦gaps⟧ not yet known: org, aware_at, records, role.ic",
+            "  org, aware_at: `a` on “Confirm the incident”",
+            "  records: `a` on “Decide whether personal data is affected”",
+            "  role.ic: `o` (assign roles)",
+        ]
+    );
+    // `a` with the phases pane focused offers every fact, not only the
+    // selected step's (Confirm asks two).
+    assert_eq!(
+        [
+            "When did we become aware?",
+            "Organisation name",
+            "Is personal data",
+            "How many records?",
+            "Which jurisdictions?",
+            "Severity"
+        ]
+        .map(|n| inside(row_with(facts, n))),
+        [
+            "When did we become aware? —",
+            "Organisation name —",
+            "Is personal data affected? yes",
+            "How many records? —",
+            "Which jurisdictions? —",
+            "Severity —",
+        ]
+    );
+    let drill = run(&Scenario {
+        setup: Setup::BundledDrill("intl-court-intrusion"),
+        script: vec![
+            Select("notify-host-csirt"),
+            Key('m'),
+            Screen,
+            Key('s'),
+            Screen,
+        ],
+        expect: vec![Kind::MessageDrafted],
+    });
+    let [draft, send] = drill.screens.as_slice() else {
+        panic!("two screens");
+    };
+    for screen in [draft, send] {
+        assert!(!screen.contains("contacts.yaml"), "{screen}");
+        assert!(!screen.contains("placeholder contact"), "{screen}");
+    }
+    assert_eq!(
+        inside(row_with(draft, "To: Host-country")),
+        "To: Host-country national CSIRT / cyber security centre (replace with yours) played by the"
+    );
+    assert_eq!(
+        inside(row_with(send, "Recipient")),
+        "  Recipient               Host-country national CSIRT / cyber security centre"
+    );
+}
+
+/// The text of a dialog row: between its double-ruled borders.
+fn inside(row: &str) -> &str {
+    row.split('║').nth(1).unwrap_or_default().trim_end()
 }

@@ -1218,8 +1218,14 @@ impl App {
         });
     }
 
+    /// `a`: the selected step's facts, or every fact when the step asks
+    /// none or the phases pane has the keys (the way to a fact no step
+    /// asks, which the message view's gap hints point to).
     fn answer(&mut self) {
-        let step = self.selected_step().cloned();
+        let step = self
+            .selected_step()
+            .filter(|_| self.focus != Pane::Phases)
+            .cloned();
         let facts: Vec<String> = match &step {
             Some(s) if !s.capture.is_empty() => s.capture.clone(),
             _ => self.playbook.facts.iter().map(|f| f.id.clone()).collect(),

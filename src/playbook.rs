@@ -130,9 +130,18 @@ impl Contact {
         asks || fake_phone
     }
 
+    /// Whether an exercise stands the facilitator in for this contact
+    /// ([`Playbook::play_contacts_by_facilitator`]).
+    pub fn is_played_by_facilitator(&self) -> bool {
+        self.phone.as_deref() == Some(PLAYED_BY_FACILITATOR)
+    }
+
     /// The warning shown wherever a placeholder contact would be used.
+    /// None in an exercise: the facilitator plays every outside party and
+    /// `contacts.yaml` is never loaded, so "add it to contacts.yaml" would
+    /// send the facilitator to a file that changes nothing.
     pub fn placeholder_warning(&self) -> Option<String> {
-        self.is_placeholder().then(|| {
+        (self.is_placeholder() && !self.is_played_by_facilitator()).then(|| {
             format!(
                 "⚠ `{}` is the playbook's placeholder contact, not a real one: check the recipient (add `{}` to contacts.yaml)",
                 self.id, self.id

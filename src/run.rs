@@ -106,13 +106,20 @@ pub struct StepState {
 }
 
 impl StepState {
-    /// When work on the step last started (for its timebox).
+    /// When work on the step last started, on the wall clock. A timebox
+    /// is measured with [`query::started_on_clock`] instead, which puts a
+    /// drill's start on the scenario clock.
     pub fn started_at(&self) -> Option<DateTime<Utc>> {
+        self.last_start().map(|c| c.at.ts)
+    }
+
+    /// The change that last started work on the step: its stamp carries
+    /// both the wall time and, in a drill, the scenario time.
+    pub fn last_start(&self) -> Option<&StepChange> {
         self.history
             .iter()
             .rev()
             .find(|c| c.status == StepStatus::InProgress)
-            .map(|c| c.at.ts)
     }
 
     pub fn closed_at(&self) -> Option<DateTime<Utc>> {

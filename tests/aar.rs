@@ -832,3 +832,35 @@ fn a_drills_report_mixes_scenario_and_wall_times_unlabelled() {
     assert!(md.contains(", sent at scenario date "), "{md}");
     assert!(md.contains("In a drill every time here is on the scenario clock."));
 }
+
+/// AAR-RATES-UNDELIVERED-INJECTS: a rating recorded against an inject
+/// never delivered (the clock never started) read "not delivered | ✓
+/// Performed without Challenges (P)", and rated the objectives it tests
+/// as performed. It is reported with its caveat and counts toward no
+/// objective.
+#[test]
+fn aar_rates_undelivered_injects() {
+    use runsheet::journal::event::Rating;
+    let mut d = DrillBuilder::new("2026-11-02T08:00:00Z");
+    d.wait(3)
+        .evaluate("i2", Rating::WithoutChallenges, "Statement drafted");
+    let report = Fixture::from_drill(d).render(Format::Markdown);
+    let rows: Vec<&str> = report
+        .lines()
+        .filter(|l| {
+            l.starts_with("| i2 ")
+                || l.starts_with("| o4: ")
+                || l.starts_with("- **Evaluation:** ✓")
+                || l.starts_with("The scenario has")
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            "| o4: Give the press an approved holding line without operational detail | Public Information and Warning | i2, i3 | not rated; a rating of i2, never delivered, is left out |",
+            "The scenario has 7 injects: 0 delivered, 7 not delivered (0 held by the facilitator, 7 never triggered). Responses to delivered injects were rated (HSEEP) P 0, S 0, M 0, U 0; 0 not evaluated.",
+            "| i2 | A journalist asks for comment | at T+00:40 on the scenario clock | **not delivered** | rated ✓ Performed without Challenges (P), but **the inject was never delivered**: not a performance result |",
+            "- **Evaluation:** ✓ Performed without Challenges (P): Statement drafted (Alex Moreau at T+00:00, #2), but **the inject was never delivered**: not a performance result, left out of the objectives' ratings",
+        ]
+    );
+}

@@ -1034,3 +1034,124 @@ fn a_tab_pasted_into_a_note_is_drawn_as_spaces_to_the_next_stop() {
     assert!(saved.contains("Dana Reyes: host    ip"), "{saved}");
     assert!(saved.contains("  web-01  10.0.0.5"), "{saved}");
 }
+
+/// The participant view of `review` at `width` x `height`.
+fn draw_participant(review: &Review, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
+    let theme = Theme::default();
+    terminal
+        .draw(|f| {
+            f.render_widget(
+                ParticipantView {
+                    review,
+                    theme: &theme,
+                },
+                f.area(),
+            );
+        })
+        .expect("draw");
+    support::screen(terminal.backend().buffer())
+}
+
+/// The rows from " Earlier injects" to the first empty one, the left
+/// column only (the right one holds deadlines and actions).
+fn earlier_injects_rows(screen: &str, width: usize) -> Vec<String> {
+    screen
+        .lines()
+        .skip_while(|l| !l.starts_with(" Earlier injects"))
+        .map(|l| {
+            l.chars()
+                .take(width)
+                .collect::<String>()
+                .trim_end()
+                .to_string()
+        })
+        .take_while(|l| !l.is_empty())
+        .collect()
+}
+
+/// `review --follow` of the bundled court drill with its first `n`
+/// injects delivered ten scenario minutes apart.
+fn court_drill_follow(n: usize, now: chrono::DateTime<chrono::Utc>) -> Review {
+    use runsheet::journal::event::{Event, InjectDelivered, Payload};
+    let catalog = runsheet::catalog::Catalog::bundled(now.date_naive());
+    let drill = catalog
+        .drill("intl-court-intrusion")
+        .expect("bundled drill")
+        .drill
+        .clone();
+    let mut j = JournalBuilder::new(
+        support::bundled_playbook(&drill.playbook),
+        "2026-11-02T08:00:00Z",
+        true,
+    );
+    for (k, inject) in drill.injects.iter().take(n).enumerate() {
+        j.scenario_ms = Some(u64::try_from(k).unwrap_or(0) * 600_000);
+        j.event(Event::new(Payload::InjectDelivered(InjectDelivered {
+            inject: inject.id.clone(),
+            title: inject.title.clone(),
+            trigger: "manual".into(),
+        })));
+    }
+    let mut review = support::review_of_lines(
+        &j.resolved.playbook,
+        "drill.jsonl",
+        j.lines.clone(),
+        true,
+        j.now(),
+    );
+    review.drill = Some(drill);
+    review
+}
+
+/// FOLLOW-VIEW-DROPS-FIRST-INJECT: with eight injects delivered the
+/// participant view listed six earlier ones, leaving out the T+00:00 one
+/// with empty rows below and no sign of it. Every earlier inject that
+/// fits is listed (a long title wraps), and a count names the rest.
+#[test]
+fn follow_view_drops_first_inject() {
+    let review = court_drill_follow(8, utc("2026-11-02T08:00:00Z"));
+    let all = [
+        " Earlier injects",
+        "  T+01:00 A witness's lawyer asks whether their client",
+        "  is exposed",
+        "  T+00:50 A leak channel posts a sample of case files",
+        "  T+00:40 A wire-agency journalist asks for comment",
+        "  T+00:30 The host-country cyber security centre calls",
+        "  T+00:20 The Registrar asks you to keep the",
+        "  case-management system up",
+        "  T+00:10 A privileged account is active where it",
+        "  should not be",
+        "  T+00:00 SOC flags anomalous outbound traffic from a",
+        "  Registry file server",
+    ];
+    for height in [40, 60] {
+        let screen = draw_participant(&review, 120, height);
+        assert_eq!(earlier_injects_rows(&screen, 54), all, "120x{height}");
+    }
+    // Twelve earlier injects do not all fit in 120x30: the newest that
+    // do, then how many older ones are left out.
+    let review = court_drill_follow(13, utc("2026-11-02T08:00:00Z"));
+    let screen = draw_participant(&review, 120, 30);
+    let rows = earlier_injects_rows(&screen, 54);
+    assert_eq!(
+        rows[..rows.len() - 1],
+        [
+            " Earlier injects",
+            "  T+01:50 The leaked sample contains a forged document",
+            "  T+01:40 A state party asks for a private briefing",
+            "  T+01:30 Defence counsel file an urgent request",
+            "  T+01:20 The actor is active on the case-management",
+            "  database during the hearing",
+            "  T+01:10 Hash comparison finds a tampered",
+            "  closed-session transcript",
+            "  T+01:00 A witness's lawyer asks whether their client",
+            "  is exposed",
+            "  + 6 older injects not shown",
+        ]
+    );
+    assert!(
+        rows[rows.len() - 1].contains("EXERCISE"),
+        "the band follows"
+    );
+}

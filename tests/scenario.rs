@@ -98,6 +98,8 @@ enum Do {
     /// Move the manual clock on.
     Wait(Duration),
     Tick,
+    /// Draw the runner (120x40) and keep its text in [`Outcome::screens`].
+    Screen,
 }
 
 impl Do {
@@ -122,6 +124,7 @@ impl Do {
             Self::Press(pressed) => core.handle(key(*pressed, KeyModifiers::NONE)),
             Self::Wait(by) => clock.advance(*by),
             Self::Tick => core.handle(Msg::Tick),
+            Self::Screen => {}
         }
     }
 }
@@ -147,10 +150,19 @@ struct Outcome {
     rows: Vec<Vec<String>>,
     clipboard: Vec<String>,
     quit: bool,
+    /// The runner's text at each [`Do::Screen`], in order.
+    screens: Vec<String>,
+    /// The whole journal file at the end.
+    bytes: Vec<u8>,
 }
 
 fn run(scenario: &Scenario) -> Outcome {
-    let (resolved, drill) = scenario.setup.load();
+    let (mut resolved, drill) = scenario.setup.load();
+    // As the runner opens an exercise: every outside party is played by
+    // the facilitator, and no contacts.yaml is read.
+    if drill.is_some() {
+        resolved.playbook.contacts_for_run(&[], true);
+    }
     let dir = support::fast_tempdir();
     let path = dir.path().join(JOURNAL);
     let clock = ManualTime::at(support::utc(START));
@@ -227,9 +239,13 @@ fn play(
         Arc::new(clock.clone()),
         Box::new(move |text: &str| sink.lock().expect("clipboard").push(text.to_string())),
     );
+    let mut screens = Vec::new();
     for input in &scenario.script {
         input.apply(&mut core, clock);
         assert!(core.settle(SETTLE), "writes did not settle after {input:?}");
+        if matches!(input, Do::Screen) {
+            screens.push(support::screen(&support::draw_runner(&core.app, 120, 40)));
+        }
     }
     assert_eq!(core.app.write_error, None);
     let live = core.app.state().clone();
@@ -240,7 +256,8 @@ fn play(
     let quit = core.quit;
     core.finish();
 
-    let verified = verify(&std::fs::read(journal.path).expect("journal readable"));
+    let bytes = std::fs::read(journal.path).expect("journal readable");
+    let verified = verify(&bytes);
     assert!(
         verified.is_intact(),
         "journal verifies: {:?}",
@@ -262,6 +279,8 @@ fn play(
         rows,
         clipboard,
         quit,
+        screens,
+        bytes,
     }
 }
 
@@ -1258,4 +1277,371 @@ fn a_tab_pasted_into_a_rationale_is_kept_and_one_in_a_name_is_a_space() {
             })
         )]
     );
+}
+
+/// The screen row holding `needle`, trimmed (for asserting one whole line).
+fn row_with<'s>(screen: &'s str, needle: &str) -> &'s str {
+    screen
+        .lines()
+        .find(|l| l.contains(needle))
+        .unwrap_or_else(|| panic!("no row with {needle:?} in:\n{screen}"))
+        .trim()
+}
+
+/// DRILL-TIMEBOX-MIXES-CLOCKS: at x10 after a jump to T+00:50, a step
+/// with a 30m timebox started at once showed "⚠ overdue by 21m" (the
+/// scenario "now" minus its wall-clock start). Its start and timebox are
+/// on the scenario clock: not overdue at start, nor when exactly 30
+/// scenario minutes have passed, then overdue by the scenario minutes
+/// past that.
+#[test]
+fn drill_timebox_mixes_clocks() {
+    use Do::{Enter, Key, Screen, Select, Tick, Wait};
+    let out = run(&Scenario {
+        setup: Setup::BundledDrill("intl-court-intrusion"),
+        script: vec![
+            Key(' '),
+            Key('+'),
+            Key('+'),
+            Key('+'),
+            Key('n'),
+            // Six wall seconds at x10: T+00:51.
+            Wait(Duration::seconds(6)),
+            Tick,
+            Select("triage-confirm"),
+            Enter,
+            Screen,
+            // Three wall minutes at x10: T+01:21, the timebox's end.
+            Wait(minutes(3)),
+            Tick,
+            Screen,
+            // One more: T+01:31, ten scenario minutes past it.
+            Wait(minutes(1)),
+            Tick,
+            Screen,
+        ],
+        expect: vec![
+            Kind::DrillControl,
+            Kind::InjectDelivered,
+            Kind::DrillControl,
+            Kind::DrillControl,
+            Kind::DrillControl,
+            Kind::DrillControl,
+            Kind::InjectDelivered,
+            Kind::StepStarted,
+            Kind::InjectDelivered,
+        ],
+    });
+    let started = out.entry(Kind::StepStarted, 0);
+    assert_eq!(started.entry.scenario_ms, Some(51 * 60_000));
+    let [at_start, at_end, past] = out.screens.as_slice() else {
+        panic!("three screens");
+    };
+    let header = "Scenario incident · scenario T+00:51 ▶ x10 · ⏱ since opened 51m · scenario time 09:51 CET     Dana Reyes · ✓ all saved";
+    assert_eq!(row_with(at_start, "Scenario incident"), header);
+    for screen in [at_start, at_end] {
+        assert_eq!(
+            row_with(screen, "since T+"),
+            "│○ Detect, scope …  0/11 │┃▶! Confirm the activity and … 30m ic ┃│▶ in progress since T+00:51 by Dana Reyes · Incident │"
+        );
+        assert_eq!(
+            row_with(screen, "timebox"),
+            "│○ Contain while …  0/6  │┃○! Move the response to out… 1h ⋯ ic ┃│commander — unassigned · required · timebox 30m      │"
+        );
+        assert!(
+            !screen.contains("overdue") && !screen.contains("⚠late"),
+            "{screen}"
+        );
+    }
+    assert!(at_end.contains("scenario T+01:21 ▶ x10"), "{at_end}");
+    assert_eq!(
+        row_with(past, "since T+"),
+        "│○ Detect, scope …  0/11 │┃▶! Confirm the activity an… ⚠late ic ┃│▶ in progress since T+00:51 by Dana Reyes · Incident │"
+    );
+    assert_eq!(
+        row_with(past, "timebox"),
+        "│○ Contain while …  0/6  │┃○! Move the response to out… 1h ⋯ ic ┃│commander — unassigned · required · timebox 30m · ⚠  │"
+    );
+    assert_eq!(
+        row_with(past, "overdue by"),
+        "│○ Eradicate        0/3  │┃○! Stand up the crisis cell… 1h ⋯ ic ┃│overdue by 10m                                       │"
+    );
+}
+
+/// NEXT-INJECT-BEFORE-START-NOOP: `n` before `space` journaled "scenario
+/// clock: jump x1" to T+0 at each press, delivered nothing and said
+/// nothing. Now it writes nothing and says how to start the clock.
+#[test]
+fn next_inject_before_start_noop() {
+    use Do::{Key, Screen};
+    let out = run(&Scenario {
+        setup: Setup::BundledDrill("intl-court-intrusion"),
+        script: vec![Key('n'), Key('n'), Screen],
+        expect: vec![],
+    });
+    assert_eq!(
+        out.notices,
+        [
+            "the scenario clock has not started: space starts it (then n jumps to the next inject)",
+            "the scenario clock has not started: space starts it (then n jumps to the next inject)",
+        ]
+    );
+    assert!(out.state.drill_controls.is_empty());
+    let screen = &out.screens[0];
+    assert!(
+        row_with(screen, "Scenario incide").contains("scenario T+00:00 not started"),
+        "{screen}"
+    );
+    assert_eq!(
+        row_with(screen, "has not started"),
+        "the scenario clock has not started: space starts it (then n jumps to the next inject)"
+    );
+}
+
+/// NEXT-INJECT-BEFORE-START-NOOP, the report: a jump from T+00:02 read
+/// "Drill clock moved at scenario time T+50m" in a row whose scenario
+/// time is T+00:02. It names both ends now.
+#[test]
+fn next_inject_before_start_noop_aar_names_where_the_jump_was_from() {
+    use Do::{Key, Tick, Wait};
+    let out = run(&Scenario {
+        setup: Setup::BundledDrill("intl-court-intrusion"),
+        script: vec![Key(' '), Wait(minutes(2)), Tick, Key('n'), Tick],
+        expect: vec![
+            Kind::DrillControl,
+            Kind::InjectDelivered,
+            Kind::DrillControl,
+            Kind::InjectDelivered,
+        ],
+    });
+    let jump = out.entry(Kind::DrillControl, 1);
+    assert_eq!(jump.entry.scenario_ms, Some(2 * 60_000));
+    let (_, drill) = Setup::BundledDrill("intl-court-intrusion").load();
+    let drill = drill.map(|(d, _)| d);
+    let verified = verify(&out.bytes);
+    let exercise =
+        runsheet::export::aar::Exercise::new(&verified, &out.playbook, &out.state, drill.as_ref())
+            .expect("an exercise");
+    let report = runsheet::export::aar::render(runsheet::export::aar::Format::Markdown, &exercise);
+    let rows: Vec<&str> = report
+        .lines()
+        .filter(|l| l.contains("Drill clock"))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            "| #4 | T+00:02 | 2026-11-02 09:02 CET (08:02 UTC) | Dana Reyes | Drill clock moved from T+00:02 to T+50m (speed 1x) |",
+            "| #4 | T+00:02 | 2026-11-02 08:02:00 UTC | 2026-11-02 09:02:00 CET | Dana Reyes | `drill_control` | Drill clock moved from T+00:02 to T+50m (speed 1x) |",
+        ]
+    );
+}
+
+/// A paste into the decision dialog while its options had the keys was
+/// dropped without a word: open, paste the reasoning, Ctrl-S, and the
+/// reasoning was gone. It lands in the rationale (which gets the keys)
+/// and the dialog says so; Ctrl-S then asks only for the option.
+#[test]
+fn a_paste_on_the_decision_options_goes_to_the_rationale() {
+    use Do::{Ctrl, Key, Paste, Screen, Select};
+    let out = run(&Scenario {
+        setup: Setup::Fixture,
+        script: vec![
+            Select("scope"),
+            Key('d'),
+            Paste("Only system logs were in the share"),
+            Screen,
+            Ctrl('s'),
+            Screen,
+            Key('n'),
+            Ctrl('s'),
+        ],
+        expect: vec![Kind::Decision],
+    });
+    let [pasted, refused] = out.screens.as_slice() else {
+        panic!("two screens");
+    };
+    assert_eq!(
+        row_with(pasted, "Rationale (required)"),
+        "│                     ║▶ Rationale (required):                                                   ║                     │"
+    );
+    assert_eq!(
+        row_with(pasted, "Only system logs"),
+        "│                     ║Only system logs were in the share                                        ║                     │"
+    );
+    assert_eq!(
+        row_with(pasted, "pasted into"),
+        "│                     ║✗ pasted into the Rationale (the options take keys: Shift-Tab goes back)  ║                     │"
+    );
+    // Ctrl-S with no option chosen records nothing (not the "Yes" under
+    // the cursor) and keeps the pasted rationale.
+    assert!(
+        row_with(refused, "choose an option").contains("choose an option"),
+        "{refused}"
+    );
+    assert!(
+        refused.contains("Only system logs were in the share"),
+        "{refused}"
+    );
+    assert_eq!(
+        written(&out),
+        [(
+            Kind::Decision,
+            Some("scope".into()),
+            serde_json::json!({
+                "fact": "personal_data",
+                "value": false,
+                "rationale": "Only system logs were in the share",
+                "options": ["true", "false"],
+                "decider": "Dana Reyes"
+            })
+        )]
+    );
+}
+
+/// AAR-RATES-UNDELIVERED-INJECTS, the panel: with the clock never
+/// started, `o` on an inject, P, Ctrl-S recorded a "Performed without
+/// Challenges" for an inject nobody received. The dialog still opens
+/// (the keys typed after `o` must not fall through to the runner, where
+/// `1` ticks a checklist item) but says the inject has not been
+/// delivered and records nothing, however the save is asked for.
+#[test]
+fn aar_rates_undelivered_injects_refused_in_the_panel() {
+    use Do::{Ctrl, Enter, Key, Screen, Tab, Type};
+    let out = run(&Scenario {
+        setup: Setup::BundledDrill("hospital-ransomware"),
+        script: vec![
+            Key('j'),
+            Key('o'),
+            Key('1'),
+            Ctrl('s'),
+            Tab,
+            Type("Team handled it"),
+            Ctrl('s'),
+            Screen,
+            Enter,
+        ],
+        expect: vec![],
+    });
+    assert!(out.state.observations.is_empty());
+    let screen = &out.screens[0];
+    let shown = |needle: &str| {
+        let row = row_with(screen, needle);
+        row.split('║')
+            .nth(1)
+            .unwrap_or_default()
+            .trim_end()
+            .to_string()
+    };
+    assert_eq!(
+        [
+            shown("has not been delivered"),
+            shown("releases it, w records")
+        ],
+        [
+            "✗ inject i02 has not been delivered: nothing to rate yet (Esc; then r",
+            "releases it, w records a hot-wash note)",
+        ]
+    );
+}
+
+/// MISLEADING-HINTS-IN-DRAFT: the message view sent a missing `role.ic`
+/// to "`a` with the phases pane focused (every fact)", where `a` opened
+/// only the selected step's facts and no role; in a drill every draft
+/// told the facilitator to add the placeholder contact to contacts.yaml,
+/// which an exercise never loads. A role is assigned with `o`; `a` with
+/// the phases pane focused offers every fact; a drill has no such
+/// warning.
+#[test]
+fn misleading_hints_in_draft() {
+    use Do::{Ctrl, Esc, Key, Press, Screen, Select, Tab, Type, Wait};
+    let out = run(&Scenario {
+        setup: Setup::Fixture,
+        script: vec![
+            Select("scope"),
+            Key('d'),
+            Key('y'),
+            Tab,
+            Type("Payroll files were in the share"),
+            Ctrl('s'),
+            Wait(Duration::seconds(1)),
+            Select("notify-dpa"),
+            Key('m'),
+            Screen,
+            Esc,
+            Select("confirm"),
+            Press(KeyCode::BackTab),
+            Key('a'),
+            Screen,
+            Esc,
+        ],
+        expect: vec![Kind::Decision],
+    });
+    let (draft, facts) = (&out.screens[0], &out.screens[1]);
+    assert_eq!(
+        [
+            "⟦gaps⟧ not yet known:",
+            "  org, aware_at:",
+            "  records:",
+            "  role.ic:"
+        ]
+        .map(|n| inside(row_with(draft, n))),
+        [
+            "⟦gaps⟧ not yet known: org, aware_at, records, role.ic",
+            "  org, aware_at: `a` on “Confirm the incident”",
+            "  records: `a` on “Decide whether personal data is affected”",
+            "  role.ic: `o` (assign roles)",
+        ]
+    );
+    // `a` with the phases pane focused offers every fact, not only the
+    // selected step's (Confirm asks two).
+    assert_eq!(
+        [
+            "When did we become aware?",
+            "Organisation name",
+            "Is personal data",
+            "How many records?",
+            "Which jurisdictions?",
+            "Severity"
+        ]
+        .map(|n| inside(row_with(facts, n))),
+        [
+            "When did we become aware? —",
+            "Organisation name —",
+            "Is personal data affected? yes",
+            "How many records? —",
+            "Which jurisdictions? —",
+            "Severity —",
+        ]
+    );
+    let drill = run(&Scenario {
+        setup: Setup::BundledDrill("intl-court-intrusion"),
+        script: vec![
+            Select("notify-host-csirt"),
+            Key('m'),
+            Screen,
+            Key('s'),
+            Screen,
+        ],
+        expect: vec![Kind::MessageDrafted],
+    });
+    let [draft, send] = drill.screens.as_slice() else {
+        panic!("two screens");
+    };
+    for screen in [draft, send] {
+        assert!(!screen.contains("contacts.yaml"), "{screen}");
+        assert!(!screen.contains("placeholder contact"), "{screen}");
+    }
+    assert_eq!(
+        inside(row_with(draft, "To: Host-country")),
+        "To: Host-country national CSIRT / cyber security centre (replace with yours) played by the"
+    );
+    assert_eq!(
+        inside(row_with(send, "Recipient")),
+        "  Recipient               Host-country national CSIRT / cyber security centre"
+    );
+}
+
+/// The text of a dialog row: between its double-ruled borders.
+fn inside(row: &str) -> &str {
+    row.split('║').nth(1).unwrap_or_default().trim_end()
 }

@@ -61,19 +61,7 @@ impl App {
             Facilitator::Faster | Facilitator::Slower => {
                 self.change_speed(action == Facilitator::Slower, intended.speed)
             }
-            Facilitator::NextInject => {
-                let state = self.state().clone();
-                let target = self
-                    .drill
-                    .as_ref()
-                    .and_then(|d| d.next_timed(&state).map(|(_, ms)| ms));
-                if let Some(ms) = target {
-                    self.control(DrillAction::Jump, intended.speed, Some(ms), None)
-                } else {
-                    self.notice("no timed inject is left", false);
-                    Vec::new()
-                }
-            }
+            Facilitator::NextInject => self.jump_to_next_inject(intended),
             Facilitator::Release => match selected {
                 Some(id) => self.deliver(&id, "manual"),
                 None => Vec::new(),
@@ -91,7 +79,7 @@ impl App {
             },
             Facilitator::Observe => {
                 if let Some(id) = selected {
-                    self.mode = Mode::Observe(ObserveDialog::evaluation(&id));
+                    self.evaluate_inject(&id);
                 }
                 Vec::new()
             }
@@ -101,6 +89,48 @@ impl App {
             }
         };
         Some(effects)
+    }
+
+    /// `n`: moves the scenario clock on to the next timed inject. An entry
+    /// is forever, so a jump that would not move the clock forward writes
+    /// nothing: before the clock is started (nothing is delivered until
+    /// `space` starts it, and the jump only re-recorded T+0), and when the
+    /// next inject is already due (the clock would go back; the due
+    /// injects are delivered instead).
+    fn jump_to_next_inject(&mut self, intended: drill::ScenarioClock) -> Vec<Effect> {
+        if !intended.started {
+            self.notice(
+                "the scenario clock has not started: space starts it (then n jumps to the next inject)",
+                false,
+            );
+            return Vec::new();
+        }
+        let state = self.state().clone();
+        let target = self
+            .drill
+            .as_ref()
+            .and_then(|d| d.next_timed(&state).map(|(_, ms)| ms));
+        match target {
+            Some(ms) if ms > intended.scenario_ms(self.now) => {
+                self.control(DrillAction::Jump, intended.speed, Some(ms), None)
+            }
+            Some(_) => self.drill_tick(),
+            None => {
+                self.notice("no timed inject is left", false);
+                Vec::new()
+            }
+        }
+    }
+
+    /// `o`: opens the evaluation of the selected inject; one not yet
+    /// delivered opens refusing to record (see
+    /// [`ObserveDialog::not_delivered`]).
+    fn evaluate_inject(&mut self, id: &str) {
+        self.mode = Mode::Observe(if self.state().delivered(id).is_some() {
+            ObserveDialog::evaluation(id)
+        } else {
+            ObserveDialog::not_delivered(id)
+        });
     }
 
     /// The next speed up (or down) from `current`. An entry is forever:

@@ -107,10 +107,7 @@ fn timebox_end(view: &StepView<'_>, state: &RunState, now: DateTime<Utc>) -> Pre
         return Pressure::None;
     };
     let from = match view.status {
-        StepStatus::InProgress => state
-            .step(&view.step.id)
-            .and_then(crate::run::StepState::started_at)
-            .unwrap_or(now),
+        StepStatus::InProgress => query::started_on_clock(state, &view.step.id).unwrap_or(now),
         _ => now,
     };
     Pressure::Timebox(from + timebox.approximate())

@@ -25,7 +25,9 @@ impl View<'_> {
     /// What the entry records, in words, as it was recorded.
     pub fn sentence_as_recorded(&self, entry: &impl Recorded) -> String {
         match entry.payload() {
-            Ok(payload) => self.payload_sentence(entry.ts(), entry.step(), &payload),
+            Ok(payload) => {
+                self.payload_sentence(entry.ts(), entry.scenario_ms(), entry.step(), &payload)
+            }
             Err(e) => format!("A {} entry that could not be read: {e}", entry.kind()),
         }
     }
@@ -41,7 +43,15 @@ impl View<'_> {
         self.step(id).map_or(id, |s| s.title.as_str())
     }
 
-    fn payload_sentence(&self, ts: DateTime<Utc>, step: Option<&str>, payload: &Payload) -> String {
+    /// `scenario_ms` is where the scenario clock stood when the entry was
+    /// written (before a jump it records takes effect).
+    fn payload_sentence(
+        &self,
+        ts: DateTime<Utc>,
+        scenario_ms: Option<u64>,
+        step: Option<&str>,
+        payload: &Payload,
+    ) -> String {
         let title = || step.map_or("", |s| self.title_of(s));
         match payload {
             Payload::JournalCreated(c) => {
@@ -121,7 +131,7 @@ impl View<'_> {
                 format!("Inject {} delivered ({}): {}", i.inject, i.trigger, i.title)
             }
             Payload::Observation(o) => observed(o),
-            Payload::DrillControl(d) => drill_control(d),
+            Payload::DrillControl(d) => drill_control(d, scenario_ms),
             Payload::Closed(c) => closed(c),
             Payload::Checkpoint(_)
             | Payload::Anchor(_)
@@ -292,26 +302,52 @@ fn with_detail(text: String, detail: Option<&str>) -> String {
     }
 }
 
-fn drill_control(d: &event::DrillControl) -> String {
+/// A scenario-clock control in words. A jump names where the clock
+/// moved from (the entry's own scenario time, written before the jump
+/// took effect) and to: "moved at T+50m" in a row whose scenario time
+/// reads T+00:02 left the reader to guess which was which.
+fn drill_control(d: &event::DrillControl, from_ms: Option<u64>) -> String {
     let action = match d.action {
         DrillAction::Start => "Drill started",
         DrillAction::Pause => "Drill paused",
         DrillAction::Resume => "Drill resumed",
         DrillAction::Speed => "Drill speed changed",
-        DrillAction::Jump => "Drill clock moved",
+        DrillAction::Jump => return jump(d, from_ms),
         DrillAction::Hold => "Inject held",
         DrillAction::Unhold => "Inject released from hold",
     };
-    let at = chrono::Duration::milliseconds(i64::try_from(d.scenario_ms).unwrap_or(i64::MAX));
     let mut text = format!(
-        "{action} at scenario time T+{} (speed {}x)",
-        when::span(at),
+        "{action} at scenario time {} (speed {}x)",
+        scenario_span(d.scenario_ms),
         d.speed
     );
     if let Some(inject) = &d.inject {
         let _ = write!(text, ", inject {inject}");
     }
     text
+}
+
+/// `Drill clock moved from T+00:02 to T+50m (speed 1x)`; `to scenario
+/// time` alone when the entry does not say where the clock stood before.
+fn jump(d: &event::DrillControl, from_ms: Option<u64>) -> String {
+    let to = scenario_span(d.scenario_ms);
+    match from_ms.filter(|from| *from != d.scenario_ms) {
+        Some(from) => format!(
+            "Drill clock moved from {} to {to} (speed {}x)",
+            crate::drill::format_scenario(from),
+            d.speed
+        ),
+        None => format!(
+            "Drill clock moved to scenario time {to} (speed {}x)",
+            d.speed
+        ),
+    }
+}
+
+/// `T+1h 20m`: scenario time as the control sentences give it.
+fn scenario_span(ms: u64) -> String {
+    let at = chrono::Duration::milliseconds(i64::try_from(ms).unwrap_or(i64::MAX));
+    format!("T+{}", when::span(at))
 }
 
 /// `Closed the incident: REASON`, then each required step left open.

@@ -58,6 +58,26 @@ pub fn applicability(step: &Step, state: &RunState) -> Applicability {
     }
 }
 
+/// When work on `step` last started, on the clock its timebox runs on
+/// and every view's "now" is read from: in a drill the scenario instant
+/// of the `step_started` entry, else its wall time. Mixing the two (a
+/// scenario "now" against a wall-clock start) made a step started at
+/// T+00:50 look 20 minutes overdue the moment it started, and one with a
+/// 4-hour timebox overdue long before its four scenario hours were up.
+pub fn started_on_clock(state: &RunState, step: &str) -> Option<DateTime<Utc>> {
+    let start = state.step(step)?.last_start()?;
+    Some(crate::drill::clocks_at(state, entry_time(&start.at)))
+}
+
+/// Where an entry recorded by `stamp` stands in time.
+pub const fn entry_time(stamp: &super::Stamp) -> super::EntryTime {
+    super::EntryTime {
+        seq: stamp.seq,
+        ts: stamp.ts,
+        scenario_ms: stamp.scenario_ms,
+    }
+}
+
 /// Everything a view needs to show one step.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StepView<'a> {
@@ -101,9 +121,7 @@ pub fn step_view<'a>(
         .map(String::as_str)
         .collect();
     let overdue_by = match (status, step.timebox) {
-        (StepStatus::InProgress, Some(timebox)) => state
-            .step(&step.id)
-            .and_then(super::StepState::started_at)
+        (StepStatus::InProgress, Some(timebox)) => started_on_clock(state, &step.id)
             .map(|started| now - (started + timebox.approximate()))
             .filter(|late| *late > Duration::zero()),
         _ => None,

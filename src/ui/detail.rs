@@ -78,6 +78,19 @@ fn detail_lines_upto(app: &App, step: &Step, t: &Theme, limit: usize) -> Vec<Lin
     lines
 }
 
+/// When a step's status last changed, on the clock its timebox runs on:
+/// scenario time (`T+00:50`) in a drill, beside the scenario clock the
+/// header shows and the timebox is measured on; else the local wall time.
+fn since_label(state: &crate::run::RunState, at: &crate::run::Stamp, tz: chrono_tz::Tz) -> String {
+    if crate::drill::runs_on_scenario_time(state) {
+        let origin = state.created_at.unwrap_or(chrono::DateTime::UNIX_EPOCH);
+        let entry = crate::run::query::entry_time(at);
+        let ms = crate::drill::scenario_ms_of(origin, &state.drill_controls, entry);
+        return crate::drill::format_scenario(ms);
+    }
+    at.ts.with_timezone(&tz).format("%H:%M").to_string()
+}
+
 /// Status, since when and by whom, role holder, timebox, and why a step
 /// is hidden or what it normally follows.
 fn status_lines(app: &App, step: &Step, t: &Theme) -> Vec<Line<'static>> {
@@ -94,7 +107,7 @@ fn status_lines(app: &App, step: &Step, t: &Theme) -> Vec<Line<'static>> {
         meta.push(Span::styled(
             format!(
                 " since {} by {}",
-                since.at.ts.with_timezone(&tz).format("%H:%M"),
+                since_label(state, &since.at, tz),
                 since.at.actor
             ),
             t.dim,

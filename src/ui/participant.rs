@@ -161,17 +161,58 @@ fn progress(review: &Review, t: &Theme, left: Rect, buf: &mut Buffer) {
     }
     progress.push(Line::default());
     progress.push(Line::from(Span::styled(" Earlier injects", t.title)));
-    for i in state.injects.iter().rev().skip(1).take(6) {
-        progress.push(Line::from(Span::styled(
-            format!(
-                "  {} {}",
-                i.at.scenario_ms.map(format_scenario).unwrap_or_default(),
-                i.title
-            ),
-            t.dim,
-        )));
-    }
+    let width = usize::from(left.width);
+    let room = usize::from(left.height).saturating_sub(scroll::wrap(&progress, width).len());
+    progress.extend(earlier_injects(review, t, width, room));
     scroll::render(&progress, 0, "", left, buf, t);
+}
+
+/// The injects delivered before the latest, newest first, as many as fit
+/// in `room` rows of `width` (a long title wraps), then how many older
+/// ones did not fit. A fixed count of six used to drop the oldest (the
+/// T+00:00 one of eight) with rows to spare and nothing saying so.
+fn earlier_injects(review: &Review, t: &Theme, width: usize, room: usize) -> Vec<Line<'static>> {
+    let rows: Vec<Line<'static>> = review
+        .state
+        .injects
+        .iter()
+        .rev()
+        .skip(1)
+        .map(|i| {
+            Line::from(Span::styled(
+                format!(
+                    "  {} {}",
+                    i.at.scenario_ms.map(format_scenario).unwrap_or_default(),
+                    i.title
+                ),
+                t.dim,
+            ))
+        })
+        .collect();
+    let heights: Vec<usize> = rows
+        .iter()
+        .map(|l| scroll::wrap(std::slice::from_ref(l), width).len().max(1))
+        .collect();
+    if heights.iter().sum::<usize>() <= room {
+        return rows;
+    }
+    // One row is kept for the count of those left out.
+    let mut used = 0;
+    let shown = heights
+        .iter()
+        .take_while(|h| {
+            used += **h;
+            used < room
+        })
+        .count();
+    let hidden = rows.len() - shown;
+    let mut lines: Vec<Line<'static>> = rows.into_iter().take(shown).collect();
+    let noun = if hidden == 1 { "inject" } else { "injects" };
+    lines.push(Line::from(Span::styled(
+        text::fit(&format!("  + {hidden} older {noun} not shown"), width),
+        t.dim,
+    )));
+    lines
 }
 
 /// Running deadlines (on scenario time) and recent actions, without any

@@ -108,6 +108,19 @@ impl Choices {
         format!("this answer is a choice: ↑↓ and space, 1-9, or {letters}")
     }
 
+    /// Whether any option is chosen (not merely under the cursor).
+    pub fn is_chosen(&self) -> bool {
+        self.chosen.iter().any(|c| *c)
+    }
+
+    /// Chooses the option under the cursor when none is chosen: Enter on
+    /// a single choice picks what it points at, an explicit act.
+    pub fn choose_cursor_if_none(&mut self) {
+        if !self.multiple && !self.is_chosen() && self.cursor < self.options.len() {
+            self.toggle(self.cursor);
+        }
+    }
+
     fn toggle(&mut self, i: usize) {
         self.touched = true;
         if self.multiple {

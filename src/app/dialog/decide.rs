@@ -67,6 +67,9 @@ impl DecideDialog {
             self.error = None;
             return Outcome::Stay;
         }
+        if key.code == KeyCode::Enter && self.focus == DecideFocus::Options {
+            self.choices.choose_cursor_if_none();
+        }
         if is_save(key) || (key.code == KeyCode::Enter && self.focus != DecideFocus::Rationale) {
             return self.submit(cx);
         }
@@ -126,9 +129,19 @@ impl DecideDialog {
         self.choices.touched || self.rationale.is_edited() || self.decider.is_edited()
     }
 
+    /// A paste lands in a text field, never nowhere: on the options
+    /// (which take keys, not text) it goes to the rationale, which gets
+    /// the keys, and the dialog says so. Dropping it silently left the
+    /// responder saving a decision without the reasoning they pasted.
     pub fn paste(&mut self, text: &str) {
         match self.focus {
-            DecideFocus::Options => {}
+            DecideFocus::Options => {
+                self.focus_on(DecideFocus::Rationale);
+                self.rationale.insert(text);
+                self.error = Some(
+                    "pasted into the Rationale (the options take keys: Shift-Tab goes back)".into(),
+                );
+            }
             DecideFocus::Rationale => self.rationale.insert(text),
             DecideFocus::Decider => self.decider.insert(text),
         }
@@ -151,6 +164,12 @@ impl DecideDialog {
         let decider = self.decider.text().trim().to_string();
         if decider.is_empty() {
             return self.refuse("name who decided", DecideFocus::Decider);
+        }
+        // A decision is forever: Ctrl-S from the rationale never records
+        // the option that merely sat under the cursor (open, paste the
+        // reasoning, Ctrl-S would have recorded "Yes" nobody chose).
+        if !self.choices.is_chosen() {
+            return self.refuse("choose an option", DecideFocus::Options);
         }
         Outcome::Record(vec![Write::event(Event::on_step(
             self.step.clone(),

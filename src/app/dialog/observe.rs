@@ -37,6 +37,10 @@ pub struct ObserveDialog {
     pub due: Editor,
     pub focus: ObserveField,
     pub error: Option<String>,
+    /// The inject evaluated has not been delivered: the dialog opens (so
+    /// the keys typed after `o` land in it, not in the runner) but
+    /// records nothing. See [`ObserveDialog::not_delivered`].
+    pub undelivered: bool,
 }
 
 impl ObserveDialog {
@@ -84,7 +88,28 @@ impl ObserveDialog {
             due: Editor::single(""),
             focus: ObserveField::Kind,
             error: None,
+            undelivered: false,
         }
+    }
+
+    /// The evaluation of an inject not delivered yet, which cannot be
+    /// recorded. HSEEP rates the performance observed against an
+    /// inject's expected outcome; an inject the team never received was
+    /// never played, and a rating of it read in the after-action report as
+    /// a result for something that did not happen. The dialog still opens
+    /// and says so, so that `o 1 Ctrl-S` typed in a hurry is absorbed here
+    /// rather than ticking checklist item 1 in the runner.
+    pub fn not_delivered(inject: &str) -> Self {
+        let mut dialog = Self::evaluation(inject);
+        dialog.undelivered = true;
+        dialog.error = Some(Self::not_delivered_text(inject));
+        dialog
+    }
+
+    fn not_delivered_text(inject: &str) -> String {
+        format!(
+            "inject {inject} has not been delivered: nothing to rate yet (Esc; then r releases it, w records a hot-wash note)"
+        )
     }
 
     /// The fields in Tab order (the improvement-plan fields only for
@@ -122,9 +147,18 @@ impl ObserveDialog {
             .any(|e| e.is_edited())
     }
 
+    /// A paste lands in a text field, never nowhere: on the rating (which
+    /// takes keys, not text) it goes to the note, which gets the keys, and
+    /// the dialog says so.
     pub fn paste(&mut self, text: &str) {
         match self.focus {
-            ObserveField::Kind => {}
+            ObserveField::Kind => {
+                self.focus = ObserveField::Note;
+                self.note.insert(text);
+                self.error = Some(
+                    "pasted into the note (the options take keys: Shift-Tab goes back)".into(),
+                );
+            }
             ObserveField::Note => self.note.insert(text),
             ObserveField::Action => self.action.insert(text),
             ObserveField::Capability => self.capability.insert(text),
@@ -180,6 +214,11 @@ impl ObserveDialog {
     }
 
     fn submit(&mut self) -> Outcome {
+        if self.undelivered {
+            let inject = self.inject.clone().unwrap_or_default();
+            self.error = Some(Self::not_delivered_text(&inject));
+            return Outcome::Stay;
+        }
         let chosen = self.kind.as_input();
         let note = self.note.text().trim().to_string();
         if note.is_empty() {

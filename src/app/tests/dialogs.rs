@@ -117,12 +117,20 @@ fn the_decider_defaults_to_the_role_holder_and_may_not_be_empty() {
     assert!(r.enter().is_empty());
     assert_eq!(mode!(r, Decide).error.as_deref(), Some("name who decided"));
     r.type_text("Board");
+    // Nothing picked: the option under the cursor is not recorded from
+    // the decider field; Enter on the options picks it.
+    assert!(r.enter().is_empty());
+    assert_eq!(mode!(r, Decide).focus, DecideFocus::Options);
+    assert_eq!(
+        mode!(r, Decide).error.as_deref(),
+        Some("choose an option · the cursor is now in the options")
+    );
     let effects = r.enter();
     let decision = payload!(only_append(&effects), Decision);
     assert_eq!(
         (&decision.value, decision.decider.as_str()),
         (&json!("low"), "Board"),
-        "nothing picked: the option under the cursor"
+        "Enter on the options: the option under the cursor"
     );
 }
 

@@ -114,6 +114,12 @@ fn h_holds_an_inject_until_it_is_released() {
 #[test]
 fn observations_are_recorded_from_the_facilitator_pane() {
     let mut r = drill_runner();
+    // Only a delivered inject is rated: start the clock, deliver kickoff.
+    let started = r.ch(' ');
+    r.save(&started);
+    let delivered = r.tick();
+    r.save(&delivered);
+    assert!(r.app.state().delivered("kickoff").is_some());
     r.ch('o');
     assert_eq!(mode!(r, Observe).inject.as_deref(), Some("kickoff"));
     r.ch('2');

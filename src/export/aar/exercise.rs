@@ -224,6 +224,23 @@ pub fn when(r: &Report<'_>) -> Section {
     section("when", "When", blocks)
 }
 
+/// `; a rating of i2, never delivered, is left out`: says why a rating
+/// the facilitator did record does not count toward the objective.
+fn rated_undelivered(r: &Report<'_>, injects: &[&str]) -> Option<Span> {
+    let left_out: Vec<&str> = injects
+        .iter()
+        .copied()
+        .filter(|i| r.state().delivered(i).is_none())
+        .filter(|i| super::injects::latest_rating(r, i).is_some())
+        .collect();
+    (!left_out.is_empty()).then(|| {
+        Span::Plain(format!(
+            "; a rating of {}, never delivered, is left out",
+            left_out.join(", ")
+        ))
+    })
+}
+
 pub fn objectives(r: &Report<'_>) -> Section {
     let Some(drill) = r.drill else {
         return needs_scenario("objectives", "Objectives", "the exercise's objectives");
@@ -252,9 +269,9 @@ pub fn objectives(r: &Report<'_>) -> Section {
         });
         let ratings: Vec<_> = injects
             .iter()
-            .filter_map(|i| super::injects::latest_rating(r, i))
+            .filter_map(|i| super::injects::performance_rating(r, i))
             .collect();
-        let rating = match ratings.iter().max_by_key(|r| r.severity()) {
+        let mut rating = match ratings.iter().max_by_key(|r| r.severity()) {
             Some(worst) => {
                 let mut text = super::injects::rating(*worst);
                 text.push(Span::Plain(format!(
@@ -267,6 +284,7 @@ pub fn objectives(r: &Report<'_>) -> Section {
             None if injects.is_empty() => vec![Span::Alert("no inject tests it".into())],
             None => plain("not rated"),
         };
+        rating.extend(rated_undelivered(r, &injects));
         let name = match &objective.id {
             Some(id) => format!("{id}: {}", objective.text.trim()),
             None => objective.text.trim().to_string(),
@@ -290,7 +308,7 @@ pub fn objectives(r: &Report<'_>) -> Section {
         "Objectives and ratings",
         vec![
             Block::Paragraph(plain(
-                "What the exercise set out to test, with the core capability each exercises. An objective's rating is the worst HSEEP rating the facilitator gave to the injects that test it; the evaluations of each inject, the deadlines and the findings below are the evidence.",
+                "What the exercise set out to test, with the core capability each exercises. An objective's rating is the worst HSEEP rating the facilitator gave to the delivered injects that test it (a rating of an inject never delivered is no performance result and is left out); the evaluations of each inject, the deadlines and the findings below are the evidence.",
             )),
             Block::Table(table),
         ],

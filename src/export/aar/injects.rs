@@ -178,7 +178,7 @@ fn overview(r: &Report<'_>, deliveries: &[Delivery<'_>], undelivered: &[&Inject]
             plain(inject.title.clone()),
             planned(r, &inject.id),
             vec![Span::Strong("not delivered".into())],
-            latest_rating(r, &inject.id).map_or_else(|| plain("—"), rating),
+            latest_rating(r, &inject.id).map_or_else(|| plain("—"), undelivered_rating),
         ]);
     }
     table
@@ -343,13 +343,50 @@ pub(super) fn latest_rating(r: &Report<'_>, id: &str) -> Option<Rating> {
         .find_map(|o| o.data.rating)
 }
 
+/// The latest rating of an inject the team actually received: the only
+/// kind that is a performance result. HSEEP rates observed performance
+/// against an expected outcome; an inject never delivered was never
+/// played, so a rating recorded against it (by hand before it fell due,
+/// or from an older runsheet, whose panel allowed it) is reported beside
+/// the inject with that caveat and counts toward no objective.
+pub(super) fn performance_rating(r: &Report<'_>, id: &str) -> Option<Rating> {
+    r.state().delivered(id)?;
+    latest_rating(r, id)
+}
+
+/// `rated ✓ Performed without Challenges (P), but the inject was never
+/// delivered: not a performance result`.
+fn undelivered_rating(given: Rating) -> Text {
+    let mut text = vec![Span::Plain("rated ".into())];
+    text.extend(rating(given));
+    text.extend(never_delivered_caveat());
+    text
+}
+
+/// `, but the inject was never delivered: not a performance result`.
+fn never_delivered_caveat() -> Text {
+    vec![
+        Span::Plain(", but ".into()),
+        Span::Alert("the inject was never delivered".into()),
+        Span::Plain(": not a performance result".into()),
+    ]
+}
+
 fn evaluations(r: &Report<'_>, id: &str) -> Vec<(String, Text)> {
     let all = evaluations_of(r, id);
     if all.is_empty() {
         return vec![("Evaluation".into(), plain("not evaluated"))];
     }
+    let never_delivered = r.state().delivered(id).is_none();
     all.into_iter()
-        .map(|o| ("Evaluation".into(), evaluation(r, o)))
+        .map(|o| {
+            let mut text = evaluation(r, o);
+            if never_delivered && o.data.rating.is_some() {
+                text.extend(never_delivered_caveat());
+                text.push(Span::Plain(", left out of the objectives' ratings".into()));
+            }
+            ("Evaluation".into(), text)
+        })
         .collect()
 }
 

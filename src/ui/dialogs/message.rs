@@ -116,9 +116,11 @@ fn gap_highlighted(line: &str, t: &Theme) -> Line<'static> {
     Line::from(spans)
 }
 
-/// Where each missing fact is answered: `a` on this step when it captures
-/// it, else the steps that do (or `a` from the phases pane, which offers
-/// every fact), grouped so the hint points to the right key.
+/// Where each missing placeholder is filled, grouped so the hint points
+/// to the right key: a role's holder with `o` (assign roles); a
+/// submission's field by recording that step's submission; a fact with
+/// `a` on this step when it captures it, else on the steps that do, else
+/// `a` with the phases pane focused, which offers every fact.
 fn gap_sources(
     app: &App,
     step: &crate::playbook::Step,
@@ -126,27 +128,39 @@ fn gap_sources(
 ) -> Vec<(String, Vec<String>)> {
     let mut groups: Vec<(String, Vec<String>)> = Vec::new();
     for gap in gaps {
-        let where_ = if step.capture.contains(gap) {
-            "`a` on this step".to_string()
-        } else {
-            let owners: Vec<String> = app
-                .playbook
-                .steps()
-                .filter(|s| s.capture.contains(gap))
-                .map(|s| format!("“{}”", s.title))
-                .collect();
-            if owners.is_empty() {
-                "`a` with the phases pane focused (every fact)".to_string()
-            } else {
-                format!("`a` on {}", owners.join(" or "))
-            }
-        };
+        let where_ = gap_source(app, step, gap);
         match groups.iter_mut().find(|(w, _)| *w == where_) {
             Some((_, facts)) => facts.push(gap.clone()),
             None => groups.push((where_, vec![gap.clone()])),
         }
     }
     groups
+}
+
+/// Where one missing placeholder is filled (see [`gap_sources`]).
+fn gap_source(app: &App, step: &crate::playbook::Step, gap: &str) -> String {
+    if gap.starts_with("role.") {
+        return "`o` (assign roles)".to_string();
+    }
+    if let Some(rest) = gap.strip_prefix("submission.") {
+        let on = rest.rsplit_once('.').map_or(rest, |(step, _)| step);
+        let title = app.playbook.step(on).map_or(on, |s| s.title.as_str());
+        return format!("record the submission on “{title}”");
+    }
+    if step.capture.iter().any(|c| c == gap) {
+        return "`a` on this step".to_string();
+    }
+    let owners: Vec<String> = app
+        .playbook
+        .steps()
+        .filter(|s| s.capture.iter().any(|c| c == gap))
+        .map(|s| format!("“{}”", s.title))
+        .collect();
+    if owners.is_empty() {
+        "`a` with the phases pane focused (every fact)".to_string()
+    } else {
+        format!("`a` on {}", owners.join(" or "))
+    }
 }
 
 /// Who the message goes to, and a warning when that contact is still the

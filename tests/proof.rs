@@ -598,3 +598,63 @@ fn an_entry_appended_by_a_session_that_never_started_leaves_the_tail_unproven() 
     ];
     assert_eq!(report.lines().collect::<Vec<_>>(), expected);
 }
+
+/// Defect VERIFY-MISSES-CUT-TAIL-AFTER-CLI-SESSION: a one-shot command
+/// (`note`, `set`, `correct`…) frames its entry in a session of its own;
+/// cutting off its `session_ended`, or everything after its
+/// `session_started`, verified as intact with no word about the tail.
+#[test]
+fn verify_misses_cut_tail_after_cli_session() {
+    let dir = fast_tempdir();
+    let journal = "j.jsonl";
+    let path = dir.path().join(journal);
+    ok(&runsheet(
+        dir.path(),
+        &["new", "ransomware-extortion", "--journal", journal],
+    ));
+    ok(&runsheet(dir.path(), &["note", journal, "called the DPO"]));
+    let whole = lines(&path);
+    let started = whole.len() - 3;
+    assert!(
+        whole[started].contains(r#""kind":"session_started""#)
+            && whole[started].contains(r#""mode":"cli""#),
+        "the note's session: started, note, ended"
+    );
+    let verify = || runsheet(dir.path(), &["verify", journal]);
+    assert_eq!(ok(&verify()).lines().count(), 2, "closed: no tail warning");
+
+    // Cut after the note (its session_ended removed), then after the
+    // note's session_started (the note removed too).
+    for kept in [started + 2, started + 1] {
+        write_lines(&path, &whole[..kept]);
+        let expected = [
+            format!("intact: {kept} entries, hash chain verified from the first line"),
+            format!("head hash: {}", sha256_hex(whole[kept - 1].as_bytes())),
+            format!(
+                "tail not proven complete: the last session (started at entry {started}) has no session_ended and no runsheet holds the journal, so lines may be missing at the end; without a checkpoint kept elsewhere this cannot be shown. No checkpoint covers any of it"
+            ),
+        ];
+        let out = verify();
+        assert_eq!(out.status.code(), Some(0), "a tail warning exits 0");
+        assert_eq!(stdout(&out).lines().collect::<Vec<_>>(), expected);
+    }
+}
+
+/// `runsheet new` closes its session too, so a fresh journal's tail is
+/// proven complete.
+#[test]
+fn a_journal_made_by_new_ends_its_session() {
+    let dir = fast_tempdir();
+    let made = ok(&runsheet(
+        dir.path(),
+        &["new", "ransomware-extortion", "--journal", "j.jsonl"],
+    ));
+    assert!(made.trim_end().ends_with("j.jsonl"), "{made}");
+    let path = dir.path().join("j.jsonl");
+    let report = ok(&runsheet(dir.path(), &["verify", path.to_str().unwrap()]));
+    assert_eq!(
+        report.lines().next(),
+        Some("intact: 3 entries, hash chain verified from the first line")
+    );
+    assert_eq!(report.lines().count(), 2, "{report}");
+}

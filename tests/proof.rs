@@ -658,3 +658,62 @@ fn a_journal_made_by_new_ends_its_session() {
     );
     assert_eq!(report.lines().count(), 2, "{report}");
 }
+
+/// Defect VERIFIED-PART-INCLUDES-ALTERED-LINE: a fact changed on line 5
+/// with that line's own `hash` recomputed (anyone can) broke the chain at
+/// line 6, yet line 5 was counted, exported and anchored as verified.
+#[test]
+fn verified_part_includes_altered_line() {
+    let dir = fast_tempdir();
+    let journal = "j.jsonl";
+    let path = dir.path().join(journal);
+    ok(&runsheet(
+        dir.path(),
+        &["new", "personal-data-breach", "--journal", journal],
+    ));
+    ok(&runsheet(dir.path(), &["set", journal, "org=Acme Ltd"]));
+    ok(&runsheet(dir.path(), &["note", journal, "called the DPO"]));
+    let mut l = lines(&path);
+    assert!(l[4].contains("Acme Ltd"), "line 5 is the fact: {}", l[4]);
+    let body = runsheet::journal::check_own_hash(&l[4]).expect("the fact");
+    let altered: Entry = serde_json::from_str(&body.replace("Acme Ltd", "Acme Ltc")).expect("fact");
+    l[4] = altered.encode();
+    write_lines(&path, &l);
+
+    let reason = "`prev` does not match the hash of line 5: line 5 or this line was altered, or a line between them removed; line 5 is not verified either";
+    let verify = runsheet(dir.path(), &["verify", journal]);
+    assert_eq!(verify.status.code(), Some(1));
+    assert_eq!(
+        stdout(&verify).lines().take(2).collect::<Vec<_>>(),
+        [
+            format!("broken at line 6 (seq 5): {reason}"),
+            format!(
+                "4 entries before it verify; head hash of the verified part: {}",
+                sha256_hex(l[3].as_bytes())
+            ),
+        ]
+    );
+    let status = stdout(&runsheet(dir.path(), &["status", journal]));
+    assert!(
+        status.contains(&format!("· 4 entries · BROKEN at line 6 (seq 5): {reason}")),
+        "{status}"
+    );
+    for format in ["md", "html", "json", "csv"] {
+        let out = runsheet(dir.path(), &["export", journal, "--format", format]);
+        let text = stdout(&out);
+        assert!(
+            !text.contains("Acme Ltc"),
+            "{format}: the altered fact is shown:\n{text}"
+        );
+    }
+    let md = stdout(&runsheet(
+        dir.path(),
+        &["export", journal, "--format", "md"],
+    ));
+    assert!(
+        md.contains(&format!(
+            "✗ JOURNAL BROKEN at line 6 (entry 5): {reason}. Only the 4 entries before it are verified and reported"
+        )),
+        "{md}"
+    );
+}

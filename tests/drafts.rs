@@ -28,7 +28,17 @@ impl Case {
 
     /// [`Case::new`], with `more` written after the statement is published.
     fn with(more: impl FnOnce(&mut support::JournalBuilder)) -> Self {
-        let mut j = support::complete_incident(false);
+        Self::built(false, more)
+    }
+
+    /// [`Case::new`] for an exercise journal (one `export --format aar`
+    /// reports on).
+    fn exercise() -> Self {
+        Self::built(true, |_| {})
+    }
+
+    fn built(exercise: bool, more: impl FnOnce(&mut support::JournalBuilder)) -> Self {
+        let mut j = support::complete_incident(exercise);
         support::publish_holding_statement(&mut j);
         more(&mut j);
         let bytes = j.bytes();
@@ -364,4 +374,38 @@ fn a_sent_text_shows_its_corrected_channel_in_every_export() {
     let json: serde_json::Value =
         serde_json::from_str(&stdout(&case.export("json"))).expect("json export parses");
     assert_eq!(json["sent_texts"][0]["channel"], "press release", "{json}");
+}
+
+/// Defect AAR-IGNORES-DRAFT-FAILURE: with a draft file missing, the
+/// exercise report said "✓ intact" and exited 0 while `verify`, `md` and
+/// `json` exit 1 naming the missing draft.
+#[test]
+fn aar_ignores_draft_failure() {
+    let case = Case::exercise();
+    for format in ["aar", "aar-html"] {
+        assert_eq!(case.export(format).status.code(), Some(0), "{format}");
+    }
+    std::fs::remove_file(case.draft()).expect("delete draft");
+    let problem = format!("{DRAFTED_ENTRY} names `{DRAFT_FILE}`: the draft file is missing");
+    assert_eq!(case.run(&["verify", case.journal()]).status.code(), Some(1));
+    for format in ["md", "aar", "aar-html"] {
+        let out = case.export(format);
+        let text = stdout(&out);
+        assert_eq!(out.status.code(), Some(1), "{format}: {text}");
+        assert!(
+            stderr(&out).contains(&format!(
+                "message drafts do not match the journal: {problem}"
+            )),
+            "{format}: {}",
+            stderr(&out)
+        );
+        assert!(
+            text.contains("✗ MESSAGE TEXTS NOT VERIFIED"),
+            "{format}: {text}"
+        );
+        assert!(
+            text.contains("✗ 1 draft file(s) missing or changed"),
+            "{format}: {text}"
+        );
+    }
 }

@@ -409,3 +409,61 @@ fn aar_ignores_draft_failure() {
         );
     }
 }
+
+/// Defect STATUS-EXIT/INTEGRITY-DISAGREES-WITH-VERIFY: with a draft file
+/// missing or changed, or a torn last line, `status` said "intact"
+/// (`--json`: `"intact": true, "problem": null`) and exited 0 while
+/// `verify` exited 1.
+#[test]
+fn status_exit_integrity_disagrees_with_verify() {
+    let case = Case::new();
+    let status = |extra: &[&str]| {
+        let mut args = vec!["status", case.journal()];
+        args.extend_from_slice(extra);
+        case.run(&args)
+    };
+    assert_eq!(status(&[]).status.code(), Some(0), "intact: exit 0");
+    assert!(stdout(&status(&[])).contains(" · intact\n"));
+
+    let problem = format!("{DRAFTED_ENTRY} names `{DRAFT_FILE}`: the draft file is missing");
+    std::fs::remove_file(case.draft()).expect("delete draft");
+    assert_eq!(case.run(&["verify", case.journal()]).status.code(), Some(1));
+    let text = status(&[]);
+    assert_eq!(text.status.code(), Some(1));
+    assert!(
+        stdout(&text).contains(&format!(
+            " entries · MESSAGE DRAFTS DO NOT MATCH the journal: {problem}\n"
+        )),
+        "{}",
+        stdout(&text)
+    );
+    let json = status(&["--json"]);
+    assert_eq!(json.status.code(), Some(1));
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).expect("json");
+    assert_eq!(value["journal"]["intact"], false);
+    assert_eq!(
+        value["journal"]["problem"],
+        format!("MESSAGE DRAFTS DO NOT MATCH the journal: {problem}")
+    );
+
+    std::fs::write(case.draft(), "Example Court is not responding.").expect("change draft");
+    assert_eq!(status(&[]).status.code(), Some(1), "a changed draft");
+
+    // A torn last line: `verify` exits 1, and so does `status`.
+    std::fs::write(case.draft(), STATEMENT).expect("restore draft");
+    let mut bytes = std::fs::read(&case.journal).expect("journal");
+    bytes.truncate(bytes.len() - 20);
+    std::fs::write(&case.journal, bytes).expect("tear");
+    assert_eq!(case.run(&["verify", case.journal()]).status.code(), Some(1));
+    let torn = status(&[]);
+    assert_eq!(torn.status.code(), Some(1));
+    assert!(
+        stdout(&torn).contains(" · incomplete last line ("),
+        "{}",
+        stdout(&torn)
+    );
+    let json = status(&["--json"]);
+    assert_eq!(json.status.code(), Some(1));
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).expect("json");
+    assert_eq!(value["journal"]["intact"], false);
+}

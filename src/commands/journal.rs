@@ -670,7 +670,7 @@ fn chain_report(
 
 /// Every `message_drafted` entry whose file is missing, outside the
 /// journal's folder, not a regular file, too large or changed.
-fn draft_problem(path: &Path, line: &LineView<'_>) -> Option<String> {
+pub(crate) fn draft_problem(path: &Path, line: &LineView<'_>) -> Option<String> {
     // Only a `message_drafted` entry can name a draft: skip decoding others.
     if line.kind != crate::journal::Kind::MessageDrafted {
         return None;

@@ -53,6 +53,22 @@ impl Fixture {
         )
     }
 
+    /// The report as `export --format aar` renders it: with the fixture
+    /// scenario and the draft files read beside the journal.
+    fn render_as_the_command(&self, format: Format) -> String {
+        let verified = verify(&self.bytes);
+        let state = run::replay(&self.resolved.playbook, verified.entries());
+        let drill = fixture_drill();
+        let drafts = runsheet::export::drafts::DraftTexts::read(
+            &self.dir.path().join("drill.jsonl"),
+            &verified,
+        );
+        let exercise = Exercise::new(&verified, &self.resolved.playbook, &state, Some(&drill))
+            .expect("the fixture drill is an exercise")
+            .with_drafts(&drafts);
+        aar::render(format, &exercise)
+    }
+
     /// The report with the fixture scenario.
     fn render(&self, format: Format) -> String {
         self.report(format, Some(&fixture_drill()))
@@ -475,7 +491,7 @@ fn the_command_finds_the_scenario_and_writes_the_report() {
     );
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
-        fixture.render(Format::Markdown)
+        fixture.render_as_the_command(Format::Markdown)
     );
 
     let report = fixture.dir.path().join("report.html");
@@ -491,7 +507,7 @@ fn the_command_finds_the_scenario_and_writes_the_report() {
     assert!(out.stdout.is_empty());
     assert_eq!(
         std::fs::read_to_string(&report).expect("report written"),
-        fixture.render(Format::Html)
+        fixture.render_as_the_command(Format::Html)
     );
 }
 

@@ -28,7 +28,17 @@ impl Case {
 
     /// [`Case::new`], with `more` written after the statement is published.
     fn with(more: impl FnOnce(&mut support::JournalBuilder)) -> Self {
-        let mut j = support::complete_incident(false);
+        Self::built(false, more)
+    }
+
+    /// [`Case::new`] for an exercise journal (one `export --format aar`
+    /// reports on).
+    fn exercise() -> Self {
+        Self::built(true, |_| {})
+    }
+
+    fn built(exercise: bool, more: impl FnOnce(&mut support::JournalBuilder)) -> Self {
+        let mut j = support::complete_incident(exercise);
         support::publish_holding_statement(&mut j);
         more(&mut j);
         let bytes = j.bytes();
@@ -364,4 +374,96 @@ fn a_sent_text_shows_its_corrected_channel_in_every_export() {
     let json: serde_json::Value =
         serde_json::from_str(&stdout(&case.export("json"))).expect("json export parses");
     assert_eq!(json["sent_texts"][0]["channel"], "press release", "{json}");
+}
+
+/// Defect AAR-IGNORES-DRAFT-FAILURE: with a draft file missing, the
+/// exercise report said "✓ intact" and exited 0 while `verify`, `md` and
+/// `json` exit 1 naming the missing draft.
+#[test]
+fn aar_ignores_draft_failure() {
+    let case = Case::exercise();
+    for format in ["aar", "aar-html"] {
+        assert_eq!(case.export(format).status.code(), Some(0), "{format}");
+    }
+    std::fs::remove_file(case.draft()).expect("delete draft");
+    let problem = format!("{DRAFTED_ENTRY} names `{DRAFT_FILE}`: the draft file is missing");
+    assert_eq!(case.run(&["verify", case.journal()]).status.code(), Some(1));
+    for format in ["md", "aar", "aar-html"] {
+        let out = case.export(format);
+        let text = stdout(&out);
+        assert_eq!(out.status.code(), Some(1), "{format}: {text}");
+        assert!(
+            stderr(&out).contains(&format!(
+                "message drafts do not match the journal: {problem}"
+            )),
+            "{format}: {}",
+            stderr(&out)
+        );
+        assert!(
+            text.contains("✗ MESSAGE TEXTS NOT VERIFIED"),
+            "{format}: {text}"
+        );
+        assert!(
+            text.contains("✗ 1 draft file(s) missing or changed"),
+            "{format}: {text}"
+        );
+    }
+}
+
+/// Defect STATUS-EXIT/INTEGRITY-DISAGREES-WITH-VERIFY: with a draft file
+/// missing or changed, or a torn last line, `status` said "intact"
+/// (`--json`: `"intact": true, "problem": null`) and exited 0 while
+/// `verify` exited 1.
+#[test]
+fn status_exit_integrity_disagrees_with_verify() {
+    let case = Case::new();
+    let status = |extra: &[&str]| {
+        let mut args = vec!["status", case.journal()];
+        args.extend_from_slice(extra);
+        case.run(&args)
+    };
+    assert_eq!(status(&[]).status.code(), Some(0), "intact: exit 0");
+    assert!(stdout(&status(&[])).contains(" · intact\n"));
+
+    let problem = format!("{DRAFTED_ENTRY} names `{DRAFT_FILE}`: the draft file is missing");
+    std::fs::remove_file(case.draft()).expect("delete draft");
+    assert_eq!(case.run(&["verify", case.journal()]).status.code(), Some(1));
+    let text = status(&[]);
+    assert_eq!(text.status.code(), Some(1));
+    assert!(
+        stdout(&text).contains(&format!(
+            " entries · MESSAGE DRAFTS DO NOT MATCH the journal: {problem}\n"
+        )),
+        "{}",
+        stdout(&text)
+    );
+    let json = status(&["--json"]);
+    assert_eq!(json.status.code(), Some(1));
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).expect("json");
+    assert_eq!(value["journal"]["intact"], false);
+    assert_eq!(
+        value["journal"]["problem"],
+        format!("MESSAGE DRAFTS DO NOT MATCH the journal: {problem}")
+    );
+
+    std::fs::write(case.draft(), "Example Court is not responding.").expect("change draft");
+    assert_eq!(status(&[]).status.code(), Some(1), "a changed draft");
+
+    // A torn last line: `verify` exits 1, and so does `status`.
+    std::fs::write(case.draft(), STATEMENT).expect("restore draft");
+    let mut bytes = std::fs::read(&case.journal).expect("journal");
+    bytes.truncate(bytes.len() - 20);
+    std::fs::write(&case.journal, bytes).expect("tear");
+    assert_eq!(case.run(&["verify", case.journal()]).status.code(), Some(1));
+    let torn = status(&[]);
+    assert_eq!(torn.status.code(), Some(1));
+    assert!(
+        stdout(&torn).contains(" · incomplete last line ("),
+        "{}",
+        stdout(&torn)
+    );
+    let json = status(&["--json"]);
+    assert_eq!(json.status.code(), Some(1));
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).expect("json");
+    assert_eq!(value["journal"]["intact"], false);
 }

@@ -598,3 +598,122 @@ fn an_entry_appended_by_a_session_that_never_started_leaves_the_tail_unproven() 
     ];
     assert_eq!(report.lines().collect::<Vec<_>>(), expected);
 }
+
+/// Defect VERIFY-MISSES-CUT-TAIL-AFTER-CLI-SESSION: a one-shot command
+/// (`note`, `set`, `correct`…) frames its entry in a session of its own;
+/// cutting off its `session_ended`, or everything after its
+/// `session_started`, verified as intact with no word about the tail.
+#[test]
+fn verify_misses_cut_tail_after_cli_session() {
+    let dir = fast_tempdir();
+    let journal = "j.jsonl";
+    let path = dir.path().join(journal);
+    ok(&runsheet(
+        dir.path(),
+        &["new", "ransomware-extortion", "--journal", journal],
+    ));
+    ok(&runsheet(dir.path(), &["note", journal, "called the DPO"]));
+    let whole = lines(&path);
+    let started = whole.len() - 3;
+    assert!(
+        whole[started].contains(r#""kind":"session_started""#)
+            && whole[started].contains(r#""mode":"cli""#),
+        "the note's session: started, note, ended"
+    );
+    let verify = || runsheet(dir.path(), &["verify", journal]);
+    assert_eq!(ok(&verify()).lines().count(), 2, "closed: no tail warning");
+
+    // Cut after the note (its session_ended removed), then after the
+    // note's session_started (the note removed too).
+    for kept in [started + 2, started + 1] {
+        write_lines(&path, &whole[..kept]);
+        let expected = [
+            format!("intact: {kept} entries, hash chain verified from the first line"),
+            format!("head hash: {}", sha256_hex(whole[kept - 1].as_bytes())),
+            format!(
+                "tail not proven complete: the last session (started at entry {started}) has no session_ended and no runsheet holds the journal, so lines may be missing at the end; without a checkpoint kept elsewhere this cannot be shown. No checkpoint covers any of it"
+            ),
+        ];
+        let out = verify();
+        assert_eq!(out.status.code(), Some(0), "a tail warning exits 0");
+        assert_eq!(stdout(&out).lines().collect::<Vec<_>>(), expected);
+    }
+}
+
+/// `runsheet new` closes its session too, so a fresh journal's tail is
+/// proven complete.
+#[test]
+fn a_journal_made_by_new_ends_its_session() {
+    let dir = fast_tempdir();
+    let made = ok(&runsheet(
+        dir.path(),
+        &["new", "ransomware-extortion", "--journal", "j.jsonl"],
+    ));
+    assert!(made.trim_end().ends_with("j.jsonl"), "{made}");
+    let path = dir.path().join("j.jsonl");
+    let report = ok(&runsheet(dir.path(), &["verify", path.to_str().unwrap()]));
+    assert_eq!(
+        report.lines().next(),
+        Some("intact: 3 entries, hash chain verified from the first line")
+    );
+    assert_eq!(report.lines().count(), 2, "{report}");
+}
+
+/// Defect VERIFIED-PART-INCLUDES-ALTERED-LINE: a fact changed on line 5
+/// with that line's own `hash` recomputed (anyone can) broke the chain at
+/// line 6, yet line 5 was counted, exported and anchored as verified.
+#[test]
+fn verified_part_includes_altered_line() {
+    let dir = fast_tempdir();
+    let journal = "j.jsonl";
+    let path = dir.path().join(journal);
+    ok(&runsheet(
+        dir.path(),
+        &["new", "personal-data-breach", "--journal", journal],
+    ));
+    ok(&runsheet(dir.path(), &["set", journal, "org=Acme Ltd"]));
+    ok(&runsheet(dir.path(), &["note", journal, "called the DPO"]));
+    let mut l = lines(&path);
+    assert!(l[4].contains("Acme Ltd"), "line 5 is the fact: {}", l[4]);
+    let body = runsheet::journal::check_own_hash(&l[4]).expect("the fact");
+    let altered: Entry = serde_json::from_str(&body.replace("Acme Ltd", "Acme Ltc")).expect("fact");
+    l[4] = altered.encode();
+    write_lines(&path, &l);
+
+    let reason = "`prev` does not match the hash of line 5: line 5 or this line was altered, or a line between them removed; line 5 is not verified either";
+    let verify = runsheet(dir.path(), &["verify", journal]);
+    assert_eq!(verify.status.code(), Some(1));
+    assert_eq!(
+        stdout(&verify).lines().take(2).collect::<Vec<_>>(),
+        [
+            format!("broken at line 6 (seq 5): {reason}"),
+            format!(
+                "4 entries before it verify; head hash of the verified part: {}",
+                sha256_hex(l[3].as_bytes())
+            ),
+        ]
+    );
+    let status = stdout(&runsheet(dir.path(), &["status", journal]));
+    assert!(
+        status.contains(&format!("· 4 entries · BROKEN at line 6 (seq 5): {reason}")),
+        "{status}"
+    );
+    for format in ["md", "html", "json", "csv"] {
+        let out = runsheet(dir.path(), &["export", journal, "--format", format]);
+        let text = stdout(&out);
+        assert!(
+            !text.contains("Acme Ltc"),
+            "{format}: the altered fact is shown:\n{text}"
+        );
+    }
+    let md = stdout(&runsheet(
+        dir.path(),
+        &["export", journal, "--format", "md"],
+    ));
+    assert!(
+        md.contains(&format!(
+            "✗ JOURNAL BROKEN at line 6 (entry 5): {reason}. Only the 4 entries before it are verified and reported"
+        )),
+        "{md}"
+    );
+}

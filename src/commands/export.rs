@@ -471,12 +471,19 @@ pub fn run_aar(
     let resolved = open::playbook_for(&created, &catalog, env.today)?;
     let state = run::replay(&resolved.playbook, verified.entries());
     let drill = open::scenario_for(&created, &catalog).map(|found| found.drill);
+    let drafts = DraftTexts::read(journal, &verified);
     let exercise = aar::Exercise::new(&verified, &resolved.playbook, &state, drill.as_ref())
-        .map_err(refused)?;
+        .map_err(refused)?
+        .with_drafts(&drafts);
     let text = aar::render(format, &exercise);
     deliver_text(&text, to)?;
     let (warning, code) = verdict(journal, &verified, verified.lines.len());
-    Ok(Exported { warning, code })
+    let done = Exported { warning, code };
+    Ok(with_draft_problems(
+        done,
+        journal,
+        &drafts.problems(&verified),
+    ))
 }
 
 /// Reads and verifies the journal (never writing it) and its

@@ -35,8 +35,21 @@ pub fn new(
         drill: None,
         holidays: env.config.holidays(),
     };
-    let (file, _) = open::create_journal(&resolved, settings, &who, env.clock.as_ref(), "cli")?;
-    Ok(file.path().to_path_buf())
+    let (mut file, _) = open::create_journal(&resolved, settings, &who, env.clock.as_ref(), "cli")?;
+    let path = file.path().to_path_buf();
+    // Close the session like every other one-shot command: a journal that
+    // ends inside a session is one whose tail may have been cut off.
+    let ended = Event::new(Payload::SessionEnded(crate::journal::event::SessionEnded {
+        reason: "cli".into(),
+    }));
+    file.append(who.draft(env.clock.as_ref(), ended))
+        .map_err(|e| {
+            Failure::usage(format!(
+                "{}: the journal was created, but ending the session failed: {e}",
+                path.display()
+            ))
+        })?;
+    Ok(path)
 }
 
 /// Who a script acts as: `--as`, the config, the journal's last session
@@ -657,7 +670,7 @@ fn chain_report(
 
 /// Every `message_drafted` entry whose file is missing, outside the
 /// journal's folder, not a regular file, too large or changed.
-fn draft_problem(path: &Path, line: &LineView<'_>) -> Option<String> {
+pub(crate) fn draft_problem(path: &Path, line: &LineView<'_>) -> Option<String> {
     // Only a `message_drafted` entry can name a draft: skip decoding others.
     if line.kind != crate::journal::Kind::MessageDrafted {
         return None;

@@ -23,12 +23,16 @@ use crate::run::RunState;
 /// The journal is streamed into the replay, one line at a time: memory
 /// holds the replayed state, never every entry.
 pub fn run(env: &Env, path: &Path, json: bool) -> Result<(String, u8), Failure> {
+    let mut drafts = Vec::new();
     let (verified, replay) = std::thread::scope(|scope| {
         let mut catalog = env.catalog_ahead(scope, path);
         let mut replay: Option<Result<(Resolved, RunState), Failure>> = None;
         // Entries are decoded for replay on the checking cores; no line
         // text is copied, nor a note's text (a summary keeps no notes).
         let verified = view_file_for_summary(path, |line| {
+            // Draft files are checked as `verify` checks them, so that the
+            // two never disagree on whether the journal verifies.
+            drafts.extend(super::journal::draft_problem(path, &line));
             if let Some(Ok((resolved, state))) = &mut replay {
                 state.apply_typed(&resolved.playbook, line.into_typed());
             } else if replay.is_none() {
@@ -56,8 +60,11 @@ pub fn run(env: &Env, path: &Path, json: bool) -> Result<(String, u8), Failure> 
     // An incident's clocks run now; a drill's at the scenario time of its
     // last entry, as its reports have them.
     let now = crate::drill::clocks_now(&state, env.clock.now());
-    let summary = summary::summarise_tally(&verified, &resolved.playbook, &state, now);
-    let code = u8::from(verified.broken.is_some());
+    let mut summary = summary::summarise_tally(&verified, &resolved.playbook, &state, now);
+    with_draft_problems(&mut summary.journal, &drafts);
+    // As `verify`: a break, a torn tail or a draft file that does not
+    // match is a failed verification (FORMATS.md: exit 1).
+    let code = u8::from(!summary.journal.intact);
     let text = if json {
         let mut t = serde_json::to_string_pretty(&summary).unwrap_or_default();
         t.push('\n');
@@ -67,6 +74,24 @@ pub fn run(env: &Env, path: &Path, json: bool) -> Result<(String, u8), Failure> 
     };
     super::free_in_background(state);
     Ok((text, code))
+}
+
+/// How a draft problem starts in `problem`, where the chain is intact.
+const DRAFTS_DO_NOT_MATCH: &str = "MESSAGE DRAFTS DO NOT MATCH the journal: ";
+
+/// Marks `journal` not intact when draft files are missing or changed,
+/// naming them in `problem` unless the chain's own problem is there.
+fn with_draft_problems(journal: &mut summary::JournalInfo, drafts: &[String]) {
+    if drafts.is_empty() {
+        return;
+    }
+    journal.intact = false;
+    if journal.problem.is_none() {
+        journal.problem = Some(format!(
+            "{DRAFTS_DO_NOT_MATCH}{}",
+            crate::export::drafts::in_short(drafts, "`runsheet verify`")
+        ));
+    }
 }
 
 /// The playbook the journal's first line names, and the state after
@@ -132,6 +157,7 @@ fn header(out: &mut String, s: &Summary, tz: Tz) {
             s.playbook.version,
             j.entries,
             match (&j.problem, j.torn_tail_bytes) {
+                (Some(p), _) if p.starts_with(DRAFTS_DO_NOT_MATCH) => p.clone(),
                 (Some(p), _) => format!("BROKEN at {p}"),
                 (None, 0) => "intact".to_string(),
                 (None, n) => format!("incomplete last line ({n} bytes)"),

@@ -136,6 +136,16 @@ impl<'a> Exercise<'a> {
         })
     }
 
+    /// The report with the draft files read beside the journal: their
+    /// problems are a verification failure, named as the incident report
+    /// names them (banner, Verification section), so that the two reports
+    /// of one journal never disagree on whether it verifies.
+    #[must_use]
+    pub const fn with_drafts(mut self, drafts: &'a crate::export::drafts::DraftTexts) -> Self {
+        self.input.drafts = Some(drafts);
+        self
+    }
+
     /// The scenario instant deadline clocks are evaluated at.
     pub const fn now(&self) -> DateTime<Utc> {
         self.input.now
@@ -272,6 +282,7 @@ fn preamble(r: &Report<'_>) -> Vec<Block> {
     if let Some(problem) = integrity::problem(view) {
         blocks.push(Block::Banner(Tone::Alert, problem));
     }
+    blocks.extend(integrity::draft_banner(view));
     if let Some(missing) = r.missing_scenario() {
         blocks.push(Block::Banner(
             Tone::Alert,

@@ -226,7 +226,9 @@ pub fn verify_from(bytes: &[u8], first_seq: u64, prev: &str) -> Verified {
             break;
         }
     }
-    let tally = chain.finish(bytes.len() - complete);
+    let tally = chain.finish(text, bytes.len() - complete, &mut |line, _| {
+        lines.push(line.into_line());
+    });
     Verified {
         lines,
         head_hash: tally.head_hash,
@@ -361,11 +363,12 @@ fn stream_in_chunks(
             let intact = pieces
                 .into_iter()
                 .all(|piece| chain.accept(text.as_str(), piece, each));
+            chain.detach(text.as_str());
             drop(recycle.try_send(text));
             intact
         };
         let torn_tail = read_and_check(reader, pace, keep, digest, link, &recycled)?;
-        return Ok(chain.finish(torn_tail));
+        return Ok(chain.finish("", torn_tail, each));
     }
     std::thread::scope(|scope| {
         // No buffer: the reader waits with its next chunk in hand.
@@ -382,6 +385,7 @@ fn stream_in_chunks(
             let intact = pieces
                 .into_iter()
                 .all(|piece| chain.accept(text.as_str(), piece, each));
+            chain.detach(text.as_str());
             // Full (the reader is ahead): this one is simply freed.
             drop(recycle.try_send(text));
             if !intact {
@@ -392,7 +396,7 @@ fn stream_in_chunks(
         }
         drop(chunks);
         let torn_tail = crate::threads::joined(reading)?;
-        Ok(chain.finish(torn_tail))
+        Ok(chain.finish("", torn_tail, each))
     })
 }
 
@@ -719,15 +723,57 @@ fn complete_len(bytes: &[u8]) -> usize {
 }
 
 /// The chain followed in line order across checked pieces.
+///
+/// A line is handed over only once the line after it links to it (or the
+/// journal ends there): a line's own `hash` is recomputable by anyone, so
+/// when the next line's `prev` does not name it, nothing shows whether it
+/// or its successor was altered, and it is not verified. Holding back one
+/// line keeps this a single pass.
 struct Chain {
     first_seq: u64,
     /// The `prev` the first line must name.
     prev: Option<[u8; 32]>,
-    /// The hash of the last line accepted; before the first, `prev`.
+    /// The hash of the last line linked; before the first, `prev`.
     last: Option<[u8; 32]>,
+    /// How many lines linked (the held-back one included).
+    linked: u64,
     /// Where the next line starts, from the start of what was read.
     offset: u64,
+    /// The last line linked, not handed over until its successor links.
+    pending: Option<Pending>,
+    /// The hash of the last line handed over.
+    head: Option<[u8; 32]>,
     tally: Tally,
+}
+
+/// A linked line held back until the line after it links to it.
+struct Pending {
+    /// Where its text is: in the chunk being linked, or copied out of it
+    /// once that chunk is done with.
+    text: PendingText,
+    len: usize,
+    seq: u64,
+    ts: DateTime<Utc>,
+    kind: Kind,
+    hash: [u8; 32],
+    offset: u64,
+    decoded: Option<Decoded>,
+    digest: Option<[u8; 32]>,
+}
+
+/// The text of a [`Pending`] line.
+enum PendingText {
+    /// Starts at this byte of the chunk being linked.
+    Here(usize),
+    /// Copied when its chunk was handed back (one line per chunk).
+    Owned(String),
+}
+
+/// Why a line does not link: the reason, and whether it is a `prev` that
+/// does not name the line before (which then is not verified either).
+struct Unlinked {
+    reason: String,
+    prev_mismatch: bool,
 }
 
 impl Chain {
@@ -736,34 +782,42 @@ impl Chain {
             first_seq,
             prev: parse_hash(prev),
             last: None,
+            linked: 0,
             offset: 0,
+            pending: None,
+            head: None,
             tally: Tally::default(),
         }
     }
 
-    /// Links the lines of `piece` (read from `bytes`) after those accepted
-    /// so far, handing each to `each`; false once a line failed (then
-    /// nothing more may be accepted).
+    /// Links the lines of `piece` (read from `text`) after those linked
+    /// so far, handing each to `each` once its successor links; false once
+    /// a line failed (then nothing more may be accepted).
     fn accept(
         &mut self,
         text: &str,
         piece: Piece,
         each: &mut impl FnMut(LineView<'_>, Option<[u8; 32]>),
     ) -> bool {
-        let mut unlinked = None;
         let mut decoded = piece.lines.into_iter();
         for checked in piece.checked {
             let seq = self.next_seq();
-            if let Err(reason) = link(&checked, seq, self.prev, self.last) {
-                unlinked = Some(broken_at(seq, reason));
-                break;
+            if let Err(unlinked) = link(&checked, seq, self.prev, self.last) {
+                if unlinked.prev_mismatch {
+                    // The line `prev` fails to name is not proven either.
+                    self.pending = None;
+                } else {
+                    self.hand_over(text, each);
+                }
+                self.tally.broken = Some(broken_at(seq, unlinked.reason));
+                return false;
             }
-            let line_text = &text[checked.start..checked.start + checked.len];
+            self.hand_over(text, each);
             self.last = Some(checked.hash);
-            self.tally.entries += 1;
-            self.tally.verified_len += checked.len + 1;
-            let view = LineView {
-                text: line_text,
+            self.linked += 1;
+            self.pending = Some(Pending {
+                text: PendingText::Here(checked.start),
+                len: checked.len,
                 seq: checked.seq,
                 ts: checked.ts,
                 kind: checked.kind,
@@ -774,21 +828,68 @@ impl Chain {
                 } else {
                     None
                 },
-            };
+                digest: checked.digest,
+            });
             self.offset += checked.len as u64 + 1;
-            each(view, checked.digest);
         }
-        let seq = self.next_seq();
-        self.tally.broken = unlinked.or_else(|| piece.failed.map(|reason| broken_at(seq, reason)));
+        if let Some(reason) = piece.failed {
+            // A line bad on its own leaves the line before it proven.
+            self.hand_over(text, each);
+            self.tally.broken = Some(broken_at(self.next_seq(), reason));
+        }
         self.tally.broken.is_none()
     }
 
-    fn next_seq(&self) -> u64 {
-        self.first_seq + self.tally.entries as u64
+    /// Hands the held-back line over to `each`, counting it as verified.
+    /// `text` is the chunk being linked, where a line not yet copied lies.
+    fn hand_over(&mut self, text: &str, each: &mut impl FnMut(LineView<'_>, Option<[u8; 32]>)) {
+        let Some(pending) = self.pending.take() else {
+            return;
+        };
+        self.tally.entries += 1;
+        self.tally.verified_len += pending.len + 1;
+        self.head = Some(pending.hash);
+        let line_text = match &pending.text {
+            PendingText::Here(start) => &text[*start..*start + pending.len],
+            PendingText::Owned(owned) => owned.as_str(),
+        };
+        let view = LineView {
+            text: line_text,
+            seq: pending.seq,
+            ts: pending.ts,
+            kind: pending.kind,
+            hash: pending.hash,
+            offset: pending.offset,
+            decoded: pending.decoded,
+        };
+        each(view, pending.digest);
     }
 
-    fn finish(mut self, torn_tail: usize) -> Tally {
-        self.tally.head_hash = self.last.map(|hash| to_hex(&hash));
+    /// Copies the held-back line out of `text`, the chunk about to be
+    /// handed back for reading into again.
+    fn detach(&mut self, text: &str) {
+        if let Some(pending) = &mut self.pending
+            && let PendingText::Here(start) = pending.text
+        {
+            pending.text = PendingText::Owned(text[start..start + pending.len].to_string());
+        }
+    }
+
+    fn next_seq(&self) -> u64 {
+        self.first_seq + self.linked
+    }
+
+    /// The tally once nothing more is read: the held-back line, linked
+    /// and with nothing after it to contradict it, is handed over. `text`
+    /// is the last chunk linked, unless the held-back line was detached.
+    fn finish(
+        mut self,
+        text: &str,
+        torn_tail: usize,
+        each: &mut impl FnMut(LineView<'_>, Option<[u8; 32]>),
+    ) -> Tally {
+        self.hand_over(text, each);
+        self.tally.head_hash = self.head.map(|hash| to_hex(&hash));
         self.tally.torn_tail = torn_tail;
         self.tally
     }
@@ -1027,22 +1128,33 @@ fn link(
     seq: u64,
     prev: Option<[u8; 32]>,
     last: Option<[u8; 32]>,
-) -> Result<(), String> {
+) -> Result<(), Unlinked> {
     if line.seq != seq {
-        return Err(format!(
-            "`seq` is {} where {seq} was expected (an entry was removed, inserted or reordered)",
-            line.seq
-        ));
+        return Err(Unlinked {
+            reason: format!(
+                "`seq` is {} where {seq} was expected (an entry was removed, inserted or reordered)",
+                line.seq
+            ),
+            prev_mismatch: false,
+        });
     }
     let wanted = last.or(prev);
     if wanted.is_some() && line.prev == wanted {
         Ok(())
     } else if seq == 0 {
-        Err("the first entry's `prev` is not 64 zeros".into())
+        Err(Unlinked {
+            reason: "the first entry's `prev` is not 64 zeros".into(),
+            prev_mismatch: false,
+        })
     } else {
-        Err(format!(
-            "`prev` does not match the hash of line {seq}: the line before was altered or removed"
-        ))
+        // Either line's own hash can be recomputed by anyone: which of the
+        // two was altered cannot be told, so neither is verified.
+        Err(Unlinked {
+            reason: format!(
+                "`prev` does not match the hash of line {seq}: line {seq} or this line was altered, or a line between them removed; line {seq} is not verified either"
+            ),
+            prev_mismatch: true,
+        })
     }
 }
 

@@ -17,8 +17,8 @@ use crate::journal::{Kind, Line};
 /// What can be said about the end of a journal.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Tail {
-    /// The last interactive session ended with `session_ended`, or none
-    /// was started.
+    /// The last session (interactive or one-shot) ended with
+    /// `session_ended`, or none was started.
     Closed,
     /// A runsheet holds the lock: the journal is being written now.
     Live,
@@ -56,7 +56,7 @@ pub fn assess(path: &Path, lines: &[Line]) -> Tail {
 /// `verify` can judge the tail in the same pass that checks the chain.
 #[derive(Debug, Default)]
 pub struct TailScan {
-    /// `seq` and session of the last interactive `session_started`, and
+    /// `seq` and session of the last `session_started` (of any mode), and
     /// whether a `session_ended` of that session came after it.
     last_session: Option<(u64, String, bool)>,
     /// The last checkpoint entry and how many entries it covers.
@@ -86,13 +86,11 @@ impl TailScan {
         }
         let Ok(entry) = line.entry() else { return };
         match entry.kind {
-            // A one-shot command's session (`mode: cli`) frames one entry
-            // and ends at once; only interactive sessions can be cut off.
-            Kind::SessionStarted
-                if entry.event().is_ok_and(
-                    |e| matches!(e.payload, Payload::SessionStarted(s) if s.mode != "cli"),
-                ) =>
-            {
+            // Every session counts, a one-shot command's (`mode: cli`) too:
+            // it frames its entry with `session_ended`, so a journal ending
+            // inside one was cut (or the command was killed mid-write), just
+            // like an interactive session with no end.
+            Kind::SessionStarted => {
                 self.last_session = Some((entry.seq, entry.session, false));
             }
             Kind::SessionEnded => {
@@ -114,15 +112,15 @@ impl TailScan {
     /// Keeps track of entries no started session claims. A checkpoint
     /// covers, and the end of a started session closes, everything before
     /// it (the end of a session that never started is itself a stray); an anchor
-    /// is checked on its own and a recovery precedes its session's start,
-    /// so neither is a stray.
+    /// is checked on its own, and a recovery and the journal's creation
+    /// precede their session's start, so none of them is a stray.
     fn note_claim(&mut self, line: &LineView<'_>) {
         match line.kind {
             Kind::SessionStarted => {
                 self.started.insert(session_of(line.text).to_string());
             }
             Kind::Checkpoint => self.unclaimed = None,
-            Kind::Anchor | Kind::Recovery => {}
+            Kind::Anchor | Kind::Recovery | Kind::JournalCreated => {}
             _ if self.is_started(session_of(line.text)) => {
                 if line.kind == Kind::SessionEnded {
                     self.unclaimed = None;
@@ -302,12 +300,20 @@ mod tests {
     }
 
     #[test]
-    fn only_an_unclosed_interactive_session_leaves_the_tail_open() {
+    fn any_unclosed_last_session_leaves_the_tail_open() {
         let nowhere = Path::new("/nonexistent/journal.jsonl");
-        assert_eq!(assess(nowhere, &lines(&[("cli", false)])), Tail::Closed);
-        assert_eq!(
+        assert!(matches!(
+            assess(nowhere, &lines(&[("cli", false)])),
+            Tail::Open { started_at: 0, .. }
+        ));
+        assert!(matches!(
             assess(nowhere, &lines(&[("run", true), ("cli", false)])),
-            Tail::Closed
+            Tail::Open { started_at: 2, .. }
+        ));
+        assert_eq!(
+            assess(nowhere, &lines(&[("run", false), ("cli", true)])),
+            Tail::Closed,
+            "a later session that ended closes the tail"
         );
         let open = assess(nowhere, &lines(&[("run", true), ("resume", false)]));
         assert!(

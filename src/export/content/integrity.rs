@@ -71,7 +71,8 @@ pub(in crate::export) fn draft_problems(view: &View<'_>) -> Vec<String> {
         .unwrap_or_default()
 }
 
-fn draft_banner(view: &View<'_>) -> Option<Block> {
+/// The alert banner naming draft files that no longer match, if any.
+pub(in crate::export) fn draft_banner(view: &View<'_>) -> Option<Block> {
     let problems = draft_problems(view);
     (!problems.is_empty()).then(|| {
         Block::Banner(

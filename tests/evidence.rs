@@ -268,21 +268,6 @@ fn evidence_commands_frame_their_entries_so_the_tail_stays_proven() {
     );
 }
 
-/// `runsheet ARGS` in `dir`, through `cargo_bin` (so a test can be pointed
-/// at another build with `CARGO_BIN_EXE_runsheet`).
-fn run_bin(dir: &Path, args: &[&str]) -> Output {
-    assert_cmd::Command::cargo_bin("runsheet")
-        .expect("binary")
-        .args(args)
-        .current_dir(dir)
-        .env("RUNSHEET_CONFIG_DIR", dir.join("config"))
-        .env("RUNSHEET_DATA_DIR", dir.join("data"))
-        .env("USER", "tester")
-        .env("RUNSHEET_NOW", "2026-11-28T12:00:00Z")
-        .output()
-        .expect("run runsheet")
-}
-
 /// A journal with one evidence item, then a line of plain text: 5 verified
 /// entries and the garbage at line 6. Returns the folder and the journal.
 fn journal_with_a_garbage_line() -> (tempfile::TempDir, std::path::PathBuf) {
@@ -305,7 +290,7 @@ fn journal_with_a_garbage_line() -> (tempfile::TempDir, std::path::PathBuf) {
 #[test]
 fn integrity_messages_garbage_line_is_not_a_journal_entry() {
     let (dir, journal) = journal_with_a_garbage_line();
-    let out = run_bin(dir.path(), &["verify", journal.to_str().expect("utf-8")]);
+    let out = runsheet(dir.path(), &["verify", journal.to_str().expect("utf-8")]);
     assert_eq!(out.status.code(), Some(1));
     let report = String::from_utf8_lossy(&out.stdout);
     assert_eq!(
@@ -322,7 +307,7 @@ fn integrity_messages_garbage_line_is_not_a_journal_entry() {
 fn integrity_messages_custody_csv_says_where_and_why_it_stops() {
     let (dir, journal) = journal_with_a_garbage_line();
     let j = journal.to_str().expect("utf-8");
-    let out = run_bin(dir.path(), &["export", j, "--format", "custody-csv"]);
+    let out = runsheet(dir.path(), &["export", j, "--format", "custody-csv"]);
     assert_eq!(out.status.code(), Some(1));
     let stops = "journal broken at line 6 (seq 5): not a journal entry: the line is not JSON; the form holds the custody recorded in the 5 entries before it";
     assert_eq!(
@@ -345,7 +330,7 @@ fn integrity_messages_expect_head_states_one_outcome() {
         JournalBuilder::new(fixture_playbook(), "2026-11-28T09:00:00Z", false).close();
     let j = journal.to_str().expect("utf-8");
     let old = "0".repeat(64);
-    let out = run_bin(dir.path(), &["verify", j, "--expect-head", &old]);
+    let out = runsheet(dir.path(), &["verify", j, "--expect-head", &old]);
     assert_eq!(out.status.code(), Some(1));
     let report = String::from_utf8_lossy(&out.stdout);
     let lines: Vec<&str> = report.lines().collect();

@@ -177,6 +177,9 @@ impl ObserveDialog {
             self.focus = next;
             return Outcome::Stay;
         }
+        if key.code == KeyCode::Enter && self.focus == ObserveField::Kind {
+            self.kind.choose_cursor_if_none();
+        }
         if is_save(key) || (key.code == KeyCode::Enter && self.focus != ObserveField::Note) {
             return self.submit();
         }
@@ -217,6 +220,20 @@ impl ObserveDialog {
         if self.undelivered {
             let inject = self.inject.clone().unwrap_or_default();
             self.error = Some(Self::not_delivered_text(&inject));
+            return Outcome::Stay;
+        }
+        // An observation is forever: Ctrl-S never records the rating (or
+        // kind) that merely sat under the cursor, which the screen shows
+        // as unchosen; Enter on the field still picks it, an explicit act.
+        if !self.kind.is_chosen() {
+            let moved = self.focus != ObserveField::Kind;
+            let (what, field) = if self.inject.is_some() {
+                ("choose a rating", "the rating")
+            } else {
+                ("choose strength or area for improvement", "the kind")
+            };
+            self.error = Some(refusal(what, field, moved));
+            self.focus = ObserveField::Kind;
             return Outcome::Stay;
         }
         let chosen = self.kind.as_input();
@@ -293,6 +310,7 @@ mod tests {
     #[test]
     fn an_improvement_completed_before_it_starts_is_refused() {
         let mut dialog = ObserveDialog::hot_wash();
+        dialog.kind.chosen = vec![false, true];
         dialog.note = Editor::single("Backups were reachable from the domain");
         dialog.start = Editor::single("2026-12-15");
         dialog.due = Editor::single("2026-12-01");
@@ -305,5 +323,50 @@ mod tests {
         );
         dialog.due = Editor::single("2027-01-15");
         assert!(matches!(dialog.submit(), Outcome::Record(_)));
+    }
+
+    fn recorded(outcome: &Outcome) -> Option<event::Observation> {
+        let Outcome::Record(writes) = outcome else {
+            return None;
+        };
+        writes.iter().find_map(|w| match &w.event.payload {
+            Payload::Observation(o) => Some((**o).clone()),
+            _ => None,
+        })
+    }
+
+    /// Defect: an observation saved with Ctrl-S recorded the rating (or,
+    /// in the hot wash, the kind) that merely sat under the cursor, the
+    /// first one, which the screen showed as unchosen: `o`, the note,
+    /// Ctrl-S rated the inject "Performed without Challenges". Now Ctrl-S
+    /// asks for a rating and moves the keys there; Enter on the rating
+    /// picks the one under the cursor, an explicit act.
+    #[test]
+    fn an_observation_saved_without_a_rating_recorded_the_one_under_the_cursor() {
+        use crate::app::input::KeyModifiers;
+        let key = |code| KeyEvent::new(code, KeyModifiers::NONE);
+        let save = KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL);
+        let mut dialog = ObserveDialog::evaluation("i1");
+        dialog.focus = ObserveField::Note;
+        dialog.note = Editor::multi("Channel opened in ten minutes");
+        let refused = dialog.key(&save);
+        assert!(recorded(&refused).is_none(), "nothing recorded");
+        assert_eq!(dialog.focus, ObserveField::Kind);
+        assert_eq!(
+            dialog.error.as_deref(),
+            Some("choose a rating · the cursor is now in the rating")
+        );
+        let saved = dialog.key(&key(KeyCode::Enter));
+        let observation = recorded(&saved).expect("recorded once a rating is picked");
+        assert_eq!(observation.rating, Some(Rating::HSEEP[0]));
+        assert_eq!(observation.note, "Channel opened in ten minutes");
+        let mut hot_wash = ObserveDialog::hot_wash();
+        hot_wash.focus = ObserveField::Note;
+        hot_wash.note = Editor::multi("Backups were reachable");
+        assert!(recorded(&hot_wash.key(&save)).is_none());
+        assert_eq!(
+            hot_wash.error.as_deref(),
+            Some("choose strength or area for improvement · the cursor is now in the kind")
+        );
     }
 }

@@ -69,6 +69,14 @@ impl Fixture {
         aar::render(format, &exercise)
     }
 
+    /// The journal as `runsheet export --format FORMAT` renders it.
+    fn export(&self, format: runsheet::export::Format) -> String {
+        let verified = verify(&self.bytes);
+        let state = run::replay(&self.resolved.playbook, verified.entries());
+        let input = runsheet::export::Input::new(&verified, &self.resolved.playbook, &state);
+        runsheet::export::render(format, &input)
+    }
+
     /// The report with the fixture scenario.
     fn render(&self, format: Format) -> String {
         self.report(format, Some(&fixture_drill()))
@@ -796,11 +804,7 @@ fn drill_clocks_in_status_review_and_reports_run_on_scenario_time() {
 /// among the wall-clock `Recorded` events, as if they were wall times.
 #[test]
 fn a_drills_timesketch_events_do_not_say_which_clock_their_times_are_on() {
-    let fixture = drill();
-    let verified = verify(&fixture.bytes);
-    let state = run::replay(&fixture.resolved.playbook, verified.entries());
-    let input = runsheet::export::Input::new(&verified, &fixture.resolved.playbook, &state);
-    let sketch = runsheet::export::render(runsheet::export::Format::Timesketch, &input);
+    let sketch = drill().export(runsheet::export::Format::Timesketch);
     let descs: std::collections::BTreeSet<String> = sketch
         .lines()
         .map(|line| serde_json::from_str::<serde_json::Value>(line).expect("a JSON line"))
@@ -827,11 +831,7 @@ fn a_drills_timesketch_events_do_not_say_which_clock_their_times_are_on() {
 /// submission's "sent at" read as a wall time.
 #[test]
 fn a_drills_report_mixes_scenario_and_wall_times_unlabelled() {
-    let fixture = drill();
-    let verified = verify(&fixture.bytes);
-    let state = run::replay(&fixture.resolved.playbook, verified.entries());
-    let input = runsheet::export::Input::new(&verified, &fixture.resolved.playbook, &state);
-    let md = runsheet::export::render(runsheet::export::Format::Markdown, &input);
+    let md = drill().export(runsheet::export::Format::Markdown);
     let row = |starts: &str| -> String {
         md.lines()
             .find(|l| l.starts_with(starts))

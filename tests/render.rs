@@ -749,14 +749,18 @@ fn facts_dialog_at_40x12_scrolls_and_says_there_is_more() {
     insta::assert_snapshot!(text);
 }
 
-#[test]
-fn m3_drill_help_lists_the_facilitator_keys() {
-    let catalog = runsheet::catalog::Catalog::bundled(utc("2026-11-28T00:00:00Z").date_naive());
-    let drill = catalog
+/// The bundled court drill, as the catalog finds it on `today`.
+fn court_drill(today: chrono::DateTime<chrono::Utc>) -> runsheet::playbook::Drill {
+    runsheet::catalog::Catalog::bundled(today.date_naive())
         .drill("intl-court-intrusion")
         .expect("bundled drill")
         .drill
-        .clone();
+        .clone()
+}
+
+#[test]
+fn m3_drill_help_lists_the_facilitator_keys() {
+    let drill = court_drill(utc("2026-11-28T00:00:00Z"));
     let mut j = JournalBuilder::new(
         support::bundled_playbook("state-actor-intrusion"),
         "2026-11-02T08:00:00Z",
@@ -1074,12 +1078,7 @@ fn earlier_injects_rows(screen: &str, width: usize) -> Vec<String> {
 /// injects delivered ten scenario minutes apart.
 fn court_drill_follow(n: usize, now: chrono::DateTime<chrono::Utc>) -> Review {
     use runsheet::journal::event::{Event, InjectDelivered, Payload};
-    let catalog = runsheet::catalog::Catalog::bundled(now.date_naive());
-    let drill = catalog
-        .drill("intl-court-intrusion")
-        .expect("bundled drill")
-        .drill
-        .clone();
+    let drill = court_drill(now);
     let mut j = JournalBuilder::new(
         support::bundled_playbook(&drill.playbook),
         "2026-11-02T08:00:00Z",

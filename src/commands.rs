@@ -37,6 +37,26 @@ pub struct Failure {
     pub message: String,
 }
 
+/// What a reporting command prints: the report for stdout, its exit code,
+/// and, when what it reports on fails verification, why, for stderr: a
+/// script that keeps only the report, or only stderr, still sees it named.
+#[derive(Debug)]
+pub struct Report {
+    pub text: String,
+    pub code: u8,
+    pub problem: Option<String>,
+}
+
+impl From<(String, u8)> for Report {
+    fn from((text, code): (String, u8)) -> Self {
+        Self {
+            text,
+            code,
+            problem: None,
+        }
+    }
+}
+
 impl Failure {
     pub fn usage(message: impl Into<String>) -> Self {
         Self {

@@ -58,6 +58,20 @@ fn print_json(text: &str, code: u8) -> u8 {
     write_out(printable_json(text).as_bytes(), code)
 }
 
+/// Prints a report, then its problem to stderr: the exit code is the
+/// report's, or 2 when stdout cannot take it.
+fn print_report(report: &commands::Report, json: bool) -> u8 {
+    let code = if json {
+        print_json(&report.text, report.code)
+    } else {
+        print(&report.text, report.code)
+    };
+    if let Some(problem) = &report.problem {
+        eprint_safe(&format!("error: {problem}\n"));
+    }
+    code
+}
+
 /// Writes `text` to stderr with control characters escaped.
 fn eprint_safe(text: &str) {
     let _ = std::io::stderr().write_all(printable(text).as_bytes());
@@ -106,8 +120,8 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
             Ok(Some(outcome)) => farewell(&outcome),
         });
     };
-    if let Some((text, code)) = commands::case::on_case_folder(&env, &command)? {
-        return Ok(print(&text, code));
+    if let Some(report) = commands::case::on_case_folder(&env, &command)? {
+        return Ok(print_report(&report, false));
     }
     match command {
         Command::Run { .. }
@@ -159,11 +173,8 @@ fn dispatch(command: Option<Command>) -> Result<u8, Failure> {
         | Command::Evidence(_)
         | Command::Anchor(_) => proof_command(&env, command),
         Command::Status { journal, json } => {
-            let (text, code) = commands::status::run(&env, &journal, json)?;
-            if json {
-                return Ok(print_json(&text, code));
-            }
-            Ok(print(&text, code))
+            let report = commands::status::run(&env, &journal, json)?;
+            Ok(print_report(&report, json))
         }
         Command::Export {
             journal,

@@ -467,3 +467,33 @@ fn status_exit_integrity_disagrees_with_verify() {
     let value: serde_json::Value = serde_json::from_slice(&json.stdout).expect("json");
     assert_eq!(value["journal"]["intact"], false);
 }
+
+/// Defect STATUS-ON-BROKEN-JOURNAL-SILENT-ON-STDERR: `status` of a journal
+/// that fails verification exited 1 and wrote nothing to stderr, so a
+/// script that sent the report to a file saw a failure without a reason.
+/// It names the journal and the problem there, as `verify` does.
+#[test]
+fn status_on_broken_journal_silent_on_stderr() {
+    let case = Case::new();
+    let intact = case.run(&["status", case.journal()]);
+    assert_eq!(intact.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&intact.stderr), "");
+
+    std::fs::remove_file(case.draft()).expect("delete draft");
+    for extra in [&[][..], &["--json"][..]] {
+        let mut args = vec!["status", case.journal()];
+        args.extend_from_slice(extra);
+        let out = case.run(&args);
+        assert_eq!(out.status.code(), Some(1));
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr),
+            format!(
+                "error: {journal} does not verify: MESSAGE DRAFTS DO NOT MATCH the journal: \
+                 {DRAFTED_ENTRY} names `{DRAFT_FILE}`: the draft file is missing \
+                 (`runsheet verify {journal}` says more)\n",
+                journal = case.journal()
+            ),
+            "{extra:?}"
+        );
+    }
+}

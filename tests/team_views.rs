@@ -1369,6 +1369,16 @@ fn status_of_a_case_names_the_broken_journal_and_its_own_line() {
         ),
         "{said}"
     );
+    // STATUS-ON-BROKEN-JOURNAL-SILENT-ON-STDERR: the problem is on stderr
+    // too, for a script that keeps only the report.
+    assert_eq!(
+        String::from_utf8_lossy(&status.stderr),
+        format!(
+            "error: {case} does not verify: line 3 (seq 2) of journal bob@{host}: content does not match the line's own `hash`: the line was altered (`runsheet verify {case}` says more)\n",
+            case = case.display(),
+            host = host()
+        )
+    );
 }
 
 /// Re-chains `name`'s journal with `change` applied to each entry, as

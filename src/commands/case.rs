@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use super::ahead::Ahead;
-use super::{Env, Failure};
+use super::{Env, Failure, Report};
 use crate::case::folder::{self, CaseFile, CasePlaybook};
 use crate::case::merge::{self, Merged};
 use crate::case::replay::{self, Replayed};
@@ -867,7 +867,7 @@ pub fn resolve(
 
 /// `runsheet status DIR [--json]`: the merged state; exit 1 when a journal
 /// fails verification or a `seen` head is contradicted.
-pub fn status(env: &Env, dir: &Path, json: bool) -> Result<(String, u8), Failure> {
+pub fn status(env: &Env, dir: &Path, json: bool) -> Result<Report, Failure> {
     let case = folder::read(dir).map_err(usage)?;
     // A summary keeps no notes: their text is not even decoded.
     let loaded = replay::load(dir).map_err(usage)?.for_summary();
@@ -909,11 +909,14 @@ pub fn status(env: &Env, dir: &Path, json: bool) -> Result<(String, u8), Failure
             folder::journals_dir(dir).display(),
             dir.display()
         );
-        return Ok((text, 0));
+        return Ok((text, 0).into());
     }
     let torn = replayed.journals.iter().map(|j| j.torn_tail).sum();
     let problem = case_problem(&replayed, confirmed.as_ref());
     let code = u8::from(problem.is_some());
+    let failure = problem
+        .as_deref()
+        .map(|p| super::status::does_not_verify(dir, p));
     let about = case_json(&case, &replayed);
     let head = replayed.case_head();
     let tally = crate::journal::verify::Tally {
@@ -949,7 +952,11 @@ pub fn status(env: &Env, dir: &Path, json: bool) -> Result<(String, u8), Failure
         }
         let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
         text.push('\n');
-        return Ok((text, code));
+        return Ok(Report {
+            text,
+            code,
+            problem: failure,
+        });
     }
     let mut text = super::status::render_text(&summary, timezone);
     let _ = writeln!(text, "\nresponders:");
@@ -976,7 +983,11 @@ pub fn status(env: &Env, dir: &Path, json: bool) -> Result<(String, u8), Failure
             let _ = writeln!(text, "{}", crate::printable::one_line(&row));
         }
     }
-    Ok((text, code))
+    Ok(Report {
+        text,
+        code,
+        problem: failure,
+    })
 }
 
 /// The first thing that keeps the case from verifying, named by its
@@ -1274,16 +1285,13 @@ fn own_files(dir: &Path, id: &str) -> Vec<PathBuf> {
 
 /// `note`, `set`, `status` and `verify` given a case folder instead of a
 /// journal: the case's version of the command, else `None`.
-pub fn on_case_folder(
-    env: &Env,
-    command: &crate::cli::Command,
-) -> Result<Option<(String, u8)>, Failure> {
+pub fn on_case_folder(env: &Env, command: &crate::cli::Command) -> Result<Option<Report>, Failure> {
     use crate::cli::Command;
     let done = match command {
         Command::Status { journal, json } if folder::is_case(journal) => {
             status(env, journal, *json)?
         }
-        Command::Verify { journal, .. } if folder::is_case(journal) => verify(journal)?,
+        Command::Verify { journal, .. } if folder::is_case(journal) => verify(journal)?.into(),
         Command::Note {
             journal,
             text,
@@ -1293,7 +1301,8 @@ pub fn on_case_folder(
         } if folder::is_case(journal) => (
             note(env, journal, actor.as_deref(), text, step.as_deref())?,
             0,
-        ),
+        )
+            .into(),
         Command::Set {
             journal,
             assignment,
@@ -1314,7 +1323,7 @@ pub fn on_case_folder(
                 confirm: *confirm,
                 rationale: rationale.as_deref(),
             };
-            (set(env, journal, actor.as_deref(), assignment, options)?, 0)
+            (set(env, journal, actor.as_deref(), assignment, options)?, 0).into()
         }
         Command::Correct {
             journal,
@@ -1325,7 +1334,8 @@ pub fn on_case_folder(
         } if folder::is_case(journal) => (
             correct(env, journal, actor.as_deref(), *seq, fields, reason)?,
             0,
-        ),
+        )
+            .into(),
         _ => return Ok(None),
     };
     Ok(Some(done))

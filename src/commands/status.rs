@@ -6,7 +6,7 @@ use std::path::Path;
 use chrono::DateTime;
 use chrono_tz::Tz;
 
-use super::{Env, Failure};
+use super::{Env, Failure, Report};
 use crate::catalog::Catalog;
 use crate::clocks::format_duration;
 use crate::commands::open::{self, Resolved};
@@ -22,7 +22,7 @@ use crate::run::RunState;
 ///
 /// The journal is streamed into the replay, one line at a time: memory
 /// holds the replayed state, never every entry.
-pub fn run(env: &Env, path: &Path, json: bool) -> Result<(String, u8), Failure> {
+pub fn run(env: &Env, path: &Path, json: bool) -> Result<Report, Failure> {
     let mut drafts = Vec::new();
     let (verified, replay) = std::thread::scope(|scope| {
         let mut catalog = env.catalog_ahead(scope, path);
@@ -65,6 +65,16 @@ pub fn run(env: &Env, path: &Path, json: bool) -> Result<(String, u8), Failure> 
     // As `verify`: a break, a torn tail or a draft file that does not
     // match is a failed verification (FORMATS.md: exit 1).
     let code = u8::from(!summary.journal.intact);
+    let problem = (!summary.journal.intact).then(|| {
+        does_not_verify(
+            path,
+            summary
+                .journal
+                .problem
+                .as_deref()
+                .unwrap_or("it failed verification"),
+        )
+    });
     let text = if json {
         let mut t = serde_json::to_string_pretty(&summary).unwrap_or_default();
         t.push('\n');
@@ -73,7 +83,21 @@ pub fn run(env: &Env, path: &Path, json: bool) -> Result<(String, u8), Failure> 
         render_text(&summary, state.timezone())
     };
     super::free_in_background(state);
-    Ok((text, code))
+    Ok(Report {
+        text,
+        code,
+        problem,
+    })
+}
+
+/// The line for stderr when `status` reports on a journal or case that
+/// fails verification.
+pub fn does_not_verify(path: &Path, problem: &str) -> String {
+    format!(
+        "{} does not verify: {problem} (`runsheet verify {}` says more)",
+        path.display(),
+        path.display()
+    )
 }
 
 /// How a draft problem starts in `problem`, where the chain is intact.

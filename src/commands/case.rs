@@ -959,11 +959,34 @@ pub fn status(env: &Env, dir: &Path, json: bool) -> Result<Report, Failure> {
         });
     }
     let mut text = super::status::render_text(&summary, timezone);
+    responders_and_conflicts(
+        &mut text,
+        &replayed,
+        confirmed.as_ref(),
+        &resolved.playbook,
+        timezone,
+    );
+    Ok(Report {
+        text,
+        code,
+        problem: failure,
+    })
+}
+
+/// The end of a case's `status` text: each responder's journal, and the
+/// conflicts still open.
+fn responders_and_conflicts(
+    text: &mut String,
+    replayed: &Replayed,
+    confirmed: Option<&Confirmed>,
+    playbook: &crate::playbook::Playbook,
+    timezone: chrono_tz::Tz,
+) {
     let _ = writeln!(text, "\nresponders:");
     for j in &replayed.journals {
         let noun = if j.entries == 1 { "entry" } else { "entries" };
         let _ = write!(text, "  {} · {} {noun}", j.id, j.entries);
-        match confirmed.as_ref().and_then(|c| c.excluded.get(&j.id)) {
+        match confirmed.and_then(|c| c.excluded.get(&j.id)) {
             Some(excluded) => {
                 let _ = writeln!(text, " · excluded from {excluded}");
             }
@@ -976,18 +999,13 @@ pub fn status(env: &Env, dir: &Path, json: bool) -> Result<Report, Failure> {
     } else {
         let _ = writeln!(text, "conflicts (settle with `runsheet resolve`):");
         for c in conflicts {
-            let sides = crate::case::views::conflict_sides(c, &resolved.playbook, timezone);
+            let sides = crate::case::views::conflict_sides(c, playbook, timezone);
             // Each side is journal text: a line break in it is shown as
             // `↵`, never printed as a line of its own.
             let row = format!("  {} {}: {}", c.about, c.key, sides.join(" vs "));
             let _ = writeln!(text, "{}", crate::printable::one_line(&row));
         }
     }
-    Ok(Report {
-        text,
-        code,
-        problem: failure,
-    })
 }
 
 /// The first thing that keeps the case from verifying, named by its

@@ -598,13 +598,21 @@ pub fn set(
         rules::not_in_future("--occurred-at", at, now, tz)
             .map_err(|r| Failure::usage(r.sentence()))?;
     }
-    let confirmed = rules::fact_value(def, &value, &writer.view.state, now, tz, options.confirm)
-        .map_err(|r| match r {
-            rules::Refusal::Refused(why) => Failure::usage(why),
-            rules::Refusal::Confirm(why) => {
-                Failure::usage(format!("{why}; pass --confirm to record it anyway"))
-            }
-        })?;
+    let confirmed = rules::fact_value(
+        &writer.view.resolved.playbook.facts,
+        def,
+        &value,
+        &writer.view.state,
+        now,
+        tz,
+        options.confirm,
+    )
+    .map_err(|r| match r {
+        rules::Refusal::Refused(why) => Failure::usage(why),
+        rules::Refusal::Confirm(why) => {
+            Failure::usage(format!("{why}; pass --confirm to record it anyway"))
+        }
+    })?;
     let playbook = &writer.view.resolved.playbook;
     let decided_by = playbook
         .steps()

@@ -391,13 +391,21 @@ pub fn set(
         rules::not_in_future("--occurred-at", at, now, tz)
             .map_err(|r| Failure::usage(r.sentence()))?;
     }
-    let confirmed = rules::fact_value(def, &value, &shot.state, now, tz, mode.confirmed())
-        .map_err(|r| match r {
-            rules::Refusal::Refused(why) => Failure::usage(why),
-            rules::Refusal::Confirm(why) => {
-                Failure::usage(format!("{why}; pass --confirm to record it anyway"))
-            }
-        })?;
+    let confirmed = rules::fact_value(
+        &playbook.facts,
+        def,
+        &value,
+        &shot.state,
+        now,
+        tz,
+        mode.confirmed(),
+    )
+    .map_err(|r| match r {
+        rules::Refusal::Refused(why) => Failure::usage(why),
+        rules::Refusal::Confirm(why) => {
+            Failure::usage(format!("{why}; pass --confirm to record it anyway"))
+        }
+    })?;
     let shown = value.display(Some(def), tz);
     let decided_by = playbook
         .steps()

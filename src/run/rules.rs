@@ -64,7 +64,12 @@ pub fn not_in_future(
 /// that contradicts the playbook's `not_before:`/`not_after:` needs
 /// confirmation. With `confirmed`, returns the sentence to record beside
 /// the value (what was confirmed), or `None` when nothing needed it.
+///
+/// An order between two facts binds both ways: it is checked whether the
+/// new value is the fact that names the other (`def`'s own lists) or the
+/// fact named by another (`facts` naming `def` in theirs).
 pub fn fact_value(
+    facts: &[FactDef],
     def: &FactDef,
     value: &FactValue,
     state: &RunState,
@@ -76,31 +81,7 @@ pub fn fact_value(
         return Ok(None);
     };
     not_in_future(&format!("`{}`", def.id), at, now, tz)?;
-    let mut contradictions = Vec::new();
-    for other in &def.not_before {
-        if let Some(then) = state.fact(other).and_then(FactValue::as_datetime)
-            && at < then
-        {
-            contradictions.push(format!(
-                "`{}` {} is earlier than `{other}` {}, which the playbook says it never precedes",
-                def.id,
-                format_local_and_utc(at, tz),
-                format_local_and_utc(then, tz)
-            ));
-        }
-    }
-    for other in &def.not_after {
-        if let Some(then) = state.fact(other).and_then(FactValue::as_datetime)
-            && at > then
-        {
-            contradictions.push(format!(
-                "`{}` {} is later than `{other}` {}, which the playbook says it never follows",
-                def.id,
-                format_local_and_utc(at, tz),
-                format_local_and_utc(then, tz)
-            ));
-        }
-    }
+    let contradictions = order_contradictions(facts, def, at, state, tz);
     if contradictions.is_empty() {
         return Ok(None);
     }
@@ -110,6 +91,70 @@ pub fn fact_value(
     } else {
         Err(Refusal::Confirm(sentence))
     }
+}
+
+/// Every order of the playbook that `def` = `at` would break, as
+/// sentences; each pair of facts is named once.
+fn order_contradictions(
+    facts: &[FactDef],
+    def: &FactDef,
+    at: DateTime<Utc>,
+    state: &RunState,
+    tz: Tz,
+) -> Vec<String> {
+    let recorded = |id: &str| state.fact(id).and_then(FactValue::as_datetime);
+    let shown = |t: DateTime<Utc>| format_local_and_utc(t, tz);
+    let mut contradictions = Vec::new();
+    let mut named = Vec::new();
+    // `def` never precedes `other`, or never follows it.
+    for (others, before) in [(&def.not_before, true), (&def.not_after, false)] {
+        for other in others {
+            let Some(then) = recorded(other) else {
+                continue;
+            };
+            if (before && at < then) || (!before && at > then) {
+                let (relation, rule) = if before {
+                    ("earlier", "precedes")
+                } else {
+                    ("later", "follows")
+                };
+                contradictions.push(format!(
+                    "`{}` {} is {relation} than `{other}` {}, which the playbook says it never {rule}",
+                    def.id,
+                    shown(at),
+                    shown(then)
+                ));
+                named.push(other.as_str());
+            }
+        }
+    }
+    // Another fact that never precedes `def`, or never follows it.
+    for other in facts.iter().filter(|f| f.id != def.id) {
+        if named.contains(&other.id.as_str()) {
+            continue;
+        }
+        let Some(then) = recorded(&other.id) else {
+            continue;
+        };
+        let never_precedes = other.not_before.contains(&def.id) && then < at;
+        let never_follows = other.not_after.contains(&def.id) && then > at;
+        if never_precedes || never_follows {
+            let (relation, rule) = if never_precedes {
+                ("later", "precedes")
+            } else {
+                ("earlier", "follows")
+            };
+            contradictions.push(format!(
+                "`{}` {} is {relation} than `{}` {}, which the playbook says never {rule} `{}`",
+                def.id,
+                shown(at),
+                other.id,
+                shown(then),
+                def.id
+            ));
+        }
+    }
+    contradictions
 }
 
 /// Which field of a submission a problem is about.
@@ -279,13 +324,22 @@ mod tests {
     fn d8_a_fact_time_in_the_future_is_refused_with_a_sentence() {
         let state = RunState::default();
         let at = FactValue::DateTime(utc("2026-11-29T13:05:00Z"));
-        let refusal = fact_value(&def("aware_at", &[]), &at, &state, utc(NOW), Tz::UTC, true)
-            .expect_err("refused");
+        let refusal = fact_value(
+            &[],
+            &def("aware_at", &[]),
+            &at,
+            &state,
+            utc(NOW),
+            Tz::UTC,
+            true,
+        )
+        .expect_err("refused");
         assert!(matches!(refusal, Refusal::Refused(_)));
         assert!(refusal.sentence().contains("in the future"), "{refusal}");
         let skew = FactValue::DateTime(utc(NOW) + Duration::minutes(CLOCK_SKEW_MINUTES));
         assert_eq!(
             fact_value(
+                &[],
                 &def("aware_at", &[]),
                 &skew,
                 &state,
@@ -298,13 +352,11 @@ mod tests {
         );
     }
 
-    #[test]
-    fn d8_a_time_before_a_fact_it_never_precedes_asks_and_records_the_confirmation() {
-        let mut state = RunState::default();
-        let aware = utc("2026-11-28T23:45:00Z");
+    /// A state where `fact` was set to `at`.
+    fn with_time(mut state: RunState, fact: &str, at: DateTime<Utc>) -> RunState {
         state
             .facts
-            .entry("aware_at".into())
+            .entry(fact.into())
             .or_default()
             .history
             .push(crate::run::FactRecord {
@@ -316,27 +368,96 @@ mod tests {
                 },
                 step: None,
                 source: crate::run::FactSource::Set,
-                value: serde_json::Value::String(aware.to_rfc3339()),
+                value: serde_json::Value::String(at.to_rfc3339()),
                 occurred_at: None,
-                typed: Some(FactValue::DateTime(aware)),
+                typed: Some(FactValue::DateTime(at)),
                 correction: None,
             });
+        state
+    }
+
+    #[test]
+    fn d8_a_time_before_a_fact_it_never_precedes_asks_and_records_the_confirmation() {
+        let state = with_time(RunState::default(), "aware_at", utc("2026-11-28T23:45:00Z"));
         let breach = def("breach_aware_at", &["aware_at"]);
+        let facts = [def("aware_at", &[]), breach.clone()];
         let early = FactValue::DateTime(utc("2026-11-28T22:49:00Z"));
-        let asked =
-            fact_value(&breach, &early, &state, utc(NOW), Tz::UTC, false).expect_err("asks first");
+        let asked = fact_value(&facts, &breach, &early, &state, utc(NOW), Tz::UTC, false)
+            .expect_err("asks first");
         assert!(matches!(asked, Refusal::Confirm(_)), "{asked:?}");
         assert!(
             asked.sentence().contains("earlier than `aware_at`"),
             "{asked}"
         );
-        let recorded =
-            fact_value(&breach, &early, &state, utc(NOW), Tz::UTC, true).expect("confirmed");
+        let recorded = fact_value(&facts, &breach, &early, &state, utc(NOW), Tz::UTC, true)
+            .expect("confirmed");
         assert_eq!(recorded.as_deref(), Some(asked.sentence()));
         let later = FactValue::DateTime(utc("2026-11-29T00:10:00Z"));
         assert_eq!(
-            fact_value(&breach, &later, &state, utc(NOW), Tz::UTC, false),
+            fact_value(&facts, &breach, &later, &state, utc(NOW), Tz::UTC, false),
             Ok(None)
+        );
+    }
+
+    /// Defect NOT-BEFORE-CHECKED-ONE-WAY: `breach_aware_at` has
+    /// `not_before: [aware_at]`; setting `breach_aware_at` too early asked
+    /// first, but moving `aware_at` after the recorded `breach_aware_at`
+    /// was saved without a word. The order binds both facts.
+    #[test]
+    fn not_before_checked_one_way() {
+        let breach_at = utc("2026-11-28T23:00:00Z");
+        let state = with_time(RunState::default(), "breach_aware_at", breach_at);
+        let aware = def("aware_at", &[]);
+        let facts = [aware.clone(), def("breach_aware_at", &["aware_at"])];
+        let too_late = FactValue::DateTime(utc("2026-11-29T00:00:00Z"));
+        let asked = fact_value(&facts, &aware, &too_late, &state, utc(NOW), Tz::UTC, false)
+            .expect_err("asks first");
+        assert_eq!(
+            asked,
+            Refusal::Confirm(
+                "`aware_at` 2026-11-29 00:00 UTC is later than `breach_aware_at` 2026-11-28 23:00 UTC, \
+                 which the playbook says never precedes `aware_at`"
+                    .into()
+            )
+        );
+        let earlier = FactValue::DateTime(utc("2026-11-28T22:00:00Z"));
+        assert_eq!(
+            fact_value(&facts, &aware, &earlier, &state, utc(NOW), Tz::UTC, false),
+            Ok(None)
+        );
+        // `not_after:` the same way: `contained_at` never follows
+        // `reported_at`, so a `reported_at` before it asks first.
+        let reported = def("reported_at", &[]);
+        let mut contained = def("contained_at", &[]);
+        contained.not_after = vec!["reported_at".into()];
+        let facts = [reported.clone(), contained];
+        let state = with_time(RunState::default(), "contained_at", breach_at);
+        let early = FactValue::DateTime(utc("2026-11-28T22:30:00Z"));
+        let asked = fact_value(&facts, &reported, &early, &state, utc(NOW), Tz::UTC, false)
+            .expect_err("asks first");
+        assert_eq!(
+            asked.sentence(),
+            "`reported_at` 2026-11-28 22:30 UTC is earlier than `contained_at` 2026-11-28 23:00 UTC, \
+             which the playbook says never follows `reported_at`"
+        );
+    }
+
+    /// A pair named from both sides is one contradiction, not two.
+    #[test]
+    fn an_order_named_by_both_facts_is_said_once() {
+        let state = with_time(RunState::default(), "aware_at", utc("2026-11-28T23:45:00Z"));
+        let mut breach = def("breach_aware_at", &["aware_at"]);
+        let mut aware = def("aware_at", &[]);
+        aware.not_after = vec!["breach_aware_at".into()];
+        breach.not_before = vec!["aware_at".into()];
+        let facts = [aware, breach.clone()];
+        let early = FactValue::DateTime(utc("2026-11-28T22:49:00Z"));
+        let asked = fact_value(&facts, &breach, &early, &state, utc(NOW), Tz::UTC, false)
+            .expect_err("asks first");
+        assert_eq!(
+            asked.sentence(),
+            "`breach_aware_at` 2026-11-28 22:49 UTC is earlier than `aware_at` 2026-11-28 23:45 UTC, \
+             which the playbook says it never precedes"
         );
     }
 

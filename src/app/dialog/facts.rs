@@ -353,7 +353,15 @@ impl FactsDialog {
         cx: Ctx<'_>,
     ) -> Result<Option<String>, Outcome> {
         let again = self.confirm_asked.take().is_some_and(|t| t == text);
-        match rules::fact_value(def, value, cx.state, cx.now, cx.tz, again) {
+        match rules::fact_value(
+            &cx.playbook.facts,
+            def,
+            value,
+            cx.state,
+            cx.now,
+            cx.tz,
+            again,
+        ) {
             Ok(confirmed) => Ok(confirmed),
             Err(rules::Refusal::Refused(why)) => {
                 self.echo = None;

@@ -511,3 +511,50 @@ fn run_with_a_case_refuses_a_playbook_argument() {
         );
     }
 }
+
+/// Defect NOT-BEFORE-CHECKED-ONE-WAY: `breach_aware_at` never precedes
+/// `aware_at`. Setting `breach_aware_at` too early asked first, but moving
+/// `aware_at` after the recorded `breach_aware_at` was saved at once. Both
+/// sides of the order now ask.
+#[test]
+fn not_before_checked_one_way_on_the_command_line() {
+    let dir = tempfile::tempdir().expect("dir");
+    let playbook = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("playbooks/personal-data-breach.yaml");
+    let journal = dir.path().join("p.jsonl");
+    let path = journal.to_str().expect("utf-8");
+    let playbook = playbook.to_str().expect("utf-8");
+    let out = cli(
+        dir.path(),
+        &["new", playbook, "--journal", path, "--as", "Dana"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    for set in ["aware_at=-3h", "breach_aware_at=-2h"] {
+        let out = cli(dir.path(), &["set", path, set]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    }
+    let before = entries(&journal).len();
+    let out = cli(dir.path(), &["set", path, "aware_at=-1h"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(
+            "which the playbook says never precedes `aware_at`; pass --confirm to record it anyway"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(entries(&journal).len(), before, "nothing written");
+    let out = cli(dir.path(), &["set", path, "aware_at=-1h", "--confirm"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let fact = entries(&journal)
+        .into_iter()
+        .rfind(|e| e["kind"] == "fact_set")
+        .expect("fact written");
+    assert_eq!(fact["data"]["fact"], "aware_at");
+    assert!(
+        fact["data"]["confirmed"]
+            .as_str()
+            .is_some_and(|c| c.contains("is later than `breach_aware_at`")),
+        "{fact}"
+    );
+}

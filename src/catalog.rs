@@ -557,6 +557,41 @@ mod tests {
         assert!(parsed.len() > 1);
     }
 
+    /// Defect CONTENT-FR-INSURANCE-CLOCK-SOURCE-NOT-SPECIFIC: the French
+    /// insurance-complaint clock cited Légifrance's home page, which a
+    /// reader cannot check the deadline against. Every bundled clock's
+    /// source that is an address names a page below its site's root.
+    #[test]
+    fn fr_insurance_clock_source_not_specific() {
+        let catalog = Catalog::bundled(today());
+        let mut checked = 0;
+        for entry in &catalog.playbooks {
+            // A source that is not an address (an internal plan) is not
+            // a site either.
+            let linked = entry
+                .playbook
+                .clocks
+                .iter()
+                .filter(|c| c.source.contains("://"));
+            for clock in linked {
+                let page = clock
+                    .source
+                    .split_once("://")
+                    .and_then(|(_, rest)| rest.split_once('/'))
+                    .map(|(_, path)| path.trim_matches('/'));
+                assert!(
+                    page.is_some_and(|p| !p.is_empty()),
+                    "{} clock {}: source {} is a site, not the text",
+                    entry.playbook.id,
+                    clock.id,
+                    clock.source
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked > 20, "{checked} clocks");
+    }
+
     /// The local folder: an edited copy of one bundled playbook, and the
     /// other bundled playbooks byte for byte (a checkout's `./playbooks`).
     fn local_folder(edited: &str) -> tempfile::TempDir {

@@ -37,7 +37,9 @@ impl fmt::Display for Pos {
 /// A value together with where it was written, so validation can point at it.
 ///
 /// Deserialisation (which needs the YAML crate) lives in `playbook::load`.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// Ordered by value first, so a map keyed by located keys (a case file's
+/// `clocks:`) iterates in the order the plain keys would.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Default)]
 pub struct Located<T> {
     pub value: T,
     pub at: Pos,

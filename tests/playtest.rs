@@ -204,11 +204,11 @@ fn bad_case_files_are_located_errors() {
         ("unknown step `triagee`", "bad/names.yaml:16:17"),
         (
             "`authority.final-report` is not a clock stage",
-            "bad/names.yaml:18:41",
+            "bad/names.yaml:18:9",
         ),
         (
             "step `triage` has no message to draft",
-            "bad/names.yaml:21:22",
+            "bad/names.yaml:20:9",
         ),
     ] {
         assert!(
@@ -217,6 +217,117 @@ fn bad_case_files_are_located_errors() {
         );
     }
     assert!(stderr.ends_with("bad/names.yaml: 11 errors\n"), "{stderr}");
+}
+
+/// The `error: MESSAGE` and `--> FILE:LINE:COL` pairs of a run, in order.
+fn located_errors(stderr: &str) -> Vec<(String, String)> {
+    let lines: Vec<&str> = stderr.lines().collect();
+    lines
+        .windows(2)
+        .filter_map(|pair| {
+            let message = pair[0].strip_prefix("error: ")?;
+            let at = pair[1].trim_start().strip_prefix("--> ")?;
+            Some((message.to_string(), at.to_string()))
+        })
+        .collect()
+}
+
+/// Defect TEST-CASE-ERRORS-ONE-PER-RUN: a case file with three misspelt
+/// keys or words took three runs to fix, one error each. Every shape
+/// problem is reported in one run, as `validate` does for a playbook.
+#[test]
+fn test_case_errors_one_per_run() {
+    let dir = fixture("playtest");
+    let out = runsheet(
+        &dir,
+        &["test", "playbooks/mini.yaml", "bad/shape-typos.yaml"],
+    );
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(1));
+    let found: Vec<(String, String)> = located_errors(&stderr)
+        .into_iter()
+        .map(|(message, at)| (message.split(':').next().unwrap_or_default().into(), at))
+        .collect();
+    let expected = [
+        (
+            "`finished` is not a valid value here",
+            "bad/shape-typos.yaml:8:32",
+        ),
+        ("unknown key `hiden`", "bad/shape-typos.yaml:10:7"),
+        (
+            "`runing` is not a valid value here",
+            "bad/shape-typos.yaml:12:35",
+        ),
+    ]
+    .map(|(m, at)| (m.to_string(), at.to_string()));
+    assert_eq!(found, expected, "{stderr}");
+    assert!(stderr.contains("did you mean `hidden`?"), "{stderr}");
+    assert!(
+        stderr.ends_with("bad/shape-typos.yaml: 3 errors\n"),
+        "{stderr}"
+    );
+}
+
+/// Defect TEST-LOCATION-ON-VALUE: an unknown clock stage or draft step
+/// named as a key of `expect:` was shown at its value (`{state: …}`,
+/// inside `[x]`), not at the key. See also the positions asserted in
+/// `bad_case_files_are_located_errors`.
+#[test]
+fn test_location_on_value() {
+    let dir = fixture("playtest");
+    let out = runsheet(&dir, &["test", "playbooks/mini.yaml", "bad/names.yaml"]);
+    let (_, stderr) = text(&out);
+    let errors = located_errors(&stderr);
+    let at = |start: &str| {
+        errors
+            .iter()
+            .find(|(m, _)| m.starts_with(start))
+            .map(|(_, at)| at.clone())
+    };
+    assert_eq!(
+        at("`authority.final-report` is not a clock stage").as_deref(),
+        Some("bad/names.yaml:18:9"),
+        "{stderr}"
+    );
+    assert_eq!(
+        at("step `triage` has no message to draft").as_deref(),
+        Some("bad/names.yaml:20:9"),
+        "{stderr}"
+    );
+}
+
+/// Defect TEST-ACCEPTS-FUTURE-DATETIMES: a case could give a fact a time
+/// after the case's `now`, which `runsheet set` and the runner refuse, and
+/// test a clock no journal can hold. A time later than the case's `now`,
+/// or than the item's own `at`, is refused.
+#[test]
+fn test_accepts_future_datetimes() {
+    let dir = fixture("playtest");
+    let out = runsheet(
+        &dir,
+        &["test", "playbooks/mini.yaml", "bad/future-times.yaml"],
+    );
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        located_errors(&stderr),
+        [
+            (
+                "`aware_at` 2026-11-30 11:00 CET (10:00 UTC) is later than the case's `now`, \
+                 2026-11-28 13:00 CET (12:00 UTC): \
+                 the runner and `runsheet set` refuse a time in the future"
+                    .to_string(),
+                "bad/future-times.yaml:9:33".to_string()
+            ),
+            (
+                "`aware_at` 2026-11-28 12:00 CET (11:00 UTC) is later than when this answer is recorded \
+                 (its `at`), 2026-11-28 11:00 CET (10:00 UTC): the runner and `runsheet set` refuse a time in the future"
+                    .to_string(),
+                "bad/future-times.yaml:14:33".to_string()
+            ),
+        ],
+        "{stderr}"
+    );
 }
 
 #[test]

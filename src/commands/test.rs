@@ -203,19 +203,19 @@ fn playbook_of<'p>(
     source: &SourceText,
     find: &impl Fn(&str) -> Option<&'p UnderTest>,
 ) -> Result<&'p UnderTest, LoadError> {
-    let invalid = |d: Diagnostic| LoadError::Invalid {
+    let invalid = |diagnostics: Vec<Diagnostic>| LoadError::Invalid {
         label: source.label.clone(),
         text: source.text.clone(),
-        diagnostics: vec![d],
+        diagnostics,
     };
-    let doc: CaseFileDoc = load::parse(&source.text).map_err(invalid)?;
+    let doc: CaseFileDoc = load::parse_reporting_all(&source.text).map_err(invalid)?;
     find(&doc.playbook).ok_or_else(|| {
-        invalid(
+        invalid(vec![
             Diagnostic::error(format!(
                 "no playbook `{}` among those tested",
                 doc.playbook.value
             ))
             .at_value(&doc.playbook),
-        )
+        ])
     })
 }

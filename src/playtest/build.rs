@@ -17,6 +17,7 @@ use crate::journal::{Draft, Entry, Event};
 use crate::playbook::validate::{Checker, with_suggestion};
 use crate::playbook::value::{self, parse_datetime};
 use crate::playbook::{FactType, Playbook};
+use crate::run::rules;
 
 /// Who the entries of a test case are recorded as.
 const ACTOR: &str = "runsheet test";
@@ -84,8 +85,10 @@ pub fn compile(source: &SourceText, playbook: &Playbook) -> Result<Vec<Case>, Lo
         text: source.text.clone(),
         diagnostics,
     };
+    // Every misspelt key or wrong word in one run, as `validate` reports
+    // a playbook's.
     let doc: CaseFileDoc =
-        crate::playbook::load::parse(&source.text).map_err(|d| invalid(vec![d]))?;
+        crate::playbook::load::parse_reporting_all(&source.text).map_err(invalid)?;
     let mut c = Checker::new(&source.text);
     c.runsheet_version(&doc.runsheet);
     if doc.playbook.value != playbook.id {
@@ -118,6 +121,31 @@ pub fn compile(source: &SourceText, playbook: &Playbook) -> Result<Vec<Case>, Lo
     match checked.value {
         Some(cases) => Ok(cases),
         None => Err(invalid(checked.diagnostics)),
+    }
+}
+
+/// The latest time a given fact's value may hold.
+#[derive(Debug, Clone, Copy)]
+enum Latest {
+    /// The item's own `at:`: when the answer was recorded.
+    RecordedAt(DateTime<Utc>),
+    /// The case's `now`: no journal read then holds a later time.
+    Now(DateTime<Utc>),
+}
+
+impl Latest {
+    /// How `when` is too late, beyond the clock skew allowed everywhere.
+    fn exceeded_by(self, when: DateTime<Utc>, tz: Tz) -> Option<String> {
+        let (limit, what) = match self {
+            Self::RecordedAt(t) => (t, "when this answer is recorded (its `at`)"),
+            Self::Now(t) => (t, "the case's `now`"),
+        };
+        (when > limit + chrono::Duration::minutes(rules::CLOCK_SKEW_MINUTES)).then(|| {
+            format!(
+                "later than {what}, {}",
+                value::format_local_and_utc(limit, tz)
+            )
+        })
     }
 }
 
@@ -172,7 +200,7 @@ impl<'c, 'a> CaseBuilder<'c, 'a> {
             }))),
         );
         for given in &case.given {
-            self.given(given, start_at, tz);
+            self.given(given, start_at, now.unwrap_or(start_at), tz);
         }
         let expect = super::check::compile_expectations(self.c, self.playbook, &case.expect, tz);
         let clean = self.c.diags[errors_before..].iter().all(|d| !d.is_error());
@@ -209,7 +237,7 @@ impl<'c, 'a> CaseBuilder<'c, 'a> {
         self.lines.push(entry);
     }
 
-    fn given(&mut self, g: &GivenDoc, start: DateTime<Utc>, tz: Tz) {
+    fn given(&mut self, g: &GivenDoc, start: DateTime<Utc>, now: DateTime<Utc>, tz: Tz) {
         let kinds = [&g.fact, &g.decide, &g.step, &g.submit, &g.role];
         let named: Vec<&Located<String>> = kinds.iter().filter_map(|k| k.as_ref()).collect();
         let Some(&what) = named.first() else {
@@ -237,10 +265,17 @@ impl<'c, 'a> CaseBuilder<'c, 'a> {
             Some(t) => self.time(t, tz).unwrap_or(start),
             None => start,
         };
+        // The latest time a fact's value may hold: when the answer is
+        // recorded, where `at` says; else the case's `now` (the default
+        // `start` is a convenience, not when the author says it was known).
+        let latest = match &g.at {
+            Some(_) => Latest::RecordedAt(at),
+            None => Latest::Now(now.max(at)),
+        };
         if let Some(fact) = &g.fact {
-            self.fact(g, fact, at, tz, false);
+            self.fact(g, fact, at, latest, tz, false);
         } else if let Some(fact) = &g.decide {
-            self.fact(g, fact, at, tz, true);
+            self.fact(g, fact, at, latest, tz, true);
         } else if let Some(step) = &g.step {
             self.step(g, step, at);
         } else if let Some(step) = &g.submit {
@@ -279,6 +314,7 @@ impl<'c, 'a> CaseBuilder<'c, 'a> {
         g: &GivenDoc,
         fact: &Located<String>,
         at: DateTime<Utc>,
+        latest: Latest,
         tz: Tz,
         decision: bool,
     ) {
@@ -333,6 +369,22 @@ impl<'c, 'a> CaseBuilder<'c, 'a> {
                 return;
             }
         };
+        // As `runsheet set`: a time in the future is refused, so a case
+        // cannot test a clock no journal could hold.
+        if let Some(when) = typed.as_datetime()
+            && let Some(problem) = latest.exceeded_by(when, tz)
+        {
+            self.c.push(
+                Diagnostic::error(format!(
+                    "`{}` {} is {problem}: the runner and `runsheet set` refuse a time in the future",
+                    def.id,
+                    value::format_local_and_utc(when, tz),
+                ))
+                .at(raw.at)
+                .underline(text.chars().count()),
+            );
+            return;
+        }
         let step = self
             .playbook
             .steps()

@@ -41,17 +41,12 @@ pub(super) fn compile_expectations(
         }
     }
     for (step, reason) in &doc.hidden {
-        if unknown_step(c, step, reason.at) {
-            out.hidden.push((step.clone(), reason.value.clone()));
+        if unknown_step(c, step, step.at) {
+            out.hidden.push((step.value.clone(), reason.value.clone()));
         }
     }
-    for (stage, expect) in &doc.clocks {
-        let at = expect
-            .state
-            .as_ref()
-            .map(|s| s.at)
-            .or(expect.due.as_ref().map(|d| d.at))
-            .unwrap_or_default();
+    for (key, expect) in &doc.clocks {
+        let (stage, at) = (&key.value, key.at);
         if expect.state.is_none() && expect.due.is_none() {
             c.push(Diagnostic::error(format!("`{stage}`: give `state`, `due` or both")).at(at));
             continue;
@@ -71,7 +66,7 @@ pub(super) fn compile_expectations(
             let d = Diagnostic::error(format!(
                 "`{stage}` is not a clock stage of this playbook (write `clock.stage`)"
             ))
-            .at(at);
+            .at_value(key);
             c.push(with_suggestion(d, stage, known.iter().map(String::as_str)));
             continue;
         }
@@ -85,15 +80,8 @@ pub(super) fn compile_expectations(
             due,
         });
     }
-    for (step, expect) in &doc.drafts {
-        let at = expect
-            .contains
-            .iter()
-            .chain(&expect.not_contains)
-            .chain(expect.gaps.iter().flatten())
-            .map(|l| l.at)
-            .next()
-            .unwrap_or_default();
+    for (key, expect) in &doc.drafts {
+        let (step, at) = (&key.value, key.at);
         if !unknown_step(c, step, at) {
             continue;
         }

@@ -137,7 +137,8 @@ impl<'de> Deserialize<'de> for ScalarText {
     }
 }
 
-/// What must hold at `now`.
+/// What must hold at `now`. Map keys keep where they were written: a
+/// problem with a key is shown at the key, not at its value.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ExpectDoc {
@@ -145,13 +146,13 @@ pub struct ExpectDoc {
     pub visible: Vec<Located<String>>,
     /// Step id → a part of the reason it is hidden (`""`: any reason).
     #[serde(default)]
-    pub hidden: BTreeMap<String, Located<String>>,
+    pub hidden: BTreeMap<Located<String>, Located<String>>,
     /// `clock.stage` → its state and/or due time.
     #[serde(default)]
-    pub clocks: BTreeMap<String, ClockExpectDoc>,
+    pub clocks: BTreeMap<Located<String>, ClockExpectDoc>,
     /// Step id → what its draft says.
     #[serde(default)]
-    pub drafts: BTreeMap<String, DraftExpectDoc>,
+    pub drafts: BTreeMap<Located<String>, DraftExpectDoc>,
     /// The playbook's validation warnings, each matched by a part.
     #[serde(default)]
     pub warnings: Option<Vec<Located<String>>>,

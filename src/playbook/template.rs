@@ -99,13 +99,43 @@ impl Open {
 
 impl Template {
     pub fn parse(source: &str) -> Result<Self, TemplateError> {
+        let (template, mut errors) = Self::parse_recovering(source);
+        if errors.is_empty() {
+            Ok(template)
+        } else {
+            Err(errors.swap_remove(0))
+        }
+    }
+
+    /// Parses the whole template even past problems, so `validate` reports
+    /// every one in a run: a bad tag is skipped, a second `{{else}}` or a
+    /// stray `{{/if}}` is ignored, an unclosed `{{#if}}` is closed at the
+    /// end. The template is only for finding more problems when any are
+    /// returned, never for rendering.
+    pub fn parse_recovering(source: &str) -> (Self, Vec<TemplateError>) {
+        let mut errors = Vec::new();
         let mut root = Vec::new();
         let mut open: Vec<Open> = Vec::new();
         let mut cursor = 0;
         let mut from = 0;
         while let Some(found) = source[from..].find("{{") {
-            let tag = lex_tag(source, from + found)?;
-            from = tag.cut_to.max(from + found + 2);
+            let at = from + found;
+            let tag = match lex_tag(source, at) {
+                Ok(tag) => tag,
+                Err(e) => {
+                    errors.push(e);
+                    // Past the bad tag's `}}`; with none, nothing after it
+                    // reads as a tag.
+                    match source[at + 2..].find("}}") {
+                        Some(close) => {
+                            from = at + 2 + close + 2;
+                            continue;
+                        }
+                        None => break,
+                    }
+                }
+            };
+            from = tag.cut_to.max(at + 2);
             let segments = open.last_mut().map_or(&mut root, Open::segments);
             let start = tag.cut_from.max(cursor);
             if start > cursor {
@@ -119,10 +149,14 @@ impl Template {
                 }),
                 TagKind::If(condition) => {
                     if open.len() == MAX_NESTING {
-                        return Err(TemplateError::new(
+                        errors.push(TemplateError::new(
                             format!("`{{{{#if}}}}` blocks nest more than {MAX_NESTING} deep"),
                             tag.start,
                         ));
+                        // The blocks still open are closed further on, past
+                        // the point where reading stops: not reported.
+                        open.clear();
+                        break;
                     }
                     open.push(Open {
                         block: Block {
@@ -136,45 +170,47 @@ impl Template {
                     });
                 }
                 TagKind::Else => match open.last_mut() {
-                    None => {
-                        return Err(TemplateError::new(
-                            "`{{else}}` outside an `{{#if}}` block",
-                            tag.start,
-                        ));
-                    }
-                    Some(o) if o.else_at.is_some() => {
-                        return Err(TemplateError::new(
-                            "second `{{else}}` in one `{{#if}}` block",
-                            tag.start,
-                        ));
-                    }
+                    None => errors.push(TemplateError::new(
+                        "`{{else}}` outside an `{{#if}}` block",
+                        tag.start,
+                    )),
+                    Some(o) if o.else_at.is_some() => errors.push(TemplateError::new(
+                        "second `{{else}}` in one `{{#if}}` block",
+                        tag.start,
+                    )),
                     Some(o) => o.else_at = Some(tag.start),
                 },
                 TagKind::EndIf => {
                     let Some(done) = open.pop() else {
-                        return Err(TemplateError::new(
+                        errors.push(TemplateError::new(
                             "`{{/if}}` closes no `{{#if}}` block",
                             tag.start,
                         ));
+                        continue;
                     };
                     let segments = open.last_mut().map_or(&mut root, Open::segments);
                     segments.push(Segment::If(Box::new(done.block)));
                 }
             }
         }
-        if let Some(unclosed) = open.last() {
-            return Err(TemplateError::new(
+        if cursor < source.len() {
+            let segments = open.last_mut().map_or(&mut root, Open::segments);
+            segments.push(Segment::Text(source[cursor..].to_string()));
+        }
+        // Unclosed blocks, innermost first, each closed where the text ends.
+        while let Some(unclosed) = open.pop() {
+            errors.push(TemplateError::new(
                 "`{{#if}}` is not closed by `{{/if}}`",
                 unclosed.block.offset,
             ));
+            let segments = open.last_mut().map_or(&mut root, Open::segments);
+            segments.push(Segment::If(Box::new(unclosed.block)));
         }
-        if cursor < source.len() {
-            root.push(Segment::Text(source[cursor..].to_string()));
-        }
-        Ok(Self {
+        let template = Self {
             source: source.to_string(),
             segments: root,
-        })
+        };
+        (template, errors)
     }
 
     /// The placeholders, in order and inside every branch, with offsets.
@@ -610,5 +646,43 @@ mod tests {
         let e = Template::parse(&deep(MAX_NESTING + 1)).unwrap_err();
         assert_eq!(e.offset, MAX_NESTING * "{{#if a}}".len());
         assert!(e.message.contains("nest more than 8 deep"), "{}", e.message);
+    }
+
+    /// Defect TEMPLATE-STOPS-AT-FIRST-ERROR: a template with a second
+    /// `{{else}}`, an unclosed `{{#if}}` and a bad tag reported only the
+    /// first. Every structural problem is found in one parse, and the
+    /// placeholders past them are still read (for the unknown-name check).
+    #[test]
+    fn template_stops_at_first_error() {
+        let text = "We {{#if pd}}a{{else}}b{{else}}c{{/if}} {{#if org}}x {{bad name}} {{orgg}}";
+        let (template, errors) = Template::parse_recovering(text);
+        let found: Vec<(usize, &str)> = errors
+            .iter()
+            .map(|e| (e.offset, e.message.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    text.find("{{else}}c").unwrap(),
+                    "second `{{else}}` in one `{{#if}}` block"
+                ),
+                (
+                    text.find("{{bad").unwrap(),
+                    "`{{bad name}}` is not a placeholder name"
+                ),
+                (
+                    text.find("{{#if org").unwrap(),
+                    "`{{#if}}` is not closed by `{{/if}}`"
+                ),
+            ]
+        );
+        let slots: Vec<&str> = template.slots().into_iter().map(|(name, _)| name).collect();
+        assert_eq!(slots, ["orgg"]);
+        // `parse` still gives the first problem, for callers that render.
+        assert_eq!(
+            Template::parse(text).unwrap_err().message,
+            "second `{{else}}` in one `{{#if}}` block"
+        );
     }
 }

@@ -239,14 +239,14 @@ impl<'a> Checker<'a> {
         known: &dyn Fn(&str) -> Result<(), String>,
         facts: &FactTable,
     ) -> Option<Template> {
-        let template = match Template::parse(text) {
-            Ok(t) => t,
-            Err(e) => {
-                let at = self.in_template(text, e.offset);
-                self.push(Diagnostic::error(e.message).at(at));
-                return None;
-            }
-        };
+        // Every problem of the template in one run: its structure first,
+        // then the names and conditions of what could be read past them.
+        let (template, problems) = Template::parse_recovering(text);
+        let parsed = problems.is_empty();
+        for e in problems {
+            let at = self.in_template(text, e.offset);
+            self.push(Diagnostic::error(e.message).at(at));
+        }
         // Only unknown placeholders are located, each searched for after the
         // last one found: a placeholder's text decides whether it is known,
         // so no known one is ever mistaken for it.
@@ -281,7 +281,7 @@ impl<'a> Checker<'a> {
         for d in found {
             self.push(d);
         }
-        ok.then_some(template)
+        (ok && parsed).then_some(template)
     }
 
     /// Position of a byte offset of a template, found by the `{{…}}` tag

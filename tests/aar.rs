@@ -849,6 +849,33 @@ fn a_drills_report_mixes_scenario_and_wall_times_unlabelled() {
     assert!(md.contains("In a drill every time here is on the scenario clock."));
 }
 
+/// Defect DRILL-STATUS-SENT-UNLABELLED: a drill's `status` listed what was
+/// sent at its scenario instant with nothing to say so, beside the wall
+/// times of the other lines, as the reports did before
+/// DRILL-SCENARIO-TIMES-UNLABELLED. It reads "sent at scenario date …".
+#[test]
+fn drill_status_sent_unlabelled() {
+    let fixture = drill();
+    let journal = fixture.dir.path().join("drill.jsonl");
+    let out = runsheet_now(
+        &["status", &journal.to_string_lossy()],
+        Some("2026-11-02T12:00:00Z"),
+    );
+    let status = String::from_utf8_lossy(&out.stdout);
+    let sent: Vec<&str> = status
+        .lines()
+        .skip_while(|l| !l.starts_with("Sent ("))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .collect();
+    assert_eq!(sent.len(), 1, "{status}");
+    let sent = sent[0];
+    assert!(
+        sent.contains(" · sent at scenario date 2026-11-03 05:00 CET (04:00 UTC) · "),
+        "{sent}"
+    );
+}
+
 /// AAR-RATES-UNDELIVERED-INJECTS: a rating recorded against an inject
 /// never delivered (the clock never started) read "not delivered | ✓
 /// Performed without Challenges (P)", and rated the objectives it tests

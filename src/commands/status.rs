@@ -344,10 +344,16 @@ fn sent(out: &mut String, s: &Summary, tz: Tz) {
         } else {
             format!(" · meets {}", m.stages.join(", "))
         };
+        // A drill's sending time is a scenario instant, as its facts are.
+        let scenario = if s.on_scenario_time {
+            "sent at scenario date "
+        } else {
+            ""
+        };
         row(
             out,
             format_args!(
-                "  {} {} · {} · via {} to {}{reference}{meets} · recorded by {}",
+                "  {} {} · {scenario}{} · via {} to {}{reference}{meets} · recorded by {}",
                 m.purpose,
                 m.step.as_deref().unwrap_or("-"),
                 when(Some(&m.sent_at), tz),

@@ -30,6 +30,11 @@ pub struct Summary {
     pub sent: Vec<SentInfo>,
     /// `null` while the incident is open.
     pub closed: Option<ClosedInfo>,
+    /// A drill's facts and sending times are scenario instants: the text
+    /// report says so beside each (not in the JSON, whose times are plain
+    /// instants as documented).
+    #[serde(skip)]
+    pub on_scenario_time: bool,
 }
 
 /// A notification or statement recorded as sent (corrections applied).
@@ -245,6 +250,7 @@ pub fn summarise_tally(
         .collect();
     let created = state.created.as_ref();
     Summary {
+        on_scenario_time: crate::drill::runs_on_scenario_time(state),
         journal: JournalInfo {
             id: created.map(|c| c.journal_id.clone()).unwrap_or_default(),
             title: state.title().to_string(),

@@ -1297,3 +1297,90 @@ fn refuses_the_files_of_a_case(
     }
     assert!(std::fs::read(&case_journal).expect("read") == case_bytes);
 }
+
+/// EXPORT-O-OVERWRITES-JOURNAL, the other writers: `import -o`, `key new`
+/// (its `.pub`), `checkpoint` (its note) and `anchor request` (its `.tsq`)
+/// each refuse, exit 2, when the file they would write is a journal (here
+/// hard links to it), and nothing is written: no checkpoint entry either.
+#[test]
+fn every_writer_refuses_to_replace_a_journal() {
+    let (dir, journal, _) = complete_incident(false).close();
+    let d = dir.path();
+    let run = |args: &[&str]| {
+        assert_cmd::Command::cargo_bin("runsheet")
+            .expect("binary")
+            .current_dir(d)
+            .env("RUNSHEET_DATA_DIR", d.join("data"))
+            .env("RUNSHEET_CONFIG_DIR", d.join("config"))
+            .args(args)
+            .output()
+            .expect("runs")
+    };
+    let key = run(&["key", "new", "signing"]);
+    assert_eq!(key.status.code(), Some(0), "{key:?}");
+    let checkpoint = run(&[
+        "checkpoint",
+        "incident.jsonl",
+        "--key",
+        "signing",
+        "--as",
+        "Dana Reyes",
+    ]);
+    assert_eq!(checkpoint.status.code(), Some(0), "{checkpoint:?}");
+    let note = std::fs::read_dir(d)
+        .expect("list")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .find(|n| n.ends_with(".note"))
+        .expect("the checkpoint's note");
+    // A checkpoint is the next entry: its seq is the journal's line count.
+    let lines = std::fs::read_to_string(&journal)
+        .expect("read")
+        .lines()
+        .count();
+    let next_note = format!("incident.jsonl.checkpoint-{lines}.note");
+    let tsq = format!("{note}.tsq");
+    for link in ["import.yaml", "other.pub", tsq.as_str(), next_note.as_str()] {
+        std::fs::hard_link(&journal, d.join(link)).expect("hard link");
+    }
+    let before = std::fs::read(&journal).expect("read");
+    let cacao = support::fixture("interop/one-manual-step.json");
+    let cacao = cacao.to_string_lossy().into_owned();
+    let refusal =
+        "is a runsheet journal; refusing to replace it (a journal is only ever appended to)";
+    let cases: [(&[&str], String); 4] = [
+        (
+            &["import", &cacao, "-o", "import.yaml"],
+            format!("error: import.yaml: {refusal}"),
+        ),
+        (
+            &["key", "new", "other"],
+            "error: other.pub: refusing to write here: this is other.pub, a runsheet journal"
+                .into(),
+        ),
+        (
+            &["anchor", "request", &note],
+            format!("error: {tsq}: cannot write: {refusal}"),
+        ),
+        (
+            &[
+                "checkpoint",
+                "incident.jsonl",
+                "--key",
+                "signing",
+                "--as",
+                "Dana Reyes",
+            ],
+            format!("error: incident.jsonl: ./{next_note}: cannot write: {refusal}"),
+        ),
+    ];
+    for (args, expected) in cases {
+        let out = run(args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.starts_with(&expected), "{args:?}: {stderr}");
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert_eq!(std::fs::read(&journal).expect("read"), before, "{args:?}");
+    }
+    assert!(!d.join("other").exists(), "no key without its .pub");
+    let verified = run(&["verify", "incident.jsonl"]);
+    assert_eq!(verified.status.code(), Some(0), "{verified:?}");
+}

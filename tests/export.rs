@@ -1330,7 +1330,7 @@ fn every_writer_refuses_to_replace_a_journal() {
     let note = std::fs::read_dir(d)
         .expect("list")
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-        .find(|n| n.ends_with(".note"))
+        .find(|n| Path::new(n).extension().is_some_and(|e| e == "note"))
         .expect("the checkpoint's note");
     // A checkpoint is the next entry: its seq is the journal's line count.
     let lines = std::fs::read_to_string(&journal)

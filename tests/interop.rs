@@ -340,10 +340,11 @@ fn aws_playbooks_import_with_parts_as_phases_roles_checklists_and_commands() {
             playbook.steps().any(|s| !s.checklist.is_empty()),
             "{label}: checklists"
         );
-        if playbook
-            .steps()
-            .any(|s| s.command.as_deref().is_some_and(|c| c.contains("aws ")))
-        {
+        if playbook.steps().any(|s| {
+            s.instructions
+                .as_deref()
+                .is_some_and(|i| i.contains("```bash") && i.contains("aws "))
+        }) {
             with_commands.push(label.to_string());
         }
         assert!(
@@ -368,7 +369,9 @@ fn aws_playbooks_import_with_parts_as_phases_roles_checklists_and_commands() {
             "{notes:?}"
         );
     }
-    // `bash` blocks inside the parts become copy-only commands.
+    // `bash` blocks inside the parts stay in place in the instructions,
+    // beside the numbered item each goes with: no step of these ends with
+    // a lone block, the one kind lifted into `command`.
     assert!(with_commands.len() >= 2, "{with_commands:?}");
 }
 

@@ -9,8 +9,9 @@
 //!
 //! Inside a step: `- [ ]` items become its checklist (a nested list stays
 //! with its item: plain sub-items folded into its text, nested checkboxes
-//! items of their own named "parent — child"), a fenced shell block
-//! (`bash`, `sh`, `shell`, `zsh`, `console`, `powershell`) becomes its
+//! items of their own named "parent — child"), fenced shell blocks
+//! (`bash`, `sh`, `shell`, `zsh`, `console`, `powershell`) stay where they
+//! are in the instructions, but a lone one that ends the step becomes its
 //! copy-only `command` (runsheet never runs it), `` `[Role]` `` tags become
 //! roles (spacing around `/` normalised, so `[Account/Agent Owner]` and
 //! `[Account / Agent Owner]` are one role; the first tag is the step's
@@ -24,6 +25,7 @@
 mod plain;
 
 use std::collections::BTreeSet;
+use std::ops::Range;
 
 use chrono::NaiveDate;
 use serde_json::{Map, Value, json};
@@ -47,6 +49,15 @@ impl Preset {
             Self::GuardSight => "guardsight",
             Self::Aws => "aws",
             Self::Generic => "generic",
+        }
+    }
+
+    /// The headings that make the preset's phases, as a reader writes them.
+    const fn phase_headings(self) -> &'static str {
+        match self {
+            Self::GuardSight => "the bold PICERL headings, `**(P) Preparation**` …",
+            Self::Aws => "`## Part N — …` headings",
+            Self::Generic => "`##` headings",
         }
     }
 }
@@ -290,13 +301,49 @@ fn attack_ids(text: &str, into: &mut BTreeSet<String>) {
 #[derive(Debug, Default)]
 struct StepBuild {
     title: String,
+    /// The step's Markdown lines, its fenced shell blocks among them.
     instructions: Vec<String>,
     checklist: Vec<ItemBuild>,
-    commands: Vec<String>,
+    /// The fenced shell blocks among the instructions, in order.
+    shell_blocks: Vec<ShellBlock>,
+    /// Whether text (an instruction line, a checklist item) follows the
+    /// last shell block.
+    text_after_block: bool,
     role: Option<String>,
     /// The checklist items whose nested list may go on: each one's indent
     /// and own text, innermost last.
     nesting: Vec<(usize, String)>,
+}
+
+/// A fenced shell block kept among a step's instruction lines.
+#[derive(Debug)]
+struct ShellBlock {
+    /// Its lines in the step's instructions, its fences included.
+    lines: Range<usize>,
+    /// Its first and last lines in the source.
+    source: (usize, usize),
+    lang: String,
+    closed: bool,
+}
+
+impl ShellBlock {
+    /// The block's text, without its fences and without the indent of its
+    /// opening fence (a block in a list item is indented with it).
+    fn body(&self, instructions: &[String]) -> String {
+        let end = if self.closed {
+            self.lines.end - 1
+        } else {
+            self.lines.end
+        };
+        let indent = indent_of(&instructions[self.lines.start]);
+        instructions[self.lines.start + 1..end]
+            .iter()
+            .map(|line| without_indent(line, indent))
+            .collect::<Vec<_>>()
+            .join("\n")
+            .trim_end()
+            .to_string()
+    }
 }
 
 /// A checklist item and the plain sub-items of its nested list.
@@ -336,6 +383,50 @@ impl ItemBuild {
 }
 
 impl StepBuild {
+    /// A line of a fenced shell block (its fences too): kept in place
+    /// among the instructions, with where the block starts and ends.
+    fn shell_line(&mut self, number: usize, line: &str, lang: &str) {
+        let at = self.instructions.len();
+        self.instructions.push(line.to_string());
+        match self.shell_blocks.last_mut() {
+            Some(open) if !open.closed => {
+                open.lines.end = at + 1;
+                open.source.1 = number;
+                open.closed = line.trim_start().starts_with("```");
+            }
+            _ => {
+                self.shell_blocks.push(ShellBlock {
+                    lines: at..at + 1,
+                    source: (number, number),
+                    lang: lang.to_string(),
+                    closed: false,
+                });
+                self.text_after_block = false;
+            }
+        }
+    }
+
+    /// A line of text that is not a shell block's: it may follow one.
+    fn text_line(&mut self, line: &str) {
+        if !line.trim().is_empty() && !self.shell_blocks.is_empty() {
+            self.text_after_block = true;
+        }
+    }
+
+    /// The shell block that becomes the step's `command`: a lone block
+    /// that ends the step, so taking it out of the text changes no order.
+    /// Several blocks, or text after one, stay where they are: which
+    /// command goes with which words, and in what order, is what a
+    /// responder follows (memory is captured before the host is isolated).
+    fn lifted_block(&self) -> Option<&ShellBlock> {
+        match self.shell_blocks.as_slice() {
+            [one] if !self.text_after_block && !one.body(&self.instructions).is_empty() => {
+                Some(one)
+            }
+            _ => None,
+        }
+    }
+
     /// A checkbox at `indent`: a checklist item of its own. Nested under
     /// another checkbox, it names its parents first ("parent — child"),
     /// so the nesting's meaning stays in the text.
@@ -392,6 +483,16 @@ fn list_item_text(text: &str) -> Option<&str> {
     rest.starts_with([' ', '\t']).then(|| rest.trim())
 }
 
+/// `line` without up to `indent` leading spaces or tabs.
+fn without_indent(line: &str, indent: usize) -> &str {
+    let blanks = line
+        .chars()
+        .take(indent)
+        .take_while(|c| matches!(c, ' ' | '\t'))
+        .count();
+    &line[blanks..]
+}
+
 /// How far `line` is indented, in bytes of leading whitespace.
 fn indent_of(line: &str) -> usize {
     line.len() - line.trim_start().len()
@@ -426,6 +527,8 @@ struct Builder<'a> {
     roles: Vec<String>,
     attack: BTreeSet<String>,
     notes: Vec<String>,
+    /// The `##` sections outside the phases, by title.
+    outside: Vec<String>,
     unmapped: Vec<(usize, String)>,
     game_day: Option<(String, Vec<String>)>,
     /// Step ids given out: equal titles get `-2`, `-3`, … in linear work.
@@ -445,6 +548,7 @@ impl<'a> Builder<'a> {
             roles: Vec::new(),
             attack: BTreeSet::new(),
             notes: Vec::new(),
+            outside: Vec::new(),
             unmapped: Vec::new(),
             game_day: None,
             step_ids: UniqueIds::default(),
@@ -531,10 +635,7 @@ impl<'a> Builder<'a> {
                     if is_reference_heading(title) {
                         return Some(Region::References);
                     }
-                    self.notes.push(format!(
-                        "not mapped: section `{}` (outside the phases; kept out of the playbook)",
-                        title.trim()
-                    ));
+                    self.outside.push(title.trim().to_string());
                     return Some(Region::Unmapped);
                 }
                 let step = line.strip_prefix("### ")?;
@@ -625,6 +726,7 @@ impl<'a> Builder<'a> {
             {
                 // An `a.` item is a checklist item: its own nested list is its.
                 let text = unescape(item);
+                step.text_line(line);
                 step.nesting = vec![(indent_of(line), text.clone())];
                 step.checklist.push(ItemBuild::new(text));
                 return;
@@ -643,15 +745,9 @@ impl<'a> Builder<'a> {
             step.nesting.clear();
         }
         match fence {
-            Some(lang) if SHELLS.contains(&lang) => {
-                if !line.trim_start().starts_with("```") {
-                    step.commands.push(line.to_string());
-                } else if !step.commands.is_empty() && line.trim() == "```" {
-                    // Blocks are kept apart by a blank line.
-                    step.commands.push(String::new());
-                }
-            }
+            Some(lang) if SHELLS.contains(&lang) => step.shell_line(number, line, lang),
             _ => {
+                step.text_line(line);
                 if let Some(item) = checkbox(line).filter(|_| fence.is_none()) {
                     step.checkbox_item(indent_of(line), item);
                 } else if fence.is_some() || !step.fold_into_item(line) {
@@ -673,26 +769,25 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn finish(&mut self) -> (Value, Option<Value>) {
-        let label = self.source.label;
-        let file = std::path::Path::new(label)
-            .file_name()
-            .map_or_else(|| label.to_string(), |f| f.to_string_lossy().into_owned());
-        let title = self.title.clone().unwrap_or_else(|| file.clone());
-        let id = match self.preset {
-            Preset::Aws => slug(title.split(':').next().unwrap_or(&title), "imported"),
-            _ => slug(&title, "imported"),
-        };
-        let (roles, role_ids) = role_documents(&self.roles);
+    /// The phases as documents, and what was placed elsewhere or skipped
+    /// (a shell block lifted into a `command`, a heading with no content),
+    /// in reading order.
+    fn phase_documents(&mut self, role_ids: &[(String, String)]) -> (Vec<Value>, Vec<String>) {
         let mut phase_ids = UniqueIds::default();
         let mut phases = Vec::new();
+        let mut placed = Vec::new();
         for phase in &self.phases {
             let mut steps = Vec::new();
             for step in &phase.steps {
-                steps.push(step_document(step, &role_ids, &mut self.step_ids));
+                steps.push(step_document(
+                    step,
+                    role_ids,
+                    &mut self.step_ids,
+                    &mut placed,
+                ));
             }
             if steps.is_empty() && phase.intro.is_empty() {
-                self.notes.push(format!(
+                placed.push(format!(
                     "not mapped: heading `{}` has no content of its own",
                     phase.title
                 ));
@@ -719,16 +814,43 @@ impl<'a> Builder<'a> {
             p.insert("steps".into(), steps.into());
             phases.push(Value::Object(p));
         }
+        (phases, placed)
+    }
+
+    fn finish(&mut self) -> (Value, Option<Value>) {
+        let label = self.source.label;
+        let file = std::path::Path::new(label)
+            .file_name()
+            .map_or_else(|| label.to_string(), |f| f.to_string_lossy().into_owned());
+        let title = self.title.clone().unwrap_or_else(|| file.clone());
+        let id = match self.preset {
+            Preset::Aws => slug(title.split(':').next().unwrap_or(&title), "imported"),
+            _ => slug(&title, "imported"),
+        };
+        let (roles, role_ids) = role_documents(&self.roles);
+        let (mut phases, mut placed) = self.phase_documents(&role_ids);
         if phases.is_empty() {
-            self.notes
-                .push("warning: no phase headings found; the whole file is one step".into());
+            // The whole text is the one step: no part of it is left out,
+            // so no note may say a section or line was.
+            self.notes.push(format!(
+                "warning: no phase headings found (the {} preset's phases are {}); the whole file is one step",
+                self.preset.name(),
+                self.preset.phase_headings()
+            ));
             phases.push(json!({
                 "id": "imported",
                 "title": "Imported",
                 "steps": [{"id": "read", "title": title, "instructions": self.source.text.trim()}],
             }));
+        } else {
+            self.notes.extend(self.outside.iter().map(|title| {
+                format!(
+                    "not mapped: section `{title}` (outside the phases; kept out of the playbook)"
+                )
+            }));
+            self.notes.append(&mut placed);
+            self.unmapped_notes();
         }
-        self.unmapped_notes();
         let mut references = vec![json!({
             "title": format!("Source: {file} (imported {} with the {} preset)", self.source.imported_on, self.preset.name()),
         })];
@@ -855,7 +977,14 @@ fn step_from_item(item: &str) -> StepBuild {
     }
 }
 
-fn step_document(step: &StepBuild, roles: &[(String, String)], taken: &mut UniqueIds) -> Value {
+/// A step as a document; a note for a shell block lifted into its
+/// `command` goes into `notes`.
+fn step_document(
+    step: &StepBuild,
+    roles: &[(String, String)],
+    taken: &mut UniqueIds,
+    notes: &mut Vec<String>,
+) -> Value {
     let mut doc = Map::new();
     let title = if step.title.is_empty() {
         "Step".to_string()
@@ -869,7 +998,18 @@ fn step_document(step: &StepBuild, roles: &[(String, String)], taken: &mut Uniqu
     {
         doc.insert("role".into(), id.clone().into());
     }
-    let instructions = step.instructions.join("\n").trim().to_string();
+    let lifted = step.lifted_block();
+    let kept = lifted.map_or(0..0, |block| block.lines.clone());
+    let instructions = step
+        .instructions
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !kept.contains(i))
+        .map(|(_, line)| line.as_str())
+        .collect::<Vec<_>>()
+        .join("\n")
+        .trim()
+        .to_string();
     if !instructions.is_empty() {
         doc.insert("instructions".into(), instructions.into());
     }
@@ -877,10 +1017,26 @@ fn step_document(step: &StepBuild, roles: &[(String, String)], taken: &mut Uniqu
         let items: Vec<String> = step.checklist.iter().map(ItemBuild::render).collect();
         doc.insert("checklist".into(), items.into());
     }
-    if !step.commands.is_empty() {
-        doc.insert("command".into(), step.commands.join("\n").trim_end().into());
+    if let Some(block) = lifted {
+        doc.insert("command".into(), block.body(&step.instructions).into());
+        notes.push(lifted_note(block, &doc["title"]));
     }
     Value::Object(doc)
+}
+
+/// Tells that a shell block left the text for the step's `command`.
+fn lifted_note(block: &ShellBlock, title: &Value) -> String {
+    let (first, last) = block.source;
+    let lines = if first == last {
+        format!("line {first}")
+    } else {
+        format!("lines {first}–{last}")
+    };
+    format!(
+        "moved: the `{}` block at {lines} ends step `{}`: it is the step's `command`, shown after its instructions",
+        block.lang,
+        title.as_str().unwrap_or_default()
+    )
 }
 
 /// A references line: a numbered or bulleted URL or Markdown link.

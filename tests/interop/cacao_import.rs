@@ -284,3 +284,62 @@ fn cacao_import_carries_or_names_the_fields_of_references_and_commands() {
         "no credential is kept"
     );
 }
+
+/// IMPORT-COMMANDS-RUN-TOGETHER: an action's commands of different types
+/// were joined into one `command:` with no separator and no type, so a
+/// responder copying it pasted an HTTP request into a shell (or shell lines
+/// into a request body), and nothing was printed. The first command is now
+/// the step's `command`; each other one is a block of its own in the
+/// instructions under its number and type, and a `not mapped:` line says so.
+#[test]
+fn import_commands_run_together() {
+    let imported = imported("several-commands.json");
+    let mut steps = imported.playbook.steps();
+    let preserve = steps.next().expect("the first action");
+    assert_eq!(
+        preserve.command.as_deref(),
+        Some("tar czf /tmp/evidence.tgz /var/log")
+    );
+    assert_eq!(
+        preserve.instructions.as_deref(),
+        Some(
+            "Automated in the source: command 1 (`bash`), command 2 (`bash`) and command 3 (`http-api`), in this order. \
+             runsheet never runs them: each is here to copy and run by hand if you decide to. \
+             Command 1 is the step's command; a step holds one, so each other one follows here in a block of its own.\n\n\
+             Command 2 (`bash`):\n\n```bash\nsha256sum /tmp/evidence.tgz\n```\n\n\
+             Command 3, an HTTP request (`http-api`):\n\n```http\nPOST /api/cases/42/evidence HTTP/1.1\n\n{\"host\":\"x\"}\n```"
+        )
+    );
+    let block = steps.next().expect("the second action");
+    assert_eq!(
+        block.command.as_deref(),
+        Some("POST /api/blocklist HTTP/1.1\n\n{\"sender\":\"a@b\"}")
+    );
+    // The fence is longer than the backticks in the command it holds.
+    assert_eq!(
+        block.instructions.as_deref(),
+        Some(
+            "Tell the mail team\n\n\
+             Automated in the source: command 1 (`http-api`) and command 3 (`bash`), in this order. \
+             runsheet never runs them: each is here to copy and run by hand if you decide to. \
+             Command 1 is the step's command; a step holds one, so each other one follows here in a block of its own.\n\n\
+             Command 3 (`bash`):\n\n````bash\necho 'see ```notes```'\n````"
+        )
+    );
+    let action = |n: u32| format!("action--00000000-0000-4000-8000-000000000{n}");
+    assert_eq!(
+        imported.notes,
+        [
+            "not mapped: `created_by` (identity--00000000-0000-4000-8000-000000000602): runsheet does not record a playbook's author".to_string(),
+            "not mapped: `created` (2026-01-05T09:00:00.000Z)".to_string(),
+            format!(
+                "not mapped: command 2 (`bash`) and command 3 (`http-api`) of action `{}`: a step's `command` holds one, command 1; the others are in its instructions, each in a block of its own with its type",
+                action(611)
+            ),
+            format!(
+                "not mapped: command 3 (`bash`) of action `{}`: a step's `command` holds one, command 1; the others are in its instructions, each in a block of its own with its type",
+                action(612)
+            ),
+        ]
+    );
+}

@@ -349,7 +349,104 @@ Watch the alerts.
     );
     assert_eq!(tooling.checklist, ["Backups tested: nightly"]);
     let alerts = &p.phases[1].steps[0];
-    assert_eq!(alerts.instructions.as_deref(), Some("Watch the alerts."));
-    assert_eq!(alerts.command.as_deref(), Some("echo '---'"));
+    // The block stays before the text that follows it, its `---` kept.
+    assert_eq!(
+        alerts.instructions.as_deref(),
+        Some("```bash\necho '---'\n```\n\nWatch the alerts.")
+    );
+    assert_eq!(alerts.command, None);
     assert_eq!(imported.notes, Vec::<String>::new());
+}
+
+/// IMPORT-COMMANDS-RUN-TOGETHER (Markdown): every fenced shell block of a
+/// step was taken out of the text and the blocks merged into one
+/// `command`, so "Capture memory first:" and "Then isolate:" lost the
+/// commands they go with, and their order, silently. Blocks now stay in
+/// place in the instructions when a step has several or text follows one.
+#[test]
+fn import_commands_run_together_in_markdown() {
+    let text =
+        std::fs::read_to_string(super::root().join("tests/fixtures/interop/two-code-blocks.md"))
+            .expect("fixture");
+    let imported = import_text("two-code-blocks.md", &text, Preset::Generic);
+    let step = &imported.playbook.phases[0].steps[0];
+    assert_eq!(step.title, "Isolate host");
+    assert_eq!(
+        step.instructions.as_deref(),
+        Some(
+            "Capture memory first:\n\n```bash\navml /evidence/mem.lime\n```\n\n\
+             Then isolate:\n\n```bash\niptables -P INPUT DROP\n```"
+        )
+    );
+    assert_eq!(step.command, None);
+    assert_eq!(imported.notes, Vec::<String>::new());
+}
+
+/// IMPORT-COMMANDS-RUN-TOGETHER (Markdown): a lone shell block that ends
+/// its step is still lifted into `command` (nothing follows it, so no order
+/// is lost), without the indent of the list item it is in, and a line
+/// says it was moved; one with text after it stays in place.
+#[test]
+fn import_commands_run_together_only_a_lone_last_block_is_lifted() {
+    let text = "\
+# Host triage
+
+## Contain
+
+### Isolate host
+
+1. Isolate it:
+
+   ```bash
+   iptables -P INPUT DROP
+   ```
+
+### Capture memory
+
+```sh
+avml /evidence/mem.lime
+```
+
+Then hand the image to the forensics lead.
+";
+    let imported = import_text("one-block.md", text, Preset::Generic);
+    let steps = &imported.playbook.phases[0].steps;
+    assert_eq!(steps[0].instructions.as_deref(), Some("1. Isolate it:"));
+    assert_eq!(steps[0].command.as_deref(), Some("iptables -P INPUT DROP"));
+    assert_eq!(
+        steps[1].instructions.as_deref(),
+        Some("```sh\navml /evidence/mem.lime\n```\n\nThen hand the image to the forensics lead.")
+    );
+    assert_eq!(steps[1].command, None);
+    assert_eq!(
+        imported.notes,
+        [
+            "moved: the `bash` block at lines 9–11 ends step `Isolate host`: it is the step's `command`, shown after its instructions"
+        ]
+    );
+}
+
+/// IMPORT-COMMANDS-RUN-TOGETHER (`--preset aws`): a file without `## Part`
+/// headings printed "not mapped: section `Contain` (outside the phases;
+/// kept out of the playbook)" although the whole file, that section
+/// included, became the one step. The warning now names the headings the
+/// preset looks for, and no section or line is listed as left out.
+#[test]
+fn import_commands_run_together_aws_preset_warning_is_true() {
+    let text =
+        std::fs::read_to_string(super::root().join("tests/fixtures/interop/two-code-blocks.md"))
+            .expect("fixture");
+    let imported = import_text("two-code-blocks.md", &text, Preset::Aws);
+    let p = &imported.playbook;
+    assert_eq!(p.step_count(), 1);
+    assert_eq!(
+        p.phases[0].steps[0].instructions.as_deref(),
+        Some(text.trim())
+    );
+    assert_eq!(
+        imported.notes,
+        [
+            "warning: no phase headings found (the aws preset's phases are `## Part N — …` headings); the whole file is one step"
+        ]
+    );
 }

@@ -871,14 +871,10 @@ impl<'r, 'n> Mapper<'r, 'n> {
                 out.insert("checklist".into(), manual.into());
             }
         }
-        if !automated.is_empty() {
-            let kinds: Vec<String> = automated.iter().map(|(t, _)| format!("`{t}`")).collect();
-            instructions.push(format!(
-                "Automated in the source ({}). runsheet never runs it: the command is here to copy and run by hand if you decide to.",
-                kinds.join(", ")
-            ));
-            let text: Vec<String> = automated.into_iter().map(|(_, t)| t).collect();
-            out.insert("command".into(), text.join("\n").into());
+        if let Some(placed) = commands::place(id, automated) {
+            instructions.extend(placed.instructions);
+            self.notes.extend(placed.note);
+            out.insert("command".into(), placed.command.into());
         }
         if let Some(agent) = step["agent"].as_str() {
             self.agent(agent, instructions, out);

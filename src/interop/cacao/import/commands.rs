@@ -3,9 +3,11 @@
 //! command (`http-api`, `openc2-http`) with its headers and body, since a
 //! request line alone cannot be sent as the source meant it. A header
 //! that may carry a credential keeps its name, its value dropped with a
-//! warning, as `authentication_info_definitions` are. A command's
-//! description becomes an instruction and its references the step's; the
-//! fields runsheet has no place for are named.
+//! warning, as `authentication_info_definitions` are. A step holds one
+//! `command`: of several, the first is it and each other one is a typed
+//! block of its own in the instructions, never run together with another.
+//! A command's description becomes an instruction and its references the
+//! step's; the fields runsheet has no place for are named.
 
 use base64::Engine as _;
 use serde_json::Value;
@@ -33,12 +35,33 @@ pub const DROPPED_VALUE: &str = "<credential: fill in by hand>";
 pub struct Read {
     /// The text of each `manual` command: what a person does.
     pub manual: Vec<String>,
-    /// Each other command's type and text to copy.
-    pub automated: Vec<(String, String)>,
+    /// Each other command, to copy.
+    pub automated: Vec<Automated>,
     /// Each command's description, as an instruction.
     pub described: Vec<String>,
     pub references: Vec<Value>,
     pub notes: Vec<String>,
+}
+
+/// A command runsheet does not run but a person may: its place among the
+/// action's commands (from 1), its type and its text to copy.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Automated {
+    pub number: usize,
+    pub kind: String,
+    pub text: String,
+}
+
+/// Where an action's automated commands go in its step.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Placed {
+    /// The step's `command`: the first automated command.
+    pub command: String,
+    /// What the instructions say about the commands, then each further
+    /// command as a block of its own.
+    pub instructions: Vec<String>,
+    /// Names the commands that are in the instructions, not the `command`.
+    pub note: Option<String>,
 }
 
 /// The `commands` of action `step_id`.
@@ -65,11 +88,112 @@ pub fn read(step_id: &str, step: &Value) -> Read {
         if ty == "manual" {
             read.manual.push(text.trim().to_string());
         } else {
-            let request = with_request_parts(&text, command, &whose, &mut read.notes);
-            read.automated.push((ty.to_string(), request));
+            read.automated.push(Automated {
+                number: i + 1,
+                kind: ty.to_string(),
+                text: with_request_parts(&text, command, &whose, &mut read.notes),
+            });
         }
     }
     read
+}
+
+/// Places action `step_id`'s automated commands: the first is the step's
+/// `command`; a step holds one, so each other one is a block of its own in
+/// the instructions, numbered and typed, and a note names them. Joined
+/// into one `command`, an HTTP request would be pasted into a shell.
+pub fn place(step_id: &str, automated: Vec<Automated>) -> Option<Placed> {
+    let mut commands = automated.into_iter();
+    let first = commands.next()?;
+    let others: Vec<Automated> = commands.collect();
+    if others.is_empty() {
+        return Some(Placed {
+            instructions: vec![format!(
+                "Automated in the source (`{}`). runsheet never runs it: the command is here to copy and run by hand if you decide to.",
+                first.kind
+            )],
+            command: first.text,
+            note: None,
+        });
+    }
+    let all: Vec<String> = std::iter::once(&first).chain(&others).map(named).collect();
+    let mut instructions = vec![format!(
+        "Automated in the source: {}, in this order. runsheet never runs them: each is here to copy and run by hand if you decide to. Command {} is the step's command; a step holds one, so each other one follows here in a block of its own.",
+        listed(&all),
+        first.number
+    )];
+    instructions.extend(others.iter().map(block));
+    let moved: Vec<String> = others.iter().map(named).collect();
+    Some(Placed {
+        command: first.text,
+        instructions,
+        note: Some(format!(
+            "not mapped: {} of action `{step_id}`: a step's `command` holds one, command {}; the others are in its instructions, each in a block of its own with its type",
+            listed(&moved),
+            first.number
+        )),
+    })
+}
+
+/// `command 2 (`bash`)`.
+fn named(command: &Automated) -> String {
+    format!("command {} (`{}`)", command.number, command.kind)
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn listed(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// A command as a labelled, fenced block of the instructions: the fence is
+/// longer than any run of backticks in the command, so it cannot end early.
+fn block(command: &Automated) -> String {
+    let (label, info) = match command.kind.as_str() {
+        "http-api" | "openc2-http" => (
+            format!(
+                "Command {}, an HTTP request (`{}`):",
+                command.number, command.kind
+            ),
+            "http",
+        ),
+        kind => (
+            format!("Command {} (`{kind}`):", command.number),
+            fence_language(kind),
+        ),
+    };
+    let longest = command
+        .text
+        .split(|c| c != '`')
+        .map(str::len)
+        .max()
+        .unwrap_or(0);
+    let fence = "`".repeat(longest.max(2) + 1);
+    format!(
+        "{label}\n\n{fence}{info}\n{}\n{fence}",
+        command.text.trim_end()
+    )
+}
+
+/// The language a fence names for a command type: the type itself when it
+/// is a plain word (`bash`, `powershell`), `sh` for `ssh`, else `text`: the
+/// vocabulary is open, and a type with a space or backtick would break the
+/// fence.
+fn fence_language(kind: &str) -> &str {
+    match kind {
+        "ssh" => "sh",
+        plain
+            if plain
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') =>
+        {
+            plain
+        }
+        _ => "text",
+    }
 }
 
 /// Trimmed text, when there is any.
@@ -192,6 +316,37 @@ mod tests {
 
     use super::*;
 
+    fn automated(number: usize, kind: &str, text: &str) -> Automated {
+        Automated {
+            number,
+            kind: kind.to_string(),
+            text: text.to_string(),
+        }
+    }
+
+    /// The command vocabulary is open: a type that is not a plain word
+    /// does not go into the fence, where it would break it.
+    #[test]
+    fn a_further_command_of_an_odd_type_is_fenced_as_text() {
+        let placed = place(
+            "action--4",
+            vec![
+                automated(1, "bash", "id"),
+                automated(2, "ssh", "uptime"),
+                automated(3, "my `tool`", "run it"),
+            ],
+        )
+        .expect("placed");
+        assert_eq!(placed.command, "id");
+        assert_eq!(
+            placed.instructions[1..],
+            [
+                "Command 2 (`ssh`):\n\n```sh\nuptime\n```",
+                "Command 3 (`my `tool``):\n\n```text\nrun it\n```",
+            ]
+        );
+    }
+
     #[test]
     fn an_http_command_is_carried_as_a_whole_request_without_its_credentials() {
         let step = json!({"commands": [{
@@ -214,10 +369,7 @@ mod tests {
                        Accept: text/plain\n\
                        \n\
                        {\"ip\": \"__ip__\"}";
-        assert_eq!(
-            read.automated,
-            [("http-api".to_string(), request.to_string())]
-        );
+        assert_eq!(read.automated, [automated(1, "http-api", request)]);
         assert_eq!(
             read.notes,
             [
@@ -241,12 +393,12 @@ mod tests {
         assert_eq!(
             read.automated,
             [
-                (
-                    "openc2-http".to_string(),
+                automated(
+                    1,
+                    "openc2-http",
                     "POST /openc2 HTTP/1.1\n\n{\"action\": \"deny\", \"target\": {\"ipv4_net\": \"1.2.3.4\"}}"
-                        .to_string()
                 ),
-                ("http-api".to_string(), "PUT /blob HTTP/1.1".to_string()),
+                automated(2, "http-api", "PUT /blob HTTP/1.1"),
             ]
         );
         assert_eq!(
@@ -269,10 +421,7 @@ mod tests {
         let read = read("action--3", &step);
         assert_eq!(
             read.automated,
-            [(
-                "bash".to_string(),
-                "iptables -A INPUT -s __ip__ -j DROP".to_string()
-            )]
+            [automated(1, "bash", "iptables -A INPUT -s __ip__ -j DROP")]
         );
         assert_eq!(read.manual, ["Call the service owner"]);
         assert_eq!(

@@ -118,6 +118,10 @@ pub struct Input<'a> {
     /// The merged view of a team case, whose head is the case head (over
     /// every journal's head), not the SHA-256 of one line.
     pub case: bool,
+    /// The recorded checkpoints and timestamps that do not verify, as
+    /// `verify` states them: the chain may be intact and the record still
+    /// rewritten.
+    pub proof_problems: &'a [String],
 }
 
 impl<'a> Input<'a> {
@@ -140,6 +144,7 @@ impl<'a> Input<'a> {
             now,
             drafts: None,
             case: false,
+            proof_problems: &[],
         }
     }
 

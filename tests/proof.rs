@@ -717,3 +717,81 @@ fn verified_part_includes_altered_line() {
         "{md}"
     );
 }
+
+/// Defect EXPORT-STATUS-IGNORE-FAILED-CHECKPOINT: a journal rewritten with
+/// its chain made again fails `verify` at its checkpoint, but `status` and
+/// every export called it intact and exited 0. Each now says the
+/// checkpoint does not verify, and exits 1; the journal as written is
+/// still reported intact.
+#[test]
+fn export_status_ignore_failed_checkpoint() {
+    if !have("ssh-keygen") {
+        return;
+    }
+    let t = Table::new();
+    let rewritten = copy_of(&t.path);
+    let mut l = lines(&rewritten.path);
+    l[10] = l[10].replace("note 8", "note 8, edited");
+    rechain(&mut l, 10);
+    write_lines(&rewritten.path, &l);
+    let journal = rewritten.path.to_str().unwrap();
+    let problem = "CHECKPOINT OR TIMESTAMP DOES NOT VERIFY: entry 26 (checkpoint): \
+                   entries 0–25 no longer give the Merkle root it recorded: at least one of them was changed";
+    let run = |args: &[&str]| runsheet(t.dir.path(), args);
+    // The journal names its playbook `fixtures/<id>.yaml`, relative to
+    // where the command runs.
+    let fixtures = t.dir.path().join("fixtures");
+    std::fs::create_dir_all(&fixtures).unwrap();
+    std::fs::copy(
+        support::fixture("playbooks/fixture-incident.yaml"),
+        fixtures.join("fixture-incident.yaml"),
+    )
+    .unwrap();
+
+    let status = run(&["status", journal]);
+    broken_with(&status, &format!("27 entries · {problem}\n"));
+    let json = run(&["status", journal, "--json"]);
+    assert_eq!(json.status.code(), Some(1));
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(value["journal"]["intact"], false);
+    assert_eq!(value["journal"]["problem"], problem);
+
+    for format in [
+        "md",
+        "html",
+        "json",
+        "csv",
+        "timesketch",
+        "cacao-status",
+        "custody-csv",
+    ] {
+        let out = run(&["export", journal, "--format", format]);
+        assert_eq!(out.status.code(), Some(1), "{format}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(problem), "{format}: {stderr}");
+    }
+    let md = stdout(&run(&["export", journal, "--format", "md"]));
+    assert!(
+        md.contains("- **Integrity:** **✗ CHECKPOINT OR TIMESTAMP DOES NOT VERIFY: the record may have been rewritten (see Verification)**"),
+        "{md}"
+    );
+    let exported: serde_json::Value =
+        serde_json::from_slice(&run(&["export", journal, "--format", "json"]).stdout).unwrap();
+    assert_eq!(exported["verification"]["intact"], false);
+    assert_eq!(
+        exported["verification"]["proof_problems"][0],
+        problem.trim_start_matches("CHECKPOINT OR TIMESTAMP DOES NOT VERIFY: ")
+    );
+    let custody = stdout(&run(&["export", journal, "--format", "custody-csv"]));
+    assert!(
+        custody.contains(&format!("FORM NOT VERIFIED: {problem}")),
+        "{custody}"
+    );
+
+    // The journal as written: intact everywhere, exit 0.
+    let original = t.path.to_str().unwrap();
+    assert!(ok(&run(&["status", original])).contains("27 entries · intact\n"));
+    for format in ["md", "json", "custody-csv"] {
+        ok(&run(&["export", original, "--format", format]));
+    }
+}

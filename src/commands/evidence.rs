@@ -294,7 +294,9 @@ pub fn custody_csv(journal: &Path) -> Result<(String, Option<String>), Failure> 
     // Read as a stream, keeping only the lines the register is made of.
     let mut kept = Vec::new();
     let mut exercise = false;
+    let mut records_proofs = false;
     let tally = crate::journal::verify::verify_file(journal, |line| {
+        records_proofs |= super::proof::is_proof(line.entry.kind);
         if line.entry.seq == 0
             && let Ok(Payload::JournalCreated(created)) = line.entry.event().map(|e| e.payload)
         {
@@ -317,7 +319,20 @@ pub fn custody_csv(journal: &Path) -> Result<(String, Option<String>), Failure> 
     if let Some(stops) = &stops {
         evidence::custody::closing_row(&mut csv, exercise, stops);
     }
-    let warning = stops.map(|stops| format!("{}: {stops}", journal.display()));
+    let mut warning = stops.map(|stops| format!("{}: {stops}", journal.display()));
+    // A chain intact but a checkpoint or timestamp that does not verify:
+    // the record may have been rewritten, and the form says so.
+    if warning.is_none() && records_proofs {
+        let problems = super::proof::recorded_proof_problems(journal)?;
+        if let Some(first) = problems.first() {
+            let statement = format!(
+                "FORM NOT VERIFIED: {}{first}",
+                super::status::PROOF_DOES_NOT_VERIFY
+            );
+            evidence::custody::statement_row(&mut csv, exercise, &statement);
+            warning = Some(format!("{}: {statement}", journal.display()));
+        }
+    }
     Ok((csv, warning))
 }
 

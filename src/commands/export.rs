@@ -193,6 +193,7 @@ fn run_streamed(
         env.clock.now(),
     );
     let drafts = DraftTexts::read(journal, &scan.looked_up);
+    let proofs = proof_problems(journal, &scan.looked_up, scan.records_proofs)?;
     let input = Input {
         verified: &scan.looked_up,
         playbook: &scan.resolved.playbook,
@@ -203,6 +204,7 @@ fn run_streamed(
         ),
         drafts: Some(&drafts),
         case: false,
+        proof_problems: &proofs,
     };
     let source =
         crate::journal::attachment::open_regular(journal).map_err(|error| OpenError::Io {
@@ -222,6 +224,7 @@ fn run_streamed(
     let (warning, code) = verdict(journal, &scan.looked_up, scan.lines);
     let done = Exported { warning, code };
     let done = with_draft_problems(done, journal, &drafts.problems(&scan.looked_up));
+    let done = with_proof_problems(done, journal, &proofs);
     // The command ends here: its lines, slots and state are freed beside
     // its last steps, not one by one before it can exit.
     super::free_in_background((scan, drafts));
@@ -273,6 +276,8 @@ fn run_report(
     })?;
     crate::run::times_ahead::add_warnings(&mut state, &resolved.playbook, env.clock.now());
     let drafts = DraftTexts::read(journal, &kept);
+    let records_proofs = slots.iter().any(|s| super::proof::is_proof(s.kind));
+    let proofs = proof_problems(journal, &kept, records_proofs)?;
     let input = Input {
         verified: &kept,
         playbook: &resolved.playbook,
@@ -280,6 +285,7 @@ fn run_report(
         now: crate::drill::clocks_now(&state, counts.last.unwrap_or(DateTime::UNIX_EPOCH)),
         drafts: Some(&drafts),
         case: false,
+        proof_problems: &proofs,
     };
     let view = View::counted(&input, counts);
     let file = crate::journal::attachment::open_regular(journal).map_err(opening)?;
@@ -289,6 +295,7 @@ fn run_report(
     let (warning, code) = verdict(journal, &kept, slots.len());
     let done = Exported { warning, code };
     let done = with_draft_problems(done, journal, &drafts.problems(&kept));
+    let done = with_proof_problems(done, journal, &proofs);
     drop(view);
     // As for the streamed exports: freed beside the command's last steps.
     super::free_in_background((state, slots, kept, resolved, drafts));
@@ -310,6 +317,8 @@ struct Scan {
     looked_up: Verified,
     /// The times `fact_set` entries state, for `timesketch` alone.
     fact_times: Vec<StatedTime>,
+    /// A checkpoint or a timestamp is among the lines verified.
+    records_proofs: bool,
 }
 
 impl Scan {
@@ -341,9 +350,11 @@ impl Scan {
         // Each line's SHA-256 comes from the chain check, which needs it
         // for the next line's `prev` anyway. Lines are decoded for replay
         // on the checking cores; only the few looked up are kept whole.
+        let mut records_proofs = false;
         let tally = view_file_for_summary(journal, |line| {
             let slot = Slot::of(&line);
             lines += 1;
+            records_proofs |= super::proof::is_proof(line.kind);
             if newest
                 .as_ref()
                 .is_none_or(|n| (slot.ts, slot.seq) > (n.ts, n.seq))
@@ -403,8 +414,40 @@ impl Scan {
             resolved,
             looked_up,
             fact_times,
+            records_proofs,
         })
     }
+}
+
+/// The recorded checkpoints and timestamps that do not verify, when the
+/// chain itself is intact and the journal records any (a second read).
+fn proof_problems(
+    journal: &Path,
+    verified: &Verified,
+    records: bool,
+) -> Result<Vec<String>, Failure> {
+    if records && verified.is_intact() {
+        super::proof::recorded_proof_problems(journal)
+    } else {
+        Ok(Vec::new())
+    }
+}
+
+/// Says in `done` that a checkpoint or timestamp does not verify.
+fn with_proof_problems(mut done: Exported, journal: &Path, problems: &[String]) -> Exported {
+    if let Some(first) = problems.first() {
+        let named = format!(
+            "{}: {}{first}",
+            journal.display(),
+            super::status::PROOF_DOES_NOT_VERIFY
+        );
+        done.warning = Some(match done.warning {
+            Some(w) => format!("{w}\n{named}"),
+            None => named,
+        });
+        done.code = 1;
+    }
+    done
 }
 
 /// Adds to `kept` the lines rows look up that the scan could not know

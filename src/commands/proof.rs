@@ -147,19 +147,7 @@ pub fn verify(path: &Path, options: &VerifyOptions) -> Result<(String, u8), Fail
     let (mut out, mut code, checked) =
         super::journal::verify_with(path, merkle::leaf_hash, |line, leaf| scan.add(line, leaf))?;
     let mut scan = scan.finish();
-    if !scan.missed().is_empty() {
-        // A checkpoint covering fewer entries than come before it: its
-        // root needs a second read of the lines it covers.
-        let mut roots = RootsAt::new(scan.missed().clone());
-        crate::journal::verify::verify_file_with(path, merkle::leaf_hash, |_, leaf| {
-            roots.push(leaf);
-        })
-        .map_err(|error| crate::journal::writer::OpenError::Io {
-            path: path.to_path_buf(),
-            error,
-        })?;
-        scan.roots_from(roots.finish());
-    }
+    complete_roots(path, &mut scan)?;
     let trusted = options
         .keys
         .iter()
@@ -203,6 +191,63 @@ pub fn verify(path: &Path, options: &VerifyOptions) -> Result<(String, u8), Fail
         let _ = writeln!(out, "{message}");
     }
     Ok((out, code))
+}
+
+/// The roots of the checkpoints that cover fewer entries than come
+/// before them, which the scan could not make as it went: a second read
+/// of the lines they cover.
+fn complete_roots(path: &Path, scan: &mut Scan) -> Result<(), Failure> {
+    if scan.missed().is_empty() {
+        return Ok(());
+    }
+    let mut roots = RootsAt::new(scan.missed().clone());
+    crate::journal::verify::verify_file_with(path, merkle::leaf_hash, |_, leaf| {
+        roots.push(leaf);
+    })
+    .map_err(|error| crate::journal::writer::OpenError::Io {
+        path: path.to_path_buf(),
+        error,
+    })?;
+    scan.roots_from(roots.finish());
+    Ok(())
+}
+
+/// Whether an entry of `kind` is a proof `verify` checks beyond the
+/// chain: a checkpoint or a timestamp.
+pub fn is_proof(kind: crate::journal::Kind) -> bool {
+    matches!(
+        kind,
+        crate::journal::Kind::Checkpoint | crate::journal::Kind::Anchor
+    )
+}
+
+/// The problems `verify` finds with the checkpoints and timestamps a
+/// journal records (no key trusted, nothing from outside): for `status`
+/// and the exports, which must never call intact a journal `verify`
+/// fails. Reads the journal once more, so callers ask only when it
+/// records a checkpoint or a timestamp.
+pub fn recorded_proof_problems(path: &Path) -> Result<Vec<String>, Failure> {
+    let mut scan = Scan::new(None, None);
+    crate::journal::verify::view_file(path, Some(merkle::leaf_hash), |line, leaf| {
+        scan.add(&line, leaf.unwrap_or_default());
+    })
+    .map_err(|error| crate::journal::writer::OpenError::Io {
+        path: path.to_path_buf(),
+        error,
+    })?;
+    let mut scan = scan.finish();
+    complete_roots(path, &mut scan)?;
+    let Some(created) = scan.created() else {
+        return Ok(Vec::new());
+    };
+    let subject = Subject::new(path, &created.journal_id, &scan, &[]);
+    let mut findings = checkpoint::check_recorded(&subject);
+    findings.extend(check_anchors(path, scan.anchors()));
+    Ok(findings
+        .into_iter()
+        .filter(|f| f.problem)
+        .map(|f| f.text)
+        .collect())
 }
 
 /// What `verify` can say about the end of the journal. Past a break no

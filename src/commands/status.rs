@@ -24,6 +24,7 @@ use crate::run::RunState;
 /// holds the replayed state, never every entry.
 pub fn run(env: &Env, path: &Path, json: bool) -> Result<Report, Failure> {
     let mut drafts = Vec::new();
+    let mut records_proofs = false;
     let (verified, replay) = std::thread::scope(|scope| {
         let mut catalog = env.catalog_ahead(scope, path);
         let mut replay: Option<Result<(Resolved, RunState), Failure>> = None;
@@ -33,6 +34,7 @@ pub fn run(env: &Env, path: &Path, json: bool) -> Result<Report, Failure> {
             // Draft files are checked as `verify` checks them, so that the
             // two never disagree on whether the journal verifies.
             drafts.extend(super::journal::draft_problem(path, &line));
+            records_proofs |= super::proof::is_proof(line.kind);
             if let Some(Ok((resolved, state))) = &mut replay {
                 state.apply_typed(&resolved.playbook, line.into_typed());
             } else if replay.is_none() {
@@ -62,6 +64,12 @@ pub fn run(env: &Env, path: &Path, json: bool) -> Result<Report, Failure> {
     let now = crate::drill::clocks_now(&state, env.clock.now());
     let mut summary = summary::summarise_tally(&verified, &resolved.playbook, &state, now);
     with_draft_problems(&mut summary.journal, &drafts);
+    if summary.journal.intact && records_proofs {
+        with_proof_problems(
+            &mut summary.journal,
+            &super::proof::recorded_proof_problems(path)?,
+        );
+    }
     // As `verify`: a break, a torn tail or a draft file that does not
     // match is a failed verification (FORMATS.md: exit 1).
     let code = u8::from(!summary.journal.intact);
@@ -117,6 +125,18 @@ fn with_draft_problems(journal: &mut summary::JournalInfo, drafts: &[String]) {
         ));
     }
 }
+
+/// Marks `journal` not intact when a checkpoint or timestamp it records
+/// does not verify, naming the first problem as `verify` does.
+pub fn with_proof_problems(journal: &mut summary::JournalInfo, problems: &[String]) {
+    if let Some(first) = problems.first() {
+        journal.intact = false;
+        journal.problem = Some(format!("{PROOF_DOES_NOT_VERIFY}{first}"));
+    }
+}
+
+/// How a failed checkpoint or timestamp starts in `problem`.
+pub const PROOF_DOES_NOT_VERIFY: &str = "CHECKPOINT OR TIMESTAMP DOES NOT VERIFY: ";
 
 /// The playbook the journal's first line names, and the state after
 /// that line: where a streamed replay starts. No line: not a journal.
@@ -181,7 +201,12 @@ fn header(out: &mut String, s: &Summary, tz: Tz) {
             s.playbook.version,
             j.entries,
             match (&j.problem, j.torn_tail_bytes) {
-                (Some(p), _) if p.starts_with(DRAFTS_DO_NOT_MATCH) => p.clone(),
+                (Some(p), _)
+                    if p.starts_with(DRAFTS_DO_NOT_MATCH)
+                        || p.starts_with(PROOF_DOES_NOT_VERIFY) =>
+                {
+                    p.clone()
+                }
                 (Some(p), _) => format!("BROKEN at {p}"),
                 (None, 0) => "intact".to_string(),
                 (None, n) => format!("incomplete last line ({n} bytes)"),

@@ -61,8 +61,13 @@ pub fn csv(register: &[Registered], exercise: bool) -> String {
 /// verify: one last row whose `reason` says where and why that part stops,
 /// so the form itself (not only the warning) tells a reader it is partial.
 pub fn closing_row(out: &mut String, exercise: bool, stops: &str) {
-    let cells = std::iter::repeat_n(String::new(), HEADER.len() - 1)
-        .chain([format!("FORM INCOMPLETE: {stops}")]);
+    statement_row(out, exercise, &format!("FORM INCOMPLETE: {stops}"));
+}
+
+/// Ends a form with a row whose `reason` states `statement` about the
+/// whole form (where its journal stops, or a proof that does not verify).
+pub fn statement_row(out: &mut String, exercise: bool, statement: &str) {
+    let cells = std::iter::repeat_n(String::new(), HEADER.len() - 1).chain([statement.to_string()]);
     row(
         out,
         exercise

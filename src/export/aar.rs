@@ -131,6 +131,7 @@ impl<'a> Exercise<'a> {
                 now,
                 drafts: None,
                 case: false,
+                proof_problems: &[],
             },
             drill,
         })

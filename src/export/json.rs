@@ -205,7 +205,8 @@ fn document(view: &View<'_>, entries: Entries<'_>, count: usize) -> String {
         generated_for: created.map(|c| c.journal_id.clone()),
         evaluated_at: format_utc(input.now),
         verification: json!({
-            "intact": verified.is_intact(),
+            "intact": verified.is_intact() && input.proof_problems.is_empty(),
+            "proof_problems": input.proof_problems,
             "entries": count,
             "head_hash": verified.head_hash,
             "broken": broken,

@@ -185,10 +185,12 @@ fn drafts_status(view: &View<'_>) -> Text {
     text
 }
 
-pub fn verification(view: &View<'_>) -> Section {
+/// The verification status of the journal: its chain, and the proofs it
+/// records.
+fn status(view: &View<'_>) -> Text {
     let input = view.input;
     let verified = input.verified;
-    let status: Text = match &verified.broken {
+    match &verified.broken {
         Some(b) => {
             let mut text = vec![Span::Alert(format!(
                 "✗ BROKEN at line {} (entry {})",
@@ -208,6 +210,14 @@ pub fn verification(view: &View<'_>) -> Section {
                 verified.torn_tail
             )),
         ],
+        None if !input.proof_problems.is_empty() => {
+            let mut text = vec![Span::Alert("✗ CHECKPOINT OR TIMESTAMP DOES NOT VERIFY".into())];
+            text.extend(message(&format!(
+                ": {}. The hash chain is intact, but entries a checkpoint or timestamp covers no longer match what was signed or stamped: they may have been rewritten and the chain made again. Do not rely on this report until `runsheet verify` passes.",
+                input.proof_problems.join("; ")
+            )));
+            text
+        }
         None => vec![
             Span::Good("✓ intact".into()),
             Span::Plain(
@@ -215,7 +225,13 @@ pub fn verification(view: &View<'_>) -> Section {
                     .into(),
             ),
         ],
-    };
+    }
+}
+
+pub fn verification(view: &View<'_>) -> Section {
+    let input = view.input;
+    let verified = input.verified;
+    let status = status(view);
     let recorded = input.state.created.as_ref().map(|c| &c.playbook);
     let playbook_hash: Text = match recorded {
         Some(r) if r.sha256 != input.playbook.sha256 => vec![

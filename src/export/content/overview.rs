@@ -101,6 +101,10 @@ fn integrity_line(view: &View<'_>) -> Text {
             "✗ INCOMPLETE: the file ends with {} bytes of an interrupted write (see Verification)",
             verified.torn_tail
         )),
+        None if !view.input.proof_problems.is_empty() => alert(
+            "✗ CHECKPOINT OR TIMESTAMP DOES NOT VERIFY: the record may have been rewritten (see Verification)"
+                .to_string(),
+        ),
         None => vec![Span::Good("✓ intact: hash chain verified".into())],
     }
 }

@@ -442,3 +442,91 @@ fn facts_typed_then_tab_are_kept_never_dropped_and_never_written_unasked() {
     );
     assert!(mode!(r, Facts).kept.is_empty());
 }
+
+/// ENTER-TYPEAHEAD-AFTER-SAVE-STARTS-STEP: Enter typed in the same burst
+/// as the Ctrl-S that saved a note started the step behind the dialog, an
+/// entry nobody meant; now it is held back like letters, and acts as soon
+/// as the type-ahead moment has passed.
+#[test]
+fn enter_typeahead_after_save_starts_step() {
+    let mut r = Runner::new();
+    r.select("confirm");
+    r.ch('n');
+    r.type_text("note on step2");
+    let note = r.ctrl('s');
+    assert_eq!(
+        only_append(&note).event,
+        Event::on_step(
+            "confirm",
+            Payload::Note(event::Note {
+                text: "note on step2".into()
+            })
+        )
+    );
+    r.save(&note);
+    // Ctrl-S, Enter in one burst: nothing is written, and the responder
+    // is told why.
+    assert_eq!(r.enter(), []);
+    assert_eq!(r.status("confirm"), StepStatus::Open);
+    assert!(
+        r.notices()
+            .contains(&"keys typed right after saving were not used as commands")
+    );
+    // Once the moment has passed, Enter starts the step.
+    r.advance(Duration::milliseconds(TYPE_AHEAD_MS));
+    let started = r.enter();
+    assert_eq!(
+        appended(&started)
+            .iter()
+            .map(|d| &d.event)
+            .collect::<Vec<_>>(),
+        [&Event::on_step(
+            "confirm",
+            Payload::StepStarted(event::Empty {})
+        )]
+    );
+}
+
+/// ENTER-TYPEAHEAD-AFTER-SAVE-STARTS-STEP, every key that writes: Space
+/// and a digit tick an item, `x` marks done, and a key the config binds
+/// to an action (F5 to `done`) is held back too, not just letters; a key
+/// that only moves still ends the hold at once.
+#[test]
+fn enter_typeahead_after_save_starts_step_holds_every_key_that_writes() {
+    let mut r = Runner::new();
+    let overrides = BTreeMap::from([("done".to_string(), keymap::KeyList::One("f5".into()))]);
+    r.app.keymap = Keymap::with_overrides(&overrides).expect("valid override");
+    r.select("confirm");
+    r.ch('n');
+    r.type_text("Alert collected");
+    let note = r.ctrl('s');
+    r.save(&note);
+    let burst = [
+        KeyCode::Enter,
+        KeyCode::Char(' '),
+        KeyCode::Char('1'),
+        KeyCode::Char('x'),
+        KeyCode::F(5),
+    ];
+    for code in burst {
+        assert_eq!(r.press(code), [], "{code:?} typed on after the save");
+    }
+    assert_eq!(r.status("confirm"), StepStatus::Open);
+    assert_eq!(r.app.mode, Mode::Normal, "no dialog opened");
+    // An arrow shows the responder reading the screen: it moves, and the
+    // next Enter starts the step it moved to.
+    assert_eq!(r.press(KeyCode::Down), []);
+    let selected = r.app.selected.clone().expect("a step is selected");
+    assert_ne!(selected, "confirm", "the arrow moved");
+    let started = r.enter();
+    assert_eq!(
+        appended(&started)
+            .iter()
+            .map(|d| &d.event)
+            .collect::<Vec<_>>(),
+        [&Event::on_step(
+            selected.as_str(),
+            Payload::StepStarted(event::Empty {})
+        )]
+    );
+}

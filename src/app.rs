@@ -9,6 +9,7 @@
 
 pub mod action;
 mod auto_checkpoint;
+mod burst;
 mod clocks_view;
 mod collect;
 pub mod confirm;
@@ -66,6 +67,10 @@ pub use self::screen::{Pane, StepRow};
 #[allow(clippy::large_enum_variant)]
 pub enum Msg {
     Key(KeyEvent),
+    /// Keys the terminal delivered at once, in order: read together
+    /// before the screen could be drawn again, as a paste arrives from a
+    /// terminal that sends it as plain keystrokes.
+    Burst(Vec<KeyEvent>),
     Paste(String),
     Ack(Ack),
     /// Time passed (elapsed counters, clocks, drill injects).
@@ -467,6 +472,7 @@ impl App {
         }
         let mut effects = match msg {
             Msg::Key(key) => self.key(&key),
+            Msg::Burst(keys) => self.burst(&keys),
             Msg::Paste(text) => {
                 self.paste(&text);
                 Vec::new()

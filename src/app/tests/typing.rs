@@ -530,3 +530,118 @@ fn enter_typeahead_after_save_starts_step_holds_every_key_that_writes() {
         )]
     );
 }
+
+/// RAW-MULTILINE-PASTE-SPLITS-INTO-NEXT-FACT: a paste a terminal sent as
+/// plain keystrokes saved its first line as the answer and its second as
+/// the answer to the next question; now the line breaks of keys read
+/// together stay in the field as a bracketed paste's would (a space in a
+/// one-line field), nothing is saved, and the responder is told.
+#[test]
+fn raw_multiline_paste_splits_into_next_fact() {
+    let mut r = Runner::new();
+    r.select("rate");
+    r.ch('a');
+    r.tab();
+    assert_eq!(mode!(r, Facts).facts[mode!(r, Facts).selected], "org");
+    assert_eq!(r.burst("identity\nlocation\nhealth"), []);
+    let dialog = mode!(r, Facts);
+    assert_eq!(
+        dialog.facts[dialog.selected], "org",
+        "still on the question"
+    );
+    assert!(matches!(
+        &dialog.editing,
+        Some(FieldInput::Text(e)) if e.text() == "identity location health"
+    ));
+    assert_eq!(r.notices(), [burst::PASTED_BREAKS]);
+    // The responder reads it, puts it right, and saves it with Enter.
+    r.clear_line();
+    r.type_text("Example Corp");
+    let saved = r.enter();
+    assert_eq!(
+        appended(&saved)
+            .iter()
+            .map(|d| &d.event)
+            .collect::<Vec<_>>(),
+        [&Event::new(Payload::FactSet(FactSet {
+            fact: "org".into(),
+            value: json!("Example Corp"),
+            occurred_at: None,
+            confirmed: None,
+        }))]
+    );
+}
+
+/// RAW-MULTILINE-PASTE-SPLITS-INTO-NEXT-FACT, the other forms: a raw
+/// paste into a skip reason or a decider is never saved by its line
+/// breaks, a tab in it never moves to another field, and a multi-line
+/// field (a note, a rationale) keeps the lines as typed Enter would.
+#[test]
+fn raw_multiline_paste_splits_into_next_fact_in_every_form() {
+    let mut r = Runner::new();
+    r.select("preserve");
+    r.ch('s');
+    assert_eq!(r.burst("Vendor imaged\nthe disks\n"), []);
+    assert_eq!(mode!(r, Reason).editor.text(), "Vendor imaged the disks ");
+    assert_eq!(r.notices(), [burst::PASTED_BREAKS]);
+    let skipped = r.enter();
+    assert_eq!(
+        only_append(&skipped).event,
+        Event::on_step(
+            "preserve",
+            Payload::StepSkipped(event::Reason {
+                reason: "Vendor imaged the disks".into()
+            })
+        )
+    );
+    r.save(&skipped);
+    r.advance(Duration::seconds(1));
+
+    r.select("scope");
+    r.ch('d');
+    r.ch('2');
+    r.tab();
+    assert_eq!(r.burst("Only system logs\nwere in the share\tTab"), []);
+    let dialog = mode!(r, Decide);
+    assert_eq!(
+        dialog.focus,
+        DecideFocus::Rationale,
+        "the tab moved nowhere"
+    );
+    assert_eq!(
+        dialog.rationale.text(),
+        "Only system logs\nwere in the share\tTab"
+    );
+    r.tab();
+    r.clear_line();
+    assert_eq!(r.burst("Lena\nVisser\n"), []);
+    assert_eq!(mode!(r, Decide).decider.text(), "Lena Visser ");
+    let decided = r.ctrl('s');
+    assert_eq!(
+        payload!(only_append(&decided), Decision).rationale,
+        "Only system logs\nwere in the share\tTab"
+    );
+    assert_eq!(
+        payload!(only_append(&decided), Decision).decider,
+        "Lena Visser"
+    );
+    r.save(&decided);
+    r.advance(Duration::seconds(11)); // the notices have gone
+
+    r.ch('n');
+    assert_eq!(r.burst("line one\nline two"), []);
+    assert!(
+        !r.has_notice("pasted text had line breaks"),
+        "Enter breaks a note's line anyway"
+    );
+    let note = r.ctrl('s');
+    assert_eq!(
+        only_append(&note).event,
+        Event::on_step(
+            "scope",
+            Payload::Note(event::Note {
+                text: "line one\nline two".into()
+            })
+        )
+    );
+}

@@ -9,6 +9,7 @@
 
 pub mod action;
 mod auto_checkpoint;
+mod burst;
 mod clocks_view;
 mod collect;
 pub mod confirm;
@@ -66,6 +67,10 @@ pub use self::screen::{Pane, StepRow};
 #[allow(clippy::large_enum_variant)]
 pub enum Msg {
     Key(KeyEvent),
+    /// Keys the terminal delivered at once, in order: read together
+    /// before the screen could be drawn again, as a paste arrives from a
+    /// terminal that sends it as plain keystrokes.
+    Burst(Vec<KeyEvent>),
     Paste(String),
     Ack(Ack),
     /// Time passed (elapsed counters, clocks, drill injects).
@@ -467,6 +472,7 @@ impl App {
         }
         let mut effects = match msg {
             Msg::Key(key) => self.key(&key),
+            Msg::Burst(keys) => self.burst(&keys),
             Msg::Paste(text) => {
                 self.paste(&text);
                 Vec::new()
@@ -774,15 +780,18 @@ impl App {
         }
     }
 
-    /// A printable key in the screen a dialog just closed onto, within the
-    /// type-ahead window: dropped with a notice. Any other key ends the
-    /// window at once.
+    /// A key in the screen a dialog just closed onto, within the
+    /// type-ahead window, that is text or would run a command (Enter
+    /// starts a step, Space ticks an item, a rebound key marks one done):
+    /// dropped with a notice. A key that only moves, or does nothing here,
+    /// ends the window at once.
     fn held_as_type_ahead(&mut self, key: &KeyEvent) -> bool {
         let Some(until) = self.typed_ahead_until else {
             return false;
         };
         let commands_here = matches!(self.mode, Mode::Normal | Mode::Message(_));
-        if !commands_here || key.printable().is_none() || self.now >= until {
+        let typed_on = key.printable().is_some() || self.runs_a_command(key);
+        if !commands_here || !typed_on || self.now >= until {
             self.typed_ahead_until = None;
             return false;
         }
@@ -793,6 +802,28 @@ impl App {
             false,
         );
         true
+    }
+
+    /// Whether `key` means more than moving around on this screen: the
+    /// facilitator pane's keys while it has the focus, the message view's
+    /// or the step list's otherwise.
+    fn runs_a_command(&self, key: &KeyEvent) -> bool {
+        if let Mode::Message(_) = self.mode {
+            return self
+                .mode_keys
+                .message
+                .action(key)
+                .is_some_and(|a| !a.only_moves());
+        }
+        if self.focus == Pane::Drill
+            && self.drill.is_some()
+            && let Some(action) = self.mode_keys.facilitator.action(key)
+        {
+            return !action.only_moves();
+        }
+        self.keymap
+            .action(Key::from_event(key))
+            .is_some_and(|a| !a.only_moves())
     }
 
     /// Whether Esc now would throw away text the responder typed.

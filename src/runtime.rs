@@ -274,6 +274,19 @@ fn to_msg(event: TermEvent) -> Option<Msg> {
     }
 }
 
+/// `first` and every event already read behind it. A terminal that sends
+/// a paste as plain keystrokes sends them in one go, so they are all
+/// waiting at once; a person's keys come one at a time, each drawn before
+/// the next. A poll that does not wait never blocks, and leaves the
+/// stream's own wake-up alone.
+fn with_waiting(first: TermEvent) -> std::io::Result<Vec<TermEvent>> {
+    let mut events = vec![first];
+    while ct::poll(StdDuration::ZERO)? {
+        events.push(ct::read()?);
+    }
+    Ok(events)
+}
+
 /// One screen driven by [`run_screen`]: the picker, the runner or the
 /// review. The loop is the same for all three, so every screen redraws only
 /// when something changed, handles SIGTERM/SIGHUP and restores the terminal.
@@ -281,6 +294,15 @@ trait Screen {
     fn draw(&mut self, frame: &mut Frame, theme: &Theme);
     /// A terminal event; returns whether the screen changed.
     fn event(&mut self, event: TermEvent) -> bool;
+    /// Events read together (see [`with_waiting`]); returns whether the
+    /// screen changed. Screens that take keys one by one get them so.
+    fn events(&mut self, events: Vec<TermEvent>) -> bool {
+        let mut changed = false;
+        for event in events {
+            changed |= self.event(event);
+        }
+        changed
+    }
     /// The periodic tick; returns whether the screen changed.
     fn tick(&mut self) -> std::io::Result<bool>;
     /// The writer acknowledged something; returns whether the screen changed.
@@ -322,7 +344,7 @@ async fn run_screen(
         }
         tokio::select! {
             event = events.next() => match event {
-                Some(Ok(event)) => dirty |= screen.event(event),
+                Some(Ok(event)) => dirty |= screen.events(with_waiting(event)?),
                 Some(Err(e)) => return Err(e),
                 None => {
                     screen.signal("hangup");
@@ -383,6 +405,15 @@ impl Screen for RunnerScreen {
         };
         self.core.handle(msg);
         true
+    }
+
+    fn events(&mut self, events: Vec<TermEvent>) -> bool {
+        let messages = keys::grouped(events.into_iter().filter_map(to_msg));
+        let changed = !messages.is_empty();
+        for msg in messages {
+            self.core.handle(msg);
+        }
+        changed
     }
 
     fn tick(&mut self) -> std::io::Result<bool> {

@@ -341,6 +341,9 @@ fn recording_a_submission_meets_the_clock() {
     t.wait_for("c", "Record as sent");
     t.keys("c", &["Tab", "Tab"]);
     t.text("c", "DPA-2026-118");
+    // Seen before Enter: an Enter read together with the text would be a
+    // line break of a paste, not a save.
+    t.wait_for("c", "DPA-2026-118");
     t.keys("c", &["Enter"]);
     // The draft may still have gaps: confirm once more if asked.
     // Enter goes once per prompt seen: a spare Enter would land on the
@@ -467,10 +470,14 @@ fn d1_typing_ahead_in_the_facts_dialog_writes_exactly_what_was_typed() {
     t.wait_for("f", "✓ all saved");
     t.keys("f", &["a"]);
     t.wait_for("f", "Answer facts");
-    // One burst: no waiting between the first answer and the second.
+    // No waiting between the first answer's Enter and the second answer.
+    // Each answer is seen before its Enter: an Enter read together with
+    // the text would be a line break of a paste, not a save.
     t.text("f", "now");
+    t.wait_for("f", "= 20"); // the time it reads `now` as
     t.keys("f", &["Enter"]);
     t.text("f", "Example Corp quick x");
+    t.wait_for("f", "Example Corp quick x");
     t.keys("f", &["Enter"]);
     t.wait_for("f", "saved: Organisation name: Example Corp quick x");
     t.keys("f", &["Escape"]);
@@ -502,6 +509,64 @@ fn d1_typing_ahead_in_the_facts_dialog_writes_exactly_what_was_typed() {
             "fact_set".to_string(),
             serde_json::json!({"fact": "org", "value": "Example Corp quick x"})
         )
+    );
+}
+
+/// RAW-MULTILINE-PASTE-SPLITS-INTO-NEXT-FACT, in a real terminal: a paste
+/// tmux sends as plain keystrokes (`paste-buffer` without `-p`) into a fact
+/// stays in that fact, its line breaks as spaces, and saves nothing until
+/// Enter is pressed on its own. The journal holds exactly that answer.
+#[test]
+fn raw_multiline_paste_splits_into_next_fact_in_a_terminal() {
+    let Some(t) = Tmux::start("rawpaste") else {
+        return;
+    };
+    let playbook = support::fixture("playbooks/fixture-incident.yaml");
+    t.launch(
+        "p",
+        &[
+            "run",
+            playbook.to_str().expect("utf-8"),
+            "--title",
+            "Raw paste check",
+        ],
+    );
+    t.wait_for("p", "Raw paste check");
+    t.wait_for("p", "✓ all saved");
+    t.keys("p", &["a"]);
+    t.wait_for("p", "Answer facts");
+    t.keys("p", &["Tab"]);
+    let paste = t.data.path().join("paste.txt");
+    std::fs::write(&paste, "identity\nlocation\nhealth").expect("paste file");
+    t.tmux(&["load-buffer", "-b", "raw", paste.to_str().expect("utf-8")]);
+    t.tmux(&["paste-buffer", "-b", "raw", "-t", "p"]);
+    let screen = t.wait_for("p", "pasted text had line breaks");
+    assert!(screen.contains("identity location health"), "{screen}");
+    t.keys("p", &["C-u"]);
+    t.text("p", "Example Corp");
+    t.wait_for("p", "Example Corp");
+    t.keys("p", &["Enter"]);
+    t.wait_for("p", "saved: Organisation name: Example Corp");
+    t.keys("p", &["Escape"]);
+    t.wait_for("p", "✓ all saved");
+    let journal = t.journal();
+    let checked = runsheet::journal::verify::verify(&std::fs::read(&journal).expect("journal"));
+    let acted: Vec<serde_json::Value> = checked
+        .entries()
+        .filter(|e| {
+            !matches!(
+                e.kind.to_string().as_str(),
+                "journal_created" | "session_started"
+            )
+        })
+        .map(|e| serde_json::json!({"kind": e.kind.to_string(), "data": e.data.clone()}))
+        .collect();
+    assert_eq!(
+        acted,
+        [serde_json::json!({
+            "kind": "fact_set",
+            "data": {"fact": "org", "value": "Example Corp"}
+        })]
     );
 }
 

@@ -149,6 +149,23 @@ impl Action {
         }
     }
 
+    /// Whether the action only moves the cursor, the focus or the scroll:
+    /// such a key right after a save shows the responder is reading the
+    /// screen, so it acts (and ends the hold on type-ahead).
+    pub const fn only_moves(self) -> bool {
+        matches!(
+            self,
+            Self::MoveUp
+                | Self::MoveDown
+                | Self::NextPane
+                | Self::PrevPane
+                | Self::NextPhase
+                | Self::PrevPhase
+                | Self::PageUp
+                | Self::PageDown
+        )
+    }
+
     /// The short label used in the footer's key hints.
     pub const fn hint(self) -> &'static str {
         match self {

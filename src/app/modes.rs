@@ -176,6 +176,22 @@ pub enum Facilitator {
     HotWash,
 }
 
+impl Facilitator {
+    /// Whether the action only moves the selection, the focus or the
+    /// scroll (see [`crate::app::action::Action::only_moves`]).
+    pub const fn only_moves(self) -> bool {
+        matches!(
+            self,
+            Self::Up
+                | Self::Down
+                | Self::ScrollDown
+                | Self::ScrollUp
+                | Self::NextPane
+                | Self::PrevPane
+        )
+    }
+}
+
 /// The facilitator pane's keys. Where a key also means something in the
 /// step list (`r` reopen, `h` previous phase, `o` assign, `n` note), the
 /// pane's meaning applies while the pane has the focus.

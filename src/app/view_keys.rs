@@ -105,6 +105,17 @@ pub enum Message {
     Close,
 }
 
+impl Message {
+    /// Whether the action only scrolls the text (see
+    /// [`crate::app::action::Action::only_moves`]).
+    pub const fn only_moves(self) -> bool {
+        matches!(
+            self,
+            Self::ScrollDown | Self::ScrollUp | Self::PageDown | Self::PageUp
+        )
+    }
+}
+
 /// The message view's keys.
 pub const MESSAGE: Table<Message> = Table(&[
     Binding {

@@ -3,6 +3,7 @@
 
 use ratatui::crossterm::event as ct;
 
+use crate::app::Msg;
 use crate::app::input::{KeyCode, KeyEvent, KeyModifiers};
 
 /// The app's key for a terminal key event; `None` for keys the app has no
@@ -40,9 +41,59 @@ pub fn translate(event: &ct::KeyEvent) -> Option<KeyEvent> {
     Some(KeyEvent::new(code, modifiers))
 }
 
+/// The messages for events read together: each run of more than one key
+/// becomes one [`Msg::Burst`], so the app knows those keys came at once
+/// (a paste sent as keystrokes); a lone key stays a [`Msg::Key`].
+pub fn grouped(messages: impl IntoIterator<Item = Msg>) -> Vec<Msg> {
+    let mut out = Vec::new();
+    let mut keys = Vec::new();
+    for msg in messages {
+        match msg {
+            Msg::Key(key) => keys.push(key),
+            other => {
+                flush(&mut keys, &mut out);
+                out.push(other);
+            }
+        }
+    }
+    flush(&mut keys, &mut out);
+    out
+}
+
+/// Moves a run of keys into `out` as one message.
+fn flush(keys: &mut Vec<KeyEvent>, out: &mut Vec<Msg>) {
+    match keys.as_slice() {
+        [] => {}
+        [key] => out.push(Msg::Key(*key)),
+        _ => out.push(Msg::Burst(std::mem::take(keys))),
+    }
+    keys.clear();
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keys_read_together_are_one_burst() {
+        let key = |c| KeyEvent::plain(KeyCode::Char(c));
+        let enter = KeyEvent::plain(KeyCode::Enter);
+        assert_eq!(grouped([Msg::Key(key('a'))]), [Msg::Key(key('a'))]);
+        assert_eq!(
+            grouped([
+                Msg::Key(key('a')),
+                Msg::Key(enter),
+                Msg::Key(key('b')),
+                Msg::Resize,
+                Msg::Key(key('c')),
+            ]),
+            [
+                Msg::Burst(vec![key('a'), enter, key('b')]),
+                Msg::Resize,
+                Msg::Key(key('c')),
+            ]
+        );
+    }
 
     #[test]
     fn keys_and_modifiers_carry_over() {

@@ -244,6 +244,22 @@ impl Runner {
         }
     }
 
+    /// Keys read together, as a terminal without bracketed paste sends a
+    /// paste: `\n` comes as Enter and `\t` as Tab.
+    fn burst(&mut self, text: &str) -> Vec<Effect> {
+        let keys = text
+            .chars()
+            .map(|c| {
+                KeyEvent::plain(match c {
+                    '\n' => KeyCode::Enter,
+                    '\t' => KeyCode::Tab,
+                    c => KeyCode::Char(c),
+                })
+            })
+            .collect();
+        self.update(Msg::Burst(keys))
+    }
+
     /// Ctrl-U: clears the editor's line.
     fn clear_line(&mut self) {
         assert!(self.ctrl('u').is_empty());

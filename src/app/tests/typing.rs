@@ -442,3 +442,206 @@ fn facts_typed_then_tab_are_kept_never_dropped_and_never_written_unasked() {
     );
     assert!(mode!(r, Facts).kept.is_empty());
 }
+
+/// ENTER-TYPEAHEAD-AFTER-SAVE-STARTS-STEP: Enter typed in the same burst
+/// as the Ctrl-S that saved a note started the step behind the dialog, an
+/// entry nobody meant; now it is held back like letters, and acts as soon
+/// as the type-ahead moment has passed.
+#[test]
+fn enter_typeahead_after_save_starts_step() {
+    let mut r = Runner::new();
+    r.select("confirm");
+    r.ch('n');
+    r.type_text("note on step2");
+    let note = r.ctrl('s');
+    assert_eq!(
+        only_append(&note).event,
+        Event::on_step(
+            "confirm",
+            Payload::Note(event::Note {
+                text: "note on step2".into()
+            })
+        )
+    );
+    r.save(&note);
+    // Ctrl-S, Enter in one burst: nothing is written, and the responder
+    // is told why.
+    assert_eq!(r.enter(), []);
+    assert_eq!(r.status("confirm"), StepStatus::Open);
+    assert!(
+        r.notices()
+            .contains(&"keys typed right after saving were not used as commands")
+    );
+    // Once the moment has passed, Enter starts the step.
+    r.advance(Duration::milliseconds(TYPE_AHEAD_MS));
+    let started = r.enter();
+    assert_eq!(
+        appended(&started)
+            .iter()
+            .map(|d| &d.event)
+            .collect::<Vec<_>>(),
+        [&Event::on_step(
+            "confirm",
+            Payload::StepStarted(event::Empty {})
+        )]
+    );
+}
+
+/// ENTER-TYPEAHEAD-AFTER-SAVE-STARTS-STEP, every key that writes: Space
+/// and a digit tick an item, `x` marks done, and a key the config binds
+/// to an action (F5 to `done`) is held back too, not just letters; a key
+/// that only moves still ends the hold at once.
+#[test]
+fn enter_typeahead_after_save_starts_step_holds_every_key_that_writes() {
+    let mut r = Runner::new();
+    let overrides = BTreeMap::from([("done".to_string(), keymap::KeyList::One("f5".into()))]);
+    r.app.keymap = Keymap::with_overrides(&overrides).expect("valid override");
+    r.select("confirm");
+    r.ch('n');
+    r.type_text("Alert collected");
+    let note = r.ctrl('s');
+    r.save(&note);
+    let burst = [
+        KeyCode::Enter,
+        KeyCode::Char(' '),
+        KeyCode::Char('1'),
+        KeyCode::Char('x'),
+        KeyCode::F(5),
+    ];
+    for code in burst {
+        assert_eq!(r.press(code), [], "{code:?} typed on after the save");
+    }
+    assert_eq!(r.status("confirm"), StepStatus::Open);
+    assert_eq!(r.app.mode, Mode::Normal, "no dialog opened");
+    // An arrow shows the responder reading the screen: it moves, and the
+    // next Enter starts the step it moved to.
+    assert_eq!(r.press(KeyCode::Down), []);
+    let selected = r.app.selected.clone().expect("a step is selected");
+    assert_ne!(selected, "confirm", "the arrow moved");
+    let started = r.enter();
+    assert_eq!(
+        appended(&started)
+            .iter()
+            .map(|d| &d.event)
+            .collect::<Vec<_>>(),
+        [&Event::on_step(
+            selected.as_str(),
+            Payload::StepStarted(event::Empty {})
+        )]
+    );
+}
+
+/// RAW-MULTILINE-PASTE-SPLITS-INTO-NEXT-FACT: a paste a terminal sent as
+/// plain keystrokes saved its first line as the answer and its second as
+/// the answer to the next question; now the line breaks of keys read
+/// together stay in the field as a bracketed paste's would (a space in a
+/// one-line field), nothing is saved, and the responder is told.
+#[test]
+fn raw_multiline_paste_splits_into_next_fact() {
+    let mut r = Runner::new();
+    r.select("rate");
+    r.ch('a');
+    r.tab();
+    assert_eq!(mode!(r, Facts).facts[mode!(r, Facts).selected], "org");
+    assert_eq!(r.burst("identity\nlocation\nhealth"), []);
+    let dialog = mode!(r, Facts);
+    assert_eq!(
+        dialog.facts[dialog.selected], "org",
+        "still on the question"
+    );
+    assert!(matches!(
+        &dialog.editing,
+        Some(FieldInput::Text(e)) if e.text() == "identity location health"
+    ));
+    assert_eq!(r.notices(), [burst::PASTED_BREAKS]);
+    // The responder reads it, puts it right, and saves it with Enter.
+    r.clear_line();
+    r.type_text("Example Corp");
+    let saved = r.enter();
+    assert_eq!(
+        appended(&saved)
+            .iter()
+            .map(|d| &d.event)
+            .collect::<Vec<_>>(),
+        [&Event::new(Payload::FactSet(FactSet {
+            fact: "org".into(),
+            value: json!("Example Corp"),
+            occurred_at: None,
+            confirmed: None,
+        }))]
+    );
+}
+
+/// RAW-MULTILINE-PASTE-SPLITS-INTO-NEXT-FACT, the other forms: a raw
+/// paste into a skip reason or a decider is never saved by its line
+/// breaks, a tab in it never moves to another field, and a multi-line
+/// field (a note, a rationale) keeps the lines as typed Enter would.
+#[test]
+fn raw_multiline_paste_splits_into_next_fact_in_every_form() {
+    let mut r = Runner::new();
+    r.select("preserve");
+    r.ch('s');
+    assert_eq!(r.burst("Vendor imaged\nthe disks\n"), []);
+    assert_eq!(mode!(r, Reason).editor.text(), "Vendor imaged the disks ");
+    assert_eq!(r.notices(), [burst::PASTED_BREAKS]);
+    let skipped = r.enter();
+    assert_eq!(
+        only_append(&skipped).event,
+        Event::on_step(
+            "preserve",
+            Payload::StepSkipped(event::Reason {
+                reason: "Vendor imaged the disks".into()
+            })
+        )
+    );
+    r.save(&skipped);
+    r.advance(Duration::seconds(1));
+
+    r.select("scope");
+    r.ch('d');
+    r.ch('2');
+    r.tab();
+    assert_eq!(r.burst("Only system logs\nwere in the share\tTab"), []);
+    let dialog = mode!(r, Decide);
+    assert_eq!(
+        dialog.focus,
+        DecideFocus::Rationale,
+        "the tab moved nowhere"
+    );
+    assert_eq!(
+        dialog.rationale.text(),
+        "Only system logs\nwere in the share\tTab"
+    );
+    r.tab();
+    r.clear_line();
+    assert_eq!(r.burst("Lena\nVisser\n"), []);
+    assert_eq!(mode!(r, Decide).decider.text(), "Lena Visser ");
+    let decided = r.ctrl('s');
+    assert_eq!(
+        payload!(only_append(&decided), Decision).rationale,
+        "Only system logs\nwere in the share\tTab"
+    );
+    assert_eq!(
+        payload!(only_append(&decided), Decision).decider,
+        "Lena Visser"
+    );
+    r.save(&decided);
+    r.advance(Duration::seconds(11)); // the notices have gone
+
+    r.ch('n');
+    assert_eq!(r.burst("line one\nline two"), []);
+    assert!(
+        !r.has_notice("pasted text had line breaks"),
+        "Enter breaks a note's line anyway"
+    );
+    let note = r.ctrl('s');
+    assert_eq!(
+        only_append(&note).event,
+        Event::on_step(
+            "scope",
+            Payload::Note(event::Note {
+                text: "line one\nline two".into()
+            })
+        )
+    );
+}

@@ -758,9 +758,10 @@ fn a_sync_killed_during_its_rebase_loses_nothing_and_blocks_writes_until_synced(
         "{}",
         stderr_of(&refused)
     );
-    // The journal named by its file, not the case: refused the same way
-    // (the defect: `note FILE` and `evidence add FILE` wrote an entry the
-    // undone rebase then dropped).
+    // The journal named by its file, not the case: refused too (the
+    // defect: `note FILE` and `evidence add FILE` wrote an entry the
+    // undone rebase then dropped); a case's journal file is never written
+    // on its own.
     let file = t.ana.journal();
     let file = file.to_str().unwrap();
     std::fs::write(t.ana.clone.join("disk.img"), "image").unwrap();
@@ -778,7 +779,9 @@ fn a_sync_killed_during_its_rebase_loses_nothing_and_blocks_writes_until_synced(
     ] {
         let refused = t.ana.cmd(&args);
         assert!(
-            fails_with(&refused, 2).contains("to finish the interrupted sync first"),
+            fails_with(&refused, 2).starts_with(&format!(
+                "error: {file} is a journal of the team case {ca}: "
+            )),
             "{args:?}"
         );
     }

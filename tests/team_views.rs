@@ -1402,14 +1402,14 @@ fn alter_line(case: &Path, name: &str, line: usize) -> PathBuf {
 fn seen_heads_past_a_broken_line_are_not_checked_rather_than_cut_short() {
     let root = tempfile::tempdir().unwrap();
     let (ana, _bob, case) = two_journal_case(root.path(), false);
-    alter_line(&case, "Bob", 3);
+    let bobs = alter_line(&case, "Bob", 3);
     let verify = ana.cmd(&["verify", case.to_str().unwrap()]);
     assert_eq!(verify.status.code(), Some(1));
     let said = String::from_utf8_lossy(&verify.stdout);
     let host = host();
     let lines: Vec<&str> = said.lines().collect();
     assert!(
-        lines.contains(&format!("BROKEN bob@{host}: line 3 (seq 2): content does not match the line's own `hash`: the line was altered").as_str()),
+        lines.contains(&format!("BROKEN bob@{host}: {}:3 (seq 2): content does not match the line's own `hash`: the line was altered", bobs.display()).as_str()),
         "{said}"
     );
     assert_eq!(
@@ -1451,11 +1451,42 @@ fn status_of_a_case_names_the_broken_journal_and_its_own_line() {
     assert_eq!(
         String::from_utf8_lossy(&status.stderr),
         format!(
-            "error: {case} does not verify: line 3 (seq 2) of journal bob@{host}: content does not match the line's own `hash`: the line was altered (`runsheet verify {case}` says more)\n",
+            "error: {case}/journals/bob@{host}.jsonl:3: {case} does not verify: line 3 (seq 2) of journal bob@{host}: content does not match the line's own `hash`: the line was altered (`runsheet verify {case}` says more)\n",
             case = case.display(),
             host = host()
         )
     );
+}
+
+/// Defect VERIFY-CASE-ERROR-NO-PATH: `verify DIR` named a broken journal
+/// by its id alone, and printed the head of a broken case as "case head:",
+/// the anchor to paste into a ticket. It now gives the file's `path:line`
+/// and calls that head the head of the verified part.
+#[test]
+fn verify_case_error_no_path() {
+    let root = tempfile::tempdir().unwrap();
+    let (ana, _bob, case) = two_journal_case(root.path(), false);
+    let bobs = alter_line(&case, "Bob", 3);
+    let verify = ana.cmd(&["verify", case.to_str().unwrap()]);
+    assert_eq!(verify.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&verify.stdout);
+    let broken: Vec<&str> = said.lines().filter(|l| l.starts_with("BROKEN")).collect();
+    assert_eq!(
+        broken,
+        [format!(
+            "BROKEN bob@{}: {}:3 (seq 2): content does not match the line's own `hash`: the line was altered",
+            host(),
+            bobs.display()
+        )],
+        "{said}"
+    );
+    let last = said.lines().last().unwrap_or_default();
+    assert!(
+        last.strip_prefix("case head of the verified part: ")
+            .is_some_and(|head| head.len() == 64),
+        "{said}"
+    );
+    assert!(!said.contains("\ncase head: "), "{said}");
 }
 
 /// Re-chains `name`'s journal with `change` applied to each entry, as

@@ -914,9 +914,13 @@ pub fn status(env: &Env, dir: &Path, json: bool) -> Result<Report, Failure> {
     let torn = replayed.journals.iter().map(|j| j.torn_tail).sum();
     let problem = case_problem(&replayed, confirmed.as_ref());
     let code = u8::from(problem.is_some());
-    let failure = problem
-        .as_deref()
-        .map(|p| super::status::does_not_verify(dir, p));
+    let failure = problem.as_deref().map(|p| {
+        let said = super::status::does_not_verify(dir, p);
+        match broken_line(dir, &replayed, p) {
+            Some(at) => format!("{at}: {said}"),
+            None => said,
+        }
+    });
     let about = case_json(&case, &replayed);
     let head = replayed.case_head();
     let tally = crate::journal::verify::Tally {
@@ -1030,6 +1034,16 @@ fn case_problem(replayed: &Replayed, confirmed: Option<&Confirmed>) -> Option<St
         .or_else(contradicted)
 }
 
+/// `path:line` of the broken line when `problem` is a journal's break
+/// (the file to open, as for any file error), else `None`.
+fn broken_line(dir: &Path, replayed: &Replayed, problem: &str) -> Option<String> {
+    replayed.journals.iter().find_map(|j| {
+        let at = j.broken.as_ref()?;
+        (witness::break_problem(&j.id, at) == problem)
+            .then(|| format!("{}:{}", folder::journal_path(dir, &j.id).display(), at.line))
+    })
+}
+
 /// What `status` states of a case a `seen` head contradicts.
 struct Confirmed {
     /// How many merged lines are kept.
@@ -1102,7 +1116,15 @@ pub fn verify(dir: &Path) -> Result<(String, u8), Failure> {
         match (&j.verified.broken, j.head()) {
             (Some(b), _) => {
                 bad = true;
-                let _ = writeln!(out, "BROKEN {}: {b}", j.id);
+                let _ = writeln!(
+                    out,
+                    "BROKEN {}: {}:{} (seq {}): {}",
+                    j.id,
+                    folder::journal_path(dir, &j.id).display(),
+                    b.line,
+                    b.seq,
+                    b.reason
+                );
             }
             (None, Some((seq, hash))) => {
                 let _ = writeln!(
@@ -1145,7 +1167,14 @@ pub fn verify(dir: &Path) -> Result<(String, u8), Failure> {
         }
         (false, _) => {}
     }
-    let _ = writeln!(out, "case head: {}", merged.case_head());
+    // A case that does not fully verify has a head over what verified
+    // only: never one to paste into a ticket as the case's anchor.
+    let label = if bad {
+        "case head of the verified part"
+    } else {
+        "case head"
+    };
+    let _ = writeln!(out, "{label}: {}", merged.case_head());
     Ok((out, u8::from(bad)))
 }
 

@@ -1162,6 +1162,86 @@ fn drafts_saved_beside_a_journal_travel_with_it() {
     );
 }
 
+/// Defect SYNC-COMMITS-UNRELATED-FILE: a hand edit to the case's
+/// `.gitignore` was committed and pushed with Ana's entries. Sync now
+/// stages only her journal, her drafts, `case.yaml` and the playbook copy
+/// (the skeleton `case new` wrote only on the first sync, when git does
+/// not track it yet): the edit is left alone, named, and never sent.
+#[test]
+fn sync_commits_unrelated_file() {
+    let t = team();
+    let skeleton = git(&t.remote, &["show", "main:case/.gitignore"]).stdout;
+    assert_eq!(
+        skeleton, b"journals/*.lock\n",
+        "the first sync sent the skeleton"
+    );
+    let ignore = t.ana.case().join(".gitignore");
+    std::fs::write(&ignore, "journals/*.lock\n*.tmp\n").unwrap();
+    let case = t.ana.case();
+    t.ana.act(&["note", case.to_str().unwrap(), "offline note"]);
+    let out = t.ana.sync();
+    assert_eq!(
+        fails_with(&out, 1),
+        format!(
+            "error: sync: changed in this clone but not yours to commit: case/.gitignore (sync commits only your own journal and drafts, case.yaml and the playbook copy); nothing was pulled or pushed; restore with `git -C {} checkout HEAD -- case/.gitignore` and run `runsheet sync` again",
+            t.ana.top()
+        )
+    );
+    let committed = git(&t.ana.clone, &["show", "--name-only", "--format=", "HEAD"]).stdout;
+    assert_eq!(
+        String::from_utf8_lossy(&committed),
+        format!("{}\n", journal_in_git(&t.ana)),
+        "only Ana's journal is committed"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&ignore).unwrap(),
+        "journals/*.lock\n*.tmp\n",
+        "the edit is left alone"
+    );
+    assert_eq!(
+        git(&t.remote, &["show", "main:case/.gitignore"]).stdout,
+        skeleton,
+        "the edit never reached the remote"
+    );
+}
+
+/// Defect RUNNER-SYNC-DROPS-DRAFTS: the runner's sync committed the files
+/// it had listed when it opened, so a draft saved since (`m`, `w`) stayed
+/// untracked and the others read "the draft file is missing". The runner
+/// and `runsheet sync` now share one decision of what to stage, made at
+/// each sync; the draft reaches Bob.
+#[test]
+fn runner_sync_drops_drafts() {
+    use runsheet::app::Msg;
+    use runsheet::app::input::{KeyCode, KeyEvent, KeyModifiers};
+    let t = team();
+    let clock: std::sync::Arc<dyn runsheet::time::TimeSource> =
+        std::sync::Arc::new(runsheet::time::SystemTime::new());
+    let env = runsheet::commands::Env {
+        config: runsheet::config::Config::default(),
+        today: clock.now().date_naive(),
+        clock,
+    };
+    let key = |code| Msg::Key(KeyEvent::new(code, KeyModifiers::NONE));
+    let mut runner =
+        runsheet::commands::case::case_runner(&env, &t.ana.case(), "Ana".into(), None).unwrap();
+    runner.app.select_step("holding-statement");
+    runner.handle(key(KeyCode::Char('m')));
+    runner.handle(key(KeyCode::Char('w')));
+    assert!(runner.settle(std::time::Duration::from_secs(10)));
+    runner.handle(key(KeyCode::Esc));
+    let name = format!("ana@{}.holding-statement.v1.txt", host());
+    let draft = std::fs::read(t.ana.case().join("journals").join(&name)).expect("the draft saved");
+    runner.handle(key(KeyCode::Char('S')));
+    assert!(runner.wait_for_sync(std::time::Duration::from_secs(60)));
+    runner.finish();
+    let on_remote = git(&t.remote, &["show", &format!("main:case/journals/{name}")]).stdout;
+    assert_eq!(on_remote, draft, "the runner's sync sent the draft");
+    t.bob.sync_ok();
+    let bobs = t.bob.case().join("journals");
+    assert_eq!(std::fs::read(bobs.join(&name)).unwrap(), draft);
+}
+
 /// A rebase replaces the journal's file; a runner writing it meanwhile
 /// would write to the replaced file and its entries would be lost. While a
 /// runner (here: this test) holds the journal, `sync` refuses and says to

@@ -441,25 +441,22 @@ pub fn case_runner(
         crate::case::live::CaseLive::new(&id, journals),
         env.config.sync_every(),
     );
-    let own_files = own_files(dir, &id);
     let case_dir = dir.to_path_buf();
     let job: crate::runtime::SyncJob = Arc::new(move || {
-        pause.around(
-            || match sync::sync(&case_dir, &id, &own_files, &Transport::Remote) {
-                Ok(_) => SyncOutcome::Ok,
-                Err(SyncError::Unreachable { .. }) => SyncOutcome::Offline,
-                Err(SyncError::Conflict(files)) => SyncOutcome::Conflict(files),
-                Err(SyncError::Git(why)) => SyncOutcome::Failed(why),
-                Err(
-                    other @ (SyncError::NotYours { .. }
-                    | SyncError::JournalBehind { .. }
-                    | SyncError::JournalForked { .. }
-                    | SyncError::Rewritten { .. }
-                    | SyncError::RemoteMoved { .. }
-                    | SyncError::Contradicted(_)),
-                ) => SyncOutcome::Failed(other.to_string()),
-            },
-        )
+        pause.around(|| match sync::sync(&case_dir, &id, &Transport::Remote) {
+            Ok(_) => SyncOutcome::Ok,
+            Err(SyncError::Unreachable { .. }) => SyncOutcome::Offline,
+            Err(SyncError::Conflict(files)) => SyncOutcome::Conflict(files),
+            Err(SyncError::Git(why)) => SyncOutcome::Failed(why),
+            Err(
+                other @ (SyncError::NotYours { .. }
+                | SyncError::JournalBehind { .. }
+                | SyncError::JournalForked { .. }
+                | SyncError::Rewritten { .. }
+                | SyncError::RemoteMoved { .. }
+                | SyncError::Contradicted(_)),
+            ) => SyncOutcome::Failed(other.to_string()),
+        })
     });
     let watch_mode = if std::env::var_os("RUNSHEET_WATCH_POLL").is_some() {
         crate::case::watch::Mode::Poll
@@ -1207,8 +1204,7 @@ pub fn sync_case(
     } else {
         None
     };
-    let own = own_files(dir, &id);
-    let done = sync::sync(dir, &id, &own, transport).map_err(|e| Failure {
+    let done = sync::sync(dir, &id, transport).map_err(|e| Failure {
         code: e.exit_code(),
         message: format!("sync: {e}"),
     })?;
@@ -1293,41 +1289,6 @@ fn received(received: &[(String, usize)]) -> Option<String> {
 /// "1 entry", "3 entries".
 fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
-}
-
-/// The files a sync commits for journal `id`: its journal, its drafts and
-/// the case's own skeleton (identical on every machine).
-fn own_files(dir: &Path, id: &str) -> Vec<PathBuf> {
-    let mut own = vec![
-        folder::journal_path(dir, id),
-        dir.join(folder::CASE_FILE),
-        dir.join(folder::PLAYBOOK_FILE),
-        dir.join(".gitignore"),
-        folder::journals_dir(dir).join(".gitkeep"),
-        folder::drafts_dir(dir).join(".gitkeep"),
-    ];
-    // Drafts the runner saved beside this journal (`<id>.<step>.v<N>.txt`
-    // in journals/) and any in drafts/: this responder's files only, never
-    // the local lock note.
-    for folder_of_drafts in [folder::drafts_dir(dir), folder::journals_dir(dir)] {
-        let Ok(entries) = std::fs::read_dir(folder_of_drafts) else {
-            continue;
-        };
-        own.extend(
-            entries
-                .filter_map(Result::ok)
-                .map(|e| e.path())
-                .filter(|p| {
-                    p.file_name().is_some_and(|n| {
-                        let n = n.to_string_lossy();
-                        n.starts_with(&format!("{id}.")) && n.ends_with(".txt")
-                    })
-                }),
-        );
-    }
-    own.into_iter()
-        .map(|p| std::path::absolute(&p).unwrap_or(p))
-        .collect()
 }
 
 /// `note`, `set`, `status` and `verify` given a case folder instead of a

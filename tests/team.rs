@@ -1205,11 +1205,62 @@ fn sync_commits_unrelated_file() {
     );
 }
 
+/// The mode of every regular file in `folder` but the `.gitkeep` marker,
+/// by file name.
+fn modes(folder: &Path) -> BTreeMap<String, u32> {
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::read_dir(folder)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| std::fs::symlink_metadata(p).unwrap().file_type().is_file())
+        .filter(|p| !p.ends_with(".gitkeep"))
+        .map(|p| {
+            let mode = std::fs::metadata(&p).unwrap().permissions().mode() & 0o777;
+            (p.file_name().unwrap().to_string_lossy().into_owned(), mode)
+        })
+        .collect()
+}
+
+/// Defect JOURNAL-MODE-0644-AFTER-SYNC: after a sync that pulled Bob's
+/// commits, Ana's journal (and Bob's, and his draft) were mode 0644: git
+/// checks files out so, whatever mode they had. Sync now puts every
+/// journal and draft of the case back to 0600, and never follows a
+/// symbolic link out of the case.
+#[test]
+fn journal_mode_0644_after_sync() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let t = team();
+    let (ca, cb) = (t.ana.case(), t.bob.case());
+    let bobs_draft = format!("bob@{}.declare.v1.txt", host());
+    std::fs::write(cb.join("journals").join(&bobs_draft), "EXERCISE draft").unwrap();
+    t.bob.act(&["note", cb.to_str().unwrap(), "bob was here"]);
+    t.bob.sync_ok();
+    t.ana.act(&["note", ca.to_str().unwrap(), "ana was here"]);
+    let outside = t.root.path().join("outside.txt");
+    std::fs::write(&outside, "not the case's").unwrap();
+    std::fs::set_permissions(&outside, std::fs::Permissions::from_mode(0o644)).unwrap();
+    std::os::unix::fs::symlink(&outside, ca.join("journals/link.txt")).unwrap();
+    t.ana.sync_ok();
+    let expected: BTreeMap<String, u32> = [
+        (format!("ana@{}.jsonl", host()), 0o600),
+        (format!("bob@{}.jsonl", host()), 0o600),
+        (bobs_draft, 0o600),
+    ]
+    .into_iter()
+    .collect();
+    assert_eq!(modes(&ca.join("journals")), expected);
+    let outside_mode = std::fs::metadata(&outside).unwrap().permissions().mode() & 0o777;
+    assert_eq!(
+        outside_mode, 0o644,
+        "a link is never followed out of the case"
+    );
+}
+
 /// Defect RUNNER-SYNC-DROPS-DRAFTS: the runner's sync committed the files
 /// it had listed when it opened, so a draft saved since (`m`, `w`) stayed
 /// untracked and the others read "the draft file is missing". The runner
 /// and `runsheet sync` now share one decision of what to stage, made at
-/// each sync; the draft reaches Bob.
+/// each sync; the draft reaches Bob, private on his disk too.
 #[test]
 fn runner_sync_drops_drafts() {
     use runsheet::app::Msg;
@@ -1240,6 +1291,7 @@ fn runner_sync_drops_drafts() {
     t.bob.sync_ok();
     let bobs = t.bob.case().join("journals");
     assert_eq!(std::fs::read(bobs.join(&name)).unwrap(), draft);
+    assert_eq!(modes(&bobs).get(&name), Some(&0o600));
 }
 
 /// A rebase replaces the journal's file; a runner writing it meanwhile

@@ -281,8 +281,20 @@ fn last_line(out: &Output) -> String {
 
 /// Commits this responder's own files ([`own_files`]) of the case folder
 /// `dir` (`journal` is the id of their journal), then moves the branch
-/// through `transport`.
+/// through `transport`. Whatever happened, the journals and drafts are
+/// then private again ([`keep_private`]): git writes every file it checks
+/// out with mode 0644.
 pub fn sync(dir: &Path, journal: &str, transport: &Transport) -> Result<Synced, SyncError> {
+    let synced = commit_and_transfer(dir, journal, transport);
+    keep_private(dir);
+    synced
+}
+
+fn commit_and_transfer(
+    dir: &Path,
+    journal: &str,
+    transport: &Transport,
+) -> Result<Synced, SyncError> {
     let git = Git { dir };
     git.ok(&["rev-parse", "--show-toplevel"]).map_err(|_| {
         SyncError::Git(format!(
@@ -660,6 +672,37 @@ fn drafts_of(folder: &Path, journal: &str) -> Vec<PathBuf> {
 fn is_tracked(git: &Git<'_>, file: &Path) -> Result<bool, SyncError> {
     let file = absolute(file).to_string_lossy().into_owned();
     Ok(!git.ok(&["ls-files", "--", &file])?.is_empty())
+}
+
+/// Puts back mode 0600 on every journal and draft of the case (regular
+/// files only: a symbolic link is never followed out of the case), as
+/// they are written: git checks files out with 0644 whatever mode they
+/// had, so after a pull the incident record would be readable by every
+/// user of the machine. Best effort: a file that cannot be changed keeps
+/// the mode git gave it, and the sync's own outcome is what is reported.
+fn keep_private(dir: &Path) {
+    use std::os::unix::fs::PermissionsExt as _;
+    let journals = regular_files(&super::folder::journals_dir(dir))
+        .filter(|p| p.extension().is_some_and(|x| x == "jsonl" || x == "txt"));
+    let drafts = regular_files(&super::folder::drafts_dir(dir));
+    for path in journals.chain(drafts) {
+        let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600));
+    }
+}
+
+/// The regular files of `folder`: never a symbolic link, nor a dot file
+/// (the `.gitkeep` marker).
+fn regular_files(folder: &Path) -> impl Iterator<Item = PathBuf> + use<> {
+    std::fs::read_dir(folder)
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| !n.to_string_lossy().starts_with('.'))
+        })
+        .filter(|p| std::fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_file()))
 }
 
 /// Stages and commits only `own` (when they changed).

@@ -758,9 +758,10 @@ fn a_sync_killed_during_its_rebase_loses_nothing_and_blocks_writes_until_synced(
         "{}",
         stderr_of(&refused)
     );
-    // The journal named by its file, not the case: refused the same way
-    // (the defect: `note FILE` and `evidence add FILE` wrote an entry the
-    // undone rebase then dropped).
+    // The journal named by its file, not the case: refused too (the
+    // defect: `note FILE` and `evidence add FILE` wrote an entry the
+    // undone rebase then dropped); a case's journal file is never written
+    // on its own.
     let file = t.ana.journal();
     let file = file.to_str().unwrap();
     std::fs::write(t.ana.clone.join("disk.img"), "image").unwrap();
@@ -778,7 +779,9 @@ fn a_sync_killed_during_its_rebase_loses_nothing_and_blocks_writes_until_synced(
     ] {
         let refused = t.ana.cmd(&args);
         assert!(
-            fails_with(&refused, 2).contains("to finish the interrupted sync first"),
+            fails_with(&refused, 2).starts_with(&format!(
+                "error: {file} is a journal of the team case {ca}: "
+            )),
             "{args:?}"
         );
     }
@@ -1157,6 +1160,138 @@ fn drafts_saved_beside_a_journal_travel_with_it() {
         "EXERCISE holding statement",
         "Ana's draft reached Bob's clone"
     );
+}
+
+/// Defect SYNC-COMMITS-UNRELATED-FILE: a hand edit to the case's
+/// `.gitignore` was committed and pushed with Ana's entries. Sync now
+/// stages only her journal, her drafts, `case.yaml` and the playbook copy
+/// (the skeleton `case new` wrote only on the first sync, when git does
+/// not track it yet): the edit is left alone, named, and never sent.
+#[test]
+fn sync_commits_unrelated_file() {
+    let t = team();
+    let skeleton = git(&t.remote, &["show", "main:case/.gitignore"]).stdout;
+    assert_eq!(
+        skeleton, b"journals/*.lock\n",
+        "the first sync sent the skeleton"
+    );
+    let ignore = t.ana.case().join(".gitignore");
+    std::fs::write(&ignore, "journals/*.lock\n*.tmp\n").unwrap();
+    let case = t.ana.case();
+    t.ana.act(&["note", case.to_str().unwrap(), "offline note"]);
+    let out = t.ana.sync();
+    assert_eq!(
+        fails_with(&out, 1),
+        format!(
+            "error: sync: changed in this clone but not yours to commit: case/.gitignore (sync commits only your own journal and drafts, case.yaml and the playbook copy); nothing was pulled or pushed; restore with `git -C {} checkout HEAD -- case/.gitignore` and run `runsheet sync` again",
+            t.ana.top()
+        )
+    );
+    let committed = git(&t.ana.clone, &["show", "--name-only", "--format=", "HEAD"]).stdout;
+    assert_eq!(
+        String::from_utf8_lossy(&committed),
+        format!("{}\n", journal_in_git(&t.ana)),
+        "only Ana's journal is committed"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&ignore).unwrap(),
+        "journals/*.lock\n*.tmp\n",
+        "the edit is left alone"
+    );
+    assert_eq!(
+        git(&t.remote, &["show", "main:case/.gitignore"]).stdout,
+        skeleton,
+        "the edit never reached the remote"
+    );
+}
+
+/// The mode of every regular file in `folder` but the `.gitkeep` marker,
+/// by file name.
+fn modes(folder: &Path) -> BTreeMap<String, u32> {
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::read_dir(folder)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| std::fs::symlink_metadata(p).unwrap().file_type().is_file())
+        .filter(|p| !p.ends_with(".gitkeep"))
+        .map(|p| {
+            let mode = std::fs::metadata(&p).unwrap().permissions().mode() & 0o777;
+            (p.file_name().unwrap().to_string_lossy().into_owned(), mode)
+        })
+        .collect()
+}
+
+/// Defect JOURNAL-MODE-0644-AFTER-SYNC: after a sync that pulled Bob's
+/// commits, Ana's journal (and Bob's, and his draft) were mode 0644: git
+/// checks files out so, whatever mode they had. Sync now puts every
+/// journal and draft of the case back to 0600, and never follows a
+/// symbolic link out of the case.
+#[test]
+fn journal_mode_0644_after_sync() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let t = team();
+    let (ca, cb) = (t.ana.case(), t.bob.case());
+    let bobs_draft = format!("bob@{}.declare.v1.txt", host());
+    std::fs::write(cb.join("journals").join(&bobs_draft), "EXERCISE draft").unwrap();
+    t.bob.act(&["note", cb.to_str().unwrap(), "bob was here"]);
+    t.bob.sync_ok();
+    t.ana.act(&["note", ca.to_str().unwrap(), "ana was here"]);
+    let outside = t.root.path().join("outside.txt");
+    std::fs::write(&outside, "not the case's").unwrap();
+    std::fs::set_permissions(&outside, std::fs::Permissions::from_mode(0o644)).unwrap();
+    std::os::unix::fs::symlink(&outside, ca.join("journals/link.txt")).unwrap();
+    t.ana.sync_ok();
+    let expected: BTreeMap<String, u32> = [
+        (format!("ana@{}.jsonl", host()), 0o600),
+        (format!("bob@{}.jsonl", host()), 0o600),
+        (bobs_draft, 0o600),
+    ]
+    .into_iter()
+    .collect();
+    assert_eq!(modes(&ca.join("journals")), expected);
+    let outside_mode = std::fs::metadata(&outside).unwrap().permissions().mode() & 0o777;
+    assert_eq!(
+        outside_mode, 0o644,
+        "a link is never followed out of the case"
+    );
+}
+
+/// Defect RUNNER-SYNC-DROPS-DRAFTS: the runner's sync committed the files
+/// it had listed when it opened, so a draft saved since (`m`, `w`) stayed
+/// untracked and the others read "the draft file is missing". The runner
+/// and `runsheet sync` now share one decision of what to stage, made at
+/// each sync; the draft reaches Bob, private on his disk too.
+#[test]
+fn runner_sync_drops_drafts() {
+    use runsheet::app::Msg;
+    use runsheet::app::input::{KeyCode, KeyEvent, KeyModifiers};
+    let t = team();
+    let clock: std::sync::Arc<dyn runsheet::time::TimeSource> =
+        std::sync::Arc::new(runsheet::time::SystemTime::new());
+    let env = runsheet::commands::Env {
+        config: runsheet::config::Config::default(),
+        today: clock.now().date_naive(),
+        clock,
+    };
+    let key = |code| Msg::Key(KeyEvent::new(code, KeyModifiers::NONE));
+    let mut runner =
+        runsheet::commands::case::case_runner(&env, &t.ana.case(), "Ana".into(), None).unwrap();
+    runner.app.select_step("holding-statement");
+    runner.handle(key(KeyCode::Char('m')));
+    runner.handle(key(KeyCode::Char('w')));
+    assert!(runner.settle(std::time::Duration::from_secs(10)));
+    runner.handle(key(KeyCode::Esc));
+    let name = format!("ana@{}.holding-statement.v1.txt", host());
+    let draft = std::fs::read(t.ana.case().join("journals").join(&name)).expect("the draft saved");
+    runner.handle(key(KeyCode::Char('S')));
+    assert!(runner.wait_for_sync(std::time::Duration::from_secs(60)));
+    runner.finish();
+    let on_remote = git(&t.remote, &["show", &format!("main:case/journals/{name}")]).stdout;
+    assert_eq!(on_remote, draft, "the runner's sync sent the draft");
+    t.bob.sync_ok();
+    let bobs = t.bob.case().join("journals");
+    assert_eq!(std::fs::read(bobs.join(&name)).unwrap(), draft);
+    assert_eq!(modes(&bobs).get(&name), Some(&0o600));
 }
 
 /// A rebase replaces the journal's file; a runner writing it meanwhile

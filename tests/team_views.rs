@@ -1063,6 +1063,83 @@ fn correct_dir_takes_the_merged_position_and_a_case_journal_file_is_refused() {
     assert_eq!(status["sent"][0]["channel"], "email", "{status:#}");
 }
 
+/// Defect CLI-WRITES-INTO-ANOTHER-RESPONDERS-JOURNAL: `note` and `set`
+/// given Ana's journal file (where the case folder belongs) wrote Bob's
+/// entries into Ana's journal and said "saved"; every command that writes
+/// one journal now refuses a case's journal file (exit 2), names the case
+/// and the command to run through it, and writes nothing.
+#[test]
+fn cli_writes_into_another_responders_journal() {
+    let root = tempfile::tempdir().unwrap();
+    let (_ana, bob, case) = two_journal_case(root.path(), false);
+    let dir = case.display().to_string();
+    let anas_file = case.join("journals").join(format!("ana@{}.jsonl", host()));
+    let file = anas_file.to_str().unwrap();
+    let anas = std::fs::read(&anas_file).unwrap();
+    let evidence = root.path().join("disk.img");
+    std::fs::write(&evidence, b"image").unwrap();
+    let key = root.path().join("checkpoint_ed25519");
+    let made = bob.cmd(&["key", "new", key.to_str().unwrap()]);
+    assert!(made.status.success(), "{made:?}");
+    let refusal =
+        |tail: &str| format!("error: {file} is a journal of the team case {dir}: {tail}\n");
+    let written_through =
+        "a case's journal is written only through the case, each by its own responder";
+    let runner = format!("runsheet run --case {dir}");
+    let cases: [(Vec<&str>, String); 7] = [
+        (
+            vec!["note", file, "bob writes in ana's journal"],
+            format!("{written_through}; note through the case: runsheet note {dir} TEXT"),
+        ),
+        (
+            vec!["set", file, "org=Evil"],
+            format!("{written_through}; set through the case: runsheet set {dir} org=Evil"),
+        ),
+        (
+            vec!["close", file, "--reason", "done"],
+            format!("{written_through}; close it from the case's runner: {runner}"),
+        ),
+        (
+            vec!["evidence", "add", file, evidence.to_str().unwrap()],
+            format!("{written_through}; record evidence from the case's runner: {runner}"),
+        ),
+        (
+            vec![
+                "evidence", "transfer", file, "E1", "--to", "Lab", "--reason", "analysis",
+            ],
+            format!("{written_through}; record evidence from the case's runner: {runner}"),
+        ),
+        (
+            vec!["checkpoint", file, "--key", key.to_str().unwrap()],
+            format!(
+                "{written_through}; a case is anchored by its case head instead: runsheet verify {dir} prints it, to paste into a ticket"
+            ),
+        ),
+        (
+            vec!["anchor", "attach", file, "reply.tsr"],
+            format!(
+                "{written_through}; a case is anchored by its case head instead: runsheet verify {dir} prints it, to paste into a ticket"
+            ),
+        ),
+    ];
+    for (args, tail) in cases {
+        let mut all = args.clone();
+        all.extend(["--as", "Bob"]);
+        let out = bob.cmd(&all);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {out:?}");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr),
+            refusal(&tail),
+            "{args:?}"
+        );
+        assert_eq!(
+            std::fs::read(&anas_file).unwrap(),
+            anas,
+            "{args:?}: nothing written"
+        );
+    }
+}
+
 /// A journal copied in from another case folder is refused whole: `verify`
 /// and `status` say the case does not fully verify and name it, and no
 /// view merges a line of it (its creation would otherwise give the case
@@ -1325,14 +1402,14 @@ fn alter_line(case: &Path, name: &str, line: usize) -> PathBuf {
 fn seen_heads_past_a_broken_line_are_not_checked_rather_than_cut_short() {
     let root = tempfile::tempdir().unwrap();
     let (ana, _bob, case) = two_journal_case(root.path(), false);
-    alter_line(&case, "Bob", 3);
+    let bobs = alter_line(&case, "Bob", 3);
     let verify = ana.cmd(&["verify", case.to_str().unwrap()]);
     assert_eq!(verify.status.code(), Some(1));
     let said = String::from_utf8_lossy(&verify.stdout);
     let host = host();
     let lines: Vec<&str> = said.lines().collect();
     assert!(
-        lines.contains(&format!("BROKEN bob@{host}: line 3 (seq 2): content does not match the line's own `hash`: the line was altered").as_str()),
+        lines.contains(&format!("BROKEN bob@{host}: {}:3 (seq 2): content does not match the line's own `hash`: the line was altered", bobs.display()).as_str()),
         "{said}"
     );
     assert_eq!(
@@ -1374,11 +1451,42 @@ fn status_of_a_case_names_the_broken_journal_and_its_own_line() {
     assert_eq!(
         String::from_utf8_lossy(&status.stderr),
         format!(
-            "error: {case} does not verify: line 3 (seq 2) of journal bob@{host}: content does not match the line's own `hash`: the line was altered (`runsheet verify {case}` says more)\n",
+            "error: {case}/journals/bob@{host}.jsonl:3: {case} does not verify: line 3 (seq 2) of journal bob@{host}: content does not match the line's own `hash`: the line was altered (`runsheet verify {case}` says more)\n",
             case = case.display(),
             host = host()
         )
     );
+}
+
+/// Defect VERIFY-CASE-ERROR-NO-PATH: `verify DIR` named a broken journal
+/// by its id alone, and printed the head of a broken case as "case head:",
+/// the anchor to paste into a ticket. It now gives the file's `path:line`
+/// and calls that head the head of the verified part.
+#[test]
+fn verify_case_error_no_path() {
+    let root = tempfile::tempdir().unwrap();
+    let (ana, _bob, case) = two_journal_case(root.path(), false);
+    let bobs = alter_line(&case, "Bob", 3);
+    let verify = ana.cmd(&["verify", case.to_str().unwrap()]);
+    assert_eq!(verify.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&verify.stdout);
+    let broken: Vec<&str> = said.lines().filter(|l| l.starts_with("BROKEN")).collect();
+    assert_eq!(
+        broken,
+        [format!(
+            "BROKEN bob@{}: {}:3 (seq 2): content does not match the line's own `hash`: the line was altered",
+            host(),
+            bobs.display()
+        )],
+        "{said}"
+    );
+    let last = said.lines().last().unwrap_or_default();
+    assert!(
+        last.strip_prefix("case head of the verified part: ")
+            .is_some_and(|head| head.len() == 64),
+        "{said}"
+    );
+    assert!(!said.contains("\ncase head: "), "{said}");
 }
 
 /// Re-chains `name`'s journal with `change` applied to each entry, as

@@ -160,7 +160,7 @@ fn whose(file: &str) -> &'static str {
     if is_journal(file) {
         "another responder's journal, which only they write"
     } else {
-        "sync commits only your own journal, drafts and the case files"
+        "sync commits only your own journal and drafts, case.yaml and the playbook copy"
     }
 }
 
@@ -279,13 +279,20 @@ fn last_line(out: &Output) -> String {
         .map_or_else(|| "no message".to_string(), |l| (*l).to_string())
 }
 
-/// Commits `own` files (paths inside the case folder `dir`; `journal` is
-/// the id of this responder's journal), then moves the branch through
-/// `transport`.
-pub fn sync(
+/// Commits this responder's own files ([`own_files`]) of the case folder
+/// `dir` (`journal` is the id of their journal), then moves the branch
+/// through `transport`. Whatever happened, the journals and drafts are
+/// then private again ([`keep_private`]): git writes every file it checks
+/// out with mode 0644.
+pub fn sync(dir: &Path, journal: &str, transport: &Transport) -> Result<Synced, SyncError> {
+    let synced = commit_and_transfer(dir, journal, transport);
+    keep_private(dir);
+    synced
+}
+
+fn commit_and_transfer(
     dir: &Path,
     journal: &str,
-    own: &[PathBuf],
     transport: &Transport,
 ) -> Result<Synced, SyncError> {
     let git = Git { dir };
@@ -301,7 +308,7 @@ pub fn sync(
     let branch = current_branch(&git)?;
     refuse_contradicted(dir, journal)?;
     refuse_journal_not_continuing(&git, dir, &super::folder::journal_path(dir, journal))?;
-    let committed = commit_own(&git, own)?;
+    let committed = commit_own(&git, &own_files(&git, dir, journal)?)?;
     let before = head(&git)?;
     let (sent, pushed) = transfer(&git, journal, &branch, transport)?;
     Ok(Synced {
@@ -610,6 +617,92 @@ fn remote_of(git: &Git<'_>, branch: &str) -> Result<Option<String>, SyncError> {
     }
     let remotes = git.ok(&["remote"])?;
     Ok(remotes.lines().next().map(str::to_string))
+}
+
+/// The files a sync stages for journal `journal` of the case in `dir`, by
+/// path (never a whole folder): the journal, its drafts (saved beside it
+/// as `<id>.<step>.v<N>.txt`, or in `drafts/`), `case.yaml` and the
+/// playbook copy. The skeleton `case new` wrote (`.gitignore`, the
+/// `.gitkeep` markers) goes in only while git does not track it yet, on
+/// the case's first sync: an edit to it later is no responder's to send,
+/// and a sync refuses it as a change not theirs. Decided at each sync, so
+/// a draft saved since the runner opened goes too.
+fn own_files(git: &Git<'_>, dir: &Path, journal: &str) -> Result<Vec<PathBuf>, SyncError> {
+    use super::folder;
+    let mut own = vec![
+        folder::journal_path(dir, journal),
+        dir.join(folder::CASE_FILE),
+        dir.join(folder::PLAYBOOK_FILE),
+    ];
+    for folder_of_drafts in [folder::drafts_dir(dir), folder::journals_dir(dir)] {
+        own.extend(drafts_of(&folder_of_drafts, journal));
+    }
+    for skeleton in [
+        dir.join(".gitignore"),
+        folder::journals_dir(dir).join(".gitkeep"),
+        folder::drafts_dir(dir).join(".gitkeep"),
+    ] {
+        if !is_tracked(git, &skeleton)? {
+            own.push(skeleton);
+        }
+    }
+    Ok(own.into_iter().map(|p| absolute(&p)).collect())
+}
+
+/// The drafts of journal `journal` in `folder` (`<id>.<…>.txt`): never
+/// another responder's, nor the local lock note.
+fn drafts_of(folder: &Path, journal: &str) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return Vec::new();
+    };
+    let prefix = format!("{journal}.");
+    entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name().is_some_and(|n| {
+                let n = n.to_string_lossy();
+                n.starts_with(&prefix) && n.ends_with(".txt")
+            })
+        })
+        .collect()
+}
+
+/// Whether git tracks `file` (in the index).
+fn is_tracked(git: &Git<'_>, file: &Path) -> Result<bool, SyncError> {
+    let file = absolute(file).to_string_lossy().into_owned();
+    Ok(!git.ok(&["ls-files", "--", &file])?.is_empty())
+}
+
+/// Puts back mode 0600 on every journal and draft of the case (regular
+/// files only: a symbolic link is never followed out of the case), as
+/// they are written: git checks files out with 0644 whatever mode they
+/// had, so after a pull the incident record would be readable by every
+/// user of the machine. Best effort: a file that cannot be changed keeps
+/// the mode git gave it, and the sync's own outcome is what is reported.
+fn keep_private(dir: &Path) {
+    use std::os::unix::fs::PermissionsExt as _;
+    let journals = regular_files(&super::folder::journals_dir(dir))
+        .filter(|p| p.extension().is_some_and(|x| x == "jsonl" || x == "txt"));
+    let drafts = regular_files(&super::folder::drafts_dir(dir));
+    for path in journals.chain(drafts) {
+        let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600));
+    }
+}
+
+/// The regular files of `folder`: never a symbolic link, nor a dot file
+/// (the `.gitkeep` marker).
+fn regular_files(folder: &Path) -> impl Iterator<Item = PathBuf> + use<> {
+    std::fs::read_dir(folder)
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| !n.to_string_lossy().starts_with('.'))
+        })
+        .filter(|p| std::fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_file()))
 }
 
 /// Stages and commits only `own` (when they changed).

@@ -441,25 +441,22 @@ pub fn case_runner(
         crate::case::live::CaseLive::new(&id, journals),
         env.config.sync_every(),
     );
-    let own_files = own_files(dir, &id);
     let case_dir = dir.to_path_buf();
     let job: crate::runtime::SyncJob = Arc::new(move || {
-        pause.around(
-            || match sync::sync(&case_dir, &id, &own_files, &Transport::Remote) {
-                Ok(_) => SyncOutcome::Ok,
-                Err(SyncError::Unreachable { .. }) => SyncOutcome::Offline,
-                Err(SyncError::Conflict(files)) => SyncOutcome::Conflict(files),
-                Err(SyncError::Git(why)) => SyncOutcome::Failed(why),
-                Err(
-                    other @ (SyncError::NotYours { .. }
-                    | SyncError::JournalBehind { .. }
-                    | SyncError::JournalForked { .. }
-                    | SyncError::Rewritten { .. }
-                    | SyncError::RemoteMoved { .. }
-                    | SyncError::Contradicted(_)),
-                ) => SyncOutcome::Failed(other.to_string()),
-            },
-        )
+        pause.around(|| match sync::sync(&case_dir, &id, &Transport::Remote) {
+            Ok(_) => SyncOutcome::Ok,
+            Err(SyncError::Unreachable { .. }) => SyncOutcome::Offline,
+            Err(SyncError::Conflict(files)) => SyncOutcome::Conflict(files),
+            Err(SyncError::Git(why)) => SyncOutcome::Failed(why),
+            Err(
+                other @ (SyncError::NotYours { .. }
+                | SyncError::JournalBehind { .. }
+                | SyncError::JournalForked { .. }
+                | SyncError::Rewritten { .. }
+                | SyncError::RemoteMoved { .. }
+                | SyncError::Contradicted(_)),
+            ) => SyncOutcome::Failed(other.to_string()),
+        })
     });
     let watch_mode = if std::env::var_os("RUNSHEET_WATCH_POLL").is_some() {
         crate::case::watch::Mode::Poll
@@ -922,9 +919,13 @@ pub fn status(env: &Env, dir: &Path, json: bool) -> Result<Report, Failure> {
     let torn = replayed.journals.iter().map(|j| j.torn_tail).sum();
     let problem = case_problem(&replayed, confirmed.as_ref());
     let code = u8::from(problem.is_some());
-    let failure = problem
-        .as_deref()
-        .map(|p| super::status::does_not_verify(dir, p));
+    let failure = problem.as_deref().map(|p| {
+        let said = super::status::does_not_verify(dir, p);
+        match broken_line(dir, &replayed, p) {
+            Some(at) => format!("{at}: {said}"),
+            None => said,
+        }
+    });
     let about = case_json(&case, &replayed);
     let head = replayed.case_head();
     let tally = crate::journal::verify::Tally {
@@ -1038,6 +1039,16 @@ fn case_problem(replayed: &Replayed, confirmed: Option<&Confirmed>) -> Option<St
         .or_else(contradicted)
 }
 
+/// `path:line` of the broken line when `problem` is a journal's break
+/// (the file to open, as for any file error), else `None`.
+fn broken_line(dir: &Path, replayed: &Replayed, problem: &str) -> Option<String> {
+    replayed.journals.iter().find_map(|j| {
+        let at = j.broken.as_ref()?;
+        (witness::break_problem(&j.id, at) == problem)
+            .then(|| format!("{}:{}", folder::journal_path(dir, &j.id).display(), at.line))
+    })
+}
+
 /// What `status` states of a case a `seen` head contradicts.
 struct Confirmed {
     /// How many merged lines are kept.
@@ -1110,7 +1121,15 @@ pub fn verify(dir: &Path) -> Result<(String, u8), Failure> {
         match (&j.verified.broken, j.head()) {
             (Some(b), _) => {
                 bad = true;
-                let _ = writeln!(out, "BROKEN {}: {b}", j.id);
+                let _ = writeln!(
+                    out,
+                    "BROKEN {}: {}:{} (seq {}): {}",
+                    j.id,
+                    folder::journal_path(dir, &j.id).display(),
+                    b.line,
+                    b.seq,
+                    b.reason
+                );
             }
             (None, Some((seq, hash))) => {
                 let _ = writeln!(
@@ -1153,7 +1172,14 @@ pub fn verify(dir: &Path) -> Result<(String, u8), Failure> {
         }
         (false, _) => {}
     }
-    let _ = writeln!(out, "case head: {}", merged.case_head());
+    // A case that does not fully verify has a head over what verified
+    // only: never one to paste into a ticket as the case's anchor.
+    let label = if bad {
+        "case head of the verified part"
+    } else {
+        "case head"
+    };
+    let _ = writeln!(out, "{label}: {}", merged.case_head());
     Ok((out, u8::from(bad)))
 }
 
@@ -1186,8 +1212,7 @@ pub fn sync_case(
     } else {
         None
     };
-    let own = own_files(dir, &id);
-    let done = sync::sync(dir, &id, &own, transport).map_err(|e| Failure {
+    let done = sync::sync(dir, &id, transport).map_err(|e| Failure {
         code: e.exit_code(),
         message: format!("sync: {e}"),
     })?;
@@ -1272,41 +1297,6 @@ fn received(received: &[(String, usize)]) -> Option<String> {
 /// "1 entry", "3 entries".
 fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
-}
-
-/// The files a sync commits for journal `id`: its journal, its drafts and
-/// the case's own skeleton (identical on every machine).
-fn own_files(dir: &Path, id: &str) -> Vec<PathBuf> {
-    let mut own = vec![
-        folder::journal_path(dir, id),
-        dir.join(folder::CASE_FILE),
-        dir.join(folder::PLAYBOOK_FILE),
-        dir.join(".gitignore"),
-        folder::journals_dir(dir).join(".gitkeep"),
-        folder::drafts_dir(dir).join(".gitkeep"),
-    ];
-    // Drafts the runner saved beside this journal (`<id>.<step>.v<N>.txt`
-    // in journals/) and any in drafts/: this responder's files only, never
-    // the local lock note.
-    for folder_of_drafts in [folder::drafts_dir(dir), folder::journals_dir(dir)] {
-        let Ok(entries) = std::fs::read_dir(folder_of_drafts) else {
-            continue;
-        };
-        own.extend(
-            entries
-                .filter_map(Result::ok)
-                .map(|e| e.path())
-                .filter(|p| {
-                    p.file_name().is_some_and(|n| {
-                        let n = n.to_string_lossy();
-                        n.starts_with(&format!("{id}.")) && n.ends_with(".txt")
-                    })
-                }),
-        );
-    }
-    own.into_iter()
-        .map(|p| std::path::absolute(&p).unwrap_or(p))
-        .collect()
 }
 
 /// `note`, `set`, `status` and `verify` given a case folder instead of a

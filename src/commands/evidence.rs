@@ -116,6 +116,17 @@ pub struct AddOptions<'a> {
     pub actor: Option<&'a str>,
 }
 
+/// Refuses a team case's journal named by its file: the case's runner
+/// records evidence in the responder's own journal.
+fn refuse_case_journal(journal: &Path) -> Result<(), Failure> {
+    super::journal::refuse_case_journal(journal, |dir| {
+        format!(
+            "{}; record evidence from the case's runner: runsheet run --case {dir}",
+            super::journal::WRITTEN_THROUGH_ITS_CASE
+        )
+    })
+}
+
 /// `runsheet evidence add <journal> <path>…`: hashes each file and
 /// journals one `evidence_added` entry.
 pub fn add(
@@ -128,8 +139,8 @@ pub fn add(
     if files.is_empty() {
         return Err(Failure::usage("no file to record"));
     }
+    refuse_case_journal(journal)?;
     let opened = JournalFile::open(journal)?;
-    super::journal::refuse_half_synced(journal)?;
     let created = session::require_created(&opened.lines, journal)?;
     if let Some(step) = options.step {
         // A mistyped step would file the evidence under nothing.
@@ -202,8 +213,8 @@ pub fn transfer(
             "--to and --reason must say who receives it and why",
         ));
     }
+    refuse_case_journal(journal)?;
     let opened = JournalFile::open(journal)?;
-    super::journal::refuse_half_synced(journal)?;
     let created = session::require_created(&opened.lines, journal)?;
     let scenario = super::journal::scenario_of(env, &created, &opened.lines)?;
     let register = evidence::register(&opened.lines);

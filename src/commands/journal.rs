@@ -126,7 +126,6 @@ fn open_waiting(
             other => break other?,
         }
     };
-    refuse_half_synced(path)?;
     let created = open::require_created(&opened.lines, path)?;
     let resolved = open::playbook_for(&created, &env.catalog(), env.today)?;
     let who = Identity::new(script_actor(env, actor, &opened.lines)?);
@@ -208,16 +207,30 @@ pub(super) fn append_in_own_session(
     Ok(line)
 }
 
-/// Refuses a write to a journal of a team case (named by its file) while
-/// its clone is half synced, as the case commands do: an entry written
-/// on an older journal an interrupted sync left on disk would be lost
-/// when the sync is undone. Checked with the journal's lock held.
-pub(super) fn refuse_half_synced(path: &Path) -> Result<(), Failure> {
-    match crate::case::folder::case_of_journal(path) {
-        Some(dir) => crate::case::sync::refuse_unfinished(&dir, path).map_err(Failure::usage),
-        None => Ok(()),
-    }
+/// Refuses `path` when it is a journal inside a team case's `journals/`:
+/// such a journal is written and read only through its case, by its own
+/// responder, so a command given its file instead of the case folder
+/// would write under whoever runs it, into whichever journal was named,
+/// with no `seen` of the others. `instead` says what to run, given the
+/// case folder as it is typed. The message names the file and the case.
+pub(super) fn refuse_case_journal(
+    path: &Path,
+    instead: impl FnOnce(&str) -> String,
+) -> Result<(), Failure> {
+    let Some(dir) = crate::case::folder::case_of_journal(path) else {
+        return Ok(());
+    };
+    Err(Failure::usage(format!(
+        "{} is a journal of the team case {}: {}",
+        path.display(),
+        dir.display(),
+        instead(&super::tui::shell_quote(&dir.display().to_string()))
+    )))
 }
+
+/// Why a writer refuses a case's journal named by its file.
+pub(super) const WRITTEN_THROUGH_ITS_CASE: &str =
+    "a case's journal is written only through the case, each by its own responder";
 
 /// A drill journal's scenario clock as its lines leave it (the entries of
 /// a command are stamped on it), or `None` for an incident.
@@ -275,6 +288,9 @@ pub fn note(env: &Env, path: &Path, args: &NoteArgs<'_>) -> Result<String, Failu
     if text.trim().is_empty() {
         return Err(Failure::usage("the note is empty"));
     }
+    refuse_case_journal(path, |dir| {
+        format!("{WRITTEN_THROUGH_ITS_CASE}; note through the case: runsheet note {dir} TEXT")
+    })?;
     let shot = open_waiting(env, path, actor, args.wait)?;
     if let Some(step) = step
         && shot.resolved.playbook.step(step).is_none()
@@ -365,6 +381,12 @@ pub fn set(
         .split_once('=')
         .ok_or_else(|| Failure::usage(format!("expected FACT=VALUE, got `{assignment}`")))?;
     let fact = fact.trim();
+    refuse_case_journal(path, |dir| {
+        format!(
+            "{WRITTEN_THROUGH_ITS_CASE}; set through the case: runsheet set {dir} {}",
+            super::tui::shell_quote(assignment)
+        )
+    })?;
     let shot = open_for_append(env, path, actor)?;
     let playbook = &shot.resolved.playbook;
     let Some(def) = playbook.fact(fact) else {
@@ -471,17 +493,13 @@ pub fn correct(
     actor: Option<&str>,
 ) -> Result<String, Failure> {
     let pairs = field_pairs(fields)?;
-    if let Some(dir) = crate::case::folder::case_of_journal(path) {
-        // Its own `seq` is not the number the case's views show: a
-        // correction by it lands on another entry than the one read.
-        return Err(Failure::usage(format!(
-            "{} is a journal of the team case {}: the case's views number entries by merged position, not by this journal's own; correct through the case: runsheet correct {} SEQ (the # that `runsheet review {}` shows)",
-            path.display(),
-            dir.display(),
-            dir.display(),
-            dir.display()
-        )));
-    }
+    // Its own `seq` is not the number the case's views show: a
+    // correction by it lands on another entry than the one read.
+    refuse_case_journal(path, |dir| {
+        format!(
+            "the case's views number entries by merged position, not by this journal's own; correct through the case: runsheet correct {dir} SEQ (the # that `runsheet review {dir}` shows)"
+        )
+    })?;
     let shot = open_for_append(env, path, actor)?;
     let target = shot
         .lines
@@ -719,6 +737,11 @@ pub fn close(
                 })
         })
         .collect::<Result<Vec<_>, _>>()?;
+    refuse_case_journal(path, |dir| {
+        format!(
+            "{WRITTEN_THROUGH_ITS_CASE}; close it from the case's runner: runsheet run --case {dir}"
+        )
+    })?;
     let shot = open_for_append(env, path, actor)?;
     let closed = crate::run::closing::close(&shot.resolved.playbook, &shot.state, reason, &pairs)
         .map_err(|r| Failure::usage(format!("{}: not closed: {r}", path.display())))?;

@@ -53,10 +53,14 @@ pub fn checkpoint(
     key_path: Option<&Path>,
     actor: Option<&str>,
 ) -> Result<String, Failure> {
+    let journals = journals_in(target)?;
+    for journal in &journals {
+        refuse_case_journal(journal)?;
+    }
     let key_path = key_path.map_or_else(default_key_path, Path::to_path_buf);
     let key = SigningKey::read(&key_path).map_err(Failure::usage)?;
     let mut out = String::new();
-    for journal in journals_in(target)? {
+    for journal in journals {
         out.push_str(&checkpoint_one(env, &journal, &key, actor)?);
     }
     Ok(out)
@@ -82,6 +86,17 @@ fn journals_in(target: &Path) -> Result<Vec<PathBuf>, Failure> {
         )));
     }
     Ok(found)
+}
+
+/// Refuses a team case's journal named by its file: a case is anchored
+/// by its case head, over every journal, not by one journal's checkpoint.
+fn refuse_case_journal(journal: &Path) -> Result<(), Failure> {
+    super::journal::refuse_case_journal(journal, |dir| {
+        format!(
+            "{}; a case is anchored by its case head instead: runsheet verify {dir} prints it, to paste into a ticket",
+            super::journal::WRITTEN_THROUGH_ITS_CASE
+        )
+    })
 }
 
 fn checkpoint_one(
@@ -316,6 +331,7 @@ pub fn anchor_attach(
     tsa_cert: Option<&Path>,
     actor: Option<&str>,
 ) -> Result<String, Failure> {
+    refuse_case_journal(journal)?;
     let read = |p: &Path| {
         std::fs::read(p).map_err(|e| Failure::usage(format!("{}: cannot read: {e}", p.display())))
     };

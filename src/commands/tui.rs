@@ -405,16 +405,11 @@ pub fn run(
 
 /// `runsheet resume <journal>`.
 pub fn resume(env: &Env, journal: &Path, actor: Option<&str>) -> Result<Outcome, Failure> {
-    if let Some(dir) = crate::case::folder::case_of_journal(journal) {
-        // Resumed alone it shows none of the other responders' entries,
-        // and what is written records no `seen` heads.
-        return Err(Failure::usage(format!(
-            "{} is a journal of the team case {}: resume it through the case, with everyone's entries: runsheet run --case {}",
-            journal.display(),
-            dir.display(),
-            shell_quote(&dir.display().to_string())
-        )));
-    }
+    // Resumed alone it shows none of the other responders' entries, and
+    // what is written records no `seen` heads.
+    super::journal::refuse_case_journal(journal, |dir| {
+        format!("resume it through the case, with everyone's entries: runsheet run --case {dir}")
+    })?;
     keys(env)?;
     let core = std::thread::scope(|scope| {
         // Playbooks are parsed while the journal is read.
@@ -648,10 +643,10 @@ pub fn farewell(outcome: &Outcome) -> (String, String, u8) {
 }
 
 /// `path` as one shell word.
-fn shell_quote(path: &str) -> String {
+pub(super) fn shell_quote(path: &str) -> String {
     if path
         .chars()
-        .all(|c| c.is_ascii_alphanumeric() || "/._-+:@%".contains(c))
+        .all(|c| c.is_ascii_alphanumeric() || "/._-+:@%=,".contains(c))
     {
         path.to_string()
     } else {

@@ -9,13 +9,15 @@
 //! - [`scenario`]: a drill case's scenario, carried onto the kept creation;
 //! - [`replay`]: the merged replay `status` makes, the merge deciding the
 //!   order on one core while the replay applies it on another;
-//! - [`conflict`]: concurrent, contradicting entries, shown never settled;
+//! - [`conflict`]: concurrent, contradicting entries, shown never settled,
+//!   and [`contested`]: what they contest, in the words the views mark it;
 //! - [`witness`]: cross-checking every `seen` head against its journal;
 //! - [`sync`]: driving `git` (commit own files, pull --rebase, push);
 //! - [`live`] and [`watch`]: the runner following the other journals;
 //! - [`views`]: the merged case as review and exports read it.
 
 pub mod conflict;
+pub mod contested;
 pub mod entry;
 pub mod folder;
 pub mod live;

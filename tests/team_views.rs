@@ -1651,3 +1651,67 @@ fn in_a_case_the_stamped_earlier_warning_does_not_name_the_writer() {
         "{said}"
     );
 }
+
+/// Ana and Bob set `aware_at` each in their own copy of the case (04:10
+/// and 03:55 UTC), neither having seen the other's; Bob's journal is then
+/// copied into Ana's folder. Returns Ana's folder.
+fn case_with_a_contested_aware_at(root: &Path) -> PathBuf {
+    let (ana, bob) = (Person::new(root, "Ana"), Person::new(root, "Bob"));
+    let (s1, s2) = (root.join("s1"), root.join("s2"));
+    new_case(&ana, &s1, false);
+    copy_dir(&s1, &s2);
+    ana.act(&["set", s1.to_str().unwrap(), "aware_at=2026-03-02T04:10:00Z"]);
+    bob.act(&["set", s2.to_str().unwrap(), "aware_at=2026-03-02T03:55:00Z"]);
+    let bobs = format!("bob@{}.jsonl", host());
+    std::fs::copy(
+        s2.join("journals").join(&bobs),
+        s1.join("journals").join(&bobs),
+    )
+    .unwrap();
+    s1
+}
+
+/// RUNNER-HIDES-OPEN-CONFLICTS-AND-CONTESTED-CLOCKS, in `status`: the
+/// open conflicts were listed only at the very bottom, and a clock line
+/// counted from a contested `aware_at` did not say so. Now the line under
+/// the header counts and names the open conflicts, and every clock reading
+/// the contested fact says so on its own line, with both values.
+#[test]
+fn status_of_a_case_says_which_clocks_count_from_a_contested_fact() {
+    let root = tempfile::tempdir().unwrap();
+    let case = case_with_a_contested_aware_at(root.path());
+    let ana = Person::new(root.path(), "Ana");
+    let out = ana.cmd(&["status", case.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let rows: Vec<&str> = text.lines().collect();
+    let header_end = rows
+        .iter()
+        .position(|r| r.starts_with("created "))
+        .unwrap_or_else(|| panic!("a header: {text}"));
+    assert_eq!(
+        rows[header_end + 1],
+        "⚠ 1 open conflict, on fact aware_at: the latest value by time is shown until settled with `runsheet resolve` (both sides under conflicts below)"
+    );
+    let note = " [⚠ runs from aware_at, contested: 04:10 vs 03:55 UTC]";
+    let clocks: Vec<&str> = rows
+        .iter()
+        .skip_while(|r| !r.starts_with("Clocks "))
+        .skip(1)
+        .take_while(|r| !r.is_empty())
+        .copied()
+        .collect();
+    let marked: Vec<&str> = clocks
+        .iter()
+        .filter(|r| r.ends_with(note))
+        .map(|r| r.split(" · ").next().unwrap_or_default())
+        .collect();
+    insta::assert_snapshot!("status_contested_clocks", marked.join("\n"));
+    assert!(
+        clocks
+            .iter()
+            .filter(|r| !r.ends_with(note))
+            .all(|r| !r.contains("contested")),
+        "{text}"
+    );
+}

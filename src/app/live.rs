@@ -7,6 +7,7 @@
 use chrono::{DateTime, Duration, Utc};
 
 use super::{App, Effect, Saved, TAIL, TailLine};
+use crate::case::contested::{self, Contested};
 use crate::case::live::{CaseLive, Read, SyncOutcome};
 use crate::journal::event::Payload;
 use crate::journal::{Draft, Line};
@@ -32,6 +33,9 @@ pub struct Team {
     pub last_sync: Option<SyncReport>,
     /// When the timer starts the next sync.
     pub sync_due: Option<DateTime<Utc>>,
+    /// What the open conflicts contest, as of the last merge: the header,
+    /// the clocks and the facts mark it until someone settles it.
+    pub contested: Contested,
 }
 
 impl App {
@@ -45,8 +49,15 @@ impl App {
             syncing: false,
             last_sync: None,
             sync_due: sync_every.map(|every| self.now + every),
+            contested: Contested::NONE,
         }));
         self.replay_case();
+    }
+
+    /// What the open conflicts of the case contest; nothing outside a case.
+    pub fn contested(&self) -> &Contested {
+        static NOTHING: Contested = Contested::NONE;
+        self.team.as_ref().map_or(&NOTHING, |t| &t.contested)
     }
 
     /// Takes in what another responder's journal `id` holds beyond what
@@ -59,17 +70,28 @@ impl App {
         match team.case.take(id, bytes) {
             Read::Nothing | Read::Waiting => false,
             Read::Folded(_) => {
-                self.replay_case();
+                self.replay_telling_changes();
                 true
             }
             Read::Refused { folded, why } => {
                 team.refused.push(why.clone());
                 if folded > 0 {
-                    self.replay_case();
+                    self.replay_telling_changes();
                 }
                 self.notice(why, true);
                 true
             }
+        }
+    }
+
+    /// [`App::replay_case`] after another journal's lines arrived: a fact
+    /// they moved is said in the notice line, with who moved it, since
+    /// the header and clocks now count from the new value.
+    fn replay_telling_changes(&mut self) {
+        let before = std::sync::Arc::clone(&self.saved);
+        self.replay_case();
+        for change in fact_changes(&before, &self.saved, &self.playbook, self.tz()) {
+            self.notice(change, true);
         }
     }
 
@@ -101,6 +123,9 @@ impl App {
             })
             .chain(unsaved)
             .collect();
+        let contested =
+            Contested::new(team.case.conflicts(), &self.playbook, self.saved.timezone());
+        team.contested = contested;
         self.rebuild_view();
     }
 
@@ -242,4 +267,34 @@ impl App {
             self.notice(text, true);
         }
     }
+}
+
+/// `aware_at changed by Tomas: 08:00 → 07:45 UTC`, for each fact whose
+/// value `before` held and `after` holds differently (a fact answered for
+/// the first time is no change: the tail shows it).
+fn fact_changes(
+    before: &run::RunState,
+    after: &run::RunState,
+    playbook: &crate::playbook::Playbook,
+    tz: chrono_tz::Tz,
+) -> Vec<String> {
+    after
+        .facts
+        .iter()
+        .filter_map(|(id, fact)| {
+            let old = before.fact(id)?;
+            let new = fact.current()?;
+            if old == new {
+                return None;
+            }
+            let record = fact.latest()?;
+            let by = record
+                .correction
+                .as_ref()
+                .map_or(&record.at.actor, |c| &c.at.actor);
+            let words =
+                contested::in_words(&[old.clone(), new.clone()], playbook.fact(id), tz, " → ");
+            Some(format!("{id} changed by {by}: {words}"))
+        })
+        .collect()
 }

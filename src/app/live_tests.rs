@@ -459,3 +459,121 @@ fn the_header_shows_who_else_is_in_and_how_fresh_and_the_last_sync() {
     );
     insta::assert_snapshot!(text);
 }
+
+fn aware_at(at: &str) -> Payload {
+    Payload::FactSet(FactSet {
+        fact: "aware_at".into(),
+        value: json!(at),
+        occurred_at: None,
+        confirmed: None,
+    })
+}
+
+/// Dana and Tomas, neither having seen the other's entry, set `aware_at`
+/// (08:00 and 07:45) and `personal_data` (yes and no): two open conflicts.
+fn contested_runner() -> (App, Journal) {
+    let mut own = Journal::new("Dana", 0);
+    let mut tomas = Journal::new("Tomas", 5);
+    own.push(10, aware_at("2026-11-02T08:00:00Z"));
+    own.push(12, personal_data(true));
+    tomas.push(20, aware_at("2026-11-02T07:45:00Z"));
+    tomas.push(22, personal_data(false));
+    (runner(&own, &tomas, None), tomas)
+}
+
+/// RUNNER-HIDES-OPEN-CONFLICTS-AND-CONTESTED-CLOCKS: two responders set
+/// `aware_at` and `personal_data` differently, and the runner silently
+/// counted from the latest value: no conflict marker, the header's "since
+/// aware" and the deadlines as if settled, and a clock the other answer
+/// would start folded away in the clocks list. Now the team line counts
+/// the open conflicts until settled, the header and every deadline reading
+/// a contested fact say `⚠ contested`, the facts show both values, and the
+/// clocks list names each conflict's sides and every stage hanging on one.
+#[test]
+fn runner_hides_open_conflicts_and_contested_clocks() {
+    let (mut app, _) = contested_runner();
+    let contested = app.contested();
+    assert_eq!(contested.count(), 2);
+    assert_eq!(contested.fact("aware_at"), Some("08:00 vs 07:45 UTC"));
+    assert_eq!(contested.fact("personal_data"), Some("yes vs no"));
+    let runner = screen(&app, 120, 30);
+    let rows: Vec<&str> = runner.lines().collect();
+    assert!(
+        rows[0].contains(" · ⏱ since aware 16m ⚠ contested · "),
+        "{runner}"
+    );
+    assert!(
+        rows[1].starts_with(" ⚠ 2 open conflicts (`c`) · With Tomas"),
+        "{runner}"
+    );
+    assert!(
+        rows.iter()
+            .any(|r| r
+                .starts_with("  ◔ csirt-report.early-warning ⚠ contested: 23h 44m left · due ")),
+        "{runner}"
+    );
+
+    app.act(action::Action::Clocks, None);
+    let list = screen(&app, 140, 40);
+    // The dialog's rows, between its borders.
+    let rows: Vec<&str> = list
+        .lines()
+        .filter_map(|r| {
+            let (_, rest) = r.split_once('║')?;
+            Some(rest.rsplit_once('║')?.0.trim_end())
+        })
+        .collect();
+    assert_eq!(
+        rows[2],
+        "⚠ 2 open conflicts: the latest value by time counts until one is settled with `runsheet resolve`"
+    );
+    assert_eq!(
+        rows[5],
+        "  fact personal_data: Dana@laptop = yes (dana@laptop entry 2) vs Tomas@desk = no (tomas@desk entry 2)"
+    );
+    let early = rows
+        .iter()
+        .position(|r| r.starts_with("csirt-report.early-warning"))
+        .unwrap_or_else(|| panic!("the stage is listed: {list}"));
+    assert_eq!(
+        rows[early + 1],
+        "  ⚠ runs from aware_at, contested: 08:00 vs 07:45 UTC"
+    );
+    // Not applicable on Tomas' "no", but Dana's "yes" would start it: named
+    // with what it hangs on, not folded away.
+    assert!(
+        rows.contains(
+            &"  ⚠ runs from aware_at, contested: 08:00 vs 07:45 UTC; depends on personal_data, contested: yes vs no"
+        ),
+        "{list}"
+    );
+    insta::assert_snapshot!(rows.join("\n"));
+}
+
+/// RUNNER-HIDES-OPEN-CONFLICTS-AND-CONTESTED-CLOCKS, later in the walk:
+/// another responder set `aware_at` earlier and the header's "since aware"
+/// jumped with nothing said. Now the notice line names the fact, who moved
+/// it and both values; a fact answered for the first time is no change.
+#[test]
+fn a_fact_another_journal_moves_is_named_with_who_and_both_values() {
+    let (mut app, mut tomas) = contested_runner();
+    let before = app.notices.len();
+    let line = tomas.push(70, aware_at("2026-11-02T07:00:00Z"));
+    assert!(app.fold(OTHER, line.as_bytes()));
+    let said: Vec<&str> = app.notices[before..]
+        .iter()
+        .map(|n| n.text.as_str())
+        .collect();
+    assert_eq!(said, ["aware_at changed by Tomas: 07:45 → 07:00 UTC"]);
+    let line = tomas.push(75, note("first answer of nothing"));
+    let records = Payload::FactSet(FactSet {
+        fact: "records".into(),
+        value: json!(120),
+        occurred_at: None,
+        confirmed: None,
+    });
+    let more = format!("{line}{}", tomas.push(80, records));
+    let before = app.notices.len();
+    assert!(app.fold(OTHER, more.as_bytes()));
+    assert_eq!(app.notices.len(), before, "{:?}", app.notices);
+}

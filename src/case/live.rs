@@ -73,6 +73,8 @@ pub struct CaseLive {
     refused: Vec<String>,
     /// Where each line of the last computed feed comes from.
     origins: Vec<At>,
+    /// The open conflicts of the last computed feed.
+    conflicts: Vec<super::conflict::Conflict>,
     /// The case id, as this responder's own journal's creation names it:
     /// a journal created for another case is refused, never merged.
     case: Option<String>,
@@ -110,6 +112,7 @@ impl CaseLive {
             journals,
             refused,
             origins: Vec::new(),
+            conflicts: Vec::new(),
             case,
         };
         live.slot(own_id);
@@ -211,11 +214,18 @@ impl CaseLive {
     }
 
     /// The merged lines to replay (see [`Merged::feed`]); remembers where
-    /// each comes from.
+    /// each comes from, and the conflicts still open among them.
     pub fn feed(&mut self) -> Vec<Line> {
-        let (feed, origins) = Merged::new(self.journals.clone()).feed_from();
+        let merged = Merged::new(self.journals.clone());
+        self.conflicts = super::conflict::find(&merged);
+        let (feed, origins) = merged.feed_from();
         self.origins = origins;
         feed
+    }
+
+    /// The conflicts nobody has settled, as of the last [`CaseLive::feed`].
+    pub fn conflicts(&self) -> &[super::conflict::Conflict] {
+        &self.conflicts
     }
 
     /// The journal and `seq` of the entry at merged `position`.

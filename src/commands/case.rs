@@ -13,6 +13,7 @@ use crate::case::merge::{self, Merged};
 use crate::case::replay::{self, Replayed};
 use std::sync::Arc;
 
+use crate::case::contested::Contested;
 use crate::case::live::SyncOutcome;
 use crate::case::sync::{self, Sent, SyncError, Transport};
 use crate::case::{conflict, seen, witness};
@@ -967,14 +968,13 @@ pub fn status(env: &Env, dir: &Path, json: bool) -> Result<Report, Failure> {
             problem: failure,
         });
     }
-    let mut text = super::status::render_text(&summary, timezone);
-    responders_and_conflicts(
-        &mut text,
-        &replayed,
-        confirmed.as_ref(),
-        &resolved.playbook,
-        timezone,
-    );
+    let contested = Contested::new(&replayed.conflicts, &resolved.playbook, timezone);
+    let marks = super::status::CaseMarks {
+        contested: &contested,
+        playbook: &resolved.playbook,
+    };
+    let mut text = super::status::render_case_text(&summary, timezone, marks);
+    responders_and_conflicts(&mut text, &replayed, confirmed.as_ref(), &contested);
     Ok(Report {
         text,
         code,
@@ -983,13 +983,12 @@ pub fn status(env: &Env, dir: &Path, json: bool) -> Result<Report, Failure> {
 }
 
 /// The end of a case's `status` text: each responder's journal, and the
-/// conflicts still open.
+/// conflicts still open, both sides of each named.
 fn responders_and_conflicts(
     text: &mut String,
     replayed: &Replayed,
     confirmed: Option<&Confirmed>,
-    playbook: &crate::playbook::Playbook,
-    timezone: chrono_tz::Tz,
+    contested: &Contested,
 ) {
     let _ = writeln!(text, "\nresponders:");
     for j in &replayed.journals {
@@ -1002,17 +1001,12 @@ fn responders_and_conflicts(
             None => text.push('\n'),
         }
     }
-    let conflicts = &replayed.conflicts;
-    if conflicts.is_empty() {
+    if contested.is_empty() {
         let _ = writeln!(text, "conflicts: none");
     } else {
         let _ = writeln!(text, "conflicts (settle with `runsheet resolve`):");
-        for c in conflicts {
-            let sides = crate::case::views::conflict_sides(c, playbook, timezone);
-            // Each side is journal text: a line break in it is shown as
-            // `↵`, never printed as a line of its own.
-            let row = format!("  {} {}: {}", c.about, c.key, sides.join(" vs "));
-            let _ = writeln!(text, "{}", crate::printable::one_line(&row));
+        for row in contested.rows() {
+            let _ = writeln!(text, "  {row}");
         }
     }
 }

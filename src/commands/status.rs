@@ -7,6 +7,7 @@ use chrono::DateTime;
 use chrono_tz::Tz;
 
 use super::{Env, Failure, Report};
+use crate::case::contested::Contested;
 use crate::catalog::Catalog;
 use crate::clocks::format_duration;
 use crate::commands::open::{self, Resolved};
@@ -14,6 +15,7 @@ use crate::export::summary::{self, Summary};
 use crate::journal::Line;
 use crate::journal::verify::view_file_for_summary;
 use crate::journal::writer::OpenError;
+use crate::playbook::Playbook;
 use crate::playbook::value::format_local_and_utc;
 use crate::run::RunState;
 
@@ -166,16 +168,34 @@ fn secs(s: i64) -> String {
 
 /// The human report.
 pub fn render_text(s: &Summary, tz: Tz) -> String {
+    render_marked(s, tz, None)
+}
+
+/// What a case's report marks: its open conflicts, and the playbook that
+/// says which facts each clock reads.
+#[derive(Debug, Clone, Copy)]
+pub struct CaseMarks<'a> {
+    pub contested: &'a Contested,
+    pub playbook: &'a Playbook,
+}
+
+/// The human report of a case: as [`render_text`], with the open
+/// conflicts counted under the header and each clock reading a contested
+/// fact marked on its line, so neither is taken for settled.
+pub fn render_case_text(s: &Summary, tz: Tz, marks: CaseMarks<'_>) -> String {
+    render_marked(s, tz, Some(marks))
+}
+
+fn render_marked(s: &Summary, tz: Tz, marks: Option<CaseMarks<'_>>) -> String {
     let mut out = String::new();
-    for section in [
-        header,
-        progress,
-        open_required,
-        clocks,
-        sent,
-        facts_and_decisions,
-        roles_and_warnings,
-    ] {
+    header(&mut out, s, tz);
+    if let Some(line) = marks.and_then(|m| m.contested.headline()) {
+        row(&mut out, format_args!("{line}"));
+    }
+    progress(&mut out, s, tz);
+    open_required(&mut out, s, tz);
+    clocks(&mut out, s, tz, marks);
+    for section in [sent, facts_and_decisions, roles_and_warnings] {
         section(&mut out, s, tz);
     }
     out
@@ -289,8 +309,9 @@ fn open_required(out: &mut String, s: &Summary, _: Tz) {
     }
 }
 
-/// Every clock stage, in words.
-fn clocks(out: &mut String, s: &Summary, tz: Tz) {
+/// Every clock stage, in words; in a case, a stage reading a contested
+/// fact says which and between what.
+fn clocks(out: &mut String, s: &Summary, tz: Tz, marks: Option<CaseMarks<'_>>) {
     out.push('\n');
     row(
         out,
@@ -344,14 +365,24 @@ fn clocks(out: &mut String, s: &Summary, tz: Tz) {
                 c.reason.as_deref().unwrap_or("")
             ),
         };
+        let contested = marks
+            .and_then(|m| contested_note(m, &c.clock, &c.stage))
+            .map(|note| format!(" [⚠ {note}]"))
+            .unwrap_or_default();
         row(
             out,
             format_args!(
-                "  {}.{} · {} · {detail}{provisional}",
+                "  {}.{} · {} · {detail}{provisional}{contested}",
                 c.clock, c.stage, c.title
             ),
         );
     }
+}
+
+/// Why stage `clock`.`stage` is contested (see [`Contested::stage_note`]).
+fn contested_note(marks: CaseMarks<'_>, clock: &str, stage: &str) -> Option<String> {
+    let clock = marks.playbook.clock(clock)?;
+    marks.contested.stage_note(clock, clock.stage(stage)?)
 }
 
 /// Notifications and statements sent: who, when, how, to whom, reference.

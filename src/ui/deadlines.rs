@@ -87,14 +87,7 @@ pub(super) fn clocks_panel(
         Span::styled(" (not legal advice — `c` for sources)", t.dim),
     ])];
     if live.is_empty() {
-        let waiting = clocks::evaluate(&app.playbook, app.state(), app.domain_now())
-            .iter()
-            .filter(|v| matches!(v.state, StageState::Waiting { .. }))
-            .count();
-        lines.push(Line::from(Span::styled(
-            format!("  no deadline running · {waiting} waiting for a trigger"),
-            t.dim,
-        )));
+        lines.push(nothing_running(app, t));
     }
     let width = usize::from(area.width);
     let rows = usize::from(area.height.saturating_sub(1));
@@ -107,10 +100,12 @@ pub(super) fn clocks_panel(
     };
     for v in live.iter().take(shown) {
         let name = format!("{}.{}", v.clock.id, v.stage.id);
-        let cond = if v.provisional.is_empty() {
-            ""
-        } else {
-            "if it applies: "
+        let contested = app.contested().stage_note(v.clock, v.stage).is_some();
+        let cond = match (contested, v.provisional.is_empty()) {
+            (true, true) => "⚠ contested: ",
+            (true, false) => "⚠ contested, if it applies: ",
+            (false, false) => "if it applies: ",
+            (false, true) => "",
         };
         let (glyph, style, detail, extra) = match &v.state {
             StageState::Breached { late_by, .. } => (
@@ -172,11 +167,12 @@ pub(super) fn clocks_panel(
             style,
             name: &name,
             cond,
+            cond_style: if contested { t.warn } else { t.dim },
             detail: &detail,
             extra: &extra,
             title: &v.stage.title,
         };
-        lines.push(strip.fitted(width, t));
+        lines.push(strip.fitted(width));
     }
     if let Some(hidden) = live.len().checked_sub(shown).filter(|n| *n > 0) {
         let more = format!("  + {hidden} more running, less urgent: `c` lists every deadline");
@@ -185,14 +181,42 @@ pub(super) fn clocks_panel(
     Paragraph::new(lines).render(area, buf);
 }
 
+/// `no deadline running · 6 waiting for a trigger`, and how many stages
+/// hang on a contested fact: none running may be only the latest of two
+/// contested answers.
+fn nothing_running(app: &App, t: &Theme) -> Line<'static> {
+    let all = clocks::evaluate(&app.playbook, app.state(), app.domain_now());
+    let waiting = all
+        .iter()
+        .filter(|v| matches!(v.state, StageState::Waiting { .. }))
+        .count();
+    let mut spans = vec![Span::styled(
+        format!("  no deadline running · {waiting} waiting for a trigger"),
+        t.dim,
+    )];
+    let hanging = all
+        .iter()
+        .filter(|v| app.contested().stage_note(v.clock, v.stage).is_some())
+        .count();
+    if hanging > 0 {
+        spans.push(Span::styled(
+            format!(" · ⚠ {hanging} hang on a contested fact (`c`)"),
+            t.warn,
+        ));
+    }
+    Line::from(spans)
+}
+
 /// One deadline in the strip, before it is fitted to a width.
 struct StripLine<'a> {
     glyph: &'a str,
     style: Style,
     /// `clock.stage`, which tells two lines of one regime apart.
     name: &'a str,
-    /// "if it applies: " while the regime may not bind, else empty.
+    /// "if it applies: " while the regime may not bind, "⚠ contested: "
+    /// while it reads a fact an open conflict is on, else empty.
     cond: &'a str,
+    cond_style: Style,
     /// The time left or elapsed and the due time: what a responder must
     /// read, kept whole before anything else.
     detail: &'a str,
@@ -209,7 +233,7 @@ impl StripLine<'_> {
     /// title, the share used, the middle of the name (down to [`NAME_MIN`] columns; its clock's start and its stage's end stay, so two cut names
     /// differ); only then the end of
     /// the detail. "if it applies" and the time are never dropped for them.
-    fn fitted(&self, width: usize, t: &Theme) -> Line<'static> {
+    fn fitted(&self, width: usize) -> Line<'static> {
         let frame = text::width(&format!("  {}  ", self.glyph)) + text::width(self.cond);
         let detail_room = width.saturating_sub(frame + text::width(self.detail));
         let extra = if text::width(self.extra) + text::width(self.name) <= detail_room {
@@ -237,7 +261,7 @@ impl StripLine<'_> {
                 head,
                 self.style.add_modifier(ratatui::style::Modifier::BOLD),
             ),
-            Span::styled(self.cond.to_string(), t.dim),
+            Span::styled(self.cond.to_string(), self.cond_style),
             Span::styled(detail, self.style),
             Span::styled(title, self.style),
         ])
@@ -424,11 +448,12 @@ mod tests {
             style: t.ok,
             name,
             cond,
+            cond_style: t.dim,
             detail,
             extra,
             title: "Send the early warning to the CSIRT",
         }
-        .fitted(width, &t)
+        .fitted(width)
         .to_string()
     }
 

@@ -394,6 +394,13 @@ fn notes_and_history(app: &App, step: &Step, t: &Theme, room: usize) -> Vec<Line
     lines
 }
 
+/// ` ⚠ contested: 03:55 vs 04:10 UTC` after a value an open conflict is
+/// on: shown is only the latest by time.
+pub(super) fn contested_span(app: &App, fact: &str, t: &Theme) -> Option<Span<'static>> {
+    let values = app.contested().fact(fact)?;
+    Some(Span::styled(format!(" ⚠ contested: {values}"), t.danger))
+}
+
 pub(super) fn fact_line(app: &App, fact: &str, t: &Theme) -> Line<'static> {
     let def = app.playbook.fact(fact);
     let prompt = def.map_or(fact, |d| d.prompt.as_str());
@@ -406,10 +413,12 @@ pub(super) fn fact_line(app: &App, fact: &str, t: &Theme) -> Line<'static> {
         } else {
             ""
         };
-        Line::from(vec![
+        let mut spans = vec![
             Span::raw(format!("  {prompt} ")),
             Span::styled(format!("{value}{corrected}"), t.ok),
-        ])
+        ];
+        spans.extend(contested_span(app, fact, t));
+        Line::from(spans)
     } else {
         let kind = def.map_or(String::new(), |d| match &d.ty {
             FactType::DateTime => " (now, 14:05, -2h…)".into(),

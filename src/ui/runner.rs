@@ -245,7 +245,8 @@ fn header(app: &App, t: &Theme, area: Rect, buf: &mut Buffer) {
 const AWARE_FACT: &str = "aware_at";
 
 /// `since aware 2h 08m`, counted from the awareness fact once answered
-/// (legal clocks run from it), else `since opened 9m`.
+/// (legal clocks run from it; `⚠ contested` while an open conflict is on
+/// it), else `since opened 9m`.
 fn since_label(app: &App) -> String {
     let now = app.domain_now();
     let aware = match app.state().fact(AWARE_FACT) {
@@ -254,8 +255,15 @@ fn since_label(app: &App) -> String {
     };
     match (aware, app.state().created_at) {
         (Some(t), _) => format!(
-            "since aware {}",
-            format_duration((now - t).max(Duration::zero()))
+            "since aware {}{}",
+            format_duration((now - t).max(Duration::zero())),
+            // Counted from the latest value by time; which is right is
+            // open until someone settles it.
+            if app.contested().fact(AWARE_FACT).is_some() {
+                " ⚠ contested"
+            } else {
+                ""
+            }
         ),
         (None, Some(c)) => format!(
             "since opened {}",

@@ -1,9 +1,9 @@
-//! The team line of a runner inside a case, under the header: who else is
-//! in the incident and how fresh each journal is, lines refused from
-//! another journal, and the last sync with its result.
+//! The team line of a runner inside a case, under the header: the open
+//! conflicts, who else is in the incident and how fresh each journal is,
+//! lines refused from another journal, and the last sync with its result.
 //!
 //! ```text
-//!  With Tomas Novák · 12 s ago │ Ana Ruiz · 4 min ago          sync 14:05 ok
+//!  ⚠ 1 open conflict (`c`) · With Tomas Novák · 12 s ago │ Ana Ruiz · 4 min ago   sync 14:05 ok
 //! ```
 
 use ratatui::buffer::Buffer;
@@ -50,6 +50,11 @@ pub fn team_line(app: &App, t: &Theme, area: Rect, buf: &mut Buffer) {
     let [left, right] =
         Layout::horizontal([Constraint::Min(10), Constraint::Length(sync_width)]).areas(area);
     let mut spans = Vec::new();
+    // First, so no width cuts it: a contested value is on screen as if
+    // settled until someone resolves it (`c` lists both sides).
+    if let Some(marker) = team.contested.marker() {
+        spans.push(Span::styled(format!(" {marker} (`c`) ·"), t.danger));
+    }
     if !team.refused.is_empty() {
         spans.push(Span::styled(
             format!(" ⚠ {} refused ·", team.refused.len()),

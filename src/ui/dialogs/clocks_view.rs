@@ -29,6 +29,10 @@ pub(super) fn clocks_dialog(
         t.warn,
     ))];
     lines.push(Line::default());
+    lines.extend(conflict_lines(app, t));
+    // The row the selection is on, for the scroll: notes and the open
+    // conflicts above take rows of their own.
+    let mut selected_line = lines.len();
     if detail {
         if let Some(v) = stages.get(selected) {
             lines.extend(clock_detail(app, v, &all, tz, t));
@@ -36,6 +40,7 @@ pub(super) fn clocks_dialog(
     } else {
         for (i, v) in stages.iter().enumerate() {
             let style = if i == selected {
+                selected_line = lines.len();
                 t.selected
             } else {
                 stage_style(&v.state, t)
@@ -50,6 +55,20 @@ pub(super) fn clocks_dialog(
                 Span::styled(format!(" {}{provisional}: ", v.stage.title), t.dim),
                 Span::styled(stage_words(v, tz), stage_style(&v.state, t)),
             ]));
+            lines.extend(contested_line(app, v, t));
+        }
+        // A stage left out only because of a contested answer is named,
+        // not folded away: the other answer would make it count.
+        let (contested, folded): (Vec<_>, Vec<_>) = folded
+            .into_iter()
+            .partition(|v| app.contested().stage_note(v.clock, v.stage).is_some());
+        for v in &contested {
+            lines.push(Line::from(vec![
+                Span::styled(format!("{}.{}", v.clock.id, v.stage.id), t.dim),
+                Span::styled(format!(" {}: ", v.stage.title), t.dim),
+                Span::styled(stage_words(v, tz), stage_style(&v.state, t)),
+            ]));
+            lines.extend(contested_line(app, v, t));
         }
         if !folded.is_empty() {
             lines.push(Line::from(Span::styled(
@@ -86,7 +105,7 @@ pub(super) fn clocks_dialog(
     let scroll = if detail {
         0
     } else {
-        u16::try_from(selected.saturating_sub(usize::from(inner.height).saturating_sub(4)))
+        u16::try_from(selected_line.saturating_sub(usize::from(inner.height).saturating_sub(2)))
             .unwrap_or(0)
     };
     Paragraph::new(lines)
@@ -146,6 +165,7 @@ fn clock_detail(
             format!("  {}", qualified_stage_words(s, tz)),
             stage_style(&s.state, t),
         )));
+        lines.extend(contested_line(app, s, t));
         if !s.met_by.is_empty() {
             lines.push(Line::from(Span::styled(
                 format!(
@@ -173,4 +193,34 @@ fn clock_detail(
     }
 
     lines
+}
+
+/// The open conflicts of the case, both sides named, above the clocks:
+/// where a responder looks when a deadline is marked contested.
+fn conflict_lines(app: &App, t: &Theme) -> Vec<Line<'static>> {
+    let contested = app.contested();
+    let Some(marker) = contested.marker() else {
+        return Vec::new();
+    };
+    let mut lines = vec![Line::from(Span::styled(
+        format!(
+            "{marker}: the latest value by time counts until one is settled with `runsheet resolve`"
+        ),
+        t.danger,
+    ))];
+    lines.extend(
+        contested
+            .rows()
+            .iter()
+            .map(|row| Line::from(Span::styled(format!("  {row}"), t.warn))),
+    );
+    lines.push(Line::default());
+    lines
+}
+
+/// `  ⚠ runs from aware_at, contested: 03:55 vs 04:10 UTC` under a stage
+/// that reads a contested fact.
+fn contested_line(app: &App, v: &clocks::StageView<'_>, t: &Theme) -> Option<Line<'static>> {
+    let note = app.contested().stage_note(v.clock, v.stage)?;
+    Some(Line::from(Span::styled(format!("  ⚠ {note}"), t.warn)))
 }

@@ -18,10 +18,12 @@ pub(super) fn facts(app: &App, d: &FactsDialog, t: &Theme) -> Dialog {
             .fact(fact)
             .map_or_else(|| "—".to_string(), |v| v.display(def, app.tz()));
         let style = if i == d.selected { t.selected } else { t.base };
-        lines.push(Line::from(vec![
+        let mut spans = vec![
             Span::styled(format!("{prompt} "), style),
             Span::styled(value, t.ok),
-        ]));
+        ];
+        spans.extend(crate::ui::detail::contested_span(app, fact, t));
+        lines.push(Line::from(spans));
         if let Some(kept) = d.kept.get(fact).filter(|_| i != d.selected) {
             // Typed, then Tab: still there, and plainly not recorded.
             lines.push(Line::from(Span::styled(

@@ -458,20 +458,26 @@ pub fn set(
     if let Some(t) = occurred_at {
         let _ = writeln!(out, "occurred at {}", value::format_local_and_utc(t, tz));
     }
-    let times = [occurred_at, value.as_datetime()];
-    if times
-        .iter()
-        .flatten()
-        .any(|t| *t > now + chrono::Duration::hours(1))
-    {
+    unlikely_time_warnings(&mut out, [occurred_at, value.as_datetime()], now);
+    Ok(out)
+}
+
+/// Warns under a saved value of a time far in the future or more than a
+/// year ago: likely a typo, which `set --correct` puts right.
+fn unlikely_time_warnings(
+    out: &mut String,
+    times: [Option<chrono::DateTime<chrono::Utc>>; 2],
+    now: chrono::DateTime<chrono::Utc>,
+) {
+    let times = times.iter().flatten();
+    if times.clone().any(|t| *t > now + chrono::Duration::hours(1)) {
         let _ = writeln!(
             out,
             "warning: this time is in the future; if that is a typo, record the right one with `runsheet set --correct`"
         );
     }
     if times
-        .iter()
-        .flatten()
+        .clone()
         .any(|t| *t < now - chrono::Duration::days(366))
     {
         let _ = writeln!(
@@ -479,7 +485,6 @@ pub fn set(
             "warning: this time is more than a year ago; if that is a typo, record the right one with `runsheet set --correct`"
         );
     }
-    Ok(out)
 }
 
 /// `runsheet correct`: a correction of any correctable entry, naming it,

@@ -67,13 +67,30 @@ pub enum LoadError {
         text: String,
         diagnostics: Vec<Diagnostic>,
     },
+    /// A playbook file whose `clocks/` folder holds packs that do not
+    /// load: the playbook is not checked, since a bundled clock with the
+    /// same id would silently stand in for the local one.
+    LocalPack {
+        playbook: String,
+        packs: Vec<LoadError>,
+    },
 }
 
 impl LoadError {
-    pub const fn exit_code(&self) -> u8 {
+    pub fn exit_code(&self) -> u8 {
         match self {
             Self::Io { .. } => 2,
             Self::Invalid { .. } => 1,
+            Self::LocalPack { packs, .. } => packs.iter().map(Self::exit_code).max().unwrap_or(1),
+        }
+    }
+
+    /// The file the problem is in: for a playbook with a broken pack, the
+    /// playbook.
+    pub fn label(&self) -> &str {
+        match self {
+            Self::Io { label, .. } | Self::Invalid { label, .. } => label,
+            Self::LocalPack { playbook, .. } => playbook,
         }
     }
 
@@ -86,8 +103,29 @@ impl LoadError {
                 text,
                 diagnostics,
             } => render_diagnostics(label, text, diagnostics),
+            Self::LocalPack { playbook, packs } => {
+                let mut out: String = packs.iter().map(Self::render).collect();
+                out.push_str(&local_pack_sentence(playbook, packs));
+                out
+            }
         }
     }
+}
+
+/// The line that ends a [`LoadError::LocalPack`] report: the packs' own
+/// problems are above it.
+pub fn local_pack_sentence(playbook: &str, packs: &[LoadError]) -> String {
+    let names: Vec<String> = packs.iter().map(|p| format!("`{}`", p.label())).collect();
+    let (noun, verb) = if names.len() == 1 {
+        ("pack", "does")
+    } else {
+        ("packs", "do")
+    };
+    format!(
+        "error: {playbook}: not loaded: the clock {noun} {} in `clocks/` beside it {verb} not load\n  \
+         = help: fix the {noun}; runsheet never puts a bundled clock with the same id in place of a local one\n",
+        names.join(", ")
+    )
 }
 
 impl std::fmt::Display for LoadError {
@@ -197,6 +235,63 @@ pub fn compile_playbook(
         sha256: &source.sha256,
     };
     into_result(source, validate::compile_playbook(doc, &source.text, cx))
+}
+
+/// The clock packs in the `clocks/` folder beside a playbook file.
+pub fn packs_beside(playbook: &SourceText) -> Vec<PathBuf> {
+    playbook
+        .path
+        .as_deref()
+        .and_then(Path::parent)
+        .map(|dir| yaml_files(&dir.join("clocks")))
+        .unwrap_or_default()
+}
+
+/// `library` with the clock packs in `clocks/` beside the playbook file
+/// `source` laid over it, so a local pack overrides a bundled clock of the
+/// same id. A pack there that does not load makes the playbook fail to
+/// load ([`LoadError::LocalPack`]), with the pack's own problems: falling
+/// back to the bundled clock would count down to another deadline than
+/// the organisation's, and nobody would be told.
+pub fn library_for(
+    source: &SourceText,
+    library: &ClockLibrary,
+    today: NaiveDate,
+) -> Result<ClockLibrary, LoadError> {
+    let mut library = library.clone();
+    let mut broken = Vec::new();
+    for path in packs_beside(source) {
+        // Every file there is read as a pack: one whose `clocks:` key is
+        // misspelt does not look like a pack, and still is one.
+        let pack = read_source(&path)
+            .and_then(|pack| check_pack(&pack, today).map(|(clocks, _)| (clocks, pack.label)));
+        match pack {
+            Ok((clocks, label)) => {
+                for clock in clocks {
+                    library.insert(clock, &label);
+                }
+            }
+            Err(e) => broken.push(e),
+        }
+    }
+    if broken.is_empty() {
+        Ok(library)
+    } else {
+        Err(LoadError::LocalPack {
+            playbook: source.label.clone(),
+            packs: broken,
+        })
+    }
+}
+
+/// [`check_playbook`] for a playbook file, against `library` with the
+/// packs beside it (see [`library_for`]).
+pub fn check_playbook_file(
+    source: &SourceText,
+    library: &ClockLibrary,
+    today: NaiveDate,
+) -> Result<(Playbook, Vec<Diagnostic>), LoadError> {
+    check_playbook(source, &library_for(source, library, today)?, today)
 }
 
 /// Checks a clock pack source.

@@ -80,6 +80,18 @@ pub fn detect_kind(source: &str) -> DocumentKind {
     }
 }
 
+/// Whether a text is a `runsheet test` case file (`playbook:` and
+/// `cases:` at the top, the layout of `tests/playbooks/<id>/*.yaml`):
+/// [`detect_kind`] reads it as a playbook, which it is not.
+pub fn is_test_cases(source: &str) -> bool {
+    let top = |key: &str| source.lines().any(|l| l.starts_with(key));
+    detect_kind(source) == DocumentKind::Playbook
+        && top("cases:")
+        && top("playbook:")
+        && !top("id:")
+        && !top("phases:")
+}
+
 /// What a file plainly is by its own text, when that is not what a
 /// command expected: people pass a journal, a CACAO JSON file, a drill or
 /// a clock pack where a playbook belongs, and "unknown key `v`" tells

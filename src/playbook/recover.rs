@@ -85,7 +85,7 @@ fn without_entry(source: &str, start: usize) -> Option<(String, Range<usize>)> {
         end = next_end;
         cursor = next_end;
     }
-    if defines_anchor(&source[start..end]) {
+    if aliased_later(source, start..end) {
         return None;
     }
     Some((blanked(source, start, end), start..end))
@@ -117,16 +117,50 @@ fn without_item(source: &str, start: usize) -> Option<(String, Range<usize>)> {
     if !sibling_after && !has_sibling_before(source, dash, dash_column) {
         return None;
     }
-    if defines_anchor(&source[dash..end]) {
+    if aliased_later(source, dash..end) {
         return None;
     }
     Some((blanked(source, dash, end), dash..end))
 }
 
-/// Whether the keys at bytes `a` and `b` are keys of one block mapping:
-/// at the same column, with no line between them indented less (which
+/// Whether the keys at bytes `a` and `b` are keys of one mapping: in
+/// the same flow mapping (`{id: a, titel: b}`), or, in block style, at
+/// the same column, with no line between them indented less (which
 /// would close the mapping) and no `-` before the later (a new item).
 pub fn same_mapping(source: &str, a: usize, b: usize) -> bool {
+    if a <= source.len() && b <= source.len() {
+        let opened = |at: usize| {
+            // A missing key is reported at its flow mapping's `{`.
+            if source[at..].starts_with('{') {
+                Some(at)
+            } else {
+                enclosing_flow_mapping(&source[..at])
+            }
+        };
+        if let (Some(x), Some(y)) = (opened(a), opened(b)) {
+            return x == y;
+        }
+    }
+    same_block_mapping(source, a, b)
+}
+
+/// The byte offset of the `{` of the flow mapping that `before` (text up
+/// to a key) leaves open, if the innermost open bracket is one.
+pub fn enclosing_flow_mapping(before: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, c) in before.char_indices().rev() {
+        match c {
+            '}' | ']' => depth += 1,
+            '{' | '[' if depth > 0 => depth -= 1,
+            '{' => return Some(i),
+            '[' => return None,
+            _ => {}
+        }
+    }
+    None
+}
+
+fn same_block_mapping(source: &str, a: usize, b: usize) -> bool {
     let (first, second) = (a.min(b), a.max(b));
     if second > source.len() || !source.is_char_boundary(second) {
         return false;
@@ -149,19 +183,33 @@ pub fn same_mapping(source: &str, a: usize, b: usize) -> bool {
         .all(|line| indentation(line).is_none_or(|(indent, _)| indent >= column))
 }
 
-/// Whether `text` may define an anchor (`&name` as a token): blanking it
-/// would leave the aliases to it dangling, a problem nobody wrote.
-fn defines_anchor(text: &str) -> bool {
-    text.match_indices('&').any(|(i, _)| {
+/// Whether the text in `span` may define an anchor that an alias after
+/// it repeats: blanking it would leave that alias dangling, a problem
+/// nobody wrote. An anchor nothing repeats (`x-common: &common …` kept
+/// for later use) goes with its entry.
+fn aliased_later(source: &str, span: Range<usize>) -> bool {
+    let after = &source[span.end..];
+    anchors(&source[span]).any(|name| names(after, '*').any(|alias| alias == name))
+}
+
+/// The names of the anchors (`&name`) that `text` may define.
+fn anchors(text: &str) -> impl Iterator<Item = &str> {
+    names(text, '&')
+}
+
+/// The names following `sigil` where it starts a token (`&name`,
+/// `*name`); `&` or `*` inside words or text (`R & D`, `2*3`) are not.
+fn names(text: &str, sigil: char) -> impl Iterator<Item = &str> {
+    text.match_indices(sigil).filter_map(move |(i, _)| {
         let opens_token = text[..i]
             .chars()
             .next_back()
             .is_none_or(|c| c.is_whitespace() || matches!(c, '[' | '{' | ',' | ':' | '-'));
-        let named = text[i + 1..]
-            .chars()
-            .next()
-            .is_some_and(|c| !c.is_whitespace() && !matches!(c, ',' | '[' | ']' | '{' | '}'));
-        opens_token && named
+        let rest = &text[i + 1..];
+        let len = rest
+            .find(|c: char| c.is_whitespace() || matches!(c, ',' | '[' | ']' | '{' | '}'))
+            .unwrap_or(rest.len());
+        (opens_token && len > 0).then(|| &rest[..len])
     })
 }
 
@@ -473,16 +521,60 @@ mod tests {
         assert!(same_mapping(text, at(1, 1), at(8, 1)), "top-level keys");
     }
 
+    /// Keys of one flow mapping were told apart by column, so a blanked
+    /// `titel` did not explain the `title` missing from its mapping
+    /// (FLOW-MAPPING-TYPO-DOUBLE-REPORTED); they are now found by brackets.
+    #[test]
+    fn keys_of_one_flow_mapping_are_found_by_brackets() {
+        let text = "r:\n  - {id: a, titel: x}\n  - {id: b, t: {u: 1}, v: [1]}\n";
+        let offset = |line: u32, col: u32| {
+            LineIndex::new(text)
+                .offset(Pos::new(line, col))
+                .expect("in the text")
+        };
+        assert!(
+            same_mapping(text, offset(2, 6), offset(2, 13)),
+            "one mapping"
+        );
+        assert!(
+            same_mapping(text, offset(3, 6), offset(3, 24)),
+            "past a nested one"
+        );
+        assert!(
+            !same_mapping(text, offset(2, 6), offset(3, 6)),
+            "the next item's"
+        );
+        assert!(
+            !same_mapping(text, offset(3, 6), offset(3, 17)),
+            "a nested mapping"
+        );
+    }
+
     /// An alias bomb is a list of anchored items of the wrong type:
     /// blanking one left every alias to it dangling.
     #[test]
-    fn an_item_or_entry_that_defines_an_anchor_is_left_alone() {
+    fn an_item_or_entry_that_defines_an_aliased_anchor_is_left_alone() {
         let text = "s:\n  - &a [x]\n  - [*a, *a]\n";
         assert_eq!(drop_item_at(text, 2, 8), None);
         assert_eq!(drop_at("a:\n  bad: &b 1\n  c: *b\n", 2, 3), None);
         // `&` in text is not an anchor.
         let text = "s:\n  - id: a\n    t: R & D, Q&A\n  - id: b\n";
         assert!(drop_item_at(text, 3, 5).is_some());
+    }
+
+    /// An unknown key whose value had an anchor was never blanked, so the
+    /// parse stopped there (ANCHORED-UNKNOWN-KEY-HIDES-LATER-ERRORS); an
+    /// anchor no alias repeats now goes with its entry.
+    #[test]
+    fn an_anchor_no_alias_repeats_goes_with_its_entry() {
+        let text = "a0: &a0 [x]\nzz: 1\n";
+        let edited = drop_at(text, 1, 1).expect("an anchor nothing repeats");
+        assert_blanked(text, &edited, &[(1, 1)]);
+        // An alias of another name, or before the anchor, is not its.
+        let text = "b: *a1x\na0: &a1 [x]\nc: *a10\n";
+        assert!(drop_at(text, 2, 1).is_some());
+        let text = "s:\n  - &a [x]\n  - b\n";
+        assert!(drop_item_at(text, 2, 5).is_some());
     }
 
     #[test]

@@ -143,7 +143,7 @@ pub fn render_diagnostics(label: &str, text: &str, diagnostics: &[Diagnostic]) -
         out.push_str(&d.render(label, text));
         out.push('\n');
     }
-    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let errors: usize = diagnostics.iter().map(Diagnostic::errors).sum();
     if errors > 0 {
         let _ = writeln!(
             out,

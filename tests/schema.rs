@@ -154,6 +154,7 @@ const BAD_SHAPES: &[&str] = &[
     "yes-boolean.yaml",
     "version-2.yaml",
     "anchor-typos.yaml",
+    "anchor-alias-typos.yaml",
     "flow-typo.yaml",
     "pack-stage-no-from.yaml",
 ];

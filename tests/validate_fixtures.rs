@@ -492,6 +492,16 @@ const BAD: &[Case] = &[
         ],
     },
     Case {
+        file: "anchor-alias-typos.yaml",
+        expect: &[
+            error(2, 1, "unknown key `x-common`"),
+            error(29, 42, "`regulater` is not a valid value here")
+                .help("did you mean `regulator`?"),
+            error(42, 9, "unknown key `requried`").help("did you mean `required`?"),
+            error(43, 9, "unknown key `timebxo`").help("did you mean `timebox`?"),
+        ],
+    },
+    Case {
         file: "flow-typo.yaml",
         expect: &[
             error(13, 14, "unknown key `titel`").help("did you mean `title`?"),
@@ -841,10 +851,12 @@ fn assert_fixture(file: &str) {
 
 /// ANCHORED-UNKNOWN-KEY-HIDES-LATER-ERRORS: an unknown key whose value
 /// carried an anchor (`x-common: &common […]`) stopped the shape check,
-/// so the typos after it went unreported; now all four are reported.
+/// so the typos after it went unreported; now all four are reported,
+/// also when an alias (`checklist: *common`) repeats the anchor.
 #[test]
 fn anchored_unknown_key_hides_later_errors() {
     assert_fixture("anchor-typos.yaml");
+    assert_fixture("anchor-alias-typos.yaml");
 }
 
 /// FLOW-MAPPING-TYPO-DOUBLE-REPORTED: in a flow mapping a misspelt key was

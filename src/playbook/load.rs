@@ -252,8 +252,8 @@ pub fn parse_reporting_all<T: DeserializeOwned>(source: &str) -> Result<T, Vec<D
         let within_budget =
             problems.len() < MAX_SHAPE_PROBLEMS && parsed_bytes < MAX_REPARSED_BYTES;
         match recovered(&text, at, &recovery) {
-            Some((edited, span)) if within_budget => {
-                edited_spans.push(span);
+            Some((edited, spans)) if within_budget => {
+                edited_spans.extend(spans);
                 text = edited.into();
             }
             _ => return Err(problems),

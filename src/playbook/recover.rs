@@ -16,8 +16,9 @@ use crate::diag::{LineIndex, Pos};
 /// it cannot be without guessing what the author meant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Recovery {
-    /// An unknown key: blank the whole `key: value` entry. `meant` are
-    /// the known keys it may be a misspelling of.
+    /// An unknown key: blank the whole `key: value` entry (and read an
+    /// alias of an anchor defined there as empty). `meant` are the known
+    /// keys it may be a misspelling of.
     DropEntry { meant: Vec<String> },
     /// A value that is not one of the allowed words: put an allowed one in
     /// its place. The word chosen is never reported, only parsed past.
@@ -35,13 +36,76 @@ pub enum Recovery {
 /// `source` with the problem at `at` neutralised, and the byte range the
 /// edit wrote; `None` when the text there is not of a shape this can edit
 /// safely (a flow mapping, an explicit key, a position past the text).
-pub fn recovered(source: &str, at: Pos, recovery: &Recovery) -> Option<(String, Range<usize>)> {
+pub fn recovered(
+    source: &str,
+    at: Pos,
+    recovery: &Recovery,
+) -> Option<(String, Vec<Range<usize>>)> {
     let start = LineIndex::new(source).offset(at)?;
-    match recovery {
-        Recovery::DropEntry { .. } => without_entry(source, start),
+    let (edited, span) = match recovery {
+        Recovery::DropEntry { .. } => {
+            let (edited, span) = without_entry(source, start)?;
+            return Some(with_aliases_emptied(source, edited, span));
+        }
         Recovery::ReplaceWord(word) => with_word_replaced(source, start, word),
         Recovery::DropItem { .. } => without_item(source, start),
         Recovery::Stop => None,
+    }?;
+    Some((edited, vec![span]))
+}
+
+/// `edited`, the text with the entry at `span` blanked, with each alias
+/// after it that repeats an anchor defined in the entry replaced by an
+/// empty node of the anchored value's kind (`[]`, `{}` or `''`, padded
+/// to the alias's length): an unknown `x-common: &common [...]` goes,
+/// and what repeated it still parses. The spans written, the entry's
+/// first: a problem found in one is the edit's, never reported.
+fn with_aliases_emptied(
+    source: &str,
+    edited: String,
+    span: Range<usize>,
+) -> (String, Vec<Range<usize>>) {
+    let mut edited = edited;
+    let mut spans = vec![span.clone()];
+    let after = &source[span.end..];
+    for (anchor_at, name) in names(&source[span.clone()], '&') {
+        let empty = empty_node(source, span.start + anchor_at + 1 + name.len());
+        // An anchor defined again later: its aliases from there are its.
+        let until = names(after, '&')
+            .find(|(_, again)| *again == name)
+            .map_or(after.len(), |(at, _)| at);
+        for (alias_at, _) in names(&after[..until], '*').filter(|(_, alias)| *alias == name) {
+            let at = span.end + alias_at;
+            let len = 1 + name.len();
+            edited.replace_range(at..at + len, &format!("{empty:<len$}"));
+            spans.push(at..at + len);
+        }
+    }
+    (edited, spans)
+}
+
+/// An empty node of the kind of the value that starts after byte `at`
+/// (just past an anchor's name): a flow or block list, a mapping, or a
+/// scalar.
+fn empty_node(source: &str, at: usize) -> &'static str {
+    let rest = source[at..].trim_start_matches(' ');
+    let on_line = &rest[..rest.find('\n').unwrap_or(rest.len())];
+    match on_line.chars().next() {
+        Some('[') => "[]",
+        Some('{') => "{}",
+        None | Some('#') => {
+            let below = rest
+                .lines()
+                .skip(1)
+                .map(str::trim_start)
+                .find(|l| !l.is_empty() && !l.starts_with('#'));
+            if below.is_some_and(|l| l == "-" || l.starts_with("- ")) {
+                "[]"
+            } else {
+                "{}"
+            }
+        }
+        Some(_) => "''",
     }
 }
 
@@ -84,9 +148,6 @@ fn without_entry(source: &str, start: usize) -> Option<(String, Range<usize>)> {
         }
         end = next_end;
         cursor = next_end;
-    }
-    if aliased_later(source, start..end) {
-        return None;
     }
     Some((blanked(source, start, end), start..end))
 }
@@ -184,22 +245,16 @@ fn same_block_mapping(source: &str, a: usize, b: usize) -> bool {
 }
 
 /// Whether the text in `span` may define an anchor that an alias after
-/// it repeats: blanking it would leave that alias dangling, a problem
-/// nobody wrote. An anchor nothing repeats (`x-common: &common …` kept
-/// for later use) goes with its entry.
+/// it repeats: blanking a list item would leave that alias dangling, a
+/// problem nobody wrote (an alias bomb is a list of anchored items).
 fn aliased_later(source: &str, span: Range<usize>) -> bool {
     let after = &source[span.end..];
-    anchors(&source[span]).any(|name| names(after, '*').any(|alias| alias == name))
+    names(&source[span], '&').any(|(_, name)| names(after, '*').any(|(_, alias)| alias == name))
 }
 
-/// The names of the anchors (`&name`) that `text` may define.
-fn anchors(text: &str) -> impl Iterator<Item = &str> {
-    names(text, '&')
-}
-
-/// The names following `sigil` where it starts a token (`&name`,
-/// `*name`); `&` or `*` inside words or text (`R & D`, `2*3`) are not.
-fn names(text: &str, sigil: char) -> impl Iterator<Item = &str> {
+/// Where `sigil` starts a token (`&name`, `*name`) in `text`, with the
+/// name; `&` or `*` inside words or text (`R & D`, `2*3`) are not.
+fn names(text: &str, sigil: char) -> impl Iterator<Item = (usize, &str)> {
     text.match_indices(sigil).filter_map(move |(i, _)| {
         let opens_token = text[..i]
             .chars()
@@ -209,7 +264,7 @@ fn names(text: &str, sigil: char) -> impl Iterator<Item = &str> {
         let len = rest
             .find(|c: char| c.is_whitespace() || matches!(c, ',' | '[' | ']' | '{' | '}'))
             .unwrap_or(rest.len());
-        (opens_token && len > 0).then(|| &rest[..len])
+        (opens_token && len > 0).then(|| (i, &rest[..len]))
     })
 }
 
@@ -553,10 +608,9 @@ mod tests {
     /// An alias bomb is a list of anchored items of the wrong type:
     /// blanking one left every alias to it dangling.
     #[test]
-    fn an_item_or_entry_that_defines_an_aliased_anchor_is_left_alone() {
+    fn an_item_that_defines_an_aliased_anchor_is_left_alone() {
         let text = "s:\n  - &a [x]\n  - [*a, *a]\n";
         assert_eq!(drop_item_at(text, 2, 8), None);
-        assert_eq!(drop_at("a:\n  bad: &b 1\n  c: *b\n", 2, 3), None);
         // `&` in text is not an anchor.
         let text = "s:\n  - id: a\n    t: R & D, Q&A\n  - id: b\n";
         assert!(drop_item_at(text, 3, 5).is_some());
@@ -575,6 +629,50 @@ mod tests {
         assert!(drop_at(text, 2, 1).is_some());
         let text = "s:\n  - &a [x]\n  - b\n";
         assert!(drop_item_at(text, 2, 5).is_some());
+    }
+
+    /// The Compose habit: an unknown `x-common: &c …` that aliases
+    /// repeat goes, and each alias to it becomes an empty node of its
+    /// kind, so the rest of the file is still read.
+    #[test]
+    fn the_aliases_of_a_dropped_anchor_become_empty_nodes_of_its_kind() {
+        let text = "x: &l [a]\ny: &m {k: v}\nz: &s text\nw: &b\n  - a\nt: [*l, *m]\nu: *s\nv: *b\n";
+        let (first, spans) = recovered(
+            text,
+            Pos::new(1, 1),
+            &Recovery::DropEntry { meant: Vec::new() },
+        )
+        .expect("dropped");
+        assert_eq!(
+            first,
+            text.replacen("x: &l [a]", "         ", 1)
+                .replacen("*l", "[]", 1)
+        );
+        assert_eq!(spans.len(), 2, "the entry and one alias");
+        let emptied = |line: u32| {
+            let (edited, _) = recovered(
+                text,
+                Pos::new(line, 1),
+                &Recovery::DropEntry { meant: Vec::new() },
+            )
+            .expect("dropped");
+            edited.lines().skip(5).collect::<Vec<_>>().join("\n")
+        };
+        assert_eq!(emptied(2), "t: [*l, {}]\nu: *s\nv: *b");
+        assert_eq!(emptied(3), "t: [*l, *m]\nu: ''\nv: *b");
+        assert_eq!(emptied(4), "t: [*l, *m]\nu: *s\nv: []");
+        // An anchor defined again: the aliases after that are the new one's.
+        let text = "x: &a [1]\ny: *a\nz: &a {k: v}\nw: *a\n";
+        let (edited, _) = recovered(
+            text,
+            Pos::new(1, 1),
+            &Recovery::DropEntry { meant: Vec::new() },
+        )
+        .expect("dropped");
+        assert!(
+            edited.ends_with("y: []\nz: &a {k: v}\nw: *a\n"),
+            "{edited:?}"
+        );
     }
 
     #[test]

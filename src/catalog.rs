@@ -511,7 +511,12 @@ impl Catalog {
             {
                 continue;
             }
-            match check_playbook(&source, &self.library, today) {
+            // A local playbook gets the packs beside it, which must load.
+            let checked = match origin {
+                Origin::Bundled => check_playbook(&source, &self.library, today),
+                Origin::Local(_) => check_playbook_file(&source, &self.library, today),
+            };
+            match checked {
                 Ok((playbook, _)) => self.add_playbook(PlaybookEntry {
                     playbook,
                     source,
@@ -750,6 +755,37 @@ mod tests {
             narrowed.playbook(id).map(|e| &e.origin),
             whole.playbook(id).map(|e| &e.origin)
         );
+    }
+
+    /// BROKEN-LOCAL-PACK-SILENTLY-REPLACED-BY-BUNDLED, by id: a local
+    /// playbook in a catalogued folder whose `clocks/` pack does not load
+    /// is not catalogued on the bundled clock; naming it gives the pack's
+    /// problem.
+    #[test]
+    fn a_catalogued_playbook_with_a_broken_pack_beside_it_is_not_loaded() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let fixture =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/local-packs/override");
+        std::fs::create_dir(dir.path().join("clocks")).expect("mkdir");
+        for file in ["good.yaml", "clocks/gdpr.yaml"] {
+            std::fs::copy(fixture.join(file), dir.path().join(file)).expect("copy");
+        }
+        let catalog = Catalog::discover(&[dir.path().to_path_buf()], today());
+        assert!(catalog.playbook("walk-good").is_none());
+        let err = crate::commands::open::resolve_playbook("walk-good", &catalog, today())
+            .expect_err("the pack is broken");
+        let LoadError::LocalPack { playbook, packs } = &err else {
+            panic!("{err}");
+        };
+        assert_eq!(
+            *playbook,
+            dir.path().join("good.yaml").display().to_string()
+        );
+        assert_eq!(
+            packs.iter().map(LoadError::label).collect::<Vec<_>>(),
+            [dir.path().join("clocks/gdpr.yaml").display().to_string()]
+        );
+        assert_eq!(err.exit_code(), 1);
     }
 
     #[test]

@@ -160,6 +160,9 @@ pub fn resolve_playbook(
             source: e.source.clone(),
         })
         .ok_or_else(|| {
+            if let Some(broken) = blocked_by_a_pack(arg, catalog, today) {
+                return broken;
+            }
             let ids = catalog.playbooks.iter().map(|e| e.playbook.id.as_str());
             LoadError::Io {
                 label: arg.to_string(),
@@ -169,6 +172,21 @@ pub fn resolve_playbook(
                 ),
             }
         })
+}
+
+/// Why the local playbook `id` is not in the catalog when a clock pack
+/// beside it does not load: that, not "no such playbook", is the answer.
+fn blocked_by_a_pack(id: &str, catalog: &Catalog, today: chrono::NaiveDate) -> Option<LoadError> {
+    catalog.problems.iter().find_map(|problem| {
+        let LoadError::LocalPack { playbook, .. } = problem else {
+            return None;
+        };
+        let source = catalog::read_source(Path::new(playbook)).ok()?;
+        let doc = catalog::parse_playbook(&source).ok()?;
+        (doc.id.value == id)
+            .then(|| catalog::check_playbook_file(&source, &catalog.library, today).err())
+            .flatten()
+    })
 }
 
 /// Finds what a command names (a playbook file or id) and discovers the

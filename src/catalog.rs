@@ -67,13 +67,30 @@ pub enum LoadError {
         text: String,
         diagnostics: Vec<Diagnostic>,
     },
+    /// A playbook file whose `clocks/` folder holds packs that do not
+    /// load: the playbook is not checked, since a bundled clock with the
+    /// same id would silently stand in for the local one.
+    LocalPack {
+        playbook: String,
+        packs: Vec<LoadError>,
+    },
 }
 
 impl LoadError {
-    pub const fn exit_code(&self) -> u8 {
+    pub fn exit_code(&self) -> u8 {
         match self {
             Self::Io { .. } => 2,
             Self::Invalid { .. } => 1,
+            Self::LocalPack { packs, .. } => packs.iter().map(Self::exit_code).max().unwrap_or(1),
+        }
+    }
+
+    /// The file the problem is in: for a playbook with a broken pack, the
+    /// playbook.
+    pub fn label(&self) -> &str {
+        match self {
+            Self::Io { label, .. } | Self::Invalid { label, .. } => label,
+            Self::LocalPack { playbook, .. } => playbook,
         }
     }
 
@@ -86,8 +103,29 @@ impl LoadError {
                 text,
                 diagnostics,
             } => render_diagnostics(label, text, diagnostics),
+            Self::LocalPack { playbook, packs } => {
+                let mut out: String = packs.iter().map(Self::render).collect();
+                out.push_str(&local_pack_sentence(playbook, packs));
+                out
+            }
         }
     }
+}
+
+/// The line that ends a [`LoadError::LocalPack`] report: the packs' own
+/// problems are above it.
+pub fn local_pack_sentence(playbook: &str, packs: &[LoadError]) -> String {
+    let names: Vec<String> = packs.iter().map(|p| format!("`{}`", p.label())).collect();
+    let (noun, verb) = if names.len() == 1 {
+        ("pack", "does")
+    } else {
+        ("packs", "do")
+    };
+    format!(
+        "error: {playbook}: not loaded: the clock {noun} {} in `clocks/` beside it {verb} not load\n  \
+         = help: fix the {noun}; runsheet never puts a bundled clock with the same id in place of a local one\n",
+        names.join(", ")
+    )
 }
 
 impl std::fmt::Display for LoadError {
@@ -105,7 +143,7 @@ pub fn render_diagnostics(label: &str, text: &str, diagnostics: &[Diagnostic]) -
         out.push_str(&d.render(label, text));
         out.push('\n');
     }
-    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let errors: usize = diagnostics.iter().map(Diagnostic::errors).sum();
     if errors > 0 {
         let _ = writeln!(
             out,
@@ -197,6 +235,63 @@ pub fn compile_playbook(
         sha256: &source.sha256,
     };
     into_result(source, validate::compile_playbook(doc, &source.text, cx))
+}
+
+/// The clock packs in the `clocks/` folder beside a playbook file.
+pub fn packs_beside(playbook: &SourceText) -> Vec<PathBuf> {
+    playbook
+        .path
+        .as_deref()
+        .and_then(Path::parent)
+        .map(|dir| yaml_files(&dir.join("clocks")))
+        .unwrap_or_default()
+}
+
+/// `library` with the clock packs in `clocks/` beside the playbook file
+/// `source` laid over it, so a local pack overrides a bundled clock of the
+/// same id. A pack there that does not load makes the playbook fail to
+/// load ([`LoadError::LocalPack`]), with the pack's own problems: falling
+/// back to the bundled clock would count down to another deadline than
+/// the organisation's, and nobody would be told.
+pub fn library_for(
+    source: &SourceText,
+    library: &ClockLibrary,
+    today: NaiveDate,
+) -> Result<ClockLibrary, LoadError> {
+    let mut library = library.clone();
+    let mut broken = Vec::new();
+    for path in packs_beside(source) {
+        // Every file there is read as a pack: one whose `clocks:` key is
+        // misspelt does not look like a pack, and still is one.
+        let pack = read_source(&path)
+            .and_then(|pack| check_pack(&pack, today).map(|(clocks, _)| (clocks, pack.label)));
+        match pack {
+            Ok((clocks, label)) => {
+                for clock in clocks {
+                    library.insert(clock, &label);
+                }
+            }
+            Err(e) => broken.push(e),
+        }
+    }
+    if broken.is_empty() {
+        Ok(library)
+    } else {
+        Err(LoadError::LocalPack {
+            playbook: source.label.clone(),
+            packs: broken,
+        })
+    }
+}
+
+/// [`check_playbook`] for a playbook file, against `library` with the
+/// packs beside it (see [`library_for`]).
+pub fn check_playbook_file(
+    source: &SourceText,
+    library: &ClockLibrary,
+    today: NaiveDate,
+) -> Result<(Playbook, Vec<Diagnostic>), LoadError> {
+    check_playbook(source, &library_for(source, library, today)?, today)
 }
 
 /// Checks a clock pack source.
@@ -416,7 +511,12 @@ impl Catalog {
             {
                 continue;
             }
-            match check_playbook(&source, &self.library, today) {
+            // A local playbook gets the packs beside it, which must load.
+            let checked = match origin {
+                Origin::Bundled => check_playbook(&source, &self.library, today),
+                Origin::Local(_) => check_playbook_file(&source, &self.library, today),
+            };
+            match checked {
                 Ok((playbook, _)) => self.add_playbook(PlaybookEntry {
                     playbook,
                     source,
@@ -690,6 +790,37 @@ mod tests {
             narrowed.playbook(id).map(|e| &e.origin),
             whole.playbook(id).map(|e| &e.origin)
         );
+    }
+
+    /// BROKEN-LOCAL-PACK-SILENTLY-REPLACED-BY-BUNDLED, by id: a local
+    /// playbook in a catalogued folder whose `clocks/` pack does not load
+    /// is not catalogued on the bundled clock; naming it gives the pack's
+    /// problem.
+    #[test]
+    fn a_catalogued_playbook_with_a_broken_pack_beside_it_is_not_loaded() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let fixture =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/local-packs/override");
+        std::fs::create_dir(dir.path().join("clocks")).expect("mkdir");
+        for file in ["good.yaml", "clocks/gdpr.yaml"] {
+            std::fs::copy(fixture.join(file), dir.path().join(file)).expect("copy");
+        }
+        let catalog = Catalog::discover(&[dir.path().to_path_buf()], today());
+        assert!(catalog.playbook("walk-good").is_none());
+        let err = crate::commands::open::resolve_playbook("walk-good", &catalog, today())
+            .expect_err("the pack is broken");
+        let LoadError::LocalPack { playbook, packs } = &err else {
+            panic!("{err}");
+        };
+        assert_eq!(
+            *playbook,
+            dir.path().join("good.yaml").display().to_string()
+        );
+        assert_eq!(
+            packs.iter().map(LoadError::label).collect::<Vec<_>>(),
+            [dir.path().join("clocks/gdpr.yaml").display().to_string()]
+        );
+        assert_eq!(err.exit_code(), 1);
     }
 
     #[test]

@@ -88,6 +88,9 @@ pub struct Diagnostic {
     /// How many characters to underline at `pos` (at least one is drawn).
     pub width: usize,
     pub help: Option<String>,
+    /// How many problems this one stands for: more than one for "N more
+    /// like … not shown", so a file's count of errors is the real one.
+    pub count: usize,
 }
 
 impl Diagnostic {
@@ -98,7 +101,20 @@ impl Diagnostic {
             pos: None,
             width: 1,
             help: None,
+            count: 1,
         }
+    }
+
+    /// A diagnostic that stands for `count` problems of one kind.
+    #[must_use]
+    pub const fn standing_for(mut self, count: usize) -> Self {
+        self.count = count;
+        self
+    }
+
+    /// How many errors this diagnostic counts for in a file's summary.
+    pub fn errors(&self) -> usize {
+        if self.is_error() { self.count } else { 0 }
     }
 
     pub fn warning(message: impl Into<String>) -> Self {

@@ -432,6 +432,28 @@ fn d13_30k_duplicate_ids_get_a_capped_report() {
     assert!(text(&out.stderr).contains("29899 more like \"duplicate step id…\""));
 }
 
+/// ERROR-COUNT-WRONG: 149 duplicate step ids were shown as 100 and "49
+/// more like …", then counted as "101 errors"; the count is now 149.
+#[test]
+fn error_count_wrong() {
+    let s = Scratch::new();
+    let steps = "      - {id: s, title: S}\n".repeat(150);
+    let file = s.write(
+        "dups.yaml",
+        &format!("{HEAD}phases:\n  - id: p\n    title: P\n    steps:\n{steps}"),
+    );
+    assert_located_refusal(&s, &file, "duplicate step id `s`");
+    let out = s.run(&["validate", "dups.yaml"]);
+    assert_eq!(errors_in(&out), 101);
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.ends_with(
+            "error: 49 more like \"duplicate step id…\" not shown (the first 100 of a kind are)\n  --> dups.yaml\n\ndups.yaml: 149 errors\n"
+        ),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn d3_runsheet_now_never_stamps_a_written_entry() {
     let s = Scratch::new();

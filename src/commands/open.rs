@@ -150,7 +150,7 @@ pub fn resolve_playbook(
         .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"));
     if path.is_file() || yaml || arg.contains('/') {
         let source = catalog::read_source(path)?;
-        let (playbook, _) = catalog::check_playbook(&source, &catalog.library, today)?;
+        let (playbook, _) = catalog::check_playbook_file(&source, &catalog.library, today)?;
         return Ok(Resolved { playbook, source });
     }
     catalog
@@ -160,6 +160,9 @@ pub fn resolve_playbook(
             source: e.source.clone(),
         })
         .ok_or_else(|| {
+            if let Some(broken) = blocked_by_a_pack(arg, catalog, today) {
+                return broken;
+            }
             let ids = catalog.playbooks.iter().map(|e| e.playbook.id.as_str());
             LoadError::Io {
                 label: arg.to_string(),
@@ -169,6 +172,21 @@ pub fn resolve_playbook(
                 ),
             }
         })
+}
+
+/// Why the local playbook `id` is not in the catalog when a clock pack
+/// beside it does not load: that, not "no such playbook", is the answer.
+fn blocked_by_a_pack(id: &str, catalog: &Catalog, today: chrono::NaiveDate) -> Option<LoadError> {
+    catalog.problems.iter().find_map(|problem| {
+        let LoadError::LocalPack { playbook, .. } = problem else {
+            return None;
+        };
+        let source = catalog::read_source(Path::new(playbook)).ok()?;
+        let doc = catalog::parse_playbook(&source).ok()?;
+        (doc.id.value == id)
+            .then(|| catalog::check_playbook_file(&source, &catalog.library, today).err())
+            .flatten()
+    })
 }
 
 /// Finds what a command names (a playbook file or id) and discovers the
@@ -198,7 +216,8 @@ pub fn discover_and_resolve(
         (catalog, parsed)
     });
     let (source, doc) = parsed?;
-    let (playbook, _) = catalog::compile_playbook(&source, &doc, &catalog.library, today)?;
+    let library = catalog::library_for(&source, &catalog.library, today)?;
+    let (playbook, _) = catalog::compile_playbook(&source, &doc, &library, today)?;
     Ok((catalog, Resolved { playbook, source }))
 }
 
@@ -213,17 +232,14 @@ pub fn playbook_for(
     let whole = catalog.widened_for(created);
     let catalog = whole.as_ref().unwrap_or(catalog);
     let recorded = &created.playbook;
-    if !recorded.path.starts_with("bundled:") {
-        let path = Path::new(&recorded.path);
-        if path.is_file()
-            && let Ok(source) = catalog::read_source(path)
-            && let Ok((playbook, _)) = catalog::check_playbook(&source, &catalog.library, today)
-        {
-            return Ok(Resolved {
-                playbook: playbook.with_extra_holidays(&created.holidays),
-                source,
-            });
-        }
+    if !recorded.path.starts_with("bundled:")
+        && let Some(Resolved { playbook, source }) =
+            recorded_file(Path::new(&recorded.path), catalog, today)?
+    {
+        return Ok(Resolved {
+            playbook: playbook.with_extra_holidays(&created.holidays),
+            source,
+        });
     }
     catalog
         .playbook(&recorded.id)
@@ -238,6 +254,28 @@ pub fn playbook_for(
                 recorded.path, recorded.id
             ),
         })
+}
+
+/// The playbook at a journal's recorded path, when it is there and valid.
+/// A broken clock pack beside it is an error, never passed over for the
+/// catalog's playbook and its bundled clocks (see [`catalog::library_for`]).
+fn recorded_file(
+    path: &Path,
+    catalog: &Catalog,
+    today: chrono::NaiveDate,
+) -> Result<Option<Resolved>, LoadError> {
+    let Some(source) = path
+        .is_file()
+        .then(|| catalog::read_source(path).ok())
+        .flatten()
+    else {
+        return Ok(None);
+    };
+    match catalog::check_playbook_file(&source, &catalog.library, today) {
+        Ok((playbook, _)) => Ok(Some(Resolved { playbook, source })),
+        Err(e @ LoadError::LocalPack { .. }) => Err(e),
+        Err(_) => Ok(None),
+    }
 }
 
 /// Settings for a new journal.

@@ -55,7 +55,12 @@ pub fn run(
     let mut sources = Vec::new();
     for path in expand(&[target.to_path_buf()]) {
         match catalog::read_source(&path) {
-            Ok(s) if load::detect_kind(&s.text) == DocumentKind::Playbook => sources.push(s),
+            Ok(s)
+                if load::detect_kind(&s.text) == DocumentKind::Playbook
+                    && !load::is_test_cases(&s.text) =>
+            {
+                sources.push(s);
+            }
             Ok(_) => {}
             Err(e) => tally.problem(err, &e),
         }
@@ -63,7 +68,7 @@ pub fn run(
     let context = context_for(&sources, today);
     let mut playbooks = Vec::new();
     for source in &sources {
-        match catalog::check_playbook(source, &context.library, today) {
+        match catalog::check_playbook_file(source, &context.library, today) {
             Ok((playbook, warnings)) => playbooks.push(UnderTest {
                 playbook,
                 warnings,

@@ -44,12 +44,14 @@ pub fn run(
             let _ = writeln!(out, "ok: {} ({summary})", source.label);
         }
         Err(e) => {
-            let _ = write!(err, "{}", e.render());
+            let _ = write!(err, "{}", render_once(&e, &sources));
             *code = (*code).max(e.exit_code());
         }
     };
     for source in &sources {
         match load::detect_kind(&source.text) {
+            // Checked once every playbook is (below).
+            DocumentKind::Playbook if load::is_test_cases(&source.text) => {}
             DocumentKind::ClockPack => {
                 let result = catalog::check_pack(source, today).map(|(clocks, w)| {
                     let ids: Vec<_> = clocks.iter().map(|c| c.id.as_str()).collect();
@@ -59,16 +61,8 @@ pub fn run(
             }
             DocumentKind::Playbook => {
                 let result =
-                    catalog::check_playbook(source, &context.library, today).map(|(p, w)| {
-                        let summary = format!(
-                            "playbook `{}` {}: {} phases, {} steps, {} facts, {} clocks",
-                            p.id,
-                            p.version,
-                            p.phases.len(),
-                            p.step_count(),
-                            p.facts.len(),
-                            p.clocks.len()
-                        );
+                    catalog::check_playbook_file(source, &context.library, today).map(|(p, w)| {
+                        let summary = playbook_summary(&p);
                         checked_playbooks.push(p);
                         (summary, w)
                     });
@@ -82,15 +76,15 @@ pub fn run(
             }
         }
     }
+    let lookup = |id: &str| {
+        checked_playbooks
+            .iter()
+            .find(|p| p.id == id)
+            .cloned()
+            .or_else(|| context.playbook(id).map(|e| e.playbook.clone()))
+    };
     for source in &sources {
         if load::detect_kind(&source.text) == DocumentKind::Drill {
-            let lookup = |id: &str| {
-                checked_playbooks
-                    .iter()
-                    .find(|p| p.id == id)
-                    .cloned()
-                    .or_else(|| context.playbook(id).map(|e| e.playbook.clone()))
-            };
             let result = catalog::check_drill(source, &lookup).map(|(d, w)| {
                 (
                     format!(
@@ -105,7 +99,78 @@ pub fn run(
             report(source, result, &mut code);
         }
     }
+    let mut unchecked = Vec::new();
+    for source in sources.iter().filter(|s| load::is_test_cases(&s.text)) {
+        match test_cases(source, &lookup) {
+            Some(result) => report(source, result, &mut code),
+            None => unchecked.push(&source.label),
+        }
+    }
+    for label in unchecked {
+        let _ = writeln!(
+            err,
+            "note: {label}: test cases of a playbook not found valid here: not checked (`runsheet test` runs them)"
+        );
+    }
     code
+}
+
+/// What `ok:` says of a valid playbook.
+fn playbook_summary(p: &crate::playbook::Playbook) -> String {
+    format!(
+        "playbook `{}` {}: {} phases, {} steps, {} facts, {} clocks",
+        p.id,
+        p.version,
+        p.phases.len(),
+        p.step_count(),
+        p.facts.len(),
+        p.clocks.len()
+    )
+}
+
+/// A `runsheet test` case file checked against the playbook it names, as
+/// `runsheet test` would; `None` when that playbook is not at hand (not
+/// among the files nor the catalog, or itself invalid: reported already).
+fn test_cases(
+    source: &SourceText,
+    playbook: &dyn Fn(&str) -> Option<crate::playbook::Playbook>,
+) -> Option<Result<(String, Vec<crate::diag::Diagnostic>), LoadError>> {
+    let doc = match load::parse::<crate::playtest::doc::CaseFileDoc>(&source.text) {
+        Ok(doc) => doc,
+        Err(d) => {
+            return Some(Err(LoadError::Invalid {
+                label: source.label.clone(),
+                text: source.text.clone(),
+                diagnostics: vec![d],
+            }));
+        }
+    };
+    let playbook = playbook(&doc.playbook.value)?;
+    Some(crate::playtest::compile(source, &playbook).map(|cases| {
+        (
+            format!(
+                "test cases for playbook `{}`: {} cases",
+                playbook.id,
+                cases.len()
+            ),
+            Vec::new(),
+        )
+    }))
+}
+
+/// `e` as reported, without the problems of a broken pack that is among
+/// the files checked: that pack is reported as a file of its own.
+fn render_once(e: &LoadError, sources: &[SourceText]) -> String {
+    let LoadError::LocalPack { playbook, packs } = e else {
+        return e.render();
+    };
+    let mut out: String = packs
+        .iter()
+        .filter(|pack| !sources.iter().any(|s| s.label == pack.label()))
+        .map(LoadError::render)
+        .collect();
+    out.push_str(&catalog::local_pack_sentence(playbook, packs));
+    out
 }
 
 /// What the files are checked against: bundled and local files, with the

@@ -496,7 +496,7 @@ pub struct DrillDoc {
     /// without id or capability, with a warning.
     #[serde(default)]
     #[schemars(with = "Vec<ObjectiveSchema>")]
-    pub objectives: Vec<ObjectiveDoc>,
+    pub objectives: Vec<Located<ObjectiveDoc>>,
     /// Ground rules read out before the exercise starts (shown on the
     /// facilitator screen).
     #[serde(default)]

@@ -11,7 +11,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
 
 use crate::diag::{Diagnostic, Located, Pos, pos_of_offset};
-use crate::playbook::recover::{Recovery, recovered, same_mapping};
+use crate::playbook::recover::{Recovery, enclosing_flow_mapping, recovered, same_mapping};
 use crate::playbook::validate::with_suggestion;
 
 /// Largest file accepted (a big real playbook is under 200 KiB).
@@ -78,6 +78,18 @@ pub fn detect_kind(source: &str) -> DocumentKind {
     } else {
         DocumentKind::Playbook
     }
+}
+
+/// Whether a text is a `runsheet test` case file (`playbook:` and
+/// `cases:` at the top, the layout of `tests/playbooks/<id>/*.yaml`):
+/// [`detect_kind`] reads it as a playbook, which it is not.
+pub fn is_test_cases(source: &str) -> bool {
+    let top = |key: &str| source.lines().any(|l| l.starts_with(key));
+    detect_kind(source) == DocumentKind::Playbook
+        && top("cases:")
+        && top("playbook:")
+        && !top("id:")
+        && !top("phases:")
 }
 
 /// What a file plainly is by its own text, when that is not what a
@@ -203,6 +215,12 @@ pub fn parse_reporting_all<T: DeserializeOwned>(source: &str) -> Result<T, Vec<D
             Ok(_) => return Err(problems),
             Err(failed) => failed,
         };
+        if problems.is_empty()
+            && recovery != Recovery::Stop
+            && let Some(broken) = broken_yaml(source)
+        {
+            return Err(vec![broken]);
+        }
         let keys = KeysAt::of(&recovery);
         let Some(at) = diagnostic.pos else {
             problems.push(diagnostic);
@@ -234,13 +252,26 @@ pub fn parse_reporting_all<T: DeserializeOwned>(source: &str) -> Result<T, Vec<D
         let within_budget =
             problems.len() < MAX_SHAPE_PROBLEMS && parsed_bytes < MAX_REPARSED_BYTES;
         match recovered(&text, at, &recovery) {
-            Some((edited, span)) if within_budget => {
-                edited_spans.push(span);
+            Some((edited, spans)) if within_budget => {
+                edited_spans.extend(spans);
                 text = edited.into();
             }
             _ => return Err(problems),
         }
     }
+}
+
+/// The syntax error of a text that is not well-formed YAML at all. The
+/// typed parse reads as it goes, so a key indented short ends its
+/// mapping early and is first reported as "missing" from it: with the
+/// YAML broken, that problem is the syntax error's, and only it is real.
+/// A budget tripped while reading every alias is not a syntax error: the
+/// typed parse refuses such a file sooner, and says why.
+fn broken_yaml(source: &str) -> Option<Diagnostic> {
+    parse_once::<serde::de::IgnoredAny>(source)
+        .err()
+        .map(|(diagnostic, _)| diagnostic)
+        .filter(|d| !d.message.starts_with("refused"))
 }
 
 /// [`parse_reporting_all`] for a file meant to be a `kind`. A file that is
@@ -414,6 +445,10 @@ fn to_diagnostic(error: &serde_saphyr::Error, source: &str) -> Diagnostic {
             variant,
             expected,
         ),
+        serde_saphyr::Error::SerdeMissingField { .. } => {
+            let message = humanize(first_sentence(&error.without_snippet().to_string()));
+            return Diagnostic::error(message).at(missing_key_at(source, at));
+        }
         other => {
             let raw = other.to_string();
             let (raw, defined) = alias_origin(&raw);
@@ -433,6 +468,15 @@ fn to_diagnostic(error: &serde_saphyr::Error, source: &str) -> Diagnostic {
         }
     };
     diagnostic.at(at)
+}
+
+/// Where a missing key is reported: in a flow mapping, at its `{` (the
+/// parser names whichever key it read last, which is not the one
+/// missing); in block style, where the parser says.
+fn missing_key_at(source: &str, at: Pos) -> Pos {
+    crate::diag::byte_offset(source, at)
+        .and_then(|offset| enclosing_flow_mapping(&source[..offset]))
+        .map_or(at, |brace| pos_of_offset(source, brace))
 }
 
 /// Where the first tab in a line's indentation is, on line `from` or

@@ -16,8 +16,9 @@ use crate::diag::{LineIndex, Pos};
 /// it cannot be without guessing what the author meant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Recovery {
-    /// An unknown key: blank the whole `key: value` entry. `meant` are
-    /// the known keys it may be a misspelling of.
+    /// An unknown key: blank the whole `key: value` entry (and read an
+    /// alias of an anchor defined there as empty). `meant` are the known
+    /// keys it may be a misspelling of.
     DropEntry { meant: Vec<String> },
     /// A value that is not one of the allowed words: put an allowed one in
     /// its place. The word chosen is never reported, only parsed past.
@@ -35,13 +36,76 @@ pub enum Recovery {
 /// `source` with the problem at `at` neutralised, and the byte range the
 /// edit wrote; `None` when the text there is not of a shape this can edit
 /// safely (a flow mapping, an explicit key, a position past the text).
-pub fn recovered(source: &str, at: Pos, recovery: &Recovery) -> Option<(String, Range<usize>)> {
+pub fn recovered(
+    source: &str,
+    at: Pos,
+    recovery: &Recovery,
+) -> Option<(String, Vec<Range<usize>>)> {
     let start = LineIndex::new(source).offset(at)?;
-    match recovery {
-        Recovery::DropEntry { .. } => without_entry(source, start),
+    let (edited, span) = match recovery {
+        Recovery::DropEntry { .. } => {
+            let (edited, span) = without_entry(source, start)?;
+            return Some(with_aliases_emptied(source, edited, span));
+        }
         Recovery::ReplaceWord(word) => with_word_replaced(source, start, word),
         Recovery::DropItem { .. } => without_item(source, start),
         Recovery::Stop => None,
+    }?;
+    Some((edited, vec![span]))
+}
+
+/// `edited`, the text with the entry at `span` blanked, with each alias
+/// after it that repeats an anchor defined in the entry replaced by an
+/// empty node of the anchored value's kind (`[]`, `{}` or `''`, padded
+/// to the alias's length): an unknown `x-common: &common [...]` goes,
+/// and what repeated it still parses. The spans written, the entry's
+/// first: a problem found in one is the edit's, never reported.
+fn with_aliases_emptied(
+    source: &str,
+    edited: String,
+    span: Range<usize>,
+) -> (String, Vec<Range<usize>>) {
+    let mut edited = edited;
+    let mut spans = vec![span.clone()];
+    let after = &source[span.end..];
+    for (anchor_at, name) in names(&source[span.clone()], '&') {
+        let empty = empty_node(source, span.start + anchor_at + 1 + name.len());
+        // An anchor defined again later: its aliases from there are its.
+        let until = names(after, '&')
+            .find(|(_, again)| *again == name)
+            .map_or(after.len(), |(at, _)| at);
+        for (alias_at, _) in names(&after[..until], '*').filter(|(_, alias)| *alias == name) {
+            let at = span.end + alias_at;
+            let len = 1 + name.len();
+            edited.replace_range(at..at + len, &format!("{empty:<len$}"));
+            spans.push(at..at + len);
+        }
+    }
+    (edited, spans)
+}
+
+/// An empty node of the kind of the value that starts after byte `at`
+/// (just past an anchor's name): a flow or block list, a mapping, or a
+/// scalar.
+fn empty_node(source: &str, at: usize) -> &'static str {
+    let rest = source[at..].trim_start_matches(' ');
+    let on_line = &rest[..rest.find('\n').unwrap_or(rest.len())];
+    match on_line.chars().next() {
+        Some('[') => "[]",
+        Some('{') => "{}",
+        None | Some('#') => {
+            let below = rest
+                .lines()
+                .skip(1)
+                .map(str::trim_start)
+                .find(|l| !l.is_empty() && !l.starts_with('#'));
+            if below.is_some_and(|l| l == "-" || l.starts_with("- ")) {
+                "[]"
+            } else {
+                "{}"
+            }
+        }
+        Some(_) => "''",
     }
 }
 
@@ -85,9 +149,6 @@ fn without_entry(source: &str, start: usize) -> Option<(String, Range<usize>)> {
         end = next_end;
         cursor = next_end;
     }
-    if defines_anchor(&source[start..end]) {
-        return None;
-    }
     Some((blanked(source, start, end), start..end))
 }
 
@@ -117,16 +178,50 @@ fn without_item(source: &str, start: usize) -> Option<(String, Range<usize>)> {
     if !sibling_after && !has_sibling_before(source, dash, dash_column) {
         return None;
     }
-    if defines_anchor(&source[dash..end]) {
+    if aliased_later(source, dash..end) {
         return None;
     }
     Some((blanked(source, dash, end), dash..end))
 }
 
-/// Whether the keys at bytes `a` and `b` are keys of one block mapping:
-/// at the same column, with no line between them indented less (which
+/// Whether the keys at bytes `a` and `b` are keys of one mapping: in
+/// the same flow mapping (`{id: a, titel: b}`), or, in block style, at
+/// the same column, with no line between them indented less (which
 /// would close the mapping) and no `-` before the later (a new item).
 pub fn same_mapping(source: &str, a: usize, b: usize) -> bool {
+    if a <= source.len() && b <= source.len() {
+        let opened = |at: usize| {
+            // A missing key is reported at its flow mapping's `{`.
+            if source[at..].starts_with('{') {
+                Some(at)
+            } else {
+                enclosing_flow_mapping(&source[..at])
+            }
+        };
+        if let (Some(x), Some(y)) = (opened(a), opened(b)) {
+            return x == y;
+        }
+    }
+    same_block_mapping(source, a, b)
+}
+
+/// The byte offset of the `{` of the flow mapping that `before` (text up
+/// to a key) leaves open, if the innermost open bracket is one.
+pub fn enclosing_flow_mapping(before: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, c) in before.char_indices().rev() {
+        match c {
+            '}' | ']' => depth += 1,
+            '{' | '[' if depth > 0 => depth -= 1,
+            '{' => return Some(i),
+            '[' => return None,
+            _ => {}
+        }
+    }
+    None
+}
+
+fn same_block_mapping(source: &str, a: usize, b: usize) -> bool {
     let (first, second) = (a.min(b), a.max(b));
     if second > source.len() || !source.is_char_boundary(second) {
         return false;
@@ -149,19 +244,27 @@ pub fn same_mapping(source: &str, a: usize, b: usize) -> bool {
         .all(|line| indentation(line).is_none_or(|(indent, _)| indent >= column))
 }
 
-/// Whether `text` may define an anchor (`&name` as a token): blanking it
-/// would leave the aliases to it dangling, a problem nobody wrote.
-fn defines_anchor(text: &str) -> bool {
-    text.match_indices('&').any(|(i, _)| {
+/// Whether the text in `span` may define an anchor that an alias after
+/// it repeats: blanking a list item would leave that alias dangling, a
+/// problem nobody wrote (an alias bomb is a list of anchored items).
+fn aliased_later(source: &str, span: Range<usize>) -> bool {
+    let after = &source[span.end..];
+    names(&source[span], '&').any(|(_, name)| names(after, '*').any(|(_, alias)| alias == name))
+}
+
+/// Where `sigil` starts a token (`&name`, `*name`) in `text`, with the
+/// name; `&` or `*` inside words or text (`R & D`, `2*3`) are not.
+fn names(text: &str, sigil: char) -> impl Iterator<Item = (usize, &str)> {
+    text.match_indices(sigil).filter_map(move |(i, _)| {
         let opens_token = text[..i]
             .chars()
             .next_back()
             .is_none_or(|c| c.is_whitespace() || matches!(c, '[' | '{' | ',' | ':' | '-'));
-        let named = text[i + 1..]
-            .chars()
-            .next()
-            .is_some_and(|c| !c.is_whitespace() && !matches!(c, ',' | '[' | ']' | '{' | '}'));
-        opens_token && named
+        let rest = &text[i + 1..];
+        let len = rest
+            .find(|c: char| c.is_whitespace() || matches!(c, ',' | '[' | ']' | '{' | '}'))
+            .unwrap_or(rest.len());
+        (opens_token && len > 0).then(|| (i, &rest[..len]))
     })
 }
 
@@ -473,16 +576,103 @@ mod tests {
         assert!(same_mapping(text, at(1, 1), at(8, 1)), "top-level keys");
     }
 
+    /// Keys of one flow mapping were told apart by column, so a blanked
+    /// `titel` did not explain the `title` missing from its mapping
+    /// (FLOW-MAPPING-TYPO-DOUBLE-REPORTED); they are now found by brackets.
+    #[test]
+    fn keys_of_one_flow_mapping_are_found_by_brackets() {
+        let text = "r:\n  - {id: a, titel: x}\n  - {id: b, t: {u: 1}, v: [1]}\n";
+        let offset = |line: u32, col: u32| {
+            LineIndex::new(text)
+                .offset(Pos::new(line, col))
+                .expect("in the text")
+        };
+        assert!(
+            same_mapping(text, offset(2, 6), offset(2, 13)),
+            "one mapping"
+        );
+        assert!(
+            same_mapping(text, offset(3, 6), offset(3, 24)),
+            "past a nested one"
+        );
+        assert!(
+            !same_mapping(text, offset(2, 6), offset(3, 6)),
+            "the next item's"
+        );
+        assert!(
+            !same_mapping(text, offset(3, 6), offset(3, 17)),
+            "a nested mapping"
+        );
+    }
+
     /// An alias bomb is a list of anchored items of the wrong type:
     /// blanking one left every alias to it dangling.
     #[test]
-    fn an_item_or_entry_that_defines_an_anchor_is_left_alone() {
+    fn an_item_that_defines_an_aliased_anchor_is_left_alone() {
         let text = "s:\n  - &a [x]\n  - [*a, *a]\n";
         assert_eq!(drop_item_at(text, 2, 8), None);
-        assert_eq!(drop_at("a:\n  bad: &b 1\n  c: *b\n", 2, 3), None);
         // `&` in text is not an anchor.
         let text = "s:\n  - id: a\n    t: R & D, Q&A\n  - id: b\n";
         assert!(drop_item_at(text, 3, 5).is_some());
+    }
+
+    /// An unknown key whose value had an anchor was never blanked, so the
+    /// parse stopped there (ANCHORED-UNKNOWN-KEY-HIDES-LATER-ERRORS); an
+    /// anchor no alias repeats now goes with its entry.
+    #[test]
+    fn an_anchor_no_alias_repeats_goes_with_its_entry() {
+        let text = "a0: &a0 [x]\nzz: 1\n";
+        let edited = drop_at(text, 1, 1).expect("an anchor nothing repeats");
+        assert_blanked(text, &edited, &[(1, 1)]);
+        // An alias of another name, or before the anchor, is not its.
+        let text = "b: *a1x\na0: &a1 [x]\nc: *a10\n";
+        assert!(drop_at(text, 2, 1).is_some());
+        let text = "s:\n  - &a [x]\n  - b\n";
+        assert!(drop_item_at(text, 2, 5).is_some());
+    }
+
+    /// The Compose habit: an unknown `x-common: &c …` that aliases
+    /// repeat goes, and each alias to it becomes an empty node of its
+    /// kind, so the rest of the file is still read.
+    #[test]
+    fn the_aliases_of_a_dropped_anchor_become_empty_nodes_of_its_kind() {
+        let text = "x: &l [a]\ny: &m {k: v}\nz: &s text\nw: &b\n  - a\nt: [*l, *m]\nu: *s\nv: *b\n";
+        let (first, spans) = recovered(
+            text,
+            Pos::new(1, 1),
+            &Recovery::DropEntry { meant: Vec::new() },
+        )
+        .expect("dropped");
+        assert_eq!(
+            first,
+            text.replacen("x: &l [a]", "         ", 1)
+                .replacen("*l", "[]", 1)
+        );
+        assert_eq!(spans.len(), 2, "the entry and one alias");
+        let emptied = |line: u32| {
+            let (edited, _) = recovered(
+                text,
+                Pos::new(line, 1),
+                &Recovery::DropEntry { meant: Vec::new() },
+            )
+            .expect("dropped");
+            edited.lines().skip(5).collect::<Vec<_>>().join("\n")
+        };
+        assert_eq!(emptied(2), "t: [*l, {}]\nu: *s\nv: *b");
+        assert_eq!(emptied(3), "t: [*l, *m]\nu: ''\nv: *b");
+        assert_eq!(emptied(4), "t: [*l, *m]\nu: *s\nv: []");
+        // An anchor defined again: the aliases after that are the new one's.
+        let text = "x: &a [1]\ny: *a\nz: &a {k: v}\nw: *a\n";
+        let (edited, _) = recovered(
+            text,
+            Pos::new(1, 1),
+            &Recovery::DropEntry { meant: Vec::new() },
+        )
+        .expect("dropped");
+        assert!(
+            edited.ends_with("y: []\nz: &a {k: v}\nw: *a\n"),
+            "{edited:?}"
+        );
     }
 
     #[test]

@@ -92,6 +92,9 @@ pub fn compile_playbook(doc: &PlaybookDoc, src: &str, cx: Context<'_>) -> Checke
             .help("review the content and update `reviewed:`"),
         );
     }
+    if let (Some(date), Some(at)) = (reviewed, &doc.reviewed) {
+        c.warn_if_future("`reviewed`", date, at, cx.today);
+    }
     let timezone = doc.timezone.as_ref().and_then(|t| c.timezone(t));
     if doc.phases.is_empty() {
         c.push(Diagnostic::error("a playbook needs at least one phase").at(doc.id.at));

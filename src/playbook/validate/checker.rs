@@ -88,16 +88,38 @@ impl<'a> Checker<'a> {
                 n - MAX_PER_KIND,
                 kind.trim_end()
             );
-            self.diags.push(if *error {
+            let summary = if *error {
                 Diagnostic::error(message)
             } else {
                 Diagnostic::warning(message)
-            });
+            };
+            self.diags.push(summary.standing_for(n - MAX_PER_KIND));
         }
         let value = (!self.has_errors()).then(value);
         Checked {
             value,
             diagnostics: self.diags,
+        }
+    }
+
+    /// A date that records something done (`reviewed`, `verified_on`)
+    /// and lies after today is a typo: every check that trusts it (the
+    /// "more than a year ago" warning) would stay quiet for years.
+    pub fn warn_if_future(
+        &mut self,
+        key: &str,
+        date: NaiveDate,
+        at: &Located<String>,
+        today: NaiveDate,
+    ) {
+        if date > today {
+            self.push(
+                Diagnostic::warning(format!(
+                    "the {key} date {date} is after today ({today}): it should record a check already done"
+                ))
+                .at_value(at)
+                .help("write the date the check was done"),
+            );
         }
     }
 

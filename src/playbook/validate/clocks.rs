@@ -61,6 +61,9 @@ pub fn compile_pack(doc: &PackDoc, src: &str, today: NaiveDate) -> Checked<Vec<C
         }
         if let Some(k) = compile_clock(&mut c, clock, None) {
             warn_holiday_horizon(&mut c, clock, &k, today);
+            if let Some(at) = &clock.verified_on {
+                c.warn_if_future("`verified_on`", k.verified_on, at, today);
+            }
             clocks.push(k);
         }
     }
@@ -370,7 +373,15 @@ fn compile_clock(c: &mut Checker<'_>, doc: &ClockDoc, facts: Option<&FactTable>)
         }
     }
     if doc.stages.is_empty() {
-        missing.push("`stages`".into());
+        // `stages: []` and no `stages:` read the same: say what is wrong
+        // with either, not that a source or date is missing.
+        c.push(
+            Diagnostic::error(format!("clock `{}` has no stages", id.value))
+                .at_value(id)
+                .help(
+                    "list at least one stage under `stages:`, each with `id`, `title` and `from`",
+                ),
+        );
     }
     if !missing.is_empty() {
         c.push(

@@ -153,14 +153,15 @@ fn compile_objectives(c: &mut Checker<'_>, doc: &DrillDoc) -> Vec<Objective> {
     let objectives = doc
         .objectives
         .iter()
-        .map(|o| match o {
+        .map(|o| match &o.value {
             ObjectiveDoc::Text(text) => {
                 c.push(
                     Diagnostic::warning(format!(
                         "objective \"{}\" has no id and no core capability",
                         short(text)
                     ))
-                    .at(doc.drill.at)
+                    .at(o.at)
+                    .underline(text.chars().count())
                     .help("write it as `{id: o1, text: …, capability: …}` so injects can name it"),
                 );
                 Objective {

@@ -35,6 +35,11 @@ pub(super) fn check_after_cycles(c: &mut Checker<'_>, steps: &[&StepDoc]) {
             };
             *edge += 1;
             let next_id = next.as_str();
+            // A step after itself is reported as such (see `check_after`),
+            // not a second time as a cycle of one.
+            if next_id == *id {
+                continue;
+            }
             match marks.get(next_id) {
                 Some(Mark::New) => {
                     marks.insert(next_id, Mark::Active);

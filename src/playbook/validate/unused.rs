@@ -11,20 +11,22 @@ pub(super) fn warn_unused(
     clocks: &[crate::playbook::Clock],
 ) {
     for fact in &doc.facts {
+        // A submission's `fills:` answers a fact as surely as a capture.
         let used = steps.iter().any(|s| {
             s.capture.iter().any(|f| f.value == fact.id.value)
                 || s.decide
                     .as_ref()
                     .is_some_and(|d| d.fact.value == fact.id.value)
+                || s.fills.iter().any(|f| f.fact.value == fact.id.value)
         });
         if !used {
             c.push(
                 Diagnostic::warning(format!(
-                    "fact `{}` is never captured nor decided by any step",
+                    "fact `{}` is never captured, decided or filled by any step",
                     quoted(&fact.id.value)
                 ))
                 .at_value(&fact.id)
-                .help("add it to a step's `capture:`, or it can only be set with `runsheet set`"),
+                .help("add it to a step's `capture:` (or a submission's `fills:`), or it can only be set with `runsheet set`"),
             );
         }
     }

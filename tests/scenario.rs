@@ -545,6 +545,9 @@ fn block_and_reopen() {
             Key('r'),
             Type("Access granted"),
             Enter,
+            // A moment later again: an Enter typed on at once after a
+            // save is held back too (ENTER-TYPEAHEAD-AFTER-SAVE-STARTS-STEP).
+            Do::Wait(minutes(1)),
             Enter,
         ],
         expect: vec![Kind::StepBlocked, Kind::StepReopened, Kind::StepStarted],
@@ -640,6 +643,8 @@ fn an_approved_holding_statement_is_published() {
     script.extend([
         Type("https://court.example/news/incident"),
         Enter,
+        // Esc right after the save closes the view (it never writes, so it
+        // is not held back), and ends the type-ahead moment: `x` acts.
         Esc,
         Key('x'),
     ]);

@@ -106,12 +106,13 @@ pub enum Message {
 }
 
 impl Message {
-    /// Whether the action only scrolls the text (see
-    /// [`crate::app::action::Action::only_moves`]).
+    /// Whether the action only scrolls the text or closes the view (see
+    /// [`crate::app::action::Action::only_moves`]): neither writes, and Esc
+    /// held back would leave the view open under the keys typed next.
     pub const fn only_moves(self) -> bool {
         matches!(
             self,
-            Self::ScrollDown | Self::ScrollUp | Self::PageDown | Self::PageUp
+            Self::ScrollDown | Self::ScrollUp | Self::PageDown | Self::PageUp | Self::Close
         )
     }
 }

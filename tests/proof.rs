@@ -795,3 +795,96 @@ fn export_status_ignore_failed_checkpoint() {
         ok(&run(&["export", original, "--format", format]));
     }
 }
+
+/// Defect INTACT-PRINTED-WITH-FAILED-CHECK: with a warning before it, the
+/// chain's line still read "intact: …" above the "broken: …" of a failed
+/// checkpoint. It reads "hash chain: …" wherever it is.
+#[test]
+fn intact_printed_with_failed_check() {
+    if !have("ssh-keygen") {
+        return;
+    }
+    let t = Table::new();
+    let rewritten = copy_of(&t.path);
+    let mut l = lines(&rewritten.path);
+    // A day earlier than the entry before it: a consistency warning.
+    l[10] = l[10].replace("\"ts\":\"2026-11-28T", "\"ts\":\"2026-11-27T");
+    rechain(&mut l, 10);
+    write_lines(&rewritten.path, &l);
+    let report = runsheet(t.dir.path(), &["verify", rewritten.path.to_str().unwrap()]);
+    let text = stdout(&report);
+    assert_eq!(report.status.code(), Some(1), "{text}");
+    assert!(
+        text.starts_with("warning: entry 10 is stamped earlier"),
+        "{text}"
+    );
+    assert!(text.contains("\nhash chain: 27 entries"), "{text}");
+    assert!(!text.contains("intact"), "{text}");
+}
+
+/// Defect FALSE-NO-CHECKPOINT-MESSAGE: `verify --key` on a journal broken
+/// before its checkpoint said "the journal records no checkpoint", though
+/// it records one past the break. It says none before the break can be
+/// checked.
+#[test]
+fn false_no_checkpoint_message() {
+    if !have("ssh-keygen") {
+        return;
+    }
+    let t = Table::new();
+    let altered = copy_of(&t.path);
+    let mut l = lines(&altered.path);
+    l[5] = l[5].replace("note 3", "note 3, edited");
+    write_lines(&altered.path, &l);
+    let report = runsheet(
+        t.dir.path(),
+        &[
+            "verify",
+            altered.path.to_str().unwrap(),
+            "--key",
+            &t.trusted(),
+        ],
+    );
+    broken_with(
+        &report,
+        "broken: --key was given, but no checkpoint before the break at line 6 can be checked; one recorded past it would not be trusted\n",
+    );
+    assert!(!stdout(&report).contains("records no checkpoint"));
+}
+
+/// Defects EXPECT-HEAD-MALFORMED-REPORTED-AS-TAMPER and
+/// MISSING-CHECKPOINT-FILE-EXIT-1: a head that is not 64 hexadecimal
+/// digits, or a `--checkpoint` note that cannot be read, was reported as a
+/// broken journal (exit 1). Each is the reader's mistake: exit 2, and the
+/// journal is not judged.
+#[test]
+fn expect_head_malformed_reported_as_tamper() {
+    let (dir, path) = journal(2);
+    let journal = path.to_str().unwrap();
+    for (args, said) in [
+        (
+            vec!["--expect-head", "zz"],
+            "error: --expect-head `zz` is not a head hash: give the 64 hexadecimal digits `runsheet verify` printed (no `sha256:` prefix)\n",
+        ),
+        (
+            vec!["--checkpoint", "nowhere.note"],
+            "error: --checkpoint nowhere.note: cannot read: No such file or directory\n",
+        ),
+    ] {
+        let mut all = vec!["verify", journal];
+        all.extend(args);
+        let out = runsheet(dir.path(), &all);
+        assert_eq!(out.status.code(), Some(2), "{all:?}");
+        assert_eq!(String::from_utf8_lossy(&out.stderr), said);
+        assert_eq!(stdout(&out), "", "{all:?}: the journal is not judged");
+    }
+    let head = lines(&path)
+        .last()
+        .map(|l| runsheet::hash::sha256_hex(l.as_bytes()))
+        .unwrap();
+    let upper = runsheet(
+        dir.path(),
+        &["verify", journal, "--expect-head", &head.to_uppercase()],
+    );
+    ok(&upper);
+}

@@ -150,6 +150,7 @@ pub struct VerifyOptions {
 /// `runsheet verify`: the chain, every recorded checkpoint, the optional
 /// outside checkpoint and head, and the state of the tail.
 pub fn verify(path: &Path, options: &VerifyOptions) -> Result<(String, u8), Failure> {
+    refuse_unusable_options(options)?;
     // The size an outside note covers is the one root wanted before the
     // pass; a note that cannot be read is reported by `check_external`.
     let outside_size = options
@@ -186,9 +187,18 @@ pub fn verify(path: &Path, options: &VerifyOptions) -> Result<(String, u8), Fail
         findings.push(checkpoint::check_head(&subject, head));
     }
     if findings.is_empty() && !trusted.is_empty() {
+        // Past a break nothing is read: a checkpoint there is not absent,
+        // only unchecked.
+        let text = match &checked.broken {
+            Some(at) => format!(
+                "--key was given, but no checkpoint before the break at line {} can be checked; one recorded past it would not be trusted",
+                at.line
+            ),
+            None => "--key was given, but the journal records no checkpoint to check".into(),
+        };
         findings.push(Finding {
             problem: true,
-            text: "--key was given, but the journal records no checkpoint to check".into(),
+            text,
         });
     }
     if findings.iter().any(|f| f.problem) {
@@ -206,6 +216,29 @@ pub fn verify(path: &Path, options: &VerifyOptions) -> Result<(String, u8), Fail
         let _ = writeln!(out, "{message}");
     }
     Ok((out, code))
+}
+
+/// What `verify` is asked to compare with must be usable before the
+/// journal is judged: a head that is not a SHA-256 or a note that cannot be
+/// read is the reader's mistake (exit 2), never a "broken" journal.
+fn refuse_unusable_options(options: &VerifyOptions) -> Result<(), Failure> {
+    if let Some(head) = &options.expect_head
+        && !(head.len() == 64 && head.bytes().all(|b| b.is_ascii_hexdigit()))
+    {
+        return Err(Failure::usage(format!(
+            "--expect-head `{head}` is not a head hash: give the 64 hexadecimal digits `runsheet verify` printed (no `sha256:` prefix)"
+        )));
+    }
+    if let Some(note) = &options.checkpoint
+        && let Err(e) = std::fs::metadata(note).and_then(|_| std::fs::File::open(note))
+    {
+        return Err(Failure::usage(format!(
+            "--checkpoint {}: cannot read: {}",
+            note.display(),
+            crate::diag::describe_io(&e)
+        )));
+    }
+    Ok(())
 }
 
 /// The roots of the checkpoints that cover fewer entries than come
@@ -287,10 +320,13 @@ fn tail_statement(
 /// plain statement about the chain, so the report gives one outcome, the
 /// "broken: …" line that follows, never "intact" and "broken" both.
 fn chain_only(out: String) -> String {
-    match out.strip_prefix("intact: ") {
-        Some(rest) => format!("hash chain: {rest}"),
-        None => out,
-    }
+    // Warnings may come before it: the line is found wherever it is.
+    out.split_inclusive('\n')
+        .map(|line| match line.strip_prefix("intact: ") {
+            Some(rest) => format!("hash chain: {rest}"),
+            None => line.to_string(),
+        })
+        .collect()
 }
 
 /// `runsheet anchor request <note>`: writes `<note>.tsq` for a timestamp

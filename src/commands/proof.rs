@@ -202,7 +202,7 @@ pub fn verify(path: &Path, options: &VerifyOptions) -> Result<(String, u8), Fail
         });
     }
     if findings.iter().any(|f| f.problem) {
-        out = chain_only(out);
+        out = chain_only(&out);
     }
     for f in &findings {
         // A finding may quote the journal: it stays on its own line.
@@ -319,7 +319,7 @@ fn tail_statement(
 /// (`--expect-head`, a checkpoint): its "intact: …" first line becomes a
 /// plain statement about the chain, so the report gives one outcome, the
 /// "broken: …" line that follows, never "intact" and "broken" both.
-fn chain_only(out: String) -> String {
+fn chain_only(out: &str) -> String {
     // Warnings may come before it: the line is found wherever it is.
     out.split_inclusive('\n')
         .map(|line| match line.strip_prefix("intact: ") {

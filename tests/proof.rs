@@ -718,6 +718,18 @@ fn verified_part_includes_altered_line() {
     );
 }
 
+/// The journals here name their playbook `fixtures/<id>.yaml`, relative
+/// to where the command runs: a command that replays one needs it there.
+fn with_its_playbook(dir: &Path) {
+    let fixtures = dir.join("fixtures");
+    std::fs::create_dir_all(&fixtures).unwrap();
+    std::fs::copy(
+        support::fixture("playbooks/fixture-incident.yaml"),
+        fixtures.join("fixture-incident.yaml"),
+    )
+    .unwrap();
+}
+
 /// Defect EXPORT-STATUS-IGNORE-FAILED-CHECKPOINT: a journal rewritten with
 /// its chain made again fails `verify` at its checkpoint, but `status` and
 /// every export called it intact and exited 0. Each now says the
@@ -738,15 +750,7 @@ fn export_status_ignore_failed_checkpoint() {
     let problem = "CHECKPOINT OR TIMESTAMP DOES NOT VERIFY: entry 26 (checkpoint): \
                    entries 0–25 no longer give the Merkle root it recorded: at least one of them was changed";
     let run = |args: &[&str]| runsheet(t.dir.path(), args);
-    // The journal names its playbook `fixtures/<id>.yaml`, relative to
-    // where the command runs.
-    let fixtures = t.dir.path().join("fixtures");
-    std::fs::create_dir_all(&fixtures).unwrap();
-    std::fs::copy(
-        support::fixture("playbooks/fixture-incident.yaml"),
-        fixtures.join("fixture-incident.yaml"),
-    )
-    .unwrap();
+    with_its_playbook(t.dir.path());
 
     let status = run(&["status", journal]);
     broken_with(&status, &format!("27 entries · {problem}\n"));
@@ -887,4 +891,63 @@ fn expect_head_malformed_reported_as_tamper() {
         &["verify", journal, "--expect-head", &head.to_uppercase()],
     );
     ok(&upper);
+}
+
+/// Defect TAIL-CUT-AFTER-CHECKPOINT-SILENT: with whole sessions after the
+/// checkpoint cut off, `verify` said "intact" with no word on the tail,
+/// and said nothing either of the entries no checkpoint covers in the
+/// journal as written. It names them, and a checkpoint taken last leaves
+/// nothing to say.
+#[test]
+fn tail_cut_after_checkpoint_silent() {
+    if !have("ssh-keygen") {
+        return;
+    }
+    let t = Table::new();
+    with_its_playbook(t.dir.path());
+    let notes = |journal: &Path, n: usize| {
+        for i in 0..n {
+            ok(&runsheet(
+                t.dir.path(),
+                &["note", journal.to_str().unwrap(), &format!("later {i}")],
+            ));
+        }
+    };
+    notes(&t.path, 2);
+    let report = ok(&runsheet(
+        t.dir.path(),
+        &["verify", t.path.to_str().unwrap()],
+    ));
+    assert!(
+        report.ends_with(
+            "note: the last checkpoint, entry 26, covers entries 0–25; 4 entries after it \
+             (session ends and timestamps aside) are covered by no checkpoint or timestamp: \
+             whole sessions cut off there would not show without a head hash kept elsewhere \
+             (`--expect-head`) or a later checkpoint covering them\n"
+        ),
+        "{report}"
+    );
+    // Cut back to the end of the first note's session: still intact as a
+    // chain, and the statement says what is uncovered.
+    let cut = copy_of(&t.path);
+    let mut l = lines(&cut.path);
+    l.truncate(l.len() - 3);
+    write_lines(&cut.path, &l);
+    let report = ok(&runsheet(
+        t.dir.path(),
+        &["verify", cut.path.to_str().unwrap()],
+    ));
+    assert!(
+        report.contains(
+            "; 2 entries after it (session ends and timestamps aside) are covered by no checkpoint"
+        ),
+        "{report}"
+    );
+    // A checkpoint taken last: nothing uncovered, nothing said.
+    checkpoint(t.dir.path(), &t.path, &t.key);
+    let report = ok(&runsheet(
+        t.dir.path(),
+        &["verify", t.path.to_str().unwrap()],
+    ));
+    assert!(!report.contains("note: the last checkpoint"), "{report}");
 }

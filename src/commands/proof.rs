@@ -311,8 +311,35 @@ fn tail_statement(
             "tail cannot be checked past the break: the session ends and checkpoints recorded from line {} on do not verify, so nothing is said about them",
             at.line
         )),
-        None => scan.tail().assess(path).message(),
+        None => scan
+            .tail()
+            .assess(path)
+            .message()
+            .or_else(|| uncovered_statement(scan.tail())),
     }
+}
+
+/// For a journal whose last session ended: the entries after its last
+/// checkpoint, which nothing signed or stamped covers. Whole sessions cut
+/// off there leave a journal that verifies, so the reader is told what
+/// would show it.
+fn uncovered_statement(tail: &crate::proof::tail::TailScan) -> Option<String> {
+    let (seq, size, after) = tail.after_last_checkpoint()?;
+    let (count, them) = if after == 1 {
+        (
+            "1 entry after it (session ends and timestamps aside) is".to_string(),
+            "it",
+        )
+    } else {
+        (
+            format!("{after} entries after it (session ends and timestamps aside) are"),
+            "them",
+        )
+    };
+    Some(format!(
+        "note: the last checkpoint, entry {seq}, covers entries 0–{}; {count} covered by no checkpoint or timestamp: whole sessions cut off there would not show without a head hash kept elsewhere (`--expect-head`) or a later checkpoint covering {them}",
+        size.saturating_sub(1)
+    ))
 }
 
 /// The report of an intact chain whose journal still fails a check

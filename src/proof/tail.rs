@@ -70,6 +70,10 @@ pub struct TailScan {
     /// `seq` of the first and last entry, since the last session end or
     /// checkpoint, whose session never started.
     unclaimed: Option<(u64, u64)>,
+    /// Entries after the last checkpoint, session ends and timestamps
+    /// aside (a session's end follows its closing checkpoint; a timestamp
+    /// stamps a checkpoint's note).
+    since_checkpoint: u64,
 }
 
 impl TailScan {
@@ -78,6 +82,11 @@ impl TailScan {
     pub fn add(&mut self, line: &LineView<'_>) {
         self.entries += 1;
         self.note_claim(line);
+        match line.kind {
+            Kind::Checkpoint => self.since_checkpoint = 0,
+            Kind::SessionEnded | Kind::Anchor => {}
+            _ => self.since_checkpoint += 1,
+        }
         if !matches!(
             line.kind,
             Kind::SessionStarted | Kind::SessionEnded | Kind::Checkpoint
@@ -146,6 +155,14 @@ impl TailScan {
     }
 
     /// The tail of the lines added, with the lock of the journal at `path`.
+    /// The last checkpoint (its `seq` and how many entries it covers)
+    /// and how many entries came after it, session ends and timestamps
+    /// aside, when any did.
+    pub fn after_last_checkpoint(&self) -> Option<(u64, u64, u64)> {
+        let (seq, size) = self.checkpoint?;
+        (self.since_checkpoint > 0).then_some((seq, size, self.since_checkpoint))
+    }
+
     pub fn assess(&self, path: &Path) -> Tail {
         let open = self
             .last_session

@@ -8,6 +8,7 @@ mod support;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use base64::Engine as _;
 use support::{JournalBuilder, fixture_playbook};
 
 fn have(tool: &str, probe: &str) -> bool {
@@ -236,6 +237,40 @@ fn attach_verify_and_openssl_agrees(d: &Path, journal: &Path, note: &Path, tsr: 
             note.to_str().unwrap(),
             "-in",
             tsr.to_str().unwrap(),
+            "-CAfile",
+            "ca.pem",
+            "-untrusted",
+            "tsa.pem",
+        ],
+    ));
+    // ANCHOR-RECIPE-RELIES-ON-UNCHECKED-TSR: the recipe for a reviewer
+    // without the `.tsr`, from the token the journal recorded.
+    let token = std::fs::read_to_string(journal)
+        .unwrap()
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .find(|e| e["kind"] == "anchor")
+        .and_then(|e| e["data"]["token"].as_str().map(str::to_string))
+        .expect("an anchor entry");
+    let der = d.join("token.der");
+    std::fs::write(
+        &der,
+        base64::engine::general_purpose::STANDARD
+            .decode(token)
+            .unwrap(),
+    )
+    .unwrap();
+    must(run(
+        d,
+        "openssl",
+        &[
+            "ts",
+            "-verify",
+            "-data",
+            note.to_str().unwrap(),
+            "-in",
+            der.to_str().unwrap(),
+            "-token_in",
             "-CAfile",
             "ca.pem",
             "-untrusted",
@@ -505,4 +540,62 @@ fn a_token_carrying_its_certificate_twice_attaches_and_verifies() {
     let token = std::fs::read(&tsr).unwrap();
     assert_eq!(occurrences(&token, &cert), 2, "the reply carries it twice");
     attach_verify_and_openssl_agrees(d, &journal, &note, &tsr);
+}
+
+/// Defect ROGUE-TSA-BACKDATED-TIMESTAMP-VERIFIES: a timestamp whose time is
+/// before the checkpoint it stamps was recorded (an authority with a wrong
+/// clock, or one that is not who it says) was reported as verifying, with
+/// no word that the authority itself is not checked. It is a problem now,
+/// and a timestamp that verifies says who issued it was not checked.
+#[test]
+fn rogue_tsa_backdated_timestamp_verifies() {
+    if !tools() {
+        return;
+    }
+    let (dir, journal, note) = checkpointed(3);
+    let d = dir.path();
+    must(runsheet(d, &["anchor", "request", note.to_str().unwrap()]));
+    let tsr = with(&note, ".tsr");
+    reply(d, &with(&note, ".tsq"), &tsr);
+    attach_verify_and_openssl_agrees(d, &journal, &note, &tsr);
+    let verified = must(runsheet(d, &["verify", journal.to_str().unwrap()]));
+    assert!(
+        String::from_utf8_lossy(&verified.stdout).contains(
+            " verifies with the certificate it carries; who issued it is not checked here \
+             (check the authority with `openssl ts -verify -CAfile`)\n"
+        ),
+        "{}",
+        String::from_utf8_lossy(&verified.stdout)
+    );
+    // The checkpoint recorded two days later than the authority's time
+    // (the chain made again): the stamp is earlier than what it stamps.
+    let mut lines: Vec<String> = std::fs::read_to_string(&journal)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    let at = lines
+        .iter()
+        .position(|l| l.contains("\"kind\":\"checkpoint\""))
+        .unwrap();
+    let entry: runsheet::journal::Entry =
+        serde_json::from_str(&runsheet::journal::check_own_hash(&lines[at]).unwrap()).unwrap();
+    let later = (entry.ts + chrono::Duration::days(2))
+        .format("%Y-%m-%dT%H:%M:%S%.6fZ")
+        .to_string();
+    let recorded = entry.ts.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string();
+    assert!(lines[at].contains(&recorded), "{}", lines[at]);
+    lines[at] = lines[at].replace(&recorded, &later);
+    support::rechain(&mut lines, at);
+    std::fs::write(&journal, lines.join("\n") + "\n").unwrap();
+    let report = runsheet(d, &["verify", journal.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&report.stdout);
+    assert_eq!(report.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains(" is before the checkpoint it stamps was recorded (")
+            && text.contains(
+                "): a genuine timestamp of that note cannot be earlier, so the authority's clock or identity is not what it says\n"
+            ),
+        "{text}"
+    );
 }

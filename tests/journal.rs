@@ -558,4 +558,15 @@ fn the_documented_python_recipe_verifies_journals() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    // DOC-RECIPE-EMPTY-FILE-INTACT: an empty file is no journal, as
+    // `runsheet verify` says, never "intact: 0 entries".
+    let empty = dir.path().join("empty.jsonl");
+    std::fs::write(&empty, b"").expect("write");
+    let out = run(&empty);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("no complete entry"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

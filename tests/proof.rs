@@ -11,7 +11,7 @@ use std::process::{Command, Output};
 
 use runsheet::hash::sha256_hex;
 use runsheet::journal::Entry;
-use support::{JournalBuilder, fast_tempdir, fixture_playbook};
+use support::{JournalBuilder, fast_tempdir, fixture_playbook, rechain};
 
 const NOW: &str = "2026-11-28T12:00:00Z";
 
@@ -238,24 +238,6 @@ fn copy_of(original: &Path) -> Copy {
     }
     let path = dir.path().join(original.file_name().unwrap());
     Copy { _dir: dir, path }
-}
-
-/// Re-encodes every line from `from` on with fresh `prev` and `hash`:
-/// what someone rewriting the file with the right tools would do.
-fn rechain(lines: &mut [String], from: usize) {
-    for i in from..lines.len() {
-        let body = runsheet::journal::check_own_hash(&lines[i]).unwrap_or_else(|_| {
-            lines[i]
-                .rsplit_once(",\"hash\"")
-                .map(|(b, _)| format!("{b}}}"))
-                .unwrap()
-        });
-        let mut entry: Entry = serde_json::from_str(&body).expect("entry");
-        if i > 0 {
-            entry.prev = sha256_hex(lines[i - 1].as_bytes());
-        }
-        lines[i] = entry.encode();
-    }
 }
 
 /// The tamper table's starting point: a journal of 26 entries, a
@@ -884,7 +866,7 @@ fn expect_head_malformed_reported_as_tamper() {
     }
     let head = lines(&path)
         .last()
-        .map(|l| runsheet::hash::sha256_hex(l.as_bytes()))
+        .map(|l| sha256_hex(l.as_bytes()))
         .unwrap();
     let upper = runsheet(
         dir.path(),

@@ -175,7 +175,7 @@ pub fn verify(path: &Path, options: &VerifyOptions) -> Result<(String, u8), Fail
     };
     let subject = Subject::new(path, &created.journal_id, &scan, &trusted);
     let mut findings = checkpoint::check_recorded(&subject);
-    findings.extend(check_anchors(path, scan.anchors()));
+    findings.extend(check_anchors(path, &scan));
     if let Some(note) = &options.checkpoint {
         findings.extend(checkpoint::check_external(
             &subject,
@@ -290,7 +290,7 @@ pub fn recorded_proof_problems(path: &Path) -> Result<Vec<String>, Failure> {
     };
     let subject = Subject::new(path, &created.journal_id, &scan, &[]);
     let mut findings = checkpoint::check_recorded(&subject);
-    findings.extend(check_anchors(path, scan.anchors()));
+    findings.extend(check_anchors(path, &scan));
     Ok(findings
         .into_iter()
         .filter(|f| f.problem)
@@ -460,14 +460,11 @@ pub fn anchor_attach(
 
 /// Re-checks every `anchor` entry: the note still has the stamped hash and
 /// the token still verifies with the certificate recorded.
-pub fn check_anchors(
-    path: &Path,
-    anchors: &[(u64, crate::journal::event::Anchor)],
-) -> Vec<Finding> {
+pub fn check_anchors(path: &Path, scan: &Scan) -> Vec<Finding> {
     let b64 = base64::engine::general_purpose::STANDARD;
     let dir = path.parent().unwrap_or(Path::new(""));
     let mut out = Vec::new();
-    for (seq, a) in anchors {
+    for (seq, a) in scan.anchors() {
         let checked = (|| -> Result<(), String> {
             let note = std::fs::read(dir.join(&a.note))
                 .map_err(|e| format!("its note {} cannot be read: {e}", a.note))?;
@@ -481,13 +478,15 @@ pub fn check_anchors(
                 .decode(&a.tsa_cert)
                 .map_err(|_| "its certificate is not base64")?;
             let req = anchor::request_for(&a.imprint, &a.nonce)?;
-            anchor::check_token(&token, &req, Some(&cert)).map(|_| ())
+            anchor::check_token(&token, &req, Some(&cert)).map(|_| ())?;
+            stamped_after_its_checkpoint(a, scan)
         })();
         out.push(match checked {
             Ok(()) => Finding {
                 problem: false,
                 text: format!(
-                    "entry {seq}: RFC 3161 timestamp of {} by {} at {} verifies",
+                    "entry {seq}: RFC 3161 timestamp of {} by {} at {} verifies with the certificate it carries; \
+                     who issued it is not checked here (check the authority with `openssl ts -verify -CAfile`)",
                     a.note, a.tsa, a.gen_time
                 ),
             },
@@ -498,4 +497,35 @@ pub fn check_anchors(
         });
     }
     out
+}
+
+/// A genuine timestamp of a checkpoint's note is made after the
+/// checkpoint was recorded: one earlier (beyond the clock skew allowed
+/// everywhere) comes from an authority whose clock, or identity, is not
+/// what it says.
+fn stamped_after_its_checkpoint(
+    a: &crate::journal::event::Anchor,
+    scan: &Scan,
+) -> Result<(), String> {
+    let checkpoint_seq = a
+        .note
+        .rsplit_once(".checkpoint-")
+        .and_then(|(_, rest)| rest.strip_suffix(".note"))
+        .and_then(|n| n.parse::<u64>().ok());
+    let recorded = checkpoint_seq.and_then(|seq| scan.checkpoint_recorded_at(seq));
+    let stamped = chrono::DateTime::parse_from_rfc3339(&a.gen_time)
+        .ok()
+        .map(|t| t.to_utc());
+    let (Some(recorded), Some(stamped)) = (recorded, stamped) else {
+        return Ok(());
+    };
+    let skew = chrono::Duration::minutes(crate::run::rules::CLOCK_SKEW_MINUTES);
+    if stamped + skew < recorded {
+        return Err(format!(
+            "its time {} is before the checkpoint it stamps was recorded ({}): a genuine timestamp of that note cannot be earlier, so the authority's clock or identity is not what it says",
+            a.gen_time,
+            crate::playbook::value::format_utc(recorded)
+        ));
+    }
+    Ok(())
 }

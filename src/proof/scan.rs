@@ -31,6 +31,9 @@ pub struct Scan {
     head: Option<(String, Option<u64>)>,
     created: Option<Created>,
     recorded: Vec<(u64, Checkpoint)>,
+    /// When each checkpoint was recorded, by its `seq`: a timestamp of its
+    /// note cannot be earlier.
+    recorded_at: BTreeMap<u64, chrono::DateTime<chrono::Utc>>,
     anchors: Vec<(u64, Anchor)>,
     tail: TailScan,
 }
@@ -83,6 +86,7 @@ impl Scan {
                         self.missed.insert(c.size);
                     }
                     self.recorded.push((entry.seq, *c));
+                    self.recorded_at.insert(entry.seq, entry.ts);
                 }
             }
             Kind::Anchor => {
@@ -141,6 +145,11 @@ impl Scan {
     }
 
     /// Every `anchor` entry, with its sequence number.
+    /// When the checkpoint entry `seq` was recorded.
+    pub fn checkpoint_recorded_at(&self, seq: u64) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.recorded_at.get(&seq).copied()
+    }
+
     pub fn anchors(&self) -> &[(u64, Anchor)] {
         &self.anchors
     }

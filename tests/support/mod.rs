@@ -1027,3 +1027,21 @@ pub fn draw_review(review: &mut runsheet::app::review::Review, width: u16, heigh
         .expect("draw");
     screen(terminal.backend().buffer())
 }
+
+/// Re-encodes every line from `from` on with fresh `prev` and `hash`:
+/// what someone rewriting the file with the right tools would do.
+pub fn rechain(lines: &mut [String], from: usize) {
+    for i in from..lines.len() {
+        let body = runsheet::journal::check_own_hash(&lines[i]).unwrap_or_else(|_| {
+            lines[i]
+                .rsplit_once(",\"hash\"")
+                .map(|(b, _)| format!("{b}}}"))
+                .unwrap()
+        });
+        let mut entry: runsheet::journal::Entry = serde_json::from_str(&body).expect("entry");
+        if i > 0 {
+            entry.prev = runsheet::hash::sha256_hex(lines[i - 1].as_bytes());
+        }
+        lines[i] = entry.encode();
+    }
+}

@@ -147,7 +147,7 @@ fn custody_is_recorded_and_exported_as_a_form() {
     assert!(String::from_utf8_lossy(&typo.stderr).contains("has no step `no-such-step`"));
     let form = ok(&runsheet(d, &["export", j, "--format", "custody-csv"]));
     let rows: Vec<&str> = form.lines().collect();
-    assert_eq!(rows.len(), 3, "{form}");
+    assert_eq!(rows.len(), 4, "{form}");
     assert!(rows[0].starts_with("item,label,name,sha256,size"));
     let sha = runsheet::hash::sha256_hex(b"image bytes");
     assert!(
@@ -177,11 +177,18 @@ fn custody_is_recorded_and_exported_as_a_form() {
     );
     let verified = ok(&runsheet(d, &["verify", j]));
     assert!(verified.starts_with("intact:"), "{verified}");
-    // Read as a stream, the form is the one the whole journal gives.
+    // Read as a stream, the form is the one the whole journal gives, and
+    // it ends with the row that ties it to the journal.
     let whole = runsheet::journal::verify::verify(&std::fs::read(&journal).unwrap());
     let expected =
         runsheet::evidence::custody::csv(&runsheet::evidence::register(&whole.lines), false);
-    assert_eq!(form, runsheet::printable::printable(&expected));
+    let (made, binding) = form
+        .trim_end_matches('\n')
+        .rsplit_once('\n')
+        .map(|(made, last)| (format!("{made}\n"), last))
+        .unwrap();
+    assert_eq!(made, runsheet::printable::printable(&expected));
+    assert!(binding.starts_with(",,,,,,,,,,,,JOURNAL "), "{binding}");
 }
 
 /// A drill's custody form carries EXERCISE on every row, as every other
@@ -200,12 +207,13 @@ fn custody_form_of_an_exercise_marks_every_row_exercise() {
     ));
     let form = ok(&runsheet(d, &["export", j, "--format", "custody-csv"]));
     let rows: Vec<&str> = form.lines().collect();
-    assert_eq!(rows.len(), 2, "{form}");
+    assert_eq!(rows.len(), 3, "{form}");
     assert!(
         rows[0].starts_with("exercise,item,label,name,sha256"),
         "{form}"
     );
     assert!(rows[1].starts_with("EXERCISE,E1,,note.txt,"), "{form}");
+    assert!(rows[2].starts_with("EXERCISE,,"), "{form}");
 }
 
 /// The defect: `evidence add` and `transfer` wrote their entry with no
@@ -316,9 +324,47 @@ fn integrity_messages_custody_csv_says_where_and_why_it_stops() {
     );
     let form = String::from_utf8_lossy(&out.stdout);
     let rows: Vec<&str> = form.lines().collect();
-    assert_eq!(rows.len(), 3, "{form}");
+    assert_eq!(rows.len(), 4, "{form}");
     assert!(rows[1].starts_with("E1,,disk.img,"), "{form}");
     assert_eq!(rows[2], format!(",,,,,,,,,,,,FORM INCOMPLETE: {stops}"));
+    assert!(
+        rows[3].starts_with(",,,,,,,,,,,,JOURNAL ")
+            && rows[3].contains(": made from its 5 verified entries; head hash "),
+        "{form}"
+    );
+}
+
+/// Defect CUSTODY-CSV-NOT-BOUND-TO-JOURNAL: the custody form named no
+/// journal, entry count or head hash, so a form made from a journal cut
+/// short could not be told from the whole one's. Its last row ties it to
+/// its journal: the id, the entries it is made from and the head hash a
+/// reader compares with one kept elsewhere.
+#[test]
+fn custody_csv_not_bound_to_journal() {
+    let (dir, journal, _) =
+        JournalBuilder::new(fixture_playbook(), "2026-11-28T09:00:00Z", false).close();
+    let d = dir.path();
+    std::fs::write(d.join("disk.img"), b"image bytes").unwrap();
+    let j = journal.to_str().unwrap();
+    ok(&runsheet(
+        d,
+        &["evidence", "add", j, "disk.img", "--as", "Dana Reyes"],
+    ));
+    let form = ok(&runsheet(d, &["export", j, "--format", "custody-csv"]));
+    let bytes = std::fs::read(&journal).unwrap();
+    let whole = runsheet::journal::verify::verify(&bytes);
+    let first: serde_json::Value =
+        serde_json::from_slice(bytes.split(|b| *b == b'\n').next().unwrap()).unwrap();
+    let id = first["data"]["journal_id"].as_str().unwrap();
+    let last = form.lines().last().unwrap();
+    assert_eq!(
+        last,
+        format!(
+            ",,,,,,,,,,,,JOURNAL {id}: made from its {} verified entries; head hash {}",
+            whole.lines.len(),
+            whole.head_hash.unwrap()
+        )
+    );
 }
 
 /// INTEGRITY-MESSAGES (c): `--expect-head` with a hash the journal does

@@ -305,6 +305,7 @@ pub fn custody_csv(journal: &Path) -> Result<(String, Option<String>), Failure> 
     // Read as a stream, keeping only the lines the register is made of.
     let mut kept = Vec::new();
     let mut exercise = false;
+    let mut journal_id = String::new();
     let mut records_proofs = false;
     let tally = crate::journal::verify::verify_file(journal, |line| {
         records_proofs |= super::proof::is_proof(line.entry.kind);
@@ -312,6 +313,7 @@ pub fn custody_csv(journal: &Path) -> Result<(String, Option<String>), Failure> 
             && let Ok(Payload::JournalCreated(created)) = line.entry.event().map(|e| e.payload)
         {
             exercise = created.exercise;
+            journal_id = created.journal_id;
         }
         if matches!(
             line.entry.kind,
@@ -344,6 +346,17 @@ pub fn custody_csv(journal: &Path) -> Result<(String, Option<String>), Failure> 
             warning = Some(format!("{}: {statement}", journal.display()));
         }
     }
+    // What ties the form to its journal: a reader compares the head hash
+    // with `runsheet verify` or with one kept elsewhere.
+    evidence::custody::statement_row(
+        &mut csv,
+        exercise,
+        &format!(
+            "JOURNAL {journal_id}: made from its {} verified entries; head hash {}",
+            tally.entries,
+            tally.head_hash.as_deref().unwrap_or("none")
+        ),
+    );
     Ok((csv, warning))
 }
 

@@ -567,6 +567,24 @@ fn rogue_tsa_backdated_timestamp_verifies() {
         "{}",
         String::from_utf8_lossy(&verified.stdout)
     );
+    // The report says the same: the authority names itself.
+    let fixtures = d.join("fixtures");
+    std::fs::create_dir_all(&fixtures).unwrap();
+    std::fs::copy(
+        support::fixture("playbooks/fixture-incident.yaml"),
+        fixtures.join("fixture-incident.yaml"),
+    )
+    .unwrap();
+    let md = must(runsheet(
+        d,
+        &["export", journal.to_str().unwrap(), "--format", "md"],
+    ));
+    assert!(
+        String::from_utf8_lossy(&md.stdout)
+            .contains("by an authority naming itself CN=Throwaway TSA at "),
+        "{}",
+        String::from_utf8_lossy(&md.stdout)
+    );
     // The checkpoint recorded two days later than the authority's time
     // (the chain made again): the stamp is earlier than what it stamps.
     let mut lines: Vec<String> = std::fs::read_to_string(&journal)

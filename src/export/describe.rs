@@ -375,7 +375,7 @@ fn proof_sentence(payload: &Payload) -> String {
             c.note
         ),
         Payload::Anchor(a) => format!(
-            "Trusted timestamp (RFC 3161) of {} by {} at {}",
+            "Timestamp (RFC 3161) of {} by an authority naming itself {} at {} (its identity is checked against its root with `openssl ts -verify`, not by runsheet)",
             a.note, a.tsa, a.gen_time
         ),
         Payload::EvidenceAdded(e) => format!(

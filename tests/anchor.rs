@@ -227,22 +227,7 @@ fn attach_verify_and_openssl_agrees(d: &Path, journal: &Path, note: &Path, tsr: 
         "{report}"
     );
     // The reviewer's recipe.
-    must(run(
-        d,
-        "openssl",
-        &[
-            "ts",
-            "-verify",
-            "-data",
-            note.to_str().unwrap(),
-            "-in",
-            tsr.to_str().unwrap(),
-            "-CAfile",
-            "ca.pem",
-            "-untrusted",
-            "tsa.pem",
-        ],
-    ));
+    must(openssl_verify(d, note, tsr, false));
     // ANCHOR-RECIPE-RELIES-ON-UNCHECKED-TSR: the recipe for a reviewer
     // without the `.tsr`, from the token the journal recorded.
     let token = std::fs::read_to_string(journal)
@@ -260,23 +245,26 @@ fn attach_verify_and_openssl_agrees(d: &Path, journal: &Path, note: &Path, tsr: 
             .unwrap(),
     )
     .unwrap();
-    must(run(
-        d,
-        "openssl",
-        &[
-            "ts",
-            "-verify",
-            "-data",
-            note.to_str().unwrap(),
-            "-in",
-            der.to_str().unwrap(),
-            "-token_in",
-            "-CAfile",
-            "ca.pem",
-            "-untrusted",
-            "tsa.pem",
-        ],
-    ));
+    must(openssl_verify(d, note, &der, true));
+}
+
+/// The reviewer's `openssl ts -verify` of `note` against the reply (or,
+/// with `token_in`, the bare token) in `input`, with the test authority's
+/// root and certificate.
+fn openssl_verify(d: &Path, note: &Path, input: &Path, token_in: bool) -> Output {
+    let mut args = vec![
+        "ts",
+        "-verify",
+        "-data",
+        note.to_str().unwrap(),
+        "-in",
+        input.to_str().unwrap(),
+    ];
+    if token_in {
+        args.push("-token_in");
+    }
+    args.extend(["-CAfile", "ca.pem", "-untrusted", "tsa.pem"]);
+    run(d, "openssl", &args)
 }
 
 #[test]
@@ -303,23 +291,7 @@ fn request_reply_attach_and_verify_and_openssl_agrees() {
         "{}",
         String::from_utf8_lossy(&after.stdout)
     );
-    let openssl = run(
-        d,
-        "openssl",
-        &[
-            "ts",
-            "-verify",
-            "-data",
-            note.to_str().unwrap(),
-            "-in",
-            tsr.to_str().unwrap(),
-            "-CAfile",
-            "ca.pem",
-            "-untrusted",
-            "tsa.pem",
-        ],
-    );
-    assert!(!openssl.status.success());
+    assert!(!openssl_verify(d, &note, &tsr, false).status.success());
 }
 
 #[test]

@@ -342,17 +342,24 @@ fn tamper_table_last_line_and_last_10_lines_removed() {
     );
 }
 
+/// A copy of the table's journal with line `at` changed by `change` and
+/// every line from it on chained again: a rewrite with the right tools.
+fn rewritten(t: &Table, at: usize, change: impl Fn(&str) -> String) -> Copy {
+    let copy = copy_of(&t.path);
+    let mut l = lines(&copy.path);
+    l[at] = change(&l[at]);
+    rechain(&mut l, at);
+    write_lines(&copy.path, &l);
+    copy
+}
+
 #[test]
 fn tamper_table_whole_file_rewritten_with_recomputed_hashes() {
     if !have("ssh-keygen") {
         return;
     }
     let t = Table::new();
-    let rewritten = copy_of(&t.path);
-    let mut l = lines(&rewritten.path);
-    l[10] = l[10].replace("note 8", "note 8, edited");
-    rechain(&mut l, 10);
-    write_lines(&rewritten.path, &l);
+    let rewritten = rewritten(&t, 10, |l| l.replace("note 8", "note 8, edited"));
     let report = t.verify(&rewritten.path, &[]);
     assert!(
         stdout(&report).starts_with("hash chain: 27 entries"),
@@ -723,11 +730,7 @@ fn export_status_ignore_failed_checkpoint() {
         return;
     }
     let t = Table::new();
-    let rewritten = copy_of(&t.path);
-    let mut l = lines(&rewritten.path);
-    l[10] = l[10].replace("note 8", "note 8, edited");
-    rechain(&mut l, 10);
-    write_lines(&rewritten.path, &l);
+    let rewritten = rewritten(&t, 10, |l| l.replace("note 8", "note 8, edited"));
     let journal = rewritten.path.to_str().unwrap();
     let problem = "CHECKPOINT OR TIMESTAMP DOES NOT VERIFY: entry 26 (checkpoint): \
                    entries 0–25 no longer give the Merkle root it recorded: at least one of them was changed";
@@ -791,12 +794,10 @@ fn intact_printed_with_failed_check() {
         return;
     }
     let t = Table::new();
-    let rewritten = copy_of(&t.path);
-    let mut l = lines(&rewritten.path);
     // A day earlier than the entry before it: a consistency warning.
-    l[10] = l[10].replace("\"ts\":\"2026-11-28T", "\"ts\":\"2026-11-27T");
-    rechain(&mut l, 10);
-    write_lines(&rewritten.path, &l);
+    let rewritten = rewritten(&t, 10, |l| {
+        l.replace("\"ts\":\"2026-11-28T", "\"ts\":\"2026-11-27T")
+    });
     let report = runsheet(t.dir.path(), &["verify", rewritten.path.to_str().unwrap()]);
     let text = stdout(&report);
     assert_eq!(report.status.code(), Some(1), "{text}");

@@ -1138,6 +1138,26 @@ fn cli_writes_into_another_responders_journal() {
             "{args:?}: nothing written"
         );
     }
+    // NEW-JOURNAL-INSIDE-A-CASE: `new --journal` into a case's journals
+    // made a journal of another case's playbook among its responders'.
+    let stray = case.join("journals").join("stray@host.jsonl");
+    let out = bob.cmd(&[
+        "new",
+        "state-actor-intrusion",
+        "--journal",
+        stray.to_str().unwrap(),
+        "--as",
+        "Bob",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        format!(
+            "error: {} is a journal of the team case {dir}: {written_through}; a responder joins it with: runsheet run --case {dir} --as NAME\n",
+            stray.display()
+        )
+    );
+    assert!(!stray.exists(), "nothing created");
 }
 
 /// A journal copied in from another case folder is refused whole: `verify`

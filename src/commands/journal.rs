@@ -24,6 +24,13 @@ pub fn new(
     actor: Option<&str>,
     exercise: bool,
 ) -> Result<PathBuf, Failure> {
+    if let Some(path) = &journal {
+        refuse_case_journal(path, |dir| {
+            format!(
+                "{WRITTEN_THROUGH_ITS_CASE}; a responder joins it with: runsheet run --case {dir} --as NAME"
+            )
+        })?;
+    }
     let (_, resolved) =
         open::discover_and_resolve(playbook, &crate::paths::local_playbook_dirs(), env.today)?;
     let who = Identity::new(script_actor(env, actor, &[])?);

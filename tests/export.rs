@@ -740,13 +740,13 @@ fn cli_home() -> tempfile::TempDir {
     home
 }
 
-/// `runsheet ARGS` in `home`, with its data and config kept there.
-fn run_in(home: &tempfile::TempDir, args: &[&str]) -> std::process::Output {
+/// `runsheet ARGS` in folder `home`, with its data and config kept there.
+fn run_in(home: &Path, args: &[&str]) -> std::process::Output {
     assert_cmd::Command::cargo_bin("runsheet")
         .expect("binary")
-        .current_dir(home.path())
-        .env("RUNSHEET_DATA_DIR", home.path().join("data"))
-        .env("RUNSHEET_CONFIG_DIR", home.path().join("config"))
+        .current_dir(home)
+        .env("RUNSHEET_DATA_DIR", home.join("data"))
+        .env("RUNSHEET_CONFIG_DIR", home.join("config"))
         .args(args)
         .output()
         .expect("runs")
@@ -755,7 +755,7 @@ fn run_in(home: &tempfile::TempDir, args: &[&str]) -> std::process::Output {
 #[test]
 fn the_command_writes_whole_files_and_reports_breaks() {
     let home = cli_home();
-    let run = |args: &[&str]| run_in(&home, args);
+    let run = |args: &[&str]| run_in(home.path(), args);
     let write = |name: &str, fixture: &Fixture| {
         let path = home.path().join(name);
         std::fs::write(&path, &fixture.bytes).expect("write journal");
@@ -929,7 +929,7 @@ fn ts(rfc3339: &str) -> chrono::DateTime<chrono::Utc> {
 #[test]
 fn streamed_exports_are_byte_identical_to_the_whole_journal_rendered() {
     let home = cli_home();
-    let run = |args: &[&str]| run_in(&home, args);
+    let run = |args: &[&str]| run_in(home.path(), args);
     let cases = [
         ("complete", complete()),
         ("exercise", exercise()),
@@ -1024,7 +1024,7 @@ fn streamed_exports_are_byte_identical_to_the_whole_journal_rendered() {
 #[test]
 fn streamed_reports_are_byte_identical_to_the_whole_journal_rendered() {
     let home = cli_home();
-    let run = |args: &[&str]| run_in(&home, args);
+    let run = |args: &[&str]| run_in(home.path(), args);
     let mut torn = complete();
     torn.bytes
         .extend_from_slice(b"{\"v\":1,\"seq\":99,\"ts\":\"2026-11-0");
@@ -1168,16 +1168,7 @@ fn export_o_overwrites_journal() {
     std::fs::write(d.join("disk.img"), b"image bytes").expect("evidence file");
     std::fs::hard_link(&journal, d.join("hard.jsonl")).expect("hard link");
     std::os::unix::fs::symlink(&journal, d.join("soft.csv")).expect("symlink");
-    let run = |args: &[&str]| {
-        assert_cmd::Command::cargo_bin("runsheet")
-            .expect("binary")
-            .current_dir(d)
-            .env("RUNSHEET_DATA_DIR", d.join("data"))
-            .env("RUNSHEET_CONFIG_DIR", d.join("config"))
-            .args(args)
-            .output()
-            .expect("runs")
-    };
+    let run = |args: &[&str]| run_in(d, args);
     let added = run(&[
         "evidence",
         "add",
@@ -1306,16 +1297,7 @@ fn refuses_the_files_of_a_case(
 fn every_writer_refuses_to_replace_a_journal() {
     let (dir, journal, _) = complete_incident(false).close();
     let d = dir.path();
-    let run = |args: &[&str]| {
-        assert_cmd::Command::cargo_bin("runsheet")
-            .expect("binary")
-            .current_dir(d)
-            .env("RUNSHEET_DATA_DIR", d.join("data"))
-            .env("RUNSHEET_CONFIG_DIR", d.join("config"))
-            .args(args)
-            .output()
-            .expect("runs")
-    };
+    let run = |args: &[&str]| run_in(d, args);
     let key = run(&["key", "new", "signing"]);
     assert_eq!(key.status.code(), Some(0), "{key:?}");
     let checkpoint = run(&[

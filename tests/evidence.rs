@@ -191,21 +191,31 @@ fn custody_is_recorded_and_exported_as_a_form() {
     assert!(binding.starts_with(",,,,,,,,,,,,JOURNAL "), "{binding}");
 }
 
+/// A journal (a drill's when `exercise`) with one evidence file `name`
+/// registered by Dana Reyes, and its custody form as exported.
+fn custody_form_of_one_item(
+    exercise: bool,
+    name: &str,
+) -> (tempfile::TempDir, std::path::PathBuf, String) {
+    let (dir, journal, _) =
+        JournalBuilder::new(fixture_playbook(), "2026-11-28T09:00:00Z", exercise).close();
+    let d = dir.path();
+    std::fs::write(d.join(name), b"evidence bytes").unwrap();
+    let j = journal.to_str().unwrap();
+    ok(&runsheet(
+        d,
+        &["evidence", "add", j, name, "--as", "Dana Reyes"],
+    ));
+    let form = ok(&runsheet(d, &["export", j, "--format", "custody-csv"]));
+    (dir, journal, form)
+}
+
 /// A drill's custody form carries EXERCISE on every row, as every other
 /// export of a drill does: a form copied out must never pass for a real
 /// incident's chain of custody.
 #[test]
 fn custody_form_of_an_exercise_marks_every_row_exercise() {
-    let (dir, journal, _) =
-        JournalBuilder::new(fixture_playbook(), "2026-11-28T09:00:00Z", true).close();
-    let d = dir.path();
-    std::fs::write(d.join("note.txt"), b"ransom note").unwrap();
-    let j = journal.to_str().unwrap();
-    ok(&runsheet(
-        d,
-        &["evidence", "add", j, "note.txt", "--as", "Dana Reyes"],
-    ));
-    let form = ok(&runsheet(d, &["export", j, "--format", "custody-csv"]));
+    let (_dir, _, form) = custody_form_of_one_item(true, "note.txt");
     let rows: Vec<&str> = form.lines().collect();
     assert_eq!(rows.len(), 3, "{form}");
     assert!(
@@ -341,16 +351,7 @@ fn integrity_messages_custody_csv_says_where_and_why_it_stops() {
 /// reader compares with one kept elsewhere.
 #[test]
 fn custody_csv_not_bound_to_journal() {
-    let (dir, journal, _) =
-        JournalBuilder::new(fixture_playbook(), "2026-11-28T09:00:00Z", false).close();
-    let d = dir.path();
-    std::fs::write(d.join("disk.img"), b"image bytes").unwrap();
-    let j = journal.to_str().unwrap();
-    ok(&runsheet(
-        d,
-        &["evidence", "add", j, "disk.img", "--as", "Dana Reyes"],
-    ));
-    let form = ok(&runsheet(d, &["export", j, "--format", "custody-csv"]));
+    let (_dir, journal, form) = custody_form_of_one_item(false, "disk.img");
     let bytes = std::fs::read(&journal).unwrap();
     let whole = runsheet::journal::verify::verify(&bytes);
     let first: serde_json::Value =

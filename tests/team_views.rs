@@ -1321,12 +1321,18 @@ fn copy_dir(from: &Path, to: &Path) {
 /// neither having seen the other's; Bob's journal is then copied into
 /// Ana's folder. Returns Ana's folder.
 fn case_with_an_open_conflict(root: &Path) -> PathBuf {
+    case_where_ana_and_bob_set(root, "records_estimate=100", "records_estimate=250")
+}
+
+/// A case where Ana and Bob each set a fact in their own copy (`ana_sets`,
+/// `bob_sets`), then Bob's journal is brought in: the two values conflict.
+fn case_where_ana_and_bob_set(root: &Path, ana_sets: &str, bob_sets: &str) -> PathBuf {
     let (ana, bob) = (Person::new(root, "Ana"), Person::new(root, "Bob"));
     let (s1, s2) = (root.join("s1"), root.join("s2"));
     new_case(&ana, &s1, false);
     copy_dir(&s1, &s2);
-    ana.act(&["set", s1.to_str().unwrap(), "records_estimate=100"]);
-    bob.act(&["set", s2.to_str().unwrap(), "records_estimate=250"]);
+    ana.act(&["set", s1.to_str().unwrap(), ana_sets]);
+    bob.act(&["set", s2.to_str().unwrap(), bob_sets]);
     let bobs = format!("bob@{}.jsonl", host());
     std::fs::copy(
         s2.join("journals").join(&bobs),
@@ -1676,19 +1682,11 @@ fn in_a_case_the_stamped_earlier_warning_does_not_name_the_writer() {
 /// and 03:55 UTC), neither having seen the other's; Bob's journal is then
 /// copied into Ana's folder. Returns Ana's folder.
 fn case_with_a_contested_aware_at(root: &Path) -> PathBuf {
-    let (ana, bob) = (Person::new(root, "Ana"), Person::new(root, "Bob"));
-    let (s1, s2) = (root.join("s1"), root.join("s2"));
-    new_case(&ana, &s1, false);
-    copy_dir(&s1, &s2);
-    ana.act(&["set", s1.to_str().unwrap(), "aware_at=2026-03-02T04:10:00Z"]);
-    bob.act(&["set", s2.to_str().unwrap(), "aware_at=2026-03-02T03:55:00Z"]);
-    let bobs = format!("bob@{}.jsonl", host());
-    std::fs::copy(
-        s2.join("journals").join(&bobs),
-        s1.join("journals").join(&bobs),
+    case_where_ana_and_bob_set(
+        root,
+        "aware_at=2026-03-02T04:10:00Z",
+        "aware_at=2026-03-02T03:55:00Z",
     )
-    .unwrap();
-    s1
 }
 
 /// RUNNER-HIDES-OPEN-CONFLICTS-AND-CONTESTED-CLOCKS, in `status`: the
